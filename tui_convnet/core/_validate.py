@@ -1,0 +1,123 @@
+"""Argument checks shared by the core, with Keras-style messages.
+
+Every message says what is wrong, then ``Received: name=value`` so that a
+student who typed the value can see exactly what the engine got.
+"""
+
+from __future__ import annotations
+
+from numbers import Integral, Real
+from typing import Any
+
+import numpy as np
+
+#: The step-by-step engine (``conv_trace`` / ``pool_trace``) keeps every
+#: window of the computation addressable; beyond these sizes a volume is too
+#: large to show cell by cell in a terminal.
+MAX_SHOW_SIDE = 64
+MAX_SHOW_CHANNELS = 16
+MAX_SHOW_KERNELS = 64
+
+PADDING_NAMES = ("valid", "same")
+
+
+def fail(what: str, **received: Any) -> ValueError:
+    """Build a ``ValueError`` in Keras' style: ``what. Received: k=v``."""
+    shown = ", ".join(f"{k}={v!r}" for k, v in received.items())
+    what = what.rstrip(".")
+    return ValueError(f"{what}. Received: {shown}" if shown else f"{what}.")
+
+
+def pair(value: Any, name: str, *, minimum: int) -> tuple[int, int]:
+    """Normalise an int or a 2-sequence of ints to ``(h, w)``, each >= minimum."""
+    if isinstance(value, (bool, np.bool_)):
+        raise fail(f"`{name}` must be an integer or a tuple of 2 integers", **{name: value})
+    if isinstance(value, Integral):
+        items = (int(value), int(value))
+    else:
+        try:
+            items = tuple(value)
+        except TypeError:
+            raise fail(
+                f"`{name}` must be an integer or a tuple of 2 integers", **{name: value}
+            ) from None
+        if len(items) != 2 or not all(
+            isinstance(v, Integral) and not isinstance(v, (bool, np.bool_)) for v in items
+        ):
+            raise fail(f"`{name}` must be an integer or a tuple of 2 integers", **{name: value})
+        items = (int(items[0]), int(items[1]))
+    if min(items) < minimum:
+        raise fail(f"`{name}` must be >= {minimum}", **{name: value})
+    return items
+
+
+def padding_arg(padding: Any) -> str | tuple[int, int]:
+    """Check ``padding``: 'valid', 'same', an int >= 0 or ``(ph, pw)``."""
+    if isinstance(padding, str):
+        low = padding.lower()
+        if low not in PADDING_NAMES:
+            raise fail(
+                "Invalid value for argument `padding`. Expected one of "
+                "'valid', 'same', an integer >= 0 or a tuple (ph, pw)",
+                padding=padding,
+            )
+        return low
+    try:
+        ph, pw = pair(padding, "padding", minimum=0)
+    except ValueError:
+        raise fail(
+            "Invalid value for argument `padding`. Expected one of "
+            "'valid', 'same', an integer >= 0 or a tuple (ph, pw) of integers >= 0",
+            padding=padding,
+        ) from None
+    return ph, pw
+
+
+def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarray:
+    """Turn nested lists into a numeric array, refusing ragged or text grids."""
+    if isinstance(value, np.ndarray):
+        arr = value
+    else:
+        try:
+            arr = np.asarray(value)
+        except ValueError:
+            raise fail(
+                f"`{name}` is ragged: every row must have the same length", **{name: _short(value)}
+            ) from None
+    if arr.dtype == object:
+        raise fail(f"`{name}` is ragged: every row must have the same length", **{name: _short(value)})
+    if arr.dtype.kind not in "biuf":
+        raise fail(f"`{name}` must contain only numbers", **{name: _short(value)})
+    if arr.ndim not in ndims:
+        expected = " or ".join(str(n) for n in ndims)
+        raise fail(f"`{name}` must be a {expected}-D array", **{f"{name}.shape": arr.shape})
+    if arr.size and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+        raise fail(f"`{name}` must contain only finite numbers (no NaN or inf)", **{f"{name}.shape": arr.shape})
+    return arr
+
+
+def check_showable(shape: tuple[int, ...], name: str, n_kernels: int | None = None) -> None:
+    """Refuse volumes that are too large to step through on a terminal."""
+    h, w, c = shape[-3:]
+    if max(h, w) > MAX_SHOW_SIDE or c > MAX_SHOW_CHANNELS:
+        raise fail(
+            f"`{name}` is too large to show step by step: the limit is "
+            f"{MAX_SHOW_SIDE}x{MAX_SHOW_SIDE} cells and {MAX_SHOW_CHANNELS} channels",
+            **{f"{name}.shape": tuple(shape)},
+        )
+    if n_kernels is not None and n_kernels > MAX_SHOW_KERNELS:
+        raise fail(
+            f"Too many kernels to show step by step: the limit is {MAX_SHOW_KERNELS}",
+            filters=n_kernels,
+        )
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def positive_real(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, Real) or not value > 0:
+        raise fail(f"`{name}` must be a positive number", **{name: value})
+    return float(value)

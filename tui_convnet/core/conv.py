@@ -1,0 +1,406 @@
+"""The convolution engine: Keras ``Conv2D`` semantics in plain numpy.
+
+Layouts follow Keras ``channels_last``: an input volume is ``(H, W, C_in)``
+(or a batch ``(N, H, W, C_in)``), a kernel bank ``(kh, kw, C_in, C_out)``, a
+bias ``(C_out,)`` and the output ``(H', W', C_out)``.  Like Keras (and
+cs231n) the "convolution" is a cross-correlation: the kernel is not flipped.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import Any, Iterator
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided
+
+from ._validate import check_showable, fail, numeric_array, padding_arg, pair
+from .activations import activation_name, apply_activation
+
+Padding = Any  # "valid" | "same" | int | (ph, pw)
+
+
+# --------------------------------------------------------------------------- sizes
+
+
+def effective_kernel(k: int, dilation: int = 1) -> int:
+    """Size of a kernel once dilated: ``d·(k − 1) + 1``."""
+    return dilation * (k - 1) + 1
+
+
+def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
+    """Keras/TensorFlow 'same' padding ``(before, after)`` along one axis.
+
+    The output size is ``ceil(n / stride)``; when the total padding is odd
+    the extra row/column goes *after* (bottom/right), exactly as TensorFlow.
+    """
+    out = -(-n // stride)
+    total = max((out - 1) * stride + effective_kernel(k, dilation) - n, 0)
+    return total // 2, total - total // 2
+
+
+def _axis_padding(padding: str | tuple[int, int], axis: int, n: int, k: int, s: int, d: int) -> tuple[int, int]:
+    if padding == "valid":
+        return 0, 0
+    if padding == "same":
+        return same_padding(n, k, s, d)
+    p = padding[axis]
+    return p, p
+
+
+def conv_output_size(
+    n: int, k: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1
+) -> int:
+    """Output length along one axis: ``floor((n − k_eff + 2·pad) / stride) + 1``.
+
+    This is the lecture's ``(input − kernel + 2·pad) / stride + 1``, with the
+    kernel dilated to ``k_eff = d·(k − 1) + 1``.  ``padding`` may be
+    'valid', 'same', an int, or a ``(before, after)`` pair for this axis.
+    Raises ``ValueError`` when the result would not be positive.
+    """
+    for name, value, low in (("input size", n, 1), ("kernel_size", k, 1), ("strides", stride, 1), ("dilation_rate", dilation, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise fail(f"`{name}` must be an integer >= {low}", **{name.replace(" ", "_"): value})
+    if isinstance(padding, str):
+        padding = padding_arg(padding)
+        before, after = (0, 0) if padding == "valid" else same_padding(n, k, stride, dilation)
+    elif isinstance(padding, (int, np.integer)) and not isinstance(padding, bool):
+        if padding < 0:
+            raise fail("`padding` must be >= 0", padding=padding)
+        before = after = int(padding)
+    else:
+        before, after = pair(padding, "padding", minimum=0)
+    k_eff = effective_kernel(k, dilation)
+    span = n + before + after - k_eff
+    if span < 0:
+        raise fail(
+            f"The kernel (size {k_eff} after dilation) is larger than the padded input "
+            f"(size {n + before + after}), so the output would be empty",
+            input_size=n, kernel_size=k, padding=padding, dilation_rate=dilation,
+        )
+    return span // stride + 1
+
+
+def conv_output_formula(
+    n: int, k: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1
+) -> str:
+    """The output-size arithmetic written out, e.g. ``(5 − 3 + 2·1) / 2 + 1 = 3``."""
+    out = conv_output_size(n, k, stride, padding, dilation)
+    kk = f"{effective_kernel(k, dilation)}" if dilation == 1 else f"({dilation}·({k} − 1) + 1)"
+    if isinstance(padding, str) and padding.lower() == "same":
+        before, after = same_padding(n, k, stride, dilation)
+        pad = f"{before} + {after}" if before != after else f"2·{before}"
+    elif isinstance(padding, str):
+        pad = "2·0"
+    elif isinstance(padding, (int, np.integer)):
+        pad = f"2·{int(padding)}"
+    else:
+        before, after = pair(padding, "padding", minimum=0)
+        pad = f"{before} + {after}" if before != after else f"2·{before}"
+    numerator = f"{n} − {kk} + {pad}"
+    exact = (n + _pad_total(n, k, stride, padding, dilation) - effective_kernel(k, dilation)) % stride == 0
+    body = f"({numerator}) / {stride} + 1" if exact else f"⌊({numerator}) / {stride}⌋ + 1"
+    return f"{body} = {out}"
+
+
+def _pad_total(n: int, k: int, stride: int, padding: Padding, dilation: int) -> int:
+    if isinstance(padding, str):
+        return 0 if padding.lower() == "valid" else sum(same_padding(n, k, stride, dilation))
+    if isinstance(padding, (int, np.integer)):
+        return 2 * int(padding)
+    return sum(pair(padding, "padding", minimum=0))
+
+
+# --------------------------------------------------------------------------- the plan
+
+
+@dataclass(frozen=True)
+class ConvGeometry:
+    """Everything about a convolution's shape, resolved and validated once."""
+
+    in_shape: tuple[int, int, int]  # (H, W, C_in)
+    kernel_shape: tuple[int, int, int, int]  # (kh, kw, C_in, C_out)
+    stride: tuple[int, int]
+    dilation: tuple[int, int]
+    padding: str | tuple[int, int]  # as given, normalised
+    pad_top: int
+    pad_bottom: int
+    pad_left: int
+    pad_right: int
+    out_shape: tuple[int, int, int]  # (H', W', C_out)
+
+    @property
+    def padded_shape(self) -> tuple[int, int, int]:
+        h, w, c = self.in_shape
+        return (h + self.pad_top + self.pad_bottom, w + self.pad_left + self.pad_right, c)
+
+    def window_rows(self, out_row: int) -> tuple[int, ...]:
+        """Rows of the *padded* input read by output row ``out_row``."""
+        start = out_row * self.stride[0]
+        return tuple(start + i * self.dilation[0] for i in range(self.kernel_shape[0]))
+
+    def window_cols(self, out_col: int) -> tuple[int, ...]:
+        start = out_col * self.stride[1]
+        return tuple(start + j * self.dilation[1] for j in range(self.kernel_shape[1]))
+
+    def is_padding(self, row: int, col: int) -> bool:
+        """Whether padded-input cell ``(row, col)`` is a padding cell."""
+        h, w, _ = self.in_shape
+        return not (self.pad_top <= row < self.pad_top + h and self.pad_left <= col < self.pad_left + w)
+
+    def output_formulas(self) -> tuple[str, str]:
+        """``(rows, cols)`` output-size formulas."""
+        h, w, _ = self.in_shape
+        kh, kw = self.kernel_shape[:2]
+        pads = [self.padding] * 2 if isinstance(self.padding, str) else [(self.padding[0],) * 2, (self.padding[1],) * 2]
+        return (
+            conv_output_formula(h, kh, self.stride[0], pads[0], self.dilation[0]),
+            conv_output_formula(w, kw, self.stride[1], pads[1], self.dilation[1]),
+        )
+
+    @property
+    def param_count(self) -> int:
+        kh, kw, cin, cout = self.kernel_shape
+        return cout * kh * kw * cin + cout
+
+    @property
+    def param_formula(self) -> str:
+        kh, kw, cin, cout = self.kernel_shape
+        return f"{cout}·({kh}·{kw}·{cin}) + {cout} = {self.param_count:,}"
+
+
+def conv_geometry(
+    in_shape: tuple[int, ...],
+    kernel_shape: tuple[int, ...],
+    *,
+    stride: Any = 1,
+    padding: Padding = "valid",
+    dilation: Any = 1,
+) -> ConvGeometry:
+    """Validate a convolution's shapes and settings and resolve its padding."""
+    sh, sw = pair(stride, "strides", minimum=1)
+    dh, dw = pair(dilation, "dilation_rate", minimum=1)
+    pad = padding_arg(padding)
+    if len(kernel_shape) != 4:
+        raise fail("`kernels` must be a 4-D array (kh, kw, C_in, C_out)", **{"kernels.shape": tuple(kernel_shape)})
+    h, w, c = in_shape[-3:]
+    kh, kw, kc, kout = kernel_shape
+    if min(h, w, c) < 1 or min(kh, kw, kout) < 1:
+        raise fail("Input and kernels must not be empty", **{"x.shape": tuple(in_shape), "kernels.shape": tuple(kernel_shape)})
+    if kc != c:
+        raise fail(
+            "The kernels' input channels must match the input's channels "
+            f"(input has {c}, kernels have {kc})",
+            **{"x.shape": tuple(in_shape), "kernels.shape": tuple(kernel_shape)},
+        )
+    top, bottom = _axis_padding(pad, 0, h, kh, sh, dh)
+    left, right = _axis_padding(pad, 1, w, kw, sw, dw)
+    kh_eff, kw_eff = effective_kernel(kh, dh), effective_kernel(kw, dw)
+    if kh_eff > h + top + bottom or kw_eff > w + left + right:
+        raise fail(
+            f"The kernel ({kh_eff}x{kw_eff} after dilation) is larger than the padded input "
+            f"({h + top + bottom}x{w + left + right})",
+            kernel_size=(kh, kw), dilation_rate=(dh, dw), padding=padding, **{"x.shape": tuple(in_shape)},
+        )
+    out_h = (h + top + bottom - kh_eff) // sh + 1
+    out_w = (w + left + right - kw_eff) // sw + 1
+    return ConvGeometry(
+        in_shape=(h, w, c), kernel_shape=(kh, kw, kc, kout), stride=(sh, sw), dilation=(dh, dw),
+        padding=pad, pad_top=top, pad_bottom=bottom, pad_left=left, pad_right=right,
+        out_shape=(out_h, out_w, kout),
+    )
+
+
+def _bias_array(bias: Any, c_out: int) -> np.ndarray | None:
+    if bias is None:
+        return None
+    b = numeric_array(bias, "bias", ndims=(0, 1))
+    b = np.broadcast_to(b, (c_out,)) if b.ndim == 0 else b
+    if b.shape != (c_out,):
+        raise fail(f"`bias` must have one value per kernel ({c_out})", **{"bias.shape": b.shape})
+    return b
+
+
+# --------------------------------------------------------------------------- conv2d
+
+
+def _im2col(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
+    """Windows of a padded batch ``(N, Hp, Wp, C)`` as ``(N·H'·W', kh·kw·C)``."""
+    n = xp.shape[0]
+    kh, kw, c, _ = g.kernel_shape
+    oh, ow, _ = g.out_shape
+    s0, s1, s2, s3 = xp.strides
+    view = as_strided(
+        xp,
+        shape=(n, oh, ow, kh, kw, c),
+        strides=(s0, s1 * g.stride[0], s2 * g.stride[1], s1 * g.dilation[0], s2 * g.dilation[1], s3),
+        writeable=False,
+    )
+    return view.reshape(n * oh * ow, kh * kw * c)
+
+
+def conv2d(
+    x: Any,
+    kernels: Any,
+    bias: Any = None,
+    *,
+    stride: Any = 1,
+    padding: Padding = "valid",
+    dilation: Any = 1,
+    activation: str | None = None,
+) -> np.ndarray:
+    """2-D convolution with Keras ``Conv2D`` semantics (``channels_last``).
+
+    ``x`` is ``(H, W, C_in)`` or a batch ``(N, H, W, C_in)``; ``kernels`` is
+    ``(kh, kw, C_in, C_out)``; ``bias`` is ``(C_out,)``.  Returns
+    ``(H', W', C_out)`` (or ``(N, H', W', C_out)``).  Vectorised as im2col
+    plus one matrix product: there is no Python loop over output cells.
+    """
+    x = numeric_array(x, "x", ndims=(3, 4))
+    k = numeric_array(kernels, "kernels", ndims=(4,))
+    g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
+    b = _bias_array(bias, g.kernel_shape[3])
+    dtype = np.result_type(x.dtype, k.dtype, np.float32)
+    batched = x.ndim == 4
+    xb = x if batched else x[None]
+    xp = np.pad(
+        xb.astype(dtype, copy=False),
+        ((0, 0), (g.pad_top, g.pad_bottom), (g.pad_left, g.pad_right), (0, 0)),
+    )
+    cols = _im2col(xp, g)
+    out = cols @ k.astype(dtype, copy=False).reshape(-1, g.kernel_shape[3])
+    if b is not None:
+        out += b.astype(dtype, copy=False)
+    out = out.reshape(xb.shape[0], *g.out_shape)
+    out = apply_activation(out, activation)
+    return out if batched else out[0]
+
+
+# --------------------------------------------------------------------------- steps
+
+
+@dataclass(frozen=True)
+class ConvStep:
+    """One output cell of a convolution, with all of its arithmetic.
+
+    ``rows``/``cols`` index the *padded* input (see ``ConvTrace.padded``).
+    Per-channel arrays have shape ``(C_in, kh, kw)``.
+    """
+
+    index: int  # position in the animation, 0-based
+    kernel: int  # output channel (which kernel)
+    out_row: int
+    out_col: int
+    rows: tuple[int, ...]
+    cols: tuple[int, ...]
+    window: np.ndarray  # input values under the kernel, (C_in, kh, kw)
+    weights: np.ndarray  # the kernel's weights, (C_in, kh, kw)
+    products: np.ndarray  # window · weights, element by element
+    channel_sums: np.ndarray  # (C_in,) partial sum per channel
+    bias: float
+    total: float  # sum of channel sums + bias, as conv2d computes it
+    activation: str
+    activated: float
+
+    @property
+    def top_left(self) -> tuple[int, int]:
+        return self.rows[0], self.cols[0]
+
+
+class ConvTrace:
+    """A convolution laid out for stepping: random access to every step.
+
+    Steps play kernel by kernel, and within a kernel in row-major order over
+    the output: step ``i`` is kernel ``i // (H'·W')``, cell ``divmod(i % (H'·W'), W')``.
+    """
+
+    def __init__(
+        self,
+        x: Any,
+        kernels: Any,
+        bias: Any = None,
+        *,
+        stride: Any = 1,
+        padding: Padding = "valid",
+        dilation: Any = 1,
+        activation: str | None = None,
+    ) -> None:
+        x = numeric_array(x, "x", ndims=(3,))
+        k = numeric_array(kernels, "kernels", ndims=(4,))
+        check_showable(x.shape, "x", n_kernels=k.shape[3])
+        self.activation = activation_name(activation)
+        self.geometry = g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
+        b = _bias_array(bias, g.kernel_shape[3])
+        self.x = x
+        self.kernels = k
+        self.bias = np.zeros(g.kernel_shape[3], dtype=k.dtype) if b is None else b
+        self.pre_activation = conv2d(x, k, self.bias, stride=stride, padding=padding, dilation=dilation)
+        self.output = apply_activation(self.pre_activation, self.activation)
+        self.padded = np.pad(x, ((g.pad_top, g.pad_bottom), (g.pad_left, g.pad_right), (0, 0)))
+
+    @property
+    def num_steps(self) -> int:
+        oh, ow, oc = self.geometry.out_shape
+        return oh * ow * oc
+
+    def __len__(self) -> int:
+        return self.num_steps
+
+    def position(self, index: int) -> tuple[int, int, int]:
+        """``(kernel, out_row, out_col)`` of step ``index``."""
+        oh, ow, _ = self.geometry.out_shape
+        if not 0 <= index < self.num_steps:
+            raise IndexError(f"step {index} is out of range 0..{self.num_steps - 1}")
+        kernel, cell = divmod(index, oh * ow)
+        row, col = divmod(cell, ow)
+        return kernel, row, col
+
+    def index_of(self, kernel: int, out_row: int, out_col: int) -> int:
+        oh, ow, _ = self.geometry.out_shape
+        return kernel * oh * ow + out_row * ow + out_col
+
+    @cached_property
+    def _weights_by_kernel(self) -> np.ndarray:
+        # (C_out, C_in, kh, kw): each kernel's channel slices, ready to show.
+        return np.ascontiguousarray(np.transpose(self.kernels, (3, 2, 0, 1)))
+
+    def step(self, index: int) -> ConvStep:
+        kernel, row, col = self.position(index)
+        g = self.geometry
+        rows, cols = g.window_rows(row), g.window_cols(col)
+        window = np.transpose(self.padded[np.ix_(rows, cols)], (2, 0, 1))
+        weights = self._weights_by_kernel[kernel]
+        products = window * weights
+        total = self.pre_activation[row, col, kernel]
+        return ConvStep(
+            index=index, kernel=kernel, out_row=row, out_col=col, rows=rows, cols=cols,
+            window=window, weights=weights, products=products,
+            channel_sums=products.sum(axis=(1, 2)), bias=self.bias[kernel].item(),
+            total=total.item(), activation=self.activation,
+            activated=self.output[row, col, kernel].item(),
+        )
+
+    def __iter__(self) -> Iterator[ConvStep]:
+        return (self.step(i) for i in range(self.num_steps))
+
+
+def conv_trace(x: Any, kernels: Any, bias: Any = None, **kwargs: Any) -> ConvTrace:
+    """Build a :class:`ConvTrace` (same arguments as :func:`conv2d`)."""
+    return ConvTrace(x, kernels, bias, **kwargs)
+
+
+def conv_steps(x: Any, kernels: Any, bias: Any = None, **kwargs: Any) -> Iterator[ConvStep]:
+    """Yield every step of the convolution in animation order.
+
+    Validation happens before the first step is yielded (on the call), so a
+    bad argument raises here, not half-way through an animation.
+    """
+    return iter(ConvTrace(x, kernels, bias, **kwargs))
+
+
+__all__ = [
+    "ConvGeometry", "ConvStep", "ConvTrace", "conv2d", "conv_geometry", "conv_output_formula",
+    "conv_output_size", "conv_steps", "conv_trace", "effective_kernel", "same_padding",
+]

@@ -1,0 +1,350 @@
+"""A small description of a Sequential ConvNet, its shapes, its parameter
+counts (with the arithmetic written out) and its numpy forward pass.
+
+The spec is plain data: the Keras code in ``tui_convnet.training`` builds
+the real model from it, and :func:`forward` runs the same network in numpy
+from that model's weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Iterable, Mapping, Sequence, Union
+
+import numpy as np
+
+from ._validate import fail, numeric_array, pair
+from .activations import activation_name, apply_activation
+from .conv import conv2d, conv_geometry, conv_output_formula
+from .pooling import pool2d, pool_geometry
+
+
+# --------------------------------------------------------------------------- dense
+
+
+def flatten(x: Any) -> np.ndarray:
+    """Flatten ``(H, W, C)`` to ``(H·W·C,)`` (batch: keep the first axis), in Keras' row-major order."""
+    x = numeric_array(x, "x", ndims=(1, 2, 3, 4))
+    return x.reshape(-1) if x.ndim <= 3 else x.reshape(x.shape[0], -1)
+
+
+def dense(x: Any, kernel: Any, bias: Any = None, activation: str | None = None) -> np.ndarray:
+    """``activation(x @ kernel + bias)`` with Keras' ``Dense`` layout ``kernel: (in, units)``."""
+    x = numeric_array(x, "x", ndims=(1, 2))
+    w = numeric_array(kernel, "kernel", ndims=(2,))
+    if x.shape[-1] != w.shape[0]:
+        raise fail(
+            f"The input size must match the kernel's first axis ({w.shape[0]})",
+            **{"x.shape": x.shape, "kernel.shape": w.shape},
+        )
+    dtype = np.result_type(x.dtype, w.dtype, np.float32)
+    out = x.astype(dtype, copy=False) @ w.astype(dtype, copy=False)
+    if bias is not None:
+        b = numeric_array(bias, "bias", ndims=(1,))
+        if b.shape != (w.shape[1],):
+            raise fail(f"`bias` must have one value per unit ({w.shape[1]})", **{"bias.shape": b.shape})
+        out = out + b.astype(dtype, copy=False)
+    return apply_activation(out, activation)
+
+
+# --------------------------------------------------------------------------- spec
+
+
+@dataclass(frozen=True)
+class Conv2DSpec:
+    filters: int
+    kernel_size: tuple[int, int] = (3, 3)
+    strides: tuple[int, int] = (1, 1)
+    padding: str = "valid"
+    dilation_rate: tuple[int, int] = (1, 1)
+    activation: str = "relu"
+    type: str = field(default="Conv2D", init=False)
+
+
+@dataclass(frozen=True)
+class Pool2DSpec:
+    mode: str = "max"  # "max" | "avg"
+    pool_size: tuple[int, int] = (2, 2)
+    strides: tuple[int, int] | None = None
+    padding: str = "valid"
+
+    @property
+    def type(self) -> str:
+        return "MaxPooling2D" if self.mode == "max" else "AveragePooling2D"
+
+
+@dataclass(frozen=True)
+class FlattenSpec:
+    type: str = field(default="Flatten", init=False)
+
+
+@dataclass(frozen=True)
+class DenseSpec:
+    units: int
+    activation: str = "linear"
+    type: str = field(default="Dense", init=False)
+
+
+@dataclass(frozen=True)
+class DropoutSpec:
+    rate: float = 0.5
+    type: str = field(default="Dropout", init=False)
+
+
+LayerSpec = Union[Conv2DSpec, Pool2DSpec, FlattenSpec, DenseSpec, DropoutSpec]
+
+#: Keras' default layer names (the prefix before ``_1``, ``_2`` …).
+_KERAS_NAMES = {
+    "Conv2D": "conv2d", "MaxPooling2D": "max_pooling2d", "AveragePooling2D": "average_pooling2d",
+    "Flatten": "flatten", "Dense": "dense", "Dropout": "dropout",
+}
+
+
+@dataclass(frozen=True)
+class LayerInfo:
+    """One row of the model summary."""
+
+    index: int
+    name: str  # Keras-style default name: conv2d, max_pooling2d, conv2d_1, …
+    type: str
+    spec: LayerSpec
+    input_shape: tuple[int, ...]
+    output_shape: tuple[int, ...]
+    params: int
+    param_formula: str  # e.g. "32·(3·3·1) + 32 = 320"; "" for layers without weights
+    shape_formula: str  # how the output shape follows from the input shape
+
+    @property
+    def shape_text(self) -> str:
+        return "(None, " + ", ".join(str(d) for d in self.output_shape) + ")"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A Sequential model: an input shape and a list of layer specs."""
+
+    input_shape: tuple[int, int, int]
+    layers: tuple[LayerSpec, ...]
+    name: str = "sequential"
+
+    def summary(self) -> list[LayerInfo]:
+        return infer_shapes(self)
+
+    @property
+    def total_params(self) -> int:
+        return sum(info.params for info in self.summary())
+
+    def to_dict(self) -> dict[str, Any]:
+        layers = []
+        for layer in self.layers:
+            d = {"type": layer.type, **{k: v for k, v in asdict(layer).items() if k not in ("type", "mode")}}
+            layers.append(d)
+        return {"name": self.name, "input_shape": list(self.input_shape), "layers": layers}
+
+    def with_dropout(self, rate: float | None) -> "ModelSpec":
+        """This spec with a Dropout(rate) before the last Dense (or without any Dropout for None/0)."""
+        layers = [layer for layer in self.layers if not isinstance(layer, DropoutSpec)]
+        if rate:
+            if not 0 < rate < 1:
+                raise fail("The dropout rate must be between 0 and 1 (exclusive)", rate=rate)
+            last_dense = max(i for i, layer in enumerate(layers) if isinstance(layer, DenseSpec))
+            layers.insert(last_dense, DropoutSpec(float(rate)))
+        return ModelSpec(self.input_shape, tuple(layers), self.name)
+
+
+def mnist_convnet(dropout: float | None = None) -> ModelSpec:
+    """The lecture's MNIST ConvNet (Chollet, *Deep Learning with Python*): 93,322 parameters."""
+    spec = ModelSpec(
+        input_shape=(28, 28, 1),
+        layers=(
+            Conv2DSpec(32, (3, 3), activation="relu"),
+            Pool2DSpec("max", (2, 2)),
+            Conv2DSpec(64, (3, 3), activation="relu"),
+            Pool2DSpec("max", (2, 2)),
+            Conv2DSpec(64, (3, 3), activation="relu"),
+            FlattenSpec(),
+            DenseSpec(64, activation="relu"),
+            DenseSpec(10, activation="softmax"),
+        ),
+    )
+    return spec.with_dropout(dropout)
+
+
+def _positive_int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise fail(f"`{name}` must be a positive integer", **{name: value})
+    return int(value)
+
+
+def layer_from_dict(data: Mapping[str, Any]) -> LayerSpec:
+    """Build a layer spec from a mapping such as ``{"type": "Conv2D", "filters": 32}``."""
+    if not isinstance(data, Mapping) or "type" not in data:
+        raise fail("A layer must be a table with a `type`", layer=data)
+    d = dict(data)
+    kind = d.pop("type")
+    known = {
+        "Conv2D": {"filters", "kernel_size", "strides", "padding", "dilation_rate", "activation"},
+        "MaxPooling2D": {"pool_size", "strides", "padding"},
+        "AveragePooling2D": {"pool_size", "strides", "padding"},
+        "Flatten": set(),
+        "Dense": {"units", "activation"},
+        "Dropout": {"rate"},
+    }
+    if kind not in known:
+        raise fail("Unknown layer type. Expected one of " + ", ".join(known), type=kind)
+    extra = set(d) - known[kind]
+    if extra:
+        raise fail(f"Unknown option for a {kind} layer", option=sorted(extra)[0])
+    if kind == "Conv2D":
+        padding = d.get("padding", "valid")
+        if padding not in ("valid", "same"):
+            raise fail("A Conv2D layer's `padding` must be 'valid' or 'same'", padding=padding)
+        return Conv2DSpec(
+            _positive_int(d.get("filters"), "filters"),
+            pair(d.get("kernel_size", 3), "kernel_size", minimum=1),
+            pair(d.get("strides", 1), "strides", minimum=1),
+            padding,
+            pair(d.get("dilation_rate", 1), "dilation_rate", minimum=1),
+            activation_name(d.get("activation", "linear")),
+        )
+    if kind in ("MaxPooling2D", "AveragePooling2D"):
+        strides = d.get("strides")
+        return Pool2DSpec(
+            "max" if kind == "MaxPooling2D" else "avg",
+            pair(d.get("pool_size", 2), "pool_size", minimum=1),
+            None if strides is None else pair(strides, "strides", minimum=1),
+            d.get("padding", "valid"),
+        )
+    if kind == "Flatten":
+        return FlattenSpec()
+    if kind == "Dense":
+        return DenseSpec(_positive_int(d.get("units"), "units"), activation_name(d.get("activation", "linear")))
+    rate = d.get("rate", 0.5)
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
+        raise fail("The dropout `rate` must be in [0, 1)", rate=rate)
+    return DropoutSpec(float(rate))
+
+
+def spec_from_dict(data: Mapping[str, Any]) -> ModelSpec:
+    """Build (and shape-check) a :class:`ModelSpec` from plain data."""
+    shape = data.get("input_shape")
+    if not isinstance(shape, Sequence) or len(shape) != 3:
+        raise fail("`input_shape` must be [height, width, channels]", input_shape=shape)
+    shape = tuple(_positive_int(v, "input_shape") for v in shape)
+    layers = data.get("layers")
+    if not isinstance(layers, Sequence) or isinstance(layers, str) or not layers:
+        raise fail("`layers` must be a non-empty list of layer tables", layers=layers)
+    spec = ModelSpec(shape, tuple(layer_from_dict(layer) for layer in layers), str(data.get("name", "sequential")))
+    infer_shapes(spec)  # validate now, with a clear message
+    return spec
+
+
+def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
+    """Shapes, parameter counts and their formulas, layer by layer (as ``model.summary()``)."""
+    shape: tuple[int, ...] = tuple(spec.input_shape)
+    counters: dict[str, int] = {}
+    rows: list[LayerInfo] = []
+    for i, layer in enumerate(spec.layers):
+        prefix = _KERAS_NAMES[layer.type]
+        n = counters.get(prefix, 0)
+        counters[prefix] = n + 1
+        name = prefix if n == 0 else f"{prefix}_{n}"
+        in_shape = shape
+        params, pformula, sformula = 0, "", ""
+        if isinstance(layer, Conv2DSpec):
+            if len(shape) != 3:
+                raise fail(f"Layer {name} (Conv2D) needs a 3-D input (H, W, C)", input_shape=shape)
+            kh, kw = layer.kernel_size
+            g = conv_geometry(shape, (kh, kw, shape[2], layer.filters), stride=layer.strides,
+                              padding=layer.padding, dilation=layer.dilation_rate)
+            shape = g.out_shape
+            params, pformula = g.param_count, g.param_formula
+            fh = conv_output_formula(in_shape[0], kh, layer.strides[0], layer.padding, layer.dilation_rate[0])
+            sformula = f"{fh} (×{layer.filters} kernels)" if in_shape[0] == in_shape[1] and kh == kw and layer.strides[0] == layer.strides[1] else " and ".join(g.output_formulas()) + f" (×{layer.filters} kernels)"
+        elif isinstance(layer, Pool2DSpec):
+            if len(shape) != 3:
+                raise fail(f"Layer {name} ({layer.type}) needs a 3-D input (H, W, C)", input_shape=shape)
+            g = pool_geometry(shape, layer.pool_size, layer.strides, layer.padding)
+            shape = g.out_shape
+            fh, fw = g.output_formulas()
+            sformula = fh if fh == fw else f"{fh} and {fw}"
+        elif isinstance(layer, FlattenSpec):
+            shape = (int(np.prod(shape)),)
+            sformula = "·".join(str(d) for d in in_shape) + f" = {shape[0]}"
+        elif isinstance(layer, DenseSpec):
+            if len(shape) != 1:
+                raise fail(f"Layer {name} (Dense) needs a flat input: add a Flatten layer first", input_shape=shape)
+            params = shape[0] * layer.units + layer.units
+            pformula = f"{shape[0]}·{layer.units} + {layer.units} = {params:,}"
+            shape = (layer.units,)
+            sformula = f"{layer.units} units"
+        else:
+            sformula = "unchanged (active only while training)"
+        rows.append(LayerInfo(i, name, layer.type, layer, in_shape, shape, params, pformula, sformula))
+    return rows
+
+
+# --------------------------------------------------------------------------- forward
+
+
+def _layer_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[np.ndarray, np.ndarray] | None]:
+    """Pair each layer with its ``(kernel, bias)``; ``weights`` lists them in layer order."""
+    per_layer: list[tuple[np.ndarray, np.ndarray] | None] = []
+    flat = list(weights)
+    for info in infer_shapes(spec):
+        if info.params == 0:
+            per_layer.append(None)
+            continue
+        if len(flat) < 2:
+            raise fail("Not enough weight arrays for the model's layers", weights=len(weights))
+        kernel, bias = np.asarray(flat.pop(0)), np.asarray(flat.pop(0))
+        expected = (
+            (*info.spec.kernel_size, info.input_shape[2], info.spec.filters)
+            if isinstance(info.spec, Conv2DSpec) else (info.input_shape[0], info.spec.units)
+        )
+        if kernel.shape != expected or bias.shape != (expected[-1],):
+            raise fail(
+                f"Weights of layer {info.name} have the wrong shape (expected kernel {expected})",
+                **{"kernel.shape": kernel.shape, "bias.shape": bias.shape},
+            )
+        per_layer.append((kernel, bias))
+    if flat:
+        raise fail("More weight arrays than the model has layers with weights", weights=len(weights))
+    return per_layer
+
+
+def forward(spec: ModelSpec, weights: Sequence[Any], x: Any, *, intermediates: bool = False) -> Any:
+    """Run the model in numpy.
+
+    ``weights`` is the flat list Keras' ``model.get_weights()`` returns
+    (kernel, bias for each Conv2D and Dense layer, in order).  ``x`` is one
+    input ``(H, W, C)`` or a batch ``(N, H, W, C)``.  Returns the output, or
+    with ``intermediates=True`` the list of every layer's output.
+    """
+    x = numeric_array(x, "x", ndims=(3, 4))
+    if tuple(x.shape[-3:]) != tuple(spec.input_shape):
+        raise fail(f"The input must have shape {tuple(spec.input_shape)}", **{"x.shape": x.shape})
+    per_layer = _layer_weights(spec, weights)
+    batched = x.ndim == 4
+    h = x.astype(np.result_type(x.dtype, np.float32), copy=False)
+    if not batched:
+        h = h[None]
+    outputs = []
+    for layer, w in zip(spec.layers, per_layer):
+        if isinstance(layer, Conv2DSpec):
+            h = conv2d(h, w[0], w[1], stride=layer.strides, padding=layer.padding,
+                       dilation=layer.dilation_rate, activation=layer.activation)
+        elif isinstance(layer, Pool2DSpec):
+            h = pool2d(h, layer.pool_size, layer.strides, layer.mode, layer.padding)
+        elif isinstance(layer, FlattenSpec):
+            h = h.reshape(h.shape[0], -1)
+        elif isinstance(layer, DenseSpec):
+            h = dense(h, w[0], w[1], layer.activation)
+        outputs.append(h if batched else h[0])
+    return outputs if intermediates else outputs[-1]
+
+
+def summary_rows(spec: ModelSpec) -> Iterable[tuple[str, str, str, str]]:
+    """``(name (type), output shape, params, formula)`` strings, as the summary table shows them."""
+    for info in infer_shapes(spec):
+        yield f"{info.name} ({info.type})", info.shape_text, f"{info.params:,}", info.param_formula
