@@ -15,7 +15,7 @@ import numpy as np
 
 from ._validate import fail, numeric_array, pair
 from .activations import activation_name, apply_activation
-from .conv import conv2d, conv_geometry, conv_output_formula
+from .conv import conv2d, conv_geometry
 from .pooling import pool2d, pool_geometry
 
 
@@ -67,6 +67,10 @@ class Pool2DSpec:
     pool_size: tuple[int, int] = (2, 2)
     strides: tuple[int, int] | None = None
     padding: str = "valid"
+
+    def __post_init__(self) -> None:
+        if self.strides is None:  # Keras: strides default to the pool size
+            object.__setattr__(self, "strides", tuple(self.pool_size))
 
     @property
     def type(self) -> str:
@@ -259,8 +263,8 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
                               padding=layer.padding, dilation=layer.dilation_rate)
             shape = g.out_shape
             params, pformula = g.param_count, g.param_formula
-            fh = conv_output_formula(in_shape[0], kh, layer.strides[0], layer.padding, layer.dilation_rate[0])
-            sformula = f"{fh} (×{layer.filters} kernels)" if in_shape[0] == in_shape[1] and kh == kw and layer.strides[0] == layer.strides[1] else " and ".join(g.output_formulas()) + f" (×{layer.filters} kernels)"
+            fh, fw = g.output_formulas()
+            sformula = fh if fh == fw else f"{fh} and {fw}"
         elif isinstance(layer, Pool2DSpec):
             if len(shape) != 3:
                 raise fail(f"Layer {name} ({layer.type}) needs a 3-D input (H, W, C)", input_shape=shape)

@@ -8,9 +8,12 @@ running TUI.  Everything in the package that needs Keras goes through
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import threading
 from types import ModuleType
+from typing import Iterator
 
 _QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # C++ INFO/WARNING/ERROR logs
@@ -30,12 +33,44 @@ def keras_loaded() -> bool:
     return "keras" in sys.modules and "tensorflow" in sys.modules
 
 
+_import_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def stderr_fd_silenced() -> Iterator[None]:
+    """Send file descriptor 2 to /dev/null for the duration.
+
+    TensorFlow >= 2.20 logs through absl *before* absl is initialised, and
+    those lines ignore ``TF_CPP_MIN_LOG_LEVEL``: only the descriptor itself
+    can be silenced.  (The TUI draws on a duplicate of the terminal, see
+    :func:`tui_convnet.ui.terminal.own_terminal`, so this never hides a frame.)
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real descriptor 2 (embedded interpreters)
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def import_keras() -> ModuleType:
     """Import and return ``keras`` (TensorFlow backend), with TensorFlow's logging silenced."""
     quiet_environment()
     import logging
 
-    import tensorflow as tf  # noqa: F401  (the backend must be importable)
+    with _import_lock:
+        if "tensorflow" not in sys.modules:
+            with stderr_fd_silenced():
+                import tensorflow  # noqa: F401
+    import tensorflow as tf
 
     tf.get_logger().setLevel(logging.ERROR)
     try:

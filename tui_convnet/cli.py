@@ -1,0 +1,127 @@
+"""``convnet-tui``: the explorer by default, plus ``summary``, ``train`` and ``predict``.
+
+Nothing here imports TensorFlow at module level: the explorer and
+``summary`` start without it, ``train``/``predict`` import it on demand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from . import __version__
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number. Received: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1. Received: {value}")
+    return value
+
+
+def _rate(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number. Received: {text!r}") from None
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"must be in [0, 1). Received: {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number. Received: {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be greater than 0. Received: {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="convnet-tui",
+        description="Learn how convolutional neural networks compute, one key at a time.",
+    )
+    parser.add_argument("--version", action="version", version=f"convnet-tui {__version__}")
+    parser.add_argument("--example", metavar="NAME", help="open the explorer on this example (file name or number, e.g. 04)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    sub.add_parser("explore", help="open the convolution explorer (the default)").add_argument(
+        "--example", metavar="NAME", dest="example_sub", help="example to open (file name or number)")
+
+    s = sub.add_parser("summary", help="print the lecture model's summary with the arithmetic")
+    s.add_argument("--dropout", type=_rate, default=None, metavar="RATE", help="insert Dropout(RATE) before the last Dense")
+    s.add_argument("--no-formulas", action="store_true", help="only the Keras columns")
+
+    t = sub.add_parser("train", help="train the lecture's ConvNet on MNIST without the TUI")
+    t.add_argument("--epochs", type=_positive_int, default=5)
+    t.add_argument("--batch-size", type=_positive_int, default=64)
+    t.add_argument("--dataset", default="auto", metavar="auto|sample|keras|PATH")
+    t.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="use only the first N training digits")
+    t.add_argument("--test-limit", type=_positive_int, default=None, metavar="N", help="evaluate on the first N test digits")
+    t.add_argument("--dropout", type=_rate, default=None, metavar="RATE")
+    t.add_argument("--optimizer", choices=("rmsprop", "adam", "sgd"), default="rmsprop")
+    t.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR")
+    t.add_argument("--validation-split", type=_rate, default=0.0, metavar="F")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
+    t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final summary object")
+
+    p = sub.add_parser("predict", help="evaluate a saved model on the MNIST test set")
+    p.add_argument("model", metavar="MODEL.keras")
+    p.add_argument("--dataset", default="auto", metavar="auto|sample|keras|PATH")
+    p.add_argument("--engine", choices=("numpy", "keras"), default="numpy")
+    p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits")
+    p.add_argument("--json", action="store_true")
+    return parser
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .core import mnist_convnet
+    from .summary import summary_table
+
+    Console().print(summary_table(mnist_convnet(args.dropout), formulas=not args.no_formulas))
+    return 0
+
+
+def _explore(example: str | None) -> int:
+    from .ui.app import create_app
+
+    try:
+        app = create_app(example=example)
+    except ValueError as exc:  # unknown example, broken example file
+        print(f"convnet-tui: {exc}", file=sys.stderr)
+        return 2
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "summary":
+            return _summary(args)
+        if args.command == "train":
+            from .training.cli import run_train
+
+            return run_train(args)
+        if args.command == "predict":
+            from .training.cli import run_predict
+
+            return run_predict(args)
+        return _explore(getattr(args, "example_sub", None) or args.example)
+    except KeyboardInterrupt:
+        print("convnet-tui: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

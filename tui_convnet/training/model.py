@@ -1,0 +1,142 @@
+"""The real Keras model, built from the core's :class:`~tui_convnet.core.ModelSpec`.
+
+Import this module only where Keras is needed: it imports TensorFlow (quietly,
+through :mod:`tui_convnet.training.tf_env`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from ..core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, ModelSpec, Pool2DSpec, layer_from_dict
+from .tf_env import import_keras
+
+keras = import_keras()
+
+OPTIMIZERS = ("rmsprop", "adam", "sgd")
+#: Keras' default learning rates (used when none is given).
+DEFAULT_LEARNING_RATES = {"rmsprop": 0.001, "adam": 0.001, "sgd": 0.01}
+
+
+class ModelFileError(ValueError):
+    """A model file could not be read or is not a model this app understands."""
+
+
+def build_model(spec: ModelSpec, *, seed: int | None = 0) -> "keras.Model":
+    """A ``keras.Sequential`` with exactly the spec's layers (same default names as Keras)."""
+    if seed is not None:
+        keras.utils.set_random_seed(seed)
+    layers: list[Any] = [keras.Input(shape=tuple(spec.input_shape))]
+    for layer in spec.layers:
+        if isinstance(layer, Conv2DSpec):
+            layers.append(keras.layers.Conv2D(
+                layer.filters, layer.kernel_size, strides=layer.strides, padding=layer.padding,
+                dilation_rate=layer.dilation_rate, activation=layer.activation,
+            ))
+        elif isinstance(layer, Pool2DSpec):
+            cls = keras.layers.MaxPooling2D if layer.mode == "max" else keras.layers.AveragePooling2D
+            layers.append(cls(layer.pool_size, strides=layer.strides, padding=layer.padding))
+        elif isinstance(layer, FlattenSpec):
+            layers.append(keras.layers.Flatten())
+        elif isinstance(layer, DenseSpec):
+            layers.append(keras.layers.Dense(layer.units, activation=layer.activation))
+        elif isinstance(layer, DropoutSpec):
+            layers.append(keras.layers.Dropout(layer.rate, seed=seed))
+    return keras.Sequential(layers, name=spec.name)
+
+
+def compile_model(model: "keras.Model", optimizer: str = "rmsprop", learning_rate: float | None = None) -> "keras.Model":
+    """Compile as the lecture does: categorical cross-entropy, accuracy."""
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"Unknown optimizer. Expected one of {', '.join(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
+    lr = DEFAULT_LEARNING_RATES[optimizer] if learning_rate is None else float(learning_rate)
+    opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}[optimizer]
+    model.compile(optimizer=opt(learning_rate=lr), loss="categorical_crossentropy", metrics=["accuracy"])
+    return model
+
+
+def spec_from_model(model: "keras.Model") -> ModelSpec:
+    """Read a :class:`ModelSpec` back from a Keras model (refusing layers the app cannot show)."""
+    names = {"Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dense", "Dropout"}
+    layers = []
+    for layer in model.layers:
+        kind = type(layer).__name__
+        if kind not in names:
+            raise ModelFileError(
+                f"This model has a {kind} layer; convnet-tui understands only "
+                f"{', '.join(sorted(names))}. Received: layer={layer.name!r}"
+            )
+        cfg = layer.get_config()
+        if kind == "Conv2D":
+            if cfg.get("data_format", "channels_last") != "channels_last" or cfg.get("groups", 1) != 1 or not cfg.get("use_bias", True):
+                raise ModelFileError(f"Layer {layer.name} must be a channels_last Conv2D with a bias and groups=1.")
+            d = {k: cfg[k] for k in ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation")}
+        elif kind in ("MaxPooling2D", "AveragePooling2D"):
+            d = {k: cfg[k] for k in ("pool_size", "strides", "padding")}
+        elif kind == "Dense":
+            if not cfg.get("use_bias", True):
+                raise ModelFileError(f"Layer {layer.name} must be a Dense layer with a bias.")
+            d = {k: cfg[k] for k in ("units", "activation")}
+        elif kind == "Dropout":
+            d = {"rate": cfg["rate"]}
+        else:
+            d = {}
+        for key in ("kernel_size", "strides", "dilation_rate", "pool_size"):
+            if isinstance(d.get(key), list):
+                d[key] = tuple(d[key])
+        try:
+            layers.append(layer_from_dict({"type": kind, **d}))
+        except ValueError as exc:
+            raise ModelFileError(f"Layer {layer.name}: {exc}") from None
+    shape = tuple(model.input_shape[1:])
+    if len(shape) != 3 or None in shape:
+        raise ModelFileError(f"The model's input must be (H, W, C). Received: input_shape={model.input_shape}")
+    return ModelSpec(shape, tuple(layers), model.name)
+
+
+def save_model_atomic(model: "keras.Model", path: str | os.PathLike) -> Path:
+    """Save to ``path`` (``.keras``) via a temporary file in the same folder and a rename.
+
+    A crash or a full disk never leaves a half-written model where a good one was.
+    """
+    path = Path(path).expanduser()
+    if path.suffix != ".keras":
+        raise ModelFileError(f"A model file must end in .keras. Received: path={str(path)!r}")
+    if not path.parent.is_dir():
+        raise ModelFileError(f"The folder does not exist: {path.parent}")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".keras.tmp", dir=path.parent)
+    os.close(fd)
+    tmp_keras = tmp[: -len(".tmp")] if tmp.endswith(".keras.tmp") else tmp
+    try:
+        os.replace(tmp, tmp_keras)
+        model.save(tmp_keras)
+        with open(tmp_keras, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp_keras, path)
+    except BaseException:
+        for leftover in (tmp, tmp_keras):
+            try:
+                os.unlink(leftover)
+            except FileNotFoundError:
+                pass
+        raise
+    return path
+
+
+def load_model_safe(path: str | os.PathLike) -> "keras.Model":
+    """Load a ``.keras`` file in Keras' safe mode, with a clear error for anything wrong."""
+    path = Path(path).expanduser()
+    if not path.is_file():
+        raise ModelFileError(f"No such model file: {path}")
+    if path.suffix != ".keras":
+        raise ModelFileError(f"A model file must end in .keras. Received: path={str(path)!r}")
+    try:
+        model = keras.models.load_model(path, safe_mode=True, compile=False)
+    except Exception as exc:  # Keras raises many types for damaged or foreign files
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ModelFileError(f"{path}: not a model convnet-tui can load ({reason[:200]}).") from None
+    spec_from_model(model)  # refuse foreign architectures now, with a clear message
+    return model

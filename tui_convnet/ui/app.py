@@ -1,0 +1,110 @@
+"""The Textual application and its factory (shared by the CLI and the tests)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.screen import Screen
+
+from ..core import Example, ExampleError, load_examples
+from .messages import ModelReady, OpenInExplorer
+
+STYLES = Path(__file__).parent / "styles"
+
+
+def _explorer_screen() -> Screen:
+    from .screens.explorer import ExplorerScreen
+
+    return ExplorerScreen()
+
+
+def _training_screen() -> Screen:
+    from .screens.training import TrainingScreen
+
+    return TrainingScreen()
+
+
+def _inspect_screen() -> Screen:
+    from .screens.inspect import InspectScreen
+
+    return InspectScreen()
+
+
+class ConvnetApp(App[int]):
+    """convnet-tui: the explorer, the training screen and the inspect screen, as modes."""
+
+    TITLE = "convnet-tui"
+    CSS_PATH = [STYLES / "app.tcss"]
+    MODES = {"explorer": _explorer_screen, "training": _training_screen, "inspect": _inspect_screen}
+    BINDINGS = [
+        Binding("e", "switch_mode('explorer')", "Explorer", tooltip="The convolution explorer"),
+        Binding("t", "switch_mode('training')", "Train", tooltip="Train the lecture's ConvNet on MNIST"),
+        Binding("i", "switch_mode('inspect')", "Inspect", tooltip="Look inside the trained network"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    #: The trained or loaded model, shared by the screens (set from :class:`ModelReady`).
+    trained: reactive[ModelReady | None] = reactive(None, init=False)
+
+    def __init__(self, examples: Sequence[Example], initial: int = 0, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.examples: list[Example] = list(examples)
+        self.initial_example = initial
+
+    def on_mount(self) -> None:
+        self.switch_mode("explorer")
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def on_open_in_explorer(self, message: OpenInExplorer) -> None:
+        self.switch_mode("explorer")
+        self.screen.show_example(message.example, message.step)
+
+    def on_model_ready(self, message: ModelReady) -> None:
+        self.trained = message
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Explorer", "Step through the lecture's convolution examples", lambda: self.switch_mode("explorer"))
+        yield SystemCommand("Train", "Train the lecture's ConvNet on MNIST", lambda: self.switch_mode("training"))
+        yield SystemCommand("Inspect", "Feature maps and learned filters of the trained network", lambda: self.switch_mode("inspect"))
+        for example in self.examples:
+            yield SystemCommand(
+                f"Example: {example.title}", example.description.split("\n")[0] or example.key,
+                lambda example=example: self.post_message(OpenInExplorer(example)),
+            )
+
+
+def find_example(examples: Sequence[Example], name: str) -> int:
+    """Index of the example called ``name``: its file name, number prefix (``4``, ``04``) or a title word."""
+    wanted = name.strip().lower()
+    for i, ex in enumerate(examples):
+        number = ex.key.split("_", 1)[0]
+        if wanted in (ex.key.lower(), number, number.lstrip("0")):
+            return i
+    matches = [i for i, ex in enumerate(examples) if wanted in ex.key.lower() or wanted in ex.title.lower()]
+    if len(matches) == 1:
+        return matches[0]
+    known = ", ".join(ex.key for ex in examples)
+    what = "is ambiguous" if matches else "is not a built-in example"
+    raise ValueError(f"{name!r} {what}. Choose one of: {known}. Received: example={name!r}")
+
+
+def create_app(example: str | None = None, *, examples: Sequence[Example] | None = None) -> ConvnetApp:
+    """Build the app, as the CLI and the tests do: the explorer opens on ``example`` (default: the first)."""
+    if examples is None:
+        try:
+            examples = load_examples()
+        except ExampleError as exc:
+            raise ValueError(f"A built-in example is broken: {exc}") from None
+    initial = 0 if example is None else find_example(examples, example)
+    return ConvnetApp(examples, initial)

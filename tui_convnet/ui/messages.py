@@ -1,0 +1,34 @@
+"""Messages that travel *up* to the app: screens never reach into each other.
+
+Attributes flow down (the app sets a screen's reactives), messages flow up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+from ..core import Example
+
+
+@dataclass
+class OpenInExplorer(Message):
+    """Show ``example`` in the explorer, positioned on ``step`` (e.g. a learned kernel's first step)."""
+
+    example: Example
+    step: int = 0
+
+
+@dataclass
+class ModelReady(Message):
+    """A trained (or loaded) Keras model is available to the other screens.
+
+    ``model`` is a ``keras.Model``; ``data`` the :class:`~tui_convnet.data.MnistData`
+    it was evaluated on; ``source`` says where it came from ("trained", or a file path).
+    """
+
+    model: Any
+    data: Any
+    source: str
