@@ -100,7 +100,10 @@ def _explore(example: str | None) -> int:
     except ValueError as exc:  # unknown example, broken example file
         print(f"convnet-tui: {exc}", file=sys.stderr)
         return 2
-    app.run()
+    from .ui.terminal import own_terminal
+
+    with own_terminal():
+        app.run()
     return app.return_code or 0
 
 
