@@ -1,0 +1,99 @@
+"""MNIST digits drawn in the terminal with half blocks: two pixel rows per text row.
+
+Each character is ``▀`` whose foreground is the upper pixel and whose
+background is the lower pixel, so a 28x28 digit takes 28 columns by 14 rows.
+Pure Rich (no Textual) so any screen or a plain console can use it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+UPPER_HALF = "\u2580"  # ▀
+
+_STYLES: dict[tuple[int, int], Style] = {}
+
+
+def _grey(value: int) -> Color:
+    return Color.from_rgb(value, value, value)
+
+
+def _style(top: int, bottom: int) -> Style:
+    key = (top, bottom)
+    style = _STYLES.get(key)
+    if style is None:
+        style = _STYLES[key] = Style(color=_grey(top), bgcolor=_grey(bottom))
+    return style
+
+
+def _validate(image: np.ndarray) -> np.ndarray:
+    a = np.asarray(image)
+    if a.ndim == 3 and a.shape[-1] == 1:
+        a = a[..., 0]
+    if a.ndim != 2 or a.size == 0:
+        raise ValueError(f"A digit must be a 2-D image (H, W). Received: image.shape={np.shape(image)}")
+    if a.dtype.kind == "f":
+        # Model inputs are floats in [0, 1]; anything larger is taken as 0-255.
+        scale = 255.0 if a.size and float(np.nanmax(a)) <= 1.0 else 1.0
+        a = np.clip(np.nan_to_num(a) * scale, 0, 255)
+    elif a.dtype.kind not in "ui" and a.dtype.kind != "b":
+        raise ValueError(f"A digit must be numeric. Received: image.dtype={a.dtype}")
+    return a.astype(np.uint8)
+
+
+def digit_text(image: np.ndarray, *, levels: int = 256) -> Text:
+    """A ``(H, W)`` image (uint8 0-255, or floats in [0, 1]) as a Rich :class:`Text`.
+
+    Ink is white on black, as MNIST stores it.  Rows come in pairs (an odd
+    last row is paired with black).  ``levels`` quantises the greys
+    (fewer distinct styles makes very large galleries cheaper to render).
+    """
+    a = _validate(image)
+    if levels < 2 or levels > 256:
+        raise ValueError(f"`levels` must be in 2..256. Received: levels={levels}")
+    if levels < 256:
+        step = 255 / (levels - 1)
+        a = (np.round(a / step) * step).astype(np.uint8)
+    if a.shape[0] % 2:
+        a = np.vstack([a, np.zeros((1, a.shape[1]), dtype=np.uint8)])
+    text = Text(no_wrap=True, overflow="crop", end="")
+    rows = a.shape[0] // 2
+    for r in range(rows):
+        top, bottom = a[2 * r], a[2 * r + 1]
+        for t, b in zip(top.tolist(), bottom.tolist()):
+            text.append(UPPER_HALF, _style(t, b))
+        if r < rows - 1:
+            text.append("\n")
+    return text
+
+
+class DigitView(Widget):
+    """A widget showing one digit (28 columns x 14 rows for MNIST)."""
+
+    DEFAULT_CSS = """
+    DigitView {
+        width: auto;
+        height: auto;
+    }
+    """
+
+    def __init__(self, image: np.ndarray, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._image = _validate(image)
+
+    def set_image(self, image: np.ndarray) -> None:
+        self._image = _validate(image)
+        self.refresh(layout=True)
+
+    def get_content_width(self, container, viewport) -> int:
+        return int(self._image.shape[1])
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return (int(self._image.shape[0]) + 1) // 2
+
+    def render(self) -> Text:
+        return digit_text(self._image)
