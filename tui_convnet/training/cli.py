@@ -21,7 +21,6 @@ from typing import Any, Iterator
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
 
 from ..data import DataError, MnistData, load_mnist
 
@@ -154,18 +153,6 @@ class _Reporter:
             self.console.print(line, soft_wrap=True)
 
 
-def _per_class_table(evaluation: Any) -> Table:
-    table = Table(title="Per-class test accuracy", title_justify="left", box=None,
-                  pad_edge=False, padding=(0, 1), header_style="bold underline")
-    table.add_column("digit", style="bold", no_wrap=True)
-    for d in range(10):
-        table.add_column(str(d), justify="right", no_wrap=True)
-    counts = evaluation.confusion.sum(axis=1)
-    table.add_row("accuracy", *("-" if c == 0 else f"{a:.3f}" for a, c in zip(evaluation.per_class_accuracy, counts)))
-    table.add_row("digits", *(f"{c:,}" for c in counts), style="dim")
-    return table
-
-
 def run_train(args: argparse.Namespace) -> int:
     """Train as the arguments say; returns the process exit code."""
     console = Console(highlight=False)
@@ -257,7 +244,9 @@ def run_train(args: argparse.Namespace) -> int:
                 f"[bold]Test accuracy {ev.accuracy:.4f}[/] - test loss {ev.loss:.4f} on {ev.samples:,} test digits "
                 f"({ev.misclassified:,} misclassified)", soft_wrap=True,
             )
-            console.print(_per_class_table(ev))
+            from .predict_cli import confusion_table
+
+            console.print(confusion_table(ev))
             console.print(f"Trained {result.train_samples:,} digits x {len(result.history)} epoch(s) in "
                           f"{result.seconds:.1f}s ({result.samples_per_second:,.0f} samples/s)", soft_wrap=True)
         if saved:

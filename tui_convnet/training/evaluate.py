@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import to_model_inputs
+from .inspect import confusion_matrix
 
 _EPSILON = 1e-7  # keras.config.epsilon()
 
@@ -62,8 +63,7 @@ def evaluation_from_probabilities(probabilities: np.ndarray, labels: np.ndarray,
     predicted = np.argmax(p, axis=1)
     confidence = p[np.arange(len(y)), predicted]
     correct = predicted == y
-    confusion = np.zeros((classes, classes), dtype=np.int64)
-    np.add.at(confusion, (y, predicted), 1)
+    confusion = confusion_matrix(y, predicted, classes)
     totals = confusion.sum(axis=1)
     with np.errstate(invalid="ignore", divide="ignore"):
         per_class = np.where(totals > 0, np.diag(confusion) / np.maximum(totals, 1), np.nan)

@@ -85,17 +85,13 @@ def split_counts(n: int, validation_split: float) -> tuple[int, int]:
 
 
 def check_split(n: int, validation_split: float) -> tuple[int, int]:
-    """:func:`split_counts`, refusing a split that leaves either side empty."""
+    """:func:`split_counts`, refusing a split that leaves no training digit
+    (any split > 0 keeps at least one validation digit: Keras rounds the training side down)."""
     n_train, n_val = split_counts(n, validation_split)
     if n_train < 1:
         raise ValueError(
             f"No training digits are left after the validation split. "
             f"Received: validation_split={validation_split}, digits={n}"
-        )
-    if validation_split > 0 and n_val < 1:
-        raise ValueError(
-            f"The validation split leaves no validation digits out of {n}. "
-            f"Received: validation_split={validation_split}"
         )
     return n_train, n_val
 
@@ -212,7 +208,8 @@ class EventForwarder(keras.callbacks.Callback):
 def prepare_arrays(
     data: MnistData, validation_split: float, seed: int | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Shuffle the training digits with ``seed``, then cut off the last fraction for validation.
+    """Inputs and one-hot labels; with a validation split, shuffle with ``seed`` first,
+    then cut off the last fraction for validation.
 
     Keras' own ``validation_split`` takes the last fraction of the arrays *as
     given*, which for a file sorted by label would be all 9s: shuffling first
@@ -220,12 +217,13 @@ def prepare_arrays(
     """
     n = len(data.x_train)
     n_train, n_val = check_split(n, validation_split)
+    if not n_val:
+        # fit(shuffle=True) reshuffles every epoch anyway: same arrays as plain Keras.
+        return to_model_inputs(data.x_train), one_hot(data.y_train), None, None
     order = np.random.default_rng(seed).permutation(n)
     x = to_model_inputs(data.x_train[order])
     y = one_hot(data.y_train[order])
-    if n_val:
-        return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
-    return x, y, None, None
+    return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
 
 
 def train(
