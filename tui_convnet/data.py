@@ -146,9 +146,20 @@ def read_idx_folder(folder: str | os.PathLike) -> dict[str, np.ndarray]:
 
 
 def keras_cache_path() -> Path:
-    """Where ``keras.datasets.mnist.load_data()`` keeps ``mnist.npz``."""
-    home = os.environ.get("KERAS_HOME") or os.path.join(os.path.expanduser("~"), ".keras")
-    if not os.access(home, os.W_OK) and not os.environ.get("KERAS_HOME"):
+    """Where ``keras.datasets.mnist.load_data()`` keeps ``mnist.npz``.
+
+    The same rules as Keras (``keras.src.backend.config`` and
+    ``keras.src.utils.file_utils.get_file``): ``$KERAS_HOME`` if set, else
+    ``~/.keras`` (``/tmp/.keras`` when the home folder is not writable); and
+    if that folder exists but is not writable, ``/tmp/.keras``.
+    """
+    if "KERAS_HOME" in os.environ:
+        home = os.environ["KERAS_HOME"]
+    else:
+        base = os.path.expanduser("~")
+        home = os.path.join(base if os.access(base, os.W_OK) else "/tmp", ".keras")
+    home = os.path.expanduser(home)
+    if os.path.exists(home) and not os.access(home, os.W_OK):
         home = os.path.join("/tmp", ".keras")
     return Path(home) / "datasets" / "mnist.npz"
 

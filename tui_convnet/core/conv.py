@@ -226,6 +226,33 @@ def _bias_array(bias: Any, c_out: int) -> np.ndarray | None:
 # --------------------------------------------------------------------------- conv2d
 
 
+#: Below this many input channels the windows are gathered channel-first
+#: (whole output rows per copy); from it on, channels-last (a contiguous
+#: run of ``C`` values per window cell) is the faster copy.
+_CHANNEL_FIRST_BELOW = 4
+
+
+def _padded(xb: np.ndarray, g: ConvGeometry, *, channel_first: bool) -> np.ndarray:
+    """The batch with its zero padding: ``(N, Hp, Wp, C)``, or ``(C, N, Hp, Wp)``.
+
+    Without padding no copy is made (except the channel-first transpose of
+    a multi-channel batch, which the gather needs contiguous).
+    """
+    t, b, l, r = g.pad_top, g.pad_bottom, g.pad_left, g.pad_right
+    src = xb.transpose(3, 0, 1, 2) if channel_first else xb
+    if not (t or b or l or r):
+        return np.ascontiguousarray(src) if channel_first and src.shape[0] > 1 else src
+    if channel_first:
+        c, n, h, w = src.shape
+        xp = np.zeros((c, n, h + t + b, w + l + r), dtype=src.dtype)
+        xp[:, :, t:t + h, l:l + w] = src
+    else:
+        n, h, w, c = src.shape
+        xp = np.zeros((n, h + t + b, w + l + r, c), dtype=src.dtype)
+        xp[:, t:t + h, l:l + w, :] = src
+    return xp
+
+
 def _im2col(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
     """Windows of a padded batch ``(N, Hp, Wp, C)`` as ``(N·H'·W', kh·kw·C)``."""
     n = xp.shape[0]
@@ -239,6 +266,23 @@ def _im2col(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
         writeable=False,
     )
     return view.reshape(n * oh * ow, kh * kw * c)
+
+
+def _im2col_channel_first(xt: np.ndarray, g: ConvGeometry) -> np.ndarray:
+    """Windows of a padded channel-first batch ``(C, N, Hp, Wp)`` as ``(N·H'·W', kh·kw·C)``.
+
+    Built as its transpose ``(kh·kw·C, N·H'·W')``, one strided slice copy per
+    kernel cell, so each copy moves whole output rows; the matrix product
+    reads the transpose without copying it again.
+    """
+    kh, kw, c, _ = g.kernel_shape
+    oh, ow, _ = g.out_shape
+    (sh, sw), (dh, dw) = g.stride, g.dilation
+    cols = np.empty((kh, kw, c, xt.shape[1], oh, ow), dtype=xt.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            cols[i, j] = xt[:, :, i * dh: i * dh + sh * (oh - 1) + 1: sh, j * dw: j * dw + sw * (ow - 1) + 1: sw]
+    return cols.reshape(kh * kw * c, -1).T
 
 
 def conv2d(
@@ -256,20 +300,20 @@ def conv2d(
     ``x`` is ``(H, W, C_in)`` or a batch ``(N, H, W, C_in)``; ``kernels`` is
     ``(kh, kw, C_in, C_out)``; ``bias`` is ``(C_out,)``.  Returns
     ``(H', W', C_out)`` (or ``(N, H', W', C_out)``).  Vectorised as im2col
-    plus one matrix product: there is no Python loop over output cells.
+    plus one matrix product: there is no Python loop over output cells
+    (only, for inputs with fewer than 4 channels, one slice copy per kernel
+    cell to gather the windows).
     """
     x = numeric_array(x, "x", ndims=(3, 4))
     k = numeric_array(kernels, "kernels", ndims=(4,))
     g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
     b = _bias_array(bias, g.kernel_shape[3])
-    dtype = np.result_type(x.dtype, k.dtype, np.float32)
+    dtype = np.result_type(x.dtype, k.dtype, np.float32)  # float32 stays float32
     batched = x.ndim == 4
-    xb = x if batched else x[None]
-    xp = np.pad(
-        xb.astype(dtype, copy=False),
-        ((0, 0), (g.pad_top, g.pad_bottom), (g.pad_left, g.pad_right), (0, 0)),
-    )
-    cols = _im2col(xp, g)
+    xb = (x if batched else x[None]).astype(dtype, copy=False)
+    channel_first = g.in_shape[2] < _CHANNEL_FIRST_BELOW
+    xp = _padded(xb, g, channel_first=channel_first)
+    cols = _im2col_channel_first(xp, g) if channel_first else _im2col(xp, g)
     out = cols @ k.astype(dtype, copy=False).reshape(-1, g.kernel_shape[3])
     if b is not None:
         out += b.astype(dtype, copy=False)
