@@ -1,0 +1,57 @@
+"""``pool2d`` against ``keras.layers.MaxPooling2D`` / ``AveragePooling2D``."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from core_testing import assert_close
+
+from tui_convnet.core import pool2d
+
+pytestmark = pytest.mark.keras
+
+LAYERS = {"max": "MaxPooling2D", "avg": "AveragePooling2D"}
+
+
+def _keras_pool(keras, x, mode, size, stride, padding):
+    layer = getattr(keras.layers, LAYERS[mode])(pool_size=size, strides=stride, padding=padding)
+    return keras.ops.convert_to_numpy(layer(x))
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize("padding", ["valid", "same"])
+@pytest.mark.parametrize("size", [2, 3])
+def test_pool2d_matches_keras(keras, rng, mode, padding, size):
+    # Odd, non-square inputs: the last window of a row is cut short ('same')
+    # or dropped ('valid').
+    x = rng.standard_normal((2, 7, 9, 3)).astype("float32")
+    for stride in (1, 2, 3):
+        expected = _keras_pool(keras, x, mode, size, stride, padding)
+        got = pool2d(x, size, stride, mode, padding)
+        assert got.dtype == np.float32
+        assert_close(got, expected, err_msg=f"stride={stride}")
+        assert_close(pool2d(x[0], size, stride, mode, padding), expected[0])
+
+
+@pytest.mark.parametrize("mode", ["max", "avg"])
+@pytest.mark.parametrize("size,stride,padding", [((2, 3), None, "valid"), ((3, 2), (1, 2), "same"), ((2, 2), (3, 1), "same")])
+def test_pool2d_non_square_windows_and_default_stride(keras, rng, mode, size, stride, padding):
+    x = rng.standard_normal((2, 5, 6, 2)).astype("float32")
+    expected = _keras_pool(keras, x, mode, size, stride, padding)
+    assert_close(pool2d(x, size, stride, mode, padding), expected)
+
+
+def test_same_average_does_not_count_padding(keras):
+    """TensorFlow averages only the real cells of a window that hangs over the edge."""
+    x = np.full((1, 3, 3, 1), 6.0, dtype="float32")
+    expected = _keras_pool(keras, x, "avg", 2, 2, "same")
+    np.testing.assert_array_equal(expected, np.full((1, 2, 2, 1), 6.0))
+    np.testing.assert_array_equal(pool2d(x, 2, 2, "avg", "same"), expected)
+
+
+def test_same_max_of_negative_values_ignores_padding(keras):
+    """Padding never wins a max, even when every real value is negative."""
+    x = -np.arange(1, 10, dtype="float32").reshape(1, 3, 3, 1)
+    expected = _keras_pool(keras, x, "max", 2, 2, "same")
+    np.testing.assert_array_equal(pool2d(x, 2, 2, "max", "same"), expected)
+    assert expected.max() < 0
