@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +20,9 @@ from ..core import ModelSpec
 from ..data import MnistData, one_hot, to_model_inputs
 from .evaluate import Evaluation, evaluate_model
 from .events import (
+    TrainConfig,
+    check_split,
+    split_counts,
     BatchEnd,
     EpochBegin,
     EpochEnd,
@@ -29,72 +32,7 @@ from .events import (
     TrainEnd,
     TrainEvent,
 )
-from .model import OPTIMIZERS, build_model, compile_model, keras
-
-MAX_EPOCHS = 1000
-MAX_BATCH_SIZE = 60000
-
-
-@dataclass(frozen=True)
-class TrainConfig:
-    """How to train (the lecture's defaults: 5 epochs, batch 64, rmsprop)."""
-
-    epochs: int = 5
-    batch_size: int = 64
-    optimizer: str = "rmsprop"
-    learning_rate: float | None = None  # None: Keras' default for the optimizer
-    validation_split: float = 0.0  # the last fraction of the *shuffled* training digits
-    seed: int | None = 0
-    evaluate: bool = True  # evaluate on the test set when training completes
-
-    def __post_init__(self) -> None:
-        validate_config(self)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def _int(value: Any, name: str, low: int, high: int) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not low <= value <= high:
-        raise ValueError(f"`{name}` must be a whole number from {low} to {high:,}. Received: {name}={value!r}")
-
-
-def validate_config(config: TrainConfig) -> None:
-    _int(config.epochs, "epochs", 1, MAX_EPOCHS)
-    _int(config.batch_size, "batch_size", 1, MAX_BATCH_SIZE)
-    if config.optimizer not in OPTIMIZERS:
-        raise ValueError(
-            f"`optimizer` must be one of {', '.join(OPTIMIZERS)}. Received: optimizer={config.optimizer!r}"
-        )
-    lr = config.learning_rate
-    if lr is not None and (
-        isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0
-    ):
-        raise ValueError(f"`learning_rate` must be a number greater than 0. Received: learning_rate={lr!r}")
-    vs = config.validation_split
-    if isinstance(vs, bool) or not isinstance(vs, (int, float)) or not 0 <= vs < 1:
-        raise ValueError(f"`validation_split` must be in [0, 1). Received: validation_split={vs!r}")
-    if config.seed is not None:
-        _int(config.seed, "seed", 0, 2**32 - 1)
-
-
-def split_counts(n: int, validation_split: float) -> tuple[int, int]:
-    """``(train, validation)`` sizes exactly as Keras' ``validation_split`` cuts them."""
-    train = int(math.floor(n * (1.0 - validation_split)))
-    return train, n - train
-
-
-def check_split(n: int, validation_split: float) -> tuple[int, int]:
-    """:func:`split_counts`, refusing a split that leaves no training digit
-    (any split > 0 keeps at least one validation digit: Keras rounds the training side down)."""
-    n_train, n_val = split_counts(n, validation_split)
-    if n_train < 1:
-        raise ValueError(
-            f"No training digits are left after the validation split. "
-            f"Received: validation_split={validation_split}, digits={n}"
-        )
-    return n_train, n_val
-
+from .model import build_model, compile_model, keras
 
 @dataclass
 class TrainResult:

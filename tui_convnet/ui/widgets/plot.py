@@ -1,0 +1,197 @@
+"""A small braille line plot for training curves (no dependency beyond Rich/Textual).
+
+Each character cell holds a 2x4 grid of braille dots, so a plot of W x H
+cells has 2W x 4H dots.  Series are lists of ``(x, y)`` points drawn as
+connected lines; the x range is fixed by the caller (0 .. epochs), so the
+curves grow from left to right as training goes on.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Sequence
+
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+# Braille dot bits, indexed [row 0-3][column 0-1].
+_DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
+_BRAILLE = 0x2800
+
+
+@dataclass
+class Series:
+    name: str
+    color: str
+    points: list[tuple[float, float]] = field(default_factory=list)
+    marker: bool = False  # also mark each point (for few points, e.g. one per epoch)
+
+
+def _nice_range(values: Sequence[float], floor: float | None) -> tuple[float, float]:
+    finite = [v for v in values if math.isfinite(v)]
+    if not finite:
+        return (0.0, 1.0)
+    lo, hi = min(finite), max(finite)
+    if floor is not None:
+        lo = min(lo, floor)
+    if hi - lo < 1e-9:
+        hi = lo + 1.0
+    return lo, hi
+
+
+def braille_plot(
+    series: Sequence[Series],
+    width: int,
+    height: int,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float] | None = None,
+    *,
+    y_floor: float | None = 0.0,
+    axis_style: str = "dim",
+) -> Text:
+    """Render ``series`` into ``width`` x ``height`` cells: a y-axis label column, plot, x-axis row."""
+    label_w = 6
+    plot_w = max(2, width - label_w - 1)
+    plot_h = max(1, height - 1)
+    ys = [y for s in series for _, y in s.points]
+    lo, hi = y_range if y_range is not None else _nice_range(ys, y_floor)
+    x0, x1 = x_range
+    if x1 - x0 <= 0:
+        x1 = x0 + 1
+    dots_w, dots_h = plot_w * 2, plot_h * 4
+    bits = [[0] * plot_w for _ in range(plot_h)]
+    owner: list[list[int]] = [[-1] * plot_w for _ in range(plot_h)]
+
+    def to_dot(x: float, y: float) -> tuple[int, int] | None:
+        if not (math.isfinite(x) and math.isfinite(y)):
+            return None
+        dx = round((x - x0) / (x1 - x0) * (dots_w - 1))
+        dy = round((hi - y) / (hi - lo) * (dots_h - 1))
+        return min(max(dx, 0), dots_w - 1), min(max(dy, 0), dots_h - 1)
+
+    def plot_dot(dx: int, dy: int, index: int) -> None:
+        r, c = dy // 4, dx // 2
+        bits[r][c] |= _DOTS[dy % 4][dx % 2]
+        owner[r][c] = index
+
+    for index, s in enumerate(series):
+        prev = None
+        for x, y in s.points:
+            dot = to_dot(x, y)
+            if dot is None:
+                prev = None
+                continue
+            if prev is None:
+                plot_dot(*dot, index)
+            else:  # a straight line from the previous point (Bresenham)
+                (ax, ay), (bx, by) = prev, dot
+                steps = max(abs(bx - ax), abs(by - ay), 1)
+                for k in range(1, steps + 1):
+                    plot_dot(round(ax + (bx - ax) * k / steps), round(ay + (by - ay) * k / steps), index)
+            if s.marker:
+                for ddx, ddy in ((1, 0), (0, 1), (1, 1)):
+                    plot_dot(min(dot[0] + ddx, dots_w - 1), min(dot[1] + ddy, dots_h - 1), index)
+            prev = dot
+
+    styles = [Style(color=s.color) for s in series]
+    axis = Style.parse(axis_style)
+    text = Text(no_wrap=True, overflow="crop", end="")
+    mid = plot_h // 2
+    for r in range(plot_h):
+        if r == 0:
+            label = _fmt(hi)
+        elif r == plot_h - 1:
+            label = _fmt(lo)
+        elif r == mid and plot_h >= 5:
+            label = _fmt((hi + lo) / 2)
+        else:
+            label = ""
+        text.append(f"{label:>{label_w}}┤" if label else " " * label_w + "│", axis)
+        row_bits, row_owner = bits[r], owner[r]
+        run_start = 0
+        for c in range(plot_w + 1):  # group cells of the same series into one span
+            if c == plot_w or (c > run_start and row_owner[c] != row_owner[run_start]):
+                chunk = "".join(chr(_BRAILLE + b) if b else " " for b in row_bits[run_start:c])
+                o = row_owner[run_start]
+                text.append(chunk, styles[o] if o >= 0 else None)
+                run_start = c
+        text.append("\n")
+    # x axis: ticks at whole numbers when there are few, else at the ends.
+    axis_line = [" "] * plot_w
+    span = x1 - x0
+    step = 1 if span <= plot_w / 4 else max(1, math.ceil(span / (plot_w / 6)))
+    tick = math.ceil(x0)
+    while tick <= x1:
+        col = min(plot_w - 1, round((tick - x0) / span * (dots_w - 1)) // 2)
+        label = str(int(tick))
+        if all(ch == " " for ch in axis_line[max(0, col - 1): col + len(label) + 1]):
+            for k, ch in enumerate(label):
+                if col + k < plot_w:
+                    axis_line[col + k] = ch
+        tick += step
+    text.append(" " * label_w + "└" + "".join(axis_line), axis)
+    return text
+
+
+def _fmt(value: float) -> str:
+    if value == 0:
+        return "0"
+    if abs(value) >= 1000 or abs(value) < 0.01:
+        return f"{value:.0e}"
+    if abs(value) >= 10:
+        return f"{value:.1f}"
+    return f"{value:.2f}"
+
+
+class LinePlot(Widget):
+    """A titled braille plot; call :meth:`set_series` / :meth:`set_x_range` and it redraws."""
+
+    DEFAULT_CSS = """
+    LinePlot {
+        height: 12;
+        min-width: 20;
+    }
+    """
+
+    x_max: reactive[float] = reactive(1.0)
+    #: Increment to redraw after the series' points changed in place.
+    version: reactive[int] = reactive(0)
+
+    def __init__(
+        self,
+        series: Sequence[Series] = (),
+        *,
+        y_range: tuple[float, float] | None = None,
+        y_floor: float | None = 0.0,
+        **kwargs,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.series: list[Series] = list(series)
+        self.y_range = y_range
+        self.y_floor = y_floor
+
+    def set_series(self, series: Sequence[Series]) -> None:
+        self.series = list(series)
+        self.version += 1
+
+    def changed(self) -> None:
+        """The points of the series changed: redraw (cheap; call a few times per second)."""
+        self.version += 1
+
+    def render(self) -> Text:
+        width, height = self.content_size.width, self.content_size.height
+        if width < 8 or height < 2:
+            return Text("")
+        return braille_plot(self.series, width, height, (0.0, self.x_max), self.y_range, y_floor=self.y_floor)
+
+    def legend(self) -> Text:
+        text = Text()
+        for i, s in enumerate(self.series):
+            if i:
+                text.append("  ")
+            text.append("━━ ", Style(color=s.color))
+            text.append(s.name)
+        return text
