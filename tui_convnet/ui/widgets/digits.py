@@ -45,14 +45,29 @@ def _validate(image: np.ndarray) -> np.ndarray:
     return a.astype(np.uint8)
 
 
-def digit_text(image: np.ndarray, *, levels: int = 256) -> Text:
+def shrink(image: np.ndarray, factor: int) -> np.ndarray:
+    """Average ``factor`` x ``factor`` blocks (28x28 → 14x14 for ``factor=2``)."""
+    a = _validate(image)
+    if isinstance(factor, bool) or not isinstance(factor, int) or factor < 1:
+        raise ValueError(f"`factor` must be a whole number >= 1. Received: factor={factor!r}")
+    if factor == 1:
+        return a
+    h, w = (a.shape[0] // factor) * factor, (a.shape[1] // factor) * factor
+    if h == 0 or w == 0:
+        raise ValueError(f"The image is smaller than the factor. Received: image.shape={a.shape}, factor={factor}")
+    blocks = a[:h, :w].reshape(h // factor, factor, w // factor, factor).astype(np.float32)
+    return np.round(blocks.mean(axis=(1, 3))).astype(np.uint8)
+
+
+def digit_text(image: np.ndarray, *, levels: int = 256, shrink_by: int = 1) -> Text:
     """A ``(H, W)`` image (uint8 0-255, or floats in [0, 1]) as a Rich :class:`Text`.
 
     Ink is white on black, as MNIST stores it.  Rows come in pairs (an odd
     last row is paired with black).  ``levels`` quantises the greys
-    (fewer distinct styles makes very large galleries cheaper to render).
+    (fewer distinct styles makes very large galleries cheaper to render);
+    ``shrink_by=2`` draws a 28x28 digit in 14 columns x 7 rows.
     """
-    a = _validate(image)
+    a = shrink(image, shrink_by)
     if levels < 2 or levels > 256:
         raise ValueError(f"`levels` must be in 2..256. Received: levels={levels}")
     if levels < 256:
@@ -81,12 +96,12 @@ class DigitView(Widget):
     }
     """
 
-    def __init__(self, image: np.ndarray, **kwargs) -> None:
+    def __init__(self, image: np.ndarray, *, shrink_by: int = 1, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._image = _validate(image)
+        self._image = shrink(image, shrink_by)
 
-    def set_image(self, image: np.ndarray) -> None:
-        self._image = _validate(image)
+    def set_image(self, image: np.ndarray, *, shrink_by: int = 1) -> None:
+        self._image = shrink(image, shrink_by)
         self.refresh(layout=True)
 
     def get_content_width(self, container, viewport) -> int:
