@@ -1,0 +1,516 @@
+"""Inside the trained network: a test digit, every layer's output, the learned kernels.
+
+Every number on this screen is computed by the numpy core from the model's
+own weights.  Keras computes the same layers in a worker thread; beside each
+layer the screen shows the largest absolute difference (it must be < 1e-4).
+
+The model comes from ``app.trained`` (set by the training screen, or by
+loading a ``.keras`` file here).  TensorFlow work runs only in workers,
+which post messages; nothing here blocks the UI for longer than a numpy
+forward pass of one digit.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Input, Static
+
+from ...core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, Pool2DSpec
+from ..messages import ModelReady, OpenInExplorer
+from ..widgets.digits import DigitView
+from ..widgets.heatmap import HeatmapGrid, TileGrid
+from ..widgets.inspect_bars import ActivationStrip, ProbabilityBars
+from ..widgets.inspect_kernels import KernelGrid
+
+STYLES = Path(__file__).resolve().parent.parent / "styles"
+#: Digits per chunk when looking for the next misclassified digit before all predictions are in.
+SCAN_CHUNK = 256
+
+NO_MODEL = (
+    "[b]No trained model yet.[/b]\n\n"
+    "To look inside a ConvNet you need one:\n"
+    "  • press [b]t[/b] and train the lecture's ConvNet (it appears here when training ends), or\n"
+    "  • press [b]o[/b], type the path of a saved [b].keras[/b] model "
+    "(e.g. from [i]convnet-tui train --save model.keras[/i]) and press Enter."
+)
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "×".join(str(d) for d in shape)
+
+
+def _range(a: np.ndarray) -> str:
+    return f"values {float(a.min()):.2f} … {float(a.max()):.2f}" if a.size else ""
+
+
+class LayerList(VerticalScroll, can_focus=False):
+    """The layers, top to bottom (scrolled by the screen's keys and the mouse wheel)."""
+
+
+class InspectScreen(Screen):
+    """Feature maps, learned filters and numpy = Keras, on real test digits."""
+
+    CSS_PATH = [STYLES / "inspect.tcss"]
+    AUTO_FOCUS = None  # keys go to the screen until an input is chosen (g, o)
+    BINDINGS = [
+        Binding("left", "digit(-1)", "Prev digit", key_display="←"),
+        Binding("right", "digit(1)", "Next digit", key_display="→"),
+        Binding("n", "next_misclassified", "Next wrong"),
+        Binding("left_square_bracket", "select_map(-1)", "Prev map", key_display="["),
+        Binding("right_square_bracket", "select_map(1)", "Next map", key_display="]"),
+        Binding("l", "next_layer(1)", "Next layer"),
+        Binding("L", "next_layer(-1)", "Prev layer", show=False),
+        Binding("s", "step_through", "Step through map"),
+        Binding("c", "kernel_channel(1)", "Kernel channel"),
+        Binding("g", "focus_index", "Go to #"),
+        Binding("o", "focus_path", "Open .keras"),
+        Binding("escape", "leave_input", "Back", show=False),
+        Binding("up", "scroll_layers('up')", "Scroll", show=False),
+        Binding("down", "scroll_layers('down')", "Scroll", show=False),
+        Binding("pageup", "scroll_layers('page_up')", "Page up", show=False),
+        Binding("pagedown", "scroll_layers('page_down')", "Page down", show=False),
+        Binding("home", "scroll_layers('home')", "Top", show=False),
+        Binding("end", "scroll_layers('end')", "Bottom", show=False),
+    ]
+
+    #: The test digit shown (index into the test set).
+    index: reactive[int] = reactive(0, init=False)
+    #: The first-layer feature map chosen for "step through".
+    selected_map: reactive[int] = reactive(0, init=False)
+    #: Which input channel of the deeper conv layers' kernels is shown.
+    kernel_channel: reactive[int] = reactive(0, init=False)
+
+    # ------------------------------------------------------------------ messages (worker → screen)
+
+    class Prepared(Message):
+        def __init__(self, inspector: Any, data: Any, source: str) -> None:
+            super().__init__()
+            self.inspector, self.data, self.source = inspector, data, source
+
+    class PredictionsDone(Message):
+        def __init__(self, inspector: Any, predicted: np.ndarray, seconds: float) -> None:
+            super().__init__()
+            self.inspector, self.predicted, self.seconds = inspector, predicted, seconds
+
+    class LayerCheck(Message):
+        def __init__(self, inspector: Any, index: int, diffs: list[float] | None, error: str = "") -> None:
+            super().__init__()
+            self.inspector, self.index, self.diffs, self.error = inspector, index, diffs, error
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    # ------------------------------------------------------------------ set-up
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.inspector: Any = None
+        self.data: Any = None
+        self.source = ""
+        self.predicted: np.ndarray | None = None
+        self.outputs: list[np.ndarray] = []
+        self._titles: list[tuple[Static, str]] = []
+        self._views: list[Any] = []
+        self._kernel_views: list[tuple[int, Static, KernelGrid]] = []
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="inspect-bar"):
+            yield Static("Inspect", id="inspect-source")
+            yield Input(placeholder="digit #", type="integer", id="inspect-index")
+            yield Input(placeholder="model.keras — Enter to load", id="inspect-path")
+        yield Static("", id="inspect-status")
+        yield Static(NO_MODEL, id="inspect-empty")
+        with Horizontal(id="inspect-body"):
+            with Vertical(id="inspect-side"):
+                yield Static("", id="inspect-digit-title")
+                yield DigitView(np.zeros((28, 28), dtype=np.uint8), id="inspect-digit")
+                yield Static("", id="inspect-prediction")
+                yield ProbabilityBars(id="inspect-probs")
+                yield Static("", id="inspect-check")
+                yield Static("", id="inspect-accuracy")
+            yield LayerList(id="inspect-layers")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.add_class("-empty")
+        self.watch(self.app, "trained", self._trained_changed)
+
+    def _trained_changed(self, ready: ModelReady | None) -> None:
+        if ready is None:
+            return
+        if self.inspector is not None and self.inspector.model is ready.model:
+            return
+        self._status(f"Reading the model from {ready.source}…")
+        self._prepare(ready)
+
+    # ------------------------------------------------------------------ workers
+
+    @work(thread=True, exclusive=True, group="inspect-prepare")
+    def _prepare(self, ready: ModelReady) -> None:
+        import time
+
+        try:
+            from ...training.inspect import ModelInspector
+
+            inspector = ModelInspector(ready.model)
+        except ValueError as exc:
+            self.post_message(self.Failed(f"Cannot inspect this model: {exc}"))
+            return
+        data = ready.data
+        if data is None:
+            from ...data import DataError, load_mnist
+
+            try:
+                data = load_mnist("auto", download=False)
+            except DataError as exc:
+                self.post_message(self.Failed(str(exc)))
+                return
+        self.post_message(self.Prepared(inspector, data, str(ready.source)))
+        start = time.perf_counter()
+        predicted = inspector.predict(data.x_test, "numpy")
+        self.post_message(self.PredictionsDone(inspector, predicted, time.perf_counter() - start))
+
+    @work(thread=True, exclusive=True, group="inspect-keras")
+    def _check(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
+        try:
+            comparisons = inspector.compare(digit, outputs)
+        except Exception as exc:  # Keras raises many types; the screen must say so, not crash
+            self.post_message(self.LayerCheck(inspector, index, None, f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(self.LayerCheck(inspector, index, [c.max_abs_diff for c in comparisons]))
+
+    @work(thread=True, exclusive=True, group="inspect-load")
+    def _load(self, path: str) -> None:
+        try:
+            from ...data import DataError, load_mnist
+            from ...training.inspect import ModelInspector
+            from ...training.model import ModelFileError, load_model_safe
+        except Exception as exc:  # TensorFlow itself failing to import
+            self.post_message(self.Failed(f"Keras is not available: {exc}"))
+            return
+        try:
+            model = load_model_safe(path)
+            ModelInspector(model)  # refuse what this screen cannot show, before switching to it
+            data = load_mnist("auto", download=False)
+        except (ModelFileError, DataError, ValueError) as exc:
+            self.post_message(self.Failed(str(exc)))
+            return
+        except Exception as exc:
+            self.post_message(self.Failed(f"Cannot load {path}: {type(exc).__name__}: {exc}"))
+            return
+        self.app.post_message(ModelReady(model, data, path))
+
+    # ------------------------------------------------------------------ message handlers
+
+    def _status(self, text: str, error: bool = False) -> None:
+        status = self.query_one("#inspect-status", Static)
+        status.update(text)
+        status.set_class(error, "-error")
+        status.display = bool(text)
+
+    def on_inspect_screen_failed(self, message: Failed) -> None:
+        self._status(message.text, error=True)
+        self.notify(message.text, title="Inspect", severity="error", timeout=8)
+
+    async def on_inspect_screen_prepared(self, message: Prepared) -> None:
+        self.inspector, self.data, self.source = message.inspector, message.data, message.source
+        self.predicted = None
+        self._status("")
+        self.remove_class("-empty")
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
+        self.query_one("#inspect-source", Static).update(
+            f"[b]Model[/b] {self.source} · [b]{len(self.data.x_test):,} test digits[/b] "
+            f"({'bundled sample' if self.data.source == 'sample' else self.data.location})"
+        )
+        self.query_one("#inspect-accuracy", Static).update("Predicting the test set with the numpy engine…")
+        await self._build_sections()
+        n = len(self.data.x_test)
+        self.selected_map = 0
+        self.kernel_channel = 0
+        if self.index >= n:
+            self.index = 0
+        self.show_digit()
+
+    def on_inspect_screen_predictions_done(self, message: PredictionsDone) -> None:
+        if message.inspector is not self.inspector:
+            return
+        self.predicted = message.predicted
+        y = self.data.y_test
+        wrong = int(np.count_nonzero(self.predicted != y))
+        acc = 1 - wrong / len(y)
+        self.query_one("#inspect-accuracy", Static).update(
+            f"Test set (numpy engine): [b]{acc:.1%}[/b] correct\n{wrong:,} of {len(y):,} misclassified — [b]n[/b] shows the next"
+        )
+
+    def on_inspect_screen_layer_check(self, message: LayerCheck) -> None:
+        if message.inspector is not self.inspector or message.index != self.index:
+            return  # an answer for a digit no longer shown
+        check = self.query_one("#inspect-check", Static)
+        if message.diffs is None:
+            check.update(f"[b red]Keras could not compute the layers:[/] {message.error}")
+            return
+        from ...training.inspect import TOLERANCE
+
+        for (title, base), diff in zip(self._titles, message.diffs):
+            ok = diff < TOLERANCE
+            mark = (f"[green]numpy = Keras ✓ max |Δ| {diff:.1e}[/]" if ok
+                    else f"[b red]numpy ≠ Keras ✗ max |Δ| {diff:.1e}[/]")
+            title.update(f"{base}  {mark}")
+        worst = max(message.diffs) if message.diffs else 0.0
+        ok = all(d < TOLERANCE for d in message.diffs)
+        check.set_class(not ok, "-error")
+        check.update(
+            f"[green]numpy = Keras ✓[/] on all {len(message.diffs)} layers\nlargest |Δ| {worst:.1e} (< {TOLERANCE:.0e})"
+            if ok else f"[b red]numpy ≠ Keras ✗[/] largest |Δ| {worst:.1e} (must be < {TOLERANCE:.0e})"
+        )
+
+    # ------------------------------------------------------------------ building the layer list
+
+    async def _build_sections(self) -> None:
+        container = self.query_one("#inspect-layers", VerticalScroll)
+        await container.remove_children()
+        self._titles, self._views, self._kernel_views = [], [], []
+        widgets: list[Any] = []
+        first_conv = True
+        for info in self.inspector.layers:
+            spec = info.spec
+            title = Static("", classes="layer-title")
+            if isinstance(spec, Conv2DSpec):
+                act = spec.activation
+                base = (f"[b]{info.name}[/b] (Conv2D, {spec.filters} kernels {_shape(spec.kernel_size)}, {act}) "
+                        f"→ {_shape(info.output_shape)}")
+            elif isinstance(spec, Pool2DSpec):
+                base = f"[b]{info.name}[/b] ({info.type} {_shape(spec.pool_size)}) → {_shape(info.output_shape)}"
+            elif isinstance(spec, FlattenSpec):
+                base = f"[b]{info.name}[/b] (Flatten) → {info.output_shape[0]} values"
+            elif isinstance(spec, DenseSpec):
+                base = f"[b]{info.name}[/b] (Dense {spec.units}, {spec.activation}) → {spec.units} values"
+            else:
+                base = f"[b]{info.name}[/b] ({info.type}) → unchanged at inference"
+            self._titles.append((title, base))
+            title.update(f"{base}  [dim]numpy = Keras … checking[/]")
+            widgets.append(title)
+            note = Static("", classes="layer-note")
+            if len(info.output_shape) == 3:
+                view: Any = HeatmapGrid(classes="maps", label="#")
+                if isinstance(spec, Conv2DSpec) and first_conv:
+                    view.add_class("first-conv")
+                    first_conv = False
+            elif isinstance(spec, DenseSpec) and info.index == len(self.inspector.layers) - 1:
+                view = Static("", classes="output-values")
+            else:
+                view = ActivationStrip(classes="activations")
+            self._views.append((note, view))
+            widgets += [note, view]
+            if isinstance(spec, Conv2DSpec):
+                kernel_title = Static("", classes="kernel-title")
+                grid = KernelGrid(classes="kernels")
+                self._kernel_views.append((info.index, kernel_title, grid))
+                widgets += [kernel_title, grid]
+        await container.mount_all(widgets)
+        self._update_kernels()
+
+    def _update_kernels(self) -> None:
+        if self.inspector is None:
+            return
+        for i, (layer_index, title, grid) in enumerate(self._kernel_views):
+            info = self.inspector.layers[layer_index]
+            kernels, bias = self.inspector.kernel_and_bias(info)
+            c_in = kernels.shape[2]
+            channel = 0 if i == 0 else self.kernel_channel % c_in
+            grid.set_kernels(kernels, bias, channel)
+            if i == 0:
+                grid.selected = self.selected_map
+                how = f"input channel {channel} of {c_in}" + ("" if c_in == 1 else " (c: next)")
+                title.update(
+                    f"  learned kernels {_shape(kernels.shape)} ({how}) — "
+                    f"[b]\\[ ][/b] choose one, [b]s[/b] steps through it on this digit"
+                )
+            else:
+                title.update(
+                    f"  learned kernels {_shape(kernels.shape)}: the slices for [b]input channel {channel}[/b] "
+                    f"of {c_in} — [b]c[/b] shows the next channel"
+                )
+
+    # ------------------------------------------------------------------ showing a digit
+
+    def show_digit(self) -> None:
+        """Compute every layer for the current digit (numpy core) and show it; ask Keras to check."""
+        if self.inspector is None or self.data is None:
+            return
+        digit = self.data.x_test[self.index]
+        label = int(self.data.y_test[self.index])
+        self.outputs = self.inspector.numpy_layers(digit)
+        probs = self.outputs[-1]
+        pred = int(np.argmax(probs))
+        self.query_one("#inspect-digit-title", Static).update(
+            f"[b]Test digit #{self.index:,}[/b] of {len(self.data.x_test):,}"
+        )
+        self.query_one("#inspect-digit", DigitView).set_image(digit)
+        verdict = "[green]✓ correct[/]" if pred == label else "[b red]✗ misclassified[/]"
+        self.query_one("#inspect-prediction", Static).update(
+            f"label [b]{label}[/b] · predicted [b]{pred}[/b] ({float(probs[pred]):.1%}) {verdict}"
+        )
+        self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
+        check = self.query_one("#inspect-check", Static)
+        check.set_class(False, "-error")
+        check.update("[dim]numpy = Keras? Keras is computing the same layers…[/]")
+        for (title, base), (note, view), out in zip(self._titles, self._views, self.outputs):
+            title.update(f"{base}  [dim]numpy = Keras … checking[/]")
+            if isinstance(view, HeatmapGrid):
+                view.set_maps(out)
+                if view.has_class("first-conv"):
+                    view.selected = self.selected_map
+                note.update(f"  {out.shape[2]} maps {_shape(out.shape[:2])}, one colour scale: {_range(out)}")
+            elif isinstance(view, ActivationStrip):
+                view.set_values(out)
+                active = int(np.count_nonzero(out > 0))
+                note.update(f"  {out.size} values, {active} above 0: {_range(out)}")
+            else:
+                view.update("  ".join(f"[b]{c}[/b] {float(p):.3f}" for c, p in enumerate(out)))
+                note.update(f"  the 10 class probabilities (bars on the left), sum {float(out.sum()):.3f}")
+        self._check(self.inspector, self.index, digit, self.outputs)
+
+    def watch_index(self) -> None:
+        self.show_digit()
+
+    def watch_selected_map(self, value: int) -> None:
+        for _, view in self._views:
+            if isinstance(view, HeatmapGrid) and view.has_class("first-conv"):
+                view.selected = value
+        if self._kernel_views:
+            self._kernel_views[0][2].selected = value
+
+    def watch_kernel_channel(self) -> None:
+        self._update_kernels()
+
+    # ------------------------------------------------------------------ actions
+
+    def _need_model(self) -> bool:
+        if self.inspector is None:
+            self.notify("No model yet: press t to train one, or o to open a .keras file.", title="Inspect", severity="warning")
+            return False
+        return True
+
+    def action_digit(self, delta: int) -> None:
+        if self._need_model():
+            self.index = (self.index + delta) % len(self.data.x_test)
+
+    def action_next_misclassified(self) -> None:
+        if not self._need_model():
+            return
+        y = self.data.y_test
+        n = len(y)
+        order = np.concatenate([np.arange(self.index + 1, n), np.arange(0, self.index + 1)])
+        if self.predicted is not None:
+            wrong = order[self.predicted[order] != y[order]]
+            if len(wrong):
+                self.index = int(wrong[0])
+                return
+        else:  # predictions still being computed: scan ahead in chunks
+            for start in range(0, n, SCAN_CHUNK):
+                chunk = order[start:start + SCAN_CHUNK]
+                pred = self.inspector.predict(self.data.x_test[chunk])
+                wrong = chunk[pred != y[chunk]]
+                if len(wrong):
+                    self.index = int(wrong[0])
+                    return
+        self.notify(f"No misclassified digit: the model gets all {n:,} test digits right.", title="Inspect")
+
+    def action_select_map(self, delta: int) -> None:
+        if self._need_model() and self._kernel_views:
+            n = self.inspector.layers[self._kernel_views[0][0]].output_shape[2]
+            self.selected_map = (self.selected_map + delta) % n
+
+    def action_kernel_channel(self, delta: int) -> None:
+        if self._need_model():
+            self.kernel_channel += delta
+
+    def action_step_through(self) -> None:
+        if not self._need_model():
+            return
+        from ...training.inspect import InspectError, first_step_of_map, learned_kernel_example
+
+        digit = self.data.x_test[self.index]
+        try:
+            example = learned_kernel_example(self.inspector, digit, int(self.data.y_test[self.index]), self.index)
+            step = first_step_of_map(self.inspector, self.selected_map)
+        except InspectError as exc:
+            self.notify(str(exc), title="Step through", severity="error")
+            return
+        self.app.post_message(OpenInExplorer(example, step))
+
+    def action_focus_index(self) -> None:
+        self.query_one("#inspect-index", Input).focus()
+
+    def action_focus_path(self) -> None:
+        self.query_one("#inspect-path", Input).focus()
+
+    def action_leave_input(self) -> None:
+        if isinstance(self.focused, Input):
+            self.set_focus(None)
+
+    def action_next_layer(self, delta: int) -> None:
+        """Scroll the layer list so that the next (or previous) layer's title is at the top."""
+        if not self._need_model() or not self._titles:
+            return
+        layers = self.query_one("#inspect-layers", LayerList)
+        tops = [title.virtual_region.y - layers.virtual_region.y for title, _ in self._titles]
+        here = layers.scroll_y
+        if delta > 0:
+            later = [t for t in tops if t > here + 1]
+            target = later[0] if later else tops[0]
+        else:
+            earlier = [t for t in tops if t < here - 1]
+            target = earlier[-1] if earlier else tops[-1]
+        layers.scroll_to(y=target, animate=False)
+
+    def action_scroll_layers(self, where: str) -> None:
+        layers = self.query_one("#inspect-layers", LayerList)
+        getattr(layers, f"scroll_{where}")(animate=False)
+
+    @on(Input.Submitted, "#inspect-index")
+    def _go_to(self, event: Input.Submitted) -> None:
+        if not self._need_model():
+            return
+        n = len(self.data.x_test)
+        text = event.value.strip()
+        try:
+            value = int(text)
+        except ValueError:
+            self._status(f"A digit number must be a whole number. Received: index={text!r}", error=True)
+            return
+        if not 0 <= value < n:
+            self._status(f"Digit index out of range 0..{n - 1}. Received: index={value}", error=True)
+            return
+        self._status("")
+        self.index = value
+        event.input.value = ""
+        self.set_focus(None)
+
+    @on(Input.Submitted, "#inspect-path")
+    def _open(self, event: Input.Submitted) -> None:
+        path = event.value.strip()
+        if not path:
+            self._status("Type the path of a .keras model file, then press Enter. Received: path=''", error=True)
+            return
+        self._status(f"Loading {path} (Keras safe mode)…")
+        self._load(path)
+
+    def on_tile_grid_clicked(self, message: TileGrid.Clicked) -> None:
+        grid = message.grid
+        if grid.has_class("first-conv") or (self._kernel_views and grid is self._kernel_views[0][2]):
+            self.selected_map = message.tile

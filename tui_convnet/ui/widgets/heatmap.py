@@ -1,0 +1,292 @@
+"""Heatmaps drawn with the Line API: two values per text cell.
+
+Each cell is ``▀``: its foreground colour is the upper value and its
+background the lower one, so a 26x26 feature map takes 26 columns by 13 rows.
+:class:`HeatmapGrid` lays out many maps (all channels of a layer) as tiles
+that wrap to the widget's width; :class:`Heatmap` shows one map.
+
+Colours: ``sequential`` (black → purple → orange → pale yellow, for ReLU
+outputs that are >= 0) or ``diverging`` (blue for negative, near-black for 0,
+red for positive, for weights).  All maps of a grid share one scale, so a
+channel that stayed dark really is weaker than a bright one.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+UPPER_HALF = "\u2580"  # ▀
+LEVELS = 64
+
+_SEQUENTIAL_ANCHORS = np.array(
+    [(0, 0, 4), (40, 11, 84), (101, 21, 110), (159, 42, 99), (212, 72, 66), (245, 125, 21), (250, 193, 39), (252, 255, 164)],
+    dtype=float,
+)
+_DIVERGING_ANCHORS = np.array(
+    [(80, 160, 255), (40, 80, 170), (20, 20, 28), (170, 50, 40), (255, 120, 70)], dtype=float
+)
+
+
+def _lut(anchors: np.ndarray, levels: int = LEVELS) -> list[tuple[int, int, int]]:
+    pos = np.linspace(0, 1, len(anchors))
+    t = np.linspace(0, 1, levels)
+    rgb = np.stack([np.interp(t, pos, anchors[:, i]) for i in range(3)], axis=1)
+    return [tuple(int(round(v)) for v in row) for row in rgb]
+
+
+PALETTES: dict[str, list[tuple[int, int, int]]] = {
+    "sequential": _lut(_SEQUENTIAL_ANCHORS),
+    "diverging": _lut(_DIVERGING_ANCHORS),
+}
+
+_STYLE_CACHE: dict[tuple[str, int, int], Style] = {}
+
+
+def cell_style(palette: str, top: int, bottom: int) -> Style:
+    """The style of one half-block cell (upper level as foreground, lower as background)."""
+    key = (palette, top, bottom)
+    style = _STYLE_CACHE.get(key)
+    if style is None:
+        lut = PALETTES[palette]
+        style = _STYLE_CACHE[key] = Style(color=Color.from_rgb(*lut[top]), bgcolor=Color.from_rgb(*lut[bottom]))
+    return style
+
+
+def colour_of(palette: str, value: float, vmin: float, vmax: float) -> tuple[int, int, int]:
+    """The RGB colour of ``value`` on the scale ``vmin..vmax``."""
+    return PALETTES[palette][int(quantise(np.array([value]), vmin, vmax, palette)[0])]
+
+
+def scale_for(values: np.ndarray, palette: str) -> tuple[float, float]:
+    """A colour scale that covers ``values``: ``0..max`` or symmetric ``-m..m``."""
+    a = np.asarray(values, dtype=np.float64)
+    finite = a[np.isfinite(a)]
+    if palette == "diverging":
+        m = float(np.max(np.abs(finite))) if finite.size else 0.0
+        return (-m, m) if m > 0 else (-1.0, 1.0)
+    lo = min(0.0, float(finite.min())) if finite.size else 0.0
+    hi = float(finite.max()) if finite.size else 1.0
+    return (lo, hi) if hi > lo else (lo, lo + 1.0)
+
+
+def quantise(values: np.ndarray, vmin: float, vmax: float, palette: str = "sequential") -> np.ndarray:
+    """Map values to palette levels ``0..LEVELS-1`` (NaN → the level of 0)."""
+    a = np.asarray(values, dtype=np.float64)
+    span = vmax - vmin if vmax > vmin else 1.0
+    t = np.clip((np.nan_to_num(a, nan=0.0 if vmin <= 0 <= vmax else vmin) - vmin) / span, 0.0, 1.0)
+    return np.rint(t * (LEVELS - 1)).astype(np.int64)
+
+
+def map_strips(levels: np.ndarray, palette: str) -> list[list[Segment]]:
+    """Segments for a quantised ``(H, W)`` map: ``ceil(H/2)`` lines of ``W`` cells."""
+    lv = np.asarray(levels)
+    if lv.shape[0] % 2:
+        blank = quantise(np.zeros((1, lv.shape[1])), 0.0, 1.0) if palette == "sequential" else np.full((1, lv.shape[1]), LEVELS // 2)
+        lv = np.vstack([lv, blank])
+    lines = []
+    for r in range(0, lv.shape[0], 2):
+        top, bottom = lv[r].tolist(), lv[r + 1].tolist()
+        segs: list[Segment] = []
+        run_style, run_len = None, 0
+        for t, b in zip(top, bottom):
+            style = cell_style(palette, t, b)
+            if style is run_style:
+                run_len += 1
+            else:
+                if run_style is not None:
+                    segs.append(Segment(UPPER_HALF * run_len, run_style))
+                run_style, run_len = style, 1
+        if run_style is not None:
+            segs.append(Segment(UPPER_HALF * run_len, run_style))
+        lines.append(segs)
+    return lines
+
+
+class Heatmap(Widget):
+    """One 2-D map as half blocks (``W`` columns by ``ceil(H/2)`` rows)."""
+
+    DEFAULT_CSS = """
+    Heatmap { width: auto; height: auto; }
+    """
+
+    def __init__(self, values: np.ndarray | None = None, *, palette: str = "sequential",
+                 scale: tuple[float, float] | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._lines: list[list[Segment]] = []
+        self._shape = (0, 0)
+        if values is not None:
+            self.set_values(values, palette=palette, scale=scale)
+
+    def set_values(self, values: np.ndarray, *, palette: str = "sequential", scale: tuple[float, float] | None = None) -> None:
+        a = np.asarray(values, dtype=np.float64)
+        if a.ndim != 2:
+            raise ValueError(f"A heatmap needs a 2-D array. Received: values.shape={a.shape}")
+        if palette not in PALETTES:
+            raise ValueError(f"Unknown palette. Expected one of {', '.join(PALETTES)}. Received: palette={palette!r}")
+        vmin, vmax = scale if scale is not None else scale_for(a, palette)
+        self._lines = map_strips(quantise(a, vmin, vmax, palette), palette)
+        self._shape = a.shape
+        self.refresh(layout=True)
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        return int(self._shape[1])
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines)
+
+    def render_line(self, y: int) -> Strip:
+        if 0 <= y < len(self._lines):
+            return Strip(self._lines[y], self._shape[1]).crop_extend(0, self.size.width, self.rich_style)
+        return Strip.blank(self.size.width, self.rich_style)
+
+
+class TileGrid(Widget, can_focus=False):
+    """Labelled tiles (each a few lines of segments) that wrap to the widget's width.
+
+    ``selected`` highlights one tile's label.  Subclasses build the tiles.
+    """
+
+    DEFAULT_CSS = """
+    TileGrid { width: 1fr; height: auto; }
+    TileGrid > .tile-grid--label { color: $text-muted; }
+    TileGrid > .tile-grid--selected { color: $background; background: $accent; text-style: bold; }
+    """
+    COMPONENT_CLASSES = {"tile-grid--label", "tile-grid--selected"}
+
+    selected: reactive[int | None] = reactive(None)
+
+    class Clicked(Message):
+        """A tile was clicked (``tile`` is its index)."""
+
+        def __init__(self, grid: "TileGrid", tile: int) -> None:
+            super().__init__()
+            self.grid, self.tile = grid, tile
+
+    def __init__(self, *, gap: int = 2, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.gap = gap
+        self._tiles: list[list[list[Segment]]] = []
+        self._labels: list[str] = []
+        self._tile_w = self._tile_h = 0
+
+    def set_tiles(self, tiles: list[list[list[Segment]]], labels: list[str]) -> None:
+        if len(tiles) != len(labels):
+            raise ValueError(f"One label per tile is needed ({len(tiles)}). Received: labels={len(labels)}")
+        self._tiles, self._labels = tiles, labels
+        widths = [sum(len(s.text) for s in line) for tile in tiles for line in tile] + [len(x) for x in labels]
+        self._tile_w = max(widths, default=0)
+        self._tile_h = max((len(t) for t in tiles), default=0)
+        self.refresh(layout=True)
+
+    @property
+    def count(self) -> int:
+        return len(self._tiles)
+
+    # -- layout
+    def columns_for(self, width: int) -> int:
+        if not self._tiles:
+            return 1
+        return max(1, min(len(self._tiles), (width + self.gap) // (self._tile_w + self.gap)))
+
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        cols = self.columns_for(container.width)
+        return cols * (self._tile_w + self.gap) - self.gap if self._tiles else 0
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if not self._tiles:
+            return 0
+        rows = -(-len(self._tiles) // self.columns_for(width))
+        return rows * (self._tile_h + 2) - 1
+
+    def tile_at(self, x: int, y: int) -> int | None:
+        """The tile drawn at widget offset ``(x, y)``, or None."""
+        if not self._tiles:
+            return None
+        cols = self.columns_for(self.size.width)
+        col, dx = divmod(x, self._tile_w + self.gap)
+        row, dy = divmod(y, self._tile_h + 2)
+        if dx >= self._tile_w or dy > self._tile_h or col >= cols:
+            return None
+        c = row * cols + col
+        return c if c < len(self._tiles) else None
+
+    def watch_selected(self) -> None:
+        self.refresh()
+
+    def on_click(self, event: events.Click) -> None:
+        tile = self.tile_at(event.x, event.y)
+        if tile is not None:
+            self.post_message(self.Clicked(self, tile))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if not self._tiles:
+            return Strip.blank(width, base)
+        cols = self.columns_for(width)
+        block = self._tile_h + 2  # label line + tile lines + blank line
+        row, dy = divmod(y, block)
+        first = row * cols
+        if first >= len(self._tiles) or dy == block - 1:
+            return Strip.blank(width, base)
+        gap = Segment(" " * self.gap, base)
+        segs: list[Segment] = []
+        for c in range(first, min(first + cols, len(self._tiles))):
+            if c > first:
+                segs.append(gap)
+            if dy == 0:
+                name = self._labels[c]
+                cls = "tile-grid--selected" if c == self.selected else "tile-grid--label"
+                line = [Segment(name, base + self.get_component_rich_style(cls))]
+            else:
+                tile = self._tiles[c]
+                line = tile[dy - 1] if dy - 1 < len(tile) else []
+            segs.extend(line)
+            used = sum(len(s.text) for s in line)
+            if used < self._tile_w:
+                segs.append(Segment(" " * (self._tile_w - used), base))
+        return Strip(segs).crop_extend(0, width, base)
+
+
+class HeatmapGrid(TileGrid):
+    """All maps of one layer, ``(H, W, C)`` channels last, on one shared colour scale."""
+
+    def __init__(self, maps: np.ndarray | None = None, *, palette: str = "sequential", label: str = "#", **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.palette = palette
+        self.label = label
+        if maps is not None:
+            self.set_maps(maps)
+
+    def set_maps(self, maps: np.ndarray, scale: tuple[float, float] | None = None) -> None:
+        a = np.asarray(maps, dtype=np.float64)
+        if a.ndim != 3:
+            raise ValueError(f"Feature maps must be (H, W, C). Received: maps.shape={a.shape}")
+        vmin, vmax = scale if scale is not None else scale_for(a, self.palette)
+        levels = quantise(a, vmin, vmax, self.palette)
+        tiles = [map_strips(levels[:, :, c], self.palette) for c in range(a.shape[2])]
+        self.set_tiles(tiles, [f"{self.label}{c}" for c in range(a.shape[2])])
+
+
+def sparkline(values: Sequence[float], vmin: float | None = None, vmax: float | None = None) -> str:
+    """Values as bar characters ``▁▂▃▄▅▆▇█`` (a space for the minimum)."""
+    bars = " ▁▂▃▄▅▆▇█"
+    a = np.asarray(values, dtype=np.float64)
+    if a.size == 0:
+        return ""
+    lo = float(np.min(a)) if vmin is None else vmin
+    hi = float(np.max(a)) if vmax is None else vmax
+    span = hi - lo if hi > lo else 1.0
+    idx = np.rint(np.clip((a - lo) / span, 0, 1) * (len(bars) - 1)).astype(int)
+    return "".join(bars[i] for i in idx)

@@ -1,0 +1,59 @@
+"""Learned convolution kernels as coloured weight grids with their numbers.
+
+One tile per kernel (output channel) for one input channel: ``kh`` lines of
+``kw`` cells, each cell the weight printed on its colour (blue negative, red
+positive, on a scale shared by the whole layer), under a label with the
+kernel's number and learned bias.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from rich.color import Color
+from rich.segment import Segment
+from rich.style import Style
+
+from .heatmap import PALETTES, TileGrid, quantise, scale_for
+
+CELL = 6  # characters per weight: " +0.12"
+
+
+def weight_text(value: float, width: int = CELL - 1) -> str:
+    """A weight in ``width`` characters with its sign: ``+0.12``, ``-1.50``, ``+12.3``."""
+    for digits in (2, 1, 0):
+        text = f"{value:+.{digits}f}"
+        if len(text) <= width:
+            return text
+    return f"{value:+.0e}"[:width]
+
+
+def _cell_style(rgb: tuple[int, int, int]) -> Style:
+    r, g, b = rgb
+    light = 0.299 * r + 0.587 * g + 0.114 * b > 140
+    return Style(color=Color.from_rgb(0, 0, 0) if light else Color.from_rgb(240, 240, 240), bgcolor=Color.from_rgb(r, g, b))
+
+
+class KernelGrid(TileGrid):
+    """The kernels ``(kh, kw, C_in, C_out)`` of one conv layer, for input channel ``channel``."""
+
+    def set_kernels(self, kernels: np.ndarray, bias: np.ndarray, channel: int = 0) -> None:
+        k = np.asarray(kernels, dtype=np.float64)
+        if k.ndim != 4:
+            raise ValueError(f"Kernels must be (kh, kw, C_in, C_out). Received: kernels.shape={k.shape}")
+        if not 0 <= channel < k.shape[2]:
+            raise ValueError(f"Input channel out of range 0..{k.shape[2] - 1}. Received: channel={channel}")
+        b = np.asarray(bias, dtype=np.float64).reshape(-1)
+        vmin, vmax = scale_for(k, "diverging")  # one scale for the whole layer
+        lut = PALETTES["diverging"]
+        levels = quantise(k[:, :, channel, :], vmin, vmax, "diverging")
+        tiles, labels = [], []
+        for out in range(k.shape[3]):
+            lines = []
+            for r in range(k.shape[0]):
+                lines.append([
+                    Segment(" " + weight_text(float(k[r, c, channel, out])), _cell_style(lut[int(levels[r, c, out])]))
+                    for c in range(k.shape[1])
+                ])
+            tiles.append(lines)
+            labels.append(f"k{out} b{weight_text(float(b[out]))}" if out < len(b) else f"k{out}")
+        self.set_tiles(tiles, labels)
