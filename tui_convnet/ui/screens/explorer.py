@@ -172,25 +172,26 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 
     BINDINGS = [
         Binding("right", "step(1)", "Step", key_display="←/→"),
-        Binding("left", "step(-1)", "Step back", key_display="←", show=False),
+        Binding("left", "step(-1)", "Previous step", show=False),
         Binding("l", "step(1)", "Step", show=False),
-        Binding("h", "step(-1)", "Back", show=False),
-        Binding("home", "first", "First", key_display="Home", show=False),
-        Binding("end", "last", "Last", key_display="End", show=False),
-        Binding("space", "play", "Play", key_display="space"),
-        Binding("plus", "speed(1)", "Faster", key_display="+", show=False),
-        Binding("minus", "speed(-1)", "Slower", key_display="−", show=False),
+        Binding("h", "step(-1)", "Previous step", show=False),
+        Binding("home", "first", "First step", show=False),
+        Binding("end", "last", "Last step", show=False),
+        Binding("space", "play", "Play", key_display="space", tooltip="Play / pause the animation"),
+        Binding("plus", "speed(1)", "Play faster", show=False),
+        Binding("minus", "speed(-1)", "Play slower", show=False),
         Binding("n", "example(1)", "Next example", key_display="n/N"),
-        Binding("N", "example(-1)", "Prev example", key_display="N", show=False),
-        Binding("r", "reset", "Reset"),
-        Binding("z", "zoom", "Zoom"),
-        Binding("s", "toggle_side", "Settings"),
+        Binding("N", "example(-1)", "Previous example", show=False),
+        Binding("r", "reset", "Reset", tooltip="Back to the example as written (undo edits and settings)"),
+        Binding("z", "zoom", "Zoom", tooltip="Compact cells (colours only) / numbers"),
+        Binding("s", "toggle_side", "Settings", tooltip="Show / hide the settings panel"),
     ]
 
-    step: reactive[int] = reactive(0, init=False, always_update=True)
-    playing: reactive[bool] = reactive(False, init=False)
-    speed: reactive[int] = reactive(2, init=False)
-    compact: reactive[bool] = reactive(False, init=False)
+    # repaint=False: a step repaints only the grid lines that change, never the whole screen.
+    step: reactive[int] = reactive(0, init=False, always_update=True, repaint=False)
+    playing: reactive[bool] = reactive(False, init=False, repaint=False)
+    speed: reactive[int] = reactive(2, init=False, repaint=False)
+    compact: reactive[bool] = reactive(False, init=False, repaint=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -248,7 +249,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                     yield Knob("pool size", range(1, 7), 2, parse=_parse_int(1, 64, "pool_size"),
                                id="knob-pool-size", tooltip="Window and stride of the pooling")
                     yield Static(id="error")
-                    yield Label("Formulas", classes="side-title")
+                    yield Label("Formulas", classes="side-title", id="formulas-title")
                     yield Static(id="formulas")
                     yield Label("About this example", classes="side-title")
                     yield Static(id="notes")
@@ -705,7 +706,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         width = max(self.app.size.width - len(right) - 1, 10)
         title.truncate(width, pad=True)
         title.append(right)
-        self.query_one("#titlebar", Static).update(title)
+        self.query_one("#titlebar", Static).update(title, layout=False)  # always one line
 
     # ----------------------------------------------------------------- the model example
 

@@ -30,14 +30,16 @@ _KEY_NAMES = {
 
 
 def key_label(key: str, binding: Binding | None = None) -> str:
-    """How a key is written: the binding's ``key_display`` or a readable name."""
+    """How a key is written: a readable name (the footer's ``key_display`` may group keys)."""
+    if key in _KEY_NAMES or len(key) == 1:
+        return _KEY_NAMES.get(key, key)
     if binding is not None and binding.key_display and binding.key == key:
         return binding.key_display
-    return _KEY_NAMES.get(key, key if len(key) == 1 else key.replace("_", " ").capitalize())
+    return "+".join(part if len(part) == 1 else part.replace("_", " ").capitalize() for part in key.split("+"))
 
 
 def _description(binding: Binding) -> str:
-    return binding.description or binding.tooltip or binding.action.replace("_", " ")
+    return binding.tooltip or binding.description or binding.action.replace("_", " ")
 
 
 def binding_rows(node: DOMNode) -> list[tuple[str, str]]:
@@ -65,8 +67,8 @@ def _widget_groups(screen: Screen) -> Iterable[tuple[str, list[tuple[str, str]]]
         seen.add(cls)
         rows = binding_rows(widget)
         if rows:
-            title = (cls.__doc__ or cls.__name__).strip().splitlines()[0].rstrip(".")
-            yield f"When a {cls.__name__} is focused — {title}", rows
+            title = getattr(cls, "HELP_TITLE", None) or f"When a {cls.__name__} is focused"
+            yield title, rows
 
 
 class HelpScreen(ModalScreen[None]):

@@ -27,11 +27,13 @@ class Knob(Widget, can_focus=True):
     Only user actions post :class:`Knob.Changed`.
     """
 
+    HELP_TITLE = "On a setting (Tab to it, or click its ‹ › arrows)"
+
     BINDINGS = [
-        Binding("up", "turn(1)", "Value +", show=False),
-        Binding("down", "turn(-1)", "Value −", show=False),
-        Binding("enter", "commit", "Apply typed value", show=False),
-        Binding("escape", "leave", "Done", show=False),
+        Binding("up", "turn(1)", "Next value", show=False),
+        Binding("down", "turn(-1)", "Previous value", show=False),
+        Binding("enter", "commit", "Apply the typed number", show=False),
+        Binding("escape", "leave", "Cancel typing / leave the setting", show=False),
     ]
 
     COMPONENT_CLASSES = {"knob--label", "knob--value", "knob--arrow", "knob--typed"}

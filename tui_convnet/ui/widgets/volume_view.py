@@ -137,6 +137,7 @@ class Panel:
     scale: float = 1.0
     coloured: bool = True
     levels: np.ndarray = field(init=False, repr=False)
+    cell_width: int = field(init=False, default=3)
 
     def __post_init__(self) -> None:
         self.values = np.asarray(self.values, dtype=np.float64)
@@ -164,6 +165,8 @@ class _Band:
 class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     """Panels of numbers, coloured, with the current step's marks."""
 
+    HELP_TITLE = "In an input or kernel grid (click a cell, or Tab to the grid)"
+
     COMPONENT_CLASSES = {
         "volume-view--title",
         "volume-view--title-active",
@@ -174,12 +177,12 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     }
 
     BINDINGS = [
-        Binding("up", "move(-1, 0)", "Cell ↑", show=False),
-        Binding("down", "move(1, 0)", "Cell ↓", show=False),
-        Binding("left", "move(0, -1)", "Cell ←", show=False),
-        Binding("right", "move(0, 1)", "Cell →", show=False),
-        Binding("enter", "commit", "Set value"),
-        Binding("escape", "leave", "Done editing"),
+        Binding("up", "move(-1, 0)", "Move to the cell above", show=False),
+        Binding("down", "move(1, 0)", "Move to the cell below", show=False),
+        Binding("left", "move(0, -1)", "Move to the cell on the left", show=False),
+        Binding("right", "move(0, 1)", "Move to the cell on the right", show=False),
+        Binding("enter", "commit", "Set the typed value (type digits, - or . first)"),
+        Binding("escape", "leave", "Cancel typing / leave the grid"),
     ]
 
     class CellClicked(Message):
@@ -228,21 +231,30 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     # ----------------------------------------------------------------- content
 
     def set_panels(self, panels: list[Panel], *, compact: bool = False) -> None:
-        """Show new panels (a new example or new settings): everything is redrawn."""
+        """Show new panels (a new example or new settings): everything is redrawn.
+
+        Number panels share one cell width (the widest number of the volume,
+        so the grids line up); panels of text (letters) get their own.
+        """
         self.panels = panels
         self.compact = compact
         self.integral = all_integral(p.values for p in panels if p.texts is None)
         widest = 1
         for p in panels:
-            if p.texts is not None:
-                widest = max(widest, max((cell_len(t) for row in p.texts for t in row), default=1))
-            else:
+            if p.texts is None:
                 finite = p.values[np.isfinite(p.values)]
-                for v in (finite.min(), finite.max()) if finite.size else ():
-                    widest = max(widest, len(number_text(float(v), self.integral)))
-                if not self.integral and finite.size:
-                    widest = max(widest, max(len(number_text(float(v), False)) for v in finite.ravel()[:4096]))
-        self.cell_width = 2 if compact else widest + 1
+                if finite.size:
+                    if self.integral:
+                        sample = (finite.min(), finite.max())
+                    else:
+                        sample = np.unique(np.round(finite, 2))
+                    widest = max(widest, max(len(number_text(float(v), self.integral)) for v in sample))
+        self.cell_width = 2 if compact else max(widest + 1, 3)
+        for p in panels:
+            if p.texts is not None and not compact:
+                p.cell_width = max((cell_len(t) for row in p.texts for t in row), default=1) + 1
+            else:
+                p.cell_width = self.cell_width
         if self.cursor and self.cursor[0] not in {p.key for p in panels}:
             self.cursor, self.buffer = None, ""
         self._marks, self._active, self._fill = {}, frozenset(), {}
@@ -271,7 +283,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             else:
                 groups.append([p])
         for group in groups:
-            widths = [max(p.shape[1] * self.cell_width, cell_len(p.title)) for p in group]
+            widths = [max(p.shape[1] * p.cell_width, cell_len(p.title)) for p in group]
             total = sum(widths) + GAP_IN_GROUP * (len(widths) - 1)
             lead = GAP_BETWEEN_GROUPS if items else 0
             if items and x + lead + total > width:
@@ -360,7 +372,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         if where is None or not rows or not cols:
             return
         band, placed = where
-        cw = self.cell_width
+        cw = placed.panel.cell_width
         x0 = placed.x + min(cols) * cw
         y0 = band.y + 1 + min(rows)
         region = Region(x0, y0, (max(cols) - min(cols) + 1) * cw, max(rows) - min(rows) + 1)
@@ -389,7 +401,8 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         if where is None:
             return None
         band, placed = where
-        x = placed.x + col * self.cell_width + self.cell_width // 2 - int(self.scroll_x)
+        cw = placed.panel.cell_width
+        x = placed.x + col * cw + cw // 2 - int(self.scroll_x)
         y = band.y + 1 + row - int(self.scroll_y)
         return x, y
 
@@ -421,9 +434,9 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         off = y - band.y
         segments: list[Segment] = []
         cursor = 0
-        cw = self.cell_width
         for it in band.items:
             p = it.panel
+            cw = p.cell_width
             if it.x > cursor:
                 segments.append(Segment(" " * (it.x - cursor), base))
             if off == 0:
@@ -493,7 +506,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         r = y - band.y - 1
         for it in band.items:
             if it.x <= x < it.x + it.width:
-                c = (x - it.x) // self.cell_width
+                c = (x - it.x) // it.panel.cell_width
                 if 0 <= r < it.panel.shape[0] and 0 <= c < it.panel.shape[1]:
                     return it.panel, r, c
         return None

@@ -1,0 +1,149 @@
+"""Step key → redrawn frame, in the explorer (median and 95th percentile).
+
+Method: the real app runs headless (``App.run_test``, the pilot's driver) at
+130x42.  For each step we send a real ``right`` key event through the driver
+and stop the clock when Textual hands the next composed frame to
+``App._display`` — i.e. after the key went through the bindings, the screen
+updated its state and every dirty widget line was rendered into strips.
+Only the final write to a terminal is missing (the headless driver has
+none).  Between two keys the app is left idle for 30 ms, as between a
+person's key presses.  We report wall-clock milliseconds and the process CPU
+time of the same interval.
+
+Cases: the cs231n example (5x5x3 input, two 3x3x3 kernels) and a 28x28
+MNIST digit with 8 kernels 3x3 (ReLU), the issue's two targets, plus the
+28x28 digit with 32 kernels (what the inspect screen sends).
+
+    .venv/bin/python benchmarks/bench_step.py [--steps N]
+
+Prints a markdown table and writes it to ``benchmarks/results/bench_step.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SIZE = (130, 42)
+TARGETS = {"cs231n": 20.0, "digit-8": 50.0}
+
+
+def digit_example(examples, kernels: int):
+    """The bundled MNIST digit (28x28x1) with ``kernels`` fixed-pattern 3x3 kernels, ReLU."""
+    base = next(ex for ex in examples if ex.key.startswith("03_"))
+    rng = np.random.default_rng(0)
+    bank = rng.integers(-1, 2, size=(3, 3, 1, kernels)).astype(np.float64)
+    return replace(
+        base, key=f"bench_digit_{kernels}", title=f"28x28 digit, {kernels} kernels 3x3 (benchmark)",
+        kernels=bank, bias=np.zeros(kernels), kernel_names=tuple(f"W{k}" for k in range(kernels)),
+        activation="relu", stride=(1, 1), padding="valid", dilation=(1, 1),
+    )
+
+
+async def measure(example, steps: int) -> tuple[list[float], list[float]]:
+    from textual import events
+
+    from tui_convnet.ui.app import create_app
+
+    app = create_app()
+    walls: list[float] = []
+    cpus: list[float] = []
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        if example is not None:
+            screen.show_example(example, 0)
+        await pilot.pause()
+        frame = asyncio.Event()
+        original = app._display
+
+        def display(scr, renderable):
+            if renderable is not None:
+                frame.set()
+            return original(scr, renderable)
+
+        app._display = display  # type: ignore[method-assign]
+        driver = app._driver
+        for i in range(steps):
+            if screen.step >= screen._num_steps() - 1:
+                screen.step = 0
+                await pilot.pause()
+            before = screen.step
+            await asyncio.sleep(0.03)
+            frame.clear()
+            c0, t0 = time.process_time(), time.perf_counter()
+            key = events.Key("right", None)
+            key.set_sender(app)
+            driver.send_message(key)
+            await asyncio.wait_for(frame.wait(), timeout=5)
+            t1, c1 = time.perf_counter(), time.process_time()
+            if screen.step != before + 1:
+                raise RuntimeError(f"the right key did not step: {before} -> {screen.step}")
+            walls.append((t1 - t0) * 1000)
+            cpus.append((c1 - c0) * 1000)
+        app._display = original  # type: ignore[method-assign]
+    return walls, cpus
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(text)
+    os.replace(tmp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=100, help="steps measured per case (default 100)")
+    args = parser.parse_args(argv)
+
+    from tui_convnet.core import load_examples
+
+    examples = load_examples()
+    cases = [
+        ("cs231n", "cs231n: 5x5x3 input, 2 kernels 3x3x3", None),
+        ("digit-8", "MNIST digit 28x28x1, 8 kernels 3x3, ReLU", digit_example(examples, 8)),
+        ("digit-32", "MNIST digit 28x28x1, 32 kernels 3x3, ReLU", digit_example(examples, 32)),
+    ]
+    rows = []
+    ok = True
+    for key, label, example in cases:
+        walls, cpus = asyncio.run(measure(example, args.steps))
+        median = statistics.median(walls)
+        target = TARGETS.get(key)
+        verdict = "—" if target is None else ("yes" if median < target else "**no**")
+        ok &= target is None or median < target
+        rows.append(f"| {label} | {len(walls)} | {median:.1f} | {pct(walls, 0.95):.1f} | "
+                    f"{statistics.median(cpus):.1f} | {'—' if target is None else f'< {target:g}'} | {verdict} |")
+    table = "\n".join([
+        f"Step key → redrawn frame, headless {SIZE[0]}x{SIZE[1]}, Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs ({time.strftime('%Y-%m-%d')})",
+        "",
+        "| case | steps | median ms | p95 ms | median CPU ms | target (median) | met |",
+        "|---|---:|---:|---:|---:|---:|:---:|",
+        *rows,
+    ]) + "\n"
+    print(table)
+    write_atomic(RESULTS / "bench_step.md", table)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
