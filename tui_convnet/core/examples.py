@@ -15,10 +15,10 @@ from typing import Any, Mapping
 
 import numpy as np
 
-from ._validate import fail
+from ._validate import check_showable
 from .activations import activation_name
 from .conv import conv_geometry
-from .model import ModelSpec, spec_from_dict
+from .model import ModelSpec, layer_from_dict, spec_from_dict
 from .pooling import POOL_MODES, pool_geometry
 
 EXAMPLE_KINDS = ("conv", "pool", "model")
@@ -81,9 +81,15 @@ def _grid_stack(path: Path, fld: str, value: Any, depth: int) -> np.ndarray:
         raise _err(path, fld, "is ragged: every row must have the same length.") from None
     if arr.dtype == object or arr.ndim != depth:
         raise _err(path, fld, "is ragged: every row must have the same length.")
-    if arr.dtype.kind not in "iuf" or arr.dtype == bool:
-        raise _err(path, fld, f"must contain only numbers. Received: dtype={arr.dtype}")
+    if arr.dtype.kind not in "iuf" or _has_bool(value):  # numpy would take true/false as 1/0
+        raise _err(path, fld, f"must contain only numbers. Received: dtype={'bool' if arr.dtype.kind in 'iub' else arr.dtype}")
     return arr
+
+
+def _has_bool(value: Any) -> bool:
+    if isinstance(value, list):
+        return any(_has_bool(v) for v in value)
+    return isinstance(value, bool)
 
 
 def _symbols(path: Path, fld: str, value: Any, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
@@ -100,15 +106,18 @@ def _call(path: Path, fld: str, fn, *args, **kwargs):
         raise _err(path, fld, str(exc)) from None
 
 
-def _padding(path: Path, value: Any) -> Any:
-    if isinstance(value, list):
-        value = tuple(value)
+def _table(path: Path, fld: str, value: Any) -> dict:
+    if not isinstance(value, dict):
+        raise _err(path, fld, f"must be a table. Received: {fld.rsplit('.', 1)[-1]}={value!r}")
     return value
 
 
+def _padding(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _load_input(path: Path, table: Any) -> tuple[np.ndarray, tuple[str, ...], Any]:
-    if not isinstance(table, dict):
-        raise _err(path, "input", "must be a table.")
+    table = _table(path, "input", table)
     if "mnist" in table:
         from ..data import DataError, bundled_digit  # numpy-only loader
 
@@ -127,12 +136,16 @@ def _load_input(path: Path, table: Any) -> tuple[np.ndarray, tuple[str, ...], An
     else:
         grids = _grid_stack(path, "input.channels", table.get("channels"), 3)
         x = np.transpose(grids, (1, 2, 0))
-        names = tuple(table.get("names", [f"ch{i}" for i in range(x.shape[2])]))
+        names = table.get("names", [f"ch{i}" for i in range(x.shape[2])])
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise _err(path, "input.names", f"must be a list of channel names (text). Received: names={names!r}")
         if len(names) != x.shape[2]:
-            raise _err(path, "input.names", f"must name each of the {x.shape[2]} channels.")
+            raise _err(path, "input.names", f"must name each of the {x.shape[2]} channels. Received: {len(names)} names")
+        names = tuple(names)
     symbols = None
     if "symbols" in table:
         symbols = _symbols(path, "input.symbols", table["symbols"], x.shape[:2])
+    _call(path, "input", check_showable, x.shape, "input")
     return x, names, symbols
 
 
@@ -160,38 +173,30 @@ def load_example(path: str | Path) -> Example:
         notes=tuple(str(n).strip() for n in notes), source=str(data.get("source", "")).strip(),
     )
     if kind == "model":
-        model = _call(path, "model", spec_from_dict, data.get("model", {}))
-        return Example(**common, model=model)
+        return Example(**common, model=_load_model(path, data.get("model")))
 
     x, names, in_symbols = _load_input(path, data.get("input"))
-    pool = None
-    if "pool" in data:
-        p = data["pool"]
-        if not isinstance(p, dict):
-            raise _err(path, "pool", "must be a table.")
-        mode = p.get("mode", "max")
-        if mode not in POOL_MODES:
-            raise _err(path, "pool.mode", f"must be 'max' or 'avg'. Received: mode={mode!r}")
-        size = _call(path, "pool.size", lambda v: pool_geometry((4096, 4096, 1), v).size, p.get("size", 2))
-        stride = p.get("stride")
-        stride = None if stride is None else _call(path, "pool.stride", lambda v: pool_geometry((4096, 4096, 1), 1, v).stride, stride)
-        pool = PoolSettings(mode, size, stride, p.get("padding", "valid"))
-    expected = {
-        k: _grid_stack(path, f"expected.{k}", v, 3) for k, v in data.get("expected", {}).items()
-    }
+    pool = _load_pool(path, data["pool"]) if "pool" in data else None
+    expected_table = _table(path, "expected", data.get("expected", {}))
+    expected = {k: _grid_stack(path, f"expected.{k}", v, 3) for k, v in expected_table.items()}
     if kind == "pool":
         if pool is None:
             raise _err(path, "pool", "is required for a pooling example.")
-        _call(path, "pool", pool_geometry, x.shape, pool.size, pool.stride, pool.padding)
+        g = _call(path, "pool", pool_geometry, x.shape, pool.size, pool.stride, pool.padding)
+        _check_expected(path, expected, g.out_shape)
         return Example(**common, x=x, channel_names=names, input_symbols=in_symbols, pool=pool, expected=expected)
 
-    conv = data.get("conv", {})
+    conv = _table(path, "conv", data.get("conv", {}))
     kernels_table = data.get("kernels")
     if not isinstance(kernels_table, list) or not kernels_table:
         raise _err(path, "kernels", "must list at least one [[kernels]] table.")
     banks, biases, knames, k_symbols = [], [], [], None
     for i, kt in enumerate(kernels_table):
+        kt = _table(path, f"kernels[{i}]", kt)
         grids = _grid_stack(path, f"kernels[{i}].channels", kt.get("channels"), 3)
+        if grids.shape[0] != x.shape[2]:
+            raise _err(path, f"kernels[{i}].channels",
+                       f"needs one grid per input channel ({x.shape[2]}). Received: {grids.shape[0]} grids")
         banks.append(np.transpose(grids, (1, 2, 0)))
         bias = kt.get("bias", 0)
         if isinstance(bias, bool) or not isinstance(bias, (int, float)):
@@ -204,19 +209,57 @@ def load_example(path: str | Path) -> Example:
         raise _err(path, "kernels", "all kernels must have the same shape. Received: shapes="
                    + ", ".join(str(b.shape) for b in banks))
     kernels = np.stack(banks, axis=-1)
-    stride = conv.get("stride", 1)
-    padding = _padding(path, conv.get("padding", "valid"))
-    dilation = conv.get("dilation", 1)
+    # Each setting on its own first (so the message names it), then together.
+    unit = ((4096, 4096, 1), (1, 1, 1, 1))
+    stride = _call(path, "conv.stride", lambda v: conv_geometry(*unit, stride=v).stride, conv.get("stride", 1))
+    dilation = _call(path, "conv.dilation", lambda v: conv_geometry(*unit, dilation=v).dilation, conv.get("dilation", 1))
+    padding = _padding(conv.get("padding", "valid"))
+    _call(path, "conv.padding", lambda v: conv_geometry(*unit, padding=v), padding)
     activation = _call(path, "conv.activation", activation_name, conv.get("activation", "linear"))
-    _call(path, "conv", conv_geometry, x.shape, kernels.shape, stride=stride, padding=padding, dilation=dilation)
-    stride = _call(path, "conv.stride", lambda v: conv_geometry((4096, 4096, 1), (1, 1, 1, 1), stride=v).stride, stride)
-    dilation = _call(path, "conv.dilation", lambda v: conv_geometry((4096, 4096, 1), (1, 1, 1, 1), dilation=v).dilation, dilation)
+    g = _call(path, "conv", conv_geometry, x.shape, kernels.shape, stride=stride, padding=padding, dilation=dilation)
+    _call(path, "kernels", check_showable, x.shape, "input", n_kernels=kernels.shape[3])
+    if pool is not None:
+        g = _call(path, "pool", pool_geometry, g.out_shape, pool.size, pool.stride, pool.padding)
+    _check_expected(path, expected, g.out_shape)
     return Example(
         **common, x=x, channel_names=names, input_symbols=in_symbols, kernels=kernels,
         bias=np.asarray(biases), kernel_names=tuple(knames), kernel_symbols=k_symbols,
         stride=stride, padding=padding, dilation=dilation, activation=activation,
         pool=pool, expected=expected,
     )
+
+
+def _load_pool(path: Path, table: Any) -> PoolSettings:
+    p = _table(path, "pool", table)
+    mode = p.get("mode", "max")
+    if mode not in POOL_MODES:
+        raise _err(path, "pool.mode", f"must be 'max' or 'avg'. Received: mode={mode!r}")
+    big = (4096, 4096, 1)
+    size = _call(path, "pool.size", lambda v: pool_geometry(big, v).size, p.get("size", 2))
+    stride = p.get("stride")
+    if stride is not None:
+        stride = _call(path, "pool.stride", lambda v: pool_geometry(big, 1, v).stride, stride)
+    padding = _call(path, "pool.padding", lambda v: pool_geometry(big, 1, None, v).padding, p.get("padding", "valid"))
+    return PoolSettings(mode, size, stride, padding)
+
+
+def _load_model(path: Path, table: Any) -> ModelSpec:
+    table = _table(path, "model", table)
+    layers = table.get("layers")
+    if isinstance(layers, list):
+        for i, layer in enumerate(layers):
+            _call(path, f"model.layers[{i}]", layer_from_dict, layer)
+    return _call(path, "model", spec_from_dict, table)
+
+
+def _check_expected(path: Path, expected: Mapping[str, np.ndarray], out_shape: tuple[int, int, int]) -> None:
+    """Each ``expected`` volume is one grid per output channel, of the output's size."""
+    want = (out_shape[2], out_shape[0], out_shape[1])
+    for key, grids in expected.items():
+        if grids.shape != want:
+            raise _err(path, f"expected.{key}",
+                       f"must be {want[0]} grid(s) of {want[1]}x{want[2]}, the output's shape. "
+                       f"Received: {grids.shape[0]} grid(s) of {grids.shape[1]}x{grids.shape[2]}")
 
 
 def load_examples(folder: str | Path | None = None) -> list[Example]:

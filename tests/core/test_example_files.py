@@ -1,0 +1,250 @@
+"""The example loader: a good file loads; every bad one names the file and the field."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from tui_convnet.core import ExampleError, conv2d, load_example, load_examples
+
+CONV = """
+title = "A test"
+kind = "conv"
+description = "A small convolution."
+notes = ["first", "second"]
+
+[conv]
+stride = 1
+padding = "valid"
+activation = "relu"
+
+[input]
+names = ["only"]
+channels = [ [[1, 2, 3], [4, 5, 6], [7, 8, 9]] ]
+
+[[kernels]]
+name = "K"
+bias = -1
+channels = [ [[1, 0], [0, -1]] ]
+
+[expected]
+output = [ [[0, 0], [0, 0]] ]
+"""
+
+POOL = """
+title = "Pool"
+kind = "pool"
+[input]
+channels = [ [[1, 2, 3, 4], [5, 6, 7, 8]] ]
+[pool]
+mode = "avg"
+size = 2
+"""
+
+MODEL = """
+title = "Model"
+kind = "model"
+[model]
+input_shape = [8, 8, 1]
+layers = [
+  { type = "Conv2D", filters = 2, kernel_size = 3, activation = "relu" },
+  { type = "Flatten" },
+  { type = "Dense", units = 3, activation = "softmax" },
+]
+"""
+
+
+def names(field: str, message: str, file: str = "bad.toml") -> str:
+    """The pattern of an error about ``field`` of ``file`` that says ``message``."""
+    return "^" + re.escape(f"{file}: field `{field}`: ") + ".*" + re.escape(message)
+
+
+def write(tmp_path, text, name="bad.toml"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_good_files_load(tmp_path):
+    ex = load_example(write(tmp_path, CONV, "good.toml"))
+    assert (ex.key, ex.title, ex.kind, ex.notes) == ("good", "A test", "conv", ("first", "second"))
+    assert ex.x.shape == (3, 3, 1) and ex.kernels.shape == (2, 2, 1, 1)
+    assert ex.channel_names == ("only",) and ex.kernel_names == ("K",)
+    assert ex.activation == "relu" and ex.stride == (1, 1) and ex.padding == "valid"
+    out = conv2d(ex.x, ex.kernels, ex.bias, activation=ex.activation)
+    np.testing.assert_array_equal(out[:, :, 0], ex.expected["output"][0])
+
+    pool = load_example(write(tmp_path, POOL, "pool.toml"))
+    assert pool.pool.mode == "avg" and pool.pool.size == (2, 2) and pool.pool.stride is None
+    model = load_example(write(tmp_path, MODEL, "model.toml"))
+    assert model.model.total_params == 2 * 9 + 2 + 72 * 3 + 3
+
+
+def test_load_examples_orders_by_file_name(tmp_path):
+    write(tmp_path, POOL, "b.toml")
+    write(tmp_path, CONV, "a.toml")
+    (tmp_path / "notes.txt").write_text("not an example")
+    assert [e.key for e in load_examples(tmp_path)] == ["a", "b"]
+
+
+def test_empty_folder(tmp_path):
+    with pytest.raises(ExampleError, match=re.escape(f"No example files (*.toml) in {tmp_path}.")):
+        load_examples(tmp_path)
+
+
+def test_one_bad_file_in_a_folder_is_named(tmp_path):
+    write(tmp_path, CONV, "a.toml")
+    write(tmp_path, CONV.replace('kind = "conv"', 'kind = "film"'), "b_broken.toml")
+    with pytest.raises(ExampleError, match=r"^b_broken\.toml: field `kind`"):
+        load_examples(tmp_path)
+
+
+# (what to change in CONV, the field named, the rest of the message)
+CONV_ERRORS = [
+    (('title = "A test"', ""), "title", "is required and must be text."),
+    (('title = "A test"', "title = 3"), "title", "is required and must be text."),
+    (('kind = "conv"', 'kind = "film"'), "kind", "must be one of conv, pool, model. Received: kind='film'"),
+    (("stride = 1", "stride = 0"), "conv.stride", "`strides` must be >= 1. Received: strides=0"),
+    (("stride = 1", "stride = [1, 2, 3]"), "conv.stride", "Received: strides=[1, 2, 3]"),
+    (("stride = 1", "stride = 1\ndilation = 0"), "conv.dilation", "`dilation_rate` must be >= 1. Received: dilation_rate=0"),
+    (('padding = "valid"', "padding = -1"), "conv.padding", "integers >= 0. Received: padding=-1"),
+    (('padding = "valid"', 'padding = "full"'), "conv.padding", "Received: padding='full'"),
+    (('padding = "valid"', "padding = [1, -2]"), "conv.padding", "Received: padding=(1, -2)"),
+    (('activation = "relu"', 'activation = "gelu"'), "conv.activation", "Unknown activation"),
+    (("[conv]\nstride = 1", "conv = 3\n[other]\nstride = 1"), "conv", "must be a table. Received: conv=3"),
+    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 2, 3], [4, 5], [7, 8, 9]]"), "input.channels",
+     "is ragged: every row must have the same length."),
+    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", '[["a", "b"], ["c", "d"]]'), "input.channels", "must contain only numbers"),
+    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, true], [3, 4]]"), "input.channels", "must contain only numbers"),
+    (("channels = [ [[1, 2, 3]", "channels = [] # [[1, 2, 3]"), "input.channels", "must be a non-empty list of grids."),
+    (('names = ["only"]', 'names = ["a", "b"]'), "input.names", "must name each of the 1 channels. Received: 2 names"),
+    (('names = ["only"]', 'names = "only"'), "input.names", "must be a list of channel names (text)"),
+    (("bias = -1", 'bias = "one"'), "kernels[0].bias", "must be a number. Received: bias='one'"),
+    (("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0], [0]] ]"), "kernels[0].channels", "is ragged"),
+    (("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0], [0, -1]], [[1, 0], [0, -1]] ]"),
+     "kernels[0].channels", "needs one grid per input channel (1). Received: 2 grids"),
+    (("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0, 0, 0]] ]"), "conv",
+     "The kernel (1x4 after dilation) is larger than the padded input (3x3)"),
+    (('[[kernels]]\nname = "K"', '[[nothing]]\nname = "K"'), "kernels", "must list at least one [[kernels]] table."),
+    (("output = [ [[0, 0], [0, 0]] ]", "output = [ [[0, 0, 0], [0, 0, 0]] ]"), "expected.output",
+     "must be 1 grid(s) of 2x2, the output's shape. Received: 1 grid(s) of 2x3"),
+    (("output = [ [[0, 0], [0, 0]] ]", "output = [ [[0, 0], [0]] ]"), "expected.output", "is ragged"),
+]
+
+
+@pytest.mark.parametrize("change,field,message", CONV_ERRORS, ids=[c[1] + ":" + c[0][1][:20] for c in CONV_ERRORS])
+def test_bad_conv_files(tmp_path, change, field, message):
+    old, new = change
+    assert old in CONV
+    path = write(tmp_path, CONV.replace(old, new, 1))
+    with pytest.raises(ExampleError, match=names(field, message)):
+        load_example(path)
+
+
+def test_two_kernels_of_different_shapes(tmp_path):
+    text = CONV + '\n[[kernels]]\nname = "L"\nchannels = [ [[1, 0, 1], [0, 1, 0]] ]\n'
+    with pytest.raises(ExampleError, match=re.escape(
+            "bad.toml: field `kernels`: all kernels must have the same shape. Received: shapes=(2, 2, 1), (2, 3, 1)")):
+        load_example(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "top,table,field,message",
+    [
+        ("kernels = [1, 2]", "[[kernels]]", "kernels[0]", "must be a table. Received: kernels[0]=1"),
+        ("input = 5", "[input]", "input", "must be a table. Received: input=5"),
+        ("expected = [1]", "[expected]", "expected", "must be a table. Received: expected=[1]"),
+    ],
+)
+def test_entries_that_are_not_tables(tmp_path, top, table, field, message):
+    text = top + "\n" + CONV.replace(table, "[moved]")
+    with pytest.raises(ExampleError, match=names(field, message)):
+        load_example(write(tmp_path, text))
+
+
+def test_too_large_to_show(tmp_path):
+    row = "[" + ", ".join(["1"] * 65) + "]"
+    text = CONV.replace("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", f"[{row}, {row}]")
+    with pytest.raises(ExampleError, match=re.escape(
+            "bad.toml: field `input`: `input` is too large to show step by step: the limit is 64x64 cells "
+            "and 16 channels. Received: input.shape=(2, 65, 1)")):
+        load_example(write(tmp_path, text))
+
+
+def test_not_toml_and_not_readable(tmp_path):
+    with pytest.raises(ExampleError, match=r"^bad\.toml: not valid TOML \(.*line 1"):
+        load_example(write(tmp_path, "title = \n"))
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe\x00title")
+    with pytest.raises(ExampleError, match=r"^binary\.toml: not valid TOML"):
+        load_example(binary)
+    with pytest.raises(ExampleError, match=r"^missing\.toml: cannot read it \(No such file or directory\)"):
+        load_example(tmp_path / "missing.toml")
+
+
+def test_symbols_must_match_the_numbers(tmp_path):
+    text = CONV.replace('names = ["only"]', 'names = ["only"]\nsymbols = [["a", "b", "c"], ["d", "e", "f"]]')
+    with pytest.raises(ExampleError, match=re.escape(
+            "bad.toml: field `input.symbols`: must be a 3x3 grid of strings matching the numbers.")):
+        load_example(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        (("[pool]\nmode", "[nopool]\nmode"), "pool", "is required for a pooling example."),
+        (('mode = "avg"', 'mode = "min"'), "pool.mode", "must be 'max' or 'avg'. Received: mode='min'"),
+        (("size = 2", "size = 0"), "pool.size", "`pool_size` must be >= 1. Received: pool_size=0"),
+        (("size = 2", "size = 2\nstride = -1"), "pool.stride", "`strides` must be >= 1. Received: strides=-1"),
+        (("size = 2", 'size = 2\npadding = "full"'), "pool.padding", "Received: padding='full'"),
+        (("size = 2", "size = 3"), "pool", "The pooling window (3x3) is larger than the input (2x4)"),
+    ],
+)
+def test_bad_pool_files(tmp_path, change, field, message):
+    old, new = change
+    assert old in POOL
+    with pytest.raises(ExampleError, match=names(field, message)):
+        load_example(write(tmp_path, POOL.replace(old, new, 1)))
+
+
+def test_conv_followed_by_pool_must_fit(tmp_path):
+    text = CONV.replace("[expected]\noutput = [ [[0, 0], [0, 0]] ]", "[pool]\nsize = 3\n")
+    with pytest.raises(ExampleError, match=re.escape(
+            "bad.toml: field `pool`: The pooling window (3x3) is larger than the input (2x2)")):
+        load_example(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "change,field,message",
+    [
+        (('{ type = "Flatten" }', '{ type = "Reshape" }'), "model.layers[1]", "Unknown layer type"),
+        (("filters = 2", "filters = -2"), "model.layers[0]", "`filters` must be a positive integer. Received: filters=-2"),
+        (("units = 3", "unit = 3"), "model.layers[2]", "Unknown option for a Dense layer. Received: option='unit'"),
+        (("input_shape = [8, 8, 1]", "input_shape = [8, 8]"), "model", "`input_shape` must be [height, width, channels]"),
+        (("input_shape = [8, 8, 1]", "input_shape = [2, 2, 1]"), "model",
+         "The kernel (3x3 after dilation) is larger than the padded input (2x2)"),
+        (('{ type = "Flatten" },', ""), "model", "Layer dense (Dense) needs a flat input: add a Flatten layer first"),
+        (("[model]\ninput_shape", "model = 1\n[x]\ninput_shape"), "model", "must be a table. Received: model=1"),
+    ],
+)
+def test_bad_model_files(tmp_path, change, field, message):
+    old, new = change
+    assert old in MODEL
+    with pytest.raises(ExampleError, match=names(field, message)):
+        load_example(write(tmp_path, MODEL.replace(old, new, 1)))
+
+
+def test_mnist_input_errors(tmp_path):
+    base = CONV.split("[input]")[0] + "[input]\nmnist = MNIST\n" + "[[kernels]]" + CONV.split("[[kernels]]")[1].split("[expected]")[0]
+    ok = load_example(write(tmp_path, base.replace("MNIST", '{ split = "train", index = 3, scale = 1 }'), "ok.toml"))
+    assert ok.x.shape == (28, 28, 1) and ok.x.max() > 1  # scale 1 keeps 0-255
+    for mnist, field, message in [
+        ('{ split = "valid" }', "input.mnist", "`split` must be 'train' or 'test'. Received: split='valid'"),
+        ("{ index = 10000 }", "input.mnist", "Digit index out of range 0..9999. Received: index=10000"),
+        ('{ index = "first" }', "input.mnist", "must be a table like { split = 'test', index = 0 }."),
+        ("{ scale = 0 }", "input.mnist.scale", "must be a positive number. Received: scale=0"),
+    ]:
+        with pytest.raises(ExampleError, match=names(field, message)):
+            load_example(write(tmp_path, base.replace("MNIST", mnist)))
