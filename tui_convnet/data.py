@@ -18,6 +18,7 @@ from __future__ import annotations
 import gzip
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -76,6 +77,11 @@ def _check(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]:
             raise DataError(f"{where}: `{name}` must have shape (N, 28, 28). Received: {name}.shape={x.shape}")
         if x.dtype.kind not in "uif":
             raise DataError(f"{where}: `{name}` must be numeric. Received: {name}.dtype={x.dtype}")
+        if x.dtype != np.uint8 and x.size and (x.min() < 0 or x.max() > 255 or not np.array_equal(x, np.round(x))):
+            raise DataError(
+                f"{where}: `{name}` must hold whole pixel values 0-255, as MNIST does (not scaled to [0, 1]). "
+                f"Received: {name}.dtype={x.dtype}, min={x.min()}, max={x.max()}"
+            )
     for name, xname in (("y_train", "x_train"), ("y_test", "x_test")):
         y = arrays[name]
         if y.ndim != 1 or len(y) != len(arrays[xname]):
@@ -87,7 +93,7 @@ def _check(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]:
             raise DataError(f"{where}: `{name}` must hold integer labels 0-9. Received: {name}.dtype={y.dtype}")
     if len(arrays["x_train"]) == 0 or len(arrays["x_test"]) == 0:
         raise DataError(f"{where}: the training and test sets must not be empty.")
-    return {k: (v if v.dtype == np.uint8 else np.clip(v, 0, 255).astype(np.uint8)) for k, v in arrays.items()}
+    return {k: (v if v.dtype == np.uint8 else v.astype(np.uint8)) for k, v in arrays.items()}
 
 
 def read_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
@@ -103,7 +109,7 @@ def read_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
             arrays = {k: f[k] for k in _KEYS}
     except DataError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
         raise DataError(f"{path}: cannot read it as a .npz file ({exc}).") from None
     return _check(arrays, str(path))
 
@@ -115,7 +121,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         opener = gzip.open if path.suffix == ".gz" else open
         with opener(path, "rb") as f:
             raw = f.read()
-    except (OSError, EOFError) as exc:
+    except (OSError, EOFError, zlib.error) as exc:  # gzip: BadGzipFile is an OSError; bad data is zlib.error
         raise DataError(f"{path}: cannot read it ({exc}).") from None
     if len(raw) < 8:
         raise DataError(f"{path}: too short to be an IDX file. Received: size={len(raw)} bytes")
@@ -124,6 +130,8 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise DataError(f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic={magic}")
     ndim = magic & 0xFF
     header = 4 + 4 * ndim
+    if len(raw) < header:
+        raise DataError(f"{path}: the IDX header is cut short ({len(raw)} of {header} bytes).")
     dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
     expected = int(np.prod(dims)) if dims else 0
     if len(raw) - header != expected:
