@@ -1,0 +1,56 @@
+"""The core and the data loader stay numpy-only; the CLI and the app never pull in TensorFlow.
+
+Each check runs in a fresh interpreter, so nothing imported by other tests
+can hide (or fake) an import.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+HEAVY = ("textual", "rich", "keras", "tensorflow")
+
+
+def imported_after(code: str) -> list[str]:
+    """Which of ``HEAVY`` are in ``sys.modules`` after running ``code`` in a new interpreter."""
+    probe = f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_probe_sees_an_import():
+    # The check itself works: importing rich shows up.
+    assert imported_after("import rich") == ["rich"]
+
+
+def test_core_and_data_import_only_numpy():
+    assert imported_after("import tui_convnet.core, tui_convnet.data") == []
+
+
+def test_using_the_core_imports_only_numpy():
+    code = """
+import numpy as np
+from tui_convnet import core, data
+examples = core.load_examples()  # the edge example reads a bundled digit
+for ex in examples:
+    if ex.kind == "conv":
+        list(core.conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding))
+spec = core.mnist_convnet(0.5)
+core.infer_shapes(spec)
+weights = [np.zeros(s) for s in [(3, 3, 1, 32), (32,), (3, 3, 32, 64), (64,), (3, 3, 64, 64), (64,),
+                                 (576, 64), (64,), (64, 10), (10,)]]
+core.forward(spec, weights, data.to_model_inputs(data.load_mnist("sample").x_test[:2]))
+data.load_mnist("auto", download=False)
+"""
+    assert imported_after(code) == []
+
+
+@pytest.mark.parametrize("module", ["tui_convnet.cli", "tui_convnet.ui.app"])
+def test_cli_and_app_do_not_import_tensorflow(module):
+    loaded = imported_after(f"import {module}")
+    assert "tensorflow" not in loaded and "keras" not in loaded
