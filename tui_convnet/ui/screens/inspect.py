@@ -61,7 +61,7 @@ class InspectScreen(Screen):
     """Feature maps, learned filters and numpy = Keras, on real test digits."""
 
     CSS_PATH = [STYLES / "inspect.tcss"]
-    AUTO_FOCUS = None  # keys go to the screen until an input is chosen (g, o)
+    AUTO_FOCUS = ""  # nothing focused: keys go to the screen until an input is chosen (g, o)
     BINDINGS = [
         Binding("left", "digit(-1)", "Prev digit", key_display="←"),
         Binding("right", "digit(1)", "Next digit", key_display="→"),

@@ -1,0 +1,123 @@
+"""The numpy core on a really trained model: the same numbers as Keras, layer by layer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tui_convnet.core import conv_trace, forward
+from tui_convnet.data import to_model_inputs
+
+pytestmark = [pytest.mark.keras, pytest.mark.training]
+
+inspect = pytest.importorskip("tui_convnet.training.inspect")
+
+
+def test_numpy_forward_equals_keras_predict_on_a_batch(tiny_model, inspector, sample):
+    x = to_model_inputs(sample.x_test[:64])
+    ours = forward(inspector.spec, tiny_model.get_weights(), x)
+    theirs = tiny_model.predict(x, verbose=0)
+    assert ours.shape == theirs.shape == (64, 10)
+    np.testing.assert_allclose(ours, theirs, atol=1e-4, rtol=0)
+    # The model is trained (not a constant output): predictions vary across digits.
+    assert len(set(np.argmax(theirs, axis=1).tolist())) > 2
+
+
+@pytest.mark.parametrize("index", [0, 1, 1234, 9999])
+def test_every_layer_equals_keras_intermediate_outputs(tiny_model, inspector, sample, index):
+    digit = sample.x_test[index]
+    comparisons = inspector.compare(digit)
+    names = [layer.name for layer in tiny_model.layers]
+    assert [c.info.name for c in comparisons] == names
+    keras = pytest.importorskip("keras")
+    extractor = keras.Model(tiny_model.inputs[0], [layer.output for layer in tiny_model.layers])
+    direct = extractor(to_model_inputs(digit[None]), training=False)
+    for c, expected in zip(comparisons, direct):
+        expected = np.asarray(expected)[0]
+        assert c.numpy.shape == expected.shape == tuple(c.info.output_shape)
+        np.testing.assert_allclose(c.numpy, expected, atol=1e-4, rtol=0, err_msg=c.info.name)
+        assert c.max_abs_diff == pytest.approx(float(np.max(np.abs(c.numpy.astype(float) - expected))), abs=1e-12)
+        assert c.agrees and c.verdict.startswith("numpy = Keras ✓ max |Δ| ")
+    # The first layer's maps are not all zero (a dead network would make the comparison trivial).
+    assert comparisons[0].numpy.max() > 0.01
+
+
+def test_keras_extractor_is_built_once(inspector, sample):
+    inspector.keras_layers(sample.x_test[0])
+    first = inspector._keras_extractor()
+    inspector.keras_layers(sample.x_test[1])
+    assert inspector._keras_extractor() is first
+
+
+def test_both_engines_agree_on_1000_test_digits(inspector, sample):
+    x = sample.x_test[:1000]
+    by_numpy = inspector.probabilities(x, "numpy")
+    by_keras = inspector.probabilities(x, "keras")
+    np.testing.assert_allclose(by_numpy, by_keras, atol=1e-4, rtol=0)
+    assert np.array_equal(np.argmax(by_numpy, axis=1), np.argmax(by_keras, axis=1))
+    # Batching does not change anything: odd batch sizes give the same predictions.
+    assert np.array_equal(inspector.predict(x, "numpy", batch_size=37), np.argmax(by_numpy, axis=1))
+
+
+def test_evaluate_counts_and_confusion_matrix(inspector, sample):
+    result = inspect.evaluate(inspector, sample, "numpy", limit=500)
+    assert result.samples == 500 and result.engine == "numpy" and result.dataset == "sample"
+    m = result.confusion
+    assert m.shape == (10, 10) and m.sum() == 500
+    assert np.array_equal(m.sum(axis=1), np.bincount(sample.y_test[:500], minlength=10))
+    assert result.accuracy == pytest.approx(np.trace(m) / 500)
+    d = result.to_dict()
+    assert {"engine", "test_accuracy", "test_samples", "confusion_matrix", "seconds", "dataset"} <= set(d)
+
+
+def test_confusion_matrix_by_hand():
+    m = inspect.confusion_matrix(np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2]), classes=3)
+    assert m.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
+
+
+def test_kernels_are_the_models_own_weights(tiny_model, inspector):
+    conv = inspector.conv_layers()
+    assert [c.name for c in conv] == ["conv2d", "conv2d_1", "conv2d_2"]
+    k, b = inspector.kernel_and_bias(conv[1])
+    assert k.shape == (3, 3, 32, 64) and b.shape == (64,)
+    np.testing.assert_array_equal(k, tiny_model.layers[2].get_weights()[0])
+    with pytest.raises(ValueError, match="has no weights"):
+        inspector.kernel_and_bias(inspector.layers[1])
+
+
+def test_explorer_example_reproduces_the_first_layer(inspector, sample):
+    index = 123
+    digit, label = sample.x_test[index], int(sample.y_test[index])
+    ex = inspect.learned_kernel_example(inspector, digit, label, index)
+    assert ex.kind == "conv" and ex.activation == "relu"
+    assert ex.title == f"Learned conv2d kernels on test digit #123 (a {label})"
+    assert ex.x.shape == (28, 28, 1) and 0 <= ex.x.min() and ex.x.max() <= 1
+    assert ex.kernels.shape == (3, 3, 1, 32) and ex.bias.shape == (32,)
+    trace = conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, activation=ex.activation)
+    maps = inspector.numpy_layers(digit)[0]
+    np.testing.assert_allclose(trace.output, maps, atol=1e-5)
+    step = inspect.first_step_of_map(inspector, 5)
+    assert step == 5 * 26 * 26
+    assert trace.position(step) == (5, 0, 0)
+    with pytest.raises(ValueError, match="out of range 0..31"):
+        inspect.first_step_of_map(inspector, 32)
+
+
+def test_bad_digits_and_engines_are_refused(inspector):
+    with pytest.raises(ValueError, match=r"shape \(28, 28\). Received: digit.shape=\(27, 28\)"):
+        inspector.numpy_layers(np.zeros((27, 28), np.uint8))
+    with pytest.raises(ValueError, match="Unknown engine.*Received: engine='torch'"):
+        inspector.predict(np.zeros((2, 28, 28), np.uint8), "torch")
+
+
+def test_models_that_are_not_mnist_classifiers_are_refused():
+    from tui_convnet.training.model import ModelFileError
+    from tui_convnet.training.tf_env import import_keras
+
+    keras = import_keras()
+    rgb = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)])
+    with pytest.raises(ModelFileError, match=r"28x28x1 .*Received: input_shape=\(32, 32, 3\)"):
+        inspect.ModelInspector(rgb)
+    five = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(5)])
+    with pytest.raises(ModelFileError, match=r"Dense\(10\).*Received: last_layer=Dense\(5\)"):
+        inspect.ModelInspector(five)

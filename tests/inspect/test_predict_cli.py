@@ -1,0 +1,112 @@
+"""``convnet-tui predict``: the JSON contract, the table, both engines, and clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+from tui_convnet.cli import main
+
+pytestmark = [pytest.mark.keras, pytest.mark.training]
+
+
+def predict(capsys, *args):
+    code = main(["predict", *map(str, args)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_contract(capsys, tiny_model_path, sample):
+    code, out, err = predict(capsys, tiny_model_path, "--dataset", "sample", "--limit", 300, "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["engine"] == "numpy" and data["dataset"] == "sample"
+    assert data["test_samples"] == 300
+    m = np.array(data["confusion_matrix"])
+    assert m.shape == (10, 10) and m.sum() == 300
+    assert np.array_equal(m.sum(axis=1), np.bincount(sample.y_test[:300], minlength=10))
+    assert data["test_accuracy"] == pytest.approx(np.trace(m) / 300, abs=1e-6)
+    assert data["misclassified"] == 300 - np.trace(m)
+    assert isinstance(data["seconds"], float) and data["seconds"] >= 0
+
+
+def test_both_engines_agree_on_every_prediction(capsys, tiny_model_path):
+    results = {}
+    for engine in ("numpy", "keras"):
+        code, out, err = predict(capsys, tiny_model_path, "--dataset", "sample", "--limit", 1000, "--engine", engine, "--json")
+        assert code == 0, err
+        results[engine] = json.loads(out)
+    assert results["keras"]["engine"] == "keras"
+    assert results["numpy"]["confusion_matrix"] == results["keras"]["confusion_matrix"]
+    assert results["numpy"]["test_accuracy"] == results["keras"]["test_accuracy"]
+
+
+def test_table_on_a_terminal(capsys, tiny_model_path):
+    code, out, err = predict(capsys, tiny_model_path, "--dataset", "sample", "--limit", 200)
+    assert code == 0, err
+    assert "Test accuracy:" in out and "of 200 digits" in out and "numpy engine" in out
+    assert "Confusion matrix" in out and "true" in out
+
+
+def _save(model, path):
+    model.save(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def bad_files(tmp_path_factory):
+    from tui_convnet.training.tf_env import import_keras
+
+    keras = import_keras()
+    folder = tmp_path_factory.mktemp("bad-models")
+    noise = folder / "noise.keras"
+    noise.write_bytes(np.random.default_rng(0).bytes(4096))
+    empty_zip = folder / "empty.keras"
+    with zipfile.ZipFile(empty_zip, "w") as z:
+        z.writestr("hello.txt", "not a model")
+    lstm = _save(keras.Sequential([keras.Input((28, 28)), keras.layers.LSTM(4), keras.layers.Dense(10)]), folder / "lstm.keras")
+    conv1d = _save(keras.Sequential([keras.Input((28, 1)), keras.layers.Conv1D(4, 3), keras.layers.Flatten(),
+                                     keras.layers.Dense(10)]), folder / "conv1d.keras")
+    wrong_input = _save(keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(),
+                                          keras.layers.Dense(10)]), folder / "rgb.keras")
+    return {"noise": noise, "empty_zip": empty_zip, "lstm": lstm, "conv1d": conv1d, "rgb": wrong_input,
+            "missing": folder / "missing.keras"}
+
+
+@pytest.mark.parametrize("name, message", [
+    ("noise", "not a model convnet-tui can load"),
+    ("empty_zip", "not a model convnet-tui can load"),
+    ("lstm", "has a LSTM layer"),
+    ("conv1d", "has a Conv1D layer"),
+    ("rgb", "must take 28x28x1 MNIST digits"),
+    ("missing", "No such model file"),
+])
+def test_damaged_or_foreign_model_files(capsys, bad_files, name, message):
+    code, out, err = predict(capsys, bad_files[name], "--dataset", "sample", "--limit", 10)
+    assert code == 1
+    assert out == ""
+    assert err.startswith("convnet-tui predict: error: ") and message in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_bad_dataset(capsys, tiny_model_path, tmp_path):
+    code, out, err = predict(capsys, tiny_model_path, "--dataset", tmp_path / "nothing.npz")
+    assert code == 1 and "No such file or folder" in err and "Traceback" not in err
+
+
+def test_real_command_prints_pure_json(tiny_model_path):
+    env = {**os.environ, "PYTHONWARNINGS": "default"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui_convnet", "predict", str(tiny_model_path), "--dataset", "sample",
+         "--limit", "100", "--engine", "keras", "--json"],
+        capture_output=True, text=True, timeout=300, env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["test_samples"] == 100
+    assert "Traceback" not in proc.stderr

@@ -1,0 +1,202 @@
+"""The inspect screen with a real trained model: picking digits, numpy = Keras, stepping a learned kernel."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.messages import ModelReady
+
+pytestmark = [pytest.mark.keras, pytest.mark.training]
+
+SIZE = (130, 45)
+_spec = importlib.util.spec_from_file_location("inspect_tiny_model", Path(__file__).parents[1] / "inspect" / "tiny_model.py")
+tiny_model = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(tiny_model)
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory):
+    return tiny_model.train_tiny_model(tmp_path_factory.mktemp("inspect-ui"))
+
+
+@pytest.fixture(scope="module")
+def ready(model_path):
+    from tui_convnet.data import load_mnist
+    from tui_convnet.training.model import load_model_safe
+
+    return ModelReady(load_model_safe(model_path), load_mnist("sample"), "trained")
+
+
+@pytest.fixture(scope="module")
+def numpy_predictions(ready):
+    from tui_convnet.training.inspect import ModelInspector
+
+    inspector = ModelInspector(ready.model)
+    return inspector, inspector.predict(ready.data.x_test)
+
+
+async def settle(pilot, rounds: int = 3) -> None:
+    for _ in range(rounds):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def open_with_model(pilot, ready) -> object:
+    await pilot.press("i")
+    await pilot.pause()
+    pilot.app.post_message(ready)
+    await settle(pilot)
+    return pilot.app.screen
+
+
+def shown(screen) -> tuple[int, int, np.ndarray]:
+    from tui_convnet.ui.widgets.inspect_bars import ProbabilityBars
+
+    bars = screen.query_one("#inspect-probs", ProbabilityBars)
+    return screen.index, bars.label, bars.probabilities
+
+
+async def test_without_a_model_the_screen_says_how_to_get_one():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        assert type(screen).__name__ == "InspectScreen"
+        empty = screen.query_one("#inspect-empty")
+        assert empty.display and "No trained model yet" in str(empty.render())
+        assert not screen.query_one("#inspect-body").display
+        await pilot.press("right", "n", "s")
+        await pilot.pause()
+        assert screen.index == 0 and app.screen is screen
+
+
+async def test_arrow_keys_change_the_digit_and_the_bars(ready):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_model(pilot, ready)
+        x, y = ready.data.x_test, ready.data.y_test
+        from tui_convnet.core import forward
+
+        index, label, probs = shown(screen)
+        assert (index, label) == (0, int(y[0]))
+        expected = forward(screen.inspector.spec, ready.model.get_weights(), x[0][..., None] / 255.0)
+        np.testing.assert_allclose(probs, expected, atol=1e-6)
+        await pilot.press("right")
+        await pilot.pause()
+        index, label, probs1 = shown(screen)
+        assert (index, label) == (1, int(y[1])) and not np.allclose(probs, probs1)
+        assert f"label {int(y[1])}" in str(screen.query_one("#inspect-prediction").render())
+        await pilot.press("left", "left")
+        await pilot.pause()
+        assert shown(screen)[:2] == (len(y) - 1, int(y[-1]))  # wraps around
+
+
+async def test_go_to_a_digit_by_number(ready):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_model(pilot, ready)
+        await pilot.press("g", *"1234", "enter")
+        await pilot.pause()
+        assert shown(screen)[:2] == (1234, int(ready.data.y_test[1234]))
+        assert screen.focused is None  # back to the digit keys
+        await pilot.press("right")
+        await pilot.pause()
+        assert screen.index == 1235
+        await pilot.press("g", *"99999", "enter")
+        await pilot.pause()
+        assert screen.index == 1235
+        status = str(screen.query_one("#inspect-status").render())
+        assert "out of range 0..9999" in status and "Received: index=99999" in status
+
+
+async def test_next_misclassified(ready, numpy_predictions):
+    _, predicted = numpy_predictions
+    y = ready.data.y_test
+    wrong = np.flatnonzero(predicted != y)
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_model(pilot, ready)
+        assert screen.predicted is not None  # the whole test set was predicted in a worker
+        await pilot.press("n")
+        await pilot.pause()
+        first = int(wrong[wrong > 0][0])
+        assert screen.index == first
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.index == int(wrong[wrong > first][0])
+        _, label, probs = shown(screen)
+        assert int(np.argmax(probs)) != label
+        assert "misclassified" in str(screen.query_one("#inspect-prediction").render())
+
+
+async def test_every_layer_says_numpy_equals_keras(ready):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_model(pilot, ready)
+        titles = [str(title.render()) for title, _ in screen._titles]
+        assert len(titles) == len(ready.model.layers) == 8
+        for title in titles:
+            assert "numpy = Keras ✓ max |Δ| " in title
+            diff = float(title.rsplit("|Δ| ", 1)[1].split()[0])
+            assert diff < 1e-4
+        assert "numpy = Keras ✓ on all 8 layers" in str(screen.query_one("#inspect-check").render())
+
+
+async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_model(pilot, ready)
+        await pilot.press("right", "right", "right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert screen.selected_map == 3
+        await pilot.press("s")
+        await settle(pilot)
+        explorer = app.screen
+        assert type(explorer).__name__ == "ExplorerScreen"
+        label = int(ready.data.y_test[2])
+        assert explorer.example.title == f"Learned conv2d kernels on test digit #2 (a {label})"
+        trace = explorer.comp.conv
+        assert trace.x.shape == (28, 28, 1) and trace.kernels.shape == (3, 3, 1, 32)
+        np.testing.assert_allclose(trace.x[..., 0], ready.data.x_test[2] / 255.0)
+        np.testing.assert_allclose(trace.kernels, ready.model.layers[0].get_weights()[0], atol=1e-7)
+        assert explorer.step == 3 * 26 * 26 and trace.position(explorer.step) == (3, 0, 0)
+
+
+async def test_load_a_model_file_and_a_bad_one(model_path, tmp_path):
+    bad = tmp_path / "bad.keras"
+    bad.write_bytes(b"\x00not a zip" * 100)
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("o")
+        await pilot.pause()
+        screen.query_one("#inspect-path").value = str(bad)
+        await pilot.press("enter")
+        await settle(pilot)
+        status = str(screen.query_one("#inspect-status").render())
+        assert "not a model convnet-tui can load" in status and app.trained is None
+        assert screen.query_one("#inspect-empty").display
+        screen.query_one("#inspect-path").value = str(model_path)
+        await pilot.press("enter")
+        await settle(pilot, rounds=5)
+        assert app.trained is not None and app.trained.source == str(model_path)
+        assert screen.inspector is not None and not screen.query_one("#inspect-empty").display
+        assert shown(screen)[0] == 0 and str(model_path) in str(screen.query_one("#inspect-source").render())
+
+
+def test_snapshot_of_the_inspect_screen(snap_compare, ready):
+    async def run_before(pilot):
+        await open_with_model(pilot, ready)
+        await pilot.press("right", "right_square_bracket")
+        await settle(pilot)
+
+    assert snap_compare(create_app(), terminal_size=SIZE, run_before=run_before)
