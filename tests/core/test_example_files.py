@@ -106,6 +106,8 @@ CONV_ERRORS = [
     (('title = "A test"', ""), "title", "is required and must be text."),
     (('title = "A test"', "title = 3"), "title", "is required and must be text."),
     (('kind = "conv"', 'kind = "film"'), "kind", "must be one of conv, pool, model. Received: kind='film'"),
+    (('notes = ["first", "second"]', "notes = 3"), "notes", "must be text or a list of texts. Received: notes=3"),
+    (('notes = ["first", "second"]', "notes = [1]"), "notes", "must be text or a list of texts. Received: notes=[1]"),
     (("stride = 1", "stride = 0"), "conv.stride", "`strides` must be >= 1. Received: strides=0"),
     (("stride = 1", "stride = [1, 2, 3]"), "conv.stride", "Received: strides=[1, 2, 3]"),
     (("stride = 1", "stride = 1\ndilation = 0"), "conv.dilation", "`dilation_rate` must be >= 1. Received: dilation_rate=0"),
@@ -245,6 +247,9 @@ def test_mnist_input_errors(tmp_path):
         ("{ index = 10000 }", "input.mnist", "Digit index out of range 0..9999. Received: index=10000"),
         ('{ index = "first" }', "input.mnist", "must be a table like { split = 'test', index = 0 }."),
         ("{ scale = 0 }", "input.mnist.scale", "must be a positive number. Received: scale=0"),
+        ("{ scale = true }", "input.mnist.scale", "must be a positive number. Received: scale=True"),
+        ("{ index = true }", "input.mnist", "must be a table like { split = 'test', index = 0 }."),
+        ("3", "input.mnist", "must be a table like { split = 'test', index = 0 }."),
     ]:
         with pytest.raises(ExampleError, match=names(field, message)):
             load_example(write(tmp_path, base.replace("MNIST", mnist)))

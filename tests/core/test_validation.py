@@ -211,10 +211,12 @@ def test_bad_model_specs():
     with pytest.raises(ValueError, match=esc("Layer dense (Dense) needs a flat input: add a Flatten layer first. "
                                              "Received: input_shape=(28, 28, 1)")):
         spec_from_dict({"input_shape": [28, 28, 1], "layers": [{"type": "Dense", "units": 3}]})
-    with pytest.raises(ValueError, match=esc("The kernel (5x5 after dilation) is larger than the padded input (3x3)")):
+    with pytest.raises(ValueError, match=esc("Layer conv2d (Conv2D): The kernel (5x5 after dilation) is larger than the padded input (3x3)")):
         spec_from_dict({"input_shape": [3, 3, 1], "layers": [{"type": "Conv2D", "filters": 1, "kernel_size": 5}]})
     with pytest.raises(ValueError, match=esc("The dropout rate must be between 0 and 1 (exclusive). Received: rate=1.5")):
         mnist_convnet(1.5)
+    with pytest.raises(ValueError, match=esc("Layer max_pooling2d (MaxPooling2D): The pooling window (2x2) is larger than the input (1x1)")):
+        spec_from_dict({"input_shape": [3, 3, 1], "layers": [{"type": "Conv2D", "filters": 1}, {"type": "MaxPooling2D"}]})
 
 
 def test_bad_forward_inputs():

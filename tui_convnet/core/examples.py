@@ -122,14 +122,15 @@ def _load_input(path: Path, table: Any) -> tuple[np.ndarray, tuple[str, ...], An
         from ..data import DataError, bundled_digit  # numpy-only loader
 
         spec = table["mnist"]
-        if not isinstance(spec, dict) or not isinstance(spec.get("index", 0), int):
+        index = spec.get("index", 0) if isinstance(spec, dict) else None
+        if not isinstance(index, int) or isinstance(index, bool):
             raise _err(path, "input.mnist", "must be a table like { split = 'test', index = 0 }.")
         try:
-            digit, _label = bundled_digit(spec.get("index", 0), spec.get("split", "test"))
+            digit, _label = bundled_digit(index, spec.get("split", "test"))
         except DataError as exc:
             raise _err(path, "input.mnist", str(exc)) from None
         scale = spec.get("scale", 255)
-        if not isinstance(scale, (int, float)) or scale <= 0:
+        if isinstance(scale, bool) or not isinstance(scale, (int, float)) or not scale > 0:
             raise _err(path, "input.mnist.scale", f"must be a positive number. Received: scale={scale!r}")
         x = (digit.astype(np.float64) / scale)[:, :, None]
         names = ("digit",)
@@ -167,6 +168,8 @@ def load_example(path: str | Path) -> Example:
     notes = data.get("notes", [])
     if isinstance(notes, str):
         notes = [notes]
+    if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
+        raise _err(path, "notes", f"must be text or a list of texts. Received: notes={notes!r}")
     common = dict(
         key=path.stem, title=title.strip(), kind=kind, path=path,
         description=str(data.get("description", "")).strip(),

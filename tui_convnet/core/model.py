@@ -243,6 +243,14 @@ def spec_from_dict(data: Mapping[str, Any]) -> ModelSpec:
     return spec
 
 
+def _named(name: str, kind: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
+    """Call ``fn``; a ``ValueError`` from it gets the layer's name in front."""
+    try:
+        return fn(*args, **kwargs)
+    except ValueError as exc:
+        raise ValueError(f"Layer {name} ({kind}): {exc}") from None
+
+
 def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
     """Shapes, parameter counts and their formulas, layer by layer (as ``model.summary()``)."""
     shape: tuple[int, ...] = tuple(spec.input_shape)
@@ -259,8 +267,8 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
             if len(shape) != 3:
                 raise fail(f"Layer {name} (Conv2D) needs a 3-D input (H, W, C)", input_shape=shape)
             kh, kw = layer.kernel_size
-            g = conv_geometry(shape, (kh, kw, shape[2], layer.filters), stride=layer.strides,
-                              padding=layer.padding, dilation=layer.dilation_rate)
+            g = _named(name, layer.type, conv_geometry, shape, (kh, kw, shape[2], layer.filters),
+                       stride=layer.strides, padding=layer.padding, dilation=layer.dilation_rate)
             shape = g.out_shape
             params, pformula = g.param_count, g.param_formula
             fh, fw = g.output_formulas()
@@ -268,7 +276,7 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
         elif isinstance(layer, Pool2DSpec):
             if len(shape) != 3:
                 raise fail(f"Layer {name} ({layer.type}) needs a 3-D input (H, W, C)", input_shape=shape)
-            g = pool_geometry(shape, layer.pool_size, layer.strides, layer.padding)
+            g = _named(name, layer.type, pool_geometry, shape, layer.pool_size, layer.strides, layer.padding)
             shape = g.out_shape
             fh, fw = g.output_formulas()
             sformula = fh if fh == fw else f"{fh} and {fw}"
