@@ -153,6 +153,11 @@ def _parse_int(low: int, high: int, name: str):
 # --------------------------------------------------------------------------- the screen
 
 
+class QuietScroll(VerticalScroll, inherit_bindings=False):
+    """A scrolling column without keys of its own (so ←/→/Home/End keep stepping)."""
+
+
+
 class ExplorerScreen(Screen):
     """Step through the lecture's convolution examples, one key at a time."""
 
@@ -226,10 +231,10 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                         with Vertical(id="sec-pool", classes="section"):
                             yield Label(id="lbl-pool", classes="section-title")
                             yield VolumeView(id="pool-view")
-                    with VerticalScroll(id="model-view"):
+                    with QuietScroll(id="model-view"):
                         yield Static(id="model-table")
                     yield Arithmetic(id="arith")
-                with VerticalScroll(id="sidebar"):
+                with QuietScroll(id="sidebar"):
                     yield Label("Settings", classes="side-title", id="settings-title")
                     yield Knob("stride", range(1, 7), 1, parse=_parse_int(1, 64, "strides"),
                                id="knob-stride", tooltip="Distance between two windows (both axes)")

@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Markdown, Static
@@ -95,10 +95,13 @@ class HelpScreen(ModalScreen[None]):
                 help_text = getattr(target, "HELP", None)
                 if help_text:
                     yield Markdown(help_text, id="help-text")
-                yield Static(self._table("This screen", binding_rows(target)), classes="help-table")
-                for title, rows in _widget_groups(target):
-                    yield Static(self._table(title, rows), classes="help-table")
-                yield Static(self._table("Everywhere", binding_rows(self.app)), classes="help-table")
+                with Horizontal(id="help-columns"):
+                    with Vertical(classes="help-column"):
+                        yield Static(self._table("This screen", binding_rows(target)), classes="help-table")
+                    with Vertical(classes="help-column"):
+                        for title, rows in _widget_groups(target):
+                            yield Static(self._table(title, rows), classes="help-table")
+                        yield Static(self._table("Everywhere", binding_rows(self.app)), classes="help-table")
             yield Label("Esc, q or ? closes this help", id="help-footer")
 
     @staticmethod

@@ -1,0 +1,367 @@
+"""The convolution explorer, driven with real keys and clicks; assertions read what the widgets show."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.widgets.volume_view import VolumeView
+
+SIZE = (130, 42)
+
+
+def arith(app) -> str:
+    return app.screen.query_one("#arith").plain
+
+
+def titlebar(ui, app) -> str:
+    return ui.widget_text(app.screen.query_one("#titlebar"))
+
+
+def formulas(ui, app) -> str:
+    return ui.widget_text(app.screen.query_one("#formulas"))
+
+
+def output_rows(ui, app) -> list[str]:
+    """The output grid rows (title line excluded), as rendered."""
+    return ui.view_lines(app.screen.query_one("#output-view", VolumeView))[1:]
+
+
+async def test_cs231n_first_step_writes_the_dot_product_out(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = arith(app)
+        lines = text.splitlines()
+        assert lines[1] == "ch0: 0·0 + 0·1 + 0·1 + 0·(-1) + 0·0 + 1·0 + 0·(-1) + 1·1 + 2·1 = 3"
+        assert lines[2].startswith("ch1: ") and lines[2].endswith(" = -4")
+        assert lines[3].startswith("ch2: ") and lines[3].endswith(" = -2")
+        assert lines[4] == "o[0,0,0] = 3 + (-4) + (-2) + b0 1 = -2"
+        # ... and the screen shows it too, with the first output cell filled in, the rest empty.
+        screen = ui.screen_text(app)
+        assert "o[0,0,0] = 3 + (-4) + (-2) + b0 1 = -2" in screen
+        assert "step 1/18" in titlebar(ui, app)
+        rows = output_rows(ui, app)
+        assert rows[0].split()[:4] == ["-2", "·", "·", "·"]
+        assert rows[1].split() == ["·"] * 6
+
+
+async def test_step_forward_to_the_end_and_back(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right")
+        assert "step 2/18" in titlebar(ui, app)
+        assert arith(app).splitlines()[-1] == "o[0,1,0] = (-2) + 0 + 0 + b0 1 = -1"
+        await pilot.press("l", "l")  # l steps too
+        assert "o[1,0,0] = 4 + (-4) + 1 + b0 1 = 2" in arith(app)  # the slide prints 0 here; the arithmetic gives 2
+        await pilot.press("h")
+        assert "o[0,2,0]" in arith(app)
+        for _ in range(20):  # past the end: stays on the last step
+            await pilot.press("right")
+        assert "step 18/18" in titlebar(ui, app)
+        assert arith(app).splitlines()[-1] == "o[2,2,1] = 1 + 2 + (-4) + b1 0 = -1"
+        rows = output_rows(ui, app)
+        first, second = [r.split() for r in rows[:3]], None
+        assert [r[:3] for r in first] == [["-2", "-1", "1"], ["2", "-2", "-2"], ["2", "0", "0"]]
+        assert [r[3:] for r in first] == [["-4", "7", "5"], ["-7", "1", "4"], ["-6", "-1", "-1"]]
+        for _ in range(17):
+            await pilot.press("left")
+        assert "step 1/18" in titlebar(ui, app)
+        assert output_rows(ui, app)[0].split()[:2] == ["-2", "·"]
+        await pilot.press("end")
+        assert "step 18/18" in titlebar(ui, app)
+        await pilot.press("home")
+        assert "step 1/18" in titlebar(ui, app)
+        assert second is None
+
+
+async def test_the_window_is_highlighted_on_every_channel_at_once():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right")  # window rows 0-2, columns 2-4
+        view = app.screen.query_one("#input-view", VolumeView)
+        window = {(r, c) for r in range(3) for c in range(2, 5)}
+        for c in range(3):
+            marks = view._marks[f"x{c}"]
+            assert set(marks) == window
+            assert marks[(0, 2)] == "window-pad" and marks[(1, 2)] == "window"
+        # the kernel in use is highlighted (title and cells), the other is not
+        kernels = app.screen.query_one("#kernel-view", VolumeView)
+        assert "k0.0" in kernels._active and "k1.0" not in kernels._active
+        # the cells are drawn with the window style on every channel
+        style = view._style("window")
+        line = view._render_full_line(2)  # padded row 1
+        styled = [seg for seg in line if seg.style is not None and seg.style.bgcolor == style.bgcolor]
+        assert len(styled) == 3 * 3  # three window cells on each of the three channels
+
+
+async def test_changing_stride_and_padding_updates_the_formulas(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "(5 − 3 + 2·1) / 2 + 1 = 3" in formulas(ui, app)
+        assert "2·(3·3·3) + 2 = 56" in formulas(ui, app)
+        await pilot.click("#knob-stride")
+        await pilot.press("up")  # stride 3
+        assert "⌊(5 − 3 + 2·1) / 3⌋ + 1 = 2" in formulas(ui, app)
+        assert "step 1/8" in titlebar(ui, app)
+        assert "Output o: 2×2×2" in ui.screen_text(app)
+        await pilot.click("#knob-padding")
+        await pilot.press("up")  # padding 2
+        assert "(5 − 3 + 2·2) / 3 + 1 = 3" in formulas(ui, app)
+        await pilot.press("down", "down")  # padding same: TensorFlow puts the odd zero after
+        assert "(5 − 3 + 0 + 1) / 3 + 1 = 2" in formulas(ui, app)
+        assert "Settings" in ui.screen_text(app)
+        await pilot.press("down")  # padding valid
+        assert "⌊(5 − 3 + 2·0) / 3⌋ + 1 = 1" in formulas(ui, app)
+        assert "Input x: 5×5×3" in ui.screen_text(app) and "padded" not in ui.widget_text(
+            app.screen.query_one("#lbl-input"))
+
+
+async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_valid_state(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "right")
+        before_formulas = formulas(ui, app)
+        await pilot.click("#knob-ksize")
+        await pilot.press("9", "enter")  # 9x9 kernel on a 7x7 padded input
+        error = ui.widget_text(app.screen.query_one("#error"))
+        assert "larger than the padded input" in error.replace("\n", " ")
+        assert "last valid settings are kept" in error.replace("\n", " ")
+        assert "‹ 3×3 ›" in ui.widget_text(app.screen.query_one("#knob-ksize"))
+        assert formulas(ui, app) == before_formulas
+        assert app.screen.settings.kernels.shape == (3, 3, 3, 2)
+        assert "step 3/18" in titlebar(ui, app)  # nothing was reset
+        # a valid change clears the message
+        await pilot.press("down")  # 2x2
+        assert not app.screen.query_one("#error").display
+        assert "2·(2·2·3) + 2 = 26" in formulas(ui, app)
+
+
+async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        old = app.screen.settings.kernels.copy()
+        await pilot.click("#knob-count")
+        await pilot.press("up")
+        new = app.screen.settings.kernels
+        assert new.shape == (3, 3, 3, 3)
+        np.testing.assert_array_equal(new[..., :2], old)
+        assert set(np.unique(new[..., 2])) <= {-1.0, 0.0, 1.0}
+        assert "3·(3·3·3) + 3 = 84" in formulas(ui, app)
+        assert "fixed pattern" in ui.widget_text(app.screen.query_one("#sidebar")).replace("\n", " ") or \
+            "fixed pattern" in str(app.screen.query_one("#notes").render())
+        await pilot.press("down")
+        np.testing.assert_array_equal(app.screen.settings.kernels, old)
+
+
+async def test_switching_examples_with_n_and_N_wraps_around(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        assert "RGB input" in titlebar(ui, app)
+        assert "example 2/9" in titlebar(ui, app)
+        assert "o[0,0,0] = 308 + (-498) + 164 + b0 1 = -25" in arith(app)
+        await pilot.press("N", "N")
+        assert "The MNIST ConvNet" in titlebar(ui, app)
+        assert "Total params: 93,322" in ui.screen_text(app)
+        await pilot.press("n")
+        assert "cs231n" in titlebar(ui, app)
+
+
+async def test_notes_are_on_screen(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        notes = str(app.screen.query_one("#notes").render())
+        assert "the slide prints o[1,0,0] = 0" in notes
+        assert "Note:" in ui.widget_text(app.screen.query_one("#sidebar")) or "Note:" in notes
+
+
+async def test_editing_an_input_cell_recomputes_everything_downstream(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one("#input-view", VolumeView)
+        x, y = view.cell_offset("x0", 2, 2)  # padded (2, 2) = x[1, 1, 0] = 2, weight W0[2, 2, 0] = 1
+        await pilot.click(view, offset=(x, y))
+        assert view.has_focus and view.cursor == ("x0", 2, 2)
+        await pilot.press("5", "enter")
+        assert app.screen.settings.x[1, 1, 0] == 5
+        text = arith(app)
+        assert text.splitlines()[1].endswith("+ 5·1 = 6")
+        assert text.splitlines()[-1] == "o[0,0,0] = 6 + (-4) + (-2) + b0 1 = 1"
+        assert output_rows(ui, app)[0].split()[0] == "1"
+        assert ui.view_lines(view)[3].split()[2] == "5"  # the grid shows the new value
+        await pilot.press("escape")
+        assert not view.has_focus
+        await pilot.press("right")  # the arrows step again
+        assert "step 2/18" in titlebar(ui, app)
+
+
+async def test_editing_a_kernel_weight_and_a_bias(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one("#kernel-view", VolumeView)
+        await pilot.click(view, offset=view.cell_offset("b0", 0, 0))
+        await pilot.press("1", "0", "enter")
+        assert arith(app).splitlines()[-1] == "o[0,0,0] = 3 + (-4) + (-2) + b0 10 = 7"
+        await pilot.press("left")  # move to the last weight of W0[:,:,2]
+        assert view.cursor == ("k0.2", 0, 2)
+        await pilot.press("minus", "3", "enter")
+        assert app.screen.settings.kernels[0, 2, 2, 0] == -3
+
+
+async def test_clicking_an_output_cell_jumps_to_its_step(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")
+        view = app.screen.query_one("#output-view", VolumeView)
+        await pilot.click(view, offset=view.cell_offset("o1", 1, 2))
+        assert "step 15/18" in titlebar(ui, app)
+        assert "o[1,2,1]" in arith(app)
+
+
+async def test_pooling_continues_the_animation_over_the_activated_output(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#knob-activation")
+        await pilot.press("up")  # relu
+        await pilot.click("#knob-pool")
+        await pilot.press("up")  # max pooling 2x2 on the 3x3x2 output → 1x1x2
+        assert "step 1/20" in titlebar(ui, app)
+        assert "Max pooling 2×2: 1×1×2" in ui.screen_text(app)
+        await pilot.press("end")
+        assert "p[0,0,1] = max(0, 7, 0, 1) = 7" in arith(app)
+        out = app.screen.query_one("#output-view", VolumeView)
+        assert set(out._marks["o1"]) == {(0, 0), (0, 1), (1, 0), (1, 1)}
+        await pilot.press("left")
+        assert "p[0,0,0] = max(0, 0, 2, 0) = 2" in arith(app)
+        await pilot.press("left")
+        assert "relu: max(0, -1) = 0" in arith(app)
+
+
+async def test_pooling_example_steps_over_windows(ui):
+    app = create_app("07")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "p[0,0,0] = max(1, 1, 5, 6) = 6" in arith(app)
+        await pilot.press("n", "right")
+        assert "p[0,1,0] = (2 + 4 + 7 + 8) / 4 = 5.25" in arith(app)
+
+
+async def test_symbolic_example_writes_the_letters(ui):
+    app = create_app("04")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert arith(app).splitlines()[1] == "o[0,0,0] = aw + bx + ey + fz = 1·1 + 2·0 + 5·2 + 6·(-1) = 5"
+        await pilot.press("end")
+        out = ui.view_lines(app.screen.query_one("#output-view", VolumeView))
+        assert "aw + bx + ey + fz" in out[1] and "cw + dx + gy + hz" in out[1]
+        assert "jw + kx + ny + oz" not in "".join(out)
+        assert out[2].split()[-3:] == ["13", "15", "17"]
+
+
+async def test_model_example_steps_through_the_layers(ui):
+    app = create_app("09")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "(28 − 3 + 2·0) / 1 + 1 = 26" in arith(app)
+        assert "32·(3·3·1) + 32 = 320" in arith(app)
+        await pilot.press("end")
+        assert "dense_1 (Dense)" in arith(app)
+        assert "64·10 + 10 = 650" in arith(app)
+        await pilot.press("left")
+        assert "576·64 + 64 = 36,928" in arith(app)
+
+
+async def test_play_pause_and_speed():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("plus", "plus", "plus")  # 16 steps/s
+        await pilot.press("space")
+        assert screen.playing
+        await pilot.pause(0.5)
+        await pilot.press("space")
+        assert not screen.playing
+        reached = screen.step
+        assert reached >= 2
+        await pilot.pause(0.2)
+        assert screen.step == reached
+
+
+async def test_zoom_makes_the_cells_compact():
+    app = create_app("03")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one("#input-view", VolumeView)
+        assert view.cell_width == 4  # ".99" plus a space
+        await pilot.press("z")
+        assert view.cell_width == 2 and view.compact
+
+
+async def test_too_small_terminal_says_how_big_it_must_be(ui):
+    app = create_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        text = ui.screen_text(app)
+        assert "at least 80×24" in text and "This one is 60×20" in text
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert "at least 80×24" not in ui.screen_text(app)
+        assert "step 1/18" in titlebar(ui, app)
+
+
+async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples):
+    example = ui.digit_example(examples, 32)
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        screen.show_example(example, 5 * 26 * 26)
+        await pilot.pause()
+        assert screen.has_class("-tall")
+        assert f"step {5 * 26 * 26 + 1}/{32 * 26 * 26}" in titlebar(ui, app)
+        assert "Learned kernels (32)" in titlebar(ui, app)
+        assert "k5 on the window at rows 0–2, columns 0–2" in arith(app)
+        out = screen.query_one("#output-view", VolumeView)
+        assert len(out.panels) == 32
+        # the current feature map is scrolled into view, and its first cell is filled in
+        visible = ui.widget_text(out)
+        assert "o[:,:,5] = k5" in visible
+        assert screen.comp.conv.output.shape == (26, 26, 32)
+        expected = screen.comp.conv.output[0, 0, 5]
+        assert re.search(r"relu: max\(0, .*\) = ", arith(app))
+        await pilot.press("right")
+        assert screen.step == 5 * 26 * 26 + 1
+        await pilot.press("end")
+        assert "o[25,25,31]" in arith(app)
+        assert expected == screen.comp.conv.output[0, 0, 5]
+
+
+async def test_help_lists_the_explorer_and_app_keys(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        from tui_convnet.ui.screens.help import HelpScreen
+
+        assert isinstance(app.screen, HelpScreen)
+        text = ui.screen_text(app)
+        for words in ("Next example", "Play / pause", "Zoom", "Everywhere", "Quit"):
+            assert words in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
