@@ -101,7 +101,7 @@ def test_one_bad_file_in_a_folder_is_named(tmp_path):
         load_examples(tmp_path)
 
 
-# (what to change in CONV, the field named, the rest of the message)
+# (what to change in the file, the field named, what the message says)
 CONV_ERRORS = [
     (('title = "A test"', ""), "title", "is required and must be text."),
     (('title = "A test"', "title = 3"), "title", "is required and must be text."),
@@ -135,14 +135,37 @@ CONV_ERRORS = [
     (("output = [ [[0, 0], [0, 0]] ]", "output = [ [[0, 0], [0]] ]"), "expected.output", "is ragged"),
 ]
 
+POOL_ERRORS = [
+    (("[pool]\nmode", "[nopool]\nmode"), "pool", "is required for a pooling example."),
+    (('mode = "avg"', 'mode = "min"'), "pool.mode", "must be 'max' or 'avg'. Received: mode='min'"),
+    (("size = 2", "size = 0"), "pool.size", "`pool_size` must be >= 1. Received: pool_size=0"),
+    (("size = 2", "size = 2\nstride = -1"), "pool.stride", "`strides` must be >= 1. Received: strides=-1"),
+    (("size = 2", 'size = 2\npadding = "full"'), "pool.padding", "Received: padding='full'"),
+    (("size = 2", "size = 3"), "pool", "The pooling window (3x3) is larger than the input (2x4)"),
+]
 
-@pytest.mark.parametrize("change,field,message", CONV_ERRORS, ids=[c[1] + ":" + c[0][1][:20] for c in CONV_ERRORS])
-def test_bad_conv_files(tmp_path, change, field, message):
+MODEL_ERRORS = [
+    (('{ type = "Flatten" }', '{ type = "Reshape" }'), "model.layers[1]", "Unknown layer type"),
+    (("filters = 2", "filters = -2"), "model.layers[0]", "`filters` must be a positive integer. Received: filters=-2"),
+    (("units = 3", "unit = 3"), "model.layers[2]", "Unknown option for a Dense layer. Received: option='unit'"),
+    (("input_shape = [8, 8, 1]", "input_shape = [8, 8]"), "model", "`input_shape` must be [height, width, channels]"),
+    (("input_shape = [8, 8, 1]", "input_shape = [2, 2, 1]"), "model",
+     "The kernel (3x3 after dilation) is larger than the padded input (2x2)"),
+    (('{ type = "Flatten" },', ""), "model", "Layer dense (Dense) needs a flat input: add a Flatten layer first"),
+    (("[model]\ninput_shape", "model = 1\n[x]\ninput_shape"), "model", "must be a table. Received: model=1"),
+]
+
+BAD_FILES = ([(CONV, *e) for e in CONV_ERRORS] + [(POOL, *e) for e in POOL_ERRORS]
+             + [(MODEL, *e) for e in MODEL_ERRORS])
+
+
+@pytest.mark.parametrize("base,change,field,message", BAD_FILES,
+                         ids=[f"{b.split('kind = ')[1][1:5]}-{f}:{c[1][:20]}" for b, c, f, _ in BAD_FILES])
+def test_bad_files(tmp_path, base, change, field, message):
     old, new = change
-    assert old in CONV
-    path = write(tmp_path, CONV.replace(old, new, 1))
+    assert old in base
     with pytest.raises(ExampleError, match=names(field, message)):
-        load_example(path)
+        load_example(write(tmp_path, base.replace(old, new, 1)))
 
 
 def test_two_kernels_of_different_shapes(tmp_path):
@@ -193,49 +216,11 @@ def test_symbols_must_match_the_numbers(tmp_path):
         load_example(write(tmp_path, text))
 
 
-@pytest.mark.parametrize(
-    "change,field,message",
-    [
-        (("[pool]\nmode", "[nopool]\nmode"), "pool", "is required for a pooling example."),
-        (('mode = "avg"', 'mode = "min"'), "pool.mode", "must be 'max' or 'avg'. Received: mode='min'"),
-        (("size = 2", "size = 0"), "pool.size", "`pool_size` must be >= 1. Received: pool_size=0"),
-        (("size = 2", "size = 2\nstride = -1"), "pool.stride", "`strides` must be >= 1. Received: strides=-1"),
-        (("size = 2", 'size = 2\npadding = "full"'), "pool.padding", "Received: padding='full'"),
-        (("size = 2", "size = 3"), "pool", "The pooling window (3x3) is larger than the input (2x4)"),
-    ],
-)
-def test_bad_pool_files(tmp_path, change, field, message):
-    old, new = change
-    assert old in POOL
-    with pytest.raises(ExampleError, match=names(field, message)):
-        load_example(write(tmp_path, POOL.replace(old, new, 1)))
-
-
 def test_conv_followed_by_pool_must_fit(tmp_path):
     text = CONV.replace("[expected]\noutput = [ [[0, 0], [0, 0]] ]", "[pool]\nsize = 3\n")
     with pytest.raises(ExampleError, match=re.escape(
             "bad.toml: field `pool`: The pooling window (3x3) is larger than the input (2x2)")):
         load_example(write(tmp_path, text))
-
-
-@pytest.mark.parametrize(
-    "change,field,message",
-    [
-        (('{ type = "Flatten" }', '{ type = "Reshape" }'), "model.layers[1]", "Unknown layer type"),
-        (("filters = 2", "filters = -2"), "model.layers[0]", "`filters` must be a positive integer. Received: filters=-2"),
-        (("units = 3", "unit = 3"), "model.layers[2]", "Unknown option for a Dense layer. Received: option='unit'"),
-        (("input_shape = [8, 8, 1]", "input_shape = [8, 8]"), "model", "`input_shape` must be [height, width, channels]"),
-        (("input_shape = [8, 8, 1]", "input_shape = [2, 2, 1]"), "model",
-         "The kernel (3x3 after dilation) is larger than the padded input (2x2)"),
-        (('{ type = "Flatten" },', ""), "model", "Layer dense (Dense) needs a flat input: add a Flatten layer first"),
-        (("[model]\ninput_shape", "model = 1\n[x]\ninput_shape"), "model", "must be a table. Received: model=1"),
-    ],
-)
-def test_bad_model_files(tmp_path, change, field, message):
-    old, new = change
-    assert old in MODEL
-    with pytest.raises(ExampleError, match=names(field, message)):
-        load_example(write(tmp_path, MODEL.replace(old, new, 1)))
 
 
 def test_mnist_input_errors(tmp_path):
