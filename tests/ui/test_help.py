@@ -1,0 +1,48 @@
+"""The help screen: generated from the bindings, for the explorer and for the app."""
+
+from __future__ import annotations
+
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.screens.help import HelpScreen, binding_rows
+
+SIZE = (130, 42)
+
+
+def test_help_snapshot(snap_compare):
+    assert snap_compare(create_app("01"), press=["question_mark"], terminal_size=SIZE)
+
+
+async def test_every_explorer_and_app_key_is_listed(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        explorer = app.screen
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = ui.screen_text(app)
+        for keys, _desc in binding_rows(explorer) + binding_rows(app):
+            assert keys in text, keys
+        for key in ("→ l", "← h", "Home", "End", "space", "n", "N", "r", "z", "e", "t", "i", "?", "q"):
+            assert any(line.strip().startswith(key) or f" {key} " in line for line in text.splitlines()), key
+        assert "Click an output cell" in text  # the screen's HELP text
+
+
+async def test_help_closes_with_escape_q_and_question_mark():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key in ("escape", "q", "question_mark"):
+            await pilot.press("question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press(key)
+            assert not isinstance(app.screen, HelpScreen)
+        assert app.is_running  # q closed the help, it did not quit the app
+
+
+async def test_rows_merge_keys_of_one_action():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        rows = dict((desc, keys) for keys, desc in binding_rows(app.screen))
+        assert rows["Step"] == "→ l"
+        assert rows["Previous step"] == "← h"
