@@ -1,0 +1,200 @@
+"""The training screen, driven by a Pilot: settings, live progress, cancel, NaN, results, save/load."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from rich.console import Console
+from rich.text import Text
+from textual.widgets import Button, ProgressBar, Static
+
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.screens.training import TrainingScreen, parse_settings
+
+SIZE = (120, 40)
+
+
+async def wait_for(pilot, condition, timeout: float = 60.0, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        await pilot.pause(0.05)
+
+
+def text_of(screen, selector: str) -> str:
+    """The plain text a Static shows (markup, Rich Text or any Rich renderable)."""
+    content = screen.query_one(selector, Static).content
+    if isinstance(content, str):
+        return Text.from_markup(content).plain
+    console = Console(width=200, record=True, file=io.StringIO())
+    console.print(content)
+    return console.export_text()
+
+
+async def open_training(pilot) -> TrainingScreen:
+    await pilot.press("t")
+    screen = pilot.app.screen
+    assert isinstance(screen, TrainingScreen)
+    return screen
+
+
+def fill(screen: TrainingScreen, **values: str) -> None:
+    for field_id, value in values.items():
+        screen.query_one(f"#{field_id.replace('_', '-')}").value = value
+
+
+# --------------------------------------------------------------------------- settings (no TensorFlow)
+
+
+def test_parse_settings_reports_every_bad_field_keras_style():
+    good = {"epochs": "5", "batch-size": "64", "learning-rate": "", "validation-split": "0.1", "seed": "0",
+            "train-limit": "", "test-limit": ""}
+    settings, errors = parse_settings(good, "rmsprop", False, 5000)
+    assert errors == {} and settings.config.epochs == 5 and settings.config.learning_rate is None
+    assert settings.dropout_rate is None and settings.train_limit is None
+    bad = {**good, "epochs": "0", "batch-size": "x", "learning-rate": "-1", "train-limit": "0"}
+    settings, errors = parse_settings(bad, "rmsprop", True, 5000)
+    assert settings is None
+    assert errors["epochs"].endswith("Received: epochs=0")
+    assert errors["batch-size"] == "`batch_size` must be a whole number. Received: batch_size='x'"
+    assert "Received: learning_rate=-1" in errors["learning-rate"]
+    assert "Received: train_limit=0" in errors["train-limit"]
+    _, errors = parse_settings({**good, "train-limit": "1", "validation-split": "0.5"}, "sgd", False, 5000)
+    assert "No training digits are left" in errors["validation-split"]
+
+
+async def test_bad_settings_are_shown_and_nothing_starts():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        fill(screen, epochs="0", seed="abc")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        errors = text_of(screen, "#settings-errors")
+        assert "Received: epochs=0" in errors and "Received: seed='abc'" in errors
+        assert screen.query_one("#epochs").has_class("-invalid")
+        assert screen.phase != "training"
+        fill(screen, epochs="3", seed="1")
+        await pilot.pause()
+        assert text_of(screen, "#settings-errors") == ""
+        assert not screen.query_one("#epochs").has_class("-invalid")
+
+
+# --------------------------------------------------------------------------- training (TensorFlow)
+
+
+@pytest.mark.keras
+@pytest.mark.training
+async def test_progress_moves_cancel_stops_and_the_app_still_responds():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        assert "TensorFlow" in text_of(screen, "#tf-status")
+        await wait_for(pilot, lambda: screen.tf_ready, 120, "TensorFlow")
+        assert "training" in text_of(screen, "#data-source")
+        assert not screen.query_one("#start", Button).disabled
+        # Many small batches, so that the run is still going when we cancel.
+        fill(screen, epochs="50", batch_size="16", train_limit="320", test_limit="100", validation_split="0")
+        await pilot.pause()
+        await pilot.press("s")
+        assert screen.phase == "training"
+        assert screen.query_one("#cancel", Button).disabled is False
+        bar = screen.query_one("#batch-bar", ProgressBar)
+        epochs = screen.query_one("#epoch-bar", ProgressBar)
+        await wait_for(pilot, lambda: (bar.progress or 0) >= 2, 60, "the batch bar to move")
+        first = (epochs.progress, bar.progress)
+        await wait_for(pilot, lambda: (epochs.progress, bar.progress) != first, 30, "more progress")
+        assert bar.total == 20  # 320 digits / 16 per batch
+        assert "samples/s" in text_of(screen, "#batch-info")
+        assert len(screen._loss_series[0].points) >= 2  # the loss curve grows batch by batch
+        await pilot.press("c")
+        await wait_for(pilot, lambda: screen.phase == "ready", 30, "the cancel")
+        assert "cancelled" in text_of(screen, "#train-status")
+        assert epochs.progress < 50
+        assert not screen.query_one("#start", Button).disabled
+        assert app.trained is None  # a cancelled run is not offered to the inspect screen
+        # The app still responds: the explorer and back.
+        await pilot.press("e")
+        assert app.current_mode == "explorer"
+        await pilot.press("t")
+        assert app.screen is screen and app.current_mode == "training"
+
+
+@pytest.mark.keras
+@pytest.mark.training
+async def test_nan_loss_stops_with_a_message():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        await wait_for(pilot, lambda: screen.tf_ready, 120, "TensorFlow")
+        screen.query_one("#optimizer").value = "sgd"
+        fill(screen, epochs="2", learning_rate="1e6", train_limit="320", test_limit="100")
+        await pilot.pause()
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.phase == "ready", 60, "the NaN stop")
+        status = text_of(screen, "#train-status")
+        assert "NaN" in status and "smaller learning rate" in status
+        assert screen.query_one("#train-status").has_class("-error")
+        assert app.trained is None
+
+
+@pytest.mark.keras
+@pytest.mark.training
+async def test_results_model_ready_save_and_load(tmp_path):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        await wait_for(pilot, lambda: screen.tf_ready, 120, "TensorFlow")
+        fill(screen, epochs="1", train_limit="600", test_limit="300", validation_split="0.1")
+        await pilot.pause()
+        await pilot.press("s")
+        await wait_for(pilot, lambda: screen.phase == "ready", 60, "training to finish")
+        assert "Training completed" in text_of(screen, "#train-status")
+        # Results: headline, confusion matrix with per-class accuracy, gallery misclassified first.
+        headline = text_of(screen, "#results-headline")
+        assert "Test accuracy" in headline and "on 300 test digits" in headline
+        confusion = text_of(screen, "#confusion")
+        assert "Confusion matrix" in confusion and "accuracy" in confusion and "%" in confusion
+        gallery = screen.query_one("#gallery")
+        ev_order = gallery.order
+        wrong = gallery.predicted[ev_order] != gallery.labels[ev_order]
+        assert wrong[: gallery.misclassified].all() and not wrong[gallery.misclassified:].any()
+        assert "misclassified shown first" in gallery.caption().plain
+        # The inspect screen gets the model.
+        assert app.trained is not None and app.trained.source == "trained"
+        assert len(app.trained.data.x_test) == 300
+        trained = app.trained.model
+        # Save (atomic, .keras) ...
+        path = tmp_path / "m.keras"
+        fill(screen, model_path=str(path))
+        screen.query_one("#start", Button).focus()
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "Saved" in text_of(screen, "#file-status"), 30, "the save")
+        assert path.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["m.keras"]
+        # ... a bad path is refused with a message ...
+        fill(screen, model_path=str(tmp_path / "m.h5"))
+        await pilot.press("w")
+        await wait_for(pilot, lambda: "Not saved" in text_of(screen, "#file-status"), 30, "the refusal")
+        assert ".keras" in text_of(screen, "#file-status") and screen.query_one("#file-status").has_class("-error")
+        # ... and loading gives the same model back (same predictions), posted as ModelReady.
+        fill(screen, model_path=str(path))
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "Loaded" in text_of(screen, "#file-status"), 30, "the load")
+        assert app.trained.source == str(path) and app.trained.model is not trained
+        import numpy as np
+
+        from tui_convnet.data import to_model_inputs
+
+        x = to_model_inputs(app.trained.data.x_test[:50])
+        np.testing.assert_allclose(app.trained.model.predict(x, verbose=0), trained.predict(x, verbose=0), atol=1e-6)
+        # A file that is not a model: a clear message, the app keeps going.
+        junk = tmp_path / "junk.keras"
+        junk.write_text("not a model")
+        fill(screen, model_path=str(junk))
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 30, "the load error")
+        assert app.trained.source == str(path)

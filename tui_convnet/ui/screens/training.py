@@ -1,0 +1,705 @@
+"""Train the lecture's ConvNet on MNIST, live: settings, progress, curves, results.
+
+TensorFlow and the data load in a worker when the screen opens (the screen
+says so).  Training runs in a thread worker that only posts messages; batch
+events are bundled so the screen redraws a few times per second at most.
+After training (or loading a ``.keras`` file) the screen shows the test
+results and posts :class:`~tui_convnet.ui.messages.ModelReady` for the
+inspect screen.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import (
+    Button,
+    Footer,
+    Input,
+    Label,
+    ProgressBar,
+    RichLog,
+    Select,
+    Static,
+    Switch,
+    TabbedContent,
+    TabPane,
+)
+from textual.worker import get_current_worker
+
+from ...core import mnist_convnet
+from ...training.events import (
+    OPTIMIZERS,
+    BatchEnd,
+    EpochBegin,
+    EpochEnd,
+    EvaluationBegin,
+    TrainBegin,
+    TrainConfig,
+    TrainEnd,
+    check_split,
+)
+from ..messages import ModelReady
+from ..widgets.plot import LinePlot, Series
+from ..widgets.training_results import DigitGallery, confusion_renderable
+
+STYLES = Path(__file__).resolve().parent.parent / "styles"
+
+#: Seconds between two progress messages from the training thread (the redraw rate).
+REDRAW_INTERVAL = 0.2
+#: The rate the dropout switch inserts (the lecture's last slide: Dropout(0.5)).
+DROPOUT_RATE = 0.5
+DEFAULT_MODEL_PATH = "mnist_convnet.keras"
+DEFAULT_LEARNING_RATES = {"rmsprop": 0.001, "adam": 0.001, "sgd": 0.01}  # Keras' defaults
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """What the form says, parsed; ``config`` is validated by :class:`TrainConfig`."""
+
+    config: TrainConfig
+    dropout: bool
+    train_limit: int | None
+    test_limit: int | None
+
+    @property
+    def dropout_rate(self) -> float | None:
+        return DROPOUT_RATE if self.dropout else None
+
+
+#: Form field id → (TrainConfig field or limit, label).
+FIELDS = {
+    "epochs": "epochs",
+    "batch-size": "batch_size",
+    "learning-rate": "learning_rate",
+    "validation-split": "validation_split",
+    "seed": "seed",
+    "train-limit": "train_limit",
+    "test-limit": "test_limit",
+}
+
+
+def _parse_int(text: str, name: str, *, optional: bool = False) -> int | None:
+    text = text.strip().replace(",", "").replace("_", "")
+    if not text and optional:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"`{name}` must be a whole number. Received: {name}={text!r}") from None
+
+
+def _parse_float(text: str, name: str, *, optional: bool = False) -> float | None:
+    text = text.strip()
+    if not text and optional:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"`{name}` must be a number. Received: {name}={text!r}") from None
+
+
+def parse_settings(values: dict[str, str], optimizer: str, dropout: bool, train_digits: int | None = None
+                   ) -> tuple[TrainSettings | None, dict[str, str]]:
+    """Parse the form (field id → text).  Returns the settings or, per field id, what is wrong."""
+    errors: dict[str, str] = {}
+    parsed: dict[str, Any] = {}
+    parsers = {
+        "epochs": lambda t: _parse_int(t, "epochs"),
+        "batch-size": lambda t: _parse_int(t, "batch_size"),
+        "learning-rate": lambda t: _parse_float(t, "learning_rate", optional=True),
+        "validation-split": lambda t: _parse_float(t, "validation_split", optional=True) or 0.0,
+        "seed": lambda t: _parse_int(t, "seed"),
+        "train-limit": lambda t: _parse_int(t, "train_limit", optional=True),
+        "test-limit": lambda t: _parse_int(t, "test_limit", optional=True),
+    }
+    for field_id, parse in parsers.items():
+        try:
+            parsed[FIELDS[field_id]] = parse(values.get(field_id, ""))
+        except ValueError as exc:
+            errors[field_id] = str(exc)
+    for name in ("train_limit", "test_limit"):
+        value = parsed.get(name)
+        if value is not None and value < 1:
+            errors[name.replace("_", "-")] = f"`{name}` must be at least 1 (or empty for all). Received: {name}={value}"
+    config_fields = {k: v for k, v in parsed.items() if k not in ("train_limit", "test_limit")}
+    config_fields["optimizer"] = optimizer
+    by_name = {v: k for k, v in FIELDS.items()}
+    for name, message in TrainConfig.problems(**config_fields).items():
+        errors.setdefault(by_name.get(name, name), message)
+    if not errors and train_digits is not None:
+        n = min(train_digits, parsed["train_limit"] or train_digits)
+        try:
+            check_split(n, parsed["validation_split"])
+        except ValueError as exc:
+            errors["validation-split"] = str(exc)
+    if errors:
+        return None, errors
+    return TrainSettings(TrainConfig(**config_fields), dropout, parsed["train_limit"], parsed["test_limit"]), {}
+
+
+# --------------------------------------------------------------------------- messages (worker → screen)
+
+
+@dataclass
+class DataLoaded(Message):
+    data: Any  # MnistData
+
+
+@dataclass
+class PrepareFailed(Message):
+    error: str
+
+
+@dataclass
+class TensorFlowReady(Message):
+    seconds: float
+
+
+@dataclass
+class TrainingEvents(Message):
+    """Training events bundled by the worker (batch events at most every REDRAW_INTERVAL)."""
+
+    events: tuple
+
+
+@dataclass
+class TrainingFinished(Message):
+    result: Any  # trainer.TrainResult
+    data: Any  # the MnistData it trained and was evaluated on
+
+
+@dataclass
+class TrainingFailed(Message):
+    error: str
+
+
+@dataclass
+class ModelLoaded(Message):
+    model: Any
+    evaluation: Any
+    data: Any
+    path: str
+
+
+@dataclass
+class FileDone(Message):
+    text: str
+    ok: bool
+
+
+def _eta(seconds: float) -> str:
+    if not seconds or seconds != seconds or seconds == float("inf"):
+        return "--:--"
+    seconds = int(round(seconds))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+class TrainingScreen(Screen):
+    """Train the lecture's ConvNet on MNIST with live progress; save and load models."""
+
+    CSS_PATH = [STYLES / "training.tcss"]
+    BINDINGS = [
+        Binding("s", "start", "Start"),
+        Binding("c", "cancel", "Cancel"),
+        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("w", "save", "Save"),
+        Binding("l", "load", "Load"),
+        Binding("n", "gallery(1)", "More digits", key_display="n/p"),
+        Binding("p", "gallery(-1)", "Previous digits", show=False),
+    ]
+
+    #: "loading" (data/TensorFlow) → "ready" → "training" → "ready" (results shown) …
+    phase: reactive[str] = reactive("loading", init=False)
+    #: True once TensorFlow is imported (the Start button waits for it).
+    tf_ready: reactive[bool] = reactive(False, init=False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data = None  # MnistData (full, before limits)
+        self.model = None  # the last trained or loaded keras model
+        self.model_source = ""
+        self._cancel = threading.Event()
+        self._train_samples = 0
+        self._epochs = 1
+        self._loss_series = [Series("train loss", "dodger_blue1"), Series("val loss", "orange1", marker=True)]
+        self._acc_series = [Series("train acc", "green3"), Series("val acc", "orange1", marker=True)]
+        self._tf_started = 0.0
+
+    # ------------------------------------------------------------------ layout
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="training-main"):
+            with VerticalScroll(id="training-side"):
+                yield Static("Loading MNIST…", id="data-source")
+                yield Static("TensorFlow: loading…", id="tf-status", classes="-busy")
+                yield Label("Settings", classes="section-title")
+                with Grid(id="settings"):
+                    yield Label("Epochs")
+                    yield Input("5", id="epochs", type="integer", compact=True)
+                    yield Label("Batch size")
+                    yield Input("64", id="batch-size", type="integer", compact=True)
+                    yield Label("Optimizer")
+                    yield Select([(o, o) for o in OPTIMIZERS], value="rmsprop", allow_blank=False, id="optimizer", compact=True)
+                    yield Label("Learning rate")
+                    yield Input("", id="learning-rate", placeholder="default 0.001", compact=True)
+                    yield Label(f"Dropout {DROPOUT_RATE}")
+                    yield Switch(False, id="dropout")
+                    yield Label("Validation split")
+                    yield Input("0.1", id="validation-split", compact=True)
+                    yield Label("Seed")
+                    yield Input("0", id="seed", type="integer", compact=True)
+                    yield Label("Training digits")
+                    yield Input("", id="train-limit", placeholder="all", compact=True)
+                    yield Label("Test digits")
+                    yield Input("", id="test-limit", placeholder="all", compact=True)
+                yield Static("", id="settings-errors")
+                with Horizontal(classes="buttons"):
+                    yield Button("Start  s", id="start", variant="success", disabled=True, compact=True)
+                    yield Button("Cancel  c", id="cancel", variant="error", disabled=True, compact=True)
+                yield Label("Model file (.keras)", classes="section-title")
+                yield Input(DEFAULT_MODEL_PATH, id="model-path", compact=True)
+                with Horizontal(classes="buttons"):
+                    yield Button("Save  w", id="save", disabled=True, compact=True)
+                    yield Button("Load  l", id="load", disabled=True, compact=True)
+                yield Static("", id="file-status")
+            with TabbedContent(id="training-tabs", initial="tab-model"):
+                with TabPane("Model", id="tab-model"):
+                    with VerticalScroll():
+                        yield Static("", id="model-summary")
+                with TabPane("Training", id="tab-progress"):
+                    with Vertical(id="progress-pane"):
+                        yield Static("Press s (or Start) to train.", id="train-status")
+                        with Horizontal(classes="bar-row"):
+                            yield Label("Epoch", id="epoch-label", classes="bar-label")
+                            yield ProgressBar(total=5, show_eta=False, id="epoch-bar")
+                            yield Label("", id="epoch-info", classes="bar-info")
+                        with Horizontal(classes="bar-row"):
+                            yield Label("Batch", id="batch-label", classes="bar-label")
+                            yield ProgressBar(total=100, show_eta=False, id="batch-bar")
+                            yield Label("", id="batch-info", classes="bar-info")
+                        yield Static("", id="running-metrics")
+                        with Horizontal(id="plots"):
+                            with Vertical(classes="plot-box"):
+                                yield Static("", id="loss-legend", classes="legend")
+                                yield LinePlot(self._loss_series, id="loss-plot")
+                            with Vertical(classes="plot-box"):
+                                yield Static("", id="acc-legend", classes="legend")
+                                yield LinePlot(self._acc_series, y_range=(0.0, 1.0), id="acc-plot")
+                        yield RichLog(id="epoch-log", wrap=True, markup=True, max_lines=1000)
+                with TabPane("Results", id="tab-results"):
+                    with VerticalScroll(id="results-pane"):
+                        yield Static("No results yet: train the model or load a saved one.", id="results-headline")
+                        yield Static("", id="confusion")
+                        yield DigitGallery(id="gallery")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#loss-legend", Static).update(self.query_one("#loss-plot", LinePlot).legend())
+        self.query_one("#acc-legend", Static).update(self.query_one("#acc-plot", LinePlot).legend())
+        self.query_one("#training-side").border_title = "Train the lecture's ConvNet"
+        self._show_summary()
+        self._tf_started = time.perf_counter()
+        self._prepare()
+        self.query_one("#start", Button).focus()
+
+    def on_unmount(self) -> None:
+        self._cancel.set()  # never leave a training thread running behind a closed screen
+
+    # ------------------------------------------------------------------ loading (worker)
+
+    @work(thread=True, exclusive=True, group="prepare")
+    def _prepare(self) -> None:
+        from ...data import DataError, load_mnist
+
+        try:
+            data = load_mnist("auto", download=False)  # full MNIST if cached, else the bundled sample
+        except DataError as exc:
+            self.post_message(PrepareFailed(str(exc)))
+            return
+        self.post_message(DataLoaded(data))
+        started = time.perf_counter()
+        try:
+            from ...training import trainer  # noqa: F401  (imports TensorFlow, quietly)
+        except Exception as exc:  # a broken TensorFlow install must not crash the app
+            self.post_message(PrepareFailed(f"TensorFlow could not be imported: {type(exc).__name__}: {exc}"))
+            return
+        self.post_message(TensorFlowReady(time.perf_counter() - started))
+
+    def on_data_loaded(self, message: DataLoaded) -> None:
+        self.data = data = message.data
+        kind = "full MNIST" if data.full else (
+            "the bundled MNIST sample" if data.source == "sample" else "MNIST")
+        text = (
+            f"[b]Data:[/b] {kind}\n[b]{len(data.x_train):,}[/b] training · [b]{len(data.x_test):,}[/b] test digits\n"
+            f"[dim]{Path(data.location).name}[/dim]"
+        )
+        if data.source == "sample":
+            text += ("\n[dim]Full MNIST (60,000 digits, ~99% accuracy) is used when it is in the Keras "
+                     "cache: [i]convnet-tui train --dataset keras[/i] downloads it.[/dim]")
+        self.query_one("#data-source", Static).update(text)
+        self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
+        self.query_one("#test-limit", Input).placeholder = f"all {len(data.x_test):,}"
+
+    def on_tensor_flow_ready(self, message: TensorFlowReady) -> None:
+        status = self.query_one("#tf-status", Static)
+        status.update(f"TensorFlow: ready (loaded in {message.seconds:.1f} s)")
+        status.remove_class("-busy")
+        self.tf_ready = True
+        if self.phase == "loading":
+            self.phase = "ready"
+
+    def on_prepare_failed(self, message: PrepareFailed) -> None:
+        status = self.query_one("#tf-status", Static)
+        status.update(f"[b]Cannot train:[/b] {message.error}")
+        status.remove_class("-busy")
+        status.add_class("-error")
+        self.notify(message.error, title="Training unavailable", severity="error", timeout=10)
+
+    # ------------------------------------------------------------------ state
+
+    def watch_phase(self, phase: str) -> None:
+        training = phase == "training"
+        self.set_class(training, "-training")
+        self.query_one("#start", Button).disabled = training or not self.tf_ready
+        self.query_one("#cancel", Button).disabled = not training
+        self.query_one("#load", Button).disabled = training or not self.tf_ready
+        self.query_one("#save", Button).disabled = training or self.model is None
+        for widget in self.query("#settings Input, #settings Select, #settings Switch"):
+            widget.disabled = training
+
+    def _form_values(self) -> dict[str, str]:
+        return {fid: self.query_one(f"#{fid}", Input).value for fid in FIELDS}
+
+    def read_settings(self, *, show: bool = True) -> TrainSettings | None:
+        optimizer = self.query_one("#optimizer", Select).value
+        dropout = self.query_one("#dropout", Switch).value
+        n = None if self.data is None else len(self.data.x_train)
+        settings, errors = parse_settings(self._form_values(), str(optimizer), bool(dropout), n)
+        if show:
+            for fid in FIELDS:
+                self.query_one(f"#{fid}", Input).set_class(fid in errors, "-invalid")
+            self.query_one("#settings-errors", Static).update("\n".join(errors.values()))
+        return settings
+
+    @on(Input.Changed, "#settings Input")
+    def _settings_changed(self, event: Input.Changed) -> None:
+        self.read_settings()
+
+    @on(Select.Changed, "#optimizer")
+    def _optimizer_changed(self, event: Select.Changed) -> None:
+        self.query_one("#learning-rate", Input).placeholder = f"default {DEFAULT_LEARNING_RATES[str(event.value)]}"
+        self.read_settings()
+
+    @on(Switch.Changed, "#dropout")
+    def _dropout_changed(self, event: Switch.Changed) -> None:
+        if self.phase != "training" and self.model is None:
+            self._show_summary()
+
+    def _show_summary(self, spec=None, note: str = "") -> None:
+        from ...summary import summary_table
+
+        if spec is None:
+            spec = mnist_convnet(DROPOUT_RATE if self.query_one("#dropout", Switch).value else None)
+            note = "The lecture's ConvNet, built in Keras from this spec when you press Start."
+        table = summary_table(spec, formulas=True)
+        from rich.console import Group
+        from rich.text import Text
+
+        self.query_one("#model-summary", Static).update(Group(Text(note, style="dim"), table))
+
+    # ------------------------------------------------------------------ actions
+
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        if self.phase == "training":
+            return
+        settings = self.read_settings()
+        if settings is None:
+            self.notify("Fix the settings first (see the messages under the form).", severity="error")
+            return
+        if not self.tf_ready or self.data is None:
+            self.notify("TensorFlow is still loading; press Start again when it is ready.", severity="warning")
+            return
+        data = self.data.limited(settings.train_limit, settings.test_limit)
+        self._reset_progress(settings)
+        self._cancel = threading.Event()
+        self.phase = "training"
+        self.query_one(TabbedContent).active = "tab-progress"
+        self._train(settings, data, self._cancel)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and self.phase != "training":
+            self.query_one("#start", Button).focus()  # escape leaves a text field
+            return
+        if self.phase != "training" or self._cancel.is_set():
+            return
+        self._cancel.set()
+        self.query_one("#train-status", Static).update("Cancelling at the end of this batch…")
+
+    @on(Button.Pressed, "#save")
+    def action_save(self) -> None:
+        if self.phase == "training":
+            return
+        if self.model is None:
+            self._file_status("There is no model to save yet: train one first (or load one).", ok=False)
+            return
+        self._save(self.model, self.query_one("#model-path", Input).value.strip())
+
+    @on(Button.Pressed, "#load")
+    def action_load(self) -> None:
+        if self.phase == "training":
+            return
+        if not self.tf_ready or self.data is None:
+            self._file_status("TensorFlow is still loading…", ok=False)
+            return
+        settings = self.read_settings(show=False)
+        test_limit = settings.test_limit if settings else None
+        self._file_status("Loading the model and evaluating it on the test set…", ok=True)
+        self._load(self.query_one("#model-path", Input).value.strip(), self.data.limited(None, test_limit))
+
+    @on(Input.Submitted, "#model-path")
+    def _path_submitted(self) -> None:
+        self.action_load() if self.model is None else self.action_save()
+
+    def action_gallery(self, delta: int) -> None:
+        gallery = self.query_one(DigitGallery)
+        if gallery.images is not None:
+            gallery.turn(delta)
+            self.query_one(TabbedContent).active = "tab-results"
+
+    # ------------------------------------------------------------------ training (worker)
+
+    @work(thread=True, exclusive=True, group="train")
+    def _train(self, settings: TrainSettings, data: Any, cancel: threading.Event) -> None:
+        from ...training import trainer
+
+        worker = get_current_worker()
+        pending: list = []
+        last_post = 0.0
+
+        def on_event(event: Any) -> None:
+            nonlocal last_post
+            if worker.is_cancelled:  # the app is closing
+                cancel.set()
+            pending.append(event)
+            now = time.monotonic()
+            if not isinstance(event, BatchEnd) or now - last_post >= REDRAW_INTERVAL:
+                self.post_message(TrainingEvents(tuple(pending)))
+                pending.clear()
+                last_post = now
+
+        try:
+            result = trainer.train(mnist_convnet(settings.dropout_rate), data, settings.config, on_event, cancel)
+        except Exception as exc:  # out of memory, a Keras error: say so, keep the app alive
+            self.post_message(TrainingFailed(f"{type(exc).__name__}: {exc}"))
+            return
+        self.post_message(TrainingFinished(result, data))
+
+    def _reset_progress(self, settings: TrainSettings) -> None:
+        self._epochs = settings.config.epochs
+        for series in (*self._loss_series, *self._acc_series):
+            series.points.clear()
+        for plot_id in ("#loss-plot", "#acc-plot"):
+            plot = self.query_one(plot_id, LinePlot)
+            plot.x_max = float(self._epochs)
+            plot.changed()
+        self.query_one("#epoch-bar", ProgressBar).update(total=self._epochs, progress=0)
+        self.query_one("#batch-bar", ProgressBar).update(progress=0)
+        self.query_one("#epoch-info", Label).update("")
+        self.query_one("#batch-info", Label).update("")
+        self.query_one("#running-metrics", Static).update("")
+        self.query_one("#epoch-label", Label).update("Epoch")
+        self.query_one("#batch-label", Label).update("Batch")
+        self.query_one("#train-status", Static).update("Building the model…")
+        log = self.query_one("#epoch-log", RichLog)
+        c = settings.config
+        lr = c.learning_rate if c.learning_rate is not None else f"{DEFAULT_LEARNING_RATES[c.optimizer]} (default)"
+        log.write(
+            f"[b]New run:[/b] {c.epochs} epochs, batch {c.batch_size}, {c.optimizer} lr {lr}, "
+            f"dropout {'0.5' if settings.dropout else 'off'}, validation {c.validation_split:g}, seed {c.seed}"
+        )
+
+    def on_training_events(self, message: TrainingEvents) -> None:
+        last_batch: BatchEnd | None = None
+        plots_changed = False
+        for event in message.events:
+            if isinstance(event, BatchEnd):
+                x = event.epoch - 1 + event.batch / event.steps
+                self._loss_series[0].points.append((x, event.loss))
+                self._acc_series[0].points.append((x, event.accuracy))
+                last_batch = event
+                plots_changed = True
+            elif isinstance(event, EpochBegin):
+                self.query_one("#batch-bar", ProgressBar).update(progress=0)
+                self.query_one("#epoch-label", Label).update(f"Epoch {event.epoch}/{event.epochs}")
+            elif isinstance(event, EpochEnd):
+                self._epoch_end(event)
+                plots_changed = True
+            elif isinstance(event, TrainBegin):
+                self._train_begin(event)
+            elif isinstance(event, EvaluationBegin):
+                self.query_one("#train-status", Static).update(
+                    f"Evaluating on {event.test_samples:,} test digits…")
+            elif isinstance(event, TrainEnd):
+                self.query_one("#train-status", Static).update(event.message)
+        if last_batch is not None:
+            self._batch_progress(last_batch)
+        if plots_changed:
+            self.query_one("#loss-plot", LinePlot).changed()
+            self.query_one("#acc-plot", LinePlot).changed()
+
+    def _train_begin(self, e: TrainBegin) -> None:
+        self._train_samples = e.train_samples
+        self.query_one("#batch-bar", ProgressBar).update(total=e.steps_per_epoch, progress=0)
+        val = f", {e.val_samples:,} for validation" if e.val_samples else ""
+        self.query_one("#train-status", Static).update(
+            f"Training on {e.train_samples:,} digits{val}; {e.steps_per_epoch:,} batches of "
+            f"{e.batch_size} per epoch. Press c to cancel."
+        )
+
+    def _batch_progress(self, e: BatchEnd) -> None:
+        self.query_one("#batch-bar", ProgressBar).update(progress=e.batch)
+        self.query_one("#batch-label", Label).update(f"Batch {e.batch}/{e.steps}")
+        rate = e.samples_per_second
+        left_in_epoch = self._train_samples - e.samples
+        left_total = left_in_epoch + (self._epochs - e.epoch) * self._train_samples
+        self.query_one("#batch-info", Label).update(
+            f"{rate:,.0f} samples/s · ETA {_eta(left_in_epoch / rate if rate else 0)}")
+        self.query_one("#epoch-info", Label).update(f"ETA {_eta(left_total / rate if rate else 0)} for all epochs")
+        self.query_one("#running-metrics", Static).update(
+            f"This epoch so far: loss [b]{e.loss:.4f}[/b]  accuracy [b]{e.accuracy:.4f}[/b]")
+
+    def _epoch_end(self, e: EpochEnd) -> None:
+        self.query_one("#epoch-bar", ProgressBar).update(progress=e.epoch)
+        self._loss_series[0].points.append((float(e.epoch), e.loss))
+        self._acc_series[0].points.append((float(e.epoch), e.accuracy))
+        if e.val_loss is not None:
+            self._loss_series[1].points.append((float(e.epoch), e.val_loss))
+            self._acc_series[1].points.append((float(e.epoch), e.val_accuracy))
+        val = (f" val loss [b]{e.val_loss:.4f}[/b] acc [b]{e.val_accuracy:.4f}[/b]"
+               if e.val_loss is not None else "")
+        self.query_one("#epoch-log", RichLog).write(
+            f"Epoch {e.epoch}/{e.epochs} {e.seconds:4.1f}s {e.samples_per_second:5,.0f}/s "
+            f"loss [b]{e.loss:.4f}[/b] acc [b]{e.accuracy:.4f}[/b]{val}"
+        )
+
+    def on_training_finished(self, message: TrainingFinished) -> None:
+        result = message.result
+        self.query_one("#epoch-info", Label).update(
+            {"completed": "done", "cancelled": "cancelled", "nan": "stopped: NaN loss"}[result.reason])
+        self.query_one("#batch-info", Label).update(f"{result.samples_per_second:,.0f} samples/s on average")
+        log = self.query_one("#epoch-log", RichLog)
+        status = self.query_one("#train-status", Static)
+        status.update(result.message)
+        status.set_class(result.reason == "nan", "-error")
+        if result.reason == "completed":
+            log.write(f"[green]{result.message}[/green]")
+            self.model, self.model_source = result.model, "trained"
+            self._show_results(result.evaluation, message.data, "the model just trained")
+            self._show_summary(self._spec_of(result.model), "The model just trained.")
+            self.post_message(ModelReady(result.model, message.data, "trained"))
+            self.query_one(TabbedContent).active = "tab-results"
+        elif result.reason == "nan":
+            log.write(f"[red]{result.message}[/red]")
+            self.notify(result.message, title="Loss became NaN", severity="error", timeout=10)
+        else:
+            log.write(f"[yellow]{result.message}[/yellow]")
+        self.phase = "ready"
+
+    def on_training_failed(self, message: TrainingFailed) -> None:
+        self.query_one("#train-status", Static).update(f"Training failed: {message.error}")
+        self.query_one("#epoch-log", RichLog).write(f"[red]Training failed: {message.error}[/red]")
+        self.notify(message.error, title="Training failed", severity="error", timeout=10)
+        self.phase = "ready"
+
+    @staticmethod
+    def _spec_of(model: Any):
+        from ...training.model import spec_from_model
+
+        return spec_from_model(model)
+
+    # ------------------------------------------------------------------ results
+
+    def _show_results(self, evaluation: Any, data: Any, what: str) -> None:
+        from rich.text import Text
+
+        headline = Text.assemble(
+            ("Test accuracy ", "bold"), (f"{evaluation.accuracy:.4f}", "bold green"),
+            ("   test loss ", "bold"), f"{evaluation.loss:.4f}",
+            f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified), {what}",
+        )
+        self.query_one("#results-headline", Static).update(headline)
+        self.query_one("#confusion", Static).update(
+            confusion_renderable(evaluation.confusion, evaluation.per_class_accuracy))
+        self.query_one(DigitGallery).show(
+            data.x_test, evaluation.labels, evaluation.predicted, evaluation.confidence, evaluation.order)
+
+    # ------------------------------------------------------------------ files (workers)
+
+    def _file_status(self, text: str, ok: bool) -> None:
+        status = self.query_one("#file-status", Static)
+        status.update(text)
+        status.set_class(not ok, "-error")
+
+    @work(thread=True, exclusive=True, group="file")
+    def _save(self, model: Any, path: str) -> None:
+        from ...training.model import ModelFileError, save_model_atomic
+
+        if not path:
+            self.post_message(FileDone("Type a file name ending in .keras first. Received: path=''", ok=False))
+            return
+        try:
+            saved = save_model_atomic(model, path)
+        except (ModelFileError, OSError, ValueError) as exc:
+            self.post_message(FileDone(f"Not saved: {exc}", ok=False))
+            return
+        self.post_message(FileDone(f"Saved to {saved}", ok=True))
+
+    @work(thread=True, exclusive=True, group="file")
+    def _load(self, path: str, data: Any) -> None:
+        from ...training.evaluate import evaluate_model
+        from ...training.model import ModelFileError, load_model_safe
+
+        if not path:
+            self.post_message(FileDone("Type the path of a .keras file first. Received: path=''", ok=False))
+            return
+        try:
+            model = load_model_safe(path)
+            evaluation = evaluate_model(model, data.x_test, data.y_test)
+        except (ModelFileError, OSError, ValueError) as exc:
+            self.post_message(FileDone(f"Not loaded: {exc}", ok=False))
+            return
+        self.post_message(ModelLoaded(model, evaluation, data, str(Path(path).expanduser())))
+
+    def on_file_done(self, message: FileDone) -> None:
+        self._file_status(message.text, message.ok)
+        if not message.ok:
+            self.notify(message.text, severity="error", timeout=8)
+
+    def on_model_loaded(self, message: ModelLoaded) -> None:
+        self.model, self.model_source = message.model, message.path
+        self._file_status(f"Loaded {message.path}", ok=True)
+        self._show_results(message.evaluation, message.data, f"model loaded from {Path(message.path).name}")
+        self._show_summary(self._spec_of(message.model), f"Loaded from {message.path}.")
+        self.query_one("#save", Button).disabled = False
+        self.post_message(ModelReady(message.model, message.data, message.path))
+        self.query_one(TabbedContent).active = "tab-results"
