@@ -41,6 +41,8 @@ STYLES = Path(__file__).resolve().parent.parent / "styles"
 MIN_WIDTH, MIN_HEIGHT = 80, 24
 #: Play speeds, in steps per second.
 SPEEDS = (0.5, 1, 2, 4, 8, 16, 32)
+#: Narrower terminals hide the settings panel until s shows it.
+SIDE_MIN_WIDTH = 110
 #: Grids taller than this are laid out side by side (input | kernels | output).
 TALL_ROWS = 12
 #: Seed of the fixed pattern that fills new kernel weights.
@@ -210,6 +212,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._timer = None
         self._symbolic = False
         self.knames: list[str] = []
+        self._side_choice: bool | None = None  # None: automatic (see _update_side)
 
     # ----------------------------------------------------------------- layout
 
@@ -290,6 +293,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
+        self._update_side()
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
         if small:
@@ -500,9 +504,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             self.query_one("#lbl-output", Label).update("")
 
         tall = max(hp, (comp.conv.output.shape[0] if comp.conv is not None else 0)) > TALL_ROWS
-        if tall != self.has_class("-tall"):
-            self.set_class(tall, "-no-side")  # big grids need the width; s brings the settings back
         self.set_class(tall, "-tall")
+        self._update_side()
         if tall and kernel_panels:
             group = [p for p in kernel_panels if p.group == "k0"]
             cw = self.query_one("#kernel-view", VolumeView).cell_width
@@ -828,7 +831,14 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             self._load(self.example, 0)
 
     def action_toggle_side(self) -> None:
-        self.toggle_class("-no-side")
+        self._side_choice = self.has_class("-no-side")
+        self._update_side()
+
+    def _update_side(self) -> None:
+        """The settings panel: shown when there is room (wide terminal, small grids) unless s says otherwise."""
+        auto = self.app.size.width >= SIDE_MIN_WIDTH and not self.has_class("-tall")
+        show = auto if self._side_choice is None else self._side_choice
+        self.set_class(not show, "-no-side")
 
     def action_zoom(self) -> None:
         self.compact = not self.compact
