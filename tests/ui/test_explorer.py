@@ -142,6 +142,13 @@ async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_v
         await pilot.press("down")  # 2x2
         assert not app.screen.query_one("#error").display
         assert "2·(2·2·3) + 2 = 26" in formulas(ui, app)
+        assert "modified: r resets" in titlebar(ui, app)
+        await pilot.press("9", "enter")
+        assert app.screen.query_one("#error").display
+        await pilot.press("escape", "r")  # reset: the example as written, no message
+        assert not app.screen.query_one("#error").display
+        assert "modified" not in titlebar(ui, app)
+        assert "2·(3·3·3) + 2 = 56" in formulas(ui, app)
 
 
 async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui):
@@ -156,8 +163,8 @@ async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui
         np.testing.assert_array_equal(new[..., :2], old)
         assert set(np.unique(new[..., 2])) <= {-1.0, 0.0, 1.0}
         assert "3·(3·3·3) + 3 = 84" in formulas(ui, app)
-        assert "fixed pattern" in ui.widget_text(app.screen.query_one("#sidebar")).replace("\n", " ") or \
-            "fixed pattern" in str(app.screen.query_one("#notes").render())
+        info = " ".join(ui.widget_text(app.screen.query_one("#info")).split())
+        assert "Kernel bank now 3 × 3×3" in info and "fixed pattern of −1, 0, 1 (seed 0)" in info
         await pilot.press("down")
         np.testing.assert_array_equal(app.screen.settings.kernels, old)
 

@@ -212,6 +212,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._timer = None
         self._symbolic = False
         self.knames: list[str] = []
+        self.modified = False  # settings or values differ from the example as written
         self._side_choice: bool | None = None  # None: automatic (see _update_side)
 
     # ----------------------------------------------------------------- layout
@@ -257,6 +258,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                     yield Knob("pool size", range(1, 7), 2, parse=_parse_int(1, 64, "pool_size"),
                                id="knob-pool-size", tooltip="Window and stride of the pooling")
                     yield Static(id="error")
+                    yield Static(id="info")
                     yield Label("Formulas", classes="side-title", id="formulas-title")
                     yield Static(id="formulas")
                     yield Label("About this example", classes="side-title")
@@ -319,13 +321,15 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
     def _load(self, example: Example, step: int = 0) -> None:
         self.example = example
         self.error = ""
+        self.modified = False
+        self._set_info("")
+        self._set_error("")
         self.playing = False
         self.set_class(example.kind == "model", "-model")
         self.set_class(example.kind == "pool", "-pool-kind")
         if example.kind == "model":
             self.settings, self.comp = None, None
             self._show_notes()
-            self.query_one("#error", Static).update("")
             self.step = min(max(step, 0), self._num_steps() - 1)
             return
         settings = Settings.from_example(example)
@@ -405,7 +409,19 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             return
         self._set_error("")
         self.playing = False
+        self.modified = True
+        info = ""
+        if knob_id in ("knob-ksize", "knob-count"):
+            kh, kw, _, count = new.kernels.shape
+            info = (f"Kernel bank now {count} × {kh}×{kw}: the old weights that fit are kept, the new ones "
+                    f"come from a fixed pattern of −1, 0, 1 (seed {KERNEL_SEED}), new biases are 0. r resets.")
+        self._set_info(info)
         self._install(new, comp, 0)
+
+    def _set_info(self, text: str) -> None:
+        widget = self.query_one("#info", Static)
+        widget.update(text)
+        widget.set_class(bool(text), "-shown")
 
     def _set_error(self, text: str) -> None:
         self.error = text
@@ -708,6 +724,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         speed = SPEEDS[self.speed]
         title = Text(no_wrap=True, overflow="ellipsis")
         title.append(f" {ex.title} ", "bold")
+        if self.modified:
+            title.append("(modified: r resets) ", "italic")
         right = f"step {self.step + 1}/{n} · {state} · {speed:g} steps/s "
         if any(e is ex for e in self.app.examples):
             right = f"example {self.example_index + 1}/{len(self.app.examples)} · " + right
@@ -907,6 +925,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         view = message.view
         cursor = view.cursor
         self._set_error("")
+        self.modified = True
         self._install(new, new_comp, self.step)
         if cursor is not None and view.has_focus:
             view.set_cursor(cursor)
