@@ -34,6 +34,9 @@ import threading
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_conv import write_atomic  # noqa: E402  (atomic: temp file + os.replace)
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
 ENV_NAME = "CONVNET_TUI_FIRST_FRAME_FILE"
@@ -94,13 +97,6 @@ def one_run(argv: list[str]) -> tuple[float, bool]:
         when, tf = stamp.read_text().split()
         return float(when) - start, tf == "tensorflow=True"
 
-
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
 
 
 def main(argv: list[str] | None = None) -> int:
