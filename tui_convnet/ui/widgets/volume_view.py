@@ -224,6 +224,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         self._fill: dict[str, int] = {}
         self._styles: dict[str, Style] = {}
         self._layout_width = -1
+        self._title_lines: set[int] = set()
         self.compact = False
         self.cursor: tuple[str, int, int] | None = None
         self.buffer = ""
@@ -301,6 +302,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         self._bands = bands
         self._band_starts = [b.y for b in bands]
         self._where = {it.panel.key: (b, it) for b in bands for it in b.items}
+        self._title_lines = {b.y for b in bands}
         vwidth = max((it.x + it.width for b in bands for it in b.items), default=0)
         vheight = (bands[-1].y + bands[-1].height) if bands else 0
         self._lines.clear()
@@ -366,26 +368,48 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             self.refresh_line(y)
 
     def follow(self, key: str, rows: Iterable[int], cols: Iterable[int]) -> None:
-        """Scroll (without animation) so that these cells of panel ``key`` are visible."""
+        """Scroll (without animation) so that these cells of panel ``key`` are visible.
+
+        The view moves as little as it can, stops on cell boundaries (no half
+        cells at the left edge) and shows the panel's title when it fits.
+        """
         where = self._where.get(key)
         rows, cols = list(rows), list(cols)
         if where is None or not rows or not cols:
             return
         band, placed = where
         cw = placed.panel.cell_width
-        x0 = placed.x + min(cols) * cw
-        y0 = band.y + 1 + min(rows)
-        region = Region(x0, y0, (max(cols) - min(cols) + 1) * cw, max(rows) - min(rows) + 1)
-        if min(rows) == 0:
-            region = Region(region.x, band.y, region.width, region.height + 1)
-        self.scroll_to_region(region, animate=False, immediate=True, spacing=None)
+        left, right = placed.x + min(cols) * cw, placed.x + (max(cols) + 1) * cw
+        top, bottom = band.y + 1 + min(rows), band.y + 2 + max(rows)
+        self._reveal(left, right, top, bottom, placed.x, cw, band.y)
+
+    def _reveal(self, left: int, right: int, top: int, bottom: int, origin: int, cw: int, title_y: int) -> None:
+        width, height = self.scrollable_content_region.size
+        if width <= 0 or height <= 0:
+            return
+        sx, sy = int(self.scroll_x), int(self.scroll_y)
+        if bottom - title_y <= height:
+            top = title_y  # the title fits with the cells: show it too
+        if left < sx:
+            sx = left
+        elif right > sx + width:
+            sx = min(right - width, left)
+            if sx > origin:  # snap to the next cell boundary
+                sx = origin + -(-(sx - origin) // cw) * cw
+                sx = min(sx, left)
+        if top < sy:
+            sy = top
+        elif bottom > sy + height:
+            sy = min(bottom - height, top)
+        if (sx, sy) != (int(self.scroll_x), int(self.scroll_y)):
+            self.scroll_to(sx, sy, animate=False, immediate=True)
 
     def follow_panel(self, key: str) -> None:
         where = self._where.get(key)
         if where is not None:
             band, placed = where
-            self.scroll_to_region(Region(placed.x, band.y, placed.width, band.height),
-                                  animate=False, immediate=True)
+            self._reveal(placed.x, placed.x + placed.width, band.y, band.y + band.height,
+                         placed.x, placed.panel.cell_width, band.y)
 
     def panel_region(self, key: str) -> Region | None:
         """Where panel ``key`` sits in the virtual canvas (title line included)."""
@@ -418,14 +442,18 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         vy = y + scroll_y
-        strip = self._lines.get(vy)
-        if strip is None:
-            strip = self._render_full_line(vy)
-            self._lines[vy] = strip
         width = self.scrollable_content_region.width
+        if scroll_x and vy in self._title_lines:
+            # Titles stay in view when a wide panel is scrolled sideways.
+            strip = self._render_full_line(vy, scroll_x)
+        else:
+            strip = self._lines.get(vy)
+            if strip is None:
+                strip = self._render_full_line(vy)
+                self._lines[vy] = strip
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
-    def _render_full_line(self, y: int) -> Strip:
+    def _render_full_line(self, y: int, scroll_x: int = 0) -> Strip:
         base = self.rich_style
         i = bisect.bisect_right(self._band_starts, y) - 1
         if i < 0 or y >= self._bands[i].y + self._bands[i].height:
@@ -442,7 +470,8 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             if off == 0:
                 active = p.key in self._active
                 style = base + self._style("title-active" if active else "title")
-                segments.append(Segment(p.title[: it.width].ljust(it.width), style))
+                shift = min(max(scroll_x - it.x, 0), max(it.width - cell_len(p.title), 0))
+                segments.append(Segment((" " * shift + p.title)[: it.width].ljust(it.width), style))
             elif off - 1 < p.shape[0]:
                 segments.extend(self._row_segments(p, off - 1, cw, base))
                 extra = it.width - p.shape[1] * cw
