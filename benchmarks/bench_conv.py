@@ -89,6 +89,9 @@ def environment() -> list[str]:
         f"{os.cpu_count()} CPU(s) ({platform.machine()})",
         f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(not set)')}",
     ]
+    if hasattr(os, "getloadavg"):  # other work on the machine moves every number here
+        lines.append("load average at the end of the run: " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+                     + " (1, 5, 15 min)")
     try:
         from threadpoolctl import threadpool_info
 
