@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import numpy as np
-import pytest
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.widgets.volume_view import VolumeView
@@ -371,3 +370,45 @@ async def test_help_lists_the_explorer_and_app_keys(ui):
             assert words in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_knob_arrows_work_with_the_mouse(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        knob = app.screen.query_one("#knob-stride")
+        left, right = knob._arrows()
+        await pilot.click(knob, offset=(right, 0))
+        assert "⌊(5 − 3 + 2·1) / 3⌋ + 1 = 2" in formulas(ui, app)
+        await pilot.click(knob, offset=(left, 0))
+        await pilot.click(knob, offset=(left, 0))
+        assert "(5 − 3 + 2·1) / 1 + 1 = 5" in formulas(ui, app)
+        assert "step 1/50" in titlebar(ui, app)
+        await pilot.press("right")  # a focused setting leaves ←/→ to the steps
+        assert "step 2/50" in titlebar(ui, app)
+
+
+async def test_settings_panel_toggles_and_hides_on_narrow_terminals():
+    app = create_app()
+    async with app.run_test(size=(90, 30)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#sidebar").display
+        await pilot.press("s")
+        assert app.screen.query_one("#sidebar").display
+        await pilot.press("s")
+        assert not app.screen.query_one("#sidebar").display
+
+
+async def test_open_in_explorer_message_positions_the_step(ui, examples):
+    from tui_convnet.ui.messages import OpenInExplorer
+
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.post_message(OpenInExplorer(examples[5], 7))  # 06_stride_2
+        await pilot.pause()
+        assert "Stride 2 halves the size" in titlebar(ui, app)
+        assert "step 8/18" in titlebar(ui, app) and "example 6/9" in titlebar(ui, app)
+        assert "relu: max(0, " in arith(app)
+        await pilot.press("n")
+        assert "example 7/9" in titlebar(ui, app)

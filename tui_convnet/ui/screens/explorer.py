@@ -213,6 +213,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._symbolic = False
         self.knames: list[str] = []
         self.modified = False  # settings or values differ from the example as written
+        self._builtin = True  # the example is one of app.examples (the title bar counts them)
         self._side_choice: bool | None = None  # None: automatic (see _update_side)
 
     # ----------------------------------------------------------------- layout
@@ -308,18 +309,26 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 
     def show_example(self, example: Example, step: int = 0) -> None:
         """Show any example (built-in or not), positioned on ``step``."""
-        for i, ex in enumerate(self.app.examples):
-            if ex is example:
-                self.example_index = i
+        index = self._builtin_index(example)
+        if index is not None:
+            self.example_index = index
         if not self._ready:
             self._pending = (example, step)
             return
         self._load(example, step)
 
+    def _builtin_index(self, example: Example) -> int | None:
+        """Where ``example`` is in ``app.examples`` (None for an example made elsewhere)."""
+        for i, ex in enumerate(self.app.examples):
+            if ex is example or (ex.key, ex.title, ex.path) == (example.key, example.title, example.path):
+                return i
+        return None
+
     # ----------------------------------------------------------------- loading & settings
 
     def _load(self, example: Example, step: int = 0) -> None:
         self.example = example
+        self._builtin = self._builtin_index(example) is not None
         self.error = ""
         self.modified = False
         self._set_info("")
@@ -531,7 +540,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self.set_class(comp.conv is not None, "-conv")
 
     def _symbol_grid(self) -> list[list[str]]:
-        conv, ex = self.comp.conv, self.example
+        conv = self.comp.conv
         g = conv.geometry
         oh, ow, _ = g.out_shape
         grid = []
@@ -636,7 +645,6 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
     def _conv_lines(self, st) -> list[list[Piece]]:
         comp, s = self.comp, self.settings
         integral = comp.integral
-        g = comp.conv.geometry
         _, _, cin, count = s.kernels.shape
         kname = self.knames[st.kernel]
         where = (f"o[{st.out_row},{st.out_col},{st.kernel}]")
@@ -647,7 +655,6 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             (f"{kname} on the window at rows {rows}, columns {cols} of the padded input → {where}", "dim"),
         ]]
         if self._symbolic:
-            ex = self.example
             terms = self._symbol_terms(st.rows, st.cols)
             line: list[Piece] = [(f"{where} = ", "label"), (" + ".join(t.replace("·", "") for t in terms), "symbol"),
                                  (" = ", "")]
@@ -699,7 +706,6 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         comp = self.comp
         integral = all_integral([comp.pool.x])
         values = [float(v) for v in ps.window.ravel() if v == v]
-        g = comp.pool.geometry
         rows = f"{ps.rows[0]}–{ps.rows[-1]}" if len(ps.rows) > 1 else f"{ps.rows[0]}"
         cols = f"{ps.cols[0]}–{ps.cols[-1]}" if len(ps.cols) > 1 else f"{ps.cols[0]}"
         source = "o" if comp.conv is not None else "x"
@@ -727,7 +733,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if self.modified:
             title.append("(modified: r resets) ", "italic")
         right = f"step {self.step + 1}/{n} · {state} · {speed:g} steps/s "
-        if any(e is ex for e in self.app.examples):
+        if self._builtin:
             right = f"example {self.example_index + 1}/{len(self.app.examples)} · " + right
         width = max(self.app.size.width - len(right) - 1, 10)
         title.truncate(width, pad=True)
@@ -756,7 +762,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
     # ----------------------------------------------------------------- side panel text
 
     def _show_formulas(self) -> None:
-        comp, s = self.comp, self.settings
+        comp = self.comp
         text = Text()
         if comp.conv is not None:
             g = comp.conv.geometry
