@@ -173,7 +173,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 - **Edit a value**: click an input or kernel cell (or Tab into a grid and move with the arrows),
   type a number, press Enter. Everything downstream is recomputed. Esc leaves the grid.
 - **Click an output cell** to jump to the step that computes it.
-- **Settings** (right): Tab to a setting, change it with ↑/↓ or by typing a number and Enter,
+- **Settings** (right; s shows or hides them): Tab to a setting, change it with ↑/↓ or by typing a number and Enter,
   or click its ‹ › arrows. Each change recomputes at once and restarts the animation.
 """
 
