@@ -304,6 +304,10 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         self._where = {it.panel.key: (b, it) for b in bands for it in b.items}
         self._title_lines = {b.y for b in bands}
         vwidth = max((it.x + it.width for b in bands for it in b.items), default=0)
+        if self.panels and vwidth > width:
+            # Scrolled fully right, the left edge should still fall on a cell boundary.
+            cw = self.panels[0].cell_width
+            vwidth += (cw - (vwidth - width) % cw) % cw
         vheight = (bands[-1].y + bands[-1].height) if bands else 0
         self._lines.clear()
         self.virtual_size = Size(vwidth, vheight)
