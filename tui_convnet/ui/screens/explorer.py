@@ -490,7 +490,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 kernel_panels.append(Panel(f"b{k}", f"b{k}", np.array([[s.bias[k]]]), group=f"k{k}",
                                            editable=True, scale=kscale))
             self.query_one("#lbl-kernels", Label).update(
-                f"Kernels: {count} × {kh}×{kw}×{cin} + bias"
+                f"Kernels: {count} × {kh}×{kw}×{cin}" + ("" if self._is_tall() else " + bias")
                 + (f" · dilation {_padding_text(s.dilation)}" if s.dilation not in (1, (1, 1)) else ""))
             self.knames = knames
         self.query_one("#kernel-view", VolumeView).set_panels(kernel_panels, compact=compact)
@@ -528,7 +528,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if comp.conv is None:  # pooling only: the pooled map is the output
             self.query_one("#lbl-output", Label).update("")
 
-        tall = max(hp, (comp.conv.output.shape[0] if comp.conv is not None else 0)) > TALL_ROWS
+        tall = self._is_tall()
         self.set_class(tall, "-tall")
         self._update_side()
         if tall and kernel_panels:
@@ -538,6 +538,13 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             self.query_one("#sec-kernels").styles.width = min(max(width + 2, 22), 48)
         self.set_class(comp.pool is not None, "-pooling")
         self.set_class(comp.conv is not None, "-conv")
+
+    def _is_tall(self) -> bool:
+        """Grids this tall go side by side (input | kernels | output | pooling)."""
+        comp = self.comp
+        padded = comp.conv.padded if comp.conv is not None else comp.pool.padded
+        out_rows = comp.conv.output.shape[0] if comp.conv is not None else 0
+        return max(padded.shape[0], out_rows) > TALL_ROWS
 
     def _symbol_grid(self) -> list[list[str]]:
         conv = self.comp.conv

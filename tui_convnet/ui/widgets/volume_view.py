@@ -516,12 +516,19 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
                     style = base + self._style("plain")
             kind = marks.get((r, c))
             if kind is not None:
-                style = style + self._style(kind)
+                if self.compact and kind in ("window", "window-pad"):
+                    # colours only: keep the cell's colour and draw the window as brackets
+                    text = "[]"
+                    style = style + Style(color=self._style(kind).color, bold=True)
+                else:
+                    style = style + self._style(kind)
             if cursor is not None and cursor[2] == c:
                 style = style + self._style("cursor")
                 if self.buffer:
                     text = self.buffer
-            if cw >= 2:
+            if self.compact:
+                cell = text.ljust(cw)[:cw]
+            elif cw >= 2:
                 cell = " " + text.rjust(cw - 1)[-(cw - 1):]
             else:
                 cell = (text or " ")[:cw]
