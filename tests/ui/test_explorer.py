@@ -308,7 +308,7 @@ async def test_play_pause_and_speed():
         assert screen.step == reached
 
 
-async def test_zoom_makes_the_cells_compact():
+async def test_zoom_makes_the_cells_compact(ui):
     app = create_app("03")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -316,6 +316,10 @@ async def test_zoom_makes_the_cells_compact():
         assert view.cell_width == 4  # ".99" plus a space
         await pilot.press("z")
         assert view.cell_width == 2 and view.compact
+        first_row = ui.view_lines(view)[1]
+        assert first_row.startswith("[][]")  # the 1x2 window, drawn over the cells' colours
+        await pilot.press("z")
+        assert view.cell_width == 4 and ui.view_lines(view)[1].split()[:2] == ["0", "0"]
 
 
 async def test_too_small_terminal_says_how_big_it_must_be(ui):
