@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import fcntl
 import os
-import platform
 import pty
 import statistics
 import struct
@@ -35,10 +34,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_conv import write_atomic  # noqa: E402  (atomic: temp file + os.replace)
+from bench_step import publish  # noqa: E402  (prints the table, writes it atomically)
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
 ENV_NAME = "CONVNET_TUI_FIRST_FRAME_FILE"
 COLS, ROWS = 130, 42
 TARGET = 1.0
@@ -121,16 +119,9 @@ def main(argv: list[str] | None = None) -> int:
             ok &= median < target and not tf_seen
         rows.append(f"| {label} | {args.runs} | {median:.3f} | {min(times):.3f} | {max(times):.3f} | "
                     f"{'yes' if tf_seen else 'no'} | {'—' if target is None else f'< {target:g} s'} | {met} |")
-    table = "\n".join([
-        f"Cold start to first frame, pty {COLS}x{ROWS}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs ({time.strftime('%Y-%m-%d')})",
-        "",
-        "| command | runs | median s | min s | max s | TensorFlow imported | target | met |",
-        "|---|---:|---:|---:|---:|:---:|---:|:---:|",
-        *rows,
-    ]) + "\n"
-    print(table)
-    write_atomic(RESULTS / "bench_startup.md", table)
+    publish("bench_startup.md", f"Cold start to first frame, pty {COLS}x{ROWS}",
+            "| command | runs | median s | min s | max s | TensorFlow imported | target | met |",
+            "|---|---:|---:|---:|---:|:---:|---:|:---:|", rows)
     return 0 if ok else 1
 
 

@@ -104,6 +104,16 @@ def pct(values: list[float], q: float) -> float:
 
 
 
+def publish(name: str, what: str, header: str, align: str, rows: list[str]) -> None:
+    """Print a markdown table (with the machine it ran on) and write it atomically to results/."""
+    table = "\n".join([
+        f"{what}, Python {platform.python_version()}, {os.cpu_count()} CPUs ({time.strftime('%Y-%m-%d')})",
+        "", header, align, *rows,
+    ]) + "\n"
+    print(table)
+    write_atomic(RESULTS / name, table)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=100, help="steps measured per case (default 100)")
@@ -127,16 +137,9 @@ def main(argv: list[str] | None = None) -> int:
         ok &= target is None or median < target
         rows.append(f"| {label} | {len(walls)} | {median:.1f} | {pct(walls, 0.95):.1f} | "
                     f"{statistics.median(cpus):.1f} | {'—' if target is None else f'< {target:g}'} | {verdict} |")
-    table = "\n".join([
-        f"Step key → redrawn frame, headless {SIZE[0]}x{SIZE[1]}, Python {platform.python_version()}, "
-        f"{os.cpu_count()} CPUs ({time.strftime('%Y-%m-%d')})",
-        "",
-        "| case | steps | median ms | p95 ms | median CPU ms | target (median) | met |",
-        "|---|---:|---:|---:|---:|---:|:---:|",
-        *rows,
-    ]) + "\n"
-    print(table)
-    write_atomic(RESULTS / "bench_step.md", table)
+    publish("bench_step.md", f"Step key → redrawn frame, headless {SIZE[0]}x{SIZE[1]}",
+            "| case | steps | median ms | p95 ms | median CPU ms | target (median) | met |",
+            "|---|---:|---:|---:|---:|---:|:---:|", rows)
     return 0 if ok else 1
 
 
