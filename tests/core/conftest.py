@@ -20,3 +20,18 @@ def keras():
 @pytest.fixture
 def rng() -> np.random.Generator:
     return np.random.default_rng(20240607)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def fresh_keras_names_after_module():
+    """Leave Keras' layer-name counters as a fresh process has them.
+
+    Keras names layers ``conv2d``, ``conv2d_1``, … from process-wide counters;
+    the sweeps here build dozens of layers, and a test file that runs after
+    them in the same worker (``--dist loadfile``) must still see ``conv2d``.
+    """
+    yield
+    import sys
+
+    if "keras" in sys.modules:
+        sys.modules["keras"].backend.clear_session()
