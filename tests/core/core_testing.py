@@ -13,3 +13,24 @@ def assert_close(actual, expected, *, tol: float = TOL, err_msg: str = "") -> No
     actual, expected = np.asarray(actual), np.asarray(expected)
     assert actual.shape == expected.shape, f"{err_msg} shape {actual.shape} != {expected.shape}"
     np.testing.assert_allclose(actual, expected, rtol=tol, atol=tol, err_msg=err_msg)
+
+
+def reference_conv2d(x, kernels, bias, stride, pads, dilation):
+    """A deliberately plain convolution: zero-pad by ``pads`` = (top, bottom, left, right), then
+    one dot product per output cell and kernel, in float64."""
+    x = np.asarray(x, dtype=np.float64)
+    kernels = np.asarray(kernels, dtype=np.float64)
+    top, bottom, left, right = pads
+    xp = np.zeros((x.shape[0] + top + bottom, x.shape[1] + left + right, x.shape[2]))
+    xp[top:top + x.shape[0], left:left + x.shape[1]] = x
+    kh, kw, _, cout = kernels.shape
+    (sh, sw), (dh, dw) = stride, dilation
+    oh = (xp.shape[0] - (dh * (kh - 1) + 1)) // sh + 1
+    ow = (xp.shape[1] - (dw * (kw - 1) + 1)) // sw + 1
+    out = np.zeros((oh, ow, cout))
+    for i in range(oh):
+        for j in range(ow):
+            window = xp[i * sh: i * sh + dh * (kh - 1) + 1: dh, j * sw: j * sw + dw * (kw - 1) + 1: dw]
+            for k in range(cout):
+                out[i, j, k] = np.sum(window * kernels[:, :, :, k]) + bias[k]
+    return out
