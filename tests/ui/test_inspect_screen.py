@@ -133,7 +133,7 @@ async def test_next_misclassified(ready, numpy_predictions):
         assert screen.index == int(wrong[wrong > first][0])
         _, label, probs = shown(screen)
         assert int(np.argmax(probs)) != label
-        assert "misclassified" in str(screen.query_one("#inspect-prediction").render())
+        assert "✗ wrong" in str(screen.query_one("#inspect-prediction").render())
 
 
 async def test_every_layer_says_numpy_equals_keras(ready):
@@ -146,7 +146,7 @@ async def test_every_layer_says_numpy_equals_keras(ready):
             assert "numpy = Keras ✓ max |Δ| " in title
             diff = float(title.rsplit("|Δ| ", 1)[1].split()[0])
             assert diff < 1e-4
-        assert "numpy = Keras ✓ on all 8 layers" in str(screen.query_one("#inspect-check").render())
+        assert "numpy = Keras ✓ (8 layers)" in str(screen.query_one("#inspect-check").render())
 
 
 async def test_step_through_a_learned_kernel_opens_the_explorer(ready):

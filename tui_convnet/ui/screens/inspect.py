@@ -12,6 +12,7 @@ forward pass of one digit.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ import numpy as np
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -57,23 +58,27 @@ class LayerList(VerticalScroll, can_focus=False):
     """The layers, top to bottom (scrolled by the screen's keys and the mouse wheel)."""
 
 
+class SidePanel(VerticalScroll, can_focus=False):
+    """The digit, its prediction and the checks (scrolls with the mouse wheel on short terminals)."""
+
+
 class InspectScreen(Screen):
     """Feature maps, learned filters and numpy = Keras, on real test digits."""
 
     CSS_PATH = [STYLES / "inspect.tcss"]
     AUTO_FOCUS = ""  # nothing focused: keys go to the screen until an input is chosen (g, o)
     BINDINGS = [
-        Binding("left", "digit(-1)", "Prev digit", key_display="←"),
-        Binding("right", "digit(1)", "Next digit", key_display="→"),
+        Binding("left", "digit(-1)", "Digit", key_display="←/→"),
+        Binding("right", "digit(1)", "Next digit", show=False),
         Binding("n", "next_misclassified", "Next wrong"),
-        Binding("left_square_bracket", "select_map(-1)", "Prev map", key_display="["),
-        Binding("right_square_bracket", "select_map(1)", "Next map", key_display="]"),
-        Binding("l", "next_layer(1)", "Next layer"),
+        Binding("l", "next_layer(1)", "Layer"),
         Binding("L", "next_layer(-1)", "Prev layer", show=False),
-        Binding("s", "step_through", "Step through map"),
-        Binding("c", "kernel_channel(1)", "Kernel channel"),
+        Binding("left_square_bracket", "select_map(-1)", "Map", key_display="[/]"),
+        Binding("right_square_bracket", "select_map(1)", "Next map", show=False),
+        Binding("s", "step_through", "Step map"),
+        Binding("c", "kernel_channel(1)", "Kernel ch."),
         Binding("g", "focus_index", "Go to #"),
-        Binding("o", "focus_path", "Open .keras"),
+        Binding("o", "focus_path", "Open"),
         Binding("escape", "leave_input", "Back", show=False),
         Binding("up", "scroll_layers('up')", "Scroll", show=False),
         Binding("down", "scroll_layers('down')", "Scroll", show=False),
@@ -133,7 +138,7 @@ class InspectScreen(Screen):
         yield Static("", id="inspect-status")
         yield Static(NO_MODEL, id="inspect-empty")
         with Horizontal(id="inspect-body"):
-            with Vertical(id="inspect-side"):
+            with SidePanel(id="inspect-side"):
                 yield Static("", id="inspect-digit-title")
                 yield DigitView(np.zeros((28, 28), dtype=np.uint8), id="inspect-digit")
                 yield Static("", id="inspect-prediction")
@@ -182,8 +187,15 @@ class InspectScreen(Screen):
         predicted = inspector.predict(data.x_test, "numpy")
         self.post_message(self.PredictionsDone(inspector, predicted, time.perf_counter() - start))
 
-    @work(thread=True, exclusive=True, group="inspect-keras")
     def _check(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
+        """Ask Keras for the same layers in a worker thread (a cheap description: no array reprs)."""
+        self.run_worker(
+            partial(self._check_in_thread, inspector, index, digit, outputs),
+            name="inspect-keras", group="inspect-keras", description=f"Keras layers of test digit #{index}",
+            exclusive=True, thread=True,
+        )
+
+    def _check_in_thread(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
         try:
             comparisons = inspector.compare(digit, outputs)
         except Exception as exc:  # Keras raises many types; the screen must say so, not crash
@@ -252,7 +264,7 @@ class InspectScreen(Screen):
         wrong = int(np.count_nonzero(self.predicted != y))
         acc = 1 - wrong / len(y)
         self.query_one("#inspect-accuracy", Static).update(
-            f"Test set (numpy engine): [b]{acc:.1%}[/b] correct\n{wrong:,} of {len(y):,} misclassified — [b]n[/b] shows the next"
+            f"Test accuracy [b]{acc:.1%}[/b] (numpy)\n{wrong:,}/{len(y):,} wrong · [b]n[/b]: next"
         )
 
     def on_inspect_screen_layer_check(self, message: LayerCheck) -> None:
@@ -273,8 +285,8 @@ class InspectScreen(Screen):
         ok = all(d < TOLERANCE for d in message.diffs)
         check.set_class(not ok, "-error")
         check.update(
-            f"[green]numpy = Keras ✓[/] on all {len(message.diffs)} layers\nlargest |Δ| {worst:.1e} (< {TOLERANCE:.0e})"
-            if ok else f"[b red]numpy ≠ Keras ✗[/] largest |Δ| {worst:.1e} (must be < {TOLERANCE:.0e})"
+            f"[green]numpy = Keras ✓[/] ({len(message.diffs)} layers)\nmax |Δ| {worst:.1e} < {TOLERANCE:.0e}"
+            if ok else f"[b red]numpy ≠ Keras ✗[/]\nmax |Δ| {worst:.1e}, must be < {TOLERANCE:.0e}"
         )
 
     # ------------------------------------------------------------------ building the layer list
@@ -290,7 +302,7 @@ class InspectScreen(Screen):
             title = Static("", classes="layer-title")
             if isinstance(spec, Conv2DSpec):
                 act = spec.activation
-                base = (f"[b]{info.name}[/b] (Conv2D, {spec.filters} kernels {_shape(spec.kernel_size)}, {act}) "
+                base = (f"[b]{info.name}[/b] (Conv2D {spec.filters}×{_shape(spec.kernel_size)}, {act}) "
                         f"→ {_shape(info.output_shape)}")
             elif isinstance(spec, Pool2DSpec):
                 base = f"[b]{info.name}[/b] ({info.type} {_shape(spec.pool_size)}) → {_shape(info.output_shape)}"
@@ -360,9 +372,9 @@ class InspectScreen(Screen):
             f"[b]Test digit #{self.index:,}[/b] of {len(self.data.x_test):,}"
         )
         self.query_one("#inspect-digit", DigitView).set_image(digit)
-        verdict = "[green]✓ correct[/]" if pred == label else "[b red]✗ misclassified[/]"
+        verdict = "[green]✓ correct[/]" if pred == label else "[b red]✗ wrong[/]"
         self.query_one("#inspect-prediction", Static).update(
-            f"label [b]{label}[/b] · predicted [b]{pred}[/b] ({float(probs[pred]):.1%}) {verdict}"
+            f"label [b]{label}[/b], predicted [b]{pred}[/b] {verdict}"
         )
         self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
         check = self.query_one("#inspect-check", Static)
@@ -380,7 +392,8 @@ class InspectScreen(Screen):
                 active = int(np.count_nonzero(out > 0))
                 note.update(f"  {out.size} values, {active} above 0: {_range(out)}")
             else:
-                view.update("  ".join(f"[b]{c}[/b] {float(p):.3f}" for c, p in enumerate(out)))
+                cells = [f"[b]{c}[/b] {float(p):.3f}" for c, p in enumerate(out)]
+                view.update("\n".join("   ".join(cells[i:i + 5]) for i in range(0, len(cells), 5)))
                 note.update(f"  the 10 class probabilities (bars on the left), sum {float(out.sum()):.3f}")
         self._check(self.inspector, self.index, digit, self.outputs)
 

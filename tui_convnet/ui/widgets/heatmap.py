@@ -50,17 +50,21 @@ PALETTES: dict[str, list[tuple[int, int, int]]] = {
     "diverging": _lut(_DIVERGING_ANCHORS),
 }
 
-_STYLE_CACHE: dict[tuple[str, int, int], Style] = {}
+_STYLE_TABLES: dict[str, list[Style]] = {}
+
+
+def style_table(palette: str) -> list[Style]:
+    """Every half-block style of a palette, indexed by ``upper_level * LEVELS + lower_level``."""
+    table = _STYLE_TABLES.get(palette)
+    if table is None:
+        colours = [Color.from_rgb(*rgb) for rgb in PALETTES[palette]]
+        table = _STYLE_TABLES[palette] = [Style(color=top, bgcolor=bottom) for top in colours for bottom in colours]
+    return table
 
 
 def cell_style(palette: str, top: int, bottom: int) -> Style:
     """The style of one half-block cell (upper level as foreground, lower as background)."""
-    key = (palette, top, bottom)
-    style = _STYLE_CACHE.get(key)
-    if style is None:
-        lut = PALETTES[palette]
-        style = _STYLE_CACHE[key] = Style(color=Color.from_rgb(*lut[top]), bgcolor=Color.from_rgb(*lut[bottom]))
-    return style
+    return style_table(palette)[top * LEVELS + bottom]
 
 
 def colour_of(palette: str, value: float, vmin: float, vmax: float) -> tuple[int, int, int]:
@@ -88,29 +92,42 @@ def quantise(values: np.ndarray, vmin: float, vmax: float, palette: str = "seque
     return np.rint(t * (LEVELS - 1)).astype(np.int64)
 
 
+def layer_strips(levels: np.ndarray, palette: str) -> list[list[list[Segment]]]:
+    """Segments for quantised maps ``(H, W, C)``: per channel, ``ceil(H/2)`` lines of ``W`` cells.
+
+    Neighbouring cells with the same pair of colours share one segment; the
+    runs of all maps are found in one numpy pass, so the Python work grows
+    with the number of colour changes, not with the number of cells.
+    """
+    lv = np.asarray(levels, dtype=np.int64)
+    if lv.ndim == 2:
+        lv = lv[:, :, None]
+    h, w, c = lv.shape
+    if h % 2:
+        fill = 0 if palette == "sequential" else LEVELS // 2
+        lv = np.concatenate([lv, np.full((1, w, c), fill, dtype=np.int64)], axis=0)
+    codes = lv[0::2] * LEVELS + lv[1::2]  # (ceil(H/2), W, C): upper and lower level of each cell
+    lines_per_map = codes.shape[0]
+    rows = np.ascontiguousarray(codes.transpose(2, 0, 1)).reshape(-1, w)  # (C·lines, W)
+    change = np.ones(rows.shape, dtype=bool)
+    change[:, 1:] = rows[:, 1:] != rows[:, :-1]
+    line_of, start_of = np.nonzero(change)  # every run's line and first cell, in order
+    end_of = np.empty_like(start_of)
+    end_of[:-1] = np.where(line_of[1:] == line_of[:-1], start_of[1:], w)
+    if len(end_of):
+        end_of[-1] = w
+    code_of = rows[line_of, start_of]
+    table = style_table(palette)
+    blocks = [UPPER_HALF * n for n in range(w + 1)]
+    lines: list[list[Segment]] = [[] for _ in range(rows.shape[0])]
+    for line, start, end, code in zip(line_of.tolist(), start_of.tolist(), end_of.tolist(), code_of.tolist()):
+        lines[line].append(Segment(blocks[end - start], table[code]))
+    return [lines[i * lines_per_map:(i + 1) * lines_per_map] for i in range(c)]
+
+
 def map_strips(levels: np.ndarray, palette: str) -> list[list[Segment]]:
-    """Segments for a quantised ``(H, W)`` map: ``ceil(H/2)`` lines of ``W`` cells."""
-    lv = np.asarray(levels)
-    if lv.shape[0] % 2:
-        blank = quantise(np.zeros((1, lv.shape[1])), 0.0, 1.0) if palette == "sequential" else np.full((1, lv.shape[1]), LEVELS // 2)
-        lv = np.vstack([lv, blank])
-    lines = []
-    for r in range(0, lv.shape[0], 2):
-        top, bottom = lv[r].tolist(), lv[r + 1].tolist()
-        segs: list[Segment] = []
-        run_style, run_len = None, 0
-        for t, b in zip(top, bottom):
-            style = cell_style(palette, t, b)
-            if style is run_style:
-                run_len += 1
-            else:
-                if run_style is not None:
-                    segs.append(Segment(UPPER_HALF * run_len, run_style))
-                run_style, run_len = style, 1
-        if run_style is not None:
-            segs.append(Segment(UPPER_HALF * run_len, run_style))
-        lines.append(segs)
-    return lines
+    """Segments for one quantised ``(H, W)`` map: ``ceil(H/2)`` lines of ``W`` cells."""
+    return layer_strips(np.asarray(levels)[:, :, None], palette)[0]
 
 
 class Heatmap(Widget):
@@ -178,16 +195,25 @@ class TileGrid(Widget, can_focus=False):
         self.gap = gap
         self._tiles: list[list[list[Segment]]] = []
         self._labels: list[str] = []
-        self._tile_w = self._tile_h = 0
+        self._tile_w = self._tile_h = self._line_width = 0
+        self._uniform = True
 
-    def set_tiles(self, tiles: list[list[list[Segment]]], labels: list[str]) -> None:
+    def set_tiles(self, tiles: list[list[list[Segment]]], labels: list[str], line_width: int | None = None) -> None:
+        """Show ``tiles`` (lines of segments) under ``labels``; ``line_width`` if every line has that many cells."""
         if len(tiles) != len(labels):
             raise ValueError(f"One label per tile is needed ({len(tiles)}). Received: labels={len(labels)}")
+        if line_width is None:
+            widths = [sum(len(s.text) for s in line) for tile in tiles for line in tile]
+            line_width = max(widths, default=0)
+            self._uniform = all(x == line_width for x in widths)
+        else:
+            self._uniform = True
+        geometry = (len(tiles), max([line_width, *(len(x) for x in labels)]), max((len(t) for t in tiles), default=0))
+        self._line_width = line_width
+        same_size = geometry == (len(self._tiles), self._tile_w, self._tile_h)
         self._tiles, self._labels = tiles, labels
-        widths = [sum(len(s.text) for s in line) for tile in tiles for line in tile] + [len(x) for x in labels]
-        self._tile_w = max(widths, default=0)
-        self._tile_h = max((len(t) for t in tiles), default=0)
-        self.refresh(layout=True)
+        _, self._tile_w, self._tile_h = geometry
+        self.refresh(layout=not same_size)
 
     @property
     def count(self) -> int:
@@ -224,6 +250,22 @@ class TileGrid(Widget, can_focus=False):
     def watch_selected(self) -> None:
         self.refresh()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None
+
+    def _line_styles(self) -> tuple[Style, Style, Style]:
+        """Base, label and selected-label styles (CSS lookups are cached until the styles change)."""
+        styles = getattr(self, "_styles", None)
+        if styles is None:
+            base = self.rich_style
+            styles = self._styles = (
+                base,
+                base + self.get_component_rich_style("tile-grid--label"),
+                base + self.get_component_rich_style("tile-grid--selected"),
+            )
+        return styles
+
     def on_click(self, event: events.Click) -> None:
         tile = self.tile_at(event.x, event.y)
         if tile is not None:
@@ -231,7 +273,7 @@ class TileGrid(Widget, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base = self.rich_style
+        base, label_style, selected_style = self._line_styles()
         if not self._tiles:
             return Strip.blank(width, base)
         cols = self.columns_for(width)
@@ -246,14 +288,12 @@ class TileGrid(Widget, can_focus=False):
             if c > first:
                 segs.append(gap)
             if dy == 0:
-                name = self._labels[c]
-                cls = "tile-grid--selected" if c == self.selected else "tile-grid--label"
-                line = [Segment(name, base + self.get_component_rich_style(cls))]
+                line = [Segment(self._labels[c], selected_style if c == self.selected else label_style)]
             else:
                 tile = self._tiles[c]
                 line = tile[dy - 1] if dy - 1 < len(tile) else []
             segs.extend(line)
-            used = sum(len(s.text) for s in line)
+            used = self._line_width if (dy and self._uniform and line) else sum(len(s.text) for s in line)
             if used < self._tile_w:
                 segs.append(Segment(" " * (self._tile_w - used), base))
         return Strip(segs).crop_extend(0, width, base)
@@ -275,8 +315,8 @@ class HeatmapGrid(TileGrid):
             raise ValueError(f"Feature maps must be (H, W, C). Received: maps.shape={a.shape}")
         vmin, vmax = scale if scale is not None else scale_for(a, self.palette)
         levels = quantise(a, vmin, vmax, self.palette)
-        tiles = [map_strips(levels[:, :, c], self.palette) for c in range(a.shape[2])]
-        self.set_tiles(tiles, [f"{self.label}{c}" for c in range(a.shape[2])])
+        tiles = layer_strips(levels, self.palette)
+        self.set_tiles(tiles, [f"{self.label}{c}" for c in range(a.shape[2])], line_width=a.shape[1])
 
 
 def sparkline(values: Sequence[float], vmin: float | None = None, vmax: float | None = None) -> str:
