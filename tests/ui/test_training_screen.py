@@ -8,10 +8,11 @@ import time
 import pytest
 from rich.console import Console
 from rich.text import Text
-from textual.widgets import Button, ProgressBar, Static
+from textual.widgets import Button, Static
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.screens.training import TrainingScreen, parse_settings
+from tui_convnet.ui.widgets.training_progress import TrainingProgress
 
 SIZE = (120, 40)
 
@@ -103,18 +104,19 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
         await pilot.press("s")
         assert screen.phase == "training"
         assert screen.query_one("#cancel", Button).disabled is False
-        bar = screen.query_one("#batch-bar", ProgressBar)
-        epochs = screen.query_one("#epoch-bar", ProgressBar)
-        await wait_for(pilot, lambda: (bar.progress or 0) >= 2, 60, "the batch bar to move")
-        first = (epochs.progress, bar.progress)
-        await wait_for(pilot, lambda: (epochs.progress, bar.progress) != first, 30, "more progress")
-        assert bar.total == 20  # 320 digits / 16 per batch
-        assert "samples/s" in text_of(screen, "#batch-info")
+        progress = screen.query_one(TrainingProgress)
+        await wait_for(pilot, lambda: progress.state.batch >= 2, 60, "the batch bar to move")
+        first = (progress.state.epochs_done, progress.state.batch)
+        await wait_for(pilot, lambda: (progress.state.epochs_done, progress.state.batch) != first, 30, "more progress")
+        assert progress.state.steps == 20 and progress.state.epochs == 50  # 320 digits / 16 per batch
+        shown = ["".join(text for text, _ in row) for row in progress.lines(80)]
+        assert shown[2].startswith("Epoch ") and "ETA" in shown[2]
+        assert shown[3].startswith("Batch ") and "samples/s" in shown[3] and "━" in shown[3]
         assert len(screen._loss_series[0].points) >= 2  # the loss curve grows batch by batch
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.phase == "ready", 30, "the cancel")
-        assert "cancelled" in text_of(screen, "#train-status")
-        assert epochs.progress < 50
+        assert "cancelled" in progress.status_text
+        assert progress.state.epochs_done < 50 and progress.state.finished == "cancelled"
         assert not screen.query_one("#start", Button).disabled
         assert app.trained is None  # a cancelled run is not offered to the inspect screen
         # The app still responds: the explorer and back.
@@ -136,9 +138,10 @@ async def test_nan_loss_stops_with_a_message():
         await pilot.pause()
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.phase == "ready", 60, "the NaN stop")
-        status = text_of(screen, "#train-status")
-        assert "NaN" in status and "smaller learning rate" in status
-        assert screen.query_one("#train-status").has_class("-error")
+        progress = screen.query_one(TrainingProgress)
+        assert "NaN" in progress.status_text and "smaller learning rate" in progress.status_text
+        assert progress.has_class("-error")
+        assert "NaN" in screen.query_one("#epoch-log").plain
         assert app.trained is None
 
 
@@ -153,7 +156,9 @@ async def test_results_model_ready_save_and_load(tmp_path):
         await pilot.pause()
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.phase == "ready", 60, "training to finish")
-        assert "Training completed" in text_of(screen, "#train-status")
+        assert "Training completed" in screen.query_one(TrainingProgress).status_text
+        log = screen.query_one("#epoch-log").plain
+        assert "New run: 1 epoch, batch 64" in log and "Epoch 1/1" in log and "val loss" in log
         # Results: headline, confusion matrix with per-class accuracy, gallery misclassified first.
         headline = text_of(screen, "#results-headline")
         assert "Test accuracy" in headline and "on 300 test digits" in headline

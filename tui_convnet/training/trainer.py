@@ -42,9 +42,10 @@ class TrainResult:
     evaluation: Evaluation | None = None
     train_samples: int = 0
     val_samples: int = 0
-    seconds: float = 0.0
+    seconds: float = 0.0  # batches only (validation and evaluation excluded)
     samples_per_second: float = 0.0
     message: str = ""
+    fit_seconds: float = 0.0  # wall time of the whole ``model.fit`` call
 
 
 class EventForwarder(keras.callbacks.Callback):
@@ -199,7 +200,9 @@ def train(
         emit, cancel, epochs=config.epochs, steps=steps, batch_size=config.batch_size,
         train_samples=n_train, validation=None if xv is None else (xv, yv),
     )
+    fit_started = time.perf_counter()
     model.fit(x, y, epochs=config.epochs, batch_size=config.batch_size, shuffle=True, verbose=0, callbacks=[forwarder])
+    fit_seconds = time.perf_counter() - fit_started
 
     reason = forwarder.reason
     seconds = forwarder.train_seconds
@@ -213,6 +216,7 @@ def train(
     return TrainResult(
         model=model, reason=reason, history=list(forwarder.history), evaluation=evaluation,
         train_samples=n_train, val_samples=n_val, seconds=seconds, samples_per_second=rate, message=message,
+        fit_seconds=fit_seconds,
     )
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,8 +28,6 @@ from textual.widgets import (
     Footer,
     Input,
     Label,
-    ProgressBar,
-    RichLog,
     Select,
     Static,
     Switch,
@@ -52,12 +50,13 @@ from ...training.events import (
 )
 from ..messages import ModelReady
 from ..widgets.plot import LinePlot, Series
+from ..widgets.training_progress import EpochLog, ProgressState, TrainingProgress
 from ..widgets.training_results import DigitGallery, confusion_renderable
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 #: Seconds between two progress messages from the training thread (the redraw rate).
-REDRAW_INTERVAL = 0.2
+REDRAW_INTERVAL = 1 / 3
 #: The rate the dropout switch inserts (the lecture's last slide: Dropout(0.5)).
 DROPOUT_RATE = 0.5
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
@@ -202,15 +201,6 @@ class FileDone(Message):
     ok: bool
 
 
-def _eta(seconds: float) -> str:
-    if not seconds or seconds != seconds or seconds == float("inf"):
-        return "--:--"
-    seconds = int(round(seconds))
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
-
-
 class TrainingScreen(Screen):
     """Train the lecture's ConvNet on MNIST with live progress; save and load models."""
 
@@ -235,6 +225,7 @@ class TrainingScreen(Screen):
         self.data = None  # MnistData (full, before limits)
         self.model = None  # the last trained or loaded keras model
         self.model_source = ""
+        self.last_result = None  # the TrainResult of the last run (completed or not)
         self._cancel = threading.Event()
         self._train_samples = 0
         self._epochs = 1
@@ -285,16 +276,7 @@ class TrainingScreen(Screen):
                         yield Static("", id="model-summary")
                 with TabPane("Training", id="tab-progress"):
                     with Vertical(id="progress-pane"):
-                        yield Static("Press s (or Start) to train.", id="train-status")
-                        with Horizontal(classes="bar-row"):
-                            yield Label("Epoch", id="epoch-label", classes="bar-label")
-                            yield ProgressBar(total=5, show_eta=False, id="epoch-bar")
-                            yield Label("", id="epoch-info", classes="bar-info")
-                        with Horizontal(classes="bar-row"):
-                            yield Label("Batch", id="batch-label", classes="bar-label")
-                            yield ProgressBar(total=100, show_eta=False, id="batch-bar")
-                            yield Label("", id="batch-info", classes="bar-info")
-                        yield Static("", id="running-metrics")
+                        yield TrainingProgress(id="progress")
                         with Horizontal(id="plots"):
                             with Vertical(classes="plot-box"):
                                 yield Static("", id="loss-legend", classes="legend")
@@ -302,7 +284,7 @@ class TrainingScreen(Screen):
                             with Vertical(classes="plot-box"):
                                 yield Static("", id="acc-legend", classes="legend")
                                 yield LinePlot(self._acc_series, y_range=(0.0, 1.0), id="acc-plot")
-                        yield RichLog(id="epoch-log", wrap=True, markup=True, max_lines=1000)
+                        yield EpochLog(id="epoch-log")
                 with TabPane("Results", id="tab-results"):
                     with VerticalScroll(id="results-pane"):
                         yield Static("No results yet: train the model or load a saved one.", id="results-headline")
@@ -311,6 +293,10 @@ class TrainingScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        # Updated several times a second while training: looked up once.
+        self._progress_widget = self.query_one(TrainingProgress)
+        self._loss_plot = self.query_one("#loss-plot", LinePlot)
+        self._acc_plot = self.query_one("#acc-plot", LinePlot)
         self.query_one("#loss-legend", Static).update(self.query_one("#loss-plot", LinePlot).legend())
         self.query_one("#acc-legend", Static).update(self.query_one("#acc-plot", LinePlot).legend())
         self.query_one("#training-side").border_title = "Train the lecture's ConvNet"
@@ -453,7 +439,7 @@ class TrainingScreen(Screen):
         if self.phase != "training" or self._cancel.is_set():
             return
         self._cancel.set()
-        self.query_one("#train-status", Static).update("Cancelling at the end of this batch…")
+        self._progress(status="Cancelling at the end of this batch…")
 
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
@@ -514,6 +500,10 @@ class TrainingScreen(Screen):
             return
         self.post_message(TrainingFinished(result, data))
 
+    def _progress(self, **changes: Any) -> None:
+        progress = self._progress_widget
+        progress.state = replace(progress.state, **changes)
+
     def _reset_progress(self, settings: TrainSettings) -> None:
         self._epochs = settings.config.epochs
         for series in (*self._loss_series, *self._acc_series):
@@ -522,74 +512,65 @@ class TrainingScreen(Screen):
             plot = self.query_one(plot_id, LinePlot)
             plot.x_max = float(self._epochs)
             plot.changed()
-        self.query_one("#epoch-bar", ProgressBar).update(total=self._epochs, progress=0)
-        self.query_one("#batch-bar", ProgressBar).update(progress=0)
-        self.query_one("#epoch-info", Label).update("")
-        self.query_one("#batch-info", Label).update("")
-        self.query_one("#running-metrics", Static).update("")
-        self.query_one("#epoch-label", Label).update("Epoch")
-        self.query_one("#batch-label", Label).update("Batch")
-        self.query_one("#train-status", Static).update("Building the model…")
-        log = self.query_one("#epoch-log", RichLog)
+        progress = self.query_one(TrainingProgress)
+        progress.remove_class("-error")
+        progress.state = ProgressState(status="Building the model…", epochs=self._epochs)
+        log = self.query_one("#epoch-log", EpochLog)
         c = settings.config
         lr = c.learning_rate if c.learning_rate is not None else f"{DEFAULT_LEARNING_RATES[c.optimizer]} (default)"
         log.write(
-            f"[b]New run:[/b] {c.epochs} epochs, batch {c.batch_size}, {c.optimizer} lr {lr}, "
+            f"[b]New run:[/b] {c.epochs} epoch{'s' if c.epochs != 1 else ''}, batch {c.batch_size}, {c.optimizer} lr {lr}, "
             f"dropout {'0.5' if settings.dropout else 'off'}, validation {c.validation_split:g}, seed {c.seed}"
         )
 
     def on_training_events(self, message: TrainingEvents) -> None:
-        last_batch: BatchEnd | None = None
+        """Apply a bundle of events: the plots and the progress repaint once per bundle."""
+        changes: dict[str, Any] = {}
         plots_changed = False
         for event in message.events:
             if isinstance(event, BatchEnd):
                 x = event.epoch - 1 + event.batch / event.steps
                 self._loss_series[0].points.append((x, event.loss))
                 self._acc_series[0].points.append((x, event.accuracy))
-                last_batch = event
+                changes.update(self._batch_changes(event))
                 plots_changed = True
             elif isinstance(event, EpochBegin):
-                self.query_one("#batch-bar", ProgressBar).update(progress=0)
-                self.query_one("#epoch-label", Label).update(f"Epoch {event.epoch}/{event.epochs}")
+                changes.update(epoch=event.epoch, batch=0, loss=None, accuracy=None)
             elif isinstance(event, EpochEnd):
                 self._epoch_end(event)
+                changes.update(epochs_done=event.epoch)
                 plots_changed = True
             elif isinstance(event, TrainBegin):
-                self._train_begin(event)
+                self._train_samples = event.train_samples
+                val = f", {event.val_samples:,} for validation" if event.val_samples else ""
+                changes.update(
+                    steps=event.steps_per_epoch, epochs=event.epochs,
+                    status=(f"Training on {event.train_samples:,} digits{val}; {event.steps_per_epoch:,} batches "
+                            f"of {event.batch_size} per epoch. Press c to cancel."),
+                )
             elif isinstance(event, EvaluationBegin):
-                self.query_one("#train-status", Static).update(
-                    f"Evaluating on {event.test_samples:,} test digits…")
+                changes.update(status=f"Evaluating on {event.test_samples:,} test digits…")
             elif isinstance(event, TrainEnd):
-                self.query_one("#train-status", Static).update(event.message)
-        if last_batch is not None:
-            self._batch_progress(last_batch)
+                changes.update(status=event.message)
+        if self._cancel.is_set() and "status" not in changes and self.phase == "training":
+            changes["status"] = "Cancelling at the end of this batch…"
+        if changes:
+            self._progress(**changes)
         if plots_changed:
-            self.query_one("#loss-plot", LinePlot).changed()
-            self.query_one("#acc-plot", LinePlot).changed()
+            self._loss_plot.changed()
+            self._acc_plot.changed()
 
-    def _train_begin(self, e: TrainBegin) -> None:
-        self._train_samples = e.train_samples
-        self.query_one("#batch-bar", ProgressBar).update(total=e.steps_per_epoch, progress=0)
-        val = f", {e.val_samples:,} for validation" if e.val_samples else ""
-        self.query_one("#train-status", Static).update(
-            f"Training on {e.train_samples:,} digits{val}; {e.steps_per_epoch:,} batches of "
-            f"{e.batch_size} per epoch. Press c to cancel."
-        )
-
-    def _batch_progress(self, e: BatchEnd) -> None:
-        self.query_one("#batch-bar", ProgressBar).update(progress=e.batch)
-        self.query_one("#batch-label", Label).update(f"Batch {e.batch}/{e.steps}")
+    def _batch_changes(self, e: BatchEnd) -> dict[str, Any]:
         rate = e.samples_per_second
         left_in_epoch = self._train_samples - e.samples
         left_total = left_in_epoch + (self._epochs - e.epoch) * self._train_samples
-        self.query_one("#batch-info", Label).update(
-            f"{rate:,.0f} samples/s · ETA {_eta(left_in_epoch / rate if rate else 0)}")
-        self.query_one("#epoch-info", Label).update(f"ETA {_eta(left_total / rate if rate else 0)} for all epochs")
-        self.query_one("#running-metrics", Static).update(
-            f"This epoch so far: loss [b]{e.loss:.4f}[/b]  accuracy [b]{e.accuracy:.4f}[/b]")
+        return dict(
+            epoch=e.epoch, batch=e.batch, steps=e.steps, samples_per_second=rate,
+            epoch_eta=left_in_epoch / rate if rate else None, total_eta=left_total / rate if rate else None,
+            loss=e.loss, accuracy=e.accuracy,
+        )
 
     def _epoch_end(self, e: EpochEnd) -> None:
-        self.query_one("#epoch-bar", ProgressBar).update(progress=e.epoch)
         self._loss_series[0].points.append((float(e.epoch), e.loss))
         self._acc_series[0].points.append((float(e.epoch), e.accuracy))
         if e.val_loss is not None:
@@ -597,20 +578,19 @@ class TrainingScreen(Screen):
             self._acc_series[1].points.append((float(e.epoch), e.val_accuracy))
         val = (f" val loss [b]{e.val_loss:.4f}[/b] acc [b]{e.val_accuracy:.4f}[/b]"
                if e.val_loss is not None else "")
-        self.query_one("#epoch-log", RichLog).write(
+        self.query_one("#epoch-log", EpochLog).write(
             f"Epoch {e.epoch}/{e.epochs} {e.seconds:4.1f}s {e.samples_per_second:5,.0f}/s "
             f"loss [b]{e.loss:.4f}[/b] acc [b]{e.accuracy:.4f}[/b]{val}"
         )
 
     def on_training_finished(self, message: TrainingFinished) -> None:
-        result = message.result
-        self.query_one("#epoch-info", Label).update(
-            {"completed": "done", "cancelled": "cancelled", "nan": "stopped: NaN loss"}[result.reason])
-        self.query_one("#batch-info", Label).update(f"{result.samples_per_second:,.0f} samples/s on average")
-        log = self.query_one("#epoch-log", RichLog)
-        status = self.query_one("#train-status", Static)
-        status.update(result.message)
-        status.set_class(result.reason == "nan", "-error")
+        result = self.last_result = message.result
+        self._progress(
+            status=result.message, samples_per_second=result.samples_per_second,
+            finished={"completed": "done", "cancelled": "cancelled", "nan": "stopped: NaN loss"}[result.reason],
+        )
+        self.query_one(TrainingProgress).set_class(result.reason == "nan", "-error")
+        log = self.query_one("#epoch-log", EpochLog)
         if result.reason == "completed":
             log.write(f"[green]{result.message}[/green]")
             self.model, self.model_source = result.model, "trained"
@@ -626,8 +606,9 @@ class TrainingScreen(Screen):
         self.phase = "ready"
 
     def on_training_failed(self, message: TrainingFailed) -> None:
-        self.query_one("#train-status", Static).update(f"Training failed: {message.error}")
-        self.query_one("#epoch-log", RichLog).write(f"[red]Training failed: {message.error}[/red]")
+        self._progress(status=f"Training failed: {message.error}", finished="failed")
+        self.query_one(TrainingProgress).add_class("-error")
+        self.query_one("#epoch-log", EpochLog).write(f"[red]Training failed: {message.error}[/red]")
         self.notify(message.error, title="Training failed", severity="error", timeout=10)
         self.phase = "ready"
 

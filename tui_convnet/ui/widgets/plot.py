@@ -12,9 +12,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
+import numpy as np
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
+from textual.strip import Strip
 from textual.widget import Widget
 
 # Braille dot bits, indexed [row 0-3][column 0-1].
@@ -42,6 +45,36 @@ def _nice_range(values: Sequence[float], floor: float | None) -> tuple[float, fl
     return lo, hi
 
 
+def _dot_runs(points, x_range, y_range, dots) -> list[list[tuple[int, int]]]:
+    """Points → dot coordinates (numpy), split at non-finite values, consecutive repeats dropped.
+
+    Thousands of batch points land on a few hundred dots: drawing only the
+    distinct ones keeps a redraw cheap however long training runs.
+    """
+    if not points:
+        return []
+    (x0, x1), (lo, hi), (dots_w, dots_h) = x_range, y_range, dots
+    a = np.asarray(points, dtype=np.float64)
+    finite = np.isfinite(a).all(axis=1)
+    with np.errstate(invalid="ignore"):
+        dx = np.clip(np.rint((a[:, 0] - x0) / (x1 - x0) * (dots_w - 1)), 0, dots_w - 1)
+        dy = np.clip(np.rint((hi - a[:, 1]) / (hi - lo) * (dots_h - 1)), 0, dots_h - 1)
+    runs: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    for ok, x, y in zip(finite.tolist(), dx.tolist(), dy.tolist()):
+        if not ok:
+            if current:
+                runs.append(current)
+            current = []
+            continue
+        dot = (int(x), int(y))
+        if not current or current[-1] != dot:
+            current.append(dot)
+    if current:
+        runs.append(current)
+    return runs
+
+
 def braille_plot(
     series: Sequence[Series],
     width: int,
@@ -52,7 +85,28 @@ def braille_plot(
     y_floor: float | None = 0.0,
     axis_style: str = "dim",
 ) -> Text:
-    """Render ``series`` into ``width`` x ``height`` cells: a y-axis label column, plot, x-axis row."""
+    """Render ``series`` into ``width`` x ``height`` cells as a Rich :class:`Text`."""
+    text = Text(no_wrap=True, overflow="crop", end="")
+    rows = braille_rows(series, width, height, x_range, y_range, y_floor=y_floor, axis_style=axis_style)
+    for r, row in enumerate(rows):
+        for chunk, style in row:
+            text.append(chunk, style)
+        if r < len(rows) - 1:
+            text.append("\n")
+    return text
+
+
+def braille_rows(
+    series: Sequence[Series],
+    width: int,
+    height: int,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float] | None = None,
+    *,
+    y_floor: float | None = 0.0,
+    axis_style: str = "dim",
+) -> list[list[tuple[str, Style | None]]]:
+    """``height`` rows of ``(text, style)`` spans, ``width`` cells each: y-axis labels, plot, x axis."""
     label_w = 6
     plot_w = max(2, width - label_w - 1)
     plot_h = max(1, height - 1)
@@ -65,40 +119,28 @@ def braille_plot(
     bits = [[0] * plot_w for _ in range(plot_h)]
     owner: list[list[int]] = [[-1] * plot_w for _ in range(plot_h)]
 
-    def to_dot(x: float, y: float) -> tuple[int, int] | None:
-        if not (math.isfinite(x) and math.isfinite(y)):
-            return None
-        dx = round((x - x0) / (x1 - x0) * (dots_w - 1))
-        dy = round((hi - y) / (hi - lo) * (dots_h - 1))
-        return min(max(dx, 0), dots_w - 1), min(max(dy, 0), dots_h - 1)
-
     def plot_dot(dx: int, dy: int, index: int) -> None:
         r, c = dy // 4, dx // 2
         bits[r][c] |= _DOTS[dy % 4][dx % 2]
         owner[r][c] = index
 
     for index, s in enumerate(series):
-        prev = None
-        for x, y in s.points:
-            dot = to_dot(x, y)
-            if dot is None:
-                prev = None
-                continue
-            if prev is None:
-                plot_dot(*dot, index)
-            else:  # a straight line from the previous point (Bresenham)
-                (ax, ay), (bx, by) = prev, dot
+        for run in _dot_runs(s.points, (x0, x1), (lo, hi), (dots_w, dots_h)):
+            ax, ay = run[0]
+            plot_dot(ax, ay, index)
+            for bx, by in run[1:]:  # a straight line from the previous dot
                 steps = max(abs(bx - ax), abs(by - ay), 1)
                 for k in range(1, steps + 1):
-                    plot_dot(round(ax + (bx - ax) * k / steps), round(ay + (by - ay) * k / steps), index)
+                    plot_dot(ax + (bx - ax) * k // steps, ay + (by - ay) * k // steps, index)
+                ax, ay = bx, by
             if s.marker:
-                for ddx, ddy in ((1, 0), (0, 1), (1, 1)):
-                    plot_dot(min(dot[0] + ddx, dots_w - 1), min(dot[1] + ddy, dots_h - 1), index)
-            prev = dot
+                for dx, dy in run:
+                    for ddx, ddy in ((1, 0), (0, 1), (1, 1)):
+                        plot_dot(min(dx + ddx, dots_w - 1), min(dy + ddy, dots_h - 1), index)
 
     styles = [Style(color=s.color) for s in series]
     axis = Style.parse(axis_style)
-    text = Text(no_wrap=True, overflow="crop", end="")
+    rows: list[list[tuple[str, Style | None]]] = []
     mid = plot_h // 2
     for r in range(plot_h):
         if r == 0:
@@ -109,16 +151,16 @@ def braille_plot(
             label = _fmt((hi + lo) / 2)
         else:
             label = ""
-        text.append(f"{label:>{label_w}}┤" if label else " " * label_w + "│", axis)
+        row: list[tuple[str, Style | None]] = [(f"{label:>{label_w}}┤" if label else " " * label_w + "│", axis)]
         row_bits, row_owner = bits[r], owner[r]
         run_start = 0
         for c in range(plot_w + 1):  # group cells of the same series into one span
             if c == plot_w or (c > run_start and row_owner[c] != row_owner[run_start]):
                 chunk = "".join(chr(_BRAILLE + b) if b else " " for b in row_bits[run_start:c])
                 o = row_owner[run_start]
-                text.append(chunk, styles[o] if o >= 0 else None)
+                row.append((chunk, styles[o] if o >= 0 else None))
                 run_start = c
-        text.append("\n")
+        rows.append(row)
     # x axis: ticks at whole numbers when there are few, else at the ends.
     axis_line = [" "] * plot_w
     span = x1 - x0
@@ -132,8 +174,8 @@ def braille_plot(
                 if col + k < plot_w:
                     axis_line[col + k] = ch
         tick += step
-    text.append(" " * label_w + "└" + "".join(axis_line), axis)
-    return text
+    rows.append([(" " * label_w + "└" + "".join(axis_line), axis)])
+    return rows
 
 
 def _fmt(value: float) -> str:
@@ -147,7 +189,7 @@ def _fmt(value: float) -> str:
 
 
 class LinePlot(Widget):
-    """A titled braille plot; call :meth:`set_series` / :meth:`set_x_range` and it redraws."""
+    """A braille plot of :class:`Series`; call :meth:`changed` after adding points and it redraws."""
 
     DEFAULT_CSS = """
     LinePlot {
@@ -172,6 +214,8 @@ class LinePlot(Widget):
         self.series: list[Series] = list(series)
         self.y_range = y_range
         self.y_floor = y_floor
+        self._cache_key: tuple | None = None
+        self._cache: list[Strip] = []
 
     def set_series(self, series: Sequence[Series]) -> None:
         self.series = list(series)
@@ -181,11 +225,26 @@ class LinePlot(Widget):
         """The points of the series changed: redraw (cheap; call a few times per second)."""
         self.version += 1
 
-    def render(self) -> Text:
-        width, height = self.content_size.width, self.content_size.height
-        if width < 8 or height < 2:
-            return Text("")
-        return braille_plot(self.series, width, height, (0.0, self.x_max), self.y_range, y_floor=self.y_floor)
+    def _strips(self) -> list[Strip]:
+        width, height = self.size.width, self.size.height
+        key = (self.version, self.x_max, width, height)
+        if self._cache_key != key:
+            self._cache_key = key
+            if width < 8 or height < 2:
+                self._cache = []
+            else:
+                base = self.rich_style
+                rows = braille_rows(self.series, width, height, (0.0, self.x_max), self.y_range, y_floor=self.y_floor)
+                self._cache = [
+                    Strip([Segment(text, base + style if style else base) for text, style in row]).adjust_cell_length(width, base)
+                    for row in rows
+                ]
+        return self._cache
+
+    def render_line(self, y: int) -> Strip:
+        """Line API: one cached strip per row (repainting costs no Rich layout)."""
+        strips = self._strips()
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
 
     def legend(self) -> Text:
         text = Text()
