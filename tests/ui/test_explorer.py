@@ -416,3 +416,22 @@ async def test_open_in_explorer_message_positions_the_step(ui, examples):
         assert "relu: max(0, " in arith(app)
         await pilot.press("n")
         assert "example 7/9" in titlebar(ui, app)
+
+
+async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
+    app = create_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("right")
+        screen = app.screen
+        assert screen.has_class("-tall")  # the stacked grids would not fit in 24 lines
+        # input window, kernel and output cell are all on screen at once
+        assert "o[:,:,0] = W0" in ui.widget_text(screen.query_one("#output-view"))
+        output = ui.widget_text(screen.query_one("#output-view")).splitlines()
+        assert output[1].split()[:3] == ["-2", "-1", "·"]
+        assert "W0[:,:,0]" in ui.widget_text(screen.query_one("#kernel-view"))
+        assert "o[0,1,0] = (-2) + 0 + 0 + b0 1 = -1" in ui.screen_text(app)
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert not app.screen.has_class("-tall")

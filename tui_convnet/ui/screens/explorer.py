@@ -43,6 +43,8 @@ MIN_WIDTH, MIN_HEIGHT = 80, 24
 SPEEDS = (0.5, 1, 2, 4, 8, 16, 32)
 #: Narrower terminals hide the settings panel until s shows it.
 SIDE_MIN_WIDTH = 110
+#: Width of the settings panel (as in explorer.tcss).
+SIDEBAR_WIDTH = 38
 #: Grids taller than this are laid out side by side (input | kernels | output).
 TALL_ROWS = 12
 #: Seed of the fixed pattern that fills new kernel weights.
@@ -296,7 +298,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
-        self._update_side()
+        self._arrange()
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.set_class(small, "-too-small")
         if small:
@@ -489,9 +491,6 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                                                editable=True, scale=kscale))
                 kernel_panels.append(Panel(f"b{k}", f"b{k}", np.array([[s.bias[k]]]), group=f"k{k}",
                                            editable=True, scale=kscale))
-            self.query_one("#lbl-kernels", Label).update(
-                f"Kernels: {count} × {kh}×{kw}×{cin}" + ("" if self._is_tall() else " + bias")
-                + (f" · dilation {_padding_text(s.dilation)}" if s.dilation not in (1, (1, 1)) else ""))
             self.knames = knames
         self.query_one("#kernel-view", VolumeView).set_panels(kernel_panels, compact=compact)
 
@@ -528,23 +527,46 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if comp.conv is None:  # pooling only: the pooled map is the output
             self.query_one("#lbl-output", Label).update("")
 
+        self.set_class(comp.pool is not None, "-pooling")
+        self.set_class(comp.conv is not None, "-conv")
+        self._arrange()
+
+    def _arrange(self) -> None:
+        """Stacked or side by side, settings panel or not, for these grids and this terminal."""
+        if self.comp is None:
+            return
         tall = self._is_tall()
         self.set_class(tall, "-tall")
         self._update_side()
-        if tall and kernel_panels:
-            group = [p for p in kernel_panels if p.group == "k0"]
-            cw = self.query_one("#kernel-view", VolumeView).cell_width
-            width = sum(max(p.shape[1] * cw, len(p.title)) for p in group) + 2 * (len(group) - 1)
-            self.query_one("#sec-kernels").styles.width = min(max(width + 2, 22), 48)
-        self.set_class(comp.pool is not None, "-pooling")
-        self.set_class(comp.conv is not None, "-conv")
+        s = self.settings
+        if s.kernels is not None:
+            kh, kw, cin, count = s.kernels.shape
+            dilation = f" · dilation {_padding_text(s.dilation)}" if s.dilation not in (1, (1, 1)) else ""
+            self.query_one("#lbl-kernels", Label).update(
+                f"Kernels: {count} × {kh}×{kw}×{cin}" + ("" if tall else " + bias") + dilation)
+            if tall:
+                view = self.query_one("#kernel-view", VolumeView)
+                group = [p for p in view.panels if p.group == "k0"]
+                width = sum(max(p.shape[1] * p.cell_width, len(p.title)) for p in group) + 2 * (len(group) - 1)
+                third = max(self.app.size.width // 3, 22)
+                self.query_one("#sec-kernels").styles.width = min(max(width + 2, 22), 48, third)
 
     def _is_tall(self) -> bool:
-        """Grids this tall go side by side (input | kernels | output | pooling)."""
+        """Side by side (input | kernels | output | pooling) when the grids are tall or the stack does not fit."""
         comp = self.comp
         padded = comp.conv.padded if comp.conv is not None else comp.pool.padded
         out_rows = comp.conv.output.shape[0] if comp.conv is not None else 0
-        return max(padded.shape[0], out_rows) > TALL_ROWS
+        if max(padded.shape[0], out_rows) > TALL_ROWS:
+            return True
+        width, height = self.app.size
+        side_shown = width >= SIDE_MIN_WIDTH if self._side_choice is None else self._side_choice
+        stage = width - (SIDEBAR_WIDTH if side_shown else 0) - 2
+        views = ["#input-view"] + (["#kernel-view", "#output-view"] if comp.conv is not None else [])
+        views += ["#pool-view"] if comp.pool is not None else []
+        stacked = sum(2 + self.query_one(v, VolumeView).natural_height(stage) for v in views)
+        channels = self.settings.x.shape[2] if comp.conv is not None else 0
+        arithmetic = 1 + 2 + min(channels, 6) + (self.settings.activation != "linear")
+        return stacked > height - 2 - arithmetic
 
     def _symbol_grid(self) -> list[list[str]]:
         conv = self.comp.conv

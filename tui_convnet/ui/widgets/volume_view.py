@@ -262,9 +262,8 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         self._layout_width = -1
         self._relayout()
 
-    def _relayout(self) -> None:
-        width = self.scrollable_content_region.width or self.size.width or 80
-        self._layout_width = width
+    def _flow(self, width: int) -> list[_Band]:
+        """Place the panels left to right in bands no wider than ``width`` (a kernel's slices stay together)."""
         bands: list[_Band] = []
         items: list[_Placed] = []
         x, y = 0, 0
@@ -299,6 +298,20 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
                 items.append(_Placed(p, x, w))
                 x += w
         close()
+        return bands
+
+    def natural_height(self, width: int) -> int:
+        """Lines the panels need at this width (plus one for a horizontal scrollbar when too wide)."""
+        bands = self._flow(width)
+        if not bands:
+            return 0
+        wide = max(it.x + it.width for b in bands for it in b.items) > width
+        return bands[-1].y + bands[-1].height + (1 if wide else 0)
+
+    def _relayout(self) -> None:
+        width = self.scrollable_content_region.width or self.size.width or 80
+        self._layout_width = width
+        bands = self._flow(width)
         self._bands = bands
         self._band_starts = [b.y for b in bands]
         self._where = {it.panel.key: (b, it) for b in bands for it in b.items}
