@@ -86,6 +86,23 @@ def _windows(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
     )
 
 
+def _max_over_offsets(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
+    """Max pooling of an unpadded batch as a running maximum over the ``ph·pw`` window offsets.
+
+    Same values as ``_windows(x, g).max(axis=(3, 4))`` (a maximum is exact),
+    but each step is one strided slice, which is several times faster than
+    reducing over the small window axes.
+    """
+    (ph, pw), (sh, sw) = g.size, g.stride
+    oh, ow, _ = g.out_shape
+    out = x[:, 0: sh * (oh - 1) + 1: sh, 0: sw * (ow - 1) + 1: sw, :].copy()
+    for i in range(ph):
+        for j in range(pw):
+            if i or j:
+                np.maximum(out, x[:, i: i + sh * (oh - 1) + 1: sh, j: j + sw * (ow - 1) + 1: sw, :], out=out)
+    return out
+
+
 def pool2d(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> np.ndarray:
     """Pool ``(H, W, C)`` (or ``(N, H, W, C)``) over ``size`` windows every ``stride`` cells.
 
@@ -99,6 +116,9 @@ def pool2d(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding
     g = pool_geometry(x.shape, size, stride, padding)
     batched = x.ndim == 4
     xb = x if batched else x[None]
+    if mode == "max" and g.padding != "same":
+        out = _max_over_offsets(xb, g)
+        return out if batched else out[0]
     win = _windows(xb, g)
     has_pad = np.issubdtype(win.dtype, np.floating) and g.padding == "same"
     if mode == "max":
