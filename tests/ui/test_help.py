@@ -46,3 +46,10 @@ async def test_rows_merge_keys_of_one_action():
         rows = dict((desc, keys) for keys, desc in binding_rows(app.screen))
         assert rows["Step"] == "→ l"
         assert rows["Previous step"] == "← h"
+
+
+def test_key_labels_are_readable():
+    from tui_convnet.ui.screens.help import key_label
+
+    assert [key_label(k) for k in ("right", "question_mark", "left_square_bracket", "ctrl+left", "f1", "N")] == [
+        "→", "?", "[", "Ctrl+←", "F1", "N"]

@@ -26,6 +26,11 @@ _KEY_NAMES = {
     "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "plus": "+", "minus": "−",
     "question_mark": "?", "escape": "Esc", "enter": "Enter", "home": "Home", "end": "End",
     "tab": "Tab", "shift+tab": "Shift+Tab", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q", "ctrl+c": "Ctrl+C",
+    "left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{",
+    "right_curly_bracket": "}", "comma": ",", "full_stop": ".", "slash": "/", "backslash": "\\",
+    "equals_sign": "=", "less_than_sign": "<", "greater_than_sign": ">", "asterisk": "*",
+    "number_sign": "#", "underscore": "_", "pageup": "PgUp", "pagedown": "PgDn",
+    "backspace": "Backspace", "delete": "Del", "insert": "Ins",
 }
 
 
@@ -35,7 +40,12 @@ def key_label(key: str, binding: Binding | None = None) -> str:
         return _KEY_NAMES.get(key, key)
     if binding is not None and binding.key_display and binding.key == key:
         return binding.key_display
-    return "+".join(part if len(part) == 1 else part.replace("_", " ").capitalize() for part in key.split("+"))
+    *modifiers, last = key.split("+")
+    if modifiers:
+        last = key_label(last)
+    else:
+        last = last.replace("_", " ").capitalize()
+    return "+".join([m.capitalize() for m in modifiers] + [last])
 
 
 def _description(binding: Binding) -> str:
