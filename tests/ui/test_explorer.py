@@ -435,3 +435,18 @@ async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert not app.screen.has_class("-tall")
+
+
+async def test_editing_survives_switching_examples(ui):
+    app = create_app("02")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one("#kernel-view", VolumeView)
+        await pilot.click(view, offset=view.cell_offset("k0.0", 2, 2))
+        await pilot.press("N")  # cs231n: the same panel names, the cell still exists
+        await pilot.press("4", "enter")
+        assert app.screen.settings.kernels[2, 2, 0, 0] == 4
+        await pilot.press("N", "N")  # 09 (model) then 08 (pooling): no kernels to edit
+        assert view.cursor is None
+        await pilot.press("4", "enter")  # nothing happens, nothing breaks
+        assert "Average pooling" in titlebar(ui, app)

@@ -256,8 +256,11 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
                 p.cell_width = max((cell_len(t) for row in p.texts for t in row), default=1) + 1
             else:
                 p.cell_width = self.cell_width
-        if self.cursor and self.cursor[0] not in {p.key for p in panels}:
-            self.cursor, self.buffer = None, ""
+        if self.cursor is not None:
+            shapes = {p.key: p.shape for p in panels if p.editable}
+            key, r, c = self.cursor
+            if key not in shapes or not (r < shapes[key][0] and c < shapes[key][1]):
+                self.cursor, self.buffer = None, ""
         self._marks, self._active, self._fill = {}, frozenset(), {}
         self._layout_width = -1
         self._relayout()
