@@ -98,6 +98,31 @@ async def test_arrow_keys_change_the_digit_and_the_bars(ready):
         assert shown(screen)[:2] == (len(y) - 1, int(y[-1]))  # wraps around
 
 
+async def test_kernel_channel_and_layer_keys(ready):
+    from tui_convnet.ui.widgets.inspect_kernels import KernelGrid
+
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_model(pilot, ready)
+        grids = list(screen.query(KernelGrid))
+        assert [g.count for g in grids] == [32, 64, 64]
+        deeper = screen._kernel_views[1][1]
+        assert "input channel 0 of 32" in str(deeper.render())
+        await pilot.press("c", "c")
+        await pilot.pause()
+        assert screen.kernel_channel == 2
+        assert "input channel 2 of 32" in str(deeper.render())
+        k = ready.model.layers[2].get_weights()[0]
+        assert grids[1]._tiles[5][0][1].text.strip() == f"{k[0, 1, 2, 5]:+.2f}"  # row 0, column 1 of kernel k5
+        layers = screen.query_one("#inspect-layers")
+        assert layers.scroll_y == 0
+        await pilot.press("l")
+        await pilot.pause()
+        assert layers.scroll_y > 0
+        second = screen._titles[1][0]
+        assert second.region.y == layers.region.y  # the next layer's title is at the top
+
+
 async def test_go_to_a_digit_by_number(ready):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
