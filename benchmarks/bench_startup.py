@@ -101,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per command (default 7)")
     args = parser.parse_args(argv)
+    load = os.getloadavg()[0]
     cases = [
         ("`convnet-tui` (explorer, cs231n)", [sys.executable, "-m", "tui_convnet"], TARGET),
         ("minimal Textual app (floor)", [sys.executable, "-c", MINIMAL_APP], None),
@@ -121,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{'yes' if tf_seen else 'no'} | {'—' if target is None else f'< {target:g} s'} | {met} |")
     publish("bench_startup.md", f"Cold start to first frame, pty {COLS}x{ROWS}",
             "| command | runs | median s | min s | max s | TensorFlow imported | target | met |",
-            "|---|---:|---:|---:|---:|:---:|---:|:---:|", rows)
+            "|---|---:|---:|---:|---:|:---:|---:|:---:|", rows, load)
     return 0 if ok else 1
 
 

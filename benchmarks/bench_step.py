@@ -104,10 +104,11 @@ def pct(values: list[float], q: float) -> float:
 
 
 
-def publish(name: str, what: str, header: str, align: str, rows: list[str]) -> None:
-    """Print a markdown table (with the machine it ran on) and write it atomically to results/."""
+def publish(name: str, what: str, header: str, align: str, rows: list[str], load: float) -> None:
+    """Print a markdown table (with the machine and its load before the run) and write it atomically to results/."""
     table = "\n".join([
-        f"{what}, Python {platform.python_version()}, {os.cpu_count()} CPUs ({time.strftime('%Y-%m-%d')})",
+        f"{what}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+        f"1-min load average {load:.1f} before the run ({time.strftime('%Y-%m-%d')})",
         "", header, align, *rows,
     ]) + "\n"
     print(table)
@@ -118,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=100, help="steps measured per case (default 100)")
     args = parser.parse_args(argv)
+    load = os.getloadavg()[0]
 
     from tui_convnet.core import load_examples
 
@@ -139,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
                     f"{statistics.median(cpus):.1f} | {'—' if target is None else f'< {target:g}'} | {verdict} |")
     publish("bench_step.md", f"Step key → redrawn frame, headless {SIZE[0]}x{SIZE[1]}",
             "| case | steps | median ms | p95 ms | median CPU ms | target (median) | met |",
-            "|---|---:|---:|---:|---:|---:|:---:|", rows)
+            "|---|---:|---:|---:|---:|---:|:---:|", rows, load)
     return 0 if ok else 1
 
 
