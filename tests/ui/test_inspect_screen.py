@@ -77,6 +77,20 @@ async def test_without_a_model_the_screen_says_how_to_get_one():
         assert screen.index == 0 and app.screen is screen
 
 
+async def test_a_model_trained_before_the_screen_opens_is_shown(ready):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.post_message(ready)
+        await pilot.pause()
+        assert app.trained is ready
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.inspector is not None and screen.inspector.model is ready.model
+        assert not screen.query_one("#inspect-empty").display
+        assert shown(screen)[:2] == (0, int(ready.data.y_test[0]))
+
+
 async def test_arrow_keys_change_the_digit_and_the_bars(ready):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 from textual import on, work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -182,10 +183,14 @@ class InspectScreen(Screen):
             except DataError as exc:
                 self.post_message(self.Failed(str(exc)))
                 return
+        worker = get_current_worker()
+        if worker.is_cancelled:  # a newer model arrived meanwhile
+            return
         self.post_message(self.Prepared(inspector, data, str(ready.source)))
         start = time.perf_counter()
         predicted = inspector.predict(data.x_test, "numpy")
-        self.post_message(self.PredictionsDone(inspector, predicted, time.perf_counter() - start))
+        if not worker.is_cancelled:
+            self.post_message(self.PredictionsDone(inspector, predicted, time.perf_counter() - start))
 
     def _check(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
         """Ask Keras for the same layers in a worker thread (a cheap description: no array reprs)."""
