@@ -70,8 +70,11 @@ async def measure(example, steps: int) -> tuple[list[float], list[float]]:
         frame = asyncio.Event()
         original = app._display
 
+        before = -1
+
         def display(scr, renderable):
-            if renderable is not None:
+            # Only a frame drawn after the key moved the step counts (not a leftover refresh).
+            if renderable is not None and screen.step != before:
                 frame.set()
             return original(scr, renderable)
 
@@ -81,8 +84,8 @@ async def measure(example, steps: int) -> tuple[list[float], list[float]]:
             if screen.step >= screen._num_steps() - 1:
                 screen.step = 0
                 await pilot.pause()
-            before = screen.step
             await asyncio.sleep(0.03)
+            before = screen.step
             frame.clear()
             c0, t0 = time.process_time(), time.perf_counter()
             key = events.Key("right", None)
