@@ -14,8 +14,12 @@ rmsprop, no validation split) on the same arrays, in the same process:
 Each takes the wall time of the ``model.fit`` call (``TrainResult.fit_seconds``
 for the two that go through the trainer); samples/s = epochs x digits / that
 time.  The three run interleaved, round by round, so they see the same
-machine load; the table shows the median over the rounds.  The UI may cost at
-most 3% of plain Keras' samples/s (the issue's target).
+machine load; the table shows median and best times, and the cost against
+plain Keras as the median over rounds of each round's own time ratio.  The UI
+may cost at most 3% of plain Keras' samples/s (the issue's target).  Because
+wall-clock times on a shared machine are noisy, the UI thread's share of the
+process CPU while the model trains is reported too (it does not depend on
+the load).
 
 A second table trains with plain Keras one epoch at a time and evaluates on
 the full 10,000-digit test set after each epoch: time per epoch and test
@@ -25,7 +29,7 @@ after 5, about 3 s per epoch).
     .venv/bin/python benchmarks/bench_train.py [--epochs 5] [--rounds 3]
 
 Prints markdown and writes it atomically to ``benchmarks/results/bench_train.md``.
-Exits 1 if the UI overhead is above 3%.
+Exits 1 if the UI costs more than 3%.
 """
 
 from __future__ import annotations
@@ -182,7 +186,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  round {r + 1} {name:8s} {times[name][-1]:.2f} s", file=sys.stderr)
 
     rate = {k: args.epochs * n / statistics.median(v) for k, v in times.items()}
-    overhead = {k: 1 - rate[k] / rate["plain"] for k in rate}
+    # Cost vs plain: the median over rounds of each round's own ratio (runs of one round are
+    # adjacent in time, so a slow spell of the machine affects both sides of the ratio).
+    cost = {k: statistics.median(t / p - 1 for t, p in zip(times[k], times["plain"])) for k in times}
     labels = {
         "plain": "plain `model.fit(verbose=0)`",
         "callback": "`trainer.train` (callback + events, no UI)",
@@ -190,14 +196,15 @@ def main(argv: list[str] | None = None) -> int:
     }
     lines = [
         f"### Training speed: live UI vs plain Keras ({n:,} digits x {args.epochs} epochs, batch {BATCH}, "
-        f"median of {args.rounds} interleaved rounds)",
+        f"{args.rounds} interleaved rounds)",
         "",
-        "| how | fit time (s) | samples/s | cost vs plain |",
-        "| --- | ---: | ---: | ---: |",
+        "| how | fit time, median (s) | best (s) | samples/s (median) | cost vs plain (median of rounds) |",
+        "| --- | ---: | ---: | ---: | ---: |",
     ]
     for k in ("plain", "callback", "ui"):
-        cost = "—" if k == "plain" else f"{overhead[k]:+.1%}"
-        lines.append(f"| {labels[k]} | {statistics.median(times[k]):.2f} | {rate[k]:,.0f} | {cost} |")
+        shown = "—" if k == "plain" else f"{cost[k]:+.1%}"
+        lines.append(f"| {labels[k]} | {statistics.median(times[k]):.2f} | {min(times[k]):.2f} | "
+                     f"{rate[k]:,.0f} | {shown} |")
     last = ui_results[-1]
     share = statistics.median(ui_shares)
     lines += [
@@ -220,8 +227,8 @@ def main(argv: list[str] | None = None) -> int:
     text = "\n".join(lines)
     print(text)
     write_atomic(RESULTS, text)
-    ok = overhead["ui"] <= MAX_OVERHEAD
-    print(f"UI overhead {overhead['ui']:+.1%} (target ≤ {MAX_OVERHEAD:.0%}): {'OK' if ok else 'TOO SLOW'}", file=sys.stderr)
+    ok = cost["ui"] <= MAX_OVERHEAD
+    print(f"UI cost {cost['ui']:+.1%} (target ≤ {MAX_OVERHEAD:.0%}): {'OK' if ok else 'TOO SLOW'}", file=sys.stderr)
     return 0 if ok else 1
 
 

@@ -203,3 +203,14 @@ async def test_results_model_ready_save_and_load(tmp_path):
         await pilot.press("l")
         await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 30, "the load error")
         assert app.trained.source == str(path)
+        # A model that is not an MNIST classifier (5 outputs): refused with the reason.
+        from tui_convnet.core import DenseSpec, ModelSpec, mnist_convnet
+        from tui_convnet.training.model import build_model, save_model_atomic
+
+        spec = mnist_convnet()
+        five = ModelSpec(spec.input_shape, spec.layers[:-1] + (DenseSpec(5, activation="softmax"),), "five")
+        other = save_model_atomic(build_model(five, seed=0), tmp_path / "five.keras")
+        fill(screen, model_path=str(other))
+        await pilot.press("l")
+        await wait_for(pilot, lambda: "Dense(10)" in text_of(screen, "#file-status"), 30, "the refusal")
+        assert app.trained.source == str(path)

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from rich.console import Group
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,6 +40,7 @@ from textual.worker import get_current_worker
 
 from ...core import mnist_convnet
 from ...training.events import (
+    DEFAULT_LEARNING_RATES,
     OPTIMIZERS,
     BatchEnd,
     EpochBegin,
@@ -57,10 +60,11 @@ STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 #: Seconds between two progress messages from the training thread (the redraw rate).
 REDRAW_INTERVAL = 1 / 3
+#: Seconds between two redraws of the plots (they get every batch's point; at an epoch's end they redraw at once).
+PLOT_INTERVAL = 1.0
 #: The rate the dropout switch inserts (the lecture's last slide: Dropout(0.5)).
 DROPOUT_RATE = 0.5
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
-DEFAULT_LEARNING_RATES = {"rmsprop": 0.001, "adam": 0.001, "sgd": 0.01}  # Keras' defaults
 
 
 # --------------------------------------------------------------------------- settings
@@ -80,7 +84,7 @@ class TrainSettings:
         return DROPOUT_RATE if self.dropout else None
 
 
-#: Form field id → (TrainConfig field or limit, label).
+#: Form field id → the TrainConfig field (or data limit) it sets.
 FIELDS = {
     "epochs": "epochs",
     "batch-size": "batch_size",
@@ -231,7 +235,7 @@ class TrainingScreen(Screen):
         self._epochs = 1
         self._loss_series = [Series("train loss", "dodger_blue1"), Series("val loss", "orange1", marker=True)]
         self._acc_series = [Series("train acc", "green3"), Series("val acc", "orange1", marker=True)]
-        self._tf_started = 0.0
+        self._plots_drawn = 0.0
 
     # ------------------------------------------------------------------ layout
 
@@ -301,7 +305,6 @@ class TrainingScreen(Screen):
         self.query_one("#acc-legend", Static).update(self.query_one("#acc-plot", LinePlot).legend())
         self.query_one("#training-side").border_title = "Train the lecture's ConvNet"
         self._show_summary()
-        self._tf_started = time.perf_counter()
         self._prepare()
         self.query_one("#start", Button).focus()
 
@@ -362,7 +365,6 @@ class TrainingScreen(Screen):
 
     def watch_phase(self, phase: str) -> None:
         training = phase == "training"
-        self.set_class(training, "-training")
         self.query_one("#start", Button).disabled = training or not self.tf_ready
         self.query_one("#cancel", Button).disabled = not training
         self.query_one("#load", Button).disabled = training or not self.tf_ready
@@ -405,9 +407,6 @@ class TrainingScreen(Screen):
             spec = mnist_convnet(DROPOUT_RATE if self.query_one("#dropout", Switch).value else None)
             note = "The lecture's ConvNet, built in Keras from this spec when you press Start."
         table = summary_table(spec, formulas=True)
-        from rich.console import Group
-        from rich.text import Text
-
         self.query_one("#model-summary", Static).update(Group(Text(note, style="dim"), table))
 
     # ------------------------------------------------------------------ actions
@@ -464,7 +463,9 @@ class TrainingScreen(Screen):
 
     @on(Input.Submitted, "#model-path")
     def _path_submitted(self) -> None:
-        self.action_load() if self.model is None else self.action_save()
+        # Enter leaves the field for the button that fits; the button itself needs a second
+        # Enter, so a typed path is never overwritten by accident.
+        self.query_one("#load" if self.model is None else "#save", Button).focus()
 
     def action_gallery(self, delta: int) -> None:
         gallery = self.query_one(DigitGallery)
@@ -526,7 +527,7 @@ class TrainingScreen(Screen):
     def on_training_events(self, message: TrainingEvents) -> None:
         """Apply a bundle of events: the plots and the progress repaint once per bundle."""
         changes: dict[str, Any] = {}
-        plots_changed = False
+        plots_changed = epoch_ended = False
         for event in message.events:
             if isinstance(event, BatchEnd):
                 x = event.epoch - 1 + event.batch / event.steps
@@ -539,7 +540,7 @@ class TrainingScreen(Screen):
             elif isinstance(event, EpochEnd):
                 self._epoch_end(event)
                 changes.update(epochs_done=event.epoch)
-                plots_changed = True
+                plots_changed = epoch_ended = True
             elif isinstance(event, TrainBegin):
                 self._train_samples = event.train_samples
                 val = f", {event.val_samples:,} for validation" if event.val_samples else ""
@@ -552,11 +553,14 @@ class TrainingScreen(Screen):
                 changes.update(status=f"Evaluating on {event.test_samples:,} test digits…")
             elif isinstance(event, TrainEnd):
                 changes.update(status=event.message)
+                plots_changed = epoch_ended = True  # draw the last points, however the run ended
         if self._cancel.is_set() and "status" not in changes and self.phase == "training":
             changes["status"] = "Cancelling at the end of this batch…"
         if changes:
             self._progress(**changes)
-        if plots_changed:
+        now = time.monotonic()
+        if plots_changed and (epoch_ended or now - self._plots_drawn >= PLOT_INTERVAL):
+            self._plots_drawn = now
             self._loss_plot.changed()
             self._acc_plot.changed()
 
@@ -621,8 +625,6 @@ class TrainingScreen(Screen):
     # ------------------------------------------------------------------ results
 
     def _show_results(self, evaluation: Any, data: Any, what: str) -> None:
-        from rich.text import Text
-
         headline = Text.assemble(
             ("Test accuracy ", "bold"), (f"{evaluation.accuracy:.4f}", "bold green"),
             ("   test loss ", "bold"), f"{evaluation.loss:.4f}",
@@ -650,7 +652,7 @@ class TrainingScreen(Screen):
             return
         try:
             saved = save_model_atomic(model, path)
-        except (ModelFileError, OSError, ValueError) as exc:
+        except Exception as exc:  # a bad path, a full disk, a Keras error: a message, never a crash
             self.post_message(FileDone(f"Not saved: {exc}", ok=False))
             return
         self.post_message(FileDone(f"Saved to {saved}", ok=True))
@@ -658,16 +660,22 @@ class TrainingScreen(Screen):
     @work(thread=True, exclusive=True, group="file")
     def _load(self, path: str, data: Any) -> None:
         from ...training.evaluate import evaluate_model
-        from ...training.model import ModelFileError, load_model_safe
+        from ...training.inspect import check_mnist_model
+        from ...training.model import ModelFileError, load_model_safe, spec_from_model
 
         if not path:
             self.post_message(FileDone("Type the path of a .keras file first. Received: path=''", ok=False))
             return
         try:
             model = load_model_safe(path)
-            evaluation = evaluate_model(model, data.x_test, data.y_test)
+            check_mnist_model(spec_from_model(model))
         except (ModelFileError, OSError, ValueError) as exc:
             self.post_message(FileDone(f"Not loaded: {exc}", ok=False))
+            return
+        try:
+            evaluation = evaluate_model(model, data.x_test, data.y_test)
+        except Exception as exc:  # Keras raises many types; the app must survive any of them
+            self.post_message(FileDone(f"Loaded, but the evaluation failed: {type(exc).__name__}: {exc}", ok=False))
             return
         self.post_message(ModelLoaded(model, evaluation, data, str(Path(path).expanduser())))
 

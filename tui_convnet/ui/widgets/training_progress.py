@@ -166,4 +166,6 @@ class EpochLog(Widget):
         hidden = len(self.lines) - len(shown)
         if hidden and shown:
             shown = [Text(f"… {hidden + 1} earlier line(s)", style="dim")] + shown[1:]
-        return Text("\n").join(shown)
+        text = Text("\n").join(shown)
+        text.no_wrap, text.overflow = True, "ellipsis"
+        return text

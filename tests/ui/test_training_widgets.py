@@ -1,0 +1,86 @@
+"""The training screen's widgets, without TensorFlow: digits, braille plot, progress, log, gallery."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from rich.color import Color
+
+from tui_convnet.training.evaluate import evaluation_from_probabilities
+from tui_convnet.ui.widgets.digits import UPPER_HALF, digit_text, shrink
+from tui_convnet.ui.widgets.plot import Series, braille_plot, braille_rows
+from tui_convnet.ui.widgets.training_progress import EpochLog, ProgressState, TrainingProgress, format_eta
+from tui_convnet.ui.widgets.training_results import DigitGallery, confusion_renderable
+
+
+def test_digit_text_puts_two_pixel_rows_in_one_text_row():
+    image = np.zeros((28, 28), dtype=np.uint8)
+    image[0, 0], image[1, 0] = 255, 100  # first cell: top white, bottom grey
+    image[27, 27] = 50
+    text = digit_text(image)
+    lines = text.plain.split("\n")
+    assert len(lines) == 14 and all(line == UPPER_HALF * 28 for line in lines)
+    first = text.spans[0].style
+    assert first.color == Color.from_rgb(255, 255, 255) and first.bgcolor == Color.from_rgb(100, 100, 100)
+    last = text.spans[-1].style  # row 13, column 27: top pixel (26, 27) black, bottom (27, 27) = 50
+    assert last.color == Color.from_rgb(0, 0, 0) and last.bgcolor == Color.from_rgb(50, 50, 50)
+
+
+def test_digit_text_accepts_model_inputs_and_shrinks():
+    image = np.zeros((28, 28, 1), dtype=np.float32)
+    image[:2, :2, 0] = 1.0
+    assert shrink(image, 2)[0, 0] == 255 and shrink(image, 2).shape == (14, 14)
+    small = digit_text(image, shrink_by=2)
+    assert [len(line) for line in small.plain.split("\n")] == [14] * 7
+    with pytest.raises(ValueError, match="Received: image.shape=\\(3,\\)"):
+        digit_text(np.zeros(3))
+    with pytest.raises(ValueError, match="Received: factor=0"):
+        shrink(np.zeros((4, 4)), 0)
+
+
+def test_braille_plot_draws_a_line_from_corner_to_corner():
+    rising = Series("up", "green", [(0.0, 0.0), (1.0, 1.0)])
+    rows = braille_rows([rising], width=27, height=5, x_range=(0, 1), y_range=(0, 1))
+    assert len(rows) == 5
+    plot = ["".join(text for text, _ in row) for row in rows]
+    body = [line[7:] for line in plot[:4]]  # after the 6-character label and the axis
+    assert all(len(line) == 20 for line in body)
+    # The line starts bottom-left and ends top-right: dots in the first and last columns.
+    assert body[3][0] != " " and body[0][-1] != " "
+    assert body[0][0] == " " and body[3][-1] == " "
+    assert plot[0].startswith("  1.00┤") and plot[3].startswith("     0┤")
+    assert plot[4].startswith("      └0") and plot[4].rstrip().endswith("1")
+    # Non-finite points leave a gap rather than breaking the plot.
+    text = braille_plot([Series("n", "red", [(0, 0.5), (0.5, float("nan")), (1, 0.5)])], 27, 5, (0, 1), (0, 1))
+    assert text.plain.count("\n") == 4
+
+
+def test_progress_lines_show_bars_rates_and_eta():
+    widget = TrainingProgress()
+    widget.state = ProgressState(status="Training", epoch=2, epochs=5, epochs_done=1, batch=39, steps=78,
+                                 samples_per_second=2500.0, epoch_eta=1.2, total_eta=65.0, loss=0.25, accuracy=0.93)
+    rows = ["".join(text for text, _ in row) for row in widget.lines(80)]
+    assert rows[0] == "Training"
+    assert rows[2].startswith("Epoch 2/5") and "20%" in rows[2] and "ETA 1:05 for all epochs" in rows[2]
+    assert rows[3].startswith("Batch 39/78") and "50%" in rows[3] and "2,500 samples/s · ETA 0:01" in rows[3]
+    assert rows[5] == "This epoch so far: loss 0.2500  accuracy 0.9300"
+    assert format_eta(3725) == "1:02:05" and format_eta(None) == "--:--" and format_eta(float("inf")) == "--:--"
+
+
+def test_epoch_log_keeps_the_newest_lines():
+    log = EpochLog()
+    for i in range(5):
+        log.write(f"Epoch [b]{i}[/b]")
+    assert log.plain.splitlines() == [f"Epoch {i}" for i in range(5)]
+
+
+def test_confusion_and_gallery_from_an_evaluation():
+    labels = np.array([0, 1, 1, 2])
+    p = np.eye(10)[[0, 2, 1, 2]] * 0.9 + 0.01
+    ev = evaluation_from_probabilities(p, labels)
+    table = confusion_renderable(ev.confusion, ev.per_class_accuracy)
+    assert len(table.columns) == 12 and table.row_count == 10
+    gallery = DigitGallery()
+    gallery.show(np.zeros((4, 28, 28), dtype=np.uint8), ev.labels, ev.predicted, ev.confidence, ev.order)
+    assert gallery.order[0] == 1 and gallery.misclassified == 1  # the wrong one first
+    assert "1–4 of 4 (page 1/1), 1 misclassified shown first" in gallery.caption().plain
