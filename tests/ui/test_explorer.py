@@ -24,6 +24,11 @@ def formulas(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#formulas"))
 
 
+def messages(app) -> list[str]:
+    """The notifications (toasts) the app raised, oldest first."""
+    return [n.message for n in app._notifications]
+
+
 def output_rows(ui, app) -> list[str]:
     """The output grid rows (title line excluded), as rendered."""
     return ui.view_lines(app.screen.query_one("#output-view", VolumeView))[1:]
@@ -450,3 +455,20 @@ async def test_editing_survives_switching_examples(ui):
         assert view.cursor is None
         await pilot.press("4", "enter")  # nothing happens, nothing breaks
         assert "Average pooling" in titlebar(ui, app)
+
+
+async def test_a_value_that_is_not_a_number_is_refused(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one("#input-view", VolumeView)
+        await pilot.click(view, offset=view.cell_offset("x1", 1, 1))
+        await pilot.press("1", "full_stop", "full_stop", "enter")
+        await pilot.pause()
+        assert messages(app)[-1] == "A cell value must be a number. Received: value='1..'"
+        assert app.screen.settings.x[0, 0, 1] == 2  # unchanged
+        await pilot.click(view, offset=view.cell_offset("x1", 0, 0))  # a padding cell
+        await pilot.press("7", "enter")
+        await pilot.pause()
+        assert messages(app)[-1].startswith("Padding cells are always 0")
+        assert not app.screen.modified

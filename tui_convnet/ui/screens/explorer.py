@@ -193,7 +193,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         Binding("N", "example(-1)", "Previous example", show=False),
         Binding("r", "reset", "Reset", tooltip="Back to the example as written (undo edits and settings)"),
         Binding("z", "zoom", "Zoom", tooltip="Compact cells (colours only) / numbers"),
-        Binding("s", "toggle_side", "Settings", tooltip="Show / hide the settings panel"),
+        Binding("s", "toggle_side", "Settings", tooltip="Show / hide the settings, formulas and notes panel"),
     ]
 
     # repaint=False: a step repaints only the grid lines that change, never the whole screen.
@@ -761,6 +761,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         title.append(f" {ex.title} ", "bold")
         if self.modified:
             title.append("(modified: r resets) ", "italic")
+        if self.has_class("-no-side") and (ex.notes or ex.kind != "model"):
+            title.append("· s: settings, formulas, notes ", "dim")
         right = f"step {self.step + 1}/{n} · {state} · {speed:g} steps/s "
         if self._builtin:
             right = f"example {self.example_index + 1}/{len(self.app.examples)} · " + right

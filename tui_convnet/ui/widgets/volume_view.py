@@ -181,8 +181,8 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         Binding("down", "move(1, 0)", "Move to the cell below", show=False),
         Binding("left", "move(0, -1)", "Move to the cell on the left", show=False),
         Binding("right", "move(0, 1)", "Move to the cell on the right", show=False),
-        Binding("enter", "commit", "Set the typed number (digits, - and .)"),
-        Binding("escape", "leave", "Cancel typing / leave the grid"),
+        Binding("enter", "commit", "Set value", tooltip="Set the typed number (digits, - and .)"),
+        Binding("escape", "leave", "Leave grid", tooltip="Cancel typing / leave the grid"),
     ]
 
     class CellClicked(Message):
