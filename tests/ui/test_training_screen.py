@@ -140,7 +140,7 @@ async def test_nan_loss_stops_with_a_message():
         await wait_for(pilot, lambda: screen.phase == "ready", 60, "the NaN stop")
         progress = screen.query_one(TrainingProgress)
         assert "NaN" in progress.status_text and "smaller learning rate" in progress.status_text
-        assert progress.has_class("-error")
+        assert progress.state.error
         assert "NaN" in screen.query_one("#epoch-log").plain
         assert app.trained is None
 

@@ -62,6 +62,8 @@ STYLES = Path(__file__).resolve().parent.parent / "styles"
 REDRAW_INTERVAL = 1 / 3
 #: Seconds between two redraws of the plots (they get every batch's point; at an epoch's end they redraw at once).
 PLOT_INTERVAL = 1.0
+#: The loss plot's axis stops here (a diverging run would flatten everything else; ln 10 ≈ 2.3 at the start).
+LOSS_CAP = 5.0
 #: The rate the dropout switch inserts (the lecture's last slide: Dropout(0.5)).
 DROPOUT_RATE = 0.5
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
@@ -284,7 +286,7 @@ class TrainingScreen(Screen):
                         with Horizontal(id="plots"):
                             with Vertical(classes="plot-box"):
                                 yield Static("", id="loss-legend", classes="legend")
-                                yield LinePlot(self._loss_series, id="loss-plot")
+                                yield LinePlot(self._loss_series, y_cap=LOSS_CAP, id="loss-plot")
                             with Vertical(classes="plot-box"):
                                 yield Static("", id="acc-legend", classes="legend")
                                 yield LinePlot(self._acc_series, y_range=(0.0, 1.0), id="acc-plot")
@@ -513,9 +515,7 @@ class TrainingScreen(Screen):
             plot = self.query_one(plot_id, LinePlot)
             plot.x_max = float(self._epochs)
             plot.changed()
-        progress = self.query_one(TrainingProgress)
-        progress.remove_class("-error")
-        progress.state = ProgressState(status="Building the model…", epochs=self._epochs)
+        self._progress_widget.state = ProgressState(status="Building the model…", epochs=self._epochs)
         log = self.query_one("#epoch-log", EpochLog)
         c = settings.config
         lr = c.learning_rate if c.learning_rate is not None else f"{DEFAULT_LEARNING_RATES[c.optimizer]} (default)"
@@ -592,8 +592,8 @@ class TrainingScreen(Screen):
         self._progress(
             status=result.message, samples_per_second=result.samples_per_second,
             finished={"completed": "done", "cancelled": "cancelled", "nan": "stopped: NaN loss"}[result.reason],
+            error=result.reason == "nan",
         )
-        self.query_one(TrainingProgress).set_class(result.reason == "nan", "-error")
         log = self.query_one("#epoch-log", EpochLog)
         if result.reason == "completed":
             log.write(f"[green]{result.message}[/green]")
@@ -610,8 +610,7 @@ class TrainingScreen(Screen):
         self.phase = "ready"
 
     def on_training_failed(self, message: TrainingFailed) -> None:
-        self._progress(status=f"Training failed: {message.error}", finished="failed")
-        self.query_one(TrainingProgress).add_class("-error")
+        self._progress(status=f"Training failed: {message.error}", finished="failed", error=True)
         self.query_one("#epoch-log", EpochLog).write(f"[red]Training failed: {message.error}[/red]")
         self.notify(message.error, title="Training failed", severity="error", timeout=10)
         self.phase = "ready"

@@ -105,13 +105,19 @@ def braille_rows(
     *,
     y_floor: float | None = 0.0,
     axis_style: str = "dim",
+    y_cap: float | None = None,
 ) -> list[list[tuple[str, Style | None]]]:
-    """``height`` rows of ``(text, style)`` spans, ``width`` cells each: y-axis labels, plot, x axis."""
+    """``height`` rows of ``(text, style)`` spans, ``width`` cells each: y-axis labels, plot, x axis.
+
+    ``y_cap`` limits an automatic y range (larger values are drawn on the top edge).
+    """
     label_w = 6
     plot_w = max(2, width - label_w - 1)
     plot_h = max(1, height - 1)
     ys = [y for s in series for _, y in s.points]
     lo, hi = y_range if y_range is not None else _nice_range(ys, y_floor)
+    if y_range is None and y_cap is not None and hi > y_cap > lo:
+        hi = y_cap
     x0, x1 = x_range
     if x1 - x0 <= 0:
         x1 = x0 + 1
@@ -208,12 +214,14 @@ class LinePlot(Widget):
         *,
         y_range: tuple[float, float] | None = None,
         y_floor: float | None = 0.0,
+        y_cap: float | None = None,
         **kwargs,
     ) -> None:
         super().__init__(**kwargs)
         self.series: list[Series] = list(series)
         self.y_range = y_range
         self.y_floor = y_floor
+        self.y_cap = y_cap
         self._cache_key: tuple | None = None
         self._cache: list[Strip] = []
 
@@ -234,7 +242,8 @@ class LinePlot(Widget):
                 self._cache = []
             else:
                 base = self.rich_style
-                rows = braille_rows(self.series, width, height, (0.0, self.x_max), self.y_range, y_floor=self.y_floor)
+                rows = braille_rows(self.series, width, height, (0.0, self.x_max), self.y_range,
+                                    y_floor=self.y_floor, y_cap=self.y_cap)
                 self._cache = [
                     Strip([Segment(text, base + style if style else base) for text, style in row]).adjust_cell_length(width, base)
                     for row in rows

@@ -45,6 +45,7 @@ class ProgressState:
     loss: float | None = None  # running mean over the current epoch
     accuracy: float | None = None
     finished: str = ""  # "done" | "cancelled" | "stopped: NaN loss" once the run ended
+    error: bool = False  # the status is an error (NaN loss, a failure): shown in red
 
 
 class TrainingProgress(Widget):
@@ -66,6 +67,7 @@ class TrainingProgress(Widget):
     BAR_TODO = Style(color="grey35")
     LABEL = Style(bold=True)
     DIM = Style(dim=True)
+    ERROR = Style(color="red", bold=True)
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -100,7 +102,8 @@ class TrainingProgress(Widget):
         status = textwrap.wrap(s.status, max(width, 10))[:2] or [""]
         if len(textwrap.wrap(s.status, max(width, 10))) > 2:
             status[1] = status[1][: max(0, width - 1)] + "…"
-        rows: list[list[tuple[str, Style | None]]] = [[(line, None)] for line in status]
+        status_style = self.ERROR if s.error else None
+        rows: list[list[tuple[str, Style | None]]] = [[(line, status_style)] for line in status]
         rows += [[]] * (2 - len(status))
         rows.append(bar_row(f"Epoch {s.epoch}/{s.epochs}" if s.epochs else "Epoch", s.epochs_done, epoch_total,
                             epoch_info))
