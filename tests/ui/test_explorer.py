@@ -397,13 +397,15 @@ async def test_knob_arrows_work_with_the_mouse(ui):
         assert "step 2/50" in titlebar(ui, app)
 
 
-async def test_settings_panel_toggles_and_hides_on_narrow_terminals():
+async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui):
     app = create_app()
     async with app.run_test(size=(90, 30)) as pilot:
         await pilot.pause()
         assert not app.screen.query_one("#sidebar").display
+        assert "s: settings, formulas, notes" in titlebar(ui, app)
         await pilot.press("s")
         assert app.screen.query_one("#sidebar").display
+        assert "s: settings" not in titlebar(ui, app)
         await pilot.press("s")
         assert not app.screen.query_one("#sidebar").display
 

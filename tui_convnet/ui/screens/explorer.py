@@ -887,7 +887,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 
     def action_toggle_side(self) -> None:
         self._side_choice = self.has_class("-no-side")
-        self._update_side()
+        self._arrange()
+        if self.example is not None:
+            self._show_title()
 
     def _update_side(self) -> None:
         """The settings panel: shown when there is room (wide terminal, small grids) unless s says otherwise."""
