@@ -9,13 +9,13 @@ current batch (a second Ctrl-C stops at once).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
 import sys
 import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -56,7 +56,7 @@ def load_training_data(dataset: str, limit: int | None = None, test_limit: int |
     return data
 
 
-@contextmanager
+@contextlib.contextmanager
 def _sigint_cancels(cancel: threading.Event) -> Iterator[None]:
     """First Ctrl-C: stop at the end of the batch. Second: KeyboardInterrupt."""
     if threading.current_thread() is not threading.main_thread():
@@ -162,7 +162,9 @@ def run_train(args: argparse.Namespace) -> int:
         except ValueError as exc:
             return _fail(str(exc))
     try:
-        data = load_training_data(args.dataset, args.limit, args.test_limit)
+        # Keras prints "Downloading data from …" to stdout: keep stdout JSON-only with --json.
+        with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
+            data = load_training_data(args.dataset, args.limit, args.test_limit)
     except DataError as exc:
         return _fail(str(exc))
 
