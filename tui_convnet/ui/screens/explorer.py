@@ -761,14 +761,14 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         title.append(f" {ex.title} ", "bold")
         if self.modified:
             title.append("(modified: r resets) ", "italic")
-        if self.has_class("-no-side") and (ex.notes or ex.kind != "model"):
-            title.append("· s: settings, formulas, notes ", "dim")
-        right = f"step {self.step + 1}/{n} · {state} · {speed:g} steps/s "
+        right = Text(f"step {self.step + 1}/{n} · {state} · {speed:g} steps/s ")
         if self._builtin:
-            right = f"example {self.example_index + 1}/{len(self.app.examples)} · " + right
-        width = max(self.app.size.width - len(right) - 1, 10)
+            right = Text(f"example {self.example_index + 1}/{len(self.app.examples)} · ") + right
+        if self.has_class("-no-side") and (ex.notes or ex.kind != "model"):
+            right = Text("s: settings, formulas, notes  ", "dim") + right
+        width = max(self.app.size.width - right.cell_len - 1, 10)
         title.truncate(width, pad=True)
-        title.append(right)
+        title.append_text(right)
         self.query_one("#titlebar", Static).update(title, layout=False)  # always one line
 
     # ----------------------------------------------------------------- the model example
