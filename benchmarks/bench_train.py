@@ -41,19 +41,13 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:  # run as a script from a checkout
-    sys.path.insert(0, str(ROOT))
-HERE = Path(__file__).resolve().parent
-if str(HERE) not in sys.path:
-    sys.path.insert(0, str(HERE))
+# Run as a script, this folder is on sys.path (for bench_conv); the package is installed (make bench).
+from bench_conv import environment, write_atomic
 
-from bench_conv import environment, write_atomic  # noqa: E402
+from tui_convnet.core import mnist_convnet
+from tui_convnet.data import load_mnist, one_hot, to_model_inputs
 
-from tui_convnet.core import mnist_convnet  # noqa: E402
-from tui_convnet.data import load_mnist, one_hot, to_model_inputs  # noqa: E402
-
-RESULTS = ROOT / "benchmarks" / "results" / "bench_train.md"
+RESULTS = Path(__file__).resolve().parent / "results" / "bench_train.md"
 BATCH = 64
 SEED = 0
 MAX_OVERHEAD = 0.03

@@ -35,10 +35,13 @@ def text_of(screen, selector: str) -> str:
     return console.export_text()
 
 
-async def open_training(pilot) -> TrainingScreen:
+async def open_training(pilot, *, ready: bool = False) -> TrainingScreen:
+    """Press t; with ``ready``, also wait until TensorFlow is loaded (Start works)."""
     await pilot.press("t")
     screen = pilot.app.screen
     assert isinstance(screen, TrainingScreen)
+    if ready:
+        await wait_for(pilot, lambda: screen.tf_ready, 120, "TensorFlow")
     return screen
 
 
@@ -131,8 +134,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
 async def test_nan_loss_stops_with_a_message():
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_training(pilot)
-        await wait_for(pilot, lambda: screen.tf_ready, 120, "TensorFlow")
+        screen = await open_training(pilot, ready=True)
         screen.query_one("#optimizer").value = "sgd"
         fill(screen, epochs="2", learning_rate="1e6", train_limit="320", test_limit="100")
         await pilot.pause()
@@ -150,8 +152,7 @@ async def test_nan_loss_stops_with_a_message():
 async def test_results_model_ready_save_and_load(tmp_path):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_training(pilot)
-        await wait_for(pilot, lambda: screen.tf_ready, 120, "TensorFlow")
+        screen = await open_training(pilot, ready=True)
         fill(screen, epochs="1", train_limit="600", test_limit="300", validation_split="0.1")
         await pilot.pause()
         await pilot.press("s")

@@ -470,7 +470,11 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if self.model is None:
             self._file_status("There is no model to save yet: train one first (or load one).", ok=False)
             return
-        self._save(self.model, self.query_one("#model-path", Input).value.strip())
+        path = self.query_one("#model-path", Input).value.strip()
+        if not path:
+            self._file_status("Type a file name ending in .keras first. Received: path=''", ok=False)
+            return
+        self._save(self.model, path)
 
     @on(Button.Pressed, "#load")
     def action_load(self) -> None:
@@ -479,10 +483,14 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if not self.tf_ready or self.data is None:
             self._file_status("TensorFlow is still loading…", ok=False)
             return
+        path = self.query_one("#model-path", Input).value.strip()
+        if not path:
+            self._file_status("Type the path of a .keras file first. Received: path=''", ok=False)
+            return
         settings = self.read_settings(show=False)
         test_limit = settings.test_limit if settings else None
         self._file_status("Loading the model and evaluating it on the test set…", ok=True)
-        self._load(self.query_one("#model-path", Input).value.strip(), self.data.limited(None, test_limit))
+        self._load(path, self.data.limited(None, test_limit))
 
     @on(Input.Submitted, "#model-path")
     def _path_submitted(self) -> None:
@@ -665,11 +673,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     @work(thread=True, exclusive=True, group="file")
     def _save(self, model: Any, path: str) -> None:
-        from ...training.model import ModelFileError, save_model_atomic
+        from ...training.model import save_model_atomic
 
-        if not path:
-            self.post_message(FileDone("Type a file name ending in .keras first. Received: path=''", ok=False))
-            return
         try:
             saved = save_model_atomic(model, path)
         except Exception as exc:  # a bad path, a full disk, a Keras error: a message, never a crash
@@ -683,9 +688,6 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         from ...training.inspect import check_mnist_model
         from ...training.model import ModelFileError, load_model_safe, spec_from_model
 
-        if not path:
-            self.post_message(FileDone("Type the path of a .keras file first. Received: path=''", ok=False))
-            return
         try:
             model = load_model_safe(path)
             check_mnist_model(spec_from_model(model))

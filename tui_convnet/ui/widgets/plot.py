@@ -75,19 +75,10 @@ def _dot_runs(points, x_range, y_range, dots) -> list[list[tuple[int, int]]]:
     return runs
 
 
-def braille_plot(
-    series: Sequence[Series],
-    width: int,
-    height: int,
-    x_range: tuple[float, float],
-    y_range: tuple[float, float] | None = None,
-    *,
-    y_floor: float | None = 0.0,
-    axis_style: str = "dim",
-) -> Text:
-    """Render ``series`` into ``width`` x ``height`` cells as a Rich :class:`Text`."""
+def braille_plot(*args, **kwargs) -> Text:
+    """:func:`braille_rows` (same arguments) as one Rich :class:`Text`, for a console or a Static."""
     text = Text(no_wrap=True, overflow="crop", end="")
-    rows = braille_rows(series, width, height, x_range, y_range, y_floor=y_floor, axis_style=axis_style)
+    rows = braille_rows(*args, **kwargs)
     for r, row in enumerate(rows):
         for chunk, style in row:
             text.append(chunk, style)

@@ -17,8 +17,24 @@ CELL_WIDTH = 14  # a 28x28 digit shrunk by 2
 GAP = 2
 
 
+def _cell(count: int, share: float, diagonal: bool) -> Text:
+    """One confusion-matrix count: correct in green, mistakes in red (bold from 5% of the row), zeros as dots."""
+    if diagonal:
+        return Text(f"{count:,}", style="bold green")
+    if count == 0:
+        return Text("·", style="dim")
+    return Text(f"{count:,}", style="bold red" if share >= 0.05 else "red")
+
+
+def _accuracy_cell(accuracy: float) -> Text:
+    if math.isnan(accuracy):
+        return Text("–", style="dim")
+    colour = "green" if accuracy >= 0.95 else ("yellow" if accuracy >= 0.8 else "red")
+    return Text(f"{accuracy:.1%}", style=colour)
+
+
 def confusion_renderable(confusion: np.ndarray, per_class: np.ndarray) -> Table:
-    """Rows: true digit; columns: predicted digit; last column: per-class accuracy."""
+    """Rows: true digit; columns: predicted digit; last column: the digit's accuracy."""
     table = Table(
         title="Confusion matrix  (rows: true digit, columns: predicted)", title_justify="left",
         box=None, pad_edge=False, padding=(0, 1), header_style="bold", title_style="bold",
@@ -27,18 +43,13 @@ def confusion_renderable(confusion: np.ndarray, per_class: np.ndarray) -> Table:
     for c in range(confusion.shape[1]):
         table.add_column(str(c), justify="right")
     table.add_column("accuracy", justify="right")
-    for r in range(confusion.shape[0]):
-        cells = []
-        for c in range(confusion.shape[1]):
-            value = int(confusion[r, c])
-            style = "bold green" if r == c else ("red" if value else "dim")
-            cells.append(Text(f"{value:,}", style=style))
-        acc = per_class[r]
-        if math.isnan(acc):
-            share = Text("–", style="dim")
-        else:
-            share = Text(f"{acc:.1%}", style="green" if acc >= 0.95 else ("yellow" if acc >= 0.8 else "red"))
-        table.add_row(str(r), *cells, share)
+    totals = confusion.sum(axis=1)
+    for r, row in enumerate(confusion):
+        shares = row / max(int(totals[r]), 1)
+        table.add_row(
+            str(r), *(_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares))),
+            _accuracy_cell(float(per_class[r])),
+        )
     return table
 
 
