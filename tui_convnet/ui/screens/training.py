@@ -86,36 +86,29 @@ class TrainSettings:
         return DROPOUT_RATE if self.dropout else None
 
 
-#: Form field id → the TrainConfig field (or data limit) it sets.
+#: Form field id → (the TrainConfig field or data limit it sets, its type, may it be empty).
 FIELDS = {
-    "epochs": "epochs",
-    "batch-size": "batch_size",
-    "learning-rate": "learning_rate",
-    "validation-split": "validation_split",
-    "seed": "seed",
-    "train-limit": "train_limit",
-    "test-limit": "test_limit",
+    "epochs": ("epochs", int, False),
+    "batch-size": ("batch_size", int, False),
+    "learning-rate": ("learning_rate", float, True),  # empty: Keras' default for the optimizer
+    "validation-split": ("validation_split", float, True),  # empty: 0
+    "seed": ("seed", int, False),
+    "train-limit": ("train_limit", int, True),  # empty: all digits
+    "test-limit": ("test_limit", int, True),
 }
 
 
-def _parse_int(text: str, name: str, *, optional: bool = False) -> int | None:
-    text = text.strip().replace(",", "").replace("_", "")
-    if not text and optional:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"`{name}` must be a whole number. Received: {name}={text!r}") from None
-
-
-def _parse_float(text: str, name: str, *, optional: bool = False) -> float | None:
+def _parse_field(text: str, name: str, kind: type, optional: bool) -> int | float | None:
     text = text.strip()
+    if kind is int:
+        text = text.replace(",", "")  # 60,000
     if not text and optional:
         return None
     try:
-        return float(text)
+        return kind(text)
     except ValueError:
-        raise ValueError(f"`{name}` must be a number. Received: {name}={text!r}") from None
+        what = "a whole number" if kind is int else "a number"
+        raise ValueError(f"`{name}` must be {what}. Received: {name}={text!r}") from None
 
 
 def parse_settings(values: dict[str, str], optimizer: str, dropout: bool, train_digits: int | None = None
@@ -123,27 +116,20 @@ def parse_settings(values: dict[str, str], optimizer: str, dropout: bool, train_
     """Parse the form (field id → text).  Returns the settings or, per field id, what is wrong."""
     errors: dict[str, str] = {}
     parsed: dict[str, Any] = {}
-    parsers = {
-        "epochs": lambda t: _parse_int(t, "epochs"),
-        "batch-size": lambda t: _parse_int(t, "batch_size"),
-        "learning-rate": lambda t: _parse_float(t, "learning_rate", optional=True),
-        "validation-split": lambda t: _parse_float(t, "validation_split", optional=True) or 0.0,
-        "seed": lambda t: _parse_int(t, "seed"),
-        "train-limit": lambda t: _parse_int(t, "train_limit", optional=True),
-        "test-limit": lambda t: _parse_int(t, "test_limit", optional=True),
-    }
-    for field_id, parse in parsers.items():
+    for field_id, (name, kind, optional) in FIELDS.items():
         try:
-            parsed[FIELDS[field_id]] = parse(values.get(field_id, ""))
+            parsed[name] = _parse_field(values.get(field_id, ""), name, kind, optional)
         except ValueError as exc:
             errors[field_id] = str(exc)
+    if parsed.get("validation_split", 0) is None:
+        parsed["validation_split"] = 0.0
     for name in ("train_limit", "test_limit"):
         value = parsed.get(name)
         if value is not None and value < 1:
             errors[name.replace("_", "-")] = f"`{name}` must be at least 1 (or empty for all). Received: {name}={value}"
     config_fields = {k: v for k, v in parsed.items() if k not in ("train_limit", "test_limit")}
     config_fields["optimizer"] = optimizer
-    by_name = {v: k for k, v in FIELDS.items()}
+    by_name = {name: field_id for field_id, (name, _, _) in FIELDS.items()}
     for name, message in TrainConfig.problems(**config_fields).items():
         errors.setdefault(by_name.get(name, name), message)
     if not errors and train_digits is not None:
@@ -470,11 +456,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if self.model is None:
             self._file_status("There is no model to save yet: train one first (or load one).", ok=False)
             return
-        path = self.query_one("#model-path", Input).value.strip()
-        if not path:
-            self._file_status("Type a file name ending in .keras first. Received: path=''", ok=False)
-            return
-        self._save(self.model, path)
+        path = self._model_path()
+        if path:
+            self._save(self.model, path)
 
     @on(Button.Pressed, "#load")
     def action_load(self) -> None:
@@ -483,14 +467,19 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if not self.tf_ready or self.data is None:
             self._file_status("TensorFlow is still loading…", ok=False)
             return
-        path = self.query_one("#model-path", Input).value.strip()
+        path = self._model_path()
         if not path:
-            self._file_status("Type the path of a .keras file first. Received: path=''", ok=False)
             return
         settings = self.read_settings(show=False)
         test_limit = settings.test_limit if settings else None
         self._file_status("Loading the model and evaluating it on the test set…", ok=True)
         self._load(path, self.data.limited(None, test_limit))
+
+    def _model_path(self) -> str:
+        path = self.query_one("#model-path", Input).value.strip()
+        if not path:
+            self._file_status("Type the path of a .keras file first. Received: path=''", ok=False)
+        return path
 
     @on(Input.Submitted, "#model-path")
     def _path_submitted(self) -> None:
