@@ -8,7 +8,7 @@ samples:
   against calling the model directly, Keras' fastest way for one input);
 * the whole 10,000-digit test set: the numpy engine as ``convnet-tui predict``
   and the inspect screen run it (``ModelInspector.probabilities``, batches of
-  256 digits) against ``model.predict(x)`` (Keras' default batch of 32, and
+  64 digits) against ``model.predict(x)`` (Keras' default batch of 32, and
   batches of 256).
 
 Targets (issue 5): one digit under 2 ms; the test set no slower than 2x
@@ -22,6 +22,7 @@ The table is printed and written atomically to ``benchmarks/results/bench_forwar
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import time
@@ -45,6 +46,8 @@ from tui_convnet.data import load_mnist, to_model_inputs  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results" / "bench_forward.md"
 ONE_DIGIT_TARGET = 0.002  # seconds
 TEST_SET_RATIO_TARGET = 2.0  # numpy / Keras predict
+SETTLE = 0.05  # seconds of rest before each timed sample
+ONE_DIGIT_CALLS = 20  # calls per one-digit sample
 
 
 def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: int = 1) -> dict[str, float]:
@@ -55,6 +58,9 @@ def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: in
     samples: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(repeat):
         for name, fn in fns.items():
+            # TensorFlow's thread pool spins for a while after each call; let it settle so
+            # that neither engine is timed while the other's threads still hold the CPU.
+            time.sleep(SETTLE)
             start = time.perf_counter()
             for _ in range(number):
                 fn()
@@ -63,7 +69,7 @@ def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: in
 
 
 def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple[str, str, float, str]], dict]:
-    from tui_convnet.training.inspect import ModelInspector
+    from tui_convnet.training.inspect import NUMPY_BATCH, ModelInspector
     from tui_convnet.training.model import build_model
 
     model = build_model(mnist_convnet(), seed=0)
@@ -84,7 +90,7 @@ def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple
         "numpy": lambda: forward(spec, weights, x_one[0]),
         "predict": lambda: model.predict(x_one, verbose=0),
         "call": lambda: model(x_one, training=False),
-    }, repeat_one, number=5)
+    }, repeat_one, number=ONE_DIGIT_CALLS)
     whole = median_seconds({
         "numpy": lambda: inspector.probabilities(digits, "numpy"),
         "predict32": lambda: model.predict(x_all, verbose=0),
@@ -101,7 +107,7 @@ def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple
          f"target < {ONE_DIGIT_TARGET * 1e3:.0f} ms {ok_one}"),
         ("one digit", "Keras `model.predict(x)`", one["predict"] * 1e3, f"{one['predict'] / one['numpy']:.0f}x numpy"),
         ("one digit", "Keras `model(x)` (direct call)", one["call"] * 1e3, f"{one['call'] / one['numpy']:.1f}x numpy"),
-        (f"{n:,} digits", "numpy, batches of 256 (`predict --engine numpy`)", whole["numpy"] * 1e3,
+        (f"{n:,} digits", f"numpy, batches of {NUMPY_BATCH} (`predict --engine numpy`)", whole["numpy"] * 1e3,
          f"{ratio32:.2f}x Keras predict (target ≤ {TEST_SET_RATIO_TARGET:.0f}x) {ok_all}"),
         (f"{n:,} digits", "Keras `model.predict(x)` (batch 32)", whole["predict32"] * 1e3, ""),
         (f"{n:,} digits", "Keras `model.predict(x, batch_size=256)`", whole["predict256"] * 1e3,
@@ -118,8 +124,9 @@ def render(rows: list[tuple[str, str, float, str]], repeat_one: int, repeat_all:
         "|---|---|---:|---|",
         *[f"| {w} | {e} | {ms:.2f} | {note} |" for w, e, ms, note in rows],
     ]
-    foot = (f"Median of {repeat_one} samples (each the mean of 5 calls) for one digit and of {repeat_all} "
-            "samples for the test set; the engines' samples interleaved in one run.")
+    foot = (f"Median of {repeat_one} samples (each the mean of {ONE_DIGIT_CALLS} calls) for one digit and of "
+            f"{repeat_all} samples for the test set; the engines' samples interleaved in one run, "
+            f"with {SETTLE * 1e3:.0f} ms of rest before each sample.")
     return "\n".join(lines) + "\n\n" + foot
 
 
@@ -136,14 +143,21 @@ def main(argv: list[str] | None = None) -> int:
     if args.limit is not None and args.limit < 1:
         parser.error(f"--limit must be at least 1. Received: {args.limit}")
 
+    load_before = os.getloadavg()[0]
     rows, summary = run(args.repeat_one, args.repeat_all, args.limit)
+    load_after = os.getloadavg()[0]
     table = render(rows, args.repeat_one, args.repeat_all)
-    env = "\n".join(f"- {line}" for line in environment())
+    env = "\n".join(f"- {line}" for line in [
+        *environment(),
+        f"1-minute load average {load_before:.2f} before and {load_after:.2f} after the run "
+        "(other processes on the same cores slow the numpy engine's multithreaded BLAS more than TensorFlow)",
+    ])
     text = (
         "# Forward pass of the lecture's MNIST ConvNet: numpy engine vs Keras\n\n"
         f"{table}\n\n{env}\n\nReproduce: `.venv/bin/python benchmarks/bench_forward.py`\n"
     )
     print(table)
+    print(f"\nload average {load_before:.2f} → {load_after:.2f}")
     if not args.no_write:
         write_atomic(RESULTS, text)
         print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
