@@ -121,3 +121,16 @@ def test_models_that_are_not_mnist_classifiers_are_refused():
     five = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(5)])
     with pytest.raises(ModelFileError, match=r"Dense\(10\).*Received: last_layer=Dense\(5\)"):
         inspect.ModelInspector(five)
+
+
+def test_a_model_with_dropout_compares_layer_by_layer(sample):
+    from tui_convnet.core import mnist_convnet
+    from tui_convnet.training.model import build_model
+
+    model = build_model(mnist_convnet(dropout=0.5), seed=1)
+    ins = inspect.ModelInspector(model)
+    comparisons = ins.compare(sample.x_test[7])
+    assert [c.info.type for c in comparisons][-2:] == ["Dropout", "Dense"]
+    dropout = comparisons[-2]
+    np.testing.assert_array_equal(dropout.numpy, comparisons[-3].numpy)  # identity at inference
+    assert all(c.agrees for c in comparisons)

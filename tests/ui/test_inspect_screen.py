@@ -128,6 +128,10 @@ async def test_kernel_channel_and_layer_keys(ready):
         assert "input channel 2 of 32" in str(deeper.render())
         k = ready.model.layers[2].get_weights()[0]
         assert grids[1]._tiles[5][0][1].text.strip() == f"{k[0, 1, 2, 5]:+.2f}"  # row 0, column 1 of kernel k5
+        first = screen.query_one("HeatmapGrid.first-conv")
+        await pilot.click(first, offset=(first._tile_w + first.gap + 1, 2))
+        await pilot.pause()
+        assert screen.selected_map == 1 and first.selected == 1 and grids[0].selected == 1
         layers = screen.query_one("#inspect-layers")
         assert layers.scroll_y == 0
         await pilot.press("l")
