@@ -69,25 +69,41 @@ class InspectScreen(Screen):
     CSS_PATH = [STYLES / "inspect.tcss"]
     AUTO_FOCUS = ""  # nothing focused: keys go to the screen until an input is chosen (g, o)
     BINDINGS = [
-        Binding("left", "digit(-1)", "Digit", key_display="←/→"),
-        Binding("right", "digit(1)", "Next digit", show=False),
-        Binding("n", "next_misclassified", "Next wrong"),
-        Binding("l", "next_layer(1)", "Layer"),
-        Binding("L", "next_layer(-1)", "Prev layer", show=False),
-        Binding("left_square_bracket", "select_map(-1)", "Map", key_display="[/]"),
-        Binding("right_square_bracket", "select_map(1)", "Next map", show=False),
-        Binding("s", "step_through", "Step map"),
-        Binding("c", "kernel_channel(1)", "Kernel ch."),
-        Binding("g", "focus_index", "Go to #"),
-        Binding("o", "focus_path", "Open"),
-        Binding("escape", "leave_input", "Back", show=False),
-        Binding("up", "scroll_layers('up')", "Scroll", show=False),
-        Binding("down", "scroll_layers('down')", "Scroll", show=False),
-        Binding("pageup", "scroll_layers('page_up')", "Page up", show=False),
-        Binding("pagedown", "scroll_layers('page_down')", "Page down", show=False),
-        Binding("home", "scroll_layers('home')", "Top", show=False),
-        Binding("end", "scroll_layers('end')", "Bottom", show=False),
+        Binding("left", "digit(-1)", "Digit", key_display="←/→", tooltip="Previous test digit"),
+        Binding("right", "digit(1)", "Next digit", show=False, tooltip="Next test digit"),
+        Binding("n", "next_misclassified", "Next wrong", tooltip="Next test digit the model gets wrong"),
+        Binding("l", "next_layer(1)", "Layer", tooltip="Scroll to the next layer"),
+        Binding("L", "next_layer(-1)", "Prev layer", show=False, tooltip="Scroll to the previous layer"),
+        Binding("left_square_bracket", "select_map(-1)", "Map", key_display="[/]",
+                tooltip="Choose the previous first-layer feature map (or click one)"),
+        Binding("right_square_bracket", "select_map(1)", "Next map", show=False,
+                tooltip="Choose the next first-layer feature map (or click one)"),
+        Binding("s", "step_through", "Step map",
+                tooltip="Step through the chosen feature map in the explorer: this digit, the learned kernel and bias, ReLU"),
+        Binding("c", "kernel_channel(1)", "Kernel ch.", tooltip="Show the deeper layers' kernels for the next input channel"),
+        Binding("g", "focus_index", "Go to #", tooltip="Type the number of a test digit, then Enter"),
+        Binding("o", "focus_path", "Open", tooltip="Type the path of a saved .keras model, then Enter"),
+        Binding("escape", "leave_input", "Back", show=False, tooltip="Leave the input box"),
+        Binding("up", "scroll_layers('up')", "Scroll", show=False, tooltip="Scroll the layers up"),
+        Binding("down", "scroll_layers('down')", "Scroll", show=False, tooltip="Scroll the layers down"),
+        Binding("pageup", "scroll_layers('page_up')", "Page up", show=False, tooltip="Scroll the layers a page up"),
+        Binding("pagedown", "scroll_layers('page_down')", "Page down", show=False, tooltip="Scroll the layers a page down"),
+        Binding("home", "scroll_layers('home')", "Top", show=False, tooltip="Back to the first layer"),
+        Binding("end", "scroll_layers('end')", "Bottom", show=False, tooltip="To the last layer"),
     ]
+    HELP = """\
+**Inside the trained network.** A test digit goes through the model layer by layer:
+each Conv2D layer's feature maps (one small heatmap per kernel, all on one colour scale),
+the pooled maps, the dense activations and the 10 class probabilities. Below each conv
+layer are its learned kernels: blue weights are negative, red positive.
+
+Every number is computed by the numpy engine from the model's own weights. Keras computes
+the same layers in the background; each layer's title shows the largest difference
+(`numpy = Keras ✓ max |Δ| …`, it must stay below 1e-4).
+
+Press **s** to step through the chosen first-layer feature map in the explorer, one
+window at a time, with the real digit, kernel and bias.
+"""
 
     #: The test digit shown (index into the test set).
     index: reactive[int] = reactive(0, init=False)
