@@ -159,7 +159,7 @@ async def test_results_model_ready_save_and_load(tmp_path):
         await wait_for(pilot, lambda: screen.phase == "ready", 60, "training to finish")
         assert "Training completed" in screen.query_one(TrainingProgress).status_text
         log = screen.query_one("#epoch-log").plain
-        assert "New run: 1 epoch, batch 64" in log and "Epoch 1/1" in log and "val loss" in log
+        assert "Run: 1 epoch, batch 64" in log and "Done: test accuracy" in log and "Epoch 1/1" in log and "val loss" in log
         # Results: headline, confusion matrix with per-class accuracy, gallery misclassified first.
         headline = text_of(screen, "#results-headline")
         assert "Test accuracy" in headline and "on 300 test digits" in headline

@@ -536,10 +536,10 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self._progress_widget.state = ProgressState(status="Building the model…", epochs=self._epochs)
         log = self.query_one("#epoch-log", EpochLog)
         c = settings.config
-        lr = c.learning_rate if c.learning_rate is not None else f"{DEFAULT_LEARNING_RATES[c.optimizer]} (default)"
+        lr = c.learning_rate if c.learning_rate is not None else DEFAULT_LEARNING_RATES[c.optimizer]
         log.write(
-            f"[b]New run:[/b] {c.epochs} epoch{'s' if c.epochs != 1 else ''}, batch {c.batch_size}, {c.optimizer} lr {lr}, "
-            f"dropout {'0.5' if settings.dropout else 'off'}, validation {c.validation_split:g}, seed {c.seed}"
+            f"[b]Run:[/b] {c.epochs} epoch{'s' if c.epochs != 1 else ''}, batch {c.batch_size}, {c.optimizer} "
+            f"lr {lr:g}, dropout {'0.5' if settings.dropout else 'off'}, val {c.validation_split:g}, seed {c.seed}"
         )
 
     def on_training_events(self, message: TrainingEvents) -> None:
@@ -614,7 +614,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         )
         log = self.query_one("#epoch-log", EpochLog)
         if result.reason == "completed":
-            log.write(f"[green]{result.message}[/green]")
+            ev = result.evaluation
+            log.write(f"[green]Done: test accuracy [b]{ev.accuracy:.4f}[/b], test loss {ev.loss:.4f} "
+                      f"({ev.samples:,} test digits)[/green]")
             self.model, self.model_source = result.model, "trained"
             self._show_results(result.evaluation, message.data, "the model just trained")
             self._show_summary(self._spec_of(result.model), "The model just trained.")

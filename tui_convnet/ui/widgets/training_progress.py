@@ -15,6 +15,7 @@ import textwrap
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -61,7 +62,7 @@ class TrainingProgress(Widget):
     }
     """
 
-    state: reactive[ProgressState] = reactive(ProgressState, layout=False)
+    state: reactive[ProgressState] = reactive(ProgressState, layout=False, repaint=False)
 
     BAR_DONE = Style(color="green3")
     BAR_TODO = Style(color="grey35")
@@ -71,16 +72,15 @@ class TrainingProgress(Widget):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._cache_key: tuple | None = None
-        self._cache: list[Strip] = []
+        self._cache: dict[tuple, list[Strip]] = {}
 
     @property
     def status_text(self) -> str:
         return self.state.status
 
-    def lines(self, width: int) -> list[list[tuple[str, Style | None]]]:
-        """The widget's rows as ``(text, style)`` spans (also used by the tests)."""
-        s = self.state
+    def lines(self, width: int, state: ProgressState | None = None) -> list[list[tuple[str, Style | None]]]:
+        """The rows for ``state`` (default: the current one) as ``(text, style)`` spans."""
+        s = self.state if state is None else state
         epoch_total, batch_total = max(s.epochs, 1), max(s.steps, 1)
         rate = f"{s.samples_per_second:,.0f} samples/s" if s.samples_per_second else ""
         if s.finished:
@@ -114,20 +114,38 @@ class TrainingProgress(Widget):
                          ("  accuracy ", None), (f"{s.accuracy:.4f}", self.LABEL)])
         return rows
 
-    def render_line(self, y: int) -> Strip:
+    def watch_state(self, old: ProgressState, new: ProgressState) -> None:
+        """Repaint only the rows that changed (usually the two bars and the running metrics)."""
         width = self.size.width
-        key = (self.state, width, self.rich_style)
-        if self._cache_key != key:
-            self._cache_key = key
-            base = self.rich_style
-            self._cache = [
+        if not width:
+            return
+        before, after = self._strips_for(old), self._strips_for(new)
+        rows = max(len(before), len(after))
+        changed = [y for y in range(rows) if y >= len(before) or y >= len(after) or before[y] != after[y]]
+        if changed:
+            self.refresh(Region(0, changed[0], width, changed[-1] - changed[0] + 1))
+
+    def _strips_for(self, state: ProgressState) -> list[Strip]:
+        """The rows for ``state`` as strips (the last few states are cached)."""
+        width, base = self.size.width, self.rich_style
+        key = (state, width, base)
+        strips = self._cache.get(key)
+        if strips is None:
+            strips = [
                 Strip([Segment(text, base + style if style else base) for text, style in row])
                 .adjust_cell_length(width, base)
-                for row in self.lines(width)
+                for row in self.lines(width, state)
             ]
-        if y < len(self._cache):
-            return self._cache[y]
-        return Strip.blank(width, self.rich_style)
+            self._cache[key] = strips
+            while len(self._cache) > 4:
+                del self._cache[next(iter(self._cache))]
+        return strips
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._strips_for(self.state)
+        if y < len(strips):
+            return strips[y]
+        return Strip.blank(self.size.width, self.rich_style)
 
 
 class EpochLog(Widget):
@@ -141,6 +159,8 @@ class EpochLog(Widget):
     DEFAULT_CSS = """
     EpochLog {
         height: 1fr;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
     }
     """
 
