@@ -31,6 +31,7 @@ def test_json_contract_and_save(capsys, tmp_path):
     assert final["dataset_source"] == "sample" and "bundled MNIST sample" in final["dataset"]
     assert 0.1 < final["test_accuracy"] <= 1 and final["test_loss"] > 0
     assert final["seconds"] > 0 and final["samples_per_second"] > 0
+    assert final["optimizer"] == "rmsprop" and final["learning_rate"] == 0.001  # the default, spelled out
     assert sum(map(sum, final["confusion_matrix"])) == 500 and len(final["per_class_accuracy"]) == 10
     assert final["saved"] == str(path) and path.is_file()
     from tui_convnet.training.model import load_model_safe

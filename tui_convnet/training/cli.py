@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ..data import DataError, MnistData, load_mnist
+from .events import DEFAULT_LEARNING_RATES
 
 PROG = "convnet-tui train"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -224,7 +225,7 @@ def run_train(args: argparse.Namespace) -> int:
         "epochs": len(result.history),
         "batch_size": config.batch_size,
         "optimizer": config.optimizer,
-        "learning_rate": config.learning_rate,
+        "learning_rate": config.learning_rate if config.learning_rate is not None else DEFAULT_LEARNING_RATES[config.optimizer],
         "dropout": args.dropout,
         "seed": config.seed,
         "seconds": round(result.seconds, 4),
