@@ -215,3 +215,15 @@ async def test_results_model_ready_save_and_load(tmp_path):
         await pilot.press("l")
         await wait_for(pilot, lambda: "Dense(10)" in text_of(screen, "#file-status"), 30, "the refusal")
         assert app.trained.source == str(path)
+
+
+async def test_narrow_terminal_panel_toggles():
+    app = create_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_training(pilot)
+        await pilot.pause()
+        assert screen.has_class("-narrow") and screen.query_one("#training-side").display
+        await pilot.press("h")
+        assert screen.has_class("-no-side") and not screen.query_one("#training-side").display
+        await pilot.press("h")
+        assert not screen.has_class("-no-side")

@@ -204,9 +204,12 @@ class TrainingScreen(Screen):
                 tooltip="Stop training at the end of the batch, or leave a text field"),
         Binding("w", "save", "Save", tooltip="Save the model to the .keras file named on the left"),
         Binding("l", "load", "Load", tooltip="Load the .keras model named on the left and evaluate it"),
-        Binding("n", "gallery(1)", "More digits", key_display="n/p", tooltip="Next page of test digits"),
+        Binding("n", "gallery(1)", "Digits", key_display="n/p", tooltip="Next page of test digits"),
         Binding("p", "gallery(-1)", "Previous digits", show=False, tooltip="Previous page of test digits"),
+        Binding("h", "toggle_side", "Panel", tooltip="Hide or show the settings panel (more room for the tabs)"),
     ]
+    #: Below 110 columns the settings panel narrows, and hides itself while the model trains.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     HELP = """\
 ## Train the lecture's ConvNet
 
@@ -232,6 +235,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     phase: reactive[str] = reactive("loading", init=False)
     #: True once TensorFlow is imported (the Start button waits for it).
     tf_ready: reactive[bool] = reactive(False, init=False)
+    #: Whether the settings panel is shown (h toggles it).
+    show_side: reactive[bool] = reactive(True, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -245,6 +250,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self._loss_series = [Series("train loss", "dodger_blue1"), Series("val loss", "orange1", marker=True)]
         self._acc_series = [Series("train acc", "green3"), Series("val acc", "orange1", marker=True)]
         self._plots_drawn = 0.0
+        self._side_auto_hidden = False
 
     # ------------------------------------------------------------------ layout
 
@@ -381,6 +387,13 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         for widget in self.query("#settings Input, #settings Select, #settings Switch"):
             widget.disabled = training
 
+    def watch_show_side(self, show: bool) -> None:
+        self.set_class(not show, "-no-side")
+
+    def action_toggle_side(self) -> None:
+        self._side_auto_hidden = False
+        self.show_side = not self.show_side
+
     def _form_values(self) -> dict[str, str]:
         return {fid: self.query_one(f"#{fid}", Input).value for fid in FIELDS}
 
@@ -436,6 +449,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self._cancel = threading.Event()
         self.phase = "training"
         self.query_one(TabbedContent).active = "tab-progress"
+        if self.has_class("-narrow") and self.show_side:  # the curves need the room more than the form
+            self.show_side, self._side_auto_hidden = False, True
         self._train(settings, data, self._cancel)
 
     @on(Button.Pressed, "#cancel")
@@ -627,13 +642,19 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             self.notify(result.message, title="Loss became NaN", severity="error", timeout=10)
         else:
             log.write(f"[yellow]{result.message}[/yellow]")
+        self._end_of_run(result.reason == "completed")
+
+    def _end_of_run(self, completed: bool = False) -> None:
         self.phase = "ready"
+        # A narrow terminal keeps the room for the results; after a cancel or a NaN the form comes back.
+        if self._side_auto_hidden and not completed:
+            self.show_side, self._side_auto_hidden = True, False
 
     def on_training_failed(self, message: TrainingFailed) -> None:
         self._progress(status=f"Training failed: {message.error}", finished="failed", error=True)
         self.query_one("#epoch-log", EpochLog).write(f"[red]Training failed: {message.error}[/red]")
         self.notify(message.error, title="Training failed", severity="error", timeout=10)
-        self.phase = "ready"
+        self._end_of_run()
 
     @staticmethod
     def _spec_of(model: Any):

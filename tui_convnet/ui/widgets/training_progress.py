@@ -89,12 +89,14 @@ class TrainingProgress(Widget):
             epoch_info = f"ETA {format_eta(s.total_eta)} for all epochs" if s.total_eta is not None else ""
             batch_info = f"{rate} · ETA {format_eta(s.epoch_eta)}" if rate else ""
 
+        bar_width = max(8, min(BAR_WIDTH, width - 46))  # narrower bars leave room for the rates
+
         def bar_row(label: str, done: float, total: float, info: str) -> list[tuple[str, Style | None]]:
-            filled = int(round(BAR_WIDTH * min(done / total, 1.0)))
+            filled = int(round(bar_width * min(done / total, 1.0)))
             return [
                 (f"{label:<13} ", self.LABEL),
                 ("━" * filled, self.BAR_DONE),
-                ("━" * (BAR_WIDTH - filled), self.BAR_TODO),
+                ("━" * (bar_width - filled), self.BAR_TODO),
                 (f" {done / total:4.0%} ", None),
                 (info, self.DIM if s.finished else None),
             ]
