@@ -507,6 +507,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if gallery.images is not None:
             gallery.turn(delta)
             self.query_one(TabbedContent).active = "tab-results"
+            self.call_after_refresh(gallery.scroll_visible, top=True, animate=False)
 
     # ------------------------------------------------------------------ training (worker)
 
