@@ -134,3 +134,30 @@ def test_a_model_with_dropout_compares_layer_by_layer(sample):
     dropout = comparisons[-2]
     np.testing.assert_array_equal(dropout.numpy, comparisons[-3].numpy)  # identity at inference
     assert all(c.agrees for c in comparisons)
+
+
+def test_parallel_batches_give_the_sequential_result(inspector, sample, monkeypatch):
+    x = sample.x_test[:300]
+    parallel = inspector.probabilities(x, "numpy", batch_size=64)
+    assert np.array_equal(parallel, inspector.probabilities(x, "numpy", batch_size=64))  # deterministic
+    monkeypatch.setattr(inspect, "PREDICT_THREADS", 1)
+    sequential = inspector.probabilities(x, "numpy", batch_size=64)
+    # Single-threaded BLAS rounds a little differently from multithreaded BLAS, nothing more.
+    np.testing.assert_allclose(parallel, sequential, atol=1e-6, rtol=0)
+    assert np.array_equal(parallel.argmax(1), sequential.argmax(1))
+
+
+def test_single_threaded_blas_nests_and_restores():
+    blas = inspect._OpenBlas()
+    if blas.get is None:
+        pytest.skip("numpy does not use its bundled OpenBLAS here")
+    before = blas.get()
+    with inspect.single_threaded_blas():
+        assert blas.get() == 1
+        with inspect.single_threaded_blas():
+            assert blas.get() == 1
+        assert blas.get() == 1
+    assert blas.get() == before
+    with pytest.raises(RuntimeError), inspect.single_threaded_blas():
+        raise RuntimeError("boom")
+    assert blas.get() == before
