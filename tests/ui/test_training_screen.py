@@ -170,6 +170,11 @@ async def test_results_model_ready_save_and_load(tmp_path):
         wrong = gallery.predicted[ev_order] != gallery.labels[ev_order]
         assert wrong[: gallery.misclassified].all() and not wrong[gallery.misclassified:].any()
         assert "misclassified shown first" in gallery.caption().plain
+        assert screen.focused.id == "start"  # keys reach the screen, not a text field
+        await pilot.press("n")
+        assert gallery.page == 1 and "13–24 of 300" in gallery.caption().plain
+        await pilot.press("p", "p")
+        assert gallery.page == gallery.pages - 1  # wraps around
         # The inspect screen gets the model.
         assert app.trained is not None and app.trained.source == "trained"
         assert len(app.trained.data.x_test) == 300

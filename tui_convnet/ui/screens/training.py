@@ -321,7 +321,6 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self.query_one("#training-side").border_title = "Train the lecture's ConvNet"
         self._show_summary()
         self._prepare()
-        self.query_one("#start", Button).focus()
 
     def on_unmount(self) -> None:
         self._cancel.set()  # never leave a training thread running behind a closed screen
@@ -368,6 +367,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self.tf_ready = True
         if self.phase == "loading":
             self.phase = "ready"
+        if self.focused is None or self.focused.id == "training-side":
+            self.query_one("#start", Button).focus()  # Enter (or s) starts
 
     def on_prepare_failed(self, message: PrepareFailed) -> None:
         status = self.query_one("#tf-status", Static)
@@ -452,6 +453,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if self.has_class("-narrow") and self.show_side:  # the curves need the room more than the form
             self.show_side, self._side_auto_hidden = False, True
         self._train(settings, data, self._cancel)
+        # Focus the Cancel button (once enabled): never a text field, where c would be typed.
+        self.call_after_refresh(self.query_one("#cancel", Button).focus)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -647,6 +650,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def _end_of_run(self, completed: bool = False) -> None:
         self.phase = "ready"
+        if self.focused is None or self.focused.id == "cancel":
+            self.call_after_refresh(self.query_one("#start", Button).focus)
         # A narrow terminal keeps the room for the results; after a cancel or a NaN the form comes back.
         if self._side_auto_hidden and not completed:
             self.show_side, self._side_auto_hidden = True, False
