@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ...core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, Pool2DSpec
+from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
 from ..messages import ModelReady, OpenInExplorer
 from ..widgets.digits import DigitView
 from ..widgets.heatmap import HeatmapGrid, TileGrid

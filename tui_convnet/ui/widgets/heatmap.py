@@ -67,11 +67,6 @@ def cell_style(palette: str, top: int, bottom: int) -> Style:
     return style_table(palette)[top * LEVELS + bottom]
 
 
-def colour_of(palette: str, value: float, vmin: float, vmax: float) -> tuple[int, int, int]:
-    """The RGB colour of ``value`` on the scale ``vmin..vmax``."""
-    return PALETTES[palette][int(quantise(np.array([value]), vmin, vmax, palette)[0])]
-
-
 def scale_for(values: np.ndarray, palette: str) -> tuple[float, float]:
     """A colour scale that covers ``values``: ``0..max`` or symmetric ``-m..m``."""
     a = np.asarray(values, dtype=np.float64)
