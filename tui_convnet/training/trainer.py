@@ -19,20 +19,20 @@ import numpy as np
 from ..core import ModelSpec
 from ..data import MnistData, one_hot, to_model_inputs
 from .evaluate import Evaluation, evaluate_model
-from .events import (
-    TrainConfig,
-    check_split,
-    split_counts,
+from .events import (  # TrainConfig and check_split are re-exported for the CLI and the tests
     BatchEnd,
     EpochBegin,
     EpochEnd,
     EvaluationBegin,
     EventHandler,
     TrainBegin,
+    TrainConfig,
     TrainEnd,
     TrainEvent,
+    check_split,
 )
 from .model import build_model, compile_model, keras
+
 
 @dataclass
 class TrainResult:

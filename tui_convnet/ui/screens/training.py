@@ -59,9 +59,9 @@ from ..widgets.training_results import DigitGallery, confusion_renderable
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 #: Seconds between two progress messages from the training thread (the redraw rate).
-REDRAW_INTERVAL = 1 / 3
+REDRAW_INTERVAL = 0.5
 #: Seconds between two redraws of the plots (they get every batch's point; at an epoch's end they redraw at once).
-PLOT_INTERVAL = 1.0
+PLOT_INTERVAL = 1.5
 #: The loss plot's axis stops here (a diverging run would flatten everything else; ln 10 ≈ 2.3 at the start).
 LOSS_CAP = 5.0
 #: The rate the dropout switch inserts (the lecture's last slide: Dropout(0.5)).
