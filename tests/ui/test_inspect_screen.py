@@ -137,8 +137,15 @@ async def test_kernel_channel_and_layer_keys(ready):
         await pilot.press("l")
         await pilot.pause()
         assert layers.scroll_y > 0
+        kernels_title = screen._kernel_views[0][1]
+        assert kernels_title.region.y == layers.region.y  # the first layer's kernels come next
+        await pilot.press("l")
+        await pilot.pause()
         second = screen._titles[1][0]
-        assert second.region.y == layers.region.y  # the next layer's title is at the top
+        assert second.region.y == layers.region.y  # then the next layer's title is at the top
+        await pilot.press("L", "L")
+        await pilot.pause()
+        assert screen._titles[0][0].region.y == layers.region.y  # back to the first layer
 
 
 async def test_go_to_a_digit_by_number(ready):

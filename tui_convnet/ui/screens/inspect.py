@@ -72,8 +72,8 @@ class InspectScreen(Screen):
         Binding("left", "digit(-1)", "Digit", key_display="←/→", tooltip="Previous test digit"),
         Binding("right", "digit(1)", "Next digit", show=False, tooltip="Next test digit"),
         Binding("n", "next_misclassified", "Next wrong", tooltip="Next test digit the model gets wrong"),
-        Binding("l", "next_layer(1)", "Layer", tooltip="Scroll to the next layer"),
-        Binding("L", "next_layer(-1)", "Prev layer", show=False, tooltip="Scroll to the previous layer"),
+        Binding("l", "next_layer(1)", "Layer", tooltip="Scroll to the next layer (or to a conv layer's kernels)"),
+        Binding("L", "next_layer(-1)", "Prev layer", show=False, tooltip="Scroll back to the previous layer (or kernels)"),
         Binding("left_square_bracket", "select_map(-1)", "Map", key_display="[/]",
                 tooltip="Choose the previous first-layer feature map (or click one)"),
         Binding("right_square_bracket", "select_map(1)", "Next map", show=False,
@@ -498,11 +498,12 @@ window at a time, with the real digit, kernel and bias.
             self.set_focus(None)
 
     def action_next_layer(self, delta: int) -> None:
-        """Scroll the layer list so that the next (or previous) layer's title is at the top."""
+        """Scroll so that the next (or previous) layer's title, or its kernels' title, is at the top."""
         if not self._need_model() or not self._titles:
             return
         layers = self.query_one("#inspect-layers", LayerList)
-        tops = [title.virtual_region.y - layers.virtual_region.y for title, _ in self._titles]
+        stops = [title for title, _ in self._titles] + [title for _, title, _ in self._kernel_views]
+        tops = sorted(stop.virtual_region.y - layers.virtual_region.y for stop in stops)
         here = layers.scroll_y
         if delta > 0:
             later = [t for t in tops if t > here + 1]
