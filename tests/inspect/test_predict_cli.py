@@ -52,6 +52,7 @@ def test_table_on_a_terminal(capsys, tiny_model_path):
     assert code == 0, err
     assert "Test accuracy:" in out and "of 200 digits" in out and "numpy engine" in out
     assert "Confusion matrix" in out and "true" in out
+    assert "…" not in out  # nothing cut off at 80 columns
 
 
 def _save(model, path):
