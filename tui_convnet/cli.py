@@ -117,7 +117,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_train(args)
         if args.command == "predict":
-            from .training.cli import run_predict
+            from .training.predict_cli import run_predict
 
             return run_predict(args)
         return _explore(getattr(args, "example_sub", None) or args.example)

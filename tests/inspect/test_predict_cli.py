@@ -81,7 +81,7 @@ def bad_files(tmp_path_factory):
 
 
 @pytest.mark.parametrize("name, message", [
-    ("noise", "not a model convnet-tui can load"),
+    ("noise", "not a .keras model (a .keras file is a zip archive"),
     ("empty_zip", "not a model convnet-tui can load"),
     ("lstm", "has a LSTM layer"),
     ("conv1d", "has a Conv1D layer"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -133,6 +134,8 @@ def load_model_safe(path: str | os.PathLike) -> "keras.Model":
         raise ModelFileError(f"No such model file: {path}")
     if path.suffix != ".keras":
         raise ModelFileError(f"A model file must end in .keras. Received: path={str(path)!r}")
+    if not zipfile.is_zipfile(path):
+        raise ModelFileError(f"{path}: not a .keras model (a .keras file is a zip archive; this one is not).")
     try:
         model = keras.models.load_model(path, safe_mode=True, compile=False)
     except Exception as exc:  # Keras raises many types for damaged or foreign files
