@@ -190,6 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         f"* naive loop (one `np.sum(window * kernel)` per output cell and kernel): timed on one image "
         f"(median of {args.naive_repeat}); the batch-64 figure is that time x 64.",
         verdict,
+        "Run it on an idle machine: numpy's OpenBLAS splits each large matrix product between its "
+        "threads, which wait for one another, so when other programs keep the cores busy a product "
+        "can stall for milliseconds (eager TensorFlow suffers far less). The load average is below.",
     ]
     text = "\n".join([
         "# conv2d benchmark", "", table, "", *(f"- {n}" for n in notes), "", "Machine:", "",
