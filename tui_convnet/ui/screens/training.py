@@ -573,7 +573,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                 changes.update(self._batch_changes(event))
                 plots_changed = True
             elif isinstance(event, EpochBegin):
-                changes.update(epoch=event.epoch, batch=0, loss=None, accuracy=None)
+                rate = changes.get("samples_per_second", self._progress_widget.state.samples_per_second)
+                changes.update(epoch=event.epoch, batch=0, loss=None, accuracy=None,
+                               epoch_eta=self._train_samples / rate if rate else None)
             elif isinstance(event, EpochEnd):
                 self._epoch_end(event)
                 changes.update(epochs_done=event.epoch)
