@@ -1,6 +1,10 @@
-"""The model summary as a Rich table: Keras' ``model.summary()`` plus the arithmetic."""
+"""Rich tables shared by the command line and the app: the model summary and the confusion matrix."""
 
 from __future__ import annotations
+
+import math
+
+import numpy as np
 
 from rich.table import Table
 from rich.text import Text
@@ -37,4 +41,42 @@ def summary_table(spec: ModelSpec, *, formulas: bool = True, highlight: int | No
         ("Non-trainable params: ", "bold"), "0",
     )
     table.caption_justify = "left"
+    return table
+
+
+def _confusion_cell(count: int, share: float, diagonal: bool) -> Text:
+    """Correct counts in green, mistakes in red (bold from 5% of the row), zeros as dots."""
+    if diagonal:
+        return Text(f"{count:,}", style="bold green")
+    if count == 0:
+        return Text("·", style="dim")
+    return Text(f"{count:,}", style="bold red" if share >= 0.05 else "red")
+
+
+def _accuracy_cell(accuracy: float) -> Text:
+    if math.isnan(accuracy):
+        return Text("–", style="dim")
+    colour = "green" if accuracy >= 0.95 else ("yellow" if accuracy >= 0.8 else "red")
+    return Text(f"{accuracy:.1%}", style=colour)
+
+
+def confusion_table(confusion: np.ndarray) -> Table:
+    """Rows: true digit; columns: predicted digit; last column: the digit's accuracy (fits 80 columns)."""
+    confusion = np.asarray(confusion)
+    table = Table(
+        title="Confusion matrix  (rows: true digit, columns: predicted)", title_justify="left",
+        box=None, pad_edge=False, padding=(0, 1), header_style="bold", title_style="bold",
+    )
+    table.add_column("true", justify="right", style="bold")
+    for c in range(confusion.shape[1]):
+        table.add_column(str(c), justify="right")
+    table.add_column("accuracy", justify="right")
+    for r, row in enumerate(confusion):
+        total = int(row.sum())
+        shares = row / max(total, 1)
+        accuracy = row[r] / total if total else math.nan
+        table.add_row(
+            str(r), *(_confusion_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares))),
+            _accuracy_cell(float(accuracy)),
+        )
     return table

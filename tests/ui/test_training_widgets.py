@@ -10,7 +10,8 @@ from tui_convnet.training.evaluate import evaluation_from_probabilities
 from tui_convnet.ui.widgets.digits import UPPER_HALF, digit_text, shrink
 from tui_convnet.ui.widgets.plot import Series, braille_plot, braille_rows
 from tui_convnet.ui.widgets.training_progress import EpochLog, ProgressState, TrainingProgress, format_eta
-from tui_convnet.ui.widgets.training_results import DigitGallery, confusion_renderable
+from tui_convnet.summary import confusion_table
+from tui_convnet.ui.widgets.training_results import DigitGallery
 
 
 def test_digit_text_puts_two_pixel_rows_in_one_text_row():
@@ -78,7 +79,7 @@ def test_confusion_and_gallery_from_an_evaluation():
     labels = np.array([0, 1, 1, 2])
     p = np.eye(10)[[0, 2, 1, 2]] * 0.9 + 0.01
     ev = evaluation_from_probabilities(p, labels)
-    table = confusion_renderable(ev.confusion, ev.per_class_accuracy)
+    table = confusion_table(ev.confusion)
     assert len(table.columns) == 12 and table.row_count == 10
     gallery = DigitGallery()
     gallery.show(np.zeros((4, 28, 28), dtype=np.uint8), ev.labels, ev.predicted, ev.confidence, ev.order)

@@ -247,9 +247,9 @@ def run_train(args: argparse.Namespace) -> int:
                 f"[bold]Test accuracy {ev.accuracy:.4f}[/] - test loss {ev.loss:.4f} on {ev.samples:,} test digits "
                 f"({ev.misclassified:,} misclassified)", soft_wrap=True,
             )
-            from .predict_cli import confusion_table
+            from ..summary import confusion_table
 
-            console.print(confusion_table(ev))
+            console.print(confusion_table(ev.confusion))
             console.print(f"Trained {result.train_samples:,} digits x {len(result.history)} epoch(s) in "
                           f"{result.seconds:.1f}s ({result.samples_per_second:,.0f} samples/s)", soft_wrap=True)
         if saved:
@@ -262,10 +262,3 @@ def run_train(args: argparse.Namespace) -> int:
         print(f"{PROG}: {result.message}{note}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
-
-
-def run_predict(args: argparse.Namespace) -> int:
-    """``convnet-tui predict`` lives in :mod:`.predict_cli`; ``tui_convnet.cli`` imports it from here."""
-    from .predict_cli import run_predict as _run_predict
-
-    return _run_predict(args)

@@ -23,8 +23,8 @@ import numpy as np
 
 from .evaluate import Evaluation
 
-OPTIMIZERS = ("rmsprop", "adam", "sgd")  # as tui_convnet.training.model
-#: Keras' default learning rates (as tui_convnet.training.model, which imports TensorFlow).
+OPTIMIZERS = ("rmsprop", "adam", "sgd")
+#: Keras' default learning rates, used when none is given (kept here, free of TensorFlow).
 DEFAULT_LEARNING_RATES = {"rmsprop": 0.001, "adam": 0.001, "sgd": 0.01}
 MAX_EPOCHS = 1000
 MAX_BATCH_SIZE = 60000

@@ -13,13 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from ..core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, ModelSpec, Pool2DSpec, layer_from_dict
+from .events import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .tf_env import import_keras
 
 keras = import_keras()
 
-OPTIMIZERS = ("rmsprop", "adam", "sgd")
-#: Keras' default learning rates (used when none is given).
-DEFAULT_LEARNING_RATES = {"rmsprop": 0.001, "adam": 0.001, "sgd": 0.01}
 
 
 class ModelFileError(ValueError):

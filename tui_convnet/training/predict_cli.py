@@ -10,7 +10,8 @@ import argparse
 import json
 import sys
 import warnings
-from typing import Any
+
+from ..summary import confusion_table
 
 PROG = "convnet-tui predict"
 
@@ -18,33 +19,6 @@ PROG = "convnet-tui predict"
 def _fail(message: str) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
     return 1
-
-
-def confusion_table(result: Any) -> Any:
-    """A Rich table of the confusion matrix: rows true labels, columns predictions."""
-    from rich import box
-    from rich.table import Table
-    from rich.text import Text
-
-    m = result.confusion
-    table = Table(  # fits 80 columns: counts without separators, no vertical rules
-        title="Confusion matrix (rows: true digit, columns: predicted)",
-        title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1),
-    )
-    table.add_column("true", justify="right", style="bold")
-    for c in range(m.shape[1]):
-        table.add_column(str(c), justify="right")
-    table.add_column("correct", justify="right")
-    for r in range(m.shape[0]):
-        cells = []
-        for c in range(m.shape[1]):
-            value = int(m[r, c])
-            style = "bold green" if r == c else ("red" if value else "dim")
-            cells.append(Text(str(value), style=style))
-        total = int(m[r].sum())
-        share = f"{m[r, r] / total:.1%}" if total else "–"
-        table.add_row(str(r), *cells, share)
-    return table
 
 
 def run_predict(args: argparse.Namespace) -> int:
@@ -85,5 +59,5 @@ def run_predict(args: argparse.Namespace) -> int:
         f"Test accuracy: [b]{result.accuracy:.2%}[/b] ({correct:,} of {result.samples:,} digits), "
         f"computed by the {result.engine} engine in {result.seconds:.2f} s"
     )
-    console.print(confusion_table(result))
+    console.print(confusion_table(result.confusion))
     return 0

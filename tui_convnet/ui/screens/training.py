@@ -54,7 +54,8 @@ from ...training.events import (
 from ..messages import ModelReady
 from ..widgets.plot import LinePlot, Series
 from ..widgets.training_progress import EpochLog, ProgressState, TrainingProgress
-from ..widgets.training_results import DigitGallery, confusion_renderable
+from ...summary import confusion_table
+from ..widgets.training_results import DigitGallery
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
@@ -680,7 +681,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         )
         self.query_one("#results-headline", Static).update(headline)
         self.query_one("#confusion", Static).update(
-            confusion_renderable(evaluation.confusion, evaluation.per_class_accuracy))
+            confusion_table(evaluation.confusion))
         self.query_one(DigitGallery).show(
             data.x_test, evaluation.labels, evaluation.predicted, evaluation.confidence, evaluation.order)
 

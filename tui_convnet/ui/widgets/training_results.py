@@ -1,4 +1,5 @@
-"""After training: the confusion matrix (with per-class accuracy) and a digit gallery."""
+"""After training: a gallery of test digits with predicted and true labels (the confusion matrix is
+:func:`tui_convnet.summary.confusion_table`)."""
 
 from __future__ import annotations
 
@@ -15,42 +16,6 @@ from .digits import digit_text
 
 CELL_WIDTH = 14  # a 28x28 digit shrunk by 2
 GAP = 2
-
-
-def _cell(count: int, share: float, diagonal: bool) -> Text:
-    """One confusion-matrix count: correct in green, mistakes in red (bold from 5% of the row), zeros as dots."""
-    if diagonal:
-        return Text(f"{count:,}", style="bold green")
-    if count == 0:
-        return Text("·", style="dim")
-    return Text(f"{count:,}", style="bold red" if share >= 0.05 else "red")
-
-
-def _accuracy_cell(accuracy: float) -> Text:
-    if math.isnan(accuracy):
-        return Text("–", style="dim")
-    colour = "green" if accuracy >= 0.95 else ("yellow" if accuracy >= 0.8 else "red")
-    return Text(f"{accuracy:.1%}", style=colour)
-
-
-def confusion_renderable(confusion: np.ndarray, per_class: np.ndarray) -> Table:
-    """Rows: true digit; columns: predicted digit; last column: the digit's accuracy."""
-    table = Table(
-        title="Confusion matrix  (rows: true digit, columns: predicted)", title_justify="left",
-        box=None, pad_edge=False, padding=(0, 1), header_style="bold", title_style="bold",
-    )
-    table.add_column("true", justify="right", style="bold")
-    for c in range(confusion.shape[1]):
-        table.add_column(str(c), justify="right")
-    table.add_column("accuracy", justify="right")
-    totals = confusion.sum(axis=1)
-    for r, row in enumerate(confusion):
-        shares = row / max(int(totals[r]), 1)
-        table.add_row(
-            str(r), *(_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares))),
-            _accuracy_cell(float(per_class[r])),
-        )
-    return table
 
 
 class DigitGallery(Widget):
