@@ -25,7 +25,8 @@ def summary_table(spec: ModelSpec, *, formulas: bool = True, highlight: int | No
     table.add_column("Param #", justify="right", no_wrap=True)
     rows = infer_shapes(spec)
     for info in rows:
-        name, shape, params = Text(info.name), Text(info.shape_text), Text(f"{info.params:,}")
+        name, shape = Text(info.name), Text(info.shape_text)
+        params = Text(f"{info.params:,}", justify="right")
         if formulas:
             name.append(f"\n({info.type})", style="dim")
             shape.append(f"\n{info.shape_formula}", style="dim cyan")
