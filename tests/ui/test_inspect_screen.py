@@ -233,7 +233,7 @@ async def test_load_a_model_file_and_a_bad_one(model_path, tmp_path):
         await pilot.press("enter")
         await settle(pilot)
         status = str(screen.query_one("#inspect-status").render())
-        assert "not a model convnet-tui can load" in status and app.trained is None
+        assert "not a .keras model" in status and app.trained is None
         assert screen.query_one("#inspect-empty").display
         screen.query_one("#inspect-path").value = str(model_path)
         await pilot.press("enter")
