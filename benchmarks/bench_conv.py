@@ -112,7 +112,7 @@ def render_table(rows: list[dict]) -> str:
             "|---|---:|---:|---:|---:|---:|---:|")
     body = []
     for r in rows:
-        naive = f"{r['naive'] * 1e3:.1f}" + (" *" if r["naive_estimated"] else "")
+        naive = ("≈ " if r["naive_estimated"] else "") + f"{r['naive'] * 1e3:.1f}"
         body.append(
             f"| {r['shape']} | {r['batch']} | {r['numpy'] * 1e3:.3f} | {r['tf'] * 1e3:.3f} | {naive} | "
             f"{r['tf'] / r['numpy']:.2f}x | {r['naive'] / r['numpy']:.0f}x |"
@@ -187,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Median of {args.repeat} interleaved samples per timing (each sample the mean of enough calls to "
         "last ~10 ms), after a warm-up. TensorFlow gets its inputs as ready tensors; `.numpy()` is "
         "included in its time, as conv2d returns a numpy array.",
-        f"* naive loop (one `np.sum(window * kernel)` per output cell and kernel): timed on one image "
-        f"(median of {args.naive_repeat}); the batch-64 figure is that time x 64.",
+        f"naive: a Python loop, one `np.sum(window * kernel)` per output cell and kernel, timed on one "
+        f"image (median of {args.naive_repeat}); ≈ marks the batch-64 figures, that time x 64.",
         verdict,
         "Run it on an idle machine: numpy's OpenBLAS splits each large matrix product between its "
         "threads, which wait for one another, so when other programs keep the cores busy a product "

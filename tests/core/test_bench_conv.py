@@ -46,7 +46,7 @@ def test_table_and_atomic_write(bench, tmp_path):
     rows = [{"shape": "5x5x64 → 64", "batch": 64, "numpy": 0.0002, "tf": 0.0003, "naive": 0.64, "naive_estimated": True}]
     table = bench.render_table(rows)
     assert table.splitlines()[0].startswith("| layer shape (3x3, valid) | batch | numpy ms | tf ms | naive ms | tf/numpy |")
-    assert table.splitlines()[2] == "| 5x5x64 → 64 | 64 | 0.200 | 0.300 | 640.0 * | 1.50x | 3200x |"
+    assert table.splitlines()[2] == "| 5x5x64 → 64 | 64 | 0.200 | 0.300 | ≈ 640.0 | 1.50x | 3200x |"
     out = tmp_path / "results" / "bench.md"
     bench.write_atomic(out, table)
     bench.write_atomic(out, table + "\n")
