@@ -69,7 +69,7 @@ def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: in
 
 
 def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple[str, str, float, str]], dict]:
-    from tui_convnet.training.inspect import NUMPY_BATCH, PREDICT_THREADS, ModelInspector
+    from tui_convnet.training.inspect import NUMPY_BATCH, ModelInspector
     from tui_convnet.training.model import build_model
 
     model = build_model(mnist_convnet(), seed=0)
@@ -107,7 +107,7 @@ def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple
          f"target < {ONE_DIGIT_TARGET * 1e3:.0f} ms {ok_one}"),
         ("one digit", "Keras `model.predict(x)`", one["predict"] * 1e3, f"{one['predict'] / one['numpy']:.0f}x numpy"),
         ("one digit", "Keras `model(x)` (direct call)", one["call"] * 1e3, f"{one['call'] / one['numpy']:.1f}x numpy"),
-        (f"{n:,} digits", f"numpy, batches of {NUMPY_BATCH} in {PREDICT_THREADS} threads (`predict --engine numpy`)", whole["numpy"] * 1e3,
+        (f"{n:,} digits", f"numpy, batches of {NUMPY_BATCH} (`predict --engine numpy`)", whole["numpy"] * 1e3,
          f"{ratio32:.2f}x Keras predict (target ≤ {TEST_SET_RATIO_TARGET:.0f}x) {ok_all}"),
         (f"{n:,} digits", "Keras `model.predict(x)` (batch 32)", whole["predict32"] * 1e3, ""),
         (f"{n:,} digits", "Keras `model.predict(x, batch_size=256)`", whole["predict256"] * 1e3,

@@ -237,11 +237,19 @@ def one_hot(y: np.ndarray, classes: int = 10) -> np.ndarray:
 
 
 def bundled_digit(index: int = 0, split: str = "test") -> tuple[np.ndarray, int]:
-    """One digit of the bundled sample as ``(image uint8 28x28, label)`` (numpy only)."""
+    """One digit of the bundled sample as ``(image uint8 28x28, label)`` (numpy only).
+
+    Reads only the two arrays of ``split`` (the explorer's edge example needs
+    one digit at start-up; the whole sample would cost three times as long).
+    """
     if split not in ("train", "test"):
         raise DataError(f"`split` must be 'train' or 'test'. Received: split={split!r}")
-    a = read_npz(bundled_mnist_path())
-    xs, ys = a[f"x_{split}"], a[f"y_{split}"]
+    path = bundled_mnist_path()
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            xs, ys = f[f"x_{split}"], f[f"y_{split}"]
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+        raise DataError(f"{path}: cannot read the bundled MNIST sample ({exc}).") from None
     if not 0 <= index < len(xs):
         raise DataError(f"Digit index out of range 0..{len(xs) - 1}. Received: index={index}")
     return xs[index], int(ys[index])

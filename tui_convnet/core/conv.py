@@ -8,7 +8,6 @@ cs231n) the "convolution" is a cross-correlation: the kernel is not flipped.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Iterator

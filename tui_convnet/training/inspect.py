@@ -12,15 +12,10 @@ passed in, so by then TensorFlow is loaded anyway).
 
 from __future__ import annotations
 
-import contextlib
-import ctypes
-import os
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -35,70 +30,6 @@ TOLERANCE = 1e-4
 #: for the pooling that reads it again (measured with benchmarks/bench_forward.py).
 NUMPY_BATCH = 64
 KERAS_BATCH = 256
-
-
-#: Threads that each run whole batches through the numpy engine (see :func:`single_threaded_blas`).
-PREDICT_THREADS = max(1, min(4, os.cpu_count() or 1))
-
-
-class _OpenBlas:
-    """numpy's bundled OpenBLAS, for setting its thread count (what ``threadpoolctl`` does).
-
-    Found by file name next to numpy; when it is not there (another BLAS, another
-    platform) every call is a no-op and numpy keeps its own threading.
-    """
-
-    _names = (("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
-              ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
-              ("openblas_get_num_threads", "openblas_set_num_threads"))
-
-    def __init__(self) -> None:
-        self.get = self.set = None
-        folder = Path(np.__file__).resolve().parent.parent / "numpy.libs"
-        for path in sorted(folder.glob("*openblas*")) if folder.is_dir() else []:
-            try:
-                lib = ctypes.CDLL(str(path))
-            except OSError:
-                continue
-            for get, set_ in self._names:
-                if hasattr(lib, get) and hasattr(lib, set_):
-                    self.get, self.set = getattr(lib, get), getattr(lib, set_)
-                    self.get.restype = ctypes.c_int
-                    self.set.argtypes = [ctypes.c_int]
-                    return
-
-
-_blas: _OpenBlas | None = None
-_blas_lock = threading.Lock()
-_blas_depth = 0
-_blas_saved = 0
-
-
-@contextlib.contextmanager
-def single_threaded_blas() -> Iterator[None]:
-    """Run matrix products on one thread each while inside (nested and thread-safe).
-
-    The bulk prediction parallelises over batches instead: with other processes on
-    the same cores, OpenBLAS' own threads wait for each other and a test-set pass
-    can take 4-6 times longer; one thread per batch degrades gracefully.
-    """
-    global _blas, _blas_depth, _blas_saved
-    with _blas_lock:
-        if _blas is None:
-            _blas = _OpenBlas()
-        if _blas.set is not None:
-            if _blas_depth == 0:
-                _blas_saved = _blas.get()
-                _blas.set(1)
-            _blas_depth += 1
-    try:
-        yield
-    finally:
-        with _blas_lock:
-            if _blas.set is not None:
-                _blas_depth -= 1
-                if _blas_depth == 0:
-                    _blas.set(_blas_saved)
 
 
 class InspectError(ValueError):
@@ -224,17 +155,8 @@ class ModelInspector:
         n = batch_size or NUMPY_BATCH
         out = np.empty((len(x), 10), dtype=np.float32)
 
-        def run(start: int) -> None:
+        for start in range(0, len(x), n):
             out[start:start + n] = forward(self.spec, self.weights, to_model_inputs(x[start:start + n]))
-
-        starts = range(0, len(x), n)
-        if len(starts) == 1 or PREDICT_THREADS == 1:
-            for start in starts:
-                run(start)
-            return out
-        with single_threaded_blas(), ThreadPoolExecutor(PREDICT_THREADS, thread_name_prefix="numpy-forward") as pool:
-            for _ in pool.map(run, starts):  # re-raises the first error
-                pass
         return out
 
     def predict(self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None) -> np.ndarray:

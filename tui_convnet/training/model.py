@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, ModelSpec, Pool2DSpec, layer_from_dict
+from ..core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, ModelSpec, Pool2DSpec, infer_shapes, layer_from_dict
 from .events import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .tf_env import import_keras
 
@@ -25,25 +25,30 @@ class ModelFileError(ValueError):
 
 
 def build_model(spec: ModelSpec, *, seed: int | None = 0) -> "keras.Model":
-    """A ``keras.Sequential`` with exactly the spec's layers (same default names as Keras)."""
+    """A ``keras.Sequential`` with exactly the spec's layers.
+
+    Layers are named as the spec's summary names them (``conv2d``, ``conv2d_1`` …),
+    so a second model built in the same session keeps the same names.
+    """
     if seed is not None:
         keras.utils.set_random_seed(seed)
     layers: list[Any] = [keras.Input(shape=tuple(spec.input_shape))]
-    for layer in spec.layers:
+    for info in infer_shapes(spec):
+        layer, name = info.spec, info.name
         if isinstance(layer, Conv2DSpec):
             layers.append(keras.layers.Conv2D(
                 layer.filters, layer.kernel_size, strides=layer.strides, padding=layer.padding,
-                dilation_rate=layer.dilation_rate, activation=layer.activation,
+                dilation_rate=layer.dilation_rate, activation=layer.activation, name=name,
             ))
         elif isinstance(layer, Pool2DSpec):
             cls = keras.layers.MaxPooling2D if layer.mode == "max" else keras.layers.AveragePooling2D
-            layers.append(cls(layer.pool_size, strides=layer.strides, padding=layer.padding))
+            layers.append(cls(layer.pool_size, strides=layer.strides, padding=layer.padding, name=name))
         elif isinstance(layer, FlattenSpec):
-            layers.append(keras.layers.Flatten())
+            layers.append(keras.layers.Flatten(name=name))
         elif isinstance(layer, DenseSpec):
-            layers.append(keras.layers.Dense(layer.units, activation=layer.activation))
+            layers.append(keras.layers.Dense(layer.units, activation=layer.activation, name=name))
         elif isinstance(layer, DropoutSpec):
-            layers.append(keras.layers.Dropout(layer.rate, seed=seed))
+            layers.append(keras.layers.Dropout(layer.rate, seed=seed, name=name))
     return keras.Sequential(layers, name=spec.name)
 
 
