@@ -363,7 +363,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def on_tensor_flow_ready(self, message: TensorFlowReady) -> None:
         status = self.query_one("#tf-status", Static)
-        status.update(f"TensorFlow: ready (loaded in {message.seconds:.1f} s)")
+        status.update("TensorFlow: ready")
+        status.tooltip = f"TensorFlow and Keras loaded in {message.seconds:.1f} s"
         status.remove_class("-busy")
         self.tf_ready = True
         if self.phase == "loading":
