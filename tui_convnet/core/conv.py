@@ -15,6 +15,7 @@ from typing import Any, Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ._steps import SteppedTrace
 from ._validate import check_showable, fail, numeric_array, padding_arg, pair
 from .activations import activation_name, apply_activation
 
@@ -352,7 +353,7 @@ class ConvStep:
         return self.rows[0], self.cols[0]
 
 
-class ConvTrace:
+class ConvTrace(SteppedTrace):
     """A convolution laid out for stepping: random access to every step.
 
     Steps play kernel by kernel, and within a kernel in row-major order over
@@ -383,27 +384,6 @@ class ConvTrace:
         self.output = apply_activation(self.pre_activation, self.activation)
         self.padded = np.pad(x, ((g.pad_top, g.pad_bottom), (g.pad_left, g.pad_right), (0, 0)))
 
-    @property
-    def num_steps(self) -> int:
-        oh, ow, oc = self.geometry.out_shape
-        return oh * ow * oc
-
-    def __len__(self) -> int:
-        return self.num_steps
-
-    def position(self, index: int) -> tuple[int, int, int]:
-        """``(kernel, out_row, out_col)`` of step ``index``."""
-        oh, ow, _ = self.geometry.out_shape
-        if not 0 <= index < self.num_steps:
-            raise IndexError(f"step {index} is out of range 0..{self.num_steps - 1}")
-        kernel, cell = divmod(index, oh * ow)
-        row, col = divmod(cell, ow)
-        return kernel, row, col
-
-    def index_of(self, kernel: int, out_row: int, out_col: int) -> int:
-        oh, ow, _ = self.geometry.out_shape
-        return kernel * oh * ow + out_row * ow + out_col
-
     @cached_property
     def _weights_by_kernel(self) -> np.ndarray:
         # (C_out, C_in, kh, kw): each kernel's channel slices, ready to show.
@@ -424,9 +404,6 @@ class ConvTrace:
             total=total.item(), activation=self.activation,
             activated=self.output[row, col, kernel].item(),
         )
-
-    def __iter__(self) -> Iterator[ConvStep]:
-        return (self.step(i) for i in range(self.num_steps))
 
 
 def conv_trace(x: Any, kernels: Any, bias: Any = None, **kwargs: Any) -> ConvTrace:

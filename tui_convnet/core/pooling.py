@@ -8,6 +8,7 @@ from typing import Any, Iterator
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
+from ._steps import SteppedTrace
 from ._validate import check_showable, fail, numeric_array, pair
 from .conv import same_padding
 
@@ -143,7 +144,7 @@ class PoolStep:
     argmax: tuple[int, int] | None  # (row, col) in the padded input of the winning cell (max mode)
 
 
-class PoolTrace:
+class PoolTrace(SteppedTrace):
     """Pooling laid out for stepping (channel by channel, row-major)."""
 
     def __init__(self, x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> None:
@@ -158,25 +159,6 @@ class PoolTrace:
             ((g.pad_top, g.pad_bottom), (g.pad_left, g.pad_right), (0, 0)), constant_values=np.nan,
         )
 
-    @property
-    def num_steps(self) -> int:
-        oh, ow, c = self.geometry.out_shape
-        return oh * ow * c
-
-    def __len__(self) -> int:
-        return self.num_steps
-
-    def position(self, index: int) -> tuple[int, int, int]:
-        oh, ow, _ = self.geometry.out_shape
-        if not 0 <= index < self.num_steps:
-            raise IndexError(f"step {index} is out of range 0..{self.num_steps - 1}")
-        channel, cell = divmod(index, oh * ow)
-        return (channel, *divmod(cell, ow))
-
-    def index_of(self, channel: int, out_row: int, out_col: int) -> int:
-        oh, ow, _ = self.geometry.out_shape
-        return channel * oh * ow + out_row * ow + out_col
-
     def step(self, index: int) -> PoolStep:
         channel, row, col = self.position(index)
         g = self.geometry
@@ -188,9 +170,6 @@ class PoolTrace:
             argmax = (rows[i], cols[j])
         return PoolStep(index, channel, row, col, rows, cols, window, self.mode,
                         self.output[row, col, channel].item(), argmax)
-
-    def __iter__(self) -> Iterator[PoolStep]:
-        return (self.step(i) for i in range(self.num_steps))
 
 
 def pool_trace(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> PoolTrace:
