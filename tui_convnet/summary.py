@@ -34,7 +34,7 @@ def summary_table(spec: ModelSpec, *, formulas: bool = True, highlight: int | No
                 params.append("\n" + info.param_formula.rsplit(" = ", 1)[0], style="dim cyan")
         else:
             name.append(f" ({info.type})")
-        table.add_row(name, shape, params, style="reverse" if highlight == info.index else None)
+        table.add_row(name, shape, params, style="bold on #264f78" if highlight == info.index else None)
     total = sum(info.params for info in rows)
     table.caption = Text.assemble(
         ("Total params: ", "bold"), f"{total:,}\n",
