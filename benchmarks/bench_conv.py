@@ -19,8 +19,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -49,7 +49,7 @@ def naive_conv2d(x: np.ndarray, kernels: np.ndarray) -> np.ndarray:
     for b in range(n):
         for i in range(h - kh + 1):
             for j in range(w - kw + 1):
-                window = x[b, i:i + kh, j:j + kw, :]
+                window = x[b, i : i + kh, j : j + kw, :]
                 for k in range(cout):
                     out[b, i, j, k] = np.sum(window * kernels[:, :, :, k])
     return out
@@ -68,7 +68,9 @@ def _number_for(fn: Callable[[], object], target: float) -> int:
     return max(1, min(10_000, int(target / max(once, 1e-7))))
 
 
-def time_side_by_side(fns: dict[str, Callable[[], object]], repeat: int, target: float = 0.01) -> dict[str, float]:
+def time_side_by_side(
+    fns: dict[str, Callable[[], object]], repeat: int, target: float = 0.01
+) -> dict[str, float]:
     """Median seconds per call of each function; samples interleaved round-robin."""
     for fn in fns.values():  # warm-up: caches, thread pools, TensorFlow's kernel selection
         for _ in range(3):
@@ -90,26 +92,35 @@ def environment() -> list[str]:
         f"OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(not set)')}",
     ]
     if hasattr(os, "getloadavg"):  # other work on the machine moves every number here
-        lines.append("load average at the end of the run: " + ", ".join(f"{v:.2f}" for v in os.getloadavg())
-                     + " (1, 5, 15 min)")
+        lines.append(
+            "load average at the end of the run: "
+            + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+            + " (1, 5, 15 min)"
+        )
     try:
         from threadpoolctl import threadpool_info
 
         for pool in threadpool_info():
-            lines.append(f"{pool.get('internal_api')} {pool.get('version')}: {pool.get('num_threads')} threads, "
-                         f"core type {pool.get('architecture')}")
+            lines.append(
+                f"{pool.get('internal_api')} {pool.get('version')}: {pool.get('num_threads')} threads, "
+                f"core type {pool.get('architecture')}"
+            )
     except ImportError:
         config = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
         blas = config.get("Build Dependencies", {}).get("blas", {}) if isinstance(config, dict) else {}
         if blas:
-            lines.append(f"numpy BLAS: {blas.get('name')} {blas.get('version')} "
-                         "(threadpoolctl is not installed, so the thread count is not reported)")
+            lines.append(
+                f"numpy BLAS: {blas.get('name')} {blas.get('version')} "
+                "(threadpoolctl is not installed, so the thread count is not reported)"
+            )
     return lines
 
 
 def render_table(rows: list[dict]) -> str:
-    head = ("| layer shape (3x3, valid) | batch | numpy ms | tf ms | naive ms | tf/numpy | naive/numpy |\n"
-            "|---|---:|---:|---:|---:|---:|---:|")
+    head = (
+        "| layer shape (3x3, valid) | batch | numpy ms | tf ms | naive ms | tf/numpy | naive/numpy |\n"
+        "|---|---:|---:|---:|---:|---:|---:|"
+    )
     body = []
     for r in rows:
         naive = ("≈ " if r["naive_estimated"] else "") + f"{r['naive'] * 1e3:.1f}"
@@ -152,27 +163,47 @@ def run(repeat: int, naive_repeat: int) -> tuple[list[dict], list[str]]:
             theirs = tf.nn.conv2d(x_tf, k_tf, strides=1, padding="VALID").numpy()
             assert ours.dtype == np.float32 and ours.shape == theirs.shape
             np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
-            times = time_side_by_side({
-                "numpy": lambda: conv2d(x, kernels),
-                "tf": lambda: tf.nn.conv2d(x_tf, k_tf, strides=1, padding="VALID").numpy(),
-            }, repeat)
+            times = time_side_by_side(
+                {
+                    "numpy": lambda: conv2d(x, kernels),
+                    "tf": lambda: tf.nn.conv2d(x_tf, k_tf, strides=1, padding="VALID").numpy(),
+                },
+                repeat,
+            )
             # The naive loop is slow: time it on one image (fewer repeats) and, for
             # the batch, report that per-image time x batch size.
             one = x[:1]
             np.testing.assert_allclose(naive_conv2d(one, kernels), ours[:1], rtol=1e-4, atol=1e-4)
-            naive = statistics.median(_per_call(lambda: naive_conv2d(one, kernels), 1) for _ in range(naive_repeat))
-            rows.append({"shape": shape, "batch": batch, "numpy": times["numpy"], "tf": times["tf"],
-                         "naive": naive * batch, "naive_estimated": batch > 1})
-            print(f"  {shape:>14}  batch {batch:>2}: numpy {times['numpy'] * 1e3:8.3f} ms   "
-                  f"tf {times['tf'] * 1e3:8.3f} ms   naive {naive * batch * 1e3:9.1f} ms", flush=True)
+            naive = statistics.median(
+                _per_call(lambda: naive_conv2d(one, kernels), 1) for _ in range(naive_repeat)
+            )
+            rows.append(
+                {
+                    "shape": shape,
+                    "batch": batch,
+                    "numpy": times["numpy"],
+                    "tf": times["tf"],
+                    "naive": naive * batch,
+                    "naive_estimated": batch > 1,
+                }
+            )
+            print(
+                f"  {shape:>14}  batch {batch:>2}: numpy {times['numpy'] * 1e3:8.3f} ms   "
+                f"tf {times['tf'] * 1e3:8.3f} ms   naive {naive * batch * 1e3:9.1f} ms",
+                flush=True,
+            )
     return rows, environment()
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--repeat", type=int, default=25, help="samples per timing (median reported; default 25)")
+    parser.add_argument(
+        "--repeat", type=int, default=25, help="samples per timing (median reported; default 25)"
+    )
     parser.add_argument("--naive-repeat", type=int, default=3, help="samples of the naive loop (default 3)")
-    parser.add_argument("--output", type=Path, default=RESULTS, help=f"markdown file to write (default {RESULTS})")
+    parser.add_argument(
+        "--output", type=Path, default=RESULTS, help=f"markdown file to write (default {RESULTS})"
+    )
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.naive_repeat < 1:
         parser.error("--repeat and --naive-repeat must be at least 1")
@@ -181,8 +212,11 @@ def main(argv: list[str] | None = None) -> int:
     rows, env = run(args.repeat, args.naive_repeat)
     table = render_table(rows)
     slower = [f"{r['shape']} (batch {r['batch']})" for r in rows if r["tf"] < r["numpy"]]
-    verdict = ("numpy conv2d is at least as fast as eager tf.nn.conv2d on every shape." if not slower
-               else "numpy conv2d is slower than eager tf.nn.conv2d on: " + ", ".join(slower) + ".")
+    verdict = (
+        "numpy conv2d is at least as fast as eager tf.nn.conv2d on every shape."
+        if not slower
+        else "numpy conv2d is slower than eager tf.nn.conv2d on: " + ", ".join(slower) + "."
+    )
     notes = [
         f"Median of {args.repeat} interleaved samples per timing (each sample the mean of enough calls to "
         "last ~10 ms), after a warm-up. TensorFlow gets its inputs as ready tensors; `.numpy()` is "
@@ -194,10 +228,20 @@ def main(argv: list[str] | None = None) -> int:
         "threads, which wait for one another, so when other programs keep the cores busy a product "
         "can stall for milliseconds (eager TensorFlow suffers far less). The load average is below.",
     ]
-    text = "\n".join([
-        "# conv2d benchmark", "", table, "", *(f"- {n}" for n in notes), "", "Machine:", "",
-        *(f"- {line}" for line in env), "",
-    ])
+    text = "\n".join(
+        [
+            "# conv2d benchmark",
+            "",
+            table,
+            "",
+            *(f"- {n}" for n in notes),
+            "",
+            "Machine:",
+            "",
+            *(f"- {line}" for line in env),
+            "",
+        ]
+    )
     print()
     print(table)
     print()

@@ -26,8 +26,8 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -68,7 +68,9 @@ def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: in
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple[str, str, float, str]], dict]:
+def run(
+    repeat_one: int, repeat_all: int, limit: int | None
+) -> tuple[list[tuple[str, str, float, str]], dict]:
     from tui_convnet.training.inspect import NUMPY_BATCH, ModelInspector
     from tui_convnet.training.model import build_model
 
@@ -86,16 +88,23 @@ def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple
     assert np.allclose(ours, theirs, atol=1e-4), float(np.max(np.abs(ours - theirs)))
     assert np.array_equal(ours.argmax(1), theirs.argmax(1))
 
-    one = median_seconds({
-        "numpy": lambda: forward(spec, weights, x_one[0]),
-        "predict": lambda: model.predict(x_one, verbose=0),
-        "call": lambda: model(x_one, training=False),
-    }, repeat_one, number=ONE_DIGIT_CALLS)
-    whole = median_seconds({
-        "numpy": lambda: inspector.probabilities(digits, "numpy"),
-        "predict32": lambda: model.predict(x_all, verbose=0),
-        "predict256": lambda: model.predict(x_all, batch_size=256, verbose=0),
-    }, repeat_all)
+    one = median_seconds(
+        {
+            "numpy": lambda: forward(spec, weights, x_one[0]),
+            "predict": lambda: model.predict(x_one, verbose=0),
+            "call": lambda: model(x_one, training=False),
+        },
+        repeat_one,
+        number=ONE_DIGIT_CALLS,
+    )
+    whole = median_seconds(
+        {
+            "numpy": lambda: inspector.probabilities(digits, "numpy"),
+            "predict32": lambda: model.predict(x_all, verbose=0),
+            "predict256": lambda: model.predict(x_all, batch_size=256, verbose=0),
+        },
+        repeat_all,
+    )
 
     n = len(digits)
     ratio32 = whole["numpy"] / whole["predict32"]
@@ -103,18 +112,44 @@ def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple
     ok_one = "✓" if one["numpy"] < ONE_DIGIT_TARGET else "✗"
     ok_all = "✓" if ratio32 <= TEST_SET_RATIO_TARGET else "✗"
     rows = [
-        ("one digit", "numpy `forward` (the inspect screen, per key press)", one["numpy"] * 1e3,
-         f"target < {ONE_DIGIT_TARGET * 1e3:.0f} ms {ok_one}"),
-        ("one digit", "Keras `model.predict(x)`", one["predict"] * 1e3, f"{one['predict'] / one['numpy']:.0f}x numpy"),
-        ("one digit", "Keras `model(x)` (direct call)", one["call"] * 1e3, f"{one['call'] / one['numpy']:.1f}x numpy"),
-        (f"{n:,} digits", f"numpy, batches of {NUMPY_BATCH} (`predict --engine numpy`)", whole["numpy"] * 1e3,
-         f"{ratio32:.2f}x Keras predict (target ≤ {TEST_SET_RATIO_TARGET:.0f}x) {ok_all}"),
+        (
+            "one digit",
+            "numpy `forward` (the inspect screen, per key press)",
+            one["numpy"] * 1e3,
+            f"target < {ONE_DIGIT_TARGET * 1e3:.0f} ms {ok_one}",
+        ),
+        (
+            "one digit",
+            "Keras `model.predict(x)`",
+            one["predict"] * 1e3,
+            f"{one['predict'] / one['numpy']:.0f}x numpy",
+        ),
+        (
+            "one digit",
+            "Keras `model(x)` (direct call)",
+            one["call"] * 1e3,
+            f"{one['call'] / one['numpy']:.1f}x numpy",
+        ),
+        (
+            f"{n:,} digits",
+            f"numpy, batches of {NUMPY_BATCH} (`predict --engine numpy`)",
+            whole["numpy"] * 1e3,
+            f"{ratio32:.2f}x Keras predict (target ≤ {TEST_SET_RATIO_TARGET:.0f}x) {ok_all}",
+        ),
         (f"{n:,} digits", "Keras `model.predict(x)` (batch 32)", whole["predict32"] * 1e3, ""),
-        (f"{n:,} digits", "Keras `model.predict(x, batch_size=256)`", whole["predict256"] * 1e3,
-         f"numpy is {ratio256:.2f}x this"),
+        (
+            f"{n:,} digits",
+            "Keras `model.predict(x, batch_size=256)`",
+            whole["predict256"] * 1e3,
+            f"numpy is {ratio256:.2f}x this",
+        ),
     ]
-    summary = {"one_digit_ms": one["numpy"] * 1e3, "test_set_ratio": ratio32,
-               "one_ok": ok_one == "✓", "all_ok": ok_all == "✓"}
+    summary = {
+        "one_digit_ms": one["numpy"] * 1e3,
+        "test_set_ratio": ratio32,
+        "one_ok": ok_one == "✓",
+        "all_ok": ok_all == "✓",
+    }
     return rows, summary
 
 
@@ -124,9 +159,11 @@ def render(rows: list[tuple[str, str, float, str]], repeat_one: int, repeat_all:
         "|---|---|---:|---|",
         *[f"| {w} | {e} | {ms:.2f} | {note} |" for w, e, ms, note in rows],
     ]
-    foot = (f"Median of {repeat_one} samples (each the mean of {ONE_DIGIT_CALLS} calls) for one digit and of "
-            f"{repeat_all} samples for the test set; the engines' samples interleaved in one run, "
-            f"with {SETTLE * 1e3:.0f} ms of rest before each sample.")
+    foot = (
+        f"Median of {repeat_one} samples (each the mean of {ONE_DIGIT_CALLS} calls) for one digit and of "
+        f"{repeat_all} samples for the test set; the engines' samples interleaved in one run, "
+        f"with {SETTLE * 1e3:.0f} ms of rest before each sample."
+    )
     return "\n".join(lines) + "\n\n" + foot
 
 
@@ -134,7 +171,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat-one", type=int, default=30, help="samples for one digit (default 30)")
     parser.add_argument("--repeat-all", type=int, default=5, help="samples for the test set (default 5)")
-    parser.add_argument("--limit", type=int, default=None, help="use the first N test digits (default: all 10,000)")
+    parser.add_argument(
+        "--limit", type=int, default=None, help="use the first N test digits (default: all 10,000)"
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, do not write the results file")
     args = parser.parse_args(argv)
     for name in ("repeat_one", "repeat_all"):
@@ -147,10 +186,13 @@ def main(argv: list[str] | None = None) -> int:
     rows, summary = run(args.repeat_one, args.repeat_all, args.limit)
     load_after = os.getloadavg()[0]
     table = render(rows, args.repeat_one, args.repeat_all)
-    env = "\n".join(f"- {line}" for line in [
-        *environment(),
-        f"1-minute load average before the run: {load_before:.2f} (other processes share these cores)",
-    ])
+    env = "\n".join(
+        f"- {line}"
+        for line in [
+            *environment(),
+            f"1-minute load average before the run: {load_before:.2f} (other processes share these cores)",
+        ]
+    )
     text = (
         "# Forward pass of the lecture's MNIST ConvNet: numpy engine vs Keras\n\n"
         f"{table}\n\n{env}\n\nReproduce: `.venv/bin/python benchmarks/bench_forward.py`\n"

@@ -34,7 +34,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_step import publish  # noqa: E402  (prints the table, writes it atomically)
+from bench_step import publish
 
 ROOT = Path(__file__).resolve().parent.parent
 ENV_NAME = "CONVNET_TUI_FIRST_FRAME_FILE"
@@ -75,13 +75,16 @@ def one_run(argv: list[str]) -> tuple[float, bool]:
         stamp = Path(tmp) / "first-frame"
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        env = dict(os.environ, **{ENV_NAME: str(stamp)}, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
+        env = dict(
+            os.environ, **{ENV_NAME: str(stamp)}, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS)
+        )
         env.pop("TEXTUAL", None)
         reader = threading.Thread(target=_drain, args=(master,), daemon=True)
         reader.start()
         start = time.time()
-        proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True
+        )
         os.close(slave)
         try:
             proc.wait(timeout=60)
@@ -94,7 +97,6 @@ def one_run(argv: list[str]) -> tuple[float, bool]:
             raise RuntimeError(f"{' '.join(argv)} exited ({proc.returncode}) without drawing a frame")
         when, tf = stamp.read_text().split()
         return float(when) - start, tf == "tensorflow=True"
-
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -118,11 +120,18 @@ def main(argv: list[str] | None = None) -> int:
         met = "—" if target is None else ("yes" if median < target and not tf_seen else "**no**")
         if target is not None:
             ok &= median < target and not tf_seen
-        rows.append(f"| {label} | {args.runs} | {median:.3f} | {min(times):.3f} | {max(times):.3f} | "
-                    f"{'yes' if tf_seen else 'no'} | {'—' if target is None else f'< {target:g} s'} | {met} |")
-    publish("bench_startup.md", f"Cold start to first frame, pty {COLS}x{ROWS}",
-            "| command | runs | median s | min s | max s | TensorFlow imported | target | met |",
-            "|---|---:|---:|---:|---:|:---:|---:|:---:|", rows, load)
+        rows.append(
+            f"| {label} | {args.runs} | {median:.3f} | {min(times):.3f} | {max(times):.3f} | "
+            f"{'yes' if tf_seen else 'no'} | {'—' if target is None else f'< {target:g} s'} | {met} |"
+        )
+    publish(
+        "bench_startup.md",
+        f"Cold start to first frame, pty {COLS}x{ROWS}",
+        "| command | runs | median s | min s | max s | TensorFlow imported | target | met |",
+        "|---|---:|---:|---:|---:|:---:|---:|:---:|",
+        rows,
+        load,
+    )
     return 0 if ok else 1
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_conv import write_atomic  # noqa: E402  (atomic: temp file + os.replace)
+from bench_conv import write_atomic
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZE = (130, 42)
@@ -47,9 +47,16 @@ def digit_example(examples, kernels: int):
     rng = np.random.default_rng(0)
     bank = rng.integers(-1, 2, size=(3, 3, 1, kernels)).astype(np.float64)
     return replace(
-        base, key=f"bench_digit_{kernels}", title=f"28x28 digit, {kernels} kernels 3x3 (benchmark)",
-        kernels=bank, bias=np.zeros(kernels), kernel_names=tuple(f"W{k}" for k in range(kernels)),
-        activation="relu", stride=(1, 1), padding="valid", dilation=(1, 1),
+        base,
+        key=f"bench_digit_{kernels}",
+        title=f"28x28 digit, {kernels} kernels 3x3 (benchmark)",
+        kernels=bank,
+        bias=np.zeros(kernels),
+        kernel_names=tuple(f"W{k}" for k in range(kernels)),
+        activation="relu",
+        stride=(1, 1),
+        padding="valid",
+        dilation=(1, 1),
     )
 
 
@@ -106,14 +113,21 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-
 def publish(name: str, what: str, header: str, align: str, rows: list[str], load: float) -> None:
     """Print a markdown table (with the machine and its load before the run) and write it atomically to results/."""
-    table = "\n".join([
-        f"{what}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
-        f"1-min load average {load:.1f} before the run ({time.strftime('%Y-%m-%d')})",
-        "", header, align, *rows,
-    ]) + "\n"
+    table = (
+        "\n".join(
+            [
+                f"{what}, Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+                f"1-min load average {load:.1f} before the run ({time.strftime('%Y-%m-%d')})",
+                "",
+                header,
+                align,
+                *rows,
+            ]
+        )
+        + "\n"
+    )
     print(table)
     write_atomic(RESULTS / name, table)
 
@@ -140,11 +154,18 @@ def main(argv: list[str] | None = None) -> int:
         target = TARGETS.get(key)
         verdict = "—" if target is None else ("yes" if median < target else "**no**")
         ok &= target is None or median < target
-        rows.append(f"| {label} | {len(walls)} | {median:.1f} | {pct(walls, 0.95):.1f} | "
-                    f"{statistics.median(cpus):.1f} | {'—' if target is None else f'< {target:g}'} | {verdict} |")
-    publish("bench_step.md", f"Step key → redrawn frame, headless {SIZE[0]}x{SIZE[1]}",
-            "| case | steps | median ms | p95 ms | median CPU ms | target (median) | met |",
-            "|---|---:|---:|---:|---:|---:|:---:|", rows, load)
+        rows.append(
+            f"| {label} | {len(walls)} | {median:.1f} | {pct(walls, 0.95):.1f} | "
+            f"{statistics.median(cpus):.1f} | {'—' if target is None else f'< {target:g}'} | {verdict} |"
+        )
+    publish(
+        "bench_step.md",
+        f"Step key → redrawn frame, headless {SIZE[0]}x{SIZE[1]}",
+        "| case | steps | median ms | p95 ms | median CPU ms | target (median) | met |",
+        "|---|---:|---:|---:|---:|---:|:---:|",
+        rows,
+        load,
+    )
     return 0 if ok else 1
 
 

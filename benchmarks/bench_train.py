@@ -130,8 +130,14 @@ async def _ui_fit(data, epochs: int):
         while not (screen.tf_ready and screen.data is not None):
             await pilot.pause(0.05)
         screen.data = data  # the same digits as the other two, whatever "auto" found
-        for field, value in {"epochs": str(epochs), "batch-size": str(BATCH), "seed": str(SEED),
-                             "validation-split": "0", "train-limit": "", "test-limit": ""}.items():
+        for field, value in {
+            "epochs": str(epochs),
+            "batch-size": str(BATCH),
+            "seed": str(SEED),
+            "validation-split": "0",
+            "train-limit": "",
+            "test-limit": "",
+        }.items():
             screen.query_one(f"#{field}").value = value
         await pilot.pause()
         await pilot.press("s")
@@ -159,8 +165,9 @@ def callback_cost_per_batch(n: int = 5000) -> float:
     class _Model:
         stop_training = False
 
-    forwarder = EventForwarder(lambda event: None, threading.Event(), epochs=1, steps=n, batch_size=BATCH,
-                               train_samples=n * BATCH)
+    forwarder = EventForwarder(
+        lambda event: None, threading.Event(), epochs=1, steps=n, batch_size=BATCH, train_samples=n * BATCH
+    )
     forwarder.set_model(_Model())
     forwarder.on_epoch_begin(0)
     logs = {"loss": tf.constant(0.5), "accuracy": tf.constant(0.9)}
@@ -198,13 +205,17 @@ def main(argv: list[str] | None = None) -> int:
     import_keras()
     data = load_mnist("sample")
     n = len(data.x_train)
-    print(f"Training {n:,} digits x {args.epochs} epochs, batch {BATCH}, {args.rounds} rounds…", file=sys.stderr)
+    print(
+        f"Training {n:,} digits x {args.epochs} epochs, batch {BATCH}, {args.rounds} rounds…", file=sys.stderr
+    )
 
     times: dict[str, list[float]] = {"plain": [], "callback": [], "ui": []}
     ui_results, ui_shares, ui_cpu = [], [], []
     clock = _UiClock()
-    runners = {"plain": lambda: plain_fit(data, args.epochs),
-               "callback": lambda: callback_fit(data, args.epochs)}
+    runners = {
+        "plain": lambda: plain_fit(data, args.epochs),
+        "callback": lambda: callback_fit(data, args.epochs),
+    }
     for r in range(args.rounds):
         order = ["plain", "callback", "ui"] if r % 2 == 0 else ["ui", "callback", "plain"]
         for name in order:
@@ -237,8 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     ]
     for k in ("plain", "callback", "ui"):
         shown = "—" if k == "plain" else f"{cost[k]:+.1%}"
-        lines.append(f"| {labels[k]} | {statistics.median(times[k]):.2f} | {min(times[k]):.2f} | "
-                     f"{rate[k]:,.0f} | {shown} |")
+        lines.append(
+            f"| {labels[k]} | {statistics.median(times[k]):.2f} | {min(times[k]):.2f} | "
+            f"{rate[k]:,.0f} | {shown} |"
+        )
     steady = statistics.median(u / c - 1 for u, c in zip(BATCH_SECONDS["ui"], BATCH_SECONDS["callback"]))
     steady_rate = {k: args.epochs * n / statistics.median(v) for k, v in BATCH_SECONDS.items()}
     lines += [
@@ -284,8 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     write_atomic(RESULTS, text)
     # The verdict: samples/s while training, with the live UI against the same trainer without it.
     ok = steady <= MAX_OVERHEAD
-    print(f"Live UI: steady throughput {steady:+.1%}, whole fit {cost['ui']:+.1%}, UI thread {estimate:.1%} "
-          f"of the training CPU (target ≤ {MAX_OVERHEAD:.0%}): {'OK' if ok else 'TOO SLOW'}", file=sys.stderr)
+    print(
+        f"Live UI: steady throughput {steady:+.1%}, whole fit {cost['ui']:+.1%}, UI thread {estimate:.1%} "
+        f"of the training CPU (target ≤ {MAX_OVERHEAD:.0%}): {'OK' if ok else 'TOO SLOW'}",
+        file=sys.stderr,
+    )
     return 0 if ok else 1
 
 

@@ -15,9 +15,22 @@ from tui_convnet.ui.app import create_app, find_example
 def test_summary_prints_the_lecture_table(capsys):
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
-    for text in ("(None, 26, 26, 32)", "(None, 13, 13, 32)", "(None, 11, 11, 64)", "(None, 5, 5, 64)",
-                 "(None, 3, 3, 64)", "(None, 576)", "18,496", "36,928", "650", "Total params: 93,322",
-                 "32·(3·3·1) + 32", "64·(3·3·32) + 64", "576·64 + 64", "(28 − 3 + 2·0) / 1 + 1 = 26"):
+    for text in (
+        "(None, 26, 26, 32)",
+        "(None, 13, 13, 32)",
+        "(None, 11, 11, 64)",
+        "(None, 5, 5, 64)",
+        "(None, 3, 3, 64)",
+        "(None, 576)",
+        "18,496",
+        "36,928",
+        "650",
+        "Total params: 93,322",
+        "32·(3·3·1) + 32",
+        "64·(3·3·32) + 64",
+        "576·64 + 64",
+        "(28 − 3 + 2·0) / 1 + 1 = 26",
+    ):
         assert text in out, text
 
 

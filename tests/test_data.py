@@ -85,7 +85,10 @@ def test_bundled_sample(sample):
     assert sample.x_train.dtype == sample.y_train.dtype == np.uint8
     assert set(np.unique(sample.y_test)) == set(range(10))
     assert sample.location == str(bundled_mnist_path())
-    assert sample.description == f"bundled MNIST sample: 5,000 training / 10,000 test digits ({bundled_mnist_path()})"
+    assert (
+        sample.description
+        == f"bundled MNIST sample: 5,000 training / 10,000 test digits ({bundled_mnist_path()})"
+    )
 
 
 def test_limited(sample):
@@ -159,7 +162,9 @@ def test_auto_falls_back_when_the_cache_is_corrupt(tmp_path, monkeypatch):
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "mnist.npz").write_bytes(b"not a zip file")
     assert load_mnist("auto", download=False).source == "sample"
-    with pytest.raises(DataError, match=re.escape(f"{tmp_path / 'datasets' / 'mnist.npz'}: cannot read it as a .npz file")):
+    with pytest.raises(
+        DataError, match=re.escape(f"{tmp_path / 'datasets' / 'mnist.npz'}: cannot read it as a .npz file")
+    ):
         load_mnist("keras")  # asked for explicitly: the error is shown, not hidden
 
 
@@ -173,8 +178,11 @@ def expect_error(target, *parts):
 
 
 def test_missing_path(tmp_path):
-    expect_error(tmp_path / "nope.npz", f"No such file or folder: {tmp_path / 'nope.npz'}",
-                 "Use 'auto', 'sample', 'keras', a mnist.npz file or a folder with the four MNIST IDX files.")
+    expect_error(
+        tmp_path / "nope.npz",
+        f"No such file or folder: {tmp_path / 'nope.npz'}",
+        "Use 'auto', 'sample', 'keras', a mnist.npz file or a folder with the four MNIST IDX files.",
+    )
 
 
 def test_corrupt_npz(tmp_path):
@@ -193,7 +201,9 @@ def test_truncated_npz(tmp_path, small):
 def test_npz_without_the_keras_arrays(tmp_path):
     path = tmp_path / "other.npz"
     np.savez(path, images=np.zeros((2, 28, 28)))
-    expect_error(path, f"{path}: not a Keras mnist.npz, it has no `x_train` array. Received: arrays=['images']")
+    expect_error(
+        path, f"{path}: not a Keras mnist.npz, it has no `x_train` array. Received: arrays=['images']"
+    )
 
 
 def test_npz_with_pickled_objects_is_refused(tmp_path, small):
@@ -205,14 +215,29 @@ def test_npz_with_pickled_objects_is_refused(tmp_path, small):
 @pytest.mark.parametrize(
     "change,message",
     [
-        ({"x_train": np.zeros((4, 28, 27), np.uint8)}, "`x_train` must have shape (N, 28, 28). Received: x_train.shape=(4, 28, 27)"),
-        ({"x_test": np.zeros((28, 28), np.uint8)}, "`x_test` must have shape (N, 28, 28). Received: x_test.shape=(28, 28)"),
-        ({"y_train": np.zeros(39, np.uint8)}, "`y_train` must hold one label per image (40). Received: y_train.shape=(39,)"),
+        (
+            {"x_train": np.zeros((4, 28, 27), np.uint8)},
+            "`x_train` must have shape (N, 28, 28). Received: x_train.shape=(4, 28, 27)",
+        ),
+        (
+            {"x_test": np.zeros((28, 28), np.uint8)},
+            "`x_test` must have shape (N, 28, 28). Received: x_test.shape=(28, 28)",
+        ),
+        (
+            {"y_train": np.zeros(39, np.uint8)},
+            "`y_train` must hold one label per image (40). Received: y_train.shape=(39,)",
+        ),
         ({"y_test": np.full(30, 10, np.int64)}, "`y_test` must hold integer labels 0-9"),
-        ({"y_test": np.zeros(30, np.float32)}, "`y_test` must hold integer labels 0-9. Received: y_test.dtype=float32"),
+        (
+            {"y_test": np.zeros(30, np.float32)},
+            "`y_test` must hold integer labels 0-9. Received: y_test.dtype=float32",
+        ),
         ({"x_train": np.full((40, 28, 28), 0.5, np.float32)}, "`x_train` must hold whole pixel values 0-255"),
         ({"x_train": np.full((40, 28, 28), 300, np.int32)}, "max=300"),
-        ({"x_train": np.zeros((0, 28, 28), np.uint8), "y_train": np.zeros(0, np.uint8)}, "the training and test sets must not be empty"),
+        (
+            {"x_train": np.zeros((0, 28, 28), np.uint8), "y_train": np.zeros(0, np.uint8)},
+            "the training and test sets must not be empty",
+        ),
     ],
 )
 def test_wrong_shapes_and_values_in_npz(tmp_path, small, change, message):
@@ -246,8 +271,11 @@ def test_truncated_idx(tmp_path, small):
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     path = folder / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:-100])
-    expect_error(folder, f"{path}: the header promises {30 * 28 * 28} values but the file holds {30 * 28 * 28 - 100}. "
-                         "Received: shape=(30, 28, 28)")
+    expect_error(
+        folder,
+        f"{path}: the header promises {30 * 28 * 28} values but the file holds {30 * 28 * 28 - 100}. "
+        "Received: shape=(30, 28, 28)",
+    )
     path.write_bytes(path.read_bytes()[:10])
     expect_error(folder, f"{path}: the IDX header is cut short (10 of 16 bytes).")
     path.write_bytes(b"\x00\x00")
@@ -293,7 +321,9 @@ def test_bundled_digit(sample):
     digit, label = bundled_digit(5, "train")
     np.testing.assert_array_equal(digit, sample.x_train[5])
     assert label == sample.y_train[5]
-    with pytest.raises(DataError, match=re.escape("`split` must be 'train' or 'test'. Received: split='dev'")):
+    with pytest.raises(
+        DataError, match=re.escape("`split` must be 'train' or 'test'. Received: split='dev'")
+    ):
         bundled_digit(0, "dev")
     with pytest.raises(DataError, match=re.escape("Digit index out of range 0..4999. Received: index=5000")):
         bundled_digit(5000, "train")

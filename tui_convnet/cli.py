@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from . import __version__
 
 
-def _checked(cast: Callable[[str], Any], kind: str, ok: Callable[[Any], bool], rule: str) -> Callable[[str], Any]:
+def _checked(
+    cast: Callable[[str], Any], kind: str, ok: Callable[[Any], bool], rule: str
+) -> Callable[[str], Any]:
     """An argparse ``type``: ``cast`` the text, then check it, with messages in Keras' style."""
 
     def parse(text: str) -> Any:
@@ -39,35 +42,56 @@ def build_parser() -> argparse.ArgumentParser:
         description="Learn how convolutional neural networks compute, one key at a time.",
     )
     parser.add_argument("--version", action="version", version=f"convnet-tui {__version__}")
-    parser.add_argument("--example", metavar="NAME", help="open the explorer on this example (file name or number, e.g. 04)")
+    parser.add_argument(
+        "--example", metavar="NAME", help="open the explorer on this example (file name or number, e.g. 04)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("explore", help="open the convolution explorer (the default)").add_argument(
-        "--example", metavar="NAME", dest="example_sub", help="example to open (file name or number)")
+        "--example", metavar="NAME", dest="example_sub", help="example to open (file name or number)"
+    )
 
     s = sub.add_parser("summary", help="print the lecture model's summary with the arithmetic")
-    s.add_argument("--dropout", type=_rate, default=None, metavar="RATE", help="insert Dropout(RATE) before the last Dense")
+    s.add_argument(
+        "--dropout",
+        type=_rate,
+        default=None,
+        metavar="RATE",
+        help="insert Dropout(RATE) before the last Dense",
+    )
     s.add_argument("--no-formulas", action="store_true", help="only the Keras columns")
 
     t = sub.add_parser("train", help="train the lecture's ConvNet on MNIST without the TUI")
     t.add_argument("--epochs", type=_positive_int, default=5)
     t.add_argument("--batch-size", type=_positive_int, default=64)
     t.add_argument("--dataset", default="auto", metavar="auto|sample|keras|PATH")
-    t.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="use only the first N training digits")
-    t.add_argument("--test-limit", type=_positive_int, default=None, metavar="N", help="evaluate on the first N test digits")
+    t.add_argument(
+        "--limit", type=_positive_int, default=None, metavar="N", help="use only the first N training digits"
+    )
+    t.add_argument(
+        "--test-limit",
+        type=_positive_int,
+        default=None,
+        metavar="N",
+        help="evaluate on the first N test digits",
+    )
     t.add_argument("--dropout", type=_rate, default=None, metavar="RATE")
     t.add_argument("--optimizer", choices=("rmsprop", "adam", "sgd"), default="rmsprop")
     t.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR")
     t.add_argument("--validation-split", type=_rate, default=0.0, metavar="F")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
-    t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final summary object")
+    t.add_argument(
+        "--json", action="store_true", help="one JSON object per epoch, then a final summary object"
+    )
 
     p = sub.add_parser("predict", help="evaluate a saved model on the MNIST test set")
     p.add_argument("model", metavar="MODEL.keras")
     p.add_argument("--dataset", default="auto", metavar="auto|sample|keras|PATH")
     p.add_argument("--engine", choices=("numpy", "keras"), default="numpy")
-    p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits")
+    p.add_argument(
+        "--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits"
+    )
     p.add_argument("--json", action="store_true")
     return parser
 

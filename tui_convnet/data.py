@@ -57,16 +57,16 @@ class MnistData:
             "keras": "full MNIST (Keras)" if self.full else "MNIST (Keras)",
             "path": "MNIST from a file",
         }[self.source]
-        return (
-            f"{kind}: {len(self.x_train):,} training / {len(self.x_test):,} test digits ({self.location})"
-        )
+        return f"{kind}: {len(self.x_train):,} training / {len(self.x_test):,} test digits ({self.location})"
 
-    def limited(self, train: int | None = None, test: int | None = None) -> "MnistData":
+    def limited(self, train: int | None = None, test: int | None = None) -> MnistData:
         """The first ``train`` training digits and ``test`` test digits."""
         return replace(
             self,
-            x_train=self.x_train[:train], y_train=self.y_train[:train],
-            x_test=self.x_test[:test], y_test=self.y_test[:test],
+            x_train=self.x_train[:train],
+            y_train=self.y_train[:train],
+            x_test=self.x_test[:test],
+            y_test=self.y_test[:test],
         )
 
 
@@ -74,10 +74,16 @@ def _check(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]:
     for name in ("x_train", "x_test"):
         x = arrays[name]
         if x.ndim != 3 or x.shape[1:] != (28, 28):
-            raise DataError(f"{where}: `{name}` must have shape (N, 28, 28). Received: {name}.shape={x.shape}")
+            raise DataError(
+                f"{where}: `{name}` must have shape (N, 28, 28). Received: {name}.shape={x.shape}"
+            )
         if x.dtype.kind not in "uif":
             raise DataError(f"{where}: `{name}` must be numeric. Received: {name}.dtype={x.dtype}")
-        if x.dtype != np.uint8 and x.size and (x.min() < 0 or x.max() > 255 or not np.array_equal(x, np.round(x))):
+        if (
+            x.dtype != np.uint8
+            and x.size
+            and (x.min() < 0 or x.max() > 255 or not np.array_equal(x, np.round(x)))
+        ):
             raise DataError(
                 f"{where}: `{name}` must hold whole pixel values 0-255, as MNIST does (not scaled to [0, 1]). "
                 f"Received: {name}.dtype={x.dtype}, min={x.min()}, max={x.max()}"
@@ -90,7 +96,9 @@ def _check(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]:
                 f"Received: {name}.shape={y.shape}"
             )
         if y.dtype.kind not in "ui" or (len(y) and (y.min() < 0 or y.max() > 9)):
-            raise DataError(f"{where}: `{name}` must hold integer labels 0-9. Received: {name}.dtype={y.dtype}")
+            raise DataError(
+                f"{where}: `{name}` must hold integer labels 0-9. Received: {name}.dtype={y.dtype}"
+            )
     if len(arrays["x_train"]) == 0 or len(arrays["x_test"]) == 0:
         raise DataError(f"{where}: the training and test sets must not be empty.")
     return {k: (v if v.dtype == np.uint8 else v.astype(np.uint8)) for k, v in arrays.items()}
@@ -127,12 +135,14 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise DataError(f"{path}: too short to be an IDX file. Received: size={len(raw)} bytes")
     magic = int.from_bytes(raw[:4], "big")
     if magic not in (2049, 2051):
-        raise DataError(f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic={magic}")
+        raise DataError(
+            f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic={magic}"
+        )
     ndim = magic & 0xFF
     header = 4 + 4 * ndim
     if len(raw) < header:
         raise DataError(f"{path}: the IDX header is cut short ({len(raw)} of {header} bytes).")
-    dims = tuple(int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(ndim))
+    dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
     expected = int(np.prod(dims)) if dims else 0
     if len(raw) - header != expected:
         raise DataError(

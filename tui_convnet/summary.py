@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-
 from rich.table import Table
 from rich.text import Text
 
@@ -37,9 +36,12 @@ def summary_table(spec: ModelSpec, *, formulas: bool = True, highlight: int | No
         table.add_row(name, shape, params, style="bold on #264f78" if highlight == info.index else None)
     total = sum(info.params for info in rows)
     table.caption = Text.assemble(
-        ("Total params: ", "bold"), f"{total:,}\n",
-        ("Trainable params: ", "bold"), f"{total:,}\n",
-        ("Non-trainable params: ", "bold"), "0",
+        ("Total params: ", "bold"),
+        f"{total:,}\n",
+        ("Trainable params: ", "bold"),
+        f"{total:,}\n",
+        ("Non-trainable params: ", "bold"),
+        "0",
     )
     table.caption_justify = "left"
     return table
@@ -65,8 +67,13 @@ def confusion_table(confusion: np.ndarray) -> Table:
     """Rows: true digit; columns: predicted digit; last column: the digit's accuracy (fits 80 columns)."""
     confusion = np.asarray(confusion)
     table = Table(
-        title="Confusion matrix  (rows: true digit, columns: predicted)", title_justify="left",
-        box=None, pad_edge=False, padding=(0, 1), header_style="bold", title_style="bold",
+        title="Confusion matrix  (rows: true digit, columns: predicted)",
+        title_justify="left",
+        box=None,
+        pad_edge=False,
+        padding=(0, 1),
+        header_style="bold",
+        title_style="bold",
     )
     table.add_column("true", justify="right", style="bold")
     for c in range(confusion.shape[1]):
@@ -77,7 +84,8 @@ def confusion_table(confusion: np.ndarray) -> Table:
         shares = row / max(total, 1)
         accuracy = row[r] / total if total else math.nan
         table.add_row(
-            str(r), *(_confusion_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares))),
+            str(r),
+            *(_confusion_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares))),
             _accuracy_cell(float(accuracy)),
         )
     return table

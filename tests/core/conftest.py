@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+
 @pytest.fixture(scope="session")
 def keras():
     from tui_convnet.training.tf_env import import_keras

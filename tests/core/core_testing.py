@@ -22,7 +22,7 @@ def reference_conv2d(x, kernels, bias, stride, pads, dilation):
     kernels = np.asarray(kernels, dtype=np.float64)
     top, bottom, left, right = pads
     xp = np.zeros((x.shape[0] + top + bottom, x.shape[1] + left + right, x.shape[2]))
-    xp[top:top + x.shape[0], left:left + x.shape[1]] = x
+    xp[top : top + x.shape[0], left : left + x.shape[1]] = x
     kh, kw, _, cout = kernels.shape
     (sh, sw), (dh, dw) = stride, dilation
     oh = (xp.shape[0] - (dh * (kh - 1) + 1)) // sh + 1
@@ -30,7 +30,7 @@ def reference_conv2d(x, kernels, bias, stride, pads, dilation):
     out = np.zeros((oh, ow, cout))
     for i in range(oh):
         for j in range(ow):
-            window = xp[i * sh: i * sh + dh * (kh - 1) + 1: dh, j * sw: j * sw + dw * (kw - 1) + 1: dw]
+            window = xp[i * sh : i * sh + dh * (kh - 1) + 1 : dh, j * sw : j * sw + dw * (kw - 1) + 1 : dw]
             for k in range(cout):
                 out[i, j, k] = np.sum(window * kernels[:, :, :, k]) + bias[k]
     return out

@@ -33,7 +33,11 @@ def test_naive_loop_is_a_correct_convolution(bench, rng):
 def test_layers_are_the_seed_models_conv_inputs(bench):
     from tui_convnet.core import Conv2DSpec, infer_shapes, mnist_convnet
 
-    convs = [(*i.input_shape, i.spec.filters) for i in infer_shapes(mnist_convnet()) if isinstance(i.spec, Conv2DSpec)]
+    convs = [
+        (*i.input_shape, i.spec.filters)
+        for i in infer_shapes(mnist_convnet())
+        if isinstance(i.spec, Conv2DSpec)
+    ]
     assert [layer[1:] for layer in bench.LAYERS] == convs
 
 
@@ -43,9 +47,20 @@ def test_side_by_side_timing_returns_a_median_per_function(bench):
 
 
 def test_table_and_atomic_write(bench, tmp_path):
-    rows = [{"shape": "5x5x64 → 64", "batch": 64, "numpy": 0.0002, "tf": 0.0003, "naive": 0.64, "naive_estimated": True}]
+    rows = [
+        {
+            "shape": "5x5x64 → 64",
+            "batch": 64,
+            "numpy": 0.0002,
+            "tf": 0.0003,
+            "naive": 0.64,
+            "naive_estimated": True,
+        }
+    ]
     table = bench.render_table(rows)
-    assert table.splitlines()[0].startswith("| layer shape (3x3, valid) | batch | numpy ms | tf ms | naive ms | tf/numpy |")
+    assert table.splitlines()[0].startswith(
+        "| layer shape (3x3, valid) | batch | numpy ms | tf ms | naive ms | tf/numpy |"
+    )
     assert table.splitlines()[2] == "| 5x5x64 → 64 | 64 | 0.200 | 0.300 | ≈ 640.0 | 1.50x | 3200x |"
     out = tmp_path / "results" / "bench.md"
     bench.write_atomic(out, table)

@@ -55,24 +55,36 @@ def _keras_conv(keras, x, kernels, bias, **config):
 def test_conv2d_matches_keras_conv2d(keras, rng, padding, stride, dilation):
     for shape in SHAPES:
         x, kernels, bias = _random_case(rng, shape)
-        expected = _keras_conv(keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation)
+        expected = _keras_conv(
+            keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation
+        )
         got = conv2d(x, kernels, bias, stride=stride, padding=padding, dilation=dilation)
         assert got.dtype == np.float32
         assert_close(got, expected, err_msg=f"shape={shape}")
         # One image at a time gives the same as the batch.
-        assert_close(conv2d(x[1], kernels, bias, stride=stride, padding=padding, dilation=dilation), expected[1])
+        assert_close(
+            conv2d(x[1], kernels, bias, stride=stride, padding=padding, dilation=dilation), expected[1]
+        )
 
 
 @pytest.mark.parametrize(
     "padding,stride,dilation",
-    [("valid", (1, 2), 1), ("same", (3, 2), 1), ("same", (2, 1), 1),
-     ("valid", 1, (2, 1)), ("same", 1, (1, 2)), ("same", 1, (2, 2))],
+    [
+        ("valid", (1, 2), 1),
+        ("same", (3, 2), 1),
+        ("same", (2, 1), 1),
+        ("valid", 1, (2, 1)),
+        ("same", 1, (1, 2)),
+        ("same", 1, (2, 2)),
+    ],
     ids=lambda v: str(v),
 )
 def test_conv2d_non_square_strides_and_dilations(keras, rng, padding, stride, dilation):
     for shape in (((7, 11), (3, 2), 3, 2), ((10, 6), (2, 3), 1, 4)):
         x, kernels, bias = _random_case(rng, shape, batch=3)
-        expected = _keras_conv(keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation)
+        expected = _keras_conv(
+            keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation
+        )
         assert_close(conv2d(x, kernels, bias, stride=stride, padding=padding, dilation=dilation), expected)
 
 
@@ -92,8 +104,15 @@ def test_int_padding_matches_zero_padding_then_valid_conv(keras, rng, padding, s
     x, kernels, bias = _random_case(rng, ((5, 6), (3, 2), 3, 2))
     pad = (padding, padding) if isinstance(padding, int) else padding
     padded = keras.layers.ZeroPadding2D(pad)(x)
-    expected = _keras_conv(keras, keras.ops.convert_to_numpy(padded), kernels, bias,
-                           strides=stride, padding="valid", dilation_rate=dilation)
+    expected = _keras_conv(
+        keras,
+        keras.ops.convert_to_numpy(padded),
+        kernels,
+        bias,
+        strides=stride,
+        padding="valid",
+        dilation_rate=dilation,
+    )
     assert_close(conv2d(x, kernels, bias, stride=stride, padding=padding, dilation=dilation), expected)
 
 

@@ -16,7 +16,14 @@ from tui_convnet.core import conv2d, conv_geometry
 @pytest.mark.parametrize("channels", [1, 2, 3, 4, 5])
 @pytest.mark.parametrize(
     "padding,stride,dilation",
-    [("valid", 1, 1), ("same", 2, 1), (2, (1, 3), 1), ((1, 0), 1, (2, 1)), ("same", 1, 2), ((0, 2), (3, 2), 1)],
+    [
+        ("valid", 1, 1),
+        ("same", 2, 1),
+        (2, (1, 3), 1),
+        ((1, 0), 1, (2, 1)),
+        ("same", 1, 2),
+        ((0, 2), (3, 2), 1),
+    ],
     ids=str,
 )
 def test_conv2d_against_a_plain_loop(rng, channels, padding, stride, dilation):
@@ -26,7 +33,9 @@ def test_conv2d_against_a_plain_loop(rng, channels, padding, stride, dilation):
     g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
     got = conv2d(x, k, b, stride=stride, padding=padding, dilation=dilation)
     for n in range(2):
-        want = reference_conv2d(x[n], k, b, g.stride, (g.pad_top, g.pad_bottom, g.pad_left, g.pad_right), g.dilation)
+        want = reference_conv2d(
+            x[n], k, b, g.stride, (g.pad_top, g.pad_bottom, g.pad_left, g.pad_right), g.dilation
+        )
         np.testing.assert_allclose(got[n], want, rtol=1e-5, atol=1e-5)
 
 
@@ -36,8 +45,12 @@ def test_any_memory_layout(rng, channels):
     k = rng.standard_normal((3, 3, channels, 2))
     for x in (base[:, ::-1], base[:, :, ::2], np.asfortranarray(base), base.transpose(0, 2, 1, 3)):
         for padding in ("valid", 1):
-            np.testing.assert_allclose(conv2d(x, k, padding=padding), conv2d(np.ascontiguousarray(x), k, padding=padding),
-                                       rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(
+                conv2d(x, k, padding=padding),
+                conv2d(np.ascontiguousarray(x), k, padding=padding),
+                rtol=1e-12,
+                atol=1e-12,
+            )
     # The input is never modified.
     before = base.copy()
     conv2d(base, k, padding="same")

@@ -106,32 +106,80 @@ CONV_ERRORS = [
     (('title = "A test"', ""), "title", "is required and must be text."),
     (('title = "A test"', "title = 3"), "title", "is required and must be text."),
     (('kind = "conv"', 'kind = "film"'), "kind", "must be one of conv, pool, model. Received: kind='film'"),
-    (('notes = ["first", "second"]', "notes = 3"), "notes", "must be text or a list of texts. Received: notes=3"),
-    (('notes = ["first", "second"]', "notes = [1]"), "notes", "must be text or a list of texts. Received: notes=[1]"),
+    (
+        ('notes = ["first", "second"]', "notes = 3"),
+        "notes",
+        "must be text or a list of texts. Received: notes=3",
+    ),
+    (
+        ('notes = ["first", "second"]', "notes = [1]"),
+        "notes",
+        "must be text or a list of texts. Received: notes=[1]",
+    ),
     (("stride = 1", "stride = 0"), "conv.stride", "`strides` must be >= 1. Received: strides=0"),
     (("stride = 1", "stride = [1, 2, 3]"), "conv.stride", "Received: strides=[1, 2, 3]"),
-    (("stride = 1", "stride = 1\ndilation = 0"), "conv.dilation", "`dilation_rate` must be >= 1. Received: dilation_rate=0"),
+    (
+        ("stride = 1", "stride = 1\ndilation = 0"),
+        "conv.dilation",
+        "`dilation_rate` must be >= 1. Received: dilation_rate=0",
+    ),
     (('padding = "valid"', "padding = -1"), "conv.padding", "integers >= 0. Received: padding=-1"),
     (('padding = "valid"', 'padding = "full"'), "conv.padding", "Received: padding='full'"),
     (('padding = "valid"', "padding = [1, -2]"), "conv.padding", "Received: padding=(1, -2)"),
     (('activation = "relu"', 'activation = "gelu"'), "conv.activation", "Unknown activation"),
     (("[conv]\nstride = 1", "conv = 3\n[other]\nstride = 1"), "conv", "must be a table. Received: conv=3"),
-    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 2, 3], [4, 5], [7, 8, 9]]"), "input.channels",
-     "is ragged: every row must have the same length."),
-    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", '[["a", "b"], ["c", "d"]]'), "input.channels", "must contain only numbers"),
-    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, true], [3, 4]]"), "input.channels", "must contain only numbers"),
-    (("channels = [ [[1, 2, 3]", "channels = [] # [[1, 2, 3]"), "input.channels", "must be a non-empty list of grids."),
-    (('names = ["only"]', 'names = ["a", "b"]'), "input.names", "must name each of the 1 channels. Received: 2 names"),
+    (
+        ("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 2, 3], [4, 5], [7, 8, 9]]"),
+        "input.channels",
+        "is ragged: every row must have the same length.",
+    ),
+    (
+        ("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", '[["a", "b"], ["c", "d"]]'),
+        "input.channels",
+        "must contain only numbers",
+    ),
+    (
+        ("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, true], [3, 4]]"),
+        "input.channels",
+        "must contain only numbers",
+    ),
+    (
+        ("channels = [ [[1, 2, 3]", "channels = [] # [[1, 2, 3]"),
+        "input.channels",
+        "must be a non-empty list of grids.",
+    ),
+    (
+        ('names = ["only"]', 'names = ["a", "b"]'),
+        "input.names",
+        "must name each of the 1 channels. Received: 2 names",
+    ),
     (('names = ["only"]', 'names = "only"'), "input.names", "must be a list of channel names (text)"),
     (("bias = -1", 'bias = "one"'), "kernels[0].bias", "must be a number. Received: bias='one'"),
-    (("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0], [0]] ]"), "kernels[0].channels", "is ragged"),
-    (("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0], [0, -1]], [[1, 0], [0, -1]] ]"),
-     "kernels[0].channels", "needs one grid per input channel (1). Received: 2 grids"),
-    (("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0, 0, 0]] ]"), "conv",
-     "The kernel (1x4 after dilation) is larger than the padded input (3x3)"),
-    (('[[kernels]]\nname = "K"', '[[nothing]]\nname = "K"'), "kernels", "must list at least one [[kernels]] table."),
-    (("output = [ [[0, 0], [0, 0]] ]", "output = [ [[0, 0, 0], [0, 0, 0]] ]"), "expected.output",
-     "must be 1 grid(s) of 2x2, the output's shape. Received: 1 grid(s) of 2x3"),
+    (
+        ("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0], [0]] ]"),
+        "kernels[0].channels",
+        "is ragged",
+    ),
+    (
+        ("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0], [0, -1]], [[1, 0], [0, -1]] ]"),
+        "kernels[0].channels",
+        "needs one grid per input channel (1). Received: 2 grids",
+    ),
+    (
+        ("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0, 0, 0]] ]"),
+        "conv",
+        "The kernel (1x4 after dilation) is larger than the padded input (3x3)",
+    ),
+    (
+        ('[[kernels]]\nname = "K"', '[[nothing]]\nname = "K"'),
+        "kernels",
+        "must list at least one [[kernels]] table.",
+    ),
+    (
+        ("output = [ [[0, 0], [0, 0]] ]", "output = [ [[0, 0, 0], [0, 0, 0]] ]"),
+        "expected.output",
+        "must be 1 grid(s) of 2x2, the output's shape. Received: 1 grid(s) of 2x3",
+    ),
     (("output = [ [[0, 0], [0, 0]] ]", "output = [ [[0, 0], [0]] ]"), "expected.output", "is ragged"),
 ]
 
@@ -146,21 +194,46 @@ POOL_ERRORS = [
 
 MODEL_ERRORS = [
     (('{ type = "Flatten" }', '{ type = "Reshape" }'), "model.layers[1]", "Unknown layer type"),
-    (("filters = 2", "filters = -2"), "model.layers[0]", "`filters` must be a positive integer. Received: filters=-2"),
-    (("units = 3", "unit = 3"), "model.layers[2]", "Unknown option for a Dense layer. Received: option='unit'"),
-    (("input_shape = [8, 8, 1]", "input_shape = [8, 8]"), "model", "`input_shape` must be [height, width, channels]"),
-    (("input_shape = [8, 8, 1]", "input_shape = [2, 2, 1]"), "model",
-     "The kernel (3x3 after dilation) is larger than the padded input (2x2)"),
-    (('{ type = "Flatten" },', ""), "model", "Layer dense (Dense) needs a flat input: add a Flatten layer first"),
+    (
+        ("filters = 2", "filters = -2"),
+        "model.layers[0]",
+        "`filters` must be a positive integer. Received: filters=-2",
+    ),
+    (
+        ("units = 3", "unit = 3"),
+        "model.layers[2]",
+        "Unknown option for a Dense layer. Received: option='unit'",
+    ),
+    (
+        ("input_shape = [8, 8, 1]", "input_shape = [8, 8]"),
+        "model",
+        "`input_shape` must be [height, width, channels]",
+    ),
+    (
+        ("input_shape = [8, 8, 1]", "input_shape = [2, 2, 1]"),
+        "model",
+        "The kernel (3x3 after dilation) is larger than the padded input (2x2)",
+    ),
+    (
+        ('{ type = "Flatten" },', ""),
+        "model",
+        "Layer dense (Dense) needs a flat input: add a Flatten layer first",
+    ),
     (("[model]\ninput_shape", "model = 1\n[x]\ninput_shape"), "model", "must be a table. Received: model=1"),
 ]
 
-BAD_FILES = ([(CONV, *e) for e in CONV_ERRORS] + [(POOL, *e) for e in POOL_ERRORS]
-             + [(MODEL, *e) for e in MODEL_ERRORS])
+BAD_FILES = (
+    [(CONV, *e) for e in CONV_ERRORS]
+    + [(POOL, *e) for e in POOL_ERRORS]
+    + [(MODEL, *e) for e in MODEL_ERRORS]
+)
 
 
-@pytest.mark.parametrize("base,change,field,message", BAD_FILES,
-                         ids=[f"{b.split('kind = ')[1][1:5]}-{f}:{c[1][:20]}" for b, c, f, _ in BAD_FILES])
+@pytest.mark.parametrize(
+    "base,change,field,message",
+    BAD_FILES,
+    ids=[f"{b.split('kind = ')[1][1:5]}-{f}:{c[1][:20]}" for b, c, f, _ in BAD_FILES],
+)
 def test_bad_files(tmp_path, base, change, field, message):
     old, new = change
     assert old in base
@@ -170,8 +243,12 @@ def test_bad_files(tmp_path, base, change, field, message):
 
 def test_two_kernels_of_different_shapes(tmp_path):
     text = CONV + '\n[[kernels]]\nname = "L"\nchannels = [ [[1, 0, 1], [0, 1, 0]] ]\n'
-    with pytest.raises(ExampleError, match=re.escape(
-            "bad.toml: field `kernels`: all kernels must have the same shape. Received: shapes=(2, 2, 1), (2, 3, 1)")):
+    with pytest.raises(
+        ExampleError,
+        match=re.escape(
+            "bad.toml: field `kernels`: all kernels must have the same shape. Received: shapes=(2, 2, 1), (2, 3, 1)"
+        ),
+    ):
         load_example(write(tmp_path, text))
 
 
@@ -192,9 +269,13 @@ def test_entries_that_are_not_tables(tmp_path, top, table, field, message):
 def test_too_large_to_show(tmp_path):
     row = "[" + ", ".join(["1"] * 65) + "]"
     text = CONV.replace("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", f"[{row}, {row}]")
-    with pytest.raises(ExampleError, match=re.escape(
+    with pytest.raises(
+        ExampleError,
+        match=re.escape(
             "bad.toml: field `input`: `input` is too large to show step by step: the limit is 64x64 cells "
-            "and 16 channels. Received: input.shape=(2, 65, 1)")):
+            "and 16 channels. Received: input.shape=(2, 65, 1)"
+        ),
+    ):
         load_example(write(tmp_path, text))
 
 
@@ -211,21 +292,34 @@ def test_not_toml_and_not_readable(tmp_path):
 
 def test_symbols_must_match_the_numbers(tmp_path):
     text = CONV.replace('names = ["only"]', 'names = ["only"]\nsymbols = [["a", "b", "c"], ["d", "e", "f"]]')
-    with pytest.raises(ExampleError, match=re.escape(
-            "bad.toml: field `input.symbols`: must be a 3x3 grid of strings matching the numbers.")):
+    with pytest.raises(
+        ExampleError,
+        match=re.escape(
+            "bad.toml: field `input.symbols`: must be a 3x3 grid of strings matching the numbers."
+        ),
+    ):
         load_example(write(tmp_path, text))
 
 
 def test_conv_followed_by_pool_must_fit(tmp_path):
     text = CONV.replace("[expected]\noutput = [ [[0, 0], [0, 0]] ]", "[pool]\nsize = 3\n")
-    with pytest.raises(ExampleError, match=re.escape(
-            "bad.toml: field `pool`: The pooling window (3x3) is larger than the input (2x2)")):
+    with pytest.raises(
+        ExampleError,
+        match=re.escape("bad.toml: field `pool`: The pooling window (3x3) is larger than the input (2x2)"),
+    ):
         load_example(write(tmp_path, text))
 
 
 def test_mnist_input_errors(tmp_path):
-    base = CONV.split("[input]")[0] + "[input]\nmnist = MNIST\n" + "[[kernels]]" + CONV.split("[[kernels]]")[1].split("[expected]")[0]
-    ok = load_example(write(tmp_path, base.replace("MNIST", '{ split = "train", index = 3, scale = 1 }'), "ok.toml"))
+    base = (
+        CONV.split("[input]")[0]
+        + "[input]\nmnist = MNIST\n"
+        + "[[kernels]]"
+        + CONV.split("[[kernels]]")[1].split("[expected]")[0]
+    )
+    ok = load_example(
+        write(tmp_path, base.replace("MNIST", '{ split = "train", index = 3, scale = 1 }'), "ok.toml")
+    )
     assert ok.x.shape == (28, 28, 1) and ok.x.max() > 1  # scale 1 keeps 0-255
     for mnist, field, message in [
         ('{ split = "valid" }', "input.mnist", "`split` must be 'train' or 'test'. Received: split='valid'"),

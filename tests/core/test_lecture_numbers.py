@@ -39,8 +39,15 @@ def _run(ex, **overrides):
 
 
 def _trace(ex):
-    return conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding,
-                      dilation=ex.dilation, activation=ex.activation)
+    return conv_trace(
+        ex.x,
+        ex.kernels,
+        ex.bias,
+        stride=ex.stride,
+        padding=ex.padding,
+        dilation=ex.dilation,
+        activation=ex.activation,
+    )
 
 
 def _grids(volume):
@@ -50,8 +57,15 @@ def _grids(volume):
 
 def test_bundled_examples_load_in_order(examples):
     assert list(examples) == [
-        "01_cs231n", "02_rgb_bias", "03_edge_detection", "04_goodfellow_2d", "05_padding_same",
-        "06_stride_2", "07_max_pooling", "08_average_pooling", "09_mnist_convnet",
+        "01_cs231n",
+        "02_rgb_bias",
+        "03_edge_detection",
+        "04_goodfellow_2d",
+        "05_padding_same",
+        "06_stride_2",
+        "07_max_pooling",
+        "08_average_pooling",
+        "09_mnist_convnet",
     ]
     kinds = [e.kind for e in examples.values()]
     assert kinds == ["conv"] * 6 + ["pool"] * 2 + ["model"]
@@ -105,7 +119,9 @@ def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples):
     assert step.rows == (2, 3, 4) and step.cols == (0, 1, 2)
     assert step.channel_sums.tolist() == [4, -4, 1] and step.bias == 1 and step.total == 2
     # The example's note says so, with the same numbers.
-    assert any("o[1,0,0] = 0" in note and "4 + (-4) + 1 (channel sums) + bias 1 = 2" in note for note in ex.notes)
+    assert any(
+        "o[1,0,0] = 0" in note and "4 + (-4) + 1 (channel sums) + bias 1 = 2" in note for note in ex.notes
+    )
 
 
 def test_cs231n_first_step_is_the_slides_sum(examples):
@@ -151,12 +167,19 @@ def test_goodfellow_symbolic_and_numeric(examples):
     trace = _trace(ex)
     written = []
     for step in trace:
-        terms = [ex.input_symbols[r][c] + ex.kernel_symbols[i][j]
-                 for i, r in enumerate(step.rows) for j, c in enumerate(step.cols)]
+        terms = [
+            ex.input_symbols[r][c] + ex.kernel_symbols[i][j]
+            for i, r in enumerate(step.rows)
+            for j, c in enumerate(step.cols)
+        ]
         written.append(" + ".join(terms))
     assert written == [
-        "aw + bx + ey + fz", "bw + cx + fy + gz", "cw + dx + gy + hz",
-        "ew + fx + iy + jz", "fw + gx + jy + kz", "gw + hx + ky + lz",
+        "aw + bx + ey + fz",
+        "bw + cx + fy + gz",
+        "cw + dx + gy + hz",
+        "ew + fx + iy + jz",
+        "fw + gx + jy + kz",
+        "gw + hx + ky + lz",
     ]
     out = _run(ex)
     assert out.shape == (2, 3, 1)
@@ -177,13 +200,16 @@ def test_same_padding_keeps_the_size(examples):
     assert _run(ex, padding="valid").shape == (3, 3, 1)
     # The same input and kernel as Dumoulin & Visin's "guide to convolution
     # arithmetic" (figure 2.3, half padding): its printed output.
-    np.testing.assert_array_equal(out[:, :, 0], [
-        [6, 14, 17, 11, 3],
-        [14, 12, 12, 17, 11],
-        [8, 10, 17, 19, 13],
-        [11, 9, 6, 14, 12],
-        [6, 4, 4, 6, 4],
-    ])
+    np.testing.assert_array_equal(
+        out[:, :, 0],
+        [
+            [6, 14, 17, 11, 3],
+            [14, 12, 12, 17, 11],
+            [8, 10, 17, 19, 13],
+            [11, 9, 6, 14, 12],
+            [6, 4, 4, 6, 4],
+        ],
+    )
 
 
 def test_stride_2_halves_the_size(examples):
@@ -239,8 +265,12 @@ def test_mnist_convnet_summary_table():
     assert sum(info.params for info in infer_shapes(spec)) == 93_322
     shapes = [info.shape_formula for info in infer_shapes(spec)]
     assert shapes[:6] == [
-        "(28 − 3 + 2·0) / 1 + 1 = 26", "(26 − 2) / 2 + 1 = 13", "(13 − 3 + 2·0) / 1 + 1 = 11",
-        "⌊(11 − 2) / 2⌋ + 1 = 5", "(5 − 3 + 2·0) / 1 + 1 = 3", "3·3·64 = 576",
+        "(28 − 3 + 2·0) / 1 + 1 = 26",
+        "(26 − 2) / 2 + 1 = 13",
+        "(13 − 3 + 2·0) / 1 + 1 = 11",
+        "⌊(11 − 2) / 2⌋ + 1 = 5",
+        "(5 − 3 + 2·0) / 1 + 1 = 3",
+        "3·3·64 = 576",
     ]
 
 
@@ -263,6 +293,7 @@ def test_model_example_is_the_lecture_model(examples):
 
 
 # --------------------------------------------------------------------------- output size
+
 
 @pytest.mark.parametrize(
     "args,size,formula",

@@ -32,8 +32,9 @@ def _model_with_random_biases(keras, spec, seed=0):
     model = build_model(spec, seed=seed)
     rng = np.random.default_rng(seed)
     # Keras starts biases at zero; random ones make the bias path count.
-    model.set_weights([w if w.ndim > 1 else rng.normal(0, 0.1, w.shape).astype(w.dtype)
-                       for w in model.get_weights()])
+    model.set_weights(
+        [w if w.ndim > 1 else rng.normal(0, 0.1, w.shape).astype(w.dtype) for w in model.get_weights()]
+    )
     return model
 
 
@@ -63,23 +64,40 @@ def test_forward_matches_keras_on_a_different_stack(keras, rng):
     """Strides, 'same' padding, dilation, average pooling and tanh/sigmoid layers."""
     from tui_convnet.core import spec_from_dict
 
-    spec = spec_from_dict({
-        "input_shape": [12, 10, 3],
-        "layers": [
-            {"type": "Conv2D", "filters": 4, "kernel_size": [3, 2], "strides": 2, "padding": "same", "activation": "tanh"},
-            {"type": "AveragePooling2D", "pool_size": 2, "strides": 1, "padding": "same"},
-            {"type": "Conv2D", "filters": 3, "kernel_size": 2, "dilation_rate": 2, "activation": "sigmoid"},
-            {"type": "MaxPooling2D", "pool_size": [1, 2]},
-            {"type": "Flatten"},
-            {"type": "Dense", "units": 5, "activation": "relu"},
-            {"type": "Dense", "units": 3, "activation": "linear"},
-        ],
-    })
+    spec = spec_from_dict(
+        {
+            "input_shape": [12, 10, 3],
+            "layers": [
+                {
+                    "type": "Conv2D",
+                    "filters": 4,
+                    "kernel_size": [3, 2],
+                    "strides": 2,
+                    "padding": "same",
+                    "activation": "tanh",
+                },
+                {"type": "AveragePooling2D", "pool_size": 2, "strides": 1, "padding": "same"},
+                {
+                    "type": "Conv2D",
+                    "filters": 3,
+                    "kernel_size": 2,
+                    "dilation_rate": 2,
+                    "activation": "sigmoid",
+                },
+                {"type": "MaxPooling2D", "pool_size": [1, 2]},
+                {"type": "Flatten"},
+                {"type": "Dense", "units": 5, "activation": "relu"},
+                {"type": "Dense", "units": 3, "activation": "linear"},
+            ],
+        }
+    )
     model = _model_with_random_biases(keras, spec, seed=3)
     x = rng.standard_normal((4, 12, 10, 3)).astype("float32")
     probe = keras.Model(model.inputs[0], [layer.output for layer in model.layers])
     expected = [keras.ops.convert_to_numpy(t) for t in probe(x)]
-    for info, ours, theirs in zip(infer_shapes(spec), forward(spec, model.get_weights(), x, intermediates=True), expected):
+    for info, ours, theirs in zip(
+        infer_shapes(spec), forward(spec, model.get_weights(), x, intermediates=True), expected
+    ):
         assert_close(ours, theirs, err_msg=info.name)
 
 
@@ -98,10 +116,12 @@ def test_dense_matches_keras_dense(keras, rng, activation):
 
 @pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "softmax", "linear"])
 def test_activations_match_keras(keras, rng, name):
-    x = np.concatenate([
-        rng.standard_normal((3, 6)).astype("float32") * 4,
-        np.array([[-100.0, -20.0, -1e-3, 0.0, 20.0, 100.0]], dtype="float32"),  # no overflow, no NaN
-    ])
+    x = np.concatenate(
+        [
+            rng.standard_normal((3, 6)).astype("float32") * 4,
+            np.array([[-100.0, -20.0, -1e-3, 0.0, 20.0, 100.0]], dtype="float32"),  # no overflow, no NaN
+        ]
+    )
     expected = keras.ops.convert_to_numpy(keras.activations.get(name)(x))
     got = apply_activation(x, name)
     assert np.all(np.isfinite(got))

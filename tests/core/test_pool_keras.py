@@ -34,7 +34,9 @@ def test_pool2d_matches_keras(keras, rng, mode, padding, size):
 
 
 @pytest.mark.parametrize("mode", ["max", "avg"])
-@pytest.mark.parametrize("size,stride,padding", [((2, 3), None, "valid"), ((3, 2), (1, 2), "same"), ((2, 2), (3, 1), "same")])
+@pytest.mark.parametrize(
+    "size,stride,padding", [((2, 3), None, "valid"), ((3, 2), (1, 2), "same"), ((2, 2), (3, 1), "same")]
+)
 def test_pool2d_non_square_windows_and_default_stride(keras, rng, mode, size, stride, padding):
     x = rng.standard_normal((2, 5, 6, 2)).astype("float32")
     expected = _keras_pool(keras, x, mode, size, stride, padding)

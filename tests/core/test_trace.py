@@ -167,7 +167,8 @@ def test_every_pool_step(rng, in_shape, size, stride, padding, mode):
     steps = list(pool_steps(x, size, stride, mode, padding))
     assert len(steps) == len(trace) == out.size
     assert [(s.channel, s.out_row, s.out_col) for s in steps] == list(
-        itertools.product(range(oc), range(oh), range(ow)))
+        itertools.product(range(oc), range(oh), range(ow))
+    )
     ph, pw = g.size
     for s in steps:
         assert s.index == trace.index_of(s.channel, s.out_row, s.out_col)

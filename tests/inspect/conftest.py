@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tiny_model import train_tiny_model
 
 

@@ -36,7 +36,9 @@ def test_every_layer_equals_keras_intermediate_outputs(tiny_model, inspector, sa
         expected = np.asarray(expected)[0]
         assert c.numpy.shape == expected.shape == tuple(c.info.output_shape)
         np.testing.assert_allclose(c.numpy, expected, atol=1e-4, rtol=0, err_msg=c.info.name)
-        assert c.max_abs_diff == pytest.approx(float(np.max(np.abs(c.numpy.astype(float) - expected))), abs=1e-12)
+        assert c.max_abs_diff == pytest.approx(
+            float(np.max(np.abs(c.numpy.astype(float) - expected))), abs=1e-12
+        )
         assert c.agrees and c.verdict.startswith("numpy = Keras ✓ max |Δ| ")
     # The first layer's maps are not all zero (a dead network would make the comparison trivial).
     assert comparisons[0].numpy.max() > 0.01
@@ -91,9 +93,11 @@ def test_explorer_example_reproduces_the_first_layer(inspector, sample):
     ex = inspect.learned_kernel_example(inspector, digit, label, index)
     assert ex.kind == "conv" and ex.activation == "relu"
     assert ex.title == f"Learned conv2d kernels on test digit #123 (a {label})"
-    assert ex.x.shape == (28, 28, 1) and 0 <= ex.x.min() and ex.x.max() <= 1
+    assert ex.x.shape == (28, 28, 1) and ex.x.min() >= 0 and ex.x.max() <= 1
     assert ex.kernels.shape == (3, 3, 1, 32) and ex.bias.shape == (32,)
-    trace = conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, activation=ex.activation)
+    trace = conv_trace(
+        ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, activation=ex.activation
+    )
     maps = inspector.numpy_layers(digit)[0]
     np.testing.assert_allclose(trace.output, maps, atol=1e-5)
     step = inspect.first_step_of_map(inspector, 5)
@@ -115,7 +119,9 @@ def test_models_that_are_not_mnist_classifiers_are_refused():
     from tui_convnet.training.tf_env import import_keras
 
     keras = import_keras()
-    rgb = keras.Sequential([keras.Input((32, 32, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)])
+    rgb = keras.Sequential(
+        [keras.Input((32, 32, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)]
+    )
     with pytest.raises(ModelFileError, match=r"28x28x1 .*Received: input_shape=\(32, 32, 3\)"):
         inspect.ModelInspector(rgb)
     five = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(5)])

@@ -9,13 +9,16 @@ from tui_convnet.core import pool2d
 from tui_convnet.core.pooling import _max_over_offsets, _windows, pool_geometry
 
 
-@pytest.mark.parametrize("shape, size, stride", [
-    ((2, 26, 26, 32), (2, 2), (2, 2)),  # the seed model's first pooling
-    ((3, 11, 11, 64), (2, 2), (2, 2)),  # odd side: the last row and column are dropped
-    ((1, 9, 7, 3), (3, 3), (2, 2)),  # overlapping windows
-    ((2, 8, 9, 2), (2, 3), (1, 2)),  # rectangular window, mixed strides
-    ((1, 5, 5, 1), (5, 5), (1, 1)),  # one window
-])
+@pytest.mark.parametrize(
+    "shape, size, stride",
+    [
+        ((2, 26, 26, 32), (2, 2), (2, 2)),  # the seed model's first pooling
+        ((3, 11, 11, 64), (2, 2), (2, 2)),  # odd side: the last row and column are dropped
+        ((1, 9, 7, 3), (3, 3), (2, 2)),  # overlapping windows
+        ((2, 8, 9, 2), (2, 3), (1, 2)),  # rectangular window, mixed strides
+        ((1, 5, 5, 1), (5, 5), (1, 1)),  # one window
+    ],
+)
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
 def test_running_maximum_equals_window_maximum(shape, size, stride, dtype):
     rng = np.random.default_rng(0)

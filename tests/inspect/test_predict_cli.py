@@ -39,7 +39,9 @@ def test_json_contract(capsys, tiny_model_path, sample):
 def test_both_engines_agree_on_every_prediction(capsys, tiny_model_path):
     results = {}
     for engine in ("numpy", "keras"):
-        code, out, err = predict(capsys, tiny_model_path, "--dataset", "sample", "--limit", 1000, "--engine", engine, "--json")
+        code, out, err = predict(
+            capsys, tiny_model_path, "--dataset", "sample", "--limit", 1000, "--engine", engine, "--json"
+        )
         assert code == 0, err
         results[engine] = json.loads(out)
     assert results["keras"]["engine"] == "keras"
@@ -71,23 +73,48 @@ def bad_files(tmp_path_factory):
     empty_zip = folder / "empty.keras"
     with zipfile.ZipFile(empty_zip, "w") as z:
         z.writestr("hello.txt", "not a model")
-    lstm = _save(keras.Sequential([keras.Input((28, 28)), keras.layers.LSTM(4), keras.layers.Dense(10)]), folder / "lstm.keras")
-    conv1d = _save(keras.Sequential([keras.Input((28, 1)), keras.layers.Conv1D(4, 3), keras.layers.Flatten(),
-                                     keras.layers.Dense(10)]), folder / "conv1d.keras")
-    wrong_input = _save(keras.Sequential([keras.Input((8, 8, 3)), keras.layers.Conv2D(2, 3), keras.layers.Flatten(),
-                                          keras.layers.Dense(10)]), folder / "rgb.keras")
-    return {"noise": noise, "empty_zip": empty_zip, "lstm": lstm, "conv1d": conv1d, "rgb": wrong_input,
-            "missing": folder / "missing.keras"}
+    lstm = _save(
+        keras.Sequential([keras.Input((28, 28)), keras.layers.LSTM(4), keras.layers.Dense(10)]),
+        folder / "lstm.keras",
+    )
+    conv1d = _save(
+        keras.Sequential(
+            [keras.Input((28, 1)), keras.layers.Conv1D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)]
+        ),
+        folder / "conv1d.keras",
+    )
+    wrong_input = _save(
+        keras.Sequential(
+            [
+                keras.Input((8, 8, 3)),
+                keras.layers.Conv2D(2, 3),
+                keras.layers.Flatten(),
+                keras.layers.Dense(10),
+            ]
+        ),
+        folder / "rgb.keras",
+    )
+    return {
+        "noise": noise,
+        "empty_zip": empty_zip,
+        "lstm": lstm,
+        "conv1d": conv1d,
+        "rgb": wrong_input,
+        "missing": folder / "missing.keras",
+    }
 
 
-@pytest.mark.parametrize("name, message", [
-    ("noise", "not a .keras model (a .keras file is a zip archive"),
-    ("empty_zip", "not a model convnet-tui can load"),
-    ("lstm", "has a LSTM layer"),
-    ("conv1d", "has a Conv1D layer"),
-    ("rgb", "must take 28x28x1 MNIST digits"),
-    ("missing", "No such model file"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("noise", "not a .keras model (a .keras file is a zip archive"),
+        ("empty_zip", "not a model convnet-tui can load"),
+        ("lstm", "has a LSTM layer"),
+        ("conv1d", "has a Conv1D layer"),
+        ("rgb", "must take 28x28x1 MNIST digits"),
+        ("missing", "No such model file"),
+    ],
+)
 def test_damaged_or_foreign_model_files(capsys, bad_files, name, message):
     code, out, err = predict(capsys, bad_files[name], "--dataset", "sample", "--limit", 10)
     assert code == 1
@@ -104,9 +131,24 @@ def test_bad_dataset(capsys, tiny_model_path, tmp_path):
 def test_real_command_prints_pure_json(tiny_model_path):
     env = {**os.environ, "PYTHONWARNINGS": "default"}
     proc = subprocess.run(
-        [sys.executable, "-m", "tui_convnet", "predict", str(tiny_model_path), "--dataset", "sample",
-         "--limit", "100", "--engine", "keras", "--json"],
-        capture_output=True, text=True, timeout=300, env=env,
+        [
+            sys.executable,
+            "-m",
+            "tui_convnet",
+            "predict",
+            str(tiny_model_path),
+            "--dataset",
+            "sample",
+            "--limit",
+            "100",
+            "--engine",
+            "keras",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["test_samples"] == 100

@@ -21,7 +21,11 @@ def train_tiny_model(folder: Path) -> Path:
     data = load_mnist("sample")
     model = compile_model(build_model(mnist_convnet(), seed=0))
     model.fit(
-        to_model_inputs(data.x_train[:TRAIN_DIGITS]), one_hot(data.y_train[:TRAIN_DIGITS]),
-        epochs=1, batch_size=64, shuffle=False, verbose=0,
+        to_model_inputs(data.x_train[:TRAIN_DIGITS]),
+        one_hot(data.y_train[:TRAIN_DIGITS]),
+        epochs=1,
+        batch_size=64,
+        shuffle=False,
+        verbose=0,
     )
     return save_model_atomic(model, Path(folder) / "tiny.keras")

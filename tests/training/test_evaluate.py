@@ -18,13 +18,15 @@ def test_loss_accuracy_confusion_and_order():
     eye = np.eye(10)
     labels = np.array([0, 1, 2, 3, 3])
     # right, right, wrong (says 5 at 0.9), right, wrong (says 4 at 0.6)
-    p = np.stack([
-        0.8 * eye[0] + 0.2 * eye[1],
-        eye[1],
-        0.9 * eye[5] + 0.1 * eye[2],
-        0.7 * eye[3] + 0.3 * eye[4],
-        0.6 * eye[4] + 0.4 * eye[3],
-    ])
+    p = np.stack(
+        [
+            0.8 * eye[0] + 0.2 * eye[1],
+            eye[1],
+            0.9 * eye[5] + 0.1 * eye[2],
+            0.7 * eye[3] + 0.3 * eye[4],
+            0.6 * eye[4] + 0.4 * eye[3],
+        ]
+    )
     ev = evaluation_from_probabilities(p, labels)
     expected_loss = -np.mean(np.log([0.8, 1 - 1e-7, 0.1, 0.7, 0.4]))
     assert ev.loss == pytest.approx(expected_loss, rel=1e-6)

@@ -32,7 +32,7 @@ def widget_text(widget) -> str:
     """The rendered text of a widget's visible lines."""
     region = widget.region
     lines = screen_lines(widget.app)
-    return "\n".join(line[region.x:region.right] for line in lines[region.y:region.bottom])
+    return "\n".join(line[region.x : region.right] for line in lines[region.y : region.bottom])
 
 
 @pytest.fixture(scope="session")
@@ -46,9 +46,18 @@ def digit_example(examples, kernels: int, *, activation: str = "relu"):
     rng = np.random.default_rng(1)
     bank = rng.normal(0, 0.3, size=(3, 3, 1, kernels))
     return replace(
-        base, key="learned", title=f"Learned kernels ({kernels})", kernels=bank,
-        bias=np.linspace(-0.1, 0.1, kernels), kernel_names=tuple(f"k{k}" for k in range(kernels)),
-        activation=activation, stride=(1, 1), padding="valid", dilation=(1, 1), notes=(), description="",
+        base,
+        key="learned",
+        title=f"Learned kernels ({kernels})",
+        kernels=bank,
+        bias=np.linspace(-0.1, 0.1, kernels),
+        kernel_names=tuple(f"k{k}" for k in range(kernels)),
+        activation=activation,
+        stride=(1, 1),
+        padding="valid",
+        dilation=(1, 1),
+        notes=(),
+        description="",
     )
 
 

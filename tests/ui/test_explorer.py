@@ -61,7 +61,9 @@ async def test_step_forward_to_the_end_and_back(ui):
         assert "step 2/18" in titlebar(ui, app)
         assert arith(app).splitlines()[-1] == "o[0,1,0] = (-2) + 0 + 0 + b0 1 = -1"
         await pilot.press("l", "l")  # l steps too
-        assert "o[1,0,0] = 4 + (-4) + 1 + b0 1 = 2" in arith(app)  # the slide prints 0 here; the arithmetic gives 2
+        assert "o[1,0,0] = 4 + (-4) + 1 + b0 1 = 2" in arith(
+            app
+        )  # the slide prints 0 here; the arithmetic gives 2
         await pilot.press("h")
         assert "o[0,2,0]" in arith(app)
         for _ in range(20):  # past the end: stays on the last step
@@ -123,7 +125,8 @@ async def test_changing_stride_and_padding_updates_the_formulas(ui):
         await pilot.press("down")  # padding valid
         assert "⌊(5 − 3 + 2·0) / 3⌋ + 1 = 1" in formulas(ui, app)
         assert "Input x: 5×5×3" in ui.screen_text(app) and "padded" not in ui.widget_text(
-            app.screen.query_one("#lbl-input"))
+            app.screen.query_one("#lbl-input")
+        )
 
 
 async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_valid_state(ui):

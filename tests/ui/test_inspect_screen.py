@@ -14,7 +14,9 @@ from tui_convnet.ui.messages import ModelReady
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
 SIZE = (130, 45)
-_spec = importlib.util.spec_from_file_location("inspect_tiny_model", Path(__file__).parents[1] / "inspect" / "tiny_model.py")
+_spec = importlib.util.spec_from_file_location(
+    "inspect_tiny_model", Path(__file__).parents[1] / "inspect" / "tiny_model.py"
+)
 tiny_model = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tiny_model)
 
@@ -127,7 +129,9 @@ async def test_kernel_channel_and_layer_keys(ready):
         assert screen.kernel_channel == 2
         assert "input channel 2 of 32" in str(deeper.render())
         k = ready.model.layers[2].get_weights()[0]
-        assert grids[1]._tiles[5][0][1].text.strip() == f"{k[0, 1, 2, 5]:+.2f}"  # row 0, column 1 of kernel k5
+        assert (
+            grids[1]._tiles[5][0][1].text.strip() == f"{k[0, 1, 2, 5]:+.2f}"
+        )  # row 0, column 1 of kernel k5
         first = screen.query_one("HeatmapGrid.first-conv")
         await pilot.click(first, offset=(first._tile_w + first.gap + 1, 2))
         await pilot.pause()
@@ -203,7 +207,9 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
-        await pilot.press("right", "right", "right_square_bracket", "right_square_bracket", "right_square_bracket")
+        await pilot.press(
+            "right", "right", "right_square_bracket", "right_square_bracket", "right_square_bracket"
+        )
         await pilot.pause()
         assert screen.selected_map == 3
         await pilot.press("s")

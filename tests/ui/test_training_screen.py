@@ -54,8 +54,15 @@ def fill(screen: TrainingScreen, **values: str) -> None:
 
 
 def test_parse_settings_reports_every_bad_field_keras_style():
-    good = {"epochs": "5", "batch-size": "64", "learning-rate": "", "validation-split": "0.1", "seed": "0",
-            "train-limit": "", "test-limit": ""}
+    good = {
+        "epochs": "5",
+        "batch-size": "64",
+        "learning-rate": "",
+        "validation-split": "0.1",
+        "seed": "0",
+        "train-limit": "",
+        "test-limit": "",
+    }
     settings, errors = parse_settings(good, "rmsprop", False, 5000)
     assert errors == {} and settings.config.epochs == 5 and settings.config.learning_rate is None
     assert settings.dropout_rate is None and settings.train_limit is None
@@ -110,7 +117,9 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
         progress = screen.query_one(TrainingProgress)
         await wait_for(pilot, lambda: progress.state.batch >= 2, 60, "the batch bar to move")
         first = (progress.state.epochs_done, progress.state.batch)
-        await wait_for(pilot, lambda: (progress.state.epochs_done, progress.state.batch) != first, 30, "more progress")
+        await wait_for(
+            pilot, lambda: (progress.state.epochs_done, progress.state.batch) != first, 30, "more progress"
+        )
         assert progress.state.steps == 20 and progress.state.epochs == 50  # 320 digits / 16 per batch
         shown = ["".join(text for text, _ in row) for row in progress.lines(80)]
         assert shown[2].startswith("Epoch ") and "ETA" in shown[2]
@@ -159,7 +168,12 @@ async def test_results_model_ready_save_and_load(tmp_path):
         await wait_for(pilot, lambda: screen.phase == "ready", 60, "training to finish")
         assert "Training completed" in screen.query_one(TrainingProgress).status_text
         log = screen.query_one("#epoch-log").plain
-        assert "Run: 1 epoch, batch 64" in log and "Done: test accuracy" in log and "Epoch 1/1" in log and "val loss" in log
+        assert (
+            "Run: 1 epoch, batch 64" in log
+            and "Done: test accuracy" in log
+            and "Epoch 1/1" in log
+            and "val loss" in log
+        )
         # Results: headline, confusion matrix with per-class accuracy, gallery misclassified first.
         headline = text_of(screen, "#results-headline")
         assert "Test accuracy" in headline and "on 300 test digits" in headline
@@ -168,7 +182,7 @@ async def test_results_model_ready_save_and_load(tmp_path):
         gallery = screen.query_one("#gallery")
         ev_order = gallery.order
         wrong = gallery.predicted[ev_order] != gallery.labels[ev_order]
-        assert wrong[: gallery.misclassified].all() and not wrong[gallery.misclassified:].any()
+        assert wrong[: gallery.misclassified].all() and not wrong[gallery.misclassified :].any()
         assert "misclassified shown first" in gallery.caption().plain
         assert screen.focused.id == "start"  # keys reach the screen, not a text field
         await pilot.press("n")
@@ -190,7 +204,9 @@ async def test_results_model_ready_save_and_load(tmp_path):
         fill(screen, model_path=str(tmp_path / "m.h5"))
         await pilot.press("w")
         await wait_for(pilot, lambda: "Not saved" in text_of(screen, "#file-status"), 30, "the refusal")
-        assert ".keras" in text_of(screen, "#file-status") and screen.query_one("#file-status").has_class("-error")
+        assert ".keras" in text_of(screen, "#file-status") and screen.query_one("#file-status").has_class(
+            "-error"
+        )
         # ... and loading gives the same model back (same predictions), posted as ModelReady.
         fill(screen, model_path=str(path))
         await pilot.press("l")
@@ -201,7 +217,9 @@ async def test_results_model_ready_save_and_load(tmp_path):
         from tui_convnet.data import to_model_inputs
 
         x = to_model_inputs(app.trained.data.x_test[:50])
-        np.testing.assert_allclose(app.trained.model.predict(x, verbose=0), trained.predict(x, verbose=0), atol=1e-6)
+        np.testing.assert_allclose(
+            app.trained.model.predict(x, verbose=0), trained.predict(x, verbose=0), atol=1e-6
+        )
         # A file that is not a model: a clear message, the app keeps going.
         junk = tmp_path / "junk.keras"
         junk.write_text("not a model")

@@ -6,11 +6,11 @@ import numpy as np
 import pytest
 from rich.color import Color
 
+from tui_convnet.summary import confusion_table
 from tui_convnet.training.evaluate import evaluation_from_probabilities
 from tui_convnet.ui.widgets.digits import UPPER_HALF, digit_text, shrink
 from tui_convnet.ui.widgets.plot import Series, braille_plot, braille_rows
 from tui_convnet.ui.widgets.training_progress import EpochLog, ProgressState, TrainingProgress, format_eta
-from tui_convnet.summary import confusion_table
 from tui_convnet.ui.widgets.training_results import DigitGallery
 
 
@@ -52,20 +52,35 @@ def test_braille_plot_draws_a_line_from_corner_to_corner():
     assert plot[0].startswith("  1.00┤") and plot[3].startswith("     0┤")
     assert plot[4].startswith("      └0") and plot[4].rstrip().endswith("1")
     # Non-finite points leave a gap rather than breaking the plot.
-    text = braille_plot([Series("n", "red", [(0, 0.5), (0.5, float("nan")), (1, 0.5)])], 27, 5, (0, 1), (0, 1))
+    text = braille_plot(
+        [Series("n", "red", [(0, 0.5), (0.5, float("nan")), (1, 0.5)])], 27, 5, (0, 1), (0, 1)
+    )
     assert text.plain.count("\n") == 4
 
 
 def test_progress_lines_show_bars_rates_and_eta():
     widget = TrainingProgress()
-    widget.state = ProgressState(status="Training", epoch=2, epochs=5, epochs_done=1, batch=39, steps=78,
-                                 samples_per_second=2500.0, epoch_eta=1.2, total_eta=65.0, loss=0.25, accuracy=0.93)
+    widget.state = ProgressState(
+        status="Training",
+        epoch=2,
+        epochs=5,
+        epochs_done=1,
+        batch=39,
+        steps=78,
+        samples_per_second=2500.0,
+        epoch_eta=1.2,
+        total_eta=65.0,
+        loss=0.25,
+        accuracy=0.93,
+    )
     rows = ["".join(text for text, _ in row) for row in widget.lines(80)]
     assert rows[0] == "Training"
     assert rows[2].startswith("Epoch 2/5") and "20%" in rows[2] and "ETA 1:05 for all epochs" in rows[2]
     assert rows[3].startswith("Batch 39/78") and "50%" in rows[3] and "2,500 samples/s · ETA 0:01" in rows[3]
     assert rows[5] == "This epoch so far: loss 0.2500  accuracy 0.9300"
-    assert format_eta(3725) == "1:02:05" and format_eta(None) == "--:--" and format_eta(float("inf")) == "--:--"
+    assert (
+        format_eta(3725) == "1:02:05" and format_eta(None) == "--:--" and format_eta(float("inf")) == "--:--"
+    )
 
 
 def test_epoch_log_keeps_the_newest_lines():

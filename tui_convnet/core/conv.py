@@ -8,9 +8,10 @@ cs231n) the "convolution" is a cross-correlation: the kernel is not flipped.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -41,7 +42,9 @@ def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[in
     return total // 2, total - total // 2
 
 
-def _axis_padding(padding: str | tuple[int, int], axis: int, n: int, k: int, s: int, d: int) -> tuple[int, int]:
+def _axis_padding(
+    padding: str | tuple[int, int], axis: int, n: int, k: int, s: int, d: int
+) -> tuple[int, int]:
     if padding == "valid":
         return 0, 0
     if padding == "same":
@@ -50,9 +53,7 @@ def _axis_padding(padding: str | tuple[int, int], axis: int, n: int, k: int, s: 
     return p, p
 
 
-def conv_output_size(
-    n: int, k: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1
-) -> int:
+def conv_output_size(n: int, k: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1) -> int:
     """Output length along one axis: ``floor((n − k_eff + 2·pad) / stride) + 1``.
 
     This is the lecture's ``(input − kernel + 2·pad) / stride + 1``, with the
@@ -60,7 +61,12 @@ def conv_output_size(
     'valid', 'same', an int, or a ``(before, after)`` pair for this axis.
     Raises ``ValueError`` when the result would not be positive.
     """
-    for name, value, low in (("input size", n, 1), ("kernel_size", k, 1), ("strides", stride, 1), ("dilation_rate", dilation, 1)):
+    for name, value, low in (
+        ("input size", n, 1),
+        ("kernel_size", k, 1),
+        ("strides", stride, 1),
+        ("dilation_rate", dilation, 1),
+    ):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
             raise fail(f"`{name}` must be an integer >= {low}", **{name.replace(" ", "_"): value})
     if isinstance(padding, str):
@@ -78,7 +84,10 @@ def conv_output_size(
         raise fail(
             f"The kernel (size {k_eff} after dilation) is larger than the padded input "
             f"(size {n + before + after}), so the output would be empty",
-            input_size=n, kernel_size=k, padding=padding, dilation_rate=dilation,
+            input_size=n,
+            kernel_size=k,
+            padding=padding,
+            dilation_rate=dilation,
         )
     return span // stride + 1
 
@@ -154,7 +163,11 @@ class ConvGeometry:
         """``(rows, cols)`` output-size formulas."""
         h, w, _ = self.in_shape
         kh, kw = self.kernel_shape[:2]
-        pads = [self.padding] * 2 if isinstance(self.padding, str) else [(self.padding[0],) * 2, (self.padding[1],) * 2]
+        pads = (
+            [self.padding] * 2
+            if isinstance(self.padding, str)
+            else [(self.padding[0],) * 2, (self.padding[1],) * 2]
+        )
         return (
             conv_output_formula(h, kh, self.stride[0], pads[0], self.dilation[0]),
             conv_output_formula(w, kw, self.stride[1], pads[1], self.dilation[1]),
@@ -184,15 +197,19 @@ def conv_geometry(
     dh, dw = pair(dilation, "dilation_rate", minimum=1)
     pad = padding_arg(padding)
     if len(kernel_shape) != 4:
-        raise fail("`kernels` must be a 4-D array (kh, kw, C_in, C_out)", **{"kernels.shape": tuple(kernel_shape)})
+        raise fail(
+            "`kernels` must be a 4-D array (kh, kw, C_in, C_out)", **{"kernels.shape": tuple(kernel_shape)}
+        )
     h, w, c = in_shape[-3:]
     kh, kw, kc, kout = kernel_shape
     if min(h, w, c) < 1 or min(kh, kw, kout) < 1:
-        raise fail("Input and kernels must not be empty", **{"x.shape": tuple(in_shape), "kernels.shape": tuple(kernel_shape)})
+        raise fail(
+            "Input and kernels must not be empty",
+            **{"x.shape": tuple(in_shape), "kernels.shape": tuple(kernel_shape)},
+        )
     if kc != c:
         raise fail(
-            "The kernels' input channels must match the input's channels "
-            f"(input has {c}, kernels have {kc})",
+            f"The kernels' input channels must match the input's channels (input has {c}, kernels have {kc})",
             **{"x.shape": tuple(in_shape), "kernels.shape": tuple(kernel_shape)},
         )
     top, bottom = _axis_padding(pad, 0, h, kh, sh, dh)
@@ -202,13 +219,23 @@ def conv_geometry(
         raise fail(
             f"The kernel ({kh_eff}x{kw_eff} after dilation) is larger than the padded input "
             f"({h + top + bottom}x{w + left + right})",
-            kernel_size=(kh, kw), dilation_rate=(dh, dw), padding=padding, **{"x.shape": tuple(in_shape)},
+            kernel_size=(kh, kw),
+            dilation_rate=(dh, dw),
+            padding=padding,
+            **{"x.shape": tuple(in_shape)},
         )
     out_h = (h + top + bottom - kh_eff) // sh + 1
     out_w = (w + left + right - kw_eff) // sw + 1
     return ConvGeometry(
-        in_shape=(h, w, c), kernel_shape=(kh, kw, kc, kout), stride=(sh, sw), dilation=(dh, dw),
-        padding=pad, pad_top=top, pad_bottom=bottom, pad_left=left, pad_right=right,
+        in_shape=(h, w, c),
+        kernel_shape=(kh, kw, kc, kout),
+        stride=(sh, sw),
+        dilation=(dh, dw),
+        padding=pad,
+        pad_top=top,
+        pad_bottom=bottom,
+        pad_left=left,
+        pad_right=right,
         out_shape=(out_h, out_w, kout),
     )
 
@@ -245,11 +272,11 @@ def _padded(xb: np.ndarray, g: ConvGeometry, *, channel_first: bool) -> np.ndarr
     if channel_first:
         c, n, h, w = src.shape
         xp = np.zeros((c, n, h + t + b, w + l + r), dtype=src.dtype)
-        xp[:, :, t:t + h, l:l + w] = src
+        xp[:, :, t : t + h, l : l + w] = src
     else:
         n, h, w, c = src.shape
         xp = np.zeros((n, h + t + b, w + l + r, c), dtype=src.dtype)
-        xp[:, t:t + h, l:l + w, :] = src
+        xp[:, t : t + h, l : l + w, :] = src
     return xp
 
 
@@ -281,7 +308,9 @@ def _im2col_channel_first(xt: np.ndarray, g: ConvGeometry) -> np.ndarray:
     cols = np.empty((kh, kw, c, xt.shape[1], oh, ow), dtype=xt.dtype)
     for i in range(kh):
         for j in range(kw):
-            cols[i, j] = xt[:, :, i * dh: i * dh + sh * (oh - 1) + 1: sh, j * dw: j * dw + sw * (ow - 1) + 1: sw]
+            cols[i, j] = xt[
+                :, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw
+            ]
     return cols.reshape(kh * kw * c, -1).T
 
 
@@ -398,10 +427,19 @@ class ConvTrace(SteppedTrace):
         products = window * weights
         total = self.pre_activation[row, col, kernel]
         return ConvStep(
-            index=index, kernel=kernel, out_row=row, out_col=col, rows=rows, cols=cols,
-            window=window, weights=weights, products=products,
-            channel_sums=products.sum(axis=(1, 2)), bias=self.bias[kernel].item(),
-            total=total.item(), activation=self.activation,
+            index=index,
+            kernel=kernel,
+            out_row=row,
+            out_col=col,
+            rows=rows,
+            cols=cols,
+            window=window,
+            weights=weights,
+            products=products,
+            channel_sums=products.sum(axis=(1, 2)),
+            bias=self.bias[kernel].item(),
+            total=total.item(),
+            activation=self.activation,
             activated=self.output[row, col, kernel].item(),
         )
 
@@ -421,6 +459,15 @@ def conv_steps(x: Any, kernels: Any, bias: Any = None, **kwargs: Any) -> Iterato
 
 
 __all__ = [
-    "ConvGeometry", "ConvStep", "ConvTrace", "conv2d", "conv_geometry", "conv_output_formula",
-    "conv_output_size", "conv_steps", "conv_trace", "effective_kernel", "same_padding",
+    "ConvGeometry",
+    "ConvStep",
+    "ConvTrace",
+    "conv2d",
+    "conv_geometry",
+    "conv_output_formula",
+    "conv_output_size",
+    "conv_steps",
+    "conv_trace",
+    "effective_kernel",
+    "same_padding",
 ]

@@ -9,9 +9,10 @@ summary).  See ``assets/examples/README.md`` for every field.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -82,7 +83,11 @@ def _grid_stack(path: Path, fld: str, value: Any, depth: int) -> np.ndarray:
     if arr.dtype == object or arr.ndim != depth:
         raise _err(path, fld, "is ragged: every row must have the same length.")
     if arr.dtype.kind not in "iuf" or _has_bool(value):  # numpy would take true/false as 1/0
-        raise _err(path, fld, f"must contain only numbers. Received: dtype={'bool' if arr.dtype.kind in 'iub' else arr.dtype}")
+        raise _err(
+            path,
+            fld,
+            f"must contain only numbers. Received: dtype={'bool' if arr.dtype.kind in 'iub' else arr.dtype}",
+        )
     return arr
 
 
@@ -93,8 +98,14 @@ def _has_bool(value: Any) -> bool:
 
 
 def _symbols(path: Path, fld: str, value: Any, shape: tuple[int, int]) -> tuple[tuple[str, ...], ...]:
-    if (not isinstance(value, list) or len(value) != shape[0]
-            or any(not isinstance(r, list) or len(r) != shape[1] or not all(isinstance(s, str) for s in r) for r in value)):
+    if (
+        not isinstance(value, list)
+        or len(value) != shape[0]
+        or any(
+            not isinstance(r, list) or len(r) != shape[1] or not all(isinstance(s, str) for s in r)
+            for r in value
+        )
+    ):
         raise _err(path, fld, f"must be a {shape[0]}x{shape[1]} grid of strings matching the numbers.")
     return tuple(tuple(r) for r in value)
 
@@ -139,9 +150,15 @@ def _load_input(path: Path, table: Any) -> tuple[np.ndarray, tuple[str, ...], An
         x = np.transpose(grids, (1, 2, 0))
         names = table.get("names", [f"ch{i}" for i in range(x.shape[2])])
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise _err(path, "input.names", f"must be a list of channel names (text). Received: names={names!r}")
+            raise _err(
+                path, "input.names", f"must be a list of channel names (text). Received: names={names!r}"
+            )
         if len(names) != x.shape[2]:
-            raise _err(path, "input.names", f"must name each of the {x.shape[2]} channels. Received: {len(names)} names")
+            raise _err(
+                path,
+                "input.names",
+                f"must name each of the {x.shape[2]} channels. Received: {len(names)} names",
+            )
         names = tuple(names)
     symbols = None
     if "symbols" in table:
@@ -171,9 +188,13 @@ def load_example(path: str | Path) -> Example:
     if not isinstance(notes, list) or not all(isinstance(n, str) for n in notes):
         raise _err(path, "notes", f"must be text or a list of texts. Received: notes={notes!r}")
     common = dict(
-        key=path.stem, title=title.strip(), kind=kind, path=path,
+        key=path.stem,
+        title=title.strip(),
+        kind=kind,
+        path=path,
         description=str(data.get("description", "")).strip(),
-        notes=tuple(str(n).strip() for n in notes), source=str(data.get("source", "")).strip(),
+        notes=tuple(str(n).strip() for n in notes),
+        source=str(data.get("source", "")).strip(),
     )
     if kind == "model":
         return Example(**common, model=_load_model(path, data.get("model")))
@@ -187,7 +208,9 @@ def load_example(path: str | Path) -> Example:
             raise _err(path, "pool", "is required for a pooling example.")
         g = _call(path, "pool", pool_geometry, x.shape, pool.size, pool.stride, pool.padding)
         _check_expected(path, expected, g.out_shape)
-        return Example(**common, x=x, channel_names=names, input_symbols=in_symbols, pool=pool, expected=expected)
+        return Example(
+            **common, x=x, channel_names=names, input_symbols=in_symbols, pool=pool, expected=expected
+        )
 
     conv = _table(path, "conv", data.get("conv", {}))
     kernels_table = data.get("kernels")
@@ -198,8 +221,11 @@ def load_example(path: str | Path) -> Example:
         kt = _table(path, f"kernels[{i}]", kt)
         grids = _grid_stack(path, f"kernels[{i}].channels", kt.get("channels"), 3)
         if grids.shape[0] != x.shape[2]:
-            raise _err(path, f"kernels[{i}].channels",
-                       f"needs one grid per input channel ({x.shape[2]}). Received: {grids.shape[0]} grids")
+            raise _err(
+                path,
+                f"kernels[{i}].channels",
+                f"needs one grid per input channel ({x.shape[2]}). Received: {grids.shape[0]} grids",
+            )
         banks.append(np.transpose(grids, (1, 2, 0)))
         bias = kt.get("bias", 0)
         if isinstance(bias, bool) or not isinstance(bias, (int, float)):
@@ -209,26 +235,46 @@ def load_example(path: str | Path) -> Example:
         if "symbols" in kt:
             k_symbols = _symbols(path, f"kernels[{i}].symbols", kt["symbols"], banks[-1].shape[:2])
     if len({b.shape for b in banks}) != 1:
-        raise _err(path, "kernels", "all kernels must have the same shape. Received: shapes="
-                   + ", ".join(str(b.shape) for b in banks))
+        raise _err(
+            path,
+            "kernels",
+            "all kernels must have the same shape. Received: shapes="
+            + ", ".join(str(b.shape) for b in banks),
+        )
     kernels = np.stack(banks, axis=-1)
     # Each setting on its own first (so the message names it), then together.
     unit = ((4096, 4096, 1), (1, 1, 1, 1))
-    stride = _call(path, "conv.stride", lambda v: conv_geometry(*unit, stride=v).stride, conv.get("stride", 1))
-    dilation = _call(path, "conv.dilation", lambda v: conv_geometry(*unit, dilation=v).dilation, conv.get("dilation", 1))
+    stride = _call(
+        path, "conv.stride", lambda v: conv_geometry(*unit, stride=v).stride, conv.get("stride", 1)
+    )
+    dilation = _call(
+        path, "conv.dilation", lambda v: conv_geometry(*unit, dilation=v).dilation, conv.get("dilation", 1)
+    )
     padding = _padding(conv.get("padding", "valid"))
     _call(path, "conv.padding", lambda v: conv_geometry(*unit, padding=v), padding)
     activation = _call(path, "conv.activation", activation_name, conv.get("activation", "linear"))
-    g = _call(path, "conv", conv_geometry, x.shape, kernels.shape, stride=stride, padding=padding, dilation=dilation)
+    g = _call(
+        path, "conv", conv_geometry, x.shape, kernels.shape, stride=stride, padding=padding, dilation=dilation
+    )
     _call(path, "kernels", check_showable, x.shape, "input", n_kernels=kernels.shape[3])
     if pool is not None:
         g = _call(path, "pool", pool_geometry, g.out_shape, pool.size, pool.stride, pool.padding)
     _check_expected(path, expected, g.out_shape)
     return Example(
-        **common, x=x, channel_names=names, input_symbols=in_symbols, kernels=kernels,
-        bias=np.asarray(biases), kernel_names=tuple(knames), kernel_symbols=k_symbols,
-        stride=stride, padding=padding, dilation=dilation, activation=activation,
-        pool=pool, expected=expected,
+        **common,
+        x=x,
+        channel_names=names,
+        input_symbols=in_symbols,
+        kernels=kernels,
+        bias=np.asarray(biases),
+        kernel_names=tuple(knames),
+        kernel_symbols=k_symbols,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        activation=activation,
+        pool=pool,
+        expected=expected,
     )
 
 
@@ -242,7 +288,9 @@ def _load_pool(path: Path, table: Any) -> PoolSettings:
     stride = p.get("stride")
     if stride is not None:
         stride = _call(path, "pool.stride", lambda v: pool_geometry(big, 1, v).stride, stride)
-    padding = _call(path, "pool.padding", lambda v: pool_geometry(big, 1, None, v).padding, p.get("padding", "valid"))
+    padding = _call(
+        path, "pool.padding", lambda v: pool_geometry(big, 1, None, v).padding, p.get("padding", "valid")
+    )
     return PoolSettings(mode, size, stride, padding)
 
 
@@ -260,9 +308,12 @@ def _check_expected(path: Path, expected: Mapping[str, np.ndarray], out_shape: t
     want = (out_shape[2], out_shape[0], out_shape[1])
     for key, grids in expected.items():
         if grids.shape != want:
-            raise _err(path, f"expected.{key}",
-                       f"must be {want[0]} grid(s) of {want[1]}x{want[2]}, the output's shape. "
-                       f"Received: {grids.shape[0]} grid(s) of {grids.shape[1]}x{grids.shape[2]}")
+            raise _err(
+                path,
+                f"expected.{key}",
+                f"must be {want[0]} grid(s) of {want[1]}x{want[2]}, the output's shape. "
+                f"Received: {grids.shape[0]} grid(s) of {grids.shape[1]}x{grids.shape[2]}",
+            )
 
 
 def load_examples(folder: str | Path | None = None) -> list[Example]:

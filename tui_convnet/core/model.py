@@ -8,8 +8,9 @@ from that model's weights.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Iterable, Mapping, Sequence, Union
+from typing import Any, Union
 
 import numpy as np
 
@@ -17,7 +18,6 @@ from ._validate import fail, numeric_array, pair
 from .activations import activation_name, apply_activation
 from .conv import conv2d, conv_geometry
 from .pooling import pool2d, pool_geometry
-
 
 # --------------------------------------------------------------------------- dense
 
@@ -99,8 +99,12 @@ LayerSpec = Union[Conv2DSpec, Pool2DSpec, FlattenSpec, DenseSpec, DropoutSpec]
 
 #: Keras' default layer names (the prefix before ``_1``, ``_2`` …).
 _KERAS_NAMES = {
-    "Conv2D": "conv2d", "MaxPooling2D": "max_pooling2d", "AveragePooling2D": "average_pooling2d",
-    "Flatten": "flatten", "Dense": "dense", "Dropout": "dropout",
+    "Conv2D": "conv2d",
+    "MaxPooling2D": "max_pooling2d",
+    "AveragePooling2D": "average_pooling2d",
+    "Flatten": "flatten",
+    "Dense": "dense",
+    "Dropout": "dropout",
 }
 
 
@@ -145,7 +149,7 @@ class ModelSpec:
             layers.append(d)
         return {"name": self.name, "input_shape": list(self.input_shape), "layers": layers}
 
-    def with_dropout(self, rate: float | None) -> "ModelSpec":
+    def with_dropout(self, rate: float | None) -> ModelSpec:
         """This spec with a Dropout(rate) before the last Dense (or without any Dropout for None/0)."""
         layers = [layer for layer in self.layers if not isinstance(layer, DropoutSpec)]
         if rate:
@@ -222,7 +226,9 @@ def layer_from_dict(data: Mapping[str, Any]) -> LayerSpec:
     if kind == "Flatten":
         return FlattenSpec()
     if kind == "Dense":
-        return DenseSpec(_positive_int(d.get("units"), "units"), activation_name(d.get("activation", "linear")))
+        return DenseSpec(
+            _positive_int(d.get("units"), "units"), activation_name(d.get("activation", "linear"))
+        )
     rate = d.get("rate", 0.5)
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
         raise fail("The dropout `rate` must be in [0, 1)", rate=rate)
@@ -238,7 +244,9 @@ def spec_from_dict(data: Mapping[str, Any]) -> ModelSpec:
     layers = data.get("layers")
     if not isinstance(layers, Sequence) or isinstance(layers, str) or not layers:
         raise fail("`layers` must be a non-empty list of layer tables", layers=layers)
-    spec = ModelSpec(shape, tuple(layer_from_dict(layer) for layer in layers), str(data.get("name", "sequential")))
+    spec = ModelSpec(
+        shape, tuple(layer_from_dict(layer) for layer in layers), str(data.get("name", "sequential"))
+    )
     infer_shapes(spec)  # validate now, with a clear message
     return spec
 
@@ -267,8 +275,16 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
             if len(shape) != 3:
                 raise fail(f"Layer {name} (Conv2D) needs a 3-D input (H, W, C)", input_shape=shape)
             kh, kw = layer.kernel_size
-            g = _named(name, layer.type, conv_geometry, shape, (kh, kw, shape[2], layer.filters),
-                       stride=layer.strides, padding=layer.padding, dilation=layer.dilation_rate)
+            g = _named(
+                name,
+                layer.type,
+                conv_geometry,
+                shape,
+                (kh, kw, shape[2], layer.filters),
+                stride=layer.strides,
+                padding=layer.padding,
+                dilation=layer.dilation_rate,
+            )
             shape = g.out_shape
             params, pformula = g.param_count, g.param_formula
             fh, fw = g.output_formulas()
@@ -285,7 +301,9 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
             sformula = "·".join(str(d) for d in in_shape) + f" = {shape[0]}"
         elif isinstance(layer, DenseSpec):
             if len(shape) != 1:
-                raise fail(f"Layer {name} (Dense) needs a flat input: add a Flatten layer first", input_shape=shape)
+                raise fail(
+                    f"Layer {name} (Dense) needs a flat input: add a Flatten layer first", input_shape=shape
+                )
             params = shape[0] * layer.units + layer.units
             pformula = f"{shape[0]}·{layer.units} + {layer.units} = {params:,}"
             shape = (layer.units,)
@@ -312,7 +330,8 @@ def _layer_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[np.nda
         kernel, bias = np.asarray(flat.pop(0)), np.asarray(flat.pop(0))
         expected = (
             (*info.spec.kernel_size, info.input_shape[2], info.spec.filters)
-            if isinstance(info.spec, Conv2DSpec) else (info.input_shape[0], info.spec.units)
+            if isinstance(info.spec, Conv2DSpec)
+            else (info.input_shape[0], info.spec.units)
         )
         if kernel.shape != expected or bias.shape != (expected[-1],):
             raise fail(
@@ -344,8 +363,15 @@ def forward(spec: ModelSpec, weights: Sequence[Any], x: Any, *, intermediates: b
     outputs = []
     for layer, w in zip(spec.layers, per_layer):
         if isinstance(layer, Conv2DSpec):
-            h = conv2d(h, w[0], w[1], stride=layer.strides, padding=layer.padding,
-                       dilation=layer.dilation_rate, activation=layer.activation)
+            h = conv2d(
+                h,
+                w[0],
+                w[1],
+                stride=layer.strides,
+                padding=layer.padding,
+                dilation=layer.dilation_rate,
+                activation=layer.activation,
+            )
         elif isinstance(layer, Pool2DSpec):
             h = pool2d(h, layer.pool_size, layer.strides, layer.mode, layer.padding)
         elif isinstance(layer, FlattenSpec):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Iterator
+from typing import Any
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
@@ -39,7 +40,10 @@ class PoolGeometry:
     def output_formulas(self) -> tuple[str, str]:
         h, w, _ = self.in_shape
         out = []
-        for n, k, s, o in ((h, self.size[0], self.stride[0], self.out_shape[0]), (w, self.size[1], self.stride[1], self.out_shape[1])):
+        for n, k, s, o in (
+            (h, self.size[0], self.stride[0], self.out_shape[0]),
+            (w, self.size[1], self.stride[1], self.out_shape[1]),
+        ):
             if self.padding == "same":
                 out.append(f"⌈{n} / {s}⌉ = {o}")
             elif (n - k) % s:
@@ -49,11 +53,16 @@ class PoolGeometry:
         return out[0], out[1]
 
 
-def pool_geometry(in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, padding: str = "valid") -> PoolGeometry:
+def pool_geometry(
+    in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, padding: str = "valid"
+) -> PoolGeometry:
     ph, pw = pair(size, "pool_size", minimum=1)
     sh, sw = pair(stride if stride is not None else (ph, pw), "strides", minimum=1)
     if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
-        raise fail("Invalid value for argument `padding` of a pooling layer. Expected one of 'valid', 'same'", padding=padding)
+        raise fail(
+            "Invalid value for argument `padding` of a pooling layer. Expected one of 'valid', 'same'",
+            padding=padding,
+        )
     padding = padding.lower()
     h, w, c = in_shape[-3:]
     if padding == "same":
@@ -65,7 +74,8 @@ def pool_geometry(in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, 
         if ph > h or pw > w:
             raise fail(
                 f"The pooling window ({ph}x{pw}) is larger than the input ({h}x{w})",
-                pool_size=(ph, pw), **{"x.shape": tuple(in_shape)},
+                pool_size=(ph, pw),
+                **{"x.shape": tuple(in_shape)},
             )
         oh, ow = (h - ph) // sh + 1, (w - pw) // sw + 1
     return PoolGeometry((h, w, c), (ph, pw), (sh, sw), padding, top, bottom, left, right, (oh, ow, c))
@@ -82,8 +92,10 @@ def _windows(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
     s0, s1, s2, s3 = x.strides
     oh, ow, c = g.out_shape
     return as_strided(
-        x, shape=(x.shape[0], oh, ow, g.size[0], g.size[1], c),
-        strides=(s0, s1 * g.stride[0], s2 * g.stride[1], s1, s2, s3), writeable=False,
+        x,
+        shape=(x.shape[0], oh, ow, g.size[0], g.size[1], c),
+        strides=(s0, s1 * g.stride[0], s2 * g.stride[1], s1, s2, s3),
+        writeable=False,
     )
 
 
@@ -96,15 +108,19 @@ def _max_over_offsets(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
     """
     (ph, pw), (sh, sw) = g.size, g.stride
     oh, ow, _ = g.out_shape
-    out = x[:, 0: sh * (oh - 1) + 1: sh, 0: sw * (ow - 1) + 1: sw, :].copy()
+    out = x[:, 0 : sh * (oh - 1) + 1 : sh, 0 : sw * (ow - 1) + 1 : sw, :].copy()
     for i in range(ph):
         for j in range(pw):
             if i or j:
-                np.maximum(out, x[:, i: i + sh * (oh - 1) + 1: sh, j: j + sw * (ow - 1) + 1: sw, :], out=out)
+                np.maximum(
+                    out, x[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw, :], out=out
+                )
     return out
 
 
-def pool2d(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> np.ndarray:
+def pool2d(
+    x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid"
+) -> np.ndarray:
     """Pool ``(H, W, C)`` (or ``(N, H, W, C)``) over ``size`` windows every ``stride`` cells.
 
     ``stride`` defaults to ``size`` as in Keras.  With ``padding='same'`` the
@@ -147,7 +163,9 @@ class PoolStep:
 class PoolTrace(SteppedTrace):
     """Pooling laid out for stepping (channel by channel, row-major)."""
 
-    def __init__(self, x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> None:
+    def __init__(
+        self, x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid"
+    ) -> None:
         x = numeric_array(x, "x", ndims=(3,))
         check_showable(x.shape, "x")
         self.output = pool2d(x, size, stride, mode, padding)
@@ -156,7 +174,8 @@ class PoolTrace(SteppedTrace):
         self.x = x
         self.padded = np.pad(
             x.astype(np.result_type(x.dtype, np.float32)),
-            ((g.pad_top, g.pad_bottom), (g.pad_left, g.pad_right), (0, 0)), constant_values=np.nan,
+            ((g.pad_top, g.pad_bottom), (g.pad_left, g.pad_right), (0, 0)),
+            constant_values=np.nan,
         )
 
     def step(self, index: int) -> PoolStep:
@@ -168,13 +187,27 @@ class PoolTrace(SteppedTrace):
         if self.mode == "max":
             i, j = np.unravel_index(np.nanargmax(window), window.shape)
             argmax = (rows[i], cols[j])
-        return PoolStep(index, channel, row, col, rows, cols, window, self.mode,
-                        self.output[row, col, channel].item(), argmax)
+        return PoolStep(
+            index,
+            channel,
+            row,
+            col,
+            rows,
+            cols,
+            window,
+            self.mode,
+            self.output[row, col, channel].item(),
+            argmax,
+        )
 
 
-def pool_trace(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> PoolTrace:
+def pool_trace(
+    x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid"
+) -> PoolTrace:
     return PoolTrace(x, size, stride, mode, padding)
 
 
-def pool_steps(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> Iterator[PoolStep]:
+def pool_steps(
+    x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid"
+) -> Iterator[PoolStep]:
     return iter(PoolTrace(x, size, stride, mode, padding))

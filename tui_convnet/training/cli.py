@@ -16,8 +16,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -64,7 +65,7 @@ def _sigint_cancels(cancel: threading.Event) -> Iterator[None]:
         yield
         return
 
-    def handler(signum, frame):  # noqa: ARG001
+    def handler(signum, frame):
         if cancel.is_set():
             raise KeyboardInterrupt
         cancel.set()
@@ -117,20 +118,24 @@ class _Reporter:
         if isinstance(event, BatchEnd):
             if self.progress is not None:
                 self.progress.update(
-                    self.batch_task, completed=event.batch,
+                    self.batch_task,
+                    completed=event.batch,
                     rate=f"{event.samples_per_second:,.0f} samples/s",
                     metrics=f"loss {event.loss:.4f} acc {event.accuracy:.4f}",
                 )
         elif isinstance(event, EpochBegin):
             if self.progress is not None:
-                self.progress.reset(self.batch_task, description=f"Epoch {event.epoch}/{event.epochs}",
-                                    rate="", metrics="")
+                self.progress.reset(
+                    self.batch_task, description=f"Epoch {event.epoch}/{event.epochs}", rate="", metrics=""
+                )
         elif isinstance(event, EpochEnd):
             self._epoch_end(event)
         elif isinstance(event, TrainBegin):
             if self.progress is not None:
                 self.epoch_task = self.progress.add_task("Training", total=event.epochs, rate="", metrics="")
-                self.batch_task = self.progress.add_task("Epoch 1", total=event.steps_per_epoch, rate="", metrics="")
+                self.batch_task = self.progress.add_task(
+                    "Epoch 1", total=event.steps_per_epoch, rate="", metrics=""
+                )
         elif isinstance(event, EvaluationBegin):
             if not self.json:
                 self.stop()
@@ -138,15 +143,32 @@ class _Reporter:
 
     def _epoch_end(self, e: Any) -> None:
         if self.json:
-            print(json.dumps({
-                "type": "epoch", "epoch": e.epoch, "epochs": e.epochs,
-                "loss": e.loss, "accuracy": e.accuracy, "val_loss": e.val_loss, "val_accuracy": e.val_accuracy,
-                "seconds": round(e.seconds, 4), "samples_per_second": round(e.samples_per_second, 1),
-            }), flush=True)
+            print(
+                json.dumps(
+                    {
+                        "type": "epoch",
+                        "epoch": e.epoch,
+                        "epochs": e.epochs,
+                        "loss": e.loss,
+                        "accuracy": e.accuracy,
+                        "val_loss": e.val_loss,
+                        "val_accuracy": e.val_accuracy,
+                        "seconds": round(e.seconds, 4),
+                        "samples_per_second": round(e.samples_per_second, 1),
+                    }
+                ),
+                flush=True,
+            )
             return
-        val = f" - val_loss {_fmt(e.val_loss)} - val_accuracy {_fmt(e.val_accuracy)}" if e.val_loss is not None else ""
-        line = (f"Epoch {e.epoch}/{e.epochs} - {e.seconds:.1f}s - {e.samples_per_second:,.0f} samples/s"
-                f" - loss {e.loss:.4f} - accuracy {e.accuracy:.4f}{val}")
+        val = (
+            f" - val_loss {_fmt(e.val_loss)} - val_accuracy {_fmt(e.val_accuracy)}"
+            if e.val_loss is not None
+            else ""
+        )
+        line = (
+            f"Epoch {e.epoch}/{e.epochs} - {e.seconds:.1f}s - {e.samples_per_second:,.0f} samples/s"
+            f" - loss {e.loss:.4f} - accuracy {e.accuracy:.4f}{val}"
+        )
         if self.progress is not None:
             self.progress.console.print(line)
             self.progress.update(self.epoch_task, completed=e.epoch)
@@ -185,8 +207,12 @@ def run_train(args: argparse.Namespace) -> int:
         from . import trainer
     try:
         config = trainer.TrainConfig(
-            epochs=args.epochs, batch_size=args.batch_size, optimizer=args.optimizer,
-            learning_rate=args.learning_rate, validation_split=args.validation_split, seed=args.seed,
+            epochs=args.epochs,
+            batch_size=args.batch_size,
+            optimizer=args.optimizer,
+            learning_rate=args.learning_rate,
+            validation_split=args.validation_split,
+            seed=args.seed,
         )
         trainer.check_split(len(data.x_train), args.validation_split)
     except ValueError as exc:
@@ -225,7 +251,9 @@ def run_train(args: argparse.Namespace) -> int:
         "epochs": len(result.history),
         "batch_size": config.batch_size,
         "optimizer": config.optimizer,
-        "learning_rate": config.learning_rate if config.learning_rate is not None else DEFAULT_LEARNING_RATES[config.optimizer],
+        "learning_rate": config.learning_rate
+        if config.learning_rate is not None
+        else DEFAULT_LEARNING_RATES[config.optimizer],
         "dropout": args.dropout,
         "seed": config.seed,
         "seconds": round(result.seconds, 4),
@@ -237,21 +265,28 @@ def run_train(args: argparse.Namespace) -> int:
     }
     if ev is not None:
         d = ev.to_dict()
-        summary.update(per_class_accuracy=d["per_class_accuracy"], confusion_matrix=d["confusion_matrix"],
-                       misclassified=d["misclassified"])
+        summary.update(
+            per_class_accuracy=d["per_class_accuracy"],
+            confusion_matrix=d["confusion_matrix"],
+            misclassified=d["misclassified"],
+        )
     if args.json:
         print(json.dumps(summary), flush=True)
     else:
         if ev is not None:
             console.print(
                 f"[bold]Test accuracy {ev.accuracy:.4f}[/] - test loss {ev.loss:.4f} on {ev.samples:,} test digits "
-                f"({ev.misclassified:,} misclassified)", soft_wrap=True,
+                f"({ev.misclassified:,} misclassified)",
+                soft_wrap=True,
             )
             from ..summary import confusion_table
 
             console.print(confusion_table(ev.confusion))
-            console.print(f"Trained {result.train_samples:,} digits x {len(result.history)} epoch(s) in "
-                          f"{result.seconds:.1f}s ({result.samples_per_second:,.0f} samples/s)", soft_wrap=True)
+            console.print(
+                f"Trained {result.train_samples:,} digits x {len(result.history)} epoch(s) in "
+                f"{result.seconds:.1f}s ({result.samples_per_second:,.0f} samples/s)",
+                soft_wrap=True,
+            )
         if saved:
             console.print(f"Saved the model to {saved}", soft_wrap=True)
     if result.reason == "nan":

@@ -15,9 +15,10 @@ Epochs and batches are numbered from 1, as Keras prints them.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
-from typing import Any, Callable, Union
+from typing import Any, Union
 
 import numpy as np
 
@@ -78,10 +79,14 @@ def config_problems(config: TrainConfig) -> dict[str, str]:
     if lr is not None and (
         isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0
     ):
-        problems["learning_rate"] = f"`learning_rate` must be a number greater than 0. Received: learning_rate={lr!r}"
+        problems["learning_rate"] = (
+            f"`learning_rate` must be a number greater than 0. Received: learning_rate={lr!r}"
+        )
     vs = config.validation_split
     if isinstance(vs, bool) or not isinstance(vs, (int, float)) or not 0 <= vs < 1:
-        problems["validation_split"] = f"`validation_split` must be in [0, 1). Received: validation_split={vs!r}"
+        problems["validation_split"] = (
+            f"`validation_split` must be in [0, 1). Received: validation_split={vs!r}"
+        )
     return {k: v for k, v in problems.items() if v}
 
 

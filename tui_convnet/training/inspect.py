@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -50,8 +51,14 @@ def check_mnist_model(spec: ModelSpec) -> None:
         )
     last = spec.layers[-1] if spec.layers else None
     if not isinstance(last, DenseSpec) or last.units != 10:
-        kind = "no layers" if last is None else f"{last.type}" + (f"({last.units})" if isinstance(last, DenseSpec) else "")
-        raise _model_error(f"The model's last layer must be Dense(10), one unit per digit. Received: last_layer={kind}")
+        kind = (
+            "no layers"
+            if last is None
+            else f"{last.type}" + (f"({last.units})" if isinstance(last, DenseSpec) else "")
+        )
+        raise _model_error(
+            f"The model's last layer must be Dense(10), one unit per digit. Received: last_layer={kind}"
+        )
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +133,9 @@ class ModelInspector:
             outs = [outs]
         return [np.asarray(o)[0] for o in outs]
 
-    def compare(self, digit: np.ndarray, numpy_outputs: Sequence[np.ndarray] | None = None) -> list[LayerComparison]:
+    def compare(
+        self, digit: np.ndarray, numpy_outputs: Sequence[np.ndarray] | None = None
+    ) -> list[LayerComparison]:
         """numpy and Keras, layer by layer, with the largest absolute difference of each layer."""
         ours = list(numpy_outputs) if numpy_outputs is not None else self.numpy_layers(digit)
         theirs = self.keras_layers(digit)
@@ -142,10 +151,14 @@ class ModelInspector:
 
     # ------------------------------------------------------------------ many digits
 
-    def probabilities(self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None) -> np.ndarray:
+    def probabilities(
+        self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None
+    ) -> np.ndarray:
         """Class probabilities ``(N, 10)`` for uint8 digits ``(N, 28, 28)``, in batches."""
         if engine not in ENGINES:
-            raise InspectError(f"Unknown engine. Expected one of {', '.join(ENGINES)}. Received: engine={engine!r}")
+            raise InspectError(
+                f"Unknown engine. Expected one of {', '.join(ENGINES)}. Received: engine={engine!r}"
+            )
         x = np.asarray(x)
         if x.ndim != 3 or x.shape[1:] != (28, 28):
             raise InspectError(f"Digits must have shape (N, 28, 28). Received: x.shape={x.shape}")
@@ -156,7 +169,7 @@ class ModelInspector:
         out = np.empty((len(x), 10), dtype=np.float32)
 
         for start in range(0, len(x), n):
-            out[start:start + n] = forward(self.spec, self.weights, to_model_inputs(x[start:start + n]))
+            out[start : start + n] = forward(self.spec, self.weights, to_model_inputs(x[start : start + n]))
         return out
 
     def predict(self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None) -> np.ndarray:
@@ -200,7 +213,7 @@ class PredictResult:
 
     @property
     def samples(self) -> int:
-        return int(len(self.labels))
+        return len(self.labels)
 
     @property
     def accuracy(self) -> float:
@@ -223,12 +236,16 @@ class PredictResult:
         }
 
 
-def evaluate(inspector: ModelInspector, data: MnistData, engine: str = "numpy", limit: int | None = None) -> PredictResult:
+def evaluate(
+    inspector: ModelInspector, data: MnistData, engine: str = "numpy", limit: int | None = None
+) -> PredictResult:
     """Predict every test digit (the first ``limit``) with ``engine``; timed."""
     x, y = data.x_test[:limit], data.y_test[:limit]
     start = time.perf_counter()
     predicted = inspector.predict(x, engine)
-    return PredictResult(engine, np.asarray(y), predicted, time.perf_counter() - start, data.source, data.description)
+    return PredictResult(
+        engine, np.asarray(y), predicted, time.perf_counter() - start, data.source, data.description
+    )
 
 
 # ---------------------------------------------------------------------- explorer
@@ -245,7 +262,9 @@ def learned_kernel_example(inspector: ModelInspector, digit: np.ndarray, label: 
         raise InspectError("The model has no Conv2D layer to step through.")
     info = conv[0]
     if info.input_shape[2] != 1:
-        raise InspectError(f"The first Conv2D layer must read the digit itself. Received: input_shape={info.input_shape}")
+        raise InspectError(
+            f"The first Conv2D layer must read the digit itself. Received: input_shape={info.input_shape}"
+        )
     kernels, bias = inspector.kernel_and_bias(info)
     spec: Conv2DSpec = info.spec  # type: ignore[assignment]
     x = inspector.model_input(digit).astype(np.float64)

@@ -12,19 +12,27 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from ..core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, ModelSpec, Pool2DSpec, infer_shapes, layer_from_dict
+from ..core import (
+    Conv2DSpec,
+    DenseSpec,
+    DropoutSpec,
+    FlattenSpec,
+    ModelSpec,
+    Pool2DSpec,
+    infer_shapes,
+    layer_from_dict,
+)
 from .events import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .tf_env import import_keras
 
 keras = import_keras()
 
 
-
 class ModelFileError(ValueError):
     """A model file could not be read or is not a model this app understands."""
 
 
-def build_model(spec: ModelSpec, *, seed: int | None = 0) -> "keras.Model":
+def build_model(spec: ModelSpec, *, seed: int | None = 0) -> keras.Model:
     """A ``keras.Sequential`` with exactly the spec's layers.
 
     Layers are named as the spec's summary names them (``conv2d``, ``conv2d_1`` …),
@@ -36,10 +44,17 @@ def build_model(spec: ModelSpec, *, seed: int | None = 0) -> "keras.Model":
     for info in infer_shapes(spec):
         layer, name = info.spec, info.name
         if isinstance(layer, Conv2DSpec):
-            layers.append(keras.layers.Conv2D(
-                layer.filters, layer.kernel_size, strides=layer.strides, padding=layer.padding,
-                dilation_rate=layer.dilation_rate, activation=layer.activation, name=name,
-            ))
+            layers.append(
+                keras.layers.Conv2D(
+                    layer.filters,
+                    layer.kernel_size,
+                    strides=layer.strides,
+                    padding=layer.padding,
+                    dilation_rate=layer.dilation_rate,
+                    activation=layer.activation,
+                    name=name,
+                )
+            )
         elif isinstance(layer, Pool2DSpec):
             cls = keras.layers.MaxPooling2D if layer.mode == "max" else keras.layers.AveragePooling2D
             layers.append(cls(layer.pool_size, strides=layer.strides, padding=layer.padding, name=name))
@@ -52,17 +67,23 @@ def build_model(spec: ModelSpec, *, seed: int | None = 0) -> "keras.Model":
     return keras.Sequential(layers, name=spec.name)
 
 
-def compile_model(model: "keras.Model", optimizer: str = "rmsprop", learning_rate: float | None = None) -> "keras.Model":
+def compile_model(
+    model: keras.Model, optimizer: str = "rmsprop", learning_rate: float | None = None
+) -> keras.Model:
     """Compile as the lecture does: categorical cross-entropy, accuracy."""
     if optimizer not in OPTIMIZERS:
-        raise ValueError(f"Unknown optimizer. Expected one of {', '.join(OPTIMIZERS)}. Received: optimizer={optimizer!r}")
+        raise ValueError(
+            f"Unknown optimizer. Expected one of {', '.join(OPTIMIZERS)}. Received: optimizer={optimizer!r}"
+        )
     lr = DEFAULT_LEARNING_RATES[optimizer] if learning_rate is None else float(learning_rate)
-    opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}[optimizer]
+    opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}[
+        optimizer
+    ]
     model.compile(optimizer=opt(learning_rate=lr), loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
 
-def spec_from_model(model: "keras.Model") -> ModelSpec:
+def spec_from_model(model: keras.Model) -> ModelSpec:
     """Read a :class:`ModelSpec` back from a Keras model (refusing layers the app cannot show)."""
     names = {"Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dense", "Dropout"}
     layers = []
@@ -75,9 +96,18 @@ def spec_from_model(model: "keras.Model") -> ModelSpec:
             )
         cfg = layer.get_config()
         if kind == "Conv2D":
-            if cfg.get("data_format", "channels_last") != "channels_last" or cfg.get("groups", 1) != 1 or not cfg.get("use_bias", True):
-                raise ModelFileError(f"Layer {layer.name} must be a channels_last Conv2D with a bias and groups=1.")
-            d = {k: cfg[k] for k in ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation")}
+            if (
+                cfg.get("data_format", "channels_last") != "channels_last"
+                or cfg.get("groups", 1) != 1
+                or not cfg.get("use_bias", True)
+            ):
+                raise ModelFileError(
+                    f"Layer {layer.name} must be a channels_last Conv2D with a bias and groups=1."
+                )
+            d = {
+                k: cfg[k]
+                for k in ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation")
+            }
         elif kind in ("MaxPooling2D", "AveragePooling2D"):
             d = {k: cfg[k] for k in ("pool_size", "strides", "padding")}
         elif kind == "Dense":
@@ -97,11 +127,13 @@ def spec_from_model(model: "keras.Model") -> ModelSpec:
             raise ModelFileError(f"Layer {layer.name}: {exc}") from None
     shape = tuple(model.input_shape[1:])
     if len(shape) != 3 or None in shape:
-        raise ModelFileError(f"The model's input must be (H, W, C). Received: input_shape={model.input_shape}")
+        raise ModelFileError(
+            f"The model's input must be (H, W, C). Received: input_shape={model.input_shape}"
+        )
     return ModelSpec(shape, tuple(layers), model.name)
 
 
-def save_model_atomic(model: "keras.Model", path: str | os.PathLike) -> Path:
+def save_model_atomic(model: keras.Model, path: str | os.PathLike) -> Path:
     """Save to ``path`` (``.keras``) via a temporary file in the same folder and a rename.
 
     A crash or a full disk never leaves a half-written model where a good one was.
@@ -130,7 +162,7 @@ def save_model_atomic(model: "keras.Model", path: str | os.PathLike) -> Path:
     return path
 
 
-def load_model_safe(path: str | os.PathLike) -> "keras.Model":
+def load_model_safe(path: str | os.PathLike) -> keras.Model:
     """Load a ``.keras`` file in Keras' safe mode, with a clear error for anything wrong."""
     path = Path(path).expanduser()
     if not path.is_file():

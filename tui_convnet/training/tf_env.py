@@ -12,8 +12,8 @@ import contextlib
 import os
 import sys
 import threading
+from collections.abc import Iterator
 from types import ModuleType
-from typing import Iterator
 
 _QUIET_ENV = {
     "TF_CPP_MIN_LOG_LEVEL": "3",  # C++ INFO/WARNING/ERROR logs

@@ -100,10 +100,17 @@ class EventForwarder(keras.callbacks.Callback):
         accuracy = float(logs.get("accuracy", math.nan))
         samples = min((batch + 1) * self.batch_size, self.train_samples)
         elapsed = now - self._epoch_start
-        self.on_event(BatchEnd(
-            self._epoch_number, batch + 1, self.steps, samples, loss, accuracy,
-            samples / elapsed if elapsed > 0 else 0.0,
-        ))
+        self.on_event(
+            BatchEnd(
+                self._epoch_number,
+                batch + 1,
+                self.steps,
+                samples,
+                loss,
+                accuracy,
+                samples / elapsed if elapsed > 0 else 0.0,
+            )
+        )
         if not math.isfinite(loss):
             self.reason = "nan"
             self.stopped_at = (self._epoch_number, batch + 1)
@@ -130,13 +137,18 @@ class EventForwarder(keras.callbacks.Callback):
             xv, yv = self.validation
             # Evaluating inside on_epoch_end is what fit() itself does for
             # validation_data; doing it here lets a cancel skip it.
-            val = self.model.evaluate(xv, yv, batch_size=max(self.batch_size, 256), verbose=0, return_dict=True)
+            val = self.model.evaluate(
+                xv, yv, batch_size=max(self.batch_size, 256), verbose=0, return_dict=True
+            )
             val_loss, val_accuracy = float(val["loss"]), float(val["accuracy"])
             logs["val_loss"], logs["val_accuracy"] = val_loss, val_accuracy
         event = EpochEnd(
-            epoch + 1, self.epochs,
-            float(logs.get("loss", math.nan)), float(logs.get("accuracy", math.nan)),
-            val_loss, val_accuracy,
+            epoch + 1,
+            self.epochs,
+            float(logs.get("loss", math.nan)),
+            float(logs.get("accuracy", math.nan)),
+            val_loss,
+            val_accuracy,
             time.perf_counter() - self._epoch_start,
             samples / train_time if train_time > 0 else 0.0,
         )
@@ -197,11 +209,24 @@ def train(
 
     emit(TrainBegin(n_train, n_val, n_test, config.epochs, config.batch_size, steps, data.description))
     forwarder = EventForwarder(
-        emit, cancel, epochs=config.epochs, steps=steps, batch_size=config.batch_size,
-        train_samples=n_train, validation=None if xv is None else (xv, yv),
+        emit,
+        cancel,
+        epochs=config.epochs,
+        steps=steps,
+        batch_size=config.batch_size,
+        train_samples=n_train,
+        validation=None if xv is None else (xv, yv),
     )
     fit_started = time.perf_counter()
-    model.fit(x, y, epochs=config.epochs, batch_size=config.batch_size, shuffle=True, verbose=0, callbacks=[forwarder])
+    model.fit(
+        x,
+        y,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        shuffle=True,
+        verbose=0,
+        callbacks=[forwarder],
+    )
     fit_seconds = time.perf_counter() - fit_started
 
     reason = forwarder.reason
@@ -214,8 +239,15 @@ def train(
     message = _end_message(reason, forwarder, config, evaluation)
     emit(TrainEnd(reason, len(forwarder.history), forwarder.batches, seconds, rate, evaluation, message))
     return TrainResult(
-        model=model, reason=reason, history=list(forwarder.history), evaluation=evaluation,
-        train_samples=n_train, val_samples=n_val, seconds=seconds, samples_per_second=rate, message=message,
+        model=model,
+        reason=reason,
+        history=list(forwarder.history),
+        evaluation=evaluation,
+        train_samples=n_train,
+        val_samples=n_val,
+        seconds=seconds,
+        samples_per_second=rate,
+        message=message,
         fit_seconds=fit_seconds,
     )
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -74,12 +75,23 @@ class ConvnetApp(App[int]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
-        yield SystemCommand("Explorer", "Step through the lecture's convolution examples", lambda: self.switch_mode("explorer"))
-        yield SystemCommand("Train", "Train the lecture's ConvNet on MNIST", lambda: self.switch_mode("training"))
-        yield SystemCommand("Inspect", "Feature maps and learned filters of the trained network", lambda: self.switch_mode("inspect"))
+        yield SystemCommand(
+            "Explorer",
+            "Step through the lecture's convolution examples",
+            lambda: self.switch_mode("explorer"),
+        )
+        yield SystemCommand(
+            "Train", "Train the lecture's ConvNet on MNIST", lambda: self.switch_mode("training")
+        )
+        yield SystemCommand(
+            "Inspect",
+            "Feature maps and learned filters of the trained network",
+            lambda: self.switch_mode("inspect"),
+        )
         for example in self.examples:
             yield SystemCommand(
-                f"Example: {example.title}", example.description.split("\n")[0] or example.key,
+                f"Example: {example.title}",
+                example.description.split("\n")[0] or example.key,
                 lambda example=example: self.post_message(OpenInExplorer(example)),
             )
 

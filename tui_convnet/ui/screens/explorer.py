@@ -79,14 +79,22 @@ class Settings:
     pool: PoolSettings | None = None
 
     @classmethod
-    def from_example(cls, ex: Example) -> "Settings":
+    def from_example(cls, ex: Example) -> Settings:
         x = np.asarray(ex.x, dtype=np.float64)
         if ex.kind == "pool":
             return cls(x=x, kernels=None, bias=None, pool=ex.pool)
         kernels = np.asarray(ex.kernels, dtype=np.float64)
         bias = np.zeros(kernels.shape[3]) if ex.bias is None else np.asarray(ex.bias, dtype=np.float64)
-        return cls(x=x, kernels=kernels, bias=bias, stride=_single(ex.stride), padding=_single(ex.padding),
-                   dilation=_single(ex.dilation), activation=ex.activation, pool=ex.pool)
+        return cls(
+            x=x,
+            kernels=kernels,
+            bias=bias,
+            stride=_single(ex.stride),
+            padding=_single(ex.padding),
+            dilation=_single(ex.dilation),
+            activation=ex.activation,
+            pool=ex.pool,
+        )
 
 
 def _single(value: Any) -> Any:
@@ -104,8 +112,15 @@ class Computation:
         self.conv: ConvTrace | None = None
         self.pool: PoolTrace | None = None
         if s.kernels is not None:
-            self.conv = conv_trace(s.x, s.kernels, s.bias, stride=s.stride, padding=s.padding,
-                                   dilation=s.dilation, activation=s.activation)
+            self.conv = conv_trace(
+                s.x,
+                s.kernels,
+                s.bias,
+                stride=s.stride,
+                padding=s.padding,
+                dilation=s.dilation,
+                activation=s.activation,
+            )
         if s.pool is not None:
             source = self.conv.output if self.conv is not None else s.x
             self.pool = pool_trace(source, s.pool.size, s.pool.stride, s.pool.mode, s.pool.padding)
@@ -115,7 +130,9 @@ class Computation:
         self.integral = all_integral(values)
 
 
-def resize_bank(kernels: np.ndarray, bias: np.ndarray, size: tuple[int, int], count: int) -> tuple[np.ndarray, np.ndarray]:
+def resize_bank(
+    kernels: np.ndarray, bias: np.ndarray, size: tuple[int, int], count: int
+) -> tuple[np.ndarray, np.ndarray]:
     """A kernel bank of a new size/count: old weights kept where they fit, new ones a fixed pattern."""
     kh, kw = size
     old_h, old_w, cin, old_k = kernels.shape
@@ -151,6 +168,7 @@ def _parse_int(low: int, high: int, name: str):
         if not low <= value <= high:
             raise ValueError(f"`{name}` must be between {low} and {high}. Received: {name}={value}")
         return value
+
     return parse
 
 
@@ -159,7 +177,6 @@ def _parse_int(low: int, high: int, name: str):
 
 class QuietScroll(VerticalScroll, inherit_bindings=False):
     """A scrolling column without keys of its own (so ←/→/Home/End keep stepping)."""
-
 
 
 class ExplorerScreen(Screen):
@@ -243,23 +260,62 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                     yield Arithmetic(id="arith")
                 with QuietScroll(id="sidebar"):
                     yield Label("Settings", classes="side-title", id="settings-title")
-                    yield Knob("stride", range(1, 7), 1, parse=_parse_int(1, 64, "strides"),
-                               id="knob-stride", tooltip="Distance between two windows (both axes)")
-                    yield Knob("padding", ("valid", "same", 1, 2, 3, 4), "valid",
-                               parse=_parse_int(0, 64, "padding"), id="knob-padding",
-                               tooltip="valid (none), same (keep the size) or a number of zero rings")
-                    yield Knob("kernel size", [(k, k) for k in range(1, 8)], (3, 3),
-                               parse=lambda t: (_parse_int(1, 64, "kernel_size")(t),) * 2,
-                               id="knob-ksize", tooltip="Height and width of every kernel")
-                    yield Knob("kernels", range(1, 17), 1, parse=_parse_int(1, 64, "filters"),
-                               id="knob-count", tooltip="Number of kernels = depth of the output")
-                    yield Knob("dilation", range(1, 5), 1, parse=_parse_int(1, 64, "dilation_rate"),
-                               id="knob-dilation", tooltip="Gap between the kernel's taps")
+                    yield Knob(
+                        "stride",
+                        range(1, 7),
+                        1,
+                        parse=_parse_int(1, 64, "strides"),
+                        id="knob-stride",
+                        tooltip="Distance between two windows (both axes)",
+                    )
+                    yield Knob(
+                        "padding",
+                        ("valid", "same", 1, 2, 3, 4),
+                        "valid",
+                        parse=_parse_int(0, 64, "padding"),
+                        id="knob-padding",
+                        tooltip="valid (none), same (keep the size) or a number of zero rings",
+                    )
+                    yield Knob(
+                        "kernel size",
+                        [(k, k) for k in range(1, 8)],
+                        (3, 3),
+                        parse=lambda t: (_parse_int(1, 64, "kernel_size")(t),) * 2,
+                        id="knob-ksize",
+                        tooltip="Height and width of every kernel",
+                    )
+                    yield Knob(
+                        "kernels",
+                        range(1, 17),
+                        1,
+                        parse=_parse_int(1, 64, "filters"),
+                        id="knob-count",
+                        tooltip="Number of kernels = depth of the output",
+                    )
+                    yield Knob(
+                        "dilation",
+                        range(1, 5),
+                        1,
+                        parse=_parse_int(1, 64, "dilation_rate"),
+                        id="knob-dilation",
+                        tooltip="Gap between the kernel's taps",
+                    )
                     yield Knob("activation", ACTIVATIONS, "linear", id="knob-activation")
-                    yield Knob("pooling", POOL_CHOICES, "none", id="knob-pool",
-                               tooltip="Pooling after the convolution")
-                    yield Knob("pool size", range(1, 7), 2, parse=_parse_int(1, 64, "pool_size"),
-                               id="knob-pool-size", tooltip="Window and stride of the pooling")
+                    yield Knob(
+                        "pooling",
+                        POOL_CHOICES,
+                        "none",
+                        id="knob-pool",
+                        tooltip="Pooling after the convolution",
+                    )
+                    yield Knob(
+                        "pool size",
+                        range(1, 7),
+                        2,
+                        parse=_parse_int(1, 64, "pool_size"),
+                        id="knob-pool-size",
+                        tooltip="Window and stride of the pooling",
+                    )
                     yield Static(id="error")
                     yield Static(id="info")
                     yield Label("Formulas", classes="side-title", id="formulas-title")
@@ -380,8 +436,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             q("#knob-dilation", Knob).set_value(s.dilation)
             q("#knob-activation", Knob).set_value(s.activation)
         pool_knob = q("#knob-pool", Knob)
-        pool_knob.set_value(s.pool.mode if s.pool else "none",
-                            ("max", "avg") if s.kernels is None else POOL_CHOICES)
+        pool_knob.set_value(
+            s.pool.mode if s.pool else "none", ("max", "avg") if s.kernels is None else POOL_CHOICES
+        )
         q("#knob-pool-size", Knob).set_value(_single(s.pool.size) if s.pool else 2)
 
     def on_knob_changed(self, message: Knob.Changed) -> None:
@@ -424,8 +481,10 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         info = ""
         if knob_id in ("knob-ksize", "knob-count"):
             kh, kw, _, count = new.kernels.shape
-            info = (f"Kernel bank now {count} × {kh}×{kw}: the old weights that fit are kept, the new ones "
-                    f"come from a fixed pattern of −1, 0, 1 (seed {KERNEL_SEED}), new biases are 0. r resets.")
+            info = (
+                f"Kernel bank now {count} × {kh}×{kw}: the old weights that fit are kept, the new ones "
+                f"come from a fixed pattern of −1, 0, 1 (seed {KERNEL_SEED}), new biases are 0. r resets."
+            )
         self._set_info(info)
         self._install(new, comp, 0)
 
@@ -451,7 +510,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         padded = comp.conv.padded if comp.conv is not None else comp.pool.padded
         hp, wp, cin = padded.shape
         pad = np.ones((hp, wp), dtype=bool)
-        pad[geom.pad_top:geom.pad_top + s.x.shape[0], geom.pad_left:geom.pad_left + s.x.shape[1]] = False
+        pad[geom.pad_top : geom.pad_top + s.x.shape[0], geom.pad_left : geom.pad_left + s.x.shape[1]] = False
         x_scale = float(np.max(np.abs(s.x))) if s.x.size else 1.0
         x_div = bool(np.any(s.x < 0))
         inputs: list[Panel] = []
@@ -460,12 +519,31 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             for r, row in enumerate(ex.input_symbols):
                 for c, sym in enumerate(row):
                     letters[r + geom.pad_top][c + geom.pad_left] = sym
-            inputs.append(Panel("xs0", f"{names[0]} (letters)", padded[:, :, 0], texts=letters, pad=pad,
-                                group="x", coloured=False))
+            inputs.append(
+                Panel(
+                    "xs0",
+                    f"{names[0]} (letters)",
+                    padded[:, :, 0],
+                    texts=letters,
+                    pad=pad,
+                    group="x",
+                    coloured=False,
+                )
+            )
         for c in range(cin):
             title = names[c] if not self._symbolic else f"{names[c]} (numbers)"
-            inputs.append(Panel(f"x{c}", title, padded[:, :, c], pad=pad, editable=True, group="x",
-                                diverging=x_div, scale=x_scale))
+            inputs.append(
+                Panel(
+                    f"x{c}",
+                    title,
+                    padded[:, :, c],
+                    pad=pad,
+                    editable=True,
+                    group="x",
+                    diverging=x_div,
+                    scale=x_scale,
+                )
+            )
         self.query_one("#input-view", VolumeView).set_panels(inputs, compact=compact)
         h, w, _ = s.x.shape
         pads = ""
@@ -476,21 +554,41 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         kernel_panels: list[Panel] = []
         if s.kernels is not None:
             kh, kw, _, count = s.kernels.shape
-            kscale = float(max(np.max(np.abs(s.kernels)), np.max(np.abs(s.bias)) if s.bias.size else 0)) or 1.0
+            kscale = (
+                float(max(np.max(np.abs(s.kernels)), np.max(np.abs(s.bias)) if s.bias.size else 0)) or 1.0
+            )
             knames = list(ex.kernel_names)[:count] + [f"W{k}" for k in range(len(ex.kernel_names), count)]
             for k in range(count):
                 if self._symbolic:
-                    kernel_panels.append(Panel(f"ks{k}", f"{knames[k]} (letters)", s.kernels[:, :, 0, k],
-                                               texts=[list(r) for r in ex.kernel_symbols], group=f"k{k}",
-                                               coloured=False))
+                    kernel_panels.append(
+                        Panel(
+                            f"ks{k}",
+                            f"{knames[k]} (letters)",
+                            s.kernels[:, :, 0, k],
+                            texts=[list(r) for r in ex.kernel_symbols],
+                            group=f"k{k}",
+                            coloured=False,
+                        )
+                    )
                 for c in range(cin):
                     title = knames[k] if cin == 1 else f"{knames[k]}[:,:,{c}]"
                     if self._symbolic:
                         title += " (numbers)"
-                    kernel_panels.append(Panel(f"k{k}.{c}", title, s.kernels[:, :, c, k], group=f"k{k}",
-                                               editable=True, scale=kscale))
-                kernel_panels.append(Panel(f"b{k}", f"b{k}", np.array([[s.bias[k]]]), group=f"k{k}",
-                                           editable=True, scale=kscale))
+                    kernel_panels.append(
+                        Panel(
+                            f"k{k}.{c}",
+                            title,
+                            s.kernels[:, :, c, k],
+                            group=f"k{k}",
+                            editable=True,
+                            scale=kscale,
+                        )
+                    )
+                kernel_panels.append(
+                    Panel(
+                        f"b{k}", f"b{k}", np.array([[s.bias[k]]]), group=f"k{k}", editable=True, scale=kscale
+                    )
+                )
             self.knames = knames
         self.query_one("#kernel-view", VolumeView).set_panels(kernel_panels, compact=compact)
 
@@ -500,12 +598,22 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             oh, ow, oc = out.shape
             oscale = float(np.max(np.abs(out))) or 1.0
             if self._symbolic:
-                out_panels.append(Panel("os0", "o (letters)", out[:, :, 0], texts=self._symbol_grid(),
-                                        progressive=True, group="o", coloured=False))
+                out_panels.append(
+                    Panel(
+                        "os0",
+                        "o (letters)",
+                        out[:, :, 0],
+                        texts=self._symbol_grid(),
+                        progressive=True,
+                        group="o",
+                        coloured=False,
+                    )
+                )
             for k in range(oc):
                 title = f"o[:,:,{k}] = {self.knames[k]}"
-                out_panels.append(Panel(f"o{k}", title, out[:, :, k], progressive=True, group="o",
-                                        scale=oscale))
+                out_panels.append(
+                    Panel(f"o{k}", title, out[:, :, k], progressive=True, group="o", scale=oscale)
+                )
             act = "" if s.activation == "linear" else f", after {s.activation}"
             self.query_one("#lbl-output", Label).update(f"Output o: {oh}×{ow}×{oc}{act}")
         self.query_one("#output-view", VolumeView).set_panels(out_panels, compact=compact)
@@ -518,11 +626,21 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             pdiv = bool(np.any(pout < 0))
             for k in range(pc):
                 title = f"p[:,:,{k}]"
-                pool_panels.append(Panel(f"p{k}", title, pout[:, :, k], progressive=True, group="p",
-                                         scale=pscale or 1.0, diverging=pdiv if comp.conv is None else True))
+                pool_panels.append(
+                    Panel(
+                        f"p{k}",
+                        title,
+                        pout[:, :, k],
+                        progressive=True,
+                        group="p",
+                        scale=pscale or 1.0,
+                        diverging=pdiv if comp.conv is None else True,
+                    )
+                )
             size = "×".join(map(str, comp.pool.geometry.size))
             self.query_one("#lbl-pool", Label).update(
-                f"{'Max' if comp.pool.mode == 'max' else 'Average'} pooling {size}: {ph}×{pw}×{pc}")
+                f"{'Max' if comp.pool.mode == 'max' else 'Average'} pooling {size}: {ph}×{pw}×{pc}"
+            )
         self.query_one("#pool-view", VolumeView).set_panels(pool_panels, compact=compact)
         if comp.conv is None:  # pooling only: the pooled map is the output
             self.query_one("#lbl-output", Label).update("")
@@ -543,11 +661,14 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             kh, kw, cin, count = s.kernels.shape
             dilation = f" · dilation {_padding_text(s.dilation)}" if s.dilation not in (1, (1, 1)) else ""
             self.query_one("#lbl-kernels", Label).update(
-                f"Kernels: {count} × {kh}×{kw}×{cin}" + ("" if tall else " + bias") + dilation)
+                f"Kernels: {count} × {kh}×{kw}×{cin}" + ("" if tall else " + bias") + dilation
+            )
             if tall:
                 view = self.query_one("#kernel-view", VolumeView)
                 group = [p for p in view.panels if p.group == "k0"]
-                width = sum(max(p.shape[1] * p.cell_width, len(p.title)) for p in group) + 2 * (len(group) - 1)
+                width = sum(max(p.shape[1] * p.cell_width, len(p.title)) for p in group) + 2 * (
+                    len(group) - 1
+                )
                 third = max(self.app.size.width // 3, 22)
                 self.query_one("#sec-kernels").styles.width = min(max(width + 2, 22), 48, third)
 
@@ -588,7 +709,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 rr, cc = r - g.pad_top, c - g.pad_left
                 k = ex.kernel_symbols[i][j]
                 if 0 <= rr < len(ex.input_symbols) and 0 <= cc < len(ex.input_symbols[0]):
-                    terms.append(f"{ex.input_symbols[rr][cc]}{k}" if compact else f"{ex.input_symbols[rr][cc]}·{k}")
+                    terms.append(
+                        f"{ex.input_symbols[rr][cc]}{k}" if compact else f"{ex.input_symbols[rr][cc]}·{k}"
+                    )
                 else:
                     terms.append(f"0{k}" if compact else f"0·{k}")
         return terms
@@ -621,20 +744,26 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if comp.conv is not None and step < comp.conv_steps:
             st = comp.conv.step(step)
             g = comp.conv.geometry
-            kind = {(r, c): ("window-pad" if g.is_padding(r, c) else "window") for r in st.rows for c in st.cols}
+            kind = {
+                (r, c): ("window-pad" if g.is_padding(r, c) else "window") for r in st.rows for c in st.cols
+            }
             in_keys = [p.key for p in input_view.panels]
             input_view.set_state({key: kind for key in in_keys})
             input_view.follow(in_keys[-1], st.rows, st.cols)
             kh, kw, cin, _ = s.kernels.shape
             all_cells = {(r, c): "window" for r in range(kh) for c in range(kw)}
             kkeys = [f"k{st.kernel}.{c}" for c in range(cin)] + ([f"ks{st.kernel}"] if self._symbolic else [])
-            kernel_view.set_state({k: all_cells for k in kkeys} | {f"b{st.kernel}": {(0, 0): "window"}},
-                                  active=kkeys + [f"b{st.kernel}"])
+            kernel_view.set_state(
+                {k: all_cells for k in kkeys} | {f"b{st.kernel}": {(0, 0): "window"}},
+                active=kkeys + [f"b{st.kernel}"],
+            )
             kernel_view.follow_panel(f"b{st.kernel}")
             kernel_view.follow_panel(kkeys[0])
             oh, ow, oc = g.out_shape
             cell = st.out_row * ow + st.out_col
-            fill = {f"o{k}": (oh * ow if k < st.kernel else cell + 1 if k == st.kernel else 0) for k in range(oc)}
+            fill = {
+                f"o{k}": (oh * ow if k < st.kernel else cell + 1 if k == st.kernel else 0) for k in range(oc)
+            }
             if self._symbolic:
                 fill["os0"] = cell + 1
             cur = {(st.out_row, st.out_col): "current"}
@@ -650,9 +779,15 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 win[ps.argmax] = "argmax"
             oh, ow, oc = comp.pool.geometry.out_shape
             cell = ps.out_row * ow + ps.out_col
-            fill = {f"p{k}": (oh * ow if k < ps.channel else cell + 1 if k == ps.channel else 0) for k in range(oc)}
-            pool_view.set_state({f"p{ps.channel}": {(ps.out_row, ps.out_col): "current"}},
-                                active=[f"p{ps.channel}"], fill=fill)
+            fill = {
+                f"p{k}": (oh * ow if k < ps.channel else cell + 1 if k == ps.channel else 0)
+                for k in range(oc)
+            }
+            pool_view.set_state(
+                {f"p{ps.channel}": {(ps.out_row, ps.out_col): "current"}},
+                active=[f"p{ps.channel}"],
+                fill=fill,
+            )
             pool_view.follow(f"p{ps.channel}", [ps.out_row], [ps.out_col])
             if comp.conv is not None:
                 input_view.set_state()
@@ -661,8 +796,12 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 oh2, ow2, oc2 = cg.out_shape
                 pt, pl = comp.pool.geometry.pad_top, comp.pool.geometry.pad_left
                 shifted = {(r - pt, c - pl): k for (r, c), k in win.items()}
-                output_view.set_state({f"o{ps.channel}": shifted}, active=[f"o{ps.channel}"],
-                                      fill={f"o{k}": oh2 * ow2 for k in range(oc2)} | ({"os0": oh2 * ow2} if self._symbolic else {}))
+                output_view.set_state(
+                    {f"o{ps.channel}": shifted},
+                    active=[f"o{ps.channel}"],
+                    fill={f"o{k}": oh2 * ow2 for k in range(oc2)}
+                    | ({"os0": oh2 * ow2} if self._symbolic else {}),
+                )
                 output_view.follow(f"o{ps.channel}", [r - pt for r in ps.rows], [c - pl for c in ps.cols])
             else:
                 input_view.set_state({f"x{ps.channel}": win}, active=[f"x{ps.channel}"])
@@ -676,17 +815,27 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         integral = comp.integral
         _, _, cin, count = s.kernels.shape
         kname = self.knames[st.kernel]
-        where = (f"o[{st.out_row},{st.out_col},{st.kernel}]")
+        where = f"o[{st.out_row},{st.out_col},{st.kernel}]"
         rows = f"{st.rows[0]}–{st.rows[-1]}" if len(st.rows) > 1 else f"{st.rows[0]}"
         cols = f"{st.cols[0]}–{st.cols[-1]}" if len(st.cols) > 1 else f"{st.cols[0]}"
-        lines: list[list[Piece]] = [[
-            ("Step ", "label"), (f"{st.index + 1}", "total"), (f" of {comp.num_steps}: ", "label"),
-            (f"{kname} on the window at rows {rows}, columns {cols} of the padded input → {where}", "dim"),
-        ]]
+        lines: list[list[Piece]] = [
+            [
+                ("Step ", "label"),
+                (f"{st.index + 1}", "total"),
+                (f" of {comp.num_steps}: ", "label"),
+                (
+                    f"{kname} on the window at rows {rows}, columns {cols} of the padded input → {where}",
+                    "dim",
+                ),
+            ]
+        ]
         if self._symbolic:
             terms = self._symbol_terms(st.rows, st.cols)
-            line: list[Piece] = [(f"{where} = ", "label"), (" + ".join(t.replace("·", "") for t in terms), "symbol"),
-                                 (" = ", "")]
+            line: list[Piece] = [
+                (f"{where} = ", "label"),
+                (" + ".join(t.replace("·", "") for t in terms), "symbol"),
+                (" = ", ""),
+            ]
             line += self._products(st, 0, integral)
             line += [(" = ", ""), (num(st.total, integral), "total")]
             lines.append(line)
@@ -695,9 +844,14 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             for c in range(cin):
                 if c == max_lines - 1 and cin > max_lines:
                     rest = st.channel_sums[c:]
-                    lines.append([(f"ch{c}–ch{cin - 1}: ", "label"),
-                                  (" + ".join(par(v, integral) for v in rest), ""),
-                                  (" = ", ""), (num(float(rest.sum()), integral), "sum")])
+                    lines.append(
+                        [
+                            (f"ch{c}–ch{cin - 1}: ", "label"),
+                            (" + ".join(par(v, integral) for v in rest), ""),
+                            (" = ", ""),
+                            (num(float(rest.sum()), integral), "sum"),
+                        ]
+                    )
                     break
                 line = [(f"ch{c}: ", "label")]
                 line += self._products(st, c, integral)
@@ -708,13 +862,24 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 if c:
                     total.append((" + ", ""))
                 total.append((par(float(st.channel_sums[c]), integral), "sum"))
-            total += [(" + ", ""), (f"b{st.kernel} ", "label"), (par(st.bias, integral), "weight"),
-                      (" = ", ""), (num(st.total, integral), "total")]
+            total += [
+                (" + ", ""),
+                (f"b{st.kernel} ", "label"),
+                (par(st.bias, integral), "weight"),
+                (" = ", ""),
+                (num(st.total, integral), "total"),
+            ]
             lines.append(total)
         if st.activation != "linear":
             formula = ACTIVATION_FORMULAS[st.activation].format(x=num(st.total, integral))
-            lines.append([(f"{st.activation}: ", "label"), (formula, ""), (" = ", ""),
-                          (num(st.activated, integral and st.activation == "relu"), "total")])
+            lines.append(
+                [
+                    (f"{st.activation}: ", "label"),
+                    (formula, ""),
+                    (" = ", ""),
+                    (num(st.activated, integral and st.activation == "relu"), "total"),
+                ]
+            )
         return lines
 
     def _products(self, st, c: int, integral: bool) -> list[Piece]:
@@ -739,17 +904,36 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         cols = f"{ps.cols[0]}–{ps.cols[-1]}" if len(ps.cols) > 1 else f"{ps.cols[0]}"
         source = "o" if comp.conv is not None else "x"
         where = f"p[{ps.out_row},{ps.out_col},{ps.channel}]"
-        lines: list[list[Piece]] = [[
-            ("Step ", "label"), (f"{ps.index + comp.conv_steps + 1}", "total"), (f" of {comp.num_steps}: ", "label"),
-            (f"{'max' if ps.mode == 'max' else 'average'} pooling of {source}[{rows}, {cols}, {ps.channel}] → {where}", "dim"),
-        ]]
+        lines: list[list[Piece]] = [
+            [
+                ("Step ", "label"),
+                (f"{ps.index + comp.conv_steps + 1}", "total"),
+                (f" of {comp.num_steps}: ", "label"),
+                (
+                    f"{'max' if ps.mode == 'max' else 'average'} pooling of {source}[{rows}, {cols}, {ps.channel}] → {where}",
+                    "dim",
+                ),
+            ]
+        ]
         shown = ", ".join(num(v, integral) for v in values)
         if ps.mode == "max":
-            lines.append([(f"{where} = ", "label"), (f"max({shown})", ""), (" = ", ""),
-                          (num(ps.value, integral), "total")])
+            lines.append(
+                [
+                    (f"{where} = ", "label"),
+                    (f"max({shown})", ""),
+                    (" = ", ""),
+                    (num(ps.value, integral), "total"),
+                ]
+            )
         else:
-            lines.append([(f"{where} = ", "label"), (f"({' + '.join(par(v, integral) for v in values)}) / {len(values)}", ""),
-                          (" = ", ""), (num(ps.value, False), "total")])
+            lines.append(
+                [
+                    (f"{where} = ", "label"),
+                    (f"({' + '.join(par(v, integral) for v in values)}) / {len(values)}", ""),
+                    (" = ", ""),
+                    (num(ps.value, False), "total"),
+                ]
+            )
         return lines
 
     def _show_title(self) -> None:
@@ -779,14 +963,32 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         spec = self.example.model
         self.query_one("#model-table", Static).update(summary_table(spec, formulas=True, highlight=step))
         info = infer_shapes(spec)[step]
-        lines: list[list[Piece]] = [[
-            ("Layer ", "label"), (f"{step + 1}", "total"), (f" of {len(spec.layers)}: ", "label"),
-            (f"{info.name} ({info.type})", "symbol"), (f"  {info.input_shape} → {info.output_shape}", "dim"),
-        ]]
-        lines.append([("output shape: ", "label"), (info.shape_formula or "—", ""), ("  → ", "dim"),
-                      (info.shape_text, "total")])
-        lines.append([("parameters:   ", "label"),
-                      (info.param_formula or "0 (this layer has no weights)", "sum" if info.param_formula else "dim")])
+        lines: list[list[Piece]] = [
+            [
+                ("Layer ", "label"),
+                (f"{step + 1}", "total"),
+                (f" of {len(spec.layers)}: ", "label"),
+                (f"{info.name} ({info.type})", "symbol"),
+                (f"  {info.input_shape} → {info.output_shape}", "dim"),
+            ]
+        ]
+        lines.append(
+            [
+                ("output shape: ", "label"),
+                (info.shape_formula or "—", ""),
+                ("  → ", "dim"),
+                (info.shape_text, "total"),
+            ]
+        )
+        lines.append(
+            [
+                ("parameters:   ", "label"),
+                (
+                    info.param_formula or "0 (this layer has no weights)",
+                    "sum" if info.param_formula else "dim",
+                ),
+            ]
+        )
         self.query_one("#arith", Arithmetic).show(lines)
         self._show_title()
 
@@ -940,7 +1142,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             g = comp.conv.geometry if comp.conv is not None else comp.pool.geometry
             rr, cc = r - g.pad_top, c - g.pad_left
             if not (0 <= rr < s.x.shape[0] and 0 <= cc < s.x.shape[1]):
-                self.notify("Padding cells are always 0: edit a cell of the input itself.", severity="warning")
+                self.notify(
+                    "Padding cells are always 0: edit a cell of the input itself.", severity="warning"
+                )
                 return
             x = s.x.copy()
             x[rr, cc, int(key[1:])] = value

@@ -8,8 +8,8 @@ text (Markdown), when it has one, is shown above the keys.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from rich.table import Table
 from rich.text import Text
@@ -23,14 +23,42 @@ from textual.widgets import Label, Markdown, Static
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 _KEY_NAMES = {
-    "right": "→", "left": "←", "up": "↑", "down": "↓", "space": "space", "plus": "+", "minus": "−",
-    "question_mark": "?", "escape": "Esc", "enter": "Enter", "home": "Home", "end": "End",
-    "tab": "Tab", "shift+tab": "Shift+Tab", "ctrl+p": "Ctrl+P", "ctrl+q": "Ctrl+Q", "ctrl+c": "Ctrl+C",
-    "left_square_bracket": "[", "right_square_bracket": "]", "left_curly_bracket": "{",
-    "right_curly_bracket": "}", "comma": ",", "full_stop": ".", "slash": "/", "backslash": "\\",
-    "equals_sign": "=", "less_than_sign": "<", "greater_than_sign": ">", "asterisk": "*",
-    "number_sign": "#", "underscore": "_", "pageup": "PgUp", "pagedown": "PgDn",
-    "backspace": "Backspace", "delete": "Del", "insert": "Ins",
+    "right": "→",
+    "left": "←",
+    "up": "↑",
+    "down": "↓",
+    "space": "space",
+    "plus": "+",
+    "minus": "−",
+    "question_mark": "?",
+    "escape": "Esc",
+    "enter": "Enter",
+    "home": "Home",
+    "end": "End",
+    "tab": "Tab",
+    "shift+tab": "Shift+Tab",
+    "ctrl+p": "Ctrl+P",
+    "ctrl+q": "Ctrl+Q",
+    "ctrl+c": "Ctrl+C",
+    "left_square_bracket": "[",
+    "right_square_bracket": "]",
+    "left_curly_bracket": "{",
+    "right_curly_bracket": "}",
+    "comma": ",",
+    "full_stop": ".",
+    "slash": "/",
+    "backslash": "\\",
+    "equals_sign": "=",
+    "less_than_sign": "<",
+    "greater_than_sign": ">",
+    "asterisk": "*",
+    "number_sign": "#",
+    "underscore": "_",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "backspace": "Backspace",
+    "delete": "Del",
+    "insert": "Ins",
 }
 
 
@@ -116,8 +144,15 @@ class HelpScreen(ModalScreen[None]):
 
     @staticmethod
     def _table(title: str, rows: list[tuple[str, str]]) -> Table:
-        table = Table(title=title, title_justify="left", title_style="bold", show_header=False,
-                      box=None, padding=(0, 2, 0, 0), expand=False)
+        table = Table(
+            title=title,
+            title_justify="left",
+            title_style="bold",
+            show_header=False,
+            box=None,
+            padding=(0, 2, 0, 0),
+            expand=False,
+        )
         table.add_column("keys", style="bold", no_wrap=True, min_width=12)
         table.add_column("action")
         for keys, desc in rows:

@@ -18,7 +18,6 @@ from typing import Any
 
 import numpy as np
 from textual import on, work
-from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -26,6 +25,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
 from ..messages import ModelReady, OpenInExplorer
@@ -72,22 +72,57 @@ class InspectScreen(Screen):
         Binding("left", "digit(-1)", "Digit", key_display="←/→", tooltip="Previous test digit"),
         Binding("right", "digit(1)", "Next digit", show=False, tooltip="Next test digit"),
         Binding("n", "next_misclassified", "Next wrong", tooltip="Next test digit the model gets wrong"),
-        Binding("l", "next_layer(1)", "Layer", tooltip="Scroll to the next layer (or to a conv layer's kernels)"),
-        Binding("L", "next_layer(-1)", "Prev layer", show=False, tooltip="Scroll back to the previous layer (or kernels)"),
-        Binding("left_square_bracket", "select_map(-1)", "Map", key_display="[/]",
-                tooltip="Choose the previous first-layer feature map (or click one)"),
-        Binding("right_square_bracket", "select_map(1)", "Next map", show=False,
-                tooltip="Choose the next first-layer feature map (or click one)"),
-        Binding("s", "step_through", "Step map",
-                tooltip="Step through the chosen feature map in the explorer: this digit, the learned kernel and bias, ReLU"),
-        Binding("c", "kernel_channel(1)", "Kernel ch.", tooltip="Show the deeper layers' kernels for the next input channel"),
+        Binding(
+            "l", "next_layer(1)", "Layer", tooltip="Scroll to the next layer (or to a conv layer's kernels)"
+        ),
+        Binding(
+            "L",
+            "next_layer(-1)",
+            "Prev layer",
+            show=False,
+            tooltip="Scroll back to the previous layer (or kernels)",
+        ),
+        Binding(
+            "left_square_bracket",
+            "select_map(-1)",
+            "Map",
+            key_display="[/]",
+            tooltip="Choose the previous first-layer feature map (or click one)",
+        ),
+        Binding(
+            "right_square_bracket",
+            "select_map(1)",
+            "Next map",
+            show=False,
+            tooltip="Choose the next first-layer feature map (or click one)",
+        ),
+        Binding(
+            "s",
+            "step_through",
+            "Step map",
+            tooltip="Step through the chosen feature map in the explorer: this digit, the learned kernel and bias, ReLU",
+        ),
+        Binding(
+            "c",
+            "kernel_channel(1)",
+            "Kernel ch.",
+            tooltip="Show the deeper layers' kernels for the next input channel",
+        ),
         Binding("g", "focus_index", "Go to #", tooltip="Type the number of a test digit, then Enter"),
         Binding("o", "focus_path", "Open", tooltip="Type the path of a saved .keras model, then Enter"),
         Binding("escape", "leave_input", "Back", show=False, tooltip="Leave the input box"),
         Binding("up", "scroll_layers('up')", "Scroll", show=False, tooltip="Scroll the layers up"),
         Binding("down", "scroll_layers('down')", "Scroll", show=False, tooltip="Scroll the layers down"),
-        Binding("pageup", "scroll_layers('page_up')", "Page up", show=False, tooltip="Scroll the layers a page up"),
-        Binding("pagedown", "scroll_layers('page_down')", "Page down", show=False, tooltip="Scroll the layers a page down"),
+        Binding(
+            "pageup", "scroll_layers('page_up')", "Page up", show=False, tooltip="Scroll the layers a page up"
+        ),
+        Binding(
+            "pagedown",
+            "scroll_layers('page_down')",
+            "Page down",
+            show=False,
+            tooltip="Scroll the layers a page down",
+        ),
         Binding("home", "scroll_layers('home')", "Top", show=False, tooltip="Back to the first layer"),
         Binding("end", "scroll_layers('end')", "Bottom", show=False, tooltip="To the last layer"),
     ]
@@ -212,11 +247,16 @@ window at a time, with the real digit, kernel and bias.
         """Ask Keras for the same layers in a worker thread (a cheap description: no array reprs)."""
         self.run_worker(
             partial(self._check_in_thread, inspector, index, digit, outputs),
-            name="inspect-keras", group="inspect-keras", description=f"Keras layers of test digit #{index}",
-            exclusive=True, thread=True,
+            name="inspect-keras",
+            group="inspect-keras",
+            description=f"Keras layers of test digit #{index}",
+            exclusive=True,
+            thread=True,
         )
 
-    def _check_in_thread(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
+    def _check_in_thread(
+        self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]
+    ) -> None:
         try:
             comparisons = inspector.compare(digit, outputs)
         except Exception as exc:  # Keras raises many types; the screen must say so, not crash
@@ -299,15 +339,19 @@ window at a time, with the real digit, kernel and bias.
 
         for (title, base), diff in zip(self._titles, message.diffs):
             ok = diff < TOLERANCE
-            mark = (f"[green]numpy = Keras ✓ max |Δ| {diff:.1e}[/]" if ok
-                    else f"[b red]numpy ≠ Keras ✗ max |Δ| {diff:.1e}[/]")
+            mark = (
+                f"[green]numpy = Keras ✓ max |Δ| {diff:.1e}[/]"
+                if ok
+                else f"[b red]numpy ≠ Keras ✗ max |Δ| {diff:.1e}[/]"
+            )
             title.update(f"{base}  {mark}")
         worst = max(message.diffs) if message.diffs else 0.0
         ok = all(d < TOLERANCE for d in message.diffs)
         check.set_class(not ok, "-error")
         check.update(
             f"[green]numpy = Keras ✓[/] ({len(message.diffs)} layers)\nmax |Δ| {worst:.1e} < {TOLERANCE:.0e}"
-            if ok else f"[b red]numpy ≠ Keras ✗[/]\nmax |Δ| {worst:.1e}, must be < {TOLERANCE:.0e}"
+            if ok
+            else f"[b red]numpy ≠ Keras ✗[/]\nmax |Δ| {worst:.1e}, must be < {TOLERANCE:.0e}"
         )
 
     # ------------------------------------------------------------------ building the layer list
@@ -323,10 +367,14 @@ window at a time, with the real digit, kernel and bias.
             title = Static("", classes="layer-title")
             if isinstance(spec, Conv2DSpec):
                 act = spec.activation
-                base = (f"[b]{info.name}[/b] (Conv2D {spec.filters}×{_shape(spec.kernel_size)}, {act}) "
-                        f"→ {_shape(info.output_shape)}")
+                base = (
+                    f"[b]{info.name}[/b] (Conv2D {spec.filters}×{_shape(spec.kernel_size)}, {act}) "
+                    f"→ {_shape(info.output_shape)}"
+                )
             elif isinstance(spec, Pool2DSpec):
-                base = f"[b]{info.name}[/b] ({info.type} {_shape(spec.pool_size)}) → {_shape(info.output_shape)}"
+                base = (
+                    f"[b]{info.name}[/b] ({info.type} {_shape(spec.pool_size)}) → {_shape(info.output_shape)}"
+                )
             elif isinstance(spec, FlattenSpec):
                 base = f"[b]{info.name}[/b] (Flatten) → {info.output_shape[0]} values"
             elif isinstance(spec, DenseSpec):
@@ -414,7 +462,7 @@ window at a time, with the real digit, kernel and bias.
                 note.update(f"  {out.size} values, {active} above 0: {_range(out)}")
             else:
                 cells = [f"[b]{c}[/b] {float(p):.3f}" for c, p in enumerate(out)]
-                view.update("\n".join("   ".join(cells[i:i + 5]) for i in range(0, len(cells), 5)))
+                view.update("\n".join("   ".join(cells[i : i + 5]) for i in range(0, len(cells), 5)))
                 note.update(f"  the 10 class probabilities (bars on the left), sum {float(out.sum()):.3f}")
         self._check(self.inspector, self.index, digit, self.outputs)
 
@@ -435,7 +483,11 @@ window at a time, with the real digit, kernel and bias.
 
     def _need_model(self) -> bool:
         if self.inspector is None:
-            self.notify("No model yet: press t to train one, or o to open a .keras file.", title="Inspect", severity="warning")
+            self.notify(
+                "No model yet: press t to train one, or o to open a .keras file.",
+                title="Inspect",
+                severity="warning",
+            )
             return False
         return True
 
@@ -456,7 +508,7 @@ window at a time, with the real digit, kernel and bias.
                 return
         else:  # predictions still being computed: scan ahead in chunks
             for start in range(0, n, SCAN_CHUNK):
-                chunk = order[start:start + SCAN_CHUNK]
+                chunk = order[start : start + SCAN_CHUNK]
                 pred = self.inspector.predict(self.data.x_test[chunk])
                 wrong = chunk[pred != y[chunk]]
                 if len(wrong):
@@ -480,7 +532,9 @@ window at a time, with the real digit, kernel and bias.
 
         digit = self.data.x_test[self.index]
         try:
-            example = learned_kernel_example(self.inspector, digit, int(self.data.y_test[self.index]), self.index)
+            example = learned_kernel_example(
+                self.inspector, digit, int(self.data.y_test[self.index]), self.index
+            )
             step = first_step_of_map(self.inspector, self.selected_map)
         except InspectError as exc:
             self.notify(str(exc), title="Step through", severity="error")
@@ -540,7 +594,9 @@ window at a time, with the real digit, kernel and bias.
     def _open(self, event: Input.Submitted) -> None:
         path = event.value.strip()
         if not path:
-            self._status("Type the path of a .keras model file, then press Enter. Received: path=''", error=True)
+            self._status(
+                "Type the path of a .keras model file, then press Enter. Received: path=''", error=True
+            )
             return
         self._status(f"Loading {path} (Keras safe mode)…")
         self._load(path)

@@ -39,6 +39,7 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from ...core import mnist_convnet
+from ...summary import confusion_table
 from ...training.events import (
     DEFAULT_LEARNING_RATES,
     OPTIMIZERS,
@@ -54,7 +55,6 @@ from ...training.events import (
 from ..messages import ModelReady
 from ..widgets.plot import LinePlot, Series
 from ..widgets.training_progress import EpochLog, ProgressState, TrainingProgress
-from ...summary import confusion_table
 from ..widgets.training_results import DigitGallery
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
@@ -112,8 +112,9 @@ def _parse_field(text: str, name: str, kind: type, optional: bool) -> int | floa
         raise ValueError(f"`{name}` must be {what}. Received: {name}={text!r}") from None
 
 
-def parse_settings(values: dict[str, str], optimizer: str, dropout: bool, train_digits: int | None = None
-                   ) -> tuple[TrainSettings | None, dict[str, str]]:
+def parse_settings(
+    values: dict[str, str], optimizer: str, dropout: bool, train_digits: int | None = None
+) -> tuple[TrainSettings | None, dict[str, str]]:
     """Parse the form (field id → text).  Returns the settings or, per field id, what is wrong."""
     errors: dict[str, str] = {}
     parsed: dict[str, Any] = {}
@@ -127,7 +128,9 @@ def parse_settings(values: dict[str, str], optimizer: str, dropout: bool, train_
     for name in ("train_limit", "test_limit"):
         value = parsed.get(name)
         if value is not None and value < 1:
-            errors[name.replace("_", "-")] = f"`{name}` must be at least 1 (or empty for all). Received: {name}={value}"
+            errors[name.replace("_", "-")] = (
+                f"`{name}` must be at least 1 (or empty for all). Received: {name}={value}"
+            )
     config_fields = {k: v for k, v in parsed.items() if k not in ("train_limit", "test_limit")}
     config_fields["optimizer"] = optimizer
     by_name = {name: field_id for field_id, (name, _, _) in FIELDS.items()}
@@ -141,7 +144,9 @@ def parse_settings(values: dict[str, str], optimizer: str, dropout: bool, train_
             errors["validation-split"] = str(exc)
     if errors:
         return None, errors
-    return TrainSettings(TrainConfig(**config_fields), dropout, parsed["train_limit"], parsed["test_limit"]), {}
+    return TrainSettings(
+        TrainConfig(**config_fields), dropout, parsed["train_limit"], parsed["test_limit"]
+    ), {}
 
 
 # --------------------------------------------------------------------------- messages (worker → screen)
@@ -201,13 +206,20 @@ class TrainingScreen(Screen):
     BINDINGS = [
         Binding("s", "start", "Start", tooltip="Start training with the settings on the left"),
         Binding("c", "cancel", "Cancel", tooltip="Stop training at the end of the current batch"),
-        Binding("escape", "cancel", "Cancel", show=False,
-                tooltip="Stop training at the end of the batch, or leave a text field"),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            show=False,
+            tooltip="Stop training at the end of the batch, or leave a text field",
+        ),
         Binding("w", "save", "Save", tooltip="Save the model to the .keras file named on the left"),
         Binding("l", "load", "Load", tooltip="Load the .keras model named on the left and evaluate it"),
         Binding("n", "gallery(1)", "Digits", key_display="n/p", tooltip="Next page of test digits"),
         Binding("p", "gallery(-1)", "Previous digits", show=False, tooltip="Previous page of test digits"),
-        Binding("h", "toggle_side", "Panel", tooltip="Hide or show the settings panel (more room for the tabs)"),
+        Binding(
+            "h", "toggle_side", "Panel", tooltip="Hide or show the settings panel (more room for the tabs)"
+        ),
     ]
     #: Below 110 columns the settings panel narrows, and hides itself while the model trains.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -267,7 +279,13 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     yield Label("Batch size")
                     yield Input("64", id="batch-size", type="integer", compact=True)
                     yield Label("Optimizer")
-                    yield Select([(o, o) for o in OPTIMIZERS], value="rmsprop", allow_blank=False, id="optimizer", compact=True)
+                    yield Select(
+                        [(o, o) for o in OPTIMIZERS],
+                        value="rmsprop",
+                        allow_blank=False,
+                        id="optimizer",
+                        compact=True,
+                    )
                     yield Label("Learning rate")
                     yield Input("", id="learning-rate", placeholder="default 0.001", compact=True)
                     yield Label(f"Dropout {DROPOUT_RATE}")
@@ -291,25 +309,24 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     yield Button("Load  l", id="load", disabled=True, compact=True)
                 yield Static("", id="file-status")
             with TabbedContent(id="training-tabs", initial="tab-model"):
-                with TabPane("Model", id="tab-model"):
-                    with VerticalScroll():
-                        yield Static("", id="model-summary")
-                with TabPane("Training", id="tab-progress"):
-                    with Vertical(id="progress-pane"):
-                        yield TrainingProgress(id="progress")
-                        with Horizontal(id="plots"):
-                            with Vertical(classes="plot-box"):
-                                yield Static("", id="loss-legend", classes="legend")
-                                yield LinePlot(self._loss_series, y_cap=LOSS_CAP, id="loss-plot")
-                            with Vertical(classes="plot-box"):
-                                yield Static("", id="acc-legend", classes="legend")
-                                yield LinePlot(self._acc_series, y_range=(0.0, 1.0), id="acc-plot")
-                        yield EpochLog(id="epoch-log")
-                with TabPane("Results", id="tab-results"):
-                    with VerticalScroll(id="results-pane"):
-                        yield Static("No results yet: train the model or load a saved one.", id="results-headline")
-                        yield Static("", id="confusion")
-                        yield DigitGallery(id="gallery")
+                with TabPane("Model", id="tab-model"), VerticalScroll():
+                    yield Static("", id="model-summary")
+                with TabPane("Training", id="tab-progress"), Vertical(id="progress-pane"):
+                    yield TrainingProgress(id="progress")
+                    with Horizontal(id="plots"):
+                        with Vertical(classes="plot-box"):
+                            yield Static("", id="loss-legend", classes="legend")
+                            yield LinePlot(self._loss_series, y_cap=LOSS_CAP, id="loss-plot")
+                        with Vertical(classes="plot-box"):
+                            yield Static("", id="acc-legend", classes="legend")
+                            yield LinePlot(self._acc_series, y_range=(0.0, 1.0), id="acc-plot")
+                    yield EpochLog(id="epoch-log")
+                with TabPane("Results", id="tab-results"), VerticalScroll(id="results-pane"):
+                    yield Static(
+                        "No results yet: train the model or load a saved one.", id="results-headline"
+                    )
+                    yield Static("", id="confusion")
+                    yield DigitGallery(id="gallery")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -348,15 +365,20 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         self.data = data = message.data
-        kind = "full MNIST" if data.full else (
-            "the bundled MNIST sample" if data.source == "sample" else "MNIST")
+        kind = (
+            "full MNIST"
+            if data.full
+            else ("the bundled MNIST sample" if data.source == "sample" else "MNIST")
+        )
         text = (
             f"[b]Data:[/b] {kind}\n[b]{len(data.x_train):,}[/b] training · [b]{len(data.x_test):,}[/b] test digits\n"
             f"[dim]{Path(data.location).name}[/dim]"
         )
         if data.source == "sample":
-            text += ("\n[dim]Full MNIST (60,000 digits, ~99% accuracy) is used when it is in the Keras "
-                     "cache: [i]convnet-tui train --dataset keras[/i] downloads it.[/dim]")
+            text += (
+                "\n[dim]Full MNIST (60,000 digits, ~99% accuracy) is used when it is in the Keras "
+                "cache: [i]convnet-tui train --dataset keras[/i] downloads it.[/dim]"
+            )
         self.query_one("#data-source", Static).update(text)
         self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
         self.query_one("#test-limit", Input).placeholder = f"all {len(data.x_test):,}"
@@ -417,7 +439,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     @on(Select.Changed, "#optimizer")
     def _optimizer_changed(self, event: Select.Changed) -> None:
-        self.query_one("#learning-rate", Input).placeholder = f"default {DEFAULT_LEARNING_RATES[str(event.value)]}"
+        self.query_one(
+            "#learning-rate", Input
+        ).placeholder = f"default {DEFAULT_LEARNING_RATES[str(event.value)]}"
         self.read_settings()
 
     @on(Switch.Changed, "#dropout")
@@ -445,7 +469,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             self.notify("Fix the settings first (see the messages under the form).", severity="error")
             return
         if not self.tf_ready or self.data is None:
-            self.notify("TensorFlow is still loading; press Start again when it is ready.", severity="warning")
+            self.notify(
+                "TensorFlow is still loading; press Start again when it is ready.", severity="warning"
+            )
             return
         data = self.data.limited(settings.train_limit, settings.test_limit)
         self._reset_progress(settings)
@@ -536,7 +562,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                 last_post = now
 
         try:
-            result = trainer.train(mnist_convnet(settings.dropout_rate), data, settings.config, on_event, cancel)
+            result = trainer.train(
+                mnist_convnet(settings.dropout_rate), data, settings.config, on_event, cancel
+            )
         except Exception as exc:  # out of memory, a Keras error: say so, keep the app alive
             self.post_message(TrainingFailed(f"{type(exc).__name__}: {exc}"))
             return
@@ -576,8 +604,13 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                 plots_changed = True
             elif isinstance(event, EpochBegin):
                 rate = changes.get("samples_per_second", self._progress_widget.state.samples_per_second)
-                changes.update(epoch=event.epoch, batch=0, loss=None, accuracy=None,
-                               epoch_eta=self._train_samples / rate if rate else None)
+                changes.update(
+                    epoch=event.epoch,
+                    batch=0,
+                    loss=None,
+                    accuracy=None,
+                    epoch_eta=self._train_samples / rate if rate else None,
+                )
             elif isinstance(event, EpochEnd):
                 self._epoch_end(event)
                 changes.update(epochs_done=event.epoch)
@@ -586,9 +619,12 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                 self._train_samples = event.train_samples
                 val = f", {event.val_samples:,} for validation" if event.val_samples else ""
                 changes.update(
-                    steps=event.steps_per_epoch, epochs=event.epochs,
-                    status=(f"Training on {event.train_samples:,} digits{val}; {event.steps_per_epoch:,} batches "
-                            f"of {event.batch_size} per epoch. Press c to cancel."),
+                    steps=event.steps_per_epoch,
+                    epochs=event.epochs,
+                    status=(
+                        f"Training on {event.train_samples:,} digits{val}; {event.steps_per_epoch:,} batches "
+                        f"of {event.batch_size} per epoch. Press c to cancel."
+                    ),
                 )
             elif isinstance(event, EvaluationBegin):
                 changes.update(status=f"Evaluating on {event.test_samples:,} test digits…")
@@ -610,9 +646,14 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         left_in_epoch = self._train_samples - e.samples
         left_total = left_in_epoch + (self._epochs - e.epoch) * self._train_samples
         return dict(
-            epoch=e.epoch, batch=e.batch, steps=e.steps, samples_per_second=rate,
-            epoch_eta=left_in_epoch / rate if rate else None, total_eta=left_total / rate if rate else None,
-            loss=e.loss, accuracy=e.accuracy,
+            epoch=e.epoch,
+            batch=e.batch,
+            steps=e.steps,
+            samples_per_second=rate,
+            epoch_eta=left_in_epoch / rate if rate else None,
+            total_eta=left_total / rate if rate else None,
+            loss=e.loss,
+            accuracy=e.accuracy,
         )
 
     def _epoch_end(self, e: EpochEnd) -> None:
@@ -621,8 +662,11 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if e.val_loss is not None:
             self._loss_series[1].points.append((float(e.epoch), e.val_loss))
             self._acc_series[1].points.append((float(e.epoch), e.val_accuracy))
-        val = (f" val loss [b]{e.val_loss:.4f}[/b] acc [b]{e.val_accuracy:.4f}[/b]"
-               if e.val_loss is not None else "")
+        val = (
+            f" val loss [b]{e.val_loss:.4f}[/b] acc [b]{e.val_accuracy:.4f}[/b]"
+            if e.val_loss is not None
+            else ""
+        )
         self.query_one("#epoch-log", EpochLog).write(
             f"Epoch {e.epoch}/{e.epochs} {e.seconds:4.1f}s {e.samples_per_second:5,.0f}/s "
             f"loss [b]{e.loss:.4f}[/b] acc [b]{e.accuracy:.4f}[/b]{val}"
@@ -631,15 +675,20 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     def on_training_finished(self, message: TrainingFinished) -> None:
         result = self.last_result = message.result
         self._progress(
-            status=result.message, samples_per_second=result.samples_per_second,
-            finished={"completed": "done", "cancelled": "cancelled", "nan": "stopped: NaN loss"}[result.reason],
+            status=result.message,
+            samples_per_second=result.samples_per_second,
+            finished={"completed": "done", "cancelled": "cancelled", "nan": "stopped: NaN loss"}[
+                result.reason
+            ],
             error=result.reason == "nan",
         )
         log = self.query_one("#epoch-log", EpochLog)
         if result.reason == "completed":
             ev = result.evaluation
-            log.write(f"[green]Done: test accuracy [b]{ev.accuracy:.4f}[/b], test loss {ev.loss:.4f} "
-                      f"({ev.samples:,} test digits)[/green]")
+            log.write(
+                f"[green]Done: test accuracy [b]{ev.accuracy:.4f}[/b], test loss {ev.loss:.4f} "
+                f"({ev.samples:,} test digits)[/green]"
+            )
             self.model, self.model_source = result.model, "trained"
             self._show_results(result.evaluation, message.data, "the model just trained")
             self._show_summary(self._spec_of(result.model), "The model just trained.")
@@ -676,15 +725,17 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def _show_results(self, evaluation: Any, data: Any, what: str) -> None:
         headline = Text.assemble(
-            ("Test accuracy ", "bold"), (f"{evaluation.accuracy:.4f}", "bold green"),
-            ("   test loss ", "bold"), f"{evaluation.loss:.4f}",
+            ("Test accuracy ", "bold"),
+            (f"{evaluation.accuracy:.4f}", "bold green"),
+            ("   test loss ", "bold"),
+            f"{evaluation.loss:.4f}",
             f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified), {what}",
         )
         self.query_one("#results-headline", Static).update(headline)
-        self.query_one("#confusion", Static).update(
-            confusion_table(evaluation.confusion))
+        self.query_one("#confusion", Static).update(confusion_table(evaluation.confusion))
         self.query_one(DigitGallery).show(
-            data.x_test, evaluation.labels, evaluation.predicted, evaluation.confidence, evaluation.order)
+            data.x_test, evaluation.labels, evaluation.predicted, evaluation.confidence, evaluation.order
+        )
 
     # ------------------------------------------------------------------ files (workers)
 
@@ -719,7 +770,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         try:
             evaluation = evaluate_model(model, data.x_test, data.y_test)
         except Exception as exc:  # Keras raises many types; the app must survive any of them
-            self.post_message(FileDone(f"Loaded, but the evaluation failed: {type(exc).__name__}: {exc}", ok=False))
+            self.post_message(
+                FileDone(f"Loaded, but the evaluation failed: {type(exc).__name__}: {exc}", ok=False)
+            )
             return
         self.post_message(ModelLoaded(model, evaluation, data, str(Path(path).expanduser())))
 

@@ -54,7 +54,9 @@ def shrink(image: np.ndarray, factor: int) -> np.ndarray:
         return a
     h, w = (a.shape[0] // factor) * factor, (a.shape[1] // factor) * factor
     if h == 0 or w == 0:
-        raise ValueError(f"The image is smaller than the factor. Received: image.shape={a.shape}, factor={factor}")
+        raise ValueError(
+            f"The image is smaller than the factor. Received: image.shape={a.shape}, factor={factor}"
+        )
     blocks = a[:h, :w].reshape(h // factor, factor, w // factor, factor).astype(np.float32)
     return np.round(blocks.mean(axis=(1, 3))).astype(np.uint8)
 

@@ -13,7 +13,7 @@ channel that stayed dark really is weaker than a bright one.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from rich.color import Color
@@ -30,7 +30,16 @@ UPPER_HALF = "\u2580"  # ▀
 LEVELS = 64
 
 _SEQUENTIAL_ANCHORS = np.array(
-    [(0, 0, 4), (40, 11, 84), (101, 21, 110), (159, 42, 99), (212, 72, 66), (245, 125, 21), (250, 193, 39), (252, 255, 164)],
+    [
+        (0, 0, 4),
+        (40, 11, 84),
+        (101, 21, 110),
+        (159, 42, 99),
+        (212, 72, 66),
+        (245, 125, 21),
+        (250, 193, 39),
+        (252, 255, 164),
+    ],
     dtype=float,
 )
 _DIVERGING_ANCHORS = np.array(
@@ -58,7 +67,9 @@ def style_table(palette: str) -> list[Style]:
     table = _STYLE_TABLES.get(palette)
     if table is None:
         colours = [Color.from_rgb(*rgb) for rgb in PALETTES[palette]]
-        table = _STYLE_TABLES[palette] = [Style(color=top, bgcolor=bottom) for top in colours for bottom in colours]
+        table = _STYLE_TABLES[palette] = [
+            Style(color=top, bgcolor=bottom) for top in colours for bottom in colours
+        ]
     return table
 
 
@@ -117,7 +128,7 @@ def layer_strips(levels: np.ndarray, palette: str) -> list[list[list[Segment]]]:
     lines: list[list[Segment]] = [[] for _ in range(rows.shape[0])]
     for line, start, end, code in zip(line_of.tolist(), start_of.tolist(), end_of.tolist(), code_of.tolist()):
         lines[line].append(Segment(blocks[end - start], table[code]))
-    return [lines[i * lines_per_map:(i + 1) * lines_per_map] for i in range(c)]
+    return [lines[i * lines_per_map : (i + 1) * lines_per_map] for i in range(c)]
 
 
 def map_strips(levels: np.ndarray, palette: str) -> list[list[Segment]]:
@@ -132,20 +143,30 @@ class Heatmap(Widget):
     Heatmap { width: auto; height: auto; }
     """
 
-    def __init__(self, values: np.ndarray | None = None, *, palette: str = "sequential",
-                 scale: tuple[float, float] | None = None, **kwargs) -> None:
+    def __init__(
+        self,
+        values: np.ndarray | None = None,
+        *,
+        palette: str = "sequential",
+        scale: tuple[float, float] | None = None,
+        **kwargs,
+    ) -> None:
         super().__init__(**kwargs)
         self._lines: list[list[Segment]] = []
         self._shape = (0, 0)
         if values is not None:
             self.set_values(values, palette=palette, scale=scale)
 
-    def set_values(self, values: np.ndarray, *, palette: str = "sequential", scale: tuple[float, float] | None = None) -> None:
+    def set_values(
+        self, values: np.ndarray, *, palette: str = "sequential", scale: tuple[float, float] | None = None
+    ) -> None:
         a = np.asarray(values, dtype=np.float64)
         if a.ndim != 2:
             raise ValueError(f"A heatmap needs a 2-D array. Received: values.shape={a.shape}")
         if palette not in PALETTES:
-            raise ValueError(f"Unknown palette. Expected one of {', '.join(PALETTES)}. Received: palette={palette!r}")
+            raise ValueError(
+                f"Unknown palette. Expected one of {', '.join(PALETTES)}. Received: palette={palette!r}"
+            )
         vmin, vmax = scale if scale is not None else scale_for(a, palette)
         self._lines = map_strips(quantise(a, vmin, vmax, palette), palette)
         self._shape = a.shape
@@ -181,7 +202,7 @@ class TileGrid(Widget, can_focus=False):
     class Clicked(Message):
         """A tile was clicked (``tile`` is its index)."""
 
-        def __init__(self, grid: "TileGrid", tile: int) -> None:
+        def __init__(self, grid: TileGrid, tile: int) -> None:
             super().__init__()
             self.grid, self.tile = grid, tile
 
@@ -193,7 +214,9 @@ class TileGrid(Widget, can_focus=False):
         self._tile_w = self._tile_h = self._line_width = 0
         self._uniform = True
 
-    def set_tiles(self, tiles: list[list[list[Segment]]], labels: list[str], line_width: int | None = None) -> None:
+    def set_tiles(
+        self, tiles: list[list[list[Segment]]], labels: list[str], line_width: int | None = None
+    ) -> None:
         """Show ``tiles`` (lines of segments) under ``labels``; ``line_width`` if every line has that many cells."""
         if len(tiles) != len(labels):
             raise ValueError(f"One label per tile is needed ({len(tiles)}). Received: labels={len(labels)}")
@@ -203,7 +226,11 @@ class TileGrid(Widget, can_focus=False):
             self._uniform = all(x == line_width for x in widths)
         else:
             self._uniform = True
-        geometry = (len(tiles), max([line_width, *(len(x) for x in labels)]), max((len(t) for t in tiles), default=0))
+        geometry = (
+            len(tiles),
+            max([line_width, *(len(x) for x in labels)]),
+            max((len(t) for t in tiles), default=0),
+        )
         self._line_width = line_width
         same_size = geometry == (len(self._tiles), self._tile_w, self._tile_h)
         self._tiles, self._labels = tiles, labels
@@ -297,7 +324,9 @@ class TileGrid(Widget, can_focus=False):
 class HeatmapGrid(TileGrid):
     """All maps of one layer, ``(H, W, C)`` channels last, on one shared colour scale."""
 
-    def __init__(self, maps: np.ndarray | None = None, *, palette: str = "sequential", label: str = "#", **kwargs) -> None:
+    def __init__(
+        self, maps: np.ndarray | None = None, *, palette: str = "sequential", label: str = "#", **kwargs
+    ) -> None:
         super().__init__(**kwargs)
         self.palette = palette
         self.label = label

@@ -32,7 +32,12 @@ class ProbabilityBars(Widget):
     ProbabilityBars > .probability-bars--wrong { color: $error; text-style: bold; }
     ProbabilityBars > .probability-bars--true { color: $warning; text-style: bold; }
     """
-    COMPONENT_CLASSES = {"probability-bars--bar", "probability-bars--predicted", "probability-bars--wrong", "probability-bars--true"}
+    COMPONENT_CLASSES = {
+        "probability-bars--bar",
+        "probability-bars--predicted",
+        "probability-bars--wrong",
+        "probability-bars--true",
+    }
 
     def __init__(self, **kwargs) -> None:
         super().__init__(**kwargs)
@@ -66,7 +71,10 @@ class ProbabilityBars(Widget):
                 text.append("\n")
             if c == pred:
                 style = self.get_component_rich_style(
-                    "probability-bars--predicted" if self.label is None or pred == self.label else "probability-bars--wrong")
+                    "probability-bars--predicted"
+                    if self.label is None or pred == self.label
+                    else "probability-bars--wrong"
+                )
             else:
                 style = bar
             text.append(f"{c} ", style if c == pred else Style())

@@ -30,7 +30,10 @@ def weight_text(value: float, width: int = CELL - 1) -> str:
 def _cell_style(rgb: tuple[int, int, int]) -> Style:
     r, g, b = rgb
     light = 0.299 * r + 0.587 * g + 0.114 * b > 140
-    return Style(color=Color.from_rgb(0, 0, 0) if light else Color.from_rgb(240, 240, 240), bgcolor=Color.from_rgb(r, g, b))
+    return Style(
+        color=Color.from_rgb(0, 0, 0) if light else Color.from_rgb(240, 240, 240),
+        bgcolor=Color.from_rgb(r, g, b),
+    )
 
 
 class KernelGrid(TileGrid):
@@ -50,10 +53,15 @@ class KernelGrid(TileGrid):
         for out in range(k.shape[3]):
             lines = []
             for r in range(k.shape[0]):
-                lines.append([
-                    Segment(" " + weight_text(float(k[r, c, channel, out])), _cell_style(lut[int(levels[r, c, out])]))
-                    for c in range(k.shape[1])
-                ])
+                lines.append(
+                    [
+                        Segment(
+                            " " + weight_text(float(k[r, c, channel, out])),
+                            _cell_style(lut[int(levels[r, c, out])]),
+                        )
+                        for c in range(k.shape[1])
+                    ]
+                )
             tiles.append(lines)
             labels.append(f"k{out} b{weight_text(float(b[out]))}" if out < len(b) else f"k{out}")
         self.set_tiles(tiles, labels)

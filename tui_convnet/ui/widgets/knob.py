@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.text import Text
 from textual import events
@@ -42,12 +43,12 @@ class Knob(Widget, can_focus=True):
     buffer: reactive[str] = reactive("")
 
     class Changed(Message):
-        def __init__(self, knob: "Knob", value: Any) -> None:
+        def __init__(self, knob: Knob, value: Any) -> None:
             super().__init__()
             self.knob, self.value = knob, value
 
         @property
-        def control(self) -> "Knob":
+        def control(self) -> Knob:
             return self.knob
 
     def __init__(

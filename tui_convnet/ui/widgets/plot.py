@@ -9,8 +9,8 @@ curves grow from left to right as training goes on.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 from rich.segment import Segment
@@ -148,7 +148,9 @@ def braille_rows(
             label = _fmt((hi + lo) / 2)
         else:
             label = ""
-        row: list[tuple[str, Style | None]] = [(f"{label:>{label_w}}┤" if label else " " * label_w + "│", axis)]
+        row: list[tuple[str, Style | None]] = [
+            (f"{label:>{label_w}}┤" if label else " " * label_w + "│", axis)
+        ]
         row_bits, row_owner = bits[r], owner[r]
         run_start = 0
         for c in range(plot_w + 1):  # group cells of the same series into one span
@@ -166,7 +168,7 @@ def braille_rows(
     while tick <= x1:
         col = min(plot_w - 1, round((tick - x0) / span * (dots_w - 1)) // 2)
         label = str(int(tick))
-        if all(ch == " " for ch in axis_line[max(0, col - 1): col + len(label) + 1]):
+        if all(ch == " " for ch in axis_line[max(0, col - 1) : col + len(label) + 1]):
             for k, ch in enumerate(label):
                 if col + k < plot_w:
                     axis_line[col + k] = ch
@@ -233,10 +235,19 @@ class LinePlot(Widget):
                 self._cache = []
             else:
                 base = self.rich_style
-                rows = braille_rows(self.series, width, height, (0.0, self.x_max), self.y_range,
-                                    y_floor=self.y_floor, y_cap=self.y_cap)
+                rows = braille_rows(
+                    self.series,
+                    width,
+                    height,
+                    (0.0, self.x_max),
+                    self.y_range,
+                    y_floor=self.y_floor,
+                    y_cap=self.y_cap,
+                )
                 self._cache = [
-                    Strip([Segment(text, base + style if style else base) for text, style in row]).adjust_cell_length(width, base)
+                    Strip(
+                        [Segment(text, base + style if style else base) for text, style in row]
+                    ).adjust_cell_length(width, base)
                     for row in rows
                 ]
         return self._cache

@@ -8,9 +8,8 @@ the model trains on the same cores.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-
 import textwrap
+from dataclasses import dataclass
 
 from rich.segment import Segment
 from rich.style import Style
@@ -107,13 +106,24 @@ class TrainingProgress(Widget):
         status_style = self.ERROR if s.error else None
         rows: list[list[tuple[str, Style | None]]] = [[(line, status_style)] for line in status]
         rows += [[]] * (2 - len(status))
-        rows.append(bar_row(f"Epoch {s.epoch}/{s.epochs}" if s.epochs else "Epoch", s.epochs_done, epoch_total,
-                            epoch_info))
-        rows.append(bar_row(f"Batch {s.batch}/{s.steps}" if s.steps else "Batch", s.batch, batch_total, batch_info))
+        rows.append(
+            bar_row(
+                f"Epoch {s.epoch}/{s.epochs}" if s.epochs else "Epoch", s.epochs_done, epoch_total, epoch_info
+            )
+        )
+        rows.append(
+            bar_row(f"Batch {s.batch}/{s.steps}" if s.steps else "Batch", s.batch, batch_total, batch_info)
+        )
         rows.append([])
         if s.loss is not None:
-            rows.append([("This epoch so far: loss ", None), (f"{s.loss:.4f}", self.LABEL),
-                         ("  accuracy ", None), (f"{s.accuracy:.4f}", self.LABEL)])
+            rows.append(
+                [
+                    ("This epoch so far: loss ", None),
+                    (f"{s.loss:.4f}", self.LABEL),
+                    ("  accuracy ", None),
+                    (f"{s.accuracy:.4f}", self.LABEL),
+                ]
+            )
         return rows
 
     def watch_state(self, old: ProgressState, new: ProgressState) -> None:
@@ -134,8 +144,9 @@ class TrainingProgress(Widget):
         strips = self._cache.get(key)
         if strips is None:
             strips = [
-                Strip([Segment(text, base + style if style else base) for text, style in row])
-                .adjust_cell_length(width, base)
+                Strip(
+                    [Segment(text, base + style if style else base) for text, style in row]
+                ).adjust_cell_length(width, base)
                 for row in self.lines(width, state)
             ]
             self._cache[key] = strips

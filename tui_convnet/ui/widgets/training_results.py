@@ -36,8 +36,14 @@ class DigitGallery(Widget):
         self.images: np.ndarray | None = None
         self.labels = self.predicted = self.confidence = self.order = np.zeros(0, dtype=int)
 
-    def show(self, images: np.ndarray, labels: np.ndarray, predicted: np.ndarray,
-             confidence: np.ndarray, order: np.ndarray) -> None:
+    def show(
+        self,
+        images: np.ndarray,
+        labels: np.ndarray,
+        predicted: np.ndarray,
+        confidence: np.ndarray,
+        order: np.ndarray,
+    ) -> None:
         self.images, self.labels, self.predicted = images, labels, predicted
         self.confidence, self.order = confidence, order
         self.page = 0
@@ -60,7 +66,7 @@ class DigitGallery(Widget):
     def get_content_height(self, container, viewport, width: int) -> int:
         if self.images is None:
             return 1
-        shown = len(self.order[self.page * self.PER_PAGE:(self.page + 1) * self.PER_PAGE])
+        shown = len(self.order[self.page * self.PER_PAGE : (self.page + 1) * self.PER_PAGE])
         rows = math.ceil(shown / self._columns(width)) if shown else 0
         return 1 + rows * (7 + 2 + 1)
 
@@ -81,16 +87,18 @@ class DigitGallery(Widget):
         for _ in range(columns):
             grid.add_column(width=CELL_WIDTH, no_wrap=True)
         cells = []
-        for i in self.order[self.page * self.PER_PAGE:(self.page + 1) * self.PER_PAGE]:
+        for i in self.order[self.page * self.PER_PAGE : (self.page + 1) * self.PER_PAGE]:
             i = int(i)
             wrong = self.predicted[i] != self.labels[i]
             cell = digit_text(self.images[i], shrink_by=2)
             cell.append("\n")
-            cell.append(f"pred {self.predicted[i]} {self.confidence[i]:4.0%}\n", "bold red" if wrong else "bold green")
+            cell.append(
+                f"pred {self.predicted[i]} {self.confidence[i]:4.0%}\n", "bold red" if wrong else "bold green"
+            )
             cell.append(f"true {self.labels[i]}", "red" if wrong else "green")
             cell.append(f"  #{i}", "dim")
             cells.append(cell)
         for r in range(0, len(cells), columns):
-            row = cells[r:r + columns]
+            row = cells[r : r + columns]
             grid.add_row(*row, *([""] * (columns - len(row))))
         return Group(self.caption(), grid)

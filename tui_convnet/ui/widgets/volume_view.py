@@ -15,8 +15,8 @@ animation therefore redraws a handful of lines, not the whole grid.
 from __future__ import annotations
 
 import bisect
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 import numpy as np
 from rich.cells import cell_len
@@ -188,27 +188,33 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     class CellClicked(Message):
         """A cell was clicked: ``key`` names the panel."""
 
-        def __init__(self, view: "VolumeView", key: str, row: int, col: int) -> None:
+        def __init__(self, view: VolumeView, key: str, row: int, col: int) -> None:
             super().__init__()
             self.view, self.key, self.row, self.col = view, key, row, col
 
         @property
-        def control(self) -> "VolumeView":
+        def control(self) -> VolumeView:
             return self.view
 
     class CellEdited(Message):
         """The user typed ``text`` into a cell and pressed Enter."""
 
-        def __init__(self, view: "VolumeView", key: str, row: int, col: int, text: str) -> None:
+        def __init__(self, view: VolumeView, key: str, row: int, col: int, text: str) -> None:
             super().__init__()
             self.view, self.key, self.row, self.col, self.text = view, key, row, col, text
 
         @property
-        def control(self) -> "VolumeView":
+        def control(self) -> VolumeView:
             return self.view
 
-    def __init__(self, *, editable: bool = False, name: str | None = None, id: str | None = None,
-                 classes: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        editable: bool = False,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.editable = editable
         self.can_focus = editable
@@ -403,7 +409,9 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         top, bottom = band.y + 1 + min(rows), band.y + 2 + max(rows)
         self._reveal(left, right, top, bottom, placed.x, cw, band.y)
 
-    def _reveal(self, left: int, right: int, top: int, bottom: int, origin: int, cw: int, title_y: int) -> None:
+    def _reveal(
+        self, left: int, right: int, top: int, bottom: int, origin: int, cw: int, title_y: int
+    ) -> None:
         width, height = self.scrollable_content_region.size
         if width <= 0 or height <= 0:
             return
@@ -428,8 +436,15 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         where = self._where.get(key)
         if where is not None:
             band, placed = where
-            self._reveal(placed.x, placed.x + placed.width, band.y, band.y + band.height,
-                         placed.x, placed.panel.cell_width, band.y)
+            self._reveal(
+                placed.x,
+                placed.x + placed.width,
+                band.y,
+                band.y + band.height,
+                placed.x,
+                placed.panel.cell_width,
+                band.y,
+            )
 
     def panel_region(self, key: str) -> Region | None:
         """Where panel ``key`` sits in the virtual canvas (title line included)."""
@@ -545,7 +560,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             if self.compact:
                 cell = text.ljust(cw)[:cw]
             elif cw >= 2:
-                cell = " " + text.rjust(cw - 1)[-(cw - 1):]
+                cell = " " + text.rjust(cw - 1)[-(cw - 1) :]
             else:
                 cell = (text or " ")[:cw]
             out.append(Segment(cell, style))
