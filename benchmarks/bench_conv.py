@@ -68,9 +68,7 @@ def _number_for(fn: Callable[[], object], target: float) -> int:
     return max(1, min(10_000, int(target / max(once, 1e-7))))
 
 
-def time_side_by_side(
-    fns: dict[str, Callable[[], object]], repeat: int, target: float = 0.01
-) -> dict[str, float]:
+def time_side_by_side(fns: dict[str, Callable[[], object]], repeat: int, target: float = 0.01) -> dict[str, float]:
     """Median seconds per call of each function; samples interleaved round-robin."""
     for fn in fns.values():  # warm-up: caches, thread pools, TensorFlow's kernel selection
         for _ in range(3):
@@ -93,9 +91,7 @@ def environment() -> list[str]:
     ]
     if hasattr(os, "getloadavg"):  # other work on the machine moves every number here
         lines.append(
-            "load average at the end of the run: "
-            + ", ".join(f"{v:.2f}" for v in os.getloadavg())
-            + " (1, 5, 15 min)"
+            "load average at the end of the run: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()) + " (1, 5, 15 min)"
         )
     try:
         from threadpoolctl import threadpool_info
@@ -165,8 +161,8 @@ def run(repeat: int, naive_repeat: int) -> tuple[list[dict], list[str]]:
             np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
             times = time_side_by_side(
                 {
-                    "numpy": lambda: conv2d(x, kernels),
-                    "tf": lambda: tf.nn.conv2d(x_tf, k_tf, strides=1, padding="VALID").numpy(),
+                    "numpy": lambda x=x, kernels=kernels: conv2d(x, kernels),
+                    "tf": lambda x_tf=x_tf, k_tf=k_tf: tf.nn.conv2d(x_tf, k_tf, strides=1, padding="VALID").numpy(),
                 },
                 repeat,
             )
@@ -175,7 +171,7 @@ def run(repeat: int, naive_repeat: int) -> tuple[list[dict], list[str]]:
             one = x[:1]
             np.testing.assert_allclose(naive_conv2d(one, kernels), ours[:1], rtol=1e-4, atol=1e-4)
             naive = statistics.median(
-                _per_call(lambda: naive_conv2d(one, kernels), 1) for _ in range(naive_repeat)
+                _per_call(lambda one=one, kernels=kernels: naive_conv2d(one, kernels), 1) for _ in range(naive_repeat)
             )
             rows.append(
                 {
@@ -197,13 +193,9 @@ def run(repeat: int, naive_repeat: int) -> tuple[list[dict], list[str]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--repeat", type=int, default=25, help="samples per timing (median reported; default 25)"
-    )
+    parser.add_argument("--repeat", type=int, default=25, help="samples per timing (median reported; default 25)")
     parser.add_argument("--naive-repeat", type=int, default=3, help="samples of the naive loop (default 3)")
-    parser.add_argument(
-        "--output", type=Path, default=RESULTS, help=f"markdown file to write (default {RESULTS})"
-    )
+    parser.add_argument("--output", type=Path, default=RESULTS, help=f"markdown file to write (default {RESULTS})")
     args = parser.parse_args(argv)
     if args.repeat < 1 or args.naive_repeat < 1:
         parser.error("--repeat and --naive-repeat must be at least 1")

@@ -8,8 +8,8 @@ samples:
   against calling the model directly, Keras' fastest way for one input);
 * the whole 10,000-digit test set: the numpy engine as ``convnet-tui predict``
   and the inspect screen run it (``ModelInspector.probabilities``: batches of
-  64 digits, run in parallel threads with single-threaded BLAS) against ``model.predict(x)`` (Keras' default batch of 32, and
-  batches of 256).
+  64 digits, run in parallel threads with single-threaded BLAS) against
+  ``model.predict(x)`` (Keras' default batch of 32, and batches of 256).
 
 Targets (issue 5): one digit under 2 ms; the test set no slower than 2x
 Keras ``predict``.  The model has the seed model's architecture with its
@@ -68,9 +68,7 @@ def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: in
     return {name: statistics.median(values) for name, values in samples.items()}
 
 
-def run(
-    repeat_one: int, repeat_all: int, limit: int | None
-) -> tuple[list[tuple[str, str, float, str]], dict]:
+def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple[str, str, float, str]], dict]:
     from tui_convnet.training.inspect import NUMPY_BATCH, ModelInspector
     from tui_convnet.training.model import build_model
 
@@ -171,9 +169,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat-one", type=int, default=30, help="samples for one digit (default 30)")
     parser.add_argument("--repeat-all", type=int, default=5, help="samples for the test set (default 5)")
-    parser.add_argument(
-        "--limit", type=int, default=None, help="use the first N test digits (default: all 10,000)"
-    )
+    parser.add_argument("--limit", type=int, default=None, help="use the first N test digits (default: all 10,000)")
     parser.add_argument("--no-write", action="store_true", help="print only, do not write the results file")
     args = parser.parse_args(argv)
     for name in ("repeat_one", "repeat_all"):
@@ -183,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--limit must be at least 1. Received: {args.limit}")
 
     load_before = os.getloadavg()[0]
-    rows, summary = run(args.repeat_one, args.repeat_all, args.limit)
+    rows, _summary = run(args.repeat_one, args.repeat_all, args.limit)
     load_after = os.getloadavg()[0]
     table = render(rows, args.repeat_one, args.repeat_all)
     env = "\n".join(

@@ -75,9 +75,7 @@ def one_run(argv: list[str]) -> tuple[float, bool]:
         stamp = Path(tmp) / "first-frame"
         master, slave = pty.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-        env = dict(
-            os.environ, **{ENV_NAME: str(stamp)}, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS)
-        )
+        env = dict(os.environ, **{ENV_NAME: str(stamp)}, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
         env.pop("TEXTUAL", None)
         reader = threading.Thread(target=_drain, args=(master,), daemon=True)
         reader.start()

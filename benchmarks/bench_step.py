@@ -87,7 +87,7 @@ async def measure(example, steps: int) -> tuple[list[float], list[float]]:
 
         app._display = display  # type: ignore[method-assign]
         driver = app._driver
-        for i in range(steps):
+        for _i in range(steps):
             if screen.step >= screen._num_steps() - 1:
                 screen.step = 0
                 await pilot.pause()
@@ -110,7 +110,7 @@ async def measure(example, steps: int) -> tuple[list[float], list[float]]:
 
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def publish(name: str, what: str, header: str, align: str, rows: list[str], load: float) -> None:

@@ -205,9 +205,7 @@ def main(argv: list[str] | None = None) -> int:
     import_keras()
     data = load_mnist("sample")
     n = len(data.x_train)
-    print(
-        f"Training {n:,} digits x {args.epochs} epochs, batch {BATCH}, {args.rounds} rounds…", file=sys.stderr
-    )
+    print(f"Training {n:,} digits x {args.epochs} epochs, batch {BATCH}, {args.rounds} rounds…", file=sys.stderr)
 
     times: dict[str, list[float]] = {"plain": [], "callback": [], "ui": []}
     ui_results, ui_shares, ui_cpu = [], [], []
@@ -233,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     rate = {k: args.epochs * n / statistics.median(v) for k, v in times.items()}
     # Cost vs plain: the median over rounds of each round's own ratio (runs of one round are
     # adjacent in time, so a slow spell of the machine affects both sides of the ratio).
-    cost = {k: statistics.median(t / p - 1 for t, p in zip(times[k], times["plain"])) for k in times}
+    cost = {k: statistics.median(t / p - 1 for t, p in zip(times[k], times["plain"], strict=False)) for k in times}
     labels = {
         "plain": "plain `model.fit(verbose=0)`",
         "callback": "`trainer.train` (callback + events, no UI)",
@@ -249,10 +247,9 @@ def main(argv: list[str] | None = None) -> int:
     for k in ("plain", "callback", "ui"):
         shown = "—" if k == "plain" else f"{cost[k]:+.1%}"
         lines.append(
-            f"| {labels[k]} | {statistics.median(times[k]):.2f} | {min(times[k]):.2f} | "
-            f"{rate[k]:,.0f} | {shown} |"
+            f"| {labels[k]} | {statistics.median(times[k]):.2f} | {min(times[k]):.2f} | {rate[k]:,.0f} | {shown} |"
         )
-    steady = statistics.median(u / c - 1 for u, c in zip(BATCH_SECONDS["ui"], BATCH_SECONDS["callback"]))
+    steady = statistics.median(u / c - 1 for u, c in zip(BATCH_SECONDS["ui"], BATCH_SECONDS["callback"], strict=False))
     steady_rate = {k: args.epochs * n / statistics.median(v) for k, v in BATCH_SECONDS.items()}
     lines += [
         "",

@@ -85,10 +85,7 @@ def test_bundled_sample(sample):
     assert sample.x_train.dtype == sample.y_train.dtype == np.uint8
     assert set(np.unique(sample.y_test)) == set(range(10))
     assert sample.location == str(bundled_mnist_path())
-    assert (
-        sample.description
-        == f"bundled MNIST sample: 5,000 training / 10,000 test digits ({bundled_mnist_path()})"
-    )
+    assert sample.description == f"bundled MNIST sample: 5,000 training / 10,000 test digits ({bundled_mnist_path()})"
 
 
 def test_limited(sample):
@@ -201,9 +198,7 @@ def test_truncated_npz(tmp_path, small):
 def test_npz_without_the_keras_arrays(tmp_path):
     path = tmp_path / "other.npz"
     np.savez(path, images=np.zeros((2, 28, 28)))
-    expect_error(
-        path, f"{path}: not a Keras mnist.npz, it has no `x_train` array. Received: arrays=['images']"
-    )
+    expect_error(path, f"{path}: not a Keras mnist.npz, it has no `x_train` array. Received: arrays=['images']")
 
 
 def test_npz_with_pickled_objects_is_refused(tmp_path, small):
@@ -321,9 +316,7 @@ def test_bundled_digit(sample):
     digit, label = bundled_digit(5, "train")
     np.testing.assert_array_equal(digit, sample.x_train[5])
     assert label == sample.y_train[5]
-    with pytest.raises(
-        DataError, match=re.escape("`split` must be 'train' or 'test'. Received: split='dev'")
-    ):
+    with pytest.raises(DataError, match=re.escape("`split` must be 'train' or 'test'. Received: split='dev'")):
         bundled_digit(0, "dev")
     with pytest.raises(DataError, match=re.escape("Digit index out of range 0..4999. Received: index=5000")):
         bundled_digit(5000, "train")

@@ -14,9 +14,7 @@ from typing import Any
 from . import __version__
 
 
-def _checked(
-    cast: Callable[[str], Any], kind: str, ok: Callable[[Any], bool], rule: str
-) -> Callable[[str], Any]:
+def _checked(cast: Callable[[str], Any], kind: str, ok: Callable[[Any], bool], rule: str) -> Callable[[str], Any]:
     """An argparse ``type``: ``cast`` the text, then check it, with messages in Keras' style."""
 
     def parse(text: str) -> Any:
@@ -81,17 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--validation-split", type=_rate, default=0.0, metavar="F")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
-    t.add_argument(
-        "--json", action="store_true", help="one JSON object per epoch, then a final summary object"
-    )
+    t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final summary object")
 
     p = sub.add_parser("predict", help="evaluate a saved model on the MNIST test set")
     p.add_argument("model", metavar="MODEL.keras")
     p.add_argument("--dataset", default="auto", metavar="auto|sample|keras|PATH")
     p.add_argument("--engine", choices=("numpy", "keras"), default="numpy")
-    p.add_argument(
-        "--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits"
-    )
+    p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits")
     p.add_argument("--json", action="store_true")
     return parser
 

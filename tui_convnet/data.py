@@ -74,16 +74,10 @@ def _check(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]:
     for name in ("x_train", "x_test"):
         x = arrays[name]
         if x.ndim != 3 or x.shape[1:] != (28, 28):
-            raise DataError(
-                f"{where}: `{name}` must have shape (N, 28, 28). Received: {name}.shape={x.shape}"
-            )
+            raise DataError(f"{where}: `{name}` must have shape (N, 28, 28). Received: {name}.shape={x.shape}")
         if x.dtype.kind not in "uif":
             raise DataError(f"{where}: `{name}` must be numeric. Received: {name}.dtype={x.dtype}")
-        if (
-            x.dtype != np.uint8
-            and x.size
-            and (x.min() < 0 or x.max() > 255 or not np.array_equal(x, np.round(x)))
-        ):
+        if x.dtype != np.uint8 and x.size and (x.min() < 0 or x.max() > 255 or not np.array_equal(x, np.round(x))):
             raise DataError(
                 f"{where}: `{name}` must hold whole pixel values 0-255, as MNIST does (not scaled to [0, 1]). "
                 f"Received: {name}.dtype={x.dtype}, min={x.min()}, max={x.max()}"
@@ -96,9 +90,7 @@ def _check(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]:
                 f"Received: {name}.shape={y.shape}"
             )
         if y.dtype.kind not in "ui" or (len(y) and (y.min() < 0 or y.max() > 9)):
-            raise DataError(
-                f"{where}: `{name}` must hold integer labels 0-9. Received: {name}.dtype={y.dtype}"
-            )
+            raise DataError(f"{where}: `{name}` must hold integer labels 0-9. Received: {name}.dtype={y.dtype}")
     if len(arrays["x_train"]) == 0 or len(arrays["x_test"]) == 0:
         raise DataError(f"{where}: the training and test sets must not be empty.")
     return {k: (v if v.dtype == np.uint8 else v.astype(np.uint8)) for k, v in arrays.items()}
@@ -135,9 +127,7 @@ def read_idx(path: str | os.PathLike) -> np.ndarray:
         raise DataError(f"{path}: too short to be an IDX file. Received: size={len(raw)} bytes")
     magic = int.from_bytes(raw[:4], "big")
     if magic not in (2049, 2051):
-        raise DataError(
-            f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic={magic}"
-        )
+        raise DataError(f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic={magic}")
     ndim = magic & 0xFF
     header = 4 + 4 * ndim
     if len(raw) < header:

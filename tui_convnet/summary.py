@@ -85,7 +85,7 @@ def confusion_table(confusion: np.ndarray) -> Table:
         accuracy = row[r] / total if total else math.nan
         table.add_row(
             str(r),
-            *(_confusion_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares))),
+            *(_confusion_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares, strict=False))),
             _accuracy_cell(float(accuracy)),
         )
     return table

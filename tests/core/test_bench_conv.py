@@ -33,11 +33,7 @@ def test_naive_loop_is_a_correct_convolution(bench, rng):
 def test_layers_are_the_seed_models_conv_inputs(bench):
     from tui_convnet.core import Conv2DSpec, infer_shapes, mnist_convnet
 
-    convs = [
-        (*i.input_shape, i.spec.filters)
-        for i in infer_shapes(mnist_convnet())
-        if isinstance(i.spec, Conv2DSpec)
-    ]
+    convs = [(*i.input_shape, i.spec.filters) for i in infer_shapes(mnist_convnet()) if isinstance(i.spec, Conv2DSpec)]
     assert [layer[1:] for layer in bench.LAYERS] == convs
 
 

@@ -44,7 +44,7 @@ def _random_case(rng, shape, batch=2):
 
 
 def _keras_conv(keras, x, kernels, bias, **config):
-    kh, kw, cin, cout = kernels.shape
+    kh, kw, _cin, cout = kernels.shape
     layer = keras.layers.Conv2D(cout, (kh, kw), **config)
     layer.build((None, *x.shape[1:]))
     layer.set_weights([kernels, bias])
@@ -55,16 +55,12 @@ def _keras_conv(keras, x, kernels, bias, **config):
 def test_conv2d_matches_keras_conv2d(keras, rng, padding, stride, dilation):
     for shape in SHAPES:
         x, kernels, bias = _random_case(rng, shape)
-        expected = _keras_conv(
-            keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation
-        )
+        expected = _keras_conv(keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation)
         got = conv2d(x, kernels, bias, stride=stride, padding=padding, dilation=dilation)
         assert got.dtype == np.float32
         assert_close(got, expected, err_msg=f"shape={shape}")
         # One image at a time gives the same as the batch.
-        assert_close(
-            conv2d(x[1], kernels, bias, stride=stride, padding=padding, dilation=dilation), expected[1]
-        )
+        assert_close(conv2d(x[1], kernels, bias, stride=stride, padding=padding, dilation=dilation), expected[1])
 
 
 @pytest.mark.parametrize(
@@ -82,9 +78,7 @@ def test_conv2d_matches_keras_conv2d(keras, rng, padding, stride, dilation):
 def test_conv2d_non_square_strides_and_dilations(keras, rng, padding, stride, dilation):
     for shape in (((7, 11), (3, 2), 3, 2), ((10, 6), (2, 3), 1, 4)):
         x, kernels, bias = _random_case(rng, shape, batch=3)
-        expected = _keras_conv(
-            keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation
-        )
+        expected = _keras_conv(keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation)
         assert_close(conv2d(x, kernels, bias, stride=stride, padding=padding, dilation=dilation), expected)
 
 

@@ -33,9 +33,7 @@ def test_conv2d_against_a_plain_loop(rng, channels, padding, stride, dilation):
     g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
     got = conv2d(x, k, b, stride=stride, padding=padding, dilation=dilation)
     for n in range(2):
-        want = reference_conv2d(
-            x[n], k, b, g.stride, (g.pad_top, g.pad_bottom, g.pad_left, g.pad_right), g.dilation
-        )
+        want = reference_conv2d(x[n], k, b, g.stride, (g.pad_top, g.pad_bottom, g.pad_left, g.pad_right), g.dilation)
         np.testing.assert_allclose(got[n], want, rtol=1e-5, atol=1e-5)
 
 

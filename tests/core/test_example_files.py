@@ -222,11 +222,7 @@ MODEL_ERRORS = [
     (("[model]\ninput_shape", "model = 1\n[x]\ninput_shape"), "model", "must be a table. Received: model=1"),
 ]
 
-BAD_FILES = (
-    [(CONV, *e) for e in CONV_ERRORS]
-    + [(POOL, *e) for e in POOL_ERRORS]
-    + [(MODEL, *e) for e in MODEL_ERRORS]
-)
+BAD_FILES = [(CONV, *e) for e in CONV_ERRORS] + [(POOL, *e) for e in POOL_ERRORS] + [(MODEL, *e) for e in MODEL_ERRORS]
 
 
 @pytest.mark.parametrize(
@@ -294,9 +290,7 @@ def test_symbols_must_match_the_numbers(tmp_path):
     text = CONV.replace('names = ["only"]', 'names = ["only"]\nsymbols = [["a", "b", "c"], ["d", "e", "f"]]')
     with pytest.raises(
         ExampleError,
-        match=re.escape(
-            "bad.toml: field `input.symbols`: must be a 3x3 grid of strings matching the numbers."
-        ),
+        match=re.escape("bad.toml: field `input.symbols`: must be a 3x3 grid of strings matching the numbers."),
     ):
         load_example(write(tmp_path, text))
 
@@ -317,9 +311,7 @@ def test_mnist_input_errors(tmp_path):
         + "[[kernels]]"
         + CONV.split("[[kernels]]")[1].split("[expected]")[0]
     )
-    ok = load_example(
-        write(tmp_path, base.replace("MNIST", '{ split = "train", index = 3, scale = 1 }'), "ok.toml")
-    )
+    ok = load_example(write(tmp_path, base.replace("MNIST", '{ split = "train", index = 3, scale = 1 }'), "ok.toml"))
     assert ok.x.shape == (28, 28, 1) and ok.x.max() > 1  # scale 1 keeps 0-255
     for mnist, field, message in [
         ('{ split = "valid" }', "input.mnist", "`split` must be 'train' or 'test'. Received: split='valid'"),

@@ -119,9 +119,7 @@ def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples):
     assert step.rows == (2, 3, 4) and step.cols == (0, 1, 2)
     assert step.channel_sums.tolist() == [4, -4, 1] and step.bias == 1 and step.total == 2
     # The example's note says so, with the same numbers.
-    assert any(
-        "o[1,0,0] = 0" in note and "4 + (-4) + 1 (channel sums) + bias 1 = 2" in note for note in ex.notes
-    )
+    assert any("o[1,0,0] = 0" in note and "4 + (-4) + 1 (channel sums) + bias 1 = 2" in note for note in ex.notes)
 
 
 def test_cs231n_first_step_is_the_slides_sum(examples):

@@ -32,9 +32,7 @@ def _model_with_random_biases(keras, spec, seed=0):
     model = build_model(spec, seed=seed)
     rng = np.random.default_rng(seed)
     # Keras starts biases at zero; random ones make the bias path count.
-    model.set_weights(
-        [w if w.ndim > 1 else rng.normal(0, 0.1, w.shape).astype(w.dtype) for w in model.get_weights()]
-    )
+    model.set_weights([w if w.ndim > 1 else rng.normal(0, 0.1, w.shape).astype(w.dtype) for w in model.get_weights()])
     return model
 
 
@@ -48,7 +46,7 @@ def test_forward_matches_keras_layer_by_layer(keras, digits, dropout):
     got = forward(spec, model.get_weights(), digits, intermediates=True)
     infos = infer_shapes(spec)
     assert len(got) == len(expected) == len(infos) == len(model.layers)
-    for info, layer, ours, theirs in zip(infos, model.layers, got, expected):
+    for info, layer, ours, theirs in zip(infos, model.layers, got, expected, strict=False):
         assert info.name == layer.name
         assert ours.shape == theirs.shape == (len(digits), *info.output_shape)
         assert_close(ours, theirs, err_msg=info.name)
@@ -96,7 +94,7 @@ def test_forward_matches_keras_on_a_different_stack(keras, rng):
     probe = keras.Model(model.inputs[0], [layer.output for layer in model.layers])
     expected = [keras.ops.convert_to_numpy(t) for t in probe(x)]
     for info, ours, theirs in zip(
-        infer_shapes(spec), forward(spec, model.get_weights(), x, intermediates=True), expected
+        infer_shapes(spec), forward(spec, model.get_weights(), x, intermediates=True), expected, strict=False
     ):
         assert_close(ours, theirs, err_msg=info.name)
 

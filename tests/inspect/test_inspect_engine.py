@@ -32,13 +32,11 @@ def test_every_layer_equals_keras_intermediate_outputs(tiny_model, inspector, sa
     keras = pytest.importorskip("keras")
     extractor = keras.Model(tiny_model.inputs[0], [layer.output for layer in tiny_model.layers])
     direct = extractor(to_model_inputs(digit[None]), training=False)
-    for c, expected in zip(comparisons, direct):
+    for c, expected in zip(comparisons, direct, strict=False):
         expected = np.asarray(expected)[0]
         assert c.numpy.shape == expected.shape == tuple(c.info.output_shape)
         np.testing.assert_allclose(c.numpy, expected, atol=1e-4, rtol=0, err_msg=c.info.name)
-        assert c.max_abs_diff == pytest.approx(
-            float(np.max(np.abs(c.numpy.astype(float) - expected))), abs=1e-12
-        )
+        assert c.max_abs_diff == pytest.approx(float(np.max(np.abs(c.numpy.astype(float) - expected))), abs=1e-12)
         assert c.agrees and c.verdict.startswith("numpy = Keras ✓ max |Δ| ")
     # The first layer's maps are not all zero (a dead network would make the comparison trivial).
     assert comparisons[0].numpy.max() > 0.01
@@ -95,22 +93,20 @@ def test_explorer_example_reproduces_the_first_layer(inspector, sample):
     assert ex.title == f"Learned conv2d kernels on test digit #123 (a {label})"
     assert ex.x.shape == (28, 28, 1) and ex.x.min() >= 0 and ex.x.max() <= 1
     assert ex.kernels.shape == (3, 3, 1, 32) and ex.bias.shape == (32,)
-    trace = conv_trace(
-        ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, activation=ex.activation
-    )
+    trace = conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, activation=ex.activation)
     maps = inspector.numpy_layers(digit)[0]
     np.testing.assert_allclose(trace.output, maps, atol=1e-5)
     step = inspect.first_step_of_map(inspector, 5)
     assert step == 5 * 26 * 26
     assert trace.position(step) == (5, 0, 0)
-    with pytest.raises(ValueError, match="out of range 0..31"):
+    with pytest.raises(ValueError, match=r"out of range 0\.\.31"):
         inspect.first_step_of_map(inspector, 32)
 
 
 def test_bad_digits_and_engines_are_refused(inspector):
     with pytest.raises(ValueError, match=r"shape \(28, 28\). Received: digit.shape=\(27, 28\)"):
         inspector.numpy_layers(np.zeros((27, 28), np.uint8))
-    with pytest.raises(ValueError, match="Unknown engine.*Received: engine='torch'"):
+    with pytest.raises(ValueError, match=r"Unknown engine.*Received: engine='torch'"):
         inspector.predict(np.zeros((2, 28, 28), np.uint8), "torch")
 
 

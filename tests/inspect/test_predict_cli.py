@@ -124,7 +124,7 @@ def test_damaged_or_foreign_model_files(capsys, bad_files, name, message):
 
 
 def test_bad_dataset(capsys, tiny_model_path, tmp_path):
-    code, out, err = predict(capsys, tiny_model_path, "--dataset", tmp_path / "nothing.npz")
+    code, _out, err = predict(capsys, tiny_model_path, "--dataset", tmp_path / "nothing.npz")
     assert code == 1 and "No such file or folder" in err and "Traceback" not in err
 
 

@@ -46,7 +46,7 @@ def test_loss_accuracy_confusion_and_order():
 def test_bad_shapes_are_refused_with_the_received_value():
     with pytest.raises(ValueError, match=r"Received: probabilities.shape=\(3, 9\)"):
         evaluation_from_probabilities(np.ones((3, 9)), np.zeros(3, dtype=int))
-    with pytest.raises(ValueError, match="labels.shape"):
+    with pytest.raises(ValueError, match=r"labels\.shape"):
         evaluation_from_probabilities(np.ones((3, 10)), np.zeros(4, dtype=int))
     with pytest.raises(ValueError, match="must not be empty"):
         evaluation_from_probabilities(np.ones((0, 10)), np.zeros(0, dtype=int))

@@ -22,5 +22,5 @@ def test_layers_are_named_as_the_summary_names_them_in_every_build():
 def test_a_file_that_is_not_a_zip_is_refused_before_keras_reads_it(tmp_path):
     bad = tmp_path / "model.keras"
     bad.write_bytes(b"not a zip archive")
-    with pytest.raises(model_module.ModelFileError, match="not a .keras model"):
+    with pytest.raises(model_module.ModelFileError, match=r"not a \.keras model"):
         model_module.load_model_safe(bad)

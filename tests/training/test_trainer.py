@@ -65,9 +65,7 @@ def test_event_stream_matches_the_data_and_batch_size(run):
     batches = [e for e in events if isinstance(e, BatchEnd)]
     assert [b.batch for b in batches] == list(range(1, 10))
     assert [b.samples for b in batches] == [64 * i for i in range(1, 9)] + [540]
-    assert all(
-        b.epoch == 1 and b.steps == 9 and np.isfinite(b.loss) and b.samples_per_second > 0 for b in batches
-    )
+    assert all(b.epoch == 1 and b.steps == 9 and np.isfinite(b.loss) and b.samples_per_second > 0 for b in batches)
     epoch = next(e for e in events if isinstance(e, EpochEnd))
     assert epoch.val_loss is not None and 0 <= epoch.val_accuracy <= 1
     assert epoch.loss == pytest.approx(batches[-1].loss, rel=1e-4)
@@ -108,9 +106,7 @@ def test_cancel_stops_at_the_end_of_the_current_batch(small_data):
         if isinstance(event, BatchEnd) and event.batch == 2:
             cancel.set()
 
-    result = trainer.train(
-        mnist_convnet(), small_data, TrainConfig(epochs=3, validation_split=0.1), on_event, cancel
-    )
+    result = trainer.train(mnist_convnet(), small_data, TrainConfig(epochs=3, validation_split=0.1), on_event, cancel)
     assert result.reason == "cancelled"
     assert sum(isinstance(e, BatchEnd) for e in events) == 2
     assert not any(isinstance(e, (EpochEnd, EvaluationBegin)) for e in events)
@@ -134,9 +130,7 @@ def test_same_seed_same_run(small_data):
     runs = []
     for _ in range(2):
         events = []
-        trainer.train(
-            mnist_convnet(), data, TrainConfig(epochs=1, batch_size=64, evaluate=False), events.append
-        )
+        trainer.train(mnist_convnet(), data, TrainConfig(epochs=1, batch_size=64, evaluate=False), events.append)
         runs.append([e.loss for e in events if isinstance(e, BatchEnd)])
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-5)
 

@@ -61,9 +61,7 @@ async def test_step_forward_to_the_end_and_back(ui):
         assert "step 2/18" in titlebar(ui, app)
         assert arith(app).splitlines()[-1] == "o[0,1,0] = (-2) + 0 + 0 + b0 1 = -1"
         await pilot.press("l", "l")  # l steps too
-        assert "o[1,0,0] = 4 + (-4) + 1 + b0 1 = 2" in arith(
-            app
-        )  # the slide prints 0 here; the arithmetic gives 2
+        assert "o[1,0,0] = 4 + (-4) + 1 + b0 1 = 2" in arith(app)  # the slide prints 0 here; the arithmetic gives 2
         await pilot.press("h")
         assert "o[0,2,0]" in arith(app)
         for _ in range(20):  # past the end: stays on the last step

@@ -51,6 +51,11 @@ async def test_rows_merge_keys_of_one_action():
 def test_key_labels_are_readable():
     from tui_convnet.ui.screens.help import key_label
 
-    assert [
-        key_label(k) for k in ("right", "question_mark", "left_square_bracket", "ctrl+left", "f1", "N")
-    ] == ["→", "?", "[", "Ctrl+←", "F1", "N"]
+    assert [key_label(k) for k in ("right", "question_mark", "left_square_bracket", "ctrl+left", "f1", "N")] == [
+        "→",
+        "?",
+        "[",
+        "Ctrl+←",
+        "F1",
+        "N",
+    ]

@@ -85,9 +85,7 @@ async def test_widgets_render_and_lay_out():
         await pilot.pause()
         assert kernels.count == 4
         assert kernels.render_line(0).text.startswith("k0 b+0.50")
-        assert kernels.render_line(1).text.startswith(
-            f" {weight_text(k[0, 0, 1, 0])} {weight_text(k[0, 1, 1, 0])}"
-        )
+        assert kernels.render_line(1).text.startswith(f" {weight_text(k[0, 0, 1, 0])} {weight_text(k[0, 1, 1, 0])}")
         with pytest.raises(ValueError, match="Received: channel=2"):
             kernels.set_kernels(k, np.zeros(4), channel=2)
         bars = app.query_one("#bars", ProbabilityBars)

@@ -117,9 +117,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
         progress = screen.query_one(TrainingProgress)
         await wait_for(pilot, lambda: progress.state.batch >= 2, 60, "the batch bar to move")
         first = (progress.state.epochs_done, progress.state.batch)
-        await wait_for(
-            pilot, lambda: (progress.state.epochs_done, progress.state.batch) != first, 30, "more progress"
-        )
+        await wait_for(pilot, lambda: (progress.state.epochs_done, progress.state.batch) != first, 30, "more progress")
         assert progress.state.steps == 20 and progress.state.epochs == 50  # 320 digits / 16 per batch
         shown = ["".join(text for text, _ in row) for row in progress.lines(80)]
         assert shown[2].startswith("Epoch ") and "ETA" in shown[2]
@@ -204,9 +202,7 @@ async def test_results_model_ready_save_and_load(tmp_path):
         fill(screen, model_path=str(tmp_path / "m.h5"))
         await pilot.press("w")
         await wait_for(pilot, lambda: "Not saved" in text_of(screen, "#file-status"), 30, "the refusal")
-        assert ".keras" in text_of(screen, "#file-status") and screen.query_one("#file-status").has_class(
-            "-error"
-        )
+        assert ".keras" in text_of(screen, "#file-status") and screen.query_one("#file-status").has_class("-error")
         # ... and loading gives the same model back (same predictions), posted as ModelReady.
         fill(screen, model_path=str(path))
         await pilot.press("l")
@@ -217,9 +213,7 @@ async def test_results_model_ready_save_and_load(tmp_path):
         from tui_convnet.data import to_model_inputs
 
         x = to_model_inputs(app.trained.data.x_test[:50])
-        np.testing.assert_allclose(
-            app.trained.model.predict(x, verbose=0), trained.predict(x, verbose=0), atol=1e-6
-        )
+        np.testing.assert_allclose(app.trained.model.predict(x, verbose=0), trained.predict(x, verbose=0), atol=1e-6)
         # A file that is not a model: a clear message, the app keeps going.
         junk = tmp_path / "junk.keras"
         junk.write_text("not a model")
@@ -232,7 +226,7 @@ async def test_results_model_ready_save_and_load(tmp_path):
         from tui_convnet.training.model import build_model, save_model_atomic
 
         spec = mnist_convnet()
-        five = ModelSpec(spec.input_shape, spec.layers[:-1] + (DenseSpec(5, activation="softmax"),), "five")
+        five = ModelSpec(spec.input_shape, (*spec.layers[:-1], DenseSpec(5, activation="softmax")), "five")
         other = save_model_atomic(build_model(five, seed=0), tmp_path / "five.keras")
         fill(screen, model_path=str(other))
         await pilot.press("l")

@@ -33,7 +33,7 @@ def test_digit_text_accepts_model_inputs_and_shrinks():
     assert shrink(image, 2)[0, 0] == 255 and shrink(image, 2).shape == (14, 14)
     small = digit_text(image, shrink_by=2)
     assert [len(line) for line in small.plain.split("\n")] == [14] * 7
-    with pytest.raises(ValueError, match="Received: image.shape=\\(3,\\)"):
+    with pytest.raises(ValueError, match=r"Received: image\.shape=\(3,\)"):
         digit_text(np.zeros(3))
     with pytest.raises(ValueError, match="Received: factor=0"):
         shrink(np.zeros((4, 4)), 0)
@@ -52,9 +52,7 @@ def test_braille_plot_draws_a_line_from_corner_to_corner():
     assert plot[0].startswith("  1.00┤") and plot[3].startswith("     0┤")
     assert plot[4].startswith("      └0") and plot[4].rstrip().endswith("1")
     # Non-finite points leave a gap rather than breaking the plot.
-    text = braille_plot(
-        [Series("n", "red", [(0, 0.5), (0.5, float("nan")), (1, 0.5)])], 27, 5, (0, 1), (0, 1)
-    )
+    text = braille_plot([Series("n", "red", [(0, 0.5), (0.5, float("nan")), (1, 0.5)])], 27, 5, (0, 1), (0, 1))
     assert text.plain.count("\n") == 4
 
 
@@ -78,9 +76,7 @@ def test_progress_lines_show_bars_rates_and_eta():
     assert rows[2].startswith("Epoch 2/5") and "20%" in rows[2] and "ETA 1:05 for all epochs" in rows[2]
     assert rows[3].startswith("Batch 39/78") and "50%" in rows[3] and "2,500 samples/s · ETA 0:01" in rows[3]
     assert rows[5] == "This epoch so far: loss 0.2500  accuracy 0.9300"
-    assert (
-        format_eta(3725) == "1:02:05" and format_eta(None) == "--:--" and format_eta(float("inf")) == "--:--"
-    )
+    assert format_eta(3725) == "1:02:05" and format_eta(None) == "--:--" and format_eta(float("inf")) == "--:--"
 
 
 def test_epoch_log_keeps_the_newest_lines():

@@ -39,9 +39,7 @@ def pair(value: Any, name: str, *, minimum: int) -> tuple[int, int]:
             items = tuple(value)
         except TypeError:
             raise fail(f"`{name}` must be an integer or a tuple of 2 integers", **{name: value}) from None
-        if len(items) != 2 or not all(
-            isinstance(v, Integral) and not isinstance(v, (bool, np.bool_)) for v in items
-        ):
+        if len(items) != 2 or not all(isinstance(v, Integral) and not isinstance(v, (bool, np.bool_)) for v in items):
             raise fail(f"`{name}` must be an integer or a tuple of 2 integers", **{name: value})
         items = (int(items[0]), int(items[1]))
     if min(items) < minimum:
@@ -79,9 +77,7 @@ def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarra
         try:
             arr = np.asarray(value)
         except ValueError:
-            raise fail(
-                f"`{name}` is ragged: every row must have the same length", **{name: _short(value)}
-            ) from None
+            raise fail(f"`{name}` is ragged: every row must have the same length", **{name: _short(value)}) from None
     if arr.dtype == object:
         raise fail(f"`{name}` is ragged: every row must have the same length", **{name: _short(value)})
     if arr.dtype.kind not in "biuf":
@@ -90,9 +86,7 @@ def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarra
         expected = " or ".join(str(n) for n in ndims)
         raise fail(f"`{name}` must be a {expected}-D array", **{f"{name}.shape": arr.shape})
     if arr.size and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
-        raise fail(
-            f"`{name}` must contain only finite numbers (no NaN or inf)", **{f"{name}.shape": arr.shape}
-        )
+        raise fail(f"`{name}` must contain only finite numbers (no NaN or inf)", **{f"{name}.shape": arr.shape})
     return arr
 
 

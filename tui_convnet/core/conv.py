@@ -42,9 +42,7 @@ def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[in
     return total // 2, total - total // 2
 
 
-def _axis_padding(
-    padding: str | tuple[int, int], axis: int, n: int, k: int, s: int, d: int
-) -> tuple[int, int]:
+def _axis_padding(padding: str | tuple[int, int], axis: int, n: int, k: int, s: int, d: int) -> tuple[int, int]:
     if padding == "valid":
         return 0, 0
     if padding == "same":
@@ -92,9 +90,7 @@ def conv_output_size(n: int, k: int, stride: int = 1, padding: Padding = "valid"
     return span // stride + 1
 
 
-def conv_output_formula(
-    n: int, k: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1
-) -> str:
+def conv_output_formula(n: int, k: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1) -> str:
     """The output-size arithmetic written out, e.g. ``(5 − 3 + 2·1) / 2 + 1 = 3``."""
     out = conv_output_size(n, k, stride, padding, dilation)
     kk = f"{effective_kernel(k, dilation)}" if dilation == 1 else f"({dilation}·({k} − 1) + 1)"
@@ -163,11 +159,7 @@ class ConvGeometry:
         """``(rows, cols)`` output-size formulas."""
         h, w, _ = self.in_shape
         kh, kw = self.kernel_shape[:2]
-        pads = (
-            [self.padding] * 2
-            if isinstance(self.padding, str)
-            else [(self.padding[0],) * 2, (self.padding[1],) * 2]
-        )
+        pads = [self.padding] * 2 if isinstance(self.padding, str) else [(self.padding[0],) * 2, (self.padding[1],) * 2]
         return (
             conv_output_formula(h, kh, self.stride[0], pads[0], self.dilation[0]),
             conv_output_formula(w, kw, self.stride[1], pads[1], self.dilation[1]),
@@ -197,9 +189,7 @@ def conv_geometry(
     dh, dw = pair(dilation, "dilation_rate", minimum=1)
     pad = padding_arg(padding)
     if len(kernel_shape) != 4:
-        raise fail(
-            "`kernels` must be a 4-D array (kh, kw, C_in, C_out)", **{"kernels.shape": tuple(kernel_shape)}
-        )
+        raise fail("`kernels` must be a 4-D array (kh, kw, C_in, C_out)", **{"kernels.shape": tuple(kernel_shape)})
     h, w, c = in_shape[-3:]
     kh, kw, kc, kout = kernel_shape
     if min(h, w, c) < 1 or min(kh, kw, kout) < 1:
@@ -265,18 +255,18 @@ def _padded(xb: np.ndarray, g: ConvGeometry, *, channel_first: bool) -> np.ndarr
     Without padding no copy is made (except the channel-first transpose of
     a multi-channel batch, which the gather needs contiguous).
     """
-    t, b, l, r = g.pad_top, g.pad_bottom, g.pad_left, g.pad_right
+    t, b, left, r = g.pad_top, g.pad_bottom, g.pad_left, g.pad_right
     src = xb.transpose(3, 0, 1, 2) if channel_first else xb
-    if not (t or b or l or r):
+    if not (t or b or left or r):
         return np.ascontiguousarray(src) if channel_first and src.shape[0] > 1 else src
     if channel_first:
         c, n, h, w = src.shape
-        xp = np.zeros((c, n, h + t + b, w + l + r), dtype=src.dtype)
-        xp[:, :, t : t + h, l : l + w] = src
+        xp = np.zeros((c, n, h + t + b, w + left + r), dtype=src.dtype)
+        xp[:, :, t : t + h, left : left + w] = src
     else:
         n, h, w, c = src.shape
-        xp = np.zeros((n, h + t + b, w + l + r, c), dtype=src.dtype)
-        xp[:, t : t + h, l : l + w, :] = src
+        xp = np.zeros((n, h + t + b, w + left + r, c), dtype=src.dtype)
+        xp[:, t : t + h, left : left + w, :] = src
     return xp
 
 
@@ -308,9 +298,7 @@ def _im2col_channel_first(xt: np.ndarray, g: ConvGeometry) -> np.ndarray:
     cols = np.empty((kh, kw, c, xt.shape[1], oh, ow), dtype=xt.dtype)
     for i in range(kh):
         for j in range(kw):
-            cols[i, j] = xt[
-                :, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw
-            ]
+            cols[i, j] = xt[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw]
     return cols.reshape(kh * kw * c, -1).T
 
 

@@ -101,10 +101,7 @@ def _symbols(path: Path, fld: str, value: Any, shape: tuple[int, int]) -> tuple[
     if (
         not isinstance(value, list)
         or len(value) != shape[0]
-        or any(
-            not isinstance(r, list) or len(r) != shape[1] or not all(isinstance(s, str) for s in r)
-            for r in value
-        )
+        or any(not isinstance(r, list) or len(r) != shape[1] or not all(isinstance(s, str) for s in r) for r in value)
     ):
         raise _err(path, fld, f"must be a {shape[0]}x{shape[1]} grid of strings matching the numbers.")
     return tuple(tuple(r) for r in value)
@@ -150,9 +147,7 @@ def _load_input(path: Path, table: Any) -> tuple[np.ndarray, tuple[str, ...], An
         x = np.transpose(grids, (1, 2, 0))
         names = table.get("names", [f"ch{i}" for i in range(x.shape[2])])
         if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise _err(
-                path, "input.names", f"must be a list of channel names (text). Received: names={names!r}"
-            )
+            raise _err(path, "input.names", f"must be a list of channel names (text). Received: names={names!r}")
         if len(names) != x.shape[2]:
             raise _err(
                 path,
@@ -208,9 +203,7 @@ def load_example(path: str | Path) -> Example:
             raise _err(path, "pool", "is required for a pooling example.")
         g = _call(path, "pool", pool_geometry, x.shape, pool.size, pool.stride, pool.padding)
         _check_expected(path, expected, g.out_shape)
-        return Example(
-            **common, x=x, channel_names=names, input_symbols=in_symbols, pool=pool, expected=expected
-        )
+        return Example(**common, x=x, channel_names=names, input_symbols=in_symbols, pool=pool, expected=expected)
 
     conv = _table(path, "conv", data.get("conv", {}))
     kernels_table = data.get("kernels")
@@ -238,24 +231,19 @@ def load_example(path: str | Path) -> Example:
         raise _err(
             path,
             "kernels",
-            "all kernels must have the same shape. Received: shapes="
-            + ", ".join(str(b.shape) for b in banks),
+            "all kernels must have the same shape. Received: shapes=" + ", ".join(str(b.shape) for b in banks),
         )
     kernels = np.stack(banks, axis=-1)
     # Each setting on its own first (so the message names it), then together.
     unit = ((4096, 4096, 1), (1, 1, 1, 1))
-    stride = _call(
-        path, "conv.stride", lambda v: conv_geometry(*unit, stride=v).stride, conv.get("stride", 1)
-    )
+    stride = _call(path, "conv.stride", lambda v: conv_geometry(*unit, stride=v).stride, conv.get("stride", 1))
     dilation = _call(
         path, "conv.dilation", lambda v: conv_geometry(*unit, dilation=v).dilation, conv.get("dilation", 1)
     )
     padding = _padding(conv.get("padding", "valid"))
     _call(path, "conv.padding", lambda v: conv_geometry(*unit, padding=v), padding)
     activation = _call(path, "conv.activation", activation_name, conv.get("activation", "linear"))
-    g = _call(
-        path, "conv", conv_geometry, x.shape, kernels.shape, stride=stride, padding=padding, dilation=dilation
-    )
+    g = _call(path, "conv", conv_geometry, x.shape, kernels.shape, stride=stride, padding=padding, dilation=dilation)
     _call(path, "kernels", check_showable, x.shape, "input", n_kernels=kernels.shape[3])
     if pool is not None:
         g = _call(path, "pool", pool_geometry, g.out_shape, pool.size, pool.stride, pool.padding)
@@ -288,9 +276,7 @@ def _load_pool(path: Path, table: Any) -> PoolSettings:
     stride = p.get("stride")
     if stride is not None:
         stride = _call(path, "pool.stride", lambda v: pool_geometry(big, 1, v).stride, stride)
-    padding = _call(
-        path, "pool.padding", lambda v: pool_geometry(big, 1, None, v).padding, p.get("padding", "valid")
-    )
+    padding = _call(path, "pool.padding", lambda v: pool_geometry(big, 1, None, v).padding, p.get("padding", "valid"))
     return PoolSettings(mode, size, stride, padding)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -95,7 +95,7 @@ class DropoutSpec:
     type: str = field(default="Dropout", init=False)
 
 
-LayerSpec = Union[Conv2DSpec, Pool2DSpec, FlattenSpec, DenseSpec, DropoutSpec]
+LayerSpec = Conv2DSpec | Pool2DSpec | FlattenSpec | DenseSpec | DropoutSpec
 
 #: Keras' default layer names (the prefix before ``_1``, ``_2`` …).
 _KERAS_NAMES = {
@@ -226,9 +226,7 @@ def layer_from_dict(data: Mapping[str, Any]) -> LayerSpec:
     if kind == "Flatten":
         return FlattenSpec()
     if kind == "Dense":
-        return DenseSpec(
-            _positive_int(d.get("units"), "units"), activation_name(d.get("activation", "linear"))
-        )
+        return DenseSpec(_positive_int(d.get("units"), "units"), activation_name(d.get("activation", "linear")))
     rate = d.get("rate", 0.5)
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
         raise fail("The dropout `rate` must be in [0, 1)", rate=rate)
@@ -244,9 +242,7 @@ def spec_from_dict(data: Mapping[str, Any]) -> ModelSpec:
     layers = data.get("layers")
     if not isinstance(layers, Sequence) or isinstance(layers, str) or not layers:
         raise fail("`layers` must be a non-empty list of layer tables", layers=layers)
-    spec = ModelSpec(
-        shape, tuple(layer_from_dict(layer) for layer in layers), str(data.get("name", "sequential"))
-    )
+    spec = ModelSpec(shape, tuple(layer_from_dict(layer) for layer in layers), str(data.get("name", "sequential")))
     infer_shapes(spec)  # validate now, with a clear message
     return spec
 
@@ -301,9 +297,7 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
             sformula = "·".join(str(d) for d in in_shape) + f" = {shape[0]}"
         elif isinstance(layer, DenseSpec):
             if len(shape) != 1:
-                raise fail(
-                    f"Layer {name} (Dense) needs a flat input: add a Flatten layer first", input_shape=shape
-                )
+                raise fail(f"Layer {name} (Dense) needs a flat input: add a Flatten layer first", input_shape=shape)
             params = shape[0] * layer.units + layer.units
             pformula = f"{shape[0]}·{layer.units} + {layer.units} = {params:,}"
             shape = (layer.units,)
@@ -361,7 +355,7 @@ def forward(spec: ModelSpec, weights: Sequence[Any], x: Any, *, intermediates: b
     if not batched:
         h = h[None]
     outputs = []
-    for layer, w in zip(spec.layers, per_layer):
+    for layer, w in zip(spec.layers, per_layer, strict=False):
         if isinstance(layer, Conv2DSpec):
             h = conv2d(
                 h,

@@ -53,9 +53,7 @@ class PoolGeometry:
         return out[0], out[1]
 
 
-def pool_geometry(
-    in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, padding: str = "valid"
-) -> PoolGeometry:
+def pool_geometry(in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, padding: str = "valid") -> PoolGeometry:
     ph, pw = pair(size, "pool_size", minimum=1)
     sh, sw = pair(stride if stride is not None else (ph, pw), "strides", minimum=1)
     if not isinstance(padding, str) or padding.lower() not in ("valid", "same"):
@@ -112,15 +110,11 @@ def _max_over_offsets(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
     for i in range(ph):
         for j in range(pw):
             if i or j:
-                np.maximum(
-                    out, x[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw, :], out=out
-                )
+                np.maximum(out, x[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw, :], out=out)
     return out
 
 
-def pool2d(
-    x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid"
-) -> np.ndarray:
+def pool2d(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> np.ndarray:
     """Pool ``(H, W, C)`` (or ``(N, H, W, C)``) over ``size`` windows every ``stride`` cells.
 
     ``stride`` defaults to ``size`` as in Keras.  With ``padding='same'`` the
@@ -163,9 +157,7 @@ class PoolStep:
 class PoolTrace(SteppedTrace):
     """Pooling laid out for stepping (channel by channel, row-major)."""
 
-    def __init__(
-        self, x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid"
-    ) -> None:
+    def __init__(self, x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> None:
         x = numeric_array(x, "x", ndims=(3,))
         check_showable(x.shape, "x")
         self.output = pool2d(x, size, stride, mode, padding)
@@ -201,9 +193,7 @@ class PoolTrace(SteppedTrace):
         )
 
 
-def pool_trace(
-    x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid"
-) -> PoolTrace:
+def pool_trace(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> PoolTrace:
     return PoolTrace(x, size, stride, mode, padding)
 
 

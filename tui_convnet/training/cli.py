@@ -133,13 +133,10 @@ class _Reporter:
         elif isinstance(event, TrainBegin):
             if self.progress is not None:
                 self.epoch_task = self.progress.add_task("Training", total=event.epochs, rate="", metrics="")
-                self.batch_task = self.progress.add_task(
-                    "Epoch 1", total=event.steps_per_epoch, rate="", metrics=""
-                )
-        elif isinstance(event, EvaluationBegin):
-            if not self.json:
-                self.stop()
-                self.console.print(f"Evaluating on {event.test_samples:,} test digits…")
+                self.batch_task = self.progress.add_task("Epoch 1", total=event.steps_per_epoch, rate="", metrics="")
+        elif isinstance(event, EvaluationBegin) and not self.json:
+            self.stop()
+            self.console.print(f"Evaluating on {event.test_samples:,} test digits…")
 
     def _epoch_end(self, e: Any) -> None:
         if self.json:
@@ -160,11 +157,7 @@ class _Reporter:
                 flush=True,
             )
             return
-        val = (
-            f" - val_loss {_fmt(e.val_loss)} - val_accuracy {_fmt(e.val_accuracy)}"
-            if e.val_loss is not None
-            else ""
-        )
+        val = f" - val_loss {_fmt(e.val_loss)} - val_accuracy {_fmt(e.val_accuracy)}" if e.val_loss is not None else ""
         line = (
             f"Epoch {e.epoch}/{e.epochs} - {e.seconds:.1f}s - {e.samples_per_second:,.0f} samples/s"
             f" - loss {e.loss:.4f} - accuracy {e.accuracy:.4f}{val}"

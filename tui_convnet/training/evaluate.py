@@ -41,23 +41,17 @@ class Evaluation:
             "test_accuracy": self.accuracy,
             "test_samples": self.samples,
             "misclassified": self.misclassified,
-            "per_class_accuracy": [
-                None if np.isnan(a) else round(float(a), 6) for a in self.per_class_accuracy
-            ],
+            "per_class_accuracy": [None if np.isnan(a) else round(float(a), 6) for a in self.per_class_accuracy],
             "confusion_matrix": self.confusion.tolist(),
         }
 
 
-def evaluation_from_probabilities(
-    probabilities: np.ndarray, labels: np.ndarray, classes: int = 10
-) -> Evaluation:
+def evaluation_from_probabilities(probabilities: np.ndarray, labels: np.ndarray, classes: int = 10) -> Evaluation:
     """Everything :class:`Evaluation` holds, from softmax outputs ``(N, classes)`` and labels ``(N,)``."""
     p = np.asarray(probabilities, dtype=np.float64)
     y = np.asarray(labels).astype(np.int64)
     if p.ndim != 2 or p.shape[1] != classes:
-        raise ValueError(
-            f"Probabilities must have shape (N, {classes}). Received: probabilities.shape={p.shape}"
-        )
+        raise ValueError(f"Probabilities must have shape (N, {classes}). Received: probabilities.shape={p.shape}")
     if y.shape != (len(p),):
         raise ValueError(f"One label per prediction is needed ({len(p)}). Received: labels.shape={y.shape}")
     if len(y) == 0:

@@ -18,7 +18,7 @@ import math
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
@@ -79,14 +79,10 @@ def config_problems(config: TrainConfig) -> dict[str, str]:
     if lr is not None and (
         isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0
     ):
-        problems["learning_rate"] = (
-            f"`learning_rate` must be a number greater than 0. Received: learning_rate={lr!r}"
-        )
+        problems["learning_rate"] = f"`learning_rate` must be a number greater than 0. Received: learning_rate={lr!r}"
     vs = config.validation_split
     if isinstance(vs, bool) or not isinstance(vs, (int, float)) or not 0 <= vs < 1:
-        problems["validation_split"] = (
-            f"`validation_split` must be in [0, 1). Received: validation_split={vs!r}"
-        )
+        problems["validation_split"] = f"`validation_split` must be in [0, 1). Received: validation_split={vs!r}"
     return {k: v for k, v in problems.items() if v}
 
 
@@ -98,7 +94,7 @@ def validate_config(config: TrainConfig) -> None:
 
 def split_counts(n: int, validation_split: float) -> tuple[int, int]:
     """``(train, validation)`` sizes exactly as Keras' ``validation_split`` cuts them."""
-    train = int(math.floor(n * (1.0 - validation_split)))
+    train = math.floor(n * (1.0 - validation_split))
     return train, n - train
 
 
@@ -174,5 +170,5 @@ class TrainEnd:
     message: str  # one sentence for people
 
 
-TrainEvent = Union[TrainBegin, EpochBegin, BatchEnd, EpochEnd, EvaluationBegin, TrainEnd]
+TrainEvent = TrainBegin | EpochBegin | BatchEnd | EpochEnd | EvaluationBegin | TrainEnd
 EventHandler = Callable[[TrainEvent], None]

@@ -46,19 +46,13 @@ def _model_error(message: str) -> Exception:
 def check_mnist_model(spec: ModelSpec) -> None:
     """Refuse models that cannot classify 28x28x1 digits into 10 classes."""
     if tuple(spec.input_shape) != (28, 28, 1):
-        raise _model_error(
-            f"The model must take 28x28x1 MNIST digits. Received: input_shape={tuple(spec.input_shape)}"
-        )
+        raise _model_error(f"The model must take 28x28x1 MNIST digits. Received: input_shape={tuple(spec.input_shape)}")
     last = spec.layers[-1] if spec.layers else None
     if not isinstance(last, DenseSpec) or last.units != 10:
         kind = (
-            "no layers"
-            if last is None
-            else f"{last.type}" + (f"({last.units})" if isinstance(last, DenseSpec) else "")
+            "no layers" if last is None else f"{last.type}" + (f"({last.units})" if isinstance(last, DenseSpec) else "")
         )
-        raise _model_error(
-            f"The model's last layer must be Dense(10), one unit per digit. Received: last_layer={kind}"
-        )
+        raise _model_error(f"The model's last layer must be Dense(10), one unit per digit. Received: last_layer={kind}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -133,16 +127,14 @@ class ModelInspector:
             outs = [outs]
         return [np.asarray(o)[0] for o in outs]
 
-    def compare(
-        self, digit: np.ndarray, numpy_outputs: Sequence[np.ndarray] | None = None
-    ) -> list[LayerComparison]:
+    def compare(self, digit: np.ndarray, numpy_outputs: Sequence[np.ndarray] | None = None) -> list[LayerComparison]:
         """numpy and Keras, layer by layer, with the largest absolute difference of each layer."""
         ours = list(numpy_outputs) if numpy_outputs is not None else self.numpy_layers(digit)
         theirs = self.keras_layers(digit)
         if len(theirs) != len(ours):
             raise InspectError(f"Keras returned {len(theirs)} layer outputs for {len(ours)} layers.")
         result = []
-        for info, a, b in zip(self.layers, ours, theirs):
+        for info, a, b in zip(self.layers, ours, theirs, strict=False):
             if a.shape != b.shape:
                 raise InspectError(f"Layer {info.name}: numpy gives {a.shape}, Keras gives {b.shape}.")
             diff = float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)))) if a.size else 0.0
@@ -151,14 +143,10 @@ class ModelInspector:
 
     # ------------------------------------------------------------------ many digits
 
-    def probabilities(
-        self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None
-    ) -> np.ndarray:
+    def probabilities(self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None) -> np.ndarray:
         """Class probabilities ``(N, 10)`` for uint8 digits ``(N, 28, 28)``, in batches."""
         if engine not in ENGINES:
-            raise InspectError(
-                f"Unknown engine. Expected one of {', '.join(ENGINES)}. Received: engine={engine!r}"
-            )
+            raise InspectError(f"Unknown engine. Expected one of {', '.join(ENGINES)}. Received: engine={engine!r}")
         x = np.asarray(x)
         if x.ndim != 3 or x.shape[1:] != (28, 28):
             raise InspectError(f"Digits must have shape (N, 28, 28). Received: x.shape={x.shape}")
@@ -243,9 +231,7 @@ def evaluate(
     x, y = data.x_test[:limit], data.y_test[:limit]
     start = time.perf_counter()
     predicted = inspector.predict(x, engine)
-    return PredictResult(
-        engine, np.asarray(y), predicted, time.perf_counter() - start, data.source, data.description
-    )
+    return PredictResult(engine, np.asarray(y), predicted, time.perf_counter() - start, data.source, data.description)
 
 
 # ---------------------------------------------------------------------- explorer

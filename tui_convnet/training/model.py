@@ -6,6 +6,7 @@ through :mod:`tui_convnet.training.tf_env`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import zipfile
@@ -67,18 +68,14 @@ def build_model(spec: ModelSpec, *, seed: int | None = 0) -> keras.Model:
     return keras.Sequential(layers, name=spec.name)
 
 
-def compile_model(
-    model: keras.Model, optimizer: str = "rmsprop", learning_rate: float | None = None
-) -> keras.Model:
+def compile_model(model: keras.Model, optimizer: str = "rmsprop", learning_rate: float | None = None) -> keras.Model:
     """Compile as the lecture does: categorical cross-entropy, accuracy."""
     if optimizer not in OPTIMIZERS:
         raise ValueError(
             f"Unknown optimizer. Expected one of {', '.join(OPTIMIZERS)}. Received: optimizer={optimizer!r}"
         )
     lr = DEFAULT_LEARNING_RATES[optimizer] if learning_rate is None else float(learning_rate)
-    opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}[
-        optimizer
-    ]
+    opt = {"rmsprop": keras.optimizers.RMSprop, "adam": keras.optimizers.Adam, "sgd": keras.optimizers.SGD}[optimizer]
     model.compile(optimizer=opt(learning_rate=lr), loss="categorical_crossentropy", metrics=["accuracy"])
     return model
 
@@ -101,13 +98,8 @@ def spec_from_model(model: keras.Model) -> ModelSpec:
                 or cfg.get("groups", 1) != 1
                 or not cfg.get("use_bias", True)
             ):
-                raise ModelFileError(
-                    f"Layer {layer.name} must be a channels_last Conv2D with a bias and groups=1."
-                )
-            d = {
-                k: cfg[k]
-                for k in ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation")
-            }
+                raise ModelFileError(f"Layer {layer.name} must be a channels_last Conv2D with a bias and groups=1.")
+            d = {k: cfg[k] for k in ("filters", "kernel_size", "strides", "padding", "dilation_rate", "activation")}
         elif kind in ("MaxPooling2D", "AveragePooling2D"):
             d = {k: cfg[k] for k in ("pool_size", "strides", "padding")}
         elif kind == "Dense":
@@ -127,9 +119,7 @@ def spec_from_model(model: keras.Model) -> ModelSpec:
             raise ModelFileError(f"Layer {layer.name}: {exc}") from None
     shape = tuple(model.input_shape[1:])
     if len(shape) != 3 or None in shape:
-        raise ModelFileError(
-            f"The model's input must be (H, W, C). Received: input_shape={model.input_shape}"
-        )
+        raise ModelFileError(f"The model's input must be (H, W, C). Received: input_shape={model.input_shape}")
     return ModelSpec(shape, tuple(layers), model.name)
 
 
@@ -154,10 +144,8 @@ def save_model_atomic(model: keras.Model, path: str | os.PathLike) -> Path:
         os.replace(tmp_keras, path)
     except BaseException:
         for leftover in (tmp, tmp_keras):
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 os.unlink(leftover)
-            except FileNotFoundError:
-                pass
         raise
     return path
 

@@ -137,9 +137,7 @@ class EventForwarder(keras.callbacks.Callback):
             xv, yv = self.validation
             # Evaluating inside on_epoch_end is what fit() itself does for
             # validation_data; doing it here lets a cancel skip it.
-            val = self.model.evaluate(
-                xv, yv, batch_size=max(self.batch_size, 256), verbose=0, return_dict=True
-            )
+            val = self.model.evaluate(xv, yv, batch_size=max(self.batch_size, 256), verbose=0, return_dict=True)
             val_loss, val_accuracy = float(val["loss"]), float(val["accuracy"])
             logs["val_loss"], logs["val_accuracy"] = val_loss, val_accuracy
         event = EpochEnd(

@@ -80,9 +80,7 @@ class ConvnetApp(App[int]):
             "Step through the lecture's convolution examples",
             lambda: self.switch_mode("explorer"),
         )
-        yield SystemCommand(
-            "Train", "Train the lecture's ConvNet on MNIST", lambda: self.switch_mode("training")
-        )
+        yield SystemCommand("Train", "Train the lecture's ConvNet on MNIST", lambda: self.switch_mode("training"))
         yield SystemCommand(
             "Inspect",
             "Feature maps and learned filters of the trained network",

@@ -41,9 +41,7 @@ def own_terminal() -> Iterator[Path | None]:
     original.flush()
     private = os.dup(fd)
     log_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    private_file = os.fdopen(
-        private, "w", buffering=1, encoding=getattr(original, "encoding", None) or "utf-8"
-    )
+    private_file = os.fdopen(private, "w", buffering=1, encoding=getattr(original, "encoding", None) or "utf-8")
     saved_fd2 = os.dup(2)
     sys.__stderr__ = private_file
     os.dup2(log_fd, 2)

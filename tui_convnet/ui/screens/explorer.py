@@ -436,9 +436,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             q("#knob-dilation", Knob).set_value(s.dilation)
             q("#knob-activation", Knob).set_value(s.activation)
         pool_knob = q("#knob-pool", Knob)
-        pool_knob.set_value(
-            s.pool.mode if s.pool else "none", ("max", "avg") if s.kernels is None else POOL_CHOICES
-        )
+        pool_knob.set_value(s.pool.mode if s.pool else "none", ("max", "avg") if s.kernels is None else POOL_CHOICES)
         q("#knob-pool-size", Knob).set_value(_single(s.pool.size) if s.pool else 2)
 
     def on_knob_changed(self, message: Knob.Changed) -> None:
@@ -553,10 +551,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 
         kernel_panels: list[Panel] = []
         if s.kernels is not None:
-            kh, kw, _, count = s.kernels.shape
-            kscale = (
-                float(max(np.max(np.abs(s.kernels)), np.max(np.abs(s.bias)) if s.bias.size else 0)) or 1.0
-            )
+            _kh, _kw, _, count = s.kernels.shape
+            kscale = float(max(np.max(np.abs(s.kernels)), np.max(np.abs(s.bias)) if s.bias.size else 0)) or 1.0
             knames = list(ex.kernel_names)[:count] + [f"W{k}" for k in range(len(ex.kernel_names), count)]
             for k in range(count):
                 if self._symbolic:
@@ -585,9 +581,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                         )
                     )
                 kernel_panels.append(
-                    Panel(
-                        f"b{k}", f"b{k}", np.array([[s.bias[k]]]), group=f"k{k}", editable=True, scale=kscale
-                    )
+                    Panel(f"b{k}", f"b{k}", np.array([[s.bias[k]]]), group=f"k{k}", editable=True, scale=kscale)
                 )
             self.knames = knames
         self.query_one("#kernel-view", VolumeView).set_panels(kernel_panels, compact=compact)
@@ -611,9 +605,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 )
             for k in range(oc):
                 title = f"o[:,:,{k}] = {self.knames[k]}"
-                out_panels.append(
-                    Panel(f"o{k}", title, out[:, :, k], progressive=True, group="o", scale=oscale)
-                )
+                out_panels.append(Panel(f"o{k}", title, out[:, :, k], progressive=True, group="o", scale=oscale))
             act = "" if s.activation == "linear" else f", after {s.activation}"
             self.query_one("#lbl-output", Label).update(f"Output o: {oh}×{ow}×{oc}{act}")
         self.query_one("#output-view", VolumeView).set_panels(out_panels, compact=compact)
@@ -666,9 +658,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             if tall:
                 view = self.query_one("#kernel-view", VolumeView)
                 group = [p for p in view.panels if p.group == "k0"]
-                width = sum(max(p.shape[1] * p.cell_width, len(p.title)) for p in group) + 2 * (
-                    len(group) - 1
-                )
+                width = sum(max(p.shape[1] * p.cell_width, len(p.title)) for p in group) + 2 * (len(group) - 1)
                 third = max(self.app.size.width // 3, 22)
                 self.query_one("#sec-kernels").styles.width = min(max(width + 2, 22), 48, third)
 
@@ -709,9 +699,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 rr, cc = r - g.pad_top, c - g.pad_left
                 k = ex.kernel_symbols[i][j]
                 if 0 <= rr < len(ex.input_symbols) and 0 <= cc < len(ex.input_symbols[0]):
-                    terms.append(
-                        f"{ex.input_symbols[rr][cc]}{k}" if compact else f"{ex.input_symbols[rr][cc]}·{k}"
-                    )
+                    terms.append(f"{ex.input_symbols[rr][cc]}{k}" if compact else f"{ex.input_symbols[rr][cc]}·{k}")
                 else:
                     terms.append(f"0{k}" if compact else f"0·{k}")
         return terms
@@ -744,9 +732,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if comp.conv is not None and step < comp.conv_steps:
             st = comp.conv.step(step)
             g = comp.conv.geometry
-            kind = {
-                (r, c): ("window-pad" if g.is_padding(r, c) else "window") for r in st.rows for c in st.cols
-            }
+            kind = {(r, c): ("window-pad" if g.is_padding(r, c) else "window") for r in st.rows for c in st.cols}
             in_keys = [p.key for p in input_view.panels]
             input_view.set_state({key: kind for key in in_keys})
             input_view.follow(in_keys[-1], st.rows, st.cols)
@@ -755,15 +741,13 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             kkeys = [f"k{st.kernel}.{c}" for c in range(cin)] + ([f"ks{st.kernel}"] if self._symbolic else [])
             kernel_view.set_state(
                 {k: all_cells for k in kkeys} | {f"b{st.kernel}": {(0, 0): "window"}},
-                active=kkeys + [f"b{st.kernel}"],
+                active=[*kkeys, f"b{st.kernel}"],
             )
             kernel_view.follow_panel(f"b{st.kernel}")
             kernel_view.follow_panel(kkeys[0])
             oh, ow, oc = g.out_shape
             cell = st.out_row * ow + st.out_col
-            fill = {
-                f"o{k}": (oh * ow if k < st.kernel else cell + 1 if k == st.kernel else 0) for k in range(oc)
-            }
+            fill = {f"o{k}": (oh * ow if k < st.kernel else cell + 1 if k == st.kernel else 0) for k in range(oc)}
             if self._symbolic:
                 fill["os0"] = cell + 1
             cur = {(st.out_row, st.out_col): "current"}
@@ -779,10 +763,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 win[ps.argmax] = "argmax"
             oh, ow, oc = comp.pool.geometry.out_shape
             cell = ps.out_row * ow + ps.out_col
-            fill = {
-                f"p{k}": (oh * ow if k < ps.channel else cell + 1 if k == ps.channel else 0)
-                for k in range(oc)
-            }
+            fill = {f"p{k}": (oh * ow if k < ps.channel else cell + 1 if k == ps.channel else 0) for k in range(oc)}
             pool_view.set_state(
                 {f"p{ps.channel}": {(ps.out_row, ps.out_col): "current"}},
                 active=[f"p{ps.channel}"],
@@ -799,8 +780,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 output_view.set_state(
                     {f"o{ps.channel}": shifted},
                     active=[f"o{ps.channel}"],
-                    fill={f"o{k}": oh2 * ow2 for k in range(oc2)}
-                    | ({"os0": oh2 * ow2} if self._symbolic else {}),
+                    fill={f"o{k}": oh2 * ow2 for k in range(oc2)} | ({"os0": oh2 * ow2} if self._symbolic else {}),
                 )
                 output_view.follow(f"o{ps.channel}", [r - pt for r in ps.rows], [c - pl for c in ps.cols])
             else:
@@ -813,7 +793,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
     def _conv_lines(self, st) -> list[list[Piece]]:
         comp, s = self.comp, self.settings
         integral = comp.integral
-        _, _, cin, count = s.kernels.shape
+        _, _, cin, _count = s.kernels.shape
         kname = self.knames[st.kernel]
         where = f"o[{st.out_row},{st.out_col},{st.kernel}]"
         rows = f"{st.rows[0]}–{st.rows[-1]}" if len(st.rows) > 1 else f"{st.rows[0]}"
@@ -910,7 +890,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 (f"{ps.index + comp.conv_steps + 1}", "total"),
                 (f" of {comp.num_steps}: ", "label"),
                 (
-                    f"{'max' if ps.mode == 'max' else 'average'} pooling of {source}[{rows}, {cols}, {ps.channel}] → {where}",
+                    f"{'max' if ps.mode == 'max' else 'average'} pooling of "
+                    f"{source}[{rows}, {cols}, {ps.channel}] → {where}",
                     "dim",
                 ),
             ]
@@ -1142,9 +1123,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             g = comp.conv.geometry if comp.conv is not None else comp.pool.geometry
             rr, cc = r - g.pad_top, c - g.pad_left
             if not (0 <= rr < s.x.shape[0] and 0 <= cc < s.x.shape[1]):
-                self.notify(
-                    "Padding cells are always 0: edit a cell of the input itself.", severity="warning"
-                )
+                self.notify("Padding cells are always 0: edit a cell of the input itself.", severity="warning")
                 return
             x = s.x.copy()
             x[rr, cc, int(key[1:])] = value

@@ -69,10 +69,7 @@ def key_label(key: str, binding: Binding | None = None) -> str:
     if binding is not None and binding.key_display and binding.key == key:
         return binding.key_display
     *modifiers, last = key.split("+")
-    if modifiers:
-        last = key_label(last)
-    else:
-        last = last.replace("_", " ").capitalize()
+    last = key_label(last) if modifiers else last.replace("_", " ").capitalize()
     return "+".join([m.capitalize() for m in modifiers] + [last])
 
 

@@ -72,9 +72,7 @@ class InspectScreen(Screen):
         Binding("left", "digit(-1)", "Digit", key_display="←/→", tooltip="Previous test digit"),
         Binding("right", "digit(1)", "Next digit", show=False, tooltip="Next test digit"),
         Binding("n", "next_misclassified", "Next wrong", tooltip="Next test digit the model gets wrong"),
-        Binding(
-            "l", "next_layer(1)", "Layer", tooltip="Scroll to the next layer (or to a conv layer's kernels)"
-        ),
+        Binding("l", "next_layer(1)", "Layer", tooltip="Scroll to the next layer (or to a conv layer's kernels)"),
         Binding(
             "L",
             "next_layer(-1)",
@@ -100,7 +98,8 @@ class InspectScreen(Screen):
             "s",
             "step_through",
             "Step map",
-            tooltip="Step through the chosen feature map in the explorer: this digit, the learned kernel and bias, ReLU",
+            tooltip="Step through the chosen feature map in the explorer: "
+            "this digit, the learned kernel and bias, ReLU",
         ),
         Binding(
             "c",
@@ -113,9 +112,7 @@ class InspectScreen(Screen):
         Binding("escape", "leave_input", "Back", show=False, tooltip="Leave the input box"),
         Binding("up", "scroll_layers('up')", "Scroll", show=False, tooltip="Scroll the layers up"),
         Binding("down", "scroll_layers('down')", "Scroll", show=False, tooltip="Scroll the layers down"),
-        Binding(
-            "pageup", "scroll_layers('page_up')", "Page up", show=False, tooltip="Scroll the layers a page up"
-        ),
+        Binding("pageup", "scroll_layers('page_up')", "Page up", show=False, tooltip="Scroll the layers a page up"),
         Binding(
             "pagedown",
             "scroll_layers('page_down')",
@@ -254,9 +251,7 @@ window at a time, with the real digit, kernel and bias.
             thread=True,
         )
 
-    def _check_in_thread(
-        self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]
-    ) -> None:
+    def _check_in_thread(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
         try:
             comparisons = inspector.compare(digit, outputs)
         except Exception as exc:  # Keras raises many types; the screen must say so, not crash
@@ -337,7 +332,7 @@ window at a time, with the real digit, kernel and bias.
             return
         from ...training.inspect import TOLERANCE
 
-        for (title, base), diff in zip(self._titles, message.diffs):
+        for (title, base), diff in zip(self._titles, message.diffs, strict=False):
             ok = diff < TOLERANCE
             mark = (
                 f"[green]numpy = Keras ✓ max |Δ| {diff:.1e}[/]"
@@ -372,9 +367,7 @@ window at a time, with the real digit, kernel and bias.
                     f"→ {_shape(info.output_shape)}"
                 )
             elif isinstance(spec, Pool2DSpec):
-                base = (
-                    f"[b]{info.name}[/b] ({info.type} {_shape(spec.pool_size)}) → {_shape(info.output_shape)}"
-                )
+                base = f"[b]{info.name}[/b] ({info.type} {_shape(spec.pool_size)}) → {_shape(info.output_shape)}"
             elif isinstance(spec, FlattenSpec):
                 base = f"[b]{info.name}[/b] (Flatten) → {info.output_shape[0]} values"
             elif isinstance(spec, DenseSpec):
@@ -442,14 +435,12 @@ window at a time, with the real digit, kernel and bias.
         )
         self.query_one("#inspect-digit", DigitView).set_image(digit)
         verdict = "[green]✓ correct[/]" if pred == label else "[b red]✗ wrong[/]"
-        self.query_one("#inspect-prediction", Static).update(
-            f"label [b]{label}[/b], predicted [b]{pred}[/b] {verdict}"
-        )
+        self.query_one("#inspect-prediction", Static).update(f"label [b]{label}[/b], predicted [b]{pred}[/b] {verdict}")
         self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
         check = self.query_one("#inspect-check", Static)
         check.set_class(False, "-error")
         check.update("[dim]numpy = Keras? Keras is computing the same layers…[/]")
-        for (title, base), (note, view), out in zip(self._titles, self._views, self.outputs):
+        for (title, base), (note, view), out in zip(self._titles, self._views, self.outputs, strict=False):
             title.update(f"{base}  [dim]numpy = Keras … checking[/]")
             if isinstance(view, HeatmapGrid):
                 view.set_maps(out)
@@ -532,9 +523,7 @@ window at a time, with the real digit, kernel and bias.
 
         digit = self.data.x_test[self.index]
         try:
-            example = learned_kernel_example(
-                self.inspector, digit, int(self.data.y_test[self.index]), self.index
-            )
+            example = learned_kernel_example(self.inspector, digit, int(self.data.y_test[self.index]), self.index)
             step = first_step_of_map(self.inspector, self.selected_map)
         except InspectError as exc:
             self.notify(str(exc), title="Step through", severity="error")
@@ -594,9 +583,7 @@ window at a time, with the real digit, kernel and bias.
     def _open(self, event: Input.Submitted) -> None:
         path = event.value.strip()
         if not path:
-            self._status(
-                "Type the path of a .keras model file, then press Enter. Received: path=''", error=True
-            )
+            self._status("Type the path of a .keras model file, then press Enter. Received: path=''", error=True)
             return
         self._status(f"Loading {path} (Keras safe mode)…")
         self._load(path)

@@ -128,9 +128,7 @@ def parse_settings(
     for name in ("train_limit", "test_limit"):
         value = parsed.get(name)
         if value is not None and value < 1:
-            errors[name.replace("_", "-")] = (
-                f"`{name}` must be at least 1 (or empty for all). Received: {name}={value}"
-            )
+            errors[name.replace("_", "-")] = f"`{name}` must be at least 1 (or empty for all). Received: {name}={value}"
     config_fields = {k: v for k, v in parsed.items() if k not in ("train_limit", "test_limit")}
     config_fields["optimizer"] = optimizer
     by_name = {name: field_id for field_id, (name, _, _) in FIELDS.items()}
@@ -144,9 +142,7 @@ def parse_settings(
             errors["validation-split"] = str(exc)
     if errors:
         return None, errors
-    return TrainSettings(
-        TrainConfig(**config_fields), dropout, parsed["train_limit"], parsed["test_limit"]
-    ), {}
+    return TrainSettings(TrainConfig(**config_fields), dropout, parsed["train_limit"], parsed["test_limit"]), {}
 
 
 # --------------------------------------------------------------------------- messages (worker → screen)
@@ -217,9 +213,7 @@ class TrainingScreen(Screen):
         Binding("l", "load", "Load", tooltip="Load the .keras model named on the left and evaluate it"),
         Binding("n", "gallery(1)", "Digits", key_display="n/p", tooltip="Next page of test digits"),
         Binding("p", "gallery(-1)", "Previous digits", show=False, tooltip="Previous page of test digits"),
-        Binding(
-            "h", "toggle_side", "Panel", tooltip="Hide or show the settings panel (more room for the tabs)"
-        ),
+        Binding("h", "toggle_side", "Panel", tooltip="Hide or show the settings panel (more room for the tabs)"),
     ]
     #: Below 110 columns the settings panel narrows, and hides itself while the model trains.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -322,9 +316,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                             yield LinePlot(self._acc_series, y_range=(0.0, 1.0), id="acc-plot")
                     yield EpochLog(id="epoch-log")
                 with TabPane("Results", id="tab-results"), VerticalScroll(id="results-pane"):
-                    yield Static(
-                        "No results yet: train the model or load a saved one.", id="results-headline"
-                    )
+                    yield Static("No results yet: train the model or load a saved one.", id="results-headline")
                     yield Static("", id="confusion")
                     yield DigitGallery(id="gallery")
         yield Footer()
@@ -365,11 +357,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         self.data = data = message.data
-        kind = (
-            "full MNIST"
-            if data.full
-            else ("the bundled MNIST sample" if data.source == "sample" else "MNIST")
-        )
+        kind = "full MNIST" if data.full else ("the bundled MNIST sample" if data.source == "sample" else "MNIST")
         text = (
             f"[b]Data:[/b] {kind}\n[b]{len(data.x_train):,}[/b] training · [b]{len(data.x_test):,}[/b] test digits\n"
             f"[dim]{Path(data.location).name}[/dim]"
@@ -439,9 +427,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     @on(Select.Changed, "#optimizer")
     def _optimizer_changed(self, event: Select.Changed) -> None:
-        self.query_one(
-            "#learning-rate", Input
-        ).placeholder = f"default {DEFAULT_LEARNING_RATES[str(event.value)]}"
+        self.query_one("#learning-rate", Input).placeholder = f"default {DEFAULT_LEARNING_RATES[str(event.value)]}"
         self.read_settings()
 
     @on(Switch.Changed, "#dropout")
@@ -469,9 +455,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             self.notify("Fix the settings first (see the messages under the form).", severity="error")
             return
         if not self.tf_ready or self.data is None:
-            self.notify(
-                "TensorFlow is still loading; press Start again when it is ready.", severity="warning"
-            )
+            self.notify("TensorFlow is still loading; press Start again when it is ready.", severity="warning")
             return
         data = self.data.limited(settings.train_limit, settings.test_limit)
         self._reset_progress(settings)
@@ -562,9 +546,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                 last_post = now
 
         try:
-            result = trainer.train(
-                mnist_convnet(settings.dropout_rate), data, settings.config, on_event, cancel
-            )
+            result = trainer.train(mnist_convnet(settings.dropout_rate), data, settings.config, on_event, cancel)
         except Exception as exc:  # out of memory, a Keras error: say so, keep the app alive
             self.post_message(TrainingFailed(f"{type(exc).__name__}: {exc}"))
             return
@@ -662,11 +644,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if e.val_loss is not None:
             self._loss_series[1].points.append((float(e.epoch), e.val_loss))
             self._acc_series[1].points.append((float(e.epoch), e.val_accuracy))
-        val = (
-            f" val loss [b]{e.val_loss:.4f}[/b] acc [b]{e.val_accuracy:.4f}[/b]"
-            if e.val_loss is not None
-            else ""
-        )
+        val = f" val loss [b]{e.val_loss:.4f}[/b] acc [b]{e.val_accuracy:.4f}[/b]" if e.val_loss is not None else ""
         self.query_one("#epoch-log", EpochLog).write(
             f"Epoch {e.epoch}/{e.epochs} {e.seconds:4.1f}s {e.samples_per_second:5,.0f}/s "
             f"loss [b]{e.loss:.4f}[/b] acc [b]{e.accuracy:.4f}[/b]{val}"
@@ -677,9 +655,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self._progress(
             status=result.message,
             samples_per_second=result.samples_per_second,
-            finished={"completed": "done", "cancelled": "cancelled", "nan": "stopped: NaN loss"}[
-                result.reason
-            ],
+            finished={"completed": "done", "cancelled": "cancelled", "nan": "stopped: NaN loss"}[result.reason],
             error=result.reason == "nan",
         )
         log = self.query_one("#epoch-log", EpochLog)
@@ -770,9 +746,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         try:
             evaluation = evaluate_model(model, data.x_test, data.y_test)
         except Exception as exc:  # Keras raises many types; the app must survive any of them
-            self.post_message(
-                FileDone(f"Loaded, but the evaluation failed: {type(exc).__name__}: {exc}", ok=False)
-            )
+            self.post_message(FileDone(f"Loaded, but the evaluation failed: {type(exc).__name__}: {exc}", ok=False))
             return
         self.post_message(ModelLoaded(model, evaluation, data, str(Path(path).expanduser())))
 

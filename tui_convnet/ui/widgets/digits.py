@@ -54,9 +54,7 @@ def shrink(image: np.ndarray, factor: int) -> np.ndarray:
         return a
     h, w = (a.shape[0] // factor) * factor, (a.shape[1] // factor) * factor
     if h == 0 or w == 0:
-        raise ValueError(
-            f"The image is smaller than the factor. Received: image.shape={a.shape}, factor={factor}"
-        )
+        raise ValueError(f"The image is smaller than the factor. Received: image.shape={a.shape}, factor={factor}")
     blocks = a[:h, :w].reshape(h // factor, factor, w // factor, factor).astype(np.float32)
     return np.round(blocks.mean(axis=(1, 3))).astype(np.uint8)
 
@@ -81,7 +79,7 @@ def digit_text(image: np.ndarray, *, levels: int = 256, shrink_by: int = 1) -> T
     rows = a.shape[0] // 2
     for r in range(rows):
         top, bottom = a[2 * r], a[2 * r + 1]
-        for t, b in zip(top.tolist(), bottom.tolist()):
+        for t, b in zip(top.tolist(), bottom.tolist(), strict=False):
             text.append(UPPER_HALF, _style(t, b))
         if r < rows - 1:
             text.append("\n")

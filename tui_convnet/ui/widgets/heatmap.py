@@ -42,16 +42,14 @@ _SEQUENTIAL_ANCHORS = np.array(
     ],
     dtype=float,
 )
-_DIVERGING_ANCHORS = np.array(
-    [(80, 160, 255), (40, 80, 170), (20, 20, 28), (170, 50, 40), (255, 120, 70)], dtype=float
-)
+_DIVERGING_ANCHORS = np.array([(80, 160, 255), (40, 80, 170), (20, 20, 28), (170, 50, 40), (255, 120, 70)], dtype=float)
 
 
 def _lut(anchors: np.ndarray, levels: int = LEVELS) -> list[tuple[int, int, int]]:
     pos = np.linspace(0, 1, len(anchors))
     t = np.linspace(0, 1, levels)
     rgb = np.stack([np.interp(t, pos, anchors[:, i]) for i in range(3)], axis=1)
-    return [tuple(int(round(v)) for v in row) for row in rgb]
+    return [tuple(round(v) for v in row) for row in rgb]
 
 
 PALETTES: dict[str, list[tuple[int, int, int]]] = {
@@ -67,9 +65,7 @@ def style_table(palette: str) -> list[Style]:
     table = _STYLE_TABLES.get(palette)
     if table is None:
         colours = [Color.from_rgb(*rgb) for rgb in PALETTES[palette]]
-        table = _STYLE_TABLES[palette] = [
-            Style(color=top, bgcolor=bottom) for top in colours for bottom in colours
-        ]
+        table = _STYLE_TABLES[palette] = [Style(color=top, bgcolor=bottom) for top in colours for bottom in colours]
     return table
 
 
@@ -126,7 +122,9 @@ def layer_strips(levels: np.ndarray, palette: str) -> list[list[list[Segment]]]:
     table = style_table(palette)
     blocks = [UPPER_HALF * n for n in range(w + 1)]
     lines: list[list[Segment]] = [[] for _ in range(rows.shape[0])]
-    for line, start, end, code in zip(line_of.tolist(), start_of.tolist(), end_of.tolist(), code_of.tolist()):
+    for line, start, end, code in zip(
+        line_of.tolist(), start_of.tolist(), end_of.tolist(), code_of.tolist(), strict=False
+    ):
         lines[line].append(Segment(blocks[end - start], table[code]))
     return [lines[i * lines_per_map : (i + 1) * lines_per_map] for i in range(c)]
 
@@ -164,9 +162,7 @@ class Heatmap(Widget):
         if a.ndim != 2:
             raise ValueError(f"A heatmap needs a 2-D array. Received: values.shape={a.shape}")
         if palette not in PALETTES:
-            raise ValueError(
-                f"Unknown palette. Expected one of {', '.join(PALETTES)}. Received: palette={palette!r}"
-            )
+            raise ValueError(f"Unknown palette. Expected one of {', '.join(PALETTES)}. Received: palette={palette!r}")
         vmin, vmax = scale if scale is not None else scale_for(a, palette)
         self._lines = map_strips(quantise(a, vmin, vmax, palette), palette)
         self._shape = a.shape
@@ -214,9 +210,7 @@ class TileGrid(Widget, can_focus=False):
         self._tile_w = self._tile_h = self._line_width = 0
         self._uniform = True
 
-    def set_tiles(
-        self, tiles: list[list[list[Segment]]], labels: list[str], line_width: int | None = None
-    ) -> None:
+    def set_tiles(self, tiles: list[list[list[Segment]]], labels: list[str], line_width: int | None = None) -> None:
         """Show ``tiles`` (lines of segments) under ``labels``; ``line_width`` if every line has that many cells."""
         if len(tiles) != len(labels):
             raise ValueError(f"One label per tile is needed ({len(tiles)}). Received: labels={len(labels)}")

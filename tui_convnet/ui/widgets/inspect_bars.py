@@ -16,7 +16,7 @@ EIGHTHS = " ▏▎▍▌▋▊▉█"
 
 def bar_text(fraction: float, width: int) -> str:
     """A horizontal bar ``fraction`` (0..1) of ``width`` cells, in eighths of a cell."""
-    eighths = int(round(max(0.0, min(1.0, fraction)) * width * 8))
+    eighths = round(max(0.0, min(1.0, fraction)) * width * 8)
     full, part = divmod(eighths, 8)
     text = "█" * full + (EIGHTHS[part] if part else "")
     return text.ljust(width)
@@ -112,7 +112,7 @@ class ActivationStrip(Widget):
         levels = quantise(self.values, vmin, vmax)
         lut = PALETTES["sequential"]
         width = max(1, self.size.width)
-        for i, (ch, lv) in enumerate(zip(chars, levels.tolist())):
+        for i, (ch, lv) in enumerate(zip(chars, levels.tolist(), strict=False)):
             if i and i % width == 0:
                 text.append("\n")
             # Dark colours vanish on a dark background: keep a floor of brightness.

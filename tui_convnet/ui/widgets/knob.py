@@ -103,10 +103,9 @@ class Knob(Widget, can_focus=True):
         opts = self.options
         if not opts:
             return self.value
-        if self.value in opts:
-            i = opts.index(self.value) + direction
-        else:
-            i = 0 if direction > 0 else len(opts) - 1
+        if self.value not in opts:
+            return opts[0 if direction > 0 else -1]
+        i = opts.index(self.value) + direction
         return opts[min(max(i, 0), len(opts) - 1)]
 
     def action_turn(self, direction: int) -> None:

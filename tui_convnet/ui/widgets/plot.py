@@ -61,7 +61,7 @@ def _dot_runs(points, x_range, y_range, dots) -> list[list[tuple[int, int]]]:
         dy = np.clip(np.rint((hi - a[:, 1]) / (hi - lo) * (dots_h - 1)), 0, dots_h - 1)
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
-    for ok, x, y in zip(finite.tolist(), dx.tolist(), dy.tolist()):
+    for ok, x, y in zip(finite.tolist(), dx.tolist(), dy.tolist(), strict=False):
         if not ok:
             if current:
                 runs.append(current)
@@ -148,9 +148,7 @@ def braille_rows(
             label = _fmt((hi + lo) / 2)
         else:
             label = ""
-        row: list[tuple[str, Style | None]] = [
-            (f"{label:>{label_w}}┤" if label else " " * label_w + "│", axis)
-        ]
+        row: list[tuple[str, Style | None]] = [(f"{label:>{label_w}}┤" if label else " " * label_w + "│", axis)]
         row_bits, row_owner = bits[r], owner[r]
         run_start = 0
         for c in range(plot_w + 1):  # group cells of the same series into one span
@@ -245,9 +243,9 @@ class LinePlot(Widget):
                     y_cap=self.y_cap,
                 )
                 self._cache = [
-                    Strip(
-                        [Segment(text, base + style if style else base) for text, style in row]
-                    ).adjust_cell_length(width, base)
+                    Strip([Segment(text, base + style if style else base) for text, style in row]).adjust_cell_length(
+                        width, base
+                    )
                     for row in rows
                 ]
         return self._cache

@@ -25,7 +25,7 @@ BAR_WIDTH = 24
 def format_eta(seconds: float | None) -> str:
     if seconds is None or not math.isfinite(seconds) or seconds < 0:
         return "--:--"
-    seconds = int(round(seconds))
+    seconds = round(seconds)
     h, rest = divmod(seconds, 3600)
     m, s = divmod(rest, 60)
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
@@ -91,7 +91,7 @@ class TrainingProgress(Widget):
         bar_width = max(8, min(BAR_WIDTH, width - 46))  # narrower bars leave room for the rates
 
         def bar_row(label: str, done: float, total: float, info: str) -> list[tuple[str, Style | None]]:
-            filled = int(round(bar_width * min(done / total, 1.0)))
+            filled = round(bar_width * min(done / total, 1.0))
             return [
                 (f"{label:<13} ", self.LABEL),
                 ("━" * filled, self.BAR_DONE),
@@ -107,13 +107,9 @@ class TrainingProgress(Widget):
         rows: list[list[tuple[str, Style | None]]] = [[(line, status_style)] for line in status]
         rows += [[]] * (2 - len(status))
         rows.append(
-            bar_row(
-                f"Epoch {s.epoch}/{s.epochs}" if s.epochs else "Epoch", s.epochs_done, epoch_total, epoch_info
-            )
+            bar_row(f"Epoch {s.epoch}/{s.epochs}" if s.epochs else "Epoch", s.epochs_done, epoch_total, epoch_info)
         )
-        rows.append(
-            bar_row(f"Batch {s.batch}/{s.steps}" if s.steps else "Batch", s.batch, batch_total, batch_info)
-        )
+        rows.append(bar_row(f"Batch {s.batch}/{s.steps}" if s.steps else "Batch", s.batch, batch_total, batch_info))
         rows.append([])
         if s.loss is not None:
             rows.append(
@@ -144,9 +140,9 @@ class TrainingProgress(Widget):
         strips = self._cache.get(key)
         if strips is None:
             strips = [
-                Strip(
-                    [Segment(text, base + style if style else base) for text, style in row]
-                ).adjust_cell_length(width, base)
+                Strip([Segment(text, base + style if style else base) for text, style in row]).adjust_cell_length(
+                    width, base
+                )
                 for row in self.lines(width, state)
             ]
             self._cache[key] = strips
@@ -201,7 +197,7 @@ class EpochLog(Widget):
         shown = self.lines[-height:] if height else []
         hidden = len(self.lines) - len(shown)
         if hidden and shown:
-            shown = [Text(f"… {hidden + 1} earlier line(s)", style="dim")] + shown[1:]
+            shown = [Text(f"… {hidden + 1} earlier line(s)", style="dim"), *shown[1:]]
         text = Text("\n").join(shown)
         text.no_wrap, text.overflow = True, "ellipsis"
         return text

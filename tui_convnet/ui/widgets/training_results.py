@@ -92,9 +92,7 @@ class DigitGallery(Widget):
             wrong = self.predicted[i] != self.labels[i]
             cell = digit_text(self.images[i], shrink_by=2)
             cell.append("\n")
-            cell.append(
-                f"pred {self.predicted[i]} {self.confidence[i]:4.0%}\n", "bold red" if wrong else "bold green"
-            )
+            cell.append(f"pred {self.predicted[i]} {self.confidence[i]:4.0%}\n", "bold red" if wrong else "bold green")
             cell.append(f"true {self.labels[i]}", "red" if wrong else "green")
             cell.append(f"  #{i}", "dim")
             cells.append(cell)

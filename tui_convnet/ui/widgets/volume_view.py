@@ -50,7 +50,7 @@ def number_text(value: float, integral: bool) -> str:
     if value != value:  # NaN: a padding cell of a 'same' pooling window
         return ""
     if integral:
-        return str(int(round(value)))
+        return str(round(value))
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
@@ -73,7 +73,7 @@ def all_integral(arrays: Iterable[np.ndarray]) -> bool:
 
 
 def _blend(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> Color:
-    return Color.from_rgb(*(round(x + (y - x) * t) for x, y in zip(a, b)))
+    return Color.from_rgb(*(round(x + (y - x) * t) for x, y in zip(a, b, strict=False)))
 
 
 _DARK = (28, 28, 34)
@@ -251,10 +251,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             if p.texts is None:
                 finite = p.values[np.isfinite(p.values)]
                 if finite.size:
-                    if self.integral:
-                        sample = (finite.min(), finite.max())
-                    else:
-                        sample = np.unique(np.round(finite, 2))
+                    sample = (finite.min(), finite.max()) if self.integral else np.unique(np.round(finite, 2))
                     widest = max(widest, max(len(number_text(float(v), self.integral)) for v in sample))
         self.cell_width = 2 if compact else max(widest + 1, 3)
         for p in panels:
@@ -299,7 +296,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
                 close()
                 lead = 0
             x += lead
-            for i, (p, w) in enumerate(zip(group, widths)):
+            for i, (p, w) in enumerate(zip(group, widths, strict=False)):
                 if i:
                     x += GAP_IN_GROUP
                 if items and x + w > width and total > width:
@@ -409,9 +406,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         top, bottom = band.y + 1 + min(rows), band.y + 2 + max(rows)
         self._reveal(left, right, top, bottom, placed.x, cw, band.y)
 
-    def _reveal(
-        self, left: int, right: int, top: int, bottom: int, origin: int, cw: int, title_y: int
-    ) -> None:
+    def _reveal(self, left: int, right: int, top: int, bottom: int, origin: int, cw: int, title_y: int) -> None:
         width, height = self.scrollable_content_region.size
         if width <= 0 or height <= 0:
             return
