@@ -3,10 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
+
+from ._validate import fail, is_int
 
 
-class SteppedTrace:
+class StepIndexError(IndexError, ValueError):
+    """A step index outside ``0 .. num_steps − 1``.
+
+    An ``IndexError`` (as for any sequence) and a ``ValueError`` (as every
+    other refusal of the core), so callers catching either see it.
+    """
+
+
+class _Geometry(Protocol):
+    @property
+    def out_shape(self) -> tuple[int, int, int]: ...
+
+
+G = TypeVar("G", bound=_Geometry)
+
+
+class SteppedTrace(Generic[G]):
     """Random access to the steps of an operation whose output is ``geometry.out_shape = (H', W', C)``.
 
     Steps play one output channel (kernel) after another, and within a channel
@@ -14,7 +32,7 @@ class SteppedTrace:
     ``divmod(i % (H'·W'), W')``.  Subclasses set ``geometry`` and define ``step``.
     """
 
-    geometry: Any
+    geometry: G
 
     def step(self, index: int) -> Any:  # pragma: no cover - defined by subclasses
         raise NotImplementedError
@@ -30,15 +48,21 @@ class SteppedTrace:
     def position(self, index: int) -> tuple[int, int, int]:
         """``(channel, out_row, out_col)`` of step ``index``."""
         oh, ow, _ = self.geometry.out_shape
+        if not is_int(index):
+            raise fail("A step index must be an integer", index=index)
         if not 0 <= index < self.num_steps:
-            raise IndexError(f"step {index} is out of range 0..{self.num_steps - 1}")
-        channel, cell = divmod(index, oh * ow)
-        return (channel, *divmod(cell, ow))
+            raise StepIndexError(f"step {index} is out of range 0..{self.num_steps - 1}. Received: index={index}")
+        channel, cell = divmod(int(index), oh * ow)
+        row, col = divmod(cell, ow)
+        return channel, row, col
 
     def index_of(self, channel: int, out_row: int, out_col: int) -> int:
         """The step that computes output cell ``[out_row, out_col, channel]``."""
-        oh, ow, _ = self.geometry.out_shape
-        return channel * oh * ow + out_row * ow + out_col
+        oh, ow, oc = self.geometry.out_shape
+        for name, value, size in (("channel", channel, oc), ("out_row", out_row, oh), ("out_col", out_col, ow)):
+            if not is_int(value) or not 0 <= value < size:
+                raise fail(f"`{name}` must be an integer in 0..{size - 1}", **{name: value})
+        return int(channel) * oh * ow + int(out_row) * ow + int(out_col)
 
     def __iter__(self) -> Iterator[Any]:
         return (self.step(i) for i in range(self.num_steps))

@@ -18,7 +18,45 @@ MAX_SHOW_SIDE = 64
 MAX_SHOW_CHANNELS = 16
 MAX_SHOW_KERNELS = 64
 
+#: The most values one call may allocate (a padded input, its im2col
+#: matrix, an output): 2**27 values, 512 MiB of float32.  Larger work is
+#: refused before anything is allocated.
+MAX_VALUES = 2**27
+
 PADDING_NAMES = ("valid", "same")
+
+
+def is_int(value: Any) -> bool:
+    """A true integer (Python or numpy), not a bool."""
+    return isinstance(value, Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def int_arg(value: Any, name: str, *, minimum: int) -> int:
+    """Check one integer argument ``>= minimum``."""
+    if not is_int(value) or value < minimum:
+        raise fail(f"`{name}` must be an integer >= {minimum}", **{name: value})
+    return int(value)
+
+
+def check_values(count: int, what: str, **received: Any) -> None:
+    """Refuse work that would allocate more than :data:`MAX_VALUES` values."""
+    if count > MAX_VALUES:
+        raise fail(
+            f"{what} would hold {count:,} values, more than the limit of {MAX_VALUES:,}",
+            **received,
+        )
+
+
+def shape_arg(shape: Any, name: str, *, ndims: tuple[int, ...], minimum: int = 1) -> tuple[int, ...]:
+    """Check a shape: a tuple of ``ndims`` integers >= ``minimum``."""
+    try:
+        dims = tuple(shape)
+    except TypeError:
+        raise fail(f"`{name}` must be a tuple of integers", **{name: shape}) from None
+    if len(dims) not in ndims or not all(is_int(d) and d >= minimum for d in dims):
+        expected = " or ".join(str(n) for n in ndims)
+        raise fail(f"`{name}` must be {expected} integers >= {minimum}", **{name: shape})
+    return tuple(int(d) for d in dims)
 
 
 def fail(what: str, **received: Any) -> ValueError:
@@ -30,18 +68,18 @@ def fail(what: str, **received: Any) -> ValueError:
 
 def pair(value: Any, name: str, *, minimum: int) -> tuple[int, int]:
     """Normalise an int or a 2-sequence of ints to ``(h, w)``, each >= minimum."""
-    if isinstance(value, (bool, np.bool_)):
+    if isinstance(value, (bool, np.bool_, str)):
         raise fail(f"`{name}` must be an integer or a tuple of 2 integers", **{name: value})
     if isinstance(value, Integral):
         items = (int(value), int(value))
     else:
         try:
-            items = tuple(value)
+            raw = tuple(value)
         except TypeError:
             raise fail(f"`{name}` must be an integer or a tuple of 2 integers", **{name: value}) from None
-        if len(items) != 2 or not all(isinstance(v, Integral) and not isinstance(v, (bool, np.bool_)) for v in items):
+        if len(raw) != 2 or not all(is_int(v) for v in raw):
             raise fail(f"`{name}` must be an integer or a tuple of 2 integers", **{name: value})
-        items = (int(items[0]), int(items[1]))
+        items = (int(raw[0]), int(raw[1]))
     if min(items) < minimum:
         raise fail(f"`{name}` must be >= {minimum}", **{name: value})
     return items
@@ -69,14 +107,14 @@ def padding_arg(padding: Any) -> str | tuple[int, int]:
     return ph, pw
 
 
-def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarray:
+def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarray[Any, Any]:
     """Turn nested lists into a numeric array, refusing ragged or text grids."""
     if isinstance(value, np.ndarray):
         arr = value
     else:
         try:
             arr = np.asarray(value)
-        except ValueError:
+        except (ValueError, TypeError):
             raise fail(f"`{name}` is ragged: every row must have the same length", **{name: _short(value)}) from None
     if arr.dtype == object:
         raise fail(f"`{name}` is ragged: every row must have the same length", **{name: _short(value)})
@@ -90,14 +128,23 @@ def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarra
     return arr
 
 
-def check_showable(shape: tuple[int, ...], name: str, n_kernels: int | None = None) -> None:
-    """Refuse volumes that are too large to step through on a terminal."""
+def check_showable(
+    shape: tuple[int, ...], name: str, n_kernels: int | None = None, *, padded: bool = False, **received: Any
+) -> None:
+    """Refuse volumes that are too large to step through on a terminal.
+
+    With ``padded=True`` ``shape`` is the input once padded (what the
+    explorer draws), and ``received`` names the settings that made it so.
+    """
     h, w, c = shape[-3:]
     if max(h, w) > MAX_SHOW_SIDE or c > MAX_SHOW_CHANNELS:
+        what = f"`{name}` once padded" if padded else f"`{name}`"
+        key = f"{name}.padded_shape" if padded else f"{name}.shape"
         raise fail(
-            f"`{name}` is too large to show step by step: the limit is "
+            f"{what} is too large to show step by step: the limit is "
             f"{MAX_SHOW_SIDE}x{MAX_SHOW_SIDE} cells and {MAX_SHOW_CHANNELS} channels",
-            **{f"{name}.shape": tuple(shape)},
+            **{key: tuple(shape)},
+            **received,
         )
     if n_kernels is not None and n_kernels > MAX_SHOW_KERNELS:
         raise fail(
@@ -112,6 +159,6 @@ def _short(value: Any) -> str:
 
 
 def positive_real(value: Any, name: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, Real) or not value > 0:
+    if isinstance(value, bool) or not isinstance(value, Real) or not float(value) > 0:
         raise fail(f"`{name}` must be a positive number", **{name: value})
     return float(value)

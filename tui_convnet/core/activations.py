@@ -3,28 +3,47 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
-from ._validate import fail
+from ._validate import fail, is_int
+
+Array = np.ndarray[Any, Any]
 
 
-def linear(x: np.ndarray) -> np.ndarray:
-    return np.asarray(x)
+def _numbers(x: Any) -> Array:
+    """``x`` as a numeric array (lists welcome); text, ragged lists and objects are refused."""
+    try:
+        arr = x if isinstance(x, np.ndarray) else np.asarray(x)
+    except (ValueError, TypeError):
+        arr = None
+    if arr is None or arr.dtype.kind not in "biuf":
+        raise fail("An activation needs numbers (an array or a list of numbers)", x=x if len(repr(x)) <= 60 else "...")
+    return arr
 
 
-def relu(x: np.ndarray) -> np.ndarray:
-    return np.maximum(x, 0)
+def _floats(x: Any) -> Array:
+    arr = _numbers(x)
+    return arr.astype(np.result_type(arr.dtype, np.float32), copy=False)
 
 
-def tanh(x: np.ndarray) -> np.ndarray:
-    return np.tanh(x)
+def linear(x: Any) -> Array:
+    return _numbers(x)
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, dtype=np.result_type(x, np.float32))
+def relu(x: Any) -> Array:
+    return np.maximum(_numbers(x), 0)
+
+
+def tanh(x: Any) -> Array:
+    return np.tanh(_numbers(x))
+
+
+def sigmoid(x: Any) -> Array:
+    x = _floats(x)
     # Split by sign so that neither branch overflows in exp().
-    out = np.empty_like(x)
+    out: Array = np.empty_like(x)
     pos = x >= 0
     out[pos] = 1.0 / (1.0 + np.exp(-x[pos]))
     ex = np.exp(x[~pos])
@@ -32,14 +51,19 @@ def sigmoid(x: np.ndarray) -> np.ndarray:
     return out
 
 
-def softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
-    x = np.asarray(x, dtype=np.result_type(x, np.float32))
+def softmax(x: Any, axis: int = -1) -> Array:
+    x = _floats(x)
+    if x.ndim == 0 or x.size == 0:
+        raise fail("softmax needs at least one value along an axis", **{"x.shape": x.shape})
+    if not is_int(axis) or not -x.ndim <= axis < x.ndim:
+        raise fail(f"`axis` must be an integer in {-x.ndim}..{x.ndim - 1}", axis=axis)
     shifted = x - np.max(x, axis=axis, keepdims=True)
     ex = np.exp(shifted)
-    return ex / np.sum(ex, axis=axis, keepdims=True)
+    result: Array = ex / np.sum(ex, axis=axis, keepdims=True)
+    return result
 
 
-ACTIVATIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+ACTIVATIONS: dict[str, Callable[[Any], Array]] = {
     "linear": linear,
     "relu": relu,
     "tanh": tanh,
@@ -70,10 +94,10 @@ def activation_name(name: str | None) -> str:
     return "linear" if low == "none" else low
 
 
-def get_activation(name: str | None) -> Callable[[np.ndarray], np.ndarray]:
+def get_activation(name: str | None) -> Callable[[Any], Array]:
     """Return the activation function called ``name`` (see :data:`ACTIVATIONS`)."""
     return ACTIVATIONS[activation_name(name)]
 
 
-def apply_activation(x: np.ndarray, name: str | None) -> np.ndarray:
+def apply_activation(x: Any, name: str | None) -> Array:
     return get_activation(name)(x)

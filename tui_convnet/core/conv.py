@@ -17,7 +17,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ._steps import SteppedTrace
-from ._validate import check_showable, fail, numeric_array, padding_arg, pair
+from ._validate import check_showable, check_values, fail, int_arg, numeric_array, padding_arg, pair, shape_arg
 from .activations import activation_name, apply_activation
 
 Padding = Any  # "valid" | "same" | int | (ph, pw)
@@ -37,6 +37,10 @@ def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[in
     The output size is ``ceil(n / stride)``; when the total padding is odd
     the extra row/column goes *after* (bottom/right), exactly as TensorFlow.
     """
+    n = int_arg(n, "input_size", minimum=1)
+    k = int_arg(k, "kernel_size", minimum=1)
+    stride = int_arg(stride, "strides", minimum=1)
+    dilation = int_arg(dilation, "dilation_rate", minimum=1)
     out = -(-n // stride)
     total = max((out - 1) * stride + effective_kernel(k, dilation) - n, 0)
     return total // 2, total - total // 2
@@ -45,7 +49,7 @@ def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[in
 def _axis_padding(padding: str | tuple[int, int], axis: int, n: int, k: int, s: int, d: int) -> tuple[int, int]:
     if padding == "valid":
         return 0, 0
-    if padding == "same":
+    if isinstance(padding, str):  # "same"
         return same_padding(n, k, s, d)
     p = padding[axis]
     return p, p
@@ -188,8 +192,10 @@ def conv_geometry(
     sh, sw = pair(stride, "strides", minimum=1)
     dh, dw = pair(dilation, "dilation_rate", minimum=1)
     pad = padding_arg(padding)
-    if len(kernel_shape) != 4:
+    in_shape = shape_arg(in_shape, "x.shape", ndims=(3, 4), minimum=0)
+    if len(tuple(kernel_shape)) != 4:
         raise fail("`kernels` must be a 4-D array (kh, kw, C_in, C_out)", **{"kernels.shape": tuple(kernel_shape)})
+    kernel_shape = shape_arg(kernel_shape, "kernels.shape", ndims=(4,), minimum=0)
     h, w, c = in_shape[-3:]
     kh, kw, kc, kout = kernel_shape
     if min(h, w, c) < 1 or min(kh, kw, kout) < 1:
@@ -241,6 +247,20 @@ def _bias_array(bias: Any, c_out: int) -> np.ndarray | None:
 
 
 # --------------------------------------------------------------------------- conv2d
+
+
+def check_conv_work(g: ConvGeometry, batch: int, **received: Any) -> None:
+    """Refuse a convolution whose padded input, windows or output would exceed :data:`MAX_VALUES`.
+
+    Checked from the geometry alone, before anything is allocated.
+    """
+    hp, wp, c = g.padded_shape
+    kh, kw, _, c_out = g.kernel_shape
+    oh, ow, _ = g.out_shape
+    shown = {"x.shape": (batch, *g.in_shape) if batch > 1 else g.in_shape, **received}
+    check_values(batch * hp * wp * c, "The padded input", **shown)
+    check_values(batch * oh * ow * kh * kw * c, "The convolution's windows (im2col)", **shown)
+    check_values(batch * oh * ow * c_out, "The output", **shown)
 
 
 #: Below this many input channels the windows are gathered channel-first
@@ -325,6 +345,7 @@ def conv2d(
     k = numeric_array(kernels, "kernels", ndims=(4,))
     g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
     b = _bias_array(bias, g.kernel_shape[3])
+    check_conv_work(g, x.shape[0] if x.ndim == 4 else 1, padding=padding)
     dtype = np.result_type(x.dtype, k.dtype, np.float32)  # float32 stays float32
     batched = x.ndim == 4
     xb = (x if batched else x[None]).astype(dtype, copy=False)
@@ -370,7 +391,7 @@ class ConvStep:
         return self.rows[0], self.cols[0]
 
 
-class ConvTrace(SteppedTrace):
+class ConvTrace(SteppedTrace[ConvGeometry]):
     """A convolution laid out for stepping: random access to every step.
 
     Steps play kernel by kernel, and within a kernel in row-major order over
@@ -393,6 +414,7 @@ class ConvTrace(SteppedTrace):
         check_showable(x.shape, "x", n_kernels=k.shape[3])
         self.activation = activation_name(activation)
         self.geometry = g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
+        check_showable(g.padded_shape, "x", padded=True, padding=padding)
         b = _bias_array(bias, g.kernel_shape[3])
         self.x = x
         self.kernels = k

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from numbers import Real
 from typing import Any
 
 import numpy as np
 
-from ._validate import fail, numeric_array, pair
+from ._validate import fail, is_int, numeric_array, pair
 from .activations import activation_name, apply_activation
 from .conv import conv2d, conv_geometry
-from .pooling import pool2d, pool_geometry
+from .pooling import POOL_MODES, pool2d, pool_geometry
+
+Array = np.ndarray[Any, Any]
 
 # --------------------------------------------------------------------------- dense
 
@@ -25,7 +28,8 @@ from .pooling import pool2d, pool_geometry
 def flatten(x: Any) -> np.ndarray:
     """Flatten ``(H, W, C)`` to ``(H·W·C,)`` (batch: keep the first axis), in Keras' row-major order."""
     x = numeric_array(x, "x", ndims=(1, 2, 3, 4))
-    return x.reshape(-1) if x.ndim <= 3 else x.reshape(x.shape[0], -1)
+    flat: Array = x.reshape(-1) if x.ndim <= 3 else x.reshape(x.shape[0], -1)
+    return flat
 
 
 def dense(x: Any, kernel: Any, bias: Any = None, activation: str | None = None) -> np.ndarray:
@@ -50,8 +54,26 @@ def dense(x: Any, kernel: Any, bias: Any = None, activation: str | None = None) 
 # --------------------------------------------------------------------------- spec
 
 
+def _positive_int(value: Any, name: str) -> int:
+    if not is_int(value) or value < 1:
+        raise fail(f"`{name}` must be a positive integer", **{name: value})
+    return int(value)
+
+
+def _padding_name(value: Any, layer: str) -> str:
+    if not isinstance(value, str) or value.lower() not in ("valid", "same"):
+        raise fail(f"A {layer} layer's `padding` must be 'valid' or 'same'", padding=value)
+    return value.lower()
+
+
+def _set(obj: object, name: str, value: Any) -> None:
+    object.__setattr__(obj, name, value)
+
+
 @dataclass(frozen=True)
 class Conv2DSpec:
+    """A ``Conv2D`` layer; the arguments are checked (and normalised) as Keras checks them."""
+
     filters: int
     kernel_size: tuple[int, int] = (3, 3)
     strides: tuple[int, int] = (1, 1)
@@ -60,17 +82,41 @@ class Conv2DSpec:
     activation: str = "relu"
     type: str = field(default="Conv2D", init=False)
 
+    def __post_init__(self) -> None:
+        _set(self, "filters", _positive_int(self.filters, "filters"))
+        _set(self, "kernel_size", pair(self.kernel_size, "kernel_size", minimum=1))
+        strides = pair(self.strides, "strides", minimum=1)
+        dilation = pair(self.dilation_rate, "dilation_rate", minimum=1)
+        if max(strides) > 1 and max(dilation) > 1:
+            # Keras' own rule (and message): TensorFlow has no strided dilated convolution.
+            raise fail(
+                "`strides > 1` not supported in conjunction with `dilation_rate > 1`",
+                strides=strides,
+                dilation_rate=dilation,
+            )
+        _set(self, "strides", strides)
+        _set(self, "dilation_rate", dilation)
+        _set(self, "padding", _padding_name(self.padding, "Conv2D"))
+        _set(self, "activation", activation_name(self.activation))
+
 
 @dataclass(frozen=True)
 class Pool2DSpec:
+    """A ``MaxPooling2D`` (``mode='max'``) or ``AveragePooling2D`` (``mode='avg'``) layer."""
+
     mode: str = "max"  # "max" | "avg"
     pool_size: tuple[int, int] = (2, 2)
     strides: tuple[int, int] | None = None
     padding: str = "valid"
 
     def __post_init__(self) -> None:
-        if self.strides is None:  # Keras: strides default to the pool size
-            object.__setattr__(self, "strides", tuple(self.pool_size))
+        if not isinstance(self.mode, str) or self.mode not in POOL_MODES:
+            raise fail("Unknown pooling mode. Expected one of 'max', 'avg'", mode=self.mode)
+        size = pair(self.pool_size, "pool_size", minimum=1)
+        _set(self, "pool_size", size)
+        # Keras: strides default to the pool size.
+        _set(self, "strides", size if self.strides is None else pair(self.strides, "strides", minimum=1))
+        _set(self, "padding", _padding_name(self.padding, self.type))
 
     @property
     def type(self) -> str:
@@ -88,14 +134,25 @@ class DenseSpec:
     activation: str = "linear"
     type: str = field(default="Dense", init=False)
 
+    def __post_init__(self) -> None:
+        _set(self, "units", _positive_int(self.units, "units"))
+        _set(self, "activation", activation_name(self.activation))
+
 
 @dataclass(frozen=True)
 class DropoutSpec:
     rate: float = 0.5
     type: str = field(default="Dropout", init=False)
 
+    def __post_init__(self) -> None:
+        rate = self.rate
+        if isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate < 1:
+            raise fail("The dropout `rate` must be in [0, 1)", rate=rate)
+        _set(self, "rate", float(rate))
+
 
 LayerSpec = Conv2DSpec | Pool2DSpec | FlattenSpec | DenseSpec | DropoutSpec
+LAYER_SPECS = (Conv2DSpec, Pool2DSpec, FlattenSpec, DenseSpec, DropoutSpec)
 
 #: Keras' default layer names (the prefix before ``_1``, ``_2`` …).
 _KERAS_NAMES = {
@@ -135,6 +192,23 @@ class ModelSpec:
     layers: tuple[LayerSpec, ...]
     name: str = "sequential"
 
+    def __post_init__(self) -> None:
+        shape = self.input_shape
+        if isinstance(shape, str | bytes) or not isinstance(shape, Sequence) or len(shape) != 3:
+            raise fail("`input_shape` must be [height, width, channels]", input_shape=shape)
+        _set(self, "input_shape", tuple(_positive_int(v, "input_shape") for v in shape))
+        layers = self.layers
+        if isinstance(layers, str | bytes) or not isinstance(layers, Sequence):
+            raise fail("`layers` must be a sequence of layer specs", layers=layers)
+        for layer in layers:
+            if not isinstance(layer, LAYER_SPECS):
+                raise fail(
+                    "A layer must be a Conv2DSpec, Pool2DSpec, FlattenSpec, DenseSpec or DropoutSpec", layer=layer
+                )
+        _set(self, "layers", tuple(layers))
+        if not isinstance(self.name, str):
+            raise fail("`name` must be a string", name=self.name)
+
     def summary(self) -> list[LayerInfo]:
         return infer_shapes(self)
 
@@ -151,10 +225,10 @@ class ModelSpec:
 
     def with_dropout(self, rate: float | None) -> ModelSpec:
         """This spec with a Dropout(rate) before the last Dense (or without any Dropout for None/0)."""
-        layers = [layer for layer in self.layers if not isinstance(layer, DropoutSpec)]
+        layers: list[LayerSpec] = [layer for layer in self.layers if not isinstance(layer, DropoutSpec)]
+        if rate is not None and (isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate < 1):
+            raise fail("The dropout rate must be between 0 and 1 (exclusive)", rate=rate)
         if rate:
-            if not 0 < rate < 1:
-                raise fail("The dropout rate must be between 0 and 1 (exclusive)", rate=rate)
             last_dense = max(i for i, layer in enumerate(layers) if isinstance(layer, DenseSpec))
             layers.insert(last_dense, DropoutSpec(float(rate)))
         return ModelSpec(self.input_shape, tuple(layers), self.name)
@@ -178,17 +252,16 @@ def mnist_convnet(dropout: float | None = None) -> ModelSpec:
     return spec.with_dropout(dropout)
 
 
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise fail(f"`{name}` must be a positive integer", **{name: value})
-    return int(value)
+def missing_is_none(d: Mapping[str, Any], key: str) -> Any:
+    """``d[key]``, or None (refused by the spec with a clear message) when it is missing."""
+    return d.get(key)
 
 
 def layer_from_dict(data: Mapping[str, Any]) -> LayerSpec:
     """Build a layer spec from a mapping such as ``{"type": "Conv2D", "filters": 32}``."""
     if not isinstance(data, Mapping) or "type" not in data:
         raise fail("A layer must be a table with a `type`", layer=data)
-    d = dict(data)
+    d: dict[str, Any] = dict(data)
     kind = d.pop("type")
     known = {
         "Conv2D": {"filters", "kernel_size", "strides", "padding", "dilation_rate", "activation"},
@@ -204,45 +277,43 @@ def layer_from_dict(data: Mapping[str, Any]) -> LayerSpec:
     if extra:
         raise fail(f"Unknown option for a {kind} layer", option=sorted(extra)[0])
     if kind == "Conv2D":
-        padding = d.get("padding", "valid")
-        if padding not in ("valid", "same"):
-            raise fail("A Conv2D layer's `padding` must be 'valid' or 'same'", padding=padding)
         return Conv2DSpec(
-            _positive_int(d.get("filters"), "filters"),
-            pair(d.get("kernel_size", 3), "kernel_size", minimum=1),
-            pair(d.get("strides", 1), "strides", minimum=1),
-            padding,
-            pair(d.get("dilation_rate", 1), "dilation_rate", minimum=1),
-            activation_name(d.get("activation", "linear")),
+            missing_is_none(d, "filters"),
+            d.get("kernel_size", 3),
+            d.get("strides", 1),
+            d.get("padding", "valid"),
+            d.get("dilation_rate", 1),
+            d.get("activation", "linear"),
         )
     if kind in ("MaxPooling2D", "AveragePooling2D"):
-        strides = d.get("strides")
         return Pool2DSpec(
             "max" if kind == "MaxPooling2D" else "avg",
-            pair(d.get("pool_size", 2), "pool_size", minimum=1),
-            None if strides is None else pair(strides, "strides", minimum=1),
+            d.get("pool_size", 2),
+            d.get("strides"),
             d.get("padding", "valid"),
         )
     if kind == "Flatten":
         return FlattenSpec()
     if kind == "Dense":
-        return DenseSpec(_positive_int(d.get("units"), "units"), activation_name(d.get("activation", "linear")))
-    rate = d.get("rate", 0.5)
-    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 0 <= rate < 1:
-        raise fail("The dropout `rate` must be in [0, 1)", rate=rate)
-    return DropoutSpec(float(rate))
+        return DenseSpec(missing_is_none(d, "units"), d.get("activation", "linear"))
+    return DropoutSpec(d.get("rate", 0.5))
 
 
 def spec_from_dict(data: Mapping[str, Any]) -> ModelSpec:
     """Build (and shape-check) a :class:`ModelSpec` from plain data."""
+    if not isinstance(data, Mapping):
+        raise fail("A model must be a table with `input_shape` and `layers`", model=data)
     shape = data.get("input_shape")
-    if not isinstance(shape, Sequence) or len(shape) != 3:
+    if isinstance(shape, str | bytes) or not isinstance(shape, Sequence) or len(shape) != 3:
         raise fail("`input_shape` must be [height, width, channels]", input_shape=shape)
-    shape = tuple(_positive_int(v, "input_shape") for v in shape)
     layers = data.get("layers")
     if not isinstance(layers, Sequence) or isinstance(layers, str) or not layers:
         raise fail("`layers` must be a non-empty list of layer tables", layers=layers)
-    spec = ModelSpec(shape, tuple(layer_from_dict(layer) for layer in layers), str(data.get("name", "sequential")))
+    spec = ModelSpec(
+        tuple(_positive_int(v, "input_shape") for v in shape),  # type: ignore[arg-type]
+        tuple(layer_from_dict(layer) for layer in layers),
+        str(data.get("name", "sequential")),
+    )
     infer_shapes(spec)  # validate now, with a clear message
     return spec
 
@@ -311,21 +382,25 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
 # --------------------------------------------------------------------------- forward
 
 
-def _layer_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[np.ndarray, np.ndarray] | None]:
+def _layer_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[Array, Array] | None]:
     """Pair each layer with its ``(kernel, bias)``; ``weights`` lists them in layer order."""
-    per_layer: list[tuple[np.ndarray, np.ndarray] | None] = []
+    if isinstance(weights, str | bytes | np.ndarray) or not isinstance(weights, Sequence):
+        raise fail("`weights` must be a list of arrays (kernel, bias for each layer with weights)", weights=weights)
+    per_layer: list[tuple[Array, Array] | None] = []
     flat = list(weights)
     for info in infer_shapes(spec):
-        if info.params == 0:
+        layer = info.spec
+        if not isinstance(layer, Conv2DSpec | DenseSpec):
             per_layer.append(None)
             continue
         if len(flat) < 2:
             raise fail("Not enough weight arrays for the model's layers", weights=len(weights))
-        kernel, bias = np.asarray(flat.pop(0)), np.asarray(flat.pop(0))
+        kernel = numeric_array(flat.pop(0), f"{info.name} kernel", ndims=(2, 4))
+        bias = numeric_array(flat.pop(0), f"{info.name} bias", ndims=(1,))
         expected = (
-            (*info.spec.kernel_size, info.input_shape[2], info.spec.filters)
-            if isinstance(info.spec, Conv2DSpec)
-            else (info.input_shape[0], info.spec.units)
+            (*layer.kernel_size, info.input_shape[2], layer.filters)
+            if isinstance(layer, Conv2DSpec)
+            else (info.input_shape[0], layer.units)
         )
         if kernel.shape != expected or bias.shape != (expected[-1],):
             raise fail(
@@ -355,8 +430,8 @@ def forward(spec: ModelSpec, weights: Sequence[Any], x: Any, *, intermediates: b
     if not batched:
         h = h[None]
     outputs = []
-    for layer, w in zip(spec.layers, per_layer, strict=False):
-        if isinstance(layer, Conv2DSpec):
+    for layer, w in zip(spec.layers, per_layer, strict=True):
+        if isinstance(layer, Conv2DSpec) and w is not None:
             h = conv2d(
                 h,
                 w[0],
@@ -370,7 +445,7 @@ def forward(spec: ModelSpec, weights: Sequence[Any], x: Any, *, intermediates: b
             h = pool2d(h, layer.pool_size, layer.strides, layer.mode, layer.padding)
         elif isinstance(layer, FlattenSpec):
             h = h.reshape(h.shape[0], -1)
-        elif isinstance(layer, DenseSpec):
+        elif isinstance(layer, DenseSpec) and w is not None:
             h = dense(h, w[0], w[1], layer.activation)
         outputs.append(h if batched else h[0])
     return outputs if intermediates else outputs[-1]

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ._steps import SteppedTrace
-from ._validate import check_showable, fail, numeric_array, pair
+from ._validate import check_showable, check_values, fail, numeric_array, pair, shape_arg
 from .conv import same_padding
 
 POOL_MODES = ("max", "avg")
@@ -53,6 +53,11 @@ class PoolGeometry:
         return out[0], out[1]
 
 
+def _check_mode(mode: Any) -> None:
+    if not isinstance(mode, str) or mode not in POOL_MODES:
+        raise fail("Unknown pooling mode. Expected one of 'max', 'avg'", mode=mode)
+
+
 def pool_geometry(in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, padding: str = "valid") -> PoolGeometry:
     ph, pw = pair(size, "pool_size", minimum=1)
     sh, sw = pair(stride if stride is not None else (ph, pw), "strides", minimum=1)
@@ -62,6 +67,7 @@ def pool_geometry(in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, 
             padding=padding,
         )
     padding = padding.lower()
+    in_shape = shape_arg(in_shape, "x.shape", ndims=(3, 4), minimum=1)
     h, w, c = in_shape[-3:]
     if padding == "same":
         top, bottom = same_padding(h, ph, sh)
@@ -77,6 +83,17 @@ def pool_geometry(in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, 
             )
         oh, ow = (h - ph) // sh + 1, (w - pw) // sw + 1
     return PoolGeometry((h, w, c), (ph, pw), (sh, sw), padding, top, bottom, left, right, (oh, ow, c))
+
+
+def _check_pool_work(g: PoolGeometry, batch: int, mode: str) -> None:
+    """Refuse pooling whose padded input or window copies would exceed :data:`MAX_VALUES` (before allocating)."""
+    h, w, c = g.in_shape
+    oh, ow, _ = g.out_shape
+    shown = {"x.shape": (batch, h, w, c) if batch > 1 else g.in_shape, "pool_size": g.size, "padding": g.padding}
+    padded = batch * (h + g.pad_top + g.pad_bottom) * (w + g.pad_left + g.pad_right) * c
+    check_values(padded, "The padded input", **shown)
+    if mode == "avg" or g.padding == "same":  # the reductions over windows may copy them
+        check_values(batch * oh * ow * g.size[0] * g.size[1] * c, "The pooling windows", **shown)
 
 
 def _windows(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
@@ -121,10 +138,10 @@ def pool2d(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding
     padded cells never win a max and are not counted in an average, exactly
     as TensorFlow's pooling ops behave.
     """
-    if mode not in POOL_MODES:
-        raise fail("Unknown pooling mode. Expected one of 'max', 'avg'", mode=mode)
+    _check_mode(mode)
     x = numeric_array(x, "x", ndims=(3, 4))
     g = pool_geometry(x.shape, size, stride, padding)
+    _check_pool_work(g, x.shape[0] if x.ndim == 4 else 1, mode)
     batched = x.ndim == 4
     xb = x if batched else x[None]
     if mode == "max" and g.padding != "same":
@@ -137,7 +154,8 @@ def pool2d(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding
     else:
         dtype = np.result_type(xb.dtype, np.float32)
         out = np.nanmean(win, axis=(3, 4), dtype=dtype) if has_pad else win.mean(axis=(3, 4), dtype=dtype)
-    return out if batched else out[0]
+    result: np.ndarray[Any, Any] = out if batched else out[0]
+    return result
 
 
 @dataclass(frozen=True)
@@ -154,15 +172,23 @@ class PoolStep:
     argmax: tuple[int, int] | None  # (row, col) in the padded input of the winning cell (max mode)
 
 
-class PoolTrace(SteppedTrace):
+class PoolTrace(SteppedTrace[PoolGeometry]):
     """Pooling laid out for stepping (channel by channel, row-major)."""
 
     def __init__(self, x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding: str = "valid") -> None:
+        _check_mode(mode)
         x = numeric_array(x, "x", ndims=(3,))
         check_showable(x.shape, "x")
+        g = pool_geometry(x.shape, size, stride, padding)
+        check_showable(
+            (x.shape[0] + g.pad_top + g.pad_bottom, x.shape[1] + g.pad_left + g.pad_right, x.shape[2]),
+            "x",
+            padded=True,
+            pool_size=g.size,
+        )
         self.output = pool2d(x, size, stride, mode, padding)
         self.mode = mode
-        self.geometry = g = pool_geometry(x.shape, size, stride, padding)
+        self.geometry = g
         self.x = x
         self.padded = np.pad(
             x.astype(np.result_type(x.dtype, np.float32)),
