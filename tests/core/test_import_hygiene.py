@@ -50,6 +50,20 @@ data.load_mnist("auto", download=False)
     assert imported_after(code) == []
 
 
+def test_the_bundled_model_and_an_image_run_without_tensorflow(tmp_path):
+    code = f"""
+import numpy as np
+from PIL import Image
+from tui_convnet import bundled_model, core, data, images
+model = bundled_model.load_bundled_model()
+digit, _ = data.bundled_digit(0)
+Image.fromarray(digit).save({str(tmp_path / "d.png")!r})
+x = images.load_digit({str(tmp_path / "d.png")!r}).model_input
+assert int(np.argmax(core.forward(model.spec, model.weights, x))) == 7
+"""
+    assert imported_after(code) == []
+
+
 @pytest.mark.parametrize("module", ["tui_convnet.cli", "tui_convnet.ui.app"])
 def test_cli_and_app_do_not_import_tensorflow(module):
     loaded = imported_after(f"import {module}")

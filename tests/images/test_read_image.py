@@ -1,0 +1,157 @@
+"""Reading images: PNG, JPEG, PGM and .npy copies of bundled test digits, and every bad file refused
+with one clear ImageError naming the file (never a traceback, never a huge allocation)."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tui_convnet.bundled_model import load_bundled_model
+from tui_convnet.core import forward
+from tui_convnet.data import bundled_digit
+from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image
+
+DIGITS = range(12)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return load_bundled_model()
+
+
+def predicted(model, digit28: np.ndarray) -> int:
+    return int(np.argmax(forward(model.spec, model.weights, digit28[..., None])))
+
+
+def save_copies(folder, index: int) -> dict[str, object]:
+    digit, _ = bundled_digit(index)
+    paths = {"png": folder / f"{index}.png", "pgm": folder / f"{index}.pgm", "npy": folder / f"{index}.npy"}
+    Image.fromarray(digit).save(paths["png"])
+    Image.fromarray(digit).save(paths["pgm"])
+    np.save(paths["npy"], digit)
+    return paths
+
+
+@pytest.mark.parametrize("index", DIGITS)
+def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path, model, index):
+    digit, _ = bundled_digit(index)
+    expected = predicted(model, digit / 255.0)
+    paths = save_copies(tmp_path, index)
+    frames = {kind: load_digit(path).digit for kind, path in paths.items()}
+    np.testing.assert_array_equal(frames["png"], frames["pgm"])  # lossless formats: the same pixels
+    np.testing.assert_array_equal(frames["png"], frames["npy"])
+    np.testing.assert_array_equal(frames["png"], preprocess(digit / 255.0).digit)
+    assert predicted(model, frames["png"]) == expected
+
+
+def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path, model):
+    digit, label = bundled_digit(0)  # a 7
+    big = Image.fromarray(255 - digit).resize((280, 280), Image.Resampling.BILINEAR).convert("RGB")
+    big.save(tmp_path / "seven.jpg", quality=85)
+    p = load_digit(tmp_path / "seven.jpg")
+    assert p.contrast.inverted and p.gray.shape == (280, 280)
+    assert predicted(model, p.digit) == label == 7
+
+
+def test_a_float_npy_in_0_1_and_a_16_bit_png(tmp_path):
+    digit, _ = bundled_digit(3)
+    np.save(tmp_path / "f.npy", digit.astype(np.float64) / 255.0)
+    Image.fromarray(digit.astype(np.uint16) * 257).save(tmp_path / "d16.png")
+    a = read_image(tmp_path / "f.npy")
+    b = read_image(tmp_path / "d16.png")
+    np.testing.assert_allclose(a, digit / 255.0, atol=1e-6)
+    np.testing.assert_allclose(b, digit / 255.0, atol=1e-6)
+
+
+def test_a_transparent_png_with_black_strokes(tmp_path):
+    rgba = np.zeros((40, 40, 4), np.uint8)
+    rgba[10:30, 18:22] = (0, 0, 0, 255)  # a black bar; the rest transparent
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png")
+    p = load_digit(tmp_path / "t.png")
+    assert p.contrast.inverted and p.box == (10, 18, 30, 22)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose IHDR claims ``width`` x ``height`` and that has no pixel data at all."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def npy_header_only(shape: tuple[int, ...], dtype: str = "<u1") -> bytes:
+    header = repr({"descr": dtype, "fortran_order": False, "shape": shape}).encode()
+    header += b" " * (63 - (10 + len(header)) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header)) + header
+
+
+BAD = {
+    "text.png": (b"hello, not an image\n", "not an image convnet-tui can read"),
+    "empty.png": (b"", "not an image convnet-tui can read"),
+    "huge.png": (png_header_only(6000, 5000), r"too big \(30,000,000 pixels; at most 25,000,000\)"),
+    "bomb.png": (png_header_only(100_000, 100_000), "too big"),
+    "huge.npy": (npy_header_only((6000, 5000)), "too big"),
+    "zero.npy": (npy_header_only((0, 0)), r"empty. Received: size=0x0"),
+    "cube.npy": (npy_header_only((2, 28, 28)), r"2-D array .* Received: shape=\(2, 28, 28\)"),
+    "objects.npy": (npy_header_only((2, 2), "|O"), "must hold numbers"),
+    "garbage.npy": (b"\x93NUMPY garbage", "cannot read it as a .npy array"),
+    "zero.png": (png_header_only(0, 0), r"empty. Received: size=0x0"),
+    "zero.pgm": (b"P5\n0 0\n255\n", r"empty. Received: size=0x0"),
+    "flat.pgm": (b"P5\n3 0\n255\n", r"empty. Received: size=3x0"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_files_are_refused_with_one_line(tmp_path, name):
+    content, pattern = BAD[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ImageError, match=pattern) as info:
+        read_image(path)
+    message = str(info.value)
+    assert str(path) in message and "\n" not in message
+
+
+def test_the_pixel_cap_is_checked_before_decoding():
+    # 30 million pixels claimed by a 45-byte file: refused from the header alone.
+    assert len(png_header_only(6000, 5000)) < 100 and MAX_PIXELS < 6000 * 5000
+
+
+def test_a_truncated_png_is_refused(tmp_path):
+    digit, _ = bundled_digit(0)
+    Image.fromarray(digit).save(tmp_path / "full.png")
+    data = (tmp_path / "full.png").read_bytes()
+    (tmp_path / "cut.png").write_bytes(data[: len(data) // 2])
+    with pytest.raises(ImageError, match=r"cut\.png: cannot"):
+        read_image(tmp_path / "cut.png")
+
+
+def test_a_gif_is_not_a_format_we_read(tmp_path):
+    Image.new("L", (8, 8)).save(tmp_path / "a.gif")
+    with pytest.raises(ImageError, match="not an image convnet-tui can read"):
+        read_image(tmp_path / "a.gif")
+
+
+def test_missing_file_folder_and_out_of_range_npy(tmp_path):
+    with pytest.raises(ImageError, match="No such image file"):
+        read_image(tmp_path / "nope.png")
+    with pytest.raises(ImageError, match="Not a file"):
+        read_image(tmp_path)
+    np.save(tmp_path / "neg.npy", np.full((4, 4), -1.0))
+    with pytest.raises(ImageError, match=r"Received: min=-1, max=-1"):
+        read_image(tmp_path / "neg.npy")
+    np.save(tmp_path / "nan.npy", np.full((4, 4), np.nan))
+    with pytest.raises(ImageError, match="NaN"):
+        read_image(tmp_path / "nan.npy")
+
+
+def test_a_blank_image_file_is_refused_naming_the_file(tmp_path):
+    Image.new("L", (30, 30), 255).save(tmp_path / "white.png")
+    with pytest.raises(ImageError, match=r"white.png: The image is blank"):
+        load_digit(tmp_path / "white.png")
