@@ -14,6 +14,22 @@ from .activations import (
     sigmoid,
     softmax,
 )
+from .backward import (
+    KernelGradStep,
+    KernelGradTrace,
+    ModelGradients,
+    activation_backward,
+    categorical_crossentropy,
+    conv2d_backward,
+    dense_backward,
+    flatten_backward,
+    kernel_grad_steps,
+    max_pool_winners,
+    model_backward,
+    pool2d_backward,
+    sgd_step,
+    softmax_crossentropy_backward,
+)
 from .conv import (
     ConvGeometry,
     ConvStep,
@@ -96,4 +112,22 @@ __all__ = [
     "softmax",
     "spec_from_dict",
     "summary_rows",
+]
+
+# Backpropagation (backward.py), kept as its own block.
+__all__ += [
+    "KernelGradStep",
+    "KernelGradTrace",
+    "ModelGradients",
+    "activation_backward",
+    "categorical_crossentropy",
+    "conv2d_backward",
+    "dense_backward",
+    "flatten_backward",
+    "kernel_grad_steps",
+    "max_pool_winners",
+    "model_backward",
+    "pool2d_backward",
+    "sgd_step",
+    "softmax_crossentropy_backward",
 ]
