@@ -26,7 +26,22 @@ import os
 import sys
 from pathlib import Path
 
-import numpy as np
+
+def _blas_threads_from_argv(argv: list[str]) -> str | None:
+    """``--blas-threads N`` must act before numpy loads OpenBLAS, so it is read here, first."""
+    for i, arg in enumerate(argv):
+        if arg == "--blas-threads" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--blas-threads="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+_BLAS_THREADS = _blas_threads_from_argv(sys.argv[1:])
+if _BLAS_THREADS is not None:
+    os.environ["OPENBLAS_NUM_THREADS"] = os.environ["OMP_NUM_THREADS"] = _BLAS_THREADS
+
+import numpy as np  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script from a checkout
@@ -112,10 +127,18 @@ def render(rows: list[tuple[str, float, str]], repeat: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--repeat", type=int, default=30, help="samples per engine (default 30)")
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        default=None,
+        help="numpy's OpenBLAS threads (default: OpenBLAS' own choice); on a loaded machine 1 avoids thread wake-ups",
+    )
     parser.add_argument("--no-write", action="store_true", help="print only, do not write the results file")
     args = parser.parse_args(argv)
     if args.repeat < 1:
         parser.error(f"--repeat must be at least 1. Received: {args.repeat}")
+    if args.blas_threads is not None and args.blas_threads < 1:
+        parser.error(f"--blas-threads must be at least 1. Received: {args.blas_threads}")
 
     load_before = os.getloadavg()[0]
     rows = run(args.repeat)
@@ -125,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         f"- {line}"
         for line in [
             *environment(),
+            f"numpy's OpenBLAS threads: {args.blas_threads or 'OpenBLAS default'}",
             f"1-minute load average: {load_before:.2f} before the run, {load_after:.2f} after "
             "(other processes share these cores)",
         ]

@@ -1,0 +1,279 @@
+"""The backpropagation lessons' domain logic: pure numpy, no Textual.
+
+* :func:`kernel_gradient_lesson`: a convolution with a target output; the
+  loss ``L = ½·Σ (o − t)²`` gives ``dL/do = o − t`` and the kernel gradient
+  is stepped weight by weight (:class:`~.backward.KernelGradTrace`), each
+  step narrated by :func:`kernel_grad_lines`.
+* :class:`LearnState` and :func:`start_learning` / :func:`learn_step`: one
+  kernel learns by gradient descent to reproduce a target kernel's output
+  on a few images; each step is ``w ← w − lr·dL/dw`` (:func:`update_line`).
+* :func:`network_gradients`: the gradient flowing back through a whole
+  model for one digit, layer by layer, with max pooling's routing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from ._validate import fail, numeric_array
+from .backward import KernelGradStep, KernelGradTrace, conv2d_backward, max_pool_winners, model_backward
+from .conv import conv2d
+from .model import Conv2DSpec, DenseSpec, ModelSpec, Pool2DSpec, infer_shapes
+
+# --------------------------------------------------------------------------- numbers
+
+
+def num(value: float) -> str:
+    """A number as the lessons write it: integers without a decimal point, else up to 4 significant digits."""
+    v = float(value)
+    if v == int(v) and abs(v) < 1e9:
+        return str(int(v))
+    text = f"{v:.4g}"
+    return "0" if text in ("0", "-0") else text
+
+
+def factor(value: float) -> str:
+    """A number as a factor of a product: negative numbers in parentheses, ``(-3)``."""
+    text = num(value)
+    return f"({text})" if text.startswith("-") else text
+
+
+# --------------------------------------------------------------------------- lesson 1: the gradient of a kernel
+
+#: The cs231n example's target output (3x3 per kernel): a diagonal of ones, so that
+#: ``dL/do = o − t`` stays in whole numbers and so does every weight's gradient.
+CS231N_TARGET = np.stack([np.eye(3), np.eye(3)], axis=-1)
+
+
+@dataclass(frozen=True)
+class KernelGradientLesson:
+    """A convolution, its target output, the loss and the stepped kernel gradient."""
+
+    output: np.ndarray  # o, (H', W', C_out), before any activation
+    target: np.ndarray  # t, same shape
+    grad_out: np.ndarray  # dL/do = o − t
+    loss: float  # ½·Σ (o − t)²
+    trace: KernelGradTrace
+
+    def step(self, index: int) -> KernelGradStep:
+        return self.trace.step(index)
+
+    def __len__(self) -> int:
+        return len(self.trace)
+
+
+def kernel_gradient_lesson(
+    x: Any,
+    kernels: Any,
+    bias: Any,
+    target: Any,
+    *,
+    stride: Any = 1,
+    padding: Any = "valid",
+    dilation: Any = 1,
+) -> KernelGradientLesson:
+    """Build lesson 1: ``o = conv(x)``, ``L = ½·Σ (o − t)²``, ``dL/do = o − t``, and the trace of dL/dW."""
+    x = numeric_array(x, "x", ndims=(3,))
+    output = conv2d(x, kernels, bias, stride=stride, padding=padding, dilation=dilation).astype(np.float64)
+    t = numeric_array(target, "target", ndims=(3,))
+    if t.shape != output.shape:
+        raise fail(f"The target must have the convolution's output shape {output.shape}", **{"target.shape": t.shape})
+    grad = output - t
+    trace = KernelGradTrace(x, kernels, grad, stride=stride, padding=padding, dilation=dilation)
+    return KernelGradientLesson(output, t.astype(np.float64), grad, float(0.5 * np.sum(grad * grad)), trace)
+
+
+def kernel_grad_lines(step: KernelGradStep, kernel_names: Sequence[str] = ()) -> list[str]:
+    """The arithmetic of one weight's gradient, written out term by term.
+
+    ``dL/dW0[ch0, 0, 0] = x[0,0]·g[0,0] + … = total``: each input cell the
+    weight met (a strided grid of the padded input) times the output
+    gradient of the cell it helped compute, summed.
+    """
+    name = kernel_names[step.kernel] if step.kernel < len(kernel_names) else f"W{step.kernel}"
+    where = f"dL/d{name}[ch{step.channel}, {step.row}, {step.col}]"
+    terms = [f"{factor(a)}·{factor(b)}" for a, b in zip(step.window.ravel(), step.grad.ravel(), strict=True)]
+    rows = ", ".join(str(r) for r in step.rows)
+    cols = ", ".join(str(c) for c in step.cols)
+    return [
+        f"{name}[ch{step.channel}, {step.row}, {step.col}] met the input at padded rows {rows} × columns {cols}, "
+        "one cell per output cell: its gradient is Σ x · dL/do over them",
+        f"{where} = " + " + ".join(terms) + f" = {num(step.total)}",
+    ]
+
+
+# --------------------------------------------------------------------------- lesson 2: learn a kernel
+
+#: Target kernels a learner can be asked to reproduce (3x3, one channel).
+TARGET_KERNELS: dict[str, np.ndarray] = {
+    # Bright on the upper right, dark on the lower left: responds to a "/" edge.
+    "diagonal edge": np.array([[0.0, 1.0, 1.0], [-1.0, 0.0, 1.0], [-1.0, -1.0, 0.0]]),
+    # The lecture's edge detector [1, -1], placed in the middle row of a 3x3 kernel.
+    "edge [1, -1]": np.array([[0.0, 0.0, 0.0], [0.0, 1.0, -1.0], [0.0, 0.0, 0.0]]),
+}
+
+#: Beyond this the kernel has blown up: the state is marked diverged and stops stepping.
+DIVERGED_ABOVE = 1e6
+
+
+@dataclass(frozen=True)
+class LearnState:
+    """One moment of gradient descent on a single 3x3 kernel (no bias).
+
+    The loss is ``L = ½·mean((o − t)²)`` over every output cell of every
+    image, where ``o = x ⋆ w`` and ``t = x ⋆ w_target``; ``grad`` is
+    ``dL/dw`` at the current kernel.  ``losses`` is the history, one per
+    step taken (the current loss last).
+    """
+
+    images: np.ndarray  # (N, H, W, 1)
+    targets: np.ndarray  # (N, H', W', 1)
+    target_kernel: np.ndarray  # (3, 3)
+    kernel: np.ndarray  # (3, 3)
+    lr: float
+    step: int
+    outputs: np.ndarray  # (N, H', W', 1)
+    loss: float
+    grad: np.ndarray  # (3, 3)
+    losses: tuple[float, ...]
+
+    @property
+    def diverged(self) -> bool:
+        return not np.isfinite(self.loss) or float(np.max(np.abs(self.kernel))) > DIVERGED_ABOVE
+
+
+def _evaluate(images: np.ndarray, targets: np.ndarray, kernel: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:
+    k = kernel[:, :, None, None]
+    with np.errstate(over="ignore", invalid="ignore"):
+        outputs = conv2d(images, k)
+        diff = outputs - targets
+        loss = float(0.5 * np.mean(diff * diff))
+        _, grad_k, _ = conv2d_backward(images, k, diff / diff.size)
+    return outputs, loss, grad_k[:, :, 0, 0]
+
+
+def _learning_rate(lr: Any) -> float:
+    if isinstance(lr, bool) or not isinstance(lr, (int, float, np.floating)) or not (np.isfinite(lr) and lr > 0):
+        raise fail("The learning rate must be a positive, finite number", learning_rate=lr)
+    return float(lr)
+
+
+def start_learning(images: Any, target_kernel: Any, *, lr: float = 1.0, seed: int = 0) -> LearnState:
+    """Start from a random 3x3 kernel (uniform in [−1, 1], ``seed``) on ``images`` ``(N, H, W)`` or ``(N, H, W, 1)``."""
+    imgs = numeric_array(images, "images", ndims=(3, 4)).astype(np.float64)
+    if imgs.ndim == 3:
+        imgs = imgs[..., None]
+    if imgs.shape[-1] != 1:
+        raise fail("The images must have one channel", **{"images.shape": imgs.shape})
+    tk = numeric_array(target_kernel, "target_kernel", ndims=(2,)).astype(np.float64)
+    if tk.shape != (3, 3):
+        raise fail("The target kernel must be 3x3", **{"target_kernel.shape": tk.shape})
+    kernel = np.random.default_rng(seed).uniform(-1.0, 1.0, (3, 3))
+    targets = conv2d(imgs, tk[:, :, None, None])
+    outputs, loss, grad = _evaluate(imgs, targets, kernel)
+    return LearnState(imgs, targets, tk, kernel, _learning_rate(lr), 0, outputs, loss, grad, (loss,))
+
+
+def learn_step(state: LearnState) -> LearnState:
+    """One step of gradient descent, ``w ← w − lr·dL/dw``; a diverged state stays as it is."""
+    if state.diverged:
+        return state
+    with np.errstate(over="ignore", invalid="ignore"):
+        kernel = state.kernel - state.lr * state.grad
+    outputs, loss, grad = _evaluate(state.images, state.targets, kernel)
+    return replace(
+        state,
+        kernel=kernel,
+        step=state.step + 1,
+        outputs=outputs,
+        loss=loss,
+        grad=grad,
+        losses=(*state.losses, loss),
+    )
+
+
+def with_learning_rate(state: LearnState, lr: Any) -> LearnState:
+    """The same moment with another learning rate (it applies from the next step)."""
+    return replace(state, lr=_learning_rate(lr))
+
+
+def update_line(state: LearnState, row: int, col: int) -> str:
+    """The next update of one weight written out: ``w[1,2] ← 0.42 − 0.5·(-0.31) = 0.575``."""
+    if not (0 <= row < 3 and 0 <= col < 3):
+        raise fail("The weight must be in the 3x3 kernel", row=row, col=col)
+    w, g = state.kernel[row, col], state.grad[row, col]
+    with np.errstate(over="ignore", invalid="ignore"):
+        new = w - state.lr * g
+    return f"w[{row},{col}] ← w − lr·dL/dw = {num(w)} − {num(state.lr)}·{factor(g)} = {num(new)}"
+
+
+# --------------------------------------------------------------------------- lesson 3: through the network
+
+
+@dataclass(frozen=True)
+class LayerGradient:
+    """One layer of the backward pass for one input: its output and dL/d(output).
+
+    ``routes`` is set for max-pooling layers: the cells of the layer's
+    *input* that won a window, the only ones the gradient flows back to.
+    """
+
+    name: str
+    type: str
+    output: np.ndarray
+    grad: np.ndarray
+    routes: np.ndarray | None
+
+
+@dataclass(frozen=True)
+class NetworkGradients:
+    loss: float
+    probabilities: np.ndarray  # (classes,)
+    label: int
+    layers: tuple[LayerGradient, ...]
+    grad_input: np.ndarray  # dL/dx, (H, W, C)
+
+
+def network_gradients(spec: ModelSpec, weights: Sequence[Any], x: Any, label: int) -> NetworkGradients:
+    """The gradient of one input's cross-entropy flowing back through ``spec``, layer by layer."""
+    x = numeric_array(x, "x", ndims=(3,))
+    infos = infer_shapes(spec)
+    classes = infos[-1].output_shape[-1]
+    if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < classes:
+        raise fail(f"The label must be a class in 0..{classes - 1}", label=label)
+    result = model_backward(spec, weights, x, np.array(int(label)))
+    layers = []
+    for i, info in enumerate(infos):
+        routes = None
+        if isinstance(info.spec, Pool2DSpec) and info.spec.mode == "max":
+            layer_in = result.outputs[i - 1][0] if i else x
+            routes = max_pool_winners(layer_in, info.spec.pool_size, info.spec.strides, info.spec.padding)
+        layers.append(LayerGradient(info.name, info.type, result.outputs[i][0], result.grad_outputs[i][0], routes))
+    return NetworkGradients(result.loss, result.probabilities[0], int(label), tuple(layers), result.grad_input[0])
+
+
+def glorot_weights(spec: ModelSpec, seed: int = 0) -> list[np.ndarray]:
+    """Weights as Keras initialises them (Glorot uniform kernels, zero biases), from a numpy seed.
+
+    Not Keras' random stream: the same distribution, for a fixed untrained model without TensorFlow.
+    """
+    rng = np.random.default_rng(seed)
+    weights: list[np.ndarray] = []
+    for info in infer_shapes(spec):
+        layer = info.spec
+        if isinstance(layer, Conv2DSpec):
+            kh, kw = layer.kernel_size
+            shape: tuple[int, ...] = (kh, kw, info.input_shape[2], layer.filters)
+            fan_in, fan_out = kh * kw * info.input_shape[2], kh * kw * layer.filters
+        elif isinstance(layer, DenseSpec):
+            shape = (info.input_shape[0], layer.units)
+            fan_in, fan_out = shape
+        else:
+            continue
+        limit = np.sqrt(6.0 / (fan_in + fan_out))
+        weights += [rng.uniform(-limit, limit, shape).astype(np.float32), np.zeros(shape[-1], np.float32)]
+    return weights
