@@ -304,23 +304,63 @@ def test_conv_followed_by_pool_must_fit(tmp_path):
         load_example(write(tmp_path, text))
 
 
-def test_mnist_input_errors(tmp_path):
-    base = (
-        CONV.split("[input]")[0]
-        + "[input]\nmnist = MNIST\n"
-        + "[[kernels]]"
-        + CONV.split("[[kernels]]")[1].split("[expected]")[0]
-    )
-    ok = load_example(write(tmp_path, base.replace("MNIST", '{ split = "train", index = 3, scale = 1 }'), "ok.toml"))
-    assert ok.x.shape == (28, 28, 1) and ok.x.max() > 1  # scale 1 keeps 0-255
-    for mnist, field, message in [
-        ('{ split = "valid" }', "input.mnist", "`split` must be 'train' or 'test'. Received: split='valid'"),
-        ("{ index = 10000 }", "input.mnist", "Digit index out of range 0..9999. Received: index=10000"),
-        ('{ index = "first" }', "input.mnist", "must be a table like { split = 'test', index = 0 }."),
-        ("{ scale = 0 }", "input.mnist.scale", "must be a positive number. Received: scale=0"),
-        ("{ scale = true }", "input.mnist.scale", "must be a positive number. Received: scale=True"),
-        ("{ index = true }", "input.mnist", "must be a table like { split = 'test', index = 0 }."),
-        ("3", "input.mnist", "must be a table like { split = 'test', index = 0 }."),
-    ]:
-        with pytest.raises(ExampleError, match=names(field, message)):
-            load_example(write(tmp_path, base.replace("MNIST", mnist)))
+def test_the_edge_example_holds_the_first_mnist_test_digit():
+    # The digit is written into the TOML (the core reads no data files); it is the bundled test digit #0.
+    from tui_convnet.data import bundled_digit
+
+    edge = next(ex for ex in load_examples() if ex.key == "03_edge_detection")
+    digit, label = bundled_digit(0, "test")
+    assert label == 7 and edge.x.shape == (28, 28, 1)
+    np.testing.assert_array_equal(edge.x[:, :, 0], digit / 255)
+
+
+def test_scale_divides_the_input(tmp_path):
+    ex = load_example(write(tmp_path, CONV.replace('names = ["only"]', 'names = ["only"]\nscale = 2'), "ok.toml"))
+    assert ex.x[0, 0, 0] == 0.5
+    for scale, message in [("0", "must be a positive number. Received: scale=0"), ("true", "Received: scale=True")]:
+        with pytest.raises(ExampleError, match=names("input.scale", message)):
+            load_example(write(tmp_path, CONV.replace('names = ["only"]', f'names = ["only"]\nscale = {scale}')))
+
+
+def test_the_old_mnist_field_says_what_to_write_instead(tmp_path):
+    text = CONV.replace('names = ["only"]', 'mnist = { index = 0 }\nnames = ["only"]')
+    with pytest.raises(ExampleError, match=names("input.mnist", "write the digit's pixels into `channels`")):
+        load_example(write(tmp_path, text))
+
+
+# issue 9: values and settings that loaded and later crashed the explorer are refused at load time.
+LOAD_TIME_ERRORS = [
+    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 2, 3], [4, nan, 6], [7, 8, 9]]"), "input.channels", "finite"),
+    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 2, 3], [4, inf, 6], [7, 8, 9]]"), "input.channels", "finite"),
+    (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 2, 3], [4, 1e300, 6], [7, 8, 9]]"), "input.channels", "1e+06"),
+    (("channels = [ [[1, 0], [0, -1]] ]", "channels = [ [[1, 0], [-inf, -1]] ]"), "kernels[0].channels", "finite"),
+    (("bias = -1", "bias = nan"), "kernels[0].bias", "must be a finite number"),
+    (("bias = -1", "bias = -1e30"), "kernels[0].bias", "must be a finite number"),
+    (('padding = "valid"', "padding = 100000"), "conv.padding", "`padding` must be at most 64"),
+    (('padding = "valid"', "padding = [1, 100000]"), "conv.padding", "`padding` must be at most 64"),
+    (("stride = 1", "stride = 100000"), "conv.stride", "`strides` must be at most 64"),
+    (("stride = 1", "stride = 1\ndilation = 100000"), "conv.dilation", "`dilation_rate` must be at most 64"),
+    (('padding = "valid"', "padding = 64"), "conv.padding", "the padded input is too large to show"),
+    (("output = [ [[0, 0], [0, 0]] ]", "output = [ [[0, nan], [0, 0]] ]"), "expected.output", "finite"),
+]
+
+
+@pytest.mark.parametrize("change,field,message", LOAD_TIME_ERRORS, ids=[c[1][-24:] for c, _, _ in LOAD_TIME_ERRORS])
+def test_values_and_sizes_are_checked_at_load_time(tmp_path, change, field, message):
+    old, new = change
+    assert old in CONV
+    with pytest.raises(ExampleError, match=names(field, message)):
+        load_example(write(tmp_path, CONV.replace(old, new, 1)))
+
+
+def test_a_huge_pool_size_is_refused_at_load_time(tmp_path):
+    text = POOL.replace("size = 2", 'size = 100000\npadding = "same"')
+    with pytest.raises(ExampleError, match=names("pool.size", "`pool_size` must be at most 64")):
+        load_example(write(tmp_path, text))
+
+
+def test_examples_made_in_code_must_be_finite():
+    from tui_convnet.core import ConvExample
+
+    with pytest.raises(ValueError, match="`x` must contain only finite numbers"):
+        ConvExample(key="k", title="t", x=np.full((2, 2, 1), np.nan), kernels=np.ones((1, 1, 1, 1)), bias=[0.0])

@@ -6,6 +6,7 @@ import re
 
 import numpy as np
 
+from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_key
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.widgets.volume_view import VolumeView
 
@@ -21,7 +22,8 @@ def titlebar(ui, app) -> str:
 
 
 def formulas(ui, app) -> str:
-    return ui.widget_text(app.screen.query_one("#formulas"))
+    """The formulas panel's text (all of it, scrolled into view or not)."""
+    return str(app.screen.query_one("#formulas").render())
 
 
 def messages(app) -> list[str]:
@@ -90,12 +92,12 @@ async def test_the_window_is_highlighted_on_every_channel_at_once():
         view = app.screen.query_one("#input-view", VolumeView)
         window = {(r, c) for r in range(3) for c in range(2, 5)}
         for c in range(3):
-            marks = view._marks[f"x{c}"]
+            marks = view._marks[input_key(c)]
             assert set(marks) == window
             assert marks[(0, 2)] == "window-pad" and marks[(1, 2)] == "window"
         # the kernel in use is highlighted (title and cells), the other is not
         kernels = app.screen.query_one("#kernel-view", VolumeView)
-        assert "k0.0" in kernels._active and "k1.0" not in kernels._active
+        assert kernel_key(0, 0) in kernels._active and kernel_key(1, 0) not in kernels._active
         # the cells are drawn with the window style on every channel
         style = view._style("window")
         line = view._render_full_line(2)  # padded row 1
@@ -202,9 +204,9 @@ async def test_editing_an_input_cell_recomputes_everything_downstream(ui):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#input-view", VolumeView)
-        x, y = view.cell_offset("x0", 2, 2)  # padded (2, 2) = x[1, 1, 0] = 2, weight W0[2, 2, 0] = 1
+        x, y = view.cell_offset(input_key(0), 2, 2)  # padded (2, 2) = x[1, 1, 0] = 2, weight W0[2, 2, 0] = 1
         await pilot.click(view, offset=(x, y))
-        assert view.has_focus and view.cursor == ("x0", 2, 2)
+        assert view.has_focus and view.cursor == (input_key(0), 2, 2)
         await pilot.press("5", "enter")
         assert app.screen.settings.x[1, 1, 0] == 5
         text = arith(app)
@@ -223,11 +225,11 @@ async def test_editing_a_kernel_weight_and_a_bias(ui):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#kernel-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset("b0", 0, 0))
+        await pilot.click(view, offset=view.cell_offset(bias_key(0), 0, 0))
         await pilot.press("1", "0", "enter")
         assert arith(app).splitlines()[-1] == "o[0,0,0] = 3 + (-4) + (-2) + b0 10 = 7"
         await pilot.press("left")  # move to the last weight of W0[:,:,2]
-        assert view.cursor == ("k0.2", 0, 2)
+        assert view.cursor == (kernel_key(0, 2), 0, 2)
         await pilot.press("minus", "3", "enter")
         assert app.screen.settings.kernels[0, 2, 2, 0] == -3
 
@@ -238,7 +240,7 @@ async def test_clicking_an_output_cell_jumps_to_its_step(ui):
         await pilot.pause()
         await pilot.press("end")
         view = app.screen.query_one("#output-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset("o1", 1, 2))
+        await pilot.click(view, offset=view.cell_offset(output_key(1), 1, 2))
         assert "step 15/18" in titlebar(ui, app)
         assert "o[1,2,1]" in arith(app)
 
@@ -256,7 +258,7 @@ async def test_pooling_continues_the_animation_over_the_activated_output(ui):
         await pilot.press("end")
         assert "p[0,0,1] = max(0, 7, 0, 1) = 7" in arith(app)
         out = app.screen.query_one("#output-view", VolumeView)
-        assert set(out._marks["o1"]) == {(0, 0), (0, 1), (1, 0), (1, 1)}
+        assert set(out._marks[output_key(1)]) == {(0, 0), (0, 1), (1, 0), (1, 1)}
         await pilot.press("left")
         assert "p[0,0,0] = max(0, 0, 2, 0) = 2" in arith(app)
         await pilot.press("left")
@@ -314,18 +316,18 @@ async def test_play_pause_and_speed():
         assert screen.step == reached
 
 
-async def test_zoom_makes_the_cells_compact(ui):
+async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui):
     app = create_app("03")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#input-view", VolumeView)
-        assert view.cell_width == 4  # ".99" plus a space
-        await pilot.press("z")
-        assert view.cell_width == 2 and view.compact
+        assert view.cell_width == 2 and view.compact  # colours only: the whole digit fits
         first_row = ui.view_lines(view)[1]
         assert first_row.startswith("[][]")  # the 1x2 window, drawn over the cells' colours
         await pilot.press("z")
-        assert view.cell_width == 4 and ui.view_lines(view)[1].split()[:2] == ["0", "0"]
+        assert view.cell_width == 4 and ui.view_lines(view)[1].split()[:2] == ["0", "0"]  # ".99" plus a space
+        await pilot.press("z")
+        assert view.cell_width == 2 and view.compact
 
 
 async def test_too_small_terminal_says_how_big_it_must_be(ui):
@@ -351,7 +353,7 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples):
         assert screen.has_class("-tall")
         assert f"step {5 * 26 * 26 + 1}/{32 * 26 * 26}" in titlebar(ui, app)
         assert "Learned kernels (32)" in titlebar(ui, app)
-        assert "k5 on the window at rows 0–2, columns 0–2" in arith(app)
+        assert "k5 on rows 0–2, columns 0–2 (padded input)" in arith(app)
         out = screen.query_one("#output-view", VolumeView)
         assert len(out.panels) == 32
         # the current feature map is scrolled into view, and its first cell is filled in
@@ -376,7 +378,7 @@ async def test_help_lists_the_explorer_and_app_keys(ui):
 
         assert isinstance(app.screen, HelpScreen)
         text = ui.screen_text(app)
-        for words in ("Next example", "Play / pause", "Zoom", "Everywhere", "Quit"):
+        for words in ("Next example", "Play / pause", "Numbers/colours", "Everywhere", "Quit"):
             assert words in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
@@ -445,15 +447,22 @@ async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
         assert not app.screen.has_class("-tall")
 
 
-async def test_editing_survives_switching_examples(ui):
+async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui):
+    # issue 9: typing "nan" into a cell jumped two examples ahead and "q" quit.
     app = create_app("02")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#kernel-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset("k0.0", 2, 2))
-        await pilot.press("N")  # cs231n: the same panel names, the cell still exists
+        await pilot.click(view, offset=view.cell_offset(kernel_key(0, 0), 2, 2))
+        await pilot.press("n", "a", "n", "q", "N", "s", "space")
+        await pilot.pause()
+        assert app.is_running and "RGB input" in titlebar(ui, app) and "example 2/9" in titlebar(ui, app)
+        assert view.has_focus and view.buffer == ""
+        assert messages(app)[-1] == "Type a number, then Enter (Esc leaves the grid). Received: ' '"
         await pilot.press("4", "enter")
         assert app.screen.settings.kernels[2, 2, 0, 0] == 4
+        await pilot.press("escape", "N")  # Esc leaves the grid: the keys are the explorer's again
+        assert not view.has_focus and "cs231n" in titlebar(ui, app)
         await pilot.press("N", "N")  # 09 (model) then 08 (pooling): no kernels to edit
         assert view.cursor is None
         await pilot.press("4", "enter")  # nothing happens, nothing breaks
@@ -465,12 +474,12 @@ async def test_a_value_that_is_not_a_number_is_refused(ui):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#input-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset("x1", 1, 1))
+        await pilot.click(view, offset=view.cell_offset(input_key(1), 1, 1))
         await pilot.press("1", "full_stop", "full_stop", "enter")
         await pilot.pause()
         assert messages(app)[-1] == "A cell value must be a number. Received: value='1..'"
         assert app.screen.settings.x[0, 0, 1] == 2  # unchanged
-        await pilot.click(view, offset=view.cell_offset("x1", 0, 0))  # a padding cell
+        await pilot.click(view, offset=view.cell_offset(input_key(1), 0, 0))  # a padding cell
         await pilot.press("7", "enter")
         await pilot.pause()
         assert messages(app)[-1].startswith("Padding cells are always 0")

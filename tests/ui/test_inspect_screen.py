@@ -218,7 +218,14 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
         assert trace.x.shape == (28, 28, 1) and trace.kernels.shape == (3, 3, 1, 32)
         np.testing.assert_allclose(trace.x[..., 0], ready.data.x_test[2] / 255.0)
         np.testing.assert_allclose(trace.kernels, ready.model.layers[0].get_weights()[0], atol=1e-7)
-        assert explorer.step == 3 * 26 * 26 and trace.position(explorer.step) == (3, 0, 0)
+        # issue 10, bug 7: the map's largest activation, and Home/End stay within the chosen map
+        start = 3 * 26 * 26
+        kernel, row, col = trace.position(explorer.step)
+        assert kernel == 3 and trace.output[row, col, 3] == trace.output[:, :, 3].max()
+        await pilot.press("end")
+        assert explorer.step == start + 26 * 26 - 1
+        await pilot.press("home")
+        assert explorer.step == start
 
 
 async def test_load_a_model_file_and_a_bad_one(model_path, tmp_path):

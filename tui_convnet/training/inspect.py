@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from ..core import Conv2DSpec, DenseSpec, Example, LayerInfo, ModelSpec, forward, infer_shapes
+from ..core import Conv2DSpec, ConvExample, DenseSpec, LayerInfo, ModelSpec, forward, infer_shapes
 from ..data import MnistData, to_model_inputs
 
 ENGINES = ("numpy", "keras")
@@ -237,7 +237,7 @@ def evaluate(
 # ---------------------------------------------------------------------- explorer
 
 
-def learned_kernel_example(inspector: ModelInspector, digit: np.ndarray, label: int, index: int) -> Example:
+def learned_kernel_example(inspector: ModelInspector, digit: np.ndarray, label: int, index: int) -> ConvExample:
     """The first conv layer on a real test digit, as an explorer :class:`Example`.
 
     The input is the digit scaled to [0, 1] (28x28x1), the kernels and biases
@@ -255,10 +255,9 @@ def learned_kernel_example(inspector: ModelInspector, digit: np.ndarray, label: 
     spec: Conv2DSpec = info.spec  # type: ignore[assignment]
     x = inspector.model_input(digit).astype(np.float64)
     kh, kw, _, n = kernels.shape
-    return Example(
+    return ConvExample(
         key=f"learned_{info.name}_test_{index}",
         title=f"Learned {info.name} kernels on test digit #{index} (a {label})",
-        kind="conv",
         description=(
             f"Test digit #{index} (labelled {label}), scaled to [0, 1], under the {n} learned "
             f"{kh}x{kw} kernels of layer {info.name} of the trained model, each with its learned bias, "

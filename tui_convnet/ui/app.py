@@ -68,7 +68,10 @@ class ConvnetApp(App[int]):
 
     def on_open_in_explorer(self, message: OpenInExplorer) -> None:
         self.switch_mode("explorer")
-        self.screen.show_example(message.example, message.step)
+        from .screens.explorer import ExplorerScreen
+
+        if isinstance(self.screen, ExplorerScreen):
+            self.screen.open(message.request)
 
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
@@ -86,9 +89,9 @@ class ConvnetApp(App[int]):
             "Feature maps and learned filters of the trained network",
             lambda: self.switch_mode("inspect"),
         )
-        for example in self.examples:
+        for number, example in enumerate(self.examples, 1):  # "Example 01: …" sorts in the examples' order
             yield SystemCommand(
-                f"Example: {example.title}",
+                f"Example {number:02d}: {example.title}",
                 example.description.split("\n")[0] or example.key,
                 lambda example=example: self.post_message(OpenInExplorer(example)),
             )

@@ -11,14 +11,28 @@ from typing import Any
 from textual.message import Message
 
 from ..core import Example
+from ..explore import ExplorerRequest, StepRange
 
 
 @dataclass
 class OpenInExplorer(Message):
-    """Show ``example`` in the explorer, positioned on ``step`` (e.g. a learned kernel's first step)."""
+    """Show ``example`` in the explorer, positioned on ``step``; ``steps`` keeps Home/End inside a range.
+
+    ``OpenInExplorer.of(focus_on_map(example, k))`` opens feature map ``k`` on its largest activation.
+    """
 
     example: Example
     step: int = 0
+    steps: StepRange | None = None
+    label: str = ""
+
+    @classmethod
+    def of(cls, request: ExplorerRequest) -> OpenInExplorer:
+        return cls(request.example, request.step, request.steps, request.label)
+
+    @property
+    def request(self) -> ExplorerRequest:
+        return ExplorerRequest(self.example, self.step, self.steps, self.label)
 
 
 @dataclass

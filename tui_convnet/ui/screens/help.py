@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -92,7 +93,7 @@ def binding_rows(node: DOMNode) -> list[tuple[str, str]]:
     return [(" ".join(keys), desc) for (_action, desc), keys in merged.items()]
 
 
-def _widget_groups(screen: Screen) -> Iterable[tuple[str, list[tuple[str, str]]]]:
+def _widget_groups(screen: Screen[Any]) -> Iterable[tuple[str, list[tuple[str, str]]]]:
     """Bindings of the screen's own widget types (ours, not Textual's), once per type."""
     seen: set[type] = set()
     for widget in screen.query("*"):
@@ -117,7 +118,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("question_mark", "dismiss", "Close", key_display="?"),
     ]
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen[Any]) -> None:
         super().__init__()
         self.target = screen
 

@@ -519,16 +519,17 @@ window at a time, with the real digit, kernel and bias.
     def action_step_through(self) -> None:
         if not self._need_model():
             return
-        from ...training.inspect import InspectError, first_step_of_map, learned_kernel_example
+        from ...explore import focus_on_map
+        from ...training.inspect import InspectError, learned_kernel_example
 
         digit = self.data.x_test[self.index]
         try:
             example = learned_kernel_example(self.inspector, digit, int(self.data.y_test[self.index]), self.index)
-            step = first_step_of_map(self.inspector, self.selected_map)
-        except InspectError as exc:
-            self.notify(str(exc), title="Step through", severity="error")
+            request = focus_on_map(example, self.selected_map)  # its largest activation; Home/End stay in the map
+        except (InspectError, ValueError) as exc:
+            self.notify(str(exc), title="Step through", severity="error", markup=False)
             return
-        self.app.post_message(OpenInExplorer(example, step))
+        self.app.post_message(OpenInExplorer.of(request))
 
     def action_focus_index(self) -> None:
         self.query_one("#inspect-index", Input).focus()

@@ -1,16 +1,33 @@
-"""``Arithmetic``: the current step's computation written out, styled by role."""
+"""``Arithmetic``: the current step's computation written out, styled by role.
+
+The lines come from :mod:`tui_convnet.explore.narration` as ``(text, role)``
+pieces; each role's look lives in the TCSS (``Arithmetic > .arithmetic--sum``
+…), with theme variables.  Text is never parsed as markup.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-#: A piece of a line: ``(text, role)``; role "" is plain text.
-Piece = tuple[str, str]
+from ...explore.narration import ROLES, Piece, plain_text
 
-ROLES = ("label", "value", "weight", "pad", "sum", "total", "dim", "error", "symbol")
+
+def lines_text(lines: Sequence[Sequence[Piece]], styled_by: Arithmetic) -> Text:
+    """Lines of pieces as one ``Text``, each role styled as ``styled_by`` styles it."""
+    styles: dict[str, Style] = {
+        role: styled_by.get_component_rich_style(f"arithmetic--{role}", partial=True) for role in ROLES
+    }
+    text = Text()
+    for i, line in enumerate(lines):
+        if i:
+            text.append("\n")
+        for piece, role in line:
+            text.append(piece, styles.get(role) if role else None)
+    return text
 
 
 class Arithmetic(Static):
@@ -30,24 +47,14 @@ class Arithmetic(Static):
         width = max((sum(len(t) for t, _ in line) for line in self._lines), default=0)
         room = self.content_region.width or 0
         fits = room > 0 and width <= room and old_width <= room
-        self.update(self._build(), layout=not (same_shape and fits))
+        self.update(lines_text(self._lines, self), layout=not (same_shape and fits))
 
     @property
     def plain(self) -> str:
         """The text as shown, without styles (what the tests read)."""
-        return "\n".join("".join(t for t, _ in line) for line in self._lines)
-
-    def _build(self) -> Text:
-        text = Text()
-        styles = {role: self.get_component_rich_style(f"arithmetic--{role}", partial=True) for role in ROLES}
-        for i, line in enumerate(self._lines):
-            if i:
-                text.append("\n")
-            for piece, role in line:
-                text.append(piece, styles.get(role) if role else None)
-        return text
+        return plain_text(self._lines)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         if self._lines:
-            self.update(self._build())
+            self.update(lines_text(self._lines, self))

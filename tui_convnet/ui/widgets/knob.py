@@ -31,10 +31,10 @@ class Knob(Widget, can_focus=True):
     HELP_TITLE = "On a setting (Tab to it, or click its ‹ › arrows)"
 
     BINDINGS = [
-        Binding("up", "turn(1)", "Next value", show=False),
+        Binding("up", "turn(1)", "Change", key_display="↑/↓", tooltip="Next value"),
         Binding("down", "turn(-1)", "Previous value", show=False),
-        Binding("enter", "commit", "Apply the typed number", show=False),
-        Binding("escape", "leave", "Cancel typing / leave the setting", show=False),
+        Binding("enter", "commit", "Apply typed number", tooltip="Type a number, then Enter"),
+        Binding("escape", "leave", "Leave setting", key_display="Esc", tooltip="Cancel typing / leave the setting"),
     ]
 
     COMPONENT_CLASSES = {"knob--label", "knob--value", "knob--arrow", "knob--typed"}
@@ -122,7 +122,7 @@ class Knob(Widget, can_focus=True):
         try:
             new = self.parse(text)
         except ValueError as exc:
-            self.notify(str(exc), severity="error", title=self.label)
+            self.notify(str(exc), severity="error", title=self.label, markup=False)
             return
         self.value = new
         self.post_message(self.Changed(self, new))
@@ -134,12 +134,23 @@ class Knob(Widget, can_focus=True):
             self.screen.set_focus(None)
 
     def on_key(self, event: events.Key) -> None:
-        if self.parse is None:
-            return
+        """A focused setting owns the printable keys: digits are typed (when numbers are allowed), the rest refused.
+
+        (So ``q`` or ``n`` typed by mistake never quits or switches examples; Escape leaves the setting.)
+        """
+        char = event.character
         if event.key == "backspace" and self.buffer:
             self.buffer = self.buffer[:-1]
-        elif event.character is not None and event.character.isdigit() and len(self.buffer) < 3:
-            self.buffer += event.character
+        elif self.parse is not None and char is not None and char.isdigit() and len(self.buffer) < 3:
+            self.buffer += char
+        elif event.is_printable and char is not None:
+            how = "↑/↓ or a number and Enter" if self.parse is not None else "↑/↓"
+            self.notify(
+                f"Change {self.label} with {how}; Esc leaves the setting. Received: {char!r}",
+                title=self.label,
+                severity="warning",
+                markup=False,
+            )
         else:
             return
         event.stop()

@@ -1,26 +1,30 @@
 """``VolumeView``: grids of numbers drawn with Textual's Line API.
 
-A volume (an input, a kernel bank, an output) is a list of :class:`Panel`
-objects, each one 2-D grid with a title.  The view flows the panels left to
-right and wraps them onto new bands when the width runs out; it scrolls in
-both directions when the content is larger than the view.
+A volume (an input, a kernel bank, an output) is a list of
+:class:`~tui_convnet.explore.panels.Panel` s, each one 2-D grid with a title,
+named by a typed :class:`~tui_convnet.explore.panels.PanelKey`.  The view
+flows the panels left to right (``explore.panels.flow``) and wraps them onto
+new bands when the width runs out; it scrolls in both directions when the
+content is larger than the view.
 
 Speed is the point of this widget.  Every full line is rendered once into a
 :class:`~textual.strip.Strip` and cached; :meth:`VolumeView.set_state` (the
 highlighted window, the current cell, how far the output is filled in)
 works out which lines changed and refreshes only those.  A step of the
 animation therefore redraws a handful of lines, not the whole grid.
+
+Colours come from :mod:`tui_convnet.ui.palette` (theme-aware); marks from the
+TCSS component classes, which also carry a text style (bold, underline,
+reverse) so that the window and the current cell stay visible without colour.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rich.cells import cell_len
-from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -30,140 +34,16 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-#: How a cell can be marked; each has a component class in the TCSS.
-MARK_KINDS = ("window", "window-pad", "current", "argmax", "done", "cursor")
+from ...core import numbers
+from ...explore.panels import MARKS, Band, Highlights, Panel, PanelKey, Placed, flow, sizing
+from .. import palette
 
-GAP_IN_GROUP = 2
-GAP_BETWEEN_GROUPS = 4
-LEVELS = 12  # colour levels per sign
-
-
-# --------------------------------------------------------------------------- numbers
-
-
-def number_text(value: float, integral: bool) -> str:
-    """A cell's number: integers as they are, other values with two decimals.
-
-    Trailing zeros go, and so does the leading zero of a fraction
-    (``0.25`` → ``.25``, ``-0.5`` → ``-.5``) so that a 28x28 digit fits.
-    """
-    if value != value:  # NaN: a padding cell of a 'same' pooling window
-        return ""
-    if integral:
-        return str(round(value))
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
-    if text.startswith("0."):
-        text = text[1:]
-    elif text.startswith("-0."):
-        text = "-" + text[2:]
-    return text
-
-
-def all_integral(arrays: Iterable[np.ndarray]) -> bool:
-    for a in arrays:
-        finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
-        if finite.size and not np.all(np.equal(np.mod(finite, 1), 0)):
-            return False
-    return True
-
-
-# --------------------------------------------------------------------------- colours
-
-
-def _blend(a: tuple[int, int, int], b: tuple[int, int, int], t: float) -> Color:
-    return Color.from_rgb(*(round(x + (y - x) * t) for x, y in zip(a, b, strict=False)))
-
-
-_DARK = (28, 28, 34)
-_POS = (56, 118, 224)  # blue: positive values
-_NEG = (226, 84, 56)  # red-orange: negative values
-
-
-def _scale_styles() -> tuple[list[Style], list[Style], list[Style]]:
-    """Background styles: sequential grey levels, positive blues, negative reds."""
-    grey, pos, neg = [], [], []
-    for i in range(LEVELS + 1):
-        t = i / LEVELS
-        g = round(40 + 215 * t)
-        grey.append(Style(bgcolor=Color.from_rgb(g, g, g), color="black" if g > 140 else "white"))
-        pos.append(Style(bgcolor=_blend(_DARK, _POS, 0.12 + 0.88 * t), color="white"))
-        neg.append(Style(bgcolor=_blend(_DARK, _NEG, 0.12 + 0.88 * t), color="white"))
-    return grey, pos, neg
-
-
-_GREY, _POSITIVE, _NEGATIVE = _scale_styles()
-
-
-def colour_levels(values: np.ndarray, scale: float, diverging: bool) -> np.ndarray:
-    """Each cell's colour level: ``0..LEVELS`` (sequential) or ``-LEVELS..LEVELS``."""
-    v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0)
-    if scale <= 0:
-        return np.zeros(v.shape, dtype=np.int16)
-    t = np.clip(v / scale, -1.0, 1.0)
-    if not diverging:
-        t = np.clip(t, 0.0, 1.0)
-    return np.rint(t * LEVELS).astype(np.int16)
-
-
-def level_style(level: int, diverging: bool) -> Style:
-    if not diverging:
-        return _GREY[max(level, 0)]
-    return _POSITIVE[level] if level >= 0 else _NEGATIVE[-level]
-
-
-# --------------------------------------------------------------------------- panels
-
-
-@dataclass(eq=False)
-class Panel:
-    """One 2-D grid of a volume, with its title.
-
-    ``texts`` replaces the numbers (the letters of the symbolic example);
-    ``pad`` marks padding cells; ``progressive`` panels are filled in step by
-    step (see ``fill`` in :meth:`VolumeView.set_state`).
-    """
-
-    key: str
-    title: str
-    values: np.ndarray
-    texts: list[list[str]] | None = None
-    pad: np.ndarray | None = None
-    group: str = ""
-    editable: bool = False
-    progressive: bool = False
-    diverging: bool = True
-    scale: float = 1.0
-    coloured: bool = True
-    levels: np.ndarray = field(init=False, repr=False)
-    cell_width: int = field(init=False, default=3)
-
-    def __post_init__(self) -> None:
-        self.values = np.asarray(self.values, dtype=np.float64)
-        self.levels = colour_levels(self.values, self.scale, self.diverging)
-
-    @property
-    def shape(self) -> tuple[int, int]:
-        return self.values.shape  # type: ignore[return-value]
-
-
-@dataclass
-class _Placed:
-    panel: Panel
-    x: int
-    width: int
-
-
-@dataclass
-class _Band:
-    y: int
-    height: int
-    items: list[_Placed]
+#: A cell of a panel: (panel, row, column).
+CellRef = tuple[PanelKey, int, int]
 
 
 class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
-    """Panels of numbers, coloured, with the current step's marks."""
+    """Panels of numbers, coloured, with the current step's marks; editable ones take typed numbers."""
 
     HELP_TITLE = "In an input or kernel grid (click a cell, or Tab to the grid)"
 
@@ -173,7 +53,8 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         "volume-view--padding",
         "volume-view--empty",
         "volume-view--plain",
-        *(f"volume-view--{kind}" for kind in MARK_KINDS),
+        "volume-view--cursor",
+        *(f"volume-view--{kind}" for kind in MARKS),
     }
 
     BINDINGS = [
@@ -188,7 +69,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     class CellClicked(Message):
         """A cell was clicked: ``key`` names the panel."""
 
-        def __init__(self, view: VolumeView, key: str, row: int, col: int) -> None:
+        def __init__(self, view: VolumeView, key: PanelKey, row: int, col: int) -> None:
             super().__init__()
             self.view, self.key, self.row, self.col = view, key, row, col
 
@@ -199,9 +80,20 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     class CellEdited(Message):
         """The user typed ``text`` into a cell and pressed Enter."""
 
-        def __init__(self, view: VolumeView, key: str, row: int, col: int, text: str) -> None:
+        def __init__(self, view: VolumeView, key: PanelKey, row: int, col: int, text: str) -> None:
             super().__init__()
             self.view, self.key, self.row, self.col, self.text = view, key, row, col, text
+
+        @property
+        def control(self) -> VolumeView:
+            return self.view
+
+    class Refused(Message):
+        """A key the grid does not take while it is being edited (the screen says what to type)."""
+
+        def __init__(self, view: VolumeView, character: str) -> None:
+            super().__init__()
+            self.view, self.character = view, character
 
         @property
         def control(self) -> VolumeView:
@@ -218,106 +110,75 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         super().__init__(name=name, id=id, classes=classes)
         self.editable = editable
         self.can_focus = editable
-        self.panels: list[Panel] = []
+        self.panels: tuple[Panel, ...] = ()
         self.cell_width = 3
         self.integral = True
-        self._bands: list[_Band] = []
+        self._widths: tuple[int, ...] = ()
+        self._levels: dict[PanelKey, np.ndarray] = {}
+        self._bands: list[Band] = []
         self._band_starts: list[int] = []
-        self._where: dict[str, tuple[_Band, _Placed]] = {}
+        self._where: dict[PanelKey, tuple[Band, Placed]] = {}
         self._lines: dict[int, Strip] = {}
-        self._marks: dict[str, dict[tuple[int, int], str]] = {}
-        self._active: frozenset[str] = frozenset()
-        self._fill: dict[str, int] = {}
+        self._state = Highlights()
         self._styles: dict[str, Style] = {}
         self._layout_width = -1
         self._title_lines: set[int] = set()
         self.compact = False
-        self.cursor: tuple[str, int, int] | None = None
+        self.cursor: CellRef | None = None
         self.buffer = ""
+
+    @property
+    def _marks(self) -> dict[PanelKey, dict[tuple[int, int], str]]:
+        """The marked cells of each panel (what the tests read)."""
+        return {k: dict(v) for k, v in self._state.marks.items()}
+
+    @property
+    def _active(self) -> frozenset[PanelKey]:
+        return self._state.active
 
     # ----------------------------------------------------------------- content
 
-    def set_panels(self, panels: list[Panel], *, compact: bool = False) -> None:
+    def set_panels(self, panels: Sequence[Panel], *, compact: bool = False) -> None:
         """Show new panels (a new example or new settings): everything is redrawn.
 
         Number panels share one cell width (the widest number of the volume,
         so the grids line up); panels of text (letters) get their own.
         """
-        self.panels = panels
+        self.panels = tuple(panels)
         self.compact = compact
-        self.integral = all_integral(p.values for p in panels if p.texts is None)
-        widest = 1
-        for p in panels:
-            if p.texts is None:
-                finite = p.values[np.isfinite(p.values)]
-                if finite.size:
-                    sample = (finite.min(), finite.max()) if self.integral else np.unique(np.round(finite, 2))
-                    widest = max(widest, max(len(number_text(float(v), self.integral)) for v in sample))
-        self.cell_width = 2 if compact else max(widest + 1, 3)
-        for p in panels:
-            if p.texts is not None and not compact:
-                p.cell_width = max((cell_len(t) for row in p.texts for t in row), default=1) + 1
-            else:
-                p.cell_width = self.cell_width
+        size = sizing(self.panels, compact)
+        self.integral, self.cell_width, self._widths = size.integral, size.number_width, size.widths
+        self._levels = {p.key: palette.levels(p.values, p.scale, p.diverging) for p in self.panels}
         if self.cursor is not None:
-            shapes = {p.key: p.shape for p in panels if p.editable}
+            shapes = {p.key: p.shape for p in self.panels if p.editable}
             key, r, c = self.cursor
             if key not in shapes or not (r < shapes[key][0] and c < shapes[key][1]):
                 self.cursor, self.buffer = None, ""
-        self._marks, self._active, self._fill = {}, frozenset(), {}
+        self._state = Highlights()
         self._layout_width = -1
         self._relayout()
 
-    def _flow(self, width: int) -> list[_Band]:
-        """Place the panels left to right in bands no wider than ``width`` (a kernel's slices stay together)."""
-        bands: list[_Band] = []
-        items: list[_Placed] = []
-        x, y = 0, 0
-
-        def close() -> None:
-            nonlocal items, x, y
-            if items:
-                height = 1 + max(it.panel.shape[0] for it in items)
-                bands.append(_Band(y, height, items))
-                y += height + 1
-            items, x = [], 0
-
-        groups: list[list[Panel]] = []
-        for p in self.panels:
-            if groups and groups[-1][0].group and groups[-1][0].group == p.group:
-                groups[-1].append(p)
-            else:
-                groups.append([p])
-        for group in groups:
-            widths = [max(p.shape[1] * p.cell_width, cell_len(p.title)) for p in group]
-            total = sum(widths) + GAP_IN_GROUP * (len(widths) - 1)
-            lead = GAP_BETWEEN_GROUPS if items else 0
-            if items and x + lead + total > width:
-                close()
-                lead = 0
-            x += lead
-            for i, (p, w) in enumerate(zip(group, widths, strict=False)):
-                if i:
-                    x += GAP_IN_GROUP
-                if items and x + w > width and total > width:
-                    close()
-                items.append(_Placed(p, x, w))
-                x += w
-        close()
-        return bands
-
     def natural_height(self, width: int) -> int:
         """Lines the panels need at this width (plus one for a horizontal scrollbar when too wide)."""
-        bands = self._flow(width)
+        bands = flow(self.panels, self._widths, width)
         if not bands:
             return 0
         wide = max(it.x + it.width for b in bands for it in b.items) > width
         return bands[-1].y + bands[-1].height + (1 if wide else 0)
 
+    def get_content_width(self, container: Size, viewport: Size) -> int:
+        """With ``width: auto``: as wide as the panels laid out in the space there is."""
+        bands = flow(self.panels, self._widths, container.width)
+        return max((it.x + it.width for b in bands for it in b.items), default=0)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        bands = flow(self.panels, self._widths, width)
+        return (bands[-1].y + bands[-1].height) if bands else 0
+
     def _relayout(self) -> None:
         width = self.scrollable_content_region.width or self.size.width or 80
         self._layout_width = width
-        bands = self._flow(width)
+        bands = flow(self.panels, self._widths, width)
         self._bands = bands
         self._band_starts = [b.y for b in bands]
         self._where = {it.panel.key: (b, it) for b in bands for it in b.items}
@@ -325,7 +186,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         vwidth = max((it.x + it.width for b in bands for it in b.items), default=0)
         if self.panels and vwidth > width:
             # Scrolled fully right, the left edge should still fall on a cell boundary.
-            cw = self.panels[0].cell_width
+            cw = self._widths[0]
             vwidth += (cw - (vwidth - width) % cw) % cw
         vheight = (bands[-1].y + bands[-1].height) if bands else 0
         self._lines.clear()
@@ -343,42 +204,41 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
 
     # ----------------------------------------------------------------- state
 
-    def set_state(
-        self,
-        marks: Mapping[str, Mapping[tuple[int, int], str]] | None = None,
-        active: Iterable[str] = (),
-        fill: Mapping[str, int] | None = None,
-    ) -> None:
-        """Mark cells, highlight panel titles and fill in progressive panels.
+    def set_state(self, state: Highlights | None = None) -> None:
+        """Mark cells, highlight panel titles and fill in progressive panels, then follow the marks.
 
         Only the lines whose content changes are re-rendered and refreshed.
         ``fill[key]`` is how many cells of a progressive panel (row-major)
         are computed; progressive panels missing from ``fill`` are empty.
         """
-        new_marks = {k: dict(v) for k, v in (marks or {}).items() if v}
-        new_active = frozenset(active)
-        new_fill = dict(fill or {})
+        new = state or Highlights()
+        old = self._state
         dirty: set[int] = set()
-        for key in set(self._marks) | set(new_marks):
-            old, new = self._marks.get(key, {}), new_marks.get(key, {})
-            if old != new:
-                rows = {r for (r, _c), kind in old.items() if new.get((r, _c)) != kind}
-                rows |= {r for (r, _c), kind in new.items() if old.get((r, _c)) != kind}
+        for key in set(old.marks) | set(new.marks):
+            before, after = old.marks.get(key, {}), new.marks.get(key, {})
+            if before != after:
+                rows = {r for (r, c), kind in before.items() if after.get((r, c)) != kind}
+                rows |= {r for (r, c), kind in after.items() if before.get((r, c)) != kind}
                 dirty.update(self._row_lines(key, rows))
-        for key in self._active ^ new_active:
+        for key in old.active ^ new.active:
             if key in self._where:
                 dirty.add(self._where[key][0].y)
         for p in self.panels:
             if p.progressive:
-                a, b = self._fill.get(p.key, 0), new_fill.get(p.key, 0)
+                a, b = old.fill.get(p.key, 0), new.fill.get(p.key, 0)
                 if a != b:
                     w = max(p.shape[1], 1)
                     lo, hi = min(a, b) // w, (max(a, b) - 1) // w
                     dirty.update(self._row_lines(p.key, range(lo, min(hi, p.shape[0] - 1) + 1)))
-        self._marks, self._active, self._fill = new_marks, new_active, new_fill
+        self._state = new
         self._refresh_lines(dirty)
+        for target in new.follow:
+            if target.rows and target.cols:
+                self.follow(target.key, target.rows, target.cols)
+            else:
+                self.follow_panel(target.key)
 
-    def _row_lines(self, key: str, rows: Iterable[int]) -> list[int]:
+    def _row_lines(self, key: PanelKey, rows: Iterable[int]) -> list[int]:
         where = self._where.get(key)
         if where is None:
             return []
@@ -390,7 +250,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             self._lines.pop(y, None)
             self.refresh_line(y)
 
-    def follow(self, key: str, rows: Iterable[int], cols: Iterable[int]) -> None:
+    def follow(self, key: PanelKey, rows: Iterable[int], cols: Iterable[int]) -> None:
         """Scroll (without animation) so that these cells of panel ``key`` are visible.
 
         The view moves as little as it can, stops on cell boundaries (no half
@@ -401,7 +261,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         if where is None or not rows or not cols:
             return
         band, placed = where
-        cw = placed.panel.cell_width
+        cw = placed.cell_width
         left, right = placed.x + min(cols) * cw, placed.x + (max(cols) + 1) * cw
         top, bottom = band.y + 1 + min(rows), band.y + 2 + max(rows)
         self._reveal(left, right, top, bottom, placed.x, cw, band.y)
@@ -427,21 +287,15 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         if (sx, sy) != (int(self.scroll_x), int(self.scroll_y)):
             self.scroll_to(sx, sy, animate=False, immediate=True)
 
-    def follow_panel(self, key: str) -> None:
+    def follow_panel(self, key: PanelKey) -> None:
         where = self._where.get(key)
         if where is not None:
             band, placed = where
             self._reveal(
-                placed.x,
-                placed.x + placed.width,
-                band.y,
-                band.y + band.height,
-                placed.x,
-                placed.panel.cell_width,
-                band.y,
+                placed.x, placed.x + placed.width, band.y, band.y + band.height, placed.x, placed.cell_width, band.y
             )
 
-    def panel_region(self, key: str) -> Region | None:
+    def panel_region(self, key: PanelKey) -> Region | None:
         """Where panel ``key`` sits in the virtual canvas (title line included)."""
         where = self._where.get(key)
         if where is None:
@@ -449,13 +303,13 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         band, placed = where
         return Region(placed.x, band.y, placed.width, placed.panel.shape[0] + 1)
 
-    def cell_offset(self, key: str, row: int, col: int) -> tuple[int, int] | None:
+    def cell_offset(self, key: PanelKey, row: int, col: int) -> tuple[int, int] | None:
         """Widget-relative (content) offset of a cell's centre, if it is on screen."""
         where = self._where.get(key)
         if where is None:
             return None
         band, placed = where
-        cw = placed.panel.cell_width
+        cw = placed.cell_width
         x = placed.x + col * cw + cw // 2 - int(self.scroll_x)
         y = band.y + 1 + row - int(self.scroll_y)
         return x, y
@@ -469,6 +323,13 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             self._styles[name] = style
         return style
 
+    @property
+    def _dark(self) -> bool:
+        try:
+            return bool(self.app.current_theme.dark)
+        except Exception:  # no app yet (a widget rendered outside an app)
+            return True
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         vy = y + scroll_y
@@ -477,10 +338,11 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             # Titles stay in view when a wide panel is scrolled sideways.
             strip = self._render_full_line(vy, scroll_x)
         else:
-            strip = self._lines.get(vy)
-            if strip is None:
-                strip = self._render_full_line(vy)
-                self._lines[vy] = strip
+            cached = self._lines.get(vy)
+            if cached is None:
+                cached = self._render_full_line(vy)
+                self._lines[vy] = cached
+            strip = cached
         return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
 
     def _render_full_line(self, y: int, scroll_x: int = 0) -> Strip:
@@ -492,18 +354,19 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         off = y - band.y
         segments: list[Segment] = []
         cursor = 0
+        dark = self._dark
         for it in band.items:
             p = it.panel
-            cw = p.cell_width
+            cw = it.cell_width
             if it.x > cursor:
                 segments.append(Segment(" " * (it.x - cursor), base))
             if off == 0:
-                active = p.key in self._active
+                active = p.key in self._state.active
                 style = base + self._style("title-active" if active else "title")
                 shift = min(max(scroll_x - it.x, 0), max(it.width - cell_len(p.title), 0))
                 segments.append(Segment((" " * shift + p.title)[: it.width].ljust(it.width), style))
             elif off - 1 < p.shape[0]:
-                segments.extend(self._row_segments(p, off - 1, cw, base))
+                segments.extend(self._row_segments(p, off - 1, cw, base, dark))
                 extra = it.width - p.shape[1] * cw
                 if extra > 0:
                     segments.append(Segment(" " * extra, base))
@@ -512,14 +375,14 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             cursor = it.x + it.width
         return Strip(segments, cursor)
 
-    def _row_segments(self, p: Panel, r: int, cw: int, base: Style) -> list[Segment]:
+    def _row_segments(self, p: Panel, r: int, cw: int, base: Style, dark: bool) -> list[Segment]:
         h, w = p.shape
-        marks = self._marks.get(p.key, {})
-        filled = self._fill.get(p.key, 0) if p.progressive else h * w
+        marks = self._state.marks.get(p.key, {})
+        filled = self._state.fill.get(p.key, 0) if p.progressive else h * w
         cursor = self.cursor if self.cursor and self.cursor[0] == p.key and self.cursor[1] == r else None
         out: list[Segment] = []
         row_values = p.values[r]
-        row_levels = p.levels[r]
+        row_levels = self._levels[p.key][r]
         pad_row = p.pad[r] if p.pad is not None else None
         texts = p.texts[r] if p.texts is not None else None
         for c in range(w):
@@ -533,11 +396,11 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
                 elif texts is not None:
                     text = texts[c]
                 else:
-                    text = number_text(float(row_values[c]), self.integral)
+                    text = numbers.cell(float(row_values[c]), self.integral)
                 if is_pad:
                     style = base + self._style("padding")
                 elif p.coloured:
-                    style = level_style(int(row_levels[c]), p.diverging)
+                    style = palette.level_style(int(row_levels[c]), p.diverging, dark)
                 else:
                     style = base + self._style("plain")
             kind = marks.get((r, c))
@@ -572,7 +435,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         r = y - band.y - 1
         for it in band.items:
             if it.x <= x < it.x + it.width:
-                c = (x - it.x) // it.panel.cell_width
+                c = (x - it.x) // it.cell_width
                 if 0 <= r < it.panel.shape[0] and 0 <= c < it.panel.shape[1]:
                     return it.panel, r, c
         return None
@@ -593,7 +456,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
 
     # ----------------------------------------------------------------- editing
 
-    def set_cursor(self, cursor: tuple[str, int, int] | None) -> None:
+    def set_cursor(self, cursor: CellRef | None) -> None:
         old = self.cursor
         self.cursor, self.buffer = cursor, ""
         lines = []
@@ -604,7 +467,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         if cursor is not None:
             self.follow(cursor[0], [cursor[1]], [cursor[2]])
 
-    def _first_editable(self) -> tuple[str, int, int] | None:
+    def _first_editable(self) -> CellRef | None:
         for p in self.panels:
             if p.editable:
                 if p.pad is not None:
@@ -627,6 +490,8 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
             return
         key, r, c = self.cursor
         panels = [p for p in self.panels if p.editable]
+        if not panels:
+            return
         idx = next((i for i, p in enumerate(panels) if p.key == key), 0)
         h, w = panels[idx].shape
         r, c = r + dr, c + dc
@@ -655,15 +520,23 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         self.screen.set_focus(None)
 
     def on_key(self, event: events.Key) -> None:
-        if not self.editable or self.cursor is None:
+        """While the grid is focused it owns the printable keys: numbers go into the cell, the rest is refused.
+
+        (Letters never reach the screen's bindings: ``n`` of a mistyped ``nan``
+        does not switch examples, ``q`` does not quit.  Escape leaves the grid.)
+        """
+        if not self.editable or not self.has_focus:
             return
         char = event.character
         if event.key == "backspace":
             self.buffer = self.buffer[:-1]
         elif char is not None and (char.isdigit() or char in "-.") and len(self.buffer) < 12:
             self.buffer += char
+        elif event.is_printable and char is not None:
+            self.post_message(self.Refused(self, char))
         else:
             return
         event.stop()
         event.prevent_default()
-        self._refresh_lines(self._row_lines(self.cursor[0], [self.cursor[1]]))
+        if self.cursor is not None:
+            self._refresh_lines(self._row_lines(self.cursor[0], [self.cursor[1]]))

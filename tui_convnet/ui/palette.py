@@ -1,0 +1,102 @@
+"""The one colour convention for values, on every screen: negative blue, zero neutral, positive orange-red.
+
+Theme-aware: on a dark theme zero is near-black, on a light theme near-white,
+and the text on each cell is black or white by the cell's lightness.  The
+explorer's grids, the inspect screen's heatmaps and weight grids and the
+legends all take their colours from here, so a weight means the same colour
+everywhere.  (Marks such as the window or the current cell are styled in the
+TCSS with theme variables; see :data:`LEGEND_MARKS`.)
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from rich.color import Color
+from rich.style import Style
+from rich.text import Text
+
+RGB = tuple[int, int, int]
+
+NEGATIVE: RGB = (52, 120, 230)  # blue
+POSITIVE: RGB = (232, 96, 44)  # orange-red
+ZERO_DARK: RGB = (28, 28, 34)
+ZERO_LIGHT: RGB = (244, 244, 240)
+#: Colour levels on each side of zero (the explorer's grids).
+LEVELS = 12
+
+#: Five anchors, most negative to most positive (the inspect screen's 64-level heatmap scale).
+DIVERGING_ANCHORS_DARK: tuple[RGB, ...] = ((80, 160, 255), (40, 80, 170), ZERO_DARK, (170, 60, 30), (255, 130, 70))
+DIVERGING_ANCHORS_LIGHT: tuple[RGB, ...] = ((20, 80, 200), (120, 165, 235), ZERO_LIGHT, (240, 150, 110), (200, 60, 20))
+
+
+def blend(a: RGB, b: RGB, t: float) -> RGB:
+    r, g, bl = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
+    return r, g, bl
+
+
+def text_on(rgb: RGB) -> Color:
+    """Black or white, whichever reads better on ``rgb``."""
+    r, g, b = rgb
+    light = 0.299 * r + 0.587 * g + 0.114 * b > 140
+    return Color.from_rgb(0, 0, 0) if light else Color.from_rgb(240, 240, 240)
+
+
+def diverging_rgb(t: float, dark: bool = True) -> RGB:
+    """The colour of ``t`` in [-1, 1] (−1 most negative, 0 zero, 1 most positive)."""
+    zero = ZERO_DARK if dark else ZERO_LIGHT
+    t = min(max(t, -1.0), 1.0)
+    if t == 0:
+        return zero
+    return blend(zero, POSITIVE if t > 0 else NEGATIVE, 0.12 + 0.88 * abs(t))
+
+
+@cache
+def diverging_style(level: int, dark: bool = True) -> Style:
+    """Background and text of a cell at ``level`` in ``-LEVELS..LEVELS``."""
+    rgb = diverging_rgb(level / LEVELS, dark)
+    return Style(bgcolor=Color.from_rgb(*rgb), color=text_on(rgb))
+
+
+@cache
+def sequential_style(level: int, dark: bool = True) -> Style:
+    """Grey levels for values that are never negative (pixels): ``0..LEVELS``, dark to light."""
+    t = max(level, 0) / LEVELS
+    g = round(40 + 215 * t) if dark else round(250 - 200 * t)
+    rgb = (g, g, g)
+    return Style(bgcolor=Color.from_rgb(*rgb), color=text_on(rgb))
+
+
+def levels(values: np.ndarray, scale: float, diverging: bool) -> np.ndarray:
+    """Each cell's colour level: ``0..LEVELS`` (sequential) or ``-LEVELS..LEVELS`` (diverging); NaN is 0."""
+    v = np.nan_to_num(np.asarray(values, dtype=np.float64), nan=0.0)
+    if scale <= 0:
+        return np.zeros(v.shape, dtype=np.int16)
+    t = np.clip(v / scale, -1.0, 1.0)
+    if not diverging:
+        t = np.clip(t, 0.0, 1.0)
+    return np.rint(t * LEVELS).astype(np.int16)
+
+
+def level_style(level: int, diverging: bool, dark: bool = True) -> Style:
+    return diverging_style(level, dark) if diverging else sequential_style(level, dark)
+
+
+def diverging_lut(levels_count: int, dark: bool = True) -> list[RGB]:
+    """``levels_count`` colours from most negative to most positive (the heatmaps' scale)."""
+    anchors = np.array(DIVERGING_ANCHORS_DARK if dark else DIVERGING_ANCHORS_LIGHT, dtype=float)
+    pos = np.linspace(0, 1, len(anchors))
+    t = np.linspace(0, 1, levels_count)
+    rgb = np.stack([np.interp(t, pos, anchors[:, i]) for i in range(3)], axis=1)
+    return [(round(r), round(g), round(b)) for r, g, b in rgb]
+
+
+def value_legend(dark: bool = True) -> Text:
+    """``■ negative ■ 0 ■ positive``, in the palette's colours."""
+    text = Text()
+    for label, t in (("negative", -1.0), ("0", 0.0), ("positive", 1.0)):
+        rgb = diverging_rgb(t, dark)
+        text.append("  ", Style(bgcolor=Color.from_rgb(*rgb)))
+        text.append(f" {label}  ")
+    return text
