@@ -1,4 +1,4 @@
-"""``convnet-tui``: the explorer by default, plus ``summary``, ``train`` and ``predict``.
+"""``convnet-tui``: the explorer by default, plus ``summary``, ``train``, ``predict`` and ``serve``.
 
 Nothing here imports TensorFlow at module level: the explorer and
 ``summary`` start without it, ``train``/``predict`` import it on demand.
@@ -87,6 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--engine", choices=("numpy", "keras"), default="numpy")
     p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits")
     p.add_argument("--json", action="store_true")
+
+    from . import serve  # standard library only; checks its own values (one line on stderr, exit 2)
+
+    w = sub.add_parser("serve", help="serve the app to web browsers, one app per tab (for a classroom)")
+    w.add_argument("--host", default=serve.DEFAULT_HOST, help="address to listen on (default: this machine only)")
+    w.add_argument("--port", default=str(serve.DEFAULT_PORT), help="port to listen on (default %(default)s)")
+    w.add_argument("--max-sessions", default=str(serve.DEFAULT_MAX_SESSIONS), metavar="N", help="at most N tabs")
     return parser
 
 
@@ -128,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .training.predict_cli import run_predict
 
             return run_predict(args)
+        if args.command == "serve":
+            from .serve import run_serve
+
+            return run_serve(args.host, args.port, args.max_sessions)
         return _explore(getattr(args, "example_sub", None) or args.example)
     except KeyboardInterrupt:
         print("convnet-tui: interrupted", file=sys.stderr)

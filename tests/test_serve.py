@@ -1,0 +1,171 @@
+"""`convnet-tui serve` without a browser: its input checks, the binding warning, Ctrl-C, the tab entry point."""
+
+from __future__ import annotations
+
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from tui_convnet.cli import main
+from tui_convnet.serve import (
+    DEFAULT_MAX_SESSIONS,
+    ServeConfig,
+    ServeError,
+    check_address,
+    exposure_warning,
+    full_message,
+    parse_config,
+    run_tab,
+    startup_lines,
+    tab_command,
+    url_for,
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_defaults_serve_this_machine_only():
+    config = parse_config("127.0.0.1", "8000", str(DEFAULT_MAX_SESSIONS))
+    assert config == ServeConfig("127.0.0.1", 8000, 4)
+    assert config.url == "http://127.0.0.1:8000/"
+    assert url_for("::1", 8080) == "http://[::1]:8080/"
+    for host in ("127.0.0.1", "localhost", "::1"):
+        assert exposure_warning(ServeConfig(host, 8000, 4)) is None, host
+
+
+def test_another_address_warns_that_anyone_can_run_the_app():
+    warning = exposure_warning(ServeConfig("0.0.0.0", 8123, 6))
+    assert warning is not None
+    for text in ("anyone who can reach port 8123 can run the app", "no login", "740 MB", "at most 6 tabs"):
+        assert text in warning, text
+
+
+@pytest.mark.parametrize(
+    "host, port, max_sessions, message",
+    [
+        ("127.0.0.1", "0", "4", "--port must be in 1..65535. Received: port=0"),
+        ("127.0.0.1", "65536", "4", "--port must be in 1..65535. Received: port=65536"),
+        ("127.0.0.1", "eighty", "4", "--port must be a whole number. Received: port='eighty'"),
+        ("127.0.0.1", "8000", "0", "--max-sessions must be in 1..256. Received: max-sessions=0"),
+        ("127.0.0.1", "8000", "-3", "--max-sessions must be in 1..256. Received: max-sessions=-3"),
+        ("127.0.0.1", "8000", "a few", "--max-sessions must be a whole number. Received: max-sessions='a few'"),
+        ("my laptop", "8000", "4", "--host must be a host name or an IP address. Received: host='my laptop'"),
+        ("", "8000", "4", "--host must be a host name or an IP address. Received: host=''"),
+    ],
+)
+def test_bad_values_are_refused(host, port, max_sessions, message):
+    with pytest.raises(ServeError) as error:
+        parse_config(host, port, max_sessions)
+    assert str(error.value) == message
+
+
+def test_a_port_in_use_is_refused_before_anything_starts():
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        with pytest.raises(ServeError) as error:
+            check_address(ServeConfig("127.0.0.1", port, 4))
+    assert str(error.value) == f"port {port} is already in use on 127.0.0.1. Received: port={port}"
+
+
+def test_an_address_of_another_machine_is_refused():
+    with pytest.raises(ServeError) as error:
+        check_address(ServeConfig("192.0.2.1", _free_port(), 4))
+    assert str(error.value) == "--host is not an address of this machine. Received: host='192.0.2.1'"
+
+
+def test_a_free_port_passes_and_stays_free():
+    port = _free_port()
+    check_address(ServeConfig("127.0.0.1", port, 4))
+    with socket.socket() as again:
+        again.bind(("127.0.0.1", port))
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["serve", "--port", "70000"], "convnet-tui serve: --port must be in 1..65535. Received: port=70000"),
+        (
+            ["serve", "--max-sessions", "0"],
+            "convnet-tui serve: --max-sessions must be in 1..256. Received: max-sessions=0",
+        ),
+        (["serve", "--host", "192.0.2.1"], "convnet-tui serve: --host is not an address of this machine."),
+    ],
+)
+def test_the_cli_prints_one_line_and_exits_2(argv, message, capsys):
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith(message) and captured.err.count("\n") == 1, captured.err
+
+
+def test_the_cli_refuses_a_port_in_use(capsys):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+    err = capsys.readouterr().err
+    assert err == f"convnet-tui serve: port {port} is already in use on 127.0.0.1. Received: port={port}\n"
+
+
+def test_serving_every_address_warns_prints_the_url_and_stops_on_ctrl_c():
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tui_convnet", "serve", "--host", "0.0.0.0", "--port", str(port)],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert server.stdout is not None and server.stderr is not None
+        warning = server.stderr.readline()  # printed before the server starts
+        started = [server.stdout.readline(), server.stdout.readline()]  # printed once it listens
+    finally:
+        server.send_signal(signal.SIGINT)
+        _, err = server.communicate(timeout=30)
+    assert warning.startswith("convnet-tui serve: warning: listening on 0.0.0.0: anyone who can reach port")
+    assert started == [
+        f"convnet-tui: {line}\n" for line in startup_lines(ServeConfig("0.0.0.0", port, 4), socket.gethostname())
+    ]
+    assert server.returncode == 0 and "Traceback" not in err
+
+
+def test_the_server_says_where_to_point_a_browser():
+    local = startup_lines(ServeConfig("127.0.0.1", 8000, 4), "lecture-hall")
+    assert local == [
+        "serving the app on 127.0.0.1 port 8000: open http://127.0.0.1:8000/ in a web browser",
+        "at most 4 tabs at once; Ctrl-C stops the server and the app of every tab.",
+    ]
+    everywhere = startup_lines(ServeConfig("0.0.0.0", 8000, 4), "lecture-hall")[0]
+    assert everywhere.endswith("open http://127.0.0.1:8000/ here, or http://lecture-hall:8000/ from another machine")
+
+
+def test_each_tab_runs_this_module_with_the_server_pid():
+    assert shlex.split(tab_command(4242)) == ["exec", sys.executable, "-m", "tui_convnet.serve", "4242"]
+
+
+@pytest.mark.parametrize("argv", [[], ["abc"], ["1", "2"]])
+def test_the_tab_entry_point_refuses_to_run_by_hand(argv, capsys):
+    assert run_tab(argv) == 2
+    assert "started by `convnet-tui serve`" in capsys.readouterr().err
+
+
+def test_a_tab_whose_server_is_gone_exits_at_once():
+    assert run_tab(["1"]) == 1  # pid 1 is not this process's parent: no app starts
+
+
+def test_the_full_message_names_the_cap():
+    assert "1 tab is open (--max-sessions 1)" in full_message(1)
+    assert "4 tabs are open (--max-sessions 4)" in full_message(4)

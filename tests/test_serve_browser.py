@@ -1,0 +1,228 @@
+"""`convnet-tui serve` in a real browser: headless Chromium opens the app, steps, hits the session cap.
+
+The page draws the terminal on a canvas (xterm.js), so its text is not in the DOM: the test serves
+the page's own textual.js with one added assignment that hands the test the xterm.js terminal, and
+reads the rows the browser holds. Requests that leave this machine (a web font) are refused.
+
+Chromium is Debian's `chromium` (.ci/run installs it); Playwright only drives it and never
+downloads a browser. Screenshots go to tests/artifacts/ (git-ignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+playwright_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is in the test extras: pip install -e '.[test]'"
+)
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+#: textual.js builds the terminal and opens it on the page's element; this is the line the hook follows.
+TERMINAL_OPEN = "this.terminal.open(e),"
+HOOK = "this.terminal.open(e),window.__convnetTerminal=this.terminal,"
+SCREEN_JS = """() => {
+  const t = window.__convnetTerminal;
+  if (!t) return "";
+  const b = t.buffer.active, rows = [];
+  for (let y = 0; y < t.rows; y++) {
+    const line = b.getLine(b.viewportY + y);
+    rows.push(line ? line.translateToString(true) : "");
+  }
+  return rows.join("\\n");
+}"""
+WAIT_S = 30
+
+
+def _chromium() -> str | None:
+    for candidate in ("/usr/bin/chromium", "/usr/lib/chromium/chromium", shutil.which("chromium")):
+        if candidate and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _children(pid: int) -> set[int]:
+    """The direct child processes of ``pid`` (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _status(url: str) -> int | None:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return None
+
+
+def _until(condition, what: str, timeout: float = WAIT_S) -> None:
+    """Poll ``condition`` until it holds (a wait on a state, not a fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+class Served:
+    """A running `convnet-tui serve` in its own session (a SIGINT reaches only the server)."""
+
+    def __init__(self, max_sessions: int) -> None:
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}/"
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tui_convnet",
+                "serve",
+                "--port",
+                str(self.port),
+                "--max-sessions",
+                str(max_sessions),
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        _until(lambda: self.process.poll() is not None or _status(self.url) is not None, "the server to answer")
+        assert self.process.poll() is None, self.process.communicate()[0]
+
+    def tabs(self) -> set[int]:
+        return {pid for pid in _children(self.process.pid) if _alive(pid)}
+
+    def stop(self) -> str:
+        """Ctrl-C: SIGINT to the server alone; its output."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+        try:
+            out, _ = self.process.communicate(timeout=WAIT_S)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            out, _ = self.process.communicate()
+            raise AssertionError(f"the server did not stop on Ctrl-C:\n{out}") from None
+        return out
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = _chromium()
+    if path is None:
+        pytest.skip("no Chromium here: .ci/run installs Debian's `chromium` (apt-get install chromium)")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+_PATCHED_JS: dict[str, str] = {}
+
+
+def _open(browser, url: str):
+    """A new page on ``url``, whose textual.js hands its terminal to the test; nothing else leaves localhost."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+
+    def hook_terminal(route) -> None:
+        if "js" not in _PATCHED_JS:
+            source = route.fetch().text()
+            assert TERMINAL_OPEN in source, "textual.js changed: update the test's terminal hook"
+            _PATCHED_JS["js"] = source.replace(TERMINAL_OPEN, HOOK, 1)
+        route.fulfill(body=_PATCHED_JS["js"], content_type="application/javascript")
+
+    page.route(lambda request_url: not request_url.startswith(url), lambda route: route.abort())
+    page.route("**/static/js/textual.js", hook_terminal)
+    page.goto(url, wait_until="commit")
+    return page
+
+
+def _screen(page) -> str:
+    return page.evaluate(SCREEN_JS)
+
+
+def _wait_for_text(page, *texts: str) -> None:
+    js = "(texts) => { const s = (" + SCREEN_JS + ")(); return texts.every(t => s.includes(t)); }"
+    try:
+        page.wait_for_function(js, arg=list(texts), timeout=WAIT_S * 1000)
+    except playwright_api.TimeoutError:
+        raise AssertionError(f"the page never showed {texts!r}; it shows:\n{_screen(page)}") from None
+
+
+def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser):
+    served = Served(max_sessions=2)
+    try:
+        page = _open(browser, served.url)
+        _wait_for_text(page, "Step 1 of 18", "o[0,0,0] = 3 + (-4) + (-2) + b0 1 = -2")
+        page.locator(".xterm-helper-textarea").focus()
+        page.keyboard.press("ArrowRight")
+        _wait_for_text(page, "Step 2 of 18", "o[0,1,0] = (-2) + 0 + 0 + b0 1 = -1", "-2 -1  ·")
+        page.screenshot(path=ARTIFACTS / "serve_explorer_step2.png")
+        tabs = served.tabs()
+        assert len(tabs) == 1
+    finally:
+        out = served.stop()
+    assert served.process.returncode == 0, out
+    assert f"open {served.url} in a web browser" in out
+    assert not any(_alive(pid) for pid in tabs), out
+
+
+def test_a_tab_over_the_cap_gets_a_clear_page_until_a_tab_closes_and_its_app_ends(browser):
+    served = Served(max_sessions=1)
+    try:
+        first = _open(browser, served.url)
+        _wait_for_text(first, "Step 1 of 18")
+        second = browser.new_page()
+        response = second.goto(served.url)
+        assert response is not None and response.status == 503
+        assert "this class is full: 1 tab is open (--max-sessions 1)" in second.inner_text("#full")
+        second.screenshot(path=ARTIFACTS / "serve_class_full.png")
+        [tab] = served.tabs()
+        first.close()
+        _until(lambda: not _alive(tab) and _status(served.url) == 200, "the closed tab's app to end")
+        second.close()
+    finally:
+        out = served.stop()
+    assert served.process.returncode == 0, out
