@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import shlex
 import signal
 import socket
 import subprocess
 import sys
 
+import aiohttp
 import pytest
+from _serve_processes import HAS_PROC, Served, free_port, running, wait_until
 
 from tui_convnet.cli import main
 from tui_convnet.serve import (
@@ -24,12 +28,6 @@ from tui_convnet.serve import (
     tab_command,
     url_for,
 )
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def test_the_defaults_serve_this_machine_only():
@@ -79,12 +77,12 @@ def test_a_port_in_use_is_refused_before_anything_starts():
 
 def test_an_address_of_another_machine_is_refused():
     with pytest.raises(ServeError) as error:
-        check_address(ServeConfig("192.0.2.1", _free_port(), 4))
+        check_address(ServeConfig("192.0.2.1", free_port(), 4))
     assert str(error.value) == "--host is not an address of this machine. Received: host='192.0.2.1'"
 
 
 def test_a_free_port_passes_and_stays_free():
-    port = _free_port()
+    port = free_port()
     check_address(ServeConfig("127.0.0.1", port, 4))
     with socket.socket() as again:
         again.bind(("127.0.0.1", port))
@@ -119,7 +117,7 @@ def test_the_cli_refuses_a_port_in_use(capsys):
 
 
 def test_serving_every_address_warns_prints_the_url_and_stops_on_ctrl_c():
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "tui_convnet", "serve", "--host", "0.0.0.0", "--port", str(port)],
         stdin=subprocess.DEVNULL,
@@ -169,3 +167,38 @@ def test_a_tab_whose_server_is_gone_exits_at_once():
 def test_the_full_message_names_the_cap():
     assert "1 tab is open (--max-sessions 1)" in full_message(1)
     assert "4 tabs are open (--max-sessions 4)" in full_message(4)
+
+
+# A websocket client is a tab without a browser: it starts the app, which draws on it.
+SCREEN_BYTES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]")  # the terminal escape sequences
+
+
+async def _until_the_explorer_draws(ws: aiohttp.ClientWebSocketResponse) -> None:
+    drawn = b""
+    while "padded to 7×7×3".encode() not in SCREEN_BYTES.sub(b"", drawn):
+        message = await asyncio.wait_for(ws.receive(), 60)
+        assert message.type == aiohttp.WSMsgType.BINARY, message
+        drawn += message.data
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="reads the tabs' processes from Linux /proc")
+async def test_a_tab_over_the_cap_is_told_so_and_a_killed_servers_tabs_end_with_it():
+    served = Served("--max-sessions", "1")
+    try:
+        async with aiohttp.ClientSession() as session:
+            first = await session.ws_connect(f"{served.url}ws?width=100&height=30")
+            await _until_the_explorer_draws(first)
+            [tab] = served.tabs()
+            # a tab that loaded the page just before the cap was reached is told in its terminal
+            second = await session.ws_connect(f"{served.url}ws")
+            refusal = await asyncio.wait_for(second.receive(), 30)
+            assert refusal.type == aiohttp.WSMsgType.BINARY
+            assert "this class is full: 1 tab is open (--max-sessions 1)" in refusal.data.decode()
+            assert (await asyncio.wait_for(second.receive(), 30)).type == aiohttp.WSMsgType.CLOSE
+            assert served.tabs() == {tab}
+            served.kill()  # no Ctrl-C, no clean-up: the kernel tells the tab's app (PR_SET_PDEATHSIG)
+            await asyncio.to_thread(wait_until, lambda: not running(tab), "the tab's app to end with its server")
+            await first.close()
+    finally:
+        if served.process.poll() is None:
+            served.kill()

@@ -10,20 +10,13 @@ downloads a browser. Screenshots go to tests/artifacts/ (git-ignored).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from _serve_processes import HAS_PROC, WAIT_S, Served, http_status, running, wait_until
 
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is in the test extras: pip install -e '.[test]'"
@@ -53,7 +46,6 @@ SCREEN_JS = """() => {
   }
   return rows.join("\\n");
 }"""
-WAIT_S = 30
 
 
 def _chromium() -> str | None:
@@ -61,90 +53,6 @@ def _chromium() -> str | None:
         if candidate and os.access(candidate, os.X_OK):
             return candidate
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _children(pid: int) -> set[int]:
-    """The direct child processes of ``pid`` (Linux /proc)."""
-    found: set[int] = set()
-    for task in Path(f"/proc/{pid}/task").glob("*"):
-        with contextlib.suppress(OSError):
-            found |= {int(c) for c in (task / "children").read_text().split()}
-    return found
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
-def _status(url: str) -> int | None:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except OSError:
-        return None
-
-
-def _until(condition, what: str, timeout: float = WAIT_S) -> None:
-    """Poll ``condition`` until it holds (a wait on a state, not a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
-
-
-class Served:
-    """A running `convnet-tui serve` in its own session (a SIGINT reaches only the server)."""
-
-    def __init__(self, max_sessions: int) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}/"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "tui_convnet",
-                "serve",
-                "--port",
-                str(self.port),
-                "--max-sessions",
-                str(max_sessions),
-            ],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        _until(lambda: self.process.poll() is not None or _status(self.url) is not None, "the server to answer")
-        assert self.process.poll() is None, self.process.communicate()[0]
-
-    def tabs(self) -> set[int]:
-        return {pid for pid in _children(self.process.pid) if _alive(pid)}
-
-    def stop(self) -> str:
-        """Ctrl-C: SIGINT to the server alone; its output."""
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-        try:
-            out, _ = self.process.communicate(timeout=WAIT_S)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            out, _ = self.process.communicate()
-            raise AssertionError(f"the server did not stop on Ctrl-C:\n{out}") from None
-        return out
 
 
 @pytest.fixture(scope="module")
@@ -192,7 +100,7 @@ def _wait_for_text(page, *texts: str) -> None:
 
 
 def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser):
-    served = Served(max_sessions=2)
+    served = Served("--max-sessions", "2")
     try:
         page = _open(browser, served.url)
         _wait_for_text(page, "Step 1 of 18", "o[0,0,0] = 3 + (-4) + (-2) + b0 1 = -2")
@@ -201,16 +109,16 @@ def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser):
         _wait_for_text(page, "Step 2 of 18", "o[0,1,0] = (-2) + 0 + 0 + b0 1 = -1", "-2 -1  ·")
         page.screenshot(path=ARTIFACTS / "serve_explorer_step2.png")
         tabs = served.tabs()
-        assert len(tabs) == 1
+        assert len(tabs) == 1 or not HAS_PROC
     finally:
         out = served.stop()
     assert served.process.returncode == 0, out
     assert f"open {served.url} in a web browser" in out
-    assert not any(_alive(pid) for pid in tabs), out
+    assert not any(running(pid) for pid in tabs), out
 
 
 def test_a_tab_over_the_cap_gets_a_clear_page_until_a_tab_closes_and_its_app_ends(browser):
-    served = Served(max_sessions=1)
+    served = Served("--max-sessions", "1")
     try:
         first = _open(browser, served.url)
         _wait_for_text(first, "Step 1 of 18")
@@ -219,9 +127,12 @@ def test_a_tab_over_the_cap_gets_a_clear_page_until_a_tab_closes_and_its_app_end
         assert response is not None and response.status == 503
         assert "this class is full: 1 tab is open (--max-sessions 1)" in second.inner_text("#full")
         second.screenshot(path=ARTIFACTS / "serve_class_full.png")
-        [tab] = served.tabs()
+        tabs = served.tabs()
         first.close()
-        _until(lambda: not _alive(tab) and _status(served.url) == 200, "the closed tab's app to end")
+        wait_until(
+            lambda: not any(running(tab) for tab in tabs) and http_status(served.url) == 200,
+            "the closed tab's app to end and free its place",
+        )
         second.close()
     finally:
         out = served.stop()

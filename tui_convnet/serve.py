@@ -24,6 +24,7 @@ import contextlib
 import errno
 import html
 import ipaddress
+import logging
 import os
 import shlex
 import signal
@@ -205,6 +206,11 @@ def _build_server(config: ServeConfig) -> Any:
             self.max_sessions = config.max_sessions
             #: Every running tab: its app process service and its websocket.
             self.sessions: dict[AppService, web.WebSocketResponse] = {}
+
+        def initialize_logging(self) -> None:
+            super().initialize_logging()
+            # One line per HTTP request would bury the URL and the errors on the instructor's screen.
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
 
         async def on_startup(self, app: web.Application) -> None:
             for line in startup_lines(config, socket.gethostname()):
