@@ -69,7 +69,7 @@ def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: in
 
 
 def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple[str, str, float, str]], dict]:
-    from tui_convnet.training.inspect import NUMPY_BATCH, ModelInspector
+    from tui_convnet.training.inspector import NUMPY_BATCH, ModelInspector
     from tui_convnet.training.model import build_model
 
     model = build_model(mnist_convnet(), seed=0)

@@ -1,19 +1,18 @@
 from __future__ import annotations
 
 import pytest
-from tiny_model import train_tiny_model
+from fixed_model import fixed_keras_model, save_fixed_model
 
 
 @pytest.fixture(scope="session")
 def tiny_model_path(tmp_path_factory):
-    return train_tiny_model(tmp_path_factory.mktemp("inspect-model"))
+    """The lecture's ConvNet with fixed (seeded numpy) weights, saved as a .keras file."""
+    return save_fixed_model(tmp_path_factory.mktemp("inspect-model"))
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tiny_model_path):
-    from tui_convnet.training.model import load_model_safe
-
-    return load_model_safe(tiny_model_path)
+def tiny_model():
+    return fixed_keras_model()
 
 
 @pytest.fixture(scope="session")
@@ -25,6 +24,6 @@ def sample():
 
 @pytest.fixture(scope="session")
 def inspector(tiny_model):
-    from tui_convnet.training.inspect import ModelInspector
+    from tui_convnet.training.inspector import ModelInspector
 
     return ModelInspector(tiny_model)

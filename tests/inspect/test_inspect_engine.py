@@ -1,4 +1,4 @@
-"""The numpy core on a really trained model: the same numbers as Keras, layer by layer."""
+"""The numpy core on the lecture's model with fixed weights: the same numbers as Keras, layer by layer."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ import pytest
 
 from tui_convnet.core import conv_trace, forward
 from tui_convnet.data import to_model_inputs
+from tui_convnet.training import explorer_example
+from tui_convnet.training.evaluate import confusion_matrix
+from tui_convnet.training.inspector import InspectError, ModelInspector, NumpyModel
 
-pytestmark = [pytest.mark.keras, pytest.mark.training]
-
-inspect = pytest.importorskip("tui_convnet.training.inspect")
+pytestmark = [pytest.mark.keras]
 
 
 def test_numpy_forward_equals_keras_predict_on_a_batch(tiny_model, inspector, sample):
@@ -19,7 +20,7 @@ def test_numpy_forward_equals_keras_predict_on_a_batch(tiny_model, inspector, sa
     theirs = tiny_model.predict(x, verbose=0)
     assert ours.shape == theirs.shape == (64, 10)
     np.testing.assert_allclose(ours, theirs, atol=1e-4, rtol=0)
-    # The model is trained (not a constant output): predictions vary across digits.
+    # Not a constant output: predictions vary across digits.
     assert len(set(np.argmax(theirs, axis=1).tolist())) > 2
 
 
@@ -60,18 +61,30 @@ def test_both_engines_agree_on_1000_test_digits(inspector, sample):
 
 
 def test_evaluate_counts_and_confusion_matrix(inspector, sample):
-    result = inspect.evaluate(inspector, sample, "numpy", limit=500)
-    assert result.samples == 500 and result.engine == "numpy" and result.dataset == "sample"
+    result = inspector.evaluate(sample.x_test[:500], sample.y_test[:500], "numpy")
+    assert result.samples == 500 and result.engine == "numpy" and result.seconds > 0
     m = result.confusion
     assert m.shape == (10, 10) and m.sum() == 500
     assert np.array_equal(m.sum(axis=1), np.bincount(sample.y_test[:500], minlength=10))
     assert result.accuracy == pytest.approx(np.trace(m) / 500)
     d = result.to_dict()
-    assert {"engine", "test_accuracy", "test_samples", "confusion_matrix", "seconds", "dataset"} <= set(d)
+    assert {"engine", "test_loss", "test_accuracy", "test_samples", "confusion_matrix", "seconds"} <= set(d)
+    by_keras = inspector.evaluate(sample.x_test[:500], sample.y_test[:500], "keras")
+    assert by_keras.engine == "keras" and by_keras.loss == pytest.approx(result.loss, abs=1e-5)
+
+
+def test_a_numpy_model_needs_no_keras_model_and_compares_the_same(inspector, sample):
+    numpy_only = ModelInspector(NumpyModel(inspector.spec, tuple(inspector.weights)))
+    digit = sample.x_test[3]
+    for a, b in zip(numpy_only.numpy_layers(digit), inspector.numpy_layers(digit), strict=True):
+        np.testing.assert_array_equal(a, b)
+    assert all(c.agrees for c in numpy_only.compare(digit))  # Keras built from the spec and the weights
+    with pytest.raises(InspectError, match=r"needs 10 weight arrays.*Received: weights=9"):
+        ModelInspector(NumpyModel(inspector.spec, tuple(inspector.weights[:-1])))
 
 
 def test_confusion_matrix_by_hand():
-    m = inspect.confusion_matrix(np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2]), classes=3)
+    m = confusion_matrix(np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2]), classes=3)
     assert m.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
 
 
@@ -88,7 +101,7 @@ def test_kernels_are_the_models_own_weights(tiny_model, inspector):
 def test_explorer_example_reproduces_the_first_layer(inspector, sample):
     index = 123
     digit, label = sample.x_test[index], int(sample.y_test[index])
-    ex = inspect.learned_kernel_example(inspector, digit, label, index)
+    ex = explorer_example.learned_kernel_example(inspector, digit, label, index)
     assert ex.kind == "conv" and ex.activation == "relu"
     assert ex.title == f"Learned conv2d kernels on test digit #123 (a {label})"
     assert ex.x.shape == (28, 28, 1) and ex.x.min() >= 0 and ex.x.max() <= 1
@@ -96,11 +109,6 @@ def test_explorer_example_reproduces_the_first_layer(inspector, sample):
     trace = conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, activation=ex.activation)
     maps = inspector.numpy_layers(digit)[0]
     np.testing.assert_allclose(trace.output, maps, atol=1e-5)
-    step = inspect.first_step_of_map(inspector, 5)
-    assert step == 5 * 26 * 26
-    assert trace.position(step) == (5, 0, 0)
-    with pytest.raises(ValueError, match=r"out of range 0\.\.31"):
-        inspect.first_step_of_map(inspector, 32)
 
 
 def test_bad_digits_and_engines_are_refused(inspector):
@@ -111,18 +119,17 @@ def test_bad_digits_and_engines_are_refused(inspector):
 
 
 def test_models_that_are_not_mnist_classifiers_are_refused():
-    from tui_convnet.training.model import ModelFileError
     from tui_convnet.training.tf_env import import_keras
 
     keras = import_keras()
     rgb = keras.Sequential(
         [keras.Input((32, 32, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)]
     )
-    with pytest.raises(ModelFileError, match=r"28x28x1 .*Received: input_shape=\(32, 32, 3\)"):
-        inspect.ModelInspector(rgb)
+    with pytest.raises(InspectError, match=r"28x28x1 .*Received: input_shape=\(32, 32, 3\)"):
+        ModelInspector(rgb)
     five = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(5)])
-    with pytest.raises(ModelFileError, match=r"Dense\(10\).*Received: last_layer=Dense\(5\)"):
-        inspect.ModelInspector(five)
+    with pytest.raises(InspectError, match=r"Dense\(10\).*Received: last_layer=Dense\(5\)"):
+        ModelInspector(five)
 
 
 def test_a_model_with_dropout_compares_layer_by_layer(sample):
@@ -130,7 +137,7 @@ def test_a_model_with_dropout_compares_layer_by_layer(sample):
     from tui_convnet.training.model import build_model
 
     model = build_model(mnist_convnet(dropout=0.5), seed=1)
-    ins = inspect.ModelInspector(model)
+    ins = ModelInspector(model)
     comparisons = ins.compare(sample.x_test[7])
     assert [c.info.type for c in comparisons][-2:] == ["Dropout", "Dense"]
     dropout = comparisons[-2]

@@ -51,9 +51,18 @@ def test_braille_plot_draws_a_line_from_corner_to_corner():
     assert body[0][0] == " " and body[3][-1] == " "
     assert plot[0].startswith("  1.00┤") and plot[3].startswith("     0┤")
     assert plot[4].startswith("      └0") and plot[4].rstrip().endswith("1")
-    # Non-finite points leave a gap rather than breaking the plot.
-    text = braille_plot([Series("n", "red", [(0, 0.5), (0.5, float("nan")), (1, 0.5)])], 27, 5, (0, 1), (0, 1))
-    assert text.plain.count("\n") == 4
+
+
+def test_braille_plot_leaves_a_gap_at_non_finite_points():
+    finite = Series("f", "red", [(0, 0.5), (0.5, 0.5), (1, 0.5)])
+    gapped = Series("n", "red", [(0, 0.5), (0.5, float("nan")), (1, 0.5), (1, float("inf"))])
+    whole = [line[7:] for line in braille_plot([finite], 27, 5, (0, 1), (0, 1)).plain.split("\n")[:4]]
+    cut = [line[7:] for line in braille_plot([gapped], 27, 5, (0, 1), (0, 1)).plain.split("\n")[:4]]
+    row = next(r for r, line in enumerate(whole) if line.strip())
+    assert all(ch != " " for ch in whole[row])  # without NaN: one unbroken line across the plot
+    # With a NaN in the middle: a dot at each end and nothing drawn between them (no line through the gap).
+    assert cut[row][0] != " " and cut[row][-1] != " " and cut[row][1:-1].strip() == ""
+    assert all(not line.strip() for r, line in enumerate(cut) if r != row)  # inf is not drawn on an edge
 
 
 def test_progress_lines_show_bars_rates_and_eta():

@@ -1,19 +1,32 @@
 """Test-set evaluation: loss, accuracy, confusion matrix, per-class accuracy, predictions.
 
-The numbers come from one ``predict`` pass; the loss is Keras' categorical
-cross-entropy computed from those probabilities (same clipping).
+:class:`Evaluation` is the one result type for a test set, whoever computed
+the probabilities (Keras' ``predict`` after training, or the numpy engine in
+``convnet-tui predict`` and on the inspect screen).  The loss is Keras'
+categorical cross-entropy computed from those probabilities (same clipping).
+
+Nothing here imports Keras or another module of :mod:`tui_convnet.training`.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ..data import to_model_inputs
-from .inspect import confusion_matrix
 
 _EPSILON = 1e-7  # keras.config.epsilon()
+ENGINES = ("numpy", "keras")
+
+
+def confusion_matrix(labels: np.ndarray, predicted: np.ndarray, classes: int = 10) -> np.ndarray:
+    """Counts ``(classes, classes)``: rows are true labels, columns predictions."""
+    m = np.zeros((classes, classes), dtype=np.int64)
+    np.add.at(m, (np.asarray(labels, dtype=np.int64), np.asarray(predicted, dtype=np.int64)), 1)
+    return m
 
 
 @dataclass(frozen=True, eq=False)
@@ -26,6 +39,8 @@ class Evaluation:
     confusion: np.ndarray  # (10, 10) int: rows true label, columns predicted
     per_class_accuracy: np.ndarray  # (10,) float, NaN for a class absent from the test set
     order: np.ndarray  # test indices, misclassified first (most confident mistakes first), then correct
+    engine: str = "keras"  # who computed the probabilities: "keras" or "numpy"
+    seconds: float = 0.0  # how long computing them took
 
     @property
     def samples(self) -> int:
@@ -35,19 +50,36 @@ class Evaluation:
     def misclassified(self) -> int:
         return int(np.count_nonzero(self.predicted != self.labels))
 
-    def to_dict(self) -> dict:
+    def indices(self, true: int, predicted: int) -> np.ndarray:
+        """The test indices with label ``true`` predicted as ``predicted`` (one confusion-matrix cell),
+        in the order of :attr:`order`."""
+        keep = (self.labels[self.order] == true) & (self.predicted[self.order] == predicted)
+        return np.asarray(self.order[keep])
+
+    def to_dict(self) -> dict[str, Any]:
         return {
+            "engine": self.engine,
             "test_loss": self.loss,
             "test_accuracy": self.accuracy,
             "test_samples": self.samples,
             "misclassified": self.misclassified,
             "per_class_accuracy": [None if np.isnan(a) else round(float(a), 6) for a in self.per_class_accuracy],
             "confusion_matrix": self.confusion.tolist(),
+            "seconds": round(self.seconds, 3),
         }
 
 
-def evaluation_from_probabilities(probabilities: np.ndarray, labels: np.ndarray, classes: int = 10) -> Evaluation:
+def evaluation_from_probabilities(
+    probabilities: np.ndarray,
+    labels: np.ndarray,
+    classes: int = 10,
+    *,
+    engine: str = "keras",
+    seconds: float = 0.0,
+) -> Evaluation:
     """Everything :class:`Evaluation` holds, from softmax outputs ``(N, classes)`` and labels ``(N,)``."""
+    if engine not in ENGINES:
+        raise ValueError(f"Unknown engine. Expected one of {', '.join(ENGINES)}. Received: engine={engine!r}")
     p = np.asarray(probabilities, dtype=np.float64)
     y = np.asarray(labels).astype(np.int64)
     if p.ndim != 2 or p.shape[1] != classes:
@@ -79,13 +111,16 @@ def evaluation_from_probabilities(probabilities: np.ndarray, labels: np.ndarray,
         confusion=confusion,
         per_class_accuracy=per_class,
         order=np.concatenate([wrong_idx, right_idx]),
+        engine=engine,
+        seconds=seconds,
     )
 
 
-def evaluate_model(model, x_test: np.ndarray, y_test: np.ndarray, *, batch_size: int = 500) -> Evaluation:
+def evaluate_model(model: Any, x_test: np.ndarray, y_test: np.ndarray, *, batch_size: int = 500) -> Evaluation:
     """Evaluate a compiled or uncompiled Keras model on uint8 test digits ``(N, 28, 28)``."""
     x = to_model_inputs(x_test) if x_test.dtype == np.uint8 else np.asarray(x_test, dtype="float32")
     if x.ndim == 3:
         x = x[..., None]
+    start = time.perf_counter()
     probabilities = model.predict(x, batch_size=batch_size, verbose=0)
-    return evaluation_from_probabilities(probabilities, y_test)
+    return evaluation_from_probabilities(probabilities, y_test, seconds=time.perf_counter() - start)

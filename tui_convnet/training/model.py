@@ -26,14 +26,16 @@ from ..core import (
 from .events import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .tf_env import import_keras
 
-keras = import_keras()
+keras: Any = import_keras()
+#: Keras ships no type information: a model is typed as Any.
+KerasModel = Any
 
 
 class ModelFileError(ValueError):
     """A model file could not be read or is not a model this app understands."""
 
 
-def build_model(spec: ModelSpec, *, seed: int | None = 0) -> keras.Model:
+def build_model(spec: ModelSpec, *, seed: int | None = 0) -> KerasModel:
     """A ``keras.Sequential`` with exactly the spec's layers.
 
     Layers are named as the spec's summary names them (``conv2d``, ``conv2d_1`` …),
@@ -68,7 +70,7 @@ def build_model(spec: ModelSpec, *, seed: int | None = 0) -> keras.Model:
     return keras.Sequential(layers, name=spec.name)
 
 
-def compile_model(model: keras.Model, optimizer: str = "rmsprop", learning_rate: float | None = None) -> keras.Model:
+def compile_model(model: KerasModel, optimizer: str = "rmsprop", learning_rate: float | None = None) -> KerasModel:
     """Compile as the lecture does: categorical cross-entropy, accuracy."""
     if optimizer not in OPTIMIZERS:
         raise ValueError(
@@ -80,7 +82,7 @@ def compile_model(model: keras.Model, optimizer: str = "rmsprop", learning_rate:
     return model
 
 
-def spec_from_model(model: keras.Model) -> ModelSpec:
+def spec_from_model(model: KerasModel) -> ModelSpec:
     """Read a :class:`ModelSpec` back from a Keras model (refusing layers the app cannot show)."""
     names = {"Conv2D", "MaxPooling2D", "AveragePooling2D", "Flatten", "Dense", "Dropout"}
     layers = []
@@ -123,7 +125,7 @@ def spec_from_model(model: keras.Model) -> ModelSpec:
     return ModelSpec(shape, tuple(layers), model.name)
 
 
-def save_model_atomic(model: keras.Model, path: str | os.PathLike) -> Path:
+def save_model_atomic(model: KerasModel, path: str | os.PathLike[str]) -> Path:
     """Save to ``path`` (``.keras``) via a temporary file in the same folder and a rename.
 
     A crash or a full disk never leaves a half-written model where a good one was.
@@ -150,7 +152,7 @@ def save_model_atomic(model: keras.Model, path: str | os.PathLike) -> Path:
     return path
 
 
-def load_model_safe(path: str | os.PathLike) -> keras.Model:
+def load_model_safe(path: str | os.PathLike[str]) -> KerasModel:
     """Load a ``.keras`` file in Keras' safe mode, with a clear error for anything wrong."""
     path = Path(path).expanduser()
     if not path.is_file():

@@ -30,7 +30,7 @@ def run_predict(args: argparse.Namespace) -> int:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from .inspect import InspectError, ModelInspector, evaluate
+            from .inspector import InspectError, ModelInspector
             from .model import ModelFileError, load_model_safe
 
             try:
@@ -38,7 +38,7 @@ def run_predict(args: argparse.Namespace) -> int:
                 inspector = ModelInspector(model)
                 # The bundled sample holds the complete 10,000-digit test set: no download for 'auto'.
                 data = load_mnist(args.dataset, download=False)
-                result = evaluate(inspector, data, engine, limit)
+                result = inspector.evaluate(data.x_test[:limit], data.y_test[:limit], engine)
             except (ModelFileError, InspectError, DataError) as exc:
                 return _fail(str(exc))
     except KeyboardInterrupt:
@@ -48,13 +48,22 @@ def run_predict(args: argparse.Namespace) -> int:
         return _fail(f"{type(exc).__name__}: {first}")
 
     if getattr(args, "json", False):
-        print(json.dumps({"model": str(args.model), **result.to_dict()}))
+        print(
+            json.dumps(
+                {
+                    "model": str(args.model),
+                    "dataset": data.source,
+                    "dataset_description": data.description,
+                    **result.to_dict(),
+                }
+            )
+        )
         return 0
     from rich.console import Console
 
     console = Console()
     correct = int((result.predicted == result.labels).sum())
-    console.print(f"[b]{args.model}[/b] on {result.description}")
+    console.print(f"[b]{args.model}[/b] on {data.description}")
     console.print(
         f"Test accuracy: [b]{result.accuracy:.2%}[/b] ({correct:,} of {result.samples:,} digits), "
         f"computed by the {result.engine} engine in {result.seconds:.2f} s"

@@ -81,4 +81,5 @@ def import_keras() -> ModuleType:
         pass
     import keras
 
-    return keras
+    module: ModuleType = keras
+    return module

@@ -48,7 +48,7 @@ class TrainResult:
     fit_seconds: float = 0.0  # wall time of the whole ``model.fit`` call
 
 
-class EventForwarder(keras.callbacks.Callback):
+class EventForwarder(keras.callbacks.Callback):  # type: ignore[misc]  # Keras has no type information
     """Forwards Keras' callbacks to ``on_event`` as plain data; stops on cancel or NaN.
 
     Per batch it only reads two floats and builds one small dataclass, so
@@ -85,12 +85,12 @@ class EventForwarder(keras.callbacks.Callback):
         self._epoch_batches = 0
 
     # Keras numbers epochs and batches from 0; events from 1.
-    def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
+    def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch_batches = 0
         self._epoch_start = self._last_batch_time = time.perf_counter()
         self.on_event(EpochBegin(epoch + 1, self.epochs))
 
-    def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
+    def on_train_batch_end(self, batch: int, logs: dict[str, Any] | None = None) -> None:
         now = time.perf_counter()
         self._last_batch_time = now
         self._epoch_batches = batch + 1
@@ -124,7 +124,7 @@ class EventForwarder(keras.callbacks.Callback):
     def _epoch_number(self) -> int:
         return len(self.history) + 1
 
-    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+    def on_epoch_end(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         logs = logs or {}
         train_time = self._last_batch_time - self._epoch_start
         samples = min(self._epoch_batches * self.batch_size, self.train_samples)
@@ -213,7 +213,7 @@ def train(
         steps=steps,
         batch_size=config.batch_size,
         train_samples=n_train,
-        validation=None if xv is None else (xv, yv),
+        validation=None if xv is None or yv is None else (xv, yv),
     )
     fit_started = time.perf_counter()
     model.fit(

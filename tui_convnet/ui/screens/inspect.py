@@ -5,9 +5,13 @@ own weights.  Keras computes the same layers in a worker thread; beside each
 layer the screen shows the largest absolute difference (it must be < 1e-4).
 
 The model comes from ``app.trained`` (set by the training screen, or by
-loading a ``.keras`` file here).  TensorFlow work runs only in workers,
-which post messages; nothing here blocks the UI for longer than a numpy
-forward pass of one digit.
+loading a ``.keras`` file here): a Keras model or a
+:class:`~tui_convnet.training.inspector.NumpyModel` (a spec and its weights).
+TensorFlow work and the test-set predictions run only in workers, which post
+messages; nothing here blocks the UI for longer than a numpy forward pass of
+one digit (on one BLAS thread, so a training run on the same cores cannot
+stall it).  Text that comes from the user (paths, typed numbers, error
+messages quoting them) is shown literally, never parsed as markup.
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rich.markup import escape
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,8 +41,6 @@ from ..widgets.inspect_bars import ActivationStrip, ProbabilityBars
 from ..widgets.inspect_kernels import KernelGrid
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
-#: Digits per chunk when looking for the next misclassified digit before all predictions are in.
-SCAN_CHUNK = 256
 
 NO_MODEL = (
     "[b]No trained model yet.[/b]\n\n"
@@ -63,7 +67,7 @@ class SidePanel(VerticalScroll, can_focus=False):
     """The digit, its prediction and the checks (scrolls with the mouse wheel on short terminals)."""
 
 
-class InspectScreen(Screen):
+class InspectScreen(Screen[None]):
     """Feature maps, learned filters and numpy = Keras, on real test digits."""
 
     CSS_PATH = [STYLES / "inspect.tcss"]
@@ -71,8 +75,11 @@ class InspectScreen(Screen):
     BINDINGS = [
         Binding("left", "digit(-1)", "Digit", key_display="←/→", tooltip="Previous test digit"),
         Binding("right", "digit(1)", "Next digit", show=False, tooltip="Next test digit"),
-        Binding("n", "next_misclassified", "Next wrong", tooltip="Next test digit the model gets wrong"),
-        Binding("l", "next_layer(1)", "Layer", tooltip="Scroll to the next layer (or to a conv layer's kernels)"),
+        Binding("n", "next_misclassified", "Wrong", tooltip="Next test digit the model gets wrong"),
+        # Not in the footer (it must leave room for the app's keys at 130 columns): ? lists them.
+        Binding(
+            "l", "next_layer(1)", "Layer", show=False, tooltip="Scroll to the next layer (or to a conv layer's kernels)"
+        ),
         Binding(
             "L",
             "next_layer(-1)",
@@ -105,6 +112,7 @@ class InspectScreen(Screen):
             "c",
             "kernel_channel(1)",
             "Kernel ch.",
+            show=False,
             tooltip="Show the deeper layers' kernels for the next input channel",
         ),
         Binding("g", "focus_index", "Go to #", tooltip="Type the number of a test digit, then Enter"),
@@ -178,11 +186,12 @@ window at a time, with the real digit, kernel and bias.
         self._titles: list[tuple[Static, str]] = []
         self._views: list[Any] = []
         self._kernel_views: list[tuple[int, Static, KernelGrid]] = []
+        self._next_wanted = False  # n was pressed before the test-set predictions were in
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="inspect-bar"):
             yield Static("Inspect", id="inspect-source")
-            yield Input(placeholder="digit #", type="integer", id="inspect-index")
+            yield Input(placeholder="digit #", id="inspect-index")
             yield Input(placeholder="model.keras — Enter to load", id="inspect-path")
         yield Static("", id="inspect-status")
         yield Static(NO_MODEL, id="inspect-empty")
@@ -213,11 +222,17 @@ window at a time, with the real digit, kernel and bias.
 
     @work(thread=True, exclusive=True, group="inspect-prepare")
     def _prepare(self, ready: ModelReady) -> None:
+        try:
+            self._prepare_in_thread(ready)
+        except Exception as exc:  # anything unexpected: a message on screen, never a dead app
+            self.post_message(self.Failed(f"Cannot inspect this model: {type(exc).__name__}: {exc}"))
+
+    def _prepare_in_thread(self, ready: ModelReady) -> None:
         import time
 
-        try:
-            from ...training.inspect import ModelInspector
+        from ...training.inspector import ModelInspector
 
+        try:
             inspector = ModelInspector(ready.model)
         except ValueError as exc:
             self.post_message(self.Failed(f"Cannot inspect this model: {exc}"))
@@ -263,7 +278,7 @@ window at a time, with the real digit, kernel and bias.
     def _load(self, path: str) -> None:
         try:
             from ...data import DataError, load_mnist
-            from ...training.inspect import ModelInspector
+            from ...training.inspector import ModelInspector
             from ...training.model import ModelFileError, load_model_safe
         except Exception as exc:  # TensorFlow itself failing to import
             self.post_message(self.Failed(f"Keras is not available: {exc}"))
@@ -282,15 +297,16 @@ window at a time, with the real digit, kernel and bias.
 
     # ------------------------------------------------------------------ message handlers
 
-    def _status(self, text: str, error: bool = False) -> None:
+    def _status(self, text: str | Text, error: bool = False) -> None:
+        """One status line; a ``str`` is shown literally (it may quote a path or typed text)."""
         status = self.query_one("#inspect-status", Static)
-        status.update(text)
+        status.update(Text(text) if isinstance(text, str) else text)
         status.set_class(error, "-error")
         status.display = bool(text)
 
     def on_inspect_screen_failed(self, message: Failed) -> None:
         self._status(message.text, error=True)
-        self.notify(message.text, title="Inspect", severity="error", timeout=8)
+        self.notify(escape(message.text), title="Inspect", severity="error", timeout=8)
 
     async def on_inspect_screen_prepared(self, message: Prepared) -> None:
         self.inspector, self.data, self.source = message.inspector, message.data, message.source
@@ -299,9 +315,14 @@ window at a time, with the real digit, kernel and bias.
         self.remove_class("-empty")
         if isinstance(self.focused, Input):
             self.set_focus(None)
+        where = "bundled sample" if self.data.source == "sample" else self.data.location
         self.query_one("#inspect-source", Static).update(
-            f"[b]Model[/b] {self.source} · [b]{len(self.data.x_test):,} test digits[/b] "
-            f"({'bundled sample' if self.data.source == 'sample' else self.data.location})"
+            Text.assemble(
+                ("Model ", "bold"),
+                f"{self.inspector.name} from {self.source} · ",
+                (f"{len(self.data.x_test):,} test digits", "bold"),
+                f" ({where})",
+            )
         )
         self.query_one("#inspect-accuracy", Static).update("Predicting the test set with the numpy engine…")
         await self._build_sections()
@@ -322,15 +343,18 @@ window at a time, with the real digit, kernel and bias.
         self.query_one("#inspect-accuracy", Static).update(
             f"Test accuracy [b]{acc:.1%}[/b] (numpy)\n{wrong:,}/{len(y):,} wrong · [b]n[/b]: next"
         )
+        if self._next_wanted:
+            self._next_wanted = False
+            self.action_next_misclassified()
 
     def on_inspect_screen_layer_check(self, message: LayerCheck) -> None:
         if message.inspector is not self.inspector or message.index != self.index:
             return  # an answer for a digit no longer shown
         check = self.query_one("#inspect-check", Static)
         if message.diffs is None:
-            check.update(f"[b red]Keras could not compute the layers:[/] {message.error}")
+            check.update(Text.assemble(("Keras could not compute the layers: ", "bold red"), message.error))
             return
-        from ...training.inspect import TOLERANCE
+        from ...training.inspector import TOLERANCE
 
         for (title, base), diff in zip(self._titles, message.diffs, strict=False):
             ok = diff < TOLERANCE
@@ -497,14 +521,12 @@ window at a time, with the real digit, kernel and bias.
             if len(wrong):
                 self.index = int(wrong[0])
                 return
-        else:  # predictions still being computed: scan ahead in chunks
-            for start in range(0, n, SCAN_CHUNK):
-                chunk = order[start : start + SCAN_CHUNK]
-                pred = self.inspector.predict(self.data.x_test[chunk])
-                wrong = chunk[pred != y[chunk]]
-                if len(wrong):
-                    self.index = int(wrong[0])
-                    return
+        else:  # the worker is still predicting the test set: go there when it is done
+            self._next_wanted = True
+            self.query_one("#inspect-accuracy", Static).update(
+                "Predicting the test set with the numpy engine… [b]n[/b] goes to the next wrong digit when it is done."
+            )
+            return
         self.notify(f"No misclassified digit: the model gets all {n:,} test digits right.", title="Inspect")
 
     def action_select_map(self, delta: int) -> None:
@@ -520,7 +542,8 @@ window at a time, with the real digit, kernel and bias.
         if not self._need_model():
             return
         from ...explore import focus_on_map
-        from ...training.inspect import InspectError, learned_kernel_example
+        from ...training.explorer_example import learned_kernel_example
+        from ...training.inspector import InspectError
 
         digit = self.data.x_test[self.index]
         try:
@@ -567,8 +590,11 @@ window at a time, with the real digit, kernel and bias.
             return
         n = len(self.data.x_test)
         text = event.value.strip()
+        if not text:
+            self._status(f"Type the number of a test digit (0..{n - 1:,}), then press Enter.", error=True)
+            return
         try:
-            value = int(text)
+            value = int(text.replace(",", ""))
         except ValueError:
             self._status(f"A digit number must be a whole number. Received: index={text!r}", error=True)
             return

@@ -38,7 +38,7 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from ...core import mnist_convnet
+from ...core import ModelSpec, mnist_convnet
 from ...summary import confusion_table
 from ...training.events import (
     DEFAULT_LEARNING_RATES,
@@ -50,6 +50,7 @@ from ...training.events import (
     TrainBegin,
     TrainConfig,
     TrainEnd,
+    TrainEvent,
     check_split,
 )
 from ..messages import ModelReady
@@ -99,7 +100,7 @@ FIELDS = {
 }
 
 
-def _parse_field(text: str, name: str, kind: type, optional: bool) -> int | float | None:
+def _parse_field(text: str, name: str, kind: type[int] | type[float], optional: bool) -> int | float | None:
     text = text.strip()
     if kind is int:
         text = text.replace(",", "")  # 60,000
@@ -167,7 +168,7 @@ class TensorFlowReady(Message):
 class TrainingEvents(Message):
     """Training events bundled by the worker (batch events at most every REDRAW_INTERVAL)."""
 
-    events: tuple
+    events: tuple[TrainEvent, ...]
 
 
 @dataclass
@@ -195,7 +196,7 @@ class FileDone(Message):
     ok: bool
 
 
-class TrainingScreen(Screen):
+class TrainingScreen(Screen[None]):
     """Train the lecture's ConvNet on MNIST with live progress; save and load models."""
 
     CSS_PATH = [STYLES / "training.tcss"]
@@ -435,7 +436,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if self.phase != "training" and self.model is None:
             self._show_summary()
 
-    def _show_summary(self, spec=None, note: str = "") -> None:
+    def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
         from ...summary import summary_table
 
         if spec is None:
@@ -531,7 +532,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         from ...training import trainer
 
         worker = get_current_worker()
-        pending: list = []
+        pending: list[TrainEvent] = []
         last_post = 0.0
 
         def on_event(event: Any) -> None:
@@ -641,7 +642,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     def _epoch_end(self, e: EpochEnd) -> None:
         self._loss_series[0].points.append((float(e.epoch), e.loss))
         self._acc_series[0].points.append((float(e.epoch), e.accuracy))
-        if e.val_loss is not None:
+        if e.val_loss is not None and e.val_accuracy is not None:
             self._loss_series[1].points.append((float(e.epoch), e.val_loss))
             self._acc_series[1].points.append((float(e.epoch), e.val_accuracy))
         val = f" val loss [b]{e.val_loss:.4f}[/b] acc [b]{e.val_accuracy:.4f}[/b]" if e.val_loss is not None else ""
@@ -692,7 +693,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self._end_of_run()
 
     @staticmethod
-    def _spec_of(model: Any):
+    def _spec_of(model: Any) -> ModelSpec:
         from ...training.model import spec_from_model
 
         return spec_from_model(model)
@@ -734,7 +735,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     @work(thread=True, exclusive=True, group="file")
     def _load(self, path: str, data: Any) -> None:
         from ...training.evaluate import evaluate_model
-        from ...training.inspect import check_mnist_model
+        from ...training.inspector import check_mnist_model
         from ...training.model import ModelFileError, load_model_safe, spec_from_model
 
         try:

@@ -7,10 +7,13 @@ Pure Rich (no Textual) so any screen or a plain console can use it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 UPPER_HALF = "\u2580"  # ▀
@@ -56,7 +59,7 @@ def shrink(image: np.ndarray, factor: int) -> np.ndarray:
     if h == 0 or w == 0:
         raise ValueError(f"The image is smaller than the factor. Received: image.shape={a.shape}, factor={factor}")
     blocks = a[:h, :w].reshape(h // factor, factor, w // factor, factor).astype(np.float32)
-    return np.round(blocks.mean(axis=(1, 3))).astype(np.uint8)
+    return np.asarray(np.round(blocks.mean(axis=(1, 3))).astype(np.uint8))
 
 
 def digit_text(image: np.ndarray, *, levels: int = 256, shrink_by: int = 1) -> Text:
@@ -96,7 +99,7 @@ class DigitView(Widget):
     }
     """
 
-    def __init__(self, image: np.ndarray, *, shrink_by: int = 1, **kwargs) -> None:
+    def __init__(self, image: np.ndarray, *, shrink_by: int = 1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._image = shrink(image, shrink_by)
 
@@ -104,10 +107,10 @@ class DigitView(Widget):
         self._image = shrink(image, shrink_by)
         self.refresh(layout=True)
 
-    def get_content_width(self, container, viewport) -> int:
+    def get_content_width(self, container: Size, viewport: Size) -> int:
         return int(self._image.shape[1])
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return (int(self._image.shape[0]) + 1) // 2
 
     def render(self) -> Text:

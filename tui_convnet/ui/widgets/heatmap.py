@@ -14,6 +14,7 @@ channel that stayed dark really is weaker than a bright one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from rich.color import Color
@@ -147,7 +148,7 @@ class Heatmap(Widget):
         *,
         palette: str = "sequential",
         scale: tuple[float, float] | None = None,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self._lines: list[list[Segment]] = []
@@ -202,7 +203,7 @@ class TileGrid(Widget, can_focus=False):
             super().__init__()
             self.grid, self.tile = grid, tile
 
-    def __init__(self, *, gap: int = 2, **kwargs) -> None:
+    def __init__(self, *, gap: int = 2, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.gap = gap
         self._tiles: list[list[list[Segment]]] = []
@@ -268,11 +269,11 @@ class TileGrid(Widget, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles = None
+        self._styles: tuple[Style, Style, Style] | None = None
 
     def _line_styles(self) -> tuple[Style, Style, Style]:
         """Base, label and selected-label styles (CSS lookups are cached until the styles change)."""
-        styles = getattr(self, "_styles", None)
+        styles: tuple[Style, Style, Style] | None = getattr(self, "_styles", None)
         if styles is None:
             base = self.rich_style
             styles = self._styles = (
@@ -319,7 +320,7 @@ class HeatmapGrid(TileGrid):
     """All maps of one layer, ``(H, W, C)`` channels last, on one shared colour scale."""
 
     def __init__(
-        self, maps: np.ndarray | None = None, *, palette: str = "sequential", label: str = "#", **kwargs
+        self, maps: np.ndarray | None = None, *, palette: str = "sequential", label: str = "#", **kwargs: Any
     ) -> None:
         super().__init__(**kwargs)
         self.palette = palette
@@ -337,7 +338,7 @@ class HeatmapGrid(TileGrid):
         self.set_tiles(tiles, [f"{self.label}{c}" for c in range(a.shape[2])], line_width=a.shape[1])
 
 
-def sparkline(values: Sequence[float], vmin: float | None = None, vmax: float | None = None) -> str:
+def sparkline(values: Sequence[float] | np.ndarray, vmin: float | None = None, vmax: float | None = None) -> str:
     """Values as bar characters ``▁▂▃▄▅▆▇█`` (a space for the minimum)."""
     bars = " ▁▂▃▄▅▆▇█"
     a = np.asarray(values, dtype=np.float64)

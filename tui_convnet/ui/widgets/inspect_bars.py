@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from rich.color import Color
 from rich.style import Style
@@ -39,7 +41,7 @@ class ProbabilityBars(Widget):
         "probability-bars--true",
     }
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.probabilities: np.ndarray | None = None
         self.label: int | None = None
@@ -92,7 +94,7 @@ class ActivationStrip(Widget):
     ActivationStrip { width: 1fr; height: auto; }
     """
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.values = np.zeros(0)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from rich.segment import Segment
@@ -45,7 +46,12 @@ def _nice_range(values: Sequence[float], floor: float | None) -> tuple[float, fl
     return lo, hi
 
 
-def _dot_runs(points, x_range, y_range, dots) -> list[list[tuple[int, int]]]:
+def _dot_runs(
+    points: Sequence[tuple[float, float]],
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
+    dots: tuple[int, int],
+) -> list[list[tuple[int, int]]]:
     """Points → dot coordinates (numpy), split at non-finite values, consecutive repeats dropped.
 
     Thousands of batch points land on a few hundred dots: drawing only the
@@ -61,7 +67,8 @@ def _dot_runs(points, x_range, y_range, dots) -> list[list[tuple[int, int]]]:
         dy = np.clip(np.rint((hi - a[:, 1]) / (hi - lo) * (dots_h - 1)), 0, dots_h - 1)
     runs: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
-    for ok, x, y in zip(finite.tolist(), dx.tolist(), dy.tolist(), strict=False):
+    ok_list: list[bool] = [bool(v) for v in np.asarray(finite).reshape(-1)]
+    for ok, x, y in zip(ok_list, dx.tolist(), dy.tolist(), strict=True):
         if not ok:
             if current:
                 runs.append(current)
@@ -75,7 +82,7 @@ def _dot_runs(points, x_range, y_range, dots) -> list[list[tuple[int, int]]]:
     return runs
 
 
-def braille_plot(*args, **kwargs) -> Text:
+def braille_plot(*args: Any, **kwargs: Any) -> Text:
     """:func:`braille_rows` (same arguments) as one Rich :class:`Text`, for a console or a Static."""
     text = Text(no_wrap=True, overflow="crop", end="")
     rows = braille_rows(*args, **kwargs)
@@ -206,14 +213,14 @@ class LinePlot(Widget):
         y_range: tuple[float, float] | None = None,
         y_floor: float | None = 0.0,
         y_cap: float | None = None,
-        **kwargs,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.series: list[Series] = list(series)
         self.y_range = y_range
         self.y_floor = y_floor
         self.y_cap = y_cap
-        self._cache_key: tuple | None = None
+        self._cache_key: tuple[int, float, int, int] | None = None
         self._cache: list[Strip] = []
 
     def set_series(self, series: Sequence[Series]) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import textwrap
 from dataclasses import dataclass
+from typing import Any
 
 from rich.segment import Segment
 from rich.style import Style
@@ -69,9 +70,9 @@ class TrainingProgress(Widget):
     DIM = Style(dim=True)
     ERROR = Style(color="red", bold=True)
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._cache: dict[tuple, list[Strip]] = {}
+        self._cache: dict[tuple[ProgressState, int, Style], list[Strip]] = {}
 
     @property
     def status_text(self) -> str:
@@ -176,7 +177,7 @@ class EpochLog(Widget):
     MAX_LINES = 1000
     version: reactive[int] = reactive(0, layout=False)
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.lines: list[Text] = []
 

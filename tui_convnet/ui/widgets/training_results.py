@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
-from rich.console import Group
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -31,7 +33,7 @@ class DigitGallery(Widget):
     PER_PAGE = 12
     page: reactive[int] = reactive(0, layout=True)
 
-    def __init__(self, **kwargs) -> None:
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.images: np.ndarray | None = None
         self.labels = self.predicted = self.confidence = self.order = np.zeros(0, dtype=int)
@@ -63,7 +65,7 @@ class DigitGallery(Widget):
     def _columns(self, width: int) -> int:
         return max(1, (width + GAP) // (CELL_WIDTH + GAP))
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self.images is None:
             return 1
         shown = len(self.order[self.page * self.PER_PAGE : (self.page + 1) * self.PER_PAGE])
@@ -79,7 +81,7 @@ class DigitGallery(Widget):
             f"{self.misclassified:,} misclassified shown first",
         )
 
-    def render(self):
+    def render(self) -> RenderableType:
         if self.images is None or len(self.order) == 0:
             return Text("No test predictions yet.", style="dim")
         columns = self._columns(self.content_size.width or 80)

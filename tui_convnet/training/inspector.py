@@ -1,0 +1,271 @@
+"""Inside a trained model: every layer's output for one digit, by numpy and by Keras.
+
+The numbers the inspect screen and ``convnet-tui predict --engine numpy`` show
+come from the numpy core (:func:`tui_convnet.core.forward`) run on the model's
+own weights.  A model is either a Keras model or a :class:`NumpyModel` (a spec
+and its weights, e.g. a bundled pre-trained model: no TensorFlow needed to
+look at it).  Keras computes the same layers (:meth:`ModelInspector.keras_layers`,
+building a Keras model from the spec and weights when none was given) so that
+the screen can show, layer by layer, the largest absolute difference between
+the two.
+
+Nothing here imports Textual; Keras is imported only when Keras is asked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from ..core import Conv2DSpec, DenseSpec, LayerInfo, ModelSpec, forward, infer_shapes
+from ..data import to_model_inputs
+from .evaluate import ENGINES, Evaluation, evaluation_from_probabilities
+
+#: numpy = Keras when every layer agrees to within this (float32 arithmetic in both).
+TOLERANCE = 1e-4
+#: Digits per numpy forward pass when predicting a whole test set: small enough that
+#: the first layer's output (64·26·26·32 floats, 5.5 MB) stays in the CPU's caches
+#: for the pooling that reads it again (measured with benchmarks/bench_forward.py).
+NUMPY_BATCH = 64
+KERAS_BATCH = 256
+
+
+class InspectError(ValueError):
+    """The model or the data cannot be inspected; the message says why."""
+
+
+@dataclass(frozen=True, eq=False)
+class NumpyModel:
+    """A model as the numpy core sees it: the spec and the weights in ``model.get_weights()`` order."""
+
+    spec: ModelSpec
+    weights: tuple[np.ndarray, ...]
+    name: str = ""
+
+
+def check_mnist_model(spec: ModelSpec) -> None:
+    """Refuse models that cannot classify 28x28x1 digits into 10 classes."""
+    if tuple(spec.input_shape) != (28, 28, 1):
+        raise InspectError(f"The model must take 28x28x1 MNIST digits. Received: input_shape={tuple(spec.input_shape)}")
+    last = spec.layers[-1] if spec.layers else None
+    if not isinstance(last, DenseSpec) or last.units != 10:
+        kind = (
+            "no layers" if last is None else f"{last.type}" + (f"({last.units})" if isinstance(last, DenseSpec) else "")
+        )
+        raise InspectError(f"The model's last layer must be Dense(10), one unit per digit. Received: last_layer={kind}")
+
+
+@dataclass(frozen=True, eq=False)
+class LayerComparison:
+    """One layer's output for one digit, from numpy and from Keras."""
+
+    info: LayerInfo
+    numpy: np.ndarray  # the layer's output, without the batch axis
+    keras: np.ndarray
+    max_abs_diff: float
+
+    @property
+    def agrees(self) -> bool:
+        return bool(self.max_abs_diff < TOLERANCE)
+
+    @property
+    def verdict(self) -> str:
+        """``numpy = Keras ✓ max |Δ| 2.4e-07`` (or ``✗`` when it is not below the tolerance)."""
+        return verdict(self.max_abs_diff)
+
+
+def verdict(max_abs_diff: float) -> str:
+    """``numpy = Keras ✓ max |Δ| 2.4e-07`` (or ``✗ … (must be < 1e-04)``)."""
+    if max_abs_diff < TOLERANCE:
+        return f"numpy = Keras ✓ max |Δ| {max_abs_diff:.1e}"
+    return f"numpy ≠ Keras ✗ max |Δ| {max_abs_diff:.1e} (must be < {TOLERANCE:.0e})"
+
+
+class ModelInspector:
+    """A model seen through the numpy core.
+
+    Reads the spec and the weights once (they do not change while inspecting);
+    builds the Keras model that returns every layer's output once, on demand
+    (from the spec and the weights when the model is a :class:`NumpyModel`).
+    """
+
+    def __init__(self, model: Any) -> None:
+        self.model = model  # what was given: a keras.Model or a NumpyModel
+        if isinstance(model, NumpyModel):
+            self.spec: ModelSpec = model.spec
+            weights: Sequence[Any] = model.weights
+        else:
+            from .model import spec_from_model  # lazy: imports Keras (loaded anyway when a Keras model exists)
+
+            self.spec = spec_from_model(model)
+            weights = model.get_weights()
+        check_mnist_model(self.spec)
+        self.weights: list[np.ndarray] = [np.asarray(w) for w in weights]
+        self.layers: list[LayerInfo] = infer_shapes(self.spec)
+        expected = sum(2 for info in self.layers if info.params)
+        if len(self.weights) != expected:
+            raise InspectError(
+                f"The model needs {expected} weight arrays (a kernel and a bias per layer with weights). "
+                f"Received: weights={len(self.weights)}"
+            )
+        self._extractor: Any = None
+        self._lock = threading.Lock()
+
+    @property
+    def name(self) -> str:
+        return self.spec.name
+
+    # ------------------------------------------------------------------ one digit
+
+    @staticmethod
+    def model_input(digit: np.ndarray) -> np.ndarray:
+        """A uint8 ``(28, 28)`` digit as the model's input ``(28, 28, 1)`` in [0, 1]."""
+        d = np.asarray(digit)
+        if d.shape != (28, 28):
+            raise InspectError(f"A digit must have shape (28, 28). Received: digit.shape={d.shape}")
+        return np.asarray(to_model_inputs(d[None])[0])
+
+    def numpy_layers(self, digit: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for one digit, computed by the numpy core (one BLAS thread: a small
+        product split between threads waits for them when training keeps the cores busy)."""
+        x = self.model_input(digit)
+        with single_blas_thread():
+            return list(forward(self.spec, self.weights, x, intermediates=True))
+
+    def keras_model(self) -> Any:
+        """The Keras model (built from the spec and the weights for a :class:`NumpyModel`)."""
+        if not isinstance(self.model, NumpyModel):
+            return self.model
+        from .model import build_model
+
+        model = build_model(self.spec, seed=None)
+        model.set_weights(self.weights)
+        return model
+
+    def _keras_extractor(self) -> Any:
+        with self._lock:
+            if self._extractor is None:
+                from .tf_env import import_keras
+
+                keras = import_keras()
+                model = self.keras_model()
+                self._extractor = keras.Model(
+                    model.inputs[0], [layer.output for layer in model.layers], name="layer_outputs"
+                )
+            return self._extractor
+
+    def keras_layers(self, digit: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for one digit, computed by Keras (inference mode)."""
+        x = self.model_input(digit)[None]
+        outs = self._keras_extractor()(x, training=False)
+        if not isinstance(outs, (list, tuple)):
+            outs = [outs]
+        return [np.asarray(o)[0] for o in outs]
+
+    def compare(self, digit: np.ndarray, numpy_outputs: Sequence[np.ndarray] | None = None) -> list[LayerComparison]:
+        """numpy and Keras, layer by layer, with the largest absolute difference of each layer."""
+        ours = list(numpy_outputs) if numpy_outputs is not None else self.numpy_layers(digit)
+        theirs = self.keras_layers(digit)
+        if len(theirs) != len(ours):
+            raise InspectError(f"Keras returned {len(theirs)} layer outputs for {len(ours)} layers.")
+        result = []
+        for info, a, b in zip(self.layers, ours, theirs, strict=True):
+            if a.shape != b.shape:
+                raise InspectError(f"Layer {info.name}: numpy gives {a.shape}, Keras gives {b.shape}.")
+            diff = float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)))) if a.size else 0.0
+            result.append(LayerComparison(info, a, b, diff))
+        return result
+
+    # ------------------------------------------------------------------ many digits
+
+    def probabilities(self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None) -> np.ndarray:
+        """Class probabilities ``(N, 10)`` for uint8 digits ``(N, 28, 28)``, in batches."""
+        if engine not in ENGINES:
+            raise InspectError(f"Unknown engine. Expected one of {', '.join(ENGINES)}. Received: engine={engine!r}")
+        x = np.asarray(x)
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise InspectError(f"Digits must have shape (N, 28, 28). Received: x.shape={x.shape}")
+        if engine == "keras":
+            n = batch_size or KERAS_BATCH
+            return np.asarray(self.keras_model().predict(to_model_inputs(x), batch_size=n, verbose=0))
+        n = batch_size or NUMPY_BATCH
+        out = np.empty((len(x), 10), dtype=np.float32)
+
+        for start in range(0, len(x), n):
+            out[start : start + n] = forward(self.spec, self.weights, to_model_inputs(x[start : start + n]))
+        return out
+
+    def predict(self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None) -> np.ndarray:
+        """Predicted classes ``(N,)`` for uint8 digits ``(N, 28, 28)``."""
+        return np.asarray(np.argmax(self.probabilities(x, engine, batch_size=batch_size), axis=1))
+
+    def evaluate(self, x: np.ndarray, y: np.ndarray, engine: str = "numpy") -> Evaluation:
+        """The test-set :class:`Evaluation` of uint8 digits ``x`` with labels ``y``, by ``engine``; timed."""
+        start = time.perf_counter()
+        probabilities = self.probabilities(x, engine)
+        return evaluation_from_probabilities(
+            probabilities, np.asarray(y), engine=engine, seconds=time.perf_counter() - start
+        )
+
+    # ------------------------------------------------------------------ kernels
+
+    def conv_layers(self) -> list[LayerInfo]:
+        return [info for info in self.layers if isinstance(info.spec, Conv2DSpec)]
+
+    def kernel_and_bias(self, layer: LayerInfo) -> tuple[np.ndarray, np.ndarray]:
+        """The learned ``(kh, kw, C_in, C_out)`` kernels and ``(C_out,)`` biases of a layer."""
+        i = 0
+        for info in self.layers:
+            if info.params:
+                if info.index == layer.index:
+                    return self.weights[i], self.weights[i + 1]
+                i += 2
+        raise InspectError(f"Layer {layer.name} has no weights. Received: layer={layer.name!r}")
+
+
+@contextlib.contextmanager
+def single_blas_thread() -> Iterator[None]:
+    """Run the enclosed numpy products on one BLAS thread (threadpoolctl when it is installed).
+
+    OpenBLAS splits even a one-digit convolution between its threads; while
+    TensorFlow keeps the cores busy they wait for each other (p95 16 ms instead
+    of 0.3 ms for one 13x13x32→64 product).  Interactive work runs on one thread.
+    Nested and concurrent uses share one limit: the last to leave restores it.
+    """
+    global _blas_users, _blas_restore
+    with _blas_lock:
+        if _blas_users == 0:
+            controller = _blas_controller()
+            _blas_restore = None if controller is None else controller.limit(limits=1, user_api="blas")
+        _blas_users += 1
+    try:
+        yield
+    finally:
+        with _blas_lock:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_restore is not None:
+                _blas_restore.restore_original_limits()
+                _blas_restore = None
+
+
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_restore: Any = None
+_controller: list[Any] = []
+
+
+def _blas_controller() -> Any:
+    if not _controller:
+        try:
+            from threadpoolctl import ThreadpoolController
+
+            _controller.append(ThreadpoolController())
+        except ImportError:  # threadpoolctl is optional: without it numpy keeps its threads
+            _controller.append(None)
+    return _controller[0]
