@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 
+import numpy as np
 import pytest
 from rich.console import Console
 from rich.text import Text
@@ -30,6 +31,8 @@ def text_of(screen, selector: str) -> str:
     content = screen.query_one(selector, Static).content
     if isinstance(content, str):
         return Text.from_markup(content).plain
+    if isinstance(content, Text):
+        return content.plain
     console = Console(width=200, record=True, file=io.StringIO())
     console.print(content)
     return console.export_text()
@@ -128,7 +131,12 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
         assert "cancelled" in progress.status_text
         assert progress.state.epochs_done < 50 and progress.state.finished == "cancelled"
         assert not screen.query_one("#start", Button).disabled
-        assert app.trained is None  # a cancelled run is not offered to the inspect screen
+        # The partly trained model is kept: evaluated, offered to the inspect screen, saveable, named.
+        await wait_for(pilot, lambda: app.trained is not None, 60, "the cancelled run's evaluation")
+        assert app.trained.source.startswith("run 1, cancelled at epoch ") and app.trained.model is screen.model
+        assert "Model: run 1, cancelled at epoch" in text_of(screen, "#results-headline")
+        assert not screen.query_one("#save", Button).disabled
+        assert "Run 1: Training cancelled at epoch" in screen.query_one("#epoch-log").plain
         # The app still responds: the explorer and back.
         await pilot.press("e")
         assert app.current_mode == "explorer"
@@ -167,34 +175,47 @@ async def test_results_model_ready_save_and_load(tmp_path):
         assert "Training completed" in screen.query_one(TrainingProgress).status_text
         log = screen.query_one("#epoch-log").plain
         assert (
-            "Run: 1 epoch, batch 64" in log
-            and "Done: test accuracy" in log
+            "Run 1: 1 epoch, batch 64" in log
+            and "Run 1 done: test accuracy" in log
             and "Epoch 1/1" in log
             and "val loss" in log
         )
         # Results: headline, confusion matrix with per-class accuracy, gallery misclassified first.
         headline = text_of(screen, "#results-headline")
-        assert "Test accuracy" in headline and "on 300 test digits" in headline
-        confusion = text_of(screen, "#confusion")
-        assert "Confusion matrix" in confusion and "accuracy" in confusion and "%" in confusion
+        assert "Test accuracy" in headline and "on 300 test digits" in headline and "Model: run 1" in headline
+        assert "Confusion matrix" in text_of(screen, "#confusion-title")
+        table = screen.query_one("#confusion")
+        assert table.row_count == 10 and len(table.columns) == 12
         gallery = screen.query_one("#gallery")
         ev_order = gallery.order
         wrong = gallery.predicted[ev_order] != gallery.labels[ev_order]
         assert wrong[: gallery.misclassified].all() and not wrong[gallery.misclassified :].any()
         assert "misclassified shown first" in gallery.caption().plain
-        assert screen.focused.id == "start"  # keys reach the screen, not a text field
+        assert screen.focused is None  # keys reach the screen, not a text field
         await pilot.press("n")
         assert gallery.page == 1 and "13–24 of 300" in gallery.caption().plain
         await pilot.press("p", "p")
         assert gallery.page == gallery.pages - 1  # wraps around
+        # A confusion-matrix cell filters the gallery to exactly its digits; a shows all again.
+        ev = screen.evaluation
+        true, predicted = map(int, np.argwhere(ev.confusion - np.diag(np.diag(ev.confusion)) > 0)[0])
+        table.focus()
+        table.move_cursor(row=true, column=predicted + 1)
+        await pilot.press("enter")
+        await pilot.pause()
+        expected = np.flatnonzero((ev.labels == true) & (ev.predicted == predicted))
+        assert sorted(gallery.order.tolist()) == expected.tolist() and len(expected) == ev.confusion[true, predicted]
+        assert f"true {true}, predicted {predicted}: {len(expected)} digit" in gallery.caption().plain
+        await pilot.press("a")
+        assert len(gallery.order) == 300
+        screen.set_focus(None)
         # The inspect screen gets the model.
-        assert app.trained is not None and app.trained.source == "trained"
+        assert app.trained is not None and app.trained.source == "run 1"
         assert len(app.trained.data.x_test) == 300
         trained = app.trained.model
         # Save (atomic, .keras) ...
         path = tmp_path / "m.keras"
         fill(screen, model_path=str(path))
-        screen.query_one("#start", Button).focus()
         await pilot.press("w")
         await wait_for(pilot, lambda: "Saved" in text_of(screen, "#file-status"), 30, "the save")
         assert path.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["m.keras"]
@@ -208,8 +229,6 @@ async def test_results_model_ready_save_and_load(tmp_path):
         await pilot.press("l")
         await wait_for(pilot, lambda: "Loaded" in text_of(screen, "#file-status"), 30, "the load")
         assert app.trained.source == str(path) and app.trained.model is not trained
-        import numpy as np
-
         from tui_convnet.data import to_model_inputs
 
         x = to_model_inputs(app.trained.data.x_test[:50])
@@ -244,3 +263,108 @@ async def test_narrow_terminal_panel_toggles():
         assert screen.has_class("-no-side") and not screen.query_one("#training-side").display
         await pilot.press("h")
         assert not screen.has_class("-no-side")
+
+
+async def test_keys_work_as_the_footer_says_until_a_field_is_chosen():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        await pilot.pause()
+        assert screen.focused is None or isinstance(screen.focused, Button)
+        before = {i.id: i.value for i in screen.query("Input")}
+        await pilot.press("l", "w", "c", "n")
+        assert {i.id: i.value for i in screen.query("Input")} == before  # no key typed into a field
+        await pilot.press("tab")
+        assert screen.focused.id == "preset"  # the first Tab goes to the first setting, not the model path
+        await pilot.press("tab")
+        assert screen.focused.id == "epochs"
+
+
+async def test_presets_fill_the_form():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        screen.query_one("#preset").value = "quick"
+        await pilot.pause()
+        assert screen.query_one("#epochs").value == "5" and screen.query_one("#train-limit").value == "5000"
+        screen.query_one("#preset").value = "lecture"
+        await pilot.pause()
+        assert screen.query_one("#train-limit").value == ""
+
+
+async def test_q_asks_before_quitting_a_running_training():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        screen.phase = "training"  # as while a run goes (the question does not depend on TensorFlow)
+        await pilot.press("q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmQuit"
+        assert "Quit anyway?" in str(app.screen.query_one("#confirm-text").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and app.is_running and not screen._cancel.is_set()
+        await pilot.press("q", "y")
+        await pilot.pause()
+        assert screen._cancel.is_set() and not app.is_running
+
+
+async def test_typed_values_are_shown_literally_in_every_field():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        for typed in ("[/]", "[b]x", "-1", "1e16"):
+            fill(
+                screen,
+                epochs=typed,
+                batch_size=typed,
+                learning_rate=typed,
+                validation_split=typed,
+                seed=typed,
+                train_limit=typed,
+                test_limit=typed,
+            )
+            await pilot.pause()
+            errors = text_of(screen, "#settings-errors")
+            assert app.is_running and app.screen is screen
+            wrong = ["epochs", "batch_size", "validation_split", "seed"]
+            wrong += [] if typed == "1e16" else ["learning_rate"]  # 1e16 is a (silly but valid) learning rate
+            for name in wrong:
+                assert f"Received: {name}=" in errors, (typed, name, errors)
+            if typed.startswith("["):
+                assert f"Received: validation_split={typed!r}" in errors
+        fill(screen, model_path="[/]")
+        await pilot.press("w")  # nothing to save yet: said plainly, with the path untouched
+        await pilot.pause()
+        assert "no model to save yet" in text_of(screen, "#file-status")
+
+
+async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeypatch):
+    import tui_convnet.data as data
+
+    def broken(*args, **kwargs):
+        raise TypeError("not an npz archive: [/] cache")
+
+    monkeypatch.setattr(data, "load_mnist", broken)
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        await wait_for(pilot, lambda: "Cannot train" in text_of(screen, "#tf-status"), 30, "the message")
+        assert "TypeError: not an npz archive: [/] cache" in text_of(screen, "#tf-status")
+        await pilot.press("e")
+        assert app.current_mode == "explorer"  # the app is still usable
+
+
+@pytest.mark.keras
+async def test_bad_model_paths_are_messages(tmp_path):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot, ready=True)
+        for path in ("x[/b].keras", "[/]", "~nouser/x.keras", str(tmp_path / "[best].keras")):
+            fill(screen, model_path=path)
+            screen.query_one("#file-status").update("")
+            await pilot.press("l")
+            await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 30, "the refusal")
+            status = text_of(screen, "#file-status")
+            assert path.removeprefix("~nouser/") in status or "RuntimeError" in status, status
+        assert app.is_running and app.trained is None

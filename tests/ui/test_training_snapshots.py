@@ -1,24 +1,104 @@
-"""Snapshot of the training screen before training: data source, settings and the model summary."""
+"""Snapshots of the training screen: before training, during a run (frozen values), and the results.
+
+Nothing here trains: the run is a fixed sequence of the trainer's events, and the results are the
+bundled model's (numpy weights) on the first 500 test digits, so every number is the same on every
+machine.  TensorFlow still loads in the background (the screen waits for it before Start works).
+"""
 
 from __future__ import annotations
 
 import time
 
+import numpy as np
+import pytest
+
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.training import TrainingScreen
+from tui_convnet.ui.screens.training import TrainingEvents, TrainingFinished, TrainingScreen
 
-SIZE = (130, 42)
+SIZES = [(80, 24), (130, 42)]
+THEMES = ["textual-dark", "textual-light"]
 
 
-def test_training_screen_before_start(snap_compare, monkeypatch, tmp_path):
+async def ready_screen(pilot, theme: str) -> TrainingScreen:
+    pilot.app.theme = theme
+    await pilot.press("t")
+    deadline = time.monotonic() + 120
+    while not (isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.tf_ready):
+        assert time.monotonic() < deadline, "TensorFlow did not load in time"
+        await pilot.pause(0.1)
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def run_events() -> tuple:
+    """Epoch 1 of 5 done, epoch 2 half way: the events the trainer sends, with fixed numbers."""
+    from tui_convnet.training.events import BatchEnd, EpochBegin, EpochEnd, TrainBegin
+
+    steps, events = 71, [TrainBegin(4500, 500, 10000, 5, 64, 71, "bundled MNIST sample")]
+    for epoch, last in ((1, steps), (2, 36)):
+        events.append(EpochBegin(epoch, 5))
+        for batch in range(1, last + 1):
+            x = epoch - 1 + batch / steps
+            loss = 2.3 * np.exp(-2.2 * x) + 0.12 + 0.05 * np.sin(7 * batch)  # noisy, falling, continuous
+            acc = 1.0 - loss / 2.5
+            events.append(BatchEnd(epoch, batch, steps, min(batch * 64, 4500), loss, acc, 2400.0, loss, acc))
+        if last == steps:
+            events.append(EpochEnd(epoch, 5, 0.712, 0.781, 0.301, 0.912, 1.9, 2400.0))
+    return tuple(events)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_training_screen_before_start(snap_compare, monkeypatch, tmp_path, size, theme):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached full MNIST: the bundled sample, always
 
-    async def ready(pilot) -> None:
-        await pilot.press("t")
-        deadline = time.monotonic() + 120
-        while not (isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.tf_ready):
-            assert time.monotonic() < deadline, "TensorFlow did not load in time"
-            await pilot.pause(0.1)
+    async def run_before(pilot) -> None:
+        await ready_screen(pilot, theme)
+
+    assert snap_compare(create_app(), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_training_screen_during_a_run(snap_compare, monkeypatch, tmp_path, size, theme):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+
+    async def run_before(pilot) -> None:
+        screen = await ready_screen(pilot, theme)
+        settings = screen.read_settings()
+        screen._run = 1
+        screen._reset_progress(settings)
+        screen.phase = "training"
+        screen.query_one("#training-tabs").active = "tab-progress"
+        if screen.has_class("-narrow"):
+            screen.show_side = False  # as Start does on a narrow terminal
+        screen.post_message(TrainingEvents(run_events()))
+        await pilot.pause()
         await pilot.pause()
 
-    assert snap_compare(create_app(), run_before=ready, terminal_size=SIZE)
+    assert snap_compare(create_app(), run_before=run_before, terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_training_screen_results(snap_compare, monkeypatch, tmp_path, size, theme):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.training.inspector import ModelInspector, NumpyModel
+    from tui_convnet.training.trainer import TrainResult
+
+    bundled = load_bundled_model()
+    model = NumpyModel(bundled.spec, bundled.weights, "mnist_convnet")
+
+    async def run_before(pilot) -> None:
+        screen = await ready_screen(pilot, theme)
+        data = screen.data.limited(None, 500)
+        evaluation = ModelInspector(model).evaluate(data.x_test, data.y_test)
+        screen._run = 1
+        screen.phase = "training"
+        result = TrainResult(model=model, reason="completed", evaluation=evaluation, message="Training completed.")
+        screen.post_message(TrainingFinished(result, data))
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(create_app(), run_before=run_before, terminal_size=size)

@@ -88,11 +88,34 @@ def test_progress_lines_show_bars_rates_and_eta():
     assert format_eta(3725) == "1:02:05" and format_eta(None) == "--:--" and format_eta(float("inf")) == "--:--"
 
 
-def test_epoch_log_keeps_the_newest_lines():
-    log = EpochLog()
-    for i in range(5):
-        log.write(f"Epoch [b]{i}[/b]")
-    assert log.plain.splitlines() == [f"Epoch {i}" for i in range(5)]
+async def test_epoch_log_keeps_earlier_runs_scrolls_and_drops_only_the_oldest_lines():
+    from rich.text import Text
+    from textual.app import App
+
+    class LogApp(App[None]):
+        def compose(self):
+            yield EpochLog()
+
+    app = LogApp()
+    async with app.run_test(size=(60, 8)) as pilot:
+        log = app.query_one(EpochLog)
+        log.write_line(Text("Run 1: 5 epochs [/] literal"))
+        for i in range(EpochLog.MAX_LINES + 4):
+            log.write_line(Text(f"Epoch {i}"))
+        await pilot.pause()
+        kept = log.plain.splitlines()
+        assert len(kept) == len(log.lines) == EpochLog.MAX_LINES
+        # 1,005 lines written: the 5 oldest (the run line, epochs 0-3) are dropped
+        assert kept[0] == "Epoch 4" and kept[-1] == f"Epoch {EpochLog.MAX_LINES + 3}"
+        assert log.max_scroll_y > 0 and log.scroll_y == log.max_scroll_y  # scrollable, at the newest line
+        log.scroll_home(animate=False)
+        await pilot.pause()
+        assert log.scroll_y == 0  # the earlier lines can be scrolled back to
+
+    short = EpochLog()
+    short.write_line(Text("Run 1: [b]x"))
+    short.write_line(Text("Run 2: 3 epochs"))
+    assert short.plain.splitlines() == ["Run 1: [b]x", "Run 2: 3 epochs"]  # earlier runs stay, text literal
 
 
 def test_confusion_and_gallery_from_an_evaluation():

@@ -140,6 +140,8 @@ class BatchEnd:
     loss: float  # running mean over the epoch so far (as Keras reports it)
     accuracy: float
     samples_per_second: float
+    batch_loss: float = math.nan  # this batch's own loss, recovered from the running means (curves.batch_value)
+    batch_accuracy: float = math.nan
 
 
 @dataclass(frozen=True)

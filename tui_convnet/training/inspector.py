@@ -49,6 +49,12 @@ class NumpyModel:
     name: str = ""
 
 
+def is_numpy_model(model: Any) -> bool:
+    """A model given as a spec and its weights (a :class:`NumpyModel`, or anything with a ``ModelSpec``
+    ``spec`` and ``weights``, such as the bundled model), not a Keras model."""
+    return isinstance(getattr(model, "spec", None), ModelSpec) and hasattr(model, "weights")
+
+
 def check_mnist_model(spec: ModelSpec) -> None:
     """Refuse models that cannot classify 28x28x1 digits into 10 classes."""
     if tuple(spec.input_shape) != (28, 28, 1):
@@ -96,8 +102,8 @@ class ModelInspector:
     """
 
     def __init__(self, model: Any) -> None:
-        self.model = model  # what was given: a keras.Model or a NumpyModel
-        if isinstance(model, NumpyModel):
+        self.model = model  # what was given: a keras.Model, or a spec with its weights (NumpyModel)
+        if is_numpy_model(model):
             self.spec: ModelSpec = model.spec
             weights: Sequence[Any] = model.weights
         else:
@@ -140,7 +146,7 @@ class ModelInspector:
 
     def keras_model(self) -> Any:
         """The Keras model (built from the spec and the weights for a :class:`NumpyModel`)."""
-        if not isinstance(self.model, NumpyModel):
+        if not is_numpy_model(self.model):
             return self.model
         from .model import build_model
 

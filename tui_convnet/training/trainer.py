@@ -18,6 +18,7 @@ import numpy as np
 
 from ..core import ModelSpec
 from ..data import MnistData, one_hot, to_model_inputs
+from .curves import batch_value
 from .evaluate import Evaluation, evaluate_model
 from .events import (  # TrainConfig and check_split are re-exported for the CLI and the tests
     BatchEnd,
@@ -46,6 +47,7 @@ class TrainResult:
     samples_per_second: float = 0.0
     message: str = ""
     fit_seconds: float = 0.0  # wall time of the whole ``model.fit`` call
+    stopped_at: tuple[int, int] | None = None  # (epoch, batch) where a cancel or a NaN stopped it
 
 
 class EventForwarder(keras.callbacks.Callback):  # type: ignore[misc]  # Keras has no type information
@@ -83,10 +85,12 @@ class EventForwarder(keras.callbacks.Callback):  # type: ignore[misc]  # Keras h
         self._epoch_start = 0.0
         self._last_batch_time = 0.0
         self._epoch_batches = 0
+        self._previous: tuple[float, float, int] = (0.0, 0.0, 0)  # running loss, accuracy, samples
 
     # Keras numbers epochs and batches from 0; events from 1.
     def on_epoch_begin(self, epoch: int, logs: dict[str, Any] | None = None) -> None:
         self._epoch_batches = 0
+        self._previous = (0.0, 0.0, 0)
         self._epoch_start = self._last_batch_time = time.perf_counter()
         self.on_event(EpochBegin(epoch + 1, self.epochs))
 
@@ -100,6 +104,13 @@ class EventForwarder(keras.callbacks.Callback):  # type: ignore[misc]  # Keras h
         accuracy = float(logs.get("accuracy", math.nan))
         samples = min((batch + 1) * self.batch_size, self.train_samples)
         elapsed = now - self._epoch_start
+        previous_loss, previous_accuracy, previous_samples = self._previous
+        if samples > previous_samples:
+            batch_loss = batch_value(loss, samples, previous_loss, previous_samples)
+            batch_accuracy = batch_value(accuracy, samples, previous_accuracy, previous_samples)
+        else:  # not a batch of new digits (cannot happen with fit's batching): nothing to recover
+            batch_loss = batch_accuracy = math.nan
+        self._previous = (loss, accuracy, samples)
         self.on_event(
             BatchEnd(
                 self._epoch_number,
@@ -109,6 +120,8 @@ class EventForwarder(keras.callbacks.Callback):  # type: ignore[misc]  # Keras h
                 loss,
                 accuracy,
                 samples / elapsed if elapsed > 0 else 0.0,
+                batch_loss,
+                batch_accuracy,
             )
         )
         if not math.isfinite(loss):
@@ -247,6 +260,7 @@ def train(
         samples_per_second=rate,
         message=message,
         fit_seconds=fit_seconds,
+        stopped_at=forwarder.stopped_at,
     )
 
 

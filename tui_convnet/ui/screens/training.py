@@ -5,7 +5,11 @@ says so).  Training runs in a thread worker that only posts messages; batch
 events are bundled so the screen redraws a few times per second at most.
 After training (or loading a ``.keras`` file) the screen shows the test
 results and posts :class:`~tui_convnet.ui.messages.ModelReady` for the
-inspect screen.
+inspect screen.  A cancelled run keeps its model: it is evaluated, can be
+saved and inspected, and every screen names the run it shows ("run 2,
+cancelled at epoch 2, batch 107").  Text that comes from the user (paths,
+typed values, error messages quoting them) is shown literally, never parsed
+as markup; a worker's unexpected error becomes a message on screen.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Group
+from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,9 +29,10 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
+    DataTable,
     Footer,
     Input,
     Label,
@@ -39,7 +45,7 @@ from textual.widgets import (
 from textual.worker import get_current_worker
 
 from ...core import ModelSpec, mnist_convnet
-from ...summary import confusion_table
+from ...training.curves import SMOOTHING_BATCHES, TrailingMean
 from ...training.events import (
     DEFAULT_LEARNING_RATES,
     OPTIMIZERS,
@@ -53,10 +59,11 @@ from ...training.events import (
     TrainEvent,
     check_split,
 )
+from ...training.presets import PRESETS, preset
 from ..messages import ModelReady
 from ..widgets.plot import LinePlot, Series
 from ..widgets.training_progress import EpochLog, ProgressState, TrainingProgress
-from ..widgets.training_results import DigitGallery
+from ..widgets.training_results import ConfusionTable, DigitGallery
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
@@ -69,6 +76,8 @@ LOSS_CAP = 5.0
 #: The rate the dropout switch inserts (the lecture's last slide: Dropout(0.5)).
 DROPOUT_RATE = 0.5
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
+#: The form starts with the shared defaults (the CLI's too).
+DEFAULTS = TrainConfig()
 
 
 # --------------------------------------------------------------------------- settings
@@ -191,6 +200,43 @@ class ModelLoaded(Message):
 
 
 @dataclass
+class RunEvaluated(Message):
+    """A cancelled run's model, evaluated on the test set after the run stopped."""
+
+    model: Any
+    evaluation: Any
+    data: Any
+    label: str
+
+
+class ConfirmQuit(ModalScreen[bool]):
+    """Quitting while a model trains loses the run: ask first (y quits, n or Esc keeps training)."""
+
+    CSS_PATH = [STYLES / "training.tcss"]
+    BINDINGS = [
+        Binding("y", "answer(True)", "Quit", tooltip="Quit and lose this run"),
+        Binding("n", "answer(False)", "Keep training", tooltip="Back to the training screen"),
+        Binding("escape", "answer(False)", "Keep training", show=False),
+    ]
+
+    def __init__(self, what: str) -> None:
+        super().__init__()
+        self.what = what
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-quit"):
+            yield Static(Text(f"{self.what}\nQuit anyway? The run and its model are lost."), id="confirm-text")
+            yield Static("[b]y[/b] quit    [b]n[/b] or [b]Esc[/b] keep training", id="confirm-keys")
+
+    def action_answer(self, quit_app: bool) -> None:
+        self.dismiss(quit_app)
+
+
+class TrainingSide(VerticalScroll, can_focus=False):
+    """The settings panel (the mouse wheel scrolls it; Tab goes straight to its fields)."""
+
+
+@dataclass
 class FileDone(Message):
     text: str
     ok: bool
@@ -200,6 +246,8 @@ class TrainingScreen(Screen[None]):
     """Train the lecture's ConvNet on MNIST with live progress; save and load models."""
 
     CSS_PATH = [STYLES / "training.tcss"]
+    #: Nothing is focused at first: the keys do what the footer says until a field is chosen.
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("s", "start", "Start", tooltip="Start training with the settings on the left"),
         Binding("c", "cancel", "Cancel", tooltip="Stop training at the end of the current batch"),
@@ -215,6 +263,8 @@ class TrainingScreen(Screen[None]):
         Binding("n", "gallery(1)", "Digits", key_display="n/p", tooltip="Next page of test digits"),
         Binding("p", "gallery(-1)", "Previous digits", show=False, tooltip="Previous page of test digits"),
         Binding("h", "toggle_side", "Panel", tooltip="Hide or show the settings panel (more room for the tabs)"),
+        Binding("a", "all_digits", "All digits", show=False, tooltip="Show every test digit (undo a confusion cell)"),
+        Binding("q", "request_quit", "Quit", tooltip="Quit (asks first while a model trains)"),
     ]
     #: Below 110 columns the settings panel narrows, and hides itself while the model trains.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
@@ -248,15 +298,23 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def __init__(self) -> None:
         super().__init__()
-        self.data = None  # MnistData (full, before limits)
-        self.model = None  # the last trained or loaded keras model
-        self.model_source = ""
-        self.last_result = None  # the TrainResult of the last run (completed or not)
+        self.data: Any = None  # MnistData (full, before limits)
+        self.model: Any = None  # the last trained (also cancelled) or loaded keras model
+        self.model_source = ""  # which run or file the model, the results and the inspect screen show
+        self.last_result: Any = None  # the TrainResult of the last run (completed or not)
+        self.evaluation: Any = None  # the Evaluation the Results tab shows
+        self._results_data: Any = None
         self._cancel = threading.Event()
+        self._run = 0  # runs started on this screen (run 1, run 2 …)
         self._train_samples = 0
         self._epochs = 1
-        self._loss_series = [Series("train loss", "dodger_blue1"), Series("val loss", "orange1", marker=True)]
-        self._acc_series = [Series("train acc", "green3"), Series("val acc", "orange1", marker=True)]
+        smooth = f"per batch, mean of {SMOOTHING_BATCHES}"
+        self._loss_series = [
+            Series(f"train loss ({smooth})", "dodger_blue1"),
+            Series("val loss", "orange1", marker=True),
+        ]
+        self._acc_series = [Series(f"train acc ({smooth})", "green3"), Series("val acc", "orange1", marker=True)]
+        self._loss_smooth, self._acc_smooth = TrailingMean(), TrailingMean()
         self._plots_drawn = 0.0
         self._side_auto_hidden = False
 
@@ -264,19 +322,27 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="training-main"):
-            with VerticalScroll(id="training-side"):
+            with TrainingSide(id="training-side"):
                 yield Static("Loading MNIST…", id="data-source")
                 yield Static("TensorFlow: loading…", id="tf-status", classes="-busy")
                 yield Label("Settings", classes="section-title")
                 with Grid(id="settings"):
+                    yield Label("Preset")
+                    yield Select(
+                        [(p.label, p.key) for p in PRESETS],
+                        value=PRESETS[0].key,
+                        allow_blank=False,
+                        id="preset",
+                        compact=True,
+                    )
                     yield Label("Epochs")
-                    yield Input("5", id="epochs", type="integer", compact=True)
+                    yield Input(str(DEFAULTS.epochs), id="epochs", type="integer", compact=True)
                     yield Label("Batch size")
-                    yield Input("64", id="batch-size", type="integer", compact=True)
+                    yield Input(str(DEFAULTS.batch_size), id="batch-size", type="integer", compact=True)
                     yield Label("Optimizer")
                     yield Select(
                         [(o, o) for o in OPTIMIZERS],
-                        value="rmsprop",
+                        value=DEFAULTS.optimizer,
                         allow_blank=False,
                         id="optimizer",
                         compact=True,
@@ -286,9 +352,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     yield Label(f"Dropout {DROPOUT_RATE}")
                     yield Switch(False, id="dropout")
                     yield Label("Validation split")
-                    yield Input("0.1", id="validation-split", compact=True)
+                    yield Input(f"{DEFAULTS.validation_split:g}", id="validation-split", compact=True)
                     yield Label("Seed")
-                    yield Input("0", id="seed", type="integer", compact=True)
+                    yield Input(str(DEFAULTS.seed), id="seed", type="integer", compact=True)
                     yield Label("Training digits")
                     yield Input("", id="train-limit", placeholder="all", compact=True)
                     yield Label("Test digits")
@@ -318,7 +384,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     yield EpochLog(id="epoch-log")
                 with TabPane("Results", id="tab-results"), VerticalScroll(id="results-pane"):
                     yield Static("No results yet: train the model or load a saved one.", id="results-headline")
-                    yield Static("", id="confusion")
+                    yield Static("", id="confusion-title")
+                    yield ConfusionTable(id="confusion")
                     yield DigitGallery(id="gallery")
         yield Footer()
 
@@ -347,6 +414,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         except DataError as exc:
             self.post_message(PrepareFailed(str(exc)))
             return
+        except Exception as exc:  # a damaged cache can raise anything: a message, never a dead app
+            self.post_message(PrepareFailed(f"The MNIST data could not be read: {type(exc).__name__}: {exc}"))
+            return
         self.post_message(DataLoaded(data))
         started = time.perf_counter()
         try:
@@ -359,14 +429,21 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     def on_data_loaded(self, message: DataLoaded) -> None:
         self.data = data = message.data
         kind = "full MNIST" if data.full else ("the bundled MNIST sample" if data.source == "sample" else "MNIST")
-        text = (
-            f"[b]Data:[/b] {kind}\n[b]{len(data.x_train):,}[/b] training · [b]{len(data.x_test):,}[/b] test digits\n"
-            f"[dim]{Path(data.location).name}[/dim]"
+        text = Text.assemble(
+            ("Data: ", "bold"),
+            f"{kind}\n",
+            (f"{len(data.x_train):,}", "bold"),
+            " training · ",
+            (f"{len(data.x_test):,}", "bold"),
+            " test digits\n",
+            (Path(data.location).name, "dim"),
         )
         if data.source == "sample":
-            text += (
-                "\n[dim]Full MNIST (60,000 digits, ~99% accuracy) is used when it is in the Keras "
-                "cache: [i]convnet-tui train --dataset keras[/i] downloads it.[/dim]"
+            text.append_text(
+                Text.from_markup(
+                    "\n[dim]Full MNIST (60,000 digits, ~99% accuracy) is used when it is in the Keras "
+                    "cache: [i]convnet-tui train --dataset keras[/i] downloads it.[/dim]"
+                )
             )
         self.query_one("#data-source", Static).update(text)
         self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
@@ -380,15 +457,13 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self.tf_ready = True
         if self.phase == "loading":
             self.phase = "ready"
-        if self.focused is None or self.focused.id == "training-side":
-            self.query_one("#start", Button).focus()  # Enter (or s) starts
 
     def on_prepare_failed(self, message: PrepareFailed) -> None:
         status = self.query_one("#tf-status", Static)
-        status.update(f"[b]Cannot train:[/b] {message.error}")
+        status.update(Text.assemble(("Cannot train: ", "bold"), message.error))
         status.remove_class("-busy")
         status.add_class("-error")
-        self.notify(message.error, title="Training unavailable", severity="error", timeout=10)
+        self.notify(escape(message.error), title="Training unavailable", severity="error", timeout=10)
 
     # ------------------------------------------------------------------ state
 
@@ -400,6 +475,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self.query_one("#save", Button).disabled = training or self.model is None
         for widget in self.query("#settings Input, #settings Select, #settings Switch"):
             widget.disabled = training
+        if training and self.focused is not None and self.focused.disabled:
+            self.set_focus(None)
 
     def watch_show_side(self, show: bool) -> None:
         self.set_class(not show, "-no-side")
@@ -419,12 +496,23 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if show:
             for fid in FIELDS:
                 self.query_one(f"#{fid}", Input).set_class(fid in errors, "-invalid")
-            self.query_one("#settings-errors", Static).update("\n".join(errors.values()))
+            self.query_one("#settings-errors", Static).update(Text("\n".join(errors.values())))
         return settings
 
     @on(Input.Changed, "#settings Input")
     def _settings_changed(self, event: Input.Changed) -> None:
         self.read_settings()
+
+    @on(Select.Changed, "#preset")
+    def _preset_changed(self, event: Select.Changed) -> None:
+        chosen = preset(str(event.value))
+        values = {
+            "epochs": str(chosen.epochs),
+            "train-limit": "" if chosen.train_limit is None else str(chosen.train_limit),
+            "test-limit": "" if chosen.test_limit is None else str(chosen.test_limit),
+        }
+        for field_id, value in values.items():
+            self.query_one(f"#{field_id}", Input).value = value
 
     @on(Select.Changed, "#optimizer")
     def _optimizer_changed(self, event: Select.Changed) -> None:
@@ -459,6 +547,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             self.notify("TensorFlow is still loading; press Start again when it is ready.", severity="warning")
             return
         data = self.data.limited(settings.train_limit, settings.test_limit)
+        self._run += 1
         self._reset_progress(settings)
         self._cancel = threading.Event()
         self.phase = "training"
@@ -466,14 +555,14 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if self.has_class("-narrow") and self.show_side:  # the curves need the room more than the form
             self.show_side, self._side_auto_hidden = False, True
         self._train(settings, data, self._cancel)
-        # Focus the Cancel button (once enabled): never a text field, where c would be typed.
-        self.call_after_refresh(self.query_one("#cancel", Button).focus)
+        # Nothing focused while training: c cancels, and no text field takes the keys.
+        self.set_focus(None)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         focused = self.focused
-        if isinstance(focused, Input) and self.phase != "training":
-            self.query_one("#start", Button).focus()  # escape leaves a text field
+        if isinstance(focused, (Input, Select, Switch)) and self.phase != "training":
+            self.set_focus(None)  # escape leaves a field: the keys are the screen's again
             return
         if self.phase != "training" or self._cancel.is_set():
             return
@@ -505,6 +594,40 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         test_limit = settings.test_limit if settings else None
         self._file_status("Loading the model and evaluating it on the test set…", ok=True)
         self._load(path, self.data.limited(None, test_limit))
+
+    def action_request_quit(self) -> None:
+        if self.phase != "training":
+            self.app.exit()
+            return
+        state = self._progress_widget.state
+        what = f"Run {self._run} is training (epoch {state.epoch} of {state.epochs})."
+
+        def answered(quit_app: bool | None) -> None:
+            if quit_app:
+                self._cancel.set()
+                self.app.exit()
+
+        self.app.push_screen(ConfirmQuit(what), answered)
+
+    def action_all_digits(self) -> None:
+        if self.evaluation is not None:
+            self._show_gallery()
+
+    @on(DataTable.CellSelected, "#confusion")
+    def _confusion_cell(self, event: DataTable.CellSelected) -> None:
+        true, predicted = event.coordinate.row, event.coordinate.column - 1
+        if self.evaluation is None or not 0 <= predicted < 10:
+            return  # the label column or the accuracy column: nothing to filter
+        self._show_gallery(true, predicted)
+
+    def _show_gallery(self, true: int | None = None, predicted: int | None = None) -> None:
+        ev, gallery = self.evaluation, self.query_one(DigitGallery)
+        if true is None or predicted is None:
+            gallery.show(self._results_data.x_test, ev.labels, ev.predicted, ev.confidence, ev.order)
+            return
+        cell = ev.indices(true, predicted)
+        title = f"true {true}, predicted {predicted}: {len(cell):,} digit{'s' if len(cell) != 1 else ''} (a: all)"
+        gallery.show(self._results_data.x_test, ev.labels, ev.predicted, ev.confidence, cell, title=title)
 
     def _model_path(self) -> str:
         path = self.query_one("#model-path", Input).value.strip()
@@ -558,20 +681,29 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         progress.state = replace(progress.state, **changes)
 
     def _reset_progress(self, settings: TrainSettings) -> None:
+        """A new run starts blank: no curve, no running numbers of the run before."""
         self._epochs = settings.config.epochs
         for series in (*self._loss_series, *self._acc_series):
             series.points.clear()
+        self._loss_smooth.reset()
+        self._acc_smooth.reset()
         for plot_id in ("#loss-plot", "#acc-plot"):
             plot = self.query_one(plot_id, LinePlot)
             plot.x_max = float(self._epochs)
             plot.changed()
         self._progress_widget.state = ProgressState(status="Building the model…", epochs=self._epochs)
+        self._progress_widget.refresh()
         log = self.query_one("#epoch-log", EpochLog)
         c = settings.config
         lr = c.learning_rate if c.learning_rate is not None else DEFAULT_LEARNING_RATES[c.optimizer]
-        log.write(
-            f"[b]Run:[/b] {c.epochs} epoch{'s' if c.epochs != 1 else ''}, batch {c.batch_size}, {c.optimizer} "
-            f"lr {lr:g}, dropout {'0.5' if settings.dropout else 'off'}, val {c.validation_split:g}, seed {c.seed}"
+        limits = f", {settings.train_limit:,} digits" if settings.train_limit else ""
+        log.write_line(
+            Text.assemble(
+                (f"Run {self._run}: ", "bold"),
+                f"{c.epochs} epoch{'s' if c.epochs != 1 else ''}, batch {c.batch_size}, {c.optimizer} "
+                f"lr {lr:g}, dropout {'0.5' if settings.dropout else 'off'}, val {c.validation_split:g}, "
+                f"seed {c.seed}{limits}",
+            )
         )
 
     def on_training_events(self, message: TrainingEvents) -> None:
@@ -580,9 +712,10 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         plots_changed = epoch_ended = False
         for event in message.events:
             if isinstance(event, BatchEnd):
+                # Each batch's own loss (Keras logs running means, which drop at every epoch's start), smoothed.
                 x = event.epoch - 1 + event.batch / event.steps
-                self._loss_series[0].points.append((x, event.loss))
-                self._acc_series[0].points.append((x, event.accuracy))
+                self._loss_series[0].points.append((x, self._loss_smooth.add(event.batch_loss)))
+                self._acc_series[0].points.append((x, self._acc_smooth.add(event.batch_accuracy)))
                 changes.update(self._batch_changes(event))
                 plots_changed = True
             elif isinstance(event, EpochBegin):
@@ -640,16 +773,19 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         )
 
     def _epoch_end(self, e: EpochEnd) -> None:
-        self._loss_series[0].points.append((float(e.epoch), e.loss))
-        self._acc_series[0].points.append((float(e.epoch), e.accuracy))
+        line = Text.assemble(
+            f"Epoch {e.epoch}/{e.epochs} {e.seconds:4.1f}s {e.samples_per_second:5,.0f}/s loss ",
+            (f"{e.loss:.4f}", "bold"),
+            " acc ",
+            (f"{e.accuracy:.4f}", "bold"),
+        )
         if e.val_loss is not None and e.val_accuracy is not None:
             self._loss_series[1].points.append((float(e.epoch), e.val_loss))
             self._acc_series[1].points.append((float(e.epoch), e.val_accuracy))
-        val = f" val loss [b]{e.val_loss:.4f}[/b] acc [b]{e.val_accuracy:.4f}[/b]" if e.val_loss is not None else ""
-        self.query_one("#epoch-log", EpochLog).write(
-            f"Epoch {e.epoch}/{e.epochs} {e.seconds:4.1f}s {e.samples_per_second:5,.0f}/s "
-            f"loss [b]{e.loss:.4f}[/b] acc [b]{e.accuracy:.4f}[/b]{val}"
-        )
+            line.append_text(
+                Text.assemble(" val loss ", (f"{e.val_loss:.4f}", "bold"), " acc ", (f"{e.val_accuracy:.4f}", "bold"))
+            )
+        self.query_one("#epoch-log", EpochLog).write_line(line)
 
     def on_training_finished(self, message: TrainingFinished) -> None:
         result = self.last_result = message.result
@@ -660,40 +796,86 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             error=result.reason == "nan",
         )
         log = self.query_one("#epoch-log", EpochLog)
+        label = self._run_label(result)
         if result.reason == "completed":
             ev = result.evaluation
-            log.write(
-                f"[green]Done: test accuracy [b]{ev.accuracy:.4f}[/b], test loss {ev.loss:.4f} "
-                f"({ev.samples:,} test digits)[/green]"
+            log.write_line(
+                Text.assemble(
+                    f"Run {self._run} done: test accuracy ",
+                    (f"{ev.accuracy:.4f}", "bold"),
+                    f", test loss {ev.loss:.4f} ({ev.samples:,} test digits)",
+                    style="green",
+                )
             )
-            self.model, self.model_source = result.model, "trained"
-            self._show_results(result.evaluation, message.data, "the model just trained")
-            self._show_summary(self._spec_of(result.model), "The model just trained.")
-            self.post_message(ModelReady(result.model, message.data, "trained"))
-            self.query_one(TabbedContent).active = "tab-results"
+            self._keep_model(result.model, ev, message.data, label)
         elif result.reason == "nan":
-            log.write(f"[red]{result.message}[/red]")
-            self.notify(result.message, title="Loss became NaN", severity="error", timeout=10)
+            log.write_line(Text(result.message, style="red"))
+            self.notify(escape(result.message), title="Loss became NaN", severity="error", timeout=10)
         else:
-            log.write(f"[yellow]{result.message}[/yellow]")
+            log.write_line(Text(f"Run {self._run}: {result.message}", style="yellow"))
+            # The partly trained model is the student's work: keep it, evaluate it, offer it.
+            self.model, self.model_source = result.model, label
+            self.query_one("#results-headline", Static).update(
+                Text(f"Evaluating {label} on the test set…", style="italic")
+            )
+            self._evaluate_run(result.model, message.data, label)
         self._end_of_run(result.reason == "completed")
+
+    def _run_label(self, result: Any) -> str:
+        """``run 2`` or ``run 2, cancelled at epoch 2, batch 107``: which run a screen shows."""
+        label = f"run {self._run}"
+        if result.reason == "cancelled" and result.stopped_at is not None:
+            epoch, batch = result.stopped_at
+            label += f", cancelled at epoch {epoch}, batch {batch}"
+        elif result.reason == "cancelled":
+            label += ", cancelled"
+        return label
+
+    def _keep_model(self, model: Any, evaluation: Any, data: Any, label: str) -> None:
+        """The model of a run (or a file) becomes the one the Results tab, w, and the inspect screen use."""
+        self.model, self.model_source = model, label
+        self._show_results(evaluation, data, label)
+        self._show_summary(self._spec_of(model), f"The model of {label}.")
+        self.query_one("#save", Button).disabled = self.phase == "training"
+        self.post_message(ModelReady(model, data, label))
+        self.query_one(TabbedContent).active = "tab-results"
+
+    @work(thread=True, exclusive=True, group="evaluate")
+    def _evaluate_run(self, model: Any, data: Any, label: str) -> None:
+        from ...training.evaluate import evaluate_model
+
+        try:
+            evaluation = evaluate_model(model, data.x_test, data.y_test)
+        except Exception as exc:  # Keras raises many types: a message, the app keeps going
+            self.post_message(FileDone(f"The evaluation of {label} failed: {type(exc).__name__}: {exc}", ok=False))
+            return
+        self.post_message(RunEvaluated(model, evaluation, data, label))
+
+    def on_run_evaluated(self, message: RunEvaluated) -> None:
+        if message.model is self.model:  # not replaced by a newer run or a loaded file meanwhile
+            self._keep_model(message.model, message.evaluation, message.data, message.label)
 
     def _end_of_run(self, completed: bool = False) -> None:
         self.phase = "ready"
-        if self.focused is None or self.focused.id == "cancel":
-            self.call_after_refresh(self.query_one("#start", Button).focus)
+        if self.focused is not None and self.focused.id == "cancel":
+            self.set_focus(None)
         # A narrow terminal keeps the room for the results; after a cancel or a NaN the form comes back.
         if self._side_auto_hidden and not completed:
             self.show_side, self._side_auto_hidden = True, False
 
     def on_training_failed(self, message: TrainingFailed) -> None:
         self._progress(status=f"Training failed: {message.error}", finished="failed", error=True)
-        self.query_one("#epoch-log", EpochLog).write(f"[red]Training failed: {message.error}[/red]")
-        self.notify(message.error, title="Training failed", severity="error", timeout=10)
+        self.query_one("#epoch-log", EpochLog).write_line(Text(f"Training failed: {message.error}", style="red"))
+        self.notify(escape(message.error), title="Training failed", severity="error", timeout=10)
         self._end_of_run()
 
     @staticmethod
     def _spec_of(model: Any) -> ModelSpec:
+        from ...training.inspector import is_numpy_model
+
+        if is_numpy_model(model):
+            spec: ModelSpec = model.spec
+            return spec
         from ...training.model import spec_from_model
 
         return spec_from_model(model)
@@ -701,24 +883,31 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     # ------------------------------------------------------------------ results
 
     def _show_results(self, evaluation: Any, data: Any, what: str) -> None:
+        self.evaluation, self._results_data = evaluation, data
         headline = Text.assemble(
             ("Test accuracy ", "bold"),
             (f"{evaluation.accuracy:.4f}", "bold green"),
             ("   test loss ", "bold"),
             f"{evaluation.loss:.4f}",
-            f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified), {what}",
+            f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified)\n",
+            ("Model: ", "bold"),
+            what,
         )
         self.query_one("#results-headline", Static).update(headline)
-        self.query_one("#confusion", Static).update(confusion_table(evaluation.confusion))
-        self.query_one(DigitGallery).show(
-            data.x_test, evaluation.labels, evaluation.predicted, evaluation.confidence, evaluation.order
+        self.query_one("#confusion-title", Static).update(
+            Text.assemble(
+                ("Confusion matrix", "bold"),
+                " rows: true digit, columns: predicted. Enter or a click on a cell shows those digits below.",
+            )
         )
+        self.query_one(ConfusionTable).show(evaluation.confusion, evaluation.per_class_accuracy)
+        self._show_gallery()
 
     # ------------------------------------------------------------------ files (workers)
 
     def _file_status(self, text: str, ok: bool) -> None:
         status = self.query_one("#file-status", Static)
-        status.update(text)
+        status.update(Text(text))
         status.set_class(not ok, "-error")
 
     @work(thread=True, exclusive=True, group="file")
@@ -744,6 +933,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         except (ModelFileError, OSError, ValueError) as exc:
             self.post_message(FileDone(f"Not loaded: {exc}", ok=False))
             return
+        except Exception as exc:  # e.g. RuntimeError for ~nouser/x.keras: a message, never a dead app
+            self.post_message(FileDone(f"Not loaded: {type(exc).__name__}: {exc}", ok=False))
+            return
         try:
             evaluation = evaluate_model(model, data.x_test, data.y_test)
         except Exception as exc:  # Keras raises many types; the app must survive any of them
@@ -754,13 +946,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     def on_file_done(self, message: FileDone) -> None:
         self._file_status(message.text, message.ok)
         if not message.ok:
-            self.notify(message.text, severity="error", timeout=8)
+            self.notify(escape(message.text), severity="error", timeout=8)
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
-        self.model, self.model_source = message.model, message.path
         self._file_status(f"Loaded {message.path}", ok=True)
-        self._show_results(message.evaluation, message.data, f"model loaded from {Path(message.path).name}")
-        self._show_summary(self._spec_of(message.model), f"Loaded from {message.path}.")
-        self.query_one("#save", Button).disabled = False
-        self.post_message(ModelReady(message.model, message.data, message.path))
-        self.query_one(TabbedContent).active = "tab-results"
+        self._keep_model(message.model, message.evaluation, message.data, message.path)

@@ -19,6 +19,7 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.widgets import RichLog
 
 BAR_WIDTH = 24
 
@@ -158,47 +159,33 @@ class TrainingProgress(Widget):
         return Strip.blank(self.size.width, self.rich_style)
 
 
-class EpochLog(Widget):
-    """The log of runs and epoch results: the newest lines that fit, one line each.
+class EpochLog(RichLog):
+    """The log of runs and epoch results, one line each, scrollable, keeping earlier runs for comparison.
 
-    Unlike ``RichLog`` (whose virtual size changes on every write and so
-    re-lays-out the whole screen) a write here only repaints this widget,
-    which matters while the model trains on the same CPU.
+    Written once per epoch (not per batch), so its re-layout costs nothing that
+    matters while the model trains.  The newest :attr:`MAX_LINES` lines are kept.
     """
 
     DEFAULT_CSS = """
     EpochLog {
         height: 1fr;
-        text-wrap: nowrap;
-        text-overflow: ellipsis;
     }
     """
 
     MAX_LINES = 1000
-    version: reactive[int] = reactive(0, layout=False)
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.lines: list[Text] = []
+        super().__init__(max_lines=self.MAX_LINES, wrap=False, markup=False, highlight=False, **kwargs)
+        self.kept: list[Text] = []  # what the log holds (RichLog renders lazily, once it has a size)
 
-    def write(self, markup: str) -> None:
-        line = Text.from_markup(markup)
-        line.no_wrap = True
-        line.overflow = "ellipsis"
-        self.lines.append(line)
-        del self.lines[: -self.MAX_LINES]
-        self.version += 1
+    def write_line(self, line: Text) -> None:
+        """Add one line (a Rich ``Text``: user text in it is never parsed as markup)."""
+        line = line.copy()
+        line.no_wrap, line.overflow, line.end = True, "ellipsis", ""
+        self.kept.append(line)
+        del self.kept[: -self.MAX_LINES]
+        self.write(line, scroll_end=True)
 
     @property
     def plain(self) -> str:
-        return "\n".join(line.plain for line in self.lines)
-
-    def render(self) -> Text:
-        height = self.content_size.height or len(self.lines)
-        shown = self.lines[-height:] if height else []
-        hidden = len(self.lines) - len(shown)
-        if hidden and shown:
-            shown = [Text(f"… {hidden + 1} earlier line(s)", style="dim"), *shown[1:]]
-        text = Text("\n").join(shown)
-        text.no_wrap, text.overflow = True, "ellipsis"
-        return text
+        return "\n".join(line.plain for line in self.kept)

@@ -1,0 +1,31 @@
+"""Presets for the training screen: settings that give a run worth watching and a useful model.
+
+Plain data (no Keras, no Textual).  Every other setting keeps the shared
+default of :class:`~tui_convnet.training.events.TrainConfig`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Preset:
+    key: str
+    label: str  # what the form's list shows
+    epochs: int
+    train_limit: int | None  # None: every training digit
+    test_limit: int | None  # None: every test digit
+
+
+PRESETS: tuple[Preset, ...] = (
+    Preset("lecture", "lecture: 5 epochs, all digits", 5, None, None),
+    Preset("quick", "quick: 5 epochs, 5,000 digits", 5, 5000, None),
+)
+
+
+def preset(key: str) -> Preset:
+    for p in PRESETS:
+        if p.key == key:
+            return p
+    raise ValueError(f"Unknown preset. Expected one of {', '.join(p.key for p in PRESETS)}. Received: preset={key!r}")
