@@ -334,6 +334,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                         allow_blank=False,
                         id="preset",
                         compact=True,
+                        tooltip="\n".join(f"{p.label}: {p.description}" for p in PRESETS),
                     )
                     yield Label("Epochs")
                     yield Input(str(DEFAULTS.epochs), id="epochs", type="integer", compact=True)
@@ -897,7 +898,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self.query_one("#confusion-title", Static).update(
             Text.assemble(
                 ("Confusion matrix", "bold"),
-                " rows: true digit, columns: predicted. Enter or a click on a cell shows those digits below.",
+                " rows: true, columns: predicted · Enter on a cell: its digits",
             )
         )
         self.query_one(ConfusionTable).show(evaluation.confusion, evaluation.per_class_accuracy)

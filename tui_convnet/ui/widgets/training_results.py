@@ -50,7 +50,7 @@ class ConfusionTable(DataTable[Text]):
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(cursor_type="cell", zebra_stripes=False, **kwargs)
+        super().__init__(cursor_type="cell", zebra_stripes=False, fixed_columns=1, **kwargs)
 
     def show(self, confusion: np.ndarray, per_class_accuracy: np.ndarray) -> None:
         m = np.asarray(confusion)
@@ -67,7 +67,7 @@ class ConfusionTable(DataTable[Text]):
                 _accuracy_cell(float(per_class_accuracy[r])),
                 key=str(r),
             )
-        self.move_cursor(row=0, column=1)
+        self.move_cursor(row=0, column=1, scroll=False)
 
 
 class DigitGallery(Widget):
