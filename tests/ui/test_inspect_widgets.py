@@ -51,6 +51,9 @@ def test_layer_strips_pair_rows_and_merge_runs():
 def test_text_helpers():
     assert weight_text(0.123) == "+0.12" and weight_text(-1.5) == "-1.50" and weight_text(12.34) == "+12.3"
     assert len(weight_text(-123456.0)) <= 5
+    # A small weight is never a signed zero: -0.001 reads as -1e-3 (as the bias -0.001 in the arithmetic).
+    assert weight_text(-0.001) == "-1e-3" and weight_text(0.004) == "+4e-3" and weight_text(0.0) == "+0.00"
+    assert weight_text(-0.006) == "-0.01"
     assert bar_text(0.5, 4) == "██  " and bar_text(0.5, 1) == "▌" and bar_text(2.0, 3) == "███"
     assert sparkline([0, 1, 2]) == " ▄█" and sparkline([]) == ""
 
@@ -79,6 +82,11 @@ async def test_widgets_render_and_lay_out():
         assert grid.tile_at(0, 0) == 0 and grid.tile_at(28, 5) == 1 and grid.tile_at(27, 5) is None
         assert grid.tile_at(0, 15) == cols  # second row of tiles
         assert grid.render_line(0).text.startswith("#0 ")
+        assert not grid.render_line(13 + 1).text.strip()  # the line under the first row: nothing selected
+        grid.selected = 1
+        marker = grid.render_line(13 + 1).text
+        assert marker[:28].strip() == "" and marker[28 : 28 + 26] == "▔" * 26  # a bar under tile 1 only
+        assert marker[28 + 26 :].strip() == ""
         k = np.arange(3 * 3 * 2 * 4, dtype=float).reshape(3, 3, 2, 4) / 10 - 3
         kernels = app.query_one("#kernels", KernelGrid)
         kernels.set_kernels(k, np.array([0.5, -0.25, 0, 1]), channel=1)

@@ -28,6 +28,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 UPPER_HALF = "\u2580"  # ▀
+MARKER = "\u2594"  # ▔ under the selected tile
 LEVELS = 64
 
 _SEQUENTIAL_ANCHORS = np.array(
@@ -191,8 +192,9 @@ class TileGrid(Widget, can_focus=False):
     TileGrid { width: 1fr; height: auto; }
     TileGrid > .tile-grid--label { color: $text-muted; }
     TileGrid > .tile-grid--selected { color: $background; background: $accent; text-style: bold; }
+    TileGrid > .tile-grid--marker { color: $accent; }
     """
-    COMPONENT_CLASSES = {"tile-grid--label", "tile-grid--selected"}
+    COMPONENT_CLASSES = {"tile-grid--label", "tile-grid--selected", "tile-grid--marker"}
 
     selected: reactive[int | None] = reactive(None)
 
@@ -269,17 +271,18 @@ class TileGrid(Widget, can_focus=False):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles: tuple[Style, Style, Style] | None = None
+        self._styles: tuple[Style, Style, Style, Style] | None = None
 
-    def _line_styles(self) -> tuple[Style, Style, Style]:
-        """Base, label and selected-label styles (CSS lookups are cached until the styles change)."""
-        styles: tuple[Style, Style, Style] | None = getattr(self, "_styles", None)
+    def _line_styles(self) -> tuple[Style, Style, Style, Style]:
+        """Base, label, selected-label and marker styles (CSS lookups are cached until the styles change)."""
+        styles: tuple[Style, Style, Style, Style] | None = getattr(self, "_styles", None)
         if styles is None:
             base = self.rich_style
             styles = self._styles = (
                 base,
                 base + self.get_component_rich_style("tile-grid--label"),
                 base + self.get_component_rich_style("tile-grid--selected"),
+                base + self.get_component_rich_style("tile-grid--marker"),
             )
         return styles
 
@@ -290,15 +293,22 @@ class TileGrid(Widget, can_focus=False):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        base, label_style, selected_style = self._line_styles()
+        base, label_style, selected_style, marker_style = self._line_styles()
         if not self._tiles:
             return Strip.blank(width, base)
         cols = self.columns_for(width)
         block = self._tile_h + 2  # label line + tile lines + blank line
         row, dy = divmod(y, block)
         first = row * cols
-        if first >= len(self._tiles) or dy == block - 1:
+        if first >= len(self._tiles):
             return Strip.blank(width, base)
+        if dy == block - 1:  # the line under the tiles: a bar marks the selected one (not only its label)
+            selected = self.selected
+            if selected is None or not first <= selected < first + cols:
+                return Strip.blank(width, base)
+            x = (selected - first) * (self._tile_w + self.gap)
+            bar = [Segment(" " * x, base), Segment(MARKER * self._tile_w, marker_style)]
+            return Strip(bar).crop_extend(0, width, base)
         gap = Segment(" " * self.gap, base)
         segs: list[Segment] = []
         for c in range(first, min(first + cols, len(self._tiles))):
