@@ -1,7 +1,7 @@
 """The lecture's ConvNet with fixed weights, shared by the inspect tests (imported by path from tests/ui too).
 
-The weights come from a seeded numpy generator (He-normal kernels, small
-biases), never from training: they are the same on every machine, so what
+The weights come from a seeded numpy generator (:func:`tui_convnet.core.lessons.glorot_weights`),
+never from training: they are the same on every machine, so what
 the tests and snapshots show does not depend on TensorFlow's float rounding.
 """
 
@@ -12,29 +12,14 @@ from typing import Any
 
 import numpy as np
 
-from tui_convnet.core import Conv2DSpec, DenseSpec, infer_shapes, mnist_convnet
+from tui_convnet.core import mnist_convnet
+from tui_convnet.core.lessons import glorot_weights
 
 
 def fixed_weights(spec: Any = None, seed: int = 0) -> list[np.ndarray]:
-    """A kernel and a bias (float32) for every layer with weights, in ``model.get_weights()`` order."""
-    spec = spec or mnist_convnet()
-    rng = np.random.default_rng(seed)
-    weights: list[np.ndarray] = []
-    for info in infer_shapes(spec):
-        layer = info.spec
-        if isinstance(layer, Conv2DSpec):
-            kh, kw = layer.kernel_size
-            fan_in = kh * kw * info.input_shape[-1]
-            shape: tuple[int, ...] = (kh, kw, info.input_shape[-1], layer.filters)
-            units = layer.filters
-        elif isinstance(layer, DenseSpec):
-            fan_in = int(np.prod(info.input_shape))
-            shape, units = (fan_in, layer.units), layer.units
-        else:
-            continue
-        weights.append(rng.normal(0.0, np.sqrt(2.0 / fan_in), size=shape).astype(np.float32))
-        weights.append(rng.normal(0.0, 0.05, size=units).astype(np.float32))
-    return weights
+    """A kernel and a bias (float32) for every layer with weights, in ``model.get_weights()`` order:
+    Keras' initial distribution (Glorot uniform, zero biases) drawn from a numpy seed."""
+    return glorot_weights(spec or mnist_convnet(), seed)
 
 
 def fixed_numpy_model(seed: int = 0) -> Any:

@@ -142,6 +142,16 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
         assert app.current_mode == "explorer"
         await pilot.press("t")
         assert app.screen is screen and app.current_mode == "training"
+        # A new run starts blank: no curve, no running numbers of run 1.
+        assert progress.state.loss is not None and screen._loss_series[0].points
+        await pilot.press("s")
+        assert screen.phase == "training"
+        assert progress.state.loss is None and not screen._loss_series[0].points
+        assert not any("This epoch so far" in "".join(t for t, _ in row) for row in progress.lines(80))
+        await pilot.press("c")
+        await wait_for(pilot, lambda: screen.phase == "ready", 30, "the second cancel")
+        log = screen.query_one("#epoch-log").plain
+        assert "Run 1: 50 epochs" in log and "Run 2: 50 epochs" in log  # the log keeps the earlier run
 
 
 @pytest.mark.keras
@@ -227,8 +237,8 @@ async def test_results_model_ready_save_and_load(tmp_path):
         # ... and loading gives the same model back (same predictions), posted as ModelReady.
         fill(screen, model_path=str(path))
         await pilot.press("l")
-        await wait_for(pilot, lambda: "Loaded" in text_of(screen, "#file-status"), 30, "the load")
-        assert app.trained.source == str(path) and app.trained.model is not trained
+        await wait_for(pilot, lambda: app.trained.source == str(path), 30, "the load")
+        assert "Loaded" in text_of(screen, "#file-status") and app.trained.model is not trained
         from tui_convnet.data import to_model_inputs
 
         x = to_model_inputs(app.trained.data.x_test[:50])
