@@ -74,6 +74,7 @@ class TrainingProgress(Widget):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._cache: dict[tuple[ProgressState, int, Style], list[Strip]] = {}
+        self._style: Style | None = None
 
     @property
     def status_text(self) -> str:
@@ -137,7 +138,7 @@ class TrainingProgress(Widget):
 
     def _strips_for(self, state: ProgressState) -> list[Strip]:
         """The rows for ``state`` as strips (the last few states are cached)."""
-        width, base = self.size.width, self.rich_style
+        width, base = self.size.width, self._base_style()
         key = (state, width, base)
         strips = self._cache.get(key)
         if strips is None:
@@ -156,7 +157,18 @@ class TrainingProgress(Widget):
         strips = self._strips_for(self.state)
         if y < len(strips):
             return strips[y]
-        return Strip.blank(self.size.width, self.rich_style)
+        return Strip.blank(self.size.width, self._base_style())
+
+    def _base_style(self) -> Style:
+        """The widget's Rich style, looked up once until the styles change: the lookup walks the DOM,
+        and the progress repaints twice a second while the model trains on the same cores."""
+        if self._style is None:
+            self._style = self.rich_style
+        return self._style
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._style = None
 
 
 class EpochLog(RichLog):
