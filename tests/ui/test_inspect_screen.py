@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.util
+import time
 from pathlib import Path
 
 import numpy as np
@@ -246,7 +247,12 @@ async def test_load_a_model_file_and_a_bad_one(model_path, tmp_path):
         assert screen.query_one("#inspect-empty").display
         screen.query_one("#inspect-path").value = str(model_path)
         await pilot.press("enter")
-        await settle(pilot, rounds=5)
+        # Not waiting for the 10,000 test-set predictions: the worker stops between chunks when the app closes.
+        deadline = time.monotonic() + 60
+        while screen.inspector is None or app.trained is None:
+            assert time.monotonic() < deadline, "the model did not load"
+            await pilot.pause(0.05)
+        await pilot.pause()
         assert app.trained is not None and app.trained.source == str(model_path)
         assert screen.inspector is not None and not screen.query_one("#inspect-empty").display
         assert shown(screen)[0] == 0 and str(model_path) in str(screen.query_one("#inspect-source").render())

@@ -41,6 +41,8 @@ from ..widgets.inspect_bars import ActivationStrip, ProbabilityBars
 from ..widgets.inspect_kernels import KernelGrid
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
+#: Test digits per chunk of the worker's test-set predictions (it stops between chunks when cancelled).
+PREDICT_CHUNK = 1024
 
 NO_MODEL = (
     "[b]No trained model yet.[/b]\n\n"
@@ -251,7 +253,12 @@ window at a time, with the real digit, kernel and bias.
             return
         self.post_message(self.Prepared(inspector, data, str(ready.source)))
         start = time.perf_counter()
-        predicted = inspector.predict(data.x_test, "numpy")
+        chunks = []
+        for first in range(0, len(data.x_test), PREDICT_CHUNK):  # a newer model or closing the app stops it
+            if worker.is_cancelled:
+                return
+            chunks.append(inspector.predict(data.x_test[first : first + PREDICT_CHUNK], "numpy"))
+        predicted = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
         if not worker.is_cancelled:
             self.post_message(self.PredictionsDone(inspector, predicted, time.perf_counter() - start))
 
