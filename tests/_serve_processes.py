@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-WAIT_S = 30
+WAIT_S = 60  # generous: only a failing test waits this long (a busy 2-core machine starts a tab in ~5 s)
 HAS_PROC = Path("/proc/self/task").is_dir()
 
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shlex
-import signal
 import socket
-import subprocess
 import sys
 
 import aiohttp
@@ -117,27 +115,13 @@ def test_the_cli_refuses_a_port_in_use(capsys):
 
 
 def test_serving_every_address_warns_prints_the_url_and_stops_on_ctrl_c():
-    port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tui_convnet", "serve", "--host", "0.0.0.0", "--port", str(port)],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        assert server.stdout is not None and server.stderr is not None
-        warning = server.stderr.readline()  # printed before the server starts
-        started = [server.stdout.readline(), server.stdout.readline()]  # printed once it listens
-    finally:
-        server.send_signal(signal.SIGINT)
-        _, err = server.communicate(timeout=30)
-    assert warning.startswith("convnet-tui serve: warning: listening on 0.0.0.0: anyone who can reach port")
-    assert started == [
-        f"convnet-tui: {line}\n" for line in startup_lines(ServeConfig("0.0.0.0", port, 4), socket.gethostname())
-    ]
-    assert server.returncode == 0 and "Traceback" not in err
+    served = Served("--host", "0.0.0.0")
+    out = served.stop()
+    lines = out.splitlines()
+    assert lines[0].startswith("convnet-tui serve: warning: listening on 0.0.0.0: anyone who can reach port"), out
+    config = ServeConfig("0.0.0.0", served.port, DEFAULT_MAX_SESSIONS)
+    assert lines[1:3] == [f"convnet-tui: {line}" for line in startup_lines(config, socket.gethostname())], out
+    assert served.process.returncode == 0 and "Traceback" not in out
 
 
 def test_the_server_says_where_to_point_a_browser():
