@@ -197,7 +197,7 @@ class Contrast:
 
     image: np.ndarray
     inverted: bool  # the background was light, so black and white were swapped
-    background: float  # the background's grey level before (after inverting)
+    background: float  # the background's grey level as read (before any inverting)
     peak: float  # the brightest ink before stretching
 
 
@@ -210,11 +210,11 @@ def white_on_black(gray: np.ndarray) -> Contrast:
     g = np.asarray(gray, dtype=np.float32)
     if g.ndim != 2 or g.size == 0:
         raise ImageError(f"The image is empty. Received: shape={g.shape}")
-    background = border_level(g)
-    inverted = background > 0.5
+    border = border_level(g)
+    inverted = border > 0.5
+    background = 1.0 - border if inverted else border
     if inverted:
         g = 1.0 - g
-        background = 1.0 - background
     peak = float(g.max())
     if peak - background < MIN_CONTRAST:
         raise ImageError(
@@ -222,7 +222,7 @@ def white_on_black(gray: np.ndarray) -> Contrast:
             f"Received: contrast={max(peak - background, 0):.3f}"
         )
     out = np.clip((g - background) / (peak - background), 0.0, 1.0).astype(np.float32)
-    return Contrast(out, inverted, background, peak)
+    return Contrast(out, inverted, border, peak)
 
 
 def ink_box(image: np.ndarray) -> tuple[int, int, int, int]:
@@ -339,3 +339,43 @@ def load_digit(path: str | os.PathLike[str]) -> Preprocessed:
         return preprocess(pixels)
     except ImageError as exc:
         raise ImageError(f"{Path(path).expanduser()}: {exc}") from None
+
+
+@dataclass(frozen=True, eq=False)
+class Stage:
+    """One stage of the preprocessing, to show: its name, its image and what it did."""
+
+    title: str
+    image: np.ndarray
+    note: str
+
+
+def stages(p: Preprocessed) -> list[Stage]:
+    """The five stages of ``p``, each with a sentence saying what it did to this image."""
+    h, w = p.gray.shape
+    c = p.contrast
+    top, left, bottom, right = p.box
+    row, col = centre_of_mass(p.scaled)
+    top_at, left_at = p.offset
+    flip = "light, so inverted" if c.inverted else "dark, kept"
+    return [
+        Stage("1 grayscale", p.gray, f"{h}×{w} grey levels, 0 black … 1 white"),
+        Stage(
+            "2 white on black",
+            c.image,
+            f"background {c.background:.2f} ({flip}); stretched so it is 0 and the brightest ink {c.peak:.2f} is 1",
+        ),
+        Stage(
+            "3 crop to the ink",
+            p.cropped,
+            f"rows {top}–{bottom - 1}, columns {left}–{right - 1} → {bottom - top}×{right - left}",
+        ),
+        Stage(
+            "4 longer side to 20", p.scaled, f"{bottom - top}×{right - left} → {p.scaled.shape[0]}×{p.scaled.shape[1]}"
+        ),
+        Stage(
+            "5 centre by mass",
+            p.digit,
+            f"centre of mass ({row:.1f}, {col:.1f}) → pixel (14, 14): placed at row {top_at}, column {left_at}",
+        ),
+    ]

@@ -168,3 +168,15 @@ def test_preprocessing_a_real_mnist_digit_changes_little():
 
 def test_the_stages_are_the_module_constants():
     assert (images.FRAME, images.BOX) == (28, 20)
+
+
+def test_every_stage_says_what_it_did():
+    img = np.ones((40, 40), np.float32)
+    img[2:6, 30:34] = 0.0
+    s = images.stages(preprocess(img))
+    assert [x.title[0] for x in s] == list("12345")
+    assert s[1].note.startswith("background 1.00 (light, so inverted)")
+    assert s[2].note == "rows 2–5, columns 30–33 → 4×4"
+    assert s[3].note == "4×4 → 20×20"
+    assert s[4].note == "centre of mass (9.5, 9.5) → pixel (14, 14): placed at row 5, column 5"
+    assert s[4].image.shape == (28, 28)

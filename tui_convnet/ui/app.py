@@ -29,6 +29,12 @@ def _training_screen() -> Screen:
     return TrainingScreen()
 
 
+def _draw_screen() -> Screen:
+    from .screens.draw import DrawScreen
+
+    return DrawScreen()
+
+
 def _inspect_screen() -> Screen:
     from .screens.inspect import InspectScreen
 
@@ -40,11 +46,17 @@ class ConvnetApp(App[int]):
 
     TITLE = "convnet-tui"
     CSS_PATH = [STYLES / "app.tcss"]
-    MODES = {"explorer": _explorer_screen, "training": _training_screen, "inspect": _inspect_screen}
+    MODES = {
+        "explorer": _explorer_screen,
+        "training": _training_screen,
+        "inspect": _inspect_screen,
+        "draw": _draw_screen,
+    }
     BINDINGS = [
         Binding("e", "switch_mode('explorer')", "Explorer", tooltip="The convolution explorer"),
         Binding("t", "switch_mode('training')", "Train", tooltip="Train the lecture's ConvNet on MNIST"),
         Binding("i", "switch_mode('inspect')", "Inspect", tooltip="Look inside the trained network"),
+        Binding("d", "switch_mode('draw')", "Draw", tooltip="Draw a digit and watch the network think"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -89,6 +101,7 @@ class ConvnetApp(App[int]):
             "Feature maps and learned filters of the trained network",
             lambda: self.switch_mode("inspect"),
         )
+        yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
         for number, example in enumerate(self.examples, 1):  # "Example 01: …" sorts in the examples' order
             yield SystemCommand(
                 f"Example {number:02d}: {example.title}",

@@ -1,0 +1,139 @@
+"""The draw screen: draw with the mouse and with the keys, and watch the prediction change.
+
+Everything runs on the bundled model (committed weights) through the numpy engine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tui_convnet import drawing
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.screens.draw import DrawScreen
+from tui_convnet.ui.widgets.canvas import DrawingCanvas
+
+SIZE = (130, 42)
+#: A 7 as pen positions, in pixels (row, column): the top bar, then the diagonal.
+SEVEN = [(6, 7), (6, 20), (23, 11)]
+
+
+async def open_draw(pilot) -> DrawScreen:
+    await pilot.press("d")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, DrawScreen)
+    return screen
+
+
+async def drag(pilot, canvas: DrawingCanvas, cells: list[tuple[int, int]], button: int = 1) -> None:
+    """Press at the first cell (x, y) of the canvas's content, move through the others, release."""
+    left, top = canvas.gutter.left, canvas.gutter.top
+    x, y = cells[0]
+    await pilot.mouse_down(canvas, offset=(x + left, y + top), button=button)
+    for x, y in cells[1:]:
+        await pilot.hover(canvas, offset=(x + left, y + top))
+    await pilot.mouse_up(canvas, offset=(x + left, y + top))  # Pilot releases as button 1; any release ends a drag
+    await pilot.pause()
+
+
+def prediction(screen: DrawScreen) -> str:
+    return str(screen.query_one("#draw-prediction").render())
+
+
+async def test_it_opens_on_the_bundled_model_at_once(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_draw(pilot)
+        assert "bundled model, 97.2% on the official test set" in ui.screen_text(app)
+        assert "numpy engine" in ui.screen_text(app)
+        assert "Draw a digit" in prediction(screen)
+        assert screen.query_one("#draw-canvas").has_focus
+
+
+async def test_a_student_draws_a_7_with_the_mouse_and_sees_7(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_draw(pilot)
+        canvas = screen.query_one("#draw-canvas", DrawingCanvas)
+        # text cells (x, y): pixel row = 2·y + ½; the top bar at y=3, the stroke down to y=11
+        await drag(pilot, canvas, [(7, 3), (10, 3), (14, 3), (20, 3), (18, 6), (15, 9), (12, 12)])
+        assert canvas.pixels.max() == 1.0 and canvas.pixels[7, 7:21].min() > 0.9
+        assert prediction(screen).startswith("The network says 7")
+        assert screen.analysis.predicted == 7
+        lines = ui.screen_text(app)
+        assert "conv2d (Conv2D 32 3×3, relu) → 26×26×32" in lines
+        # the right button erases: wipe the top bar and the answer changes
+        await drag(pilot, canvas, [(6, 3), (10, 3), (14, 3), (18, 3), (22, 3)], button=3)
+        assert canvas.pixels[6:8, 7:21].max() < 0.05
+        assert not prediction(screen).startswith("The network says 7")
+
+
+async def test_drawing_with_the_keys_changes_the_prediction():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_draw(pilot)
+        canvas = screen.query_one("#draw-canvas", DrawingCanvas)
+        assert canvas.cursor == (14, 14)
+        # a 1: a stroke down column 15, a dab every second pixel from row 5 to row 23
+        await pilot.press("right", *["up"] * 9)
+        for _ in range(10):
+            await pilot.press("space", "down", "down")
+        await pilot.pause()
+        assert canvas.cursor == (25, 15)
+        assert screen.analysis.predicted == 1
+        assert prediction(screen).startswith("The network says 1")
+        # a bar to the left from the top of the stroke makes it a 7
+        await pilot.press(*["up"] * 20, "left", "left")
+        for _ in range(5):
+            await pilot.press("space", "left", "left")
+        await pilot.pause()
+        assert screen.analysis.predicted == 7
+        assert prediction(screen).startswith("The network says 7")
+        # x erases under the cursor, c clears
+        before = canvas.pixels.sum()
+        await pilot.press("right", "right", "x")
+        await pilot.pause()
+        assert canvas.pixels.sum() < before
+        await pilot.press("c")
+        await pilot.pause()
+        assert canvas.pixels.max() == 0.0 and "Draw a digit" in prediction(screen)
+
+
+async def test_v_steps_through_the_preprocessing(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_draw(pilot)
+        screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
+        await pilot.pause()
+        assert "As the network sees it" in ui.screen_text(app)
+        await pilot.press("v")
+        text = ui.screen_text(app)
+        assert "Stage 1 grayscale" in text and "28×28 grey levels" in text
+        await pilot.press("v", "v")
+        assert "3 crop to the ink" in ui.screen_text(app)
+        await pilot.press("V", "V", "V")
+        assert "As the network sees it" in ui.screen_text(app)
+
+
+def test_the_draw_screen_runs_the_bundled_model_by_numpy():
+    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.core import forward
+
+    b = load_bundled_model()
+    model = drawing.NumpyModel(b.spec, b.weights, b.description)
+    a = drawing.analyse(model, drawing.polyline(SEVEN))
+    assert a.predicted == 7 and len(a.outputs) == len(b.spec.layers)
+    np.testing.assert_allclose(a.probabilities, forward(b.spec, b.weights, a.preprocessed.model_input), rtol=1e-6)
+    blank = drawing.analyse(model, drawing.blank())
+    assert blank.predicted is None and "blank" in blank.message
+
+
+@pytest.mark.parametrize("erase", [False, True])
+def test_the_brush_is_soft_and_the_eraser_wipes(erase):
+    canvas = drawing.dab(drawing.blank(), 10, 10)
+    assert canvas[10, 10] == 1.0 and 0 < canvas[10, 11] <= 1 and 0 < canvas[11, 11] < 1
+    assert canvas[10, 12] == 0.0 and canvas[14, 10] == 0.0
+    if erase:
+        canvas = drawing.dab(canvas, 10, 10, erase=True)
+        assert canvas.max() == 0.0

@@ -1,0 +1,258 @@
+"""Draw a digit and watch the network think.
+
+A 28x28 canvas; after every stroke the screen shows the drawing as the
+network sees it after the MNIST preprocessing (each stage on ``v``), the ten
+class probabilities and every layer's output, all computed by the numpy
+engine (:func:`tui_convnet.drawing.analyse`) — never TensorFlow.
+
+The model is the bundled one (``assets/model``) until one is trained or
+loaded in the session (``app.trained``); the screen says which.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ... import drawing
+from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes
+from ...images import stages
+from ..messages import ModelReady
+from ..widgets.canvas import DrawingCanvas
+from ..widgets.live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
+
+STYLES = Path(__file__).resolve().parent.parent / "styles"
+
+
+def _shape(shape: tuple[int, ...]) -> str:
+    return "×".join(str(d) for d in shape)
+
+
+def layer_title(info: Any) -> str:
+    """One line naming a layer and its output, e.g. ``conv2d (Conv2D 32 3×3, relu) → 26×26×32``."""
+    spec = info.spec
+    if isinstance(spec, Conv2DSpec):
+        what = f"Conv2D {spec.filters} {_shape(spec.kernel_size)}, {spec.activation}"
+    elif isinstance(spec, Pool2DSpec):
+        what = f"{info.type} {_shape(spec.pool_size)}"
+    elif isinstance(spec, DenseSpec):
+        what = f"Dense {spec.units}, {spec.activation}"
+    elif isinstance(spec, FlattenSpec):
+        what = "Flatten"
+    else:
+        what = f"{info.type}, unchanged at inference"
+    return f"{info.name} ({what}) → {_shape(info.output_shape)}"
+
+
+class DrawLayers(VerticalScroll, can_focus=False):
+    """Every layer's output for the current drawing, top to bottom."""
+
+
+class DrawScreen(Screen[None]):
+    """Draw a digit; see the preprocessing, the probabilities and every layer, live."""
+
+    CSS_PATH = [STYLES / "draw.tcss"]
+    AUTO_FOCUS = "#draw-canvas"
+    BINDINGS = [
+        Binding("v", "stage(1)", "Stage", tooltip="Show the next stage of the MNIST preprocessing"),
+        Binding("V", "stage(-1)", "Prev stage", show=False, tooltip="Show the previous preprocessing stage"),
+        Binding("pageup", "scroll_layers('page_up')", "Layers", show=False, tooltip="Scroll the layers up"),
+        Binding("pagedown", "scroll_layers('page_down')", "Layers", show=False, tooltip="Scroll the layers down"),
+    ]
+    HELP = """\
+**Draw a digit.** Drag with the left mouse button to draw, with the right one to erase.
+Without a mouse: the arrows move the cursor, **space** paints under it, **x** erases, **c** clears.
+
+After every stroke the drawing goes through the MNIST preprocessing (grayscale; white on
+black; crop to the ink; longer side to 20 pixels; centred by mass in 28×28; **v** shows each
+stage) and then through the network, layer by layer, by the numpy engine. The bars are the
+ten class probabilities.
+"""
+
+    #: Which preprocessing stage the preview shows (0-4; 4 is what the network sees).
+    stage: reactive[int] = reactive(4, init=False)
+
+    class ModelSwapped(Message):
+        """A model trained or loaded in the session, ready for the numpy engine."""
+
+        def __init__(self, model: drawing.NumpyModel) -> None:
+            super().__init__()
+            self.model = model
+
+    class Failed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, pixels: np.ndarray | None = None, source: str = "") -> None:
+        super().__init__()
+        self.initial = pixels
+        self.source = source
+        self.model: drawing.NumpyModel | None = None
+        self.analysis: drawing.Analysis | None = None
+        self._views: list[tuple[Static, Any]] = []
+        self._pending = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="draw-model")
+        with Horizontal(id="draw-top"):
+            with Vertical(id="draw-left"):
+                canvas = DrawingCanvas(self.initial, id="draw-canvas")
+                canvas.border_title = "Your drawing"
+                canvas.border_subtitle = "c: clear"
+                yield canvas
+            with Vertical(id="draw-middle"):
+                yield Static("", id="draw-stage-title")
+                yield GreyImage(np.zeros((28, 28), dtype=np.float32), id="draw-seen")
+            with Vertical(id="draw-right"):
+                yield Static("", id="draw-prediction")
+                yield LiveProbabilityBars(id="draw-probs")
+                yield Static("", id="draw-stage-note")
+        yield DrawLayers(id="draw-layers")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        from ...bundled_model import ModelAssetError, load_bundled_model
+
+        try:
+            bundled = load_bundled_model()
+        except ModelAssetError as exc:
+            self._model_line(f"No model: {exc}", error=True)
+        else:
+            await self.use_model(drawing.NumpyModel(bundled.spec, bundled.weights, bundled.description))
+        self.watch(self.app, "trained", self._trained_changed, init=True)
+
+    # ------------------------------------------------------------------ the model
+
+    def _model_line(self, text: str, error: bool = False) -> None:
+        line = self.query_one("#draw-model", Static)
+        line.update(text)
+        line.set_class(error, "-error")
+
+    async def use_model(self, model: drawing.NumpyModel) -> None:
+        """Show ``model``'s layers and run the drawing through it."""
+        self.model = model
+        source = f" · drawing from {self.source}" if self.source else ""
+        self._model_line(f"[b]Model[/b] {model.description} · numpy engine{source}")
+        await self._build_layers()
+        self.analyse_now()
+
+    def _trained_changed(self, ready: ModelReady | None) -> None:
+        if ready is not None and getattr(ready, "model", None) is not None:
+            self._convert(ready)
+
+    @work(thread=True, exclusive=True, group="draw-model")
+    def _convert(self, ready: ModelReady) -> None:
+        """Read spec and weights from a Keras model (TensorFlow is loaded already: the model exists)."""
+        try:
+            from ...training.inspect import ModelInspector
+
+            inspector = ModelInspector(ready.model)
+        except Exception as exc:  # an architecture the numpy engine cannot run, or Keras failing
+            self.post_message(self.Failed(f"Cannot draw with this model: {exc}"))
+            return
+        where = "trained in this session" if ready.source == "trained" else f"loaded from {ready.source}"
+        self.post_message(
+            self.ModelSwapped(drawing.NumpyModel(inspector.spec, tuple(inspector.weights), f"model {where}"))
+        )
+
+    async def on_draw_screen_model_swapped(self, message: ModelSwapped) -> None:
+        await self.use_model(message.model)
+
+    def on_draw_screen_failed(self, message: Failed) -> None:
+        self.notify(message.text, title="Draw", severity="error", timeout=8)
+
+    async def _build_layers(self) -> None:
+        container = self.query_one("#draw-layers", DrawLayers)
+        await container.remove_children()
+        self._views = []
+        if self.model is None:
+            return
+        widgets: list[Any] = []
+        for info in infer_shapes(self.model.spec):
+            title = Static(layer_title(info), classes="layer-title")
+            view: Any = (
+                LiveHeatmapGrid(classes="maps", label="#") if len(info.output_shape) == 3 else LiveActivationStrip()
+            )
+            self._views.append((title, view))
+            widgets += [title, view]
+        await container.mount_all(widgets)
+
+    # ------------------------------------------------------------------ drawing → network
+
+    def on_drawing_canvas_changed(self, message: DrawingCanvas.Changed) -> None:
+        """Analyse each finished stroke (mouse released, key pressed); bursts coalesce into one analysis."""
+        if message.done and not self._pending:
+            self._pending = True
+            self.call_later(self.analyse_now)
+
+    def analyse_now(self) -> None:
+        self._pending = False
+        if self.model is None:
+            return
+        self.analysis = drawing.analyse(self.model, self.query_one("#draw-canvas", DrawingCanvas).pixels)
+        self._show()
+
+    def _show(self) -> None:
+        a = self.analysis
+        if a is None:
+            return
+        prediction = self.query_one("#draw-prediction", Static)
+        bars = self.query_one("#draw-probs", LiveProbabilityBars)
+        if a.preprocessed is None or a.probabilities is None:
+            prediction.update("[b]Draw a digit[/b] on the canvas", layout=False)
+            bars.set_probabilities(np.zeros(10), None)
+            self._show_stage()
+            for _, view in self._views:
+                if isinstance(view, LiveHeatmapGrid):
+                    view.set_tiles([], [])
+                else:
+                    view.set_values(np.zeros(0))
+            return
+        p = a.probabilities
+        prediction.update(f"The network says [b]{a.predicted}[/b] ({float(p[a.predicted]):.1%})", layout=False)
+        bars.set_probabilities(p, None)
+        self._show_stage()
+        for (_, view), out in zip(self._views, a.outputs, strict=False):
+            if isinstance(view, LiveHeatmapGrid):
+                view.set_maps(out)
+            else:
+                view.set_values(out)
+
+    def _show_stage(self) -> None:
+        title = self.query_one("#draw-stage-title", Static)
+        note = self.query_one("#draw-stage-note", Static)
+        seen = self.query_one("#draw-seen", GreyImage)
+        pre = None if self.analysis is None else self.analysis.preprocessed
+        if pre is None:
+            title.update("[b]As the network sees it[/b]", layout=False)
+            seen.set_image(np.zeros((28, 28), dtype=np.float32))
+            note.update("", layout=False)
+            return
+        stage = stages(pre)[self.stage]
+        title.update(
+            "[b]As the network sees it[/b]" if self.stage == 4 else f"[b]Stage {stage.title}[/b]", layout=False
+        )
+        seen.set_image(stage.image)
+        note.update(f"[b]{stage.title}[/b] (v: next stage): {stage.note}", layout=False)
+
+    def watch_stage(self) -> None:
+        self._show_stage()
+
+    # ------------------------------------------------------------------ actions
+
+    def action_stage(self, delta: int) -> None:
+        self.stage = (self.stage + delta) % 5
+
+    def action_scroll_layers(self, where: str) -> None:
+        getattr(self.query_one("#draw-layers", DrawLayers), f"scroll_{where}")(animate=False)
