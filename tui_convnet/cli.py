@@ -43,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--example", metavar="NAME", help="open the explorer on this example (file name or number, e.g. 04)"
     )
+    parser.add_argument("--image", metavar="PATH", help="open the draw screen on an image (PNG, JPEG, PGM or .npy)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("explore", help="open the convolution explorer (the default)").add_argument(
@@ -81,8 +82,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
     t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final summary object")
 
-    p = sub.add_parser("predict", help="evaluate a saved model on the MNIST test set")
-    p.add_argument("model", metavar="MODEL.keras")
+    p = sub.add_parser(
+        "predict", help="evaluate a saved model on the MNIST test set, or say what it sees in an image (--image)"
+    )
+    p.add_argument("model", metavar="MODEL.keras", nargs="?", help="optional with --image (default: the bundled model)")
+    p.add_argument("--image", metavar="PATH", help="predict this image (PNG, JPEG, PGM or .npy) instead")
     p.add_argument("--dataset", default="auto", metavar="auto|sample|keras|PATH")
     p.add_argument("--engine", choices=("numpy", "keras"), default="numpy")
     p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits")
@@ -107,12 +111,16 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _explore(example: str | None) -> int:
+def _explore(example: str | None, image: str | None = None) -> int:
     from .ui.app import create_app
 
     try:
         app = create_app(example=example)
-    except ValueError as exc:  # unknown example, broken example file
+        if image is not None:  # read and check it before the app starts: a bad image is one line and exit 2
+            from .images import load_digit
+
+            app.draw_image = (load_digit(image), image)
+    except ValueError as exc:  # unknown example, broken example file, an image that cannot be used
         print(f"convnet-tui: {exc}", file=sys.stderr)
         return 2
     from .ui.terminal import own_terminal
@@ -131,6 +139,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .training.cli import run_train
 
             return run_train(args)
+        if args.command == "predict" and args.image:
+            from .image_cli import run_predict_image
+
+            return run_predict_image(args)
+        if args.command == "predict" and args.model is None:
+            print("convnet-tui predict: error: give MODEL.keras, or --image PATH (bundled model)", file=sys.stderr)
+            return 2
         if args.command == "predict":
             from .training.predict_cli import run_predict
 
@@ -139,7 +154,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .serve import run_serve
 
             return run_serve(args.host, args.port, args.max_sessions)
-        return _explore(getattr(args, "example_sub", None) or args.example)
+        return _explore(getattr(args, "example_sub", None) or args.example, args.image)
     except KeyboardInterrupt:
         print("convnet-tui: interrupted", file=sys.stderr)
         return 130

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import ModelSpec, forward
+from .core import Conv2DSpec, ConvExample, ModelSpec, forward, infer_shapes
 from .images import ImageError, Preprocessed, preprocess
 
 SIZE = 28
@@ -107,5 +107,49 @@ def analyse(model: NumpyModel, canvas: np.ndarray) -> Analysis:
         pre = preprocess(canvas)
     except ImageError as exc:
         return Analysis(None, (), str(exc))
+    return analyse_preprocessed(model, pre)
+
+
+def analyse_preprocessed(model: NumpyModel, pre: Preprocessed) -> Analysis:
+    """Every layer of ``model`` on an image already preprocessed (an opened image file)."""
     outputs: Any = forward(model.spec, model.weights, pre.model_input, intermediates=True)
     return Analysis(pre, tuple(outputs))
+
+
+def first_conv_example(model: NumpyModel, analysis: Analysis) -> ConvExample:
+    """The model's first Conv2D layer on the drawing as the network sees it, for the explorer.
+
+    The input is the preprocessed 28x28 drawing, the kernels and biases are the
+    model's own, the activation the layer's: the numbers of the draw screen's first maps.
+    """
+    if analysis.preprocessed is None:
+        raise ValueError("There is no drawing to step through: draw a digit first.")
+    infos = infer_shapes(model.spec)
+    first = next((i for i, info in enumerate(infos) if isinstance(info.spec, Conv2DSpec)), None)
+    if first is None or infos[first].input_shape[2] != 1:
+        raise ValueError("The model's first Conv2D layer must read the 28x28 image itself.")
+    info = infos[first]
+    spec = info.spec
+    assert isinstance(spec, Conv2DSpec)
+    index = sum(2 for earlier in infos[:first] if earlier.params)  # kernel, bias of each earlier layer
+    kernels, bias = model.weights[index], model.weights[index + 1]
+    kh, kw, _, n = kernels.shape
+    return ConvExample(
+        key=f"drawing_{info.name}",
+        title=f"Your drawing under the {n} learned {kh}x{kw} kernels of {info.name}",
+        description=(
+            f"Your drawing after the MNIST preprocessing (28x28, ink 1 on black 0) under the {n} learned "
+            f"{kh}x{kw} kernels of layer {info.name} of the {model.description}, each with its bias, "
+            f"then {spec.activation!r}: the numbers of the draw screen's first feature maps."
+        ),
+        source=model.description,
+        x=analysis.preprocessed.model_input.astype(np.float64),
+        channel_names=("drawing",),
+        kernels=np.asarray(kernels, dtype=np.float64),
+        bias=np.asarray(bias, dtype=np.float64),
+        kernel_names=tuple(f"k{i}" for i in range(n)),
+        stride=spec.strides,
+        padding=spec.padding,
+        dilation=spec.dilation_rate,
+        activation=spec.activation,
+    )

@@ -137,3 +137,22 @@ def test_the_brush_is_soft_and_the_eraser_wipes(erase):
     if erase:
         canvas = drawing.dab(canvas, 10, 10, erase=True)
         assert canvas.max() == 0.0
+
+
+async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_draw(pilot)
+        screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
+        await pilot.pause()
+        await pilot.press("]", "]", "[", "]")
+        assert screen.selected_map == 2
+        expected = drawing.first_conv_example(screen.model, screen.analysis)
+        await pilot.press("s")
+        await pilot.pause()
+        explorer = app.screen
+        assert type(explorer).__name__ == "ExplorerScreen"
+        example = explorer.state.example
+        np.testing.assert_array_equal(example.x[:, :, 0], screen.analysis.preprocessed.digit)
+        np.testing.assert_array_equal(example.kernels, expected.kernels)
+        assert "map k2" in ui.screen_text(app)

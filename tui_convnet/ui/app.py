@@ -69,7 +69,14 @@ class ConvnetApp(App[int]):
         self.examples: list[Example] = list(examples)
         self.initial_example = initial
 
-    def on_mount(self) -> None:
+    #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path.
+    draw_image: tuple[Any, str] | None = None
+
+    async def on_mount(self) -> None:
+        if self.draw_image is not None:
+            await self.switch_mode("draw")
+            self.screen.show_image(*self.draw_image)
+            return
         self.switch_mode("explorer")
 
     def action_help(self) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -26,7 +27,7 @@ from textual.widgets import Footer, Static
 
 from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes
-from ...images import stages
+from ...images import FRAME, Preprocessed, scale_to_box, stages
 from ..messages import ModelReady
 from ..widgets.canvas import DrawingCanvas
 from ..widgets.live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
@@ -65,6 +66,15 @@ class DrawScreen(Screen[None]):
     AUTO_FOCUS = "#draw-canvas"
     BINDINGS = [
         Binding("v", "stage(1)", "Stage", tooltip="Show the next stage of the MNIST preprocessing"),
+        Binding(
+            "left_square_bracket",
+            "select_map(-1)",
+            "Map",
+            key_display="[/]",
+            tooltip="Choose the previous first-layer feature map (or click one)",
+        ),
+        Binding("right_square_bracket", "select_map(1)", "Next map", show=False, tooltip="Choose the next map"),
+        Binding("s", "step_through", "Step map", tooltip="Step through the chosen map in the explorer"),
         Binding("V", "stage(-1)", "Prev stage", show=False, tooltip="Show the previous preprocessing stage"),
         Binding("pageup", "scroll_layers('page_up')", "Layers", show=False, tooltip="Scroll the layers up"),
         Binding("pagedown", "scroll_layers('page_down')", "Layers", show=False, tooltip="Scroll the layers down"),
@@ -81,6 +91,8 @@ ten class probabilities.
 
     #: Which preprocessing stage the preview shows (0-4; 4 is what the network sees).
     stage: reactive[int] = reactive(4, init=False)
+    #: The first conv layer's map chosen for "step through" (click a map, or [ and ]).
+    selected_map: reactive[int] = reactive(0, init=False)
 
     class ModelSwapped(Message):
         """A model trained or loaded in the session, ready for the numpy engine."""
@@ -102,6 +114,8 @@ ten class probabilities.
         self.analysis: drawing.Analysis | None = None
         self._views: list[tuple[Static, Any]] = []
         self._pending = False
+        #: The preprocessing of an opened image, shown until the first stroke changes the canvas.
+        self.image: Preprocessed | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="draw-model")
@@ -142,8 +156,8 @@ ten class probabilities.
     async def use_model(self, model: drawing.NumpyModel) -> None:
         """Show ``model``'s layers and run the drawing through it."""
         self.model = model
-        source = f" · drawing from {self.source}" if self.source else ""
-        self._model_line(f"[b]Model[/b] {model.description} · numpy engine{source}")
+        source = f" · image {escape(self.source)}" if self.source else ""
+        self._model_line(f"[b]Model[/b] {escape(model.description)} · numpy engine{source}")
         await self._build_layers()
         self.analyse_now()
 
@@ -184,14 +198,26 @@ ten class probabilities.
             view: Any = (
                 LiveHeatmapGrid(classes="maps", label="#") if len(info.output_shape) == 3 else LiveActivationStrip()
             )
+            if isinstance(info.spec, Conv2DSpec) and not any(v.has_class("first-conv") for _, v in self._views):
+                view.add_class("first-conv")
+                view.selected = self.selected_map
             self._views.append((title, view))
             widgets += [title, view]
         await container.mount_all(widgets)
 
     # ------------------------------------------------------------------ drawing → network
 
+    def show_image(self, image: Preprocessed, source: str) -> None:
+        """Start from an image: the canvas gets what the network sees, the stages are the image's own."""
+        self.image, self.source = image, source
+        self.query_one("#draw-canvas", DrawingCanvas).set_pixels(image.digit, notify=False)
+        if self.model is not None:
+            self._model_line(f"[b]Model[/b] {escape(self.model.description)} · numpy engine · image {escape(source)}")
+        self.analyse_now()
+
     def on_drawing_canvas_changed(self, message: DrawingCanvas.Changed) -> None:
         """Analyse each finished stroke (mouse released, key pressed); bursts coalesce into one analysis."""
+        self.image = None  # drawn on: from now on the canvas is the drawing
         if message.done and not self._pending:
             self._pending = True
             self.call_later(self.analyse_now)
@@ -200,7 +226,10 @@ ten class probabilities.
         self._pending = False
         if self.model is None:
             return
-        self.analysis = drawing.analyse(self.model, self.query_one("#draw-canvas", DrawingCanvas).pixels)
+        if self.image is not None:
+            self.analysis = drawing.analyse_preprocessed(self.model, self.image)
+        else:
+            self.analysis = drawing.analyse(self.model, self.query_one("#draw-canvas", DrawingCanvas).pixels)
         self._show()
 
     def _show(self) -> None:
@@ -243,13 +272,49 @@ ten class probabilities.
         title.update(
             "[b]As the network sees it[/b]" if self.stage == 4 else f"[b]Stage {stage.title}[/b]", layout=False
         )
-        seen.set_image(stage.image)
+        image = stage.image
+        if max(image.shape) > FRAME:  # a photo's first stages: shown shrunk to the frame
+            image = scale_to_box(image, FRAME)
+        seen.set_image(image)
         note.update(f"[b]{stage.title}[/b] (v: next stage): {stage.note}", layout=False)
 
     def watch_stage(self) -> None:
         self._show_stage()
 
     # ------------------------------------------------------------------ actions
+
+    def _first_conv(self) -> LiveHeatmapGrid | None:
+        return next((v for _, v in self._views if v.has_class("first-conv")), None)
+
+    def watch_selected_map(self, value: int) -> None:
+        grid = self._first_conv()
+        if grid is not None:
+            grid.selected = value
+
+    def on_tile_grid_clicked(self, message: LiveHeatmapGrid.Clicked) -> None:
+        if message.grid.has_class("first-conv"):
+            self.selected_map = message.tile
+
+    def action_select_map(self, delta: int) -> None:
+        grid = self._first_conv()
+        if grid is not None and grid.count:
+            self.selected_map = (self.selected_map + delta) % grid.count
+
+    def action_step_through(self) -> None:
+        """Open the chosen first-layer map in the explorer: this drawing, the learned kernel and bias."""
+        from ...explore import focus_on_map
+        from ..messages import OpenInExplorer
+
+        if self.model is None or self.analysis is None or self.analysis.preprocessed is None:
+            self.notify("Draw a digit first: then s steps through the chosen map.", title="Draw", severity="warning")
+            return
+        try:
+            example = drawing.first_conv_example(self.model, self.analysis)
+            request = focus_on_map(example, self.selected_map)
+        except ValueError as exc:
+            self.notify(str(exc), title="Step through", severity="error")
+            return
+        self.app.post_message(OpenInExplorer.of(request))
 
     def action_stage(self, delta: int) -> None:
         self.stage = (self.stage + delta) % 5

@@ -40,7 +40,7 @@ class DrawingCanvas(Widget, can_focus=True):
         Binding("left", "move(0, -1)", "Left", show=False),
         Binding("right", "move(0, 1)", "Right", show=False),
         Binding("space", "paint", "Paint", tooltip="Paint a dab of ink under the cursor"),
-        Binding("x", "erase", "Erase", tooltip="Erase under the cursor"),
+        Binding("x", "paint(True)", "Erase", tooltip="Erase under the cursor"),
         Binding("c", "clear", "Clear", tooltip="Clear the canvas"),
     ]
 
@@ -165,13 +165,8 @@ class DrawingCanvas(Widget, can_focus=True):
         row, col = self.cursor
         self.cursor = (min(max(row + drow, 0), drawing.SIZE - 1), min(max(col + dcol, 0), drawing.SIZE - 1))
 
-    def action_paint(self) -> None:
-        self._pixels = drawing.dab(self._pixels, *self.cursor)
-        self.refresh()
-        self.post_message(self.Changed(self))
-
-    def action_erase(self) -> None:
-        self._pixels = drawing.dab(self._pixels, *self.cursor, erase=True)
+    def action_paint(self, erase: bool = False) -> None:
+        self._pixels = drawing.dab(self._pixels, *self.cursor, erase=erase)
         self.refresh()
         self.post_message(self.Changed(self))
 

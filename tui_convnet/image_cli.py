@@ -1,0 +1,101 @@
+"""``convnet-tui predict [MODEL.keras] --image PATH [--json]``: what the network says about your image.
+
+The image goes through the MNIST preprocessing (:mod:`tui_convnet.images`)
+and the numpy engine. Without MODEL it is the bundled model, and TensorFlow
+is never imported; with MODEL the ``.keras`` file is loaded in Keras' safe
+mode and its weights run through the same numpy engine.
+
+Exit codes: 0 done; 1 the model cannot be used; 2 the image cannot be used
+(one line on stderr, never a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+import numpy as np
+
+PROG = "convnet-tui predict"
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return code
+
+
+def _model(path: str | None) -> Any:
+    """A :class:`~tui_convnet.drawing.NumpyModel`: the bundled one, or the weights of a ``.keras`` file."""
+    from .drawing import NumpyModel
+
+    if path is None:
+        from .bundled_model import load_bundled_model
+
+        bundled = load_bundled_model()
+        return NumpyModel(bundled.spec, bundled.weights, bundled.description)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from .training.inspect import ModelInspector
+        from .training.model import load_model_safe
+
+        inspector = ModelInspector(load_model_safe(path))
+    return NumpyModel(inspector.spec, tuple(inspector.weights), str(path))
+
+
+def bars(probabilities: np.ndarray, width: int = 40) -> list[str]:
+    """One line per class: the digit, a bar of ``█`` and the probability."""
+    return [f"{c}  {'█' * round(float(p) * width):<{width}} {float(p):6.1%}" for c, p in enumerate(probabilities)]
+
+
+def run_predict_image(args: argparse.Namespace) -> int:
+    from .bundled_model import ModelAssetError
+    from .core import forward
+    from .images import ImageError, load_digit
+
+    try:
+        pre = load_digit(args.image)
+    except ImageError as exc:
+        return _fail(str(exc), 2)
+    try:
+        model = _model(getattr(args, "model", None))
+    except (ModelAssetError, ValueError) as exc:  # ModelFileError and InspectError are ValueErrors
+        return _fail(str(exc), 1)
+    except Exception as exc:  # Keras raises many types for damaged files
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no details"
+        return _fail(f"{type(exc).__name__}: {first}", 1)
+    if tuple(model.spec.input_shape) != (28, 28, 1):
+        return _fail(f"The model must take 28x28x1 digits. Received: input_shape={model.spec.input_shape}", 1)
+    probabilities = np.asarray(forward(model.spec, model.weights, pre.model_input), dtype=np.float64)
+    predicted = int(np.argmax(probabilities))
+    if getattr(args, "json", False):
+        print(
+            json.dumps(
+                {
+                    "image": str(args.image),
+                    "model": model.description,
+                    "engine": "numpy",
+                    "predicted": predicted,
+                    "probabilities": [round(float(p), 6) for p in probabilities],
+                    "inverted": pre.contrast.inverted,
+                    "box": list(pre.box),
+                    "offset": list(pre.offset),
+                }
+            )
+        )
+        return 0
+    print(f"{args.image}: the network says {predicted} ({float(probabilities[predicted]):.1%})")
+    print(f"model: {model.description}; numpy engine; MNIST preprocessing:")
+    for line in _stage_lines(pre):
+        print(f"  {line}")
+    print("\n".join(bars(probabilities)))
+    return 0
+
+
+def _stage_lines(pre: Any) -> list[str]:
+    from .images import stages
+
+    return [f"{stage.title}: {stage.note}" for stage in stages(pre)]
