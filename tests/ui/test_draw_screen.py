@@ -156,3 +156,30 @@ async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui):
         np.testing.assert_array_equal(example.x[:, :, 0], screen.analysis.preprocessed.digit)
         np.testing.assert_array_equal(example.kernels, expected.kernels)
         assert "map k2" in ui.screen_text(app)
+
+
+async def test_an_image_opens_the_draw_screen_on_its_own_stages(tmp_path, ui):
+    from PIL import Image
+
+    from tui_convnet.data import bundled_digit
+    from tui_convnet.images import load_digit
+
+    digit, _ = bundled_digit(0)  # a 7, saved black on white and three times as big
+    Image.fromarray(255 - digit).resize((84, 84)).save(tmp_path / "seven.png")
+    app = create_app()
+    app.draw_image = (load_digit(tmp_path / "seven.png"), str(tmp_path / "seven.png"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, DrawScreen)
+        assert prediction(screen).startswith("The network says 7")
+        assert "numpy engine · image" in ui.screen_text(app) and screen.source == str(tmp_path / "seven.png")
+        await pilot.press("v")
+        assert "84×84 grey levels" in ui.screen_text(app)  # the image's own first stage, shown at 28 px
+        await pilot.press("v")
+        assert "light, so inverted" in str(screen.query_one("#draw-stage-note").render())
+        # drawing on it: from then on the canvas is the drawing
+        canvas = screen.query_one("#draw-canvas", DrawingCanvas)
+        await pilot.press("c")
+        await pilot.pause()
+        assert screen.image is None and canvas.pixels.max() == 0 and "Draw a digit" in prediction(screen)
