@@ -39,7 +39,7 @@ def _model(path: str | None) -> Any:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from .training.inspect import ModelInspector
+        from .training.inspector import ModelInspector
         from .training.model import load_model_safe
 
         inspector = ModelInspector(load_model_safe(path))

@@ -169,7 +169,7 @@ ten class probabilities.
     def _convert(self, ready: ModelReady) -> None:
         """Read spec and weights from a Keras model (TensorFlow is loaded already: the model exists)."""
         try:
-            from ...training.inspect import ModelInspector
+            from ...training.inspector import ModelInspector
 
             inspector = ModelInspector(ready.model)
         except Exception as exc:  # an architecture the numpy engine cannot run, or Keras failing
