@@ -18,7 +18,7 @@ from tui_convnet.ui.widgets.training_progress import TrainingProgress
 SIZE = (120, 40)
 
 
-async def wait_for(pilot, condition, timeout: float = 60.0, what: str = "") -> None:
+async def wait_for(pilot, condition, timeout: float = 300.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -44,7 +44,7 @@ async def open_training(pilot, *, ready: bool = False) -> TrainingScreen:
     screen = pilot.app.screen
     assert isinstance(screen, TrainingScreen)
     if ready:
-        await wait_for(pilot, lambda: screen.tf_ready, 120, "TensorFlow")
+        await wait_for(pilot, lambda: screen.tf_ready, 300, "TensorFlow")
     return screen
 
 
@@ -108,7 +108,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
         assert "TensorFlow" in text_of(screen, "#tf-status")
-        await wait_for(pilot, lambda: screen.tf_ready, 120, "TensorFlow")
+        await wait_for(pilot, lambda: screen.tf_ready, 300, "TensorFlow")
         assert "training" in text_of(screen, "#data-source")
         assert not screen.query_one("#start", Button).disabled
         # Many small batches, so that the run is still going when we cancel.
@@ -118,21 +118,21 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
         assert screen.phase == "training"
         assert screen.query_one("#cancel", Button).disabled is False
         progress = screen.query_one(TrainingProgress)
-        await wait_for(pilot, lambda: progress.state.batch >= 2, 60, "the batch bar to move")
+        await wait_for(pilot, lambda: progress.state.batch >= 2, 300, "the batch bar to move")
         first = (progress.state.epochs_done, progress.state.batch)
-        await wait_for(pilot, lambda: (progress.state.epochs_done, progress.state.batch) != first, 30, "more progress")
+        await wait_for(pilot, lambda: (progress.state.epochs_done, progress.state.batch) != first, 300, "more progress")
         assert progress.state.steps == 20 and progress.state.epochs == 50  # 320 digits / 16 per batch
         shown = ["".join(text for text, _ in row) for row in progress.lines(80)]
         assert shown[2].startswith("Epoch ") and "ETA" in shown[2]
         assert shown[3].startswith("Batch ") and "samples/s" in shown[3] and "━" in shown[3]
         assert len(screen._loss_series[0].points) >= 2  # the loss curve grows batch by batch
         await pilot.press("c")
-        await wait_for(pilot, lambda: screen.phase == "ready", 30, "the cancel")
+        await wait_for(pilot, lambda: screen.phase == "ready", 300, "the cancel")
         assert "cancelled" in progress.status_text
         assert progress.state.epochs_done < 50 and progress.state.finished == "cancelled"
         assert not screen.query_one("#start", Button).disabled
         # The partly trained model is kept: evaluated, offered to the inspect screen, saveable, named.
-        await wait_for(pilot, lambda: app.trained is not None, 60, "the cancelled run's evaluation")
+        await wait_for(pilot, lambda: app.trained is not None, 300, "the cancelled run's evaluation")
         assert app.trained.source.startswith("run 1, cancelled at epoch ") and app.trained.model is screen.model
         assert "Model: run 1, cancelled at epoch" in text_of(screen, "#results-headline")
         assert not screen.query_one("#save", Button).disabled
@@ -149,7 +149,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
         assert progress.state.loss is None and not screen._loss_series[0].points
         assert not any("This epoch so far" in "".join(t for t, _ in row) for row in progress.lines(80))
         await pilot.press("c")
-        await wait_for(pilot, lambda: screen.phase == "ready", 30, "the second cancel")
+        await wait_for(pilot, lambda: screen.phase == "ready", 300, "the second cancel")
         log = screen.query_one("#epoch-log").plain
         assert "Run 1: 50 epochs" in log and "Run 2: 50 epochs" in log  # the log keeps the earlier run
 
@@ -164,7 +164,7 @@ async def test_nan_loss_stops_with_a_message():
         fill(screen, epochs="2", learning_rate="1e6", train_limit="320", test_limit="100")
         await pilot.pause()
         await pilot.press("s")
-        await wait_for(pilot, lambda: screen.phase == "ready", 60, "the NaN stop")
+        await wait_for(pilot, lambda: screen.phase == "ready", 300, "the NaN stop")
         progress = screen.query_one(TrainingProgress)
         assert "NaN" in progress.status_text and "smaller learning rate" in progress.status_text
         assert progress.state.error
@@ -181,7 +181,7 @@ async def test_results_model_ready_save_and_load(tmp_path):
         fill(screen, epochs="1", train_limit="600", test_limit="300", validation_split="0.1")
         await pilot.pause()
         await pilot.press("s")
-        await wait_for(pilot, lambda: screen.phase == "ready", 60, "training to finish")
+        await wait_for(pilot, lambda: screen.phase == "ready", 300, "training to finish")
         assert "Training completed" in screen.query_one(TrainingProgress).status_text
         log = screen.query_one("#epoch-log").plain
         assert (
@@ -227,17 +227,17 @@ async def test_results_model_ready_save_and_load(tmp_path):
         path = tmp_path / "m.keras"
         fill(screen, model_path=str(path))
         await pilot.press("w")
-        await wait_for(pilot, lambda: "Saved" in text_of(screen, "#file-status"), 30, "the save")
+        await wait_for(pilot, lambda: "Saved" in text_of(screen, "#file-status"), 300, "the save")
         assert path.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["m.keras"]
         # ... a bad path is refused with a message ...
         fill(screen, model_path=str(tmp_path / "m.h5"))
         await pilot.press("w")
-        await wait_for(pilot, lambda: "Not saved" in text_of(screen, "#file-status"), 30, "the refusal")
+        await wait_for(pilot, lambda: "Not saved" in text_of(screen, "#file-status"), 300, "the refusal")
         assert ".keras" in text_of(screen, "#file-status") and screen.query_one("#file-status").has_class("-error")
         # ... and loading gives the same model back (same predictions), posted as ModelReady.
         fill(screen, model_path=str(path))
         await pilot.press("l")
-        await wait_for(pilot, lambda: app.trained.source == str(path), 30, "the load")
+        await wait_for(pilot, lambda: app.trained.source == str(path), 300, "the load")
         assert "Loaded" in text_of(screen, "#file-status") and app.trained.model is not trained
         from tui_convnet.data import to_model_inputs
 
@@ -248,7 +248,7 @@ async def test_results_model_ready_save_and_load(tmp_path):
         junk.write_text("not a model")
         fill(screen, model_path=str(junk))
         await pilot.press("l")
-        await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 30, "the load error")
+        await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 300, "the load error")
         assert app.trained.source == str(path)
         # A model that is not an MNIST classifier (5 outputs): refused with the reason.
         from tui_convnet.core import DenseSpec, ModelSpec, mnist_convnet
@@ -259,7 +259,7 @@ async def test_results_model_ready_save_and_load(tmp_path):
         other = save_model_atomic(build_model(five, seed=0), tmp_path / "five.keras")
         fill(screen, model_path=str(other))
         await pilot.press("l")
-        await wait_for(pilot, lambda: "Dense(10)" in text_of(screen, "#file-status"), 30, "the refusal")
+        await wait_for(pilot, lambda: "Dense(10)" in text_of(screen, "#file-status"), 300, "the refusal")
         assert app.trained.source == str(path)
 
 
@@ -359,7 +359,7 @@ async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeyp
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
-        await wait_for(pilot, lambda: "Cannot train" in text_of(screen, "#tf-status"), 30, "the message")
+        await wait_for(pilot, lambda: "Cannot train" in text_of(screen, "#tf-status"), 300, "the message")
         assert "TypeError: not an npz archive: [/] cache" in text_of(screen, "#tf-status")
         await pilot.press("e")
         assert app.current_mode == "explorer"  # the app is still usable
@@ -374,7 +374,7 @@ async def test_bad_model_paths_are_messages(tmp_path):
             fill(screen, model_path=path)
             screen.query_one("#file-status").update("")
             await pilot.press("l")
-            await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 30, "the refusal")
+            await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 300, "the refusal")
             status = text_of(screen, "#file-status")
             assert path.removeprefix("~nouser/") in status or "RuntimeError" in status, status
         assert app.is_running and app.trained is None

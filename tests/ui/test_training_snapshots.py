@@ -22,7 +22,7 @@ THEMES = ["textual-dark", "textual-light"]
 async def ready_screen(pilot, theme: str) -> TrainingScreen:
     pilot.app.theme = theme
     await pilot.press("t")
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 300
     while not (isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.tf_ready):
         assert time.monotonic() < deadline, "TensorFlow did not load in time"
         await pilot.pause(0.1)
