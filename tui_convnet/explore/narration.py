@@ -265,7 +265,9 @@ def note_lines(example: ConvExample | PoolExample | ModelExample) -> list[Line]:
         lines += [[], [("Note: ", "note"), (note, "")]]
     if example.source:
         lines += [[], [(f"Source: {example.source}", "dim")]]
-    if isinstance(example, ConvExample):
+    from .gradient import GradientExample  # here: that module imports this one
+
+    if isinstance(example, ConvExample) and not isinstance(example, GradientExample):  # a lesson has no settings
         lines += [[], [(NEW_WEIGHTS_NOTE, "dim")]]
     return lines
 

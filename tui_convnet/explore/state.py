@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import numpy as np
 
@@ -35,6 +35,9 @@ from ..core import (
 )
 from ..core.examples import MAX_SETTING, MAX_VALUE
 from .panels import PanelKey, Part, Volume, all_integral
+
+if TYPE_CHECKING:
+    from .gradient import GradientState
 
 #: Seed of the fixed pattern that fills new kernel weights.
 KERNEL_SEED = 0
@@ -328,11 +331,15 @@ class ModelState(_Stepping):
         return len(self.example.model.layers)
 
 
-ExplorerState = ConvState | ModelState
+ExplorerState: TypeAlias = "ConvState | ModelState | GradientState"
 
 
 def open_example(example: Example, step: int = 0, steps: StepRange | None = None, label: str = "") -> ExplorerState:
     """The state of ``example`` as written, on ``step`` (raises ``ValueError`` if the core refuses it)."""
+    from .gradient import GradientExample, open_gradient  # a lesson (issue 14), opened as its own state
+
+    if isinstance(example, GradientExample):
+        return open_gradient(example, step, steps, label)
     if isinstance(example, ModelExample):
         whole = StepRange(0, max(len(example.model.layers), 1))
         rng = steps if steps is not None and steps.stop <= whole.stop else whole

@@ -428,6 +428,10 @@ class ModelStepper:
 
 def stepper_for(state: ExplorerState) -> Stepper:
     """The stepper of a state (build it once per state and reuse it for every step)."""
+    from .gradient import GradientState, GradientStepper  # a lesson (issue 14)
+
+    if isinstance(state, GradientState):
+        return GradientStepper(state)
     if isinstance(state, ModelState):
         return ModelStepper(state)
     return ConvStepper(state)

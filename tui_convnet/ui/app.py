@@ -115,6 +115,9 @@ class ConvnetApp(App[int]):
                 example.description.split("\n")[0] or example.key,
                 lambda example=example: self.post_message(OpenInExplorer(example)),
             )
+        from .screens.backprop import lesson_commands
+
+        yield from lesson_commands(self, len(self.examples) + 1)
 
 
 def find_example(examples: Sequence[Example], name: str) -> int:
@@ -139,5 +142,8 @@ def create_app(example: str | None = None, *, examples: Sequence[Example] | None
             examples = load_examples()
         except ExampleError as exc:
             raise ValueError(f"A built-in example is broken: {exc}") from None
+        from ..explore.gradient import lesson_examples
+
+        examples = [*examples, *lesson_examples(examples)]
     initial = 0 if example is None else find_example(examples, example)
     return ConvnetApp(examples, initial)

@@ -45,6 +45,7 @@ from ...explore import (
     step_for_cell,
     stepper_for,
 )
+from ...explore.gradient import GradientState
 from ...explore.layout import Layout, choose_layout
 from ...explore.narration import Line, formula_lines, note_lines
 from ...explore.panels import Volume
@@ -340,6 +341,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         assert self._stepper is not None
         model = isinstance(state, ModelState)
         self.set_class(model, "-model")
+        self.set_class(isinstance(state, GradientState), "-lesson")
         self.set_class(isinstance(state, ConvState) and not isinstance(state.settings, ConvSettings), "-pool-kind")
         stage = self._stepper.stage()
         for volume, selector in VIEWS.items():
@@ -480,7 +482,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             side_choice=self._side_choice,
             side_has_focus=self._side_has_focus(),
             arithmetic_lines=frame_lines,
-            has_products=isinstance(state, ConvState) and state.comp.conv is not None,
+            has_products=isinstance(state, GradientState)
+            or (isinstance(state, ConvState) and state.comp.conv is not None),
         )
         self._layout = layout
         for name, on in layout.classes.items():
