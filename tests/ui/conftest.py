@@ -61,6 +61,19 @@ def digit_example(examples, kernels: int, *, activation: str = "relu"):
     )
 
 
+async def open_screen(pilot, screen, ready=lambda screen: True, timeout: float = 30.0) -> None:
+    """Push ``screen`` and wait until ``ready(screen)`` (e.g. a worker's result has arrived)."""
+    import time
+
+    pilot.app.push_screen(screen)
+    await pilot.pause()
+    deadline = time.monotonic() + timeout
+    while not ready(screen):
+        assert time.monotonic() < deadline, f"{type(screen).__name__} was not ready in time"
+        await pilot.pause(0.05)
+    await pilot.pause()
+
+
 class _UI:
     """The helpers above, handed to tests as the ``ui`` fixture (test modules cannot import a conftest)."""
 
@@ -70,6 +83,7 @@ class _UI:
     view_lines = staticmethod(view_lines)
     widget_text = staticmethod(widget_text)
     digit_example = staticmethod(digit_example)
+    open_screen = staticmethod(open_screen)
 
 
 @pytest.fixture

@@ -2,8 +2,8 @@
 
 * :func:`kernel_gradient_lesson`: a convolution with a target output; the
   loss ``L = ½·Σ (o − t)²`` gives ``dL/do = o − t`` and the kernel gradient
-  is stepped weight by weight (:class:`~.backward.KernelGradTrace`), each
-  step narrated by :func:`kernel_grad_lines`.
+  is stepped weight by weight (:class:`~.backward.KernelGradTrace`; the
+  explorer narrates each step, ``tui_convnet.explore.gradient``).
 * :class:`LearnState` and :func:`start_learning` / :func:`learn_step`: one
   kernel learns by gradient descent to reproduce a target kernel's output
   on a few images; each step is ``w ← w − lr·dL/dw`` (:func:`update_line`).
@@ -87,25 +87,6 @@ def kernel_gradient_lesson(
     return KernelGradientLesson(output, t.astype(np.float64), grad, float(0.5 * np.sum(grad * grad)), trace)
 
 
-def kernel_grad_lines(step: KernelGradStep, kernel_names: Sequence[str] = ()) -> list[str]:
-    """The arithmetic of one weight's gradient, written out term by term.
-
-    ``dL/dW0[ch0, 0, 0] = x[0,0]·g[0,0] + … = total``: each input cell the
-    weight met (a strided grid of the padded input) times the output
-    gradient of the cell it helped compute, summed.
-    """
-    name = kernel_names[step.kernel] if step.kernel < len(kernel_names) else f"W{step.kernel}"
-    where = f"dL/d{name}[ch{step.channel}, {step.row}, {step.col}]"
-    terms = [f"{factor(a)}·{factor(b)}" for a, b in zip(step.window.ravel(), step.grad.ravel(), strict=True)]
-    rows = ", ".join(str(r) for r in step.rows)
-    cols = ", ".join(str(c) for c in step.cols)
-    return [
-        f"{name}[ch{step.channel}, {step.row}, {step.col}] met the input at padded rows {rows} × columns {cols}, "
-        "one cell per output cell: its gradient is Σ x · dL/do over them",
-        f"{where} = " + " + ".join(terms) + f" = {num(step.total)}",
-    ]
-
-
 # --------------------------------------------------------------------------- lesson 2: learn a kernel
 
 #: Target kernels a learner can be asked to reproduce (3x3, one channel).
@@ -116,8 +97,8 @@ TARGET_KERNELS: dict[str, np.ndarray] = {
     "edge [1, -1]": np.array([[0.0, 0.0, 0.0], [0.0, 1.0, -1.0], [0.0, 0.0, 0.0]]),
 }
 
-#: Beyond this the kernel has blown up: the state is marked diverged and stops stepping.
-DIVERGED_ABOVE = 1e6
+#: A loss this many times the starting loss has blown up: the state is marked diverged and stops stepping.
+DIVERGED_FACTOR = 1e6
 
 
 @dataclass(frozen=True)
@@ -143,7 +124,7 @@ class LearnState:
 
     @property
     def diverged(self) -> bool:
-        return not np.isfinite(self.loss) or float(np.max(np.abs(self.kernel))) > DIVERGED_ABOVE
+        return not np.isfinite(self.loss) or self.loss > DIVERGED_FACTOR * self.losses[0]
 
 
 def _evaluate(images: np.ndarray, targets: np.ndarray, kernel: np.ndarray) -> tuple[np.ndarray, float, np.ndarray]:

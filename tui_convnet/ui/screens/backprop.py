@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -228,6 +228,8 @@ class GradientsReady(Message):
 
 #: Channels shown per layer (the rest are summarised in the label).
 MAX_CHANNELS = 8
+#: Below this width the network lesson leaves out the dL/dx map (the status needs the room).
+NARROW_BELOW = 110
 
 
 class NetworkGradientScreen(Screen[None]):
@@ -270,7 +272,7 @@ everywhere else. Dense layers are shown as one row of values.
                 with Vertical(classes="map-box"):
                     yield Label("the digit", classes="map-title")
                     yield Heatmap(id="map-digit")
-                with Vertical(classes="map-box"):
+                with Vertical(classes="map-box", id="box-dx"):
                     yield Label("dL/dx", classes="map-title")
                     yield Heatmap(id="map-dx")
                 yield Static(id="net-status")
@@ -283,6 +285,10 @@ everywhere else. Dense layers are shown as one row of values.
 
     def on_mount(self) -> None:
         self._compute()
+        self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
     @work(thread=True, exclusive=True)
     def _compute(self) -> None:
