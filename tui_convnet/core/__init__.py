@@ -30,6 +30,7 @@ from .backward import (
     sgd_step,
     softmax_crossentropy_backward,
 )
+from .connectivity import Connectivity1D, LayerConnections, connectivity_1d, layer_connections
 from .conv import (
     ConvGeometry,
     ConvStep,
@@ -43,6 +44,7 @@ from .conv import (
     effective_kernel,
     same_padding,
 )
+from .dropout import DropoutResult, apply_dropout, dropout, dropout_mask
 from .examples import (
     ConvExample,
     Example,
@@ -72,22 +74,27 @@ from .model import (
     summary_rows,
 )
 from .pooling import PoolGeometry, PoolStep, PoolTrace, pool2d, pool_geometry, pool_steps, pool_trace
+from .receptive_field import ReceptiveField, Region, receptive_field, receptive_field_path, receptive_field_size
+from .shift import ShiftResult, shift_experiment, shift_image, shifted_interior
 
 __all__ = [
     "ACTIVATIONS",
     "MAX_SHOW_CHANNELS",
     "MAX_SHOW_KERNELS",
     "MAX_SHOW_SIDE",
+    "Connectivity1D",
     "Conv2DSpec",
     "ConvExample",
     "ConvGeometry",
     "ConvStep",
     "ConvTrace",
     "DenseSpec",
+    "DropoutResult",
     "DropoutSpec",
     "Example",
     "ExampleError",
     "FlattenSpec",
+    "LayerConnections",
     "LayerInfo",
     "ModelExample",
     "ModelSpec",
@@ -97,9 +104,14 @@ __all__ = [
     "PoolSettings",
     "PoolStep",
     "PoolTrace",
+    "ReceptiveField",
+    "Region",
+    "ShiftResult",
     "activation_name",
     "apply_activation",
+    "apply_dropout",
     "bundled_examples_dir",
+    "connectivity_1d",
     "conv2d",
     "conv_geometry",
     "conv_output_formula",
@@ -107,11 +119,14 @@ __all__ = [
     "conv_steps",
     "conv_trace",
     "dense",
+    "dropout",
+    "dropout_mask",
     "effective_kernel",
     "flatten",
     "forward",
     "get_activation",
     "infer_shapes",
+    "layer_connections",
     "layer_from_dict",
     "load_example",
     "load_examples",
@@ -120,8 +135,14 @@ __all__ = [
     "pool_geometry",
     "pool_steps",
     "pool_trace",
+    "receptive_field",
+    "receptive_field_path",
+    "receptive_field_size",
     "relu",
     "same_padding",
+    "shift_experiment",
+    "shift_image",
+    "shifted_interior",
     "sigmoid",
     "softmax",
     "spec_from_dict",
