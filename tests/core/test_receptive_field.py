@@ -20,6 +20,7 @@ from tui_convnet.core import (
     receptive_field,
     receptive_field_path,
     receptive_field_size,
+    weight_shapes,
 )
 
 #: Big enough that a pixel's change wins every max-pooling window it reaches
@@ -37,17 +38,11 @@ def _linear(spec: ModelSpec) -> ModelSpec:
 
 
 def _positive_weights(spec: ModelSpec, rng: np.random.Generator) -> list[np.ndarray]:
-    weights = []
-    for info in infer_shapes(spec):
-        if isinstance(info.spec, Conv2DSpec):
-            shape = (*info.spec.kernel_size, info.input_shape[2], info.spec.filters)
-        elif isinstance(info.spec, DenseSpec):
-            shape = (info.input_shape[0], info.spec.units)
-        else:
-            continue
-        fan = int(np.prod(shape[:-1]))
-        weights += [rng.uniform(0.5, 1.0, shape) / fan, rng.uniform(0.0, 0.1, shape[-1])]
-    return weights
+    shapes = weight_shapes(spec)
+    return [
+        rng.uniform(0.5, 1.0, shape) / int(np.prod(shape[:-1])) if len(shape) > 1 else rng.uniform(0.0, 0.1, shape)
+        for shape in shapes
+    ]
 
 
 def _brute_force(spec: ModelSpec, rng: np.random.Generator) -> list[np.ndarray]:

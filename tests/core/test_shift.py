@@ -5,27 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui_convnet.core import conv2d, infer_shapes, mnist_convnet, shift_experiment, shift_image, shifted_interior
-from tui_convnet.core.model import Conv2DSpec, DenseSpec, ModelSpec, Pool2DSpec
+from tui_convnet.core import conv2d, mnist_convnet, seeded_weights, shift_experiment, shift_image, shifted_interior
+from tui_convnet.core.model import Conv2DSpec, ModelSpec, Pool2DSpec
 from tui_convnet.data import bundled_digit
 
 
 def _weights(spec: ModelSpec, seed: int = 0) -> list[np.ndarray]:
-    rng = np.random.default_rng(seed)
-    out = []
-    for info in infer_shapes(spec):
-        if isinstance(info.spec, Conv2DSpec):
-            shape = (*info.spec.kernel_size, info.input_shape[2], info.spec.filters)
-        elif isinstance(info.spec, DenseSpec):
-            shape = (info.input_shape[0], info.spec.units)
-        else:
-            continue
-        fan = int(np.prod(shape[:-1]))
-        out += [
-            rng.normal(0, np.sqrt(2 / fan), shape).astype(np.float32),
-            rng.normal(0, 0.1, shape[-1]).astype(np.float32),
-        ]
-    return out
+    """Seeded weights with non-zero biases (a blank window then differs from the frame's fill)."""
+    rng = np.random.default_rng(seed + 100)
+    return [w if w.ndim > 1 else rng.normal(0, 0.1, w.shape).astype(np.float32) for w in seeded_weights(spec, seed)]
 
 
 def test_shift_image_moves_and_fills():
@@ -64,7 +52,8 @@ def test_the_lecture_model_on_a_shifted_digit():
         r = shift_experiment(spec, weights, digit, dy, dx)
         assert r.max_delta_interior == 0.0
         assert r.map_change > 0 and r.pooled_change is not None
-        assert r.pooled_change < r.map_change  # max pooling absorbs part of a small shift
+        if abs(dy) + abs(dx) == 1:  # max pooling absorbs part of a one-pixel shift
+            assert r.pooled_change < r.map_change
         assert r.probabilities.shape == (10,) and abs(float(r.probabilities.sum()) - 1) < 1e-5
         np.testing.assert_array_equal(r.digit[:, :, 0], shift_image(digit, dy, dx))
     # On the border the shifted digit's maps hold the bias of a blank window, not a cut-off map.

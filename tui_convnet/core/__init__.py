@@ -76,6 +76,7 @@ from .model import (
 from .pooling import PoolGeometry, PoolStep, PoolTrace, pool2d, pool_geometry, pool_steps, pool_trace
 from .receptive_field import ReceptiveField, Region, receptive_field, receptive_field_path, receptive_field_size
 from .shift import ShiftResult, shift_experiment, shift_image, shifted_interior
+from .weights import seeded_weights, weight_shapes
 
 __all__ = [
     "ACTIVATIONS",
@@ -140,6 +141,7 @@ __all__ = [
     "receptive_field_size",
     "relu",
     "same_padding",
+    "seeded_weights",
     "shift_experiment",
     "shift_image",
     "shifted_interior",
@@ -147,6 +149,7 @@ __all__ = [
     "softmax",
     "spec_from_dict",
     "summary_rows",
+    "weight_shapes",
 ]
 
 # Backpropagation (backward.py), kept as its own block.

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail
-from .conv import conv_geometry, conv_output_size, same_padding
+from .conv import ConvGeometry, conv_geometry, conv_output_size, same_padding
 from .model import Conv2DSpec, ModelSpec, infer_shapes
 
 
@@ -175,6 +175,17 @@ class LayerConnections:
         return f"{self.positions:,}·{n}·({kh}·{kw}·{c}) = {self.unshared_weights:,}"
 
 
+def conv_layer_geometry(layer: Conv2DSpec, input_shape: tuple[int, ...]) -> ConvGeometry:
+    """The geometry of a Conv2D layer of a spec, given the shape of its input."""
+    return conv_geometry(
+        input_shape,
+        (*layer.kernel_size, input_shape[2], layer.filters),
+        stride=layer.strides,
+        padding=layer.padding,
+        dilation=layer.dilation_rate,
+    )
+
+
 def layer_connections(spec: ModelSpec, layer: int = 0) -> LayerConnections:
     """Counts for the Conv2D layer at index ``layer`` of ``spec`` (the first one by default)."""
     if not isinstance(spec, ModelSpec):
@@ -185,14 +196,7 @@ def layer_connections(spec: ModelSpec, layer: int = 0) -> LayerConnections:
     info = infos[layer]
     if not isinstance(info.spec, Conv2DSpec):
         raise fail(f"Layer {info.name} is a {info.type}, not a Conv2D layer", layer=layer)
-    s = info.spec
-    g = conv_geometry(
-        info.input_shape,
-        (*s.kernel_size, info.input_shape[2], s.filters),
-        stride=s.strides,
-        padding=s.padding,
-        dilation=s.dilation_rate,
-    )
+    g = conv_layer_geometry(info.spec, info.input_shape)
     return LayerConnections(info.name, g.in_shape, g.out_shape, g.kernel_shape)
 
 

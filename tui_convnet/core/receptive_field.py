@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail
-from .conv import conv_geometry
+from .connectivity import conv_layer_geometry
 from .model import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, LayerInfo, ModelSpec, Pool2DSpec, infer_shapes
 from .pooling import pool_geometry
 
@@ -114,13 +114,7 @@ def _back(info: LayerInfo, rows: np.ndarray, cols: np.ndarray | None) -> _Mask:
         return in_rows, in_cols
     assert cols is not None
     if isinstance(layer, Conv2DSpec):
-        g = conv_geometry(
-            info.input_shape,
-            (*layer.kernel_size, info.input_shape[2], layer.filters),
-            stride=layer.strides,
-            padding=layer.padding,
-            dilation=layer.dilation_rate,
-        )
+        g = conv_layer_geometry(layer, info.input_shape)
         row_windows, col_windows, top, left = g.window_rows, g.window_cols, g.pad_top, g.pad_left
     else:
         p = pool_geometry(info.input_shape, layer.pool_size, layer.strides, layer.padding)
