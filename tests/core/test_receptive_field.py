@@ -131,7 +131,8 @@ VARIANTS = {
         (12, 10, 1),
         (
             Conv2DSpec(2, (3, 3), padding="same", dilation_rate=(2, 3)),
-            Conv2DSpec(2, (3, 2), strides=(2, 1), padding="valid", dilation_rate=(1, 2)),
+            Conv2DSpec(2, (3, 2), padding="valid", dilation_rate=(1, 2)),
+            Conv2DSpec(2, (2, 2), strides=(2, 1), padding="same"),
             Pool2DSpec("avg", (2, 3), strides=(2, 2), padding="same"),
         ),
     ),
