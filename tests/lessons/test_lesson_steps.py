@@ -1,0 +1,113 @@
+"""The lessons' steps and narration, without Textual."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tui_convnet.core import mnist_convnet
+from tui_convnet.data import bundled_digit
+from tui_convnet.lessons.catalog import LESSONS, lesson_info
+from tui_convnet.lessons.context import digit_from_uint8, seeded_model, trained_model
+from tui_convnet.lessons.dropout_lesson import DropoutLesson
+from tui_convnet.lessons.hierarchy import SHOWN_MAPS, HierarchyLesson
+from tui_convnet.lessons.receptive import ReceptiveLesson, Selection
+from tui_convnet.lessons.sharing import MAX_SHIFT, SharingLesson
+from tui_convnet.lessons.sparse import Node, SparseLesson
+
+
+@pytest.fixture(scope="module")
+def model():
+    return seeded_model(0)
+
+
+@pytest.fixture(scope="module")
+def digit():
+    image, label = bundled_digit(0)
+    return digit_from_uint8(image, label, f"test digit 0 (a {label})")
+
+
+def test_catalog_names_every_slide():
+    assert [info.number for info in LESSONS] == [1, 2, 3, 4, 5, 6]
+    assert all(info.slide and info.source.startswith("From the lecture's slide") for info in LESSONS)
+    assert lesson_info("receptive").number == 3 and lesson_info("6").key == "dropout"
+    with pytest.raises(ValueError, match="There is no such lesson"):
+        lesson_info(7)
+
+
+def test_sparse_steps_outputs_then_inputs_then_counts():
+    lesson = SparseLesson(mnist_convnet())
+    assert lesson.steps == 12
+    s3 = lesson.frame(2)
+    assert s3.selected == Node("output", 2) and s3.selected.name == "s3"
+    assert s3.conv_edges == {(2, 1), (2, 2), (2, 3)} and len(s3.dense_edges) == 5
+    assert "x2, x3, x4 — 3 of 5 inputs" in s3.lines[1]
+    x1 = lesson.frame(lesson.node_step(Node("input", 0)))
+    assert x1.selected == Node("input", 0) and x1.conv_edges == {(0, 0), (1, 0)}
+    assert "s1, s2 — 2 outputs" in x1.lines[1]
+    counts = lesson.frame(10)
+    assert counts.selected is None and len(counts.conv_edges) == 13 and len(counts.dense_edges) == 25
+    assert "13 connections, 3 weights" in counts.lines[1] and "25 connections, 25 weights" in counts.lines[2]
+    model_step = lesson.frame(11)
+    text = "\n".join(model_step.lines)
+    assert "784·21,632 + 21,632 = 16,981,120" in text and "32·(3·3·1) + 32 = 320" in text
+    assert lesson.frame(99).step == 11 and lesson.frame(-3).step == 0
+
+
+def test_receptive_tour_and_moves():
+    lesson = ReceptiveLesson(mnist_convnet())
+    assert [s.layer for s in lesson.tour] == [0, 1, 2, 3, 4, 6]
+    third = Selection(4, 2, 2)
+    frame = lesson.frame(third)
+    assert (frame.field.first_row, frame.field.last_row) == (8, 25)
+    assert "depends on input rows 8–25, columns 8–25: 18×18" in frame.lines[0]
+    assert len(frame.path) == 6 and frame.path[-1].size_text == "1×1"
+    assert lesson.frame(lesson.start(0)).field.size_text == "3×3"
+    assert lesson.move(Selection(0, 25, 0), 3, -2) == Selection(0, 25, 0)
+    assert lesson.change_layer(Selection(0, 25, 25), 4) == Selection(4, 2, 2)
+    assert lesson.change_layer(Selection(4, 2, 2), 1).layer == 6
+    dense = lesson.frame(lesson.start(5))
+    assert "rows 0–25, columns 0–25" in dense.lines[0] and "last 2 rows and 2 columns" in dense.lines[-1]
+
+
+def test_sharing_frames(model, digit):
+    lesson = SharingLesson(model, digit)
+    frame = lesson.frame(lesson.start(3))
+    assert (frame.shift.dy, frame.shift.dx) == (2, 2)
+    assert frame.result.max_delta_interior == 0.0
+    assert "max |Δ| = 0 on the 576 cells" in frame.lines[1]
+    assert "676·9 = 6,084 weights per map" in frame.lines[2]
+    assert lesson.move(lesson.start(0), -99, 99) == type(frame.shift)(-MAX_SHIFT, MAX_SHIFT)
+    assert lesson.change_channel(lesson.start(0), -1).channel == 31
+
+
+def test_hierarchy_frames(model, digit):
+    lesson = HierarchyLesson(model, digit)
+    assert lesson.steps == 3
+    assert [lm.field for lm in lesson.layers] == [(3, 3), (8, 8), (18, 18)]
+    assert [lm.maps.shape for lm in lesson.layers] == [(26, 26, SHOWN_MAPS), (11, 11, SHOWN_MAPS), (3, 3, SHOWN_MAPS)]
+    first = lesson.layers[0]
+    outs = model.layer_outputs(digit.image)
+    np.testing.assert_array_equal(first.maps[:, :, 0], outs[0][:, :, first.channels[0]])
+    assert outs[0][:, :, first.channels[0]].max() == outs[0].max()  # the most active map first
+    assert "untrained" in lesson.frame(0).lines[-1] and "18×18" in lesson.frame(2).lines[1]
+
+
+def test_dropout_frames(model, digit):
+    lesson = DropoutLesson(model, digit)
+    off = lesson.frame(lesson.start(0))
+    np.testing.assert_array_equal(off.result.output, off.result.x)
+    on = lesson.start(1)
+    a, b = lesson.frame(on), lesson.frame(lesson.press(on))
+    assert not np.array_equal(a.result.mask, b.result.mask)  # a fresh mask per press
+    np.testing.assert_array_equal(a.result.mask, lesson.frame(on).result.mask)  # the same press, the same mask
+    np.testing.assert_allclose(a.result.output, a.result.x * a.result.mask * 2, rtol=1e-6)
+    assert f"dropped {a.result.dropped}" in a.lines[0] and "x · mask · 2" in a.lines[1]
+    assert lesson.change_rate(on, 1).rate == 0.6 and lesson.change_rate(lesson.change_rate(on, 9), 1).rate == 0.9
+    assert not lesson.toggle_mode(on).training
+
+
+def test_trained_model_checks_the_weights(model):
+    with pytest.raises(ValueError, match="The weights do not fit the model"):
+        trained_model(model.spec, model.weights[:-1], "x")
+    assert trained_model(model.spec, model.weights, "bundled").trained

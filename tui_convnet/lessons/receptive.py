@@ -1,0 +1,108 @@
+"""Lesson 3: the receptive field grows with depth (the lecture's slide of that name).
+
+Select a cell of any layer of the lecture model: the region of the digit it
+depends on is drawn on the digit and on every layer in between, with its
+size.  The state is the selected ``(layer, row, col)``; the steps are a tour
+(the centre cell of each layer in turn), and the keys move freely from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..core import LayerInfo, ModelSpec, ReceptiveField, Region, receptive_field, receptive_field_path
+
+#: Sizes in words: the region's height × width on the input.
+
+
+@dataclass(frozen=True)
+class Selection:
+    layer: int  # index in spec.layers
+    row: int
+    col: int
+
+
+@dataclass(frozen=True)
+class ReceptiveFrame:
+    selection: Selection
+    field: ReceptiveField
+    path: tuple[Region, ...]  # on the input, then on each layer's output up to the selected one
+    lines: tuple[str, ...]
+
+
+class ReceptiveLesson:
+    """The lecture model's volume layers (Conv2D, pooling), then its first Dense layer."""
+
+    def __init__(self, spec: ModelSpec) -> None:
+        self.spec = spec
+        self.infos: list[LayerInfo] = spec.summary()
+        self.volume_layers = tuple(i.index for i in self.infos if len(i.output_shape) == 3)
+        dense = [i.index for i in self.infos if i.type == "Dense"]
+        self.layers = self.volume_layers + tuple(dense[:1])
+        self.tour = tuple(self._centre(layer) for layer in self.layers)
+
+    @property
+    def steps(self) -> int:
+        return len(self.tour)
+
+    def _centre(self, layer: int) -> Selection:
+        shape = self.infos[layer].output_shape
+        if len(shape) == 1:
+            return Selection(layer, 0, 0)
+        return Selection(layer, (shape[0] - 1) // 2, (shape[1] - 1) // 2)
+
+    def start(self, step: int) -> Selection:
+        return self.tour[max(0, min(step, self.steps - 1))]
+
+    def move(self, sel: Selection, d_row: int, d_col: int) -> Selection:
+        """The cell ``(d_row, d_col)`` away, kept inside the layer."""
+        shape = self.infos[sel.layer].output_shape
+        cols = shape[1] if len(shape) == 3 else 1
+        return replace(sel, row=max(0, min(sel.row + d_row, shape[0] - 1)), col=max(0, min(sel.col + d_col, cols - 1)))
+
+    def change_layer(self, sel: Selection, delta: int) -> Selection:
+        """The next (or previous) layer, on the cell at the same relative place."""
+        i = self.layers.index(sel.layer) if sel.layer in self.layers else 0
+        layer = self.layers[max(0, min(i + delta, len(self.layers) - 1))]
+        old, new = self.infos[sel.layer].output_shape, self.infos[layer].output_shape
+        if len(new) == 1 or len(old) == 1:
+            return self._centre(layer)
+
+        def scaled(v: int, n_old: int, n_new: int) -> int:
+            return round(v * (n_new - 1) / (n_old - 1)) if n_old > 1 else 0
+
+        return Selection(layer, scaled(sel.row, old[0], new[0]), scaled(sel.col, old[1], new[1]))
+
+    def frame(self, sel: Selection) -> ReceptiveFrame:
+        info = self.infos[sel.layer]
+        field = receptive_field(self.spec, sel.layer, sel.row, sel.col)
+        path = receptive_field_path(self.spec, sel.layer, sel.row, sel.col)
+        where = f"unit {sel.row}" if len(info.output_shape) == 1 else f"cell ({sel.row}, {sel.col})"
+        lines = [
+            f"{info.name} ({info.type}) {where} depends on input rows {field.first_row}–{field.last_row},"
+            f" columns {field.first_col}–{field.last_col}: {field.size_text} of the "
+            f"{field.input_rows}×{field.input_cols} digit.",
+        ]
+        steps = []
+        for layer_info, region in zip(self.infos[: sel.layer], path[1:-1], strict=True):
+            if len(layer_info.output_shape) == 3:
+                steps.append(f"{layer_info.name} {region.size_text}")
+        if steps:
+            lines.append("On the way: input " + field.size_text + " → " + " → ".join(steps) + " → this cell.")
+        if info.type == "Dense":
+            h, w = field.input_rows, field.input_cols
+            lines.append(
+                "A Dense unit mixes every unit of the Flatten layer: it depends on everything the model sees."
+                + (
+                    f" The pooling's floor drops the digit's last {h - 1 - field.last_row} rows and"
+                    f" {w - 1 - field.last_col} columns: they never reach the output."
+                    if not field.whole_input
+                    else ""
+                )
+            )
+        else:
+            lines.append(
+                "Each convolution adds its kernel (minus one) times the strides so far; each pooling"
+                " multiplies the step between neighbouring cells. Deeper cells see more of the digit."
+            )
+        return ReceptiveFrame(sel, field, path, tuple(lines))
