@@ -33,6 +33,9 @@ class SparseFrame:
     conv_edges: frozenset[tuple[int, int]]  # (output, input) pairs lit in the convolution's graph
     dense_edges: frozenset[tuple[int, int]]
     lines: tuple[str, ...]
+    conv_all: frozenset[tuple[int, int]]  # every (output, input) pair the convolution connects
+    n_inputs: int
+    n_outputs: int
 
 
 def _names(side: Side, indices: tuple[int, ...]) -> str:
@@ -59,6 +62,15 @@ class SparseLesson:
         step = max(0, min(step, self.steps - 1))
         all_conv = frozenset((o, i) for o in range(g.n_outputs) for i in g.conv_inputs_of(o))
         all_dense = frozenset((o, i) for o in range(g.n_outputs) for i in range(g.n_inputs))
+
+        def make(
+            selected: Node | None,
+            conv: frozenset[tuple[int, int]],
+            dense: frozenset[tuple[int, int]],
+            lines: tuple[str, ...],
+        ) -> SparseFrame:
+            return SparseFrame(step, selected, conv, dense, lines, all_conv, g.n_inputs, g.n_outputs)
+
         if step < g.n_outputs:
             node = Node("output", step)
             conv, dense = g.conv_inputs_of(step), g.dense_inputs_of(step)
@@ -69,8 +81,7 @@ class SparseLesson:
                 "The kernel is much smaller than the input, so each output sees only a few inputs."
                 + (" At the edge the window hangs over the padding." if len(conv) < g.width else ""),
             )
-            return SparseFrame(
-                step,
+            return make(
                 node,
                 frozenset((step, i) for i in conv),
                 frozenset((step, i) for i in dense),
@@ -86,8 +97,7 @@ class SparseLesson:
                 f"  dense layer: {_names('output', dense)} — every output",
                 "A change of one input moves only the outputs near it in a convolution.",
             )
-            return SparseFrame(
-                step,
+            return make(
                 node,
                 frozenset((o, i) for o in conv),
                 frozenset((o, i) for o in dense),
@@ -101,7 +111,7 @@ class SparseLesson:
                 f"  dense layer: {g.n_inputs}·{g.n_outputs} = {g.dense_connections} connections,"
                 f" {g.dense_weights} weights",
             )
-            return SparseFrame(step, None, all_conv, all_dense, lines)
+            return make(None, all_conv, all_dense, lines)
         c = self.layer
         h, w, ch = c.in_shape
         oh, ow, oc = c.out_shape
@@ -113,4 +123,4 @@ class SparseLesson:
             f"  each output sees {c.window} inputs (sparse); one kernel is shared by all"
             f" {c.positions} positions ({c.unshared_formula} weights without sharing)",
         )
-        return SparseFrame(step, None, all_conv, all_dense, lines)
+        return make(None, all_conv, all_dense, lines)
