@@ -21,10 +21,14 @@ def model():
     return seeded_model(0)
 
 
-@pytest.fixture(scope="module")
-def digit():
+def _digit():
     image, label = bundled_digit(0)
     return digit_from_uint8(image, label, f"test digit 0 (a {label})")
+
+
+@pytest.fixture(scope="module")
+def digit():
+    return _digit()
 
 
 def test_catalog_names_every_slide():
@@ -55,7 +59,7 @@ def test_sparse_steps_outputs_then_inputs_then_counts():
 
 
 def test_receptive_tour_and_moves():
-    lesson = ReceptiveLesson(mnist_convnet())
+    lesson = ReceptiveLesson(seeded_model(0), _digit())
     assert [s.layer for s in lesson.tour] == [0, 1, 2, 3, 4, 6]
     third = Selection(4, 2, 2)
     frame = lesson.frame(third)

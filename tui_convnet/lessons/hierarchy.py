@@ -39,6 +39,7 @@ class HierarchyFrame:
     layers: tuple[LayerMaps, ...]  # the convolutions, first to deepest
     current: int  # which of them the narration is about
     lines: tuple[str, ...]
+    digit: np.ndarray  # (H, W) in [0, 1]
 
 
 class HierarchyLesson:
@@ -61,6 +62,10 @@ class HierarchyLesson:
     @property
     def steps(self) -> int:
         return len(self.layers)
+
+    def start(self, step: int) -> int:
+        """The state of tour step ``step``: the step itself."""
+        return max(0, min(step, self.steps - 1))
 
     def frame(self, step: int) -> HierarchyFrame:
         step = max(0, min(step, self.steps - 1))
@@ -89,4 +94,4 @@ class HierarchyLesson:
             f" {last.field[0]}×{last.field[1]} in {last.info.name}. Model: {self.model.label}."
             + ("" if trained else " An untrained model's maps are random filters, not learned patterns."),
         )
-        return HierarchyFrame(step, self.layers, step, lines)
+        return HierarchyFrame(step, self.layers, step, lines, self.digit.image)

@@ -10,9 +10,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..core import LayerInfo, ModelSpec, ReceptiveField, Region, receptive_field, receptive_field_path
+import numpy as np
 
-#: Sizes in words: the region's height × width on the input.
+from ..core import LayerInfo, ReceptiveField, Region, receptive_field, receptive_field_path
+from .context import Digit, LessonModel
+
+
+@dataclass(frozen=True, eq=False)
+class LayerMap:
+    """One map of a volume layer for the digit: the most active one."""
+
+    info: LayerInfo
+    channel: int
+    values: np.ndarray  # (H, W)
 
 
 @dataclass(frozen=True)
@@ -28,14 +38,24 @@ class ReceptiveFrame:
     field: ReceptiveField
     path: tuple[Region, ...]  # on the input, then on each layer's output up to the selected one
     lines: tuple[str, ...]
+    digit: np.ndarray  # (H, W) in [0, 1]
+    maps: tuple[LayerMap, ...]  # one map of every volume layer
 
 
 class ReceptiveLesson:
     """The lecture model's volume layers (Conv2D, pooling), then its first Dense layer."""
 
-    def __init__(self, spec: ModelSpec) -> None:
-        self.spec = spec
+    def __init__(self, model: LessonModel, digit: Digit) -> None:
+        self.spec = spec = model.spec
+        self.digit = digit
         self.infos: list[LayerInfo] = spec.summary()
+        outs = model.layer_outputs(digit.image)
+        self.maps = tuple(
+            LayerMap(i, c, outs[i.index][:, :, c])
+            for i in self.infos
+            if len(i.output_shape) == 3
+            for c in [int(np.argmax(outs[i.index].max(axis=(0, 1))))]
+        )
         self.volume_layers = tuple(i.index for i in self.infos if len(i.output_shape) == 3)
         dense = [i.index for i in self.infos if i.type == "Dense"]
         self.layers = self.volume_layers + tuple(dense[:1])
@@ -88,7 +108,9 @@ class ReceptiveLesson:
             if len(layer_info.output_shape) == 3:
                 steps.append(f"{layer_info.name} {region.size_text}")
         if steps:
-            lines.append("On the way: input " + field.size_text + " → " + " → ".join(steps) + " → this cell.")
+            lines.append(
+                "On the way: input " + field.size_text + " → " + " → ".join(steps) + f" → this {where.split()[0]}."
+            )
         if info.type == "Dense":
             h, w = field.input_rows, field.input_cols
             lines.append(
@@ -105,4 +127,4 @@ class ReceptiveLesson:
                 "Each convolution adds its kernel (minus one) times the strides so far; each pooling"
                 " multiplies the step between neighbouring cells. Deeper cells see more of the digit."
             )
-        return ReceptiveFrame(sel, field, path, tuple(lines))
+        return ReceptiveFrame(sel, field, path, tuple(lines), self.digit.image, self.maps)

@@ -53,6 +53,10 @@ class SparseLesson:
     def steps(self) -> int:
         return self.graph.n_outputs + self.graph.n_inputs + 2
 
+    def start(self, step: int) -> int:
+        """The state of tour step ``step``: the step itself."""
+        return max(0, min(step, self.steps - 1))
+
     def node_step(self, node: Node) -> int:
         """The step that selects ``node`` (a click on it)."""
         return node.index if node.side == "output" else self.graph.n_outputs + node.index
