@@ -7,13 +7,22 @@ big-endian size per axis, then the raw uint8 values).
 
 from __future__ import annotations
 
+import errno
 import gzip
+import io
+import os
 import re
+import sys
+import time
+import types
+import zipfile
+import zlib
 
 import numpy as np
 import pytest
 
 from tui_convnet.data import (
+    MAX_ARRAY_BYTES,
     DataError,
     MnistData,
     bundled_digit,
@@ -159,9 +168,7 @@ def test_auto_falls_back_when_the_cache_is_corrupt(tmp_path, monkeypatch):
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "mnist.npz").write_bytes(b"not a zip file")
     assert load_mnist("auto", download=False).source == "sample"
-    with pytest.raises(
-        DataError, match=re.escape(f"{tmp_path / 'datasets' / 'mnist.npz'}: cannot read it as a .npz file")
-    ):
+    with pytest.raises(DataError, match=re.escape(f"{tmp_path / 'datasets' / 'mnist.npz'}: not a .npz file")):
         load_mnist("keras")  # asked for explicitly: the error is shown, not hidden
 
 
@@ -185,14 +192,14 @@ def test_missing_path(tmp_path):
 def test_corrupt_npz(tmp_path):
     path = tmp_path / "broken.npz"
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
-    expect_error(path, f"{path}: cannot read it as a .npz file")
+    expect_error(path, f"{path}: not a .npz file")
 
 
 def test_truncated_npz(tmp_path, small):
     path = tmp_path / "cut.npz"
     np.savez_compressed(path, **small)
-    path.write_bytes(path.read_bytes()[:2000])
-    expect_error(path, f"{path}: cannot read it as a .npz file")
+    path.write_bytes(path.read_bytes()[:2000])  # the zip's directory is at its end: gone
+    expect_error(path, f"{path}: not a .npz file")
 
 
 def test_npz_without_the_keras_arrays(tmp_path):
@@ -204,7 +211,7 @@ def test_npz_without_the_keras_arrays(tmp_path):
 def test_npz_with_pickled_objects_is_refused(tmp_path, small):
     path = tmp_path / "pickled.npz"
     np.savez(path, **{**small, "x_train": np.array([object()] * 3, dtype=object)})
-    expect_error(path, f"{path}: cannot read it as a .npz file")
+    expect_error(path, f"{path}: `x_train` holds Python objects, which are never loaded (pickles can run code).")
 
 
 @pytest.mark.parametrize(
@@ -320,3 +327,213 @@ def test_bundled_digit(sample):
         bundled_digit(0, "dev")
     with pytest.raises(DataError, match=re.escape("Digit index out of range 0..4999. Received: index=5000")):
         bundled_digit(5000, "train")
+
+
+# --------------------------------------------------------------------------- issue 9: bombs, lies and faults
+
+
+def gzip_stream(header: bytes, zeros: int) -> bytes:
+    """A gzip file: ``header`` then ``zeros`` zero bytes, compressed in chunks (a small file that expands hugely)."""
+    out = io.BytesIO()
+    with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=9) as f:
+        f.write(header)
+        chunk = bytes(1 << 20)
+        for _ in range(zeros >> 20):
+            f.write(chunk)
+    return out.getvalue()
+
+
+def test_a_gzip_idx_bomb_stops_at_the_declared_size(tmp_path):
+    # The header declares 3 images of 28x28; the stream expands to 256 MiB more.  Only the declared
+    # bytes (plus one) are decompressed: refused at once, not after reading it all.
+    header = (2051).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in (3, 28, 28))
+    path = tmp_path / "bomb.gz"
+    path.write_bytes(gzip_stream(header, 256 << 20))
+    assert path.stat().st_size < 1 << 20
+    started = time.perf_counter()
+    with pytest.raises(DataError, match=re.escape(f"the header promises {3 * 28 * 28} values but the file holds more")):
+        read_idx(path)
+    assert time.perf_counter() - started < 0.5
+
+
+def test_an_idx_header_declaring_gigabytes_is_refused_before_reading(tmp_path):
+    header = (2051).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in (2_800_000, 28, 28))
+    path = tmp_path / "huge.gz"
+    path.write_bytes(gzip_stream(header, 0))
+    with pytest.raises(DataError, match=re.escape(f"more than the limit of {MAX_ARRAY_BYTES:,}")):
+        read_idx(path)
+
+
+def npz_with_header(path, small, key: str, header: dict) -> None:
+    """A Keras-layout npz whose ``key`` member carries a hand-written .npy header (and a tiny body)."""
+    with zipfile.ZipFile(path, "w") as z:
+        for name, array in small.items():
+            buf = io.BytesIO()
+            if name == key:
+                np.lib.format.write_array_header_2_0(buf, header)
+                buf.write(bytes(100))
+            else:
+                np.lib.format.write_array(buf, array)
+            z.writestr(name + ".npy", buf.getvalue())
+
+
+def test_an_npz_declaring_1e11_images_is_refused_without_allocating(tmp_path, small):
+    # was numpy's MemoryError (a traceback from `train --dataset`)
+    path = tmp_path / "liar.npz"
+    npz_with_header(path, small, "x_train", {"descr": "|u1", "fortran_order": False, "shape": (10**11, 28, 28)})
+    expect_error(path, f"{path}: `x_train` declares {10**11 * 784:,} values", f"limit of {MAX_ARRAY_BYTES:,} bytes")
+
+
+def test_an_npz_member_cut_short_is_refused(tmp_path, small):
+    path = tmp_path / "short.npz"
+    npz_with_header(path, small, "y_test", {"descr": "|u1", "fortran_order": False, "shape": (30,)})
+    data = load_mnist(path)  # 30 labels fit in the 100 bytes written: read exactly, the rest ignored
+    assert data.y_test.tolist() == [0] * 30
+    npz_with_header(path, small, "y_test", {"descr": "|u1", "fortran_order": False, "shape": (300,)})
+    expect_error(path, f"{path}: `y_test` is cut short (100 of 300 bytes).")
+
+
+def test_a_plain_npy_renamed_npz_is_refused(tmp_path, small):
+    # was TypeError: 'numpy.ndarray' object does not support the context manager protocol
+    path = tmp_path / "plain.npz"
+    np.save(tmp_path / "plain.npy", small["x_train"])
+    os.replace(tmp_path / "plain.npy", path)
+    expect_error(path, f"{path}: not a .npz file (a .npz is a zip archive of arrays; this file is not).")
+
+
+def test_an_npz_with_a_huge_header_is_refused(tmp_path, small):
+    path = tmp_path / "header.npz"
+    npz_with_header(
+        path, small, "x_test", {"descr": "|u1", "fortran_order": False, "shape": (30, 28, 28), "x": "y" * 20000}
+    )
+    expect_error(path, f"{path}: cannot read it as a .npz file")
+
+
+def keras_cache_with(tmp_path, monkeypatch, content: bytes):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
+    cached = tmp_path / "kh" / "datasets" / "mnist.npz"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(content)
+    return cached
+
+
+@pytest.mark.parametrize("kind", ["corrupt", "plain-npy", "liar"])
+def test_auto_says_why_a_cache_was_skipped(tmp_path, monkeypatch, small, kind):
+    cached = keras_cache_with(tmp_path, monkeypatch, b"not a zip file")
+    if kind == "plain-npy":
+        buf = io.BytesIO()
+        np.save(buf, small["x_train"])
+        cached.write_bytes(buf.getvalue())
+    elif kind == "liar":
+        npz_with_header(cached, small, "x_train", {"descr": "|u1", "fortran_order": False, "shape": (10**11, 28, 28)})
+    data = load_mnist("auto")
+    assert data.source == "sample"
+    assert data.skipped.startswith(f"Full MNIST was found in the Keras cache but skipped: {cached}: ")
+    with pytest.raises(DataError, match=re.escape(f"{cached}: ")):
+        load_mnist("keras")  # asked for explicitly: the error itself
+
+
+def test_auto_without_a_cache_skips_nothing():
+    assert load_mnist("auto").skipped == ""
+
+
+@pytest.fixture
+def keras_must_not_be_touched(monkeypatch):
+    """Any attempt to reach Keras (the old lazy import in data.py) fails the test."""
+    fake = types.ModuleType("tui_convnet.training.tf_env")
+
+    def import_keras():
+        raise AssertionError("load_mnist tried to download through Keras")
+
+    fake.import_keras = import_keras
+    monkeypatch.setitem(sys.modules, "tui_convnet.training.tf_env", fake)
+
+
+def test_download_false_never_downloads(keras_must_not_be_touched, capsys):
+    with pytest.raises(DataError, match=r"MNIST is not in the Keras cache .*`convnet-tui train --dataset keras`"):
+        load_mnist("keras", download=False)
+    with pytest.raises(DataError, match="MNIST is not in the Keras cache"):
+        load_mnist("keras")
+    assert capsys.readouterr().out == ""
+
+
+def test_a_download_is_handed_in_and_checked(small):
+    data = load_mnist("keras", download=lambda: small)
+    assert (data.source, len(data.x_train)) == ("keras", 40)
+    with pytest.raises(DataError, match=re.escape("keras.datasets.mnist: `x_train` must have shape (N, 28, 28)")):
+        load_mnist("keras", download=lambda: {**small, "x_train": np.zeros((40, 2, 2), np.uint8)})
+
+
+@pytest.mark.parametrize(
+    "target,message",
+    [
+        ("x" * 5000, "The dataset is too long (5,000 characters; the limit is 4,096)"),
+        ("~nouser_convnet_tui/mnist.npz", "Cannot expand ~nouser_convnet_tui: no such user"),
+        ("", "The dataset is empty"),
+    ],
+)
+def test_paths_that_cannot_name_a_file(target, message):
+    expect_error(target, message)
+
+
+def test_a_path_the_system_refuses_is_one_line(tmp_path):
+    # 300 characters in one path component: ENAMETOOLONG from stat() (was a traceback)
+    expect_error(tmp_path / ("a" * 300), "cannot use it (file name too long)")
+
+
+def test_an_unreadable_idx_folder(tmp_path, small, monkeypatch):
+    folder = write_idx_folder(tmp_path / "idx", small, gz=False)
+    real_listdir = os.listdir
+
+    def listdir(path):
+        if os.fspath(path) == str(folder):
+            raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "listdir", listdir)  # the tests run as root, where chmod 000 does not stop reads
+    expect_error(folder, f"{folder}: cannot read the folder (permission denied).")
+
+
+def test_an_unreadable_npz(tmp_path, small, monkeypatch):
+    path = tmp_path / "locked.npz"
+    np.savez(path, **small)
+    monkeypatch.setattr(zipfile, "is_zipfile", lambda p: False)
+    real_open = open
+
+    def fake_open(file, *args, **kwargs):
+        if os.fspath(file) == str(path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", fake_open)
+    expect_error(path, f"{path}: cannot read it (permission denied).")
+
+
+@pytest.mark.parametrize(
+    "labels,message",
+    [
+        ([10], "Labels must be in 0..9. Received: label=10"),
+        ([-1], "Labels must be in 0..9. Received: label=-1"),  # was silently class 9
+        ([1.5], "Labels must be a 1-D list of integers"),
+        ("abc", "Labels must be a 1-D list of integers"),
+        ([[1]], "Labels must be a 1-D list of integers"),
+    ],
+)
+def test_one_hot_refuses_labels_outside_the_classes(labels, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        one_hot(labels)
+
+
+def test_one_hot_accepts_plain_lists():
+    assert one_hot([0, 2], classes=3).tolist() == [[1, 0, 0], [0, 0, 1]]
+
+
+def test_deflate_errors_stay_data_errors(tmp_path):
+    header = (2049).to_bytes(4, "big") + (5).to_bytes(4, "big")
+    packed = bytearray(gzip.compress(header + bytes(5)))
+    packed[12:16] = b"\xff\xff\xff\xff"
+    path = tmp_path / "labels.gz"
+    path.write_bytes(bytes(packed))
+    with pytest.raises(DataError, match="cannot read it"):
+        read_idx(path)
+    assert zlib  # the error type read_idx turns into a DataError

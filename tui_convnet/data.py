@@ -6,25 +6,42 @@ source it used:
 1. an explicit path — a Keras ``mnist.npz`` or a folder with the four
    original IDX files (gzipped or not);
 2. Keras: the ``mnist.npz`` already in the Keras cache (read directly, no
-   TensorFlow import), else ``keras.datasets.mnist.load_data()`` (download);
+   TensorFlow import), else a download, when the caller hands one in
+   (``tui_convnet.training.download.download_mnist``: the Keras code lives
+   in the training layer, this module never imports it);
 3. the sample bundled in ``assets/mnist/`` (5,000 training digits and the
    complete official 10,000-digit test set).
 
-Only the Keras download imports Keras, and only when it is needed.
+Every file is read header first: sizes are checked before anything is
+allocated or decompressed, so a small file that claims (or expands to)
+gigabytes is refused at once.
 """
 
 from __future__ import annotations
 
 import gzip
+import math
 import os
 import zipfile
 import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import IO, Any, Literal, Protocol
 
 import numpy as np
 
+from .fileio import PathError, os_reason, user_path
 from .paths import bundled_mnist_path
+
+Array = np.ndarray[Any, Any]
+
+#: A download of full MNIST: returns the four arrays (``x_train`` … ``y_test``).
+Downloader = Callable[[], Mapping[str, Array]]
+
+#: The largest array a data file may declare: 2**28 bytes (256 MiB; full
+#: MNIST's training images are 47 MB).  Larger is refused before reading.
+MAX_ARRAY_BYTES = 2**28
 
 DATASET_CHOICES = ("auto", "sample", "keras")
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
@@ -42,13 +59,16 @@ class DataError(ValueError):
 
 @dataclass(frozen=True)
 class MnistData:
-    x_train: np.ndarray  # (N, 28, 28) uint8
-    y_train: np.ndarray  # (N,) uint8 labels 0-9
-    x_test: np.ndarray
-    y_test: np.ndarray
+    x_train: Array  # (N, 28, 28) uint8
+    y_train: Array  # (N,) uint8 labels 0-9
+    x_test: Array
+    y_test: Array
     source: str  # "path" | "keras" | "sample"
     location: str  # the file or folder it came from
     full: bool  # True when the training set is the complete 60,000 digits
+    #: Why a better source was passed over ('' if none was): with 'auto', a
+    #: Keras cache that exists but cannot be used is reported here, not hidden.
+    skipped: str = ""
 
     @property
     def description(self) -> str:
@@ -70,7 +90,13 @@ class MnistData:
         )
 
 
-def _check(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]:
+def _mnist(a: Mapping[str, Array], source: str, location: str) -> MnistData:
+    return MnistData(
+        a["x_train"], a["y_train"], a["x_test"], a["y_test"], source, location, full=len(a["x_train"]) == 60000
+    )
+
+
+def _check(arrays: dict[str, Array], where: str) -> dict[str, Array]:
     for name in ("x_train", "x_test"):
         x = arrays[name]
         if x.ndim != 3 or x.shape[1:] != (28, 28):
@@ -96,57 +122,121 @@ def _check(arrays: dict[str, np.ndarray], where: str) -> dict[str, np.ndarray]:
     return {k: (v if v.dtype == np.uint8 else v.astype(np.uint8)) for k, v in arrays.items()}
 
 
-def read_npz(path: str | os.PathLike) -> dict[str, np.ndarray]:
+def _too_big(shape: tuple[int, ...], itemsize: int) -> bool:
+    return math.prod(shape) * itemsize > MAX_ARRAY_BYTES
+
+
+def _read_npy_member(fp: IO[bytes], name: str, where: str) -> Array:
+    """One ``.npy`` member of a ``.npz``, read header first (no pickles, no oversize arrays)."""
+    version = np.lib.format.read_magic(fp)
+    if version == (1, 0):
+        shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp)
+    elif version in ((2, 0), (3, 0)):
+        shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp)
+    else:
+        raise ValueError(f"unknown .npy format version {version}")
+    if dtype.hasobject:
+        raise DataError(f"{where}: `{name}` holds Python objects, which are never loaded (pickles can run code).")
+    if _too_big(shape, dtype.itemsize):
+        raise DataError(
+            f"{where}: `{name}` declares {math.prod(shape):,} values of {dtype.itemsize} byte(s), more than the "
+            f"limit of {MAX_ARRAY_BYTES:,} bytes. Received: {name}.shape={shape}"
+        )
+    nbytes = math.prod(shape) * dtype.itemsize
+    raw = fp.read(nbytes)
+    if len(raw) != nbytes:
+        raise DataError(f"{where}: `{name}` is cut short ({len(raw):,} of {nbytes:,} bytes).")
+    arr = np.frombuffer(raw, dtype=dtype)
+    return arr.reshape(shape[::-1]).T if fortran else arr.reshape(shape)
+
+
+def read_npz(path: str | os.PathLike[str]) -> dict[str, Array]:
     """Read a Keras-layout ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
     path = Path(path)
     try:
-        with np.load(path, allow_pickle=False) as f:
-            missing = [k for k in _KEYS if k not in f.files]
+        if not zipfile.is_zipfile(path):
+            with open(path, "rb"):  # a missing or unreadable file says so, not "not a zip archive"
+                pass
+            raise DataError(f"{path}: not a .npz file (a .npz is a zip archive of arrays; this file is not).")
+        with zipfile.ZipFile(path) as z:
+            members = {n[: -len(".npy")]: n for n in z.namelist() if n.endswith(".npy")}
+            missing = [k for k in _KEYS if k not in members]
             if missing:
                 raise DataError(
-                    f"{path}: not a Keras mnist.npz, it has no `{missing[0]}` array. Received: arrays={sorted(f.files)}"
+                    f"{path}: not a Keras mnist.npz, it has no `{missing[0]}` array. Received: arrays={sorted(members)}"
                 )
-            arrays = {k: f[k] for k in _KEYS}
+            arrays = {}
+            for key in _KEYS:
+                with z.open(members[key]) as fp:
+                    arrays[key] = _read_npy_member(fp, key, str(path))
     except DataError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read it ({os_reason(exc)}).") from None
+    except (ValueError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
         raise DataError(f"{path}: cannot read it as a .npz file ({exc}).") from None
     return _check(arrays, str(path))
 
 
-def read_idx(path: str | os.PathLike) -> np.ndarray:
-    """Read one IDX file (``.gz`` or not): magic 2051 for images, 2049 for labels."""
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _read_exactly(f: _Readable, n: int) -> bytes:
+    return f.read(n)
+
+
+def read_idx(path: str | os.PathLike[str]) -> Array:
+    """Read one IDX file (``.gz`` or not): magic 2051 for images, 2049 for labels.
+
+    The header is read first; at most the declared number of bytes (plus one,
+    to notice extra data) is then read or decompressed, so a small ``.gz``
+    that expands to gigabytes costs nothing.
+    """
     path = Path(path)
     try:
-        opener = gzip.open if path.suffix == ".gz" else open
-        with opener(path, "rb") as f:
-            raw = f.read()
-    except (OSError, EOFError, zlib.error) as exc:  # gzip: BadGzipFile is an OSError; bad data is zlib.error
+        with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as f:
+            head = _read_exactly(f, 4)
+            if len(head) < 4:
+                raise DataError(f"{path}: too short to be an IDX file. Received: size={len(head)} bytes")
+            magic = int.from_bytes(head, "big")
+            if magic not in (2049, 2051):
+                raise DataError(f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic={magic}")
+            ndim = magic & 0xFF
+            dims_raw = _read_exactly(f, 4 * ndim)
+            if len(dims_raw) < 4 * ndim:
+                raise DataError(f"{path}: the IDX header is cut short ({4 + len(dims_raw)} of {4 + 4 * ndim} bytes).")
+            dims = tuple(int.from_bytes(dims_raw[4 * i : 4 * i + 4], "big") for i in range(ndim))
+            expected = math.prod(dims)
+            if expected > MAX_ARRAY_BYTES:
+                raise DataError(
+                    f"{path}: the header declares {expected:,} values, more than the limit of "
+                    f"{MAX_ARRAY_BYTES:,}. Received: shape={dims}"
+                )
+            body = _read_exactly(f, expected + 1)
+    except DataError:
+        raise
+    except OSError as exc:  # gzip: BadGzipFile is an OSError
+        raise DataError(f"{path}: cannot read it ({os_reason(exc)}).") from None
+    except (EOFError, zlib.error) as exc:  # bad compressed data
         raise DataError(f"{path}: cannot read it ({exc}).") from None
-    if len(raw) < 8:
-        raise DataError(f"{path}: too short to be an IDX file. Received: size={len(raw)} bytes")
-    magic = int.from_bytes(raw[:4], "big")
-    if magic not in (2049, 2051):
-        raise DataError(f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic={magic}")
-    ndim = magic & 0xFF
-    header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise DataError(f"{path}: the IDX header is cut short ({len(raw)} of {header} bytes).")
-    dims = tuple(int.from_bytes(raw[4 + 4 * i : 8 + 4 * i], "big") for i in range(ndim))
-    expected = int(np.prod(dims)) if dims else 0
-    if len(raw) - header != expected:
+    if len(body) != expected:
+        held = f"{len(body)}" if len(body) <= expected else f"more than {expected}"
         raise DataError(
-            f"{path}: the header promises {expected} values but the file holds {len(raw) - header}. "
-            f"Received: shape={dims}"
+            f"{path}: the header promises {expected} values but the file holds {held}. Received: shape={dims}"
         )
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(dims)
+    return np.frombuffer(body, dtype=np.uint8).reshape(dims)
 
 
-def read_idx_folder(folder: str | os.PathLike) -> dict[str, np.ndarray]:
+def read_idx_folder(folder: str | os.PathLike[str]) -> dict[str, Array]:
     folder = Path(folder)
     arrays = {}
+    try:
+        names = set(os.listdir(folder))
+    except OSError as exc:
+        raise DataError(f"{folder}: cannot read the folder ({os_reason(exc)}).") from None
     for key, stem in _IDX_FILES.items():
-        found = [folder / n for n in (stem, stem + ".gz") if (folder / n).is_file()]
+        found = [folder / n for n in (stem, stem + ".gz") if n in names]
         if not found:
             raise DataError(f"{folder}: the MNIST IDX file {stem}[.gz] is missing.")
         arrays[key] = read_idx(found[0])
@@ -172,71 +262,102 @@ def keras_cache_path() -> Path:
     return Path(home) / "datasets" / "mnist.npz"
 
 
-def _from_keras(download: bool) -> MnistData:
+def _from_keras(download: Downloader | None) -> MnistData:
     cached = keras_cache_path()
-    if cached.is_file():
+    if _exists(cached):
         a = read_npz(cached)
-        return MnistData(**a, source="keras", location=str(cached), full=len(a["x_train"]) == 60000)
-    if not download:
-        raise DataError(f"MNIST is not in the Keras cache ({cached}).")
-    from .training.tf_env import import_keras  # lazy: only here do we need Keras
+        return _mnist(a, "keras", str(cached))
+    if download is None:
+        raise DataError(
+            f"MNIST is not in the Keras cache ({cached}); `convnet-tui train --dataset keras` downloads it."
+        )
+    a = _check(dict(download()), "keras.datasets.mnist")
+    return _mnist(a, "keras", str(keras_cache_path()))
 
-    keras = import_keras()
+
+def _exists(path: Path) -> bool:
+    """Whether anything is at ``path`` (a file, a folder, a dangling link: all are reported if unusable)."""
     try:
-        (xt, yt), (xs, ys) = keras.datasets.mnist.load_data()
-    except Exception as exc:  # network errors come in many types
-        raise DataError(f"Keras could not download MNIST ({type(exc).__name__}: {exc}).") from None
-    a = _check({"x_train": xt, "y_train": yt, "x_test": xs, "y_test": ys}, "keras.datasets.mnist")
-    return MnistData(**a, source="keras", location=str(keras_cache_path()), full=len(xt) == 60000)
+        os.lstat(path)
+    except OSError:
+        return False
+    return True
 
 
 def load_sample() -> MnistData:
     path = bundled_mnist_path()
-    return MnistData(**read_npz(path), source="sample", location=str(path), full=False)
+    return _mnist(read_npz(path), "sample", str(path))
 
 
-def load_mnist(dataset: str | os.PathLike = "auto", *, download: bool = True) -> MnistData:
+def load_mnist(
+    dataset: str | os.PathLike[str] = "auto", *, download: Downloader | Literal[False] | None = None
+) -> MnistData:
     """Load MNIST from ``dataset``: 'auto', 'sample', 'keras' or a path.
 
-    'auto' uses the Keras cache (or a Keras download when ``download``) and
-    falls back to the bundled sample.  Raises :class:`DataError` with a
-    clear message when the requested source cannot be read.
+    'keras' reads the Keras cache; when it is not there, ``download`` (a
+    callable returning the four arrays) is called, and without one a
+    :class:`DataError` says how to get it.  'auto' uses the Keras cache and
+    falls back to the bundled sample; a cache that exists but cannot be used
+    is not hidden: the result's ``skipped`` says why it was passed over.
+    ``download=False`` (or None) never downloads.  Raises
+    :class:`DataError` with a clear message when the requested source cannot
+    be read.
     """
+    fetch = download or None
     if isinstance(dataset, str) and dataset in DATASET_CHOICES:
         if dataset == "sample":
             return load_sample()
         if dataset == "keras":
-            return _from_keras(download=True)
+            return _from_keras(fetch)
+        cached = keras_cache_path()
         try:
-            return _from_keras(download=download)
-        except DataError:
-            return load_sample()
-    path = Path(dataset).expanduser()
-    if path.is_dir():
-        a = read_idx_folder(path)
-    elif path.is_file():
-        a = read_npz(path)
-    else:
-        raise DataError(
-            f"No such file or folder: {path}. Use 'auto', 'sample', 'keras', a mnist.npz file "
-            "or a folder with the four MNIST IDX files."
-        )
-    return MnistData(**a, source="path", location=str(path), full=len(a["x_train"]) == 60000)
+            return _from_keras(fetch)
+        except DataError as exc:
+            if not _exists(cached):
+                return load_sample()
+            return replace(load_sample(), skipped=f"Full MNIST was found in the Keras cache but skipped: {exc}")
+    try:
+        path = user_path(dataset, "dataset")
+        if path.is_dir():
+            a = read_idx_folder(path)
+        elif path.is_file():
+            a = read_npz(path)
+        else:
+            raise DataError(
+                f"No such file or folder: {path}. Use 'auto', 'sample', 'keras', a mnist.npz file "
+                "or a folder with the four MNIST IDX files."
+            )
+    except PathError as exc:
+        raise DataError(str(exc)) from None
+    except OSError as exc:  # is_dir/is_file: a name too long, a folder we may not enter
+        raise DataError(f"{os.fspath(dataset)[:200]}: cannot use it ({os_reason(exc)}).") from None
+    return _mnist(a, "path", str(path))
 
 
-def to_model_inputs(x: np.ndarray) -> np.ndarray:
+def to_model_inputs(x: Array) -> Array:
     """uint8 ``(N, 28, 28)`` → float32 ``(N, 28, 28, 1)`` scaled to [0, 1], as in the lecture."""
     return (x.astype("float32") / 255.0)[..., None]
 
 
-def one_hot(y: np.ndarray, classes: int = 10) -> np.ndarray:
-    """Labels → one-hot rows (``keras.utils.to_categorical``)."""
-    out = np.zeros((len(y), classes), dtype="float32")
-    out[np.arange(len(y)), y.astype(int)] = 1.0
+def one_hot(y: Any, classes: int = 10) -> Array:
+    """Labels → one-hot rows (``keras.utils.to_categorical``); labels must be whole numbers in ``0..classes-1``."""
+    if isinstance(classes, bool) or not isinstance(classes, int | np.integer) or classes < 1:
+        raise ValueError(f"`classes` must be a positive integer. Received: classes={classes!r}")
+    try:
+        labels = np.asarray(y)
+    except (ValueError, TypeError):
+        labels = np.asarray([None], dtype=object)
+    if labels.ndim != 1 or labels.dtype.kind not in "iu":
+        raise ValueError(f"Labels must be a 1-D list of integers. Received: labels={str(y)[:60]}")
+    if labels.size and (labels.min() < 0 or labels.max() >= classes):
+        bad = labels[(labels < 0) | (labels >= classes)][0]
+        raise ValueError(f"Labels must be in 0..{classes - 1}. Received: label={int(bad)}")
+    out = np.zeros((len(labels), classes), dtype="float32")
+    out[np.arange(len(labels)), labels.astype(np.intp)] = 1.0
     return out
 
 
-def bundled_digit(index: int = 0, split: str = "test") -> tuple[np.ndarray, int]:
+def bundled_digit(index: int = 0, split: str = "test") -> tuple[Array, int]:
     """One digit of the bundled sample as ``(image uint8 28x28, label)`` (numpy only).
 
     Reads only the two arrays of ``split`` (the explorer's edge example needs

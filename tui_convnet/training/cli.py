@@ -23,7 +23,8 @@ from typing import Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-from ..data import DataError, MnistData, load_mnist
+from ..data import DataError
+from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES
 
 PROG = "convnet-tui train"
@@ -47,15 +48,6 @@ def check_save_path(path: str) -> Path:
     if not os.access(p.parent, os.W_OK):
         raise ValueError(f"The folder for --save is not writable: {p.parent}. Received: --save={path!r}")
     return p
-
-
-def load_training_data(dataset: str, limit: int | None = None, test_limit: int | None = None) -> MnistData:
-    """``auto`` uses full MNIST when it is on disk (Keras cache), else the bundled sample;
-    ``keras`` downloads it if needed."""
-    data = load_mnist(dataset, download=(dataset == "keras"))
-    if limit is not None or test_limit is not None:
-        data = data.limited(limit, test_limit)
-    return data
 
 
 @contextlib.contextmanager
@@ -191,6 +183,8 @@ def run_train(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
 
+    if data.skipped:
+        print(f"{PROG}: {data.skipped}", file=sys.stderr)
     if not args.json:
         console.print(f"Dataset: {data.description}", soft_wrap=True)
     if console.is_terminal and not args.json:

@@ -1,0 +1,159 @@
+"""Paths the user typed, and files written atomically.
+
+Plain Python, no package imports: the data loader, the training layer and
+the UI all use it.
+
+- :func:`user_path` turns what the user typed into a :class:`~pathlib.Path`
+  (``~`` expanded), refusing an empty name, an unknown ``~user`` and a name
+  the operating system would refuse, with one clear message.
+- :func:`os_reason` says in a few words why an ``OSError`` happened
+  ("permission denied", "file name too long" …).
+- :func:`atomic_write` writes a file through a temporary file in the same
+  folder and :func:`os.replace`: a crash, a full disk or a signal never
+  leaves a half-written file where a good one was.  The new file keeps the
+  mode of the file it replaces (else the umask default, as ``open`` would
+  create it), and the temporary file is removed on any failure, on Ctrl-C
+  and, through :func:`remove_temp_files` (called by the SIGTERM/SIGHUP
+  handlers of :mod:`tui_convnet.cli`), on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import stat
+import tempfile
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+#: The longest path a user may type (Linux' PATH_MAX); longer is refused before any system call.
+MAX_PATH_CHARS = 4096
+
+
+class PathError(ValueError):
+    """A path the user typed cannot be used; the message says why."""
+
+
+_REASONS = {
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+    errno.ENAMETOOLONG: "file name too long",
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "a part of the path is not a folder",
+    errno.EISDIR: "it is a folder",
+    errno.ENOSPC: "no space left on the device",
+    errno.EDQUOT: "disk quota exceeded",
+    errno.EROFS: "read-only file system",
+    errno.ELOOP: "too many symbolic links",
+    errno.EPIPE: "broken pipe",
+    errno.EIO: "input/output error",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """A short lower-case reason for ``exc``: "permission denied", "file name too long" …"""
+    if exc.errno in _REASONS:
+        return _REASONS[exc.errno]
+    text = exc.strerror or str(exc) or type(exc).__name__
+    return text[:1].lower() + text[1:]
+
+
+def user_path(text: str | os.PathLike[str], what: str = "path") -> Path:
+    """``text`` as a Path with ``~`` expanded; :class:`PathError` if it cannot name a file."""
+    raw = os.fspath(text)
+    if not raw.strip():
+        raise PathError(f"The {what} is empty: give a file name. Received: {what}={raw!r}")
+    if "\0" in raw:
+        raise PathError(f"The {what} contains a NUL character. Received: {what}={raw!r}")
+    if len(raw) > MAX_PATH_CHARS:
+        raise PathError(
+            f"The {what} is too long ({len(raw):,} characters; the limit is {MAX_PATH_CHARS:,}). "
+            f"Received: {what}={raw[:40]!r}…"
+        )
+    try:
+        return Path(raw).expanduser()
+    except RuntimeError:  # "Could not determine home directory." or an unknown ~user
+        user = raw.split("/", 1)[0]
+        raise PathError(f"Cannot expand {user}: no such user. Received: {what}={raw!r}") from None
+
+
+# --------------------------------------------------------------------------- atomic writes
+
+_temp_files: set[str] = set()
+_temp_lock = threading.Lock()
+
+
+def remove_temp_files() -> None:
+    """Remove every temporary file an :func:`atomic_write` in progress has created (signal handlers call this)."""
+    with _temp_lock:
+        pending = list(_temp_files)
+        _temp_files.clear()
+    for name in pending:
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+@contextlib.contextmanager
+def _registered(name: str) -> Iterator[None]:
+    with _temp_lock:
+        _temp_files.add(name)
+    try:
+        yield
+    finally:
+        with _temp_lock:
+            _temp_files.discard(name)
+
+
+def _umask() -> int:
+    # os.umask can only be read by setting it; the app is single-process and this takes microseconds.
+    mask = os.umask(0o077)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """The mode ``path`` has (when it exists as a regular file), else the umask default for a new file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return 0o666 & ~_umask()
+    if stat.S_ISREG(st.st_mode):
+        return stat.S_IMODE(st.st_mode)
+    return 0o666 & ~_umask()
+
+
+def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None], *, suffix: str = "") -> Path:
+    """Write ``path`` atomically: ``write(tmp)`` fills a temporary file in the same folder, then it is renamed.
+
+    ``suffix`` is the temporary file's ending (Keras insists on ``.keras``).
+    The result has the mode of the file it replaces, else the umask default.
+    On any failure (and on Ctrl-C) the temporary file is removed and the
+    exception propagates; ``path`` is left as it was.
+    """
+    path = Path(path)
+    mode = _mode_for(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + suffix, dir=path.parent)
+    os.close(fd)
+    with _registered(tmp):
+        try:
+            write(Path(tmp))
+            os.chmod(tmp, mode)
+            with open(tmp, "rb") as f:
+                os.fsync(f.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+    return path
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_write`)."""
+
+    def write(tmp: Path) -> None:
+        tmp.write_bytes(data)
+
+    return atomic_write(path, write)
