@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import select
+import signal
 import subprocess
 import sys
+import time
 
 import pytest
 
@@ -85,3 +89,102 @@ def test_examples_are_found_by_number_key_or_title_word():
 def test_create_app_opens_on_the_requested_example():
     app = create_app("rgb")
     assert app.examples[app.initial_example].key == "02_rgb_bias"
+
+
+# --------------------------------------------------------------------------- issue 9: terminals
+
+
+def test_without_a_terminal_the_app_refuses_at_once(tmp_path):
+    # `convnet-tui </dev/null >out 2>&1` never exited and wrote escape codes
+    out = tmp_path / "out"
+    with open(os.devnull) as stdin, open(out, "w") as stdout:
+        proc = subprocess.run(
+            [sys.executable, "-m", "tui_convnet"], stdin=stdin, stdout=stdout, stderr=subprocess.STDOUT, timeout=60
+        )
+    assert proc.returncode == 2
+    assert out.read_text() == "convnet-tui needs an interactive terminal (stdin and stdout must both be one).\n"
+
+
+def _run_in_pty(tmp_path, *, close_stderr: bool, then) -> tuple[int, bytes]:
+    """Start the real app in a pseudo-terminal (80x24), wait for its first frame, call ``then(proc, master)``.
+
+    Returns the exit code and everything the app wrote to the terminal.
+    """
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path / "state")}
+    env.pop("TEXTUAL", None)
+
+    def setup():  # in the child, after the descriptors are in place: stderr closed if asked
+        if close_stderr:
+            os.close(2)
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui_convnet"],
+        stdin=slave,
+        stdout=slave,
+        stderr=subprocess.DEVNULL if not close_stderr else slave,
+        preexec_fn=setup,
+        start_new_session=True,
+        env=env,
+    )
+    os.close(slave)
+    output = bytearray()
+
+    def drain(seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.05)
+            if ready:
+                try:
+                    chunk = os.read(master, 65536)
+                except OSError:
+                    return
+                if not chunk:
+                    return
+                output.extend(chunk)
+            elif proc.poll() is not None:
+                return
+
+    deadline = time.monotonic() + 60
+    while FIRST_FRAME not in output and time.monotonic() < deadline and proc.poll() is None:
+        drain(0.1)
+    assert FIRST_FRAME in output, bytes(output[-500:])
+    then(proc, master)
+    end = time.monotonic() + 30
+    while proc.poll() is None and time.monotonic() < end:
+        drain(0.1)
+    drain(0.2)
+    os.close(master)
+    if proc.poll() is None:
+        proc.kill()
+    return proc.wait(), bytes(output)
+
+
+#: The explorer's title bar, in the first frame (as benchmarks/bench_startup.py waits for it).
+FIRST_FRAME = b"step 1/"
+
+# Textual leaves the alternate screen, turns mouse reporting off and shows the cursor when it stops.
+RESTORED = (b"\x1b[?1049l", b"\x1b[?1000l", b"\x1b[?25h")
+
+
+def test_with_stderr_closed_the_app_draws_and_quits_on_q(tmp_path):
+    # `convnet-tui 2>&-` was blank and ignored q and Ctrl-C
+    code, output = _run_in_pty(tmp_path, close_stderr=True, then=lambda proc, master: os.write(master, b"q"))
+    assert code == 0
+    assert FIRST_FRAME in output
+    assert all(seq in output for seq in RESTORED)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP])
+def test_sigterm_and_sighup_restore_the_terminal_like_q(tmp_path, sig):
+    # SIGTERM left the terminal in the alternate screen, mouse reporting on, cursor hidden
+    code, output = _run_in_pty(tmp_path, close_stderr=False, then=lambda proc, master: proc.send_signal(sig))
+    assert code == 128 + sig
+    tail = output[output.rfind(b"\x1b[?1049h") :]
+    assert all(seq in tail for seq in RESTORED), tail[-300:]

@@ -2,16 +2,27 @@
 
 Nothing here imports TensorFlow at module level: the explorer and
 ``summary`` start without it, ``train``/``predict`` import it on demand.
+Exit codes are the same for every command (see the README, *Exit codes*):
+0 done, 1 failed, 2 unusable input, 130 Ctrl-C, 128 + N for signal N.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from types import FrameType
 from typing import Any
 
 from . import __version__
+from .fileio import os_reason, remove_temp_files
+
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+_OUTPUT_ERRORS = {errno.EPIPE, errno.ENOSPC, errno.EIO, errno.EDQUOT, errno.EFBIG}
+NO_TERMINAL = "convnet-tui needs an interactive terminal (stdin and stdout must both be one)."
 
 
 def _checked(cast: Callable[[str], Any], kind: str, ok: Callable[[Any], bool], rule: str) -> Callable[[str], Any]:
@@ -34,7 +45,18 @@ _rate = _checked(float, "a number", lambda v: 0 <= v < 1, "in [0, 1)")
 _positive_float = _checked(float, "a number", lambda v: v > 0, "greater than 0")
 
 
+class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Every option's help ends with its default (none for flags and options without one)."""
+
+    def _get_help_string(self, action: argparse.Action) -> str | None:
+        if action.default is None or action.default is False or action.default is argparse.SUPPRESS:
+            return action.help
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .training.defaults import DEFAULT_DATASET, DEFAULT_DROPOUT, DEFAULTS
+
     parser = argparse.ArgumentParser(
         prog="convnet-tui",
         description="Learn how convolutional neural networks compute, one key at a time.",
@@ -60,37 +82,85 @@ def build_parser() -> argparse.ArgumentParser:
     )
     s.add_argument("--no-formulas", action="store_true", help="only the Keras columns")
 
-    t = sub.add_parser("train", help="train the lecture's ConvNet on MNIST without the TUI")
-    t.add_argument("--epochs", type=_positive_int, default=5)
-    t.add_argument("--batch-size", type=_positive_int, default=64)
-    t.add_argument("--dataset", default="auto", metavar="auto|sample|keras|PATH")
+    t = sub.add_parser(
+        "train",
+        help="train the lecture's ConvNet on MNIST without the TUI",
+        description="Train the lecture's ConvNet on MNIST (the training screen uses the same defaults).",
+        formatter_class=_HelpFormatter,
+    )
+    t.add_argument("--epochs", type=_positive_int, default=DEFAULTS.epochs, metavar="N", help="passes over the data")
     t.add_argument(
-        "--limit", type=_positive_int, default=None, metavar="N", help="use only the first N training digits"
+        "--batch-size", type=_positive_int, default=DEFAULTS.batch_size, metavar="B", help="digits per weight update"
+    )
+    t.add_argument(
+        "--dataset",
+        default=DEFAULT_DATASET,
+        metavar="auto|sample|keras|PATH",
+        help="auto: full MNIST from the Keras cache, else the bundled sample; keras: download it if needed; "
+        "or a mnist.npz file or a folder of IDX files",
+    )
+    t.add_argument(
+        "--limit", type=_positive_int, default=None, metavar="N", help="use only the first N training digits (all)"
     )
     t.add_argument(
         "--test-limit",
         type=_positive_int,
         default=None,
         metavar="N",
-        help="evaluate on the first N test digits",
+        help="evaluate on the first N test digits (all)",
     )
-    t.add_argument("--dropout", type=_rate, default=None, metavar="RATE")
-    t.add_argument("--optimizer", choices=("rmsprop", "adam", "sgd"), default="rmsprop")
-    t.add_argument("--learning-rate", type=_positive_float, default=None, metavar="LR")
-    t.add_argument("--validation-split", type=_rate, default=0.0, metavar="F")
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument(
+        "--dropout",
+        type=_rate,
+        default=DEFAULT_DROPOUT,
+        metavar="RATE",
+        help="insert Dropout(RATE) before the last Dense (off)",
+    )
+    t.add_argument("--optimizer", choices=("rmsprop", "adam", "sgd"), default=DEFAULTS.optimizer, help="optimizer")
+    t.add_argument(
+        "--learning-rate",
+        type=_positive_float,
+        default=DEFAULTS.learning_rate,
+        metavar="LR",
+        help="learning rate (Keras' default for the optimizer: 0.001 for rmsprop and adam, 0.01 for sgd)",
+    )
+    t.add_argument(
+        "--validation-split",
+        type=_rate,
+        default=DEFAULTS.validation_split,
+        metavar="F",
+        help="fraction of the shuffled training digits held out for validation",
+    )
+    t.add_argument("--seed", type=int, default=DEFAULTS.seed, metavar="S", help="random seed (weights, shuffling)")
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
-    t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final summary object")
+    t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final result object")
 
     p = sub.add_parser(
-        "predict", help="evaluate a saved model on the MNIST test set, or say what it sees in an image (--image)"
+        "predict",
+        help="evaluate a saved model on the MNIST test set, or say what it sees in an image (--image)",
+        description="Test accuracy and confusion matrix of a saved model, or its prediction for an image.",
+        formatter_class=_HelpFormatter,
     )
-    p.add_argument("model", metavar="MODEL.keras", nargs="?", help="optional with --image (default: the bundled model)")
+    p.add_argument(
+        "model",
+        metavar="MODEL.keras",
+        nargs="?",
+        help="the model file, loaded in Keras' safe mode (optional with --image: the bundled model)",
+    )
     p.add_argument("--image", metavar="PATH", help="predict this image (PNG, JPEG, PGM or .npy) instead")
-    p.add_argument("--dataset", default="auto", metavar="auto|sample|keras|PATH")
-    p.add_argument("--engine", choices=("numpy", "keras"), default="numpy")
-    p.add_argument("--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits")
-    p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--dataset",
+        default=DEFAULT_DATASET,
+        metavar="auto|sample|keras|PATH",
+        help="where the test digits come from (never downloads)",
+    )
+    p.add_argument(
+        "--engine", choices=("numpy", "keras"), default="numpy", help="who computes: the numpy core or Keras"
+    )
+    p.add_argument(
+        "--limit", type=_positive_int, default=None, metavar="N", help="use only the first N test digits (all)"
+    )
+    p.add_argument("--json", action="store_true", help="one JSON object instead of the table")
 
     from . import serve  # standard library only; checks its own values (one line on stderr, exit 2)
 
@@ -122,42 +192,84 @@ def _explore(example: str | None, image: str | None = None) -> int:
             app.draw_image = (load_digit(image), image)
     except ValueError as exc:  # unknown example, broken example file, an image that cannot be used
         print(f"convnet-tui: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    from .ui.terminal import is_interactive
+
+    if not is_interactive():
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(NO_TERMINAL, file=sys.stderr, flush=True)
+        return EXIT_USAGE
+    from .ui.terminal import exit_on_signals as app_exits_on_signals
     from .ui.terminal import own_terminal
 
-    with own_terminal():
+    with own_terminal(), app_exits_on_signals(app):
         app.run()
     return app.return_code or 0
+
+
+@contextlib.contextmanager
+def exit_on_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP end the command as Ctrl-C does: temporary files removed, exit code 128 + N."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        remove_temp_files()
+        raise SystemExit(128 + signum)
+
+    signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "summary":
+        return _summary(args)
+    if args.command == "train":
+        from .training.cli import run_train
+
+        return run_train(args)
+    if args.command == "predict" and args.image:
+        from .image_cli import run_predict_image
+
+        return run_predict_image(args)
+    if args.command == "predict" and args.model is None:
+        print("convnet-tui predict: error: give MODEL.keras, or --image PATH (bundled model)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "predict":
+        from .training.predict_cli import run_predict
+
+        return run_predict(args)
+    if args.command == "serve":
+        from .serve import run_serve
+
+        return run_serve(args.host, args.port, args.max_sessions)
+    return _explore(getattr(args, "example_sub", None) or args.example, args.image)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        if args.command == "summary":
-            return _summary(args)
-        if args.command == "train":
-            from .training.cli import run_train
-
-            return run_train(args)
-        if args.command == "predict" and args.image:
-            from .image_cli import run_predict_image
-
-            return run_predict_image(args)
-        if args.command == "predict" and args.model is None:
-            print("convnet-tui predict: error: give MODEL.keras, or --image PATH (bundled model)", file=sys.stderr)
-            return 2
-        if args.command == "predict":
-            from .training.predict_cli import run_predict
-
-            return run_predict(args)
-        if args.command == "serve":
-            from .serve import run_serve
-
-            return run_serve(args.host, args.port, args.max_sessions)
-        return _explore(getattr(args, "example_sub", None) or args.example, args.image)
+        if args.command in ("train", "predict", "summary"):
+            with exit_on_signals():
+                return _run(args)
+        return _run(args)
     except KeyboardInterrupt:
+        remove_temp_files()
         print("convnet-tui: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        what = os_reason(exc)
+        if exc.errno in _OUTPUT_ERRORS:  # stdout closed or full while printing (a pipe to `head`, /dev/full)
+            from .training.outcome import silence_stdout
+
+            silence_stdout()
+            what = f"cannot write the output ({what})"
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(f"convnet-tui: error: {what}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -60,23 +60,28 @@ def os_reason(exc: OSError) -> str:
     return text[:1].lower() + text[1:]
 
 
-def user_path(text: str | os.PathLike[str], what: str = "path") -> Path:
-    """``text`` as a Path with ``~`` expanded; :class:`PathError` if it cannot name a file."""
+def user_path(text: str | os.PathLike[str], what: str = "path", name: str | None = None) -> Path:
+    """``text`` as a Path with ``~`` expanded; :class:`PathError` if it cannot name a file.
+
+    ``what`` names the path in the message ("model path"), ``name`` the
+    argument it came from ("--save"; default: ``what``).
+    """
     raw = os.fspath(text)
+    name = name or what
     if not raw.strip():
-        raise PathError(f"The {what} is empty: give a file name. Received: {what}={raw!r}")
+        raise PathError(f"The {what} is empty: give a file name. Received: {name}={raw!r}")
     if "\0" in raw:
-        raise PathError(f"The {what} contains a NUL character. Received: {what}={raw!r}")
+        raise PathError(f"The {what} contains a NUL character. Received: {name}={raw!r}")
     if len(raw) > MAX_PATH_CHARS:
         raise PathError(
             f"The {what} is too long ({len(raw):,} characters; the limit is {MAX_PATH_CHARS:,}). "
-            f"Received: {what}={raw[:40]!r}…"
+            f"Received: {name}={raw[:40]!r}…"
         )
     try:
         return Path(raw).expanduser()
     except RuntimeError:  # "Could not determine home directory." or an unknown ~user
         user = raw.split("/", 1)[0]
-        raise PathError(f"Cannot expand {user}: no such user. Received: {what}={raw!r}") from None
+        raise PathError(f"Cannot expand {user}: no such user. Received: {name}={raw[:200]!r}") from None
 
 
 # --------------------------------------------------------------------------- atomic writes

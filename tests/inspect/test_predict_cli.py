@@ -117,7 +117,7 @@ def bad_files(tmp_path_factory):
 )
 def test_damaged_or_foreign_model_files(capsys, bad_files, name, message):
     code, out, err = predict(capsys, bad_files[name], "--dataset", "sample", "--limit", 10)
-    assert code == 1
+    assert code == 2  # the input cannot be used: 2, as for train (was 1)
     assert out == ""
     assert err.startswith("convnet-tui predict: error: ") and message in err
     assert "Traceback" not in err and err.count("\n") == 1
@@ -125,7 +125,7 @@ def test_damaged_or_foreign_model_files(capsys, bad_files, name, message):
 
 def test_bad_dataset(capsys, tiny_model_path, tmp_path):
     code, _out, err = predict(capsys, tiny_model_path, "--dataset", tmp_path / "nothing.npz")
-    assert code == 1 and "No such file or folder" in err and "Traceback" not in err
+    assert code == 2 and "No such file or folder" in err and "Traceback" not in err  # was 1, train said 2
 
 
 def test_real_command_prints_pure_json(tiny_model_path):
@@ -153,3 +153,46 @@ def test_real_command_prints_pure_json(tiny_model_path):
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["test_samples"] == 100
     assert "Traceback" not in proc.stderr
+
+
+# --------------------------------------------------------------------------- issue 9
+
+
+@pytest.mark.parametrize(
+    "model, message",
+    [
+        ("~nouser_convnet_tui/m.keras", "Cannot expand ~nouser_convnet_tui: no such user"),  # was RuntimeError
+        ("x" * 5000 + ".keras", "The model path is too long"),
+        ("a" * 300 + ".keras", "file name too long"),  # ENAMETOOLONG
+    ],
+)
+def test_model_paths_that_cannot_work(capsys, model, message):
+    code, out, err = predict(capsys, model, "--dataset", "sample")
+    assert code == 2 and out == "" and message in err
+    assert err.startswith("convnet-tui predict: error: ") and "Traceback" not in err and err.count("\n") == 1
+
+
+def test_an_unreadable_model_says_permission_denied(capsys, tiny_model_path, monkeypatch):
+    # was "not a zip archive"; the tests run as root, where chmod 000 does not stop reads: the fault is injected
+    import builtins
+    import errno
+
+    real_open = builtins.open
+
+    def fake_open(file, *args, **kwargs):
+        if os.fspath(file) == str(tiny_model_path):
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", fake_open)
+    code, _out, err = predict(capsys, tiny_model_path, "--dataset", "sample")
+    assert code == 2 and f"{tiny_model_path}: cannot read it (permission denied)" in err
+
+
+def test_json_to_a_full_disk_is_one_line(capsys, tiny_model_path, monkeypatch):
+    full = open("/dev/full", "w")  # noqa: SIM115
+    monkeypatch.setattr(sys, "stdout", full)
+    code = main(["predict", str(tiny_model_path), "--dataset", "sample", "--limit", "50", "--json"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err == "convnet-tui predict: error: cannot write the output (no space left on the device)\n"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import errno
 import json
 import subprocess
 import sys
@@ -111,3 +113,245 @@ def test_ctrl_c_first_cancels_then_interrupts(capsys):
                 pass
     assert "stopping at the end of this batch" in capsys.readouterr().err
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+# --------------------------------------------------------------------------- issue 9 and 11: the train command
+
+
+@pytest.mark.parametrize(
+    "save, message",
+    [
+        ("", "The model path is empty: give a file name. Received: --save=''"),  # was accepted, nothing saved
+        ("x" * 5000 + ".keras", "The model path is too long (5,006 characters"),
+        ("a" * 300 + "/m.keras", "--save cannot be used (file name too long)"),  # ENAMETOOLONG
+        ("~nouser_convnet_tui/m.keras", "Cannot expand ~nouser_convnet_tui: no such user"),  # RuntimeError
+    ],
+)
+def test_save_paths_that_cannot_work_are_refused_before_training(capsys, save, message):
+    code = main([*SMALL, "--save", save])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith("convnet-tui train: error: ") and message in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_an_unreadable_save_folder_is_one_line(capsys, monkeypatch, tmp_path):
+    # the tests run as root, where chmod does not stop anything: the fault is injected
+    from pathlib import Path
+
+    real = Path.is_dir
+
+    def is_dir(self):
+        if self.parent == tmp_path / "locked":
+            raise PermissionError(errno.EACCES, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "is_dir", is_dir)
+    code = main([*SMALL, "--save", str(tmp_path / "locked" / "m.keras")])
+    err = capsys.readouterr().err
+    assert code == 2 and "--save cannot be used (permission denied)" in err
+
+
+@pytest.mark.parametrize(
+    "dataset, message",
+    [
+        ("x" * 5000, "The dataset is too long"),
+        ("~nouser_convnet_tui/mnist.npz", "no such user"),
+    ],
+)
+def test_dataset_paths_that_cannot_work(capsys, dataset, message):
+    code = main(["train", "--dataset", dataset])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_a_lying_or_plain_npy_dataset_is_one_line(capsys, tmp_path):
+    import io
+    import zipfile
+
+    import numpy as np
+
+    liar = tmp_path / "liar.npz"
+    with zipfile.ZipFile(liar, "w") as z:
+        buf = io.BytesIO()
+        np.lib.format.write_array_header_2_0(buf, {"descr": "|u1", "fortran_order": False, "shape": (10**11, 28, 28)})
+        z.writestr("x_train.npy", buf.getvalue())
+        for key in ("y_train", "x_test", "y_test"):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.zeros(3, np.uint8))
+            z.writestr(key + ".npy", buf.getvalue())
+    plain = tmp_path / "plain.npz"
+    with open(plain, "wb") as f:
+        np.save(f, np.zeros((3, 28, 28), np.uint8))
+    for path, message in ((liar, "more than the limit"), (plain, "not a .npz file")):  # MemoryError, TypeError
+        code = main(["train", "--dataset", str(path)])
+        err = capsys.readouterr().err
+        assert code == 2 and message in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    "reason, interrupted, test_loss, weights_finite, expected",
+    [
+        ("completed", False, 0.3, True, "completed"),
+        ("completed", False, float("nan"), True, "nan"),  # NaN weights after the last batch's loss check
+        ("completed", False, 0.3, False, "nan"),
+        ("completed", False, None, False, "nan"),
+        ("completed", True, 0.3, True, "cancelled"),  # Ctrl-C during the final evaluation
+        ("cancelled", True, None, True, "cancelled"),
+        ("nan", False, None, False, "nan"),
+    ],
+)
+def test_the_final_reason_is_honest(reason, interrupted, test_loss, weights_finite, expected):
+    from tui_convnet.training.cli import final_reason
+
+    assert final_reason(reason, interrupted=interrupted, test_loss=test_loss, weights_finite=weights_finite) == expected
+
+
+def test_ctrl_c_during_the_evaluation_says_what_happens(capsys):
+    import os
+    import signal
+    import threading
+
+    from tui_convnet.training.cli import Phase, _sigint_cancels
+
+    cancel, phase = threading.Event(), Phase()
+    phase.name = "evaluation"
+    with _sigint_cancels(cancel, phase):
+        os.kill(os.getpid(), signal.SIGINT)
+        assert cancel.wait(5)
+    err = capsys.readouterr().err
+    assert "stopping after the test-set evaluation, the run counts as cancelled" in err
+    assert "end of this batch" not in err
+
+
+def test_json_is_always_valid():
+    from tui_convnet.training.outcome import json_line
+
+    line = json_line({"loss": float("nan"), "per_class": [0.5, float("inf")], "ok": 1.0})
+    assert json.loads(line) == {
+        "loss": None,
+        "per_class": [0.5, None],
+        "ok": 1.0,
+        "not_finite": ["loss", "per_class[1]"],
+    }
+    assert "NaN" not in line and "Infinity" not in line
+
+
+def test_progress_bars_only_on_an_interactive_console():
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from tui_convnet.training.cli import Phase, _Reporter
+
+    def reporter(**console_options):
+        console = Console(file=io.StringIO(), **console_options)
+        return _Reporter(False, console, threading.Event(), Phase())
+
+    assert not reporter(force_terminal=True, force_interactive=False).rich  # a terminal that is not interactive
+    assert reporter(force_terminal=True, force_interactive=True).rich
+    assert not reporter(force_terminal=False).rich
+
+
+def test_train_help_shows_every_option_with_its_default(capsys):
+    from tui_convnet.training.defaults import DEFAULTS
+
+    with pytest.raises(SystemExit) as exc:
+        main(["train", "--help"])
+    assert exc.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for option in ("--epochs", "--batch-size", "--dataset", "--limit", "--test-limit", "--dropout", "--optimizer"):
+        assert option in out
+    for option in ("--learning-rate", "--validation-split", "--seed", "--save", "--json"):
+        assert option in out
+    assert f"(default: {DEFAULTS.epochs})" in out and f"(default: {DEFAULTS.batch_size})" in out
+    assert f"(default: {DEFAULTS.validation_split})" in out and "(default: rmsprop)" in out
+    assert "(default: auto)" in out and f"(default: {DEFAULTS.seed})" in out
+
+
+def test_every_option_of_train_and_predict_has_help():
+    from tui_convnet.cli import build_parser
+
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices
+    for name in ("train", "predict"):
+        for action in commands[name]._actions:
+            assert action.help, f"{name} {action.option_strings or action.dest} has no help text"
+
+
+def test_the_cli_and_the_training_screen_share_one_set_of_defaults():
+    from tui_convnet.cli import build_parser
+    from tui_convnet.training.defaults import DEFAULTS
+
+    args = build_parser().parse_args(["train"])
+    assert (args.epochs, args.batch_size, args.optimizer, args.validation_split, args.seed) == (
+        DEFAULTS.epochs,
+        DEFAULTS.batch_size,
+        DEFAULTS.optimizer,
+        DEFAULTS.validation_split,
+        DEFAULTS.seed,
+    )
+    assert DEFAULTS.validation_split == 0.1
+
+
+@pytest.mark.keras
+@pytest.mark.training
+def test_a_cancelled_json_result_reports_the_requested_settings(capsys):
+    import threading
+
+    from tui_convnet.cli import build_parser
+    from tui_convnet.training.cli import run_train
+
+    cancel = threading.Event()
+    cancel.set()  # as if Ctrl-C came at once: stops at the end of the first batch
+    args = build_parser().parse_args([*SMALL, "--epochs", "3", "--json"])
+    assert run_train(args, cancel) == 130
+    final = json.loads(capsys.readouterr().out.splitlines()[-1])
+    assert final["reason"] == "cancelled"
+    assert final["epochs"] == 3 and final["epochs_completed"] == 0
+    assert final["validation_split"] == 0.1 and final["val_samples"] == 30
+
+
+@pytest.mark.keras
+@pytest.mark.training
+@pytest.mark.parametrize("fault", ["broken pipe", "full disk"])
+def test_an_output_that_fails_stops_the_run_with_one_line(capsys, monkeypatch, tmp_path, fault):
+    # `train --json | head -1` (BrokenPipeError) and `train --json > /dev/full` printed tracebacks
+    import io
+    import os
+
+    if fault == "broken pipe":
+        read_end, write_end = os.pipe()
+        os.close(read_end)
+        stream = io.TextIOWrapper(os.fdopen(write_end, "wb"), write_through=True)
+    else:
+        stream = open("/dev/full", "w")  # noqa: SIM115
+    monkeypatch.setattr(sys, "stdout", stream)
+    code = main([*SMALL, "--json"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err
+    assert f"convnet-tui train: error: cannot write the output ({fault.replace('full disk', 'no space left')}" in err
+
+
+@pytest.mark.keras
+@pytest.mark.training
+def test_a_failed_save_prints_the_results_first(capsys, monkeypatch, tmp_path):
+    # with --save onto a full disk, `train --json` printed no result and lost the model
+    import os
+
+    import tui_convnet.fileio as fileio
+
+    def fsync(fd):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(fileio.os, "fsync", fsync)
+    path = tmp_path / "model.keras"
+    path.write_bytes(b"the previous model")
+    code = main([*SMALL, "--json", "--save", str(path)])
+    out, err = capsys.readouterr()
+    final = json.loads(out.splitlines()[-1])
+    assert code == 1
+    assert final["reason"] == "completed" and final["test_accuracy"] > 0 and final["saved"] is None
+    assert "no space left on the device" in final["save_error"]
+    assert err.startswith("convnet-tui train: error: could not save the model") and "Traceback" not in err
+    assert path.read_bytes() == b"the previous model" and os.listdir(tmp_path) == ["model.keras"]

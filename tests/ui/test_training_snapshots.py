@@ -18,6 +18,8 @@ from tui_convnet.ui.screens.training import TrainingEvents, TrainingFinished, Tr
 SIZES = [(80, 24), (130, 42)]
 THEMES = ["textual-dark", "textual-light"]
 
+pytestmark = pytest.mark.keras  # waits for TensorFlow to load
+
 
 async def ready_screen(pilot, theme: str) -> TrainingScreen:
     pilot.app.theme = theme

@@ -1,16 +1,23 @@
 """``convnet-tui train``: train the lecture's ConvNet without the TUI.
 
-On a terminal: Rich progress bars (epochs and batches, samples/s, ETA) and
-one line per epoch.  With ``--json``: one JSON object per line per epoch and
-a final object with the test results.  Ctrl-C stops at the end of the
-current batch (a second Ctrl-C stops at once).
+On an interactive terminal: Rich progress bars (epochs and batches,
+samples/s, ETA) and one line per epoch; piped, plain lines only.  With
+``--json``: one JSON object per line per epoch and a final object with the
+test results (always valid JSON: a NaN or infinite number is written as
+null and named in ``not_finite``).  Ctrl-C stops at the end of the current
+batch (a second Ctrl-C stops at once).
+
+Exit codes (the same rule for ``predict``, see :mod:`.outcome`): 0 done;
+1 the run failed (NaN, the model could not be saved, the output could not
+be written); 2 the arguments, the data or the model file cannot be used;
+130 Ctrl-C; 143 SIGTERM; 129 SIGHUP.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
+import math
 import os
 import signal
 import sys
@@ -18,17 +25,28 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from ..data import DataError
+from ..fileio import PathError, os_reason, user_path
 from .download import load_training_data
-from .events import DEFAULT_LEARNING_RATES
+from .events import DEFAULT_LEARNING_RATES, TrainConfig, check_split
+from .outcome import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    OutputClosed,
+    json_line,
+    silence_stdout,
+    write_line,
+)
 
 PROG = "convnet-tui train"
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
@@ -36,32 +54,49 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
     return code
 
 
-def check_save_path(path: str) -> Path:
+def check_save_path(text: str) -> Path:
     """Refuse a ``--save`` path *before* training (a bad path must not waste minutes)."""
-    p = Path(path).expanduser()
+    try:
+        p = user_path(text, "model path", "--save")
+    except PathError as exc:
+        raise ValueError(str(exc)) from None
     if p.suffix != ".keras":
-        raise ValueError(f"--save needs a file name ending in .keras. Received: --save={path!r}")
-    if p.is_dir():
-        raise ValueError(f"--save names a folder, not a file. Received: --save={path!r}")
-    if not p.parent.is_dir():
-        raise ValueError(f"The folder for --save does not exist: {p.parent}. Received: --save={path!r}")
+        raise ValueError(f"--save needs a file name ending in .keras. Received: --save={text!r}")
+    try:
+        if p.is_dir():
+            raise ValueError(f"--save names a folder, not a file. Received: --save={text!r}")
+        if not p.parent.is_dir():
+            raise ValueError(f"The folder for --save does not exist: {p.parent}. Received: --save={text!r}")
+    except OSError as exc:
+        raise ValueError(f"--save cannot be used ({os_reason(exc)}). Received: --save={text[:200]!r}") from None
     if not os.access(p.parent, os.W_OK):
-        raise ValueError(f"The folder for --save is not writable: {p.parent}. Received: --save={path!r}")
+        raise ValueError(f"The folder for --save is not writable: {p.parent}. Received: --save={text!r}")
     return p
 
 
+class Phase:
+    """Where the run is, for the Ctrl-C message: "training" or "evaluation"."""
+
+    def __init__(self) -> None:
+        self.name = "training"
+
+
 @contextlib.contextmanager
-def _sigint_cancels(cancel: threading.Event) -> Iterator[None]:
-    """First Ctrl-C: stop at the end of the batch. Second: KeyboardInterrupt."""
+def _sigint_cancels(cancel: threading.Event, phase: Phase | None = None) -> Iterator[None]:
+    """First Ctrl-C: stop at the end of the batch (or after the evaluation). Second: KeyboardInterrupt."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def handler(signum, frame):
+    def handler(signum: int, frame: FrameType | None) -> None:
         if cancel.is_set():
             raise KeyboardInterrupt
         cancel.set()
-        print(f"\n{PROG}: stopping at the end of this batch (Ctrl-C again to stop now)", file=sys.stderr)
+        if phase is not None and phase.name == "evaluation":
+            what = "the training is done; stopping after the test-set evaluation, the run counts as cancelled"
+        else:
+            what = "stopping at the end of this batch"
+        print(f"\n{PROG}: {what} (Ctrl-C again to stop now)", file=sys.stderr)
 
     previous = signal.signal(signal.SIGINT, handler)
     try:
@@ -75,14 +110,23 @@ def _fmt(value: float | None) -> str:
 
 
 class _Reporter:
-    """Turns training events into JSON lines, plain lines, or Rich progress bars."""
+    """Turns training events into JSON lines, plain lines, or Rich progress bars.
 
-    def __init__(self, args: argparse.Namespace, console: Console) -> None:
-        self.json = args.json
+    When stdout cannot be written (a closed pipe, a full disk) the run is
+    cancelled and ``output_error`` says why: there is no one left to report to.
+    """
+
+    def __init__(self, json_mode: bool, console: Console, cancel: threading.Event, phase: Phase) -> None:
+        self.json = json_mode
         self.console = console
-        self.rich = not args.json and console.is_terminal
+        self.cancel = cancel
+        self.phase = phase
+        # Progress bars only where someone watches: an interactive console (piped output has no spinner frames).
+        self.rich = not json_mode and console.is_interactive
         self.progress: Progress | None = None
-        self.epoch_task = self.batch_task = None
+        self.epoch_task: TaskID | None = None
+        self.batch_task: TaskID | None = None
+        self.output_error = ""
 
     def start(self) -> None:
         if self.rich:
@@ -101,14 +145,25 @@ class _Reporter:
 
     def stop(self) -> None:
         if self.progress is not None:
-            self.progress.stop()
+            with contextlib.suppress(OSError):
+                self.progress.stop()
             self.progress = None
 
     def __call__(self, event: Any) -> None:
+        if self.output_error:
+            return
+        try:
+            self._handle(event)
+        except (OutputClosed, OSError) as exc:
+            self.output_error = exc.reason if isinstance(exc, OutputClosed) else os_reason(exc)
+            self.cancel.set()
+            self.stop()
+
+    def _handle(self, event: Any) -> None:
         from .events import BatchEnd, EpochBegin, EpochEnd, EvaluationBegin, TrainBegin
 
         if isinstance(event, BatchEnd):
-            if self.progress is not None:
+            if self.progress is not None and self.batch_task is not None:
                 self.progress.update(
                     self.batch_task,
                     completed=event.batch,
@@ -116,7 +171,7 @@ class _Reporter:
                     metrics=f"loss {event.loss:.4f} acc {event.accuracy:.4f}",
                 )
         elif isinstance(event, EpochBegin):
-            if self.progress is not None:
+            if self.progress is not None and self.batch_task is not None:
                 self.progress.reset(
                     self.batch_task, description=f"Epoch {event.epoch}/{event.epochs}", rate="", metrics=""
                 )
@@ -126,14 +181,16 @@ class _Reporter:
             if self.progress is not None:
                 self.epoch_task = self.progress.add_task("Training", total=event.epochs, rate="", metrics="")
                 self.batch_task = self.progress.add_task("Epoch 1", total=event.steps_per_epoch, rate="", metrics="")
-        elif isinstance(event, EvaluationBegin) and not self.json:
-            self.stop()
-            self.console.print(f"Evaluating on {event.test_samples:,} test digits…")
+        elif isinstance(event, EvaluationBegin):
+            self.phase.name = "evaluation"
+            if not self.json:
+                self.stop()
+                self.console.print(f"Evaluating on {event.test_samples:,} test digits…")
 
     def _epoch_end(self, e: Any) -> None:
         if self.json:
-            print(
-                json.dumps(
+            write_line(
+                json_line(
                     {
                         "type": "epoch",
                         "epoch": e.epoch,
@@ -145,8 +202,7 @@ class _Reporter:
                         "seconds": round(e.seconds, 4),
                         "samples_per_second": round(e.samples_per_second, 1),
                     }
-                ),
-                flush=True,
+                )
             )
             return
         val = f" - val_loss {_fmt(e.val_loss)} - val_accuracy {_fmt(e.val_accuracy)}" if e.val_loss is not None else ""
@@ -154,27 +210,51 @@ class _Reporter:
             f"Epoch {e.epoch}/{e.epochs} - {e.seconds:.1f}s - {e.samples_per_second:,.0f} samples/s"
             f" - loss {e.loss:.4f} - accuracy {e.accuracy:.4f}{val}"
         )
-        if self.progress is not None:
+        if self.progress is not None and self.epoch_task is not None:
             self.progress.console.print(line)
             self.progress.update(self.epoch_task, completed=e.epoch)
         else:
             self.console.print(line, soft_wrap=True)
 
 
-def run_train(args: argparse.Namespace) -> int:
-    """Train as the arguments say; returns the process exit code."""
+def final_reason(reason: str, *, interrupted: bool, test_loss: float | None, weights_finite: bool) -> str:
+    """The honest reason a run ended, from the trainer's reason and what happened after it.
+
+    - weights or a test loss that are NaN/inf (the last batch can turn the
+      weights NaN after its loss was checked): ``"nan"``, never "completed";
+    - a Ctrl-C that arrived during the final evaluation: ``"cancelled"``.
+    """
+    if reason == "completed" and (not weights_finite or (test_loss is not None and not math.isfinite(test_loss))):
+        return "nan"
+    if reason == "completed" and interrupted:
+        return "cancelled"
+    return reason
+
+
+def _weights_finite(model: Any) -> bool:
+    import numpy as np
+
+    return all(bool(np.isfinite(w).all()) for w in model.get_weights())
+
+
+def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -> int:
+    """Train as the arguments say; returns the process exit code.
+
+    ``cancel`` (a fresh event by default) is set by Ctrl-C; a test may pass one already set.
+    """
     console = Console(highlight=False)
-    if args.save:
+    save_path = None
+    if args.save is not None:
         try:
             save_path = check_save_path(args.save)
         except ValueError as exc:
             return _fail(str(exc))
     try:
-        # Keras prints "Downloading data from …" to stdout: keep stdout JSON-only with --json.
-        with contextlib.redirect_stdout(sys.stderr) if args.json else contextlib.nullcontext():
-            data = load_training_data(args.dataset, args.limit, args.test_limit)
+        data = load_training_data(args.dataset, args.limit, args.test_limit)
     except DataError as exc:
         return _fail(str(exc))
+    if data.skipped:
+        print(f"{PROG}: {data.skipped}", file=sys.stderr)
 
     from ..core import mnist_convnet
 
@@ -183,17 +263,8 @@ def run_train(args: argparse.Namespace) -> int:
     except ValueError as exc:
         return _fail(str(exc))
 
-    if data.skipped:
-        print(f"{PROG}: {data.skipped}", file=sys.stderr)
-    if not args.json:
-        console.print(f"Dataset: {data.description}", soft_wrap=True)
-    if console.is_terminal and not args.json:
-        with console.status("Loading TensorFlow…"):
-            from . import trainer
-    else:
-        from . import trainer
     try:
-        config = trainer.TrainConfig(
+        config = TrainConfig(
             epochs=args.epochs,
             batch_size=args.batch_size,
             optimizer=args.optimizer,
@@ -201,46 +272,80 @@ def run_train(args: argparse.Namespace) -> int:
             validation_split=args.validation_split,
             seed=args.seed,
         )
-        trainer.check_split(len(data.x_train), args.validation_split)
+        check_split(len(data.x_train), args.validation_split)
     except ValueError as exc:
         return _fail(str(exc))
 
-    cancel = threading.Event()
-    reporter = _Reporter(args, console)
+    try:
+        if not args.json:
+            console.print(f"Dataset: {data.description}", soft_wrap=True)
+        if console.is_interactive and not args.json:
+            with console.status("Loading TensorFlow…"):
+                from . import trainer
+        else:
+            from . import trainer
+    except OSError as exc:
+        return _output_failed(os_reason(exc))
+    cancel = cancel or threading.Event()
+    phase = Phase()
+    reporter = _Reporter(args.json, console, cancel, phase)
     started = time.perf_counter()
     reporter.start()
     try:
-        with _sigint_cancels(cancel):
+        with _sigint_cancels(cancel, phase):
             result = trainer.train(spec, data, config, reporter, cancel)
     finally:
         reporter.stop()
     total_seconds = time.perf_counter() - started
+    if reporter.output_error:
+        return _output_failed(reporter.output_error)
 
-    saved = None
-    if args.save and result.reason == "completed":
+    ev = result.evaluation
+    weights_finite = _weights_finite(result.model)
+    reason = final_reason(
+        result.reason,
+        interrupted=cancel.is_set(),
+        test_loss=None if ev is None else ev.loss,
+        weights_finite=weights_finite,
+    )
+    message = result.message
+    if reason == "nan" and result.reason == "completed":
+        message = (
+            "The weights became NaN or infinite in the last batch"
+            f"{'' if ev is None else f' (test loss {ev.loss})'}: the model is not usable."
+        )
+    elif reason == "cancelled" and result.reason == "completed":
+        message = "Interrupted during the final evaluation (every epoch was trained; the test results are complete)."
+
+    saved, save_error = None, ""
+    if save_path is not None and reason == "completed":
         from .model import ModelFileError, save_model_atomic
 
         try:
             saved = str(save_model_atomic(result.model, save_path))
-        except (ModelFileError, OSError) as exc:
-            return _fail(f"could not save the model: {exc}", EXIT_FAILED)
+        except ModelFileError as exc:
+            save_error = str(exc)
+        except OSError as exc:
+            save_error = f"{save_path}: {os_reason(exc)}"
 
-    ev = result.evaluation
-    summary = {
+    summary: dict[str, Any] = {
         "type": "result",
-        "reason": result.reason,
-        "message": result.message,
+        "reason": reason,
+        "message": message,
         "dataset": data.description,
         "dataset_source": data.source,
+        "dataset_skipped": data.skipped or None,
         "train_samples": result.train_samples,
         "val_samples": result.val_samples,
         "test_samples": len(data.x_test),
-        "epochs": len(result.history),
+        "epochs": config.epochs,
+        "epochs_completed": len(result.history),
         "batch_size": config.batch_size,
         "optimizer": config.optimizer,
         "learning_rate": config.learning_rate
         if config.learning_rate is not None
         else DEFAULT_LEARNING_RATES[config.optimizer],
+        "validation_split": config.validation_split,
         "dropout": args.dropout,
         "seed": config.seed,
         "seconds": round(result.seconds, 4),
@@ -249,6 +354,7 @@ def run_train(args: argparse.Namespace) -> int:
         "test_loss": None if ev is None else ev.loss,
         "test_accuracy": None if ev is None else ev.accuracy,
         "saved": saved,
+        "save_error": save_error or None,
     }
     if ev is not None:
         d = ev.to_dict()
@@ -257,30 +363,54 @@ def run_train(args: argparse.Namespace) -> int:
             confusion_matrix=d["confusion_matrix"],
             misclassified=d["misclassified"],
         )
-    if args.json:
-        print(json.dumps(summary), flush=True)
-    else:
-        if ev is not None:
-            console.print(
-                f"[bold]Test accuracy {ev.accuracy:.4f}[/] - test loss {ev.loss:.4f} on {ev.samples:,} test digits "
-                f"({ev.misclassified:,} misclassified)",
-                soft_wrap=True,
-            )
-            from ..summary import confusion_table
+    try:
+        _print_results(args.json, console, summary, result, ev, saved)
+    except (OutputClosed, OSError) as exc:
+        return _output_failed(exc.reason if isinstance(exc, OutputClosed) else os_reason(exc))
 
-            console.print(confusion_table(ev.confusion))
-            console.print(
-                f"Trained {result.train_samples:,} digits x {len(result.history)} epoch(s) in "
-                f"{result.seconds:.1f}s ({result.samples_per_second:,.0f} samples/s)",
-                soft_wrap=True,
-            )
-        if saved:
-            console.print(f"Saved the model to {saved}", soft_wrap=True)
-    if result.reason == "nan":
-        print(f"{PROG}: {result.message}", file=sys.stderr)
+    # The results are out: now the failures.
+    if save_error:
+        return _fail(f"could not save the model: {save_error}", EXIT_FAILED)
+    if reason == "nan":
+        note = " The model was not saved." if save_path is not None else ""
+        print(f"{PROG}: {message}{note}", file=sys.stderr)
         return EXIT_FAILED
-    if result.reason == "cancelled":
-        note = " The model was not saved." if args.save else ""
-        print(f"{PROG}: {result.message}{note}", file=sys.stderr)
+    if reason == "cancelled":
+        note = " The model was not saved." if save_path is not None else ""
+        print(f"{PROG}: {message}{note}", file=sys.stderr)
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+def _print_results(
+    json_mode: bool, console: Console, summary: dict[str, Any], result: Any, ev: Any, saved: str | None
+) -> None:
+    if json_mode:
+        write_line(json_line(summary))
+        return
+    if ev is not None:
+        from rich.markup import escape
+
+        console.print(
+            f"[bold]Test accuracy {ev.accuracy:.4f}[/] - test loss {ev.loss:.4f} on {ev.samples:,} test digits "
+            f"({ev.misclassified:,} misclassified)",
+            soft_wrap=True,
+        )
+        from ..summary import confusion_table
+
+        console.print(confusion_table(ev.confusion))
+        console.print(
+            f"Trained {result.train_samples:,} digits x {len(result.history)} epoch(s) in "
+            f"{result.seconds:.1f}s ({result.samples_per_second:,.0f} samples/s)",
+            soft_wrap=True,
+        )
+        if saved:
+            console.print(f"Saved the model to {escape(saved)}", soft_wrap=True)
+    elif saved:
+        console.print(f"Saved the model to {saved}", soft_wrap=True, markup=False)
+    console.file.flush()
+
+
+def _output_failed(reason: str) -> int:
+    silence_stdout()
+    return _fail(f"cannot write the output ({reason}); the run was stopped", EXIT_FAILED)

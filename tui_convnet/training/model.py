@@ -6,9 +6,7 @@ through :mod:`tui_convnet.training.tf_env`).
 
 from __future__ import annotations
 
-import contextlib
 import os
-import tempfile
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from ..core import (
     infer_shapes,
     layer_from_dict,
 )
+from ..fileio import PathError, atomic_write, os_reason, user_path
 from .events import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .tf_env import import_keras
 
@@ -130,33 +129,32 @@ def save_model_atomic(model: KerasModel, path: str | os.PathLike[str]) -> Path:
 
     A crash or a full disk never leaves a half-written model where a good one was.
     """
-    path = Path(path).expanduser()
+    path = _model_path(path)
     if path.suffix != ".keras":
         raise ModelFileError(f"A model file must end in .keras. Received: path={str(path)!r}")
     if not path.parent.is_dir():
         raise ModelFileError(f"The folder does not exist: {path.parent}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".keras.tmp", dir=path.parent)
-    os.close(fd)
-    tmp_keras = tmp[: -len(".tmp")] if tmp.endswith(".keras.tmp") else tmp
+    # Keeps the mode of the model it replaces; the temporary file is removed on failure, Ctrl-C and SIGTERM.
+    return atomic_write(path, lambda tmp: model.save(tmp), suffix=".keras")
+
+
+def _model_path(path: str | os.PathLike[str]) -> Path:
     try:
-        os.replace(tmp, tmp_keras)
-        model.save(tmp_keras)
-        with open(tmp_keras, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp_keras, path)
-    except BaseException:
-        for leftover in (tmp, tmp_keras):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(leftover)
-        raise
-    return path
+        return user_path(path, "model path")
+    except PathError as exc:
+        raise ModelFileError(str(exc)) from None
 
 
 def load_model_safe(path: str | os.PathLike[str]) -> KerasModel:
     """Load a ``.keras`` file in Keras' safe mode, with a clear error for anything wrong."""
-    path = Path(path).expanduser()
-    if not path.is_file():
-        raise ModelFileError(f"No such model file: {path}")
+    path = _model_path(path)
+    try:
+        if not path.is_file():
+            raise ModelFileError(f"No such model file: {path}")
+        with open(path, "rb"):  # an unreadable file says so (is_zipfile would call it "not a zip archive")
+            pass
+    except OSError as exc:
+        raise ModelFileError(f"{path}: cannot read it ({os_reason(exc)}).") from None
     if path.suffix != ".keras":
         raise ModelFileError(f"A model file must end in .keras. Received: path={str(path)!r}")
     if not zipfile.is_zipfile(path):

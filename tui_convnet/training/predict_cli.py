@@ -1,24 +1,27 @@
 """``convnet-tui predict MODEL.keras``: test accuracy and confusion matrix, by numpy or by Keras.
 
-Exit codes: 0 on success, 1 when the model or the data cannot be used (a
-clear one-line message on stderr, never a traceback).
+Exit codes (the same rule as ``train``, see :mod:`.outcome`): 0 done; 1 the
+run failed (the output could not be written, an unexpected error); 2 the
+model, the data or the arguments cannot be used.  Always one clear line on
+stderr, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import warnings
 
+from ..fileio import PathError, os_reason, user_path
 from ..summary import confusion_table
+from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, OutputClosed, json_line, silence_stdout, write_line
 
 PROG = "convnet-tui predict"
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, code: int = EXIT_USAGE) -> int:
     print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 1
+    return code
 
 
 def run_predict(args: argparse.Namespace) -> int:
@@ -28,13 +31,17 @@ def run_predict(args: argparse.Namespace) -> int:
     engine = getattr(args, "engine", "numpy")
     limit = getattr(args, "limit", None)
     try:
+        model_path = user_path(args.model, "model path", "MODEL")
+    except PathError as exc:
+        return _fail(str(exc))
+    try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             from .inspector import InspectError, ModelInspector
             from .model import ModelFileError, load_model_safe
 
             try:
-                model = load_model_safe(args.model)
+                model = load_model_safe(model_path)
                 inspector = ModelInspector(model)
                 # The bundled sample holds the complete 10,000-digit test set: no download for 'auto'.
                 data = load_mnist(args.dataset, download=False)
@@ -43,30 +50,41 @@ def run_predict(args: argparse.Namespace) -> int:
                 return _fail(str(exc))
     except KeyboardInterrupt:
         raise
+    except MemoryError:
+        return _fail("out of memory", EXIT_FAILED)
+    except OSError as exc:
+        return _fail(f"{model_path}: {os_reason(exc)}")
     except Exception as exc:  # never a traceback: Keras/TensorFlow raise many types
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no details"
-        return _fail(f"{type(exc).__name__}: {first}")
+        return _fail(f"{type(exc).__name__}: {first}", EXIT_FAILED)
 
-    if getattr(args, "json", False):
-        print(
-            json.dumps(
-                {
-                    "model": str(args.model),
-                    "dataset": data.source,
-                    "dataset_description": data.description,
-                    **result.to_dict(),
-                }
+    try:
+        if getattr(args, "json", False):
+            write_line(
+                json_line(
+                    {
+                        "model": str(args.model),
+                        "dataset": data.source,
+                        "dataset_description": data.description,
+                        **result.to_dict(),
+                    }
+                )
             )
-        )
-        return 0
-    from rich.console import Console
+            return EXIT_OK
+        from rich.console import Console
+        from rich.markup import escape
 
-    console = Console()
-    correct = int((result.predicted == result.labels).sum())
-    console.print(f"[b]{args.model}[/b] on {data.description}")
-    console.print(
-        f"Test accuracy: [b]{result.accuracy:.2%}[/b] ({correct:,} of {result.samples:,} digits), "
-        f"computed by the {result.engine} engine in {result.seconds:.2f} s"
-    )
-    console.print(confusion_table(result.confusion))
-    return 0
+        console = Console()
+        correct = int((result.predicted == result.labels).sum())
+        console.print(f"[b]{escape(str(args.model))}[/b] on {escape(data.description)}")
+        console.print(
+            f"Test accuracy: [b]{result.accuracy:.2%}[/b] ({correct:,} of {result.samples:,} digits), "
+            f"computed by the {result.engine} engine in {result.seconds:.2f} s"
+        )
+        console.print(confusion_table(result.confusion))
+        console.file.flush()
+    except (OutputClosed, OSError) as exc:
+        silence_stdout()
+        reason = exc.reason if isinstance(exc, OutputClosed) else os_reason(exc)
+        return _fail(f"cannot write the output ({reason})", EXIT_FAILED)
+    return EXIT_OK

@@ -17,25 +17,25 @@ from .messages import ModelReady, OpenInExplorer
 STYLES = Path(__file__).parent / "styles"
 
 
-def _explorer_screen() -> Screen:
+def _explorer_screen() -> Screen[Any]:
     from .screens.explorer import ExplorerScreen
 
     return ExplorerScreen()
 
 
-def _training_screen() -> Screen:
+def _training_screen() -> Screen[Any]:
     from .screens.training import TrainingScreen
 
     return TrainingScreen()
 
 
-def _draw_screen() -> Screen:
+def _draw_screen() -> Screen[Any]:
     from .screens.draw import DrawScreen
 
     return DrawScreen()
 
 
-def _inspect_screen() -> Screen:
+def _inspect_screen() -> Screen[Any]:
     from .screens.inspect import InspectScreen
 
     return InspectScreen()
@@ -95,7 +95,7 @@ class ConvnetApp(App[int]):
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Explorer",

@@ -1,56 +1,159 @@
-"""Keep the terminal for Textual alone.
+"""Keep the terminal for Textual alone, and give it back in every case.
 
 Textual draws on ``sys.__stderr__``.  Native libraries (TensorFlow above all)
 write log lines straight to file descriptor 2, which would land in the middle
 of the screen.  :func:`own_terminal` gives Textual a private duplicate of the
-terminal and points descriptor 2 at a log file for as long as the app runs.
+terminal (taken from stdout, so that a closed stderr does not leave the
+screen blank) and points descriptor 2 at a private log file for as long as
+the app runs, or at /dev/null when no log can be opened.
+
+The log lives in a per-user folder created with mode 0700
+(``$XDG_STATE_HOME/convnet-tui``, else ``~/.local/state/convnet-tui``) and is
+opened with ``O_NOFOLLOW``; when that folder cannot be used, a fresh file
+from :func:`tempfile.mkstemp` (unpredictable name, mode 0600) takes its place.
+Never a fixed name in a shared folder: another user's symlink there must not
+be followed.
+
+:func:`exit_on_signals` makes SIGTERM and SIGHUP leave the app as ``q`` does,
+so Textual restores the terminal (main screen, mouse reporting off, cursor
+shown).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
+from typing import IO, Any
+
+from ..fileio import remove_temp_files
+
+LOG_NAME = "stderr.log"
+_OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
-def log_path() -> Path:
+def is_interactive() -> bool:
+    """Whether stdin and stdout are both a terminal (the TUI needs both)."""
+    for stream in (sys.stdin, sys.stdout):
+        try:
+            if stream is None or not os.isatty(stream.fileno()):
+                return False
+        except (AttributeError, OSError, ValueError):
+            return False
+    return True
+
+
+def state_dir() -> Path:
+    """The per-user folder for the log (not created here)."""
     base = os.environ.get("XDG_STATE_HOME") or os.path.join(os.path.expanduser("~"), ".local", "state")
-    folder = Path(base) / "convnet-tui"
+    return Path(base) / "convnet-tui"
+
+
+def _private_folder(folder: Path) -> bool:
+    """Create ``folder`` (mode 0700) if needed; True if it is a real folder owned by us that only we can use."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        st = os.lstat(folder)
+    except (OSError, RuntimeError):
+        return False
+    return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not (st.st_mode & 0o077)
+
+
+def open_log() -> tuple[int, Path] | None:
+    """Open the stderr log for writing: ``(fd, path)``, or None when no log can be opened."""
+    folder = state_dir()
+    if _private_folder(folder):
+        path = folder / LOG_NAME
+        try:
+            fd = os.open(path, _OPEN_FLAGS, 0o600)
+            if stat.S_ISREG(os.fstat(fd).st_mode):
+                return fd, path
+            os.close(fd)
+        except OSError:
+            pass
+    try:
+        fd, name = tempfile.mkstemp(prefix="convnet-tui-", suffix=".log")
     except OSError:
-        folder = Path(tempfile.gettempdir())
-    return folder / "stderr.log"
+        return None
+    return fd, Path(name)
+
+
+def _fd_open(fd: int) -> bool:
+    try:
+        os.fstat(fd)
+    except OSError:
+        return False
+    return True
 
 
 @contextlib.contextmanager
 def own_terminal() -> Iterator[Path | None]:
-    """Run the body with Textual on a duplicate of the terminal and fd 2 in a log file."""
+    """Run the body with Textual on a duplicate of the terminal and fd 2 in a log file.
+
+    Yields the log's path (None when there is no log or no terminal).
+    """
     try:
-        original = sys.__stderr__
-        fd = original.fileno()
-        if not os.isatty(fd):
+        terminal_fd = sys.__stdout__.fileno() if sys.__stdout__ is not None else -1
+        if terminal_fd < 0 or not os.isatty(terminal_fd):
             raise OSError("not a terminal")
     except (AttributeError, OSError, ValueError):
         yield None
         return
-    path = log_path()
-    original.flush()
-    private = os.dup(fd)
-    log_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    private_file = os.fdopen(private, "w", buffering=1, encoding=getattr(original, "encoding", None) or "utf-8")
+    if not _fd_open(2):  # stderr closed (2>&-): keep fd 2 taken, so no file we open lands on it
+        os.open(os.devnull, os.O_WRONLY)
+    original = sys.__stderr__
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        if original is not None:
+            original.flush()
+    log = open_log()
+    log_fd = log[0] if log is not None else os.open(os.devnull, os.O_WRONLY)
+    private = os.dup(terminal_fd)
+    encoding = getattr(sys.__stdout__, "encoding", None) or "utf-8"
+    private_file: IO[str] = os.fdopen(private, "w", buffering=1, encoding=encoding)
     saved_fd2 = os.dup(2)
-    sys.__stderr__ = private_file
+    sys.__stderr__ = private_file  # type: ignore[misc,assignment]  # Textual draws on sys.__stderr__
     os.dup2(log_fd, 2)
     try:
-        yield path
+        yield None if log is None else log[1]
     finally:
-        private_file.flush()
+        with contextlib.suppress(OSError, ValueError):
+            private_file.flush()
         os.dup2(saved_fd2, 2)
         os.close(saved_fd2)
         os.close(log_fd)
-        sys.__stderr__ = original
-        private_file.close()
+        sys.__stderr__ = original  # type: ignore[misc]
+        with contextlib.suppress(OSError, ValueError):
+            private_file.close()
+
+
+@contextlib.contextmanager
+def exit_on_signals(app: Any) -> Iterator[None]:
+    """SIGTERM and SIGHUP end ``app`` as ``q`` does (return code 128 + the signal), restoring the terminal.
+
+    Temporary files of saves in progress are removed at once.  Before the app
+    runs (or after it stopped) the signal ends the process with that code.
+    """
+    if sys.platform == "win32" or not hasattr(signal, "SIGHUP"):  # pragma: no cover - POSIX only
+        yield
+        return
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        remove_temp_files()
+        loop = getattr(app, "_loop", None)  # Textual's running loop (set by App.run)
+        if loop is None or loop.is_closed():
+            raise SystemExit(128 + signum)
+        # A signal handler must not block: hand the exit to the app's loop (this also wakes it up).
+        loop.call_soon_threadsafe(lambda: app.exit(return_code=128 + signum))
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)

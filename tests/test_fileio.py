@@ -1,0 +1,113 @@
+"""Atomic writes: the mode of the replaced file is kept, nothing is left behind on failure or SIGTERM."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tui_convnet.fileio import PathError, atomic_write, atomic_write_bytes, os_reason, user_path
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+def test_overwriting_keeps_the_mode_of_the_replaced_file(tmp_path):
+    path = tmp_path / "model.keras"
+    path.write_bytes(b"old")
+    os.chmod(path, 0o644)
+    atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"new" and mode(path) == 0o644  # was 0o600 (mkstemp's mode)
+    os.chmod(path, 0o640)
+    atomic_write_bytes(path, b"newer")
+    assert mode(path) == 0o640
+
+
+def test_a_new_file_gets_the_umask_default(tmp_path):
+    old = os.umask(0o022)
+    try:
+        atomic_write_bytes(tmp_path / "a.bin", b"x")
+        os.umask(0o027)
+        atomic_write_bytes(tmp_path / "b.bin", b"x")
+    finally:
+        os.umask(old)
+    assert mode(tmp_path / "a.bin") == 0o644 and mode(tmp_path / "b.bin") == 0o640
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path):
+    path = tmp_path / "model.keras"
+    path.write_bytes(b"good")
+
+    def write(tmp):
+        tmp.write_bytes(b"half")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError):
+        atomic_write(path, write, suffix=".keras")
+    assert path.read_bytes() == b"good"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.keras"]
+
+
+def test_the_temp_file_keeps_the_suffix_keras_insists_on(tmp_path):
+    seen = []
+    atomic_write(tmp_path / "m.keras", lambda tmp: seen.append(tmp.name) or tmp.write_bytes(b"x"), suffix=".keras")
+    assert seen[0].startswith(".m.keras.") and seen[0].endswith(".keras")
+
+
+def test_sigterm_during_a_save_removes_the_temp_file(tmp_path):
+    # The CLI's SIGTERM handler removes temporary files as Ctrl-C does (was: a 0-byte hidden file left behind).
+    script = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        from pathlib import Path
+        from tui_convnet.cli import exit_on_signals
+        from tui_convnet.fileio import atomic_write
+
+        def write(tmp):
+            tmp.write_bytes(b"half a model")
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(10**6):  # the handler runs between bytecodes
+                pass
+
+        with exit_on_signals():
+            atomic_write(Path({str(tmp_path / "model.keras")!r}), write, suffix=".keras")
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 128 + 15, proc.stderr
+    assert list(tmp_path.iterdir()) == []
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("", "The model path is empty: give a file name. Received: --save=''"),
+        ("   ", "The model path is empty"),
+        ("a\0b", "contains a NUL character"),
+        ("x" * 5000, "The model path is too long (5,000 characters; the limit is 4,096)"),
+        ("~nouser_convnet_tui/m.keras", "Cannot expand ~nouser_convnet_tui: no such user. Received: --save="),
+    ],
+)
+def test_user_path_refuses_what_cannot_name_a_file(text, message):
+    with pytest.raises(PathError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        user_path(text, "model path", "--save")
+
+
+def test_user_path_expands_the_home_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert user_path("~/m.keras") == tmp_path / "m.keras"
+
+
+@pytest.mark.parametrize(
+    "code,reason",
+    [(errno.EACCES, "permission denied"), (errno.ENAMETOOLONG, "file name too long"), (errno.ENOSPC, "no space")],
+)
+def test_os_reason(code, reason):
+    assert os_reason(OSError(code, os.strerror(code))).startswith(reason)

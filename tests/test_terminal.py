@@ -1,0 +1,78 @@
+"""The stderr log: a private per-user place, never a symlink's target, and no log rather than no app."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from tui_convnet.ui import terminal
+from tui_convnet.ui.terminal import LOG_NAME, open_log
+
+
+@pytest.fixture
+def state(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
+    return tmp_path / "state" / "convnet-tui"
+
+
+def opened(result):
+    assert result is not None
+    fd, path = result
+    os.close(fd)
+    return path
+
+
+def test_the_log_folder_is_private(state):
+    path = opened(open_log())
+    assert path == state / LOG_NAME
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o700 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
+def test_a_symlink_in_place_of_the_log_is_never_followed(state, tmp_path):
+    # was: the log opened with O_CREAT|O_TRUNC following symlinks, truncating another user's file
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    state.mkdir(parents=True, mode=0o700)
+    (state / LOG_NAME).symlink_to(victim)
+    path = opened(open_log())
+    assert victim.read_text() == "precious"
+    assert path != state / LOG_NAME and path.name.startswith("convnet-tui-")  # a fresh private file instead
+    path.unlink()
+
+
+def test_a_folder_in_place_of_the_log_is_no_crash(state):
+    # was IsADirectoryError: the app did not start
+    (state / LOG_NAME).mkdir(parents=True)
+    path = opened(open_log())
+    assert path.is_file() and path.parent != state
+    path.unlink()
+
+
+def test_a_shared_or_foreign_log_folder_is_not_used(state):
+    state.mkdir(parents=True)
+    os.chmod(state, 0o777)  # anyone could plant a file there
+    path = opened(open_log())
+    assert path.parent != state
+    path.unlink()
+
+
+def test_the_fallback_is_unpredictable_not_a_fixed_name(tmp_path, monkeypatch):
+    # was: /tmp/stderr.log, opened with O_TRUNC (another user's file truncated to 0 bytes)
+    monkeypatch.setenv("XDG_STATE_HOME", "/proc/no-such-folder")
+    first, second = opened(open_log()), opened(open_log())
+    assert first != second and first.name != "stderr.log"
+    assert stat.S_IMODE(os.stat(first).st_mode) == 0o600
+    first.unlink()
+    second.unlink()
+
+
+def test_no_log_at_all_is_allowed(monkeypatch):
+    monkeypatch.setenv("XDG_STATE_HOME", "/proc/no-such-folder")
+
+    def no_temp(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(terminal.tempfile, "mkstemp", no_temp)
+    assert open_log() is None  # own_terminal then points fd 2 at /dev/null and the app runs
