@@ -303,7 +303,7 @@ def load_mnist(
     :class:`DataError` with a clear message when the requested source cannot
     be read.
     """
-    fetch = download or None
+    fetch = download if callable(download) else None  # True cannot download here: the caller hands one in
     if isinstance(dataset, str) and dataset in DATASET_CHOICES:
         if dataset == "sample":
             return load_sample()
