@@ -291,7 +291,9 @@ def test_the_cli_and_the_training_screen_share_one_set_of_defaults():
         DEFAULTS.validation_split,
         DEFAULTS.seed,
     )
-    assert DEFAULTS.validation_split == 0.1
+    from tui_convnet.ui.screens.training import DEFAULTS as SCREEN_DEFAULTS
+
+    assert SCREEN_DEFAULTS == DEFAULTS
 
 
 @pytest.mark.keras
@@ -309,7 +311,7 @@ def test_a_cancelled_json_result_reports_the_requested_settings(capsys):
     final = json.loads(capsys.readouterr().out.splitlines()[-1])
     assert final["reason"] == "cancelled"
     assert final["epochs"] == 3 and final["epochs_completed"] == 0
-    assert final["validation_split"] == 0.1 and final["val_samples"] == 30
+    assert final["validation_split"] == 0.0 and final["val_samples"] == 0
 
 
 @pytest.mark.keras

@@ -321,8 +321,6 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        from ...training.defaults import DEFAULTS  # the settings start from the CLI's defaults
-
         with Horizontal(id="training-main"):
             with TrainingSide(id="training-side"):
                 yield Static("Loading MNIST…", id="data-source")
