@@ -74,8 +74,11 @@ class ConvnetApp(App[int]):
 
     async def on_mount(self) -> None:
         if self.draw_image is not None:
+            from .screens.draw import DrawScreen
+
             await self.switch_mode("draw")
-            self.screen.show_image(*self.draw_image)
+            if isinstance(self.screen, DrawScreen):
+                self.screen.show_image(*self.draw_image)
             return
         self.switch_mode("explorer")
 
