@@ -142,12 +142,17 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
         assert app.current_mode == "explorer"
         await pilot.press("t")
         assert app.screen is screen and app.current_mode == "training"
-        # A new run starts blank: no curve, no running numbers of run 1.
+        # A new run starts blank: no curve, no running numbers of run 1. The new run's worker is held
+        # back until that is checked (on a fast machine its first batches arrive before the next line).
         assert progress.state.loss is not None and screen._loss_series[0].points
+        held: list[tuple] = []
+        screen._train = lambda *args: held.append(args)  # type: ignore[method-assign]
         await pilot.press("s")
-        assert screen.phase == "training"
+        assert screen.phase == "training" and len(held) == 1
         assert progress.state.loss is None and not screen._loss_series[0].points
         assert not any("This epoch so far" in "".join(t for t, _ in row) for row in progress.lines(80))
+        del screen._train
+        screen._train(*held[0])
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.phase == "ready", 300, "the second cancel")
         log = screen.query_one("#epoch-log").plain
