@@ -107,8 +107,8 @@ def _kernel_size(text: str) -> tuple[int, int]:
     return n, n
 
 
-class QuietScroll(VerticalScroll, inherit_bindings=False):
-    """A scrolling column without keys of its own (so ←/→/Home/End keep stepping)."""
+class QuietScroll(VerticalScroll, inherit_bindings=False, can_focus=False):
+    """A scrolling column without keys of its own (so ←/→/Home/End keep stepping; Tab goes to the settings)."""
 
 
 class TitleBar(Widget):
@@ -334,7 +334,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             self._stepper = stepper_for(state)
             self._stepper_of = built_for
             self._build(state)
-        self._show_step(state)
+        self._show_step(state, relayout=rebuilt)
 
     def _build(self, state: ExplorerState) -> None:
         """New computation: panels, knobs, formulas, notes, layout."""
@@ -357,7 +357,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._show_lines("#notes", note_lines(state.example))
         self._arrange()
 
-    def _show_step(self, state: ExplorerState) -> None:
+    def _show_step(self, state: ExplorerState, relayout: bool = False) -> None:
         assert self._stepper is not None
         frame = self._stepper.frame(state.step)
         for volume, selector in VIEWS.items():
@@ -371,7 +371,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         refusal = keras_refuses(state)
         if refusal:
             lines.append([("Keras: ", "label"), (refusal, "error")])
-        self.query_one("#arith", Arithmetic).show(lines)
+        self.query_one("#arith", Arithmetic).show(lines, relayout=relayout)
         if isinstance(state, ModelState):
             self._show_model_table(state)
         self._show_title()

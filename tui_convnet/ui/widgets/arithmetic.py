@@ -39,15 +39,15 @@ class Arithmetic(Static):
         super().__init__("", id=id, classes=classes)
         self._lines: list[list[Piece]] = []
 
-    def show(self, lines: Sequence[Sequence[Piece]]) -> None:
-        """Show new lines; the layout is redone only when the text's height may change."""
+    def show(self, lines: Sequence[Sequence[Piece]], *, relayout: bool = False) -> None:
+        """Show new lines; the layout is redone only when the text's height may change (or ``relayout``)."""
         old_width = max((sum(len(t) for t, _ in line) for line in self._lines), default=0)
         same_shape = len(lines) == len(self._lines)
         self._lines = [list(line) for line in lines]
         width = max((sum(len(t) for t, _ in line) for line in self._lines), default=0)
         room = self.content_region.width or 0
         fits = room > 0 and width <= room and old_width <= room
-        self.update(lines_text(self._lines, self), layout=not (same_shape and fits))
+        self.update(lines_text(self._lines, self), layout=relayout or not (same_shape and fits))
 
     @property
     def plain(self) -> str:

@@ -167,8 +167,8 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         return bands[-1].y + bands[-1].height + (1 if wide else 0)
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
-        """With ``width: auto``: as wide as the panels laid out in the space there is."""
-        bands = flow(self.panels, self._widths, container.width)
+        """With ``width: auto``: as wide as the panels side by side (``max-width`` caps it; they wrap then)."""
+        bands = flow(self.panels, self._widths, 10**6)
         return max((it.x + it.width for b in bands for it in b.items), default=0)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:

@@ -1,0 +1,204 @@
+"""The explorer bugs of issue 10 (and the explorer's part of issue 9), each pressed through with real keys."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tui_convnet.core import ConvExample
+from tui_convnet.explore import focus_on_map
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.messages import OpenInExplorer
+from tui_convnet.ui.widgets.volume_view import VolumeView
+
+SIZE = (130, 42)
+SECTIONS = ("#sec-input", "#sec-kernels", "#sec-output", "#sec-pool", "#sidebar", "#bottom")
+
+
+def layout_of(app) -> tuple:
+    screen = app.screen
+    return (
+        frozenset(c for c in screen.classes if c.startswith("-")),
+        tuple((s, screen.query_one(s).display, screen.query_one(s).region) for s in SECTIONS),
+    )
+
+
+def titlebar(ui, app) -> str:
+    return ui.widget_text(app.screen.query_one("#titlebar"))
+
+
+async def fresh_layout(name: str) -> tuple:
+    app = create_app(name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        return layout_of(app)
+
+
+async def test_bug1_visiting_examples_in_any_order_gives_the_fresh_layout():
+    expected = {name: await fresh_layout(name) for name in ("01", "02", "03")}
+    app = create_app("03")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert layout_of(app) == expected["03"]
+        await pilot.press("N")  # 02, after the tall 28x28 digit
+        await pilot.pause()
+        assert layout_of(app) == expected["02"]
+        await pilot.press("N")  # cs231n: the kernel panel is not left narrow, the output is on screen
+        await pilot.pause()
+        assert layout_of(app) == expected["01"]
+        output = app.screen.query_one("#output-view")
+        assert output.region.bottom <= app.screen.query_one("#bottom").region.y
+
+
+async def test_bug2_the_settings_panel_never_hides_while_a_setting_is_focused(ui):
+    app = create_app("01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        for _ in range(4):  # the input grid, the kernel grid, stride, padding
+            await pilot.press("tab")
+        assert screen.focused.id == "knob-padding"
+        await pilot.press("up", "up")  # padding 1 → 3: input 11x11x3, the grids go side by side
+        await pilot.pause()
+        assert screen.settings.padding == 3 and screen.has_class("-tall")
+        assert screen.query_one("#sidebar").display and screen.focused.id == "knob-padding"
+        await pilot.press("up")  # the next ↑ changes the padding again, not the stride unseen
+        assert screen.settings.padding == 4 and screen.settings.stride == 2
+        assert "‹ 4 ›" in ui.widget_text(screen.query_one("#knob-padding"))
+        await pilot.press("escape")  # leaving the setting lets the panel go
+        await pilot.pause()
+        assert screen.focused is None and not screen.query_one("#sidebar").display
+        await pilot.press("r")
+        await pilot.click("#knob-count")
+        await pilot.press("9", "enter")  # nine kernels
+        await pilot.pause()
+        assert screen.settings.kernels.shape[3] == 9
+        assert screen.query_one("#sidebar").display and screen.focused.id == "knob-count"
+
+
+async def test_bug4_s_toggles_the_notes_of_the_model_example_and_its_table_fits_80x24(ui):
+    app = create_app("09")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = ui.screen_text(app)
+        assert "Layer (type)" in text and "Laye…" not in text
+        assert "(None, 26, 26, 32)" in text and "(None, 26, 26, 3…" not in text
+        sidebar = app.screen.query_one("#sidebar")
+        assert not sidebar.display
+        await pilot.press("s")
+        await pilot.pause()
+        assert sidebar.display and "About this example" in ui.screen_text(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert not sidebar.display
+
+
+async def test_bug5_at_80x24_with_the_settings_shown_the_grids_and_the_arithmetic_stay_legible(ui):
+    app = create_app("01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        screen = app.screen
+        assert screen.query_one("#sidebar").display
+        label = screen.query_one("#lbl-input")
+        assert label.region.height == 1 and ui.widget_text(label).startswith("Input x")
+        view = screen.query_one("#input-view", VolumeView)
+        assert view.region.width >= 7 * 3  # one whole 7-column channel
+        text = ui.screen_text(app)
+        assert "ch2: " in text and "o[0,0,0] = 3 + (-4) + (-2) + b0 1 = -2" in text
+
+
+async def test_bug6_the_title_bar_is_redrawn_after_a_resize(ui):
+    app = create_app("01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "s: settings" not in titlebar(ui, app)
+        await pilot.resize_terminal(90, 30)
+        await pilot.pause()
+        assert "s: settings, formulas, notes" in titlebar(ui, app)  # no key pressed
+        assert titlebar(ui, app).rstrip().endswith("steps/s")
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert "s: settings" not in titlebar(ui, app)
+
+
+async def test_bug7_a_learned_map_opens_on_its_largest_activation_and_home_end_stay_in_it(ui, examples):
+    base = next(ex for ex in examples if ex.key.startswith("03_"))
+    rng = np.random.default_rng(3)
+    learned = ConvExample(
+        key="learned",
+        title="Learned kernels",
+        x=base.x,
+        kernels=rng.normal(0, 0.3, (3, 3, 1, 32)),
+        bias=np.zeros(32),
+        kernel_names=tuple(f"k{k}" for k in range(32)),
+        activation="relu",
+    )
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.post_message(OpenInExplorer.of(focus_on_map(learned, 5)))
+        await pilot.pause()
+        screen = app.screen
+        out = screen.comp.conv.output[:, :, 5]
+        kernel, row, col = screen.comp.conv.position(screen.step)
+        assert kernel == 5 and out[row, col] == out.max() > 0
+        assert "map k5 · step" in titlebar(ui, app) and "/676" in titlebar(ui, app)
+        await pilot.press("end")
+        assert screen.step == 6 * 676 - 1 and "o[25,25,5]" in screen.query_one("#arith").plain
+        await pilot.press("home")
+        assert screen.step == 5 * 676 and "o[0,0,5]" in screen.query_one("#arith").plain
+        await pilot.press("left")
+        assert screen.step == 5 * 676
+
+
+async def test_bug8_a_one_row_window_says_row(ui):
+    app = create_app("03")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")
+        assert "edge on row 27, columns 26–27" in screen_arith(app)
+
+
+def screen_arith(app) -> str:
+    return app.screen.query_one("#arith").plain
+
+
+async def test_a_focused_setting_owns_the_typed_keys(ui):
+    app = create_app("01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.click("#knob-activation")
+        await pilot.press("q", "n", "z")
+        await pilot.pause()
+        assert app.is_running and "example 1/9" in titlebar(ui, app) and not app.screen.compact
+        assert "Change activation with ↑/↓" in [n.message for n in app._notifications][-1]
+        footer = ui.widget_text(app.screen.query_one("Footer"))
+        assert "↑/↓ Change" in footer and "Esc Leave setting" in footer
+        await pilot.press("escape", "n")
+        assert "example 2/9" in titlebar(ui, app)
+
+
+async def test_user_text_is_never_read_as_markup(ui, examples):
+    base = next(ex for ex in examples if ex.key.startswith("01_"))
+    from dataclasses import replace
+
+    odd = replace(
+        base,
+        key="odd",
+        title="[b]x[/] and [/]",
+        kernel_names=("[red]W0", "W1[/]"),
+        channel_names=("[/]", "[i]", "b"),
+        description="A [link]description[/link] with [/] brackets.",
+        notes=("[bold]note",),
+    )
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.show_example(odd)
+        await pilot.pause()
+        text = ui.screen_text(app)
+        assert "[b]x[/] and [/]" in titlebar(ui, app)
+        assert "[red]W0" in text and "[/]" in text
+        assert "[red]W0 on rows 0–2" in screen_arith(app)
+        assert "[link]description[/link]" in str(app.screen.query_one("#notes").render())
