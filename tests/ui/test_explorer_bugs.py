@@ -115,7 +115,7 @@ async def test_bug6_the_title_bar_is_redrawn_after_a_resize(ui):
         assert "s: settings" not in titlebar(ui, app)
         await pilot.resize_terminal(90, 30)
         await pilot.pause()
-        assert "s: settings, formulas, notes" in titlebar(ui, app)  # no key pressed
+        assert "s: settings" in titlebar(ui, app)  # no key pressed
         assert titlebar(ui, app).rstrip().endswith("steps/s")
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
@@ -202,3 +202,54 @@ async def test_user_text_is_never_read_as_markup(ui, examples):
         assert "[red]W0" in text and "[/]" in text
         assert "[red]W0 on rows 0–2" in screen_arith(app)
         assert "[link]description[/link]" in str(app.screen.query_one("#notes").render())
+
+
+def _warm(style) -> bool:
+    """True for a red/orange background, False for a blue one."""
+    r, _g, b = style.bgcolor.get_truecolor()
+    return r > b
+
+
+async def test_bug3_one_colour_convention_on_both_screens_and_a_legend(ui):
+    from tui_convnet.ui.widgets.inspect_kernels import KernelGrid
+
+    app = create_app("01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("end")
+        view = app.screen.query_one("#output-view", VolumeView)
+        segments = list(view._render_full_line(1))  # o[0,:,0] = -2 -1 1 | o[0,:,1] = -4 7 5
+        cells = {seg.text.strip(): seg.style for seg in segments if seg.text.strip()}
+        assert _warm(cells["7"]) and _warm(cells["1"]) and not _warm(cells["-4"]) and not _warm(cells["-2"])
+        legend = ui.widget_text(app.screen.query_one("#legend"))
+        for word in ("window", "current cell", "padding", "negative", "positive"):
+            assert word in legend
+        # the inspect screen's weight grid: the same learned kernel, the same colours
+        grid = KernelGrid()
+        grid.set_kernels(np.array([[1.0, -1.0]]).reshape(1, 2, 1, 1), np.zeros(1))
+        tile = grid._tiles[0][0]
+        assert _warm(tile[0].style) and not _warm(tile[1].style)
+
+
+async def test_without_colour_the_window_and_the_current_cell_stay_visible(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = create_app("01")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.no_color
+        await pilot.press("right")  # window rows 0-2, columns 2-4; current cell o[0,1,0]
+        from textual.filter import NoColor
+
+        from tui_convnet.explore.panels import input_key, output_key
+
+        def styles_of(view_id, key, row):
+            view = app.screen.query_one(view_id, VolumeView)
+            band, placed = view._where[key]
+            strip = view._render_full_line(band.y + 1 + row)
+            cells = NoColor().apply(list(strip), None)  # what a monochrome terminal gets
+            return [seg.style for seg in cells if seg.text.strip()]
+
+        row = styles_of("#input-view", input_key(0), 1)  # padded row 1: cells 2-4 are in the window
+        assert all(s.underline and s.bold for s in row[2:5]) and not any(s.underline for s in row[:2])
+        out = styles_of("#output-view", output_key(0), 0)
+        assert out[1].reverse and not out[0].reverse

@@ -25,8 +25,8 @@ PRODUCTS_MIN_WIDTH = 100
 #: Lines the step arithmetic takes at most (heading, 6 channels, the sum, the activation).
 ARITHMETIC_LINES = 9
 
-KernelColumn = Literal["narrow", "medium", "wide"]
-KERNEL_COLUMNS: dict[KernelColumn, int] = {"narrow": 24, "medium": 36, "wide": 48}
+KernelColumn = Literal["tiny", "narrow", "medium", "wide"]
+KERNEL_COLUMNS: dict[KernelColumn, int] = {"tiny": 14, "narrow": 24, "medium": 36, "wide": 48}
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,7 @@ class Layout:
             "-tall": self.side_by_side,
             "-no-side": not self.side_panel,
             "-narrow-side": self.side_panel and self.narrow_side,
+            "-kernels-tiny": self.kernel_column == "tiny",
             "-kernels-narrow": self.kernel_column == "narrow",
             "-kernels-medium": self.kernel_column == "medium",
             "-kernels-wide": self.kernel_column == "wide",
@@ -91,8 +92,8 @@ def choose_layout(
     kernels = stage.of(Volume.KERNELS)
     if tall and kernels:
         need = natural_width(list(kernels), compact, kernels[0].group) + 2
-        room_for_kernels = max(stage_width // 3, KERNEL_COLUMNS["narrow"])
-        order: tuple[KernelColumn, ...] = ("narrow", "medium", "wide")
+        room_for_kernels = max(stage_width // 3, KERNEL_COLUMNS["tiny"])
+        order: tuple[KernelColumn, ...] = ("tiny", "narrow", "medium", "wide")
         for name in order:  # the narrowest column that holds one kernel, if the stage has room for it
             if KERNEL_COLUMNS[name] <= room_for_kernels:
                 column = name

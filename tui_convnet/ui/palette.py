@@ -19,16 +19,17 @@ from rich.text import Text
 
 RGB = tuple[int, int, int]
 
-NEGATIVE: RGB = (52, 120, 230)  # blue
-POSITIVE: RGB = (232, 96, 44)  # orange-red
-ZERO_DARK: RGB = (28, 28, 34)
+ZERO_DARK: RGB = (20, 20, 28)
 ZERO_LIGHT: RGB = (244, 244, 240)
 #: Colour levels on each side of zero (the explorer's grids).
 LEVELS = 12
 
-#: Five anchors, most negative to most positive (the inspect screen's 64-level heatmap scale).
-DIVERGING_ANCHORS_DARK: tuple[RGB, ...] = ((80, 160, 255), (40, 80, 170), ZERO_DARK, (170, 60, 30), (255, 130, 70))
+#: Five anchors, most negative to most positive: blue, dark blue, zero, dark red, orange-red.
+#: On a light theme zero is near-white and the ends are deeper, so that both read on the background.
+DIVERGING_ANCHORS_DARK: tuple[RGB, ...] = ((80, 160, 255), (40, 80, 170), ZERO_DARK, (170, 50, 40), (255, 120, 70))
 DIVERGING_ANCHORS_LIGHT: tuple[RGB, ...] = ((20, 80, 200), (120, 165, 235), ZERO_LIGHT, (240, 150, 110), (200, 60, 20))
+NEGATIVE: RGB = DIVERGING_ANCHORS_DARK[0]
+POSITIVE: RGB = DIVERGING_ANCHORS_DARK[-1]
 
 
 def blend(a: RGB, b: RGB, t: float) -> RGB:
@@ -44,12 +45,16 @@ def text_on(rgb: RGB) -> Color:
 
 
 def diverging_rgb(t: float, dark: bool = True) -> RGB:
-    """The colour of ``t`` in [-1, 1] (−1 most negative, 0 zero, 1 most positive)."""
-    zero = ZERO_DARK if dark else ZERO_LIGHT
+    """The colour of ``t`` in [-1, 1] (−1 most negative, 0 zero, 1 most positive), through the anchors."""
+    anchors = DIVERGING_ANCHORS_DARK if dark else DIVERGING_ANCHORS_LIGHT
     t = min(max(t, -1.0), 1.0)
     if t == 0:
-        return zero
-    return blend(zero, POSITIVE if t > 0 else NEGATIVE, 0.12 + 0.88 * abs(t))
+        return anchors[2]
+    # a small step away from zero already shows the sign
+    u = (0.12 + 0.88 * abs(t)) * (1 if t > 0 else -1)
+    x = (u + 1) / 2 * (len(anchors) - 1)
+    i = min(int(x), len(anchors) - 2)
+    return blend(anchors[i], anchors[i + 1], x - i)
 
 
 @cache

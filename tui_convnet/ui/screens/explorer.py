@@ -50,6 +50,7 @@ from ...explore.layout import Layout, choose_layout
 from ...explore.narration import Line, formula_lines, note_lines
 from ...explore.panels import Volume
 from ...explore.state import ACTIVATIONS, POOL_CHOICES, keras_refuses, parse_value, single
+from ...explore.stepper import Stage
 from .. import palette
 from ..widgets.arithmetic import Arithmetic, lines_text
 from ..widgets.knob import Knob
@@ -114,27 +115,41 @@ class QuietScroll(VerticalScroll, inherit_bindings=False, can_focus=False):
 class TitleBar(Widget):
     """One line: the example's title on the left, where the explorer is on the right.
 
-    It renders from its reactives at its own width, so a resize redraws it.
+    It renders from its reactives at its own width, so a resize redraws it; on
+    a narrow terminal the right side drops its details first (speed, then the
+    long hint) so that the title keeps room.
     """
 
     DEFAULT_CSS = "TitleBar { height: 1; }"
+    #: The title keeps at least this many cells before the right side is shortened.
+    TITLE_ROOM = 28
 
     title: reactive[str] = reactive("")
     note: reactive[str] = reactive("")
-    status: reactive[str] = reactive("")
-    hint: reactive[str] = reactive("")
+    where: reactive[str] = reactive("")  # "example 1/9 · step 3/18"
+    play: reactive[str] = reactive("")  # "paused" / "▶ playing"
+    speed: reactive[str] = reactive("")  # "2 steps/s"
+    hint: reactive[bool] = reactive(False)  # the settings panel is hidden: say how to show it
 
-    def render(self) -> RenderableType:
+    def _right(self, level: int) -> Text:
         right = Text(no_wrap=True)
         if self.hint:
-            right.append(self.hint + "  ", "dim")
-        right.append(self.status + " ")
+            right.append(("s: settings, formulas, notes" if level == 0 else "s: settings") + "  ", "dim")
+        right.append(" · ".join(p for p in (self.where, self.play, self.speed if level < 2 else "") if p) + " ")
+        return right
+
+    def render(self) -> RenderableType:
+        width = self.size.width
+        right = self._right(0)
+        for level in (1, 2):
+            if width - right.cell_len >= self.TITLE_ROOM:
+                break
+            right = self._right(level)
         left = Text(no_wrap=True, overflow="ellipsis")
         left.append(f" {self.title} ", "bold")
         if self.note:
             left.append(f"({self.note}) ", "italic")
-        width = max(self.size.width - right.cell_len, 10)
-        left.truncate(width, overflow="ellipsis", pad=True)
+        left.truncate(max(width - right.cell_len, 10), overflow="ellipsis", pad=True)
         left.append_text(right)
         return left
 
@@ -188,6 +203,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._side_choice: bool | None = None  # None: automatic (see explore.layout)
         self._layout: Layout | None = None
         self._ready = False
+        self._classes_for_state: dict[str, bool] = {}
         self.error = ""
 
     # ----------------------------------------------------------------- compose
@@ -280,14 +296,40 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._timer = self.set_interval(1 / SPEEDS[self.speed], self._tick, pause=True)
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_legend())
         self._show_legend()
-        request = self._pending
-        if request is None:
-            examples = self._examples()
-            index = min(max(getattr(self.app, "initial_example", 0), 0), len(examples) - 1)
-            request = ExplorerRequest(examples[index])
-        self._pending = None
+        request, self._pending = self._pending or self._initial_request(), None
         self.open(request)
         self._check_size(self.app.size.width, self.app.size.height)
+
+    def _initial_request(self) -> ExplorerRequest:
+        examples = self._examples()
+        index = min(max(getattr(self.app, "initial_example", 0), 0), len(examples) - 1)
+        return ExplorerRequest(examples[index])
+
+    def on_compose(self) -> None:
+        """Before the first styling: the layout classes of the first example (saves a restyle at start-up)."""
+        if not self._examples() and self._pending is None:
+            return
+        try:
+            state = open_request(self._pending or self._initial_request())
+        except ValueError:
+            return
+        stepper = stepper_for(state)
+        stage = stepper.stage()
+        first = stepper.frame(state.step)
+        rows = state.example.x.shape[0] if not isinstance(state.example, ModelExample) else 0
+        self._classes_for_state = self._state_classes(state, stage)
+        self._classes_for_state["-has-products"] = bool(first.products)
+        width, height = self.app.size
+        layout = choose_layout(
+            stage,
+            width=width,
+            height=height,
+            compact=rows > COMPACT_ROWS,
+            side_choice=None,
+            arithmetic_lines=len(first.lines),
+            has_products=bool(first.products),
+        )
+        self._set_classes(self._classes_for_state | layout.classes)
 
     def _examples(self) -> list[Example]:
         return cast(list[Example], getattr(self.app, "examples", []))
@@ -329,25 +371,34 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if state is None:
             return
         built_for = state.comp if isinstance(state, ConvState) else state.example
-        rebuilt = built_for is not self._stepper_of
-        if rebuilt or self._stepper is None:
+        rebuilt = built_for is not self._stepper_of or self._stepper is None
+        if rebuilt:
             self._stepper = stepper_for(state)
             self._stepper_of = built_for
             self._build(state)
+        had_products = self._classes_for_state.get("-has-products")
         self._show_step(state, relayout=rebuilt)
+        if rebuilt or had_products != self._classes_for_state.get("-has-products"):
+            self._arrange()
+
+    @staticmethod
+    def _state_classes(state: ExplorerState, stage: Stage) -> dict[str, bool]:
+        pool_kind = isinstance(state, ConvState) and not isinstance(state.settings, ConvSettings)
+        return {
+            "-model": isinstance(state, ModelState),
+            "-lesson": isinstance(state, GradientState),
+            "-pool-kind": pool_kind,
+            "-pooling": bool(stage.of(Volume.POOL)),
+        }
 
     def _build(self, state: ExplorerState) -> None:
-        """New computation: panels, knobs, formulas, notes, layout."""
+        """New computation: panels, knobs, formulas, notes (the layout follows the first step)."""
         assert self._stepper is not None
-        model = isinstance(state, ModelState)
-        self.set_class(model, "-model")
-        self.set_class(isinstance(state, GradientState), "-lesson")
-        self.set_class(isinstance(state, ConvState) and not isinstance(state.settings, ConvSettings), "-pool-kind")
         stage = self._stepper.stage()
+        self._classes_for_state = self._state_classes(state, stage)
         for volume, selector in VIEWS.items():
             self.query_one(selector, VolumeView).set_panels(stage.of(volume), compact=self.compact)
             self.query_one(LABELS[volume], Label).update(Text(stage.labels.get(volume, "")))
-        self.set_class(bool(stage.of(Volume.POOL)), "-pooling")
         if isinstance(state, ConvState):
             self._sync_knobs(state)
             self._show_lines("#formulas", formula_lines(state))
@@ -355,7 +406,6 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         else:
             self._set_info("")
         self._show_lines("#notes", note_lines(state.example))
-        self._arrange()
 
     def _show_step(self, state: ExplorerState, relayout: bool = False) -> None:
         assert self._stepper is not None
@@ -366,7 +416,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if frame.products or products.panels:
             products.set_panels(frame.products)
         self.query_one("#lbl-products", Label).update(Text(frame.products_label))
-        self.set_class(bool(frame.products), "-has-products")
+        self._classes_for_state["-has-products"] = bool(frame.products)
         lines = list(frame.lines)
         refusal = keras_refuses(state)
         if refusal:
@@ -399,11 +449,12 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             where += f"{state.label} · step {state.step - state.steps.start + 1}/{len(state.steps)} · "
         else:
             where += f"step {state.step + 1}/{state.num_steps} · "
-        play = "▶ playing" if self.playing else "paused"
         bar.title = state.example.title
         bar.note = "modified: r resets" if isinstance(state, ConvState) and state.modified else ""
-        bar.status = f"{where}{play} · {SPEEDS[self.speed]:g} steps/s"
-        bar.hint = "s: settings, formulas, notes" if self.has_class("-no-side") else ""
+        bar.where = where.rstrip(" ·")
+        bar.play = "▶ playing" if self.playing else "paused"
+        bar.speed = f"{SPEEDS[self.speed]:g} steps/s"
+        bar.hint = self.has_class("-no-side")
 
     def _show_legend(self) -> None:
         view = self.query_one("#input-view", VolumeView)
@@ -452,7 +503,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 
     def _check_size(self, width: int, height: int) -> None:
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        self.set_class(small, "-too-small")
+        self._set_classes({"-too-small": small})
         if small:
             self.query_one("#too-small", Static).update(
                 Text(
@@ -473,7 +524,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if state is None or stepper is None:
             return
         width, height = self.app.size
-        frame_lines = 5 if isinstance(state, ModelState) else len(stepper.frame(state.step).lines)
+        frame_lines = len(self.query_one("#arith", Arithmetic).lines) or 5
         layout = choose_layout(
             stepper.stage(),
             width=width,
@@ -486,12 +537,20 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             or (isinstance(state, ConvState) and state.comp.conv is not None),
         )
         self._layout = layout
-        for name, on in layout.classes.items():
-            self.set_class(on, name)
+        self._set_classes(self._classes_for_state | layout.classes)
         self._drop_hidden_focus()
         self._show_title()
         if isinstance(state, ModelState):
             self.call_after_refresh(self._show_model_table, state)
+
+    def _set_classes(self, wanted: dict[str, bool]) -> None:
+        """Add and remove the screen's state classes in one go (each change restyles the whole screen)."""
+        add = [name for name, on in wanted.items() if on and not self.has_class(name)]
+        remove = [name for name, on in wanted.items() if not on and self.has_class(name)]
+        if add:
+            self.add_class(*add)
+        if remove:
+            self.remove_class(*remove)
 
     def _drop_hidden_focus(self) -> None:
         """Focus never stays on a widget that is not shown."""

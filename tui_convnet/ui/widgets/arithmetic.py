@@ -18,9 +18,8 @@ from ...explore.narration import ROLES, Piece, plain_text
 
 def lines_text(lines: Sequence[Sequence[Piece]], styled_by: Arithmetic) -> Text:
     """Lines of pieces as one ``Text``, each role styled as ``styled_by`` styles it."""
-    styles: dict[str, Style] = {
-        role: styled_by.get_component_rich_style(f"arithmetic--{role}", partial=True) for role in ROLES
-    }
+    # Not partial: "auto" colours ($text-muted) are worked out against the widget's background.
+    styles: dict[str, Style] = {role: styled_by.get_component_rich_style(f"arithmetic--{role}") for role in ROLES}
     text = Text()
     for i, line in enumerate(lines):
         if i:
@@ -48,6 +47,10 @@ class Arithmetic(Static):
         room = self.content_region.width or 0
         fits = room > 0 and width <= room and old_width <= room
         self.update(lines_text(self._lines, self), layout=relayout or not (same_shape and fits))
+
+    @property
+    def lines(self) -> list[list[Piece]]:
+        return self._lines
 
     @property
     def plain(self) -> str:

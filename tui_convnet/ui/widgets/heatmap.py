@@ -27,6 +27,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from .. import palette
+
 UPPER_HALF = "\u2580"  # ▀
 MARKER = "\u2594"  # ▔ under the selected tile
 LEVELS = 64
@@ -44,7 +46,7 @@ _SEQUENTIAL_ANCHORS = np.array(
     ],
     dtype=float,
 )
-_DIVERGING_ANCHORS = np.array([(80, 160, 255), (40, 80, 170), (20, 20, 28), (170, 50, 40), (255, 120, 70)], dtype=float)
+_DIVERGING_ANCHORS = np.array(palette.DIVERGING_ANCHORS_DARK, dtype=float)  # the one convention: ui/palette.py
 
 
 def _lut(anchors: np.ndarray, levels: int = LEVELS) -> list[tuple[int, int, int]]:

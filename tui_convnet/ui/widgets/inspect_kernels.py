@@ -1,7 +1,7 @@
 """Learned convolution kernels as coloured weight grids with their numbers.
 
 One tile per kernel (output channel) for one input channel: ``kh`` lines of
-``kw`` cells, each cell the weight printed on its colour (blue negative, red
+``kw`` cells, each cell the weight printed on its colour (``ui/palette.py``: blue negative, red
 positive, on a scale shared by the whole layer), under a label with the
 kernel's number and learned bias.
 """
@@ -13,6 +13,7 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 
+from .. import palette
 from .heatmap import PALETTES, TileGrid, quantise, scale_for
 
 CELL = 6  # characters per weight: " +0.12"
@@ -30,12 +31,8 @@ def weight_text(value: float, width: int = CELL - 1) -> str:
 
 
 def _cell_style(rgb: tuple[int, int, int]) -> Style:
-    r, g, b = rgb
-    light = 0.299 * r + 0.587 * g + 0.114 * b > 140
-    return Style(
-        color=Color.from_rgb(0, 0, 0) if light else Color.from_rgb(240, 240, 240),
-        bgcolor=Color.from_rgb(r, g, b),
-    )
+    """A weight's cell on its colour (the palette's convention: negative blue, positive red)."""
+    return Style(color=palette.text_on(rgb), bgcolor=Color.from_rgb(*rgb))
 
 
 class KernelGrid(TileGrid):

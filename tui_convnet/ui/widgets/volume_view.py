@@ -196,6 +196,14 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     def on_resize(self, event: events.Resize) -> None:
         if self.panels and (self.scrollable_content_region.width or self.size.width) != self._layout_width:
             self._relayout()
+        self._follow_marks()  # a new size (or layout): the marked cells back into view
+
+    def _follow_marks(self) -> None:
+        for target in self._state.follow:
+            if target.rows and target.cols:
+                self.follow(target.key, target.rows, target.cols)
+            else:
+                self.follow_panel(target.key)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -232,11 +240,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
                     dirty.update(self._row_lines(p.key, range(lo, min(hi, p.shape[0] - 1) + 1)))
         self._state = new
         self._refresh_lines(dirty)
-        for target in new.follow:
-            if target.rows and target.cols:
-                self.follow(target.key, target.rows, target.cols)
-            else:
-                self.follow_panel(target.key)
+        self._follow_marks()
 
     def _row_lines(self, key: PanelKey, rows: Iterable[int]) -> list[int]:
         where = self._where.get(key)
@@ -319,7 +323,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self.get_component_rich_style(f"volume-view--{name}", partial=True)
+            style = self.get_component_rich_style(f"volume-view--{name}")  # with its background: "auto" colours
             self._styles[name] = style
         return style
 
