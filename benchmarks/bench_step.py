@@ -38,7 +38,8 @@ from bench_conv import write_atomic
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZE = (130, 42)
-TARGETS = {"cs231n": 20.0, "digit-8": 50.0}
+#: Targets on the 95th percentile: one 60 Hz frame for cs231n, two for the digit with 32 kernels (issue 10).
+TARGETS = {"cs231n": 1000 / 60, "digit-32": 2000 / 60}
 
 
 def digit_example(examples, kernels: int):
@@ -88,8 +89,8 @@ async def measure(example, steps: int) -> tuple[list[float], list[float]]:
         app._display = display  # type: ignore[method-assign]
         driver = app._driver
         for _i in range(steps):
-            if screen.step >= screen._num_steps() - 1:
-                screen.step = 0
+            if screen.state.at_end:
+                screen.state = screen.state.first()
                 await pilot.pause()
             await asyncio.sleep(0.03)
             before = screen.step
@@ -150,18 +151,18 @@ def main(argv: list[str] | None = None) -> int:
     ok = True
     for key, label, example in cases:
         walls, cpus = asyncio.run(measure(example, args.steps))
-        median = statistics.median(walls)
+        median, p95 = statistics.median(walls), pct(walls, 0.95)
         target = TARGETS.get(key)
-        verdict = "—" if target is None else ("yes" if median < target else "**no**")
-        ok &= target is None or median < target
+        verdict = "—" if target is None else ("yes" if p95 <= target else "**no**")
+        ok &= target is None or p95 <= target
         rows.append(
-            f"| {label} | {len(walls)} | {median:.1f} | {pct(walls, 0.95):.1f} | "
-            f"{statistics.median(cpus):.1f} | {'—' if target is None else f'< {target:g}'} | {verdict} |"
+            f"| {label} | {len(walls)} | {median:.1f} | {p95:.1f} | "
+            f"{statistics.median(cpus):.1f} | {'—' if target is None else f'≤ {target:.1f}'} | {verdict} |"
         )
     publish(
         "bench_step.md",
         f"Step key → redrawn frame, headless {SIZE[0]}x{SIZE[1]}",
-        "| case | steps | median ms | p95 ms | median CPU ms | target (median) | met |",
+        "| case | steps | median ms | p95 ms | median CPU ms | target (p95) | met |",
         "|---|---:|---:|---:|---:|---:|:---:|",
         rows,
         load,

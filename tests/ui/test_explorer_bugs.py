@@ -244,7 +244,7 @@ async def test_without_colour_the_window_and_the_current_cell_stay_visible(monke
 
         def styles_of(view_id, key, row):
             view = app.screen.query_one(view_id, VolumeView)
-            band, placed = view._where[key]
+            band, _placed = view._where[key]
             strip = view._render_full_line(band.y + 1 + row)
             cells = NoColor().apply(list(strip), None)  # what a monochrome terminal gets
             return [seg.style for seg in cells if seg.text.strip()]
