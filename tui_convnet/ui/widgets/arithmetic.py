@@ -18,7 +18,8 @@ from ...explore.narration import ROLES, Piece, plain_text
 
 def lines_text(lines: Sequence[Sequence[Piece]], styled_by: Arithmetic) -> Text:
     """Lines of pieces as one ``Text``, each role styled as ``styled_by`` styles it."""
-    styles = styled_by.role_styles()
+    # Not partial: "auto" colours ($text-muted) are worked out against the widget's background.
+    styles: dict[str, Style] = {role: styled_by.get_component_rich_style(f"arithmetic--{role}") for role in ROLES}
     text = Text()
     for i, line in enumerate(lines):
         if i:
@@ -36,16 +37,6 @@ class Arithmetic(Static):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__("", id=id, classes=classes)
         self._lines: list[list[Piece]] = []
-        self._role_styles: dict[str, Style] = {}
-
-    def role_styles(self) -> dict[str, Style]:
-        """Each role's style from the TCSS, worked out once per theme or style change.
-
-        Not partial: "auto" colours ($text-muted) are worked out against the widget's background.
-        """
-        if not self._role_styles:
-            self._role_styles = {role: self.get_component_rich_style(f"arithmetic--{role}") for role in ROLES}
-        return self._role_styles
 
     def show(self, lines: Sequence[Sequence[Piece]], *, relayout: bool = False) -> None:
         """Show new lines; the layout is redone only when the text's height may change (or ``relayout``)."""
@@ -68,6 +59,5 @@ class Arithmetic(Static):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._role_styles = {}
         if self._lines:
             self.update(lines_text(self._lines, self))
