@@ -53,6 +53,21 @@ def fill(screen: TrainingScreen, **values: str) -> None:
         screen.query_one(f"#{field_id.replace('_', '-')}").value = value
 
 
+@pytest.mark.keras
+async def test_a_full_mnist_cache_that_was_skipped_is_named_on_screen(tmp_path, monkeypatch):
+    """Issue 9: under `auto`, a damaged cache used to be skipped silently while the screen promised full MNIST."""
+    (tmp_path / "datasets").mkdir()
+    (tmp_path / "datasets" / "mnist.npz").write_bytes(b"not a zip file [/] at all")
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        await wait_for(pilot, lambda: screen.data is not None, 300, "the data")
+        shown = text_of(screen, "#data-source")
+        assert "the bundled MNIST sample" in shown
+        assert "Full MNIST was found in the Keras cache but skipped" in shown and "mnist.npz" in shown
+
+
 # --------------------------------------------------------------------------- settings (no TensorFlow)
 
 

@@ -446,6 +446,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     "cache: [i]convnet-tui train --dataset keras[/i] downloads it.[/dim]"
                 )
             )
+        if data.skipped:  # a full-MNIST cache that was found but could not be used says why
+            text.append_text(Text(f"\n{data.skipped}", style="bold"))
         self.query_one("#data-source", Static).update(text)
         self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
         self.query_one("#test-limit", Input).placeholder = f"all {len(data.x_test):,}"
