@@ -15,11 +15,9 @@ Data layer: numpy and the core only; never imports training or ui.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 import os
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -29,7 +27,9 @@ from typing import Any
 
 import numpy as np
 
-from .core import Conv2DSpec, DenseSpec, ModelSpec, infer_shapes, spec_from_dict
+from .core import ModelSpec, infer_shapes, spec_from_dict
+from .core.weights import weight_shapes
+from .fileio import atomic_write_bytes
 from .paths import assets_dir
 
 MODEL_STEM = "mnist_convnet"
@@ -72,35 +72,8 @@ def weight_names(spec: ModelSpec) -> list[str]:
     return [f"{info.name}.{part}" for info in infer_shapes(spec) if info.params for part in ("kernel", "bias")]
 
 
-def expected_shapes(spec: ModelSpec) -> list[tuple[int, ...]]:
-    """The shape of every weight array of ``spec``, in ``get_weights()`` order."""
-    shapes: list[tuple[int, ...]] = []
-    for info in infer_shapes(spec):
-        if isinstance(info.spec, Conv2DSpec):
-            kernel: tuple[int, ...] = (*info.spec.kernel_size, info.input_shape[2], info.spec.filters)
-        elif isinstance(info.spec, DenseSpec):
-            kernel = (info.input_shape[0], info.spec.units)
-        else:
-            continue
-        shapes += [kernel, (kernel[-1],)]
-    return shapes
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then rename it into place (keeping the old mode)."""
-    mode = path.stat().st_mode & 0o777 if path.exists() else None
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, mode if mode is not None else 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+#: The shape of every weight array of a spec, in ``get_weights()`` order (the core computes it).
+expected_shapes = weight_shapes
 
 
 def write_weights(path: str | os.PathLike[str], spec: ModelSpec, weights: Sequence[Any]) -> Path:
@@ -117,13 +90,13 @@ def write_weights(path: str | os.PathLike[str], spec: ModelSpec, weights: Sequen
         arrays[name] = a
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)  # type: ignore[arg-type]
-    _atomic_write(path, buffer.getvalue())
+    atomic_write_bytes(path, buffer.getvalue())
     return path
 
 
 def write_info(path: str | os.PathLike[str], info: dict[str, Any]) -> Path:
     path = Path(path)
-    _atomic_write(path, (json.dumps(info, indent=2) + "\n").encode())
+    atomic_write_bytes(path, (json.dumps(info, indent=2) + "\n").encode())
     return path
 
 
