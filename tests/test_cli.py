@@ -20,6 +20,7 @@ def test_summary_prints_the_lecture_table(capsys):
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
     for text in (
+        'Model: "mnist_convnet"',  # issue 11: the lecture's name, as the explorer and Keras say it
         "(None, 26, 26, 32)",
         "(None, 13, 13, 32)",
         "(None, 11, 11, 64)",

@@ -248,6 +248,7 @@ def mnist_convnet(dropout: float | None = None) -> ModelSpec:
             DenseSpec(64, activation="relu"),
             DenseSpec(10, activation="softmax"),
         ),
+        name="mnist_convnet",  # the lecture's name for it, on every screen, in summary and in Keras
     )
     return spec.with_dropout(dropout)
 
