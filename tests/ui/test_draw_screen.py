@@ -183,3 +183,40 @@ async def test_an_image_opens_the_draw_screen_on_its_own_stages(tmp_path, ui):
         await pilot.press("c")
         await pilot.pause()
         assert screen.image is None and canvas.pixels.max() == 0 and "Draw a digit" in prediction(screen)
+
+
+async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui):
+    """A fixed-weights model (spec and numpy weights, no TensorFlow) arrives as a ModelReady: the screen
+    says which model it shows and predicts with it."""
+    import importlib.util
+    from pathlib import Path
+
+    from tui_convnet.core import forward
+    from tui_convnet.ui.messages import ModelReady
+
+    spec = importlib.util.spec_from_file_location(
+        "fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
+    )
+    fixed_model = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(fixed_model)
+    model = fixed_model.fixed_numpy_model()
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_draw(pilot)
+        screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
+        await pilot.pause()
+        bundled = screen.analysis.probabilities
+        app.post_message(ModelReady(model, None, "run 3, cancelled at epoch 1, batch 12"))
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.pause()
+        line = str(screen.query_one("#draw-model").render())
+        assert "model of run 3, cancelled at epoch 1, batch 12, trained in this session" in line
+        assert "bundled" not in line
+        assert screen.model.spec == model.spec
+        expected = forward(model.spec, model.weights, screen.analysis.preprocessed.model_input)
+        np.testing.assert_allclose(screen.analysis.probabilities, expected, atol=1e-6)
+        assert not np.allclose(screen.analysis.probabilities, bundled)
+        await pilot.press("d")  # the screen keeps it when the student comes back
+        assert "run 3" in str(screen.query_one("#draw-model").render())

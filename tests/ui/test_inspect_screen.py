@@ -1,8 +1,16 @@
-"""The inspect screen on the lecture's model with fixed weights: picking digits, numpy = Keras, stepping a kernel."""
+"""The inspect screen: it opens on the bundled model (numpy, no TensorFlow); a model trained or loaded in
+the session replaces it; picking digits, stepping a kernel, numpy = Keras for a Keras model.
+
+Most tests use the lecture's model with fixed numpy weights (``tests/inspect/fixed_model.py``) given as a
+spec and weights, so they need no TensorFlow; the tests that do carry the ``keras`` marker.
+"""
 
 from __future__ import annotations
 
 import importlib.util
+import subprocess
+import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -12,9 +20,9 @@ import pytest
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.messages import ModelReady
 
-pytestmark = [pytest.mark.keras]
-
 SIZE = (130, 45)
+#: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
+TEST_DIGITS = 200
 _spec = importlib.util.spec_from_file_location(
     "inspect_fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
 )
@@ -23,24 +31,31 @@ _spec.loader.exec_module(fixed_model)
 
 
 @pytest.fixture(scope="module")
-def model_path(tmp_path_factory):
-    return fixed_model.save_fixed_model(tmp_path_factory.mktemp("inspect-ui"))
-
-
-@pytest.fixture(scope="module")
-def ready():
+def sample():
     from tui_convnet.data import load_mnist
 
-    # 1,000 test digits: the screen predicts them all in a worker, and the tests wait for it.
-    return ModelReady(fixed_model.fixed_keras_model(), load_mnist("sample").limited(None, 1000), "trained")
+    return load_mnist("sample").limited(None, TEST_DIGITS)
+
+
+@pytest.fixture
+def small_test_set(monkeypatch, sample):
+    """The screen's own data loading (for the bundled model) gives the first 200 official test digits."""
+    import tui_convnet.data
+
+    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
 
 
 @pytest.fixture(scope="module")
-def numpy_predictions(ready):
-    from tui_convnet.training.inspector import ModelInspector
+def ready(sample):
+    """A session model with fixed weights, given as a spec and numpy weights (no TensorFlow)."""
+    return ModelReady(fixed_model.fixed_numpy_model(), sample, "run 1")
 
-    inspector = ModelInspector(ready.model)
-    return inspector, inspector.predict(ready.data.x_test)
+
+@pytest.fixture(scope="module")
+def bundled():
+    from tui_convnet.bundled_model import load_bundled_model
+
+    return load_bundled_model()
 
 
 async def settle(pilot, rounds: int = 3) -> None:
@@ -50,10 +65,20 @@ async def settle(pilot, rounds: int = 3) -> None:
     await pilot.pause()
 
 
-async def open_with_model(pilot, ready) -> object:
+async def open_inspect(pilot) -> object:
+    """Press i and wait for the bundled model (and its test-set predictions)."""
     await pilot.press("i")
-    await pilot.pause()
+    await settle(pilot)
+    screen = pilot.app.screen
+    assert screen.inspector is not None
+    return screen
+
+
+async def open_with_model(pilot, ready) -> object:
+    """A session model first, then i: the screen shows it (and never reads the bundled one)."""
     pilot.app.post_message(ready)
+    await pilot.pause()
+    await pilot.press("i")
     await settle(pilot)
     return pilot.app.screen
 
@@ -65,22 +90,80 @@ def shown(screen) -> tuple[int, int, np.ndarray]:
     return screen.index, bars.label, bars.probabilities
 
 
-async def test_without_a_model_the_screen_says_how_to_get_one():
+def text_of(screen, selector: str) -> str:
+    return str(screen.query_one(selector).render())
+
+
+async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample, bundled):
+    from tui_convnet.core import forward
+
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("i")
-        await pilot.pause()
-        screen = app.screen
-        assert type(screen).__name__ == "InspectScreen"
-        empty = screen.query_one("#inspect-empty")
-        assert empty.display and "No trained model yet" in str(empty.render())
-        assert not screen.query_one("#inspect-body").display
-        await pilot.press("right", "n", "s")
-        await pilot.pause()
-        assert screen.index == 0 and app.screen is screen
+        screen = await open_inspect(pilot)
+        assert app.trained is None  # nothing trained or loaded: the bundled model
+        header = text_of(screen, "#inspect-source")
+        assert "mnist_convnet: bundled model, 97.2% on the official test set" in header
+        assert f"{TEST_DIGITS} test digits" in header
+        assert not screen.query_one("#inspect-empty").display
+        index, label, probs = shown(screen)
+        assert (index, label) == (0, int(sample.y_test[0]))
+        x0 = sample.x_test[0][..., None] / 255.0
+        np.testing.assert_allclose(probs, forward(bundled.spec, bundled.weights, x0), atol=1e-6)
+        check = text_of(screen, "#inspect-check")
+        assert "numpy engine, no TensorFlow" in check and "k: check every layer against Keras" in check
+        assert all("checking" not in str(title.render()) for title, _ in screen._titles)  # no Keras asked
+        predicted = screen.predicted  # the test set was predicted in a worker
+        expected = np.argmax(forward(bundled.spec, bundled.weights, sample.x_test[..., None] / 255.0), axis=1)
+        np.testing.assert_array_equal(predicted, expected)
+        wrong = int(np.count_nonzero(expected != sample.y_test))
+        assert f"{wrong}/{TEST_DIGITS} wrong" in text_of(screen, "#inspect-accuracy")
 
 
-async def test_a_model_trained_before_the_screen_opens_is_shown(ready):
+def test_opening_on_the_bundled_model_does_not_import_tensorflow():
+    script = textwrap.dedent(
+        """
+        import asyncio, sys
+        from tui_convnet.ui.app import create_app
+
+        async def main():
+            app = create_app()
+            async with app.run_test(size=(130, 42)) as pilot:
+                await pilot.press("i")
+                while app.screen.inspector is None:
+                    await pilot.pause(0.02)
+                await pilot.pause()
+                print(app.screen.query_one("#inspect-source").render())
+                print("tensorflow imported:", "tensorflow" in sys.modules, "keras imported:", "keras" in sys.modules)
+
+        asyncio.run(main())
+        """
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "bundled model, 97.2% on the official test set" in done.stdout
+    assert "tensorflow imported: False keras imported: False" in done.stdout
+
+
+async def test_a_session_model_replaces_the_bundled_one(small_test_set, ready, bundled):
+    from tui_convnet.core import forward
+
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspect(pilot)
+        before = shown(screen)[2]
+        app.post_message(ready)
+        await settle(pilot)
+        assert screen.inspector.model is ready.model
+        header = text_of(screen, "#inspect-source")
+        assert "model of run 1, trained in this session" in header and "bundled model" not in header
+        x = ready.data.x_test[0][..., None] / 255.0
+        probs = shown(screen)[2]
+        np.testing.assert_allclose(probs, forward(ready.model.spec, ready.model.weights, x), atol=1e-6)
+        assert not np.allclose(probs, before)
+        assert not np.allclose(probs, forward(bundled.spec, bundled.weights, x))
+
+
+async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bundled_one(ready):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         app.post_message(ready)
@@ -90,7 +173,7 @@ async def test_a_model_trained_before_the_screen_opens_is_shown(ready):
         await settle(pilot)
         screen = app.screen
         assert screen.inspector is not None and screen.inspector.model is ready.model
-        assert not screen.query_one("#inspect-empty").display
+        assert "bundled model" not in text_of(screen, "#inspect-source")
         assert shown(screen)[:2] == (0, int(ready.data.y_test[0]))
 
 
@@ -103,13 +186,13 @@ async def test_arrow_keys_change_the_digit_and_the_bars(ready):
 
         index, label, probs = shown(screen)
         assert (index, label) == (0, int(y[0]))
-        expected = forward(screen.inspector.spec, ready.model.get_weights(), x[0][..., None] / 255.0)
+        expected = forward(screen.inspector.spec, list(ready.model.weights), x[0][..., None] / 255.0)
         np.testing.assert_allclose(probs, expected, atol=1e-6)
         await pilot.press("right")
         await pilot.pause()
         index, label, probs1 = shown(screen)
         assert (index, label) == (1, int(y[1])) and not np.allclose(probs, probs1)
-        assert f"label {int(y[1])}" in str(screen.query_one("#inspect-prediction").render())
+        assert f"label {int(y[1])}" in text_of(screen, "#inspect-prediction")
         await pilot.press("left", "left")
         await pilot.pause()
         assert shown(screen)[:2] == (len(y) - 1, int(y[-1]))  # wraps around
@@ -129,10 +212,10 @@ async def test_kernel_channel_and_layer_keys(ready):
         await pilot.pause()
         assert screen.kernel_channel == 2
         assert "input channel 2 of 32" in str(deeper.render())
-        k = ready.model.layers[2].get_weights()[0]
+        k = ready.model.weights[2]
         assert grids[1]._tiles[5][0][1].text.strip() == f"{k[0, 1, 2, 5]:+.2f}"  # row 0, column 1 of kernel k5
         first = screen.query_one("HeatmapGrid.first-conv")
-        await pilot.click(first, offset=(first._tile_w + first.gap + 1, 2))
+        await pilot.click(first, offset=(first._tile_w + first.gap + 1, 0))  # the label of map #1
         await pilot.pause()
         assert screen.selected_map == 1 and first.selected == 1 and grids[0].selected == 1
         layers = screen.query_one("#inspect-layers")
@@ -165,14 +248,17 @@ async def test_go_to_a_digit_by_number(ready):
         await pilot.press("g", *"99999", "enter")
         await pilot.pause()
         assert screen.index == 124
-        status = str(screen.query_one("#inspect-status").render())
-        assert "out of range 0..999" in status and "Received: index=99999" in status
+        status = text_of(screen, "#inspect-status")
+        assert f"out of range 0..{TEST_DIGITS - 1}" in status and "Received: index=99999" in status
 
 
-async def test_next_misclassified(ready, numpy_predictions):
-    _, predicted = numpy_predictions
+async def test_next_misclassified(ready):
+    from tui_convnet.training.inspector import ModelInspector
+
+    predicted = ModelInspector(ready.model).predict(ready.data.x_test)
     y = ready.data.y_test
     wrong = np.flatnonzero(predicted != y)
+    assert len(wrong) >= 2  # untrained weights: plenty of mistakes
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
@@ -186,20 +272,7 @@ async def test_next_misclassified(ready, numpy_predictions):
         assert screen.index == int(wrong[wrong > first][0])
         _, label, probs = shown(screen)
         assert int(np.argmax(probs)) != label
-        assert "✗ wrong" in str(screen.query_one("#inspect-prediction").render())
-
-
-async def test_every_layer_says_numpy_equals_keras(ready):
-    app = create_app()
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await open_with_model(pilot, ready)
-        titles = [str(title.render()) for title, _ in screen._titles]
-        assert len(titles) == len(ready.model.layers) == 8
-        for title in titles:
-            assert "numpy = Keras ✓ max |Δ| " in title
-            diff = float(title.rsplit("|Δ| ", 1)[1].split()[0])
-            assert diff < 1e-4
-        assert "numpy = Keras ✓ (8 layers)" in str(screen.query_one("#inspect-check").render())
+        assert "✗ wrong" in text_of(screen, "#inspect-prediction")
 
 
 async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
@@ -218,7 +291,7 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
         trace = explorer.comp.conv
         assert trace.x.shape == (28, 28, 1) and trace.kernels.shape == (3, 3, 1, 32)
         np.testing.assert_allclose(trace.x[..., 0], ready.data.x_test[2] / 255.0)
-        np.testing.assert_allclose(trace.kernels, ready.model.layers[0].get_weights()[0], atol=1e-7)
+        np.testing.assert_allclose(trace.kernels, ready.model.weights[0], atol=1e-7)
         # issue 10, bug 7: the map's largest activation, and Home/End stay within the chosen map
         start = 3 * 26 * 26
         kernel, row, col = trace.position(explorer.step)
@@ -229,67 +302,106 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
         assert explorer.step == start
 
 
-async def test_load_a_model_file_and_a_bad_one(model_path, tmp_path):
+@pytest.mark.keras
+async def test_a_keras_model_is_checked_layer_by_layer(sample):
+    model = fixed_model.fixed_keras_model()
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_with_model(pilot, ModelReady(model, sample, "run 2, cancelled at epoch 2, batch 107"))
+        assert "model of run 2, cancelled at epoch 2, batch 107, trained in this session" in text_of(
+            screen, "#inspect-source"
+        )
+        titles = [str(title.render()) for title, _ in screen._titles]
+        assert len(titles) == len(model.layers) == 8
+        for title in titles:
+            assert "numpy = Keras ✓ max |Δ| " in title
+            diff = float(title.rsplit("|Δ| ", 1)[1].split()[0])
+            assert diff < 1e-4
+        assert "numpy = Keras ✓ (8 layers)" in text_of(screen, "#inspect-check")
+
+
+@pytest.mark.keras
+async def test_k_checks_the_bundled_model_against_keras(small_test_set):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspect(pilot)
+        assert not screen.keras_check
+        await pilot.press("k")
+        await settle(pilot)
+        assert screen.keras_check
+        assert "numpy = Keras ✓ (8 layers)" in text_of(screen, "#inspect-check")
+        await pilot.press("right")
+        await settle(pilot)
+        assert all("numpy = Keras ✓ max |Δ| " in str(title.render()) for title, _ in screen._titles)
+
+
+@pytest.fixture(scope="module")
+def model_path(tmp_path_factory):
+    return fixed_model.save_fixed_model(tmp_path_factory.mktemp("inspect-ui"))
+
+
+@pytest.mark.keras
+async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path, tmp_path):
     bad = tmp_path / "bad.keras"
     bad.write_bytes(b"\x00not a zip" * 100)
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("i")
-        await pilot.pause()
-        screen = app.screen
+        screen = await open_inspect(pilot)
         await pilot.press("o")
         await pilot.pause()
         screen.query_one("#inspect-path").value = str(bad)
         await pilot.press("enter")
         await settle(pilot)
-        status = str(screen.query_one("#inspect-status").render())
+        status = text_of(screen, "#inspect-status")
         assert "not a .keras model" in status and app.trained is None
-        assert screen.query_one("#inspect-empty").display
+        assert "bundled model" in text_of(screen, "#inspect-source")  # still showing it
         screen.query_one("#inspect-path").value = str(model_path)
         await pilot.press("enter")
-        # Not waiting for the 10,000 test-set predictions: the worker stops between chunks when the app closes.
         deadline = time.monotonic() + 300
-        while screen.inspector is None or app.trained is None:
+        while app.trained is None or screen.inspector is None or screen.inspector.model is not app.trained.model:
             assert time.monotonic() < deadline, "the model did not load"
             await pilot.pause(0.05)
         await pilot.pause()
-        assert app.trained is not None and app.trained.source == str(model_path)
-        assert screen.inspector is not None and not screen.query_one("#inspect-empty").display
-        assert shown(screen)[0] == 0 and str(model_path) in str(screen.query_one("#inspect-source").render())
+        assert app.trained.source == str(model_path)
+        assert shown(screen)[0] == 0
+        assert f"model loaded from {model_path}" in text_of(screen, "#inspect-source")
 
 
-@pytest.fixture
-def frozen_keras_check(monkeypatch):
-    """Keras' real layer outputs, checked against numpy here, with |Δ| shown as a fixed 1.0e-07: the
-    true value depends on the CPU's float rounding and must not change the snapshot."""
-    from tui_convnet.training.inspector import TOLERANCE, LayerComparison, ModelInspector
+async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(monkeypatch, tmp_path, ready):
+    import tui_convnet.bundled_model
 
-    real = ModelInspector.compare
-
-    def compare(self, digit, numpy_outputs=None):
-        comparisons = real(self, digit, numpy_outputs)
-        assert all(c.max_abs_diff < TOLERANCE for c in comparisons)
-        return [LayerComparison(c.info, c.numpy, c.keras, 1.0e-07) for c in comparisons]
-
-    monkeypatch.setattr(ModelInspector, "compare", compare)
+    monkeypatch.setattr(tui_convnet.bundled_model, "model_dir", lambda: tmp_path / "[missing]")
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.inspector is None and screen.query_one("#inspect-empty").display
+        status = text_of(screen, "#inspect-status")
+        assert "No bundled model:" in status and "[missing]" in status
+        await pilot.press("right", "n", "s")
+        await pilot.pause()
+        assert screen.index == 0 and app.screen is screen
+        app.post_message(ready)  # a session model still comes in
+        await settle(pilot)
+        assert screen.inspector.model is ready.model and not screen.query_one("#inspect-empty").display
 
 
 @pytest.mark.parametrize("size", [(80, 24), (130, 42)])
 @pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-def test_snapshot_of_the_inspect_screen(snap_compare, ready, frozen_keras_check, size, theme):
-    # 200 test digits: the accuracy line counts them, and fewer digits leave less room for a
-    # prediction that a last-bit difference between CPUs could flip.
-    small = ModelReady(ready.model, ready.data.limited(None, 200), "fixed weights (seed 0)")
+def test_snapshot_of_the_inspect_screen(snap_compare, small_test_set, size, theme):
+    """The bundled model (committed weights, numpy engine) on the first 200 official test digits."""
 
     async def run_before(pilot):
         pilot.app.theme = theme
-        await open_with_model(pilot, small)
+        await open_inspect(pilot)
         await pilot.press("right", "right_square_bracket")
         await settle(pilot)
 
     assert snap_compare(create_app(), terminal_size=size, run_before=run_before)
 
 
+@pytest.mark.keras  # a path typed after o is read by Keras
 async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(ready, tmp_path):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -300,13 +412,13 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
             field.value = ""
             await pilot.press(*typed, "enter")
             await pilot.pause()
-            status = str(screen.query_one("#inspect-status").render())
+            status = text_of(screen, "#inspect-status")
             if typed == "-1":
-                assert "out of range 0..999. Received: index=-1" in status
+                assert f"out of range 0..{TEST_DIGITS - 1}. Received: index=-1" in status
             elif typed:
                 assert f"must be a whole number. Received: index={typed!r}" in status
             else:
-                assert "Type the number of a test digit (0..999)" in status
+                assert f"Type the number of a test digit (0..{TEST_DIGITS - 1})" in status
             assert screen.index == 0
         await pilot.press("escape")
         for path in ("[/]", "x[/b].keras", "~nouser/x.keras", str(tmp_path / "[best].keras")):
@@ -314,7 +426,7 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
             screen.query_one("#inspect-path").value = path
             await pilot.press("enter")
             await settle(pilot)
-            status = str(screen.query_one("#inspect-status").render())
+            status = text_of(screen, "#inspect-status")
             assert path.replace("~nouser/", "") in status or "nouser" in status, status
             assert app.screen is screen and app.trained is ready
             await pilot.press("escape")

@@ -5,6 +5,7 @@ Attributes flow down (the app sets a screen's reactives), messages flow up.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -37,12 +38,30 @@ class OpenInExplorer(Message):
 
 @dataclass
 class ModelReady(Message):
-    """A trained (or loaded) Keras model is available to the other screens.
+    """A trained (or loaded) model is available to the other screens; it replaces the bundled one.
 
-    ``model`` is a ``keras.Model``; ``data`` the :class:`~tui_convnet.data.MnistData`
-    it was evaluated on; ``source`` says where it came from ("trained", or a file path).
+    ``model`` is a ``keras.Model`` (or a spec with its weights, such as
+    :class:`~tui_convnet.training.inspector.NumpyModel`); ``data`` the
+    :class:`~tui_convnet.data.MnistData` it was evaluated on (or ``None``);
+    ``source`` says where it came from: a run of the training screen
+    (``run 2``, ``run 2, cancelled at epoch 2, batch 107``; ``trained``) or a file path.
     """
 
     model: Any
     data: Any
     source: str
+
+    @property
+    def description(self) -> str:
+        """What every screen says about the model: ``model of run 2, trained in this session`` or
+        ``model loaded from PATH`` (shown literally: never parse it as markup)."""
+        return describe_source(self.source)
+
+
+def describe_source(source: str) -> str:
+    """``model of run 2, trained in this session`` for a run label, ``model loaded from PATH`` for a file."""
+    if source == "trained":
+        return "model trained in this session"
+    if re.fullmatch(r"run \d+(, .*)?", source):
+        return f"model of {source}, trained in this session"
+    return f"model loaded from {source}"

@@ -167,7 +167,8 @@ ten class probabilities.
 
     @work(thread=True, exclusive=True, group="draw-model")
     def _convert(self, ready: ModelReady) -> None:
-        """Read spec and weights from a Keras model (TensorFlow is loaded already: the model exists)."""
+        """Read spec and weights from the session's model (a Keras model: TensorFlow is loaded already;
+        or a spec with numpy weights)."""
         try:
             from ...training.inspector import ModelInspector
 
@@ -175,9 +176,8 @@ ten class probabilities.
         except Exception as exc:  # an architecture the numpy engine cannot run, or Keras failing
             self.post_message(self.Failed(f"Cannot draw with this model: {exc}"))
             return
-        where = "trained in this session" if ready.source == "trained" else f"loaded from {ready.source}"
         self.post_message(
-            self.ModelSwapped(drawing.NumpyModel(inspector.spec, tuple(inspector.weights), f"model {where}"))
+            self.ModelSwapped(drawing.NumpyModel(inspector.spec, tuple(inspector.weights), ready.description))
         )
 
     async def on_draw_screen_model_swapped(self, message: ModelSwapped) -> None:

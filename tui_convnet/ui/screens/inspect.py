@@ -1,12 +1,17 @@
 """Inside the trained network: a test digit, every layer's output, the learned kernels.
 
 Every number on this screen is computed by the numpy core from the model's
-own weights.  Keras computes the same layers in a worker thread; beside each
-layer the screen shows the largest absolute difference (it must be < 1e-4).
+own weights.  For a Keras model Keras computes the same layers in a worker
+thread; beside each layer the screen shows the largest absolute difference
+(it must be < 1e-4).
 
-The model comes from ``app.trained`` (set by the training screen, or by
-loading a ``.keras`` file here): a Keras model or a
+The screen opens at once on the bundled model (``assets/model``, read by
+:mod:`tui_convnet.bundled_model` and run by the numpy engine: TensorFlow is
+not imported).  A model from ``app.trained`` (set by the training screen, or
+by loading a ``.keras`` file here) replaces it: a Keras model or a
 :class:`~tui_convnet.training.inspector.NumpyModel` (a spec and its weights).
+The numpy = Keras check needs TensorFlow: it runs by itself for a Keras model
+(TensorFlow is loaded already) and on ``k`` for a model given as numpy weights.
 TensorFlow work and the test-set predictions run only in workers, which post
 messages; nothing here blocks the UI for longer than a numpy forward pass of
 one digit (on one BLAS thread, so a training run on the same cores cannot
@@ -42,10 +47,10 @@ from ..widgets.inspect_kernels import KernelGrid
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 #: Test digits per chunk of the worker's test-set predictions (it stops between chunks when cancelled).
-PREDICT_CHUNK = 1024
+PREDICT_CHUNK = 256
 
 NO_MODEL = (
-    "[b]No trained model yet.[/b]\n\n"
+    "[b]No model to show:[/b] the bundled model could not be read (the line above says why).\n\n"
     "To look inside a ConvNet you need one:\n"
     "  • press [b]t[/b] and train the lecture's ConvNet (it appears here when training ends), or\n"
     "  • press [b]o[/b], type the path of a saved [b].keras[/b] model "
@@ -117,6 +122,13 @@ class InspectScreen(Screen[None]):
             show=False,
             tooltip="Show the deeper layers' kernels for the next input channel",
         ),
+        Binding(
+            "k",
+            "keras_check",
+            "Check with Keras",
+            show=False,
+            tooltip="Compute every layer with Keras too and compare (loads TensorFlow)",
+        ),
         Binding("g", "focus_index", "Go to #", tooltip="Type the number of a test digit, then Enter"),
         Binding("o", "focus_path", "Open", tooltip="Type the path of a saved .keras model, then Enter"),
         Binding("escape", "leave_input", "Back", show=False, tooltip="Leave the input box"),
@@ -139,9 +151,14 @@ each Conv2D layer's feature maps (one small heatmap per kernel, all on one colou
 the pooled maps, the dense activations and the 10 class probabilities. Below each conv
 layer are its learned kernels: blue weights are negative, red positive.
 
-Every number is computed by the numpy engine from the model's own weights. Keras computes
-the same layers in the background; each layer's title shows the largest difference
-(`numpy = Keras ✓ max |Δ| …`, it must stay below 1e-4).
+The screen opens on the bundled model (trained on the bundled sample; its accuracy on the
+official test set is in the header); a model trained (**t**) or opened (**o**) in the session
+replaces it, and the header says which model is shown.
+
+Every number is computed by the numpy engine from the model's own weights. For a model trained
+or opened in the session Keras computes the same layers in the background; each layer's title
+shows the largest difference (`numpy = Keras ✓ max |Δ| …`, it must stay below 1e-4). The bundled
+model needs no TensorFlow: press **k** to run that check on it too (TensorFlow loads first).
 
 Press **s** to step through the chosen first-layer feature map in the explorer, one
 window at a time, with the real digit, kernel and bias.
@@ -157,9 +174,10 @@ window at a time, with the real digit, kernel and bias.
     # ------------------------------------------------------------------ messages (worker → screen)
 
     class Prepared(Message):
-        def __init__(self, inspector: Any, data: Any, source: str) -> None:
+        def __init__(self, inspector: Any, data: Any, source: str, keras_check: bool, generation: int) -> None:
             super().__init__()
             self.inspector, self.data, self.source = inspector, data, source
+            self.keras_check, self.generation = keras_check, generation
 
     class PredictionsDone(Message):
         def __init__(self, inspector: Any, predicted: np.ndarray, seconds: float) -> None:
@@ -182,7 +200,10 @@ window at a time, with the real digit, kernel and bias.
         super().__init__()
         self.inspector: Any = None
         self.data: Any = None
-        self.source = ""
+        self.source = ""  # which model: "bundled model, 97.2% on the official test set", "model of run 2, …"
+        #: Whether Keras checks every digit's layers (a Keras model; or a numpy model after k).
+        self.keras_check = False
+        self._generation = 0  # counts the models asked for: a slower, older preparation never wins
         self.predicted: np.ndarray | None = None
         self.outputs: list[np.ndarray] = []
         self._titles: list[tuple[Static, str]] = []
@@ -194,7 +215,7 @@ window at a time, with the real digit, kernel and bias.
         with Horizontal(id="inspect-bar"):
             yield Static("Inspect", id="inspect-source")
             yield Input(placeholder="digit #", id="inspect-index")
-            yield Input(placeholder="model.keras — Enter to load", id="inspect-path")
+            yield Input(placeholder="model.keras, Enter: load", id="inspect-path")
         yield Static("", id="inspect-status")
         yield Static(NO_MODEL, id="inspect-empty")
         with Horizontal(id="inspect-body"):
@@ -210,36 +231,60 @@ window at a time, with the real digit, kernel and bias.
 
     def on_mount(self) -> None:
         self.add_class("-empty")
-        self.watch(self.app, "trained", self._trained_changed)
+        self.watch(self.app, "trained", self._trained_changed)  # at once too: the bundled model when None
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
         if ready is None:
+            if self.inspector is None:
+                self._generation += 1
+                self._prepare_bundled(self._generation)
             return
         if self.inspector is not None and self.inspector.model is ready.model:
             return
-        self._status(f"Reading the model from {ready.source}…")
-        self._prepare(ready)
+        self._status(f"Reading the {ready.description}…")
+        self._generation += 1
+        self._prepare(ready, self._generation)
 
     # ------------------------------------------------------------------ workers
 
     @work(thread=True, exclusive=True, group="inspect-prepare")
-    def _prepare(self, ready: ModelReady) -> None:
+    def _prepare_bundled(self, generation: int) -> None:
+        """The bundled model, read with numpy only (no TensorFlow), checked by Keras only on request."""
         try:
-            self._prepare_in_thread(ready)
+            from ...bundled_model import ModelAssetError, load_bundled_model
+            from ...training.inspector import NumpyModel
+
+            try:
+                bundled = load_bundled_model()
+            except ModelAssetError as exc:
+                self.post_message(self.Failed(f"No bundled model: {exc}"))
+                return
+            model = NumpyModel(bundled.spec, bundled.weights, bundled.spec.name)
+            self._prepare_in_thread(model, None, bundled.description, False, generation)
+        except Exception as exc:  # anything unexpected: a message on screen, never a dead app
+            self.post_message(self.Failed(f"Cannot inspect the bundled model: {type(exc).__name__}: {exc}"))
+
+    @work(thread=True, exclusive=True, group="inspect-prepare")
+    def _prepare(self, ready: ModelReady, generation: int) -> None:
+        from ...training.inspector import is_numpy_model
+
+        try:  # a Keras model means TensorFlow is loaded already: Keras checks every digit
+            self._prepare_in_thread(
+                ready.model, ready.data, ready.description, not is_numpy_model(ready.model), generation
+            )
         except Exception as exc:  # anything unexpected: a message on screen, never a dead app
             self.post_message(self.Failed(f"Cannot inspect this model: {type(exc).__name__}: {exc}"))
 
-    def _prepare_in_thread(self, ready: ModelReady) -> None:
+    def _prepare_in_thread(self, model: Any, data: Any, source: str, keras_check: bool, generation: int) -> None:
         import time
 
         from ...training.inspector import ModelInspector
 
         try:
-            inspector = ModelInspector(ready.model)
+            inspector = ModelInspector(model)
         except ValueError as exc:
             self.post_message(self.Failed(f"Cannot inspect this model: {exc}"))
             return
-        data = ready.data
         if data is None:
             from ...data import DataError, load_mnist
 
@@ -251,7 +296,7 @@ window at a time, with the real digit, kernel and bias.
         worker = get_current_worker()
         if worker.is_cancelled:  # a newer model arrived meanwhile
             return
-        self.post_message(self.Prepared(inspector, data, str(ready.source)))
+        self.post_message(self.Prepared(inspector, data, source, keras_check, generation))
         start = time.perf_counter()
         chunks = []
         for first in range(0, len(data.x_test), PREDICT_CHUNK):  # a newer model or closing the app stops it
@@ -316,7 +361,10 @@ window at a time, with the real digit, kernel and bias.
         self.notify(escape(message.text), title="Inspect", severity="error", timeout=8)
 
     async def on_inspect_screen_prepared(self, message: Prepared) -> None:
+        if message.generation != self._generation:
+            return  # a model asked for before the one now coming
         self.inspector, self.data, self.source = message.inspector, message.data, message.source
+        self.keras_check = message.keras_check
         self.predicted = None
         self._status("")
         self.remove_class("-empty")
@@ -326,7 +374,7 @@ window at a time, with the real digit, kernel and bias.
         self.query_one("#inspect-source", Static).update(
             Text.assemble(
                 ("Model ", "bold"),
-                f"{self.inspector.name} from {self.source} · ",
+                f"{self.inspector.name}: {self.source} · ",
                 (f"{len(self.data.x_test):,} test digits", "bold"),
                 f" ({where})",
             )
@@ -406,7 +454,7 @@ window at a time, with the real digit, kernel and bias.
             else:
                 base = f"[b]{info.name}[/b] ({info.type}) → unchanged at inference"
             self._titles.append((title, base))
-            title.update(f"{base}  [dim]numpy = Keras … checking[/]")
+            title.update(self._title_while_checking(base))
             widgets.append(title)
             note = Static("", classes="layer-note")
             if len(info.output_shape) == 3:
@@ -470,9 +518,13 @@ window at a time, with the real digit, kernel and bias.
         self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
         check = self.query_one("#inspect-check", Static)
         check.set_class(False, "-error")
-        check.update("[dim]numpy = Keras? Keras is computing the same layers…[/]")
+        check.update(
+            "[dim]numpy = Keras? Keras is computing the same layers…[/]"
+            if self.keras_check
+            else "[dim]numpy engine, no TensorFlow.[/]\n[b]k[/b]: check every layer against Keras (loads TensorFlow)"
+        )
         for (title, base), (note, view), out in zip(self._titles, self._views, self.outputs, strict=False):
-            title.update(f"{base}  [dim]numpy = Keras … checking[/]")
+            title.update(self._title_while_checking(base))
             if isinstance(view, HeatmapGrid):
                 view.set_maps(out)
                 if view.has_class("first-conv"):
@@ -486,7 +538,11 @@ window at a time, with the real digit, kernel and bias.
                 cells = [f"[b]{c}[/b] {float(p):.3f}" for c, p in enumerate(out)]
                 view.update("\n".join("   ".join(cells[i : i + 5]) for i in range(0, len(cells), 5)))
                 note.update(f"  the 10 class probabilities (bars on the left), sum {float(out.sum()):.3f}")
-        self._check(self.inspector, self.index, digit, self.outputs)
+        if self.keras_check:
+            self._check(self.inspector, self.index, digit, self.outputs)
+
+    def _title_while_checking(self, base: str) -> str:
+        return f"{base}  [dim]numpy = Keras … checking[/]" if self.keras_check else base
 
     def watch_index(self) -> None:
         self.show_digit()
@@ -506,12 +562,24 @@ window at a time, with the real digit, kernel and bias.
     def _need_model(self) -> bool:
         if self.inspector is None:
             self.notify(
-                "No model yet: press t to train one, or o to open a .keras file.",
+                "No model yet (the bundled model is loading or could not be read): "
+                "press t to train one, or o to open a .keras file.",
                 title="Inspect",
                 severity="warning",
             )
             return False
         return True
+
+    def action_keras_check(self) -> None:
+        """Check the layers against Keras from now on (a model given as numpy weights: TensorFlow loads first)."""
+        if not self._need_model():
+            return
+        if self.keras_check:
+            self.notify("Keras already checks every layer of this model.", title="Inspect")
+            return
+        self.keras_check = True
+        self.notify("Loading TensorFlow to compute the same layers with Keras…", title="Inspect")
+        self.show_digit()
 
     def action_digit(self, delta: int) -> None:
         if self._need_model():
