@@ -415,7 +415,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         products = self.query_one("#products-view", VolumeView)
         if frame.products or products.panels:
             products.set_panels(frame.products)
-        self.query_one("#lbl-products", Label).update(Text(frame.products_label))
+        label = self.query_one("#lbl-products", Label)
+        if str(label.content) != frame.products_label:  # an update relayouts the whole screen: only on change
+            label.update(Text(frame.products_label))
         self._classes_for_state["-has-products"] = bool(frame.products)
         lines = list(frame.lines)
         refusal = keras_refuses(state)

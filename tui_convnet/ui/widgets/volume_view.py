@@ -121,6 +121,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         self._lines: dict[int, Strip] = {}
         self._state = Highlights()
         self._styles: dict[str, Style] = {}
+        self._base_style: Style | None = None
         self._layout_width = -1
         self._title_lines: set[int] = set()
         self.compact = False
@@ -208,6 +209,7 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._base_style = None
         self._lines.clear()
 
     # ----------------------------------------------------------------- state
@@ -320,6 +322,12 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
 
     # ----------------------------------------------------------------- rendering
 
+    def _base(self) -> Style:
+        """The widget's own style (its background and colour), worked out once per style update, not per line."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
@@ -347,10 +355,10 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
                 cached = self._render_full_line(vy)
                 self._lines[vy] = cached
             strip = cached
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self._base())
 
     def _render_full_line(self, y: int, scroll_x: int = 0) -> Strip:
-        base = self.rich_style
+        base = self._base()
         i = bisect.bisect_right(self._band_starts, y) - 1
         if i < 0 or y >= self._bands[i].y + self._bands[i].height:
             return Strip.blank(self.virtual_size.width, base)
