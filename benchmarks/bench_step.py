@@ -31,6 +31,9 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+# As the command does (tui_convnet/cli.py): one BLAS thread, set before numpy starts.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))

@@ -37,10 +37,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
 from pathlib import Path
+
+# As the command does (tui_convnet/cli.py): one BLAS thread, set before numpy starts.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # Run as a script, this folder is on sys.path (for bench_conv); the package is installed (make bench).
 from bench_conv import environment, write_atomic
