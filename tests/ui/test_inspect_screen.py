@@ -433,3 +433,69 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
         await pilot.press("right")
         await pilot.pause()
         assert screen.index == 1  # still usable
+
+
+async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_set):
+    """Issue 12, item 3: choose a feature-map cell (f, arrows, l, [ ]; or a click) and see the input region
+    it depends on drawn on the digit, with its size."""
+    from tui_convnet.core import receptive_field
+    from tui_convnet.ui.widgets.digits import DigitView
+    from tui_convnet.ui.widgets.heatmap import HeatmapGrid
+
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_inspect(pilot)
+        spec = screen.inspector.spec
+        digit = screen.query_one("#inspect-digit", DigitView)
+        assert screen.field is None and digit.field is None and not screen.query_one("#inspect-field").display
+
+        def drawn() -> tuple[int, int, int, int]:
+            f = receptive_field(spec, screen.field.layer, screen.field.row, screen.field.col)
+            assert digit.field == (f.first_row, f.last_row, f.first_col, f.last_col)
+            assert f"Receptive field {f.size_text}" in text_of(screen, "#inspect-field")
+            view = screen._views[screen.field.layer][1]
+            assert view.cell == (screen.field.map, screen.field.row, screen.field.col)  # the cell is marked
+            return digit.field
+
+        await pilot.press("right_square_bracket", "f")  # map #1 of the first convolution, its strongest cell
+        await pilot.pause()
+        first = screen.field
+        maps = screen.outputs[0][:, :, 1]
+        assert (first.layer, first.map) == (0, 1) and maps[first.row, first.col] == maps.max()
+        top, bottom, left, right = drawn()
+        assert (bottom - top, right - left) == (2, 2)  # 3×3 pixels
+        await pilot.press("right", "down")  # the arrows move the cell, not the digit
+        await pilot.pause()
+        assert screen.index == 0 and (screen.field.row, screen.field.col) == (first.row + 1, first.col + 1)
+        assert drawn() == (top + 1, bottom + 1, left + 1, right + 1)
+        await pilot.press("l", "l", "l", "l")  # pool, conv, pool, the third convolution
+        await pilot.pause()
+        assert screen.field.layer == 4
+        drawn()
+        # the mouse: cell (2, 2) of map #1 of the third convolution, i.e. the lecture's 18×18 field
+        view = screen._views[4][1]
+        assert isinstance(view, HeatmapGrid) and view.region.height > 0
+        await pilot.click(view, offset=(view._tile_w + view.gap + 2, 2))
+        await pilot.pause()
+        assert (screen.field.layer, screen.field.map, screen.field.row, screen.field.col) == (4, 1, 2, 2)
+        assert drawn() == (8, 25, 8, 25)
+        assert "18×18" in text_of(screen, "#inspect-field")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.field is None and digit.field is None and view.cell is None
+        await pilot.press("right")  # the arrows change digits again
+        await pilot.pause()
+        assert screen.index == 1
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+def test_snapshot_of_a_receptive_field(snap_compare, small_test_set, theme):
+    """The bundled model: the third convolution's cell drawn on the digit (blue paper, the rest dimmed)."""
+
+    async def run_before(pilot):
+        pilot.app.theme = theme
+        await open_inspect(pilot)
+        await pilot.press("f", "l", "l", "l", "l", "down", "right")
+        await settle(pilot)
+
+    assert snap_compare(create_app(), terminal_size=(130, 42), run_before=run_before)

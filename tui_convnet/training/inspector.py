@@ -18,12 +18,21 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
-from ..core import Conv2DSpec, DenseSpec, LayerInfo, ModelSpec, forward, infer_shapes
+from ..core import (
+    Conv2DSpec,
+    DenseSpec,
+    LayerInfo,
+    ModelSpec,
+    ReceptiveField,
+    forward,
+    infer_shapes,
+    receptive_field,
+)
 from ..data import to_model_inputs
 from .evaluate import ENGINES, Evaluation, evaluation_from_probabilities
 
@@ -275,3 +284,70 @@ def _blas_controller() -> Any:
         except ImportError:  # threadpoolctl is optional: without it numpy keeps its threads
             _controller.append(None)
     return _controller[0]
+
+
+# ---------------------------------------------------------------------- receptive fields (issue 12, item 3)
+
+
+@dataclass(frozen=True)
+class FieldChoice:
+    """A cell of one feature map, chosen to see its receptive field on the digit.
+
+    ``layer`` is the index of a layer with a 3-D output (Conv2D, pooling) in the
+    spec, as ``model.summary()`` lists it; ``map`` its channel; ``row``/``col`` the cell.
+    """
+
+    layer: int
+    map: int
+    row: int
+    col: int
+
+    @staticmethod
+    def map_layers(layers: Sequence[LayerInfo]) -> list[int]:
+        """The layers whose cells can be chosen: those with feature maps (a 3-D output)."""
+        return [info.index for info in layers if len(info.output_shape) == 3]
+
+    @classmethod
+    def centre_of(cls, layers: Sequence[LayerInfo], layer: int, feature_map: int = 0) -> FieldChoice:
+        """The middle cell of ``feature_map`` of ``layer``."""
+        h, w, c = layers[layer].output_shape
+        return cls(layer, feature_map % c, h // 2, w // 2)
+
+    def moved(self, layers: Sequence[LayerInfo], d_row: int, d_col: int) -> FieldChoice:
+        """One cell further, kept inside the map."""
+        h, w, _ = layers[self.layer].output_shape
+        return replace(self, row=min(max(self.row + d_row, 0), h - 1), col=min(max(self.col + d_col, 0), w - 1))
+
+    def on_map(self, layers: Sequence[LayerInfo], delta: int) -> FieldChoice:
+        """The same cell of the next (or previous) map of the layer, wrapping around."""
+        return replace(self, map=(self.map + delta) % layers[self.layer].output_shape[2])
+
+    def on_layer(self, layers: Sequence[LayerInfo], delta: int) -> FieldChoice:
+        """The same place (scaled to the other layer's size) on the next (or previous) layer with maps."""
+        order = self.map_layers(layers)
+        here = order.index(self.layer) if self.layer in order else 0
+        layer = order[(here + delta) % len(order)]
+        h0, w0, _ = layers[self.layer].output_shape
+        h, w, c = layers[layer].output_shape
+        return FieldChoice(layer, self.map % c, min(self.row * h // h0, h - 1), min(self.col * w // w0, w - 1))
+
+    def field(self, spec: ModelSpec) -> ReceptiveField:
+        """The input region this cell depends on (:func:`tui_convnet.core.receptive_field`)."""
+        return receptive_field(spec, self.layer, self.row, self.col)
+
+    def describe(self, layers: Sequence[LayerInfo], spec: ModelSpec) -> str:
+        """``conv2d_2 #5 cell (2, 2) sees input rows 8–25, columns 8–25: 18×18 pixels``."""
+        f = self.field(spec)
+        name = layers[self.layer].name
+        return (
+            f"{name} #{self.map} cell ({self.row}, {self.col}) sees input rows {f.first_row}–{f.last_row}, "
+            f"columns {f.first_col}–{f.last_col}: {f.size_text} pixels"
+        )
+
+    @classmethod
+    def strongest(cls, layers: Sequence[LayerInfo], layer: int, feature_map: int, output: np.ndarray) -> FieldChoice:
+        """The cell of ``feature_map`` with the largest value in ``output`` (the layer's ``(H, W, C)`` output)."""
+        c = layers[layer].output_shape[2]
+        values = np.asarray(output)[:, :, feature_map % c]
+        row, col = np.unravel_index(int(np.argmax(values)), values.shape)
+        return cls(layer, feature_map % c, int(row), int(col))

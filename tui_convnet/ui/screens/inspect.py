@@ -32,6 +32,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -39,6 +40,7 @@ from textual.widgets import Footer, Input, Static
 from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
+from ...training.inspector import FieldChoice
 from ..messages import ModelReady, OpenInExplorer
 from ..widgets.digits import DigitView
 from ..widgets.heatmap import HeatmapGrid, TileGrid
@@ -111,7 +113,7 @@ class InspectScreen(Screen[None]):
         Binding(
             "s",
             "step_through",
-            "Step map",
+            "Step",
             tooltip="Step through the chosen feature map in the explorer: "
             "this digit, the learned kernel and bias, ReLU",
         ),
@@ -123,13 +125,20 @@ class InspectScreen(Screen[None]):
             tooltip="Show the deeper layers' kernels for the next input channel",
         ),
         Binding(
+            "f",
+            "field",
+            "Field",
+            tooltip="The receptive field of a feature-map cell, drawn on the digit (or click a cell); f again: done",
+        ),
+        Binding(
             "k",
             "keras_check",
             "Check with Keras",
             show=False,
             tooltip="Compute every layer with Keras too and compare (loads TensorFlow)",
         ),
-        Binding("g", "focus_index", "Go to #", tooltip="Type the number of a test digit, then Enter"),
+        # Not in the footer (Help and Quit must fit at 130 columns): the "digit #" box says it, ? lists it.
+        Binding("g", "focus_index", "Go to #", show=False, tooltip="Type the number of a test digit, then Enter"),
         Binding("o", "focus_path", "Open", tooltip="Type the path of a saved .keras model, then Enter"),
         Binding("escape", "leave_input", "Back", show=False, tooltip="Leave the input box"),
         Binding("up", "scroll_layers('up')", "Scroll", show=False, tooltip="Scroll the layers up"),
@@ -162,6 +171,12 @@ model needs no TensorFlow: press **k** to run that check on it too (TensorFlow l
 
 Press **s** to step through the chosen first-layer feature map in the explorer, one
 window at a time, with the real digit, kernel and bias.
+
+**Receptive fields.** Press **f** (or click a cell of any feature map): the cell is marked with ■
+and the part of the digit it depends on is drawn on the digit (blue paper, the rest dimmed), with
+its size: 3×3 after the first convolution, 18×18 after the third. While it is on, the arrows move
+the cell, **l**/**L** go to the next/previous layer with maps, **[**/**]** change the map; **f** or
+Esc ends it.
 """
 
     #: The test digit shown (index into the test set).
@@ -170,6 +185,8 @@ window at a time, with the real digit, kernel and bias.
     selected_map: reactive[int] = reactive(0, init=False)
     #: Which input channel of the deeper conv layers' kernels is shown.
     kernel_channel: reactive[int] = reactive(0, init=False)
+    #: The feature-map cell whose receptive field is drawn on the digit (None: off; the arrows change digits).
+    field: reactive[FieldChoice | None] = reactive(None, init=False)
 
     # ------------------------------------------------------------------ messages (worker → screen)
 
@@ -222,6 +239,7 @@ window at a time, with the real digit, kernel and bias.
             with SidePanel(id="inspect-side"):
                 yield Static("", id="inspect-digit-title")
                 yield DigitView(np.zeros((28, 28), dtype=np.uint8), id="inspect-digit")
+                yield Static("", id="inspect-field")
                 yield Static("", id="inspect-prediction")
                 yield ProbabilityBars(id="inspect-probs")
                 yield Static("", id="inspect-check")
@@ -365,6 +383,7 @@ window at a time, with the real digit, kernel and bias.
             return  # a model asked for before the one now coming
         self.inspector, self.data, self.source = message.inspector, message.data, message.source
         self.keras_check = message.keras_check
+        self.field = None  # the new model may have other layers
         self.predicted = None
         self._status("")
         self.remove_class("-empty")
@@ -582,8 +601,62 @@ window at a time, with the real digit, kernel and bias.
         self.show_digit()
 
     def action_digit(self, delta: int) -> None:
-        if self._need_model():
+        if self.field is not None and self.inspector is not None:
+            self.field = self.field.moved(self.inspector.layers, 0, delta)
+        elif self._need_model():
             self.index = (self.index + delta) % len(self.data.x_test)
+
+    def action_field(self) -> None:
+        """Show (or hide) the receptive field of a cell: first the chosen first-layer map's strongest cell."""
+        if not self._need_model():
+            return
+        if self.field is not None:
+            self.field = None
+            return
+        layers = self.inspector.layers
+        choices = FieldChoice.map_layers(layers)
+        if not choices or not self.outputs:
+            self.notify("This model has no feature maps.", title="Receptive field", severity="warning")
+            return
+        self.field = FieldChoice.strongest(layers, choices[0], self.selected_map, self.outputs[choices[0]])
+
+    def watch_field(self, choice: FieldChoice | None) -> None:
+        line = self.query_one("#inspect-field", Static)
+        digit = self.query_one("#inspect-digit", DigitView)
+        line.display = choice is not None
+        if choice is None or self.inspector is None:
+            digit.set_field(None)
+            for _, view in self._views:
+                if isinstance(view, HeatmapGrid):
+                    view.cell = None
+            return
+        f = choice.field(self.inspector.spec)
+        digit.set_field((f.first_row, f.last_row, f.first_col, f.last_col))
+        line.update(
+            Text.assemble(
+                ("Receptive field ", "bold"),
+                (f.size_text, "bold"),
+                f"\n{choice.describe(self.inspector.layers, self.inspector.spec)}\n",
+                ("←→↑↓ cell · l/L layer · [ ] map · f done", "italic"),
+            )
+        )
+        for i, (_, view) in enumerate(self._views):
+            if isinstance(view, HeatmapGrid):
+                view.cell = (choice.map, choice.row, choice.col) if i == choice.layer else None
+        self._scroll_to_field(choice)
+
+    def _scroll_to_field(self, choice: FieldChoice) -> None:
+        """Scroll the layer list so that the marked map is in view."""
+        view = self._views[choice.layer][1]
+        if not isinstance(view, HeatmapGrid) or not view.count:
+            return
+        layers = self.query_one("#inspect-layers", LayerList)
+        cols = view.columns_for(view.size.width or layers.size.width)
+        row_top = view.virtual_region.y - layers.virtual_region.y + (choice.map // cols) * (view._tile_h + 2)
+        title_top = self._titles[choice.layer][0].virtual_region.y - layers.virtual_region.y
+        top = title_top if choice.map < cols else row_top  # the first row of maps: the layer's title too
+        height = row_top + view._tile_h + 2 - top
+        layers.scroll_to_region(Region(0, top, 1, height), animate=False, immediate=True)
 
     def action_next_misclassified(self) -> None:
         if not self._need_model():
@@ -605,7 +678,9 @@ window at a time, with the real digit, kernel and bias.
         self.notify(f"No misclassified digit: the model gets all {n:,} test digits right.", title="Inspect")
 
     def action_select_map(self, delta: int) -> None:
-        if self._need_model() and self._kernel_views:
+        if self.field is not None and self.inspector is not None:
+            self.field = self.field.on_map(self.inspector.layers, delta)
+        elif self._need_model() and self._kernel_views:
             n = self.inspector.layers[self._kernel_views[0][0]].output_shape[2]
             self.selected_map = (self.selected_map + delta) % n
 
@@ -638,9 +713,15 @@ window at a time, with the real digit, kernel and bias.
     def action_leave_input(self) -> None:
         if isinstance(self.focused, Input):
             self.set_focus(None)
+        elif self.field is not None:
+            self.field = None
 
     def action_next_layer(self, delta: int) -> None:
-        """Scroll so that the next (or previous) layer's title, or its kernels' title, is at the top."""
+        """Scroll so that the next (or previous) layer's title, or its kernels' title, is at the top
+        (with a receptive field shown: the same cell on the next layer with maps)."""
+        if self.field is not None and self.inspector is not None:
+            self.field = self.field.on_layer(self.inspector.layers, delta)
+            return
         if not self._need_model() or not self._titles:
             return
         layers = self.query_one("#inspect-layers", LayerList)
@@ -656,6 +737,9 @@ window at a time, with the real digit, kernel and bias.
         layers.scroll_to(y=target, animate=False)
 
     def action_scroll_layers(self, where: str) -> None:
+        if self.field is not None and self.inspector is not None and where in ("up", "down"):
+            self.field = self.field.moved(self.inspector.layers, -1 if where == "up" else 1, 0)
+            return
         layers = self.query_one("#inspect-layers", LayerList)
         getattr(layers, f"scroll_{where}")(animate=False)
 
@@ -694,3 +778,10 @@ window at a time, with the real digit, kernel and bias.
         grid = message.grid
         if grid.has_class("first-conv") or (self._kernel_views and grid is self._kernel_views[0][2]):
             self.selected_map = message.tile
+        layer = next((i for i, (_, view) in enumerate(self._views) if view is grid), None)
+        if layer is None or message.line < 0 or self.inspector is None:
+            return
+        h, w, _ = self.inspector.layers[layer].output_shape
+        row, col = 2 * message.line, message.column
+        if row < h and col < w:  # a cell of a map (not the gap beside it): its receptive field
+            self.field = FieldChoice(layer, message.tile, row, col)

@@ -62,13 +62,44 @@ def shrink(image: np.ndarray, factor: int) -> np.ndarray:
     return np.asarray(np.round(blocks.mean(axis=(1, 3))).astype(np.uint8))
 
 
-def digit_text(image: np.ndarray, *, levels: int = 256, shrink_by: int = 1) -> Text:
+#: A receptive field on a digit: inside, black paper turns dark blue (ink stays white); outside is dimmed.
+#: The digit is its own black canvas on every theme, so these fixed colours read on dark and light themes.
+FIELD_PAPER = (40, 80, 170)
+OUTSIDE_DIM = 0.4
+
+
+def _field_grey(value: int, inside: bool) -> Color:
+    if inside:
+        r, g, b = FIELD_PAPER
+        return Color.from_rgb(max(value, r), max(value, g), max(value, b))
+    v = round(value * OUTSIDE_DIM)
+    return Color.from_rgb(v, v, v)
+
+
+def field_mask(shape: tuple[int, int], field: tuple[int, int, int, int] | None) -> np.ndarray | None:
+    """Which pixels are inside ``field`` (first row, last row, first column, last column; inclusive)."""
+    if field is None:
+        return None
+    first_row, last_row, first_col, last_col = field
+    mask = np.zeros(shape, dtype=bool)
+    mask[first_row : last_row + 1, first_col : last_col + 1] = True
+    return mask
+
+
+def digit_text(
+    image: np.ndarray,
+    *,
+    levels: int = 256,
+    shrink_by: int = 1,
+    field: tuple[int, int, int, int] | None = None,
+) -> Text:
     """A ``(H, W)`` image (uint8 0-255, or floats in [0, 1]) as a Rich :class:`Text`.
 
     Ink is white on black, as MNIST stores it.  Rows come in pairs (an odd
     last row is paired with black).  ``levels`` quantises the greys
     (fewer distinct styles makes very large galleries cheaper to render);
-    ``shrink_by=2`` draws a 28x28 digit in 14 columns x 7 rows.
+    ``shrink_by=2`` draws a 28x28 digit in 14 columns x 7 rows.  ``field`` (first row, last row,
+    first column, last column) marks a receptive field: its paper blue, everything outside dimmed.
     """
     a = shrink(image, shrink_by)
     if levels < 2 or levels > 256:
@@ -76,14 +107,22 @@ def digit_text(image: np.ndarray, *, levels: int = 256, shrink_by: int = 1) -> T
     if levels < 256:
         step = 255 / (levels - 1)
         a = (np.round(a / step) * step).astype(np.uint8)
+    mask = field_mask(a.shape, field)
     if a.shape[0] % 2:
         a = np.vstack([a, np.zeros((1, a.shape[1]), dtype=np.uint8)])
+        if mask is not None:
+            mask = np.vstack([mask, np.zeros((1, a.shape[1]), dtype=bool)])
     text = Text(no_wrap=True, overflow="crop", end="")
     rows = a.shape[0] // 2
     for r in range(rows):
         top, bottom = a[2 * r], a[2 * r + 1]
-        for t, b in zip(top.tolist(), bottom.tolist(), strict=False):
-            text.append(UPPER_HALF, _style(t, b))
+        if mask is None:
+            for t, b in zip(top.tolist(), bottom.tolist(), strict=False):
+                text.append(UPPER_HALF, _style(t, b))
+        else:
+            inside_top, inside_bottom = mask[2 * r].tolist(), mask[2 * r + 1].tolist()
+            for t, b, it, ib in zip(top.tolist(), bottom.tolist(), inside_top, inside_bottom, strict=False):
+                text.append(UPPER_HALF, Style(color=_field_grey(t, it), bgcolor=_field_grey(b, ib)))
         if r < rows - 1:
             text.append("\n")
     return text
@@ -102,10 +141,20 @@ class DigitView(Widget):
     def __init__(self, image: np.ndarray, *, shrink_by: int = 1, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._image = shrink(image, shrink_by)
+        self._field: tuple[int, int, int, int] | None = None
 
     def set_image(self, image: np.ndarray, *, shrink_by: int = 1) -> None:
         self._image = shrink(image, shrink_by)
         self.refresh(layout=True)
+
+    @property
+    def field(self) -> tuple[int, int, int, int] | None:
+        """The receptive field drawn on the digit: first row, last row, first column, last column."""
+        return self._field
+
+    def set_field(self, field: tuple[int, int, int, int] | None) -> None:
+        self._field = field
+        self.refresh()
 
     def get_content_width(self, container: Size, viewport: Size) -> int:
         return int(self._image.shape[1])
@@ -114,4 +163,4 @@ class DigitView(Widget):
         return (int(self._image.shape[0]) + 1) // 2
 
     def render(self) -> Text:
-        return digit_text(self._image)
+        return digit_text(self._image, field=self._field)

@@ -201,11 +201,12 @@ class TileGrid(Widget, can_focus=False):
     selected: reactive[int | None] = reactive(None)
 
     class Clicked(Message):
-        """A tile was clicked (``tile`` is its index)."""
+        """A tile was clicked (``tile`` is its index; ``line`` and ``column`` the text cell inside the tile,
+        ``line`` -1 on its label)."""
 
-        def __init__(self, grid: TileGrid, tile: int) -> None:
+        def __init__(self, grid: TileGrid, tile: int, line: int = -1, column: int = 0) -> None:
             super().__init__()
-            self.grid, self.tile = grid, tile
+            self.grid, self.tile, self.line, self.column = grid, tile, line, column
 
     def __init__(self, *, gap: int = 2, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -291,7 +292,8 @@ class TileGrid(Widget, can_focus=False):
     def on_click(self, event: events.Click) -> None:
         tile = self.tile_at(event.x, event.y)
         if tile is not None:
-            self.post_message(self.Clicked(self, tile))
+            line = event.y % (self._tile_h + 2) - 1
+            self.post_message(self.Clicked(self, tile, line, event.x % (self._tile_w + self.gap)))
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
@@ -329,7 +331,36 @@ class TileGrid(Widget, can_focus=False):
 
 
 class HeatmapGrid(TileGrid):
-    """All maps of one layer, ``(H, W, C)`` channels last, on one shared colour scale."""
+    """All maps of one layer, ``(H, W, C)`` channels last, on one shared colour scale.
+
+    ``cell`` (map, row, column) marks one cell with a ``■`` (black or white, whichever reads on it).
+    """
+
+    cell: reactive[tuple[int, int, int] | None] = reactive(None)
+
+    def watch_cell(self) -> None:
+        self.refresh()
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        cell = self.cell
+        if cell is None or not self._tiles:
+            return strip
+        k, row, col = cell
+        cols = self.columns_for(self.size.width)
+        tile_row, dy = divmod(y, self._tile_h + 2)
+        if k >= len(self._tiles) or k // cols != tile_row or dy - 1 != row // 2:
+            return strip
+        x = (k % cols) * (self._tile_w + self.gap) + col
+        if x >= strip.cell_length:
+            return strip
+        under = next(iter(strip.crop(x, x + 1)), None)
+        style = under.style if under is not None and under.style is not None else Style()
+        shown = style.bgcolor if row % 2 else style.color  # the half of the text cell that is the map's cell
+        rgb = shown.get_truecolor() if shown is not None else None
+        ink = palette.text_on((rgb.red, rgb.green, rgb.blue)) if rgb is not None else None
+        mark = Strip([Segment("■", Style(color=ink, bgcolor=shown, bold=True))], 1)
+        return Strip.join([strip.crop(0, x), mark, strip.crop(x + 1, strip.cell_length)])
 
     def __init__(
         self, maps: np.ndarray | None = None, *, palette: str = "sequential", label: str = "#", **kwargs: Any

@@ -1,0 +1,18 @@
+"""At 130 columns every screen's footer shows all its keys up to Help and Quit (issue 10: "? Hel▏" was cut)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_convnet.ui.app import create_app
+
+
+@pytest.mark.parametrize("key", ["e", "t", "i", "d"])
+async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui, key):
+    app = create_app()
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.press(key)
+        await pilot.pause()
+        await pilot.pause()
+        footer = ui.screen_lines(app)[-1]
+        assert "? Help" in footer and "q Quit" in footer, footer
