@@ -74,7 +74,7 @@ class DrawScreen(Screen[None]):
             tooltip="Choose the previous first-layer feature map (or click one)",
         ),
         Binding("right_square_bracket", "select_map(1)", "Next map", show=False, tooltip="Choose the next map"),
-        Binding("s", "step_through", "Step map", tooltip="Step through the chosen map in the explorer"),
+        Binding("s", "step_through", "Step", tooltip="Step through the chosen map in the explorer"),
         Binding("V", "stage(-1)", "Prev stage", show=False, tooltip="Show the previous preprocessing stage"),
         Binding("pageup", "scroll_layers('page_up')", "Layers", show=False, tooltip="Scroll the layers up"),
         Binding("pagedown", "scroll_layers('page_down')", "Layers", show=False, tooltip="Scroll the layers down"),

@@ -182,11 +182,12 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         Binding("space", "play", "Play", key_display="space", tooltip="Play / pause the animation"),
         Binding("plus", "speed(1)", "Play faster", show=False),
         Binding("minus", "speed(-1)", "Play slower", show=False),
-        Binding("n", "example(1)", "Next example", key_display="n/N"),
+        # Short footer words (Help and Quit must fit at 130 columns); ? shows the tooltips in full.
+        Binding("n", "example(1)", "Example", key_display="n/N", tooltip="Next example (N: the previous one)"),
         Binding("N", "example(-1)", "Previous example", show=False),
-        Binding("r", "reset", "Reset", tooltip="Back to the example as written (undo edits and settings)"),
+        Binding("r", "reset", "Reset", show=False, tooltip="Back to the example as written (undo edits and settings)"),
         Binding("z", "zoom", "Numbers/colours", tooltip="Cells with numbers, or compact cells with colours only"),
-        Binding("s", "toggle_side", "Settings", tooltip="Show / hide the settings, formulas and notes panel"),
+        Binding("s", "toggle_side", "Panel", tooltip="Show / hide the settings, formulas and notes panel"),
     ]
 
     state: reactive[ExplorerState | None] = reactive(None, init=False, always_update=True, repaint=False)

@@ -35,13 +35,14 @@ class DrawingCanvas(Widget, can_focus=True):
     """
     COMPONENT_CLASSES = {"drawing-canvas--cursor"}
     BINDINGS = [
-        Binding("up", "move(-1, 0)", "Cursor", key_display="↑↓←→", tooltip="Move the drawing cursor"),
+        Binding("up", "move(-1, 0)", "Move", key_display="↑↓←→", tooltip="Move the drawing cursor"),
         Binding("down", "move(1, 0)", "Down", show=False),
         Binding("left", "move(0, -1)", "Left", show=False),
         Binding("right", "move(0, 1)", "Right", show=False),
         Binding("space", "paint", "Paint", tooltip="Paint a dab of ink under the cursor"),
         Binding("x", "paint(True)", "Erase", tooltip="Erase under the cursor"),
-        Binding("c", "clear", "Clear", tooltip="Clear the canvas"),
+        # Not in the footer (Help and Quit must fit at 130 columns): the canvas's border says "c: clear".
+        Binding("c", "clear", "Clear", show=False, tooltip="Clear the canvas"),
     ]
 
     #: The cursor's pixel ``(row, column)``.
