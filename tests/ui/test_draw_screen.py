@@ -26,6 +26,14 @@ async def open_draw(pilot) -> DrawScreen:
     return screen
 
 
+async def draw_a_seven(pilot) -> DrawScreen:
+    """Open the draw screen with a 7 on the canvas (fixed pen positions) and its analysis shown."""
+    screen = await open_draw(pilot)
+    screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
+    await pilot.pause()
+    return screen
+
+
 async def drag(pilot, canvas: DrawingCanvas, cells: list[tuple[int, int]], button: int = 1) -> None:
     """Press at the first cell (x, y) of the canvas's content, move through the others, release."""
     left, top = canvas.gutter.left, canvas.gutter.top
@@ -103,9 +111,7 @@ async def test_drawing_with_the_keys_changes_the_prediction():
 async def test_v_steps_through_the_preprocessing(ui):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_draw(pilot)
-        screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
-        await pilot.pause()
+        await draw_a_seven(pilot)
         assert "As the network sees it" in ui.screen_text(app)
         await pilot.press("v")
         text = ui.screen_text(app)
@@ -142,9 +148,7 @@ def test_the_brush_is_soft_and_the_eraser_wipes(erase):
 async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_draw(pilot)
-        screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
-        await pilot.pause()
+        screen = await draw_a_seven(pilot)
         await pilot.press("]", "]", "[", "]")
         assert screen.selected_map == 2
         expected = drawing.first_conv_example(screen.model, screen.analysis)
@@ -202,9 +206,7 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui):
     model = fixed_model.fixed_numpy_model()
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_draw(pilot)
-        screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
-        await pilot.pause()
+        screen = await draw_a_seven(pilot)
         bundled = screen.analysis.probabilities
         app.post_message(ModelReady(model, None, "run 3, cancelled at epoch 1, batch 12"))
         await pilot.pause()
@@ -220,3 +222,14 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui):
         assert not np.allclose(screen.analysis.probabilities, bundled)
         await pilot.press("d")  # the screen keeps it when the student comes back
         assert "run 3" in str(screen.query_one("#draw-model").render())
+
+
+async def test_every_layer_of_maps_has_a_colour_legend(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await draw_a_seven(pilot)
+        await pilot.pause()
+        title = screen._views[0][0]
+        top = float(screen.analysis.outputs[0].max())
+        assert str(title.render()).startswith("conv2d (Conv2D 32 3×3, relu) → 26×26×32  colours: 0.00 ████████")
+        assert str(title.render()).endswith(f"{top:.2f}")

@@ -499,3 +499,32 @@ def test_snapshot_of_a_receptive_field(snap_compare, small_test_set, theme):
         await settle(pilot)
 
     assert snap_compare(create_app(), terminal_size=(130, 42), run_before=run_before)
+
+
+async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set):
+    """Issue 10: a legend wherever values are coloured; the kernels' palette is the light one in a light theme."""
+    from tui_convnet.ui import palette
+    from tui_convnet.ui.widgets.heatmap import LEVELS
+    from tui_convnet.ui.widgets.inspect_kernels import KernelGrid
+
+    def kernel_colours(grid) -> set:
+        return {seg.style.bgcolor.get_truecolor() for tile in grid._tiles for line in tile for seg in line}
+
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = "textual-dark"
+        screen = await open_inspect(pilot)
+        top = float(screen.outputs[0].max())
+        note = str(screen._views[0][0].render())
+        assert f"one colour scale: 0.00 ████████ {top:.2f}" in note
+        grid = screen.query(KernelGrid).first()
+        title = str(screen._kernel_views[0][1].render())
+        bound = float(np.abs(screen.inspector.weights[0]).max())
+        assert "negative" in title and "positive" in title and f"(scale ±{bound:.2f})" in title
+        dark = {tuple(c) for c in palette.diverging_lut(LEVELS, True)}
+        light = {tuple(c) for c in palette.diverging_lut(LEVELS, False)}
+        assert {tuple(c) for c in kernel_colours(grid)} <= dark
+        app.theme = "textual-light"
+        await pilot.pause()
+        assert {tuple(c) for c in kernel_colours(grid)} <= light
+        assert kernel_colours(grid).isdisjoint({tuple(c) for c in dark - light})

@@ -47,7 +47,8 @@ def cell(value: float, integral: bool = False) -> str:
     """A grid cell's number: integers as they are, other values with two decimals.
 
     Trailing zeros go, and so does the leading zero of a fraction
-    (``0.25`` → ``.25``, ``-0.5`` → ``-.5``) so that a 28x28 digit fits.
+    (``0.25`` → ``.25``, ``-0.5`` → ``-.5``) so that a 28x28 digit fits.  A value that two
+    decimals would write as 0 gets the arithmetic's three (``-0.001`` → ``-.001``, as :func:`plain`).
     NaN (a padding cell of a 'same' pooling window) is blank.
     """
     if math.isnan(value):
@@ -58,8 +59,10 @@ def cell(value: float, integral: bool = False) -> str:
     if integral:
         return str(round(value))
     text = f"{value:.2f}".rstrip("0").rstrip(".")
-    if text in ("-0", ""):
-        text = "0"
+    if text in ("-0", "", "0") and value != 0:
+        # Too small for two decimals: written as the arithmetic writes it (a learned bias of -0.001 reads
+        # "-.001" in its grid and "(-0.001)" in the sum, never "0" beside "(-0.001)").
+        text = plain(value)
     if text.startswith("0."):
         text = text[1:]
     elif text.startswith("-0."):

@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from rich.markup import escape
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -194,7 +195,7 @@ ten class probabilities.
             return
         widgets: list[Any] = []
         for info in infer_shapes(self.model.spec):
-            title = Static(layer_title(info), classes="layer-title")
+            title = Static(layer_title(info), classes="layer-title", name=layer_title(info))
             view: Any = (
                 LiveHeatmapGrid(classes="maps", label="#") if len(info.output_shape) == 3 else LiveActivationStrip()
             )
@@ -242,9 +243,10 @@ ten class probabilities.
             prediction.update("[b]Draw a digit[/b] on the canvas", layout=False)
             bars.set_probabilities(np.zeros(10), None)
             self._show_stage()
-            for _, view in self._views:
+            for title, view in self._views:
                 if isinstance(view, LiveHeatmapGrid):
                     view.set_tiles([], [])
+                    title.update(str(title.name), layout=False)
                 else:
                     view.set_values(np.zeros(0))
             return
@@ -252,9 +254,11 @@ ten class probabilities.
         prediction.update(f"The network says [b]{a.predicted}[/b] ({float(p[a.predicted]):.1%})", layout=False)
         bars.set_probabilities(p, None)
         self._show_stage()
-        for (_, view), out in zip(self._views, a.outputs, strict=False):
+        for (title, view), out in zip(self._views, a.outputs, strict=False):
             if isinstance(view, LiveHeatmapGrid):
                 view.set_maps(out)
+                # the maps' colour scale, one per layer: 0.00 ████████ 1.03
+                title.update(Text.assemble(str(title.name), "  colours: ", view.legend()), layout=False)
             else:
                 view.set_values(out)
 

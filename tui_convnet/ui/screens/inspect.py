@@ -41,6 +41,7 @@ from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
 from ...training.inspector import FieldChoice
+from .. import palette
 from ..messages import ModelReady, OpenInExplorer
 from ..widgets.digits import DigitView
 from ..widgets.heatmap import HeatmapGrid, TileGrid
@@ -249,6 +250,7 @@ Esc ends it.
 
     def on_mount(self) -> None:
         self.add_class("-empty")
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._update_kernels())
         self.watch(self.app, "trained", self._trained_changed)  # at once too: the bundled model when None
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
@@ -498,24 +500,27 @@ Esc ends it.
     def _update_kernels(self) -> None:
         if self.inspector is None:
             return
+        dark = self.app.current_theme.dark
         for i, (layer_index, title, grid) in enumerate(self._kernel_views):
             info = self.inspector.layers[layer_index]
             kernels, bias = self.inspector.kernel_and_bias(info)
             c_in = kernels.shape[2]
             channel = 0 if i == 0 else self.kernel_channel % c_in
-            grid.set_kernels(kernels, bias, channel)
+            grid.set_kernels(kernels, bias, channel, dark)
             if i == 0:
                 grid.selected = self.selected_map
                 how = f"input channel {channel} of {c_in}" + ("" if c_in == 1 else " (c: next)")
-                title.update(
+                words = Text.from_markup(
                     f"  learned kernels {_shape(kernels.shape)} ({how}) — "
                     f"[b]\\[ ][/b] choose one, [b]s[/b] steps through it on this digit"
                 )
             else:
-                title.update(
+                words = Text.from_markup(
                     f"  learned kernels {_shape(kernels.shape)}: the slices for [b]input channel {channel}[/b] "
                     f"of {c_in} — [b]c[/b] shows the next channel"
                 )
+            # the weights' colours, on the layer's scale (the palette of every screen: ui/palette.py)
+            title.update(Text.assemble(words, "\n  ", palette.value_legend(dark), f"(scale ±{grid.scale[1]:.2f})"))
 
     # ------------------------------------------------------------------ showing a digit
 
@@ -548,7 +553,9 @@ Esc ends it.
                 view.set_maps(out)
                 if view.has_class("first-conv"):
                     view.selected = self.selected_map
-                note.update(f"  {out.shape[2]} maps {_shape(out.shape[:2])}, one colour scale: {_range(out)}")
+                note.update(
+                    Text.assemble(f"  {out.shape[2]} maps {_shape(out.shape[:2])}, one colour scale: ", view.legend())
+                )
             elif isinstance(view, ActivationStrip):
                 view.set_values(out)
                 active = int(np.count_nonzero(out > 0))

@@ -20,6 +20,7 @@ import numpy as np
 from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.geometry import Size
 from textual.message import Message
@@ -96,6 +97,16 @@ def quantise(values: np.ndarray, vmin: float, vmax: float, palette: str = "seque
     span = vmax - vmin if vmax > vmin else 1.0
     t = np.clip((np.nan_to_num(a, nan=0.0 if vmin <= 0 <= vmax else vmin) - vmin) / span, 0.0, 1.0)
     return np.rint(t * (LEVELS - 1)).astype(np.int64)
+
+
+def scale_legend(vmin: float, vmax: float, palette: str = "sequential", steps: int = 8) -> Text:
+    """A grid's colour scale as a legend: ``0.00 ████████ 1.03``, its colours from ``vmin`` to ``vmax``."""
+    lut = PALETTES[palette]
+    text = Text(f"{vmin:.2f} ")
+    for i in range(steps):
+        text.append("█", Style(color=Color.from_rgb(*lut[round(i * (LEVELS - 1) / (steps - 1))])))
+    text.append(f" {vmax:.2f}")
+    return text
 
 
 def layer_strips(levels: np.ndarray, palette: str) -> list[list[list[Segment]]]:
@@ -368,6 +379,8 @@ class HeatmapGrid(TileGrid):
         super().__init__(**kwargs)
         self.palette = palette
         self.label = label
+        #: The colour scale of the maps shown (``vmin``, ``vmax``): one for all the maps of the layer.
+        self.scale: tuple[float, float] = (0.0, 1.0)
         if maps is not None:
             self.set_maps(maps)
 
@@ -375,10 +388,14 @@ class HeatmapGrid(TileGrid):
         a = np.asarray(maps, dtype=np.float64)
         if a.ndim != 3:
             raise ValueError(f"Feature maps must be (H, W, C). Received: maps.shape={a.shape}")
-        vmin, vmax = scale if scale is not None else scale_for(a, self.palette)
+        vmin, vmax = self.scale = scale if scale is not None else scale_for(a, self.palette)
         levels = quantise(a, vmin, vmax, self.palette)
         tiles = layer_strips(levels, self.palette)
         self.set_tiles(tiles, [f"{self.label}{c}" for c in range(a.shape[2])], line_width=a.shape[1])
+
+    def legend(self) -> Text:
+        """The maps' colour scale: ``0.00 ████████ 1.03``."""
+        return scale_legend(*self.scale, self.palette)
 
 
 def sparkline(values: Sequence[float] | np.ndarray, vmin: float | None = None, vmax: float | None = None) -> str:

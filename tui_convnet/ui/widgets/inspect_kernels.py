@@ -14,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 
 from .. import palette
-from .heatmap import PALETTES, TileGrid, quantise, scale_for
+from .heatmap import LEVELS, TileGrid, quantise, scale_for
 
 CELL = 6  # characters per weight: " +0.12"
 
@@ -38,15 +38,19 @@ def _cell_style(rgb: tuple[int, int, int]) -> Style:
 class KernelGrid(TileGrid):
     """The kernels ``(kh, kw, C_in, C_out)`` of one conv layer, for input channel ``channel``."""
 
-    def set_kernels(self, kernels: np.ndarray, bias: np.ndarray, channel: int = 0) -> None:
+    #: The weights' colour scale ``-m..m`` (one for the whole layer), as the legend states it.
+    scale: tuple[float, float] = (-1.0, 1.0)
+
+    def set_kernels(self, kernels: np.ndarray, bias: np.ndarray, channel: int = 0, dark: bool = True) -> None:
+        """Show the slices of input ``channel``; ``dark``: the palette's colours for a dark or a light theme."""
         k = np.asarray(kernels, dtype=np.float64)
         if k.ndim != 4:
             raise ValueError(f"Kernels must be (kh, kw, C_in, C_out). Received: kernels.shape={k.shape}")
         if not 0 <= channel < k.shape[2]:
             raise ValueError(f"Input channel out of range 0..{k.shape[2] - 1}. Received: channel={channel}")
         b = np.asarray(bias, dtype=np.float64).reshape(-1)
-        vmin, vmax = scale_for(k, "diverging")  # one scale for the whole layer
-        lut = PALETTES["diverging"]
+        vmin, vmax = self.scale = scale_for(k, "diverging")  # one scale for the whole layer
+        lut = palette.diverging_lut(LEVELS, dark)
         levels = quantise(k[:, :, channel, :], vmin, vmax, "diverging")
         tiles, labels = [], []
         for out in range(k.shape[3]):

@@ -82,7 +82,7 @@ class LiveHeatmapGrid(HeatmapGrid):
         a = np.asarray(maps, dtype=np.float64)
         if a.ndim != 3:
             raise ValueError(f"Feature maps must be (H, W, C). Received: maps.shape={a.shape}")
-        vmin, vmax = scale if scale is not None else scale_for(a, self.palette)
+        vmin, vmax = self.scale = scale if scale is not None else scale_for(a, self.palette)
         lv = quantise(a, vmin, vmax, self.palette)
         if lv.shape[0] % 2:
             fill = 0 if self.palette == "sequential" else LEVELS // 2

@@ -1,0 +1,62 @@
+"""The training screen's looks at 130 columns, in a dark and a light theme (issue 11): the confusion-matrix
+title on one line, the Dropout switch's off state visible on its panel."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from textual.widgets import Static, Switch
+
+from tui_convnet.ui.app import create_app
+
+pytestmark = [pytest.mark.keras]  # the training screen loads TensorFlow in the background when it opens
+
+
+def contrast(a, b) -> float:
+    """WCAG contrast ratio of two Rich colours."""
+
+    def luminance(colour) -> float:
+        rgb = colour.get_truecolor()
+        channels = [c / 255 for c in (rgb.red, rgb.green, rgb.blue)]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_confusion_title_fits_on_one_line_at_130_columns(theme):
+    from tui_convnet.data import load_mnist
+    from tui_convnet.training.evaluate import evaluation_from_probabilities
+
+    data = load_mnist("sample").limited(None, 200)
+    probabilities = np.eye(10)[(data.y_test + (np.arange(200) % 7 == 0)) % 10]  # some mistakes
+    evaluation = evaluation_from_probabilities(probabilities, data.y_test, engine="numpy")
+    app = create_app()
+    async with app.run_test(size=(130, 42)) as pilot:
+        app.theme = theme
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        screen._show_results(evaluation, data, "run 1")  # what a finished run shows (no training here)
+        screen.query_one("#training-tabs").active = "tab-results"
+        await pilot.pause()
+        await pilot.pause()
+        title = screen.query_one("#confusion-title", Static)
+        assert title.region.height == 1 and title.region.width > 0
+        assert "Enter on a cell: its digits" in str(title.render())
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_dropout_switch_off_state_is_visible(theme):
+    app = create_app()
+    async with app.run_test(size=(130, 42)) as pilot:
+        app.theme = theme
+        await pilot.press("t")
+        await pilot.pause()
+        switch = app.screen.query_one("#settings Switch", Switch)
+        assert not switch.value
+        slider = switch.get_component_rich_style("switch--slider")
+        behind = switch.rich_style.bgcolor
+        assert contrast(slider.color, behind) >= 1.8, (slider.color, behind)
