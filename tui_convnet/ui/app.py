@@ -46,6 +46,9 @@ class ConvnetApp(App[int]):
 
     TITLE = "convnet-tui"
     CSS_PATH = [STYLES / "app.tcss"]
+    #: The explorer is the first screen: Textual builds it as the app starts (no default screen made and then
+    #: replaced by a mode switch, which parses and applies the whole stylesheet twice more).
+    DEFAULT_MODE = "explorer"
     MODES = {
         "explorer": _explorer_screen,
         "training": _training_screen,
@@ -79,8 +82,6 @@ class ConvnetApp(App[int]):
             await self.switch_mode("draw")
             if isinstance(self.screen, DrawScreen):
                 self.screen.show_image(*self.draw_image)
-            return
-        self.switch_mode("explorer")
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
