@@ -288,6 +288,7 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
         assert type(explorer).__name__ == "ExplorerScreen"
         label = int(ready.data.y_test[2])
         assert explorer.example.title == f"Learned conv2d kernels on test digit #2 (a {label})"
+        assert explorer.example.source == "the weights of the model of run 1, trained in this session"
         trace = explorer.comp.conv
         assert trace.x.shape == (28, 28, 1) and trace.kernels.shape == (3, 3, 1, 32)
         np.testing.assert_allclose(trace.x[..., 0], ready.data.x_test[2] / 255.0)

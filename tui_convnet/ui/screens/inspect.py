@@ -704,7 +704,8 @@ Esc ends it.
 
         digit = self.data.x_test[self.index]
         try:
-            example = learned_kernel_example(self.inspector, digit, int(self.data.y_test[self.index]), self.index)
+            label = int(self.data.y_test[self.index])
+            example = learned_kernel_example(self.inspector, digit, label, self.index, self.source)
             request = focus_on_map(example, self.selected_map)  # its largest activation; Home/End stay in the map
         except (InspectError, ValueError) as exc:
             self.notify(str(exc), title="Step through", severity="error", markup=False)
