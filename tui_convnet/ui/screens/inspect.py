@@ -348,6 +348,15 @@ Esc ends it.
 
     @work(thread=True, exclusive=True, group="inspect-load")
     def _load(self, path: str) -> None:
+        from ...fileio import PathError, user_path
+
+        try:  # a path that names no file is refused before TensorFlow is imported (seconds) to read it
+            if not user_path(path, "model path").is_file():
+                self.post_message(self.Failed(f"No such model file: {path}"))
+                return
+        except (PathError, OSError) as exc:
+            self.post_message(self.Failed(str(exc)))
+            return
         try:
             from ...data import DataError, load_mnist
             from ...training.inspector import ModelInspector
