@@ -8,11 +8,19 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, Pool2DSpec, conv2d, mnist_convnet
+from tui_convnet.core import (
+    Conv2DSpec,
+    DenseSpec,
+    FlattenSpec,
+    ModelSpec,
+    Pool2DSpec,
+    conv2d,
+    mnist_convnet,
+    seeded_weights,
+)
 from tui_convnet.core.lessons import (
     CS231N_TARGET,
     TARGET_KERNELS,
-    glorot_weights,
     kernel_gradient_lesson,
     learn_step,
     network_gradients,
@@ -118,7 +126,7 @@ def test_network_gradients_for_one_digit_shows_each_layer_and_the_routing():
         (8, 8, 1),
         (Conv2DSpec(2, (3, 3)), Pool2DSpec("max", (2, 2)), FlattenSpec(), DenseSpec(3, activation="softmax")),
     )
-    weights = glorot_weights(spec, seed=1)
+    weights = seeded_weights(spec, seed=1)
     x = np.random.default_rng(0).random((8, 8, 1)).astype(np.float32)
     result = network_gradients(spec, weights, x, 2)
     assert [layer.name for layer in result.layers] == ["conv2d", "max_pooling2d", "flatten", "dense"]
@@ -134,8 +142,8 @@ def test_network_gradients_for_one_digit_shows_each_layer_and_the_routing():
         network_gradients(spec, weights, x, 3)
 
 
-def test_glorot_weights_fit_the_lecture_model():
-    weights = glorot_weights(mnist_convnet())
+def test_seeded_weights_fit_the_lecture_model():
+    weights = seeded_weights(mnist_convnet())
     assert [w.shape for w in weights][:2] == [(3, 3, 1, 32), (32,)]
     assert sum(w.size for w in weights) == 93_322
     assert float(np.abs(weights[0]).max()) <= np.sqrt(6 / (9 + 288))

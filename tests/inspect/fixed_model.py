@@ -1,6 +1,6 @@
 """The lecture's ConvNet with fixed weights, shared by the inspect tests (imported by path from tests/ui too).
 
-The weights come from a seeded numpy generator (:func:`tui_convnet.core.lessons.glorot_weights`),
+The weights come from a seeded numpy generator (:func:`tui_convnet.core.seeded_weights`),
 never from training: they are the same on every machine, so what
 the tests and snapshots show does not depend on TensorFlow's float rounding.
 """
@@ -12,14 +12,13 @@ from typing import Any
 
 import numpy as np
 
-from tui_convnet.core import mnist_convnet
-from tui_convnet.core.lessons import glorot_weights
+from tui_convnet.core import mnist_convnet, seeded_weights
 
 
 def fixed_weights(spec: Any = None, seed: int = 0) -> list[np.ndarray]:
     """A kernel and a bias (float32) for every layer with weights, in ``model.get_weights()`` order:
     Keras' initial distribution (Glorot uniform, zero biases) drawn from a numpy seed."""
-    return glorot_weights(spec or mnist_convnet(), seed)
+    return seeded_weights(spec or mnist_convnet(), seed)
 
 
 def fixed_numpy_model(seed: int = 0) -> Any:

@@ -22,7 +22,7 @@ import numpy as np
 from ._validate import fail, numeric_array
 from .backward import KernelGradStep, KernelGradTrace, conv2d_backward, max_pool_winners, model_backward
 from .conv import conv2d
-from .model import Conv2DSpec, DenseSpec, ModelSpec, Pool2DSpec, infer_shapes
+from .model import ModelSpec, Pool2DSpec, infer_shapes
 
 # --------------------------------------------------------------------------- numbers
 
@@ -235,26 +235,3 @@ def network_gradients(spec: ModelSpec, weights: Sequence[Any], x: Any, label: in
             routes = max_pool_winners(layer_in, info.spec.pool_size, info.spec.strides, info.spec.padding)
         layers.append(LayerGradient(info.name, info.type, result.outputs[i][0], result.grad_outputs[i][0], routes))
     return NetworkGradients(result.loss, result.probabilities[0], int(label), tuple(layers), result.grad_input[0])
-
-
-def glorot_weights(spec: ModelSpec, seed: int = 0) -> list[np.ndarray]:
-    """Weights as Keras initialises them (Glorot uniform kernels, zero biases), from a numpy seed.
-
-    Not Keras' random stream: the same distribution, for a fixed untrained model without TensorFlow.
-    """
-    rng = np.random.default_rng(seed)
-    weights: list[np.ndarray] = []
-    for info in infer_shapes(spec):
-        layer = info.spec
-        if isinstance(layer, Conv2DSpec):
-            kh, kw = layer.kernel_size
-            shape: tuple[int, ...] = (kh, kw, info.input_shape[2], layer.filters)
-            fan_in, fan_out = kh * kw * info.input_shape[2], kh * kw * layer.filters
-        elif isinstance(layer, DenseSpec):
-            shape = (info.input_shape[0], layer.units)
-            fan_in, fan_out = shape
-        else:
-            continue
-        limit = np.sqrt(6.0 / (fan_in + fan_out))
-        weights += [rng.uniform(-limit, limit, shape).astype(np.float32), np.zeros(shape[-1], np.float32)]
-    return weights
