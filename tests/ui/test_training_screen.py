@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import math
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -46,6 +49,66 @@ async def open_training(pilot, *, ready: bool = False) -> TrainingScreen:
     if ready:
         await wait_for(pilot, lambda: screen.tf_ready, 300, "TensorFlow")
     return screen
+
+
+def _fixed_model_module():
+    spec = importlib.util.spec_from_file_location(
+        "training_fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture
+def scripted_fit(monkeypatch):
+    """Runs on the training screen with the real trainer, events, messages and cancel, minus Keras' gradient steps.
+
+    Each run gets a fresh Keras model with fixed (seeded numpy) weights whose ``fit`` plays the batches
+    through the real callbacks with a falling, made-up loss, about ``PACE`` seconds per batch: no
+    training in a UI test, so nothing here depends on TensorFlow's arithmetic or the machine's speed.
+    What ``fit`` itself does is tested in tests/training/ and, through this screen, by the NaN test.
+    """
+    from tui_convnet.training import trainer
+
+    fixed_model = _fixed_model_module()
+    real_train = trainer.train
+
+    def train(spec, data, config, on_event, cancel):
+        model = fixed_model.fixed_keras_model()
+        model.fit = _scripted_fit(model)
+        return real_train(spec, data, config, on_event, cancel, model=model)
+
+    monkeypatch.setattr(trainer, "train", train)
+
+
+PACE = 0.02  # seconds per scripted batch: a 1,000-batch run lasts 20 s, long enough to cancel
+
+
+def _scripted_fit(model):
+    def fit(x, y, *, epochs, batch_size, callbacks, **_ignored):
+        steps = math.ceil(len(x) / batch_size)
+        model.stop_training = False
+        for callback in callbacks:
+            callback.set_model(model)
+        for epoch in range(epochs):
+            for callback in callbacks:
+                callback.on_epoch_begin(epoch)
+            logs: dict[str, float] = {}
+            for batch in range(steps):
+                time.sleep(PACE)
+                loss = 2.3 / (1 + epoch + batch / steps)
+                logs = {"loss": loss, "accuracy": 1 - loss / 2.5}
+                for callback in callbacks:
+                    callback.on_train_batch_end(batch, logs)
+                if model.stop_training:
+                    break
+            for callback in callbacks:
+                callback.on_epoch_end(epoch, dict(logs))
+            if model.stop_training:
+                break
+
+    return fit
 
 
 def fill(screen: TrainingScreen, **values: str) -> None:
@@ -117,8 +180,7 @@ async def test_bad_settings_are_shown_and_nothing_starts():
 
 
 @pytest.mark.keras
-@pytest.mark.training
-async def test_progress_moves_cancel_stops_and_the_app_still_responds():
+async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
@@ -177,6 +239,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds():
 @pytest.mark.keras
 @pytest.mark.training
 async def test_nan_loss_stops_with_a_message():
+    """The one real Keras run through this screen (it stops at the first batch)."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)
@@ -193,8 +256,7 @@ async def test_nan_loss_stops_with_a_message():
 
 
 @pytest.mark.keras
-@pytest.mark.training
-async def test_results_model_ready_save_and_load(tmp_path):
+async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)
