@@ -29,7 +29,7 @@ async def test_every_explorer_and_app_key_is_listed(ui):
 
 async def test_help_closes_with_escape_q_and_question_mark():
     app = create_app()
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:  # the keys, not the layout: the small (cheaper) terminal
         await pilot.pause()
         for key in ("escape", "q", "question_mark"):
             await pilot.press("question_mark")

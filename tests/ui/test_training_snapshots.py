@@ -81,21 +81,32 @@ def test_training_screen_during_a_run(snap_compare, monkeypatch, tmp_path, size,
     assert snap_compare(create_app(), run_before=run_before, terminal_size=size)
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("theme", THEMES)
-def test_training_screen_results(snap_compare, monkeypatch, tmp_path, size, theme):
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+@pytest.fixture(scope="module")
+def bundled_results():
+    """The bundled model (numpy weights) and its evaluation on the first 500 sample test digits: computed
+    once for the four results snapshots."""
     from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.data import load_mnist
     from tui_convnet.training.inspector import ModelInspector, NumpyModel
-    from tui_convnet.training.trainer import TrainResult
 
     bundled = load_bundled_model()
     model = NumpyModel(bundled.spec, bundled.weights, "mnist_convnet")
+    data = load_mnist("sample").limited(None, 500)
+    return model, ModelInspector(model).evaluate(data.x_test, data.y_test)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("theme", THEMES)
+def test_training_screen_results(snap_compare, monkeypatch, tmp_path, size, theme, bundled_results):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path))
+    from tui_convnet.training.trainer import TrainResult
+
+    model, evaluation = bundled_results
 
     async def run_before(pilot) -> None:
         screen = await ready_screen(pilot, theme)
         data = screen.data.limited(None, 500)
-        evaluation = ModelInspector(model).evaluate(data.x_test, data.y_test)
+        assert np.array_equal(evaluation.labels, data.y_test)  # the screen's digits are the ones evaluated
         screen._run = 1
         screen.phase = "training"
         result = TrainResult(model=model, reason="completed", evaluation=evaluation, message="Training completed.")
