@@ -29,3 +29,10 @@ def test_a_cell_never_shows_minus_zero_or_a_zero_that_is_not_one():
         text = numbers.cell(value)
         assert text != "-0" and not text.startswith("-0")
         assert text == "0" or float(text) != 0
+
+
+def test_a_signed_weight_is_never_a_signed_zero():
+    assert numbers.signed(0.123) == "+0.12" and numbers.signed(-1.5) == "-1.50" and numbers.signed(12.34) == "+12.3"
+    assert numbers.signed(-0.001) == "-1e-3" and numbers.signed(0.004) == "+4e-3" and numbers.signed(0.0) == "+0.00"
+    assert len(numbers.signed(-123456.0)) <= 5
+    assert numbers.signed(float("nan")) == "nan"

@@ -71,12 +71,19 @@ def cell(value: float, integral: bool = False) -> str:
 
 
 def signed(value: float, width: int = 5) -> str:
-    """A weight in ``width`` characters with its sign: ``+0.12``, ``-1.50``, ``+12.3``."""
+    """A weight in ``width`` characters with its sign: ``+0.12``, ``-1.50``, ``+12.3``.
+
+    A weight too small for two decimals is written ``-1e-3``, never ``-0.00`` (a zero with a sign).
+    """
+    special = _finite_or_text(value)
+    if special is not None:
+        return special[:width]
     for digits in (2, 1, 0):
         text = f"{value:+.{digits}f}"
-        if len(text) <= width:
+        if len(text) <= width and (value == 0 or float(text) != 0):
             return text
-    return f"{value:+.0e}"[:width]
+    mantissa, exponent = f"{value:+.0e}".split("e")
+    return f"{mantissa}e{int(exponent)}"[:width]
 
 
 def axis(value: float) -> str:

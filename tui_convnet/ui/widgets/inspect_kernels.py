@@ -13,6 +13,7 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 
+from ...core import numbers
 from .. import palette
 from .heatmap import LEVELS, TileGrid, quantise, scale_for
 
@@ -20,14 +21,9 @@ CELL = 6  # characters per weight: " +0.12"
 
 
 def weight_text(value: float, width: int = CELL - 1) -> str:
-    """A weight in ``width`` characters with its sign: ``+0.12``, ``-1.50``, ``+12.3``; a weight too small
-    for two decimals is written ``-1e-3``, never ``-0.00`` (which reads as a zero with a sign)."""
-    for digits in (2, 1, 0):
-        text = f"{value:+.{digits}f}"
-        if len(text) <= width and (value == 0 or float(text) != 0):
-            return text
-    mantissa, exponent = f"{value:+.0e}".split("e")
-    return f"{mantissa}e{int(exponent)}"[:width]
+    """A weight in ``width`` characters with its sign (:func:`tui_convnet.core.numbers.signed`: ``+0.12``,
+    ``-1e-3``, never ``-0.00``)."""
+    return numbers.signed(value, width)
 
 
 def _cell_style(rgb: tuple[int, int, int]) -> Style:
