@@ -66,9 +66,11 @@ def test_bundled_examples_load_in_order(examples):
         "07_max_pooling",
         "08_average_pooling",
         "09_mnist_convnet",
+        "10_pattern_detector",
+        "11_horizontal_edges",
     ]
     kinds = [e.kind for e in examples.values()]
-    assert kinds == ["conv"] * 6 + ["pool"] * 2 + ["model"]
+    assert kinds == ["conv"] * 6 + ["pool"] * 2 + ["model"] + ["conv"] * 2
     for e in examples.values():
         assert e.title and e.description and e.source, e.key
 
