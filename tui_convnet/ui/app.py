@@ -35,6 +35,12 @@ def _draw_screen() -> Screen[Any]:
     return DrawScreen()
 
 
+def _lessons_screen() -> Screen[Any]:
+    from .screens.lessons import LessonsScreen
+
+    return LessonsScreen()
+
+
 def _inspect_screen() -> Screen[Any]:
     from .screens.inspect import InspectScreen
 
@@ -54,12 +60,14 @@ class ConvnetApp(App[int]):
         "training": _training_screen,
         "inspect": _inspect_screen,
         "draw": _draw_screen,
+        "lessons": _lessons_screen,
     }
     BINDINGS = [
         Binding("e", "switch_mode('explorer')", "Explorer", tooltip="The convolution explorer"),
         Binding("t", "switch_mode('training')", "Train", tooltip="Train the lecture's ConvNet on MNIST"),
         Binding("i", "switch_mode('inspect')", "Inspect", tooltip="Look inside the trained network"),
         Binding("d", "switch_mode('draw')", "Draw", tooltip="Draw a digit and watch the network think"),
+        Binding("L", "switch_mode('lessons')", "Lessons", show=False, tooltip="The lecture's big ideas as lessons"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -96,6 +104,14 @@ class ConvnetApp(App[int]):
         if isinstance(self.screen, ExplorerScreen):
             self.screen.open(message.request)
 
+    def open_lesson(self, number: int) -> None:
+        """Show lesson ``number`` (1–6) on the lessons screen."""
+        from .screens.lessons import LessonsScreen
+
+        self.switch_mode("lessons")
+        if isinstance(self.screen, LessonsScreen):
+            self.screen.show_lesson(number)
+
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
 
@@ -113,6 +129,14 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
+        from ..lessons import LESSONS
+
+        for info in LESSONS:
+            yield SystemCommand(
+                f"Lesson {info.number}: {info.title}",
+                f"{info.source} — {info.summary}",
+                lambda number=info.number: self.open_lesson(number),
+            )
         for number, example in enumerate(self.examples, 1):  # "Example 01: …" sorts in the examples' order
             yield SystemCommand(
                 f"Example {number:02d}: {example.title}",

@@ -1,0 +1,144 @@
+"""The lessons screen, driven with real keys: each lesson stepped through, its keys pressed."""
+
+from __future__ import annotations
+
+from tui_convnet.lessons import LESSONS
+from tui_convnet.ui.app import create_app
+
+SIZE = (130, 42)
+
+
+def title(ui, app) -> str:
+    return ui.widget_text(app.screen.query_one("#lesson-title"))
+
+
+def text(app) -> str:
+    return str(app.screen.query_one("#lesson-text").render())
+
+
+def picture(ui, app, number: int) -> str:
+    return ui.widget_text(app.screen.query_one(f"#lesson-{number}"))
+
+
+async def open_lessons(pilot, lesson: int = 1) -> None:
+    await pilot.pause()
+    await pilot.press("L")
+    await pilot.pause()
+    for _ in range(lesson - 1):
+        await pilot.press("n")
+    await pilot.pause()
+
+
+async def test_lesson_1_steps_through_three_examples_and_opens_them_in_the_explorer(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot)
+        assert "Lesson 1 of 6 · A kernel is a pattern detector" in title(ui, app)
+        assert "Convolution (Diagonal edge)" in title(ui, app)
+        assert "Example 10" in text(app) and "Output values from -2 to 3" in text(app)
+        await pilot.press("right", "right")
+        assert "step 3/3" in title(ui, app) and "Example 11" in text(app)
+        await pilot.press("left", "enter")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExplorerScreen"
+        assert "Edge detection: the kernel [1, -1]" in ui.screen_lines(app)[0]
+
+
+async def test_lesson_2_outputs_inputs_and_counts(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, 2)
+        await pilot.press("right", "right")
+        assert "step 3/12" in title(ui, app)
+        assert "Output s3 depends on" in text(app) and "x2, x3, x4 — 3 of 5 inputs" in text(app)
+        # s3's row: the convolution's three inputs lit, the dense layer's five
+        assert "s3   ·   ●   ●   ●   ·     s3   ●   ●   ●   ●   ●" in picture(ui, app, 2)
+        await pilot.press("right", "right", "right")
+        assert "Input x1 reaches" in text(app) and "s1, s2 — 2 outputs" in text(app)
+        await pilot.press("end")
+        assert "784·21,632 + 21,632 = 16,981,120" in text(app) and "32·(3·3·1) + 32 = 320" in text(app)
+
+
+async def test_lesson_3_select_cells_and_layers(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, 3)
+        assert "Model: bundled model" in title(ui, app)
+        assert "conv2d (Conv2D) cell (12, 12) depends on input rows 12–14, columns 12–14: 3×3" in text(app)
+        await pilot.press("right", "right", "right", "right")
+        assert "conv2d_2 (Conv2D) cell (1, 1)" in text(app) and "18×18" in text(app)
+        await pilot.press("d", "s")
+        assert "cell (2, 2) depends on input rows 8–25, columns 8–25: 18×18" in text(app)
+        assert "input 28×28 · field 18×18" in picture(ui, app, 3)
+        await pilot.press("plus")
+        assert "dense (Dense) unit 0" in text(app) and "last 2 rows and 2 columns" in text(app)
+        await pilot.press("minus", "minus")
+        assert "max_pooling2d_1 (MaxPooling2D)" in text(app)
+
+
+async def test_lesson_4_shift_the_digit(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, 4)
+        assert "The digit is not shifted" in text(app)
+        await pilot.press("s", "d", "d")
+        assert "shifted down 1, right 2" in text(app)
+        assert "max |Δ| = 0 on the 600 cells away from the borders" in text(app)
+        assert "digit shifted (+1, +2)" in picture(ui, app, 4)
+        assert "Prediction: 7" in text(app)
+        await pilot.press("plus")
+        assert "map 1 of the shifted digit" in picture(ui, app, 4)
+
+
+async def test_lesson_5_first_to_deepest(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, 5)
+        assert "First layer" in text(app) and "conv2d · field 3×3" in picture(ui, app, 5)
+        await pilot.press("end")
+        assert "Deepest layer: each cell sees 18×18 pixels" in text(app)
+        await pilot.press("right_square_bracket")
+        assert "test digit 1 (a 2)" in title(ui, app)
+
+
+async def test_lesson_6_a_fresh_mask_each_press(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, 6)
+        assert "Inference mode" in text(app) and "mask (0 dropped)" in picture(ui, app, 6)
+        await pilot.press("m")
+        first = picture(ui, app, 6)
+        assert "Training mode, rate 0.5, pass 1" in text(app) and "x · mask · 2" in text(app)
+        await pilot.press("space")
+        assert "pass 2" in text(app) and picture(ui, app, 6) != first
+        await pilot.press("plus")
+        assert "rate 0.6" in text(app) and "x · mask · 2.5" in text(app)
+        await pilot.press("m")
+        assert "Inference mode" in text(app)
+
+
+async def test_every_lesson_is_in_the_palette_with_its_slide(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        for info in LESSONS:
+            command = commands[f"Lesson {info.number}: {info.title}"]
+            assert info.slide in command.help
+        commands["Lesson 4: Parameter sharing and translation invariance"].callback()
+        await pilot.pause()
+        assert "Lesson 4 of 6" in title(ui, app)
+        commands["Lesson 2: Sparse connectivity"].callback()
+        await pilot.pause()
+        assert "Lesson 2 of 6" in title(ui, app)
+
+
+async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, 2)
+        before = text(app)
+        await pilot.press("space", "m", "w", "plus")
+        assert text(app) == before
+        footer = ui.screen_lines(app)[-1]
+        assert "Lesson" in footer and "Move" not in footer and "New mask" not in footer

@@ -1,0 +1,278 @@
+"""``LessonsScreen``: the lecture's big ideas, one lesson at a time, stepped through with keys.
+
+The screen composes, binds keys and pushes frames down: every lesson's steps,
+moves and narration live in ``tui_convnet.lessons`` (no Textual), its picture
+in ``ui/widgets/lesson_views.py``.  The model is the one trained or loaded in
+this session if there is one, else the bundled trained model, else an
+untrained fixed-seed model — and the screen says which.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, Footer, Static
+
+from ...bundled_model import ModelAssetError, load_bundled_model
+from ...core import mnist_convnet
+from ...data import DataError, bundled_digit
+from ...lessons import LESSONS, Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
+from ...lessons.dropout_lesson import DropoutLesson, DropoutSettings
+from ...lessons.hierarchy import HierarchyLesson
+from ...lessons.pattern import PatternLesson
+from ...lessons.receptive import ReceptiveLesson, Selection
+from ...lessons.sharing import SharingLesson, Shift
+from ...lessons.sparse import SparseLesson
+from ..messages import OpenInExplorer
+from ..widgets.lesson_views import (
+    BlocksView,
+    DropoutView,
+    HierarchyView,
+    PatternView,
+    ReceptiveView,
+    SharingView,
+    SparseView,
+)
+
+STYLES = Path(__file__).resolve().parent.parent / "styles"
+
+#: The bundled test digits a student can pick with [ and ].
+DIGITS = 20
+
+#: Which actions each lesson answers (the others are hidden from the footer).
+_LESSON_ACTIONS: dict[str, frozenset[int]] = {
+    "move": frozenset({3, 4}),
+    "layer": frozenset({3}),
+    "channel": frozenset({4}),
+    "rate": frozenset({6}),
+    "press": frozenset({6}),
+    "mode": frozenset({6}),
+    "open_example": frozenset({1}),
+    "digit": frozenset({3, 4, 5, 6}),
+}
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where the student is: the lesson, the step of its tour, and the lesson's own state."""
+
+    lesson: int
+    step: int
+    state: Any  # the lesson's state: a step number, a Selection, a Shift or DropoutSettings
+    digit: int = 0
+
+
+def choose_model(app: Any) -> LessonModel:
+    """The session's trained model, else the bundled one, else an untrained fixed-seed model."""
+    session = getattr(app, "trained", None)
+    if session is not None:
+        try:
+            return trained_model(mnist_convnet(), session.model.get_weights(), f"your model ({session.source})")
+        except (ValueError, AttributeError):
+            pass
+    try:
+        bundled = load_bundled_model()
+        return trained_model(bundled.spec, bundled.weights, bundled.description)
+    except (ModelAssetError, ValueError, OSError):
+        return seeded_model(0)
+
+
+class LessonsScreen(Screen[None]):
+    """Six lessons; each is a tour of steps (←/→) with its own keys to explore from there."""
+
+    CSS_PATH = [STYLES / "lessons.tcss"]
+    HELP = (
+        "Six lessons on the lecture's big ideas, each from one slide. ←/→ step through a lesson's tour, "
+        "n/N change lesson; the footer shows the keys of the current lesson."
+    )
+
+    BINDINGS = [
+        Binding("right", "step(1)", "Step", key_display="←/→"),
+        Binding("left", "step(-1)", "Previous step", show=False),
+        Binding("l", "step(1)", "Step", show=False),
+        Binding("h", "step(-1)", "Previous step", show=False),
+        Binding("home", "first", "First step", show=False),
+        Binding("end", "last", "Last step", show=False),
+        Binding("n", "lesson(1)", "Lesson", key_display="n/N"),
+        Binding("N", "lesson(-1)", "Previous lesson", show=False),
+        Binding("enter", "open_example", "Open in explorer"),
+        Binding("w", "move(-1, 0)", "Move", key_display="w/a/s/d"),
+        Binding("a", "move(0, -1)", "Move left", show=False),
+        Binding("s", "move(1, 0)", "Move down", show=False),
+        Binding("d", "move(0, 1)", "Move right", show=False),
+        Binding("plus", "layer(1)", "Layer", key_display="+/−"),
+        Binding("minus", "layer(-1)", "Shallower layer", show=False),
+        Binding("plus", "channel(1)", "Map", key_display="+/−"),
+        Binding("minus", "channel(-1)", "Previous map", show=False),
+        Binding("plus", "rate(1)", "Rate", key_display="+/−"),
+        Binding("minus", "rate(-1)", "Lower rate", show=False),
+        Binding("space", "press", "New mask", key_display="space"),
+        Binding("m", "mode", "Mode"),
+        Binding("right_square_bracket", "digit(1)", "Digit", key_display="[/]"),
+        Binding("left_square_bracket", "digit(-1)", "Previous digit", show=False),
+    ]
+
+    position: reactive[Position] = reactive(Position(1, 0, 0), init=False, always_update=True)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._model: LessonModel | None = None
+        self._lessons: dict[tuple[int, int], Any] = {}
+        self._digits: dict[int, Digit] = {}
+        self._pending: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="lesson-title")
+        with VerticalScroll(id="lesson-body", can_focus=False), ContentSwitcher(id="lesson-views", initial="lesson-1"):
+            yield PatternView(id="lesson-1")
+            yield SparseView(id="lesson-2")
+            yield ReceptiveView(id="lesson-3")
+            yield SharingView(id="lesson-4")
+            yield HierarchyView(id="lesson-5")
+            yield DropoutView(id="lesson-6")
+        yield Static(id="lesson-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._model = choose_model(self.app)
+        first = self._pending if self._pending is not None else 1
+        self.position = self._position(first, 0, self.position.digit)
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def model(self) -> LessonModel:
+        if self._model is None:
+            self._model = choose_model(self.app)
+        return self._model
+
+    def _digit(self, index: int) -> Digit:
+        if index not in self._digits:
+            try:
+                image, label = bundled_digit(index)
+            except DataError:
+                image, label = bundled_digit(0)
+            self._digits[index] = digit_from_uint8(image, label, f"test digit {index} (a {label})")
+        return self._digits[index]
+
+    def lesson(self, number: int, digit: int) -> Any:
+        """The lesson object (built once per lesson and digit)."""
+        key = (number, digit if number >= 3 else 0)
+        if key not in self._lessons:
+            self._lessons[key] = self._build(number, self._digit(digit))
+        return self._lessons[key]
+
+    def _build(self, number: int, d: Digit) -> Any:
+        if number == 1:
+            return PatternLesson(getattr(self.app, "examples", []))
+        if number == 2:
+            return SparseLesson(self.model.spec)
+        if number == 3:
+            return ReceptiveLesson(self.model, d)
+        if number == 4:
+            return SharingLesson(self.model, d)
+        if number == 5:
+            return HierarchyLesson(self.model, d)
+        return DropoutLesson(self.model, d)
+
+    def _position(self, number: int, step: int, digit: int) -> Position:
+        lesson = self.lesson(number, digit)
+        step = max(0, min(step, lesson.steps - 1))
+        return Position(number, step, lesson.start(step), digit)
+
+    def show_lesson(self, number: int) -> None:
+        """Open lesson ``number`` (1–6) at its first step."""
+        if not self.is_mounted:
+            self._pending = number
+            return
+        self.position = self._position(number, 0, self.position.digit)
+
+    def watch_position(self, pos: Position) -> None:
+        lesson = self.lesson(pos.lesson, pos.digit)
+        frame = lesson.frame(pos.state)
+        info = LESSONS[pos.lesson - 1]
+        self.query_one(ContentSwitcher).current = f"lesson-{pos.lesson}"
+        view = self.query_one(f"#lesson-{pos.lesson}", BlocksView)
+        view.frame = frame
+        title = Text()
+        title.append(f"Lesson {info.number} of {len(LESSONS)} · {info.title}", style="bold")
+        title.append(f"   step {pos.step + 1}/{lesson.steps}\n")
+        title.append(info.source, style="italic")
+        if pos.lesson >= 3:
+            title.append(f"\nModel: {self.model.label} · {self._digit(pos.digit).name}")
+        self.query_one("#lesson-title", Static).update(title)
+        self.query_one("#lesson-text", Static).update(Text("\n".join(frame.lines)))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = _LESSON_ACTIONS.get(action)
+        return True if allowed is None else self.position.lesson in allowed
+
+    # ------------------------------------------------------------------ actions
+
+    def action_step(self, delta: int) -> None:
+        pos = self.position
+        self.position = self._position(pos.lesson, pos.step + delta, pos.digit)
+
+    def action_first(self) -> None:
+        self.position = self._position(self.position.lesson, 0, self.position.digit)
+
+    def action_last(self) -> None:
+        pos = self.position
+        self.position = self._position(pos.lesson, self.lesson(pos.lesson, pos.digit).steps - 1, pos.digit)
+
+    def action_lesson(self, delta: int) -> None:
+        number = (self.position.lesson - 1 + delta) % len(LESSONS) + 1
+        self.position = self._position(number, 0, self.position.digit)
+
+    def _update(self, state: Any) -> None:
+        self.position = Position(self.position.lesson, self.position.step, state, self.position.digit)
+
+    def action_move(self, d_row: int, d_col: int) -> None:
+        pos = self.position
+        lesson = self.lesson(pos.lesson, pos.digit)
+        if isinstance(pos.state, (Selection, Shift)):
+            self._update(lesson.move(pos.state, d_row, d_col))
+
+    def action_layer(self, delta: int) -> None:
+        pos = self.position
+        if isinstance(pos.state, Selection):
+            self._update(self.lesson(3, pos.digit).change_layer(pos.state, delta))
+
+    def action_channel(self, delta: int) -> None:
+        pos = self.position
+        if isinstance(pos.state, Shift):
+            self._update(self.lesson(4, pos.digit).change_channel(pos.state, delta))
+
+    def action_rate(self, delta: int) -> None:
+        pos = self.position
+        if isinstance(pos.state, DropoutSettings):
+            self._update(self.lesson(6, pos.digit).change_rate(pos.state, delta))
+
+    def action_press(self) -> None:
+        pos = self.position
+        if isinstance(pos.state, DropoutSettings):
+            self._update(self.lesson(6, pos.digit).press(pos.state))
+
+    def action_mode(self) -> None:
+        pos = self.position
+        if isinstance(pos.state, DropoutSettings):
+            self._update(self.lesson(6, pos.digit).toggle_mode(pos.state))
+
+    def action_digit(self, delta: int) -> None:
+        pos = self.position
+        self.position = Position(pos.lesson, pos.step, pos.state, (pos.digit + delta) % DIGITS)
+
+    def action_open_example(self) -> None:
+        pos = self.position
+        if pos.lesson == 1:
+            frame = self.lesson(1, 0).frame(pos.state)
+            self.app.post_message(OpenInExplorer(frame.example))
