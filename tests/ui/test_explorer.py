@@ -181,14 +181,17 @@ async def test_switching_examples_with_n_and_N_wraps_around(ui):
         await pilot.pause()
         await pilot.press("n")
         assert "RGB input" in titlebar(ui, app)
-        assert "example 2/10" in titlebar(ui, app)
+        assert "example 2/12" in titlebar(ui, app)
         assert "o[0,0,0] = 308 + (-498) + 164 + b0 1 = -25" in arith(app)
         await pilot.press("N", "N")
         assert "The gradient of a kernel" in titlebar(ui, app)  # the lesson after the examples (issue 14)
+        assert "example 12/12" in titlebar(ui, app)
         await pilot.press("N")
+        assert "transposed edge kernel" in titlebar(ui, app) and "example 11/12" in titlebar(ui, app)
+        await pilot.press("N", "N")
         assert "The MNIST ConvNet" in titlebar(ui, app)
         assert "Total params: 93,322" in ui.screen_text(app)
-        await pilot.press("n", "n")
+        await pilot.press("n", "n", "n", "n")
         assert "cs231n" in titlebar(ui, app)
 
 
@@ -428,10 +431,10 @@ async def test_open_in_explorer_message_positions_the_step(ui, examples):
         app.post_message(OpenInExplorer(examples[5], 7))  # 06_stride_2
         await pilot.pause()
         assert "Stride 2 halves the size" in titlebar(ui, app)
-        assert "step 8/18" in titlebar(ui, app) and "example 6/10" in titlebar(ui, app)
+        assert "step 8/18" in titlebar(ui, app) and "example 6/12" in titlebar(ui, app)
         assert "relu: max(0, " in arith(app)
         await pilot.press("n")
-        assert "example 7/10" in titlebar(ui, app)
+        assert "example 7/12" in titlebar(ui, app)
 
 
 async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
@@ -462,14 +465,14 @@ async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui)
         await pilot.click(view, offset=view.cell_offset(kernel_key(0, 0), 2, 2))
         await pilot.press("n", "a", "n", "q", "N", "s", "space")
         await pilot.pause()
-        assert app.is_running and "RGB input" in titlebar(ui, app) and "example 2/10" in titlebar(ui, app)
+        assert app.is_running and "RGB input" in titlebar(ui, app) and "example 2/12" in titlebar(ui, app)
         assert view.has_focus and view.buffer == ""
         assert messages(app)[-1] == "Type a number, then Enter (Esc leaves the grid). Received: ' '"
         await pilot.press("4", "enter")
         assert app.screen.settings.kernels[2, 2, 0, 0] == 4
         await pilot.press("escape", "N")  # Esc leaves the grid: the keys are the explorer's again
         assert not view.has_focus and "cs231n" in titlebar(ui, app)
-        await pilot.press("N", "N", "N")  # the gradient lesson, 09 (model) then 08 (pooling): no kernels to edit
+        await pilot.press("N", "N", "N", "N", "N")  # the gradient lesson, 11, 10 (lesson 1), 09 (model) then 08 (pooling): no kernels to edit
         assert view.cursor is None
         await pilot.press("4", "enter")  # nothing happens, nothing breaks
         assert "Average pooling" in titlebar(ui, app)
