@@ -82,7 +82,8 @@ def test_examples_are_found_by_number_key_or_title_word():
     assert examples[find_example(examples, "4")].key == "04_goodfellow_2d"
     assert examples[find_example(examples, "04")].key == "04_goodfellow_2d"
     assert examples[find_example(examples, "01_cs231n")].key == "01_cs231n"
-    assert examples[find_example(examples, "edge")].key == "03_edge_detection"
+    assert examples[find_example(examples, "detection")].key == "03_edge_detection"
+    assert examples[find_example(examples, "transposed")].key == "11_horizontal_edges"
     with pytest.raises(ValueError, match="ambiguous"):
         find_example(examples, "pooling")
 
