@@ -22,7 +22,7 @@ def test_the_lesson_is_built_on_cs231n(lesson):
     cs231n = next(ex for ex in load_examples() if ex.key == "01_cs231n")
     np.testing.assert_array_equal(lesson.x, cs231n.x)
     np.testing.assert_array_equal(lesson.kernels, cs231n.kernels)
-    assert lesson.key == "10_kernel_gradient"
+    assert lesson.key == "12_kernel_gradient"  # after the eleven bundled examples
     state = open_example(lesson, 3)
     assert isinstance(state, GradientState) and state.num_steps == 54 and state.step == 3
     assert isinstance(stepper_for(state), GradientStepper)

@@ -107,13 +107,13 @@ async def test_stepping_back_through_the_network_layer_by_layer(ui):
 
 
 async def test_the_kernel_gradient_lesson_steps_weight_by_weight_in_the_explorer(ui):
-    app = create_app("10")
+    app = create_app("12")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.pause()
         screen = app.screen
         assert screen.has_class("-lesson")
         title = str(screen.query_one("#titlebar").render())
-        assert "The gradient of a kernel" in title and "example 10/10 · step 1/54" in title
+        assert "The gradient of a kernel" in title and "example 12/12 · step 1/54" in title
         for _ in range(10):
             await pilot.press("right")
         lines = screen.query_one("#arith").plain.splitlines()
@@ -130,7 +130,7 @@ async def test_the_three_lessons_are_in_the_command_palette(ui):
     app = create_app("04")
     async with app.run_test(size=(130, 42)) as pilot:
         for query, check in (
-            ("gradient of a", lambda: "example 10/10 · step 1/54" in str(app.screen.query_one("#titlebar").render())),
+            ("gradient of a", lambda: "example 12/12 · step 1/54" in str(app.screen.query_one("#titlebar").render())),
             ("learn a k", lambda: isinstance(app.screen, LearnKernelScreen)),
             ("through the n", lambda: isinstance(app.screen, NetworkGradientScreen)),
         ):

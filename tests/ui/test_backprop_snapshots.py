@@ -43,4 +43,4 @@ def test_kernel_gradient_snapshot(snap_compare, size, theme):
         pilot.app.theme = theme
         await pilot.pause()
 
-    assert snap_compare(create_app("10"), press=["right"] * 10, run_before=run_before, terminal_size=size)
+    assert snap_compare(create_app("12"), press=["right"] * 10, run_before=run_before, terminal_size=size)

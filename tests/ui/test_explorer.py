@@ -472,7 +472,7 @@ async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui)
         assert app.screen.settings.kernels[2, 2, 0, 0] == 4
         await pilot.press("escape", "N")  # Esc leaves the grid: the keys are the explorer's again
         assert not view.has_focus and "cs231n" in titlebar(ui, app)
-        await pilot.press("N", "N", "N", "N", "N")  # the gradient lesson, 11, 10 (lesson 1), 09 (model) then 08 (pooling): no kernels to edit
+        await pilot.press("N", "N", "N", "N", "N")  # 12, 11, 10, 09 (model), 08 (pooling): no kernels
         assert view.cursor is None
         await pilot.press("4", "enter")  # nothing happens, nothing breaks
         assert "Average pooling" in titlebar(ui, app)

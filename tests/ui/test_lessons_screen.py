@@ -33,7 +33,7 @@ async def test_lesson_1_steps_through_three_examples_and_opens_them_in_the_explo
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot)
-        assert "Lesson 1 of 6 · A kernel is a pattern detector" in title(ui, app)
+        assert "Lesson 13 · A kernel is a pattern detector" in title(ui, app)  # after the 12 examples
         assert "Convolution (Diagonal edge)" in title(ui, app)
         assert "Example 10" in text(app) and "Output values from -2 to 3" in text(app)
         await pilot.press("right", "right")
@@ -67,7 +67,7 @@ async def test_lesson_3_select_cells_and_layers(ui):
         assert "conv2d (Conv2D) cell (12, 12) depends on input rows 12–14, columns 12–14: 3×3" in text(app)
         await pilot.press("right", "right", "right", "right")
         assert "conv2d_2 (Conv2D) cell (1, 1)" in text(app) and "18×18" in text(app)
-        await pilot.press("d", "s")
+        await pilot.press("l", "j")
         assert "cell (2, 2) depends on input rows 8–25, columns 8–25: 18×18" in text(app)
         assert "input 28×28 · field 18×18" in picture(ui, app, 3)
         await pilot.press("plus")
@@ -81,7 +81,7 @@ async def test_lesson_4_shift_the_digit(ui):
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 4)
         assert "The digit is not shifted" in text(app)
-        await pilot.press("s", "d", "d")
+        await pilot.press("j", "l", "l")
         assert "shifted down 1, right 2" in text(app)
         assert "max |Δ| = 0 on the 600 cells away from the borders" in text(app)
         assert "digit shifted (+1, +2)" in picture(ui, app, 4)
@@ -122,15 +122,44 @@ async def test_every_lesson_is_in_the_palette_with_its_slide(ui):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
-        for info in LESSONS:
-            command = commands[f"Lesson {info.number}: {info.title}"]
+        for number, info in enumerate(LESSONS, 13):
+            command = commands[f"Lesson {number}: {info.title}"]
             assert info.slide in command.help
-        commands["Lesson 4: Parameter sharing and translation invariance"].callback()
+        commands["Lesson 16: Parameter sharing and translation invariance"].callback()
         await pilot.pause()
-        assert "Lesson 4 of 6" in title(ui, app)
-        commands["Lesson 2: Sparse connectivity"].callback()
+        assert "Lesson 16 · Parameter sharing" in title(ui, app)
+        commands["Lesson 14: Sparse connectivity"].callback()
         await pilot.pause()
-        assert "Lesson 2 of 6" in title(ui, app)
+        assert "Lesson 14 · Sparse connectivity" in title(ui, app)
+
+
+async def test_one_numbering_in_the_palette_examples_then_lessons(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        titles = [c.title for c in app.get_system_commands(app.screen) if c.title[:7] in ("Example", "Lesson ")]
+        numbers = [int(t.split(":")[0].split()[1]) for t in titles]
+        assert numbers == list(range(1, 21))  # no number twice, none missing, in order
+        assert titles[9].startswith("Example 10: A diagonal-edge kernel")
+        assert titles[11].startswith("Example 12: The gradient of a kernel")
+        assert titles[12] == "Lesson 13: A kernel is a pattern detector"
+        assert titles[18:] == [
+            "Lesson 19: Learn a kernel by gradient descent",
+            "Lesson 20: Backpropagation through the network",
+        ]
+
+
+async def test_d_is_draw_on_every_lesson_and_the_footer_says_one_meaning_per_key(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot, 4)  # the sharing lesson moves the digit with h/j/k/l
+        footer = ui.screen_lines(app)[-1]
+        assert "h/j/k/l Move" in footer and "w/a/s/d" not in footer
+        await pilot.press("l")
+        assert "shifted right 1" in text(app)
+        await pilot.press("d")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "DrawScreen"
 
 
 async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):

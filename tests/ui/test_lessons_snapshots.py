@@ -16,7 +16,7 @@ LARGE, SMALL = (130, 42), (80, 24)
 KEYS = {
     1: ["L"],
     2: ["L", "n", "right", "right"],
-    3: ["L", "n", "n", "right", "right", "right", "right", "d", "s"],
+    3: ["L", "n", "n", "right", "right", "right", "right", "l", "j"],
     4: ["L", "n", "n", "n", "right", "right", "right"],
     5: ["L", "n", "n", "n", "n", "end"],
     6: ["L", "N", "m", "space"],

@@ -55,10 +55,13 @@ class GradientExample(ConvExample):
         )
 
 
-def cs231n_gradient_example(cs231n: ConvExample) -> GradientExample:
-    """Lesson 1 on the cs231n example: its input and filters, a diagonal of ones as the target."""
+def cs231n_gradient_example(cs231n: ConvExample, number: int) -> GradientExample:
+    """Lesson 1 on the cs231n example: its input and filters, a diagonal of ones as the target.
+
+    ``number`` is its place in the app's example list (after the bundled examples): its key starts with it.
+    """
     return GradientExample(
-        key="10_kernel_gradient",
+        key=f"{number:02d}_kernel_gradient",
         title="The gradient of a kernel: cs231n with a target output",
         x=cs231n.x,
         kernels=cs231n.kernels,
@@ -84,7 +87,8 @@ def cs231n_gradient_example(cs231n: ConvExample) -> GradientExample:
 
 def lesson_examples(examples: Sequence[Example]) -> list[GradientExample]:
     """The lessons stepped in the explorer, built on the examples they start from (cs231n)."""
-    return [cs231n_gradient_example(ex) for ex in examples if ex.key == "01_cs231n" and isinstance(ex, ConvExample)]
+    bases = [ex for ex in examples if ex.key == "01_cs231n" and isinstance(ex, ConvExample)]
+    return [cs231n_gradient_example(ex, len(examples) + 1 + i) for i, ex in enumerate(bases)]
 
 
 @dataclass(frozen=True, eq=False)

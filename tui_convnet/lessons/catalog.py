@@ -1,8 +1,13 @@
-"""The lessons: which of the lecture's big ideas each one teaches, and from which slide."""
+"""The lessons: which of the lecture's big ideas each one teaches, and from which slide; and the
+contents — one numbered list of everything a student can open, examples first, then the lessons.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from ..core import Example
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,83 @@ LESSONS: tuple[LessonInfo, ...] = (
         "A dense layer in training mode (a fresh mask each press) and in inference mode",
     ),
 )
+
+
+#: The backpropagation lessons (issue 14) that run on screens of their own; the first one, the
+#: gradient of a kernel, is an explorer example.
+BACKPROP_LESSONS: tuple[LessonInfo, ...] = (
+    LessonInfo(
+        7,
+        "learn",
+        "Learn a kernel by gradient descent",
+        "Weights (Kernel) need to be learned using training data and backpropagation",
+        "A random 3x3 kernel learns a diagonal-edge detector on four digits: w ← w − lr·dL/dw, key by key",
+    ),
+    LessonInfo(
+        8,
+        "network",
+        "Backpropagation through the network",
+        "Weights (Kernel) need to be learned using training data and backpropagation",
+        "One digit's gradient flowing back layer by layer, with max pooling's routing",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class ExampleEntry:
+    """An explorer example in the contents: ``index`` is its place in the app's example list."""
+
+    number: int
+    title: str
+    source: str
+    index: int
+
+    @property
+    def label(self) -> str:
+        return f"Example {self.number:02d}: {self.title}"
+
+
+@dataclass(frozen=True)
+class LessonEntry:
+    """A lesson with a screen of its own in the contents."""
+
+    number: int
+    info: LessonInfo
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def source(self) -> str:
+        return self.info.source
+
+    @property
+    def label(self) -> str:
+        return f"Lesson {self.number:02d}: {self.title}"
+
+
+ContentsEntry = ExampleEntry | LessonEntry
+
+
+def contents(examples: Sequence[Example]) -> tuple[ContentsEntry, ...]:
+    """Everything a student can open, numbered 01, 02, … in one list: the explorer's examples in their
+    order (the lecture's, lesson 1's, the kernel gradient's), then the lessons' screens (issue 12's
+    six, then the two backpropagation screens). The palette and the contents list both show it."""
+    entries: list[ContentsEntry] = [
+        ExampleEntry(number, ex.title, ex.source, number - 1) for number, ex in enumerate(examples, 1)
+    ]
+    first = len(entries) + 1
+    entries.extend(LessonEntry(n, info) for n, info in enumerate((*LESSONS, *BACKPROP_LESSONS), first))
+    return tuple(entries)
+
+
+def lesson_entry(entries: Sequence[ContentsEntry], key: str) -> LessonEntry:
+    """The entry of the lesson called ``key`` ("sparse", "learn", …) in ``entries``."""
+    for entry in entries:
+        if isinstance(entry, LessonEntry) and entry.info.key == key:
+            return entry
+    raise ValueError(f"There is no such lesson in the contents. Received: key={key!r}")
 
 
 def lesson_info(key_or_number: str | int) -> LessonInfo:

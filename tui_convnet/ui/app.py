@@ -12,6 +12,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from ..core import Example, ExampleError, load_examples
+from ..lessons import LESSONS
+from ..lessons.catalog import ContentsEntry, ExampleEntry, LessonEntry, contents
 from .messages import ModelReady, OpenInExplorer
 
 STYLES = Path(__file__).parent / "styles"
@@ -111,8 +113,24 @@ class ConvnetApp(App[int]):
         if isinstance(self.screen, ExplorerScreen):
             self.screen.open(message.request)
 
+    @property
+    def contents(self) -> tuple[ContentsEntry, ...]:
+        """Everything the student can open, numbered in one list: the examples, then the lessons."""
+        return contents(self.examples)
+
+    def open_entry(self, entry: ContentsEntry) -> None:
+        """Open an entry of the contents: an example in the explorer, a lesson on its screen."""
+        if isinstance(entry, ExampleEntry):
+            self.post_message(OpenInExplorer(self.examples[entry.index]))
+        elif entry.info in LESSONS:
+            self.open_lesson(entry.info.number)
+        else:
+            from .screens.backprop import lesson_screen
+
+            self.push_screen(lesson_screen(entry.info.key))
+
     def open_lesson(self, number: int) -> None:
-        """Show lesson ``number`` (1–6) on the lessons screen."""
+        """Show lesson ``number`` (1–6 of :data:`~tui_convnet.lessons.LESSONS`) on the lessons screen."""
         from .screens.lessons import LessonsScreen
 
         self.switch_mode("lessons")
@@ -136,23 +154,9 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
-        from ..lessons import LESSONS
-
-        for info in LESSONS:
-            yield SystemCommand(
-                f"Lesson {info.number}: {info.title}",
-                f"{info.source} — {info.summary}",
-                lambda number=info.number: self.open_lesson(number),
-            )
-        for number, example in enumerate(self.examples, 1):  # "Example 01: …" sorts in the examples' order
-            yield SystemCommand(
-                f"Example {number:02d}: {example.title}",
-                example.description.split("\n")[0] or example.key,
-                lambda example=example: self.post_message(OpenInExplorer(example)),
-            )
-        from .screens.backprop import lesson_commands
-
-        yield from lesson_commands(self, len(self.examples) + 1)
+        for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
+            summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
+            yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
 
 
 def find_example(examples: Sequence[Example], name: str) -> int:

@@ -9,14 +9,13 @@ cell by cell, runs in the explorer: :mod:`tui_convnet.explore.gradient`.)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from rich.text import Text
 from textual import events, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -413,22 +412,10 @@ def _bundled() -> tuple[Any, Any, str]:
 
 # --------------------------------------------------------------------------- the command palette
 
-#: The lessons that run on their own screens: (title, what the palette says, screen factory).
-LESSON_SCREENS: tuple[tuple[str, str, type[Screen[None]]], ...] = (
-    (
-        "Learn a kernel by gradient descent",
-        "A random 3x3 kernel learns a diagonal-edge detector on four digits: w ← w − lr·dL/dw, key by key",
-        LearnKernelScreen,
-    ),
-    (
-        "Backpropagation through the network",
-        "One digit's gradient flowing back layer by layer, with max pooling's routing",
-        NetworkGradientScreen,
-    ),
-)
 
-
-def lesson_commands(app: App[Any], first_number: int) -> Iterator[SystemCommand]:
-    """Palette entries for the lessons, numbered after the examples (``Lesson 11: …``)."""
-    for number, (title, help_text, screen) in enumerate(LESSON_SCREENS, first_number):
-        yield SystemCommand(f"Lesson {number:02d}: {title}", help_text, lambda screen=screen: app.push_screen(screen()))
+def lesson_screen(key: str) -> Screen[None]:
+    """The screen of the backpropagation lesson called ``key`` (see ``lessons.catalog.BACKPROP_LESSONS``)."""
+    screens: dict[str, type[Screen[None]]] = {"learn": LearnKernelScreen, "network": NetworkGradientScreen}
+    if key not in screens:
+        raise ValueError(f"There is no such backpropagation lesson. Received: key={key!r}")
+    return screens[key]()

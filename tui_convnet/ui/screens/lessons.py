@@ -25,6 +25,7 @@ from ...bundled_model import ModelAssetError, load_bundled_model
 from ...core import mnist_convnet
 from ...data import DataError, bundled_digit
 from ...lessons import LESSONS, Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
+from ...lessons.catalog import contents, lesson_entry
 from ...lessons.dropout_lesson import DropoutLesson, DropoutSettings
 from ...lessons.hierarchy import HierarchyLesson
 from ...lessons.pattern import PatternLesson
@@ -91,23 +92,23 @@ class LessonsScreen(Screen[None]):
     CSS_PATH = [STYLES / "lessons.tcss"]
     HELP = (
         "Six lessons on the lecture's big ideas, each from one slide. ←/→ step through a lesson's tour, "
-        "n/N change lesson; the footer shows the keys of the current lesson."
+        "n/N change lesson; the footer shows the keys of the current lesson (h/j/k/l move a selection "
+        "or the digit)."
     )
 
     BINDINGS = [
         Binding("right", "step(1)", "Step", key_display="←/→"),
         Binding("left", "step(-1)", "Previous step", show=False),
-        Binding("l", "step(1)", "Step", show=False),
-        Binding("h", "step(-1)", "Previous step", show=False),
         Binding("home", "first", "First step", show=False),
         Binding("end", "last", "Last step", show=False),
         Binding("n", "lesson(1)", "Lesson", key_display="n/N"),
         Binding("N", "lesson(-1)", "Previous lesson", show=False),
         Binding("enter", "open_example", "Open in explorer"),
-        Binding("w", "move(-1, 0)", "Move", key_display="w/a/s/d"),
-        Binding("a", "move(0, -1)", "Move left", show=False),
-        Binding("s", "move(1, 0)", "Move down", show=False),
-        Binding("d", "move(0, 1)", "Move right", show=False),
+        # h/j/k/l (vi's keys) move: none of them is an app key, so d stays Draw on every lesson.
+        Binding("k", "move(-1, 0)", "Move", key_display="h/j/k/l"),
+        Binding("h", "move(0, -1)", "Move left", show=False),
+        Binding("j", "move(1, 0)", "Move down", show=False),
+        Binding("l", "move(0, 1)", "Move right", show=False),
         Binding("plus", "layer(1)", "Layer", key_display="+/−"),
         Binding("minus", "layer(-1)", "Shallower layer", show=False),
         Binding("plus", "channel(1)", "Map", key_display="+/−"),
@@ -199,11 +200,12 @@ class LessonsScreen(Screen[None]):
         lesson = self.lesson(pos.lesson, pos.digit)
         frame = lesson.frame(pos.state)
         info = LESSONS[pos.lesson - 1]
+        number = lesson_entry(contents(getattr(self.app, "examples", ())), info.key).number
         self.query_one(ContentSwitcher).current = f"lesson-{pos.lesson}"
         view = self.query_one(f"#lesson-{pos.lesson}", BlocksView)
         view.frame = frame
         title = Text()
-        title.append(f"Lesson {info.number} of {len(LESSONS)} · {info.title}", style="bold")
+        title.append(f"Lesson {number:02d} · {info.title}", style="bold")
         title.append(f"   step {pos.step + 1}/{lesson.steps}\n")
         title.append(info.source, style="italic")
         if pos.lesson >= 3:
