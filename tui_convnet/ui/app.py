@@ -13,7 +13,7 @@ from textual.screen import Screen
 
 from ..core import Example, ExampleError, load_examples
 from ..lessons import LESSONS
-from ..lessons.catalog import ContentsEntry, ExampleEntry, LessonEntry, contents
+from ..lessons.catalog import ContentsEntry, ExampleEntry, LessonEntry, contents, lesson_entry
 from .messages import ModelReady, OpenInExplorer
 
 STYLES = Path(__file__).parent / "styles"
@@ -117,6 +117,31 @@ class ConvnetApp(App[int]):
     def contents(self) -> tuple[ContentsEntry, ...]:
         """Everything the student can open, numbered in one list: the examples, then the lessons."""
         return contents(self.examples)
+
+    def action_open_contents(self) -> None:
+        """The numbered contents (a modal): the chosen example or lesson opens."""
+        from .screens.contents import ContentsScreen
+
+        if isinstance(self.screen, ContentsScreen):
+            return
+        self.push_screen(ContentsScreen(self.contents, self._current_number()), self._contents_chosen)
+
+    def _current_number(self) -> int | None:
+        """The contents number of what the current screen shows (an example or a lesson), if any."""
+        from .screens.explorer import ExplorerScreen
+        from .screens.lessons import LessonsScreen
+
+        screen = self.screen
+        if isinstance(screen, ExplorerScreen) and screen.state is not None:
+            index = screen._builtin_index(screen.state.example)
+            return None if index is None else index + 1
+        if isinstance(screen, LessonsScreen):
+            return lesson_entry(self.contents, LESSONS[screen.position.lesson - 1].key).number
+        return None
+
+    def _contents_chosen(self, entry: ContentsEntry | None) -> None:
+        if entry is not None:
+            self.open_entry(entry)
 
     def open_entry(self, entry: ContentsEntry) -> None:
         """Open an entry of the contents: an example in the explorer, a lesson on its screen."""

@@ -34,6 +34,8 @@ from ...core.lessons import (
     update_line,
     with_learning_rate,
 )
+from ..messages import ModelReady
+from ..session_model import session_model
 from ..widgets.heatmap import Heatmap, HeatmapGrid, layer_strips, quantise, scale_for
 from ..widgets.plot import LinePlot, Series
 from ..widgets.value_grid import ValueGrid
@@ -58,10 +60,25 @@ class Title(Static):
     """The lesson's one-line title and status."""
 
 
+class LessonScreen(Screen[None]):
+    """A backpropagation lesson's screen: pushed over the screen it was opened from; Esc goes back."""
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 1:
+            self.app.pop_screen()
+
+    def lesson_heading(self, key: str, title: str) -> str:
+        """``Lesson 19 · Learn a kernel by gradient descent``: its number in the app's contents."""
+        from ...lessons.catalog import contents, lesson_entry
+
+        examples = getattr(self.app, "examples", ())
+        return f"Lesson {lesson_entry(contents(examples), key).number:02d} · {title}"
+
+
 # --------------------------------------------------------------------------- lesson 2: learn a kernel
 
 
-class LearnKernelScreen(Screen[None]):
+class LearnKernelScreen(LessonScreen):
     """Lesson: one 3x3 kernel learns, by gradient descent, to reproduce a target kernel's output."""
 
     CSS_PATH = [STYLES / "backprop.tcss"]
@@ -83,6 +100,7 @@ against its gradient: w ← w − lr·dL/dw. Raise the learning rate (+) to see 
         Binding("minus", "rate(-1)", "lr ÷2", show=False),
         Binding("g", "target", "Target"),
         Binding("r", "restart", "Restart"),
+        Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen this lesson was opened from"),
     ]
 
     state: reactive[LearnState | None] = reactive(None, init=False, always_update=True)
@@ -199,7 +217,7 @@ against its gradient: w ← w − lr·dL/dw. Raise the learning rate (+) to see 
         plot.changed()
         self.query_one("#title", Title).update(
             Text(
-                f"Lesson: learn a kernel ({self._target_name()}) · step {state.step} · "
+                f"{self.lesson_heading('learn', 'Learn a kernel')} ({self._target_name()}) · step {state.step} · "
                 f"lr {numbers.plain(state.lr, decimals=4)} · loss {_loss_text(state.loss)}"
                 + (" · diverged" if state.diverged else ""),
                 no_wrap=True,
@@ -231,18 +249,19 @@ MAX_CHANNELS = 8
 NARROW_BELOW = 110
 
 
-class NetworkGradientScreen(Screen[None]):
+class NetworkGradientScreen(LessonScreen):
     """Lesson: the gradient of one digit's loss flowing back through the network, layer by layer."""
 
     CSS_PATH = [STYLES / "backprop.tcss"]
     AUTO_FOCUS = ""
 
     HELP = """\
-**Backpropagation through the network.** One digit goes forward through the trained model; the
+**Backpropagation through the network.** One digit goes forward through the model trained or
+loaded in this session (the bundled trained model until there is one: the status says which); the
 loss (cross-entropy of the true label) sends a gradient back. Each step goes one layer further
 back and shows dL/d(output of that layer) as heatmaps (blue negative, red positive). Max pooling
 sends each window's gradient only to the cell that won the window: the routed map is zero
-everywhere else. Dense layers are shown as one row of values.
+everywhere else. Dense layers are shown as one row of values. Esc goes back.
 """
 
     BINDINGS = [
@@ -251,6 +270,7 @@ everywhere else. Dense layers are shown as one row of values.
         Binding("n", "digit(1)", "Next digit", key_display="n/N"),
         Binding("N", "digit(-1)", "Previous digit", show=False),
         Binding("c", "channels", "More channels"),
+        Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen this lesson was opened from"),
     ]
 
     result: reactive[NetworkGradients | None] = reactive(None, init=False, always_update=True)
@@ -258,11 +278,12 @@ everywhere else. Dense layers are shown as one row of values.
 
     def __init__(self, model: Any = None, digit: int = 0) -> None:
         super().__init__()
-        self._model = model  # (spec, weights, description) or None for the bundled model
+        self._model = model  # (spec, weights, description), or None: the session's model, else the bundled one
         self._digit = digit
         self._page = 0
         self._source = ""
         self._image: np.ndarray | None = None
+        self._ready: ModelReady | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="lesson"):
@@ -283,16 +304,36 @@ everywhere else. Dense layers are shown as one row of values.
         yield Footer()
 
     def on_mount(self) -> None:
-        self._compute()
         self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")
+        if self._model is None:  # the session's model when there is one (now or later), else the bundled one
+            self.watch(self.app, "trained", self._trained_changed, init=True)
+        else:
+            self._compute()
+
+    def _trained_changed(self, ready: ModelReady | None) -> None:
+        self._ready = ready
+        self._compute()
 
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
+    def _choose_model(self) -> tuple[Any, Any, str]:
+        """The model given, else the session's (trained or loaded), else the bundled one — and its name."""
+        if self._model is not None:
+            spec, weights, source = self._model
+            return spec, weights, str(source)
+        if self._ready is not None:
+            try:
+                return session_model(self._ready)
+            except Exception as exc:  # an architecture the numpy engine cannot run, or Keras failing
+                spec, weights, source = _bundled()
+                return spec, weights, f"{source} (the session's model cannot be used: {exc})"
+        return _bundled()
+
     @work(thread=True, exclusive=True)
     def _compute(self) -> None:
         try:
-            spec, weights, source = self._model if self._model is not None else _bundled()
+            spec, weights, source = self._choose_model()
             from ...data import bundled_digit
 
             image, label = bundled_digit(self._digit)
@@ -376,7 +417,7 @@ everywhere else. Dense layers are shown as one row of values.
         )
         self.query_one("#title", Title).update(
             Text(
-                f"Lesson: backpropagation through the network · digit {self._digit} · "
+                f"{self.lesson_heading('network', 'Backpropagation')} · digit {self._digit} · "
                 f"step {self.position + 1}/{len(result.layers)}: {layer.name}",
                 no_wrap=True,
                 overflow="ellipsis",

@@ -177,6 +177,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         Binding("left", "step(-1)", "Previous step", show=False),
         Binding("l", "step(1)", "Step", show=False),
         Binding("h", "step(-1)", "Previous step", show=False),
+        Binding("o", "app.open_contents", "Open…", tooltip="Every example and lesson, numbered, with its slide"),
         Binding("home", "first", "First step", show=False),
         Binding("end", "last", "Last step", show=False),
         Binding("space", "play", "Play", key_display="space", tooltip="Play / pause the animation"),

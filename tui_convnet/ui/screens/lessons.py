@@ -22,7 +22,6 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Static
 
 from ...bundled_model import ModelAssetError, load_bundled_model
-from ...core import mnist_convnet
 from ...data import DataError, bundled_digit
 from ...lessons import LESSONS, Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
 from ...lessons.catalog import contents, lesson_entry
@@ -32,7 +31,8 @@ from ...lessons.pattern import PatternLesson
 from ...lessons.receptive import ReceptiveLesson, Selection
 from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
-from ..messages import OpenInExplorer
+from ..messages import ModelReady, OpenInExplorer
+from ..session_model import session_model
 from ..widgets.lesson_views import (
     BlocksView,
     DropoutView,
@@ -72,16 +72,17 @@ class Position:
 
 
 def choose_model(app: Any) -> LessonModel:
-    """The session's trained model, else the bundled one, else an untrained fixed-seed model."""
-    session = getattr(app, "trained", None)
-    if session is not None:
+    """The session's trained or loaded model, else the bundled one, else an untrained fixed-seed model."""
+    ready = getattr(app, "trained", None)
+    refused = ""
+    if ready is not None:
         try:
-            return trained_model(mnist_convnet(), session.model.get_weights(), f"your model ({session.source})")
-        except (ValueError, AttributeError):
-            pass
+            return trained_model(*session_model(ready))
+        except Exception as exc:  # a model the lessons cannot run: the bundled one, and the title says why
+            refused = f" (the session's model cannot be used: {exc})"
     try:
         bundled = load_bundled_model()
-        return trained_model(bundled.spec, bundled.weights, bundled.description)
+        return trained_model(bundled.spec, bundled.weights, bundled.description + refused)
     except (ModelAssetError, ValueError, OSError):
         return seeded_model(0)
 
@@ -101,6 +102,7 @@ class LessonsScreen(Screen[None]):
         Binding("left", "step(-1)", "Previous step", show=False),
         Binding("home", "first", "First step", show=False),
         Binding("end", "last", "Last step", show=False),
+        Binding("o", "app.open_contents", "Open…", tooltip="Every example and lesson, numbered, with its slide"),
         Binding("n", "lesson(1)", "Lesson", key_display="n/N"),
         Binding("N", "lesson(-1)", "Previous lesson", show=False),
         Binding("enter", "open_example", "Open in explorer"),
@@ -146,6 +148,14 @@ class LessonsScreen(Screen[None]):
         self._model = choose_model(self.app)
         first = self._pending if self._pending is not None else 1
         self.position = self._position(first, 0, self.position.digit)
+        self.watch(self.app, "trained", self._trained_changed, init=False)
+
+    def _trained_changed(self, ready: ModelReady | None) -> None:
+        """A model trained or loaded since: the lessons run on it from now on (the lesson restarts)."""
+        self._model = choose_model(self.app)
+        self._lessons.clear()
+        pos = self.position
+        self.position = self._position(pos.lesson, pos.step, pos.digit)
 
     # ------------------------------------------------------------------ state
 

@@ -1,0 +1,109 @@
+"""The contents (o): every example and lesson in one numbered list, opened with Enter."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from tui_convnet.core.lessons import network_gradients
+from tui_convnet.data import bundled_digit
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.messages import ModelReady
+from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
+from tui_convnet.ui.screens.contents import ContentsScreen
+
+SIZE = (130, 42)
+
+
+async def open_contents(pilot) -> ContentsScreen:
+    await pilot.pause()
+    await pilot.press("o")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ContentsScreen)
+    return screen
+
+
+async def choose(pilot, number: int) -> None:
+    """Open the contents and press ↓ from entry 01 (Home) to ``number``, then Enter."""
+    await open_contents(pilot)
+    await pilot.press("home", *["down"] * (number - 1), "enter")
+    await pilot.pause()
+
+
+def titlebar(ui, app) -> str:
+    return ui.widget_text(app.screen.query_one("#titlebar"))
+
+
+async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_the_current_one(ui):
+    app = create_app("04")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_contents(pilot)
+        options = screen.query_one("#contents")
+        assert options.option_count == 20 and options.highlighted == 3  # 04, where the explorer is
+        text = ui.screen_text(app)
+        assert "04  Example · 2-D convolution without kernel flipping" in text
+        assert "Lecture slide 'Convolution' (Goodfellow et al. 2016, figure 9.1)" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ContentsScreen)
+        assert "o Open…" in ui.screen_lines(app)[-1]  # the explorer's footer shows the key
+
+
+async def test_enter_opens_an_example_in_the_explorer(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, 11)
+        assert type(app.screen).__name__ == "ExplorerScreen"
+        assert "transposed edge kernel" in titlebar(ui, app) and "example 11/12" in titlebar(ui, app)
+        await choose(pilot, 12)
+        assert "The gradient of a kernel" in titlebar(ui, app)
+
+
+async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, 15)
+        assert type(app.screen).__name__ == "LessonsScreen"
+        assert "Lesson 15 · The receptive field grows with depth" in ui.widget_text(app.screen.query_one("#lesson-title"))
+        await open_contents(pilot)  # from the lessons screen too, on the lesson shown
+        assert app.screen.query_one("#contents").highlighted == 14
+        await pilot.press("down", "down", "down", "down", "enter")  # 19
+        await pilot.pause()
+        assert isinstance(app.screen, LearnKernelScreen)
+        assert "Lesson 19 · Learn a kernel" in ui.widget_text(app.screen.query_one("#title"))
+        await pilot.press("escape")  # back to the lessons screen it was opened from
+        assert type(app.screen).__name__ == "LessonsScreen"
+
+
+# --------------------------------------------------------------------------- lesson 20 on the session's model
+
+_spec = importlib.util.spec_from_file_location(
+    "inspect_fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
+)
+fixed_model = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixed_model)
+
+
+def status(ui, app) -> str:
+    return ui.widget_text(app.screen.query_one("#net-status"))
+
+
+async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await ui.open_screen(pilot, NetworkGradientScreen(), lambda s: s.result is not None)
+        assert "model: bundled" in status(ui, app)
+        bundled_loss = app.screen.result.loss
+        # a model "trained" in the session: the lecture's model with fixed seeded weights, no training
+        app.post_message(ModelReady(fixed_model.fixed_numpy_model(seed=0), None, "run 1"))
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if "the model of this session (run 1)" in status(ui, app):
+                break
+        assert "model: the model of this session (run 1)" in status(ui, app)
+        model = fixed_model.fixed_numpy_model(seed=0)
+        image, label = bundled_digit(0)
+        expected = network_gradients(model.spec, list(model.weights), (image / 255.0)[:, :, None], label)
+        assert app.screen.result.loss == pytest.approx(expected.loss) != pytest.approx(bundled_loss)
