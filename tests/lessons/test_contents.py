@@ -45,7 +45,7 @@ def test_every_entry_names_where_it_comes_from(entries):
 def test_lesson_entry_by_key(entries):
     assert lesson_entry(entries, "receptive").number == 15
     assert lesson_entry(entries, "learn").number == 19
-    with pytest.raises(ValueError, match="There is no such lesson in the contents. Received: key='nope'"):
+    with pytest.raises(ValueError, match=r"There is no such lesson in the contents\. Received: key='nope'"):
         lesson_entry(entries, "nope")
     assert isinstance(lesson_entry(contents([]), "sparse"), LessonEntry)  # numbers start after the examples
     assert lesson_entry(contents([]), "sparse").number == 2

@@ -72,6 +72,12 @@ def test_receptive_tour_and_moves():
     assert lesson.change_layer(Selection(4, 2, 2), 1).layer == 6
     dense = lesson.frame(lesson.start(5))
     assert "rows 0–25, columns 0–25" in dense.lines[0] and "last 2 rows and 2 columns" in dense.lines[-1]
+    # the floor is the second pooling's (11 → 5), not the first's: 26 → 13 is exact, and 13 → 6 never happens
+    assert "(rows 26–27, columns 26–27) never reach the output" in dense.lines[-1]
+    assert dense.lines[-1].endswith(
+        "max_pooling2d_1 floors 11/2 to 5 and drops 1 of its 11 rows"
+        " (not 13 → 6: conv2d_1 first makes 11 rows of the 13)."
+    )
 
 
 def test_sharing_frames(model, digit):

@@ -66,7 +66,8 @@ async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui):
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 15)
         assert type(app.screen).__name__ == "LessonsScreen"
-        assert "Lesson 15 · The receptive field grows with depth" in ui.widget_text(app.screen.query_one("#lesson-title"))
+        heading = ui.widget_text(app.screen.query_one("#lesson-title"))
+        assert "Lesson 15 · The receptive field grows with depth" in heading
         await open_contents(pilot)  # from the lessons screen too, on the lesson shown
         assert app.screen.query_one("#contents").highlighted == 14
         await pilot.press("down", "down", "down", "down", "enter")  # 19

@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..core import LayerInfo, ReceptiveField, Region, receptive_field, receptive_field_path
+from ..core import LayerInfo, Pool2DSpec, ReceptiveField, Region, receptive_field, receptive_field_path
 from .context import Digit, LessonModel
 
 
@@ -93,6 +93,30 @@ class ReceptiveLesson:
 
         return Selection(layer, scaled(sel.row, old[0], new[0]), scaled(sel.col, old[1], new[1]))
 
+    def _floors(self, layer: int) -> str:
+        """Which poolings floor their output size (and so drop rows) before ``layer``, in numbers.
+
+        For the lecture's model: ``max_pooling2d_1 floors 11/2 to 5 and drops row 10 of its 11 (not
+        13 → 6: conv2d_1 first makes 11 rows of max_pooling2d's 13)`` — the first pooling is exact.
+        """
+        infos = self.infos[:layer]
+        parts = []
+        for i, info in enumerate(infos):
+            if not (isinstance(info.spec, Pool2DSpec) and info.spec.padding == "valid"):
+                continue
+            n, out = info.input_shape[0], info.output_shape[0]
+            size, stride = info.spec.pool_size[0], (info.spec.strides or info.spec.pool_size)[0]
+            dropped = n - ((out - 1) * stride + size)
+            if dropped <= 0:
+                continue
+            text = f"{info.name} floors {n}/{stride} to {out} and drops {dropped} of its {n} rows"
+            before = infos[i - 1] if i else None
+            if before is not None and len(before.input_shape) == 3 and before.input_shape[0] != n:
+                m = before.input_shape[0]
+                text += f" (not {m} → {m // stride}: {before.name} first makes {n} rows of the {m})"
+            parts.append(text)
+        return "; ".join(parts) + "." if parts else "the valid convolutions leave them out."
+
     def frame(self, sel: Selection) -> ReceptiveFrame:
         info = self.infos[sel.layer]
         field = receptive_field(self.spec, sel.layer, sel.row, sel.col)
@@ -116,8 +140,9 @@ class ReceptiveLesson:
             lines.append(
                 "A Dense unit mixes every unit of the Flatten layer: it depends on everything the model sees."
                 + (
-                    f" The pooling's floor drops the digit's last {h - 1 - field.last_row} rows and"
-                    f" {w - 1 - field.last_col} columns: they never reach the output."
+                    f" The digit's last {h - 1 - field.last_row} rows and {w - 1 - field.last_col} columns"
+                    f" (rows {field.last_row + 1}–{h - 1}, columns {field.last_col + 1}–{w - 1})"
+                    " never reach the output: " + self._floors(sel.layer)
                     if not field.whole_input
                     else ""
                 )

@@ -14,7 +14,7 @@ from textual.screen import Screen
 from ..core import Example, ExampleError, load_examples
 from ..lessons import LESSONS
 from ..lessons.catalog import ContentsEntry, ExampleEntry, LessonEntry, contents, lesson_entry
-from .messages import ModelReady, OpenInExplorer
+from .messages import ModelReady, OpenHierarchy, OpenInExplorer
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -161,6 +161,21 @@ class ConvnetApp(App[int]):
         self.switch_mode("lessons")
         if isinstance(self.screen, LessonsScreen):
             self.screen.show_lesson(number)
+
+    def on_open_hierarchy(self, message: OpenHierarchy) -> None:
+        from ..lessons import digit_from_uint8, trained_model
+        from ..lessons.catalog import lesson_info
+        from .screens.lessons import LessonsScreen
+
+        try:
+            model = trained_model(message.spec, message.weights, message.model_label)
+            digit = digit_from_uint8(message.image, message.label, message.name)
+        except ValueError as exc:
+            self.notify(str(exc), title="Hierarchy lesson", severity="error", markup=False)
+            return
+        self.switch_mode("lessons")
+        if isinstance(self.screen, LessonsScreen):
+            self.screen.show_on(model, digit, lesson_info("hierarchy").number)
 
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message

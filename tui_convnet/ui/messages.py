@@ -65,3 +65,19 @@ def describe_source(source: str) -> str:
     if re.fullmatch(r"run \d+(, .*)?", source):
         return f"model of {source}, trained in this session"
     return f"model loaded from {source}"
+
+
+@dataclass
+class OpenHierarchy(Message):
+    """Open the hierarchy-of-features lesson on this digit and model (the inspect screen's).
+
+    ``image`` is the digit ``(28, 28)`` (uint8, or floats in [0, 1]); ``spec`` and ``weights`` the model
+    as the numpy engine runs it; ``name`` and ``model_label`` what the lesson's title calls them.
+    """
+
+    image: Any
+    label: int
+    name: str
+    spec: Any
+    weights: Any
+    model_label: str

@@ -47,6 +47,8 @@ STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 #: The bundled test digits a student can pick with [ and ].
 DIGITS = 20
+#: The digit index of a digit given by another screen (``show_on``): ] goes on to bundled digit 0.
+INSPECTED = -1
 
 #: Which actions each lesson answers (the others are hidden from the footer).
 _LESSON_ACTIONS: dict[str, frozenset[int]] = {
@@ -145,9 +147,11 @@ class LessonsScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._model = choose_model(self.app)
+        if self._model is None:  # not given by show_on before the screen was mounted
+            self._model = choose_model(self.app)
         first = self._pending if self._pending is not None else 1
-        self.position = self._position(first, 0, self.position.digit)
+        digit = INSPECTED if INSPECTED in self._digits else self.position.digit
+        self.position = self._position(first, 0, digit)
         self.watch(self.app, "trained", self._trained_changed, init=False)
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
@@ -205,6 +209,20 @@ class LessonsScreen(Screen[None]):
             self._pending = number
             return
         self.position = self._position(number, 0, self.position.digit)
+
+    def show_on(self, model: LessonModel, digit: Digit, number: int) -> None:
+        """Open lesson ``number`` on another screen's ``digit`` and ``model`` (the inspect screen's).
+
+        The digit is digit ``INSPECTED`` (``[``/``]`` go on to the bundled ones); every lesson uses the
+        model from now on, and the title names both.
+        """
+        self._model = model
+        self._lessons.clear()
+        self._digits[INSPECTED] = digit
+        if not self.is_mounted:
+            self._pending = number
+            return
+        self.position = self._position(number, 0, INSPECTED)
 
     def watch_position(self, pos: Position) -> None:
         lesson = self.lesson(pos.lesson, pos.digit)
