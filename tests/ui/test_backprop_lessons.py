@@ -60,7 +60,7 @@ async def test_learn_a_kernel_key_by_key(ui):
 
         # The target can be the edge kernel [1, -1].
         await pilot.press("g")
-        assert "learn a kernel (edge [1, -1]) · step 0" in ui.screen_text(app)
+        assert "Lesson 19 · Learn a kernel (edge [1, -1]) · step 0" in ui.screen_text(app)
         np.testing.assert_array_equal(screen.state.target_kernel, TARGET_KERNELS["edge [1, -1]"])
 
 
