@@ -101,9 +101,9 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
         app.post_message(ModelReady(fixed_model.fixed_numpy_model(seed=0), None, "run 1"))
         for _ in range(50):
             await pilot.pause(0.05)
-            if "the model of this session (run 1)" in status(ui, app):
+            if "model of run 1, trained in this session" in status(ui, app):
                 break
-        assert "model: the model of this session (run 1)" in status(ui, app)
+        assert "model: model of run 1, trained in this session" in status(ui, app)
         model = fixed_model.fixed_numpy_model(seed=0)
         image, label = bundled_digit(0)
         expected = network_gradients(model.spec, list(model.weights), (image / 255.0)[:, :, None], label)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
 from ..core import ModelSpec
@@ -22,6 +20,5 @@ def session_model(ready: ModelReady) -> tuple[ModelSpec, list[np.ndarray], str]:
 
 
 def session_label(ready: ModelReady) -> str:
-    """How the screens name it: ``the model of this session (run 2)``."""
-    source: Any = ready.source
-    return f"the model of this session ({source})"
+    """How the screens name it, as every screen does: ``model of run 2, trained in this session``."""
+    return ready.description
