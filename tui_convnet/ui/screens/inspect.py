@@ -42,7 +42,7 @@ from textual.worker import get_current_worker
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
 from ...training.inspector import FieldChoice
 from .. import palette
-from ..messages import ModelReady, OpenInExplorer
+from ..messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ..widgets.digits import DigitView
 from ..widgets.heatmap import HeatmapGrid, TileGrid
 from ..widgets.inspect_bars import ActivationStrip, ProbabilityBars
@@ -137,6 +137,13 @@ class InspectScreen(Screen[None]):
             "Check with Keras",
             show=False,
             tooltip="Compute every layer with Keras too and compare (loads TensorFlow)",
+        ),
+        Binding(
+            "h",
+            "hierarchy",
+            "Hierarchy",
+            show=False,
+            tooltip="The lesson 'A hierarchy of features' on this digit and this model",
         ),
         # Not in the footer (Help and Quit must fit at 130 columns): the "digit #" box says it, ? lists it.
         Binding("g", "focus_index", "Go to #", show=False, tooltip="Type the number of a test digit, then Enter"),
@@ -720,6 +727,15 @@ Esc ends it.
             self.notify(str(exc), title="Step through", severity="error", markup=False)
             return
         self.app.post_message(OpenInExplorer.of(request))
+
+    def action_hierarchy(self) -> None:
+        """The hierarchy-of-features lesson on this digit and model (the app opens the lessons screen)."""
+        if not self._need_model():
+            return
+        label = int(self.data.y_test[self.index])
+        name = f"test digit #{self.index:,} (a {label}) from the inspect screen"
+        spec, weights = self.inspector.spec, self.inspector.weights
+        self.app.post_message(OpenHierarchy(self.data.x_test[self.index], label, name, spec, weights, self.source))
 
     def action_focus_index(self) -> None:
         self.query_one("#inspect-index", Input).focus()

@@ -1,0 +1,61 @@
+"""From the inspect screen (h): the hierarchy lesson on the inspect screen's digit and model (no TensorFlow)."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.messages import ModelReady
+
+_spec = importlib.util.spec_from_file_location(
+    "inspect_fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
+)
+fixed_model = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixed_model)
+
+
+@pytest.fixture(scope="module")
+def ready():
+    from tui_convnet.data import load_mnist
+
+    # a session model with fixed seeded weights (spec + numpy weights: no TensorFlow, no training)
+    return ModelReady(fixed_model.fixed_numpy_model(seed=0), load_mnist("sample").limited(None, 50), "run 1")
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def title(ui, app) -> str:
+    return ui.widget_text(app.screen.query_one("#lesson-title"))
+
+
+async def test_h_opens_the_hierarchy_lesson_on_this_digit_and_model(ui, ready):
+    app = create_app()
+    async with app.run_test(size=(130, 42)) as pilot:
+        app.post_message(ready)
+        await pilot.pause()
+        await pilot.press("i")
+        await settle(pilot)
+        await pilot.press("right", "right")  # test digit #2, a 1
+        await settle(pilot)
+        inspect = app.screen
+        assert inspect.index == 2 and int(ready.data.y_test[2]) == 1
+        await pilot.press("h")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "LessonsScreen"
+        heading = title(ui, app)
+        assert "Lesson 17 · A hierarchy of features" in heading
+        assert "test digit #2 (a 1) from the inspect screen" in heading
+        assert "Model: model of run 1, trained in this session" in heading
+        lesson = app.screen.lesson(5, app.screen.position.digit)
+        assert lesson.model.weights[0].tobytes() == ready.model.weights[0].tobytes()  # the inspect screen's model
+        assert (lesson.digit.image * 255).round().astype("uint8").tolist() == ready.data.x_test[2].tolist()
+        await pilot.press("right_square_bracket")  # ] goes on to the bundled digits
+        assert "test digit 0 (a 7)" in title(ui, app)
