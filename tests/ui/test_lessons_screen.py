@@ -171,3 +171,24 @@ async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
         assert text(app) == before
         footer = ui.screen_lines(app)[-1]
         assert "Lesson" in footer and "Move" not in footer and "New mask" not in footer
+
+
+async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(ui):
+    from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
+
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot)
+        for _ in range(6):
+            footer = ui.screen_lines(app)[-1]
+            assert "o Open…" in footer and "? Help" in footer and "q Quit" in footer, footer
+            await pilot.press("n")
+        for screen in (LearnKernelScreen(), NetworkGradientScreen()):
+            await ui.open_screen(pilot, screen)
+            footer = ui.screen_lines(app)[-1]
+            assert "Esc Back" in footer and "? Help" in footer and "q Quit" in footer, footer
+            await pilot.press("escape")
+        assert type(app.screen).__name__ == "LessonsScreen"
+        await pilot.press("e")
+        footer = ui.screen_lines(app)[-1]  # the explorer: o Open… in, its own e out
+        assert "o Open…" in footer and "e Explorer" not in footer and "q Quit" in footer, footer

@@ -93,13 +93,13 @@ against its gradient: w ← w − lr·dL/dw. Raise the learning rate (+) to see 
 
     BINDINGS = [
         Binding("right,l,space", "step", "Step", key_display="→"),
-        Binding("left,h", "undo", "Undo step", key_display="←"),
+        Binding("left,h", "undo", "Undo", key_display="←", tooltip="Undo the last step"),
         Binding("up,k", "select(-1)", "Weight", key_display="↑/↓"),
         Binding("down,j", "select(1)", "Next weight", show=False),
         Binding("plus,equals_sign", "rate(1)", "lr ×2", key_display="+/−"),
         Binding("minus", "rate(-1)", "lr ÷2", show=False),
         Binding("g", "target", "Target"),
-        Binding("r", "restart", "Restart"),
+        Binding("r", "restart", "Restart", show=False, tooltip="Start again from the random kernel"),
         Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen this lesson was opened from"),
     ]
 
@@ -265,9 +265,9 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
 """
 
     BINDINGS = [
-        Binding("right,l", "step(1)", "Back one layer", key_display="→"),
-        Binding("left,h", "step(-1)", "Forward one layer", key_display="←"),
-        Binding("n", "digit(1)", "Next digit", key_display="n/N"),
+        Binding("right,l", "step(1)", "Layer", key_display="←/→", tooltip="Back one layer (toward the input)"),
+        Binding("left,h", "step(-1)", "Forward one layer", show=False, tooltip="Forward one layer (toward the loss)"),
+        Binding("n", "digit(1)", "Digit", key_display="n/N", tooltip="Next digit"),
         Binding("N", "digit(-1)", "Previous digit", show=False),
         Binding("c", "channels", "More channels"),
         Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen this lesson was opened from"),

@@ -178,6 +178,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         Binding("l", "step(1)", "Step", show=False),
         Binding("h", "step(-1)", "Previous step", show=False),
         Binding("o", "app.open_contents", "Open…", tooltip="Every example and lesson, numbered, with its slide"),
+        # The app's e (this screen) stays out of this footer, to leave room for o, Help and Quit at 130 columns.
+        Binding("e", "app.switch_mode('explorer')", "Explorer", show=False, system=True),
         Binding("home", "first", "First step", show=False),
         Binding("end", "last", "Last step", show=False),
         Binding("space", "play", "Play", key_display="space", tooltip="Play / pause the animation"),

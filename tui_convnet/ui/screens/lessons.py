@@ -119,9 +119,9 @@ class LessonsScreen(Screen[None]):
         Binding("minus", "channel(-1)", "Previous map", show=False),
         Binding("plus", "rate(1)", "Rate", key_display="+/−"),
         Binding("minus", "rate(-1)", "Lower rate", show=False),
-        Binding("space", "press", "New mask", key_display="space"),
+        Binding("space", "press", "Mask", key_display="space", tooltip="Draw a new dropout mask"),
         Binding("m", "mode", "Mode"),
-        Binding("right_square_bracket", "digit(1)", "Digit", key_display="[/]"),
+        Binding("right_square_bracket", "digit(1)", "Digit", key_display="[/]", show=False, tooltip="Next test digit"),
         Binding("left_square_bracket", "digit(-1)", "Previous digit", show=False),
     ]
 
