@@ -108,3 +108,19 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
         image, label = bundled_digit(0)
         expected = network_gradients(model.spec, list(model.weights), (image / 255.0)[:, :, None], label)
         assert app.screen.result.loss == pytest.approx(expected.loss) != pytest.approx(bundled_loss)
+
+
+async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, 16)  # parameter sharing: the prediction comes from the model
+        heading = ui.widget_text(app.screen.query_one("#lesson-title"))
+        assert "Lesson 16" in heading and "Model: bundled model" in heading
+        model = fixed_model.fixed_numpy_model(seed=0)
+        app.post_message(ModelReady(model, None, "run 1"))
+        await pilot.pause()
+        await pilot.pause()
+        heading = ui.widget_text(app.screen.query_one("#lesson-title"))
+        assert "Lesson 16" in heading and "Model: model of run 1, trained in this session" in heading
+        lesson = app.screen.lesson(4, app.screen.position.digit)
+        assert lesson.model.weights[0].tobytes() == model.weights[0].tobytes()
