@@ -1,4 +1,4 @@
-"""The lecture's ConvNet with fixed weights, shared by the inspect tests (imported by path from tests/ui too).
+"""The lecture's ConvNet with fixed weights, shared by the inspect tests (and by others: the ``fixed_model`` fixture).
 
 The weights come from a seeded numpy generator (:func:`tui_convnet.core.seeded_weights`),
 never from training: they are the same on every machine, so what
@@ -7,6 +7,8 @@ the tests and snapshots show does not depend on TensorFlow's float rounding.
 
 from __future__ import annotations
 
+import math
+import time
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +46,50 @@ def save_fixed_model(folder: Path, seed: int = 0) -> Path:
     from tui_convnet.training.model import save_model_atomic
 
     return save_model_atomic(fixed_keras_model(seed), Path(folder) / "fixed.keras")
+
+
+def scripted_fit(model: Any, pace: float = 0.0) -> Any:
+    """A ``fit`` for ``model`` that trains nothing: it plays the batches through the real callbacks with a
+    falling, made-up loss (``pace`` seconds per batch) and honours ``model.stop_training`` as Keras does."""
+
+    def fit(x: Any, y: Any, *, epochs: int, batch_size: int, callbacks: list[Any], **_ignored: Any) -> None:
+        steps = math.ceil(len(x) / batch_size)
+        model.stop_training = False
+        for callback in callbacks:
+            callback.set_model(model)
+        for epoch in range(epochs):
+            for callback in callbacks:
+                callback.on_epoch_begin(epoch)
+            logs: dict[str, float] = {}
+            for batch in range(steps):
+                time.sleep(pace)
+                loss = 2.3 / (1 + epoch + batch / steps)
+                logs = {"loss": loss, "accuracy": 1 - loss / 2.5}
+                for callback in callbacks:
+                    callback.on_train_batch_end(batch, logs)
+                if model.stop_training:
+                    break
+            for callback in callbacks:
+                callback.on_epoch_end(epoch, dict(logs))
+            if model.stop_training:
+                break
+
+    return fit
+
+
+def scripted_training(monkeypatch: Any, pace: float = 0.0) -> None:
+    """Make ``trainer.train`` run the real trainer (events, cancel, NaN check, evaluation, messages) on a fresh
+    :func:`fixed_keras_model` per run whose ``fit`` is :func:`scripted_fit`: no gradient step, no float rounding
+    of TensorFlow's in what the test sees, and a fit trace less per run."""
+    from tui_convnet.training import trainer
+    from tui_convnet.training.model import build_model
+
+    real_train = trainer.train
+
+    def train(spec: Any, data: Any, config: Any = None, on_event: Any = None, cancel: Any = None) -> Any:
+        model = build_model(spec, seed=0)
+        model.set_weights(fixed_weights(spec))
+        model.fit = scripted_fit(model, pace)
+        return real_train(spec, data, config, on_event, cancel, model=model)
+
+    monkeypatch.setattr(trainer, "train", train)

@@ -15,6 +15,14 @@ from tui_convnet.cli import main
 SMALL = ["train", "--dataset", "sample", "--limit", "300", "--test-limit", "500", "--epochs", "1"]
 
 
+@pytest.fixture
+def scripted(monkeypatch, fixed_model):
+    """The command's own logic around training (cancel, output and save failures) with the real trainer and a
+    fixed-weights model whose fit trains nothing (``fixed_model.scripted_training``).
+    test_json_contract_and_save and test_plain_output_names_the_dataset_and_the_result train for real."""
+    fixed_model.scripted_training(monkeypatch)
+
+
 @pytest.mark.keras
 @pytest.mark.training
 def test_json_contract_and_save(capsys, tmp_path):
@@ -298,8 +306,7 @@ def test_the_cli_and_the_training_screen_share_one_set_of_defaults():
 
 
 @pytest.mark.keras
-@pytest.mark.training
-def test_a_cancelled_json_result_reports_the_requested_settings(capsys):
+def test_a_cancelled_json_result_reports_the_requested_settings(capsys, scripted):
     import threading
 
     from tui_convnet.cli import build_parser
@@ -316,9 +323,8 @@ def test_a_cancelled_json_result_reports_the_requested_settings(capsys):
 
 
 @pytest.mark.keras
-@pytest.mark.training
 @pytest.mark.parametrize("fault", ["broken pipe", "full disk"])
-def test_an_output_that_fails_stops_the_run_with_one_line(capsys, monkeypatch, tmp_path, fault):
+def test_an_output_that_fails_stops_the_run_with_one_line(capsys, monkeypatch, tmp_path, fault, scripted):
     # `train --json | head -1` (BrokenPipeError) and `train --json > /dev/full` printed tracebacks
     import io
     import os
@@ -337,8 +343,7 @@ def test_an_output_that_fails_stops_the_run_with_one_line(capsys, monkeypatch, t
 
 
 @pytest.mark.keras
-@pytest.mark.training
-def test_a_failed_save_prints_the_results_first(capsys, monkeypatch, tmp_path):
+def test_a_failed_save_prints_the_results_first(capsys, monkeypatch, tmp_path, scripted):
     # with --save onto a full disk, `train --json` printed no result and lost the model
     import os
 

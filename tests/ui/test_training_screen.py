@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib.util
 import io
-import math
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -51,64 +48,12 @@ async def open_training(pilot, *, ready: bool = False) -> TrainingScreen:
     return screen
 
 
-def _fixed_model_module():
-    spec = importlib.util.spec_from_file_location(
-        "training_fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture
-def scripted_fit(monkeypatch):
-    """Runs on the training screen with the real trainer, events, messages and cancel, minus Keras' gradient steps.
-
-    Each run gets a fresh Keras model with fixed (seeded numpy) weights whose ``fit`` plays the batches
-    through the real callbacks with a falling, made-up loss, about ``PACE`` seconds per batch: no
-    training in a UI test, so nothing here depends on TensorFlow's arithmetic or the machine's speed.
-    What ``fit`` itself does is tested in tests/training/ and, through this screen, by the NaN test.
-    """
-    from tui_convnet.training import trainer
-
-    fixed_model = _fixed_model_module()
-    real_train = trainer.train
-
-    def train(spec, data, config, on_event, cancel):
-        model = fixed_model.fixed_keras_model()
-        model.fit = _scripted_fit(model)
-        return real_train(spec, data, config, on_event, cancel, model=model)
-
-    monkeypatch.setattr(trainer, "train", train)
-
-
-PACE = 0.02  # seconds per scripted batch: a 1,000-batch run lasts 20 s, long enough to cancel
-
-
-def _scripted_fit(model):
-    def fit(x, y, *, epochs, batch_size, callbacks, **_ignored):
-        steps = math.ceil(len(x) / batch_size)
-        model.stop_training = False
-        for callback in callbacks:
-            callback.set_model(model)
-        for epoch in range(epochs):
-            for callback in callbacks:
-                callback.on_epoch_begin(epoch)
-            logs: dict[str, float] = {}
-            for batch in range(steps):
-                time.sleep(PACE)
-                loss = 2.3 / (1 + epoch + batch / steps)
-                logs = {"loss": loss, "accuracy": 1 - loss / 2.5}
-                for callback in callbacks:
-                    callback.on_train_batch_end(batch, logs)
-                if model.stop_training:
-                    break
-            for callback in callbacks:
-                callback.on_epoch_end(epoch, dict(logs))
-            if model.stop_training:
-                break
-
-    return fit
+def scripted_fit(monkeypatch, fixed_model):
+    """Runs on the training screen with the real trainer, events, messages and cancel, minus Keras' gradient steps
+    (see ``fixed_model.scripted_training``): nothing here depends on TensorFlow's arithmetic or the machine's speed.
+    What ``fit`` itself does is tested in tests/training/ and, through this screen, by the NaN test."""
+    fixed_model.scripted_training(monkeypatch, pace=0.02)  # a 1,000-batch run lasts 20 s: long enough to cancel
 
 
 def fill(screen: TrainingScreen, **values: str) -> None:
