@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test check bench bundled-model clean
+.PHONY: run test check rounding bench bundled-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,14 @@ check: $(STAMP)
 	$(BIN)/lint-imports
 
 test: check
-	$(BIN)/python -m pytest -n 2 --dist loadfile -q
+	$(BIN)/python -m pytest -n 2 --dist worksteal -q
+
+# The UI tests (snapshots and exact texts) again on other float kernels, as on another CPU: OpenBLAS' AVX2
+# (Haswell) kernels with TensorFlow's oneDNN held to AVX2 (an AVX2-only machine such as an AMD EPYC), then
+# OpenBLAS' SSE (Prescott) kernels with oneDNN off. A screen that shows float rounding fails here.
+rounding: $(STAMP)
+	OPENBLAS_CORETYPE=Haswell ONEDNN_MAX_CPU_ISA=AVX2 $(BIN)/python -m pytest -n 2 --dist worksteal -q -p no:cacheprovider tests/ui
+	OPENBLAS_CORETYPE=Prescott TF_ENABLE_ONEDNN_OPTS=0 $(BIN)/python -m pytest -n 2 --dist worksteal -q -p no:cacheprovider tests/ui
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
