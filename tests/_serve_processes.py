@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -12,6 +13,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -70,7 +72,9 @@ class Served:
     def __init__(self, *args: str) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self._log = Path(tempfile.mkdtemp(prefix="convnet-serve-")) / "serve.log"
+        folder = tempfile.mkdtemp(prefix="convnet-serve-")
+        weakref.finalize(self, shutil.rmtree, folder, ignore_errors=True)  # gone with this object (or at exit)
+        self._log = Path(folder) / "serve.log"
         log_fd = os.open(self._log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             self.process = subprocess.Popen(
