@@ -48,12 +48,16 @@ def save_fixed_model(folder: Path, seed: int = 0) -> Path:
     return save_model_atomic(fixed_keras_model(seed), Path(folder) / "fixed.keras")
 
 
-def scripted_fit(model: Any, pace: float = 0.0) -> Any:
+def scripted_fit(model: Any, pace: float = 0.0, hold: bool = False) -> Any:
     """A ``fit`` for ``model`` that trains nothing: it plays the batches through the real callbacks with a
-    falling, made-up loss (``pace`` seconds per batch) and honours ``model.stop_training`` as Keras does."""
+    falling, made-up loss (``pace`` seconds per batch) and honours ``model.stop_training`` as Keras does.
+
+    With ``hold``, the last batch waits (up to a minute) for the trainer's cancel event: a run that a test
+    means to cancel cannot end first on a slow, busy machine."""
 
     def fit(x: Any, y: Any, *, epochs: int, batch_size: int, callbacks: list[Any], **_ignored: Any) -> None:
         steps = math.ceil(len(x) / batch_size)
+        cancels = [c.cancel for c in callbacks if hasattr(c, "cancel")]
         model.stop_training = False
         for callback in callbacks:
             callback.set_model(model)
@@ -63,6 +67,9 @@ def scripted_fit(model: Any, pace: float = 0.0) -> Any:
             logs: dict[str, float] = {}
             for batch in range(steps):
                 time.sleep(pace)
+                if hold and epoch == epochs - 1 and batch == steps - 1:
+                    for cancel in cancels:
+                        cancel.wait(60)
                 loss = 2.3 / (1 + epoch + batch / steps)
                 logs = {"loss": loss, "accuracy": 1 - loss / 2.5}
                 for callback in callbacks:
@@ -77,10 +84,10 @@ def scripted_fit(model: Any, pace: float = 0.0) -> Any:
     return fit
 
 
-def scripted_training(monkeypatch: Any, pace: float = 0.0) -> None:
+def scripted_training(monkeypatch: Any, pace: float = 0.0, hold: bool = False) -> None:
     """Make ``trainer.train`` run the real trainer (events, cancel, NaN check, evaluation, messages) on a fresh
-    :func:`fixed_keras_model` per run whose ``fit`` is :func:`scripted_fit`: no gradient step, no float rounding
-    of TensorFlow's in what the test sees, and a fit trace less per run."""
+    :func:`fixed_keras_model` per run whose ``fit`` is :func:`scripted_fit` (``pace``, ``hold``): no gradient
+    step, no float rounding of TensorFlow's in what the test sees, and a fit trace less per run."""
     from tui_convnet.training import trainer
     from tui_convnet.training.model import build_model
 
@@ -89,7 +96,7 @@ def scripted_training(monkeypatch: Any, pace: float = 0.0) -> None:
     def train(spec: Any, data: Any, config: Any = None, on_event: Any = None, cancel: Any = None) -> Any:
         model = build_model(spec, seed=0)
         model.set_weights(fixed_weights(spec))
-        model.fit = scripted_fit(model, pace)
+        model.fit = scripted_fit(model, pace, hold)
         return real_train(spec, data, config, on_event, cancel, model=model)
 
     monkeypatch.setattr(trainer, "train", train)

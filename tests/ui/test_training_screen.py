@@ -53,7 +53,14 @@ def scripted_fit(monkeypatch, fixed_model):
     """Runs on the training screen with the real trainer, events, messages and cancel, minus Keras' gradient steps
     (see ``fixed_model.scripted_training``): nothing here depends on TensorFlow's arithmetic or the machine's speed.
     What ``fit`` itself does is tested in tests/training/ and, through this screen, by the NaN test."""
-    fixed_model.scripted_training(monkeypatch, pace=0.02)  # a 1,000-batch run lasts 20 s: long enough to cancel
+    fixed_model.scripted_training(monkeypatch, pace=0.005)
+
+
+@pytest.fixture
+def scripted_fit_until_cancelled(monkeypatch, fixed_model):
+    """As ``scripted_fit``, but slower (a 1,000-batch run takes 50 s; the test cancels it within seconds) and the
+    run's last batch waits for Cancel: on a slow, busy machine the run still cannot end before the test cancels."""
+    fixed_model.scripted_training(monkeypatch, pace=0.05, hold=True)
 
 
 def fill(screen: TrainingScreen, **values: str) -> None:
@@ -125,7 +132,7 @@ async def test_bad_settings_are_shown_and_nothing_starts():
 
 
 @pytest.mark.keras
-async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit):
+async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit_until_cancelled):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
