@@ -106,7 +106,13 @@ def shift_experiment(spec: ModelSpec, weights: Sequence[Any], x: Any, dy: int, d
     if tuple(arr.shape) != tuple(spec.input_shape):
         raise fail(f"The digit must have shape {tuple(spec.input_shape)}", **{"x.shape": arr.shape})
     shifted = shift_image(arr, dy, dx)
-    outs = forward(spec, weights, np.stack([arr, shifted]), intermediates=True)
+    # In float64, then rounded to float32: a BLAS kernel may sum a window's products in an order that depends
+    # on where the window sits in the matrix (OpenBLAS' AVX2 and AVX-512 kernels differ), which leaves ~1e-7
+    # of float32 noise where the arithmetic gives the same number. Far below float32's resolution in float64,
+    # that noise rounds away: the shifted maps agree exactly on every CPU, as the lesson says they do.
+    weights64 = [np.asarray(w, dtype=np.float64) for w in weights]
+    outs64 = forward(spec, weights64, np.stack([arr, shifted]).astype(np.float64), intermediates=True)
+    outs = [np.asarray(o, dtype=np.float32) for o in outs64]
     base_maps, maps = outs[0][0], outs[0][1]
     expected = shift_image(base_maps, dy, dx)
     interior = shifted_interior(maps.shape[:2], dy, dx)
