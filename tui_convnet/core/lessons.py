@@ -20,7 +20,14 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail, numeric_array
-from .backward import KernelGradStep, KernelGradTrace, conv2d_backward, max_pool_winners, model_backward
+from .backward import (
+    KernelGradStep,
+    KernelGradTrace,
+    ModelGradients,
+    conv2d_backward,
+    max_pool_winners,
+    model_backward,
+)
 from .conv import conv2d
 from .model import ModelSpec, Pool2DSpec, infer_shapes
 
@@ -219,6 +226,20 @@ class NetworkGradients:
     grad_input: np.ndarray  # dL/dx, (H, W, C)
 
 
+def _float32(g: ModelGradients) -> ModelGradients:
+    def f32(arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, ...]:
+        return tuple(np.asarray(a, dtype=np.float32) for a in arrays)
+
+    return replace(
+        g,
+        loss=float(np.float32(g.loss)),
+        outputs=f32(g.outputs),
+        grad_outputs=f32(g.grad_outputs),
+        grad_input=np.asarray(g.grad_input, dtype=np.float32),
+        grads=f32(g.grads),
+    )
+
+
 def network_gradients(spec: ModelSpec, weights: Sequence[Any], x: Any, label: int) -> NetworkGradients:
     """The gradient of one input's cross-entropy flowing back through ``spec``, layer by layer."""
     x = numeric_array(x, "x", ndims=(3,))
@@ -226,7 +247,11 @@ def network_gradients(spec: ModelSpec, weights: Sequence[Any], x: Any, label: in
     classes = infos[-1].output_shape[-1]
     if isinstance(label, bool) or not isinstance(label, (int, np.integer)) or not 0 <= label < classes:
         raise fail(f"The label must be a class in 0..{classes - 1}", label=label)
-    result = model_backward(spec, weights, x, np.array(int(label)))
+    # In float64, then rounded to float32 (as _float32 below): with p(label) near 1 the gradients are ~1e-5
+    # and float32 sums in a BLAS kernel's order (AVX2 and AVX-512 differ) would change their last digits
+    # and colours from one CPU to the next.
+    weights64 = [np.asarray(w, dtype=np.float64) for w in weights]
+    result = _float32(model_backward(spec, weights64, x.astype(np.float64), np.array(int(label))))
     layers = []
     for i, info in enumerate(infos):
         routes = None
