@@ -62,6 +62,7 @@ class Trainer:
         from tui_convnet.core import mnist_convnet
         from tui_convnet.data import load_mnist
         from tui_convnet.training.events import BatchEnd
+        from tui_convnet.training.priority import below_the_interface
         from tui_convnet.training.trainer import TrainConfig, train
 
         def on_event(event: object) -> None:
@@ -73,7 +74,8 @@ class Trainer:
                     self.waiting.clear()
 
         data = load_mnist("sample")
-        train(mnist_convnet(), data, TrainConfig(epochs=1000, evaluate=False), on_event, self.cancel)
+        with below_the_interface():  # as the training screen runs it
+            train(mnist_convnet(), data, TrainConfig(epochs=1000, evaluate=False), on_event, self.cancel)
 
     def pause(self) -> None:
         self.go.clear()

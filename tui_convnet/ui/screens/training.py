@@ -656,6 +656,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     @work(thread=True, exclusive=True, group="train")
     def _train(self, settings: TrainSettings, data: Any, cancel: threading.Event) -> None:
         from ...training import trainer
+        from ...training.priority import below_the_interface
 
         worker = get_current_worker()
         pending: list[TrainEvent] = []
@@ -673,7 +674,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                 last_post = now
 
         try:
-            result = trainer.train(mnist_convnet(settings.dropout_rate), data, settings.config, on_event, cancel)
+            with below_the_interface():  # the interface keeps its core share: keys and frames first
+                result = trainer.train(mnist_convnet(settings.dropout_rate), data, settings.config, on_event, cancel)
         except Exception as exc:  # out of memory, a Keras error: say so, keep the app alive
             self.post_message(TrainingFailed(f"{type(exc).__name__}: {exc}"))
             return
