@@ -383,6 +383,7 @@ async def test_help_lists_the_explorer_and_app_keys(ui):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
+        await pilot.pause()  # drawn before it is read, however busy the machine
         from tui_convnet.ui.screens.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)

@@ -36,7 +36,7 @@ class OpenInExplorer(Message):
         return ExplorerRequest(self.example, self.step, self.steps, self.label)
 
 
-@dataclass
+@dataclass(eq=False)  # one model, one message: compared by identity (comparing its data would compare arrays)
 class ModelReady(Message):
     """A trained (or loaded) model is available to the other screens; it replaces the bundled one.
 
