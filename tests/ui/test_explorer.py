@@ -494,3 +494,24 @@ async def test_a_value_that_is_not_a_number_is_refused(ui):
         await pilot.pause()
         assert messages(app)[-1].startswith("Padding cells are always 0")
         assert not app.screen.modified
+
+
+async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(monkeypatch):
+    """A step key is the hot path: it repaints what changed, it does not lay out the whole screen again."""
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        layouts = []
+        original = type(screen)._refresh_layout
+
+        def counted(self, *args, **kwargs):
+            layouts.append(self.step)
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(type(screen), "_refresh_layout", counted)
+        for _ in range(6):  # within the first kernel: the same arithmetic shape, the same product grid
+            await pilot.press("right")
+            await pilot.pause()
+        assert screen.step == 6
+        assert layouts == []
