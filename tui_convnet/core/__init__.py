@@ -66,13 +66,13 @@ from .model import (
     Pool2DSpec,
     dense,
     flatten,
-    forward,
     infer_shapes,
     layer_from_dict,
     mnist_convnet,
     spec_from_dict,
     summary_rows,
 )
+from .network import ForwardPass, forward, forward_pass
 from .pooling import PoolGeometry, PoolStep, PoolTrace, pool2d, pool_geometry, pool_steps, pool_trace
 from .receptive_field import ReceptiveField, Region, receptive_field, receptive_field_path, receptive_field_size
 from .shift import ShiftResult, shift_experiment, shift_image, shifted_interior
@@ -95,6 +95,7 @@ __all__ = [
     "Example",
     "ExampleError",
     "FlattenSpec",
+    "ForwardPass",
     "LayerConnections",
     "LayerInfo",
     "ModelExample",
@@ -125,6 +126,7 @@ __all__ = [
     "effective_kernel",
     "flatten",
     "forward",
+    "forward_pass",
     "get_activation",
     "infer_shapes",
     "layer_connections",

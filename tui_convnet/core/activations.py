@@ -101,3 +101,12 @@ def get_activation(name: str | None) -> Callable[[Any], Array]:
 
 def apply_activation(x: Any, name: str | None) -> Array:
     return get_activation(name)(x)
+
+
+def activate_owned(x: Array, name: str | None) -> Array:
+    """:func:`apply_activation` of an array the caller has just computed and owns: ReLU is done in
+    place (the same values, no second array); every other activation as :func:`apply_activation`."""
+    if name == "relu":
+        result: Array = np.maximum(x, 0, out=x)
+        return result
+    return apply_activation(x, name)

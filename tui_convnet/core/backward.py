@@ -25,7 +25,8 @@ import numpy as np
 from ._validate import check_showable, fail, numeric_array, positive_real
 from .activations import activation_name
 from .conv import ConvGeometry, _im2col, _padded, conv_geometry
-from .model import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, Pool2DSpec, _layer_weights, forward
+from .model import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, Pool2DSpec, _layer_weights
+from .network import forward
 from .pooling import POOL_MODES, PoolGeometry, pool_geometry
 
 Padding = Any  # "valid" | "same" | int | (ph, pw)

@@ -18,7 +18,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ._steps import SteppedTrace
 from ._validate import check_showable, check_values, fail, int_arg, numeric_array, padding_arg, pair, shape_arg
-from .activations import activation_name, apply_activation
+from .activations import activate_owned, activation_name, apply_activation
 
 Padding = Any  # "valid" | "same" | int | (ph, pw)
 
@@ -346,18 +346,31 @@ def conv2d(
     g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
     b = _bias_array(bias, g.kernel_shape[3])
     check_conv_work(g, x.shape[0] if x.ndim == 4 else 1, padding=padding)
-    dtype = np.result_type(x.dtype, k.dtype, np.float32)  # float32 stays float32
     batched = x.ndim == 4
-    xb = (x if batched else x[None]).astype(dtype, copy=False)
+    out = conv_batch(x if batched else x[None], g, k.reshape(-1, g.kernel_shape[3]), b, activation)
+    return out if batched else out[0]
+
+
+def conv_batch(
+    xb: np.ndarray, g: ConvGeometry, kernel_matrix: np.ndarray, bias: np.ndarray | None, activation: str | None
+) -> np.ndarray:
+    """The arithmetic of :func:`conv2d` on a batch ``(N, H, W, C_in)`` that has been checked.
+
+    Nothing is validated here: the caller has checked ``xb`` (numbers, finite,
+    the geometry's input shape), ``kernel_matrix`` (the kernels reshaped to
+    ``(kh·kw·C_in, C_out)``), ``bias`` (``(C_out,)`` or None) and the work
+    (:func:`check_conv_work`).  :func:`conv2d` checks its arguments on every
+    call; a model checked once when it is loaded (``core.network``) calls this.
+    """
+    dtype = np.result_type(xb.dtype, kernel_matrix.dtype, np.float32)  # float32 stays float32
+    xb = xb.astype(dtype, copy=False)
     channel_first = g.in_shape[2] < _CHANNEL_FIRST_BELOW
     xp = _padded(xb, g, channel_first=channel_first)
     cols = _im2col_channel_first(xp, g) if channel_first else _im2col(xp, g)
-    out = cols @ k.astype(dtype, copy=False).reshape(-1, g.kernel_shape[3])
-    if b is not None:
-        out += b.astype(dtype, copy=False)
-    out = out.reshape(xb.shape[0], *g.out_shape)
-    out = apply_activation(out, activation)
-    return out if batched else out[0]
+    out = cols @ kernel_matrix.astype(dtype, copy=False)
+    if bias is not None:
+        out += bias.astype(dtype, copy=False)
+    return activate_owned(out.reshape(xb.shape[0], *g.out_shape), activation)
 
 
 # --------------------------------------------------------------------------- steps

@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail, is_int, numeric_array, pair
-from .activations import activation_name, apply_activation
-from .conv import conv2d, conv_geometry
-from .pooling import POOL_MODES, pool2d, pool_geometry
+from .activations import activate_owned, activation_name
+from .conv import conv_geometry
+from .pooling import POOL_MODES, pool_geometry
 
 Array = np.ndarray[Any, Any]
 
@@ -41,14 +41,21 @@ def dense(x: Any, kernel: Any, bias: Any = None, activation: str | None = None) 
             f"The input size must match the kernel's first axis ({w.shape[0]})",
             **{"x.shape": x.shape, "kernel.shape": w.shape},
         )
-    dtype = np.result_type(x.dtype, w.dtype, np.float32)
-    out = x.astype(dtype, copy=False) @ w.astype(dtype, copy=False)
+    b = None
     if bias is not None:
         b = numeric_array(bias, "bias", ndims=(1,))
         if b.shape != (w.shape[1],):
             raise fail(f"`bias` must have one value per unit ({w.shape[1]})", **{"bias.shape": b.shape})
-        out = out + b.astype(dtype, copy=False)
-    return apply_activation(out, activation)
+    return dense_batch(x, w, b, activation)
+
+
+def dense_batch(x: Array, kernel: Array, bias: Array | None, activation: str | None) -> Array:
+    """The arithmetic of :func:`dense` on inputs that have been checked (numbers, finite, sizes)."""
+    dtype = np.result_type(x.dtype, kernel.dtype, np.float32)
+    out = x.astype(dtype, copy=False) @ kernel.astype(dtype, copy=False)
+    if bias is not None:
+        out += bias.astype(dtype, copy=False)
+    return activate_owned(out, activation)
 
 
 # --------------------------------------------------------------------------- spec
@@ -385,14 +392,19 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
 
 def _layer_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[Array, Array] | None]:
     """Pair each layer with its ``(kernel, bias)``; ``weights`` lists them in layer order."""
+    return [w for _, w in layers_with_weights(spec, weights)]
+
+
+def layers_with_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[LayerInfo, tuple[Array, Array] | None]]:
+    """Each layer's :class:`LayerInfo` with its checked ``(kernel, bias)`` (None for layers without weights)."""
     if isinstance(weights, str | bytes | np.ndarray) or not isinstance(weights, Sequence):
         raise fail("`weights` must be a list of arrays (kernel, bias for each layer with weights)", weights=weights)
-    per_layer: list[tuple[Array, Array] | None] = []
+    per_layer: list[tuple[LayerInfo, tuple[Array, Array] | None]] = []
     flat = list(weights)
     for info in infer_shapes(spec):
         layer = info.spec
         if not isinstance(layer, Conv2DSpec | DenseSpec):
-            per_layer.append(None)
+            per_layer.append((info, None))
             continue
         if len(flat) < 2:
             raise fail("Not enough weight arrays for the model's layers", weights=len(weights))
@@ -408,48 +420,10 @@ def _layer_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[Array,
                 f"Weights of layer {info.name} have the wrong shape (expected kernel {expected})",
                 **{"kernel.shape": kernel.shape, "bias.shape": bias.shape},
             )
-        per_layer.append((kernel, bias))
+        per_layer.append((info, (kernel, bias)))
     if flat:
         raise fail("More weight arrays than the model has layers with weights", weights=len(weights))
     return per_layer
-
-
-def forward(spec: ModelSpec, weights: Sequence[Any], x: Any, *, intermediates: bool = False) -> Any:
-    """Run the model in numpy.
-
-    ``weights`` is the flat list Keras' ``model.get_weights()`` returns
-    (kernel, bias for each Conv2D and Dense layer, in order).  ``x`` is one
-    input ``(H, W, C)`` or a batch ``(N, H, W, C)``.  Returns the output, or
-    with ``intermediates=True`` the list of every layer's output.
-    """
-    x = numeric_array(x, "x", ndims=(3, 4))
-    if tuple(x.shape[-3:]) != tuple(spec.input_shape):
-        raise fail(f"The input must have shape {tuple(spec.input_shape)}", **{"x.shape": x.shape})
-    per_layer = _layer_weights(spec, weights)
-    batched = x.ndim == 4
-    h = x.astype(np.result_type(x.dtype, np.float32), copy=False)
-    if not batched:
-        h = h[None]
-    outputs = []
-    for layer, w in zip(spec.layers, per_layer, strict=True):
-        if isinstance(layer, Conv2DSpec) and w is not None:
-            h = conv2d(
-                h,
-                w[0],
-                w[1],
-                stride=layer.strides,
-                padding=layer.padding,
-                dilation=layer.dilation_rate,
-                activation=layer.activation,
-            )
-        elif isinstance(layer, Pool2DSpec):
-            h = pool2d(h, layer.pool_size, layer.strides, layer.mode, layer.padding)
-        elif isinstance(layer, FlattenSpec):
-            h = h.reshape(h.shape[0], -1)
-        elif isinstance(layer, DenseSpec) and w is not None:
-            h = dense(h, w[0], w[1], layer.activation)
-        outputs.append(h if batched else h[0])
-    return outputs if intermediates else outputs[-1]
 
 
 def summary_rows(spec: ModelSpec) -> Iterable[tuple[str, str, str, str]]:

@@ -85,7 +85,7 @@ def pool_geometry(in_shape: tuple[int, ...], size: Any = 2, stride: Any = None, 
     return PoolGeometry((h, w, c), (ph, pw), (sh, sw), padding, top, bottom, left, right, (oh, ow, c))
 
 
-def _check_pool_work(g: PoolGeometry, batch: int, mode: str) -> None:
+def check_pool_work(g: PoolGeometry, batch: int, mode: str) -> None:
     """Refuse pooling whose padded input or window copies would exceed :data:`MAX_VALUES` (before allocating)."""
     h, w, c = g.in_shape
     oh, ow, _ = g.out_shape
@@ -123,11 +123,16 @@ def _max_over_offsets(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
     """
     (ph, pw), (sh, sw) = g.size, g.stride
     oh, ow, _ = g.out_shape
-    out = x[:, 0 : sh * (oh - 1) + 1 : sh, 0 : sw * (ow - 1) + 1 : sw, :].copy()
-    for i in range(ph):
-        for j in range(pw):
-            if i or j:
-                np.maximum(out, x[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw, :], out=out)
+    offsets = [
+        x[:, i : i + sh * (oh - 1) + 1 : sh, j : j + sw * (ow - 1) + 1 : sw, :] for i in range(ph) for j in range(pw)
+    ]
+    if len(offsets) == 1:
+        return offsets[0].copy()
+    out: np.ndarray[Any, Any] = np.maximum(
+        offsets[0], offsets[1]
+    )  # the first two offsets make the array the others are folded into
+    for offset in offsets[2:]:
+        np.maximum(out, offset, out=out)
     return out
 
 
@@ -141,21 +146,28 @@ def pool2d(x: Any, size: Any = 2, stride: Any = None, mode: str = "max", padding
     _check_mode(mode)
     x = numeric_array(x, "x", ndims=(3, 4))
     g = pool_geometry(x.shape, size, stride, padding)
-    _check_pool_work(g, x.shape[0] if x.ndim == 4 else 1, mode)
+    check_pool_work(g, x.shape[0] if x.ndim == 4 else 1, mode)
     batched = x.ndim == 4
-    xb = x if batched else x[None]
+    out = pool_batch(x if batched else x[None], g, mode)
+    return out if batched else out[0]
+
+
+def pool_batch(xb: np.ndarray, g: PoolGeometry, mode: str) -> np.ndarray:
+    """The arithmetic of :func:`pool2d` on a batch ``(N, H, W, C)`` that has been checked.
+
+    Nothing is validated here: the caller has checked ``xb`` (numbers, finite,
+    the geometry's input shape), ``mode`` and the work (:func:`check_pool_work`).
+    """
     if mode == "max" and g.padding != "same":
-        out = _max_over_offsets(xb, g)
-        return out if batched else out[0]
+        return _max_over_offsets(xb, g)
     win = _windows(xb, g)
     has_pad = np.issubdtype(win.dtype, np.floating) and g.padding == "same"
     if mode == "max":
-        out = np.nanmax(win, axis=(3, 4)) if has_pad else win.max(axis=(3, 4))
+        out: np.ndarray[Any, Any] = np.nanmax(win, axis=(3, 4)) if has_pad else win.max(axis=(3, 4))
     else:
         dtype = np.result_type(xb.dtype, np.float32)
         out = np.nanmean(win, axis=(3, 4), dtype=dtype) if has_pad else win.mean(axis=(3, 4), dtype=dtype)
-    result: np.ndarray[Any, Any] = out if batched else out[0]
-    return result
+    return out
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail, numeric_array
-from .model import Conv2DSpec, ModelSpec, Pool2DSpec, forward
+from .model import Conv2DSpec, ModelSpec, Pool2DSpec
+from .network import forward
 
 
 def _shift_amount(value: Any, name: str, limit: int) -> int:

@@ -26,10 +26,11 @@ import numpy as np
 from ..core import (
     Conv2DSpec,
     DenseSpec,
+    ForwardPass,
     LayerInfo,
     ModelSpec,
     ReceptiveField,
-    forward,
+    forward_pass,
     infer_shapes,
     receptive_field,
 )
@@ -129,6 +130,10 @@ class ModelInspector:
                 f"The model needs {expected} weight arrays (a kernel and a bias per layer with weights). "
                 f"Received: weights={len(self.weights)}"
             )
+        try:  # checked once here (spec, weights, every layer's geometry), not on every key press
+            self.forward: ForwardPass = forward_pass(self.spec, self.weights)
+        except ValueError as exc:
+            raise InspectError(str(exc)) from None
         self._extractor: Any = None
         self._lock = threading.Lock()
 
@@ -151,7 +156,7 @@ class ModelInspector:
         product split between threads waits for them when training keeps the cores busy)."""
         x = self.model_input(digit)
         with single_blas_thread():
-            return list(forward(self.spec, self.weights, x, intermediates=True))
+            return list(self.forward(x, intermediates=True))
 
     def keras_model(self) -> Any:
         """The Keras model (built from the spec and the weights for a :class:`NumpyModel`)."""
@@ -213,7 +218,7 @@ class ModelInspector:
         out = np.empty((len(x), 10), dtype=np.float32)
 
         for start in range(0, len(x), n):
-            out[start : start + n] = forward(self.spec, self.weights, to_model_inputs(x[start : start + n]))
+            out[start : start + n] = self.forward(to_model_inputs(x[start : start + n]))
         return out
 
     def predict(self, x: np.ndarray, engine: str = "numpy", *, batch_size: int | None = None) -> np.ndarray:
