@@ -15,6 +15,7 @@ from ..core import Example, ExampleError, load_examples
 from ..lessons import LESSONS
 from ..lessons.catalog import ContentsEntry, ExampleEntry, LessonEntry, contents, lesson_entry
 from .messages import ModelReady, OpenHierarchy, OpenInExplorer
+from .stylesheet import CachedStylesheet
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -86,6 +87,7 @@ class ConvnetApp(App[int]):
 
     def __init__(self, examples: Sequence[Example], initial: int = 0, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        self.stylesheet = CachedStylesheet(variables=self.get_css_variables())
         self.examples: list[Example] = list(examples)
         self.initial_example = initial
 
