@@ -7,6 +7,7 @@ import collections
 import pytest
 import textual.css.stylesheet as textual_stylesheet
 from textual.widgets import Label
+from textual.widgets._footer import FooterKey
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.stylesheet import CachedStylesheet
@@ -56,3 +57,48 @@ async def test_a_new_theme_still_restyles_everything(parses):
         app.theme = "textual-dark"
         await pilot.pause()
         assert (title.styles.color, app.screen.styles.background) == dark
+
+
+@pytest.fixture
+def styled(monkeypatch):
+    """How many times each node was styled (Textual's ``Stylesheet.apply``, by node)."""
+    counts: collections.Counter[int] = collections.Counter()
+    apply = textual_stylesheet.Stylesheet.apply
+
+    def counting(self, node, *args, **kwargs):
+        counts[id(node)] += 1
+        return apply(self, node, *args, **kwargs)
+
+    monkeypatch.setattr(textual_stylesheet.Stylesheet, "apply", counting)
+    return counts
+
+
+async def test_every_widget_of_the_first_screen_is_styled_once(styled):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        widgets = list(app.screen.query("*"))
+        keys = list(app.screen.query(FooterKey))
+        assert len(keys) > 5 and len(widgets) > 40
+        assert {type(w).__name__: styled[id(w)] for w in widgets if styled[id(w)] != 1} == {}
+        assert [key.has_class("-compact") for key in keys] == [key.has_class("-command-palette") for key in keys]
+
+
+async def test_coming_back_after_a_theme_change_shows_the_new_theme():
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.theme = "textual-dark"
+        await pilot.pause()
+        explorer = app.screen
+        bar = explorer.query_one("#titlebar")
+        dark = bar.styles.color
+        await app.switch_mode("draw")
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        await app.switch_mode("explorer")
+        await pilot.pause()
+        assert app.screen is explorer
+        assert explorer.styles.background.brightness > 0.5
+        assert bar.styles.color != dark

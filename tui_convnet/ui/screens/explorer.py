@@ -26,7 +26,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from ...core import ConvExample, Example, ModelExample
 from ...explore import (
@@ -53,6 +53,7 @@ from ...explore.state import ACTIVATIONS, POOL_CHOICES, keras_refuses, parse_val
 from ...explore.stepper import Stage
 from .. import palette
 from ..widgets.arithmetic import Arithmetic, lines_text
+from ..widgets.footer import KeysFooter
 from ..widgets.knob import Knob
 from ..widgets.volume_view import VolumeView
 
@@ -208,6 +209,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._layout: Layout | None = None
         self._ready = False
         self._classes_for_state: dict[str, bool] = {}
+        self._resumed = False
         self.error = ""
 
     # ----------------------------------------------------------------- compose
@@ -241,7 +243,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                     yield VolumeView(id="products-view")
                 yield Arithmetic(id="arith")
         yield Static(id="too-small")
-        yield Footer()
+        yield KeysFooter()
 
     def _knobs(self) -> ComposeResult:
         yield Knob(
@@ -303,6 +305,18 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         request, self._pending = self._pending or self._initial_request(), None
         self.open(request)
         self._check_size(self.app.size.width, self.app.size.height)
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        """The first resume comes right after the first mount: no restyle of every widget (they were just styled).
+
+        Each widget is styled as it is mounted, with the final stylesheet (the explorer's TCSS is loaded and
+        the theme's variables set before this screen composes), and any class changed since restyled its own
+        nodes; Textual's restyle of the whole screen on resume would compute the same styles again, about a
+        tenth of the start-up. Later resumes (back from another mode, maybe after a theme change) restyle.
+        """
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def _initial_request(self) -> ExplorerRequest:
         examples = self._examples()
