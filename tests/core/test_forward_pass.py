@@ -20,7 +20,6 @@ from tui_convnet.core import (
     apply_activation,
     conv2d,
     dense,
-    flatten,
     forward,
     forward_pass,
     mnist_convnet,
@@ -71,7 +70,7 @@ def _layer_by_layer(spec: ModelSpec, weights: list[np.ndarray], x: np.ndarray) -
         elif isinstance(layer, Pool2DSpec):
             h = pool2d(h, layer.pool_size, layer.strides, layer.mode, layer.padding)
         elif isinstance(layer, FlattenSpec):
-            h = flatten(h)
+            h = h.reshape(h.shape[0], -1) if h.ndim == 4 else h.reshape(-1)  # forward has always reshaped
         elif isinstance(layer, DenseSpec):
             h = dense(h, w.pop(0), w.pop(0), layer.activation)
         outs.append(h)
@@ -207,3 +206,28 @@ def test_activate_owned_equals_apply_activation(name):
     np.testing.assert_array_equal(got, expected)
     if name == "relu":
         assert got is own  # in place: no second array
+
+
+@pytest.mark.parametrize("spec", [mnist_convnet(dropout=0.5), OTHER], ids=["lecture", "other"])
+def test_an_overflow_in_any_layer_is_refused_where_the_layer_functions_refuse_it(spec):
+    """Each layer's input is checked for NaN and inf as conv2d, pool2d and dense check theirs (skipping only
+    what a max pooling, a Flatten or a Dropout made of a checked input): the same message, the same layer."""
+    x = np.ones(spec.input_shape, np.float32)
+    kernels = [i for i, w in enumerate(_weights(spec)) if w.ndim > 1]
+    for k in kernels:
+        weights = _weights(spec)
+        weights[k] = np.full_like(weights[k], 3e38)  # finite; a sum of two of them is not
+        weights[k + 1] = np.full_like(weights[k + 1], 3e38)
+        with np.errstate(all="ignore"):
+            try:
+                _layer_by_layer(spec, weights, x[None])
+            except ValueError as exc:
+                expected = str(exc)
+            else:
+                expected = None
+            if expected is None:  # the overflow reached the output unrefused (the last layer): so does the pass
+                forward_pass(spec, weights)(x)
+                continue
+            with pytest.raises(ValueError) as refused:
+                forward_pass(spec, weights)(x)
+        assert str(refused.value) == expected, f"kernel {k}"

@@ -104,9 +104,15 @@ def apply_activation(x: Any, name: str | None) -> Array:
 
 
 def activate_owned(x: Array, name: str | None) -> Array:
-    """:func:`apply_activation` of an array the caller has just computed and owns: ReLU is done in
-    place (the same values, no second array); every other activation as :func:`apply_activation`."""
+    """:func:`apply_activation` of a float array the caller has just computed and owns: ReLU and
+    softmax are done in place (the same operations, so the same values, without new arrays); every
+    other activation as :func:`apply_activation`."""
     if name == "relu":
         result: Array = np.maximum(x, 0, out=x)
         return result
+    if name == "softmax" and x.dtype.kind == "f" and x.ndim and x.size:
+        np.subtract(x, np.max(x, axis=-1, keepdims=True), out=x)  # as softmax(): shifted, exp, / sum
+        np.exp(x, out=x)
+        x /= np.sum(x, axis=-1, keepdims=True)
+        return x
     return apply_activation(x, name)

@@ -47,6 +47,8 @@ class ConvLayer:
     def check_work(self, batch: int) -> None:
         check_conv_work(self.geometry, batch, padding=self.padding)
 
+    keeps_finite = False  # a sum of products may overflow
+
     def run(self, h: Array) -> Array:
         return conv_batch(h, self.geometry, self.kernel_matrix, self.bias, self.activation)
 
@@ -60,6 +62,11 @@ class PoolLayer:
 
     def check_work(self, batch: int) -> None:
         check_pool_work(self.geometry, batch, self.mode)
+
+    @property
+    def keeps_finite(self) -> bool:
+        """A maximum of finite numbers is finite (an average of large ones may overflow)."""
+        return self.mode == "max"
 
     def run(self, h: Array) -> Array:
         return pool_batch(h, self.geometry, self.mode)
@@ -76,6 +83,8 @@ class DenseLayer:
     def check_work(self, batch: int) -> None:
         """A Dense layer's output is never larger than its kernel (already allocated): nothing to refuse."""
 
+    keeps_finite = False  # a sum of products may overflow
+
     def run(self, h: Array) -> Array:
         return dense_batch(h, self.kernel, self.bias, self.activation)
 
@@ -87,6 +96,8 @@ class FlattenLayer:
     def check_work(self, batch: int) -> None:
         """A reshape allocates nothing."""
 
+    keeps_finite = True
+
     def run(self, h: Array) -> Array:
         return h.reshape(h.shape[0], -1)
 
@@ -97,6 +108,8 @@ class IdentityLayer:
 
     def check_work(self, batch: int) -> None:
         """Nothing is computed."""
+
+    keeps_finite = True
 
     def run(self, h: Array) -> Array:
         return h
@@ -122,6 +135,8 @@ class ForwardPass:
     spec: ModelSpec
     infos: tuple[LayerInfo, ...]
     layers: tuple[Layer, ...]
+    #: Per layer: whether its input must be checked for NaN and inf (see :func:`_finite_checks`).
+    checks: tuple[bool, ...]
     #: Batch sizes whose work every layer has accepted (checked once per size, before allocating).
     _accepted: set[int] = field(default_factory=set, repr=False)
 
@@ -142,8 +157,8 @@ class ForwardPass:
                 layer.check_work(batch)
             self._accepted.add(batch)
         outputs = []
-        for i, layer in enumerate(self.layers):
-            if i and not isinstance(layer, FlattenLayer | IdentityLayer):
+        for layer, check in zip(self.layers, self.checks, strict=True):
+            if check:
                 _finite(h)  # as conv2d, pool2d and dense refuse a non-finite input
             h = layer.run(h)
             outputs.append(h if batched else h[0])
@@ -168,11 +183,24 @@ def _layer(info: LayerInfo, weights: tuple[Array, Array] | None) -> Layer:
     return IdentityLayer()  # Dropout (the layers with weights always have them: _layer_weights)
 
 
+def _finite_checks(layers: Sequence[Layer]) -> tuple[bool, ...]:
+    """Which layers' inputs to check for NaN and inf: as :func:`conv2d`, :func:`pool2d` and :func:`dense`
+    check theirs, except where it is known finite (the checked input, or what a max pooling, a Flatten or a
+    Dropout made of a finite input)."""
+    checks, known_finite = [], True
+    for layer in layers:
+        check = not known_finite and isinstance(layer, ConvLayer | PoolLayer | DenseLayer)
+        checks.append(check)
+        known_finite = (known_finite or check) and layer.keeps_finite
+    return tuple(checks)
+
+
 def forward_pass(spec: ModelSpec, weights: Sequence[Any]) -> ForwardPass:
     """Check ``spec`` and ``weights`` (the flat list Keras' ``model.get_weights()`` returns: kernel,
     bias for each Conv2D and Dense layer, in order) once, for a :class:`ForwardPass` that runs them."""
     checked = layers_with_weights(spec, weights)
-    return ForwardPass(spec, tuple(info for info, _ in checked), tuple(_layer(info, w) for info, w in checked))
+    layers = tuple(_layer(info, w) for info, w in checked)
+    return ForwardPass(spec, tuple(info for info, _ in checked), layers, _finite_checks(layers))
 
 
 def _model_input(spec: ModelSpec, x: Any) -> Array:
