@@ -4,12 +4,21 @@ Two workloads, each timed side by side in one run (interleaved sample by
 sample, so that both engines see the same machine load), median of several
 samples:
 
-* one digit: ``forward(spec, weights, x)`` against ``model.predict(x)`` (and
-  against calling the model directly, Keras' fastest way for one input);
+* one digit: the numpy engine as the inspect screen runs it (the model checked
+  once when it is loaded, ``ForwardPass``) and as ``forward(spec, weights, x)``
+  (which checks the spec and every weight array on every call), against
+  ``model.predict(x)`` (and against calling the model directly, Keras' fastest
+  way for one input), 20 calls back to back per sample; and the inspect screen's
+  call alone every 10 ms (the thread asleep in between, as between key presses:
+  caches and the core's state go cold, see ``bench_responsive.py``);
 * the whole 10,000-digit test set: the numpy engine as ``convnet-tui predict``
   and the inspect screen run it (``ModelInspector.probabilities``: batches of
   64 digits, run in parallel threads with single-threaded BLAS) against
   ``model.predict(x)`` (Keras' default batch of 32, and batches of 256).
+
+numpy runs on one BLAS thread, as in the app (its command sets
+``OPENBLAS_NUM_THREADS=1`` before numpy starts; so does this script, unless
+the variable is set; ``bench_responsive.py`` shows numpy's default threads).
 
 Targets (issue 5): one digit under 2 ms; the test set no slower than 2x
 Keras ``predict``.  The model has the seed model's architecture with its
@@ -28,6 +37,9 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+# As the app (tui_convnet/cli.py): numpy's OpenBLAS on one thread unless the user chose, set before numpy starts.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
@@ -48,6 +60,7 @@ ONE_DIGIT_TARGET = 0.002  # seconds
 TEST_SET_RATIO_TARGET = 2.0  # numpy / Keras predict
 SETTLE = 0.05  # seconds of rest before each timed sample
 ONE_DIGIT_CALLS = 20  # calls per one-digit sample
+SPACED = 0.01  # seconds of sleep before each single call ("a call every 10 ms")
 
 
 def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: int = 1) -> dict[str, float]:
@@ -66,6 +79,18 @@ def median_seconds(fns: dict[str, Callable[[], object]], repeat: int, number: in
                 fn()
             samples[name].append((time.perf_counter() - start) / number)
     return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def spaced_calls(fn: Callable[[], object], calls: int) -> tuple[float, float]:
+    """Median and p95 seconds of single calls of ``fn``, each after sleeping ``SPACED`` seconds."""
+    fn()
+    samples = []
+    for _ in range(calls):
+        time.sleep(SPACED)
+        start = time.perf_counter()
+        fn()
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples), float(np.percentile(samples, 95))
 
 
 def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple[str, str, float, str]], dict]:
@@ -88,13 +113,15 @@ def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple
 
     one = median_seconds(
         {
-            "numpy": lambda: forward(spec, weights, x_one[0]),
+            "numpy": lambda: inspector.forward(x_one[0]),
+            "forward": lambda: forward(spec, weights, x_one[0]),
             "predict": lambda: model.predict(x_one, verbose=0),
             "call": lambda: model(x_one, training=False),
         },
         repeat_one,
         number=ONE_DIGIT_CALLS,
     )
+    apart = spaced_calls(lambda: inspector.forward(x_one[0]), repeat_one * ONE_DIGIT_CALLS)
     whole = median_seconds(
         {
             "numpy": lambda: inspector.probabilities(digits, "numpy"),
@@ -112,9 +139,21 @@ def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple
     rows = [
         (
             "one digit",
-            "numpy `forward` (the inspect screen, per key press)",
+            "numpy, checked once when loaded (`ForwardPass`: the inspect screen)",
             one["numpy"] * 1e3,
             f"target < {ONE_DIGIT_TARGET * 1e3:.0f} ms {ok_one}",
+        ),
+        (
+            "one digit",
+            "numpy `forward(spec, weights, x)` (checks them on every call)",
+            one["forward"] * 1e3,
+            f"{one['forward'] / one['numpy']:.1f}x checked once",
+        ),
+        (
+            "one digit, a call every 10 ms",
+            "numpy, checked once (as key presses come)",
+            apart[0] * 1e3,
+            f"p95 {apart[1] * 1e3:.2f} ms",
         ),
         (
             "one digit",
@@ -158,7 +197,8 @@ def render(rows: list[tuple[str, str, float, str]], repeat_one: int, repeat_all:
         *[f"| {w} | {e} | {ms:.2f} | {note} |" for w, e, ms, note in rows],
     ]
     foot = (
-        f"Median of {repeat_one} samples (each the mean of {ONE_DIGIT_CALLS} calls) for one digit and of "
+        f"Median of {repeat_one} samples (each the mean of {ONE_DIGIT_CALLS} calls back to back) for one digit, "
+        f"of {repeat_one * ONE_DIGIT_CALLS} single calls {SPACED * 1e3:.0f} ms apart, and of "
         f"{repeat_all} samples for the test set; the engines' samples interleaved in one run, "
         f"with {SETTLE * 1e3:.0f} ms of rest before each sample."
     )
