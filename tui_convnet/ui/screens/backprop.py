@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Label, Static
+from textual.widgets import Label, Static
 
 from ...core import numbers
 from ...core.lessons import (
@@ -36,6 +36,7 @@ from ...core.lessons import (
 )
 from ..messages import ModelReady
 from ..session_model import session_model
+from ..widgets.footer import KeysFooter
 from ..widgets.heatmap import Heatmap, HeatmapGrid, layer_strips, quantise, scale_for
 from ..widgets.plot import LinePlot, Series
 from ..widgets.value_grid import ValueGrid
@@ -130,7 +131,7 @@ against its gradient: w ← w − lr·dL/dw. Raise the learning rate (+) to see 
             yield Static(id="update-line")
             yield Label("loss over the steps (log₁₀)", classes="map-title", id="lbl-loss")
             yield LinePlot([Series("log₁₀ loss", "dodger_blue1")], y_floor=None, id="loss-plot")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self._images is None:
@@ -301,7 +302,7 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
                 yield HeatmapGrid(palette="diverging", label="dL/d ch", id="grid-grad")
                 yield Label(id="lbl-back", classes="map-title")
                 yield HeatmapGrid(palette="diverging", label="ch", id="grid-back")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")

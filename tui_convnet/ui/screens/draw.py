@@ -24,13 +24,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes
 from ...images import FRAME, Preprocessed, scale_to_box, stages
 from ..messages import ModelReady
 from ..widgets.canvas import DrawingCanvas
+from ..widgets.footer import KeysFooter
 from ..widgets.live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
@@ -134,7 +135,7 @@ ten class probabilities.
                 yield LiveProbabilityBars(id="draw-probs")
                 yield Static("", id="draw-stage-note")
         yield DrawLayers(id="draw-layers")
-        yield Footer()
+        yield KeysFooter()
 
     async def on_mount(self) -> None:
         from ...bundled_model import ModelAssetError, load_bundled_model

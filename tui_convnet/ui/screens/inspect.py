@@ -36,7 +36,7 @@ from textual.geometry import Region
 from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
@@ -44,6 +44,7 @@ from ...training.inspector import FieldChoice
 from .. import palette
 from ..messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ..widgets.digits import DigitView
+from ..widgets.footer import KeysFooter
 from ..widgets.heatmap import HeatmapGrid, TileGrid
 from ..widgets.inspect_bars import ActivationStrip, ProbabilityBars
 from ..widgets.inspect_kernels import KernelGrid
@@ -253,7 +254,7 @@ Esc ends it.
                 yield Static("", id="inspect-check")
                 yield Static("", id="inspect-accuracy")
             yield LayerList(id="inspect-layers")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self.add_class("-empty")

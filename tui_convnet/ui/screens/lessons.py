@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, Footer, Static
+from textual.widgets import ContentSwitcher, Static
 
 from ...bundled_model import ModelAssetError, load_bundled_model
 from ...data import DataError, bundled_digit
@@ -33,6 +33,7 @@ from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
 from ..messages import ModelReady, OpenInExplorer
 from ..session_model import session_model
+from ..widgets.footer import KeysFooter
 from ..widgets.lesson_views import (
     BlocksView,
     DropoutView,
@@ -144,7 +145,7 @@ class LessonsScreen(Screen[None]):
             yield HierarchyView(id="lesson-5")
             yield DropoutView(id="lesson-6")
         yield Static(id="lesson-text")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         if self._model is None:  # not given by show_on before the screen was mounted

@@ -33,7 +33,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Label,
     Select,
@@ -61,6 +60,7 @@ from ...training.events import (
 )
 from ...training.presets import PRESETS, preset
 from ..messages import ModelReady
+from ..widgets.footer import KeysFooter
 from ..widgets.plot import LinePlot, Series
 from ..widgets.training_progress import EpochLog, ProgressState, TrainingProgress
 from ..widgets.training_results import ConfusionTable, DigitGallery
@@ -388,7 +388,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     yield Static("", id="confusion-title")
                     yield ConfusionTable(id="confusion")
                     yield DigitGallery(id="gallery")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         # Updated several times a second while training: looked up once.
