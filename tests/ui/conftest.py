@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
+import html
+import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 
 import numpy as np
 import pytest
+from pytest_textual_snapshot import SVGImageExtension
 
 from tui_convnet.core import load_examples
 
@@ -74,6 +79,96 @@ async def open_screen(pilot, screen, ready=lambda screen: True, timeout: float =
     await pilot.pause()
 
 
+#: A look of a screen: its terminal size and its theme.
+Look = tuple[tuple[int, int], str]
+LARGE_DARK: Look = ((130, 42), "textual-dark")
+LARGE_LIGHT: Look = ((130, 42), "textual-light")
+SMALL_DARK: Look = ((80, 24), "textual-dark")
+SMALL_LIGHT: Look = ((80, 24), "textual-light")
+EVERY_LOOK: tuple[Look, ...] = (SMALL_DARK, SMALL_LIGHT, LARGE_LIGHT, LARGE_DARK)
+
+
+def look_name(look: Look) -> str:
+    (width, height), theme = look
+    return f"{width}x{height}-{theme}"
+
+
+def svg_rows(svg: str) -> list[str]:
+    """The text of a Textual SVG screenshot, one string per terminal row (for a readable diff)."""
+    rows: dict[int, list[tuple[float, str]]] = {}
+    pattern = (
+        r'<text class="[^"]*" x="([\d.]+)" y="[\d.]+" textLength="[\d.]+" '
+        r'clip-path="url\(#[\w-]+-line-(\d+)\)">(.*?)</text>'
+    )
+    for m in re.finditer(pattern, svg):
+        rows.setdefault(int(m.group(2)), []).append((float(m.group(1)), html.unescape(m.group(3))))
+    out = []
+    for row in sorted(rows):
+        line = ""
+        for x, text in sorted(rows[row]):
+            line = line.ljust(round(x / 12.2)) + text
+        out.append(line.replace("\xa0", " ").rstrip())
+    return out
+
+
+async def settle(pilot) -> None:
+    """What pytest-textual-snapshot waits for before a screenshot: animations done, the screen idle."""
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+
+
+@pytest.fixture
+def snap_looks(snapshot, tmp_path):
+    """Snapshots of one app in several looks (terminal size × theme), from one run of the app.
+
+    The app starts in the first look, ``run_before`` runs and the keys are pressed once; then for each
+    look the terminal is resized and the theme set (as a student would) and the screen is compared
+    with ``<test>[<width>x<height>-<theme>].svg`` (pytest-textual-snapshot's SVG files, updated with
+    ``--snapshot-update``). Starting the app, opening its screen and pressing the keys once instead of
+    once per look is most of what a snapshot costs. A failure names every look that differs, with a
+    diff of the screen's text, and the new screenshot is written next to the test's tmp_path.
+    """
+    svg_snapshot = snapshot.use_extension(SVGImageExtension)
+
+    async def compare(
+        app,
+        looks: Sequence[Look],
+        press: Iterable[str] = (),
+        run_before: Callable[[object], Awaitable[None]] | None = None,
+    ) -> None:
+        shots: dict[str, str] = {}
+        first_size, first_theme = looks[0]
+        app.theme = first_theme
+        async with app.run_test(size=first_size) as pilot:
+            await pilot.pause()
+            if run_before is not None:
+                await run_before(pilot)
+            await pilot.pause()
+            await pilot.press(*press)
+            for look in looks:
+                size, theme = look
+                if (app.size.width, app.size.height) != size:
+                    await pilot.resize_terminal(*size)
+                if app.theme != theme:
+                    app.theme = theme
+                await settle(pilot)
+                shots[look_name(look)] = app.export_screenshot(title=app.title, simplify=True)
+        problems = []
+        for name, svg in shots.items():
+            expected = svg_snapshot(name=name)
+            matches = expected == svg  # syrupy records (or, with --snapshot-update, writes) the look here
+            if not matches:
+                shot = tmp_path / f"{name}.svg"
+                shot.write_text(svg)
+                diff = difflib.unified_diff(svg_rows(str(expected)), svg_rows(svg), "snapshot", "now", n=0, lineterm="")
+                problems.append(f"[{name}] differs (now: {shot}):\n" + "\n".join(list(diff)[:40]))
+        assert not problems, "\n\n".join(problems)
+
+    return compare
+
+
 class _UI:
     """The helpers above, handed to tests as the ``ui`` fixture (test modules cannot import a conftest)."""
 
@@ -84,6 +179,13 @@ class _UI:
     widget_text = staticmethod(widget_text)
     digit_example = staticmethod(digit_example)
     open_screen = staticmethod(open_screen)
+    LARGE_DARK, LARGE_LIGHT, SMALL_DARK, SMALL_LIGHT, EVERY_LOOK = (
+        LARGE_DARK,
+        LARGE_LIGHT,
+        SMALL_DARK,
+        SMALL_LIGHT,
+        EVERY_LOOK,
+    )
 
 
 @pytest.fixture

@@ -204,6 +204,35 @@ async def test_notes_are_on_screen(ui):
         assert "Note:" in ui.widget_text(app.screen.query_one("#sidebar")) or "Note:" in notes
 
 
+def _backgrounds(app, selector: str) -> set[str]:
+    """The background colours drawn inside a widget's region of the screen."""
+    region = app.screen.query_one(selector).region
+    colours = set()
+    for strip in app.screen._compositor.render_strips()[region.y : region.bottom]:
+        x = 0
+        for segment in strip:
+            if region.x <= x < region.right and segment.style is not None and segment.style.bgcolor is not None:
+                colours.add(segment.style.bgcolor.get_truecolor().hex)
+            x += segment.cell_length
+    return colours
+
+
+async def test_a_new_theme_redraws_the_formulas_and_the_notes_in_its_colours():
+    """The formulas and notes were written once in the first theme's colours: after Ctrl+P → Theme →
+    textual-light they kept the dark theme's background behind every line."""
+    looks = {}
+    for first, then in (("textual-light", None), ("textual-dark", "textual-light")):
+        app = create_app()
+        app.theme = first  # the theme the app starts in
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            if then is not None:
+                app.theme = then
+                await pilot.pause()
+            looks[(first, then)] = _backgrounds(app, "#formulas") | _backgrounds(app, "#notes")
+    assert looks[("textual-dark", "textual-light")] == looks[("textual-light", None)]
+
+
 async def test_editing_an_input_cell_recomputes_everything_downstream(ui):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -1,5 +1,7 @@
 """Snapshots of the explorer: each kind of example (convolution, pooling, model) at 80x24 and 130x42,
-in the default dark theme and in textual-light; plus cs231n's first, middle and last steps."""
+in the default dark theme and in textual-light; plus cs231n's first, middle and last steps.
+
+Each test runs its app once and takes every look of it (``snap_looks``: resize, change the theme)."""
 
 from __future__ import annotations
 
@@ -22,25 +24,13 @@ KINDS = {"conv": ("01", ["right"] * 4), "pool": ("07", ["right"]), "model": ("09
 MORE = {"digit": ("03", ["right"] * 30), "symbolic": ("04", ["right"])}
 
 
-def _theme(theme: str):
-    async def set_theme(pilot) -> None:
-        pilot.app.theme = theme
-        await pilot.pause()
-
-    return set_theme
-
-
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-@pytest.mark.parametrize("size", [SMALL, SIZE], ids=["80x24", "130x42"])
 @pytest.mark.parametrize("kind", list(KINDS))
-def test_each_kind_of_example(snap_compare, kind, size, theme):
+async def test_each_kind_of_example(snap_looks, ui, kind):
     name, keys = KINDS[kind]
-    assert snap_compare(create_app(name), press=keys, terminal_size=size, run_before=_theme(theme))
+    await snap_looks(create_app(name), ui.EVERY_LOOK, press=keys)
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
 @pytest.mark.parametrize("kind", list(MORE))
-def test_the_digit_and_the_letters(snap_compare, kind, theme):
+async def test_the_digit_and_the_letters(snap_looks, ui, kind):
     name, keys = MORE[kind]
-    size = SIZE if theme == "textual-dark" else SMALL
-    assert snap_compare(create_app(name), press=keys, terminal_size=size, run_before=_theme(theme))
+    await snap_looks(create_app(name), [ui.SMALL_LIGHT, ui.LARGE_DARK], press=keys)

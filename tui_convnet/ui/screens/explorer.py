@@ -300,7 +300,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
     def on_mount(self) -> None:
         self._ready = True
         self._timer = self.set_interval(1 / SPEEDS[self.speed], self._tick, pause=True)
-        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_legend())
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._restyle())
         self._show_legend()
         request, self._pending = self._pending or self._initial_request(), None
         self.open(request)
@@ -408,6 +408,16 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             "-pool-kind": pool_kind,
             "-pooling": bool(stage.of(Volume.POOL)),
         }
+
+    def _restyle(self) -> None:
+        """A new theme: the legend, the formulas and the notes are written in the theme's colours again."""
+        self._show_legend()
+        state = self.state
+        if state is None:
+            return
+        if isinstance(state, ConvState):
+            self._show_lines("#formulas", formula_lines(state))
+        self._show_lines("#notes", note_lines(state.example))
 
     def _build(self, state: ExplorerState) -> None:
         """New computation: panels, knobs, formulas, notes (the layout follows the first step)."""
