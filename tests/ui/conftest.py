@@ -123,7 +123,7 @@ async def settle(pilot) -> None:
 def snap_looks(snapshot, tmp_path):
     """Snapshots of one app in several looks (terminal size × theme), from one run of the app.
 
-    The app starts in the first look, ``run_before`` runs and the keys are pressed once; then for each
+    ``make_app()`` starts in the first look, ``run_before`` runs and the keys are pressed once; then for each
     look the terminal is resized and the theme set (as a student would) and the screen is compared
     with ``<test>[<width>x<height>-<theme>].svg`` (pytest-textual-snapshot's SVG files, updated with
     ``--snapshot-update``). Starting the app, opening its screen and pressing the keys once instead of
@@ -132,13 +132,7 @@ def snap_looks(snapshot, tmp_path):
     """
     svg_snapshot = snapshot.use_extension(SVGImageExtension)
 
-    async def compare(
-        app,
-        looks: Sequence[Look],
-        press: Iterable[str] = (),
-        run_before: Callable[[object], Awaitable[None]] | None = None,
-    ) -> None:
-        shots: dict[str, str] = {}
+    async def take(app, looks: Sequence[Look], press: Iterable[str], run_before, shots: dict[str, str]) -> None:
         first_size, first_theme = looks[0]
         app.theme = first_theme
         async with app.run_test(size=first_size) as pilot:
@@ -155,6 +149,24 @@ def snap_looks(snapshot, tmp_path):
                     app.theme = theme
                 await settle(pilot)
                 shots[look_name(look)] = app.export_screenshot(title=app.title, simplify=True)
+
+    async def compare(
+        make_app: Callable[[], object],
+        looks: Sequence[Look],
+        press: Iterable[str] = (),
+        run_before: Callable[[object], Awaitable[None]] | None = None,
+        *,
+        run_per_size: bool = False,
+    ) -> None:
+        """``run_per_size``: a fresh run for each terminal size, for screens that scroll to what the keys
+        selected (a resize keeps the scroll position where a fresh start at that size would not)."""
+        shots: dict[str, str] = {}
+        press = list(press)
+        if run_per_size:
+            for size in dict.fromkeys(size for size, _ in looks):
+                await take(make_app(), [look for look in looks if look[0] == size], press, run_before, shots)
+        else:
+            await take(make_app(), looks, press, run_before, shots)
         problems = []
         for name, svg in shots.items():
             expected = svg_snapshot(name=name)

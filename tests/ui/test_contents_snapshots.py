@@ -1,21 +1,11 @@
-"""Snapshots of the contents (o) at 80x24 and 130x42, in a dark theme and in textual-light."""
+"""Snapshots of the contents (o) at 80x24 and 130x42, in a dark theme and in textual-light
+(one run of the app, every look of it: ``snap_looks``)."""
 
 from __future__ import annotations
 
-import pytest
-
 from tui_convnet.ui.app import create_app
 
-SIZES = [(80, 24), (130, 42)]
-THEMES = ["textual-dark", "textual-light"]
 
-
-@pytest.mark.parametrize("theme", THEMES)
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_contents_snapshot(snap_compare, size, theme):
-    async def run_before(pilot) -> None:
-        pilot.app.theme = theme
-        await pilot.pause()
-
+async def test_contents_snapshot(snap_looks, ui):
     # from example 09, one entry down: the highlight on the first of lesson 1's examples
-    assert snap_compare(create_app("09"), press=["o", "down"], run_before=run_before, terminal_size=size)
+    await snap_looks(lambda: create_app("09"), ui.EVERY_LOOK, press=["o", "down"], run_per_size=True)

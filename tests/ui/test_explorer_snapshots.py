@@ -27,10 +27,10 @@ MORE = {"digit": ("03", ["right"] * 30), "symbolic": ("04", ["right"])}
 @pytest.mark.parametrize("kind", list(KINDS))
 async def test_each_kind_of_example(snap_looks, ui, kind):
     name, keys = KINDS[kind]
-    await snap_looks(create_app(name), ui.EVERY_LOOK, press=keys)
+    await snap_looks(lambda: create_app(name), ui.EVERY_LOOK, press=keys)
 
 
 @pytest.mark.parametrize("kind", list(MORE))
 async def test_the_digit_and_the_letters(snap_looks, ui, kind):
     name, keys = MORE[kind]
-    await snap_looks(create_app(name), [ui.SMALL_LIGHT, ui.LARGE_DARK], press=keys)
+    await snap_looks(lambda: create_app(name), [ui.SMALL_LIGHT, ui.LARGE_DARK], press=keys)

@@ -220,7 +220,7 @@ class LinePlot(Widget):
         self.y_range = y_range
         self.y_floor = y_floor
         self.y_cap = y_cap
-        self._cache_key: tuple[int, float, int, int] | None = None
+        self._cache_key: tuple[int, float, int, int, Style] | None = None
         self._cache: list[Strip] = []
 
     def set_series(self, series: Sequence[Series]) -> None:
@@ -233,13 +233,13 @@ class LinePlot(Widget):
 
     def _strips(self) -> list[Strip]:
         width, height = self.size.width, self.size.height
-        key = (self.version, self.x_max, width, height)
+        base = self.rich_style  # the theme's: a new theme redraws the plot in its colours
+        key = (self.version, self.x_max, width, height, base)
         if self._cache_key != key:
             self._cache_key = key
             if width < 8 or height < 2:
                 self._cache = []
             else:
-                base = self.rich_style
                 rows = braille_rows(
                     self.series,
                     width,
