@@ -1,9 +1,7 @@
 """Snapshots of the draw screen with a fixed drawing (a 7 from fixed pen positions) on the bundled model,
-at 80x24 and 130x42, in the dark theme and in textual-light."""
+at 80x24 and 130x42, in the dark theme and in textual-light (one run of the app: ``snap_looks``)."""
 
 from __future__ import annotations
-
-import pytest
 
 from tui_convnet import drawing
 from tui_convnet.ui.app import create_app
@@ -12,15 +10,12 @@ from tui_convnet.ui.widgets.canvas import DrawingCanvas
 SEVEN = [(6, 7), (6, 20), (23, 11)]
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-@pytest.mark.parametrize("size", [(80, 24), (130, 42)])
-def test_the_draw_screen_with_a_7(snap_compare, size, theme):
+async def test_the_draw_screen_with_a_7(snap_looks, ui):
     async def draw_a_seven(pilot) -> None:
-        pilot.app.theme = theme
         await pilot.press("d")
         await pilot.pause()
         pilot.app.screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
         await pilot.pause()
         await pilot.pause()
 
-    assert snap_compare(create_app(), run_before=draw_a_seven, terminal_size=size)
+    await snap_looks(create_app, ui.EVERY_LOOK, run_before=draw_a_seven)

@@ -388,18 +388,15 @@ async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(monke
         assert screen.inspector.model is ready.model and not screen.query_one("#inspect-empty").display
 
 
-@pytest.mark.parametrize("size", [(80, 24), (130, 42)])
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-def test_snapshot_of_the_inspect_screen(snap_compare, small_test_set, size, theme):
+async def test_snapshot_of_the_inspect_screen(snap_looks, ui, small_test_set):
     """The bundled model (committed weights, numpy engine) on the first 200 official test digits."""
 
     async def run_before(pilot):
-        pilot.app.theme = theme
         await open_inspect(pilot)
         await pilot.press("right", "right_square_bracket")
         await settle(pilot)
 
-    assert snap_compare(create_app(), terminal_size=size, run_before=run_before)
+    await snap_looks(create_app, ui.EVERY_LOOK, run_before=run_before)
 
 
 async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(ready, tmp_path):
@@ -490,17 +487,15 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_
         assert screen.index == 1
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-def test_snapshot_of_a_receptive_field(snap_compare, small_test_set, theme):
+async def test_snapshot_of_a_receptive_field(snap_looks, ui, small_test_set):
     """The bundled model: the third convolution's cell drawn on the digit (blue paper, the rest dimmed)."""
 
     async def run_before(pilot):
-        pilot.app.theme = theme
         await open_inspect(pilot)
         await pilot.press("f", "l", "l", "l", "l", "down", "right")
         await settle(pilot)
 
-    assert snap_compare(create_app(), terminal_size=(130, 42), run_before=run_before)
+    await snap_looks(create_app, [ui.LARGE_LIGHT, ui.LARGE_DARK], run_before=run_before)
 
 
 async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set):

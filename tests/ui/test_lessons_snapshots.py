@@ -1,4 +1,5 @@
-"""Snapshots of every lesson at 130×42 (dark) and 80×24 (textual-light), and of two at the other pairing.
+"""Snapshots of every lesson at 130×42 (dark) and 80×24 (textual-light), and of two at the other pairing
+(one run of the app per lesson, every look of it: ``snap_looks``).
 
 Numbers come from the bundled trained model's committed weights through the numpy engine (no
 TensorFlow), so a snapshot does not depend on Keras' float rounding or on timing.
@@ -9,8 +10,6 @@ from __future__ import annotations
 import pytest
 
 from tui_convnet.ui.app import create_app
-
-LARGE, SMALL = (130, 42), (80, 24)
 
 #: The keys that open each lesson from the explorer and show an interesting step of it.
 KEYS = {
@@ -23,30 +22,12 @@ KEYS = {
 }
 
 
-def _theme(name: str):
-    async def run_before(pilot) -> None:
-        pilot.app.theme = name
-        await pilot.pause()
-
-    return run_before
+#: The looks of each lesson: every lesson at 80x24 light and 130x42 dark, two of them in the other pairing too.
+LOOKS = {lesson: ["SMALL_LIGHT", "LARGE_DARK"] for lesson in KEYS}
+LOOKS[3] = ["SMALL_LIGHT", "LARGE_LIGHT", "LARGE_DARK"]
+LOOKS[4] = ["SMALL_DARK", "SMALL_LIGHT", "LARGE_DARK"]
 
 
 @pytest.mark.parametrize("lesson", sorted(KEYS))
-def test_lesson_large_dark(snap_compare, lesson):
-    assert snap_compare(create_app(), press=KEYS[lesson], terminal_size=LARGE, run_before=_theme("textual-dark"))
-
-
-@pytest.mark.parametrize("lesson", sorted(KEYS))
-def test_lesson_small_light(snap_compare, lesson):
-    assert snap_compare(create_app(), press=KEYS[lesson], terminal_size=SMALL, run_before=_theme("textual-light"))
-
-
-@pytest.mark.parametrize(
-    ("lesson", "size", "theme"),
-    [
-        pytest.param(3, LARGE, "textual-light", id="3-large-light"),
-        pytest.param(4, SMALL, "textual-dark", id="4-small-dark"),
-    ],
-)
-def test_lesson_other_pairings(snap_compare, lesson, size, theme):
-    assert snap_compare(create_app(), press=KEYS[lesson], terminal_size=size, run_before=_theme(theme))
+async def test_lesson(snap_looks, ui, lesson):
+    await snap_looks(create_app, [getattr(ui, look) for look in LOOKS[lesson]], press=KEYS[lesson])

@@ -15,14 +15,10 @@ import pytest
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.screens.training import TrainingEvents, TrainingFinished, TrainingScreen
 
-SIZES = [(80, 24), (130, 42)]
-THEMES = ["textual-dark", "textual-light"]
-
 pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 
 
-async def ready_screen(pilot, theme: str) -> TrainingScreen:
-    pilot.app.theme = theme
+async def ready_screen(pilot) -> TrainingScreen:
     await pilot.press("t")
     deadline = time.monotonic() + 300
     while not (isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.tf_ready):
@@ -49,24 +45,20 @@ def run_events() -> tuple:
     return tuple(events)
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("theme", THEMES)
-def test_training_screen_before_start(snap_compare, monkeypatch, tmp_path, size, theme):
+async def test_training_screen_before_start(snap_looks, ui, monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached full MNIST: the bundled sample, always
 
     async def run_before(pilot) -> None:
-        await ready_screen(pilot, theme)
+        await ready_screen(pilot)
 
-    assert snap_compare(create_app(), run_before=run_before, terminal_size=size)
+    await snap_looks(create_app, ui.EVERY_LOOK, run_before=run_before)
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("theme", THEMES)
-def test_training_screen_during_a_run(snap_compare, monkeypatch, tmp_path, size, theme):
+async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch, tmp_path):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
 
     async def run_before(pilot) -> None:
-        screen = await ready_screen(pilot, theme)
+        screen = await ready_screen(pilot)
         settings = screen.read_settings()
         screen._run = 1
         screen._reset_progress(settings)
@@ -78,7 +70,7 @@ def test_training_screen_during_a_run(snap_compare, monkeypatch, tmp_path, size,
         await pilot.pause()
         await pilot.pause()
 
-    assert snap_compare(create_app(), run_before=run_before, terminal_size=size)
+    await snap_looks(create_app, ui.EVERY_LOOK, run_before=run_before, run_per_size=True)  # narrow: Start hid the panel
 
 
 @pytest.fixture(scope="module")
@@ -95,16 +87,14 @@ def bundled_results():
     return model, ModelInspector(model).evaluate(data.x_test, data.y_test)
 
 
-@pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("theme", THEMES)
-def test_training_screen_results(snap_compare, monkeypatch, tmp_path, size, theme, bundled_results):
+async def test_training_screen_results(snap_looks, ui, monkeypatch, tmp_path, bundled_results):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     from tui_convnet.training.trainer import TrainResult
 
     model, evaluation = bundled_results
 
     async def run_before(pilot) -> None:
-        screen = await ready_screen(pilot, theme)
+        screen = await ready_screen(pilot)
         data = screen.data.limited(None, 500)
         assert np.array_equal(evaluation.labels, data.y_test)  # the screen's digits are the ones evaluated
         screen._run = 1
@@ -114,4 +104,4 @@ def test_training_screen_results(snap_compare, monkeypatch, tmp_path, size, them
         await pilot.pause()
         await pilot.pause()
 
-    assert snap_compare(create_app(), run_before=run_before, terminal_size=size)
+    await snap_looks(create_app, ui.EVERY_LOOK, run_before=run_before)
