@@ -444,8 +444,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if frame.products or products.panels:
             products.set_panels(frame.products)
         label = self.query_one("#lbl-products", Label)
-        if str(label.content) != frame.products_label:  # an update relayouts the whole screen: only on change
-            label.update(Text(frame.products_label))
+        if str(label.content) != frame.products_label:  # only on change, and a relayout only for a new width
+            width_changed = Text(str(label.content)).cell_len != Text(frame.products_label).cell_len
+            label.update(Text(frame.products_label), layout=width_changed)
         self._classes_for_state["-has-products"] = bool(frame.products)
         lines = list(frame.lines)
         refusal = keras_refuses(state)
