@@ -14,7 +14,7 @@ import errno
 import os
 import signal
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterator, Sequence
 from types import FrameType
 from typing import Any
 
@@ -62,9 +62,17 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from .training.defaults import DEFAULT_DATASET, DEFAULT_DROPOUT, DEFAULTS
+#: The commands whose options take their defaults from other modules (the training defaults, the server's).
+DETAILED = ("train", "predict", "serve")
 
+
+def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser:
+    """The command line; the options of the commands in ``detailed`` only (the others are listed, bare).
+
+    :func:`main` details only the commands named on its command line, so that the explorer starts without
+    importing the training defaults (numpy and the training events) or the web server's module: a command
+    that is not named cannot be chosen, and ``--help`` lists every command either way.
+    """
     parser = argparse.ArgumentParser(
         prog="convnet-tui",
         description="Learn how convolutional neural networks compute, one key at a time.",
@@ -96,6 +104,25 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train the lecture's ConvNet on MNIST (the training screen uses the same defaults).",
         formatter_class=_HelpFormatter,
     )
+    p = sub.add_parser(
+        "predict",
+        help="evaluate a saved model on the MNIST test set, or say what it sees in an image (--image)",
+        description="Test accuracy and confusion matrix of a saved model, or its prediction for an image.",
+        formatter_class=_HelpFormatter,
+    )
+    w = sub.add_parser("serve", help="serve the app to web browsers, one app per tab (for a classroom)")
+    if "train" in detailed:
+        _train_options(t)
+    if "predict" in detailed:
+        _predict_options(p)
+    if "serve" in detailed:
+        _serve_options(w)
+    return parser
+
+
+def _train_options(t: argparse.ArgumentParser) -> None:
+    from .training.defaults import DEFAULT_DATASET, DEFAULT_DROPOUT, DEFAULTS
+
     t.add_argument("--epochs", type=_positive_int, default=DEFAULTS.epochs, metavar="N", help="passes over the data")
     t.add_argument(
         "--batch-size", type=_positive_int, default=DEFAULTS.batch_size, metavar="B", help="digits per weight update"
@@ -143,12 +170,10 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
     t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final result object")
 
-    p = sub.add_parser(
-        "predict",
-        help="evaluate a saved model on the MNIST test set, or say what it sees in an image (--image)",
-        description="Test accuracy and confusion matrix of a saved model, or its prediction for an image.",
-        formatter_class=_HelpFormatter,
-    )
+
+def _predict_options(p: argparse.ArgumentParser) -> None:
+    from .training.defaults import DEFAULT_DATASET
+
     p.add_argument(
         "model",
         metavar="MODEL.keras",
@@ -170,13 +195,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--json", action="store_true", help="one JSON object instead of the table")
 
+
+def _serve_options(w: argparse.ArgumentParser) -> None:
     from . import serve  # standard library only; checks its own values (one line on stderr, exit 2)
 
-    w = sub.add_parser("serve", help="serve the app to web browsers, one app per tab (for a classroom)")
     w.add_argument("--host", default=serve.DEFAULT_HOST, help="address to listen on (default: this machine only)")
     w.add_argument("--port", default=str(serve.DEFAULT_PORT), help="port to listen on (default %(default)s)")
     w.add_argument("--max-sessions", default=str(serve.DEFAULT_MAX_SESSIONS), metavar="N", help="at most N tabs")
-    return parser
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -258,7 +283,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(detailed=[name for name in DETAILED if name in words]).parse_args(words)
     try:
         if args.command in ("train", "predict", "summary"):
             with exit_on_signals():

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import collections
+import subprocess
+import sys
 
 import pytest
 import textual.css.stylesheet as textual_stylesheet
@@ -102,3 +104,25 @@ async def test_coming_back_after_a_theme_change_shows_the_new_theme():
         assert app.screen is explorer
         assert explorer.styles.background.brightness > 0.5
         assert bar.styles.color != dark
+
+
+def test_the_explorer_starts_without_training_serving_or_lessons():
+    """`convnet-tui` up to the explorer's first frame imports none of the modules it does not show."""
+    script = """
+import asyncio, sys
+from tui_convnet.cli import main
+code = main([])  # no terminal here: one line and exit 2, after the command line and the app were built
+from tui_convnet.ui.app import create_app
+
+async def first_frame():
+    async with create_app().run_test(size=(130, 42)) as pilot:
+        await pilot.pause()
+        assert "step 1/18" in pilot.app.screen.query_one("#titlebar").render().plain
+
+asyncio.run(first_frame())
+names = ("tui_convnet.training", "tui_convnet.serve", "tui_convnet.lessons", "tensorflow", "keras")
+print(code, sorted(m for m in sys.modules if m.startswith(names)))
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "2 []"

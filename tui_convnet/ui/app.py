@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -12,10 +12,11 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from ..core import Example, ExampleError, load_examples
-from ..lessons import LESSONS
-from ..lessons.catalog import ContentsEntry, ExampleEntry, LessonEntry, contents, lesson_entry
 from .messages import ModelReady, OpenHierarchy, OpenInExplorer
 from .stylesheet import CachedStylesheet
+
+if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
+    from ..lessons.catalog import ContentsEntry
 
 STYLES = Path(__file__).parent / "styles"
 
@@ -118,6 +119,8 @@ class ConvnetApp(App[int]):
     @property
     def contents(self) -> tuple[ContentsEntry, ...]:
         """Everything the student can open, numbered in one list: the examples, then the lessons."""
+        from ..lessons.catalog import contents
+
         return contents(self.examples)
 
     def action_open_contents(self) -> None:
@@ -130,6 +133,8 @@ class ConvnetApp(App[int]):
 
     def _current_number(self) -> int | None:
         """The contents number of what the current screen shows (an example or a lesson), if any."""
+        from ..lessons import LESSONS
+        from ..lessons.catalog import lesson_entry
         from .screens.explorer import ExplorerScreen
         from .screens.lessons import LessonsScreen
 
@@ -147,6 +152,9 @@ class ConvnetApp(App[int]):
 
     def open_entry(self, entry: ContentsEntry) -> None:
         """Open an entry of the contents: an example in the explorer, a lesson on its screen."""
+        from ..lessons import LESSONS
+        from ..lessons.catalog import ExampleEntry
+
         if isinstance(entry, ExampleEntry):
             self.post_message(OpenInExplorer(self.examples[entry.index]))
         elif entry.info in LESSONS:
@@ -183,6 +191,8 @@ class ConvnetApp(App[int]):
         self.trained = message
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        from ..lessons.catalog import LessonEntry
+
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Explorer",
