@@ -17,14 +17,9 @@ async def test_stepping_to_the_next_kernel_relabels_the_products_without_a_relay
         screen = app.screen
         label = screen.query_one("#lbl-products", Label)
         assert str(label.content) == "Window × W0, cell by cell"
-        layouts = []
-        original = type(screen)._refresh_layout
-
-        def counted(self, *args, **kwargs):
-            layouts.append(self.step)
-            return original(self, *args, **kwargs)
-
-        monkeypatch.setattr(type(screen), "_refresh_layout", counted)
+        layouts: list[int] = []  # the steps at which the whole screen was laid out again
+        reflow = screen._compositor.reflow
+        monkeypatch.setattr(screen._compositor, "reflow", lambda *args: layouts.append(screen.step) or reflow(*args))
         for _ in range(10):
             await pilot.press("right")
         await pilot.pause()
