@@ -8,6 +8,8 @@ import sys
 
 import pytest
 import textual.css.stylesheet as textual_stylesheet
+from textual import events
+from textual.geometry import Size
 from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
@@ -65,10 +67,12 @@ async def test_a_new_theme_still_restyles_everything(parses):
 def styled(monkeypatch):
     """How many times each node was styled (Textual's ``Stylesheet.apply``, by node)."""
     counts: collections.Counter[int] = collections.Counter()
+    alive = []  # every node counted stays alive, so that no other node gets its id
     apply = textual_stylesheet.Stylesheet.apply
 
     def counting(self, node, *args, **kwargs):
         counts[id(node)] += 1
+        alive.append(node)
         return apply(self, node, *args, **kwargs)
 
     monkeypatch.setattr(textual_stylesheet.Stylesheet, "apply", counting)
@@ -126,3 +130,26 @@ print(code, sorted(m for m in sys.modules if m.startswith(names)))
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "2 []"
+
+
+async def test_the_same_size_again_is_not_laid_out_again_but_a_new_size_is(monkeypatch):
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        sizes: list[Size] = []  # the sizes the whole screen was laid out at
+        reflow = screen._compositor.reflow
+        monkeypatch.setattr(
+            screen._compositor, "reflow", lambda parent, size: sizes.append(size) or reflow(parent, size)
+        )
+        screen.post_message(events.Resize(Size(*SIZE), Size(*SIZE)))  # as the terminal driver reports at start
+        await pilot.pause()
+        assert sizes == []
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert sizes and set(sizes) == {Size(100, 30)}
+        bar = screen.query_one("#titlebar")
+        assert bar.size.width == 100 and "step 1/18" in bar.render().plain
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        assert sizes[-1] == Size(*SIZE) and screen.size == Size(*SIZE)
