@@ -22,6 +22,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.timer import Timer
@@ -210,6 +211,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._ready = False
         self._classes_for_state: dict[str, bool] = {}
         self._resumed = False
+        self._laid_out_at: Size | None = None
         self.error = ""
 
     # ----------------------------------------------------------------- compose
@@ -530,6 +532,16 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
     # ----------------------------------------------------------------- layout
 
     def on_resize(self, event: events.Resize) -> None:
+        """A new terminal size: lay out again; a Resize to the size the screen was just laid out at: nothing to do.
+
+        At start-up the screen is told the same size three times (by its first layout, then by the app as the
+        terminal driver reports its size), and Textual would lay the whole screen out and render it each
+        time: the repeats are skipped (two reflows and a render of the cold start). A new size goes through
+        Textual as usual.
+        """
+        if event.size == self._laid_out_at == self.size:
+            event.prevent_default()  # Textual's Screen._on_resize: the same layout and render again
+        self._laid_out_at = event.size
         self._check_size(event.size.width, event.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
