@@ -329,6 +329,21 @@ def test_bundled_digit(sample):
         bundled_digit(5000, "train")
 
 
+def test_bundled_digits_are_read_once_and_handed_out_as_copies(monkeypatch):
+    """The split is decompressed once per process (the lessons ask digit after digit); a caller that
+    draws on its digit changes neither the cache nor the next caller's digit."""
+    reads = []
+    real_load = np.load
+    monkeypatch.setattr(np, "load", lambda *a, **k: reads.append(a[0]) or real_load(*a, **k))
+    first, _ = bundled_digit(3)
+    first[:] = 255
+    again, _ = bundled_digit(3)
+    bundled_digit(4)
+    assert not np.all(again == 255)
+    assert len(reads) <= 1  # 0 when an earlier test in this process already read the split
+    assert bundled_digit(3)[0].flags.writeable
+
+
 # --------------------------------------------------------------------------- issue 9: bombs, lies and faults
 
 
