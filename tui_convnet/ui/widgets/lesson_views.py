@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import numpy as np
 from rich.color import Color
@@ -173,11 +174,21 @@ class BlocksView(Widget):
     def blocks(self, frame: object, dark: bool, accent: RGB) -> list[Block]:
         raise NotImplementedError
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: The last picture drawn: the frame it shows, its theme colours and width, and the text.
+        self._drawn: tuple[object, tuple[bool, RGB, int], Text] | None = None
+
     def render(self) -> Text:
-        if self.frame is None:
+        """The frame's blocks, drawn once per frame, theme and width (Textual asks again on every refresh)."""
+        frame = self.frame
+        if frame is None:
             return Text("")
         dark, accent = self.theme_colours()
-        return flow(self.blocks(self.frame, dark, accent), max(self.size.width, 20))
+        key = (dark, accent, max(self.size.width, 20))
+        if self._drawn is None or self._drawn[0] is not frame or self._drawn[1] != key:
+            self._drawn = (frame, key, flow(self.blocks(frame, dark, accent), key[2]))
+        return self._drawn[2]
 
 
 def number_cell(value: float, width: int) -> str:
