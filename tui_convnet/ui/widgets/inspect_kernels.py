@@ -8,6 +8,8 @@ kernel's number and learned bias.
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 from rich.color import Color
 from rich.segment import Segment
@@ -26,8 +28,10 @@ def weight_text(value: float, width: int = CELL - 1) -> str:
     return numbers.signed(value, width)
 
 
+@cache
 def _cell_style(rgb: tuple[int, int, int]) -> Style:
-    """A weight's cell on its colour (the palette's convention: negative blue, positive red)."""
+    """A weight's cell on its colour (the palette's convention: negative blue, positive red); one Style per
+    colour level, shared by every cell of that level."""
     return Style(color=palette.text_on(rgb), bgcolor=Color.from_rgb(*rgb))
 
 
