@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+from textual.widget import Widget
 from textual.widgets import Label
 
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.screens.explorer import TitleBar
 
 SIZE = (130, 42)
 
@@ -29,3 +32,20 @@ async def test_stepping_to_the_next_kernel_relabels_the_products_without_a_relay
         lines = [strip.text for strip in app.screen._compositor.render_strips()]
         region = label.region
         assert lines[region.y][region.x : region.right].strip() == "Window × W1, cell by cell"
+
+
+@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
+async def test_the_title_bar_strip_is_what_textual_would_draw(theme):
+    """The title bar makes its line straight from its text: the same cells and styles as Textual's own path."""
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        app.theme = theme
+        await pilot.press("right", "right", "space")
+        await pilot.pause()
+        bar = app.screen.query_one(TitleBar)
+        ours = bar.render_line(0)
+        bar._render_cache = None  # Textual's own rendering of the widget's render()
+        textual = Widget.render_line(bar, 0)
+        assert "step 3/18 · ▶ playing" in ours.text
+        assert ours.cell_length == textual.cell_length == SIZE[0]
+        assert list(ours.simplify()) == list(textual.simplify())

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from rich.console import RenderableType
+from rich.segment import Segment
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -25,6 +26,7 @@ from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.strip import Strip
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, Static
@@ -140,7 +142,20 @@ class TitleBar(Widget):
         right.append(" · ".join(p for p in (self.where, self.play, self.speed if level < 2 else "") if p) + " ")
         return right
 
+    def render_line(self, y: int) -> Strip:
+        """The one line, as a strip made straight from :meth:`line` (no rich-text conversion on every step)."""
+        width = self.size.width
+        base = self.rich_style
+        if y != 0 or width <= 0:
+            return Strip.blank(width, base)
+        segments = Segment.apply_style(self.line().render(self.app.console), base)
+        return Strip(segments).adjust_cell_length(width, base).apply_offsets(0, 0)  # offsets: text selection
+
     def render(self) -> RenderableType:
+        return self.line()
+
+    def line(self) -> Text:
+        """The title bar's text at its width."""
         width = self.size.width
         right = self._right(0)
         for level in (1, 2):
