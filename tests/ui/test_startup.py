@@ -15,6 +15,7 @@ from textual.widgets._footer import FooterKey
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.stylesheet import CachedStylesheet
+from tui_convnet.ui.widgets.footer import KeysFooter
 
 SIZE = (130, 42)
 
@@ -153,3 +154,28 @@ async def test_the_same_size_again_is_not_laid_out_again_but_a_new_size_is(monke
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
         assert sizes[-1] == Size(*SIZE) and screen.size == Size(*SIZE)
+
+
+async def test_the_footer_makes_its_keys_once_and_again_when_they_change(monkeypatch):
+    composed = []
+    compose = KeysFooter.compose
+    monkeypatch.setattr(KeysFooter, "compose", lambda self: composed.append(1) or compose(self))
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeysFooter)
+
+        def shown():
+            return [key.description for key in footer.query(FooterKey)]
+
+        assert len(composed) == 1
+        assert "Step" in shown() and "Change" not in shown()
+        app.screen.refresh_bindings()  # the same bindings announced again: the same keys
+        await pilot.pause()
+        assert len(composed) == 1
+        app.screen.query_one("#knob-stride").focus()  # a setting takes the focus: its keys join the footer
+        await pilot.pause()
+        assert len(composed) >= 2 and "Change" in shown()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Change" not in shown() and "Step" in shown()
