@@ -63,3 +63,21 @@ def test_dtypes():
     assert conv2d(np.ones((5, 5, 2), np.uint8), k32).dtype == np.float32
     ints = conv2d([[[1], [2]], [[3], [4]]], [[[[1]], [[1]]], [[[1]], [[1]]]], [5])
     assert ints.dtype == np.float64 and ints.tolist() == [[[15.0]]]
+
+
+def test_the_window_view_is_as_strideds_read_only_view_on_either_path(rng):
+    from numpy.lib.stride_tricks import as_strided
+
+    from tui_convnet.core.conv import _strided_view
+
+    base = rng.standard_normal((2, 6, 5, 3)).astype(np.float32)
+    s0, s1, s2, s3 = base.strides
+    shape, strides = (2, 4, 3, 3, 3, 3), (s0, s1, s2, s1, s2, s3)  # 3x3 windows, stride 1
+    expected = as_strided(base, shape=shape, strides=strides)
+    for source in (base, np.asfortranarray(base)):  # the ndarray constructor, then the as_strided fallback
+        s0, s1, s2, s3 = source.strides
+        view = _strided_view(source, shape, (s0, s1, s2, s1, s2, s3))
+        np.testing.assert_array_equal(view, expected)
+        assert not view.flags.writeable
+    with pytest.raises(ValueError):  # the constructor refuses a view reaching past the array
+        _strided_view(base, (2, 5, 3, 3, 3, 3), strides)

