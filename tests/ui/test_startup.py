@@ -91,26 +91,6 @@ async def test_every_widget_of_the_first_screen_is_styled_once(styled):
         assert [key.has_class("-compact") for key in keys] == [key.has_class("-command-palette") for key in keys]
 
 
-async def test_coming_back_after_a_theme_change_shows_the_new_theme():
-    app = create_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.theme = "textual-dark"
-        await pilot.pause()
-        explorer = app.screen
-        bar = explorer.query_one("#titlebar")
-        dark = bar.styles.color
-        await app.switch_mode("draw")
-        await pilot.pause()
-        app.theme = "textual-light"
-        await pilot.pause()
-        await app.switch_mode("explorer")
-        await pilot.pause()
-        assert app.screen is explorer
-        assert explorer.styles.background.brightness > 0.5
-        assert bar.styles.color != dark
-
-
 def test_the_explorer_starts_without_training_serving_or_lessons():
     """`convnet-tui` up to the explorer's first frame imports none of the modules it does not show."""
     script = """
