@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 
 from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_key
 from tui_convnet.ui.app import create_app
@@ -202,6 +203,19 @@ async def test_notes_are_on_screen(ui):
         notes = str(app.screen.query_one("#notes").render())
         assert "the slide prints o[1,0,0] = 0" in notes
         assert "Note:" in ui.widget_text(app.screen.query_one("#sidebar")) or "Note:" in notes
+
+
+def test_the_builtin_examples_are_read_once_and_never_edited_in_place():
+    """Every app of a process shares the examples (read once); their arrays refuse in-place edits."""
+    from tui_convnet.core import ConvExample
+
+    first, second = create_app().examples, create_app().examples
+    assert len(first) == len(second) and all(a is b for a, b in zip(first, second, strict=True))
+    cs231n = first[0]
+    assert isinstance(cs231n, ConvExample)
+    for array in (cs231n.x, cs231n.kernels, cs231n.bias):
+        with pytest.raises(ValueError, match="read-only"):
+            array[(0,) * array.ndim] = 5
 
 
 def _backgrounds(app, selector: str) -> set[str]:

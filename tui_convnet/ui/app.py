@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
@@ -226,15 +229,39 @@ def find_example(examples: Sequence[Example], name: str) -> int:
     raise ValueError(f"{name!r} {what}. Choose one of: {known}. Received: example={name!r}")
 
 
+@cache
+def builtin_examples() -> tuple[Example, ...]:
+    """The bundled examples and the lessons stepped in the explorer, read once per process.
+
+    Every array in them is made read-only: an example is shared by every app of the process (the tests
+    start hundreds), so nothing may edit one in place (the explorer edits copies).
+    """
+    try:
+        examples = load_examples()
+    except ExampleError as exc:
+        raise ValueError(f"A built-in example is broken: {exc}") from None
+    from ..explore.gradient import lesson_examples
+
+    every = (*examples, *lesson_examples(examples))
+    for example in every:
+        _freeze_arrays(example)
+    return every
+
+
+def _freeze_arrays(value: object) -> None:
+    if isinstance(value, np.ndarray):
+        value.flags.writeable = False
+    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            _freeze_arrays(getattr(value, field.name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            _freeze_arrays(item)
+
+
 def create_app(example: str | None = None, *, examples: Sequence[Example] | None = None) -> ConvnetApp:
     """Build the app, as the CLI and the tests do: the explorer opens on ``example`` (default: the first)."""
     if examples is None:
-        try:
-            examples = load_examples()
-        except ExampleError as exc:
-            raise ValueError(f"A built-in example is broken: {exc}") from None
-        from ..explore.gradient import lesson_examples
-
-        examples = [*examples, *lesson_examples(examples)]
+        examples = builtin_examples()
     initial = 0 if example is None else find_example(examples, example)
     return ConvnetApp(examples, initial)
