@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import pytest
-
 from tui_convnet.ui.app import create_app
 
 
-@pytest.mark.parametrize("key", ["e", "t", "i", "d"])
-async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui, key):
+async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui):
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
-        await pilot.press(key)
-        await pilot.pause()
-        await pilot.pause()
-        footer = ui.screen_lines(app)[-1]
-        assert "? Help" in footer and "q Quit" in footer, footer
+        for key in ("e", "t", "i", "d"):  # each screen, opened by its key
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            footer = ui.screen_lines(app)[-1]
+            assert "? Help" in footer and "q Quit" in footer, (type(app.screen).__name__, footer)
