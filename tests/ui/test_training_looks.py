@@ -25,8 +25,10 @@ def contrast(a, b) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-async def test_the_confusion_title_fits_on_one_line_at_130_columns(theme):
+THEMES = ("textual-dark", "textual-light")
+
+
+async def test_the_confusion_title_fits_on_one_line_at_130_columns():
     from tui_convnet.data import load_mnist
     from tui_convnet.training.evaluate import evaluation_from_probabilities
 
@@ -35,28 +37,30 @@ async def test_the_confusion_title_fits_on_one_line_at_130_columns(theme):
     evaluation = evaluation_from_probabilities(probabilities, data.y_test, engine="numpy")
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
-        app.theme = theme
         await pilot.press("t")
         await pilot.pause()
         screen = app.screen
         screen._show_results(evaluation, data, "run 1")  # what a finished run shows (no training here)
         screen.query_one("#training-tabs").active = "tab-results"
-        await pilot.pause()
-        await pilot.pause()
-        title = screen.query_one("#confusion-title", Static)
-        assert title.region.height == 1 and title.region.width > 0
-        assert "Enter on a cell: its digits" in str(title.render())
+        for theme in THEMES:
+            app.theme = theme
+            await pilot.pause()
+            await pilot.pause()
+            title = screen.query_one("#confusion-title", Static)
+            assert title.region.height == 1 and title.region.width > 0, theme
+            assert "Enter on a cell: its digits" in str(title.render())
 
 
-@pytest.mark.parametrize("theme", ["textual-dark", "textual-light"])
-async def test_the_dropout_switch_off_state_is_visible(theme):
+async def test_the_dropout_switch_off_state_is_visible():
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
-        app.theme = theme
         await pilot.press("t")
         await pilot.pause()
         switch = app.screen.query_one("#settings Switch", Switch)
         assert not switch.value
-        slider = switch.get_component_rich_style("switch--slider")
-        behind = switch.rich_style.bgcolor
-        assert contrast(slider.color, behind) >= 1.8, (slider.color, behind)
+        for theme in THEMES:
+            app.theme = theme
+            await pilot.pause()
+            slider = switch.get_component_rich_style("switch--slider")
+            behind = switch.rich_style.bgcolor
+            assert contrast(slider.color, behind) >= 1.8, (theme, slider.color, behind)
