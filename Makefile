@@ -24,15 +24,17 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Three workers on two cores: a Pilot test waits for the app to go idle after every key (Textual's
+# wait_for_idle sleeps 20 ms at a time), so two workers left the cores idle a quarter of the time.
 test: check
-	$(BIN)/python -m pytest -n 2 --dist worksteal -q
+	$(BIN)/python -m pytest -n 3 --dist worksteal -q
 
 # The UI, core and lesson tests (snapshots and exact texts) again on other float kernels, as on another CPU: OpenBLAS' AVX2
 # (Haswell) kernels with TensorFlow's oneDNN held to AVX2 (an AVX2-only machine such as an AMD EPYC), then
 # OpenBLAS' SSE (Prescott) kernels with oneDNN off. A screen that shows float rounding fails here.
 rounding: $(STAMP)
-	OPENBLAS_CORETYPE=Haswell ONEDNN_MAX_CPU_ISA=AVX2 $(BIN)/python -m pytest -n 2 --dist worksteal -q -p no:cacheprovider tests/ui tests/core tests/lessons tests/explore
-	OPENBLAS_CORETYPE=Prescott TF_ENABLE_ONEDNN_OPTS=0 $(BIN)/python -m pytest -n 2 --dist worksteal -q -p no:cacheprovider tests/ui tests/core tests/lessons tests/explore
+	OPENBLAS_CORETYPE=Haswell ONEDNN_MAX_CPU_ISA=AVX2 $(BIN)/python -m pytest -n 3 --dist worksteal -q -p no:cacheprovider tests/ui tests/core tests/lessons tests/explore
+	OPENBLAS_CORETYPE=Prescott TF_ENABLE_ONEDNN_OPTS=0 $(BIN)/python -m pytest -n 3 --dist worksteal -q -p no:cacheprovider tests/ui tests/core tests/lessons tests/explore
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
