@@ -16,11 +16,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from .core import Conv2DSpec, ConvExample, ModelSpec, forward, infer_shapes
+from .core import Conv2DSpec, ConvExample, ForwardPass, ModelSpec, forward_pass, infer_shapes
 from .images import ImageError, Preprocessed, preprocess
 
 SIZE = 28
@@ -82,6 +83,11 @@ class NumpyModel:
     weights: tuple[np.ndarray, ...]
     description: str  # e.g. "bundled model, 97.2% on the official test set"
 
+    @cached_property
+    def forward(self) -> ForwardPass:
+        """The model's forward pass, its spec and weights checked once (not on every stroke)."""
+        return forward_pass(self.spec, self.weights)
+
 
 @dataclass(frozen=True, eq=False)
 class Analysis:
@@ -112,7 +118,7 @@ def analyse(model: NumpyModel, canvas: np.ndarray) -> Analysis:
 
 def analyse_preprocessed(model: NumpyModel, pre: Preprocessed) -> Analysis:
     """Every layer of ``model`` on an image already preprocessed (an opened image file)."""
-    outputs: Any = forward(model.spec, model.weights, pre.model_input, intermediates=True)
+    outputs: Any = model.forward(pre.model_input, intermediates=True)
     return Analysis(pre, tuple(outputs))
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from ..core import ModelSpec, forward, mnist_convnet, seeded_weights, weight_shapes
+from ..core import ForwardPass, ModelSpec, forward_pass, mnist_convnet, seeded_weights, weight_shapes
 from ..core._validate import fail
 
 
@@ -21,10 +22,15 @@ class LessonModel:
     label: str  # e.g. "untrained: Keras' default initialisation, seed 0"
     trained: bool
 
+    @cached_property
+    def forward(self) -> ForwardPass:
+        """The model's forward pass, its spec and weights checked once (a lesson runs it digit after digit)."""
+        return forward_pass(self.spec, list(self.weights))
+
     def layer_outputs(self, digit: np.ndarray) -> list[np.ndarray]:
         """Every layer's output for one digit ``(H, W)`` in [0, 1]."""
         x = digit[:, :, None] if digit.ndim == 2 else digit
-        return list(forward(self.spec, list(self.weights), x.astype(np.float32), intermediates=True))
+        return list(self.forward(x.astype(np.float32), intermediates=True))
 
 
 def seeded_model(seed: int = 0) -> LessonModel:
