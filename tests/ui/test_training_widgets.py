@@ -9,7 +9,7 @@ from rich.color import Color
 from tui_convnet.summary import confusion_table
 from tui_convnet.training.evaluate import evaluation_from_probabilities
 from tui_convnet.ui.widgets.digits import UPPER_HALF, digit_text, shrink
-from tui_convnet.ui.widgets.plot import Series, braille_plot, braille_rows
+from tui_convnet.ui.widgets.plot import LinePlot, Series, braille_plot, braille_rows
 from tui_convnet.ui.widgets.training_progress import EpochLog, ProgressState, TrainingProgress, format_eta
 from tui_convnet.ui.widgets.training_results import DigitGallery
 
@@ -128,3 +128,9 @@ def test_confusion_and_gallery_from_an_evaluation():
     gallery.show(np.zeros((4, 28, 28), dtype=np.uint8), ev.labels, ev.predicted, ev.confidence, ev.order)
     assert gallery.order[0] == 1 and gallery.misclassified == 1  # the wrong one first
     assert "1–4 of 4 (page 1/1), 1 misclassified shown first" in gallery.caption().plain
+
+
+def test_a_plot_legend_gives_each_series_its_own_line():
+    """Side by side, the training screen's legends did not fit over a plot: "val loss" was cut off."""
+    plot = LinePlot([Series("train loss (per batch, mean of 20)", "dodger_blue1"), Series("val loss", "orange1")])
+    assert plot.legend().plain.split("\n") == ["━━ train loss (per batch, mean of 20)", "━━ val loss"]

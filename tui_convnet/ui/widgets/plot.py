@@ -263,10 +263,11 @@ class LinePlot(Widget):
         return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
 
     def legend(self) -> Text:
+        """One line per series, its colour and its name (side by side they did not fit over a plot)."""
         text = Text()
         for i, s in enumerate(self.series):
             if i:
-                text.append("  ")
+                text.append("\n")
             text.append("━━ ", Style(color=s.color))
             text.append(s.name)
         return text
