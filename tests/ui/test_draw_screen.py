@@ -233,3 +233,21 @@ async def test_every_layer_of_maps_has_a_colour_legend(ui):
         top = float(screen.analysis.outputs[0].max())
         assert str(title.render()).startswith("conv2d (Conv2D 32 3×3, relu) → 26×26×32  colours: 0.00 ████████")
         assert str(title.render()).endswith(f"{top:.2f}")
+
+
+async def test_the_verdict_fits_its_line_at_80_columns_and_is_written_out_at_130(ui):
+    """At 80x24 "Draw a digit on the canvas" was cut to "Draw a digit on the" (and the verdict with it)."""
+    app = create_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await draw_a_seven(pilot)
+        line = screen.query_one("#draw-prediction")
+        assert ui.widget_text(line).strip() == f"It says 7 ({float(screen.analysis.probabilities[7]):.1%})"
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        await pilot.pause()
+        assert ui.widget_text(line).strip().startswith("The network says 7 (")
+        await pilot.press("c")
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert ui.widget_text(line).strip() == "Draw a digit"

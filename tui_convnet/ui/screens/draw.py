@@ -238,10 +238,9 @@ ten class probabilities.
         a = self.analysis
         if a is None:
             return
-        prediction = self.query_one("#draw-prediction", Static)
         bars = self.query_one("#draw-probs", LiveProbabilityBars)
+        self._show_verdict()
         if a.preprocessed is None or a.probabilities is None:
-            prediction.update("[b]Draw a digit[/b] on the canvas", layout=False)
             bars.set_probabilities(np.zeros(10), None)
             self._show_stage()
             for title, view in self._views:
@@ -252,7 +251,6 @@ ten class probabilities.
                     view.set_values(np.zeros(0))
             return
         p = a.probabilities
-        prediction.update(f"The network says [b]{a.predicted}[/b] ({float(p[a.predicted]):.1%})", layout=False)
         bars.set_probabilities(p, None)
         self._show_stage()
         for (title, view), out in zip(self._views, a.outputs, strict=False):
@@ -262,6 +260,25 @@ ten class probabilities.
                 title.update(Text.assemble(str(title.name), "  colours: ", view.legend()), layout=False)
             else:
                 view.set_values(out)
+
+    #: The verdict line's width from which it is written out in full ("The network says 7 (99.9%)").
+    VERDICT_WIDTH = 26
+
+    def _show_verdict(self) -> None:
+        """The network's answer in one line of the width there is (at 80 columns, about 20 cells)."""
+        a = self.analysis
+        if a is None:
+            return
+        line = self.query_one("#draw-prediction", Static)
+        full = line.size.width == 0 or line.size.width >= self.VERDICT_WIDTH
+        if a.preprocessed is None or a.probabilities is None:
+            line.update("[b]Draw a digit[/b] on the canvas" if full else "[b]Draw a digit[/b]", layout=False)
+            return
+        says = f"[b]{a.predicted}[/b] ({float(a.probabilities[a.predicted]):.1%})"
+        line.update(f"The network says {says}" if full else f"It says {says}", layout=False)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._show_verdict)  # once the line has its new width
 
     def _show_stage(self) -> None:
         title = self.query_one("#draw-stage-title", Static)
