@@ -5,28 +5,57 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from .core import ModelSpec, infer_shapes
 
 
-def summary_table(spec: ModelSpec, *, formulas: bool = True, highlight: int | None = None) -> Table:
+class FittedSummary:
+    """The summary table in the most detailed form that fits the width it is drawn at, decided each time
+    it is drawn (so it follows the terminal and the panels): with the formula lines, as Keras prints it,
+    or compact (shapes as 26×26×32, the type under the name) — at 80 columns beside the training form
+    only the compact one fits."""
+
+    def __init__(self, spec: ModelSpec, *, highlight: int | None = None) -> None:
+        self.spec = spec
+        self.highlight = highlight
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        forms = ({"formulas": True}, {"formulas": False}, {"formulas": False, "compact": True})
+        unbounded = options.update_width(10_000)  # Measurement.get clamps to the width it is given
+        for form in forms:
+            table = summary_table(self.spec, highlight=self.highlight, **form)
+            if Measurement.get(console, unbounded, table).maximum <= options.max_width:
+                break
+        yield table
+
+
+def summary_table(
+    spec: ModelSpec, *, formulas: bool = True, highlight: int | None = None, compact: bool = False
+) -> Table:
     """Layer, output shape and parameter count, as Keras prints them.
 
     With ``formulas`` each row gets a second, dimmed line with the
     arithmetic: the output-size formula under the shape and the parameter
     formula under the count (the table then fits an 80-column terminal).
+    ``compact`` (without formulas): the type under the name and the shape
+    without the batch dimension (``26×26×32``), for a narrow panel.
     """
     table = Table(title=f'Model: "{spec.name}"', title_justify="left", header_style="bold")
     table.add_column("Layer (type)", no_wrap=True)
-    table.add_column("Output Shape", no_wrap=True)
-    table.add_column("Param #", justify="right", no_wrap=True)
+    table.add_column("Output" if compact else "Output Shape", no_wrap=True)
+    table.add_column("Params" if compact else "Param #", justify="right", no_wrap=True)
     rows = infer_shapes(spec)
     for info in rows:
-        name, shape = Text(info.name), Text(info.shape_text)
+        shape_text = "×".join(str(d) for d in info.output_shape) if compact else info.shape_text
+        name, shape = Text(info.name), Text(shape_text)
         params = Text(f"{info.params:,}", justify="right")
-        if formulas:
+        if compact and not formulas:
+            name.append(f"\n({info.type})", style="dim")
+        elif formulas:
             name.append(f"\n({info.type})", style="dim")
             shape.append(f"\n{info.shape_formula}", style="dim cyan")
             if info.param_formula:

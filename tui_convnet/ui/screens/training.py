@@ -528,13 +528,12 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             self._show_summary()
 
     def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
-        from ...summary import summary_table
+        from ...summary import FittedSummary
 
         if spec is None:
             spec = mnist_convnet(DROPOUT_RATE if self.query_one("#dropout", Switch).value else None)
             note = "The lecture's ConvNet, built in Keras from this spec when you press Start."
-        table = summary_table(spec, formulas=True)
-        self.query_one("#model-summary", Static).update(Group(Text(note, style="dim"), table))
+        self.query_one("#model-summary", Static).update(Group(Text(note, style="dim"), FittedSummary(spec)))
 
     # ------------------------------------------------------------------ actions
 
