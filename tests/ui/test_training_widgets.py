@@ -134,3 +134,10 @@ def test_a_plot_legend_gives_each_series_its_own_line():
     """Side by side, the training screen's legends did not fit over a plot: "val loss" was cut off."""
     plot = LinePlot([Series("train loss (per batch, mean of 20)", "dodger_blue1"), Series("val loss", "orange1")])
     assert plot.legend().plain.split("\n") == ["━━ train loss (per batch, mean of 20)", "━━ val loss"]
+
+
+def test_the_last_x_label_ends_at_the_edge_instead_of_being_cut():
+    """The learn-a-kernel plot at 80 columns ended its x axis with "1" for 10."""
+    line = Series("loss", "blue", [(0.0, 1.0), (10.0, 0.5)])
+    axis = "".join(text for text, _ in braille_rows([line], width=40, height=5, x_range=(0, 10))[-1])
+    assert len(axis) == 40 and axis.endswith("10") and axis.startswith("      └0")

@@ -171,12 +171,11 @@ def braille_rows(
     step = 1 if span <= plot_w / 4 else max(1, math.ceil(span / (plot_w / 6)))
     tick = math.ceil(x0)
     while tick <= x1:
-        col = min(plot_w - 1, round((tick - x0) / span * (dots_w - 1)) // 2)
         label = str(int(tick))
+        # at the right edge a label ends there instead of being cut ("10", not "1")
+        col = max(0, min(plot_w - len(label), round((tick - x0) / span * (dots_w - 1)) // 2))
         if all(ch == " " for ch in axis_line[max(0, col - 1) : col + len(label) + 1]):
-            for k, ch in enumerate(label):
-                if col + k < plot_w:
-                    axis_line[col + k] = ch
+            axis_line[col : col + len(label)] = label
         tick += step
     rows.append([(" " * label_w + "└" + "".join(axis_line), axis)])
     return rows
