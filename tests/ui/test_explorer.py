@@ -558,3 +558,12 @@ async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(mo
             await pilot.pause()
         assert screen.step == 6
         assert layouts == []
+
+
+async def test_a_shortened_title_keeps_a_blank_before_the_right_side(ui):
+    """At 80 columns the title ran into the hint: "The MNIST ConvNet (model.summary…s: settings"."""
+    app = create_app("09")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        title = ui.screen_lines(app)[0]
+        assert "… s: settings" in title and "example 9/" in title, title

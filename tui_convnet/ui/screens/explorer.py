@@ -166,7 +166,9 @@ class TitleBar(Widget):
         left.append(f" {self.title} ", "bold")
         if self.note:
             left.append(f"({self.note}) ", "italic")
-        left.truncate(max(width - right.cell_len, 10), overflow="ellipsis", pad=True)
+        # one blank cell always parts a shortened title from the right side ("summary)… s: settings")
+        left.truncate(max(width - right.cell_len - 1, 10), overflow="ellipsis", pad=True)
+        left.append(" ")
         left.append_text(right)
         return left
 
