@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from tui_convnet.core.lessons import network_gradients
@@ -80,18 +77,12 @@ async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui):
 
 # --------------------------------------------------------------------------- lesson 20 on the session's model
 
-_spec = importlib.util.spec_from_file_location(
-    "inspect_fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
-)
-fixed_model = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixed_model)
-
 
 def status(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#net-status"))
 
 
-async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(ui):
+async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(ui, fixed_model):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await ui.open_screen(pilot, NetworkGradientScreen(), lambda s: s.result is not None)
@@ -110,7 +101,7 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
         assert app.screen.result.loss == pytest.approx(expected.loss) != pytest.approx(bundled_loss)
 
 
-async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui):
+async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui, fixed_model):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 16)  # parameter sharing: the prediction comes from the model

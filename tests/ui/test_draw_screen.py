@@ -189,20 +189,12 @@ async def test_an_image_opens_the_draw_screen_on_its_own_stages(tmp_path, ui):
         assert screen.image is None and canvas.pixels.max() == 0 and "Draw a digit" in prediction(screen)
 
 
-async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui):
+async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui, fixed_model):
     """A fixed-weights model (spec and numpy weights, no TensorFlow) arrives as a ModelReady: the screen
     says which model it shows and predicts with it."""
-    import importlib.util
-    from pathlib import Path
-
     from tui_convnet.core import forward
     from tui_convnet.ui.messages import ModelReady
 
-    spec = importlib.util.spec_from_file_location(
-        "fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
-    )
-    fixed_model = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(fixed_model)
     model = fixed_model.fixed_numpy_model()
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:

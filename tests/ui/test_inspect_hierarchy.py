@@ -2,23 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
-from pathlib import Path
-
 import pytest
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.messages import ModelReady
 
-_spec = importlib.util.spec_from_file_location(
-    "inspect_fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
-)
-fixed_model = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixed_model)
-
 
 @pytest.fixture(scope="module")
-def ready():
+def ready(fixed_model):
     from tui_convnet.data import load_mnist
 
     # a session model with fixed seeded weights (spec + numpy weights: no TensorFlow, no training)

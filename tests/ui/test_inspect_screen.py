@@ -7,12 +7,10 @@ spec and weights, so they need no TensorFlow; the tests that do carry the ``kera
 
 from __future__ import annotations
 
-import importlib.util
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,11 +21,6 @@ from tui_convnet.ui.messages import ModelReady
 SIZE = (130, 45)
 #: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
 TEST_DIGITS = 200
-_spec = importlib.util.spec_from_file_location(
-    "inspect_fixed_model", Path(__file__).parents[1] / "inspect" / "fixed_model.py"
-)
-fixed_model = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(fixed_model)
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +39,7 @@ def small_test_set(monkeypatch, sample):
 
 
 @pytest.fixture(scope="module")
-def ready(sample):
+def ready(sample, fixed_model):
     """A session model with fixed weights, given as a spec and numpy weights (no TensorFlow)."""
     return ModelReady(fixed_model.fixed_numpy_model(), sample, "run 1")
 
@@ -304,7 +297,7 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
 
 
 @pytest.mark.keras
-async def test_a_keras_model_is_checked_layer_by_layer(sample):
+async def test_a_keras_model_is_checked_layer_by_layer(sample, fixed_model):
     model = fixed_model.fixed_keras_model()
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -337,7 +330,7 @@ async def test_k_checks_the_bundled_model_against_keras(small_test_set):
 
 
 @pytest.fixture(scope="module")
-def model_path(tmp_path_factory):
+def model_path(tmp_path_factory, fixed_model):
     return fixed_model.save_fixed_model(tmp_path_factory.mktemp("inspect-ui"))
 
 
