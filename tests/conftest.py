@@ -2,11 +2,47 @@
 
 from __future__ import annotations
 
+import gc
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+# Two things made the garbage collector cost a worker 9-11 s of its ~40 s of CPU:
+# - Textual keeps an lru_cache(1024) keyed by each widget's StylesCache (StylesCache.get_inner_outer),
+#   so the rendered lines of the last 1,024 widgets of apps that have long ended stay alive: about
+#   20,000 objects per app run, hundreds of thousands after a few dozen tests. It is emptied after each
+#   test (a cache: the next test fills it again as it needs).
+# - Every full collection scans every object alive, and TensorFlow's and Textual's imports leave
+#   hundreds of thousands of them for the whole session. What is alive after collection and after
+#   TensorFlow's first import lives until the process ends, so it is moved out of the collector's sight
+#   (gc.freeze); the apps, models and arrays the tests make are collected as before.
+_frozen_with_tensorflow = False
+
+
+def _freeze_what_is_alive() -> None:
+    gc.collect()
+    gc.freeze()
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    _freeze_what_is_alive()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    global _frozen_with_tensorflow
+    if not _frozen_with_tensorflow and "tensorflow" in sys.modules:
+        _frozen_with_tensorflow = True
+        _freeze_what_is_alive()
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    styles_cache = sys.modules.get("textual._styles_cache")
+    if styles_cache is not None:
+        styles_cache.StylesCache.get_inner_outer.cache_clear()
 
 
 @pytest.fixture(scope="session")
