@@ -14,7 +14,7 @@ from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.stylesheet import CachedStylesheet
+from tui_convnet.ui.stylesheet import CachedStylesheet, forget_parses
 from tui_convnet.ui.widgets.footer import KeysFooter
 
 SIZE = (130, 42)
@@ -22,7 +22,9 @@ SIZE = (130, 42)
 
 @pytest.fixture
 def parses(monkeypatch):
-    """How many times each stylesheet source is parsed (Textual's ``parse``, counted by file or class)."""
+    """How many times each stylesheet source is parsed (Textual's ``parse``, counted by file or class),
+    from a process that has parsed nothing yet."""
+    forget_parses()
     counts: collections.Counter[str] = collections.Counter()
     parse = textual_stylesheet.parse
 
@@ -62,6 +64,17 @@ async def test_a_new_theme_still_restyles_everything(parses):
         app.theme = "textual-dark"
         await pilot.pause()
         assert (title.styles.color, app.screen.styles.background) == dark
+        assert parses["explorer.tcss:"] == before + 1  # the dark theme's parses were kept
+
+
+async def test_a_second_app_in_the_same_process_parses_nothing_again(parses):
+    for _ in range(2):
+        app = create_app()
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert app.screen.query_one("#lbl-input", Label).styles.color is not None
+    assert parses["explorer.tcss:"] == 1, parses
+    assert parses["app.py:App.DEFAULT_CSS"] == 1, parses
 
 
 @pytest.fixture
