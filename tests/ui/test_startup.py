@@ -172,3 +172,23 @@ async def test_the_footer_makes_its_keys_once_and_again_when_they_change(monkeyp
         await pilot.press("escape")
         await pilot.pause()
         assert "Change" not in shown() and "Step" in shown()
+
+
+async def test_a_new_layout_restyles_the_screen_once(styled):
+    """Switching to an example with other layout classes adds some and removes others in one restyle."""
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        title = screen.query_one("#lbl-input", Label)
+        before = set(screen.classes)
+        for _ in range(12):  # until the layout classes both gain and lose one
+            styled.clear()
+            await pilot.press("n")
+            await pilot.pause()
+            after = set(screen.classes)
+            if after - before and before - after:
+                break
+            before = after
+        assert after - before and before - after, (before, after)
+        assert styled[id(screen)] == 1 and styled[id(title)] == 1

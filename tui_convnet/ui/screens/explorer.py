@@ -604,13 +604,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             self.call_after_refresh(self._show_model_table, state)
 
     def _set_classes(self, wanted: dict[str, bool]) -> None:
-        """Add and remove the screen's state classes in one go (each change restyles the whole screen)."""
-        add = [name for name, on in wanted.items() if on and not self.has_class(name)]
-        remove = [name for name, on in wanted.items() if not on and self.has_class(name)]
-        if add:
-            self.add_class(*add)
-        if remove:
-            self.remove_class(*remove)
+        """Add and remove the screen's state classes in one go: one restyle of the whole screen, not one
+        for the classes added and another for those removed (nothing when no class changes)."""
+        self.update_classes(wanted)
 
     def _drop_hidden_focus(self) -> None:
         """Focus never stays on a widget that is not shown."""
