@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import gc
 import importlib.util
+import os
 import sys
+
+# The app runs numpy on one BLAS thread (`convnet-tui` sets this before numpy starts, see cli.py); the
+# tests run it the same way. With OpenBLAS' default of a thread per core, every small product of the
+# tests was split between threads that spin and wait for each other on a machine whose cores the other
+# test workers keep busy. A user's own choice (the variable already set) is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from pathlib import Path
 from types import ModuleType
 
