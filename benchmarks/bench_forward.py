@@ -13,7 +13,7 @@ samples:
   caches and the core's state go cold, see ``bench_responsive.py``);
 * the whole 10,000-digit test set: the numpy engine as ``convnet-tui predict``
   and the inspect screen run it (``ModelInspector.probabilities``: batches of
-  64 digits, run in parallel threads with single-threaded BLAS) against
+  32 digits, run in parallel threads with single-threaded BLAS) against
   ``model.predict(x)`` (Keras' default batch of 32, and batches of 256).
 
 numpy runs on one BLAS thread, as in the app (its command sets
