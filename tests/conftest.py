@@ -6,16 +6,17 @@ import gc
 import importlib.util
 import os
 import sys
-
-# The app runs numpy on one BLAS thread (`convnet-tui` sets this before numpy starts, see cli.py); the
-# tests run it the same way. With OpenBLAS' default of a thread per core, every small product of the
-# tests was split between threads that spin and wait for each other on a machine whose cores the other
-# test workers keep busy. A user's own choice (the variable already set) is kept.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+# The app runs numpy on one BLAS thread (`convnet-tui` sets this before numpy starts, see cli.py); the
+# tests run it the same way (nothing above imports numpy). With OpenBLAS' default of a thread per core,
+# every small product of the tests was split between threads that spin and wait for each other on a
+# machine whose cores the other test workers keep busy. A user's own choice (the variable already set)
+# is kept.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 # Three things made the garbage collector cost a worker 9-11 s of its ~40 s of CPU:
 # - Textual keeps an lru_cache(1024) keyed by each widget's StylesCache (StylesCache.get_inner_outer),

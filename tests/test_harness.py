@@ -1,0 +1,57 @@
+"""What tests/conftest.py does for every test: one BLAS thread, and a garbage collector that does not
+rescan what the imports and ended apps leave behind (see the comments there)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy  # noqa: F401  (the BLAS library is loaded with numpy)
+import pytest
+
+INNER = """
+import asyncio
+import gc
+
+from textual._styles_cache import StylesCache
+from textual.app import App
+from textual.widgets import Static
+
+
+class Tiny(App):
+    def compose(self):
+        yield Static("a line")
+
+
+def test_an_app_fills_textuals_per_widget_cache():
+    async def run():
+        async with Tiny().run_test() as pilot:
+            await pilot.pause()
+
+    asyncio.run(run())
+    assert StylesCache.get_inner_outer.cache_info().currsize > 0
+
+
+def test_the_next_test_starts_with_it_empty_and_the_imports_frozen():
+    assert StylesCache.get_inner_outer.cache_info().currsize == 0
+    assert gc.get_freeze_count() > 0
+"""
+
+
+def test_numpy_runs_on_the_blas_threads_the_conftest_set() -> None:
+    """One, as `convnet-tui` runs it, unless the developer chose a number."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    threads = {i["num_threads"] for i in threadpoolctl.threadpool_info() if i["user_api"] == "blas"}
+    assert threads == {int(os.environ["OPENBLAS_NUM_THREADS"])}
+
+
+def test_an_ended_apps_widget_lines_do_not_outlive_its_test(tmp_path: Path) -> None:
+    shutil.copy(Path(__file__).parent / "conftest.py", tmp_path / "conftest.py")
+    (tmp_path / "test_inner.py").write_text(INNER)
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", str(tmp_path)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout
