@@ -25,7 +25,7 @@ import numpy as np
 from ._validate import check_showable, fail, numeric_array, positive_real
 from .activations import activation_name
 from .conv import ConvGeometry, _im2col, _padded, conv_geometry
-from .model import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, Pool2DSpec, _layer_weights
+from .model import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, Pool2DSpec, layers_with_weights
 from .network import forward
 from .pooling import POOL_MODES, PoolGeometry, pool_geometry
 
@@ -346,7 +346,7 @@ def model_backward(spec: ModelSpec, weights: Sequence[Any], x: Any, y_true: Any)
             "The last layer must be a Dense layer with a softmax activation (cross-entropy loss)",
             last_layer=getattr(last, "type", None),
         )
-    per_layer = _layer_weights(spec, weights)
+    per_layer = [pair for _, pair in layers_with_weights(spec, weights)]
     xb = x if x.ndim == 4 else x[None]
     xb = xb.astype(_float_dtype(xb), copy=False)
     outputs = forward(spec, weights, xb, intermediates=True)

@@ -390,13 +390,9 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
 # --------------------------------------------------------------------------- forward
 
 
-def _layer_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[Array, Array] | None]:
-    """Pair each layer with its ``(kernel, bias)``; ``weights`` lists them in layer order."""
-    return [w for _, w in layers_with_weights(spec, weights)]
-
-
 def layers_with_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[LayerInfo, tuple[Array, Array] | None]]:
-    """Each layer's :class:`LayerInfo` with its checked ``(kernel, bias)`` (None for layers without weights)."""
+    """Each layer's :class:`LayerInfo` with its checked ``(kernel, bias)`` (None for layers without weights);
+    ``weights`` lists them in layer order."""
     if isinstance(weights, str | bytes | np.ndarray) or not isinstance(weights, Sequence):
         raise fail("`weights` must be a list of arrays (kernel, bias for each layer with weights)", weights=weights)
     per_layer: list[tuple[LayerInfo, tuple[Array, Array] | None]] = []

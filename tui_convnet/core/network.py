@@ -180,7 +180,7 @@ def _layer(info: LayerInfo, weights: tuple[Array, Array] | None) -> Layer:
         return PoolLayer(pool_geometry(info.input_shape, layer.pool_size, layer.strides, layer.padding), layer.mode)
     if isinstance(layer, FlattenSpec):
         return FlattenLayer()
-    return IdentityLayer()  # Dropout (the layers with weights always have them: _layer_weights)
+    return IdentityLayer()  # Dropout (the layers with weights always have them: layers_with_weights)
 
 
 def _finite_checks(layers: Sequence[Layer]) -> tuple[bool, ...]:

@@ -128,9 +128,8 @@ def _max_over_offsets(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
     ]
     if len(offsets) == 1:
         return offsets[0].copy()
-    out: np.ndarray[Any, Any] = np.maximum(
-        offsets[0], offsets[1]
-    )  # the first two offsets make the array the others are folded into
+    # the first two offsets make the array the others are folded into
+    out: np.ndarray[Any, Any] = np.maximum(offsets[0], offsets[1])
     for offset in offsets[2:]:
         np.maximum(out, offset, out=out)
     return out
