@@ -77,6 +77,11 @@ def test_unknown_example_is_a_clear_error(capsys):
     assert "'no-such-example' is not a built-in example" in err and "01_cs231n" in err
 
 
+def test_an_image_with_a_screen_other_than_draw_is_a_clear_error(capsys):
+    assert main(["--image", "seven.png", "--screen", "train"]) == 2
+    assert capsys.readouterr().err == "convnet-tui: --image opens the draw screen. Received: --screen train\n"
+
+
 def test_examples_are_found_by_number_key_or_title_word():
     examples = load_examples()
     assert examples[find_example(examples, "4")].key == "04_goodfellow_2d"

@@ -62,6 +62,10 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
         return super()._get_help_string(action)
 
 
+#: The screens ``--screen`` opens on (``ui.app.SCREENS``: a test keeps the two the same; the names are here so
+#: that the command line is parsed without importing Textual).
+SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons")
+
 #: The commands whose options take their defaults from other modules (the training defaults, the server's).
 DETAILED = ("train", "predict", "serve")
 
@@ -82,6 +86,12 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
         "--example", metavar="NAME", help="open the explorer on this example (file name or number, e.g. 04)"
     )
     parser.add_argument("--image", metavar="PATH", help="open the draw screen on an image (PNG, JPEG, PGM or .npy)")
+    parser.add_argument(
+        "--screen",
+        choices=SCREEN_NAMES,
+        default=None,
+        help="open on this screen (default: the explorer; with --image: draw)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     sub.add_parser("explore", help="open the convolution explorer (the default)").add_argument(
@@ -214,11 +224,14 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
-def _explore(example: str | None, image: str | None = None) -> int:
+def _explore(example: str | None, image: str | None = None, screen: str | None = None) -> int:
     from .ui.app import create_app
 
+    if image is not None and screen not in (None, "draw"):
+        print(f"convnet-tui: --image opens the draw screen. Received: --screen {screen}", file=sys.stderr)
+        return EXIT_USAGE
     try:
-        app = create_app(example=example)
+        app = create_app(example=example, screen=screen or ("draw" if image is not None else "explorer"))
         if image is not None:  # read and check it before the app starts: a bad image is one line and exit 2
             from .images import load_digit
 
@@ -279,7 +292,7 @@ def _run(args: argparse.Namespace) -> int:
         from .serve import run_serve
 
         return run_serve(args.host, args.port, args.max_sessions)
-    return _explore(getattr(args, "example_sub", None) or args.example, args.image)
+    return _explore(getattr(args, "example_sub", None) or args.example, args.image, args.screen)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -192,3 +192,69 @@ async def test_a_new_layout_restyles_the_screen_once(styled):
             before = after
         assert after - before and before - after, (before, after)
         assert styled[id(screen)] == 1 and styled[id(title)] == 1
+
+
+@pytest.mark.parametrize("key", ["t", "i", "d", "L"])
+async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_not_lay_it_out(key, styled, monkeypatch):
+    """A new screen starts styled by the current stylesheet: Textual restyled every explorer widget twice
+    and laid the explorer out again (for nothing: it is being left) on the first t, i, d or L. Once is
+    left: the new screen's own stylesheet file is read, and Textual restyles the app with it."""
+    from textual.screen import Screen
+
+    from tui_convnet.ui.screens.explorer import ExplorerScreen
+
+    layouts: collections.Counter[str] = collections.Counter()
+    refresh_layout = Screen._refresh_layout
+
+    def counting(self, *args, **kwargs):
+        layouts[type(self).__name__] += 1
+        return refresh_layout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counting)
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        explorer = app.screen
+        assert isinstance(explorer, ExplorerScreen)
+        widgets = list(explorer.query("*"))
+        styled.clear()
+        layouts.clear()
+        await pilot.press(key)
+        await pilot.pause()
+        assert app.screen is not explorer
+        assert max(styled[id(w)] for w in widgets) == 1
+        assert layouts["ExplorerScreen"] == 0
+
+
+@pytest.mark.parametrize(("name", "screen_type"), [("draw", "DrawScreen"), ("train", "TrainingScreen")])
+async def test_the_app_opens_on_another_screen_without_building_the_explorer(name, screen_type, monkeypatch):
+    from tui_convnet.ui.screens.explorer import ExplorerScreen
+
+    composed: list[object] = []
+    compose = ExplorerScreen.compose
+
+    def counting(self):
+        composed.append(self)
+        return compose(self)
+
+    monkeypatch.setattr(ExplorerScreen, "compose", counting)
+    app = create_app(screen=name)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert type(app.screen).__name__ == screen_type and composed == []
+        await pilot.press("e")  # the explorer is built when the student goes there
+        await pilot.pause()
+        assert isinstance(app.screen, ExplorerScreen) and len(composed) == 1
+        assert "step 1/18" in app.screen.query_one("#titlebar").render().plain
+
+
+def test_an_unknown_screen_is_refused_with_the_names_of_the_screens():
+    with pytest.raises(ValueError, match=r"Unknown screen\. Choose one of: explorer, train, .*Received: screen='x'"):
+        create_app(screen="x")
+
+
+def test_the_command_line_offers_every_screen_of_the_app():
+    from tui_convnet.cli import SCREEN_NAMES
+    from tui_convnet.ui.app import SCREENS
+
+    assert tuple(SCREENS) == SCREEN_NAMES

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Sequence
-from functools import cache
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,21 +54,26 @@ def _inspect_screen() -> Screen[Any]:
     return InspectScreen()
 
 
+#: The app's modes (one screen each, built the first time it is shown), by the names the command line
+#: and the bindings use for them.
+SCREENS: dict[str, tuple[str, Callable[[], Screen[Any]]]] = {
+    "explorer": ("explorer", _explorer_screen),
+    "train": ("training", _training_screen),
+    "inspect": ("inspect", _inspect_screen),
+    "draw": ("draw", _draw_screen),
+    "lessons": ("lessons", _lessons_screen),
+}
+
+
 class ConvnetApp(App[int]):
     """convnet-tui: the explorer, the training screen and the inspect screen, as modes."""
 
     TITLE = "convnet-tui"
     CSS_PATH = [STYLES / "app.tcss"]
-    #: The explorer is the first screen: Textual builds it as the app starts (no default screen made and then
-    #: replaced by a mode switch, which parses and applies the whole stylesheet twice more).
+    #: The first screen (the explorer unless the app is made to open on another, see ``__init__``): Textual
+    #: builds it as the app starts (no default screen made and then replaced by a mode switch, which parses
+    #: and applies the whole stylesheet twice more). The modes are added in ``__init__``.
     DEFAULT_MODE = "explorer"
-    MODES = {
-        "explorer": _explorer_screen,
-        "training": _training_screen,
-        "inspect": _inspect_screen,
-        "draw": _draw_screen,
-        "lessons": _lessons_screen,
-    }
     BINDINGS = [
         Binding("e", "switch_mode('explorer')", "Explorer", tooltip="The convolution explorer"),
         Binding("t", "switch_mode('training')", "Train", tooltip="Train the lecture's ConvNet on MNIST"),
@@ -89,22 +94,41 @@ class ConvnetApp(App[int]):
     #: The trained or loaded model, shared by the screens (set from :class:`ModelReady`).
     trained: reactive[ModelReady | None] = reactive(None, init=False)
 
-    def __init__(self, examples: Sequence[Example], initial: int = 0, **kwargs: Any) -> None:
+    def __init__(
+        self, examples: Sequence[Example], initial: int = 0, *, screen: str = "explorer", **kwargs: Any
+    ) -> None:
+        if screen not in SCREENS:
+            raise ValueError(f"Unknown screen. Choose one of: {', '.join(SCREENS)}. Received: screen={screen!r}")
+        # The mode shown first: Textual reads it (from the instance) as the app is made, so this app opens on
+        # that screen and builds no other (the explorer is built when the student first goes there).
+        self.DEFAULT_MODE = SCREENS[screen][0]  # type: ignore[misc]  # Textual's ClassVar, set for this app
         super().__init__(**kwargs)
+        for mode, make in SCREENS.values():
+            self.add_mode(mode, partial(self._new_screen, make))
         self.stylesheet = CachedStylesheet(variables=self.get_css_variables())
         self.examples: list[Example] = list(examples)
         self.initial_example = initial
 
-    #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path.
+    def _new_screen(self, make: Callable[[], Screen[Any]]) -> Screen[Any]:
+        """A mode's screen, made the first time the mode is shown, marked as styled by the current stylesheet.
+
+        Textual refreshes the whole app's CSS when it starts a mode whose screen was styled by an older
+        stylesheet, and it counts a new screen as never styled: the first t, i, d or L restyled every widget
+        of the screen being left (the explorer, twice) and laid it out again, for nothing. A new screen
+        has no styles to refresh (its widgets are styled as they mount, by the current stylesheet), and a
+        later theme change still counts as a change, so the screen is refreshed when it is shown again.
+        """
+        screen = make()
+        screen._css_update_count = self._css_update_count
+        return screen
+
+    #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
+    #: draw screen shows it when it mounts (and forgets it).
     draw_image: tuple[Any, str] | None = None
 
     async def on_mount(self) -> None:
-        if self.draw_image is not None:
-            from .screens.draw import DrawScreen
-
-            await self.switch_mode("draw")
-            if isinstance(self.screen, DrawScreen):
-                self.screen.show_image(*self.draw_image)
+        if self.draw_image is not None and self.current_mode != "draw":
+            await self.switch_mode("draw")  # the draw screen shows the image as it mounts
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -259,9 +283,12 @@ def _freeze_arrays(value: object) -> None:
             _freeze_arrays(item)
 
 
-def create_app(example: str | None = None, *, examples: Sequence[Example] | None = None) -> ConvnetApp:
-    """Build the app, as the CLI and the tests do: the explorer opens on ``example`` (default: the first)."""
+def create_app(
+    example: str | None = None, *, examples: Sequence[Example] | None = None, screen: str = "explorer"
+) -> ConvnetApp:
+    """Build the app, as the CLI and the tests do: it opens on ``screen`` (a name of :data:`SCREENS`), and the
+    explorer on ``example`` (default: the first)."""
     if examples is None:
         examples = builtin_examples()
     initial = 0 if example is None else find_example(examples, example)
-    return ConvnetApp(examples, initial)
+    return ConvnetApp(examples, initial, screen=screen)

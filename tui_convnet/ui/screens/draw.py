@@ -147,6 +147,10 @@ ten class probabilities.
         else:
             await self.use_model(drawing.NumpyModel(bundled.spec, bundled.weights, bundled.description))
         self.watch(self.app, "trained", self._trained_changed, init=True)
+        image = getattr(self.app, "draw_image", None)  # convnet-tui --image: shown once, as the screen opens
+        if image is not None:
+            self.app.draw_image = None  # type: ignore[attr-defined]
+            self.show_image(*image)
 
     # ------------------------------------------------------------------ the model
 
