@@ -19,7 +19,9 @@ SEVEN = [(6, 7), (6, 20), (23, 11)]
 
 
 async def open_draw(pilot) -> DrawScreen:
-    await pilot.press("d")
+    """The draw screen, ready: the app opened on it (``create_app(screen="draw")``), or d from the explorer."""
+    if not isinstance(pilot.app.screen, DrawScreen):
+        await pilot.press("d")
     await pilot.pause()
     screen = pilot.app.screen
     assert isinstance(screen, DrawScreen)
@@ -60,7 +62,7 @@ async def test_it_opens_on_the_bundled_model_at_once(ui):
 
 
 async def test_a_student_draws_a_7_with_the_mouse_and_sees_7(ui):
-    app = create_app()
+    app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_draw(pilot)
         canvas = screen.query_one("#draw-canvas", DrawingCanvas)
@@ -78,7 +80,7 @@ async def test_a_student_draws_a_7_with_the_mouse_and_sees_7(ui):
 
 
 async def test_drawing_with_the_keys_changes_the_prediction():
-    app = create_app()
+    app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_draw(pilot)
         canvas = screen.query_one("#draw-canvas", DrawingCanvas)
@@ -109,7 +111,7 @@ async def test_drawing_with_the_keys_changes_the_prediction():
 
 
 async def test_v_steps_through_the_preprocessing(ui):
-    app = create_app()
+    app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         await draw_a_seven(pilot)
         assert "As the network sees it" in ui.screen_text(app)
@@ -146,7 +148,7 @@ def test_the_brush_is_soft_and_the_eraser_wipes(erase):
 
 
 async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui):
-    app = create_app()
+    app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await draw_a_seven(pilot)
         await pilot.press("]", "]", "[", "]")
@@ -162,7 +164,8 @@ async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui):
         assert "map k2" in ui.screen_text(app)
 
 
-async def test_an_image_opens_the_draw_screen_on_its_own_stages(tmp_path, ui):
+@pytest.mark.parametrize("first", ["draw", "explorer"])  # as `convnet-tui --image` opens it; from an explorer app
+async def test_an_image_opens_the_draw_screen_on_its_own_stages(first, tmp_path, ui):
     from PIL import Image
 
     from tui_convnet.data import bundled_digit
@@ -170,7 +173,7 @@ async def test_an_image_opens_the_draw_screen_on_its_own_stages(tmp_path, ui):
 
     digit, _ = bundled_digit(0)  # a 7, saved black on white and three times as big
     Image.fromarray(255 - digit).resize((84, 84)).save(tmp_path / "seven.png")
-    app = create_app()
+    app = create_app(screen=first)
     app.draw_image = (load_digit(tmp_path / "seven.png"), str(tmp_path / "seven.png"))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -196,7 +199,7 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui, fixed
     from tui_convnet.ui.messages import ModelReady
 
     model = fixed_model.fixed_numpy_model()
-    app = create_app()
+    app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await draw_a_seven(pilot)
         bundled = screen.analysis.probabilities
@@ -212,12 +215,12 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui, fixed
         expected = forward(model.spec, model.weights, screen.analysis.preprocessed.model_input)
         np.testing.assert_allclose(screen.analysis.probabilities, expected, atol=1e-6)
         assert not np.allclose(screen.analysis.probabilities, bundled)
-        await pilot.press("d")  # the screen keeps it when the student comes back
+        await pilot.press("e", "d")  # the screen keeps it when the student comes back
         assert "run 3" in str(screen.query_one("#draw-model").render())
 
 
 async def test_every_layer_of_maps_has_a_colour_legend(ui):
-    app = create_app()
+    app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await draw_a_seven(pilot)
         await pilot.pause()
@@ -229,7 +232,7 @@ async def test_every_layer_of_maps_has_a_colour_legend(ui):
 
 async def test_the_verdict_fits_its_line_at_80_columns_and_is_written_out_at_130(ui):
     """At 80x24 "Draw a digit on the canvas" was cut to "Draw a digit on the" (and the verdict with it)."""
-    app = create_app()
+    app = create_app(screen="draw")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await draw_a_seven(pilot)
         line = screen.query_one("#draw-prediction")

@@ -12,10 +12,9 @@ SEVEN = [(6, 7), (6, 20), (23, 11)]
 
 async def test_the_draw_screen_with_a_7(snap_looks, ui):
     async def draw_a_seven(pilot) -> None:
-        await pilot.press("d")
         await pilot.pause()
         pilot.app.screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
         await pilot.pause()
         await pilot.pause()
 
-    await snap_looks(create_app, ui.EVERY_LOOK, run_before=draw_a_seven)
+    await snap_looks(lambda: create_app(screen="draw"), ui.EVERY_LOOK, run_before=draw_a_seven)

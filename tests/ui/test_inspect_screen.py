@@ -59,8 +59,12 @@ async def settle(pilot, rounds: int = 3) -> None:
 
 
 async def open_inspect(pilot) -> object:
-    """Press i and wait for the bundled model (and its test-set predictions)."""
-    await pilot.press("i")
+    """Press i (unless the app opened on the inspect screen) and wait for the bundled model (and its
+    test-set predictions)."""
+    from tui_convnet.ui.screens.inspect import InspectScreen
+
+    if not isinstance(pilot.app.screen, InspectScreen):
+        await pilot.press("i")
     await settle(pilot)
     screen = pilot.app.screen
     assert screen.inspector is not None
@@ -140,7 +144,7 @@ def test_opening_on_the_bundled_model_does_not_import_tensorflow():
 async def test_a_session_model_replaces_the_bundled_one(small_test_set, ready, bundled):
     from tui_convnet.core import forward
 
-    app = create_app()
+    app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspect(pilot)
         before = shown(screen)[2]
@@ -316,7 +320,7 @@ async def test_a_keras_model_is_checked_layer_by_layer(sample, fixed_model):
 
 @pytest.mark.keras
 async def test_k_checks_the_bundled_model_against_keras(small_test_set):
-    app = create_app()
+    app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspect(pilot)
         assert not screen.keras_check
@@ -338,7 +342,7 @@ def model_path(tmp_path_factory, fixed_model):
 async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path, tmp_path):
     bad = tmp_path / "bad.keras"
     bad.write_bytes(b"\x00not a zip" * 100)
-    app = create_app()
+    app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspect(pilot)
         await pilot.press("o")
@@ -389,7 +393,7 @@ async def test_snapshot_of_the_inspect_screen(snap_looks, ui, small_test_set):
         await pilot.press("right", "right_square_bracket")
         await settle(pilot)
 
-    await snap_looks(create_app, ui.EVERY_LOOK, run_before=run_before)
+    await snap_looks(lambda: create_app(screen="inspect"), ui.EVERY_LOOK, run_before=run_before)
 
 
 async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(ready, tmp_path):
@@ -434,7 +438,7 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_
     from tui_convnet.ui.widgets.digits import DigitView
     from tui_convnet.ui.widgets.heatmap import HeatmapGrid
 
-    app = create_app()
+    app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspect(pilot)
         spec = screen.inspector.spec
@@ -488,7 +492,7 @@ async def test_snapshot_of_a_receptive_field(snap_looks, ui, small_test_set):
         await pilot.press("f", "l", "l", "l", "l", "down", "right")
         await settle(pilot)
 
-    await snap_looks(create_app, [ui.LARGE_LIGHT, ui.LARGE_DARK], run_before=run_before)
+    await snap_looks(lambda: create_app(screen="inspect"), [ui.LARGE_LIGHT, ui.LARGE_DARK], run_before=run_before)
 
 
 async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set):
@@ -500,7 +504,7 @@ async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set
     def kernel_colours(grid) -> set:
         return {seg.style.bgcolor.get_truecolor() for tile in grid._tiles for line in tile for seg in line}
 
-    app = create_app()
+    app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         app.theme = "textual-dark"
         screen = await open_inspect(pilot)

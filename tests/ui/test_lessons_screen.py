@@ -21,9 +21,13 @@ def picture(ui, app, number: int) -> str:
 
 
 async def open_lessons(pilot, lesson: int = 1) -> None:
+    """Lesson ``lesson`` (1: the first), from L in the explorer or on the screen the app opened on."""
+    from tui_convnet.ui.screens.lessons import LessonsScreen
+
     await pilot.pause()
-    await pilot.press("L")
-    await pilot.pause()
+    if not isinstance(pilot.app.screen, LessonsScreen):
+        await pilot.press("L")
+        await pilot.pause()
     for _ in range(lesson - 1):
         await pilot.press("n")
     await pilot.pause()
@@ -45,7 +49,7 @@ async def test_lesson_1_steps_through_three_examples_and_opens_them_in_the_explo
 
 
 async def test_lesson_2_outputs_inputs_and_counts(ui):
-    app = create_app()
+    app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 2)
         await pilot.press("right", "right")
@@ -60,7 +64,7 @@ async def test_lesson_2_outputs_inputs_and_counts(ui):
 
 
 async def test_lesson_3_select_cells_and_layers(ui):
-    app = create_app()
+    app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 3)
         assert "Model: bundled model" in title(ui, app)
@@ -77,7 +81,7 @@ async def test_lesson_3_select_cells_and_layers(ui):
 
 
 async def test_lesson_4_shift_the_digit(ui):
-    app = create_app()
+    app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 4)
         assert "The digit is not shifted" in text(app)
@@ -91,7 +95,7 @@ async def test_lesson_4_shift_the_digit(ui):
 
 
 async def test_lesson_5_first_to_deepest(ui):
-    app = create_app()
+    app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 5)
         assert "First layer" in text(app) and "conv2d · field 3×3" in picture(ui, app, 5)
@@ -102,7 +106,7 @@ async def test_lesson_5_first_to_deepest(ui):
 
 
 async def test_lesson_6_a_fresh_mask_each_press(ui):
-    app = create_app()
+    app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 6)
         assert "Inference mode" in text(app) and "mask (0 dropped)" in picture(ui, app, 6)
@@ -150,7 +154,7 @@ async def test_one_numbering_in_the_palette_examples_then_lessons(ui):
 
 
 async def test_d_is_draw_on_every_lesson_and_the_footer_says_one_meaning_per_key(ui):
-    app = create_app()
+    app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 4)  # the sharing lesson moves the digit with h/j/k/l
         footer = ui.screen_lines(app)[-1]
@@ -163,7 +167,7 @@ async def test_d_is_draw_on_every_lesson_and_the_footer_says_one_meaning_per_key
 
 
 async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
-    app = create_app()
+    app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 2)
         before = text(app)
@@ -176,7 +180,7 @@ async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
 async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(ui):
     from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
 
-    app = create_app()
+    app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot)
         for _ in range(6):

@@ -11,14 +11,15 @@ import pytest
 
 from tui_convnet.ui.app import create_app
 
-#: The keys that open each lesson from the explorer and show an interesting step of it.
+#: The keys that open each lesson from the first (the app opens on the lessons screen) and show an
+#: interesting step of it.
 KEYS = {
-    1: ["L"],
-    2: ["L", "n", "right", "right"],
-    3: ["L", "n", "n", "right", "right", "right", "right", "l", "j"],
-    4: ["L", "n", "n", "n", "right", "right", "right"],
-    5: ["L", "n", "n", "n", "n", "end"],
-    6: ["L", "N", "m", "space"],
+    1: [],
+    2: ["n", "right", "right"],
+    3: ["n", "n", "right", "right", "right", "right", "l", "j"],
+    4: ["n", "n", "n", "right", "right", "right"],
+    5: ["n", "n", "n", "n", "end"],
+    6: ["N", "m", "space"],
 }
 
 
@@ -30,4 +31,5 @@ LOOKS[4] = ["SMALL_DARK", "SMALL_LIGHT", "LARGE_DARK"]
 
 @pytest.mark.parametrize("lesson", sorted(KEYS))
 async def test_lesson(snap_looks, ui, lesson):
-    await snap_looks(create_app, [getattr(ui, look) for look in LOOKS[lesson]], press=KEYS[lesson])
+    looks = [getattr(ui, look) for look in LOOKS[lesson]]
+    await snap_looks(lambda: create_app(screen="lessons"), looks, press=KEYS[lesson])

@@ -35,9 +35,8 @@ async def test_the_confusion_title_fits_on_one_line_at_130_columns():
     data = load_mnist("sample").limited(None, 200)
     probabilities = np.eye(10)[(data.y_test + (np.arange(200) % 7 == 0)) % 10]  # some mistakes
     evaluation = evaluation_from_probabilities(probabilities, data.y_test, engine="numpy")
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=(130, 42)) as pilot:
-        await pilot.press("t")
         await pilot.pause()
         screen = app.screen
         screen._show_results(evaluation, data, "run 1")  # what a finished run shows (no training here)
@@ -52,9 +51,8 @@ async def test_the_confusion_title_fits_on_one_line_at_130_columns():
 
 
 async def test_the_dropout_switch_off_state_is_visible():
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=(130, 42)) as pilot:
-        await pilot.press("t")
         await pilot.pause()
         switch = app.screen.query_one("#settings Switch", Switch)
         assert not switch.value

@@ -39,8 +39,10 @@ def text_of(screen, selector: str) -> str:
 
 
 async def open_training(pilot, *, ready: bool = False) -> TrainingScreen:
-    """Press t; with ``ready``, also wait until TensorFlow is loaded (Start works)."""
-    await pilot.press("t")
+    """Press t (unless the app opened on the training screen); with ``ready``, also wait until TensorFlow is
+    loaded (Start works)."""
+    if not isinstance(pilot.app.screen, TrainingScreen):
+        await pilot.press("t")
     screen = pilot.app.screen
     assert isinstance(screen, TrainingScreen)
     if ready:
@@ -111,7 +113,7 @@ def test_parse_settings_reports_every_bad_field_keras_style():
 
 
 async def test_bad_settings_are_shown_and_nothing_starts():
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
         fill(screen, epochs="0", seed="abc")
@@ -133,7 +135,7 @@ async def test_bad_settings_are_shown_and_nothing_starts():
 
 @pytest.mark.keras
 async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit_until_cancelled):
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
         assert "TensorFlow" in text_of(screen, "#tf-status")
@@ -192,7 +194,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_f
 @pytest.mark.training
 async def test_nan_loss_stops_with_a_message():
     """The one real Keras run through this screen (it stops at the first batch)."""
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)
         screen.query_one("#optimizer").value = "sgd"
@@ -209,7 +211,7 @@ async def test_nan_loss_stops_with_a_message():
 
 @pytest.mark.keras
 async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)
         fill(screen, epochs="1", train_limit="600", test_limit="300", validation_split="0.1")
@@ -298,7 +300,7 @@ async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
 
 
 async def test_narrow_terminal_panel_toggles():
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_training(pilot)
         await pilot.pause()
@@ -310,7 +312,7 @@ async def test_narrow_terminal_panel_toggles():
 
 
 async def test_keys_work_as_the_footer_says_until_a_field_is_chosen():
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
         await pilot.pause()
@@ -325,7 +327,7 @@ async def test_keys_work_as_the_footer_says_until_a_field_is_chosen():
 
 
 async def test_presets_fill_the_form():
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
         screen.query_one("#preset").value = "quick"
@@ -337,7 +339,7 @@ async def test_presets_fill_the_form():
 
 
 async def test_q_asks_before_quitting_a_running_training():
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
         screen.phase = "training"  # as while a run goes (the question does not depend on TensorFlow)
@@ -354,7 +356,7 @@ async def test_q_asks_before_quitting_a_running_training():
 
 
 async def test_typed_values_are_shown_literally_in_every_field():
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
         for typed in ("[/]", "[b]x", "-1", "1e16"):
@@ -390,7 +392,7 @@ async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeyp
         raise TypeError("not an npz archive: [/] cache")
 
     monkeypatch.setattr(data, "load_mnist", broken)
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
         await wait_for(pilot, lambda: "Cannot train" in text_of(screen, "#tf-status"), 300, "the message")
@@ -401,7 +403,7 @@ async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeyp
 
 @pytest.mark.keras
 async def test_bad_model_paths_are_messages(tmp_path):
-    app = create_app()
+    app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)
         for path in ("x[/b].keras", "[/]", "~nouser/x.keras", str(tmp_path / "[best].keras")):

@@ -19,7 +19,6 @@ pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 
 
 async def ready_screen(pilot) -> TrainingScreen:
-    await pilot.press("t")
     deadline = time.monotonic() + 300
     while not (isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.tf_ready):
         assert time.monotonic() < deadline, "TensorFlow did not load in time"
@@ -51,7 +50,7 @@ async def test_training_screen_before_start(snap_looks, ui, monkeypatch, tmp_pat
     async def run_before(pilot) -> None:
         await ready_screen(pilot)
 
-    await snap_looks(create_app, ui.EVERY_LOOK, run_before=run_before)
+    await snap_looks(lambda: create_app(screen="train"), ui.EVERY_LOOK, run_before=run_before)
 
 
 async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch, tmp_path):
@@ -72,7 +71,8 @@ async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch, tmp_pat
         await pilot.pause()
         await pilot.pause()
 
-    await snap_looks(create_app, ui.EVERY_LOOK, run_before=run_before, run_per_size=True)  # narrow: Start hid the panel
+    # run_per_size: on a narrow terminal, Start hid the panel
+    await snap_looks(lambda: create_app(screen="train"), ui.EVERY_LOOK, run_before=run_before, run_per_size=True)
 
 
 @pytest.fixture(scope="module")
@@ -106,4 +106,4 @@ async def test_training_screen_results(snap_looks, ui, monkeypatch, tmp_path, bu
         await pilot.pause()
         await pilot.pause()
 
-    await snap_looks(create_app, ui.EVERY_LOOK, run_before=run_before)
+    await snap_looks(lambda: create_app(screen="train"), ui.EVERY_LOOK, run_before=run_before)
