@@ -10,6 +10,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+import textual._wait as textual_wait
+import textual.screen as textual_screen
 
 # The app runs numpy on one BLAS thread (`convnet-tui` sets this before numpy starts, see cli.py); the
 # tests run it the same way (nothing above imports numpy). With OpenBLAS' default of a thread per core,
@@ -36,6 +38,18 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 #   pass left. The largest worker's peak memory: 1.11 GB (1.07 GB with 10,000).
 gc.set_threshold(50_000, 20, 10)
 _frozen_with_tensorflow = False
+
+# Textual's Pilot waits after every key until the process looks idle: it sleeps 1/50 s, and sleeps again
+# while the process used more than a twentieth of that (textual._wait). Every key pressed in a test thus
+# cost at least 2 × 20 ms of sleep (Pilot.press waits twice), and a test that presses 40 keys slept for
+# about 2 s while using 0.7 s of CPU. The tests wait for idle periods of 5 ms instead (same ratio: less
+# than a twentieth of it used). A key's repaint comes from the screen's update timer (one period of
+# 1/60 s by default): it runs every 2 ms here, so it always fires inside the first of those sleeps and a
+# test reads the screen as drawn after the key, exactly as before. Pilot's other waits (the message
+# queues, the animations) are unchanged.
+textual_wait.SLEEP_GRANULARITY = 0.005
+textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
+textual_screen.UPDATE_PERIOD = 0.002
 
 
 def _freeze_what_is_alive() -> None:

@@ -1,5 +1,6 @@
-"""What tests/conftest.py does for every test: one BLAS thread, and a garbage collector that does not
-rescan what the imports and ended apps leave behind (see the comments there)."""
+"""What tests/conftest.py does for every test: one BLAS thread, a garbage collector that does not
+rescan what the imports and ended apps leave behind, and Pilot's shorter idle waits with the screen
+still drawn inside them (see the comments there)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,18 @@ def test_an_app_fills_textuals_per_widget_cache():
 def test_the_next_test_starts_with_it_empty_and_the_imports_frozen():
     assert StylesCache.get_inner_outer.cache_info().currsize == 0
     assert gc.get_freeze_count() > 0
+
+
+def test_a_key_is_drawn_within_the_pilots_shorter_idle_wait():
+    from textual import _wait
+
+    async def run():
+        async with Tiny().run_test() as pilot:
+            await pilot.pause()
+            return pilot.app.screen._update_timer._interval
+
+    update_period = asyncio.run(run())
+    assert _wait.SLEEP_GRANULARITY == 0.005 and update_period < _wait.SLEEP_GRANULARITY
 """
 
 
@@ -54,4 +67,4 @@ def test_an_ended_apps_widget_lines_do_not_outlive_its_test(tmp_path: Path) -> N
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", str(tmp_path)]
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "2 passed" in done.stdout
+    assert "3 passed" in done.stdout
