@@ -6,10 +6,17 @@ import pytest
 
 from tui_convnet.core import infer_shapes, mnist_convnet
 
-model_module = pytest.importorskip("tui_convnet.training.model")
+pytestmark = pytest.mark.keras
 
 
-def test_layers_are_named_as_the_summary_names_them_in_every_build():
+@pytest.fixture(scope="module")
+def model_module():
+    """The Keras model module, imported by the first test that needs it (collecting this file imports no
+    TensorFlow)."""
+    return pytest.importorskip("tui_convnet.training.model")
+
+
+def test_layers_are_named_as_the_summary_names_them_in_every_build(model_module):
     spec = mnist_convnet(dropout=0.5)
     expected = [info.name for info in infer_shapes(spec)]
     first = model_module.build_model(spec)
@@ -20,7 +27,7 @@ def test_layers_are_named_as_the_summary_names_them_in_every_build():
     assert first.name == second.name == spec.name == "mnist_convnet"  # issue 11: not Keras' "sequential"
 
 
-def test_a_file_that_is_not_a_zip_is_refused_before_keras_reads_it(tmp_path):
+def test_a_file_that_is_not_a_zip_is_refused_before_keras_reads_it(tmp_path, model_module):
     bad = tmp_path / "model.keras"
     bad.write_bytes(b"not a zip archive")
     with pytest.raises(model_module.ModelFileError, match=r"not a \.keras model"):

@@ -10,20 +10,24 @@ import pytest
 
 from tui_convnet.core import mnist_convnet
 from tui_convnet.data import load_mnist
-
-pytestmark = [pytest.mark.keras, pytest.mark.training]
-
-trainer = pytest.importorskip("tui_convnet.training.trainer")
-from tui_convnet.training.events import (  # noqa: E402
+from tui_convnet.training.events import (
     BatchEnd,
     EpochBegin,
     EpochEnd,
     EvaluationBegin,
     TrainBegin,
+    TrainConfig,
     TrainEnd,
 )
 
-TrainConfig = trainer.TrainConfig
+pytestmark = [pytest.mark.keras, pytest.mark.training]
+
+
+@pytest.fixture(scope="module")
+def trainer():
+    """The trainer module, imported by the first test that needs it (it imports TensorFlow): collecting
+    this file imports nothing of TensorFlow, so a test worker that runs no Keras test never loads it."""
+    return pytest.importorskip("tui_convnet.training.trainer")
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +36,7 @@ def small_data():
 
 
 @pytest.fixture(scope="module")
-def run(small_data):
+def run(small_data, trainer):
     events = []
     result = trainer.train(
         mnist_convnet(),
@@ -97,7 +101,7 @@ def test_saved_then_loaded_model_gives_the_same_predictions(run, small_data, tmp
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
 
 
-def test_cancel_stops_at_the_end_of_the_current_batch(small_data):
+def test_cancel_stops_at_the_end_of_the_current_batch(small_data, trainer):
     cancel = threading.Event()
     events = []
 
@@ -114,7 +118,7 @@ def test_cancel_stops_at_the_end_of_the_current_batch(small_data):
     assert "epoch 1, batch 2" in result.message
 
 
-def test_nan_loss_stops_with_reason_nan(small_data):
+def test_nan_loss_stops_with_reason_nan(small_data, trainer):
     events = []
     config = TrainConfig(epochs=2, optimizer="sgd", learning_rate=1e6)
     result = trainer.train(mnist_convnet(), small_data, config, events.append)
@@ -125,7 +129,7 @@ def test_nan_loss_stops_with_reason_nan(small_data):
     assert events[-1].reason == "nan" and "learning rate" in result.message
 
 
-def test_same_seed_same_run(small_data):
+def test_same_seed_same_run(small_data, trainer):
     data = small_data.limited(256, 10)
     runs = []
     for _ in range(2):
@@ -152,7 +156,7 @@ def test_bad_config_is_refused(kwargs, message):
         TrainConfig(**kwargs)
 
 
-def test_a_split_that_leaves_nothing_is_refused(small_data):
+def test_a_split_that_leaves_nothing_is_refused(small_data, trainer):
     with pytest.raises(ValueError, match="No training digits are left"):
         trainer.prepare_arrays(small_data.limited(1, 5), 0.5, 0)
     assert trainer.check_split(5, 0.01) == (4, 1)  # Keras rounds the training side down
