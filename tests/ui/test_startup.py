@@ -194,8 +194,7 @@ async def test_a_new_layout_restyles_the_screen_once(styled):
         assert styled[id(screen)] == 1 and styled[id(title)] == 1
 
 
-@pytest.mark.parametrize("key", ["t", "i", "d", "L"])
-async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_not_lay_it_out(key, styled, monkeypatch):
+async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_not_lay_it_out(styled, monkeypatch):
     """A new screen starts styled by the current stylesheet: Textual restyled every explorer widget twice
     and laid the explorer out again (for nothing: it is being left) on the first t, i, d or L. Once is
     left: the new screen's own stylesheet file is read, and Textual restyles the app with it."""
@@ -217,13 +216,21 @@ async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_n
         explorer = app.screen
         assert isinstance(explorer, ExplorerScreen)
         widgets = list(explorer.query("*"))
-        styled.clear()
-        layouts.clear()
-        await pilot.press(key)
-        await pilot.pause()
-        assert app.screen is not explorer
-        assert max(styled[id(w)] for w in widgets) == 1
-        assert layouts["ExplorerScreen"] == 0
+        for key, screen_type in (
+            ("t", "TrainingScreen"),
+            ("i", "InspectScreen"),
+            ("d", "DrawScreen"),
+            ("L", "LessonsScreen"),
+        ):
+            await pilot.press("e")
+            await pilot.pause()
+            styled.clear()
+            layouts.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == screen_type
+            assert max(styled[id(w)] for w in widgets) == 1, key
+            assert layouts["ExplorerScreen"] == 0, key
 
 
 @pytest.mark.parametrize(("name", "screen_type"), [("draw", "DrawScreen"), ("train", "TrainingScreen")])
