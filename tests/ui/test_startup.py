@@ -233,7 +233,7 @@ async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_n
             assert layouts["ExplorerScreen"] == 0, key
 
 
-@pytest.mark.parametrize(("name", "screen_type"), [("draw", "DrawScreen"), ("train", "TrainingScreen")])
+@pytest.mark.parametrize(("name", "screen_type"), [("draw", "DrawScreen"), ("lessons", "LessonsScreen")])
 async def test_the_app_opens_on_another_screen_without_building_the_explorer(name, screen_type, monkeypatch):
     from tui_convnet.ui.screens.explorer import ExplorerScreen
 
