@@ -82,6 +82,28 @@ def test_an_image_with_a_screen_other_than_draw_is_a_clear_error(capsys):
     assert capsys.readouterr().err == "convnet-tui: --image opens the draw screen. Received: --screen train\n"
 
 
+@pytest.mark.parametrize(
+    ("argv", "screen"),
+    [([], "explorer"), (["--screen", "lessons"], "lessons"), (["--image", "seven.png"], "draw")],
+)
+def test_the_command_line_opens_the_app_on_the_screen_it_names(argv, screen, monkeypatch, capsys):
+    """`--screen` reaches the app (and `--image` alone opens on the draw screen); without a terminal the
+    command then stops with its one line, before the app runs."""
+    import tui_convnet.images
+    import tui_convnet.ui.app
+
+    made: list[str] = []
+
+    def recording(example=None, *, screen="explorer"):
+        made.append(screen)
+        return create_app(example, screen=screen)
+
+    monkeypatch.setattr(tui_convnet.ui.app, "create_app", recording)
+    monkeypatch.setattr(tui_convnet.images, "load_digit", lambda path: object())
+    assert main(argv) == 2
+    assert made == [screen] and "interactive terminal" in capsys.readouterr().err
+
+
 def test_examples_are_found_by_number_key_or_title_word():
     examples = load_examples()
     assert examples[find_example(examples, "4")].key == "04_goodfellow_2d"
