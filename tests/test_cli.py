@@ -94,14 +94,55 @@ def test_the_command_line_opens_the_app_on_the_screen_it_names(argv, screen, mon
 
     made: list[str] = []
 
-    def recording(example=None, *, screen="explorer"):
+    def recording(example=None, *, screen="explorer", **kwargs):
         made.append(screen)
-        return create_app(example, screen=screen)
+        return create_app(example, screen=screen, **kwargs)
 
     monkeypatch.setattr(tui_convnet.ui.app, "create_app", recording)
     monkeypatch.setattr(tui_convnet.images, "load_digit", lambda path: object())
     assert main(argv) == 2
     assert made == [screen] and "interactive terminal" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("draws_a_frame", [True, False])
+def test_the_garbage_collector_is_paused_until_the_first_frame(draws_a_frame, monkeypatch):
+    """The explorer starts with Python's cyclic collector paused (it walked the start-up's long-lived objects
+    again and again); the first frame freezes them and runs the collector again, and so does any end."""
+    import contextlib
+    import gc
+
+    import tui_convnet.ui.app
+    import tui_convnet.ui.terminal
+
+    seen: list[tuple[str, bool]] = []
+
+    class App:
+        return_code = 0
+
+        def __init__(self, on_first_frame):
+            self.on_first_frame = on_first_frame
+
+        def run(self):
+            seen.append(("started", gc.isenabled()))
+            if not draws_a_frame:
+                raise RuntimeError("no frame")
+            self.on_first_frame()
+            seen.append(("first frame", gc.isenabled()))
+
+    monkeypatch.setattr(tui_convnet.ui.app, "create_app", lambda example=None, **kw: App(kw["on_first_frame"]))
+    monkeypatch.setattr(tui_convnet.ui.terminal, "is_interactive", lambda: True)
+    monkeypatch.setattr(tui_convnet.ui.terminal, "own_terminal", contextlib.nullcontext)
+    monkeypatch.setattr(tui_convnet.ui.terminal, "exit_on_signals", lambda app: contextlib.nullcontext())
+    monkeypatch.setattr(gc, "freeze", lambda: seen.append(("frozen", gc.isenabled())))
+    assert gc.isenabled()
+    if draws_a_frame:
+        assert main([]) == 0
+        assert seen == [("started", False), ("frozen", False), ("first frame", True)]
+    else:
+        with pytest.raises(RuntimeError, match="no frame"):
+            main([])
+        assert seen == [("started", False)]
+    assert gc.isenabled()
 
 
 def test_examples_are_found_by_number_key_or_title_word():

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import errno
+import gc
 import os
 import signal
 import sys
@@ -224,14 +225,41 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _collect_again() -> None:
+    """Python's cyclic garbage collector, paused while the app starts (see :func:`_explore`), runs again.
+
+    What the start allocated (modules, classes, widgets, the example) lives as long as the process:
+    ``gc.freeze`` keeps later collections (during steps) from walking it again, as Python's documentation
+    advises for long-lived start-up state.
+    """
+    gc.freeze()
+    gc.enable()
+
+
 def _explore(example: str | None, image: str | None = None, screen: str | None = None) -> int:
+    # The collector stays paused until the first frame is drawn. A start allocates hundreds of thousands of
+    # objects that live as long as the process (Textual, numpy, our modules, the widgets) and almost no
+    # garbage, yet the collector walked them again and again as they grew: about 37 ms of a 0.48 s cold
+    # start (benchmarks/bench_startup.py).
+    gc.disable()
+    try:
+        return _explore_app(example, image, screen)
+    finally:
+        gc.enable()  # however the app ended (it may never have drawn a frame)
+
+
+def _explore_app(example: str | None, image: str | None, screen: str | None) -> int:
     from .ui.app import create_app
 
     if image is not None and screen not in (None, "draw"):
         print(f"convnet-tui: --image opens the draw screen. Received: --screen {screen}", file=sys.stderr)
         return EXIT_USAGE
     try:
-        app = create_app(example=example, screen=screen or ("draw" if image is not None else "explorer"))
+        app = create_app(
+            example=example,
+            screen=screen or ("draw" if image is not None else "explorer"),
+            on_first_frame=_collect_again,
+        )
         if image is not None:  # read and check it before the app starts: a bad image is one line and exit 2
             from .images import load_digit
 

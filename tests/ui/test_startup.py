@@ -265,3 +265,14 @@ def test_the_command_line_offers_every_screen_of_the_app():
     from tui_convnet.ui.app import SCREENS
 
     assert tuple(SCREENS) == SCREEN_NAMES
+
+
+async def test_on_first_frame_runs_once_after_the_first_frame_is_drawn():
+    """The command line resumes Python's garbage collector there (see cli._explore)."""
+    calls: list[str] = []
+    app = create_app(on_first_frame=lambda: calls.append(app.screen.query_one("#titlebar").render().plain))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right")
+        await pilot.pause()
+    assert len(calls) == 1 and "step 1/18" in calls[0]

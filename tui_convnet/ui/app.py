@@ -95,7 +95,13 @@ class ConvnetApp(App[int]):
     trained: reactive[ModelReady | None] = reactive(None, init=False)
 
     def __init__(
-        self, examples: Sequence[Example], initial: int = 0, *, screen: str = "explorer", **kwargs: Any
+        self,
+        examples: Sequence[Example],
+        initial: int = 0,
+        *,
+        screen: str = "explorer",
+        on_first_frame: Callable[[], object] | None = None,
+        **kwargs: Any,
     ) -> None:
         if screen not in SCREENS:
             raise ValueError(f"Unknown screen. Choose one of: {', '.join(SCREENS)}. Received: screen={screen!r}")
@@ -108,6 +114,7 @@ class ConvnetApp(App[int]):
         self.stylesheet = CachedStylesheet(variables=self.get_css_variables())
         self.examples: list[Example] = list(examples)
         self.initial_example = initial
+        self._on_first_frame = on_first_frame
 
     def _new_screen(self, make: Callable[[], Screen[Any]]) -> Screen[Any]:
         """A mode's screen, made the first time the mode is shown, marked as styled by the current stylesheet.
@@ -125,6 +132,12 @@ class ConvnetApp(App[int]):
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
     draw_image: tuple[Any, str] | None = None
+
+    def on_ready(self) -> None:
+        """The first frame is on the terminal (Textual's Ready): run ``on_first_frame`` once it is written."""
+        if self._on_first_frame is not None:
+            self.call_after_refresh(self._on_first_frame)
+            self._on_first_frame = None
 
     async def on_mount(self) -> None:
         if self.draw_image is not None and self.current_mode != "draw":
@@ -284,11 +297,15 @@ def _freeze_arrays(value: object) -> None:
 
 
 def create_app(
-    example: str | None = None, *, examples: Sequence[Example] | None = None, screen: str = "explorer"
+    example: str | None = None,
+    *,
+    examples: Sequence[Example] | None = None,
+    screen: str = "explorer",
+    on_first_frame: Callable[[], object] | None = None,
 ) -> ConvnetApp:
     """Build the app, as the CLI and the tests do: it opens on ``screen`` (a name of :data:`SCREENS`), and the
-    explorer on ``example`` (default: the first)."""
+    explorer on ``example`` (default: the first). ``on_first_frame`` is called once the first frame is drawn."""
     if examples is None:
         examples = builtin_examples()
     initial = 0 if example is None else find_example(examples, example)
-    return ConvnetApp(examples, initial, screen=screen)
+    return ConvnetApp(examples, initial, screen=screen, on_first_frame=on_first_frame)
