@@ -68,3 +68,49 @@ assert int(np.argmax(core.forward(model.spec, model.weights, x))) == 7
 def test_cli_and_app_do_not_import_tensorflow(module):
     loaded = imported_after(f"import {module}")
     assert "tensorflow" not in loaded and "keras" not in loaded
+
+
+def test_the_core_imports_its_rarely_used_modules_when_a_name_of_theirs_is_first_used():
+    """The explorer's first frame needs none of ``core._LAZY`` (backpropagation, the lessons' helpers)."""
+    code = """
+import json, sys
+import tui_convnet.core as core
+loaded = lambda: sorted(m for m in core._LAZY if f"tui_convnet.core.{m}" in sys.modules)
+before = loaded()
+forward_pass = core.forward_pass
+from tui_convnet.core import sgd_step
+print(json.dumps([before, loaded(), sorted(set(core.__all__) - set(dir(core))), "forward_pass" in vars(core)]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    before, after, missing, cached = json.loads(done.stdout)
+    assert before == [] and after == ["backward", "network"]
+    assert missing == [] and cached
+
+
+def test_the_lazy_names_of_the_core_are_those_its_type_checking_block_imports():
+    import ast
+    import inspect
+
+    import tui_convnet.core as core
+
+    tree = ast.parse(inspect.getsource(core))
+    block = next(node for node in tree.body if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test))
+    imported = {
+        node.module: tuple(a.name for a in node.names) for node in block.body if isinstance(node, ast.ImportFrom)
+    }
+    assert imported == core._LAZY
+    assert all(hasattr(core, name) for name in core.__all__)
+    with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
+        core.nothing  # noqa: B018
+
+
+@pytest.mark.parametrize(("first", "name"), [("apply_dropout", "dropout"), ("Region", "receptive_field")])
+def test_a_function_named_as_its_module_is_the_function_whichever_name_is_used_first(first, name):
+    code = f"""
+import tui_convnet.core as core
+getattr(core, {first!r})
+print(callable(core.{name}) and type(core.{name}).__name__)
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.stdout.strip() == "function", done.stderr

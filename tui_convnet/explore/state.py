@@ -334,6 +334,12 @@ class ModelState(_Stepping):
 ExplorerState: TypeAlias = "ConvState | ModelState | GradientState"
 
 
+def is_lesson(state: ExplorerState) -> bool:
+    """Whether ``state`` is the kernel-gradient lesson's (a :class:`~.gradient.GradientState`), without
+    importing that module: the explorer's start does not need it."""
+    return not isinstance(state, ConvState | ModelState)
+
+
 def open_example(example: Example, step: int = 0, steps: StepRange | None = None, label: str = "") -> ExplorerState:
     """The state of ``example`` as written, on ``step`` (raises ``ValueError`` if the core refuses it)."""
     from .gradient import GradientExample, open_gradient  # a lesson (issue 14), opened as its own state

@@ -48,11 +48,10 @@ from ...explore import (
     step_for_cell,
     stepper_for,
 )
-from ...explore.gradient import GradientState
 from ...explore.layout import Layout, choose_layout
 from ...explore.narration import Line, formula_lines, note_lines
 from ...explore.panels import Volume
-from ...explore.state import ACTIVATIONS, POOL_CHOICES, keras_refuses, parse_value, single
+from ...explore.state import ACTIVATIONS, POOL_CHOICES, is_lesson, keras_refuses, parse_value, single
 from ...explore.stepper import Stage
 from .. import palette
 from ..widgets.arithmetic import Arithmetic, lines_text
@@ -423,7 +422,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         pool_kind = isinstance(state, ConvState) and not isinstance(state.settings, ConvSettings)
         return {
             "-model": isinstance(state, ModelState),
-            "-lesson": isinstance(state, GradientState),
+            "-lesson": is_lesson(state),
             "-pool-kind": pool_kind,
             "-pooling": bool(stage.of(Volume.POOL)),
         }
@@ -593,8 +592,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             side_choice=self._side_choice,
             side_has_focus=self._side_has_focus(),
             arithmetic_lines=frame_lines,
-            has_products=isinstance(state, GradientState)
-            or (isinstance(state, ConvState) and state.comp.conv is not None),
+            has_products=is_lesson(state) or (isinstance(state, ConvState) and state.comp.conv is not None),
         )
         self._layout = layout
         self._set_classes(self._classes_for_state | layout.classes)
