@@ -31,6 +31,7 @@ import argparse
 import compileall
 import contextlib
 import fcntl
+import json
 import os
 import pty
 import select
@@ -39,6 +40,7 @@ import statistics
 import struct
 import subprocess
 import sys
+import tempfile
 import termios
 import time
 from pathlib import Path
@@ -71,13 +73,16 @@ def cpu_seconds(pid: int) -> float:
     return total / 1e9
 
 
-def one_run(argv: list[str], marker: bytes, timeout: float = 60.0) -> tuple[float, float]:
+def one_run(
+    argv: list[str], marker: bytes, timeout: float = 60.0, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """Seconds from spawn until ``marker`` appears in the terminal output, and the CPU seconds used by then."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLS, 0, 0))
-    env = dict(os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
+    env = dict(env or os.environ, TERM="xterm-256color", COLUMNS=str(COLS), LINES=str(ROWS))
     env.pop("TEXTUAL", None)
     start = time.perf_counter()
+    env["PROBE_SPAWNED"] = repr(start)  # for startup_probe.py: the parent's clock at the spawn
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, start_new_session=True)
     os.close(slave)
     seen = b""
@@ -106,10 +111,83 @@ def one_run(argv: list[str], marker: bytes, timeout: float = 60.0) -> tuple[floa
         os.close(master)
 
 
+#: The phases of a start, as ``startup_probe.py`` notes their ends: (name, the note that ends it).
+PHASES = [
+    ("Python's own start", "start"),
+    ("the command line module (argparse)", "cli"),
+    ("Textual's import", "textual"),
+    ("numpy's import", "numpy"),
+    ("convnet-tui's modules (app, explorer screen)", "modules"),
+    ("reading the examples (TOML) and the lesson", "examples"),
+    ("the app: stylesheets, compose, mount, layout, first render", "frame"),
+]
+
+
+def probe_run(which: str) -> dict[str, float]:
+    """One run of ``startup_probe.py``: milliseconds from the spawn to the end of each phase it notes."""
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "times.json"
+        marker = b"step 1/18" if which == "explorer" else b"hello"
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+        one_run([sys.executable, str(Path(__file__).with_name("startup_probe.py")), which, str(out)], marker, env=env)
+        notes = json.loads(out.read_text())
+    spawned = notes.pop("spawned")
+    return {name: (at - spawned) * 1000 for name, at in notes.items()}
+
+
+def phases(runs: int) -> int:
+    """Where the time of a start goes, both commands probed interleaved; medians of each phase's length."""
+    load = os.getloadavg()[0]
+    lengths: dict[str, dict[str, list[float]]] = {"explorer": {}, "minimal": {}}
+    for _ in range(runs):
+        for which, phase_lengths in lengths.items():
+            ends = probe_run(which)
+            previous = 0.0
+            for _name, note in PHASES:
+                if note in ends:
+                    phase_lengths.setdefault(note, []).append(ends[note] - previous)
+                    previous = ends[note]
+    rows = []
+    totals = {which: 0.0 for which in lengths}
+    for name, note in PHASES:
+        cells = []
+        for which in lengths:
+            values = lengths[which].get(note)
+            totals[which] += statistics.median(values) if values else 0.0
+            cells.append(f"{statistics.median(values):.0f}" if values else "")
+        rows.append(f"| {name} | {' | '.join(cells)} |")
+    ours, floor = totals["explorer"], totals["minimal"]
+    rows.append(f"| sum of the medians | **{ours:.0f}** | **{floor:.0f}** |")
+    budget = TARGET_RATIO * floor - floor
+    fixed = sum(statistics.median(lengths["explorer"][note]) for note in ("numpy", "modules", "examples"))
+    app_ours, app_floor = (statistics.median(lengths[which]["frame"]) for which in ("explorer", "minimal"))
+    rows += [
+        "",
+        f"At {TARGET_RATIO:g}x the explorer may take {budget:.0f} ms more than the minimal app. numpy, the modules and",
+        f"the examples take {fixed:.0f} ms, and the app's start to its first frame {app_ours:.0f} ms against the",
+        f"minimal app's {app_floor:.0f} ms.",
+    ]
+    publish(
+        "bench_startup_phases.md",
+        f"Where a cold start goes, ms from the spawn (medians of {runs} runs each), pty {COLS}x{ROWS}",
+        "| phase | `convnet-tui` | minimal app |",
+        "|---|---:|---:|",
+        rows,
+        load,
+    )
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=7, help="runs per command (default 7)")
+    parser.add_argument(
+        "--phases", action="store_true", help="instead: where the time goes, phase by phase (startup_probe.py)"
+    )
     args = parser.parse_args(argv)
+    if args.phases:
+        compileall.compile_dir(ROOT / "tui_convnet", quiet=1)
+        return phases(args.runs)
     compileall.compile_dir(ROOT / "tui_convnet", quiet=1)
     load = os.getloadavg()[0]
     cases = [
