@@ -105,7 +105,8 @@ async def test_every_widget_of_the_first_screen_is_styled_once(styled):
 
 
 def test_the_explorer_starts_without_training_serving_or_lessons():
-    """`convnet-tui` up to the explorer's first frame imports none of the modules it does not show."""
+    """`convnet-tui` up to the explorer's first frame imports none of the modules it does not show (nor the
+    core's backpropagation and lesson helpers: the gradient lesson is listed, not computed)."""
     script = """
 import asyncio, sys
 from tui_convnet.cli import main
@@ -118,7 +119,10 @@ async def first_frame():
         assert "step 1/18" in pilot.app.screen.query_one("#titlebar").render().plain
 
 asyncio.run(first_frame())
+from tui_convnet.core import _LAZY
+
 names = ("tui_convnet.training", "tui_convnet.serve", "tui_convnet.lessons", "tensorflow", "keras")
+names += ("tui_convnet.core.lessons",) + tuple(f"tui_convnet.core.{module}" for module in _LAZY)
 print(code, sorted(m for m in sys.modules if m.startswith(names)))
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

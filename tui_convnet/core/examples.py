@@ -36,6 +36,10 @@ EXAMPLE_KINDS = ("conv", "pool", "model")
 MAX_VALUE = 1e6
 #: The largest stride, dilation, padding and pool size an example may ask for (the size of a showable grid).
 MAX_SETTING = MAX_SHOW_SIDE
+#: The cs231n example's target output (3x3 per kernel) in the kernel-gradient lesson (``core.lessons``): a
+#: diagonal of ones, so that ``dL/do = o − t`` stays in whole numbers and so does every weight's gradient.
+#: Kept here so that listing the lesson among the examples does not import backpropagation.
+CS231N_TARGET = np.stack([np.eye(3), np.eye(3)], axis=-1)
 
 PoolMode = Literal["max", "avg"]
 Symbols = tuple[tuple[str, ...], ...]

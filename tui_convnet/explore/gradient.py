@@ -18,15 +18,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core import ConvExample, Example, numbers
-from ..core.lessons import CS231N_TARGET, KernelGradientLesson, kernel_gradient_lesson
+from ..core.examples import CS231N_TARGET
 from .narration import Line, step_heading
 from .panels import Follow, Highlights, Mark, Panel, PanelKey, Volume, all_integral, input_key, kernel_key
 from .state import StepRange, _Stepping
 from .stepper import Frame, Stage
+
+if TYPE_CHECKING:
+    from ..core.lessons import KernelGradientLesson
 
 #: The lesson's panels for the output volume: the output, the target and their difference.
 OUTPUT, TARGET, GRAD = 0, 1, 2
@@ -44,6 +48,10 @@ class GradientExample(ConvExample):
 
     @cached_property
     def lesson(self) -> KernelGradientLesson:
+        # Imported here: the app lists this lesson as it starts, and computes it (with backpropagation,
+        # which the explorer's first frame does not need) only when the student opens it.
+        from ..core.lessons import kernel_gradient_lesson
+
         return kernel_gradient_lesson(
             self.x,
             self.kernels,
