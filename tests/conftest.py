@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import importlib.util
 import os
 import sys
 from pathlib import Path
+from time import monotonic, process_time
 from types import ModuleType
 
 import pytest
 import textual._wait as textual_wait
+import textual.app as textual_app
+import textual.pilot as textual_pilot
 import textual.screen as textual_screen
 
 # The app runs numpy on one BLAS thread (`convnet-tui` sets this before numpy starts, see cli.py); the
@@ -50,6 +54,43 @@ _frozen_with_tensorflow = False
 textual_wait.SLEEP_GRANULARITY = 0.005
 textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
 textual_screen.UPDATE_PERIOD = 0.002
+
+
+def _waited_for_a_core() -> float:
+    """Seconds this thread has spent ready to run but waiting for a core (Linux; 0 where unknown)."""
+    try:
+        with open("/proc/thread-self/schedstat", encoding="ascii") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
+async def _wait_for_idle(min_sleep: float = textual_wait.SLEEP_GRANULARITY, max_sleep: float = 1) -> None:
+    """Textual's wait_for_idle, which a busy machine could fool: a period counts as idle only if the
+    event loop's thread spent less than half of it waiting for a core.
+
+    Textual calls the process idle after a sleep during which it used almost no CPU. On a machine whose
+    cores the other test workers keep busy, the loop's thread can wait for a core for the whole sleep:
+    it then uses no CPU although work is pending (a resize forwarded by the app to the screen, a layout
+    after a key), the wait ends and the test reads a screen not yet updated. That failed two full runs
+    of seven (a wrapped line read before the resize, a layout counted after the counters were
+    cleared). Such a period is measured again instead.
+    """
+    start = monotonic()
+    while True:
+        cpu, waited = process_time(), _waited_for_a_core()
+        await asyncio.sleep(textual_wait.SLEEP_GRANULARITY)
+        cpu_used, starved = process_time() - cpu, _waited_for_a_core() - waited
+        elapsed = monotonic() - start
+        if elapsed >= max_sleep:
+            break
+        quiet = cpu_used < textual_wait.SLEEP_IDLE and starved < textual_wait.SLEEP_GRANULARITY / 2
+        if elapsed > min_sleep and quiet:
+            break
+
+
+for _module in (textual_wait, textual_app, textual_pilot):
+    _module.wait_for_idle = _wait_for_idle  # type: ignore[attr-defined]  # the name each module calls
 
 
 def _freeze_what_is_alive() -> None:
