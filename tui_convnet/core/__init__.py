@@ -62,7 +62,7 @@ from .model import (
 from .pooling import PoolGeometry, PoolStep, PoolTrace, pool2d, pool_geometry, pool_steps, pool_trace
 
 #: The modules imported only when one of their names is first used (PEP 562, :func:`__getattr__`), with
-#: those names: the explorer's first frame needs none of them (about 9 ms of a cold start).
+#: those names: the explorer's first frame needs none of them (tests/ui/test_startup.py checks it).
 _LAZY: dict[str, tuple[str, ...]] = {
     "backward": (
         "KernelGradStep",
