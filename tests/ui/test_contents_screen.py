@@ -7,9 +7,9 @@ import pytest
 from tui_convnet.core.lessons import network_gradients
 from tui_convnet.data import bundled_digit
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.messages import ModelReady
-from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
-from tui_convnet.ui.screens.contents import ContentsScreen
+from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.contents.screen import ContentsScreen
+from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 
 SIZE = (130, 42)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.widgets._footer import FooterKey
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.widgets.footer import KeysFooter
+from tui_convnet.ui.common.footer import KeysFooter
 
 
 async def test_footer_keys_are_built_without_restyling(monkeypatch):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.messages import ModelReady
+from tui_convnet.ui.common.messages import ModelReady
 
 
 @pytest.fixture(scope="module")

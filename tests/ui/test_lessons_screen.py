@@ -22,7 +22,7 @@ def picture(ui, app, number: int) -> str:
 
 async def open_lessons(pilot, lesson: int = 1) -> None:
     """Lesson ``lesson`` (1: the first), from L in the explorer or on the screen the app opened on."""
-    from tui_convnet.ui.screens.lessons import LessonsScreen
+    from tui_convnet.ui.lessons.screen import LessonsScreen
 
     await pilot.pause()
     if not isinstance(pilot.app.screen, LessonsScreen):
@@ -178,7 +178,7 @@ async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
 
 
 async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(ui):
-    from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
+    from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:

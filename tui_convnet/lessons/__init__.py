@@ -2,7 +2,7 @@
 
 Each lesson is a small stepper: a tour of states (``start(step)``), the key
 moves that change a state, and ``frame(state)`` — what to highlight and the
-text to show — computed by the numpy core.  ``tui_convnet.ui.screens.lessons``
+text to show — computed by the numpy core.  ``tui_convnet.ui.lessons``
 draws them.
 
 1. a kernel is a pattern detector — explorer examples (``assets/examples``);

@@ -15,41 +15,41 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from ..core import Example, ExampleError, load_examples
-from .messages import ModelReady, OpenHierarchy, OpenInExplorer
+from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer
 from .stylesheet import CachedStylesheet
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
     from ..lessons.catalog import ContentsEntry
 
-STYLES = Path(__file__).parent / "styles"
+STYLES = Path(__file__).parent  # app.tcss sits beside the app
 
 
 def _explorer_screen() -> Screen[Any]:
-    from .screens.explorer import ExplorerScreen
+    from .explorer.screen import ExplorerScreen
 
     return ExplorerScreen()
 
 
 def _training_screen() -> Screen[Any]:
-    from .screens.training import TrainingScreen
+    from .training.screen import TrainingScreen
 
     return TrainingScreen()
 
 
 def _draw_screen() -> Screen[Any]:
-    from .screens.draw import DrawScreen
+    from .draw.screen import DrawScreen
 
     return DrawScreen()
 
 
 def _lessons_screen() -> Screen[Any]:
-    from .screens.lessons import LessonsScreen
+    from .lessons.screen import LessonsScreen
 
     return LessonsScreen()
 
 
 def _inspect_screen() -> Screen[Any]:
-    from .screens.inspect import InspectScreen
+    from .inspect.screen import InspectScreen
 
     return InspectScreen()
 
@@ -144,14 +144,14 @@ class ConvnetApp(App[int]):
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from .common.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def on_open_in_explorer(self, message: OpenInExplorer) -> None:
         self.switch_mode("explorer")
-        from .screens.explorer import ExplorerScreen
+        from .explorer.screen import ExplorerScreen
 
         if isinstance(self.screen, ExplorerScreen):
             self.screen.open(message.request)
@@ -165,7 +165,7 @@ class ConvnetApp(App[int]):
 
     def action_open_contents(self) -> None:
         """The numbered contents (a modal): the chosen example or lesson opens."""
-        from .screens.contents import ContentsScreen
+        from .contents.screen import ContentsScreen
 
         if isinstance(self.screen, ContentsScreen):
             return
@@ -175,8 +175,8 @@ class ConvnetApp(App[int]):
         """The contents number of what the current screen shows (an example or a lesson), if any."""
         from ..lessons import LESSONS
         from ..lessons.catalog import lesson_entry
-        from .screens.explorer import ExplorerScreen
-        from .screens.lessons import LessonsScreen
+        from .explorer.screen import ExplorerScreen
+        from .lessons.screen import LessonsScreen
 
         screen = self.screen
         if isinstance(screen, ExplorerScreen) and screen.state is not None:
@@ -200,13 +200,13 @@ class ConvnetApp(App[int]):
         elif entry.info in LESSONS:
             self.open_lesson(entry.info.number)
         else:
-            from .screens.backprop import lesson_screen
+            from .lessons.backprop import lesson_screen
 
             self.push_screen(lesson_screen(entry.info.key))
 
     def open_lesson(self, number: int) -> None:
         """Show lesson ``number`` (1–6 of :data:`~tui_convnet.lessons.LESSONS`) on the lessons screen."""
-        from .screens.lessons import LessonsScreen
+        from .lessons.screen import LessonsScreen
 
         self.switch_mode("lessons")
         if isinstance(self.screen, LessonsScreen):
@@ -215,7 +215,7 @@ class ConvnetApp(App[int]):
     def on_open_hierarchy(self, message: OpenHierarchy) -> None:
         from ..lessons import digit_from_uint8, trained_model
         from ..lessons.catalog import lesson_info
-        from .screens.lessons import LessonsScreen
+        from .lessons.screen import LessonsScreen
 
         try:
             model = trained_model(message.spec, message.weights, message.model_label)

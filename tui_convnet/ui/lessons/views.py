@@ -3,7 +3,7 @@
 Each view is handed a lesson frame (plain data from ``tui_convnet.lessons``)
 and draws it as blocks — a caption line and a picture — laid side by side and
 wrapped to the widget's width.  Colours come from the one palette
-(``ui/palette.py``) for the current theme, marks from the theme's accent; a
+(``ui/common/palette.py``) for the current theme, marks from the theme's accent; a
 mark never relies on colour alone (the selected cell and the region's edge
 are drawn as their own glyphs or in bold).
 """
@@ -29,7 +29,7 @@ from ...lessons.pattern import PatternFrame
 from ...lessons.receptive import ReceptiveFrame
 from ...lessons.sharing import SharingFrame
 from ...lessons.sparse import SparseFrame
-from ..palette import RGB, blend, diverging_rgb, text_on
+from ..common.palette import RGB, blend, diverging_rgb, text_on
 
 UPPER_HALF = "\u2580"  # ▀
 GAP = 2

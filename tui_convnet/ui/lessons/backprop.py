@@ -34,14 +34,14 @@ from ...core.lessons import (
     update_line,
     with_learning_rate,
 )
-from ..messages import ModelReady
-from ..session_model import session_model
-from ..widgets.footer import KeysFooter
-from ..widgets.heatmap import Heatmap, HeatmapGrid, layer_strips, quantise, scale_for
-from ..widgets.plot import LinePlot, Series
-from ..widgets.value_grid import ValueGrid
+from ..common.footer import KeysFooter
+from ..common.heatmap import Heatmap, HeatmapGrid, layer_strips, quantise, scale_for
+from ..common.messages import ModelReady
+from ..common.plot import LinePlot, Series
+from ..common.session_model import session_model
+from .value_grid import ValueGrid
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 #: Learning rates the + and − keys move through (×2 each): 4 and 8 diverge on the digits.
 LEARNING_RATES = (0.0625, 0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)

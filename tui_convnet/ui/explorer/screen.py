@@ -53,13 +53,13 @@ from ...explore.narration import Line, formula_lines, note_lines
 from ...explore.panels import Volume
 from ...explore.state import ACTIVATIONS, POOL_CHOICES, is_lesson, keras_refuses, parse_value, single
 from ...explore.stepper import Stage
-from .. import palette
-from ..widgets.arithmetic import Arithmetic, lines_text
-from ..widgets.footer import KeysFooter
-from ..widgets.knob import Knob
-from ..widgets.volume_view import VolumeView
+from ..common import palette
+from ..common.footer import KeysFooter
+from .arithmetic import Arithmetic, lines_text
+from .knob import Knob
+from .volume_view import VolumeView
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 #: Below this terminal size the explorer shows a message instead of the grids.
 MIN_WIDTH, MIN_HEIGHT = 80, 24

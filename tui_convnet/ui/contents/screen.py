@@ -22,7 +22,7 @@ from textual.widgets.option_list import Option
 
 from ...lessons.catalog import ContentsEntry, ExampleEntry
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 
 def entry_prompt(entry: ContentsEntry) -> Table:

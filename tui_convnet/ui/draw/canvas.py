@@ -22,7 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ... import drawing
-from .heatmap import UPPER_HALF
+from ..common.heatmap import UPPER_HALF
 from .live import GREYS, grey_levels, grey_line
 
 

@@ -41,15 +41,15 @@ from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
 from ...training.inspector import FieldChoice
-from .. import palette
-from ..messages import ModelReady, OpenHierarchy, OpenInExplorer
-from ..widgets.digits import DigitView
-from ..widgets.footer import KeysFooter
-from ..widgets.heatmap import HeatmapGrid, TileGrid
-from ..widgets.inspect_bars import ActivationStrip, ProbabilityBars
-from ..widgets.inspect_kernels import KernelGrid
+from ..common import palette
+from ..common.bars import ActivationStrip, ProbabilityBars
+from ..common.digits import DigitView
+from ..common.footer import KeysFooter
+from ..common.heatmap import HeatmapGrid, TileGrid
+from ..common.messages import ModelReady, OpenHierarchy, OpenInExplorer
+from .kernels import KernelGrid
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 #: Test digits per chunk of the worker's test-set predictions (it stops between chunks when cancelled).
 PREDICT_CHUNK = 256
 
@@ -536,7 +536,7 @@ Esc ends it.
                     f"  learned kernels {_shape(kernels.shape)}: the slices for [b]input channel {channel}[/b] "
                     f"of {c_in} — [b]c[/b] shows the next channel"
                 )
-            # the weights' colours, on the layer's scale (the palette of every screen: ui/palette.py)
+            # the weights' colours, on the layer's scale (the palette of every screen: ui/common/palette.py)
             title.update(Text.assemble(words, "\n  ", palette.value_legend(dark), f"(scale ±{grid.scale[1]:.2f})"))
 
     # ------------------------------------------------------------------ showing a digit

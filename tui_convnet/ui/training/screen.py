@@ -4,7 +4,7 @@ TensorFlow and the data load in a worker when the screen opens (the screen
 says so).  Training runs in a thread worker that only posts messages; batch
 events are bundled so the screen redraws a few times per second at most.
 After training (or loading a ``.keras`` file) the screen shows the test
-results and posts :class:`~tui_convnet.ui.messages.ModelReady` for the
+results and posts :class:`~tui_convnet.ui.common.messages.ModelReady` for the
 inspect screen.  A cancelled run keeps its model: it is evaluated, can be
 saved and inspected, and every screen names the run it shows ("run 2,
 cancelled at epoch 2, batch 107").  Text that comes from the user (paths,
@@ -59,13 +59,13 @@ from ...training.events import (
     check_split,
 )
 from ...training.presets import PRESETS, preset
-from ..messages import ModelReady
-from ..widgets.footer import KeysFooter
-from ..widgets.plot import LinePlot, Series
-from ..widgets.training_progress import EpochLog, ProgressState, TrainingProgress
-from ..widgets.training_results import ConfusionTable, DigitGallery
+from ..common.footer import KeysFooter
+from ..common.messages import ModelReady
+from ..common.plot import LinePlot, Series
+from .progress import EpochLog, ProgressState, TrainingProgress
+from .results import ConfusionTable, DigitGallery
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 #: Seconds between two progress messages from the training thread (the redraw rate).
 REDRAW_INTERVAL = 0.5

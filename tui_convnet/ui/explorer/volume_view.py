@@ -13,7 +13,7 @@ highlighted window, the current cell, how far the output is filled in)
 works out which lines changed and refreshes only those.  A step of the
 animation therefore redraws a handful of lines, not the whole grid.
 
-Colours come from :mod:`tui_convnet.ui.palette` (theme-aware); marks from the
+Colours come from :mod:`tui_convnet.ui.common.palette` (theme-aware); marks from the
 TCSS component classes, which also carry a text style (bold, underline,
 reverse) so that the window and the current cell stay visible without colour.
 """
@@ -36,7 +36,7 @@ from textual.strip import Strip
 
 from ...core import numbers
 from ...explore.panels import MARKS, Band, Highlights, Panel, PanelKey, Placed, flow, sizing
-from .. import palette
+from ..common import palette
 
 #: A cell of a panel: (panel, row, column).
 CellRef = tuple[PanelKey, int, int]

@@ -2,7 +2,7 @@
 
 The screen composes, binds keys and pushes frames down: every lesson's steps,
 moves and narration live in ``tui_convnet.lessons`` (no Textual), its picture
-in ``ui/widgets/lesson_views.py``.  The model is the one trained or loaded in
+in ``ui/lessons/views.py``.  The model is the one trained or loaded in
 this session if there is one, else the bundled trained model, else an
 untrained fixed-seed model — and the screen says which.
 """
@@ -31,10 +31,10 @@ from ...lessons.pattern import PatternLesson
 from ...lessons.receptive import ReceptiveLesson, Selection
 from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
-from ..messages import ModelReady, OpenInExplorer
-from ..session_model import session_model
-from ..widgets.footer import KeysFooter
-from ..widgets.lesson_views import (
+from ..common.footer import KeysFooter
+from ..common.messages import ModelReady, OpenInExplorer
+from ..common.session_model import session_model
+from .views import (
     BlocksView,
     DropoutView,
     HierarchyView,
@@ -44,7 +44,7 @@ from ..widgets.lesson_views import (
     SparseView,
 )
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 #: The bundled test digits a student can pick with [ and ].
 DIGITS = 20

@@ -11,8 +11,8 @@ from typing import Any
 
 from textual.message import Message
 
-from ..core import Example
-from ..explore import ExplorerRequest, StepRange
+from ...core import Example
+from ...explore import ExplorerRequest, StepRange
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """Learned convolution kernels as coloured weight grids with their numbers.
 
 One tile per kernel (output channel) for one input channel: ``kh`` lines of
-``kw`` cells, each cell the weight printed on its colour (``ui/palette.py``: blue negative, red
+``kw`` cells, each cell the weight printed on its colour (``ui/common/palette.py``: blue negative, red
 positive, on a scale shared by the whole layer), under a label with the
 kernel's number and learned bias.
 """
@@ -16,8 +16,8 @@ from rich.segment import Segment
 from rich.style import Style
 
 from ...core import numbers
-from .. import palette
-from .heatmap import LEVELS, TileGrid, quantise, scale_for
+from ..common import palette
+from ..common.heatmap import LEVELS, TileGrid, quantise, scale_for
 
 CELL = 6  # characters per weight: " +0.12"
 

@@ -1,6 +1,6 @@
 """``ValueGrid``: a small 2-D array as coloured numbers, with one cell that can be selected.
 
-Colours follow the app's one value convention (:mod:`tui_convnet.ui.palette`:
+Colours follow the app's one value convention (:mod:`tui_convnet.ui.common.palette`:
 negative blue, zero neutral, positive orange-red) on a scale shared with
 whatever the caller passes; the selected cell is drawn with the
 ``value-grid--selected`` component style (theme variables, in the TCSS) and
@@ -17,7 +17,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from ...core import numbers
-from .. import palette
+from ..common import palette
 
 
 class ValueGrid(Widget):

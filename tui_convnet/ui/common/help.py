@@ -21,7 +21,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Markdown, Static
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 _KEY_NAMES = {
     "right": "→",

@@ -29,12 +29,12 @@ from textual.widgets import Static
 from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes
 from ...images import FRAME, Preprocessed, scale_to_box, stages
-from ..messages import ModelReady
-from ..widgets.canvas import DrawingCanvas
-from ..widgets.footer import KeysFooter
-from ..widgets.live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
+from ..common.footer import KeysFooter
+from ..common.messages import ModelReady
+from .canvas import DrawingCanvas
+from .live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -329,7 +329,7 @@ ten class probabilities.
     def action_step_through(self) -> None:
         """Open the chosen first-layer map in the explorer: this drawing, the learned kernel and bias."""
         from ...explore import focus_on_map
-        from ..messages import OpenInExplorer
+        from ..common.messages import OpenInExplorer
 
         if self.model is None or self.analysis is None or self.analysis.preprocessed is None:
             self.notify("Draw a digit first: then s steps through the chosen map.", title="Draw", severity="warning")

@@ -15,7 +15,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from .digits import digit_text
+from ..common.digits import digit_text
 
 CELL_WIDTH = 14  # a 28x28 digit shrunk by 2
 GAP = 2

@@ -28,7 +28,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from .. import palette
+from . import palette
 
 UPPER_HALF = "\u2580"  # ▀
 MARKER = "\u2594"  # ▔ under the selected tile
@@ -47,7 +47,7 @@ _SEQUENTIAL_ANCHORS = np.array(
     ],
     dtype=float,
 )
-_DIVERGING_ANCHORS = np.array(palette.DIVERGING_ANCHORS_DARK, dtype=float)  # the one convention: ui/palette.py
+_DIVERGING_ANCHORS = np.array(palette.DIVERGING_ANCHORS_DARK, dtype=float)  # the one convention: ui/common/palette.py
 
 
 def _lut(anchors: np.ndarray, levels: int = LEVELS) -> list[tuple[int, int, int]]:

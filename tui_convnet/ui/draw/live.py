@@ -21,8 +21,8 @@ from textual.geometry import Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-from .heatmap import LEVELS, UPPER_HALF, HeatmapGrid, quantise, scale_for, style_table
-from .inspect_bars import ActivationStrip, ProbabilityBars
+from ..common.bars import ActivationStrip, ProbabilityBars
+from ..common.heatmap import LEVELS, UPPER_HALF, HeatmapGrid, quantise, scale_for, style_table
 
 GREY_LEVELS = 32
 GREYS = [Color.from_rgb(v, v, v) for v in np.rint(np.linspace(0, 255, GREY_LEVELS)).astype(int).tolist()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core import ModelSpec
+from ...core import ModelSpec
 from .messages import ModelReady
 
 
@@ -13,7 +13,7 @@ def session_model(ready: ModelReady) -> tuple[ModelSpec, list[np.ndarray], str]:
 
     Raises ``ValueError`` (the inspector's message) for a model the numpy engine cannot run.
     """
-    from ..training.inspector import ModelInspector
+    from ...training.inspector import ModelInspector
 
     inspector = ModelInspector(ready.model)
     return inspector.spec, inspector.weights, session_label(ready)
