@@ -277,7 +277,7 @@ def builtin_examples() -> tuple[Example, ...]:
         examples = load_examples()
     except ExampleError as exc:
         raise ValueError(f"A built-in example is broken: {exc}") from None
-    from ..explore.gradient import lesson_examples
+    from ..explore.gradient_example import lesson_examples
 
     every = (*examples, *lesson_examples(examples))
     for example in every:

@@ -48,11 +48,12 @@ from ...explore import (
     step_for_cell,
     stepper_for,
 )
+from ...explore.frames import Stage
+from ...explore.kinds import is_lesson
 from ...explore.layout import Layout, choose_layout
 from ...explore.narration import Line, formula_lines, note_lines
 from ...explore.panels import Volume
-from ...explore.state import ACTIVATIONS, POOL_CHOICES, is_lesson, keras_refuses, parse_value, single
-from ...explore.stepper import Stage
+from ...explore.state import ACTIVATIONS, POOL_CHOICES, keras_refuses, parse_value, single
 from ..common import palette
 from ..common.footer import KeysFooter
 from .arithmetic import Arithmetic, lines_text

@@ -1,34 +1,17 @@
-"""Steppers: what the explorer shows for a state (its grids) and for each step (marks and narration).
-
-A :class:`Stepper` is anything with ``num_steps``, a :meth:`~Stepper.stage`
-(the panels of every volume, built once per computation) and a
-:meth:`~Stepper.frame` per step (which cells to mark, how far outputs are
-filled in, the lines of arithmetic).  The explorer screen only draws frames,
-so a lesson can wrap a stepper and change what a step says or shows::
-
-    class Lesson:
-        def __init__(self, base: Stepper) -> None:
-            self.base, self.num_steps = base, base.num_steps
-        def stage(self) -> Stage:
-            return self.base.stage()
-        def frame(self, index: int) -> Frame:
-            frame = self.base.frame(index)
-            return replace(frame, lines=(*frame.lines, [("Notice the padding.", "note")]))
-"""
+"""The steppers of a convolution or pooling example (:class:`ConvStepper`) and of the model example
+(:class:`ModelStepper`): the panels of each volume and, per step, the marks and the arithmetic."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
 
 import numpy as np
 
 from ..core import ConvExample, ConvStep, PoolStep, numbers
-from .narration import Line, conv_lines, model_lines, pool_lines, symbol_grid
+from .frames import Frame, Stage
+from .narration import conv_lines, model_lines, pool_lines, symbol_grid
 from .panels import (
-    NO_HIGHLIGHTS,
     Follow,
     Highlights,
     Mark,
@@ -42,53 +25,10 @@ from .panels import (
     output_key,
     pool_key,
 )
-from .state import ConvSettings, ConvState, ExplorerState, ModelState
+from .state import ConvSettings, ConvState, ModelState
 
 #: Outputs up to this many rows also show the values before the activation.
 BEFORE_AFTER_MAX_ROWS = 12
-
-
-@dataclass(frozen=True)
-class Stage:
-    """The panels of every volume for one computation, with each volume's label."""
-
-    panels: Mapping[Volume, tuple[Panel, ...]] = field(default_factory=dict)
-    labels: Mapping[Volume, str] = field(default_factory=dict)
-
-    def of(self, volume: Volume) -> tuple[Panel, ...]:
-        return self.panels.get(volume, ())
-
-
-@dataclass(frozen=True)
-class Frame:
-    """One step as the explorer shows it.
-
-    ``highlights`` per volume; ``products`` the element-wise product grids of
-    the current window and kernel (empty when the step has none); ``layer``
-    the highlighted row of a model summary.
-    """
-
-    index: int
-    total: int
-    lines: tuple[Line, ...]
-    highlights: Mapping[Volume, Highlights] = field(default_factory=dict)
-    products: tuple[Panel, ...] = ()
-    products_label: str = ""
-    layer: int | None = None
-
-    def of(self, volume: Volume) -> Highlights:
-        return self.highlights.get(volume, NO_HIGHLIGHTS)
-
-
-class Stepper(Protocol):
-    """What the explorer steps through."""
-
-    @property
-    def num_steps(self) -> int: ...
-
-    def stage(self) -> Stage: ...
-
-    def frame(self, index: int) -> Frame: ...
 
 
 # --------------------------------------------------------------------------- convolution and pooling
@@ -424,27 +364,3 @@ class ModelStepper:
             lines=tuple(model_lines(self.state.example, index)),
             layer=index,
         )
-
-
-def stepper_for(state: ExplorerState) -> Stepper:
-    """The stepper of a state (build it once per state and reuse it for every step)."""
-    from .gradient import GradientState, GradientStepper  # a lesson (issue 14)
-
-    if isinstance(state, GradientState):
-        return GradientStepper(state)
-    if isinstance(state, ModelState):
-        return ModelStepper(state)
-    return ConvStepper(state)
-
-
-def step_for_cell(state: ExplorerState, key: PanelKey, row: int, col: int) -> int | None:
-    """The step that computes the output (or pooled) cell ``key[row, col]``; None for other grids."""
-    if not isinstance(state, ConvState):
-        return None
-    comp = state.comp
-    if key.volume is Volume.OUTPUT and comp.conv is not None:
-        channel = 0 if key.part is Part.LETTERS else key.index
-        return comp.conv.index_of(channel, row, col)
-    if key.volume is Volume.POOL and comp.pool is not None:
-        return comp.conv_steps + comp.pool.index_of(key.index, row, col)
-    return None
