@@ -21,6 +21,8 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ...core.numbers import axis as axis_label
+
 # Braille dot bits, indexed [row 0-3][column 0-1].
 _DOTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))
 _BRAILLE = 0x2800
@@ -148,11 +150,11 @@ def braille_rows(
     mid = plot_h // 2
     for r in range(plot_h):
         if r == 0:
-            label = _fmt(hi)
+            label = axis_label(hi)
         elif r == plot_h - 1:
-            label = _fmt(lo)
+            label = axis_label(lo)
         elif r == mid and plot_h >= 5:
-            label = _fmt((hi + lo) / 2)
+            label = axis_label((hi + lo) / 2)
         else:
             label = ""
         row: list[tuple[str, Style | None]] = [(f"{label:>{label_w}}┤" if label else " " * label_w + "│", axis)]
@@ -179,16 +181,6 @@ def braille_rows(
         tick += step
     rows.append([(" " * label_w + "└" + "".join(axis_line), axis)])
     return rows
-
-
-def _fmt(value: float) -> str:
-    if value == 0:
-        return "0"
-    if abs(value) >= 1000 or abs(value) < 0.01:
-        return f"{value:.0e}"
-    if abs(value) >= 10:
-        return f"{value:.1f}"
-    return f"{value:.2f}"
 
 
 class LinePlot(Widget):
