@@ -19,7 +19,9 @@ from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer
 from .stylesheet import CachedStylesheet
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
+    from ..images import Preprocessed
     from ..lessons.catalog import ContentsEntry
+    from .common.session import SessionApp
 
 STYLES = Path(__file__).parent  # app.tcss sits beside the app
 
@@ -131,7 +133,7 @@ class ConvnetApp(App[int]):
 
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
-    draw_image: tuple[Any, str] | None = None
+    draw_image: tuple[Preprocessed, str] | None = None
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready): run ``on_first_frame`` once it is written."""
@@ -309,3 +311,9 @@ def create_app(
         examples = builtin_examples()
     initial = 0 if example is None else find_example(examples, example)
     return ConvnetApp(examples, initial, screen=screen, on_first_frame=on_first_frame)
+
+
+if TYPE_CHECKING:
+
+    def _provides_what_screens_read(app: ConvnetApp) -> SessionApp:
+        return app  # mypy checks that the app is the SessionApp the screens read

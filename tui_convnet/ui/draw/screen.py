@@ -31,6 +31,7 @@ from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes
 from ...images import FRAME, Preprocessed, scale_to_box, stages
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady
+from ..common.session import session_app
 from .canvas import DrawingCanvas
 from .live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
 
@@ -147,9 +148,10 @@ ten class probabilities.
         else:
             await self.use_model(drawing.NumpyModel(bundled.spec, bundled.weights, bundled.description))
         self.watch(self.app, "trained", self._trained_changed, init=True)
-        image = getattr(self.app, "draw_image", None)  # convnet-tui --image: shown once, as the screen opens
+        app = session_app(self)
+        image = app.draw_image  # convnet-tui --image: shown once, as the screen opens
         if image is not None:
-            self.app.draw_image = None  # type: ignore[attr-defined]
+            app.draw_image = None
             self.show_image(*image)
 
     # ------------------------------------------------------------------ the model

@@ -56,6 +56,7 @@ from ...explore.panels import Volume
 from ...explore.state import ACTIVATIONS, POOL_CHOICES, keras_refuses, parse_value, single
 from ..common import palette
 from ..common.footer import KeysFooter
+from ..common.session import session_app
 from .arithmetic import Arithmetic, lines_text
 from .knob import Knob
 from .volume_view import VolumeView
@@ -339,7 +340,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 
     def _initial_request(self) -> ExplorerRequest:
         examples = self._examples()
-        index = min(max(getattr(self.app, "initial_example", 0), 0), len(examples) - 1)
+        index = min(max(session_app(self).initial_example, 0), len(examples) - 1)
         return ExplorerRequest(examples[index])
 
     def on_compose(self) -> None:
@@ -369,7 +370,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._set_classes(self._classes_for_state | layout.classes)
 
     def _examples(self) -> list[Example]:
-        return cast(list[Example], getattr(self.app, "examples", []))
+        return session_app(self).examples
 
     # ----------------------------------------------------------------- public API
 

@@ -38,6 +38,7 @@ from ..common.footer import KeysFooter
 from ..common.heatmap import Heatmap, HeatmapGrid, layer_strips, quantise, scale_for
 from ..common.messages import ModelReady
 from ..common.plot import LinePlot, Series
+from ..common.session import session_app
 from ..common.session_model import session_model
 from .value_grid import ValueGrid
 
@@ -72,7 +73,7 @@ class LessonScreen(Screen[None]):
         """``Lesson 19 · Learn a kernel by gradient descent``: its number in the app's contents."""
         from ...lessons.catalog import contents, lesson_entry
 
-        examples = getattr(self.app, "examples", ())
+        examples = session_app(self).examples
         return f"Lesson {lesson_entry(contents(examples), key).number:02d} · {title}"
 
 

@@ -33,6 +33,7 @@ from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, OpenInExplorer
+from ..common.session import SessionApp, session_app
 from ..common.session_model import session_model
 from .views import (
     BlocksView,
@@ -74,9 +75,9 @@ class Position:
     digit: int = 0
 
 
-def choose_model(app: Any) -> LessonModel:
+def choose_model(app: SessionApp) -> LessonModel:
     """The session's trained or loaded model, else the bundled one, else an untrained fixed-seed model."""
-    ready = getattr(app, "trained", None)
+    ready = app.trained
     refused = ""
     if ready is not None:
         try:
@@ -149,7 +150,7 @@ class LessonsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         if self._model is None:  # not given by show_on before the screen was mounted
-            self._model = choose_model(self.app)
+            self._model = choose_model(session_app(self))
         first = self._pending if self._pending is not None else 1
         digit = INSPECTED if INSPECTED in self._digits else self.position.digit
         self.position = self._position(first, 0, digit)
@@ -157,7 +158,7 @@ class LessonsScreen(Screen[None]):
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
         """A model trained or loaded since: the lessons run on it from now on (the lesson restarts)."""
-        self._model = choose_model(self.app)
+        self._model = choose_model(session_app(self))
         self._lessons.clear()
         pos = self.position
         self.position = self._position(pos.lesson, pos.step, pos.digit)
@@ -167,7 +168,7 @@ class LessonsScreen(Screen[None]):
     @property
     def model(self) -> LessonModel:
         if self._model is None:
-            self._model = choose_model(self.app)
+            self._model = choose_model(session_app(self))
         return self._model
 
     def _digit(self, index: int) -> Digit:
@@ -188,7 +189,7 @@ class LessonsScreen(Screen[None]):
 
     def _build(self, number: int, d: Digit) -> Any:
         if number == 1:
-            return PatternLesson(getattr(self.app, "examples", []))
+            return PatternLesson(session_app(self).examples)
         if number == 2:
             return SparseLesson(self.model.spec)
         if number == 3:
@@ -229,7 +230,7 @@ class LessonsScreen(Screen[None]):
         lesson = self.lesson(pos.lesson, pos.digit)
         frame = lesson.frame(pos.state)
         info = LESSONS[pos.lesson - 1]
-        number = lesson_entry(contents(getattr(self.app, "examples", ())), info.key).number
+        number = lesson_entry(contents(session_app(self).examples), info.key).number
         self.query_one(ContentSwitcher).current = f"lesson-{pos.lesson}"
         view = self.query_one(f"#lesson-{pos.lesson}", BlocksView)
         view.frame = frame
