@@ -6,7 +6,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.explorer.screen import TitleBar
+from tui_convnet.ui.explorer.title_bar import TitleBar
 
 SIZE = (130, 42)
 

@@ -14,21 +14,14 @@ as TCSS classes.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, cast
 
-from rich.console import RenderableType
-from rich.segment import Segment
-from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.containers import Container, Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.strip import Strip
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from ...core import ConvExample, Example, ModelExample
@@ -39,7 +32,6 @@ from ...explore import (
     ExplorerRequest,
     ExplorerState,
     ModelState,
-    Setting,
     Stepper,
     change_setting,
     edit_cell,
@@ -48,130 +40,39 @@ from ...explore import (
     step_for_cell,
     stepper_for,
 )
-from ...explore.frames import Stage
 from ...explore.kinds import is_lesson
 from ...explore.layout import Layout, choose_layout
 from ...explore.narration import Line, formula_lines, note_lines
-from ...explore.panels import Volume
-from ...explore.state import ACTIVATIONS, POOL_CHOICES, keras_refuses, parse_value, single
-from ..common import palette
+from ...explore.state import Computation, keras_refuses, parse_value
 from ..common.footer import KeysFooter
 from ..common.session import session_app
 from .arithmetic import Arithmetic, lines_text
+from .keys import BINDINGS as EXPLORER_BINDINGS
+from .keys import HELP as EXPLORER_HELP
 from .knob import Knob
+from .side_panel import KNOBS, show_error, show_info, side_panel, sync_knobs
+from .stage import (
+    COMPACT_ROWS,
+    MIN_HEIGHT,
+    MIN_WIDTH,
+    QuietScroll,
+    first_classes,
+    legend_text,
+    show_frame,
+    show_stage,
+    stage_widgets,
+    state_classes,
+    too_small_text,
+)
+from .title_bar import TitleBar
 from .volume_view import VolumeView
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
-#: Below this terminal size the explorer shows a message instead of the grids.
-MIN_WIDTH, MIN_HEIGHT = 80, 24
 #: Play speeds, in steps per second.
 SPEEDS = (0.5, 1, 2, 4, 8, 16, 32)
-#: Inputs with more rows than this open in the compact (colours only) view.
-COMPACT_ROWS = 16
 #: The model summary keeps its formula lines from this stage width on.
 SUMMARY_FORMULAS_WIDTH = 76
-
-#: The knob of each setting (ids in the compose below).
-KNOBS: dict[str, Setting] = {
-    "knob-stride": Setting.STRIDE,
-    "knob-padding": Setting.PADDING,
-    "knob-ksize": Setting.KERNEL_SIZE,
-    "knob-count": Setting.KERNEL_COUNT,
-    "knob-dilation": Setting.DILATION,
-    "knob-activation": Setting.ACTIVATION,
-    "knob-pool": Setting.POOL,
-    "knob-pool-size": Setting.POOL_SIZE,
-}
-#: The view of each volume.
-VIEWS: dict[Volume, str] = {
-    Volume.INPUT: "#input-view",
-    Volume.KERNELS: "#kernel-view",
-    Volume.OUTPUT: "#output-view",
-    Volume.POOL: "#pool-view",
-}
-LABELS: dict[Volume, str] = {
-    Volume.INPUT: "#lbl-input",
-    Volume.KERNELS: "#lbl-kernels",
-    Volume.OUTPUT: "#lbl-output",
-    Volume.POOL: "#lbl-pool",
-}
-
-
-def _parse_int(low: int, high: int, name: str) -> Any:
-    def parse(text: str) -> int:
-        value = int(text)
-        if not low <= value <= high:
-            raise ValueError(f"`{name}` must be between {low} and {high}. Received: {name}={value}")
-        return value
-
-    return parse
-
-
-def _kernel_size(text: str) -> tuple[int, int]:
-    n = cast(int, _parse_int(1, 64, "kernel_size")(text))
-    return n, n
-
-
-class QuietScroll(VerticalScroll, inherit_bindings=False, can_focus=False):
-    """A scrolling column without keys of its own (so ←/→/Home/End keep stepping; Tab goes to the settings)."""
-
-
-class TitleBar(Widget):
-    """One line: the example's title on the left, where the explorer is on the right.
-
-    It renders from its reactives at its own width, so a resize redraws it; on
-    a narrow terminal the right side drops its details first (speed, then the
-    long hint) so that the title keeps room.
-    """
-
-    DEFAULT_CSS = "TitleBar { height: 1; }"
-    #: The title keeps at least this many cells before the right side is shortened.
-    TITLE_ROOM = 28
-
-    title: reactive[str] = reactive("")
-    note: reactive[str] = reactive("")
-    where: reactive[str] = reactive("")  # "example 1/9 · step 3/18"
-    play: reactive[str] = reactive("")  # "paused" / "▶ playing"
-    speed: reactive[str] = reactive("")  # "2 steps/s"
-    hint: reactive[bool] = reactive(False)  # the settings panel is hidden: say how to show it
-
-    def _right(self, level: int) -> Text:
-        right = Text(no_wrap=True)
-        if self.hint:
-            right.append(("s: settings, formulas, notes" if level == 0 else "s: settings") + "  ", "dim")
-        right.append(" · ".join(p for p in (self.where, self.play, self.speed if level < 2 else "") if p) + " ")
-        return right
-
-    def render_line(self, y: int) -> Strip:
-        """The one line, as a strip made straight from :meth:`line` (no rich-text conversion on every step)."""
-        width = self.size.width
-        base = self.rich_style
-        if y != 0 or width <= 0:
-            return Strip.blank(width, base)
-        segments = Segment.apply_style(self.line().render(self.app.console), base)
-        return Strip(segments).adjust_cell_length(width, base).apply_offsets(0, 0)  # offsets: text selection
-
-    def render(self) -> RenderableType:
-        return self.line()
-
-    def line(self) -> Text:
-        """The title bar's text at its width."""
-        width = self.size.width
-        right = self._right(0)
-        for level in (1, 2):
-            if width - right.cell_len >= self.TITLE_ROOM:
-                break
-            right = self._right(level)
-        left = Text(no_wrap=True, overflow="ellipsis")
-        left.append(f" {self.title} ", "bold")
-        if self.note:
-            left.append(f"({self.note}) ", "italic")
-        # one blank cell always parts a shortened title from the right side ("summary)… s: settings")
-        left.truncate(max(width - right.cell_len - 1, 10), overflow="ellipsis", pad=True)
-        left.append(" ")
-        left.append_text(right)
-        return left
 
 
 class ExplorerScreen(Screen[None]):
@@ -179,39 +80,8 @@ class ExplorerScreen(Screen[None]):
 
     CSS_PATH = [STYLES / "explorer.tcss"]
     AUTO_FOCUS = ""  # nothing focused: the arrow keys step
-
-    HELP = """\
-**Convolution explorer.** Each step computes one output cell: the highlighted window of the
-input (on every channel at once) times the highlighted kernel, summed, plus the bias.
-
-- **Edit a value**: click an input or kernel cell (or Tab into a grid and move with the arrows),
-  type a number, press Enter. Everything downstream is recomputed. Esc leaves the grid.
-- **Click an output cell** to jump to the step that computes it.
-- **Settings** (right; s shows or hides them): Tab to a setting, change it with ↑/↓ or by typing a number and Enter,
-  or click its ‹ › arrows. Each change recomputes at once and restarts the animation.
-- While a grid or a setting is focused it takes the typed keys; Esc gives them back to the explorer.
-"""
-
-    BINDINGS = [
-        Binding("right", "step(1)", "Step", key_display="←/→"),
-        Binding("left", "step(-1)", "Previous step", show=False),
-        Binding("l", "step(1)", "Step", show=False),
-        Binding("h", "step(-1)", "Previous step", show=False),
-        Binding("o", "app.open_contents", "Open…", tooltip="Every example and lesson, numbered, with its slide"),
-        # The app's e (this screen) stays out of this footer, to leave room for o, Help and Quit at 130 columns.
-        Binding("e", "app.switch_mode('explorer')", "Explorer", show=False, system=True),
-        Binding("home", "first", "First step", show=False),
-        Binding("end", "last", "Last step", show=False),
-        Binding("space", "play", "Play", key_display="space", tooltip="Play / pause the animation"),
-        Binding("plus", "speed(1)", "Play faster", show=False),
-        Binding("minus", "speed(-1)", "Play slower", show=False),
-        # Short footer words (Help and Quit must fit at 130 columns); ? shows the tooltips in full.
-        Binding("n", "example(1)", "Example", key_display="n/N", tooltip="Next example (N: the previous one)"),
-        Binding("N", "example(-1)", "Previous example", show=False),
-        Binding("r", "reset", "Reset", show=False, tooltip="Back to the example as written (undo edits and settings)"),
-        Binding("z", "zoom", "Numbers/colours", tooltip="Cells with numbers, or compact cells with colours only"),
-        Binding("s", "toggle_side", "Panel", tooltip="Show / hide the settings, formulas and notes panel"),
-    ]
+    HELP = EXPLORER_HELP
+    BINDINGS = EXPLORER_BINDINGS
 
     state: reactive[ExplorerState | None] = reactive(None, init=False, always_update=True, repaint=False)
     playing: reactive[bool] = reactive(False, init=False, repaint=False)
@@ -239,24 +109,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             yield TitleBar(id="titlebar")
             with Horizontal(id="main"):
                 with Vertical(id="stage"):
-                    with Container(id="volumes"):
-                        for name, editable in (("input", True), ("kernels", True), ("output", False), ("pool", False)):
-                            view_id = "kernel-view" if name == "kernels" else f"{name}-view"
-                            with Vertical(id=f"sec-{name}", classes="section"):
-                                yield Label(id=f"lbl-{name}", classes="section-title")
-                                yield VolumeView(editable=editable, id=view_id)
-                    with QuietScroll(id="model-view"):
-                        yield Static(id="model-table")
-                    yield Static(id="legend")
+                    yield from stage_widgets()
                 with QuietScroll(id="sidebar"):
-                    yield Label("Settings", classes="side-title", id="settings-title")
-                    yield from self._knobs()
-                    yield Static(id="error")
-                    yield Static(id="info")
-                    yield Label("Formulas", classes="side-title", id="formulas-title")
-                    yield Static(id="formulas")
-                    yield Label("About this example", classes="side-title")
-                    yield Static(id="notes")
+                    yield from side_panel()
             with Horizontal(id="bottom"):
                 with Vertical(id="products-box"):
                     yield Label(id="lbl-products", classes="section-title")
@@ -264,58 +119,6 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                 yield Arithmetic(id="arith")
         yield Static(id="too-small")
         yield KeysFooter()
-
-    def _knobs(self) -> ComposeResult:
-        yield Knob(
-            "stride",
-            range(1, 7),
-            1,
-            parse=_parse_int(1, 64, "strides"),
-            id="knob-stride",
-            tooltip="Distance between two windows (both axes)",
-        )
-        yield Knob(
-            "padding",
-            ("valid", "same", 1, 2, 3, 4),
-            "valid",
-            parse=_parse_int(0, 64, "padding"),
-            id="knob-padding",
-            tooltip="valid (none), same (keep the size) or a number of zero rings",
-        )
-        yield Knob(
-            "kernel size",
-            [(k, k) for k in range(1, 8)],
-            (3, 3),
-            parse=_kernel_size,
-            id="knob-ksize",
-            tooltip="Height and width of every kernel",
-        )
-        yield Knob(
-            "kernels",
-            range(1, 17),
-            1,
-            parse=_parse_int(1, 64, "filters"),
-            id="knob-count",
-            tooltip="Number of kernels = depth of the output",
-        )
-        yield Knob(
-            "dilation",
-            range(1, 5),
-            1,
-            parse=_parse_int(1, 64, "dilation_rate"),
-            id="knob-dilation",
-            tooltip="Gap between the kernel's taps",
-        )
-        yield Knob("activation", ACTIVATIONS, "linear", id="knob-activation")
-        yield Knob("pooling", POOL_CHOICES, "none", id="knob-pool", tooltip="Pooling after the convolution")
-        yield Knob(
-            "pool size",
-            range(1, 7),
-            2,
-            parse=_parse_int(1, 64, "pool_size"),
-            id="knob-pool-size",
-            tooltip="Window and stride of the pooling",
-        )
 
     def on_mount(self) -> None:
         self._ready = True
@@ -351,23 +154,9 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             state = open_request(self._pending or self._initial_request())
         except ValueError:
             return
-        stepper = stepper_for(state)
-        stage = stepper.stage()
-        first = stepper.frame(state.step)
-        rows = state.example.x.shape[0] if not isinstance(state.example, ModelExample) else 0
-        self._classes_for_state = self._state_classes(state, stage)
-        self._classes_for_state["-has-products"] = bool(first.products)
         width, height = self.app.size
-        layout = choose_layout(
-            stage,
-            width=width,
-            height=height,
-            compact=rows > COMPACT_ROWS,
-            side_choice=None,
-            arithmetic_lines=len(first.lines),
-            has_products=bool(first.products),
-        )
-        self._set_classes(self._classes_for_state | layout.classes)
+        self._classes_for_state, layout_classes = first_classes(state, width, height)
+        self._set_classes(self._classes_for_state | layout_classes)
 
     def _examples(self) -> list[Example]:
         return session_app(self).examples
@@ -419,16 +208,6 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         if rebuilt or had_products != self._classes_for_state.get("-has-products"):
             self._arrange()
 
-    @staticmethod
-    def _state_classes(state: ExplorerState, stage: Stage) -> dict[str, bool]:
-        pool_kind = isinstance(state, ConvState) and not isinstance(state.settings, ConvSettings)
-        return {
-            "-model": isinstance(state, ModelState),
-            "-lesson": is_lesson(state),
-            "-pool-kind": pool_kind,
-            "-pooling": bool(stage.of(Volume.POOL)),
-        }
-
     def _restyle(self) -> None:
         """A new theme: the legend, the formulas and the notes are written in the theme's colours again."""
         self._show_legend()
@@ -443,12 +222,10 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         """New computation: panels, knobs, formulas, notes (the layout follows the first step)."""
         assert self._stepper is not None
         stage = self._stepper.stage()
-        self._classes_for_state = self._state_classes(state, stage)
-        for volume, selector in VIEWS.items():
-            self.query_one(selector, VolumeView).set_panels(stage.of(volume), compact=self.compact)
-            self.query_one(LABELS[volume], Label).update(Text(stage.labels.get(volume, "")))
+        self._classes_for_state = state_classes(state, stage)
+        show_stage(self, stage, compact=self.compact)
         if isinstance(state, ConvState):
-            self._sync_knobs(state)
+            sync_knobs(self, state)
             self._show_lines("#formulas", formula_lines(state))
             self._set_info(state.info)
         else:
@@ -458,15 +235,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
     def _show_step(self, state: ExplorerState, relayout: bool = False) -> None:
         assert self._stepper is not None
         frame = self._stepper.frame(state.step)
-        for volume, selector in VIEWS.items():
-            self.query_one(selector, VolumeView).set_state(frame.of(volume))
-        products = self.query_one("#products-view", VolumeView)
-        if frame.products or products.panels:
-            products.set_panels(frame.products)
-        label = self.query_one("#lbl-products", Label)
-        if str(label.content) != frame.products_label:  # only on change, and a relayout only for a new width
-            width_changed = Text(str(label.content)).cell_len != Text(frame.products_label).cell_len
-            label.update(Text(frame.products_label), layout=width_changed)
+        show_frame(self, frame)
         self._classes_for_state["-has-products"] = bool(frame.products)
         lines = list(frame.lines)
         refusal = keras_refuses(state)
@@ -489,63 +258,26 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 
     def _show_title(self) -> None:
         state = self.state
-        if state is None:
-            return
-        bar = self.query_one("#titlebar", TitleBar)
-        where = ""
-        index = self._builtin_index(state.example)
-        if index is not None:
-            where = f"example {index + 1}/{len(self._examples())} · "
-        if state.label:
-            where += f"{state.label} · step {state.step - state.steps.start + 1}/{len(state.steps)} · "
-        else:
-            where += f"step {state.step + 1}/{state.num_steps} · "
-        bar.title = state.example.title
-        bar.note = "modified: r resets" if isinstance(state, ConvState) and state.modified else ""
-        bar.where = where.rstrip(" ·")
-        bar.play = "▶ playing" if self.playing else "paused"
-        bar.speed = f"{SPEEDS[self.speed]:g} steps/s"
-        bar.hint = self.has_class("-no-side")
-
-    def _show_legend(self) -> None:
-        view = self.query_one("#input-view", VolumeView)
-        dark = bool(self.app.current_theme.dark) if self.app.current_theme else True
-        text = Text(no_wrap=True, overflow="ellipsis")
-        for label, name in (("window", "window"), ("current cell", "current"), ("padding", "padding")):
-            style = view.get_component_rich_style(f"volume-view--{name}")
-            text.append(" 0 ", style)
-            text.append(f" {label}  ")
-        text.append_text(palette.value_legend(dark))
-        self.query_one("#legend", Static).update(text)
-
-    def _sync_knobs(self, state: ConvState) -> None:
-        s = state.settings
-        q = self.query_one
-        if isinstance(s, ConvSettings):
-            kh, kw, _, count = s.kernels.shape
-            sizes = [(k, k) for k in range(1, 8)]
-            if (kh, kw) not in sizes:
-                sizes = sorted(set(sizes) | {(kh, kw)})
-            q("#knob-stride", Knob).set_value(s.stride)
-            q("#knob-padding", Knob).set_value(s.padding)
-            q("#knob-ksize", Knob).set_value((kh, kw), sizes)
-            q("#knob-count", Knob).set_value(count)
-            q("#knob-dilation", Knob).set_value(s.dilation)
-            q("#knob-activation", Knob).set_value(s.activation)
-        pool_choices = POOL_CHOICES if isinstance(s, ConvSettings) else ("max", "avg")
-        q("#knob-pool", Knob).set_value(s.pool.mode if s.pool else "none", pool_choices)
-        q("#knob-pool-size", Knob).set_value(single(s.pool.size) if s.pool else 2)
+        if state is not None:
+            index = self._builtin_index(state.example)
+            self.query_one("#titlebar", TitleBar).show(
+                state,
+                None if index is None else (index + 1, len(self._examples())),
+                playing=self.playing,
+                speed=SPEEDS[self.speed],
+                hint=self.has_class("-no-side"),
+            )
 
     def _set_info(self, text: str) -> None:
-        widget = self.query_one("#info", Static)
-        widget.update(Text(text))
-        widget.set_class(bool(text), "-shown")
+        show_info(self, text)
 
     def _set_error(self, text: str) -> None:
         self.error = text
-        widget = self.query_one("#error", Static)
-        widget.update(Text(f"✗ {text}\nThe last valid settings are kept.") if text else Text(""))
-        widget.set_class(bool(text), "-shown")
+        show_error(self, text)
+
+    def _show_legend(self) -> None:
+        dark = bool(self.app.current_theme.dark) if self.app.current_theme else True
+        self.query_one("#legend", Static).update(legend_text(self.query_one("#input-view", VolumeView), dark))
 
     # ----------------------------------------------------------------- layout
 
@@ -566,12 +298,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self._set_classes({"-too-small": small})
         if small:
-            self.query_one("#too-small", Static).update(
-                Text(
-                    f"The explorer needs a terminal of at least {MIN_WIDTH}×{MIN_HEIGHT} characters.\n"
-                    f"This one is {width}×{height}: enlarge the window or make the font smaller."
-                )
-            )
+            self.query_one("#too-small", Static).update(too_small_text(width, height))
         self._arrange()
 
     def _side_has_focus(self) -> bool:
@@ -706,7 +433,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
             new = change_setting(state, setting, message.value)
         except ValueError as exc:
             self._set_error(str(exc))
-            self._sync_knobs(state)  # back to the last valid values
+            sync_knobs(self, state)  # back to the last valid values
             return
         self._set_error("")
         self.playing = False
@@ -769,7 +496,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         return isinstance(self.state, ConvState) and self.state.modified
 
     @property
-    def comp(self) -> Any:
+    def comp(self) -> Computation | None:
         return self.state.comp if isinstance(self.state, ConvState) else None
 
     def is_conv(self) -> bool:
