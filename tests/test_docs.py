@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from pathlib import Path
 from urllib.parse import unquote
@@ -34,6 +35,35 @@ def missing_targets(doc: Path) -> list[str]:
     return [t for t in targets if not (doc.parent / unquote(t.split("#")[0])).exists()]
 
 
+@functools.cache
+def anchors(doc: Path) -> frozenset[str]:
+    """The anchors a Markdown page's headings get on GitHub: lower case, punctuation dropped, spaces as hyphens."""
+    headings = re.findall(r"^#{1,6}\s+(.+?)\s*#*$", FENCE.sub("", doc.read_text(encoding="utf-8")), re.MULTILINE)
+    found: set[str] = set()
+    for heading in headings:
+        slug = re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-")
+        n = 0
+        while (candidate := slug if n == 0 else f"{slug}-{n}") in found:
+            n += 1
+        found.add(candidate)
+    return frozenset(found)
+
+
+def missing_anchors(doc: Path) -> list[str]:
+    """Links of ``doc`` to a heading (``page.md#part`` or ``#part``) that the page does not have."""
+    text = CODE_SPAN.sub("", FENCE.sub("", doc.read_text(encoding="utf-8")))
+    links = [t[1:-1] if t.startswith("<") else t for t in INLINE.findall(text)]
+    missing = []
+    for link in links:
+        path, _, anchor = link.partition("#")
+        if not anchor or re.match(r"[a-z][a-z0-9+.-]*:", path, re.IGNORECASE):
+            continue
+        page = doc if not path else doc.parent / unquote(path)
+        if page.suffix == ".md" and page.exists() and unquote(anchor) not in anchors(page):
+            missing.append(link)
+    return missing
+
+
 def test_the_docs_are_found():
     names = {p.relative_to(ROOT).as_posix() for p in DOCS}
     assert {"README.md", "CHANGELOG.md", "docs/reliability.md", "docs/guide/explorer.md"} <= names
@@ -43,6 +73,22 @@ def test_the_docs_are_found():
 def test_every_local_link_and_image_exists(doc):
     missing = missing_targets(doc)
     assert not missing, f"{doc.relative_to(ROOT)} links to files that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_link_to_a_heading_finds_it(doc):
+    missing = missing_anchors(doc)
+    assert not missing, f"{doc.relative_to(ROOT)} links to headings that do not exist: {missing}"
+
+
+def test_the_anchor_checker_follows_githubs_rules(tmp_path):
+    (tmp_path / "there.md").write_text("# Lesson 13 · A kernel\n## Keys\n## Keys\n```\n# not a heading\n```\n")
+    doc = tmp_path / "page.md"
+    doc.write_text(
+        "## Here\n[a](there.md#lesson-13--a-kernel) [b](there.md#keys-1) [c](#here) [d](https://x.org/#y)\n"
+        "[e](there.md#keys-2) [f](#gone) [g](there.md#not-a-heading)\n"
+    )
+    assert missing_anchors(doc) == ["there.md#keys-2", "#gone", "there.md#not-a-heading"]
 
 
 def test_the_checker_sees_every_kind_of_link(tmp_path):
