@@ -8,7 +8,7 @@
 - :mod:`.stepper`: the :class:`Stepper` protocol and the steppers of each kind of example;
 - :mod:`.layout`: the layout decision for a terminal size.
 
-How to build on it: ``docs/architecture.md``.
+See ``/work/coord/explorer-api.md`` (and the README's developer notes) for how to build on it.
 """
 
 from .panels import Follow, Highlights, Panel, PanelKey, Part, Volume
