@@ -16,8 +16,8 @@ def text(app) -> str:
     return str(app.screen.query_one("#lesson-text").render())
 
 
-def picture(ui, app, number: int) -> str:
-    return ui.widget_text(app.screen.query_one(f"#lesson-{number}"))
+def picture(ui, app, key: str) -> str:
+    return ui.widget_text(app.screen.query_one(f"#lesson-{key}"))
 
 
 async def open_lessons(pilot, lesson: int = 1) -> None:
@@ -56,7 +56,7 @@ async def test_lesson_2_outputs_inputs_and_counts(ui):
         assert "step 3/12" in title(ui, app)
         assert "Output s3 depends on" in text(app) and "x2, x3, x4 — 3 of 5 inputs" in text(app)
         # s3's row: the convolution's three inputs lit, the dense layer's five
-        assert "s3   ·   ●   ●   ●   ·     s3   ●   ●   ●   ●   ●" in picture(ui, app, 2)
+        assert "s3   ·   ●   ●   ●   ·     s3   ●   ●   ●   ●   ●" in picture(ui, app, "sparse")
         await pilot.press("right", "right", "right")
         assert "Input x1 reaches" in text(app) and "s1, s2 — 2 outputs" in text(app)
         await pilot.press("end")
@@ -73,7 +73,7 @@ async def test_lesson_3_select_cells_and_layers(ui):
         assert "conv2d_2 (Conv2D) cell (1, 1)" in text(app) and "18×18" in text(app)
         await pilot.press("l", "j")
         assert "cell (2, 2) depends on input rows 8–25, columns 8–25: 18×18" in text(app)
-        assert "input 28×28 · field 18×18" in picture(ui, app, 3)
+        assert "input 28×28 · field 18×18" in picture(ui, app, "receptive")
         await pilot.press("plus")
         assert "dense (Dense) unit 0" in text(app) and "last 2 rows and 2 columns" in text(app)
         await pilot.press("minus", "minus")
@@ -88,17 +88,17 @@ async def test_lesson_4_shift_the_digit(ui):
         await pilot.press("j", "l", "l")
         assert "shifted down 1, right 2" in text(app)
         assert "max |Δ| = 0 on the 600 cells away from the borders" in text(app)
-        assert "digit shifted (+1, +2)" in picture(ui, app, 4)
+        assert "digit shifted (+1, +2)" in picture(ui, app, "sharing")
         assert "Prediction: 7" in text(app)
         await pilot.press("plus")
-        assert "map 1 of the shifted digit" in picture(ui, app, 4)
+        assert "map 1 of the shifted digit" in picture(ui, app, "sharing")
 
 
 async def test_lesson_5_first_to_deepest(ui):
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 5)
-        assert "First layer" in text(app) and "conv2d · field 3×3" in picture(ui, app, 5)
+        assert "First layer" in text(app) and "conv2d · field 3×3" in picture(ui, app, "hierarchy")
         await pilot.press("end")
         assert "Deepest layer: each cell sees 18×18 pixels" in text(app)
         await pilot.press("right_square_bracket")
@@ -109,12 +109,12 @@ async def test_lesson_6_a_fresh_mask_each_press(ui):
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 6)
-        assert "Inference mode" in text(app) and "mask (0 dropped)" in picture(ui, app, 6)
+        assert "Inference mode" in text(app) and "mask (0 dropped)" in picture(ui, app, "dropout")
         await pilot.press("m")
-        first = picture(ui, app, 6)
+        first = picture(ui, app, "dropout")
         assert "Training mode, rate 0.5, pass 1" in text(app) and "x · mask · 2" in text(app)
         await pilot.press("space")
-        assert "pass 2" in text(app) and picture(ui, app, 6) != first
+        assert "pass 2" in text(app) and picture(ui, app, "dropout") != first
         await pilot.press("plus")
         assert "rate 0.6" in text(app) and "x · mask · 2.5" in text(app)
         await pilot.press("m")

@@ -175,7 +175,6 @@ class ConvnetApp(App[int]):
 
     def _current_number(self) -> int | None:
         """The contents number of what the current screen shows (an example or a lesson), if any."""
-        from ..lessons import LESSONS
         from ..lessons.catalog import lesson_entry
         from .explorer.screen import ExplorerScreen
         from .lessons.screen import LessonsScreen
@@ -185,7 +184,7 @@ class ConvnetApp(App[int]):
             index = screen._builtin_index(screen.state.example)
             return None if index is None else index + 1
         if isinstance(screen, LessonsScreen):
-            return lesson_entry(self.contents, LESSONS[screen.position.lesson - 1].key).number
+            return lesson_entry(self.contents, screen.position.lesson).number
         return None
 
     def _contents_chosen(self, entry: ContentsEntry | None) -> None:
@@ -200,23 +199,22 @@ class ConvnetApp(App[int]):
         if isinstance(entry, ExampleEntry):
             self.post_message(OpenInExplorer(self.examples[entry.index]))
         elif entry.info in LESSONS:
-            self.open_lesson(entry.info.number)
+            self.open_lesson(entry.info.key)
         else:
             from .lessons.backprop import lesson_screen
 
             self.push_screen(lesson_screen(entry.info.key))
 
-    def open_lesson(self, number: int) -> None:
-        """Show lesson ``number`` (1–6 of :data:`~tui_convnet.lessons.LESSONS`) on the lessons screen."""
+    def open_lesson(self, key: str) -> None:
+        """Show the lesson called ``key`` (one of :data:`~tui_convnet.lessons.LESSONS`) on the lessons screen."""
         from .lessons.screen import LessonsScreen
 
         self.switch_mode("lessons")
         if isinstance(self.screen, LessonsScreen):
-            self.screen.show_lesson(number)
+            self.screen.show_lesson(key)
 
     def on_open_hierarchy(self, message: OpenHierarchy) -> None:
         from ..lessons import digit_from_uint8, trained_model
-        from ..lessons.catalog import lesson_info
         from .lessons.screen import LessonsScreen
 
         try:
@@ -227,7 +225,7 @@ class ConvnetApp(App[int]):
             return
         self.switch_mode("lessons")
         if isinstance(self.screen, LessonsScreen):
-            self.screen.show_on(model, digit, lesson_info("hierarchy").number)
+            self.screen.show_on(model, digit, "hierarchy")
 
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message

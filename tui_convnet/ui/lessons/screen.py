@@ -24,7 +24,7 @@ from textual.widgets import ContentSwitcher, Static
 from ...bundled_model import ModelAssetError, load_bundled_model
 from ...data import DataError, bundled_digit
 from ...lessons import LESSONS, Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
-from ...lessons.catalog import contents, lesson_entry
+from ...lessons.catalog import contents, lesson_entry, lesson_info
 from ...lessons.dropout_lesson import DropoutLesson, DropoutSettings
 from ...lessons.hierarchy import HierarchyLesson
 from ...lessons.pattern import PatternLesson
@@ -53,23 +53,26 @@ DIGITS = 20
 INSPECTED = -1
 
 #: Which actions each lesson answers (the others are hidden from the footer).
-_LESSON_ACTIONS: dict[str, frozenset[int]] = {
-    "move": frozenset({3, 4}),
-    "layer": frozenset({3}),
-    "channel": frozenset({4}),
-    "rate": frozenset({6}),
-    "press": frozenset({6}),
-    "mode": frozenset({6}),
-    "open_example": frozenset({1}),
-    "digit": frozenset({3, 4, 5, 6}),
+_LESSON_ACTIONS: dict[str, frozenset[str]] = {
+    "move": frozenset({"receptive", "sharing"}),
+    "layer": frozenset({"receptive"}),
+    "channel": frozenset({"sharing"}),
+    "rate": frozenset({"dropout"}),
+    "press": frozenset({"dropout"}),
+    "mode": frozenset({"dropout"}),
+    "open_example": frozenset({"pattern"}),
+    "digit": frozenset({"receptive", "sharing", "hierarchy", "dropout"}),
 }
+#: The lessons that run on a digit (one lesson object per digit).
+_ON_A_DIGIT = _LESSON_ACTIONS["digit"]
 
 
 @dataclass(frozen=True)
 class Position:
-    """Where the student is: the lesson, the step of its tour, and the lesson's own state."""
+    """Where the student is: the lesson (its key in :data:`~tui_convnet.lessons.LESSONS`), the step of its
+    tour, and the lesson's own state."""
 
-    lesson: int
+    lesson: str
     step: int
     state: Any  # the lesson's state: a step number, a Selection, a Shift or DropoutSettings
     digit: int = 0
@@ -127,31 +130,34 @@ class LessonsScreen(Screen[None]):
         Binding("left_square_bracket", "digit(-1)", "Previous digit", show=False),
     ]
 
-    position: reactive[Position] = reactive(Position(1, 0, 0), init=False, always_update=True)
+    position: reactive[Position] = reactive(Position(LESSONS[0].key, 0, 0), init=False, always_update=True)
 
     def __init__(self) -> None:
         super().__init__()
         self._model: LessonModel | None = None
-        self._lessons: dict[tuple[int, int], Any] = {}
+        self._lessons: dict[tuple[str, int], Any] = {}
         self._digits: dict[int, Digit] = {}
-        self._pending: int | None = None
+        self._pending: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="lesson-title")
-        with VerticalScroll(id="lesson-body", can_focus=False), ContentSwitcher(id="lesson-views", initial="lesson-1"):
-            yield PatternView(id="lesson-1")
-            yield SparseView(id="lesson-2")
-            yield ReceptiveView(id="lesson-3")
-            yield SharingView(id="lesson-4")
-            yield HierarchyView(id="lesson-5")
-            yield DropoutView(id="lesson-6")
+        with (
+            VerticalScroll(id="lesson-body", can_focus=False),
+            ContentSwitcher(id="lesson-views", initial="lesson-pattern"),
+        ):
+            yield PatternView(id="lesson-pattern")
+            yield SparseView(id="lesson-sparse")
+            yield ReceptiveView(id="lesson-receptive")
+            yield SharingView(id="lesson-sharing")
+            yield HierarchyView(id="lesson-hierarchy")
+            yield DropoutView(id="lesson-dropout")
         yield Static(id="lesson-text")
         yield KeysFooter()
 
     def on_mount(self) -> None:
         if self._model is None:  # not given by show_on before the screen was mounted
             self._model = choose_model(session_app(self))
-        first = self._pending if self._pending is not None else 1
+        first = self._pending if self._pending is not None else LESSONS[0].key
         digit = INSPECTED if INSPECTED in self._digits else self.position.digit
         self.position = self._position(first, 0, digit)
         self.watch(self.app, "trained", self._trained_changed, init=False)
@@ -180,40 +186,40 @@ class LessonsScreen(Screen[None]):
             self._digits[index] = digit_from_uint8(image, label, f"test digit {index} (a {label})")
         return self._digits[index]
 
-    def lesson(self, number: int, digit: int) -> Any:
+    def lesson(self, key: str, digit: int) -> Any:
         """The lesson object (built once per lesson and digit)."""
-        key = (number, digit if number >= 3 else 0)
-        if key not in self._lessons:
-            self._lessons[key] = self._build(number, self._digit(digit))
-        return self._lessons[key]
+        at = (key, digit if key in _ON_A_DIGIT else 0)
+        if at not in self._lessons:
+            self._lessons[at] = self._build(key, self._digit(digit))
+        return self._lessons[at]
 
-    def _build(self, number: int, d: Digit) -> Any:
-        if number == 1:
+    def _build(self, key: str, d: Digit) -> Any:
+        if key == "pattern":
             return PatternLesson(session_app(self).examples)
-        if number == 2:
+        if key == "sparse":
             return SparseLesson(self.model.spec)
-        if number == 3:
+        if key == "receptive":
             return ReceptiveLesson(self.model, d)
-        if number == 4:
+        if key == "sharing":
             return SharingLesson(self.model, d)
-        if number == 5:
+        if key == "hierarchy":
             return HierarchyLesson(self.model, d)
         return DropoutLesson(self.model, d)
 
-    def _position(self, number: int, step: int, digit: int) -> Position:
-        lesson = self.lesson(number, digit)
+    def _position(self, key: str, step: int, digit: int) -> Position:
+        lesson = self.lesson(key, digit)
         step = max(0, min(step, lesson.steps - 1))
-        return Position(number, step, lesson.start(step), digit)
+        return Position(key, step, lesson.start(step), digit)
 
-    def show_lesson(self, number: int) -> None:
-        """Open lesson ``number`` (1–6) at its first step."""
+    def show_lesson(self, key: str) -> None:
+        """Open the lesson called ``key`` (``"sparse"``, …) at its first step."""
         if not self.is_mounted:
-            self._pending = number
+            self._pending = key
             return
-        self.position = self._position(number, 0, self.position.digit)
+        self.position = self._position(key, 0, self.position.digit)
 
-    def show_on(self, model: LessonModel, digit: Digit, number: int) -> None:
-        """Open lesson ``number`` on another screen's ``digit`` and ``model`` (the inspect screen's).
+    def show_on(self, model: LessonModel, digit: Digit, key: str) -> None:
+        """Open the lesson called ``key`` on another screen's ``digit`` and ``model`` (the inspect screen's).
 
         The digit is digit ``INSPECTED`` (``[``/``]`` go on to the bundled ones); every lesson uses the
         model from now on, and the title names both.
@@ -222,14 +228,14 @@ class LessonsScreen(Screen[None]):
         self._lessons.clear()
         self._digits[INSPECTED] = digit
         if not self.is_mounted:
-            self._pending = number
+            self._pending = key
             return
-        self.position = self._position(number, 0, INSPECTED)
+        self.position = self._position(key, 0, INSPECTED)
 
     def watch_position(self, pos: Position) -> None:
         lesson = self.lesson(pos.lesson, pos.digit)
         frame = lesson.frame(pos.state)
-        info = LESSONS[pos.lesson - 1]
+        info = lesson_info(pos.lesson)
         number = lesson_entry(contents(session_app(self).examples), info.key).number
         self.query_one(ContentSwitcher).current = f"lesson-{pos.lesson}"
         view = self.query_one(f"#lesson-{pos.lesson}", BlocksView)
@@ -238,7 +244,7 @@ class LessonsScreen(Screen[None]):
         title.append(f"Lesson {number:02d} · {info.title}", style="bold")
         title.append(f"   step {pos.step + 1}/{lesson.steps}\n")
         title.append(info.source, style="italic")
-        if pos.lesson >= 3:
+        if pos.lesson in _ON_A_DIGIT:
             title.append(f"\nModel: {self.model.label} · {self._digit(pos.digit).name}")
         self.query_one("#lesson-title", Static).update(title)
         self.query_one("#lesson-text", Static).update(Text("\n".join(frame.lines)))
@@ -262,8 +268,9 @@ class LessonsScreen(Screen[None]):
         self.position = self._position(pos.lesson, self.lesson(pos.lesson, pos.digit).steps - 1, pos.digit)
 
     def action_lesson(self, delta: int) -> None:
-        number = (self.position.lesson - 1 + delta) % len(LESSONS) + 1
-        self.position = self._position(number, 0, self.position.digit)
+        keys = [info.key for info in LESSONS]
+        key = keys[(keys.index(self.position.lesson) + delta) % len(keys)]
+        self.position = self._position(key, 0, self.position.digit)
 
     def _update(self, state: Any) -> None:
         self.position = Position(self.position.lesson, self.position.step, state, self.position.digit)
@@ -277,27 +284,27 @@ class LessonsScreen(Screen[None]):
     def action_layer(self, delta: int) -> None:
         pos = self.position
         if isinstance(pos.state, Selection):
-            self._update(self.lesson(3, pos.digit).change_layer(pos.state, delta))
+            self._update(self.lesson("receptive", pos.digit).change_layer(pos.state, delta))
 
     def action_channel(self, delta: int) -> None:
         pos = self.position
         if isinstance(pos.state, Shift):
-            self._update(self.lesson(4, pos.digit).change_channel(pos.state, delta))
+            self._update(self.lesson("sharing", pos.digit).change_channel(pos.state, delta))
 
     def action_rate(self, delta: int) -> None:
         pos = self.position
         if isinstance(pos.state, DropoutSettings):
-            self._update(self.lesson(6, pos.digit).change_rate(pos.state, delta))
+            self._update(self.lesson("dropout", pos.digit).change_rate(pos.state, delta))
 
     def action_press(self) -> None:
         pos = self.position
         if isinstance(pos.state, DropoutSettings):
-            self._update(self.lesson(6, pos.digit).press(pos.state))
+            self._update(self.lesson("dropout", pos.digit).press(pos.state))
 
     def action_mode(self) -> None:
         pos = self.position
         if isinstance(pos.state, DropoutSettings):
-            self._update(self.lesson(6, pos.digit).toggle_mode(pos.state))
+            self._update(self.lesson("dropout", pos.digit).toggle_mode(pos.state))
 
     def action_digit(self, delta: int) -> None:
         pos = self.position
@@ -305,6 +312,6 @@ class LessonsScreen(Screen[None]):
 
     def action_open_example(self) -> None:
         pos = self.position
-        if pos.lesson == 1:
-            frame = self.lesson(1, 0).frame(pos.state)
+        if pos.lesson == "pattern":
+            frame = self.lesson("pattern", 0).frame(pos.state)
             self.app.post_message(OpenInExplorer(frame.example))
