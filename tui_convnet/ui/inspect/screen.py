@@ -23,14 +23,13 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.markup import escape
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.geometry import Region
 from textual.message import Message
@@ -48,6 +47,12 @@ from ..common.footer import KeysFooter
 from ..common.heatmap import HeatmapGrid, TileGrid
 from ..common.messages import ModelReady, OpenHierarchy, OpenInExplorer
 from .kernels import KernelGrid
+from .keys import BINDINGS as INSPECT_BINDINGS
+from .keys import HELP as INSPECT_HELP
+
+if TYPE_CHECKING:
+    from ...data import MnistData
+    from ...training.inspector import ModelInspector
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 #: Test digits per chunk of the worker's test-set predictions (it stops between chunks when cancelled).
@@ -83,110 +88,8 @@ class InspectScreen(Screen[None]):
 
     CSS_PATH = [STYLES / "inspect.tcss"]
     AUTO_FOCUS = ""  # nothing focused: keys go to the screen until an input is chosen (g, o)
-    BINDINGS = [
-        Binding("left", "digit(-1)", "Digit", key_display="←/→", tooltip="Previous test digit"),
-        Binding("right", "digit(1)", "Next digit", show=False, tooltip="Next test digit"),
-        Binding("n", "next_misclassified", "Wrong", tooltip="Next test digit the model gets wrong"),
-        # Not in the footer (it must leave room for the app's keys at 130 columns): ? lists them.
-        Binding(
-            "l", "next_layer(1)", "Layer", show=False, tooltip="Scroll to the next layer (or to a conv layer's kernels)"
-        ),
-        Binding(
-            "L",
-            "next_layer(-1)",
-            "Prev layer",
-            show=False,
-            tooltip="Scroll back to the previous layer (or kernels)",
-        ),
-        Binding(
-            "left_square_bracket",
-            "select_map(-1)",
-            "Map",
-            key_display="[/]",
-            tooltip="Choose the previous first-layer feature map (or click one)",
-        ),
-        Binding(
-            "right_square_bracket",
-            "select_map(1)",
-            "Next map",
-            show=False,
-            tooltip="Choose the next first-layer feature map (or click one)",
-        ),
-        Binding(
-            "s",
-            "step_through",
-            "Step",
-            tooltip="Step through the chosen feature map in the explorer: "
-            "this digit, the learned kernel and bias, ReLU",
-        ),
-        Binding(
-            "c",
-            "kernel_channel(1)",
-            "Kernel ch.",
-            show=False,
-            tooltip="Show the deeper layers' kernels for the next input channel",
-        ),
-        Binding(
-            "f",
-            "field",
-            "Field",
-            tooltip="The receptive field of a feature-map cell, drawn on the digit (or click a cell); f again: done",
-        ),
-        Binding(
-            "k",
-            "keras_check",
-            "Check with Keras",
-            show=False,
-            tooltip="Compute every layer with Keras too and compare (loads TensorFlow)",
-        ),
-        Binding(
-            "h",
-            "hierarchy",
-            "Hierarchy",
-            show=False,
-            tooltip="The lesson 'A hierarchy of features' on this digit and this model",
-        ),
-        # Not in the footer (Help and Quit must fit at 130 columns): the "digit #" box says it, ? lists it.
-        Binding("g", "focus_index", "Go to #", show=False, tooltip="Type the number of a test digit, then Enter"),
-        Binding("o", "focus_path", "Open", tooltip="Type the path of a saved .keras model, then Enter"),
-        Binding("escape", "leave_input", "Back", show=False, tooltip="Leave the input box"),
-        Binding("up", "scroll_layers('up')", "Scroll", show=False, tooltip="Scroll the layers up"),
-        Binding("down", "scroll_layers('down')", "Scroll", show=False, tooltip="Scroll the layers down"),
-        Binding("pageup", "scroll_layers('page_up')", "Page up", show=False, tooltip="Scroll the layers a page up"),
-        Binding(
-            "pagedown",
-            "scroll_layers('page_down')",
-            "Page down",
-            show=False,
-            tooltip="Scroll the layers a page down",
-        ),
-        Binding("home", "scroll_layers('home')", "Top", show=False, tooltip="Back to the first layer"),
-        Binding("end", "scroll_layers('end')", "Bottom", show=False, tooltip="To the last layer"),
-    ]
-    HELP = """\
-**Inside the trained network.** A test digit goes through the model layer by layer:
-each Conv2D layer's feature maps (one small heatmap per kernel, all on one colour scale),
-the pooled maps, the dense activations and the 10 class probabilities. Below each conv
-layer are its learned kernels: blue weights are negative, red positive.
-
-The screen opens on the bundled model (trained on the bundled sample; its accuracy on the
-official test set is in the header); a model trained (**t**) or opened (**o**) in the session
-replaces it, and the header says which model is shown.
-
-Every number is computed by the numpy engine from the model's own weights. For a model trained
-or opened in the session Keras computes the same layers in the background; each layer's title
-shows the largest difference (`numpy = Keras ✓ max |Δ| …`, it must stay below 1e-4). The bundled
-model needs no TensorFlow: press **k** to run that check on it too (TensorFlow loads first).
-
-Press **s** to step through the chosen first-layer feature map in the explorer, one
-window at a time, with the real digit, kernel and bias.
-
-**Receptive fields.** Press **f** (or click a cell of any feature map): the cell is marked with ■
-and the part of the digit it depends on is drawn on the digit (blue paper, the rest dimmed), with
-its size: 3×3 after the first convolution, 18×18 after the third. While it is on, the arrows move
-the cell, **l**/**L** go to the next/previous layer with maps, **[**/**]** change the map; **f** or
-Esc ends it.
-"""
+    BINDINGS = INSPECT_BINDINGS
+    HELP = INSPECT_HELP
 
     #: The test digit shown (index into the test set).
     index: reactive[int] = reactive(0, init=False)
@@ -200,18 +103,20 @@ Esc ends it.
     # ------------------------------------------------------------------ messages (worker → screen)
 
     class Prepared(Message):
-        def __init__(self, inspector: Any, data: Any, source: str, keras_check: bool, generation: int) -> None:
+        def __init__(
+            self, inspector: ModelInspector, data: MnistData, source: str, keras_check: bool, generation: int
+        ) -> None:
             super().__init__()
             self.inspector, self.data, self.source = inspector, data, source
             self.keras_check, self.generation = keras_check, generation
 
     class PredictionsDone(Message):
-        def __init__(self, inspector: Any, predicted: np.ndarray, seconds: float) -> None:
+        def __init__(self, inspector: ModelInspector, predicted: np.ndarray, seconds: float) -> None:
             super().__init__()
             self.inspector, self.predicted, self.seconds = inspector, predicted, seconds
 
     class LayerCheck(Message):
-        def __init__(self, inspector: Any, index: int, diffs: list[float] | None, error: str = "") -> None:
+        def __init__(self, inspector: ModelInspector, index: int, diffs: list[float] | None, error: str = "") -> None:
             super().__init__()
             self.inspector, self.index, self.diffs, self.error = inspector, index, diffs, error
 
@@ -224,8 +129,8 @@ Esc ends it.
 
     def __init__(self) -> None:
         super().__init__()
-        self.inspector: Any = None
-        self.data: Any = None
+        self.inspector: ModelInspector | None = None
+        self.data: MnistData | None = None
         self.source = ""  # which model: "bundled model, 97.2% on the official test set", "model of run 2, …"
         #: Whether Keras checks every digit's layers (a Keras model; or a numpy model after k).
         self.keras_check = False
@@ -303,7 +208,9 @@ Esc ends it.
         except Exception as exc:  # anything unexpected: a message on screen, never a dead app
             self.post_message(self.Failed(f"Cannot inspect this model: {type(exc).__name__}: {exc}"))
 
-    def _prepare_in_thread(self, model: Any, data: Any, source: str, keras_check: bool, generation: int) -> None:
+    def _prepare_in_thread(
+        self, model: Any, data: MnistData | None, source: str, keras_check: bool, generation: int
+    ) -> None:
         import time
 
         from ...training.inspector import ModelInspector
@@ -335,7 +242,7 @@ Esc ends it.
         if not worker.is_cancelled:
             self.post_message(self.PredictionsDone(inspector, predicted, time.perf_counter() - start))
 
-    def _check(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
+    def _check(self, inspector: ModelInspector, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
         """Ask Keras for the same layers in a worker thread (a cheap description: no array reprs)."""
         self.run_worker(
             partial(self._check_in_thread, inspector, index, digit, outputs),
@@ -346,7 +253,9 @@ Esc ends it.
             thread=True,
         )
 
-    def _check_in_thread(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
+    def _check_in_thread(
+        self, inspector: ModelInspector, index: int, digit: np.ndarray, outputs: list[np.ndarray]
+    ) -> None:
         try:
             comparisons = inspector.compare(digit, outputs)
         except Exception as exc:  # Keras raises many types; the screen must say so, not crash
@@ -430,7 +339,7 @@ Esc ends it.
         if message.inspector is not self.inspector:
             return
         self.predicted = message.predicted
-        y = self.data.y_test
+        y = self._shown()[1].y_test
         wrong = int(np.count_nonzero(self.predicted != y))
         acc = 1 - wrong / len(y)
         self.query_one("#inspect-accuracy", Static).update(
@@ -474,7 +383,7 @@ Esc ends it.
         self._titles, self._views, self._kernel_views = [], [], []
         widgets: list[Any] = []
         first_conv = True
-        for info in self.inspector.layers:
+        for info in self._shown()[0].layers:
             spec = info.spec
             title = Static("", classes="layer-title")
             if isinstance(spec, Conv2DSpec):
@@ -500,7 +409,7 @@ Esc ends it.
                 if isinstance(spec, Conv2DSpec) and first_conv:
                     view.add_class("first-conv")
                     first_conv = False
-            elif isinstance(spec, DenseSpec) and info.index == len(self.inspector.layers) - 1:
+            elif isinstance(spec, DenseSpec) and info.index == len(self._shown()[0].layers) - 1:
                 view = Static("", classes="output-values")
             else:
                 view = ActivationStrip(classes="activations")
@@ -602,6 +511,12 @@ Esc ends it.
 
     # ------------------------------------------------------------------ actions
 
+    def _shown(self) -> tuple[ModelInspector, MnistData]:
+        """The model and the test set on screen (asked for only once there are: after ``_need_model``)."""
+        if self.inspector is None or self.data is None:
+            raise RuntimeError("The inspect screen shows no model yet.")
+        return self.inspector, self.data
+
     def _need_model(self) -> bool:
         if self.inspector is None:
             self.notify(
@@ -628,7 +543,7 @@ Esc ends it.
         if self.field is not None and self.inspector is not None:
             self.field = self.field.moved(self.inspector.layers, 0, delta)
         elif self._need_model():
-            self.index = (self.index + delta) % len(self.data.x_test)
+            self.index = (self.index + delta) % len(self._shown()[1].x_test)
 
     def action_field(self) -> None:
         """Show (or hide) the receptive field of a cell: first the chosen first-layer map's strongest cell."""
@@ -637,7 +552,7 @@ Esc ends it.
         if self.field is not None:
             self.field = None
             return
-        layers = self.inspector.layers
+        layers = self._shown()[0].layers
         choices = FieldChoice.map_layers(layers)
         if not choices or not self.outputs:
             self.notify("This model has no feature maps.", title="Receptive field", severity="warning")
@@ -685,7 +600,7 @@ Esc ends it.
     def action_next_misclassified(self) -> None:
         if not self._need_model():
             return
-        y = self.data.y_test
+        y = self._shown()[1].y_test
         n = len(y)
         order = np.concatenate([np.arange(self.index + 1, n), np.arange(0, self.index + 1)])
         if self.predicted is not None:
@@ -705,7 +620,7 @@ Esc ends it.
         if self.field is not None and self.inspector is not None:
             self.field = self.field.on_map(self.inspector.layers, delta)
         elif self._need_model() and self._kernel_views:
-            n = self.inspector.layers[self._kernel_views[0][0]].output_shape[2]
+            n = self._shown()[0].layers[self._kernel_views[0][0]].output_shape[2]
             self.selected_map = (self.selected_map + delta) % n
 
     def action_kernel_channel(self, delta: int) -> None:
@@ -719,10 +634,11 @@ Esc ends it.
         from ...training.explorer_example import learned_kernel_example
         from ...training.inspector import InspectError
 
-        digit = self.data.x_test[self.index]
+        inspector, data = self._shown()
+        digit = data.x_test[self.index]
         try:
-            label = int(self.data.y_test[self.index])
-            example = learned_kernel_example(self.inspector, digit, label, self.index, self.source)
+            label = int(data.y_test[self.index])
+            example = learned_kernel_example(inspector, digit, label, self.index, self.source)
             request = focus_on_map(example, self.selected_map)  # its largest activation; Home/End stay in the map
         except (InspectError, ValueError) as exc:
             self.notify(str(exc), title="Step through", severity="error", markup=False)
@@ -733,10 +649,11 @@ Esc ends it.
         """The hierarchy-of-features lesson on this digit and model (the app opens the lessons screen)."""
         if not self._need_model():
             return
-        label = int(self.data.y_test[self.index])
+        inspector, data = self._shown()
+        label = int(data.y_test[self.index])
         name = f"test digit #{self.index:,} (a {label}) from the inspect screen"
-        spec, weights = self.inspector.spec, self.inspector.weights
-        self.app.post_message(OpenHierarchy(self.data.x_test[self.index], label, name, spec, weights, self.source))
+        message = OpenHierarchy(data.x_test[self.index], label, name, inspector.spec, inspector.weights, self.source)
+        self.app.post_message(message)
 
     def action_focus_index(self) -> None:
         self.query_one("#inspect-index", Input).focus()
@@ -781,7 +698,7 @@ Esc ends it.
     def _go_to(self, event: Input.Submitted) -> None:
         if not self._need_model():
             return
-        n = len(self.data.x_test)
+        n = len(self._shown()[1].x_test)
         text = event.value.strip()
         if not text:
             self._status(f"Type the number of a test digit (0..{n - 1:,}), then press Enter.", error=True)
