@@ -126,3 +126,16 @@ def fixed_model() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def tf_worker():
+    """One real TensorFlow worker process, shared by every test of this test process that needs one (its
+    start-up imports TensorFlow: seconds). Ended, and checked to be gone, when the session ends."""
+    from tui_convnet.training.worker_client import WorkerClient
+
+    client = WorkerClient()
+    client.warm_up()
+    yield client
+    client.close()
+    assert client.pid is None
