@@ -139,3 +139,18 @@ def tf_worker():
     yield client
     client.close()
     assert client.pid is None
+
+
+@pytest.fixture(autouse=True)
+def in_process_worker():
+    """Every test's app talks to a TensorFlow worker served by a thread of the test process (started only if
+    the test needs TensorFlow): a test can script Keras' ``fit`` with monkeypatch, and TensorFlow is imported
+    once per test process, as before the worker process existed. The real process is tested by
+    tests/training/test_worker.py and tests/ui/test_no_tensorflow_in_the_interface.py."""
+    from tui_convnet.training.worker_client import IN_PROCESS, WorkerClient, set_shared_client
+
+    client = WorkerClient([IN_PROCESS])
+    set_shared_client(client)
+    yield client
+    set_shared_client(None)
+    client.close()

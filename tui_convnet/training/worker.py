@@ -26,6 +26,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -164,7 +165,7 @@ class Service:
 
     def _work(self) -> None:
         while (envelope := self._jobs.get()) is not None:
-            self._answer(envelope.number, lambda envelope=envelope: self._handle(envelope.request))
+            self._answer(envelope.number, partial(self._handle, envelope.request))
 
     def _answer(self, number: int, compute: Callable[[], object]) -> None:
         try:
@@ -215,8 +216,7 @@ class Service:
     def _import_tensorflow() -> ModuleType:
         from . import trainer  # noqa: F401  (TensorFlow and Keras, quietly: tf_env)
 
-        import tensorflow as tf
-
+        tf: ModuleType = sys.modules["tensorflow"]
         return tf
 
     def _keep(self, model: Any) -> ModelRef:
