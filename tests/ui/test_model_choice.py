@@ -27,7 +27,7 @@ def offer(screen: TrainingScreen, model, data, label: str) -> None:
     """What a finished run leaves: its model shown in Results and offered (without its evaluation's arrays)."""
     screen.model, screen.model_source, screen._unsaved = model, label, True
     screen._offer = (model, data, label)
-    screen.query_one("#use", Button).disabled = False
+    screen._show_use(True)
 
 
 async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_back(sample, fixed_model):

@@ -262,7 +262,7 @@ async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
         assert len(gallery.order) == 300
         screen.set_focus(None)
         # The other screens keep the bundled model until the student chooses this one (u).
-        assert app.trained is None and "Press u to use this model" in text_of(screen, "#results-headline")
+        assert app.trained is None and "keep their model until you press u" in text_of(screen, "#results-headline")
         await pilot.press("u")
         assert app.trained is not None and app.trained.source == "run 1"
         assert len(app.trained.data.x_test) == 300 and screen.query_one("#use", Button).disabled

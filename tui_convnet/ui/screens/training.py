@@ -1,13 +1,14 @@
 """Train the lecture's ConvNet on MNIST, live: settings, progress, curves, results.
 
-TensorFlow and the data load in a worker when the screen opens (the screen
-says so).  Training runs in a thread worker that only posts messages; batch
-events are bundled so the screen redraws a few times per second at most.
-After training (or loading a ``.keras`` file) the screen shows the test
-results and posts :class:`~tui_convnet.ui.messages.ModelReady` for the
-inspect screen.  A cancelled run keeps its model: it is evaluated, can be
-saved and inspected, and every screen names the run it shows ("run 2,
-cancelled at epoch 2, batch 107").  Text that comes from the user (paths,
+The data load in a thread worker when the screen opens, while TensorFlow starts in
+the worker process (:mod:`tui_convnet.training.worker_client`; this process never
+imports it). Training runs there; a thread worker waits for it and posts its
+events as messages, bundled so the screen redraws a few times per second at most.
+After training (or loading a ``.keras`` file) the screen shows the test results
+and offers the model (u posts :class:`~tui_convnet.ui.messages.ModelReady`; the
+other screens keep theirs until then). A cancelled run keeps its model: it is
+evaluated, can be saved, and is named ("run 2, cancelled at epoch 2, batch
+107"), but never offered.  Text that comes from the user (paths,
 typed values, error messages quoting them) is shown literally, never parsed
 as markup; a worker's unexpected error becomes a message on screen.
 """
@@ -274,6 +275,7 @@ class TrainingScreen(Screen[None]):
             "u",
             "use_model",
             "Use model",
+            show=False,  # the Use button and the Results tab say it (the footer has no room left)
             tooltip="Use the model shown in Results on every screen (until then they keep the bundled model)",
         ),
         Binding("n", "gallery(1)", "Digits", key_display="n/p", tooltip="Next page of test digits"),
@@ -299,10 +301,12 @@ scaled to [0, 1] and the labels one-hot, as in the lecture.
    line per epoch. **c** (or Esc) stops at the end of the current batch; a NaN loss stops by itself.
 3. When training ends, **Results** shows the test loss and accuracy, the confusion matrix with each
    digit's accuracy, and test digits with predicted and true labels, mistakes first (**n**/**p**).
-   Press **i** to look inside the trained network.
+   Press **u** to use the model on every screen (until then they keep the bundled model; a cancelled
+   run is never offered), then **i** to look inside it. Ctrl+P, *Use the bundled model* goes back.
 
 **w** saves the model to the `.keras` file named on the left (written atomically); **l** loads one.
 Full MNIST (60,000 training digits) is used when it is in the Keras cache, else the bundled sample.
+TensorFlow runs in a process of its own, so the keys never wait for it.
 """
 
     #: "loading" (data/TensorFlow) → "ready" → "training" → "ready" (results shown) …
@@ -389,7 +393,6 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                 with Horizontal(classes="buttons"):
                     yield Button("Save  w", id="save", disabled=True, compact=True)
                     yield Button("Load  l", id="load", disabled=True, compact=True)
-                    yield Button("Use  u", id="use", disabled=True, compact=True)
                 yield Static("", id="file-status")
             with TabbedContent(id="training-tabs", initial="tab-model"):
                 with TabPane("Model", id="tab-model"), VerticalScroll():
@@ -406,6 +409,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     yield EpochLog(id="epoch-log")
                 with TabPane("Results", id="tab-results"), VerticalScroll(id="results-pane"):
                     yield Static("No results yet: train the model or load a saved one.", id="results-headline")
+                    yield Button("Use this model on every screen  u", id="use", disabled=True, compact=True)
                     yield Static("", id="confusion-title")
                     yield ConfusionTable(id="confusion")
                     yield DigitGallery(id="gallery")
@@ -507,7 +511,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self.query_one("#cancel", Button).disabled = not training
         self.query_one("#load", Button).disabled = training or self.data is None
         self.query_one("#save", Button).disabled = training or self.model is None
-        self.query_one("#use", Button).disabled = training or self._offer is None
+        self._show_use(not training and self._offer is not None)
         for widget in self.query("#settings Input, #settings Select, #settings Switch"):
             widget.disabled = training
         if training and self.focused is not None and self.focused.disabled:
@@ -899,14 +903,19 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self.model, self.model_source = model, label
         self._offer = (model, data, label) if offer else None
         if offer:
-            note = "Press u to use this model on every screen (they keep their model until then)."
+            note = "The other screens keep their model until you press u."
         else:
             note = "A cancelled run's model is shown here only: the other screens keep their model (w saves it)."
         self._show_results(evaluation, data, label, note)
         self._show_summary(self._spec_of(model), f"The model of {label}.")
         self.query_one("#save", Button).disabled = self.phase == "training"
-        self.query_one("#use", Button).disabled = self.phase == "training" or not offer
+        self._show_use(self.phase != "training" and offer)
         self.query_one(TabbedContent).active = "tab-results"
+
+    def _show_use(self, offered: bool) -> None:
+        button = self.query_one("#use", Button)
+        button.disabled = not offered
+        button.set_class(not offered, "-hidden")
 
     @on(Button.Pressed, "#use")
     def action_use_model(self) -> None:
@@ -917,7 +926,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             return
         model, data, label = self._offer
         self._offer = None
-        self.query_one("#use", Button).disabled = True
+        self._show_use(False)
         self.post_message(ModelReady(model, data, label))
         self._file_status(f"Every screen now uses {describe_source(label)}.", ok=True)
         self.notify(
