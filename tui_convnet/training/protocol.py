@@ -157,6 +157,7 @@ class TrainDone:
     seconds: float = 0.0
     samples_per_second: float = 0.0
     stopped_at: tuple[int, int] | None = None
+    fit_seconds: float = 0.0  # wall time of the whole ``model.fit`` call in the worker
 
 
 @dataclass(frozen=True, eq=False)

@@ -317,6 +317,7 @@ class Service:
             seconds=result.seconds,
             samples_per_second=result.samples_per_second,
             stopped_at=result.stopped_at,
+            fit_seconds=result.fit_seconds,
         )
 
 
