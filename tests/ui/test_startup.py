@@ -14,7 +14,7 @@ from textual.widgets import Label
 from textual.widgets._footer import FooterKey
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.stylesheet import CachedStylesheet, forget_parses
+from tui_convnet.ui._textual_internals import CachedStylesheet, forget_parses
 from tui_convnet.ui.widgets.footer import KeysFooter
 
 SIZE = (130, 42)
