@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import fcntl
 import os
 import pty
@@ -43,7 +44,9 @@ SCREENS = {
 COLUMNS, ROWS = 100, 30
 START_TIMEOUT_S = 90.0  # a cold start on a loaded 2-core machine, first import of numpy and Textual
 QUIT_TIMEOUT_S = 30.0
-_ESCAPES = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[@-Z\\-_])")
+_ESCAPES = re.compile(
+    rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|P[^\x1b]*\x1b\\|[()][0-9A-Za-z]|[@-Z\\-_])"
+)
 
 
 def visible_text(raw: bytes) -> str:
@@ -80,11 +83,43 @@ def _wait_exit(pid: int, fd: int, timeout: float) -> int | None:
         if done:
             return os.waitstatus_to_exitcode(status) if os.WIFEXITED(status) else 128 + os.WTERMSIG(status)
         if select.select([fd], [], [], 0.1)[0]:
-            try:
+            with contextlib.suppress(OSError):
                 os.read(fd, 65536)
-            except OSError:
-                pass
     return None
+
+
+def run_on_pty(argv: list[str], env: dict[str, str], timeout: float) -> tuple[int | None, bytes]:
+    """Run ``argv`` on a pseudo-terminal until it ends (or ``timeout``): its exit code and all it wrote."""
+    pid, fd = pty.fork()
+    if pid == 0:
+        try:
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    raw = b""
+    deadline = time.monotonic() + timeout
+    code: int | None = None
+    try:
+        while time.monotonic() < deadline:
+            if select.select([fd], [], [], 0.1)[0]:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    chunk = b""
+                raw += chunk
+                if chunk:
+                    continue
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                code = os.waitstatus_to_exitcode(status)
+                break
+    finally:
+        if code is None:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(fd)
+    return code, raw
 
 
 def run_screen(command: str, screen: str, env: dict[str, str]) -> tuple[bool, str]:
@@ -101,7 +136,10 @@ def run_screen(command: str, screen: str, env: dict[str, str]) -> tuple[bool, st
         seen, raw = _read_until(fd, pid, SCREENS[screen], START_TIMEOUT_S)
         if not seen:
             tail = visible_text(raw)[-300:].replace("\n", " ").strip()
-            return False, f"no first frame with {SCREENS[screen]!r} ({time.monotonic() - started:.1f} s); last: {tail!r}"
+            return (
+                False,
+                f"no first frame with {SCREENS[screen]!r} ({time.monotonic() - started:.1f} s); last: {tail!r}",
+            )
         first = time.monotonic() - started
         time.sleep(0.5)  # let the app settle after its first frame, as a student would read it
         os.write(fd, b"q")
@@ -133,12 +171,15 @@ async def _tab_frame(url: str, want: str, timeout: float) -> bool:
     import aiohttp
 
     raw = b""
-    async with aiohttp.ClientSession() as session, session.ws_connect(url, origin=url.replace("ws://", "http://").split("/ws")[0]) as ws:
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(url, origin=url.replace("ws://", "http://").split("/ws")[0]) as ws,
+    ):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
                 message = await ws.receive(timeout=max(0.1, deadline - time.monotonic()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 break
             if message.type == aiohttp.WSMsgType.BINARY:
                 raw += message.data

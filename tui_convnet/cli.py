@@ -273,11 +273,10 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
         with contextlib.suppress(OSError, ValueError, AttributeError):
             print(NO_TERMINAL, file=sys.stderr, flush=True)
         return EXIT_USAGE
-    from .ui.terminal import exit_on_signals as app_exits_on_signals
-    from .ui.terminal import own_terminal, restore_terminal
-
     from .crash import crash_line, write_report
     from .ui._textual_internals import unhandled_exception
+    from .ui.terminal import exit_on_signals as app_exits_on_signals
+    from .ui.terminal import own_terminal, restore_terminal
 
     with own_terminal() as log, app_exits_on_signals(app):
         try:

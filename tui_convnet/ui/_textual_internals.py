@@ -23,8 +23,9 @@ release to the one this was tested on. Everything else in the package uses publi
 4. :func:`unhandled_exception`: the exception that ended the app, for the one line the command prints
    after a crash (``App._exception``; Textual only draws the traceback).
 5. :func:`app_service_process`: the app process of a textual-serve tab, so that the server can kill a tab
-   that does not quit (textual-serve's ``AppService._process``; it exposes no process handle), and :func:`serve_tab_messages`, its loop from a tab's websocket to its
-   app process (``Server._process_messages``).
+   that does not quit (textual-serve's ``AppService._process``; it exposes no process handle), and
+   :func:`serve_tab_messages`, its loop from a tab's websocket to its app process
+   (``Server._process_messages``).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
@@ -15,8 +16,8 @@ from textual.reactive import reactive
 from textual.screen import Screen
 
 from ..core import Example, ExampleError, load_examples
-from .messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ._textual_internals import CachedStylesheet, mark_styled
+from .messages import ModelReady, OpenHierarchy, OpenInExplorer
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
     from ..lessons.catalog import ContentsEntry
@@ -138,10 +139,8 @@ class ConvnetApp(App[int]):
         made, and Textual's ``clear_selection`` lets ``ScreenStackError`` through: the app died before its
         first frame when it opened on the training screen.
         """
-        try:
+        with contextlib.suppress(ScreenStackError):
             super().clear_selection()
-        except ScreenStackError:
-            pass
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready): run ``on_first_frame`` once it is written."""

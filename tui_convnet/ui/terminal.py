@@ -67,7 +67,7 @@ def _private_folder(folder: Path) -> bool:
 
 
 def open_log(name: str = LOG_NAME) -> tuple[int, Path] | None:
-    """Open the log ``name`` (the stderr log by default) for writing: ``(fd, path)``, or None when none can be opened."""
+    """Open the log ``name`` (default: the stderr log) for writing: ``(fd, path)``, or None if none can be opened."""
     folder = state_dir()
     if _private_folder(folder):
         path = folder / name
