@@ -203,7 +203,11 @@ class Service:
                     tf = self._import_tensorflow()
                 except ImportError as exc:
                     name = getattr(exc, "name", "") or ""
-                    missing = isinstance(exc, ModuleNotFoundError) and name.split(".")[0] in ("tensorflow", "keras")
+                    from .tf_env import TensorFlowMissing
+
+                    missing = isinstance(exc, TensorFlowMissing) or (
+                        isinstance(exc, ModuleNotFoundError) and name.split(".")[0] in ("tensorflow", "keras")
+                    )
                     self._unavailable = TENSORFLOW_MISSING if missing else f"TensorFlow could not be imported: {exc}"
                     raise Unavailable(self._unavailable) from None
                 except Exception as exc:  # a broken install: one line, not a traceback

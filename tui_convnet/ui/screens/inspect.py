@@ -354,12 +354,15 @@ Esc ends it.
 
     def _check_in_thread(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
         from ...training.protocol import ModelRef
-        from ...training.worker_client import shared_client
+        from ...training.worker_client import WorkerError, shared_client
 
         model = inspector.model
         ref = model if isinstance(model, ModelRef) else ModelRef(inspector.spec, tuple(inspector.weights))
         try:  # Keras computes the same layers in the TensorFlow worker process
             comparisons = inspector.compare(digit, outputs, keras_outputs=shared_client().keras_layers(ref, digit))
+        except WorkerError as exc:  # one line already ("TensorFlow is not installed: …")
+            self.post_message(self.LayerCheck(inspector, index, None, str(exc)))
+            return
         except Exception as exc:  # the worker's one line (or a shape that differs): the screen says so, not crash
             self.post_message(self.LayerCheck(inspector, index, None, f"{type(exc).__name__}: {exc}"))
             return
