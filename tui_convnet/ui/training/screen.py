@@ -21,7 +21,7 @@ import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group
 from rich.markup import escape
@@ -67,6 +67,9 @@ from ..common.messages import ModelReady, describe_source
 from ..common.plot import LinePlot, Series
 from .progress import EpochLog, ProgressState, TrainingProgress
 from .results import ConfusionTable, DigitGallery
+
+if TYPE_CHECKING:
+    from ...data import MnistData
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
@@ -169,7 +172,7 @@ def parse_settings(
 
 @dataclass
 class DataLoaded(Message):
-    data: Any  # MnistData
+    data: MnistData
 
 
 @dataclass
@@ -193,7 +196,7 @@ class TrainingEvents(Message):
 @dataclass
 class TrainingFinished(Message):
     result: Any  # trainer.TrainResult
-    data: Any  # the MnistData it trained and was evaluated on
+    data: MnistData  # the test set it trained and was evaluated on
 
 
 @dataclass
@@ -205,7 +208,7 @@ class TrainingFailed(Message):
 class ModelLoaded(Message):
     model: Any
     evaluation: Any
-    data: Any
+    data: MnistData
     path: str
 
 
@@ -215,7 +218,7 @@ class RunEvaluated(Message):
 
     model: Any
     evaluation: Any
-    data: Any
+    data: MnistData
     label: str
 
 
@@ -712,7 +715,7 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
     # ------------------------------------------------------------------ training (worker)
 
     @work(thread=True, exclusive=True, group="train")
-    def _train(self, settings: TrainSettings, data: Any, cancel: threading.Event) -> None:
+    def _train(self, settings: TrainSettings, data: MnistData, cancel: threading.Event) -> None:
         from ...training.worker_client import WorkerError, shared_client
 
         worker = get_current_worker()
@@ -897,7 +900,7 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
             label += ", cancelled"
         return label
 
-    def _keep_model(self, model: Any, evaluation: Any, data: Any, label: str, *, offer: bool) -> None:
+    def _keep_model(self, model: Any, evaluation: Any, data: MnistData, label: str, *, offer: bool) -> None:
         """The model of a run (or a file) becomes the one the Results tab and w use; with ``offer``, u gives it to
         every screen (until then they keep theirs: the bundled model, or the one chosen before)."""
         self.model, self.model_source = model, label
@@ -936,7 +939,7 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
         )
 
     @work(thread=True, exclusive=True, group="evaluate")
-    def _evaluate_run(self, model: Any, data: Any, label: str) -> None:
+    def _evaluate_run(self, model: Any, data: MnistData, label: str) -> None:
         from ...training.worker_client import WorkerError, shared_client
 
         try:
@@ -971,7 +974,7 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
 
     # ------------------------------------------------------------------ results
 
-    def _show_results(self, evaluation: Any, data: Any, what: str, note: str = "") -> None:
+    def _show_results(self, evaluation: Any, data: MnistData, what: str, note: str = "") -> None:
         self.evaluation, self._results_data = evaluation, data
         headline = Text.assemble(
             ("Test accuracy ", "bold"),
@@ -1012,7 +1015,7 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
         self.post_message(FileDone(f"Saved to {saved}", ok=True, saved=True))
 
     @work(thread=True, exclusive=True, group="file")
-    def _load(self, path: str, data: Any) -> None:
+    def _load(self, path: str, data: MnistData) -> None:
         from ...training.worker_client import WorkerError, shared_client
 
         try:  # read, checked and evaluated in the worker process
