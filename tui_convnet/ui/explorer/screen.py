@@ -47,6 +47,7 @@ from ...explore.state import Computation, keras_refuses, parse_value
 from ..common.footer import KeysFooter
 from ..common.session import session_app
 from .arithmetic import Arithmetic, lines_text
+from .editable_view import EditableVolumeView
 from .keys import BINDINGS as EXPLORER_BINDINGS
 from .keys import HELP as EXPLORER_HELP
 from .knob import Knob
@@ -448,7 +449,7 @@ class ExplorerScreen(Screen[None]):
             self.playing = False
             self.state = state.at(target)
 
-    def on_volume_view_refused(self, message: VolumeView.Refused) -> None:
+    def on_editable_volume_view_refused(self, message: EditableVolumeView.Refused) -> None:
         self.notify(
             f"Type a number, then Enter (Esc leaves the grid). Received: {message.character!r}",
             title="Editing a cell",
@@ -456,7 +457,7 @@ class ExplorerScreen(Screen[None]):
             markup=False,
         )
 
-    def on_volume_view_cell_edited(self, message: VolumeView.CellEdited) -> None:
+    def on_editable_volume_view_cell_edited(self, message: EditableVolumeView.CellEdited) -> None:
         state = self.state
         if not isinstance(state, ConvState):
             return

@@ -16,6 +16,7 @@ from ...explore.kinds import is_lesson
 from ...explore.layout import choose_layout
 from ...explore.panels import Volume
 from ..common import palette
+from .editable_view import EditableVolumeView
 from .volume_view import VolumeView
 
 #: Below this terminal size the explorer shows a message instead of the grids.
@@ -49,7 +50,7 @@ def stage_widgets() -> ComposeResult:
             view_id = "kernel-view" if name == "kernels" else f"{name}-view"
             with Vertical(id=f"sec-{name}", classes="section"):
                 yield Label(id=f"lbl-{name}", classes="section-title")
-                yield VolumeView(editable=editable, id=view_id)
+                yield (EditableVolumeView if editable else VolumeView)(id=view_id)
     with QuietScroll(id="model-view"):
         yield Static(id="model-table")
     yield Static(id="legend")
