@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..core import mnist_convnet
 from ..paths import bundled_mnist_path
-from ..training.events import TrainConfig
+from ..training.defaults import config_from_args
 from .output import OutputError, check_output, emit, fail
 from .script import DATASETS, ScriptData, script_name, training_script
 
@@ -40,14 +40,7 @@ def run_code(args: argparse.Namespace) -> int:
     try:
         output = check_output(args.output)
         dataset, sample = _dataset(args.dataset)
-        config = TrainConfig(
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            optimizer=args.optimizer,
-            learning_rate=args.learning_rate,
-            validation_split=args.validation_split,
-            seed=args.seed,
-        )
+        config = config_from_args(args)
     except (OutputError, ValueError) as exc:
         return fail(PROG, str(exc))
     data = ScriptData(dataset, sample, args.limit, args.test_limit)
