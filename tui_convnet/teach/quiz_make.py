@@ -42,8 +42,15 @@ from .quiz import KINDS, Question, decimal_tolerance
 MAX_COUNT = 200
 
 
-def _grid(values: np.ndarray) -> list[list[float | int]]:
-    return [[int(v) if float(v).is_integer() else round(float(v), 4) for v in row] for row in values]
+def _number(v: float) -> float | int | None:
+    """A grid's number for JSON: whole numbers as integers, NaN (padding of a 'same' window) as None."""
+    if v != v:
+        return None
+    return int(v) if float(v).is_integer() else round(float(v), 4)
+
+
+def _grid(values: np.ndarray) -> list[list[float | int | None]]:
+    return [[_number(float(v)) for v in row] for row in values]
 
 
 def _named(example: Example) -> str:
@@ -60,17 +67,21 @@ def _state(example: ConvExample | PoolExample) -> ConvState:
 
 def output_cell_question(example: ConvExample, step: int) -> Question:
     """The value of the output cell that step ``step`` of ``example``'s convolution computes."""
-    state = _state(example)
+    return cell_question(_state(example), step, _named(example))
+
+
+def cell_question(state: ConvState, step: int, name: str) -> Question:
+    """The output cell of convolution step ``step`` of ``state`` (as the explorer shows it, settings and all)."""
     assert state.comp.conv is not None
     s = state.comp.conv.step(step)
     names = state.channel_names()
     kname = state.kernel_names()[s.kernel]
     where = f"o[{s.out_row},{s.out_col},{s.kernel}]"
     act = "" if s.activation == "linear" else f", then {s.activation}"
-    prompt = f"{_named(example)}: {kname} on the window at padded rows {s.rows[0]}–{s.rows[-1]}, columns "
+    prompt = f"{name}: {kname} on the window at padded rows {s.rows[0]}–{s.rows[-1]}, columns "
     prompt += f"{s.cols[0]}–{s.cols[-1]}. What is {where} (window · {kname} + bias{act})?"
     params: dict[str, Any] = {
-        "example": example.key,
+        "example": state.example.key,
         "step": step,
         "cell": [s.out_row, s.out_col, s.kernel],
         "kernel": kname,
@@ -93,17 +104,31 @@ def _pool_of(example: ConvExample | PoolExample) -> tuple[ConvState, Any]:
 
 def pool_winner_question(example: ConvExample | PoolExample, step: int) -> Question:
     """Which cell of pooling step ``step``'s window wins the max (row, column inside the window)."""
-    state, pool = _pool_of(example)
+    state, _ = _pool_of(example)
+    return pool_question(state, step, _named(example))
+
+
+def pool_question(state: ConvState, step: int, name: str) -> Question:
+    """Pooling step ``step`` of ``state``: which cell wins a max, or the value of an average."""
+    pool = state.comp.pool
+    assert pool is not None
     s = pool.step(step)
     where = f"p[{s.out_row},{s.out_col},{s.channel}]"
     source = "o" if state.comp.conv is not None else "x"
-    return _winner(
-        f"{_named(example)}: {where} max-pools {source}[{s.rows[0]}–{s.rows[-1]}, {s.cols[0]}–{s.cols[-1]}, "
-        f"{s.channel}]. Which cell of the window wins (row, column inside the window, from 0)?",
-        {"example": example.key, "step": state.comp.conv_steps + step, "cell": [s.out_row, s.out_col, s.channel]},
-        s.window,
-        plain_text(pool_lines(state, s)),
-    )
+    window = f"{source}[{s.rows[0]}–{s.rows[-1]}, {s.cols[0]}–{s.cols[-1]}, {s.channel}]"
+    params = {
+        "example": state.example.key,
+        "step": state.comp.conv_steps + step,
+        "cell": [s.out_row, s.out_col, s.channel],
+    }
+    working = plain_text(pool_lines(state, s))
+    if s.mode == "max":
+        prompt = f"{name}: {where} max-pools {window}. Which cell of the window wins (row, column inside it, from 0)?"
+        return _winner(prompt, params, s.window, working)
+    answer = float(s.value)
+    tol = 0.0 if answer.is_integer() else decimal_tolerance(answer)
+    prompt = f"{name}: {where} averages {window}. What is {where}?"
+    return Question("output_cell", prompt, {**params, "window": _grid(s.window)}, answer, working, tol)
 
 
 def _winner(prompt: str, params: dict[str, Any], window: np.ndarray, working: str) -> Question:
@@ -113,7 +138,7 @@ def _winner(prompt: str, params: dict[str, Any], window: np.ndarray, working: st
     return Question(
         "pool_winner",
         prompt,
-        {**params, "window": _grid(np.nan_to_num(window, nan=-np.inf)) if np.isnan(window).any() else _grid(window)},
+        {**params, "window": _grid(window)},
         cells[0],
         f"{working}; the winner is at row {cells[0][0]}, column {cells[0][1]} of the window{tie}",
         also=tuple(cells[1:]),

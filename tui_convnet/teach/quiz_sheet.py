@@ -29,7 +29,7 @@ TITLES = {
 
 def grid_lines(grid: Sequence[Sequence[Any]]) -> list[str]:
     """A grid of numbers as right-aligned columns."""
-    cells = [[f"{v:g}" if isinstance(v, float) else str(v) for v in row] for row in grid]
+    cells = [["·" if v is None else f"{v:g}" if isinstance(v, float) else str(v) for v in row] for row in grid]
     width = max(len(c) for row in cells for c in row)
     return ["  ".join(c.rjust(width) for c in row) for row in cells]
 
