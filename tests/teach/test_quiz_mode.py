@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui_convnet.core import load_examples
-from tui_convnet.explore.state import open_example
+from tui_convnet.explore import open_example
 from tui_convnet.teach.quiz_mode import QuizMode, question_for
 
 EXAMPLES = {ex.key: ex for ex in load_examples()}

@@ -35,8 +35,8 @@ from ..core import (
 )
 from ..core.model import LayerSpec
 from ..core.receptive_field import receptive_field_size
+from ..explore import ConvState, open_example
 from ..explore.narration import conv_lines, plain_text, pool_lines
-from ..explore.state import ConvState, open_example
 from .quiz import KINDS, Question, decimal_tolerance
 
 MAX_COUNT = 200

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from ..core import infer_shapes
-from ..explore.state import ConvState, ExplorerState, ModelState
+from ..explore import ConvState, ExplorerState, ModelState
 from .layer_names import keras2_name
 from .quiz import Question, Score, Verdict, check
 from .quiz_make import cell_question, pool_question
