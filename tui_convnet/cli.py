@@ -242,9 +242,10 @@ def _summary(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from .core import mnist_convnet
-    from .summary import summary_table
+    from .summary import FittedSummary
 
-    Console().print(summary_table(mnist_convnet(args.dropout), formulas=not args.no_formulas))
+    spec = mnist_convnet(args.dropout)
+    Console().print(FittedSummary(spec, slide_names=True, formulas=not args.no_formulas))
     return 0
 
 
