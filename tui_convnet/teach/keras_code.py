@@ -130,3 +130,15 @@ def lines_for_layer(lines: tuple[CodeLine, ...], layer: int) -> list[int]:
 def lines_for_setting(lines: tuple[CodeLine, ...], setting: str) -> list[int]:
     """Indexes of the lines that set ``setting`` (``epochs``, ``optimizer``, ``dropout`` …)."""
     return [i for i, line in enumerate(lines) if setting in line.settings]
+
+
+def pane_lines(
+    lines: tuple[CodeLine, ...], *, layer: int | None = None, settings: tuple[str, ...] = ()
+) -> list[list[tuple[str, str]]]:
+    """The code as ``(text, role)`` lines for a pane: the lines that make ``layer`` or set one of ``settings``
+    are marked ``▶`` and take the "total" role (the explorer's look for a result), the others none."""
+    out: list[list[tuple[str, str]]] = []
+    for line in lines:
+        current = (layer is not None and line.layer == layer) or any(s in line.settings for s in settings)
+        out.append([("▶ " + line.text, "total")] if current else [("  " + line.text, "")])
+    return out
