@@ -16,6 +16,8 @@ from typing import Any
 
 #: What a question asks for.
 KINDS = ("output_cell", "output_size", "parameters", "receptive_field", "pool_winner")
+#: The lessons' extra kinds (not on the sheet): a count of connections, a value such as a dropout's output.
+LESSON_KINDS = ("count", "value")
 
 #: What a student types for each kind (shown beside the answer field and on the sheet).
 ANSWER_HINTS = {
@@ -24,6 +26,8 @@ ANSWER_HINTS = {
     "parameters": "a whole number",
     "receptive_field": "height x width, e.g. 5x5",
     "pool_winner": "row, column inside the window, e.g. 0, 1",
+    "count": "a whole number",
+    "value": "a number",
 }
 
 Answer = float | tuple[int, int]
@@ -130,7 +134,7 @@ def check(question: Question, typed: str) -> Verdict:
     if value is None:
         return Verdict(False, f"Type {question.hint}. Received: {typed.strip()[:40]!r}")
     ok = abs(value - question.answer) <= question.tolerance + 1e-9
-    if question.kind != "output_cell" and not value.is_integer():
+    if question.kind not in ("output_cell", "value") and not value.is_integer():
         ok = False
     return Verdict(ok, f"Right: {right}." if ok else f"Not quite: {right}, not {number_text(value)}.")
 
