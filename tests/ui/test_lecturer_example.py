@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from tui_convnet.teach.example_files import add_lecturer_example
 from tui_convnet.teach.example_template import TEMPLATE
+from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 
 
@@ -31,7 +32,7 @@ async def test_a_broken_file_is_reported_and_the_app_stays_up(ui, tmp_path):
     add_lecturer_example(app, str(path))
     async with app.run_test(size=ui.SIZE) as pilot:
         await pilot.pause()
-        (message,) = [n.message for n in app._notifications]
+        (message,) = notifications(app)
         assert message.startswith("Your example file cannot be used:\n")
         assert f"{path}:{strid}: field `conv.strid`: is not a field of [conv]" in message
         assert f"{path}:{strid + 2}: field `conv.dilation`: `dilation_rate` must be >= 1" in message

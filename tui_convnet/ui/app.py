@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from ..core import Example, ExampleError, load_examples
+from ._textual_internals import CachedStylesheet, mark_styled
 from .messages import ModelReady, OpenHierarchy, OpenInExplorer
-from .stylesheet import CachedStylesheet
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
     from ..lessons.catalog import ContentsEntry
@@ -119,19 +121,27 @@ class ConvnetApp(App[int]):
     def _new_screen(self, make: Callable[[], Screen[Any]]) -> Screen[Any]:
         """A mode's screen, made the first time the mode is shown, marked as styled by the current stylesheet.
 
-        Textual refreshes the whole app's CSS when it starts a mode whose screen was styled by an older
-        stylesheet, and it counts a new screen as never styled: the first t, i, d or L restyled every widget
-        of the screen being left (the explorer, twice) and laid it out again, for nothing. A new screen
-        has no styles to refresh (its widgets are styled as they mount, by the current stylesheet), and a
-        later theme change still counts as a change, so the screen is refreshed when it is shown again.
+        Without the mark, the first t, i, d or L restyled every widget of the screen being left (the
+        explorer, twice) and laid it out again, for nothing (see :func:`mark_styled`).
         """
         screen = make()
-        screen._css_update_count = self._css_update_count
+        mark_styled(screen, self)
         return screen
 
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
     draw_image: tuple[Any, str] | None = None
+
+    def clear_selection(self) -> None:
+        """Clear the text selection of the active screen; nothing to clear while no screen is on the stack yet.
+
+        From Python 3.12 Textual runs its tasks eagerly, so the first screen is composed before it is on the
+        stack. An ``Input`` made with a value (the training screen's fields) clears the selection as it is
+        made, and Textual's ``clear_selection`` lets ``ScreenStackError`` through: the app died before its
+        first frame when it opened on the training screen.
+        """
+        with contextlib.suppress(ScreenStackError):
+            super().clear_selection()
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready): run ``on_first_frame`` once it is written."""
@@ -236,6 +246,17 @@ class ConvnetApp(App[int]):
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
 
+    def use_bundled_model(self) -> None:
+        """Every screen goes back to the bundled model (the session's model stays on the training screen)."""
+        self.trained = None
+        self.notify("Every screen uses the bundled model again.", title="Model")
+
+    def on_unmount(self) -> None:
+        """The app ends: so does its TensorFlow worker process, if one was started (nothing is left running)."""
+        client = sys.modules.get("tui_convnet.training.worker_client")
+        if client is not None:
+            client.close_shared()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from ..lessons.catalog import LessonEntry
 
@@ -252,6 +273,12 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
+        if self.trained is not None:
+            yield SystemCommand(
+                "Use the bundled model",
+                f"Every screen goes back to the bundled trained model (now: the {self.trained.description})",
+                self.use_bundled_model,
+            )
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
             summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
             yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
