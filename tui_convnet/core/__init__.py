@@ -65,15 +65,12 @@ from .pooling import PoolGeometry, PoolStep, PoolTrace, pool2d, pool_geometry, p
 #: those names: the explorer's first frame needs none of them (tests/ui/test_startup.py checks it).
 _LAZY: dict[str, tuple[str, ...]] = {
     "backward": (
-        "KernelGradStep",
-        "KernelGradTrace",
         "ModelGradients",
         "activation_backward",
         "categorical_crossentropy",
         "conv2d_backward",
         "dense_backward",
         "flatten_backward",
-        "kernel_grad_steps",
         "max_pool_winners",
         "model_backward",
         "pool2d_backward",
@@ -82,6 +79,18 @@ _LAZY: dict[str, tuple[str, ...]] = {
     ),
     "connectivity": ("Connectivity1D", "LayerConnections", "connectivity_1d", "layer_connections"),
     "dropout": ("DropoutResult", "apply_dropout", "dropout", "dropout_mask"),
+    "gradcam": (
+        "FilterImage",
+        "GradCam",
+        "ascent_start",
+        "conv_layers",
+        "filter_visualisation",
+        "grad_cam",
+        "grad_cam_details",
+        "last_conv_layer",
+        "spatial_layer",
+    ),
+    "kernel_grad": ("KernelGradStep", "KernelGradTrace", "kernel_grad_steps"),
     "network": ("ForwardPass", "forward", "forward_pass"),
     "receptive_field": (
         "ReceptiveField",
@@ -91,20 +100,29 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "receptive_field_size",
     ),
     "shift": ("ShiftResult", "shift_experiment", "shift_image", "shifted_interior"),
+    "transpose": (
+        "ScatterStep",
+        "ScatterTrace",
+        "TransposeGeometry",
+        "TransposeTrace",
+        "conv2d_transpose",
+        "conv_transpose_output_formula",
+        "conv_transpose_output_size",
+        "conv_transpose_scatter",
+        "conv_transpose_trace",
+        "transpose_geometry",
+    ),
     "weights": ("seeded_weights", "weight_shapes"),
 }
 
 if TYPE_CHECKING:  # the same names, for the type checkers
     from .backward import (
-        KernelGradStep,
-        KernelGradTrace,
         ModelGradients,
         activation_backward,
         categorical_crossentropy,
         conv2d_backward,
         dense_backward,
         flatten_backward,
-        kernel_grad_steps,
         max_pool_winners,
         model_backward,
         pool2d_backward,
@@ -113,6 +131,18 @@ if TYPE_CHECKING:  # the same names, for the type checkers
     )
     from .connectivity import Connectivity1D, LayerConnections, connectivity_1d, layer_connections
     from .dropout import DropoutResult, apply_dropout, dropout, dropout_mask
+    from .gradcam import (
+        FilterImage,
+        GradCam,
+        ascent_start,
+        conv_layers,
+        filter_visualisation,
+        grad_cam,
+        grad_cam_details,
+        last_conv_layer,
+        spatial_layer,
+    )
+    from .kernel_grad import KernelGradStep, KernelGradTrace, kernel_grad_steps
     from .network import ForwardPass, forward, forward_pass
     from .receptive_field import (
         ReceptiveField,
@@ -122,6 +152,18 @@ if TYPE_CHECKING:  # the same names, for the type checkers
         receptive_field_size,
     )
     from .shift import ShiftResult, shift_experiment, shift_image, shifted_interior
+    from .transpose import (
+        ScatterStep,
+        ScatterTrace,
+        TransposeGeometry,
+        TransposeTrace,
+        conv2d_transpose,
+        conv_transpose_output_formula,
+        conv_transpose_output_size,
+        conv_transpose_scatter,
+        conv_transpose_trace,
+        transpose_geometry,
+    )
     from .weights import seeded_weights, weight_shapes
 
 __all__ = [
@@ -140,8 +182,10 @@ __all__ = [
     "DropoutSpec",
     "Example",
     "ExampleError",
+    "FilterImage",
     "FlattenSpec",
     "ForwardPass",
+    "GradCam",
     "KernelGradStep",
     "KernelGradTrace",
     "LayerConnections",
@@ -157,33 +201,48 @@ __all__ = [
     "PoolTrace",
     "ReceptiveField",
     "Region",
+    "ScatterStep",
+    "ScatterTrace",
     "ShiftResult",
+    "TransposeGeometry",
+    "TransposeTrace",
     "activation_backward",
     "activation_name",
     "apply_activation",
     "apply_dropout",
+    "ascent_start",
     "bundled_examples_dir",
     "categorical_crossentropy",
     "connectivity_1d",
     "conv2d",
     "conv2d_backward",
+    "conv2d_transpose",
     "conv_geometry",
+    "conv_layers",
     "conv_output_formula",
     "conv_output_size",
     "conv_steps",
     "conv_trace",
+    "conv_transpose_output_formula",
+    "conv_transpose_output_size",
+    "conv_transpose_scatter",
+    "conv_transpose_trace",
     "dense",
     "dense_backward",
     "dropout",
     "dropout_mask",
     "effective_kernel",
+    "filter_visualisation",
     "flatten",
     "flatten_backward",
     "forward",
     "forward_pass",
     "get_activation",
+    "grad_cam",
+    "grad_cam_details",
     "infer_shapes",
     "kernel_grad_steps",
+    "last_conv_layer",
     "layer_connections",
     "layer_from_dict",
     "load_example",
@@ -209,8 +268,10 @@ __all__ = [
     "sigmoid",
     "softmax",
     "softmax_crossentropy_backward",
+    "spatial_layer",
     "spec_from_dict",
     "summary_rows",
+    "transpose_geometry",
     "weight_shapes",
 ]
 
