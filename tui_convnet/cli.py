@@ -65,7 +65,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 #: The screens ``--screen`` opens on (``ui.app.SCREENS``: a test keeps the two the same; the names are here so
 #: that the command line is parsed without importing Textual).
-SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons")
+SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons", "architect")
 
 #: The commands whose options take their defaults from other modules (the training defaults, the server's).
 DETAILED = ("train", "predict", "serve")

@@ -23,7 +23,7 @@ def test_it_starts_with_the_lecture_model_and_its_93322_parameters():
     result = check(state)
     assert result.ok and result.total_params == 93_322 and result.training_note == ""
     assert [info.name for info in result.infos][:2] == ["conv2d", "max_pooling2d"]
-    assert layer_text(state.layers[0]) == "Conv2D(32, 3x3, stride 1, valid, relu)"
+    assert layer_text(state.layers[0]) == "Conv2D 32 3x3 s1 valid relu"
 
 
 def test_adding_a_layer_puts_it_after_the_selection_and_selects_it():

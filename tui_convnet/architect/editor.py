@@ -283,14 +283,14 @@ def _stride(value: tuple[int, int] | None) -> str:
 
 
 def layer_text(layer: LayerSpec) -> str:
-    """One line for a layer: ``Conv2D(32, 3x3, stride 1, valid, relu)``."""
+    """One short line for a layer: ``Conv2D 32 3x3 s1 valid relu`` (``s``: the strides)."""
     if isinstance(layer, Conv2DSpec):
         size, stride = _size(layer.kernel_size), _stride(layer.strides)
-        return f"Conv2D({layer.filters}, {size}, stride {stride}, {layer.padding}, {layer.activation})"
+        return f"Conv2D {layer.filters} {size} s{stride} {layer.padding} {layer.activation}"
     if isinstance(layer, Pool2DSpec):
-        return f"{layer.type}({_size(layer.pool_size)}, stride {_stride(layer.strides)}, {layer.padding})"
+        return f"{layer.type} {_size(layer.pool_size)} s{_stride(layer.strides)} {layer.padding}"
     if isinstance(layer, DropoutSpec):
-        return f"Dropout({layer.rate:g})"
+        return f"Dropout {layer.rate:g}"
     if isinstance(layer, DenseSpec):
-        return f"Dense({layer.units}, {layer.activation})"
-    return "Flatten()"
+        return f"Dense {layer.units} {layer.activation}"
+    return "Flatten"

@@ -48,6 +48,12 @@ def _lessons_screen() -> Screen[Any]:
     return LessonsScreen()
 
 
+def _architect_screen() -> Screen[Any]:
+    from .architect.screen import ArchitectScreen
+
+    return ArchitectScreen()
+
+
 def _inspect_screen() -> Screen[Any]:
     from .screens.inspect import InspectScreen
 
@@ -62,6 +68,7 @@ SCREENS: dict[str, tuple[str, Callable[[], Screen[Any]]]] = {
     "inspect": ("inspect", _inspect_screen),
     "draw": ("draw", _draw_screen),
     "lessons": ("lessons", _lessons_screen),
+    "architect": ("architect", _architect_screen),
 }
 
 
@@ -86,6 +93,14 @@ class ConvnetApp(App[int]):
             show=False,
             system=True,
             tooltip="The lecture's big ideas as lessons",
+        ),
+        Binding(
+            "A",
+            "switch_mode('architect')",
+            "Architect",
+            show=False,
+            system=True,
+            tooltip="Build your own ConvNet, layer by layer",
         ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
@@ -246,6 +261,9 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
+        yield SystemCommand(
+            "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
+        )
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
             summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
             yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
