@@ -107,3 +107,15 @@ def test_bad_arguments_are_refused_with_a_keras_style_message(model, call, messa
     with pytest.raises(ValueError, match="Received") as info:
         call(spec, weights)
     assert message in str(info.value)
+
+
+def test_a_layers_filters_in_one_batch_are_each_filters_own_ascent(model):
+    from tui_convnet.core import filter_visualisations
+
+    spec, weights = model
+    together = filter_visualisations(spec, weights, layer="conv2d_1", filters=[1, 5, 6], steps=3, seed=2)
+    for result in together:
+        alone = filter_visualisation(spec, weights, layer="conv2d_1", filter_index=result.filter_index, steps=3, seed=2)
+        np.testing.assert_allclose(result.image, alone.image, rtol=1e-12, atol=1e-12)
+        assert result.losses == pytest.approx(alone.losses, rel=1e-12)
+    assert len(filter_visualisations(spec, weights, layer=0, steps=0)) == 32

@@ -107,21 +107,26 @@ def conv2d_backward(
     dtype = _float_dtype(x, k, grad)
     xb, gb, k = xb.astype(dtype, copy=False), gb.astype(dtype, copy=False), k.astype(dtype, copy=False)
     kh, kw, cin, cout = g.kernel_shape
-    oh, ow, _ = g.out_shape
-    n = xb.shape[0]
     g2 = gb.reshape(-1, cout)  # (N·H'·W', C_out)
     cols = _im2col(_padded(xb, g, channel_first=False), g)  # (N·H'·W', kh·kw·C_in)
     grad_k = (cols.T @ g2).reshape(kh, kw, cin, cout)
     grad_b = g2.sum(axis=0)
-    grad_cols = (g2 @ k.reshape(-1, cout).T).reshape(n, oh, ow, kh, kw, cin)
+    grad_x = _conv_input_grad(g, k, gb)
+    return (grad_x if x.ndim == 4 else grad_x[0]), grad_k, grad_b
+
+
+def _conv_input_grad(g: ConvGeometry, k: np.ndarray, gb: np.ndarray) -> np.ndarray:
+    """dL/dx of a convolution for a batch of output gradients ``gb`` ``(N, H', W', C_out)`` (checked, one dtype)."""
+    kh, kw, cin, cout = g.kernel_shape
+    n, oh, ow, _ = gb.shape
+    grad_cols = (gb.reshape(-1, cout) @ k.reshape(-1, cout).T).reshape(n, oh, ow, kh, kw, cin)
     hp, wp, _ = g.padded_shape
-    gp = np.zeros((n, hp, wp, cin), dtype=dtype)
+    gp = np.zeros((n, hp, wp, cin), dtype=gb.dtype)
     for i in range(kh):
         for j in range(kw):
-            rows, cols_ = _offset_slices(g, i, j)
-            gp[:, rows, cols_, :] += grad_cols[:, :, :, i, j, :]
-    grad_x = _crop(gp, g)
-    return (grad_x if x.ndim == 4 else grad_x[0]), grad_k, grad_b
+            rows, cols = _offset_slices(g, i, j)
+            gp[:, rows, cols, :] += grad_cols[:, :, :, i, j, :]
+    return _crop(gp, g)
 
 
 # --------------------------------------------------------------------------- pooling
@@ -379,14 +384,26 @@ def layer_backward(
     grad: np.ndarray,
     *,
     pre_activation: bool = False,
+    need_weights: bool = True,
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """One layer of a model, backwards, on a batch: dL/d(its input) and dL/d(its weights) (``[kernel, bias]``,
     or ``[]``) from ``grad`` = dL/d(its ``output``), or dL/d(its pre-activation) with ``pre_activation=True``.
 
-    A Dropout layer is the identity, as at inference.
+    A Dropout layer is the identity, as at inference.  With ``need_weights=False`` only dL/d(input) is
+    computed (the list is empty): half the work of a convolution, for gradients with respect to the input.
     """
     if isinstance(layer, Conv2DSpec) and weights is not None:
         pre = grad if pre_activation else activation_backward(layer.activation, output, grad)
+        if not need_weights:
+            g = conv_geometry(
+                layer_in.shape,
+                weights[0].shape,
+                stride=layer.strides,
+                padding=layer.padding,
+                dilation=layer.dilation_rate,
+            )
+            dtype = _float_dtype(pre, weights[0])
+            return _conv_input_grad(g, weights[0].astype(dtype, copy=False), pre.astype(dtype, copy=False)), []
         grad_x, gk, gb = conv2d_backward(
             layer_in, weights[0], pre, stride=layer.strides, padding=layer.padding, dilation=layer.dilation_rate
         )
@@ -447,5 +464,6 @@ def backward_through(
             outputs[index],
             grad,
             pre_activation=pre_activation and index == top,
+            need_weights=False,
         )
     return grad

@@ -209,36 +209,69 @@ def filter_visualisation(
     ``x ← x + learning_rate · g / max(‖g‖, 1e-6)`` (``tf.math.l2_normalize``).  The start is
     :func:`ascent_start` with ``seed`` unless ``start`` (the input's shape) is given.
     """
+    return filter_visualisations(
+        spec,
+        weights,
+        layer=layer,
+        filters=[filter_index],
+        steps=steps,
+        learning_rate=learning_rate,
+        seed=seed,
+        start=start,
+    )[0]
+
+
+def filter_visualisations(
+    spec: ModelSpec,
+    weights: Sequence[Any],
+    *,
+    layer: Any,
+    filters: Sequence[Any] | None = None,
+    steps: int = 30,
+    learning_rate: float = 1.0,
+    seed: int = 0,
+    start: Any = None,
+) -> list[FilterImage]:
+    """:func:`filter_visualisation` for several filters of one layer (all of them by default), from the same
+    start, computed as one batch (each image's ascent is its own: the batch only shares the arithmetic)."""
     info = spatial_layer(spec, layer)
     channels = info.output_shape[2]
-    if not is_int(filter_index) or not 0 <= filter_index < channels:
-        raise fail(f"`filter_index` must be an integer in 0..{channels - 1}", filter_index=filter_index)
+    chosen = list(range(channels)) if filters is None else list(filters)
+    for filter_index in chosen:
+        if not is_int(filter_index) or not 0 <= filter_index < channels:
+            raise fail(f"`filter_index` must be an integer in 0..{channels - 1}", filter_index=filter_index)
     if not is_int(steps) or steps < 0:
         raise fail("`steps` must be an integer >= 0", steps=steps)
     lr = positive_real(learning_rate, "learning_rate")
     if start is None:
-        image = ascent_start(spec.input_shape, seed)
+        first = ascent_start(spec.input_shape, seed)
     else:
-        image = numeric_array(start, "start", ndims=(3,)).astype(np.float64)
-        if tuple(image.shape) != tuple(spec.input_shape):
-            raise fail(f"`start` must have the input's shape {tuple(spec.input_shape)}", **{"start.shape": image.shape})
+        first = numeric_array(start, "start", ndims=(3,)).astype(np.float64)
+        if tuple(first.shape) != tuple(spec.input_shape):
+            raise fail(f"`start` must have the input's shape {tuple(spec.input_shape)}", **{"start.shape": first.shape})
     sub, sub_weights = _truncated(spec, _as_float64(weights), info.index)
     per_layer = [pair for _, pair in layers_with_weights(sub, sub_weights)]
     run = forward_pass(sub, sub_weights)
     h, w, _ = info.output_shape
-    seed_grad = np.zeros((1, *info.output_shape))
-    seed_grad[0, :, :, filter_index] = 1.0 / (h * w)  # d(mean of the map)/d(each of its cells)
-    first = image.copy()
+    count = len(chosen)
+    picked = np.arange(count)
+    seed_grad = np.zeros((count, *info.output_shape))
+    seed_grad[picked, :, :, chosen] = 1.0 / (h * w)  # d(mean of its map)/d(each of its cells), per image
+    images = np.repeat(first[None], count, axis=0)
     losses = []
     for step in range(int(steps) + 1):
-        xb = image[None]
-        outputs = run.run(xb, intermediates=True)
-        losses.append(float(outputs[-1][0, :, :, filter_index].mean()))
+        outputs = run.run(images, intermediates=True)
+        losses.append(outputs[-1][picked, :, :, chosen].mean(axis=(1, 2)))
         if step == steps:
             break
-        grad = backward_through(sub, per_layer, outputs, xb, seed_grad, top=info.index)[0]
-        image = image + lr * grad / np.sqrt(max(float(np.sum(grad * grad)), L2_EPSILON))
-    return FilterImage(info.name, int(filter_index), first, image, tuple(losses))
+        grad = backward_through(sub, per_layer, outputs, images, seed_grad, top=info.index)
+        norms = np.sqrt(np.maximum(np.sum(grad * grad, axis=(1, 2, 3), keepdims=True), L2_EPSILON))
+        images = images + lr * grad / norms
+    history = np.array(losses)  # (steps + 1, count)
+    return [
+        FilterImage(info.name, int(f), first, images[i], tuple(float(v) for v in history[:, i]))
+        for i, f in enumerate(chosen)
+    ]
 
 
 __all__ = [
@@ -247,6 +280,7 @@ __all__ = [
     "ascent_start",
     "conv_layers",
     "filter_visualisation",
+    "filter_visualisations",
     "grad_cam",
     "grad_cam_details",
     "last_conv_layer",
