@@ -86,7 +86,6 @@ _LAZY: dict[str, tuple[str, ...]] = {
         "conv_layers",
         "filter_visualisation",
         "filter_visualisations",
-        "filter_visualisations",
         "grad_cam",
         "grad_cam_details",
         "last_conv_layer",
