@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from pathlib import Path
@@ -254,6 +255,17 @@ class ConvnetApp(App[int]):
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
 
+    def use_bundled_model(self) -> None:
+        """Every screen goes back to the bundled model (the session's model stays on the training screen)."""
+        self.trained = None
+        self.notify("Every screen uses the bundled model again.", title="Model")
+
+    def on_unmount(self) -> None:
+        """The app ends: so does its TensorFlow worker process, if one was started (nothing is left running)."""
+        client = sys.modules.get("tui_convnet.training.worker_client")
+        if client is not None:
+            client.close_shared()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from ..lessons.catalog import LessonEntry
 
@@ -273,6 +285,12 @@ class ConvnetApp(App[int]):
         yield SystemCommand(
             "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
         )
+        if self.trained is not None:
+            yield SystemCommand(
+                "Use the bundled model",
+                f"Every screen goes back to the bundled trained model (now: the {self.trained.description})",
+                self.use_bundled_model,
+            )
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
             summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
             yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
