@@ -65,7 +65,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 #: The screens ``--screen`` opens on (``ui.app.SCREENS``: a test keeps the two the same; the names are here so
 #: that the command line is parsed without importing Textual).
-SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons")
+SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons", "architect")
 
 #: The commands whose options take their defaults from other modules (the training defaults, the server's).
 DETAILED = ("train", "predict", "serve")
@@ -108,6 +108,7 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
         help="insert Dropout(RATE) before the last Dense",
     )
     s.add_argument("--no-formulas", action="store_true", help="only the Keras columns")
+    s.add_argument("--spec", metavar="FILE", help="the model in this TOML file (the architecture screen saves one)")
 
     t = sub.add_parser(
         "train",
@@ -179,6 +180,7 @@ def _train_options(t: argparse.ArgumentParser) -> None:
     )
     t.add_argument("--seed", type=int, default=DEFAULTS.seed, metavar="S", help="random seed (weights, shuffling)")
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
+    t.add_argument("--spec", metavar="FILE", help="train the model in this TOML file instead of the lecture's")
     t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final result object")
 
 
@@ -221,7 +223,15 @@ def _summary(args: argparse.Namespace) -> int:
     from .core import mnist_convnet
     from .summary import summary_table
 
-    Console().print(summary_table(mnist_convnet(args.dropout), formulas=not args.no_formulas))
+    if args.spec is not None:
+        from .architect.spec_file import SpecFileError, read_spec_file
+
+        try:
+            spec = read_spec_file(args.spec)
+        except SpecFileError as exc:
+            print(f"convnet-tui summary: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    Console().print(summary_table(spec if args.spec else mnist_convnet(args.dropout), formulas=not args.no_formulas))
     return 0
 
 
