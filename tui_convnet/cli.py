@@ -65,7 +65,7 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 #: The screens ``--screen`` opens on (``ui.app.SCREENS``: a test keeps the two the same; the names are here so
 #: that the command line is parsed without importing Textual).
-SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons")
+SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons", "architect")
 
 #: The commands whose options take their defaults from other modules (the training defaults, the server's).
 DETAILED = ("train", "predict", "serve", "code")
@@ -112,6 +112,7 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
         help="insert Dropout(RATE) before the last Dense",
     )
     s.add_argument("--no-formulas", action="store_true", help="only the Keras columns")
+    s.add_argument("--spec", metavar="FILE", help="the model in this TOML file (the architecture screen saves one)")
 
     t = sub.add_parser(
         "train",
@@ -196,6 +197,7 @@ def _train_options(t: argparse.ArgumentParser, outputs: bool = True) -> None:
         help="fraction of the shuffled training digits held out for validation",
     )
     t.add_argument("--seed", type=int, default=DEFAULTS.seed, metavar="S", help="random seed (weights, shuffling)")
+    t.add_argument("--spec", metavar="FILE", help="train the model in this TOML file instead of the lecture's")
     if not outputs:  # `code`: the script, not a model or a report
         from .teach.code_cli import add_output_option
 
@@ -244,7 +246,16 @@ def _summary(args: argparse.Namespace) -> int:
     from .core import mnist_convnet
     from .summary import FittedSummary
 
-    spec = mnist_convnet(args.dropout)
+    if args.spec is not None:
+        from .architect.spec_file import SpecFileError, read_spec_file
+
+        try:
+            spec = read_spec_file(args.spec)
+        except SpecFileError as exc:
+            print(f"convnet-tui summary: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        spec = mnist_convnet(args.dropout)
     Console().print(FittedSummary(spec, slide_names=True, formulas=not args.no_formulas))
     return 0
 

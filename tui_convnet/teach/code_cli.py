@@ -41,8 +41,13 @@ def run_code(args: argparse.Namespace) -> int:
         output = check_output(args.output)
         dataset, sample = _dataset(args.dataset)
         config = config_from_args(args)
+        spec = mnist_convnet(args.dropout)
+        if args.spec is not None:  # the architecture screen's model file, checked to train on MNIST
+            from ..architect.spec_file import read_trainable_spec
+
+            spec = read_trainable_spec(args.spec)  # as train --spec: the file's own layers
     except (OutputError, ValueError) as exc:
         return fail(PROG, str(exc))
     data = ScriptData(dataset, sample, args.limit, args.test_limit)
-    text = training_script(mnist_convnet(args.dropout), config, data, script_name(output))
+    text = training_script(spec, config, data, script_name(output))
     return emit(text, output, PROG)

@@ -238,6 +238,13 @@ def _weights_finite(model: Any) -> bool:
     return all(bool(np.isfinite(w).all()) for w in model.get_weights())
 
 
+def _spec_file(path: str) -> Any:
+    """The ModelSpec in ``path`` (``train --spec``), checked to train on MNIST; ValueError says why not."""
+    from ..architect.spec_file import read_trainable_spec
+
+    return read_trainable_spec(path)
+
+
 def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -> int:
     """Train as the arguments say; returns the process exit code.
 
@@ -260,7 +267,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
     from ..core import mnist_convnet
 
     try:
-        spec = mnist_convnet(args.dropout)
+        spec = mnist_convnet(args.dropout) if getattr(args, "spec", None) is None else _spec_file(args.spec)
     except ValueError as exc:
         return _fail(str(exc))
 

@@ -50,6 +50,12 @@ def _lessons_screen() -> Screen[Any]:
     return LessonsScreen()
 
 
+def _architect_screen() -> Screen[Any]:
+    from .architect.screen import ArchitectScreen
+
+    return ArchitectScreen()
+
+
 def _inspect_screen() -> Screen[Any]:
     from .screens.inspect import InspectScreen
 
@@ -64,6 +70,7 @@ SCREENS: dict[str, tuple[str, Callable[[], Screen[Any]]]] = {
     "inspect": ("inspect", _inspect_screen),
     "draw": ("draw", _draw_screen),
     "lessons": ("lessons", _lessons_screen),
+    "architect": ("architect", _architect_screen),
 }
 
 
@@ -88,6 +95,14 @@ class ConvnetApp(App[int]):
             show=False,
             system=True,
             tooltip="The lecture's big ideas as lessons",
+        ),
+        Binding(
+            "A",
+            "switch_mode('architect')",
+            "Architect",
+            show=False,
+            system=True,
+            tooltip="Build your own ConvNet, layer by layer",
         ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
@@ -273,6 +288,9 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
+        yield SystemCommand(
+            "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
+        )
         if self.trained is not None:
             yield SystemCommand(
                 "Use the bundled model",
