@@ -130,3 +130,18 @@ def test_the_written_script_trains_the_apps_model(tmp_path):
         assert _summary_shapes(out) == want
         assert "Total params: 93,322" in out
         assert re.search(r"Test accuracy: [01]\.\d{4} \(loss [\d.]+\) on 64 test digits", out)
+
+
+def test_code_command_writes_the_model_of_a_spec_file(tmp_path, capsys):
+    spec = tmp_path / "mine.toml"
+    spec.write_text(
+        'name = "small"\ninput_shape = [28, 28, 1]\n\n[[layers]]\ntype = "Conv2D"\nfilters = 8\nkernel_size = [5, 5]\n'
+        'activation = "relu"\n\n[[layers]]\ntype = "Flatten"\n\n[[layers]]\ntype = "Dense"\nunits = 10\n'
+        'activation = "softmax"\n'
+    )
+    assert main(["code", "--spec", str(spec)]) == 0
+    out = capsys.readouterr().out
+    assert "model.add(layers.Conv2D(8, (5, 5), activation='relu', input_shape=(28, 28, 1)))" in out
+    assert "model.add(layers.Dense(10, activation='softmax'))" in out and "Conv2D(32" not in out
+    assert main(["code", "--spec", str(tmp_path / "none.toml")]) == 2
+    assert "Traceback" not in capsys.readouterr().err
