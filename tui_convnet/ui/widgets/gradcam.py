@@ -71,35 +71,55 @@ def rgb_lines(rgb: np.ndarray) -> list[list[Segment]]:
 
 
 class RGBImages(Widget):
-    """Colour images (``(H, W, 3)`` uint8) side by side, two pixels per text cell."""
+    """Labelled colour images (``(H, W, 3)`` uint8), two pixels per text cell: side by side when the width
+    allows, else one under the other."""
 
     DEFAULT_CSS = """
-    RGBImages { width: auto; height: auto; }
+    RGBImages { width: 1fr; height: auto; }
     """
 
     def __init__(self, *, gap: int = 2, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.gap = gap
         self._images: list[list[list[Segment]]] = []
-        self._widths: list[int] = []
+        self._labels: list[str] = []
+        self._width = 0
 
-    def set_images(self, images: Sequence[np.ndarray]) -> None:
+    def set_images(self, images: Sequence[np.ndarray], labels: Sequence[str]) -> None:
         self._images = [rgb_lines(image) for image in images]
-        self._widths = [int(image.shape[1]) for image in images]
+        self._labels = list(labels)
+        self._width = max((int(image.shape[1]) for image in images), default=0)
         self.refresh(layout=True)
 
-    def get_content_width(self, container: Size, viewport: Size) -> int:
-        return sum(self._widths) + self.gap * max(len(self._widths) - 1, 0)
+    def _side_by_side(self, width: int) -> bool:
+        count = len(self._images)
+        return count * self._width + self.gap * max(count - 1, 0) <= width
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return max((len(lines) for lines in self._images), default=0)
+        tall = max((len(lines) for lines in self._images), default=0) + 1  # a label line above each image
+        return tall if self._side_by_side(width) else tall * len(self._images)
+
+    def _cell(self, number: int, y: int) -> list[Segment]:
+        """Line ``y`` of image ``number`` with its label line first, ``self._width`` cells wide."""
+        if y == 0:
+            label = self._labels[number][: self._width] if number < len(self._labels) else ""
+            return [Segment(label.ljust(self._width), Style(bold=number == 0))]
+        lines = self._images[number]
+        return lines[y - 1] if y - 1 < len(lines) else [Segment(" " * self._width)]
 
     def render_line(self, y: int) -> Strip:
-        segments: list[Segment] = []
-        for number, (lines, width) in enumerate(zip(self._images, self._widths, strict=True)):
-            if number:
-                segments.append(Segment(" " * self.gap))
-            segments.extend(lines[y] if y < len(lines) else [Segment(" " * width)])
+        if not self._images:
+            return Strip.blank(self.size.width, self.rich_style)
+        tall = max(len(lines) for lines in self._images) + 1
+        if self._side_by_side(self.size.width):
+            segments: list[Segment] = []
+            for number in range(len(self._images)):
+                if number:
+                    segments.append(Segment(" " * self.gap))
+                segments.extend(self._cell(number, y))
+        else:
+            number, line = divmod(y, tall)
+            segments = self._cell(number, line) if number < len(self._images) else []
         return Strip(segments).crop_extend(0, self.size.width, self.rich_style)
 
 
@@ -194,12 +214,12 @@ class GradCamView(Vertical):
             title.update(Text(f"Grad-CAM: {message.error}"))
             return
         shown = self.shown = message.shown
-        text = Text.assemble(("Where it looks", "bold"), f" · Grad-CAM at {shown.layer}\n")
-        for number, (c, p) in enumerate(zip(shown.classes, shown.probabilities, strict=True)):
-            label = f"{'predicted' if number == 0 else 'runner-up'} {c} {p:6.1%}"
-            text.append(f"{label:<30}" if number == 0 else label, style="bold" if number == 0 else "")
-        self.query_one(".gradcam-images", RGBImages).set_images(shown.images)
-        title.update(text)
+        labels = [
+            f"{'predicted' if number == 0 else 'runner-up'} {c}: {p:.1%}"
+            for number, (c, p) in enumerate(zip(shown.classes, shown.probabilities, strict=True))
+        ]
+        self.query_one(".gradcam-images", RGBImages).set_images(shown.images, labels)
+        title.update(Text.assemble(("Where it looks", "bold"), f" · Grad-CAM at {shown.layer}"))
         note = READING.format(layer=shown.layer)
         if 0.0 in shown.peaks:
             note += " A dark map: nothing at this layer speaks for that class."
