@@ -33,8 +33,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from ..data import DataError
 from ..fileio import PathError, os_reason, user_path
+from .defaults import config_from_args
 from .download import load_training_data
-from .events import DEFAULT_LEARNING_RATES, TrainConfig, check_split
+from .events import DEFAULT_LEARNING_RATES, check_split
 from .outcome import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -271,14 +272,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
         return _fail(str(exc))
 
     try:
-        config = TrainConfig(
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            optimizer=args.optimizer,
-            learning_rate=args.learning_rate,
-            validation_split=args.validation_split,
-            seed=args.seed,
-        )
+        config = config_from_args(args)
         check_split(len(data.x_train), args.validation_split)
     except ValueError as exc:
         return _fail(str(exc))

@@ -172,7 +172,13 @@ class ConvnetApp(App[int]):
             self.call_after_refresh(self._on_first_frame)
             self._on_first_frame = None
 
+    #: Problems of the lecturer's example file (``convnet-tui --example PATH.toml``), shown once the app is up.
+    startup_problems: list[str] = []
+
     async def on_mount(self) -> None:
+        if self.startup_problems:
+            problems = "\n".join(self.startup_problems)
+            self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
         if self.draw_image is not None and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
 
