@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import widget_text
 
 from tui_convnet.core import grad_cam
 from tui_convnet.ui.app import create_app
@@ -33,19 +32,19 @@ async def _shown(pilot, layer):
     return view
 
 
-async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(small_test_set):
+async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(small_test_set, ui):
     from tui_convnet.bundled_model import load_bundled_model
 
     bundled = load_bundled_model()
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         view = await _shown(pilot, "conv2d_2")
-        text = widget_text(view)
+        text = ui.widget_text(view)
         assert "Where it looks · Grad-CAM at conv2d_2" in " ".join(text.split())
         assert "predicted 7:" in text and "runner-up" in text
         app.screen.query_one("#inspect-side").scroll_end(animate=False)
         await pilot.pause()
-        note = " ".join(widget_text(view.query_one(".gradcam-note")).split())
+        note = " ".join(ui.widget_text(view.query_one(".gradcam-note")).split())
         assert note.startswith("Bright = where the evidence for that class lies: each map of conv2d_2 is weighted")
         x = small_test_set.x_test[0].astype("float32")[:, :, None] / 255
         expected = grad_cam(bundled.spec, bundled.weights, x, layer="conv2d_2", class_index=7)
@@ -53,7 +52,7 @@ async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(sm
         assert shown.classes[0] == 7 and shown.peaks[0] == pytest.approx(float(expected.max()))
         await pilot.press("G")
         view = await _shown(pilot, "conv2d")
-        assert "Grad-CAM at conv2d" in " ".join(widget_text(view).split())
+        assert "Grad-CAM at conv2d" in " ".join(ui.widget_text(view).split())
 
 
 def test_the_overlay_is_the_digit_under_the_heat():
