@@ -276,3 +276,24 @@ def test_the_verdict_calls_an_answer_under_half_unsure():
     unsure = np.full(10, 0.06)
     unsure[4], unsure[9] = 0.38, 0.14
     assert verdict(unsure) == "unsure: 4 at 38.0% is under 50 % (then 9 at 14.0%); it may not be a digit"
+
+
+def test_the_official_test_digits_pass_through_and_keep_their_answers():
+    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.core import forward
+    from tui_convnet.data import load_mnist
+
+    data = load_mnist("sample").limited(test=400)
+    x = data.x_test / 255.0
+    model = load_bundled_model()
+    raw = np.argmax(forward(model.spec, model.weights, x[..., None]), axis=1)
+    seen = np.stack([preprocess(d).model_input for d in x])  # none is refused
+    changed = int((np.argmax(forward(model.spec, model.weights, seen), axis=1) != raw).sum())
+    assert changed <= 2  # 16 of all 10,000 change (97.17 % → 97.12 %)
+
+
+def test_a_tall_thin_1_filling_a_photo_is_a_digit_not_a_margin_line():
+    page = noisy_page()
+    page[10:230, 150:162] = 0.1  # a 1 from near the top edge to near the bottom one, 12 px wide
+    p = preprocess(page)
+    assert p.box[0] <= 12 and p.box[2] >= 228

@@ -18,8 +18,12 @@ KEEP_SHARE = 0.08
 KEEP_REACH = 0.35
 #: A blob whose box is this many times longer than wide, across most of the picture, is a ruled line.
 LINE_ASPECT = 8.0
+#: Pictures smaller than this have no paper lines (a thumbnail of a digit, the draw screen's canvas).
+SMALL_PICTURE = 96
 #: A "digit" whose pen is wider than this share of its height is a filled shape, not strokes.
-MAX_PEN_SHARE = 0.3
+MAX_PEN_SHARE = 0.4
+#: ... and which inks more than this share of its box (a disc inks 79 %, MNIST's boldest 8 about 60 %).
+MAX_FILL = 0.7
 
 
 def label(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -138,11 +142,19 @@ def describe(mask: np.ndarray, values: np.ndarray) -> tuple[list[Blob], np.ndarr
 
 
 def is_line(blob: Blob, shape: tuple[int, int]) -> bool:
-    """A long thin blob across most of the picture: a ruled line, the edge of a sheet or a shadow."""
+    """A long thin blob across the picture: a ruled line (across most of the width), a margin line or a
+    sheet's edge (from the top edge to the bottom one). A pen stroke is wider than 3 % of its length,
+    and a written 1 rarely runs the picture's whole height, so neither counts."""
     h, w = shape
-    long_side, short_side = max(blob.height, blob.width), max(1, min(blob.height, blob.width))
-    across = blob.width >= 0.6 * w if blob.width >= blob.height else blob.height >= 0.6 * h
-    return across and long_side >= LINE_ASPECT * short_side and long_side >= LINE_ASPECT * blob.pen
+    if max(h, w) < SMALL_PICTURE:
+        return False
+    if blob.width >= blob.height:
+        across = blob.width >= 0.6 * w
+        long_side, short_side = blob.width, blob.height
+    else:
+        across = blob.box[0] <= 0.05 * h and blob.box[2] >= 0.95 * h
+        long_side, short_side = blob.height, blob.width
+    return across and long_side >= LINE_ASPECT * short_side and blob.pen <= 0.03 * long_side
 
 
 def near(blob: Blob, box: tuple[int, int, int, int], reach: float) -> bool:
@@ -205,16 +217,14 @@ def choose(blobs: list[Blob], shape: tuple[int, int], total: int) -> Choice:
     choice = Choice(tuple(kept), len(lines), specks, len(pending), total)
     height = box[2] - box[0]
     pen = sum(b.pen * b.area for b in kept) / sum(b.area for b in kept)
-    if pen > MAX_PEN_SHARE * max(height, box[3] - box[1]) and max(height, box[3] - box[1]) > 12:
+    area = sum(b.area for b in kept)
+    fill = area / max(1, height * (box[3] - box[1]))
+    if pen > MAX_PEN_SHARE * max(height, box[3] - box[1]) and fill > MAX_FILL and max(height, box[3] - box[1]) > 12:
         return Choice(
-            (),
-            len(lines),
-            specks,
-            len(pending),
-            total,
-            f"no digit found: the largest mark is a filled shape (pen {pen:.0f} px wide for a "
-            f"{height} px mark), not pen strokes.",
-        )
+            (), len(lines), specks, len(pending), total,
+            f"no digit found: the largest mark is a filled shape ({fill:.0%} of its box inked, pen {pen:.0f} px "
+            f"wide for a {height} px mark), not pen strokes.",
+        )  # fmt: skip
     big_far = [b for b in pending if b.ink >= 0.5 * sum(k.ink for k in kept)]
     if len(big_far) >= 2:
         return Choice(
