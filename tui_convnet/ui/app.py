@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from pathlib import Path
@@ -49,6 +50,12 @@ def _lessons_screen() -> Screen[Any]:
     return LessonsScreen()
 
 
+def _architect_screen() -> Screen[Any]:
+    from .architect.screen import ArchitectScreen
+
+    return ArchitectScreen()
+
+
 def _inspect_screen() -> Screen[Any]:
     from .screens.inspect import InspectScreen
 
@@ -63,6 +70,7 @@ SCREENS: dict[str, tuple[str, Callable[[], Screen[Any]]]] = {
     "inspect": ("inspect", _inspect_screen),
     "draw": ("draw", _draw_screen),
     "lessons": ("lessons", _lessons_screen),
+    "architect": ("architect", _architect_screen),
 }
 
 
@@ -87,6 +95,22 @@ class ConvnetApp(App[int]):
             show=False,
             system=True,
             tooltip="The lecture's big ideas as lessons",
+        ),
+        Binding(
+            "A",
+            "switch_mode('architect')",
+            "Architect",
+            show=False,
+            system=True,
+            tooltip="Build your own ConvNet, layer by layer",
+        ),
+        Binding(
+            "F",
+            "filter_gallery",
+            "Filters",
+            show=False,
+            system=True,
+            tooltip="What each filter of the model looks for",
         ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
@@ -148,9 +172,36 @@ class ConvnetApp(App[int]):
             self.call_after_refresh(self._on_first_frame)
             self._on_first_frame = None
 
+    #: Problems of the lecturer's example file (``convnet-tui --example PATH.toml``), shown once the app is up.
+    startup_problems: list[str] = []
+
     async def on_mount(self) -> None:
+        if self.startup_problems:
+            problems = "\n".join(self.startup_problems)
+            self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
         if self.draw_image is not None and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
+
+    def action_filter_gallery(self) -> None:
+        """Every filter of the current model (the session's, else the bundled one): the input it looks for."""
+        from .filters.screen import FiltersScreen
+
+        if isinstance(self.screen, FiltersScreen):
+            return
+        try:
+            if self.trained is None:
+                from ..bundled_model import load_bundled_model
+
+                bundled = load_bundled_model()
+                spec, weights, label = bundled.spec, list(bundled.weights), bundled.description
+            else:
+                from .session_model import session_model
+
+                spec, weights, label = session_model(self.trained)
+        except ValueError as exc:
+            self.notify(str(exc), title="Filter gallery", severity="error", timeout=8, markup=False)
+            return
+        self.push_screen(FiltersScreen(spec, weights, label))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -239,6 +290,17 @@ class ConvnetApp(App[int]):
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
 
+    def use_bundled_model(self) -> None:
+        """Every screen goes back to the bundled model (the session's model stays on the training screen)."""
+        self.trained = None
+        self.notify("Every screen uses the bundled model again.", title="Model")
+
+    def on_unmount(self) -> None:
+        """The app ends: so does its TensorFlow worker process, if one was started (nothing is left running)."""
+        client = sys.modules.get("tui_convnet.training.worker_client")
+        if client is not None:
+            client.close_shared()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from ..lessons.catalog import LessonEntry
 
@@ -255,6 +317,18 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
+        yield SystemCommand(
+            "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
+        )
+        yield SystemCommand(
+            "Filter gallery", "What each filter of the model looks for, layer by layer", self.action_filter_gallery
+        )
+        if self.trained is not None:
+            yield SystemCommand(
+                "Use the bundled model",
+                f"Every screen goes back to the bundled trained model (now: the {self.trained.description})",
+                self.use_bundled_model,
+            )
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
             summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
             yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
