@@ -45,9 +45,9 @@ from ..common import palette
 from ..common.bars import ActivationStrip, ProbabilityBars
 from ..common.digits import DigitView
 from ..common.footer import KeysFooter
+from ..common.gradcam import GradCamView
 from ..common.heatmap import HeatmapGrid, TileGrid
 from ..common.messages import ModelReady, OpenHierarchy, OpenInExplorer
-from ..widgets.gradcam import GradCamView
 from .kernels import KernelGrid
 
 if TYPE_CHECKING:
