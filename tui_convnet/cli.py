@@ -213,6 +213,14 @@ def _serve_options(w: argparse.ArgumentParser) -> None:
     w.add_argument("--host", default=serve.DEFAULT_HOST, help="address to listen on (default: this machine only)")
     w.add_argument("--port", default=str(serve.DEFAULT_PORT), help="port to listen on (default %(default)s)")
     w.add_argument("--max-sessions", default=str(serve.DEFAULT_MAX_SESSIONS), metavar="N", help="at most N tabs")
+    w.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also accept tabs from pages of this origin, e.g. https://class.example.org behind a reverse proxy "
+        "(repeatable; default: only the server's own page)",
+    )
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -319,7 +327,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from .serve import run_serve
 
-        return run_serve(args.host, args.port, args.max_sessions)
+        return run_serve(args.host, args.port, args.max_sessions, args.allow_origin)
     return _explore(getattr(args, "example_sub", None) or args.example, args.image, args.screen)
 
 

@@ -33,6 +33,7 @@ from typing import IO, Any, Literal, Protocol
 import numpy as np
 
 from .fileio import PathError, os_reason, user_path
+from .npy_header import read_npy_header
 from .paths import bundled_mnist_path
 
 Array = np.ndarray[Any, Any]
@@ -129,13 +130,7 @@ def _too_big(shape: tuple[int, ...], itemsize: int) -> bool:
 
 def _read_npy_member(fp: IO[bytes], name: str, where: str) -> Array:
     """One ``.npy`` member of a ``.npz``, read header first (no pickles, no oversize arrays)."""
-    version = np.lib.format.read_magic(fp)
-    if version == (1, 0):
-        shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp)
-    elif version in ((2, 0), (3, 0)):
-        shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp)
-    else:
-        raise ValueError(f"unknown .npy format version {version}")
+    shape, fortran, dtype = read_npy_header(fp)
     if dtype.hasobject:
         raise DataError(f"{where}: `{name}` holds Python objects, which are never loaded (pickles can run code).")
     if _too_big(shape, dtype.itemsize):

@@ -8,6 +8,10 @@ the UI all use it.
   the operating system would refuse, with one clear message.
 - :func:`os_reason` says in a few words why an ``OSError`` happened
   ("permission denied", "file name too long" …).
+- :func:`check_zip_members` reads a zip archive's directory (a ``.keras``
+  model, a ``.npz``) and refuses members that would expand beyond a limit
+  before anything is decompressed: a 2.7 MB file may hold a 2 GiB member.
+  Plain :mod:`zipfile`, so a process without TensorFlow can check a model.
 - :func:`atomic_write` writes a file through a temporary file in the same
   folder and :func:`os.replace`: a crash, a full disk or a signal never
   leaves a half-written file where a good one was.  The new file keeps the
@@ -25,8 +29,11 @@ import os
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+
+from .visible import visible
 
 #: The longest path a user may type (Linux' PATH_MAX); longer is refused before any system call.
 MAX_PATH_CHARS = 4096
@@ -82,6 +89,69 @@ def user_path(text: str | os.PathLike[str], what: str = "path", name: str | None
     except RuntimeError:  # "Could not determine home directory." or an unknown ~user
         user = raw.split("/", 1)[0]
         raise PathError(f"Cannot expand {user}: no such user. Received: {name}={raw[:200]!r}") from None
+
+
+# --------------------------------------------------------------------------- zip archives
+
+
+class ArchiveError(ValueError):
+    """A zip archive that is not one, or whose members would expand beyond a limit."""
+
+
+def check_zip_members(
+    path: str | os.PathLike[str],
+    *,
+    max_member_bytes: int,
+    max_total_bytes: int,
+    max_members: int = 256,
+    member_limits: Mapping[str, int] | None = None,
+) -> list[zipfile.ZipInfo]:
+    """The members of the zip archive at ``path``, after checking their declared sizes; :class:`ArchiveError` else.
+
+    Only the central directory is read.  ``ZipInfo.file_size`` bounds what :mod:`zipfile` will ever
+    decompress (it stops there and checks the CRC), so a member that declares a small size cannot expand
+    further.  ``member_limits`` gives some members (``config.json``) a smaller limit of their own.
+    """
+    shown = visible(os.fspath(path))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+        raise ArchiveError(f"{shown}: not a readable zip archive ({exc}).") from None
+    except OSError as exc:
+        raise ArchiveError(f"{shown}: cannot read it ({os_reason(exc)}).") from None
+    if len(members) > max_members:
+        raise ArchiveError(f"{shown}: holds {len(members):,} files, more than the limit of {max_members:,}.")
+    total = 0
+    for info in members:
+        limit = (member_limits or {}).get(info.filename, max_member_bytes)
+        if info.file_size > limit:
+            raise ArchiveError(
+                f"{shown}: `{visible(info.filename[:100])}` would expand to {info.file_size:,} bytes, "
+                f"more than the limit of {limit:,}."
+            )
+        total += info.file_size
+    if total > max_total_bytes:
+        raise ArchiveError(f"{shown}: would expand to {total:,} bytes, more than the limit of {max_total_bytes:,}.")
+    return members
+
+
+#: A ``.keras`` model: its config and metadata are a few kB; the weights of any model the numpy engine can run
+#: (at most 2**27 values per array) fit in 512 MiB.  Keras' own check starts at 4 GiB per member.
+KERAS_MAX_WEIGHTS_BYTES = 512 * 2**20
+KERAS_MAX_CONFIG_BYTES = 16 * 2**20
+
+
+def check_keras_archive(path: str | os.PathLike[str]) -> None:
+    """Refuse a ``.keras`` file whose members would expand beyond what a model of this app needs
+    (:class:`ArchiveError`), before Keras decompresses anything."""
+    check_zip_members(
+        path,
+        max_member_bytes=KERAS_MAX_WEIGHTS_BYTES,
+        max_total_bytes=KERAS_MAX_WEIGHTS_BYTES + 2 * KERAS_MAX_CONFIG_BYTES,
+        max_members=64,
+        member_limits={"config.json": KERAS_MAX_CONFIG_BYTES, "metadata.json": KERAS_MAX_CONFIG_BYTES},
+    )
 
 
 # --------------------------------------------------------------------------- atomic writes

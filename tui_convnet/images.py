@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 
+from .npy_header import read_npy_header
+
 #: The largest image read, in pixels (width·height): 25 megapixels, a large phone photo.
 MAX_PIXELS = 25_000_000
 FRAME = 28  # MNIST's frame
@@ -64,11 +66,7 @@ def _check_size(path: Path, height: int, width: int) -> None:
 def _read_npy(path: Path) -> np.ndarray:
     try:
         with open(path, "rb") as f:
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, _, dtype = np.lib.format.read_array_header_1_0(f)
-            else:
-                shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+            shape, _, dtype = read_npy_header(f)  # a damaged header is a ValueError (was tokenize.TokenError)
     except (OSError, ValueError, EOFError) as exc:
         raise ImageError(f"{path}: cannot read it as a .npy array ({exc}).") from None
     if len(shape) != 2:
