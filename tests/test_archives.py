@@ -4,6 +4,7 @@ their directory, before anything is decompressed; damaged `.npy` headers are a V
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import struct
 import time
@@ -58,7 +59,7 @@ def test_a_keras_file_declaring_2_gib_of_weights_is_refused(tmp_path):
     bomb = zip_declaring(
         tmp_path / "w.keras", {"config.json": b"{}", "model.weights.h5": b"x"}, {"model.weights.h5": 2 * GIB}
     )
-    with pytest.raises(ArchiveError, match="`model.weights.h5` would expand to 2,147,483,648 bytes"):
+    with pytest.raises(ArchiveError, match=re.escape("`model.weights.h5` would expand to 2,147,483,648 bytes")):
         check_keras_archive(bomb)
 
 
@@ -100,7 +101,7 @@ def test_a_bundled_model_folder_with_a_2_gib_weights_member_is_refused(tmp_path)
             np.save(buffer, f[name])
             members[f"{name}.npy"] = buffer.getvalue()
     zip_declaring(weights, members, {f"{first}.npy": 2 * GIB})
-    with pytest.raises(ModelAssetError, match=f"`{first}.npy` would expand to 2,147,483,648 bytes"):
+    with pytest.raises(ModelAssetError, match=re.escape(f"`{first}.npy` would expand to 2,147,483,648 bytes")):
         load_bundled_model(folder)  # was 2.08 GB read in 7.2 s
 
 
