@@ -291,10 +291,12 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
 
 @contextlib.contextmanager
 def exit_on_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the command as Ctrl-C does: temporary files removed, exit code 128 + N."""
+    """SIGTERM and SIGHUP end the command as Ctrl-C does: no temporary file left, exit code 128 + N."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        remove_temp_files()
+        # A save under way in this thread removes its own temporary file as SystemExit passes through it; one
+        # in another thread is finished at exit (fileio.finish_writes): removing it here let Keras create it
+        # again by name, and it was left behind.
         raise SystemExit(128 + signum)
 
     signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])

@@ -16,19 +16,24 @@ the UI all use it.
   folder and :func:`os.replace`: a crash, a full disk or a signal never
   leaves a half-written file where a good one was.  The new file keeps the
   mode of the file it replaces (else the umask default, as ``open`` would
-  create it), and the temporary file is removed on any failure, on Ctrl-C
-  and, through :func:`remove_temp_files` (called by the SIGTERM/SIGHUP
-  handlers of :mod:`tui_convnet.cli`), on SIGTERM.
+  create it), and the temporary file is removed on any failure and on Ctrl-C.
+  When the process exits (SIGTERM included) while another thread is saving,
+  :func:`finish_writes` (run at exit) lets that save finish, for at most
+  :data:`FINISH_WRITES_S`, then removes any temporary file still there.  A
+  signal handler never removes the temporary file of a save under way: the
+  writer (Keras) would create it again by name, and the file was left behind.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import os
 import stat
 import tempfile
 import threading
+import time
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -156,12 +161,17 @@ def check_keras_archive(path: str | os.PathLike[str]) -> None:
 
 # --------------------------------------------------------------------------- atomic writes
 
-_temp_files: set[str] = set()
-_temp_lock = threading.Lock()
+#: How long the process waits at exit for a save under way in another thread.
+FINISH_WRITES_S = 15.0
+
+#: The temporary file of every atomic write under way, and the thread writing it.
+_temp_files: dict[str, int] = {}
+_temp_lock = threading.Condition()
+_at_exit_registered = False
 
 
 def remove_temp_files() -> None:
-    """Remove every temporary file an :func:`atomic_write` in progress has created (signal handlers call this)."""
+    """Remove every temporary file an :func:`atomic_write` in progress has created (the last resort at exit)."""
     with _temp_lock:
         pending = list(_temp_files)
         _temp_files.clear()
@@ -170,15 +180,37 @@ def remove_temp_files() -> None:
             os.unlink(name)
 
 
+def finish_writes(timeout: float = FINISH_WRITES_S) -> None:
+    """Wait (at most ``timeout`` s) for the atomic writes other threads are doing, then remove what is left.
+
+    Run at exit: a save the student asked for completes (or is abandoned) instead of leaving its
+    temporary file when the process ends during it (SIGTERM while a model is saved).
+    """
+    me = threading.get_ident()
+    deadline = time.monotonic() + timeout
+    with _temp_lock:
+        while any(owner != me for owner in _temp_files.values()):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            _temp_lock.wait(left)
+    remove_temp_files()
+
+
 @contextlib.contextmanager
 def _registered(name: str) -> Iterator[None]:
+    global _at_exit_registered
     with _temp_lock:
-        _temp_files.add(name)
+        if not _at_exit_registered:
+            atexit.register(finish_writes)
+            _at_exit_registered = True
+        _temp_files[name] = threading.get_ident()
     try:
         yield
     finally:
         with _temp_lock:
-            _temp_files.discard(name)
+            _temp_files.pop(name, None)
+            _temp_lock.notify_all()
 
 
 def _umask() -> int:
