@@ -78,7 +78,7 @@ def test_many_members_and_the_total_are_limited(tmp_path):
         check_zip_members(many, max_member_bytes=1000, max_total_bytes=999)
     noise = tmp_path / "noise.zip"
     noise.write_bytes(b"\x1b]2;owned\x07" * 50)
-    with pytest.raises(ArchiveError, match="not a readable zip archive"):
+    with pytest.raises(zipfile.BadZipFile):  # the caller's business, as before
         check_zip_members(noise, max_member_bytes=1, max_total_bytes=1)
 
 

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from .fileio import PathError, os_reason, user_path
 from .npy_header import read_npy_header
 
 #: The largest image read, in pixels (width·height): 25 megapixels, a large phone photo.
@@ -150,11 +151,16 @@ def read_image(path: str | os.PathLike[str]) -> np.ndarray:
     Raises :class:`ImageError` (one line, naming the file) for a missing or
     unreadable file, a file that is not an image, an empty (0x0) or a huge one.
     """
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise ImageError(f"No such image file: {path}")
-    if not path.is_file():
-        raise ImageError(f"Not a file: {path}")
+    try:
+        path = user_path(path, "image path", "--image")  # ~nouser: one line (was RuntimeError)
+        if not path.exists():
+            raise ImageError(f"No such image file: {path}")
+        if not path.is_file():
+            raise ImageError(f"Not a file: {path}")
+    except PathError as exc:
+        raise ImageError(str(exc)) from None
+    except OSError as exc:  # a folder that cannot be searched, a name too long: was exit 1 without the name
+        raise ImageError(f"{path}: cannot read it ({os_reason(exc)}).") from None
     if path.suffix.lower() == ".npy":
         return _read_npy(path)
     return _read_pillow(path)
@@ -336,7 +342,7 @@ def load_digit(path: str | os.PathLike[str]) -> Preprocessed:
     try:
         return preprocess(pixels)
     except ImageError as exc:
-        raise ImageError(f"{Path(path).expanduser()}: {exc}") from None
+        raise ImageError(f"{user_path(path)}: {exc}") from None
 
 
 @dataclass(frozen=True, eq=False)

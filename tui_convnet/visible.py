@@ -32,11 +32,17 @@ def _escaped(char: str) -> str:
     return f"\\U{code:08x}"
 
 
-def visible(text: str | os.PathLike[str]) -> str:
+def visible(text: str | os.PathLike[str], *, keep: str = "", limit: int | None = None) -> str:
     """``text`` with every character that is not printable (C0/C1 controls, DEL, format characters such as
     bidirectional overrides, lone surrogates from undecodable file names) written as a Python escape
-    (``\\x1b``, ``\\n``, ``\\u202e``, ``\\udcff``); printable text, spaces included, is unchanged."""
+    (``\\x1b``, ``\\n``, ``\\u202e``, ``\\udcff``); printable text, spaces included, is unchanged.
+
+    ``keep`` names characters left as they are (``"\\n"`` for a message of several lines); with ``limit``,
+    longer text is cut to that many characters and says how long it was (a 100 kB paste is not echoed).
+    """
     text = os.fspath(text)
+    if limit is not None and len(text) > limit:
+        text = f"{text[:limit]}… ({len(text):,} characters)"
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else _escaped(c) for c in text)
+    return "".join(c if c.isprintable() or c in keep else _escaped(c) for c in text)

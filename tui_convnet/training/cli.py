@@ -33,6 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from ..data import DataError
 from ..fileio import PathError, os_reason, user_path
+from ..visible import visible
 from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES, TrainConfig, check_split
 from .outcome import (
@@ -42,6 +43,7 @@ from .outcome import (
     EXIT_USAGE,
     OutputClosed,
     json_line,
+    output_console,
     silence_stdout,
     write_line,
 )
@@ -50,7 +52,7 @@ PROG = "convnet-tui train"
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {visible(message)}", file=sys.stderr)
     return code
 
 
@@ -70,7 +72,9 @@ def check_save_path(text: str) -> Path:
     except OSError as exc:
         raise ValueError(f"--save cannot be used ({os_reason(exc)}). Received: --save={text[:200]!r}") from None
     if not os.access(p.parent, os.W_OK):
-        raise ValueError(f"The folder for --save is not writable: {p.parent}. Received: --save={text!r}")
+        raise ValueError(
+            f"The folder for --save is not writable: {p.parent.absolute()}. Received: --save={text[:200]!r}"
+        )
     return p
 
 
@@ -242,7 +246,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
 
     ``cancel`` (a fresh event by default) is set by Ctrl-C; a test may pass one already set.
     """
-    console = Console(highlight=False)
+    console = output_console(highlight=False)
     save_path = None
     if args.save is not None:
         try:

@@ -121,7 +121,12 @@ def spec_from_model(model: KerasModel) -> ModelSpec:
     shape = tuple(model.input_shape[1:])
     if len(shape) != 3 or None in shape:
         raise ModelFileError(f"The model's input must be (H, W, C). Received: input_shape={model.input_shape}")
-    return ModelSpec(shape, tuple(layers), model.name)
+    spec = ModelSpec(shape, tuple(layers), model.name)
+    try:  # one verdict for predict, inspect and Load: a Dense on a 3-D input is refused here, naming the layer
+        infer_shapes(spec)
+    except ValueError as exc:
+        raise ModelFileError(str(exc)) from None
+    return spec
 
 
 def save_model_atomic(model: KerasModel, path: str | os.PathLike[str]) -> Path:

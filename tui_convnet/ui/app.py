@@ -301,8 +301,10 @@ def find_example(examples: Sequence[Example], name: str) -> int:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(ex.key for ex in examples)
+    if not wanted:
+        raise ValueError(f"The example name is empty. Choose one of: {known}. Received: example={name!r}")
     what = "is ambiguous" if matches else "is not a built-in example"
-    raise ValueError(f"{name!r} {what}. Choose one of: {known}. Received: example={name!r}")
+    raise ValueError(f"{name[:60]!r} {what}. Choose one of: {known}. Received: example={name[:60]!r}")
 
 
 @cache

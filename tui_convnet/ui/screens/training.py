@@ -59,6 +59,7 @@ from ...training.events import (
     check_split,
 )
 from ...training.presets import PRESETS, preset
+from ...visible import visible
 from ..messages import ModelReady
 from ..widgets.footer import KeysFooter
 from ..widgets.plot import LinePlot, Series
@@ -911,7 +912,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def _file_status(self, text: str, ok: bool) -> None:
         status = self.query_one("#file-status", Static)
-        status.update(Text(text))
+        status.update(Text(visible(text, keep="\n")))  # a path may hold an escape sequence
         status.set_class(not ok, "-error")
 
     @work(thread=True, exclusive=True, group="file")
