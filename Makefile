@@ -6,12 +6,12 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test check rounding bench bundled-model clean
+.PHONY: run test smoke check rounding bench bundled-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[train,test]'
 	touch $(STAMP)
 
 run: $(STAMP)
@@ -28,6 +28,11 @@ check: $(STAMP)
 # wait_for_idle sleeps 20 ms at a time), so two workers left the cores idle a quarter of the time.
 test: check
 	$(BIN)/python -m pytest -n 3 --dist worksteal -q
+
+# The installed command on a real pseudo-terminal, every screen and serve, on each Python found (3.11 with
+# everything in .venv, 3.12 and 3.13 with the base install in .smoke/): see scripts/smoke_all.sh.
+smoke: $(STAMP)
+	bash scripts/smoke_all.sh
 
 # The UI, core and lesson tests (snapshots and exact texts) again on other float kernels, as on another CPU: OpenBLAS' AVX2
 # (Haswell) kernels with TensorFlow's oneDNN held to AVX2 (an AVX2-only machine such as an AMD EPYC), then
@@ -46,4 +51,4 @@ bundled-model: $(STAMP)
 	$(BIN)/python scripts/train_bundled_model.py
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info .pytest_cache
+	rm -rf $(VENV) .smoke build dist *.egg-info .pytest_cache

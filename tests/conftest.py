@@ -12,10 +12,13 @@ from time import monotonic, process_time
 from types import ModuleType
 
 import pytest
-import textual._wait as textual_wait
 import textual.app as textual_app
 import textual.pilot as textual_pilot
 import textual.screen as textual_screen
+
+from tui_convnet.ui._textual_internals import clear_styles_cache, idle_wait_module
+
+textual_wait = idle_wait_module()
 
 # The app runs numpy on one BLAS thread (`convnet-tui` sets this before numpy starts, see cli.py); the
 # tests run it the same way (nothing above imports numpy). With OpenBLAS' default of a thread per core,
@@ -111,9 +114,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    styles_cache = sys.modules.get("textual._styles_cache")
-    if styles_cache is not None:
-        styles_cache.StylesCache.get_inner_outer.cache_clear()
+    clear_styles_cache()
 
 
 @pytest.fixture(scope="session")

@@ -282,12 +282,30 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
         with contextlib.suppress(OSError, ValueError, AttributeError):
             print(NO_TERMINAL, file=sys.stderr, flush=True)
         return EXIT_USAGE
+    from .crash import crash_line, write_report
+    from .ui._textual_internals import unhandled_exception
     from .ui.terminal import exit_on_signals as app_exits_on_signals
-    from .ui.terminal import own_terminal
+    from .ui.terminal import own_terminal, restore_terminal
 
-    with own_terminal(), app_exits_on_signals(app):
-        app.run()
+    with own_terminal() as log, app_exits_on_signals(app):
+        try:
+            app.run()
+        except Exception as exc:  # Textual itself failed (its own exceptions end the app below)
+            crashed: BaseException | None = exc
+            log = write_report(exc)
+        else:
+            crashed = unhandled_exception(app)  # Textual drew its traceback into the log
+    if crashed is not None:
+        restore_terminal()
+        _say(crash_line(crashed, log))
+        return EXIT_FAILED
     return app.return_code or 0
+
+
+def _say(line: str) -> None:
+    """Print one line on stderr, if stderr is still there."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(line, file=sys.stderr, flush=True)
 
 
 @contextlib.contextmanager
@@ -309,9 +327,24 @@ def exit_on_signals() -> Iterator[None]:
             signal.signal(sig, old)
 
 
+def _tensorflow_missing(command: str) -> str | None:
+    """The one line saying TensorFlow is needed and how to install it, or None when it is installed."""
+    from .training.tf_env import TensorFlowMissing, tensorflow_installed
+
+    if tensorflow_installed():
+        return None
+    needed = "Training" if command == "train" else "Reading a .keras model"
+    return f"convnet-tui {command}: {TensorFlowMissing(needed)}"
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "summary":
         return _summary(args)
+    if args.command == "train" or (args.command == "predict" and args.model is not None):
+        missing = _tensorflow_missing(args.command)
+        if missing is not None:
+            _say(missing)
+            return EXIT_USAGE
     if args.command == "train":
         from .training.cli import run_train
 
@@ -411,8 +444,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         if exc.errno in _OUTPUT_ERRORS:  # stdout closed or full while printing (a pipe to `head`, /dev/full)
             return _output_failed(exc)
-        with contextlib.suppress(OSError, ValueError, AttributeError):
-            print(f"convnet-tui: error: {os_reason(exc)}", file=sys.stderr)
+        _say(f"convnet-tui: error: {os_reason(exc)}")
+        return EXIT_FAILED
+    except Exception as exc:  # a bug: one line and the report's path, never a traceback on the terminal
+        from .crash import crash_line, write_report
+
+        remove_temp_files()
+        _say(crash_line(exc, write_report(exc)))
         return EXIT_FAILED
 
 

@@ -253,6 +253,8 @@ def _build_server(config: ServeConfig) -> Any:
         response: web.StreamResponse = await handler(request)
         return response
 
+    from .ui._textual_internals import app_service_process
+
     class ClassroomServer(Server):
         def __init__(self) -> None:
             super().__init__(tab_command(os.getpid()), host=config.host, port=config.port, title="convnet-tui")
@@ -392,7 +394,7 @@ def _build_server(config: ServeConfig) -> Any:
         async def end(self, service: AppService) -> None:
             """Ask the tab's app to quit, kill it after the grace period, close its websocket."""
             websocket = self.sessions.get(service)
-            process = service._process
+            process = app_service_process(service)
             with contextlib.suppress(TimeoutError, ConnectionError, RuntimeError):
                 await asyncio.wait_for(asyncio.shield(service.stop()), QUIT_GRACE_S)
             if process is not None and process.returncode is None:
@@ -419,8 +421,10 @@ def serve(config: ServeConfig) -> int:
 
 def _kill_leftovers(server: Any) -> None:
     """Last resort after the event loop stopped: no app process outlives the server."""
+    from .ui._textual_internals import app_service_process
+
     for service in list(getattr(server, "sessions", {})):
-        process = service._process
+        process = app_service_process(service)
         if process is not None and process.returncode is None:
             try:
                 os.kill(process.pid, signal.SIGKILL)

@@ -29,6 +29,29 @@ def quiet_environment() -> None:
         os.environ.setdefault(key, value)
 
 
+#: How to get TensorFlow, in the words every "TensorFlow is missing" message uses.
+INSTALL_HINT = "pip install 'convnet-tui[train]'"
+
+
+class TensorFlowMissing(ImportError):
+    """TensorFlow is not installed: the base install leaves it out (it is the ``train`` extra)."""
+
+    def __init__(self, needed_for: str = "Training or a Keras check") -> None:
+        super().__init__(f"{needed_for} needs TensorFlow, which is not installed. Install it with: {INSTALL_HINT}")
+
+
+def tensorflow_installed() -> bool:
+    """Whether TensorFlow can be imported (found on the path; not imported here)."""
+    if "tensorflow" in sys.modules:
+        return True
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec("tensorflow") is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def keras_loaded() -> bool:
     return "keras" in sys.modules and "tensorflow" in sys.modules
 
@@ -63,6 +86,8 @@ def stderr_fd_silenced() -> Iterator[None]:
 
 def import_keras() -> ModuleType:
     """Import and return ``keras`` (TensorFlow backend), with TensorFlow's logging silenced."""
+    if not tensorflow_installed():
+        raise TensorFlowMissing()
     quiet_environment()
     import logging
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
@@ -9,14 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from textual.app import App, SystemCommand
+from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 
 from ..core import Example, ExampleError, load_examples
+from ._textual_internals import CachedStylesheet, mark_styled
 from .messages import ModelReady, OpenHierarchy, OpenInExplorer
-from .stylesheet import CachedStylesheet
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
     from ..lessons.catalog import ContentsEntry
@@ -120,14 +121,11 @@ class ConvnetApp(App[int]):
     def _new_screen(self, make: Callable[[], Screen[Any]]) -> Screen[Any]:
         """A mode's screen, made the first time the mode is shown, marked as styled by the current stylesheet.
 
-        Textual refreshes the whole app's CSS when it starts a mode whose screen was styled by an older
-        stylesheet, and it counts a new screen as never styled: the first t, i, d or L restyled every widget
-        of the screen being left (the explorer, twice) and laid it out again, for nothing. A new screen
-        has no styles to refresh (its widgets are styled as they mount, by the current stylesheet), and a
-        later theme change still counts as a change, so the screen is refreshed when it is shown again.
+        Without the mark, the first t, i, d or L restyled every widget of the screen being left (the
+        explorer, twice) and laid it out again, for nothing (see :func:`mark_styled`).
         """
         screen = make()
-        screen._css_update_count = self._css_update_count
+        mark_styled(screen, self)
         self.made_screens.append(screen)
         return screen
 
@@ -171,6 +169,17 @@ class ConvnetApp(App[int]):
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
     draw_image: tuple[Any, str] | None = None
+
+    def clear_selection(self) -> None:
+        """Clear the text selection of the active screen; nothing to clear while no screen is on the stack yet.
+
+        From Python 3.12 Textual runs its tasks eagerly, so the first screen is composed before it is on the
+        stack. An ``Input`` made with a value (the training screen's fields) clears the selection as it is
+        made, and Textual's ``clear_selection`` lets ``ScreenStackError`` through: the app died before its
+        first frame when it opened on the training screen.
+        """
+        with contextlib.suppress(ScreenStackError):
+            super().clear_selection()
 
     def on_ready(self) -> None:
         """The first frame is on the terminal (Textual's Ready): run ``on_first_frame`` once it is written."""

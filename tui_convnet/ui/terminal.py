@@ -22,6 +22,7 @@ trains; a second SIGINT ends the app) and ends with 130, never 0.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import signal
@@ -64,11 +65,11 @@ def _private_folder(folder: Path) -> bool:
     return stat.S_ISDIR(st.st_mode) and st.st_uid == os.getuid() and not (st.st_mode & 0o077)
 
 
-def open_log() -> tuple[int, Path] | None:
-    """Open the stderr log for writing: ``(fd, path)``, or None when no log can be opened."""
+def open_log(name: str = LOG_NAME) -> tuple[int, Path] | None:
+    """Open the log ``name`` (default: the stderr log) for writing: ``(fd, path)``, or None if none can be opened."""
     folder = state_dir()
     if _private_folder(folder):
-        path = folder / LOG_NAME
+        path = folder / name
         try:
             fd = os.open(path, _OPEN_FLAGS, 0o600)
             if stat.S_ISREG(os.fstat(fd).st_mode):
@@ -89,6 +90,20 @@ def _fd_open(fd: int) -> bool:
     except OSError:
         return False
     return True
+
+
+#: What puts a terminal back as a shell expects it: mouse reporting, bracketed paste and focus events off,
+#: the main screen, the cursor shown, attributes reset. Textual does all this when it stops normally.
+RESTORE = "\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?1015l\x1b[?2004l\x1b[?1004l\x1b[?1049l\x1b[?25h\x1b[0m"
+
+
+def restore_terminal() -> None:
+    """After a crash: write :data:`RESTORE` to the terminal (a no-op when stdout is not one)."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        stream = sys.__stdout__
+        if stream is not None and os.isatty(stream.fileno()):
+            stream.write(RESTORE)
+            stream.flush()
 
 
 @contextlib.contextmanager
@@ -145,9 +160,10 @@ def exit_on_signals(app: Any) -> Iterator[None]:
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        loop = getattr(app, "_loop", None)  # Textual's running loop (set by App.run)
-        if loop is None or loop.is_closed():
-            raise SystemExit(128 + signum)
+        try:  # the app's loop, if it runs (Python runs signal handlers in the main thread, where App.run's loop is)
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise SystemExit(128 + signum) from None
         # A signal handler must not block: hand the exit to the app's loop (this also wakes it up).
         if signum == signal.SIGINT and hasattr(app, "interrupt"):
             loop.call_soon_threadsafe(app.interrupt, signum)  # asks first while a model trains

@@ -21,6 +21,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Markdown, Static
 
+from .._textual_internals import bindings_map
+
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
 _KEY_NAMES = {
@@ -81,7 +83,7 @@ def _description(binding: Binding) -> str:
 def binding_rows(node: DOMNode) -> list[tuple[str, str]]:
     """``(keys, what they do)`` for ``node``'s bindings; keys doing the same action are merged."""
     merged: dict[tuple[str, str], list[str]] = {}
-    for key, bindings in node._bindings.key_to_bindings.items():
+    for key, bindings in bindings_map(node).key_to_bindings.items():
         for binding in bindings:
             if binding.system:
                 continue

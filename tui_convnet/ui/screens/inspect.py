@@ -41,6 +41,7 @@ from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
 from ...training.inspector import FieldChoice
+from ...training.tf_env import TensorFlowMissing
 from ...visible import visible
 from .. import palette
 from ..messages import ModelReady, OpenHierarchy, OpenInExplorer
@@ -350,6 +351,9 @@ Esc ends it.
     def _check_in_thread(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
         try:
             comparisons = inspector.compare(digit, outputs)
+        except TensorFlowMissing as exc:
+            self.post_message(self.LayerCheck(inspector, index, None, str(exc)))
+            return
         except Exception as exc:  # Keras raises many types; the screen must say so, not crash
             self.post_message(self.LayerCheck(inspector, index, None, f"{type(exc).__name__}: {exc}"))
             return

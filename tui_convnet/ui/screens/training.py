@@ -59,6 +59,7 @@ from ...training.events import (
     check_split,
 )
 from ...training.presets import PRESETS, preset
+from ...training.tf_env import TensorFlowMissing
 from ...visible import visible
 from ..messages import ModelReady
 from ..widgets.footer import KeysFooter
@@ -423,6 +424,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         started = time.perf_counter()
         try:
             from ...training import trainer  # noqa: F401  (imports TensorFlow, quietly)
+        except TensorFlowMissing as exc:  # the base install: training is the `train` extra
+            self.post_message(PrepareFailed(str(exc)))
+            return
         except Exception as exc:  # a broken TensorFlow install must not crash the app
             self.post_message(PrepareFailed(f"TensorFlow could not be imported: {type(exc).__name__}: {exc}"))
             return
