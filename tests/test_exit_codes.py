@@ -89,3 +89,13 @@ def test_serving_on_host_0_names_real_addresses():
     line = startup_lines(ServeConfig("0", 8000, 4), "lecture-hall")[0]
     assert "http://0:" not in line  # was "open http://0:8000/"
     assert line.endswith("open http://127.0.0.1:8000/ here, or http://lecture-hall:8000/ from another machine")
+
+
+def test_an_unwritable_save_folder_is_named_in_full(monkeypatch, tmp_path):
+    from tui_convnet.training.cli import check_save_path
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as root every folder is writable
+    with pytest.raises(ValueError) as error:
+        check_save_path("m.keras")
+    assert f"The folder for --save is not writable: {tmp_path}." in str(error.value)  # was "not writable: ."
