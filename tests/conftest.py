@@ -127,3 +127,31 @@ def fixed_model() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def tf_worker():
+    """One real TensorFlow worker process, shared by every test of this test process that needs one (its
+    start-up imports TensorFlow: seconds). Ended, and checked to be gone, when the session ends."""
+    from tui_convnet.training.worker_client import WorkerClient
+
+    client = WorkerClient()
+    client.warm_up()
+    yield client
+    client.close()
+    assert client.pid is None
+
+
+@pytest.fixture(autouse=True)
+def in_process_worker():
+    """Every test's app talks to a TensorFlow worker served by a thread of the test process (started only if
+    the test needs TensorFlow): a test can script Keras' ``fit`` with monkeypatch, and TensorFlow is imported
+    once per test process, as before the worker process existed. The real process is tested by
+    tests/training/test_worker.py and tests/ui/test_no_tensorflow_in_the_interface.py."""
+    from tui_convnet.training.worker_client import IN_PROCESS, WorkerClient, set_shared_client
+
+    client = WorkerClient([IN_PROCESS])
+    set_shared_client(client)
+    yield client
+    set_shared_client(None)
+    client.close()

@@ -126,6 +126,40 @@ def test_sigterm_while_another_thread_saves_leaves_no_temp_file(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_the_tensorflow_worker_finishes_a_save_before_it_ends(tmp_path):
+    # The worker ends with os._exit (TensorFlow's threads would hold the exit), which skips atexit: the app
+    # quitting while the worker saved left the temporary file (the save thread was cut off mid-write).
+    script = textwrap.dedent(
+        f"""
+        import threading, time
+        from pathlib import Path
+        from tui_convnet.fileio import atomic_write
+        from tui_convnet.training import worker
+
+        target = Path({str(tmp_path / "model.keras")!r})
+
+        def write(tmp):
+            with open(tmp, "wb") as f:  # by name, as Keras does
+                for _ in range(10):
+                    f.write(b"new model ")
+                    time.sleep(0.03)
+
+        def serve(self, read):  # a save is under way when the app closes the worker's input
+            threading.Thread(target=atomic_write, args=(target, write), daemon=True).start()
+            time.sleep(0.05)
+
+        worker.Service.serve = serve
+        worker.main()
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["model.keras"]  # no temporary file
+    assert (tmp_path / "model.keras").read_bytes() == b"new model " * 10
+
+
 @pytest.mark.parametrize(
     "text,message",
     [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from pathlib import Path
@@ -129,31 +130,32 @@ class ConvnetApp(App[int]):
         self.made_screens.append(screen)
         return screen
 
-    #: The screens made so far (one per mode visited): the quit path asks them whether a run would be lost.
+    #: The screens made so far (one per mode visited): the quit path asks the training screen what would be lost.
     made_screens: list[Screen[Any]]
     #: Set by a first SIGINT: a quit it asked for ends with 128 + SIGINT, and a second SIGINT ends the app at once.
     signal_return_code: int | None = None
 
-    def _running_training(self) -> Any | None:
-        """The training screen, when a model trains on it (quitting would lose the run), else ``None``."""
+    def _training_screen(self) -> Any | None:
+        """The training screen, if it was made: it knows whether quitting would lose a run or a model."""
         for screen in self.made_screens:
-            if getattr(screen, "phase", None) == "training" and hasattr(screen, "action_request_quit"):
+            if hasattr(screen, "action_request_quit"):
                 return screen
         return None
 
     async def action_quit(self) -> None:
-        """``q`` and ``ctrl+q`` on any screen: quit, but ask first while a model trains (the run would be lost)."""
+        """``q`` and ``ctrl+q`` on any screen: quit, but ask first where the training screen would lose a run
+        or an unsaved model (its own question; it quits at once when nothing would be lost)."""
         self.quit_or_ask()
 
     def quit_or_ask(self) -> None:
-        training = self._running_training()
+        training = self._training_screen()
         if training is None:
             self.exit(return_code=self.signal_return_code or 0)
         elif type(self.screen).__name__ != "ConfirmQuit":  # not asked twice
-            training.action_request_quit()  # the question; y cancels the run and quits, n keeps training
+            training.action_request_quit()
 
     def interrupt(self, signum: int) -> None:
-        """SIGINT: like ``q`` (asks first while a model trains); a second SIGINT ends the app at once.
+        """SIGINT: like ``q`` (asks first where a run or a model would be lost); a second SIGINT ends the app at once.
 
         Either way the return code is 128 + ``signum`` (130): an interrupted app never exits 0."""
         if self.signal_return_code is not None:
@@ -278,6 +280,17 @@ class ConvnetApp(App[int]):
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
 
+    def use_bundled_model(self) -> None:
+        """Every screen goes back to the bundled model (the session's model stays on the training screen)."""
+        self.trained = None
+        self.notify("Every screen uses the bundled model again.", title="Model")
+
+    def on_unmount(self) -> None:
+        """The app ends: so does its TensorFlow worker process, if one was started (nothing is left running)."""
+        client = sys.modules.get("tui_convnet.training.worker_client")
+        if client is not None:
+            client.close_shared()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from ..lessons.catalog import LessonEntry
 
@@ -294,6 +307,12 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
+        if self.trained is not None:
+            yield SystemCommand(
+                "Use the bundled model",
+                f"Every screen goes back to the bundled trained model (now: the {self.trained.description})",
+                self.use_bundled_model,
+            )
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
             summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
             yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
