@@ -258,7 +258,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
     except DataError as exc:
         return _fail(str(exc))
     if data.skipped:
-        print(f"{PROG}: {data.skipped}", file=sys.stderr)
+        print(f"{PROG}: {visible(data.skipped)}", file=sys.stderr)
 
     from ..core import mnist_convnet
 
@@ -282,7 +282,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
 
     try:
         if not args.json:
-            console.print(f"Dataset: {data.description}", soft_wrap=True)
+            console.print(f"Dataset: {visible(data.description)}", soft_wrap=True, markup=False)
         if console.is_interactive and not args.json:
             with console.status("Loading TensorFlow…"):
                 from . import trainer
@@ -409,9 +409,9 @@ def _print_results(
             soft_wrap=True,
         )
         if saved:
-            console.print(f"Saved the model to {escape(saved)}", soft_wrap=True)
+            console.print(f"Saved the model to {escape(visible(saved))}", soft_wrap=True)
     elif saved:
-        console.print(f"Saved the model to {saved}", soft_wrap=True, markup=False)
+        console.print(f"Saved the model to {visible(saved)}", soft_wrap=True, markup=False)
     console.file.flush()
 
 
