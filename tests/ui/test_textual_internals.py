@@ -40,7 +40,7 @@ def _private(name: str) -> bool:
 
 
 #: Private names of other libraries than Textual that tests use (argparse's parser internals).
-NOT_TEXTUAL = {"_actions", "_SubParsersAction"}
+NOT_TEXTUAL = {"_actions", "_SubParsersAction", "_exit"}  # argparse's, and os._exit (public, documented)
 
 
 def foreign_private_uses(files: list[Path]) -> list[str]:

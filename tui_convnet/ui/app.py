@@ -50,6 +50,12 @@ def _lessons_screen() -> Screen[Any]:
     return LessonsScreen()
 
 
+def _architect_screen() -> Screen[Any]:
+    from .architect.screen import ArchitectScreen
+
+    return ArchitectScreen()
+
+
 def _inspect_screen() -> Screen[Any]:
     from .screens.inspect import InspectScreen
 
@@ -64,6 +70,7 @@ SCREENS: dict[str, tuple[str, Callable[[], Screen[Any]]]] = {
     "inspect": ("inspect", _inspect_screen),
     "draw": ("draw", _draw_screen),
     "lessons": ("lessons", _lessons_screen),
+    "architect": ("architect", _architect_screen),
 }
 
 
@@ -88,6 +95,22 @@ class ConvnetApp(App[int]):
             show=False,
             system=True,
             tooltip="The lecture's big ideas as lessons",
+        ),
+        Binding(
+            "A",
+            "switch_mode('architect')",
+            "Architect",
+            show=False,
+            system=True,
+            tooltip="Build your own ConvNet, layer by layer",
+        ),
+        Binding(
+            "F",
+            "filter_gallery",
+            "Filters",
+            show=False,
+            system=True,
+            tooltip="What each filter of the model looks for",
         ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
@@ -189,9 +212,36 @@ class ConvnetApp(App[int]):
             self.call_after_refresh(self._on_first_frame)
             self._on_first_frame = None
 
+    #: Problems of the lecturer's example file (``convnet-tui --example PATH.toml``), shown once the app is up.
+    startup_problems: list[str] = []
+
     async def on_mount(self) -> None:
+        if self.startup_problems:
+            problems = "\n".join(self.startup_problems)
+            self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
         if self.draw_image is not None and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
+
+    def action_filter_gallery(self) -> None:
+        """Every filter of the current model (the session's, else the bundled one): the input it looks for."""
+        from .filters.screen import FiltersScreen
+
+        if isinstance(self.screen, FiltersScreen):
+            return
+        try:
+            if self.trained is None:
+                from ..bundled_model import load_bundled_model
+
+                bundled = load_bundled_model()
+                spec, weights, label = bundled.spec, list(bundled.weights), bundled.description
+            else:
+                from .session_model import session_model
+
+                spec, weights, label = session_model(self.trained)
+        except ValueError as exc:
+            self.notify(str(exc), title="Filter gallery", severity="error", timeout=8, markup=False)
+            return
+        self.push_screen(FiltersScreen(spec, weights, label))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -307,6 +357,12 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
+        yield SystemCommand(
+            "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
+        )
+        yield SystemCommand(
+            "Filter gallery", "What each filter of the model looks for, layer by layer", self.action_filter_gallery
+        )
         if self.trained is not None:
             yield SystemCommand(
                 "Use the bundled model",
