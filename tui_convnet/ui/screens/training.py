@@ -60,6 +60,7 @@ from ...training.events import (
 )
 from ...training.presets import PRESETS, preset
 from ...training.slots import Slots, ordinal
+from ...visible import visible
 from ..messages import ModelReady, describe_source
 from ..widgets.footer import KeysFooter
 from ..widgets.plot import LinePlot, Series
@@ -867,7 +868,7 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
 
     def _file_status(self, text: str, ok: bool) -> None:
         status = self.query_one("#file-status", Static)
-        status.update(Text(text))
+        status.update(Text(visible(text, keep="\n")))  # a path may hold an escape sequence
         status.set_class(not ok, "-error")
 
     @work(thread=True, exclusive=True, group="file")
