@@ -29,6 +29,7 @@ from textual.widgets import Static
 from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes
 from ...images import FRAME, STAGE_COUNT, Preprocessed, scale_to_box, stages
+from ...visible import visible
 from ..messages import ModelReady
 from ..widgets.canvas import DrawingCanvas
 from ..widgets.footer import KeysFooter
@@ -158,8 +159,8 @@ ten class probabilities.
     async def use_model(self, model: drawing.NumpyModel) -> None:
         """Show ``model``'s layers and run the drawing through it."""
         self.model = model
-        source = f" · image {escape(self.source)}" if self.source else ""
-        self._model_line(f"[b]Model[/b] {escape(model.description)} · numpy engine{source}")
+        source = f" · image {escape(visible(self.source))}" if self.source else ""
+        self._model_line(f"[b]Model[/b] {escape(visible(model.description))} · numpy engine{source}")
         await self._build_layers()
         self.analyse_now()
 
@@ -228,7 +229,10 @@ ten class probabilities.
         self.image, self.source = image, source
         self.query_one("#draw-canvas", DrawingCanvas).set_pixels(image.digit, notify=False)
         if self.model is not None:
-            self._model_line(f"[b]Model[/b] {escape(self.model.description)} · numpy engine · image {escape(source)}")
+            self._model_line(
+                f"[b]Model[/b] {escape(visible(self.model.description))} · numpy engine · image "
+                f"{escape(visible(source))}"
+            )
         self.analyse_now()
 
     def on_drawing_canvas_changed(self, message: DrawingCanvas.Changed) -> None:
