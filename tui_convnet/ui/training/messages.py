@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from ...training.events import TrainEvent
 
-STYLES = Path(__file__).resolve().parent.parent / "styles"
+STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 
 @dataclass
