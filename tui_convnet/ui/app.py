@@ -14,6 +14,7 @@ from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
 from ..core import Example, ExampleError, load_examples
 from ._textual_internals import CachedStylesheet, mark_styled
@@ -110,6 +111,8 @@ class ConvnetApp(App[int]):
         # that screen and builds no other (the explorer is built when the student first goes there).
         self.DEFAULT_MODE = SCREENS[screen][0]  # type: ignore[misc]  # Textual's ClassVar, set for this app
         super().__init__(**kwargs)
+        #: The mode shown before the current one (Esc on the lessons screen goes back to it).
+        self.previous_mode: str | None = None
         for mode, make in SCREENS.values():
             self.add_mode(mode, partial(self._new_screen, make))
         self.stylesheet = CachedStylesheet(variables=self.get_css_variables())
@@ -151,6 +154,12 @@ class ConvnetApp(App[int]):
     async def on_mount(self) -> None:
         if self.draw_image is not None and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Textual's mode switch, remembering the mode left (Esc on the lessons screen goes back to it)."""
+        if mode != self.current_mode:
+            self.previous_mode = self.current_mode
+        return super().switch_mode(mode)
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
