@@ -81,14 +81,7 @@ class ConvnetApp(App[int]):
         Binding("t", "switch_mode('training')", "Train", tooltip="Train the lecture's ConvNet on MNIST"),
         Binding("i", "switch_mode('inspect')", "Inspect", tooltip="Look inside the trained network"),
         Binding("d", "switch_mode('draw')", "Draw", tooltip="Draw a digit and watch the network think"),
-        Binding(
-            "L",
-            "switch_mode('lessons')",
-            "Lessons",
-            show=False,
-            system=True,
-            tooltip="The lecture's big ideas as lessons",
-        ),
+        Binding("L", "switch_mode('lessons')", "Lessons", tooltip="The lecture's big ideas as lessons"),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]

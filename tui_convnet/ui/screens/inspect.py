@@ -93,7 +93,7 @@ class InspectScreen(Screen[None]):
             "l", "next_layer(1)", "Layer", show=False, tooltip="Scroll to the next layer (or to a conv layer's kernels)"
         ),
         Binding(
-            "L",
+            "p",
             "next_layer(-1)",
             "Prev layer",
             show=False,
