@@ -31,7 +31,8 @@ import tempfile
 import termios
 import time
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 #: Each screen and a text it always draws on its first frame.
 SCREENS = {
@@ -233,6 +234,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-serve", action="store_true", help="skip the serve check")
     args = parser.parse_args(argv)
     command = os.path.abspath(args.command)
+    if not os.access(command, os.X_OK):
+        print(f"smoke: no such command: {command}\nsmoke: 0 passed, 1 failed", flush=True)
+        return 1
     with tempfile.TemporaryDirectory() as home:
         env = {
             "PATH": os.path.dirname(command) + os.pathsep + os.environ.get("PATH", "/usr/bin:/bin"),
@@ -247,12 +251,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         version = subprocess.run([command, "--version"], capture_output=True, text=True, env=env, check=False)
         print(f"smoke: {version.stdout.strip() or version.stderr.strip()} ({command})", flush=True)
         checks: list[tuple[str, tuple[bool, str]]] = []
-        for screen in [s for s in args.only.split(",") if s]:
-            checks.append((f"--screen {screen}", run_screen(command, screen, env)))
-            print(f"  {'ok  ' if checks[-1][1][0] else 'FAIL'} {checks[-1][0]}: {checks[-1][1][1]}", flush=True)
+        runs: list[tuple[str, Callable[[], tuple[bool, str]]]] = [
+            (f"--screen {screen}", partial(run_screen, command, screen, env))
+            for screen in args.only.split(",")
+            if screen
+        ]
         if not args.no_serve:
-            checks.append(("serve", run_serve(command, env)))
-            print(f"  {'ok  ' if checks[-1][1][0] else 'FAIL'} serve: {checks[-1][1][1]}", flush=True)
+            runs.append(("serve", partial(run_serve, command, env)))
+        for name, run in runs:
+            try:
+                checks.append((name, run()))
+            except Exception as exc:  # the check itself could not run (no such command, …): a failure
+                checks.append((name, (False, f"{type(exc).__name__}: {exc}")))
+            print(f"  {'ok  ' if checks[-1][1][0] else 'FAIL'} {name}: {checks[-1][1][1]}", flush=True)
         passed = sum(ok for _, (ok, _) in checks)
         failed = len(checks) - passed
         print(f"smoke: {passed} passed, {failed} failed", flush=True)

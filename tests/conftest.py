@@ -12,10 +12,13 @@ from time import monotonic, process_time
 from types import ModuleType
 
 import pytest
-import textual._wait as textual_wait
 import textual.app as textual_app
 import textual.pilot as textual_pilot
 import textual.screen as textual_screen
+
+from tui_convnet.ui._textual_internals import clear_styles_cache, idle_wait_module
+
+textual_wait = idle_wait_module()
 
 # The app runs numpy on one BLAS thread (`convnet-tui` sets this before numpy starts, see cli.py); the
 # tests run it the same way (nothing above imports numpy). With OpenBLAS' default of a thread per core,
@@ -111,9 +114,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
-    styles_cache = sys.modules.get("textual._styles_cache")
-    if styles_cache is not None:
-        styles_cache.StylesCache.get_inner_outer.cache_clear()
+    clear_styles_cache()
 
 
 @pytest.fixture(scope="session")
@@ -126,3 +127,31 @@ def fixed_model() -> ModuleType:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture(scope="session")
+def tf_worker():
+    """One real TensorFlow worker process, shared by every test of this test process that needs one (its
+    start-up imports TensorFlow: seconds). Ended, and checked to be gone, when the session ends."""
+    from tui_convnet.training.worker_client import WorkerClient
+
+    client = WorkerClient()
+    client.warm_up()
+    yield client
+    client.close()
+    assert client.pid is None
+
+
+@pytest.fixture(autouse=True)
+def in_process_worker():
+    """Every test's app talks to a TensorFlow worker served by a thread of the test process (started only if
+    the test needs TensorFlow): a test can script Keras' ``fit`` with monkeypatch, and TensorFlow is imported
+    once per test process, as before the worker process existed. The real process is tested by
+    tests/training/test_worker.py and tests/ui/test_no_tensorflow_in_the_interface.py."""
+    from tui_convnet.training.worker_client import IN_PROCESS, WorkerClient, set_shared_client
+
+    client = WorkerClient([IN_PROCESS])
+    set_shared_client(client)
+    yield client
+    set_shared_client(None)
+    client.close()

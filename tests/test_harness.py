@@ -17,7 +17,7 @@ INNER = """
 import asyncio
 import gc
 
-from textual._styles_cache import StylesCache
+from tui_convnet.ui._textual_internals import idle_wait_module, styles_cache_size, update_period
 from textual.app import App
 from textual.widgets import Static
 
@@ -33,24 +33,24 @@ def test_an_app_fills_textuals_per_widget_cache():
             await pilot.pause()
 
     asyncio.run(run())
-    assert StylesCache.get_inner_outer.cache_info().currsize > 0
+    assert styles_cache_size() > 0
 
 
 def test_the_next_test_starts_with_it_empty_and_the_imports_frozen():
-    assert StylesCache.get_inner_outer.cache_info().currsize == 0
+    assert styles_cache_size() == 0
     assert gc.get_freeze_count() > 0
 
 
 def test_a_key_is_drawn_within_the_pilots_shorter_idle_wait():
-    from textual import _wait
+    wait = idle_wait_module()
 
     async def run():
         async with Tiny().run_test() as pilot:
             await pilot.pause()
-            return pilot.app.screen._update_timer._interval
+            return update_period(pilot.app.screen)
 
-    update_period = asyncio.run(run())
-    assert _wait.SLEEP_GRANULARITY == 0.005 and update_period < _wait.SLEEP_GRANULARITY
+    period = asyncio.run(run())
+    assert wait.SLEEP_GRANULARITY == 0.005 and period < wait.SLEEP_GRANULARITY
 
 
 def test_a_period_spent_waiting_for_a_core_is_not_taken_for_idle(monkeypatch):

@@ -65,10 +65,12 @@ class _HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
 
 #: The screens ``--screen`` opens on (``ui.app.SCREENS``: a test keeps the two the same; the names are here so
 #: that the command line is parsed without importing Textual).
-SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons")
+SCREEN_NAMES = ("explorer", "train", "inspect", "draw", "lessons", "architect")
 
 #: The commands whose options take their defaults from other modules (the training defaults, the server's).
-DETAILED = ("train", "predict", "serve")
+DETAILED = ("train", "predict", "serve", "code")
+#: The lecturer's commands (tui_convnet.teach.cli).
+LECTURER_COMMANDS = ("code", "quiz", "handout", "examples")
 
 
 def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser:
@@ -84,7 +86,9 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
     )
     parser.add_argument("--version", action="version", version=f"convnet-tui {__version__}")
     parser.add_argument(
-        "--example", metavar="NAME", help="open the explorer on this example (file name or number, e.g. 04)"
+        "--example",
+        metavar="NAME",
+        help="open the explorer on this example (file name or number, e.g. 04), or on your own PATH.toml",
     )
     parser.add_argument("--image", metavar="PATH", help="open the draw screen on an image (PNG, JPEG, PGM or .npy)")
     parser.add_argument(
@@ -108,6 +112,7 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
         help="insert Dropout(RATE) before the last Dense",
     )
     s.add_argument("--no-formulas", action="store_true", help="only the Keras columns")
+    s.add_argument("--spec", metavar="FILE", help="the model in this TOML file (the architecture screen saves one)")
 
     t = sub.add_parser(
         "train",
@@ -122,16 +127,27 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
         formatter_class=_HelpFormatter,
     )
     w = sub.add_parser("serve", help="serve the app to web browsers, one app per tab (for a classroom)")
+    c = sub.add_parser(
+        "code",
+        help="write the lecture's Keras code for the model and settings as a script",
+        description="The lecture's Keras code (load MNIST, prepare, build, compile, fit, evaluate) as a script.",
+        formatter_class=_HelpFormatter,
+    )
     if "train" in detailed:
         _train_options(t)
     if "predict" in detailed:
         _predict_options(p)
     if "serve" in detailed:
         _serve_options(w)
+    from .teach.cli import add_parsers  # the lecturer's commands (standard library only at import)
+
+    add_parsers(sub)
+    if "code" in detailed:
+        _train_options(c, outputs=False)
     return parser
 
 
-def _train_options(t: argparse.ArgumentParser) -> None:
+def _train_options(t: argparse.ArgumentParser, outputs: bool = True) -> None:
     from .training.defaults import DEFAULT_DATASET, DEFAULT_DROPOUT, DEFAULTS
 
     t.add_argument("--epochs", type=_positive_int, default=DEFAULTS.epochs, metavar="N", help="passes over the data")
@@ -143,7 +159,10 @@ def _train_options(t: argparse.ArgumentParser) -> None:
         default=DEFAULT_DATASET,
         metavar="auto|sample|keras|PATH",
         help="auto: full MNIST from the Keras cache, else the bundled sample; keras: download it if needed; "
-        "or a mnist.npz file or a folder of IDX files",
+        "or a mnist.npz file or a folder of IDX files"
+        if outputs
+        else "auto: mnist.load_data() as the slides, else the bundled sample; keras: mnist.load_data() only; "
+        "sample: the bundled sample; or a mnist.npz file",
     )
     t.add_argument(
         "--limit", type=_positive_int, default=None, metavar="N", help="use only the first N training digits (all)"
@@ -178,6 +197,12 @@ def _train_options(t: argparse.ArgumentParser) -> None:
         help="fraction of the shuffled training digits held out for validation",
     )
     t.add_argument("--seed", type=int, default=DEFAULTS.seed, metavar="S", help="random seed (weights, shuffling)")
+    t.add_argument("--spec", metavar="FILE", help="train the model in this TOML file instead of the lecture's")
+    if not outputs:  # `code`: the script, not a model or a report
+        from .teach.code_cli import add_output_option
+
+        add_output_option(t, "script")
+        return
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
     t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final result object")
 
@@ -219,9 +244,19 @@ def _summary(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     from .core import mnist_convnet
-    from .summary import summary_table
+    from .summary import FittedSummary
 
-    Console().print(summary_table(mnist_convnet(args.dropout), formulas=not args.no_formulas))
+    if args.spec is not None:
+        from .architect.spec_file import SpecFileError, read_spec_file
+
+        try:
+            spec = read_spec_file(args.spec)
+        except SpecFileError as exc:
+            print(f"convnet-tui summary: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    else:
+        spec = mnist_convnet(args.dropout)
+    Console().print(FittedSummary(spec, slide_names=True, formulas=not args.no_formulas))
     return 0
 
 
@@ -255,11 +290,16 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
         print(f"convnet-tui: --image opens the draw screen. Received: --screen {screen}", file=sys.stderr)
         return EXIT_USAGE
     try:
+        lecturer = example is not None and example.lower().endswith(".toml")
         app = create_app(
-            example=example,
+            example=None if lecturer else example,
             screen=screen or ("draw" if image is not None else "explorer"),
             on_first_frame=_collect_again,
         )
+        if lecturer and example is not None:  # the lecturer's own file: its problems are shown, the app stays up
+            from .teach.example_files import add_lecturer_example
+
+            add_lecturer_example(app, example)
         if image is not None:  # read and check it before the app starts: a bad image is one line and exit 2
             from .images import load_digit
 
@@ -349,6 +389,10 @@ def _run(args: argparse.Namespace) -> int:
         from .training.predict_cli import run_predict
 
         return run_predict(args)
+    if args.command in LECTURER_COMMANDS:
+        from .teach.cli import run
+
+        return run(args)
     if args.command == "serve":
         from .serve import run_serve
 
@@ -360,7 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
     args = build_parser(detailed=[name for name in DETAILED if name in words]).parse_args(words)
     try:
-        if args.command in ("train", "predict", "summary"):
+        if args.command in ("train", "predict", "summary", *LECTURER_COMMANDS):
             with exit_on_signals():
                 return _run(args)
         return _run(args)

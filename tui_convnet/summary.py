@@ -19,22 +19,39 @@ class FittedSummary:
     or compact (shapes as 26×26×32, the type under the name) — at 80 columns beside the training form
     only the compact one fits."""
 
-    def __init__(self, spec: ModelSpec, *, highlight: int | None = None) -> None:
+    def __init__(
+        self, spec: ModelSpec, *, highlight: int | None = None, slide_names: bool = False, formulas: bool = True
+    ) -> None:
         self.spec = spec
         self.highlight = highlight
+        self.slide_names = slide_names  # the lecture slide's (Keras 2) names: a column, or a line under the table
+        self.formulas = formulas  # False: never the form with the formula lines
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        forms = ({"formulas": True}, {"formulas": False}, {"formulas": False, "compact": True})
+        forms: list[dict[str, bool]] = [{"formulas": True}, {"formulas": False}, {"formulas": False, "compact": True}]
+        if not self.formulas:
+            forms = forms[1:]
+        if self.slide_names:  # each form first with the slide's names beside Keras 3's, then without them
+            forms = [named for form in forms for named in ({**form, "slide_names": True}, form)]
         unbounded = options.update_width(10_000)  # Measurement.get clamps to the width it is given
         for form in forms:
             table = summary_table(self.spec, highlight=self.highlight, **form)
             if Measurement.get(console, unbounded, table).maximum <= options.max_width:
                 break
         yield table
+        if self.slide_names and not form.get("slide_names"):  # no room for the column: the names under it
+            from .teach.layer_names import KERAS_NAMES_NOTE, keras2_names
+
+            yield Text(f"On the slide (Keras 2): {', '.join(keras2_names(self.spec))}. {KERAS_NAMES_NOTE}", style="dim")
 
 
 def summary_table(
-    spec: ModelSpec, *, formulas: bool = True, highlight: int | None = None, compact: bool = False
+    spec: ModelSpec,
+    *,
+    formulas: bool = True,
+    highlight: int | None = None,
+    compact: bool = False,
+    slide_names: bool = False,
 ) -> Table:
     """Layer, output shape and parameter count, as Keras prints them.
 
@@ -43,9 +60,16 @@ def summary_table(
     formula under the count (the table then fits an 80-column terminal).
     ``compact`` (without formulas): the type under the name and the shape
     without the batch dimension (``26×26×32``), for a narrow panel.
+    ``slide_names``: a column with each layer's name on the lecture's slide
+    (Keras 2: ``conv2d_1`` for Keras 3's ``conv2d``), and why they differ.
     """
+    from .teach.layer_names import KERAS_NAMES_NOTE, keras2_names
+
     table = Table(title=f'Model: "{spec.name}"', title_justify="left", header_style="bold")
     table.add_column("Layer (type)", no_wrap=True)
+    if slide_names:
+        table.add_column("Slide (Keras 2)", no_wrap=True, style="dim")
+    old_names = keras2_names(spec)
     table.add_column("Output" if compact else "Output Shape", no_wrap=True)
     table.add_column("Params" if compact else "Param #", justify="right", no_wrap=True)
     rows = infer_shapes(spec)
@@ -62,7 +86,8 @@ def summary_table(
                 params.append("\n" + info.param_formula.rsplit(" = ", 1)[0], style="dim cyan")
         else:
             name.append(f" ({info.type})")
-        table.add_row(name, shape, params, style="bold on #264f78" if highlight == info.index else None)
+        cells = (name, Text(old_names[info.index]), shape, params) if slide_names else (name, shape, params)
+        table.add_row(*cells, style="bold on #264f78" if highlight == info.index else None)
     total = sum(info.params for info in rows)
     table.caption = Text.assemble(
         ("Total params: ", "bold"),
@@ -71,6 +96,7 @@ def summary_table(
         f"{total:,}\n",
         ("Non-trainable params: ", "bold"),
         "0",
+        ("\n" + KERAS_NAMES_NOTE if slide_names else "", "dim"),
     )
     table.caption_justify = "left"
     return table

@@ -13,6 +13,7 @@ import pytest
 from pytest_textual_snapshot import SVGImageExtension
 
 from tui_convnet.core import load_examples
+from tui_convnet.ui._textual_internals import compositor
 
 #: The size the explorer tests and snapshots run at.
 SIZE = (130, 42)
@@ -20,7 +21,7 @@ SIZE = (130, 42)
 
 def screen_lines(app) -> list[str]:
     """The text of every line of the current screen, as the compositor draws it."""
-    return [strip.text for strip in app.screen._compositor.render_strips()]
+    return [strip.text for strip in compositor(app.screen).render_strips()]
 
 
 def screen_text(app) -> str:

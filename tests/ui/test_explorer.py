@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_key
+from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, compositor, notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.widgets.volume_view import VolumeView
 
@@ -29,7 +30,7 @@ def formulas(ui, app) -> str:
 
 def messages(app) -> list[str]:
     """The notifications (toasts) the app raised, oldest first."""
-    return [n.message for n in app._notifications]
+    return notifications(app)
 
 
 def output_rows(ui, app) -> list[str]:
@@ -222,7 +223,7 @@ def _backgrounds(app, selector: str) -> set[str]:
     """The background colours drawn inside a widget's region of the screen."""
     region = app.screen.query_one(selector).region
     colours = set()
-    for strip in app.screen._compositor.render_strips()[region.y : region.bottom]:
+    for strip in compositor(app.screen).render_strips()[region.y : region.bottom]:
         x = 0
         for segment in strip:
             if region.x <= x < region.right and segment.style is not None and segment.style.bgcolor is not None:
@@ -547,13 +548,13 @@ async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(mo
         await pilot.pause()
         screen = app.screen
         layouts = []
-        original = type(screen)._refresh_layout
+        original = getattr(type(screen), SCREEN_REFRESH_LAYOUT)
 
         def counted(self, *args, **kwargs):
             layouts.append(self.step)
             return original(self, *args, **kwargs)
 
-        monkeypatch.setattr(type(screen), "_refresh_layout", counted)
+        monkeypatch.setattr(type(screen), SCREEN_REFRESH_LAYOUT, counted)
         for _ in range(6):  # within the first kernel: the same arithmetic shape, the same product grid
             await pilot.press("right")
             await pilot.pause()

@@ -6,6 +6,7 @@ import numpy as np
 
 from tui_convnet.core import ConvExample
 from tui_convnet.explore import focus_on_map
+from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.messages import OpenInExplorer
 from tui_convnet.ui.widgets.volume_view import VolumeView
@@ -173,7 +174,7 @@ async def test_a_focused_setting_owns_the_typed_keys(ui):
         await pilot.pause()
         total = len(app.examples)  # q, n and z went to the setting: still example 1, not quit, not compact
         assert app.is_running and f"example 1/{total}" in titlebar(ui, app) and not app.screen.compact
-        assert "Change activation with ↑/↓" in [n.message for n in app._notifications][-1]
+        assert "Change activation with ↑/↓" in notifications(app)[-1]
         footer = ui.widget_text(app.screen.query_one("Footer"))
         assert "↑/↓ Change" in footer and "Esc Leave setting" in footer
         await pilot.press("escape", "n")

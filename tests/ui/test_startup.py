@@ -12,7 +12,7 @@ from textual import events
 from textual.geometry import Size
 from textual.widgets import Label
 
-from tui_convnet.ui._textual_internals import CachedStylesheet, forget_parses
+from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, CachedStylesheet, compositor, forget_parses
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.widgets.footer import KeysFooter
 
@@ -135,9 +135,9 @@ async def test_the_same_size_again_is_not_laid_out_again_but_a_new_size_is(monke
         await pilot.pause()
         screen = app.screen
         sizes: list[Size] = []  # the sizes the whole screen was laid out at
-        reflow = screen._compositor.reflow
+        reflow = compositor(screen).reflow
         monkeypatch.setattr(
-            screen._compositor, "reflow", lambda parent, size: sizes.append(size) or reflow(parent, size)
+            compositor(screen), "reflow", lambda parent, size: sizes.append(size) or reflow(parent, size)
         )
         screen.post_message(events.Resize(Size(*SIZE), Size(*SIZE)))  # as the terminal driver reports at start
         await pilot.pause()
@@ -207,13 +207,13 @@ async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_n
     from tui_convnet.ui.screens.explorer import ExplorerScreen
 
     layouts: collections.Counter[str] = collections.Counter()
-    refresh_layout = Screen._refresh_layout
+    refresh_layout = getattr(Screen, SCREEN_REFRESH_LAYOUT)
 
     def counting(self, *args, **kwargs):
         layouts[type(self).__name__] += 1
         return refresh_layout(self, *args, **kwargs)
 
-    monkeypatch.setattr(Screen, "_refresh_layout", counting)
+    monkeypatch.setattr(Screen, SCREEN_REFRESH_LAYOUT, counting)
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import Label
 
+from tui_convnet.ui._textual_internals import compositor
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.screens.explorer import TitleBar
 
@@ -20,15 +21,15 @@ async def test_stepping_to_the_next_kernel_relabels_the_products_without_a_relay
         label = screen.query_one("#lbl-products", Label)
         assert str(label.content) == "Window × W0, cell by cell"
         layouts: list[int] = []  # the steps at which the whole screen was laid out again
-        reflow = screen._compositor.reflow
-        monkeypatch.setattr(screen._compositor, "reflow", lambda *args: layouts.append(screen.step) or reflow(*args))
+        reflow = compositor(screen).reflow
+        monkeypatch.setattr(compositor(screen), "reflow", lambda *args: layouts.append(screen.step) or reflow(*args))
         for _ in range(10):
             await pilot.press("right")
         await pilot.pause()
         assert screen.step == 10
         assert str(label.content) == "Window × W1, cell by cell"
         assert layouts == []
-        lines = [strip.text for strip in app.screen._compositor.render_strips()]
+        lines = [strip.text for strip in compositor(app.screen).render_strips()]
         region = label.region
         assert lines[region.y][region.x : region.right].strip() == "Window × W1, cell by cell"
 

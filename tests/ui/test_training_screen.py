@@ -162,11 +162,17 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_f
         assert "cancelled" in progress.status_text
         assert progress.state.epochs_done < 50 and progress.state.finished == "cancelled"
         assert not screen.query_one("#start", Button).disabled
-        # The partly trained model is kept: evaluated, offered to the inspect screen, saveable, named.
-        await wait_for(pilot, lambda: app.trained is not None, 300, "the cancelled run's evaluation")
-        assert app.trained.source.startswith("run 1, cancelled at epoch ") and app.trained.model is screen.model
-        assert "Model: run 1, cancelled at epoch" in text_of(screen, "#results-headline")
-        assert not screen.query_one("#save", Button).disabled
+        # The partly trained model is kept: evaluated, shown, saveable, named; it replaces nothing elsewhere.
+        await wait_for(
+            pilot,
+            lambda: "Model: run 1, cancelled at epoch" in text_of(screen, "#results-headline"),
+            300,
+            "the cancelled run's evaluation",
+        )
+        assert "shown here only" in text_of(screen, "#results-headline")
+        assert not screen.query_one("#save", Button).disabled and screen.query_one("#use", Button).disabled
+        await pilot.press("u")
+        assert app.trained is None and "Nothing to use" in text_of(screen, "#file-status")
         assert "Run 1: Training cancelled at epoch" in screen.query_one("#epoch-log").plain
         # The app still responds: the explorer and back.
         await pilot.press("e")
@@ -255,9 +261,11 @@ async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
         await pilot.press("a")
         assert len(gallery.order) == 300
         screen.set_focus(None)
-        # The inspect screen gets the model.
+        # The other screens keep the bundled model until the student chooses this one (u).
+        assert app.trained is None and "keep their model until you press u" in text_of(screen, "#results-headline")
+        await pilot.press("u")
         assert app.trained is not None and app.trained.source == "run 1"
-        assert len(app.trained.data.x_test) == 300
+        assert len(app.trained.data.x_test) == 300 and screen.query_one("#use", Button).disabled
         trained = app.trained.model
         # Save (atomic, .keras) ...
         path = tmp_path / "m.keras"
@@ -270,15 +278,15 @@ async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
         await pilot.press("w")
         await wait_for(pilot, lambda: "Not saved" in text_of(screen, "#file-status"), 300, "the refusal")
         assert ".keras" in text_of(screen, "#file-status") and screen.query_one("#file-status").has_class("-error")
-        # ... and loading gives the same model back (same predictions), posted as ModelReady.
+        # ... and loading gives the same model back (the same weights), offered with u.
         fill(screen, model_path=str(path))
         await pilot.press("l")
-        await wait_for(pilot, lambda: app.trained.source == str(path), 300, "the load")
-        assert "Loaded" in text_of(screen, "#file-status") and app.trained.model is not trained
-        from tui_convnet.data import to_model_inputs
-
-        x = to_model_inputs(app.trained.data.x_test[:50])
-        np.testing.assert_allclose(app.trained.model.predict(x, verbose=0), trained.predict(x, verbose=0), atol=1e-6)
+        await wait_for(pilot, lambda: "Loaded" in text_of(screen, "#file-status"), 300, "the load")
+        assert app.trained.source == "run 1"
+        await pilot.press("u")
+        assert app.trained.source == str(path) and app.trained.model is not trained
+        for loaded, saved in zip(app.trained.model.weights, trained.weights, strict=True):
+            np.testing.assert_array_equal(loaded, saved)
         # A file that is not a model: a clear message, the app keeps going.
         junk = tmp_path / "junk.keras"
         junk.write_text("not a model")

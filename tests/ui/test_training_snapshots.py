@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.training import TrainingEvents, TrainingFinished, TrainingScreen
+from tui_convnet.ui.screens.training import TensorFlowReady, TrainingEvents, TrainingFinished, TrainingScreen
 
 pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 
@@ -23,6 +23,8 @@ async def ready_screen(pilot) -> TrainingScreen:
     while not (isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.tf_ready):
         assert time.monotonic() < deadline, "TensorFlow did not load in time"
         await pilot.pause(0.1)
+    # The worker's start-up time and device as on the benchmark machine: the same line on every machine.
+    pilot.app.screen.post_message(TensorFlowReady(6.2, "CPU, 2 threads"))
     await pilot.pause()
     return pilot.app.screen
 
@@ -91,7 +93,7 @@ def bundled_results():
 
 async def test_training_screen_results(snap_looks, ui, monkeypatch, tmp_path, bundled_results):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
-    from tui_convnet.training.trainer import TrainResult
+    from tui_convnet.training.protocol import TrainDone
 
     model, evaluation = bundled_results
 
@@ -101,7 +103,7 @@ async def test_training_screen_results(snap_looks, ui, monkeypatch, tmp_path, bu
         assert np.array_equal(evaluation.labels, data.y_test)  # the screen's digits are the ones evaluated
         screen._run = 1
         screen.phase = "training"
-        result = TrainResult(model=model, reason="completed", evaluation=evaluation, message="Training completed.")
+        result = TrainDone(model=model, reason="completed", evaluation=evaluation, message="Training completed.")
         screen.post_message(TrainingFinished(result, data))
         await pilot.pause()
         await pilot.pause()

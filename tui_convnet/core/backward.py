@@ -16,16 +16,16 @@ softmax with categorical cross-entropy averaged over the batch, as Keras'
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from ._validate import check_showable, fail, numeric_array, positive_real
+from ._validate import fail, numeric_array, positive_real
 from .activations import activation_name
 from .conv import ConvGeometry, _im2col, _padded, conv_geometry
-from .model import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, Pool2DSpec, layers_with_weights
+from .model import Conv2DSpec, DenseSpec, FlattenSpec, LayerSpec, ModelSpec, Pool2DSpec, layers_with_weights
 from .network import forward
 from .pooling import POOL_MODES, PoolGeometry, pool_geometry
 
@@ -107,21 +107,26 @@ def conv2d_backward(
     dtype = _float_dtype(x, k, grad)
     xb, gb, k = xb.astype(dtype, copy=False), gb.astype(dtype, copy=False), k.astype(dtype, copy=False)
     kh, kw, cin, cout = g.kernel_shape
-    oh, ow, _ = g.out_shape
-    n = xb.shape[0]
     g2 = gb.reshape(-1, cout)  # (N·H'·W', C_out)
     cols = _im2col(_padded(xb, g, channel_first=False), g)  # (N·H'·W', kh·kw·C_in)
     grad_k = (cols.T @ g2).reshape(kh, kw, cin, cout)
     grad_b = g2.sum(axis=0)
-    grad_cols = (g2 @ k.reshape(-1, cout).T).reshape(n, oh, ow, kh, kw, cin)
+    grad_x = _conv_input_grad(g, k, gb)
+    return (grad_x if x.ndim == 4 else grad_x[0]), grad_k, grad_b
+
+
+def _conv_input_grad(g: ConvGeometry, k: np.ndarray, gb: np.ndarray) -> np.ndarray:
+    """dL/dx of a convolution for a batch of output gradients ``gb`` ``(N, H', W', C_out)`` (checked, one dtype)."""
+    kh, kw, cin, cout = g.kernel_shape
+    n, oh, ow, _ = gb.shape
+    grad_cols = (gb.reshape(-1, cout) @ k.reshape(-1, cout).T).reshape(n, oh, ow, kh, kw, cin)
     hp, wp, _ = g.padded_shape
-    gp = np.zeros((n, hp, wp, cin), dtype=dtype)
+    gp = np.zeros((n, hp, wp, cin), dtype=gb.dtype)
     for i in range(kh):
         for j in range(kw):
-            rows, cols_ = _offset_slices(g, i, j)
-            gp[:, rows, cols_, :] += grad_cols[:, :, :, i, j, :]
-    grad_x = _crop(gp, g)
-    return (grad_x if x.ndim == 4 else grad_x[0]), grad_k, grad_b
+            rows, cols = _offset_slices(g, i, j)
+            gp[:, rows, cols, :] += grad_cols[:, :, :, i, j, :]
+    return _crop(gp, g)
 
 
 # --------------------------------------------------------------------------- pooling
@@ -357,31 +362,61 @@ def model_backward(spec: ModelSpec, weights: Sequence[Any], x: Any, y_true: Any)
     grads: list[np.ndarray] = []
     grad = np.empty(0)
     for index in range(len(spec.layers) - 1, -1, -1):
-        layer, w = spec.layers[index], per_layer[index]
         layer_in = outputs[index - 1] if index else xb
-        if index == len(spec.layers) - 1:
+        is_last = index == len(spec.layers) - 1
+        if is_last:
             grad_outputs[index] = _probs_grad(probs, y)  # dL/dp, shown; the step below uses (p − y) / N
-            pre = softmax_crossentropy_backward(probs, y)
+            grad = softmax_crossentropy_backward(probs, y)
         else:
             grad_outputs[index] = grad
-            pre = grad
-        if isinstance(layer, Conv2DSpec) and w is not None:
-            pre = activation_backward(layer.activation, outputs[index], grad)
-            grad, gk, gb = conv2d_backward(
-                layer_in, w[0], pre, stride=layer.strides, padding=layer.padding, dilation=layer.dilation_rate
-            )
-            grads[:0] = [gk, gb]
-        elif isinstance(layer, DenseSpec) and w is not None:
-            if index != len(spec.layers) - 1:
-                pre = activation_backward(layer.activation, outputs[index], grad)
-            grad, gk, gb = dense_backward(layer_in, w[0], pre)
-            grads[:0] = [gk, gb]
-        elif isinstance(layer, Pool2DSpec):
-            grad = pool2d_backward(layer_in, grad, layer.pool_size, layer.strides, layer.mode, layer.padding)
-        elif isinstance(layer, FlattenSpec):
-            grad = grad.reshape(layer_in.shape)
-        # Dropout: the identity at inference.
+        grad, layer_grads = layer_backward(
+            spec.layers[index], per_layer[index], layer_in, outputs[index], grad, pre_activation=is_last
+        )
+        grads[:0] = layer_grads
     return ModelGradients(loss, tuple(outputs), tuple(grad_outputs), grad, tuple(grads))
+
+
+def layer_backward(
+    layer: LayerSpec,
+    weights: tuple[np.ndarray, np.ndarray] | None,
+    layer_in: np.ndarray,
+    output: np.ndarray,
+    grad: np.ndarray,
+    *,
+    pre_activation: bool = False,
+    need_weights: bool = True,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """One layer of a model, backwards, on a batch: dL/d(its input) and dL/d(its weights) (``[kernel, bias]``,
+    or ``[]``) from ``grad`` = dL/d(its ``output``), or dL/d(its pre-activation) with ``pre_activation=True``.
+
+    A Dropout layer is the identity, as at inference.  With ``need_weights=False`` only dL/d(input) is
+    computed (the list is empty): half the work of a convolution, for gradients with respect to the input.
+    """
+    if isinstance(layer, Conv2DSpec) and weights is not None:
+        pre = grad if pre_activation else activation_backward(layer.activation, output, grad)
+        if not need_weights:
+            g = conv_geometry(
+                layer_in.shape,
+                weights[0].shape,
+                stride=layer.strides,
+                padding=layer.padding,
+                dilation=layer.dilation_rate,
+            )
+            dtype = _float_dtype(pre, weights[0])
+            return _conv_input_grad(g, weights[0].astype(dtype, copy=False), pre.astype(dtype, copy=False)), []
+        grad_x, gk, gb = conv2d_backward(
+            layer_in, weights[0], pre, stride=layer.strides, padding=layer.padding, dilation=layer.dilation_rate
+        )
+        return grad_x, [gk, gb]
+    if isinstance(layer, DenseSpec) and weights is not None:
+        pre = grad if pre_activation else activation_backward(layer.activation, output, grad)
+        grad_x, gk, gb = dense_backward(layer_in, weights[0], pre)
+        return grad_x, [gk, gb]
+    if isinstance(layer, Pool2DSpec):
+        return pool2d_backward(layer_in, grad, layer.pool_size, layer.strides, layer.mode, layer.padding), []
+    if isinstance(layer, FlattenSpec):
+        return grad.reshape(layer_in.shape), []
+    return grad, []
 
 
 def _probs_grad(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -403,121 +438,32 @@ def sgd_step(
     return [w.astype(np.asarray(old).dtype, copy=False) for w, old in zip(new, weights, strict=True)], result
 
 
-# --------------------------------------------------------------------------- the kernel gradient, step by step
+def backward_through(
+    spec: ModelSpec,
+    per_layer: Sequence[tuple[np.ndarray, np.ndarray] | None],
+    outputs: Sequence[np.ndarray],
+    xb: np.ndarray,
+    grad: np.ndarray,
+    *,
+    top: int,
+    bottom: int = 0,
+    pre_activation: bool = False,
+) -> np.ndarray:
+    """Carry ``grad`` = dL/d(the output of layer ``top``) back through layers ``top`` … ``bottom``:
+    dL/d(the input of layer ``bottom``), on a batch.
 
-
-@dataclass(frozen=True)
-class KernelGradStep:
-    """One weight's gradient ``dL/dW[row, col, channel, kernel]``, written out term by term.
-
-    The weight met one input cell per output cell: ``window`` holds those
-    cells (rows ``rows``, columns ``cols`` of the *padded* input, shape
-    ``(H', W')``), ``grad`` the kernel's output gradient ``dL/do`` (same
-    shape), ``products`` their element-wise product and ``total`` its sum.
+    ``per_layer`` holds each layer's ``(kernel, bias)`` or None, ``outputs`` each layer's output on
+    the batch ``xb``.  With ``pre_activation=True`` ``grad`` is dL/d(layer ``top``'s pre-activation).
     """
-
-    index: int
-    kernel: int
-    channel: int
-    row: int
-    col: int
-    rows: tuple[int, ...]
-    cols: tuple[int, ...]
-    window: np.ndarray
-    grad: np.ndarray
-    products: np.ndarray
-    total: float
-
-
-class KernelGradTrace:
-    """The kernel gradient of one convolution laid out for stepping: random access to every weight.
-
-    ``x`` is one input volume ``(H, W, C_in)``, ``kernels`` the bank
-    ``(kh, kw, C_in, C_out)`` and ``grad_out`` = dL/d(output) ``(H', W', C_out)``
-    (the gradient before the activation).  Steps go kernel by kernel, within
-    a kernel channel by channel, within a channel row-major over the kernel:
-    step ``i`` is kernel ``i // (C_in·kh·kw)``.  The gradient of a
-    convolution is itself a convolution: the output gradient slides over the
-    padded input with the forward dilation as its stride and the forward
-    stride as its dilation.
-    """
-
-    def __init__(
-        self,
-        x: Any,
-        kernels: Any,
-        grad_out: Any,
-        *,
-        stride: Any = 1,
-        padding: Padding = "valid",
-        dilation: Any = 1,
-    ) -> None:
-        x = numeric_array(x, "x", ndims=(3,))
-        k = numeric_array(kernels, "kernels", ndims=(4,))
-        grad = numeric_array(grad_out, "grad_out", ndims=(3,))
-        check_showable(x.shape, "x", n_kernels=k.shape[3])
-        self.geometry = g = conv_geometry(x.shape, k.shape, stride=stride, padding=padding, dilation=dilation)
-        _check_grad_shape(grad, g.out_shape, "convolution")
-        self.x, self.kernels, self.grad_out = x, k, grad
-        self.grad_x, self.grad_kernels, self.grad_bias = conv2d_backward(
-            x, k, grad, stride=stride, padding=padding, dilation=dilation
+    for index in range(top, bottom - 1, -1):
+        layer_in = outputs[index - 1] if index else xb
+        grad, _ = layer_backward(
+            spec.layers[index],
+            per_layer[index],
+            layer_in,
+            outputs[index],
+            grad,
+            pre_activation=pre_activation and index == top,
+            need_weights=False,
         )
-        self.padded = np.pad(x, ((g.pad_top, g.pad_bottom), (g.pad_left, g.pad_right), (0, 0)))
-
-    @property
-    def num_steps(self) -> int:
-        kh, kw, cin, cout = self.geometry.kernel_shape
-        return kh * kw * cin * cout
-
-    def __len__(self) -> int:
-        return self.num_steps
-
-    def position(self, index: int) -> tuple[int, int, int, int]:
-        """``(kernel, channel, row, col)`` of the weight step ``index`` differentiates."""
-        if isinstance(index, bool) or not isinstance(index, (int, np.integer)) or not 0 <= index < self.num_steps:
-            raise IndexError(f"step {index} is out of range 0..{self.num_steps - 1}")
-        kh, kw, cin, _ = self.geometry.kernel_shape
-        kernel, rest = divmod(int(index), cin * kh * kw)
-        channel, cell = divmod(rest, kh * kw)
-        return (kernel, channel, *divmod(cell, kw))
-
-    def index_of(self, kernel: int, channel: int, row: int, col: int) -> int:
-        """The step that computes ``dL/dW[row, col, channel, kernel]``."""
-        kh, kw, cin, cout = self.geometry.kernel_shape
-        for name, value, size in (
-            ("kernel", kernel, cout),
-            ("channel", channel, cin),
-            ("row", row, kh),
-            ("col", col, kw),
-        ):
-            if not 0 <= value < size:
-                raise fail(f"`{name}` must be in 0..{size - 1}", **{name: value})
-        return ((kernel * cin + channel) * kh + row) * kw + col
-
-    def step(self, index: int) -> KernelGradStep:
-        kernel, channel, row, col = self.position(index)
-        rows, cols = _offset_slices(self.geometry, row, col)
-        window = self.padded[rows, cols, channel]
-        grad = self.grad_out[:, :, kernel]
-        hp, wp, _ = self.geometry.padded_shape
-        return KernelGradStep(
-            index=index,
-            kernel=kernel,
-            channel=channel,
-            row=row,
-            col=col,
-            rows=tuple(range(hp))[rows],
-            cols=tuple(range(wp))[cols],
-            window=window,
-            grad=grad,
-            products=window * grad,
-            total=self.grad_kernels[row, col, channel, kernel].item(),
-        )
-
-    def __iter__(self) -> Iterator[KernelGradStep]:
-        return (self.step(i) for i in range(self.num_steps))
-
-
-def kernel_grad_steps(x: Any, kernels: Any, grad_out: Any, **kwargs: Any) -> Iterator[KernelGradStep]:
-    """Every step of :class:`KernelGradTrace`, validated on the call (not half-way through)."""
-    return iter(KernelGradTrace(x, kernels, grad_out, **kwargs))
+    return grad

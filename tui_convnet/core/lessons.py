@@ -2,7 +2,7 @@
 
 * :func:`kernel_gradient_lesson`: a convolution with a target output; the
   loss ``L = ½·Σ (o − t)²`` gives ``dL/do = o − t`` and the kernel gradient
-  is stepped weight by weight (:class:`~.backward.KernelGradTrace`; the
+  is stepped weight by weight (:class:`~.kernel_grad.KernelGradTrace`; the
   explorer narrates each step, ``tui_convnet.explore.gradient``).
 * :class:`LearnState` and :func:`start_learning` / :func:`learn_step`: one
   kernel learns by gradient descent to reproduce a target kernel's output
@@ -20,16 +20,10 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail, numeric_array
-from .backward import (
-    KernelGradStep,
-    KernelGradTrace,
-    ModelGradients,
-    conv2d_backward,
-    max_pool_winners,
-    model_backward,
-)
+from .backward import ModelGradients, conv2d_backward, max_pool_winners, model_backward
 from .conv import conv2d
 from .examples import CS231N_TARGET as CS231N_TARGET  # the lesson's target, defined with the examples
+from .kernel_grad import KernelGradStep, KernelGradTrace
 from .model import ModelSpec, Pool2DSpec, infer_shapes
 
 # --------------------------------------------------------------------------- numbers

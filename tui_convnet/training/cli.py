@@ -33,8 +33,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from ..data import DataError
 from ..fileio import PathError, os_reason, user_path
+from .defaults import config_from_args
 from .download import load_training_data
-from .events import DEFAULT_LEARNING_RATES, TrainConfig, check_split
+from .events import DEFAULT_LEARNING_RATES, check_split
 from .outcome import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -237,6 +238,13 @@ def _weights_finite(model: Any) -> bool:
     return all(bool(np.isfinite(w).all()) for w in model.get_weights())
 
 
+def _spec_file(path: str) -> Any:
+    """The ModelSpec in ``path`` (``train --spec``), checked to train on MNIST; ValueError says why not."""
+    from ..architect.spec_file import read_trainable_spec
+
+    return read_trainable_spec(path)
+
+
 def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -> int:
     """Train as the arguments say; returns the process exit code.
 
@@ -259,19 +267,12 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
     from ..core import mnist_convnet
 
     try:
-        spec = mnist_convnet(args.dropout)
+        spec = mnist_convnet(args.dropout) if getattr(args, "spec", None) is None else _spec_file(args.spec)
     except ValueError as exc:
         return _fail(str(exc))
 
     try:
-        config = TrainConfig(
-            epochs=args.epochs,
-            batch_size=args.batch_size,
-            optimizer=args.optimizer,
-            learning_rate=args.learning_rate,
-            validation_split=args.validation_split,
-            seed=args.seed,
-        )
+        config = config_from_args(args)
         check_split(len(data.x_train), args.validation_split)
     except ValueError as exc:
         return _fail(str(exc))

@@ -7,6 +7,8 @@ batch 64, rmsprop with Keras' default learning rate, no validation split, seed 0
 
 from __future__ import annotations
 
+from typing import Any
+
 from .events import TrainConfig
 
 #: The defaults of every training setting (no TensorFlow import: the help text and the screen read it).
@@ -17,3 +19,15 @@ DEFAULT_DROPOUT: float | None = None
 
 #: Where the data comes from by default: full MNIST from the Keras cache, else the bundled sample.
 DEFAULT_DATASET = "auto"
+
+
+def config_from_args(args: Any) -> TrainConfig:
+    """The :class:`TrainConfig` of the training options on a command line (``train``, ``code``)."""
+    return TrainConfig(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        optimizer=args.optimizer,
+        learning_rate=args.learning_rate,
+        validation_split=args.validation_split,
+        seed=args.seed,
+    )

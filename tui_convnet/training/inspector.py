@@ -191,10 +191,17 @@ class ModelInspector:
             outs = [outs]
         return [np.asarray(o)[0] for o in outs]
 
-    def compare(self, digit: np.ndarray, numpy_outputs: Sequence[np.ndarray] | None = None) -> list[LayerComparison]:
-        """numpy and Keras, layer by layer, with the largest absolute difference of each layer."""
+    def compare(
+        self,
+        digit: np.ndarray,
+        numpy_outputs: Sequence[np.ndarray] | None = None,
+        *,
+        keras_outputs: Sequence[np.ndarray] | None = None,
+    ) -> list[LayerComparison]:
+        """numpy and Keras, layer by layer, with the largest absolute difference of each layer (``keras_outputs``:
+        Keras' layers computed elsewhere, by the TensorFlow worker process)."""
         ours = list(numpy_outputs) if numpy_outputs is not None else self.numpy_layers(digit)
-        theirs = self.keras_layers(digit)
+        theirs = list(keras_outputs) if keras_outputs is not None else self.keras_layers(digit)
         if len(theirs) != len(ours):
             raise InspectError(f"Keras returned {len(theirs)} layer outputs for {len(ours)} layers.")
         result = []

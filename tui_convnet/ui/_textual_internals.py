@@ -26,10 +26,13 @@ release to the one this was tested on. Everything else in the package uses publi
    that does not quit (textual-serve's ``AppService._process``; it exposes no process handle), and
    :func:`serve_tab_messages`, its loop from a tab's websocket to its app process
    (``Server._process_messages``).
+6. The test harness's names (at the end): Pilot's idle wait, a screen's compositor and layout pass,
+   the notifications shown, Textual's per-widget line cache.
 """
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from textual.binding import BindingsMap
@@ -132,3 +135,49 @@ def unhandled_exception(app: Any) -> BaseException | None:
     """
     exception: BaseException | None = app._exception
     return exception
+
+
+# --------------------------------------------------------------------------- the test harness
+# The test suite reaches into Textual in a few more places; those names live here too, so that one module
+# (and its test) holds every private name. Nothing in the app calls these.
+
+#: The name of the method a screen lays itself out with (tests count the layouts a key causes).
+SCREEN_REFRESH_LAYOUT = "_refresh_layout"
+
+
+def compositor(screen: Any) -> Any:
+    """A screen's compositor: its rendered lines (``render_strips``) and its layout pass (``reflow``)."""
+    return screen._compositor
+
+
+def notifications(app: Any) -> list[str]:
+    """The messages of the notifications the app is showing, oldest first."""
+    return [notification.message for notification in app._notifications]
+
+
+def idle_wait_module() -> Any:
+    """``textual._wait``: how long Pilot sleeps while it waits for the app to go idle."""
+    import importlib
+
+    return importlib.import_module("textual._wait")
+
+
+def clear_styles_cache() -> None:
+    """Empty Textual's per-widget cache of rendered lines (it keeps the last 1,024 widgets' alive)."""
+    styles_cache = sys.modules.get("textual._styles_cache")
+    if styles_cache is not None:
+        styles_cache.StylesCache.get_inner_outer.cache_clear()
+
+
+def styles_cache_size() -> int:
+    """How many widgets' rendered lines Textual's per-widget cache holds."""
+    import importlib
+
+    size: int = importlib.import_module("textual._styles_cache").StylesCache.get_inner_outer.cache_info().currsize
+    return size
+
+
+def update_period(screen: Any) -> float:
+    """The period of a screen's update timer (its repaints after a change)."""
+    period: float = screen._update_timer._interval
+    return period

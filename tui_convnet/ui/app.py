@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from pathlib import Path
@@ -50,6 +51,12 @@ def _lessons_screen() -> Screen[Any]:
     return LessonsScreen()
 
 
+def _architect_screen() -> Screen[Any]:
+    from .architect.screen import ArchitectScreen
+
+    return ArchitectScreen()
+
+
 def _inspect_screen() -> Screen[Any]:
     from .screens.inspect import InspectScreen
 
@@ -64,6 +71,7 @@ SCREENS: dict[str, tuple[str, Callable[[], Screen[Any]]]] = {
     "inspect": ("inspect", _inspect_screen),
     "draw": ("draw", _draw_screen),
     "lessons": ("lessons", _lessons_screen),
+    "architect": ("architect", _architect_screen),
 }
 
 
@@ -82,6 +90,14 @@ class ConvnetApp(App[int]):
         Binding("i", "switch_mode('inspect')", "Inspect", tooltip="Look inside the trained network"),
         Binding("d", "switch_mode('draw')", "Draw", tooltip="Draw a digit and watch the network think"),
         Binding("L", "switch_mode('lessons')", "Lessons", tooltip="The lecture's big ideas as lessons"),
+        Binding(
+            "A",
+            "switch_mode('architect')",
+            "Architect",
+            show=False,
+            system=True,
+            tooltip="Build your own ConvNet, layer by layer",
+        ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -144,7 +160,13 @@ class ConvnetApp(App[int]):
             self.call_after_refresh(self._on_first_frame)
             self._on_first_frame = None
 
+    #: Problems of the lecturer's example file (``convnet-tui --example PATH.toml``), shown once the app is up.
+    startup_problems: list[str] = []
+
     async def on_mount(self) -> None:
+        if self.startup_problems:
+            problems = "\n".join(self.startup_problems)
+            self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
         if self.draw_image is not None and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
 
@@ -241,6 +263,17 @@ class ConvnetApp(App[int]):
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
 
+    def use_bundled_model(self) -> None:
+        """Every screen goes back to the bundled model (the session's model stays on the training screen)."""
+        self.trained = None
+        self.notify("Every screen uses the bundled model again.", title="Model")
+
+    def on_unmount(self) -> None:
+        """The app ends: so does its TensorFlow worker process, if one was started (nothing is left running)."""
+        client = sys.modules.get("tui_convnet.training.worker_client")
+        if client is not None:
+            client.close_shared()
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from ..lessons.catalog import LessonEntry
 
@@ -257,6 +290,15 @@ class ConvnetApp(App[int]):
             lambda: self.switch_mode("inspect"),
         )
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
+        yield SystemCommand(
+            "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
+        )
+        if self.trained is not None:
+            yield SystemCommand(
+                "Use the bundled model",
+                f"Every screen goes back to the bundled trained model (now: the {self.trained.description})",
+                self.use_bundled_model,
+            )
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
             summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
             yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))

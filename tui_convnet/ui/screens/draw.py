@@ -118,6 +118,7 @@ ten class probabilities.
         self._pending = False
         #: The preprocessing of an opened image, shown until the first stroke changes the canvas.
         self.image: Preprocessed | None = None
+        self._session_model = False  # the model shown is the session's (app.trained), not the bundled one
 
     def compose(self) -> ComposeResult:
         yield Static("", id="draw-model")
@@ -138,14 +139,7 @@ ten class probabilities.
         yield KeysFooter()
 
     async def on_mount(self) -> None:
-        from ...bundled_model import ModelAssetError, load_bundled_model
-
-        try:
-            bundled = load_bundled_model()
-        except ModelAssetError as exc:
-            self._model_line(f"No model: {exc}", error=True)
-        else:
-            await self.use_model(drawing.NumpyModel(bundled.spec, bundled.weights, bundled.description))
+        await self._use_bundled()
         self.watch(self.app, "trained", self._trained_changed, init=True)
         image = getattr(self.app, "draw_image", None)  # convnet-tui --image: shown once, as the screen opens
         if image is not None:
@@ -167,9 +161,22 @@ ten class probabilities.
         await self._build_layers()
         self.analyse_now()
 
+    async def _use_bundled(self) -> None:
+        from ...bundled_model import ModelAssetError, load_bundled_model
+
+        self._session_model = False
+        try:
+            bundled = load_bundled_model()
+        except ModelAssetError as exc:
+            self._model_line(f"No model: {exc}", error=True)
+        else:
+            await self.use_model(drawing.NumpyModel(bundled.spec, bundled.weights, bundled.description))
+
     def _trained_changed(self, ready: ModelReady | None) -> None:
         if ready is not None and getattr(ready, "model", None) is not None:
             self._convert(ready)
+        elif ready is None and self._session_model:  # the student went back to the bundled model
+            self.call_later(self._use_bundled)
 
     @work(thread=True, exclusive=True, group="draw-model")
     def _convert(self, ready: ModelReady) -> None:
@@ -187,6 +194,7 @@ ten class probabilities.
         )
 
     async def on_draw_screen_model_swapped(self, message: ModelSwapped) -> None:
+        self._session_model = True
         await self.use_model(message.model)
 
     def on_draw_screen_failed(self, message: Failed) -> None:

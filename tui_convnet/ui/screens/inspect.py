@@ -41,7 +41,6 @@ from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, numbers
 from ...training.inspector import FieldChoice
-from ...training.tf_env import TensorFlowMissing
 from .. import palette
 from ..messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ..widgets.digits import DigitView
@@ -61,6 +60,10 @@ NO_MODEL = (
     "  • press [b]o[/b], type the path of a saved [b].keras[/b] model "
     "(e.g. from [i]convnet-tui train --save model.keras[/i]) and press Enter."
 )
+
+
+#: What the screen says until its first model is read (the line above says which model).
+READING = "Reading the model…"
 
 
 def _shape(shape: tuple[int, ...]) -> str:
@@ -231,6 +234,7 @@ Esc ends it.
         #: Whether Keras checks every digit's layers (a Keras model; or a numpy model after k).
         self.keras_check = False
         self._generation = 0  # counts the models asked for: a slower, older preparation never wins
+        self._session_model = False  # a model of the session (app.trained) is shown or asked for
         self.predicted: np.ndarray | None = None
         self.outputs: list[np.ndarray] = []
         self._titles: list[tuple[Static, str]] = []
@@ -244,7 +248,7 @@ Esc ends it.
             yield Input(placeholder="digit #", id="inspect-index")
             yield Input(placeholder="model.keras, Enter: load", id="inspect-path")
         yield Static("", id="inspect-status")
-        yield Static(NO_MODEL, id="inspect-empty")
+        yield Static(READING, id="inspect-empty")
         with Horizontal(id="inspect-body"):
             with SidePanel(id="inspect-side"):
                 yield Static("", id="inspect-digit-title")
@@ -263,11 +267,13 @@ Esc ends it.
         self.watch(self.app, "trained", self._trained_changed)  # at once too: the bundled model when None
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
-        if ready is None:
-            if self.inspector is None:
+        if ready is None:  # the bundled model: at first, and when the student goes back to it (a command)
+            if self.inspector is None or self._session_model:
+                self._session_model = False
                 self._generation += 1
                 self._prepare_bundled(self._generation)
             return
+        self._session_model = True
         if self.inspector is not None and self.inspector.model is ready.model:
             return
         self._status(f"Reading the {ready.description}…")
@@ -297,10 +303,9 @@ Esc ends it.
     def _prepare(self, ready: ModelReady, generation: int) -> None:
         from ...training.inspector import is_numpy_model
 
-        try:  # a Keras model means TensorFlow is loaded already: Keras checks every digit
-            self._prepare_in_thread(
-                ready.model, ready.data, ready.description, not is_numpy_model(ready.model), generation
-            )
+        try:  # a model the TensorFlow worker holds (trained or read by it): Keras checks every digit
+            in_worker = not is_numpy_model(ready.model) or bool(getattr(ready.model, "key", 0))
+            self._prepare_in_thread(ready.model, ready.data, ready.description, in_worker, generation)
         except Exception as exc:  # anything unexpected: a message on screen, never a dead app
             self.post_message(self.Failed(f"Cannot inspect this model: {type(exc).__name__}: {exc}"))
 
@@ -348,12 +353,17 @@ Esc ends it.
         )
 
     def _check_in_thread(self, inspector: Any, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
-        try:
-            comparisons = inspector.compare(digit, outputs)
-        except TensorFlowMissing as exc:
+        from ...training.protocol import ModelRef
+        from ...training.worker_client import WorkerError, shared_client
+
+        model = inspector.model
+        ref = model if isinstance(model, ModelRef) else ModelRef(inspector.spec, tuple(inspector.weights))
+        try:  # Keras computes the same layers in the TensorFlow worker process
+            comparisons = inspector.compare(digit, outputs, keras_outputs=shared_client().keras_layers(ref, digit))
+        except WorkerError as exc:  # one line already ("TensorFlow is not installed: …")
             self.post_message(self.LayerCheck(inspector, index, None, str(exc)))
             return
-        except Exception as exc:  # Keras raises many types; the screen must say so, not crash
+        except Exception as exc:  # the worker's one line (or a shape that differs): the screen says so, not crash
             self.post_message(self.LayerCheck(inspector, index, None, f"{type(exc).__name__}: {exc}"))
             return
         self.post_message(self.LayerCheck(inspector, index, [c.max_abs_diff for c in comparisons]))
@@ -362,31 +372,23 @@ Esc ends it.
     def _load(self, path: str) -> None:
         from ...fileio import PathError, user_path
 
-        try:  # a path that names no file is refused before TensorFlow is imported (seconds) to read it
+        try:  # a path that names no file is refused before the TensorFlow worker is asked to read it
             if not user_path(path, "model path").is_file():
                 self.post_message(self.Failed(f"No such model file: {path}"))
                 return
         except (PathError, OSError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
+        from ...data import DataError, load_mnist
+        from ...training.worker_client import WorkerError, shared_client
+
         try:
-            from ...data import DataError, load_mnist
-            from ...training.inspector import ModelInspector
-            from ...training.model import ModelFileError, load_model_safe
-        except Exception as exc:  # TensorFlow itself failing to import
-            self.post_message(self.Failed(f"Keras is not available: {exc}"))
-            return
-        try:
-            model = load_model_safe(path)
-            ModelInspector(model)  # refuse what this screen cannot show, before switching to it
+            loaded = shared_client().load(path)  # read, and refused if this screen cannot show it, by the worker
             data = load_mnist("auto", download=False)
-        except (ModelFileError, DataError, ValueError) as exc:
+        except (WorkerError, DataError) as exc:
             self.post_message(self.Failed(str(exc)))
             return
-        except Exception as exc:
-            self.post_message(self.Failed(f"Cannot load {path}: {type(exc).__name__}: {exc}"))
-            return
-        self.app.post_message(ModelReady(model, data, path))
+        self.app.post_message(ModelReady(loaded.model, data, path))
 
     # ------------------------------------------------------------------ message handlers
 
@@ -399,6 +401,8 @@ Esc ends it.
 
     def on_inspect_screen_failed(self, message: Failed) -> None:
         self._status(message.text, error=True)
+        if self.inspector is None:  # no model could be read: say what to do instead of "Reading the model…"
+            self.query_one("#inspect-empty", Static).update(NO_MODEL)
         self.notify(escape(message.text), title="Inspect", severity="error", timeout=8)
 
     async def on_inspect_screen_prepared(self, message: Prepared) -> None:
@@ -625,7 +629,7 @@ Esc ends it.
             self.notify("Keras already checks every layer of this model.", title="Inspect")
             return
         self.keras_check = True
-        self.notify("Loading TensorFlow to compute the same layers with Keras…", title="Inspect")
+        self.notify("Keras computes the same layers in its own process (TensorFlow starts there)…", title="Inspect")
         self.show_digit()
 
     def action_digit(self, delta: int) -> None:

@@ -1,19 +1,22 @@
 """Train the lecture's ConvNet on MNIST, live: settings, progress, curves, results.
 
-TensorFlow and the data load in a worker when the screen opens (the screen
-says so).  Training runs in a thread worker that only posts messages; batch
-events are bundled so the screen redraws a few times per second at most.
-After training (or loading a ``.keras`` file) the screen shows the test
-results and posts :class:`~tui_convnet.ui.messages.ModelReady` for the
-inspect screen.  A cancelled run keeps its model: it is evaluated, can be
-saved and inspected, and every screen names the run it shows ("run 2,
-cancelled at epoch 2, batch 107").  Text that comes from the user (paths,
+The data load in a thread worker when the screen opens, while TensorFlow starts in
+the worker process (:mod:`tui_convnet.training.worker_client`; this process never
+imports it). Training runs there; a thread worker waits for it and posts its
+events as messages, bundled so the screen redraws a few times per second at most.
+After training (or loading a ``.keras`` file) the screen shows the test results
+and offers the model (u posts :class:`~tui_convnet.ui.messages.ModelReady`; the
+other screens keep theirs until then). A cancelled run keeps its model: it is
+evaluated, can be saved, and is named ("run 2, cancelled at epoch 2, batch
+107"), but never offered.  Text that comes from the user (paths,
 typed values, error messages quoting them) is shown literally, never parsed
 as markup; a worker's unexpected error becomes a message on screen.
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import threading
 import time
 from dataclasses import dataclass, replace
@@ -59,8 +62,7 @@ from ...training.events import (
     check_split,
 )
 from ...training.presets import PRESETS, preset
-from ...training.tf_env import TensorFlowMissing
-from ..messages import ModelReady
+from ..messages import ModelReady, describe_source
 from ..widgets.footer import KeysFooter
 from ..widgets.plot import LinePlot, Series
 from ..widgets.training_progress import EpochLog, ProgressState, TrainingProgress
@@ -110,17 +112,23 @@ FIELDS = {
 }
 
 
+#: A whole number as people type it: digits, thousands commas allowed (60,000), nothing else.
+_WHOLE = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)")
+#: A decimal number: 0.001, .5, 1e-3 (no underscores, hexadecimal, nan or infinity).
+_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def _parse_field(text: str, name: str, kind: type[int] | type[float], optional: bool) -> int | float | None:
+    """The field's number, or ``ValueError``: what is not a number is refused as typed, never rewritten."""
     text = text.strip()
-    if kind is int:
-        text = text.replace(",", "")  # 60,000
     if not text and optional:
         return None
-    try:
-        return kind(text)
-    except ValueError:
+    pattern = _WHOLE if kind is int else _DECIMAL
+    if not pattern.fullmatch(text):
         what = "a whole number" if kind is int else "a number"
-        raise ValueError(f"`{name}` must be {what}. Received: {name}={text!r}") from None
+        shown = text if len(text) <= 40 else text[:40] + "…"
+        raise ValueError(f"`{name}` must be {what}. Received: {name}={shown!r}")
+    return int(text.replace(",", "")) if kind is int else float(text)
 
 
 def parse_settings(
@@ -172,6 +180,7 @@ class PrepareFailed(Message):
 @dataclass
 class TensorFlowReady(Message):
     seconds: float
+    device: str = ""
 
 
 @dataclass
@@ -211,23 +220,23 @@ class RunEvaluated(Message):
 
 
 class ConfirmQuit(ModalScreen[bool]):
-    """Quitting while a model trains loses the run: ask first (y quits, n or Esc keeps training)."""
+    """Quitting while a model trains, or with a model not saved, loses it: ask first (y quits, n or Esc stays)."""
 
     CSS_PATH = [STYLES / "training.tcss"]
     BINDINGS = [
         Binding("y", "answer(True)", "Quit", tooltip="Quit and lose this run"),
-        Binding("n", "answer(False)", "Keep training", tooltip="Back to the training screen"),
-        Binding("escape", "answer(False)", "Keep training", show=False),
+        Binding("n", "answer(False)", "Stay", tooltip="Back to the training screen"),
+        Binding("escape", "answer(False)", "Stay", show=False),
     ]
 
-    def __init__(self, what: str) -> None:
+    def __init__(self, what: str, lost: str = "The run and its model are lost.", stay: str = "keep training") -> None:
         super().__init__()
-        self.what = what
+        self.what, self.lost, self.stay = what, lost, stay
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-quit"):
-            yield Static(Text(f"{self.what}\nQuit anyway? The run and its model are lost."), id="confirm-text")
-            yield Static("[b]y[/b] quit    [b]n[/b] or [b]Esc[/b] keep training", id="confirm-keys")
+            yield Static(Text(f"{self.what}\nQuit anyway? {self.lost}"), id="confirm-text")
+            yield Static(Text.from_markup(f"[b]y[/b] quit    [b]n[/b] or [b]Esc[/b] {self.stay}"), id="confirm-keys")
 
     def action_answer(self, quit_app: bool) -> None:
         self.dismiss(quit_app)
@@ -241,6 +250,7 @@ class TrainingSide(VerticalScroll, can_focus=False):
 class FileDone(Message):
     text: str
     ok: bool
+    saved: bool = False  # the model was written to a file
 
 
 class TrainingScreen(Screen[None]):
@@ -261,6 +271,13 @@ class TrainingScreen(Screen[None]):
         ),
         Binding("w", "save", "Save", tooltip="Save the model to the .keras file named on the left"),
         Binding("l", "load", "Load", tooltip="Load the .keras model named on the left and evaluate it"),
+        Binding(
+            "u",
+            "use_model",
+            "Use model",
+            show=False,  # the Use button and the Results tab say it (the footer has no room left)
+            tooltip="Use the model shown in Results on every screen (until then they keep the bundled model)",
+        ),
         Binding("n", "gallery(1)", "Digits", key_display="n/p", tooltip="Next page of test digits"),
         Binding("p", "gallery(-1)", "Previous digits", show=False, tooltip="Previous page of test digits"),
         Binding("h", "toggle_side", "Panel", tooltip="Hide or show the settings panel (more room for the tabs)"),
@@ -284,10 +301,12 @@ scaled to [0, 1] and the labels one-hot, as in the lecture.
    line per epoch. **c** (or Esc) stops at the end of the current batch; a NaN loss stops by itself.
 3. When training ends, **Results** shows the test loss and accuracy, the confusion matrix with each
    digit's accuracy, and test digits with predicted and true labels, mistakes first (**n**/**p**).
-   Press **i** to look inside the trained network.
+   Press **u** to use the model on every screen (until then they keep the bundled model; a cancelled
+   run is never offered), then **i** to look inside it. Ctrl+P, *Use the bundled model* goes back.
 
 **w** saves the model to the `.keras` file named on the left (written atomically); **l** loads one.
 Full MNIST (60,000 training digits) is used when it is in the Keras cache, else the bundled sample.
+TensorFlow runs in a process of its own, so the keys never wait for it.
 """
 
     #: "loading" (data/TensorFlow) → "ready" → "training" → "ready" (results shown) …
@@ -318,6 +337,10 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self._loss_smooth, self._acc_smooth = TrailingMean(), TrailingMean()
         self._plots_drawn = 0.0
         self._side_auto_hidden = False
+        #: The model the Results tab offers to the other screens (u), with its data and name; None: nothing offered.
+        self._offer: tuple[Any, Any, str] | None = None
+        #: The model shown (a run's) has not been saved since it was made.
+        self._unsaved = False
 
     # ------------------------------------------------------------------ layout
 
@@ -338,9 +361,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                         tooltip="\n".join(f"{p.label}: {p.description}" for p in PRESETS),
                     )
                     yield Label("Epochs")
-                    yield Input(str(DEFAULTS.epochs), id="epochs", type="integer", compact=True)
+                    yield Input(str(DEFAULTS.epochs), id="epochs", compact=True)
                     yield Label("Batch size")
-                    yield Input(str(DEFAULTS.batch_size), id="batch-size", type="integer", compact=True)
+                    yield Input(str(DEFAULTS.batch_size), id="batch-size", compact=True)
                     yield Label("Optimizer")
                     yield Select(
                         [(o, o) for o in OPTIMIZERS],
@@ -356,7 +379,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     yield Label("Validation split")
                     yield Input(f"{DEFAULTS.validation_split:g}", id="validation-split", compact=True)
                     yield Label("Seed")
-                    yield Input(str(DEFAULTS.seed), id="seed", type="integer", compact=True)
+                    yield Input(str(DEFAULTS.seed), id="seed", compact=True)
                     yield Label("Training digits")
                     yield Input("", id="train-limit", placeholder="all", compact=True)
                     yield Label("Test digits")
@@ -386,6 +409,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     yield EpochLog(id="epoch-log")
                 with TabPane("Results", id="tab-results"), VerticalScroll(id="results-pane"):
                     yield Static("No results yet: train the model or load a saved one.", id="results-headline")
+                    yield Button("Use this model on every screen  u", id="use", disabled=True, compact=True)
                     yield Static("", id="confusion-title")
                     yield ConfusionTable(id="confusion")
                     yield DigitGallery(id="gallery")
@@ -403,14 +427,22 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         self._prepare()
 
     def on_unmount(self) -> None:
-        self._cancel.set()  # never leave a training thread running behind a closed screen
+        if self.phase == "training":  # never leave a run going behind a closed screen
+            from ...training.worker_client import shared_client
+
+            self._cancel.set()
+            shared_client().cancel()
 
     # ------------------------------------------------------------------ loading (worker)
 
     @work(thread=True, exclusive=True, group="prepare")
     def _prepare(self) -> None:
         from ...data import DataError, load_mnist
+        from ...training.worker_client import WorkerError, shared_client
 
+        client = shared_client()
+        with contextlib.suppress(WorkerError):  # (a worker that cannot start says so below, once)
+            client.warm_up()  # TensorFlow starts loading in the worker process while the data loads here
         try:
             data = load_mnist("auto", download=False)  # full MNIST if cached, else the bundled sample
         except DataError as exc:
@@ -420,16 +452,12 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             self.post_message(PrepareFailed(f"The MNIST data could not be read: {type(exc).__name__}: {exc}"))
             return
         self.post_message(DataLoaded(data))
-        started = time.perf_counter()
         try:
-            from ...training import trainer  # noqa: F401  (imports TensorFlow, quietly)
-        except TensorFlowMissing as exc:  # the base install: training is the `train` extra
+            ready = client.wait_ready()
+        except WorkerError as exc:  # TensorFlow missing or broken: one line, the rest of the app works
             self.post_message(PrepareFailed(str(exc)))
             return
-        except Exception as exc:  # a broken TensorFlow install must not crash the app
-            self.post_message(PrepareFailed(f"TensorFlow could not be imported: {type(exc).__name__}: {exc}"))
-            return
-        self.post_message(TensorFlowReady(time.perf_counter() - started))
+        self.post_message(TensorFlowReady(ready.seconds, ready.device))
 
     def on_data_loaded(self, message: DataLoaded) -> None:
         self.data = data = message.data
@@ -458,12 +486,15 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def on_tensor_flow_ready(self, message: TensorFlowReady) -> None:
         status = self.query_one("#tf-status", Static)
-        status.update("TensorFlow: ready")
-        status.tooltip = f"TensorFlow and Keras loaded in {message.seconds:.1f} s"
+        device = f" · {message.device}" if message.device else ""
+        status.update(Text(f"TensorFlow: ready in {message.seconds:.1f} s{device}"))
+        status.tooltip = "TensorFlow and Keras run in a worker process of their own: the interface never waits for them"
         status.remove_class("-busy")
         self.tf_ready = True
         if self.phase == "loading":
             self.phase = "ready"
+        elif self.phase == "training" and self._progress_widget.state.batch == 0:
+            self._progress(status="TensorFlow is ready: building the model…")
 
     def on_prepare_failed(self, message: PrepareFailed) -> None:
         status = self.query_one("#tf-status", Static)
@@ -476,10 +507,11 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def watch_phase(self, phase: str) -> None:
         training = phase == "training"
-        self.query_one("#start", Button).disabled = training or not self.tf_ready
+        self.query_one("#start", Button).disabled = training or self.data is None
         self.query_one("#cancel", Button).disabled = not training
-        self.query_one("#load", Button).disabled = training or not self.tf_ready
+        self.query_one("#load", Button).disabled = training or self.data is None
         self.query_one("#save", Button).disabled = training or self.model is None
+        self._show_use(not training and self._offer is not None)
         for widget in self.query("#settings Input, #settings Select, #settings Switch"):
             widget.disabled = training
         if training and self.focused is not None and self.focused.disabled:
@@ -549,8 +581,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if settings is None:
             self.notify("Fix the settings first (see the messages under the form).", severity="error")
             return
-        if not self.tf_ready or self.data is None:
-            self.notify("TensorFlow is still loading; press Start again when it is ready.", severity="warning")
+        if self.data is None:
+            self.notify("The digits are still loading; press Start again in a moment.", severity="warning")
             return
         data = self.data.limited(settings.train_limit, settings.test_limit)
         self._run += 1
@@ -561,6 +593,13 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if self.has_class("-narrow") and self.show_side:  # the curves need the room more than the form
             self.show_side, self._side_auto_hidden = False, True
         self._train(settings, data, self._cancel)
+        if not self.tf_ready:  # the run waits in the worker for TensorFlow, then starts by itself
+            from ...training.worker_client import shared_client
+
+            self._progress(
+                status=f"Starting when TensorFlow is ready, about {shared_client().seconds_left():.0f} s. "
+                "Press c to cancel."
+            )
         # Nothing focused while training: c cancels, and no text field takes the keys.
         self.set_focus(None)
 
@@ -573,6 +612,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         if self.phase != "training" or self._cancel.is_set():
             return
         self._cancel.set()
+        from ...training.worker_client import shared_client
+
+        shared_client().cancel()
         self._progress(status="Cancelling at the end of this batch…")
 
     @on(Button.Pressed, "#save")
@@ -590,8 +632,8 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
     def action_load(self) -> None:
         if self.phase == "training":
             return
-        if not self.tf_ready or self.data is None:
-            self._file_status("TensorFlow is still loading…", ok=False)
+        if self.data is None:
+            self._file_status("The test digits are still loading…", ok=False)
             return
         path = self._model_path()
         if not path:
@@ -603,6 +645,16 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     def action_request_quit(self) -> None:
         if self.phase != "training":
+            if self._unsaved and self.model is not None:
+                self.app.push_screen(
+                    ConfirmQuit(
+                        f"The model of {self.model_source} is not saved (w saves it).",
+                        "The model is lost.",
+                        "stay",
+                    ),
+                    lambda quit_app: self.app.exit() if quit_app else None,
+                )
+                return
             self.app.exit()
             return
         state = self._progress_widget.state
@@ -611,6 +663,9 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
         def answered(quit_app: bool | None) -> None:
             if quit_app:
                 self._cancel.set()
+                from ...training.worker_client import shared_client
+
+                shared_client().cancel()
                 self.app.exit()
 
         self.app.push_screen(ConfirmQuit(what), answered)
@@ -658,17 +713,18 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     @work(thread=True, exclusive=True, group="train")
     def _train(self, settings: TrainSettings, data: Any, cancel: threading.Event) -> None:
-        from ...training import trainer
-        from ...training.priority import below_the_interface
+        from ...training.worker_client import WorkerError, shared_client
 
         worker = get_current_worker()
+        client = shared_client()
         pending: list[TrainEvent] = []
         last_post = 0.0
 
-        def on_event(event: Any) -> None:
+        def on_event(event: Any) -> None:  # in the client's reader thread, as the worker process sends them
             nonlocal last_post
-            if worker.is_cancelled:  # the app is closing
+            if worker.is_cancelled and not cancel.is_set():  # the app is closing
                 cancel.set()
+                client.cancel()
             pending.append(event)
             now = time.monotonic()
             if not isinstance(event, BatchEnd) or now - last_post >= REDRAW_INTERVAL:
@@ -676,13 +732,12 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                 pending.clear()
                 last_post = now
 
-        try:
-            with below_the_interface():  # the interface keeps its core share: keys and frames first
-                result = trainer.train(mnist_convnet(settings.dropout_rate), data, settings.config, on_event, cancel)
-        except Exception as exc:  # out of memory, a Keras error: say so, keep the app alive
-            self.post_message(TrainingFailed(f"{type(exc).__name__}: {exc}"))
+        try:  # TensorFlow trains in the worker process: this thread only waits for its answer
+            done = client.train(mnist_convnet(settings.dropout_rate), settings.config, data, on_event)
+        except WorkerError as exc:  # out of memory, a Keras error, no TensorFlow: one line, the app keeps going
+            self.post_message(TrainingFailed(str(exc)))
             return
-        self.post_message(TrainingFinished(result, data))
+        self.post_message(TrainingFinished(done, data))
 
     def _progress(self, **changes: Any) -> None:
         progress = self._progress_widget
@@ -815,14 +870,17 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
                     style="green",
                 )
             )
-            self._keep_model(result.model, ev, message.data, label)
+            self._keep_model(result.model, ev, message.data, label, offer=True)
+            self._unsaved = True
         elif result.reason == "nan":
             log.write_line(Text(result.message, style="red"))
             self.notify(escape(result.message), title="Loss became NaN", severity="error", timeout=10)
         else:
             log.write_line(Text(f"Run {self._run}: {result.message}", style="yellow"))
-            # The partly trained model is the student's work: keep it, evaluate it, offer it.
+            # The partly trained model is the student's work: keep it, evaluate it, show it, let it be saved; it is
+            # never offered to the other screens (they keep their model).
             self.model, self.model_source = result.model, label
+            self._unsaved = True
             self.query_one("#results-headline", Static).update(
                 Text(f"Evaluating {label} on the test set…", style="italic")
             )
@@ -839,29 +897,58 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             label += ", cancelled"
         return label
 
-    def _keep_model(self, model: Any, evaluation: Any, data: Any, label: str) -> None:
-        """The model of a run (or a file) becomes the one the Results tab, w, and the inspect screen use."""
+    def _keep_model(self, model: Any, evaluation: Any, data: Any, label: str, *, offer: bool) -> None:
+        """The model of a run (or a file) becomes the one the Results tab and w use; with ``offer``, u gives it to
+        every screen (until then they keep theirs: the bundled model, or the one chosen before)."""
         self.model, self.model_source = model, label
-        self._show_results(evaluation, data, label)
+        self._offer = (model, data, label) if offer else None
+        if offer:
+            note = "The other screens keep their model until you press u."
+        else:
+            note = "A cancelled run's model is shown here only: the other screens keep their model (w saves it)."
+        self._show_results(evaluation, data, label, note)
         self._show_summary(self._spec_of(model), f"The model of {label}.")
         self.query_one("#save", Button).disabled = self.phase == "training"
-        self.post_message(ModelReady(model, data, label))
+        self._show_use(self.phase != "training" and offer)
         self.query_one(TabbedContent).active = "tab-results"
+
+    def _show_use(self, offered: bool) -> None:
+        button = self.query_one("#use", Button)
+        button.disabled = not offered
+        button.set_class(not offered, "-hidden")
+
+    @on(Button.Pressed, "#use")
+    def action_use_model(self) -> None:
+        """Give the model the Results tab shows to every screen (the student's choice, never automatic)."""
+        if self._offer is None:
+            why = "a cancelled run's model is not offered" if self.model is not None else "there is no model yet"
+            self._file_status(f"Nothing to use: {why}. Train to the end, or load a .keras file.", ok=False)
+            return
+        model, data, label = self._offer
+        self._offer = None
+        self._show_use(False)
+        self.post_message(ModelReady(model, data, label))
+        self._file_status(f"Every screen now uses {describe_source(label)}.", ok=True)
+        self.notify(
+            Text(f"Every screen now uses {describe_source(label)}. Ctrl+P, “Use the bundled model” goes back.").plain,
+            title="Model",
+            markup=False,
+        )
 
     @work(thread=True, exclusive=True, group="evaluate")
     def _evaluate_run(self, model: Any, data: Any, label: str) -> None:
-        from ...training.evaluate import evaluate_model
+        from ...training.worker_client import WorkerError, shared_client
 
         try:
-            evaluation = evaluate_model(model, data.x_test, data.y_test)
-        except Exception as exc:  # Keras raises many types: a message, the app keeps going
-            self.post_message(FileDone(f"The evaluation of {label} failed: {type(exc).__name__}: {exc}", ok=False))
+            evaluation = shared_client().evaluate(model, data.x_test, data.y_test)
+        except WorkerError as exc:  # a message, the app keeps going
+            self.post_message(FileDone(f"The evaluation of {label} failed: {exc}", ok=False))
             return
         self.post_message(RunEvaluated(model, evaluation, data, label))
 
     def on_run_evaluated(self, message: RunEvaluated) -> None:
         if message.model is self.model:  # not replaced by a newer run or a loaded file meanwhile
-            self._keep_model(message.model, message.evaluation, message.data, message.label)
+            self._keep_model(message.model, message.evaluation, message.data, message.label, offer=False)
 
     def _end_of_run(self, completed: bool = False) -> None:
         self.phase = "ready"
@@ -879,18 +966,12 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     @staticmethod
     def _spec_of(model: Any) -> ModelSpec:
-        from ...training.inspector import is_numpy_model
-
-        if is_numpy_model(model):
-            spec: ModelSpec = model.spec
-            return spec
-        from ...training.model import spec_from_model
-
-        return spec_from_model(model)
+        spec: ModelSpec = model.spec  # a ModelRef from the worker: its spec and weights
+        return spec
 
     # ------------------------------------------------------------------ results
 
-    def _show_results(self, evaluation: Any, data: Any, what: str) -> None:
+    def _show_results(self, evaluation: Any, data: Any, what: str, note: str = "") -> None:
         self.evaluation, self._results_data = evaluation, data
         headline = Text.assemble(
             ("Test accuracy ", "bold"),
@@ -900,6 +981,7 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
             f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified)\n",
             ("Model: ", "bold"),
             what,
+            ("\n" + note if note else "", "italic"),
         )
         self.query_one("#results-headline", Static).update(headline)
         self.query_one("#confusion-title", Static).update(
@@ -920,42 +1002,34 @@ Full MNIST (60,000 training digits) is used when it is in the Keras cache, else 
 
     @work(thread=True, exclusive=True, group="file")
     def _save(self, model: Any, path: str) -> None:
-        from ...training.model import save_model_atomic
+        from ...training.worker_client import WorkerError, shared_client
 
         try:
-            saved = save_model_atomic(model, path)
-        except Exception as exc:  # a bad path, a full disk, a Keras error: a message, never a crash
+            saved = shared_client().save(model, path)
+        except WorkerError as exc:  # a bad path, a full disk, a Keras error: a message in plain words, never a crash
             self.post_message(FileDone(f"Not saved: {exc}", ok=False))
             return
-        self.post_message(FileDone(f"Saved to {saved}", ok=True))
+        self.post_message(FileDone(f"Saved to {saved}", ok=True, saved=True))
 
     @work(thread=True, exclusive=True, group="file")
     def _load(self, path: str, data: Any) -> None:
-        from ...training.evaluate import evaluate_model
-        from ...training.inspector import check_mnist_model
-        from ...training.model import ModelFileError, load_model_safe, spec_from_model
+        from ...training.worker_client import WorkerError, shared_client
 
-        try:
-            model = load_model_safe(path)
-            check_mnist_model(spec_from_model(model))
-        except (ModelFileError, OSError, ValueError) as exc:
+        try:  # read, checked and evaluated in the worker process
+            loaded = shared_client().load(path, data.x_test, data.y_test)
+        except WorkerError as exc:
             self.post_message(FileDone(f"Not loaded: {exc}", ok=False))
             return
-        except Exception as exc:  # e.g. RuntimeError for ~nouser/x.keras: a message, never a dead app
-            self.post_message(FileDone(f"Not loaded: {type(exc).__name__}: {exc}", ok=False))
-            return
-        try:
-            evaluation = evaluate_model(model, data.x_test, data.y_test)
-        except Exception as exc:  # Keras raises many types; the app must survive any of them
-            self.post_message(FileDone(f"Loaded, but the evaluation failed: {type(exc).__name__}: {exc}", ok=False))
-            return
-        self.post_message(ModelLoaded(model, evaluation, data, str(Path(path).expanduser())))
+        self.post_message(ModelLoaded(loaded.model, loaded.evaluation, data, loaded.path))
 
     def on_file_done(self, message: FileDone) -> None:
         self._file_status(message.text, message.ok)
+        if message.saved:
+            self._unsaved = False
         if not message.ok:
             self.notify(escape(message.text), severity="error", timeout=8)
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
         self._file_status(f"Loaded {message.path}", ok=True)
-        self._keep_model(message.model, message.evaluation, message.data, message.path)
+        self._unsaved = False
+        self._keep_model(message.model, message.evaluation, message.data, message.path, offer=True)

@@ -1,0 +1,163 @@
+"""The TensorFlow worker process: its protocol, its lifecycle and its one-line failures.
+
+The tests that need TensorFlow share one worker (the session's ``tf_worker`` fixture); the others run a
+worker whose TensorFlow is hidden (it starts in a fraction of a second) or none at all.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import signal
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from tui_convnet.core import forward_pass, mnist_convnet
+from tui_convnet.data import load_mnist, to_model_inputs
+from tui_convnet.training.events import BatchEnd, EpochBegin, TrainBegin, TrainConfig, TrainEnd
+from tui_convnet.training.protocol import TENSORFLOW_MISSING, Envelope, Save, read_frame, write_frame
+from tui_convnet.training.worker import one_line, save_failure
+from tui_convnet.training.worker_client import WorkerClient, WorkerError
+
+#: A worker whose Python cannot import TensorFlow (as when the [train] extra is not installed).
+NO_TENSORFLOW = [
+    sys.executable,
+    "-c",
+    "import sys; sys.modules['tensorflow'] = None; sys.modules['keras'] = None\n"
+    "from tui_convnet.training.worker import main; main()",
+]
+
+
+def children() -> list[int]:
+    """This test process's living child processes (Linux /proc), whichever thread started them."""
+    me, found = os.getpid(), []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == me and fields[0] != "Z":
+            found.append(int(entry))
+    return found
+
+
+def test_frames_round_trip_and_a_closed_pipe_is_eof():
+    stream = io.BytesIO()
+    envelope = Envelope(7, Save(None, "m.keras"))  # type: ignore[arg-type]
+    write_frame(stream, envelope)
+    write_frame(stream, [np.arange(3)])
+    stream.seek(0)
+    first = read_frame(stream)
+    assert isinstance(first, Envelope) and first.number == 7 and first.request.path == "m.keras"
+    assert read_frame(stream)[0].tolist() == [0, 1, 2]
+    with pytest.raises(EOFError):
+        read_frame(stream)
+
+
+def test_without_tensorflow_every_request_fails_with_one_line():
+    client = WorkerClient(NO_TENSORFLOW)
+    try:
+        with pytest.raises(WorkerError) as excinfo:
+            client.wait_ready(timeout=60)
+        assert str(excinfo.value) == TENSORFLOW_MISSING
+        assert client.unavailable == TENSORFLOW_MISSING
+        data = load_mnist("sample").limited(64, 10)
+        with pytest.raises(WorkerError, match=r"^TensorFlow is not installed: pip install 'convnet-tui\[train\]'$"):
+            client.train(mnist_convnet(), TrainConfig(epochs=1), data, lambda event: None)
+    finally:
+        client.close()
+    assert client.pid is None
+
+
+def test_a_dead_worker_fails_its_requests_in_one_line_and_the_next_request_starts_another():
+    client = WorkerClient(NO_TENSORFLOW)
+    try:
+        client.warm_up()
+        first = client.pid
+        assert first in children()
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 10
+        while client.started and time.monotonic() < deadline:
+            time.sleep(0.01)
+        with pytest.raises(WorkerError, match="TensorFlow is not installed"):
+            client.wait_ready(timeout=60)  # a new worker answers
+        assert client.pid not in (None, first)
+    finally:
+        client.close()
+    assert client.pid is None
+    with pytest.raises(WorkerError, match="shut down"):
+        client.warm_up()
+
+
+def test_closing_leaves_no_child_process():
+    before = set(children())
+    clients = [WorkerClient(NO_TENSORFLOW) for _ in range(2)]
+    for client in clients:
+        client.warm_up()
+    assert len(set(children()) - before) == 2
+    for client in clients:
+        client.close()
+    assert set(children()) - before == set()
+
+
+def test_save_failures_name_the_file_in_plain_words_never_the_temporary_one(tmp_path):
+    target = tmp_path / "m.keras"
+    read_only = OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".m.keras.jc1nziyg.tmp.keras"))
+    text = save_failure(read_only, str(target))
+    assert text == f"{target}: read-only file system (in the folder {tmp_path})."
+    assert ".tmp" not in text and "Errno" not in text
+    foreign = RuntimeError(f"Unable to synchronously create file (name = '{tmp_path}/.m.keras.x1y2.tmp.keras')")
+    text = save_failure(foreign, str(target))
+    assert ".tmp" not in text and text.startswith(f"{target}: RuntimeError: Unable to synchronously create file")
+    assert one_line(ValueError("first line\nsecond")) == "first line"
+
+
+@pytest.mark.keras
+@pytest.mark.training
+def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker, tmp_path):
+    data = load_mnist("sample").limited(256, 200)
+    ready = tf_worker.wait_ready()
+    assert ready.device.startswith(("CPU, ", "GPU: ")) and ready.seconds > 0
+    events = []
+    done = tf_worker.train(mnist_convnet(), TrainConfig(epochs=1, batch_size=64, seed=0), data, events.append)
+    assert done.reason == "completed" and done.evaluation is not None and done.evaluation.samples == 200
+    assert isinstance(events[0], TrainBegin) and isinstance(events[1], EpochBegin)
+    assert sum(isinstance(e, BatchEnd) for e in events) == 4 and isinstance(events[-1], TrainEnd)
+    # The weights that came back run in the numpy core as they ran in Keras.
+    digit = data.x_test[0]
+    ours = forward_pass(done.model.spec, list(done.model.weights))(to_model_inputs(digit[None])[0], intermediates=True)
+    theirs = tf_worker.keras_layers(done.model, digit)
+    assert len(theirs) == len(ours)
+    assert max(float(np.max(np.abs(a - b))) for a, b in zip(ours, theirs, strict=True)) < 1e-4
+    saved = tf_worker.save(done.model, str(tmp_path / "m.keras"))
+    loaded = tf_worker.load(saved, data.x_test, data.y_test)
+    assert loaded.evaluation.accuracy == pytest.approx(done.evaluation.accuracy)
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.model.weights, done.model.weights, strict=True))
+    with pytest.raises(WorkerError, match=r"^No such model file: "):
+        tf_worker.load(str(tmp_path / "missing.keras"))
+
+
+@pytest.mark.keras
+@pytest.mark.training
+def test_cancel_stops_at_the_next_batch_and_hands_back_that_batch(tf_worker):
+    data = load_mnist("sample").limited(640, 50)
+    batches: list[BatchEnd] = []
+
+    def on_event(event):
+        if isinstance(event, BatchEnd):
+            batches.append(event)
+            if len(batches) == 2:
+                tf_worker.cancel()
+
+    done = tf_worker.train(mnist_convnet(), TrainConfig(epochs=3, batch_size=32), data, on_event)
+    assert done.reason == "cancelled" and done.evaluation is None
+    last = batches[-1]
+    assert done.stopped_at == (last.epoch, last.batch) and last.batch < last.steps
+    assert f"epoch {last.epoch}, batch {last.batch}" in done.message

@@ -1,0 +1,139 @@
+"""The bundled model stays every screen's model until the student chooses another, and nothing the student
+made is lost without a question: "use this model" (u), the command back to the bundled model, q with an
+unsaved model, the inspect screen while it reads a model, and training fields that refuse what is not a number.
+
+None of these needs TensorFlow: the models are the lecture's ConvNet with fixed numpy weights.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Button, Input
+
+from tui_convnet.data import load_mnist
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.messages import ModelReady
+from tui_convnet.ui.screens.training import TrainingScreen, parse_settings
+
+SIZE = (130, 42)
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return load_mnist("sample").limited(None, 100)
+
+
+def offer(screen: TrainingScreen, model, data, label: str) -> None:
+    """What a finished run leaves: its model shown in Results and offered (without its evaluation's arrays)."""
+    screen.model, screen.model_source, screen._unsaved = model, label, True
+    screen._offer = (model, data, label)
+    screen._show_use(True)
+
+
+async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_back(sample, fixed_model):
+    model = fixed_model.fixed_numpy_model()
+    app = create_app(screen="train")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        offer(screen, model, sample, "run 1")
+        assert app.trained is None
+        await pilot.press("u")
+        await pilot.pause()
+        assert app.trained is not None and app.trained.model is model and app.trained.source == "run 1"
+        assert screen.query_one("#use", Button).disabled
+        commands = {command.title: command for command in app.get_system_commands(app.screen)}
+        commands["Use the bundled model"].callback()
+        await pilot.pause()
+        assert app.trained is None
+        assert "Use the bundled model" not in {c.title for c in app.get_system_commands(app.screen)}
+
+
+async def test_the_inspect_screen_goes_back_to_the_bundled_model(sample, fixed_model, monkeypatch):
+    import tui_convnet.data
+
+    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
+    app = create_app(screen="inspect")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        app.post_message(ModelReady(fixed_model.fixed_numpy_model(), sample, "run 1"))
+        for _ in range(3):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        assert "model of run 1" in str(screen.query_one("#inspect-source").render())
+        app.use_bundled_model()
+        for _ in range(3):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+        assert "bundled model" in str(screen.query_one("#inspect-source").render())
+
+
+async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model):
+    app = create_app(screen="train")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        offer(screen, fixed_model.fixed_numpy_model(), sample, "run 1")
+        await pilot.press("q")
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ConfirmQuit"
+        assert "The model of run 1 is not saved" in str(app.screen.query_one("#confirm-text").render())
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and app.is_running
+        from tui_convnet.ui.screens.training import FileDone
+
+        screen.post_message(FileDone("Saved to m.keras", ok=True, saved=True))
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running  # saved: nothing to lose, no question
+
+
+async def test_inspect_says_it_is_reading_never_that_there_is_no_model():
+    from tui_convnet.ui.screens.inspect import NO_MODEL, READING
+
+    app = create_app(screen="inspect")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert str(screen.query_one("#inspect-empty").render()) == READING
+        screen.post_message(screen.Failed("No bundled model: gone"))
+        await pilot.pause()
+        if screen.inspector is None:  # the bundled model may have been read meanwhile
+            assert "No model to show" in str(screen.query_one("#inspect-empty").render())
+        assert NO_MODEL.startswith("[b]No model to show")
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [("epochs", "1.5"), ("epochs", "1e16"), ("batch-size", "1e-320"), ("seed", "0x10"), ("epochs", "1_0")],
+)
+def test_number_fields_refuse_what_is_not_a_number(field, typed):
+    values = {"epochs": "5", "batch-size": "64", "seed": "0", field: typed}
+    settings, errors = parse_settings(values, "rmsprop", False)
+    assert settings is None and typed[:40] in errors[field] and "whole number" in errors[field]
+
+
+def test_number_fields_take_what_people_type():
+    settings, errors = parse_settings(
+        {"epochs": "5", "batch-size": "1,024", "seed": "0", "learning-rate": "1e-3", "validation-split": ".1"},
+        "adam",
+        False,
+    )
+    assert errors == {} and settings is not None
+    assert (settings.config.batch_size, settings.config.learning_rate, settings.config.validation_split) == (
+        1024,
+        0.001,
+        0.1,
+    )
+    _, errors = parse_settings({"epochs": "5", "batch-size": "64", "seed": "0", "learning-rate": "nan"}, "adam", False)
+    assert "learning_rate" in errors["learning-rate"]
+
+
+async def test_a_typed_field_keeps_what_was_typed():
+    app = create_app(screen="train")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        field = screen.query_one("#epochs", Input)
+        field.focus()
+        field.value = ""
+        await pilot.press("1", ".", "5")
+        assert field.value == "1.5" and field.has_class("-invalid")

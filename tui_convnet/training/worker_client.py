@@ -1,0 +1,474 @@
+"""The interface's side of the TensorFlow worker: start it when first needed, ask it, end it.
+
+:class:`WorkerClient` starts ``python -m tui_convnet.training.worker`` the first time something needs
+TensorFlow (:meth:`~WorkerClient.warm_up` starts it early, in the background), sends it the requests
+of :mod:`.protocol` and hands back the replies. Its methods block the calling thread until the answer
+is in: call them from a thread worker, never from the interface's event loop. A training run's events
+reach ``on_event`` (in the client's reader thread) as they happen. Every failure is a
+:class:`WorkerError` whose message is one line; if the worker process dies, the requests waiting on it
+fail with a line saying so, and the next request starts a new one.
+
+:func:`shared_client` is the process's one client (the app's screens share it); :func:`close_shared`
+ends its worker (the app calls it as it exits; ``atexit`` too). When the interface process dies
+without a word, the worker sees its stdin close and ends by itself.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import itertools
+import pickle
+import queue
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+import numpy as np
+
+from ..core import ModelSpec
+from ..data import MnistData
+from .evaluate import Evaluation
+from .events import TrainConfig, TrainEvent
+from .protocol import (
+    Cancel,
+    Envelope,
+    Evaluate,
+    Event,
+    Failure,
+    KerasLayers,
+    Load,
+    Loaded,
+    ModelRef,
+    Ready,
+    Reply,
+    Request,
+    Save,
+    Shutdown,
+    Train,
+    TrainDone,
+    WarmUp,
+    read_frame,
+    write_frame,
+)
+
+#: What the first start-up is expected to take before one has been measured (TensorFlow's import on two
+#: busy cores: 5-10 s). Shown as "about N s" while a run waits for it.
+EXPECTED_STARTUP = 8.0
+#: Seconds the worker gets to end by itself before it is terminated, then killed.
+SHUTDOWN_GRACE = 2.0
+
+
+#: As the command: serve in a thread of this process (tests only: it imports TensorFlow here).
+IN_PROCESS = "in-process"
+
+
+class WorkerError(Exception):
+    """A request the TensorFlow worker could not do; the message is one line for people."""
+
+
+@dataclass
+class _Pending:
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    error: str | None = None
+    on_event: Callable[[TrainEvent], None] | None = None
+
+
+def worker_command() -> list[str]:
+    """The worker's command line: this Python, the worker module."""
+    return [sys.executable, "-m", "tui_convnet.training.worker"]
+
+
+class WorkerClient:
+    """One TensorFlow worker process, started lazily, restarted after a crash, ended by :meth:`close`.
+
+    ``command`` replaces the worker's command line (tests hide TensorFlow from it this way);
+    ``[IN_PROCESS]`` serves the requests in a thread of this process instead (tests that script Keras).
+    """
+
+    def __init__(self, command: Sequence[str] | None = None) -> None:
+        self._command = list(command) if command is not None else worker_command()
+        self._lock = threading.Lock()  # the channel, the pending table, writes to the pipe
+        self._channel: _Channel | None = None
+        self._pending: dict[int, _Pending] = {}
+        self._numbers = itertools.count(1)
+        self._warm_up: _Pending | None = None
+        self._started_at = 0.0
+        self._closed = False
+        self.ready: Ready | None = None
+        #: Why TensorFlow cannot be used (one line), once the worker has said so.
+        self.unavailable: str | None = None
+        #: Seconds the last start-up took (None until one has been measured).
+        self.startup_seconds: float | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+
+    @property
+    def pid(self) -> int | None:
+        """The worker's process id while it runs."""
+        channel = self._channel
+        return channel.pid if channel is not None and channel.alive else None
+
+    @property
+    def started(self) -> bool:
+        channel = self._channel
+        return channel is not None and channel.alive
+
+    def warm_up(self) -> None:
+        """Start the worker and its TensorFlow import now, without waiting (the training screen calls this as
+        it opens)."""
+        with self._lock:
+            self._ensure_started()
+
+    def wait_ready(self, timeout: float | None = None) -> Ready:
+        """Block until TensorFlow is imported in the worker (starting it if needed): its :class:`Ready`."""
+        with self._lock:
+            self._ensure_started()
+            pending = self._warm_up
+        assert pending is not None
+        ready: Ready = self._wait(pending, timeout)
+        return ready
+
+    def seconds_left(self) -> float:
+        """About how long until the worker is ready (0 when it is): the measured start-up, else the expected one."""
+        if self.ready is not None:
+            return 0.0
+        expected = self.startup_seconds or EXPECTED_STARTUP
+        elapsed = time.monotonic() - self._started_at if self._started_at else 0.0
+        return max(1.0, expected - elapsed)
+
+    def _ensure_started(self) -> None:
+        """Start the worker if none runs (the caller holds the lock)."""
+        if self._closed:
+            raise WorkerError("The TensorFlow worker was shut down.")
+        if self._channel is not None and self._channel.alive:
+            return
+        self.ready = None
+        self._started_at = time.monotonic()
+        channel: _Channel = _ThreadChannel() if self._command == [IN_PROCESS] else _ProcessChannel(self._command)
+        self._channel = channel
+        threading.Thread(target=self._read, args=(channel,), name="tf-worker-replies", daemon=True).start()
+        self._warm_up = self._submit_locked(WarmUp(), None)
+
+    def close(self, timeout: float = SHUTDOWN_GRACE) -> None:
+        """End the worker: ask, then close its input, then terminate, then kill; never leaves it running.
+        Idempotent; no request can start another worker afterwards."""
+        with self._lock:
+            self._closed = True
+            channel = self._channel
+            if channel is None:
+                return
+            with contextlib.suppress(OSError, ValueError):
+                channel.send(Envelope(next(self._numbers), Shutdown()))
+        channel.end(timeout)
+
+    # ------------------------------------------------------------------ requests
+
+    def _submit_locked(self, request: Request, on_event: Callable[[TrainEvent], None] | None) -> _Pending:
+        number = next(self._numbers)
+        pending = _Pending(on_event=on_event)
+        self._pending[number] = pending
+        try:
+            assert self._channel is not None
+            self._channel.send(Envelope(number, request))
+        except (OSError, ValueError):
+            self._pending.pop(number, None)
+            raise WorkerError(self._died_message()) from None
+        return pending
+
+    def request(
+        self, request: Request, on_event: Callable[[TrainEvent], None] | None = None, timeout: float | None = None
+    ) -> Any:
+        """Send ``request`` (starting the worker if needed) and wait for its answer; :class:`WorkerError` if it
+        fails."""
+        with self._lock:
+            self._ensure_started()
+            pending = self._submit_locked(request, on_event)
+        return self._wait(pending, timeout)
+
+    def _wait(self, pending: _Pending, timeout: float | None) -> Any:
+        if not pending.done.wait(timeout):
+            raise WorkerError(f"The TensorFlow worker did not answer within {timeout:g} s.")
+        if pending.error is not None:
+            raise WorkerError(pending.error)
+        return pending.value
+
+    def train(
+        self, spec: ModelSpec, config: TrainConfig, data: MnistData, on_event: Callable[[TrainEvent], None]
+    ) -> TrainDone:
+        """Train in the worker; events reach ``on_event`` as they happen. :meth:`cancel` stops it."""
+        done: TrainDone = self.request(Train(spec, config, data), on_event)
+        return done
+
+    def cancel(self) -> None:
+        """Stop the running training at the end of its current batch (nothing happens when none runs)."""
+        with self._lock:
+            if self._channel is None or not self._channel.alive:
+                return
+            with contextlib.suppress(OSError, ValueError):
+                self._channel.send(Envelope(next(self._numbers), Cancel()))
+
+    def evaluate(self, model: ModelRef, x_test: np.ndarray, y_test: np.ndarray) -> Evaluation:
+        """The test-set evaluation of ``model``, computed by Keras."""
+        evaluation: Evaluation = self.request(Evaluate(model, x_test, y_test))
+        return evaluation
+
+    def keras_layers(self, model: ModelRef, digit: np.ndarray) -> list[np.ndarray]:
+        """Every layer's output for one uint8 digit, computed by Keras."""
+        layers: list[np.ndarray] = self.request(KerasLayers(model, np.asarray(digit)))
+        return layers
+
+    def save(self, model: ModelRef, path: str) -> str:
+        """Save ``model`` to ``path`` (``.keras``, atomically): the path written."""
+        saved: str = self.request(Save(model, path))
+        return saved
+
+    def load(self, path: str, x_test: np.ndarray | None = None, y_test: np.ndarray | None = None) -> Loaded:
+        """Read a ``.keras`` file (safe mode) and evaluate it on the digits given."""
+        loaded: Loaded = self.request(Load(path, x_test, y_test))
+        return loaded
+
+    # ------------------------------------------------------------------ replies (reader thread)
+
+    def _read(self, channel: _Channel) -> None:
+        while True:
+            try:
+                response = channel.recv()
+            except (EOFError, OSError, ValueError):
+                break
+            except Exception:  # a frame that does not unpickle: the pipe is out of step, the worker unusable
+                channel.end(0.0)
+                break
+            self._deliver(response)
+        code = channel.wait()
+        with self._lock:
+            if self._channel is channel:
+                orphans, self._pending = self._pending, {}
+            else:
+                orphans = {}
+        message = self._died_message(code, channel.last_words())
+        for pending in orphans.values():
+            pending.error = message
+            pending.done.set()
+
+    def _deliver(self, response: object) -> None:
+        if isinstance(response, Event):
+            pending = self._pending.get(response.number)
+            if pending is not None and pending.on_event is not None:
+                with contextlib.suppress(Exception):  # a receiver's error must not stop the replies
+                    pending.on_event(response.event)
+            return
+        if not isinstance(response, (Reply, Failure)):
+            return
+        with self._lock:
+            pending = self._pending.pop(response.number, None)
+        if pending is None:
+            return
+        if isinstance(response, Failure):
+            pending.error = response.message
+            if pending is self._warm_up:
+                self.unavailable = response.message
+        else:
+            pending.value = response.value
+            if isinstance(response.value, Ready):
+                self.ready = response.value
+                self.unavailable = None
+                self.startup_seconds = time.monotonic() - self._started_at
+        pending.done.set()
+
+    def _died_message(self, code: int | None = None, last_words: str = "") -> str:
+        if self._closed:
+            return "The TensorFlow worker was shut down."
+        why = f": {last_words[:200]}" if last_words else ""
+        how = f" (exit code {code})" if code is not None else ""
+        return f"The TensorFlow worker stopped unexpectedly{how}{why}. The next request starts a new one."
+
+
+class _Channel:
+    """How the client talks to its worker: a process and its pipes, or (tests) a thread of this process."""
+
+    pid: int | None = None
+
+    @property
+    def alive(self) -> bool:
+        raise NotImplementedError
+
+    def send(self, envelope: Envelope) -> None:
+        raise NotImplementedError
+
+    def recv(self) -> object:
+        """The next reply; ``EOFError`` once the worker has ended."""
+        raise NotImplementedError
+
+    def wait(self) -> int | None:
+        """Wait for the worker's end: its exit code."""
+        raise NotImplementedError
+
+    def end(self, timeout: float) -> None:
+        """Close the worker's input; what has not ended within ``timeout`` is terminated, then killed."""
+        raise NotImplementedError
+
+    def last_words(self) -> str:
+        return ""
+
+
+class _ProcessChannel(_Channel):
+    def __init__(self, command: list[str]) -> None:
+        try:
+            self.process = subprocess.Popen(
+                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True
+            )
+        except OSError as exc:
+            raise WorkerError(f"The TensorFlow worker could not start: {exc}") from None
+        self.pid = self.process.pid
+        self._tail: list[bytes] = []
+        assert self.process.stderr is not None
+        threading.Thread(target=self._drain, args=(self.process.stderr,), name="tf-worker-stderr", daemon=True).start()
+
+    def _drain(self, stream: IO[bytes]) -> None:
+        """Keep the last lines the worker wrote to stderr (a crash's reason), so its pipe never fills."""
+        for line in stream:
+            self._tail.append(line)
+            del self._tail[:-5]
+
+    def last_words(self) -> str:
+        lines = b"".join(self._tail).decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else ""
+
+    @property
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def send(self, envelope: Envelope) -> None:
+        assert self.process.stdin is not None
+        write_frame(self.process.stdin, envelope)
+
+    def recv(self) -> object:
+        assert self.process.stdout is not None
+        return read_frame(self.process.stdout)
+
+    def wait(self) -> int | None:
+        return self.process.wait()
+
+    def end(self, timeout: float) -> None:
+        process = self.process
+        with contextlib.suppress(OSError, ValueError):
+            if process.stdin is not None:
+                process.stdin.close()
+        try:
+            process.wait(timeout)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+        with contextlib.suppress(OSError):
+            process.terminate()
+        try:
+            process.wait(1.0)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                process.kill()
+            process.wait()
+
+
+class _ThreadChannel(_Channel):
+    """The worker's service in a thread of this process (tests that script Keras' ``fit`` in this process).
+    Everything crosses pickled, as through the pipe."""
+
+    _EOF = object()
+
+    def __init__(self) -> None:
+        from .worker import Service
+
+        self._requests: queue.Queue[object] = queue.Queue()
+        self._replies: queue.Queue[object] = queue.Queue()
+        self._service = Service(lambda reply: self._replies.put(_copy(reply)))
+        self._thread = threading.Thread(target=self._serve, name="tf-worker-in-process", daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        try:
+            self._service.serve(self._next_request)
+        finally:
+            self._replies.put(self._EOF)
+
+    def _next_request(self) -> object:
+        envelope = self._requests.get()
+        if envelope is self._EOF:
+            raise EOFError("closed")
+        return envelope
+
+    @property
+    def alive(self) -> bool:
+        return self._thread.is_alive()
+
+    def send(self, envelope: Envelope) -> None:
+        self._requests.put(_copy(envelope))
+
+    def recv(self) -> object:
+        reply = self._replies.get()
+        if reply is self._EOF:
+            raise EOFError("closed")
+        return reply
+
+    def wait(self) -> int | None:
+        self._thread.join()
+        return 0
+
+    def end(self, timeout: float) -> None:
+        self._requests.put(self._EOF)
+        self._thread.join(timeout)
+
+
+def _copy(obj: object) -> object:
+    return pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+_shared: list[WorkerClient] = []
+_shared_lock = threading.Lock()
+
+
+def shared_client() -> WorkerClient:
+    """This process's worker client (made the first time it is asked for; its worker starts when first needed)."""
+    with _shared_lock:
+        if not _shared:
+            _shared.append(WorkerClient())
+        return _shared[0]
+
+
+def set_shared_client(client: WorkerClient | None) -> WorkerClient | None:
+    """Make ``client`` the process's shared client (None: the next :func:`shared_client` makes one); returns the
+    one it replaces, which is not closed (tests share one worker between apps this way)."""
+    with _shared_lock:
+        old = _shared[0] if _shared else None
+        _shared.clear()
+        if client is not None:
+            _shared.append(client)
+        return old
+
+
+def close_shared() -> None:
+    """End this process's worker, if one was started (the app exits; atexit)."""
+    with _shared_lock:
+        clients = list(_shared)
+        _shared.clear()
+    for client in clients:
+        client.close()
+
+
+atexit.register(close_shared)
+
+__all__ = [
+    "EXPECTED_STARTUP",
+    "IN_PROCESS",
+    "WorkerClient",
+    "WorkerError",
+    "close_shared",
+    "set_shared_client",
+    "shared_client",
+    "worker_command",
+]
