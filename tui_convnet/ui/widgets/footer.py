@@ -6,6 +6,7 @@ from typing import Any
 
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import HorizontalGroup
 from textual.screen import Screen
 from textual.widget import Widget
@@ -58,7 +59,10 @@ class KeysFooter(Footer):
         widgets: list[Widget] = list(super().compose())
         # The keys composed now are the ones shown; none means the screen has not announced its bindings yet.
         self._shown = self._keys_shown() if widgets else None
+        # the app's keys, also where a screen binds one of them itself (training's q asks before quitting)
+        order = [b.key if isinstance(b, Binding) else b[0] for b in self.app.BINDINGS]
         app_keys = {binding.key for node, binding, _e, _t in self.screen.active_bindings.values() if node is self.app}
+        app_keys |= set(order)
         own_mode = f"switch_mode('{self.app.current_mode}')"
         screen_keys: list[Widget] = []
         app_widgets: list[Widget] = []
@@ -72,6 +76,9 @@ class KeysFooter(Footer):
             elif action != own_mode:
                 app_widgets.append(widget)
         yield from screen_keys
+        app_widgets.sort(
+            key=lambda w: order.index(getattr(w, "key", "")) if getattr(w, "key", "") in order else len(order)
+        )
         if palette is not None:
             app_widgets.append(palette)
         if app_widgets:
