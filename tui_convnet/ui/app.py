@@ -163,7 +163,28 @@ class ConvnetApp(App[int]):
     #: Problems of the lecturer's example file (``convnet-tui --example PATH.toml``), shown once the app is up.
     startup_problems: list[str] = []
 
+    #: Where the student's choices are kept between runs (the CLI sets it; tests and embedders leave it None).
+    settings_path: Path | None = None
+
+    def _restore_theme(self) -> None:
+        """The theme chosen in an earlier run (remembered from now on, whenever the student picks one)."""
+        if self.settings_path is None:
+            return
+        from ..settings import load_settings
+
+        theme = load_settings(self.settings_path).get("theme")
+        if theme in self.available_themes:
+            self.theme = theme
+        self.watch(self, "theme", self._remember_theme, init=False)
+
+    def _remember_theme(self, theme: str) -> None:
+        from ..settings import save_setting
+
+        if self.settings_path is not None and (problem := save_setting(self.settings_path, "theme", theme)):
+            self.notify(f"The theme could not be remembered: {problem}", severity="warning", markup=False)
+
     async def on_mount(self) -> None:
+        self._restore_theme()
         if self.startup_problems:
             problems = "\n".join(self.startup_problems)
             self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
