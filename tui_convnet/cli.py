@@ -238,6 +238,14 @@ def _serve_options(w: argparse.ArgumentParser) -> None:
     w.add_argument("--host", default=serve.DEFAULT_HOST, help="address to listen on (default: this machine only)")
     w.add_argument("--port", default=str(serve.DEFAULT_PORT), help="port to listen on (default %(default)s)")
     w.add_argument("--max-sessions", default=str(serve.DEFAULT_MAX_SESSIONS), metavar="N", help="at most N tabs")
+    from .training.slots import default_max_training
+
+    w.add_argument(
+        "--max-training",
+        metavar="N",
+        help=f"at most N models train at once, further runs wait in line (default {default_max_training()}: "
+        "one per two cores and a GiB of free memory per run, on this machine)",
+    )
 
 
 def _summary(args: argparse.Namespace) -> int:
@@ -398,7 +406,13 @@ def _run(args: argparse.Namespace) -> int:
         return run(args)
     if args.command == "serve":
         from .serve import run_serve
+        from .training.slots import configure_serving
 
+        try:  # the tabs inherit the training slots' folder and limit
+            configure_serving(args.max_training)
+        except ValueError as exc:
+            print(f"convnet-tui serve: {exc}", file=sys.stderr)
+            return 2
         return run_serve(args.host, args.port, args.max_sessions)
     return _explore(getattr(args, "example_sub", None) or args.example, args.image, args.screen)
 

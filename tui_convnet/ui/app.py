@@ -98,6 +98,14 @@ class ConvnetApp(App[int]):
             system=True,
             tooltip="Build your own ConvNet, layer by layer",
         ),
+        Binding(
+            "F",
+            "filter_gallery",
+            "Filters",
+            show=False,
+            system=True,
+            tooltip="What each filter of the model looks for",
+        ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -196,6 +204,27 @@ class ConvnetApp(App[int]):
         if mode != self.current_mode:
             self.previous_mode = self.current_mode
         return super().switch_mode(mode)
+
+    def action_filter_gallery(self) -> None:
+        """Every filter of the current model (the session's, else the bundled one): the input it looks for."""
+        from .filters.screen import FiltersScreen
+
+        if isinstance(self.screen, FiltersScreen):
+            return
+        try:
+            if self.trained is None:
+                from ..bundled_model import load_bundled_model
+
+                bundled = load_bundled_model()
+                spec, weights, label = bundled.spec, list(bundled.weights), bundled.description
+            else:
+                from .session_model import session_model
+
+                spec, weights, label = session_model(self.trained)
+        except ValueError as exc:
+            self.notify(str(exc), title="Filter gallery", severity="error", timeout=8, markup=False)
+            return
+        self.push_screen(FiltersScreen(spec, weights, label))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -313,6 +342,9 @@ class ConvnetApp(App[int]):
         yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
         yield SystemCommand(
             "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
+        )
+        yield SystemCommand(
+            "Filter gallery", "What each filter of the model looks for, layer by layer", self.action_filter_gallery
         )
         if self.trained is not None:
             yield SystemCommand(

@@ -45,6 +45,7 @@ from .. import palette
 from ..messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ..widgets.digits import DigitView
 from ..widgets.footer import KeysFooter
+from ..widgets.gradcam import GradCamView
 from ..widgets.heatmap import HeatmapGrid, TileGrid
 from ..widgets.inspect_bars import ActivationStrip, ProbabilityBars
 from ..widgets.inspect_kernels import KernelGrid
@@ -166,6 +167,7 @@ class InspectScreen(Screen[None]):
         ),
         Binding("home", "scroll_layers('home')", "Top", show=False, tooltip="Back to the first layer"),
         Binding("end", "scroll_layers('end')", "Bottom", show=False, tooltip="To the last layer"),
+        Binding("G", "grad_cam_layer", "Grad-CAM", show=False, tooltip="Grad-CAM at the next Conv2D layer"),
     ]
     HELP = """\
 **Inside the trained network.** A test digit goes through the model layer by layer:
@@ -256,6 +258,7 @@ Esc ends it.
                 yield Static("", id="inspect-field")
                 yield Static("", id="inspect-prediction")
                 yield ProbabilityBars(id="inspect-probs")
+                yield GradCamView(id="inspect-gradcam")
                 yield Static("", id="inspect-check")
                 yield Static("", id="inspect-accuracy")
             yield LayerList(id="inspect-layers")
@@ -549,6 +552,9 @@ Esc ends it.
 
     # ------------------------------------------------------------------ showing a digit
 
+    def action_grad_cam_layer(self) -> None:
+        self.query_one(GradCamView).next_layer()
+
     def show_digit(self) -> None:
         """Compute every layer for the current digit (numpy core) and show it; ask Keras to check."""
         if self.inspector is None or self.data is None:
@@ -565,6 +571,7 @@ Esc ends it.
         verdict = "[green]✓ correct[/]" if pred == label else "[b red]✗ wrong[/]"
         self.query_one("#inspect-prediction", Static).update(f"label [b]{label}[/b], predicted [b]{pred}[/b] {verdict}")
         self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
+        self.query_one(GradCamView).show(self.inspector.spec, self.inspector.weights, self.inspector.model_input(digit))
         check = self.query_one("#inspect-check", Static)
         check.set_class(False, "-error")
         check.update(

@@ -62,6 +62,7 @@ from ...training.events import (
     check_split,
 )
 from ...training.presets import PRESETS, preset
+from ...training.slots import Slots, ordinal
 from ..messages import ModelReady, describe_source
 from ..widgets.footer import KeysFooter
 from ..widgets.plot import LinePlot, Series
@@ -199,6 +200,21 @@ class TrainingFinished(Message):
 @dataclass
 class TrainingFailed(Message):
     error: str
+
+
+@dataclass
+class TrainingQueued(Message):
+    """A served tab's run waits for a training slot: its ``place`` in line (1: next), the server's ``limit``."""
+
+    place: int
+    limit: int
+
+
+@dataclass
+class NotStarted(Message):
+    """The run ended before it started (cancelled while waiting in line)."""
+
+    text: str
 
 
 @dataclass
@@ -732,11 +748,25 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
                 pending.clear()
                 last_post = now
 
+        slots = Slots.from_environment()  # served (convnet-tui serve --max-training N): wait in line for a slot
+        slot = None
+        if slots is not None:
+
+            def queued(place: int) -> None:
+                self.post_message(TrainingQueued(place, slots.limit))
+
+            slot = slots.acquire(queued, cancel.is_set)
+            if slot is None:
+                self.post_message(NotStarted("Cancelled while waiting in line: nothing was trained."))
+                return
         try:  # TensorFlow trains in the worker process: this thread only waits for its answer
             done = client.train(mnist_convnet(settings.dropout_rate), settings.config, data, on_event)
         except WorkerError as exc:  # out of memory, a Keras error, no TensorFlow: one line, the app keeps going
             self.post_message(TrainingFailed(str(exc)))
             return
+        finally:
+            if slot is not None:
+                slot.release()
         self.post_message(TrainingFinished(done, data))
 
     def _progress(self, **changes: Any) -> None:
@@ -957,6 +987,17 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
         # A narrow terminal keeps the room for the results; after a cancel or a NaN the form comes back.
         if self._side_auto_hidden and not completed:
             self.show_side, self._side_auto_hidden = True, False
+
+    def on_training_queued(self, message: TrainingQueued) -> None:
+        at_once = "1 model at a time" if message.limit == 1 else f"{message.limit} models at once"
+        self._progress(
+            status=f"Waiting for a training slot: {ordinal(message.place)} in line (this server trains {at_once}). "
+            "The run starts by itself; c cancels."
+        )
+
+    def on_not_started(self, message: NotStarted) -> None:
+        self._progress(status=message.text, finished="cancelled")
+        self._end_of_run()
 
     def on_training_failed(self, message: TrainingFailed) -> None:
         self._progress(status=f"Training failed: {message.error}", finished="failed", error=True)
