@@ -1,7 +1,9 @@
 """``convnet-tui predict [MODEL.keras] --image PATH [--json]``: what the network says about your image.
 
-The image goes through the MNIST preprocessing (:mod:`tui_convnet.images`)
-and the numpy engine. Without MODEL it is the bundled model, and TensorFlow
+The image goes through the preprocessing (:mod:`tui_convnet.images`: the
+digit found in the picture, made to look like MNIST) and the numpy engine.
+A picture without a digit is one line "no digit found: <why>" and exit 2; an
+answer under 50 % is called unsure. Without MODEL it is the bundled model, and TensorFlow
 is never imported; with MODEL the ``.keras`` file is loaded in Keras' safe
 mode and its weights run through the same numpy engine.
 
@@ -17,6 +19,8 @@ import sys
 from typing import Any
 
 import numpy as np
+
+from .images.notes import UNSURE
 
 PROG = "convnet-tui predict"
 
@@ -54,7 +58,7 @@ def bars(probabilities: np.ndarray, width: int = 40) -> list[str]:
 def run_predict_image(args: argparse.Namespace) -> int:
     from .bundled_model import ModelAssetError
     from .core import forward
-    from .images import ImageError, load_digit
+    from .images import ImageError, load_digit, verdict
 
     try:
         pre = load_digit(args.image)
@@ -79,16 +83,18 @@ def run_predict_image(args: argparse.Namespace) -> int:
                     "model": model.description,
                     "engine": "numpy",
                     "predicted": predicted,
+                    "probability": round(float(probabilities[predicted]), 6),
+                    "unsure": bool(probabilities[predicted] < UNSURE),
                     "probabilities": [round(float(p), 6) for p in probabilities],
-                    "inverted": pre.contrast.inverted,
+                    "inverted": pre.inverted,
                     "box": list(pre.box),
                     "offset": list(pre.offset),
                 }
             )
         )
         return 0
-    print(f"{args.image}: the network says {predicted} ({float(probabilities[predicted]):.1%})")
-    print(f"model: {model.description}; numpy engine; MNIST preprocessing:")
+    print(f"{args.image}: {verdict(probabilities)}")
+    print(f"model: {model.description}; numpy engine; preprocessing:")
     for line in _stage_lines(pre):
         print(f"  {line}")
     print("\n".join(bars(probabilities)))

@@ -40,8 +40,9 @@ def _private(name: str) -> bool:
     return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
 
 
-#: Private names of other libraries than Textual that tests use (argparse's parser internals).
-NOT_TEXTUAL = {"_actions", "_SubParsersAction"}
+#: Private-looking names of other libraries than Textual: argparse's parser internals (tests), and os._exit
+#: (public, despite its name: the worker process ends with it).
+NOT_TEXTUAL = {"_actions", "_SubParsersAction", "_exit"}
 
 
 def foreign_private_uses(files: list[Path]) -> list[str]:

@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
-from ...images import FRAME, Preprocessed, scale_to_box, stages
+from ...images import FRAME, STAGE_COUNT, Preprocessed, scale_to_box, stages
 from ..messages import ModelReady
 from ..widgets.canvas import DrawingCanvas
 from ..widgets.footer import KeysFooter
@@ -91,8 +91,8 @@ stage) and then through the network, layer by layer, by the numpy engine. The ba
 ten class probabilities.
 """
 
-    #: Which preprocessing stage the preview shows (0-4; 4 is what the network sees).
-    stage: reactive[int] = reactive(4, init=False)
+    #: Which preprocessing stage the preview shows (the last is what the network sees).
+    stage: reactive[int] = reactive(STAGE_COUNT - 1, init=False)
     #: The first conv layer's map chosen for "step through" (click a map, or [ and ]).
     selected_map: reactive[int] = reactive(0, init=False)
 
@@ -304,7 +304,8 @@ ten class probabilities.
             return
         stage = stages(pre)[self.stage]
         title.update(
-            "[b]As the network sees it[/b]" if self.stage == 4 else f"[b]Stage {stage.title}[/b]", layout=False
+            "[b]As the network sees it[/b]" if self.stage == STAGE_COUNT - 1 else f"[b]Stage {stage.title}[/b]",
+            layout=False,
         )
         image = stage.image
         if max(image.shape) > FRAME:  # a photo's first stages: shown shrunk to the frame
@@ -351,7 +352,7 @@ ten class probabilities.
         self.app.post_message(OpenInExplorer.of(request))
 
     def action_stage(self, delta: int) -> None:
-        self.stage = (self.stage + delta) % 5
+        self.stage = (self.stage + delta) % STAGE_COUNT
 
     def action_scroll_layers(self, where: str) -> None:
         getattr(self.query_one("#draw-layers", DrawLayers), f"scroll_{where}")(animate=False)
