@@ -20,7 +20,13 @@ async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer(ui):
     # At 80 columns the explorer's footer ended at "s Pa▏": Train, Inspect, Draw, Help and Quit were cut.
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        for key, own in (("e", "e Explorer"), ("t", "t Train"), ("i", "i Inspect"), ("d", "d Draw"), ("L", "L Lessons")):
+        for key, own in (
+            ("e", "e Explorer"),
+            ("t", "t Train"),
+            ("i", "i Inspect"),
+            ("d", "d Draw"),
+            ("L", "L Lessons"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             await pilot.pause()

@@ -73,5 +73,7 @@ async def test_help_names_the_draw_screens_canvas_and_the_lessons_key(ui):
         assert isinstance(app.screen, HelpScreen)
         titles = [title for title, _rows in _widget_groups(app.screen_stack[-2])]
         assert "On the drawing canvas (click it, or Tab to it)" in titles
-        assert not [t for t in titles if "focused" in t or any(w[:1].isupper() and w[1:] != w[1:].lower() for w in t.split())]
+        assert not [
+            t for t in titles if "focused" in t or any(w[:1].isupper() and w[1:] != w[1:].lower() for w in t.split())
+        ]
         assert ("L", "The lecture's big ideas as lessons") in binding_rows(app)
