@@ -56,6 +56,8 @@ class KeysFooter(Footer):
         return (*keys, self.show_command_palette, self.compact, self.app.current_mode)
 
     def compose(self) -> ComposeResult:
+        # decided here, from the terminal's width, so that the first keys are the right ones (no second compose)
+        self.set_reactive(Footer.show_command_palette, self.app.size.width >= PALETTE_WIDTH)
         widgets: list[Widget] = list(super().compose())
         # The keys composed now are the ones shown; none means the screen has not announced its bindings yet.
         self._shown = self._keys_shown() if widgets else None
