@@ -21,12 +21,13 @@ from typing import Any
 import numpy as np
 
 from .images.notes import UNSURE
+from .visible import visible
 
 PROG = "convnet-tui predict"
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {visible(message)}", file=sys.stderr)
     return code
 
 
@@ -64,15 +65,19 @@ def run_predict_image(args: argparse.Namespace) -> int:
         pre = load_digit(args.image)
     except ImageError as exc:
         return _fail(str(exc), 2)
+    given = getattr(args, "model", None)
+    # A model file the student gave that cannot be used is bad input (2, as `predict MODEL` says); a damaged
+    # bundled model is a broken installation (1).
+    bad_model = 1 if given is None else 2
     try:
-        model = _model(getattr(args, "model", None))
+        model = _model(given)
     except (ModelAssetError, ValueError) as exc:  # ModelFileError and InspectError are ValueErrors
-        return _fail(str(exc), 1)
+        return _fail(str(exc), bad_model)
     except Exception as exc:  # Keras raises many types for damaged files
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no details"
-        return _fail(f"{type(exc).__name__}: {first}", 1)
+        return _fail(f"{type(exc).__name__}: {first}", bad_model)
     if tuple(model.spec.input_shape) != (28, 28, 1):
-        return _fail(f"The model must take 28x28x1 digits. Received: input_shape={model.spec.input_shape}", 1)
+        return _fail(f"The model must take 28x28x1 digits. Received: input_shape={model.spec.input_shape}", bad_model)
     probabilities = np.asarray(forward(model.spec, model.weights, pre.model_input), dtype=np.float64)
     predicted = int(np.argmax(probabilities))
     if getattr(args, "json", False):
@@ -93,8 +98,8 @@ def run_predict_image(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(f"{args.image}: {verdict(probabilities)}")
-    print(f"model: {model.description}; numpy engine; preprocessing:")
+    print(f"{visible(args.image)}: {verdict(probabilities)}")
+    print(f"model: {visible(model.description)}; numpy engine; preprocessing:")
     for line in _stage_lines(pre):
         print(f"  {line}")
     print("\n".join(bars(probabilities)))

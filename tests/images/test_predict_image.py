@@ -108,5 +108,6 @@ def test_predict_image_with_a_keras_file_runs_its_weights(tmp_path, capsys, mode
     out = json.loads(capsys.readouterr().out)
     assert out["predicted"] == 7 and out["model"] == str(model.keras_path)
     (tmp_path / "broken.keras").write_bytes(b"nope")
-    assert main(["predict", str(tmp_path / "broken.keras"), "--image", str(tmp_path / "d.png")]) == 1
+    # a model file that cannot be used is bad input: 2, as `predict MODEL` without --image says (was 1)
+    assert main(["predict", str(tmp_path / "broken.keras"), "--image", str(tmp_path / "d.png")]) == 2
     assert capsys.readouterr().err.startswith("convnet-tui predict: error: ")

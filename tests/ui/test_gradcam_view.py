@@ -63,3 +63,17 @@ def test_the_overlay_is_the_digit_under_the_heat():
     assert rgb.shape == (2, 2, 3) and rgb.dtype == np.uint8
     assert rgb[0, 0].sum() > rgb[1, 0].sum()  # the ink shows through
     assert rgb[0, 1].sum() > rgb[1, 1].sum()  # and so does the heat
+
+
+async def test_draw_shows_where_the_network_looks_at_the_drawing(ui):
+    app = create_app(screen="draw")
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.press(*["space", "down"] * 6)
+        view = await _shown(pilot, "conv2d_2")
+        text = " ".join(ui.widget_text(view).split())
+        probs = app.screen.analysis.probabilities
+        best, second = np.argsort(probs)[::-1][:2]
+        assert f"predicted {best}: {probs[best]:.1%}" in text and f"runner-up {second}:" in text
+        assert "Bright = where the evidence for that class lies" in text
+        await pilot.press("G")
+        await _shown(pilot, "conv2d")

@@ -4,7 +4,6 @@ module but ``tui_convnet/ui/_textual_internals.py`` uses any."""
 from __future__ import annotations
 
 import ast
-import inspect
 from pathlib import Path
 
 import pytest
@@ -146,15 +145,12 @@ async def test_unhandled_exception_is_what_ended_the_app() -> None:
 
 def test_the_textual_serve_internals_exist() -> None:
     from textual_serve.app_service import AppService
-    from textual_serve.server import Server
 
     async def nothing(*args: object) -> None:
         return None
 
     service = AppService("true", write_bytes=nothing, write_str=nothing, close=nothing, download_manager=None)  # type: ignore[arg-type]
     assert internals.app_service_process(service) is None  # set when its process starts
-    assert inspect.iscoroutinefunction(Server._process_messages)
-    assert list(inspect.signature(Server._process_messages).parameters)[1:] == ["websocket", "app_service"]
 
 
 async def test_the_test_harness_internals_exist() -> None:

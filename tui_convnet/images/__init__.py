@@ -13,8 +13,8 @@ Data layer: numpy and Pillow; never imports training or ui.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
+from ..fileio import user_path
 from .notes import STAGE_COUNT, Stage, stages, verdict
 from .preprocess import (
     BOX,
@@ -41,7 +41,7 @@ def load_digit(path: str | os.PathLike[str]) -> Preprocessed:
     try:
         return preprocess(pixels, original=size)
     except ImageError as exc:
-        raise ImageError(f"{Path(path).expanduser()}: {exc}") from None
+        raise ImageError(f"{user_path(path)}: {exc}") from None
 
 
 __all__ = [

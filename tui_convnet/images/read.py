@@ -25,6 +25,9 @@ from typing import Any
 
 import numpy as np
 
+from ..fileio import PathError, os_reason, user_path
+from ..npy_header import read_npy_header
+
 #: The largest image read, in pixels (width·height): 25 megapixels, a large phone photo.
 MAX_PIXELS = 25_000_000
 PILLOW_FORMATS = ("PNG", "JPEG", "PPM")  # PPM is Pillow's reader for every Netpbm kind: PBM, PGM, PPM, PFM
@@ -52,11 +55,7 @@ def _check_size(path: Path, height: int, width: int) -> None:
 def _read_npy(path: Path) -> np.ndarray:
     try:
         with open(path, "rb") as f:
-            version = np.lib.format.read_magic(f)
-            if version == (1, 0):
-                shape, _, dtype = np.lib.format.read_array_header_1_0(f)
-            else:
-                shape, _, dtype = np.lib.format.read_array_header_2_0(f)
+            shape, _, dtype = read_npy_header(f)  # a damaged header is a ValueError (was tokenize.TokenError)
     except (OSError, ValueError, EOFError) as exc:
         raise ImageError(f"{path}: cannot read it as a .npy array ({exc}).") from None
     if len(shape) != 2:
@@ -182,11 +181,16 @@ def read_picture(path: str | os.PathLike[str], max_side: int | None = None) -> t
     unreadable file, a file that is not an image, an empty (0x0) or a huge one,
     and pixel values that are not finite.
     """
-    path = Path(path).expanduser()
-    if not path.exists():
-        raise ImageError(f"No such image file: {path}")
-    if not path.is_file():
-        raise ImageError(f"Not a file: {path}")
+    try:
+        path = user_path(path, "image path", "--image")  # ~nouser: one line (was RuntimeError)
+        if not path.exists():
+            raise ImageError(f"No such image file: {path}")
+        if not path.is_file():
+            raise ImageError(f"Not a file: {path}")
+    except PathError as exc:
+        raise ImageError(str(exc)) from None
+    except OSError as exc:  # a folder that cannot be searched, a name too long: was exit 1 without the name
+        raise ImageError(f"{path}: cannot read it ({os_reason(exc)}).") from None
     if path.suffix.lower() == ".npy":
         pixels = _read_npy(path)
         size = (int(pixels.shape[0]), int(pixels.shape[1]))

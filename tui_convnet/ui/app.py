@@ -130,6 +130,7 @@ class ConvnetApp(App[int]):
         super().__init__(**kwargs)
         #: The mode shown before the current one (Esc on the lessons screen goes back to it).
         self.previous_mode: str | None = None
+        self.made_screens = []
         for mode, make in SCREENS.values():
             self.add_mode(mode, partial(self._new_screen, make))
         self.stylesheet = CachedStylesheet(variables=self.get_css_variables())
@@ -145,7 +146,46 @@ class ConvnetApp(App[int]):
         """
         screen = make()
         mark_styled(screen, self)
+        self.made_screens.append(screen)
         return screen
+
+    #: The screens made so far (one per mode visited): the quit path asks the training screen what would be lost.
+    made_screens: list[Screen[Any]]
+    #: Set by a first SIGINT: a quit it asked for ends with 128 + SIGINT, and a second SIGINT ends the app at once.
+    signal_return_code: int | None = None
+
+    def _training_screen(self) -> Any | None:
+        """The training screen, if it was made: it knows whether quitting would lose a run or a model."""
+        for screen in self.made_screens:
+            if hasattr(screen, "action_request_quit"):
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        """``q`` and ``ctrl+q`` on any screen: quit, but ask first where the training screen would lose a run
+        or an unsaved model (its own question; it quits at once when nothing would be lost)."""
+        self.quit_or_ask()
+
+    def quit_or_ask(self) -> None:
+        training = self._training_screen()
+        if training is None:
+            self.exit(return_code=self.signal_return_code or 0)
+        elif type(self.screen).__name__ != "ConfirmQuit":  # not asked twice
+            training.action_request_quit()
+
+    def interrupt(self, signum: int) -> None:
+        """SIGINT: like ``q`` (asks first where a run or a model would be lost); a second SIGINT ends the app at once.
+
+        Either way the return code is 128 + ``signum`` (130): an interrupted app never exits 0."""
+        if self.signal_return_code is not None:
+            self.exit(return_code=self.signal_return_code)
+            return
+        self.signal_return_code = 128 + signum
+        self.quit_or_ask()
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any | None = None) -> None:
+        """Textual's exit, with the return code of a signal that asked for it (a confirmed quit after SIGINT)."""
+        super().exit(result, return_code or self.signal_return_code or 0, message)
 
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
@@ -368,8 +408,10 @@ def find_example(examples: Sequence[Example], name: str) -> int:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(ex.key for ex in examples)
+    if not wanted:
+        raise ValueError(f"The example name is empty. Choose one of: {known}. Received: example={name!r}")
     what = "is ambiguous" if matches else "is not a built-in example"
-    raise ValueError(f"{name!r} {what}. Choose one of: {known}. Received: example={name!r}")
+    raise ValueError(f"{name[:60]!r} {what}. Choose one of: {known}. Received: example={name[:60]!r}")
 
 
 @cache

@@ -41,6 +41,7 @@ from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, numbers
 from ...training.inspector import FieldChoice
+from ...visible import visible
 from .. import palette
 from ..messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ..widgets.digits import DigitView
@@ -398,7 +399,7 @@ Esc ends it.
     def _status(self, text: str | Text, error: bool = False) -> None:
         """One status line; a ``str`` is shown literally (it may quote a path or typed text)."""
         status = self.query_one("#inspect-status", Static)
-        status.update(Text(text) if isinstance(text, str) else text)
+        status.update(Text(visible(text, keep="\n")) if isinstance(text, str) else text)
         status.set_class(error, "-error")
         status.display = bool(text)
 
@@ -804,7 +805,8 @@ Esc ends it.
         try:
             value = int(text.replace(",", ""))
         except ValueError:
-            self._status(f"A digit number must be a whole number. Received: index={text!r}", error=True)
+            shown = visible(repr(text), limit=60)  # a 100 kB paste is not echoed whole
+            self._status(f"A digit number must be a whole number. Received: index={shown}", error=True)
             return
         if not 0 <= value < n:
             self._status(f"Digit index out of range 0..{n - 1}. Received: index={value}", error=True)
