@@ -9,6 +9,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ...core import numbers
 from ...explore import ConvState, ExplorerState
 
 
@@ -75,11 +76,13 @@ class TitleBar(Widget):
         another screen), ``speed`` in steps per second, ``hint`` whether the settings panel is hidden."""
         where = ""
         if example is not None:
-            where = f"example {example[0]}/{example[1]} · "
+            where = f"{numbers.position(example[0] - 1, example[1], 'example', short=True)} · "
         if state.label:
-            where += f"{state.label} · step {state.step - state.steps.start + 1}/{len(state.steps)} · "
+            where += (
+                f"{state.label} · {numbers.position(state.step - state.steps.start, len(state.steps), short=True)} · "
+            )
         else:
-            where += f"step {state.step + 1}/{state.num_steps} · "
+            where += f"{numbers.position(state.step, state.num_steps, short=True)} · "
         self.title = state.example.title
         self.note = "modified: r resets" if isinstance(state, ConvState) and state.modified else ""
         self.where = where.rstrip(" ·")
