@@ -207,7 +207,7 @@ async def test_lesson_17_labels_every_map_it_shows_and_says_how_many(ui):
         await pilot.pause()
         await pilot.press("n", "n", "n", "n", "end")
         await pilot.pause()
-        shown = picture(ui, app, 5)
+        shown = picture(ui, app, "hierarchy")
         assert "up to 8 as the width allows" in text(app)
         labels = re.findall(r"map \d+", shown)
         counts = re.findall(r"(\d) of 8 shown", shown)
@@ -259,9 +259,9 @@ async def test_at_80x24_the_picture_follows_the_narration_and_page_keys_scroll(u
 
 
 async def test_esc_leaves_the_lessons_and_n_reaches_the_backpropagation_lessons(ui):
-    from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
-    from tui_convnet.ui.screens.explorer import ExplorerScreen
-    from tui_convnet.ui.screens.lessons import LessonsScreen
+    from tui_convnet.ui.explorer.screen import ExplorerScreen
+    from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
+    from tui_convnet.ui.lessons.screen import LessonsScreen
 
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -283,7 +283,7 @@ async def test_esc_leaves_the_lessons_and_n_reaches_the_backpropagation_lessons(
 
 async def test_without_colour_the_sign_of_a_map_is_written(ui, monkeypatch):
     # NO_COLOR: "blue −, orange +" were two greys that look alike; the map then carries − and + glyphs
-    from tui_convnet.ui.palette import value_legend
+    from tui_convnet.ui.common.palette import value_legend
 
     monkeypatch.setenv("NO_COLOR", "1")
     app = create_app(screen="lessons")
@@ -291,7 +291,7 @@ async def test_without_colour_the_sign_of_a_map_is_written(ui, monkeypatch):
         await pilot.pause()
         await pilot.press("right", "right")  # lesson 13's digit with an edge kernel: a signed output
         await pilot.pause()
-        shown = picture(ui, app, 1)
+        shown = picture(ui, app, "pattern")
         assert "output (− and +)" in shown and "blue" not in shown
         assert "−" in shown.split("output (− and +)")[1] and "+" in shown.split("output (− and +)")[1]
     legend = value_legend(True).plain
