@@ -79,9 +79,12 @@ class QuizMode:
         verdict = check(self.question, typed)
         if not verdict.correct and verdict.message.startswith("Type "):
             return replace(self, verdict=verdict)
-        return replace(
-            self, question=None, verdict=verdict, working=self.question.working, score=self.score.add(verdict)
-        )
+        return self.record(verdict)
+
+    def record(self, verdict: Verdict) -> QuizMode:
+        """Score ``verdict`` (the open question's, checked by :func:`~.quiz.check`) and close the question."""
+        working = self.question.working if self.question is not None else ""
+        return replace(self, question=None, verdict=verdict, working=working, score=self.score.add(verdict))
 
     def skip(self) -> QuizMode:
         """Reveal without an answer (not scored)."""
