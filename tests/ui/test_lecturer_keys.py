@@ -32,7 +32,9 @@ async def test_at_80_columns_the_slides_names_are_a_line_under_the_summary(ui):
     app = create_app(example="09")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        text = ui.widget_text(app.screen.query_one("#model-table"))
+        app.screen.query_one("#model-view").scroll_to(y=22, animate=False, immediate=True)
+        await pilot.pause()
+        text = ui.screen_text(app)
         assert "On the slide (Keras 2): conv2d_1, max_pooling2d_1" in " ".join(text.split())
 
 

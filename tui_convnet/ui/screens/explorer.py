@@ -491,7 +491,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self.query_one("#model-table", Static).update(table if wide else Group(table, slide_names_line(spec)))
         code = self.query_one("#keras-code", KerasCode)
         code.show(spec, layer=state.step)
-        self.call_after_refresh(code.reveal_marked, self.query_one("#model-view"))
+        if state.step:  # the first layer: the summary from its top (at 80x24 the code is below it)
+            self.call_after_refresh(code.reveal_marked, self.query_one("#model-view"))
 
     def _show_lines(self, selector: str, lines: list[Line]) -> None:
         self.query_one(selector, Static).update(lines_text(lines, self.query_one("#arith", Arithmetic)))
