@@ -100,10 +100,11 @@ class Served:
     def output(self) -> str:
         return self._log.read_text(errors="replace")
 
-    def stop(self) -> str:
-        """Ctrl-C (SIGINT to the server alone); its output. Killed, and a failure, if it does not stop."""
+    def stop(self, signum: int = signal.SIGINT) -> str:
+        """Ctrl-C (SIGINT to the server alone, or ``signum``); its output. Killed, and a failure, if it does not
+        stop."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(signum)
         try:
             self.process.wait(WAIT_S)
         except subprocess.TimeoutExpired:

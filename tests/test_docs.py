@@ -64,6 +64,16 @@ def missing_anchors(doc: Path) -> list[str]:
     return missing
 
 
+#: A file of the project named in a code span: `tui_convnet/ui/app.py`, `tests/ui/`, `docs/guide/draw.md`.
+PROJECT_PATH = re.compile(r"`((?:tui_convnet|tests|benchmarks|scripts|assets|docs)/[\w./-]*)`")
+
+
+def missing_project_paths(doc: Path) -> list[str]:
+    """The project paths ``doc`` names in code spans (relative to the project's root) that do not exist."""
+    text = FENCE.sub("", doc.read_text(encoding="utf-8"))
+    return [p for p in dict.fromkeys(PROJECT_PATH.findall(text)) if not (ROOT / p).exists()]
+
+
 def test_the_docs_are_found():
     names = {p.relative_to(ROOT).as_posix() for p in DOCS}
     assert {"README.md", "CHANGELOG.md", "docs/reliability.md", "docs/guide/explorer.md"} <= names
@@ -79,6 +89,21 @@ def test_every_local_link_and_image_exists(doc):
 def test_every_link_to_a_heading_finds_it(doc):
     missing = missing_anchors(doc)
     assert not missing, f"{doc.relative_to(ROOT)} links to headings that do not exist: {missing}"
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_project_path_named_exists(doc):
+    """A module or test named in the docs is still there (files move: the docs must follow)."""
+    missing = missing_project_paths(doc)
+    assert not missing, f"{doc.relative_to(ROOT)} names project files that do not exist: {missing}"
+
+
+def test_the_path_checker_reads_code_spans(tmp_path):
+    doc = tmp_path / "page.md"
+    doc.write_text(
+        "`tui_convnet/cli.py` `tests/` `tui_convnet/gone.py` `tests/gone/` `other/x.py` tui_convnet/bare.py\n"
+    )
+    assert missing_project_paths(doc) == ["tui_convnet/gone.py", "tests/gone/"]
 
 
 def test_the_anchor_checker_follows_githubs_rules(tmp_path):

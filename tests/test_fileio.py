@@ -85,6 +85,81 @@ def test_sigterm_during_a_save_removes_the_temp_file(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_sigterm_while_another_thread_saves_leaves_no_temp_file(tmp_path):
+    # As the TUI saves: a worker thread writes, SIGTERM reaches the main thread as the temporary file appears.
+    # The handler used to remove that file; the writer (Keras opens the path by name) created it again and the
+    # process ended during the write: a hidden `.model.keras.XXXX.tmp.keras` was left (5 of 5 runs).
+    script = textwrap.dedent(
+        f"""
+        import os, signal, threading, time
+        from pathlib import Path
+        from tui_convnet.cli import exit_on_signals
+        from tui_convnet.fileio import atomic_write
+
+        target = Path({str(tmp_path / "model.keras")!r})
+        target.write_bytes(b"old model")
+
+        def write(tmp):
+            os.kill(os.getpid(), signal.SIGTERM)  # the temporary file exists: now
+            deadline = time.monotonic() + 0.3  # the handler runs in the main thread (and removed the file)
+            while tmp.exists() and time.monotonic() < deadline:
+                time.sleep(0.005)
+            with open(tmp, "wb") as f:  # by name, as Keras does
+                for _ in range(10):
+                    f.write(b"new model ")
+                    time.sleep(0.05)
+
+        with exit_on_signals():
+            threading.Thread(target=atomic_write, args=(target, write), daemon=True).start()
+            try:
+                while True:
+                    time.sleep(0.01)
+            except SystemExit:
+                time.sleep(0.2)  # the app takes a moment to close its screens
+                raise
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 128 + 15, proc.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["model.keras"]  # no temporary file
+    assert (tmp_path / "model.keras").read_bytes() == b"new model " * 10  # the save under way was finished
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_tensorflow_worker_finishes_a_save_before_it_ends(tmp_path):
+    # The worker ends with os._exit (TensorFlow's threads would hold the exit), which skips atexit: the app
+    # quitting while the worker saved left the temporary file (the save thread was cut off mid-write).
+    script = textwrap.dedent(
+        f"""
+        import threading, time
+        from pathlib import Path
+        from tui_convnet.fileio import atomic_write
+        from tui_convnet.training import worker
+
+        target = Path({str(tmp_path / "model.keras")!r})
+
+        def write(tmp):
+            with open(tmp, "wb") as f:  # by name, as Keras does
+                for _ in range(10):
+                    f.write(b"new model ")
+                    time.sleep(0.03)
+
+        def serve(self, read):  # a save is under way when the app closes the worker's input
+            threading.Thread(target=atomic_write, args=(target, write), daemon=True).start()
+            time.sleep(0.05)
+
+        worker.Service.serve = serve
+        worker.main()
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ["model.keras"]  # no temporary file
+    assert (tmp_path / "model.keras").read_bytes() == b"new model " * 10
+
+
 @pytest.mark.parametrize(
     "text,message",
     [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import shlex
+import signal
 import socket
 import sys
 
@@ -121,7 +122,7 @@ def test_serving_every_address_warns_prints_the_url_and_stops_on_ctrl_c():
     assert lines[0].startswith("convnet-tui serve: warning: listening on 0.0.0.0: anyone who can reach port"), out
     config = ServeConfig("0.0.0.0", served.port, DEFAULT_MAX_SESSIONS)
     assert lines[1:3] == [f"convnet-tui: {line}" for line in startup_lines(config, socket.gethostname())], out
-    assert served.process.returncode == 0 and "Traceback" not in out
+    assert served.process.returncode == 130 and "Traceback" not in out  # 128 + SIGINT (was 0)
 
 
 def test_the_server_says_where_to_point_a_browser():
@@ -157,6 +158,15 @@ def test_the_full_message_names_the_cap():
 SCREEN_BYTES = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]")  # the terminal escape sequences
 
 
+async def _next_text(ws: aiohttp.ClientWebSocketResponse) -> str:
+    """The next text message (the app's screen comes as binary messages in between)."""
+    while True:
+        message = await ws.receive()
+        if message.type == aiohttp.WSMsgType.TEXT:
+            return str(message.data)
+        assert message.type == aiohttp.WSMsgType.BINARY, message
+
+
 async def _until_the_explorer_draws(ws: aiohttp.ClientWebSocketResponse) -> None:
     drawn = b""
     while "padded to 7×7×3".encode() not in SCREEN_BYTES.sub(b"", drawn):
@@ -165,16 +175,60 @@ async def _until_the_explorer_draws(ws: aiohttp.ClientWebSocketResponse) -> None
         drawn += message.data
 
 
+BAD_MESSAGES = [
+    "not json",
+    "[]",
+    '{"a":1}',
+    '["resize",{}]',
+    '["stdin",5]',
+    '["resize",{"width":"a","height":2}]',  # killed the tab's app (TypeError in on_resize)
+]
+
+
+@pytest.mark.skipif(not HAS_PROC, reason="reads the tabs' processes from Linux /proc")
+async def test_a_foreign_or_missing_origin_is_refused_before_any_app_starts():
+    served = Served()
+    try:
+        async with aiohttp.ClientSession() as session:
+            for headers in ({"Origin": "http://evil.example"}, {}, {"Origin": "null"}):
+                with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                    await session.ws_connect(f"{served.url}ws", headers=headers)
+                assert refused.value.status == 403
+                assert served.tabs() == set()  # no app process was started
+            # DNS rebinding: a page on evil.example whose name now points at 127.0.0.1
+            async with session.get(served.url, headers={"Host": f"evil.example:{served.port}"}) as page:
+                assert page.status == 421
+        out = served.stop(signal.SIGTERM)
+    finally:
+        if served.process.poll() is None:
+            served.kill()
+    assert served.process.returncode == 143  # 128 + SIGTERM (was 0)
+    assert "convnet-tui: refused a tab: the page's origin is not this server's" in out
+    assert "convnet-tui: refused a tab: the request has no Origin header" in out
+    assert "Traceback" not in out
+
+
 @pytest.mark.skipif(not HAS_PROC, reason="reads the tabs' processes from Linux /proc")
 async def test_a_tab_over_the_cap_is_told_so_and_a_killed_servers_tabs_end_with_it():
     served = Served("--max-sessions", "1")
     try:
         async with aiohttp.ClientSession() as session:
-            first = await session.ws_connect(f"{served.url}ws?width=100&height=30")
+            first = await session.ws_connect(f"{served.url}ws?width=100&height=30", origin=served.url.rstrip("/"))
             await _until_the_explorer_draws(first)
             [tab] = served.tabs()
+            # malformed messages are one line each on the console; sizes are clamped; the tab lives on
+            for text in BAD_MESSAGES:
+                await first.send_str(text)
+            await first.send_str('["resize",{"width":2000,"height":2000}]')
+            await first.send_str('["ping","42"]')
+            pong = await asyncio.wait_for(_next_text(first), 30)
+            assert pong == '["pong", "42"]'
+            assert served.tabs() == {tab} and running(tab)
+            dropped = [line for line in served.output().splitlines() if "dropped a malformed message" in line]
+            assert len(dropped) == 5 and "later ones from this tab are dropped silently" in dropped[-1]
+            assert "Traceback" not in served.output()
             # a tab that loaded the page just before the cap was reached is told in its terminal
-            second = await session.ws_connect(f"{served.url}ws")
+            second = await session.ws_connect(f"{served.url}ws", origin=served.url.rstrip("/"))
             refusal = await asyncio.wait_for(second.receive(), 30)
             assert refusal.type == aiohttp.WSMsgType.BINARY
             assert "this class is full: 1 tab is open (--max-sessions 1)" in refusal.data.decode()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import tokenize
 import zipfile
 import zlib
 from collections.abc import Sequence
@@ -29,13 +30,15 @@ import numpy as np
 
 from .core import ModelSpec, infer_shapes, spec_from_dict
 from .core.weights import weight_shapes
-from .fileio import atomic_write_bytes
+from .fileio import ArchiveError, atomic_write_bytes, check_zip_members
 from .paths import assets_dir
 
 MODEL_STEM = "mnist_convnet"
 KERAS_NAME = f"{MODEL_STEM}.keras"
 WEIGHTS_NAME = f"{MODEL_STEM}.weights.npz"
 INFO_NAME = f"{MODEL_STEM}.json"
+#: The largest weights file member read (the bundled weights are a few hundred kB).
+MAX_WEIGHTS_BYTES = 64 * 2**20
 
 
 class ModelAssetError(ValueError):
@@ -105,6 +108,8 @@ def read_weights(path: str | os.PathLike[str], spec: ModelSpec) -> tuple[np.ndar
     path = Path(path)
     names, shapes = weight_names(spec), expected_shapes(spec)
     try:
+        # a 2 GiB member in a small file is refused before numpy decompresses it
+        check_zip_members(path, max_member_bytes=MAX_WEIGHTS_BYTES, max_total_bytes=MAX_WEIGHTS_BYTES, max_members=64)
         with np.load(path, allow_pickle=False) as f:
             missing = [n for n in names if n not in f.files]
             if missing:
@@ -114,7 +119,9 @@ def read_weights(path: str | os.PathLike[str], spec: ModelSpec) -> tuple[np.ndar
             arrays = [f[n] for n in names]
     except ModelAssetError:
         raise
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
+    except ArchiveError as exc:
+        raise ModelAssetError(str(exc)) from None
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, SyntaxError, tokenize.TokenError) as exc:
         raise ModelAssetError(f"{path}: cannot read it as a .npz weights file ({exc}).") from None
     out = []
     for name, shape, a in zip(names, shapes, arrays, strict=True):
@@ -130,8 +137,8 @@ def read_info(path: str | os.PathLike[str]) -> dict[str, Any]:
     path = Path(path)
     try:
         info = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ModelAssetError(f"{path}: cannot read the model record ({exc}).") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ModelAssetError(f"{path}: cannot read the model record ({exc or type(exc).__name__}).") from None
     if not isinstance(info, dict) or not isinstance(info.get("spec"), dict):
         raise ModelAssetError(f"{path}: the model record must be a JSON object with a `spec`.")
     accuracy = info.get("test_accuracy")

@@ -12,6 +12,7 @@ import argparse
 import contextlib
 import errno
 import gc
+import io
 import os
 import signal
 import sys
@@ -21,6 +22,7 @@ from typing import Any
 
 from . import __version__
 from .fileio import os_reason, remove_temp_files
+from .visible import visible
 
 # One BLAS thread, set before numpy is first imported (unless the user chose a number). The interactive
 # numpy work (an explorer step, a drawing's forward pass, one digit on the inspect screen) is made of small
@@ -238,13 +240,28 @@ def _serve_options(w: argparse.ArgumentParser) -> None:
     w.add_argument("--host", default=serve.DEFAULT_HOST, help="address to listen on (default: this machine only)")
     w.add_argument("--port", default=str(serve.DEFAULT_PORT), help="port to listen on (default %(default)s)")
     w.add_argument("--max-sessions", default=str(serve.DEFAULT_MAX_SESSIONS), metavar="N", help="at most N tabs")
+    from .training.slots import default_max_training
+
+    w.add_argument(
+        "--max-training",
+        metavar="N",
+        help=f"at most N models train at once, further runs wait in line (default {default_max_training()}: "
+        "one per two cores and a GiB of free memory per run, on this machine)",
+    )
+    w.add_argument(
+        "--allow-origin",
+        action="append",
+        default=[],
+        metavar="ORIGIN",
+        help="also accept tabs from pages of this origin, e.g. https://class.example.org behind a reverse proxy "
+        "(repeatable; default: only the server's own page)",
+    )
 
 
 def _summary(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
     from .core import mnist_convnet
     from .summary import FittedSummary
+    from .training.outcome import output_console
 
     if args.spec is not None:
         from .architect.spec_file import SpecFileError, read_spec_file
@@ -252,11 +269,11 @@ def _summary(args: argparse.Namespace) -> int:
         try:
             spec = read_spec_file(args.spec)
         except SpecFileError as exc:
-            print(f"convnet-tui summary: error: {exc}", file=sys.stderr)
+            print(f"convnet-tui summary: error: {visible(str(exc))}", file=sys.stderr)
             return EXIT_USAGE
     else:
         spec = mnist_convnet(args.dropout)
-    Console().print(FittedSummary(spec, slide_names=True, formulas=not args.no_formulas))
+    output_console().print(FittedSummary(spec, slide_names=True, formulas=not args.no_formulas))
     return 0
 
 
@@ -287,7 +304,7 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
     from .ui.app import create_app
 
     if image is not None and screen not in (None, "draw"):
-        print(f"convnet-tui: --image opens the draw screen. Received: --screen {screen}", file=sys.stderr)
+        print(f"convnet-tui: --image opens the draw screen. Received: --screen {visible(screen)}", file=sys.stderr)
         return EXIT_USAGE
     try:
         lecturer = example is not None and example.lower().endswith(".toml")
@@ -305,7 +322,7 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
 
             app.draw_image = (load_digit(image), image)
     except ValueError as exc:  # unknown example, broken example file, an image that cannot be used
-        print(f"convnet-tui: {exc}", file=sys.stderr)
+        print(f"convnet-tui: {visible(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     from .ui.terminal import is_interactive
 
@@ -341,10 +358,12 @@ def _say(line: str) -> None:
 
 @contextlib.contextmanager
 def exit_on_signals() -> Iterator[None]:
-    """SIGTERM and SIGHUP end the command as Ctrl-C does: temporary files removed, exit code 128 + N."""
+    """SIGTERM and SIGHUP end the command as Ctrl-C does: no temporary file left, exit code 128 + N."""
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        remove_temp_files()
+        # A save under way in this thread removes its own temporary file as SystemExit passes through it; one
+        # in another thread is finished at exit (fileio.finish_writes): removing it here let Keras create it
+        # again by name, and it was left behind.
         raise SystemExit(128 + signum)
 
     signals = [signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
@@ -395,31 +414,97 @@ def _run(args: argparse.Namespace) -> int:
         return run(args)
     if args.command == "serve":
         from .serve import run_serve
+        from .training.slots import configure_serving
 
-        return run_serve(args.host, args.port, args.max_sessions)
+        try:  # the tabs inherit the training slots' folder and limit
+            configure_serving(args.max_training)
+        except ValueError as exc:
+            print(f"convnet-tui serve: {exc}", file=sys.stderr)
+            return 2
+        return run_serve(args.host, args.port, args.max_sessions, args.allow_origin)
     return _explore(getattr(args, "example_sub", None) or args.example, args.image, args.screen)
+
+
+def plain_output_if_needed() -> None:
+    """On a stream whose encoding cannot show the output's characters (``PYTHONIOENCODING=ascii``, a C locale),
+    print ``?`` in their place instead of failing with UnicodeEncodeError, and say once what to set."""
+    note = False
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        try:
+            "×·→█─…".encode(encoding)
+        except (UnicodeEncodeError, LookupError):
+            with contextlib.suppress(AttributeError, ValueError, OSError):
+                stream.reconfigure(errors="replace")  # type: ignore[union-attr]
+                note = True
+    if note:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print(
+                "convnet-tui: note: the output's encoding cannot show some characters; they print as '?' "
+                "(set PYTHONIOENCODING=utf-8 or a UTF-8 locale to see them)",
+                file=sys.stderr,
+            )
+
+
+def _output_failed(exc: OSError) -> int:
+    """stdout failed (a closed pipe, a full disk): one line on stderr and exit 1, for every command."""
+    from .training.outcome import silence_stdout
+
+    silence_stdout()
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"convnet-tui: error: cannot write the output ({os_reason(exc)})", file=sys.stderr)
+    return EXIT_FAILED
+
+
+def _parse(parser: argparse.ArgumentParser, words: list[str]) -> argparse.Namespace:
+    """``parser.parse_args(words)``; the text of ``--help`` and ``--version`` is written here, where a failed
+    write raises (argparse ignores it: ``--help > /dev/full`` exited 0 with nothing written)."""
+    real, captured = sys.stdout, io.StringIO()
+    sys.stdout = captured
+    try:
+        return parser.parse_args(words)
+    finally:
+        sys.stdout = real
+        if captured.getvalue():
+            real.write(captured.getvalue())
+            real.flush()
+
+
+def _flush_stdout() -> None:
+    """Flush stdout now (a write to a full disk fails only here): an ``OSError`` if it cannot be written."""
+    if sys.stdout is not None:
+        sys.stdout.flush()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(detailed=[name for name in DETAILED if name in words]).parse_args(words)
+    parser = build_parser(detailed=[name for name in DETAILED if name in words])
+    prints = bool(
+        {"--help", "-h", "--version", "summary", "train", "predict", "serve", *LECTURER_COMMANDS} & set(words)
+    )
+    if prints and sys.stdout is None:  # `convnet-tui summary >&-`: print() would write nothing, silently
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            print("convnet-tui: error: cannot write the output (stdout is closed)", file=sys.stderr)
+        return EXIT_FAILED
+    if prints:
+        plain_output_if_needed()
     try:
+        args = _parse(parser, words)
         if args.command in ("train", "predict", "summary", *LECTURER_COMMANDS):
             with exit_on_signals():
-                return _run(args)
-        return _run(args)
+                code = _run(args)
+        else:
+            code = _run(args)
+        _flush_stdout()
+        return code
     except KeyboardInterrupt:
         remove_temp_files()
         print("convnet-tui: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:
-        what = os_reason(exc)
         if exc.errno in _OUTPUT_ERRORS:  # stdout closed or full while printing (a pipe to `head`, /dev/full)
-            from .training.outcome import silence_stdout
-
-            silence_stdout()
-            what = f"cannot write the output ({what})"
-        _say(f"convnet-tui: error: {what}")
+            return _output_failed(exc)
+        _say(f"convnet-tui: error: {os_reason(exc)}")
         return EXIT_FAILED
     except Exception as exc:  # a bug: one line and the report's path, never a traceback on the terminal
         from .crash import crash_line, write_report

@@ -33,6 +33,7 @@ from typing import IO, Any, Literal, Protocol
 import numpy as np
 
 from .fileio import PathError, os_reason, user_path
+from .npy_header import read_npy_header
 from .paths import bundled_mnist_path
 
 Array = np.ndarray[Any, Any]
@@ -129,13 +130,7 @@ def _too_big(shape: tuple[int, ...], itemsize: int) -> bool:
 
 def _read_npy_member(fp: IO[bytes], name: str, where: str) -> Array:
     """One ``.npy`` member of a ``.npz``, read header first (no pickles, no oversize arrays)."""
-    version = np.lib.format.read_magic(fp)
-    if version == (1, 0):
-        shape, fortran, dtype = np.lib.format.read_array_header_1_0(fp)
-    elif version in ((2, 0), (3, 0)):
-        shape, fortran, dtype = np.lib.format.read_array_header_2_0(fp)
-    else:
-        raise ValueError(f"unknown .npy format version {version}")
+    shape, fortran, dtype = read_npy_header(fp)
     if dtype.hasobject:
         raise DataError(f"{where}: `{name}` holds Python objects, which are never loaded (pickles can run code).")
     if _too_big(shape, dtype.itemsize):
@@ -194,7 +189,12 @@ def read_idx(path: str | os.PathLike[str]) -> Array:
     to notice extra data) is then read or decompressed, so a small ``.gz``
     that expands to gigabytes costs nothing.
     """
-    path = Path(path)
+    if not isinstance(path, str | os.PathLike):
+        raise DataError(f"An IDX file must be given as a path. Received: path={str(path)[:60]!r}")
+    try:
+        path = user_path(path, "IDX file")
+    except PathError as exc:
+        raise DataError(str(exc)) from None
     try:
         with gzip.open(path, "rb") if path.suffix == ".gz" else open(path, "rb") as f:
             head = _read_exactly(f, 4)
@@ -305,6 +305,10 @@ def load_mnist(
     be read.
     """
     fetch = download if callable(download) else None  # True cannot download here: the caller hands one in
+    if not isinstance(dataset, str | os.PathLike):
+        raise DataError(
+            f"The dataset must be 'auto', 'sample', 'keras' or a path. Received: dataset={str(dataset)[:60]!r}"
+        )
     if isinstance(dataset, str) and dataset in DATASET_CHOICES:
         if dataset == "sample":
             return load_sample()
@@ -337,6 +341,9 @@ def load_mnist(
 
 def to_model_inputs(x: Array) -> Array:
     """uint8 ``(N, 28, 28)`` → float32 ``(N, 28, 28, 1)`` scaled to [0, 1], as in the lecture."""
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "uif" or x.ndim != 3:
+        shown = x.shape if isinstance(x, np.ndarray) else type(x).__name__
+        raise ValueError(f"The digits must be a numeric (N, 28, 28) array. Received: x={shown}")
     return (x.astype("float32") / 255.0)[..., None]
 
 
@@ -366,8 +373,10 @@ def bundled_digit(index: int = 0, split: str = "test") -> tuple[Array, int]:
     once per process: the lessons and the backprop screens ask for digit after
     digit, and each read decompressed all 10,000 (30 ms). The image is a copy.
     """
-    if split not in ("train", "test"):
+    if not isinstance(split, str) or split not in ("train", "test"):
         raise DataError(f"`split` must be 'train' or 'test'. Received: split={split!r}")
+    if isinstance(index, bool) or not isinstance(index, int | np.integer):
+        raise DataError(f"A digit index must be a whole number. Received: index={index!r}")
     path = bundled_mnist_path()
     try:
         stat = os.stat(path)

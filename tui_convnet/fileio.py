@@ -8,25 +8,37 @@ the UI all use it.
   the operating system would refuse, with one clear message.
 - :func:`os_reason` says in a few words why an ``OSError`` happened
   ("permission denied", "file name too long" …).
+- :func:`check_zip_members` reads a zip archive's directory (a ``.keras``
+  model, a ``.npz``) and refuses members that would expand beyond a limit
+  before anything is decompressed: a 2.7 MB file may hold a 2 GiB member.
+  Plain :mod:`zipfile`, so a process without TensorFlow can check a model.
 - :func:`atomic_write` writes a file through a temporary file in the same
   folder and :func:`os.replace`: a crash, a full disk or a signal never
   leaves a half-written file where a good one was.  The new file keeps the
   mode of the file it replaces (else the umask default, as ``open`` would
-  create it), and the temporary file is removed on any failure, on Ctrl-C
-  and, through :func:`remove_temp_files` (called by the SIGTERM/SIGHUP
-  handlers of :mod:`tui_convnet.cli`), on SIGTERM.
+  create it), and the temporary file is removed on any failure and on Ctrl-C.
+  When the process exits (SIGTERM included) while another thread is saving,
+  :func:`finish_writes` (run at exit) lets that save finish, for at most
+  :data:`FINISH_WRITES_S`, then removes any temporary file still there.  A
+  signal handler never removes the temporary file of a save under way: the
+  writer (Keras) would create it again by name, and the file was left behind.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import errno
 import os
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+import time
+import zipfile
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
+
+from .visible import visible
 
 #: The longest path a user may type (Linux' PATH_MAX); longer is refused before any system call.
 MAX_PATH_CHARS = 4096
@@ -84,14 +96,78 @@ def user_path(text: str | os.PathLike[str], what: str = "path", name: str | None
         raise PathError(f"Cannot expand {user}: no such user. Received: {name}={raw[:200]!r}") from None
 
 
+# --------------------------------------------------------------------------- zip archives
+
+
+class ArchiveError(ValueError):
+    """A zip archive that is not one, or whose members would expand beyond a limit."""
+
+
+def check_zip_members(
+    path: str | os.PathLike[str],
+    *,
+    max_member_bytes: int,
+    max_total_bytes: int,
+    max_members: int = 256,
+    member_limits: Mapping[str, int] | None = None,
+) -> list[zipfile.ZipInfo]:
+    """The members of the zip archive at ``path``, after checking their declared sizes; :class:`ArchiveError` else
+    (a file that is not a zip archive raises :class:`zipfile.BadZipFile`, one that cannot be read ``OSError``).
+
+    Only the central directory is read.  ``ZipInfo.file_size`` bounds what :mod:`zipfile` will ever
+    decompress (it stops there and checks the CRC), so a member that declares a small size cannot expand
+    further.  ``member_limits`` gives some members (``config.json``) a smaller limit of their own.
+    """
+    shown = visible(os.fspath(path))
+    with zipfile.ZipFile(path) as archive:  # not a zip, unreadable: zipfile's own errors, for the caller
+        members = archive.infolist()
+    if len(members) > max_members:
+        raise ArchiveError(f"{shown}: holds {len(members):,} files, more than the limit of {max_members:,}.")
+    total = 0
+    for info in members:
+        limit = (member_limits or {}).get(info.filename, max_member_bytes)
+        if info.file_size > limit:
+            raise ArchiveError(
+                f"{shown}: `{visible(info.filename[:100])}` would expand to {info.file_size:,} bytes, "
+                f"more than the limit of {limit:,}."
+            )
+        total += info.file_size
+    if total > max_total_bytes:
+        raise ArchiveError(f"{shown}: would expand to {total:,} bytes, more than the limit of {max_total_bytes:,}.")
+    return members
+
+
+#: A ``.keras`` model: its config and metadata are a few kB; the weights of any model the numpy engine can run
+#: (at most 2**27 values per array) fit in 512 MiB.  Keras' own check starts at 4 GiB per member.
+KERAS_MAX_WEIGHTS_BYTES = 512 * 2**20
+KERAS_MAX_CONFIG_BYTES = 16 * 2**20
+
+
+def check_keras_archive(path: str | os.PathLike[str]) -> None:
+    """Refuse a ``.keras`` file whose members would expand beyond what a model of this app needs
+    (:class:`ArchiveError`), before Keras decompresses anything."""
+    check_zip_members(
+        path,
+        max_member_bytes=KERAS_MAX_WEIGHTS_BYTES,
+        max_total_bytes=KERAS_MAX_WEIGHTS_BYTES + 2 * KERAS_MAX_CONFIG_BYTES,
+        max_members=64,
+        member_limits={"config.json": KERAS_MAX_CONFIG_BYTES, "metadata.json": KERAS_MAX_CONFIG_BYTES},
+    )
+
+
 # --------------------------------------------------------------------------- atomic writes
 
-_temp_files: set[str] = set()
-_temp_lock = threading.Lock()
+#: How long the process waits at exit for a save under way in another thread.
+FINISH_WRITES_S = 15.0
+
+#: The temporary file of every atomic write under way, and the thread writing it.
+_temp_files: dict[str, int] = {}
+_temp_lock = threading.Condition()
+_at_exit_registered = False
 
 
 def remove_temp_files() -> None:
-    """Remove every temporary file an :func:`atomic_write` in progress has created (signal handlers call this)."""
+    """Remove every temporary file an :func:`atomic_write` in progress has created (the last resort at exit)."""
     with _temp_lock:
         pending = list(_temp_files)
         _temp_files.clear()
@@ -100,15 +176,37 @@ def remove_temp_files() -> None:
             os.unlink(name)
 
 
+def finish_writes(timeout: float = FINISH_WRITES_S) -> None:
+    """Wait (at most ``timeout`` s) for the atomic writes other threads are doing, then remove what is left.
+
+    Run at exit: a save the student asked for completes (or is abandoned) instead of leaving its
+    temporary file when the process ends during it (SIGTERM while a model is saved).
+    """
+    me = threading.get_ident()
+    deadline = time.monotonic() + timeout
+    with _temp_lock:
+        while any(owner != me for owner in _temp_files.values()):
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            _temp_lock.wait(left)
+    remove_temp_files()
+
+
 @contextlib.contextmanager
 def _registered(name: str) -> Iterator[None]:
+    global _at_exit_registered
     with _temp_lock:
-        _temp_files.add(name)
+        if not _at_exit_registered:
+            atexit.register(finish_writes)
+            _at_exit_registered = True
+        _temp_files[name] = threading.get_ident()
     try:
         yield
     finally:
         with _temp_lock:
-            _temp_files.discard(name)
+            _temp_files.pop(name, None)
+            _temp_lock.notify_all()
 
 
 def _umask() -> int:

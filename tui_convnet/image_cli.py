@@ -1,7 +1,9 @@
 """``convnet-tui predict [MODEL.keras] --image PATH [--json]``: what the network says about your image.
 
-The image goes through the MNIST preprocessing (:mod:`tui_convnet.images`)
-and the numpy engine. Without MODEL it is the bundled model, and TensorFlow
+The image goes through the preprocessing (:mod:`tui_convnet.images`: the
+digit found in the picture, made to look like MNIST) and the numpy engine.
+A picture without a digit is one line "no digit found: <why>" and exit 2; an
+answer under 50 % is called unsure. Without MODEL it is the bundled model, and TensorFlow
 is never imported; with MODEL the ``.keras`` file is loaded in Keras' safe
 mode and its weights run through the same numpy engine.
 
@@ -18,11 +20,14 @@ from typing import Any
 
 import numpy as np
 
+from .images.notes import UNSURE
+from .visible import visible
+
 PROG = "convnet-tui predict"
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {visible(message)}", file=sys.stderr)
     return code
 
 
@@ -54,21 +59,25 @@ def bars(probabilities: np.ndarray, width: int = 40) -> list[str]:
 def run_predict_image(args: argparse.Namespace) -> int:
     from .bundled_model import ModelAssetError
     from .core import forward
-    from .images import ImageError, load_digit
+    from .images import ImageError, load_digit, verdict
 
     try:
         pre = load_digit(args.image)
     except ImageError as exc:
         return _fail(str(exc), 2)
+    given = getattr(args, "model", None)
+    # A model file the student gave that cannot be used is bad input (2, as `predict MODEL` says); a damaged
+    # bundled model is a broken installation (1).
+    bad_model = 1 if given is None else 2
     try:
-        model = _model(getattr(args, "model", None))
+        model = _model(given)
     except (ModelAssetError, ValueError) as exc:  # ModelFileError and InspectError are ValueErrors
-        return _fail(str(exc), 1)
+        return _fail(str(exc), bad_model)
     except Exception as exc:  # Keras raises many types for damaged files
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else "no details"
-        return _fail(f"{type(exc).__name__}: {first}", 1)
+        return _fail(f"{type(exc).__name__}: {first}", bad_model)
     if tuple(model.spec.input_shape) != (28, 28, 1):
-        return _fail(f"The model must take 28x28x1 digits. Received: input_shape={model.spec.input_shape}", 1)
+        return _fail(f"The model must take 28x28x1 digits. Received: input_shape={model.spec.input_shape}", bad_model)
     probabilities = np.asarray(forward(model.spec, model.weights, pre.model_input), dtype=np.float64)
     predicted = int(np.argmax(probabilities))
     if getattr(args, "json", False):
@@ -79,16 +88,18 @@ def run_predict_image(args: argparse.Namespace) -> int:
                     "model": model.description,
                     "engine": "numpy",
                     "predicted": predicted,
+                    "probability": round(float(probabilities[predicted]), 6),
+                    "unsure": bool(probabilities[predicted] < UNSURE),
                     "probabilities": [round(float(p), 6) for p in probabilities],
-                    "inverted": pre.contrast.inverted,
+                    "inverted": pre.inverted,
                     "box": list(pre.box),
                     "offset": list(pre.offset),
                 }
             )
         )
         return 0
-    print(f"{args.image}: the network says {predicted} ({float(probabilities[predicted]):.1%})")
-    print(f"model: {model.description}; numpy engine; MNIST preprocessing:")
+    print(f"{visible(args.image)}: {verdict(probabilities)}")
+    print(f"model: {visible(model.description)}; numpy engine; preprocessing:")
     for line in _stage_lines(pre):
         print(f"  {line}")
     print("\n".join(bars(probabilities)))

@@ -7,8 +7,12 @@ Textual's web driver.  This module adds what a lecture hall needs:
 * the address is checked before anything starts (one line on stderr, exit 2);
 * a cap on the number of tabs: one more gets a page (or a terminal line) that
   says the class is full, so a class cannot exhaust the machine by accident;
+* a websocket only from the server's own page (or ``--allow-origin``), every
+  request's ``Host`` one of its names, every message checked
+  (:mod:`tui_convnet.serve_guard`): refused before an app process starts;
 * Ctrl-C (SIGINT or SIGTERM) stops the server and every app process it started:
-  each is asked to quit, killed if it has not within a few seconds, and reaped.
+  each is asked to quit, killed if it has not within a few seconds, and reaped;
+  the server exits 130 (SIGINT) or 143 (SIGTERM).
   A tab process also dies with the server on Linux (``PR_SET_PDEATHSIG``).
 
 The tab process runs ``python -m tui_convnet.serve PARENT_PID``, which builds
@@ -30,9 +34,23 @@ import shlex
 import signal
 import socket
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from .serve_guard import (
+    MAX_MESSAGE_BYTES,
+    BadMessage,
+    Focus,
+    Origin,
+    OriginPolicy,
+    Ping,
+    Resize,
+    Stdin,
+    allowed_origin,
+    clamp_size,
+    parse_message,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from aiohttp import web
@@ -46,6 +64,10 @@ MAX_SESSIONS_LIMIT = 256
 TRAINING_TAB_MEMORY = "about 740 MB"
 #: How long an app process may take to quit when asked, before it is killed.
 QUIT_GRACE_S = 3.0
+#: Malformed messages of one tab reported on the console; later ones are dropped without a line.
+MAX_REPORTED_BAD_MESSAGES = 5
+#: Refused origins reported on the console (one line each); later ones are refused without a line.
+MAX_REPORTED_ORIGINS = 20
 
 
 class ServeError(ValueError):
@@ -57,10 +79,17 @@ class ServeConfig:
     host: str
     port: int
     max_sessions: int
+    #: Origins besides the server's own that may open a tab (``--allow-origin``: a reverse proxy).
+    allow_origins: tuple[Origin, ...] = ()
 
     @property
     def url(self) -> str:
         return url_for(self.host, self.port)
+
+    def policy(self) -> OriginPolicy:
+        """Who may open a tab: the server's own page (any of its names), and ``--allow-origin``."""
+        names = (socket.gethostname(), socket.getfqdn())
+        return OriginPolicy.for_server(self.host, self.port, self.allow_origins, names)
 
 
 def url_for(host: str, port: int) -> str:
@@ -79,14 +108,19 @@ def _whole_number(text: str, name: str, low: int, high: int) -> int:
     return value
 
 
-def parse_config(host: str, port: str, max_sessions: str) -> ServeConfig:
+def parse_config(host: str, port: str, max_sessions: str, allow_origins: Sequence[str] = ()) -> ServeConfig:
     """Check the command line's values (nothing is bound or started here)."""
-    if not host.strip() or any(c.isspace() for c in host):
+    if not host.strip() or any(c.isspace() or not c.isprintable() for c in host):
         raise ServeError(f"--host must be a host name or an IP address. Received: host={host!r}")
+    try:
+        origins = tuple(allowed_origin(text) for text in allow_origins)
+    except ValueError as exc:
+        raise ServeError(str(exc)) from None
     return ServeConfig(
         host=host,
         port=_whole_number(port, "port", 1, 65535),
         max_sessions=_whole_number(max_sessions, "max-sessions", 1, MAX_SESSIONS_LIMIT),
+        allow_origins=origins,
     )
 
 
@@ -136,6 +170,15 @@ def is_local_only(host: str) -> bool:
     return bool(addresses) and all(ipaddress.ip_address(a).is_loopback for a in addresses)
 
 
+def is_everywhere(host: str) -> bool:
+    """True when ``host`` means every address of the machine: ``0.0.0.0``, ``::``, and spellings such as ``0``."""
+    try:
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM, flags=socket.AI_NUMERICHOST)
+    except (socket.gaierror, UnicodeError):
+        return False
+    return bool(infos) and all(ipaddress.ip_address(str(info[4][0]).split("%")[0]).is_unspecified for info in infos)
+
+
 def exposure_warning(config: ServeConfig) -> str | None:
     """The warning printed when the server can be reached from other machines, else ``None``."""
     if is_local_only(config.host):
@@ -149,11 +192,7 @@ def exposure_warning(config: ServeConfig) -> str | None:
 
 def startup_lines(config: ServeConfig, hostname: str) -> list[str]:
     """What the server prints once it listens: where to point a browser, the cap, how to stop."""
-    try:
-        everywhere = ipaddress.ip_address(config.host).is_unspecified  # 0.0.0.0 or ::
-    except ValueError:
-        everywhere = False
-    if everywhere:
+    if is_everywhere(config.host):
         where = (
             f"open {url_for('127.0.0.1', config.port)} here, or {url_for(hostname, config.port)} from another machine"
         )
@@ -189,18 +228,32 @@ def _full_page(max_sessions: int) -> str:
 
 def _query_int(query: Mapping[str, str], name: str, default: int) -> int:
     try:
-        return max(1, min(int(query.get(name, default)), 1000))
+        return int(query.get(name, default))
     except ValueError:
         return default
 
 
 def _build_server(config: ServeConfig) -> Any:
-    """A textual-serve ``Server`` with the session cap and the process bookkeeping."""
-    from aiohttp import web
+    """A textual-serve ``Server`` with the origin check, the checked messages, the session cap and the
+    process bookkeeping; :meth:`run` serves until SIGINT or SIGTERM and returns the exit code."""
+    import aiohttp_jinja2
+    import jinja2
+    from aiohttp import WSMsgType, web
+    from aiohttp.web_runner import GracefulExit
     from textual_serve.app_service import AppService
     from textual_serve.server import Server
 
-    from .ui._textual_internals import app_service_process, serve_tab_messages
+    policy = config.policy()
+
+    @web.middleware
+    async def known_hosts_only(request: web.Request, handler: Any) -> web.StreamResponse:
+        # DNS rebinding: a page whose name now points at this machine sends its own name as Host.
+        if not policy.host_allowed(request.headers.get("Host"), request.scheme):
+            return web.Response(status=421, text="convnet-tui: this server does not answer to that host name.\n")
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    from .ui._textual_internals import app_service_process
 
     class ClassroomServer(Server):
         def __init__(self) -> None:
@@ -208,11 +261,53 @@ def _build_server(config: ServeConfig) -> Any:
             self.max_sessions = config.max_sessions
             #: Every running tab: its app process service and its websocket.
             self.sessions: dict[AppService, web.WebSocketResponse] = {}
+            #: The signal that stopped the server (SIGINT, SIGTERM), if one did.
+            self.stopped_by: int | None = None
+            self.refused_origins: set[str] = set()
 
         def initialize_logging(self) -> None:
             super().initialize_logging()
             # One line per HTTP request would bury the URL and the errors on the instructor's screen.
             logging.getLogger("aiohttp.access").setLevel(logging.WARNING)
+
+        def make_app(self) -> web.Application:
+            """textual-serve's routes, behind the ``Host`` check."""
+            app = web.Application(middlewares=[known_hosts_only])
+            aiohttp_jinja2.setup(app, loader=jinja2.FileSystemLoader(self.templates_path))
+            app.add_routes(
+                [
+                    web.get("/", self.handle_index, name="index"),
+                    web.get("/ws", self.handle_websocket, name="websocket"),
+                    web.get("/download/{key}", self.handle_download, name="download"),
+                    web.static("/static", self.statics_path, show_index=False, name="static"),
+                ]
+            )
+            app.on_startup.append(self.on_startup)
+            app.on_shutdown.append(self.on_shutdown)
+            return app
+
+        def stop_on(self, signum: int) -> None:
+            self.stopped_by = signum
+            raise GracefulExit()
+
+        def run(self) -> int:
+            """Serve until SIGINT or SIGTERM; 128 + the signal's number."""
+            self.initialize_logging()
+            loop = asyncio.new_event_loop()
+            for signum in (signal.SIGINT, signal.SIGTERM):
+                loop.add_signal_handler(signum, self.stop_on, signum)
+            try:
+                web.run_app(
+                    self.make_app(),
+                    host=config.host,
+                    port=config.port,
+                    handle_signals=False,
+                    loop=loop,
+                    print=lambda *args: None,
+                )
+            finally:
+                loop.close()
+            return 0 if self.stopped_by is None else 128 + self.stopped_by
 
         async def on_startup(self, app: web.Application) -> None:
             for line in startup_lines(config, socket.gethostname()):
@@ -230,8 +325,18 @@ def _build_server(config: ServeConfig) -> Any:
             response: web.StreamResponse = await super().handle_index(request)
             return response
 
-        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            websocket = web.WebSocketResponse(heartbeat=15)
+        def refuse(self, request: web.Request, reason: str) -> web.Response:
+            origin = request.headers.get("Origin", "")
+            if origin not in self.refused_origins and len(self.refused_origins) < MAX_REPORTED_ORIGINS:
+                self.refused_origins.add(origin)
+                print(f"convnet-tui: refused a tab: {reason}", flush=True)
+            return web.Response(status=403, text=f"convnet-tui: refused: {reason}\n")
+
+        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:  # type: ignore[override]
+            reason = policy.refusal(request.headers.get("Origin"), request.headers.get("Host"), request.scheme)
+            if reason is not None:  # before the handshake: no app process is started
+                return self.refuse(request, reason)
+            websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
             await websocket.prepare(request)
             if len(self.sessions) >= self.max_sessions:
                 await websocket.send_bytes(f"\r\n  {full_message(self.max_sessions)}\r\n".encode())
@@ -251,13 +356,40 @@ def _build_server(config: ServeConfig) -> Any:
             )
             self.sessions[service] = websocket
             try:
-                await service.start(_query_int(request.query, "width", 80), _query_int(request.query, "height", 24))
-                await serve_tab_messages(self, websocket, service)
+                width, height = clamp_size(
+                    _query_int(request.query, "width", 80), _query_int(request.query, "height", 24)
+                )
+                await service.start(width, height)
+                await self.relay(websocket, service)
             except asyncio.CancelledError:
                 pass
             finally:
                 await self.end(service)
             return websocket
+
+        async def relay(self, websocket: web.WebSocketResponse, service: AppService) -> None:
+            """Hand the tab's checked messages to its app; a malformed one is a console line and is dropped."""
+            bad = 0
+            async for message in websocket:
+                try:
+                    if message.type != WSMsgType.TEXT:
+                        raise BadMessage(f"a {message.type.name.lower()} message; a tab sends text")
+                    parsed = parse_message(message.data)
+                except BadMessage as exc:
+                    bad += 1
+                    if bad <= MAX_REPORTED_BAD_MESSAGES:
+                        last = bad == MAX_REPORTED_BAD_MESSAGES
+                        more = "; later ones from this tab are dropped silently" if last else ""
+                        print(f"convnet-tui: dropped a malformed message from a tab: {exc}{more}", flush=True)
+                    continue
+                if isinstance(parsed, Stdin):
+                    await service.send_bytes(parsed.text.encode("utf-8", "replace"))
+                elif isinstance(parsed, Resize):
+                    await service.set_terminal_size(parsed.width, parsed.height)
+                elif isinstance(parsed, Ping):
+                    await websocket.send_json(["pong", parsed.data])
+                elif isinstance(parsed, Focus):
+                    await (service.focus() if parsed.focused else service.blur())
 
         async def end(self, service: AppService) -> None:
             """Ask the tab's app to quit, kill it after the grace period, close its websocket."""
@@ -276,16 +408,15 @@ def _build_server(config: ServeConfig) -> Any:
 
 
 def serve(config: ServeConfig) -> int:
-    """Serve until Ctrl-C (the address must have been checked); the exit code."""
+    """Serve until Ctrl-C (the address must have been checked); the exit code (130 SIGINT, 143 SIGTERM)."""
     server = _build_server(config)
     try:
-        server.serve()
+        return int(server.run())
     except OSError as exc:  # lost the race for the port between the check and the bind
         print(f"convnet-tui serve: {_bind_message(config, exc)}", file=sys.stderr)
         return 2
     finally:
         _kill_leftovers(server)
-    return 0
 
 
 def _kill_leftovers(server: Any) -> None:
@@ -302,10 +433,10 @@ def _kill_leftovers(server: Any) -> None:
                 pass
 
 
-def run_serve(host: str, port: str, max_sessions: str) -> int:
+def run_serve(host: str, port: str, max_sessions: str, allow_origins: Sequence[str] = ()) -> int:
     """``convnet-tui serve``: check everything, warn when exposed, then serve."""
     try:
-        config = parse_config(host, port, max_sessions)
+        config = parse_config(host, port, max_sessions, allow_origins)
         check_address(config)
     except ServeError as exc:
         print(f"convnet-tui serve: {exc}", file=sys.stderr)

@@ -45,7 +45,8 @@ def test_the_text_report_names_the_answer_and_every_stage(tmp_path, capsys):
     assert main(["predict", "--image", str(tmp_path / "seven [b] on [red] paper.png")]) == 0
     out = capsys.readouterr().out
     assert f"seven [b] on [red] paper.png: the network says {label}" in out
-    assert "2 white on black: background 1.00 (light, so inverted)" in out
+    assert "2 background: paper 1.00 (light, so inverted to white ink on black)" in out
+    assert "5 blobs: kept 1 blob of 1" in out
     assert "bundled model, 97.2% on the official test set" in out
     assert len([line for line in out.splitlines() if line[:1].isdigit() and "%" in line]) == 10
 
@@ -68,7 +69,7 @@ def test_a_bad_image_is_one_line_and_exit_2(tmp_path, capsys, content, pattern):
 def test_a_blank_and_a_missing_image(tmp_path, capsys):
     Image.new("L", (20, 20), 0).save(tmp_path / "black.png")
     assert main(["predict", "--image", str(tmp_path / "black.png")]) == 2
-    assert "blank" in capsys.readouterr().err
+    assert "black.png: no digit found: nothing stands out from the paper" in capsys.readouterr().err
     assert main(["predict", "--image", str(tmp_path / "nope.png")]) == 2
     assert "No such image file" in capsys.readouterr().err
 
@@ -107,5 +108,6 @@ def test_predict_image_with_a_keras_file_runs_its_weights(tmp_path, capsys, mode
     out = json.loads(capsys.readouterr().out)
     assert out["predicted"] == 7 and out["model"] == str(model.keras_path)
     (tmp_path / "broken.keras").write_bytes(b"nope")
-    assert main(["predict", str(tmp_path / "broken.keras"), "--image", str(tmp_path / "d.png")]) == 1
+    # a model file that cannot be used is bad input: 2, as `predict MODEL` without --image says (was 1)
+    assert main(["predict", str(tmp_path / "broken.keras"), "--image", str(tmp_path / "d.png")]) == 2
     assert capsys.readouterr().err.startswith("convnet-tui predict: error: ")

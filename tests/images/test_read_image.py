@@ -53,7 +53,7 @@ def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path, model):
     big = Image.fromarray(255 - digit).resize((280, 280), Image.Resampling.BILINEAR).convert("RGB")
     big.save(tmp_path / "seven.jpg", quality=85)
     p = load_digit(tmp_path / "seven.jpg")
-    assert p.contrast.inverted and p.gray.shape == (280, 280)
+    assert p.inverted and p.gray.shape == (280, 280)
     assert predicted(model, p.digit) == label == 7
 
 
@@ -72,7 +72,7 @@ def test_a_transparent_png_with_black_strokes(tmp_path):
     rgba[10:30, 18:22] = (0, 0, 0, 255)  # a black bar; the rest transparent
     Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png")
     p = load_digit(tmp_path / "t.png")
-    assert p.contrast.inverted and p.box == (10, 18, 30, 22)
+    assert p.inverted and p.box == (10, 18, 30, 22)
 
 
 def png_header_only(width: int, height: int) -> bytes:
@@ -153,5 +153,69 @@ def test_missing_file_folder_and_out_of_range_npy(tmp_path):
 
 def test_a_blank_image_file_is_refused_naming_the_file(tmp_path):
     Image.new("L", (30, 30), 255).save(tmp_path / "white.png")
-    with pytest.raises(ImageError, match=r"white.png: The image is blank"):
+    with pytest.raises(ImageError, match=r"white.png: no digit found"):
         load_digit(tmp_path / "white.png")
+
+
+def pfm(a: np.ndarray) -> bytes:
+    """A grey PFM file of ``a`` (little-endian floats, rows bottom to top)."""
+    h, w = a.shape
+    return f"Pf\n{w} {h}\n-1.0\n".encode() + np.ascontiguousarray(a[::-1], dtype="<f4").tobytes()
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+@pytest.mark.parametrize("kind", ["pfm", "pgm-named pfm", "npy"])
+def test_one_rule_for_values_that_are_not_finite_in_every_format(tmp_path, kind, bad):
+    a = np.zeros((28, 28), np.float32)
+    a[8:20, 12:15] = 1.0
+    a[0, 0] = bad
+    if kind == "npy":
+        path = tmp_path / "d.npy"
+        np.save(path, a)
+    else:
+        path = tmp_path / ("d.pfm" if kind == "pfm" else "d.pgm")
+        path.write_bytes(pfm(a))
+    with pytest.raises(
+        ImageError, match=r"pixel values must be finite numbers. Received: 1 (NaN|infinite) value"
+    ) as info:
+        load_digit(path)
+    assert str(path) in str(info.value)
+
+
+def test_a_pfm_is_read_like_a_float_npy(tmp_path):
+    digit, _ = bundled_digit(5)
+    a = digit.astype(np.float32) / 255.0
+    (tmp_path / "d.pfm").write_bytes(pfm(a))
+    np.save(tmp_path / "d.npy", a)
+    np.testing.assert_array_equal(read_image(tmp_path / "d.pfm"), read_image(tmp_path / "d.npy"))
+    (tmp_path / "big.pfm").write_bytes(pfm(a * 300))
+    with pytest.raises(ImageError, match=r"must be in \[0, 1\] or \[0, 255\]. Received: min=0, max=29\d"):
+        read_image(tmp_path / "big.pfm")
+
+
+def test_the_formats_read_are_named_when_a_file_is_not_one(tmp_path):
+    (tmp_path / "x.png").write_bytes(b"hello")
+    with pytest.raises(ImageError, match=r"\(PNG, JPEG, Netpbm \(PBM, PGM, PPM, PFM\) or a 2-D .npy array\)"):
+        read_image(tmp_path / "x.png")
+
+
+@pytest.mark.parametrize("ext", ["jpg", "png"])
+def test_a_big_picture_is_decoded_small_and_still_read(tmp_path, ext):
+    from tui_convnet.images import WORK_SIDE, read_picture
+
+    digit, _label = bundled_digit(0)
+    page = Image.fromarray(255 - digit).resize((1500, 1500), Image.Resampling.BICUBIC)
+    canvas = Image.new("L", (3000, 2000), 235)
+    canvas.paste(page, (800, 300))
+    canvas.save(tmp_path / f"big.{ext}")
+    pixels, size = read_picture(tmp_path / f"big.{ext}", max_side=WORK_SIDE)
+    assert size == (2000, 3000) and max(pixels.shape) == WORK_SIDE
+    p = load_digit(tmp_path / f"big.{ext}")
+    assert p.original == (2000, 3000) and p.gray.shape == pixels.shape[:2]
+    assert images_stage_note(p).startswith(f"3000×2000 read at {WORK_SIDE}×512")
+
+
+def images_stage_note(p) -> str:
+    from tui_convnet.images import stages
+
+    return stages(p)[0].note

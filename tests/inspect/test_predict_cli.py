@@ -94,7 +94,20 @@ def bad_files(tmp_path_factory):
         ),
         folder / "rgb.keras",
     )
+    dense3d = _save(
+        keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Conv2D(2, 3), keras.layers.Dense(10)]),
+        folder / "dense3d.keras",
+    )
+    bomb = folder / "bomb.keras"
+    with zipfile.ZipFile(bomb, "w") as z:
+        z.writestr("config.json", "{}")
+    raw = bytearray(bomb.read_bytes())
+    central = raw.find(b"PK\x01\x02")
+    raw[central + 24 : central + 28] = (2 * 2**30).to_bytes(4, "little")  # declares 2 GiB
+    bomb.write_bytes(bytes(raw))
     return {
+        "dense3d": dense3d,
+        "bomb": bomb,
         "noise": noise,
         "empty_zip": empty_zip,
         "lstm": lstm,
@@ -113,13 +126,26 @@ def bad_files(tmp_path_factory):
         ("conv1d", "has a Conv1D layer"),
         ("rgb", "must take 28x28x1 MNIST digits"),
         ("missing", "No such model file"),
+        ("dense3d", "Layer dense (Dense) needs a flat input: add a Flatten layer first"),  # was rc 1, ValueError
+        ("bomb", "`config.json` would expand to 2,147,483,648 bytes"),  # was read whole first
     ],
 )
-def test_damaged_or_foreign_model_files(capsys, bad_files, name, message):
+def test_damaged_or_foreign_model_files(capsys, bad_files, name, message, tmp_path):
     code, out, err = predict(capsys, bad_files[name], "--dataset", "sample", "--limit", 10)
     assert code == 2  # the input cannot be used: 2, as for train (was 1)
     assert out == ""
     assert err.startswith("convnet-tui predict: error: ") and message in err
+    assert "Traceback" not in err and err.count("\n") == 1
+    # the same file with --image: the same verdict and exit code (was 1 for every bad model)
+    from PIL import Image
+
+    Image.new("L", (28, 28), 255).save(tmp_path / "d.png")
+    Image.new("L", (8, 16), 0).save(tmp_path / "ink.png")
+    image = Image.new("L", (28, 28), 255)
+    image.paste(Image.open(tmp_path / "ink.png"), (10, 6))
+    image.save(tmp_path / "d.png")
+    code, out, err = predict(capsys, bad_files[name], "--image", tmp_path / "d.png")
+    assert code == 2 and out == "" and message in err, err
     assert "Traceback" not in err and err.count("\n") == 1
 
 

@@ -24,6 +24,20 @@ def screen_lines(app) -> list[str]:
     return [strip.text for strip in compositor(app.screen).render_strips()]
 
 
+async def footer_line(pilot) -> str:
+    """The footer's line once its keys are there: Textual composes a screen's footer keys after the screen's
+    first refresh, so a screen shown for the first time can be read before its footer has keys."""
+    from textual.widgets import Footer
+
+    for _ in range(300):
+        footers = pilot.app.screen.query(Footer)
+        if not footers or footers.first().children:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause()
+    return screen_lines(pilot.app)[-1]
+
+
 def screen_text(app) -> str:
     return "\n".join(screen_lines(app))
 
@@ -187,6 +201,7 @@ class _UI:
 
     SIZE = SIZE
     screen_lines = staticmethod(screen_lines)
+    footer_line = staticmethod(footer_line)
     screen_text = staticmethod(screen_text)
     view_lines = staticmethod(view_lines)
     widget_text = staticmethod(widget_text)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from conftest import screen_text, widget_text
-
 from tui_convnet.architect.spec_file import read_spec_file, write_spec_file
 from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec
 from tui_convnet.ui.app import create_app
@@ -11,47 +9,47 @@ from tui_convnet.ui.app import create_app
 SIZE = (130, 42)
 
 
-async def test_keys_change_the_model_and_the_summary_follows():
+async def test_keys_change_the_model_and_the_summary_follows(ui):
     app = create_app(screen="architect")
     async with app.run_test(size=SIZE) as pilot:
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert "Your architecture · 8 layers · 93,322 parameters" in text
         assert "▸  1 Conv2D 32 3x3 s1 valid relu" in text
         assert "filters      ‹ 32 ›" in text and "(None, 26, 26, 32)" in text
         await pilot.press("asterisk")  # 32 -> 64 filters
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert "‹ 64 ›" in text and "(None, 26, 26, 64)" in text and "64·(3·3·1) + 64" in text
         await pilot.press("right", "plus", "plus")  # kernel 3 -> 5
-        assert "(None, 24, 24, 64)" in screen_text(app)
+        assert "(None, 24, 24, 64)" in ui.screen_text(app)
         await pilot.press("down", "g")  # an AveragePooling2D after the max pooling
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert "3 AveragePooling2D 2x2 s2 valid" in text and "average_pooling2d" in text
 
 
-async def test_an_impossible_model_is_refused_with_the_layer_and_the_reason():
+async def test_an_impossible_model_is_refused_with_the_layer_and_the_reason(ui):
     app = create_app(screen="architect")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down", "down", "right", *["plus"] * 6)  # conv2d_1's kernel 3 -> 9: 13x13 -> 5x5 -> 2x2
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert "Your architecture · 8 layers · refused" in text
         assert "✗ Refused at layer 5: Layer conv2d_2 (Conv2D): The kernel (3x3 after dilation) is" in text
         assert " ✗ 5 Conv2D 64 3x3 s1 valid relu" in text
         await pilot.press("minus")  # 8x8: 13x13 -> 6x6 -> 3x3, and a 3x3 kernel fits again
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert "Refused" not in text and "(None, 1, 1, 64)" in text
 
 
-async def test_dense_before_flatten_is_refused_and_an_edit_the_layer_refuses_is_explained():
+async def test_dense_before_flatten_is_refused_and_an_edit_the_layer_refuses_is_explained(ui):
     app = create_app(screen="architect")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["down"] * 5, "x")  # remove the Flatten
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert "Refused at layer 6" in text and "add a Flatten layer first" in text.replace("\n", " ")
         await pilot.press("r", "slash", *["minus"] * 40)
-        assert "`filters` must be a positive integer" in screen_text(app)
+        assert "`filters` must be a positive integer" in ui.screen_text(app)
 
 
-async def test_save_and_load_a_model_as_toml(tmp_path):
+async def test_save_and_load_a_model_as_toml(tmp_path, ui):
     small = ModelSpec((28, 28, 1), (Conv2DSpec(2, 3), FlattenSpec(), DenseSpec(10, activation="softmax")), "tiny")
     source = write_spec_file(tmp_path / "tiny.toml", small)
     target = tmp_path / "mine.toml"
@@ -61,7 +59,7 @@ async def test_save_and_load_a_model_as_toml(tmp_path):
         path = app.screen.query_one("#arch-path")
         path.value = str(source)
         await pilot.press("enter")
-        text = screen_text(app)
+        text = ui.screen_text(app)
         assert "Your architecture · 3 layers · 13,550 parameters" in text and "Conv2D 2 3x3" in text
         await pilot.press("asterisk", "s")
         path.value = str(target)
@@ -71,10 +69,10 @@ async def test_save_and_load_a_model_as_toml(tmp_path):
     assert saved.layers[0].filters == 4 and saved.name == "tiny"
 
 
-async def test_at_80_columns_the_stack_and_the_summary_fit():
+async def test_at_80_columns_the_stack_and_the_summary_fit(ui):
     app = create_app(screen="architect")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        layers = widget_text(app.screen.query_one("#arch-layers"))
+        layers = ui.widget_text(app.screen.query_one("#arch-layers"))
         assert "1 Conv2D 32 3x3 s1 valid relu" in layers
-        assert "93,322" in screen_text(app)
+        assert "93,322" in ui.screen_text(app)

@@ -16,5 +16,7 @@ async def test_the_draw_screen_with_a_7(snap_looks, ui):
         pilot.app.screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
         await pilot.pause()
         await pilot.pause()
+        await pilot.app.workers.wait_for_complete()  # the Grad-CAM maps are computed in a worker
+        await pilot.pause()
 
     await snap_looks(lambda: create_app(screen="draw"), ui.EVERY_LOOK, run_before=draw_a_seven)

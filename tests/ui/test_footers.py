@@ -12,5 +12,5 @@ async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui):
             await pilot.press(key)
             await pilot.pause()
             await pilot.pause()
-            footer = ui.screen_lines(app)[-1]
+            footer = await ui.footer_line(pilot)
             assert "? Help" in footer and "q Quit" in footer, (type(app.screen).__name__, footer)

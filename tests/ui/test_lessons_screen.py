@@ -157,7 +157,7 @@ async def test_d_is_draw_on_every_lesson_and_the_footer_says_one_meaning_per_key
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 4)  # the sharing lesson moves the digit with h/j/k/l
-        footer = ui.screen_lines(app)[-1]
+        footer = await ui.footer_line(pilot)
         assert "h/j/k/l Move" in footer and "w/a/s/d" not in footer
         await pilot.press("l")
         assert "shifted right 1" in text(app)
@@ -173,7 +173,7 @@ async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
         before = text(app)
         await pilot.press("space", "m", "w", "plus")
         assert text(app) == before
-        footer = ui.screen_lines(app)[-1]
+        footer = await ui.footer_line(pilot)
         assert "Lesson" in footer and "Move" not in footer and "New mask" not in footer
 
 
@@ -184,15 +184,15 @@ async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(u
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot)
         for _ in range(6):
-            footer = ui.screen_lines(app)[-1]
+            footer = await ui.footer_line(pilot)
             assert "o Open…" in footer and "? Help" in footer and "q Quit" in footer, footer
             await pilot.press("n")
         for screen in (LearnKernelScreen(), NetworkGradientScreen()):
             await ui.open_screen(pilot, screen)
-            footer = ui.screen_lines(app)[-1]
+            footer = await ui.footer_line(pilot)
             assert "Esc Back" in footer and "? Help" in footer and "q Quit" in footer, footer
             await pilot.press("escape")
         assert type(app.screen).__name__ == "LessonsScreen"
         await pilot.press("e")
-        footer = ui.screen_lines(app)[-1]  # the explorer: o Open… in, its own e out
+        footer = await ui.footer_line(pilot)  # the explorer: o Open… in, its own e out
         assert "o Open…" in footer and "e Explorer" not in footer and "q Quit" in footer, footer

@@ -137,3 +137,36 @@ async def test_a_typed_field_keeps_what_was_typed():
         field.value = ""
         await pilot.press("1", ".", "5")
         assert field.value == "1.5" and field.has_class("-invalid")
+
+
+async def test_a_served_run_waits_in_line_for_a_slot_and_can_leave_it(tmp_path, monkeypatch):
+    from tui_convnet.training.slots import ENV_FOLDER, ENV_LIMIT, Slots
+
+    monkeypatch.setenv(ENV_FOLDER, str(tmp_path))
+    monkeypatch.setenv(ENV_LIMIT, "1")
+    taken = Slots(tmp_path, 1).acquire(lambda place: None, lambda: False)  # another tab trains
+    assert taken is not None
+    app = create_app(screen="train")
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            screen = app.screen
+            while screen.data is None:
+                await pilot.pause(0.05)
+            await pilot.press("s")
+            progress = screen.query_one("#progress")
+            for _ in range(200):
+                if "training slot" in progress.state.status:
+                    break
+                await pilot.pause(0.05)
+            assert progress.state.status.startswith(
+                "Waiting for a training slot: 1st in line (this server trains 1 model at a time)."
+            )
+            await pilot.press("c")
+            for _ in range(200):
+                if screen.phase == "ready":
+                    break
+                await pilot.pause(0.05)
+            assert screen.phase == "ready" and progress.state.status.startswith("Cancelled while waiting in line")
+            assert not list(tmp_path.glob("queue-*"))
+    finally:
+        taken.release()

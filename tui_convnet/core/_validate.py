@@ -114,6 +114,8 @@ def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarra
     else:
         try:
             arr = np.asarray(value)
+        except RecursionError:  # thousands of nested lists
+            raise fail(f"`{name}` is nested too deeply", **{name: "[[[..."}) from None
         except (ValueError, TypeError):
             raise fail(f"`{name}` is ragged: every row must have the same length", **{name: _short(value)}) from None
     if arr.dtype == object:
@@ -123,6 +125,8 @@ def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarra
     if arr.ndim not in ndims:
         expected = " or ".join(str(n) for n in ndims)
         raise fail(f"`{name}` must be a {expected}-D array", **{f"{name}.shape": arr.shape})
+    # before any whole-array work: a broadcast view of 10**10 values costs nothing until numpy copies it
+    check_values(arr.size, f"`{name}`", **{f"{name}.shape": arr.shape})
     if arr.size and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
         raise fail(f"`{name}` must contain only finite numbers (no NaN or inf)", **{f"{name}.shape": arr.shape})
     return arr

@@ -28,6 +28,8 @@ Padding = Any  # "valid" | "same" | int | (ph, pw)
 
 def effective_kernel(k: int, dilation: int = 1) -> int:
     """Size of a kernel once dilated: ``d·(k − 1) + 1``."""
+    k = int_arg(k, "kernel_size", minimum=1)
+    dilation = int_arg(dilation, "dilation_rate", minimum=1)
     return dilation * (k - 1) + 1
 
 

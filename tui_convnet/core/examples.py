@@ -293,6 +293,8 @@ def load_example(path: str | Path) -> Example:
         raise ExampleError(f"{path.name}: cannot read it ({exc.strerror or exc}).") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ExampleError(f"{path.name}: not valid TOML ({exc}).") from None
+    except RecursionError:  # thousands of nested brackets
+        raise ExampleError(f"{path.name}: not valid TOML (arrays nested too deeply).") from None
     title = data.get("title")
     if not isinstance(title, str) or not title.strip():
         raise _err(path, "title", "is required and must be text.")

@@ -235,8 +235,11 @@ class ModelSpec:
         layers: list[LayerSpec] = [layer for layer in self.layers if not isinstance(layer, DropoutSpec)]
         if rate is not None and (isinstance(rate, bool) or not isinstance(rate, Real) or not 0 <= rate < 1):
             raise fail("The dropout rate must be between 0 and 1 (exclusive)", rate=rate)
+        dense = [i for i, layer in enumerate(layers) if isinstance(layer, DenseSpec)]
+        if rate and not dense:
+            raise fail("Dropout goes before the last Dense layer, and this model has none", rate=rate)
         if rate:
-            last_dense = max(i for i, layer in enumerate(layers) if isinstance(layer, DenseSpec))
+            last_dense = max(dense)
             layers.insert(last_dense, DropoutSpec(float(rate)))
         return ModelSpec(self.input_shape, tuple(layers), self.name)
 
@@ -271,6 +274,8 @@ def layer_from_dict(data: Mapping[str, Any]) -> LayerSpec:
         raise fail("A layer must be a table with a `type`", layer=data)
     d: dict[str, Any] = dict(data)
     kind = d.pop("type")
+    if not isinstance(kind, str):
+        raise fail("A layer's `type` must be text such as 'Conv2D'", type=kind)
     known = {
         "Conv2D": {"filters", "kernel_size", "strides", "padding", "dilation_rate", "activation"},
         "MaxPooling2D": {"pool_size", "strides", "padding"},
@@ -336,6 +341,8 @@ def _named(name: str, kind: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
     """Shapes, parameter counts and their formulas, layer by layer (as ``model.summary()``)."""
+    if not isinstance(spec, ModelSpec):
+        raise fail("`spec` must be a ModelSpec", spec=type(spec).__name__)
     shape: tuple[int, ...] = tuple(spec.input_shape)
     counters: dict[str, int] = {}
     rows: list[LayerInfo] = []

@@ -33,6 +33,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 
 from ..data import DataError
 from ..fileio import PathError, os_reason, user_path
+from ..visible import visible
 from .defaults import config_from_args
 from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES, check_split
@@ -43,6 +44,7 @@ from .outcome import (
     EXIT_USAGE,
     OutputClosed,
     json_line,
+    output_console,
     silence_stdout,
     write_line,
 )
@@ -51,7 +53,7 @@ PROG = "convnet-tui train"
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {visible(message)}", file=sys.stderr)
     return code
 
 
@@ -71,7 +73,9 @@ def check_save_path(text: str) -> Path:
     except OSError as exc:
         raise ValueError(f"--save cannot be used ({os_reason(exc)}). Received: --save={text[:200]!r}") from None
     if not os.access(p.parent, os.W_OK):
-        raise ValueError(f"The folder for --save is not writable: {p.parent}. Received: --save={text!r}")
+        raise ValueError(
+            f"The folder for --save is not writable: {p.parent.absolute()}. Received: --save={text[:200]!r}"
+        )
     return p
 
 
@@ -250,7 +254,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
 
     ``cancel`` (a fresh event by default) is set by Ctrl-C; a test may pass one already set.
     """
-    console = Console(highlight=False)
+    console = output_console(highlight=False)
     save_path = None
     if args.save is not None:
         try:
@@ -262,7 +266,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
     except DataError as exc:
         return _fail(str(exc))
     if data.skipped:
-        print(f"{PROG}: {data.skipped}", file=sys.stderr)
+        print(f"{PROG}: {visible(data.skipped)}", file=sys.stderr)
 
     from ..core import mnist_convnet
 
@@ -279,7 +283,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
 
     try:
         if not args.json:
-            console.print(f"Dataset: {data.description}", soft_wrap=True)
+            console.print(f"Dataset: {visible(data.description)}", soft_wrap=True, markup=False)
         if console.is_interactive and not args.json:
             with console.status("Loading TensorFlow…"):
                 from . import trainer
@@ -406,9 +410,9 @@ def _print_results(
             soft_wrap=True,
         )
         if saved:
-            console.print(f"Saved the model to {escape(saved)}", soft_wrap=True)
+            console.print(f"Saved the model to {escape(visible(saved))}", soft_wrap=True)
     elif saved:
-        console.print(f"Saved the model to {saved}", soft_wrap=True, markup=False)
+        console.print(f"Saved the model to {visible(saved)}", soft_wrap=True, markup=False)
     console.file.flush()
 
 

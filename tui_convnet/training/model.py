@@ -21,7 +21,7 @@ from ..core import (
     infer_shapes,
     layer_from_dict,
 )
-from ..fileio import PathError, atomic_write, os_reason, user_path
+from ..fileio import ArchiveError, PathError, atomic_write, check_keras_archive, os_reason, user_path
 from .events import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .tf_env import import_keras
 
@@ -121,7 +121,12 @@ def spec_from_model(model: KerasModel) -> ModelSpec:
     shape = tuple(model.input_shape[1:])
     if len(shape) != 3 or None in shape:
         raise ModelFileError(f"The model's input must be (H, W, C). Received: input_shape={model.input_shape}")
-    return ModelSpec(shape, tuple(layers), model.name)
+    spec = ModelSpec(shape, tuple(layers), model.name)
+    try:  # one verdict for predict, inspect and Load: a Dense on a 3-D input is refused here, naming the layer
+        infer_shapes(spec)
+    except ValueError as exc:
+        raise ModelFileError(str(exc)) from None
+    return spec
 
 
 def save_model_atomic(model: KerasModel, path: str | os.PathLike[str]) -> Path:
@@ -159,6 +164,10 @@ def load_model_safe(path: str | os.PathLike[str]) -> KerasModel:
         raise ModelFileError(f"A model file must end in .keras. Received: path={str(path)!r}")
     if not zipfile.is_zipfile(path):
         raise ModelFileError(f"{path}: not a .keras model (a .keras file is a zip archive; this one is not).")
+    try:
+        check_keras_archive(path)  # a zip bomb is refused before Keras decompresses it
+    except ArchiveError as exc:
+        raise ModelFileError(str(exc)) from None
     try:
         model = keras.models.load_model(path, safe_mode=True, compile=False)
     except Exception as exc:  # Keras raises many types for damaged or foreign files

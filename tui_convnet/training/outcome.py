@@ -17,6 +17,7 @@ infinite number is written as ``null`` with its field named in
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import math
 import os
@@ -34,6 +35,18 @@ class OutputClosed(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
+
+
+def output_console(**options: Any) -> Any:
+    """A Rich console on stdout whose broken pipe raises ``BrokenPipeError`` (Rich's own exits 1 silently):
+    the command's output error path then prints its one line."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def on_broken_pipe(self) -> None:
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    return _Console(**options)
 
 
 def write_line(text: str) -> None:

@@ -14,13 +14,23 @@ import warnings
 
 from ..fileio import PathError, os_reason, user_path
 from ..summary import confusion_table
-from .outcome import EXIT_FAILED, EXIT_OK, EXIT_USAGE, OutputClosed, json_line, silence_stdout, write_line
+from ..visible import visible
+from .outcome import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    OutputClosed,
+    json_line,
+    output_console,
+    silence_stdout,
+    write_line,
+)
 
 PROG = "convnet-tui predict"
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+    print(f"{PROG}: error: {visible(message)}", file=sys.stderr)
     return code
 
 
@@ -71,12 +81,11 @@ def run_predict(args: argparse.Namespace) -> int:
                 )
             )
             return EXIT_OK
-        from rich.console import Console
         from rich.markup import escape
 
-        console = Console()
+        console = output_console()
         correct = int((result.predicted == result.labels).sum())
-        console.print(f"[b]{escape(str(args.model))}[/b] on {escape(data.description)}")
+        console.print(f"[b]{escape(visible(str(args.model)))}[/b] on {escape(data.description)}")
         console.print(
             f"Test accuracy: [b]{result.accuracy:.2%}[/b] ({correct:,} of {result.samples:,} digits), "
             f"computed by the {result.engine} engine in {result.seconds:.2f} s"

@@ -21,6 +21,7 @@ import itertools
 import os
 import queue
 import re
+import signal
 import sys
 import threading
 import time
@@ -33,6 +34,7 @@ from typing import Any
 
 import numpy as np
 
+from ..fileio import finish_writes
 from .protocol import (
     TENSORFLOW_MISSING,
     Cancel,
@@ -336,12 +338,21 @@ def main() -> None:
         os.nice(NICENESS)
     requests = sys.stdin.buffer
     service = Service(lambda response: write_frame(replies, response))
+    # os._exit skips atexit: a save under way is finished here, or its temporary file would be left behind
+    # (the app quitting, or a SIGTERM, while a model is saved).
+    signal.signal(signal.SIGTERM, _end_on_sigterm)
     try:
         service.serve(lambda: read_frame(requests))
     finally:
+        finish_writes()
         with contextlib.suppress(OSError, ValueError):
             replies.flush()
         os._exit(0)
+
+
+def _end_on_sigterm(signum: int, frame: object) -> None:
+    finish_writes()
+    os._exit(128 + signum)
 
 
 if __name__ == "__main__":

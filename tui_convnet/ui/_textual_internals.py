@@ -23,9 +23,8 @@ release to the one this was tested on. Everything else in the package uses publi
 4. :func:`unhandled_exception`: the exception that ended the app, for the one line the command prints
    after a crash (``App._exception``; Textual only draws the traceback).
 5. :func:`app_service_process`: the app process of a textual-serve tab, so that the server can kill a tab
-   that does not quit (textual-serve's ``AppService._process``; it exposes no process handle), and
-   :func:`serve_tab_messages`, its loop from a tab's websocket to its app process
-   (``Server._process_messages``).
+   that does not quit (textual-serve's ``AppService._process``; it exposes no process handle).
+   (The server relays a tab's messages with its own loop, which checks them: ``serve_guard``.)
 6. The test harness's names (at the end): Pilot's idle wait, a screen's compositor and layout pass,
    the notifications shown, Textual's per-widget line cache.
 """
@@ -117,14 +116,6 @@ def bindings_map(node: DOMNode) -> BindingsMap:
 def app_service_process(service: Any) -> Any:
     """The ``asyncio`` subprocess of a textual-serve ``AppService`` (None before it starts)."""
     return service._process
-
-
-async def serve_tab_messages(server: Any, websocket: Any, service: Any) -> None:
-    """textual-serve's loop that hands a tab's websocket messages to its app process, until it closes.
-
-    (``Server._process_messages``: the loop is not public, and writing our own would copy its protocol.)
-    """
-    await server._process_messages(websocket, service)
 
 
 def unhandled_exception(app: Any) -> BaseException | None:

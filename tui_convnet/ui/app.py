@@ -104,6 +104,14 @@ class ConvnetApp(App[int]):
             system=True,
             tooltip="Build your own ConvNet, layer by layer",
         ),
+        Binding(
+            "F",
+            "filter_gallery",
+            "Filters",
+            show=False,
+            system=True,
+            tooltip="What each filter of the model looks for",
+        ),
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
@@ -126,6 +134,7 @@ class ConvnetApp(App[int]):
         # that screen and builds no other (the explorer is built when the student first goes there).
         self.DEFAULT_MODE = SCREENS[screen][0]  # type: ignore[misc]  # Textual's ClassVar, set for this app
         super().__init__(**kwargs)
+        self.made_screens = []
         for mode, make in SCREENS.values():
             self.add_mode(mode, partial(self._new_screen, make))
         self.stylesheet = CachedStylesheet(variables=self.get_css_variables())
@@ -141,7 +150,46 @@ class ConvnetApp(App[int]):
         """
         screen = make()
         mark_styled(screen, self)
+        self.made_screens.append(screen)
         return screen
+
+    #: The screens made so far (one per mode visited): the quit path asks the training screen what would be lost.
+    made_screens: list[Screen[Any]]
+    #: Set by a first SIGINT: a quit it asked for ends with 128 + SIGINT, and a second SIGINT ends the app at once.
+    signal_return_code: int | None = None
+
+    def _training_screen(self) -> Any | None:
+        """The training screen, if it was made: it knows whether quitting would lose a run or a model."""
+        for screen in self.made_screens:
+            if hasattr(screen, "action_request_quit"):
+                return screen
+        return None
+
+    async def action_quit(self) -> None:
+        """``q`` and ``ctrl+q`` on any screen: quit, but ask first where the training screen would lose a run
+        or an unsaved model (its own question; it quits at once when nothing would be lost)."""
+        self.quit_or_ask()
+
+    def quit_or_ask(self) -> None:
+        training = self._training_screen()
+        if training is None:
+            self.exit(return_code=self.signal_return_code or 0)
+        elif type(self.screen).__name__ != "ConfirmQuit":  # not asked twice
+            training.action_request_quit()
+
+    def interrupt(self, signum: int) -> None:
+        """SIGINT: like ``q`` (asks first where a run or a model would be lost); a second SIGINT ends the app at once.
+
+        Either way the return code is 128 + ``signum`` (130): an interrupted app never exits 0."""
+        if self.signal_return_code is not None:
+            self.exit(return_code=self.signal_return_code)
+            return
+        self.signal_return_code = 128 + signum
+        self.quit_or_ask()
+
+    def exit(self, result: int | None = None, return_code: int = 0, message: Any | None = None) -> None:
+        """Textual's exit, with the return code of a signal that asked for it (a confirmed quit after SIGINT)."""
+        super().exit(result, return_code or self.signal_return_code or 0, message)
 
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
@@ -173,6 +221,27 @@ class ConvnetApp(App[int]):
             self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
         if self.draw_image is not None and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
+
+    def action_filter_gallery(self) -> None:
+        """Every filter of the current model (the session's, else the bundled one): the input it looks for."""
+        from .filters.screen import FiltersScreen
+
+        if isinstance(self.screen, FiltersScreen):
+            return
+        try:
+            if self.trained is None:
+                from ..bundled_model import load_bundled_model
+
+                bundled = load_bundled_model()
+                spec, weights, label = bundled.spec, list(bundled.weights), bundled.description
+            else:
+                from .session_model import session_model
+
+                spec, weights, label = session_model(self.trained)
+        except ValueError as exc:
+            self.notify(str(exc), title="Filter gallery", severity="error", timeout=8, markup=False)
+            return
+        self.push_screen(FiltersScreen(spec, weights, label))
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -291,6 +360,9 @@ class ConvnetApp(App[int]):
         yield SystemCommand(
             "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
         )
+        yield SystemCommand(
+            "Filter gallery", "What each filter of the model looks for, layer by layer", self.action_filter_gallery
+        )
         if self.trained is not None:
             yield SystemCommand(
                 "Use the bundled model",
@@ -313,8 +385,10 @@ def find_example(examples: Sequence[Example], name: str) -> int:
     if len(matches) == 1:
         return matches[0]
     known = ", ".join(ex.key for ex in examples)
+    if not wanted:
+        raise ValueError(f"The example name is empty. Choose one of: {known}. Received: example={name!r}")
     what = "is ambiguous" if matches else "is not a built-in example"
-    raise ValueError(f"{name!r} {what}. Choose one of: {known}. Received: example={name!r}")
+    raise ValueError(f"{name[:60]!r} {what}. Choose one of: {known}. Received: example={name[:60]!r}")
 
 
 @cache

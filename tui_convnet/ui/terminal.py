@@ -16,7 +16,8 @@ be followed.
 
 :func:`exit_on_signals` makes SIGTERM and SIGHUP leave the app as ``q`` does,
 so Textual restores the terminal (main screen, mouse reporting off, cursor
-shown).
+shown), with exit code 128 + N; SIGINT is ``q`` (it asks while a model
+trains; a second SIGINT ends the app) and ends with 130, never 0.
 """
 
 from __future__ import annotations
@@ -32,8 +33,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import IO, Any
-
-from ..fileio import remove_temp_files
 
 LOG_NAME = "stderr.log"
 _OPEN_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -149,25 +148,30 @@ def own_terminal() -> Iterator[Path | None]:
 
 @contextlib.contextmanager
 def exit_on_signals(app: Any) -> Iterator[None]:
-    """SIGTERM and SIGHUP end ``app`` as ``q`` does (return code 128 + the signal), restoring the terminal.
+    """SIGTERM and SIGHUP end ``app`` as ``q`` does (return code 128 + the signal), restoring the terminal;
+    SIGINT asks as ``q`` does while a model trains (a second SIGINT ends it), and ends with 130.
 
-    Temporary files of saves in progress are removed at once.  Before the app
-    runs (or after it stopped) the signal ends the process with that code.
+    A save under way is finished before the process exits (:func:`tui_convnet.fileio.finish_writes`, at
+    exit), so no temporary file is left.  Before the app runs (or after it stopped) the signal ends the
+    process with that code.
     """
     if sys.platform == "win32" or not hasattr(signal, "SIGHUP"):  # pragma: no cover - POSIX only
         yield
         return
 
     def handler(signum: int, frame: FrameType | None) -> None:
-        remove_temp_files()
         try:  # the app's loop, if it runs (Python runs signal handlers in the main thread, where App.run's loop is)
             loop = asyncio.get_running_loop()
         except RuntimeError:
             raise SystemExit(128 + signum) from None
         # A signal handler must not block: hand the exit to the app's loop (this also wakes it up).
-        loop.call_soon_threadsafe(lambda: app.exit(return_code=128 + signum))
+        if signum == signal.SIGINT and hasattr(app, "interrupt"):
+            loop.call_soon_threadsafe(app.interrupt, signum)  # asks first while a model trains
+        else:
+            loop.call_soon_threadsafe(lambda: app.exit(return_code=128 + signum))
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    signals = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+    previous = {sig: signal.signal(sig, handler) for sig in signals}
     try:
         yield
     finally:

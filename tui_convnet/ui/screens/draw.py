@@ -28,10 +28,12 @@ from textual.widgets import Static
 
 from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes
-from ...images import FRAME, Preprocessed, scale_to_box, stages
+from ...images import FRAME, STAGE_COUNT, Preprocessed, scale_to_box, stages
+from ...visible import visible
 from ..messages import ModelReady
 from ..widgets.canvas import DrawingCanvas
 from ..widgets.footer import KeysFooter
+from ..widgets.gradcam import GradCamView
 from ..widgets.live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
@@ -77,6 +79,7 @@ class DrawScreen(Screen[None]):
         ),
         Binding("right_square_bracket", "select_map(1)", "Next map", show=False, tooltip="Choose the next map"),
         Binding("s", "step_through", "Step", tooltip="Step through the chosen map in the explorer"),
+        Binding("G", "grad_cam_layer", "Grad-CAM", show=False, tooltip="Grad-CAM at the next Conv2D layer"),
         Binding("V", "stage(-1)", "Prev stage", show=False, tooltip="Show the previous preprocessing stage"),
         Binding("pageup", "scroll_layers('page_up')", "Layers", show=False, tooltip="Scroll the layers up"),
         Binding("pagedown", "scroll_layers('page_down')", "Layers", show=False, tooltip="Scroll the layers down"),
@@ -91,8 +94,8 @@ stage) and then through the network, layer by layer, by the numpy engine. The ba
 ten class probabilities.
 """
 
-    #: Which preprocessing stage the preview shows (0-4; 4 is what the network sees).
-    stage: reactive[int] = reactive(4, init=False)
+    #: Which preprocessing stage the preview shows (the last is what the network sees).
+    stage: reactive[int] = reactive(STAGE_COUNT - 1, init=False)
     #: The first conv layer's map chosen for "step through" (click a map, or [ and ]).
     selected_map: reactive[int] = reactive(0, init=False)
 
@@ -156,8 +159,8 @@ ten class probabilities.
     async def use_model(self, model: drawing.NumpyModel) -> None:
         """Show ``model``'s layers and run the drawing through it."""
         self.model = model
-        source = f" · image {escape(self.source)}" if self.source else ""
-        self._model_line(f"[b]Model[/b] {escape(model.description)} · numpy engine{source}")
+        source = f" · image {escape(visible(self.source))}" if self.source else ""
+        self._model_line(f"[b]Model[/b] {escape(visible(model.description))} · numpy engine{source}")
         await self._build_layers()
         self.analyse_now()
 
@@ -206,7 +209,7 @@ ten class probabilities.
         self._views = []
         if self.model is None:
             return
-        widgets: list[Any] = []
+        widgets: list[Any] = [GradCamView(id="draw-gradcam")]  # where the network looks, above the layers
         for info in infer_shapes(self.model.spec):
             title = Static(layer_title(info), classes="layer-title", name=layer_title(info))
             view: Any = (
@@ -226,7 +229,10 @@ ten class probabilities.
         self.image, self.source = image, source
         self.query_one("#draw-canvas", DrawingCanvas).set_pixels(image.digit, notify=False)
         if self.model is not None:
-            self._model_line(f"[b]Model[/b] {escape(self.model.description)} · numpy engine · image {escape(source)}")
+            self._model_line(
+                f"[b]Model[/b] {escape(visible(self.model.description))} · numpy engine · image "
+                f"{escape(visible(source))}"
+            )
         self.analyse_now()
 
     def on_drawing_canvas_changed(self, message: DrawingCanvas.Changed) -> None:
@@ -235,6 +241,9 @@ ten class probabilities.
         if message.done and not self._pending:
             self._pending = True
             self.call_later(self.analyse_now)
+
+    def action_grad_cam_layer(self) -> None:
+        self.query_one(GradCamView).next_layer()
 
     def analyse_now(self) -> None:
         self._pending = False
@@ -264,6 +273,8 @@ ten class probabilities.
             return
         p = a.probabilities
         bars.set_probabilities(p, None)
+        if self.model is not None:
+            self.query_one(GradCamView).show(self.model.spec, self.model.weights, a.preprocessed.model_input)
         self._show_stage()
         for (title, view), out in zip(self._views, a.outputs, strict=False):
             if isinstance(view, LiveHeatmapGrid):
@@ -304,7 +315,8 @@ ten class probabilities.
             return
         stage = stages(pre)[self.stage]
         title.update(
-            "[b]As the network sees it[/b]" if self.stage == 4 else f"[b]Stage {stage.title}[/b]", layout=False
+            "[b]As the network sees it[/b]" if self.stage == STAGE_COUNT - 1 else f"[b]Stage {stage.title}[/b]",
+            layout=False,
         )
         image = stage.image
         if max(image.shape) > FRAME:  # a photo's first stages: shown shrunk to the frame
@@ -351,7 +363,7 @@ ten class probabilities.
         self.app.post_message(OpenInExplorer.of(request))
 
     def action_stage(self, delta: int) -> None:
-        self.stage = (self.stage + delta) % 5
+        self.stage = (self.stage + delta) % STAGE_COUNT
 
     def action_scroll_layers(self, where: str) -> None:
         getattr(self.query_one("#draw-layers", DrawLayers), f"scroll_{where}")(animate=False)

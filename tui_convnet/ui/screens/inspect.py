@@ -41,10 +41,12 @@ from textual.worker import get_current_worker
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
 from ...training.inspector import FieldChoice
+from ...visible import visible
 from .. import palette
 from ..messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ..widgets.digits import DigitView
 from ..widgets.footer import KeysFooter
+from ..widgets.gradcam import GradCamView
 from ..widgets.heatmap import HeatmapGrid, TileGrid
 from ..widgets.inspect_bars import ActivationStrip, ProbabilityBars
 from ..widgets.inspect_kernels import KernelGrid
@@ -166,6 +168,7 @@ class InspectScreen(Screen[None]):
         ),
         Binding("home", "scroll_layers('home')", "Top", show=False, tooltip="Back to the first layer"),
         Binding("end", "scroll_layers('end')", "Bottom", show=False, tooltip="To the last layer"),
+        Binding("G", "grad_cam_layer", "Grad-CAM", show=False, tooltip="Grad-CAM at the next Conv2D layer"),
     ]
     HELP = """\
 **Inside the trained network.** A test digit goes through the model layer by layer:
@@ -256,6 +259,7 @@ Esc ends it.
                 yield Static("", id="inspect-field")
                 yield Static("", id="inspect-prediction")
                 yield ProbabilityBars(id="inspect-probs")
+                yield GradCamView(id="inspect-gradcam")
                 yield Static("", id="inspect-check")
                 yield Static("", id="inspect-accuracy")
             yield LayerList(id="inspect-layers")
@@ -395,7 +399,7 @@ Esc ends it.
     def _status(self, text: str | Text, error: bool = False) -> None:
         """One status line; a ``str`` is shown literally (it may quote a path or typed text)."""
         status = self.query_one("#inspect-status", Static)
-        status.update(Text(text) if isinstance(text, str) else text)
+        status.update(Text(visible(text, keep="\n")) if isinstance(text, str) else text)
         status.set_class(error, "-error")
         status.display = bool(text)
 
@@ -549,6 +553,9 @@ Esc ends it.
 
     # ------------------------------------------------------------------ showing a digit
 
+    def action_grad_cam_layer(self) -> None:
+        self.query_one(GradCamView).next_layer()
+
     def show_digit(self) -> None:
         """Compute every layer for the current digit (numpy core) and show it; ask Keras to check."""
         if self.inspector is None or self.data is None:
@@ -565,6 +572,7 @@ Esc ends it.
         verdict = "[green]✓ correct[/]" if pred == label else "[b red]✗ wrong[/]"
         self.query_one("#inspect-prediction", Static).update(f"label [b]{label}[/b], predicted [b]{pred}[/b] {verdict}")
         self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
+        self.query_one(GradCamView).show(self.inspector.spec, self.inspector.weights, self.inspector.model_input(digit))
         check = self.query_one("#inspect-check", Static)
         check.set_class(False, "-error")
         check.update(
@@ -797,7 +805,8 @@ Esc ends it.
         try:
             value = int(text.replace(",", ""))
         except ValueError:
-            self._status(f"A digit number must be a whole number. Received: index={text!r}", error=True)
+            shown = visible(repr(text), limit=60)  # a 100 kB paste is not echoed whole
+            self._status(f"A digit number must be a whole number. Received: index={shown}", error=True)
             return
         if not 0 <= value < n:
             self._status(f"Digit index out of range 0..{n - 1}. Received: index={value}", error=True)

@@ -16,10 +16,9 @@ as markup; a worker's unexpected error becomes a message on screen.
 from __future__ import annotations
 
 import contextlib
-import re
 import threading
 import time
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +29,8 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
-from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import (
     Button,
     DataTable,
@@ -59,14 +57,30 @@ from ...training.events import (
     TrainConfig,
     TrainEnd,
     TrainEvent,
-    check_split,
 )
 from ...training.presets import PRESETS, preset
+from ...training.slots import Slots, ordinal
+from ...visible import visible
 from ..messages import ModelReady, describe_source
 from ..widgets.footer import KeysFooter
 from ..widgets.plot import LinePlot, Series
 from ..widgets.training_progress import EpochLog, ProgressState, TrainingProgress
 from ..widgets.training_results import ConfusionTable, DigitGallery
+from .training_form import DROPOUT_RATE, FIELDS, TrainSettings, parse_settings
+from .training_messages import (
+    ConfirmQuit,
+    DataLoaded,
+    FileDone,
+    ModelLoaded,
+    NotStarted,
+    PrepareFailed,
+    RunEvaluated,
+    TensorFlowReady,
+    TrainingEvents,
+    TrainingFailed,
+    TrainingFinished,
+    TrainingQueued,
+)
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
@@ -76,181 +90,13 @@ REDRAW_INTERVAL = 0.5
 PLOT_INTERVAL = 1.5
 #: The loss plot's axis stops here (a diverging run would flatten everything else; ln 10 ≈ 2.3 at the start).
 LOSS_CAP = 5.0
-#: The rate the dropout switch inserts (the lecture's last slide: Dropout(0.5)).
-DROPOUT_RATE = 0.5
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
 #: The form starts with the shared defaults (the CLI's too).
 DEFAULTS = TrainConfig()
 
 
-# --------------------------------------------------------------------------- settings
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    """What the form says, parsed; ``config`` is validated by :class:`TrainConfig`."""
-
-    config: TrainConfig
-    dropout: bool
-    train_limit: int | None
-    test_limit: int | None
-
-    @property
-    def dropout_rate(self) -> float | None:
-        return DROPOUT_RATE if self.dropout else None
-
-
-#: Form field id → (the TrainConfig field or data limit it sets, its type, may it be empty).
-FIELDS = {
-    "epochs": ("epochs", int, False),
-    "batch-size": ("batch_size", int, False),
-    "learning-rate": ("learning_rate", float, True),  # empty: Keras' default for the optimizer
-    "validation-split": ("validation_split", float, True),  # empty: 0
-    "seed": ("seed", int, False),
-    "train-limit": ("train_limit", int, True),  # empty: all digits
-    "test-limit": ("test_limit", int, True),
-}
-
-
-#: A whole number as people type it: digits, thousands commas allowed (60,000), nothing else.
-_WHOLE = re.compile(r"[+-]?(\d+|\d{1,3}(,\d{3})+)")
-#: A decimal number: 0.001, .5, 1e-3 (no underscores, hexadecimal, nan or infinity).
-_DECIMAL = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-def _parse_field(text: str, name: str, kind: type[int] | type[float], optional: bool) -> int | float | None:
-    """The field's number, or ``ValueError``: what is not a number is refused as typed, never rewritten."""
-    text = text.strip()
-    if not text and optional:
-        return None
-    pattern = _WHOLE if kind is int else _DECIMAL
-    if not pattern.fullmatch(text):
-        what = "a whole number" if kind is int else "a number"
-        shown = text if len(text) <= 40 else text[:40] + "…"
-        raise ValueError(f"`{name}` must be {what}. Received: {name}={shown!r}")
-    return int(text.replace(",", "")) if kind is int else float(text)
-
-
-def parse_settings(
-    values: dict[str, str], optimizer: str, dropout: bool, train_digits: int | None = None
-) -> tuple[TrainSettings | None, dict[str, str]]:
-    """Parse the form (field id → text).  Returns the settings or, per field id, what is wrong."""
-    errors: dict[str, str] = {}
-    parsed: dict[str, Any] = {}
-    for field_id, (name, kind, optional) in FIELDS.items():
-        try:
-            parsed[name] = _parse_field(values.get(field_id, ""), name, kind, optional)
-        except ValueError as exc:
-            errors[field_id] = str(exc)
-    if parsed.get("validation_split", 0) is None:
-        parsed["validation_split"] = 0.0
-    for name in ("train_limit", "test_limit"):
-        value = parsed.get(name)
-        if value is not None and value < 1:
-            errors[name.replace("_", "-")] = f"`{name}` must be at least 1 (or empty for all). Received: {name}={value}"
-    config_fields = {k: v for k, v in parsed.items() if k not in ("train_limit", "test_limit")}
-    config_fields["optimizer"] = optimizer
-    by_name = {name: field_id for field_id, (name, _, _) in FIELDS.items()}
-    for name, message in TrainConfig.problems(**config_fields).items():
-        errors.setdefault(by_name.get(name, name), message)
-    if not errors and train_digits is not None:
-        n = min(train_digits, parsed["train_limit"] or train_digits)
-        try:
-            check_split(n, parsed["validation_split"])
-        except ValueError as exc:
-            errors["validation-split"] = str(exc)
-    if errors:
-        return None, errors
-    return TrainSettings(TrainConfig(**config_fields), dropout, parsed["train_limit"], parsed["test_limit"]), {}
-
-
-# --------------------------------------------------------------------------- messages (worker → screen)
-
-
-@dataclass
-class DataLoaded(Message):
-    data: Any  # MnistData
-
-
-@dataclass
-class PrepareFailed(Message):
-    error: str
-
-
-@dataclass
-class TensorFlowReady(Message):
-    seconds: float
-    device: str = ""
-
-
-@dataclass
-class TrainingEvents(Message):
-    """Training events bundled by the worker (batch events at most every REDRAW_INTERVAL)."""
-
-    events: tuple[TrainEvent, ...]
-
-
-@dataclass
-class TrainingFinished(Message):
-    result: Any  # trainer.TrainResult
-    data: Any  # the MnistData it trained and was evaluated on
-
-
-@dataclass
-class TrainingFailed(Message):
-    error: str
-
-
-@dataclass
-class ModelLoaded(Message):
-    model: Any
-    evaluation: Any
-    data: Any
-    path: str
-
-
-@dataclass
-class RunEvaluated(Message):
-    """A cancelled run's model, evaluated on the test set after the run stopped."""
-
-    model: Any
-    evaluation: Any
-    data: Any
-    label: str
-
-
-class ConfirmQuit(ModalScreen[bool]):
-    """Quitting while a model trains, or with a model not saved, loses it: ask first (y quits, n or Esc stays)."""
-
-    CSS_PATH = [STYLES / "training.tcss"]
-    BINDINGS = [
-        Binding("y", "answer(True)", "Quit", tooltip="Quit and lose this run"),
-        Binding("n", "answer(False)", "Stay", tooltip="Back to the training screen"),
-        Binding("escape", "answer(False)", "Stay", show=False),
-    ]
-
-    def __init__(self, what: str, lost: str = "The run and its model are lost.", stay: str = "keep training") -> None:
-        super().__init__()
-        self.what, self.lost, self.stay = what, lost, stay
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-quit"):
-            yield Static(Text(f"{self.what}\nQuit anyway? {self.lost}"), id="confirm-text")
-            yield Static(Text.from_markup(f"[b]y[/b] quit    [b]n[/b] or [b]Esc[/b] {self.stay}"), id="confirm-keys")
-
-    def action_answer(self, quit_app: bool) -> None:
-        self.dismiss(quit_app)
-
-
 class TrainingSide(VerticalScroll, can_focus=False):
     """The settings panel (the mouse wheel scrolls it; Tab goes straight to its fields)."""
-
-
-@dataclass
-class FileDone(Message):
-    text: str
-    ok: bool
-    saved: bool = False  # the model was written to a file
 
 
 class TrainingScreen(Screen[None]):
@@ -732,11 +578,25 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
                 pending.clear()
                 last_post = now
 
+        slots = Slots.from_environment()  # served (convnet-tui serve --max-training N): wait in line for a slot
+        slot = None
+        if slots is not None:
+
+            def queued(place: int) -> None:
+                self.post_message(TrainingQueued(place, slots.limit))
+
+            slot = slots.acquire(queued, cancel.is_set)
+            if slot is None:
+                self.post_message(NotStarted("Cancelled while waiting in line: nothing was trained."))
+                return
         try:  # TensorFlow trains in the worker process: this thread only waits for its answer
             done = client.train(mnist_convnet(settings.dropout_rate), settings.config, data, on_event)
         except WorkerError as exc:  # out of memory, a Keras error, no TensorFlow: one line, the app keeps going
             self.post_message(TrainingFailed(str(exc)))
             return
+        finally:
+            if slot is not None:
+                slot.release()
         self.post_message(TrainingFinished(done, data))
 
     def _progress(self, **changes: Any) -> None:
@@ -958,6 +818,17 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
         if self._side_auto_hidden and not completed:
             self.show_side, self._side_auto_hidden = True, False
 
+    def on_training_queued(self, message: TrainingQueued) -> None:
+        at_once = "1 model at a time" if message.limit == 1 else f"{message.limit} models at once"
+        self._progress(
+            status=f"Waiting for a training slot: {ordinal(message.place)} in line (this server trains {at_once}). "
+            "The run starts by itself; c cancels."
+        )
+
+    def on_not_started(self, message: NotStarted) -> None:
+        self._progress(status=message.text, finished="cancelled")
+        self._end_of_run()
+
     def on_training_failed(self, message: TrainingFailed) -> None:
         self._progress(status=f"Training failed: {message.error}", finished="failed", error=True)
         self.query_one("#epoch-log", EpochLog).write_line(Text(f"Training failed: {message.error}", style="red"))
@@ -997,7 +868,7 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
 
     def _file_status(self, text: str, ok: bool) -> None:
         status = self.query_one("#file-status", Static)
-        status.update(Text(text))
+        status.update(Text(visible(text, keep="\n")))  # a path may hold an escape sequence
         status.set_class(not ok, "-error")
 
     @work(thread=True, exclusive=True, group="file")

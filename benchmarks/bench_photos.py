@@ -1,0 +1,206 @@
+"""Photos of digits: accuracy per condition on the photo test set, and the time and memory of one big photo.
+
+Method: every picture of ``tests/images/photos/`` (``scripts/make_photo_set.py``
+writes it from official MNIST test digits) is read and preprocessed by
+:func:`tui_convnet.images.load_digit` and classified by the bundled model
+(numpy engine), exactly as ``convnet-tui predict --image`` does. A digit
+counts as read when the top class is its label; a picture refused with "no
+digit found" counts as wrong. For the ``no_digit`` pictures it is the other
+way round: only a refusal is right.
+
+Speed: a 4000x3000 JPEG photo of a digit (and the same as PNG), read,
+preprocessed and classified, the median of ``--repeats`` runs in this process
+(after one warm-up). Memory: a fresh process reads and classifies the picture
+once; the number is its peak resident size (``VmHWM``) minus the size it had
+just before, with the model loaded. Timing: wall-clock and the process's own
+CPU time (on a loaded machine the wall clock also holds the wait for a core).
+
+    .venv/bin/python benchmarks/bench_photos.py [--repeats 7] [--label before]
+
+Prints markdown tables and writes them to ``benchmarks/results/bench_photos.md``
+(``--label`` names the code measured; with ``--no-write`` nothing is written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+PHOTOS = ROOT / "tests" / "images" / "photos"
+RESULTS = ROOT / "benchmarks" / "results" / "bench_photos.md"
+TARGET_MS = 300.0
+TARGET_ALL = 0.90
+TARGET_EACH = 0.85
+
+
+def classify(path: Path) -> tuple[int | None, float, str]:
+    """``(predicted, probability, reason)``: the top class and its probability, or None and the refusal."""
+    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.core import forward
+    from tui_convnet.images import ImageError, load_digit
+
+    model = _model_cache.get("m") or _model_cache.setdefault("m", load_bundled_model())
+    try:
+        pre = load_digit(path)
+    except ImageError as exc:
+        return None, 0.0, str(exc)
+    p = np.asarray(forward(model.spec, model.weights, pre.model_input), dtype=np.float64).reshape(-1)
+    top = int(np.argmax(p))
+    return top, float(p[top]), ""
+
+
+_model_cache: dict[str, object] = {}
+
+
+def accuracy(folder: Path) -> dict[str, tuple[int, int]]:
+    """``condition -> (right, total)`` over the manifest of ``folder``."""
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    with open(folder / "manifest.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            predicted, _, _ = classify(folder / row["file"])
+            right = predicted is None if row["label"] == "-" else predicted == int(row["label"])
+            counts[row["condition"]][0] += int(right)
+            counts[row["condition"]][1] += 1
+    return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def big_photo(fmt: str) -> bytes:
+    """A 4000x3000 photo of a test digit (a 7): grey paper, uneven light, noise, as a phone saves it."""
+    from PIL import Image
+
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from make_photo_set import digit_alpha, lighting, paper, place
+
+    rng = np.random.default_rng(4000)
+    with np.load(ROOT / "assets" / "mnist" / "mnist-sample.npz", allow_pickle=False) as f:
+        digit = f["x_test"][0]
+    h, w = 3000, 4000
+    page = paper(h, w, rng)
+    place(page, digit_alpha(digit, 1800, rng, stroke=0.8), np.zeros(3, np.float32), 500, 1200)
+    page *= lighting(h, w, rng, 0.3)[..., None]
+    page += rng.normal(0, 4 / 255, (h, w, 1)).astype(np.float32)
+    img = Image.fromarray((np.clip(page, 0, 1) * 255).astype(np.uint8), mode="RGB")
+    buffer = io.BytesIO()
+    img.save(buffer, format=fmt, **({"quality": 90} if fmt == "JPEG" else {"compress_level": 1}))
+    return buffer.getvalue()
+
+
+def time_one(path: Path, repeats: int) -> tuple[float, float]:
+    """Median wall-clock and CPU milliseconds to read, preprocess and classify ``path``."""
+    classify(path)  # warm-up: imports, the model
+    wall, cpu = [], []
+    for _ in range(repeats):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        predicted, _, reason = classify(path)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        assert predicted == 7, (predicted, reason)
+    return statistics.median(wall), statistics.median(cpu)
+
+
+MEMORY_PROBE = """
+import json, os, pathlib, sys
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+sys.path.insert(0, {bench!r})
+import bench_photos
+
+
+def status(key):
+    with open("/proc/self/status") as f:
+        return [int(line.split()[1]) for line in f if line.startswith(key + ":")][0]
+
+
+bench_photos.classify(pathlib.Path({first!r}))  # imports, the model
+rss = status("VmRSS")
+predicted = bench_photos.classify(pathlib.Path({path!r}))[0]
+print(json.dumps({{"rss_kib": rss, "peak_kib": status("VmHWM"), "predicted": predicted}}))
+"""
+
+
+def peak_memory_mib(path: Path) -> float:
+    """The picture's peak memory in a fresh process: its peak resident size (``VmHWM``, which, unlike
+    ``ru_maxrss``, does not carry this process's peak across ``exec``) minus its size just before (MiB)."""
+    first = min((PHOTOS / "clean").iterdir())
+    code = MEMORY_PROBE.format(bench=str(ROOT / "benchmarks"), first=str(first), path=str(path))
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
+    probe = json.loads(out.strip().splitlines()[-1])
+    return float(probe["peak_kib"] - probe["rss_kib"]) / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--label", default="this code")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--skip-speed", action="store_true")
+    args = parser.parse_args(argv)
+
+    counts = accuracy(PHOTOS)
+    digits = {k: v for k, v in counts.items() if k != "no_digit"}
+    right = sum(r for r, _ in digits.values())
+    total = sum(t for _, t in digits.values())
+    lines = [
+        f"Photo test set (`tests/images/photos`, {total} pictures of digits, {counts.get('no_digit', (0, 0))[1]} "
+        f"without), bundled model, numpy engine; {args.label}; Python {platform.python_version()}, "
+        f"{os.cpu_count()} CPUs, 1-min load average {os.getloadavg()[0]:.1f}",
+        "",
+        "| condition | pictures | read correctly |",
+        "|---|---:|---:|",
+    ]
+    for name, (r, t) in digits.items():
+        lines.append(f"| {name} | {t} | {r / t:.1%} |")
+    lines.append(f"| **all conditions together** | {total} | **{right / total:.1%}** |")
+    if "no_digit" in counts:
+        r, t = counts["no_digit"]
+        lines.append(f"| no digit (refused with a reason) | {t} | {r / t:.1%} |")
+    worst = min(r / t for r, t in digits.values())
+    met_accuracy = right / total >= TARGET_ALL and worst >= TARGET_EACH
+    lines += [
+        "",
+        f"Targets: all together ≥ {TARGET_ALL:.0%}, every condition ≥ {TARGET_EACH:.0%}: "
+        f"{'met' if met_accuracy else 'not met'} (worst condition {worst:.1%}).",
+    ]
+    met_speed = True
+    if not args.skip_speed:
+        import tempfile
+
+        lines += [
+            "",
+            "| one 4000x3000 photo | median ms (read, preprocess, answer) | median CPU ms | peak memory MiB | target |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        with tempfile.TemporaryDirectory() as tmp:
+            for fmt, ext in (("JPEG", "jpg"), ("PNG", "png")):
+                path = Path(tmp) / f"photo.{ext}"
+                path.write_bytes(big_photo(fmt))
+                ms, cpu_ms = time_one(path, args.repeats)
+                mib = peak_memory_mib(path)
+                met_speed &= fmt != "JPEG" or ms < TARGET_MS
+                lines.append(
+                    f"| {fmt} ({path.stat().st_size / 1e6:.1f} MB) | {ms:.0f} | {cpu_ms:.0f} | {mib:.0f} | "
+                    f"{'< 300 ms' if fmt == 'JPEG' else '-'} |"
+                )
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if not args.no_write:
+        RESULTS.write_text(text)
+    return 0 if met_accuracy and met_speed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

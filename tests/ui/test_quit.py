@@ -1,0 +1,53 @@
+"""The app's quit path: q and ctrl+q on any screen, and SIGINT, ask first while a model trains; an interrupted
+app never exits 0."""
+
+from __future__ import annotations
+
+import signal
+
+from tui_convnet.ui.app import create_app
+from tui_convnet.ui.screens.training import TrainingScreen
+
+SIZE = (120, 40)
+
+
+def _asking(app) -> bool:
+    return type(app.screen).__name__ == "ConfirmQuit" and app.is_running
+
+
+async def test_ctrl_q_and_sigint_while_training_ask_like_q():
+    app = create_app(screen="train")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        assert isinstance(screen, TrainingScreen)
+        screen.phase = "training"  # as while a run goes (the question does not depend on TensorFlow)
+        await pilot.press("ctrl+q")  # was: quit at once, rc 0, the run lost
+        await pilot.pause()
+        assert _asking(app)
+        await pilot.press("ctrl+q")  # asked once, not twice
+        await pilot.pause()
+        assert len(app.screen_stack) == 2
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.screen is screen and app.is_running and not screen._cancel.is_set()
+        await pilot.press("L", "q")  # q on another screen while the model trains
+        await pilot.pause()
+        assert _asking(app)
+        await pilot.press("n", "t")
+        await pilot.pause()
+        app.interrupt(signal.SIGINT)  # SIGINT: asks as q does
+        await pilot.pause()
+        assert _asking(app)
+        app.interrupt(signal.SIGINT)  # insisted: the run is given up
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 130
+
+
+async def test_sigint_when_no_run_would_be_lost_ends_with_130_at_once():
+    app = create_app(screen="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        app.interrupt(signal.SIGINT)
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 130  # was 0

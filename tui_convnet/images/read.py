@@ -1,0 +1,203 @@
+"""Reading an image file as pixels: PNG, JPEG, Netpbm (PBM, PGM, PPM, PFM) and ``.npy``.
+
+:func:`read_image` gives floats in [0, 1]: ``(H, W)`` grey, ``(H, W, 3)`` RGB
+or ``(H, W, 4)`` RGBA. PNG, JPEG and Netpbm go through Pillow (its PPM reader
+reads every Netpbm kind, PFM included); ``.npy`` files hold one 2-D array of
+numbers (``allow_pickle=False``). The pixel count is capped *before* anything
+is decoded: Pillow reads the size from the header, numpy from the ``.npy`` header.
+
+One rule for every format: pixel values are finite numbers; a float image
+(``.npy`` or PFM) holds values in [0, 1] or [0, 255]. Anything else is refused
+with one :class:`ImageError` line naming the file.
+
+With ``max_side``, a big picture is decoded small: JPEG at 1/2, 1/4 or 1/8
+of its size by the decoder itself (Pillow's ``draft``), others reduced by
+whole-pixel blocks right after decoding, then resized so the longer side is at
+most ``max_side``. Data layer: numpy and Pillow; never imports training or ui.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..fileio import PathError, os_reason, user_path
+from ..npy_header import read_npy_header
+
+#: The largest image read, in pixels (width·height): 25 megapixels, a large phone photo.
+MAX_PIXELS = 25_000_000
+PILLOW_FORMATS = ("PNG", "JPEG", "PPM")  # PPM is Pillow's reader for every Netpbm kind: PBM, PGM, PPM, PFM
+#: The formats read, as the messages name them.
+FORMATS_READ = "PNG, JPEG, Netpbm (PBM, PGM, PPM, PFM) or a 2-D .npy array"
+
+
+class ImageError(ValueError):
+    """An image that cannot be used as a digit; the message says why (and names the file)."""
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def _check_size(path: Path, height: int, width: int) -> None:
+    if height <= 0 or width <= 0:
+        raise ImageError(f"{path}: the image is empty. Received: size={width}x{height}")
+    if height * width > MAX_PIXELS:
+        raise ImageError(
+            f"{path}: the image is too big ({width * height:,} pixels; at most {MAX_PIXELS:,}). "
+            f"Received: size={width}x{height}"
+        )
+
+
+def _read_npy(path: Path) -> np.ndarray:
+    try:
+        with open(path, "rb") as f:
+            shape, _, dtype = read_npy_header(f)  # a damaged header is a ValueError (was tokenize.TokenError)
+    except (OSError, ValueError, EOFError) as exc:
+        raise ImageError(f"{path}: cannot read it as a .npy array ({exc}).") from None
+    if len(shape) != 2:
+        raise ImageError(f"{path}: a .npy image must be a 2-D array (height, width). Received: shape={shape}")
+    if dtype.kind not in "buif":
+        raise ImageError(f"{path}: a .npy image must hold numbers. Received: dtype={dtype}")
+    _check_size(path, shape[0], shape[1])
+    try:
+        a = np.asarray(np.load(path, allow_pickle=False), dtype=np.float64)
+    except (OSError, ValueError, EOFError) as exc:
+        raise ImageError(f"{path}: cannot read it as a .npy array ({exc}).") from None
+    return float_pixels(path, a)
+
+
+def float_pixels(path: Path | str, a: np.ndarray) -> np.ndarray:
+    """The one rule for pixels stored as numbers (``.npy``, PFM): finite, in [0, 1] or [0, 255]; as floats in [0, 1]."""
+    finite = np.isfinite(a)
+    if not finite.all():
+        bad = "NaN" if np.isnan(a).any() else "infinite"
+        raise ImageError(
+            f"{path}: pixel values must be finite numbers. Received: {int((~finite).sum()):,} {bad} value(s)"
+        )
+    low, high = float(a.min()), float(a.max())
+    if low < 0 or high > 255:
+        raise ImageError(f"{path}: pixel values must be in [0, 1] or [0, 255]. Received: min={low:g}, max={high:g}")
+    scale = 1.0 if high <= 1 else 255.0
+    return (a / scale).astype(np.float32)
+
+
+def _pillow_pixels(path: Path, image: Any) -> np.ndarray:
+    """A decoded Pillow image as floats in [0, 1]: ``(H, W)`` grey, ``(H, W, 3)`` RGB or ``(H, W, 4)`` RGBA."""
+    mode = image.mode
+    if mode == "F":
+        return float_pixels(path, np.asarray(image, dtype=np.float64))
+    if mode in ("I", "I;16", "I;16B", "I;16L"):
+        a = np.asarray(image, dtype=np.float64)
+        high = float(a.max()) if a.size else 0.0
+        scale = 255.0 if high <= 255 else 65535.0
+        return np.clip(a / scale, 0, 1).astype(np.float32)
+    if "A" in mode or (mode == "P" and "transparency" in image.info):
+        image = image.convert("RGBA")
+    elif mode not in ("L", "RGB"):
+        image = image.convert("L" if mode in ("1", "LA", "La") else "RGB")
+    return np.asarray(image, dtype=np.float32) / 255.0
+
+
+def _declared_size(head: bytes) -> tuple[int, int] | None:
+    """``(width, height)`` from a PNG's IHDR or a PGM/PPM/PBM header (Pillow refuses 0x0 files
+    without saying why; this lets the message say it)."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n") and len(head) >= 24:
+        return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+    if head[:1] == b"P" and head[1:2] in b"123456":
+        fields = head[2:].split(maxsplit=2)
+        if len(fields) >= 2 and fields[0].isdigit() and fields[1].isdigit():
+            return int(fields[0]), int(fields[1])
+    return None
+
+
+def _shrink(image: Any, max_side: int | None) -> Any:
+    """``image`` (decoded) with its longer side at most ``max_side``: whole blocks averaged first, then resized."""
+    from PIL import Image
+
+    if max_side is None or max(image.size) <= max_side or image.mode.startswith("I"):
+        return image
+    if image.mode not in ("L", "RGB", "RGBA", "F"):
+        image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
+    factor = max(image.size) // max_side
+    if factor >= 2:
+        image = image.reduce(factor)
+    if max(image.size) > max_side:
+        scale = max_side / max(image.size)
+        size = (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale)))
+        image = image.resize(size, Image.Resampling.BOX)
+    return image
+
+
+def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, tuple[int, int]]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # DecompressionBombWarning: we apply our own, smaller cap
+            image = Image.open(path, formats=PILLOW_FORMATS)
+    except Image.DecompressionBombError:
+        raise ImageError(f"{path}: the image is too big (at most {MAX_PIXELS:,} pixels).") from None
+    except UnidentifiedImageError:
+        try:
+            with open(path, "rb") as f:
+                size = _declared_size(f.read(64))
+        except OSError:
+            size = None
+        if size is not None and 0 in size:
+            raise ImageError(f"{path}: the image is empty. Received: size={size[0]}x{size[1]}") from None
+        raise ImageError(f"{path}: not an image convnet-tui can read ({FORMATS_READ}).") from None
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise ImageError(f"{path}: cannot read the image ({exc}).") from None
+    with image:
+        width, height = image.size
+        _check_size(path, height, width)  # before a single pixel is decoded
+        try:
+            if max_side is not None and image.format == "JPEG" and max(width, height) > max_side:
+                scale = max_side / max(width, height)  # the decoder skips detail: 1/2, 1/4 or 1/8 of the size
+                image.draft(image.mode, (int(np.ceil(width * scale)), int(np.ceil(height * scale))))
+            image.load()
+            return _pillow_pixels(path, _shrink(image, max_side)), (height, width)
+        except ImageError:
+            raise
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            raise ImageError(f"{path}: cannot decode the image ({exc}).") from None
+
+
+def read_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.ndarray:
+    """The pixels of an image file as floats in [0, 1] (see :func:`read_picture`)."""
+    return read_picture(path, max_side)[0]
+
+
+def read_picture(path: str | os.PathLike[str], max_side: int | None = None) -> tuple[np.ndarray, tuple[int, int]]:
+    """The pixels of an image file as floats in [0, 1]: ``(H, W)``, ``(H, W, 3)`` or ``(H, W, 4)``;
+    with ``max_side``, decoded or reduced so that the longer side is at most that; and the file's
+    own ``(height, width)``.
+
+    Raises :class:`ImageError` (one line, naming the file) for a missing or
+    unreadable file, a file that is not an image, an empty (0x0) or a huge one,
+    and pixel values that are not finite.
+    """
+    try:
+        path = user_path(path, "image path", "--image")  # ~nouser: one line (was RuntimeError)
+        if not path.exists():
+            raise ImageError(f"No such image file: {path}")
+        if not path.is_file():
+            raise ImageError(f"Not a file: {path}")
+    except PathError as exc:
+        raise ImageError(str(exc)) from None
+    except OSError as exc:  # a folder that cannot be searched, a name too long: was exit 1 without the name
+        raise ImageError(f"{path}: cannot read it ({os_reason(exc)}).") from None
+    if path.suffix.lower() == ".npy":
+        pixels = _read_npy(path)
+        size = (int(pixels.shape[0]), int(pixels.shape[1]))
+        if max_side is not None and max(size) > max_side:
+            from .filters import resize
+
+            scale = max_side / max(size)
+            pixels = resize(pixels, max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
+        return pixels, size
+    return _read_pillow(path, max_side)
