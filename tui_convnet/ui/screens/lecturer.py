@@ -13,7 +13,7 @@ Looks live in ``styles/lecturer.tcss``; nothing typed or read from a file is par
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -28,8 +28,9 @@ from ...core import ModelSpec
 from ...teach.keras_code import CodeLine, model_code, pane_lines
 from ...teach.quiz import Question, Verdict, check
 from ...teach.quiz_mode import QuizMode
-from ...teach.quiz_sheet import question_figures
-from ...training.events import TrainConfig
+
+if TYPE_CHECKING:
+    from ...training.events import TrainConfig
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
@@ -105,6 +106,8 @@ class QuizModal(ModalScreen[Verdict | None]):
         with Vertical(id="quiz-box"):
             yield Label(Text(f"Quiz · {self.score}"), id="quiz-title")
             yield Static(Text(q.prompt), id="quiz-prompt")
+            from ...teach.quiz_sheet import question_figures
+
             figures = question_figures(q)
             if figures:
                 yield Static(Text("\n".join(figures)), id="quiz-figures")
