@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from .core import ModelSpec, infer_shapes, spec_from_dict
+from .core import ModelSpec, infer_shapes, numbers, spec_from_dict
 from .core.weights import weight_shapes
 from .fileio import ArchiveError, atomic_write_bytes, check_zip_members
 from .paths import assets_dir
@@ -62,8 +62,8 @@ class BundledModel:
 
     @property
     def description(self) -> str:
-        """What the screens say about it, e.g. ``bundled model, 97.1% on the official test set``."""
-        return f"bundled model, {self.test_accuracy:.1%} on the official test set"
+        """What the screens say about it, e.g. ``bundled model, 97.1 % on the official test set``."""
+        return f"bundled model, {numbers.percent(self.test_accuracy)} on the official test set"
 
 
 def model_dir() -> Path:

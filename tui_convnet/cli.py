@@ -313,6 +313,9 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
             screen=screen or ("draw" if image is not None else "explorer"),
             on_first_frame=_collect_again,
         )
+        from .settings import settings_path
+
+        app.settings_path = settings_path()  # the theme chosen last time, and remembered when changed
         if lecturer and example is not None:  # the lecturer's own file: its problems are shown, the app stays up
             from .teach.example_files import add_lecturer_example
 

@@ -10,7 +10,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from .core import ModelSpec, infer_shapes
+from .core import ModelSpec, infer_shapes, numbers
 
 
 class FittedSummary:
@@ -120,7 +120,7 @@ def _accuracy_cell(accuracy: float) -> Text:
     if math.isnan(accuracy):
         return Text("–", style="dim")
     colour = "green" if accuracy >= 0.95 else ("yellow" if accuracy >= 0.8 else "red")
-    return Text(f"{accuracy:.1%}", style=colour)
+    return Text(numbers.percent(accuracy), style=colour)
 
 
 def confusion_table(confusion: np.ndarray) -> Table:

@@ -64,7 +64,13 @@ def test_a_one_row_window_says_row_not_rows(examples):
     assert span("row", "rows", (27,)) == "row 27" and span("row", "rows", (26, 27)) == "rows 26–27"
     assert where_text((27,), (26, 27)) == "row 27, columns 26–27"
     edge = open_example(examples["03"])
-    assert "on row 27, columns 26–27 (padded input)" in lines(edge.last())[0]
+    assert "on row 27, columns 26–27 → o[27,26,0]" in lines(edge.last())[0]
+
+
+def test_padded_input_is_said_only_where_there_is_padding(examples):
+    # "(padded input)" on an example without padding (03: 'valid') misled; 01 pads by 1
+    assert "(padded input)" not in lines(open_example(examples["03"]).last())[0]
+    assert "(padded input)" in lines(open_example(examples["01"]).last())[0]
 
 
 def test_a_setting_change_recomputes_and_keeps_the_old_state(examples):
@@ -156,3 +162,60 @@ def test_layout_is_a_function_of_the_stage_and_the_terminal(examples):
     assert choose_layout(digit, **wide, side_has_focus=True).side_panel
     assert not choose_layout(cs231n, width=90, height=30, compact=False, side_choice=None).side_panel
     assert choose_layout(cs231n, width=90, height=30, compact=False, side_choice=True).side_panel
+
+
+def _shown_sum(left: str) -> float:
+    """The sum of ``a·b + (c)·d + …`` as the numbers are written."""
+    total = 0.0
+    for term in left.split(" + "):
+        factors = [float(f.strip("()")) for f in term.split("·")]
+        total += float(np.prod(factors))
+    return total
+
+
+@pytest.mark.parametrize("key", ["03", "11"])
+def test_the_terms_shown_add_up_or_the_sum_says_it_is_rounded(examples, key):
+    # "0.725·1 + 0.624·(−1) = 0.102": the written terms make 0.101; such a line says "≈", not "=".
+    from tui_convnet.core import numbers
+
+    state = open_example(examples[key])
+    marked = 0
+    for step in range(state.num_steps):
+        for line in lines(state.moved(step - state.step)):
+            if not line.startswith("ch0: "):
+                continue
+            relation = " ≈ " if " ≈ " in line else " = "
+            left, total = line[len("ch0: ") :].rsplit(relation, 1)
+            adds_up = numbers.plain(_shown_sum(left)) == total
+            assert adds_up == (relation == " = "), f"step {step}: {line}"
+            marked += not adds_up
+    assert marked > 0  # the sweep met rounded lines (27 in the two examples)
+
+
+def test_the_descriptions_say_what_the_arithmetic_gives(examples):
+    # Example 10 said the bar "whole in its window" gives −1; the window at (2, 4) holds it whole and gives −2.
+    from tui_convnet.core import conv2d
+
+    ex = examples["10"]
+    out = conv2d(ex.x, ex.kernels, ex.bias, stride=1, padding="valid")[:, :, 0]
+    text = " ".join(ex.description.split())
+    assert "(window at row 0, column 5) gives -1" in text and out[0, 5] == -1
+    assert "alone in its window (row 3, column 4)" in text and out[3, 4] == -1
+    assert "at (2, 4), the window also catches a stroke of the anti-diagonal and gives -2" in text and out[2, 4] == -2
+    # Example 03 says once, where the sign matters, that the app (like Keras) computes cross-correlation,
+    # and words the sign by values, not by a theme's dark and light.
+    edge = " ".join(examples["03"].description.split())
+    assert "cross-correlation" in edge and "opposite sign" in edge
+    assert "dark" not in edge and "light" not in edge
+
+
+def test_an_uneven_padding_says_which_side_gets_the_extra_row(examples):
+    # "(6 − 3 + 0 + 1) / 2 + 1" did not say which of 0 and 1 is the top
+    from tui_convnet.explore.narration import formula_lines
+
+    state = open_example(next(ex for key, ex in examples.items() if ex.key.startswith("06_")))
+    text = plain_text(formula_lines(state))
+    assert "0 + 1) / 2 + 1" in text
+    assert "p = 0 top + 1 bottom, 0 left + 1 right" in text
+    valid = plain_text(formula_lines(open_example(examples["03"])))
+    assert " top + " not in valid

@@ -47,7 +47,7 @@ def test_the_text_report_names_the_answer_and_every_stage(tmp_path, capsys):
     assert f"seven [b] on [red] paper.png: the network says {label}" in out
     assert "2 background: paper 1.00 (light, so inverted to white ink on black)" in out
     assert "5 blobs: kept 1 blob of 1" in out
-    assert "bundled model, 97.2% on the official test set" in out
+    assert "bundled model, 97.2 % on the official test set" in out
     assert len([line for line in out.splitlines() if line[:1].isdigit() and "%" in line]) == 10
 
 

@@ -44,4 +44,6 @@ def test_lesson_1_steps():
     first = lesson.frame(0)
     assert first.kernel.tolist() == [[1, -1, -1], [-1, 1, -1], [-1, -1, 1]]
     assert "Output values from -2 to 3" in first.lines[2]
+    # the edge kernel on a digit: the range as the arithmetic writes numbers ("-0.871", not "-0.870588")
+    assert "Output values from -0.871 to 0.792." in lesson.frame(1).lines[2]
     assert lesson.frame(7).step == 2

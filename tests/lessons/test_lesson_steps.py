@@ -75,8 +75,7 @@ def test_receptive_tour_and_moves():
     # the floor is the second pooling's (11 → 5), not the first's: 26 → 13 is exact, and 13 → 6 never happens
     assert "(rows 26–27, columns 26–27) never reach the output" in dense.lines[-1]
     assert dense.lines[-1].endswith(
-        "max_pooling2d_1 floors 11/2 to 5 and drops 1 of its 11 rows"
-        " (not 13 → 6: conv2d_1 first makes 11 rows of the 13)."
+        "max_pooling2d_1 floors 11/2 to 5 and drops 1 of its 11 rows (conv2d_1 turned the 13 rows it got into 11)."
     )
 
 
@@ -121,3 +120,19 @@ def test_trained_model_checks_the_weights(model):
     with pytest.raises(ValueError, match="The weights do not fit the model"):
         trained_model(model.spec, model.weights[:-1], "x")
     assert trained_model(model.spec, model.weights, "bundled").trained
+
+
+def test_sharing_says_when_the_prediction_changes():
+    # The bundled model reads test digit 0 (a 7) as an 8 once it is shifted by (+4, −4): the lesson says
+    # the invariance is approximate there, and only where the prediction does change.
+    from tui_convnet.bundled_model import load_bundled_model
+
+    bundled = load_bundled_model()
+    lesson = SharingLesson(trained_model(bundled.spec, bundled.weights, "bundled"), _digit())
+    for dy, dx in ((0, 0), (2, 2), (4, -4)):
+        frame = lesson.frame(type(lesson.start(0))(dy, dx))
+        changed = frame.result.prediction != frame.result.prediction_unshifted
+        said = any("The prediction changed" in line and "approximate" in line for line in frame.lines)
+        assert said == changed, (dy, dx, frame.lines)
+    assert lesson.frame(type(lesson.start(0))(4, -4)).result.prediction == 8
+    assert "of their mean size" in lesson.frame(lesson.start(5)).lines[3]  # the percentages say what they measure

@@ -78,6 +78,9 @@ async def test_stepping_back_through_the_network_layer_by_layer(ui):
         assert "step 1/8: dense_1" in text
         assert f"label {result.label} · model says" in text
         assert "dL/dz = p − y" in text
+        # a confident digit's dL/dz is tiny but not zero: written in exponent form, never as a row of 0
+        dz = text.split("dL/dz = p − y for the softmax's inputs: [")[1].split("]")[0].split(", ")
+        assert any("e-" in v for v in dz) and "0" not in [v.strip() for v in dz], dz
         names = []
         for _ in range(7):
             await pilot.press("right")
@@ -97,8 +100,13 @@ async def test_stepping_back_through_the_network_layer_by_layer(ui):
         routes = result.layers[1].routes
         assert routes is not None
         status = " ".join(str(screen.query_one("#net-status").render()).split())
-        assert f"{int(routes.sum())} of {routes.size} input cells receive gradient" in status
-        assert "dL/d(input) routed back to conv2d (26, 26, 32) · channels 0–7 of 32 (c: more)" in text
+        # the winners (routes) and the cells whose gradient is not zero are two different counts
+        nonzero = int(np.count_nonzero(result.layers[0].grad))
+        assert f"{int(routes.sum()):,} routes among {routes.size:,} input cells;" in status
+        assert f"{nonzero:,} cells get a non-zero gradient for this digit" in status
+        assert nonzero < int(routes.sum())
+        assert "dL/d(input) routed back to conv2d (26, 26, 32) · colour scale ±" in text
+        assert "· channels 0–7 of 32 (c: more)" in text
         await pilot.press("c")
         assert "channels 8–15 of 32" in ui.screen_text(app)
 

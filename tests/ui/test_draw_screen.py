@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from tui_convnet import drawing
+from tui_convnet.core import numbers
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.screens.draw import DrawScreen
 from tui_convnet.ui.widgets.canvas import DrawingCanvas
@@ -55,7 +56,7 @@ async def test_it_opens_on_the_bundled_model_at_once(ui):
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_draw(pilot)
-        assert "bundled model, 97.2% on the official test set" in ui.screen_text(app)
+        assert "bundled model, 97.2 % on the official test set" in ui.screen_text(app)
         assert "numpy engine" in ui.screen_text(app)
         assert "Draw a digit" in prediction(screen)
         assert screen.query_one("#draw-canvas").has_focus
@@ -236,7 +237,7 @@ async def test_the_verdict_fits_its_line_at_80_columns_and_is_written_out_at_130
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await draw_a_seven(pilot)
         line = screen.query_one("#draw-prediction")
-        assert ui.widget_text(line).strip() == f"It says 7 ({float(screen.analysis.probabilities[7]):.1%})"
+        assert ui.widget_text(line).strip() == f"It says 7 ({numbers.percent(float(screen.analysis.probabilities[7]))})"
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
         await pilot.pause()

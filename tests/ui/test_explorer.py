@@ -378,7 +378,8 @@ async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui):
         first_row = ui.view_lines(view)[1]
         assert first_row.startswith("[][]")  # the 1x2 window, drawn over the cells' colours
         await pilot.press("z")
-        assert view.cell_width == 4 and ui.view_lines(view)[1].split()[:2] == ["0", "0"]  # ".99" plus a space
+        # ".004" (1/255, the faintest ink) plus a space: the column is as wide as its widest number
+        assert view.cell_width == 5 and ui.view_lines(view)[1].split()[:2] == ["0", "0"]
         await pilot.press("z")
         assert view.cell_width == 2 and view.compact
 
@@ -406,7 +407,7 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples):
         assert screen.has_class("-tall")
         assert f"step {5 * 26 * 26 + 1}/{32 * 26 * 26}" in titlebar(ui, app)
         assert "Learned kernels (32)" in titlebar(ui, app)
-        assert "k5 on rows 0–2, columns 0–2 (padded input)" in arith(app)
+        assert "k5 on rows 0–2, columns 0–2 → o[0,0,5]" in arith(app)  # 'valid': no padded input
         out = screen.query_one("#output-view", VolumeView)
         assert len(out.panels) == 32
         # the current feature map is scrolled into view, and its first cell is filled in

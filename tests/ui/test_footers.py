@@ -14,3 +14,37 @@ async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui):
             await pilot.pause()
             footer = await ui.footer_line(pilot)
             assert "? Help" in footer and "q Quit" in footer, (type(app.screen).__name__, footer)
+
+
+async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer(ui):
+    # At 80 columns the explorer's footer ended at "s Pa▏": Train, Inspect, Draw, Help and Quit were cut.
+    app = create_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key, own in (
+            ("e", "e Explorer"),
+            ("t", "t Train"),
+            ("i", "i Inspect"),
+            ("d", "d Draw"),
+            ("L", "L Lessons"),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            footer = ui.screen_lines(app)[-1]
+            keys = ["e Explorer", "t Train", "i Inspect", "d Draw", "L Lessons", "? Help", "q Quit"]
+            for shown in keys:
+                # every screen's key but the one shown (its own key would do nothing)
+                assert (shown in footer) == (shown != own), (type(app.screen).__name__, footer)
+            assert footer.rstrip().endswith("q Quit")
+
+
+async def test_l_opens_the_lessons_from_inspect_too(ui):
+    # On inspect L meant "previous layer" and never opened the lessons; p is the previous layer now
+    from tui_convnet.ui.screens.lessons import LessonsScreen
+
+    app = create_app(screen="inspect")
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonsScreen)

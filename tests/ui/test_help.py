@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.help import HelpScreen, binding_rows
+from tui_convnet.ui.screens.help import HelpScreen, _widget_groups, binding_rows
 
 SIZE = (130, 42)
 
@@ -61,3 +61,19 @@ def test_key_labels_are_readable():
         "F1",
         "N",
     ]
+
+
+async def test_help_names_the_draw_screens_canvas_and_the_lessons_key(ui):
+    # at 80x24 the draw screen's help said "When a DrawingCanvas is focused"; L (the lessons) was in no list
+    app = create_app(screen="draw")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        titles = [title for title, _rows in _widget_groups(app.screen_stack[-2])]
+        assert "On the drawing canvas (click it, or Tab to it)" in titles
+        assert not [
+            t for t in titles if "focused" in t or any(w[:1].isupper() and w[1:] != w[1:].lower() for w in t.split())
+        ]
+        assert ("L", "The lecture's big ideas as lessons") in binding_rows(app)

@@ -99,7 +99,7 @@ async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample, bun
         screen = await open_inspect(pilot)
         assert app.trained is None  # nothing trained or loaded: the bundled model
         header = text_of(screen, "#inspect-source")
-        assert "mnist_convnet: bundled model, 97.2% on the official test set" in header
+        assert "mnist_convnet: bundled model, 97.2 % on the official test set" in header
         assert f"{TEST_DIGITS} test digits" in header
         assert not screen.query_one("#inspect-empty").display
         index, label, probs = shown(screen)
@@ -137,7 +137,7 @@ def test_opening_on_the_bundled_model_does_not_import_tensorflow():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert "bundled model, 97.2% on the official test set" in done.stdout
+    assert "bundled model, 97.2 % on the official test set" in done.stdout
     assert "tensorflow imported: False keras imported: False" in done.stdout
 
 
@@ -226,7 +226,7 @@ async def test_kernel_channel_and_layer_keys(ready):
         await pilot.pause()
         second = screen._titles[1][0]
         assert second.region.y == layers.region.y  # then the next layer's title is at the top
-        await pilot.press("L", "L")
+        await pilot.press("p", "p")
         await pilot.pause()
         assert screen._titles[0][0].region.y == layers.region.y  # back to the first layer
 

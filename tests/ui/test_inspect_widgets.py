@@ -102,7 +102,7 @@ async def test_widgets_render_and_lay_out():
         bars.set_probabilities(p, label=8)
         await pilot.pause()
         text = bars.render().plain.splitlines()
-        assert len(text) == 10 and text[3].startswith("3 ███") and "55.0%" in text[3]
+        assert len(text) == 10 and text[3].startswith("3 ███") and "55.0 %" in text[3]
         assert text[8].endswith("◀ true") and bars.predicted == 3
         strip = app.query_one("#strip", ActivationStrip)
         strip.set_values(np.linspace(0, 1, 250))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tui_convnet.lessons import LESSONS
 from tui_convnet.ui.app import create_app
 
@@ -196,3 +198,101 @@ async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(u
         await pilot.press("e")
         footer = await ui.footer_line(pilot)  # the explorer: o Open… in, its own e out
         assert "o Open…" in footer and "e Explorer" not in footer and "q Quit" in footer, footer
+
+
+async def test_lesson_17_labels_every_map_it_shows_and_says_how_many(ui):
+    # "the 8 most active maps" above 3 maps of conv2d at 130x42, the first map of each row unlabelled
+    app = create_app(screen="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n", "n", "n", "end")
+        await pilot.pause()
+        shown = picture(ui, app, 5)
+        assert "up to 8 as the width allows" in text(app)
+        labels = re.findall(r"map \d+", shown)
+        counts = re.findall(r"(\d) of 8 shown", shown)
+        assert counts and all(int(c) < 8 for c in counts)
+        # each row of maps: one label per map drawn (the first too), and the count is the row's labels
+        assert len(labels) == sum(int(c) for c in counts) + 8 * (3 - len(counts))
+
+
+async def test_lesson_15_says_when_the_view_is_off_the_step(ui):
+    # "step 6/6" stayed after − (another layer): the narration describes the selection, and says it is not the step
+    app = create_app(screen="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n", "end")
+        await pilot.pause()
+        assert "Your own choice" not in text(app)
+        assert "(not 13 → 6" not in text(app)
+        await pilot.press("minus")
+        await pilot.pause()
+        assert text(app).startswith("Your own choice, away from step 6 (←/→: back to the steps).")
+        await pilot.press("right")
+        await pilot.pause()
+        assert "Your own choice" not in text(app)
+
+
+async def test_at_80x24_the_picture_follows_the_narration_and_page_keys_scroll(ui):
+    # lesson 15 step 5 (conv2d_2) and lesson 17 step 3 were below the screen, and PageDown did nothing
+    app = create_app(screen="lessons")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("n", "n", "right", "right", "right", "right")  # lesson 15, step 5: a cell of conv2d_2
+        await pilot.pause()
+        assert "step 5/6" in title(ui, app) and "conv2d_2" in text(app)
+        assert "◆" in ui.widget_text(app.screen.query_one("#lesson-body"))  # the selected cell's map is shown
+        await pilot.press("n", "n", "end")  # lesson 17, the deepest layer
+        await pilot.pause()
+        assert "conv2d_2 · field 18×18" in ui.widget_text(app.screen.query_one("#lesson-body"))
+        body = app.screen.query_one("#lesson-body")
+        await pilot.press("home")
+        await pilot.pause()
+        assert body.scroll_y == 0 or "conv2d · field 3×3" in ui.widget_text(body)
+        start = body.scroll_y
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert body.scroll_y > start
+        await pilot.press("pageup")
+        await pilot.pause()
+        assert body.scroll_y == start
+
+
+async def test_esc_leaves_the_lessons_and_n_reaches_the_backpropagation_lessons(ui):
+    from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
+    from tui_convnet.ui.screens.explorer import ExplorerScreen
+    from tui_convnet.ui.screens.lessons import LessonsScreen
+
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_lessons(pilot)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ExplorerScreen)  # back where L was pressed
+        await open_lessons(pilot)
+        await pilot.press(*["n"] * 6)  # 13 → 18, then 19
+        await pilot.pause()
+        assert isinstance(app.screen, LearnKernelScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, NetworkGradientScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LessonsScreen)
+
+
+async def test_without_colour_the_sign_of_a_map_is_written(ui, monkeypatch):
+    # NO_COLOR: "blue −, orange +" were two greys that look alike; the map then carries − and + glyphs
+    from tui_convnet.ui.palette import value_legend
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = create_app(screen="lessons")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right", "right")  # lesson 13's digit with an edge kernel: a signed output
+        await pilot.pause()
+        shown = picture(ui, app, 1)
+        assert "output (− and +)" in shown and "blue" not in shown
+        assert "−" in shown.split("output (− and +)")[1] and "+" in shown.split("output (− and +)")[1]
+    legend = value_legend(True).plain
+    assert legend.index("−") < legend.index("negative") < legend.index("+") < legend.index("positive")

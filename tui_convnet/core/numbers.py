@@ -8,14 +8,23 @@ for where the text goes:
 - :func:`cell` — a grid cell, as short as it can be (``.25``, ``-.5``);
 - :func:`signed` — a weight in a fixed width, sign always shown (``+0.12``);
 - :func:`axis` — a plot's axis label (``0.25``, ``12.5``, ``1e+03``);
-- :func:`metric` — a loss or an accuracy in a log line (``0.0909``, ``-`` when missing).
+- :func:`metric` — a loss or an accuracy in a log line (``0.0909``, ``-`` when missing);
+- :func:`fit` — a number in a fixed-width grid column, never wider (``17.7``, ``2e-5``);
+- :func:`percent` — an accuracy or a probability (``97.2 %``);
+- :func:`position` — where a walk through steps is (``step 165 of 676``);
+- :func:`equals` — ``=`` when the shown terms add up to the shown sum, ``≈`` when rounding shows.
+
+Three promises hold for every function (``tests/core/test_numbers.py`` sweeps them):
+a value that is not zero never reads as zero (``2e-5``, not ``0``), a zero never carries a
+sign (no ``-0``), and the leading digit is never cut off (1/255 is ``.004`` or ``4e-3``, never ``004``).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
-__all__ = ["axis", "cell", "count", "metric", "plain", "signed", "term"]
+__all__ = ["axis", "cell", "count", "equals", "fit", "metric", "percent", "plain", "position", "signed", "term"]
 
 
 def _finite_or_text(value: float) -> str | None:
@@ -26,15 +35,34 @@ def _finite_or_text(value: float) -> str | None:
     return None
 
 
+def _scientific(value: float, digits: int = 0) -> str:
+    """``2e-5``, ``-1.5e4``: Python's exponent form without the ``+`` and the leading zero of the exponent."""
+    mantissa, exponent = f"{value:.{digits}e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
+
+
+def _decimals(value: float, decimals: int) -> str:
+    text = f"{value:.{decimals}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
 def plain(value: float, integral: bool = False, decimals: int = 3) -> str:
-    """A number in the arithmetic: integers plainly, others with up to ``decimals`` decimals."""
+    """A number in the arithmetic: integers plainly, others with up to ``decimals`` decimals.
+
+    A value that is not zero but that ``decimals`` decimals would write as 0 gets one significant
+    digit in exponent form (a confident digit's gradient ``2e-5``, never ``0``).
+    """
     special = _finite_or_text(value)
     if special is not None:
         return special
     if integral and float(value).is_integer():
         return str(int(value))
-    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = _decimals(value, decimals)
+    if text == "0" and value != 0:
+        return _scientific(value)
+    return text
 
 
 def term(value: float, integral: bool = False, decimals: int = 3) -> str:
@@ -58,8 +86,8 @@ def cell(value: float, integral: bool = False) -> str:
         return special
     if integral:
         return str(round(value))
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    if text in ("-0", "", "0") and value != 0:
+    text = _decimals(value, 2)
+    if text == "0" and value != 0:
         # Too small for two decimals: written as the arithmetic writes it (a learned bias of -0.001 reads
         # "-.001" in its grid and "(-0.001)" in the sum, never "0" beside "(-0.001)").
         text = plain(value)
@@ -105,3 +133,73 @@ def metric(value: float | None, decimals: int = 4) -> str:
 def count(value: int) -> str:
     """A whole number with thousands separators: ``93,322``."""
     return f"{value:,}"
+
+
+def fit(value: float, width: int, integral: bool = False) -> str:
+    """A grid cell's number in at most ``width`` characters (a column of ``width + 1`` keeps a space).
+
+    :func:`cell` when it fits; else fewer decimals (``17.72`` → ``17.7`` → ``18``); else one
+    significant digit in exponent form (``12345`` → ``1e4``, ``0.00002`` → ``2e-5``); else ``…``
+    (never a number with its first digits or its sign cut off).
+    """
+    if width < 1:
+        raise ValueError(f"A column must be at least one character wide. Received: width={width}")
+    text = cell(value, integral)
+    if len(text) <= width:
+        return text
+    if math.isfinite(value):
+        if abs(value) >= 1:
+            for digits in (1, 0):
+                text = _decimals(value, digits)
+                if len(text) <= width:
+                    return text
+        text = _scientific(value)
+        if len(text) <= width:
+            return text
+    return "…"
+
+
+def percent(fraction: float, decimals: int = 1) -> str:
+    """A fraction (an accuracy, a probability) as a percentage: ``0.9723`` → ``97.2 %``.
+
+    A fraction that is not 0 or 1 never reads as ``0.0 %`` or ``100.0 %`` (``<0.1 %``, ``>99.9 %``).
+    """
+    special = _finite_or_text(fraction)
+    if special is not None:
+        return special
+    text = f"{fraction * 100:.{decimals}f}"
+    smallest = 10.0**-decimals
+    if fraction > 0 and float(text) == 0:
+        return f"<{smallest:.{decimals}f} %"
+    if fraction < 1 and float(text) == 100:
+        return f">{100 - smallest:.{decimals}f} %"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return f"{text} %"
+
+
+def position(index: int, total: int, noun: str = "step", short: bool = False) -> str:
+    """Where a walk is, from 0: ``position(164, 676)`` → ``step 165 of 676`` (thousands separated).
+
+    ``short`` is the title bars' form, where width is scarce: ``step 165/676``.
+    """
+    if short:
+        return f"{noun} {index + 1}/{total}"
+    return f"{noun} {count(index + 1)} of {count(total)}"
+
+
+def equals(products: Iterable[tuple[float, float]], total: float, integral: bool = False, decimals: int = 3) -> str:
+    """``=`` when the terms as written (``plain``) add up to the total as written, else ``≈``.
+
+    ``0.725·1 + 0.624·(−1) = 0.102`` reads wrong (the shown terms make 0.101): it is written with
+    ``≈``, which says the shown numbers are rounded.
+    """
+    shown = sum(_as_shown(a, integral, decimals) * _as_shown(b, integral, decimals) for a, b in products)
+    return "=" if plain(shown, integral, decimals) == plain(total, integral, decimals) else "≈"
+
+
+def _as_shown(value: float, integral: bool, decimals: int) -> float:
+    try:
+        return float(plain(value, integral, decimals))
+    except ValueError:
+        return value

@@ -6,7 +6,7 @@ numbers: for a convolution with stride 1 and 'valid' padding, the maps of
 the shifted digit equal the shifted maps of the digit, exactly, at every
 cell whose window stays inside the original map (``max |Δ| = 0`` away from
 the borders).  Pooled maps change less than the maps themselves, and the
-model's prediction stays.
+model's prediction mostly stays (pooling absorbs only small shifts).
 """
 
 from __future__ import annotations

@@ -54,8 +54,13 @@ def where_text(rows: Sequence[int], cols: Sequence[int]) -> str:
     return f"{span('row', 'rows', rows)}, {span('column', 'columns', cols)}"
 
 
-def step_heading(index: int, total: int) -> Line:
-    return [("Step ", "label"), (f"{index + 1}", "total"), (f" of {total}: ", "label")]
+def step_heading(index: int, total: int, state: ConvState | None = None) -> Line:
+    """``Step 165 of 676: `` — counted as the title bar counts (within a labelled range, the whole too)."""
+    if state is not None and state.label and len(state.steps) != total:
+        inside = numbers.position(index - state.steps.start, len(state.steps), "Step")
+        whole = numbers.position(index, total, "step")
+        return [(inside, "label"), (f" of {state.label} ({whole} in all): ", "label")]
+    return [("Step ", "label"), (numbers.count(index + 1), "total"), (f" of {numbers.count(total)}: ", "label")]
 
 
 # --------------------------------------------------------------------------- convolution
@@ -74,6 +79,11 @@ def products(step: ConvStep, geometry: ConvGeometry, channel: int, integral: boo
             out.append(("·", "dim"))
             out.append((numbers.term(float(wts[i, j]), integral), "weight"))
     return out
+
+
+def _pairs(step: ConvStep, channel: int) -> list[tuple[float, float]]:
+    """The window's values with their weights, as :func:`products` writes them."""
+    return [(float(a), float(b)) for a, b in zip(step.window[channel].flat, step.weights[channel].flat, strict=True)]
 
 
 def symbol_terms(
@@ -114,17 +124,21 @@ def conv_lines(state: ConvState, step: ConvStep) -> list[Line]:
     cin = s.kernels.shape[2]
     kname = state.kernel_names()[step.kernel]
     where = f"o[{step.out_row},{step.out_col},{step.kernel}]"
+    padded = (
+        " (padded input)" if geometry.pad_top + geometry.pad_bottom + geometry.pad_left + geometry.pad_right else ""
+    )
     lines: list[Line] = [
         [
-            *step_heading(step.index, comp.num_steps),
-            (f"{kname} on {where_text(step.rows, step.cols)} (padded input) → {where}", "dim"),
+            *step_heading(step.index, comp.num_steps, state),
+            (f"{kname} on {where_text(step.rows, step.cols)}{padded} → {where}", "dim"),
         ]
     ]
     if state.symbolic and isinstance(state.example, ConvExample):
         terms = symbol_terms(state.example, geometry, step.rows, step.cols)
         line: Line = [(f"{where} = ", "label"), (" + ".join(t.replace("·", "") for t in terms), "symbol"), (" = ", "")]
         line += products(step, geometry, 0, integral)
-        line += [(" = ", ""), (numbers.plain(step.total, integral), "total")]
+        eq = numbers.equals([*_pairs(step, 0), (step.bias, 1.0)], step.total, integral)
+        line += [(f" {eq} ", ""), (numbers.plain(step.total, integral), "total")]
         lines.append(line)
     else:
         for c in range(cin):
@@ -134,24 +148,28 @@ def conv_lines(state: ConvState, step: ConvStep) -> list[Line]:
                     [
                         (f"ch{c}–ch{cin - 1}: ", "label"),
                         (" + ".join(numbers.term(float(v), integral) for v in rest), ""),
-                        (" = ", ""),
+                        (f" {numbers.equals(((float(v), 1.0) for v in rest), float(rest.sum()), integral)} ", ""),
                         (numbers.plain(float(rest.sum()), integral), "sum"),
                     ]
                 )
                 break
             line = [(f"ch{c}: ", "label"), *products(step, geometry, c, integral)]
-            line += [(" = ", ""), (numbers.plain(float(step.channel_sums[c]), integral), "sum")]
+            eq = numbers.equals(_pairs(step, c), float(step.channel_sums[c]), integral)
+            line += [(f" {eq} ", ""), (numbers.plain(float(step.channel_sums[c]), integral), "sum")]
             lines.append(line)
         total: Line = [(f"{where} = ", "label")]
         for c in range(cin):
             if c:
                 total.append((" + ", ""))
             total.append((numbers.term(float(step.channel_sums[c]), integral), "sum"))
+        relation = numbers.equals(
+            [*((float(v), 1.0) for v in step.channel_sums), (step.bias, 1.0)], step.total, integral
+        )
         total += [
             (" + ", ""),
             (f"b{step.kernel} ", "label"),
             (numbers.term(step.bias, integral), "weight"),
-            (" = ", ""),
+            (f" {relation} ", ""),
             (numbers.plain(step.total, integral), "total"),
         ]
         lines.append(total)
@@ -184,7 +202,7 @@ def pool_lines(state: ConvState, step: PoolStep) -> list[Line]:
     mode = "max" if step.mode == "max" else "average"
     lines: list[Line] = [
         [
-            *step_heading(step.index + comp.conv_steps, comp.num_steps),
+            *step_heading(step.index + comp.conv_steps, comp.num_steps, state),
             (f"{mode} pooling of {source}[{rows}, {cols}, {step.channel}] → {where}", "dim"),
         ]
     ]
@@ -237,6 +255,11 @@ def formula_lines(state: ConvState) -> list[Line]:
             lines += [[("rows = cols:", "")], [(f"  {fr}", "")]]
         else:
             lines += [[("rows:", "")], [(f"  {fr}", "")], [("cols:", "")], [(f"  {fc}", "")]]
+        if g.pad_top != g.pad_bottom or g.pad_left != g.pad_right:
+            # "0 + 1" alone does not say which side gets the extra row
+            lines.append(
+                [(f"  p = {g.pad_top} top + {g.pad_bottom} bottom, {g.pad_left} left + {g.pad_right} right", "dim")]
+            )
         lines.append([(f"depth = kernels = {oc}  → {oh}×{ow}×{oc}", "")])
         lines.append([("Parameters ", "heading"), ("K·(kh·kw·C) + K", "dim")])
         lines.append([(g.param_formula, "")])

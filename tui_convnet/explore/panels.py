@@ -165,6 +165,10 @@ def sizing(panels: Sequence[Panel], compact: bool) -> Sizing:
             finite = p.values[np.isfinite(p.values)]
             if finite.size:
                 sample = (finite.min(), finite.max()) if integral else np.unique(np.round(finite, 2))
+                nonzero = np.abs(finite[finite != 0])
+                if not integral and nonzero.size:
+                    # the faintest value is written with more decimals than the rounded sample shows (1/255: .004)
+                    sample = np.append(sample, [nonzero.min(), -nonzero.min() if (finite < 0).any() else 0.0])
                 widest = max(widest, max(len(numbers.cell(float(v), integral)) for v in sample))
     number_width = 2 if compact else max(widest + 1, 3)
     widths = []

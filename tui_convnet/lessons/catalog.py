@@ -55,7 +55,7 @@ LESSONS: tuple[LessonInfo, ...] = (
         "sharing",
         "Parameter sharing and translation invariance",
         "Parameter Sharing",
-        "Shift the digit: the feature maps shift with it, exactly; the prediction stays",
+        "Shift the digit: the feature maps shift with it, exactly; the prediction mostly stays",
     ),
     LessonInfo(
         5,

@@ -88,7 +88,8 @@ class HierarchyLesson:
                 " the layer below into larger patterns."
             )
         lines = (
-            f"{self.digit.name}: the {SHOWN_MAPS} most active maps of each convolution (bright = active).",
+            f"{self.digit.name}: the most active maps of each convolution, up to {SHOWN_MAPS} as the width allows"
+            " (each row says how many it shows; bright = active).",
             what,
             f"Receptive fields: {first.field[0]}×{first.field[1]} in {first.info.name} →"
             f" {last.field[0]}×{last.field[1]} in {last.info.name}. Model: {self.model.label}."

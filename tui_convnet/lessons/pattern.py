@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..core import ConvExample, Example, conv2d
+from ..core import ConvExample, Example, conv2d, numbers
 
 #: The examples of the lesson, by the number their key starts with, and what to look for in each.
 STEPS: tuple[tuple[str, str], ...] = (
@@ -72,7 +72,7 @@ class PatternLesson:
         lines = (
             f"Example {ex.key.split('_', 1)[0]}: {ex.title}",
             STEPS[step][1],
-            f"Output values from {float(out.min()):g} to {float(out.max()):g}."
+            f"Output values from {numbers.plain(float(out.min()))} to {numbers.plain(float(out.max()))}."
             " Enter steps through it cell by cell in the explorer (e comes back to the explorer, L to the lessons).",
         )
         return PatternFrame(step, ex, ex.x[:, :, 0], k, out[:, :, 0], lines)

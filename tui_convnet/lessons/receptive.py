@@ -96,8 +96,8 @@ class ReceptiveLesson:
     def _floors(self, layer: int) -> str:
         """Which poolings floor their output size (and so drop rows) before ``layer``, in numbers.
 
-        For the lecture's model: ``max_pooling2d_1 floors 11/2 to 5 and drops row 10 of its 11 (not
-        13 → 6: conv2d_1 first makes 11 rows of max_pooling2d's 13)`` — the first pooling is exact.
+        For the lecture's model: ``max_pooling2d_1 floors 11/2 to 5 and drops 1 of its 11 rows
+        (conv2d_1 turned the 13 rows it got into 11)`` — the first pooling is exact.
         """
         infos = self.infos[:layer]
         parts = []
@@ -113,7 +113,7 @@ class ReceptiveLesson:
             before = infos[i - 1] if i else None
             if before is not None and len(before.input_shape) == 3 and before.input_shape[0] != n:
                 m = before.input_shape[0]
-                text += f" (not {m} → {m // stride}: {before.name} first makes {n} rows of the {m})"
+                text += f" ({before.name} turned the {m} rows it got into {n})"
             parts.append(text)
         return "; ".join(parts) + "." if parts else "the valid convolutions leave them out."
 

@@ -3,14 +3,16 @@
 Shift the digit by ``(dy, dx)``: the first layer's feature maps shift by
 exactly the same amount (``max |Δ| = 0`` away from the borders, because the
 same kernel is used at every position), the pooled maps change less, and the
-model's prediction stays.
+model's prediction mostly stays: the convolution is equivariant, but pooling
+only absorbs shifts smaller than its window and the dense layers see positions,
+so a large shift can change the prediction (the lesson says so when it does).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..core import ShiftResult, layer_connections, shift_experiment
+from ..core import ShiftResult, layer_connections, numbers, shift_experiment
 from .context import Digit, LessonModel
 
 #: How far the digit may be moved (MNIST digits sit in a 20×20 box centred in 28×28).
@@ -84,9 +86,17 @@ class SharingLesson:
             f"  The same {kh}×{kw} kernel ({kh * kw * cin} weights + 1 bias) is used at all {c.positions}"
             f" positions; without sharing: {c.positions}·{kh * kw * cin} = {c.positions * kh * kw * cin:,}"
             f" weights per map ({c.unshared_formula} for all {self.channels}).",
-            f"  Mean change in place against the unshifted digit: maps {r.map_change:.0%}"
-            + (f", pooled maps {r.pooled_change:.0%}." if r.pooled_change is not None else "."),
-            f"  Prediction: {r.prediction} ({p[r.prediction]:.0%}); unshifted:"
-            f" {r.prediction_unshifted} ({p0[r.prediction_unshifted]:.0%}). Model: {self.model.label}.",
+            f"  Cell by cell, the maps differ from the unshifted digit's maps by {numbers.percent(r.map_change, 0)}"
+            + (f", the pooled maps by {numbers.percent(r.pooled_change, 0)}" if r.pooled_change is not None else "")
+            + " of their mean size (over 100 %: the shifted strokes no longer sit where they were).",
+            f"  Prediction: {r.prediction} ({numbers.percent(float(p[r.prediction]), 0)}); unshifted:"
+            f" {r.prediction_unshifted} ({numbers.percent(float(p0[r.prediction_unshifted]), 0)})."
+            f" Model: {self.model.label}.",
         ]
+        if r.prediction != r.prediction_unshifted:
+            lines.append(
+                f"  The prediction changed ({r.prediction_unshifted} → {r.prediction}): the invariance is only"
+                " approximate. The maps shift exactly, but pooling absorbs only shifts smaller than its window"
+                " and the dense layers weigh each position differently."
+            )
         return SharingFrame(s, r, tuple(lines))

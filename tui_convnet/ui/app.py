@@ -15,6 +15,7 @@ from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
+from textual.widget import AwaitMount
 
 from ..core import Example, ExampleError, load_examples
 from ._textual_internals import CachedStylesheet, mark_styled
@@ -88,14 +89,7 @@ class ConvnetApp(App[int]):
         Binding("t", "switch_mode('training')", "Train", tooltip="Train the lecture's ConvNet on MNIST"),
         Binding("i", "switch_mode('inspect')", "Inspect", tooltip="Look inside the trained network"),
         Binding("d", "switch_mode('draw')", "Draw", tooltip="Draw a digit and watch the network think"),
-        Binding(
-            "L",
-            "switch_mode('lessons')",
-            "Lessons",
-            show=False,
-            system=True,
-            tooltip="The lecture's big ideas as lessons",
-        ),
+        Binding("L", "switch_mode('lessons')", "Lessons", tooltip="The lecture's big ideas as lessons"),
         Binding(
             "A",
             "switch_mode('architect')",
@@ -134,6 +128,8 @@ class ConvnetApp(App[int]):
         # that screen and builds no other (the explorer is built when the student first goes there).
         self.DEFAULT_MODE = SCREENS[screen][0]  # type: ignore[misc]  # Textual's ClassVar, set for this app
         super().__init__(**kwargs)
+        #: The mode shown before the current one (Esc on the lessons screen goes back to it).
+        self.previous_mode: str | None = None
         self.made_screens = []
         for mode, make in SCREENS.values():
             self.add_mode(mode, partial(self._new_screen, make))
@@ -215,12 +211,39 @@ class ConvnetApp(App[int]):
     #: Problems of the lecturer's example file (``convnet-tui --example PATH.toml``), shown once the app is up.
     startup_problems: list[str] = []
 
+    #: Where the student's choices are kept between runs (the CLI sets it; tests and embedders leave it None).
+    settings_path: Path | None = None
+
+    def _restore_theme(self) -> None:
+        """The theme chosen in an earlier run (remembered from now on, whenever the student picks one)."""
+        if self.settings_path is None:
+            return
+        from ..settings import load_settings
+
+        theme = load_settings(self.settings_path).get("theme")
+        if theme in self.available_themes:
+            self.theme = theme
+        self.watch(self, "theme", self._remember_theme, init=False)
+
+    def _remember_theme(self, theme: str) -> None:
+        from ..settings import save_setting
+
+        if self.settings_path is not None and (problem := save_setting(self.settings_path, "theme", theme)):
+            self.notify(f"The theme could not be remembered: {problem}", severity="warning", markup=False)
+
     async def on_mount(self) -> None:
+        self._restore_theme()
         if self.startup_problems:
             problems = "\n".join(self.startup_problems)
             self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
         if self.draw_image is not None and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
+
+    def switch_mode(self, mode: str) -> AwaitMount:
+        """Textual's mode switch, remembering the mode left (Esc on the lessons screen goes back to it)."""
+        if mode != self.current_mode:
+            self.previous_mode = self.current_mode
+        return super().switch_mode(mode)
 
     def action_filter_gallery(self) -> None:
         """Every filter of the current model (the session's, else the bundled one): the input it looks for."""

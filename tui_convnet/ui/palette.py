@@ -98,10 +98,11 @@ def diverging_lut(levels_count: int, dark: bool = True) -> list[RGB]:
 
 
 def value_legend(dark: bool = True) -> Text:
-    """``■ negative ■ 0 ■ positive``, in the palette's colours."""
+    """``−  negative  0  0  +  positive``: each swatch in the palette's colour carries its sign as a glyph too
+    (without colour, NO_COLOR, the swatches are greys that look alike)."""
     text = Text()
-    for label, t in (("negative", -1.0), ("0", 0.0), ("positive", 1.0)):
+    for glyph, label, t in (("−", "negative", -1.0), ("0", "0", 0.0), ("+", "positive", 1.0)):
         rgb = diverging_rgb(t, dark)
-        text.append("  ", Style(bgcolor=Color.from_rgb(*rgb)))
+        text.append(f" {glyph}", Style(bgcolor=Color.from_rgb(*rgb), color=text_on(rgb), bold=True))
         text.append(f" {label}  ")
     return text

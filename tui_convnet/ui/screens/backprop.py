@@ -68,6 +68,10 @@ class LessonScreen(Screen[None]):
         if len(self.app.screen_stack) > 1:
             self.app.pop_screen()
 
+    def action_next_lesson(self) -> None:
+        """The next lesson in the contents, in this one's place (Esc still goes back where this one came from)."""
+        self.app.switch_screen(lesson_screen("network"))
+
     def lesson_heading(self, key: str, title: str) -> str:
         """``Lesson 19 · Learn a kernel by gradient descent``: its number in the app's contents."""
         from ...lessons.catalog import contents, lesson_entry
@@ -101,6 +105,8 @@ against its gradient: w ← w − lr·dL/dw. Raise the learning rate (+) to see 
         Binding("minus", "rate(-1)", "lr ÷2", show=False),
         Binding("g", "target", "Target"),
         Binding("r", "restart", "Restart", show=False, tooltip="Start again from the random kernel"),
+        Binding("n", "next_lesson", "Lesson", key_display="n/N", tooltip="The next lesson: backpropagation"),
+        Binding("N", "back", "Previous lesson", show=False),
         Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen this lesson was opened from"),
     ]
 
@@ -393,14 +399,16 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
         probs = result.probabilities
         guess = int(np.argmax(probs))
         status = Text()
-        status.append(f"label {result.label} · model says {guess} (p = {probs[guess]:.3f})\n")
+        status.append(f"label {result.label} · model says {guess} ({numbers.percent(float(probs[guess]))})\n")
         status.append(f"loss −log p({result.label}) = {result.loss:.4g}\n", "bold")
         status.append(f"model: {self._source}\n")
-        status.append(f"layer {i + 1}/{len(result.layers)}: {layer.name} ({layer.type})\n")
+        status.append(f"{numbers.position(i, len(result.layers), 'layer')}: {layer.name} ({layer.type})\n")
         if layer.routes is not None:
             status.append(
-                f"max pooling routes each window's gradient to its winner: "
-                f"{int(layer.routes.sum())} of {layer.routes.size} input cells receive gradient",
+                "max pooling routes each window's gradient to its winner: "
+                f"{numbers.count(int(layer.routes.sum()))} routes among"
+                f" {numbers.count(layer.routes.size)} input cells; "
+                f"{numbers.count(int(np.count_nonzero(below)))} cells get a non-zero gradient for this digit",
             )
         elif i == len(result.layers) - 1:
             status.append(
@@ -419,7 +427,7 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
         self.query_one("#title", Title).update(
             Text(
                 f"{self.lesson_heading('network', 'Backpropagation')} · digit {self._digit} · "
-                f"step {self.position + 1}/{len(result.layers)}: {layer.name}",
+                f"{numbers.position(self.position, len(result.layers), short=True)}: {layer.name}",
                 no_wrap=True,
                 overflow="ellipsis",
             )
@@ -438,7 +446,8 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
         tiles = layer_strips(quantise(shown, vmin, vmax, "diverging"), "diverging")
         names = ["values"] if values.ndim == 1 else [f"{grid.label}{c}" for c in range(start, stop)]
         grid.set_tiles(tiles, names, line_width=shown.shape[1])
-        return f" · channels {start}–{stop - 1} of {channels} (c: more)" if pages > 1 else ""
+        scale = f" · colour scale ±{numbers.plain(max(abs(vmin), abs(vmax)), decimals=3)}"
+        return scale + (f" · channels {start}–{stop - 1} of {channels} (c: more)" if pages > 1 else "")
 
 
 def _vector_text(values: np.ndarray) -> str:

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ... import drawing
-from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes
+from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
 from ...images import FRAME, STAGE_COUNT, Preprocessed, scale_to_box, stages
 from ...visible import visible
 from ..messages import ModelReady
@@ -297,7 +297,7 @@ ten class probabilities.
         if a.preprocessed is None or a.probabilities is None:
             line.update("[b]Draw a digit[/b] on the canvas" if full else "[b]Draw a digit[/b]", layout=False)
             return
-        says = f"[b]{a.predicted}[/b] ({float(a.probabilities[a.predicted]):.1%})"
+        says = f"[b]{a.predicted}[/b] ({numbers.percent(float(a.probabilities[a.predicted]))})"
         line.update(f"The network says {says}" if full else f"It says {says}", layout=False)
 
     def on_resize(self) -> None:

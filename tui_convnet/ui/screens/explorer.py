@@ -31,7 +31,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from ...core import ConvExample, Example, ModelExample
+from ...core import ConvExample, Example, ModelExample, numbers
 from ...explore import (
     ConvSettings,
     ConvState,
@@ -505,11 +505,13 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         where = ""
         index = self._builtin_index(state.example)
         if index is not None:
-            where = f"example {index + 1}/{len(self._examples())} · "
+            where = f"{numbers.position(index, len(self._examples()), 'example', short=True)} · "
         if state.label:
-            where += f"{state.label} · step {state.step - state.steps.start + 1}/{len(state.steps)} · "
+            where += (
+                f"{state.label} · {numbers.position(state.step - state.steps.start, len(state.steps), short=True)} · "
+            )
         else:
-            where += f"step {state.step + 1}/{state.num_steps} · "
+            where += f"{numbers.position(state.step, state.num_steps, short=True)} · "
         bar.title = state.example.title
         bar.note = "modified: r resets" if isinstance(state, ConvState) and state.modified else ""
         bar.where = where.rstrip(" ·")

@@ -8,6 +8,7 @@ text (Markdown), when it has one, is shown above the keys.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,11 @@ def binding_rows(node: DOMNode) -> list[tuple[str, str]]:
     return [(" ".join(keys), desc) for (_action, desc), keys in merged.items()]
 
 
+def _words(name: str) -> str:
+    """A class name as a student reads it: ``DrawingCanvas`` → ``drawing canvas``."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name).lower()
+
+
 def _widget_groups(screen: Screen[Any]) -> Iterable[tuple[str, list[tuple[str, str]]]]:
     """Bindings of the screen's own widget types (ours, not Textual's), once per type."""
     seen: set[type] = set()
@@ -105,7 +111,7 @@ def _widget_groups(screen: Screen[Any]) -> Iterable[tuple[str, list[tuple[str, s
         seen.add(cls)
         rows = binding_rows(widget)
         if rows:
-            title = getattr(cls, "HELP_TITLE", None) or f"When a {cls.__name__} is focused"
+            title = getattr(cls, "HELP_TITLE", None) or f"On the {_words(cls.__name__)}"
             yield title, rows
 
 

@@ -39,7 +39,7 @@ from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
-from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
+from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, numbers
 from ...training.inspector import FieldChoice
 from ...visible import visible
 from .. import palette
@@ -98,7 +98,7 @@ class InspectScreen(Screen[None]):
             "l", "next_layer(1)", "Layer", show=False, tooltip="Scroll to the next layer (or to a conv layer's kernels)"
         ),
         Binding(
-            "L",
+            "p",
             "next_layer(-1)",
             "Prev layer",
             show=False,
@@ -446,7 +446,7 @@ Esc ends it.
         wrong = int(np.count_nonzero(self.predicted != y))
         acc = 1 - wrong / len(y)
         self.query_one("#inspect-accuracy", Static).update(
-            f"Test accuracy [b]{acc:.1%}[/b] (numpy)\n{wrong:,}/{len(y):,} wrong · [b]n[/b]: next"
+            f"Test accuracy [b]{numbers.percent(acc)}[/b] (numpy)\n{wrong:,}/{len(y):,} wrong · [b]n[/b]: next"
         )
         if self._next_wanted:
             self._next_wanted = False

@@ -17,11 +17,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from ...bundled_model import ModelAssetError, load_bundled_model
+from ...core import numbers
 from ...data import DataError, bundled_digit
 from ...lessons import LESSONS, Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
 from ...lessons.catalog import contents, lesson_entry
@@ -123,6 +125,9 @@ class LessonsScreen(Screen[None]):
         Binding("space", "press", "Mask", key_display="space", tooltip="Draw a new dropout mask"),
         Binding("m", "mode", "Mode"),
         Binding("right_square_bracket", "digit(1)", "Digit", key_display="[/]", show=False, tooltip="Next test digit"),
+        Binding("pagedown", "scroll_body(1)", "Scroll", key_display="PgUp/PgDn", show=False),
+        Binding("pageup", "scroll_body(-1)", "Scroll up", show=False),
+        Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen the lessons were opened from"),
         Binding("left_square_bracket", "digit(-1)", "Previous digit", show=False),
     ]
 
@@ -233,14 +238,19 @@ class LessonsScreen(Screen[None]):
         self.query_one(ContentSwitcher).current = f"lesson-{pos.lesson}"
         view = self.query_one(f"#lesson-{pos.lesson}", BlocksView)
         view.frame = frame
+        self.call_after_refresh(self._follow, view)
         title = Text()
         title.append(f"Lesson {number:02d} · {info.title}", style="bold")
-        title.append(f"   step {pos.step + 1}/{lesson.steps}\n")
+        title.append(f"   {numbers.position(pos.step, lesson.steps, short=True)}\n")
         title.append(info.source, style="italic")
         if pos.lesson >= 3:
             title.append(f"\nModel: {self.model.label} · {self._digit(pos.digit).name}")
         self.query_one("#lesson-title", Static).update(title)
-        self.query_one("#lesson-text", Static).update(Text("\n".join(frame.lines)))
+        text = "\n".join(frame.lines)
+        if isinstance(pos.state, (Selection, Shift)) and pos.state != lesson.start(pos.step):
+            # moved off the step (a cell, a layer, a shift): say so, the step number alone would claim the step
+            text = f"Your own choice, away from step {pos.step + 1} (←/→: back to the steps).\n" + text
+        self.query_one("#lesson-text", Static).update(Text(text))
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -248,6 +258,27 @@ class LessonsScreen(Screen[None]):
         return True if allowed is None else self.position.lesson in allowed
 
     # ------------------------------------------------------------------ actions
+
+    def _follow(self, view: BlocksView) -> None:
+        """Scroll the picture so that the part the narration names is on screen (at 80x24 it may be below)."""
+        lines = view.focus_lines() if view.is_mounted and view.display else None
+        if lines is None:
+            return
+        body = self.query_one("#lesson-body", VerticalScroll)
+        top = self.query_one("#lesson-views", ContentSwitcher).virtual_region.y + view.virtual_region.y + lines[0]
+        body.scroll_to_region(Region(0, top, 1, lines[1] - lines[0]), animate=False, immediate=True)
+
+    def action_scroll_body(self, pages: int) -> None:
+        body = self.query_one("#lesson-body", VerticalScroll)
+        if pages > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
+
+    def action_back(self) -> None:
+        """Esc: back to the mode the lessons were opened from (the explorer when there is none)."""
+        previous = getattr(self.app, "previous_mode", None)
+        self.app.switch_mode(previous if previous and previous != "lessons" else "explorer")
 
     def action_step(self, delta: int) -> None:
         pos = self.position
@@ -261,6 +292,13 @@ class LessonsScreen(Screen[None]):
         self.position = self._position(pos.lesson, self.lesson(pos.lesson, pos.digit).steps - 1, pos.digit)
 
     def action_lesson(self, delta: int) -> None:
+        if self.position.lesson + delta > len(LESSONS):
+            # after the last lesson of this screen come the backpropagation lessons, on their own screens
+            from ...lessons.catalog import BACKPROP_LESSONS
+            from .backprop import lesson_screen
+
+            self.app.push_screen(lesson_screen(BACKPROP_LESSONS[0].key))
+            return
         number = (self.position.lesson - 1 + delta) % len(LESSONS) + 1
         self.position = self._position(number, 0, self.position.digit)
 

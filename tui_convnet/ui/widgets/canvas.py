@@ -29,6 +29,8 @@ from .live import GREYS, grey_levels, grey_line
 class DrawingCanvas(Widget, can_focus=True):
     """The canvas: ``pixels`` is a ``(28, 28)`` float32 array, ink 1 on black 0."""
 
+    HELP_TITLE = "On the drawing canvas (click it, or Tab to it)"
+
     DEFAULT_CSS = """
     DrawingCanvas { width: 28; height: 14; }
     DrawingCanvas > .drawing-canvas--cursor { color: $accent; }

@@ -1,22 +1,45 @@
-"""``KeysFooter``: Textual's footer, composed again only when the keys it shows have changed."""
+"""``KeysFooter``: Textual's footer with the app's keys kept in view, composed again only when its keys change."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import HorizontalGroup
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer
 
+#: Below this width the command palette's key leaves the footer (ctrl+p still opens it; ? lists it).
+PALETTE_WIDTH = 150
+
 
 class KeysFooter(Footer):
-    """Textual's :class:`~textual.widgets.Footer`, which skips recomposing when nothing it shows changed.
+    """Textual's :class:`~textual.widgets.Footer`: the screen's keys on the left, the app's on the right.
 
-    Textual's footer composes its keys again every time the screen announces its bindings (each focus
-    change, each ``refresh_bindings``), although most announcements change no key. This one remembers
-    what its composed keys depend on and recomposes only when that differs. It relies on Textual's public
-    behaviour only: the footer composes nothing until its screen first announces its bindings.
+    - The app's keys (Train, Inspect, Draw, Lessons, Help, Quit: the screens and the way out) are docked
+      on the right, compact, so that a narrow terminal cuts the screen's last keys, never those (at 80
+      columns Textual's footer ended at ``s Pa▏``). The key of the screen shown is left out.
+    - Textual's footer composes its keys again every time the screen announces its bindings (each focus
+      change, each ``refresh_bindings``), although most announcements change no key. This one remembers
+      what its composed keys depend on and recomposes only when that differs.
+
+    Public Textual API only: the footer's keys are the widgets :meth:`Footer.compose` yields, told
+    apart by their public ``key`` and ``action`` attributes.
+    """
+
+    DEFAULT_CSS = """
+    KeysFooter .app-keys {
+        dock: right;
+        width: auto;
+        height: 1;
+        background: $footer-background;
+        FooterKey .footer-key--key { padding: 0 0 0 1; }
+        FooterKey .footer-key--description { padding: 0 0 0 1; }
+        FooterKey.-command-palette { dock: none; margin-left: 1; }
+    }
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -30,13 +53,44 @@ class KeysFooter(Footer):
             (key, binding, enabled, tooltip, get_key_display(binding))
             for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
         ]
-        return (*keys, self.show_command_palette, self.compact)
+        return (*keys, self.show_command_palette, self.compact, self.app.current_mode)
 
     def compose(self) -> ComposeResult:
+        # decided here, from the terminal's width, so that the first keys are the right ones (no second compose)
+        self.set_reactive(Footer.show_command_palette, self.app.size.width >= PALETTE_WIDTH)
         widgets: list[Widget] = list(super().compose())
         # The keys composed now are the ones shown; none means the screen has not announced its bindings yet.
         self._shown = self._keys_shown() if widgets else None
-        yield from widgets
+        # the app's keys, also where a screen binds one of them itself (training's q asks before quitting)
+        order = [b.key if isinstance(b, Binding) else b[0] for b in self.app.BINDINGS]
+        app_keys = {binding.key for node, binding, _e, _t in self.screen.active_bindings.values() if node is self.app}
+        app_keys |= set(order)
+        own_mode = f"switch_mode('{self.app.current_mode}')"
+        screen_keys: list[Widget] = []
+        app_widgets: list[Widget] = []
+        palette: Widget | None = None
+        for widget in widgets:
+            key, action = getattr(widget, "key", None), getattr(widget, "action", None)
+            if widget.has_class("-command-palette"):
+                palette = widget
+            elif key not in app_keys:
+                screen_keys.append(widget)
+            elif action != own_mode:
+                app_widgets.append(widget)
+        yield from screen_keys
+        app_widgets.sort(
+            key=lambda w: order.index(getattr(w, "key", "")) if getattr(w, "key", "") in order else len(order)
+        )
+        if palette is not None:
+            app_widgets.append(palette)
+        if app_widgets:
+            yield HorizontalGroup(*app_widgets, classes="app-keys")
+
+    def on_resize(self, event: events.Resize) -> None:
+        show = event.size.width >= PALETTE_WIDTH
+        if show != self.show_command_palette:
+            self.show_command_palette = show
+            self.refresh(recompose=True)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
         if screen is self.screen and self.is_attached and self._shown is not None and self._shown == self._keys_shown():

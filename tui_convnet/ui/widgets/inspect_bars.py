@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from ...core import numbers
 from .heatmap import PALETTES, quantise, scale_for, sparkline
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
@@ -81,7 +82,7 @@ class ProbabilityBars(Widget):
                 style = bar
             text.append(f"{c} ", style if c == pred else Style())
             text.append(bar_text(float(p), bar_w), style)
-            text.append(f"{p:7.1%}", style if c == pred else Style())
+            text.append(numbers.percent(float(p)).rjust(8), style if c == pred else Style())
             if c == self.label:
                 text.append(" ◀ true", self.get_component_rich_style("probability-bars--true"))
         return text

@@ -62,8 +62,13 @@ def map_lines(
     scale: float | None = None,
     zoom: int = 1,
     marks: Marks = Marks(),
+    signs: bool = False,
 ) -> list[Text]:
-    """A 2-D map as half-block lines (two pixel rows per text row), each value ``zoom``×``zoom`` pixels."""
+    """A 2-D map as half-block lines (two pixel rows per text row), each value ``zoom``×``zoom`` pixels.
+
+    ``signs`` (a diverging map without colour, NO_COLOR): a text cell whose two pixels lean negative is
+    ``−``, positive ``+``, near zero a blank, so that the sign reads without the blue and the orange.
+    """
     v = np.asarray(values, dtype=np.float64)
     s = float(np.max(np.abs(v))) if scale is None else scale
     h, w = v.shape
@@ -85,13 +90,30 @@ def map_lines(
         colours.extend([row] * zoom)
     if len(colours) % 2:
         colours.append([zero] * len(colours[0]))
+    glyphs = _sign_glyphs(v, s, zoom, len(colours) // 2) if signs and diverging else None
     lines = []
-    for top, bottom in zip(colours[0::2], colours[1::2], strict=True):
+    for y, (top, bottom) in enumerate(zip(colours[0::2], colours[1::2], strict=True)):
         line = Text(no_wrap=True)
-        for a, b in zip(top, bottom, strict=True):
-            line.append(UPPER_HALF, _half_block(a, b))
+        for x, (a, b) in enumerate(zip(top, bottom, strict=True)):
+            if glyphs is not None:
+                line.append(glyphs[y][x], Style(bgcolor=Color.from_rgb(*a), color=text_on(a)))
+            else:
+                line.append(UPPER_HALF, _half_block(a, b))
         lines.append(line)
     return lines
+
+
+def _sign_glyphs(v: np.ndarray, scale: float, zoom: int, rows: int) -> list[str]:
+    """``−``/``+``/blank per text cell (two pixel rows): the sign of its mean, blank under a tenth of the scale."""
+    pixels = np.repeat(np.repeat(v, zoom, axis=0), zoom, axis=1)
+    if pixels.shape[0] % 2:
+        pixels = np.vstack([pixels, np.zeros((1, pixels.shape[1]))])
+    mean = (pixels[0::2] + pixels[1::2]) / 2
+    near = np.abs(mean) < 0.1 * (scale or 1.0)
+    return [
+        "".join(" " if n else ("+" if m > 0 else "−") for m, n in zip(row, nrow, strict=True))
+        for row, nrow in zip(mean[:rows], near[:rows], strict=True)
+    ]
 
 
 @cache
@@ -113,9 +135,16 @@ class Block:
     """A caption over a picture, as lines of one width."""
 
     def __init__(
-        self, caption: str | Text, lines: Sequence[Text], caption_style: str = "bold", *, new_band: bool = False
+        self,
+        caption: str | Text,
+        lines: Sequence[Text],
+        caption_style: str = "bold",
+        *,
+        new_band: bool = False,
+        current: bool = False,
     ) -> None:
         self.new_band = new_band
+        self.current = current  # the block the narration is about: the lesson scrolls it into view
         width = max([line.cell_len for line in lines] + [1])
         cap = caption if isinstance(caption, Text) else Text(caption, style=caption_style)
         self.width = max(width, cap.cell_len)
@@ -128,6 +157,11 @@ class Block:
 
 def flow(blocks: Sequence[Block], width: int) -> Text:
     """Blocks side by side, wrapped onto new bands when the next one does not fit in ``width``."""
+    return flow_and_focus(blocks, width)[0]
+
+
+def flow_and_focus(blocks: Sequence[Block], width: int) -> tuple[Text, tuple[int, int] | None]:
+    """:func:`flow`, and the lines ``(first, end)`` of the band that holds the current block (if any)."""
     bands: list[list[Block]] = [[]]
     used = 0
     for block in blocks:
@@ -139,8 +173,13 @@ def flow(blocks: Sequence[Block], width: int) -> Text:
         used += need
     out = Text(no_wrap=True, overflow="crop")
     first = True
+    top = 0
+    focus: tuple[int, int] | None = None
     for band in bands:
         height = max(b.height for b in band)
+        if focus is None and any(b.current for b in band):
+            focus = (top, top + height)
+        top += height
         for y in range(height):
             if not first:
                 out.append("\n")
@@ -154,7 +193,7 @@ def flow(blocks: Sequence[Block], width: int) -> Text:
         out.append("\n")
         first = True
     out.rstrip()
-    return out
+    return out, focus
 
 
 class BlocksView(Widget):
@@ -176,23 +215,32 @@ class BlocksView(Widget):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: The last picture drawn: the frame it shows, its theme colours and width, and the text.
-        self._drawn: tuple[object, tuple[bool, RGB, int], Text] | None = None
+        #: The last picture drawn: the frame it shows, its theme colours and width, the text and the
+        #: lines of the band the narration is about.
+        self._drawn: tuple[object, tuple[bool, RGB, int], Text, tuple[int, int] | None] | None = None
 
-    def render(self) -> Text:
-        """The frame's blocks, drawn once per frame, theme and width (Textual asks again on every refresh)."""
+    def _picture(self) -> tuple[Text, tuple[int, int] | None]:
         frame = self.frame
         if frame is None:
-            return Text("")
+            return Text(""), None
         dark, accent = self.theme_colours()
         key = (dark, accent, max(self.size.width, 20))
         if self._drawn is None or self._drawn[0] is not frame or self._drawn[1] != key:
-            self._drawn = (frame, key, flow(self.blocks(frame, dark, accent), key[2]))
-        return self._drawn[2]
+            self._drawn = (frame, key, *flow_and_focus(self.blocks(frame, dark, accent), key[2]))
+        return self._drawn[2], self._drawn[3]
+
+    def render(self) -> Text:
+        """The frame's blocks, drawn once per frame, theme and width (Textual asks again on every refresh)."""
+        return self._picture()[0]
+
+    def focus_lines(self) -> tuple[int, int] | None:
+        """The lines ``(first, end)`` of the picture the narration names (None: no block is singled out)."""
+        return self._picture()[1]
 
 
 def number_cell(value: float, width: int) -> str:
-    return numbers.cell(value).rjust(width)
+    """A number right-aligned in ``width`` characters, a space before it (neighbours never run together)."""
+    return " " + numbers.fit(value, max(width - 1, 1)).rjust(max(width - 1, 1))
 
 
 def text_badge(text: str, rgb: RGB, dark: bool) -> Text:
@@ -331,6 +379,7 @@ class ReceptiveView(BlocksView):
                         zoom=zoom_for(max(h, w)),
                         marks=Marks(region=None if cell else region, cell=cell),
                     ),
+                    current=cell is not None,
                 )
             )
         return out
@@ -347,7 +396,10 @@ def _bars(probs: np.ndarray, other: np.ndarray, accent: RGB) -> list[Text]:
         bar = "█" * round(p * 12)
         line = Text(f"{d} ", style="bold" if d == best else "")
         line.append(bar.ljust(12), style=Style(color=Color.from_rgb(*accent)) if d == best else "dim")
-        line.append(f" {p:4.0%}  (was {float(other[d]):.0%})", style="" if d == best else "dim")
+        line.append(
+            f" {numbers.percent(p, 0):>5}  (was {numbers.percent(float(other[d]), 0)})",
+            style="" if d == best else "dim",
+        )
         lines.append(line)
     return lines
 
@@ -378,7 +430,7 @@ class SharingView(BlocksView):
                 f"|Δ| max {float(delta[r.interior].max()) if r.interior.any() else 0:g} inside",
                 map_lines(shown_delta, dark=dark, accent=accent, scale=scale, marks=Marks(region=region)),
             ),
-            Block("prediction (unshifted)", _bars(r.probabilities, r.probabilities_unshifted, accent)),
+            Block("prediction (was: unshifted)", _bars(r.probabilities, r.probabilities_unshifted, accent)),
         ]
 
 
@@ -400,14 +452,19 @@ class HierarchyView(BlocksView):
             fit = max(1, min(n, (room + GAP) // (w * zoom + GAP)))
             style = "bold reverse" if k == frame.current else "bold"
             for j in range(fit):
-                caption = f"{lm.info.name} · field {lm.field[0]}×{lm.field[1]}" if j == 0 else f"map {lm.channels[j]}"
+                caption = f"{lm.info.name} · field {lm.field[0]}×{lm.field[1]}" if j == 0 else ""
+                label = f"map {lm.channels[j]}" + (f" · {fit} of {n} shown" if j == 0 and fit < n else "")
                 out.append(
                     Block(
-                        Text(caption, style=style if j == 0 else "dim"),
-                        map_lines(
-                            lm.maps[:, :, j], dark=dark, accent=accent, zoom=zoom, scale=float(lm.maps.max()) or 1.0
-                        ),
+                        Text(caption, style=style),
+                        [
+                            Text(label, style="dim"),
+                            *map_lines(
+                                lm.maps[:, :, j], dark=dark, accent=accent, zoom=zoom, scale=float(lm.maps.max()) or 1.0
+                            ),
+                        ],
                         new_band=j == 0 and k > 0,
+                        current=j == 0 and k == frame.current,
                     )
                 )
         return out
@@ -427,7 +484,7 @@ def _units_block(title: str, values: np.ndarray, mask: np.ndarray | None, dark: 
                 line.append(" ● " if mask[j] else " · ", style="bold" if mask[j] else "dim")
                 continue
             rgb = _rgb(v, scale, False, dark)
-            line.append(numbers.cell(v).rjust(5), style=Style(bgcolor=Color.from_rgb(*rgb), color=text_on(rgb)))
+            line.append(number_cell(v, 5), style=Style(bgcolor=Color.from_rgb(*rgb), color=text_on(rgb)))
         lines.append(line)
     return Block(title, lines)
 
@@ -457,7 +514,7 @@ def _numbers_block(title: str, values: np.ndarray, dark: bool) -> Block:
         line = Text()
         for v in row:
             rgb = _rgb(float(v), scale, True, dark)
-            line.append(numbers.cell(float(v)).rjust(4), style=Style(bgcolor=Color.from_rgb(*rgb), color=text_on(rgb)))
+            line.append(number_cell(float(v), 4), style=Style(bgcolor=Color.from_rgb(*rgb), color=text_on(rgb)))
         lines.append(line)
     return Block(title, lines)
 
@@ -475,7 +532,7 @@ class PatternView(BlocksView):
             Block("input", map_lines(frame.input, dark=dark, accent=accent, scale=1.0)),
             kernel,
             Block(
-                "output (blue −, orange +)",
-                map_lines(frame.output, dark=dark, accent=accent, diverging=True, scale=scale),
+                "output (− and +)" if self.app.no_color else "output (blue −, orange +)",
+                map_lines(frame.output, dark=dark, accent=accent, diverging=True, scale=scale, signs=self.app.no_color),
             ),
         ]

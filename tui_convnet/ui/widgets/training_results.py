@@ -15,6 +15,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable
 
+from ...core import numbers
 from .digits import digit_text
 
 CELL_WIDTH = 14  # a 28x28 digit shrunk by 2
@@ -34,7 +35,7 @@ def _accuracy_cell(accuracy: float) -> Text:
     if math.isnan(accuracy):
         return Text("–", style="dim", justify="right")
     colour = "green" if accuracy >= 0.95 else ("yellow" if accuracy >= 0.8 else "red")
-    return Text(f"{accuracy:.1%}", style=colour, justify="right")
+    return Text(numbers.percent(accuracy), style=colour, justify="right")
 
 
 class ConfusionTable(DataTable[Text]):
@@ -151,7 +152,10 @@ class DigitGallery(Widget):
             wrong = self.predicted[i] != self.labels[i]
             cell = digit_text(self.images[i], shrink_by=2)
             cell.append("\n")
-            cell.append(f"pred {self.predicted[i]} {self.confidence[i]:4.0%}\n", "bold red" if wrong else "bold green")
+            cell.append(
+                f"pred {self.predicted[i]} {numbers.percent(float(self.confidence[i]), 0):>5}\n",
+                "bold red" if wrong else "bold green",
+            )
             cell.append(f"true {self.labels[i]}", "red" if wrong else "green")
             cell.append(f"  #{i}", "dim")
             cells.append(cell)

@@ -408,7 +408,8 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
                 elif texts is not None:
                     text = texts[c]
                 else:
-                    text = numbers.cell(float(row_values[c]), self.integral)
+                    # never wider than its column: a cut would lose the leading digit (1/255 read "004")
+                    text = numbers.fit(float(row_values[c]), max(cw - 1, 1), self.integral)
                 if is_pad:
                     style = base + self._style("padding")
                 elif p.coloured:
