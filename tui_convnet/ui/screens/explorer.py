@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
-from rich.console import RenderableType
+from rich.console import Group, RenderableType
 from rich.segment import Segment
 from rich.text import Text
 from textual import events
@@ -58,6 +58,7 @@ from ..widgets.arithmetic import Arithmetic, lines_text
 from ..widgets.footer import KeysFooter
 from ..widgets.knob import Knob
 from ..widgets.volume_view import VolumeView
+from .lecturer import KerasCode, LecturerKeys
 
 STYLES = Path(__file__).resolve().parent.parent / "styles"
 
@@ -69,6 +70,9 @@ SPEEDS = (0.5, 1, 2, 4, 8, 16, 32)
 COMPACT_ROWS = 16
 #: The model summary keeps its formula lines from this stage width on.
 SUMMARY_FORMULAS_WIDTH = 76
+#: From this stage width the formulas table has room for the slide's (Keras 2) names as a column (86 cells);
+#: on a narrower stage they are a line under the table.
+SUMMARY_SLIDE_NAMES_WIDTH = 88
 
 #: The knob of each setting (ids in the compose below).
 KNOBS: dict[str, Setting] = {
@@ -172,7 +176,7 @@ class TitleBar(Widget):
         return left
 
 
-class ExplorerScreen(Screen[None]):
+class ExplorerScreen(LecturerKeys, Screen[None]):
     """Step through the lecture's convolution examples, one key at a time."""
 
     CSS_PATH = [STYLES / "explorer.tcss"]
@@ -209,6 +213,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         Binding("r", "reset", "Reset", show=False, tooltip="Back to the example as written (undo edits and settings)"),
         Binding("z", "zoom", "Numbers/colours", tooltip="Cells with numbers, or compact cells with colours only"),
         Binding("s", "toggle_side", "Panel", tooltip="Show / hide the settings, formulas and notes panel"),
+        *LecturerKeys.LECTURER_BINDINGS,
     ]
 
     state: reactive[ExplorerState | None] = reactive(None, init=False, always_update=True, repaint=False)
@@ -245,6 +250,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
                                 yield VolumeView(editable=editable, id=view_id)
                     with QuietScroll(id="model-view"):
                         yield Static(id="model-table")
+                        yield KerasCode(id="keras-code")
                     yield Static(id="legend")
                 with QuietScroll(id="sidebar"):
                     yield Label("Settings", classes="side-title", id="settings-title")
@@ -476,11 +482,17 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
         self._show_title()
 
     def _show_model_table(self, state: ModelState) -> None:
-        from ...summary import summary_table
+        from ...summary import slide_names_line, summary_table
 
         width = self.query_one("#stage").size.width or self.app.size.width
-        table = summary_table(state.example.model, formulas=width >= SUMMARY_FORMULAS_WIDTH, highlight=state.step)
-        self.query_one("#model-table", Static).update(table)
+        spec = state.example.model
+        wide = width >= SUMMARY_SLIDE_NAMES_WIDTH
+        table = summary_table(spec, formulas=width >= SUMMARY_FORMULAS_WIDTH, highlight=state.step, slide_names=wide)
+        self.query_one("#model-table", Static).update(table if wide else Group(table, slide_names_line(spec)))
+        code = self.query_one("#keras-code", KerasCode)
+        code.show(spec, layer=state.step)
+        if state.step:  # the first layer: the summary from its top (at 80x24 the code is below it)
+            self.call_after_refresh(code.reveal_marked, self.query_one("#model-view"))
 
     def _show_lines(self, selector: str, lines: list[Line]) -> None:
         self.query_one(selector, Static).update(lines_text(lines, self.query_one("#arith", Arithmetic)))
@@ -627,7 +639,7 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 
     def action_step(self, delta: int) -> None:
         self.playing = False
-        if self.state is not None:
+        if self.state is not None and not (delta > 0 and self.quiz_asks(self.state)):
             self.state = self.state.moved(delta)
 
     def action_first(self) -> None:
