@@ -40,9 +40,14 @@ class FittedSummary:
                 break
         yield table
         if self.slide_names and not form.get("slide_names"):  # no room for the column: the names under it
-            from .teach.layer_names import KERAS_NAMES_NOTE, keras2_names
+            yield slide_names_line(self.spec)
 
-            yield Text(f"On the slide (Keras 2): {', '.join(keras2_names(self.spec))}. {KERAS_NAMES_NOTE}", style="dim")
+
+def slide_names_line(spec: ModelSpec) -> Text:
+    """The slide's (Keras 2) layer names in order, and why they differ from Keras 3's, as one dim line."""
+    from .teach.layer_names import KERAS_NAMES_NOTE, keras2_names
+
+    return Text(f"On the slide (Keras 2): {', '.join(keras2_names(spec))}. {KERAS_NAMES_NOTE}", style="dim")
 
 
 def summary_table(

@@ -13,9 +13,12 @@ Plain text from the core's :class:`~tui_convnet.core.ModelSpec` and the training
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, ModelSpec, Pool2DSpec
-from ..training.events import DEFAULT_LEARNING_RATES, TrainConfig
+
+if TYPE_CHECKING:  # the explorer shows the code without importing the training package
+    from ..training.events import TrainConfig
 
 #: The optimizers' class names in ``keras.optimizers`` (for a learning rate other than Keras' default).
 _OPTIMIZER_CLASSES = {"rmsprop": "RMSprop", "adam": "Adam", "sgd": "SGD"}
@@ -78,6 +81,8 @@ def layer_call(layer: object, first: bool = False, input_shape: tuple[int, ...] 
 
 def optimizer_text(config: TrainConfig) -> str:
     """``'rmsprop'`` as the slide writes it, or ``optimizers.Adam(learning_rate=0.0005)`` for another rate."""
+    from ..training.events import DEFAULT_LEARNING_RATES
+
     if config.learning_rate is None or config.learning_rate == DEFAULT_LEARNING_RATES[config.optimizer]:
         return repr(config.optimizer)
     return f"optimizers.{_OPTIMIZER_CLASSES[config.optimizer]}(learning_rate={config.learning_rate:g})"
@@ -89,7 +94,10 @@ def uses_optimizer_class(config: TrainConfig) -> bool:
 
 def model_code(spec: ModelSpec, config: TrainConfig | None = None) -> tuple[CodeLine, ...]:
     """The slides' code that builds ``spec``, compiles it and trains it with ``config``, line by line."""
-    config = config or TrainConfig()
+    if config is None:
+        from ..training.events import TrainConfig
+
+        config = TrainConfig()
     lines = [CodeLine("from keras import layers"), CodeLine("from keras import models")]
     if uses_optimizer_class(config):
         lines.append(CodeLine("from keras import optimizers", settings=("optimizer", "learning_rate")))

@@ -15,7 +15,6 @@ from ..core import infer_shapes
 from ..explore import ConvState, ExplorerState, ModelState
 from .layer_names import keras2_name
 from .quiz import Question, Score, Verdict, check
-from .quiz_make import cell_question, pool_question
 
 
 def _name(state: ExplorerState) -> str:
@@ -41,6 +40,8 @@ def question_for(state: ExplorerState, step: int) -> Question | None:
         return model_question(state, step) if 0 <= step < state.num_steps else None
     if not isinstance(state, ConvState) or not 0 <= step < state.num_steps:
         return None
+    from .quiz_make import cell_question, pool_question  # here: the explorer starts without the receptive field
+
     conv_steps = state.comp.conv_steps
     if step < conv_steps:
         return cell_question(state, step, _name(state))
@@ -79,9 +80,12 @@ class QuizMode:
         verdict = check(self.question, typed)
         if not verdict.correct and verdict.message.startswith("Type "):
             return replace(self, verdict=verdict)
-        return replace(
-            self, question=None, verdict=verdict, working=self.question.working, score=self.score.add(verdict)
-        )
+        return self.record(verdict)
+
+    def record(self, verdict: Verdict) -> QuizMode:
+        """Score ``verdict`` (the open question's, checked by :func:`~.quiz.check`) and close the question."""
+        working = self.question.working if self.question is not None else ""
+        return replace(self, question=None, verdict=verdict, working=working, score=self.score.add(verdict))
 
     def skip(self) -> QuizMode:
         """Reveal without an answer (not scored)."""

@@ -45,13 +45,14 @@ def side_by_side(blocks: Sequence[tuple[str, list[str]]]) -> list[str]:
     return out
 
 
-def _figures(q: Question) -> list[str]:
+def question_figures(q: Question) -> list[str]:
+    """The grids a question is about (the window and the kernel, a pooling window) as text lines."""
     p = q.parameters
     if q.kind == "output_cell":
         blocks: list[tuple[str, list[str]]] = []
-        for name, grid in p["window"].items():
+        for c, (name, grid) in enumerate(p["window"].items()):
             blocks.append((f"window {name}", grid_lines(grid)))
-            blocks.append((f"{p['kernel']} {name}", grid_lines(p["weights"][name])))
+            blocks.append((f"{p['kernel']}[:,:,{c}]", grid_lines(p["weights"][name])))
         lines = []
         for i in range(0, len(blocks), 4):  # two channels (window and kernel) per row of figures
             lines += [*side_by_side(blocks[i : i + 4]), ""]
@@ -74,7 +75,7 @@ def quiz_markdown(questions: Sequence[Question], seed: int) -> str:
     ]
     for i, q in enumerate(questions, 1):
         out += [f"## {i}. {TITLES[q.kind]}", "", q.prompt, ""]
-        figures = _figures(q)
+        figures = question_figures(q)
         if figures:
             out += ["```", *figures, "```", ""]
         out += [f"Answer ({q.hint}): ________________", ""]

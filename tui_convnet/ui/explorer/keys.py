@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from .lecturer import LecturerKeys
+
 HELP = """\
 **Convolution explorer.** Each step computes one output cell: the highlighted window of the
 input (on every channel at once) times the highlighted kernel, summed, plus the bias.
@@ -35,4 +37,5 @@ BINDINGS: list[BindingType] = [
     Binding("r", "reset", "Reset", show=False, tooltip="Back to the example as written (undo edits and settings)"),
     Binding("z", "zoom", "Numbers/colours", tooltip="Cells with numbers, or compact cells with colours only"),
     Binding("s", "toggle_side", "Panel", tooltip="Show / hide the settings, formulas and notes panel"),
+    *LecturerKeys.LECTURER_BINDINGS,
 ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Group
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -51,6 +52,7 @@ from .editable_view import EditableVolumeView
 from .keys import BINDINGS as EXPLORER_BINDINGS
 from .keys import HELP as EXPLORER_HELP
 from .knob import Knob
+from .lecturer import KerasCode, LecturerKeys
 from .side_panel import KNOBS, show_error, show_info, side_panel, sync_knobs
 from .stage import (
     COMPACT_ROWS,
@@ -74,9 +76,12 @@ STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their scr
 SPEEDS = (0.5, 1, 2, 4, 8, 16, 32)
 #: The model summary keeps its formula lines from this stage width on.
 SUMMARY_FORMULAS_WIDTH = 76
+#: From this stage width the formulas table has room for the slide's (Keras 2) names as a column (86 cells);
+#: on a narrower stage they are a line under the table.
+SUMMARY_SLIDE_NAMES_WIDTH = 88
 
 
-class ExplorerScreen(Screen[None]):
+class ExplorerScreen(LecturerKeys, Screen[None]):
     """Step through the lecture's convolution examples, one key at a time."""
 
     CSS_PATH = [STYLES / "explorer.tcss"]
@@ -248,11 +253,17 @@ class ExplorerScreen(Screen[None]):
         self._show_title()
 
     def _show_model_table(self, state: ModelState) -> None:
-        from ...summary import summary_table
+        from ...summary import slide_names_line, summary_table
 
         width = self.query_one("#stage").size.width or self.app.size.width
-        table = summary_table(state.example.model, formulas=width >= SUMMARY_FORMULAS_WIDTH, highlight=state.step)
-        self.query_one("#model-table", Static).update(table)
+        spec = state.example.model
+        wide = width >= SUMMARY_SLIDE_NAMES_WIDTH
+        table = summary_table(spec, formulas=width >= SUMMARY_FORMULAS_WIDTH, highlight=state.step, slide_names=wide)
+        self.query_one("#model-table", Static).update(table if wide else Group(table, slide_names_line(spec)))
+        code = self.query_one("#keras-code", KerasCode)
+        code.show(spec, layer=state.step)
+        if state.step:  # the first layer: the summary from its top (at 80x24 the code is below it)
+            self.call_after_refresh(code.reveal_marked, self.query_one("#model-view"))
 
     def _show_lines(self, selector: str, lines: list[Line]) -> None:
         self.query_one(selector, Static).update(lines_text(lines, self.query_one("#arith", Arithmetic)))
@@ -355,7 +366,7 @@ class ExplorerScreen(Screen[None]):
 
     def action_step(self, delta: int) -> None:
         self.playing = False
-        if self.state is not None:
+        if self.state is not None and not (delta > 0 and self.quiz_asks(self.state)):
             self.state = self.state.moved(delta)
 
     def action_first(self) -> None:

@@ -17,6 +17,7 @@ from ...explore.layout import choose_layout
 from ...explore.panels import Volume
 from ..common import palette
 from .editable_view import EditableVolumeView
+from .lecturer import KerasCode
 from .volume_view import VolumeView
 
 #: Below this terminal size the explorer shows a message instead of the grids.
@@ -53,6 +54,7 @@ def stage_widgets() -> ComposeResult:
                 yield (EditableVolumeView if editable else VolumeView)(id=view_id)
     with QuietScroll(id="model-view"):
         yield Static(id="model-table")
+        yield KerasCode(id="keras-code")
     yield Static(id="legend")
 
 
