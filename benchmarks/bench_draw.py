@@ -103,8 +103,8 @@ async def measure(strokes: int, trainer: Trainer) -> dict[str, list[float]]:
     from textual import events
 
     from tui_convnet.ui.app import create_app
-    from tui_convnet.ui.screens.draw import DrawScreen
-    from tui_convnet.ui.widgets.canvas import DrawingCanvas
+    from tui_convnet.ui.draw.canvas import DrawingCanvas
+    from tui_convnet.ui.draw.screen import DrawScreen
 
     app = create_app()
     results: dict[str, list[float]] = {"idle": [], "training": []}

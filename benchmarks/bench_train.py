@@ -98,7 +98,7 @@ class _UiClock:
 
     def __init__(self) -> None:
         from tui_convnet.training.events import EvaluationBegin, TrainBegin
-        from tui_convnet.ui.screens.training import TrainingScreen
+        from tui_convnet.ui.training.screen import TrainingScreen
 
         self.marks: dict[str, tuple[float, float]] = {}
         original = TrainingScreen.on_training_events
@@ -124,7 +124,7 @@ class _UiClock:
 
 async def _ui_fit(data, epochs: int):
     from tui_convnet.ui.app import create_app
-    from tui_convnet.ui.screens.training import TrainingScreen
+    from tui_convnet.ui.training.screen import TrainingScreen
 
     app = create_app()
     async with app.run_test(size=(120, 40)) as pilot:

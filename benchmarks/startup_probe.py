@@ -54,7 +54,7 @@ def main() -> None:
 
     times["numpy"] = time.perf_counter()
     import tui_convnet.ui.app
-    import tui_convnet.ui.screens.explorer  # the first screen's module, as the app imports it
+    import tui_convnet.ui.explorer.screen  # the first screen's module, as the app imports it
 
     times["modules"] = time.perf_counter()
     tui_convnet.ui.app.builtin_examples()  # kept (cached) for the app the command makes next

@@ -16,7 +16,7 @@ import smoke
 
 CRASHING_APP = """
 import sys
-from tui_convnet.ui.screens.explorer import ExplorerScreen
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 def boom(self):
     raise RuntimeError("boom: the explorer could not mount")
 ExplorerScreen.on_mount = boom

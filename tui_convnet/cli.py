@@ -151,6 +151,7 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
 
 def _train_options(t: argparse.ArgumentParser, outputs: bool = True) -> None:
     from .training.defaults import DEFAULT_DATASET, DEFAULT_DROPOUT, DEFAULTS
+    from .training.events import OPTIMIZERS
 
     t.add_argument("--epochs", type=_positive_int, default=DEFAULTS.epochs, metavar="N", help="passes over the data")
     t.add_argument(
@@ -183,7 +184,7 @@ def _train_options(t: argparse.ArgumentParser, outputs: bool = True) -> None:
         metavar="RATE",
         help="insert Dropout(RATE) before the last Dense (off)",
     )
-    t.add_argument("--optimizer", choices=("rmsprop", "adam", "sgd"), default=DEFAULTS.optimizer, help="optimizer")
+    t.add_argument("--optimizer", choices=OPTIMIZERS, default=DEFAULTS.optimizer, help="optimizer")
     t.add_argument(
         "--learning-rate",
         type=_positive_float,

@@ -21,7 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from .core import Conv2DSpec, ConvExample, ForwardPass, ModelSpec, forward_pass, infer_shapes
+from .core import ConvExample, ForwardPass, ModelSpec, forward_pass
+from .core.learned import first_conv
 from .images import ImageError, Preprocessed, preprocess
 
 SIZE = 28
@@ -130,32 +131,16 @@ def first_conv_example(model: NumpyModel, analysis: Analysis) -> ConvExample:
     """
     if analysis.preprocessed is None:
         raise ValueError("There is no drawing to step through: draw a digit first.")
-    infos = infer_shapes(model.spec)
-    first = next((i for i, info in enumerate(infos) if isinstance(info.spec, Conv2DSpec)), None)
-    if first is None or infos[first].input_shape[2] != 1:
-        raise ValueError("The model's first Conv2D layer must read the 28x28 image itself.")
-    info = infos[first]
-    spec = info.spec
-    assert isinstance(spec, Conv2DSpec)
-    index = sum(2 for earlier in infos[:first] if earlier.params)  # kernel, bias of each earlier layer
-    kernels, bias = model.weights[index], model.weights[index + 1]
-    kh, kw, _, n = kernels.shape
-    return ConvExample(
-        key=f"drawing_{info.name}",
-        title=f"Your drawing under the {n} learned {kh}x{kw} kernels of {info.name}",
+    conv = first_conv(model.spec, model.weights)
+    return conv.example(
+        analysis.preprocessed.model_input,
+        key=f"drawing_{conv.name}",
+        title=f"Your drawing under the {conv.count} learned {conv.size} kernels of {conv.name}",
         description=(
-            f"Your drawing after the MNIST preprocessing (28x28, ink 1 on black 0) under the {n} learned "
-            f"{kh}x{kw} kernels of layer {info.name} of the {model.description}, each with its bias, "
-            f"then {spec.activation!r}: the numbers of the draw screen's first feature maps."
+            f"Your drawing after the MNIST preprocessing (28x28, ink 1 on black 0) under the {conv.count} learned "
+            f"{conv.size} kernels of layer {conv.name} of the {model.description}, each with its bias, "
+            f"then {conv.layer.activation!r}: the numbers of the draw screen's first feature maps."
         ),
         source=model.description,
-        x=analysis.preprocessed.model_input.astype(np.float64),
-        channel_names=("drawing",),
-        kernels=np.asarray(kernels, dtype=np.float64),
-        bias=np.asarray(bias, dtype=np.float64),
-        kernel_names=tuple(f"k{i}" for i in range(n)),
-        stride=spec.strides,
-        padding=spec.padding,
-        dilation=spec.dilation_rate,
-        activation=spec.activation,
+        channel_name="drawing",
     )

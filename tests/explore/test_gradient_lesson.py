@@ -7,7 +7,8 @@ import pytest
 
 from tui_convnet.core import load_examples
 from tui_convnet.explore import open_example, reset, stepper_for
-from tui_convnet.explore.gradient import GRAD, GradientState, GradientStepper, lesson_examples
+from tui_convnet.explore.gradient import GRAD, GradientState, GradientStepper
+from tui_convnet.explore.gradient_example import lesson_examples
 from tui_convnet.explore.narration import note_lines, plain_text
 from tui_convnet.explore.panels import PanelKey, Volume, input_key, kernel_key
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui_convnet.core import load_examples
-from tui_convnet.explore.gradient import lesson_examples
+from tui_convnet.explore.gradient_example import lesson_examples
 from tui_convnet.lessons.catalog import (
     BACKPROP_LESSONS,
     LESSONS,

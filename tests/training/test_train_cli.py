@@ -300,7 +300,7 @@ def test_the_cli_and_the_training_screen_share_one_set_of_defaults():
         DEFAULTS.validation_split,
         DEFAULTS.seed,
     )
-    from tui_convnet.ui.screens.training import DEFAULTS as SCREEN_DEFAULTS
+    from tui_convnet.ui.training.screen import DEFAULTS as SCREEN_DEFAULTS
 
     assert SCREEN_DEFAULTS == DEFAULTS
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 
-from tui_convnet.ui.widgets.arithmetic import Arithmetic, wrap_offsets
+from tui_convnet.ui.explorer.arithmetic import Arithmetic, wrap_offsets
 
 
 def rows_of(plain: str, width: int) -> list[str]:

@@ -11,7 +11,7 @@ import numpy as np
 
 from tui_convnet.core.lessons import TARGET_KERNELS, learn_step, start_learning, update_line
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.backprop import (
+from tui_convnet.ui.lessons.backprop import (
     LearnKernelScreen,
     NetworkGradientScreen,
     bundled_digits,

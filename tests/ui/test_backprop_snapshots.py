@@ -7,7 +7,7 @@ Each test runs its app once and takes every look of it (``snap_looks``: resize, 
 from __future__ import annotations
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
+from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 
 
 async def test_learn_kernel_snapshot(snap_looks, ui):

@@ -7,9 +7,9 @@ import pytest
 from tui_convnet.core.lessons import network_gradients
 from tui_convnet.data import bundled_digit
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.messages import ModelReady
-from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
-from tui_convnet.ui.screens.contents import ContentsScreen
+from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.contents.screen import ContentsScreen
+from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 
 SIZE = (130, 42)
 
@@ -113,5 +113,5 @@ async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui, fix
         await pilot.pause()
         heading = ui.widget_text(app.screen.query_one("#lesson-title"))
         assert "Lesson 16" in heading and "Model: model of run 1, trained in this session" in heading
-        lesson = app.screen.lesson(4, app.screen.position.digit)
+        lesson = app.screen.lesson("sharing", app.screen.position.digit)
         assert lesson.model.weights[0].tobytes() == model.weights[0].tobytes()

@@ -11,8 +11,8 @@ import pytest
 from tui_convnet import drawing
 from tui_convnet.core import numbers
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.draw import DrawScreen
-from tui_convnet.ui.widgets.canvas import DrawingCanvas
+from tui_convnet.ui.draw.canvas import DrawingCanvas
+from tui_convnet.ui.draw.screen import DrawScreen
 
 SIZE = (130, 42)
 #: A 7 as pen positions, in pixels (row, column): the top bar, then the diagonal.
@@ -197,7 +197,7 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui, fixed
     """A fixed-weights model (spec and numpy weights, no TensorFlow) arrives as a ModelReady: the screen
     says which model it shows and predicts with it."""
     from tui_convnet.core import forward
-    from tui_convnet.ui.messages import ModelReady
+    from tui_convnet.ui.common.messages import ModelReady
 
     model = fixed_model.fixed_numpy_model()
     app = create_app(screen="draw")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tui_convnet import drawing
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.widgets.canvas import DrawingCanvas
+from tui_convnet.ui.draw.canvas import DrawingCanvas
 
 SEVEN = [(6, 7), (6, 20), (23, 11)]
 

@@ -10,7 +10,7 @@ import pytest
 from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_key
 from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, compositor, notifications
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.widgets.volume_view import VolumeView
+from tui_convnet.ui.explorer.volume_view import VolumeView
 
 SIZE = (130, 42)
 
@@ -429,7 +429,7 @@ async def test_help_lists_the_explorer_and_app_keys(ui):
         await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()  # drawn before it is read, however busy the machine
-        from tui_convnet.ui.screens.help import HelpScreen
+        from tui_convnet.ui.common.help import HelpScreen
 
         assert isinstance(app.screen, HelpScreen)
         text = ui.screen_text(app)
@@ -469,7 +469,7 @@ async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui):
 
 
 async def test_open_in_explorer_message_positions_the_step(ui, examples):
-    from tui_convnet.ui.messages import OpenInExplorer
+    from tui_convnet.ui.common.messages import OpenInExplorer
 
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -8,8 +8,8 @@ from tui_convnet.core import ConvExample
 from tui_convnet.explore import focus_on_map
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.messages import OpenInExplorer
-from tui_convnet.ui.widgets.volume_view import VolumeView
+from tui_convnet.ui.common.messages import OpenInExplorer
+from tui_convnet.ui.explorer.volume_view import VolumeView
 
 SIZE = (130, 42)
 SECTIONS = ("#sec-input", "#sec-kernels", "#sec-output", "#sec-pool", "#sidebar", "#bottom")
@@ -213,7 +213,7 @@ def _warm(style) -> bool:
 
 
 async def test_bug3_one_colour_convention_on_both_screens_and_a_legend(ui):
-    from tui_convnet.ui.widgets.inspect_kernels import KernelGrid
+    from tui_convnet.ui.inspect.kernels import KernelGrid
 
     app = create_app("01")
     async with app.run_test(size=SIZE) as pilot:

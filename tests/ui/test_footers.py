@@ -40,7 +40,7 @@ async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer(ui):
 
 async def test_l_opens_the_lessons_from_inspect_too(ui):
     # On inspect L meant "previous layer" and never opened the lessons; p is the previous layer now
-    from tui_convnet.ui.screens.lessons import LessonsScreen
+    from tui_convnet.ui.lessons.screen import LessonsScreen
 
     app = create_app(screen="inspect")
     async with app.run_test(size=(130, 42)) as pilot:

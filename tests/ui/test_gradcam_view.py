@@ -8,7 +8,7 @@ import pytest
 
 from tui_convnet.core import grad_cam
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.widgets.gradcam import GradCamView, overlay_rgb
+from tui_convnet.ui.common.gradcam import GradCamView, overlay_rgb
 
 SIZE = (130, 60)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.help import HelpScreen, _widget_groups, binding_rows
+from tui_convnet.ui.common.help import HelpScreen, _widget_groups, binding_rows
 
 SIZE = (130, 42)
 
@@ -51,7 +51,7 @@ async def test_rows_merge_keys_of_one_action():
 
 
 def test_key_labels_are_readable():
-    from tui_convnet.ui.screens.help import key_label
+    from tui_convnet.ui.common.help import key_label
 
     assert [key_label(k) for k in ("right", "question_mark", "left_square_bracket", "ctrl+left", "f1", "N")] == [
         "→",

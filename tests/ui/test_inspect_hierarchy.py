@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.messages import ModelReady
+from tui_convnet.ui.common.messages import ModelReady
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +45,7 @@ async def test_h_opens_the_hierarchy_lesson_on_this_digit_and_model(ui, ready):
         assert "Lesson 17 · A hierarchy of features" in heading
         assert "test digit #2 (a 1) from the inspect screen" in heading
         assert "Model: model of run 1, trained in this session" in heading
-        lesson = app.screen.lesson(5, app.screen.position.digit)
+        lesson = app.screen.lesson("hierarchy", app.screen.position.digit)
         assert lesson.model.weights[0].tobytes() == ready.model.weights[0].tobytes()  # the inspect screen's model
         assert (lesson.digit.image * 255).round().astype("uint8").tolist() == ready.data.x_test[2].tolist()
         await pilot.press("right_square_bracket")  # ] goes on to the bundled digits

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.messages import ModelReady
+from tui_convnet.ui.common.messages import ModelReady
 
 SIZE = (130, 45)
 #: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
@@ -61,7 +61,7 @@ async def settle(pilot, rounds: int = 3) -> None:
 async def open_inspect(pilot) -> object:
     """Press i (unless the app opened on the inspect screen) and wait for the bundled model (and its
     test-set predictions)."""
-    from tui_convnet.ui.screens.inspect import InspectScreen
+    from tui_convnet.ui.inspect.screen import InspectScreen
 
     if not isinstance(pilot.app.screen, InspectScreen):
         await pilot.press("i")
@@ -81,7 +81,7 @@ async def open_with_model(pilot, ready) -> object:
 
 
 def shown(screen) -> tuple[int, int, np.ndarray]:
-    from tui_convnet.ui.widgets.inspect_bars import ProbabilityBars
+    from tui_convnet.ui.common.bars import ProbabilityBars
 
     bars = screen.query_one("#inspect-probs", ProbabilityBars)
     return screen.index, bars.label, bars.probabilities
@@ -196,7 +196,7 @@ async def test_arrow_keys_change_the_digit_and_the_bars(ready):
 
 
 async def test_kernel_channel_and_layer_keys(ready):
-    from tui_convnet.ui.widgets.inspect_kernels import KernelGrid
+    from tui_convnet.ui.inspect.kernels import KernelGrid
 
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -435,8 +435,8 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_
     """Issue 12, item 3: choose a feature-map cell (f, arrows, l, [ ]; or a click) and see the input region
     it depends on drawn on the digit, with its size."""
     from tui_convnet.core import receptive_field
-    from tui_convnet.ui.widgets.digits import DigitView
-    from tui_convnet.ui.widgets.heatmap import HeatmapGrid
+    from tui_convnet.ui.common.digits import DigitView
+    from tui_convnet.ui.common.heatmap import HeatmapGrid
 
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
@@ -497,9 +497,9 @@ async def test_snapshot_of_a_receptive_field(snap_looks, ui, small_test_set):
 
 async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set):
     """Issue 10: a legend wherever values are coloured; the kernels' palette is the light one in a light theme."""
-    from tui_convnet.ui import palette
-    from tui_convnet.ui.widgets.heatmap import LEVELS
-    from tui_convnet.ui.widgets.inspect_kernels import KernelGrid
+    from tui_convnet.ui.common import palette
+    from tui_convnet.ui.common.heatmap import LEVELS
+    from tui_convnet.ui.inspect.kernels import KernelGrid
 
     def kernel_colours(grid) -> set:
         return {seg.style.bgcolor.get_truecolor() for tile in grid._tiles for line in tile for seg in line}

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from textual.app import App, ComposeResult
 
-from tui_convnet.ui.widgets.heatmap import (
+from tui_convnet.ui.common.bars import ActivationStrip, ProbabilityBars, bar_text
+from tui_convnet.ui.common.heatmap import (
     LEVELS,
     PALETTES,
     UPPER_HALF,
@@ -17,8 +18,7 @@ from tui_convnet.ui.widgets.heatmap import (
     scale_for,
     sparkline,
 )
-from tui_convnet.ui.widgets.inspect_bars import ActivationStrip, ProbabilityBars, bar_text
-from tui_convnet.ui.widgets.inspect_kernels import KernelGrid, weight_text
+from tui_convnet.ui.inspect.kernels import KernelGrid, weight_text
 
 
 def rgb(color) -> tuple[int, int, int]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.lecturer import KerasCode, QuizModal
+from tui_convnet.ui.explorer.lecturer import KerasCode, QuizModal
 
 SIZE = (130, 42)
 

@@ -18,13 +18,13 @@ def text(app) -> str:
     return str(app.screen.query_one("#lesson-text").render())
 
 
-def picture(ui, app, number: int) -> str:
-    return ui.widget_text(app.screen.query_one(f"#lesson-{number}"))
+def picture(ui, app, key: str) -> str:
+    return ui.widget_text(app.screen.query_one(f"#lesson-{key}"))
 
 
 async def open_lessons(pilot, lesson: int = 1) -> None:
     """Lesson ``lesson`` (1: the first), from L in the explorer or on the screen the app opened on."""
-    from tui_convnet.ui.screens.lessons import LessonsScreen
+    from tui_convnet.ui.lessons.screen import LessonsScreen
 
     await pilot.pause()
     if not isinstance(pilot.app.screen, LessonsScreen):
@@ -58,7 +58,7 @@ async def test_lesson_2_outputs_inputs_and_counts(ui):
         assert "step 3/12" in title(ui, app)
         assert "Output s3 depends on" in text(app) and "x2, x3, x4 — 3 of 5 inputs" in text(app)
         # s3's row: the convolution's three inputs lit, the dense layer's five
-        assert "s3   ·   ●   ●   ●   ·     s3   ●   ●   ●   ●   ●" in picture(ui, app, 2)
+        assert "s3   ·   ●   ●   ●   ·     s3   ●   ●   ●   ●   ●" in picture(ui, app, "sparse")
         await pilot.press("right", "right", "right")
         assert "Input x1 reaches" in text(app) and "s1, s2 — 2 outputs" in text(app)
         await pilot.press("end")
@@ -75,7 +75,7 @@ async def test_lesson_3_select_cells_and_layers(ui):
         assert "conv2d_2 (Conv2D) cell (1, 1)" in text(app) and "18×18" in text(app)
         await pilot.press("l", "j")
         assert "cell (2, 2) depends on input rows 8–25, columns 8–25: 18×18" in text(app)
-        assert "input 28×28 · field 18×18" in picture(ui, app, 3)
+        assert "input 28×28 · field 18×18" in picture(ui, app, "receptive")
         await pilot.press("plus")
         assert "dense (Dense) unit 0" in text(app) and "last 2 rows and 2 columns" in text(app)
         await pilot.press("minus", "minus")
@@ -90,17 +90,17 @@ async def test_lesson_4_shift_the_digit(ui):
         await pilot.press("j", "l", "l")
         assert "shifted down 1, right 2" in text(app)
         assert "max |Δ| = 0 on the 600 cells away from the borders" in text(app)
-        assert "digit shifted (+1, +2)" in picture(ui, app, 4)
+        assert "digit shifted (+1, +2)" in picture(ui, app, "sharing")
         assert "Prediction: 7" in text(app)
         await pilot.press("plus")
-        assert "map 1 of the shifted digit" in picture(ui, app, 4)
+        assert "map 1 of the shifted digit" in picture(ui, app, "sharing")
 
 
 async def test_lesson_5_first_to_deepest(ui):
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 5)
-        assert "First layer" in text(app) and "conv2d · field 3×3" in picture(ui, app, 5)
+        assert "First layer" in text(app) and "conv2d · field 3×3" in picture(ui, app, "hierarchy")
         await pilot.press("end")
         assert "Deepest layer: each cell sees 18×18 pixels" in text(app)
         await pilot.press("right_square_bracket")
@@ -111,12 +111,12 @@ async def test_lesson_6_a_fresh_mask_each_press(ui):
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 6)
-        assert "Inference mode" in text(app) and "mask (0 dropped)" in picture(ui, app, 6)
+        assert "Inference mode" in text(app) and "mask (0 dropped)" in picture(ui, app, "dropout")
         await pilot.press("m")
-        first = picture(ui, app, 6)
+        first = picture(ui, app, "dropout")
         assert "Training mode, rate 0.5, pass 1" in text(app) and "x · mask · 2" in text(app)
         await pilot.press("space")
-        assert "pass 2" in text(app) and picture(ui, app, 6) != first
+        assert "pass 2" in text(app) and picture(ui, app, "dropout") != first
         await pilot.press("plus")
         assert "rate 0.6" in text(app) and "x · mask · 2.5" in text(app)
         await pilot.press("m")
@@ -180,7 +180,7 @@ async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
 
 
 async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(ui):
-    from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
+    from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
@@ -207,7 +207,7 @@ async def test_lesson_17_labels_every_map_it_shows_and_says_how_many(ui):
         await pilot.pause()
         await pilot.press("n", "n", "n", "n", "end")
         await pilot.pause()
-        shown = picture(ui, app, 5)
+        shown = picture(ui, app, "hierarchy")
         assert "up to 8 as the width allows" in text(app)
         labels = re.findall(r"map \d+", shown)
         counts = re.findall(r"(\d) of 8 shown", shown)
@@ -259,9 +259,9 @@ async def test_at_80x24_the_picture_follows_the_narration_and_page_keys_scroll(u
 
 
 async def test_esc_leaves_the_lessons_and_n_reaches_the_backpropagation_lessons(ui):
-    from tui_convnet.ui.screens.backprop import LearnKernelScreen, NetworkGradientScreen
-    from tui_convnet.ui.screens.explorer import ExplorerScreen
-    from tui_convnet.ui.screens.lessons import LessonsScreen
+    from tui_convnet.ui.explorer.screen import ExplorerScreen
+    from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
+    from tui_convnet.ui.lessons.screen import LessonsScreen
 
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -283,7 +283,7 @@ async def test_esc_leaves_the_lessons_and_n_reaches_the_backpropagation_lessons(
 
 async def test_without_colour_the_sign_of_a_map_is_written(ui, monkeypatch):
     # NO_COLOR: "blue −, orange +" were two greys that look alike; the map then carries − and + glyphs
-    from tui_convnet.ui.palette import value_legend
+    from tui_convnet.ui.common.palette import value_legend
 
     monkeypatch.setenv("NO_COLOR", "1")
     app = create_app(screen="lessons")
@@ -291,7 +291,7 @@ async def test_without_colour_the_sign_of_a_map_is_written(ui, monkeypatch):
         await pilot.pause()
         await pilot.press("right", "right")  # lesson 13's digit with an edge kernel: a signed output
         await pilot.pause()
-        shown = picture(ui, app, 1)
+        shown = picture(ui, app, "pattern")
         assert "output (− and +)" in shown and "blue" not in shown
         assert "−" in shown.split("output (− and +)")[1] and "+" in shown.split("output (− and +)")[1]
     legend = value_legend(True).plain

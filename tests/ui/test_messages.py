@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui_convnet.ui.messages import ModelReady
+from tui_convnet.ui.common.messages import ModelReady
 
 
 def test_two_model_messages_with_array_data_compare_without_error() -> None:

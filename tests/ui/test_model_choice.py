@@ -12,8 +12,8 @@ from textual.widgets import Button, Input
 
 from tui_convnet.data import load_mnist
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.messages import ModelReady
-from tui_convnet.ui.screens.training import TrainingScreen, parse_settings
+from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
 
 SIZE = (130, 42)
 
@@ -79,7 +79,7 @@ async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model):
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and app.is_running
-        from tui_convnet.ui.screens.training import FileDone
+        from tui_convnet.ui.training.screen import FileDone
 
         screen.post_message(FileDone("Saved to m.keras", ok=True, saved=True))
         await pilot.pause()
@@ -89,7 +89,7 @@ async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model):
 
 
 async def test_inspect_says_it_is_reading_never_that_there_is_no_model():
-    from tui_convnet.ui.screens.inspect import NO_MODEL, READING
+    from tui_convnet.ui.inspect.screen import NO_MODEL, READING
 
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:

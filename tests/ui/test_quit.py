@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.training import TrainingScreen
+from tui_convnet.ui.training.screen import TrainingScreen
 
 SIZE = (120, 40)
 

@@ -14,7 +14,7 @@ from textual.widgets import Label
 
 from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, CachedStylesheet, compositor, forget_parses
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.widgets.footer import KeysFooter
+from tui_convnet.ui.common.footer import KeysFooter
 
 SIZE = (130, 42)
 
@@ -204,7 +204,7 @@ async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_n
     left: the new screen's own stylesheet file is read, and Textual restyles the app with it."""
     from textual.screen import Screen
 
-    from tui_convnet.ui.screens.explorer import ExplorerScreen
+    from tui_convnet.ui.explorer.screen import ExplorerScreen
 
     layouts: collections.Counter[str] = collections.Counter()
     refresh_layout = getattr(Screen, SCREEN_REFRESH_LAYOUT)
@@ -239,7 +239,7 @@ async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_n
 
 @pytest.mark.parametrize(("name", "screen_type"), [("draw", "DrawScreen"), ("lessons", "LessonsScreen")])
 async def test_the_app_opens_on_another_screen_without_building_the_explorer(name, screen_type, monkeypatch):
-    from tui_convnet.ui.screens.explorer import ExplorerScreen
+    from tui_convnet.ui.explorer.screen import ExplorerScreen
 
     composed: list[object] = []
     compose = ExplorerScreen.compose

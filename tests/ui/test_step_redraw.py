@@ -7,7 +7,7 @@ from textual.widgets import Label
 
 from tui_convnet.ui._textual_internals import compositor
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.explorer import TitleBar
+from tui_convnet.ui.explorer.title_bar import TitleBar
 
 SIZE = (130, 42)
 

@@ -12,8 +12,8 @@ from rich.text import Text
 from textual.widgets import Button, Static
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.training import TrainingScreen, parse_settings
-from tui_convnet.ui.widgets.training_progress import TrainingProgress
+from tui_convnet.ui.training.progress import TrainingProgress
+from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
 
 SIZE = (120, 40)
 

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.screens.training import TensorFlowReady, TrainingEvents, TrainingFinished, TrainingScreen
+from tui_convnet.ui.training.screen import TensorFlowReady, TrainingEvents, TrainingFinished, TrainingScreen
 
 pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 

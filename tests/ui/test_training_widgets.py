@@ -8,10 +8,10 @@ from rich.color import Color
 
 from tui_convnet.summary import confusion_table
 from tui_convnet.training.evaluate import evaluation_from_probabilities
-from tui_convnet.ui.widgets.digits import UPPER_HALF, digit_text, shrink
-from tui_convnet.ui.widgets.plot import LinePlot, Series, braille_plot, braille_rows
-from tui_convnet.ui.widgets.training_progress import EpochLog, ProgressState, TrainingProgress, format_eta
-from tui_convnet.ui.widgets.training_results import DigitGallery
+from tui_convnet.ui.common.digits import UPPER_HALF, digit_text, shrink
+from tui_convnet.ui.common.plot import LinePlot, Series, braille_plot, braille_rows
+from tui_convnet.ui.training.progress import EpochLog, ProgressState, TrainingProgress, format_eta
+from tui_convnet.ui.training.results import DigitGallery
 
 
 def test_digit_text_puts_two_pixel_rows_in_one_text_row():

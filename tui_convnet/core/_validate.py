@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from .arrays import Array
+
 #: The step-by-step engine (``conv_trace`` / ``pool_trace``) keeps every
 #: window of the computation addressable; beyond these sizes a volume is too
 #: large to show cell by cell in a terminal.
@@ -107,7 +109,7 @@ def padding_arg(padding: Any) -> str | tuple[int, int]:
     return ph, pw
 
 
-def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> np.ndarray[Any, Any]:
+def numeric_array(value: Any, name: str, *, ndims: tuple[int, ...]) -> Array:
     """Turn nested lists into a numeric array, refusing ragged or text grids."""
     if isinstance(value, np.ndarray):
         arr = value

@@ -8,8 +8,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail, is_int
-
-Array = np.ndarray[Any, Any]
+from .arrays import Array
 
 
 def _numbers(x: Any) -> Array:

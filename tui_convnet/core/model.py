@@ -17,10 +17,9 @@ import numpy as np
 
 from ._validate import fail, is_int, numeric_array, pair
 from .activations import activate_owned, activation_name
+from .arrays import Array
 from .conv import conv_geometry
 from .pooling import POOL_MODES, pool_geometry
-
-Array = np.ndarray[Any, Any]
 
 # --------------------------------------------------------------------------- dense
 

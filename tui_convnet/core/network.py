@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail, numeric_array
+from .arrays import Array
 from .conv import ConvGeometry, check_conv_work, conv_batch, conv_geometry
 from .model import (
     Conv2DSpec,
@@ -30,8 +31,6 @@ from .model import (
     layers_with_weights,
 )
 from .pooling import PoolGeometry, check_pool_work, pool_batch, pool_geometry
-
-Array = np.ndarray[Any, Any]
 
 
 @dataclass(frozen=True, eq=False)

@@ -11,6 +11,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from ._steps import SteppedTrace
 from ._validate import check_showable, check_values, fail, numeric_array, pair, shape_arg
+from .arrays import Array
 from .conv import same_padding
 
 POOL_MODES = ("max", "avg")
@@ -129,7 +130,7 @@ def _max_over_offsets(x: np.ndarray, g: PoolGeometry) -> np.ndarray:
     if len(offsets) == 1:
         return offsets[0].copy()
     # the first two offsets make the array the others are folded into
-    out: np.ndarray[Any, Any] = np.maximum(offsets[0], offsets[1])
+    out: Array = np.maximum(offsets[0], offsets[1])
     for offset in offsets[2:]:
         np.maximum(out, offset, out=out)
     return out
@@ -162,7 +163,7 @@ def pool_batch(xb: np.ndarray, g: PoolGeometry, mode: str) -> np.ndarray:
     win = _windows(xb, g)
     has_pad = np.issubdtype(win.dtype, np.floating) and g.padding == "same"
     if mode == "max":
-        out: np.ndarray[Any, Any] = np.nanmax(win, axis=(3, 4)) if has_pad else win.max(axis=(3, 4))
+        out: Array = np.nanmax(win, axis=(3, 4)) if has_pad else win.max(axis=(3, 4))
     else:
         dtype = np.result_type(xb.dtype, np.float32)
         out = np.nanmean(win, axis=(3, 4), dtype=dtype) if has_pad else win.mean(axis=(3, 4), dtype=dtype)

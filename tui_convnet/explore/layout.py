@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .frames import Stage
 from .panels import Volume, natural_height, natural_width
-from .stepper import Stage
 
 #: Narrower terminals hide the settings panel until s shows it.
 SIDE_MIN_WIDTH = 110

@@ -15,6 +15,7 @@ from typing import Literal
 from ..core import ConvExample, ConvGeometry, ConvStep, PoolStep, infer_shapes, numbers
 from ..core.activations import ACTIVATION_FORMULAS
 from ..core.examples import ModelExample, PoolExample
+from .gradient_example import GradientExample
 from .state import NEW_WEIGHTS_NOTE, ConvSettings, ConvState, keras_refuses
 
 Role = Literal["", "label", "value", "weight", "pad", "sum", "total", "dim", "error", "symbol", "heading", "note"]
@@ -288,8 +289,6 @@ def note_lines(example: ConvExample | PoolExample | ModelExample) -> list[Line]:
         lines += [[], [("Note: ", "note"), (note, "")]]
     if example.source:
         lines += [[], [(f"Source: {example.source}", "dim")]]
-    from .gradient import GradientExample  # here: that module imports this one
-
     if isinstance(example, ConvExample) and not isinstance(example, GradientExample):  # a lesson has no settings
         lines += [[], [(NEW_WEIGHTS_NOTE, "dim")]]
     return lines

@@ -1,10 +1,11 @@
-"""The explorer's state, outside Textual: an example, its settings, the computation, the step.
+"""The explorer's state of a convolution, pooling or model example: its settings, the computation, the
+step, and the changes a student makes (settings, cell edits).
 
 Everything here is a frozen value and every change is a function returning a
-new value, so the screen keeps one :data:`ExplorerState` in a reactive and
+new value, so the screen keeps one :data:`~.kinds.ExplorerState` in a reactive and
 tests drive the explorer without an app::
 
-    state = open_example(cs231n)                       # step 0 of 18
+    state = open_conv(cs231n)                          # step 0 of 18
     state = state.moved(+1)                            # step 1
     state = change_setting(state, Setting.STRIDE, 3)   # recomputed, step 0 of 8
     state = edit_cell(state, input_key(0), 2, 2, 5.0)  # x[1, 1, 0] = 5, downstream recomputed
@@ -17,27 +18,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from enum import Enum
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 
 from ..core import (
     ConvExample,
     ConvTrace,
-    Example,
     ModelExample,
     PoolExample,
     PoolSettings,
     PoolTrace,
-    conv2d,
     conv_trace,
     pool_trace,
 )
 from ..core.examples import MAX_SETTING, MAX_VALUE
 from .panels import PanelKey, Part, Volume, all_integral
-
-if TYPE_CHECKING:
-    from .gradient import GradientState
+from .stepping import Stepping, StepRange
 
 #: Seed of the fixed pattern that fills new kernel weights.
 KERNEL_SEED = 0
@@ -198,93 +195,11 @@ def resize_bank(
     return new, new_bias
 
 
-# --------------------------------------------------------------------------- which steps
-
-
-@dataclass(frozen=True)
-class StepRange:
-    """The steps Home/End and playing stay within: ``start`` included, ``stop`` excluded."""
-
-    start: int
-    stop: int
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.start < self.stop:
-            raise ValueError(f"A step range must not be empty. Received: start={self.start}, stop={self.stop}")
-
-    def __len__(self) -> int:
-        return self.stop - self.start
-
-    def clamp(self, step: int) -> int:
-        return min(max(step, self.start), self.stop - 1)
-
-
-@dataclass(frozen=True, eq=False)
-class ExplorerRequest:
-    """What another screen asks the explorer to show: an example, the step to start on, the steps to stay in.
-
-    ``label`` names the range in the title bar (e.g. ``"map k5"``).
-    """
-
-    example: Example
-    step: int = 0
-    steps: StepRange | None = None
-    label: str = ""
-
-
-def focus_on_map(example: ConvExample, kernel: int) -> ExplorerRequest:
-    """Step through one feature map: start on its largest activation, stay within the map.
-
-    This is what the inspect screen's ``s`` sends for the chosen map.
-    """
-    count = example.kernels.shape[3]
-    if not 0 <= kernel < count:
-        raise ValueError(f"Feature map index out of range 0..{count - 1}. Received: kernel={kernel}")
-    out = conv2d(
-        example.x,
-        example.kernels[..., kernel : kernel + 1],
-        example.bias[kernel : kernel + 1],
-        stride=example.stride,
-        padding=example.padding,
-        dilation=example.dilation,
-        activation=example.activation,
-    )[:, :, 0]
-    oh, ow = out.shape
-    row, col = divmod(int(np.argmax(out)), ow)
-    start = kernel * oh * ow
-    name = example.kernel_names[kernel] if kernel < len(example.kernel_names) else f"W{kernel}"
-    return ExplorerRequest(example, start + row * ow + col, StepRange(start, start + oh * ow), f"map {name}")
-
-
 # --------------------------------------------------------------------------- the state
 
 
 @dataclass(frozen=True, eq=False)
-class _Stepping:
-    step: int
-    steps: StepRange
-    label: str  # names a step range chosen by another screen ("" for the whole example)
-
-    def at(self, step: int) -> Any:
-        """The same state on ``step`` (kept inside the step range)."""
-        return replace(self, step=self.steps.clamp(step))
-
-    def moved(self, delta: int) -> Any:
-        return self.at(self.step + delta)
-
-    def first(self) -> Any:
-        return self.at(self.steps.start)
-
-    def last(self) -> Any:
-        return self.at(self.steps.stop - 1)
-
-    @property
-    def at_end(self) -> bool:
-        return self.step >= self.steps.stop - 1
-
-
-@dataclass(frozen=True, eq=False)
-class ConvState(_Stepping):
+class ConvState(Stepping):
     """A convolution or pooling example being stepped through."""
 
     example: ConvExample | PoolExample
@@ -321,7 +236,7 @@ class ConvState(_Stepping):
 
 
 @dataclass(frozen=True, eq=False)
-class ModelState(_Stepping):
+class ModelState(Stepping):
     """The model example: one step per layer of its summary."""
 
     example: ModelExample
@@ -331,35 +246,22 @@ class ModelState(_Stepping):
         return len(self.example.model.layers)
 
 
-ExplorerState: TypeAlias = "ConvState | ModelState | GradientState"
-
-
-def is_lesson(state: ExplorerState) -> bool:
-    """Whether ``state`` is the kernel-gradient lesson's (a :class:`~.gradient.GradientState`), without
-    importing that module: the explorer's start does not need it."""
-    return not isinstance(state, ConvState | ModelState)
-
-
-def open_example(example: Example, step: int = 0, steps: StepRange | None = None, label: str = "") -> ExplorerState:
-    """The state of ``example`` as written, on ``step`` (raises ``ValueError`` if the core refuses it)."""
-    from .gradient import GradientExample, open_gradient  # a lesson (issue 14), opened as its own state
-
-    if isinstance(example, GradientExample):
-        return open_gradient(example, step, steps, label)
-    if isinstance(example, ModelExample):
-        whole = StepRange(0, max(len(example.model.layers), 1))
-        rng = steps if steps is not None and steps.stop <= whole.stop else whole
-        return ModelState(step=rng.clamp(step), steps=rng, label=label if rng is steps else "", example=example)
+def open_conv(
+    example: ConvExample | PoolExample, step: int = 0, steps: StepRange | None = None, label: str = ""
+) -> ConvState:
+    """The state of a convolution or pooling example as written (raises ``ValueError`` if the core refuses it)."""
     settings = settings_of(example)
-    comp = compute(settings)
-    return _install(example, settings, comp, step, steps, label)
+    return conv_state(example, settings, compute(settings), step, steps, label)
 
 
-def open_request(request: ExplorerRequest) -> ExplorerState:
-    return open_example(request.example, request.step, request.steps, request.label)
+def open_model(example: ModelExample, step: int = 0, steps: StepRange | None = None, label: str = "") -> ModelState:
+    """The state of the model example: one step per layer."""
+    whole = StepRange(0, max(len(example.model.layers), 1))
+    rng = steps if steps is not None and steps.stop <= whole.stop else whole
+    return ModelState(step=rng.clamp(step), steps=rng, label=label if rng is steps else "", example=example)
 
 
-def _install(
+def conv_state(
     example: ConvExample | PoolExample,
     settings: Settings,
     comp: Computation,
@@ -370,6 +272,7 @@ def _install(
     modified: bool = False,
     info: str = "",
 ) -> ConvState:
+    """The state of ``example`` with ``settings`` and their computation, on ``step`` (within ``steps``)."""
     whole = StepRange(0, max(comp.num_steps, 1))
     rng = steps if steps is not None and steps.stop <= whole.stop else whole
     return ConvState(
@@ -382,11 +285,6 @@ def _install(
         modified=modified,
         info=info,
     )
-
-
-def reset(state: ExplorerState) -> ExplorerState:
-    """Back to the example as written (the step range another screen chose is kept)."""
-    return open_example(state.example, state.steps.start, state.steps, state.label)
 
 
 # --------------------------------------------------------------------------- changes
@@ -447,7 +345,7 @@ def change_setting(state: ConvState, setting: Setting, value: Any) -> ConvState:
     """Recompute with one setting changed; back to the first step (raises ``ValueError``)."""
     settings, note = changed_settings(state.settings, setting, value)
     comp = compute(settings)
-    return _install(state.example, settings, comp, 0, modified=True, info=note)
+    return conv_state(state.example, settings, comp, 0, modified=True, info=note)
 
 
 class EditError(ValueError):
@@ -492,10 +390,10 @@ def edit_cell(state: ConvState, key: PanelKey, row: int, col: int, value: float)
     else:
         raise EditError(f"This grid cannot be edited. Received: panel={key.volume.value}")
     comp = compute(new)
-    return _install(state.example, new, comp, state.step, state.steps, state.label, modified=True)
+    return conv_state(state.example, new, comp, state.step, state.steps, state.label, modified=True)
 
 
-def keras_refuses(state: ExplorerState) -> str:
+def keras_refuses(state: Stepping) -> str:
     """Why Keras would not build this convolution, or ``""`` (the explorer still computes it)."""
     if not isinstance(state, ConvState) or not isinstance(state.settings, ConvSettings):
         return ""

@@ -2,15 +2,17 @@
 
 Each lesson is a small stepper: a tour of states (``start(step)``), the key
 moves that change a state, and ``frame(state)`` — what to highlight and the
-text to show — computed by the numpy core.  ``tui_convnet.ui.screens.lessons``
+text to show — computed by the numpy core.  ``tui_convnet.ui.lessons``
 draws them.
 
-1. a kernel is a pattern detector — explorer examples (``assets/examples``);
-2. :mod:`.sparse` — sparse connectivity;
-3. :mod:`.receptive` — the receptive field grows with depth;
-4. :mod:`.sharing` — parameter sharing and translation invariance;
-5. :mod:`.hierarchy` — a hierarchy of features;
-6. :mod:`.dropout_lesson` — dropout in training and inference mode.
+In the contents' order (:mod:`.catalog` numbers them after the examples: 13–18 today):
+
+- :mod:`.pattern` — a kernel is a pattern detector, on explorer examples (``assets/examples``);
+- :mod:`.sparse` — sparse connectivity;
+- :mod:`.receptive` — the receptive field grows with depth;
+- :mod:`.sharing` — parameter sharing and translation invariance;
+- :mod:`.hierarchy` — a hierarchy of features;
+- :mod:`.dropout_lesson` — dropout in training and inference mode.
 """
 
 from .catalog import LESSONS, LessonInfo, lesson_info

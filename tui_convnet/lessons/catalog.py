@@ -1,5 +1,9 @@
 """The lessons: which of the lecture's big ideas each one teaches, and from which slide; and the
 contents — one numbered list of everything a student can open, examples first, then the lessons.
+
+A lesson has no number of its own: the code names it by its key (``"sparse"``), and its number is
+its place in the contents (lesson 13 is the first lesson after the twelve examples), the one
+numbering the contents, the palette, the screens' titles and the docs share.
 """
 
 from __future__ import annotations
@@ -12,16 +16,10 @@ from ..core import Example
 
 @dataclass(frozen=True)
 class LessonInfo:
-    number: int
     key: str  # a short name: "sparse", "receptive", …
     title: str
     slide: str  # the lecture slide it comes from, as the lecture names it
     summary: str  # one line for the palette and the list
-
-    @property
-    def heading(self) -> str:
-        """``Lesson 3 · The receptive field grows with depth``."""
-        return f"Lesson {self.number} · {self.title}"
 
     @property
     def source(self) -> str:
@@ -30,42 +28,36 @@ class LessonInfo:
 
 LESSONS: tuple[LessonInfo, ...] = (
     LessonInfo(
-        1,
         "pattern",
         "A kernel is a pattern detector",
         "Convolution (Diagonal edge) · Example: Edge Detection",
         "A diagonal-edge kernel is high exactly where its pattern is; [1, −1] finds vertical edges",
     ),
     LessonInfo(
-        2,
         "sparse",
         "Sparse connectivity",
         "Sparse Connectivity (Goodfellow 2016)",
         "Which inputs an output depends on, in a convolution of width 3 and in a dense layer",
     ),
     LessonInfo(
-        3,
         "receptive",
         "The receptive field grows with depth",
         "Deep Convolution Networks: Receptive Field Grows with Layers",
         "Select a cell of any layer: the part of the digit it depends on (3×3 … 18×18)",
     ),
     LessonInfo(
-        4,
         "sharing",
         "Parameter sharing and translation invariance",
         "Parameter Sharing",
         "Shift the digit: the feature maps shift with it, exactly; the prediction mostly stays",
     ),
     LessonInfo(
-        5,
         "hierarchy",
         "A hierarchy of features",
         "Learn Hierarchies of Patterns",
         "The first layer's small edge maps beside the deepest layer's large shapes",
     ),
     LessonInfo(
-        6,
         "dropout",
         "Dropout",
         "Can add a dropout layer (tf.keras.layers.Dropout(rate))",
@@ -78,14 +70,12 @@ LESSONS: tuple[LessonInfo, ...] = (
 #: gradient of a kernel, is an explorer example.
 BACKPROP_LESSONS: tuple[LessonInfo, ...] = (
     LessonInfo(
-        7,
         "learn",
         "Learn a kernel by gradient descent",
         "Weights (Kernel) need to be learned using training data and backpropagation",
         "A random 3x3 kernel learns a diagonal-edge detector on four digits: w ← w − lr·dL/dw, key by key",
     ),
     LessonInfo(
-        8,
         "network",
         "Backpropagation through the network",
         "Weights (Kernel) need to be learned using training data and backpropagation",
@@ -151,10 +141,10 @@ def lesson_entry(entries: Sequence[ContentsEntry], key: str) -> LessonEntry:
     raise ValueError(f"There is no such lesson in the contents. Received: key={key!r}")
 
 
-def lesson_info(key_or_number: str | int) -> LessonInfo:
-    """The lesson called ``key_or_number`` (its key, or its number 1–6)."""
+def lesson_info(key: str) -> LessonInfo:
+    """The lesson of the lessons screen called ``key`` (``"sparse"``, …)."""
     for info in LESSONS:
-        if key_or_number in (info.key, info.number, str(info.number)):
+        if key == info.key:
             return info
-    known = ", ".join(f"{i.number} ({i.key})" for i in LESSONS)
-    raise ValueError(f"There is no such lesson. Choose one of: {known}. Received: lesson={key_or_number!r}")
+    known = ", ".join(i.key for i in LESSONS)
+    raise ValueError(f"There is no such lesson. Choose one of: {known}. Received: lesson={key!r}")

@@ -60,7 +60,7 @@ footer { margin-top: 2em; font-size: 0.8em; color: #555; }
 
 def cell_colour(t: float) -> str:
     """The screen's colour for ``t`` in [-1, 1] (light theme), softened toward white; ``#rrggbb``."""
-    from ..ui.palette import blend, diverging_rgb
+    from ..ui.common.palette import blend, diverging_rgb
 
     rgb = blend(diverging_rgb(t, dark=False), (255, 255, 255), _SOFTEN)
     return "#{:02x}{:02x}{:02x}".format(*rgb)

@@ -9,15 +9,13 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Mapping
-from typing import Any
 
-import numpy as np
-
+from ..core.arrays import Array
 from ..data import DataError, MnistData, load_mnist
 from .tf_env import import_keras
 
 
-def download_mnist() -> Mapping[str, np.ndarray[Any, Any]]:
+def download_mnist() -> Mapping[str, Array]:
     """Full MNIST from Keras (downloaded once into the Keras cache); Keras' progress goes to stderr."""
     keras = import_keras()
     try:

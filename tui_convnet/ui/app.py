@@ -19,34 +19,36 @@ from textual.widget import AwaitMount
 
 from ..core import Example, ExampleError, load_examples
 from ._textual_internals import CachedStylesheet, mark_styled
-from .messages import ModelReady, OpenHierarchy, OpenInExplorer
+from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
+    from ..images import Preprocessed
     from ..lessons.catalog import ContentsEntry
+    from .common.session import SessionApp
 
-STYLES = Path(__file__).parent / "styles"
+STYLES = Path(__file__).parent  # app.tcss sits beside the app
 
 
 def _explorer_screen() -> Screen[Any]:
-    from .screens.explorer import ExplorerScreen
+    from .explorer.screen import ExplorerScreen
 
     return ExplorerScreen()
 
 
 def _training_screen() -> Screen[Any]:
-    from .screens.training import TrainingScreen
+    from .training.screen import TrainingScreen
 
     return TrainingScreen()
 
 
 def _draw_screen() -> Screen[Any]:
-    from .screens.draw import DrawScreen
+    from .draw.screen import DrawScreen
 
     return DrawScreen()
 
 
 def _lessons_screen() -> Screen[Any]:
-    from .screens.lessons import LessonsScreen
+    from .lessons.screen import LessonsScreen
 
     return LessonsScreen()
 
@@ -58,7 +60,7 @@ def _architect_screen() -> Screen[Any]:
 
 
 def _inspect_screen() -> Screen[Any]:
-    from .screens.inspect import InspectScreen
+    from .inspect.screen import InspectScreen
 
     return InspectScreen()
 
@@ -189,7 +191,7 @@ class ConvnetApp(App[int]):
 
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
-    draw_image: tuple[Any, str] | None = None
+    draw_image: tuple[Preprocessed, str] | None = None
 
     def clear_selection(self) -> None:
         """Clear the text selection of the active screen; nothing to clear while no screen is on the stack yet.
@@ -258,7 +260,7 @@ class ConvnetApp(App[int]):
                 bundled = load_bundled_model()
                 spec, weights, label = bundled.spec, list(bundled.weights), bundled.description
             else:
-                from .session_model import session_model
+                from .common.session_model import session_model
 
                 spec, weights, label = session_model(self.trained)
         except ValueError as exc:
@@ -267,14 +269,14 @@ class ConvnetApp(App[int]):
         self.push_screen(FiltersScreen(spec, weights, label))
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from .common.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
     def on_open_in_explorer(self, message: OpenInExplorer) -> None:
         self.switch_mode("explorer")
-        from .screens.explorer import ExplorerScreen
+        from .explorer.screen import ExplorerScreen
 
         if isinstance(self.screen, ExplorerScreen):
             self.screen.open(message.request)
@@ -288,7 +290,7 @@ class ConvnetApp(App[int]):
 
     def action_open_contents(self) -> None:
         """The numbered contents (a modal): the chosen example or lesson opens."""
-        from .screens.contents import ContentsScreen
+        from .contents.screen import ContentsScreen
 
         if isinstance(self.screen, ContentsScreen):
             return
@@ -296,17 +298,16 @@ class ConvnetApp(App[int]):
 
     def _current_number(self) -> int | None:
         """The contents number of what the current screen shows (an example or a lesson), if any."""
-        from ..lessons import LESSONS
         from ..lessons.catalog import lesson_entry
-        from .screens.explorer import ExplorerScreen
-        from .screens.lessons import LessonsScreen
+        from .explorer.screen import ExplorerScreen
+        from .lessons.screen import LessonsScreen
 
         screen = self.screen
         if isinstance(screen, ExplorerScreen) and screen.state is not None:
             index = screen._builtin_index(screen.state.example)
             return None if index is None else index + 1
         if isinstance(screen, LessonsScreen):
-            return lesson_entry(self.contents, LESSONS[screen.position.lesson - 1].key).number
+            return lesson_entry(self.contents, screen.position.lesson).number
         return None
 
     def _contents_chosen(self, entry: ContentsEntry | None) -> None:
@@ -321,24 +322,23 @@ class ConvnetApp(App[int]):
         if isinstance(entry, ExampleEntry):
             self.post_message(OpenInExplorer(self.examples[entry.index]))
         elif entry.info in LESSONS:
-            self.open_lesson(entry.info.number)
+            self.open_lesson(entry.info.key)
         else:
-            from .screens.backprop import lesson_screen
+            from .lessons.backprop import lesson_screen
 
             self.push_screen(lesson_screen(entry.info.key))
 
-    def open_lesson(self, number: int) -> None:
-        """Show lesson ``number`` (1–6 of :data:`~tui_convnet.lessons.LESSONS`) on the lessons screen."""
-        from .screens.lessons import LessonsScreen
+    def open_lesson(self, key: str) -> None:
+        """Show the lesson called ``key`` (one of :data:`~tui_convnet.lessons.LESSONS`) on the lessons screen."""
+        from .lessons.screen import LessonsScreen
 
         self.switch_mode("lessons")
         if isinstance(self.screen, LessonsScreen):
-            self.screen.show_lesson(number)
+            self.screen.show_lesson(key)
 
     def on_open_hierarchy(self, message: OpenHierarchy) -> None:
         from ..lessons import digit_from_uint8, trained_model
-        from ..lessons.catalog import lesson_info
-        from .screens.lessons import LessonsScreen
+        from .lessons.screen import LessonsScreen
 
         try:
             model = trained_model(message.spec, message.weights, message.model_label)
@@ -348,7 +348,7 @@ class ConvnetApp(App[int]):
             return
         self.switch_mode("lessons")
         if isinstance(self.screen, LessonsScreen):
-            self.screen.show_on(model, digit, lesson_info("hierarchy").number)
+            self.screen.show_on(model, digit, "hierarchy")
 
     def on_model_ready(self, message: ModelReady) -> None:
         self.trained = message
@@ -425,7 +425,7 @@ def builtin_examples() -> tuple[Example, ...]:
         examples = load_examples()
     except ExampleError as exc:
         raise ValueError(f"A built-in example is broken: {exc}") from None
-    from ..explore.gradient import lesson_examples
+    from ..explore.gradient_example import lesson_examples
 
     every = (*examples, *lesson_examples(examples))
     for example in every:
@@ -457,3 +457,9 @@ def create_app(
         examples = builtin_examples()
     initial = 0 if example is None else find_example(examples, example)
     return ConvnetApp(examples, initial, screen=screen, on_first_frame=on_first_frame)
+
+
+if TYPE_CHECKING:
+
+    def _provides_what_screens_read(app: ConvnetApp) -> SessionApp:
+        return app  # mypy checks that the app is the SessionApp the screens read

@@ -25,7 +25,7 @@ from ...architect.editor import ArchitectState, check, layer_text, setting_text
 from ...architect.spec_file import SpecFileError, read_spec_file, write_spec_file
 from ...core import ModelSpec
 from ...summary import FittedSummary
-from ..widgets.footer import KeysFooter
+from ..common.footer import KeysFooter
 
 STYLES = Path(__file__).resolve().parent  # the .tcss file sits beside its screen
 

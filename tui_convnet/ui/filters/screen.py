@@ -25,8 +25,8 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...core import FilterImage, ModelSpec, conv_layers, filter_visualisations, infer_shapes
-from ..widgets.footer import KeysFooter
-from ..widgets.heatmap import TileGrid, map_strips, quantise
+from ..common.footer import KeysFooter
+from ..common.heatmap import TileGrid, map_strips, quantise
 
 STYLES = Path(__file__).resolve().parent  # the .tcss file sits beside its screen
 

@@ -1,0 +1,1 @@
+"""The draw screen: a digit drawn with the mouse or keys, classified live."""

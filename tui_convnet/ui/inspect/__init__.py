@@ -1,0 +1,1 @@
+"""The inspect screen: one picture through every layer of a trained model."""

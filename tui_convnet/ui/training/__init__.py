@@ -1,0 +1,1 @@
+"""The training screen: settings form, live progress and results of a Keras training run."""

@@ -1,0 +1,165 @@
+"""After training: the confusion matrix as a grid of focusable cells, and a gallery of test digits with
+predicted and true labels (all of them, or the digits of one confusion-matrix cell)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import DataTable
+
+from ...core import numbers
+from ..common.digits import digit_text
+
+CELL_WIDTH = 14  # a 28x28 digit shrunk by 2
+GAP = 2
+
+
+def _count_cell(count: int, share: float, diagonal: bool) -> Text:
+    """Correct counts in green, mistakes in red (bold from 5% of the row), zeros as dots."""
+    if diagonal:
+        return Text(f"{count:,}", style="bold green", justify="right")
+    if count == 0:
+        return Text("·", style="dim", justify="right")
+    return Text(f"{count:,}", style="bold red" if share >= 0.05 else "red", justify="right")
+
+
+def _accuracy_cell(accuracy: float) -> Text:
+    if math.isnan(accuracy):
+        return Text("–", style="dim", justify="right")
+    colour = "green" if accuracy >= 0.95 else ("yellow" if accuracy >= 0.8 else "red")
+    return Text(numbers.percent(accuracy), style=colour, justify="right")
+
+
+class ConfusionTable(DataTable[Text]):
+    """Rows: true digit; columns: predicted digit, then the digit's accuracy.  Selecting a cell
+    (Enter or a click) posts ``DataTable.CellSelected``; the screen shows that cell's digits."""
+
+    DEFAULT_CSS = """
+    ConfusionTable {
+        height: auto;
+        width: auto;
+        max-width: 100%;
+    }
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(cursor_type="cell", zebra_stripes=False, fixed_columns=1, **kwargs)
+
+    def show(self, confusion: np.ndarray, per_class_accuracy: np.ndarray) -> None:
+        m = np.asarray(confusion)
+        self.clear(columns=True)
+        self.add_column(Text("true", style="bold"), key="true")
+        for c in range(m.shape[1]):
+            self.add_column(Text(str(c), style="bold", justify="right"), key=str(c), width=5)
+        self.add_column(Text("accuracy", style="bold", justify="right"), key="accuracy")
+        for r, row in enumerate(m):
+            shares = row / max(int(row.sum()), 1)
+            self.add_row(
+                Text(str(r), style="bold", justify="right"),
+                *(_count_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares, strict=True))),
+                _accuracy_cell(float(per_class_accuracy[r])),
+                key=str(r),
+            )
+        self.move_cursor(row=0, column=1, scroll=False)
+
+
+class DigitGallery(Widget):
+    """Test digits with predicted and true labels, a page at a time (misclassified first)."""
+
+    DEFAULT_CSS = """
+    DigitGallery {
+        height: auto;
+        width: 1fr;
+    }
+    """
+
+    PER_PAGE = 12
+    page: reactive[int] = reactive(0, layout=True)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.images: np.ndarray | None = None
+        self.labels = self.predicted = self.confidence = self.order = np.zeros(0, dtype=int)
+        self.title = ""  # what the digits shown are, when not all of them (a confusion-matrix cell)
+
+    def show(
+        self,
+        images: np.ndarray,
+        labels: np.ndarray,
+        predicted: np.ndarray,
+        confidence: np.ndarray,
+        order: np.ndarray,
+        *,
+        title: str = "",
+    ) -> None:
+        """Show the test digits ``order`` (indices into ``images``), a page at a time."""
+        self.images, self.labels, self.predicted = images, labels, predicted
+        self.confidence, self.order, self.title = confidence, order, title
+        self.page = 0
+        self.refresh(layout=True)
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(len(self.order) / self.PER_PAGE))
+
+    @property
+    def misclassified(self) -> int:
+        return int(np.count_nonzero(self.labels != self.predicted))
+
+    def turn(self, delta: int) -> None:
+        self.page = (self.page + delta) % self.pages
+
+    def _columns(self, width: int) -> int:
+        return max(1, (width + GAP) // (CELL_WIDTH + GAP))
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        if self.images is None:
+            return 1
+        shown = len(self.order[self.page * self.PER_PAGE : (self.page + 1) * self.PER_PAGE])
+        rows = math.ceil(shown / self._columns(width)) if shown else 0
+        return 1 + rows * (7 + 2 + 1)
+
+    def caption(self) -> Text:
+        start = self.page * self.PER_PAGE
+        end = min(start + self.PER_PAGE, len(self.order))
+        shown = f"  {start + 1:,}–{end:,} of {len(self.order):,} (page {self.page + 1}/{self.pages})"
+        if self.title:
+            return Text.assemble(("Test digits, ", "bold"), (self.title, "bold"), shown)
+        return Text.assemble(
+            ("Test digits", "bold"), f"{shown}, {self.misclassified:,} misclassified shown first (n/p: pages)"
+        )
+
+    def render(self) -> RenderableType:
+        if self.images is None:
+            return Text("No test predictions yet.", style="dim")
+        if len(self.order) == 0:
+            return Group(self.caption(), Text("No test digit in this cell.", style="dim"))
+        columns = self._columns(self.content_size.width or 80)
+        grid = Table.grid(padding=(0, GAP, 1, 0))
+        for _ in range(columns):
+            grid.add_column(width=CELL_WIDTH, no_wrap=True)
+        cells = []
+        for i in self.order[self.page * self.PER_PAGE : (self.page + 1) * self.PER_PAGE]:
+            i = int(i)
+            wrong = self.predicted[i] != self.labels[i]
+            cell = digit_text(self.images[i], shrink_by=2)
+            cell.append("\n")
+            cell.append(
+                f"pred {self.predicted[i]} {numbers.percent(float(self.confidence[i]), 0):>5}\n",
+                "bold red" if wrong else "bold green",
+            )
+            cell.append(f"true {self.labels[i]}", "red" if wrong else "green")
+            cell.append(f"  #{i}", "dim")
+            cells.append(cell)
+        for r in range(0, len(cells), columns):
+            row = cells[r : r + columns]
+            grid.add_row(*row, *([""] * (columns - len(row))))
+        return Group(self.caption(), grid)
