@@ -53,7 +53,7 @@ def test_its_record_is_what_the_numpy_engine_measures(bundled):
     assert bundled.test_accuracy > 0.96
     predicted = np.argmax(forward(bundled.spec, bundled.weights, to_model_inputs(data.x_test[:1000])), axis=1)
     np.testing.assert_array_equal(np.flatnonzero(predicted != data.y_test[:1000]), wrong[wrong < 1000])
-    assert bundled.description == f"bundled model, {bundled.test_accuracy:.1%} on the official test set"
+    assert bundled.description == f"bundled model, {bundled.test_accuracy * 100:.1f} % on the official test set"
 
 
 def test_the_record_says_how_it_was_trained(bundled):
