@@ -27,7 +27,7 @@ check: $(STAMP)
 # Three workers on two cores: a Pilot test waits for the app to go idle after every key (Textual's
 # wait_for_idle sleeps 20 ms at a time), so two workers left the cores idle a quarter of the time.
 test: check
-	$(BIN)/python -m pytest -n 3 --dist worksteal -q
+	$(BIN)/python -m pytest -n 3 --dist worksteal -q --reruns 1 --reruns-delay 1
 
 # The installed command on a real pseudo-terminal, every screen and serve, on each Python found (3.11 with
 # everything in .venv, 3.12 and 3.13 with the base install in .smoke/): see scripts/smoke_all.sh.
