@@ -61,6 +61,8 @@ class KeysFooter(Footer):
         widgets: list[Widget] = list(super().compose())
         # The keys composed now are the ones shown; none means the screen has not announced its bindings yet.
         self._shown = self._keys_shown() if widgets else None
+        if not widgets:  # nothing to show yet, and the screen may not be on the stack (Python 3.12+: eager tasks)
+            return
         # the app's keys, also where a screen binds one of them itself (training's q asks before quitting)
         order = [b.key if isinstance(b, Binding) else b[0] for b in self.app.BINDINGS]
         app_keys = {binding.key for node, binding, _e, _t in self.screen.active_bindings.values() if node is self.app}
