@@ -317,12 +317,16 @@ class ConvnetApp(App[int]):
     def open_entry(self, entry: ContentsEntry) -> None:
         """Open an entry of the contents: an example in the explorer, a lesson on its screen."""
         from ..lessons import LESSONS
-        from ..lessons.catalog import ExampleEntry
+        from ..lessons.catalog import TEACH_LESSONS, ExampleEntry
 
         if isinstance(entry, ExampleEntry):
             self.post_message(OpenInExplorer(self.examples[entry.index]))
         elif entry.info in LESSONS:
             self.open_lesson(entry.info.key)
+        elif entry.info in TEACH_LESSONS:
+            from .contents.data_prep import DataPrepScreen
+
+            self.push_screen(DataPrepScreen())
         else:
             from .lessons.backprop import lesson_screen
 
