@@ -305,7 +305,7 @@ Esc ends it.
                 self.post_message(self.Failed(f"No bundled model: {exc}"))
                 return
             model = NumpyModel(bundled.spec, bundled.weights, bundled.spec.name)
-            self._prepare_in_thread(model, None, bundled.description, False, generation)
+            self._prepare_in_thread(model, None, bundled.accuracies, False, generation)
         except Exception as exc:  # anything unexpected: a message on screen, never a dead app
             self.post_message(self.Failed(f"Cannot inspect the bundled model: {type(exc).__name__}: {exc}"))
 
