@@ -85,8 +85,8 @@ class HierarchyLesson:
             )
         else:
             what = (
-                f"{slide_named(lm.info.name)}: {lm.field[0]}×{lm.field[1]} pixels per cell; it combines the edge maps of"
-                " the layer below into larger patterns."
+                f"{slide_named(lm.info.name)}: {lm.field[0]}×{lm.field[1]} pixels per cell; it combines the edge"
+                " maps of the layer below into larger patterns."
             )
         lines = (
             f"{self.digit.name}: the most active maps of each convolution, up to {SHOWN_MAPS} as the width allows"
