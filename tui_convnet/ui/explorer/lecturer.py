@@ -2,12 +2,11 @@
 
 - :class:`KerasCode`: the lecture's Keras code for the model on screen, the lines of the current layer
   (or setting) marked ``▶`` (:mod:`tui_convnet.teach.keras_code`).
-- :class:`QuizModal`: one question (:mod:`tui_convnet.teach.quiz_mode`) with the grids it is about and an
-  answer field; an answer that cannot be read keeps it open with the reason, Esc skips.
 - :class:`LecturerKeys`: the explorer's ``x`` (quiz mode: predict each step before it is shown, checked,
-  scored for the session) and ``p`` (write the example's handout, HTML, to the current folder).
+  scored for the session, the score shared with the lessons' quiz) and ``p`` (write the example's handout,
+  HTML, to the current folder). The question box is :class:`~tui_convnet.ui.common.quiz.QuizModal`.
 
-Looks live in ``styles/lecturer.tcss``; nothing typed or read from a file is parsed as markup.
+Nothing typed or read from a file is parsed as markup.
 """
 
 from __future__ import annotations
@@ -16,23 +15,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Input, Label, Static
 
 from ...core import ModelSpec
 from ...teach.keras_code import CodeLine, model_code, pane_lines
-from ...teach.quiz import Question, Verdict, check
+from ...teach.quiz import Verdict
 from ...teach.quiz_mode import QuizMode
+from ..common.quiz import QuizModal, record_answer, session_score
 
 if TYPE_CHECKING:
     from ...training.events import TrainConfig
-
-STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
 
 class KerasCode(Widget):
@@ -90,47 +83,6 @@ class KerasCode(Widget):
         return text
 
 
-class QuizModal(ModalScreen[Verdict | None]):
-    """A question before the step is shown: type the answer, Enter checks it; Esc shows the step unscored."""
-
-    CSS_PATH = [STYLES / "lecturer.tcss"]
-    BINDINGS = [Binding("escape", "skip", "Skip", key_display="Esc")]
-
-    def __init__(self, question: Question, score: str) -> None:
-        super().__init__()
-        self.question = question
-        self.score = score
-
-    def compose(self) -> ComposeResult:
-        q = self.question
-        with Vertical(id="quiz-box"):
-            yield Label(Text(f"Quiz · {self.score}"), id="quiz-title")
-            yield Static(Text(q.prompt), id="quiz-prompt")
-            from ...teach.quiz_sheet import question_figures
-
-            figures = question_figures(q)
-            if figures:
-                yield Static(Text("\n".join(figures)), id="quiz-figures")
-            yield Input(placeholder=q.hint, id="quiz-answer")
-            yield Static("", id="quiz-message")
-            yield Label(Text("Enter checks · Esc shows the step without an answer"), id="quiz-footer")
-
-    def on_mount(self) -> None:
-        self.query_one("#quiz-answer", Input).focus()
-
-    @on(Input.Submitted, "#quiz-answer")
-    def _answered(self, event: Input.Submitted) -> None:
-        event.stop()
-        verdict = check(self.question, event.value)
-        if not verdict.correct and verdict.message.startswith("Type "):  # unreadable: say so, keep asking
-            self.query_one("#quiz-message", Static).update(Text(verdict.message))
-            return
-        self.dismiss(verdict)
-
-    def action_skip(self) -> None:
-        self.dismiss(None)
-
-
 class LecturerKeys:
     """The explorer's quiz mode (``x``) and handout (``p``); mixed into :class:`ExplorerScreen`."""
 
@@ -152,7 +104,7 @@ class LecturerKeys:
         if self.quiz.on:
             text = "Quiz mode: → asks for the next step's value before showing it. x turns it off."
         else:
-            text = f"Quiz mode off. This session: {self.quiz.score.text}."
+            text = f"Quiz mode off. This session: {session_score(screen).text}."
         screen.notify(text, title="Quiz", markup=False)
         screen.refresh_bindings()
 
@@ -174,15 +126,16 @@ class LecturerKeys:
                 self.quiz = self.quiz.skip()
             else:
                 self.quiz = self.quiz.record(verdict)
+                score = record_answer(screen, verdict)  # one score for the session, the lessons' quiz too
                 screen.notify(
-                    f"{verdict.message} Session: {self.quiz.score.text}.",
+                    f"{verdict.message} Session: {score.text}.",
                     title="Quiz",
                     severity="information" if verdict.correct else "warning",
                     markup=False,
                 )
             screen.state = following  # the step, with its arithmetic, either way
 
-        screen.app.push_screen(QuizModal(question, self.quiz.score.text), answered)
+        screen.app.push_screen(QuizModal(question, session_score(screen).text), answered)
         return True
 
     def action_handout(self) -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -46,6 +47,9 @@ from .views import (
     SharingView,
     SparseView,
 )
+
+if TYPE_CHECKING:
+    from ...teach.quiz import Verdict
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
@@ -103,7 +107,8 @@ class LessonsScreen(Screen[None]):
     HELP = (
         "Six lessons on the lecture's big ideas, each from one slide. ←/→ step through a lesson's tour, "
         "n/N change lesson; the footer shows the keys of the current lesson (h/j/k/l move a selection "
-        "or the digit)."
+        "or the digit). x asks a question on the lesson's idea: type your prediction, Enter checks it and "
+        "shows the arithmetic; the session's score is kept."
     )
 
     BINDINGS = [
@@ -133,6 +138,7 @@ class LessonsScreen(Screen[None]):
         Binding("pageup", "scroll_body(-1)", "Scroll up", show=False),
         Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen the lessons were opened from"),
         Binding("left_square_bracket", "digit(-1)", "Previous digit", show=False),
+        Binding("x", "quiz", "Quiz", tooltip="A question on this lesson's idea: predict, then see the arithmetic"),
     ]
 
     position: reactive[Position] = reactive(Position(LESSONS[0].key, 0, 0), init=False, always_update=True)
@@ -143,6 +149,8 @@ class LessonsScreen(Screen[None]):
         self._lessons: dict[tuple[str, int], Any] = {}
         self._digits: dict[int, Digit] = {}
         self._pending: str | None = None
+        #: Where the quiz's questions are drawn from (a test seeds it).
+        self.quiz_rng = np.random.default_rng()
 
     def compose(self) -> ComposeResult:
         yield Static(id="lesson-title")
@@ -347,6 +355,26 @@ class LessonsScreen(Screen[None]):
     def action_digit(self, delta: int) -> None:
         pos = self.position
         self.position = Position(pos.lesson, pos.step, pos.state, (pos.digit + delta) % DIGITS)
+
+    def action_quiz(self) -> None:
+        """A question on the lesson's idea (``teach.lesson_quiz``): the answer is checked, then the arithmetic
+        shown in the box whether it was right or not; the session's score (the explorer's too) is kept."""
+        from ...teach.lesson_quiz import lesson_question
+        from ..common.quiz import QuizModal, record_answer, session_score
+
+        question = lesson_question(self.position.lesson, self.quiz_rng, session_app(self).examples)
+
+        def answered(verdict: Verdict | None) -> None:
+            if verdict is not None:
+                score = record_answer(self, verdict)
+                self.notify(
+                    f"{verdict.message} Session: {score.text}.",
+                    title="Quiz",
+                    severity="information" if verdict.correct else "warning",
+                    markup=False,
+                )
+
+        self.app.push_screen(QuizModal(question, session_score(self).text, reveal=True), answered)
 
     def action_open_example(self) -> None:
         pos = self.position
