@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ..core import infer_shapes
 from ..explore import ConvState, ExplorerState, ModelState
-from .layer_names import keras2_name
+from .layer_names import slide_named
 from .quiz import Question, Score, Verdict, check
 
 
@@ -24,7 +24,7 @@ def _name(state: ExplorerState) -> str:
 def model_question(state: ModelState, layer: int) -> Question:
     """Layer ``layer`` of the model example: its parameter count, or (no weights) its output size."""
     info = infer_shapes(state.example.model)[layer]
-    named = f"{info.name} ({info.type}; the slide's {keras2_name(info.name)})"
+    named = slide_named(info.name, info.type)
     params = {"example": state.example.key, "layer": info.name, "input_shape": list(info.input_shape)}
     if info.params:
         prompt = f"{named} takes {info.input_shape} to {info.output_shape}. How many parameters does it have?"

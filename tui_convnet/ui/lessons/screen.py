@@ -34,6 +34,7 @@ from ...lessons.pattern import PatternLesson
 from ...lessons.receptive import ReceptiveLesson, Selection
 from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
+from ...teach.layer_names import KERAS_NAMES_NOTE
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, OpenInExplorer
 from ..common.session import SessionApp, session_app
@@ -69,6 +70,9 @@ _LESSON_ACTIONS: dict[str, frozenset[str]] = {
     "open_example": frozenset({"pattern"}),
     "digit": frozenset({"receptive", "sharing", "hierarchy", "dropout"}),
 }
+#: The lessons that name the model's layers, the slide's Keras 2 names beside, and say why the names differ
+#: (the hierarchy lesson names them too, but needs its height for the maps).
+_NAMES_LAYERS = frozenset({"receptive", "dropout"})
 #: The lessons that run on a digit (one lesson object per digit).
 _ON_A_DIGIT = _LESSON_ACTIONS["digit"]
 
@@ -265,7 +269,10 @@ class LessonsScreen(Screen[None]):
         if isinstance(pos.state, (Selection, Shift)) and pos.state != lesson.start(pos.step):
             # moved off the step (a cell, a layer, a shift): say so, the step number alone would claim the step
             text = f"Your own choice, away from step {pos.step + 1} (←/→: back to the steps).\n" + text
-        self.query_one("#lesson-text", Static).update(Text(text))
+        body = Text(text)
+        if pos.lesson in _NAMES_LAYERS:  # the layers named as the slide does too: say why the names differ
+            body.append(f"\n{KERAS_NAMES_NOTE}", style="dim")
+        self.query_one("#lesson-text", Static).update(body)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
