@@ -58,6 +58,8 @@ def test_photos_of_digits_are_read_under_every_condition():
     overall = sum(sum(v) for v in right.values()) / sum(len(v) for v in right.values())
     each = {c: sum(v) / len(v) for c, v in right.items()}
     assert overall >= FLOOR_ALL, each
+    # What the inspect screen and the README say (the record, measured on all 470) is what the code does.
+    assert overall >= model.photo_accuracy - 0.04, (overall, model.photo_accuracy)
     assert min(each.values()) >= FLOOR_EACH, each
 
 

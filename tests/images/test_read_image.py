@@ -4,6 +4,7 @@ with one clear ImageError naming the file (never a traceback, never a huge alloc
 from __future__ import annotations
 
 import struct
+import warnings
 import zlib
 
 import numpy as np
@@ -13,7 +14,7 @@ from PIL import Image
 from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
 from tui_convnet.data import bundled_digit
-from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image
+from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image, read_picture
 
 DIGITS = range(12)
 
@@ -219,3 +220,29 @@ def images_stage_note(p) -> str:
     from tui_convnet.images import stages
 
     return stages(p)[0].note
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [(np.nan, "16 NaN value(s)"), (np.inf, "16 infinite value(s)"), (3e38, "min=0.5, max=3e+38")],
+)
+@pytest.mark.parametrize("kind", ["pfm", "npy"])
+def test_bad_values_of_a_big_picture_are_reported_as_stored_and_without_a_warning(tmp_path, kind, bad, said):
+    """A big PFM was shrunk before its values were checked: 16 infinite pixels were reported as 1 (or 9),
+    and 3e38 became "infinite" once averaged; every size read now says what the file holds."""
+    a = np.full((1000, 900), 0.5, np.float32)
+    a[5:9, 5:9] = bad
+    path = tmp_path / f"big.{kind}"
+    if kind == "npy":
+        np.save(path, a)
+    else:
+        path.write_bytes(pfm(a))
+    messages = set()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for max_side in (None, 768, 100):
+            with pytest.raises(ImageError) as info:
+                read_picture(path, max_side=max_side)
+            messages.add(str(info.value))
+    assert [str(w.message) for w in caught] == []
+    assert len(messages) == 1 and said in messages.pop()

@@ -160,6 +160,8 @@ def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, t
                 scale = max_side / max(width, height)  # the decoder skips detail: 1/2, 1/4 or 1/8 of the size
                 image.draft(image.mode, (int(np.ceil(width * scale)), int(np.ceil(height * scale))))
             image.load()
+            if image.mode == "F":  # a PFM: the value rule on every pixel as stored, then shrunk like a .npy
+                return _fit(float_pixels(path, np.asarray(image, dtype=np.float32)), max_side), (height, width)
             return _pillow_pixels(path, _shrink(image, max_side)), (height, width)
         except ImageError:
             raise
@@ -193,11 +195,16 @@ def read_picture(path: str | os.PathLike[str], max_side: int | None = None) -> t
         raise ImageError(f"{path}: cannot read it ({os_reason(exc)}).") from None
     if path.suffix.lower() == ".npy":
         pixels = _read_npy(path)
-        size = (int(pixels.shape[0]), int(pixels.shape[1]))
-        if max_side is not None and max(size) > max_side:
-            from .filters import resize
-
-            scale = max_side / max(size)
-            pixels = resize(pixels, max(1, round(size[0] * scale)), max(1, round(size[1] * scale)))
-        return pixels, size
+        return _fit(pixels, max_side), (int(pixels.shape[0]), int(pixels.shape[1]))
     return _read_pillow(path, max_side)
+
+
+def _fit(pixels: np.ndarray, max_side: int | None) -> np.ndarray:
+    """2-D ``pixels`` (already checked) resized so the longer side is at most ``max_side``."""
+    h, w = pixels.shape
+    if max_side is None or max(h, w) <= max_side:
+        return pixels
+    from .filters import resize
+
+    scale = max_side / max(h, w)
+    return resize(pixels, max(1, round(h * scale)), max(1, round(w * scale)))

@@ -41,7 +41,7 @@ def prepare_bundled(post: Post, generation: int) -> None:
             post(Failed(f"No bundled model: {exc}"))
             return
         model = NumpyModel(bundled.spec, bundled.weights, bundled.spec.name)
-        _prepare(post, model, None, bundled.description, False, generation)
+        _prepare(post, model, None, bundled.accuracies, False, generation)
     except Exception as exc:  # anything unexpected: a message on screen, never a dead app
         post(Failed(f"Cannot inspect the bundled model: {type(exc).__name__}: {exc}"))
 
