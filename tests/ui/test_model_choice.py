@@ -79,6 +79,15 @@ async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model):
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and app.is_running
+        for key in ("ctrl+q", "q"):  # Ctrl+Q, and q on another screen, ask too
+            await pilot.press("L", key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ConfirmQuit", key
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.is_running and app.current_mode == "lessons"
+        await pilot.press("t")
+        await pilot.pause()
         from tui_convnet.ui.training.messages import FileDone
 
         screen.post_message(FileDone("Saved to m.keras", ok=True, saved=True))

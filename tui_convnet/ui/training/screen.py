@@ -252,9 +252,10 @@ class TrainingScreen(Screen[None]):
         if self.has_class("-narrow") and self.show_side:  # the curves need the room more than the form
             self.show_side, self._side_auto_hidden = False, True
         self._train(settings, data, self._cancel)
-        if not self.tf_ready:  # the run waits in the worker for TensorFlow, then starts by itself
-            from ...training.worker_client import shared_client
+        from ...training.worker_client import shared_client
 
+        # Before TensorFlow is ready (or after an idle worker ended: a new one starts), the run waits, then starts.
+        if not self.tf_ready or shared_client().ready is None:
             self._progress(
                 status=f"Starting when TensorFlow is ready, about {shared_client().seconds_left():.0f} s. "
                 "Press c to cancel."
