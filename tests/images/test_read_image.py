@@ -246,3 +246,26 @@ def test_bad_values_of_a_big_picture_are_reported_as_stored_and_without_a_warnin
             messages.add(str(info.value))
     assert [str(w.message) for w in caught] == []
     assert len(messages) == 1 and said in messages.pop()
+
+
+def test_a_big_16_bit_or_float_picture_is_shrunk_by_block_means_a_strip_at_a_time(tmp_path):
+    """16-bit PNG/PGM were not shrunk at all (returned whole, then copied as float64: 621 MB at the cap);
+    a .npy and a PFM were copied whole in float64 before shrinking (501 MB and 409 MB at the cap)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 65536, (2003, 1407)).astype(np.uint16)  # not a multiple of the block
+    Image.fromarray(a).save(tmp_path / "g16.png", compress_level=0)
+    np.save(tmp_path / "f.npy", a / 65535.0)
+    k = 2003 // 200
+    expected = a[: 2003 // k * k, : 1407 // k * k].reshape(2003 // k, k, 1407 // k, k).mean(axis=(1, 3)) / 65535
+    for name in ("g16.png", "f.npy"):
+        tracemalloc.start()
+        try:
+            pixels, size = read_picture(tmp_path / name, max_side=200)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert size == (2003, 1407) and pixels.shape == (200, 140) and pixels.dtype == np.float32
+        np.testing.assert_allclose(pixels, expected, atol=1e-5)
+        assert peak < 12e6, (name, peak)  # a float64 copy of the whole picture alone is 22.5 MB
