@@ -58,6 +58,19 @@ async def settle(pilot, rounds: int = 3) -> None:
     await pilot.pause()
 
 
+async def until_read(pilot, seconds: float = 60.0) -> object:
+    """Wait until the inspect screen holds its model (read in a thread, whose worker may start only after
+    the screen's first refresh: on a busy machine, after a fixed number of pauses)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while getattr(pilot.app.screen, "inspector", None) is None:
+        assert time.monotonic() < deadline, "the inspect screen did not read its model in time"
+        await settle(pilot, rounds=1)
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def open_inspect(pilot) -> object:
     """Press i (unless the app opened on the inspect screen) and wait for the bundled model (and its
     test-set predictions)."""
@@ -65,10 +78,7 @@ async def open_inspect(pilot) -> object:
 
     if not isinstance(pilot.app.screen, InspectScreen):
         await pilot.press("i")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert screen.inspector is not None
-    return screen
+    return await until_read(pilot)
 
 
 async def open_with_model(pilot, ready) -> object:
@@ -76,8 +86,7 @@ async def open_with_model(pilot, ready) -> object:
     pilot.app.post_message(ready)
     await pilot.pause()
     await pilot.press("i")
-    await settle(pilot)
-    return pilot.app.screen
+    return await until_read(pilot)
 
 
 def shown(screen) -> tuple[int, int, np.ndarray]:
