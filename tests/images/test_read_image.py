@@ -269,3 +269,36 @@ def test_a_big_16_bit_or_float_picture_is_shrunk_by_block_means_a_strip_at_a_tim
         assert size == (2003, 1407) and pixels.shape == (200, 140) and pixels.dtype == np.float32
         np.testing.assert_allclose(pixels, expected, atol=1e-5)
         assert peak < 12e6, (name, peak)  # a float64 copy of the whole picture alone is 22.5 MB
+
+
+def _odd_files(tmp_path):
+    """Files with values at the edges of every numeric type read: name -> path."""
+    a = np.full((40, 40), 0.5, np.float32)
+    a[5, 5] = np.nan
+    (tmp_path / "nan.pfm").write_bytes(pfm(a))
+    (tmp_path / "huge.pfm").write_bytes(pfm(np.full((40, 40), 3e38, np.float32)))
+    (tmp_path / "over.pgm").write_bytes(b"P5 40 40 1000\n" + np.full((40, 40), 65535, ">u2").tobytes())
+    arrays = {
+        "longdouble.npy": np.full((40, 40), np.longdouble("1e400")),  # past float64: "overflow encountered in cast"
+        "longdouble_nan.npy": np.full((40, 40), np.longdouble("nan")),
+        "half_inf.npy": np.full((40, 40), np.float16(np.inf)),
+        "uint64.npy": np.full((40, 40), 2**64 - 1, np.uint64),
+        "int8.npy": np.full((40, 40), -128, np.int8),
+        "bool.npy": np.eye(40, dtype=bool),
+    }
+    for name, values in arrays.items():
+        np.save(tmp_path / name, values)
+    return sorted(tmp_path.iterdir())
+
+
+def test_no_bad_input_makes_a_warning_and_a_long_double_is_shown_as_stored(tmp_path):
+    for path in _odd_files(tmp_path):
+        for max_side in (None, 16):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # -W error: any warning fails the read
+                try:
+                    read_picture(path, max_side=max_side)
+                except ImageError as exc:
+                    assert str(path) in str(exc)
+    with pytest.raises(ImageError, match=r"must be in \[0, 1\] or \[0, 255\]. Received: min=1e\+400, max=1e\+400"):
+        read_picture(tmp_path / "longdouble.npy")

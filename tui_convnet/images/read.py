@@ -107,22 +107,31 @@ def float_pixels(path: Path | str, a: Pixels, max_side: int | None = None) -> np
     """The one rule for pixels stored as numbers (``.npy``, PFM): finite, in [0, 1] or [0, 255]; as floats in
     [0, 1], shrunk to ``max_side`` like :func:`block_mean`. Every value is checked as stored, a strip at a time."""
     bad = nan = 0
-    low, high = np.inf, -np.inf
+    low: Any = np.inf
+    high: Any = -np.inf
     for strip in _strips(a):
-        s = np.asarray(strip, dtype=np.float64)
+        s = np.asarray(strip)  # checked in the stored type: a cast of a long double past float64 overflowed
         finite = np.isfinite(s)
         if not finite.all():
             bad += int((~finite).sum())
             nan += int(np.isnan(s).sum())
             continue
-        low, high = min(low, float(s.min())), max(high, float(s.max()))
+        low, high = min(low, s.min()), max(high, s.max())
     if bad:
         raise ImageError(
             f"{path}: pixel values must be finite numbers. Received: {bad:,} {'NaN' if nan else 'infinite'} value(s)"
         )
     if low < 0 or high > 255:
-        raise ImageError(f"{path}: pixel values must be in [0, 1] or [0, 255]. Received: min={low:g}, max={high:g}")
+        raise ImageError(
+            f"{path}: pixel values must be in [0, 1] or [0, 255]. Received: min={_shown(low)}, max={_shown(high)}"
+        )
     return block_mean(a, max_side, 1.0 if high <= 1 else 255.0)
+
+
+def _shown(value: Any) -> str:
+    """A stored value as the messages show it: ``0.5``, ``3e+38``; a long double past float64 as it is (``1e+400``)."""
+    largest = np.finfo(np.float64).max
+    return f"{float(value):g}" if -largest <= value <= largest else str(value)
 
 
 def block_mean(a: Pixels, max_side: int | None, scale: float) -> np.ndarray:
