@@ -173,3 +173,20 @@ def test_malformed_messages_are_one_line(text, message):
 def test_an_oversized_message_is_refused_before_parsing():
     with pytest.raises(BadMessage, match="too long"):
         parse_message(json.dumps(["stdin", "x" * MAX_MESSAGE_BYTES]))
+
+
+def test_a_frame_that_cannot_be_read_says_why_in_one_line():
+    """Invalid UTF-8 or a frame over the size limit read "a error message; a tab sends text"."""
+    from aiohttp.http_websocket import WebSocketError
+
+    from tui_convnet.serve_guard import frame_problem
+
+    too_big = WebSocketError(1009, f"Message size {MAX_MESSAGE_BYTES + 20} exceeds limit {MAX_MESSAGE_BYTES}")
+    said = frame_problem("error", too_big)
+    assert said == (
+        f"a frame that cannot be read (Message size {MAX_MESSAGE_BYTES + 20} exceeds limit {MAX_MESSAGE_BYTES}); "
+        "the tab's connection is closed"
+    )
+    assert frame_problem("error", WebSocketError(1007, "bad\n\x1b]2;x\x07 utf-8" + "x" * 200)).count("\n") == 0
+    assert "\x1b" not in frame_problem("error", "\x1b]2;x\x07")
+    assert frame_problem("binary") == "a binary message; a tab sends text"

@@ -215,6 +215,16 @@ def parse_message(text: str) -> Message:
     raise BadMessage(f"unknown message type. Received: type={_short(kind)}")
 
 
+def frame_problem(kind: str, error: object = None) -> str:
+    """Why a websocket frame that is not text was dropped, in one line: ``kind`` is aiohttp's message type
+    (``binary``; ``error`` for a frame it could not read: not UTF-8, over :data:`MAX_MESSAGE_BYTES`)."""
+    if kind == "error":  # was "a error message; a tab sends text"
+        reason = " ".join(str(error).split())
+        reason = visible(reason if len(reason) <= 80 else reason[:77] + "...")
+        return f"a frame that cannot be read ({reason}); the tab's connection is closed"
+    return f"a {kind} message; a tab sends text"
+
+
 def _short(value: object) -> str:
     """A value for a one-line message: its repr, at most 60 characters, control characters visible."""
     try:
