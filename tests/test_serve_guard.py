@@ -190,3 +190,13 @@ def test_a_frame_that_cannot_be_read_says_why_in_one_line():
     assert frame_problem("error", WebSocketError(1007, "bad\n\x1b]2;x\x07 utf-8" + "x" * 200)).count("\n") == 0
     assert "\x1b" not in frame_problem("error", "\x1b]2;x\x07")
     assert frame_problem("binary") == "a binary message; a tab sends text"
+
+
+def test_an_ipv6_zone_is_not_one_of_the_servers_names():
+    """``ipaddress`` accepts ``fe80::1%<any text>``, so a Host or Origin of ``[fe80::1%<script>]:PORT`` passed
+    as "an IP address of this server" and went into the page's URLs (escaped, but never a real address)."""
+    policy = OriginPolicy.for_server("127.0.0.1", 8000, (), ())
+    assert policy.host_allowed("[::1]:8000", "http")
+    for host in ("[fe80::1%<script>]:8000", "[fe80::1%25eth0]:8000", "[fe80::1%eth0]:8000"):
+        assert not policy.host_allowed(host, "http")
+        assert policy.refusal(f"http://{host}", host, "http") is not None

@@ -57,8 +57,8 @@ def _split(scheme: str, netloc: str) -> Origin | None:
     """``netloc`` (``host[:port]``) of a URL with ``scheme``, or ``None`` if it is not a plain host and port."""
     if scheme not in _DEFAULT_PORTS or not netloc or "@" in netloc or not netloc.isascii():
         return None
-    if any(not c.isprintable() or c.isspace() for c in netloc):
-        return None
+    if any(not c.isprintable() or c.isspace() for c in netloc) or "%" in netloc:
+        return None  # "%": an IPv6 zone (``[fe80::1%<script>]``), which ipaddress accepts with any text in it
     try:
         parts = urlsplit(f"{scheme}://{netloc}")
         port = parts.port

@@ -372,3 +372,35 @@ def test_a_npy_header_numpy_cannot_parse_or_lets_through_is_one_line(tmp_path, h
             z.writestr(f"{key}.npy", _npy_with_header(header))
     with pytest.raises(DataError, match=re.escape(said)):
         load_mnist(tmp_path / "m.npz")
+
+
+def _encrypted(archive: bytes) -> bytes:
+    """``archive`` with every member marked encrypted (bit 0 of the general purpose flags)."""
+    data = bytearray(archive)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset] |= 1
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def test_an_encrypted_npz_member_is_one_line(tmp_path):
+    """Found by fuzzing a .npz: zipfile raises RuntimeError ("… is encrypted, password required"): exit 1."""
+    import io
+    import shutil
+
+    from tui_convnet.bundled_model import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
+    from tui_convnet.data import DataError, load_mnist
+
+    buffer = io.BytesIO()
+    digits = np.zeros((4, 28, 28), np.uint8)
+    np.savez(buffer, x_train=digits, y_train=np.zeros(4, np.uint8), x_test=digits, y_test=np.zeros(4, np.uint8))
+    (tmp_path / "m.npz").write_bytes(_encrypted(buffer.getvalue()))
+    with pytest.raises(DataError, match=r"m.npz: cannot read it as a .npz file \(File '.*' is encrypted"):
+        load_mnist(tmp_path / "m.npz")
+    folder = tmp_path / "model"
+    shutil.copytree(model_dir(), folder)
+    (folder / WEIGHTS_NAME).write_bytes(_encrypted((folder / WEIGHTS_NAME).read_bytes()))
+    with pytest.raises(ModelAssetError, match=r"cannot read it as a .npz weights file \(File '.*' is encrypted"):
+        load_bundled_model(folder)
