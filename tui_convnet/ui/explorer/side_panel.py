@@ -118,6 +118,12 @@ def sync_knobs(screen: DOMNode, state: ConvState) -> None:
     q("#knob-pool-size", Knob).set_value(single(s.pool.size) if s.pool else 2)
 
 
+def sync_stride_and_padding(screen: DOMNode, stride: int, padding: str) -> None:
+    """Set the stride and padding knobs (a transposed convolution's entry has only these)."""
+    screen.query_one("#knob-stride", Knob).set_value(stride)
+    screen.query_one("#knob-padding", Knob).set_value(padding)
+
+
 def side_panel() -> ComposeResult:
     """The panel's widgets: the settings' knobs, the error and info lines, the formulas and the notes."""
     yield Label("Settings", classes="side-title", id="settings-title")
