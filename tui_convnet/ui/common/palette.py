@@ -37,11 +37,41 @@ def blend(a: RGB, b: RGB, t: float) -> RGB:
     return r, g, bl
 
 
-def text_on(rgb: RGB) -> Color:
-    """Black or white, whichever reads better on ``rgb``."""
+def relative_luminance(rgb: RGB) -> float:
+    """WCAG 2's relative luminance of an sRGB colour: 0 for black, 1 for white."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = rgb
-    light = 0.299 * r + 0.587 * g + 0.114 * b > 140
-    return Color.from_rgb(0, 0, 0) if light else Color.from_rgb(240, 240, 240)
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast_ratio(a: RGB, b: RGB) -> float:
+    """WCAG 2's contrast ratio of two colours, 1 (the same) to 21 (black on white); text needs 4.5."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+#: The ink on a coloured cell: black, or a soft white (pure white where the soft one would read worse than 4.5:1).
+INK_DARK: RGB = (0, 0, 0)
+INK_LIGHT: RGB = (240, 240, 240)
+WHITE: RGB = (255, 255, 255)
+
+
+@cache
+def ink_on(rgb: RGB) -> RGB:
+    """Black or white, whichever contrasts more with ``rgb`` (at least 4.5:1 for every background, WCAG AA)."""
+    best = max((INK_DARK, INK_LIGHT), key=lambda ink: contrast_ratio(ink, rgb))
+    if contrast_ratio(best, rgb) < 4.5:
+        best = max((INK_DARK, WHITE), key=lambda ink: contrast_ratio(ink, rgb))
+    return best
+
+
+def text_on(rgb: RGB) -> Color:
+    """The ink that reads on ``rgb`` (:func:`ink_on`) as a Rich colour."""
+    return Color.from_rgb(*ink_on(rgb))
 
 
 def diverging_rgb(t: float, dark: bool = True) -> RGB:
