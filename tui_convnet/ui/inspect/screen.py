@@ -96,6 +96,9 @@ class InspectScreen(Screen[None]):
     BINDINGS = [
         Binding("left", "digit(-1)", "Digit", key_display="←/→", tooltip="Previous test digit"),
         Binding("right", "digit(1)", "Next digit", show=False, tooltip="Next test digit"),
+        # with a receptive field shown the arrows move its cell: the footer says so (check_action picks one pair)
+        Binding("left", "cell(-1)", "Cell", key_display="←/→", tooltip="The receptive field's cell one to the left"),
+        Binding("right", "cell(1)", "Next cell", show=False, tooltip="The receptive field's cell one to the right"),
         Binding("n", "next_misclassified", "Wrong", tooltip="Next test digit the model gets wrong"),
         # Not in the footer (it must leave room for the app's keys at 130 columns): ? lists them.
         Binding(
@@ -579,7 +582,7 @@ Esc ends it.
             f"[b]Test digit #{self.index:,}[/b] of {len(self.data.x_test):,}"
         )
         self.query_one("#inspect-digit", DigitView).set_image(digit)
-        verdict = "[green]✓ correct[/]" if pred == label else "[b red]✗ wrong[/]"
+        verdict = "[$text-success]✓ correct[/]" if pred == label else "[b $text-error]✗ wrong[/]"
         self.query_one("#inspect-prediction", Static).update(f"label [b]{label}[/b], predicted [b]{pred}[/b] {verdict}")
         self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
         self.query_one(GradCamView).show(self.inspector.spec, self.inspector.weights, self.inspector.model_input(digit))
@@ -656,11 +659,21 @@ Esc ends it.
         self.notify("Keras computes the same layers in its own process (TensorFlow starts there)…", title="Inspect")
         self.show_digit()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """←/→ change the digit, or with a receptive field shown move its cell (one pair in the footer)."""
+        if action == "digit":
+            return self.field is None
+        if action == "cell":
+            return self.field is not None
+        return True
+
     def action_digit(self, delta: int) -> None:
+        if self._need_model():
+            self.index = (self.index + delta) % len(self._shown()[1].x_test)
+
+    def action_cell(self, delta: int) -> None:
         if self.field is not None and self.inspector is not None:
             self.field = self.field.moved(self.inspector.layers, 0, delta)
-        elif self._need_model():
-            self.index = (self.index + delta) % len(self._shown()[1].x_test)
 
     def action_field(self) -> None:
         """Show (or hide) the receptive field of a cell: first the chosen first-layer map's strongest cell."""
@@ -677,6 +690,7 @@ Esc ends it.
         self.field = FieldChoice.strongest(layers, choices[0], self.selected_map, self.outputs[choices[0]])
 
     def watch_field(self, choice: FieldChoice | None) -> None:
+        self.refresh_bindings()  # ←/→: Digit or Cell
         line = self.query_one("#inspect-field", Static)
         digit = self.query_one("#inspect-digit", DigitView)
         line.display = choice is not None
