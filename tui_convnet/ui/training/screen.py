@@ -44,7 +44,7 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from ...core import ModelSpec, mnist_convnet
+from ...core import ModelSpec, mnist_convnet, numbers
 from ...training.curves import SMOOTHING_BATCHES, TrailingMean
 from ...training.events import (
     DEFAULT_LEARNING_RATES,
@@ -701,15 +701,20 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
     def _epoch_end(self, e: EpochEnd) -> None:
         line = Text.assemble(
             f"Epoch {e.epoch}/{e.epochs} {e.seconds:4.1f}s {e.samples_per_second:5,.0f}/s loss ",
-            (f"{e.loss:.4f}", "bold"),
+            (numbers.metric(e.loss), "bold"),
             " acc ",
-            (f"{e.accuracy:.4f}", "bold"),
+            (numbers.percent(e.accuracy), "bold"),
         )
         if e.val_loss is not None and e.val_accuracy is not None:
             self._loss_series[1].points.append((float(e.epoch), e.val_loss))
             self._acc_series[1].points.append((float(e.epoch), e.val_accuracy))
             line.append_text(
-                Text.assemble(" val loss ", (f"{e.val_loss:.4f}", "bold"), " acc ", (f"{e.val_accuracy:.4f}", "bold"))
+                Text.assemble(
+                    " val loss ",
+                    (numbers.metric(e.val_loss), "bold"),
+                    " acc ",
+                    (numbers.percent(e.val_accuracy), "bold"),
+                )
             )
         self.query_one("#epoch-log", EpochLog).write_line(line)
 
@@ -728,8 +733,8 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
             log.write_line(
                 Text.assemble(
                     f"Run {self._run} done: test accuracy ",
-                    (f"{ev.accuracy:.4f}", "bold"),
-                    f", test loss {ev.loss:.4f} ({ev.samples:,} test digits)",
+                    (numbers.percent(ev.accuracy), "bold"),
+                    f", test loss {numbers.metric(ev.loss)} ({ev.samples:,} test digits)",
                     style="green",
                 )
             )
@@ -849,9 +854,9 @@ TensorFlow runs in a process of its own, so the keys never wait for it.
         self.evaluation, self._results_data = evaluation, data
         headline = Text.assemble(
             ("Test accuracy ", "bold"),
-            (f"{evaluation.accuracy:.4f}", "bold green"),
+            (numbers.percent(evaluation.accuracy), "bold green"),
             ("   test loss ", "bold"),
-            f"{evaluation.loss:.4f}",
+            numbers.metric(evaluation.loss),
             f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified)\n",
             ("Model: ", "bold"),
             what,
