@@ -15,10 +15,13 @@ once; the number is its peak resident size (``VmHWM``) minus the size it had
 just before, with the model loaded. Timing: wall-clock and the process's own
 CPU time (on a loaded machine the wall clock also holds the wait for a core).
 
-    .venv/bin/python benchmarks/bench_photos.py [--repeats 7] [--label before]
+    .venv/bin/python benchmarks/bench_photos.py [--repeats 7] [--label before] [--record]
 
 Prints markdown tables and writes them to ``benchmarks/results/bench_photos.md``
 (``--label`` names the code measured; with ``--no-write`` nothing is written).
+With ``--record`` the accuracy over every picture of a digit is written into the
+bundled model's record (``photo_accuracy``, ``photo_pictures``), which the
+inspect screen shows; ``make bundled-model`` does it after training.
 """
 
 from __future__ import annotations
@@ -67,8 +70,12 @@ def classify(path: Path) -> tuple[int | None, float, str]:
 _model_cache: dict[str, object] = {}
 
 
-def accuracy(folder: Path) -> dict[str, tuple[int, int]]:
-    """``condition -> (right, total)`` over the manifest of ``folder``."""
+def accuracy(folder: Path, model_folder: Path | None = None) -> dict[str, tuple[int, int]]:
+    """``condition -> (right, total)`` over the manifest of ``folder``, by the bundled model (or the one in
+    ``model_folder``)."""
+    from tui_convnet.bundled_model import load_bundled_model
+
+    _model_cache["m"] = load_bundled_model(model_folder)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     with open(folder / "manifest.csv", newline="") as f:
         for row in csv.DictReader(f):
@@ -77,6 +84,20 @@ def accuracy(folder: Path) -> dict[str, tuple[int, int]]:
             counts[row["condition"]][0] += int(right)
             counts[row["condition"]][1] += 1
     return {k: (v[0], v[1]) for k, v in counts.items()}
+
+
+def record(counts: dict[str, tuple[int, int]], folder: Path | None = None) -> tuple[float, int]:
+    """Write the accuracy over every picture of a digit into the bundled model's record (or the one in ``folder``)."""
+    from tui_convnet.bundled_model import INFO_NAME, model_dir, read_info, write_info
+
+    path = (folder or model_dir()) / INFO_NAME
+    digits = [v for k, v in counts.items() if k != "no_digit"]
+    right, total = sum(r for r, _ in digits), sum(t for _, t in digits)
+    info = read_info(path)
+    info["photo_accuracy"] = round(right / total, 6)
+    info["photo_pictures"] = total
+    write_info(path, info)
+    return right / total, total
 
 
 def big_photo(fmt: str) -> bytes:
@@ -148,9 +169,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--label", default="this code")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--record", action="store_true", help="write the accuracy into the bundled model's record")
     args = parser.parse_args(argv)
 
     counts = accuracy(PHOTOS)
+    if args.record:
+        share, pictures = record(counts)
+        print(f"Recorded photo_accuracy={share:.6f} on {pictures} pictures in the bundled model's record")
     digits = {k: v for k, v in counts.items() if k != "no_digit"}
     right = sum(r for r, _ in digits.values())
     total = sum(t for _, t in digits.values())

@@ -85,6 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     write_info(out / INFO_NAME, info)
     info.update(numpy_record(out, data.x_test, data.y_test))
     write_info(out / INFO_NAME, info)
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import bench_photos  # the photo test set's accuracy, which the inspect screen shows with the test set's
+
+    share, pictures = bench_photos.record(bench_photos.accuracy(bench_photos.PHOTOS, out), out)
+    print(f"{share:.2%} on the {pictures} photos of digits of tests/images/photos")
     print(
         f"Wrote {out / KERAS_NAME}, {out / WEIGHTS_NAME}, {out / INFO_NAME}: "
         f"{info['test_accuracy']:.2%} on the {len(data.x_test):,} official test digits (numpy engine)"

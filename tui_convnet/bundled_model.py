@@ -7,8 +7,9 @@ sample (``make bundled-model`` reproduces it):
 - ``mnist_convnet.weights.npz``: the same weights as plain arrays, one per
   kernel and bias, named ``<layer>.kernel`` / ``<layer>.bias`` (read with
   ``allow_pickle=False``), so the numpy engine runs it without TensorFlow;
-- ``mnist_convnet.json``: the model spec, how it was trained and its
-  accuracy on the official 10,000 test digits.
+- ``mnist_convnet.json``: the model spec, how it was trained, its
+  accuracy on the official 10,000 test digits and on the photo test set
+  (``benchmarks/bench_photos.py --record`` measures and writes it).
 
 Data layer: numpy and the core only; never imports training or ui.
 """
@@ -55,6 +56,10 @@ class BundledModel:
     test_samples: int
     trained_on: str
     folder: Path
+    #: On the photo test set (photos of test digits under 16 conditions, ``benchmarks/bench_photos.py``),
+    #: None when the record has not measured it.
+    photo_accuracy: float | None = None
+    photo_pictures: int = 0
 
     @property
     def keras_path(self) -> Path:
@@ -64,6 +69,13 @@ class BundledModel:
     def description(self) -> str:
         """What the screens say about it, e.g. ``bundled model, 97.1 % on the official test set``."""
         return f"bundled model, {numbers.percent(self.test_accuracy)} on the official test set"
+
+    @property
+    def accuracies(self) -> str:
+        """The description and, when measured, the photo set's accuracy: ``…, 96.0 % on 470 photos of digits``."""
+        if self.photo_accuracy is None:
+            return self.description
+        return f"{self.description}, {numbers.percent(self.photo_accuracy)} on {self.photo_pictures:,} photos of digits"
 
 
 def model_dir() -> Path:
@@ -146,6 +158,12 @@ def read_info(path: str | os.PathLike[str]) -> dict[str, Any]:
         raise ModelAssetError(
             f"{path}: `test_accuracy` must be a number in [0, 1]. Received: test_accuracy={accuracy!r}"
         )
+    photos = info.get("photo_accuracy")
+    number = isinstance(photos, (int, float)) and not isinstance(photos, bool)
+    if photos is not None and not (number and 0 <= photos <= 1):
+        raise ModelAssetError(
+            f"{path}: `photo_accuracy` must be a number in [0, 1]. Received: photo_accuracy={photos!r}"
+        )
     return info
 
 
@@ -167,4 +185,6 @@ def load_bundled_model(folder: str | os.PathLike[str] | None = None) -> BundledM
         test_samples=int(samples) if isinstance(samples, int) else 0,
         trained_on=str(info.get("trained_on", "")),
         folder=folder,
+        photo_accuracy=None if info.get("photo_accuracy") is None else float(info["photo_accuracy"]),
+        photo_pictures=int(pictures) if isinstance(pictures := info.get("photo_pictures", 0), int) else 0,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -54,6 +55,16 @@ def test_its_record_is_what_the_numpy_engine_measures(bundled):
     predicted = np.argmax(forward(bundled.spec, bundled.weights, to_model_inputs(data.x_test[:1000])), axis=1)
     np.testing.assert_array_equal(np.flatnonzero(predicted != data.y_test[:1000]), wrong[wrong < 1000])
     assert bundled.description == f"bundled model, {bundled.test_accuracy * 100:.1f} % on the official test set"
+
+
+def test_the_readme_states_both_accuracies_of_the_record(bundled):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert bundled.photo_accuracy is not None and bundled.photo_pictures == 470
+    assert bundled.accuracies == (
+        f"{bundled.description}, {bundled.photo_accuracy * 100:.1f} % on {bundled.photo_pictures} photos of digits"
+    )
+    said = f"({bundled.test_accuracy * 100:.1f} % on the official MNIST test set, {bundled.photo_accuracy * 100:.1f} % "
+    assert said + f"on {bundled.photo_pictures} photos of digits)" in " ".join(readme.split())
 
 
 def test_the_record_says_how_it_was_trained(bundled):
@@ -113,6 +124,7 @@ def test_non_finite_weights_are_refused(copy, bundled):
         ("[]", "must be a JSON object with a `spec`"),
         ('{"spec": {}, "test_accuracy": 0.9}', "the model spec is not valid"),
         ('{"spec": {"input_shape": [28, 28, 1], "layers": [{"type": "Flatten"}]}, "test_accuracy": 2}', "test_acc"),
+        ('{"spec": {}, "test_accuracy": 0.9, "photo_accuracy": "96 %"}', "photo_accuracy. must be a number"),
     ],
 )
 def test_a_damaged_record_is_named(copy, text, pattern):

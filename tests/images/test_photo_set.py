@@ -58,12 +58,19 @@ def test_photos_of_digits_are_read_under_every_condition():
     overall = sum(sum(v) for v in right.values()) / sum(len(v) for v in right.values())
     each = {c: sum(v) / len(v) for c, v in right.items()}
     assert overall >= FLOOR_ALL, each
+    # What the inspect screen and the README say (the record, measured on all 470) is what the code does.
+    assert overall >= model.photo_accuracy - 0.04, (overall, model.photo_accuracy)
     assert min(each.values()) >= FLOOR_EACH, each
 
 
-@pytest.mark.parametrize("kind", ["blank", "ruled", "noise"])
-def test_pictures_without_a_digit_say_so(kind):
+@pytest.mark.parametrize(("kind", "floor"), [("blank", 5), ("ruled", 5), ("noise", 5), ("face", 4)])
+def test_pictures_without_a_digit_say_so(kind, floor):
+    refused = 0
     for row in manifest():
         if row["condition"] == "no_digit" and Path(row["file"]).name.startswith(kind):
-            with pytest.raises(ImageError, match=r": no digit found: "):
+            try:
                 load_digit(PHOTOS / row["file"])
+            except ImageError as exc:
+                assert ": no digit found: " in str(exc)
+                refused += 1
+    assert refused >= floor

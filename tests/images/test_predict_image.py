@@ -111,3 +111,16 @@ def test_predict_image_with_a_keras_file_runs_its_weights(tmp_path, capsys, mode
     # a model file that cannot be used is bad input: 2, as `predict MODEL` without --image says (was 1)
     assert main(["predict", str(tmp_path / "broken.keras"), "--image", str(tmp_path / "d.png")]) == 2
     assert capsys.readouterr().err.startswith("convnet-tui predict: error: ")
+
+
+def test_an_answer_under_half_is_called_unsure_with_its_probability(tmp_path, capsys):
+    from tui_convnet import drawing
+
+    stroke = (drawing.polyline([(10, 6), (18, 22)]) * 255).astype(np.uint8)  # one flat stroke: 8 at 33.5 %
+    Image.fromarray(stroke).save(tmp_path / "stroke.png")
+    assert main(["predict", "--image", str(tmp_path / "stroke.png")]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"{tmp_path / 'stroke.png'}: unsure: 8 at 33.") and "is under 50 %" in first
+    assert main(["predict", "--image", str(tmp_path / "stroke.png"), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["unsure"] is True and out["probability"] < 0.5

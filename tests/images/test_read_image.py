@@ -4,6 +4,7 @@ with one clear ImageError naming the file (never a traceback, never a huge alloc
 from __future__ import annotations
 
 import struct
+import warnings
 import zlib
 
 import numpy as np
@@ -13,7 +14,7 @@ from PIL import Image
 from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
 from tui_convnet.data import bundled_digit
-from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image
+from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image, read_picture
 
 DIGITS = range(12)
 
@@ -219,3 +220,85 @@ def images_stage_note(p) -> str:
     from tui_convnet.images import stages
 
     return stages(p)[0].note
+
+
+@pytest.mark.parametrize(
+    ("bad", "said"),
+    [(np.nan, "16 NaN value(s)"), (np.inf, "16 infinite value(s)"), (3e38, "min=0.5, max=3e+38")],
+)
+@pytest.mark.parametrize("kind", ["pfm", "npy"])
+def test_bad_values_of_a_big_picture_are_reported_as_stored_and_without_a_warning(tmp_path, kind, bad, said):
+    """A big PFM was shrunk before its values were checked: 16 infinite pixels were reported as 1 (or 9),
+    and 3e38 became "infinite" once averaged; every size read now says what the file holds."""
+    a = np.full((1000, 900), 0.5, np.float32)
+    a[5:9, 5:9] = bad
+    path = tmp_path / f"big.{kind}"
+    if kind == "npy":
+        np.save(path, a)
+    else:
+        path.write_bytes(pfm(a))
+    messages = set()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for max_side in (None, 768, 100):
+            with pytest.raises(ImageError) as info:
+                read_picture(path, max_side=max_side)
+            messages.add(str(info.value))
+    assert [str(w.message) for w in caught] == []
+    assert len(messages) == 1 and said in messages.pop()
+
+
+def test_a_big_16_bit_or_float_picture_is_shrunk_by_block_means_a_strip_at_a_time(tmp_path):
+    """16-bit PNG/PGM were not shrunk at all (returned whole, then copied as float64: 621 MB at the cap);
+    a .npy and a PFM were copied whole in float64 before shrinking (501 MB and 409 MB at the cap)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 65536, (2003, 1407)).astype(np.uint16)  # not a multiple of the block
+    Image.fromarray(a).save(tmp_path / "g16.png", compress_level=0)
+    np.save(tmp_path / "f.npy", a / 65535.0)
+    k = 2003 // 200
+    expected = a[: 2003 // k * k, : 1407 // k * k].reshape(2003 // k, k, 1407 // k, k).mean(axis=(1, 3)) / 65535
+    for name in ("g16.png", "f.npy"):
+        tracemalloc.start()
+        try:
+            pixels, size = read_picture(tmp_path / name, max_side=200)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert size == (2003, 1407) and pixels.shape == (200, 140) and pixels.dtype == np.float32
+        np.testing.assert_allclose(pixels, expected, atol=1e-5)
+        assert peak < 12e6, (name, peak)  # a float64 copy of the whole picture alone is 22.5 MB
+
+
+def _odd_files(tmp_path):
+    """Files with values at the edges of every numeric type read: name -> path."""
+    a = np.full((40, 40), 0.5, np.float32)
+    a[5, 5] = np.nan
+    (tmp_path / "nan.pfm").write_bytes(pfm(a))
+    (tmp_path / "huge.pfm").write_bytes(pfm(np.full((40, 40), 3e38, np.float32)))
+    (tmp_path / "over.pgm").write_bytes(b"P5 40 40 1000\n" + np.full((40, 40), 65535, ">u2").tobytes())
+    arrays = {
+        "longdouble.npy": np.full((40, 40), np.longdouble("1e400")),  # past float64: "overflow encountered in cast"
+        "longdouble_nan.npy": np.full((40, 40), np.longdouble("nan")),
+        "half_inf.npy": np.full((40, 40), np.float16(np.inf)),
+        "uint64.npy": np.full((40, 40), 2**64 - 1, np.uint64),
+        "int8.npy": np.full((40, 40), -128, np.int8),
+        "bool.npy": np.eye(40, dtype=bool),
+    }
+    for name, values in arrays.items():
+        np.save(tmp_path / name, values)
+    return sorted(tmp_path.iterdir())
+
+
+def test_no_bad_input_makes_a_warning_and_a_long_double_is_shown_as_stored(tmp_path):
+    for path in _odd_files(tmp_path):
+        for max_side in (None, 16):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # -W error: any warning fails the read
+                try:
+                    read_picture(path, max_side=max_side)
+                except ImageError as exc:
+                    assert str(path) in str(exc)
+    with pytest.raises(ImageError, match=r"must be in \[0, 1\] or \[0, 255\]. Received: min=1e\+400, max=1e\+400"):
+        read_picture(tmp_path / "longdouble.npy")

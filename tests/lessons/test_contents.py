@@ -9,6 +9,7 @@ from tui_convnet.explore.gradient_example import lesson_examples
 from tui_convnet.lessons.catalog import (
     BACKPROP_LESSONS,
     LESSONS,
+    TEACH_LESSONS,
     ExampleEntry,
     LessonEntry,
     contents,
@@ -23,16 +24,17 @@ def entries():
 
 
 def test_examples_then_lessons_numbered_once_each(entries):
-    assert [e.number for e in entries] == list(range(1, 21))
+    assert [e.number for e in entries] == list(range(1, 22))
     assert all(isinstance(e, ExampleEntry) for e in entries[:12])
     assert [e.index for e in entries[:12]] == list(range(12))
-    assert [e.info for e in entries[12:]] == [*LESSONS, *BACKPROP_LESSONS]
+    assert [e.info for e in entries[12:]] == [*LESSONS, *BACKPROP_LESSONS, *TEACH_LESSONS]
     labels = [e.label for e in entries]
     assert labels[0] == "Example 01: cs231n: two 3x3x3 filters, stride 2, padding 1"
     assert labels[9] == "Example 10: A diagonal-edge kernel is high exactly where its pattern is"
     assert labels[11] == "Example 12: The gradient of a kernel: cs231n with a target output"
     assert labels[12] == "Lesson 13: A kernel is a pattern detector"
     assert labels[19] == "Lesson 20: Backpropagation through the network"
+    assert labels[20] == "Lesson 21: Preparing the data, step by step"
 
 
 def test_every_entry_names_where_it_comes_from(entries):

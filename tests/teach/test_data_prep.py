@@ -44,3 +44,27 @@ def test_batch_shapes_of_the_whole_set():
     assert batches(60000).count == 938 and batches(5000, 100).last == 100
     with pytest.raises(ValueError):
         data_preparation(DATA.x_train, DATA.y_train, 5000)
+
+
+def test_the_pixels_followed_through_the_scaling():
+    from tui_convnet.teach.data_prep import pixel_row
+
+    image = DATA.x_train[0]
+    row = pixel_row(image, 5)
+    r, c = np.unravel_index(np.argmax(image), (28, 28))
+    assert row.row == r and row.first <= c < row.first + 5 and len(row.raw) == 5
+    assert row.raw == tuple(int(v) for v in image[r, row.first : row.first + 5])
+    assert row.scaled == tuple(float(np.float32(v) / np.float32(255)) for v in row.raw)
+    edge = np.zeros((28, 28), np.uint8)
+    edge[3, 27] = 200  # at the right edge the five pixels stay inside the image
+    assert pixel_row(edge, 5).first == 23 and pixel_row(edge, 5).raw[-1] == 200
+    with pytest.raises(ValueError, match="Expected one uint8 digit"):
+        pixel_row(image.astype(np.float32))
+
+
+def test_the_scaled_range_is_the_one_numpy_gives_without_a_float_copy_of_the_set():
+    x = np.array([[[3, 255], [17, 128]]], np.uint8)
+    _, scale, _ = data_preparation(x, np.array([4], np.uint8), 0)
+    scaled = x.reshape((1, 2, 2, 1)).astype("float32") / 255
+    assert (scale.after.low, scale.after.high) == (float(scaled.min()), float(scaled.max()))
+    assert scale.after.dtype == str(scaled.dtype) and scale.after.shape == scaled.shape

@@ -32,3 +32,10 @@ def test_dropout_scales_a_kept_unit_by_one_over_one_minus_the_rate():
     for _ in range(5):
         q = lesson_question("dropout", rng, EXAMPLES)
         assert q.answer == pytest.approx(q.parameters["x"] / (1 - q.parameters["rate"]), rel=1e-6)
+
+
+def test_the_pattern_lesson_never_asks_about_a_window_of_zeros_only():
+    for seed in range(60):
+        q = lesson_question("pattern", np.random.default_rng(seed), EXAMPLES)
+        cells = [v for grid in q.parameters["window"].values() for row in grid for v in row]
+        assert any(v not in (0, None) for v in cells), (seed, q.prompt)

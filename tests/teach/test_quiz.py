@@ -129,3 +129,36 @@ def test_quiz_command_refuses_bad_input_in_one_line(capsys, args, message):
     assert main(["quiz", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+def _all_zero(window) -> bool:
+    cells = [v for grid in (window.values() if isinstance(window, dict) else [window]) for row in grid for v in row]
+    return all(v in (0, None) for v in cells)  # None: a padding cell of a 'same' window
+
+
+def test_no_question_over_many_seeds_is_about_a_window_of_zeros_only():
+    windows = 0
+    for seed in range(60):
+        for q in make_quiz(seed, 5, EXAMPLES):  # one question of each kind
+            if "window" in q.parameters and "example" in q.parameters:
+                windows += 1
+                assert not _all_zero(q.parameters["window"]), (seed, q.prompt)
+    assert windows > 70  # the example cells and pooling windows were asked about
+
+
+def test_the_zero_windows_were_there_to_be_drawn():
+    from tui_convnet.core import conv_trace
+    from tui_convnet.teach.quiz_make import informative_steps, trivial_window
+
+    ex = BY_KEY["03_edge_detection"]
+    trace = conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, dilation=ex.dilation)
+    kept = informative_steps(trace)
+    assert 0 < len(kept) < trace.num_steps / 2  # most of a digit's windows are black paper
+    assert kept == [i for i in range(trace.num_steps) if not trivial_window(trace.step(i).window)]
+
+
+def test_the_lecture_models_layers_are_named_as_the_slide_names_them_too():
+    prompts = [q.prompt for seed in range(12) for q in make_quiz(seed, 5, EXAMPLES) if "lecture's" in q.prompt]
+    named = [p for p in prompts if "conv2d" in p or "dense" in p or "pooling" in p]
+    assert named and all("the slide's " in p for p in named)
+    assert any("conv2d_1 (Conv2D; the slide's conv2d_2)" in p for p in named)

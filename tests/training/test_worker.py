@@ -161,3 +161,54 @@ def test_cancel_stops_at_the_next_batch_and_hands_back_that_batch(tf_worker):
     last = batches[-1]
     assert done.stopped_at == (last.epoch, last.batch) and last.batch < last.steps
     assert f"epoch {last.epoch}, batch {last.batch}" in done.message
+
+
+#: A worker that ignores its end: no reply, stdin closing, SIGTERM (a worker stuck in TensorFlow's import).
+STUBBORN = [
+    sys.executable,
+    "-c",
+    "import signal, sys, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); sys.stdout.close(); time.sleep(60)",
+]
+
+
+def test_closing_a_stuck_worker_is_prompt_and_leaves_no_child_process():
+    before = set(children())
+    client = WorkerClient(STUBBORN)
+    client.warm_up()
+    assert len(set(children()) - before) == 1
+    start = time.monotonic()
+    client.close()
+    assert time.monotonic() - start < 1.5  # was 3 s: the grace, then SIGTERM's, then SIGKILL
+    assert set(children()) - before == set()
+
+
+def test_an_idle_worker_ends_after_the_idle_time_and_the_next_request_starts_another():
+    before = set(children())
+    client = WorkerClient(NO_TENSORFLOW, idle_seconds=0.3)
+    try:
+        with pytest.raises(WorkerError, match="TensorFlow is not installed"):
+            client.wait_ready(timeout=60)  # its answer came: nothing is asked of it from now on
+        first = client.pid
+        assert first is not None
+        deadline = time.monotonic() + 10
+        while client.idle_ends == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert client.idle_ends == 1 and client.pid is None and set(children()) - before == set()
+        with pytest.raises(WorkerError, match="TensorFlow is not installed"):
+            client.wait_ready(timeout=60)  # asked again: a new worker
+        assert client.pid not in (None, first)
+    finally:
+        client.close()
+    assert set(children()) - before == set()
+
+
+def test_the_idle_time_comes_from_the_environment(monkeypatch):
+    from tui_convnet.training.worker_client import ENV_IDLE, IDLE_SECONDS, idle_from_environment
+
+    monkeypatch.setenv(ENV_IDLE, "30")
+    assert idle_from_environment() == 30.0 and WorkerClient(NO_TENSORFLOW).idle_seconds == 30.0
+    for unusable in ("", "soon", "-1", "nan", "inf"):
+        monkeypatch.setenv(ENV_IDLE, unusable)
+        assert idle_from_environment() == IDLE_SECONDS
+    monkeypatch.setenv(ENV_IDLE, "0")  # never
+    assert idle_from_environment() == 0.0

@@ -96,10 +96,11 @@ async def test_stepping_back_through_the_network_layer_by_layer(ui):
         ]
         await pilot.press("left")  # forward again to the first pooling layer
         text = " ".join(ui.screen_text(app).split())
-        assert "max_pooling2d (MaxPooling2D)" in text
         routes = result.layers[1].routes
         assert routes is not None
         status = " ".join(str(screen.query_one("#net-status").render()).split())
+        assert "max_pooling2d (MaxPooling2D; the slide's max_pooling2d_1)" in status
+        assert "The slide's names (conv2d_1, max_pooling2d_1, dense_2) come from Keras 2" in status
         # the winners (routes) and the cells whose gradient is not zero are two different counts
         nonzero = int(np.count_nonzero(result.layers[0].grad))
         assert f"{int(routes.sum()):,} routes among {routes.size:,} input cells;" in status

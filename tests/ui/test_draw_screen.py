@@ -247,3 +247,24 @@ async def test_the_verdict_fits_its_line_at_80_columns_and_is_written_out_at_130
         await pilot.pause()
         await pilot.pause()
         assert ui.widget_text(line).strip() == "Draw a digit"
+
+
+#: A single diagonal stroke: the bundled model's top class is 8 at 48.9 %, a guess.
+DIAGONAL = [(6, 6), (22, 22)]
+
+
+async def test_an_answer_under_half_is_called_unsure_with_its_probability(ui):
+    app = create_app(screen="draw")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_draw(pilot)
+        screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(DIAGONAL))
+        await pilot.pause()
+        p = screen.analysis.probabilities
+        top = int(np.argmax(p))
+        assert p[top] < 0.5
+        line = screen.query_one("#draw-prediction")
+        assert ui.widget_text(line).strip() == f"Unsure: {top} ({numbers.percent(float(p[top]))})"
+        await pilot.resize_terminal(*SIZE)
+        await pilot.pause()
+        await pilot.pause()
+        assert ui.widget_text(line).strip() == f"Unsure: {top} ({numbers.percent(float(p[top]))}), under 50 %"

@@ -99,7 +99,7 @@ async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample, bun
         screen = await open_inspect(pilot)
         assert app.trained is None  # nothing trained or loaded: the bundled model
         header = text_of(screen, "#inspect-source")
-        assert "mnist_convnet: bundled model, 97.2 % on the official test set" in header
+        assert "mnist_convnet: bundled model, 97.2 % on the official test set, 96.0 % on 470 photos of digits" in header
         assert f"{TEST_DIGITS} test digits" in header
         assert not screen.query_one("#inspect-empty").display
         index, label, probs = shown(screen)
@@ -108,7 +108,7 @@ async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample, bun
         np.testing.assert_allclose(probs, forward(bundled.spec, bundled.weights, x0), atol=1e-6)
         check = text_of(screen, "#inspect-check")
         assert "numpy engine, no TensorFlow" in check and "k: check every layer against Keras" in check
-        assert all("checking" not in str(title.render()) for title, _ in screen._titles)  # no Keras asked
+        assert all("checking" not in str(title.render()) for title in screen.query(".layer-title"))  # no Keras asked
         predicted = screen.predicted  # the test set was predicted in a worker
         expected = np.argmax(forward(bundled.spec, bundled.weights, sample.x_test[..., None] / 255.0), axis=1)
         np.testing.assert_array_equal(predicted, expected)
@@ -203,7 +203,7 @@ async def test_kernel_channel_and_layer_keys(ready):
         screen = await open_with_model(pilot, ready)
         grids = list(screen.query(KernelGrid))
         assert [g.count for g in grids] == [32, 64, 64]
-        deeper = screen._kernel_views[1][1]
+        deeper = list(screen.query(".kernel-title"))[1]
         assert "input channel 0 of 32" in str(deeper.render())
         await pilot.press("c", "c")
         await pilot.pause()
@@ -220,15 +220,15 @@ async def test_kernel_channel_and_layer_keys(ready):
         await pilot.press("l")
         await pilot.pause()
         assert layers.scroll_y > 0
-        kernels_title = screen._kernel_views[0][1]
+        kernels_title = screen.query(".kernel-title").first()
         assert kernels_title.region.y == layers.region.y  # the first layer's kernels come next
         await pilot.press("l")
         await pilot.pause()
-        second = screen._titles[1][0]
+        second = screen.sections[1].heading
         assert second.region.y == layers.region.y  # then the next layer's title is at the top
         await pilot.press("p", "p")
         await pilot.pause()
-        assert screen._titles[0][0].region.y == layers.region.y  # back to the first layer
+        assert screen.sections[0].heading.region.y == layers.region.y  # back to the first layer
 
 
 async def test_go_to_a_digit_by_number(ready):
@@ -309,7 +309,7 @@ async def test_a_keras_model_is_checked_layer_by_layer(sample, fixed_model):
         assert "model of run 2, cancelled at epoch 2, batch 107, trained in this session" in text_of(
             screen, "#inspect-source"
         )
-        titles = [str(title.render()) for title, _ in screen._titles]
+        titles = [str(title.render()) for title in screen.query(".layer-title")]
         assert len(titles) == len(model.layers) == 8
         for title in titles:
             assert "numpy = Keras ✓ max |Δ| " in title
@@ -330,7 +330,7 @@ async def test_k_checks_the_bundled_model_against_keras(small_test_set):
         assert "numpy = Keras ✓ (8 layers)" in text_of(screen, "#inspect-check")
         await pilot.press("right")
         await settle(pilot)
-        assert all("numpy = Keras ✓ max |Δ| " in str(title.render()) for title, _ in screen._titles)
+        assert all("numpy = Keras ✓ max |Δ| " in str(title.render()) for title in screen.query(".layer-title"))
 
 
 @pytest.fixture(scope="module")
@@ -449,7 +449,7 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_t
             f = receptive_field(spec, screen.field.layer, screen.field.row, screen.field.col)
             assert digit.field == (f.first_row, f.last_row, f.first_col, f.last_col)
             assert f"Receptive field {f.size_text}" in text_of(screen, "#inspect-field")
-            view = screen._views[screen.field.layer][1]
+            view = screen.sections[screen.field.layer].view
             assert view.cell == (screen.field.map, screen.field.row, screen.field.col)  # the cell is marked
             return digit.field
 
@@ -472,7 +472,7 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_t
         assert screen.field.layer == 4
         drawn()
         # the mouse: cell (2, 2) of map #1 of the third convolution, i.e. the lecture's 18×18 field
-        view = screen._views[4][1]
+        view = screen.sections[4].view
         assert isinstance(view, HeatmapGrid) and view.region.height > 0
         await pilot.click(view, offset=(view._tile_w + view.gap + 2, 2))
         await pilot.pause()
@@ -513,10 +513,10 @@ async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set
         app.theme = "textual-dark"
         screen = await open_inspect(pilot)
         top = float(screen.outputs[0].max())
-        note = str(screen._views[0][0].render())
+        note = str(screen.sections[0].note.render())
         assert f"one colour scale: 0.00 ████████ {top:.2f}" in note
         grid = screen.query(KernelGrid).first()
-        title = str(screen._kernel_views[0][1].render())
+        title = str(screen.query(".kernel-title").first().render())
         bound = float(np.abs(screen.inspector.weights[0]).max())
         assert "negative" in title and "positive" in title and f"(scale ±{bound:.2f})" in title
         dark = {tuple(c) for c in palette.diverging_lut(LEVELS, True)}

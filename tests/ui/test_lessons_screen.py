@@ -70,16 +70,20 @@ async def test_lesson_3_select_cells_and_layers(ui):
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 3)
         assert "Model: bundled model" in title(ui, app)
-        assert "conv2d (Conv2D) cell (12, 12) depends on input rows 12–14, columns 12–14: 3×3" in text(app)
+        assert (
+            "conv2d (Conv2D; the slide's conv2d_1) cell (12, 12) depends on input rows 12–14, columns 12–14: 3×3"
+            in text(app)
+        )
+        assert "The slide's names (conv2d_1, max_pooling2d_1, dense_2) come from Keras 2" in text(app)
         await pilot.press("right", "right", "right", "right")
-        assert "conv2d_2 (Conv2D) cell (1, 1)" in text(app) and "18×18" in text(app)
+        assert "conv2d_2 (Conv2D; the slide's conv2d_3) cell (1, 1)" in text(app) and "18×18" in text(app)
         await pilot.press("l", "j")
         assert "cell (2, 2) depends on input rows 8–25, columns 8–25: 18×18" in text(app)
         assert "input 28×28 · field 18×18" in picture(ui, app, "receptive")
         await pilot.press("plus")
-        assert "dense (Dense) unit 0" in text(app) and "last 2 rows and 2 columns" in text(app)
+        assert "dense (Dense; the slide's dense_1) unit 0" in text(app) and "last 2 rows and 2 columns" in text(app)
         await pilot.press("minus", "minus")
-        assert "max_pooling2d_1 (MaxPooling2D)" in text(app)
+        assert "max_pooling2d_1 (MaxPooling2D; the slide's max_pooling2d_2)" in text(app)
 
 
 async def test_lesson_4_shift_the_digit(ui):
@@ -103,6 +107,9 @@ async def test_lesson_5_first_to_deepest(ui):
         assert "First layer" in text(app) and "conv2d · field 3×3" in picture(ui, app, "hierarchy")
         await pilot.press("end")
         assert "Deepest layer: each cell sees 18×18 pixels" in text(app)
+        assert "Receptive fields: 3×3 in conv2d (the slide's conv2d_1) → 18×18 in conv2d_2 (the slide's conv2d_3)" in (
+            " ".join(text(app).split())
+        )
         await pilot.press("right_square_bracket")
         assert "test digit 1 (a 2)" in title(ui, app)
 
@@ -112,6 +119,8 @@ async def test_lesson_6_a_fresh_mask_each_press(ui):
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 6)
         assert "Inference mode" in text(app) and "mask (0 dropped)" in picture(ui, app, "dropout")
+        assert "units of dense (the slide's dense_1) pass unchanged" in " ".join(text(app).split())
+        assert "so the slide's conv2d_2 is Keras 3's conv2d_1: the same layer" in " ".join(text(app).split())
         await pilot.press("m")
         first = picture(ui, app, "dropout")
         assert "Training mode, rate 0.5, pass 1" in text(app) and "x · mask · 2" in text(app)
@@ -145,13 +154,14 @@ async def test_one_numbering_in_the_palette_examples_then_lessons(ui):
         await pilot.pause()
         titles = [c.title for c in app.get_system_commands(app.screen) if c.title[:7] in ("Example", "Lesson ")]
         numbers = [int(t.split(":")[0].split()[1]) for t in titles]
-        assert numbers == list(range(1, 21))  # no number twice, none missing, in order
+        assert numbers == list(range(1, 22))  # no number twice, none missing, in order
         assert titles[9].startswith("Example 10: A diagonal-edge kernel")
         assert titles[11].startswith("Example 12: The gradient of a kernel")
         assert titles[12] == "Lesson 13: A kernel is a pattern detector"
         assert titles[18:] == [
             "Lesson 19: Learn a kernel by gradient descent",
             "Lesson 20: Backpropagation through the network",
+            "Lesson 21: Preparing the data, step by step",
         ]
 
 

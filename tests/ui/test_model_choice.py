@@ -79,7 +79,16 @@ async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model):
         await pilot.press("n")
         await pilot.pause()
         assert app.screen is screen and app.is_running
-        from tui_convnet.ui.training.screen import FileDone
+        for key in ("ctrl+q", "q"):  # Ctrl+Q, and q on another screen, ask too
+            await pilot.press("L", key)
+            await pilot.pause()
+            assert type(app.screen).__name__ == "ConfirmQuit", key
+            await pilot.press("n")
+            await pilot.pause()
+            assert app.is_running and app.current_mode == "lessons"
+        await pilot.press("t")
+        await pilot.pause()
+        from tui_convnet.ui.training.messages import FileDone
 
         screen.post_message(FileDone("Saved to m.keras", ok=True, saved=True))
         await pilot.pause()
@@ -89,13 +98,14 @@ async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model):
 
 
 async def test_inspect_says_it_is_reading_never_that_there_is_no_model():
+    from tui_convnet.ui.inspect.messages import Failed
     from tui_convnet.ui.inspect.screen import NO_MODEL, READING
 
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
         assert str(screen.query_one("#inspect-empty").render()) == READING
-        screen.post_message(screen.Failed("No bundled model: gone"))
+        screen.post_message(Failed("No bundled model: gone"))
         await pilot.pause()
         if screen.inspector is None:  # the bundled model may have been read meanwhile
             assert "No model to show" in str(screen.query_one("#inspect-empty").render())

@@ -51,3 +51,29 @@ async def test_sigint_when_no_run_would_be_lost_ends_with_130_at_once():
         await pilot.pause()
         assert not app.is_running
     assert app.return_code == 130  # was 0
+
+
+async def test_quitting_ends_the_worker_process_at_once_even_a_stuck_one():
+    import os
+    import sys
+    import time
+
+    from tui_convnet.training.worker_client import WorkerClient, set_shared_client
+
+    # A worker that answers nothing and ignores SIGTERM (as one stuck in TensorFlow's import).
+    stuck = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); time.sleep(60)"
+    client = WorkerClient([sys.executable, "-c", stuck])
+    kept = set_shared_client(client)
+    try:
+        app = create_app(screen="lessons")
+        async with app.run_test(size=SIZE) as pilot:
+            client.warm_up()
+            pid = client.pid
+            assert pid is not None and os.path.exists(f"/proc/{pid}")
+            start = time.monotonic()
+            await pilot.press("q")
+            await pilot.pause()
+        assert not app.is_running and time.monotonic() - start < 2.0  # was up to 3 s of waiting
+        assert not os.path.exists(f"/proc/{pid}")  # ended and reaped: nothing left running
+    finally:
+        set_shared_client(kept)

@@ -156,7 +156,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_f
         shown = ["".join(text for text, _ in row) for row in progress.lines(80)]
         assert shown[2].startswith("Epoch ") and "ETA" in shown[2]
         assert shown[3].startswith("Batch ") and "samples/s" in shown[3] and "━" in shown[3]
-        assert len(screen._loss_series[0].points) >= 2  # the loss curve grows batch by batch
+        assert len(screen.runs.loss_series[0].points) >= 2  # the loss curve grows batch by batch
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.phase == "ready", 300, "the cancel")
         assert "cancelled" in progress.status_text
@@ -181,12 +181,12 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_f
         assert app.screen is screen and app.current_mode == "training"
         # A new run starts blank: no curve, no running numbers of run 1. The new run's worker is held
         # back until that is checked (on a fast machine its first batches arrive before the next line).
-        assert progress.state.loss is not None and screen._loss_series[0].points
+        assert progress.state.loss is not None and screen.runs.loss_series[0].points
         held: list[tuple] = []
         screen._train = lambda *args: held.append(args)  # type: ignore[method-assign]
         await pilot.press("s")
         assert screen.phase == "training" and len(held) == 1
-        assert progress.state.loss is None and not screen._loss_series[0].points
+        assert progress.state.loss is None and not screen.runs.loss_series[0].points
         assert not any("This epoch so far" in "".join(t for t, _ in row) for row in progress.lines(80))
         del screen._train
         screen._train(*held[0])

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.training.screen import TensorFlowReady, TrainingEvents, TrainingFinished, TrainingScreen
+from tui_convnet.ui.training.messages import TensorFlowReady, TrainingEvents, TrainingFinished
+from tui_convnet.ui.training.screen import TrainingScreen
 
 pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 
@@ -63,7 +64,7 @@ async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch, tmp_pat
         screen.query_one("#validation-split").value = "0.1"  # as the events say: 500 of the 5,000 digits
         await pilot.pause()
         settings = screen.read_settings()
-        screen._run = 1
+        screen.runs.run = 1
         screen._reset_progress(settings)
         screen.phase = "training"
         screen.query_one("#training-tabs").active = "tab-progress"
@@ -101,7 +102,7 @@ async def test_training_screen_results(snap_looks, ui, monkeypatch, tmp_path, bu
         screen = await ready_screen(pilot)
         data = screen.data.limited(None, 500)
         assert np.array_equal(evaluation.labels, data.y_test)  # the screen's digits are the ones evaluated
-        screen._run = 1
+        screen.runs.run = 1
         screen.phase = "training"
         result = TrainDone(model=model, reason="completed", evaluation=evaluation, message="Training completed.")
         screen.post_message(TrainingFinished(result, data))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from ..fileio import user_path
-from .notes import STAGE_COUNT, Stage, stages, verdict
+from .notes import STAGE_COUNT, UNSURE, Stage, stages, verdict
 from .preprocess import (
     BOX,
     FRAME,
@@ -51,6 +51,7 @@ __all__ = [
     "INK_THRESHOLD",
     "MAX_PIXELS",
     "STAGE_COUNT",
+    "UNSURE",
     "WORK_SIDE",
     "ImageError",
     "Preprocessed",

@@ -26,6 +26,16 @@ SMALL_PICTURE = 96
 MAX_PEN_SHARE = 0.4
 #: ... and which inks more than this share of its box (a disc inks 79 %, MNIST's boldest 8 about 60 %).
 MAX_FILL = 0.7
+#: A mark beside the digit counts (an eye, a nostril, a button) when it is compact (its pen at least
+#: MARK_PEN of its length: not a stroke, not a line's remnant), at least MARK_SIZE of the digit's size
+#: long and holds MARK_INK of the digit's ink (noise specks are smaller).
+MARK_PEN = 0.25
+MARK_SIZE = 0.05
+MARK_INK = 0.005
+#: A digit on paper has at most one such mark near it (a dot of dirt); a face or a scene has its eyes,
+#: nostrils and mouth: this many marks, or this many inside the digit's own box, mean no digit.
+MAX_MARKS = 3
+MAX_MARKS_INSIDE = 2
 
 
 def label(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -227,6 +237,9 @@ def choose(blobs: list[Blob], shape: tuple[int, int], total: int) -> Choice:
             f"no digit found: the largest mark is a filled shape ({numbers.percent(fill, 0)} of its box inked, "
             f"pen {pen:.0f} px wide for a {height} px mark), not pen strokes.",
         )  # fmt: skip
+    refusal = _scene(kept, [b for b in rest if b not in kept], box, shape)
+    if refusal:
+        return Choice((), len(lines), specks, len(pending), total, refusal)
     big_far = [b for b in pending if b.ink >= 0.5 * sum(k.ink for k in kept)]
     if len(big_far) >= 2:
         return Choice(
@@ -238,3 +251,41 @@ def choose(blobs: list[Blob], shape: tuple[int, int], total: int) -> Choice:
             f"no digit found: {len(big_far) + 1} separate marks of similar size, not one digit.",
         )
     return choice
+
+
+def _inside(blob: Blob, box: tuple[int, int, int, int]) -> bool:
+    return blob.box[0] >= box[0] and blob.box[1] >= box[1] and blob.box[2] <= box[2] and blob.box[3] <= box[3]
+
+
+def _scene(kept: list[Blob], others: list[Blob], box: tuple[int, int, int, int], shape: tuple[int, int]) -> str:
+    """Why the kept mark is not a digit on paper but part of a scene or a pattern ("" when it may be one).
+
+    Measured on the photo set (470 pictures of digits) against generated faces and textures: the
+    digits' pictures have at most one compact mark beside the digit (two when it is taller than
+    wide), none twice inside its box, and their digit never runs off three sides of a picture; a
+    face has eyes, nostrils and a mouth around or inside its largest mark (the hair, the chin's
+    outline), a texture runs off every side.
+    """
+    top, left, bottom, right = box
+    height, width = bottom - top, right - left
+    size = max(height, width)
+    ink = sum(b.ink for b in kept)
+    marks = [
+        b
+        for b in others
+        if max(b.height, b.width) >= MARK_SIZE * size
+        and b.ink >= MARK_INK * ink
+        and b.pen >= MARK_PEN * max(b.height, b.width)
+    ]
+    inside = sum(_inside(b, box) for b in marks)
+    if inside >= MAX_MARKS_INSIDE or len(marks) >= MAX_MARKS or (len(marks) >= 2 and width >= 0.9 * height):
+        where = f", {inside} of them inside its outline" if inside else ""
+        return (
+            f"no digit found: the largest mark has {len(marks)} separate marks around it{where} "
+            "(eyes? a pattern?): a picture of something, not one digit on paper."
+        )
+    h, w = shape
+    sides = (top == 0) + (left == 0) + (bottom == h) + (right == w)
+    if max(h, w) >= SMALL_PICTURE and sides >= 3:
+        return f"no digit found: the largest mark runs off {sides} sides of the picture: a pattern, not a digit."
+    return ""

@@ -84,6 +84,17 @@ BACKPROP_LESSONS: tuple[LessonInfo, ...] = (
 )
 
 
+#: The lecturer's entries after the lessons: the slides' data preparation, step by step, on a real digit.
+TEACH_LESSONS: tuple[LessonInfo, ...] = (
+    LessonInfo(
+        "data",
+        "Preparing the data, step by step",
+        "Handwritten Digit Recognition Example: preparing the data",
+        "A real digit and its label through the slide's three lines: shape, dtype and values before and after",
+    ),
+)
+
+
 @dataclass(frozen=True)
 class ExampleEntry:
     """An explorer example in the contents: ``index`` is its place in the app's example list."""
@@ -124,12 +135,13 @@ ContentsEntry = ExampleEntry | LessonEntry
 def contents(examples: Sequence[Example]) -> tuple[ContentsEntry, ...]:
     """Everything a student can open, numbered 01, 02, … in one list: the explorer's examples in their
     order (the lecture's, lesson 1's, the kernel gradient's), then the lessons' screens (issue 12's
-    six, then the two backpropagation screens). The palette and the contents list both show it."""
+    six, then the two backpropagation screens, then the data preparation). The palette and the contents list
+    both show it."""
     entries: list[ContentsEntry] = [
         ExampleEntry(number, ex.title, ex.source, number - 1) for number, ex in enumerate(examples, 1)
     ]
     first = len(entries) + 1
-    entries.extend(LessonEntry(n, info) for n, info in enumerate((*LESSONS, *BACKPROP_LESSONS), first))
+    entries.extend(LessonEntry(n, info) for n, info in enumerate((*LESSONS, *BACKPROP_LESSONS, *TEACH_LESSONS), first))
     return tuple(entries)
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..core import DropoutResult, dropout
+from ..teach.layer_names import slide_named
 from .context import Digit, LessonModel
 
 RATES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
@@ -77,7 +78,8 @@ class DropoutLesson:
         active = int(np.count_nonzero(r.x))
         if s.training:
             lines: tuple[str, ...] = (
-                f"Training mode, rate {s.rate:g}, pass {s.press + 1}: each of the {n} units of {self.layer_name}"
+                f"Training mode, rate {s.rate:g}, pass {s.press + 1}: each of the {n} units of"
+                f" {slide_named(self.layer_name)}"
                 f" is kept with probability {1 - s.rate:g}; this pass dropped {r.dropped}.",
                 f"output = x · mask / (1 − {s.rate:g}) = x · mask · {r.scale:.4g}: survivors are scaled up so"
                 " that the layer's expected output stays the same.",
@@ -88,7 +90,7 @@ class DropoutLesson:
         else:
             lines = (
                 f"Inference mode (model.predict, evaluate): Dropout does nothing — all {n} units of"
-                f" {self.layer_name} pass unchanged.",
+                f" {slide_named(self.layer_name)} pass unchanged.",
                 f"Sum of the activations: {float(r.x.sum()):.2f} in, {float(r.output.sum()):.2f} out"
                 f" ({active} of the {n} units are active for {self.digit.name}).",
                 "Press m for training mode: Keras calls the layer with training=True only inside fit().",

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import LayerInfo, receptive_field_size
+from ..teach.layer_names import slide_named
 from .context import Digit, LessonModel
 
 #: Maps drawn per layer (the first layer has 32, the deeper ones 64).
@@ -84,15 +85,15 @@ class HierarchyLesson:
             )
         else:
             what = (
-                f"{lm.info.name}: {lm.field[0]}×{lm.field[1]} pixels per cell; it combines the edge maps of"
-                " the layer below into larger patterns."
+                f"{slide_named(lm.info.name)}: {lm.field[0]}×{lm.field[1]} pixels per cell; it combines the edge"
+                " maps of the layer below into larger patterns."
             )
         lines = (
             f"{self.digit.name}: the most active maps of each convolution, up to {SHOWN_MAPS} as the width allows"
             " (each row says how many it shows; bright = active).",
             what,
-            f"Receptive fields: {first.field[0]}×{first.field[1]} in {first.info.name} →"
-            f" {last.field[0]}×{last.field[1]} in {last.info.name}. Model: {self.model.label}."
+            f"Receptive fields: {first.field[0]}×{first.field[1]} in {slide_named(first.info.name)} →"
+            f" {last.field[0]}×{last.field[1]} in {slide_named(last.info.name)}. Model: {self.model.label}."
             + ("" if trained else " An untrained model's maps are random filters, not learned patterns."),
         )
         return HierarchyFrame(step, self.layers, step, lines, self.digit.image)

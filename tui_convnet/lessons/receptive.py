@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..core import LayerInfo, Pool2DSpec, ReceptiveField, Region, receptive_field, receptive_field_path
+from ..teach.layer_names import slide_named
 from .context import Digit, LessonModel
 
 
@@ -123,7 +124,7 @@ class ReceptiveLesson:
         path = receptive_field_path(self.spec, sel.layer, sel.row, sel.col)
         where = f"unit {sel.row}" if len(info.output_shape) == 1 else f"cell ({sel.row}, {sel.col})"
         lines = [
-            f"{info.name} ({info.type}) {where} depends on input rows {field.first_row}–{field.last_row},"
+            f"{slide_named(info.name, info.type)} {where} depends on input rows {field.first_row}–{field.last_row},"
             f" columns {field.first_col}–{field.last_col}: {field.size_text} of the "
             f"{field.input_rows}×{field.input_cols} digit.",
         ]

@@ -98,18 +98,23 @@ def data_preparation(x_train: Array, y_train: Array, index: int = 0) -> tuple[Pr
         raise ValueError(f"`index` must be in 0..{len(x_train) - 1}. Received: index={index}")
     n = len(x_train)
     h, w = x_train.shape[1:]
-    reshaped = x_train.reshape((n, h, w, 1))
-    scaled = reshaped.astype("float32") / 255
+    reshaped = x_train.reshape((n, h, w, 1))  # a view: no copy
+    before = ArrayInfo.of(x_train)
+    # The whole set in float32 would take 4 bytes a pixel (188 MB for full MNIST): its range is computed from
+    # the uint8 range instead, exactly (dividing by 255 in float32 keeps the order of the values).
+    low, high = (float(np.float32(v) / np.float32(255)) for v in (before.low, before.high))
+    scaled_info = ArrayInfo((n, h, w, 1), "float32", low, high)
     labels = to_categorical(y_train)
     r, c = _pixel(x_train[index])
     raw = int(x_train[index, r, c])
+    scaled_pixel = float(np.float32(raw) / np.float32(255))
     label = int(y_train[index])
     vector = ", ".join(str(int(v)) for v in labels[index])
     return (
         PrepStep(
             f"train_images = train_images.reshape(({n}, {h}, {w}, 1))",
             "train_images",
-            ArrayInfo.of(x_train),
+            before,
             ArrayInfo.of(reshaped),
             f"digit {index}: ({h}, {w}) → ({h}, {w}, 1); pixel [{r},{c}] is still {raw}",
             "Conv2D wants a channel axis: one channel, grey (a colour image would have 3).",
@@ -118,8 +123,8 @@ def data_preparation(x_train: Array, y_train: Array, index: int = 0) -> tuple[Pr
             "train_images = train_images.astype('float32') / 255",
             "train_images",
             ArrayInfo.of(reshaped),
-            ArrayInfo.of(scaled),
-            f"pixel [{r},{c}]: {raw} → {raw} / 255 = {float(scaled[index, r, c, 0]):.4f}",
+            scaled_info,
+            f"pixel [{r},{c}]: {raw} → {raw} / 255 = {scaled_pixel:.4f}",
             "Whole numbers 0–255 become fractions 0–1: small inputs keep the first updates of the weights small.",
         ),
         PrepStep(
@@ -132,6 +137,32 @@ def data_preparation(x_train: Array, y_train: Array, index: int = 0) -> tuple[Pr
             "with. (Keras 3 makes them float64; the slide's Keras 2 made float32; fit uses float32 either way.)",
         ),
     )
+
+
+@dataclass(frozen=True)
+class PixelRow:
+    """A few pixels of one digit's row, around its brightest pixel: as loaded (uint8) and as scaled (float32)."""
+
+    row: int
+    first: int  # the first column shown
+    raw: tuple[int, ...]
+    scaled: tuple[float, ...]
+
+    @property
+    def columns(self) -> str:
+        return f"row {self.row}, columns {self.first}–{self.first + len(self.raw) - 1}"
+
+
+def pixel_row(image: Array, width: int = 5) -> PixelRow:
+    """``width`` pixels of ``image`` (uint8, (28, 28)) centred on its brightest pixel, before and after ``/ 255``."""
+    if image.ndim != 2 or image.dtype != np.uint8:
+        raise ValueError(f"Expected one uint8 digit (28, 28). Received: shape={image.shape}, dtype={image.dtype}")
+    r, c = _pixel(image)
+    width = max(1, min(width, image.shape[1]))
+    first = min(max(c - width // 2, 0), image.shape[1] - width)
+    raw = image[r, first : first + width]
+    scaled = raw.astype("float32") / 255
+    return PixelRow(r, first, tuple(int(v) for v in raw), tuple(float(v) for v in scaled))
 
 
 def batches(n: int, batch_size: int = 64, image_shape: tuple[int, ...] = (28, 28, 1), classes: int = 10) -> Batches:

@@ -30,6 +30,12 @@ def keras2_names(spec: ModelSpec) -> list[str]:
     return [keras2_name(info.name) for info in infer_shapes(spec)]
 
 
+def slide_named(keras3_name: str, layer_type: str = "") -> str:
+    """``conv2d_1 (Conv2D; the slide's conv2d_2)``: a layer named in a sentence, with the slide's name."""
+    kind = f"{layer_type}; " if layer_type else ""
+    return f"{keras3_name} ({kind}the slide's {keras2_name(keras3_name)})"
+
+
 def both_names(keras3_name: str) -> str:
     """``conv2d_1 (slide: conv2d_2)``."""
     return f"{keras3_name} (slide: {keras2_name(keras3_name)})"

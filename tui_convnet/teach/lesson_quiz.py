@@ -1,6 +1,7 @@
 """Quiz questions for the lessons' screens: one about each lesson's idea, from the core, with a seed.
 
-- pattern: an output cell of a pattern-detector example (the diagonal or the horizontal edge);
+- pattern: an output cell of a pattern-detector example (the diagonal or the horizontal edge), never on a
+  window of zeros only;
 - sparse: how many inputs one output depends on, in a convolution and in a dense layer;
 - receptive and hierarchy: a receptive field of the lecture's model;
 - sharing: a layer's parameter count (shared kernels, against a dense layer);
@@ -14,10 +15,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ..core import ConvExample, Example, conv_trace
+from ..core import ConvExample, Example
 from ..core.dropout import apply_dropout
 from .quiz import Question, decimal_tolerance
-from .quiz_make import output_cell_question, output_size_question, parameters_question, receptive_field_question
+from .quiz_make import example_cell_question, output_size_question, parameters_question, receptive_field_question
 
 #: The examples the pattern lesson asks about (the lecture's pattern detectors).
 PATTERN_EXAMPLES = ("10_pattern_detector", "11_horizontal_edges")
@@ -49,9 +50,7 @@ def lesson_question(key: str, rng: np.random.Generator, examples: Sequence[Examp
     if key == "pattern":
         found = [ex for ex in examples if ex.key in PATTERN_EXAMPLES and isinstance(ex, ConvExample)]
         if found:
-            ex = found[int(rng.integers(len(found)))]
-            trace = conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, dilation=ex.dilation)
-            return output_cell_question(ex, int(rng.integers(trace.num_steps)))
+            return example_cell_question(rng, found[int(rng.integers(len(found)))])
     if key == "sparse":
         return _sparse(rng)
     if key in ("receptive", "hierarchy"):

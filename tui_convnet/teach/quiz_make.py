@@ -8,7 +8,8 @@
 
 :func:`make_quiz` mixes them, one kind after another, from one seed: the same seed gives the same sheet.
 The screens' quiz mode asks :func:`output_cell_question` and :func:`pool_winner_question` about the step
-on screen.
+on screen. A window of zeros only is never drawn (:func:`pick_step`): its answer is the bias, nothing to
+work out.
 """
 
 from __future__ import annotations
@@ -33,13 +34,56 @@ from ..core import (
     mnist_convnet,
     pool_trace,
 )
+from ..core.conv import ConvTrace
 from ..core.model import LayerSpec
+from ..core.pooling import PoolTrace
 from ..core.receptive_field import receptive_field_size
 from ..explore import ConvState, open_example
 from ..explore.narration import conv_lines, plain_text, pool_lines
+from .layer_names import slide_named
 from .quiz import KINDS, Question, decimal_tolerance
 
 MAX_COUNT = 200
+
+
+def trivial_window(window: np.ndarray) -> bool:
+    """A window of zeros only (padding counts as zero): its output is the bias, nothing to work out."""
+    return not np.any(np.nan_to_num(np.asarray(window, dtype=float)))
+
+
+def informative_steps(trace: ConvTrace | PoolTrace) -> list[int]:
+    """The steps of a convolution or pooling trace whose window holds a non-zero value.
+
+    Each window is looked at once (a convolution's kernels share their windows), not built as a step.
+    """
+    g = trace.geometry
+    ink = np.nan_to_num(np.asarray(trace.padded, dtype=float)) != 0
+    per_channel = isinstance(trace, PoolTrace)  # a pooling window is one channel's; a convolution's, all
+    seen: dict[tuple[int, int, int], bool] = {}
+    steps = []
+    for i in range(trace.num_steps):
+        k, row, col = trace.position(i)
+        key = (k if per_channel else 0, row, col)
+        if key not in seen:
+            window = ink[np.ix_(g.window_rows(row), g.window_cols(col))]
+            seen[key] = bool(window[:, :, k].any() if per_channel else window.any())
+        if seen[key]:
+            steps.append(i)
+    return steps
+
+
+def pick_step(
+    rng: np.random.Generator, trace: ConvTrace | PoolTrace, cache: dict[str, list[int]] | None = None, key: str = ""
+) -> int:
+    """A step of ``trace`` drawn from ``rng``, never one whose window is all zeros (unless every one is)."""
+    steps = cache.get(key) if cache is not None else None
+    if steps is None:
+        steps = informative_steps(trace)
+        if cache is not None:
+            cache[key] = steps
+    if not steps:
+        return int(rng.integers(trace.num_steps))
+    return steps[int(rng.integers(len(steps)))]
 
 
 def _number(v: float) -> float | int | None:
@@ -180,7 +224,7 @@ def parameters_question(rng: np.random.Generator) -> Question:
         infos = [info for info in infer_shapes(mnist_convnet()) if info.params]
         info = infos[int(rng.integers(len(infos)))]
         where = f"takes {info.input_shape} to {info.output_shape}"
-        prompt = f"The lecture's layer {info.name} ({info.type}) {where}. How many parameters does it have?"
+        prompt = f"The lecture's layer {slide_named(info.name, info.type)} {where}. How many parameters does it have?"
         params: dict[str, Any] = {"layer": info.name, "type": info.type, "input_shape": list(info.input_shape)}
         return Question(
             "parameters", prompt, {**params, "model": "mnist_convnet"}, float(info.params), info.param_formula
@@ -238,7 +282,7 @@ def receptive_field_question(rng: np.random.Generator) -> Question:
         spec, layer = mnist_convnet(), int(rng.integers(0, 5))
         info = infer_shapes(spec)[layer]
         prompt = "In the lecture's model, how large is the receptive field (on the 28x28 input) of one cell of "
-        prompt += f"{info.name} ({info.type}), layer {layer + 1}?"
+        prompt += f"{slide_named(info.name, info.type)}, layer {layer + 1}?"
         params: dict[str, Any] = {"model": "mnist_convnet", "layer": info.name}
     else:
         layers: list[LayerSpec] = []
@@ -271,20 +315,26 @@ def _max_pool_examples(examples: Sequence[Example]) -> list[ConvExample | PoolEx
     return found
 
 
-def _from_example_cell(rng: np.random.Generator, examples: Sequence[Example]) -> Question:
-    convs = _conv_examples(examples)
-    ex = convs[int(rng.integers(len(convs)))]
+def example_cell_question(
+    rng: np.random.Generator, ex: ConvExample, cache: dict[str, list[int]] | None = None
+) -> Question:
+    """An output cell of ``ex``'s convolution, drawn from ``rng`` among the windows that are not all zeros."""
     trace = conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, dilation=ex.dilation)
-    return output_cell_question(ex, int(rng.integers(trace.num_steps)))
+    return output_cell_question(ex, pick_step(rng, trace, cache, f"conv {ex.key}"))
 
 
-def _from_example_pool(rng: np.random.Generator, examples: Sequence[Example]) -> Question:
+def _from_example_cell(rng: np.random.Generator, examples: Sequence[Example], cache: dict[str, list[int]]) -> Question:
+    convs = _conv_examples(examples)
+    return example_cell_question(rng, convs[int(rng.integers(len(convs)))], cache)
+
+
+def _from_example_pool(rng: np.random.Generator, examples: Sequence[Example], cache: dict[str, list[int]]) -> Question:
     pools = _max_pool_examples(examples)
     if not pools or rng.random() < 0.4:
         return random_pool_question(rng)
     ex = pools[int(rng.integers(len(pools)))]
     _, pool = _pool_of(ex)
-    return pool_winner_question(ex, int(rng.integers(pool.num_steps)))
+    return pool_winner_question(ex, pick_step(rng, pool, cache, f"pool {ex.key}"))
 
 
 def make_quiz(seed: int, count: int, examples: Sequence[Example]) -> list[Question]:
@@ -292,11 +342,12 @@ def make_quiz(seed: int, count: int, examples: Sequence[Example]) -> list[Questi
     if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= MAX_COUNT:
         raise ValueError(f"`count` must be a whole number from 1 to {MAX_COUNT}. Received: count={count!r}")
     rng = np.random.default_rng(seed)
+    cache: dict[str, list[int]] = {}  # each example's informative steps, found once per sheet
     makers = {
-        "output_cell": lambda: _from_example_cell(rng, examples),
+        "output_cell": lambda: _from_example_cell(rng, examples, cache),
         "output_size": lambda: output_size_question(rng),
         "parameters": lambda: parameters_question(rng),
         "receptive_field": lambda: receptive_field_question(rng),
-        "pool_winner": lambda: _from_example_pool(rng, examples),
+        "pool_winner": lambda: _from_example_pool(rng, examples, cache),
     }
     return [makers[KINDS[i % len(KINDS)]]() for i in range(count)]

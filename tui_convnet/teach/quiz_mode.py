@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ..core import infer_shapes
 from ..explore import ConvState, ExplorerState, ModelState
-from .layer_names import keras2_name
+from .layer_names import slide_named
 from .quiz import Question, Score, Verdict, check
 
 
@@ -24,7 +24,7 @@ def _name(state: ExplorerState) -> str:
 def model_question(state: ModelState, layer: int) -> Question:
     """Layer ``layer`` of the model example: its parameter count, or (no weights) its output size."""
     info = infer_shapes(state.example.model)[layer]
-    named = f"{info.name} ({info.type}; the slide's {keras2_name(info.name)})"
+    named = slide_named(info.name, info.type)
     params = {"example": state.example.key, "layer": info.name, "input_shape": list(info.input_shape)}
     if info.params:
         prompt = f"{named} takes {info.input_shape} to {info.output_shape}. How many parameters does it have?"
@@ -35,16 +35,23 @@ def model_question(state: ModelState, layer: int) -> Question:
 
 
 def question_for(state: ExplorerState, step: int) -> Question | None:
-    """The question for step ``step`` of ``state`` (None where there is nothing to predict: a lesson)."""
+    """The question for step ``step`` of ``state`` (None where there is nothing to predict: a lesson, or a
+    window of zeros only, whose output is just the bias)."""
     if isinstance(state, ModelState):
         return model_question(state, step) if 0 <= step < state.num_steps else None
     if not isinstance(state, ConvState) or not 0 <= step < state.num_steps:
         return None
-    from .quiz_make import cell_question, pool_question  # here: the explorer starts without the receptive field
+    from .quiz_make import cell_question, pool_question, trivial_window  # here: the explorer starts faster
 
     conv_steps = state.comp.conv_steps
     if step < conv_steps:
+        assert state.comp.conv is not None
+        if trivial_window(state.comp.conv.step(step).window):
+            return None  # a window of zeros only: its output is the bias, the step is just shown
         return cell_question(state, step, _name(state))
+    assert state.comp.pool is not None
+    if trivial_window(state.comp.pool.step(step - conv_steps).window):
+        return None
     return pool_question(state, step - conv_steps, _name(state))
 
 

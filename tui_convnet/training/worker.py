@@ -35,25 +35,18 @@ from typing import Any
 import numpy as np
 
 from ..fileio import finish_writes
+from . import protocol as wire
 from .protocol import (
     TENSORFLOW_MISSING,
-    Cancel,
     Envelope,
-    Evaluate,
     Event,
     Failure,
-    KerasLayers,
-    Load,
     Loaded,
     ModelRef,
     Ready,
     Reply,
     Response,
-    Save,
-    Shutdown,
-    Train,
     TrainDone,
-    WarmUp,
 )
 
 #: The worker's nice value: when the interface and a training run both want a core, the interface wins.
@@ -142,7 +135,7 @@ class Service:
     # ------------------------------------------------------------------ the loop
 
     def serve(self, read: Callable[[], object]) -> None:
-        """Read requests until the pipe closes or a :class:`Shutdown`; a training run is cancelled at the end."""
+        """Read requests until the pipe closes or a ``Shutdown``; a training run is cancelled at the end."""
         jobs = threading.Thread(target=self._work, name="worker-jobs", daemon=True)
         jobs.start()
         try:
@@ -153,11 +146,11 @@ class Service:
                     return
                 assert isinstance(envelope, Envelope)
                 request = envelope.request
-                if isinstance(request, Cancel):
+                if isinstance(request, wire.Cancel):
                     self.cancel.set()
-                elif isinstance(request, Shutdown):
+                elif isinstance(request, wire.Shutdown):
                     return
-                elif isinstance(request, Train):
+                elif isinstance(request, wire.Train):
                     self._start_training(envelope.number, request)
                 else:
                     self._jobs.put(envelope)
@@ -178,17 +171,17 @@ class Service:
         self.send(Reply(number, value))
 
     def _handle(self, request: object) -> object:
-        if isinstance(request, WarmUp):
+        if isinstance(request, wire.WarmUp):
             return self.warm_up()
-        if isinstance(request, Evaluate):
+        if isinstance(request, wire.Evaluate):
             from .evaluate import evaluate_model
 
             return evaluate_model(self._keras_model(request.model), request.x_test, request.y_test)
-        if isinstance(request, KerasLayers):
+        if isinstance(request, wire.KerasLayers):
             return self._keras_layers(request.model, request.digit)
-        if isinstance(request, Save):
+        if isinstance(request, wire.Save):
             return self._save(request)
-        if isinstance(request, Load):
+        if isinstance(request, wire.Load):
             return self._load(request)
         raise ValueError(f"Unknown request. Received: request={type(request).__name__}")
 
@@ -266,7 +259,7 @@ class Service:
             outs = [outs]
         return [np.asarray(o)[0] for o in outs]
 
-    def _save(self, request: Save) -> str:
+    def _save(self, request: wire.Save) -> str:
         model = self._keras_model(request.model)
         from .model import save_model_atomic
 
@@ -275,7 +268,7 @@ class Service:
         except Exception as exc:  # the reason in plain words, with the file asked for
             raise ValueError(save_failure(exc, request.path)) from None
 
-    def _load(self, request: Load) -> Loaded:
+    def _load(self, request: wire.Load) -> Loaded:
         self.warm_up()
         from .evaluate import evaluate_model
         from .inspector import ModelInspector, NumpyModel
@@ -294,7 +287,7 @@ class Service:
 
     # ------------------------------------------------------------------ training
 
-    def _start_training(self, number: int, request: Train) -> None:
+    def _start_training(self, number: int, request: wire.Train) -> None:
         if self._training is not None and self._training.is_alive():
             self.send(Failure(number, "A model is training already: cancel it first.", "Busy"))
             return
@@ -304,7 +297,7 @@ class Service:
         )
         self._training.start()
 
-    def _train(self, number: int, request: Train) -> TrainDone:
+    def _train(self, number: int, request: wire.Train) -> TrainDone:
         self.warm_up()
         from . import trainer
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import itertools
+import math
+import os
 import pickle
 import queue
 import subprocess
@@ -59,8 +61,13 @@ from .protocol import (
 #: What the first start-up is expected to take before one has been measured (TensorFlow's import on two
 #: busy cores: 5-10 s). Shown as "about N s" while a run waits for it.
 EXPECTED_STARTUP = 8.0
-#: Seconds the worker gets to end by itself before it is terminated, then killed.
-SHUTDOWN_GRACE = 2.0
+#: Seconds the worker gets to end by itself before it is terminated (SIGTERM: a save under way is finished),
+#: and again before it is killed: quitting the app waits for it at most twice this.
+SHUTDOWN_GRACE = 0.5
+#: Seconds without a request after which the worker ends (its memory, TensorFlow's included, is freed; the next
+#: request starts another). ``CONVNET_TUI_WORKER_IDLE`` changes it (seconds; 0: never).
+IDLE_SECONDS = 600.0
+ENV_IDLE = "CONVNET_TUI_WORKER_IDLE"
 
 
 #: As the command: serve in a thread of this process (tests only: it imports TensorFlow here).
@@ -91,8 +98,13 @@ class WorkerClient:
     ``[IN_PROCESS]`` serves the requests in a thread of this process instead (tests that script Keras).
     """
 
-    def __init__(self, command: Sequence[str] | None = None) -> None:
+    def __init__(self, command: Sequence[str] | None = None, *, idle_seconds: float | None = None) -> None:
         self._command = list(command) if command is not None else worker_command()
+        #: Seconds without a request after which the worker ends (0: never); it starts again when asked.
+        self.idle_seconds = idle_seconds if idle_seconds is not None else idle_from_environment()
+        self._idle_timer: threading.Timer | None = None
+        #: Workers this client ended because they were idle.
+        self.idle_ends = 0
         self._lock = threading.Lock()  # the channel, the pending table, writes to the pipe
         self._channel: _Channel | None = None
         self._pending: dict[int, _Pending] = {}
@@ -160,6 +172,7 @@ class WorkerClient:
         Idempotent; no request can start another worker afterwards."""
         with self._lock:
             self._closed = True
+            self._stop_idle_timer()
             channel = self._channel
             if channel is None:
                 return
@@ -167,9 +180,38 @@ class WorkerClient:
                 channel.send(Envelope(next(self._numbers), Shutdown()))
         channel.end(timeout)
 
+    # ------------------------------------------------------------------ the idle timeout
+
+    def _stop_idle_timer(self) -> None:
+        """(The caller holds the lock.)"""
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
+
+    def _start_idle_timer(self) -> None:
+        """Nothing is asked of the worker now: end it after :attr:`idle_seconds` unless asked again (lock held)."""
+        self._stop_idle_timer()
+        if self.idle_seconds > 0 and not self._closed and self._channel is not None:
+            timer = threading.Timer(self.idle_seconds, self._end_if_idle, args=(self._channel,))
+            timer.daemon = True
+            timer.name = "tf-worker-idle"
+            self._idle_timer = timer
+            timer.start()
+
+    def _end_if_idle(self, channel: _Channel) -> None:
+        with self._lock:
+            if self._closed or self._channel is not channel or self._pending:
+                return  # closed, replaced, or asked again meanwhile
+            self._channel, self.ready, self._idle_timer = None, None, None
+            self.idle_ends += 1
+            with contextlib.suppress(OSError, ValueError):
+                channel.send(Envelope(next(self._numbers), Shutdown()))
+        channel.end(SHUTDOWN_GRACE)
+
     # ------------------------------------------------------------------ requests
 
     def _submit_locked(self, request: Request, on_event: Callable[[TrainEvent], None] | None) -> _Pending:
+        self._stop_idle_timer()
         number = next(self._numbers)
         pending = _Pending(on_event=on_event)
         self._pending[number] = pending
@@ -267,6 +309,8 @@ class WorkerClient:
             return
         with self._lock:
             pending = self._pending.pop(response.number, None)
+            if not self._pending:
+                self._start_idle_timer()
         if pending is None:
             return
         if isinstance(response, Failure):
@@ -368,7 +412,7 @@ class _ProcessChannel(_Channel):
         with contextlib.suppress(OSError):
             process.terminate()
         try:
-            process.wait(1.0)
+            process.wait(timeout)
         except subprocess.TimeoutExpired:
             with contextlib.suppress(OSError):
                 process.kill()
@@ -428,6 +472,16 @@ def _copy(obj: object) -> object:
     return pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
 
 
+def idle_from_environment() -> float:
+    """The idle timeout: ``CONVNET_TUI_WORKER_IDLE`` seconds if set to a number >= 0, else :data:`IDLE_SECONDS`."""
+    text = os.environ.get(ENV_IDLE, "").strip()
+    try:
+        value = float(text)
+    except ValueError:
+        return IDLE_SECONDS
+    return value if math.isfinite(value) and value >= 0 else IDLE_SECONDS
+
+
 _shared: list[WorkerClient] = []
 _shared_lock = threading.Lock()
 
@@ -463,11 +517,14 @@ def close_shared() -> None:
 atexit.register(close_shared)
 
 __all__ = [
+    "ENV_IDLE",
     "EXPECTED_STARTUP",
+    "IDLE_SECONDS",
     "IN_PROCESS",
     "WorkerClient",
     "WorkerError",
     "close_shared",
+    "idle_from_environment",
     "set_shared_client",
     "shared_client",
     "worker_command",

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widget import AwaitMount
 
 from ..core import Example, ExampleError, load_examples
+from ..teach.quiz import Score
 from ._textual_internals import CachedStylesheet, mark_styled
 from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer
 from .common.themes import ANSI_DARK, ANSI_LIGHT, readable_themes
@@ -143,6 +144,8 @@ class ConvnetApp(App[int]):
         self.examples: list[Example] = list(examples)
         self.initial_example = initial
         self._on_first_frame = on_first_frame
+        #: The quiz score of the session: the explorer's quiz mode and the lessons' quiz add to it.
+        self.quiz_score = Score()
 
     def _new_screen(self, make: Callable[[], Screen[Any]]) -> Screen[Any]:
         """A mode's screen, made the first time the mode is shown, marked as styled by the current stylesheet.
@@ -321,12 +324,16 @@ class ConvnetApp(App[int]):
     def open_entry(self, entry: ContentsEntry) -> None:
         """Open an entry of the contents: an example in the explorer, a lesson on its screen."""
         from ..lessons import LESSONS
-        from ..lessons.catalog import ExampleEntry
+        from ..lessons.catalog import TEACH_LESSONS, ExampleEntry
 
         if isinstance(entry, ExampleEntry):
             self.post_message(OpenInExplorer(self.examples[entry.index]))
         elif entry.info in LESSONS:
             self.open_lesson(entry.info.key)
+        elif entry.info in TEACH_LESSONS:
+            from .contents.data_prep import DataPrepScreen
+
+            self.push_screen(DataPrepScreen())
         else:
             from .lessons.backprop import lesson_screen
 

@@ -10,6 +10,7 @@ if TYPE_CHECKING:
 
     from ...core import Example
     from ...images import Preprocessed
+    from ...teach.quiz import Score
     from .messages import ModelReady
 
 
@@ -22,6 +23,8 @@ class SessionApp(Protocol):
     initial_example: int
     #: An image to open the draw screen on (``convnet-tui --image``) and its path; the screen takes it once.
     draw_image: tuple[Preprocessed, str] | None
+    #: The quiz score of the session (every screen's quiz adds to it).
+    quiz_score: Score
 
     @property
     def trained(self) -> ModelReady | None:

@@ -28,7 +28,7 @@ from textual.widgets import Static
 
 from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
-from ...images import FRAME, STAGE_COUNT, Preprocessed, scale_to_box, stages
+from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, scale_to_box, stages
 from ...visible import visible
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
@@ -299,7 +299,11 @@ ten class probabilities.
         if a.preprocessed is None or a.probabilities is None:
             line.update("[b]Draw a digit[/b] on the canvas" if full else "[b]Draw a digit[/b]", layout=False)
             return
-        says = f"[b]{a.predicted}[/b] ({numbers.percent(float(a.probabilities[a.predicted]))})"
+        top = float(a.probabilities[a.predicted])
+        says = f"[b]{a.predicted}[/b] ({numbers.percent(top)})"
+        if top < UNSURE:  # a guess: the picture may not be a digit at all
+            line.update(f"[b]Unsure[/b]: {says}, under 50 %" if full else f"[b]Unsure[/b]: {says}", layout=False)
+            return
         line.update(f"The network says {says}" if full else f"It says {says}", layout=False)
 
     def on_resize(self) -> None:

@@ -1,134 +1,23 @@
-"""The lecturer's tools on the screens: the Keras code pane, quiz mode and the handout key.
+"""The lecturer's keys on the explorer: quiz mode and the handout (the code pane is
+:class:`~tui_convnet.ui.common.keras_code.KerasCode`, shared with the training screen).
 
-- :class:`KerasCode`: the lecture's Keras code for the model on screen, the lines of the current layer
-  (or setting) marked ``▶`` (:mod:`tui_convnet.teach.keras_code`).
-- :class:`QuizModal`: one question (:mod:`tui_convnet.teach.quiz_mode`) with the grids it is about and an
-  answer field; an answer that cannot be read keeps it open with the reason, Esc skips.
 - :class:`LecturerKeys`: the explorer's ``x`` (quiz mode: predict each step before it is shown, checked,
-  scored for the session) and ``p`` (write the example's handout, HTML, to the current folder).
+  scored for the session, the score shared with the lessons' quiz) and ``p`` (write the example's handout,
+  HTML, to the current folder). The question box is :class:`~tui_convnet.ui.common.quiz.QuizModal`.
 
-Looks live in ``styles/lecturer.tcss``; nothing typed or read from a file is parsed as markup.
+Nothing typed or read from a file is parsed as markup.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
-from textual.widget import Widget
-from textual.widgets import Input, Label, Static
 
-from ...core import ModelSpec
-from ...teach.keras_code import CodeLine, model_code, pane_lines
-from ...teach.quiz import Question, Verdict, check
+from ...teach.quiz import Verdict
 from ...teach.quiz_mode import QuizMode
-
-if TYPE_CHECKING:
-    from ...training.events import TrainConfig
-
-STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
-
-
-class KerasCode(Widget):
-    """The code; :meth:`show` sets the model, the settings and which lines to mark."""
-
-    COMPONENT_CLASSES = {"keras-code--current", "keras-code--title"}
-    DEFAULT_CSS = """
-    KerasCode { height: auto; padding: 0 1; }
-    KerasCode > .keras-code--current { color: $text-warning; text-style: bold; }
-    KerasCode > .keras-code--title { color: $text-muted; text-style: italic; }
-    """
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.lines: tuple[CodeLine, ...] = ()
-        self.code_layer: int | None = None
-        self.settings: tuple[str, ...] = ()
-
-    def show(
-        self,
-        spec: ModelSpec,
-        config: TrainConfig | None = None,
-        *,
-        layer: int | None = None,
-        settings: tuple[str, ...] = (),
-    ) -> None:
-        self.lines, self.code_layer, self.settings = model_code(spec, config), layer, settings
-        self.refresh(layout=True)
-
-    def reveal_marked(self, view: Any) -> None:
-        """Scroll ``view`` (the scrolling container this pane is in) as little as shows the marked line."""
-        rows = [i for i, line in enumerate(self.marked()) if line and line[0][1]]
-        if not rows:
-            return
-        y = self.virtual_region.y + 1 + rows[-1]  # the title line, then the code
-        # The least scrolling that shows the line: as much of the summary above it as fits, at any size.
-        view.scroll_to(y=max(0, y - view.scrollable_content_region.height + 1), animate=False, immediate=True)
-
-    def marked(self) -> list[list[tuple[str, str]]]:
-        return pane_lines(self.lines, layer=self.code_layer, settings=self.settings)
-
-    @property
-    def plain(self) -> str:
-        return "\n".join("".join(t for t, _ in line) for line in self.marked())
-
-    def render(self) -> Text:
-        current = self.get_component_rich_style("keras-code--current")
-        text = Text("The lecture's Keras code for this model (▶ the layer on screen)\n", no_wrap=True)
-        text.stylize(self.get_component_rich_style("keras-code--title"))
-        for line in self.marked():
-            for piece, role in line:
-                text.append(piece, current if role else None)
-            text.append("\n")
-        text.rstrip()
-        return text
-
-
-class QuizModal(ModalScreen[Verdict | None]):
-    """A question before the step is shown: type the answer, Enter checks it; Esc shows the step unscored."""
-
-    CSS_PATH = [STYLES / "lecturer.tcss"]
-    BINDINGS = [Binding("escape", "skip", "Skip", key_display="Esc")]
-
-    def __init__(self, question: Question, score: str) -> None:
-        super().__init__()
-        self.question = question
-        self.score = score
-
-    def compose(self) -> ComposeResult:
-        q = self.question
-        with Vertical(id="quiz-box"):
-            yield Label(Text(f"Quiz · {self.score}"), id="quiz-title")
-            yield Static(Text(q.prompt), id="quiz-prompt")
-            from ...teach.quiz_sheet import question_figures
-
-            figures = question_figures(q)
-            if figures:
-                yield Static(Text("\n".join(figures)), id="quiz-figures")
-            yield Input(placeholder=q.hint, id="quiz-answer")
-            yield Static("", id="quiz-message")
-            yield Label(Text("Enter checks · Esc shows the step without an answer"), id="quiz-footer")
-
-    def on_mount(self) -> None:
-        self.query_one("#quiz-answer", Input).focus()
-
-    @on(Input.Submitted, "#quiz-answer")
-    def _answered(self, event: Input.Submitted) -> None:
-        event.stop()
-        verdict = check(self.question, event.value)
-        if not verdict.correct and verdict.message.startswith("Type "):  # unreadable: say so, keep asking
-            self.query_one("#quiz-message", Static).update(Text(verdict.message))
-            return
-        self.dismiss(verdict)
-
-    def action_skip(self) -> None:
-        self.dismiss(None)
+from ..common.quiz import QuizModal, record_answer, session_score
 
 
 class LecturerKeys:
@@ -152,7 +41,7 @@ class LecturerKeys:
         if self.quiz.on:
             text = "Quiz mode: → asks for the next step's value before showing it. x turns it off."
         else:
-            text = f"Quiz mode off. This session: {self.quiz.score.text}."
+            text = f"Quiz mode off. This session: {session_score(screen).text}."
         screen.notify(text, title="Quiz", markup=False)
         screen.refresh_bindings()
 
@@ -174,15 +63,16 @@ class LecturerKeys:
                 self.quiz = self.quiz.skip()
             else:
                 self.quiz = self.quiz.record(verdict)
+                score = record_answer(screen, verdict)  # one score for the session, the lessons' quiz too
                 screen.notify(
-                    f"{verdict.message} Session: {self.quiz.score.text}.",
+                    f"{verdict.message} Session: {score.text}.",
                     title="Quiz",
                     severity="information" if verdict.correct else "warning",
                     markup=False,
                 )
             screen.state = following  # the step, with its arithmetic, either way
 
-        screen.app.push_screen(QuizModal(question, self.quiz.score.text), answered)
+        screen.app.push_screen(QuizModal(question, session_score(screen).text), answered)
         return True
 
     def action_handout(self) -> None:

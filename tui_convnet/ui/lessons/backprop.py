@@ -34,6 +34,7 @@ from ...core.lessons import (
     update_line,
     with_learning_rate,
 )
+from ...teach.layer_names import KERAS_NAMES_NOTE, slide_named
 from ..common.footer import KeysFooter
 from ..common.heatmap import Heatmap, HeatmapGrid, glyph_legend, layer_strips, no_color, quantise, scale_for
 from ..common.messages import ModelReady
@@ -403,7 +404,8 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
         status.append(f"label {result.label} · model says {guess} ({numbers.percent(float(probs[guess]))})\n")
         status.append(f"loss −log p({result.label}) = {result.loss:.4g}\n", "bold")
         status.append(f"model: {self._source}\n")
-        status.append(f"{numbers.position(i, len(result.layers), 'layer')}: {layer.name} ({layer.type})\n")
+        named = slide_named(layer.name, layer.type)
+        status.append(f"{numbers.position(i, len(result.layers), 'layer')}: {named}\n")
         if layer.routes is not None:
             status.append(
                 "max pooling routes each window's gradient to its winner: "
@@ -415,6 +417,7 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
             status.append(
                 "dL/dz = p − y for the softmax's inputs: " + _vector_text(probs - np.eye(len(probs))[result.label])
             )
+        status.append(f"\n{KERAS_NAMES_NOTE}", "dim")
         self.query_one("#net-status", Static).update(status)
         grad_label = self._show_maps("#grid-grad", layer.grad)
         self.query_one("#lbl-grad", Label).update(

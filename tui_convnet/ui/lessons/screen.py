@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -33,6 +34,7 @@ from ...lessons.pattern import PatternLesson
 from ...lessons.receptive import ReceptiveLesson, Selection
 from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
+from ...teach.layer_names import KERAS_NAMES_NOTE
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, OpenInExplorer
 from ..common.session import SessionApp, session_app
@@ -46,6 +48,9 @@ from .views import (
     SharingView,
     SparseView,
 )
+
+if TYPE_CHECKING:
+    from ...teach.quiz import Verdict
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
@@ -65,6 +70,9 @@ _LESSON_ACTIONS: dict[str, frozenset[str]] = {
     "open_example": frozenset({"pattern"}),
     "digit": frozenset({"receptive", "sharing", "hierarchy", "dropout"}),
 }
+#: The lessons that name the model's layers, the slide's Keras 2 names beside, and say why the names differ
+#: (the hierarchy lesson names them too, but needs its height for the maps).
+_NAMES_LAYERS = frozenset({"receptive", "dropout"})
 #: The lessons that run on a digit (one lesson object per digit).
 _ON_A_DIGIT = _LESSON_ACTIONS["digit"]
 
@@ -103,7 +111,8 @@ class LessonsScreen(Screen[None]):
     HELP = (
         "Six lessons on the lecture's big ideas, each from one slide. ←/→ step through a lesson's tour, "
         "n/N change lesson; the footer shows the keys of the current lesson (h/j/k/l move a selection "
-        "or the digit)."
+        "or the digit). x asks a question on the lesson's idea: type your prediction, Enter checks it and "
+        "shows the arithmetic; the session's score is kept."
     )
 
     BINDINGS = [
@@ -133,6 +142,7 @@ class LessonsScreen(Screen[None]):
         Binding("pageup", "scroll_body(-1)", "Scroll up", show=False),
         Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen the lessons were opened from"),
         Binding("left_square_bracket", "digit(-1)", "Previous digit", show=False),
+        Binding("x", "quiz", "Quiz", tooltip="A question on this lesson's idea: predict, then see the arithmetic"),
     ]
 
     position: reactive[Position] = reactive(Position(LESSONS[0].key, 0, 0), init=False, always_update=True)
@@ -143,6 +153,8 @@ class LessonsScreen(Screen[None]):
         self._lessons: dict[tuple[str, int], Any] = {}
         self._digits: dict[int, Digit] = {}
         self._pending: str | None = None
+        #: Where the quiz's questions are drawn from (a test seeds it).
+        self.quiz_rng = np.random.default_rng()
 
     def compose(self) -> ComposeResult:
         yield Static(id="lesson-title")
@@ -259,7 +271,10 @@ class LessonsScreen(Screen[None]):
         if isinstance(pos.state, (Selection, Shift)) and pos.state != lesson.start(pos.step):
             # moved off the step (a cell, a layer, a shift): say so, the step number alone would claim the step
             text = f"Your own choice, away from step {pos.step + 1} (←/→: back to the steps).\n" + text
-        self.query_one("#lesson-text", Static).update(Text(text))
+        body = Text(text)
+        if pos.lesson in _NAMES_LAYERS:  # the layers named as the slide does too: say why the names differ
+            body.append(f"\n{KERAS_NAMES_NOTE}", style="dim")
+        self.query_one("#lesson-text", Static).update(body)
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -351,6 +366,26 @@ class LessonsScreen(Screen[None]):
     def action_digit(self, delta: int) -> None:
         pos = self.position
         self.position = Position(pos.lesson, pos.step, pos.state, (pos.digit + delta) % DIGITS)
+
+    def action_quiz(self) -> None:
+        """A question on the lesson's idea (``teach.lesson_quiz``): the answer is checked, then the arithmetic
+        shown in the box whether it was right or not; the session's score (the explorer's too) is kept."""
+        from ...teach.lesson_quiz import lesson_question
+        from ..common.quiz import QuizModal, record_answer, session_score
+
+        question = lesson_question(self.position.lesson, self.quiz_rng, session_app(self).examples)
+
+        def answered(verdict: Verdict | None) -> None:
+            if verdict is not None:
+                score = record_answer(self, verdict)
+                self.notify(
+                    f"{verdict.message} Session: {score.text}.",
+                    title="Quiz",
+                    severity="information" if verdict.correct else "warning",
+                    markup=False,
+                )
+
+        self.app.push_screen(QuizModal(question, session_score(self).text, reveal=True), answered)
 
     def action_open_example(self) -> None:
         pos = self.position

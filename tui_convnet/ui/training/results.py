@@ -1,22 +1,28 @@
-"""After training: the confusion matrix as a grid of focusable cells, and a gallery of test digits with
-predicted and true labels (all of them, or the digits of one confusion-matrix cell)."""
+"""After training: the Results tab (the headline, the confusion matrix as a grid of focusable cells, and a
+gallery of test digits with predicted and true labels: all of them, or the digits of one cell)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable
+from textual.widgets import Button, DataTable, Static
 
 from ...core import numbers
 from ..common.digits import digit_text
+
+if TYPE_CHECKING:
+    from ...data import MnistData
+    from ...training.evaluate import Evaluation
 
 CELL_WIDTH = 14  # a 28x28 digit shrunk by 2
 GAP = 2
@@ -163,3 +169,63 @@ class DigitGallery(Widget):
             row = cells[r : r + columns]
             grid.add_row(*row, *([""] * (columns - len(row))))
         return Group(self.caption(), grid)
+
+
+class ResultsPane(VerticalScroll):
+    """The Results tab: what the model scores on the test digits, its confusion matrix and the digits."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.evaluation: Evaluation | None = None  # what is shown (None: no results yet)
+        self.data: MnistData | None = None  # the test digits it was computed on
+
+    def compose(self) -> ComposeResult:
+        yield Static("No results yet: train the model or load a saved one.", id="results-headline")
+        yield Button("Use this model on every screen  u", id="use", disabled=True, compact=True)
+        yield Static("", id="confusion-title")
+        yield ConfusionTable(id="confusion")
+        yield DigitGallery(id="gallery")
+
+    def show(self, evaluation: Evaluation, data: MnistData, what: str, note: str = "") -> None:
+        """The test results of the model named ``what`` (``note``: a line about it, in italics)."""
+        self.evaluation, self.data = evaluation, data
+        headline = Text.assemble(
+            ("Test accuracy ", "bold"),
+            (numbers.percent(evaluation.accuracy), "bold green"),
+            ("   test loss ", "bold"),
+            numbers.metric(evaluation.loss),
+            f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified)\n",
+            ("Model: ", "bold"),
+            what,
+            ("\n" + note if note else "", "italic"),
+        )
+        self.query_one("#results-headline", Static).update(headline)
+        self.query_one("#confusion-title", Static).update(
+            Text.assemble(
+                ("Confusion matrix", "bold"),
+                " rows: true, columns: predicted · Enter on a cell: its digits",
+            )
+        )
+        self.query_one(ConfusionTable).show(evaluation.confusion, evaluation.per_class_accuracy)
+        self.show_gallery()
+
+    def headline(self, text: Text) -> None:
+        self.query_one("#results-headline", Static).update(text)
+
+    def show_use(self, offered: bool) -> None:
+        """The Use button, only while a model is offered to the other screens."""
+        button = self.query_one("#use", Button)
+        button.disabled = not offered
+        button.set_class(not offered, "-hidden")
+
+    def show_gallery(self, true: int | None = None, predicted: int | None = None) -> None:
+        """Every test digit, mistakes first; or, with ``true`` and ``predicted``, the digits of that cell."""
+        ev, data, gallery = self.evaluation, self.data, self.query_one(DigitGallery)
+        if ev is None or data is None:
+            return
+        if true is None or predicted is None:
+            gallery.show(data.x_test, ev.labels, ev.predicted, ev.confidence, ev.order)
+            return
+        cell = ev.indices(true, predicted)
+        title = f"true {true}, predicted {predicted}: {len(cell):,} digit{'s' if len(cell) != 1 else ''} (a: all)"
+        gallery.show(data.x_test, ev.labels, ev.predicted, ev.confidence, cell, title=title)

@@ -1,0 +1,80 @@
+"""Training events → the training screen's progress, without an app (ui/training/run_state.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_convnet.training.events import (
+    BatchEnd,
+    EpochBegin,
+    EpochEnd,
+    EvaluationBegin,
+    TrainBegin,
+    TrainConfig,
+    TrainEnd,
+)
+from tui_convnet.ui.training.form import TrainSettings
+from tui_convnet.ui.training.progress import ProgressState
+from tui_convnet.ui.training.run_state import RunTracker
+
+
+def settings(epochs: int = 2, **config) -> TrainSettings:
+    return TrainSettings(TrainConfig(epochs=epochs, **config), dropout=False, train_limit=1000, test_limit=None)
+
+
+def test_a_run_starts_blank_and_names_its_settings():
+    runs = RunTracker()
+    runs.run = 2
+    runs.loss_series[0].points.append((0.5, 1.0))
+    line = runs.reset(settings(epochs=3, optimizer="adam", batch_size=32))
+    assert not any(series.points for series in (*runs.loss_series, *runs.acc_series))
+    assert runs.epochs == 3
+    seed = TrainConfig().seed
+    assert line.plain == f"Run 2: 3 epochs, batch 32, adam lr 0.001, dropout off, val 0, seed {seed}, 1,000 digits"
+
+
+def test_events_become_progress_changes_log_lines_and_curve_points():
+    runs = RunTracker()
+    runs.reset(settings(epochs=2))
+    begin = runs.apply([TrainBegin(900, 100, 500, 2, 100, 9, "sample"), EpochBegin(1, 2)], ProgressState())
+    assert begin.changes["steps"] == 9 and begin.changes["epochs"] == 2
+    assert begin.changes["status"].startswith("Training on 900 digits, 100 for validation; 9 batches of 100")
+    assert begin.changes["epoch_eta"] is None and not begin.plots_changed  # no rate yet
+
+    batch = runs.apply([BatchEnd(1, 3, 9, 300, 0.9, 0.7, 600.0, 0.8, 0.75)], ProgressState())
+    assert batch.changes["batch"] == 3 and batch.changes["loss"] == 0.9
+    assert batch.changes["epoch_eta"] == pytest.approx(600 / 600.0)  # 600 digits left in the epoch
+    assert batch.changes["total_eta"] == pytest.approx((600 + 900) / 600.0)  # and one more epoch
+    assert batch.plots_changed and not batch.epoch_ended
+    assert runs.loss_series[0].points == [(pytest.approx(1 / 3), 0.8)]  # the batch's own loss, at its x
+
+    end = runs.apply([EpochEnd(1, 2, 0.5, 0.8, 0.4, 0.85, 1.5, 600.0)], ProgressState())
+    assert end.changes == {"epochs_done": 1} and end.epoch_ended
+    assert [line.plain for line in end.log_lines] == [
+        "Epoch 1/2  1.5s   600/s loss 0.5000 acc 0.8000 val loss 0.4000 acc 0.8500"
+    ]
+    assert runs.loss_series[1].points == [(1.0, 0.4)] and runs.acc_series[1].points == [(1.0, 0.85)]
+
+    later = runs.apply([EpochBegin(2, 2)], ProgressState(samples_per_second=450.0))
+    assert later.changes["epoch_eta"] == pytest.approx(900 / 450.0)  # the rate shown so far
+
+    evaluating = runs.apply([EvaluationBegin(500)], ProgressState())
+    assert evaluating.changes == {"status": "Evaluating on 500 test digits…"}
+    done = runs.apply([TrainEnd("completed", 2, 18, 3.0, 600.0, None, "Training completed.")], ProgressState())
+    assert done.changes == {"status": "Training completed."} and done.epoch_ended
+
+
+def test_cancelling_says_so_unless_an_event_says_more():
+    runs = RunTracker()
+    quiet = runs.apply([BatchEnd(1, 1, 9, 100, 0.9, 0.7, 600.0, 0.9, 0.7)], ProgressState(), cancelling=True)
+    assert quiet.changes["status"] == "Cancelling at the end of this batch…"
+    ended = runs.apply([TrainEnd("cancelled", 0, 1, 1.0, 600.0, None, "Cancelled.")], ProgressState(), cancelling=True)
+    assert ended.changes["status"] == "Cancelled."
+
+
+def test_a_run_is_named_by_how_it_ended():
+    runs = RunTracker()
+    runs.run = 3
+    assert runs.label("completed", None) == "run 3"
+    assert runs.label("cancelled", (2, 107)) == "run 3, cancelled at epoch 2, batch 107"
+    assert runs.label("cancelled", None) == "run 3, cancelled"

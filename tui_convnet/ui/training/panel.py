@@ -1,0 +1,161 @@
+"""The training screen's settings panel: the form's fields, its buttons, the data and TensorFlow lines, files.
+
+It composes the widgets and shows what it is told (the data loaded, TensorFlow ready or failed, a file
+saved or not, the form's errors); it reads the fields' text for :func:`~tui_convnet.ui.training.form.
+parse_settings`. The screen keeps the keys and decides. Text from the user is never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.widgets import Button, Input, Label, Select, Static, Switch
+
+from ...training.events import OPTIMIZERS, TrainConfig
+from ...training.presets import PRESETS
+from ...visible import visible
+from .form import DROPOUT_RATE, FIELDS
+
+if TYPE_CHECKING:
+    from ...data import MnistData
+
+DEFAULT_MODEL_PATH = "mnist_convnet.keras"
+#: The form starts with the shared defaults (the CLI's too).
+DEFAULTS = TrainConfig()
+
+
+class TrainingSide(VerticalScroll, can_focus=False):
+    """The settings panel (the mouse wheel scrolls it; Tab goes straight to its fields)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("Loading MNIST…", id="data-source")
+        yield Static("TensorFlow: loading…", id="tf-status", classes="-busy")
+        yield Label("Settings", classes="section-title")
+        with Grid(id="settings"):
+            yield Label("Preset")
+            yield Select(
+                [(p.label, p.key) for p in PRESETS],
+                value=PRESETS[0].key,
+                allow_blank=False,
+                id="preset",
+                compact=True,
+                tooltip="\n".join(f"{p.label}: {p.description}" for p in PRESETS),
+            )
+            yield Label("Epochs")
+            yield Input(str(DEFAULTS.epochs), id="epochs", compact=True)
+            yield Label("Batch size")
+            yield Input(str(DEFAULTS.batch_size), id="batch-size", compact=True)
+            yield Label("Optimizer")
+            yield Select(
+                [(o, o) for o in OPTIMIZERS],
+                value=DEFAULTS.optimizer,
+                allow_blank=False,
+                id="optimizer",
+                compact=True,
+            )
+            yield Label("Learning rate")
+            yield Input("", id="learning-rate", placeholder="default 0.001", compact=True)
+            yield Label(f"Dropout {DROPOUT_RATE}")
+            yield Switch(False, id="dropout")
+            yield Label("Validation split")
+            yield Input(f"{DEFAULTS.validation_split:g}", id="validation-split", compact=True)
+            yield Label("Seed")
+            yield Input(str(DEFAULTS.seed), id="seed", compact=True)
+            yield Label("Training digits")
+            yield Input("", id="train-limit", placeholder="all", compact=True)
+            yield Label("Test digits")
+            yield Input("", id="test-limit", placeholder="all", compact=True)
+        yield Static("", id="settings-errors")
+        with Horizontal(classes="buttons"):
+            yield Button("Start  s", id="start", variant="success", disabled=True, compact=True)
+            yield Button("Cancel  c", id="cancel", variant="error", disabled=True, compact=True)
+        yield Label("Model file (.keras)", classes="section-title")
+        yield Input(DEFAULT_MODEL_PATH, id="model-path", compact=True)
+        with Horizontal(classes="buttons"):
+            yield Button("Save  w", id="save", disabled=True, compact=True)
+            yield Button("Load  l", id="load", disabled=True, compact=True)
+        yield Static("", id="file-status")
+
+    # ------------------------------------------------------------------ the form
+
+    def values(self) -> dict[str, str]:
+        """The text of every number field, by field id."""
+        return {fid: self.query_one(f"#{fid}", Input).value for fid in FIELDS}
+
+    @property
+    def optimizer(self) -> str:
+        return str(self.query_one("#optimizer", Select).value)
+
+    @property
+    def dropout(self) -> bool:
+        return bool(self.query_one("#dropout", Switch).value)
+
+    def show_errors(self, errors: dict[str, str]) -> None:
+        """Mark the fields that are wrong and say why under the form."""
+        for fid in FIELDS:
+            self.query_one(f"#{fid}", Input).set_class(fid in errors, "-invalid")
+        self.query_one("#settings-errors", Static).update(Text("\n".join(errors.values())))
+
+    def set_training(self, training: bool, *, has_data: bool, has_model: bool) -> None:
+        """While a model trains only Cancel works; Start and Load wait for the data, Save for a model."""
+        self.query_one("#start", Button).disabled = training or not has_data
+        self.query_one("#cancel", Button).disabled = not training
+        self.query_one("#load", Button).disabled = training or not has_data
+        self.query_one("#save", Button).disabled = training or not has_model
+        for widget in self.query("#settings Input, #settings Select, #settings Switch"):
+            widget.disabled = training
+
+    # ------------------------------------------------------------------ what it shows
+
+    def show_data(self, data: MnistData) -> None:
+        kind = "full MNIST" if data.full else ("the bundled MNIST sample" if data.source == "sample" else "MNIST")
+        text = Text.assemble(
+            ("Data: ", "bold"),
+            f"{kind}\n",
+            (f"{len(data.x_train):,}", "bold"),
+            " training · ",
+            (f"{len(data.x_test):,}", "bold"),
+            " test digits\n",
+            (Path(data.location).name, "dim"),
+        )
+        if data.source == "sample":
+            text.append_text(
+                Text.from_markup(
+                    "\n[dim]Full MNIST (60,000 digits, ~99% accuracy) is used when it is in the Keras "
+                    "cache: [i]convnet-tui train --dataset keras[/i] downloads it.[/dim]"
+                )
+            )
+        if data.skipped:  # a full-MNIST cache that was found but could not be used says why
+            text.append_text(Text(f"\n{data.skipped}", style="bold"))
+        self.query_one("#data-source", Static).update(text)
+        self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
+        self.query_one("#test-limit", Input).placeholder = f"all {len(data.x_test):,}"
+
+    def show_tensorflow_ready(self, seconds: float, device: str) -> None:
+        status = self.query_one("#tf-status", Static)
+        device = f" · {device}" if device else ""
+        status.update(Text(f"TensorFlow: ready in {seconds:.1f} s{device}"))
+        status.tooltip = "TensorFlow and Keras run in a worker process of their own: the interface never waits for them"
+        status.remove_class("-busy")
+
+    def show_cannot_train(self, error: str) -> None:
+        status = self.query_one("#tf-status", Static)
+        status.update(Text.assemble(("Cannot train: ", "bold"), error))
+        status.remove_class("-busy")
+        status.add_class("-error")
+
+    def file_status(self, text: str, ok: bool) -> None:
+        status = self.query_one("#file-status", Static)
+        status.update(Text(visible(text, keep="\n")))  # a path may hold an escape sequence
+        status.set_class(not ok, "-error")
+
+    def model_path(self) -> str:
+        """The model file's path as typed (stripped); empty: the status line asks for one."""
+        path = self.query_one("#model-path", Input).value.strip()
+        if not path:
+            self.file_status("Type the path of a .keras file first. Received: path=''", ok=False)
+        return path
