@@ -1,4 +1,4 @@
-"""One number formatter (core/numbers.py): a grid cell and the arithmetic agree on small values (issue 11)."""
+"""One number formatter (core/numbers.py): a grid cell and the arithmetic agree on small values."""
 
 from __future__ import annotations
 

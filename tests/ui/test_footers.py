@@ -1,4 +1,4 @@
-"""At 130 columns every screen's footer shows all its keys up to Help and Quit (issue 10: "? Hel▏" was cut)."""
+"""At 130 columns every screen's footer shows all its keys up to Help and Quit ("? Hel▏" was cut once)."""
 
 from __future__ import annotations
 

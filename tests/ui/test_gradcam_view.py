@@ -23,11 +23,14 @@ def small_test_set(monkeypatch):
 
 
 async def _shown(pilot, layer):
+    """The Grad-CAM view once it shows ``layer`` (computed in a thread: on a busy machine, seconds later)."""
+    import time
+
     view = pilot.app.screen.query_one(GradCamView)
-    for _ in range(400):
+    deadline = time.monotonic() + 90
+    while view.shown is None or view.shown.layer != layer:
+        assert time.monotonic() < deadline, f"Grad-CAM at {layer} was not shown in time"
         await pilot.pause(0.05)
-        if view.shown is not None and view.shown.layer == layer:
-            break
     await pilot.pause()
     return view
 

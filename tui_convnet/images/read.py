@@ -47,6 +47,11 @@ class ImageError(ValueError):
 # --------------------------------------------------------------------------- reading
 
 
+def _one_line(exc: BaseException) -> str:
+    """A foreign error's text on one line (numpy's and Pillow's may hold several)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def _check_size(path: Path, height: int, width: int) -> None:
     if height <= 0 or width <= 0:
         raise ImageError(f"{path}: the image is empty. Received: size={width}x{height}")
@@ -62,7 +67,7 @@ def _read_npy(path: Path, max_side: int | None = None) -> tuple[np.ndarray, tupl
         with open(path, "rb") as f:
             shape, _, dtype = read_npy_header(f)  # a damaged header is a ValueError (was tokenize.TokenError)
     except (OSError, ValueError, EOFError) as exc:
-        raise ImageError(f"{path}: cannot read it as a .npy array ({exc}).") from None
+        raise ImageError(f"{path}: cannot read it as a .npy array ({_one_line(exc)}).") from None
     if len(shape) != 2:
         raise ImageError(f"{path}: a .npy image must be a 2-D array (height, width). Received: shape={shape}")
     if dtype.kind not in "buif":
@@ -71,7 +76,7 @@ def _read_npy(path: Path, max_side: int | None = None) -> tuple[np.ndarray, tupl
     try:  # mapped, not read: the checks and the shrinking go through it a strip at a time
         a = np.load(path, allow_pickle=False, mmap_mode="r")
     except (OSError, ValueError, EOFError) as exc:
-        raise ImageError(f"{path}: cannot read it as a .npy array ({exc}).") from None
+        raise ImageError(f"{path}: cannot read it as a .npy array ({_one_line(exc)}).") from None
     return float_pixels(path, a, max_side), (int(shape[0]), int(shape[1]))
 
 
@@ -221,7 +226,7 @@ def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, t
             raise ImageError(f"{path}: the image is empty. Received: size={size[0]}x{size[1]}") from None
         raise ImageError(f"{path}: not an image convnet-tui can read ({FORMATS_READ}).") from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageError(f"{path}: cannot read the image ({exc}).") from None
+        raise ImageError(f"{path}: cannot read the image ({_one_line(exc)}).") from None
     with image:
         width, height = image.size
         _check_size(path, height, width)  # before a single pixel is decoded
@@ -236,7 +241,9 @@ def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, t
         except ImageError:
             raise
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise ImageError(f"{path}: cannot decode the image ({exc}).") from None
+            raise ImageError(f"{path}: cannot decode the image ({_one_line(exc)}).") from None
+        except MemoryError:  # a damaged chunk length: Pillow reads the length it is told
+            raise ImageError(f"{path}: cannot decode the image (it asks for more memory than there is).") from None
 
 
 def read_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.ndarray:
