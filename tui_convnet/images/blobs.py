@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core import numbers
+
 #: A blob counts for the digit when its ink is at least this share of the main blob's ...
 KEEP_SHARE = 0.08
 #: ... and it lies within this many of the main blob's sizes from its box.
@@ -232,8 +234,8 @@ def choose(blobs: list[Blob], shape: tuple[int, int], total: int) -> Choice:
     if pen > MAX_PEN_SHARE * max(height, box[3] - box[1]) and fill > MAX_FILL and max(height, box[3] - box[1]) > 12:
         return Choice(
             (), len(lines), specks, len(pending), total,
-            f"no digit found: the largest mark is a filled shape ({fill:.0%} of its box inked, pen {pen:.0f} px "
-            f"wide for a {height} px mark), not pen strokes.",
+            f"no digit found: the largest mark is a filled shape ({numbers.percent(fill, 0)} of its box inked, "
+            f"pen {pen:.0f} px wide for a {height} px mark), not pen strokes.",
         )  # fmt: skip
     refusal = _scene(kept, [b for b in rest if b not in kept], box, shape)
     if refusal:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core import numbers
 from . import filters
 from .blobs import Choice, choose, describe, label
 from .read import ImageError
@@ -397,7 +398,7 @@ def preprocess(pixels: np.ndarray, original: tuple[int, int] | None = None) -> P
     if count > 12 and kept_ink < 0.35 * all_ink:
         raise ImageError(
             f"no digit found: the ink is scattered over {count:,} specks (the largest group holds "
-            f"{kept_ink / all_ink:.0%} of it), not one digit."
+            f"{numbers.percent(kept_ink / all_ink, 0)} of it), not one digit."
         )
     region = np.isin(labels, [b.index for b in choice.kept])
     inside = enclosed_level(region, choice.box, bg, ink)
