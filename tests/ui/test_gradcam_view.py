@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui_convnet.core import grad_cam
+from tui_convnet.core import grad_cam, numbers
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.gradcam import GradCamView, overlay_rgb
 
@@ -76,7 +76,7 @@ async def test_draw_shows_where_the_network_looks_at_the_drawing(ui):
         text = " ".join(ui.widget_text(view).split())
         probs = app.screen.analysis.probabilities
         best, second = np.argsort(probs)[::-1][:2]
-        assert f"predicted {best}: {probs[best]:.1%}" in text and f"runner-up {second}:" in text
+        assert f"predicted {best}: {numbers.percent(float(probs[best]))}" in text and f"runner-up {second}:" in text
         assert "Bright = where the evidence for that class lies" in text
         await pilot.press("G")
         await _shown(pilot, "conv2d")

@@ -440,7 +440,7 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
         assert screen.index == 1  # still usable
 
 
-async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_set):
+async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_test_set):
     """Choose a feature-map cell (f, arrows, l, [ ]; or a click) and see the input region
     it depends on drawn on the digit, with its size."""
     from tui_convnet.core import receptive_field
@@ -462,9 +462,12 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_
             assert view.cell == (screen.field.map, screen.field.row, screen.field.col)  # the cell is marked
             return digit.field
 
+        assert "←/→ Digit" in await ui.footer_line(pilot)
         await pilot.press("right_square_bracket", "f")  # map #1 of the first convolution, its strongest cell
         await pilot.pause()
         first = screen.field
+        footer = await ui.footer_line(pilot)  # → moves the cell now, and the footer says so
+        assert "←/→ Cell" in footer and "Digit" not in footer, footer
         maps = screen.outputs[0][:, :, 1]
         assert (first.layer, first.map) == (0, 1) and maps[first.row, first.col] == maps.max()
         top, bottom, left, right = drawn()
@@ -488,6 +491,7 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_
         await pilot.press("escape")
         await pilot.pause()
         assert screen.field is None and digit.field is None and view.cell is None
+        assert "←/→ Digit" in await ui.footer_line(pilot)
         await pilot.press("right")  # the arrows change digits again
         await pilot.pause()
         assert screen.index == 1
