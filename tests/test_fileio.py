@@ -10,6 +10,7 @@ import sys
 import textwrap
 
 import pytest
+from _interrupt import raising_at
 
 from tui_convnet.fileio import PathError, atomic_write, atomic_write_bytes, os_reason, user_path
 
@@ -186,3 +187,45 @@ def test_user_path_expands_the_home_folder(monkeypatch, tmp_path):
 )
 def test_os_reason(code, reason):
     assert os_reason(OSError(code, os.strerror(code))).startswith(reason)
+
+
+def _interrupted_at(event: int, exc: type[BaseException] | BaseException, target, write) -> int | None:
+    """Run ``atomic_write(target, write)`` and raise ``exc`` in it at its ``event``-th executed line (counting the
+    lines of atomic_write, of the context manager that registers the temporary file and of ``write``): what a
+    signal handler does, between two bytecodes. Returns None when the write finished before that line."""
+    from tui_convnet import fileio
+
+    watched = {fileio.atomic_write.__code__, fileio._registered.__wrapped__.__code__, write.__code__}
+    try:
+        with raising_at(event, exc, watched):
+            atomic_write(target, write, suffix=".keras")
+    except (SystemExit, KeyboardInterrupt):
+        return event
+    return None
+
+
+@pytest.mark.parametrize("exc", [SystemExit(143), KeyboardInterrupt], ids=["SIGTERM", "SIGINT"])
+def test_a_signal_at_any_line_of_a_save_leaves_the_old_or_the_new_model_and_no_temp_file(tmp_path, exc):
+    """SIGTERM's handler raises SystemExit(143) and Ctrl-C KeyboardInterrupt at whatever line runs: here at
+    every line a save runs, one after the other (then what the exit runs: ``finish_writes``). A signal
+    right after the temporary file was created, before it was registered, left it behind."""
+    from tui_convnet.fileio import finish_writes
+
+    target = tmp_path / "model.keras"
+
+    def write(tmp):
+        with open(tmp, "wb") as f:  # by name, as Keras does
+            f.write(b"new ")
+            f.write(b"model")
+
+    lines = 0
+    for event in range(1, 200):
+        target.write_bytes(b"old model")
+        hit = _interrupted_at(event, exc, target, write)
+        finish_writes(0)  # what the exit runs (atexit)
+        assert [p.name for p in tmp_path.iterdir()] == ["model.keras"], event
+        assert target.read_bytes() in (b"old model", b"new model"), event
+        if hit is None:
+            break
+        lines += 1
+    assert 15 <= lines < 199  # every line was tried, and the last run finished the save

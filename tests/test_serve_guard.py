@@ -173,3 +173,30 @@ def test_malformed_messages_are_one_line(text, message):
 def test_an_oversized_message_is_refused_before_parsing():
     with pytest.raises(BadMessage, match="too long"):
         parse_message(json.dumps(["stdin", "x" * MAX_MESSAGE_BYTES]))
+
+
+def test_a_frame_that_cannot_be_read_says_why_in_one_line():
+    """Invalid UTF-8 or a frame over the size limit read "a error message; a tab sends text"."""
+    from aiohttp.http_websocket import WebSocketError
+
+    from tui_convnet.serve_guard import frame_problem
+
+    too_big = WebSocketError(1009, f"Message size {MAX_MESSAGE_BYTES + 20} exceeds limit {MAX_MESSAGE_BYTES}")
+    said = frame_problem("error", too_big)
+    assert said == (
+        f"a frame that cannot be read (Message size {MAX_MESSAGE_BYTES + 20} exceeds limit {MAX_MESSAGE_BYTES}); "
+        "the tab's connection is closed"
+    )
+    assert frame_problem("error", WebSocketError(1007, "bad\n\x1b]2;x\x07 utf-8" + "x" * 200)).count("\n") == 0
+    assert "\x1b" not in frame_problem("error", "\x1b]2;x\x07")
+    assert frame_problem("binary") == "a binary message; a tab sends text"
+
+
+def test_an_ipv6_zone_is_not_one_of_the_servers_names():
+    """``ipaddress`` accepts ``fe80::1%<any text>``, so a Host or Origin of ``[fe80::1%<script>]:PORT`` passed
+    as "an IP address of this server" and went into the page's URLs (escaped, but never a real address)."""
+    policy = OriginPolicy.for_server("127.0.0.1", 8000, (), ())
+    assert policy.host_allowed("[::1]:8000", "http")
+    for host in ("[fe80::1%<script>]:8000", "[fe80::1%25eth0]:8000", "[fe80::1%eth0]:8000"):
+        assert not policy.host_allowed(host, "http")
+        assert policy.refusal(f"http://{host}", host, "http") is not None

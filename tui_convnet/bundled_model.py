@@ -133,7 +133,10 @@ def read_weights(path: str | os.PathLike[str], spec: ModelSpec) -> tuple[np.ndar
         raise
     except ArchiveError as exc:
         raise ModelAssetError(str(exc)) from None
-    except (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, SyntaxError, tokenize.TokenError) as exc:
+    except (
+        OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error, SyntaxError, tokenize.TokenError,
+        NotImplementedError, RuntimeError,  # zipfile: an unknown compression, an encrypted member
+    ) as exc:  # fmt: skip
         raise ModelAssetError(f"{path}: cannot read it as a .npz weights file ({exc}).") from None
     out = []
     for name, shape, a in zip(names, shapes, arrays, strict=True):

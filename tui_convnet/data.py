@@ -168,7 +168,8 @@ def read_npz(path: str | os.PathLike[str]) -> dict[str, Array]:
         raise
     except OSError as exc:
         raise DataError(f"{path}: cannot read it ({os_reason(exc)}).") from None
-    except (ValueError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError) as exc:
+    except (ValueError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+        # RuntimeError: zipfile's "File 'y_train.npy' is encrypted, password required for extraction"
         raise DataError(f"{path}: cannot read it as a .npz file ({exc}).") from None
     return _check(arrays, str(path))
 

@@ -30,8 +30,8 @@ import atexit
 import contextlib
 import errno
 import os
+import secrets
 import stat
-import tempfile
 import threading
 import time
 import zipfile
@@ -193,8 +193,21 @@ def finish_writes(timeout: float = FINISH_WRITES_S) -> None:
     remove_temp_files()
 
 
+def _temp_name(path: Path, suffix: str) -> str:
+    """A hidden name beside ``path`` that no file has yet (as :func:`tempfile.mkstemp` picks one)."""
+    while True:
+        name = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp{suffix}")
+        if not os.path.lexists(name):
+            return name
+
+
+def _create(name: str) -> None:
+    """Create ``name`` empty, readable by its owner only; an existing file is an error (it is someone else's)."""
+    os.close(os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600))
+
+
 @contextlib.contextmanager
-def _registered(name: str) -> Iterator[None]:
+def _registered(name: str) -> Iterator[str]:
     global _at_exit_registered
     with _temp_lock:
         if not _at_exit_registered:
@@ -202,7 +215,7 @@ def _registered(name: str) -> Iterator[None]:
             _at_exit_registered = True
         _temp_files[name] = threading.get_ident()
     try:
-        yield
+        yield name
     finally:
         with _temp_lock:
             _temp_files.pop(name, None)
@@ -237,18 +250,26 @@ def atomic_write(path: str | os.PathLike[str], write: Callable[[Path], None], *,
     """
     path = Path(path)
     mode = _mode_for(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + suffix, dir=path.parent)
-    os.close(fd)
-    with _registered(tmp):
-        try:
+    # The name is registered before the file exists: a signal at any line from here on (its handler raises
+    # between two bytecodes) finds it in the list the exit cleans (was: created by mkstemp, then registered,
+    # and a signal in between left it behind).
+    with _registered(_temp_name(path, suffix)) as tmp:
+        ours = True
+        try:  # one try from before the file exists to its rename: no line between two cleanups
+            try:
+                _create(tmp)
+            except FileExistsError:  # another process took the name since it was picked: not ours to remove
+                ours = False
+                raise
             write(Path(tmp))
             os.chmod(tmp, mode)
             with open(tmp, "rb") as f:
                 os.fsync(f.fileno())
             os.replace(tmp, path)
         except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+            if ours:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
             raise
     return path
 

@@ -49,6 +49,7 @@ from .serve_guard import (
     Stdin,
     allowed_origin,
     clamp_size,
+    frame_problem,
     parse_message,
 )
 
@@ -373,7 +374,7 @@ def _build_server(config: ServeConfig) -> Any:
             async for message in websocket:
                 try:
                     if message.type != WSMsgType.TEXT:
-                        raise BadMessage(f"a {message.type.name.lower()} message; a tab sends text")
+                        raise BadMessage(frame_problem(message.type.name.lower(), message.data))
                     parsed = parse_message(message.data)
                 except BadMessage as exc:
                     bad += 1

@@ -57,8 +57,8 @@ def _split(scheme: str, netloc: str) -> Origin | None:
     """``netloc`` (``host[:port]``) of a URL with ``scheme``, or ``None`` if it is not a plain host and port."""
     if scheme not in _DEFAULT_PORTS or not netloc or "@" in netloc or not netloc.isascii():
         return None
-    if any(not c.isprintable() or c.isspace() for c in netloc):
-        return None
+    if any(not c.isprintable() or c.isspace() for c in netloc) or "%" in netloc:
+        return None  # "%": an IPv6 zone (``[fe80::1%<script>]``), which ipaddress accepts with any text in it
     try:
         parts = urlsplit(f"{scheme}://{netloc}")
         port = parts.port
@@ -213,6 +213,16 @@ def parse_message(text: str) -> Message:
     if kind in ("focus", "blur"):
         return Focus(kind == "focus")
     raise BadMessage(f"unknown message type. Received: type={_short(kind)}")
+
+
+def frame_problem(kind: str, error: object = None) -> str:
+    """Why a websocket frame that is not text was dropped, in one line: ``kind`` is aiohttp's message type
+    (``binary``; ``error`` for a frame it could not read: not UTF-8, over :data:`MAX_MESSAGE_BYTES`)."""
+    if kind == "error":  # was "a error message; a tab sends text"
+        reason = " ".join(str(error).split())
+        reason = visible(reason if len(reason) <= 80 else reason[:77] + "...")
+        return f"a frame that cannot be read ({reason}); the tab's connection is closed"
+    return f"a {kind} message; a tab sends text"
 
 
 def _short(value: object) -> str:

@@ -3,8 +3,10 @@ with one clear ImageError naming the file (never a traceback, never a huge alloc
 
 from __future__ import annotations
 
+import re
 import struct
 import warnings
+import zipfile
 import zlib
 
 import numpy as np
@@ -246,3 +248,159 @@ def test_bad_values_of_a_big_picture_are_reported_as_stored_and_without_a_warnin
             messages.add(str(info.value))
     assert [str(w.message) for w in caught] == []
     assert len(messages) == 1 and said in messages.pop()
+
+
+def test_a_big_16_bit_or_float_picture_is_shrunk_by_block_means_a_strip_at_a_time(tmp_path):
+    """16-bit PNG/PGM were not shrunk at all (returned whole, then copied as float64: 621 MB at the cap);
+    a .npy and a PFM were copied whole in float64 before shrinking (501 MB and 409 MB at the cap)."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    a = rng.integers(0, 65536, (2003, 1407)).astype(np.uint16)  # not a multiple of the block
+    Image.fromarray(a).save(tmp_path / "g16.png", compress_level=0)
+    np.save(tmp_path / "f.npy", a / 65535.0)
+    k = 2003 // 200
+    expected = a[: 2003 // k * k, : 1407 // k * k].reshape(2003 // k, k, 1407 // k, k).mean(axis=(1, 3)) / 65535
+    for name in ("g16.png", "f.npy"):
+        tracemalloc.start()
+        try:
+            pixels, size = read_picture(tmp_path / name, max_side=200)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert size == (2003, 1407) and pixels.shape == (200, 140) and pixels.dtype == np.float32
+        np.testing.assert_allclose(pixels, expected, atol=1e-5)
+        assert peak < 12e6, (name, peak)  # a float64 copy of the whole picture alone is 22.5 MB
+
+
+def _odd_files(tmp_path):
+    """Files with values at the edges of every numeric type read: name -> path."""
+    a = np.full((40, 40), 0.5, np.float32)
+    a[5, 5] = np.nan
+    (tmp_path / "nan.pfm").write_bytes(pfm(a))
+    (tmp_path / "huge.pfm").write_bytes(pfm(np.full((40, 40), 3e38, np.float32)))
+    (tmp_path / "over.pgm").write_bytes(b"P5 40 40 1000\n" + np.full((40, 40), 65535, ">u2").tobytes())
+    arrays = {
+        "longdouble.npy": np.full((40, 40), np.longdouble("1e400")),  # past float64: "overflow encountered in cast"
+        "longdouble_nan.npy": np.full((40, 40), np.longdouble("nan")),
+        "half_inf.npy": np.full((40, 40), np.float16(np.inf)),
+        "uint64.npy": np.full((40, 40), 2**64 - 1, np.uint64),
+        "int8.npy": np.full((40, 40), -128, np.int8),
+        "bool.npy": np.eye(40, dtype=bool),
+    }
+    for name, values in arrays.items():
+        np.save(tmp_path / name, values)
+    return sorted(tmp_path.iterdir())
+
+
+def test_no_bad_input_makes_a_warning_and_a_long_double_is_shown_as_stored(tmp_path):
+    for path in _odd_files(tmp_path):
+        for max_side in (None, 16):
+            with warnings.catch_warnings():
+                warnings.simplefilter("error")  # -W error: any warning fails the read
+                try:
+                    read_picture(path, max_side=max_side)
+                except ImageError as exc:
+                    assert str(path) in str(exc)
+    with pytest.raises(ImageError, match=r"must be in \[0, 1\] or \[0, 255\]. Received: min=1e\+400, max=1e\+400"):
+        read_picture(tmp_path / "longdouble.npy")
+
+
+def _npy_with_header_length(length: int, version: bytes = b"\x02\x00") -> bytes:
+    header = b"{'descr': '<f8', 'fortran_order': False, 'shape': (28, 28), }\n"
+    size = struct.pack("<H", length) if version == b"\x01\x00" else struct.pack("<I", length)
+    return b"\x93NUMPY" + version + size + header + bytes(28 * 28 * 8)
+
+
+@pytest.mark.parametrize(
+    ("length", "version"), [(2**32 - 1, b"\x02\x00"), (10_058, b"\x02\x00"), (65_535, b"\x01\x00")]
+)
+def test_a_npy_header_claiming_too_many_bytes_is_one_line_before_anything_is_read(tmp_path, length, version):
+    """numpy read the length it was told first (4 GiB: a MemoryError under a memory limit), then refused
+    lengths over 10,000 in a message of two lines."""
+    from tui_convnet.data import DataError, load_mnist
+
+    (tmp_path / "d.npy").write_bytes(_npy_with_header_length(length, version))
+    with pytest.raises(ImageError) as info:
+        read_image(tmp_path / "d.npy")
+    said = str(info.value)
+    assert "\n" not in said and f"the .npy header claims {length:,} bytes, more than the limit of 10,000" in said
+    with zipfile.ZipFile(tmp_path / "m.npz", "w") as z:
+        for key in ("x_train", "y_train", "x_test", "y_test"):
+            z.writestr(f"{key}.npy", _npy_with_header_length(length, version))
+    with pytest.raises(DataError, match=rf"the .npy header claims {length:,} bytes"):
+        load_mnist(tmp_path / "m.npz")
+
+
+def test_a_decoder_out_of_memory_is_one_line(tmp_path, monkeypatch):
+    """A PNG whose chunk length was damaged made Pillow read gigabytes: a MemoryError (exit 1, a crash
+    report) where memory is limited."""
+    from PIL import PngImagePlugin
+
+    def out_of_memory(self):
+        raise MemoryError
+
+    Image.fromarray(np.zeros((28, 28), np.uint8)).save(tmp_path / "d.png")
+    monkeypatch.setattr(PngImagePlugin.PngImageFile, "load_end", out_of_memory)
+    with pytest.raises(ImageError, match=r"d.png: cannot decode the image \(it asks for more memory than there is\)"):
+        read_image(tmp_path / "d.png")
+
+
+def _npy_with_header(header: str) -> bytes:
+    encoded = header.encode("latin1") + b"\n"
+    return b"\x93NUMPY\x01\x00" + struct.pack("<H", len(encoded)) + encoded + bytes(1600)
+
+
+@pytest.mark.parametrize(
+    ("header", "said"),
+    [
+        ("{'a': 1, " * 500, "the .npy header is damaged: MemoryError"),  # was MemoryError: exit 1, a crash report
+        ("{'descr': '|b1', 'fortran_order': True, 'shape': (True, 40), }", "shape must hold whole numbers from 0"),
+        ("{'descr': '<f8', 'fortran_order': False, 'shape': (-1, 40), }", "shape must hold whole numbers from 0"),
+    ],
+)
+def test_a_npy_header_numpy_cannot_parse_or_lets_through_is_one_line(tmp_path, header, said):
+    """Found by fuzzing the headers: a few hundred nested brackets made Python's parser raise MemoryError;
+    a shape of (True, 40) passed numpy's check and failed later with TypeError ("an integer is required")."""
+    from tui_convnet.data import DataError, load_mnist
+
+    (tmp_path / "d.npy").write_bytes(_npy_with_header(header))
+    with pytest.raises(ImageError, match=re.escape(said)):
+        read_image(tmp_path / "d.npy")
+    with zipfile.ZipFile(tmp_path / "m.npz", "w") as z:
+        for key in ("x_train", "y_train", "x_test", "y_test"):
+            z.writestr(f"{key}.npy", _npy_with_header(header))
+    with pytest.raises(DataError, match=re.escape(said)):
+        load_mnist(tmp_path / "m.npz")
+
+
+def _encrypted(archive: bytes) -> bytes:
+    """``archive`` with every member marked encrypted (bit 0 of the general purpose flags)."""
+    data = bytearray(archive)
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        start = data.find(signature)
+        while start != -1:
+            data[start + offset] |= 1
+            start = data.find(signature, start + 4)
+    return bytes(data)
+
+
+def test_an_encrypted_npz_member_is_one_line(tmp_path):
+    """Found by fuzzing a .npz: zipfile raises RuntimeError ("… is encrypted, password required"): exit 1."""
+    import io
+    import shutil
+
+    from tui_convnet.bundled_model import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
+    from tui_convnet.data import DataError, load_mnist
+
+    buffer = io.BytesIO()
+    digits = np.zeros((4, 28, 28), np.uint8)
+    np.savez(buffer, x_train=digits, y_train=np.zeros(4, np.uint8), x_test=digits, y_test=np.zeros(4, np.uint8))
+    (tmp_path / "m.npz").write_bytes(_encrypted(buffer.getvalue()))
+    with pytest.raises(DataError, match=r"m.npz: cannot read it as a .npz file \(File '.*' is encrypted"):
+        load_mnist(tmp_path / "m.npz")
+    folder = tmp_path / "model"
+    shutil.copytree(model_dir(), folder)
+    (folder / WEIGHTS_NAME).write_bytes(_encrypted((folder / WEIGHTS_NAME).read_bytes()))
+    with pytest.raises(ModelAssetError, match=r"cannot read it as a .npz weights file \(File '.*' is encrypted"):
+        load_bundled_model(folder)

@@ -155,3 +155,10 @@ def test_the_zero_windows_were_there_to_be_drawn():
     kept = informative_steps(trace)
     assert 0 < len(kept) < trace.num_steps / 2  # most of a digit's windows are black paper
     assert kept == [i for i in range(trace.num_steps) if not trivial_window(trace.step(i).window)]
+
+
+def test_the_lecture_models_layers_are_named_as_the_slide_names_them_too():
+    prompts = [q.prompt for seed in range(12) for q in make_quiz(seed, 5, EXAMPLES) if "lecture's" in q.prompt]
+    named = [p for p in prompts if "conv2d" in p or "dense" in p or "pooling" in p]
+    assert named and all("the slide's " in p for p in named)
+    assert any("conv2d_1 (Conv2D; the slide's conv2d_2)" in p for p in named)

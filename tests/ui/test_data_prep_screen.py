@@ -85,3 +85,26 @@ async def test_from_the_command_palette(monkeypatch, tmp_path):
         await pilot.press("enter")
         screen = await ready(pilot)
         assert screen.prepared is not None and screen.prepared.source.startswith("bundled MNIST sample")
+
+
+async def test_unreadable_data_is_one_line_and_the_screen_stays_up(ui, monkeypatch):
+    import tui_convnet.data as data_module
+    from tui_convnet.data import DataError
+
+    def broken(*args, **kwargs):
+        raise DataError("The Keras cache file is not a zip archive. Received: path='/x/[b]mnist.npz'")
+
+    monkeypatch.setattr(data_module, "load_mnist", broken)
+    app = create_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        app.push_screen(DataPrepScreen())
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "Cannot load MNIST" in ui.screen_text(app):
+                break
+        text = " ".join(ui.screen_text(app).split())
+        assert "Cannot load MNIST: The Keras cache file is not a zip archive. Received: path='/x/[b]mnist.npz'" in text
+        await pilot.press("right", "right_square_bracket", "escape")  # the keys do nothing harmful; Esc goes back
+        await pilot.pause()
+        assert type(app.screen).__name__ == "ExplorerScreen"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.common.keras_code import KerasCode
 from tui_convnet.ui.common.quiz import QuizModal
-from tui_convnet.ui.explorer.lecturer import KerasCode
 
 SIZE = (130, 42)
 

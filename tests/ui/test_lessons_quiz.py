@@ -86,3 +86,22 @@ async def test_a_decimal_answer_within_its_tolerance_and_escape_reveals_unscored
         await pilot.pause()
         assert not isinstance(app.screen, QuizModal)
         assert app.quiz_score.text == "1 of 1 right (100 %)"
+
+
+async def test_x_on_a_backpropagation_lesson_asks_about_it():
+    from tui_convnet.ui.lessons.backprop import LearnKernelScreen
+
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = LearnKernelScreen()
+        screen.quiz_rng = np.random.default_rng(2)
+        app.push_screen(screen)
+        await pilot.pause()
+        expected = lesson_question("learn", np.random.default_rng(2), app.examples)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizModal) and app.screen.question.prompt == expected.prompt
+        await pilot.press(*expected.answer_text().replace(",", ""), "enter", "enter")
+        await pilot.pause()
+        assert app.screen is screen and app.quiz_score.text == "1 of 1 right (100 %)"

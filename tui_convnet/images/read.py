@@ -13,13 +13,18 @@ with one :class:`ImageError` line naming the file.
 With ``max_side``, a big picture is decoded small: JPEG at 1/2, 1/4 or 1/8
 of its size by the decoder itself (Pillow's ``draft``), others reduced by
 whole-pixel blocks right after decoding, then resized so the longer side is at
-most ``max_side``. Data layer: numpy and Pillow; never imports training or ui.
+most ``max_side``. Numbers (``.npy`` mapped from the file, PFM, 16-bit PNG and
+PGM) are checked and averaged a strip of rows at a time, never copied whole.
+At the cap (:data:`MAX_PIXELS`, a 5000x5000 picture) a read takes at most about
+200 MiB (an RGBA PNG, decoded whole by Pillow before it is reduced); see
+``docs/performance.md``. Data layer: numpy and Pillow; never imports training or ui.
 """
 
 from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +47,11 @@ class ImageError(ValueError):
 # --------------------------------------------------------------------------- reading
 
 
+def _one_line(exc: BaseException) -> str:
+    """A foreign error's text on one line (numpy's and Pillow's may hold several)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
 def _check_size(path: Path, height: int, width: int) -> None:
     if height <= 0 or width <= 0:
         raise ImageError(f"{path}: the image is empty. Received: size={width}x{height}")
@@ -52,49 +62,114 @@ def _check_size(path: Path, height: int, width: int) -> None:
         )
 
 
-def _read_npy(path: Path) -> np.ndarray:
+def _read_npy(path: Path, max_side: int | None = None) -> tuple[np.ndarray, tuple[int, int]]:
     try:
         with open(path, "rb") as f:
             shape, _, dtype = read_npy_header(f)  # a damaged header is a ValueError (was tokenize.TokenError)
     except (OSError, ValueError, EOFError) as exc:
-        raise ImageError(f"{path}: cannot read it as a .npy array ({exc}).") from None
+        raise ImageError(f"{path}: cannot read it as a .npy array ({_one_line(exc)}).") from None
     if len(shape) != 2:
         raise ImageError(f"{path}: a .npy image must be a 2-D array (height, width). Received: shape={shape}")
     if dtype.kind not in "buif":
         raise ImageError(f"{path}: a .npy image must hold numbers. Received: dtype={dtype}")
     _check_size(path, shape[0], shape[1])
-    try:
-        a = np.asarray(np.load(path, allow_pickle=False), dtype=np.float64)
+    try:  # mapped, not read: the checks and the shrinking go through it a strip at a time
+        a = np.load(path, allow_pickle=False, mmap_mode="r")
     except (OSError, ValueError, EOFError) as exc:
-        raise ImageError(f"{path}: cannot read it as a .npy array ({exc}).") from None
-    return float_pixels(path, a)
+        raise ImageError(f"{path}: cannot read it as a .npy array ({_one_line(exc)}).") from None
+    return float_pixels(path, a, max_side), (int(shape[0]), int(shape[1]))
 
 
-def float_pixels(path: Path | str, a: np.ndarray) -> np.ndarray:
-    """The one rule for pixels stored as numbers (``.npy``, PFM): finite, in [0, 1] or [0, 255]; as floats in [0, 1]."""
-    finite = np.isfinite(a)
-    if not finite.all():
-        bad = "NaN" if np.isnan(a).any() else "infinite"
+#: Big pictures are checked and shrunk this many rows at a time (a strip of a 25-megapixel picture:
+#: a few MB), so no copy of the whole picture in floats is ever made.
+STRIP_ROWS = 256
+
+
+class _Rows:
+    """A decoded Pillow image read into numpy a few rows at a time (``rows[r0:r1]``, ``rows[r0:r1, :c]``)."""
+
+    def __init__(self, image: Any) -> None:
+        self.image = image
+        self.shape = (int(image.size[1]), int(image.size[0]))
+
+    def __getitem__(self, index: slice | tuple[slice, slice]) -> np.ndarray:
+        rows, cols = index if isinstance(index, tuple) else (index, slice(None))
+        top, bottom, _ = rows.indices(self.shape[0])
+        left, right, _ = cols.indices(self.shape[1])
+        return np.asarray(self.image.crop((left, top, right, bottom)))
+
+
+Pixels = np.ndarray | _Rows
+
+
+def _strips(a: Pixels, rows: int = STRIP_ROWS) -> Iterator[np.ndarray]:
+    """``a`` a strip of ``rows`` rows at a time (one strip in memory at once)."""
+    for r in range(0, a.shape[0], rows):
+        yield a[r : r + rows]
+
+
+def float_pixels(path: Path | str, a: Pixels, max_side: int | None = None) -> np.ndarray:
+    """The one rule for pixels stored as numbers (``.npy``, PFM): finite, in [0, 1] or [0, 255]; as floats in
+    [0, 1], shrunk to ``max_side`` like :func:`block_mean`. Every value is checked as stored, a strip at a time."""
+    bad = nan = 0
+    low: Any = np.inf
+    high: Any = -np.inf
+    for strip in _strips(a):
+        s = np.asarray(strip)  # checked in the stored type: a cast of a long double past float64 overflowed
+        finite = np.isfinite(s)
+        if not finite.all():
+            bad += int((~finite).sum())
+            nan += int(np.isnan(s).sum())
+            continue
+        low, high = min(low, s.min()), max(high, s.max())
+    if bad:
         raise ImageError(
-            f"{path}: pixel values must be finite numbers. Received: {int((~finite).sum()):,} {bad} value(s)"
+            f"{path}: pixel values must be finite numbers. Received: {bad:,} {'NaN' if nan else 'infinite'} value(s)"
         )
-    low, high = float(a.min()), float(a.max())
     if low < 0 or high > 255:
-        raise ImageError(f"{path}: pixel values must be in [0, 1] or [0, 255]. Received: min={low:g}, max={high:g}")
-    scale = 1.0 if high <= 1 else 255.0
-    return (a / scale).astype(np.float32)
+        raise ImageError(
+            f"{path}: pixel values must be in [0, 1] or [0, 255]. Received: min={_shown(low)}, max={_shown(high)}"
+        )
+    return block_mean(a, max_side, 1.0 if high <= 1 else 255.0)
+
+
+def _shown(value: Any) -> str:
+    """A stored value as the messages show it: ``0.5``, ``3e+38``; a long double past float64 as it is (``1e+400``)."""
+    largest = np.finfo(np.float64).max
+    return f"{float(value):g}" if -largest <= value <= largest else str(value)
+
+
+def block_mean(a: Pixels, max_side: int | None, scale: float) -> np.ndarray:
+    """2-D ``a`` divided by ``scale`` as float32, its longer side brought to at most ``max_side``: the mean of
+    whole ``k`` x ``k`` blocks first (a strip at a time; the last partial block is dropped), then resized."""
+    h, w = a.shape
+    k = max(h, w) // max_side if max_side else 1
+    if k < 2:
+        return _fit((np.asarray(a[0:h], dtype=np.float64) / scale).astype(np.float32), max_side)
+    hh, ww = h // k, w // k
+    out = np.empty((hh, ww), dtype=np.float32)
+    step = max(1, STRIP_ROWS // k)
+    for r in range(0, hh, step):
+        block = np.asarray(a[r * k : min(r + step, hh) * k, : ww * k], dtype=np.float32)
+        out[r : r + step] = block.reshape(-1, k, ww, k).mean(axis=(1, 3), dtype=np.float32)
+    out /= scale
+    return _fit(out, max_side)
+
+
+def _numbers(path: Path, image: Any, max_side: int | None) -> np.ndarray:
+    """A decoded PFM (``F``) or 16/32-bit grey (``I``) image as floats in [0, 1], shrunk to ``max_side``
+    without a copy of the whole picture: read a strip of rows at a time."""
+    a = _Rows(image)
+    if image.mode == "F":
+        return float_pixels(path, a, max_side)
+    high = max((int(s.max()) for s in _strips(a)), default=0)
+    return np.asarray(np.clip(block_mean(a, max_side, 255.0 if high <= 255 else 65535.0), 0.0, 1.0))
 
 
 def _pillow_pixels(path: Path, image: Any) -> np.ndarray:
-    """A decoded Pillow image as floats in [0, 1]: ``(H, W)`` grey, ``(H, W, 3)`` RGB or ``(H, W, 4)`` RGBA."""
+    """A decoded Pillow image (not ``F`` or ``I``) as floats in [0, 1]: ``(H, W)`` grey, ``(H, W, 3)`` RGB or
+    ``(H, W, 4)`` RGBA."""
     mode = image.mode
-    if mode == "F":
-        return float_pixels(path, np.asarray(image, dtype=np.float64))
-    if mode in ("I", "I;16", "I;16B", "I;16L"):
-        a = np.asarray(image, dtype=np.float64)
-        high = float(a.max()) if a.size else 0.0
-        scale = 255.0 if high <= 255 else 65535.0
-        return np.clip(a / scale, 0, 1).astype(np.float32)
     if "A" in mode or (mode == "P" and "transparency" in image.info):
         image = image.convert("RGBA")
     elif mode not in ("L", "RGB"):
@@ -151,7 +226,7 @@ def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, t
             raise ImageError(f"{path}: the image is empty. Received: size={size[0]}x{size[1]}") from None
         raise ImageError(f"{path}: not an image convnet-tui can read ({FORMATS_READ}).") from None
     except (OSError, ValueError, SyntaxError) as exc:
-        raise ImageError(f"{path}: cannot read the image ({exc}).") from None
+        raise ImageError(f"{path}: cannot read the image ({_one_line(exc)}).") from None
     with image:
         width, height = image.size
         _check_size(path, height, width)  # before a single pixel is decoded
@@ -160,13 +235,15 @@ def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, t
                 scale = max_side / max(width, height)  # the decoder skips detail: 1/2, 1/4 or 1/8 of the size
                 image.draft(image.mode, (int(np.ceil(width * scale)), int(np.ceil(height * scale))))
             image.load()
-            if image.mode == "F":  # a PFM: the value rule on every pixel as stored, then shrunk like a .npy
-                return _fit(float_pixels(path, np.asarray(image, dtype=np.float32)), max_side), (height, width)
+            if image.mode == "F" or image.mode.startswith("I"):  # PFM, 16-bit PGM or PNG: checked as stored
+                return _numbers(path, image, max_side), (height, width)
             return _pillow_pixels(path, _shrink(image, max_side)), (height, width)
         except ImageError:
             raise
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            raise ImageError(f"{path}: cannot decode the image ({exc}).") from None
+            raise ImageError(f"{path}: cannot decode the image ({_one_line(exc)}).") from None
+        except MemoryError:  # a damaged chunk length: Pillow reads the length it is told
+            raise ImageError(f"{path}: cannot decode the image (it asks for more memory than there is).") from None
 
 
 def read_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.ndarray:
@@ -194,8 +271,7 @@ def read_picture(path: str | os.PathLike[str], max_side: int | None = None) -> t
     except OSError as exc:  # a folder that cannot be searched, a name too long: was exit 1 without the name
         raise ImageError(f"{path}: cannot read it ({os_reason(exc)}).") from None
     if path.suffix.lower() == ".npy":
-        pixels = _read_npy(path)
-        return _fit(pixels, max_side), (int(pixels.shape[0]), int(pixels.shape[1]))
+        return _read_npy(path, max_side)
     return _read_pillow(path, max_side)
 
 

@@ -13,6 +13,7 @@ from html import escape
 
 import numpy as np
 
+from ..colours import blend, diverging_rgb
 from .handout import Arithmetic, Grid, Grids, Handout, Heading, Para, Table
 
 _SOFTEN = 0.45  # how far each colour is blended toward white, so that black text reads on it
@@ -60,8 +61,6 @@ footer { margin-top: 2em; font-size: 0.8em; color: #555; }
 
 def cell_colour(t: float) -> str:
     """The screen's colour for ``t`` in [-1, 1] (light theme), softened toward white; ``#rrggbb``."""
-    from ..ui.common.palette import blend, diverging_rgb
-
     rgb = blend(diverging_rgb(t, dark=False), (255, 255, 255), _SOFTEN)
     return "#{:02x}{:02x}{:02x}".format(*rgb)
 

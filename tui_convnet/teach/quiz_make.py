@@ -40,6 +40,7 @@ from ..core.pooling import PoolTrace
 from ..core.receptive_field import receptive_field_size
 from ..explore import ConvState, open_example
 from ..explore.narration import conv_lines, plain_text, pool_lines
+from .layer_names import slide_named
 from .quiz import KINDS, Question, decimal_tolerance
 
 MAX_COUNT = 200
@@ -223,7 +224,7 @@ def parameters_question(rng: np.random.Generator) -> Question:
         infos = [info for info in infer_shapes(mnist_convnet()) if info.params]
         info = infos[int(rng.integers(len(infos)))]
         where = f"takes {info.input_shape} to {info.output_shape}"
-        prompt = f"The lecture's layer {info.name} ({info.type}) {where}. How many parameters does it have?"
+        prompt = f"The lecture's layer {slide_named(info.name, info.type)} {where}. How many parameters does it have?"
         params: dict[str, Any] = {"layer": info.name, "type": info.type, "input_shape": list(info.input_shape)}
         return Question(
             "parameters", prompt, {**params, "model": "mnist_convnet"}, float(info.params), info.param_formula
@@ -281,7 +282,7 @@ def receptive_field_question(rng: np.random.Generator) -> Question:
         spec, layer = mnist_convnet(), int(rng.integers(0, 5))
         info = infer_shapes(spec)[layer]
         prompt = "In the lecture's model, how large is the receptive field (on the 28x28 input) of one cell of "
-        prompt += f"{info.name} ({info.type}), layer {layer + 1}?"
+        prompt += f"{slide_named(info.name, info.type)}, layer {layer + 1}?"
         params: dict[str, Any] = {"model": "mnist_convnet", "layer": info.name}
     else:
         layers: list[LayerSpec] = []

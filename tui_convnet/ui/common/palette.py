@@ -17,24 +17,21 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
-RGB = tuple[int, int, int]
+from ...colours import DIVERGING_ANCHORS_DARK as DIVERGING_ANCHORS_DARK
+from ...colours import DIVERGING_ANCHORS_LIGHT as DIVERGING_ANCHORS_LIGHT
+from ...colours import RGB as RGB
+from ...colours import blend as _blend
+from ...colours import diverging_rgb as diverging_rgb
 
-ZERO_DARK: RGB = (20, 20, 28)
-ZERO_LIGHT: RGB = (244, 244, 240)
 #: Colour levels on each side of zero (the explorer's grids).
 LEVELS = 12
-
-#: Five anchors, most negative to most positive: blue, dark blue, zero, dark red, orange-red.
-#: On a light theme zero is near-white and the ends are deeper, so that both read on the background.
-DIVERGING_ANCHORS_DARK: tuple[RGB, ...] = ((80, 160, 255), (40, 80, 170), ZERO_DARK, (170, 50, 40), (255, 120, 70))
-DIVERGING_ANCHORS_LIGHT: tuple[RGB, ...] = ((20, 80, 200), (120, 165, 235), ZERO_LIGHT, (240, 150, 110), (200, 60, 20))
 NEGATIVE: RGB = DIVERGING_ANCHORS_DARK[0]
 POSITIVE: RGB = DIVERGING_ANCHORS_DARK[-1]
 
 
-def blend(a: RGB, b: RGB, t: float) -> RGB:
-    r, g, bl = (round(x + (y - x) * t) for x, y in zip(a, b, strict=True))
-    return r, g, bl
+#: ``blend(a, b, t)``: from ``a`` (t = 0) to ``b`` (t = 1), each channel rounded. It, RGB, the anchors and
+#: ``diverging_rgb`` are the plain convention of :mod:`tui_convnet.colours` (the printable handout's too).
+blend = _blend
 
 
 def text_on(rgb: RGB) -> Color:
@@ -42,19 +39,6 @@ def text_on(rgb: RGB) -> Color:
     r, g, b = rgb
     light = 0.299 * r + 0.587 * g + 0.114 * b > 140
     return Color.from_rgb(0, 0, 0) if light else Color.from_rgb(240, 240, 240)
-
-
-def diverging_rgb(t: float, dark: bool = True) -> RGB:
-    """The colour of ``t`` in [-1, 1] (−1 most negative, 0 zero, 1 most positive), through the anchors."""
-    anchors = DIVERGING_ANCHORS_DARK if dark else DIVERGING_ANCHORS_LIGHT
-    t = min(max(t, -1.0), 1.0)
-    if t == 0:
-        return anchors[2]
-    # a small step away from zero already shows the sign
-    u = (0.12 + 0.88 * abs(t)) * (1 if t > 0 else -1)
-    x = (u + 1) / 2 * (len(anchors) - 1)
-    i = min(int(x), len(anchors) - 2)
-    return blend(anchors[i], anchors[i + 1], x - i)
 
 
 @cache

@@ -1,7 +1,6 @@
-"""The lecturer's tools on the screens: the Keras code pane, quiz mode and the handout key.
+"""The lecturer's keys on the explorer: quiz mode and the handout (the code pane is
+:class:`~tui_convnet.ui.common.keras_code.KerasCode`, shared with the training screen).
 
-- :class:`KerasCode`: the lecture's Keras code for the model on screen, the lines of the current layer
-  (or setting) marked ``▶`` (:mod:`tui_convnet.teach.keras_code`).
 - :class:`LecturerKeys`: the explorer's ``x`` (quiz mode: predict each step before it is shown, checked,
   scored for the session, the score shared with the lessons' quiz) and ``p`` (write the example's handout,
   HTML, to the current folder). The question box is :class:`~tui_convnet.ui.common.quiz.QuizModal`.
@@ -12,75 +11,13 @@ Nothing typed or read from a file is parsed as markup.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from rich.text import Text
 from textual.binding import Binding
-from textual.widget import Widget
 
-from ...core import ModelSpec
-from ...teach.keras_code import CodeLine, model_code, pane_lines
 from ...teach.quiz import Verdict
 from ...teach.quiz_mode import QuizMode
 from ..common.quiz import QuizModal, record_answer, session_score
-
-if TYPE_CHECKING:
-    from ...training.events import TrainConfig
-
-
-class KerasCode(Widget):
-    """The code; :meth:`show` sets the model, the settings and which lines to mark."""
-
-    COMPONENT_CLASSES = {"keras-code--current", "keras-code--title"}
-    DEFAULT_CSS = """
-    KerasCode { height: auto; padding: 0 1; }
-    KerasCode > .keras-code--current { color: $text-warning; text-style: bold; }
-    KerasCode > .keras-code--title { color: $text-muted; text-style: italic; }
-    """
-
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.lines: tuple[CodeLine, ...] = ()
-        self.code_layer: int | None = None
-        self.settings: tuple[str, ...] = ()
-
-    def show(
-        self,
-        spec: ModelSpec,
-        config: TrainConfig | None = None,
-        *,
-        layer: int | None = None,
-        settings: tuple[str, ...] = (),
-    ) -> None:
-        self.lines, self.code_layer, self.settings = model_code(spec, config), layer, settings
-        self.refresh(layout=True)
-
-    def reveal_marked(self, view: Any) -> None:
-        """Scroll ``view`` (the scrolling container this pane is in) as little as shows the marked line."""
-        rows = [i for i, line in enumerate(self.marked()) if line and line[0][1]]
-        if not rows:
-            return
-        y = self.virtual_region.y + 1 + rows[-1]  # the title line, then the code
-        # The least scrolling that shows the line: as much of the summary above it as fits, at any size.
-        view.scroll_to(y=max(0, y - view.scrollable_content_region.height + 1), animate=False, immediate=True)
-
-    def marked(self) -> list[list[tuple[str, str]]]:
-        return pane_lines(self.lines, layer=self.code_layer, settings=self.settings)
-
-    @property
-    def plain(self) -> str:
-        return "\n".join("".join(t for t, _ in line) for line in self.marked())
-
-    def render(self) -> Text:
-        current = self.get_component_rich_style("keras-code--current")
-        text = Text("The lecture's Keras code for this model (▶ the layer on screen)\n", no_wrap=True)
-        text.stylize(self.get_component_rich_style("keras-code--title"))
-        for line in self.marked():
-            for piece, role in line:
-                text.append(piece, current if role else None)
-            text.append("\n")
-        text.rstrip()
-        return text
 
 
 class LecturerKeys:

@@ -45,6 +45,7 @@ from ...explore.layout import Layout, choose_layout
 from ...explore.narration import Line, formula_lines, note_lines
 from ...explore.state import Computation, keras_refuses, parse_value
 from ..common.footer import KeysFooter
+from ..common.keras_code import KerasCode
 from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
 from .arithmetic import Arithmetic, lines_text
@@ -52,7 +53,7 @@ from .editable_view import EditableVolumeView
 from .keys import BINDINGS as EXPLORER_BINDINGS
 from .keys import HELP as EXPLORER_HELP
 from .knob import Knob
-from .lecturer import KerasCode, LecturerKeys
+from .lecturer import LecturerKeys
 from .side_panel import KNOBS, show_error, show_info, side_panel, sync_knobs
 from .stage import (
     COMPACT_ROWS,

@@ -16,8 +16,8 @@ from ...explore.kinds import is_lesson
 from ...explore.layout import choose_layout
 from ...explore.panels import Volume
 from ..common import palette
+from ..common.keras_code import KerasCode
 from .editable_view import EditableVolumeView
-from .lecturer import KerasCode
 from .volume_view import VolumeView
 
 #: Below this terminal size the explorer shows a message instead of the grids.

@@ -17,6 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
+from ...teach.layer_names import KERAS_NAMES_NOTE, keras2_name
 from ..common import palette
 from ..common.bars import ActivationStrip
 from ..common.heatmap import HeatmapGrid
@@ -36,20 +37,25 @@ def _range(a: np.ndarray) -> str:
 
 
 def layer_title(info: LayerInfo) -> str:
-    """The layer's name, kind and output (markup: the names come from the model's spec, checked by the core)."""
+    """The layer's name (and the slide's Keras 2 name), kind and output (markup: the names come from the model's
+    spec, checked by the core)."""
+    return f"[b]{info.name}[/b] [dim](slide: {keras2_name(info.name)})[/] · {_kind(info)}"
+
+
+def _kind(info: LayerInfo) -> str:
     spec = info.spec
     if isinstance(spec, Conv2DSpec):
         return (
-            f"[b]{info.name}[/b] (Conv2D {spec.filters}×{shape_text(spec.kernel_size)}, {spec.activation}) "
+            f"(Conv2D {spec.filters}×{shape_text(spec.kernel_size)}, {spec.activation}) "
             f"→ {shape_text(info.output_shape)}"
         )
     if isinstance(spec, Pool2DSpec):
-        return f"[b]{info.name}[/b] ({info.type} {shape_text(spec.pool_size)}) → {shape_text(info.output_shape)}"
+        return f"({info.type} {shape_text(spec.pool_size)}) → {shape_text(info.output_shape)}"
     if isinstance(spec, FlattenSpec):
-        return f"[b]{info.name}[/b] (Flatten) → {info.output_shape[0]} values"
+        return f"(Flatten) → {info.output_shape[0]} values"
     if isinstance(spec, DenseSpec):
-        return f"[b]{info.name}[/b] (Dense {spec.units}, {spec.activation}) → {spec.units} values"
-    return f"[b]{info.name}[/b] ({info.type}) → unchanged at inference"
+        return f"(Dense {spec.units}, {spec.activation}) → {spec.units} values"
+    return f"({info.type}) → unchanged at inference"
 
 
 class LayerSection(Vertical):
@@ -168,6 +174,8 @@ class LayerList(VerticalScroll, can_focus=False):
         for section in self.sections:
             section.checking(keras_check)
         await self.mount_all(self.sections)
+        # the slide's names beside Keras 3's in every title: say once, under the last layer, why they differ
+        await self.mount(Static(Text(KERAS_NAMES_NOTE, style="dim"), classes="names-note"))
 
     @property
     def conv_sections(self) -> list[LayerSection]:

@@ -64,7 +64,24 @@ class Title(Static):
 
 
 class LessonScreen(Screen[None]):
-    """A backpropagation lesson's screen: pushed over the screen it was opened from; Esc goes back."""
+    """A backpropagation lesson's screen: pushed over the screen it was opened from; Esc goes back; x asks a
+    question on the lesson (:mod:`.quiz_key`)."""
+
+    #: The lesson's key in ``lessons.catalog`` (what x asks about).
+    LESSON_KEY = ""
+    BINDINGS = [
+        Binding("x", "quiz", "Quiz", show=False, tooltip="A question on this lesson: predict, then see the arithmetic"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: Where the quiz's questions are drawn from (a test seeds it).
+        self.quiz_rng = np.random.default_rng()
+
+    def action_quiz(self) -> None:
+        from .quiz_key import ask_lesson_question
+
+        ask_lesson_question(self, self.LESSON_KEY, self.quiz_rng)
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 1:
@@ -87,6 +104,8 @@ class LessonScreen(Screen[None]):
 
 class LearnKernelScreen(LessonScreen):
     """Lesson: one 3x3 kernel learns, by gradient descent, to reproduce a target kernel's output."""
+
+    LESSON_KEY = "learn"
 
     CSS_PATH = [STYLES / "backprop.tcss"]
     AUTO_FOCUS = ""
@@ -260,6 +279,8 @@ NARROW_BELOW = 110
 
 class NetworkGradientScreen(LessonScreen):
     """Lesson: the gradient of one digit's loss flowing back through the network, layer by layer."""
+
+    LESSON_KEY = "network"
 
     CSS_PATH = [STYLES / "backprop.tcss"]
     AUTO_FOCUS = ""

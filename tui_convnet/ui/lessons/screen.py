@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from rich.text import Text
@@ -48,9 +48,6 @@ from .views import (
     SharingView,
     SparseView,
 )
-
-if TYPE_CHECKING:
-    from ...teach.quiz import Verdict
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
@@ -364,24 +361,10 @@ class LessonsScreen(ModeScreen):
         self.position = Position(pos.lesson, pos.step, pos.state, (pos.digit + delta) % DIGITS)
 
     def action_quiz(self) -> None:
-        """A question on the lesson's idea (``teach.lesson_quiz``): the answer is checked, then the arithmetic
-        shown in the box whether it was right or not; the session's score (the explorer's too) is kept."""
-        from ...teach.lesson_quiz import lesson_question
-        from ..common.quiz import QuizModal, record_answer, session_score
+        """A question on the lesson's idea: checked, then the arithmetic shown whether it was right or not."""
+        from .quiz_key import ask_lesson_question
 
-        question = lesson_question(self.position.lesson, self.quiz_rng, session_app(self).examples)
-
-        def answered(verdict: Verdict | None) -> None:
-            if verdict is not None:
-                score = record_answer(self, verdict)
-                self.notify(
-                    f"{verdict.message} Session: {score.text}.",
-                    title="Quiz",
-                    severity="information" if verdict.correct else "warning",
-                    markup=False,
-                )
-
-        self.app.push_screen(QuizModal(question, session_score(self).text, reveal=True), answered)
+        ask_lesson_question(self, self.position.lesson, self.quiz_rng)
 
     def action_open_example(self) -> None:
         pos = self.position

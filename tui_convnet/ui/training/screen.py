@@ -40,6 +40,7 @@ from ..common.messages import ModelReady, describe_source
 from ..common.mode_screen import ModeScreen
 from ..common.plot import LinePlot
 from . import keys, messages, workers
+from .code_pane import TrainingCode
 from .form import DROPOUT_RATE, TrainSettings, parse_settings
 from .panel import DEFAULTS, TrainingSide
 from .progress import EpochLog, ProgressState, TrainingProgress
@@ -103,6 +104,7 @@ class TrainingScreen(ModeScreen):
             with TabbedContent(id="training-tabs", initial="tab-model"):
                 with TabPane("Model", id="tab-model"), VerticalScroll():
                     yield Static("", id="model-summary")
+                    yield TrainingCode(id="keras-code")
                 with TabPane("Training", id="tab-progress"), Vertical(id="progress-pane"):
                     yield TrainingProgress(id="progress")
                     with Horizontal(id="plots"):
@@ -195,7 +197,12 @@ class TrainingScreen(ModeScreen):
         settings, errors = parse_settings(panel.values(), panel.optimizer, panel.dropout, n)
         if show:
             panel.show_errors(errors)
+        if settings is not None:
+            self.query_one(TrainingCode).follow(settings, self.focused.id if self.focused else None)
         return settings
+
+    def on_descendant_focus(self) -> None:
+        self.read_settings(show=False)  # the code pane marks the lines of the field now focused
 
     @on(Input.Changed, "#settings Input")
     def _settings_changed(self, event: Input.Changed) -> None:
@@ -223,12 +230,16 @@ class TrainingScreen(ModeScreen):
             self._show_summary()
 
     def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
-        from ...summary import FittedSummary
+        from ...summary import FittedSummary, slide_names_line
 
+        self.query_one(TrainingCode).spec = spec  # the code of a run's or a file's model, else the lecture's
         if spec is None:
             spec = mnist_convnet(DROPOUT_RATE if self._panel.dropout else None)
             note = "The lecture's ConvNet, built in Keras from this spec when you press Start."
-        self.query_one("#model-summary", Static).update(Group(Text(note, style="dim"), FittedSummary(spec)))
+        # the slide's (Keras 2) names as a line under the table: a column would make the pane scroll sideways
+        summary = Group(Text(note, style="dim"), FittedSummary(spec), slide_names_line(spec))
+        self.query_one("#model-summary", Static).update(summary)
+        self.read_settings(show=False)
 
     # ------------------------------------------------------------------ actions
 

@@ -1,0 +1,109 @@
+"""A signal at every phase of `convnet-tui train --save`: the exit code is the signal's, the model on disk
+is the old one or the new one whole, and no temporary file is left.
+
+A signal's Python handler runs between two bytecodes of the main thread, whatever line it is at: SIGTERM's
+(``cli.exit_on_signals``) raises SystemExit(143), Ctrl-C's second press KeyboardInterrupt. The tests raise
+the same exceptions at every line of the run in turn (``sys.settrace``), so no timing decides which
+phase is hit. TensorFlow is faked: ``trainer.train`` returns at once with a model whose ``save`` writes
+bytes by name, as Keras does, and the Keras model module (which imports TensorFlow) gives way to one whose
+``save_model_atomic`` writes through the same ``fileio.atomic_write``; everything around them (the
+argument checks, the results, the exit codes, the atomic save) is the real code. The save alone, line by
+line, is in ``tests/test_fileio.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+import types
+
+import numpy as np
+import pytest
+from _interrupt import raising_at
+
+import tui_convnet.training as training_package
+from tui_convnet import cli, fileio
+from tui_convnet.cli import main
+from tui_convnet.training import cli as train_cli
+
+
+class FakeModel:
+    def save(self, path):
+        with open(path, "wb") as f:  # by name, as Keras does
+            f.write(b"new ")
+            f.write(b"model")
+
+    def get_weights(self):
+        return [np.ones(3, np.float32)]
+
+
+def fake_train(spec, data, config, reporter, cancel):
+    return types.SimpleNamespace(
+        model=FakeModel(), reason="completed", history=[], evaluation=None, train_samples=len(data.x_train),
+        val_samples=0, seconds=0.01, samples_per_second=100.0, message="", fit_seconds=0.01, stopped_at=None,
+    )  # fmt: skip
+
+
+class ModelFileError(ValueError):
+    pass
+
+
+def save_model_atomic(model, path):
+    """As ``training.model.save_model_atomic`` does (without importing TensorFlow)."""
+    return fileio.atomic_write(path, lambda tmp: model.save(tmp), suffix=".keras")
+
+
+@pytest.fixture
+def faked(monkeypatch):
+    for name, attributes in {
+        "trainer": {"train": fake_train},
+        "model": {"ModelFileError": ModelFileError, "save_model_atomic": save_model_atomic},
+    }.items():
+        module = types.ModuleType(f"tui_convnet.training.{name}")
+        vars(module).update(attributes)
+        monkeypatch.setitem(sys.modules, f"tui_convnet.training.{name}", module)
+        monkeypatch.setattr(training_package, name, module, raising=False)
+    data = train_cli.load_training_data("sample", 64, 32)
+    monkeypatch.setattr(train_cli, "load_training_data", lambda *args: data)
+    parser = functools.cache(lambda detailed: build_parser(list(detailed)))
+    build_parser = cli.build_parser
+    monkeypatch.setattr(cli, "build_parser", lambda detailed=(): parser(tuple(detailed)))  # built once
+
+
+def run_interrupted(event: int, exc: BaseException | type[BaseException], argv: list[str]) -> int | None:
+    """``main(argv)`` with ``exc`` raised at the ``event``-th line run in the train command, its save and the
+    model's ``save``; the exit code (a SystemExit's too), or None when the run ended before that line."""
+    watched = {
+        train_cli.run_train.__code__,
+        fileio.atomic_write.__code__,
+        fileio._registered.__wrapped__.__code__,
+        FakeModel.save.__code__,
+    }
+    try:
+        with raising_at(event, exc, watched) as counted:
+            code = main(argv)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    finally:
+        fileio.finish_writes(0)  # what the exit runs
+    return code if counted() >= event else None
+
+
+def test_a_signal_at_every_line_of_a_run_and_its_save(faked, tmp_path, capsys):
+    """SIGTERM at the odd lines, Ctrl-C at the even ones (both at every line took twice the time)."""
+    target = tmp_path / "m.keras"
+    argv = ["train", "--epochs", "1", "--json", "--save", str(target)]
+    lines = 0
+    for event in range(1, 400):
+        target.write_bytes(b"old model")
+        exc, expected = (SystemExit(143), 143) if event % 2 else (KeyboardInterrupt(), 130)
+        code = run_interrupted(event, exc, argv)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["m.keras"], event  # no temporary file
+        if code is None:  # the run got to its end: the new model, saved
+            assert target.read_bytes() == b"new model"
+            break
+        assert code == expected, event
+        assert target.read_bytes() in (b"old model", b"new model"), event
+        lines += 1
+    assert 60 <= lines < 399, lines  # every line was tried
+    capsys.readouterr()
