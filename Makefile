@@ -1,12 +1,12 @@
 # Two commands do all the set-up on a fresh machine:
 #   make run    create .venv, install convnet-tui into it and open the explorer
-#   make test   create/reuse .venv and run the whole test suite
+#   make test   create/reuse .venv, run the checks and the quick tier of the test suite
 PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 STAMP   = $(VENV)/.installed
 
-.PHONY: run test smoke check rounding bench bundled-model clean
+.PHONY: run test test-slow test-all smoke check rounding bench bundled-model clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,10 +24,23 @@ check: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# The suite has two tiers (docs/development.md, "The suite's time"): `make test` runs the quick tier, every
+# test but the slow ones (real training, a real TensorFlow worker process, snapshots in every look, Chromium);
+# `make test-slow` runs those; `make test-all` both at once. CI runs `make test`, then `make test-slow`.
 # Three workers on two cores: a Pilot test waits for the app to go idle after every key (Textual's
 # wait_for_idle sleeps 20 ms at a time), so two workers left the cores idle a quarter of the time.
+# PYTHONDONTWRITEBYTECODE (set on some machines) is dropped for the run: without the bytecode cache every
+# worker compiled the package and rewrote the test modules again, 4 s of CPU per worker.
+PYTEST = env -u PYTHONDONTWRITEBYTECODE $(BIN)/python -m pytest -n 3 --dist worksteal -q --reruns 1 --reruns-delay 1
+
 test: check
-	$(BIN)/python -m pytest -n 3 --dist worksteal -q --reruns 1 --reruns-delay 1
+	$(PYTEST) -m "not slow"
+
+test-slow: $(STAMP)
+	$(PYTEST) -m slow
+
+test-all: check
+	$(PYTEST)
 
 # The installed command on a real pseudo-terminal, every screen and serve, on each Python found (3.11 with
 # everything in .venv, 3.12 and 3.13 with the base install in .smoke/): see scripts/smoke_all.sh.

@@ -20,7 +20,7 @@ numpy runs on one BLAS thread, as in the app (its command sets
 ``OPENBLAS_NUM_THREADS=1`` before numpy starts; so does this script, unless
 the variable is set; ``bench_responsive.py`` shows numpy's default threads).
 
-Targets (issue 5): one digit under 2 ms; the test set no slower than 2x
+Targets: one digit under 2 ms; the test set no slower than 2x
 Keras ``predict``.  The model has the seed model's architecture with its
 initial weights (seed 0): speed does not depend on the weights' values.
 

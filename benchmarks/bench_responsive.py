@@ -24,7 +24,7 @@ Each call comes 10 ms after the previous one, the thread asleep in between, as
 key presses are: that costs more than calls back to back (``bench_forward.py``),
 whose caches and BLAS threads are still warm.
 
-Target (issue 11): p95 < 2 ms while training, with one BLAS thread.
+Target: p95 < 2 ms while training, with one BLAS thread.
 
     .venv/bin/python benchmarks/bench_responsive.py [--calls 300]
 

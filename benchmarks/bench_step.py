@@ -43,7 +43,7 @@ from bench_conv import write_atomic
 
 RESULTS = Path(__file__).resolve().parent / "results"
 SIZE = (130, 42)
-#: Targets on the 95th percentile: one 60 Hz frame for cs231n, two for the digit with 32 kernels (issue 10).
+#: Targets on the 95th percentile: one 60 Hz frame for cs231n, two for the digit with 32 kernels.
 TARGETS = {"cs231n": 1000 / 60, "digit-32": 2000 / 60}
 
 

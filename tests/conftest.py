@@ -101,6 +101,37 @@ def _freeze_what_is_alive() -> None:
     gc.freeze()
 
 
+#: What puts a test in the slow tier (``-m slow``; ``make test`` runs the rest, ``make test-slow`` this):
+#: a marker (``training``: trains a real model; ``browser``: drives Chromium) or a fixture (``snap_looks`` and
+#: ``snapshot``: screenshots compared in every look; ``tf_worker``: a real TensorFlow worker process).
+SLOW_MARKERS = frozenset({"training", "browser"})
+SLOW_FIXTURES = frozenset({"snap_looks", "snapshot", "tf_worker"})
+
+
+def is_slow(marker_names: set[str], fixture_names: set[str]) -> bool:
+    """Whether a test with these markers and fixtures belongs to the slow tier."""
+    return bool(marker_names & SLOW_MARKERS or fixture_names & SLOW_FIXTURES)
+
+
+_TIERS = pytest.StashKey[dict[str, bool]]()
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by the marker set here
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    tiers = config.stash.setdefault(_TIERS, {})
+    for item in items:
+        markers = {mark.name for mark in item.iter_markers()}
+        tiers[item.nodeid] = is_slow(markers, set(getattr(item, "fixturenames", ())))
+        if tiers[item.nodeid]:
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture
+def slow_tier(request: pytest.FixtureRequest) -> dict[str, bool]:
+    """For every collected test (selected or not), whether it is in the slow tier."""
+    return request.config.stash[_TIERS]
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     _freeze_what_is_alive()
 

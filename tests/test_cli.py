@@ -20,7 +20,7 @@ def test_summary_prints_the_lecture_table(capsys):
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
     for text in (
-        'Model: "mnist_convnet"',  # issue 11: the lecture's name, as the explorer and Keras say it
+        'Model: "mnist_convnet"',  # the lecture's name, as the explorer and Keras say it
         "(None, 26, 26, 32)",
         "(None, 13, 13, 32)",
         "(None, 11, 11, 64)",
@@ -163,7 +163,7 @@ def test_create_app_opens_on_the_requested_example():
     assert app.examples[app.initial_example].key == "02_rgb_bias"
 
 
-# --------------------------------------------------------------------------- issue 9: terminals
+# --------------------------------------------------------------------------- terminals
 
 
 def test_without_a_terminal_the_app_refuses_at_once(tmp_path):

@@ -344,7 +344,7 @@ def test_bundled_digits_are_read_once_and_handed_out_as_copies(monkeypatch):
     assert bundled_digit(3)[0].flags.writeable
 
 
-# --------------------------------------------------------------------------- issue 9: bombs, lies and faults
+# --------------------------------------------------------------------------- bombs, lies and faults
 
 
 def gzip_stream(header: bytes, zeros: int) -> bytes:

@@ -142,3 +142,26 @@ def test_the_readme_shows_no_image_a_package_index_cannot():
     images = re.findall(r"!\[[^\]]*\]\(\s*<?([^)>\s]+)", text) + re.findall(r"<img\b[^>]*\bsrc=[\"']([^\"']+)", text)
     relative = [i for i in images if not re.match(r"https?://", i)]
     assert not relative, f"README.md shows images by relative paths, broken on a package index: {relative}"
+
+
+#: What a reader of this repository cannot follow: a tracker's issue number, or a path outside the repository.
+FOREIGN_REFERENCE = re.compile(r"\b[Ii]ssues? ?#?\d+\b|\.\./shared/|/work/")
+
+
+def test_no_issue_numbers_or_paths_outside_the_repository():
+    """The code, tests, benchmarks, scripts and docs say what a change is for, not which tracker item asked for it."""
+    files = [ROOT / name for name in ("README.md", "CHANGELOG.md", "Makefile", "pyproject.toml")]
+    for folder in ("tui_convnet", "tests", "benchmarks", "scripts", "docs", ".ci"):
+        files += [
+            p
+            for p in (ROOT / folder).rglob("*")
+            if p.is_file() and p.suffix in {".py", ".md", ".tcss", ".toml", ".sh", ""}
+        ]
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in files
+        if "__snapshots__" not in path.parts and path != Path(__file__)
+        for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
+        if FOREIGN_REFERENCE.search(line)
+    ]
+    assert not found, "\n".join(found)

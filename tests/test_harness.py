@@ -87,3 +87,22 @@ def test_an_ended_apps_widget_lines_do_not_outlive_its_test(tmp_path: Path) -> N
     done = subprocess.run(command, capture_output=True, text=True, timeout=120, cwd=tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout
+
+
+def test_the_slow_tier_is_what_trains_drives_a_browser_or_compares_every_look(slow_tier: dict[str, bool]) -> None:
+    """``make test`` runs ``-m "not slow"``: the tier comes from a test's markers and fixtures, so a new
+    snapshot test or training test lands in the slow tier without anyone marking it."""
+
+    def slow(nodeid_end: str) -> bool:
+        (tier,) = [tier for nodeid, tier in slow_tier.items() if nodeid.endswith(nodeid_end)]
+        return tier
+
+    if len(slow_tier) < 1000:
+        pytest.skip("needs the whole suite collected (this file was collected alone)")
+    assert slow("test_training_screen_during_a_run")  # snap_looks
+    assert slow("test_help_snapshot")  # snapshot
+    assert slow("test_a_run_in_the_worker_streams_events_checks_saves_and_loads")  # tf_worker, training
+    assert slow("test_the_html_handout_renders_in_chromium")  # browser
+    assert slow("test_real_command_prints_pure_json")  # training (module mark)
+    assert not slow("test_the_slow_tier_is_what_trains_drives_a_browser_or_compares_every_look")
+    assert not slow("test_cs231n_first_step_writes_the_dot_product_out")  # a Pilot test

@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from _serve_processes import HAS_PROC, WAIT_S, Served, http_status, running, wait_until
 
+pytestmark = pytest.mark.browser
+
 playwright_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is in the test extras: pip install -e '.[test]'"
 )

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from .core import numbers
 from .images.notes import UNSURE
 from .visible import visible
 
@@ -53,7 +54,10 @@ def _model(path: str | None) -> Any:
 
 def bars(probabilities: np.ndarray, width: int = 40) -> list[str]:
     """One line per class: the digit, a bar of ``█`` and the probability."""
-    return [f"{c}  {'█' * round(float(p) * width):<{width}} {float(p):6.1%}" for c, p in enumerate(probabilities)]
+    lines = []
+    for c, p in enumerate(probabilities):
+        lines.append(f"{c}  {'█' * round(float(p) * width):<{width}} {numbers.percent(float(p)):>7}")
+    return lines
 
 
 def run_predict_image(args: argparse.Namespace) -> int:

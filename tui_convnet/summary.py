@@ -79,20 +79,23 @@ def summary_table(
     table.add_column("Params" if compact else "Param #", justify="right", no_wrap=True)
     rows = infer_shapes(spec)
     for info in rows:
+        marked = highlight == info.index
+        dim = "" if marked else "dim"  # the marked row is reversed: dim text would fade into it
         shape_text = "×".join(str(d) for d in info.output_shape) if compact else info.shape_text
         name, shape = Text(info.name), Text(shape_text)
         params = Text(f"{info.params:,}", justify="right")
         if compact and not formulas:
-            name.append(f"\n({info.type})", style="dim")
+            name.append(f"\n({info.type})", style=dim)
         elif formulas:
-            name.append(f"\n({info.type})", style="dim")
-            shape.append(f"\n{info.shape_formula}", style="dim cyan")
+            name.append(f"\n({info.type})", style=dim)
+            shape.append(f"\n{info.shape_formula}", style="italic")
             if info.param_formula:
-                params.append("\n" + info.param_formula.rsplit(" = ", 1)[0], style="dim cyan")
+                params.append("\n" + info.param_formula.rsplit(" = ", 1)[0], style="italic")
         else:
             name.append(f" ({info.type})")
         cells = (name, Text(old_names[info.index]), shape, params) if slide_names else (name, shape, params)
-        table.add_row(*cells, style="bold on #264f78" if highlight == info.index else None)
+        # reversed, not a fixed colour: the text's own colour on its own background swapped reads on every theme
+        table.add_row(*cells, style="bold reverse" if marked else None)
     total = sum(info.params for info in rows)
     table.caption = Text.assemble(
         ("Total params: ", "bold"),

@@ -328,7 +328,7 @@ def test_the_old_mnist_field_says_what_to_write_instead(tmp_path):
         load_example(write(tmp_path, text))
 
 
-# issue 9: values and settings that loaded and later crashed the explorer are refused at load time.
+# Values and settings that loaded and later crashed the explorer are refused at load time.
 LOAD_TIME_ERRORS = [
     (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 2, 3], [4, nan, 6], [7, 8, 9]]"), "input.channels", "finite"),
     (("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", "[[1, 2, 3], [4, inf, 6], [7, 8, 9]]"), "input.channels", "finite"),

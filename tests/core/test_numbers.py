@@ -1,8 +1,10 @@
-"""One number formatter (core/numbers.py): a grid cell and the arithmetic agree on small values (issue 11)."""
+"""One number formatter (core/numbers.py): a grid cell and the arithmetic agree on small values."""
 
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pytest
 
@@ -113,3 +115,34 @@ def test_terms_that_do_not_add_up_are_marked():
 
 def test_a_gradient_of_a_confident_digit_is_not_zero():
     assert numbers.plain(2.3e-5) == "2e-5" and numbers.plain(-2.9e-5) == "-3e-5" and numbers.plain(0.0) == "0"
+
+
+#: Where a percentage or an accuracy may still be written with a format spec, and why.
+KERAS_LOG_FORMAT = {
+    # ``convnet-tui train`` prints Keras' own log lines (``accuracy: 0.9494``), as the lecture shows them
+    "training/cli.py",
+    "training/trainer.py",
+}
+_PERCENT_SPEC = re.compile(r"\{[^{}\n]*:[^{}\n]*%\}")  # {p:.1%}
+_ACCURACY_SPEC = re.compile(r"\{[^{}\n]*accuracy[^{}\n]*:[^{}\n]*f\}")  # {ev.accuracy:.4f}
+
+
+def test_every_percentage_and_accuracy_goes_through_the_module():
+    """The sweep of the source: no f-string writes a percentage (``{p:.1%}``) or an accuracy (``{acc:.4f}``)
+    itself; ``numbers.percent`` does (``97.2 %``, never ``0.9723`` on one screen and ``97.2%`` on another)."""
+    package = Path(numbers.__file__).resolve().parents[1]
+    found = []
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package).as_posix()
+        if name == "core/numbers.py" or name in KERAS_LOG_FORMAT:
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if _PERCENT_SPEC.search(line) or _ACCURACY_SPEC.search(line):
+                found.append(f"{name}:{number}: {line.strip()}")
+    assert not found, "\n".join(found)
+
+
+def test_the_sweep_finds_a_format_spec():
+    assert _PERCENT_SPEC.search('f"the network says {top} ({p[top]:.1%})"')
+    assert _ACCURACY_SPEC.search('(f"{ev.accuracy:.4f}", "bold")')
+    assert not _PERCENT_SPEC.search('f"under 50 % ({numbers.percent(p)})"')

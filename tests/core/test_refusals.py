@@ -1,4 +1,4 @@
-"""Issue 9: the core refuses garbage and oversize work with its own ValueError, before allocating.
+"""The core refuses garbage and oversize work with its own ValueError, before allocating.
 
 Each test names the input that used to end in numpy's MemoryError, a
 ZeroDivisionError/TypeError/IndexError/AttributeError from numpy

@@ -60,7 +60,7 @@ def test_the_first_cs231n_step_is_written_out(examples):
 
 
 def test_a_one_row_window_says_row_not_rows(examples):
-    # issue 10, bug 8: "rows 27, columns 26–27" for a one-row window
+    # "rows 27, columns 26–27" for a one-row window
     assert span("row", "rows", (27,)) == "row 27" and span("row", "rows", (26, 27)) == "rows 26–27"
     assert where_text((27,), (26, 27)) == "row 27, columns 26–27"
     edge = open_example(examples["03"])

@@ -272,10 +272,10 @@ def test_the_verdict_calls_an_answer_under_half_unsure():
     sure = np.zeros(10)
     sure[7] = 0.93
     sure[1] = 0.07
-    assert verdict(sure) == "the network says 7 (93.0%)"
+    assert verdict(sure) == "the network says 7 (93.0 %)"
     unsure = np.full(10, 0.06)
     unsure[4], unsure[9] = 0.38, 0.14
-    assert verdict(unsure) == "unsure: 4 at 38.0% is under 50 % (then 9 at 14.0%); it may not be a digit"
+    assert verdict(unsure) == "unsure: 4 at 38.0 % is under 50 % (then 9 at 14.0 %); it may not be a digit"
 
 
 def test_the_official_test_digits_pass_through_and_keep_their_answers():

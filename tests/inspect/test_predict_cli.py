@@ -181,7 +181,7 @@ def test_real_command_prints_pure_json(tiny_model_path):
     assert "Traceback" not in proc.stderr
 
 
-# --------------------------------------------------------------------------- issue 9
+# --------------------------------------------------------------------------- paths that cannot work
 
 
 @pytest.mark.parametrize(

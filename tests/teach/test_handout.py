@@ -66,6 +66,7 @@ def _chromium() -> str | None:
     return None
 
 
+@pytest.mark.browser
 def test_the_html_handout_renders_in_chromium(tmp_path):
     playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is in the test extras")
     chromium = _chromium()

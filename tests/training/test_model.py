@@ -24,7 +24,7 @@ def test_layers_are_named_as_the_summary_names_them_in_every_build(model_module)
     assert [layer.name for layer in first.layers] == expected
     assert [layer.name for layer in second.layers] == expected
     assert model_module.spec_from_model(second) == spec
-    assert first.name == second.name == spec.name == "mnist_convnet"  # issue 11: not Keras' "sequential"
+    assert first.name == second.name == spec.name == "mnist_convnet"  # not Keras' "sequential"
 
 
 def test_a_file_that_is_not_a_zip_is_refused_before_keras_reads_it(tmp_path, model_module):

@@ -124,7 +124,7 @@ def test_ctrl_c_first_cancels_then_interrupts(capsys):
     assert signal.getsignal(signal.SIGINT) is before
 
 
-# --------------------------------------------------------------------------- issue 9 and 11: the train command
+# --------------------------------------------------------------------------- the train command
 
 
 @pytest.mark.parametrize(

@@ -112,6 +112,6 @@ async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui, fix
         await pilot.pause()
         await pilot.pause()
         heading = ui.widget_text(app.screen.query_one("#lesson-title"))
-        assert "Lesson 16" in heading and "Model: model of run 1, trained in this session" in heading
+        assert "Lesson 16" in heading and "Model: run 1, trained in this session" in heading
         lesson = app.screen.lesson("sharing", app.screen.position.digit)
         assert lesson.model.weights[0].tobytes() == model.weights[0].tobytes()

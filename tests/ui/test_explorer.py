@@ -186,7 +186,7 @@ async def test_switching_examples_with_n_and_N_wraps_around(ui):
         assert "example 2/12" in titlebar(ui, app)
         assert "o[0,0,0] = 308 + (-498) + 164 + b0 1 = -25" in arith(app)
         await pilot.press("N", "N")
-        assert "The gradient of a kernel" in titlebar(ui, app)  # the lesson after the examples (issue 14)
+        assert "The gradient of a kernel" in titlebar(ui, app)  # the lesson after the examples
         assert "example 12/12" in titlebar(ui, app)
         await pilot.press("N")
         assert "transposed edge kernel" in titlebar(ui, app) and "example 11/12" in titlebar(ui, app)
@@ -503,7 +503,7 @@ async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
 
 
 async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui):
-    # issue 9: typing "nan" into a cell jumped two examples ahead and "q" quit.
+    # typing "nan" into a cell jumped two examples ahead and "q" quit.
     app = create_app("02")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

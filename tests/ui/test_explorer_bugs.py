@@ -1,4 +1,4 @@
-"""The explorer bugs of issue 10 (and the explorer's part of issue 9), each pressed through with real keys."""
+"""Explorer bugs found by students and testers, each pressed through with real keys."""
 
 from __future__ import annotations
 

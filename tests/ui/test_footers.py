@@ -1,4 +1,4 @@
-"""At 130 columns every screen's footer shows all its keys up to Help and Quit (issue 10: "? Hel▏" was cut)."""
+"""At 130 columns every screen's footer shows all its keys up to Help and Quit ("? Hel▏" was cut once)."""
 
 from __future__ import annotations
 
@@ -48,3 +48,21 @@ async def test_l_opens_the_lessons_from_inspect_too(ui):
         await pilot.press("L")
         await pilot.pause()
         assert isinstance(app.screen, LessonsScreen)
+
+
+async def test_with_a_field_focused_the_footer_says_what_the_keys_do(ui):
+    # A training field takes the typed letters, so Textual left every key out: the footer was empty.
+    from textual.widgets import Input
+
+    app = create_app(screen="train")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "s Start" in await ui.footer_line(pilot)
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        assert isinstance(app.screen.focused, Input)
+        footer = await ui.footer_line(pilot)
+        assert "Esc back to the keys" in footer and "Tab next field" in footer and "Ctrl+Q quit" in footer, footer
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "s Start" in await ui.footer_line(pilot) and "Esc back" not in ui.screen_lines(app)[-1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui_convnet.core import grad_cam
+from tui_convnet.core import grad_cam, numbers
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.gradcam import GradCamView, overlay_rgb
 
@@ -23,11 +23,14 @@ def small_test_set(monkeypatch):
 
 
 async def _shown(pilot, layer):
+    """The Grad-CAM view once it shows ``layer`` (computed in a thread: on a busy machine, seconds later)."""
+    import time
+
     view = pilot.app.screen.query_one(GradCamView)
-    for _ in range(400):
+    deadline = time.monotonic() + 90
+    while view.shown is None or view.shown.layer != layer:
+        assert time.monotonic() < deadline, f"Grad-CAM at {layer} was not shown in time"
         await pilot.pause(0.05)
-        if view.shown is not None and view.shown.layer == layer:
-            break
     await pilot.pause()
     return view
 
@@ -73,7 +76,7 @@ async def test_draw_shows_where_the_network_looks_at_the_drawing(ui):
         text = " ".join(ui.widget_text(view).split())
         probs = app.screen.analysis.probabilities
         best, second = np.argsort(probs)[::-1][:2]
-        assert f"predicted {best}: {probs[best]:.1%}" in text and f"runner-up {second}:" in text
+        assert f"predicted {best}: {numbers.percent(float(probs[best]))}" in text and f"runner-up {second}:" in text
         assert "Bright = where the evidence for that class lies" in text
         await pilot.press("G")
         await _shown(pilot, "conv2d")

@@ -44,7 +44,7 @@ async def test_h_opens_the_hierarchy_lesson_on_this_digit_and_model(ui, ready):
         heading = title(ui, app)
         assert "Lesson 17 · A hierarchy of features" in heading
         assert "test digit #2 (a 1) from the inspect screen" in heading
-        assert "Model: model of run 1, trained in this session" in heading
+        assert "Model: run 1, trained in this session" in heading
         lesson = app.screen.lesson("hierarchy", app.screen.position.digit)
         assert lesson.model.weights[0].tobytes() == ready.model.weights[0].tobytes()  # the inspect screen's model
         assert (lesson.digit.image * 255).round().astype("uint8").tolist() == ready.data.x_test[2].tolist()

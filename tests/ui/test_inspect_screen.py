@@ -58,6 +58,19 @@ async def settle(pilot, rounds: int = 3) -> None:
     await pilot.pause()
 
 
+async def until_read(pilot, seconds: float = 60.0) -> object:
+    """Wait until the inspect screen holds its model (read in a thread, whose worker may start only after
+    the screen's first refresh: on a busy machine, after a fixed number of pauses)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while getattr(pilot.app.screen, "inspector", None) is None:
+        assert time.monotonic() < deadline, "the inspect screen did not read its model in time"
+        await settle(pilot, rounds=1)
+    await settle(pilot)
+    return pilot.app.screen
+
+
 async def open_inspect(pilot) -> object:
     """Press i (unless the app opened on the inspect screen) and wait for the bundled model (and its
     test-set predictions)."""
@@ -65,10 +78,7 @@ async def open_inspect(pilot) -> object:
 
     if not isinstance(pilot.app.screen, InspectScreen):
         await pilot.press("i")
-    await settle(pilot)
-    screen = pilot.app.screen
-    assert screen.inspector is not None
-    return screen
+    return await until_read(pilot)
 
 
 async def open_with_model(pilot, ready) -> object:
@@ -76,8 +86,7 @@ async def open_with_model(pilot, ready) -> object:
     pilot.app.post_message(ready)
     await pilot.pause()
     await pilot.press("i")
-    await settle(pilot)
-    return pilot.app.screen
+    return await until_read(pilot)
 
 
 def shown(screen) -> tuple[int, int, np.ndarray]:
@@ -290,7 +299,7 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
         assert trace.x.shape == (28, 28, 1) and trace.kernels.shape == (3, 3, 1, 32)
         np.testing.assert_allclose(trace.x[..., 0], ready.data.x_test[2] / 255.0)
         np.testing.assert_allclose(trace.kernels, ready.model.weights[0], atol=1e-7)
-        # issue 10, bug 7: the map's largest activation, and Home/End stay within the chosen map
+        # the map's largest activation, and Home/End stay within the chosen map
         start = 3 * 26 * 26
         kernel, row, col = trace.position(explorer.step)
         assert kernel == 3 and trace.output[row, col, 3] == trace.output[:, :, 3].max()
@@ -431,8 +440,8 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
         assert screen.index == 1  # still usable
 
 
-async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_set):
-    """Issue 12, item 3: choose a feature-map cell (f, arrows, l, [ ]; or a click) and see the input region
+async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_test_set):
+    """Choose a feature-map cell (f, arrows, l, [ ]; or a click) and see the input region
     it depends on drawn on the digit, with its size."""
     from tui_convnet.core import receptive_field
     from tui_convnet.ui.common.digits import DigitView
@@ -453,9 +462,12 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_
             assert view.cell == (screen.field.map, screen.field.row, screen.field.col)  # the cell is marked
             return digit.field
 
+        assert "←/→ Digit" in await ui.footer_line(pilot)
         await pilot.press("right_square_bracket", "f")  # map #1 of the first convolution, its strongest cell
         await pilot.pause()
         first = screen.field
+        footer = await ui.footer_line(pilot)  # → moves the cell now, and the footer says so
+        assert "←/→ Cell" in footer and "Digit" not in footer, footer
         maps = screen.outputs[0][:, :, 1]
         assert (first.layer, first.map) == (0, 1) and maps[first.row, first.col] == maps.max()
         top, bottom, left, right = drawn()
@@ -479,6 +491,7 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(small_test_
         await pilot.press("escape")
         await pilot.pause()
         assert screen.field is None and digit.field is None and view.cell is None
+        assert "←/→ Digit" in await ui.footer_line(pilot)
         await pilot.press("right")  # the arrows change digits again
         await pilot.pause()
         assert screen.index == 1
@@ -496,7 +509,7 @@ async def test_snapshot_of_a_receptive_field(snap_looks, ui, small_test_set):
 
 
 async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set):
-    """Issue 10: a legend wherever values are coloured; the kernels' palette is the light one in a light theme."""
+    """A legend wherever values are coloured; the kernels' palette is the light one in a light theme."""
     from tui_convnet.ui.common import palette
     from tui_convnet.ui.common.heatmap import LEVELS
     from tui_convnet.ui.inspect.kernels import KernelGrid

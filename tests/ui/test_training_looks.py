@@ -1,4 +1,4 @@
-"""The training screen's looks at 130 columns, in a dark and a light theme (issue 11): the confusion-matrix
+"""The training screen's looks at 130 columns, in a dark and a light theme: the confusion-matrix
 title on one line, the Dropout switch's off state visible on its panel."""
 
 from __future__ import annotations

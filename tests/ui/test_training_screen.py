@@ -72,7 +72,7 @@ def fill(screen: TrainingScreen, **values: str) -> None:
 
 @pytest.mark.keras
 async def test_a_full_mnist_cache_that_was_skipped_is_named_on_screen(tmp_path, monkeypatch):
-    """Issue 9: under `auto`, a damaged cache used to be skipped silently while the screen promised full MNIST."""
+    """Under `auto`, a damaged cache used to be skipped silently while the screen promised full MNIST."""
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "mnist.npz").write_bytes(b"not a zip file [/] at all")
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))

@@ -82,9 +82,9 @@ def test_progress_lines_show_bars_rates_and_eta():
     )
     rows = ["".join(text for text, _ in row) for row in widget.lines(80)]
     assert rows[0] == "Training"
-    assert rows[2].startswith("Epoch 2/5") and "20%" in rows[2] and "ETA 1:05 for all epochs" in rows[2]
-    assert rows[3].startswith("Batch 39/78") and "50%" in rows[3] and "2,500 samples/s · ETA 0:01" in rows[3]
-    assert rows[5] == "This epoch so far: loss 0.2500  accuracy 0.9300"
+    assert rows[2].startswith("Epoch 2/5") and "20 %" in rows[2] and "ETA 1:05 for all epochs" in rows[2]
+    assert rows[3].startswith("Batch 39/78") and "50 %" in rows[3] and "2,500 samples/s · ETA 0:01" in rows[3]
+    assert rows[5] == "This epoch so far: loss 0.2500  accuracy 93.0 %"
     assert format_eta(3725) == "1:02:05" and format_eta(None) == "--:--" and format_eta(float("inf")) == "--:--"
 
 

@@ -241,7 +241,9 @@ class ConvStepper:
         in_keys = [p.key for p in in_panels]
         inputs = Highlights(
             marks={key: window for key in in_keys},
-            follow=(Follow(in_keys[-1], st.rows, st.cols),),
+            # every channel's window, the first last: the view moves as little as shows each, and the first
+            # (channel 0, where the narration begins) wins where they do not all fit
+            follow=tuple(Follow(key, st.rows, st.cols) for key in reversed(in_keys)),
         )
         kh, kw, cin, _ = state.settings.kernels.shape
         whole: dict[tuple[int, int], Mark] = {(r, c): "window" for r in range(kh) for c in range(kw)}

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..core import numbers
 from .preprocess import FRAME, Preprocessed, centre_of_mass
 
 #: Under this probability the top class is called a guess.
@@ -63,7 +64,7 @@ def _threshold_note(p: Preprocessed) -> str:
     why = "Otsu's threshold" if p.threshold <= p.otsu + 1e-6 else "raised above Otsu's for the paper's grain"
     return (
         f"smoothed over {p.sigma:.1f} px; ink above {p.threshold:.2f} ({why}, grain {p.grain:.3f}): "
-        f"{share:.1%} of the pixels"
+        f"{numbers.percent(share)} of the pixels"
     )
 
 
@@ -122,5 +123,8 @@ def verdict(probabilities: Sequence[float] | np.ndarray) -> str:
     top = int(np.argmax(p))
     if p[top] < UNSURE:
         second = int(np.argsort(p)[-2])
-        return f"unsure: {top} at {p[top]:.1%} is under 50 % (then {second} at {p[second]:.1%}); it may not be a digit"
-    return f"the network says {top} ({p[top]:.1%})"
+        return (
+            f"unsure: {top} at {numbers.percent(p[top])} is under 50 % "
+            f"(then {second} at {numbers.percent(p[second])}); it may not be a digit"
+        )
+    return f"the network says {top} ({numbers.percent(p[top])})"

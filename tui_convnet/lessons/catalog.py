@@ -66,7 +66,7 @@ LESSONS: tuple[LessonInfo, ...] = (
 )
 
 
-#: The backpropagation lessons (issue 14) that run on screens of their own; the first one, the
+#: The backpropagation lessons that run on screens of their own; the first one, the
 #: gradient of a kernel, is an explorer example.
 BACKPROP_LESSONS: tuple[LessonInfo, ...] = (
     LessonInfo(
@@ -134,7 +134,7 @@ ContentsEntry = ExampleEntry | LessonEntry
 
 def contents(examples: Sequence[Example]) -> tuple[ContentsEntry, ...]:
     """Everything a student can open, numbered 01, 02, … in one list: the explorer's examples in their
-    order (the lecture's, lesson 1's, the kernel gradient's), then the lessons' screens (issue 12's
+    order (the lecture's, lesson 1's, the kernel gradient's), then the lessons' screens (the
     six, then the two backpropagation screens, then the data preparation). The palette and the contents list
     both show it."""
     entries: list[ContentsEntry] = [

@@ -305,7 +305,7 @@ def _blas_controller() -> Any:
     return _controller[0]
 
 
-# ---------------------------------------------------------------------- receptive fields (issue 12, item 3)
+# ---------------------------------------------------------------------- receptive fields
 
 
 @dataclass(frozen=True)

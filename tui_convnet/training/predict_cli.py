@@ -12,6 +12,7 @@ import argparse
 import sys
 import warnings
 
+from ..core import numbers
 from ..fileio import PathError, os_reason, user_path
 from ..summary import confusion_table
 from ..visible import visible
@@ -87,7 +88,7 @@ def run_predict(args: argparse.Namespace) -> int:
         correct = int((result.predicted == result.labels).sum())
         console.print(f"[b]{escape(visible(str(args.model)))}[/b] on {escape(data.description)}")
         console.print(
-            f"Test accuracy: [b]{result.accuracy:.2%}[/b] ({correct:,} of {result.samples:,} digits), "
+            f"Test accuracy: [b]{numbers.percent(result.accuracy, 2)}[/b] ({correct:,} of {result.samples:,} digits), "
             f"computed by the {result.engine} engine in {result.seconds:.2f} s"
         )
         console.print(confusion_table(result.confusion))

@@ -21,6 +21,7 @@ from ..core import Example, ExampleError, load_examples
 from ..teach.quiz import Score
 from ._textual_internals import CachedStylesheet, mark_styled
 from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer
+from .common.themes import ANSI_DARK, ANSI_LIGHT, readable_themes
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
     from ..images import Preprocessed
@@ -152,6 +153,9 @@ class ConvnetApp(App[int]):
         # that screen and builds no other (the explorer is built when the student first goes there).
         self.DEFAULT_MODE = SCREENS[screen][0]  # type: ignore[misc]  # Textual's ClassVar, set for this app
         super().__init__(**kwargs)
+        for theme in readable_themes():  # every text at least 4.5:1 on its background
+            self.register_theme(theme)
+        self.ansi_theme_dark, self.ansi_theme_light = ANSI_DARK, ANSI_LIGHT
         #: The mode shown before the current one (Esc on the lessons screen goes back to it).
         self.previous_mode: str | None = None
         self.made_screens = []

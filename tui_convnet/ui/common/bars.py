@@ -31,9 +31,9 @@ class ProbabilityBars(Widget):
     DEFAULT_CSS = """
     ProbabilityBars { width: 1fr; height: auto; }
     ProbabilityBars > .probability-bars--bar { color: $primary; }
-    ProbabilityBars > .probability-bars--predicted { color: $success; text-style: bold; }
-    ProbabilityBars > .probability-bars--wrong { color: $error; text-style: bold; }
-    ProbabilityBars > .probability-bars--true { color: $warning; text-style: bold; }
+    ProbabilityBars > .probability-bars--predicted { color: $text-success; text-style: bold; }
+    ProbabilityBars > .probability-bars--wrong { color: $text-error; text-style: bold; }
+    ProbabilityBars > .probability-bars--true { color: $text-warning; text-style: bold; }
     """
     COMPONENT_CLASSES = {
         "probability-bars--bar",

@@ -16,6 +16,10 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
+from .heatmap import glyph_rows, no_color, quantise
+
+#: Without colour, the cells of a receptive field are reversed (its box stays visible).
+FIELD_MARK = Style(reverse=True, bold=True)
 UPPER_HALF = "\u2580"  # ▀
 
 _STYLES: dict[tuple[int, int], Style] = {}
@@ -92,6 +96,7 @@ def digit_text(
     levels: int = 256,
     shrink_by: int = 1,
     field: tuple[int, int, int, int] | None = None,
+    glyphs: bool = False,
 ) -> Text:
     """A ``(H, W)`` image (uint8 0-255, or floats in [0, 1]) as a Rich :class:`Text`.
 
@@ -100,6 +105,8 @@ def digit_text(
     (fewer distinct styles makes very large galleries cheaper to render);
     ``shrink_by=2`` draws a 28x28 digit in 14 columns x 7 rows.  ``field`` (first row, last row,
     first column, last column) marks a receptive field: its paper blue, everything outside dimmed.
+    ``glyphs`` (without colour, NO_COLOR): the ink on the glyph ramp, one glyph per two pixel rows, the
+    receptive field reversed.
     """
     a = shrink(image, shrink_by)
     if levels < 2 or levels > 256:
@@ -114,6 +121,15 @@ def digit_text(
             mask = np.vstack([mask, np.zeros((1, a.shape[1]), dtype=bool)])
     text = Text(no_wrap=True, overflow="crop", end="")
     rows = a.shape[0] // 2
+    if glyphs:
+        ink = glyph_rows(quantise(a.astype(np.float64) / 255.0, 0.0, 1.0, "sequential"), "sequential")
+        inside = None if mask is None else mask[0::2] | mask[1::2]
+        for r in range(rows):
+            for c, glyph in enumerate(ink[r].tolist()):
+                text.append(glyph, FIELD_MARK if inside is not None and inside[r, c] else None)
+            if r < rows - 1:
+                text.append("\n")
+        return text
     for r in range(rows):
         top, bottom = a[2 * r], a[2 * r + 1]
         if mask is None:
@@ -163,4 +179,4 @@ class DigitView(Widget):
         return (int(self._image.shape[0]) + 1) // 2
 
     def render(self) -> Text:
-        return digit_text(self._image, field=self._field)
+        return digit_text(self._image, field=self._field, glyphs=no_color(self))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,10 +12,22 @@ from textual.containers import HorizontalGroup
 from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer
+from textual.widgets import Footer, Label
 
 #: Below this width the command palette's key leaves the footer (ctrl+p still opens it; ? lists it).
 PALETTE_WIDTH = 150
+
+#: What the keys do while a field takes the typed keys (the letters type; Textual leaves their keys out).
+TYPING_KEYS = (("Esc", "back to the keys"), ("Tab", "next field"), ("Enter", "confirm"), ("Ctrl+Q", "quit"))
+
+
+def typing_keys() -> Text:
+    """``Esc back to the keys  Tab next field  …``: the footer's line while a field is being typed in."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for key, what in TYPING_KEYS:
+        text.append(f" {key}", "bold")
+        text.append(f" {what} ")
+    return text
 
 
 class KeysFooter(Footer):
@@ -23,6 +36,8 @@ class KeysFooter(Footer):
     - The app's keys (Train, Inspect, Draw, Lessons, Help, Quit: the screens and the way out) are docked
       on the right, compact, so that a narrow terminal cuts the screen's last keys, never those (at 80
       columns Textual's footer ended at ``s Pa▏``). The key of the screen shown is left out.
+    - While a field takes the typed keys (an ``Input``: ``s`` types an s), Textual leaves every letter key
+      out and the footer was empty; it then says what the keys do: Esc, Tab, Enter, Ctrl+Q.
     - Textual's footer composes its keys again every time the screen announces its bindings (each focus
       change, each ``refresh_bindings``), although most announcements change no key. This one remembers
       what its composed keys depend on and recomposes only when that differs.
@@ -41,6 +56,12 @@ class KeysFooter(Footer):
         FooterKey .footer-key--description { padding: 0 0 0 1; }
         FooterKey.-command-palette { dock: none; margin-left: 1; }
     }
+    KeysFooter .typing-keys {
+        width: auto;
+        height: 1;
+        color: $footer-description-foreground;
+        background: $footer-background;
+    }
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -54,7 +75,12 @@ class KeysFooter(Footer):
             (key, binding, enabled, tooltip, get_key_display(binding))
             for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items()
         ]
-        return (*keys, self.show_command_palette, self.compact, self.app.current_mode)
+        return (*keys, self.show_command_palette, self.compact, self.app.current_mode, self._typing())
+
+    def _typing(self) -> bool:
+        """A field of this footer's screen has the focus and takes the typed letters."""
+        focused = self.screen.focused
+        return focused is not None and focused.check_consume_key("a", "a")
 
     def compose(self) -> ComposeResult:
         # decided here, from the terminal's width, so that the first keys are the right ones (no second compose)
@@ -63,7 +89,10 @@ class KeysFooter(Footer):
         for widget in widgets:  # a key starts as compact as the footer: mounting it restyles nothing (twice per key)
             self._start_compact(widget)
         # The keys composed now are the ones shown; none means the screen has not announced its bindings yet.
-        self._shown = self._keys_shown() if widgets else None
+        typing = self._typing()
+        self._shown = self._keys_shown() if widgets or typing else None
+        if typing:  # the letters type: say what the keys do instead (Textual shows no key then)
+            yield Label(typing_keys(), classes="typing-keys")
         if not widgets:  # nothing to show yet, and the screen may not be on the stack (Python 3.12+: eager tasks)
             return
         # the app's keys, also where a screen binds one of them itself (training's q asks before quitting)

@@ -29,8 +29,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import Static
 
-from ...core import ModelSpec, conv_layers, grad_cam_details
-from .heatmap import PALETTES, UPPER_HALF
+from ...core import ModelSpec, conv_layers, grad_cam_details, numbers
+from .heatmap import NO_STYLE, PALETTES, UPPER_HALF, glyph_rows, no_color, quantise
 
 #: How much of each cell's colour is the heat (the rest is the digit's grey).
 HEAT_SHARE = 0.7
@@ -49,6 +49,13 @@ def overlay_rgb(image: np.ndarray, heat: np.ndarray) -> np.ndarray:
     rgb = HEAT_SHARE * lut[levels] + (1 - HEAT_SHARE) * grey
     out: np.ndarray = np.rint(rgb).clip(0, 255).astype(np.uint8)
     return out
+
+
+def glyph_image_lines(rgb: np.ndarray) -> list[list[Segment]]:
+    """An ``(H, W, 3)`` image without colour (NO_COLOR): its lightness on the glyph ramp, one glyph per text cell."""
+    lightness = np.asarray(rgb, dtype=np.float64) @ np.array([0.299, 0.587, 0.114]) / 255.0
+    levels = quantise(lightness, 0.0, 1.0, "sequential")
+    return [[Segment("".join(row), NO_STYLE)] for row in glyph_rows(levels, "sequential")]
 
 
 def rgb_lines(rgb: np.ndarray) -> list[list[Segment]]:
@@ -86,7 +93,8 @@ class RGBImages(Widget):
         self._width = 0
 
     def set_images(self, images: Sequence[np.ndarray], labels: Sequence[str]) -> None:
-        self._images = [rgb_lines(image) for image in images]
+        lines = glyph_image_lines if no_color(self) else rgb_lines
+        self._images = [lines(image) for image in images]
         self._labels = list(labels)
         self._width = max((int(image.shape[1]) for image in images), default=0)
         self.refresh(layout=True)
@@ -215,7 +223,7 @@ class GradCamView(Vertical):
             return
         shown = self.shown = message.shown
         labels = [
-            f"{'predicted' if number == 0 else 'runner-up'} {c}: {p:.1%}"
+            f"{'predicted' if number == 0 else 'runner-up'} {c}: {numbers.percent(p)}"
             for number, (c, p) in enumerate(zip(shown.classes, shown.probabilities, strict=True))
         ]
         self.query_one(".gradcam-images", RGBImages).set_images(shown.images, labels)

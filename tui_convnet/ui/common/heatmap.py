@@ -9,6 +9,11 @@ Colours: ``sequential`` (black → purple → orange → pale yellow, for ReLU
 outputs that are >= 0) or ``diverging`` (blue for negative, near-black for 0,
 red for positive, for weights).  All maps of a grid share one scale, so a
 channel that stayed dark really is weaker than a bright one.
+
+Without colour (``NO_COLOR``) a half block shows nothing, so a map is drawn
+in glyphs instead, one per text cell (the mean of its two pixels): the
+magnitude on a ramp from blank to dense (:data:`SEQUENTIAL_GLYPHS`), and on
+a diverging map the sign too (:data:`NEGATIVE_GLYPHS`, :data:`POSITIVE_GLYPHS`).
 """
 
 from __future__ import annotations
@@ -28,11 +33,55 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ...core import numbers
 from . import palette
 
 UPPER_HALF = "\u2580"  # ▀
 MARKER = "\u2594"  # ▔ under the selected tile
 LEVELS = 64
+
+#: Without colour: a value from 0 (blank) to the top of the scale (``@``).
+SEQUENTIAL_GLYPHS = " .:-=+*#%@"
+#: Without colour, a diverging map: the negative side weak to strong, the positive side weak to strong;
+#: under an eighth of the scale either way is blank (about zero).
+NEGATIVE_GLYPHS = "-=≡"
+POSITIVE_GLYPHS = "+*#"
+NEAR_ZERO = 1 / 8
+#: The glyphs' style: none of their own (a segment styled None breaks Textual's monochrome filter).
+NO_STYLE = Style()
+
+
+def no_color(widget: Widget) -> bool:
+    """Whether ``widget``'s app draws without colour (``NO_COLOR``); False before it is in an app."""
+    try:
+        return bool(widget.app.no_color)
+    except RuntimeError:  # Textual's NoActiveAppError: not mounted yet
+        return False
+
+
+def glyph_rows(levels: np.ndarray, palette: str) -> np.ndarray:
+    """Quantised ``(H, W)`` levels as glyphs, one per text cell (the mean of two pixel rows): ``(ceil(H/2), W)``."""
+    lv = np.asarray(levels, dtype=np.float64)
+    if lv.shape[0] % 2:
+        fill = 0 if palette == "sequential" else (LEVELS - 1) / 2
+        lv = np.concatenate([lv, np.full((1, lv.shape[1]), fill)], axis=0)
+    t = (lv[0::2] + lv[1::2]) / 2 / (LEVELS - 1)  # 0..1
+    if palette == "sequential":
+        ramp = np.array(list(SEQUENTIAL_GLYPHS))
+        return ramp[np.clip(np.rint(t * (len(ramp) - 1)).astype(np.int64), 0, len(ramp) - 1)]
+    signed = t * 2 - 1  # -1..1
+    strength = np.clip(((np.abs(signed) - NEAR_ZERO) / (1 - NEAR_ZERO) * 3).astype(np.int64), 0, 2)
+    out = np.where(signed < 0, np.array(list(NEGATIVE_GLYPHS))[strength], np.array(list(POSITIVE_GLYPHS))[strength])
+    return np.where(np.abs(signed) < NEAR_ZERO, " ", out)
+
+
+def glyph_legend(vmin: float, vmax: float, palette: str) -> Text:
+    """The glyph ramp as a legend: ``0.00 .:-=+*#%@ 1.03`` or ``-0.50 ≡=- blank +*# 0.50``."""
+    lo, hi = numbers.plain(vmin, decimals=2), numbers.plain(vmax, decimals=2)
+    if palette == "sequential":
+        return Text(f"{lo} {SEQUENTIAL_GLYPHS.strip()} {hi}")
+    return Text(f"{lo} {NEGATIVE_GLYPHS[::-1]} (blank ≈ 0) {POSITIVE_GLYPHS} {hi}")
+
 
 _SEQUENTIAL_ANCHORS = np.array(
     [
@@ -109,8 +158,10 @@ def scale_legend(vmin: float, vmax: float, palette: str = "sequential", steps: i
     return text
 
 
-def layer_strips(levels: np.ndarray, palette: str) -> list[list[list[Segment]]]:
+def layer_strips(levels: np.ndarray, palette: str, glyphs: bool = False) -> list[list[list[Segment]]]:
     """Segments for quantised maps ``(H, W, C)``: per channel, ``ceil(H/2)`` lines of ``W`` cells.
+
+    ``glyphs``: drawn without colour (:func:`glyph_rows`), for NO_COLOR.
 
     Neighbouring cells with the same pair of colours share one segment; the
     runs of all maps are found in one numpy pass, so the Python work grows
@@ -120,6 +171,8 @@ def layer_strips(levels: np.ndarray, palette: str) -> list[list[list[Segment]]]:
     if lv.ndim == 2:
         lv = lv[:, :, None]
     h, w, c = lv.shape
+    if glyphs:
+        return [[[Segment("".join(row), NO_STYLE)] for row in glyph_rows(lv[:, :, k], palette)] for k in range(c)]
     if h % 2:
         fill = 0 if palette == "sequential" else LEVELS // 2
         lv = np.concatenate([lv, np.full((1, w, c), fill, dtype=np.int64)], axis=0)
@@ -144,9 +197,9 @@ def layer_strips(levels: np.ndarray, palette: str) -> list[list[list[Segment]]]:
     return [lines[i * lines_per_map : (i + 1) * lines_per_map] for i in range(c)]
 
 
-def map_strips(levels: np.ndarray, palette: str) -> list[list[Segment]]:
+def map_strips(levels: np.ndarray, palette: str, glyphs: bool = False) -> list[list[Segment]]:
     """Segments for one quantised ``(H, W)`` map: ``ceil(H/2)`` lines of ``W`` cells."""
-    return layer_strips(np.asarray(levels)[:, :, None], palette)[0]
+    return layer_strips(np.asarray(levels)[:, :, None], palette, glyphs)[0]
 
 
 class Heatmap(Widget):
@@ -179,7 +232,7 @@ class Heatmap(Widget):
         if palette not in PALETTES:
             raise ValueError(f"Unknown palette. Expected one of {', '.join(PALETTES)}. Received: palette={palette!r}")
         vmin, vmax = scale if scale is not None else scale_for(a, palette)
-        self._lines = map_strips(quantise(a, vmin, vmax, palette), palette)
+        self._lines = map_strips(quantise(a, vmin, vmax, palette), palette, no_color(self))
         self._shape = a.shape
         self.refresh(layout=True)
 
@@ -204,7 +257,7 @@ class TileGrid(Widget, can_focus=False):
     DEFAULT_CSS = """
     TileGrid { width: 1fr; height: auto; }
     TileGrid > .tile-grid--label { color: $text-muted; }
-    TileGrid > .tile-grid--selected { color: $background; background: $accent; text-style: bold; }
+    TileGrid > .tile-grid--selected { color: $background; background: $text-accent; text-style: bold; }
     TileGrid > .tile-grid--marker { color: $accent; }
     """
     COMPONENT_CLASSES = {"tile-grid--label", "tile-grid--selected", "tile-grid--marker"}
@@ -390,11 +443,13 @@ class HeatmapGrid(TileGrid):
             raise ValueError(f"Feature maps must be (H, W, C). Received: maps.shape={a.shape}")
         vmin, vmax = self.scale = scale if scale is not None else scale_for(a, self.palette)
         levels = quantise(a, vmin, vmax, self.palette)
-        tiles = layer_strips(levels, self.palette)
+        tiles = layer_strips(levels, self.palette, no_color(self))
         self.set_tiles(tiles, [f"{self.label}{c}" for c in range(a.shape[2])], line_width=a.shape[1])
 
     def legend(self) -> Text:
-        """The maps' colour scale: ``0.00 ████████ 1.03``."""
+        """The maps' colour scale: ``0.00 ████████ 1.03`` (without colour, the glyph ramp)."""
+        if no_color(self):
+            return glyph_legend(*self.scale, self.palette)
         return scale_legend(*self.scale, self.palette)
 
 

@@ -1,7 +1,7 @@
 """The one colour convention for values, on every screen: negative blue, zero neutral, positive orange-red.
 
 Theme-aware: on a dark theme zero is near-black, on a light theme near-white,
-and the text on each cell is black or white by the cell's lightness.  The
+and the text on each cell is black or white, whichever contrasts more (WCAG).  The
 explorer's grids, the inspect screen's heatmaps and weight grids and the
 legends all take their colours from here, so a weight means the same colour
 everywhere.  (Marks such as the window or the current cell are styled in the
@@ -34,11 +34,41 @@ POSITIVE: RGB = DIVERGING_ANCHORS_DARK[-1]
 blend = _blend
 
 
-def text_on(rgb: RGB) -> Color:
-    """Black or white, whichever reads better on ``rgb``."""
+def relative_luminance(rgb: RGB) -> float:
+    """WCAG 2's relative luminance of an sRGB colour: 0 for black, 1 for white."""
+
+    def linear(channel: int) -> float:
+        c = channel / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
     r, g, b = rgb
-    light = 0.299 * r + 0.587 * g + 0.114 * b > 140
-    return Color.from_rgb(0, 0, 0) if light else Color.from_rgb(240, 240, 240)
+    return 0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+
+
+def contrast_ratio(a: RGB, b: RGB) -> float:
+    """WCAG 2's contrast ratio of two colours, 1 (the same) to 21 (black on white); text needs 4.5."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+#: The ink on a coloured cell: black, or a soft white (pure white where the soft one would read worse than 4.5:1).
+INK_DARK: RGB = (0, 0, 0)
+INK_LIGHT: RGB = (240, 240, 240)
+WHITE: RGB = (255, 255, 255)
+
+
+@cache
+def ink_on(rgb: RGB) -> RGB:
+    """Black or white, whichever contrasts more with ``rgb`` (at least 4.5:1 for every background, WCAG AA)."""
+    best = max((INK_DARK, INK_LIGHT), key=lambda ink: contrast_ratio(ink, rgb))
+    if contrast_ratio(best, rgb) < 4.5:
+        best = max((INK_DARK, WHITE), key=lambda ink: contrast_ratio(ink, rgb))
+    return best
+
+
+def text_on(rgb: RGB) -> Color:
+    """The ink that reads on ``rgb`` (:func:`ink_on`) as a Rich colour."""
+    return Color.from_rgb(*ink_on(rgb))
 
 
 @cache

@@ -22,7 +22,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..common.bars import ActivationStrip, ProbabilityBars
-from ..common.heatmap import LEVELS, UPPER_HALF, HeatmapGrid, quantise, scale_for, style_table
+from ..common.heatmap import LEVELS, UPPER_HALF, HeatmapGrid, no_color, quantise, scale_for, style_table
 
 GREY_LEVELS = 32
 GREYS = [Color.from_rgb(v, v, v) for v in np.rint(np.linspace(0, 255, GREY_LEVELS)).astype(int).tolist()]
@@ -79,6 +79,9 @@ class LiveHeatmapGrid(HeatmapGrid):
     """A :class:`HeatmapGrid` whose tiles are drawn line by line, when they are on screen."""
 
     def set_maps(self, maps: np.ndarray, scale: tuple[float, float] | None = None) -> None:
+        if no_color(self):  # glyphs, not colours: the grid's own way
+            super().set_maps(maps, scale)
+            return
         a = np.asarray(maps, dtype=np.float64)
         if a.ndim != 3:
             raise ValueError(f"Feature maps must be (H, W, C). Received: maps.shape={a.shape}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding, BindingType
 
 from .lecturer import LecturerKeys
+from .panes import PANE_BINDINGS
 
 HELP = """\
 **Convolution explorer.** Each step computes one output cell: the highlighted window of the
@@ -16,6 +17,8 @@ input (on every channel at once) times the highlighted kernel, summed, plus the 
 - **Settings** (right; s shows or hides them): Tab to a setting, change it with ↑/↓ or by typing a number and Enter,
   or click its ‹ › arrows. Each change recomputes at once and restarts the animation.
 - While a grid or a setting is focused it takes the typed keys; Esc gives them back to the explorer.
+- **Scroll** what does not fit: PgUp/PgDn the grids (or the model's summary and code), [ and ] the
+  settings panel. The next step brings the grids back to what it computes.
 """
 
 BINDINGS: list[BindingType] = [
@@ -38,4 +41,5 @@ BINDINGS: list[BindingType] = [
     Binding("z", "zoom", "Numbers/colours", tooltip="Cells with numbers, or compact cells with colours only"),
     Binding("s", "toggle_side", "Panel", tooltip="Show / hide the settings, formulas and notes panel"),
     *LecturerKeys.LECTURER_BINDINGS,
+    *PANE_BINDINGS,
 ]

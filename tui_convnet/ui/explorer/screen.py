@@ -54,6 +54,7 @@ from .keys import BINDINGS as EXPLORER_BINDINGS
 from .keys import HELP as EXPLORER_HELP
 from .knob import Knob
 from .lecturer import LecturerKeys
+from .panes import PaneKeys
 from .side_panel import KNOBS, show_error, show_info, side_panel, sync_knobs
 from .stage import (
     COMPACT_ROWS,
@@ -62,6 +63,7 @@ from .stage import (
     QuietScroll,
     first_classes,
     legend_text,
+    reveal_model_row,
     show_frame,
     show_stage,
     stage_widgets,
@@ -82,7 +84,7 @@ SUMMARY_FORMULAS_WIDTH = 76
 SUMMARY_SLIDE_NAMES_WIDTH = 88
 
 
-class ExplorerScreen(LecturerKeys, ModeScreen):
+class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
     """Step through the lecture's convolution examples, one key at a time."""
 
     CSS_PATH = [STYLES / "explorer.tcss"]
@@ -260,11 +262,21 @@ class ExplorerScreen(LecturerKeys, ModeScreen):
         spec = state.example.model
         wide = width >= SUMMARY_SLIDE_NAMES_WIDTH
         table = summary_table(spec, formulas=width >= SUMMARY_FORMULAS_WIDTH, highlight=state.step, slide_names=wide)
-        self.query_one("#model-table", Static).update(table if wide else Group(table, slide_names_line(spec)))
+        summary = table if wide else Group(table, slide_names_line(spec))
+        shown = self.query_one("#model-table", Static)
+        shown.update(summary)
         code = self.query_one("#keras-code", KerasCode)
         code.show(spec, layer=state.step)
-        if state.step:  # the first layer: the summary from its top (at 80x24 the code is below it)
-            self.call_after_refresh(code.reveal_marked, self.query_one("#model-view"))
+        view = self.query_one("#model-view")
+        last = state.step == state.num_steps - 1
+
+        def follow() -> None:
+            if state.step:  # the first layer: the summary from its top (at 80x24 the code is below it)
+                code.reveal_marked(view)
+            # then the row the narration is about (and at the last layer the total), wherever the code went
+            reveal_model_row(view, shown, summary, through_total=last)
+
+        self.call_after_refresh(follow)
 
     def _show_lines(self, selector: str, lines: list[Line]) -> None:
         self.query_one(selector, Static).update(lines_text(lines, self.query_one("#arith", Arithmetic)))

@@ -3,10 +3,13 @@ summary's table and the colour legend; how a stage's panels and a step's frame a
 
 from __future__ import annotations
 
+from rich.console import Console, RenderableType
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.dom import DOMNode
+from textual.geometry import Region
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from ...core import ModelExample
@@ -76,6 +79,34 @@ def show_frame(screen: DOMNode, frame: Frame) -> None:
     if str(label.content) != frame.products_label:  # only on change, and a relayout only for a new width
         width_changed = Text(str(label.content)).cell_len != Text(frame.products_label).cell_len
         label.update(Text(frame.products_label), layout=width_changed)
+
+
+def summary_lines(summary: RenderableType, console: Console, width: int) -> tuple[int | None, int | None]:
+    """The line of the model summary's marked (reversed) row and of its "Total params", as drawn ``width`` wide."""
+    lines = console.render_lines(summary, console.options.update_width(max(width, 1)), pad=False)
+    marked = total = None
+    for y, line in enumerate(lines):
+        if marked is None and any(seg.style is not None and seg.style.reverse for seg in line):
+            marked = y
+        if total is None and "Total params" in "".join(seg.text for seg in line):
+            total = y
+    return marked, total
+
+
+def reveal_model_row(view: Widget, table: Widget, summary: RenderableType, *, through_total: bool) -> None:
+    """Scroll ``view`` as little as shows the summary's marked row (two lines: the layer and its formulas),
+    and at the last layer everything down to "Total params": what the narration below talks about."""
+    marked, total = summary_lines(summary, table.app.console, table.content_region.width)
+    if marked is None:
+        return
+    top = table.virtual_region.y + marked
+    bottom = top + 2
+    if through_total and total is not None:
+        bottom = max(bottom, table.virtual_region.y + total + 1)
+    height = view.scrollable_content_region.height
+    if bottom - top > height:  # no room for both: the total, with as much of the row as fits
+        top = bottom - height
+    view.scroll_to_region(Region(0, top, 1, bottom - top), animate=False, immediate=True)
 
 
 def legend_text(view: VolumeView, dark: bool) -> Text:

@@ -35,7 +35,9 @@ class TitleBar(Widget):
     def _right(self, level: int) -> Text:
         right = Text(no_wrap=True)
         if self.hint:
-            right.append(("s: settings, formulas, notes" if level == 0 else "s: settings") + "  ", "dim")
+            right.append(
+                ("s: settings, formulas, notes" if level == 0 else "s: settings") + "  ", "italic"
+            )  # not dim: 4.5:1
         right.append(" · ".join(p for p in (self.where, self.play, self.speed if level < 2 else "") if p) + " ")
         return right
 

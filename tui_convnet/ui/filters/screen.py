@@ -26,7 +26,7 @@ from textual.widgets import Static
 
 from ...core import FilterImage, ModelSpec, conv_layers, filter_visualisations, infer_shapes
 from ..common.footer import KeysFooter
-from ..common.heatmap import TileGrid, map_strips, quantise
+from ..common.heatmap import TileGrid, map_strips, no_color, quantise
 
 STYLES = Path(__file__).resolve().parent  # the .tcss file sits beside its screen
 
@@ -43,12 +43,13 @@ HOW_TO_READ = (
 )
 
 
-def filter_tile(result: FilterImage, weights: np.ndarray, scale: float) -> list[list[Segment]]:
-    """One tile: the found image (sequential colours) and, beside its first lines, the weights (×2, diverging)."""
+def filter_tile(result: FilterImage, weights: np.ndarray, scale: float, glyphs: bool = False) -> list[list[Segment]]:
+    """One tile: the found image (sequential colours) and, beside its first lines, the weights (×2, diverging);
+    ``glyphs``: without colour (NO_COLOR)."""
     image = result.display()[:, :, 0]
-    lines = map_strips(quantise(image, 0.0, 1.0, "sequential"), "sequential")
+    lines = map_strips(quantise(image, 0.0, 1.0, "sequential"), "sequential", glyphs)
     big = np.kron(weights, np.ones((2, 2)))
-    weight_lines = map_strips(quantise(big, -scale, scale, "diverging"), "diverging")
+    weight_lines = map_strips(quantise(big, -scale, scale, "diverging"), "diverging", glyphs)
     width = big.shape[1]
     tile = []
     for y, line in enumerate(lines):
@@ -136,7 +137,7 @@ weights. **← →** change the layer, **Esc** goes back.
         results = self.results.get(self.current or "", [])
         means = kernel.mean(axis=2)  # (kh, kw, C_out)
         scale = float(np.max(np.abs(means))) or 1.0
-        tiles = [filter_tile(r, means[:, :, r.filter_index], scale) for r in results]
+        tiles = [filter_tile(r, means[:, :, r.filter_index], scale, no_color(self)) for r in results]
         self.query_one("#filters-grid", TileGrid).set_tiles(tiles, [filter_label(r) for r in results])
 
     @work(thread=True, exclusive=True, group="filters")

@@ -7,6 +7,9 @@ from textual.binding import Binding, BindingType
 BINDINGS: list[BindingType] = [
     Binding("left", "digit(-1)", "Digit", key_display="←/→", tooltip="Previous test digit"),
     Binding("right", "digit(1)", "Next digit", show=False, tooltip="Next test digit"),
+    # with a receptive field shown the arrows move its cell: the footer says so (check_action picks one pair)
+    Binding("left", "cell(-1)", "Cell", key_display="←/→", tooltip="The receptive field's cell one to the left"),
+    Binding("right", "cell(1)", "Next cell", show=False, tooltip="The receptive field's cell one to the right"),
     Binding("n", "next_misclassified", "Wrong", tooltip="Next test digit the model gets wrong"),
     # Not in the footer (it must leave room for the app's keys at 130 columns): ? lists them.
     Binding(

@@ -285,11 +285,21 @@ class InspectScreen(ModeScreen):
         self.notify("Keras computes the same layers in its own process (TensorFlow starts there)…", title="Inspect")
         self.show_digit()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """←/→ change the digit, or with a receptive field shown move its cell (one pair in the footer)."""
+        if action == "digit":
+            return self.field is None
+        if action == "cell":
+            return self.field is not None
+        return True
+
     def action_digit(self, delta: int) -> None:
+        if self._need_model():
+            self.index = (self.index + delta) % len(self._shown()[1].x_test)
+
+    def action_cell(self, delta: int) -> None:
         if self.field is not None and self.inspector is not None:
             self.field = self.field.moved(self.inspector.layers, 0, delta)
-        elif self._need_model():
-            self.index = (self.index + delta) % len(self._shown()[1].x_test)
 
     def action_field(self) -> None:
         """Show (or hide) the receptive field of a cell: first the chosen first-layer map's strongest cell."""
@@ -306,6 +316,7 @@ class InspectScreen(ModeScreen):
         self.field = FieldChoice.strongest(layers, choices[0], self.selected_map, self.outputs[choices[0]])
 
     def watch_field(self, choice: FieldChoice | None) -> None:
+        self.refresh_bindings()  # ←/→: Digit or Cell
         line = self.query_one("#inspect-field", Static)
         digit = self.query_one("#inspect-digit", DigitView)
         line.display = choice is not None

@@ -37,7 +37,7 @@ class SidePanel(VerticalScroll, can_focus=False):
         pred = int(np.argmax(probs))
         self.query_one("#inspect-digit-title", Static).update(f"[b]Test digit #{index:,}[/b] of {total:,}")
         self.query_one("#inspect-digit", DigitView).set_image(digit)
-        verdict = "[green]✓ correct[/]" if pred == label else "[b red]✗ wrong[/]"
+        verdict = "[$text-success]✓ correct[/]" if pred == label else "[b $text-error]✗ wrong[/]"
         self.query_one("#inspect-prediction", Static).update(f"label [b]{label}[/b], predicted [b]{pred}[/b] {verdict}")
         self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
         check = self.query_one("#inspect-check", Static)

@@ -36,7 +36,7 @@ from ...core.lessons import (
 )
 from ...teach.layer_names import KERAS_NAMES_NOTE, slide_named
 from ..common.footer import KeysFooter
-from ..common.heatmap import Heatmap, HeatmapGrid, layer_strips, quantise, scale_for
+from ..common.heatmap import Heatmap, HeatmapGrid, glyph_legend, layer_strips, no_color, quantise, scale_for
 from ..common.messages import ModelReady
 from ..common.plot import LinePlot, Series
 from ..common.session import session_app
@@ -468,10 +468,13 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
         stop = min(start + MAX_CHANNELS, channels)
         shown = maps[:, :, start:stop]
         vmin, vmax = scale_for(maps, "diverging")  # one scale for every channel of the layer
-        tiles = layer_strips(quantise(shown, vmin, vmax, "diverging"), "diverging")
+        tiles = layer_strips(quantise(shown, vmin, vmax, "diverging"), "diverging", no_color(grid))
         names = ["values"] if values.ndim == 1 else [f"{grid.label}{c}" for c in range(start, stop)]
         grid.set_tiles(tiles, names, line_width=shown.shape[1])
-        scale = f" · colour scale ±{numbers.plain(max(abs(vmin), abs(vmax)), decimals=3)}"
+        if no_color(grid):  # the maps are glyphs: say what each means
+            scale = f" · {glyph_legend(vmin, vmax, 'diverging').plain}"
+        else:
+            scale = f" · colour scale ±{numbers.plain(max(abs(vmin), abs(vmax)), decimals=3)}"
         return scale + (f" · channels {start}–{stop - 1} of {channels} (c: more)" if pages > 1 else "")
 
 

@@ -260,7 +260,9 @@ class LessonsScreen(ModeScreen):
         title.append(f"   {numbers.position(pos.step, lesson.steps, short=True)}\n")
         title.append(info.source, style="italic")
         if pos.lesson in _ON_A_DIGIT:
-            title.append(f"\nModel: {self.model.label} · {self._digit(pos.digit).name}")
+            # "Model: run 1, trained in this session", not "Model: model of run 1, …"
+            model = self.model.label.removeprefix("model of ").removeprefix("model ")
+            title.append(f"\nModel: {model} · {self._digit(pos.digit).name}")
         self.query_one("#lesson-title", Static).update(title)
         text = "\n".join(frame.lines)
         if isinstance(pos.state, (Selection, Shift)) and pos.state != lesson.start(pos.step):
@@ -279,10 +281,12 @@ class LessonsScreen(ModeScreen):
     # ------------------------------------------------------------------ actions
 
     def _follow(self, view: BlocksView) -> None:
-        """Scroll the picture so that the part the narration names is on screen (at 80x24 it may be below)."""
-        lines = view.focus_lines() if view.is_mounted and view.display else None
-        if lines is None:
+        """Scroll the picture so that the part the narration names is on screen (at 80x24 it may be below);
+        a picture without a current part is named as a whole: its top (a new lesson opened where the last
+        one had been scrolled to)."""
+        if not (view.is_mounted and view.display):
             return
+        lines = view.focus_lines() or (0, 1)
         body = self.query_one("#lesson-body", VerticalScroll)
         top = self.query_one("#lesson-views", ContentSwitcher).virtual_region.y + view.virtual_region.y + lines[0]
         body.scroll_to_region(Region(0, top, 1, lines[1] - lines[0]), animate=False, immediate=True)

@@ -21,6 +21,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 from textual.widgets import RichLog
 
+from ...core import numbers
+
 BAR_WIDTH = 24
 
 
@@ -99,7 +101,7 @@ class TrainingProgress(Widget):
                 (f"{label:<13} ", self.LABEL),
                 ("━" * filled, self.BAR_DONE),
                 ("━" * (bar_width - filled), self.BAR_TODO),
-                (f" {done / total:4.0%} ", None),
+                (f" {numbers.percent(done / total, 0):>5} ", None),
                 (info, self.DIM if s.finished else None),
             ]
 
@@ -118,9 +120,9 @@ class TrainingProgress(Widget):
             rows.append(
                 [
                     ("This epoch so far: loss ", None),
-                    (f"{s.loss:.4f}", self.LABEL),
+                    (numbers.metric(s.loss), self.LABEL),
                     ("  accuracy ", None),
-                    (f"{s.accuracy:.4f}", self.LABEL),
+                    ("-" if s.accuracy is None else numbers.percent(s.accuracy), self.LABEL),
                 ]
             )
         return rows

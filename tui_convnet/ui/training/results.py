@@ -191,9 +191,9 @@ class ResultsPane(VerticalScroll):
         self.evaluation, self.data = evaluation, data
         headline = Text.assemble(
             ("Test accuracy ", "bold"),
-            (f"{evaluation.accuracy:.4f}", "bold green"),
+            (numbers.percent(evaluation.accuracy), "bold green"),
             ("   test loss ", "bold"),
-            f"{evaluation.loss:.4f}",
+            numbers.metric(evaluation.loss),
             f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified)\n",
             ("Model: ", "bold"),
             what,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
+from ...core import numbers
 from ...training.curves import SMOOTHING_BATCHES, TrailingMean
 from ...training.events import (
     DEFAULT_LEARNING_RATES,
@@ -141,15 +142,20 @@ class RunTracker:
     def _epoch_end(self, e: EpochEnd) -> Text:
         line = Text.assemble(
             f"Epoch {e.epoch}/{e.epochs} {e.seconds:4.1f}s {e.samples_per_second:5,.0f}/s loss ",
-            (f"{e.loss:.4f}", "bold"),
+            (numbers.metric(e.loss), "bold"),
             " acc ",
-            (f"{e.accuracy:.4f}", "bold"),
+            (numbers.percent(e.accuracy), "bold"),
         )
         if e.val_loss is not None and e.val_accuracy is not None:
             self.loss_series[1].points.append((float(e.epoch), e.val_loss))
             self.acc_series[1].points.append((float(e.epoch), e.val_accuracy))
             line.append_text(
-                Text.assemble(" val loss ", (f"{e.val_loss:.4f}", "bold"), " acc ", (f"{e.val_accuracy:.4f}", "bold"))
+                Text.assemble(
+                    " val loss ",
+                    (numbers.metric(e.val_loss), "bold"),
+                    " acc ",
+                    (numbers.percent(e.val_accuracy), "bold"),
+                )
             )
         return line
 

@@ -31,7 +31,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch, TabbedContent, TabPane
 
-from ...core import ModelSpec, mnist_convnet
+from ...core import ModelSpec, mnist_convnet, numbers
 from ...training.events import DEFAULT_LEARNING_RATES
 from ...training.presets import preset
 from ...training.slots import ordinal
@@ -405,8 +405,8 @@ class TrainingScreen(ModeScreen):
             log.write_line(
                 Text.assemble(
                     f"Run {self.runs.run} done: test accuracy ",
-                    (f"{ev.accuracy:.4f}", "bold"),
-                    f", test loss {ev.loss:.4f} ({ev.samples:,} test digits)",
+                    (numbers.percent(ev.accuracy), "bold"),
+                    f", test loss {numbers.metric(ev.loss)} ({ev.samples:,} test digits)",
                     style="green",
                 )
             )

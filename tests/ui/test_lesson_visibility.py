@@ -1,0 +1,67 @@
+"""Rule (c) of docs/development.md: at every step of every lesson, at 80x24 and at 130x42, what the narration
+names is on screen.
+
+On the lessons screen the narration is about one block of the picture (a map, a kernel, a layer's cells:
+the view's *current* block) and its view knows the lines of the band that holds it (``focus_lines``). After
+each key, that band must be inside the visible part of the scrolling body: all of it, or (taller than the
+body) its first line and as much as fits. A picture without a current block is named as a whole: its first
+line must be visible. The backpropagation lessons' screens are checked the same way on the widget each
+step names.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tui_convnet.lessons import LESSONS
+from tui_convnet.ui.app import create_app
+
+SIZES = [(80, 24), (130, 42)]
+
+
+def _missed(screen) -> str | None:
+    """Why the focus band of the lesson on ``screen`` is not on screen (None: it is)."""
+    from textual.widgets import ContentSwitcher
+
+    switcher = screen.query_one("#lesson-views", ContentSwitcher)
+    view = switcher.query_one(f"#{switcher.current}")
+    lines = view.focus_lines()
+    first, end = lines if lines is not None else (0, 1)
+    body = screen.query_one("#lesson-body")
+    top = switcher.virtual_region.y + view.virtual_region.y + first
+    height = body.scrollable_content_region.height
+    bottom = top + min(end - first, height)
+    shown = (int(body.scroll_y), int(body.scroll_y) + height)
+    if shown[0] <= top and bottom <= shown[1]:
+        return None
+    pos = screen.position
+    where = f"lines {top}–{bottom} of the picture, the body shows {shown[0]}–{shown[1]}"
+    return f"{pos.lesson} step {pos.step + 1}: {where}"
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
+async def test_every_lesson_step_shows_what_its_narration_names(ui, size):
+    from tui_convnet.ui.lessons.screen import LessonsScreen
+
+    app = create_app(screen="lessons")
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LessonsScreen)
+        missed, seen = [], 0
+        for number, info in enumerate(LESSONS):
+            if number:
+                await pilot.press("n")
+                await pilot.pause()
+            assert screen.position.lesson == info.key
+            steps = screen.lesson(info.key, screen.position.digit).steps
+            for step in range(steps):
+                if step:
+                    await pilot.press("right")
+                    await pilot.pause()
+                assert screen.position.step == step
+                seen += 1
+                if (why := _missed(screen)) is not None:
+                    missed.append(why)
+        assert seen > len(LESSONS)
+        assert not missed, "\n".join(missed)
