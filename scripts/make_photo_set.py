@@ -13,7 +13,7 @@ size, made thinner or bolder (a pen is thinner than MNIST's strokes), turned
 a little and placed anywhere. Each condition then adds what a phone or a
 scanner adds (see :data:`CONDITIONS`); ``combined`` adds several at once.
 ``drawn`` are digits drawn here as pen strokes (hand-typed pen paths, not MNIST);
-``no_digit`` are blank paper, ruled paper, pure noise and face-like pictures.
+``no_digit`` are blank paper, ruled paper, pure noise, face-like pictures and textures.
 """
 
 from __future__ import annotations
@@ -340,7 +340,13 @@ def drawn_picture(label: int, hand: int, rng: Rng) -> tuple[bytes, str]:
 
 
 def no_digit_picture(kind: str, rng: Rng) -> tuple[bytes, str]:
-    """Blank paper, empty ruled paper, pure noise, or a face-like picture (shaded oval, eyes, mouth, hair)."""
+    """Blank paper, empty ruled paper, pure noise, a face-like picture (shaded oval, eyes, mouth, hair), or a
+    surface (stripes, checks, wood, bricks, blotches: the generator the tests use, ``tests/images/_non_digits.py``)."""
+    if kind == "texture":
+        sys.path.insert(0, str(ROOT / "tests" / "images"))
+        from _non_digits import texture
+
+        return encode(texture(rng, int(rng.integers(150, 400))), rng, quality=int(rng.integers(50, 92)), grey=False)
     h, w = int(rng.integers(150, 400)), int(rng.integers(150, 400))
     if kind == "noise":
         page = rng.uniform(0, 1, (h, w, 1)).astype(np.float32).repeat(3, axis=2)
@@ -395,7 +401,7 @@ CONDITIONS = (
     "white_on_black",
     "combined",
 )
-NO_DIGIT_KINDS = ("blank", "ruled", "noise", "face")
+NO_DIGIT_KINDS = ("blank", "ruled", "noise", "face", "texture")
 
 
 def build(out: Path, per_condition: int, test_digits: Callable[[], tuple[np.ndarray, np.ndarray]]) -> int:

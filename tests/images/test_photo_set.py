@@ -63,7 +63,7 @@ def test_photos_of_digits_are_read_under_every_condition():
     assert min(each.values()) >= FLOOR_EACH, each
 
 
-@pytest.mark.parametrize(("kind", "floor"), [("blank", 5), ("ruled", 5), ("noise", 5), ("face", 4)])
+@pytest.mark.parametrize(("kind", "floor"), [("blank", 5), ("ruled", 5), ("noise", 5), ("face", 4), ("texture", 5)])
 def test_pictures_without_a_digit_say_so(kind, floor):
     refused = 0
     for row in manifest():

@@ -264,8 +264,12 @@ def _scene(kept: list[Blob], others: list[Blob], box: tuple[int, int, int, int],
     digits' pictures have at most one compact mark beside the digit (two when it is taller than
     wide), none twice inside its box, and their digit never runs off three sides of a picture; a
     face has eyes, nostrils and a mouth around or inside its largest mark (the hair, the chin's
-    outline), a texture runs off every side.
+    outline), a texture runs off every side. Pictures under :data:`SMALL_PICTURE` pixels are left
+    alone (a digit's thumbnail, the draw screen's canvas: its pieces are the digit's).
     """
+    h, w = shape
+    if max(h, w) < SMALL_PICTURE:  # a thumbnail of one digit, the draw screen's canvas: pieces of a digit
+        return ""  # (6 of the 10,000 official test digits have 2-3 compact pieces; no face fits in it)
     top, left, bottom, right = box
     height, width = bottom - top, right - left
     size = max(height, width)
@@ -284,8 +288,7 @@ def _scene(kept: list[Blob], others: list[Blob], box: tuple[int, int, int, int],
             f"no digit found: the largest mark has {len(marks)} separate marks around it{where} "
             "(eyes? a pattern?): a picture of something, not one digit on paper."
         )
-    h, w = shape
     sides = (top == 0) + (left == 0) + (bottom == h) + (right == w)
-    if max(h, w) >= SMALL_PICTURE and sides >= 3:
+    if sides >= 3:
         return f"no digit found: the largest mark runs off {sides} sides of the picture: a pattern, not a digit."
     return ""
