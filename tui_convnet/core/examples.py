@@ -70,6 +70,8 @@ class _About:
     notes: tuple[str, ...] = ()
     source: str = ""
     path: Path | None = None
+    #: Listed in the contents after the lessons (what goes beyond the lecture), not with the lecture's examples.
+    after_lessons: ClassVar[bool] = False
 
 
 def _float_array(value: Any, name: str, ndim: int) -> np.ndarray:

@@ -17,6 +17,7 @@ from ..core.activations import ACTIVATION_FORMULAS
 from ..core.examples import ModelExample, PoolExample
 from .gradient_example import GradientExample
 from .state import NEW_WEIGHTS_NOTE, ConvSettings, ConvState, keras_refuses
+from .transpose_example import TransposeExample
 
 Role = Literal["", "label", "value", "weight", "pad", "sum", "total", "dim", "error", "symbol", "heading", "note"]
 ROLES: tuple[Role, ...] = (
@@ -289,7 +290,8 @@ def note_lines(example: ConvExample | PoolExample | ModelExample) -> list[Line]:
         lines += [[], [("Note: ", "note"), (note, "")]]
     if example.source:
         lines += [[], [(f"Source: {example.source}", "dim")]]
-    if isinstance(example, ConvExample) and not isinstance(example, GradientExample):  # a lesson has no settings
+    if isinstance(example, ConvExample) and not isinstance(example, GradientExample | TransposeExample):
+        # a lesson has no kernel settings
         lines += [[], [(NEW_WEIGHTS_NOTE, "dim")]]
     return lines
 

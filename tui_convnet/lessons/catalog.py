@@ -135,13 +135,19 @@ ContentsEntry = ExampleEntry | LessonEntry
 def contents(examples: Sequence[Example]) -> tuple[ContentsEntry, ...]:
     """Everything a student can open, numbered 01, 02, … in one list: the explorer's examples in their
     order (the lecture's, lesson 1's, the kernel gradient's), then the lessons' screens (the
-    six, then the two backpropagation screens, then the data preparation). The palette and the contents list
+    six, then the two backpropagation screens, then the data preparation), then the examples that go
+    beyond the lecture (``after_lessons``: the transposed convolution). The palette and the contents list
     both show it."""
+    lecture = [i for i, ex in enumerate(examples) if not ex.after_lessons]
     entries: list[ContentsEntry] = [
-        ExampleEntry(number, ex.title, ex.source, number - 1) for number, ex in enumerate(examples, 1)
+        ExampleEntry(number, examples[i].title, examples[i].source, i) for number, i in enumerate(lecture, 1)
     ]
     first = len(entries) + 1
     entries.extend(LessonEntry(n, info) for n, info in enumerate((*LESSONS, *BACKPROP_LESSONS, *TEACH_LESSONS), first))
+    beyond = [i for i, ex in enumerate(examples) if ex.after_lessons]  # the transposed convolution's entries
+    entries.extend(
+        ExampleEntry(n, examples[i].title, examples[i].source, i) for n, i in enumerate(beyond, len(entries) + 1)
+    )
     return tuple(entries)
 
 

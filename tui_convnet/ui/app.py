@@ -333,14 +333,15 @@ class ConvnetApp(App[int]):
 
     def _current_number(self) -> int | None:
         """The contents number of what the current screen shows (an example or a lesson), if any."""
-        from ..lessons.catalog import lesson_entry
+        from ..lessons.catalog import ExampleEntry, lesson_entry
         from .explorer.screen import ExplorerScreen
         from .lessons.screen import LessonsScreen
 
         screen = self.screen
         if isinstance(screen, ExplorerScreen) and screen.state is not None:
             index = screen._builtin_index(screen.state.example)
-            return None if index is None else index + 1
+            numbers = [e.number for e in self.contents if isinstance(e, ExampleEntry) and e.index == index]
+            return numbers[0] if numbers else None
         if isinstance(screen, LessonsScreen):
             return lesson_entry(self.contents, screen.position.lesson).number
         return None
@@ -465,8 +466,11 @@ def builtin_examples() -> tuple[Example, ...]:
     except ExampleError as exc:
         raise ValueError(f"A built-in example is broken: {exc}") from None
     from ..explore.gradient_example import lesson_examples
+    from ..explore.transpose_example import transpose_examples
+    from ..lessons.catalog import contents
 
-    every = (*examples, *lesson_examples(examples))
+    base = (*examples, *lesson_examples(examples))
+    every = (*base, *transpose_examples(len(contents(base)) + 1))  # numbered after the lessons, as listed
     for example in every:
         _freeze_arrays(example)
     return every

@@ -33,17 +33,17 @@ from ...explore import (
     ExplorerState,
     ModelState,
     Stepper,
-    change_setting,
     edit_cell,
     open_request,
     reset,
     step_for_cell,
     stepper_for,
 )
-from ...explore.kinds import is_lesson
+from ...explore.kinds import change, example_position, has_stride_and_padding, is_lesson, next_example
 from ...explore.layout import Layout, choose_layout
 from ...explore.narration import Line, formula_lines, note_lines
 from ...explore.state import Computation, keras_refuses, parse_value
+from ...explore.transpose_example import TransposeState
 from ..common.footer import KeysFooter
 from ..common.keras_code import KerasCode
 from ..common.mode_screen import ModeScreen
@@ -55,7 +55,7 @@ from .keys import HELP as EXPLORER_HELP
 from .knob import Knob
 from .lecturer import LecturerKeys
 from .panes import PaneKeys
-from .side_panel import KNOBS, show_error, show_info, side_panel, sync_knobs
+from .side_panel import KNOBS, show_error, show_info, side_panel, sync_knobs, sync_settings
 from .stage import (
     COMPACT_ROWS,
     MIN_HEIGHT,
@@ -206,7 +206,7 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
     def watch_state(self, old: ExplorerState | None, state: ExplorerState | None) -> None:
         if state is None:
             return
-        built_for = state.comp if isinstance(state, ConvState) else state.example
+        built_for = state.comp if isinstance(state, ConvState | TransposeState) else state.example
         rebuilt = built_for is not self._stepper_of or self._stepper is None
         if rebuilt:
             self._stepper = stepper_for(state)
@@ -238,6 +238,7 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
             self._show_lines("#formulas", formula_lines(state))
             self._set_info(state.info)
         else:
+            sync_settings(self, state)
             self._set_info("")
         self._show_lines("#notes", note_lines(state.example))
 
@@ -284,10 +285,9 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
     def _show_title(self) -> None:
         state = self.state
         if state is not None:
-            index = self._builtin_index(state.example)
             self.query_one("#titlebar", TitleBar).show(
                 state,
-                None if index is None else (index + 1, len(self._examples())),
+                example_position(self._examples(), self._builtin_index(state.example)),
                 playing=self.playing,
                 speed=SPEEDS[self.speed],
                 hint=self.has_class("-no-side"),
@@ -425,9 +425,7 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
         examples = self._examples()
         if not examples or self.state is None:
             return
-        index = self._builtin_index(self.state.example)
-        index = 0 if index is None and delta > 0 else (index or 0) + delta
-        self.open(ExplorerRequest(examples[index % len(examples)]))
+        self.open(ExplorerRequest(examples[next_example(examples, self._builtin_index(self.state.example), delta)]))
 
     def action_reset(self) -> None:
         if self.state is not None:
@@ -452,13 +450,13 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
         message.stop()
         state = self.state
         setting = KNOBS.get(message.knob.id or "")
-        if not isinstance(state, ConvState) or setting is None:
+        if state is None or setting is None or not (isinstance(state, ConvState) or has_stride_and_padding(state)):
             return
         try:
-            new = change_setting(state, setting, message.value)
+            new = change(state, setting, message.value)
         except ValueError as exc:
             self._set_error(str(exc))
-            sync_knobs(self, state)  # back to the last valid values
+            sync_settings(self, state)  # back to the last valid values
             return
         self._set_error("")
         self.playing = False

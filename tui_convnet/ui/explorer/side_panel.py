@@ -10,8 +10,9 @@ from textual.app import ComposeResult
 from textual.dom import DOMNode
 from textual.widgets import Label, Static
 
-from ...explore import ConvSettings, ConvState, Setting
+from ...explore import ConvSettings, ConvState, ExplorerState, Setting
 from ...explore.state import ACTIVATIONS, POOL_CHOICES, single
+from ...explore.transpose_example import TransposeState
 from .knob import Knob
 
 #: The knob of each setting (ids in the compose below).
@@ -116,6 +117,15 @@ def sync_knobs(screen: DOMNode, state: ConvState) -> None:
     pool_choices = POOL_CHOICES if isinstance(s, ConvSettings) else ("max", "avg")
     q("#knob-pool", Knob).set_value(s.pool.mode if s.pool else "none", pool_choices)
     q("#knob-pool-size", Knob).set_value(single(s.pool.size) if s.pool else 2)
+
+
+def sync_settings(screen: DOMNode, state: ExplorerState) -> None:
+    """Set the knobs to ``state``'s settings (a transposed convolution's entry has only stride and padding)."""
+    if isinstance(state, TransposeState):
+        screen.query_one("#knob-stride", Knob).set_value(state.stride)
+        screen.query_one("#knob-padding", Knob).set_value(state.padding)
+    elif isinstance(state, ConvState):
+        sync_knobs(screen, state)
 
 
 def side_panel() -> ComposeResult:

@@ -15,7 +15,7 @@ from textual.widgets import Label, Static
 from ...core import ModelExample
 from ...explore import ConvSettings, ConvState, ExplorerState, ModelState, stepper_for
 from ...explore.frames import Frame, Stage
-from ...explore.kinds import is_lesson
+from ...explore.kinds import has_stride_and_padding, is_lesson
 from ...explore.layout import choose_layout
 from ...explore.panels import Volume
 from ..common import palette
@@ -126,6 +126,7 @@ def state_classes(state: ExplorerState, stage: Stage) -> dict[str, bool]:
     return {
         "-model": isinstance(state, ModelState),
         "-lesson": is_lesson(state),
+        "-stride-and-padding": has_stride_and_padding(state),
         "-pool-kind": pool_kind,
         "-pooling": bool(stage.of(Volume.POOL)),
     }
