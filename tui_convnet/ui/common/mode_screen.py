@@ -23,7 +23,11 @@ class ModeScreen(Screen[None]):
         super().__init__(*args, **kwargs)
         #: What the screen's styles were computed for (None: not yet known, the next resume restyles).
         self.styled_for: tuple[object, ...] | None = None
-        self._set_breakpoints(self.app.size.width, self.app.size.height)
+        try:
+            width, height = self.app.size
+        except Exception:  # made outside a running app: Textual sets the classes when the screen is shown
+            return
+        self._set_breakpoints(width, height)
 
     def _set_breakpoints(self, width: int, height: int) -> None:
         """The breakpoint classes for the app's size, set before the widgets are styled (not after, which
