@@ -5,8 +5,8 @@ On the lessons screen the narration is about one block of the picture (a map, a 
 the view's *current* block) and its view knows the lines of the band that holds it (``focus_lines``). After
 each key, that band must be inside the visible part of the scrolling body: all of it, or (taller than the
 body) its first line and as much as fits. A picture without a current block is named as a whole: its first
-line must be visible. The backpropagation lessons' screens are checked the same way on the widget each
-step names.
+line must be visible. Lesson 20 (its own screen) is checked on the widget each step names: the title of
+the layer's gradient maps; the gradient routed back below it is reached with PgDn.
 """
 
 from __future__ import annotations
@@ -65,3 +65,33 @@ async def test_every_lesson_step_shows_what_its_narration_names(ui, size):
                     missed.append(why)
         assert seen > len(LESSONS)
         assert not missed, "\n".join(missed)
+
+
+def _inside(widget, container) -> bool:
+    """``widget``'s first line is within the part of ``container`` shown on screen."""
+    region, shown = widget.region, container.content_region
+    return shown.y <= region.y < shown.bottom
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
+async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(ui, size):
+    from tui_convnet.ui.lessons.backprop import NetworkGradientScreen
+
+    app = create_app()
+    async with app.run_test(size=size) as pilot:
+        screen = NetworkGradientScreen()
+        await ui.open_screen(pilot, screen, lambda s: s.result is not None)
+        maps = screen.query_one("#net-maps")
+        for step in range(len(screen.result.layers)):
+            if step:
+                await pilot.press("right")
+                await pilot.pause()
+            # the narration names the layer: its gradient maps' title is on screen
+            assert _inside(screen.query_one("#lbl-grad"), maps), f"step {step + 1}"
+        back = screen.query_one("#lbl-back")
+        while not _inside(back, maps) and maps.scroll_y < maps.max_scroll_y:
+            before = maps.scroll_y
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert maps.scroll_y > before  # PgDn pages the maps
+        assert _inside(back, maps)  # the gradient routed back, reached by keyboard

@@ -87,3 +87,24 @@ def test_a_digit_without_colour_is_its_ink_on_the_ramp_with_the_field_reversed()
     assert text.plain.splitlines() == [" @ ", " @ "]
     assert [(span.start, span.end) for span in text.spans if span.style == FIELD_MARK] == [(0, 1)]
     assert "▀" in digit_text(image).plain  # in colour: half blocks
+
+
+async def test_what_a_student_draws_shows_without_colour(ui, monkeypatch):
+    # the canvas and "as the network sees it" were solid half blocks under NO_COLOR: nothing drawn showed
+    from tui_convnet.ui.draw.canvas import DrawingCanvas
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = create_app(screen="draw")
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.pause()
+        canvas = app.screen.query_one("#draw-canvas", DrawingCanvas)
+        canvas.focus()
+        await pilot.press("right", *["up"] * 9)
+        for _ in range(10):  # a 1 down column 15
+            await pilot.press("space", "down", "down")
+        await pilot.pause()
+        drawn = [canvas.render_line(y).text for y in range(14)]
+        assert all(UPPER_HALF not in line for line in drawn)
+        column = "".join(line[15] for line in drawn[3:11])
+        assert set(column) & set(SEQUENTIAL_GLYPHS[-4:]), drawn  # dense ink where the stroke is
+        assert drawn[0].strip() == ""  # no ink above it

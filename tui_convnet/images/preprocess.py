@@ -404,8 +404,9 @@ def preprocess(pixels: np.ndarray, original: tuple[int, int] | None = None) -> P
     inside = enclosed_level(region, choice.box, bg, ink)
     if inside > MAX_ENCLOSED:
         raise ImageError(
-            f"no digit found: inside the largest mark the picture is {inside:.0%} of the way from the paper to the "
-            "ink: it is the rim of a large light or dark area (a face? an object?), not pen strokes around paper."
+            f"no digit found: inside the largest mark the picture is {numbers.percent(inside, 0)} of the way "
+            "from the paper to the ink: it is the rim of a large light or dark area (a face? an object?), "
+            "not pen strokes around paper."
         )
     reach = 2 * int(np.ceil(sigma)) + 1
     around = filters.maximum(region.astype(np.float32), reach) > 0

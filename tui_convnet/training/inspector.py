@@ -36,6 +36,7 @@ from ..core import (
 )
 from ..data import to_model_inputs
 from .evaluate import ENGINES, Evaluation, evaluation_from_probabilities
+from .protocol import ModelRef
 
 #: numpy = Keras when every layer agrees to within this (float32 arithmetic in both).
 TOLERANCE = 1e-4
@@ -53,13 +54,9 @@ class InspectError(ValueError):
     """The model or the data cannot be inspected; the message says why."""
 
 
-@dataclass(frozen=True, eq=False)
-class NumpyModel:
-    """A model as the numpy core sees it: the spec and the weights in ``model.get_weights()`` order."""
-
-    spec: ModelSpec
-    weights: tuple[np.ndarray, ...]
-    name: str = ""
+#: A model as the numpy core sees it: the spec and the weights in ``model.get_weights()`` order (and, for a
+#: model the TensorFlow worker holds, its key there). One type with the worker's :class:`~.protocol.ModelRef`.
+NumpyModel = ModelRef
 
 
 def is_numpy_model(model: Any) -> bool:

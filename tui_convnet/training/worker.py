@@ -271,12 +271,12 @@ class Service:
     def _load(self, request: wire.Load) -> Loaded:
         self.warm_up()
         from .evaluate import evaluate_model
-        from .inspector import ModelInspector, NumpyModel
+        from .inspector import ModelInspector
         from .model import load_model_safe
 
         model = load_model_safe(request.path)
         ref = self._keep(model)
-        ModelInspector(NumpyModel(ref.spec, ref.weights, ref.name))  # refuse what the screens cannot run
+        ModelInspector(ref)  # refuse what the screens cannot run
         evaluation = None
         if request.x_test is not None and request.y_test is not None:
             try:

@@ -79,6 +79,27 @@ SCREENS: dict[str, tuple[str, Callable[[], Screen[Any]]]] = {
 }
 
 
+#: Seconds after the first frame before the other screens' modules are imported in the background.
+PRELOAD_AFTER = 2.0
+#: The modules :func:`_import_screens` imports: the screens a student opens first, most used first.
+SCREEN_MODULES = (
+    "tui_convnet.ui.training.screen",
+    "tui_convnet.ui.inspect.screen",
+    "tui_convnet.ui.draw.screen",
+    "tui_convnet.ui.lessons.screen",
+    "tui_convnet.ui.explorer.screen",
+)
+
+
+def _import_screens() -> None:
+    """Import the screens' modules (in a thread worker; one that fails is left for its key to report)."""
+    import importlib
+
+    for module in SCREEN_MODULES:
+        with contextlib.suppress(Exception):
+            importlib.import_module(module)
+
+
 class ConvnetApp(App[int]):
     """convnet-tui: the explorer, the training screen and the inspect screen, as modes."""
 
@@ -216,6 +237,13 @@ class ConvnetApp(App[int]):
         if self._on_first_frame is not None:
             self.call_after_refresh(self._on_first_frame)
             self._on_first_frame = None
+        self.set_timer(PRELOAD_AFTER, self._preload_screens)
+
+    def _preload_screens(self) -> None:
+        """Import the other screens' modules in a thread while the student reads the first one: their first key
+        then only builds the screen (importing it was a third of that key's time). No TensorFlow: the screens
+        import it nowhere."""
+        self.run_worker(_import_screens, name="preload", group="preload", thread=True, exit_on_error=False)
 
     #: Problems of the lecturer's example file (``convnet-tui --example PATH.toml``), shown once the app is up.
     startup_problems: list[str] = []

@@ -17,7 +17,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ...architect import editor
@@ -26,6 +25,7 @@ from ...architect.spec_file import SpecFileError, read_spec_file, write_spec_fil
 from ...core import ModelSpec
 from ...summary import FittedSummary
 from ..common.footer import KeysFooter
+from ..common.mode_screen import ModeScreen
 
 STYLES = Path(__file__).resolve().parent  # the .tcss file sits beside its screen
 
@@ -68,7 +68,7 @@ def stack_text(state: ArchitectState, refused: int | None) -> Text:
     return text
 
 
-class ArchitectScreen(Screen[None]):
+class ArchitectScreen(ModeScreen):
     """Add, remove, reorder and change layers; the summary and its arithmetic follow every key."""
 
     CSS_PATH = [STYLES / "architect.tcss"]

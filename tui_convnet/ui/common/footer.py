@@ -9,6 +9,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import HorizontalGroup
+from textual.reactive import Reactive
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Label
@@ -85,6 +86,8 @@ class KeysFooter(Footer):
         # decided here, from the terminal's width, so that the first keys are the right ones (no second compose)
         self.set_reactive(Footer.show_command_palette, self.app.size.width >= PALETTE_WIDTH)
         widgets: list[Widget] = list(super().compose())
+        for widget in widgets:  # a key starts as compact as the footer: mounting it restyles nothing (twice per key)
+            self._start_compact(widget)
         # The keys composed now are the ones shown; none means the screen has not announced its bindings yet.
         typing = self._typing()
         self._shown = self._keys_shown() if widgets or typing else None
@@ -116,6 +119,16 @@ class KeysFooter(Footer):
             app_widgets.append(palette)
         if app_widgets:
             yield HorizontalGroup(*app_widgets, classes="app-keys")
+
+    def _start_compact(self, widget: Widget) -> None:
+        """Give a key the footer's ``compact`` (its class too) before it mounts: Textual's keys start compact and
+        are bound to the footer's value as they mount, each change restyling the key (48 restyles a screen)."""
+        compact = getattr(type(widget), "compact", None)
+        if isinstance(compact, Reactive):
+            widget.set_reactive(compact, self.compact)
+            widget.set_class(self.compact, "-compact", update=False)
+        for child in widget.children if isinstance(widget, HorizontalGroup) else ():
+            self._start_compact(child)
 
     def on_resize(self, event: events.Resize) -> None:
         show = event.size.width >= PALETTE_WIDTH

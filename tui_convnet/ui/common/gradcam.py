@@ -113,7 +113,7 @@ class RGBImages(Widget):
             label = self._labels[number][: self._width] if number < len(self._labels) else ""
             return [Segment(label.ljust(self._width), Style(bold=number == 0))]
         lines = self._images[number]
-        return lines[y - 1] if y - 1 < len(lines) else [Segment(" " * self._width)]
+        return lines[y - 1] if y - 1 < len(lines) else [Segment(" " * self._width, NO_STYLE)]
 
     def render_line(self, y: int) -> Strip:
         if not self._images:
@@ -123,7 +123,7 @@ class RGBImages(Widget):
             segments: list[Segment] = []
             for number in range(len(self._images)):
                 if number:
-                    segments.append(Segment(" " * self.gap))
+                    segments.append(Segment(" " * self.gap, NO_STYLE))
                 segments.extend(self._cell(number, y))
         else:
             number, line = divmod(y, tall)

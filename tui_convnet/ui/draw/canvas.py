@@ -22,8 +22,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ... import drawing
-from ..common.heatmap import UPPER_HALF
-from .live import GREYS, grey_levels, grey_line
+from ..common.heatmap import NO_STYLE, UPPER_HALF, no_color
+from .live import GREYS, grey_glyph_line, grey_levels, grey_line
 
 
 class DrawingCanvas(Widget, can_focus=True):
@@ -97,6 +97,13 @@ class DrawingCanvas(Widget, can_focus=True):
             return Strip.blank(self.size.width, self.rich_style)
         levels = grey_levels(self._pixels[2 * y : 2 * y + 2])
         row, col = self.cursor
+        if no_color(self):  # half blocks all look alike without colour: the ink as glyphs, the cursor reversed
+            text = grey_glyph_line(levels, 0)[0].text
+            if not (self.has_focus and row // 2 == y):
+                return Strip([Segment(text, NO_STYLE)], drawing.SIZE).crop_extend(0, self.size.width, self.rich_style)
+            cursor = Segment(text[col], Style(reverse=True, bold=True))
+            glyphs = [Segment(text[:col], NO_STYLE), cursor, Segment(text[col + 1 :], NO_STYLE)]
+            return Strip(glyphs, drawing.SIZE).crop_extend(0, self.size.width, self.rich_style)
         if not (self.has_focus and row // 2 == y):
             return Strip(grey_line(levels, 0), drawing.SIZE).crop_extend(0, self.size.width, self.rich_style)
         # the cursor's pixel in the accent colour: split the line around its cell

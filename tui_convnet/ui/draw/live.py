@@ -22,7 +22,17 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..common.bars import ActivationStrip, ProbabilityBars
-from ..common.heatmap import LEVELS, UPPER_HALF, HeatmapGrid, no_color, quantise, scale_for, style_table
+from ..common.heatmap import (
+    LEVELS,
+    NO_STYLE,
+    UPPER_HALF,
+    HeatmapGrid,
+    glyph_rows,
+    no_color,
+    quantise,
+    scale_for,
+    style_table,
+)
 
 GREY_LEVELS = 32
 GREYS = [Color.from_rgb(v, v, v) for v in np.rint(np.linspace(0, 255, GREY_LEVELS)).astype(int).tolist()]
@@ -53,6 +63,12 @@ def runs(codes: list[int], table: list[Style]) -> list[Segment]:
 def grey_line(levels: np.ndarray, y: int) -> list[Segment]:
     """Text row ``y`` of :func:`grey_levels`' output: half blocks, the upper pixel as foreground."""
     return runs((levels[2 * y] * GREY_LEVELS + levels[2 * y + 1]).tolist(), GREY_STYLES)
+
+
+def grey_glyph_line(levels: np.ndarray, y: int) -> list[Segment]:
+    """Text row ``y`` of :func:`grey_levels`' output without colour (NO_COLOR): the ink on the glyph ramp."""
+    pair = levels[2 * y : 2 * y + 2].astype(np.float64) * ((LEVELS - 1) / (GREY_LEVELS - 1))
+    return [Segment("".join(glyph_rows(pair, "sequential")[0]), NO_STYLE)]
 
 
 class _LazyTile:
@@ -138,4 +154,5 @@ class GreyImage(Widget):
     def render_line(self, y: int) -> Strip:
         if not 0 <= y < self._levels.shape[0] // 2:
             return Strip.blank(self.size.width, self.rich_style)
-        return Strip(grey_line(self._levels, y), self._levels.shape[1]).crop_extend(0, self.size.width, self.rich_style)
+        line = (grey_glyph_line if no_color(self) else grey_line)(self._levels, y)
+        return Strip(line, self._levels.shape[1]).crop_extend(0, self.size.width, self.rich_style)

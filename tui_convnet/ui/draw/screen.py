@@ -23,7 +23,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ... import drawing
@@ -33,6 +32,7 @@ from ...visible import visible
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
 from ..common.messages import ModelReady
+from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
 from .canvas import DrawingCanvas
 from .live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
@@ -64,7 +64,7 @@ class DrawLayers(VerticalScroll, can_focus=False):
     """Every layer's output for the current drawing, top to bottom."""
 
 
-class DrawScreen(Screen[None]):
+class DrawScreen(ModeScreen):
     """Draw a digit; see the preprocessing, the probabilities and every layer, live."""
 
     CSS_PATH = [STYLES / "draw.tcss"]

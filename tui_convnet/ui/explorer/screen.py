@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Label, Static
 
@@ -47,6 +46,7 @@ from ...explore.state import Computation, keras_refuses, parse_value
 from ...explore.transpose_example import TransposeState
 from ..common.footer import KeysFooter
 from ..common.keras_code import KerasCode
+from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
 from .arithmetic import Arithmetic, lines_text
 from .editable_view import EditableVolumeView
@@ -84,7 +84,7 @@ SUMMARY_FORMULAS_WIDTH = 76
 SUMMARY_SLIDE_NAMES_WIDTH = 88
 
 
-class ExplorerScreen(LecturerKeys, PaneKeys, Screen[None]):
+class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
     """Step through the lecture's convolution examples, one key at a time."""
 
     CSS_PATH = [STYLES / "explorer.tcss"]

@@ -24,7 +24,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from ...training.inspector import FieldChoice
@@ -34,6 +33,7 @@ from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
 from ..common.heatmap import TileGrid
 from ..common.messages import ModelReady, OpenHierarchy, OpenInExplorer
+from ..common.mode_screen import ModeScreen
 from . import keys, workers
 from .layers import LayerList, LayerSection
 from .messages import Failed, LayerCheck, PredictionsDone, Prepared
@@ -58,7 +58,7 @@ NO_MODEL = (
 READING = "Reading the model…"
 
 
-class InspectScreen(Screen[None]):
+class InspectScreen(ModeScreen):
     """Feature maps, learned filters and numpy = Keras, on real test digits."""
 
     CSS_PATH = [STYLES / "inspect.tcss"]

@@ -301,6 +301,9 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
         Binding("N", "digit(-1)", "Previous digit", show=False),
         Binding("c", "channels", "More channels"),
         Binding("escape", "back", "Back", key_display="Esc", tooltip="Back to the screen this lesson was opened from"),
+        # at 80x24 the gradient routed back sits below the screen: the keyboard reaches it
+        Binding("pagedown", "scroll_maps(1)", "Scroll", key_display="PgUp/PgDn", show=False, tooltip="Scroll the maps"),
+        Binding("pageup", "scroll_maps(-1)", "Scroll up", show=False),
     ]
 
     result: reactive[NetworkGradients | None] = reactive(None, init=False, always_update=True)
@@ -332,6 +335,13 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
                 yield Label(id="lbl-back", classes="map-title")
                 yield HeatmapGrid(palette="diverging", label="ch", id="grid-back")
         yield KeysFooter()
+
+    def action_scroll_maps(self, pages: int) -> None:
+        maps = self.query_one("#net-maps", VerticalScroll)
+        if pages > 0:
+            maps.scroll_page_down(animate=False)
+        else:
+            maps.scroll_page_up(animate=False)
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW_BELOW, "-narrow")

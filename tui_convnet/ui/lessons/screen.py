@@ -20,7 +20,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.geometry import Region
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Static
 
 from ...bundled_model import ModelAssetError, load_bundled_model
@@ -37,6 +36,7 @@ from ...lessons.sparse import SparseLesson
 from ...teach.layer_names import KERAS_NAMES_NOTE
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, OpenInExplorer
+from ..common.mode_screen import ModeScreen
 from ..common.session import SessionApp, session_app
 from ..common.session_model import session_model
 from .views import (
@@ -101,7 +101,7 @@ def choose_model(app: SessionApp) -> LessonModel:
         return seeded_model(0)
 
 
-class LessonsScreen(Screen[None]):
+class LessonsScreen(ModeScreen):
     """Six lessons; each is a tour of steps (←/→) with its own keys to explore from there."""
 
     CSS_PATH = [STYLES / "lessons.tcss"]

@@ -29,7 +29,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch, TabbedContent, TabPane
 
 from ...core import ModelSpec, mnist_convnet, numbers
@@ -38,6 +37,7 @@ from ...training.presets import preset
 from ...training.slots import ordinal
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, describe_source
+from ..common.mode_screen import ModeScreen
 from ..common.plot import LinePlot
 from . import keys, messages, workers
 from .code_pane import TrainingCode
@@ -62,7 +62,7 @@ PLOT_INTERVAL = 1.5
 LOSS_CAP = 5.0
 
 
-class TrainingScreen(Screen[None]):
+class TrainingScreen(ModeScreen):
     """Train the lecture's ConvNet on MNIST with live progress; save and load models."""
 
     CSS_PATH = [STYLES / "training.tcss"]

@@ -1,0 +1,70 @@
+"""A mode's screen shown again is not restyled whole (ui/common/mode_screen.py), yet follows a new theme."""
+
+from __future__ import annotations
+
+from textual.color import Color
+
+from tui_convnet.ui.app import create_app
+
+SIZE = (130, 42)
+
+
+def count_restyled(app) -> list[int]:
+    """Wrap the app's stylesheet so that every restyle adds the number of nodes it restyled to the list."""
+    counts: list[int] = []
+    stylesheet = app.stylesheet
+    update_nodes = stylesheet.update_nodes
+
+    def counting(nodes, animate=False):
+        nodes = list(nodes)
+        counts.append(len(nodes))
+        return update_nodes(nodes, animate=animate)
+
+    stylesheet.update_nodes = counting
+    return counts
+
+
+async def test_a_screen_shown_again_is_not_restyled_whole():
+    app = create_app(screen="explorer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")  # a big screen, made by this key
+        await pilot.pause()
+        lessons = app.screen
+        widgets = len(list(lessons.query("*")))
+        await pilot.press("e")
+        await pilot.pause()
+        counts = count_restyled(app)
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.screen is lessons
+        assert sum(counts) < widgets // 2, (counts, widgets)  # was: every widget, twice for a new screen
+
+
+async def lessons_background(theme: str | None = None) -> Color:
+    """The lessons screen's background in a fresh app (``theme``: set before the screen is made)."""
+    app = create_app(screen="explorer")
+    async with app.run_test(size=SIZE) as pilot:
+        if theme is not None:
+            app.theme = theme
+            await pilot.pause()
+        await pilot.press("L")
+        await pilot.pause()
+        return app.screen.styles.background
+
+
+async def test_a_theme_changed_on_another_screen_reaches_the_screen_when_it_is_shown():
+    light = await lessons_background("textual-light")
+    app = create_app(screen="explorer")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("L")
+        await pilot.pause()
+        lessons = app.screen
+        dark = lessons.styles.background
+        await pilot.press("e")
+        await pilot.pause()
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.press("L")
+        await pilot.pause()
+        assert app.screen is lessons and dark != light
+        assert lessons.styles.background == light
