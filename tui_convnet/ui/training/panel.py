@@ -125,7 +125,7 @@ class TrainingSide(VerticalScroll, can_focus=False):
         if data.source == "sample":
             text.append_text(
                 Text.from_markup(
-                    "\n[dim]Full MNIST (60,000 digits, ~99% accuracy) is used when it is in the Keras "
+                    "\n[dim]Full MNIST (60,000 digits, ~99 % accuracy) is used when it is in the Keras "
                     "cache: [i]convnet-tui train --dataset keras[/i] downloads it.[/dim]"
                 )
             )
