@@ -39,7 +39,7 @@ async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_contents(pilot)
         options = screen.query_one("#contents")
-        assert options.option_count == 23 and options.highlighted == 3  # 04, where the explorer is
+        assert options.option_count == 24 and options.highlighted == 3  # 04, where the explorer is
         text = ui.screen_text(app)
         assert "04  Example · 2-D convolution without kernel flipping" in text
         assert "Lecture slide 'Convolution' (Goodfellow et al. 2016, figure 9.1)" in text

@@ -3,6 +3,7 @@ swept against core.conv2d_transpose in tests/explore/test_transpose_steps.py).""
 
 from __future__ import annotations
 
+from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 
 SIZE = (130, 42)
@@ -60,7 +61,9 @@ async def test_the_scatter_entry_stamps_cell_by_cell_and_is_in_the_palette(ui):
         assert lines[0] == "Step 9 of 9: x[2,2] = 1 stamps 1·K onto rows 4..6 × columns 4..6"
         assert "Every stamp laid: o = o so far + bias 0" in lines
         assert "o so far" in ui.screen_text(app)
-        await pilot.press("n")  # round within the entries after the lessons
+        await pilot.press("n")  # on to the lesson after it, and round within the entries after the lessons
+        assert "gradient of a convolution" in _title(app)
+        await pilot.press("n")
         assert "step 1/49" in _title(app) and "spread out by the stride" in _title(app)
 
 
@@ -80,3 +83,29 @@ async def test_the_contents_lists_the_entries_after_the_lessons_and_opens_them(u
         await pilot.press("o")
         await pilot.pause()
         assert app.screen.query_one("#contents").highlighted == 21  # the contents starts on the entry shown
+
+
+async def test_the_gradient_lesson_writes_both_computations_cell_by_cell(ui):
+    app = create_app("24")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-lesson") and not app.screen.has_class("-stride-and-padding")
+        assert "gradient of a convolution" in _title(app) and "step 1/28" in _title(app)
+        assert _arith(app)[0] == "Step 1 of 28: the forward pass o = conv2d(x, K), stride 2, 'valid': 5×5 → 2×2"
+        await pilot.press("right", "right", "right", "right")
+        await pilot.pause()
+        assert _arith(app)[1:] == [
+            "dL/dx[0,2] = Σ K·dL/do = (-1)·1 + 1·(-1) = -2  (backprop)",
+            "conv2d_transpose(dL/do, K)[0,2] = -2  = dL/dx[0,2]: the stamps of dL/do·K that land on x[0,2]",
+        ]
+        text = ui.screen_text(app)
+        assert "dL/dx by backprop" in text and "conv2d_transpose(dL/do, K)" in text
+        await pilot.press("end")
+        await pilot.pause()
+        assert "agree in all 25 cells (largest difference 0)" in _arith(app)[0]
+        await pilot.press("p")  # the handout key: refused with one line, no traceback
+        await pilot.pause()
+        assert app.is_running and "No handout for this example" in notifications(app)[-1]
+        await pilot.press("N")  # back round the entries after the lessons
+        await pilot.pause()
+        assert "every input cell stamps the kernel" in _title(app)

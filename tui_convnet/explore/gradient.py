@@ -25,7 +25,7 @@ from .frames import Frame, Stage
 from .gradient_example import GradientExample
 from .narration import Line, step_heading
 from .panels import Follow, Highlights, Mark, Panel, PanelKey, Volume, all_integral, input_key, kernel_key
-from .stepping import Stepping, StepRange
+from .stepping import Stepping, StepRange, placed
 
 #: The lesson's panels for the output volume: the output, the target and their difference.
 OUTPUT, TARGET, GRAD = 0, 1, 2
@@ -45,9 +45,7 @@ class GradientState(Stepping):
 def open_gradient(
     example: GradientExample, step: int = 0, steps: StepRange | None = None, label: str = ""
 ) -> GradientState:
-    whole = StepRange(0, len(example.lesson))
-    rng = steps if steps is not None and steps.stop <= whole.stop else whole
-    return GradientState(step=rng.clamp(step), steps=rng, label=label if rng is steps else "", example=example)
+    return GradientState(*placed(len(example.lesson), step, steps, label), example=example)
 
 
 def _scale(values: np.ndarray) -> float:

@@ -1,7 +1,8 @@
 """The kinds of explorer example and how each is opened and stepped: a convolution or pooling example
 (:class:`~.state.ConvState`), the model example (:class:`~.state.ModelState`) and the kernel-gradient
 lesson (:class:`~.gradient.GradientState`), the transposed convolution's entries
-(:class:`~.transpose_example.TransposeState`); :func:`open_example` picks the state, :func:`stepper_for`
+(:class:`~.transpose_example.TransposeState`) and the lesson that it is a convolution's gradient
+(:class:`~.transpose_gradient.TransposeGradientState`); :func:`open_example` picks the state, :func:`stepper_for`
 its stepper."""
 
 from __future__ import annotations
@@ -18,9 +19,15 @@ from .state import ConvState, ModelState, Setting, change_setting, open_conv, op
 from .steppers import ConvStepper, ModelStepper
 from .stepping import ExplorerRequest, StepRange
 from .transpose_example import TransposeExample, TransposeState, change_transpose, open_transpose
+from .transpose_gradient import (
+    TransposeGradientExample,
+    TransposeGradientState,
+    TransposeGradientStepper,
+    open_transpose_gradient,
+)
 from .transpose_steps import transpose_stepper
 
-ExplorerState: TypeAlias = ConvState | ModelState | GradientState | TransposeState
+ExplorerState: TypeAlias = ConvState | ModelState | GradientState | TransposeState | TransposeGradientState
 
 
 def is_lesson(state: ExplorerState) -> bool:
@@ -28,7 +35,7 @@ def is_lesson(state: ExplorerState) -> bool:
 
     A transposed convolution's entry is drawn as one too (no kernel knobs), with its stride and padding
     knobs only (:func:`has_stride_and_padding`)."""
-    return isinstance(state, GradientState | TransposeState)
+    return isinstance(state, GradientState | TransposeState | TransposeGradientState)
 
 
 def has_stride_and_padding(state: ExplorerState) -> bool:
@@ -55,6 +62,8 @@ def open_example(example: Example, step: int = 0, steps: StepRange | None = None
         return open_gradient(example, step, steps, label)
     if isinstance(example, TransposeExample):
         return open_transpose(example, step, steps, label)
+    if isinstance(example, TransposeGradientExample):
+        return open_transpose_gradient(example, step, steps, label)
     if isinstance(example, ModelExample):
         return open_model(example, step, steps, label)
     return open_conv(example, step, steps, label)
@@ -77,6 +86,8 @@ def stepper_for(state: ExplorerState) -> Stepper:
         return GradientStepper(state)
     if isinstance(state, TransposeState):
         return transpose_stepper(state)
+    if isinstance(state, TransposeGradientState):
+        return TransposeGradientStepper(state)
     if isinstance(state, ModelState):
         return ModelStepper(state)
     return ConvStepper(state)

@@ -17,7 +17,6 @@ from ..core.activations import ACTIVATION_FORMULAS
 from ..core.examples import ModelExample, PoolExample
 from .gradient_example import GradientExample
 from .state import NEW_WEIGHTS_NOTE, ConvSettings, ConvState, keras_refuses
-from .transpose_example import TransposeExample
 
 Role = Literal["", "label", "value", "weight", "pad", "sum", "total", "dim", "error", "symbol", "heading", "note"]
 ROLES: tuple[Role, ...] = (
@@ -290,8 +289,8 @@ def note_lines(example: ConvExample | PoolExample | ModelExample) -> list[Line]:
         lines += [[], [("Note: ", "note"), (note, "")]]
     if example.source:
         lines += [[], [(f"Source: {example.source}", "dim")]]
-    if isinstance(example, ConvExample) and not isinstance(example, GradientExample | TransposeExample):
-        # a lesson has no kernel settings
+    if isinstance(example, ConvExample) and not isinstance(example, GradientExample) and not example.after_lessons:
+        # a lesson, and the entries after the lessons, have no kernel settings
         lines += [[], [(NEW_WEIGHTS_NOTE, "dim")]]
     return lines
 

@@ -30,6 +30,14 @@ class StepRange:
         return min(max(step, self.start), self.stop - 1)
 
 
+def placed(total: int, step: int, steps: StepRange | None, label: str) -> tuple[int, StepRange, str]:
+    """``(step, steps, label)`` of a new state of ``total`` steps: another screen's range is kept if it fits
+    (with its label), else the whole; the step is kept inside it."""
+    whole = StepRange(0, max(total, 1))
+    rng = steps if steps is not None and steps.stop <= whole.stop else whole
+    return rng.clamp(step), rng, label if rng is steps else ""
+
+
 @dataclass(frozen=True, eq=False)
 class ExplorerRequest:
     """What another screen asks the explorer to show: an example, the step to start on, the steps to stay in.

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..core import ConvExample
 from ..core.transpose import ScatterTrace, TransposeTrace
-from .stepping import Stepping, StepRange
+from .stepping import Stepping, StepRange, placed
 
 #: The strides and paddings the entries offer (conv_arithmetic's pictures use these).
 STRIDES = (1, 2, 3)
@@ -68,9 +68,7 @@ def open_transpose(
     p = str(example.padding) if padding is None else padding
     cls = ScatterTrace if example.view == "scatter" else TransposeTrace
     comp = cls(example.x, example.kernels, example.bias, stride=s, padding=p)  # the core validates here
-    whole = StepRange(0, max(len(comp), 1))
-    rng = steps if steps is not None and steps.stop <= whole.stop else whole
-    return TransposeState(rng.clamp(step), rng, label if rng is steps else "", example, s, p, comp, modified)
+    return TransposeState(*placed(len(comp), step, steps, label), example, s, p, comp, modified)
 
 
 def change_transpose(state: TransposeState, setting: str, value: Any) -> TransposeState:

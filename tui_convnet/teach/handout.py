@@ -205,9 +205,12 @@ def handout_blocks(example: Example) -> Handout:
     state = open_example(example)
     if isinstance(example, ModelExample):
         out += _model_blocks(example)
-    else:
-        assert isinstance(state, ConvState)
+    elif isinstance(state, ConvState):
         out += _conv_blocks(state)
+    else:  # the kernel gradient, the transposed convolution's entries: stepped in the explorer only
+        raise ValueError(
+            f"it is stepped in the explorer only (handouts are of the examples). Received: example={example.key!r}"
+        )
     return Handout(example.title, tuple(out))
 
 

@@ -467,10 +467,12 @@ def builtin_examples() -> tuple[Example, ...]:
         raise ValueError(f"A built-in example is broken: {exc}") from None
     from ..explore.gradient_example import lesson_examples
     from ..explore.transpose_example import transpose_examples
+    from ..explore.transpose_gradient import transpose_gradient_example
     from ..lessons.catalog import contents
 
     base = (*examples, *lesson_examples(examples))
-    every = (*base, *transpose_examples(len(contents(base)) + 1))  # numbered after the lessons, as listed
+    first = len(contents(base)) + 1  # the entries after the lessons are numbered as the contents lists them
+    every = (*base, *transpose_examples(first), transpose_gradient_example(first + 2))
     for example in every:
         _freeze_arrays(example)
     return every
