@@ -68,3 +68,14 @@ async def test_a_theme_changed_on_another_screen_reaches_the_screen_when_it_is_s
         await pilot.pause()
         assert app.screen is lessons and dark != light
         assert lessons.styles.background == light
+
+
+async def test_a_new_screen_starts_with_its_breakpoint_class():
+    """Set before its widgets are styled (set after, it restyled the whole screen once more)."""
+    from tui_convnet.ui.training.screen import TrainingScreen
+
+    for width, expected, other in ((130, "-wide", "-narrow"), (100, "-narrow", "-wide")):
+        app = create_app(screen="explorer")
+        async with app.run_test(size=(width, 40)):
+            screen = TrainingScreen()
+            assert expected in screen.classes and other not in screen.classes

@@ -108,3 +108,16 @@ async def test_what_a_student_draws_shows_without_colour(ui, monkeypatch):
         column = "".join(line[15] for line in drawn[3:11])
         assert set(column) & set(SEQUENTIAL_GLYPHS[-4:]), drawn  # dense ink where the stroke is
         assert drawn[0].strip() == ""  # no ink above it
+
+
+async def test_the_explorers_colour_only_digit_without_colour(ui, monkeypatch):
+    # example 03 opens compact (colours only): without colour its 28x28 digit was blank cells
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = create_app("03")
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one("#input-view")
+        assert view.compact
+        drawn = "".join(ui.view_lines(view))
+        assert "@@" in drawn and set(drawn) & set(SEQUENTIAL_GLYPHS[1:4])
+        assert "≡=- negative  +*# positive" in ui.widget_text(app.screen.query_one("#legend"))

@@ -51,7 +51,7 @@ def test_events_become_progress_changes_log_lines_and_curve_points():
     end = runs.apply([EpochEnd(1, 2, 0.5, 0.8, 0.4, 0.85, 1.5, 600.0)], ProgressState())
     assert end.changes == {"epochs_done": 1} and end.epoch_ended
     assert [line.plain for line in end.log_lines] == [
-        "Epoch 1/2  1.5s   600/s loss 0.5000 acc 0.8000 val loss 0.4000 acc 0.8500"
+        "Epoch 1/2  1.5s   600/s loss 0.5000 acc 80.0 % val loss 0.4000 acc 85.0 %"
     ]
     assert runs.loss_series[1].points == [(1.0, 0.4)] and runs.acc_series[1].points == [(1.0, 0.85)]
 
@@ -78,3 +78,16 @@ def test_a_run_is_named_by_how_it_ended():
     assert runs.label("completed", None) == "run 3"
     assert runs.label("cancelled", (2, 107)) == "run 3, cancelled at epoch 2, batch 107"
     assert runs.label("cancelled", None) == "run 3, cancelled"
+
+
+def test_the_log_says_how_a_run_ended():
+    from types import SimpleNamespace
+
+    runs = RunTracker()
+    runs.run = 2
+    evaluation = SimpleNamespace(accuracy=0.9712, loss=0.0931, samples=500)  # the numbers the line quotes
+    done = runs.finished_line("completed", "Training completed.", evaluation)
+    assert done.plain.startswith("Run 2 done: test accuracy 97.1") and "(500 test digits)" in done.plain
+    assert runs.finished_line("nan", "The loss became NaN at epoch 1.", None).plain == "The loss became NaN at epoch 1."
+    cancelled = runs.finished_line("cancelled", "Cancelled at epoch 1, batch 3.", None)
+    assert cancelled.plain == "Run 2: Cancelled at epoch 1, batch 3." and str(cancelled.style) == "yellow"

@@ -75,6 +75,17 @@ def glyph_rows(levels: np.ndarray, palette: str) -> np.ndarray:
     return np.where(np.abs(signed) < NEAR_ZERO, " ", out)
 
 
+def level_glyph(t: float, diverging: bool) -> str:
+    """One value's glyph without colour, ``t`` its place on the scale: 0..1, or -1..1 on a diverging one."""
+    if not diverging:
+        ramp = SEQUENTIAL_GLYPHS
+        return ramp[round(min(max(t, 0.0), 1.0) * (len(ramp) - 1))]
+    if abs(t) < NEAR_ZERO:
+        return " "
+    strength = min(int((abs(t) - NEAR_ZERO) / (1 - NEAR_ZERO) * 3), 2)
+    return (NEGATIVE_GLYPHS if t < 0 else POSITIVE_GLYPHS)[strength]
+
+
 def glyph_legend(vmin: float, vmax: float, palette: str) -> Text:
     """The glyph ramp as a legend: ``0.00 .:-=+*#%@ 1.03`` or ``-0.50 ≡=- blank +*# 0.50``."""
     lo, hi = numbers.plain(vmin, decimals=2), numbers.plain(vmax, decimals=2)

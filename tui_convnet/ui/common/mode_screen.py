@@ -32,9 +32,10 @@ class ModeScreen(Screen[None]):
     def _set_breakpoints(self, width: int, height: int) -> None:
         """The breakpoint classes for the app's size, set before the widgets are styled (not after, which
         restyles them all once more)."""
+        horizontal, vertical = self.HORIZONTAL_BREAKPOINTS, self.VERTICAL_BREAKPOINTS  # as Textual: the app's if None
         for dimension, breakpoints in (
-            (width, self.HORIZONTAL_BREAKPOINTS or self.app.HORIZONTAL_BREAKPOINTS or []),
-            (height, self.VERTICAL_BREAKPOINTS or self.app.VERTICAL_BREAKPOINTS or []),
+            (width, (self.app.HORIZONTAL_BREAKPOINTS if horizontal is None else horizontal) or []),
+            (height, (self.app.VERTICAL_BREAKPOINTS if vertical is None else vertical) or []),
         ):
             names = {name for _, name in breakpoints}
             chosen = next((name for low, name in sorted(breakpoints, reverse=True) if dimension >= low), None)

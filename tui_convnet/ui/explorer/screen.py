@@ -233,6 +233,8 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
         stage = self._stepper.stage()
         self._classes_for_state = state_classes(state, stage)
         show_stage(self, stage, compact=self.compact)
+        if self.app.no_color:
+            self._show_legend()  # colours only or numbers: without colour the legend explains the glyphs
         if isinstance(state, ConvState):
             sync_knobs(self, state)
             self._show_lines("#formulas", formula_lines(state))

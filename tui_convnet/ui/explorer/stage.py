@@ -19,6 +19,7 @@ from ...explore.kinds import has_stride_and_padding, is_lesson
 from ...explore.layout import choose_layout
 from ...explore.panels import Volume
 from ..common import palette
+from ..common.heatmap import NEGATIVE_GLYPHS, POSITIVE_GLYPHS, SEQUENTIAL_GLYPHS, no_color
 from ..common.keras_code import KerasCode
 from .editable_view import EditableVolumeView
 from .volume_view import VolumeView
@@ -116,6 +117,10 @@ def legend_text(view: VolumeView, dark: bool) -> Text:
         style = view.get_component_rich_style(f"volume-view--{name}")
         text.append(" 0 ", style)
         text.append(f" {label}  ")
+    if view.compact and no_color(view):  # colours only, without colour: the glyphs say the values
+        ramp = SEQUENTIAL_GLYPHS.strip()
+        text.append(f"{NEGATIVE_GLYPHS[::-1]} negative  {POSITIVE_GLYPHS} positive  {ramp} 0 → max")
+        return text
     text.append_text(palette.value_legend(dark))
     return text
 

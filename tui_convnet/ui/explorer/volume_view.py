@@ -36,6 +36,7 @@ from textual.strip import Strip
 from ...core import numbers
 from ...explore.panels import MARKS, Band, Highlights, Panel, PanelKey, Placed, flow, sizing
 from ..common import palette
+from ..common.heatmap import level_glyph, no_color
 
 #: A cell of a panel: (panel, row, column).
 CellRef = tuple[PanelKey, int, int]
@@ -361,13 +362,17 @@ class VolumeView(ScrollView, inherit_bindings=False, can_focus=False):
         row_levels = self._levels[p.key][r]
         pad_row = p.pad[r] if p.pad is not None else None
         texts = p.texts[r] if p.texts is not None else None
+        glyphs = self.compact and no_color(self)
         for c in range(w):
             if r * w + c >= filled:
                 text = "" if self.compact else "·"
                 style = base + self._style("empty")
             else:
                 is_pad = pad_row is not None and bool(pad_row[c])
-                if self.compact:
+                if self.compact and glyphs and p.coloured and not is_pad:
+                    # colours only, without colour (NO_COLOR): the value's glyph carries its size and sign
+                    text = level_glyph(int(row_levels[c]) / palette.LEVELS, p.diverging) * cw
+                elif self.compact:
                     text = ""
                 elif texts is not None:
                     text = texts[c]

@@ -31,6 +31,7 @@ from ..common.plot import Series
 from .progress import ProgressState
 
 if TYPE_CHECKING:
+    from ...training.evaluate import Evaluation
     from .form import TrainSettings
 
 #: What the progress says when a run ended, by the result's reason.
@@ -158,6 +159,19 @@ class RunTracker:
                 )
             )
         return line
+
+    def finished_line(self, reason: str, message: str, evaluation: Evaluation | None) -> Text:
+        """The epoch log's line for the end of the run: its test results, why it stopped, or how it was cancelled."""
+        if reason == "completed" and evaluation is not None:
+            return Text.assemble(
+                f"Run {self.run} done: test accuracy ",
+                (numbers.percent(evaluation.accuracy), "bold"),
+                f", test loss {numbers.metric(evaluation.loss)} ({evaluation.samples:,} test digits)",
+                style="green",
+            )
+        if reason == "nan":
+            return Text(message, style="red")
+        return Text(f"Run {self.run}: {message}", style="yellow")
 
     def label(self, reason: str, stopped_at: tuple[int, int] | None) -> str:
         """``run 2`` or ``run 2, cancelled at epoch 2, batch 107``: which run a screen shows."""

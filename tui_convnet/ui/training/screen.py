@@ -31,7 +31,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch, TabbedContent, TabPane
 
-from ...core import ModelSpec, mnist_convnet, numbers
+from ...core import ModelSpec, mnist_convnet
 from ...training.events import DEFAULT_LEARNING_RATES
 from ...training.presets import preset
 from ...training.slots import ordinal
@@ -414,25 +414,15 @@ class TrainingScreen(ModeScreen):
             finished=FINISHED[result.reason],
             error=result.reason == "nan",
         )
-        log = self.query_one("#epoch-log", EpochLog)
+        line = self.runs.finished_line(result.reason, result.message, result.evaluation)
+        self.query_one("#epoch-log", EpochLog).write_line(line)
         label = self.runs.label(result.reason, result.stopped_at)
         if result.reason == "completed":
-            ev = result.evaluation
-            log.write_line(
-                Text.assemble(
-                    f"Run {self.runs.run} done: test accuracy ",
-                    (numbers.percent(ev.accuracy), "bold"),
-                    f", test loss {numbers.metric(ev.loss)} ({ev.samples:,} test digits)",
-                    style="green",
-                )
-            )
-            self._keep_model(result.model, ev, message.data, label, offer=True)
+            self._keep_model(result.model, result.evaluation, message.data, label, offer=True)
             self._unsaved = True
         elif result.reason == "nan":
-            log.write_line(Text(result.message, style="red"))
             self.notify(escape(result.message), title="Loss became NaN", severity="error", timeout=10)
         else:
-            log.write_line(Text(f"Run {self.runs.run}: {result.message}", style="yellow"))
             # The partly trained model is the student's work: keep it, evaluate it, show it, let it be saved; it is
             # never offered to the other screens (they keep their model).
             self.model, self.model_source = result.model, label
