@@ -76,3 +76,50 @@ async def test_at_80_columns_the_stack_and_the_summary_fit(ui):
         layers = ui.widget_text(app.screen.query_one("#arch-layers"))
         assert "1 Conv2D 32 3x3 s1 valid relu" in layers
         assert "93,322" in ui.screen_text(app)
+
+
+async def test_capital_t_trains_this_model_on_the_training_screen_and_a_refused_one_stays(ui):
+    from tui_convnet.ui._textual_internals import notifications
+    from tui_convnet.ui.training.screen import TrainingScreen
+
+    app = create_app(screen="architect")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press(*["down"] * 5, "x", "T")  # no Flatten: refused, the screen stays
+        await pilot.pause()
+        assert "This model cannot be trained yet: layer" in notifications(app)[-1]
+        assert type(app.screen).__name__ == "ArchitectScreen"
+        await pilot.press("r", "asterisk", "T")  # the lecture's model with 64 filters in its first Conv2D
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, TrainingScreen) and screen.chosen_spec is not None
+        assert screen.chosen_spec.layers[0] == Conv2DSpec(64, (3, 3), activation="relu")
+        await pilot.pause()
+        text = ui.screen_text(app)
+        assert "Your model from the architecture editor" in text and "(None, 26, 26, 64)" in text
+
+
+def test_a_run_trains_the_chosen_model_else_the_lectures(monkeypatch):
+    import threading
+    from types import SimpleNamespace
+
+    from tui_convnet.core import mnist_convnet
+    from tui_convnet.training import worker_client
+    from tui_convnet.training.events import TrainConfig
+    from tui_convnet.ui.training import workers
+    from tui_convnet.ui.training.form import TrainSettings
+
+    trained: list[ModelSpec] = []
+
+    class Client:
+        def train(self, spec, config, data, on_event):
+            trained.append(spec)
+            return "done"
+
+    monkeypatch.setattr(worker_client, "shared_client", Client)
+    monkeypatch.setattr(workers, "get_current_worker", lambda: SimpleNamespace(is_cancelled=False))
+    mine = ModelSpec((28, 28, 1), (FlattenSpec(), DenseSpec(10, activation="softmax")), "mine")
+    posted: list[object] = []
+    for spec in (mine, None):
+        workers.train(posted.append, TrainSettings(TrainConfig(), False, None, None, spec), None, threading.Event())
+    assert trained == [mine, mnist_convnet(None)]
+    assert [type(m).__name__ for m in posted] == ["TrainingFinished", "TrainingFinished"]

@@ -20,7 +20,7 @@ from textual.widget import AwaitMount
 from ..core import Example, ExampleError, load_examples
 from ..teach.quiz import Score
 from ._textual_internals import CachedStylesheet, mark_styled
-from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer
+from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer, TrainModel
 from .common.themes import ANSI_DARK, ANSI_LIGHT, readable_themes
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
@@ -308,6 +308,13 @@ class ConvnetApp(App[int]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+    def on_train_model(self, message: TrainModel) -> None:
+        self.switch_mode("training")
+        from .training.screen import TrainingScreen
+
+        if isinstance(self.screen, TrainingScreen):
+            self.screen.use_model(message.spec)
 
     def on_open_in_explorer(self, message: OpenInExplorer) -> None:
         self.switch_mode("explorer")

@@ -25,6 +25,7 @@ from ...architect.spec_file import SpecFileError, read_spec_file, write_spec_fil
 from ...core import ModelSpec
 from ...summary import FittedSummary
 from ..common.footer import KeysFooter
+from ..common.messages import TrainModel
 from ..common.mode_screen import ModeScreen
 
 STYLES = Path(__file__).resolve().parent  # the .tcss file sits beside its screen
@@ -92,6 +93,7 @@ class ArchitectScreen(ModeScreen):
         Binding("left_square_bracket", "move(-1)", "Move", show=False, tooltip="Move the layer up"),
         Binding("right_square_bracket", "move(1)", "Move down", show=False, tooltip="Move the layer down"),
         Binding("s", "file('save')", "Save", tooltip="Save the model as TOML"),
+        Binding("T", "train", "Train it", tooltip="Train this model on the training screen"),
         Binding("l", "file('load')", "Load", tooltip="Load a model from a TOML file"),
         Binding("r", "reset", "Reset", show=False, tooltip="Back to the lecture's ConvNet"),
         Binding("escape", "close_file", "Cancel", show=False, tooltip="Close the file name"),
@@ -105,7 +107,8 @@ filters and units). **c** Conv2D, **m** MaxPooling2D, **g** AveragePooling2D, **
 
 The summary on the right follows every key, with the output-size and parameter arithmetic.
 A model that cannot be built (an output under one cell, a Dense layer before Flatten …) is
-refused: the screen names the layer and the reason. **s** saves it as TOML, **l** loads one,
+refused: the screen names the layer and the reason. **T** trains it on the training screen.
+**s** saves it as TOML, **l** loads one,
 **r** goes back to the lecture's model; `convnet-tui summary --spec FILE` and
 `convnet-tui train --spec FILE` read the file.
 """
@@ -148,7 +151,10 @@ refused: the screen names the layer and the reason. **s** saves it as TOML, **l*
         box = self.query_one("#arch-check", Static)
         box.set_class(not result.ok, "-refused")
         if result.ok:
-            note = Text(result.training_note or "Ready to train: s saves it, then convnet-tui train --spec FILE.")
+            note = Text(
+                result.training_note
+                or "Ready to train: T trains it on the training screen; s saves it for convnet-tui train --spec FILE."
+            )
             box.update(Group(FittedSummary(state.spec(), highlight=state.row), note))
         elif result.layer is None:
             box.update(Text(result.training_note))
@@ -160,6 +166,15 @@ refused: the screen names the layer and the reason. **s** saves it as TOML, **l*
             box.update(Group(*parts))  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ keys
+
+    def action_train(self) -> None:
+        """The training screen takes this model (a refused one, or one not ending in Dense(10, softmax), stays)."""
+        result = check(self.state)
+        if not result.ok or result.training_note:
+            reason = result.training_note or f"layer {(result.layer or 0) + 1} is refused: {result.reason}"
+            self.notify(f"This model cannot be trained yet: {reason}", severity="warning", markup=False)
+            return
+        self.post_message(TrainModel(self.state.spec()))
 
     def action_select(self, delta: int) -> None:
         self.state = editor.select(self.state, delta)

@@ -11,7 +11,7 @@ from typing import Any
 
 from textual.message import Message
 
-from ...core import Example
+from ...core import Example, ModelSpec
 from ...explore import ExplorerRequest, StepRange
 
 
@@ -81,3 +81,10 @@ class OpenHierarchy(Message):
     spec: Any
     weights: Any
     model_label: str
+
+
+@dataclass
+class TrainModel(Message):
+    """Train ``spec`` (the architecture editor's model) on the training screen instead of the lecture's."""
+
+    spec: ModelSpec

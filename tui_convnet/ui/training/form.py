@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from ...core import ModelSpec, mnist_convnet
 from ...training.events import TrainConfig, check_split
 
 #: The rate the dropout switch inserts (the lecture's last slide: Dropout(0.5)).
@@ -24,10 +25,15 @@ class TrainSettings:
     dropout: bool
     train_limit: int | None
     test_limit: int | None
+    spec: ModelSpec | None = None  # the architecture editor's model; None: the lecture's
 
     @property
     def dropout_rate(self) -> float | None:
         return DROPOUT_RATE if self.dropout else None
+
+    def model_spec(self) -> ModelSpec:
+        """The model to train: the architecture editor's, else the lecture's (with dropout if switched on)."""
+        return self.spec if self.spec is not None else mnist_convnet(self.dropout_rate)
 
 
 #: Form field id → (the TrainConfig field or data limit it sets, its type, may it be empty).

@@ -84,6 +84,7 @@ class TrainingScreen(ModeScreen):
         super().__init__()
         self.data: MnistData | None = None  # full, before limits
         self.model: Any = None  # the last trained (also cancelled) or loaded model (a ModelRef of the worker)
+        self.chosen_spec: ModelSpec | None = None  # the architecture editor's model (TrainModel), else the lecture's
         self.model_source = ""  # which run or file the model, the results and the inspect screen show
         self.last_result: Any = None  # the TrainDone of the last run (completed or not)
         self._cancel = threading.Event()
@@ -229,10 +230,23 @@ class TrainingScreen(ModeScreen):
         if self.phase != "training" and self.model is None:
             self._show_summary()
 
+    def use_model(self, spec: ModelSpec) -> None:
+        """Train ``spec`` (the architecture editor's model) from now on; the summary and the code show it."""
+        self.chosen_spec = spec
+        if self.is_mounted and self.phase != "training" and self.model is None:  # else on_mount shows it
+            self._show_summary()
+
     def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
         from ...summary import FittedSummary, slide_names_line
 
-        self.query_one(TrainingCode).spec = spec  # the code of a run's or a file's model, else the lecture's
+        if spec is None and self.chosen_spec is not None:
+            spec, note = (
+                self.chosen_spec,
+                "Your model from the architecture editor, built in Keras when you press Start.",
+            )
+        self.query_one(
+            TrainingCode
+        ).spec = spec  # the code of a run's, a file's or the editor's model, else the lecture's
         if spec is None:
             spec = mnist_convnet(DROPOUT_RATE if self._panel.dropout else None)
             note = "The lecture's ConvNet, built in Keras from this spec when you press Start."
@@ -254,6 +268,8 @@ class TrainingScreen(ModeScreen):
         if self.data is None:
             self.notify("The digits are still loading; press Start again in a moment.", severity="warning")
             return
+        if self.chosen_spec is not None:
+            settings = replace(settings, spec=self.chosen_spec)
         data = self.data.limited(settings.train_limit, settings.test_limit)
         self.runs.run += 1
         self._reset_progress(settings)

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from ...core import mnist_convnet
 from ...training.events import BatchEnd, TrainEvent
 from ...training.slots import Slots
 from .messages import (
@@ -103,7 +102,7 @@ def train(post: Post, settings: TrainSettings, data: MnistData, cancel: threadin
             post(NotStarted("Cancelled while waiting in line: nothing was trained."))
             return
     try:  # TensorFlow trains in the worker process: this thread only waits for its answer
-        done = client.train(mnist_convnet(settings.dropout_rate), settings.config, data, on_event)
+        done = client.train(settings.model_spec(), settings.config, data, on_event)
     except WorkerError as exc:  # out of memory, a Keras error, no TensorFlow: one line, the app keeps going
         post(TrainingFailed(str(exc)))
         return
