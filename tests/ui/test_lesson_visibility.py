@@ -5,8 +5,9 @@ On the lessons screen the narration is about one block of the picture (a map, a 
 the view's *current* block) and its view knows the lines of the band that holds it (``focus_lines``). After
 each key, that band must be inside the visible part of the scrolling body: all of it, or (taller than the
 body) its first line and as much as fits. A picture without a current block is named as a whole: its first
-line must be visible. Lesson 20 (its own screen) is checked on the widget each step names: the title of
-the layer's gradient maps; the gradient routed back below it is reached with PgDn.
+line must be visible. Lessons 19 and 20 (screens of their own) are checked on the widgets each step
+names: the kernel, its gradient and the update line; the title of the layer's gradient maps (the
+gradient routed back below it is reached with PgDn).
 """
 
 from __future__ import annotations
@@ -95,3 +96,22 @@ async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(
             await pilot.pause()
             assert maps.scroll_y > before  # PgDn pages the maps
         assert _inside(back, maps)  # the gradient routed back, reached by keyboard
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
+async def test_lesson_19_keeps_the_kernel_its_gradient_and_the_update_on_screen(ui, size):
+    # each step names a weight of the kernel, its gradient and the update: all three stay in view
+    from tui_convnet.ui.lessons.backprop import LearnKernelScreen
+
+    app = create_app("04")
+    async with app.run_test(size=size) as pilot:
+        screen = LearnKernelScreen()
+        await ui.open_screen(pilot, screen)
+        shown = screen.region
+        for step in range(12):
+            if step:
+                await pilot.press("right" if step % 3 else "down")
+                await pilot.pause()
+            for selector in ("#grid-kernel", "#grid-grad", "#update-line"):
+                region = screen.query_one(selector).region
+                assert shown.y <= region.y and region.bottom <= shown.bottom - 1, (step, selector, region)

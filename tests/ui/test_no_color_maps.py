@@ -121,3 +121,25 @@ async def test_the_explorers_colour_only_digit_without_colour(ui, monkeypatch):
         drawn = "".join(ui.view_lines(view))
         assert "@@" in drawn and set(drawn) & set(SEQUENTIAL_GLYPHS[1:4])
         assert "≡=- negative  +*# positive" in ui.widget_text(app.screen.query_one("#legend"))
+
+
+async def test_the_training_gallery_without_colour(ui, monkeypatch):
+    # the misclassified digits under the confusion matrix were solid half blocks without colour
+    from textual.app import App
+
+    from tui_convnet.ui.training.results import DigitGallery
+
+    class _Gallery(App[None]):
+        def compose(self) -> ComposeResult:
+            yield DigitGallery()
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    images = np.zeros((2, 28, 28), dtype=np.uint8)
+    images[:, 4:24, 12:16] = 255  # a 1
+    app = _Gallery()
+    async with app.run_test(size=(80, 24)) as pilot:
+        gallery = app.query_one(DigitGallery)
+        gallery.show(images, np.array([1, 1]), np.array([1, 7]), np.array([0.9, 0.6]), np.array([1, 0]))
+        await pilot.pause()
+        drawn = ui.screen_text(app)
+        assert "pred 7" in drawn and UPPER_HALF not in drawn and "@@" in drawn

@@ -233,7 +233,7 @@ after; the last one, the batches `model.fit` takes the set in.
         self.query_one("#prep-source", Static).update(source)
         # at 24 rows the digit is drawn at half size (7 rows), so that the first step shows under it
         half = 2 if self.app.size.height < 36 else 1
-        self.query_one("#prep-digit", Static).update(digit_text(p.image, shrink_by=half))
+        self.query_one("#prep-digit", Static).update(digit_text(p.image, shrink_by=half, glyphs=self.app.no_color))
         label = Text()
         label.append(f"train_images[{p.index}]\n", style="bold")
         label.append(f"  {p.image.shape} {p.image.dtype}, values {int(p.image.min())}–{int(p.image.max())}\n\n")

@@ -19,6 +19,7 @@ from textual.widgets import Button, DataTable, Static
 
 from ...core import numbers
 from ..common.digits import digit_text
+from ..common.heatmap import no_color
 
 if TYPE_CHECKING:
     from ...data import MnistData
@@ -156,7 +157,7 @@ class DigitGallery(Widget):
         for i in self.order[self.page * self.PER_PAGE : (self.page + 1) * self.PER_PAGE]:
             i = int(i)
             wrong = self.predicted[i] != self.labels[i]
-            cell = digit_text(self.images[i], shrink_by=2)
+            cell = digit_text(self.images[i], shrink_by=2, glyphs=no_color(self))
             cell.append("\n")
             cell.append(
                 f"pred {self.predicted[i]} {numbers.percent(float(self.confidence[i]), 0):>5}\n",
