@@ -97,18 +97,19 @@ def _mnist(a: Mapping[str, Array], source: str, location: str) -> MnistData:
     )
 
 
-def _check(arrays: dict[str, Array], where: str) -> dict[str, Array]:
-    for name in ("x_train", "x_test"):
-        x = arrays[name]
-        if x.ndim != 3 or x.shape[1:] != (28, 28):
-            raise DataError(f"{where}: `{name}` must have shape (N, 28, 28). Received: {name}.shape={x.shape}")
-        if x.dtype.kind not in "uif":
-            raise DataError(f"{where}: `{name}` must be numeric. Received: {name}.dtype={x.dtype}")
-        if x.dtype != np.uint8 and x.size and (x.min() < 0 or x.max() > 255 or not np.array_equal(x, np.round(x))):
-            raise DataError(
-                f"{where}: `{name}` must hold whole pixel values 0-255, as MNIST does (not scaled to [0, 1]). "
-                f"Received: {name}.dtype={x.dtype}, min={x.min()}, max={x.max()}"
-            )
+def check_pixels(x: Array, name: str, where: str, as_mnist: str = ", as MNIST does") -> None:
+    """Numeric whole pixel values 0-255 (raises :class:`DataError`)."""
+    if x.dtype.kind not in "uif":
+        raise DataError(f"{where}: `{name}` must be numeric. Received: {name}.dtype={x.dtype}")
+    if x.dtype != np.uint8 and x.size and (x.min() < 0 or x.max() > 255 or not np.array_equal(x, np.round(x))):
+        raise DataError(
+            f"{where}: `{name}` must hold whole pixel values 0-255{as_mnist} (not scaled to [0, 1]). "
+            f"Received: {name}.dtype={x.dtype}, min={x.min()}, max={x.max()}"
+        )
+
+
+def check_labels(arrays: Mapping[str, Array], where: str, classes: int) -> None:
+    """One integer label ``0 … classes − 1`` per image, and neither set empty (raises :class:`DataError`)."""
     for name, xname in (("y_train", "x_train"), ("y_test", "x_test")):
         y = arrays[name]
         if y.ndim != 1 or len(y) != len(arrays[xname]):
@@ -116,10 +117,21 @@ def _check(arrays: dict[str, Array], where: str) -> dict[str, Array]:
                 f"{where}: `{name}` must hold one label per image ({len(arrays[xname])}). "
                 f"Received: {name}.shape={y.shape}"
             )
-        if y.dtype.kind not in "ui" or (len(y) and (y.min() < 0 or y.max() > 9)):
-            raise DataError(f"{where}: `{name}` must hold integer labels 0-9. Received: {name}.dtype={y.dtype}")
+        if y.dtype.kind not in "ui" or (len(y) and (y.min() < 0 or y.max() > classes - 1)):
+            raise DataError(
+                f"{where}: `{name}` must hold integer labels 0-{classes - 1}. Received: {name}.dtype={y.dtype}"
+            )
     if len(arrays["x_train"]) == 0 or len(arrays["x_test"]) == 0:
         raise DataError(f"{where}: the training and test sets must not be empty.")
+
+
+def _check(arrays: dict[str, Array], where: str) -> dict[str, Array]:
+    for name in ("x_train", "x_test"):
+        x = arrays[name]
+        if x.ndim != 3 or x.shape[1:] != (28, 28):
+            raise DataError(f"{where}: `{name}` must have shape (N, 28, 28). Received: {name}.shape={x.shape}")
+        check_pixels(x, name, where)
+    check_labels(arrays, where, 10)
     return {k: (v if v.dtype == np.uint8 else v.astype(np.uint8)) for k, v in arrays.items()}
 
 
@@ -147,6 +159,11 @@ def _read_npy_member(fp: IO[bytes], name: str, where: str) -> Array:
 
 def read_npz(path: str | os.PathLike[str]) -> dict[str, Array]:
     """Read a Keras-layout ``mnist.npz`` (``x_train``, ``y_train``, ``x_test``, ``y_test``)."""
+    return _check(read_npz_arrays(path), str(Path(path)))
+
+
+def read_npz_arrays(path: str | os.PathLike[str]) -> dict[str, Array]:
+    """The four arrays of a Keras-layout ``.npz``, read header first, their shapes and values not checked."""
     path = Path(path)
     try:
         if not zipfile.is_zipfile(path):
@@ -171,7 +188,7 @@ def read_npz(path: str | os.PathLike[str]) -> dict[str, Array]:
     except (ValueError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
         # RuntimeError: zipfile's "File 'y_train.npy' is encrypted, password required for extraction"
         raise DataError(f"{path}: cannot read it as a .npz file ({exc}).") from None
-    return _check(arrays, str(path))
+    return arrays
 
 
 class _Readable(Protocol):
@@ -230,6 +247,11 @@ def read_idx(path: str | os.PathLike[str]) -> Array:
 
 
 def read_idx_folder(folder: str | os.PathLike[str]) -> dict[str, Array]:
+    return _check(read_idx_arrays(folder), str(Path(folder)))
+
+
+def read_idx_arrays(folder: str | os.PathLike[str]) -> dict[str, Array]:
+    """The four IDX files of a folder (MNIST's names, gzipped or not), their shapes and values not checked."""
     folder = Path(folder)
     arrays = {}
     try:
@@ -241,7 +263,7 @@ def read_idx_folder(folder: str | os.PathLike[str]) -> dict[str, Array]:
         if not found:
             raise DataError(f"{folder}: the MNIST IDX file {stem}[.gz] is missing.")
         arrays[key] = read_idx(found[0])
-    return _check(arrays, str(folder))
+    return arrays
 
 
 def keras_cache_path() -> Path:

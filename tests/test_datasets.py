@@ -1,0 +1,104 @@
+"""Other small-image datasets: 28x28 grey or 32x32 RGB, .npz or IDX, optional class names, on small
+generated data; every refusal one line naming the file and the reason."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pytest
+
+from tui_convnet.data import DataError
+from tui_convnet.datasets import ImageSet, load_image_set
+
+
+def _arrays(shape, classes=3, n=12, m=6, seed=0):
+    rng = np.random.default_rng(seed)
+    return {
+        "x_train": rng.integers(0, 256, size=(n, *shape), dtype=np.uint8),
+        "y_train": np.arange(n) % classes,
+        "x_test": rng.integers(0, 256, size=(m, *shape), dtype=np.uint8),
+        "y_test": np.arange(m) % classes,
+    }
+
+
+def _idx(path, array, magic):
+    header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
+    with gzip.open(path, "wb") as f:
+        f.write(header + array.astype(np.uint8).tobytes())
+
+
+def test_a_32x32_rgb_npz_with_class_names_beside_it(tmp_path):
+    a = _arrays((32, 32, 3), classes=3)
+    np.savez(tmp_path / "pets.npz", **a)
+    (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
+    s = load_image_set(tmp_path / "pets.npz")
+    assert isinstance(s, ImageSet) and s.input_shape == (32, 32, 3) and s.classes == 3
+    assert s.class_names == ("cat", "dog", "fish")
+    np.testing.assert_array_equal(s.data.x_train, a["x_train"])
+    assert s.description.startswith("12 training / 6 test images, 32x32 RGB, 3 classes (")
+
+
+def test_a_28x28_grey_idx_folder_without_names_numbers_its_classes(tmp_path):
+    a = _arrays((28, 28), classes=4)
+    for key, stem in (("x_train", "train-images-idx3-ubyte"), ("x_test", "t10k-images-idx3-ubyte")):
+        _idx(tmp_path / f"{stem}.gz", a[key], 2051)
+    for key, stem in (("y_train", "train-labels-idx1-ubyte"), ("y_test", "t10k-labels-idx1-ubyte")):
+        _idx(tmp_path / f"{stem}.gz", a[key], 2049)
+    s = load_image_set(tmp_path)
+    assert s.input_shape == (28, 28, 1) and s.class_names == ("0", "1", "2", "3")
+
+
+def test_float_pixels_that_are_whole_numbers_are_taken_and_an_explicit_names_file_wins(tmp_path):
+    a = _arrays((28, 28), classes=2)
+    a["x_train"] = a["x_train"].astype(np.float32)
+    np.savez(tmp_path / "set.npz", **a)
+    (tmp_path / "classes.txt").write_text("no\n")  # beside it, but the explicit one is used
+    (tmp_path / "names.txt").write_text("left\nright\n")
+    s = load_image_set(tmp_path / "set.npz", tmp_path / "names.txt")
+    assert s.data.x_train.dtype == np.uint8 and s.class_names == ("left", "right")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda a: a.update(x_train=np.zeros((4, 32, 32), np.uint8)),
+            "`x_train` must have shape (N, 28, 28) or (N, 32, 32, 3). Received: x_train.shape=(4, 32, 32)",
+        ),
+        (
+            lambda a: a.update(x_test=np.zeros((6, 32, 32, 3), np.uint8)),
+            "`x_test` must have the training images' shape (28, 28)",
+        ),
+        (lambda a: a.update(x_train=a["x_train"] / 255.0), "must hold whole pixel values 0-255 (not scaled to [0, 1])"),
+        (
+            lambda a: a.update(y_train=a["y_train"][:3]),
+            "`y_train` must hold one label per image (12). Received: y_train.shape=(3,)",
+        ),
+        (lambda a: a.update(y_test=a["y_test"] - 1), "`y_test` must hold integer labels 0-999"),
+        (
+            lambda a: a.update(y_train=np.zeros(12, int), y_test=np.zeros(6, int)),
+            "at least 2 classes. Received: classes=1",
+        ),
+    ],
+)
+def test_a_bad_set_is_one_line_naming_the_file_and_the_reason(tmp_path, change, message):
+    a = _arrays((28, 28))
+    change(a)
+    np.savez(tmp_path / "bad.npz", **a)
+    with pytest.raises(DataError) as info:
+        load_image_set(tmp_path / "bad.npz")
+    text = str(info.value)
+    assert "\n" not in text and text.startswith(str(tmp_path / "bad.npz")) and message in text
+
+
+def test_class_names_that_do_not_fit_the_labels_are_refused(tmp_path):
+    np.savez(tmp_path / "set.npz", **_arrays((28, 28), classes=3))
+    (tmp_path / "classes.txt").write_text("a\nb\n")
+    with pytest.raises(DataError, match=r"one class name per label 0-2 is needed. Received: 2 names"):
+        load_image_set(tmp_path / "set.npz")
+    (tmp_path / "classes.txt").write_bytes(b"a\n\xff\nc\n")
+    with pytest.raises(DataError, match="must be UTF-8 text"):
+        load_image_set(tmp_path / "set.npz")
+    with pytest.raises(DataError, match="No such file or folder"):
+        load_image_set(tmp_path / "nothing.npz")

@@ -1,0 +1,122 @@
+"""Other small-image datasets: any labelled set of 28x28 grey or 32x32 RGB images, as a Keras-layout ``.npz``
+(``x_train``, ``y_train``, ``x_test``, ``y_test``) or a folder of the four MNIST-named IDX files (grey only),
+with optional class names (a text file, one name per line).
+
+:func:`load_image_set` reads one with the same header-first readers as MNIST (:mod:`tui_convnet.data`) and
+checks it: every refusal is a :class:`~tui_convnet.data.DataError` of one line that names the file and the
+reason. The images stay ``uint8`` (grey ``(N, 28, 28)``, RGB ``(N, 32, 32, 3)``), labels ``0 … K − 1``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .core.arrays import Array
+from .data import DataError, MnistData, check_labels, check_pixels, read_idx_arrays, read_npz_arrays
+from .fileio import PathError, os_reason, user_path
+
+#: The image shapes a set may have (per image), and what the screens call them.
+SHAPES: dict[tuple[int, ...], str] = {(28, 28): "28x28 grey", (32, 32, 3): "32x32 RGB"}
+#: The most classes a set may have (one output unit each).
+MAX_CLASSES = 1000
+#: The class-names file looked for beside the data when none is given.
+CLASS_FILE = "classes.txt"
+
+
+@dataclass(frozen=True)
+class ImageSet:
+    """A labelled image set: the arrays (as :class:`~tui_convnet.data.MnistData`) and its class names."""
+
+    data: MnistData
+    class_names: tuple[str, ...]
+
+    @property
+    def input_shape(self) -> tuple[int, int, int]:
+        """The model's input: ``(28, 28, 1)`` or ``(32, 32, 3)``."""
+        shape = self.data.x_train.shape[1:]
+        return (shape[0], shape[1], 1) if len(shape) == 2 else (shape[0], shape[1], shape[2])
+
+    @property
+    def classes(self) -> int:
+        return len(self.class_names)
+
+    @property
+    def description(self) -> str:
+        kind = SHAPES[tuple(self.data.x_train.shape[1:])]
+        return (
+            f"{len(self.data.x_train):,} training / {len(self.data.x_test):,} test images, {kind}, "
+            f"{self.classes} classes ({self.data.location})"
+        )
+
+
+def check_images(arrays: dict[str, Array], where: str) -> tuple[dict[str, Array], int]:
+    """The arrays as ``uint8`` and the number of classes the labels use (raises :class:`DataError`)."""
+    shapes = " or ".join(f"(N, {', '.join(map(str, s))})" for s in SHAPES)
+    first = arrays["x_train"].shape[1:]
+    for name in ("x_train", "x_test"):
+        x = arrays[name]
+        if tuple(x.shape[1:]) not in SHAPES:
+            raise DataError(f"{where}: `{name}` must have shape {shapes}. Received: {name}.shape={x.shape}")
+        if x.shape[1:] != first:
+            raise DataError(f"{where}: `x_test` must have the training images' shape {first}. Received: {x.shape[1:]}")
+        check_pixels(x, name, where, as_mnist="")
+    check_labels(arrays, where, MAX_CLASSES)
+    classes = int(max(arrays["y_train"].max(), arrays["y_test"].max())) + 1
+    if classes < 2:
+        raise DataError(f"{where}: the labels must name at least 2 classes. Received: classes={classes}")
+    return {
+        k: (v if v.dtype == np.uint8 else v.astype(np.uint8 if k[0] == "x" else np.int64)) for k, v in arrays.items()
+    }, classes
+
+
+def read_class_names(path: Path, classes: int) -> tuple[str, ...]:
+    """One name per line (blank lines at the end ignored); as many as the labels use (raises :class:`DataError`)."""
+    try:
+        with open(path, "rb") as f:
+            raw = f.read(64 * 1024 + 1)
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read the class names ({os_reason(exc)}).") from None
+    if len(raw) > 64 * 1024:
+        raise DataError(f"{path}: a class-names file holds at most 64 KiB of names. Received: more")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: the class names must be UTF-8 text, one name per line.") from None
+    names = tuple(line.strip() for line in text.rstrip().splitlines())
+    if len(names) != classes:
+        raise DataError(f"{path}: one class name per label 0-{classes - 1} is needed. Received: {len(names)} names")
+    if any(not n or not n.isprintable() for n in names):
+        raise DataError(f"{path}: every class name must be printable text on its own line (no empty lines).")
+    return names
+
+
+def load_image_set(dataset: str | os.PathLike[str], class_names: str | os.PathLike[str] | None = None) -> ImageSet:
+    """Read and check an image set: a ``.npz`` file or a folder of IDX files, and its class names.
+
+    Without ``class_names``, a ``classes.txt`` beside the file (or in the folder) is used if there is one,
+    else the classes are called ``0``, ``1``, … Raises :class:`DataError` with one line.
+    """
+    try:
+        path = user_path(dataset, "dataset")
+        folder = path.is_dir()
+        if not folder and not path.is_file():
+            raise DataError(f"No such file or folder: {path}. Give a .npz file or a folder with four IDX files.")
+        names_path = user_path(class_names, "class names") if class_names is not None else None
+    except PathError as exc:
+        raise DataError(str(exc)) from None
+    except OSError as exc:
+        raise DataError(f"{os.fspath(dataset)[:200]}: cannot use it ({os_reason(exc)}).") from None
+    raw = read_idx_arrays(path) if folder else read_npz_arrays(path)
+    arrays, classes = check_images(raw, str(path))
+    if names_path is None:
+        beside = (path if folder else path.parent) / CLASS_FILE
+        names_path = beside if beside.is_file() else None
+    names = read_class_names(names_path, classes) if names_path is not None else tuple(map(str, range(classes)))
+    data = MnistData(
+        arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"], "path", str(path), full=False
+    )
+    return ImageSet(data, names)
