@@ -55,7 +55,7 @@ def test_a_ring_around_a_light_area_is_the_rim_of_a_face_not_a_zero():
     yy, xx = np.mgrid[0:300, 0:300]
     face = ((yy - 150) / 110.0) ** 2 + ((xx - 150) / 80.0) ** 2 <= 1
     picture = np.where(face, 0.8, 0.15).astype(np.float32)  # a light oval on a dark wall
-    with pytest.raises(ImageError, match=r"no digit found: inside the largest mark the picture is \d+% of the way"):
+    with pytest.raises(ImageError, match=r"no digit found: inside the largest mark the picture is \d+ % of the way"):
         preprocess(picture)
     ring = (((yy - 150) / 110.0) ** 2 + ((xx - 150) / 80.0) ** 2 <= 1) & (
         ((yy - 150) / 85.0) ** 2 + ((xx - 150) / 55.0) ** 2 > 1
