@@ -102,3 +102,55 @@ def test_class_names_that_do_not_fit_the_labels_are_refused(tmp_path):
         load_image_set(tmp_path / "set.npz")
     with pytest.raises(DataError, match="No such file or folder"):
         load_image_set(tmp_path / "nothing.npz")
+
+
+def test_the_lectures_model_fits_the_images_and_a_model_that_does_not_is_refused(tmp_path):
+    from tui_convnet.core import DenseSpec, mnist_convnet
+    from tui_convnet.data import to_model_inputs
+    from tui_convnet.datasets import model_for
+
+    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    images = load_image_set(tmp_path / "pets.npz")
+    spec = model_for(images, dropout=0.5)
+    assert spec.input_shape == (32, 32, 3) and spec.layers[-1] == DenseSpec(3, activation="softmax")
+    assert spec.layers[:-1] == mnist_convnet(0.5).layers[:-1]
+    with pytest.raises(ValueError, match=r"must fit the images \(32, 32, 3\). Received: input_shape=\(28, 28, 1\)"):
+        model_for(images, spec=mnist_convnet())
+    with pytest.raises(ValueError, match=r"last layer must be Dense\(3, softmax\)"):
+        model_for(images, spec=spec.__class__((32, 32, 3), (*spec.layers[:-1], DenseSpec(10, "softmax")), "x"))
+    x = to_model_inputs(images.data.x_train[:2])
+    assert x.shape == (2, 32, 32, 3) and x.dtype == np.float32 and x.max() <= 1.0
+
+
+def test_train_data_refusals_are_one_line_and_exit_2_before_tensorflow(capsys, tmp_path):
+    from tui_convnet.architect.spec_file import write_spec_file
+    from tui_convnet.cli import main
+    from tui_convnet.core import mnist_convnet
+
+    a = _arrays((28, 28))
+    a["x_test"] = a["x_test"][:, :20]
+    np.savez(tmp_path / "bad.npz", **a)
+    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    write_spec_file(tmp_path / "lecture.toml", mnist_convnet())
+    for argv, message in (
+        (["--data", str(tmp_path / "bad.npz")], "`x_test` must have shape (N, 28, 28) or (N, 32, 32, 3)"),
+        (["--classes", str(tmp_path / "c.txt")], "--classes names the classes of --data: give --data PATH too."),
+        (["--data", str(tmp_path / "pets.npz"), "--spec", str(tmp_path / "lecture.toml")], "must fit the images"),
+    ):
+        code = main(["train", *argv])
+        err = capsys.readouterr().err
+        assert code == 2 and message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.mark.keras
+@pytest.mark.training
+def test_train_data_trains_the_lectures_model_on_32x32_rgb_images(capsys, tmp_path):
+    import json
+
+    from tui_convnet.cli import main
+
+    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3, n=16, m=8))
+    (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
+    code = main(["train", "--data", str(tmp_path / "pets.npz"), "--epochs", "1", "--batch-size", "16", "--json"])
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert code == 0 and lines[-1]["test_samples"] == 8

@@ -206,6 +206,8 @@ def _train_options(t: argparse.ArgumentParser, outputs: bool = True) -> None:
 
         add_output_option(t, "script")
         return
+    t.add_argument("--data", metavar="PATH", help="another image set: a .npz or IDX folder, 28x28 grey or 32x32 RGB")
+    t.add_argument("--classes", metavar="FILE", help="with --data: the class names, one per line (classes.txt)")
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
     t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final result object")
 

@@ -362,11 +362,14 @@ def load_mnist(
 
 
 def to_model_inputs(x: Array) -> Array:
-    """uint8 ``(N, 28, 28)`` → float32 ``(N, 28, 28, 1)`` scaled to [0, 1], as in the lecture."""
-    if not isinstance(x, np.ndarray) or x.dtype.kind not in "uif" or x.ndim != 3:
+    """uint8 ``(N, 28, 28)`` → float32 ``(N, 28, 28, 1)`` scaled to [0, 1], as in the lecture; RGB images
+    ``(N, H, W, 3)`` keep their channels."""
+    rgb = isinstance(x, np.ndarray) and x.ndim == 4 and x.shape[-1] == 3
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "uif" or (x.ndim != 3 and not rgb):
         shown = x.shape if isinstance(x, np.ndarray) else type(x).__name__
-        raise ValueError(f"The digits must be a numeric (N, 28, 28) array. Received: x={shown}")
-    return (x.astype("float32") / 255.0)[..., None]
+        raise ValueError(f"The digits must be a numeric (N, 28, 28) array (or RGB (N, H, W, 3)). Received: x={shown}")
+    scaled = x.astype("float32") / 255.0
+    return scaled if rgb else scaled[..., None]
 
 
 def one_hot(y: Any, classes: int = 10) -> Array:

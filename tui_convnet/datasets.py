@@ -10,11 +10,12 @@ reason. The images stay ``uint8`` (grey ``(N, 28, 28)``, RGB ``(N, 32, 32, 3)``)
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
+from .core import DenseSpec, ModelSpec, mnist_convnet
 from .core.arrays import Array
 from .data import DataError, MnistData, check_labels, check_pixels, read_idx_arrays, read_npz_arrays
 from .fileio import PathError, os_reason, user_path
@@ -120,3 +121,24 @@ def load_image_set(dataset: str | os.PathLike[str], class_names: str | os.PathLi
         arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"], "path", str(path), full=False
     )
     return ImageSet(data, names)
+
+
+def model_for(images: ImageSet, dropout: float | None = None, spec: ModelSpec | None = None) -> ModelSpec:
+    """The lecture's ConvNet for ``images`` (their input shape, one softmax output per class), or ``spec``
+    checked against them (raises ``ValueError`` with one line)."""
+    if spec is None:
+        lecture = mnist_convnet(dropout)
+        last = DenseSpec(images.classes, activation="softmax")
+        return replace(lecture, input_shape=images.input_shape, layers=(*lecture.layers[:-1], last))
+    if tuple(spec.input_shape) != images.input_shape:
+        raise ValueError(
+            f"The model's input must fit the images {images.input_shape}. "
+            f"Received: input_shape={tuple(spec.input_shape)}"
+        )
+    last_layer = spec.layers[-1] if spec.layers else None
+    if not isinstance(last_layer, DenseSpec) or last_layer.units != images.classes:
+        raise ValueError(
+            f"The model's last layer must be Dense({images.classes}, softmax): one probability per class. "
+            f"Received: {last_layer!r}"
+        )
+    return spec

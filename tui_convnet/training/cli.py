@@ -26,17 +26,21 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from ..data import DataError
+from ..data import DataError, MnistData
 from ..fileio import PathError, os_reason, user_path
 from ..visible import visible
 from .defaults import config_from_args
 from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES, check_split
+
+if TYPE_CHECKING:
+    from ..datasets import ImageSet
+
 from .outcome import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -242,6 +246,18 @@ def _weights_finite(model: Any) -> bool:
     return all(bool(np.isfinite(w).all()) for w in model.get_weights())
 
 
+def load_data_arg(args: argparse.Namespace) -> tuple[MnistData, ImageSet | None]:
+    """``--data PATH`` (another image set, with ``--classes``) or ``--dataset`` (MNIST); raises DataError."""
+    if getattr(args, "data", None) is None:
+        if getattr(args, "classes", None) is not None:
+            raise DataError("--classes names the classes of --data: give --data PATH too.")
+        return load_training_data(args.dataset, args.limit, args.test_limit), None
+    from ..datasets import load_image_set
+
+    images = load_image_set(args.data, args.classes)
+    return images.data.limited(args.limit, args.test_limit), images
+
+
 def _spec_file(path: str) -> Any:
     """The ModelSpec in ``path`` (``train --spec``), checked to train on MNIST; ValueError says why not."""
     from ..architect.spec_file import read_trainable_spec
@@ -262,7 +278,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
         except ValueError as exc:
             return _fail(str(exc))
     try:
-        data = load_training_data(args.dataset, args.limit, args.test_limit)
+        data, images = load_data_arg(args)
     except DataError as exc:
         return _fail(str(exc))
     if data.skipped:
@@ -271,7 +287,12 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
     from ..core import mnist_convnet
 
     try:
-        spec = mnist_convnet(args.dropout) if getattr(args, "spec", None) is None else _spec_file(args.spec)
+        spec = None if getattr(args, "spec", None) is None else _spec_file(args.spec)
+        if images is not None:
+            from ..datasets import model_for
+
+            spec = model_for(images, args.dropout, spec)
+        spec = spec or mnist_convnet(args.dropout)
     except ValueError as exc:
         return _fail(str(exc))
 

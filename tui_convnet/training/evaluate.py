@@ -123,4 +123,5 @@ def evaluate_model(model: Any, x_test: np.ndarray, y_test: np.ndarray, *, batch_
         x = x[..., None]
     start = time.perf_counter()
     probabilities = model.predict(x, batch_size=batch_size, verbose=0)
-    return evaluation_from_probabilities(probabilities, y_test, seconds=time.perf_counter() - start)
+    classes = int(np.shape(probabilities)[1])  # 10 digits, or another dataset's classes
+    return evaluation_from_probabilities(probabilities, y_test, classes, seconds=time.perf_counter() - start)

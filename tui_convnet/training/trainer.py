@@ -168,7 +168,7 @@ class EventForwarder(keras.callbacks.Callback):  # type: ignore[misc]  # Keras h
 
 
 def prepare_arrays(
-    data: MnistData, validation_split: float, seed: int | None
+    data: MnistData, validation_split: float, seed: int | None, classes: int = 10
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Inputs and one-hot labels; with a validation split, shuffle with ``seed`` first,
     then cut off the last fraction for validation.
@@ -181,10 +181,10 @@ def prepare_arrays(
     n_train, n_val = check_split(n, validation_split)
     if not n_val:
         # fit(shuffle=True) reshuffles every epoch anyway: same arrays as plain Keras.
-        return to_model_inputs(data.x_train), one_hot(data.y_train), None, None
+        return to_model_inputs(data.x_train), one_hot(data.y_train, classes), None, None
     order = np.random.default_rng(seed).permutation(n)
     x = to_model_inputs(data.x_train[order])
-    y = one_hot(data.y_train[order])
+    y = one_hot(data.y_train[order], classes)
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
 
 
@@ -208,7 +208,8 @@ def train(
     events: list[TrainEvent] = []
     emit: EventHandler = on_event or events.append
 
-    x, y, xv, yv = prepare_arrays(data, config.validation_split, config.seed)
+    classes = getattr(spec.layers[-1], "units", 10)  # one output per class (another dataset: not 10)
+    x, y, xv, yv = prepare_arrays(data, config.validation_split, config.seed, classes)
     n_train, n_val, n_test = len(x), 0 if xv is None else len(xv), len(data.x_test)
     steps = math.ceil(n_train / config.batch_size)
 
