@@ -102,9 +102,10 @@ def _freeze_what_is_alive() -> None:
 
 
 #: What puts a test in the slow tier (``-m slow``; ``make test`` runs the rest, ``make test-slow`` this):
-#: a marker (``training``: trains a real model; ``browser``: drives Chromium) or a fixture (``snap_looks`` and
-#: ``snapshot``: screenshots compared in every look; ``tf_worker``: a real TensorFlow worker process).
-SLOW_MARKERS = frozenset({"training", "browser"})
+#: a marker (``training``: trains a real model; ``browser``: drives Chromium; ``sweep``: walks every step of
+#: every lesson or screen in several looks) or a fixture (``snap_looks`` and ``snapshot``: screenshots compared
+#: in every look; ``tf_worker``: a real TensorFlow worker process).
+SLOW_MARKERS = frozenset({"training", "browser", "sweep"})
 SLOW_FIXTURES = frozenset({"snap_looks", "snapshot", "tf_worker"})
 
 

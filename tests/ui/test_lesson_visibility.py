@@ -40,6 +40,7 @@ def _missed(screen) -> str | None:
     return f"{pos.lesson} step {pos.step + 1}: {where}"
 
 
+@pytest.mark.sweep
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
 async def test_every_lesson_step_shows_what_its_narration_names(ui, size):
     from tui_convnet.ui.lessons.screen import LessonsScreen

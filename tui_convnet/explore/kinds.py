@@ -111,7 +111,8 @@ def example_position(examples: Sequence[Example], index: int | None) -> tuple[in
     None for an example made elsewhere or one listed after the lessons (it has its contents number instead)."""
     if index is None or examples[index].after_lessons:
         return None
-    return index + 1, sum(1 for ex in examples if not ex.after_lessons)
+    lecture = [i for i, ex in enumerate(examples) if not ex.after_lessons]  # a lecturer's own file comes after all
+    return lecture.index(index) + 1, len(lecture)
 
 
 def next_example(examples: Sequence[Example], index: int | None, delta: int) -> int:

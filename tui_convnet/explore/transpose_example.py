@@ -16,13 +16,15 @@ Both step through :func:`tui_convnet.core.conv2d_transpose`'s numbers (:mod:`.tr
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
 from ..core import ConvExample
-from ..core.transpose import ScatterTrace, TransposeTrace
 from .stepping import Stepping, StepRange, placed
+
+if TYPE_CHECKING:  # imported when an entry is opened, not at start (the first frame shows none)
+    from ..core.transpose import ScatterTrace, TransposeTrace
 
 #: The strides and paddings the entries offer (conv_arithmetic's pictures use these).
 STRIDES = (1, 2, 3)
@@ -66,6 +68,8 @@ def open_transpose(
     """The state of ``example`` (with another stride or padding if given; raises ``ValueError`` if refused)."""
     s = example.stride[0] if stride is None else stride
     p = str(example.padding) if padding is None else padding
+    from ..core.transpose import ScatterTrace, TransposeTrace
+
     cls = ScatterTrace if example.view == "scatter" else TransposeTrace
     comp = cls(example.x, example.kernels, example.bias, stride=s, padding=p)  # the core validates here
     return TransposeState(*placed(len(comp), step, steps, label), example, s, p, comp, modified)

@@ -14,15 +14,18 @@ sweeps every step against :func:`~tui_convnet.core.conv2d_transpose`).
 from __future__ import annotations
 
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core import numbers
-from ..core.transpose import ScatterTrace, TransposeTrace
 from .frames import Frame, Stage
 from .narration import Line, Role, step_heading
 from .panels import Follow, Highlights, Mark, Panel, PanelKey, Volume, all_integral, input_key, kernel_key, output_key
 from .transpose_example import TransposeState
+
+if TYPE_CHECKING:  # the core's transpose module is imported when an entry is opened, not at start
+    from ..core.transpose import ScatterTrace, TransposeTrace
 
 #: The input volume's panels: the input as given, and (gather view) the input spread out and padded.
 GIVEN, SPREAD = 0, 1

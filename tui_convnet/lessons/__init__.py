@@ -15,8 +15,25 @@ In the contents' order (:mod:`.catalog` numbers them after the examples: 13–18
 - :mod:`.dropout_lesson` — dropout in training and inference mode.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .catalog import LESSONS, LessonInfo, lesson_info
-from .context import Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
+
+if TYPE_CHECKING:
+    from .context import Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
+
+#: The lesson context's names are imported when first used (PEP 562): the explorer's first frame numbers
+#: the contents with the catalog and needs no model, digit or forward pass.
+_CONTEXT = frozenset({"Digit", "LessonModel", "digit_from_uint8", "seeded_model", "trained_model"})
+
+
+def __getattr__(name: str) -> Any:
+    if name in _CONTEXT:
+        from . import context
+
+        return getattr(context, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "LESSONS",
