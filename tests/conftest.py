@@ -102,10 +102,11 @@ def _freeze_what_is_alive() -> None:
 
 
 #: What puts a test in the slow tier (``-m slow``; ``make test`` runs the rest, ``make test-slow`` this):
-#: a marker (``training``: trains a real model; ``browser``: drives Chromium; ``sweep``: walks every step of
-#: every lesson or screen in several looks) or a fixture (``snap_looks`` and ``snapshot``: screenshots compared
-#: in every look; ``tf_worker``: a real TensorFlow worker process).
-SLOW_MARKERS = frozenset({"training", "browser", "sweep"})
+#: a marker (``training``: trains a real model; ``integration``: a whole run, save or load through Keras;
+#: ``browser``: drives Chromium; ``sweep``: walks every step of every lesson or screen in several looks) or a
+#: fixture (``snap_looks`` and ``snapshot``: screenshots compared in every look; ``tf_worker``: a real
+#: TensorFlow worker process).
+SLOW_MARKERS = frozenset({"training", "integration", "browser", "sweep"})
 SLOW_FIXTURES = frozenset({"snap_looks", "snapshot", "tf_worker"})
 
 

@@ -367,7 +367,9 @@ def to_model_inputs(x: Array) -> Array:
     rgb = isinstance(x, np.ndarray) and x.ndim == 4 and x.shape[-1] == 3
     if not isinstance(x, np.ndarray) or x.dtype.kind not in "uif" or (x.ndim != 3 and not rgb):
         shown = x.shape if isinstance(x, np.ndarray) else type(x).__name__
-        raise ValueError(f"The digits must be a numeric (N, 28, 28) array (or RGB (N, H, W, 3)). Received: x={shown}")
+        raise ValueError(
+            f"The images must be a numeric array, (N, 28, 28) grey or (N, H, W, 3) RGB. Received: x={shown}"
+        )
     scaled = x.astype("float32") / 255.0
     return scaled if rgb else scaled[..., None]
 

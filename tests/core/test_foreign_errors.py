@@ -19,7 +19,10 @@ from tui_convnet.data import DataError, bundled_digit, load_mnist, read_idx, to_
         (lambda: ModelSpec((8, 8, 1), (Conv2DSpec(2),)).with_dropout(0.5), "this model has none"),  # max() arg
         (lambda: effective_kernel(-3), "`kernel_size` must be an integer >= 1. Received: kernel_size=-3"),  # -7
         (lambda: effective_kernel(3, 0), "`dilation_rate` must be an integer >= 1"),
-        (lambda: to_model_inputs("abc"), "The digits must be a numeric (N, 28, 28) array. Received: x=str"),
+        (
+            lambda: to_model_inputs("abc"),
+            "The images must be a numeric array, (N, 28, 28) grey or (N, H, W, 3) RGB. Received: x=str",
+        ),
         (lambda: load_mnist(None), "The dataset must be 'auto', 'sample', 'keras' or a path"),  # TypeError
         (lambda: load_mnist(5), "The dataset must be 'auto', 'sample', 'keras' or a path"),
         (lambda: load_mnist(b"x"), "The dataset must be 'auto', 'sample', 'keras' or a path"),

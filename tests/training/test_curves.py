@@ -54,6 +54,7 @@ def test_trailing_mean_smooths_over_the_window_and_skips_non_finite_values():
 
 
 @pytest.mark.keras
+@pytest.mark.integration
 def test_recovered_batch_losses_are_the_losses_keras_computes_for_each_batch():
     """With a learning rate of 0 the weights never change, so each batch's loss can be computed
     directly; the forwarder's recovered values must match it, the short last batch included."""

@@ -11,7 +11,8 @@ import numpy as np
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.explorer.volume_view import VolumeView
-from tui_convnet.ui.lessons.views import DropoutView, number_cell
+from tui_convnet.ui.lessons.blocks import number_cell
+from tui_convnet.ui.lessons.views import DropoutView
 
 #: A number whose first digits were cut off: "004" for .004 (1/255), "-0" with nothing after it.
 CUT = re.compile(r"(?<![\d.])(0\d+|-0)(?![\d.])")

@@ -134,6 +134,7 @@ async def test_bad_settings_are_shown_and_nothing_starts():
 
 
 @pytest.mark.keras
+@pytest.mark.integration
 async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit_until_cancelled):
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
@@ -216,6 +217,7 @@ async def test_nan_loss_stops_with_a_message():
 
 
 @pytest.mark.keras
+@pytest.mark.integration
 async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:

@@ -17,112 +17,9 @@ import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
 from ._steps import SteppedTrace
-from ._validate import check_showable, check_values, fail, int_arg, numeric_array, padding_arg, pair, shape_arg
+from ._validate import check_showable, check_values, fail, numeric_array, padding_arg, pair, shape_arg
 from .activations import activate_owned, activation_name, apply_activation
-
-Padding = Any  # "valid" | "same" | int | (ph, pw)
-
-
-# --------------------------------------------------------------------------- sizes
-
-
-def effective_kernel(k: int, dilation: int = 1) -> int:
-    """Size of a kernel once dilated: ``d·(k − 1) + 1``."""
-    k = int_arg(k, "kernel_size", minimum=1)
-    dilation = int_arg(dilation, "dilation_rate", minimum=1)
-    return dilation * (k - 1) + 1
-
-
-def same_padding(n: int, k: int, stride: int = 1, dilation: int = 1) -> tuple[int, int]:
-    """Keras/TensorFlow 'same' padding ``(before, after)`` along one axis.
-
-    The output size is ``ceil(n / stride)``; when the total padding is odd
-    the extra row/column goes *after* (bottom/right), exactly as TensorFlow.
-    """
-    n = int_arg(n, "input_size", minimum=1)
-    k = int_arg(k, "kernel_size", minimum=1)
-    stride = int_arg(stride, "strides", minimum=1)
-    dilation = int_arg(dilation, "dilation_rate", minimum=1)
-    out = -(-n // stride)
-    total = max((out - 1) * stride + effective_kernel(k, dilation) - n, 0)
-    return total // 2, total - total // 2
-
-
-def _axis_padding(padding: str | tuple[int, int], axis: int, n: int, k: int, s: int, d: int) -> tuple[int, int]:
-    if padding == "valid":
-        return 0, 0
-    if isinstance(padding, str):  # "same"
-        return same_padding(n, k, s, d)
-    p = padding[axis]
-    return p, p
-
-
-def conv_output_size(n: int, k: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1) -> int:
-    """Output length along one axis: ``floor((n − k_eff + 2·pad) / stride) + 1``.
-
-    This is the lecture's ``(input − kernel + 2·pad) / stride + 1``, with the
-    kernel dilated to ``k_eff = d·(k − 1) + 1``.  ``padding`` may be
-    'valid', 'same', an int, or a ``(before, after)`` pair for this axis.
-    Raises ``ValueError`` when the result would not be positive.
-    """
-    for name, value, low in (
-        ("input size", n, 1),
-        ("kernel_size", k, 1),
-        ("strides", stride, 1),
-        ("dilation_rate", dilation, 1),
-    ):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
-            raise fail(f"`{name}` must be an integer >= {low}", **{name.replace(" ", "_"): value})
-    if isinstance(padding, str):
-        padding = padding_arg(padding)
-        before, after = (0, 0) if padding == "valid" else same_padding(n, k, stride, dilation)
-    elif isinstance(padding, (int, np.integer)) and not isinstance(padding, bool):
-        if padding < 0:
-            raise fail("`padding` must be >= 0", padding=padding)
-        before = after = int(padding)
-    else:
-        before, after = pair(padding, "padding", minimum=0)
-    k_eff = effective_kernel(k, dilation)
-    span = n + before + after - k_eff
-    if span < 0:
-        raise fail(
-            f"The kernel (size {k_eff} after dilation) is larger than the padded input "
-            f"(size {n + before + after}), so the output would be empty",
-            input_size=n,
-            kernel_size=k,
-            padding=padding,
-            dilation_rate=dilation,
-        )
-    return span // stride + 1
-
-
-def conv_output_formula(n: int, k: int, stride: int = 1, padding: Padding = "valid", dilation: int = 1) -> str:
-    """The output-size arithmetic written out, e.g. ``(5 − 3 + 2·1) / 2 + 1 = 3``."""
-    out = conv_output_size(n, k, stride, padding, dilation)
-    kk = f"{effective_kernel(k, dilation)}" if dilation == 1 else f"({dilation}·({k} − 1) + 1)"
-    if isinstance(padding, str) and padding.lower() == "same":
-        before, after = same_padding(n, k, stride, dilation)
-        pad = f"{before} + {after}" if before != after else f"2·{before}"
-    elif isinstance(padding, str):
-        pad = "2·0"
-    elif isinstance(padding, (int, np.integer)):
-        pad = f"2·{int(padding)}"
-    else:
-        before, after = pair(padding, "padding", minimum=0)
-        pad = f"{before} + {after}" if before != after else f"2·{before}"
-    numerator = f"{n} − {kk} + {pad}"
-    exact = (n + _pad_total(n, k, stride, padding, dilation) - effective_kernel(k, dilation)) % stride == 0
-    body = f"({numerator}) / {stride} + 1" if exact else f"⌊({numerator}) / {stride}⌋ + 1"
-    return f"{body} = {out}"
-
-
-def _pad_total(n: int, k: int, stride: int, padding: Padding, dilation: int) -> int:
-    if isinstance(padding, str):
-        return 0 if padding.lower() == "valid" else sum(same_padding(n, k, stride, dilation))
-    if isinstance(padding, (int, np.integer)):
-        return 2 * int(padding)
-    return sum(pair(padding, "padding", minimum=0))
-
+from .conv_sizes import Padding, axis_padding, conv_output_formula, conv_output_size, effective_kernel, same_padding
 
 # --------------------------------------------------------------------------- the plan
 
@@ -210,8 +107,8 @@ def conv_geometry(
             f"The kernels' input channels must match the input's channels (input has {c}, kernels have {kc})",
             **{"x.shape": tuple(in_shape), "kernels.shape": tuple(kernel_shape)},
         )
-    top, bottom = _axis_padding(pad, 0, h, kh, sh, dh)
-    left, right = _axis_padding(pad, 1, w, kw, sw, dw)
+    top, bottom = axis_padding(pad, 0, h, kh, sh, dh)
+    left, right = axis_padding(pad, 1, w, kw, sw, dw)
     kh_eff, kw_eff = effective_kernel(kh, dh), effective_kernel(kw, dw)
     if kh_eff > h + top + bottom or kw_eff > w + left + right:
         raise fail(

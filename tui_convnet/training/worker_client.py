@@ -20,15 +20,12 @@ import contextlib
 import itertools
 import math
 import os
-import pickle
-import queue
-import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import Any
 
 import numpy as np
 
@@ -54,9 +51,8 @@ from .protocol import (
     Train,
     TrainDone,
     WarmUp,
-    read_frame,
-    write_frame,
 )
+from .worker_channels import Channel, ProcessChannel, ThreadChannel
 
 #: What the first start-up is expected to take before one has been measured (TensorFlow's import on two
 #: busy cores: 5-10 s). Shown as "about N s" while a run waits for it.
@@ -106,7 +102,7 @@ class WorkerClient:
         #: Workers this client ended because they were idle.
         self.idle_ends = 0
         self._lock = threading.Lock()  # the channel, the pending table, writes to the pipe
-        self._channel: _Channel | None = None
+        self._channel: Channel | None = None
         self._pending: dict[int, _Pending] = {}
         self._numbers = itertools.count(1)
         self._warm_up: _Pending | None = None
@@ -162,7 +158,13 @@ class WorkerClient:
             return
         self.ready = None
         self._started_at = time.monotonic()
-        channel: _Channel = _ThreadChannel() if self._command == [IN_PROCESS] else _ProcessChannel(self._command)
+        if self._command == [IN_PROCESS]:
+            channel: Channel = ThreadChannel()
+        else:
+            try:
+                channel = ProcessChannel(self._command)
+            except OSError as exc:
+                raise WorkerError(f"The TensorFlow worker could not start: {exc}") from None
         self._channel = channel
         threading.Thread(target=self._read, args=(channel,), name="tf-worker-replies", daemon=True).start()
         self._warm_up = self._submit_locked(WarmUp(), None)
@@ -198,7 +200,7 @@ class WorkerClient:
             self._idle_timer = timer
             timer.start()
 
-    def _end_if_idle(self, channel: _Channel) -> None:
+    def _end_if_idle(self, channel: Channel) -> None:
         with self._lock:
             if self._closed or self._channel is not channel or self._pending:
                 return  # closed, replaced, or asked again meanwhile
@@ -277,7 +279,7 @@ class WorkerClient:
 
     # ------------------------------------------------------------------ replies (reader thread)
 
-    def _read(self, channel: _Channel) -> None:
+    def _read(self, channel: Channel) -> None:
         while True:
             try:
                 response = channel.recv()
@@ -331,145 +333,6 @@ class WorkerClient:
         why = f": {last_words[:200]}" if last_words else ""
         how = f" (exit code {code})" if code is not None else ""
         return f"The TensorFlow worker stopped unexpectedly{how}{why}. The next request starts a new one."
-
-
-class _Channel:
-    """How the client talks to its worker: a process and its pipes, or (tests) a thread of this process."""
-
-    pid: int | None = None
-
-    @property
-    def alive(self) -> bool:
-        raise NotImplementedError
-
-    def send(self, envelope: Envelope) -> None:
-        raise NotImplementedError
-
-    def recv(self) -> object:
-        """The next reply; ``EOFError`` once the worker has ended."""
-        raise NotImplementedError
-
-    def wait(self) -> int | None:
-        """Wait for the worker's end: its exit code."""
-        raise NotImplementedError
-
-    def end(self, timeout: float) -> None:
-        """Close the worker's input; what has not ended within ``timeout`` is terminated, then killed."""
-        raise NotImplementedError
-
-    def last_words(self) -> str:
-        return ""
-
-
-class _ProcessChannel(_Channel):
-    def __init__(self, command: list[str]) -> None:
-        try:
-            self.process = subprocess.Popen(
-                command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, close_fds=True
-            )
-        except OSError as exc:
-            raise WorkerError(f"The TensorFlow worker could not start: {exc}") from None
-        self.pid = self.process.pid
-        self._tail: list[bytes] = []
-        assert self.process.stderr is not None
-        threading.Thread(target=self._drain, args=(self.process.stderr,), name="tf-worker-stderr", daemon=True).start()
-
-    def _drain(self, stream: IO[bytes]) -> None:
-        """Keep the last lines the worker wrote to stderr (a crash's reason), so its pipe never fills."""
-        for line in stream:
-            self._tail.append(line)
-            del self._tail[:-5]
-
-    def last_words(self) -> str:
-        lines = b"".join(self._tail).decode(errors="replace").strip().splitlines()
-        return lines[-1] if lines else ""
-
-    @property
-    def alive(self) -> bool:
-        return self.process.poll() is None
-
-    def send(self, envelope: Envelope) -> None:
-        assert self.process.stdin is not None
-        write_frame(self.process.stdin, envelope)
-
-    def recv(self) -> object:
-        assert self.process.stdout is not None
-        return read_frame(self.process.stdout)
-
-    def wait(self) -> int | None:
-        return self.process.wait()
-
-    def end(self, timeout: float) -> None:
-        process = self.process
-        with contextlib.suppress(OSError, ValueError):
-            if process.stdin is not None:
-                process.stdin.close()
-        try:
-            process.wait(timeout)
-            return
-        except subprocess.TimeoutExpired:
-            pass
-        with contextlib.suppress(OSError):
-            process.terminate()
-        try:
-            process.wait(timeout)
-        except subprocess.TimeoutExpired:
-            with contextlib.suppress(OSError):
-                process.kill()
-            process.wait()
-
-
-class _ThreadChannel(_Channel):
-    """The worker's service in a thread of this process (tests that script Keras' ``fit`` in this process).
-    Everything crosses pickled, as through the pipe."""
-
-    _EOF = object()
-
-    def __init__(self) -> None:
-        from .worker import Service
-
-        self._requests: queue.Queue[object] = queue.Queue()
-        self._replies: queue.Queue[object] = queue.Queue()
-        self._service = Service(lambda reply: self._replies.put(_copy(reply)))
-        self._thread = threading.Thread(target=self._serve, name="tf-worker-in-process", daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        try:
-            self._service.serve(self._next_request)
-        finally:
-            self._replies.put(self._EOF)
-
-    def _next_request(self) -> object:
-        envelope = self._requests.get()
-        if envelope is self._EOF:
-            raise EOFError("closed")
-        return envelope
-
-    @property
-    def alive(self) -> bool:
-        return self._thread.is_alive()
-
-    def send(self, envelope: Envelope) -> None:
-        self._requests.put(_copy(envelope))
-
-    def recv(self) -> object:
-        reply = self._replies.get()
-        if reply is self._EOF:
-            raise EOFError("closed")
-        return reply
-
-    def wait(self) -> int | None:
-        self._thread.join()
-        return 0
-
-    def end(self, timeout: float) -> None:
-        self._requests.put(self._EOF)
-        self._thread.join(timeout)
-
-
-def _copy(obj: object) -> object:
-    return pickle.loads(pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def idle_from_environment() -> float:

@@ -3,25 +3,25 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache, partial
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
 
-from ..core import Example, ExampleError, load_examples
+from ..core import Example
 from ..teach.quiz import Score
 from ._textual_internals import CachedStylesheet, mark_styled
 from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer, TrainModel
 from .common.themes import ANSI_DARK, ANSI_LIGHT, readable_themes
+from .examples import builtin_examples
+from .examples import find_example as find_example
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
     from ..images import Preprocessed
@@ -442,58 +442,6 @@ class ConvnetApp(App[int]):
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
             summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
             yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
-
-
-def find_example(examples: Sequence[Example], name: str) -> int:
-    """Index of the example called ``name``: its file name, number prefix (``4``, ``04``) or a title word."""
-    wanted = name.strip().lower()
-    for i, ex in enumerate(examples):
-        number = ex.key.split("_", 1)[0]
-        if wanted in (ex.key.lower(), number, number.lstrip("0")):
-            return i
-    matches = [i for i, ex in enumerate(examples) if wanted in ex.key.lower() or wanted in ex.title.lower()]
-    if len(matches) == 1:
-        return matches[0]
-    known = ", ".join(ex.key for ex in examples)
-    if not wanted:
-        raise ValueError(f"The example name is empty. Choose one of: {known}. Received: example={name!r}")
-    what = "is ambiguous" if matches else "is not a built-in example"
-    raise ValueError(f"{name[:60]!r} {what}. Choose one of: {known}. Received: example={name[:60]!r}")
-
-
-@cache
-def builtin_examples() -> tuple[Example, ...]:
-    """The bundled examples and the lessons stepped in the explorer, read once per process.
-
-    Every array in them is made read-only: an example is shared by every app of the process (the tests
-    start hundreds), so nothing may edit one in place (the explorer edits copies).
-    """
-    try:
-        examples = load_examples()
-    except ExampleError as exc:
-        raise ValueError(f"A built-in example is broken: {exc}") from None
-    from ..explore.gradient_example import lesson_examples
-    from ..explore.transpose_example import transpose_examples
-    from ..explore.transpose_gradient import transpose_gradient_example
-    from ..lessons.catalog import contents
-
-    base = (*examples, *lesson_examples(examples))
-    first = len(contents(base)) + 1  # the entries after the lessons are numbered as the contents lists them
-    every = (*base, *transpose_examples(first), transpose_gradient_example(first + 2))
-    for example in every:
-        _freeze_arrays(example)
-    return every
-
-
-def _freeze_arrays(value: object) -> None:
-    if isinstance(value, np.ndarray):
-        value.flags.writeable = False
-    elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-        for field in dataclasses.fields(value):
-            _freeze_arrays(getattr(value, field.name))
-    elif isinstance(value, tuple | list):
-        for item in value:
-            _freeze_arrays(item)
 
 
 def create_app(

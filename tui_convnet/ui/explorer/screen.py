@@ -21,7 +21,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.timer import Timer
 from textual.widgets import Label, Static
 
 from ...core import ConvExample, Example, ModelExample
@@ -55,6 +54,7 @@ from .keys import HELP as EXPLORER_HELP
 from .knob import Knob
 from .lecturer import LecturerKeys
 from .panes import PaneKeys
+from .playback import SPEEDS, PlaybackKeys
 from .side_panel import KNOBS, show_error, show_info, side_panel, sync_knobs, sync_settings
 from .stage import (
     COMPACT_ROWS,
@@ -75,8 +75,6 @@ from .volume_view import VolumeView
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
-#: Play speeds, in steps per second.
-SPEEDS = (0.5, 1, 2, 4, 8, 16, 32)
 #: The model summary keeps its formula lines from this stage width on.
 SUMMARY_FORMULAS_WIDTH = 76
 #: From this stage width the formulas table has room for the slide's (Keras 2) names as a column (86 cells);
@@ -84,7 +82,7 @@ SUMMARY_FORMULAS_WIDTH = 76
 SUMMARY_SLIDE_NAMES_WIDTH = 88
 
 
-class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
+class ExplorerScreen(PlaybackKeys, LecturerKeys, PaneKeys, ModeScreen):
     """Step through the lecture's convolution examples, one key at a time."""
 
     CSS_PATH = [STYLES / "explorer.tcss"]
@@ -100,7 +98,6 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self._pending: ExplorerRequest | None = None
-        self._timer: Timer | None = None
         self._stepper: Stepper | None = None
         self._stepper_of: object = None  # the computation (or example) the stepper and panels were built for
         self._side_choice: bool | None = None  # None: automatic (see explore.layout)
@@ -256,7 +253,7 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
         self.query_one("#arith", Arithmetic).show(lines, relayout=relayout)
         if isinstance(state, ModelState):
             self._show_model_table(state)
-        self._show_title()
+        self.show_title()
 
     def _show_model_table(self, state: ModelState) -> None:
         from ...summary import slide_names_line, summary_table
@@ -284,7 +281,7 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
     def _show_lines(self, selector: str, lines: list[Line]) -> None:
         self.query_one(selector, Static).update(lines_text(lines, self.query_one("#arith", Arithmetic)))
 
-    def _show_title(self) -> None:
+    def show_title(self) -> None:
         state = self.state
         if state is not None:
             self.query_one("#titlebar", TitleBar).show(
@@ -353,7 +350,7 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
         self._layout = layout
         self._set_classes(self._classes_for_state | layout.classes)
         self._drop_hidden_focus()
-        self._show_title()
+        self.show_title()
         if isinstance(state, ModelState):
             self.call_after_refresh(self._show_model_table, state)
 
@@ -378,50 +375,6 @@ class ExplorerScreen(LecturerKeys, PaneKeys, ModeScreen):
 
     def _set_step(self, new: ExplorerState) -> None:
         self.state = new
-
-    def action_step(self, delta: int) -> None:
-        self.playing = False
-        if self.state is not None and not (delta > 0 and self.quiz_asks(self.state)):
-            self.state = self.state.moved(delta)
-
-    def action_first(self) -> None:
-        self.playing = False
-        if self.state is not None:
-            self.state = self.state.first()
-
-    def action_last(self) -> None:
-        self.playing = False
-        if self.state is not None:
-            self.state = self.state.last()
-
-    def action_play(self) -> None:
-        state = self.state
-        if state is None:
-            return
-        if not self.playing and state.at_end:
-            self.state = state.first()
-        self.playing = not self.playing
-
-    def watch_playing(self, playing: bool) -> None:
-        if self._timer is not None:
-            self._timer.resume() if playing else self._timer.pause()
-        self._show_title()
-
-    def action_speed(self, delta: int) -> None:
-        self.speed = min(max(self.speed + delta, 0), len(SPEEDS) - 1)
-
-    def watch_speed(self, speed: int) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_interval(1 / SPEEDS[speed], self._tick, pause=not self.playing)
-        self._show_title()
-
-    def _tick(self) -> None:
-        state = self.state
-        if state is None or state.at_end:
-            self.playing = False
-        else:
-            self.state = state.moved(1)
 
     def action_example(self, delta: int) -> None:
         examples = self._examples()

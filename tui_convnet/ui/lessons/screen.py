@@ -39,8 +39,8 @@ from ..common.messages import ModelReady, OpenInExplorer
 from ..common.mode_screen import ModeScreen
 from ..common.session import SessionApp, session_app
 from ..common.session_model import session_model
+from .blocks import BlocksView
 from .views import (
-    BlocksView,
     DropoutView,
     HierarchyView,
     PatternView,

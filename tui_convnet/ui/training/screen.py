@@ -2,8 +2,9 @@
 
 Train the lecture's ConvNet on MNIST, live. Its parts live beside it: the form's parsing
 (:mod:`.form`), the settings panel (:mod:`.panel`), events → progress state (:mod:`.run_state`, pure),
-the progress widgets (:mod:`.progress`), the Results tab (:mod:`.results`), the thread workers
-(:mod:`.workers`) and their messages (:mod:`.messages`), the quit question (:mod:`.quit`).
+the progress widgets (:mod:`.progress`) and a run's live view (:mod:`.run_view`), the Results tab
+(:mod:`.results`), the thread workers (:mod:`.workers`) and their messages (:mod:`.messages`), the quit
+question (:mod:`.quit`).
 The data load in a thread worker when the screen opens, while TensorFlow starts in the worker process
 (:mod:`tui_convnet.training.worker_client`; this process never imports it). After training (or loading a
 ``.keras`` file) the screen shows the test results and offers the model (u posts
@@ -15,7 +16,6 @@ run keeps its model: it is evaluated, can be saved, and is named ("run 2, cancel
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import partial
@@ -43,10 +43,11 @@ from . import keys, messages, workers
 from .code_pane import TrainingCode
 from .form import DROPOUT_RATE, TrainSettings, parse_settings
 from .panel import DEFAULTS, TrainingSide
-from .progress import EpochLog, ProgressState, TrainingProgress
+from .progress import EpochLog, TrainingProgress
 from .quit import ConfirmQuit
 from .results import DigitGallery, ResultsPane
 from .run_state import FINISHED, RunTracker
+from .run_view import RunView
 
 if TYPE_CHECKING:
     from ...data import MnistData
@@ -56,8 +57,6 @@ __all__ = ["DEFAULTS", "TrainingScreen", "parse_settings"]
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
-#: Seconds between two redraws of the plots (they get every batch's point; at an epoch's end they redraw at once).
-PLOT_INTERVAL = 1.5
 #: The loss plot's axis stops here (a diverging run would flatten everything else; ln 10 ≈ 2.3 at the start).
 LOSS_CAP = 5.0
 
@@ -90,7 +89,6 @@ class TrainingScreen(ModeScreen):
         self._cancel = threading.Event()
         #: The runs of this screen: their number, their curves, events → progress (pure).
         self.runs = RunTracker()
-        self._plots_drawn = 0.0
         self._side_auto_hidden = False
         #: The model the Results tab offers to the other screens (u), with its data and name; None: nothing offered.
         self._offer: tuple[Any, Any, str] | None = None
@@ -124,11 +122,10 @@ class TrainingScreen(ModeScreen):
         # Updated several times a second while training: looked up once.
         self._panel = self.query_one(TrainingSide)
         self._results = self.query_one(ResultsPane)
-        self._progress_widget = self.query_one(TrainingProgress)
-        self._loss_plot = self.query_one("#loss-plot", LinePlot)
-        self._acc_plot = self.query_one("#acc-plot", LinePlot)
-        self.query_one("#loss-legend", Static).update(self._loss_plot.legend())
-        self.query_one("#acc-legend", Static).update(self._acc_plot.legend())
+        loss_plot, acc_plot = self.query_one("#loss-plot", LinePlot), self.query_one("#acc-plot", LinePlot)
+        self._run_view = RunView(self.query_one(TrainingProgress), loss_plot, acc_plot, self.query_one(EpochLog))
+        self.query_one("#loss-legend", Static).update(loss_plot.legend())
+        self.query_one("#acc-legend", Static).update(acc_plot.legend())
         self._panel.border_title = "Train the lecture's ConvNet"
         self._show_summary()
         self._in_thread("prepare", workers.prepare)
@@ -169,7 +166,7 @@ class TrainingScreen(ModeScreen):
         self.tf_ready = True
         if self.phase == "loading":
             self.phase = "ready"
-        elif self.phase == "training" and self._progress_widget.state.batch == 0:
+        elif self.phase == "training" and self._run_view.state.batch == 0:
             self._progress(status="TensorFlow is ready: building the model…")
 
     def on_prepare_failed(self, message: messages.PrepareFailed) -> None:
@@ -341,7 +338,7 @@ class TrainingScreen(ModeScreen):
                 return
             self.app.exit()
             return
-        state = self._progress_widget.state
+        state = self._run_view.state
         what = f"Run {self.runs.run} is training (epoch {state.epoch} of {state.epochs})."
 
         def answered(quit_app: bool | None) -> None:
@@ -378,33 +375,17 @@ class TrainingScreen(ModeScreen):
     # ------------------------------------------------------------------ a run's progress
 
     def _progress(self, **changes: Any) -> None:
-        progress = self._progress_widget
-        progress.state = replace(progress.state, **changes)
+        self._run_view.show(**changes)
 
     def _reset_progress(self, settings: TrainSettings) -> None:
         """A new run starts blank: no curve, no running numbers of the run before."""
         line = self.runs.reset(settings)
-        for plot in (self._loss_plot, self._acc_plot):
-            plot.x_max = float(self.runs.epochs)
-            plot.changed()
-        self._progress_widget.state = ProgressState(status="Building the model…", epochs=self.runs.epochs)
-        self._progress_widget.refresh()
-        self.query_one("#epoch-log", EpochLog).write_line(line)
+        self._run_view.reset(self.runs.epochs, line)
 
     def on_training_events(self, message: messages.TrainingEvents) -> None:
         """Apply a bundle of events: the plots and the progress repaint once per bundle."""
         cancelling = self._cancel.is_set() and self.phase == "training"
-        update = self.runs.apply(message.events, self._progress_widget.state, cancelling=cancelling)
-        log = self.query_one("#epoch-log", EpochLog)
-        for line in update.log_lines:
-            log.write_line(line)
-        if update.changes:
-            self._progress(**update.changes)
-        now = time.monotonic()
-        if update.plots_changed and (update.epoch_ended or now - self._plots_drawn >= PLOT_INTERVAL):
-            self._plots_drawn = now
-            self._loss_plot.changed()
-            self._acc_plot.changed()
+        self._run_view.apply(self.runs.apply(message.events, self._run_view.state, cancelling=cancelling))
 
     def on_training_finished(self, message: messages.TrainingFinished) -> None:
         result = self.last_result = message.result
@@ -415,7 +396,7 @@ class TrainingScreen(ModeScreen):
             error=result.reason == "nan",
         )
         line = self.runs.finished_line(result.reason, result.message, result.evaluation)
-        self.query_one("#epoch-log", EpochLog).write_line(line)
+        self._run_view.write_line(line)
         label = self.runs.label(result.reason, result.stopped_at)
         if result.reason == "completed":
             self._keep_model(result.model, result.evaluation, message.data, label, offer=True)
@@ -452,7 +433,7 @@ class TrainingScreen(ModeScreen):
 
     def on_training_failed(self, message: messages.TrainingFailed) -> None:
         self._progress(status=f"Training failed: {message.error}", finished="failed", error=True)
-        self.query_one("#epoch-log", EpochLog).write_line(Text(f"Training failed: {message.error}", style="red"))
+        self._run_view.write_line(Text(f"Training failed: {message.error}", style="red"))
         self.notify(escape(message.error), title="Training failed", severity="error", timeout=10)
         self._end_of_run()
 
