@@ -20,6 +20,7 @@ import numpy as np
 
 from ._validate import fail
 from .conv import ConvGeometry, conv_geometry, conv_output_size, same_padding
+from .conv_sizes import conv_param_formula
 from .model import Conv2DSpec, ModelSpec, infer_shapes
 
 
@@ -166,7 +167,7 @@ class LayerConnections:
     def conv_formula(self) -> str:
         """``32·(3·3·1) + 32 = 320``."""
         kh, kw, c, n = self.kernel_shape
-        return f"{n}·({kh}·{kw}·{c}) + {n} = {self.conv_params:,}"
+        return conv_param_formula(kh, kw, c, n)
 
     @property
     def unshared_formula(self) -> str:

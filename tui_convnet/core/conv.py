@@ -19,7 +19,15 @@ from numpy.lib.stride_tricks import as_strided
 from ._steps import SteppedTrace
 from ._validate import check_showable, check_values, fail, numeric_array, padding_arg, pair, shape_arg
 from .activations import activate_owned, activation_name, apply_activation
-from .conv_sizes import Padding, axis_padding, conv_output_formula, conv_output_size, effective_kernel, same_padding
+from .conv_sizes import (
+    Padding,
+    axis_padding,
+    conv_output_formula,
+    conv_output_size,
+    conv_param_formula,
+    effective_kernel,
+    same_padding,
+)
 
 # --------------------------------------------------------------------------- the plan
 
@@ -76,7 +84,7 @@ class ConvGeometry:
     @property
     def param_formula(self) -> str:
         kh, kw, cin, cout = self.kernel_shape
-        return f"{cout}·({kh}·{kw}·{cin}) + {cout} = {self.param_count:,}"
+        return conv_param_formula(kh, kw, cin, cout)
 
 
 def conv_geometry(

@@ -106,6 +106,13 @@ def conv_output_formula(n: int, k: int, stride: int = 1, padding: Padding = "val
     return f"{body} = {out}"
 
 
+def conv_param_formula(kh: int, kw: int, cin: int, cout: int) -> str:
+    """A convolution's parameters written out, ``32·(3·3·1) + 32 = 320``: each of the ``cout`` kernels has a
+    weight per tap and input channel, and a bias (the explorer, the transposed convolution and the
+    connectivity lesson all show it this way)."""
+    return f"{cout}·({kh}·{kw}·{cin}) + {cout} = {cout * kh * kw * cin + cout:,}"
+
+
 def _pad_total(n: int, k: int, stride: int, padding: Padding, dilation: int) -> int:
     if isinstance(padding, str):
         return 0 if padding.lower() == "valid" else sum(same_padding(n, k, stride, dilation))

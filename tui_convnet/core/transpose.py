@@ -32,6 +32,7 @@ import numpy as np
 from ._steps import SteppedTrace
 from ._validate import check_showable, check_values, fail, numeric_array, pair, shape_arg
 from .conv import ConvStep, ConvTrace, _bias_array, same_padding
+from .conv_sizes import conv_param_formula
 
 Array = np.ndarray[Any, Any]
 
@@ -138,8 +139,8 @@ class TransposeGeometry:
 
     @property
     def param_formula(self) -> str:
-        kh, kw, cout, cin = self.kernel_shape
-        return f"{cout}·({kh}·{kw}·{cin}) + {cout} = {self.param_count:,}"
+        kh, kw, cout, cin = self.kernel_shape  # Keras' Conv2DTranspose layout: (kh, kw, C_out, C_in)
+        return conv_param_formula(kh, kw, cin, cout)
 
 
 def transpose_geometry(
