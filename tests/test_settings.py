@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from tui_convnet.settings import load_settings, save_setting, settings_path
 from tui_convnet.ui.app import create_app
+from tui_convnet.util.settings import load_settings, save_setting, settings_path
 
 
 def test_settings_live_in_the_xdg_config_folder(monkeypatch, tmp_path):
