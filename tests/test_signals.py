@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,7 +30,7 @@ from tui_convnet.util import fileio
 
 
 class FakeModel:
-    def save(self, path):
+    def save(self, path) -> None:
         with open(path, "wb") as f:  # by name, as Keras does
             f.write(b"new ")
             f.write(b"model")
@@ -55,7 +56,7 @@ def save_model_atomic(model, path):
 
 
 @pytest.fixture
-def faked(monkeypatch):
+def faked(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, attributes in {
         "trainer": {"train": fake_train},
         "model": {"ModelFileError": ModelFileError, "save_model_atomic": save_model_atomic},
@@ -90,7 +91,9 @@ def run_interrupted(event: int, exc: BaseException | type[BaseException], argv: 
     return code if counted() >= event else None
 
 
-def test_a_signal_at_every_line_of_a_run_and_its_save(faked, tmp_path, capsys):
+def test_a_signal_at_every_line_of_a_run_and_its_save(
+    faked, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """SIGTERM at the odd lines, Ctrl-C at the even ones (both at every line took twice the time)."""
     target = tmp_path / "m.keras"
     argv = ["train", "--epochs", "1", "--json", "--save", str(target)]

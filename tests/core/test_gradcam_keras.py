@@ -101,7 +101,7 @@ def _relative(got, expected):
 
 
 @pytest.mark.parametrize("which", ["bundled", "other"])
-def test_grad_cam_matches_gradient_tape(tf, keras, request, which):
+def test_grad_cam_matches_gradient_tape(tf, keras, request: pytest.FixtureRequest, which: str) -> None:
     spec, weights, model, inputs = request.getfixturevalue(which)
     layers = [info.index for info in infer_shapes(spec) if len(info.output_shape) == 3]
     worst = 0.0
@@ -134,7 +134,9 @@ def _tape_ascent(tf, model, layer_index, filter_index, start, steps, learning_ra
 @pytest.mark.parametrize(
     ("which", "layer", "filters"), [("bundled", 0, (3, 12)), ("bundled", 2, (5,)), ("other", 2, (1,))]
 )
-def test_gradient_ascent_matches_tensorflow_on_the_first_steps(tf, request, which, layer, filters):
+def test_gradient_ascent_matches_tensorflow_on_the_first_steps(
+    tf, request: pytest.FixtureRequest, which: str, layer: int, filters: tuple[int, ...]
+) -> None:
     spec, weights, model, _ = request.getfixturevalue(which)
     start = ascent_start(spec.input_shape, seed=7).astype("float32")
     for filter_index in filters:

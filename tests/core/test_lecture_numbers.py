@@ -55,7 +55,7 @@ def _grids(volume):
     return np.transpose(volume, (2, 0, 1))
 
 
-def test_bundled_examples_load_in_order(examples):
+def test_bundled_examples_load_in_order(examples) -> None:
     assert list(examples) == [
         "01_cs231n",
         "02_rgb_bias",
@@ -94,7 +94,7 @@ CS231N_OUTPUT = [
 ]
 
 
-def test_cs231n_output_volume(examples):
+def test_cs231n_output_volume(examples) -> None:
     ex = examples["01_cs231n"]
     assert ex.x.shape == (5, 5, 3) and ex.kernels.shape == (3, 3, 3, 2)
     assert ex.kernel_names == ("W0", "W1") and list(ex.bias) == [1, 0]
@@ -108,7 +108,7 @@ def test_cs231n_output_volume(examples):
     assert trace.geometry.param_formula == "2·(3·3·3) + 2 = 56"
 
 
-def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples):
+def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples) -> None:
     ex = examples["01_cs231n"]
     arithmetic = _grids(_run(ex))
     np.testing.assert_array_equal(ex.expected["output"], arithmetic)
@@ -124,7 +124,7 @@ def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples):
     assert any("o[1,0,0] = 0" in note and "4 + (-4) + 1 (channel sums) + bias 1 = 2" in note for note in ex.notes)
 
 
-def test_cs231n_first_step_is_the_slides_sum(examples):
+def test_cs231n_first_step_is_the_slides_sum(examples) -> None:
     # -2 = x01·w01 + x02·w02 + x03·w03 + b0 = 3 + -4 + -2 + 1
     step = _trace(examples["01_cs231n"]).step(0)
     assert (step.kernel, step.out_row, step.out_col) == (0, 0, 0)
@@ -135,7 +135,7 @@ def test_cs231n_first_step_is_the_slides_sum(examples):
 # --------------------------------------------------------------------------- RGB
 
 
-def test_rgb_with_bias_first_step(examples):
+def test_rgb_with_bias_first_step(examples) -> None:
     ex = examples["02_rgb_bias"]
     assert ex.channel_names == ("red", "green", "blue")
     step = _trace(ex).step(0)
@@ -148,7 +148,7 @@ def test_rgb_with_bias_first_step(examples):
 # --------------------------------------------------------------------------- edge detection
 
 
-def test_edge_detection_on_a_real_digit(examples):
+def test_edge_detection_on_a_real_digit(examples) -> None:
     ex = examples["03_edge_detection"]
     digit = load_mnist("sample").x_test[0].astype(np.float64) / 255
     np.testing.assert_array_equal(ex.x[:, :, 0], digit)
@@ -161,7 +161,7 @@ def test_edge_detection_on_a_real_digit(examples):
 # --------------------------------------------------------------------------- Goodfellow
 
 
-def test_goodfellow_symbolic_and_numeric(examples):
+def test_goodfellow_symbolic_and_numeric(examples) -> None:
     ex = examples["04_goodfellow_2d"]
     assert ex.symbolic
     trace = _trace(ex)
@@ -190,7 +190,7 @@ def test_goodfellow_symbolic_and_numeric(examples):
 # --------------------------------------------------------------------------- padding and stride
 
 
-def test_same_padding_keeps_the_size(examples):
+def test_same_padding_keeps_the_size(examples) -> None:
     ex = examples["05_padding_same"]
     out = _run(ex)
     assert ex.x.shape[:2] == out.shape[:2] == (5, 5)
@@ -212,7 +212,7 @@ def test_same_padding_keeps_the_size(examples):
     )
 
 
-def test_stride_2_halves_the_size(examples):
+def test_stride_2_halves_the_size(examples) -> None:
     ex = examples["06_stride_2"]
     out = _run(ex)
     assert out.shape == (3, 3, 2)
@@ -231,7 +231,7 @@ def test_stride_2_halves_the_size(examples):
 # --------------------------------------------------------------------------- pooling
 
 
-def test_max_and_average_pooling(examples):
+def test_max_and_average_pooling(examples) -> None:
     mx, avg = examples["07_max_pooling"], examples["08_average_pooling"]
     np.testing.assert_array_equal(mx.x, avg.x)
     out_max = pool2d(mx.x, mx.pool.size, mx.pool.stride, mx.pool.mode, mx.pool.padding)
@@ -258,7 +258,7 @@ SUMMARY = [
 ]
 
 
-def test_mnist_convnet_summary_table():
+def test_mnist_convnet_summary_table() -> None:
     spec = mnist_convnet()
     assert list(summary_rows(spec)) == SUMMARY
     assert spec.total_params == 93_322
@@ -274,7 +274,7 @@ def test_mnist_convnet_summary_table():
     ]
 
 
-def test_dropout_adds_a_row_but_no_parameters():
+def test_dropout_adds_a_row_but_no_parameters() -> None:
     spec = mnist_convnet(0.5)
     rows = list(summary_rows(spec))
     assert rows[7] == ("dropout (Dropout)", "(None, 64)", "0", "")
@@ -284,7 +284,7 @@ def test_dropout_adds_a_row_but_no_parameters():
     assert mnist_convnet(None) == mnist_convnet() == spec.with_dropout(None)
 
 
-def test_model_example_is_the_lecture_model(examples):
+def test_model_example_is_the_lecture_model(examples) -> None:
     ex = examples["09_mnist_convnet"]
     assert ex.model.layers == mnist_convnet().layers
     assert ex.model.input_shape == (28, 28, 1)
@@ -308,12 +308,12 @@ def test_model_example_is_the_lecture_model(examples):
         ((3, 3), 1, "(3 − 3 + 2·0) / 1 + 1 = 1"),
     ],
 )
-def test_conv_output_size_and_formula(args, size, formula):
+def test_conv_output_size_and_formula(args, size: int, formula: str) -> None:
     assert conv_output_size(*args) == size
     assert conv_output_formula(*args) == formula
 
 
-def test_output_size_is_the_lectures_formula_floored():
+def test_output_size_is_the_lectures_formula_floored() -> None:
     for n in range(1, 12):
         for k in range(1, n + 1):
             for s in (1, 2, 3):

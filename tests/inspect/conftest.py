@@ -5,7 +5,7 @@ from fixed_model import fixed_keras_model, save_fixed_model
 
 
 @pytest.fixture(scope="session")
-def tiny_model_path(tmp_path_factory):
+def tiny_model_path(tmp_path_factory: pytest.TempPathFactory):
     """The lecture's ConvNet with fixed (seeded numpy) weights, saved as a .keras file."""
     return save_fixed_model(tmp_path_factory.mktemp("inspect-model"))
 

@@ -23,7 +23,7 @@ def entries():
     return contents([*examples, *lesson_examples(examples)])
 
 
-def test_examples_then_lessons_numbered_once_each(entries):
+def test_examples_then_lessons_numbered_once_each(entries) -> None:
     assert [e.number for e in entries] == list(range(1, 22))
     assert all(isinstance(e, ExampleEntry) for e in entries[:12])
     assert [e.index for e in entries[:12]] == list(range(12))
@@ -37,14 +37,14 @@ def test_examples_then_lessons_numbered_once_each(entries):
     assert labels[20] == "Lesson 21: Preparing the data, step by step"
 
 
-def test_every_entry_names_where_it_comes_from(entries):
+def test_every_entry_names_where_it_comes_from(entries) -> None:
     for entry in entries:
         assert entry.source, entry.label
     assert all(e.source.startswith("From the lecture's slide") for e in entries if isinstance(e, LessonEntry))
     assert entries[2].source.startswith("Lecture slide 'Example: Edge Detection'")
 
 
-def test_lesson_entry_by_key(entries):
+def test_lesson_entry_by_key(entries) -> None:
     assert lesson_entry(entries, "receptive").number == 15
     assert lesson_entry(entries, "learn").number == 19
     with pytest.raises(ValueError, match=r"There is no such lesson in the contents\. Received: key='nope'"):

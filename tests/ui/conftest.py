@@ -7,6 +7,7 @@ import html
 import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -135,7 +136,7 @@ async def settle(pilot) -> None:
 
 
 @pytest.fixture
-def snap_looks(snapshot, tmp_path):
+def snap_looks(snapshot, tmp_path: Path):
     """Snapshots of one app in several looks (terminal size × theme), from one run of the app.
 
     ``make_app()`` starts in the first look, ``run_before`` runs and the keys are pressed once; then for each

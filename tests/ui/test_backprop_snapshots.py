@@ -10,7 +10,7 @@ from tui_convnet.ui.app import create_app
 from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 
 
-async def test_learn_kernel_snapshot(snap_looks, ui):
+async def test_learn_kernel_snapshot(snap_looks, ui) -> None:
     async def run_before(pilot) -> None:
         await ui.open_screen(pilot, LearnKernelScreen())
         await pilot.press(*["right"] * 6)
@@ -18,7 +18,7 @@ async def test_learn_kernel_snapshot(snap_looks, ui):
     await snap_looks(lambda: create_app("04"), ui.EVERY_LOOK, run_before=run_before)
 
 
-async def test_network_gradient_snapshot(snap_looks, ui):
+async def test_network_gradient_snapshot(snap_looks, ui) -> None:
     async def run_before(pilot) -> None:
         await ui.open_screen(pilot, NetworkGradientScreen(), lambda s: s.result is not None)
         await pilot.press(*["right"] * 5)  # max_pooling2d_1 … the routing into conv2d_1
@@ -26,5 +26,5 @@ async def test_network_gradient_snapshot(snap_looks, ui):
     await snap_looks(lambda: create_app("04"), ui.EVERY_LOOK, run_before=run_before)
 
 
-async def test_kernel_gradient_snapshot(snap_looks, ui):
+async def test_kernel_gradient_snapshot(snap_looks, ui) -> None:
     await snap_looks(lambda: create_app("12"), ui.EVERY_LOOK, press=["right"] * 10)

@@ -34,7 +34,7 @@ def titlebar(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#titlebar"))
 
 
-async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_the_current_one(ui):
+async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_the_current_one(ui) -> None:
     app = create_app("04")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_contents(pilot)
@@ -48,7 +48,7 @@ async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_
         assert "o Open…" in (await ui.footer_line(pilot))  # the explorer's footer shows the key
 
 
-async def test_enter_opens_an_example_in_the_explorer(ui):
+async def test_enter_opens_an_example_in_the_explorer(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 11)
@@ -58,7 +58,7 @@ async def test_enter_opens_an_example_in_the_explorer(ui):
         assert "The gradient of a kernel" in titlebar(ui, app)
 
 
-async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui):
+async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 15)
@@ -82,7 +82,7 @@ def status(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#net-status"))
 
 
-async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(ui, fixed_model):
+async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(ui, fixed_model) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await ui.open_screen(pilot, NetworkGradientScreen(), lambda s: s.result is not None)
@@ -101,7 +101,7 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
         assert app.screen.result.loss == pytest.approx(expected.loss) != pytest.approx(bundled_loss)
 
 
-async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui, fixed_model):
+async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui, fixed_model) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 16)  # parameter sharing: the prediction comes from the model

@@ -6,6 +6,6 @@ from __future__ import annotations
 from tui_convnet.ui.app import create_app
 
 
-async def test_contents_snapshot(snap_looks, ui):
+async def test_contents_snapshot(snap_looks, ui) -> None:
     # from example 09, one entry down: the highlight on the first of lesson 1's examples
     await snap_looks(lambda: create_app("09"), ui.EVERY_LOOK, press=["o", "down"], run_per_size=True)

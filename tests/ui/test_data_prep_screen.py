@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 
 from tui_convnet.data import load_sample
 from tui_convnet.ui.app import create_app
@@ -20,7 +23,9 @@ async def ready(pilot) -> DataPrepScreen:
     return pilot.app.screen
 
 
-async def test_from_the_contents_list_step_by_step_at_80x24(ui, monkeypatch, tmp_path):
+async def test_from_the_contents_list_step_by_step_at_80x24(
+    ui, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no Keras cache: the bundled sample, as on a fresh machine
     sample = load_sample()
     label = int(sample.y_train[0])
@@ -77,7 +82,7 @@ async def test_from_the_contents_list_step_by_step_at_80x24(ui, monkeypatch, tmp
         assert type(app.screen).__name__ == "ExplorerScreen"
 
 
-async def test_from_the_command_palette(monkeypatch, tmp_path):
+async def test_from_the_command_palette(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
@@ -88,11 +93,11 @@ async def test_from_the_command_palette(monkeypatch, tmp_path):
         assert screen.prepared is not None and screen.prepared.source.startswith("bundled MNIST sample")
 
 
-async def test_unreadable_data_is_one_line_and_the_screen_stays_up(ui, monkeypatch):
+async def test_unreadable_data_is_one_line_and_the_screen_stays_up(ui, monkeypatch: pytest.MonkeyPatch) -> None:
     import tui_convnet.data as data_module
     from tui_convnet.data import DataError
 
-    def broken(*args, **kwargs):
+    def broken(*args, **kwargs) -> None:
         raise DataError("The Keras cache file is not a zip archive. Received: path='/x/[b]mnist.npz'")
 
     monkeypatch.setattr(data_module, "load_mnist", broken)

@@ -10,7 +10,7 @@ from tui_convnet.ui.draw.canvas import DrawingCanvas
 SEVEN = [(6, 7), (6, 20), (23, 11)]
 
 
-async def test_the_draw_screen_with_a_7(snap_looks, ui):
+async def test_the_draw_screen_with_a_7(snap_looks, ui) -> None:
     async def draw_a_seven(pilot) -> None:
         await pilot.pause()
         pilot.app.screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))

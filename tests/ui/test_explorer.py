@@ -38,7 +38,7 @@ def output_rows(ui, app) -> list[str]:
     return ui.view_lines(app.screen.query_one("#output-view", VolumeView))[1:]
 
 
-async def test_cs231n_first_step_writes_the_dot_product_out(ui):
+async def test_cs231n_first_step_writes_the_dot_product_out(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -57,7 +57,7 @@ async def test_cs231n_first_step_writes_the_dot_product_out(ui):
         assert rows[1].split() == ["·"] * 6
 
 
-async def test_step_forward_to_the_end_and_back(ui):
+async def test_step_forward_to_the_end_and_back(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -86,7 +86,7 @@ async def test_step_forward_to_the_end_and_back(ui):
         assert "step 1/18" in titlebar(ui, app)
 
 
-async def test_the_window_is_highlighted_on_every_channel_at_once():
+async def test_the_window_is_highlighted_on_every_channel_at_once() -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -107,7 +107,7 @@ async def test_the_window_is_highlighted_on_every_channel_at_once():
         assert len(styled) == 3 * 3  # three window cells on each of the three channels
 
 
-async def test_changing_stride_and_padding_updates_the_formulas(ui):
+async def test_changing_stride_and_padding_updates_the_formulas(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -131,7 +131,7 @@ async def test_changing_stride_and_padding_updates_the_formulas(ui):
         )
 
 
-async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_valid_state(ui):
+async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_valid_state(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -159,7 +159,7 @@ async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_v
         assert "2·(3·3·3) + 2 = 56" in formulas(ui, app)
 
 
-async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui):
+async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -177,7 +177,7 @@ async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui
         np.testing.assert_array_equal(app.screen.settings.kernels, old)
 
 
-async def test_switching_examples_with_n_and_N_wraps_around(ui):
+async def test_switching_examples_with_n_and_N_wraps_around(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -197,7 +197,7 @@ async def test_switching_examples_with_n_and_N_wraps_around(ui):
         assert "cs231n" in titlebar(ui, app)
 
 
-async def test_notes_are_on_screen(ui):
+async def test_notes_are_on_screen(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -206,7 +206,7 @@ async def test_notes_are_on_screen(ui):
         assert "Note:" in ui.widget_text(app.screen.query_one("#sidebar")) or "Note:" in notes
 
 
-def test_the_builtin_examples_are_read_once_and_never_edited_in_place():
+def test_the_builtin_examples_are_read_once_and_never_edited_in_place() -> None:
     """Every app of a process shares the examples (read once); their arrays refuse in-place edits."""
     from tui_convnet.core import ConvExample
 
@@ -232,7 +232,7 @@ def _backgrounds(app, selector: str) -> set[str]:
     return colours
 
 
-async def test_a_new_theme_redraws_the_formulas_and_the_notes_in_its_colours():
+async def test_a_new_theme_redraws_the_formulas_and_the_notes_in_its_colours() -> None:
     """The formulas and notes were written once in the first theme's colours: after Ctrl+P → Theme →
     textual-light they kept the dark theme's background behind every line."""
     looks = {}
@@ -248,7 +248,7 @@ async def test_a_new_theme_redraws_the_formulas_and_the_notes_in_its_colours():
     assert looks[("textual-dark", "textual-light")] == looks[("textual-light", None)]
 
 
-async def test_editing_an_input_cell_recomputes_everything_downstream(ui):
+async def test_editing_an_input_cell_recomputes_everything_downstream(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -269,7 +269,7 @@ async def test_editing_an_input_cell_recomputes_everything_downstream(ui):
         assert "step 2/18" in titlebar(ui, app)
 
 
-async def test_editing_a_kernel_weight_and_a_bias(ui):
+async def test_editing_a_kernel_weight_and_a_bias(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -283,7 +283,7 @@ async def test_editing_a_kernel_weight_and_a_bias(ui):
         assert app.screen.settings.kernels[0, 2, 2, 0] == -3
 
 
-async def test_clicking_an_output_cell_jumps_to_its_step(ui):
+async def test_clicking_an_output_cell_jumps_to_its_step(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -294,7 +294,7 @@ async def test_clicking_an_output_cell_jumps_to_its_step(ui):
         assert "o[1,2,1]" in arith(app)
 
 
-async def test_pooling_continues_the_animation_over_the_activated_output(ui):
+async def test_pooling_continues_the_animation_over_the_activated_output(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -314,7 +314,7 @@ async def test_pooling_continues_the_animation_over_the_activated_output(ui):
         assert "relu: max(0, -1) = 0" in arith(app)
 
 
-async def test_pooling_example_steps_over_windows(ui):
+async def test_pooling_example_steps_over_windows(ui) -> None:
     app = create_app("07")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -323,7 +323,7 @@ async def test_pooling_example_steps_over_windows(ui):
         assert "p[0,1,0] = (2 + 4 + 7 + 8) / 4 = 5.25" in arith(app)
 
 
-async def test_symbolic_example_writes_the_letters(ui):
+async def test_symbolic_example_writes_the_letters(ui) -> None:
     app = create_app("04")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -335,7 +335,7 @@ async def test_symbolic_example_writes_the_letters(ui):
         assert out[2].split()[-3:] == ["13", "15", "17"]
 
 
-async def test_model_example_steps_through_the_layers(ui):
+async def test_model_example_steps_through_the_layers(ui) -> None:
     app = create_app("09")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -348,7 +348,7 @@ async def test_model_example_steps_through_the_layers(ui):
         assert "576·64 + 64 = 36,928" in arith(app)
 
 
-async def test_play_pause_and_speed():
+async def test_play_pause_and_speed() -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -369,7 +369,7 @@ async def test_play_pause_and_speed():
         assert screen.step == reached
 
 
-async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui):
+async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui) -> None:
     app = create_app("03")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -384,7 +384,7 @@ async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui):
         assert view.cell_width == 2 and view.compact
 
 
-async def test_too_small_terminal_says_how_big_it_must_be(ui):
+async def test_too_small_terminal_says_how_big_it_must_be(ui) -> None:
     app = create_app()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
@@ -396,7 +396,7 @@ async def test_too_small_terminal_says_how_big_it_must_be(ui):
         assert "step 1/18" in titlebar(ui, app)
 
 
-async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples):
+async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples) -> None:
     example = ui.digit_example(examples, 32)
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -423,7 +423,7 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples):
         assert expected == screen.comp.conv.output[0, 0, 5]
 
 
-async def test_help_lists_the_explorer_and_app_keys(ui):
+async def test_help_lists_the_explorer_and_app_keys(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -439,7 +439,7 @@ async def test_help_lists_the_explorer_and_app_keys(ui):
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_knob_arrows_work_with_the_mouse(ui):
+async def test_knob_arrows_work_with_the_mouse(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -455,7 +455,7 @@ async def test_knob_arrows_work_with_the_mouse(ui):
         assert "step 2/50" in titlebar(ui, app)
 
 
-async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui):
+async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui) -> None:
     app = create_app()
     async with app.run_test(size=(90, 30)) as pilot:
         await pilot.pause()
@@ -468,7 +468,7 @@ async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui):
         assert not app.screen.query_one("#sidebar").display
 
 
-async def test_open_in_explorer_message_positions_the_step(ui, examples):
+async def test_open_in_explorer_message_positions_the_step(ui, examples) -> None:
     from tui_convnet.ui.common.messages import OpenInExplorer
 
     app = create_app()
@@ -483,7 +483,7 @@ async def test_open_in_explorer_message_positions_the_step(ui, examples):
         assert "example 7/12" in titlebar(ui, app)
 
 
-async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
+async def test_a_small_terminal_puts_the_grids_side_by_side(ui) -> None:
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -502,7 +502,7 @@ async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
         assert not app.screen.has_class("-tall")
 
 
-async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui):
+async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui) -> None:
     # typing "nan" into a cell jumped two examples ahead and "q" quit.
     app = create_app("02")
     async with app.run_test(size=SIZE) as pilot:
@@ -524,7 +524,7 @@ async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui)
         assert "Average pooling" in titlebar(ui, app)
 
 
-async def test_a_value_that_is_not_a_number_is_refused(ui):
+async def test_a_value_that_is_not_a_number_is_refused(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -541,7 +541,7 @@ async def test_a_value_that_is_not_a_number_is_refused(ui):
         assert not app.screen.modified
 
 
-async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(monkeypatch):
+async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A step key is the hot path: it repaints what changed, it does not lay out the whole screen again."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -562,7 +562,7 @@ async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(mo
         assert layouts == []
 
 
-async def test_a_shortened_title_keeps_a_blank_before_the_right_side(ui):
+async def test_a_shortened_title_keeps_a_blank_before_the_right_side(ui) -> None:
     """At 80 columns the title ran into the hint: "The MNIST ConvNet (model.summary…s: settings"."""
     app = create_app("09")
     async with app.run_test(size=(80, 24)) as pilot:

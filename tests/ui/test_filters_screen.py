@@ -22,7 +22,7 @@ def _complete(screen: FiltersScreen) -> bool:
     return screen.current in screen._complete
 
 
-async def test_the_gallery_shows_each_filter_and_moves_between_layers(ui):
+async def test_the_gallery_shows_each_filter_and_moves_between_layers(ui) -> None:
     app = create_app(screen="architect")
     async with app.run_test(size=(130, 42)) as pilot:
         screen = FiltersScreen(SMALL, seeded_weights(SMALL, 3), "a small model")
@@ -44,7 +44,7 @@ async def test_the_gallery_shows_each_filter_and_moves_between_layers(ui):
         assert not isinstance(app.screen, FiltersScreen)
 
 
-async def test_capital_f_opens_the_gallery_on_the_bundled_model(ui):
+async def test_capital_f_opens_the_gallery_on_the_bundled_model(ui) -> None:
     app = create_app(screen="architect")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.press("F")

@@ -14,7 +14,7 @@ SIZE = (130, 60)
 
 
 @pytest.fixture
-def small_test_set(monkeypatch):
+def small_test_set(monkeypatch: pytest.MonkeyPatch):
     import tui_convnet.data
 
     sample = tui_convnet.data.load_mnist("sample").limited(None, 50)
@@ -35,7 +35,7 @@ async def _shown(pilot, layer):
     return view
 
 
-async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(small_test_set, ui):
+async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(small_test_set, ui) -> None:
     from tui_convnet.bundled_model import load_bundled_model
 
     bundled = load_bundled_model()
@@ -58,7 +58,7 @@ async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(sm
         assert "Grad-CAM at conv2d" in " ".join(ui.widget_text(view).split())
 
 
-def test_the_overlay_is_the_digit_under_the_heat():
+def test_the_overlay_is_the_digit_under_the_heat() -> None:
     image = np.zeros((2, 2))
     image[0, 0] = 1.0
     heat = np.array([[0.0, 1.0], [0.0, 0.0]])
@@ -68,7 +68,7 @@ def test_the_overlay_is_the_digit_under_the_heat():
     assert rgb[0, 1].sum() > rgb[1, 1].sum()  # and so does the heat
 
 
-async def test_draw_shows_where_the_network_looks_at_the_drawing(ui):
+async def test_draw_shows_where_the_network_looks_at_the_drawing(ui) -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.press(*["space", "down"] * 6)

@@ -27,7 +27,7 @@ def title(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#lesson-title"))
 
 
-async def test_h_opens_the_hierarchy_lesson_on_this_digit_and_model(ui, ready):
+async def test_h_opens_the_hierarchy_lesson_on_this_digit_and_model(ui, ready) -> None:
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
         app.post_message(ready)

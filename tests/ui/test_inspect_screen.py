@@ -11,6 +11,7 @@ import subprocess
 import sys
 import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -31,7 +32,7 @@ def sample():
 
 
 @pytest.fixture
-def small_test_set(monkeypatch, sample):
+def small_test_set(monkeypatch: pytest.MonkeyPatch, sample) -> None:
     """The screen's own data loading (for the bundled model) gives the first 200 official test digits."""
     import tui_convnet.data
 
@@ -100,7 +101,7 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
-async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample, bundled):
+async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample, bundled) -> None:
     from tui_convnet.core import forward
 
     app = create_app()
@@ -125,7 +126,7 @@ async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample, bun
         assert f"{wrong}/{TEST_DIGITS} wrong" in text_of(screen, "#inspect-accuracy")
 
 
-def test_opening_on_the_bundled_model_does_not_import_tensorflow():
+def test_opening_on_the_bundled_model_does_not_import_tensorflow() -> None:
     script = textwrap.dedent(
         """
         import asyncio, sys
@@ -150,7 +151,7 @@ def test_opening_on_the_bundled_model_does_not_import_tensorflow():
     assert "tensorflow imported: False keras imported: False" in done.stdout
 
 
-async def test_a_session_model_replaces_the_bundled_one(small_test_set, ready, bundled):
+async def test_a_session_model_replaces_the_bundled_one(small_test_set, ready, bundled) -> None:
     from tui_convnet.core import forward
 
     app = create_app(screen="inspect")
@@ -169,7 +170,7 @@ async def test_a_session_model_replaces_the_bundled_one(small_test_set, ready, b
         assert not np.allclose(probs, forward(bundled.spec, bundled.weights, x))
 
 
-async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bundled_one(ready):
+async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bundled_one(ready) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         app.post_message(ready)
@@ -183,7 +184,7 @@ async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bu
         assert shown(screen)[:2] == (0, int(ready.data.y_test[0]))
 
 
-async def test_arrow_keys_change_the_digit_and_the_bars(ready):
+async def test_arrow_keys_change_the_digit_and_the_bars(ready) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
@@ -204,7 +205,7 @@ async def test_arrow_keys_change_the_digit_and_the_bars(ready):
         assert shown(screen)[:2] == (len(y) - 1, int(y[-1]))  # wraps around
 
 
-async def test_kernel_channel_and_layer_keys(ready):
+async def test_kernel_channel_and_layer_keys(ready) -> None:
     from tui_convnet.ui.inspect.kernels import KernelGrid
 
     app = create_app()
@@ -240,7 +241,7 @@ async def test_kernel_channel_and_layer_keys(ready):
         assert screen.sections[0].heading.region.y == layers.region.y  # back to the first layer
 
 
-async def test_go_to_a_digit_by_number(ready):
+async def test_go_to_a_digit_by_number(ready) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
@@ -258,7 +259,7 @@ async def test_go_to_a_digit_by_number(ready):
         assert f"out of range 0..{TEST_DIGITS - 1}" in status and "Received: index=99999" in status
 
 
-async def test_next_misclassified(ready):
+async def test_next_misclassified(ready) -> None:
     from tui_convnet.training.inspector import ModelInspector
 
     predicted = ModelInspector(ready.model).predict(ready.data.x_test)
@@ -281,7 +282,7 @@ async def test_next_misclassified(ready):
         assert "✗ wrong" in text_of(screen, "#inspect-prediction")
 
 
-async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
+async def test_step_through_a_learned_kernel_opens_the_explorer(ready) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
@@ -310,7 +311,7 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready):
 
 
 @pytest.mark.keras
-async def test_a_keras_model_is_checked_layer_by_layer(sample, fixed_model):
+async def test_a_keras_model_is_checked_layer_by_layer(sample, fixed_model) -> None:
     model = fixed_model.fixed_keras_model()
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -328,7 +329,7 @@ async def test_a_keras_model_is_checked_layer_by_layer(sample, fixed_model):
 
 
 @pytest.mark.keras
-async def test_k_checks_the_bundled_model_against_keras(small_test_set):
+async def test_k_checks_the_bundled_model_against_keras(small_test_set) -> None:
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspect(pilot)
@@ -343,12 +344,12 @@ async def test_k_checks_the_bundled_model_against_keras(small_test_set):
 
 
 @pytest.fixture(scope="module")
-def model_path(tmp_path_factory, fixed_model):
+def model_path(tmp_path_factory: pytest.TempPathFactory, fixed_model):
     return fixed_model.save_fixed_model(tmp_path_factory.mktemp("inspect-ui"))
 
 
 @pytest.mark.keras
-async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path, tmp_path):
+async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.keras"
     bad.write_bytes(b"\x00not a zip" * 100)
     app = create_app(screen="inspect")
@@ -374,7 +375,9 @@ async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path, tmp_p
         assert f"model loaded from {model_path}" in text_of(screen, "#inspect-source")
 
 
-async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(monkeypatch, tmp_path, ready):
+async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ready
+) -> None:
     import tui_convnet.bundled_model
 
     monkeypatch.setattr(tui_convnet.bundled_model, "model_dir", lambda: tmp_path / "[missing]")
@@ -394,10 +397,10 @@ async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(monke
         assert screen.inspector.model is ready.model and not screen.query_one("#inspect-empty").display
 
 
-async def test_snapshot_of_the_inspect_screen(snap_looks, ui, small_test_set):
+async def test_snapshot_of_the_inspect_screen(snap_looks, ui, small_test_set) -> None:
     """The bundled model (committed weights, numpy engine) on the first 200 official test digits."""
 
-    async def run_before(pilot):
+    async def run_before(pilot) -> None:
         await open_inspect(pilot)
         await pilot.press("right", "right_square_bracket")
         await settle(pilot)
@@ -405,7 +408,7 @@ async def test_snapshot_of_the_inspect_screen(snap_looks, ui, small_test_set):
     await snap_looks(lambda: create_app(screen="inspect"), ui.EVERY_LOOK, run_before=run_before)
 
 
-async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(ready, tmp_path):
+async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(ready, tmp_path: Path) -> None:
     tf_before = "tensorflow" in sys.modules  # an earlier test in this process may have imported it
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -440,7 +443,7 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
         assert screen.index == 1  # still usable
 
 
-async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_test_set):
+async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_test_set) -> None:
     """Choose a feature-map cell (f, arrows, l, [ ]; or a click) and see the input region
     it depends on drawn on the digit, with its size."""
     from tui_convnet.core import receptive_field
@@ -497,10 +500,10 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_t
         assert screen.index == 1
 
 
-async def test_snapshot_of_a_receptive_field(snap_looks, ui, small_test_set):
+async def test_snapshot_of_a_receptive_field(snap_looks, ui, small_test_set) -> None:
     """The bundled model: the third convolution's cell drawn on the digit (blue paper, the rest dimmed)."""
 
-    async def run_before(pilot):
+    async def run_before(pilot) -> None:
         await open_inspect(pilot)
         await pilot.press("f", "l", "l", "l", "l", "down", "right")
         await settle(pilot)

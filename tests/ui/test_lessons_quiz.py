@@ -17,7 +17,7 @@ def box(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#quiz-box"))
 
 
-async def test_predict_check_reveal_and_one_score_with_the_explorer(ui):
+async def test_predict_check_reveal_and_one_score_with_the_explorer(ui) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -60,7 +60,7 @@ async def test_predict_check_reveal_and_one_score_with_the_explorer(ui):
         assert "Quiz mode off. This session: 2 of 3 right (67 %)." in notifications(app)
 
 
-async def test_a_decimal_answer_within_its_tolerance_and_escape_reveals_unscored(ui):
+async def test_a_decimal_answer_within_its_tolerance_and_escape_reveals_unscored(ui) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -88,7 +88,7 @@ async def test_a_decimal_answer_within_its_tolerance_and_escape_reveals_unscored
         assert app.quiz_score.text == "1 of 1 right (100 %)"
 
 
-async def test_x_on_a_backpropagation_lesson_asks_about_it():
+async def test_x_on_a_backpropagation_lesson_asks_about_it() -> None:
     from tui_convnet.ui.lessons.backprop import LearnKernelScreen
 
     app = create_app()

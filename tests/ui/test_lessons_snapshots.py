@@ -30,6 +30,6 @@ LOOKS[4] = ["SMALL_DARK", "SMALL_LIGHT", "LARGE_DARK"]
 
 
 @pytest.mark.parametrize("lesson", sorted(KEYS))
-async def test_lesson(snap_looks, ui, lesson):
+async def test_lesson(snap_looks, ui, lesson) -> None:
     looks = [getattr(ui, look) for look in LOOKS[lesson]]
     await snap_looks(lambda: create_app(screen="lessons"), looks, press=KEYS[lesson])

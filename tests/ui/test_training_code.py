@@ -9,7 +9,7 @@ from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.keras_code import KerasCode
 
 
-async def test_the_code_follows_the_settings_and_marks_the_focused_one(ui):
+async def test_the_code_follows_the_settings_and_marks_the_focused_one(ui) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

@@ -17,7 +17,7 @@ NO_TENSORFLOW = [
 ]
 
 
-async def test_start_after_the_idle_worker_ended_says_it_waits_for_tensorflow():
+async def test_start_after_the_idle_worker_ended_says_it_waits_for_tensorflow() -> None:
     client = WorkerClient(NO_TENSORFLOW)
     kept = set_shared_client(client)
     try:

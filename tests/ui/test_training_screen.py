@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -51,7 +52,7 @@ async def open_training(pilot, *, ready: bool = False) -> TrainingScreen:
 
 
 @pytest.fixture
-def scripted_fit(monkeypatch, fixed_model):
+def scripted_fit(monkeypatch: pytest.MonkeyPatch, fixed_model) -> None:
     """Runs on the training screen with the real trainer, events, messages and cancel, minus Keras' gradient steps
     (see ``fixed_model.scripted_training``): nothing here depends on TensorFlow's arithmetic or the machine's speed.
     What ``fit`` itself does is tested in tests/training/ and, through this screen, by the NaN test."""
@@ -59,7 +60,7 @@ def scripted_fit(monkeypatch, fixed_model):
 
 
 @pytest.fixture
-def scripted_fit_until_cancelled(monkeypatch, fixed_model):
+def scripted_fit_until_cancelled(monkeypatch: pytest.MonkeyPatch, fixed_model) -> None:
     """As ``scripted_fit``, but slower (a 1,000-batch run takes 50 s; the test cancels it within seconds) and the
     run's last batch waits for Cancel: on a slow, busy machine the run still cannot end before the test cancels."""
     fixed_model.scripted_training(monkeypatch, pace=0.05, hold=True)
@@ -71,7 +72,9 @@ def fill(screen: TrainingScreen, **values: str) -> None:
 
 
 @pytest.mark.keras
-async def test_a_full_mnist_cache_that_was_skipped_is_named_on_screen(tmp_path, monkeypatch):
+async def test_a_full_mnist_cache_that_was_skipped_is_named_on_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Under `auto`, a damaged cache used to be skipped silently while the screen promised full MNIST."""
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "mnist.npz").write_bytes(b"not a zip file [/] at all")
@@ -88,7 +91,7 @@ async def test_a_full_mnist_cache_that_was_skipped_is_named_on_screen(tmp_path, 
 # --------------------------------------------------------------------------- settings (no TensorFlow)
 
 
-def test_parse_settings_reports_every_bad_field_keras_style():
+def test_parse_settings_reports_every_bad_field_keras_style() -> None:
     good = {
         "epochs": "5",
         "batch-size": "64",
@@ -112,7 +115,7 @@ def test_parse_settings_reports_every_bad_field_keras_style():
     assert "No training digits are left" in errors["validation-split"]
 
 
-async def test_bad_settings_are_shown_and_nothing_starts():
+async def test_bad_settings_are_shown_and_nothing_starts() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
@@ -135,7 +138,7 @@ async def test_bad_settings_are_shown_and_nothing_starts():
 
 @pytest.mark.keras
 @pytest.mark.integration
-async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit_until_cancelled):
+async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit_until_cancelled) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
@@ -199,7 +202,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_f
 
 @pytest.mark.keras
 @pytest.mark.training
-async def test_nan_loss_stops_with_a_message():
+async def test_nan_loss_stops_with_a_message() -> None:
     """The one real Keras run through this screen (it stops at the first batch)."""
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
@@ -218,7 +221,7 @@ async def test_nan_loss_stops_with_a_message():
 
 @pytest.mark.keras
 @pytest.mark.integration
-async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
+async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)
@@ -309,7 +312,7 @@ async def test_results_model_ready_save_and_load(tmp_path, scripted_fit):
         assert app.trained.source == str(path)
 
 
-async def test_narrow_terminal_panel_toggles():
+async def test_narrow_terminal_panel_toggles() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_training(pilot)
@@ -321,7 +324,7 @@ async def test_narrow_terminal_panel_toggles():
         assert not screen.has_class("-no-side")
 
 
-async def test_keys_work_as_the_footer_says_until_a_field_is_chosen():
+async def test_keys_work_as_the_footer_says_until_a_field_is_chosen() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
@@ -336,7 +339,7 @@ async def test_keys_work_as_the_footer_says_until_a_field_is_chosen():
         assert screen.focused.id == "epochs"
 
 
-async def test_presets_fill_the_form():
+async def test_presets_fill_the_form() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
@@ -348,7 +351,7 @@ async def test_presets_fill_the_form():
         assert screen.query_one("#train-limit").value == ""
 
 
-async def test_q_asks_before_quitting_a_running_training():
+async def test_q_asks_before_quitting_a_running_training() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
@@ -365,7 +368,7 @@ async def test_q_asks_before_quitting_a_running_training():
         assert screen._cancel.is_set() and not app.is_running
 
 
-async def test_typed_values_are_shown_literally_in_every_field():
+async def test_typed_values_are_shown_literally_in_every_field() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
@@ -395,10 +398,10 @@ async def test_typed_values_are_shown_literally_in_every_field():
         assert "no model to save yet" in text_of(screen, "#file-status")
 
 
-async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeypatch):
+async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
     import tui_convnet.data as data
 
-    def broken(*args, **kwargs):
+    def broken(*args, **kwargs) -> None:
         raise TypeError("not an npz archive: [/] cache")
 
     monkeypatch.setattr(data, "load_mnist", broken)
@@ -412,7 +415,7 @@ async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeyp
 
 
 @pytest.mark.keras
-async def test_bad_model_paths_are_messages(tmp_path):
+async def test_bad_model_paths_are_messages(tmp_path: Path) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)

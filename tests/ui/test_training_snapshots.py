@@ -8,6 +8,7 @@ machine.  TensorFlow still loads in the background (the screen waits for it befo
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -47,7 +48,7 @@ def run_events() -> tuple:
     return tuple(events)
 
 
-async def test_training_screen_before_start(snap_looks, ui, monkeypatch, tmp_path):
+async def test_training_screen_before_start(snap_looks, ui, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached full MNIST: the bundled sample, always
 
     async def run_before(pilot) -> None:
@@ -56,7 +57,7 @@ async def test_training_screen_before_start(snap_looks, ui, monkeypatch, tmp_pat
     await snap_looks(lambda: create_app(screen="train"), ui.EVERY_LOOK, run_before=run_before)
 
 
-async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch, tmp_path):
+async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
 
     async def run_before(pilot) -> None:
@@ -92,7 +93,9 @@ def bundled_results():
     return model, ModelInspector(model).evaluate(data.x_test, data.y_test)
 
 
-async def test_training_screen_results(snap_looks, ui, monkeypatch, tmp_path, bundled_results):
+async def test_training_screen_results(
+    snap_looks, ui, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bundled_results
+) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     from tui_convnet.training.protocol import TrainDone
 
