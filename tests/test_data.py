@@ -33,7 +33,7 @@ from tui_convnet.data import (
     read_idx,
     to_model_inputs,
 )
-from tui_convnet.paths import bundled_mnist_path
+from tui_convnet.util.paths import bundled_mnist_path
 
 IDX_NAMES = {
     "x_train": "train-images-idx3-ubyte",

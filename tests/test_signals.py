@@ -23,9 +23,10 @@ import pytest
 from _interrupt import raising_at
 
 import tui_convnet.training as training_package
-from tui_convnet import cli, fileio
+from tui_convnet import cli
 from tui_convnet.cli import main
 from tui_convnet.training import cli as train_cli
+from tui_convnet.util import fileio
 
 
 class FakeModel:

@@ -18,7 +18,7 @@ import numpy as np
 from .core import DenseSpec, ModelSpec, mnist_convnet
 from .core.arrays import Array
 from .data import DataError, MnistData, check_labels, check_pixels, read_idx_arrays, read_npz_arrays
-from .fileio import PathError, os_reason, user_path
+from .util.fileio import PathError, os_reason, user_path
 
 #: The image shapes a set may have (per image), and what the screens call them.
 SHAPES: dict[tuple[int, ...], str] = {(28, 28): "28x28 grey", (32, 32, 3): "32x32 RGB"}

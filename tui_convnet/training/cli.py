@@ -32,8 +32,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
 from ..data import DataError, MnistData
-from ..fileio import PathError, os_reason, user_path
-from ..visible import visible
+from ..util.fileio import PathError, os_reason, user_path
+from ..util.visible import visible
 from .defaults import config_from_args
 from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES, check_split

@@ -13,9 +13,9 @@ import sys
 import warnings
 
 from ..core import numbers
-from ..fileio import PathError, os_reason, user_path
 from ..summary import confusion_table
-from ..visible import visible
+from ..util.fileio import PathError, os_reason, user_path
+from ..util.visible import visible
 from .outcome import (
     EXIT_FAILED,
     EXIT_OK,

@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from ...training.inspector import FieldChoice
-from ...visible import visible
+from ...util.visible import visible
 from ..common.digits import DigitView
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView

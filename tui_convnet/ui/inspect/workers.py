@@ -108,7 +108,7 @@ def check(post: Post, inspector: ModelInspector, index: int, digit: np.ndarray, 
 
 def load(post: Post, post_app: Post, path: str) -> None:
     """A ``.keras`` file, read by the TensorFlow worker; the app gets it as the session's model."""
-    from ...fileio import PathError, user_path
+    from ...util.fileio import PathError, user_path
 
     try:  # a path that names no file is refused before the TensorFlow worker is asked to read it
         if not user_path(path, "model path").is_file():

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from ...training.events import OPTIMIZERS, TrainConfig
 from ...training.presets import PRESETS
-from ...visible import visible
+from ...util.visible import visible
 from .form import DROPOUT_RATE, FIELDS
 
 if TYPE_CHECKING:
