@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.data import (
+from tui_convnet.data.mnist import (
     MAX_ARRAY_BYTES,
     DataError,
     MnistData,

@@ -24,7 +24,7 @@ from tui_convnet.core import (
     pool_geometry,
     summary_rows,
 )
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 
 
 @pytest.fixture(scope="module")

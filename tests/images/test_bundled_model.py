@@ -20,7 +20,7 @@ from tui_convnet.bundled_model import (
     write_weights,
 )
 from tui_convnet.core import forward, mnist_convnet
-from tui_convnet.data import load_sample, to_model_inputs
+from tui_convnet.data.mnist import load_sample, to_model_inputs
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ def tiny_model():
 
 @pytest.fixture(scope="session")
 def sample():
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
 
     return load_mnist("sample")
 

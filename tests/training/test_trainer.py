@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import mnist_convnet
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 from tui_convnet.training.events import (
     BatchEnd,
     EpochBegin,
@@ -91,7 +91,7 @@ def test_test_accuracy_beats_chance_and_evaluation_is_consistent(run) -> None:
 
 
 def test_saved_then_loaded_model_gives_the_same_predictions(run, small_data, tmp_path: Path) -> None:
-    from tui_convnet.data import to_model_inputs
+    from tui_convnet.data.mnist import to_model_inputs
     from tui_convnet.training.model import load_model_safe, save_model_atomic
 
     model = run[0].model

@@ -15,10 +15,10 @@ SIZE = (130, 60)
 
 @pytest.fixture
 def small_test_set(monkeypatch: pytest.MonkeyPatch):
-    import tui_convnet.data
+    import tui_convnet.data.mnist
 
-    sample = tui_convnet.data.load_mnist("sample").limited(None, 50)
-    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
+    sample = tui_convnet.data.mnist.load_mnist("sample").limited(None, 50)
+    monkeypatch.setattr(tui_convnet.data.mnist, "load_mnist", lambda *args, **kwargs: sample)
     return sample
 
 

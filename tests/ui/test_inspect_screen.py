@@ -26,7 +26,7 @@ TEST_DIGITS = 200
 
 @pytest.fixture(scope="module")
 def sample():
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
 
     return load_mnist("sample").limited(None, TEST_DIGITS)
 
@@ -34,9 +34,9 @@ def sample():
 @pytest.fixture
 def small_test_set(monkeypatch: pytest.MonkeyPatch, sample) -> None:
     """The screen's own data loading (for the bundled model) gives the first 200 official test digits."""
-    import tui_convnet.data
+    import tui_convnet.data.mnist
 
-    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
+    monkeypatch.setattr(tui_convnet.data.mnist, "load_mnist", lambda *args, **kwargs: sample)
 
 
 @pytest.fixture(scope="module")

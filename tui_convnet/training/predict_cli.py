@@ -37,7 +37,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 def run_predict(args: argparse.Namespace) -> int:
     """Evaluate ``args.model`` on the test set of ``args.dataset`` with ``args.engine``."""
-    from ..data import DataError, load_mnist
+    from ..data.mnist import DataError, load_mnist
 
     engine = getattr(args, "engine", "numpy")
     limit = getattr(args, "limit", None)

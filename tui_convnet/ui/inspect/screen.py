@@ -40,7 +40,7 @@ from .messages import Failed, LayerCheck, PredictionsDone, Prepared
 from .side import SidePanel
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.inspector import ModelInspector
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen

@@ -21,7 +21,7 @@ from ...util.visible import visible
 from .form import DROPOUT_RATE, FIELDS
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
 
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
 #: The form starts with the shared defaults (the CLI's too).
