@@ -33,7 +33,7 @@ from tui_convnet.bundled_model import (
     write_weights,
 )
 from tui_convnet.core import forward, mnist_convnet
-from tui_convnet.data import load_mnist, to_model_inputs
+from tui_convnet.data.mnist import load_mnist, to_model_inputs
 
 
 def numpy_record(folder: Path, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, object]:

@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 from tui_convnet.bundled_model import ModelAssetError, load_bundled_model
-from tui_convnet.fileio import ArchiveError, check_keras_archive, check_zip_members
-from tui_convnet.npy_header import read_npy_header
-from tui_convnet.paths import assets_dir
+from tui_convnet.util.fileio import ArchiveError, check_keras_archive, check_zip_members
+from tui_convnet.util.npy_header import read_npy_header
+from tui_convnet.util.paths import assets_dir
 
 GIB = 2**30
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.data import (
+from tui_convnet.data.mnist import (
     MAX_ARRAY_BYTES,
     DataError,
     MnistData,
@@ -33,7 +33,7 @@ from tui_convnet.data import (
     read_idx,
     to_model_inputs,
 )
-from tui_convnet.paths import bundled_mnist_path
+from tui_convnet.util.paths import bundled_mnist_path
 
 IDX_NAMES = {
     "x_train": "train-images-idx3-ubyte",

@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.data import DataError
-from tui_convnet.datasets import ImageSet, load_image_set
+from tui_convnet.data.image_sets import ImageSet, load_image_set
+from tui_convnet.data.mnist import DataError
 
 
 def _arrays(shape, classes=3, n=12, m=6, seed=0):
@@ -107,8 +107,8 @@ def test_class_names_that_do_not_fit_the_labels_are_refused(tmp_path: Path) -> N
 
 def test_the_lectures_model_fits_the_images_and_a_model_that_does_not_is_refused(tmp_path: Path) -> None:
     from tui_convnet.core import DenseSpec, mnist_convnet
-    from tui_convnet.data import to_model_inputs
-    from tui_convnet.datasets import model_for
+    from tui_convnet.data.image_sets import model_for
+    from tui_convnet.data.mnist import to_model_inputs
 
     np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
     images = load_image_set(tmp_path / "pets.npz")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests._interrupt import raising_at
-from tui_convnet.fileio import PathError, atomic_write, atomic_write_bytes, os_reason, user_path
+from tui_convnet.util.fileio import PathError, atomic_write, atomic_write_bytes, os_reason, user_path
 
 
 def mode(path) -> int:
@@ -69,7 +69,7 @@ def test_sigterm_during_a_save_removes_the_temp_file(tmp_path: Path) -> None:
         import os, signal, sys
         from pathlib import Path
         from tui_convnet.cli import exit_on_signals
-        from tui_convnet.fileio import atomic_write
+        from tui_convnet.util.fileio import atomic_write
 
         def write(tmp):
             tmp.write_bytes(b"half a model")
@@ -96,7 +96,7 @@ def test_sigterm_while_another_thread_saves_leaves_no_temp_file(tmp_path: Path) 
         import os, signal, threading, time
         from pathlib import Path
         from tui_convnet.cli import exit_on_signals
-        from tui_convnet.fileio import atomic_write
+        from tui_convnet.util.fileio import atomic_write
 
         target = Path({str(tmp_path / "model.keras")!r})
         target.write_bytes(b"old model")
@@ -135,7 +135,7 @@ def test_the_tensorflow_worker_finishes_a_save_before_it_ends(tmp_path: Path) ->
         f"""
         import threading, time
         from pathlib import Path
-        from tui_convnet.fileio import atomic_write
+        from tui_convnet.util.fileio import atomic_write
         from tui_convnet.training import worker
 
         target = Path({str(tmp_path / "model.keras")!r})
@@ -194,7 +194,7 @@ def _interrupted_at(event: int, exc: type[BaseException] | BaseException, target
     """Run ``atomic_write(target, write)`` and raise ``exc`` in it at its ``event``-th executed line (counting the
     lines of atomic_write, of the context manager that registers the temporary file and of ``write``): what a
     signal handler does, between two bytecodes. Returns None when the write finished before that line."""
-    from tui_convnet import fileio
+    from tui_convnet.util import fileio
 
     watched = {fileio.atomic_write.__code__, fileio._registered.__wrapped__.__code__, write.__code__}
     try:
@@ -210,7 +210,7 @@ def test_a_signal_at_any_line_of_a_save_leaves_the_old_or_the_new_model_and_no_t
     """SIGTERM's handler raises SystemExit(143) and Ctrl-C KeyboardInterrupt at whatever line runs: here at
     every line a save runs, one after the other (then what the exit runs: ``finish_writes``). A signal
     right after the temporary file was created, before it was registered, left it behind."""
-    from tui_convnet.fileio import finish_writes
+    from tui_convnet.util.fileio import finish_writes
 
     target = tmp_path / "model.keras"
 

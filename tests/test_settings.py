@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui_convnet.settings import load_settings, save_setting, settings_path
 from tui_convnet.ui.app import create_app
+from tui_convnet.util.settings import load_settings, save_setting, settings_path
 
 
 def test_settings_live_in_the_xdg_config_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tui_convnet.visible import visible
+from tui_convnet.util.visible import visible
 
 OSC_TITLE = "\x1b]2;owned\x07"  # an OSC 2 sequence: sets the terminal's title
 

@@ -22,8 +22,8 @@ from types import FrameType
 from .cli_parser import DETAILED, LECTURER_COMMANDS
 from .cli_parser import SCREEN_NAMES as SCREEN_NAMES
 from .cli_parser import build_parser as build_parser
-from .fileio import os_reason, remove_temp_files
-from .visible import visible
+from .util.fileio import os_reason, remove_temp_files
+from .util.visible import visible
 
 # One BLAS thread, set before numpy is first imported (unless the user chose a number). The interactive
 # numpy work (an explorer step, a drawing's forward pass, one digit on the inspect screen) is made of small
@@ -92,7 +92,7 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
             screen=screen or ("draw" if image is not None else "explorer"),
             on_first_frame=_collect_again,
         )
-        from .settings import settings_path
+        from .util.settings import settings_path
 
         app.settings_path = settings_path()  # the theme chosen last time, and remembered when changed
         if lecturer and example is not None:  # the lecturer's own file: its problems are shown, the app stays up

@@ -22,7 +22,7 @@ import numpy as np
 
 from .core import numbers
 from .images.notes import UNSURE
-from .visible import visible
+from .util.visible import visible
 
 PROG = "convnet-tui predict"
 

@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .visible import visible
+from .util.visible import visible
 
 #: Terminal sizes a tab may ask for (a 4K screen with a small font is about 400x130 cells).
 MAX_COLUMNS = 500

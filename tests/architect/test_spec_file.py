@@ -8,7 +8,7 @@ import pytest
 
 from tui_convnet.architect.spec_file import SpecFileError, read_spec_file, spec_to_toml, write_spec_file
 from tui_convnet.core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, ModelSpec, Pool2DSpec, mnist_convnet
-from tui_convnet.paths import assets_dir
+from tui_convnet.util.paths import assets_dir
 
 SPEC = ModelSpec(
     (32, 32, 3),

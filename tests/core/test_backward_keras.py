@@ -182,7 +182,7 @@ def _lecture_model(keras, seed=0):
 
 @pytest.fixture(scope="module")
 def batch() -> tuple[np.ndarray, np.ndarray]:
-    from tui_convnet.data import load_mnist, to_model_inputs
+    from tui_convnet.data.mnist import load_mnist, to_model_inputs
 
     data = load_mnist("sample")
     return to_model_inputs(data.x_train[:8]), np.eye(10, dtype="float32")[data.y_train[:8]]

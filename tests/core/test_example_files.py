@@ -307,7 +307,7 @@ def test_conv_followed_by_pool_must_fit(tmp_path: Path) -> None:
 
 def test_the_edge_example_holds_the_first_mnist_test_digit() -> None:
     # The digit is written into the TOML (the core reads no data files); it is the bundled test digit #0.
-    from tui_convnet.data import bundled_digit
+    from tui_convnet.data.mnist import bundled_digit
 
     edge = next(ex for ex in load_examples() if ex.key == "03_edge_detection")
     digit, label = bundled_digit(0, "test")

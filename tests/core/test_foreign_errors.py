@@ -10,7 +10,7 @@ import pytest
 
 from tui_convnet.core import ModelSpec, conv2d, effective_kernel, load_example
 from tui_convnet.core.model import Conv2DSpec, layer_from_dict, summary_rows
-from tui_convnet.data import DataError, bundled_digit, load_mnist, read_idx, to_model_inputs
+from tui_convnet.data.mnist import DataError, bundled_digit, load_mnist, read_idx, to_model_inputs
 
 
 @pytest.mark.parametrize(

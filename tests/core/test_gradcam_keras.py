@@ -33,7 +33,7 @@ from tui_convnet.core import (
     grad_cam_details,
     infer_shapes,
 )
-from tui_convnet.data import load_mnist, to_model_inputs
+from tui_convnet.data.mnist import load_mnist, to_model_inputs
 
 pytestmark = pytest.mark.keras
 

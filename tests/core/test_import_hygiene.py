@@ -30,13 +30,14 @@ def test_probe_sees_an_import() -> None:
 
 
 def test_core_and_data_import_only_numpy() -> None:
-    assert imported_after("import tui_convnet.core, tui_convnet.data") == []
+    assert imported_after("import tui_convnet.core, tui_convnet.data.mnist") == []
 
 
 def test_using_the_core_imports_only_numpy() -> None:
     code = """
 import numpy as np
-from tui_convnet import core, data
+from tui_convnet import core
+from tui_convnet.data import mnist as data
 examples = core.load_examples()  # the edge example reads a bundled digit
 for ex in examples:
     if ex.kind == "conv":
@@ -55,7 +56,8 @@ def test_the_bundled_model_and_an_image_run_without_tensorflow(tmp_path: Path) -
     code = f"""
 import numpy as np
 from PIL import Image
-from tui_convnet import bundled_model, core, data, images
+from tui_convnet import bundled_model, core, images
+from tui_convnet.data import mnist as data
 model = bundled_model.load_bundled_model()
 digit, _ = data.bundled_digit(0)
 Image.fromarray(digit).save({str(tmp_path / "d.png")!r})

@@ -26,7 +26,7 @@ from tui_convnet.core import (
     pool_geometry,
     summary_rows,
 )
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 
 if TYPE_CHECKING:
     from tui_convnet.core import Example

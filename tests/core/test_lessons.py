@@ -67,7 +67,7 @@ def test_cs231n_target_of_the_wrong_shape_is_refused(cs231n: KernelGradientLesso
 
 @pytest.fixture(scope="module")
 def digits() -> np.ndarray:
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
 
     return load_mnist("sample").x_test[:4] / 255.0
 

@@ -16,7 +16,7 @@ import pytest
 
 from tests.core.core_testing import assert_close
 from tui_convnet.core import apply_activation, dense, forward, infer_shapes, mnist_convnet
-from tui_convnet.data import load_mnist, to_model_inputs
+from tui_convnet.data.mnist import load_mnist, to_model_inputs
 
 pytestmark = pytest.mark.keras
 

@@ -7,7 +7,7 @@ import pytest
 
 from tui_convnet.core import conv2d, mnist_convnet, seeded_weights, shift_experiment, shift_image, shifted_interior
 from tui_convnet.core.model import Conv2DSpec, ModelSpec, Pool2DSpec
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 
 
 def _weights(spec: ModelSpec, seed: int = 0) -> list[np.ndarray]:

@@ -21,7 +21,7 @@ from tui_convnet.bundled_model import (
     write_weights,
 )
 from tui_convnet.core import forward, mnist_convnet
-from tui_convnet.data import load_sample, to_model_inputs
+from tui_convnet.data.mnist import load_sample, to_model_inputs
 
 if TYPE_CHECKING:
     from tui_convnet.bundled_model import BundledModel

@@ -16,7 +16,7 @@ from PIL import Image
 from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.cli import main
 from tui_convnet.core import forward
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 
 if TYPE_CHECKING:
     from tui_convnet.bundled_model import BundledModel

@@ -173,7 +173,7 @@ def test_a_colour_image_goes_through_every_stage() -> None:
 
 
 def test_preprocessing_a_real_mnist_digit_changes_little() -> None:
-    from tui_convnet.data import bundled_digit
+    from tui_convnet.data.mnist import bundled_digit
 
     digit, _ = bundled_digit(0)
     p = preprocess(digit / 255.0)
@@ -281,7 +281,7 @@ def test_the_verdict_calls_an_answer_under_half_unsure() -> None:
 def test_the_official_test_digits_pass_through_and_keep_their_answers() -> None:
     from tui_convnet.bundled_model import load_bundled_model
     from tui_convnet.core import forward
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
 
     data = load_mnist("sample").limited(test=400)
     x = data.x_test / 255.0

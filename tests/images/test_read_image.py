@@ -17,7 +17,7 @@ from PIL import Image
 
 from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image, read_picture
 
 if TYPE_CHECKING:
@@ -327,7 +327,7 @@ def test_a_npy_header_claiming_too_many_bytes_is_one_line_before_anything_is_rea
 ) -> None:
     """numpy read the length it was told first (4 GiB: a MemoryError under a memory limit), then refused
     lengths over 10,000 in a message of two lines."""
-    from tui_convnet.data import DataError, load_mnist
+    from tui_convnet.data.mnist import DataError, load_mnist
 
     (tmp_path / "d.npy").write_bytes(_npy_with_header_length(length, version))
     with pytest.raises(ImageError) as info:
@@ -371,7 +371,7 @@ def _npy_with_header(header: str) -> bytes:
 def test_a_npy_header_numpy_cannot_parse_or_lets_through_is_one_line(tmp_path: Path, header, said: str) -> None:
     """Found by fuzzing the headers: a few hundred nested brackets made Python's parser raise MemoryError;
     a shape of (True, 40) passed numpy's check and failed later with TypeError ("an integer is required")."""
-    from tui_convnet.data import DataError, load_mnist
+    from tui_convnet.data.mnist import DataError, load_mnist
 
     (tmp_path / "d.npy").write_bytes(_npy_with_header(header))
     with pytest.raises(ImageError, match=re.escape(said)):
@@ -400,7 +400,7 @@ def test_an_encrypted_npz_member_is_one_line(tmp_path: Path) -> None:
     import shutil
 
     from tui_convnet.bundled_model import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
-    from tui_convnet.data import DataError, load_mnist
+    from tui_convnet.data.mnist import DataError, load_mnist
 
     buffer = io.BytesIO()
     digits = np.zeros((4, 28, 28), np.uint8)

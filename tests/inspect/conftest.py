@@ -8,7 +8,7 @@ import pytest
 from tests.inspect.fixed_model import fixed_keras_model, save_fixed_model
 
 if TYPE_CHECKING:
-    from tui_convnet.data import MnistData
+    from tui_convnet.data.mnist import MnistData
     from tui_convnet.training.inspector import ModelInspector
 
 
@@ -25,7 +25,7 @@ def tiny_model() -> Any:
 
 @pytest.fixture(scope="session")
 def sample() -> MnistData:
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
 
     return load_mnist("sample")
 

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import conv_trace, forward
-from tui_convnet.data import to_model_inputs
+from tui_convnet.data.mnist import to_model_inputs
 from tui_convnet.training import explorer_example
 from tui_convnet.training.evaluate import confusion_matrix
 from tui_convnet.training.inspector import InspectError, ModelInspector, NumpyModel
 
 if TYPE_CHECKING:
-    from tui_convnet.data import MnistData
+    from tui_convnet.data.mnist import MnistData
 
 pytestmark = [pytest.mark.keras]
 

@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import forward, mnist_convnet, seeded_weights
-from tui_convnet.data import to_model_inputs
+from tui_convnet.data.mnist import to_model_inputs
 from tui_convnet.training.inspector import NUMPY_BATCH, InspectError, ModelInspector, NumpyModel
 
 if TYPE_CHECKING:
-    from tui_convnet.data import MnistData
+    from tui_convnet.data.mnist import MnistData
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,7 @@ import pytest
 from tui_convnet.cli import main
 
 if TYPE_CHECKING:
-    from tui_convnet.data import MnistData
+    from tui_convnet.data.mnist import MnistData
 
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import mnist_convnet
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.lessons.catalog import LESSONS, lesson_info
 from tui_convnet.lessons.context import digit_from_uint8, seeded_model, trained_model
 from tui_convnet.lessons.dropout_lesson import DropoutLesson

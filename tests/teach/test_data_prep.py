@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui_convnet.data import load_sample
+from tui_convnet.data.mnist import load_sample
 from tui_convnet.teach.data_prep import batches, data_preparation
 
 DATA = load_sample()

@@ -59,7 +59,7 @@ def test_recovered_batch_losses_are_the_losses_keras_computes_for_each_batch() -
     """With a learning rate of 0 the weights never change, so each batch's loss can be computed
     directly; the forwarder's recovered values must match it, the short last batch included."""
     from tui_convnet.core import mnist_convnet
-    from tui_convnet.data import load_mnist, one_hot, to_model_inputs
+    from tui_convnet.data.mnist import load_mnist, one_hot, to_model_inputs
     from tui_convnet.training.events import BatchEnd
     from tui_convnet.training.model import build_model, compile_model
     from tui_convnet.training.trainer import EventForwarder

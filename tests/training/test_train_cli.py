@@ -359,7 +359,7 @@ def test_a_failed_save_prints_the_results_first(
     # with --save onto a full disk, `train --json` printed no result and lost the model
     import os
 
-    import tui_convnet.fileio as fileio
+    import tui_convnet.util.fileio as fileio
 
     def fsync(fd) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")

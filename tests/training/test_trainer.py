@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import mnist_convnet
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 from tui_convnet.training.events import (
     BatchEnd,
     EpochBegin,
@@ -24,7 +24,7 @@ from tui_convnet.training.events import (
 )
 
 if TYPE_CHECKING:
-    from tui_convnet.data import MnistData
+    from tui_convnet.data.mnist import MnistData
 
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
@@ -98,7 +98,7 @@ def test_test_accuracy_beats_chance_and_evaluation_is_consistent(run: tuple[Any,
 def test_saved_then_loaded_model_gives_the_same_predictions(
     run: tuple[Any, list[Any]], small_data: MnistData, tmp_path: Path
 ) -> None:
-    from tui_convnet.data import to_model_inputs
+    from tui_convnet.data.mnist import to_model_inputs
     from tui_convnet.training.model import load_model_safe, save_model_atomic
 
     model = run[0].model

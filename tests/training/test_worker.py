@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import forward_pass, mnist_convnet
-from tui_convnet.data import load_mnist, to_model_inputs
+from tui_convnet.data.mnist import load_mnist, to_model_inputs
 from tui_convnet.training.events import BatchEnd, EpochBegin, TrainBegin, TrainConfig, TrainEnd
 from tui_convnet.training.protocol import TENSORFLOW_MISSING, Envelope, Save, read_frame, write_frame
 from tui_convnet.training.worker import one_line, save_failure

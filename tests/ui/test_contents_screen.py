@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from tui_convnet.core.lessons import network_gradients
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
 from tui_convnet.ui.contents.screen import ContentsScreen

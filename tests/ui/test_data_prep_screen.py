@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from tui_convnet.data import load_sample
+from tui_convnet.data.mnist import load_sample
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.contents.data_prep import DataPrepScreen
 
@@ -100,8 +100,8 @@ async def test_from_the_command_palette(monkeypatch: pytest.MonkeyPatch, tmp_pat
 async def test_unreadable_data_is_one_line_and_the_screen_stays_up(
     ui: type[UI], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui_convnet.data as data_module
-    from tui_convnet.data import DataError
+    import tui_convnet.data.mnist as data_module
+    from tui_convnet.data.mnist import DataError
 
     def broken(*args, **kwargs) -> None:
         raise DataError("The Keras cache file is not a zip archive. Received: path='/x/[b]mnist.npz'")

@@ -176,7 +176,7 @@ async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui: type[UI]) -
 async def test_an_image_opens_the_draw_screen_on_its_own_stages(first: str, tmp_path: Path, ui: type[UI]) -> None:
     from PIL import Image
 
-    from tui_convnet.data import bundled_digit
+    from tui_convnet.data.mnist import bundled_digit
     from tui_convnet.images import load_digit
 
     digit, _ = bundled_digit(0)  # a 7, saved black on white and three times as big

@@ -14,17 +14,17 @@ from tui_convnet.ui.common.gradcam import GradCamView, overlay_rgb
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
-    from tui_convnet.data import MnistData
+    from tui_convnet.data.mnist import MnistData
 
 SIZE = (130, 60)
 
 
 @pytest.fixture
 def small_test_set(monkeypatch: pytest.MonkeyPatch) -> MnistData:
-    import tui_convnet.data
+    import tui_convnet.data.mnist
 
-    sample = tui_convnet.data.load_mnist("sample").limited(None, 50)
-    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
+    sample = tui_convnet.data.mnist.load_mnist("sample").limited(None, 50)
+    monkeypatch.setattr(tui_convnet.data.mnist, "load_mnist", lambda *args, **kwargs: sample)
     return sample
 
 

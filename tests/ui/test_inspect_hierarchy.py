@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 @pytest.fixture(scope="module")
 def ready(fixed_model: ModuleType) -> ModelReady:
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
 
     # a session model with fixed seeded weights (spec + numpy weights: no TensorFlow, no training)
     return ModelReady(fixed_model.fixed_numpy_model(seed=0), load_mnist("sample").limited(None, 50), "run 1")

@@ -24,7 +24,7 @@ from tui_convnet.ui.common.messages import ModelReady
 if TYPE_CHECKING:
     from tests.ui.conftest import UI, SnapLooks
     from tui_convnet.bundled_model import BundledModel
-    from tui_convnet.data import MnistData
+    from tui_convnet.data.mnist import MnistData
 
 SIZE = (130, 45)
 #: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
@@ -33,7 +33,7 @@ TEST_DIGITS = 200
 
 @pytest.fixture(scope="module")
 def sample() -> MnistData:
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
 
     return load_mnist("sample").limited(None, TEST_DIGITS)
 
@@ -41,9 +41,9 @@ def sample() -> MnistData:
 @pytest.fixture
 def small_test_set(monkeypatch: pytest.MonkeyPatch, sample: MnistData) -> None:
     """The screen's own data loading (for the bundled model) gives the first 200 official test digits."""
-    import tui_convnet.data
+    import tui_convnet.data.mnist
 
-    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
+    monkeypatch.setattr(tui_convnet.data.mnist, "load_mnist", lambda *args, **kwargs: sample)
 
 
 @pytest.fixture(scope="module")

@@ -14,13 +14,13 @@ from typing import TYPE_CHECKING
 import pytest
 from textual.widgets import Button, Input
 
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
 from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
 
 if TYPE_CHECKING:
-    from tui_convnet.data import MnistData
+    from tui_convnet.data.mnist import MnistData
 
 SIZE = (130, 42)
 
@@ -60,9 +60,9 @@ async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_b
 async def test_the_inspect_screen_goes_back_to_the_bundled_model(
     sample: MnistData, fixed_model: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import tui_convnet.data
+    import tui_convnet.data.mnist
 
-    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
+    monkeypatch.setattr(tui_convnet.data.mnist, "load_mnist", lambda *args, **kwargs: sample)
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen

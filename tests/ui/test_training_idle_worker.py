@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 from tui_convnet.training.worker_client import WorkerClient, set_shared_client
 from tui_convnet.ui.app import create_app
 

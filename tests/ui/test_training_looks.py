@@ -29,7 +29,7 @@ THEMES = ("textual-dark", "textual-light")
 
 
 async def test_the_confusion_title_fits_on_one_line_at_130_columns() -> None:
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
     from tui_convnet.training.evaluate import evaluation_from_probabilities
 
     data = load_mnist("sample").limited(None, 200)

@@ -400,7 +400,7 @@ async def test_typed_values_are_shown_literally_in_every_field() -> None:
 
 
 async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
-    import tui_convnet.data as data
+    import tui_convnet.data.mnist as data
 
     def broken(*args, **kwargs) -> None:
         raise TypeError("not an npz archive: [/] cache")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 
-from ..fileio import user_path
+from ..util.fileio import user_path
 from .notes import STAGE_COUNT, UNSURE, Stage, stages, verdict
 from .preprocess import (
     BOX,

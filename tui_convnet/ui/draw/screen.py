@@ -28,7 +28,7 @@ from textual.widgets import Static
 from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
 from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, scale_to_box, stages
-from ...visible import visible
+from ...util.visible import visible
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
 from ..common.messages import ModelReady

@@ -24,7 +24,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from ...bundled_model import ModelAssetError, load_bundled_model
 from ...core import numbers
-from ...data import DataError, bundled_digit
+from ...data.mnist import DataError, bundled_digit
 from ...lessons import LESSONS, Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
 from ...lessons.catalog import contents, lesson_entry, lesson_info
 from ...lessons.dropout_lesson import DropoutLesson, DropoutSettings

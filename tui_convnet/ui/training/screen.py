@@ -50,7 +50,7 @@ from .run_state import FINISHED, RunTracker
 from .run_view import RunView
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
 
 __all__ = ["DEFAULTS", "TrainingScreen", "parse_settings"]
