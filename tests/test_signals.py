@@ -23,7 +23,7 @@ import pytest
 
 import tui_convnet.training as training_package
 from tests._interrupt import raising_at
-from tui_convnet import cli, fileio
+from tui_convnet import cli
 from tui_convnet.cli import main
 from tui_convnet.training import cli as train_cli
 from tui_convnet.util import fileio
