@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tui_convnet.cli import main
-from tui_convnet.serve import ServeConfig, startup_lines
+from tui_convnet.serve.server import ServeConfig, startup_lines
 
 CMD = [sys.executable, "-m", "tui_convnet"]
 

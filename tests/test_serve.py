@@ -14,7 +14,7 @@ import pytest
 
 from tests._serve_processes import HAS_PROC, Served, free_port, running, wait_until
 from tui_convnet.cli import main
-from tui_convnet.serve import (
+from tui_convnet.serve.server import (
     DEFAULT_MAX_SESSIONS,
     ServeConfig,
     ServeError,
@@ -136,7 +136,7 @@ def test_the_server_says_where_to_point_a_browser() -> None:
 
 
 def test_each_tab_runs_this_module_with_the_server_pid() -> None:
-    assert shlex.split(tab_command(4242)) == ["exec", sys.executable, "-m", "tui_convnet.serve", "4242"]
+    assert shlex.split(tab_command(4242)) == ["exec", sys.executable, "-m", "tui_convnet.serve.server", "4242"]
 
 
 @pytest.mark.parametrize("argv", [[], ["abc"], ["1", "2"]])

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tui_convnet.serve_guard import (
+from tui_convnet.serve.guard import (
     MAX_COLUMNS,
     MAX_MESSAGE_BYTES,
     MAX_ROWS,
@@ -179,7 +179,7 @@ def test_a_frame_that_cannot_be_read_says_why_in_one_line() -> None:
     """Invalid UTF-8 or a frame over the size limit read "a error message; a tab sends text"."""
     from aiohttp.http_websocket import WebSocketError
 
-    from tui_convnet.serve_guard import frame_problem
+    from tui_convnet.serve.guard import frame_problem
 
     too_big = WebSocketError(1009, f"Message size {MAX_MESSAGE_BYTES + 20} exceeds limit {MAX_MESSAGE_BYTES}")
     said = frame_problem("error", too_big)

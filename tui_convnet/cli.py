@@ -195,7 +195,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run(args)
     if args.command == "serve":
-        from .serve import run_serve
+        from .serve.server import run_serve
         from .training.slots import configure_serving
 
         try:  # the tabs inherit the training slots' folder and limit
