@@ -16,7 +16,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import (
     Conv2DSpec,
     DenseSpec,
@@ -31,6 +30,7 @@ from tui_convnet.core import (
     infer_shapes,
 )
 from tui_convnet.data.mnist import load_mnist, to_model_inputs
+from tui_convnet.model.bundled import load_bundled_model
 
 pytestmark = pytest.mark.keras
 

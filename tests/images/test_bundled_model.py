@@ -9,7 +9,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import (
+from tui_convnet.core import forward, mnist_convnet
+from tui_convnet.data.mnist import load_sample, to_model_inputs
+from tui_convnet.model.bundled import (
     INFO_NAME,
     WEIGHTS_NAME,
     ModelAssetError,
@@ -19,8 +21,6 @@ from tui_convnet.bundled_model import (
     weight_names,
     write_weights,
 )
-from tui_convnet.core import forward, mnist_convnet
-from tui_convnet.data.mnist import load_sample, to_model_inputs
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def ready(sample, fixed_model):
 
 @pytest.fixture(scope="module")
 def bundled():
-    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.model.bundled import load_bundled_model
 
     return load_bundled_model()
 
@@ -378,9 +378,9 @@ async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path, tmp_p
 async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ready
 ) -> None:
-    import tui_convnet.bundled_model
+    import tui_convnet.model.bundled
 
-    monkeypatch.setattr(tui_convnet.bundled_model, "model_dir", lambda: tmp_path / "[missing]")
+    monkeypatch.setattr(tui_convnet.model.bundled, "model_dir", lambda: tmp_path / "[missing]")
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")
