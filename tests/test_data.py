@@ -49,7 +49,7 @@ def sample() -> MnistData:
 
 
 @pytest.fixture
-def small(sample) -> dict[str, np.ndarray]:
+def small(sample: MnistData) -> dict[str, np.ndarray]:
     """A few real digits, as the four arrays of a Keras mnist.npz."""
     s = sample.limited(40, 30)
     return {"x_train": s.x_train, "y_train": s.y_train, "x_test": s.x_test, "y_test": s.y_test}
@@ -88,7 +88,7 @@ def assert_same(data: MnistData, arrays: dict[str, np.ndarray]) -> None:
 # --------------------------------------------------------------------------- sources
 
 
-def test_bundled_sample(sample) -> None:
+def test_bundled_sample(sample: MnistData) -> None:
     assert sample.source == "sample" and not sample.full
     assert sample.x_train.shape == (5000, 28, 28) and sample.y_train.shape == (5000,)
     assert sample.x_test.shape == (10000, 28, 28) and sample.y_test.shape == (10000,)
@@ -98,7 +98,7 @@ def test_bundled_sample(sample) -> None:
     assert sample.description == f"bundled MNIST sample: 5,000 training / 10,000 test digits ({bundled_mnist_path()})"
 
 
-def test_limited(sample) -> None:
+def test_limited(sample: MnistData) -> None:
     small = sample.limited(100, 20)
     assert len(small.x_train) == len(small.y_train) == 100
     assert len(small.x_test) == len(small.y_test) == 20
@@ -107,7 +107,7 @@ def test_limited(sample) -> None:
     assert len(sample.limited(None, 5).x_train) == 5000
 
 
-def test_keras_npz_at_an_explicit_path(tmp_path: Path, small) -> None:
+def test_keras_npz_at_an_explicit_path(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "my-mnist.npz"
     np.savez_compressed(path, **small)
     data = load_mnist(path)
@@ -118,7 +118,7 @@ def test_keras_npz_at_an_explicit_path(tmp_path: Path, small) -> None:
 
 
 @pytest.mark.parametrize("gz", [True, False], ids=["gzipped", "plain"])
-def test_folder_of_idx_files(tmp_path: Path, small, gz: bool) -> None:
+def test_folder_of_idx_files(tmp_path: Path, small: dict[str, np.ndarray], gz: bool) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=gz)
     data = load_mnist(folder)
     assert (data.source, data.location) == ("path", str(folder))
@@ -136,7 +136,7 @@ def test_idx_reader_on_crafted_bytes(tmp_path: Path) -> None:
     np.testing.assert_array_equal(read_idx(tmp_path / "labels.gz"), labels)
 
 
-def test_keras_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small) -> None:
+def test_keras_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: dict[str, np.ndarray]) -> None:
     # Keras keeps the file at $KERAS_HOME/datasets/mnist.npz
     # (keras.src.backend.config.keras_home() and keras.src.utils.file_utils.get_file).
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
@@ -157,7 +157,7 @@ def test_keras_cache_path_without_keras_home(monkeypatch: pytest.MonkeyPatch, tm
     assert keras_cache_path() == tmp_path / ".keras" / "datasets" / "mnist.npz"
 
 
-def test_auto_falls_back_to_the_sample(sample) -> None:
+def test_auto_falls_back_to_the_sample(sample: MnistData) -> None:
     assert not keras_cache_path().exists()
     data = load_mnist("auto", download=False)
     assert data.source == "sample"
@@ -196,7 +196,7 @@ def test_corrupt_npz(tmp_path: Path) -> None:
     expect_error(path, f"{path}: not a .npz file")
 
 
-def test_truncated_npz(tmp_path: Path, small) -> None:
+def test_truncated_npz(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "cut.npz"
     np.savez_compressed(path, **small)
     path.write_bytes(path.read_bytes()[:2000])  # the zip's directory is at its end: gone
@@ -209,7 +209,7 @@ def test_npz_without_the_keras_arrays(tmp_path: Path) -> None:
     expect_error(path, f"{path}: not a Keras mnist.npz, it has no `x_train` array. Received: arrays=['images']")
 
 
-def test_npz_with_pickled_objects_is_refused(tmp_path: Path, small) -> None:
+def test_npz_with_pickled_objects_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "pickled.npz"
     np.savez(path, **{**small, "x_train": np.array([object()] * 3, dtype=object)})
     expect_error(path, f"{path}: `x_train` holds Python objects, which are never loaded (pickles can run code).")
@@ -243,25 +243,25 @@ def test_npz_with_pickled_objects_is_refused(tmp_path: Path, small) -> None:
         ),
     ],
 )
-def test_wrong_shapes_and_values_in_npz(tmp_path: Path, small, change, message: str) -> None:
+def test_wrong_shapes_and_values_in_npz(tmp_path: Path, small: dict[str, np.ndarray], change, message: str) -> None:
     path = tmp_path / "wrong.npz"
     np.savez(path, **{**small, **change})
     expect_error(path, f"{path}: ", message)
 
 
-def test_whole_float_pixels_are_accepted(tmp_path: Path, small) -> None:
+def test_whole_float_pixels_are_accepted(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "floats.npz"
     np.savez(path, **{**small, "x_train": small["x_train"].astype(np.float64)})
     assert_same(load_mnist(path), small)
 
 
-def test_missing_idx_file(tmp_path: Path, small) -> None:
+def test_missing_idx_file(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=True)
     (folder / "t10k-labels-idx1-ubyte.gz").unlink()
     expect_error(folder, f"{folder}: the MNIST IDX file t10k-labels-idx1-ubyte[.gz] is missing.")
 
 
-def test_bad_idx_magic(tmp_path: Path, small) -> None:
+def test_bad_idx_magic(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     path = folder / "train-images-idx3-ubyte"
     raw = bytearray(path.read_bytes())
@@ -270,7 +270,7 @@ def test_bad_idx_magic(tmp_path: Path, small) -> None:
     expect_error(folder, f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic=2052")
 
 
-def test_truncated_idx(tmp_path: Path, small) -> None:
+def test_truncated_idx(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     path = folder / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:-100])
@@ -285,7 +285,7 @@ def test_truncated_idx(tmp_path: Path, small) -> None:
     expect_error(folder, f"{path}: too short to be an IDX file. Received: size=2 bytes")
 
 
-def test_truncated_and_corrupt_gzip(tmp_path: Path, small) -> None:
+def test_truncated_and_corrupt_gzip(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=True)
     path = folder / "train-labels-idx1-ubyte.gz"
     packed = path.read_bytes()
@@ -301,7 +301,7 @@ def test_truncated_and_corrupt_gzip(tmp_path: Path, small) -> None:
     expect_error(folder, f"{images}: cannot read it")
 
 
-def test_idx_with_labels_where_images_belong(tmp_path: Path, small) -> None:
+def test_idx_with_labels_where_images_belong(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     (folder / "train-images-idx3-ubyte").write_bytes(idx_bytes(small["y_train"]))
     expect_error(folder, f"{folder}: `x_train` must have shape (N, 28, 28). Received: x_train.shape=(40,)")
@@ -310,7 +310,7 @@ def test_idx_with_labels_where_images_belong(tmp_path: Path, small) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
-def test_to_model_inputs_and_one_hot(sample) -> None:
+def test_to_model_inputs_and_one_hot(sample: MnistData) -> None:
     x = to_model_inputs(sample.x_test[:3])
     assert x.shape == (3, 28, 28, 1) and x.dtype == np.float32
     assert x.min() == 0.0 and x.max() == 1.0
@@ -320,7 +320,7 @@ def test_to_model_inputs_and_one_hot(sample) -> None:
     assert y.argmax(axis=1).tolist() == [3, 0, 9] and y.sum() == 3
 
 
-def test_bundled_digit(sample) -> None:
+def test_bundled_digit(sample: MnistData) -> None:
     digit, label = bundled_digit(5, "train")
     np.testing.assert_array_equal(digit, sample.x_train[5])
     assert label == sample.y_train[5]
@@ -393,14 +393,16 @@ def npz_with_header(path, small, key: str, header: dict) -> None:
             z.writestr(name + ".npy", buf.getvalue())
 
 
-def test_an_npz_declaring_1e11_images_is_refused_without_allocating(tmp_path: Path, small) -> None:
+def test_an_npz_declaring_1e11_images_is_refused_without_allocating(
+    tmp_path: Path, small: dict[str, np.ndarray]
+) -> None:
     # was numpy's MemoryError (a traceback from `train --dataset`)
     path = tmp_path / "liar.npz"
     npz_with_header(path, small, "x_train", {"descr": "|u1", "fortran_order": False, "shape": (10**11, 28, 28)})
     expect_error(path, f"{path}: `x_train` declares {10**11 * 784:,} values", f"limit of {MAX_ARRAY_BYTES:,} bytes")
 
 
-def test_an_npz_member_cut_short_is_refused(tmp_path: Path, small) -> None:
+def test_an_npz_member_cut_short_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "short.npz"
     npz_with_header(path, small, "y_test", {"descr": "|u1", "fortran_order": False, "shape": (30,)})
     data = load_mnist(path)  # 30 labels fit in the 100 bytes written: read exactly, the rest ignored
@@ -409,7 +411,7 @@ def test_an_npz_member_cut_short_is_refused(tmp_path: Path, small) -> None:
     expect_error(path, f"{path}: `y_test` is cut short (100 of 300 bytes).")
 
 
-def test_a_plain_npy_renamed_npz_is_refused(tmp_path: Path, small) -> None:
+def test_a_plain_npy_renamed_npz_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     # was TypeError: 'numpy.ndarray' object does not support the context manager protocol
     path = tmp_path / "plain.npz"
     np.save(tmp_path / "plain.npy", small["x_train"])
@@ -417,7 +419,7 @@ def test_a_plain_npy_renamed_npz_is_refused(tmp_path: Path, small) -> None:
     expect_error(path, f"{path}: not a .npz file (a .npz is a zip archive of arrays; this file is not).")
 
 
-def test_an_npz_with_a_huge_header_is_refused(tmp_path: Path, small) -> None:
+def test_an_npz_with_a_huge_header_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "header.npz"
     npz_with_header(
         path, small, "x_test", {"descr": "|u1", "fortran_order": False, "shape": (30, 28, 28), "x": "y" * 20000}
@@ -434,7 +436,9 @@ def keras_cache_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: b
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "plain-npy", "liar"])
-def test_auto_says_why_a_cache_was_skipped(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small, kind: str) -> None:
+def test_auto_says_why_a_cache_was_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: dict[str, np.ndarray], kind: str
+) -> None:
     cached = keras_cache_with(tmp_path, monkeypatch, b"not a zip file")
     if kind == "plain-npy":
         buf = io.BytesIO()
@@ -473,7 +477,7 @@ def test_download_false_never_downloads(keras_must_not_be_touched, capsys: pytes
     assert capsys.readouterr().out == ""
 
 
-def test_a_download_is_handed_in_and_checked(small) -> None:
+def test_a_download_is_handed_in_and_checked(small: dict[str, np.ndarray]) -> None:
     data = load_mnist("keras", download=lambda: small)
     assert (data.source, len(data.x_train)) == ("keras", 40)
     with pytest.raises(DataError, match=re.escape("keras.datasets.mnist: `x_train` must have shape (N, 28, 28)")):
@@ -497,7 +501,7 @@ def test_a_path_the_system_refuses_is_one_line(tmp_path: Path) -> None:
     expect_error(tmp_path / ("a" * 300), "cannot use it (file name too long)")
 
 
-def test_an_unreadable_idx_folder(tmp_path: Path, small, monkeypatch: pytest.MonkeyPatch):
+def test_an_unreadable_idx_folder(tmp_path: Path, small: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch):
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     real_listdir = os.listdir
 
@@ -510,7 +514,7 @@ def test_an_unreadable_idx_folder(tmp_path: Path, small, monkeypatch: pytest.Mon
     expect_error(folder, f"{folder}: cannot read the folder (permission denied).")
 
 
-def test_an_unreadable_npz(tmp_path: Path, small, monkeypatch: pytest.MonkeyPatch):
+def test_an_unreadable_npz(tmp_path: Path, small: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "locked.npz"
     np.savez(path, **small)
     monkeypatch.setattr(zipfile, "is_zipfile", lambda p: False)

@@ -11,8 +11,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from _interrupt import raising_at
 
+from tests._interrupt import raising_at
 from tui_convnet.util.fileio import PathError, atomic_write, atomic_write_bytes, os_reason, user_path
 
 

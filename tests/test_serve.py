@@ -11,8 +11,8 @@ import sys
 
 import aiohttp
 import pytest
-from _serve_processes import HAS_PROC, Served, free_port, running, wait_until
 
+from tests._serve_processes import HAS_PROC, Served, free_port, running, wait_until
 from tui_convnet.cli import main
 from tui_convnet.serve.server import (
     DEFAULT_MAX_SESSIONS,

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _interrupt import raising_at
 
 import tui_convnet.training as training_package
+from tests._interrupt import raising_at
 from tui_convnet import cli
 from tui_convnet.cli import main
 from tui_convnet.training import cli as train_cli

@@ -13,7 +13,7 @@ from tui_convnet.ui.terminal import LOG_NAME, open_log
 
 
 @pytest.fixture
-def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return tmp_path / "state" / "convnet-tui"
 
@@ -25,13 +25,13 @@ def opened(result):
     return path
 
 
-def test_the_log_folder_is_private(state) -> None:
+def test_the_log_folder_is_private(state: Path) -> None:
     path = opened(open_log())
     assert path == state / LOG_NAME
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o700 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def test_a_symlink_in_place_of_the_log_is_never_followed(state, tmp_path: Path) -> None:
+def test_a_symlink_in_place_of_the_log_is_never_followed(state: Path, tmp_path: Path) -> None:
     # was: the log opened with O_CREAT|O_TRUNC following symlinks, truncating another user's file
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
@@ -43,7 +43,7 @@ def test_a_symlink_in_place_of_the_log_is_never_followed(state, tmp_path: Path) 
     path.unlink()
 
 
-def test_a_folder_in_place_of_the_log_is_no_crash(state) -> None:
+def test_a_folder_in_place_of_the_log_is_no_crash(state: Path) -> None:
     # was IsADirectoryError: the app did not start
     (state / LOG_NAME).mkdir(parents=True)
     path = opened(open_log())
@@ -51,7 +51,7 @@ def test_a_folder_in_place_of_the_log_is_no_crash(state) -> None:
     path.unlink()
 
 
-def test_a_shared_or_foreign_log_folder_is_not_used(state) -> None:
+def test_a_shared_or_foreign_log_folder_is_not_used(state: Path) -> None:
     state.mkdir(parents=True)
     os.chmod(state, 0o777)  # anyone could plant a file there
     path = opened(open_log())

@@ -9,10 +9,12 @@ configuration; every comparison holds to 1e-5.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import pytest
-from core_testing import assert_close
 
+from tests.core.core_testing import assert_close
 from tui_convnet.core import conv2d, conv_geometry
 
 pytestmark = pytest.mark.keras
@@ -52,7 +54,7 @@ def _keras_conv(keras, x, kernels, bias, **config):
 
 
 @pytest.mark.parametrize("padding,stride,dilation", SETTINGS, ids=lambda v: str(v))
-def test_conv2d_matches_keras_conv2d(keras, rng: np.random.Generator, padding, stride, dilation) -> None:
+def test_conv2d_matches_keras_conv2d(keras: ModuleType, rng: np.random.Generator, padding, stride, dilation) -> None:
     for shape in SHAPES:
         x, kernels, bias = _random_case(rng, shape)
         expected = _keras_conv(keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation)
@@ -76,7 +78,11 @@ def test_conv2d_matches_keras_conv2d(keras, rng: np.random.Generator, padding, s
     ids=lambda v: str(v),
 )
 def test_conv2d_non_square_strides_and_dilations(
-    keras, rng: np.random.Generator, padding: str, stride: tuple[int, ...] | int, dilation: int | tuple[int, ...]
+    keras: ModuleType,
+    rng: np.random.Generator,
+    padding: str,
+    stride: tuple[int, ...] | int,
+    dilation: int | tuple[int, ...],
 ) -> None:
     for shape in (((7, 11), (3, 2), 3, 2), ((10, 6), (2, 3), 1, 4)):
         x, kernels, bias = _random_case(rng, shape, batch=3)
@@ -85,7 +91,7 @@ def test_conv2d_non_square_strides_and_dilations(
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "softmax", "linear"])
-def test_conv2d_activation_matches_keras(keras, rng: np.random.Generator, activation: str) -> None:
+def test_conv2d_activation_matches_keras(keras: ModuleType, rng: np.random.Generator, activation: str) -> None:
     x, kernels, bias = _random_case(rng, ((6, 7), (3, 3), 2, 4))
     expected = _keras_conv(keras, x, kernels, bias, padding="same", activation=activation)
     assert_close(conv2d(x, kernels, bias, padding="same", activation=activation), expected)
@@ -97,7 +103,11 @@ def test_conv2d_activation_matches_keras(keras, rng: np.random.Generator, activa
     ids=lambda v: str(v),
 )
 def test_int_padding_matches_zero_padding_then_valid_conv(
-    keras, rng: np.random.Generator, padding: int | tuple[int, ...], stride: int | tuple[int, ...], dilation: int
+    keras: ModuleType,
+    rng: np.random.Generator,
+    padding: int | tuple[int, ...],
+    stride: int | tuple[int, ...],
+    dilation: int,
 ) -> None:
     x, kernels, bias = _random_case(rng, ((5, 6), (3, 2), 3, 2))
     pad = (padding, padding) if isinstance(padding, int) else padding
@@ -115,7 +125,7 @@ def test_int_padding_matches_zero_padding_then_valid_conv(
 
 
 @pytest.mark.parametrize("n,k,s", [(6, 3, 2), (7, 2, 3), (5, 4, 1), (8, 1, 3), (1, 3, 1)])
-def test_same_padding_places_the_extra_cell_like_keras(keras, n: int, k: int, s: int) -> None:
+def test_same_padding_places_the_extra_cell_like_keras(keras: ModuleType, n: int, k: int, s: int) -> None:
     """A one-hot input finds exactly where Keras reads the padded input from."""
     x = np.zeros((n * n, n, n, 1), dtype="float32")
     for i in range(n * n):

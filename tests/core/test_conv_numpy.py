@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_testing import reference_conv2d
 
+from tests.core.core_testing import reference_conv2d
 from tui_convnet.core import conv2d, conv_geometry
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import pytest
 
@@ -55,7 +57,7 @@ def test_refusals(call, message: str) -> None:
 
 @pytest.mark.keras
 @pytest.mark.parametrize("rate", [0.1, 0.5, 0.8])
-def test_against_keras_dropout(keras, rate: float) -> None:
+def test_against_keras_dropout(keras: ModuleType, rate: float) -> None:
     # Keras draws its own mask; the units it zeroed give the mask, and with that mask the
     # numpy layer must produce Keras' numbers exactly (survivors scaled by 1 / (1 − rate)).
     x = np.random.default_rng(5).uniform(0.5, 2.0, size=(4, 64)).astype(np.float32)  # no zero inputs

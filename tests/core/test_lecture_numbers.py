@@ -7,6 +7,8 @@ or a wrong engine both fail.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
@@ -26,9 +28,12 @@ from tui_convnet.core import (
 )
 from tui_convnet.data.mnist import load_mnist
 
+if TYPE_CHECKING:
+    from tui_convnet.core import Example
+
 
 @pytest.fixture(scope="module")
-def examples():
+def examples() -> dict[str, Example]:
     return {e.key: e for e in load_examples()}
 
 
@@ -55,7 +60,7 @@ def _grids(volume):
     return np.transpose(volume, (2, 0, 1))
 
 
-def test_bundled_examples_load_in_order(examples) -> None:
+def test_bundled_examples_load_in_order(examples: dict[str, Example]) -> None:
     assert list(examples) == [
         "01_cs231n",
         "02_rgb_bias",
@@ -94,7 +99,7 @@ CS231N_OUTPUT = [
 ]
 
 
-def test_cs231n_output_volume(examples) -> None:
+def test_cs231n_output_volume(examples: dict[str, Example]) -> None:
     ex = examples["01_cs231n"]
     assert ex.x.shape == (5, 5, 3) and ex.kernels.shape == (3, 3, 3, 2)
     assert ex.kernel_names == ("W0", "W1") and list(ex.bias) == [1, 0]
@@ -108,7 +113,7 @@ def test_cs231n_output_volume(examples) -> None:
     assert trace.geometry.param_formula == "2·(3·3·3) + 2 = 56"
 
 
-def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples) -> None:
+def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples: dict[str, Example]) -> None:
     ex = examples["01_cs231n"]
     arithmetic = _grids(_run(ex))
     np.testing.assert_array_equal(ex.expected["output"], arithmetic)
@@ -124,7 +129,7 @@ def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples) -> None:
     assert any("o[1,0,0] = 0" in note and "4 + (-4) + 1 (channel sums) + bias 1 = 2" in note for note in ex.notes)
 
 
-def test_cs231n_first_step_is_the_slides_sum(examples) -> None:
+def test_cs231n_first_step_is_the_slides_sum(examples: dict[str, Example]) -> None:
     # -2 = x01·w01 + x02·w02 + x03·w03 + b0 = 3 + -4 + -2 + 1
     step = _trace(examples["01_cs231n"]).step(0)
     assert (step.kernel, step.out_row, step.out_col) == (0, 0, 0)
@@ -135,7 +140,7 @@ def test_cs231n_first_step_is_the_slides_sum(examples) -> None:
 # --------------------------------------------------------------------------- RGB
 
 
-def test_rgb_with_bias_first_step(examples) -> None:
+def test_rgb_with_bias_first_step(examples: dict[str, Example]) -> None:
     ex = examples["02_rgb_bias"]
     assert ex.channel_names == ("red", "green", "blue")
     step = _trace(ex).step(0)
@@ -148,7 +153,7 @@ def test_rgb_with_bias_first_step(examples) -> None:
 # --------------------------------------------------------------------------- edge detection
 
 
-def test_edge_detection_on_a_real_digit(examples) -> None:
+def test_edge_detection_on_a_real_digit(examples: dict[str, Example]) -> None:
     ex = examples["03_edge_detection"]
     digit = load_mnist("sample").x_test[0].astype(np.float64) / 255
     np.testing.assert_array_equal(ex.x[:, :, 0], digit)
@@ -161,7 +166,7 @@ def test_edge_detection_on_a_real_digit(examples) -> None:
 # --------------------------------------------------------------------------- Goodfellow
 
 
-def test_goodfellow_symbolic_and_numeric(examples) -> None:
+def test_goodfellow_symbolic_and_numeric(examples: dict[str, Example]) -> None:
     ex = examples["04_goodfellow_2d"]
     assert ex.symbolic
     trace = _trace(ex)
@@ -190,7 +195,7 @@ def test_goodfellow_symbolic_and_numeric(examples) -> None:
 # --------------------------------------------------------------------------- padding and stride
 
 
-def test_same_padding_keeps_the_size(examples) -> None:
+def test_same_padding_keeps_the_size(examples: dict[str, Example]) -> None:
     ex = examples["05_padding_same"]
     out = _run(ex)
     assert ex.x.shape[:2] == out.shape[:2] == (5, 5)
@@ -212,7 +217,7 @@ def test_same_padding_keeps_the_size(examples) -> None:
     )
 
 
-def test_stride_2_halves_the_size(examples) -> None:
+def test_stride_2_halves_the_size(examples: dict[str, Example]) -> None:
     ex = examples["06_stride_2"]
     out = _run(ex)
     assert out.shape == (3, 3, 2)
@@ -231,7 +236,7 @@ def test_stride_2_halves_the_size(examples) -> None:
 # --------------------------------------------------------------------------- pooling
 
 
-def test_max_and_average_pooling(examples) -> None:
+def test_max_and_average_pooling(examples: dict[str, Example]) -> None:
     mx, avg = examples["07_max_pooling"], examples["08_average_pooling"]
     np.testing.assert_array_equal(mx.x, avg.x)
     out_max = pool2d(mx.x, mx.pool.size, mx.pool.stride, mx.pool.mode, mx.pool.padding)
@@ -284,7 +289,7 @@ def test_dropout_adds_a_row_but_no_parameters() -> None:
     assert mnist_convnet(None) == mnist_convnet() == spec.with_dropout(None)
 
 
-def test_model_example_is_the_lecture_model(examples) -> None:
+def test_model_example_is_the_lecture_model(examples: dict[str, Example]) -> None:
     ex = examples["09_mnist_convnet"]
     assert ex.model.layers == mnist_convnet().layers
     assert ex.model.input_shape == (28, 28, 1)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tracemalloc
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -175,6 +176,6 @@ def test_the_numpy_engine_still_computes_strides_with_dilation() -> None:
 
 
 @pytest.mark.keras
-def test_keras_refuses_the_same_combination(keras) -> None:
+def test_keras_refuses_the_same_combination(keras: ModuleType) -> None:
     with pytest.raises(ValueError, match=re.escape(STRIDED_DILATED)):
         keras.layers.Conv2D(8, 3, strides=2, dilation_rate=2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
@@ -26,9 +28,12 @@ from tui_convnet.explore.narration import plain_text, span, where_text
 from tui_convnet.explore.panels import Volume, bias_key, input_key, kernel_key, output_key, pool_key
 from tui_convnet.explore.state import keras_refuses, parse_value
 
+if TYPE_CHECKING:
+    from tui_convnet.core import Example
+
 
 @pytest.fixture(scope="module")
-def examples():
+def examples() -> dict[str, Example]:
     return {ex.key[:2]: ex for ex in load_examples()}
 
 
@@ -36,14 +41,14 @@ def lines(state):
     return plain_text(stepper_for(state).frame(state.step).lines).splitlines()
 
 
-def test_each_kind_of_example_has_its_own_type(examples) -> None:
+def test_each_kind_of_example_has_its_own_type(examples: dict[str, Example]) -> None:
     assert isinstance(examples["01"], ConvExample) and isinstance(examples["07"], PoolExample)
     assert isinstance(examples["09"], ModelExample)
     assert isinstance(open_example(examples["09"]), ModelState)
     assert isinstance(open_example(examples["07"]), ConvState)
 
 
-def test_steps_stay_in_range_and_the_state_is_a_value(examples) -> None:
+def test_steps_stay_in_range_and_the_state_is_a_value(examples: dict[str, Example]) -> None:
     state = open_example(examples["01"])
     assert (state.step, state.num_steps, state.steps) == (0, 18, StepRange(0, 18))
     later = state.moved(5)
@@ -52,14 +57,14 @@ def test_steps_stay_in_range_and_the_state_is_a_value(examples) -> None:
     assert later.first().step == 0
 
 
-def test_the_first_cs231n_step_is_written_out(examples) -> None:
+def test_the_first_cs231n_step_is_written_out(examples: dict[str, Example]) -> None:
     text = lines(open_example(examples["01"]))
     assert text[0] == "Step 1 of 18: W0 on rows 0–2, columns 0–2 (padded input) → o[0,0,0]"
     assert text[1] == "ch0: 0·0 + 0·1 + 0·1 + 0·(-1) + 0·0 + 1·0 + 0·(-1) + 1·1 + 2·1 = 3"
     assert text[-1] == "o[0,0,0] = 3 + (-4) + (-2) + b0 1 = -2"
 
 
-def test_a_one_row_window_says_row_not_rows(examples) -> None:
+def test_a_one_row_window_says_row_not_rows(examples: dict[str, Example]) -> None:
     # "rows 27, columns 26–27" for a one-row window
     assert span("row", "rows", (27,)) == "row 27" and span("row", "rows", (26, 27)) == "rows 26–27"
     assert where_text((27,), (26, 27)) == "row 27, columns 26–27"
@@ -67,13 +72,13 @@ def test_a_one_row_window_says_row_not_rows(examples) -> None:
     assert "on row 27, columns 26–27 → o[27,26,0]" in lines(edge.last())[0]
 
 
-def test_padded_input_is_said_only_where_there_is_padding(examples) -> None:
+def test_padded_input_is_said_only_where_there_is_padding(examples: dict[str, Example]) -> None:
     # "(padded input)" on an example without padding (03: 'valid') misled; 01 pads by 1
     assert "(padded input)" not in lines(open_example(examples["03"]).last())[0]
     assert "(padded input)" in lines(open_example(examples["01"]).last())[0]
 
 
-def test_a_setting_change_recomputes_and_keeps_the_old_state(examples) -> None:
+def test_a_setting_change_recomputes_and_keeps_the_old_state(examples: dict[str, Example]) -> None:
     state = open_example(examples["01"]).moved(4)
     wider = change_setting(state, Setting.STRIDE, 3)
     assert wider.num_steps == 8 and wider.step == 0 and wider.modified
@@ -86,7 +91,7 @@ def test_a_setting_change_recomputes_and_keeps_the_old_state(examples) -> None:
     assert reset(more).settings.kernels.shape == (3, 3, 3, 2) and not reset(more).modified
 
 
-def test_pooling_follows_the_activated_output(examples) -> None:
+def test_pooling_follows_the_activated_output(examples: dict[str, Example]) -> None:
     state = change_setting(open_example(examples["01"]), Setting.ACTIVATION, "relu")
     state = change_setting(state, Setting.POOL, "max")
     assert state.num_steps == 20
@@ -96,7 +101,7 @@ def test_pooling_follows_the_activated_output(examples) -> None:
     assert lines(state.at(17))[-1] == "relu: max(0, -1) = 0"
 
 
-def test_edits_recompute_downstream_and_padding_is_refused(examples) -> None:
+def test_edits_recompute_downstream_and_padding_is_refused(examples: dict[str, Example]) -> None:
     state = open_example(examples["01"])
     edited = edit_cell(state, input_key(0), 2, 2, 5.0)
     assert edited.settings.x[1, 1, 0] == 5 and lines(edited)[-1] == "o[0,0,0] = 6 + (-4) + (-2) + b0 1 = 1"
@@ -109,7 +114,7 @@ def test_edits_recompute_downstream_and_padding_is_refused(examples) -> None:
             parse_value(text)
 
 
-def test_clicking_an_output_or_pooled_cell_names_its_step(examples) -> None:
+def test_clicking_an_output_or_pooled_cell_names_its_step(examples: dict[str, Example]) -> None:
     state = open_example(examples["01"])
     assert step_for_cell(state, output_key(1), 1, 2) == 14
     assert step_for_cell(state, input_key(0), 1, 2) is None
@@ -117,7 +122,7 @@ def test_clicking_an_output_or_pooled_cell_names_its_step(examples) -> None:
     assert step_for_cell(pooled, pool_key(0), 1, 1) == 3
 
 
-def test_focus_on_a_map_starts_on_its_largest_activation_and_stays_in_it(examples) -> None:
+def test_focus_on_a_map_starts_on_its_largest_activation_and_stays_in_it(examples: dict[str, Example]) -> None:
     base = examples["03"]
     rng = np.random.default_rng(1)
     digit = ConvExample(
@@ -138,21 +143,21 @@ def test_focus_on_a_map_starts_on_its_largest_activation_and_stays_in_it(example
         focus_on_map(digit, 4)
 
 
-def test_keras_refuses_strides_with_dilation_and_the_explorer_says_so(examples) -> None:
+def test_keras_refuses_strides_with_dilation_and_the_explorer_says_so(examples: dict[str, Example]) -> None:
     state = change_setting(open_example(examples["05"]), Setting.DILATION, 2)
     assert keras_refuses(state) == ""
     both = change_setting(state, Setting.STRIDE, 2)
     assert "Keras does not allow strides > 1 together with dilation > 1" in keras_refuses(both)
 
 
-def test_the_model_example_steps_through_its_layers(examples) -> None:
+def test_the_model_example_steps_through_its_layers(examples: dict[str, Example]) -> None:
     state = open_example(examples["09"])
     assert state.num_steps == 8
     assert "32·(3·3·1) + 32 = 320" in "\n".join(lines(state))
     assert "64·10 + 10 = 650" in "\n".join(lines(state.last()))
 
 
-def test_layout_is_a_function_of_the_stage_and_the_terminal(examples) -> None:
+def test_layout_is_a_function_of_the_stage_and_the_terminal(examples: dict[str, Example]) -> None:
     cs231n = stepper_for(open_example(examples["01"])).stage()
     digit = stepper_for(open_example(examples["03"])).stage()
     wide = dict(width=130, height=42, compact=False, side_choice=None)
@@ -174,7 +179,7 @@ def _shown_sum(left: str) -> float:
 
 
 @pytest.mark.parametrize("key", ["03", "11"])
-def test_the_terms_shown_add_up_or_the_sum_says_it_is_rounded(examples, key: str) -> None:
+def test_the_terms_shown_add_up_or_the_sum_says_it_is_rounded(examples: dict[str, Example], key: str) -> None:
     # "0.725·1 + 0.624·(−1) = 0.102": the written terms make 0.101; such a line says "≈", not "=".
     from tui_convnet.core import numbers
 
@@ -192,7 +197,7 @@ def test_the_terms_shown_add_up_or_the_sum_says_it_is_rounded(examples, key: str
     assert marked > 0  # the sweep met rounded lines (27 in the two examples)
 
 
-def test_the_descriptions_say_what_the_arithmetic_gives(examples) -> None:
+def test_the_descriptions_say_what_the_arithmetic_gives(examples: dict[str, Example]) -> None:
     # Example 10 said the bar "whole in its window" gives −1; the window at (2, 4) holds it whole and gives −2.
     from tui_convnet.core import conv2d
 
@@ -209,7 +214,7 @@ def test_the_descriptions_say_what_the_arithmetic_gives(examples) -> None:
     assert "dark" not in edge and "light" not in edge
 
 
-def test_an_uneven_padding_says_which_side_gets_the_extra_row(examples) -> None:
+def test_an_uneven_padding_says_which_side_gets_the_extra_row(examples: dict[str, Example]) -> None:
     # "(6 − 3 + 0 + 1) / 2 + 1" did not say which of 0 and 1 is the top
     from tui_convnet.explore.narration import formula_lines
 

@@ -9,10 +9,10 @@ digits' accuracy from paying for it.
 
 from __future__ import annotations
 
-import _non_digits as non_digits
 import numpy as np
 import pytest
 
+import tests.images._non_digits as non_digits
 from tui_convnet.images import ImageError, preprocess
 from tui_convnet.images.blobs import Blob, choose
 

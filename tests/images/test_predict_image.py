@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -17,16 +18,19 @@ from tui_convnet.core import forward
 from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.model.bundled import load_bundled_model
 
+if TYPE_CHECKING:
+    from tui_convnet.model.bundled import BundledModel
+
 
 @pytest.fixture(scope="module")
-def model():
+def model() -> BundledModel:
     return load_bundled_model()
 
 
 @pytest.mark.parametrize("kind", ["png", "pgm", "npy"])
 @pytest.mark.parametrize("index", [0, 1, 2, 3])
 def test_predict_image_gives_the_class_of_the_digit_array(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], model, kind: str, index: int
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: BundledModel, kind: str, index: int
 ) -> None:
     digit, _ = bundled_digit(index)
     path = tmp_path / f"digit.{kind}"
@@ -109,7 +113,7 @@ def test_predict_image_with_the_bundled_model_never_imports_tensorflow(tmp_path:
 
 @pytest.mark.keras
 def test_predict_image_with_a_keras_file_runs_its_weights(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], model
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: BundledModel
 ) -> None:
     digit, _ = bundled_digit(0)
     Image.fromarray(digit).save(tmp_path / "d.png")

@@ -8,11 +8,15 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from tui_convnet.cli import main
+
+if TYPE_CHECKING:
+    from tui_convnet.data.mnist import MnistData
 
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
@@ -23,7 +27,7 @@ def predict(capsys: pytest.CaptureFixture[str], *args):
     return code, out, err
 
 
-def test_json_contract(capsys: pytest.CaptureFixture[str], tiny_model_path, sample) -> None:
+def test_json_contract(capsys: pytest.CaptureFixture[str], tiny_model_path: Path, sample: MnistData) -> None:
     code, out, err = predict(capsys, tiny_model_path, "--dataset", "sample", "--limit", 300, "--json")
     assert code == 0, err
     data = json.loads(out)
@@ -37,7 +41,7 @@ def test_json_contract(capsys: pytest.CaptureFixture[str], tiny_model_path, samp
     assert isinstance(data["seconds"], float) and data["seconds"] >= 0
 
 
-def test_both_engines_agree_on_every_prediction(capsys: pytest.CaptureFixture[str], tiny_model_path) -> None:
+def test_both_engines_agree_on_every_prediction(capsys: pytest.CaptureFixture[str], tiny_model_path: Path) -> None:
     results = {}
     for engine in ("numpy", "keras"):
         code, out, err = predict(
@@ -50,7 +54,7 @@ def test_both_engines_agree_on_every_prediction(capsys: pytest.CaptureFixture[st
     assert results["numpy"]["test_accuracy"] == results["keras"]["test_accuracy"]
 
 
-def test_table_on_a_terminal(capsys: pytest.CaptureFixture[str], tiny_model_path) -> None:
+def test_table_on_a_terminal(capsys: pytest.CaptureFixture[str], tiny_model_path: Path) -> None:
     code, out, err = predict(capsys, tiny_model_path, "--dataset", "sample", "--limit", 200)
     assert code == 0, err
     assert "Test accuracy:" in out and "of 200 digits" in out and "numpy engine" in out
@@ -64,7 +68,7 @@ def _save(model, path):
 
 
 @pytest.fixture(scope="module")
-def bad_files(tmp_path_factory: pytest.TempPathFactory):
+def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from tui_convnet.training.tf_env import import_keras
 
     keras = import_keras()
@@ -132,7 +136,7 @@ def bad_files(tmp_path_factory: pytest.TempPathFactory):
     ],
 )
 def test_damaged_or_foreign_model_files(
-    capsys: pytest.CaptureFixture[str], bad_files, name: str, message: str, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], bad_files: dict[str, Path], name: str, message: str, tmp_path: Path
 ) -> None:
     code, out, err = predict(capsys, bad_files[name], "--dataset", "sample", "--limit", 10)
     assert code == 2  # the input cannot be used: 2, as for train (was 1)
@@ -152,12 +156,12 @@ def test_damaged_or_foreign_model_files(
     assert "Traceback" not in err and err.count("\n") == 1
 
 
-def test_bad_dataset(capsys: pytest.CaptureFixture[str], tiny_model_path, tmp_path: Path) -> None:
+def test_bad_dataset(capsys: pytest.CaptureFixture[str], tiny_model_path: Path, tmp_path: Path) -> None:
     code, _out, err = predict(capsys, tiny_model_path, "--dataset", tmp_path / "nothing.npz")
     assert code == 2 and "No such file or folder" in err and "Traceback" not in err  # was 1, train said 2
 
 
-def test_real_command_prints_pure_json(tiny_model_path) -> None:
+def test_real_command_prints_pure_json(tiny_model_path: Path) -> None:
     env = {**os.environ, "PYTHONWARNINGS": "default"}
     proc = subprocess.run(
         [
@@ -202,7 +206,7 @@ def test_model_paths_that_cannot_work(capsys: pytest.CaptureFixture[str], model,
 
 
 def test_an_unreadable_model_says_permission_denied(
-    capsys: pytest.CaptureFixture[str], tiny_model_path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     # was "not a zip archive"; the tests run as root, where chmod 000 does not stop reads: the fault is injected
     import builtins
@@ -221,7 +225,7 @@ def test_an_unreadable_model_says_permission_denied(
 
 
 def test_json_to_a_full_disk_is_one_line(
-    capsys: pytest.CaptureFixture[str], tiny_model_path, monkeypatch: pytest.MonkeyPatch
+    capsys: pytest.CaptureFixture[str], tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     full = open("/dev/full", "w")  # noqa: SIM115
     monkeypatch.setattr(sys, "stdout", full)

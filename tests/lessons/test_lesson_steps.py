@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
@@ -15,9 +17,12 @@ from tui_convnet.lessons.receptive import ReceptiveLesson, Selection
 from tui_convnet.lessons.sharing import MAX_SHIFT, SharingLesson
 from tui_convnet.lessons.sparse import Node, SparseLesson
 
+if TYPE_CHECKING:
+    from tui_convnet.lessons.context import LessonModel
+
 
 @pytest.fixture(scope="module")
-def model():
+def model() -> LessonModel:
     return seeded_model(0)
 
 
@@ -27,7 +32,7 @@ def _digit():
 
 
 @pytest.fixture(scope="module")
-def digit():
+def digit() -> np.ndarray:
     return _digit()
 
 
@@ -79,7 +84,7 @@ def test_receptive_tour_and_moves() -> None:
     )
 
 
-def test_sharing_frames(model, digit) -> None:
+def test_sharing_frames(model: LessonModel, digit: np.ndarray) -> None:
     lesson = SharingLesson(model, digit)
     frame = lesson.frame(lesson.start(3))
     assert (frame.shift.dy, frame.shift.dx) == (2, 2)
@@ -90,7 +95,7 @@ def test_sharing_frames(model, digit) -> None:
     assert lesson.change_channel(lesson.start(0), -1).channel == 31
 
 
-def test_hierarchy_frames(model, digit) -> None:
+def test_hierarchy_frames(model: LessonModel, digit: np.ndarray) -> None:
     lesson = HierarchyLesson(model, digit)
     assert lesson.steps == 3
     assert [lm.field for lm in lesson.layers] == [(3, 3), (8, 8), (18, 18)]
@@ -102,7 +107,7 @@ def test_hierarchy_frames(model, digit) -> None:
     assert "untrained" in lesson.frame(0).lines[-1] and "18×18" in lesson.frame(2).lines[1]
 
 
-def test_dropout_frames(model, digit) -> None:
+def test_dropout_frames(model: LessonModel, digit: np.ndarray) -> None:
     lesson = DropoutLesson(model, digit)
     off = lesson.frame(lesson.start(0))
     np.testing.assert_array_equal(off.result.output, off.result.x)
@@ -116,7 +121,7 @@ def test_dropout_frames(model, digit) -> None:
     assert not lesson.toggle_mode(on).training
 
 
-def test_trained_model_checks_the_weights(model) -> None:
+def test_trained_model_checks_the_weights(model: LessonModel) -> None:
     with pytest.raises(ValueError, match="The weights do not fit the model"):
         trained_model(model.spec, model.weights[:-1], "x")
     assert trained_model(model.spec, model.weights, "bundled").trained

@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -17,7 +18,7 @@ SMALL = ["train", "--dataset", "sample", "--limit", "300", "--test-limit", "500"
 
 
 @pytest.fixture
-def scripted(monkeypatch: pytest.MonkeyPatch, fixed_model) -> None:
+def scripted(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
     """The command's own logic around training (cancel, output and save failures) with the real trainer and a
     fixed-weights model whose fit trains nothing (``fixed_model.scripted_training``).
     test_json_contract_and_save and test_plain_output_names_the_dataset_and_the_result train for real."""

@@ -122,7 +122,7 @@ def test_save_failures_name_the_file_in_plain_words_never_the_temporary_one(tmp_
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker, tmp_path: Path) -> None:
+def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker: WorkerClient, tmp_path: Path) -> None:
     data = load_mnist("sample").limited(256, 200)
     ready = tf_worker.wait_ready()
     assert ready.device.startswith(("CPU, ", "GPU: ")) and ready.seconds > 0
@@ -147,7 +147,7 @@ def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker, tm
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_cancel_stops_at_the_next_batch_and_hands_back_that_batch(tf_worker) -> None:
+def test_cancel_stops_at_the_next_batch_and_hands_back_that_batch(tf_worker: WorkerClient) -> None:
     data = load_mnist("sample").limited(640, 50)
     batches: list[BatchEnd] = []
 

@@ -8,6 +8,7 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -15,6 +16,9 @@ from pytest_textual_snapshot import SVGImageExtension
 
 from tui_convnet.core import load_examples
 from tui_convnet.ui._textual_internals import compositor
+
+if TYPE_CHECKING:
+    from tui_convnet.core import Example
 
 #: The size the explorer tests and snapshots run at.
 SIZE = (130, 42)
@@ -57,7 +61,7 @@ def widget_text(widget) -> str:
 
 
 @pytest.fixture(scope="session")
-def examples():
+def examples() -> list[Example]:
     return load_examples()
 
 
@@ -104,6 +108,10 @@ SMALL_LIGHT: Look = ((80, 24), "textual-light")
 EVERY_LOOK: tuple[Look, ...] = (SMALL_DARK, SMALL_LIGHT, LARGE_LIGHT, LARGE_DARK)
 
 
+#: The ``snap_looks`` fixture: ``await snap_looks(make_app, looks, press=..., run_before=..., run_per_size=...)``.
+SnapLooks = Callable[..., Awaitable[None]]
+
+
 def look_name(look: Look) -> str:
     (width, height), theme = look
     return f"{width}x{height}-{theme}"
@@ -136,7 +144,7 @@ async def settle(pilot) -> None:
 
 
 @pytest.fixture
-def snap_looks(snapshot, tmp_path: Path):
+def snap_looks(snapshot, tmp_path: Path) -> SnapLooks:
     """Snapshots of one app in several looks (terminal size × theme), from one run of the app.
 
     ``make_app()`` starts in the first look, ``run_before`` runs and the keys are pressed once; then for each
@@ -197,7 +205,7 @@ def snap_looks(snapshot, tmp_path: Path):
     return compare
 
 
-class _UI:
+class UI:
     """The helpers above, handed to tests as the ``ui`` fixture (test modules cannot import a conftest)."""
 
     SIZE = SIZE
@@ -218,5 +226,5 @@ class _UI:
 
 
 @pytest.fixture
-def ui() -> type[_UI]:
-    return _UI
+def ui() -> type[UI]:
+    return UI

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -10,6 +11,9 @@ import pytest
 from tui_convnet.data.mnist import load_sample
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.contents.data_prep import DataPrepScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 
 async def ready(pilot) -> DataPrepScreen:
@@ -24,7 +28,7 @@ async def ready(pilot) -> DataPrepScreen:
 
 
 async def test_from_the_contents_list_step_by_step_at_80x24(
-    ui, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    ui: type[UI], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no Keras cache: the bundled sample, as on a fresh machine
     sample = load_sample()
@@ -93,7 +97,9 @@ async def test_from_the_command_palette(monkeypatch: pytest.MonkeyPatch, tmp_pat
         assert screen.prepared is not None and screen.prepared.source.startswith("bundled MNIST sample")
 
 
-async def test_unreadable_data_is_one_line_and_the_screen_stays_up(ui, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_unreadable_data_is_one_line_and_the_screen_stays_up(
+    ui: type[UI], monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tui_convnet.data.mnist as data_module
     from tui_convnet.data.mnist import DataError
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -11,6 +12,10 @@ from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_k
 from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, compositor, notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.explorer.volume_view import VolumeView
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+    from tui_convnet.core import Example
 
 SIZE = (130, 42)
 
@@ -38,7 +43,7 @@ def output_rows(ui, app) -> list[str]:
     return ui.view_lines(app.screen.query_one("#output-view", VolumeView))[1:]
 
 
-async def test_cs231n_first_step_writes_the_dot_product_out(ui) -> None:
+async def test_cs231n_first_step_writes_the_dot_product_out(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -57,7 +62,7 @@ async def test_cs231n_first_step_writes_the_dot_product_out(ui) -> None:
         assert rows[1].split() == ["·"] * 6
 
 
-async def test_step_forward_to_the_end_and_back(ui) -> None:
+async def test_step_forward_to_the_end_and_back(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -107,7 +112,7 @@ async def test_the_window_is_highlighted_on_every_channel_at_once() -> None:
         assert len(styled) == 3 * 3  # three window cells on each of the three channels
 
 
-async def test_changing_stride_and_padding_updates_the_formulas(ui) -> None:
+async def test_changing_stride_and_padding_updates_the_formulas(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -131,7 +136,7 @@ async def test_changing_stride_and_padding_updates_the_formulas(ui) -> None:
         )
 
 
-async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_valid_state(ui) -> None:
+async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_valid_state(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -159,7 +164,7 @@ async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_v
         assert "2·(3·3·3) + 2 = 56" in formulas(ui, app)
 
 
-async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui) -> None:
+async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -177,7 +182,7 @@ async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui
         np.testing.assert_array_equal(app.screen.settings.kernels, old)
 
 
-async def test_switching_examples_with_n_and_N_wraps_around(ui) -> None:
+async def test_switching_examples_with_n_and_N_wraps_around(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -197,7 +202,7 @@ async def test_switching_examples_with_n_and_N_wraps_around(ui) -> None:
         assert "cs231n" in titlebar(ui, app)
 
 
-async def test_notes_are_on_screen(ui) -> None:
+async def test_notes_are_on_screen(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -248,7 +253,7 @@ async def test_a_new_theme_redraws_the_formulas_and_the_notes_in_its_colours() -
     assert looks[("textual-dark", "textual-light")] == looks[("textual-light", None)]
 
 
-async def test_editing_an_input_cell_recomputes_everything_downstream(ui) -> None:
+async def test_editing_an_input_cell_recomputes_everything_downstream(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -269,7 +274,7 @@ async def test_editing_an_input_cell_recomputes_everything_downstream(ui) -> Non
         assert "step 2/18" in titlebar(ui, app)
 
 
-async def test_editing_a_kernel_weight_and_a_bias(ui) -> None:
+async def test_editing_a_kernel_weight_and_a_bias(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -283,7 +288,7 @@ async def test_editing_a_kernel_weight_and_a_bias(ui) -> None:
         assert app.screen.settings.kernels[0, 2, 2, 0] == -3
 
 
-async def test_clicking_an_output_cell_jumps_to_its_step(ui) -> None:
+async def test_clicking_an_output_cell_jumps_to_its_step(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -294,7 +299,7 @@ async def test_clicking_an_output_cell_jumps_to_its_step(ui) -> None:
         assert "o[1,2,1]" in arith(app)
 
 
-async def test_pooling_continues_the_animation_over_the_activated_output(ui) -> None:
+async def test_pooling_continues_the_animation_over_the_activated_output(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -314,7 +319,7 @@ async def test_pooling_continues_the_animation_over_the_activated_output(ui) -> 
         assert "relu: max(0, -1) = 0" in arith(app)
 
 
-async def test_pooling_example_steps_over_windows(ui) -> None:
+async def test_pooling_example_steps_over_windows(ui: type[UI]) -> None:
     app = create_app("07")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -323,7 +328,7 @@ async def test_pooling_example_steps_over_windows(ui) -> None:
         assert "p[0,1,0] = (2 + 4 + 7 + 8) / 4 = 5.25" in arith(app)
 
 
-async def test_symbolic_example_writes_the_letters(ui) -> None:
+async def test_symbolic_example_writes_the_letters(ui: type[UI]) -> None:
     app = create_app("04")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -335,7 +340,7 @@ async def test_symbolic_example_writes_the_letters(ui) -> None:
         assert out[2].split()[-3:] == ["13", "15", "17"]
 
 
-async def test_model_example_steps_through_the_layers(ui) -> None:
+async def test_model_example_steps_through_the_layers(ui: type[UI]) -> None:
     app = create_app("09")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -369,7 +374,7 @@ async def test_play_pause_and_speed() -> None:
         assert screen.step == reached
 
 
-async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui) -> None:
+async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui: type[UI]) -> None:
     app = create_app("03")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -384,7 +389,7 @@ async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui) -> None:
         assert view.cell_width == 2 and view.compact
 
 
-async def test_too_small_terminal_says_how_big_it_must_be(ui) -> None:
+async def test_too_small_terminal_says_how_big_it_must_be(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
@@ -396,7 +401,7 @@ async def test_too_small_terminal_says_how_big_it_must_be(ui) -> None:
         assert "step 1/18" in titlebar(ui, app)
 
 
-async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples) -> None:
+async def test_show_example_with_a_digit_and_32_learned_kernels(ui: type[UI], examples: list[Example]) -> None:
     example = ui.digit_example(examples, 32)
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -423,7 +428,7 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples) ->
         assert expected == screen.comp.conv.output[0, 0, 5]
 
 
-async def test_help_lists_the_explorer_and_app_keys(ui) -> None:
+async def test_help_lists_the_explorer_and_app_keys(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -439,7 +444,7 @@ async def test_help_lists_the_explorer_and_app_keys(ui) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_knob_arrows_work_with_the_mouse(ui) -> None:
+async def test_knob_arrows_work_with_the_mouse(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -455,7 +460,7 @@ async def test_knob_arrows_work_with_the_mouse(ui) -> None:
         assert "step 2/50" in titlebar(ui, app)
 
 
-async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui) -> None:
+async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=(90, 30)) as pilot:
         await pilot.pause()
@@ -468,7 +473,7 @@ async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui) -> None:
         assert not app.screen.query_one("#sidebar").display
 
 
-async def test_open_in_explorer_message_positions_the_step(ui, examples) -> None:
+async def test_open_in_explorer_message_positions_the_step(ui: type[UI], examples: list[Example]) -> None:
     from tui_convnet.ui.common.messages import OpenInExplorer
 
     app = create_app()
@@ -483,7 +488,7 @@ async def test_open_in_explorer_message_positions_the_step(ui, examples) -> None
         assert "example 7/12" in titlebar(ui, app)
 
 
-async def test_a_small_terminal_puts_the_grids_side_by_side(ui) -> None:
+async def test_a_small_terminal_puts_the_grids_side_by_side(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -502,7 +507,7 @@ async def test_a_small_terminal_puts_the_grids_side_by_side(ui) -> None:
         assert not app.screen.has_class("-tall")
 
 
-async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui) -> None:
+async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui: type[UI]) -> None:
     # typing "nan" into a cell jumped two examples ahead and "q" quit.
     app = create_app("02")
     async with app.run_test(size=SIZE) as pilot:
@@ -524,7 +529,7 @@ async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui)
         assert "Average pooling" in titlebar(ui, app)
 
 
-async def test_a_value_that_is_not_a_number_is_refused(ui) -> None:
+async def test_a_value_that_is_not_a_number_is_refused(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -562,7 +567,7 @@ async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(mo
         assert layouts == []
 
 
-async def test_a_shortened_title_keeps_a_blank_before_the_right_side(ui) -> None:
+async def test_a_shortened_title_keeps_a_blank_before_the_right_side(ui: type[UI]) -> None:
     """At 80 columns the title ran into the hint: "The MNIST ConvNet (model.summary…s: settings"."""
     app = create_app("09")
     async with app.run_test(size=(80, 24)) as pilot:

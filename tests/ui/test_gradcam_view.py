@@ -3,6 +3,8 @@ and G moving to the next convolution; every map the numpy core's."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
@@ -10,11 +12,15 @@ from tui_convnet.core import grad_cam, numbers
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.gradcam import GradCamView, overlay_rgb
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+    from tui_convnet.data.mnist import MnistData
+
 SIZE = (130, 60)
 
 
 @pytest.fixture
-def small_test_set(monkeypatch: pytest.MonkeyPatch):
+def small_test_set(monkeypatch: pytest.MonkeyPatch) -> MnistData:
     import tui_convnet.data.mnist
 
     sample = tui_convnet.data.mnist.load_mnist("sample").limited(None, 50)
@@ -35,7 +41,9 @@ async def _shown(pilot, layer):
     return view
 
 
-async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(small_test_set, ui) -> None:
+async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(
+    small_test_set: MnistData, ui: type[UI]
+) -> None:
     from tui_convnet.model.bundled import load_bundled_model
 
     bundled = load_bundled_model()
@@ -68,7 +76,7 @@ def test_the_overlay_is_the_digit_under_the_heat() -> None:
     assert rgb[0, 1].sum() > rgb[1, 1].sum()  # and so does the heat
 
 
-async def test_draw_shows_where_the_network_looks_at_the_drawing(ui) -> None:
+async def test_draw_shows_where_the_network_looks_at_the_drawing(ui: type[UI]) -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.press(*["space", "down"] * 6)

@@ -12,6 +12,8 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -19,20 +21,25 @@ import pytest
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI, SnapLooks
+    from tui_convnet.data.mnist import MnistData
+    from tui_convnet.model.bundled import BundledModel
+
 SIZE = (130, 45)
 #: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
 TEST_DIGITS = 200
 
 
 @pytest.fixture(scope="module")
-def sample():
+def sample() -> MnistData:
     from tui_convnet.data.mnist import load_mnist
 
     return load_mnist("sample").limited(None, TEST_DIGITS)
 
 
 @pytest.fixture
-def small_test_set(monkeypatch: pytest.MonkeyPatch, sample) -> None:
+def small_test_set(monkeypatch: pytest.MonkeyPatch, sample: MnistData) -> None:
     """The screen's own data loading (for the bundled model) gives the first 200 official test digits."""
     import tui_convnet.data.mnist
 
@@ -40,13 +47,13 @@ def small_test_set(monkeypatch: pytest.MonkeyPatch, sample) -> None:
 
 
 @pytest.fixture(scope="module")
-def ready(sample, fixed_model):
+def ready(sample: MnistData, fixed_model: ModuleType) -> ModelReady:
     """A session model with fixed weights, given as a spec and numpy weights (no TensorFlow)."""
     return ModelReady(fixed_model.fixed_numpy_model(), sample, "run 1")
 
 
 @pytest.fixture(scope="module")
-def bundled():
+def bundled() -> BundledModel:
     from tui_convnet.model.bundled import load_bundled_model
 
     return load_bundled_model()
@@ -101,7 +108,7 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
-async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample, bundled) -> None:
+async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample: MnistData, bundled: BundledModel) -> None:
     from tui_convnet.core import forward
 
     app = create_app()
@@ -151,7 +158,9 @@ def test_opening_on_the_bundled_model_does_not_import_tensorflow() -> None:
     assert "tensorflow imported: False keras imported: False" in done.stdout
 
 
-async def test_a_session_model_replaces_the_bundled_one(small_test_set, ready, bundled) -> None:
+async def test_a_session_model_replaces_the_bundled_one(
+    small_test_set, ready: ModelReady, bundled: BundledModel
+) -> None:
     from tui_convnet.core import forward
 
     app = create_app(screen="inspect")
@@ -170,7 +179,7 @@ async def test_a_session_model_replaces_the_bundled_one(small_test_set, ready, b
         assert not np.allclose(probs, forward(bundled.spec, bundled.weights, x))
 
 
-async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bundled_one(ready) -> None:
+async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bundled_one(ready: ModelReady) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         app.post_message(ready)
@@ -184,7 +193,7 @@ async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bu
         assert shown(screen)[:2] == (0, int(ready.data.y_test[0]))
 
 
-async def test_arrow_keys_change_the_digit_and_the_bars(ready) -> None:
+async def test_arrow_keys_change_the_digit_and_the_bars(ready: ModelReady) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
@@ -205,7 +214,7 @@ async def test_arrow_keys_change_the_digit_and_the_bars(ready) -> None:
         assert shown(screen)[:2] == (len(y) - 1, int(y[-1]))  # wraps around
 
 
-async def test_kernel_channel_and_layer_keys(ready) -> None:
+async def test_kernel_channel_and_layer_keys(ready: ModelReady) -> None:
     from tui_convnet.ui.inspect.kernels import KernelGrid
 
     app = create_app()
@@ -241,7 +250,7 @@ async def test_kernel_channel_and_layer_keys(ready) -> None:
         assert screen.sections[0].heading.region.y == layers.region.y  # back to the first layer
 
 
-async def test_go_to_a_digit_by_number(ready) -> None:
+async def test_go_to_a_digit_by_number(ready: ModelReady) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
@@ -259,7 +268,7 @@ async def test_go_to_a_digit_by_number(ready) -> None:
         assert f"out of range 0..{TEST_DIGITS - 1}" in status and "Received: index=99999" in status
 
 
-async def test_next_misclassified(ready) -> None:
+async def test_next_misclassified(ready: ModelReady) -> None:
     from tui_convnet.training.inspector import ModelInspector
 
     predicted = ModelInspector(ready.model).predict(ready.data.x_test)
@@ -282,7 +291,7 @@ async def test_next_misclassified(ready) -> None:
         assert "✗ wrong" in text_of(screen, "#inspect-prediction")
 
 
-async def test_step_through_a_learned_kernel_opens_the_explorer(ready) -> None:
+async def test_step_through_a_learned_kernel_opens_the_explorer(ready: ModelReady) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
@@ -311,7 +320,7 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready) -> None:
 
 
 @pytest.mark.keras
-async def test_a_keras_model_is_checked_layer_by_layer(sample, fixed_model) -> None:
+async def test_a_keras_model_is_checked_layer_by_layer(sample: MnistData, fixed_model: ModuleType) -> None:
     model = fixed_model.fixed_keras_model()
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -344,12 +353,12 @@ async def test_k_checks_the_bundled_model_against_keras(small_test_set) -> None:
 
 
 @pytest.fixture(scope="module")
-def model_path(tmp_path_factory: pytest.TempPathFactory, fixed_model):
+def model_path(tmp_path_factory: pytest.TempPathFactory, fixed_model: ModuleType) -> Path:
     return fixed_model.save_fixed_model(tmp_path_factory.mktemp("inspect-ui"))
 
 
 @pytest.mark.keras
-async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path, tmp_path: Path) -> None:
+async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.keras"
     bad.write_bytes(b"\x00not a zip" * 100)
     app = create_app(screen="inspect")
@@ -376,7 +385,7 @@ async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path, tmp_p
 
 
 async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ready
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ready: ModelReady
 ) -> None:
     import tui_convnet.model.bundled
 
@@ -397,7 +406,7 @@ async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(
         assert screen.inspector.model is ready.model and not screen.query_one("#inspect-empty").display
 
 
-async def test_snapshot_of_the_inspect_screen(snap_looks, ui, small_test_set) -> None:
+async def test_snapshot_of_the_inspect_screen(snap_looks: SnapLooks, ui: type[UI], small_test_set) -> None:
     """The bundled model (committed weights, numpy engine) on the first 200 official test digits."""
 
     async def run_before(pilot) -> None:
@@ -408,7 +417,7 @@ async def test_snapshot_of_the_inspect_screen(snap_looks, ui, small_test_set) ->
     await snap_looks(lambda: create_app(screen="inspect"), ui.EVERY_LOOK, run_before=run_before)
 
 
-async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(ready, tmp_path: Path) -> None:
+async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(ready: ModelReady, tmp_path: Path) -> None:
     tf_before = "tensorflow" in sys.modules  # an earlier test in this process may have imported it
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -443,7 +452,7 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
         assert screen.index == 1  # still usable
 
 
-async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_test_set) -> None:
+async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui: type[UI], small_test_set) -> None:
     """Choose a feature-map cell (f, arrows, l, [ ]; or a click) and see the input region
     it depends on drawn on the digit, with its size."""
     from tui_convnet.core import receptive_field
@@ -500,7 +509,7 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui, small_t
         assert screen.index == 1
 
 
-async def test_snapshot_of_a_receptive_field(snap_looks, ui, small_test_set) -> None:
+async def test_snapshot_of_a_receptive_field(snap_looks: SnapLooks, ui: type[UI], small_test_set) -> None:
     """The bundled model: the third convolution's cell drawn on the digit (blue paper, the rest dimmed)."""
 
     async def run_before(pilot) -> None:

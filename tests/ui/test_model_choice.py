@@ -8,6 +8,8 @@ None of these needs TensorFlow: the models are the lecture's ConvNet with fixed 
 from __future__ import annotations
 
 from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 from textual.widgets import Button, Input
@@ -17,11 +19,14 @@ from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
 from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
 
+if TYPE_CHECKING:
+    from tui_convnet.data.mnist import MnistData
+
 SIZE = (130, 42)
 
 
 @pytest.fixture(scope="module")
-def sample():
+def sample() -> MnistData:
     return load_mnist("sample").limited(None, 100)
 
 
@@ -32,7 +37,9 @@ def offer(screen: TrainingScreen, model, data, label: str) -> None:
     screen._show_use(True)
 
 
-async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_back(sample, fixed_model) -> None:
+async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_back(
+    sample: MnistData, fixed_model: ModuleType
+) -> None:
     model = fixed_model.fixed_numpy_model()
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
@@ -51,7 +58,7 @@ async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_b
 
 
 async def test_the_inspect_screen_goes_back_to_the_bundled_model(
-    sample, fixed_model, monkeypatch: pytest.MonkeyPatch
+    sample: MnistData, fixed_model: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tui_convnet.data.mnist
 
@@ -71,7 +78,7 @@ async def test_the_inspect_screen_goes_back_to_the_bundled_model(
         assert "bundled model" in str(screen.query_one("#inspect-source").render())
 
 
-async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model) -> None:
+async def test_q_asks_before_an_unsaved_model_is_lost(sample: MnistData, fixed_model: ModuleType) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen

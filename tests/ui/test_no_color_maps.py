@@ -3,6 +3,8 @@ magnitude on a ramp and, on a diverging map, the sign (``≡=-`` negative, ``+*#
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 from textual.app import App, ComposeResult
@@ -19,6 +21,9 @@ from tui_convnet.ui.common.heatmap import (
     quantise,
 )
 from tui_convnet.ui.lessons.backprop import NetworkGradientScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 
 def test_a_diverging_ramp_keeps_the_sign_and_a_sequential_one_the_order() -> None:
@@ -63,7 +68,7 @@ async def test_the_inspect_screens_grid_writes_its_signs_without_colour(monkeypa
     assert await _grid_rows(monkeypatch, no_color=True) == ["≡≡  ##" + " " * 34] * 2
 
 
-async def test_lesson_20s_gradient_maps_without_colour(ui, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_lesson_20s_gradient_maps_without_colour(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -90,7 +95,7 @@ def test_a_digit_without_colour_is_its_ink_on_the_ramp_with_the_field_reversed()
     assert "▀" in digit_text(image).plain  # in colour: half blocks
 
 
-async def test_what_a_student_draws_shows_without_colour(ui, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_what_a_student_draws_shows_without_colour(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     # the canvas and "as the network sees it" were solid half blocks under NO_COLOR: nothing drawn showed
     from tui_convnet.ui.draw.canvas import DrawingCanvas
 
@@ -111,7 +116,7 @@ async def test_what_a_student_draws_shows_without_colour(ui, monkeypatch: pytest
         assert drawn[0].strip() == ""  # no ink above it
 
 
-async def test_the_explorers_colour_only_digit_without_colour(ui, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_explorers_colour_only_digit_without_colour(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     # example 03 opens compact (colours only): without colour its 28x28 digit was blank cells
     monkeypatch.setenv("NO_COLOR", "1")
     app = create_app("03")
@@ -124,7 +129,7 @@ async def test_the_explorers_colour_only_digit_without_colour(ui, monkeypatch: p
         assert "≡=- negative  +*# positive" in ui.widget_text(app.screen.query_one("#legend"))
 
 
-async def test_the_training_gallery_without_colour(ui, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_training_gallery_without_colour(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     # the misclassified digits under the confusion matrix were solid half blocks without colour
     from textual.app import App
 

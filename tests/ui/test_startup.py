@@ -20,7 +20,7 @@ SIZE = (130, 42)
 
 
 @pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch):
+def parses(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
     """How many times each stylesheet source is parsed (Textual's ``parse``, counted by file or class),
     from a process that has parsed nothing yet."""
     forget_parses()
@@ -35,7 +35,7 @@ def parses(monkeypatch: pytest.MonkeyPatch):
     return counts
 
 
-async def test_the_explorer_stylesheet_is_parsed_once_at_start(parses) -> None:
+async def test_the_explorer_stylesheet_is_parsed_once_at_start(parses: collections.Counter[str]) -> None:
     app = create_app()
     assert isinstance(app.stylesheet, CachedStylesheet)
     async with app.run_test(size=SIZE) as pilot:
@@ -44,7 +44,7 @@ async def test_the_explorer_stylesheet_is_parsed_once_at_start(parses) -> None:
         assert parses["app.py:App.DEFAULT_CSS"] == 1, parses  # Textual's own default CSS, 4 times before
 
 
-async def test_a_new_theme_still_restyles_everything(parses) -> None:
+async def test_a_new_theme_still_restyles_everything(parses: collections.Counter[str]) -> None:
     """The parse cache is dropped when the variables change: a light theme gives light colours."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -66,7 +66,7 @@ async def test_a_new_theme_still_restyles_everything(parses) -> None:
         assert parses["explorer.tcss:"] == before + 1  # the dark theme's parses were kept
 
 
-async def test_a_second_app_in_the_same_process_parses_nothing_again(parses) -> None:
+async def test_a_second_app_in_the_same_process_parses_nothing_again(parses: collections.Counter[str]) -> None:
     for _ in range(2):
         app = create_app()
         async with app.run_test(size=SIZE) as pilot:
@@ -77,7 +77,7 @@ async def test_a_second_app_in_the_same_process_parses_nothing_again(parses) -> 
 
 
 @pytest.fixture
-def styled(monkeypatch: pytest.MonkeyPatch):
+def styled(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
     """How many times each node was styled (Textual's ``Stylesheet.apply``, by node)."""
     counts: collections.Counter[int] = collections.Counter()
     alive = []  # every node counted stays alive, so that no other node gets its id
@@ -92,7 +92,7 @@ def styled(monkeypatch: pytest.MonkeyPatch):
     return counts
 
 
-async def test_every_widget_of_the_first_screen_is_styled_once(styled) -> None:
+async def test_every_widget_of_the_first_screen_is_styled_once(styled: collections.Counter[str]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -179,7 +179,7 @@ async def test_the_footer_makes_its_keys_once_and_again_when_they_change(monkeyp
         assert "Change" not in shown() and "Step" in shown()
 
 
-async def test_a_new_layout_restyles_the_screen_once(styled) -> None:
+async def test_a_new_layout_restyles_the_screen_once(styled: collections.Counter[str]) -> None:
     """Switching to an example with other layout classes adds some and removes others in one restyle."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -200,7 +200,7 @@ async def test_a_new_layout_restyles_the_screen_once(styled) -> None:
 
 
 async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_not_lay_it_out(
-    styled, monkeypatch: pytest.MonkeyPatch
+    styled: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
 ):
     """A new screen starts styled by the current stylesheet: Textual restyled every explorer widget twice
     and laid the explorer out again (for nothing: it is being left) on the first t, i, d or L. Once is

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import time
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -52,7 +53,7 @@ async def open_training(pilot, *, ready: bool = False) -> TrainingScreen:
 
 
 @pytest.fixture
-def scripted_fit(monkeypatch: pytest.MonkeyPatch, fixed_model) -> None:
+def scripted_fit(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
     """Runs on the training screen with the real trainer, events, messages and cancel, minus Keras' gradient steps
     (see ``fixed_model.scripted_training``): nothing here depends on TensorFlow's arithmetic or the machine's speed.
     What ``fit`` itself does is tested in tests/training/ and, through this screen, by the NaN test."""
@@ -60,7 +61,7 @@ def scripted_fit(monkeypatch: pytest.MonkeyPatch, fixed_model) -> None:
 
 
 @pytest.fixture
-def scripted_fit_until_cancelled(monkeypatch: pytest.MonkeyPatch, fixed_model) -> None:
+def scripted_fit_until_cancelled(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
     """As ``scripted_fit``, but slower (a 1,000-batch run takes 50 s; the test cancels it within seconds) and the
     run's last batch waits for Cancel: on a slow, busy machine the run still cannot end before the test cancels."""
     fixed_model.scripted_training(monkeypatch, pace=0.05, hold=True)

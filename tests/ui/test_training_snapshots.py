@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -16,6 +17,9 @@ import pytest
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.training.messages import TensorFlowReady, TrainingEvents, TrainingFinished
 from tui_convnet.ui.training.screen import TrainingScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI, SnapLooks
 
 pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 
@@ -48,7 +52,9 @@ def run_events() -> tuple:
     return tuple(events)
 
 
-async def test_training_screen_before_start(snap_looks, ui, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+async def test_training_screen_before_start(
+    snap_looks: SnapLooks, ui: type[UI], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached full MNIST: the bundled sample, always
 
     async def run_before(pilot) -> None:
@@ -57,7 +63,9 @@ async def test_training_screen_before_start(snap_looks, ui, monkeypatch: pytest.
     await snap_looks(lambda: create_app(screen="train"), ui.EVERY_LOOK, run_before=run_before)
 
 
-async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+async def test_training_screen_during_a_run(
+    snap_looks: SnapLooks, ui: type[UI], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
 
     async def run_before(pilot) -> None:
@@ -80,7 +88,7 @@ async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch: pytest.
 
 
 @pytest.fixture(scope="module")
-def bundled_results():
+def bundled_results() -> tuple[Any, Any]:
     """The bundled model (numpy weights) and its evaluation on the first 500 sample test digits: computed
     once for the four results snapshots."""
     from tui_convnet.data.mnist import load_mnist
@@ -94,7 +102,11 @@ def bundled_results():
 
 
 async def test_training_screen_results(
-    snap_looks, ui, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, bundled_results
+    snap_looks: SnapLooks,
+    ui: type[UI],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    bundled_results: tuple[Any, Any],
 ) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     from tui_convnet.training.protocol import TrainDone
