@@ -39,7 +39,7 @@ NO_TERMINAL = "convnet-tui needs an interactive terminal (stdin and stdout must 
 
 def _summary(args: argparse.Namespace) -> int:
     from .core import mnist_convnet
-    from .summary import FittedSummary
+    from .model.summary import FittedSummary
     from .training.outcome import output_console
 
     if args.spec is not None:

@@ -37,7 +37,7 @@ def _model(path: str | None) -> Any:
     from .drawing import NumpyModel
 
     if path is None:
-        from .bundled_model import load_bundled_model
+        from .model.bundled import load_bundled_model
 
         bundled = load_bundled_model()
         return NumpyModel(bundled.spec, bundled.weights, bundled.description)
@@ -61,9 +61,9 @@ def bars(probabilities: np.ndarray, width: int = 40) -> list[str]:
 
 
 def run_predict_image(args: argparse.Namespace) -> int:
-    from .bundled_model import ModelAssetError
     from .core import forward
     from .images import ImageError, load_digit, verdict
+    from .model.bundled import ModelAssetError
 
     try:
         pre = load_digit(args.image)

@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.cli import main
 from tui_convnet.core import forward
 from tui_convnet.data.mnist import bundled_digit
+from tui_convnet.model.bundled import load_bundled_model
 
 if TYPE_CHECKING:
-    from tui_convnet.bundled_model import BundledModel
+    from tui_convnet.model.bundled import BundledModel
 
 
 @pytest.fixture(scope="module")

@@ -133,8 +133,8 @@ async def test_v_steps_through_the_preprocessing(ui: type[UI]) -> None:
 
 
 def test_the_draw_screen_runs_the_bundled_model_by_numpy() -> None:
-    from tui_convnet.bundled_model import load_bundled_model
     from tui_convnet.core import forward
+    from tui_convnet.model.bundled import load_bundled_model
 
     b = load_bundled_model()
     model = drawing.NumpyModel(b.spec, b.weights, b.description)

@@ -167,7 +167,7 @@ ten class probabilities.
         self.analyse_now()
 
     async def _use_bundled(self) -> None:
-        from ...bundled_model import ModelAssetError, load_bundled_model
+        from ...model.bundled import ModelAssetError, load_bundled_model
 
         self._session_model = False
         try:
