@@ -180,7 +180,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_train(args)
     if args.command == "predict" and args.image:
-        from .image_cli import run_predict_image
+        from .training.predict_image_cli import run_predict_image
 
         return run_predict_image(args)
     if args.command == "predict" and args.model is None:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from tui_convnet import drawing
 from tui_convnet.core import numbers
+from tui_convnet.images import drawing
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.draw.canvas import DrawingCanvas
 from tui_convnet.ui.draw.screen import DrawScreen
