@@ -39,7 +39,7 @@ NO_TERMINAL = "convnet-tui needs an interactive terminal (stdin and stdout must 
 
 def _summary(args: argparse.Namespace) -> int:
     from .core import mnist_convnet
-    from .summary import FittedSummary
+    from .model.summary import FittedSummary
     from .training.outcome import output_console
 
     if args.spec is not None:
@@ -180,7 +180,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_train(args)
     if args.command == "predict" and args.image:
-        from .image_cli import run_predict_image
+        from .training.predict_image_cli import run_predict_image
 
         return run_predict_image(args)
     if args.command == "predict" and args.model is None:

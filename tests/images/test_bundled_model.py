@@ -10,7 +10,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import (
+from tui_convnet.core import forward, mnist_convnet
+from tui_convnet.data.mnist import load_sample, to_model_inputs
+from tui_convnet.model.bundled import (
     INFO_NAME,
     WEIGHTS_NAME,
     ModelAssetError,
@@ -20,11 +22,9 @@ from tui_convnet.bundled_model import (
     weight_names,
     write_weights,
 )
-from tui_convnet.core import forward, mnist_convnet
-from tui_convnet.data.mnist import load_sample, to_model_inputs
 
 if TYPE_CHECKING:
-    from tui_convnet.bundled_model import BundledModel
+    from tui_convnet.model.bundled import BundledModel
 
 
 @pytest.fixture(scope="module")

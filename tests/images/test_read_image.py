@@ -15,13 +15,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
 from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image, read_picture
+from tui_convnet.model.bundled import load_bundled_model
 
 if TYPE_CHECKING:
-    from tui_convnet.bundled_model import BundledModel
+    from tui_convnet.model.bundled import BundledModel
 
 DIGITS = range(12)
 
@@ -399,8 +399,8 @@ def test_an_encrypted_npz_member_is_one_line(tmp_path: Path) -> None:
     import io
     import shutil
 
-    from tui_convnet.bundled_model import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
     from tui_convnet.data.mnist import DataError, load_mnist
+    from tui_convnet.model.bundled import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
 
     buffer = io.BytesIO()
     digits = np.zeros((4, 28, 28), np.uint8)

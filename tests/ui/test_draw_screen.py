@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from tui_convnet import drawing
 from tui_convnet.core import numbers
+from tui_convnet.images import drawing
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.draw.canvas import DrawingCanvas
 from tui_convnet.ui.draw.screen import DrawScreen
@@ -133,8 +133,8 @@ async def test_v_steps_through_the_preprocessing(ui: type[UI]) -> None:
 
 
 def test_the_draw_screen_runs_the_bundled_model_by_numpy() -> None:
-    from tui_convnet.bundled_model import load_bundled_model
     from tui_convnet.core import forward
+    from tui_convnet.model.bundled import load_bundled_model
 
     b = load_bundled_model()
     model = drawing.NumpyModel(b.spec, b.weights, b.description)

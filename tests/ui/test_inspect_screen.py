@@ -30,8 +30,8 @@ from tui_convnet.ui.inspect.screen import InspectScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI, SnapLooks
-    from tui_convnet.bundled_model import BundledModel
     from tui_convnet.data.mnist import MnistData
+    from tui_convnet.model.bundled import BundledModel
 
 SIZE = (130, 45)
 #: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
@@ -61,7 +61,7 @@ def ready(sample: MnistData, fixed_model: ModuleType) -> ModelReady:
 
 @pytest.fixture(scope="module")
 def bundled() -> BundledModel:
-    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.model.bundled import load_bundled_model
 
     return load_bundled_model()
 
@@ -402,9 +402,9 @@ async def test_load_a_model_file_and_a_bad_one(small_test_set: None, model_path:
 async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ready: ModelReady
 ) -> None:
-    import tui_convnet.bundled_model
+    import tui_convnet.model.bundled
 
-    monkeypatch.setattr(tui_convnet.bundled_model, "model_dir", lambda: tmp_path / "[missing]")
+    monkeypatch.setattr(tui_convnet.model.bundled, "model_dir", lambda: tmp_path / "[missing]")
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")

@@ -91,8 +91,8 @@ async def test_training_screen_during_a_run(
 def bundled_results() -> tuple[Any, Any]:
     """The bundled model (numpy weights) and its evaluation on the first 500 sample test digits: computed
     once for the four results snapshots."""
-    from tui_convnet.bundled_model import load_bundled_model
     from tui_convnet.data.mnist import load_mnist
+    from tui_convnet.model.bundled import load_bundled_model
     from tui_convnet.training.inspector import ModelInspector, NumpyModel
 
     bundled = load_bundled_model()

@@ -422,7 +422,7 @@ def _print_results(
             f"({ev.misclassified:,} misclassified)",
             soft_wrap=True,
         )
-        from ..summary import confusion_table
+        from ..model.summary import confusion_table
 
         console.print(confusion_table(ev.confusion))
         console.print(

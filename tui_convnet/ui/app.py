@@ -290,7 +290,7 @@ class ConvnetApp(App[int]):
             return
         try:
             if self.trained is None:
-                from ..bundled_model import load_bundled_model
+                from ..model.bundled import load_bundled_model
 
                 bundled = load_bundled_model()
                 spec, weights, label = bundled.spec, list(bundled.weights), bundled.description

@@ -32,7 +32,7 @@ PREDICT_CHUNK = 256
 def prepare_bundled(post: Post, generation: int) -> None:
     """The bundled model, read with numpy only (no TensorFlow), checked by Keras only on request."""
     try:
-        from ...bundled_model import ModelAssetError, load_bundled_model
+        from ...model.bundled import ModelAssetError, load_bundled_model
         from ...training.inspector import NumpyModel
 
         try:

@@ -234,7 +234,7 @@ class TrainingScreen(ModeScreen):
             self._show_summary()
 
     def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
-        from ...summary import FittedSummary, slide_names_line
+        from ...model.summary import FittedSummary, slide_names_line
 
         if spec is None and self.chosen_spec is not None:
             spec, note = (
