@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from tests._npz import savez
 from tui_convnet.data.mnist import (
     MAX_ARRAY_BYTES,
     DataError,
@@ -67,11 +68,6 @@ def idx_bytes(array: np.ndarray) -> bytes:
     magic = 0x0800 | array.ndim  # 0x08: unsigned bytes; then the number of axes
     header = magic.to_bytes(4, "big") + b"".join(int(n).to_bytes(4, "big") for n in array.shape)
     return header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
-
-
-def savez(path: Path, arrays: Mapping[str, Any], *, compressed: bool = False) -> None:
-    """``np.savez(path, **arrays)`` (numpy's stubs would take a name of ``arrays`` for its ``allow_pickle`` flag)."""
-    (np.savez_compressed if compressed else np.savez)(path, **arrays)
 
 
 def write_idx_folder(folder: Path, arrays: Mapping[str, np.ndarray], *, gz: bool) -> Path:
