@@ -51,7 +51,7 @@ from .run_state import FINISHED, RunTracker
 from .run_view import RunView
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
 
 __all__ = ["DEFAULTS", "TrainingScreen", "parse_settings"]
@@ -269,7 +269,7 @@ class TrainingScreen(ModeScreen):
 
     def _summary(self, spec: ModelSpec | None, note: str, *, dropout: bool = False) -> Group:
         """The Model tab's summary of ``spec`` (None: the editor's model if chosen, else the lecture's ConvNet)."""
-        from ...summary import FittedSummary, slide_names_line
+        from ...model.summary import FittedSummary, slide_names_line
 
         if spec is None and self.chosen_spec is not None:
             spec, note = self.chosen_spec, EDITOR_NOTE
