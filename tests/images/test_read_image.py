@@ -21,13 +21,13 @@ from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, r
 from tui_convnet.model.bundled import load_bundled_model
 
 if TYPE_CHECKING:
-    from tui_convnet.model.bundled import BundledModel
+    from tui_convnet.model.model import Model
 
 DIGITS = range(12)
 
 
 @pytest.fixture(scope="module")
-def model() -> BundledModel:
+def model() -> Model:
     return load_bundled_model()
 
 
@@ -45,7 +45,7 @@ def save_copies(folder, index: int) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("index", DIGITS)
-def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path: Path, model: BundledModel, index) -> None:
+def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path: Path, model: Model, index) -> None:
     digit, _ = bundled_digit(index)
     expected = predicted(model, digit / 255.0)
     paths = save_copies(tmp_path, index)
@@ -56,7 +56,7 @@ def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path: Path
     assert predicted(model, frames["png"]) == expected
 
 
-def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path: Path, model: BundledModel) -> None:
+def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path: Path, model: Model) -> None:
     digit, label = bundled_digit(0)  # a 7
     big = Image.fromarray(255 - digit).resize((280, 280), Image.Resampling.BILINEAR).convert("RGB")
     big.save(tmp_path / "seven.jpg", quality=85)

@@ -18,13 +18,15 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+from tui_convnet.model.model import Loaded
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.common.session_model import session_model
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI, SnapLooks
     from tui_convnet.data.mnist import MnistData
-    from tui_convnet.model.bundled import BundledModel
+    from tui_convnet.model.model import Model
 
 SIZE = (130, 45)
 #: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
@@ -49,11 +51,11 @@ def small_test_set(monkeypatch: pytest.MonkeyPatch, sample: MnistData) -> None:
 @pytest.fixture(scope="module")
 def ready(sample: MnistData, fixed_model: ModuleType) -> ModelReady:
     """A session model with fixed weights, given as a spec and numpy weights (no TensorFlow)."""
-    return ModelReady(fixed_model.fixed_numpy_model(), sample, "run 1")
+    return ModelReady(session_model(fixed_model.fixed_numpy_model(), "run 1"), sample)
 
 
 @pytest.fixture(scope="module")
-def bundled() -> BundledModel:
+def bundled() -> Model:
     from tui_convnet.model.bundled import load_bundled_model
 
     return load_bundled_model()
@@ -108,7 +110,7 @@ def text_of(screen, selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
-async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample: MnistData, bundled: BundledModel) -> None:
+async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample: MnistData, bundled: Model) -> None:
     from tui_convnet.core import forward
 
     app = create_app()
@@ -158,9 +160,7 @@ def test_opening_on_the_bundled_model_does_not_import_tensorflow() -> None:
     assert "tensorflow imported: False keras imported: False" in done.stdout
 
 
-async def test_a_session_model_replaces_the_bundled_one(
-    small_test_set, ready: ModelReady, bundled: BundledModel
-) -> None:
+async def test_a_session_model_replaces_the_bundled_one(small_test_set, ready: ModelReady, bundled: Model) -> None:
     from tui_convnet.core import forward
 
     app = create_app(screen="inspect")
@@ -320,11 +320,21 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready: ModelRead
 
 
 @pytest.mark.keras
-async def test_a_keras_model_is_checked_layer_by_layer(sample: MnistData, fixed_model: ModuleType) -> None:
+async def test_a_keras_model_is_checked_layer_by_layer(
+    sample: MnistData, fixed_model: ModuleType, tmp_path: Path
+) -> None:
+    """A model the TensorFlow worker holds (as after a run, or a file read with o) is checked by Keras at once."""
+    from tui_convnet.training.worker_client import shared_client
+
     model = fixed_model.fixed_keras_model()
+    model.save(tmp_path / "fixed.keras")
+    held = session_model(
+        shared_client().load(str(tmp_path / "fixed.keras")).model, "run 2, cancelled at epoch 2, batch 107"
+    )
+    assert held.key != 0
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_with_model(pilot, ModelReady(model, sample, "run 2, cancelled at epoch 2, batch 107"))
+        screen = await open_with_model(pilot, ModelReady(held, sample))
         assert "model of run 2, cancelled at epoch 2, batch 107, trained in this session" in text_of(
             screen, "#inspect-source"
         )
@@ -379,7 +389,7 @@ async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path: Path,
             assert time.monotonic() < deadline, "the model did not load"
             await pilot.pause(0.05)
         await pilot.pause()
-        assert app.trained.source == str(model_path)
+        assert app.trained.model.provenance == Loaded(str(model_path))
         assert shown(screen)[0] == 0
         assert f"model loaded from {model_path}" in text_of(screen, "#inspect-source")
 
