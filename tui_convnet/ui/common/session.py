@@ -25,6 +25,8 @@ class SessionApp(Protocol):
     draw_image: tuple[Preprocessed, str] | None
     #: The quiz score of the session (every screen's quiz adds to it).
     quiz_score: Score
+    #: The mode shown before the current one (Esc on the lessons screen goes back to it), if any.
+    previous_mode: str | None
 
     @property
     def trained(self) -> ModelReady | None:
