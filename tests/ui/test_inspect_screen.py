@@ -61,6 +61,12 @@ def ready(sample: MnistData, fixed_model: ModuleType) -> ModelReady:
     return ModelReady(session_model(fixed_model.fixed_numpy_model(), "run 1"), sample)
 
 
+def data_of(ready: ModelReady) -> MnistData:
+    """The test digits a session model came with (every ``ready`` here has them)."""
+    assert ready.data is not None
+    return ready.data
+
+
 @pytest.fixture(scope="module")
 def bundled() -> Model:
     from tui_convnet.model.bundled import load_bundled_model
@@ -184,7 +190,7 @@ async def test_a_session_model_replaces_the_bundled_one(
         assert screen.inspector is not None and screen.inspector.model is ready.model
         header = text_of(screen, "#inspect-source")
         assert "model of run 1, trained in this session" in header and "bundled model" not in header
-        x = ready.data.x_test[0][..., None] / 255.0
+        x = data_of(ready).x_test[0][..., None] / 255.0
         probs = shown(screen)[2]
         np.testing.assert_allclose(probs, forward(ready.model.spec, ready.model.weights, x), atol=1e-6)
         assert not np.allclose(probs, before)
@@ -203,14 +209,14 @@ async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bu
         assert isinstance(screen, InspectScreen)
         assert screen.inspector is not None and screen.inspector.model is ready.model
         assert "bundled model" not in text_of(screen, "#inspect-source")
-        assert shown(screen)[:2] == (0, int(ready.data.y_test[0]))
+        assert shown(screen)[:2] == (0, int(data_of(ready).y_test[0]))
 
 
 async def test_arrow_keys_change_the_digit_and_the_bars(ready: ModelReady) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
-        x, y = ready.data.x_test, ready.data.y_test
+        x, y = data_of(ready).x_test, data_of(ready).y_test
         from tui_convnet.core import forward
 
         index, label, probs = shown(screen)
@@ -271,7 +277,7 @@ async def test_go_to_a_digit_by_number(ready: ModelReady) -> None:
         screen = await open_with_model(pilot, ready)
         await pilot.press("g", *"123", "enter")
         await pilot.pause()
-        assert shown(screen)[:2] == (123, int(ready.data.y_test[123]))
+        assert shown(screen)[:2] == (123, int(data_of(ready).y_test[123]))
         assert screen.focused is None  # back to the digit keys
         await pilot.press("right")
         await pilot.pause()
@@ -286,8 +292,8 @@ async def test_go_to_a_digit_by_number(ready: ModelReady) -> None:
 async def test_next_misclassified(ready: ModelReady) -> None:
     from tui_convnet.training.inspector import ModelInspector
 
-    predicted = ModelInspector(ready.model).predict(ready.data.x_test)
-    y = ready.data.y_test
+    predicted = ModelInspector(ready.model).predict(data_of(ready).x_test)
+    y = data_of(ready).y_test
     wrong = np.flatnonzero(predicted != y)
     assert len(wrong) >= 2  # untrained weights: plenty of mistakes
     app = create_app()
@@ -318,12 +324,12 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready: ModelRead
         explorer = app.screen
         assert isinstance(explorer, ExplorerScreen)
         assert explorer.example is not None and explorer.comp is not None and explorer.comp.conv is not None
-        label = int(ready.data.y_test[2])
+        label = int(data_of(ready).y_test[2])
         assert explorer.example.title == f"Learned conv2d kernels on test digit #2 (a {label})"
         assert explorer.example.source == "the weights of the model of run 1, trained in this session"
         trace = explorer.comp.conv
         assert trace.x.shape == (28, 28, 1) and trace.kernels.shape == (3, 3, 1, 32)
-        np.testing.assert_allclose(trace.x[..., 0], ready.data.x_test[2] / 255.0)
+        np.testing.assert_allclose(trace.x[..., 0], data_of(ready).x_test[2] / 255.0)
         np.testing.assert_allclose(trace.kernels, ready.model.weights[0], atol=1e-7)
         # the map's largest activation, and Home/End stay within the chosen map
         start = 3 * 26 * 26
