@@ -154,8 +154,7 @@ def test_opening_on_the_bundled_model_does_not_import_tensorflow() -> None:
     script = textwrap.dedent(
         """
         import asyncio, sys
-        from tui_convnet.model.model import Loaded
-from tui_convnet.ui.app import create_app
+        from tui_convnet.ui.app import create_app
 
         async def main():
             app = create_app()
