@@ -11,7 +11,7 @@ never seen:
 Digits: official MNIST test digits under other transforms (an upscale by
 Lanczos, a random shear and squeeze, an elastic warp, the stroke made bolder or
 finer by a grey dilation or erosion), and digits drawn with the draw screen's
-own pen (:func:`tui_convnet.drawing.polyline`) along skeletons written here from
+own pen (:func:`tui_convnet.images.drawing.polyline`) along skeletons written here from
 arcs and lines. The paper is fibrous and tinted, lit by a vignette or a lamp,
 photographed with signal-dependent noise and saved as JPEG with chroma
 subsampling (sometimes twice) or PNG.
@@ -71,7 +71,7 @@ def mnist_alpha(digit: np.ndarray, size: int, rng: Rng, *, stroke: float = 0.0, 
         ys = np.clip(np.round(yy + dy), 0, size - 1).astype(np.int64)
         xs = np.clip(np.round(xx + dx), 0, size - 1).astype(np.int64)
         a = a[ys, xs]
-    k = int(round(abs(stroke) * size)) | 1
+    k = round(abs(stroke) * size) | 1
     if k > 1:
         pil = Image.fromarray((a * 255).astype(np.uint8), mode="L")
         pil = pil.filter(ImageFilter.MaxFilter(k) if stroke > 0 else ImageFilter.MinFilter(k))
@@ -91,14 +91,18 @@ SKELETONS: dict[int, Callable[[Rng], list[Points]]] = {
     1: lambda r: [[(0.38, 0.22), (0.55, 0.08), (0.55, 0.92)]] if r.random() < 0.5 else [[(0.52, 0.08), (0.47, 0.92)]],
     2: lambda r: [[*_arc(0.5, 0.32, 0.26, 0.22, 190, 395), (0.2, 0.9), (0.84, 0.9)]],
     3: lambda r: [[*_arc(0.47, 0.29, 0.24, 0.2, 200, 450), *_arc(0.47, 0.71, 0.28, 0.21, -90, 160)]],
-    4: lambda r: [[(0.66, 0.92), (0.66, 0.08), (0.18, 0.66), (0.84, 0.66)]]
-    if r.random() < 0.5
-    else [[(0.3, 0.08), (0.24, 0.58), (0.82, 0.58)], [(0.68, 0.2), (0.66, 0.92)]],
+    4: lambda r: (
+        [[(0.66, 0.92), (0.66, 0.08), (0.18, 0.66), (0.84, 0.66)]]
+        if r.random() < 0.5
+        else [[(0.3, 0.08), (0.24, 0.58), (0.82, 0.58)], [(0.68, 0.2), (0.66, 0.92)]]
+    ),
     5: lambda r: [[(0.76, 0.1), (0.33, 0.1), (0.29, 0.46), *_arc(0.48, 0.67, 0.29, 0.24, -125, 150)]],
     6: lambda r: [[(0.7, 0.08), (0.46, 0.24), (0.3, 0.5), *_arc(0.5, 0.71, 0.22, 0.2, 180, 545)]],
-    7: lambda r: [[(0.16, 0.1), (0.84, 0.1), (0.42, 0.92)]]
-    if r.random() < 0.6
-    else [[(0.16, 0.1), (0.84, 0.1), (0.42, 0.92)], [(0.34, 0.5), (0.72, 0.5)]],
+    7: lambda r: (
+        [[(0.16, 0.1), (0.84, 0.1), (0.42, 0.92)]]
+        if r.random() < 0.6
+        else [[(0.16, 0.1), (0.84, 0.1), (0.42, 0.92)], [(0.34, 0.5), (0.72, 0.5)]]
+    ),
     8: lambda r: [[*_arc(0.5, 0.28, 0.19, 0.19, 90, 450), *_arc(0.5, 0.7, 0.25, 0.22, -90, 270)]],
     9: lambda r: [[*_arc(0.5, 0.3, 0.23, 0.21, 0, 365), (0.72, 0.3), (0.64, 0.92)]],
 }
@@ -107,7 +111,7 @@ SKELETONS: dict[int, Callable[[Rng], list[Points]]] = {
 def pen_digit(label: int, rng: Rng) -> np.ndarray:
     """A digit drawn on the draw screen's 28x28 canvas with its own pen (0..255, ink bright): the skeleton turned,
     sheared and squeezed at random, each point nudged."""
-    from tui_convnet.drawing import blank, polyline
+    from tui_convnet.images.drawing import blank, polyline
 
     angle = np.radians(rng.uniform(-12, 12))
     shear = rng.uniform(-0.2, 0.2)
@@ -196,7 +200,9 @@ def lines_on(canvas: np.ndarray, rng: Rng, kind: str) -> None:
     canvas[...] = np.asarray(img, dtype=np.float32) / 255.0
 
 
-def save(canvas: np.ndarray, rng: Rng, *, quality: int | None, grey: bool = False, twice: bool = False) -> tuple[bytes, str]:
+def save(
+    canvas: np.ndarray, rng: Rng, *, quality: int | None, grey: bool = False, twice: bool = False
+) -> tuple[bytes, str]:
     """JPEG at ``quality`` with 4:2:0 chroma (``twice``: re-saved at another quality, as a messenger does), or PNG."""
     img = Image.fromarray((np.clip(canvas, 0, 1) * 255 + 0.5).astype(np.uint8), mode="RGB")
     if grey:
@@ -304,13 +310,17 @@ def _outline(draw: ImageDraw.ImageDraw, rng: Rng, w: int, h: int, colour: tuple[
         draw.arc([cx - r * 0.55, cy - r * 0.2, cx + r * 0.55, cy + r * 0.6], 20, 160, fill=colour, width=width)
     elif kind == "house":
         draw.rectangle([cx - r, cy - r * 0.2, cx + r, cy + r], outline=colour, width=width)
-        draw.line([(cx - r * 1.15, cy - r * 0.2), (cx, cy - r), (cx + r * 1.15, cy - r * 0.2)], fill=colour, width=width)
+        draw.line(
+            [(cx - r * 1.15, cy - r * 0.2), (cx, cy - r), (cx + r * 1.15, cy - r * 0.2)], fill=colour, width=width
+        )
         draw.rectangle([cx - r * 0.2, cy + r * 0.3, cx + r * 0.2, cy + r], outline=colour, width=width)
         draw.rectangle([cx + r * 0.4, cy + r * 0.05, cx + r * 0.75, cy + r * 0.4], outline=colour, width=width)
     elif kind == "star":
         t = np.radians(np.arange(11) * 36 - 90)
         rad = np.where(np.arange(11) % 2 == 0, r, r * 0.42)
-        draw.line([(cx + q * np.cos(a), cy + q * np.sin(a)) for q, a in zip(rad, t, strict=True)], fill=colour, width=width)
+        draw.line(
+            [(cx + q * np.cos(a), cy + q * np.sin(a)) for q, a in zip(rad, t, strict=True)], fill=colour, width=width
+        )
     elif kind == "car":
         draw.rectangle([cx - r, cy - r * 0.1, cx + r, cy + r * 0.35], outline=colour, width=width)
         draw.line([(cx - r * 0.55, cy - r * 0.1), (cx - r * 0.3, cy - r * 0.5), (cx + r * 0.35, cy - r * 0.5),
@@ -377,7 +387,11 @@ def _texture(h: int, w: int, rng: Rng) -> np.ndarray:
         a, b = np.asarray([0.55, 0.35, 0.18]), np.asarray([0.8, 0.6, 0.38])
     elif kind == "fabric":  # threads over and under
         p = rng.uniform(4, 12)
-        g = 0.5 + 0.25 * np.sin(2 * np.pi * xx / p) * np.sign(np.sin(np.pi * yy / p)) + 0.25 * np.sin(2 * np.pi * yy / p)
+        g = (
+            0.5
+            + 0.25 * np.sin(2 * np.pi * xx / p) * np.sign(np.sin(np.pi * yy / p))
+            + 0.25 * np.sin(2 * np.pi * yy / p)
+        )
         c = rng.uniform(0.2, 0.8, 3)
         a, b = c * 0.6, np.clip(c * 1.2, 0, 1)
     elif kind == "gravel":  # many stones of random grey

@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
 from tui_convnet.images import UNSURE, ImageError, load_digit
+from tui_convnet.model.bundled import BundledModel, load_bundled_model
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 #: The sample of digits together (the code reads 95.0 % of its 80), and each condition (5 pictures; the
@@ -39,11 +39,11 @@ def manifest() -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def model():
+def model() -> BundledModel:
     return load_bundled_model()
 
 
-def test_the_held_out_set_has_its_own_kinds_and_its_files_exist():
+def test_the_held_out_set_has_its_own_kinds_and_its_files_exist() -> None:
     rows = manifest()
     assert {"pen", "jpeg", "shadow", "no_digit"} <= {r["condition"] for r in rows}
     kinds = {Path(r["file"]).name.split("_")[0] for r in rows if r["condition"] == "no_digit"}
@@ -51,7 +51,7 @@ def test_the_held_out_set_has_its_own_kinds_and_its_files_exist():
     assert all((HELDOUT / r["file"]).is_file() for r in rows)
 
 
-def test_held_out_digits_are_read(model):
+def test_held_out_digits_are_read(model: BundledModel) -> None:
     rows = [r for r in manifest() if r["label"] != "-"]
     by_condition: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
@@ -72,8 +72,8 @@ def test_held_out_digits_are_read(model):
     assert min(each.values()) >= FLOOR_EACH, each
 
 
-def test_held_out_pictures_without_a_digit_are_refused_or_called_unsure(model):
-    refused, confident = 0, []
+def test_held_out_pictures_without_a_digit_are_refused_or_called_unsure(model: BundledModel) -> None:
+    refused, confident = 0, list[str]()
     for row in manifest():
         if row["label"] != "-":
             continue

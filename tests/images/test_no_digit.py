@@ -9,10 +9,13 @@ digits' accuracy from paying for it.
 
 from __future__ import annotations
 
-import _non_digits as non_digits
+from collections.abc import Callable
+
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
+import tests.images._non_digits as non_digits
 from tui_convnet.images import ImageError, preprocess
 from tui_convnet.images.blobs import Blob, choose
 
@@ -23,7 +26,7 @@ FLOORS = {"face": 7, "texture": 10, "noise": 12, "blank": 12}
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_generated_pictures_without_a_digit_are_refused(kind):
+def test_generated_pictures_without_a_digit_are_refused(kind) -> None:
     refused = []
     for seed in range(12):
         try:
@@ -39,7 +42,7 @@ def _blob(index, box, ink, pen):
     return Blob(index, (bottom - top) * (right - left) // 3, box, ink, pen, 0.0)
 
 
-def test_marks_inside_the_largest_one_mean_a_face_not_a_zero():
+def test_marks_inside_the_largest_one_mean_a_face_not_a_zero() -> None:
     outline = _blob(0, (100, 100, 300, 260), 900.0, 20.0)  # a face's outline, as wide as a 0
     eyes = [_blob(1, (150, 140, 170, 165), 40.0, 9.0), _blob(2, (150, 195, 170, 220), 40.0, 9.0)]
     choice = choose([outline, *eyes], (400, 400), 3)
@@ -48,7 +51,7 @@ def test_marks_inside_the_largest_one_mean_a_face_not_a_zero():
     assert choose([outline, eyes[0]], (400, 400), 2).kept == (outline,)
 
 
-def test_a_ring_around_a_light_area_is_the_rim_of_a_face_not_a_zero():
+def test_a_ring_around_a_light_area_is_the_rim_of_a_face_not_a_zero() -> None:
     """A light face on a dark background: the background estimate takes the face's middle for paper and
     leaves its rim, a thick ring read as a 0 or an 8 with confidence. Its hole is as light as the ink;
     a drawn 0's hole is paper."""
@@ -64,7 +67,7 @@ def test_a_ring_around_a_light_area_is_the_rim_of_a_face_not_a_zero():
     assert preprocess(zero).choice.kept
 
 
-def test_a_thumbnail_or_the_draw_canvas_keeps_a_digit_in_pieces():
+def test_a_thumbnail_or_the_draw_canvas_keeps_a_digit_in_pieces() -> None:
     """6 of the 10,000 official test digits have 2-3 compact pieces; on a 28x28 picture they are the digit."""
     main = _blob(0, (4, 8, 24, 20), 90.0, 3.0)
     pieces = [_blob(1, (8, 10, 11, 13), 5.0, 2.0), _blob(2, (14, 10, 17, 13), 5.0, 2.0)]
@@ -72,17 +75,15 @@ def test_a_thumbnail_or_the_draw_canvas_keeps_a_digit_in_pieces():
     assert choose([main, *pieces], (28 * 4, 28 * 4), 3).refusal  # the same marks on a photo: eyes
 
 
-def test_a_mark_running_off_three_sides_is_a_pattern():
+def test_a_mark_running_off_three_sides_is_a_pattern() -> None:
     stripe = _blob(0, (0, 0, 400, 380), 5000.0, 20.0)
     assert "runs off 3 sides" in choose([stripe], (400, 400), 1).refusal
     # The draw screen's canvas (under 96 px) has no such rule: a big 7 may touch its edges.
     assert choose([_blob(0, (0, 0, 60, 50), 500.0, 5.0)], (60, 60), 1).kept
 
 
-def _paper(draw_on, side=240) -> np.ndarray:
+def _paper(draw_on: Callable[[ImageDraw.ImageDraw], object], side: int = 240) -> np.ndarray:
     """A sheet of white paper (grey levels) with ``draw_on(ImageDraw)`` drawn on it in black."""
-    from PIL import Image, ImageDraw
-
     img = Image.new("L", (side, side), 235)
     draw_on(ImageDraw.Draw(img))
     return np.asarray(img, dtype=np.float32) / 255.0
@@ -94,22 +95,20 @@ def _refusal(picture: np.ndarray) -> str:
     return str(info.value)
 
 
-def test_a_line_of_writing_is_not_a_digit():
-    from PIL import ImageFont
-
+def test_a_line_of_writing_is_not_a_digit() -> None:
     font = ImageFont.load_default(22)
     words = _paper(lambda d: d.text((20, 100), "hello every one", fill=0, font=font))
     assert _refusal(words).startswith("no digit found: the mark is ")
     assert "separate pieces of similar size side by side" in _refusal(words)
 
 
-def test_a_scribble_is_not_a_digit():
+def test_a_scribble_is_not_a_digit() -> None:
     points = [(30 + (i % 2) * 170 + i, 30 + 12 * i) for i in range(15)]  # a zigzag down the page
     assert "its strokes run" in _refusal(_paper(lambda d: d.line(points, fill=0, width=3)))
 
 
-def test_a_drawing_with_many_loops_or_eyes_inside_its_loop_is_not_a_digit():
-    def house(d):  # small on the page: its walls are not taken for ruled lines
+def test_a_drawing_with_many_loops_or_eyes_inside_its_loop_is_not_a_digit() -> None:
+    def house(d: ImageDraw.ImageDraw) -> None:  # small on the page: its walls are not taken for ruled lines
         d.rectangle([170, 200, 270, 300], outline=0, width=3)
         d.line([(160, 200), (220, 140), (280, 200)], fill=0, width=3)
         d.rectangle([195, 250, 220, 300], outline=0, width=3)
@@ -117,7 +116,7 @@ def test_a_drawing_with_many_loops_or_eyes_inside_its_loop_is_not_a_digit():
 
     assert _refusal(_paper(house, side=480)).startswith("no digit found: ")
 
-    def chain(d):  # three rings in a slanting column: an 8 has two
+    def chain(d: ImageDraw.ImageDraw) -> None:  # three rings in a slanting column: an 8 has two
         for i, top in enumerate((30, 90, 150)):
             d.ellipse([70 + 25 * i, top, 130 + 25 * i, top + 64], outline=0, width=6)
 
@@ -125,7 +124,7 @@ def test_a_drawing_with_many_loops_or_eyes_inside_its_loop_is_not_a_digit():
     eight = _paper(lambda d: [d.ellipse([90, top, 150, top + 64], outline=0, width=6) for top in (50, 110)])
     assert preprocess(eight).choice.kept
 
-    def smiley(d):
+    def smiley(d: ImageDraw.ImageDraw) -> None:
         d.ellipse([40, 40, 200, 200], outline=0, width=4)
         d.ellipse([85, 85, 100, 100], fill=0)
         d.ellipse([140, 85, 155, 100], fill=0)
@@ -135,7 +134,7 @@ def test_a_drawing_with_many_loops_or_eyes_inside_its_loop_is_not_a_digit():
     assert preprocess(zero).choice.kept  # one loop, nothing in it: a 0
 
 
-def test_the_rest_of_a_shadow_along_the_edge_is_not_a_digit():
+def test_the_rest_of_a_shadow_along_the_edge_is_not_a_digit() -> None:
     """A shadow's wedge narrower than the background's cells: the estimate cannot follow it, a band is left."""
     yy, xx = np.mgrid[0:240, 0:240]
     wedge = np.where(xx < 20 * yy / 240, 0.55, 0.9)  # dark along the left edge, widening downwards

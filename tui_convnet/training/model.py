@@ -21,7 +21,7 @@ from ..core import (
     infer_shapes,
     layer_from_dict,
 )
-from ..fileio import ArchiveError, PathError, atomic_write, check_keras_archive, os_reason, user_path
+from ..util.fileio import ArchiveError, PathError, atomic_write, check_keras_archive, os_reason, user_path
 from .events import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .tf_env import import_keras
 

@@ -17,11 +17,11 @@ from textual.widgets import Button, Input, Label, Select, Static, Switch
 
 from ...training.events import OPTIMIZERS, TrainConfig
 from ...training.presets import PRESETS
-from ...visible import visible
+from ...util.visible import visible
 from .form import DROPOUT_RATE, FIELDS
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
 
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
 #: The form starts with the shared defaults (the CLI's too).

@@ -22,7 +22,7 @@ from ..common.digits import digit_text
 from ..common.heatmap import no_color
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
 
 CELL_WIDTH = 14  # a 28x28 digit shrunk by 2

@@ -50,7 +50,7 @@ from .run_state import FINISHED, RunTracker
 from .run_view import RunView
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
 
 __all__ = ["DEFAULTS", "TrainingScreen", "parse_settings"]
@@ -234,7 +234,7 @@ class TrainingScreen(ModeScreen):
             self._show_summary()
 
     def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
-        from ...summary import FittedSummary, slide_names_line
+        from ...model.summary import FittedSummary, slide_names_line
 
         if spec is None and self.chosen_spec is not None:
             spec, note = (

@@ -34,7 +34,7 @@ from .messages import (
 )
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from .form import TrainSettings
 
 #: Posts a message to the screen (its ``post_message``; safe from any thread).
@@ -46,7 +46,7 @@ REDRAW_INTERVAL = 0.5
 
 def prepare(post: Post) -> None:
     """Load the digits here while TensorFlow starts in the worker process; say when each is ready."""
-    from ...data import DataError, load_mnist
+    from ...data.mnist import DataError, load_mnist
     from ...training.worker_client import WorkerError, shared_client
 
     client = shared_client()
