@@ -54,7 +54,7 @@ from bench_conv import environment, write_atomic  # noqa: E402
 from bench_forward import SETTLE, median_seconds  # noqa: E402
 
 from tui_convnet.core import mnist_convnet, model_backward  # noqa: E402
-from tui_convnet.data import load_mnist, to_model_inputs  # noqa: E402
+from tui_convnet.data.mnist import load_mnist, to_model_inputs  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "bench_backward.md"
 CALLS = 10  # calls per sample

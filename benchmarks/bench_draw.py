@@ -60,7 +60,7 @@ class Trainer:
 
     def _run(self) -> None:
         from tui_convnet.core import mnist_convnet
-        from tui_convnet.data import load_mnist
+        from tui_convnet.data.mnist import load_mnist
         from tui_convnet.training.events import BatchEnd
         from tui_convnet.training.priority import below_the_interface
         from tui_convnet.training.trainer import TrainConfig, train

@@ -53,7 +53,7 @@ if str(HERE) not in sys.path:
 from bench_conv import environment, write_atomic  # noqa: E402
 
 from tui_convnet.core import forward, mnist_convnet  # noqa: E402
-from tui_convnet.data import load_mnist, to_model_inputs  # noqa: E402
+from tui_convnet.data.mnist import load_mnist, to_model_inputs  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results" / "bench_forward.md"
 ONE_DIGIT_TARGET = 0.002  # seconds

@@ -53,9 +53,9 @@ TARGET_EACH = 0.85
 
 def classify(path: Path) -> tuple[int | None, float, str]:
     """``(predicted, probability, reason)``: the top class and its probability, or None and the refusal."""
-    from tui_convnet.bundled_model import load_bundled_model
     from tui_convnet.core import forward
     from tui_convnet.images import ImageError, load_digit
+    from tui_convnet.model.bundled import load_bundled_model
 
     model = _model_cache.get("m") or _model_cache.setdefault("m", load_bundled_model())
     try:
@@ -73,7 +73,7 @@ _model_cache: dict[str, object] = {}
 def accuracy(folder: Path, model_folder: Path | None = None) -> dict[str, tuple[int, int]]:
     """``condition -> (right, total)`` over the manifest of ``folder``, by the bundled model (or the one in
     ``model_folder``)."""
-    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.model.bundled import load_bundled_model
 
     _model_cache["m"] = load_bundled_model(model_folder)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -88,7 +88,7 @@ def accuracy(folder: Path, model_folder: Path | None = None) -> dict[str, tuple[
 
 def record(counts: dict[str, tuple[int, int]], folder: Path | None = None) -> tuple[float, int]:
     """Write the accuracy over every picture of a digit into the bundled model's record (or the one in ``folder``)."""
-    from tui_convnet.bundled_model import INFO_NAME, model_dir, read_info, write_info
+    from tui_convnet.model.bundled import INFO_NAME, model_dir, read_info, write_info
 
     path = (folder or model_dir()) / INFO_NAME
     digits = [v for k, v in counts.items() if k != "no_digit"]

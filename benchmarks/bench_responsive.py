@@ -56,7 +56,7 @@ for folder in (ROOT, HERE):
 from bench_conv import environment, write_atomic  # noqa: E402
 
 from tui_convnet.core import forward, mnist_convnet  # noqa: E402
-from tui_convnet.data import load_mnist, one_hot, to_model_inputs  # noqa: E402
+from tui_convnet.data.mnist import load_mnist, one_hot, to_model_inputs  # noqa: E402
 
 RESULTS = HERE / "results" / "bench_responsive.md"
 TARGET = 0.002  # seconds, p95 of one digit while training

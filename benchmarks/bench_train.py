@@ -53,7 +53,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 from bench_conv import write_atomic
 
 from tui_convnet.core import mnist_convnet
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 
 RESULTS = Path(__file__).resolve().parent / "results" / "bench_train.md"
 BATCH = 64
@@ -79,7 +79,7 @@ def cpu_seconds(pid: int | None) -> float:
 
 
 def _child_model_and_data() -> tuple[Any, Any, Any, Any]:
-    from tui_convnet.data import one_hot, to_model_inputs
+    from tui_convnet.data.mnist import one_hot, to_model_inputs
     from tui_convnet.training.model import build_model, compile_model
     from tui_convnet.training.tf_env import import_keras
 
@@ -99,7 +99,7 @@ def child_plain(epochs: int) -> dict[str, Any]:
 
 def child_accuracy(epochs: int) -> dict[str, Any]:
     """Plain Keras, one epoch at a time: [epoch, seconds, test loss, test accuracy] rows."""
-    from tui_convnet.data import one_hot, to_model_inputs
+    from tui_convnet.data.mnist import one_hot, to_model_inputs
 
     model, data, x, y = _child_model_and_data()
     xt, yt = to_model_inputs(data.x_test), one_hot(data.y_test)

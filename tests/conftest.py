@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import importlib.util
 import os
 import sys
-from pathlib import Path
+from collections.abc import Iterator
 from time import monotonic, process_time
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 import pytest
 import textual.app as textual_app
@@ -17,6 +17,9 @@ import textual.pilot as textual_pilot
 import textual.screen as textual_screen
 
 from tui_convnet.ui._textual_internals import clear_styles_cache, idle_wait_module
+
+if TYPE_CHECKING:
+    from tui_convnet.training.worker_client import WorkerClient
 
 textual_wait = idle_wait_module()
 
@@ -56,7 +59,7 @@ _frozen_with_tensorflow = False
 # queues, the animations) are unchanged.
 textual_wait.SLEEP_GRANULARITY = 0.005
 textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
-textual_screen.UPDATE_PERIOD = 0.002
+textual_screen.UPDATE_PERIOD = 0.002  # type: ignore[misc]  # a Final of Textual's, shortened for the tests
 
 
 def _waited_for_a_core() -> float:
@@ -93,7 +96,7 @@ async def _wait_for_idle(min_sleep: float = textual_wait.SLEEP_GRANULARITY, max_
 
 
 for _module in (textual_wait, textual_app, textual_pilot):
-    _module.wait_for_idle = _wait_for_idle  # type: ignore[attr-defined]  # the name each module calls
+    _module.wait_for_idle = _wait_for_idle  # type: ignore[union-attr]  # the name each module calls
 
 
 def _freeze_what_is_alive() -> None:
@@ -153,17 +156,14 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 @pytest.fixture(scope="session")
 def fixed_model() -> ModuleType:
     """tests/inspect/fixed_model.py: the lecture's ConvNet with fixed (seeded numpy) weights, and a scripted
-    ``fit`` for tests about what surrounds training (imported by path: test folders are not packages)."""
-    path = Path(__file__).parent / "inspect" / "fixed_model.py"
-    spec = importlib.util.spec_from_file_location("tests_fixed_model", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    ``fit`` for tests about what surrounds training."""
+    from tests.inspect import fixed_model
+
+    return fixed_model
 
 
 @pytest.fixture(scope="session")
-def tf_worker():
+def tf_worker() -> Iterator[WorkerClient]:
     """One real TensorFlow worker process, shared by every test of this test process that needs one (its
     start-up imports TensorFlow: seconds). Ended, and checked to be gone, when the session ends."""
     from tui_convnet.training.worker_client import WorkerClient
@@ -176,7 +176,7 @@ def tf_worker():
 
 
 @pytest.fixture(autouse=True)
-def in_process_worker():
+def in_process_worker() -> Iterator[WorkerClient]:
     """Every test's app talks to a TensorFlow worker served by a thread of the test process (started only if
     the test needs TensorFlow): a test can script Keras' ``fit`` with monkeypatch, and TensorFlow is imported
     once per test process, as before the worker process existed. The real process is tested by

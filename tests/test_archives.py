@@ -14,10 +14,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import ModelAssetError, load_bundled_model
-from tui_convnet.fileio import ArchiveError, check_keras_archive, check_zip_members
-from tui_convnet.npy_header import read_npy_header
-from tui_convnet.paths import assets_dir
+from tui_convnet.model.bundled import ModelAssetError, load_bundled_model
+from tui_convnet.util.fileio import ArchiveError, check_keras_archive, check_zip_members
+from tui_convnet.util.npy_header import read_npy_header
+from tui_convnet.util.paths import assets_dir
 
 GIB = 2**30
 
@@ -40,7 +40,7 @@ def zip_declaring(path: Path, members: dict[str, bytes], lie: dict[str, int]) ->
     return path
 
 
-def test_a_keras_file_declaring_a_2_gib_config_is_refused_from_its_directory(tmp_path):
+def test_a_keras_file_declaring_a_2_gib_config_is_refused_from_its_directory(tmp_path: Path) -> None:
     bomb = zip_declaring(
         tmp_path / "bomb.keras",
         {"metadata.json": b"{}", "config.json": b"{}", "model.weights.h5": b""},
@@ -55,7 +55,7 @@ def test_a_keras_file_declaring_a_2_gib_config_is_refused_from_its_directory(tmp
     )
 
 
-def test_a_keras_file_declaring_2_gib_of_weights_is_refused(tmp_path):
+def test_a_keras_file_declaring_2_gib_of_weights_is_refused(tmp_path: Path) -> None:
     bomb = zip_declaring(
         tmp_path / "w.keras", {"config.json": b"{}", "model.weights.h5": b"x"}, {"model.weights.h5": 2 * GIB}
     )
@@ -63,11 +63,11 @@ def test_a_keras_file_declaring_2_gib_of_weights_is_refused(tmp_path):
         check_keras_archive(bomb)
 
 
-def test_the_bundled_keras_model_passes():
+def test_the_bundled_keras_model_passes() -> None:
     check_keras_archive(assets_dir() / "model" / "mnist_convnet.keras")
 
 
-def test_many_members_and_the_total_are_limited(tmp_path):
+def test_many_members_and_the_total_are_limited(tmp_path: Path) -> None:
     many = tmp_path / "many.zip"
     with zipfile.ZipFile(many, "w") as z:
         for i in range(10):
@@ -82,14 +82,14 @@ def test_many_members_and_the_total_are_limited(tmp_path):
         check_zip_members(noise, max_member_bytes=1, max_total_bytes=1)
 
 
-def test_a_name_with_control_characters_is_shown_visibly(tmp_path):
+def test_a_name_with_control_characters_is_shown_visibly(tmp_path: Path) -> None:
     bomb = zip_declaring(tmp_path / "m.keras", {"\x1b]2;owned\x07": b"{}"}, {"\x1b]2;owned\x07": 2 * GIB})
     with pytest.raises(ArchiveError) as error:
         check_keras_archive(bomb)
     assert "\x1b" not in str(error.value) and "`\\x1b]2;owned\\x07` would expand" in str(error.value)
 
 
-def test_a_bundled_model_folder_with_a_2_gib_weights_member_is_refused(tmp_path):
+def test_a_bundled_model_folder_with_a_2_gib_weights_member_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "model"
     shutil.copytree(assets_dir() / "model", folder)
     weights = folder / "mnist_convnet.weights.npz"
@@ -113,7 +113,7 @@ def test_a_bundled_model_folder_with_a_2_gib_weights_member_is_refused(tmp_path)
         b"[" * 2000,
     ],
 )
-def test_a_damaged_npy_header_is_a_value_error(header):
+def test_a_damaged_npy_header_is_a_value_error(header) -> None:
     padded = header + b" " * (-(len(header) + 11) % 64) + b"\n"
     raw = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(padded)) + padded
     with pytest.raises(ValueError):

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ from tui_convnet.core import load_examples
 from tui_convnet.ui.app import create_app, find_example
 
 
-def test_summary_prints_the_lecture_table(capsys):
+def test_summary_prints_the_lecture_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["summary"]) == 0
     out = capsys.readouterr().out
     for text in (
@@ -39,13 +40,13 @@ def test_summary_prints_the_lecture_table(capsys):
         assert text in out, text
 
 
-def test_summary_with_dropout_adds_a_layer_without_parameters(capsys):
+def test_summary_with_dropout_adds_a_layer_without_parameters(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["summary", "--dropout", "0.5", "--no-formulas"]) == 0
     out = capsys.readouterr().out
     assert "dropout (Dropout)" in out and "Total params: 93,322" in out
 
 
-def test_summary_does_not_import_tensorflow():
+def test_summary_does_not_import_tensorflow() -> None:
     code = (
         "import sys; from tui_convnet.cli import main; main(['summary']);"
         "sys.exit(1 if {'tensorflow', 'keras'} & set(sys.modules) else 0)"
@@ -63,7 +64,7 @@ def test_summary_does_not_import_tensorflow():
         (["predict", "m.keras", "--engine", "torch"], "invalid choice: 'torch'"),
     ],
 )
-def test_bad_arguments_exit_with_a_message(argv, message, capsys):
+def test_bad_arguments_exit_with_a_message(argv, message: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
@@ -71,13 +72,13 @@ def test_bad_arguments_exit_with_a_message(argv, message, capsys):
     assert message in err and "Traceback" not in err
 
 
-def test_unknown_example_is_a_clear_error(capsys):
+def test_unknown_example_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--example", "no-such-example"]) == 2
     err = capsys.readouterr().err
     assert "'no-such-example' is not a built-in example" in err and "01_cs231n" in err
 
 
-def test_an_image_with_a_screen_other_than_draw_is_a_clear_error(capsys):
+def test_an_image_with_a_screen_other_than_draw_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["--image", "seven.png", "--screen", "train"]) == 2
     assert capsys.readouterr().err == "convnet-tui: --image opens the draw screen. Received: --screen train\n"
 
@@ -86,7 +87,9 @@ def test_an_image_with_a_screen_other_than_draw_is_a_clear_error(capsys):
     ("argv", "screen"),
     [([], "explorer"), (["--screen", "lessons"], "lessons"), (["--image", "seven.png"], "draw")],
 )
-def test_the_command_line_opens_the_app_on_the_screen_it_names(argv, screen, monkeypatch, capsys):
+def test_the_command_line_opens_the_app_on_the_screen_it_names(
+    argv, screen: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
     """`--screen` reaches the app (and `--image` alone opens on the draw screen); without a terminal the
     command then stops with its one line, before the app runs."""
     import tui_convnet.images
@@ -105,7 +108,9 @@ def test_the_command_line_opens_the_app_on_the_screen_it_names(argv, screen, mon
 
 
 @pytest.mark.parametrize("draws_a_frame", [True, False])
-def test_the_garbage_collector_is_paused_until_the_first_frame(draws_a_frame, monkeypatch, tmp_path, capsys):
+def test_the_garbage_collector_is_paused_until_the_first_frame(
+    draws_a_frame: bool, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The explorer starts with Python's cyclic collector paused (it walked the start-up's long-lived objects
     again and again); the first frame freezes them and runs the collector again, and so does any end."""
     import contextlib
@@ -120,10 +125,10 @@ def test_the_garbage_collector_is_paused_until_the_first_frame(draws_a_frame, mo
         return_code = 0
         _exception = None  # as Textual's App: what ended it (tui_convnet.ui._textual_internals.unhandled_exception)
 
-        def __init__(self, on_first_frame):
+        def __init__(self, on_first_frame) -> None:
             self.on_first_frame = on_first_frame
 
-        def run(self):
+        def run(self) -> None:
             seen.append(("started", gc.isenabled()))
             if not draws_a_frame:
                 raise RuntimeError("no frame")
@@ -147,7 +152,7 @@ def test_the_garbage_collector_is_paused_until_the_first_frame(draws_a_frame, mo
     assert gc.isenabled()
 
 
-def test_examples_are_found_by_number_key_or_title_word():
+def test_examples_are_found_by_number_key_or_title_word() -> None:
     examples = load_examples()
     assert examples[find_example(examples, "4")].key == "04_goodfellow_2d"
     assert examples[find_example(examples, "04")].key == "04_goodfellow_2d"
@@ -158,7 +163,7 @@ def test_examples_are_found_by_number_key_or_title_word():
         find_example(examples, "pooling")
 
 
-def test_create_app_opens_on_the_requested_example():
+def test_create_app_opens_on_the_requested_example() -> None:
     app = create_app("rgb")
     assert app.examples[app.initial_example].key == "02_rgb_bias"
 
@@ -166,7 +171,7 @@ def test_create_app_opens_on_the_requested_example():
 # --------------------------------------------------------------------------- terminals
 
 
-def test_without_a_terminal_the_app_refuses_at_once(tmp_path):
+def test_without_a_terminal_the_app_refuses_at_once(tmp_path: Path) -> None:
     # `convnet-tui </dev/null >out 2>&1` never exited and wrote escape codes
     out = tmp_path / "out"
     with open(os.devnull) as stdin, open(out, "w") as stdout:
@@ -177,7 +182,7 @@ def test_without_a_terminal_the_app_refuses_at_once(tmp_path):
     assert out.read_text() == "convnet-tui needs an interactive terminal (stdin and stdout must both be one).\n"
 
 
-def _run_in_pty(tmp_path, *, close_stderr: bool, then) -> tuple[int, bytes]:
+def _run_in_pty(tmp_path: Path, *, close_stderr: bool, then) -> tuple[int, bytes]:
     """Start the real app in a pseudo-terminal (80x24), wait for its first frame, call ``then(proc, master)``.
 
     Returns the exit code and everything the app wrote to the terminal.
@@ -192,7 +197,7 @@ def _run_in_pty(tmp_path, *, close_stderr: bool, then) -> tuple[int, bytes]:
     env = {**os.environ, "TERM": "xterm-256color", "XDG_STATE_HOME": str(tmp_path / "state")}
     env.pop("TEXTUAL", None)
 
-    def setup():  # in the child, after the descriptors are in place: stderr closed if asked
+    def setup() -> None:  # in the child, after the descriptors are in place: stderr closed if asked
         if close_stderr:
             os.close(2)
 
@@ -245,7 +250,7 @@ FIRST_FRAME = b"step 1/"
 RESTORED = (b"\x1b[?1049l", b"\x1b[?1000l", b"\x1b[?25h")
 
 
-def test_with_stderr_closed_the_app_draws_and_quits_on_q(tmp_path):
+def test_with_stderr_closed_the_app_draws_and_quits_on_q(tmp_path: Path) -> None:
     # `convnet-tui 2>&-` was blank and ignored q and Ctrl-C
     code, output = _run_in_pty(tmp_path, close_stderr=True, then=lambda proc, master: os.write(master, b"q"))
     assert code == 0
@@ -254,7 +259,7 @@ def test_with_stderr_closed_the_app_draws_and_quits_on_q(tmp_path):
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
-def test_sigterm_and_sighup_restore_the_terminal_like_q(tmp_path, sig):
+def test_sigterm_and_sighup_restore_the_terminal_like_q(tmp_path: Path, sig) -> None:
     # SIGTERM left the terminal in the alternate screen, mouse reporting on, cursor hidden; SIGINT exited 0
     # (no model trains here, so SIGINT does not ask: 130 at once)
     code, output = _run_in_pty(tmp_path, close_stderr=False, then=lambda proc, master: proc.send_signal(sig))

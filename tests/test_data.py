@@ -17,11 +17,12 @@ import time
 import types
 import zipfile
 import zlib
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tui_convnet.data import (
+from tui_convnet.data.mnist import (
     MAX_ARRAY_BYTES,
     DataError,
     MnistData,
@@ -32,7 +33,7 @@ from tui_convnet.data import (
     read_idx,
     to_model_inputs,
 )
-from tui_convnet.paths import bundled_mnist_path
+from tui_convnet.util.paths import bundled_mnist_path
 
 IDX_NAMES = {
     "x_train": "train-images-idx3-ubyte",
@@ -48,14 +49,14 @@ def sample() -> MnistData:
 
 
 @pytest.fixture
-def small(sample) -> dict[str, np.ndarray]:
+def small(sample: MnistData) -> dict[str, np.ndarray]:
     """A few real digits, as the four arrays of a Keras mnist.npz."""
     s = sample.limited(40, 30)
     return {"x_train": s.x_train, "y_train": s.y_train, "x_test": s.x_test, "y_test": s.y_test}
 
 
 @pytest.fixture(autouse=True)
-def no_keras_cache(tmp_path_factory, monkeypatch):
+def no_keras_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test sees an empty Keras home unless it fills one itself."""
     monkeypatch.setenv("KERAS_HOME", str(tmp_path_factory.mktemp("empty_keras_home")))
 
@@ -77,7 +78,7 @@ def write_idx_folder(folder, arrays, *, gz: bool):
     return folder
 
 
-def assert_same(data: MnistData, arrays: dict[str, np.ndarray]):
+def assert_same(data: MnistData, arrays: dict[str, np.ndarray]) -> None:
     for key, value in arrays.items():
         got = getattr(data, key)
         assert got.dtype == np.uint8
@@ -87,7 +88,7 @@ def assert_same(data: MnistData, arrays: dict[str, np.ndarray]):
 # --------------------------------------------------------------------------- sources
 
 
-def test_bundled_sample(sample):
+def test_bundled_sample(sample: MnistData) -> None:
     assert sample.source == "sample" and not sample.full
     assert sample.x_train.shape == (5000, 28, 28) and sample.y_train.shape == (5000,)
     assert sample.x_test.shape == (10000, 28, 28) and sample.y_test.shape == (10000,)
@@ -97,7 +98,7 @@ def test_bundled_sample(sample):
     assert sample.description == f"bundled MNIST sample: 5,000 training / 10,000 test digits ({bundled_mnist_path()})"
 
 
-def test_limited(sample):
+def test_limited(sample: MnistData) -> None:
     small = sample.limited(100, 20)
     assert len(small.x_train) == len(small.y_train) == 100
     assert len(small.x_test) == len(small.y_test) == 20
@@ -106,7 +107,7 @@ def test_limited(sample):
     assert len(sample.limited(None, 5).x_train) == 5000
 
 
-def test_keras_npz_at_an_explicit_path(tmp_path, small):
+def test_keras_npz_at_an_explicit_path(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "my-mnist.npz"
     np.savez_compressed(path, **small)
     data = load_mnist(path)
@@ -117,14 +118,14 @@ def test_keras_npz_at_an_explicit_path(tmp_path, small):
 
 
 @pytest.mark.parametrize("gz", [True, False], ids=["gzipped", "plain"])
-def test_folder_of_idx_files(tmp_path, small, gz):
+def test_folder_of_idx_files(tmp_path: Path, small: dict[str, np.ndarray], gz: bool) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=gz)
     data = load_mnist(folder)
     assert (data.source, data.location) == ("path", str(folder))
     assert_same(data, small)
 
 
-def test_idx_reader_on_crafted_bytes(tmp_path):
+def test_idx_reader_on_crafted_bytes(tmp_path: Path) -> None:
     images = np.arange(2 * 28 * 28, dtype=np.uint16).reshape(2, 28, 28) % 256
     path = tmp_path / "imgs"
     path.write_bytes(idx_bytes(images))
@@ -135,7 +136,7 @@ def test_idx_reader_on_crafted_bytes(tmp_path):
     np.testing.assert_array_equal(read_idx(tmp_path / "labels.gz"), labels)
 
 
-def test_keras_cache(tmp_path, monkeypatch, small):
+def test_keras_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: dict[str, np.ndarray]) -> None:
     # Keras keeps the file at $KERAS_HOME/datasets/mnist.npz
     # (keras.src.backend.config.keras_home() and keras.src.utils.file_utils.get_file).
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
@@ -150,20 +151,20 @@ def test_keras_cache(tmp_path, monkeypatch, small):
         assert_same(data, small)
 
 
-def test_keras_cache_path_without_keras_home(monkeypatch, tmp_path):
+def test_keras_cache_path_without_keras_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("KERAS_HOME")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert keras_cache_path() == tmp_path / ".keras" / "datasets" / "mnist.npz"
 
 
-def test_auto_falls_back_to_the_sample(sample):
+def test_auto_falls_back_to_the_sample(sample: MnistData) -> None:
     assert not keras_cache_path().exists()
     data = load_mnist("auto", download=False)
     assert data.source == "sample"
     assert len(data.x_train) == 5000
 
 
-def test_auto_falls_back_when_the_cache_is_corrupt(tmp_path, monkeypatch):
+def test_auto_falls_back_when_the_cache_is_corrupt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     (tmp_path / "datasets").mkdir()
     (tmp_path / "datasets" / "mnist.npz").write_bytes(b"not a zip file")
@@ -175,13 +176,13 @@ def test_auto_falls_back_when_the_cache_is_corrupt(tmp_path, monkeypatch):
 # --------------------------------------------------------------------------- errors
 
 
-def expect_error(target, *parts):
+def expect_error(target, *parts) -> None:
     pattern = ".*".join(re.escape(str(p)) for p in parts)
     with pytest.raises(DataError, match=pattern):
         load_mnist(target)
 
 
-def test_missing_path(tmp_path):
+def test_missing_path(tmp_path: Path) -> None:
     expect_error(
         tmp_path / "nope.npz",
         f"No such file or folder: {tmp_path / 'nope.npz'}",
@@ -189,26 +190,26 @@ def test_missing_path(tmp_path):
     )
 
 
-def test_corrupt_npz(tmp_path):
+def test_corrupt_npz(tmp_path: Path) -> None:
     path = tmp_path / "broken.npz"
     path.write_bytes(b"PK\x03\x04 this is not really a zip")
     expect_error(path, f"{path}: not a .npz file")
 
 
-def test_truncated_npz(tmp_path, small):
+def test_truncated_npz(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "cut.npz"
     np.savez_compressed(path, **small)
     path.write_bytes(path.read_bytes()[:2000])  # the zip's directory is at its end: gone
     expect_error(path, f"{path}: not a .npz file")
 
 
-def test_npz_without_the_keras_arrays(tmp_path):
+def test_npz_without_the_keras_arrays(tmp_path: Path) -> None:
     path = tmp_path / "other.npz"
     np.savez(path, images=np.zeros((2, 28, 28)))
     expect_error(path, f"{path}: not a Keras mnist.npz, it has no `x_train` array. Received: arrays=['images']")
 
 
-def test_npz_with_pickled_objects_is_refused(tmp_path, small):
+def test_npz_with_pickled_objects_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "pickled.npz"
     np.savez(path, **{**small, "x_train": np.array([object()] * 3, dtype=object)})
     expect_error(path, f"{path}: `x_train` holds Python objects, which are never loaded (pickles can run code).")
@@ -242,25 +243,25 @@ def test_npz_with_pickled_objects_is_refused(tmp_path, small):
         ),
     ],
 )
-def test_wrong_shapes_and_values_in_npz(tmp_path, small, change, message):
+def test_wrong_shapes_and_values_in_npz(tmp_path: Path, small: dict[str, np.ndarray], change, message: str) -> None:
     path = tmp_path / "wrong.npz"
     np.savez(path, **{**small, **change})
     expect_error(path, f"{path}: ", message)
 
 
-def test_whole_float_pixels_are_accepted(tmp_path, small):
+def test_whole_float_pixels_are_accepted(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "floats.npz"
     np.savez(path, **{**small, "x_train": small["x_train"].astype(np.float64)})
     assert_same(load_mnist(path), small)
 
 
-def test_missing_idx_file(tmp_path, small):
+def test_missing_idx_file(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=True)
     (folder / "t10k-labels-idx1-ubyte.gz").unlink()
     expect_error(folder, f"{folder}: the MNIST IDX file t10k-labels-idx1-ubyte[.gz] is missing.")
 
 
-def test_bad_idx_magic(tmp_path, small):
+def test_bad_idx_magic(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     path = folder / "train-images-idx3-ubyte"
     raw = bytearray(path.read_bytes())
@@ -269,7 +270,7 @@ def test_bad_idx_magic(tmp_path, small):
     expect_error(folder, f"{path}: not an MNIST IDX file (magic must be 2049 or 2051). Received: magic=2052")
 
 
-def test_truncated_idx(tmp_path, small):
+def test_truncated_idx(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     path = folder / "t10k-images-idx3-ubyte"
     path.write_bytes(path.read_bytes()[:-100])
@@ -284,7 +285,7 @@ def test_truncated_idx(tmp_path, small):
     expect_error(folder, f"{path}: too short to be an IDX file. Received: size=2 bytes")
 
 
-def test_truncated_and_corrupt_gzip(tmp_path, small):
+def test_truncated_and_corrupt_gzip(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=True)
     path = folder / "train-labels-idx1-ubyte.gz"
     packed = path.read_bytes()
@@ -300,7 +301,7 @@ def test_truncated_and_corrupt_gzip(tmp_path, small):
     expect_error(folder, f"{images}: cannot read it")
 
 
-def test_idx_with_labels_where_images_belong(tmp_path, small):
+def test_idx_with_labels_where_images_belong(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     (folder / "train-images-idx3-ubyte").write_bytes(idx_bytes(small["y_train"]))
     expect_error(folder, f"{folder}: `x_train` must have shape (N, 28, 28). Received: x_train.shape=(40,)")
@@ -309,7 +310,7 @@ def test_idx_with_labels_where_images_belong(tmp_path, small):
 # --------------------------------------------------------------------------- helpers
 
 
-def test_to_model_inputs_and_one_hot(sample):
+def test_to_model_inputs_and_one_hot(sample: MnistData) -> None:
     x = to_model_inputs(sample.x_test[:3])
     assert x.shape == (3, 28, 28, 1) and x.dtype == np.float32
     assert x.min() == 0.0 and x.max() == 1.0
@@ -319,7 +320,7 @@ def test_to_model_inputs_and_one_hot(sample):
     assert y.argmax(axis=1).tolist() == [3, 0, 9] and y.sum() == 3
 
 
-def test_bundled_digit(sample):
+def test_bundled_digit(sample: MnistData) -> None:
     digit, label = bundled_digit(5, "train")
     np.testing.assert_array_equal(digit, sample.x_train[5])
     assert label == sample.y_train[5]
@@ -329,7 +330,7 @@ def test_bundled_digit(sample):
         bundled_digit(5000, "train")
 
 
-def test_bundled_digits_are_read_once_and_handed_out_as_copies(monkeypatch):
+def test_bundled_digits_are_read_once_and_handed_out_as_copies(monkeypatch: pytest.MonkeyPatch) -> None:
     """The split is decompressed once per process (the lessons ask digit after digit); a caller that
     draws on its digit changes neither the cache nor the next caller's digit."""
     reads = []
@@ -358,7 +359,7 @@ def gzip_stream(header: bytes, zeros: int) -> bytes:
     return out.getvalue()
 
 
-def test_a_gzip_idx_bomb_stops_at_the_declared_size(tmp_path):
+def test_a_gzip_idx_bomb_stops_at_the_declared_size(tmp_path: Path) -> None:
     # The header declares 3 images of 28x28; the stream expands to 256 MiB more.  Only the declared
     # bytes (plus one) are decompressed: refused at once, not after reading it all.
     header = (2051).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in (3, 28, 28))
@@ -371,7 +372,7 @@ def test_a_gzip_idx_bomb_stops_at_the_declared_size(tmp_path):
     assert time.perf_counter() - started < 0.5
 
 
-def test_an_idx_header_declaring_gigabytes_is_refused_before_reading(tmp_path):
+def test_an_idx_header_declaring_gigabytes_is_refused_before_reading(tmp_path: Path) -> None:
     header = (2051).to_bytes(4, "big") + b"".join(n.to_bytes(4, "big") for n in (2_800_000, 28, 28))
     path = tmp_path / "huge.gz"
     path.write_bytes(gzip_stream(header, 0))
@@ -392,14 +393,16 @@ def npz_with_header(path, small, key: str, header: dict) -> None:
             z.writestr(name + ".npy", buf.getvalue())
 
 
-def test_an_npz_declaring_1e11_images_is_refused_without_allocating(tmp_path, small):
+def test_an_npz_declaring_1e11_images_is_refused_without_allocating(
+    tmp_path: Path, small: dict[str, np.ndarray]
+) -> None:
     # was numpy's MemoryError (a traceback from `train --dataset`)
     path = tmp_path / "liar.npz"
     npz_with_header(path, small, "x_train", {"descr": "|u1", "fortran_order": False, "shape": (10**11, 28, 28)})
     expect_error(path, f"{path}: `x_train` declares {10**11 * 784:,} values", f"limit of {MAX_ARRAY_BYTES:,} bytes")
 
 
-def test_an_npz_member_cut_short_is_refused(tmp_path, small):
+def test_an_npz_member_cut_short_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "short.npz"
     npz_with_header(path, small, "y_test", {"descr": "|u1", "fortran_order": False, "shape": (30,)})
     data = load_mnist(path)  # 30 labels fit in the 100 bytes written: read exactly, the rest ignored
@@ -408,7 +411,7 @@ def test_an_npz_member_cut_short_is_refused(tmp_path, small):
     expect_error(path, f"{path}: `y_test` is cut short (100 of 300 bytes).")
 
 
-def test_a_plain_npy_renamed_npz_is_refused(tmp_path, small):
+def test_a_plain_npy_renamed_npz_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     # was TypeError: 'numpy.ndarray' object does not support the context manager protocol
     path = tmp_path / "plain.npz"
     np.save(tmp_path / "plain.npy", small["x_train"])
@@ -416,7 +419,7 @@ def test_a_plain_npy_renamed_npz_is_refused(tmp_path, small):
     expect_error(path, f"{path}: not a .npz file (a .npz is a zip archive of arrays; this file is not).")
 
 
-def test_an_npz_with_a_huge_header_is_refused(tmp_path, small):
+def test_an_npz_with_a_huge_header_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "header.npz"
     npz_with_header(
         path, small, "x_test", {"descr": "|u1", "fortran_order": False, "shape": (30, 28, 28), "x": "y" * 20000}
@@ -424,7 +427,7 @@ def test_an_npz_with_a_huge_header_is_refused(tmp_path, small):
     expect_error(path, f"{path}: cannot read it as a .npz file")
 
 
-def keras_cache_with(tmp_path, monkeypatch, content: bytes):
+def keras_cache_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes):
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
     cached = tmp_path / "kh" / "datasets" / "mnist.npz"
     cached.parent.mkdir(parents=True)
@@ -433,7 +436,9 @@ def keras_cache_with(tmp_path, monkeypatch, content: bytes):
 
 
 @pytest.mark.parametrize("kind", ["corrupt", "plain-npy", "liar"])
-def test_auto_says_why_a_cache_was_skipped(tmp_path, monkeypatch, small, kind):
+def test_auto_says_why_a_cache_was_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: dict[str, np.ndarray], kind: str
+) -> None:
     cached = keras_cache_with(tmp_path, monkeypatch, b"not a zip file")
     if kind == "plain-npy":
         buf = io.BytesIO()
@@ -448,23 +453,23 @@ def test_auto_says_why_a_cache_was_skipped(tmp_path, monkeypatch, small, kind):
         load_mnist("keras")  # asked for explicitly: the error itself
 
 
-def test_auto_without_a_cache_skips_nothing():
+def test_auto_without_a_cache_skips_nothing() -> None:
     assert load_mnist("auto").skipped == ""
 
 
 @pytest.fixture
-def keras_must_not_be_touched(monkeypatch):
+def keras_must_not_be_touched(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any attempt to reach Keras (the old lazy import in data.py) fails the test."""
     fake = types.ModuleType("tui_convnet.training.tf_env")
 
-    def import_keras():
+    def import_keras() -> None:
         raise AssertionError("load_mnist tried to download through Keras")
 
     fake.import_keras = import_keras
     monkeypatch.setitem(sys.modules, "tui_convnet.training.tf_env", fake)
 
 
-def test_download_false_never_downloads(keras_must_not_be_touched, capsys):
+def test_download_false_never_downloads(keras_must_not_be_touched, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(DataError, match=r"MNIST is not in the Keras cache .*`convnet-tui train --dataset keras`"):
         load_mnist("keras", download=False)
     with pytest.raises(DataError, match="MNIST is not in the Keras cache"):
@@ -472,7 +477,7 @@ def test_download_false_never_downloads(keras_must_not_be_touched, capsys):
     assert capsys.readouterr().out == ""
 
 
-def test_a_download_is_handed_in_and_checked(small):
+def test_a_download_is_handed_in_and_checked(small: dict[str, np.ndarray]) -> None:
     data = load_mnist("keras", download=lambda: small)
     assert (data.source, len(data.x_train)) == ("keras", 40)
     with pytest.raises(DataError, match=re.escape("keras.datasets.mnist: `x_train` must have shape (N, 28, 28)")):
@@ -487,16 +492,16 @@ def test_a_download_is_handed_in_and_checked(small):
         ("", "The dataset is empty"),
     ],
 )
-def test_paths_that_cannot_name_a_file(target, message):
+def test_paths_that_cannot_name_a_file(target, message: str) -> None:
     expect_error(target, message)
 
 
-def test_a_path_the_system_refuses_is_one_line(tmp_path):
+def test_a_path_the_system_refuses_is_one_line(tmp_path: Path) -> None:
     # 300 characters in one path component: ENAMETOOLONG from stat() (was a traceback)
     expect_error(tmp_path / ("a" * 300), "cannot use it (file name too long)")
 
 
-def test_an_unreadable_idx_folder(tmp_path, small, monkeypatch):
+def test_an_unreadable_idx_folder(tmp_path: Path, small: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch):
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     real_listdir = os.listdir
 
@@ -509,7 +514,7 @@ def test_an_unreadable_idx_folder(tmp_path, small, monkeypatch):
     expect_error(folder, f"{folder}: cannot read the folder (permission denied).")
 
 
-def test_an_unreadable_npz(tmp_path, small, monkeypatch):
+def test_an_unreadable_npz(tmp_path: Path, small: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch):
     path = tmp_path / "locked.npz"
     np.savez(path, **small)
     monkeypatch.setattr(zipfile, "is_zipfile", lambda p: False)
@@ -534,16 +539,16 @@ def test_an_unreadable_npz(tmp_path, small, monkeypatch):
         ([[1]], "Labels must be a 1-D list of integers"),
     ],
 )
-def test_one_hot_refuses_labels_outside_the_classes(labels, message):
+def test_one_hot_refuses_labels_outside_the_classes(labels, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         one_hot(labels)
 
 
-def test_one_hot_accepts_plain_lists():
+def test_one_hot_accepts_plain_lists() -> None:
     assert one_hot([0, 2], classes=3).tolist() == [[1, 0, 0], [0, 0, 1]]
 
 
-def test_deflate_errors_stay_data_errors(tmp_path):
+def test_deflate_errors_stay_data_errors(tmp_path: Path) -> None:
     header = (2049).to_bytes(4, "big") + (5).to_bytes(4, "big")
     packed = bytearray(gzip.compress(header + bytes(5)))
     packed[12:16] = b"\xff\xff\xff\xff"

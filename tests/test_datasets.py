@@ -4,12 +4,13 @@ generated data; every refusal one line naming the file and the reason."""
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import numpy as np
 import pytest
 
-from tui_convnet.data import DataError
-from tui_convnet.datasets import ImageSet, load_image_set
+from tui_convnet.data.image_sets import ImageSet, load_image_set
+from tui_convnet.data.mnist import DataError
 
 
 def _arrays(shape, classes=3, n=12, m=6, seed=0):
@@ -22,13 +23,13 @@ def _arrays(shape, classes=3, n=12, m=6, seed=0):
     }
 
 
-def _idx(path, array, magic):
+def _idx(path, array, magic) -> None:
     header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
     with gzip.open(path, "wb") as f:
         f.write(header + array.astype(np.uint8).tobytes())
 
 
-def test_a_32x32_rgb_npz_with_class_names_beside_it(tmp_path):
+def test_a_32x32_rgb_npz_with_class_names_beside_it(tmp_path: Path) -> None:
     a = _arrays((32, 32, 3), classes=3)
     np.savez(tmp_path / "pets.npz", **a)
     (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
@@ -39,7 +40,7 @@ def test_a_32x32_rgb_npz_with_class_names_beside_it(tmp_path):
     assert s.description.startswith("12 training / 6 test images, 32x32 RGB, 3 classes (")
 
 
-def test_a_28x28_grey_idx_folder_without_names_numbers_its_classes(tmp_path):
+def test_a_28x28_grey_idx_folder_without_names_numbers_its_classes(tmp_path: Path) -> None:
     a = _arrays((28, 28), classes=4)
     for key, stem in (("x_train", "train-images-idx3-ubyte"), ("x_test", "t10k-images-idx3-ubyte")):
         _idx(tmp_path / f"{stem}.gz", a[key], 2051)
@@ -49,7 +50,7 @@ def test_a_28x28_grey_idx_folder_without_names_numbers_its_classes(tmp_path):
     assert s.input_shape == (28, 28, 1) and s.class_names == ("0", "1", "2", "3")
 
 
-def test_float_pixels_that_are_whole_numbers_are_taken_and_an_explicit_names_file_wins(tmp_path):
+def test_float_pixels_that_are_whole_numbers_are_taken_and_an_explicit_names_file_wins(tmp_path: Path) -> None:
     a = _arrays((28, 28), classes=2)
     a["x_train"] = a["x_train"].astype(np.float32)
     np.savez(tmp_path / "set.npz", **a)
@@ -82,7 +83,7 @@ def test_float_pixels_that_are_whole_numbers_are_taken_and_an_explicit_names_fil
         ),
     ],
 )
-def test_a_bad_set_is_one_line_naming_the_file_and_the_reason(tmp_path, change, message):
+def test_a_bad_set_is_one_line_naming_the_file_and_the_reason(tmp_path: Path, change, message: str) -> None:
     a = _arrays((28, 28))
     change(a)
     np.savez(tmp_path / "bad.npz", **a)
@@ -92,7 +93,7 @@ def test_a_bad_set_is_one_line_naming_the_file_and_the_reason(tmp_path, change, 
     assert "\n" not in text and text.startswith(str(tmp_path / "bad.npz")) and message in text
 
 
-def test_class_names_that_do_not_fit_the_labels_are_refused(tmp_path):
+def test_class_names_that_do_not_fit_the_labels_are_refused(tmp_path: Path) -> None:
     np.savez(tmp_path / "set.npz", **_arrays((28, 28), classes=3))
     (tmp_path / "classes.txt").write_text("a\nb\n")
     with pytest.raises(DataError, match=r"one class name per label 0-2 is needed. Received: 2 names"):
@@ -104,10 +105,10 @@ def test_class_names_that_do_not_fit_the_labels_are_refused(tmp_path):
         load_image_set(tmp_path / "nothing.npz")
 
 
-def test_the_lectures_model_fits_the_images_and_a_model_that_does_not_is_refused(tmp_path):
+def test_the_lectures_model_fits_the_images_and_a_model_that_does_not_is_refused(tmp_path: Path) -> None:
     from tui_convnet.core import DenseSpec, mnist_convnet
-    from tui_convnet.data import to_model_inputs
-    from tui_convnet.datasets import model_for
+    from tui_convnet.data.image_sets import model_for
+    from tui_convnet.data.mnist import to_model_inputs
 
     np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
     images = load_image_set(tmp_path / "pets.npz")
@@ -122,7 +123,9 @@ def test_the_lectures_model_fits_the_images_and_a_model_that_does_not_is_refused
     assert x.shape == (2, 32, 32, 3) and x.dtype == np.float32 and x.max() <= 1.0
 
 
-def test_train_data_refusals_are_one_line_and_exit_2_before_tensorflow(capsys, tmp_path):
+def test_train_data_refusals_are_one_line_and_exit_2_before_tensorflow(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from tui_convnet.architect.spec_file import write_spec_file
     from tui_convnet.cli import main
     from tui_convnet.core import mnist_convnet
@@ -144,7 +147,9 @@ def test_train_data_refusals_are_one_line_and_exit_2_before_tensorflow(capsys, t
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_train_data_trains_the_lectures_model_on_32x32_rgb_images(capsys, tmp_path):
+def test_train_data_trains_the_lectures_model_on_32x32_rgb_images(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     import json
 
     from tui_convnet.cli import main
@@ -168,7 +173,7 @@ def test_an_image_sets_description_says_images_not_digits(tmp_path):
 def test_class_names_travel_in_a_model_archive_and_names_that_do_not_fit_it_are_refused(tmp_path):
     import zipfile
 
-    from tui_convnet.datasets import MODEL_CLASSES_MEMBER, read_model_classes, write_model_classes
+    from tui_convnet.data.image_sets import MODEL_CLASSES_MEMBER, read_model_classes, write_model_classes
 
     path = tmp_path / "m.keras"
     with zipfile.ZipFile(path, "w") as z:
@@ -184,7 +189,7 @@ def test_class_names_travel_in_a_model_archive_and_names_that_do_not_fit_it_are_
 
 def test_the_test_set_a_model_is_shown_on(tmp_path):
     from tui_convnet.core import mnist_convnet
-    from tui_convnet.datasets import app_image_set, model_for, test_set_for
+    from tui_convnet.data.image_sets import app_image_set, model_for, test_set_for
 
     np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
     images = app_image_set(str(tmp_path / "pets.npz"), None)
@@ -200,8 +205,8 @@ def test_the_test_set_a_model_is_shown_on(tmp_path):
 def test_a_picture_for_a_colour_model_is_its_centre_square_in_colour(tmp_path):
     from PIL import Image
 
-    from tui_convnet.colour_image import colour_input
     from tui_convnet.images import ImageError
+    from tui_convnet.training.colour_image import colour_input
 
     wide = np.zeros((64, 128, 3), np.uint8)
     wide[:, 32:96] = (200, 40, 10)  # the centre square is red, the sides black

@@ -74,31 +74,31 @@ def missing_project_paths(doc: Path) -> list[str]:
     return [p for p in dict.fromkeys(PROJECT_PATH.findall(text)) if not (ROOT / p).exists()]
 
 
-def test_the_docs_are_found():
+def test_the_docs_are_found() -> None:
     names = {p.relative_to(ROOT).as_posix() for p in DOCS}
     assert {"README.md", "CHANGELOG.md", "docs/reliability.md", "docs/guide/explorer.md"} <= names
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_every_local_link_and_image_exists(doc):
+def test_every_local_link_and_image_exists(doc) -> None:
     missing = missing_targets(doc)
     assert not missing, f"{doc.relative_to(ROOT)} links to files that do not exist: {missing}"
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_every_link_to_a_heading_finds_it(doc):
+def test_every_link_to_a_heading_finds_it(doc) -> None:
     missing = missing_anchors(doc)
     assert not missing, f"{doc.relative_to(ROOT)} links to headings that do not exist: {missing}"
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_every_project_path_named_exists(doc):
+def test_every_project_path_named_exists(doc) -> None:
     """A module or test named in the docs is still there (files move: the docs must follow)."""
     missing = missing_project_paths(doc)
     assert not missing, f"{doc.relative_to(ROOT)} names project files that do not exist: {missing}"
 
 
-def test_the_path_checker_reads_code_spans(tmp_path):
+def test_the_path_checker_reads_code_spans(tmp_path: Path) -> None:
     doc = tmp_path / "page.md"
     doc.write_text(
         "`tui_convnet/cli.py` `tests/` `tui_convnet/gone.py` `tests/gone/` `other/x.py` tui_convnet/bare.py\n"
@@ -106,7 +106,7 @@ def test_the_path_checker_reads_code_spans(tmp_path):
     assert missing_project_paths(doc) == ["tui_convnet/gone.py", "tests/gone/"]
 
 
-def test_the_anchor_checker_follows_githubs_rules(tmp_path):
+def test_the_anchor_checker_follows_githubs_rules(tmp_path: Path) -> None:
     (tmp_path / "there.md").write_text("# Lesson 13 · A kernel\n## Keys\n## Keys\n```\n# not a heading\n```\n")
     doc = tmp_path / "page.md"
     doc.write_text(
@@ -116,7 +116,7 @@ def test_the_anchor_checker_follows_githubs_rules(tmp_path):
     assert missing_anchors(doc) == ["there.md#keys-2", "#gone", "there.md#not-a-heading"]
 
 
-def test_the_checker_sees_every_kind_of_link(tmp_path):
+def test_the_checker_sees_every_kind_of_link(tmp_path: Path) -> None:
     doc = tmp_path / "page.md"
     (tmp_path / "there.md").write_text("x")
     doc.write_text(
@@ -129,14 +129,14 @@ def test_the_checker_sees_every_kind_of_link(tmp_path):
     assert missing_targets(doc) == ["gone.svg", "gone dir/a b.md", "gone%5B1%5D.svg", "gone-ref.md", "gone.png"]
 
 
-def test_the_readme_is_short():
+def test_the_readme_is_short() -> None:
     lines = (ROOT / "README.md").read_text(encoding="utf-8").count("\n")
     assert lines <= README_MAX_LINES, (
         f"README.md has {lines} lines (at most {README_MAX_LINES}): the rest goes in docs/"
     )
 
 
-def test_the_readme_shows_no_image_a_package_index_cannot():
+def test_the_readme_shows_no_image_a_package_index_cannot() -> None:
     """On a package index the README stands alone: a relative image would show as a broken picture."""
     text = FENCE.sub("", (ROOT / "README.md").read_text(encoding="utf-8"))
     images = re.findall(r"!\[[^\]]*\]\(\s*<?([^)>\s]+)", text) + re.findall(r"<img\b[^>]*\bsrc=[\"']([^\"']+)", text)
@@ -148,7 +148,7 @@ def test_the_readme_shows_no_image_a_package_index_cannot():
 FOREIGN_REFERENCE = re.compile(r"\b[Ii]ssues? ?#?\d+\b|\.\./shared/|/work/")
 
 
-def test_no_issue_numbers_or_paths_outside_the_repository():
+def test_no_issue_numbers_or_paths_outside_the_repository() -> None:
     """The code, tests, benchmarks, scripts and docs say what a change is for, not which tracker item asked for it."""
     files = [ROOT / name for name in ("README.md", "CHANGELOG.md", "Makefile", "pyproject.toml")]
     for folder in ("tui_convnet", "tests", "benchmarks", "scripts", "docs", ".ci"):

@@ -8,18 +8,19 @@ import stat
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
-from _interrupt import raising_at
 
-from tui_convnet.fileio import PathError, atomic_write, atomic_write_bytes, os_reason, user_path
+from tests._interrupt import raising_at
+from tui_convnet.util.fileio import PathError, atomic_write, atomic_write_bytes, os_reason, user_path
 
 
 def mode(path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def test_overwriting_keeps_the_mode_of_the_replaced_file(tmp_path):
+def test_overwriting_keeps_the_mode_of_the_replaced_file(tmp_path: Path) -> None:
     path = tmp_path / "model.keras"
     path.write_bytes(b"old")
     os.chmod(path, 0o644)
@@ -30,7 +31,7 @@ def test_overwriting_keeps_the_mode_of_the_replaced_file(tmp_path):
     assert mode(path) == 0o640
 
 
-def test_a_new_file_gets_the_umask_default(tmp_path):
+def test_a_new_file_gets_the_umask_default(tmp_path: Path) -> None:
     old = os.umask(0o022)
     try:
         atomic_write_bytes(tmp_path / "a.bin", b"x")
@@ -41,11 +42,11 @@ def test_a_new_file_gets_the_umask_default(tmp_path):
     assert mode(tmp_path / "a.bin") == 0o644 and mode(tmp_path / "b.bin") == 0o640
 
 
-def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path):
+def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> None:
     path = tmp_path / "model.keras"
     path.write_bytes(b"good")
 
-    def write(tmp):
+    def write(tmp) -> None:
         tmp.write_bytes(b"half")
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -55,20 +56,20 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.keras"]
 
 
-def test_the_temp_file_keeps_the_suffix_keras_insists_on(tmp_path):
+def test_the_temp_file_keeps_the_suffix_keras_insists_on(tmp_path: Path) -> None:
     seen = []
     atomic_write(tmp_path / "m.keras", lambda tmp: seen.append(tmp.name) or tmp.write_bytes(b"x"), suffix=".keras")
     assert seen[0].startswith(".m.keras.") and seen[0].endswith(".keras")
 
 
-def test_sigterm_during_a_save_removes_the_temp_file(tmp_path):
+def test_sigterm_during_a_save_removes_the_temp_file(tmp_path: Path) -> None:
     # The CLI's SIGTERM handler removes temporary files as Ctrl-C does (was: a 0-byte hidden file left behind).
     script = textwrap.dedent(
         f"""
         import os, signal, sys
         from pathlib import Path
         from tui_convnet.cli import exit_on_signals
-        from tui_convnet.fileio import atomic_write
+        from tui_convnet.util.fileio import atomic_write
 
         def write(tmp):
             tmp.write_bytes(b"half a model")
@@ -86,7 +87,7 @@ def test_sigterm_during_a_save_removes_the_temp_file(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_sigterm_while_another_thread_saves_leaves_no_temp_file(tmp_path):
+def test_sigterm_while_another_thread_saves_leaves_no_temp_file(tmp_path: Path) -> None:
     # As the TUI saves: a worker thread writes, SIGTERM reaches the main thread as the temporary file appears.
     # The handler used to remove that file; the writer (Keras opens the path by name) created it again and the
     # process ended during the write: a hidden `.model.keras.XXXX.tmp.keras` was left (5 of 5 runs).
@@ -95,7 +96,7 @@ def test_sigterm_while_another_thread_saves_leaves_no_temp_file(tmp_path):
         import os, signal, threading, time
         from pathlib import Path
         from tui_convnet.cli import exit_on_signals
-        from tui_convnet.fileio import atomic_write
+        from tui_convnet.util.fileio import atomic_write
 
         target = Path({str(tmp_path / "model.keras")!r})
         target.write_bytes(b"old model")
@@ -127,14 +128,14 @@ def test_sigterm_while_another_thread_saves_leaves_no_temp_file(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
-def test_the_tensorflow_worker_finishes_a_save_before_it_ends(tmp_path):
+def test_the_tensorflow_worker_finishes_a_save_before_it_ends(tmp_path: Path) -> None:
     # The worker ends with os._exit (TensorFlow's threads would hold the exit), which skips atexit: the app
     # quitting while the worker saved left the temporary file (the save thread was cut off mid-write).
     script = textwrap.dedent(
         f"""
         import threading, time
         from pathlib import Path
-        from tui_convnet.fileio import atomic_write
+        from tui_convnet.util.fileio import atomic_write
         from tui_convnet.training import worker
 
         target = Path({str(tmp_path / "model.keras")!r})
@@ -171,12 +172,12 @@ def test_the_tensorflow_worker_finishes_a_save_before_it_ends(tmp_path):
         ("~nouser_convnet_tui/m.keras", "Cannot expand ~nouser_convnet_tui: no such user. Received: --save="),
     ],
 )
-def test_user_path_refuses_what_cannot_name_a_file(text, message):
+def test_user_path_refuses_what_cannot_name_a_file(text, message: str) -> None:
     with pytest.raises(PathError, match=message.replace("(", r"\(").replace(")", r"\)")):
         user_path(text, "model path", "--save")
 
 
-def test_user_path_expands_the_home_folder(monkeypatch, tmp_path):
+def test_user_path_expands_the_home_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     assert user_path("~/m.keras") == tmp_path / "m.keras"
 
@@ -185,7 +186,7 @@ def test_user_path_expands_the_home_folder(monkeypatch, tmp_path):
     "code,reason",
     [(errno.EACCES, "permission denied"), (errno.ENAMETOOLONG, "file name too long"), (errno.ENOSPC, "no space")],
 )
-def test_os_reason(code, reason):
+def test_os_reason(code, reason: str) -> None:
     assert os_reason(OSError(code, os.strerror(code))).startswith(reason)
 
 
@@ -193,7 +194,7 @@ def _interrupted_at(event: int, exc: type[BaseException] | BaseException, target
     """Run ``atomic_write(target, write)`` and raise ``exc`` in it at its ``event``-th executed line (counting the
     lines of atomic_write, of the context manager that registers the temporary file and of ``write``): what a
     signal handler does, between two bytecodes. Returns None when the write finished before that line."""
-    from tui_convnet import fileio
+    from tui_convnet.util import fileio
 
     watched = {fileio.atomic_write.__code__, fileio._registered.__wrapped__.__code__, write.__code__}
     try:
@@ -205,15 +206,15 @@ def _interrupted_at(event: int, exc: type[BaseException] | BaseException, target
 
 
 @pytest.mark.parametrize("exc", [SystemExit(143), KeyboardInterrupt], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_at_any_line_of_a_save_leaves_the_old_or_the_new_model_and_no_temp_file(tmp_path, exc):
+def test_a_signal_at_any_line_of_a_save_leaves_the_old_or_the_new_model_and_no_temp_file(tmp_path: Path, exc) -> None:
     """SIGTERM's handler raises SystemExit(143) and Ctrl-C KeyboardInterrupt at whatever line runs: here at
     every line a save runs, one after the other (then what the exit runs: ``finish_writes``). A signal
     right after the temporary file was created, before it was registered, left it behind."""
-    from tui_convnet.fileio import finish_writes
+    from tui_convnet.util.fileio import finish_writes
 
     target = tmp_path / "model.keras"
 
-    def write(tmp):
+    def write(tmp) -> None:
         with open(tmp, "wb") as f:  # by name, as Keras does
             f.write(b"new ")
             f.write(b"model")

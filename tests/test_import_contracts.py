@@ -37,6 +37,7 @@ def _lint(folder: Path) -> subprocess.CompletedProcess[str]:
         ("core/weights.py", "from ..explore import panels", "The core is pure numpy"),
         ("explore/panels.py", "from ..lessons import catalog", "The explorer's state and narration are pure"),
         ("teach/handout_html.py", "from ..ui.common import palette", "The lecturer's tools are plain text"),
+        ("util/visible.py", "from ..core import numbers", "The plain helpers"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(tmp_path: Path, module: str, line: str, broken: str) -> None:

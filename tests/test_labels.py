@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui_convnet.data import MnistData
-from tui_convnet.labels import DIGIT_NAMES, MNIST_LABELS, image_labels, labels_of
+from tui_convnet.data.labels import DIGIT_NAMES, MNIST_LABELS, image_labels, labels_of
+from tui_convnet.data.mnist import MnistData
 
 SENTENCES = [
     "Test digits",

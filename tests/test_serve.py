@@ -11,10 +11,10 @@ import sys
 
 import aiohttp
 import pytest
-from _serve_processes import HAS_PROC, Served, free_port, running, wait_until
 
+from tests._serve_processes import HAS_PROC, Served, free_port, running, wait_until
 from tui_convnet.cli import main
-from tui_convnet.serve import (
+from tui_convnet.serve.server import (
     DEFAULT_MAX_SESSIONS,
     ServeConfig,
     ServeError,
@@ -29,7 +29,7 @@ from tui_convnet.serve import (
 )
 
 
-def test_the_defaults_serve_this_machine_only():
+def test_the_defaults_serve_this_machine_only() -> None:
     config = parse_config("127.0.0.1", "8000", str(DEFAULT_MAX_SESSIONS))
     assert config == ServeConfig("127.0.0.1", 8000, 4)
     assert config.url == "http://127.0.0.1:8000/"
@@ -38,7 +38,7 @@ def test_the_defaults_serve_this_machine_only():
         assert exposure_warning(ServeConfig(host, 8000, 4)) is None, host
 
 
-def test_another_address_warns_that_anyone_can_run_the_app():
+def test_another_address_warns_that_anyone_can_run_the_app() -> None:
     warning = exposure_warning(ServeConfig("0.0.0.0", 8123, 6))
     assert warning is not None
     for text in ("anyone who can reach port 8123 can run the app", "no login", "740 MB", "at most 6 tabs"):
@@ -58,13 +58,13 @@ def test_another_address_warns_that_anyone_can_run_the_app():
         ("", "8000", "4", "--host must be a host name or an IP address. Received: host=''"),
     ],
 )
-def test_bad_values_are_refused(host, port, max_sessions, message):
+def test_bad_values_are_refused(host: str, port: str, max_sessions: str, message: str) -> None:
     with pytest.raises(ServeError) as error:
         parse_config(host, port, max_sessions)
     assert str(error.value) == message
 
 
-def test_a_port_in_use_is_refused_before_anything_starts():
+def test_a_port_in_use_is_refused_before_anything_starts() -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -74,13 +74,13 @@ def test_a_port_in_use_is_refused_before_anything_starts():
     assert str(error.value) == f"port {port} is already in use on 127.0.0.1. Received: port={port}"
 
 
-def test_an_address_of_another_machine_is_refused():
+def test_an_address_of_another_machine_is_refused() -> None:
     with pytest.raises(ServeError) as error:
         check_address(ServeConfig("192.0.2.1", free_port(), 4))
     assert str(error.value) == "--host is not an address of this machine. Received: host='192.0.2.1'"
 
 
-def test_a_free_port_passes_and_stays_free():
+def test_a_free_port_passes_and_stays_free() -> None:
     port = free_port()
     check_address(ServeConfig("127.0.0.1", port, 4))
     with socket.socket() as again:
@@ -98,14 +98,14 @@ def test_a_free_port_passes_and_stays_free():
         (["serve", "--host", "192.0.2.1"], "convnet-tui serve: --host is not an address of this machine."),
     ],
 )
-def test_the_cli_prints_one_line_and_exits_2(argv, message, capsys):
+def test_the_cli_prints_one_line_and_exits_2(argv, message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
     assert captured.err.startswith(message) and captured.err.count("\n") == 1, captured.err
 
 
-def test_the_cli_refuses_a_port_in_use(capsys):
+def test_the_cli_refuses_a_port_in_use(capsys: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
@@ -115,7 +115,7 @@ def test_the_cli_refuses_a_port_in_use(capsys):
     assert err == f"convnet-tui serve: port {port} is already in use on 127.0.0.1. Received: port={port}\n"
 
 
-def test_serving_every_address_warns_prints_the_url_and_stops_on_ctrl_c():
+def test_serving_every_address_warns_prints_the_url_and_stops_on_ctrl_c() -> None:
     served = Served("--host", "0.0.0.0")
     out = served.stop()
     lines = out.splitlines()
@@ -125,7 +125,7 @@ def test_serving_every_address_warns_prints_the_url_and_stops_on_ctrl_c():
     assert served.process.returncode == 130 and "Traceback" not in out  # 128 + SIGINT (was 0)
 
 
-def test_the_server_says_where_to_point_a_browser():
+def test_the_server_says_where_to_point_a_browser() -> None:
     local = startup_lines(ServeConfig("127.0.0.1", 8000, 4), "lecture-hall")
     assert local == [
         "serving the app on 127.0.0.1 port 8000: open http://127.0.0.1:8000/ in a web browser",
@@ -135,21 +135,21 @@ def test_the_server_says_where_to_point_a_browser():
     assert everywhere.endswith("open http://127.0.0.1:8000/ here, or http://lecture-hall:8000/ from another machine")
 
 
-def test_each_tab_runs_this_module_with_the_server_pid():
-    assert shlex.split(tab_command(4242)) == ["exec", sys.executable, "-m", "tui_convnet.serve", "4242"]
+def test_each_tab_runs_this_module_with_the_server_pid() -> None:
+    assert shlex.split(tab_command(4242)) == ["exec", sys.executable, "-m", "tui_convnet.serve.server", "4242"]
 
 
 @pytest.mark.parametrize("argv", [[], ["abc"], ["1", "2"]])
-def test_the_tab_entry_point_refuses_to_run_by_hand(argv, capsys):
+def test_the_tab_entry_point_refuses_to_run_by_hand(argv, capsys: pytest.CaptureFixture[str]) -> None:
     assert run_tab(argv) == 2
     assert "started by `convnet-tui serve`" in capsys.readouterr().err
 
 
-def test_a_tab_whose_server_is_gone_exits_at_once():
+def test_a_tab_whose_server_is_gone_exits_at_once() -> None:
     assert run_tab(["1"]) == 1  # pid 1 is not this process's parent: no app starts
 
 
-def test_the_full_message_names_the_cap():
+def test_the_full_message_names_the_cap() -> None:
     assert "1 tab is open (--max-sessions 1)" in full_message(1)
     assert "4 tabs are open (--max-sessions 4)" in full_message(4)
 
@@ -186,7 +186,7 @@ BAD_MESSAGES = [
 
 
 @pytest.mark.skipif(not HAS_PROC, reason="reads the tabs' processes from Linux /proc")
-async def test_a_foreign_or_missing_origin_is_refused_before_any_app_starts():
+async def test_a_foreign_or_missing_origin_is_refused_before_any_app_starts() -> None:
     served = Served()
     try:
         async with aiohttp.ClientSession() as session:
@@ -209,7 +209,7 @@ async def test_a_foreign_or_missing_origin_is_refused_before_any_app_starts():
 
 
 @pytest.mark.skipif(not HAS_PROC, reason="reads the tabs' processes from Linux /proc")
-async def test_a_tab_over_the_cap_is_told_so_and_a_killed_servers_tabs_end_with_it():
+async def test_a_tab_over_the_cap_is_told_so_and_a_killed_servers_tabs_end_with_it() -> None:
     served = Served("--max-sessions", "1")
     try:
         async with aiohttp.ClientSession() as session:

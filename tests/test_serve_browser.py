@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from _serve_processes import HAS_PROC, WAIT_S, Served, http_status, running, wait_until
+
+from tests._serve_processes import HAS_PROC, WAIT_S, Served, http_status, running, wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -101,7 +102,7 @@ def _wait_for_text(page, *texts: str) -> None:
         raise AssertionError(f"the page never showed {texts!r}; it shows:\n{_screen(page)}") from None
 
 
-def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser):
+def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser: object) -> None:
     served = Served("--max-sessions", "2")
     try:
         page = _open(browser, served.url)
@@ -119,7 +120,7 @@ def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser):
     assert not any(running(pid) for pid in tabs), out
 
 
-def test_a_tab_over_the_cap_gets_a_clear_page_until_a_tab_closes_and_its_app_ends(browser):
+def test_a_tab_over_the_cap_gets_a_clear_page_until_a_tab_closes_and_its_app_ends(browser: object) -> None:
     served = Served("--max-sessions", "1")
     try:
         first = _open(browser, served.url)

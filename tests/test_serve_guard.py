@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tui_convnet.serve_guard import (
+from tui_convnet.serve.guard import (
     MAX_COLUMNS,
     MAX_MESSAGE_BYTES,
     MAX_ROWS,
@@ -38,7 +38,7 @@ PROXIED = OriginPolicy.for_server("127.0.0.1", 8000, (allowed_origin("https://cl
         ("http://lecture-hall.example.org:8000", "lecture-hall.example.org:8000"),
     ],
 )
-def test_the_servers_own_page_may_open_a_tab(origin, host):
+def test_the_servers_own_page_may_open_a_tab(origin: str, host: str) -> None:
     assert LOCAL.refusal(origin, host, "http") is None
 
 
@@ -61,20 +61,20 @@ def test_the_servers_own_page_may_open_a_tab(origin, host):
         ("http://127.0.0.1:8000", ""),
     ],
 )
-def test_foreign_origins_are_refused(origin, host):
+def test_foreign_origins_are_refused(origin: str, host: str | None) -> None:
     reason = LOCAL.refusal(origin, host, "http")
     assert reason is not None and reason.startswith("the page's origin is not this server's")
     assert "\x1b" not in reason and "\x07" not in reason
 
 
 @pytest.mark.parametrize("origin", [None, ""])
-def test_a_missing_origin_is_refused(origin):
+def test_a_missing_origin_is_refused(origin: str | None) -> None:
     assert LOCAL.refusal(origin, "127.0.0.1:8000", "http") == (
         "the request has no Origin header (a browser always sends one)"
     )
 
 
-def test_a_reverse_proxys_origin_may_be_allowed():
+def test_a_reverse_proxys_origin_may_be_allowed() -> None:
     assert PROXIED.refusal("https://class.example.org", "class.example.org", "http") is None
     assert PROXIED.refusal("https://class.example.org:443", "127.0.0.1:8000", "http") is None
     assert PROXIED.refusal("http://class.example.org", "class.example.org", "http") is not None  # not https
@@ -98,19 +98,19 @@ def test_a_reverse_proxys_origin_may_be_allowed():
         ("127.0.0.1:8000\r\nX: y", False),
     ],
 )
-def test_every_request_must_name_this_server(host, allowed):
+def test_every_request_must_name_this_server(host: str | None, allowed: bool) -> None:
     assert LOCAL.host_allowed(host, "http") is allowed
 
 
 @pytest.mark.parametrize(
     "text", ["", "evil", "ftp://x.example", "http://", "https://x.example/path", "http://x.example?q", "null"]
 )
-def test_allow_origin_values_must_be_origins(text):
+def test_allow_origin_values_must_be_origins(text: str) -> None:
     with pytest.raises(ValueError, match="--allow-origin must be an origin"):
         allowed_origin(text)
 
 
-def test_origins_print_as_browsers_send_them():
+def test_origins_print_as_browsers_send_them() -> None:
     assert str(allowed_origin("https://Class.Example.org:443/")) == "https://class.example.org"
     assert str(Origin("http", "::1", 8000)) == "http://[::1]:8000"
     assert parse_origin("http://[::1]:8000") == Origin("http", "::1", 8000)
@@ -132,11 +132,11 @@ def test_origins_print_as_browsers_send_them():
         ('["blur"]', Focus(False)),
     ],
 )
-def test_what_textual_js_sends_is_accepted_and_sizes_are_clamped(text, parsed):
+def test_what_textual_js_sends_is_accepted_and_sizes_are_clamped(text, parsed) -> None:
     assert parse_message(text) == parsed
 
 
-def test_a_100_kb_paste_is_one_stdin_message():
+def test_a_100_kb_paste_is_one_stdin_message() -> None:
     assert parse_message(json.dumps(["stdin", "x" * 100_000])) == Stdin("x" * 100_000)
 
 
@@ -162,7 +162,7 @@ def test_a_100_kb_paste_is_one_stdin_message():
         ('["resize",{"width":1' + "0" * 5000 + ',"height":2}]', "not JSON"),  # an integer too long to convert
     ],
 )
-def test_malformed_messages_are_one_line(text, message):
+def test_malformed_messages_are_one_line(text, message: str) -> None:
     with pytest.raises(BadMessage) as error:
         parse_message(text)
     assert message in str(error.value)
@@ -170,16 +170,16 @@ def test_malformed_messages_are_one_line(text, message):
     assert "\x1b" not in str(error.value)
 
 
-def test_an_oversized_message_is_refused_before_parsing():
+def test_an_oversized_message_is_refused_before_parsing() -> None:
     with pytest.raises(BadMessage, match="too long"):
         parse_message(json.dumps(["stdin", "x" * MAX_MESSAGE_BYTES]))
 
 
-def test_a_frame_that_cannot_be_read_says_why_in_one_line():
+def test_a_frame_that_cannot_be_read_says_why_in_one_line() -> None:
     """Invalid UTF-8 or a frame over the size limit read "a error message; a tab sends text"."""
     from aiohttp.http_websocket import WebSocketError
 
-    from tui_convnet.serve_guard import frame_problem
+    from tui_convnet.serve.guard import frame_problem
 
     too_big = WebSocketError(1009, f"Message size {MAX_MESSAGE_BYTES + 20} exceeds limit {MAX_MESSAGE_BYTES}")
     said = frame_problem("error", too_big)
@@ -192,7 +192,7 @@ def test_a_frame_that_cannot_be_read_says_why_in_one_line():
     assert frame_problem("binary") == "a binary message; a tab sends text"
 
 
-def test_an_ipv6_zone_is_not_one_of_the_servers_names():
+def test_an_ipv6_zone_is_not_one_of_the_servers_names() -> None:
     """``ipaddress`` accepts ``fe80::1%<any text>``, so a Host or Origin of ``[fe80::1%<script>]:PORT`` passed
     as "an IP address of this server" and went into the page's URLs (escaped, but never a real address)."""
     policy = OriginPolicy.for_server("127.0.0.1", 8000, (), ())

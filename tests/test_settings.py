@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from tui_convnet.settings import load_settings, save_setting, settings_path
+import pytest
+
 from tui_convnet.ui.app import create_app
+from tui_convnet.util.settings import load_settings, save_setting, settings_path
 
 
-def test_settings_live_in_the_xdg_config_folder(monkeypatch, tmp_path):
+def test_settings_live_in_the_xdg_config_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     assert settings_path() == tmp_path / "convnet-tui" / "settings.json"
     monkeypatch.setenv("XDG_CONFIG_HOME", "")
     assert settings_path().parts[-3:] == (".config", "convnet-tui", "settings.json")
 
 
-def test_a_setting_is_saved_whole_and_a_broken_file_is_no_settings(tmp_path):
+def test_a_setting_is_saved_whole_and_a_broken_file_is_no_settings(tmp_path: Path) -> None:
     path = tmp_path / "convnet-tui" / "settings.json"
     assert load_settings(path) == {}
     assert save_setting(path, "theme", "textual-light") is None
@@ -31,7 +34,7 @@ def test_a_setting_is_saved_whole_and_a_broken_file_is_no_settings(tmp_path):
     assert problem is not None and str(blocked) in problem
 
 
-async def test_the_theme_chosen_is_the_theme_of_the_next_run(tmp_path):
+async def test_the_theme_chosen_is_the_theme_of_the_next_run(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     app = create_app(screen="lessons")
     app.settings_path = path

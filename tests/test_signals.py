@@ -16,19 +16,21 @@ from __future__ import annotations
 import functools
 import sys
 import types
+from pathlib import Path
 
 import numpy as np
 import pytest
-from _interrupt import raising_at
 
 import tui_convnet.training as training_package
-from tui_convnet import cli, fileio
+from tests._interrupt import raising_at
+from tui_convnet import cli
 from tui_convnet.cli import main
 from tui_convnet.training import cli as train_cli
+from tui_convnet.util import fileio
 
 
 class FakeModel:
-    def save(self, path):
+    def save(self, path) -> None:
         with open(path, "wb") as f:  # by name, as Keras does
             f.write(b"new ")
             f.write(b"model")
@@ -54,7 +56,7 @@ def save_model_atomic(model, path):
 
 
 @pytest.fixture
-def faked(monkeypatch):
+def faked(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, attributes in {
         "trainer": {"train": fake_train},
         "model": {"ModelFileError": ModelFileError, "save_model_atomic": save_model_atomic},
@@ -89,7 +91,9 @@ def run_interrupted(event: int, exc: BaseException | type[BaseException], argv: 
     return code if counted() >= event else None
 
 
-def test_a_signal_at_every_line_of_a_run_and_its_save(faked, tmp_path, capsys):
+def test_a_signal_at_every_line_of_a_run_and_its_save(
+    faked, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """SIGTERM at the odd lines, Ctrl-C at the even ones (both at every line took twice the time)."""
     target = tmp_path / "m.keras"
     argv = ["train", "--epochs", "1", "--json", "--save", str(target)]

@@ -6,7 +6,7 @@ import pytest
 from rich.console import Console
 
 from tui_convnet.core import mnist_convnet
-from tui_convnet.summary import FittedSummary
+from tui_convnet.model.summary import FittedSummary
 
 
 def drawn(width: int) -> str:
@@ -23,7 +23,7 @@ def drawn(width: int) -> str:
         (42, ["26×26×32", "(MaxPooling2D)", "18,496", "Params"], ["(None,", "…"]),
     ],
 )
-def test_the_most_detailed_form_that_fits_and_nothing_cut(width, shows, hides):
+def test_the_most_detailed_form_that_fits_and_nothing_cut(width: int, shows, hides) -> None:
     """At 80 columns beside the training form the table had 42 cells and was cut to "Layer…", "(Conv…"."""
     text = drawn(width)
     assert max(len(line) for line in text.splitlines()) <= width

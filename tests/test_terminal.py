@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +13,7 @@ from tui_convnet.ui.terminal import LOG_NAME, open_log
 
 
 @pytest.fixture
-def state(tmp_path, monkeypatch):
+def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     return tmp_path / "state" / "convnet-tui"
 
@@ -24,13 +25,13 @@ def opened(result):
     return path
 
 
-def test_the_log_folder_is_private(state):
+def test_the_log_folder_is_private(state: Path) -> None:
     path = opened(open_log())
     assert path == state / LOG_NAME
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o700 and stat.S_IMODE(os.stat(path).st_mode) == 0o600
 
 
-def test_a_symlink_in_place_of_the_log_is_never_followed(state, tmp_path):
+def test_a_symlink_in_place_of_the_log_is_never_followed(state: Path, tmp_path: Path) -> None:
     # was: the log opened with O_CREAT|O_TRUNC following symlinks, truncating another user's file
     victim = tmp_path / "victim.txt"
     victim.write_text("precious")
@@ -42,7 +43,7 @@ def test_a_symlink_in_place_of_the_log_is_never_followed(state, tmp_path):
     path.unlink()
 
 
-def test_a_folder_in_place_of_the_log_is_no_crash(state):
+def test_a_folder_in_place_of_the_log_is_no_crash(state: Path) -> None:
     # was IsADirectoryError: the app did not start
     (state / LOG_NAME).mkdir(parents=True)
     path = opened(open_log())
@@ -50,7 +51,7 @@ def test_a_folder_in_place_of_the_log_is_no_crash(state):
     path.unlink()
 
 
-def test_a_shared_or_foreign_log_folder_is_not_used(state):
+def test_a_shared_or_foreign_log_folder_is_not_used(state: Path) -> None:
     state.mkdir(parents=True)
     os.chmod(state, 0o777)  # anyone could plant a file there
     path = opened(open_log())
@@ -58,7 +59,7 @@ def test_a_shared_or_foreign_log_folder_is_not_used(state):
     path.unlink()
 
 
-def test_the_fallback_is_unpredictable_not_a_fixed_name(tmp_path, monkeypatch):
+def test_the_fallback_is_unpredictable_not_a_fixed_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # was: /tmp/stderr.log, opened with O_TRUNC (another user's file truncated to 0 bytes)
     monkeypatch.setenv("XDG_STATE_HOME", "/proc/no-such-folder")
     first, second = opened(open_log()), opened(open_log())
@@ -68,10 +69,10 @@ def test_the_fallback_is_unpredictable_not_a_fixed_name(tmp_path, monkeypatch):
     second.unlink()
 
 
-def test_no_log_at_all_is_allowed(monkeypatch):
+def test_no_log_at_all_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", "/proc/no-such-folder")
 
-    def no_temp(*args, **kwargs):
+    def no_temp(*args, **kwargs) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(terminal.tempfile, "mkstemp", no_temp)

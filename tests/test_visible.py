@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tui_convnet.visible import visible
+from tui_convnet.util.visible import visible
 
 OSC_TITLE = "\x1b]2;owned\x07"  # an OSC 2 sequence: sets the terminal's title
 
@@ -28,11 +29,11 @@ OSC_TITLE = "\x1b]2;owned\x07"  # an OSC 2 sequence: sets the terminal's title
         ("\x7f", "\\x7f"),
     ],
 )
-def test_control_characters_are_made_visible(text, shown):
+def test_control_characters_are_made_visible(text, shown: str) -> None:
     assert visible(text) == shown
 
 
-def test_keep_and_limit():
+def test_keep_and_limit() -> None:
     assert visible("two\nlines\x1b", keep="\n") == "two\nlines\\x1b"
     assert visible("x" * 100_000, limit=10) == "xxxxxxxxxx… (100,000 characters)"
 
@@ -45,7 +46,7 @@ def _digit(path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX file names")
-def test_predict_image_never_prints_an_escape_sequence(tmp_path):
+def test_predict_image_never_prints_an_escape_sequence(tmp_path: Path) -> None:
     image = _digit(tmp_path / f"seven{OSC_TITLE}.png")
     done = subprocess.run(
         [sys.executable, "-m", "tui_convnet", "predict", "--image", str(image)],
@@ -65,7 +66,7 @@ def test_predict_image_never_prints_an_escape_sequence(tmp_path):
     assert missing.returncode == 2 and "\x1b" not in missing.stderr and "gone\\x1b]2;owned" in missing.stderr
 
 
-async def test_the_draw_screen_shows_the_images_name_visibly(tmp_path):
+async def test_the_draw_screen_shows_the_images_name_visibly(tmp_path: Path) -> None:
     from tui_convnet.images import load_digit
     from tui_convnet.ui.app import create_app
 

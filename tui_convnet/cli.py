@@ -22,8 +22,8 @@ from types import FrameType
 from .cli_parser import DETAILED, LECTURER_COMMANDS
 from .cli_parser import SCREEN_NAMES as SCREEN_NAMES
 from .cli_parser import build_parser as build_parser
-from .fileio import os_reason, remove_temp_files
-from .visible import visible
+from .util.fileio import os_reason, remove_temp_files
+from .util.visible import visible
 
 # One BLAS thread, set before numpy is first imported (unless the user chose a number). The interactive
 # numpy work (an explorer step, a drawing's forward pass, one digit on the inspect screen) is made of small
@@ -39,7 +39,7 @@ NO_TERMINAL = "convnet-tui needs an interactive terminal (stdin and stdout must 
 
 def _summary(args: argparse.Namespace) -> int:
     from .core import mnist_convnet
-    from .summary import FittedSummary
+    from .model.summary import FittedSummary
     from .training.outcome import output_console
 
     if args.spec is not None:
@@ -94,10 +94,10 @@ def _explore_app(example: str | None, image: str | None, screen: str | None, dat
             screen=screen or ("draw" if image is not None else "train" if data and data[0] is not None else "explorer"),
             on_first_frame=_collect_again,
         )
-        from .settings import settings_path
+        from .util.settings import settings_path
 
         app.settings_path = settings_path()  # the theme chosen last time, and remembered when changed
-        from .datasets import app_image_set
+        from .data.image_sets import app_image_set
 
         app.image_set = app_image_set(*data) if data else None  # --data, --classes: a bad set is one line, exit 2
         if lecturer and example is not None:  # the lecturer's own file: its problems are shown, the app stays up
@@ -185,7 +185,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run_train(args)
     if args.command == "predict" and args.image:
-        from .image_cli import run_predict_image
+        from .training.predict_image_cli import run_predict_image
 
         return run_predict_image(args)
     if args.command == "predict" and args.model is None:
@@ -200,7 +200,7 @@ def _run(args: argparse.Namespace) -> int:
 
         return run(args)
     if args.command == "serve":
-        from .serve import run_serve
+        from .serve.server import run_serve
         from .training.slots import configure_serving
 
         try:  # the tabs inherit the training slots' folder and limit

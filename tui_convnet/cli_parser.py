@@ -224,7 +224,7 @@ def _predict_options(p: argparse.ArgumentParser) -> None:
 
 
 def _serve_options(w: argparse.ArgumentParser) -> None:
-    from . import serve  # standard library only; checks its own values (one line on stderr, exit 2)
+    from .serve import server as serve  # standard library only; checks its own values (one line on stderr, exit 2)
 
     w.add_argument("--host", default=serve.DEFAULT_HOST, help="address to listen on (default: this machine only)")
     w.add_argument("--port", default=str(serve.DEFAULT_PORT), help="port to listen on (default %(default)s)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -22,7 +23,7 @@ SMALL = ModelSpec(
 )
 
 
-def test_summary_prints_the_model_of_the_file(tmp_path, capsys):
+def test_summary_prints_the_model_of_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_spec_file(tmp_path / "small.toml", SMALL)
     assert main(["summary", "--spec", str(path)]) == 0
     out = capsys.readouterr().out
@@ -38,7 +39,9 @@ def test_summary_prints_the_model_of_the_file(tmp_path, capsys):
     ],
 )
 @pytest.mark.parametrize("command", ["summary", "train"])
-def test_a_bad_file_is_one_line_and_exit_2(tmp_path, capsys, command, text, message):
+def test_a_bad_file_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str, text: str, message: str
+) -> None:
     path = tmp_path / "bad.toml"
     path.write_text(text)
     extra = ["--dataset", "sample", "--limit", "10"] if command == "train" else []
@@ -47,14 +50,16 @@ def test_a_bad_file_is_one_line_and_exit_2(tmp_path, capsys, command, text, mess
     assert err.startswith(f"convnet-tui {command}: error: {path}") and message in err and err.count("\n") == 1
 
 
-def test_train_refuses_a_model_that_does_not_end_in_ten_probabilities(tmp_path, capsys):
+def test_train_refuses_a_model_that_does_not_end_in_ten_probabilities(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     spec = ModelSpec((28, 28, 1), (*SMALL.layers[:-1], DenseSpec(3, activation="softmax")))
     path = write_spec_file(tmp_path / "three.toml", spec)
     assert main(["train", "--spec", str(path), "--dataset", "sample", "--limit", "10"]) == 2
     assert "the last layer must be Dense(10, softmax)" in capsys.readouterr().err
 
 
-def test_train_refuses_a_model_for_other_images(tmp_path, capsys):
+def test_train_refuses_a_model_for_other_images(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = ModelSpec((32, 32, 3), SMALL.layers)
     path = write_spec_file(tmp_path / "rgb.toml", spec)
     assert main(["train", "--spec", str(path), "--dataset", "sample", "--limit", "10"]) == 2
@@ -63,7 +68,7 @@ def test_train_refuses_a_model_for_other_images(tmp_path, capsys):
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_train_trains_the_model_of_the_file(tmp_path, capsys):
+def test_train_trains_the_model_of_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = write_spec_file(tmp_path / "small.toml", SMALL)
     saved = tmp_path / "small.keras"
     args = ["--dataset", "sample", "--limit", "200", "--test-limit", "100", "--epochs", "1", "--json"]

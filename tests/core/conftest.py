@@ -7,12 +7,15 @@ in), so the core tests that do not ask for it never pay for TensorFlow.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from types import ModuleType
+
 import numpy as np
 import pytest
 
 
 @pytest.fixture(scope="session")
-def keras():
+def keras() -> ModuleType:
     from tui_convnet.training.tf_env import import_keras
 
     return import_keras()
@@ -24,7 +27,7 @@ def rng() -> np.random.Generator:
 
 
 @pytest.fixture(autouse=True, scope="module")
-def fresh_keras_names_after_module():
+def fresh_keras_names_after_module() -> Iterator[None]:
     """Leave Keras' layer-name counters as a fresh process has them.
 
     Keras names layers ``conv2d``, ``conv2d_1``, … from process-wide counters;

@@ -52,7 +52,9 @@ def _numeric_grad(f, arr, eps=1e-6):
     [("valid", 1, 1), ("same", 2, 1), (1, (1, 2), 1), ("same", 1, 2), ((2, 1), 3, 1)],
     ids=str,
 )
-def test_conv2d_backward_equals_finite_differences(rng, padding, stride, dilation):
+def test_conv2d_backward_equals_finite_differences(
+    rng: np.random.Generator, padding: str | int | tuple[int, ...], stride: int | tuple[int, ...], dilation: int
+):
     x = rng.standard_normal((2, 5, 6, 2))
     k = rng.standard_normal((3, 2, 2, 3))
     b = rng.standard_normal(3)
@@ -71,7 +73,9 @@ def test_conv2d_backward_equals_finite_differences(rng, padding, stride, dilatio
 
 @pytest.mark.parametrize("mode", ["max", "avg"])
 @pytest.mark.parametrize("padding,size,stride", [("valid", 2, None), ("same", 3, 2), ("same", 2, 1)], ids=str)
-def test_pool2d_backward_equals_finite_differences(rng, mode, padding, size, stride):
+def test_pool2d_backward_equals_finite_differences(
+    rng: np.random.Generator, mode: str, padding: str, size: int, stride: int | None
+):
     x = rng.standard_normal((5, 7, 2))
     g = rng.standard_normal(pool2d(x, size, stride, mode, padding).shape)
 
@@ -81,7 +85,7 @@ def test_pool2d_backward_equals_finite_differences(rng, mode, padding, size, str
     np.testing.assert_allclose(pool2d_backward(x, g, size, stride, mode, padding), _numeric_grad(loss, x), atol=1e-6)
 
 
-def test_max_pooling_routes_to_the_winner_and_average_spreads():
+def test_max_pooling_routes_to_the_winner_and_average_spreads() -> None:
     x = np.array([[1, 3, 0, 0], [2, 0, 5, 4], [0, 0, 1, 1], [7, 0, 1, 2]], dtype=float)[:, :, None]
     g = np.array([[10, 20], [30, 40]], dtype=float)[:, :, None]
     np.testing.assert_array_equal(
@@ -101,7 +105,7 @@ def test_max_pooling_routes_to_the_winner_and_average_spreads():
 
 
 @pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "softmax", "linear"])
-def test_activation_backward_equals_finite_differences(rng, name):
+def test_activation_backward_equals_finite_differences(rng: np.random.Generator, name: str) -> None:
     from tui_convnet.core import apply_activation
 
     z = rng.standard_normal((3, 4)) * 2
@@ -110,7 +114,7 @@ def test_activation_backward_equals_finite_differences(rng, name):
     np.testing.assert_allclose(got, _numeric_grad(lambda: float(np.sum(apply_activation(z, name) * g)), z), atol=1e-6)
 
 
-def test_dense_and_flatten_backward(rng):
+def test_dense_and_flatten_backward(rng: np.random.Generator) -> None:
     x = rng.standard_normal(6)
     w = rng.standard_normal((6, 3))
     g = rng.standard_normal(3)
@@ -121,7 +125,7 @@ def test_dense_and_flatten_backward(rng):
     assert flatten_backward(np.arange(12.0), (2, 3, 2)).shape == (2, 3, 2)
 
 
-def test_softmax_crossentropy_backward_is_p_minus_y_over_n():
+def test_softmax_crossentropy_backward_is_p_minus_y_over_n() -> None:
     p = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
     np.testing.assert_allclose(softmax_crossentropy_backward(p, [0, 2]), (p - np.eye(3)[[0, 2]]) / 2)
     assert categorical_crossentropy(p, [0, 2]) == pytest.approx(-(np.log(0.7) + np.log(0.8)) / 2)
@@ -142,11 +146,11 @@ TINY = ModelSpec(
 )
 
 
-def _tiny_weights(rng):
+def _tiny_weights(rng: np.random.Generator):
     return [rng.standard_normal(s) for s in [(2, 2, 2, 3), (3,), (2, 1, 3, 2), (2,), (6, 4), (4,), (4, 3), (3,)]]
 
 
-def test_model_backward_equals_finite_differences(rng):
+def test_model_backward_equals_finite_differences(rng: np.random.Generator):
     weights = _tiny_weights(rng)
     x = rng.standard_normal((2, 6, 5, 2))
     y = np.array([2, 0])
@@ -166,7 +170,7 @@ def test_model_backward_equals_finite_differences(rng):
     assert single.grad_input.shape == (1, 6, 5, 2)
 
 
-def test_sgd_step_moves_the_weights_against_the_gradient(rng):
+def test_sgd_step_moves_the_weights_against_the_gradient(rng: np.random.Generator) -> None:
     weights = _tiny_weights(rng)
     x = rng.standard_normal((4, 6, 5, 2))
     y = np.array([0, 1, 2, 1])
@@ -180,7 +184,7 @@ def test_sgd_step_moves_the_weights_against_the_gradient(rng):
 # --------------------------------------------------------------------------- the kernel-gradient trace
 
 
-def test_kernel_grad_trace_writes_every_weight_as_a_dot_product(rng):
+def test_kernel_grad_trace_writes_every_weight_as_a_dot_product(rng: np.random.Generator) -> None:
     x = rng.standard_normal((5, 6, 2))
     k = rng.standard_normal((3, 2, 2, 3))
     g = rng.standard_normal(conv2d(x, k, stride=2, padding="same").shape)
@@ -199,7 +203,7 @@ def test_kernel_grad_trace_writes_every_weight_as_a_dot_product(rng):
     assert [s.index for s in kernel_grad_steps(x, k, g, stride=2, padding="same")] == list(range(len(trace)))
 
 
-def test_kernel_grad_trace_with_cs231n_geometry_reads_the_strided_cells(rng):
+def test_kernel_grad_trace_with_cs231n_geometry_reads_the_strided_cells(rng: np.random.Generator) -> None:
     x, k = rng.integers(0, 3, (5, 5, 3)), rng.integers(-1, 2, (3, 3, 3, 2))  # 5x5x3, two 3x3x3 filters
     g = np.ones((3, 3, 2))
     trace = KernelGradTrace(x, k, g, stride=2, padding=1)
@@ -210,7 +214,7 @@ def test_kernel_grad_trace_with_cs231n_geometry_reads_the_strided_cells(rng):
         trace.step(54)
 
 
-def test_dilated_kernel_grad_trace_steps_by_the_dilation(rng):
+def test_dilated_kernel_grad_trace_steps_by_the_dilation(rng: np.random.Generator) -> None:
     x = rng.standard_normal((6, 6, 1))
     trace = KernelGradTrace(x, np.ones((2, 2, 1, 1)), np.ones((4, 4, 1)), dilation=2)
     step = trace.step(trace.index_of(0, 0, 1, 1))
@@ -289,6 +293,6 @@ def test_dilated_kernel_grad_trace_steps_by_the_dilation(rng):
         ),
     ],
 )
-def test_bad_arguments_are_refused_with_keras_style_messages(call, message):
+def test_bad_arguments_are_refused_with_keras_style_messages(call, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()

@@ -11,10 +11,13 @@ plus relative, ``core_testing.assert_close``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from types import ModuleType
+
 import numpy as np
 import pytest
-from core_testing import assert_close
 
+from tests.core.core_testing import assert_close
 from tui_convnet.core import (
     activation_backward,
     conv2d_backward,
@@ -41,7 +44,7 @@ SHAPES = [((7, 7), (3, 3), 1, 2), ((6, 9), (2, 3), 3, 4), ((9, 5), (3, 1), 4, 3)
 
 
 @pytest.fixture(scope="module")
-def tf(keras):
+def tf(keras: ModuleType) -> ModuleType:
     import tensorflow as tf
 
     return tf
@@ -62,7 +65,9 @@ def _tape(tf, keras, layers, x, grad_out):
 
 
 @pytest.mark.parametrize("padding,stride,dilation", SETTINGS, ids=lambda v: str(v))
-def test_conv2d_backward_matches_gradient_tape(tf, keras, rng, padding, stride, dilation):
+def test_conv2d_backward_matches_gradient_tape(
+    tf: ModuleType, keras: ModuleType, rng: np.random.Generator, padding, stride, dilation
+) -> None:
     for (h, w), (kh, kw), cin, cout in SHAPES:
         x = rng.standard_normal((2, h, w, cin)).astype("float32")
         kernels = rng.standard_normal((kh, kw, cin, cout)).astype("float32")
@@ -108,7 +113,9 @@ POOLS = [
 
 
 @pytest.mark.parametrize("mode,size,stride,padding", POOLS, ids=lambda v: str(v))
-def test_pool2d_backward_matches_gradient_tape(tf, keras, rng, mode, size, stride, padding):
+def test_pool2d_backward_matches_gradient_tape(
+    tf: ModuleType, keras: ModuleType, rng: np.random.Generator, mode, size, stride, padding
+) -> None:
     cls = keras.layers.MaxPooling2D if mode == "max" else keras.layers.AveragePooling2D
     for h, w, c in ((7, 7, 1), (6, 9, 3), (9, 5, 4)):
         x = rng.standard_normal((2, h, w, c)).astype("float32")
@@ -122,7 +129,9 @@ def test_pool2d_backward_matches_gradient_tape(tf, keras, rng, mode, size, strid
         assert_close(pool2d_backward(x[0], grad_out[0], size, stride, mode, padding), gx[0])
 
 
-def test_max_pool_backward_on_relu_ties_routes_like_tensorflow(tf, keras, rng):
+def test_max_pool_backward_on_relu_ties_routes_like_tensorflow(
+    tf: ModuleType, keras: ModuleType, rng: np.random.Generator
+) -> None:
     # After a ReLU whole windows are 0: TensorFlow sends the gradient to the first cell of the window.
     x = np.maximum(rng.standard_normal((1, 6, 6, 2)), 0).astype("float32")
     x[0, :2, :2, :] = 0
@@ -132,7 +141,9 @@ def test_max_pool_backward_on_relu_ties_routes_like_tensorflow(tf, keras, rng):
 
 
 @pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "softmax", "linear"])
-def test_activation_backward_matches_gradient_tape(tf, keras, rng, name):
+def test_activation_backward_matches_gradient_tape(
+    tf: ModuleType, keras: ModuleType, rng: np.random.Generator, name: str
+) -> None:
     z = rng.standard_normal((3, 4, 5, 6)).astype("float32") * 3
     grad_out = rng.standard_normal(z.shape).astype("float32")
     layer = keras.layers.Activation(name)
@@ -141,7 +152,9 @@ def test_activation_backward_matches_gradient_tape(tf, keras, rng, name):
     assert_close(activation_backward(name, y, grad_out), expected)
 
 
-def test_dense_and_flatten_backward_match_gradient_tape(tf, keras, rng):
+def test_dense_and_flatten_backward_match_gradient_tape(
+    tf: ModuleType, keras: ModuleType, rng: np.random.Generator
+) -> None:
     x = rng.standard_normal((4, 3, 5, 2)).astype("float32")
     flat, dense = keras.layers.Flatten(), keras.layers.Dense(7)
     dense.build((None, 30))
@@ -168,15 +181,15 @@ def _lecture_model(keras, seed=0):
 
 
 @pytest.fixture(scope="module")
-def batch():
-    from tui_convnet.data import load_mnist, to_model_inputs
+def batch() -> tuple[np.ndarray, np.ndarray]:
+    from tui_convnet.data.mnist import load_mnist, to_model_inputs
 
     data = load_mnist("sample")
     return to_model_inputs(data.x_train[:8]), np.eye(10, dtype="float32")[data.y_train[:8]]
 
 
 @pytest.fixture
-def float64(keras):
+def float64(keras: ModuleType) -> Iterator[None]:
     """Keras layers in float64 for one test (the global float type is put back afterwards)."""
     before = keras.config.floatx()
     keras.config.set_floatx("float64")
@@ -184,7 +197,9 @@ def float64(keras):
     keras.config.set_floatx(before)
 
 
-def test_model_backward_matches_gradient_tape_layer_by_layer(tf, keras, batch, float64):
+def test_model_backward_matches_gradient_tape_layer_by_layer(
+    tf: ModuleType, keras: ModuleType, batch: tuple[np.ndarray, np.ndarray], float64
+) -> None:
     # In float64: the gradient of a max pool (which cell of a window wins) and of a ReLU (which side of 0)
     # jumps where two values tie or one crosses zero. float32 rounding differs between CPUs (OpenBLAS'
     # AVX-512 and AVX2 kernels), moved a few windows' winners and with them the maps' gradients below
@@ -216,7 +231,7 @@ def test_model_backward_matches_gradient_tape_layer_by_layer(tf, keras, batch, f
     assert_close(got.grad_input, keras.ops.convert_to_numpy(expected_input))
 
 
-def test_one_sgd_step_matches_keras_sgd(keras, batch):
+def test_one_sgd_step_matches_keras_sgd(keras: ModuleType, batch: tuple[np.ndarray, np.ndarray]) -> None:
     x, y = batch
     model = _lecture_model(keras, seed=3)
     before = model.get_weights()

@@ -8,7 +8,7 @@ import pytest
 from tui_convnet.core import Conv2DSpec, ModelSpec, connectivity_1d, conv2d, layer_connections, mnist_convnet
 
 
-def test_goodfellow_figure_width_3_over_five_inputs():
+def test_goodfellow_figure_width_3_over_five_inputs() -> None:
     c = connectivity_1d()
     assert c.n_outputs == 5
     # s1 sees x1, x2 (the window hangs over the padding); s3 sees x2, x3, x4.
@@ -20,7 +20,7 @@ def test_goodfellow_figure_width_3_over_five_inputs():
     assert (c.conv_weights, c.unshared_weights, c.dense_weights) == (3, 13, 25)
 
 
-def test_connections_agree_with_the_convolution_itself():
+def test_connections_agree_with_the_convolution_itself() -> None:
     # An output depends on an input exactly when a unit impulse there reaches it.
     for n, k, padding in [(5, 3, "same"), (7, 2, "same"), (6, 4, "valid"), (5, 5, "same")]:
         c = connectivity_1d(n, k, padding)
@@ -33,7 +33,7 @@ def test_connections_agree_with_the_convolution_itself():
         assert c.conv_connections == sum(len(c.conv_outputs_of(i)) for i in range(n))
 
 
-def test_the_lecture_models_first_layer():
+def test_the_lecture_models_first_layer() -> None:
     layer = layer_connections(mnist_convnet())
     assert (layer.inputs, layer.outputs, layer.positions, layer.window) == (784, 21_632, 676, 9)
     assert layer.dense_weights == 784 * 21_632 == 16_959_488
@@ -43,7 +43,7 @@ def test_the_lecture_models_first_layer():
     assert layer.conv_connections == 21_632 * 9
 
 
-def test_another_conv_layer_and_refusals():
+def test_another_conv_layer_and_refusals() -> None:
     second = layer_connections(mnist_convnet(), 2)
     assert second.conv_formula == "64·(3·3·32) + 64 = 18,496"
     with pytest.raises(
@@ -65,12 +65,12 @@ def test_another_conv_layer_and_refusals():
         ({"n_inputs": 2, "width": 3, "padding": "valid"}, "larger than the padded input"),
     ],
 )
-def test_bad_1d_arguments(kwargs, message):
+def test_bad_1d_arguments(kwargs, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
         connectivity_1d(**kwargs)
 
 
-def test_bad_index():
+def test_bad_index() -> None:
     with pytest.raises(ValueError, match=r"`output` must be an integer between 0 and 4. Received: output=5"):
         connectivity_1d().conv_inputs_of(5)
     with pytest.raises(ValueError, match=r"`input` must be an integer between 0 and 4. Received: input=-1"):

@@ -9,10 +9,12 @@ configuration; every comparison holds to 1e-5.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import pytest
-from core_testing import assert_close
 
+from tests.core.core_testing import assert_close
 from tui_convnet.core import conv2d, conv_geometry
 
 pytestmark = pytest.mark.keras
@@ -35,7 +37,7 @@ SHAPES = [
 ]
 
 
-def _random_case(rng, shape, batch=2):
+def _random_case(rng: np.random.Generator, shape, batch=2):
     (h, w), (kh, kw), cin, cout = shape
     x = rng.standard_normal((batch, h, w, cin)).astype("float32")
     kernels = rng.standard_normal((kh, kw, cin, cout)).astype("float32")
@@ -52,7 +54,7 @@ def _keras_conv(keras, x, kernels, bias, **config):
 
 
 @pytest.mark.parametrize("padding,stride,dilation", SETTINGS, ids=lambda v: str(v))
-def test_conv2d_matches_keras_conv2d(keras, rng, padding, stride, dilation):
+def test_conv2d_matches_keras_conv2d(keras: ModuleType, rng: np.random.Generator, padding, stride, dilation) -> None:
     for shape in SHAPES:
         x, kernels, bias = _random_case(rng, shape)
         expected = _keras_conv(keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation)
@@ -75,7 +77,13 @@ def test_conv2d_matches_keras_conv2d(keras, rng, padding, stride, dilation):
     ],
     ids=lambda v: str(v),
 )
-def test_conv2d_non_square_strides_and_dilations(keras, rng, padding, stride, dilation):
+def test_conv2d_non_square_strides_and_dilations(
+    keras: ModuleType,
+    rng: np.random.Generator,
+    padding: str,
+    stride: tuple[int, ...] | int,
+    dilation: int | tuple[int, ...],
+) -> None:
     for shape in (((7, 11), (3, 2), 3, 2), ((10, 6), (2, 3), 1, 4)):
         x, kernels, bias = _random_case(rng, shape, batch=3)
         expected = _keras_conv(keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation)
@@ -83,7 +91,7 @@ def test_conv2d_non_square_strides_and_dilations(keras, rng, padding, stride, di
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "softmax", "linear"])
-def test_conv2d_activation_matches_keras(keras, rng, activation):
+def test_conv2d_activation_matches_keras(keras: ModuleType, rng: np.random.Generator, activation: str) -> None:
     x, kernels, bias = _random_case(rng, ((6, 7), (3, 3), 2, 4))
     expected = _keras_conv(keras, x, kernels, bias, padding="same", activation=activation)
     assert_close(conv2d(x, kernels, bias, padding="same", activation=activation), expected)
@@ -94,7 +102,13 @@ def test_conv2d_activation_matches_keras(keras, rng, activation):
     [(1, 1, 1), (2, 2, 1), ((2, 1), 1, 2), ((0, 1), 3, 1), ((1, 3), (2, 1), 1)],
     ids=lambda v: str(v),
 )
-def test_int_padding_matches_zero_padding_then_valid_conv(keras, rng, padding, stride, dilation):
+def test_int_padding_matches_zero_padding_then_valid_conv(
+    keras: ModuleType,
+    rng: np.random.Generator,
+    padding: int | tuple[int, ...],
+    stride: int | tuple[int, ...],
+    dilation: int,
+) -> None:
     x, kernels, bias = _random_case(rng, ((5, 6), (3, 2), 3, 2))
     pad = (padding, padding) if isinstance(padding, int) else padding
     padded = keras.layers.ZeroPadding2D(pad)(x)
@@ -111,7 +125,7 @@ def test_int_padding_matches_zero_padding_then_valid_conv(keras, rng, padding, s
 
 
 @pytest.mark.parametrize("n,k,s", [(6, 3, 2), (7, 2, 3), (5, 4, 1), (8, 1, 3), (1, 3, 1)])
-def test_same_padding_places_the_extra_cell_like_keras(keras, n, k, s):
+def test_same_padding_places_the_extra_cell_like_keras(keras: ModuleType, n: int, k: int, s: int) -> None:
     """A one-hot input finds exactly where Keras reads the padded input from."""
     x = np.zeros((n * n, n, n, 1), dtype="float32")
     for i in range(n * n):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_testing import reference_conv2d
 
+from tests.core.core_testing import reference_conv2d
 from tui_convnet.core import conv2d, conv_geometry
 
 
@@ -26,7 +26,13 @@ from tui_convnet.core import conv2d, conv_geometry
     ],
     ids=str,
 )
-def test_conv2d_against_a_plain_loop(rng, channels, padding, stride, dilation):
+def test_conv2d_against_a_plain_loop(
+    rng: np.random.Generator,
+    channels: int,
+    padding: str | int | tuple[int, ...],
+    stride: int | tuple[int, ...],
+    dilation: int | tuple[int, ...],
+) -> None:
     x = rng.standard_normal((2, 7, 8, channels)).astype(np.float32)
     k = rng.standard_normal((3, 2, channels, 3)).astype(np.float32)
     b = rng.standard_normal(3).astype(np.float32)
@@ -38,7 +44,7 @@ def test_conv2d_against_a_plain_loop(rng, channels, padding, stride, dilation):
 
 
 @pytest.mark.parametrize("channels", [1, 3, 6])
-def test_any_memory_layout(rng, channels):
+def test_any_memory_layout(rng: np.random.Generator, channels: int) -> None:
     base = rng.standard_normal((2, 9, 10, channels))
     k = rng.standard_normal((3, 3, channels, 2))
     for x in (base[:, ::-1], base[:, :, ::2], np.asfortranarray(base), base.transpose(0, 2, 1, 3)):
@@ -55,7 +61,7 @@ def test_any_memory_layout(rng, channels):
     np.testing.assert_array_equal(base, before)
 
 
-def test_dtypes():
+def test_dtypes() -> None:
     x32 = np.ones((5, 5, 2), np.float32)
     k32 = np.ones((3, 3, 2, 1), np.float32)
     assert conv2d(x32, k32).dtype == np.float32
@@ -65,7 +71,7 @@ def test_dtypes():
     assert ints.dtype == np.float64 and ints.tolist() == [[[15.0]]]
 
 
-def test_the_window_view_is_as_strideds_read_only_view_on_either_path(rng):
+def test_the_window_view_is_as_strideds_read_only_view_on_either_path(rng: np.random.Generator) -> None:
     from numpy.lib.stride_tricks import as_strided
 
     from tui_convnet.core.conv import _strided_view

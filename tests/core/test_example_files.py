@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -61,13 +62,13 @@ def names(field: str, message: str, file: str = "bad.toml") -> str:
     return "^" + re.escape(f"{file}: field `{field}`: ") + ".*" + re.escape(message)
 
 
-def write(tmp_path, text, name="bad.toml"):
+def write(tmp_path: Path, text, name="bad.toml"):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def test_good_files_load(tmp_path):
+def test_good_files_load(tmp_path: Path) -> None:
     ex = load_example(write(tmp_path, CONV, "good.toml"))
     assert (ex.key, ex.title, ex.kind, ex.notes) == ("good", "A test", "conv", ("first", "second"))
     assert ex.x.shape == (3, 3, 1) and ex.kernels.shape == (2, 2, 1, 1)
@@ -82,19 +83,19 @@ def test_good_files_load(tmp_path):
     assert model.model.total_params == 2 * 9 + 2 + 72 * 3 + 3
 
 
-def test_load_examples_orders_by_file_name(tmp_path):
+def test_load_examples_orders_by_file_name(tmp_path: Path) -> None:
     write(tmp_path, POOL, "b.toml")
     write(tmp_path, CONV, "a.toml")
     (tmp_path / "notes.txt").write_text("not an example")
     assert [e.key for e in load_examples(tmp_path)] == ["a", "b"]
 
 
-def test_empty_folder(tmp_path):
+def test_empty_folder(tmp_path: Path) -> None:
     with pytest.raises(ExampleError, match=re.escape(f"No example files (*.toml) in {tmp_path}.")):
         load_examples(tmp_path)
 
 
-def test_one_bad_file_in_a_folder_is_named(tmp_path):
+def test_one_bad_file_in_a_folder_is_named(tmp_path: Path) -> None:
     write(tmp_path, CONV, "a.toml")
     write(tmp_path, CONV.replace('kind = "conv"', 'kind = "film"'), "b_broken.toml")
     with pytest.raises(ExampleError, match=r"^b_broken\.toml: field `kind`"):
@@ -230,14 +231,14 @@ BAD_FILES = [(CONV, *e) for e in CONV_ERRORS] + [(POOL, *e) for e in POOL_ERRORS
     BAD_FILES,
     ids=[f"{b.split('kind = ')[1][1:5]}-{f}:{c[1][:20]}" for b, c, f, _ in BAD_FILES],
 )
-def test_bad_files(tmp_path, base, change, field, message):
+def test_bad_files(tmp_path: Path, base, change, field, message) -> None:
     old, new = change
     assert old in base
     with pytest.raises(ExampleError, match=names(field, message)):
         load_example(write(tmp_path, base.replace(old, new, 1)))
 
 
-def test_two_kernels_of_different_shapes(tmp_path):
+def test_two_kernels_of_different_shapes(tmp_path: Path) -> None:
     text = CONV + '\n[[kernels]]\nname = "L"\nchannels = [ [[1, 0, 1], [0, 1, 0]] ]\n'
     with pytest.raises(
         ExampleError,
@@ -256,13 +257,13 @@ def test_two_kernels_of_different_shapes(tmp_path):
         ("expected = [1]", "[expected]", "expected", "must be a table. Received: expected=[1]"),
     ],
 )
-def test_entries_that_are_not_tables(tmp_path, top, table, field, message):
+def test_entries_that_are_not_tables(tmp_path: Path, top: str, table: str, field: str, message: str) -> None:
     text = top + "\n" + CONV.replace(table, "[moved]")
     with pytest.raises(ExampleError, match=names(field, message)):
         load_example(write(tmp_path, text))
 
 
-def test_too_large_to_show(tmp_path):
+def test_too_large_to_show(tmp_path: Path) -> None:
     row = "[" + ", ".join(["1"] * 65) + "]"
     text = CONV.replace("[[1, 2, 3], [4, 5, 6], [7, 8, 9]]", f"[{row}, {row}]")
     with pytest.raises(
@@ -275,7 +276,7 @@ def test_too_large_to_show(tmp_path):
         load_example(write(tmp_path, text))
 
 
-def test_not_toml_and_not_readable(tmp_path):
+def test_not_toml_and_not_readable(tmp_path: Path) -> None:
     with pytest.raises(ExampleError, match=r"^bad\.toml: not valid TOML \(.*line 1"):
         load_example(write(tmp_path, "title = \n"))
     binary = tmp_path / "binary.toml"
@@ -286,7 +287,7 @@ def test_not_toml_and_not_readable(tmp_path):
         load_example(tmp_path / "missing.toml")
 
 
-def test_symbols_must_match_the_numbers(tmp_path):
+def test_symbols_must_match_the_numbers(tmp_path: Path) -> None:
     text = CONV.replace('names = ["only"]', 'names = ["only"]\nsymbols = [["a", "b", "c"], ["d", "e", "f"]]')
     with pytest.raises(
         ExampleError,
@@ -295,7 +296,7 @@ def test_symbols_must_match_the_numbers(tmp_path):
         load_example(write(tmp_path, text))
 
 
-def test_conv_followed_by_pool_must_fit(tmp_path):
+def test_conv_followed_by_pool_must_fit(tmp_path: Path) -> None:
     text = CONV.replace("[expected]\noutput = [ [[0, 0], [0, 0]] ]", "[pool]\nsize = 3\n")
     with pytest.raises(
         ExampleError,
@@ -304,9 +305,9 @@ def test_conv_followed_by_pool_must_fit(tmp_path):
         load_example(write(tmp_path, text))
 
 
-def test_the_edge_example_holds_the_first_mnist_test_digit():
+def test_the_edge_example_holds_the_first_mnist_test_digit() -> None:
     # The digit is written into the TOML (the core reads no data files); it is the bundled test digit #0.
-    from tui_convnet.data import bundled_digit
+    from tui_convnet.data.mnist import bundled_digit
 
     edge = next(ex for ex in load_examples() if ex.key == "03_edge_detection")
     digit, label = bundled_digit(0, "test")
@@ -314,7 +315,7 @@ def test_the_edge_example_holds_the_first_mnist_test_digit():
     np.testing.assert_array_equal(edge.x[:, :, 0], digit / 255)
 
 
-def test_scale_divides_the_input(tmp_path):
+def test_scale_divides_the_input(tmp_path: Path) -> None:
     ex = load_example(write(tmp_path, CONV.replace('names = ["only"]', 'names = ["only"]\nscale = 2'), "ok.toml"))
     assert ex.x[0, 0, 0] == 0.5
     for scale, message in [("0", "must be a positive number. Received: scale=0"), ("true", "Received: scale=True")]:
@@ -322,7 +323,7 @@ def test_scale_divides_the_input(tmp_path):
             load_example(write(tmp_path, CONV.replace('names = ["only"]', f'names = ["only"]\nscale = {scale}')))
 
 
-def test_the_old_mnist_field_says_what_to_write_instead(tmp_path):
+def test_the_old_mnist_field_says_what_to_write_instead(tmp_path: Path) -> None:
     text = CONV.replace('names = ["only"]', 'mnist = { index = 0 }\nnames = ["only"]')
     with pytest.raises(ExampleError, match=names("input.mnist", "write the digit's pixels into `channels`")):
         load_example(write(tmp_path, text))
@@ -346,20 +347,20 @@ LOAD_TIME_ERRORS = [
 
 
 @pytest.mark.parametrize("change,field,message", LOAD_TIME_ERRORS, ids=[c[1][-24:] for c, _, _ in LOAD_TIME_ERRORS])
-def test_values_and_sizes_are_checked_at_load_time(tmp_path, change, field, message):
+def test_values_and_sizes_are_checked_at_load_time(tmp_path: Path, change, field, message) -> None:
     old, new = change
     assert old in CONV
     with pytest.raises(ExampleError, match=names(field, message)):
         load_example(write(tmp_path, CONV.replace(old, new, 1)))
 
 
-def test_a_huge_pool_size_is_refused_at_load_time(tmp_path):
+def test_a_huge_pool_size_is_refused_at_load_time(tmp_path: Path) -> None:
     text = POOL.replace("size = 2", 'size = 100000\npadding = "same"')
     with pytest.raises(ExampleError, match=names("pool.size", "`pool_size` must be at most 64")):
         load_example(write(tmp_path, text))
 
 
-def test_examples_made_in_code_must_be_finite():
+def test_examples_made_in_code_must_be_finite() -> None:
     from tui_convnet.core import ConvExample
 
     with pytest.raises(ValueError, match="`x` must contain only finite numbers"):

@@ -3,12 +3,14 @@ IndexError, AttributeError, RecursionError or numpy's MemoryError."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from tui_convnet.core import ModelSpec, conv2d, effective_kernel, load_example
 from tui_convnet.core.model import Conv2DSpec, layer_from_dict, summary_rows
-from tui_convnet.data import DataError, bundled_digit, load_mnist, read_idx, to_model_inputs
+from tui_convnet.data.mnist import DataError, bundled_digit, load_mnist, read_idx, to_model_inputs
 
 
 @pytest.mark.parametrize(
@@ -31,24 +33,24 @@ from tui_convnet.data import DataError, bundled_digit, load_mnist, read_idx, to_
         (lambda: bundled_digit(1.5), "A digit index must be a whole number. Received: index=1.5"),  # IndexError
     ],
 )
-def test_garbage_gets_a_value_error(call, message):
+def test_garbage_gets_a_value_error(call, message: str) -> None:
     with pytest.raises(ValueError) as error:
         call()
     assert message in str(error.value)
 
 
-def test_a_data_error_is_a_value_error():
+def test_a_data_error_is_a_value_error() -> None:
     with pytest.raises(DataError):
         load_mnist(None)
 
 
-def test_a_broadcast_view_of_10_10_values_is_refused_by_size_before_numpy_allocates():
+def test_a_broadcast_view_of_10_10_values_is_refused_by_size_before_numpy_allocates() -> None:
     huge = np.broadcast_to(np.float32(1), (100_000, 100_000, 1))  # 10**10 values, no memory yet
     with pytest.raises(ValueError, match="would hold 10,000,000,000 values, more than the limit"):
         conv2d(huge, np.ones((3, 3, 1, 1)))  # was numpy's MemoryError (9.31 GiB in the finiteness check)
 
 
-def test_an_example_file_with_5000_nested_brackets_is_one_error(tmp_path):
+def test_an_example_file_with_5000_nested_brackets_is_one_error(tmp_path: Path) -> None:
     path = tmp_path / "deep.toml"
     path.write_text('title = "deep"\nkind = "conv"\ninput = ' + "[" * 5000 + "]" * 5000 + "\n")
     with pytest.raises(ValueError, match="nested too deeply"):  # was RecursionError

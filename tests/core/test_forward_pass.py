@@ -88,7 +88,7 @@ def _assert_identical(got: list[np.ndarray], expected: list[np.ndarray]) -> None
     "spec", [mnist_convnet(), mnist_convnet(dropout=0.5), OTHER], ids=["lecture", "dropout", "other"]
 )
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["w32", "w64"])
-def test_forward_pass_equals_the_layer_functions_to_the_bit(spec, dtype):
+def test_forward_pass_equals_the_layer_functions_to_the_bit(spec, dtype) -> None:
     rng = np.random.default_rng(0)
     weights = _weights(spec, dtype)
     one = rng.uniform(0, 1, spec.input_shape).astype(np.float32)
@@ -105,14 +105,14 @@ def test_forward_pass_equals_the_layer_functions_to_the_bit(spec, dtype):
         np.testing.assert_allclose(alone, row[2], rtol=1e-5, atol=1e-6)
 
 
-def test_integer_inputs_are_computed_in_float_as_forward_does():
+def test_integer_inputs_are_computed_in_float_as_forward_does() -> None:
     spec = OTHER
     weights = _weights(spec)
     x = np.arange(np.prod(spec.input_shape)).reshape(spec.input_shape) % 5
     _assert_identical(forward_pass(spec, weights)(x, intermediates=True), _layer_by_layer(spec, weights, x * 1.0))
 
 
-def test_the_weights_and_the_spec_are_checked_when_it_is_built():
+def test_the_weights_and_the_spec_are_checked_when_it_is_built() -> None:
     spec = mnist_convnet()
     weights = _weights(spec)
     bad = list(weights)
@@ -142,7 +142,7 @@ def test_the_weights_and_the_spec_are_checked_when_it_is_built():
         (np.zeros((2, 2)), "`x` must be a 3 or 4-D array. Received: x.shape=(2, 2)"),
     ],
 )
-def test_every_call_checks_its_input(x, message):
+def test_every_call_checks_its_input(x, message: str) -> None:
     run = forward_pass(mnist_convnet(), _weights(mnist_convnet()))
     with pytest.raises(ValueError, match=re.escape(message)):
         run(x)
@@ -150,7 +150,7 @@ def test_every_call_checks_its_input(x, message):
         forward(mnist_convnet(), _weights(mnist_convnet()), x)
 
 
-def test_a_layer_whose_input_overflowed_is_refused_as_the_layer_function_refuses_it():
+def test_a_layer_whose_input_overflowed_is_refused_as_the_layer_function_refuses_it() -> None:
     spec = mnist_convnet()
     weights = _weights(spec)
     weights[0] = np.full_like(weights[0], 1e38)  # finite, but 9 of them summed overflow float32
@@ -159,7 +159,7 @@ def test_a_layer_whose_input_overflowed_is_refused_as_the_layer_function_refuses
         forward_pass(spec, weights)(np.ones((28, 28, 1), np.float32))
 
 
-def test_oversize_work_is_refused_before_anything_is_allocated_with_conv2ds_message():
+def test_oversize_work_is_refused_before_anything_is_allocated_with_conv2ds_message() -> None:
     # 200 inputs of 16x16 through 4096 kernels: an output of 200·14·14·4096 = 160,563,200 values (> 2**27).
     spec = ModelSpec((16, 16, 1), (Conv2DSpec(4096, 3), FlattenSpec(), DenseSpec(2)))
     weights = [np.full((3, 3, 1, 4096), 0.1, np.float32), np.zeros(4096, np.float32)]
@@ -183,7 +183,7 @@ def test_oversize_work_is_refused_before_anything_is_allocated_with_conv2ds_mess
     assert run(x[:2]).shape == (2, 2)  # a size that fits runs
 
 
-def test_a_forward_pass_can_be_shared_between_threads():
+def test_a_forward_pass_can_be_shared_between_threads() -> None:
     from concurrent.futures import ThreadPoolExecutor
 
     spec = mnist_convnet()
@@ -197,7 +197,7 @@ def test_a_forward_pass_can_be_shared_between_threads():
 
 
 @pytest.mark.parametrize("name", [*ACTIVATIONS, None, "none"])
-def test_activate_owned_equals_apply_activation(name):
+def test_activate_owned_equals_apply_activation(name) -> None:
     x = np.random.default_rng(2).standard_normal((4, 6)).astype(np.float32) * 5
     expected = apply_activation(x.copy(), name)
     own = x.copy()
@@ -209,7 +209,7 @@ def test_activate_owned_equals_apply_activation(name):
 
 
 @pytest.mark.parametrize("spec", [mnist_convnet(dropout=0.5), OTHER], ids=["lecture", "other"])
-def test_an_overflow_in_any_layer_is_refused_where_the_layer_functions_refuse_it(spec):
+def test_an_overflow_in_any_layer_is_refused_where_the_layer_functions_refuse_it(spec) -> None:
     """Each layer's input is checked for NaN and inf as conv2d, pool2d and dense check theirs (skipping only
     what a max pooling, a Flatten or a Dropout made of a checked input): the same message, the same layer."""
     x = np.ones(spec.input_shape, np.float32)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import (
+    ModelSpec,
     ascent_start,
     conv_layers,
     filter_visualisation,
@@ -18,12 +19,14 @@ from tui_convnet.core import (
 
 
 @pytest.fixture(scope="module")
-def model():
+def model() -> tuple[ModelSpec, list[np.ndarray]]:
     spec = mnist_convnet()
     return spec, seeded_weights(spec, seed=1)
 
 
-def test_grad_cam_is_relu_of_the_alpha_weighted_sum_of_the_activations(model, rng):
+def test_grad_cam_is_relu_of_the_alpha_weighted_sum_of_the_activations(
+    model: tuple[ModelSpec, list[np.ndarray]], rng: np.random.Generator
+) -> None:
     spec, weights = model
     x = rng.uniform(0, 1, (28, 28, 1))
     details = grad_cam_details(spec, weights, x, layer="conv2d_2", class_index=4)
@@ -36,7 +39,9 @@ def test_grad_cam_is_relu_of_the_alpha_weighted_sum_of_the_activations(model, rn
     assert details.upsampled((6, 6))[::2, ::2].tolist() == details.heatmap.tolist()
 
 
-def test_grad_cam_of_the_scores_is_a_finite_difference(model, rng):
+def test_grad_cam_of_the_scores_is_a_finite_difference(
+    model: tuple[ModelSpec, list[np.ndarray]], rng: np.random.Generator
+):
     """alpha_k is the mean gradient of the score: nudge one channel of the layer everywhere and the score
     moves by h·w·alpha_k·eps (checked through the rest of the network run from that layer)."""
     from tui_convnet.core import ModelSpec, forward
@@ -59,13 +64,13 @@ def test_grad_cam_of_the_scores_is_a_finite_difference(model, rng):
     assert abs(score(details.activations) - details.score) < 1e-4
 
 
-def test_the_default_layers(model):
+def test_the_default_layers(model: tuple[ModelSpec, list[np.ndarray]]) -> None:
     spec, _ = model
     assert last_conv_layer(spec) == "conv2d_2"
     assert conv_layers(spec) == ["conv2d", "conv2d_1", "conv2d_2"]
 
 
-def test_gradient_ascent_is_seeded_and_climbs(model):
+def test_gradient_ascent_is_seeded_and_climbs(model: tuple[ModelSpec, list[np.ndarray]]) -> None:
     spec, weights = model
     first = filter_visualisation(spec, weights, layer="conv2d_1", filter_index=5, steps=5, seed=2)
     again = filter_visualisation(spec, weights, layer="conv2d_1", filter_index=5, steps=5, seed=2)
@@ -79,7 +84,7 @@ def test_gradient_ascent_is_seeded_and_climbs(model):
     assert np.isclose(np.linalg.norm(one.image - one.start), 0.5)
 
 
-def test_a_filter_that_never_fires_stays_where_it_started(model):
+def test_a_filter_that_never_fires_stays_where_it_started(model: tuple[ModelSpec, list[np.ndarray]]) -> None:
     spec, weights = model
     dead = [np.asarray(w).copy() for w in weights]
     dead[1][0] = -100.0  # conv2d's filter 0: a bias no input in [0, 1] can overcome
@@ -102,14 +107,16 @@ def test_a_filter_that_never_fires_stays_where_it_started(model):
         (lambda s, w: filter_visualisation(s, w, layer=0, filter_index=0, start=np.zeros((3, 3, 1))), "`start`"),
     ],
 )
-def test_bad_arguments_are_refused_with_a_keras_style_message(model, call, message):
+def test_bad_arguments_are_refused_with_a_keras_style_message(
+    model: tuple[ModelSpec, list[np.ndarray]], call, message: str
+) -> None:
     spec, weights = model
     with pytest.raises(ValueError, match="Received") as info:
         call(spec, weights)
     assert message in str(info.value)
 
 
-def test_a_layers_filters_in_one_batch_are_each_filters_own_ascent(model):
+def test_a_layers_filters_in_one_batch_are_each_filters_own_ascent(model: tuple[ModelSpec, list[np.ndarray]]) -> None:
     from tui_convnet.core import filter_visualisations
 
     spec, weights = model

@@ -13,10 +13,12 @@ models, agree to 1e-5.
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import Any
+
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import (
     Conv2DSpec,
     DenseSpec,
@@ -30,7 +32,8 @@ from tui_convnet.core import (
     grad_cam_details,
     infer_shapes,
 )
-from tui_convnet.data import load_mnist, to_model_inputs
+from tui_convnet.data.mnist import load_mnist, to_model_inputs
+from tui_convnet.model.bundled import load_bundled_model
 
 pytestmark = pytest.mark.keras
 
@@ -52,14 +55,14 @@ OTHER = ModelSpec(
 
 
 @pytest.fixture(scope="module")
-def tf(keras):
+def tf(keras: ModuleType) -> ModuleType:
     import tensorflow as tf
 
     return tf
 
 
 @pytest.fixture(scope="module")
-def bundled(keras):
+def bundled(keras: ModuleType) -> tuple[ModelSpec, list[np.ndarray], Any, np.ndarray]:
     from tui_convnet.training.model import build_model
 
     bundle = load_bundled_model()
@@ -70,7 +73,7 @@ def bundled(keras):
 
 
 @pytest.fixture(scope="module")
-def other(keras):
+def other(keras: ModuleType) -> tuple[ModelSpec, list[np.ndarray], Any, np.ndarray]:
     from tui_convnet.training.model import build_model
 
     model = build_model(OTHER, seed=3)
@@ -101,7 +104,9 @@ def _relative(got, expected):
 
 
 @pytest.mark.parametrize("which", ["bundled", "other"])
-def test_grad_cam_matches_gradient_tape(tf, keras, request, which):
+def test_grad_cam_matches_gradient_tape(
+    tf: ModuleType, keras: ModuleType, request: pytest.FixtureRequest, which: str
+) -> None:
     spec, weights, model, inputs = request.getfixturevalue(which)
     layers = [info.index for info in infer_shapes(spec) if len(info.output_shape) == 3]
     worst = 0.0
@@ -134,7 +139,9 @@ def _tape_ascent(tf, model, layer_index, filter_index, start, steps, learning_ra
 @pytest.mark.parametrize(
     ("which", "layer", "filters"), [("bundled", 0, (3, 12)), ("bundled", 2, (5,)), ("other", 2, (1,))]
 )
-def test_gradient_ascent_matches_tensorflow_on_the_first_steps(tf, request, which, layer, filters):
+def test_gradient_ascent_matches_tensorflow_on_the_first_steps(
+    tf: ModuleType, request: pytest.FixtureRequest, which: str, layer: int, filters: tuple[int, ...]
+) -> None:
     spec, weights, model, _ = request.getfixturevalue(which)
     start = ascent_start(spec.input_shape, seed=7).astype("float32")
     for filter_index in filters:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -23,19 +24,20 @@ def imported_after(code: str) -> list[str]:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_probe_sees_an_import():
+def test_probe_sees_an_import() -> None:
     # The check itself works: importing rich shows up.
     assert imported_after("import rich") == ["rich"]
 
 
-def test_core_and_data_import_only_numpy():
-    assert imported_after("import tui_convnet.core, tui_convnet.data") == []
+def test_core_and_data_import_only_numpy() -> None:
+    assert imported_after("import tui_convnet.core, tui_convnet.data.mnist") == []
 
 
-def test_using_the_core_imports_only_numpy():
+def test_using_the_core_imports_only_numpy() -> None:
     code = """
 import numpy as np
-from tui_convnet import core, data
+from tui_convnet import core
+from tui_convnet.data import mnist as data
 examples = core.load_examples()  # the edge example reads a bundled digit
 for ex in examples:
     if ex.kind == "conv":
@@ -50,11 +52,13 @@ data.load_mnist("auto", download=False)
     assert imported_after(code) == []
 
 
-def test_the_bundled_model_and_an_image_run_without_tensorflow(tmp_path):
+def test_the_bundled_model_and_an_image_run_without_tensorflow(tmp_path: Path) -> None:
     code = f"""
 import numpy as np
 from PIL import Image
-from tui_convnet import bundled_model, core, data, images
+from tui_convnet import core, images
+from tui_convnet.model import bundled as bundled_model
+from tui_convnet.data import mnist as data
 model = bundled_model.load_bundled_model()
 digit, _ = data.bundled_digit(0)
 Image.fromarray(digit).save({str(tmp_path / "d.png")!r})
@@ -65,12 +69,12 @@ assert int(np.argmax(core.forward(model.spec, model.weights, x))) == 7
 
 
 @pytest.mark.parametrize("module", ["tui_convnet.cli", "tui_convnet.ui.app"])
-def test_cli_and_app_do_not_import_tensorflow(module):
+def test_cli_and_app_do_not_import_tensorflow(module: str) -> None:
     loaded = imported_after(f"import {module}")
     assert "tensorflow" not in loaded and "keras" not in loaded
 
 
-def test_the_core_imports_its_rarely_used_modules_when_a_name_of_theirs_is_first_used():
+def test_the_core_imports_its_rarely_used_modules_when_a_name_of_theirs_is_first_used() -> None:
     """The explorer's first frame needs none of ``core._LAZY`` (backpropagation, the lessons' helpers)."""
     code = """
 import json, sys
@@ -88,7 +92,7 @@ print(json.dumps([before, loaded(), sorted(set(core.__all__) - set(dir(core))), 
     assert missing == [] and cached
 
 
-def test_the_lazy_names_of_the_core_are_those_its_type_checking_block_imports():
+def test_the_lazy_names_of_the_core_are_those_its_type_checking_block_imports() -> None:
     import ast
     import inspect
 
@@ -106,7 +110,7 @@ def test_the_lazy_names_of_the_core_are_those_its_type_checking_block_imports():
 
 
 @pytest.mark.parametrize(("first", "name"), [("apply_dropout", "dropout"), ("Region", "receptive_field")])
-def test_a_function_named_as_its_module_is_the_function_whichever_name_is_used_first(first, name):
+def test_a_function_named_as_its_module_is_the_function_whichever_name_is_used_first(first: str, name: str) -> None:
     code = f"""
 import tui_convnet.core as core
 getattr(core, {first!r})

@@ -7,11 +7,16 @@ or a wrong engine both fail.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pytest
 
+from tests.core.core_testing import conv_example, model_example, pool_example
 from tui_convnet.core import (
     Conv2DSpec,
+    ConvExample,
+    ConvTrace,
     DropoutSpec,
     conv2d,
     conv_output_formula,
@@ -24,21 +29,25 @@ from tui_convnet.core import (
     pool_geometry,
     summary_rows,
 )
-from tui_convnet.data import load_mnist
+from tui_convnet.core.arrays import Array
+from tui_convnet.data.mnist import load_mnist
+
+if TYPE_CHECKING:
+    from tui_convnet.core import Example
 
 
 @pytest.fixture(scope="module")
-def examples():
+def examples() -> dict[str, Example]:
     return {e.key: e for e in load_examples()}
 
 
-def _run(ex, **overrides):
-    kwargs = dict(stride=ex.stride, padding=ex.padding, dilation=ex.dilation, activation=ex.activation)
+def _run(ex: ConvExample, **overrides: Any) -> Array:
+    kwargs: dict[str, Any] = dict(stride=ex.stride, padding=ex.padding, dilation=ex.dilation, activation=ex.activation)
     kwargs.update(overrides)
     return conv2d(ex.x, ex.kernels, ex.bias, **kwargs)
 
 
-def _trace(ex):
+def _trace(ex: ConvExample) -> ConvTrace:
     return conv_trace(
         ex.x,
         ex.kernels,
@@ -50,12 +59,12 @@ def _trace(ex):
     )
 
 
-def _grids(volume):
+def _grids(volume: Array) -> Array:
     """(H, W, C) → one grid per channel, as the slides print them."""
     return np.transpose(volume, (2, 0, 1))
 
 
-def test_bundled_examples_load_in_order(examples):
+def test_bundled_examples_load_in_order(examples: dict[str, Example]) -> None:
     assert list(examples) == [
         "01_cs231n",
         "02_rgb_bias",
@@ -94,8 +103,8 @@ CS231N_OUTPUT = [
 ]
 
 
-def test_cs231n_output_volume(examples):
-    ex = examples["01_cs231n"]
+def test_cs231n_output_volume(examples: dict[str, Example]) -> None:
+    ex = conv_example(examples["01_cs231n"])
     assert ex.x.shape == (5, 5, 3) and ex.kernels.shape == (3, 3, 3, 2)
     assert ex.kernel_names == ("W0", "W1") and list(ex.bias) == [1, 0]
     trace = _trace(ex)
@@ -108,8 +117,8 @@ def test_cs231n_output_volume(examples):
     assert trace.geometry.param_formula == "2·(3·3·3) + 2 = 56"
 
 
-def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples):
-    ex = examples["01_cs231n"]
+def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples: dict[str, Example]) -> None:
+    ex = conv_example(examples["01_cs231n"])
     arithmetic = _grids(_run(ex))
     np.testing.assert_array_equal(ex.expected["output"], arithmetic)
     slide = ex.expected["slide_output"]
@@ -124,9 +133,9 @@ def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples):
     assert any("o[1,0,0] = 0" in note and "4 + (-4) + 1 (channel sums) + bias 1 = 2" in note for note in ex.notes)
 
 
-def test_cs231n_first_step_is_the_slides_sum(examples):
+def test_cs231n_first_step_is_the_slides_sum(examples: dict[str, Example]) -> None:
     # -2 = x01·w01 + x02·w02 + x03·w03 + b0 = 3 + -4 + -2 + 1
-    step = _trace(examples["01_cs231n"]).step(0)
+    step = _trace(conv_example(examples["01_cs231n"])).step(0)
     assert (step.kernel, step.out_row, step.out_col) == (0, 0, 0)
     assert step.channel_sums.tolist() == [3, -4, -2]
     assert (step.bias, step.total) == (1, -2)
@@ -135,8 +144,8 @@ def test_cs231n_first_step_is_the_slides_sum(examples):
 # --------------------------------------------------------------------------- RGB
 
 
-def test_rgb_with_bias_first_step(examples):
-    ex = examples["02_rgb_bias"]
+def test_rgb_with_bias_first_step(examples: dict[str, Example]) -> None:
+    ex = conv_example(examples["02_rgb_bias"])
     assert ex.channel_names == ("red", "green", "blue")
     step = _trace(ex).step(0)
     assert step.rows == (0, 1, 2) and step.cols == (0, 1, 2)
@@ -148,8 +157,8 @@ def test_rgb_with_bias_first_step(examples):
 # --------------------------------------------------------------------------- edge detection
 
 
-def test_edge_detection_on_a_real_digit(examples):
-    ex = examples["03_edge_detection"]
+def test_edge_detection_on_a_real_digit(examples: dict[str, Example]) -> None:
+    ex = conv_example(examples["03_edge_detection"])
     digit = load_mnist("sample").x_test[0].astype(np.float64) / 255
     np.testing.assert_array_equal(ex.x[:, :, 0], digit)
     out = _run(ex)
@@ -161,9 +170,10 @@ def test_edge_detection_on_a_real_digit(examples):
 # --------------------------------------------------------------------------- Goodfellow
 
 
-def test_goodfellow_symbolic_and_numeric(examples):
-    ex = examples["04_goodfellow_2d"]
+def test_goodfellow_symbolic_and_numeric(examples: dict[str, Example]) -> None:
+    ex = conv_example(examples["04_goodfellow_2d"])
     assert ex.symbolic
+    assert ex.input_symbols is not None and ex.kernel_symbols is not None
     trace = _trace(ex)
     written = []
     for step in trace:
@@ -190,8 +200,8 @@ def test_goodfellow_symbolic_and_numeric(examples):
 # --------------------------------------------------------------------------- padding and stride
 
 
-def test_same_padding_keeps_the_size(examples):
-    ex = examples["05_padding_same"]
+def test_same_padding_keeps_the_size(examples: dict[str, Example]) -> None:
+    ex = conv_example(examples["05_padding_same"])
     out = _run(ex)
     assert ex.x.shape[:2] == out.shape[:2] == (5, 5)
     g = _trace(ex).geometry
@@ -212,8 +222,8 @@ def test_same_padding_keeps_the_size(examples):
     )
 
 
-def test_stride_2_halves_the_size(examples):
-    ex = examples["06_stride_2"]
+def test_stride_2_halves_the_size(examples: dict[str, Example]) -> None:
+    ex = conv_example(examples["06_stride_2"])
     out = _run(ex)
     assert out.shape == (3, 3, 2)
     g = _trace(ex).geometry
@@ -231,8 +241,8 @@ def test_stride_2_halves_the_size(examples):
 # --------------------------------------------------------------------------- pooling
 
 
-def test_max_and_average_pooling(examples):
-    mx, avg = examples["07_max_pooling"], examples["08_average_pooling"]
+def test_max_and_average_pooling(examples: dict[str, Example]) -> None:
+    mx, avg = pool_example(examples["07_max_pooling"]), pool_example(examples["08_average_pooling"])
     np.testing.assert_array_equal(mx.x, avg.x)
     out_max = pool2d(mx.x, mx.pool.size, mx.pool.stride, mx.pool.mode, mx.pool.padding)
     out_avg = pool2d(avg.x, avg.pool.size, avg.pool.stride, avg.pool.mode, avg.pool.padding)
@@ -258,7 +268,7 @@ SUMMARY = [
 ]
 
 
-def test_mnist_convnet_summary_table():
+def test_mnist_convnet_summary_table() -> None:
     spec = mnist_convnet()
     assert list(summary_rows(spec)) == SUMMARY
     assert spec.total_params == 93_322
@@ -274,7 +284,7 @@ def test_mnist_convnet_summary_table():
     ]
 
 
-def test_dropout_adds_a_row_but_no_parameters():
+def test_dropout_adds_a_row_but_no_parameters() -> None:
     spec = mnist_convnet(0.5)
     rows = list(summary_rows(spec))
     assert rows[7] == ("dropout (Dropout)", "(None, 64)", "0", "")
@@ -284,8 +294,8 @@ def test_dropout_adds_a_row_but_no_parameters():
     assert mnist_convnet(None) == mnist_convnet() == spec.with_dropout(None)
 
 
-def test_model_example_is_the_lecture_model(examples):
-    ex = examples["09_mnist_convnet"]
+def test_model_example_is_the_lecture_model(examples: dict[str, Example]) -> None:
+    ex = model_example(examples["09_mnist_convnet"])
     assert ex.model.layers == mnist_convnet().layers
     assert ex.model.input_shape == (28, 28, 1)
     assert ex.model.total_params == 93_322
@@ -308,12 +318,12 @@ def test_model_example_is_the_lecture_model(examples):
         ((3, 3), 1, "(3 − 3 + 2·0) / 1 + 1 = 1"),
     ],
 )
-def test_conv_output_size_and_formula(args, size, formula):
+def test_conv_output_size_and_formula(args: tuple[Any, ...], size: int, formula: str) -> None:
     assert conv_output_size(*args) == size
     assert conv_output_formula(*args) == formula
 
 
-def test_output_size_is_the_lectures_formula_floored():
+def test_output_size_is_the_lectures_formula_floored() -> None:
     for n in range(1, 12):
         for k in range(1, n + 1):
             for s in (1, 2, 3):

@@ -4,6 +4,7 @@ the kernel learner (convergence, divergence, the update arithmetic) and the netw
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
@@ -30,31 +31,34 @@ from tui_convnet.core.lessons import (
     with_learning_rate,
 )
 
+if TYPE_CHECKING:
+    from tui_convnet.core.lessons import KernelGradientLesson
+
 ASSETS = Path(__file__).resolve().parents[2] / "assets" / "examples"
 
 
 @pytest.fixture(scope="module")
-def cs231n():
+def cs231n() -> KernelGradientLesson:
     from tui_convnet.core import load_example
 
     ex = load_example(ASSETS / "01_cs231n.toml")
     return kernel_gradient_lesson(ex.x, ex.kernels, ex.bias, CS231N_TARGET, stride=2, padding=1)
 
 
-def test_cs231n_lesson_gradient_is_output_minus_target(cs231n):
+def test_cs231n_lesson_gradient_is_output_minus_target(cs231n: KernelGradientLesson) -> None:
     np.testing.assert_array_equal(cs231n.output[:, :, 0], [[-2, -1, 1], [2, -2, -2], [2, 0, 0]])
     np.testing.assert_array_equal(cs231n.grad_out[:, :, 0], [[-3, -1, 1], [2, -3, -2], [2, 0, -1]])
     assert cs231n.loss == 0.5 * np.sum((cs231n.output - CS231N_TARGET) ** 2) == 119.0
     assert len(cs231n) == 54  # 2 kernels x 3 channels x 3x3 weights
 
 
-def test_cs231n_every_weight_gradient_is_its_dot_product(cs231n):
+def test_cs231n_every_weight_gradient_is_its_dot_product(cs231n: KernelGradientLesson) -> None:
     for step in cs231n.trace:
         assert step.total == float(np.sum(step.window * (step.grad)))
     assert cs231n.step(0).total == -9
 
 
-def test_cs231n_target_of_the_wrong_shape_is_refused(cs231n):
+def test_cs231n_target_of_the_wrong_shape_is_refused(cs231n: KernelGradientLesson) -> None:
     with pytest.raises(ValueError, match=r"output shape \(3, 3, 2\). Received: target.shape=\(3, 3, 1\)"):
         kernel_gradient_lesson(
             np.zeros((5, 5, 3)), np.zeros((3, 3, 3, 2)), None, np.zeros((3, 3, 1)), stride=2, padding=1
@@ -62,13 +66,13 @@ def test_cs231n_target_of_the_wrong_shape_is_refused(cs231n):
 
 
 @pytest.fixture(scope="module")
-def digits():
-    from tui_convnet.data import load_mnist
+def digits() -> np.ndarray:
+    from tui_convnet.data.mnist import load_mnist
 
     return load_mnist("sample").x_test[:4] / 255.0
 
 
-def test_learning_a_kernel_lowers_the_loss_and_finds_the_target(digits):
+def test_learning_a_kernel_lowers_the_loss_and_finds_the_target(digits: np.ndarray) -> None:
     state = start_learning(digits, TARGET_KERNELS["diagonal edge"], lr=2.0)
     first = state.loss
     for _ in range(60):
@@ -80,7 +84,7 @@ def test_learning_a_kernel_lowers_the_loss_and_finds_the_target(digits):
     assert not state.diverged
 
 
-def test_learn_step_applies_exactly_the_update_line(digits):
+def test_learn_step_applies_exactly_the_update_line(digits: np.ndarray) -> None:
     state = start_learning(digits, TARGET_KERNELS["edge [1, -1]"], lr=0.5, seed=3)
     line = update_line(state, 1, 2)
     w, g = state.kernel[1, 2], state.grad[1, 2]
@@ -97,7 +101,7 @@ def test_learn_step_applies_exactly_the_update_line(digits):
     assert g == pytest.approx((up - down) / (2 * eps), rel=1e-5)
 
 
-def test_a_large_learning_rate_diverges_and_then_stays_put(digits):
+def test_a_large_learning_rate_diverges_and_then_stays_put(digits: np.ndarray) -> None:
     state = with_learning_rate(start_learning(digits, TARGET_KERNELS["diagonal edge"]), 8.0)
     for _ in range(40):
         state = learn_step(state)
@@ -107,12 +111,12 @@ def test_a_large_learning_rate_diverges_and_then_stays_put(digits):
 
 
 @pytest.mark.parametrize("lr", [0, -1, float("nan"), float("inf"), True, "1"])
-def test_bad_learning_rates_are_refused(digits, lr):
+def test_bad_learning_rates_are_refused(digits: np.ndarray, lr) -> None:
     with pytest.raises(ValueError, match=r"The learning rate must be a positive, finite number\. Received"):
         start_learning(digits, TARGET_KERNELS["diagonal edge"], lr=lr)
 
 
-def test_learner_refuses_bad_shapes(digits):
+def test_learner_refuses_bad_shapes(digits: np.ndarray) -> None:
     with pytest.raises(ValueError, match=r"target kernel must be 3x3. Received: target_kernel.shape=\(2, 2\)"):
         start_learning(digits, np.eye(2))
     with pytest.raises(ValueError, match="one channel"):
@@ -121,7 +125,7 @@ def test_learner_refuses_bad_shapes(digits):
         update_line(start_learning(digits, np.eye(3)), 3, 0)
 
 
-def test_network_gradients_for_one_digit_shows_each_layer_and_the_routing():
+def test_network_gradients_for_one_digit_shows_each_layer_and_the_routing() -> None:
     spec = ModelSpec(
         (8, 8, 1),
         (Conv2DSpec(2, (3, 3)), Pool2DSpec("max", (2, 2)), FlattenSpec(), DenseSpec(3, activation="softmax")),
@@ -142,7 +146,7 @@ def test_network_gradients_for_one_digit_shows_each_layer_and_the_routing():
         network_gradients(spec, weights, x, 3)
 
 
-def test_seeded_weights_fit_the_lecture_model():
+def test_seeded_weights_fit_the_lecture_model() -> None:
     weights = seeded_weights(mnist_convnet())
     assert [w.shape for w in weights][:2] == [(3, 3, 1, 32), (32,)]
     assert sum(w.size for w in weights) == 93_322

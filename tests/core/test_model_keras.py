@@ -9,18 +9,20 @@ Measured differences are far smaller (below 4e-7 on the MNIST ConvNet).
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import pytest
-from core_testing import assert_close
 
+from tests.core.core_testing import assert_close
 from tui_convnet.core import apply_activation, dense, forward, infer_shapes, mnist_convnet
-from tui_convnet.data import load_mnist, to_model_inputs
+from tui_convnet.data.mnist import load_mnist, to_model_inputs
 
 pytestmark = pytest.mark.keras
 
 
 @pytest.fixture(scope="module")
-def digits():
+def digits() -> np.ndarray:
     data = load_mnist("sample")
     return to_model_inputs(data.x_test[:16])
 
@@ -37,7 +39,7 @@ def _model_with_random_biases(keras, spec, seed=0):
 
 
 @pytest.mark.parametrize("dropout", [None, 0.5])
-def test_forward_matches_keras_layer_by_layer(keras, digits, dropout):
+def test_forward_matches_keras_layer_by_layer(keras: ModuleType, digits: np.ndarray, dropout: float | None) -> None:
     spec = mnist_convnet(dropout)
     model = _model_with_random_biases(keras, spec)
     probe = keras.Model(model.inputs[0], [layer.output for layer in model.layers])
@@ -58,7 +60,7 @@ def test_forward_matches_keras_layer_by_layer(keras, digits, dropout):
     assert_close(forward(spec, model.get_weights(), digits[3]), final[3])
 
 
-def test_forward_matches_keras_on_a_different_stack(keras, rng):
+def test_forward_matches_keras_on_a_different_stack(keras: ModuleType, rng: np.random.Generator) -> None:
     """Strides, 'same' padding, dilation, average pooling and tanh/sigmoid layers."""
     from tui_convnet.core import spec_from_dict
 
@@ -100,7 +102,7 @@ def test_forward_matches_keras_on_a_different_stack(keras, rng):
 
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "softmax", "linear"])
-def test_dense_matches_keras_dense(keras, rng, activation):
+def test_dense_matches_keras_dense(keras: ModuleType, rng: np.random.Generator, activation: str) -> None:
     x = rng.standard_normal((5, 7)).astype("float32")
     kernel = rng.standard_normal((7, 4)).astype("float32")
     bias = rng.standard_normal(4).astype("float32")
@@ -113,7 +115,7 @@ def test_dense_matches_keras_dense(keras, rng, activation):
 
 
 @pytest.mark.parametrize("name", ["relu", "tanh", "sigmoid", "softmax", "linear"])
-def test_activations_match_keras(keras, rng, name):
+def test_activations_match_keras(keras: ModuleType, rng: np.random.Generator, name: str) -> None:
     x = np.concatenate(
         [
             rng.standard_normal((3, 6)).astype("float32") * 4,
@@ -126,7 +128,7 @@ def test_activations_match_keras(keras, rng, name):
     assert_close(got, expected, err_msg=name)
 
 
-def test_none_means_linear():
+def test_none_means_linear() -> None:
     x = np.array([-2.0, 0.5])
     np.testing.assert_array_equal(apply_activation(x, None), x)
     np.testing.assert_array_equal(apply_activation(x, "none"), x)

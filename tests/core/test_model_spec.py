@@ -17,7 +17,7 @@ from tui_convnet.core import (
 )
 
 
-def test_to_dict_round_trip():
+def test_to_dict_round_trip() -> None:
     for spec in (mnist_convnet(), mnist_convnet(0.3)):
         data = spec.to_dict()
         assert data["layers"][0] == {
@@ -38,7 +38,7 @@ def test_to_dict_round_trip():
         assert spec_from_dict(data) == spec
 
 
-def test_with_dropout_puts_it_before_the_last_dense():
+def test_with_dropout_puts_it_before_the_last_dense() -> None:
     spec = mnist_convnet().with_dropout(0.25)
     kinds = [type(layer) for layer in spec.layers]
     assert kinds == [
@@ -56,7 +56,7 @@ def test_with_dropout_puts_it_before_the_last_dense():
     assert spec.with_dropout(0) == mnist_convnet()
 
 
-def test_shapes_with_same_padding_dilation_and_average_pooling():
+def test_shapes_with_same_padding_dilation_and_average_pooling() -> None:
     spec = spec_from_dict(
         {
             "input_shape": [7, 5, 2],
@@ -90,7 +90,7 @@ def test_shapes_with_same_padding_dilation_and_average_pooling():
     assert infer_shapes(spec)[1].shape_text == "(None, 4, 3, 3)"
 
 
-def test_flatten_is_row_major_like_keras():
+def test_flatten_is_row_major_like_keras() -> None:
     x = np.arange(2 * 3 * 4).reshape(2, 3, 4)
     np.testing.assert_array_equal(flatten(x), np.arange(24))
     batch = np.stack([x, x + 100])

@@ -22,20 +22,20 @@ from tui_convnet.core import numbers
         (3.0, "3", "3"),
     ],
 )
-def test_a_value_reads_the_same_in_its_grid_and_in_the_sum(value, grid, sum_term):
+def test_a_value_reads_the_same_in_its_grid_and_in_the_sum(value: float, grid: str, sum_term: str) -> None:
     assert numbers.cell(value) == grid
     assert numbers.term(value) == sum_term
     assert float(numbers.cell(value)) == pytest.approx(float(numbers.plain(value)), abs=0.0051)
 
 
-def test_a_cell_never_shows_minus_zero_or_a_zero_that_is_not_one():
+def test_a_cell_never_shows_minus_zero_or_a_zero_that_is_not_one() -> None:
     for value in (-1e-9, -0.004, 0.0049, -0.0001):
         text = numbers.cell(value)
         assert text != "-0" and not text.startswith("-0")
         assert text == "0" or float(text) != 0
 
 
-def test_a_signed_weight_is_never_a_signed_zero():
+def test_a_signed_weight_is_never_a_signed_zero() -> None:
     assert numbers.signed(0.123) == "+0.12" and numbers.signed(-1.5) == "-1.50" and numbers.signed(12.34) == "+12.3"
     assert numbers.signed(-0.001) == "-1e-3" and numbers.signed(0.004) == "+4e-3" and numbers.signed(0.0) == "+0.00"
     assert len(numbers.signed(-123456.0)) <= 5
@@ -73,7 +73,7 @@ def _check(value: float, text: str, where: str) -> None:
 
 
 @pytest.mark.parametrize("value", SWEEP)
-def test_every_formatter_keeps_sign_zero_and_leading_digit(value):
+def test_every_formatter_keeps_sign_zero_and_leading_digit(value) -> None:
     _check(value, numbers.plain(value), "plain")
     _check(value, numbers.cell(value), "cell")
     _check(value, numbers.term(value).strip("()"), "term")
@@ -84,21 +84,21 @@ def test_every_formatter_keeps_sign_zero_and_leading_digit(value):
         _check(value, text, f"fit(width={width})")
 
 
-def test_a_row_of_fitted_cells_never_runs_together():
+def test_a_row_of_fitted_cells_never_runs_together() -> None:
     # The dropout lesson's row "017.72  .5913.23": a value of 10 or more ran into its neighbours.
     row = [0.0, 17.72, 0.59, 13.23, 0.0, 14.83, -25.86, 1 / 255]
     line = "".join(" " + numbers.fit(v, 4).rjust(4) for v in row)
     assert line.split() == ["0", "17.7", ".59", "13.2", "0", "14.8", "-26", ".004"]
 
 
-def test_a_faint_pixel_keeps_its_point():
+def test_a_faint_pixel_keeps_its_point() -> None:
     # 1/255 in a three-character column was "004" (looks like 4): it is ".004" or "4e-3", never cut.
     assert numbers.fit(1 / 255, 4) == ".004"
     assert numbers.fit(1 / 255, 3) == "…"
     assert numbers.fit(2.3e-5, 4) == "2e-5"
 
 
-def test_percent_and_position_are_one_rule():
+def test_percent_and_position_are_one_rule() -> None:
     assert numbers.percent(0.9723) == "97.2 %"
     assert numbers.percent(0.0004) == "<0.1 %" and numbers.percent(0.99996) == ">99.9 %"
     assert numbers.percent(1.0) == "100.0 %" and numbers.percent(0.0) == "0.0 %"
@@ -106,14 +106,14 @@ def test_percent_and_position_are_one_rule():
     assert numbers.position(164, 21632, "Step") == "Step 165 of 21,632"
 
 
-def test_terms_that_do_not_add_up_are_marked():
+def test_terms_that_do_not_add_up_are_marked() -> None:
     # 0.725·1 + 0.624·(−1) is 0.101 as shown; the exact sum 0.1017 is shown 0.102: "≈", not "=".
     assert numbers.equals([(0.7246, 1), (0.6236, -1)], 0.7246 - 0.6236 + 0.001) == "≈"
     assert numbers.equals([(0.25, 2), (0.5, -1)], 0.0) == "="
     assert numbers.equals([(1, 2), (3, 4)], 14, integral=True) == "="
 
 
-def test_a_gradient_of_a_confident_digit_is_not_zero():
+def test_a_gradient_of_a_confident_digit_is_not_zero() -> None:
     assert numbers.plain(2.3e-5) == "2e-5" and numbers.plain(-2.9e-5) == "-3e-5" and numbers.plain(0.0) == "0"
 
 
@@ -127,7 +127,7 @@ _PERCENT_SPEC = re.compile(r"\{[^{}\n]*:[^{}\n]*%\}")  # {p:.1%}
 _ACCURACY_SPEC = re.compile(r"\{[^{}\n]*accuracy[^{}\n]*:[^{}\n]*f\}")  # {ev.accuracy:.4f}
 
 
-def test_every_percentage_and_accuracy_goes_through_the_module():
+def test_every_percentage_and_accuracy_goes_through_the_module() -> None:
     """The sweep of the source: no f-string writes a percentage (``{p:.1%}``) or an accuracy (``{acc:.4f}``)
     itself; ``numbers.percent`` does (``97.2 %``, never ``0.9723`` on one screen and ``97.2%`` on another)."""
     package = Path(numbers.__file__).resolve().parents[1]
@@ -142,7 +142,7 @@ def test_every_percentage_and_accuracy_goes_through_the_module():
     assert not found, "\n".join(found)
 
 
-def test_the_sweep_finds_a_format_spec():
+def test_the_sweep_finds_a_format_spec() -> None:
     assert _PERCENT_SPEC.search('f"the network says {top} ({p[top]:.1%})"')
     assert _ACCURACY_SPEC.search('(f"{ev.accuracy:.4f}", "bold")')
     assert not _PERCENT_SPEC.search('f"under 50 % ({numbers.percent(p)})"')

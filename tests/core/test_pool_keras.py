@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import pytest
-from core_testing import assert_close
 
+from tests.core.core_testing import assert_close
 from tui_convnet.core import pool2d
 
 pytestmark = pytest.mark.keras
@@ -21,7 +23,7 @@ def _keras_pool(keras, x, mode, size, stride, padding):
 @pytest.mark.parametrize("mode", ["max", "avg"])
 @pytest.mark.parametrize("padding", ["valid", "same"])
 @pytest.mark.parametrize("size", [2, 3])
-def test_pool2d_matches_keras(keras, rng, mode, padding, size):
+def test_pool2d_matches_keras(keras: ModuleType, rng: np.random.Generator, mode: str, padding: str, size: int) -> None:
     # Odd, non-square inputs: the last window of a row is cut short ('same')
     # or dropped ('valid').
     x = rng.standard_normal((2, 7, 9, 3)).astype("float32")
@@ -37,13 +39,20 @@ def test_pool2d_matches_keras(keras, rng, mode, padding, size):
 @pytest.mark.parametrize(
     "size,stride,padding", [((2, 3), None, "valid"), ((3, 2), (1, 2), "same"), ((2, 2), (3, 1), "same")]
 )
-def test_pool2d_non_square_windows_and_default_stride(keras, rng, mode, size, stride, padding):
+def test_pool2d_non_square_windows_and_default_stride(
+    keras: ModuleType,
+    rng: np.random.Generator,
+    mode: str,
+    size: tuple[int, ...],
+    stride: tuple[int, ...] | None,
+    padding: str,
+) -> None:
     x = rng.standard_normal((2, 5, 6, 2)).astype("float32")
     expected = _keras_pool(keras, x, mode, size, stride, padding)
     assert_close(pool2d(x, size, stride, mode, padding), expected)
 
 
-def test_same_average_does_not_count_padding(keras):
+def test_same_average_does_not_count_padding(keras: ModuleType) -> None:
     """TensorFlow averages only the real cells of a window that hangs over the edge."""
     x = np.full((1, 3, 3, 1), 6.0, dtype="float32")
     expected = _keras_pool(keras, x, "avg", 2, 2, "same")
@@ -51,7 +60,7 @@ def test_same_average_does_not_count_padding(keras):
     np.testing.assert_array_equal(pool2d(x, 2, 2, "avg", "same"), expected)
 
 
-def test_same_max_of_negative_values_ignores_padding(keras):
+def test_same_max_of_negative_values_ignores_padding(keras: ModuleType) -> None:
     """Padding never wins a max, even when every real value is negative."""
     x = -np.arange(1, 10, dtype="float32").reshape(1, 3, 3, 1)
     expected = _keras_pool(keras, x, "max", 2, 2, "same")

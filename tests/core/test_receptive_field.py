@@ -102,7 +102,7 @@ def _narrow(spec: ModelSpec) -> ModelSpec:
     return ModelSpec(spec.input_shape, layers)
 
 
-def test_lecture_model_every_layer_every_cell_matches_brute_force():
+def test_lecture_model_every_layer_every_cell_matches_brute_force() -> None:
     spec = mnist_convnet(dropout=0.5)
     narrow = _narrow(spec)
     _check_every_cell(narrow, np.random.default_rng(1))
@@ -149,11 +149,11 @@ VARIANTS = {
 
 
 @pytest.mark.parametrize("name", VARIANTS)
-def test_variants_match_brute_force(name):
+def test_variants_match_brute_force(name) -> None:
     _check_every_cell(VARIANTS[name], np.random.default_rng(2))
 
 
-def test_lecture_numbers():
+def test_lecture_numbers() -> None:
     spec = mnist_convnet()
     rf = receptive_field(spec, 4, 2, 2)
     assert (rf.first_row, rf.last_row, rf.first_col, rf.last_col) == (8, 25, 8, 25)
@@ -172,7 +172,7 @@ def test_lecture_numbers():
     ]
 
 
-def test_dense_sees_everything_the_model_sees_but_not_the_last_two_rows():
+def test_dense_sees_everything_the_model_sees_but_not_the_last_two_rows() -> None:
     # 11 → 5 in the second pooling drops a row and a column: input rows/cols 26–27 never reach the output.
     spec = mnist_convnet()
     rf = receptive_field(spec, 7, 9, 0)
@@ -181,7 +181,7 @@ def test_dense_sees_everything_the_model_sees_but_not_the_last_two_rows():
     assert receptive_field(whole, 2, 1, 0).whole_input
 
 
-def test_path_draws_the_region_on_every_layer_in_between():
+def test_path_draws_the_region_on_every_layer_in_between() -> None:
     path = receptive_field_path(mnist_convnet(), 4, 2, 2)
     sides = [(r.first_row, r.last_row) for r in path]
     assert sides == [(8, 25), (8, 23), (4, 11), (4, 9), (2, 4), (2, 2)]
@@ -200,12 +200,12 @@ def test_path_draws_the_region_on_every_layer_in_between():
         ((6, 64, 0), "`row` must be between 0 and 63 (dense is 1-D: `row` is the unit, 0 to 63). Received: row=64"),
     ],
 )
-def test_bad_arguments_get_keras_style_messages(args, message):
+def test_bad_arguments_get_keras_style_messages(args, message: str) -> None:
     with pytest.raises(ValueError) as info:
         receptive_field(mnist_convnet(), *args)
     assert str(info.value) == message
 
 
-def test_spec_must_be_a_model_spec():
+def test_spec_must_be_a_model_spec() -> None:
     with pytest.raises(ValueError, match=r"`spec` must be a ModelSpec\. Received: spec='dict'"):
         receptive_field({"layers": []}, 0, 0, 0)  # type: ignore[arg-type]

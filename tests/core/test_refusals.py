@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import tracemalloc
+from types import ModuleType
 
 import numpy as np
 import pytest
@@ -55,26 +56,26 @@ def _refused_fast(fn, *args, match: str, **kwargs) -> None:
 # --------------------------------------------------------------------------- oversize work
 
 
-def test_conv2d_with_a_huge_padding_is_refused_before_allocating():
+def test_conv2d_with_a_huge_padding_is_refused_before_allocating() -> None:
     # was numpy's MemoryError "Unable to allocate 87.3 TiB"
     _refused_fast(conv2d, X, K, padding=10**6, match=re.escape("The padded input would hold"))
     _refused_fast(conv2d, X, K, padding=10**6, match=re.escape(LIMIT) + ".*Received: x.shape=.*padding=1000000")
 
 
-def test_conv2d_refuses_windows_that_would_not_fit():
+def test_conv2d_refuses_windows_that_would_not_fit() -> None:
     # a small input, but an im2col matrix of 5·5·(2000·2000·3) values
     x = np.ones((2000, 2000, 3), dtype=np.float32)
     k = np.ones((2000, 2000, 3, 1), dtype=np.float32)
     _refused_fast(conv2d, x, k, padding="same", match=re.escape("The convolution's windows (im2col)"))
 
 
-def test_conv2d_refuses_a_batch_whose_output_would_not_fit():
+def test_conv2d_refuses_a_batch_whose_output_would_not_fit() -> None:
     x = np.ones((1, 8, 8, 1), dtype=np.float32)
     k = np.ones((1, 1, 1, 3_000_000), dtype=np.float32)
     _refused_fast(conv2d, x, k, match=re.escape("The output would hold"))
 
 
-def test_conv_trace_checks_the_padded_input():
+def test_conv_trace_checks_the_padded_input() -> None:
     # the input is small, but padded it is far bigger than a terminal can show
     with pytest.raises(ValueError, match=re.escape("`x` once padded is too large to show step by step")):
         conv_trace(X, K, padding=MAX_SHOW_SIDE)
@@ -82,7 +83,7 @@ def test_conv_trace_checks_the_padded_input():
     conv_trace(X, K, padding=(MAX_SHOW_SIDE - 5) // 2)  # at the limit it still works
 
 
-def test_pool2d_same_with_a_huge_window_is_refused_before_allocating():
+def test_pool2d_same_with_a_huge_window_is_refused_before_allocating() -> None:
     _refused_fast(pool2d, X, 10**5, padding="same", match=re.escape(LIMIT))
     _refused_fast(pool_trace, X, 10**5, padding="same", match="once padded is too large")
 
@@ -126,23 +127,23 @@ def test_pool2d_same_with_a_huge_window_is_refused_before_allocating():
         (lambda: forward(mnist_convnet(), None, np.zeros((28, 28, 1))), "`weights` must be a list of arrays"),
     ],
 )
-def test_garbage_gets_the_cores_own_value_error(call, message):
+def test_garbage_gets_the_cores_own_value_error(call, message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
 
 
-def test_an_out_of_range_step_is_also_an_index_error():
+def test_an_out_of_range_step_is_also_an_index_error() -> None:
     with pytest.raises(IndexError, match=r"step 18 is out of range 0\.\.17"):
         conv_trace(X, K).step(18)
 
 
-def test_specs_are_normalised_as_keras_normalises_its_arguments():
+def test_specs_are_normalised_as_keras_normalises_its_arguments() -> None:
     assert Conv2DSpec(8, 3, 2, "SAME", activation="none") == Conv2DSpec(8, (3, 3), (2, 2), "same", (1, 1), "linear")
     assert Pool2DSpec("avg", 3).strides == (3, 3)
     assert DenseSpec(np.int64(4)).units == 4 and type(DenseSpec(np.int64(4)).units) is int
 
 
-def test_sigmoid_and_softmax_accept_plain_lists_like_the_other_activations():
+def test_sigmoid_and_softmax_accept_plain_lists_like_the_other_activations() -> None:
     np.testing.assert_allclose(sigmoid([0.0, 0.0]), [0.5, 0.5])
     np.testing.assert_allclose(softmax([0.0, 0.0]), [0.5, 0.5])
     np.testing.assert_allclose(relu([-1, 2]), [0, 2])
@@ -164,17 +165,17 @@ STRIDED_DILATED = "`strides > 1` not supported in conjunction with `dilation_rat
         ),
     ],
 )
-def test_the_model_spec_refuses_strides_with_dilation_as_keras_does(make):
+def test_the_model_spec_refuses_strides_with_dilation_as_keras_does(make) -> None:
     with pytest.raises(ValueError, match=re.escape(STRIDED_DILATED + ". Received: strides=")):
         make()
 
 
-def test_the_numpy_engine_still_computes_strides_with_dilation():
+def test_the_numpy_engine_still_computes_strides_with_dilation() -> None:
     # the arithmetic is well defined; only Keras layers refuse it (the explorer says so on screen)
     assert conv2d(np.ones((9, 9, 1)), np.ones((3, 3, 1, 1)), stride=2, dilation=2).shape == (3, 3, 1)
 
 
 @pytest.mark.keras
-def test_keras_refuses_the_same_combination(keras):
+def test_keras_refuses_the_same_combination(keras: ModuleType) -> None:
     with pytest.raises(ValueError, match=re.escape(STRIDED_DILATED)):
         keras.layers.Conv2D(8, 3, strides=2, dilation_rate=2)

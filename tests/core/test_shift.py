@@ -7,7 +7,7 @@ import pytest
 
 from tui_convnet.core import conv2d, mnist_convnet, seeded_weights, shift_experiment, shift_image, shifted_interior
 from tui_convnet.core.model import Conv2DSpec, ModelSpec, Pool2DSpec
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 
 
 def _weights(spec: ModelSpec, seed: int = 0) -> list[np.ndarray]:
@@ -16,7 +16,7 @@ def _weights(spec: ModelSpec, seed: int = 0) -> list[np.ndarray]:
     return [w if w.ndim > 1 else rng.normal(0, 0.1, w.shape).astype(np.float32) for w in seeded_weights(spec, seed)]
 
 
-def test_shift_image_moves_and_fills():
+def test_shift_image_moves_and_fills() -> None:
     x = np.arange(12).reshape(3, 4)
     assert shift_image(x, 1, -1).tolist() == [[0, 0, 0, 0], [1, 2, 3, 0], [5, 6, 7, 0]]
     assert shift_image(x, 0, 0).tolist() == x.tolist()
@@ -28,7 +28,7 @@ def test_shift_image_moves_and_fills():
 
 
 @pytest.mark.parametrize(("dy", "dx"), [(1, 0), (0, -2), (3, 2), (-4, 5), (0, 0)])
-def test_conv_of_a_shifted_input_is_the_shifted_conv_away_from_the_borders(dy, dx):
+def test_conv_of_a_shifted_input_is_the_shifted_conv_away_from_the_borders(dy: int, dx: int) -> None:
     rng = np.random.default_rng(3)
     x = rng.normal(size=(12, 10, 2))  # non-zero everywhere: the borders really differ
     k = rng.normal(size=(3, 2, 2, 4))
@@ -41,7 +41,7 @@ def test_conv_of_a_shifted_input_is_the_shifted_conv_away_from_the_borders(dy, d
         assert not np.allclose(maps[~interior], expected[~interior])
 
 
-def test_the_lecture_model_on_a_shifted_digit():
+def test_the_lecture_model_on_a_shifted_digit() -> None:
     spec = mnist_convnet()
     weights = _weights(spec)
     digit = bundled_digit(0)[0].astype(np.float32) / 255
@@ -60,7 +60,7 @@ def test_the_lecture_model_on_a_shifted_digit():
     assert shift_experiment(spec, weights, digit, 4, -4).max_delta_border > 0
 
 
-def test_shift_experiment_refusals():
+def test_shift_experiment_refusals() -> None:
     weights = _weights(mnist_convnet())
     with pytest.raises(ValueError, match=r"The digit must have shape \(28, 28, 1\). Received: x.shape=\(27, 28, 1\)"):
         shift_experiment(mnist_convnet(), weights, np.zeros((27, 28)), 0, 0)

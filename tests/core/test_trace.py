@@ -32,7 +32,7 @@ CONV_CASES = [
 ]
 
 
-def _case(rng, in_shape, ksize, cout, integer=False):
+def _case(rng: np.random.Generator, in_shape, ksize, cout, integer=False):
     if integer:
         x = rng.integers(-3, 4, size=in_shape)
         k = rng.integers(-2, 3, size=(*ksize, in_shape[2], cout))
@@ -54,7 +54,9 @@ def _read(x, row, col, top, left, fill):
 
 @pytest.mark.parametrize("in_shape,ksize,cout,stride,padding,dilation", CONV_CASES, ids=str)
 @pytest.mark.parametrize("activation", ["linear", "relu"])
-def test_every_conv_step(rng, in_shape, ksize, cout, stride, padding, dilation, activation):
+def test_every_conv_step(
+    rng: np.random.Generator, in_shape, ksize, cout, stride, padding, dilation, activation: str
+) -> None:
     x, k, b = _case(rng, in_shape, ksize, cout)
     kwargs = dict(stride=stride, padding=padding, dilation=dilation)
     out = conv2d(x, k, b, **kwargs)
@@ -99,7 +101,7 @@ def test_every_conv_step(rng, in_shape, ksize, cout, stride, padding, dilation, 
     np.testing.assert_array_equal(trace.output, apply_activation(out, activation))
 
 
-def test_windows_cover_exactly_the_cells_the_stride_reaches(rng):
+def test_windows_cover_exactly_the_cells_the_stride_reaches(rng: np.random.Generator) -> None:
     """Stride 3 with a 2x2 kernel skips every third row and column; dilation 2 spreads the window."""
     x, k, b = _case(rng, (8, 8, 1), (2, 2), 1)
     trace = conv_trace(x, k, b, stride=3)
@@ -113,7 +115,7 @@ def test_windows_cover_exactly_the_cells_the_stride_reaches(rng):
     assert covered == {(r, c) for r in range(8) for c in range(8)}
 
 
-def test_same_padding_geometry_and_padded_cells(rng):
+def test_same_padding_geometry_and_padded_cells(rng: np.random.Generator) -> None:
     x, k, b = _case(rng, (6, 6, 1), (3, 3), 1)
     g = conv_trace(x, k, b, stride=2, padding="same").geometry
     assert (g.pad_top, g.pad_bottom, g.pad_left, g.pad_right) == (0, 1, 0, 1)
@@ -124,13 +126,13 @@ def test_same_padding_geometry_and_padded_cells(rng):
     np.testing.assert_array_equal(last.window[0, 2, :], 0)  # the bottom padding row
 
 
-def test_integer_example_is_exact(rng):
+def test_integer_example_is_exact(rng: np.random.Generator) -> None:
     x, k, b = _case(rng, (5, 5, 3), (3, 3), 2, integer=True)
     for s in conv_trace(x, k, b, stride=2, padding=1):
         assert s.channel_sums.sum() + s.bias == s.total
 
 
-def test_step_index_out_of_range(rng):
+def test_step_index_out_of_range(rng: np.random.Generator) -> None:
     x, k, b = _case(rng, (4, 4, 1), (3, 3), 1)
     trace = conv_trace(x, k, b)
     assert len(trace) == 4
@@ -140,7 +142,7 @@ def test_step_index_out_of_range(rng):
         trace.step(-1)
 
 
-def test_conv_steps_validates_before_the_first_step():
+def test_conv_steps_validates_before_the_first_step() -> None:
     # A generator would only fail when iterated; conv_steps fails on the call.
     with pytest.raises(ValueError, match="`strides` must be >= 1"):
         conv_steps(np.ones((4, 4, 1)), np.ones((2, 2, 1, 1)), stride=0)
@@ -158,7 +160,7 @@ POOL_CASES = [
 
 @pytest.mark.parametrize("in_shape,size,stride,padding", POOL_CASES, ids=str)
 @pytest.mark.parametrize("mode", ["max", "avg"])
-def test_every_pool_step(rng, in_shape, size, stride, padding, mode):
+def test_every_pool_step(rng: np.random.Generator, in_shape, size, stride, padding, mode: str) -> None:
     x = rng.standard_normal(in_shape).astype("float32") - 3  # all negative: padding must never win
     out = pool2d(x, size, stride, mode, padding)
     trace = pool_trace(x, size, stride, mode, padding)

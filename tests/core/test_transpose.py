@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from core_testing import assert_close
 
+from tests.core.core_testing import assert_close
 from tui_convnet.core import (
     conv2d,
     conv2d_backward,
@@ -25,7 +25,7 @@ CASES = [
 ]
 
 
-def _case(rng, hw, khw, cin=2, cout=3):
+def _case(rng: np.random.Generator, hw, khw, cin=2, cout=3):
     x = rng.standard_normal((*hw, cin))
     kernels = rng.standard_normal((*khw, cout, cin))
     bias = rng.standard_normal(cout)
@@ -49,7 +49,9 @@ def _plain_transpose(x, kernels, bias, stride, padding):
 
 
 @pytest.mark.parametrize(("padding", "stride", "hw", "khw"), CASES, ids=str)
-def test_transpose_equals_a_plain_scatter_and_both_step_views(rng, padding, stride, hw, khw):
+def test_transpose_equals_a_plain_scatter_and_both_step_views(
+    rng: np.random.Generator, padding, stride, hw, khw
+) -> None:
     x, kernels, bias = _case(rng, hw, khw)
     out = conv2d_transpose(x, kernels, bias, stride=stride, padding=padding)
     assert_close(out, _plain_transpose(x, kernels, bias, stride, padding), tol=1e-12)
@@ -66,7 +68,9 @@ def test_transpose_equals_a_plain_scatter_and_both_step_views(rng, padding, stri
 
 
 @pytest.mark.parametrize(("padding", "stride", "hw", "khw"), CASES, ids=str)
-def test_transpose_is_the_gradient_of_the_matching_convolution_with_respect_to_its_input(rng, padding, stride, hw, khw):
+def test_transpose_is_the_gradient_of_the_matching_convolution_with_respect_to_its_input(
+    rng: np.random.Generator, padding, stride, hw, khw
+) -> None:
     """Conv2D with the same kernel read as (kh, kw, C_in', C_out') maps the transposed output's shape back to
     x's shape; its input gradient for grad_out = x is the transposed convolution (without the bias)."""
     x, kernels, _ = _case(rng, hw, khw)
@@ -79,7 +83,7 @@ def test_transpose_is_the_gradient_of_the_matching_convolution_with_respect_to_i
     assert np.isclose(np.sum(conv2d(y, kernels, stride=stride, padding=padding) * x), np.sum(y * out))
 
 
-def test_the_gather_view_stretches_the_input_by_the_stride_and_pads_it():
+def test_the_gather_view_stretches_the_input_by_the_stride_and_pads_it() -> None:
     x = np.arange(1, 5, dtype=float).reshape(2, 2, 1)
     kernels = np.ones((3, 3, 1, 1))
     trace = conv_transpose_trace(x, kernels, stride=2)
@@ -102,7 +106,7 @@ def test_the_gather_view_stretches_the_input_by_the_stride_and_pads_it():
     assert trace.output[2, 2, 0] == 10  # the centre gathers all four input cells
 
 
-def test_each_scatter_step_stamps_the_kernel_scaled_by_the_input_cell():
+def test_each_scatter_step_stamps_the_kernel_scaled_by_the_input_cell() -> None:
     x = np.array([[[2.0], [3.0]]])  # 1x2
     kernels = np.arange(1, 5, dtype=float).reshape(2, 2, 1, 1)
     scatter = conv_transpose_scatter(x, kernels, stride=1)
@@ -113,7 +117,7 @@ def test_each_scatter_step_stamps_the_kernel_scaled_by_the_input_cell():
     assert second.partial[:, :, 0].tolist() == [[2, 4 + 3, 6], [6, 8 + 9, 12]]
 
 
-def test_the_same_crop_can_put_a_stamp_partly_outside_the_output():
+def test_the_same_crop_can_put_a_stamp_partly_outside_the_output() -> None:
     x = np.ones((2, 2, 1))
     scatter = conv_transpose_scatter(x, np.ones((3, 3, 1, 1)), stride=1, padding="same")
     assert scatter.step(0).rows == (-1, 0, 1)
@@ -128,7 +132,7 @@ def test_the_same_crop_can_put_a_stamp_partly_outside_the_output():
         (5, 3, 1, "valid", "(5 − 1)·1 + 3 = 7"),
     ],
 )
-def test_the_output_size_formula_is_written_out(n, k, s, padding, formula):
+def test_the_output_size_formula_is_written_out(n: int, k: int, s: int, padding: str, formula: str) -> None:
     assert conv_transpose_output_formula(n, k, s, padding) == formula
     assert conv_transpose_output_size(n, k, s, padding) == int(formula.rsplit(" ", 1)[1])
 
@@ -147,13 +151,13 @@ def test_the_output_size_formula_is_written_out(n, k, s, padding, formula):
         (lambda: conv_transpose_scatter(np.ones((2, 2, 1)), np.ones((1, 1, 1, 1))).step(4), "0..3"),
     ],
 )
-def test_bad_arguments_are_refused_with_a_keras_style_message(call, message):
+def test_bad_arguments_are_refused_with_a_keras_style_message(call, message: str) -> None:
     with pytest.raises(ValueError, match="Received") as info:
         call()
     assert message in str(info.value)
 
 
-def test_geometry_counts_the_parameters_as_keras():
+def test_geometry_counts_the_parameters_as_keras() -> None:
     g = transpose_geometry((7, 7, 64), (3, 3, 32, 64), stride=2, padding="same")
     assert g.out_shape == (14, 14, 32)
     assert g.param_formula == "32·(3·3·64) + 32 = 18,464"

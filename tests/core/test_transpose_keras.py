@@ -8,10 +8,12 @@ One layer per configuration; every comparison holds to 1e-5.
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 import pytest
-from core_testing import assert_close
 
+from tests.core.core_testing import assert_close
 from tui_convnet.core import conv2d_transpose, conv_transpose_output_size
 
 pytestmark = pytest.mark.keras
@@ -35,7 +37,9 @@ def _keras_transpose(keras, x, kernels, bias, **config):
 
 @pytest.mark.parametrize("padding", ["valid", "same"])
 @pytest.mark.parametrize("stride", [1, 2, 3, (1, 2), (3, 1)], ids=str)
-def test_conv2d_transpose_matches_keras(keras, rng, padding, stride):
+def test_conv2d_transpose_matches_keras(
+    keras: ModuleType, rng: np.random.Generator, padding: str, stride: int | tuple[int, ...]
+) -> None:
     for (h, w), (kh, kw), cin, cout in SHAPES:
         x = rng.standard_normal((2, h, w, cin)).astype("float32")
         kernels = rng.standard_normal((kh, kw, cout, cin)).astype("float32")

@@ -62,13 +62,13 @@ def esc(text: str) -> str:
         ),
     ],
 )
-def test_bad_settings(fn, kwargs, message):
+def test_bad_settings(fn, kwargs, message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         fn(X, K, **kwargs)
 
 
 @pytest.mark.parametrize("fn", ALL_CONV)
-def test_channel_mismatch(fn):
+def test_channel_mismatch(fn) -> None:
     with pytest.raises(
         ValueError,
         match=esc(
@@ -97,12 +97,12 @@ def test_channel_mismatch(fn):
         ),
     ],
 )
-def test_kernel_larger_than_padded_input(fn, kernel_shape, kwargs, message):
+def test_kernel_larger_than_padded_input(fn, kernel_shape: tuple[int, ...], kwargs, message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         fn(X, np.ones(kernel_shape), **kwargs)
 
 
-def test_padding_can_make_a_big_kernel_fit():
+def test_padding_can_make_a_big_kernel_fit() -> None:
     assert conv2d(X, np.ones((7, 7, 3, 1)), padding=1).shape == (1, 1, 1)
 
 
@@ -121,12 +121,12 @@ def test_padding_can_make_a_big_kernel_fit():
         (np.ones((3, 3)), "`x` must be a 3 or 4-D array. Received: x.shape=(3, 3)"),
     ],
 )
-def test_bad_grids(grid, message):
+def test_bad_grids(grid, message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         conv2d(grid, np.ones((1, 1, 1, 1)))
 
 
-def test_bad_kernels_and_bias():
+def test_bad_kernels_and_bias() -> None:
     with pytest.raises(ValueError, match=esc("`kernels` must be a 4-D array. Received: kernels.shape=(3, 3, 3)")):
         conv2d(X, np.ones((3, 3, 3)))
     with pytest.raises(ValueError, match=esc("`kernels` must contain only numbers")):
@@ -135,7 +135,7 @@ def test_bad_kernels_and_bias():
         conv2d(X, K, [1, 2, 3])
 
 
-def test_too_large_to_show_states_the_limit():
+def test_too_large_to_show_states_the_limit() -> None:
     assert (MAX_SHOW_SIDE, MAX_SHOW_CHANNELS, MAX_SHOW_KERNELS) == (64, 16, 64)
     limit = "the limit is 64x64 cells and 16 channels"
     with pytest.raises(
@@ -176,7 +176,7 @@ def test_too_large_to_show_states_the_limit():
         ((5, 3, 1, "full"), "Received: padding='full'"),
     ],
 )
-def test_output_size_not_positive_or_bad_arguments(args, message):
+def test_output_size_not_positive_or_bad_arguments(args, message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         conv_output_size(*args)
 
@@ -199,14 +199,14 @@ def test_output_size_not_positive_or_bad_arguments(args, message):
         ({"padding": 1}, "Received: padding=1"),
     ],
 )
-def test_bad_pooling(kwargs, message):
+def test_bad_pooling(kwargs, message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         pool2d(X, **kwargs)
     with pytest.raises(ValueError, match=esc(message)):
         pool_trace(X, **kwargs)
 
 
-def test_bad_dense_and_activation():
+def test_bad_dense_and_activation() -> None:
     with pytest.raises(
         ValueError,
         match=esc("The input size must match the kernel's first axis (4). Received: x.shape=(5,), kernel.shape=(4, 3)"),
@@ -244,12 +244,12 @@ def test_bad_dense_and_activation():
         ({"type": "MaxPooling2D", "pool_size": 0}, "`pool_size` must be >= 1. Received: pool_size=0"),
     ],
 )
-def test_bad_layer_specs(layer, message):
+def test_bad_layer_specs(layer, message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         layer_from_dict(layer)
 
 
-def test_bad_model_specs():
+def test_bad_model_specs() -> None:
     with pytest.raises(
         ValueError,
         match=esc("`input_shape` must be [height, width, channels]. Received: input_shape=[28, 28]"),
@@ -282,7 +282,7 @@ def test_bad_model_specs():
         )
 
 
-def test_bad_forward_inputs():
+def test_bad_forward_inputs() -> None:
     spec = mnist_convnet()
     weights = [
         np.zeros(s)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
@@ -12,14 +14,17 @@ from tui_convnet.explore.gradient_example import lesson_examples
 from tui_convnet.explore.narration import note_lines, plain_text
 from tui_convnet.explore.panels import PanelKey, Volume, input_key, kernel_key
 
+if TYPE_CHECKING:
+    from tui_convnet.explore.gradient_example import GradientExample
+
 
 @pytest.fixture(scope="module")
-def lesson():
+def lesson() -> GradientExample:
     (example,) = lesson_examples(load_examples())
     return example
 
 
-def test_the_lesson_is_built_on_cs231n(lesson):
+def test_the_lesson_is_built_on_cs231n(lesson: GradientExample) -> None:
     cs231n = next(ex for ex in load_examples() if ex.key == "01_cs231n")
     np.testing.assert_array_equal(lesson.x, cs231n.x)
     np.testing.assert_array_equal(lesson.kernels, cs231n.kernels)
@@ -31,7 +36,7 @@ def test_the_lesson_is_built_on_cs231n(lesson):
     assert "Changing the kernel size" not in plain_text(note_lines(lesson))  # no settings in a lesson
 
 
-def test_each_step_writes_one_weights_gradient(lesson):
+def test_each_step_writes_one_weights_gradient(lesson: GradientExample) -> None:
     stepper = GradientStepper(open_example(lesson))
     assert plain_text(stepper.frame(0).lines).splitlines() == [
         "Step 1 of 54: W0[0,0,ch0] met padded rows 0, 2, 4 × columns 0, 2, 4, one cell per output cell",
@@ -47,7 +52,7 @@ def test_each_step_writes_one_weights_gradient(lesson):
         assert float(eval(written.split(" = ")[1].replace("·", "*"))) == step.total
 
 
-def test_a_frame_marks_the_cells_the_weight_met_and_fills_dl_dw(lesson):
+def test_a_frame_marks_the_cells_the_weight_met_and_fills_dl_dw(lesson: GradientExample) -> None:
     stepper = GradientStepper(open_example(lesson))
     frame = stepper.frame(10)  # W0, channel 1, weight (0, 1)
     marks = frame.of(Volume.INPUT).marks[input_key(1)]

@@ -35,7 +35,7 @@ CASES = [
 
 
 @pytest.mark.parametrize(("n", "k", "stride", "padding"), CASES, ids=str)
-def test_every_cell_step_equals_the_backward_pass_and_the_transposed_convolution(n, k, stride, padding):
+def test_every_cell_step_equals_the_backward_pass_and_the_transposed_convolution(n, k, stride, padding) -> None:
     rng = np.random.default_rng(n * 100 + k * 10 + stride)
     x = rng.integers(-3, 4, size=(n, n)).astype(float)
     kernel = rng.standard_normal((k, k))
@@ -58,14 +58,14 @@ def test_every_cell_step_equals_the_backward_pass_and_the_transposed_convolution
             assert t.weight == kernel[t.k_row, t.k_col] and t.upstream == upstream[t.out_row, t.out_col]
 
 
-def test_sizes_that_do_not_map_back_and_a_wrong_upstream_are_refused():
+def test_sizes_that_do_not_map_back_and_a_wrong_upstream_are_refused() -> None:
     with pytest.raises(ValueError, match=r"does not come back to x's shape .* Received: x.shape=\(6, 6\)"):
         transpose_gradient_lesson(np.ones((6, 6)), np.ones((3, 3)), np.ones((2, 2)), stride=2)
     with pytest.raises(ValueError, match=r"must have the output's shape \(2, 2\). Received: upstream.shape=\(3, 3\)"):
         transpose_gradient_lesson(np.ones((5, 5)), np.ones((3, 3)), np.ones((3, 3)), stride=2)
 
 
-def test_the_entry_steps_through_the_lesson_number_for_number():
+def test_the_entry_steps_through_the_lesson_number_for_number() -> None:
     example = transpose_gradient_example(24)
     state = open_example(example)
     assert isinstance(state, TransposeGradientState) and is_lesson(state) and state.num_steps == 28
@@ -85,7 +85,7 @@ def test_the_entry_steps_through_the_lesson_number_for_number():
     assert "Changing the kernel size" not in plain_text(note_lines(example))
 
 
-def test_a_handout_of_an_entry_stepped_only_in_the_explorer_is_refused_with_a_value_error():
+def test_a_handout_of_an_entry_stepped_only_in_the_explorer_is_refused_with_a_value_error() -> None:
     from tui_convnet.teach.handout import handout_blocks
 
     with pytest.raises(

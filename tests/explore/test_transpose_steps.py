@@ -39,7 +39,7 @@ def _state(example: TransposeExample, stride: int, padding: str) -> TransposeSta
 
 @pytest.mark.parametrize("padding", PADDINGS)
 @pytest.mark.parametrize("stride", STRIDES)
-def test_every_step_of_both_views_equals_conv2d_transpose(entries, stride, padding):
+def test_every_step_of_both_views_equals_conv2d_transpose(entries: list[TransposeExample], stride, padding) -> None:
     gather, scatter = entries
     expected = conv2d_transpose(gather.x, gather.kernels, gather.bias, stride=stride, padding=padding)
     oh, ow, _ = expected.shape
@@ -69,7 +69,7 @@ def test_every_step_of_both_views_equals_conv2d_transpose(entries, stride, paddi
     np.testing.assert_allclose(so_far + scatter.bias[0], expected[:, :, 0], atol=1e-12)
 
 
-def test_the_output_size_formula_follows_the_settings(entries):
+def test_the_output_size_formula_follows_the_settings(entries: list[TransposeExample]) -> None:
     gather = entries[0]
     state = open_example(gather)
     assert isinstance(state, TransposeState) and (state.stride, state.padding) == (2, "valid")
@@ -86,7 +86,7 @@ def test_the_output_size_formula_follows_the_settings(entries):
     assert one.num_steps == 25 and len(reset(one).steps) == 49
 
 
-def test_the_gather_view_shows_the_inserted_zeros_and_the_padding(entries):
+def test_the_gather_view_shows_the_inserted_zeros_and_the_padding(entries: list[TransposeExample]) -> None:
     g = stepper_for(open_example(entries[0]))
     spread = next(p for p in g.stage().of(Volume.INPUT) if p.key == input_key(SPREAD))
     assert spread.values.shape == (9, 9)  # (3 − 1)·2 + 1 = 5, plus 2 rings of padding
@@ -97,7 +97,7 @@ def test_the_gather_view_shows_the_inserted_zeros_and_the_padding(entries):
     assert first == "Step 1 of 49: o[0,0]: the turned kernel covers x[0,0]"
 
 
-def test_the_scatter_view_says_where_each_stamp_lands(entries):
+def test_the_scatter_view_says_where_each_stamp_lands(entries: list[TransposeExample]) -> None:
     s = stepper_for(open_example(entries[1]))
     assert plain_text(s.frame(1).lines).splitlines()[:2] == [
         "Step 2 of 9: x[0,1] = 2 stamps 2·K onto rows 0..2 × columns 2..4",
@@ -115,12 +115,14 @@ def test_the_scatter_view_says_where_each_stamp_lands(entries):
         ("dilation", 2, "Only the stride and the padding"),
     ],
 )
-def test_other_settings_are_refused_with_a_keras_style_message(entries, setting, value, message):
+def test_other_settings_are_refused_with_a_keras_style_message(
+    entries: list[TransposeExample], setting: str, value: int | bool | str, message: str
+) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         change_transpose(open_example(entries[0]), setting, value)
 
 
-def test_the_entries_have_no_kernel_knobs_only_stride_and_padding(entries):
+def test_the_entries_have_no_kernel_knobs_only_stride_and_padding(entries: list[TransposeExample]) -> None:
     state = open_example(entries[1])
     assert is_lesson(state) and has_stride_and_padding(state)
     assert "Changing the kernel size" not in plain_text(note_lines(entries[1]))

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import (
+from tui_convnet.core import forward, mnist_convnet
+from tui_convnet.data.mnist import load_sample, to_model_inputs
+from tui_convnet.model.bundled import (
     INFO_NAME,
     WEIGHTS_NAME,
     ModelAssetError,
@@ -19,23 +22,24 @@ from tui_convnet.bundled_model import (
     weight_names,
     write_weights,
 )
-from tui_convnet.core import forward, mnist_convnet
-from tui_convnet.data import load_sample, to_model_inputs
+
+if TYPE_CHECKING:
+    from tui_convnet.model.bundled import BundledModel
 
 
 @pytest.fixture(scope="module")
-def bundled():
+def bundled() -> BundledModel:
     return load_bundled_model()
 
 
 @pytest.fixture
-def copy(tmp_path):
+def copy(tmp_path: Path) -> Path:
     folder = tmp_path / "model"
     shutil.copytree(model_dir(), folder)
     return folder
 
 
-def test_it_is_the_lecture_model_with_93322_weights(bundled):
+def test_it_is_the_lecture_model_with_93322_weights(bundled: BundledModel) -> None:
     assert bundled.spec == mnist_convnet()
     assert [w.shape for w in bundled.weights] == expected_shapes(bundled.spec)
     assert sum(w.size for w in bundled.weights) == 93_322
@@ -43,7 +47,7 @@ def test_it_is_the_lecture_model_with_93322_weights(bundled):
     assert weight_names(bundled.spec)[:2] == ["conv2d.kernel", "conv2d.bias"]
 
 
-def test_its_record_is_what_the_numpy_engine_measures(bundled):
+def test_its_record_is_what_the_numpy_engine_measures(bundled: BundledModel) -> None:
     # The record lists the misclassified test digits; the first 1,000 are re-measured here
     # (the whole set takes the script a few seconds, too long for the suite).
     data = load_sample()
@@ -57,7 +61,7 @@ def test_its_record_is_what_the_numpy_engine_measures(bundled):
     assert bundled.description == f"bundled model, {bundled.test_accuracy * 100:.1f} % on the official test set"
 
 
-def test_the_readme_states_both_accuracies_of_the_record(bundled):
+def test_the_readme_states_both_accuracies_of_the_record(bundled: BundledModel) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert bundled.photo_accuracy is not None and bundled.photo_pictures == 470
     assert bundled.accuracies == (
@@ -67,14 +71,14 @@ def test_the_readme_states_both_accuracies_of_the_record(bundled):
     assert said + f"on {bundled.photo_pictures} photos of digits)" in " ".join(readme.split())
 
 
-def test_the_record_says_how_it_was_trained(bundled):
+def test_the_record_says_how_it_was_trained(bundled: BundledModel) -> None:
     info = json.loads((bundled.folder / INFO_NAME).read_text())
     assert info["config"]["epochs"] == 5 and info["config"]["seed"] == 0 and info["config"]["batch_size"] == 64
     assert info["config"]["optimizer"] == "rmsprop"
     assert "5,000 training" in info["trained_on"]
 
 
-def test_weights_round_trip(tmp_path, bundled):
+def test_weights_round_trip(tmp_path: Path, bundled: BundledModel) -> None:
     path = write_weights(tmp_path / WEIGHTS_NAME, bundled.spec, bundled.weights)
     (tmp_path / INFO_NAME).write_text((bundled.folder / INFO_NAME).read_text())
     again = load_bundled_model(tmp_path)
@@ -83,13 +87,13 @@ def test_weights_round_trip(tmp_path, bundled):
         np.testing.assert_array_equal(a, b)
 
 
-def test_a_damaged_weights_file_is_named(copy):
+def test_a_damaged_weights_file_is_named(copy: Path) -> None:
     (copy / WEIGHTS_NAME).write_bytes(b"PK\x03\x04 not really a zip")
     with pytest.raises(ModelAssetError, match=rf"{WEIGHTS_NAME}: cannot read it as a .npz weights file"):
         load_bundled_model(copy)
 
 
-def test_a_wrong_shape_is_named(copy, bundled):
+def test_a_wrong_shape_is_named(copy: Path, bundled: BundledModel) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     arrays["dense.kernel"] = arrays["dense.kernel"][:10]
     np.savez(copy / WEIGHTS_NAME, **arrays)
@@ -97,7 +101,7 @@ def test_a_wrong_shape_is_named(copy, bundled):
         load_bundled_model(copy)
 
 
-def test_a_missing_array_and_a_pickled_array_are_refused(copy, bundled):
+def test_a_missing_array_and_a_pickled_array_are_refused(copy: Path, bundled: BundledModel) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     del arrays["conv2d_2.bias"]
     np.savez(copy / WEIGHTS_NAME, **arrays)
@@ -109,7 +113,7 @@ def test_a_missing_array_and_a_pickled_array_are_refused(copy, bundled):
         load_bundled_model(copy)
 
 
-def test_non_finite_weights_are_refused(copy, bundled):
+def test_non_finite_weights_are_refused(copy: Path, bundled: BundledModel) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     arrays["dense_1.bias"] = np.full(10, np.nan, np.float32)
     np.savez(copy / WEIGHTS_NAME, **arrays)
@@ -127,19 +131,19 @@ def test_non_finite_weights_are_refused(copy, bundled):
         ('{"spec": {}, "test_accuracy": 0.9, "photo_accuracy": "96 %"}', "photo_accuracy. must be a number"),
     ],
 )
-def test_a_damaged_record_is_named(copy, text, pattern):
+def test_a_damaged_record_is_named(copy: Path, text: str, pattern: str) -> None:
     (copy / INFO_NAME).write_text(text)
     with pytest.raises(ModelAssetError, match=rf"{INFO_NAME}: .*{pattern}"):
         load_bundled_model(copy)
 
 
-def test_a_missing_folder_is_named(tmp_path):
+def test_a_missing_folder_is_named(tmp_path: Path) -> None:
     with pytest.raises(ModelAssetError, match=rf"{tmp_path}/{INFO_NAME}: cannot read"):
         load_bundled_model(tmp_path)
 
 
 @pytest.mark.keras
-def test_the_keras_file_holds_the_same_weights(bundled):
+def test_the_keras_file_holds_the_same_weights(bundled: BundledModel) -> None:
     from tui_convnet.training.model import load_model_safe, spec_from_model
 
     model = load_model_safe(bundled.keras_path)

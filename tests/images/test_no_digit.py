@@ -9,10 +9,10 @@ digits' accuracy from paying for it.
 
 from __future__ import annotations
 
-import _non_digits as non_digits
 import numpy as np
 import pytest
 
+import tests.images._non_digits as non_digits
 from tui_convnet.images import ImageError, preprocess
 from tui_convnet.images.blobs import Blob, choose
 
@@ -23,7 +23,7 @@ FLOORS = {"face": 7, "texture": 10, "noise": 12, "blank": 12}
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_generated_pictures_without_a_digit_are_refused(kind):
+def test_generated_pictures_without_a_digit_are_refused(kind) -> None:
     refused = []
     for seed in range(12):
         try:
@@ -39,7 +39,7 @@ def _blob(index, box, ink, pen):
     return Blob(index, (bottom - top) * (right - left) // 3, box, ink, pen, 0.0)
 
 
-def test_marks_inside_the_largest_one_mean_a_face_not_a_zero():
+def test_marks_inside_the_largest_one_mean_a_face_not_a_zero() -> None:
     outline = _blob(0, (100, 100, 300, 260), 900.0, 12.0)  # a face's outline, as wide as a 0
     eyes = [_blob(1, (150, 140, 170, 165), 40.0, 9.0), _blob(2, (150, 195, 170, 220), 40.0, 9.0)]
     choice = choose([outline, *eyes], (400, 400), 3)
@@ -48,7 +48,7 @@ def test_marks_inside_the_largest_one_mean_a_face_not_a_zero():
     assert choose([outline, eyes[0]], (400, 400), 2).kept == (outline,)
 
 
-def test_a_ring_around_a_light_area_is_the_rim_of_a_face_not_a_zero():
+def test_a_ring_around_a_light_area_is_the_rim_of_a_face_not_a_zero() -> None:
     """A light face on a dark background: the background estimate takes the face's middle for paper and
     leaves its rim, a thick ring read as a 0 or an 8 with confidence. Its hole is as light as the ink;
     a drawn 0's hole is paper."""
@@ -64,7 +64,7 @@ def test_a_ring_around_a_light_area_is_the_rim_of_a_face_not_a_zero():
     assert preprocess(zero).choice.kept
 
 
-def test_a_thumbnail_or_the_draw_canvas_keeps_a_digit_in_pieces():
+def test_a_thumbnail_or_the_draw_canvas_keeps_a_digit_in_pieces() -> None:
     """6 of the 10,000 official test digits have 2-3 compact pieces; on a 28x28 picture they are the digit."""
     main = _blob(0, (4, 8, 24, 20), 90.0, 3.0)
     pieces = [_blob(1, (8, 10, 11, 13), 5.0, 2.0), _blob(2, (14, 10, 17, 13), 5.0, 2.0)]
@@ -72,7 +72,7 @@ def test_a_thumbnail_or_the_draw_canvas_keeps_a_digit_in_pieces():
     assert choose([main, *pieces], (28 * 4, 28 * 4), 3).refusal  # the same marks on a photo: eyes
 
 
-def test_a_mark_running_off_three_sides_is_a_pattern():
+def test_a_mark_running_off_three_sides_is_a_pattern() -> None:
     stripe = _blob(0, (0, 0, 400, 380), 5000.0, 20.0)
     assert "runs off 3 sides" in choose([stripe], (400, 400), 1).refusal
     # The draw screen's canvas (under 96 px) has no such rule: a big 7 may touch its edges.

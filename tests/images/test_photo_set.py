@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
 from tui_convnet.images import ImageError, load_digit
+from tui_convnet.model.bundled import load_bundled_model
 
 PHOTOS = Path(__file__).resolve().parent / "photos"
 #: Every condition together, and each one alone (on 6 pictures: at most one missed).
@@ -30,7 +30,7 @@ def manifest() -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def test_the_set_covers_every_condition_and_its_files_exist():
+def test_the_set_covers_every_condition_and_its_files_exist() -> None:
     rows = manifest()
     conditions = {r["condition"] for r in rows}
     assert {"noise", "lighting", "grey_ink", "colour_ink", "ruled", "squared", "shadow", "jpeg"} <= conditions
@@ -38,7 +38,7 @@ def test_the_set_covers_every_condition_and_its_files_exist():
     assert all((PHOTOS / r["file"]).is_file() for r in rows)
 
 
-def test_photos_of_digits_are_read_under_every_condition():
+def test_photos_of_digits_are_read_under_every_condition() -> None:
     model = load_bundled_model()
     rows = [r for r in manifest() if r["label"] != "-"]
     sample = [r for i, r in enumerate(rows) if i % 5 == 0]
@@ -64,7 +64,7 @@ def test_photos_of_digits_are_read_under_every_condition():
 
 
 @pytest.mark.parametrize(("kind", "floor"), [("blank", 5), ("ruled", 5), ("noise", 5), ("face", 4), ("texture", 5)])
-def test_pictures_without_a_digit_say_so(kind, floor):
+def test_pictures_without_a_digit_say_so(kind: str, floor: int) -> None:
     refused = 0
     for row in manifest():
         if row["condition"] == "no_digit" and Path(row["file"]).name.startswith(kind):

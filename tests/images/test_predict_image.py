@@ -6,25 +6,32 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.cli import main
 from tui_convnet.core import forward
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
+from tui_convnet.model.bundled import load_bundled_model
+
+if TYPE_CHECKING:
+    from tui_convnet.model.bundled import BundledModel
 
 
 @pytest.fixture(scope="module")
-def model():
+def model() -> BundledModel:
     return load_bundled_model()
 
 
 @pytest.mark.parametrize("kind", ["png", "pgm", "npy"])
 @pytest.mark.parametrize("index", [0, 1, 2, 3])
-def test_predict_image_gives_the_class_of_the_digit_array(tmp_path, capsys, model, kind, index):
+def test_predict_image_gives_the_class_of_the_digit_array(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: BundledModel, kind: str, index: int
+) -> None:
     digit, _ = bundled_digit(index)
     path = tmp_path / f"digit.{kind}"
     if kind == "npy":
@@ -39,7 +46,7 @@ def test_predict_image_gives_the_class_of_the_digit_array(tmp_path, capsys, mode
     assert out["model"] == model.description and out["engine"] == "numpy"
 
 
-def test_the_text_report_names_the_answer_and_every_stage(tmp_path, capsys):
+def test_the_text_report_names_the_answer_and_every_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     digit, label = bundled_digit(0)
     Image.fromarray(255 - digit).save(tmp_path / "seven [b] on [red] paper.png")  # a path with markup in it
     assert main(["predict", "--image", str(tmp_path / "seven [b] on [red] paper.png")]) == 0
@@ -58,7 +65,9 @@ def test_the_text_report_names_the_answer_and_every_stage(tmp_path, capsys):
         (b"", "not an image convnet-tui can read"),
     ],
 )
-def test_a_bad_image_is_one_line_and_exit_2(tmp_path, capsys, content, pattern):
+def test_a_bad_image_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes, pattern: str
+) -> None:
     path = tmp_path / "bad.png"
     path.write_bytes(content)
     assert main(["predict", "--image", str(path)]) == 2
@@ -66,7 +75,7 @@ def test_a_bad_image_is_one_line_and_exit_2(tmp_path, capsys, content, pattern):
     assert err.count("\n") == 1 and pattern in err and err.startswith("convnet-tui predict: error: ")
 
 
-def test_a_blank_and_a_missing_image(tmp_path, capsys):
+def test_a_blank_and_a_missing_image(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     Image.new("L", (20, 20), 0).save(tmp_path / "black.png")
     assert main(["predict", "--image", str(tmp_path / "black.png")]) == 2
     assert "black.png: no digit found: nothing stands out from the paper" in capsys.readouterr().err
@@ -74,19 +83,21 @@ def test_a_blank_and_a_missing_image(tmp_path, capsys):
     assert "No such image file" in capsys.readouterr().err
 
 
-def test_predict_without_model_or_image_is_refused(capsys):
+def test_predict_without_model_or_image_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["predict"]) == 2
     assert "give MODEL.keras, or --image PATH" in capsys.readouterr().err
 
 
-def test_opening_the_app_on_a_bad_image_is_one_line_and_exit_2(tmp_path, capsys):
+def test_opening_the_app_on_a_bad_image_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "x.npy").write_bytes(b"junk")
     assert main(["--image", str(tmp_path / "x.npy")]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "x.npy" in err
 
 
-def test_predict_image_with_the_bundled_model_never_imports_tensorflow(tmp_path):
+def test_predict_image_with_the_bundled_model_never_imports_tensorflow(tmp_path: Path) -> None:
     digit, _ = bundled_digit(0)
     Image.fromarray(digit).save(tmp_path / "d.png")
     code = (
@@ -101,7 +112,9 @@ def test_predict_image_with_the_bundled_model_never_imports_tensorflow(tmp_path)
 
 
 @pytest.mark.keras
-def test_predict_image_with_a_keras_file_runs_its_weights(tmp_path, capsys, model):
+def test_predict_image_with_a_keras_file_runs_its_weights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: BundledModel
+) -> None:
     digit, _ = bundled_digit(0)
     Image.fromarray(digit).save(tmp_path / "d.png")
     assert main(["predict", str(model.keras_path), "--image", str(tmp_path / "d.png"), "--json"]) == 0
@@ -113,8 +126,10 @@ def test_predict_image_with_a_keras_file_runs_its_weights(tmp_path, capsys, mode
     assert capsys.readouterr().err.startswith("convnet-tui predict: error: ")
 
 
-def test_an_answer_under_half_is_called_unsure_with_its_probability(tmp_path, capsys):
-    from tui_convnet import drawing
+def test_an_answer_under_half_is_called_unsure_with_its_probability(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui_convnet.images import drawing
 
     stroke = (drawing.polyline([(10, 6), (18, 22)]) * 255).astype(np.uint8)  # one flat stroke: 8 at 33.5 %
     Image.fromarray(stroke).save(tmp_path / "stroke.png")

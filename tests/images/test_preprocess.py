@@ -21,7 +21,7 @@ from tui_convnet.images import (
 from tui_convnet.images.preprocess import background, ink_channel, paper_is_light, remove_lines, thicken
 
 
-def test_grayscale_uses_the_601_luma_weights():
+def test_grayscale_uses_the_601_luma_weights() -> None:
     rgb = np.zeros((1, 3, 3), np.float32)
     rgb[0, 0] = (1, 0, 0)
     rgb[0, 1] = (0, 1, 0)
@@ -29,17 +29,17 @@ def test_grayscale_uses_the_601_luma_weights():
     np.testing.assert_allclose(grayscale(rgb), [[0.299, 0.587, 0.114]], atol=1e-6)
 
 
-def test_grayscale_puts_transparent_pixels_on_white_paper():
+def test_grayscale_puts_transparent_pixels_on_white_paper() -> None:
     rgba = np.array([[[0, 0, 0, 0], [0, 0, 0, 1], [0, 0, 0, 0.25]]], np.float32)
     np.testing.assert_allclose(grayscale(rgba), [[1.0, 0.0, 0.75]], atol=1e-6)
 
 
-def test_grayscale_refuses_other_shapes():
+def test_grayscale_refuses_other_shapes() -> None:
     with pytest.raises(ImageError, match=r"Received: shape=\(2, 2, 2\)"):
         grayscale(np.zeros((2, 2, 2)))
 
 
-def test_orange_ink_is_read_in_the_blue_channel_where_it_is_darkest():
+def test_orange_ink_is_read_in_the_blue_channel_where_it_is_darkest() -> None:
     page = np.ones((60, 60, 3), np.float32)
     page[20:40, 28:32] = (0.9, 0.45, 0.05)  # orange: luma 0.54, blue 0.05
     gray, name = ink_channel(page)
@@ -48,14 +48,14 @@ def test_orange_ink_is_read_in_the_blue_channel_where_it_is_darkest():
     assert ink_channel(np.ones((60, 60, 3), np.float32) * 0.5)[1] == "grey (luma)"
 
 
-def test_the_paper_is_the_side_the_median_is_near():
+def test_the_paper_is_the_side_the_median_is_near() -> None:
     page = np.full((200, 200), 0.9, np.float32)
     page[100:104, 100:104] = 0.1  # a dot of ink: 0.04 % of the pixels
     assert paper_is_light(page) == (True, pytest.approx(0.9))
     assert paper_is_light(1 - page) == (False, pytest.approx(0.1))
 
 
-def test_uneven_light_and_a_shadow_are_taken_away_and_the_strokes_stay():
+def test_uneven_light_and_a_shadow_are_taken_away_and_the_strokes_stay() -> None:
     h, w = 240, 320
     x = np.linspace(0, 1, w, dtype=np.float32)
     paper = np.broadcast_to(0.9 - 0.4 * x, (h, w)).copy()  # darker to the right
@@ -70,7 +70,7 @@ def test_uneven_light_and_a_shadow_are_taken_away_and_the_strokes_stay():
     assert flat[60:180, 151:155].min() > 0.3  # the stroke is still there
 
 
-def test_ruled_lines_go_and_the_ink_crossing_them_stays():
+def test_ruled_lines_go_and_the_ink_crossing_them_stays() -> None:
     a = np.zeros((200, 300), np.float32)
     for y in range(10, 200, 25):
         a[y : y + 2] = 0.2  # ruled lines
@@ -81,7 +81,7 @@ def test_ruled_lines_go_and_the_ink_crossing_them_stays():
     assert cleaned[40:160, 140:146].min() == pytest.approx(0.9)
 
 
-def test_a_fine_pen_is_widened_towards_mnist_s_and_a_bold_one_left():
+def test_a_fine_pen_is_widened_towards_mnist_s_and_a_bold_one_left() -> None:
     thin = np.zeros((100, 60), np.float32)
     thin[:, 30:32] = 1.0  # 2 px wide in a 100 px digit
     out, pen, grown = thicken(thin)
@@ -92,7 +92,7 @@ def test_a_fine_pen_is_widened_towards_mnist_s_and_a_bold_one_left():
     assert thicken(bold)[2] == 0
 
 
-def test_ink_box():
+def test_ink_box() -> None:
     a = np.zeros((10, 12), np.float32)
     a[3, 4] = 1.0
     a[6, 9] = 0.5
@@ -103,16 +103,16 @@ def test_ink_box():
 @pytest.mark.parametrize(
     ("shape", "expected"), [((10, 5), (20, 10)), ((4, 40), (2, 20)), ((20, 20), (20, 20)), ((1, 100), (1, 20))]
 )
-def test_the_longer_side_becomes_20(shape, expected):
+def test_the_longer_side_becomes_20(shape: tuple[int, ...], expected: tuple[int, ...]) -> None:
     assert scaled_size(*shape) == expected
     assert scale_to_box(np.ones(shape, np.float32)).shape == expected
 
 
-def test_scaling_a_uniform_block_keeps_it_uniform():
+def test_scaling_a_uniform_block_keeps_it_uniform() -> None:
     np.testing.assert_allclose(scale_to_box(np.ones((5, 4), np.float32)), np.ones((20, 16)), atol=1e-6)
 
 
-def test_centre_of_mass_by_hand():
+def test_centre_of_mass_by_hand() -> None:
     a = np.zeros((4, 4), np.float32)
     a[0, 0] = 1.0
     a[2, 3] = 3.0
@@ -120,7 +120,7 @@ def test_centre_of_mass_by_hand():
     assert centre_of_mass(a) == (1.5, 2.25)
 
 
-def test_the_centre_of_mass_not_the_box_is_centred():
+def test_the_centre_of_mass_not_the_box_is_centred() -> None:
     # A T: a full top bar (10 pixels in row 0) and a 2-wide stem in rows 1-9 (18 pixels).
     t = np.zeros((10, 10), np.float32)
     t[0, :] = 1.0
@@ -134,7 +134,7 @@ def test_the_centre_of_mass_not_the_box_is_centred():
     assert frame.sum() == t.sum()
 
 
-def test_a_lopsided_digit_stays_inside_the_frame():
+def test_a_lopsided_digit_stays_inside_the_frame() -> None:
     a = np.zeros((20, 20), np.float32)
     a[0, :] = 1.0  # all the mass in the first row: centring it would push 13 rows out of the frame
     a[19, 0] = 0.01
@@ -142,7 +142,7 @@ def test_a_lopsided_digit_stays_inside_the_frame():
     assert centre_by_mass(a).sum() == pytest.approx(a.sum())
 
 
-def test_an_off_centre_bar_is_cropped_scaled_and_centred():
+def test_an_off_centre_bar_is_cropped_scaled_and_centred() -> None:
     img = np.zeros((40, 40), np.float32)
     img[2:10, 30:34] = 1.0  # an 8x4 bar in the top-right corner
     p = preprocess(img)
@@ -155,7 +155,7 @@ def test_an_off_centre_bar_is_cropped_scaled_and_centred():
     assert p.model_input.shape == (28, 28, 1)
 
 
-def test_a_black_bar_on_white_paper_comes_out_the_same():
+def test_a_black_bar_on_white_paper_comes_out_the_same() -> None:
     img = np.ones((40, 40), np.float32)
     img[2:10, 30:34] = 0.0
     p = preprocess(img)
@@ -163,7 +163,7 @@ def test_a_black_bar_on_white_paper_comes_out_the_same():
     assert p.digit[5:25, 10:20].min() == 1.0 and p.digit.sum() == 200
 
 
-def test_a_colour_image_goes_through_every_stage():
+def test_a_colour_image_goes_through_every_stage() -> None:
     img = np.ones((30, 50, 3), np.float32)  # white paper
     img[10:20, 5:45] = (0.0, 0.0, 0.5)  # a dark blue bar, 10 x 40
     p = preprocess(img)
@@ -172,8 +172,8 @@ def test_a_colour_image_goes_through_every_stage():
     assert centre_of_mass(p.digit) == pytest.approx((14, 14), abs=0.5)
 
 
-def test_preprocessing_a_real_mnist_digit_changes_little():
-    from tui_convnet.data import bundled_digit
+def test_preprocessing_a_real_mnist_digit_changes_little() -> None:
+    from tui_convnet.data.mnist import bundled_digit
 
     digit, _ = bundled_digit(0)
     p = preprocess(digit / 255.0)
@@ -181,7 +181,7 @@ def test_preprocessing_a_real_mnist_digit_changes_little():
     assert np.abs(p.digit - digit / 255.0).mean() < 0.01
 
 
-def test_a_speck_far_from_the_digit_is_dropped():
+def test_a_speck_far_from_the_digit_is_dropped() -> None:
     img = np.zeros((60, 60), np.float32)
     img[10:40, 10:14] = 1.0  # the digit: a 1
     img[50:53, 50:53] = 1.0  # a speck of dust: 9 pixels of ink against the digit's 120
@@ -195,7 +195,7 @@ def noisy_page(seed: int = 0) -> np.ndarray:
     return np.clip(0.85 + rng.normal(0, 12 / 255, (240, 320)), 0, 1).astype(np.float32)
 
 
-def test_a_digit_under_sensor_noise_is_cropped_to_its_strokes():
+def test_a_digit_under_sensor_noise_is_cropped_to_its_strokes() -> None:
     page = noisy_page()
     page[60:180, 150:160] = 0.1  # a 1, 120 px tall
     p = preprocess(page)
@@ -212,7 +212,7 @@ def test_a_digit_under_sensor_noise_is_cropped_to_its_strokes():
         ("disc", "a filled shape"),
     ],
 )
-def test_a_picture_without_a_digit_says_no_digit_found(name, pattern):
+def test_a_picture_without_a_digit_says_no_digit_found(name: str, pattern: str) -> None:
     rng = np.random.default_rng(1)
     if name == "blank":
         img = noisy_page()
@@ -231,7 +231,7 @@ def test_a_picture_without_a_digit_says_no_digit_found(name, pattern):
 
 
 @pytest.mark.parametrize("level", [0.0, 0.5, 1.0])
-def test_a_blank_canvas_is_refused(level):
+def test_a_blank_canvas_is_refused(level: float) -> None:
     g = np.full((28, 28), level, np.float32)
     g[3, 3] += 0.05 if level < 1 else -0.05  # a speck below the contrast needed
     with pytest.raises(ImageError, match="no digit found"):
@@ -239,7 +239,7 @@ def test_a_blank_canvas_is_refused(level):
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_pixels_that_are_not_finite_are_refused_not_an_index_error(bad):
+def test_pixels_that_are_not_finite_are_refused_not_an_index_error(bad) -> None:
     g = np.zeros((28, 28), np.float32)
     g[10:20, 12:15] = 1.0
     g[0, 0] = bad
@@ -247,11 +247,11 @@ def test_pixels_that_are_not_finite_are_refused_not_an_index_error(bad):
         preprocess(g)
 
 
-def test_the_stages_are_the_module_constants():
+def test_the_stages_are_the_module_constants() -> None:
     assert (images.FRAME, images.BOX, images.STAGE_COUNT) == (28, 20, 9)
 
 
-def test_every_stage_says_what_it_did():
+def test_every_stage_says_what_it_did() -> None:
     img = np.ones((40, 40), np.float32)
     img[2:10, 30:34] = 0.0
     s = images.stages(preprocess(img))
@@ -268,7 +268,7 @@ def test_every_stage_says_what_it_did():
     assert s[8].image.shape == (28, 28)
 
 
-def test_the_verdict_calls_an_answer_under_half_unsure():
+def test_the_verdict_calls_an_answer_under_half_unsure() -> None:
     sure = np.zeros(10)
     sure[7] = 0.93
     sure[1] = 0.07
@@ -278,10 +278,10 @@ def test_the_verdict_calls_an_answer_under_half_unsure():
     assert verdict(unsure) == "unsure: 4 at 38.0 % is under 50 % (then 9 at 14.0 %); it may not be a digit"
 
 
-def test_the_official_test_digits_pass_through_and_keep_their_answers():
-    from tui_convnet.bundled_model import load_bundled_model
+def test_the_official_test_digits_pass_through_and_keep_their_answers() -> None:
     from tui_convnet.core import forward
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
+    from tui_convnet.model.bundled import load_bundled_model
 
     data = load_mnist("sample").limited(test=400)
     x = data.x_test / 255.0
@@ -292,7 +292,7 @@ def test_the_official_test_digits_pass_through_and_keep_their_answers():
     assert changed <= 2  # 16 of all 10,000 change (97.17 % → 97.12 %)
 
 
-def test_a_tall_thin_1_filling_a_photo_is_a_digit_not_a_margin_line():
+def test_a_tall_thin_1_filling_a_photo_is_a_digit_not_a_margin_line() -> None:
     page = noisy_page()
     page[10:230, 150:162] = 0.1  # a 1 from near the top edge to near the bottom one, 12 px wide
     p = preprocess(page)

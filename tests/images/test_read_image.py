@@ -8,21 +8,26 @@ import struct
 import warnings
 import zipfile
 import zlib
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image, read_picture
+from tui_convnet.model.bundled import load_bundled_model
+
+if TYPE_CHECKING:
+    from tui_convnet.model.bundled import BundledModel
 
 DIGITS = range(12)
 
 
 @pytest.fixture(scope="module")
-def model():
+def model() -> BundledModel:
     return load_bundled_model()
 
 
@@ -40,7 +45,7 @@ def save_copies(folder, index: int) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("index", DIGITS)
-def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path, model, index):
+def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path: Path, model: BundledModel, index) -> None:
     digit, _ = bundled_digit(index)
     expected = predicted(model, digit / 255.0)
     paths = save_copies(tmp_path, index)
@@ -51,7 +56,7 @@ def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path, mode
     assert predicted(model, frames["png"]) == expected
 
 
-def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path, model):
+def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path: Path, model: BundledModel) -> None:
     digit, label = bundled_digit(0)  # a 7
     big = Image.fromarray(255 - digit).resize((280, 280), Image.Resampling.BILINEAR).convert("RGB")
     big.save(tmp_path / "seven.jpg", quality=85)
@@ -60,7 +65,7 @@ def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path, model):
     assert predicted(model, p.digit) == label == 7
 
 
-def test_a_float_npy_in_0_1_and_a_16_bit_png(tmp_path):
+def test_a_float_npy_in_0_1_and_a_16_bit_png(tmp_path: Path) -> None:
     digit, _ = bundled_digit(3)
     np.save(tmp_path / "f.npy", digit.astype(np.float64) / 255.0)
     Image.fromarray(digit.astype(np.uint16) * 257).save(tmp_path / "d16.png")
@@ -70,7 +75,7 @@ def test_a_float_npy_in_0_1_and_a_16_bit_png(tmp_path):
     np.testing.assert_allclose(b, digit / 255.0, atol=1e-6)
 
 
-def test_a_transparent_png_with_black_strokes(tmp_path):
+def test_a_transparent_png_with_black_strokes(tmp_path: Path) -> None:
     rgba = np.zeros((40, 40, 4), np.uint8)
     rgba[10:30, 18:22] = (0, 0, 0, 255)  # a black bar; the rest transparent
     Image.fromarray(rgba, "RGBA").save(tmp_path / "t.png")
@@ -111,7 +116,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_bad_files_are_refused_with_one_line(tmp_path, name):
+def test_bad_files_are_refused_with_one_line(tmp_path: Path, name) -> None:
     content, pattern = BAD[name]
     path = tmp_path / name
     path.write_bytes(content)
@@ -121,12 +126,12 @@ def test_bad_files_are_refused_with_one_line(tmp_path, name):
     assert str(path) in message and "\n" not in message
 
 
-def test_the_pixel_cap_is_checked_before_decoding():
+def test_the_pixel_cap_is_checked_before_decoding() -> None:
     # 30 million pixels claimed by a 45-byte file: refused from the header alone.
     assert len(png_header_only(6000, 5000)) < 100 and MAX_PIXELS < 6000 * 5000
 
 
-def test_a_truncated_png_is_refused(tmp_path):
+def test_a_truncated_png_is_refused(tmp_path: Path) -> None:
     digit, _ = bundled_digit(0)
     Image.fromarray(digit).save(tmp_path / "full.png")
     data = (tmp_path / "full.png").read_bytes()
@@ -135,13 +140,13 @@ def test_a_truncated_png_is_refused(tmp_path):
         read_image(tmp_path / "cut.png")
 
 
-def test_a_gif_is_not_a_format_we_read(tmp_path):
+def test_a_gif_is_not_a_format_we_read(tmp_path: Path) -> None:
     Image.new("L", (8, 8)).save(tmp_path / "a.gif")
     with pytest.raises(ImageError, match="not an image convnet-tui can read"):
         read_image(tmp_path / "a.gif")
 
 
-def test_missing_file_folder_and_out_of_range_npy(tmp_path):
+def test_missing_file_folder_and_out_of_range_npy(tmp_path: Path) -> None:
     with pytest.raises(ImageError, match="No such image file"):
         read_image(tmp_path / "nope.png")
     with pytest.raises(ImageError, match="Not a file"):
@@ -154,7 +159,7 @@ def test_missing_file_folder_and_out_of_range_npy(tmp_path):
         read_image(tmp_path / "nan.npy")
 
 
-def test_a_blank_image_file_is_refused_naming_the_file(tmp_path):
+def test_a_blank_image_file_is_refused_naming_the_file(tmp_path: Path) -> None:
     Image.new("L", (30, 30), 255).save(tmp_path / "white.png")
     with pytest.raises(ImageError, match=r"white.png: no digit found"):
         load_digit(tmp_path / "white.png")
@@ -168,7 +173,7 @@ def pfm(a: np.ndarray) -> bytes:
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 @pytest.mark.parametrize("kind", ["pfm", "pgm-named pfm", "npy"])
-def test_one_rule_for_values_that_are_not_finite_in_every_format(tmp_path, kind, bad):
+def test_one_rule_for_values_that_are_not_finite_in_every_format(tmp_path: Path, kind: str, bad) -> None:
     a = np.zeros((28, 28), np.float32)
     a[8:20, 12:15] = 1.0
     a[0, 0] = bad
@@ -185,7 +190,7 @@ def test_one_rule_for_values_that_are_not_finite_in_every_format(tmp_path, kind,
     assert str(path) in str(info.value)
 
 
-def test_a_pfm_is_read_like_a_float_npy(tmp_path):
+def test_a_pfm_is_read_like_a_float_npy(tmp_path: Path) -> None:
     digit, _ = bundled_digit(5)
     a = digit.astype(np.float32) / 255.0
     (tmp_path / "d.pfm").write_bytes(pfm(a))
@@ -196,14 +201,14 @@ def test_a_pfm_is_read_like_a_float_npy(tmp_path):
         read_image(tmp_path / "big.pfm")
 
 
-def test_the_formats_read_are_named_when_a_file_is_not_one(tmp_path):
+def test_the_formats_read_are_named_when_a_file_is_not_one(tmp_path: Path) -> None:
     (tmp_path / "x.png").write_bytes(b"hello")
     with pytest.raises(ImageError, match=r"\(PNG, JPEG, Netpbm \(PBM, PGM, PPM, PFM\) or a 2-D .npy array\)"):
         read_image(tmp_path / "x.png")
 
 
 @pytest.mark.parametrize("ext", ["jpg", "png"])
-def test_a_big_picture_is_decoded_small_and_still_read(tmp_path, ext):
+def test_a_big_picture_is_decoded_small_and_still_read(tmp_path: Path, ext: str) -> None:
     from tui_convnet.images import WORK_SIDE, read_picture
 
     digit, _label = bundled_digit(0)
@@ -229,7 +234,9 @@ def images_stage_note(p) -> str:
     [(np.nan, "16 NaN value(s)"), (np.inf, "16 infinite value(s)"), (3e38, "min=0.5, max=3e+38")],
 )
 @pytest.mark.parametrize("kind", ["pfm", "npy"])
-def test_bad_values_of_a_big_picture_are_reported_as_stored_and_without_a_warning(tmp_path, kind, bad, said):
+def test_bad_values_of_a_big_picture_are_reported_as_stored_and_without_a_warning(
+    tmp_path: Path, kind: str, bad, said: str
+) -> None:
     """A big PFM was shrunk before its values were checked: 16 infinite pixels were reported as 1 (or 9),
     and 3e38 became "infinite" once averaged; every size read now says what the file holds."""
     a = np.full((1000, 900), 0.5, np.float32)
@@ -250,7 +257,7 @@ def test_bad_values_of_a_big_picture_are_reported_as_stored_and_without_a_warnin
     assert len(messages) == 1 and said in messages.pop()
 
 
-def test_a_big_16_bit_or_float_picture_is_shrunk_by_block_means_a_strip_at_a_time(tmp_path):
+def test_a_big_16_bit_or_float_picture_is_shrunk_by_block_means_a_strip_at_a_time(tmp_path: Path) -> None:
     """16-bit PNG/PGM were not shrunk at all (returned whole, then copied as float64: 621 MB at the cap);
     a .npy and a PFM were copied whole in float64 before shrinking (501 MB and 409 MB at the cap)."""
     import tracemalloc
@@ -273,7 +280,7 @@ def test_a_big_16_bit_or_float_picture_is_shrunk_by_block_means_a_strip_at_a_tim
         assert peak < 12e6, (name, peak)  # a float64 copy of the whole picture alone is 22.5 MB
 
 
-def _odd_files(tmp_path):
+def _odd_files(tmp_path: Path):
     """Files with values at the edges of every numeric type read: name -> path."""
     a = np.full((40, 40), 0.5, np.float32)
     a[5, 5] = np.nan
@@ -293,7 +300,7 @@ def _odd_files(tmp_path):
     return sorted(tmp_path.iterdir())
 
 
-def test_no_bad_input_makes_a_warning_and_a_long_double_is_shown_as_stored(tmp_path):
+def test_no_bad_input_makes_a_warning_and_a_long_double_is_shown_as_stored(tmp_path: Path) -> None:
     for path in _odd_files(tmp_path):
         for max_side in (None, 16):
             with warnings.catch_warnings():
@@ -315,10 +322,12 @@ def _npy_with_header_length(length: int, version: bytes = b"\x02\x00") -> bytes:
 @pytest.mark.parametrize(
     ("length", "version"), [(2**32 - 1, b"\x02\x00"), (10_058, b"\x02\x00"), (65_535, b"\x01\x00")]
 )
-def test_a_npy_header_claiming_too_many_bytes_is_one_line_before_anything_is_read(tmp_path, length, version):
+def test_a_npy_header_claiming_too_many_bytes_is_one_line_before_anything_is_read(
+    tmp_path: Path, length, version: bytes
+) -> None:
     """numpy read the length it was told first (4 GiB: a MemoryError under a memory limit), then refused
     lengths over 10,000 in a message of two lines."""
-    from tui_convnet.data import DataError, load_mnist
+    from tui_convnet.data.mnist import DataError, load_mnist
 
     (tmp_path / "d.npy").write_bytes(_npy_with_header_length(length, version))
     with pytest.raises(ImageError) as info:
@@ -332,12 +341,12 @@ def test_a_npy_header_claiming_too_many_bytes_is_one_line_before_anything_is_rea
         load_mnist(tmp_path / "m.npz")
 
 
-def test_a_decoder_out_of_memory_is_one_line(tmp_path, monkeypatch):
+def test_a_decoder_out_of_memory_is_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A PNG whose chunk length was damaged made Pillow read gigabytes: a MemoryError (exit 1, a crash
     report) where memory is limited."""
     from PIL import PngImagePlugin
 
-    def out_of_memory(self):
+    def out_of_memory(self) -> None:
         raise MemoryError
 
     Image.fromarray(np.zeros((28, 28), np.uint8)).save(tmp_path / "d.png")
@@ -359,10 +368,10 @@ def _npy_with_header(header: str) -> bytes:
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (-1, 40), }", "shape must hold whole numbers from 0"),
     ],
 )
-def test_a_npy_header_numpy_cannot_parse_or_lets_through_is_one_line(tmp_path, header, said):
+def test_a_npy_header_numpy_cannot_parse_or_lets_through_is_one_line(tmp_path: Path, header, said: str) -> None:
     """Found by fuzzing the headers: a few hundred nested brackets made Python's parser raise MemoryError;
     a shape of (True, 40) passed numpy's check and failed later with TypeError ("an integer is required")."""
-    from tui_convnet.data import DataError, load_mnist
+    from tui_convnet.data.mnist import DataError, load_mnist
 
     (tmp_path / "d.npy").write_bytes(_npy_with_header(header))
     with pytest.raises(ImageError, match=re.escape(said)):
@@ -385,13 +394,13 @@ def _encrypted(archive: bytes) -> bytes:
     return bytes(data)
 
 
-def test_an_encrypted_npz_member_is_one_line(tmp_path):
+def test_an_encrypted_npz_member_is_one_line(tmp_path: Path) -> None:
     """Found by fuzzing a .npz: zipfile raises RuntimeError ("… is encrypted, password required"): exit 1."""
     import io
     import shutil
 
-    from tui_convnet.bundled_model import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
-    from tui_convnet.data import DataError, load_mnist
+    from tui_convnet.data.mnist import DataError, load_mnist
+    from tui_convnet.model.bundled import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
 
     buffer = io.BytesIO()
     digits = np.zeros((4, 28, 28), np.uint8)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 import pytest
 
 from tui_convnet.core import conv_trace, forward
-from tui_convnet.data import to_model_inputs
+from tui_convnet.data.mnist import to_model_inputs
 from tui_convnet.training import explorer_example
 from tui_convnet.training.evaluate import confusion_matrix
 from tui_convnet.training.inspector import InspectError, ModelInspector, NumpyModel
 
+if TYPE_CHECKING:
+    from tui_convnet.data.mnist import MnistData
+
 pytestmark = [pytest.mark.keras]
 
 
-def test_numpy_forward_equals_keras_predict_on_a_batch(tiny_model, inspector, sample):
+def test_numpy_forward_equals_keras_predict_on_a_batch(
+    tiny_model: Any, inspector: ModelInspector, sample: MnistData
+) -> None:
     x = to_model_inputs(sample.x_test[:64])
     ours = forward(inspector.spec, tiny_model.get_weights(), x)
     theirs = tiny_model.predict(x, verbose=0)
@@ -25,7 +32,9 @@ def test_numpy_forward_equals_keras_predict_on_a_batch(tiny_model, inspector, sa
 
 
 @pytest.mark.parametrize("index", [0, 1, 1234, 9999])
-def test_every_layer_equals_keras_intermediate_outputs(tiny_model, inspector, sample, index):
+def test_every_layer_equals_keras_intermediate_outputs(
+    tiny_model: Any, inspector: ModelInspector, sample: MnistData, index: int
+) -> None:
     digit = sample.x_test[index]
     comparisons = inspector.compare(digit)
     # One comparison per Keras layer, in order (names may carry a suffix in a busy process: conv2d_3).
@@ -43,14 +52,14 @@ def test_every_layer_equals_keras_intermediate_outputs(tiny_model, inspector, sa
     assert comparisons[0].numpy.max() > 0.01
 
 
-def test_keras_extractor_is_built_once(inspector, sample):
+def test_keras_extractor_is_built_once(inspector: ModelInspector, sample: MnistData) -> None:
     inspector.keras_layers(sample.x_test[0])
     first = inspector._keras_extractor()
     inspector.keras_layers(sample.x_test[1])
     assert inspector._keras_extractor() is first
 
 
-def test_both_engines_agree_on_1000_test_digits(inspector, sample):
+def test_both_engines_agree_on_1000_test_digits(inspector: ModelInspector, sample: MnistData) -> None:
     x = sample.x_test[:1000]
     by_numpy = inspector.probabilities(x, "numpy")
     by_keras = inspector.probabilities(x, "keras")
@@ -60,7 +69,7 @@ def test_both_engines_agree_on_1000_test_digits(inspector, sample):
     assert np.array_equal(inspector.predict(x, "numpy", batch_size=37), np.argmax(by_numpy, axis=1))
 
 
-def test_evaluate_counts_and_confusion_matrix(inspector, sample):
+def test_evaluate_counts_and_confusion_matrix(inspector: ModelInspector, sample: MnistData) -> None:
     result = inspector.evaluate(sample.x_test[:500], sample.y_test[:500], "numpy")
     assert result.samples == 500 and result.engine == "numpy" and result.seconds > 0
     m = result.confusion
@@ -73,7 +82,7 @@ def test_evaluate_counts_and_confusion_matrix(inspector, sample):
     assert by_keras.engine == "keras" and by_keras.loss == pytest.approx(result.loss, abs=1e-5)
 
 
-def test_a_numpy_model_needs_no_keras_model_and_compares_the_same(inspector, sample):
+def test_a_numpy_model_needs_no_keras_model_and_compares_the_same(inspector: ModelInspector, sample: MnistData) -> None:
     numpy_only = ModelInspector(NumpyModel(inspector.spec, tuple(inspector.weights)))
     digit = sample.x_test[3]
     for a, b in zip(numpy_only.numpy_layers(digit), inspector.numpy_layers(digit), strict=True):
@@ -83,12 +92,12 @@ def test_a_numpy_model_needs_no_keras_model_and_compares_the_same(inspector, sam
         ModelInspector(NumpyModel(inspector.spec, tuple(inspector.weights[:-1])))
 
 
-def test_confusion_matrix_by_hand():
+def test_confusion_matrix_by_hand() -> None:
     m = confusion_matrix(np.array([0, 0, 1, 2, 2, 2]), np.array([0, 1, 1, 2, 0, 2]), classes=3)
     assert m.tolist() == [[1, 1, 0], [0, 1, 0], [1, 0, 2]]
 
 
-def test_kernels_are_the_models_own_weights(tiny_model, inspector):
+def test_kernels_are_the_models_own_weights(tiny_model: Any, inspector: ModelInspector) -> None:
     conv = inspector.conv_layers()
     assert [c.name for c in conv] == ["conv2d", "conv2d_1", "conv2d_2"]
     k, b = inspector.kernel_and_bias(conv[1])
@@ -98,7 +107,7 @@ def test_kernels_are_the_models_own_weights(tiny_model, inspector):
         inspector.kernel_and_bias(inspector.layers[1])
 
 
-def test_explorer_example_reproduces_the_first_layer(inspector, sample):
+def test_explorer_example_reproduces_the_first_layer(inspector: ModelInspector, sample: MnistData) -> None:
     index = 123
     digit, label = sample.x_test[index], int(sample.y_test[index])
     ex = explorer_example.learned_kernel_example(inspector, digit, label, index)
@@ -111,14 +120,14 @@ def test_explorer_example_reproduces_the_first_layer(inspector, sample):
     np.testing.assert_allclose(trace.output, maps, atol=1e-5)
 
 
-def test_bad_digits_and_engines_are_refused(inspector):
+def test_bad_digits_and_engines_are_refused(inspector: ModelInspector) -> None:
     with pytest.raises(ValueError, match=r"shape \(28, 28\). Received: digit.shape=\(27, 28\)"):
         inspector.numpy_layers(np.zeros((27, 28), np.uint8))
     with pytest.raises(ValueError, match=r"Unknown engine.*Received: engine='torch'"):
         inspector.predict(np.zeros((2, 28, 28), np.uint8), "torch")
 
 
-def test_models_the_screens_cannot_show_are_refused_and_other_image_sets_models_are_taken():
+def test_models_the_screens_cannot_show_are_refused_and_other_image_sets_models_are_taken() -> None:
     from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, seeded_weights
     from tui_convnet.training.inspector import NumpyModel
 
@@ -136,7 +145,7 @@ def test_models_the_screens_cannot_show_are_refused_and_other_image_sets_models_
         rgb.probabilities(np.zeros((2, 28, 28), np.uint8))
 
 
-def test_a_model_with_dropout_compares_layer_by_layer(sample):
+def test_a_model_with_dropout_compares_layer_by_layer(sample: MnistData) -> None:
     from tui_convnet.core import mnist_convnet
     from tui_convnet.training.model import build_model
 
@@ -149,7 +158,7 @@ def test_a_model_with_dropout_compares_layer_by_layer(sample):
     assert all(c.agrees for c in comparisons)
 
 
-def test_batch_size_does_not_change_the_result(inspector, sample):
+def test_batch_size_does_not_change_the_result(inspector: ModelInspector, sample: MnistData) -> None:
     x = sample.x_test[:300]
     by_64 = inspector.probabilities(x, "numpy", batch_size=64)
     assert np.array_equal(by_64, inspector.probabilities(x, "numpy", batch_size=64))  # deterministic

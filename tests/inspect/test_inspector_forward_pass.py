@@ -4,13 +4,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from tui_convnet.core import forward, mnist_convnet, seeded_weights
-from tui_convnet.data import to_model_inputs
+from tui_convnet.data.mnist import to_model_inputs
 from tui_convnet.training.inspector import NUMPY_BATCH, InspectError, ModelInspector, NumpyModel
+
+if TYPE_CHECKING:
+    from tui_convnet.data.mnist import MnistData
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +25,7 @@ def numpy_model() -> NumpyModel:
     return NumpyModel(spec, tuple(weights))
 
 
-def test_numpy_layers_and_probabilities_are_forwards_numbers(numpy_model, sample):
+def test_numpy_layers_and_probabilities_are_forwards_numbers(numpy_model: NumpyModel, sample: MnistData) -> None:
     inspector = ModelInspector(numpy_model)
     digit = sample.x_test[7]
     expected = forward(numpy_model.spec, list(numpy_model.weights), inspector.model_input(digit), intermediates=True)
@@ -40,7 +44,7 @@ def test_numpy_layers_and_probabilities_are_forwards_numbers(numpy_model, sample
         np.testing.assert_array_equal(by_batches[start : start + NUMPY_BATCH], expected_batch)
 
 
-def test_weights_are_checked_when_the_model_is_loaded(numpy_model):
+def test_weights_are_checked_when_the_model_is_loaded(numpy_model: NumpyModel) -> None:
     weights = list(numpy_model.weights)
     weights[4] = np.zeros((3, 3, 64, 65), np.float32)
     with pytest.raises(InspectError, match=re.escape("Weights of layer conv2d_2 have the wrong shape")):
@@ -51,7 +55,7 @@ def test_weights_are_checked_when_the_model_is_loaded(numpy_model):
         ModelInspector(NumpyModel(numpy_model.spec, tuple(weights)))
 
 
-def test_a_digit_is_still_checked_on_every_key_press(numpy_model):
+def test_a_digit_is_still_checked_on_every_key_press(numpy_model: NumpyModel) -> None:
     inspector = ModelInspector(numpy_model)
     digit = np.zeros((28, 28))
     digit[4, 4] = np.nan

@@ -20,7 +20,9 @@ from tui_convnet.core.pooling import _max_over_offsets, _windows, pool_geometry
     ],
 )
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
-def test_running_maximum_equals_window_maximum(shape, size, stride, dtype):
+def test_running_maximum_equals_window_maximum(
+    shape: tuple[int, ...], size: tuple[int, ...], stride: tuple[int, ...], dtype
+) -> None:
     rng = np.random.default_rng(0)
     x = (rng.standard_normal(shape) * 10).astype(dtype)
     g = pool_geometry(x.shape[1:], size, stride, "valid")
@@ -32,7 +34,7 @@ def test_running_maximum_equals_window_maximum(shape, size, stride, dtype):
     np.testing.assert_array_equal(pool2d(x[0], size, stride, "max"), expected[0])
 
 
-def test_nan_propagates_like_the_window_maximum():
+def test_nan_propagates_like_the_window_maximum() -> None:
     # pool2d refuses NaN inputs; the helper itself still behaves as the window reduction does.
     x = np.zeros((1, 4, 4, 1), np.float32)
     x[0, 1, 1, 0] = np.nan
@@ -40,7 +42,7 @@ def test_nan_propagates_like_the_window_maximum():
     np.testing.assert_array_equal(_max_over_offsets(x, g), _windows(x, g).max(axis=(3, 4)))
 
 
-def test_input_is_not_modified():
+def test_input_is_not_modified() -> None:
     x = np.arange(2 * 6 * 6 * 3, dtype=np.float32).reshape(2, 6, 6, 3)
     before = x.copy()
     pool2d(x, 2)

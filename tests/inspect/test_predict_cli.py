@@ -7,22 +7,27 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
 from tui_convnet.cli import main
 
+if TYPE_CHECKING:
+    from tui_convnet.data.mnist import MnistData
+
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
 
-def predict(capsys, *args):
+def predict(capsys: pytest.CaptureFixture[str], *args):
     code = main(["predict", *map(str, args)])
     out, err = capsys.readouterr()
     return code, out, err
 
 
-def test_json_contract(capsys, tiny_model_path, sample):
+def test_json_contract(capsys: pytest.CaptureFixture[str], tiny_model_path: Path, sample: MnistData) -> None:
     code, out, err = predict(capsys, tiny_model_path, "--dataset", "sample", "--limit", 300, "--json")
     assert code == 0, err
     data = json.loads(out)
@@ -36,7 +41,7 @@ def test_json_contract(capsys, tiny_model_path, sample):
     assert isinstance(data["seconds"], float) and data["seconds"] >= 0
 
 
-def test_both_engines_agree_on_every_prediction(capsys, tiny_model_path):
+def test_both_engines_agree_on_every_prediction(capsys: pytest.CaptureFixture[str], tiny_model_path: Path) -> None:
     results = {}
     for engine in ("numpy", "keras"):
         code, out, err = predict(
@@ -49,7 +54,7 @@ def test_both_engines_agree_on_every_prediction(capsys, tiny_model_path):
     assert results["numpy"]["test_accuracy"] == results["keras"]["test_accuracy"]
 
 
-def test_table_on_a_terminal(capsys, tiny_model_path):
+def test_table_on_a_terminal(capsys: pytest.CaptureFixture[str], tiny_model_path: Path) -> None:
     code, out, err = predict(capsys, tiny_model_path, "--dataset", "sample", "--limit", 200)
     assert code == 0, err
     assert "Test accuracy:" in out and "of 200 digits" in out and "numpy engine" in out
@@ -63,7 +68,7 @@ def _save(model, path):
 
 
 @pytest.fixture(scope="module")
-def bad_files(tmp_path_factory):
+def bad_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     from tui_convnet.training.tf_env import import_keras
 
     keras = import_keras()
@@ -130,7 +135,9 @@ def bad_files(tmp_path_factory):
         ("bomb", "`config.json` would expand to 2,147,483,648 bytes"),  # was read whole first
     ],
 )
-def test_damaged_or_foreign_model_files(capsys, bad_files, name, message, tmp_path):
+def test_damaged_or_foreign_model_files(
+    capsys: pytest.CaptureFixture[str], bad_files: dict[str, Path], name: str, message: str, tmp_path: Path
+) -> None:
     code, out, err = predict(capsys, bad_files[name], "--dataset", "sample", "--limit", 10)
     assert code == 2  # the input cannot be used: 2, as for train (was 1)
     assert out == ""
@@ -149,12 +156,12 @@ def test_damaged_or_foreign_model_files(capsys, bad_files, name, message, tmp_pa
     assert "Traceback" not in err and err.count("\n") == 1
 
 
-def test_bad_dataset(capsys, tiny_model_path, tmp_path):
+def test_bad_dataset(capsys: pytest.CaptureFixture[str], tiny_model_path: Path, tmp_path: Path) -> None:
     code, _out, err = predict(capsys, tiny_model_path, "--dataset", tmp_path / "nothing.npz")
     assert code == 2 and "No such file or folder" in err and "Traceback" not in err  # was 1, train said 2
 
 
-def test_real_command_prints_pure_json(tiny_model_path):
+def test_real_command_prints_pure_json(tiny_model_path: Path) -> None:
     env = {**os.environ, "PYTHONWARNINGS": "default"}
     proc = subprocess.run(
         [
@@ -192,13 +199,15 @@ def test_real_command_prints_pure_json(tiny_model_path):
         ("a" * 300 + ".keras", "file name too long"),  # ENAMETOOLONG
     ],
 )
-def test_model_paths_that_cannot_work(capsys, model, message):
+def test_model_paths_that_cannot_work(capsys: pytest.CaptureFixture[str], model, message: str) -> None:
     code, out, err = predict(capsys, model, "--dataset", "sample")
     assert code == 2 and out == "" and message in err
     assert err.startswith("convnet-tui predict: error: ") and "Traceback" not in err and err.count("\n") == 1
 
 
-def test_an_unreadable_model_says_permission_denied(capsys, tiny_model_path, monkeypatch):
+def test_an_unreadable_model_says_permission_denied(
+    capsys: pytest.CaptureFixture[str], tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     # was "not a zip archive"; the tests run as root, where chmod 000 does not stop reads: the fault is injected
     import builtins
     import errno
@@ -215,7 +224,9 @@ def test_an_unreadable_model_says_permission_denied(capsys, tiny_model_path, mon
     assert code == 2 and f"{tiny_model_path}: cannot read it (permission denied)" in err
 
 
-def test_json_to_a_full_disk_is_one_line(capsys, tiny_model_path, monkeypatch):
+def test_json_to_a_full_disk_is_one_line(
+    capsys: pytest.CaptureFixture[str], tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     full = open("/dev/full", "w")  # noqa: SIM115
     monkeypatch.setattr(sys, "stdout", full)
     code = main(["predict", str(tiny_model_path), "--dataset", "sample", "--limit", "50", "--json"])

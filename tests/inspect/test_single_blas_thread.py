@@ -15,7 +15,7 @@ def blas_threads() -> list[int]:
     return sorted({info["num_threads"] for info in threadpoolctl.threadpool_info() if info["user_api"] == "blas"})
 
 
-def test_two_threads_become_one_inside_and_two_again_after():
+def test_two_threads_become_one_inside_and_two_again_after() -> None:
     with threadpoolctl.threadpool_limits(limits=2, user_api="blas"):
         assert blas_threads() == [2]
         with single_blas_thread():
@@ -26,7 +26,7 @@ def test_two_threads_become_one_inside_and_two_again_after():
         assert blas_threads() == [2]
 
 
-def test_one_thread_already_is_left_alone(monkeypatch):
+def test_one_thread_already_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     limited = []
     controller = inspector._blas_controller()
     monkeypatch.setattr(type(controller), "limit", lambda self, **kw: limited.append(kw))

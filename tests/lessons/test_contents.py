@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tui_convnet.core import load_examples
@@ -16,14 +18,17 @@ from tui_convnet.lessons.catalog import (
     lesson_entry,
 )
 
+if TYPE_CHECKING:
+    from tui_convnet.lessons.catalog import ContentsEntry
+
 
 @pytest.fixture(scope="module")
-def entries():
+def entries() -> tuple[ContentsEntry, ...]:
     examples = load_examples()
     return contents([*examples, *lesson_examples(examples)])
 
 
-def test_examples_then_lessons_numbered_once_each(entries):
+def test_examples_then_lessons_numbered_once_each(entries: tuple[ContentsEntry, ...]) -> None:
     assert [e.number for e in entries] == list(range(1, 22))
     assert all(isinstance(e, ExampleEntry) for e in entries[:12])
     assert [e.index for e in entries[:12]] == list(range(12))
@@ -37,14 +42,14 @@ def test_examples_then_lessons_numbered_once_each(entries):
     assert labels[20] == "Lesson 21: Preparing the data, step by step"
 
 
-def test_every_entry_names_where_it_comes_from(entries):
+def test_every_entry_names_where_it_comes_from(entries: tuple[ContentsEntry, ...]) -> None:
     for entry in entries:
         assert entry.source, entry.label
     assert all(e.source.startswith("From the lecture's slide") for e in entries if isinstance(e, LessonEntry))
     assert entries[2].source.startswith("Lecture slide 'Example: Edge Detection'")
 
 
-def test_lesson_entry_by_key(entries):
+def test_lesson_entry_by_key(entries: tuple[ContentsEntry, ...]) -> None:
     assert lesson_entry(entries, "receptive").number == 15
     assert lesson_entry(entries, "learn").number == 19
     with pytest.raises(ValueError, match=r"There is no such lesson in the contents\. Received: key='nope'"):

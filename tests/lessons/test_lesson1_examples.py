@@ -12,7 +12,7 @@ def _by_number():
     return {ex.key.split("_", 1)[0]: ex for ex in load_examples()}
 
 
-def test_the_detector_is_highest_exactly_where_the_whole_pattern_is():
+def test_the_detector_is_highest_exactly_where_the_whole_pattern_is() -> None:
     ex = _by_number()["10"]
     out = conv2d(ex.x, ex.kernels, ex.bias)[:, :, 0]
     np.testing.assert_array_equal(out, ex.expected["output"][0])
@@ -25,7 +25,7 @@ def test_the_detector_is_highest_exactly_where_the_whole_pattern_is():
     assert out[~whole].max() == 2
 
 
-def test_the_transposed_kernel_compares_each_pixel_with_the_one_below():
+def test_the_transposed_kernel_compares_each_pixel_with_the_one_below() -> None:
     by = _by_number()
     ex, vertical = by["11"], by["03"]
     np.testing.assert_array_equal(ex.x, vertical.x)  # the same digit
@@ -36,7 +36,7 @@ def test_the_transposed_kernel_compares_each_pixel_with_the_one_below():
     np.testing.assert_allclose(conv2d(vertical.x, vertical.kernels)[:, :, 0], x[:, :-1] - x[:, 1:], atol=1e-12)
 
 
-def test_lesson_1_steps():
+def test_lesson_1_steps() -> None:
     lesson = PatternLesson(load_examples())
     assert lesson.steps == 3
     keys = [lesson.frame(i).example.key for i in range(3)]

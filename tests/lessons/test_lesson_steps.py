@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
 from tui_convnet.core import mnist_convnet
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.lessons.catalog import LESSONS, lesson_info
 from tui_convnet.lessons.context import digit_from_uint8, seeded_model, trained_model
 from tui_convnet.lessons.dropout_lesson import DropoutLesson
@@ -15,9 +17,12 @@ from tui_convnet.lessons.receptive import ReceptiveLesson, Selection
 from tui_convnet.lessons.sharing import MAX_SHIFT, SharingLesson
 from tui_convnet.lessons.sparse import Node, SparseLesson
 
+if TYPE_CHECKING:
+    from tui_convnet.lessons.context import LessonModel
+
 
 @pytest.fixture(scope="module")
-def model():
+def model() -> LessonModel:
     return seeded_model(0)
 
 
@@ -27,11 +32,11 @@ def _digit():
 
 
 @pytest.fixture(scope="module")
-def digit():
+def digit() -> np.ndarray:
     return _digit()
 
 
-def test_catalog_names_every_slide():
+def test_catalog_names_every_slide() -> None:
     assert [info.key for info in LESSONS] == ["pattern", "sparse", "receptive", "sharing", "hierarchy", "dropout"]
     assert all(info.slide and info.source.startswith("From the lecture's slide") for info in LESSONS)
     assert lesson_info("receptive").title == "The receptive field grows with depth"
@@ -39,7 +44,7 @@ def test_catalog_names_every_slide():
         lesson_info("7")  # a lesson has no number of its own: its number is its place in the contents
 
 
-def test_sparse_steps_outputs_then_inputs_then_counts():
+def test_sparse_steps_outputs_then_inputs_then_counts() -> None:
     lesson = SparseLesson(mnist_convnet())
     assert lesson.steps == 12
     s3 = lesson.frame(2)
@@ -58,7 +63,7 @@ def test_sparse_steps_outputs_then_inputs_then_counts():
     assert lesson.frame(99).step == 11 and lesson.frame(-3).step == 0
 
 
-def test_receptive_tour_and_moves():
+def test_receptive_tour_and_moves() -> None:
     lesson = ReceptiveLesson(seeded_model(0), _digit())
     assert [s.layer for s in lesson.tour] == [0, 1, 2, 3, 4, 6]
     third = Selection(4, 2, 2)
@@ -79,7 +84,7 @@ def test_receptive_tour_and_moves():
     )
 
 
-def test_sharing_frames(model, digit):
+def test_sharing_frames(model: LessonModel, digit: np.ndarray) -> None:
     lesson = SharingLesson(model, digit)
     frame = lesson.frame(lesson.start(3))
     assert (frame.shift.dy, frame.shift.dx) == (2, 2)
@@ -90,7 +95,7 @@ def test_sharing_frames(model, digit):
     assert lesson.change_channel(lesson.start(0), -1).channel == 31
 
 
-def test_hierarchy_frames(model, digit):
+def test_hierarchy_frames(model: LessonModel, digit: np.ndarray) -> None:
     lesson = HierarchyLesson(model, digit)
     assert lesson.steps == 3
     assert [lm.field for lm in lesson.layers] == [(3, 3), (8, 8), (18, 18)]
@@ -102,7 +107,7 @@ def test_hierarchy_frames(model, digit):
     assert "untrained" in lesson.frame(0).lines[-1] and "18×18" in lesson.frame(2).lines[1]
 
 
-def test_dropout_frames(model, digit):
+def test_dropout_frames(model: LessonModel, digit: np.ndarray) -> None:
     lesson = DropoutLesson(model, digit)
     off = lesson.frame(lesson.start(0))
     np.testing.assert_array_equal(off.result.output, off.result.x)
@@ -116,16 +121,16 @@ def test_dropout_frames(model, digit):
     assert not lesson.toggle_mode(on).training
 
 
-def test_trained_model_checks_the_weights(model):
+def test_trained_model_checks_the_weights(model: LessonModel) -> None:
     with pytest.raises(ValueError, match="The weights do not fit the model"):
         trained_model(model.spec, model.weights[:-1], "x")
     assert trained_model(model.spec, model.weights, "bundled").trained
 
 
-def test_sharing_says_when_the_prediction_changes():
+def test_sharing_says_when_the_prediction_changes() -> None:
     # The bundled model reads test digit 0 (a 7) as an 8 once it is shifted by (+4, −4): the lesson says
     # the invariance is approximate there, and only where the prediction does change.
-    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.model.bundled import load_bundled_model
 
     bundled = load_bundled_model()
     lesson = SharingLesson(trained_model(bundled.spec, bundled.weights, "bundled"), _digit())

@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tui_convnet.data import load_sample
+from tui_convnet.data.mnist import load_sample
 from tui_convnet.teach.data_prep import batches, data_preparation
 
 DATA = load_sample()
 
 
-def test_three_steps_on_the_bundled_sample():
+def test_three_steps_on_the_bundled_sample() -> None:
     reshape, scale, labels = data_preparation(DATA.x_train, DATA.y_train, 0)
     assert reshape.code == "train_images = train_images.reshape((5000, 28, 28, 1))"
     assert reshape.before.text == "shape (5000, 28, 28), uint8, values 0–255"
@@ -29,7 +29,7 @@ def test_three_steps_on_the_bundled_sample():
 
 
 @pytest.mark.keras
-def test_the_steps_match_keras_to_categorical():
+def test_the_steps_match_keras_to_categorical() -> None:
     from keras.utils import to_categorical
 
     from tui_convnet.teach.data_prep import to_categorical as ours
@@ -39,14 +39,14 @@ def test_the_steps_match_keras_to_categorical():
     assert np.array_equal(ours(y), to_categorical(y))
 
 
-def test_batch_shapes_of_the_whole_set():
+def test_batch_shapes_of_the_whole_set() -> None:
     assert batches(60000).text.endswith("images (64, 28, 28, 1), labels (64, 10); the last holds 32")
     assert batches(60000).count == 938 and batches(5000, 100).last == 100
     with pytest.raises(ValueError):
         data_preparation(DATA.x_train, DATA.y_train, 5000)
 
 
-def test_the_pixels_followed_through_the_scaling():
+def test_the_pixels_followed_through_the_scaling() -> None:
     from tui_convnet.teach.data_prep import pixel_row
 
     image = DATA.x_train[0]
@@ -62,7 +62,7 @@ def test_the_pixels_followed_through_the_scaling():
         pixel_row(image.astype(np.float32))
 
 
-def test_the_scaled_range_is_the_one_numpy_gives_without_a_float_copy_of_the_set():
+def test_the_scaled_range_is_the_one_numpy_gives_without_a_float_copy_of_the_set() -> None:
     x = np.array([[[3, 255], [17, 128]]], np.uint8)
     _, scale, _ = data_preparation(x, np.array([4], np.uint8), 0)
     scaled = x.reshape((1, 2, 2, 1)).astype("float32") / 255

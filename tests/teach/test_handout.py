@@ -18,7 +18,7 @@ ARTIFACTS = Path(__file__).parent.parent / "artifacts"
 EXAMPLES = {ex.key: ex for ex in load_examples()}
 
 
-def test_the_cs231n_handout_has_every_step_and_the_slides_correction():
+def test_the_cs231n_handout_has_every_step_and_the_slides_correction() -> None:
     md = handout_markdown(handout_blocks(EXAMPLES["01_cs231n"]))
     assert len(re.findall(r"^### Step \d+ of 18: ", md, re.M)) == 18
     assert "o[1,0,0] = 4 + (-4) + 1 + b0 1 = 2" in md  # the step the slide gets wrong, with its arithmetic
@@ -28,7 +28,7 @@ def test_the_cs231n_handout_has_every_step_and_the_slides_correction():
     assert "## The output volume" in md and " -4   7   5" in md
 
 
-def test_pooling_and_model_handouts():
+def test_pooling_and_model_handouts() -> None:
     md = handout_markdown(handout_blocks(EXAMPLES["07_max_pooling"]))
     assert "## The pooled output" in md and "max(" in md
     md = handout_markdown(handout_blocks(EXAMPLES["09_mnist_convnet"]))
@@ -37,12 +37,12 @@ def test_pooling_and_model_handouts():
     assert "model.add(layers.Conv2D(32, (3, 3), activation='relu', input_shape=(28, 28, 1)))" in md
 
 
-def test_every_example_makes_a_handout():
+def test_every_example_makes_a_handout() -> None:
     for ex in EXAMPLES.values():
         assert handout_html(handout_blocks(ex)).endswith("</html>\n")
 
 
-def test_html_is_self_contained_and_readable_in_black_and_white():
+def test_html_is_self_contained_and_readable_in_black_and_white() -> None:
     page = handout_html(handout_blocks(EXAMPLES["01_cs231n"]))
     assert "<script" not in page and "http://" not in page and "https://" not in page and "@import" not in page
     assert "print-color-adjust: exact" in page
@@ -50,7 +50,9 @@ def test_html_is_self_contained_and_readable_in_black_and_white():
     assert "<script>" not in handout_html(handout_blocks(EXAMPLES["01_cs231n"]))
 
 
-def test_handout_command_writes_a_file_and_refuses_an_unknown_example(tmp_path, capsys):
+def test_handout_command_writes_a_file_and_refuses_an_unknown_example(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "h.html"
     assert main(["handout", "01", "--format", "html", "-o", str(path)]) == 0
     assert path.read_text().startswith("<!DOCTYPE html>")
@@ -67,7 +69,7 @@ def _chromium() -> str | None:
 
 
 @pytest.mark.browser
-def test_the_html_handout_renders_in_chromium(tmp_path):
+def test_the_html_handout_renders_in_chromium(tmp_path: Path) -> None:
     playwright_api = pytest.importorskip("playwright.sync_api", reason="Playwright is in the test extras")
     chromium = _chromium()
     if chromium is None:

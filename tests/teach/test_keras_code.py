@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -28,7 +29,7 @@ model.add(layers.Dense(10, activation='softmax'))
 """
 
 
-def test_the_lecture_model_is_the_slides_code_line_for_line():
+def test_the_lecture_model_is_the_slides_code_line_for_line() -> None:
     text = code_text(model_code(mnist_convnet()))
     assert SLIDE_MODEL in text
     assert "model.compile(optimizer='rmsprop',\n              loss='categorical_crossentropy',\n" in text
@@ -36,7 +37,7 @@ def test_the_lecture_model_is_the_slides_code_line_for_line():
     assert "from keras import optimizers" not in text
 
 
-def test_each_layer_and_setting_has_its_line():
+def test_each_layer_and_setting_has_its_line() -> None:
     lines = model_code(mnist_convnet(0.5), TrainConfig(epochs=3, batch_size=32, validation_split=0.1))
     for i, info in enumerate(infer_shapes(mnist_convnet(0.5))):
         (line,) = lines_for_layer(lines, i)
@@ -48,7 +49,7 @@ def test_each_layer_and_setting_has_its_line():
     assert lines_for_setting(lines, "batch_size") == [fit] == lines_for_setting(lines, "validation_split")
 
 
-def test_another_learning_rate_names_the_optimizer_class():
+def test_another_learning_rate_names_the_optimizer_class() -> None:
     lines = model_code(mnist_convnet(), TrainConfig(optimizer="adam", learning_rate=0.0005))
     text = code_text(lines)
     assert "from keras import optimizers\n" in text
@@ -58,7 +59,7 @@ def test_another_learning_rate_names_the_optimizer_class():
     assert "optimizer='sgd'" in code_text(model_code(mnist_convnet(), TrainConfig(optimizer="sgd", learning_rate=0.01)))
 
 
-def test_settings_other_than_keras_defaults_are_written_out():
+def test_settings_other_than_keras_defaults_are_written_out() -> None:
     spec = ModelSpec(
         (9, 9, 3),
         (
@@ -71,7 +72,7 @@ def test_settings_other_than_keras_defaults_are_written_out():
     assert "layers.AveragePooling2D((3, 3), strides=(1, 1))" in text
 
 
-def test_code_command_prints_the_script(capsys):
+def test_code_command_prints_the_script(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["code", "--dropout", "0.5", "--epochs", "2", "--limit", "100"]) == 0
     out = capsys.readouterr().out
     assert "mnist.load_data()" in out and "np.load(SAMPLE)" in out  # as the slides, with the offline fallback
@@ -88,13 +89,13 @@ def test_code_command_prints_the_script(capsys):
         (["--dataset", "/no/such.npz"], "--dataset must be auto, keras, sample or an existing .npz file"),
     ],
 )
-def test_code_command_refuses_bad_input_in_one_line(capsys, args, message):
+def test_code_command_refuses_bad_input_in_one_line(capsys: pytest.CaptureFixture[str], args, message: str) -> None:
     code = main(["code", *args])
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
 
 
-def test_code_command_checks_the_training_options_as_train_does(capsys):
+def test_code_command_checks_the_training_options_as_train_does(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as caught:
         main(["code", "--validation-split", "1.5"])
     assert caught.value.code == 2 and "argument --validation-split: must be in [0, 1)" in capsys.readouterr().err
@@ -106,7 +107,7 @@ def _summary_shapes(out: str) -> list[str]:
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_the_written_script_trains_the_apps_model(tmp_path):
+def test_the_written_script_trains_the_apps_model(tmp_path: Path) -> None:
     """The script, run by a plain Python, builds the app's shapes and 93,322 parameters (with dropout too)."""
     runs = {}
     for dropout in (None, 0.5):
@@ -132,7 +133,7 @@ def test_the_written_script_trains_the_apps_model(tmp_path):
         assert re.search(r"Test accuracy: [01]\.\d{4} \(loss [\d.]+\) on 64 test digits", out)
 
 
-def test_code_command_writes_the_model_of_a_spec_file(tmp_path, capsys):
+def test_code_command_writes_the_model_of_a_spec_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     spec = tmp_path / "mine.toml"
     spec.write_text(
         'name = "small"\ninput_shape = [28, 28, 1]\n\n[[layers]]\ntype = "Conv2D"\nfilters = 8\nkernel_size = [5, 5]\n'

@@ -3,6 +3,8 @@ file, line and field, and `convnet-tui --example PATH.toml` opens one (or shows 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tui_convnet.cli import main
@@ -11,7 +13,7 @@ from tui_convnet.teach.example_files import example_problems, field_line
 from tui_convnet.teach.example_template import TEMPLATE
 
 
-def test_the_template_is_an_example_that_loads_and_matches_its_expected_output(tmp_path):
+def test_the_template_is_an_example_that_loads_and_matches_its_expected_output(tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(TEMPLATE)
     example, problems = example_problems(path)
@@ -22,12 +24,12 @@ def test_the_template_is_an_example_that_loads_and_matches_its_expected_output(t
     assert (out[:, :, 0] == example.expected["output"][0]).all()
 
 
-def test_every_builtin_example_passes_the_check():
+def test_every_builtin_example_passes_the_check() -> None:
     for path in sorted(bundled_examples_dir().glob("*.toml")):
         assert example_problems(path)[1] == [], path.name
 
 
-def test_template_and_check_commands(tmp_path, capsys):
+def test_template_and_check_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["examples", "--template"]) == 0
     text = capsys.readouterr().out
     assert text == TEMPLATE
@@ -36,7 +38,9 @@ def test_template_and_check_commands(tmp_path, capsys):
     assert "a.toml: ok (conv: My first convolution" in capsys.readouterr().out
 
 
-def test_check_reports_every_problem_with_file_line_and_field(tmp_path, capsys):
+def test_check_reports_every_problem_with_file_line_and_field(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = TEMPLATE.replace('kind = "conv"', 'kind = "conv"\ncolour = "red"').replace("stride = 1 ", "strid = 1 ")
     bad = bad.replace("   [1, 0, -1]],\n]", "   [1, 0]],\n]", 1)  # the kernel's last row is short
     path = tmp_path / "bad.toml"
@@ -53,7 +57,7 @@ def test_check_reports_every_problem_with_file_line_and_field(tmp_path, capsys):
     assert lines[int(err[2].split(":")[1]) - 1].startswith("channels")  # the kernel's channels line
 
 
-def test_a_file_that_is_not_toml_names_its_line(tmp_path, capsys):
+def test_a_file_that_is_not_toml_names_its_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "x.toml"
     path.write_text('title = "x"\nkind = \n')
     assert main(["examples", "--check", str(path), str(tmp_path / "missing.toml")]) == 2
@@ -71,11 +75,11 @@ def test_a_file_that_is_not_toml_names_its_line(tmp_path, capsys):
         ("input.channels", "title = 'x'\n", 0),
     ],
 )
-def test_field_line_finds_the_field(fld, text, line):
+def test_field_line_finds_the_field(fld: str, text: str, line: int) -> None:
     assert field_line(text, fld) == line
 
 
-def test_a_builtin_example_copied_by_a_lecturer_loads_the_same(tmp_path):
+def test_a_builtin_example_copied_by_a_lecturer_loads_the_same(tmp_path: Path) -> None:
     source = bundled_examples_dir() / "01_cs231n.toml"
     path = tmp_path / "cs231n_copy.toml"
     path.write_text(source.read_text())

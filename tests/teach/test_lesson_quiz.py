@@ -14,7 +14,7 @@ KEYS = ("pattern", "sparse", "receptive", "sharing", "hierarchy", "dropout", "le
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_every_lesson_has_questions_with_their_answer_and_arithmetic(key):
+def test_every_lesson_has_questions_with_their_answer_and_arithmetic(key) -> None:
     rng = np.random.default_rng(1)
     for _ in range(4):
         q = lesson_question(key, rng, EXAMPLES)
@@ -22,19 +22,19 @@ def test_every_lesson_has_questions_with_their_answer_and_arithmetic(key):
         assert check(q, typed).correct and q.working
 
 
-def test_pattern_questions_are_about_the_pattern_detectors():
+def test_pattern_questions_are_about_the_pattern_detectors() -> None:
     q = lesson_question("pattern", np.random.default_rng(0), EXAMPLES)
     assert q.parameters["example"] in ("10_pattern_detector", "11_horizontal_edges")
 
 
-def test_dropout_scales_a_kept_unit_by_one_over_one_minus_the_rate():
+def test_dropout_scales_a_kept_unit_by_one_over_one_minus_the_rate() -> None:
     rng = np.random.default_rng(3)
     for _ in range(5):
         q = lesson_question("dropout", rng, EXAMPLES)
         assert q.answer == pytest.approx(q.parameters["x"] / (1 - q.parameters["rate"]), rel=1e-6)
 
 
-def test_the_pattern_lesson_never_asks_about_a_window_of_zeros_only():
+def test_the_pattern_lesson_never_asks_about_a_window_of_zeros_only() -> None:
     for seed in range(60):
         q = lesson_question("pattern", np.random.default_rng(seed), EXAMPLES)
         cells = [v for grid in q.parameters["window"].values() for row in grid for v in row]

@@ -18,7 +18,7 @@ def _window(state, step):
     return comp.pool.step(step - comp.conv_steps).window
 
 
-def test_every_step_of_every_example_has_an_exact_question_unless_its_window_is_all_zeros():
+def test_every_step_of_every_example_has_an_exact_question_unless_its_window_is_all_zeros() -> None:
     asked = 0
     for ex in EXAMPLES.values():
         state = open_example(ex)
@@ -33,7 +33,7 @@ def test_every_step_of_every_example_has_an_exact_question_unless_its_window_is_
     assert asked > 40
 
 
-def test_a_window_of_zeros_only_is_not_asked_about():
+def test_a_window_of_zeros_only_is_not_asked_about() -> None:
     state = open_example(EXAMPLES["03_edge_detection"])  # a digit: most windows are black paper
     zero = [s for s in range(state.num_steps) if not np.any(_window(state, s))]
     ink = [s for s in range(state.num_steps) if np.any(_window(state, s))]
@@ -42,7 +42,7 @@ def test_a_window_of_zeros_only_is_not_asked_about():
     assert question_for(state, ink[0]) is not None
 
 
-def test_the_model_example_asks_parameters_or_an_output_size_with_the_slides_name():
+def test_the_model_example_asks_parameters_or_an_output_size_with_the_slides_name() -> None:
     state = open_example(EXAMPLES["09_mnist_convnet"])
     q = question_for(state, 2)
     assert q is not None and q.kind == "parameters" and q.answer == 18496
@@ -51,7 +51,7 @@ def test_the_model_example_asks_parameters_or_an_output_size_with_the_slides_nam
     assert q is not None and q.kind == "output_size" and q.answer == 576
 
 
-def test_a_session_asks_checks_scores_and_shows_the_arithmetic():
+def test_a_session_asks_checks_scores_and_shows_the_arithmetic() -> None:
     state = open_example(EXAMPLES["01_cs231n"])
     mode = QuizMode().ask(state, 3)
     assert not mode.asking  # off: the step is simply shown

@@ -11,7 +11,7 @@ import pytest
 from tui_convnet.training.curves import TrailingMean, batch_value, batch_values
 
 
-def test_running_means_give_back_each_batch_including_a_short_last_one():
+def test_running_means_give_back_each_batch_including_a_short_last_one() -> None:
     losses = np.array([2.3, 1.9, 1.2, 0.8])
     sizes = np.array([64, 64, 64, 8])  # 200 digits in batches of 64
     samples = np.cumsum(sizes)
@@ -23,7 +23,7 @@ def test_running_means_give_back_each_batch_including_a_short_last_one():
         previous = (mean, n)
 
 
-def test_the_epoch_boundary_cliff_is_gone():
+def test_the_epoch_boundary_cliff_is_gone() -> None:
     # Two epochs whose batches fall steadily from 1.3 to 0.8: the running mean drops at the boundary
     # (it restarts), the recovered batch values do not.
     per_batch = np.linspace(1.3, 0.8, 20)
@@ -35,7 +35,7 @@ def test_the_epoch_boundary_cliff_is_gone():
     assert np.max(np.abs(np.diff(recovered))) < 0.03
 
 
-def test_bad_counts_are_refused():
+def test_bad_counts_are_refused() -> None:
     with pytest.raises(ValueError, match=r"Received: samples=64, previous_samples=64"):
         batch_value(0.5, 64, 0.6, 64)
     with pytest.raises(ValueError, match="grow by at least 1"):
@@ -44,7 +44,7 @@ def test_bad_counts_are_refused():
         TrailingMean(0)
 
 
-def test_trailing_mean_smooths_over_the_window_and_skips_non_finite_values():
+def test_trailing_mean_smooths_over_the_window_and_skips_non_finite_values() -> None:
     smooth = TrailingMean(3)
     assert math.isnan(smooth.add(math.nan))
     assert [smooth.add(v) for v in (3.0, 6.0, 9.0, 12.0)] == [3.0, 4.5, 6.0, 9.0]
@@ -55,11 +55,11 @@ def test_trailing_mean_smooths_over_the_window_and_skips_non_finite_values():
 
 @pytest.mark.keras
 @pytest.mark.integration
-def test_recovered_batch_losses_are_the_losses_keras_computes_for_each_batch():
+def test_recovered_batch_losses_are_the_losses_keras_computes_for_each_batch() -> None:
     """With a learning rate of 0 the weights never change, so each batch's loss can be computed
     directly; the forwarder's recovered values must match it, the short last batch included."""
     from tui_convnet.core import mnist_convnet
-    from tui_convnet.data import load_mnist, one_hot, to_model_inputs
+    from tui_convnet.data.mnist import load_mnist, one_hot, to_model_inputs
     from tui_convnet.training.events import BatchEnd
     from tui_convnet.training.model import build_model, compile_model
     from tui_convnet.training.trainer import EventForwarder

@@ -14,7 +14,7 @@ def _probs(rows):
     return np.array(rows, dtype=np.float64)
 
 
-def test_loss_accuracy_confusion_and_order():
+def test_loss_accuracy_confusion_and_order() -> None:
     eye = np.eye(10)
     labels = np.array([0, 1, 2, 3, 3])
     # right, right, wrong (says 5 at 0.9), right, wrong (says 4 at 0.6)
@@ -43,7 +43,7 @@ def test_loss_accuracy_confusion_and_order():
     assert d["per_class_accuracy"][7] is None and d["confusion_matrix"][2][5] == 1
 
 
-def test_bad_shapes_are_refused_with_the_received_value():
+def test_bad_shapes_are_refused_with_the_received_value() -> None:
     with pytest.raises(ValueError, match=r"Received: probabilities.shape=\(3, 9\)"):
         evaluation_from_probabilities(np.ones((3, 9)), np.zeros(3, dtype=int))
     with pytest.raises(ValueError, match=r"labels\.shape"):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import seeded_weights
-from tui_convnet.datasets import load_image_set, spec_for_images
+from tui_convnet.data.image_sets import load_image_set, spec_for_images
 from tui_convnet.training.protocol import ModelRef
 
 pytestmark = pytest.mark.keras

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import ModuleType
+
 import pytest
 
 from tui_convnet.core import infer_shapes, mnist_convnet
@@ -10,13 +13,13 @@ pytestmark = pytest.mark.keras
 
 
 @pytest.fixture(scope="module")
-def model_module():
+def model_module() -> ModuleType:
     """The Keras model module, imported by the first test that needs it (collecting this file imports no
     TensorFlow)."""
     return pytest.importorskip("tui_convnet.training.model")
 
 
-def test_layers_are_named_as_the_summary_names_them_in_every_build(model_module):
+def test_layers_are_named_as_the_summary_names_them_in_every_build(model_module: ModuleType) -> None:
     spec = mnist_convnet(dropout=0.5)
     expected = [info.name for info in infer_shapes(spec)]
     first = model_module.build_model(spec)
@@ -27,7 +30,7 @@ def test_layers_are_named_as_the_summary_names_them_in_every_build(model_module)
     assert first.name == second.name == spec.name == "mnist_convnet"  # not Keras' "sequential"
 
 
-def test_a_file_that_is_not_a_zip_is_refused_before_keras_reads_it(tmp_path, model_module):
+def test_a_file_that_is_not_a_zip_is_refused_before_keras_reads_it(tmp_path: Path, model_module: ModuleType) -> None:
     bad = tmp_path / "model.keras"
     bad.write_bytes(b"not a zip archive")
     with pytest.raises(model_module.ModelFileError, match=r"not a \.keras model"):

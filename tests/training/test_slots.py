@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -28,7 +29,7 @@ def wait_until(condition, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
-def test_one_slot_serves_the_line_in_order_and_shows_each_place(tmp_path):
+def test_one_slot_serves_the_line_in_order_and_shows_each_place(tmp_path: Path) -> None:
     slots = Slots(tmp_path, 1)
     first = slots.acquire(lambda place: None, lambda: False, poll=0.01)
     assert first is not None
@@ -55,7 +56,7 @@ def test_one_slot_serves_the_line_in_order_and_shows_each_place(tmp_path):
     got["c"].release()
 
 
-def test_two_slots_take_two_runs_and_a_cancel_leaves_the_line(tmp_path):
+def test_two_slots_take_two_runs_and_a_cancel_leaves_the_line(tmp_path: Path) -> None:
     slots = Slots(tmp_path, 2)
     held = [slots.acquire(lambda place: None, lambda: False) for _ in range(2)]
     assert all(held)
@@ -72,7 +73,7 @@ def test_two_slots_take_two_runs_and_a_cancel_leaves_the_line(tmp_path):
         slot.release()
 
 
-def test_a_dead_tab_frees_its_slot_and_its_place(tmp_path):
+def test_a_dead_tab_frees_its_slot_and_its_place(tmp_path: Path) -> None:
     child = subprocess.Popen(
         [
             sys.executable,
@@ -99,7 +100,7 @@ def test_a_dead_tab_frees_its_slot_and_its_place(tmp_path):
     result[0].release()
 
 
-def test_the_limit_is_checked_and_handed_to_the_tabs(monkeypatch):
+def test_the_limit_is_checked_and_handed_to_the_tabs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(ENV_FOLDER, "")  # restored after the test, whatever configure_serving sets
     monkeypatch.setenv(ENV_LIMIT, "")
     assert Slots.from_environment() is None  # not served: no limit
@@ -123,7 +124,7 @@ def test_the_limit_is_checked_and_handed_to_the_tabs(monkeypatch):
     ]
 
 
-def test_serve_refuses_a_bad_limit_in_one_line():
+def test_serve_refuses_a_bad_limit_in_one_line() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "tui_convnet", "serve", "--max-training", "0"],
         capture_output=True,

@@ -7,6 +7,8 @@ import errno
 import json
 import subprocess
 import sys
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -16,7 +18,7 @@ SMALL = ["train", "--dataset", "sample", "--limit", "300", "--test-limit", "500"
 
 
 @pytest.fixture
-def scripted(monkeypatch, fixed_model):
+def scripted(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
     """The command's own logic around training (cancel, output and save failures) with the real trainer and a
     fixed-weights model whose fit trains nothing (``fixed_model.scripted_training``).
     test_json_contract_and_save and test_plain_output_names_the_dataset_and_the_result train for real."""
@@ -25,7 +27,7 @@ def scripted(monkeypatch, fixed_model):
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_json_contract_and_save(capsys, tmp_path):
+def test_json_contract_and_save(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = tmp_path / "model.keras"
     code = main([*SMALL, "--epochs", "2", "--validation-split", "0.2", "--json", "--save", str(path)])
     out, err = capsys.readouterr()
@@ -51,7 +53,7 @@ def test_json_contract_and_save(capsys, tmp_path):
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_plain_output_names_the_dataset_and_the_result(capsys):
+def test_plain_output_names_the_dataset_and_the_result(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(SMALL) == 0
     out = capsys.readouterr().out
     assert "Dataset: bundled MNIST sample: 300 training / 500 test digits" in out
@@ -67,7 +69,7 @@ def test_plain_output_names_the_dataset_and_the_result(capsys):
         (["--limit", "1", "--validation-split", "0.5"], "No training digits are left"),
     ],
 )
-def test_bad_arguments_give_a_clear_message(capsys, extra, message):
+def test_bad_arguments_give_a_clear_message(capsys: pytest.CaptureFixture[str], extra, message: str) -> None:
     code = main([*SMALL, *extra])
     err = capsys.readouterr().err
     assert code == 2
@@ -84,14 +86,14 @@ def test_bad_arguments_give_a_clear_message(capsys, extra, message):
         (["--optimizer", "adagrad"], "argument --optimizer: invalid choice"),
     ],
 )
-def test_argparse_errors(capsys, extra, message):
+def test_argparse_errors(capsys: pytest.CaptureFixture[str], extra, message: str) -> None:
     with pytest.raises(SystemExit) as exc:
         main([*SMALL, *extra])
     err = capsys.readouterr().err
     assert exc.value.code == 2 and message in err and "Traceback" not in err
 
 
-def test_bad_data_path_fails_fast_without_tensorflow(tmp_path):
+def test_bad_data_path_fails_fast_without_tensorflow(tmp_path: Path) -> None:
     bad = tmp_path / "mnist.npz"
     bad.write_bytes(b"not a zip file")
     code = (
@@ -104,7 +106,7 @@ def test_bad_data_path_fails_fast_without_tensorflow(tmp_path):
     assert "not a .npz file" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_ctrl_c_first_cancels_then_interrupts(capsys):
+def test_ctrl_c_first_cancels_then_interrupts(capsys: pytest.CaptureFixture[str]) -> None:
     import os
     import signal
     import threading
@@ -136,14 +138,18 @@ def test_ctrl_c_first_cancels_then_interrupts(capsys):
         ("~nouser_convnet_tui/m.keras", "Cannot expand ~nouser_convnet_tui: no such user"),  # RuntimeError
     ],
 )
-def test_save_paths_that_cannot_work_are_refused_before_training(capsys, save, message):
+def test_save_paths_that_cannot_work_are_refused_before_training(
+    capsys: pytest.CaptureFixture[str], save, message: str
+) -> None:
     code = main([*SMALL, "--save", save])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("convnet-tui train: error: ") and message in err
     assert "Traceback" not in err and err.count("\n") == 1
 
 
-def test_an_unreadable_save_folder_is_one_line(capsys, monkeypatch, tmp_path):
+def test_an_unreadable_save_folder_is_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+):
     # the tests run as root, where chmod does not stop anything: the fault is injected
     from pathlib import Path
 
@@ -167,13 +173,13 @@ def test_an_unreadable_save_folder_is_one_line(capsys, monkeypatch, tmp_path):
         ("~nouser_convnet_tui/mnist.npz", "no such user"),
     ],
 )
-def test_dataset_paths_that_cannot_work(capsys, dataset, message):
+def test_dataset_paths_that_cannot_work(capsys: pytest.CaptureFixture[str], dataset, message: str) -> None:
     code = main(["train", "--dataset", dataset])
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
 
 
-def test_a_lying_or_plain_npy_dataset_is_one_line(capsys, tmp_path):
+def test_a_lying_or_plain_npy_dataset_is_one_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     import io
     import zipfile
 
@@ -209,13 +215,15 @@ def test_a_lying_or_plain_npy_dataset_is_one_line(capsys, tmp_path):
         ("nan", False, None, False, "nan"),
     ],
 )
-def test_the_final_reason_is_honest(reason, interrupted, test_loss, weights_finite, expected):
+def test_the_final_reason_is_honest(
+    reason: str, interrupted: bool, test_loss, weights_finite: bool, expected: str
+) -> None:
     from tui_convnet.training.cli import final_reason
 
     assert final_reason(reason, interrupted=interrupted, test_loss=test_loss, weights_finite=weights_finite) == expected
 
 
-def test_ctrl_c_during_the_evaluation_says_what_happens(capsys):
+def test_ctrl_c_during_the_evaluation_says_what_happens(capsys: pytest.CaptureFixture[str]) -> None:
     import os
     import signal
     import threading
@@ -232,7 +240,7 @@ def test_ctrl_c_during_the_evaluation_says_what_happens(capsys):
     assert "end of this batch" not in err
 
 
-def test_json_is_always_valid():
+def test_json_is_always_valid() -> None:
     from tui_convnet.training.outcome import json_line
 
     line = json_line({"loss": float("nan"), "per_class": [0.5, float("inf")], "ok": 1.0})
@@ -262,7 +270,7 @@ def test_progress_bars_only_on_an_interactive_console():
     assert not reporter(force_terminal=False).rich
 
 
-def test_train_help_shows_every_option_with_its_default(capsys):
+def test_train_help_shows_every_option_with_its_default(capsys: pytest.CaptureFixture[str]) -> None:
     from tui_convnet.training.defaults import DEFAULTS
 
     with pytest.raises(SystemExit) as exc:
@@ -278,7 +286,7 @@ def test_train_help_shows_every_option_with_its_default(capsys):
     assert "(default: auto)" in out and f"(default: {DEFAULTS.seed})" in out
 
 
-def test_every_option_of_train_and_predict_has_help():
+def test_every_option_of_train_and_predict_has_help() -> None:
     from tui_convnet.cli import build_parser
 
     parser = build_parser()
@@ -288,7 +296,7 @@ def test_every_option_of_train_and_predict_has_help():
             assert action.help, f"{name} {action.option_strings or action.dest} has no help text"
 
 
-def test_the_cli_and_the_training_screen_share_one_set_of_defaults():
+def test_the_cli_and_the_training_screen_share_one_set_of_defaults() -> None:
     from tui_convnet.cli import build_parser
     from tui_convnet.training.defaults import DEFAULTS
 
@@ -306,7 +314,7 @@ def test_the_cli_and_the_training_screen_share_one_set_of_defaults():
 
 
 @pytest.mark.keras
-def test_a_cancelled_json_result_reports_the_requested_settings(capsys, scripted):
+def test_a_cancelled_json_result_reports_the_requested_settings(capsys: pytest.CaptureFixture[str], scripted) -> None:
     import threading
 
     from tui_convnet.cli import build_parser
@@ -324,7 +332,9 @@ def test_a_cancelled_json_result_reports_the_requested_settings(capsys, scripted
 
 @pytest.mark.keras
 @pytest.mark.parametrize("fault", ["broken pipe", "full disk"])
-def test_an_output_that_fails_stops_the_run_with_one_line(capsys, monkeypatch, tmp_path, fault, scripted):
+def test_an_output_that_fails_stops_the_run_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fault: str, scripted
+) -> None:
     # `train --json | head -1` (BrokenPipeError) and `train --json > /dev/full` printed tracebacks
     import io
     import os
@@ -343,13 +353,15 @@ def test_an_output_that_fails_stops_the_run_with_one_line(capsys, monkeypatch, t
 
 
 @pytest.mark.keras
-def test_a_failed_save_prints_the_results_first(capsys, monkeypatch, tmp_path, scripted):
+def test_a_failed_save_prints_the_results_first(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, scripted
+) -> None:
     # with --save onto a full disk, `train --json` printed no result and lost the model
     import os
 
-    import tui_convnet.fileio as fileio
+    import tui_convnet.util.fileio as fileio
 
-    def fsync(fd):
+    def fsync(fd) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(fileio.os, "fsync", fsync)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
 from tui_convnet.core import mnist_convnet
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 from tui_convnet.training.events import (
     BatchEnd,
     EpochBegin,
@@ -20,23 +23,26 @@ from tui_convnet.training.events import (
     TrainEnd,
 )
 
+if TYPE_CHECKING:
+    from tui_convnet.data.mnist import MnistData
+
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
 
 @pytest.fixture(scope="module")
-def trainer():
+def trainer() -> ModuleType:
     """The trainer module, imported by the first test that needs it (it imports TensorFlow): collecting
     this file imports nothing of TensorFlow, so a test worker that runs no Keras test never loads it."""
     return pytest.importorskip("tui_convnet.training.trainer")
 
 
 @pytest.fixture(scope="module")
-def small_data():
+def small_data() -> MnistData:
     return load_mnist("sample").limited(600, 1000)
 
 
 @pytest.fixture(scope="module")
-def run(small_data, trainer):
+def run(small_data: MnistData, trainer: ModuleType) -> tuple[Any, list[Any]]:
     events = []
     result = trainer.train(
         mnist_convnet(),
@@ -47,7 +53,7 @@ def run(small_data, trainer):
     return result, events
 
 
-def test_event_stream_matches_the_data_and_batch_size(run):
+def test_event_stream_matches_the_data_and_batch_size(run: tuple[Any, list[Any]]) -> None:
     result, events = run
     kinds = [type(e) for e in events]
     assert kinds[0] is TrainBegin and kinds[1] is EpochBegin
@@ -78,7 +84,7 @@ def test_event_stream_matches_the_data_and_batch_size(run):
     assert result.reason == "completed" and result.history == [epoch]
 
 
-def test_test_accuracy_beats_chance_and_evaluation_is_consistent(run):
+def test_test_accuracy_beats_chance_and_evaluation_is_consistent(run: tuple[Any, list[Any]]) -> None:
     result, events = run
     ev = events[-1].evaluation
     assert ev is result.evaluation
@@ -89,8 +95,10 @@ def test_test_accuracy_beats_chance_and_evaluation_is_consistent(run):
     assert wrong[: ev.misclassified].all() and not wrong[ev.misclassified :].any()
 
 
-def test_saved_then_loaded_model_gives_the_same_predictions(run, small_data, tmp_path):
-    from tui_convnet.data import to_model_inputs
+def test_saved_then_loaded_model_gives_the_same_predictions(
+    run: tuple[Any, list[Any]], small_data: MnistData, tmp_path: Path
+) -> None:
+    from tui_convnet.data.mnist import to_model_inputs
     from tui_convnet.training.model import load_model_safe, save_model_atomic
 
     model = run[0].model
@@ -101,11 +109,11 @@ def test_saved_then_loaded_model_gives_the_same_predictions(run, small_data, tmp
     np.testing.assert_allclose(loaded.predict(x, verbose=0), model.predict(x, verbose=0), atol=1e-6)
 
 
-def test_cancel_stops_at_the_end_of_the_current_batch(small_data, trainer):
+def test_cancel_stops_at_the_end_of_the_current_batch(small_data: MnistData, trainer: ModuleType) -> None:
     cancel = threading.Event()
     events = []
 
-    def on_event(event):
+    def on_event(event) -> None:
         events.append(event)
         if isinstance(event, BatchEnd) and event.batch == 2:
             cancel.set()
@@ -118,7 +126,7 @@ def test_cancel_stops_at_the_end_of_the_current_batch(small_data, trainer):
     assert "epoch 1, batch 2" in result.message
 
 
-def test_nan_loss_stops_with_reason_nan(small_data, trainer):
+def test_nan_loss_stops_with_reason_nan(small_data: MnistData, trainer: ModuleType) -> None:
     events = []
     config = TrainConfig(epochs=2, optimizer="sgd", learning_rate=1e6)
     result = trainer.train(mnist_convnet(), small_data, config, events.append)
@@ -129,7 +137,7 @@ def test_nan_loss_stops_with_reason_nan(small_data, trainer):
     assert events[-1].reason == "nan" and "learning rate" in result.message
 
 
-def test_same_seed_same_run(small_data, trainer):
+def test_same_seed_same_run(small_data: MnistData, trainer: ModuleType) -> None:
     data = small_data.limited(256, 10)
     runs = []
     for _ in range(2):
@@ -151,12 +159,12 @@ def test_same_seed_same_run(small_data, trainer):
         ({"seed": -3}, "Received: seed=-3"),
     ],
 )
-def test_bad_config_is_refused(kwargs, message):
+def test_bad_config_is_refused(kwargs, message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
         TrainConfig(**kwargs)
 
 
-def test_a_split_that_leaves_nothing_is_refused(small_data, trainer):
+def test_a_split_that_leaves_nothing_is_refused(small_data: MnistData, trainer: ModuleType) -> None:
     with pytest.raises(ValueError, match="No training digits are left"):
         trainer.prepare_arrays(small_data.limited(1, 5), 0.5, 0)
     assert trainer.check_split(5, 0.01) == (4, 1)  # Keras rounds the training side down

@@ -12,12 +12,13 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from tui_convnet.core import forward_pass, mnist_convnet
-from tui_convnet.data import load_mnist, to_model_inputs
+from tui_convnet.data.mnist import load_mnist, to_model_inputs
 from tui_convnet.training.events import BatchEnd, EpochBegin, TrainBegin, TrainConfig, TrainEnd
 from tui_convnet.training.protocol import TENSORFLOW_MISSING, Envelope, Save, read_frame, write_frame
 from tui_convnet.training.worker import one_line, save_failure
@@ -48,7 +49,7 @@ def children() -> list[int]:
     return found
 
 
-def test_frames_round_trip_and_a_closed_pipe_is_eof():
+def test_frames_round_trip_and_a_closed_pipe_is_eof() -> None:
     stream = io.BytesIO()
     envelope = Envelope(7, Save(None, "m.keras"))  # type: ignore[arg-type]
     write_frame(stream, envelope)
@@ -61,7 +62,7 @@ def test_frames_round_trip_and_a_closed_pipe_is_eof():
         read_frame(stream)
 
 
-def test_without_tensorflow_every_request_fails_with_one_line():
+def test_without_tensorflow_every_request_fails_with_one_line() -> None:
     client = WorkerClient(NO_TENSORFLOW)
     try:
         with pytest.raises(WorkerError) as excinfo:
@@ -76,7 +77,7 @@ def test_without_tensorflow_every_request_fails_with_one_line():
     assert client.pid is None
 
 
-def test_a_dead_worker_fails_its_requests_in_one_line_and_the_next_request_starts_another():
+def test_a_dead_worker_fails_its_requests_in_one_line_and_the_next_request_starts_another() -> None:
     client = WorkerClient(NO_TENSORFLOW)
     try:
         client.warm_up()
@@ -96,7 +97,7 @@ def test_a_dead_worker_fails_its_requests_in_one_line_and_the_next_request_start
         client.warm_up()
 
 
-def test_closing_leaves_no_child_process():
+def test_closing_leaves_no_child_process() -> None:
     before = set(children())
     clients = [WorkerClient(NO_TENSORFLOW) for _ in range(2)]
     for client in clients:
@@ -107,7 +108,7 @@ def test_closing_leaves_no_child_process():
     assert set(children()) - before == set()
 
 
-def test_save_failures_name_the_file_in_plain_words_never_the_temporary_one(tmp_path):
+def test_save_failures_name_the_file_in_plain_words_never_the_temporary_one(tmp_path: Path) -> None:
     target = tmp_path / "m.keras"
     read_only = OSError(errno.EROFS, "Read-only file system", str(tmp_path / ".m.keras.jc1nziyg.tmp.keras"))
     text = save_failure(read_only, str(target))
@@ -121,7 +122,7 @@ def test_save_failures_name_the_file_in_plain_words_never_the_temporary_one(tmp_
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker, tmp_path):
+def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker: WorkerClient, tmp_path: Path) -> None:
     data = load_mnist("sample").limited(256, 200)
     ready = tf_worker.wait_ready()
     assert ready.device.startswith(("CPU, ", "GPU: ")) and ready.seconds > 0
@@ -146,11 +147,11 @@ def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker, tm
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_cancel_stops_at_the_next_batch_and_hands_back_that_batch(tf_worker):
+def test_cancel_stops_at_the_next_batch_and_hands_back_that_batch(tf_worker: WorkerClient) -> None:
     data = load_mnist("sample").limited(640, 50)
     batches: list[BatchEnd] = []
 
-    def on_event(event):
+    def on_event(event) -> None:
         if isinstance(event, BatchEnd):
             batches.append(event)
             if len(batches) == 2:
@@ -171,7 +172,7 @@ STUBBORN = [
 ]
 
 
-def test_closing_a_stuck_worker_is_prompt_and_leaves_no_child_process():
+def test_closing_a_stuck_worker_is_prompt_and_leaves_no_child_process() -> None:
     before = set(children())
     client = WorkerClient(STUBBORN)
     client.warm_up()
@@ -182,7 +183,7 @@ def test_closing_a_stuck_worker_is_prompt_and_leaves_no_child_process():
     assert set(children()) - before == set()
 
 
-def test_an_idle_worker_ends_after_the_idle_time_and_the_next_request_starts_another():
+def test_an_idle_worker_ends_after_the_idle_time_and_the_next_request_starts_another() -> None:
     before = set(children())
     client = WorkerClient(NO_TENSORFLOW, idle_seconds=0.3)
     try:
@@ -202,7 +203,7 @@ def test_an_idle_worker_ends_after_the_idle_time_and_the_next_request_starts_ano
     assert set(children()) - before == set()
 
 
-def test_the_idle_time_comes_from_the_environment(monkeypatch):
+def test_the_idle_time_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     from tui_convnet.training.worker_client import ENV_IDLE, IDLE_SECONDS, idle_from_environment
 
     monkeypatch.setenv(ENV_IDLE, "30")

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
 from tui_convnet.architect.spec_file import read_spec_file, write_spec_file
 from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec
 from tui_convnet.ui.app import create_app
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+
 SIZE = (130, 42)
 
 
-async def test_keys_change_the_model_and_the_summary_follows(ui):
+async def test_keys_change_the_model_and_the_summary_follows(ui: type[UI]) -> None:
     app = create_app(screen="architect")
     async with app.run_test(size=SIZE) as pilot:
         text = ui.screen_text(app)
@@ -26,7 +34,7 @@ async def test_keys_change_the_model_and_the_summary_follows(ui):
         assert "3 AveragePooling2D 2x2 s2 valid" in text and "average_pooling2d" in text
 
 
-async def test_an_impossible_model_is_refused_with_the_layer_and_the_reason(ui):
+async def test_an_impossible_model_is_refused_with_the_layer_and_the_reason(ui: type[UI]) -> None:
     app = create_app(screen="architect")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("down", "down", "right", *["plus"] * 6)  # conv2d_1's kernel 3 -> 9: 13x13 -> 5x5 -> 2x2
@@ -39,7 +47,7 @@ async def test_an_impossible_model_is_refused_with_the_layer_and_the_reason(ui):
         assert "Refused" not in text and "(None, 1, 1, 64)" in text
 
 
-async def test_dense_before_flatten_is_refused_and_an_edit_the_layer_refuses_is_explained(ui):
+async def test_dense_before_flatten_is_refused_and_an_edit_the_layer_refuses_is_explained(ui: type[UI]) -> None:
     app = create_app(screen="architect")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*["down"] * 5, "x")  # remove the Flatten
@@ -49,7 +57,7 @@ async def test_dense_before_flatten_is_refused_and_an_edit_the_layer_refuses_is_
         assert "`filters` must be a positive integer" in ui.screen_text(app)
 
 
-async def test_save_and_load_a_model_as_toml(tmp_path, ui):
+async def test_save_and_load_a_model_as_toml(tmp_path: Path, ui: type[UI]) -> None:
     small = ModelSpec((28, 28, 1), (Conv2DSpec(2, 3), FlattenSpec(), DenseSpec(10, activation="softmax")), "tiny")
     source = write_spec_file(tmp_path / "tiny.toml", small)
     target = tmp_path / "mine.toml"
@@ -69,7 +77,7 @@ async def test_save_and_load_a_model_as_toml(tmp_path, ui):
     assert saved.layers[0].filters == 4 and saved.name == "tiny"
 
 
-async def test_at_80_columns_the_stack_and_the_summary_fit(ui):
+async def test_at_80_columns_the_stack_and_the_summary_fit(ui: type[UI]) -> None:
     app = create_app(screen="architect")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -78,7 +86,7 @@ async def test_at_80_columns_the_stack_and_the_summary_fit(ui):
         assert "93,322" in ui.screen_text(app)
 
 
-async def test_capital_t_trains_this_model_on_the_training_screen_and_a_refused_one_stays(ui):
+async def test_capital_t_trains_this_model_on_the_training_screen_and_a_refused_one_stays(ui: type[UI]) -> None:
     from tui_convnet.ui._textual_internals import notifications
     from tui_convnet.ui.training.screen import TrainingScreen
 
@@ -98,7 +106,7 @@ async def test_capital_t_trains_this_model_on_the_training_screen_and_a_refused_
         assert "Your model from the architecture editor" in text and "(None, 26, 26, 64)" in text
 
 
-def test_a_run_trains_the_chosen_model_else_the_lectures(monkeypatch):
+def test_a_run_trains_the_chosen_model_else_the_lectures(monkeypatch: pytest.MonkeyPatch) -> None:
     import threading
     from types import SimpleNamespace
 

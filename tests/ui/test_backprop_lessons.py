@@ -7,6 +7,8 @@ run by the numpy engine.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from tui_convnet.core.lessons import TARGET_KERNELS, learn_step, start_learning, update_line
@@ -17,6 +19,9 @@ from tui_convnet.ui.lessons.backprop import (
     bundled_digits,
 )
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+
 
 async def _open(ui, pilot, screen) -> None:
     """Push a lesson screen; the network lesson is ready once its gradients (a worker) have arrived."""
@@ -26,7 +31,7 @@ async def _open(ui, pilot, screen) -> None:
 # --------------------------------------------------------------------------- learn a kernel
 
 
-async def test_learn_a_kernel_key_by_key(ui):
+async def test_learn_a_kernel_key_by_key(ui: type[UI]) -> None:
     app = create_app("04")
     async with app.run_test(size=(130, 42)) as pilot:
         screen = LearnKernelScreen()
@@ -67,7 +72,7 @@ async def test_learn_a_kernel_key_by_key(ui):
 # --------------------------------------------------------------------------- through the network
 
 
-async def test_stepping_back_through_the_network_layer_by_layer(ui):
+async def test_stepping_back_through_the_network_layer_by_layer(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
         screen = NetworkGradientScreen()
@@ -115,7 +120,7 @@ async def test_stepping_back_through_the_network_layer_by_layer(ui):
 # --------------------------------------------------------------------------- the gradient of a kernel (explorer)
 
 
-async def test_the_kernel_gradient_lesson_steps_weight_by_weight_in_the_explorer(ui):
+async def test_the_kernel_gradient_lesson_steps_weight_by_weight_in_the_explorer(ui: type[UI]) -> None:
     app = create_app("12")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.pause()
@@ -135,7 +140,7 @@ async def test_the_kernel_gradient_lesson_steps_weight_by_weight_in_the_explorer
         assert "cs231n" in str(screen.query_one("#titlebar").render())
 
 
-async def test_the_three_lessons_are_in_the_command_palette(ui):
+async def test_the_three_lessons_are_in_the_command_palette(ui: type[UI]) -> None:
     app = create_app("04")
     async with app.run_test(size=(130, 42)) as pilot:
         for query, check in (

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tui_convnet.core.lessons import network_gradients
-from tui_convnet.data import bundled_digit
+from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
 from tui_convnet.ui.contents.screen import ContentsScreen
 from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZE = (130, 42)
 
@@ -34,7 +40,7 @@ def titlebar(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#titlebar"))
 
 
-async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_the_current_one(ui):
+async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_the_current_one(ui: type[UI]) -> None:
     app = create_app("04")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_contents(pilot)
@@ -48,7 +54,7 @@ async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_
         assert "o Open…" in (await ui.footer_line(pilot))  # the explorer's footer shows the key
 
 
-async def test_enter_opens_an_example_in_the_explorer(ui):
+async def test_enter_opens_an_example_in_the_explorer(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 11)
@@ -58,7 +64,7 @@ async def test_enter_opens_an_example_in_the_explorer(ui):
         assert "The gradient of a kernel" in titlebar(ui, app)
 
 
-async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui):
+async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 15)
@@ -82,7 +88,9 @@ def status(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#net-status"))
 
 
-async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(ui, fixed_model):
+async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(
+    ui: type[UI], fixed_model: ModuleType
+) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await ui.open_screen(pilot, NetworkGradientScreen(), lambda s: s.result is not None)
@@ -101,7 +109,7 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
         assert app.screen.result.loss == pytest.approx(expected.loss) != pytest.approx(bundled_loss)
 
 
-async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui, fixed_model):
+async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui: type[UI], fixed_model: ModuleType) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 16)  # parameter sharing: the prediction comes from the model

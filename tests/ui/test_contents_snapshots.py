@@ -3,9 +3,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui_convnet.ui.app import create_app
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI, SnapLooks
 
-async def test_contents_snapshot(snap_looks, ui):
+
+async def test_contents_snapshot(snap_looks: SnapLooks, ui: type[UI]) -> None:
     # from example 09, one entry down: the highlight on the first of lesson 1's examples
     await snap_looks(lambda: create_app("09"), ui.EVERY_LOOK, press=["o", "down"], run_per_size=True)

@@ -90,13 +90,13 @@ def low_contrast(svg: str, folder: str = "") -> list[tuple[float, str, str, int,
     return found
 
 
-def test_the_contrast_formula_is_wcags():
+def test_the_contrast_formula_is_wcags() -> None:
     assert contrast_ratio((0, 0, 0), (255, 255, 255)) == pytest.approx(21.0)
     assert contrast_ratio((119, 119, 119), (255, 255, 255)) == pytest.approx(4.48, abs=0.01)  # #777 fails on white
     assert relative_luminance((255, 0, 0)) == pytest.approx(0.2126)
 
 
-def test_the_checker_finds_a_dark_title_on_blue_and_skips_pictures():
+def test_the_checker_finds_a_dark_title_on_blue_and_skips_pictures() -> None:
     svg = (
         "<style>.t-r1 { fill: #1f1f1f }\n.t-r2 { fill: #ffffff }</style>"
         '<rect fill="#292929" stroke="x"/>'
@@ -110,7 +110,7 @@ def test_the_checker_finds_a_dark_title_on_blue_and_skips_pictures():
 
 
 @pytest.mark.parametrize("path", sorted(SNAPSHOTS.glob("*/*.svg")), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_every_text_reads_against_its_background(path):
+def test_every_text_reads_against_its_background(path) -> None:
     found = low_contrast(path.read_text(encoding="utf-8"), path.parent.name)
     shown = sorted({(round(r, 2), fg, bg): (row, text) for r, fg, bg, row, text in found}.items())
     assert not found, f"{len(found)} runs of text below {MINIMUM}:1, e.g.\n" + "\n".join(

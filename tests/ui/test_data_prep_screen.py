@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-import numpy as np
+from pathlib import Path
+from typing import TYPE_CHECKING
 
-from tui_convnet.data import load_sample
+import numpy as np
+import pytest
+
+from tui_convnet.data.mnist import load_sample
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.contents.data_prep import DataPrepScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 
 async def ready(pilot) -> DataPrepScreen:
@@ -20,7 +27,9 @@ async def ready(pilot) -> DataPrepScreen:
     return pilot.app.screen
 
 
-async def test_from_the_contents_list_step_by_step_at_80x24(ui, monkeypatch, tmp_path):
+async def test_from_the_contents_list_step_by_step_at_80x24(
+    ui: type[UI], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no Keras cache: the bundled sample, as on a fresh machine
     sample = load_sample()
     label = int(sample.y_train[0])
@@ -77,7 +86,7 @@ async def test_from_the_contents_list_step_by_step_at_80x24(ui, monkeypatch, tmp
         assert type(app.screen).__name__ == "ExplorerScreen"
 
 
-async def test_from_the_command_palette(monkeypatch, tmp_path):
+async def test_from_the_command_palette(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
@@ -88,11 +97,13 @@ async def test_from_the_command_palette(monkeypatch, tmp_path):
         assert screen.prepared is not None and screen.prepared.source.startswith("bundled MNIST sample")
 
 
-async def test_unreadable_data_is_one_line_and_the_screen_stays_up(ui, monkeypatch):
-    import tui_convnet.data as data_module
-    from tui_convnet.data import DataError
+async def test_unreadable_data_is_one_line_and_the_screen_stays_up(
+    ui: type[UI], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui_convnet.data.mnist as data_module
+    from tui_convnet.data.mnist import DataError
 
-    def broken(*args, **kwargs):
+    def broken(*args, **kwargs) -> None:
         raise DataError("The Keras cache file is not a zip archive. Received: path='/x/[b]mnist.npz'")
 
     monkeypatch.setattr(data_module, "load_mnist", broken)

@@ -5,14 +5,21 @@ Everything runs on the bundled model (committed weights) through the numpy engin
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
-from tui_convnet import drawing
 from tui_convnet.core import numbers
+from tui_convnet.images import drawing
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.draw.canvas import DrawingCanvas
 from tui_convnet.ui.draw.screen import DrawScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZE = (130, 42)
 #: A 7 as pen positions, in pixels (row, column): the top bar, then the diagonal.
@@ -52,7 +59,7 @@ def prediction(screen: DrawScreen) -> str:
     return str(screen.query_one("#draw-prediction").render())
 
 
-async def test_it_opens_on_the_bundled_model_at_once(ui):
+async def test_it_opens_on_the_bundled_model_at_once(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_draw(pilot)
@@ -62,7 +69,7 @@ async def test_it_opens_on_the_bundled_model_at_once(ui):
         assert screen.query_one("#draw-canvas").has_focus
 
 
-async def test_a_student_draws_a_7_with_the_mouse_and_sees_7(ui):
+async def test_a_student_draws_a_7_with_the_mouse_and_sees_7(ui: type[UI]) -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_draw(pilot)
@@ -80,7 +87,7 @@ async def test_a_student_draws_a_7_with_the_mouse_and_sees_7(ui):
         assert not prediction(screen).startswith("The network says 7")
 
 
-async def test_drawing_with_the_keys_changes_the_prediction():
+async def test_drawing_with_the_keys_changes_the_prediction() -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_draw(pilot)
@@ -111,7 +118,7 @@ async def test_drawing_with_the_keys_changes_the_prediction():
         assert canvas.pixels.max() == 0.0 and "Draw a digit" in prediction(screen)
 
 
-async def test_v_steps_through_the_preprocessing(ui):
+async def test_v_steps_through_the_preprocessing(ui: type[UI]) -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         await draw_a_seven(pilot)
@@ -125,9 +132,9 @@ async def test_v_steps_through_the_preprocessing(ui):
         assert "As the network sees it" in ui.screen_text(app)
 
 
-def test_the_draw_screen_runs_the_bundled_model_by_numpy():
-    from tui_convnet.bundled_model import load_bundled_model
+def test_the_draw_screen_runs_the_bundled_model_by_numpy() -> None:
     from tui_convnet.core import forward
+    from tui_convnet.model.bundled import load_bundled_model
 
     b = load_bundled_model()
     model = drawing.NumpyModel(b.spec, b.weights, b.description)
@@ -139,7 +146,7 @@ def test_the_draw_screen_runs_the_bundled_model_by_numpy():
 
 
 @pytest.mark.parametrize("erase", [False, True])
-def test_the_brush_is_soft_and_the_eraser_wipes(erase):
+def test_the_brush_is_soft_and_the_eraser_wipes(erase: bool) -> None:
     canvas = drawing.dab(drawing.blank(), 10, 10)
     assert canvas[10, 10] == 1.0 and 0 < canvas[10, 11] <= 1 and 0 < canvas[11, 11] < 1
     assert canvas[10, 12] == 0.0 and canvas[14, 10] == 0.0
@@ -148,7 +155,7 @@ def test_the_brush_is_soft_and_the_eraser_wipes(erase):
         assert canvas.max() == 0.0
 
 
-async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui):
+async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui: type[UI]) -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await draw_a_seven(pilot)
@@ -166,10 +173,10 @@ async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui):
 
 
 @pytest.mark.parametrize("first", ["draw", "explorer"])  # as `convnet-tui --image` opens it; from an explorer app
-async def test_an_image_opens_the_draw_screen_on_its_own_stages(first, tmp_path, ui):
+async def test_an_image_opens_the_draw_screen_on_its_own_stages(first: str, tmp_path: Path, ui: type[UI]) -> None:
     from PIL import Image
 
-    from tui_convnet.data import bundled_digit
+    from tui_convnet.data.mnist import bundled_digit
     from tui_convnet.images import load_digit
 
     digit, _ = bundled_digit(0)  # a 7, saved black on white and three times as big
@@ -193,7 +200,7 @@ async def test_an_image_opens_the_draw_screen_on_its_own_stages(first, tmp_path,
         assert screen.image is None and canvas.pixels.max() == 0 and "Draw a digit" in prediction(screen)
 
 
-async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui, fixed_model):
+async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui: type[UI], fixed_model: ModuleType) -> None:
     """A fixed-weights model (spec and numpy weights, no TensorFlow) arrives as a ModelReady: the screen
     says which model it shows and predicts with it."""
     from tui_convnet.core import forward
@@ -220,7 +227,7 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui, fixed
         assert "run 3" in str(screen.query_one("#draw-model").render())
 
 
-async def test_every_layer_of_maps_has_a_colour_legend(ui):
+async def test_every_layer_of_maps_has_a_colour_legend(ui: type[UI]) -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await draw_a_seven(pilot)
@@ -231,7 +238,7 @@ async def test_every_layer_of_maps_has_a_colour_legend(ui):
         assert str(title.render()).endswith(f"{top:.2f}")
 
 
-async def test_the_verdict_fits_its_line_at_80_columns_and_is_written_out_at_130(ui):
+async def test_the_verdict_fits_its_line_at_80_columns_and_is_written_out_at_130(ui: type[UI]) -> None:
     """At 80x24 "Draw a digit on the canvas" was cut to "Draw a digit on the" (and the verdict with it)."""
     app = create_app(screen="draw")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -253,7 +260,7 @@ async def test_the_verdict_fits_its_line_at_80_columns_and_is_written_out_at_130
 DIAGONAL = [(6, 6), (22, 22)]
 
 
-async def test_an_answer_under_half_is_called_unsure_with_its_probability(ui):
+async def test_an_answer_under_half_is_called_unsure_with_its_probability(ui: type[UI]) -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_draw(pilot)

@@ -3,14 +3,19 @@ at 80x24 and 130x42, in the dark theme and in textual-light (one run of the app:
 
 from __future__ import annotations
 
-from tui_convnet import drawing
+from typing import TYPE_CHECKING
+
+from tui_convnet.images import drawing
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.draw.canvas import DrawingCanvas
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI, SnapLooks
 
 SEVEN = [(6, 7), (6, 20), (23, 11)]
 
 
-async def test_the_draw_screen_with_a_7(snap_looks, ui):
+async def test_the_draw_screen_with_a_7(snap_looks: SnapLooks, ui: type[UI]) -> None:
     async def draw_a_seven(pilot) -> None:
         await pilot.pause()
         pilot.app.screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))

@@ -3,42 +3,60 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+from textual.app import App
 
+from tests.ui.screens import cell_offset, current
 from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_key
 from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, compositor, notifications
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.explorer.arithmetic import Arithmetic
+from tui_convnet.ui.explorer.knob import Knob
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 from tui_convnet.ui.explorer.volume_view import VolumeView
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+    from tui_convnet.core import Example
+    from tui_convnet.explore import ConvSettings
 
 SIZE = (130, 42)
 
 
-def arith(app) -> str:
-    return app.screen.query_one("#arith").plain
+def arith(app: App[Any]) -> str:
+    return app.screen.query_one("#arith", Arithmetic).plain
 
 
-def titlebar(ui, app) -> str:
+def titlebar(ui: type[UI], app: App[Any]) -> str:
     return ui.widget_text(app.screen.query_one("#titlebar"))
 
 
-def formulas(ui, app) -> str:
+def formulas(ui: type[UI], app: App[Any]) -> str:
     """The formulas panel's text (all of it, scrolled into view or not)."""
     return str(app.screen.query_one("#formulas").render())
 
 
-def messages(app) -> list[str]:
+def messages(app: App[Any]) -> list[str]:
     """The notifications (toasts) the app raised, oldest first."""
     return notifications(app)
 
 
-def output_rows(ui, app) -> list[str]:
+def output_rows(ui: type[UI], app: App[Any]) -> list[str]:
     """The output grid rows (title line excluded), as rendered."""
     return ui.view_lines(app.screen.query_one("#output-view", VolumeView))[1:]
 
 
-async def test_cs231n_first_step_writes_the_dot_product_out(ui):
+def settings(app: App[Any]) -> ConvSettings:
+    """The explorer's convolution settings (the current example must be a convolution)."""
+    conv = current(app, ExplorerScreen).settings
+    assert conv is not None
+    return conv
+
+
+async def test_cs231n_first_step_writes_the_dot_product_out(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -57,7 +75,7 @@ async def test_cs231n_first_step_writes_the_dot_product_out(ui):
         assert rows[1].split() == ["·"] * 6
 
 
-async def test_step_forward_to_the_end_and_back(ui):
+async def test_step_forward_to_the_end_and_back(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -86,7 +104,7 @@ async def test_step_forward_to_the_end_and_back(ui):
         assert "step 1/18" in titlebar(ui, app)
 
 
-async def test_the_window_is_highlighted_on_every_channel_at_once():
+async def test_the_window_is_highlighted_on_every_channel_at_once() -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -107,7 +125,7 @@ async def test_the_window_is_highlighted_on_every_channel_at_once():
         assert len(styled) == 3 * 3  # three window cells on each of the three channels
 
 
-async def test_changing_stride_and_padding_updates_the_formulas(ui):
+async def test_changing_stride_and_padding_updates_the_formulas(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -131,7 +149,7 @@ async def test_changing_stride_and_padding_updates_the_formulas(ui):
         )
 
 
-async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_valid_state(ui):
+async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_valid_state(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -144,7 +162,7 @@ async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_v
         assert "last valid settings are kept" in error.replace("\n", " ")
         assert "‹ 3×3 ›" in ui.widget_text(app.screen.query_one("#knob-ksize"))
         assert formulas(ui, app) == before_formulas
-        assert app.screen.settings.kernels.shape == (3, 3, 3, 2)
+        assert settings(app).kernels.shape == (3, 3, 3, 2)
         assert "step 3/18" in titlebar(ui, app)  # nothing was reset
         # a valid change clears the message
         await pilot.press("down")  # 2x2
@@ -159,14 +177,14 @@ async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_v
         assert "2·(3·3·3) + 2 = 56" in formulas(ui, app)
 
 
-async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui):
+async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        old = app.screen.settings.kernels.copy()
+        old = settings(app).kernels.copy()
         await pilot.click("#knob-count")
         await pilot.press("up")
-        new = app.screen.settings.kernels
+        new = settings(app).kernels
         assert new.shape == (3, 3, 3, 3)
         np.testing.assert_array_equal(new[..., :2], old)
         assert set(np.unique(new[..., 2])) <= {-1.0, 0.0, 1.0}
@@ -174,10 +192,10 @@ async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui
         info = " ".join(ui.widget_text(app.screen.query_one("#info")).split())
         assert "Kernel bank now 3 × 3×3" in info and "fixed pattern of −1, 0, 1 (seed 0)" in info
         await pilot.press("down")
-        np.testing.assert_array_equal(app.screen.settings.kernels, old)
+        np.testing.assert_array_equal(settings(app).kernels, old)
 
 
-async def test_switching_examples_with_n_and_N_wraps_around(ui):
+async def test_switching_examples_with_n_and_N_wraps_around(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -197,7 +215,7 @@ async def test_switching_examples_with_n_and_N_wraps_around(ui):
         assert "cs231n" in titlebar(ui, app)
 
 
-async def test_notes_are_on_screen(ui):
+async def test_notes_are_on_screen(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -206,7 +224,7 @@ async def test_notes_are_on_screen(ui):
         assert "Note:" in ui.widget_text(app.screen.query_one("#sidebar")) or "Note:" in notes
 
 
-def test_the_builtin_examples_are_read_once_and_never_edited_in_place():
+def test_the_builtin_examples_are_read_once_and_never_edited_in_place() -> None:
     """Every app of a process shares the examples (read once); their arrays refuse in-place edits."""
     from tui_convnet.core import ConvExample
 
@@ -219,7 +237,7 @@ def test_the_builtin_examples_are_read_once_and_never_edited_in_place():
             array[(0,) * array.ndim] = 5
 
 
-def _backgrounds(app, selector: str) -> set[str]:
+def _backgrounds(app: App[Any], selector: str) -> set[str]:
     """The background colours drawn inside a widget's region of the screen."""
     region = app.screen.query_one(selector).region
     colours = set()
@@ -232,7 +250,7 @@ def _backgrounds(app, selector: str) -> set[str]:
     return colours
 
 
-async def test_a_new_theme_redraws_the_formulas_and_the_notes_in_its_colours():
+async def test_a_new_theme_redraws_the_formulas_and_the_notes_in_its_colours() -> None:
     """The formulas and notes were written once in the first theme's colours: after Ctrl+P → Theme →
     textual-light they kept the dark theme's background behind every line."""
     looks = {}
@@ -248,16 +266,16 @@ async def test_a_new_theme_redraws_the_formulas_and_the_notes_in_its_colours():
     assert looks[("textual-dark", "textual-light")] == looks[("textual-light", None)]
 
 
-async def test_editing_an_input_cell_recomputes_everything_downstream(ui):
+async def test_editing_an_input_cell_recomputes_everything_downstream(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#input-view", VolumeView)
-        x, y = view.cell_offset(input_key(0), 2, 2)  # padded (2, 2) = x[1, 1, 0] = 2, weight W0[2, 2, 0] = 1
+        x, y = cell_offset(view, input_key(0), 2, 2)  # padded (2, 2) = x[1, 1, 0] = 2, weight W0[2, 2, 0] = 1
         await pilot.click(view, offset=(x, y))
         assert view.has_focus and view.cursor == (input_key(0), 2, 2)
         await pilot.press("5", "enter")
-        assert app.screen.settings.x[1, 1, 0] == 5
+        assert settings(app).x[1, 1, 0] == 5
         text = arith(app)
         assert text.splitlines()[1].endswith("+ 5·1 = 6")
         assert text.splitlines()[-1] == "o[0,0,0] = 6 + (-4) + (-2) + b0 1 = 1"
@@ -269,32 +287,32 @@ async def test_editing_an_input_cell_recomputes_everything_downstream(ui):
         assert "step 2/18" in titlebar(ui, app)
 
 
-async def test_editing_a_kernel_weight_and_a_bias(ui):
+async def test_editing_a_kernel_weight_and_a_bias(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#kernel-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset(bias_key(0), 0, 0))
+        await pilot.click(view, offset=cell_offset(view, bias_key(0), 0, 0))
         await pilot.press("1", "0", "enter")
         assert arith(app).splitlines()[-1] == "o[0,0,0] = 3 + (-4) + (-2) + b0 10 = 7"
         await pilot.press("left")  # move to the last weight of W0[:,:,2]
         assert view.cursor == (kernel_key(0, 2), 0, 2)
         await pilot.press("minus", "3", "enter")
-        assert app.screen.settings.kernels[0, 2, 2, 0] == -3
+        assert settings(app).kernels[0, 2, 2, 0] == -3
 
 
-async def test_clicking_an_output_cell_jumps_to_its_step(ui):
+async def test_clicking_an_output_cell_jumps_to_its_step(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("end")
         view = app.screen.query_one("#output-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset(output_key(1), 1, 2))
+        await pilot.click(view, offset=cell_offset(view, output_key(1), 1, 2))
         assert "step 15/18" in titlebar(ui, app)
         assert "o[1,2,1]" in arith(app)
 
 
-async def test_pooling_continues_the_animation_over_the_activated_output(ui):
+async def test_pooling_continues_the_animation_over_the_activated_output(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -314,7 +332,7 @@ async def test_pooling_continues_the_animation_over_the_activated_output(ui):
         assert "relu: max(0, -1) = 0" in arith(app)
 
 
-async def test_pooling_example_steps_over_windows(ui):
+async def test_pooling_example_steps_over_windows(ui: type[UI]) -> None:
     app = create_app("07")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -323,7 +341,7 @@ async def test_pooling_example_steps_over_windows(ui):
         assert "p[0,1,0] = (2 + 4 + 7 + 8) / 4 = 5.25" in arith(app)
 
 
-async def test_symbolic_example_writes_the_letters(ui):
+async def test_symbolic_example_writes_the_letters(ui: type[UI]) -> None:
     app = create_app("04")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -335,7 +353,7 @@ async def test_symbolic_example_writes_the_letters(ui):
         assert out[2].split()[-3:] == ["13", "15", "17"]
 
 
-async def test_model_example_steps_through_the_layers(ui):
+async def test_model_example_steps_through_the_layers(ui: type[UI]) -> None:
     app = create_app("09")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -348,11 +366,11 @@ async def test_model_example_steps_through_the_layers(ui):
         assert "576·64 + 64 = 36,928" in arith(app)
 
 
-async def test_play_pause_and_speed():
+async def test_play_pause_and_speed() -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         await pilot.press("plus", "plus", "plus")  # 16 steps/s
         assert "16 steps/s" in str(screen.query_one("#titlebar").render())
         await pilot.press("space")
@@ -369,7 +387,7 @@ async def test_play_pause_and_speed():
         assert screen.step == reached
 
 
-async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui):
+async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui: type[UI]) -> None:
     app = create_app("03")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -384,7 +402,7 @@ async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui):
         assert view.cell_width == 2 and view.compact
 
 
-async def test_too_small_terminal_says_how_big_it_must_be(ui):
+async def test_too_small_terminal_says_how_big_it_must_be(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
@@ -396,12 +414,12 @@ async def test_too_small_terminal_says_how_big_it_must_be(ui):
         assert "step 1/18" in titlebar(ui, app)
 
 
-async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples):
+async def test_show_example_with_a_digit_and_32_learned_kernels(ui: type[UI], examples: list[Example]) -> None:
     example = ui.digit_example(examples, 32)
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         screen.show_example(example, 5 * 26 * 26)
         await pilot.pause()
         assert screen.has_class("-tall")
@@ -413,6 +431,7 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples):
         # the current feature map is scrolled into view, and its first cell is filled in
         visible = ui.widget_text(out)
         assert "o[:,:,5] = k5" in visible
+        assert screen.comp is not None and screen.comp.conv is not None
         assert screen.comp.conv.output.shape == (26, 26, 32)
         expected = screen.comp.conv.output[0, 0, 5]
         assert re.search(r"relu: max\(0, .*\) = ", arith(app))
@@ -420,10 +439,11 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui, examples):
         assert screen.step == 5 * 26 * 26 + 1
         await pilot.press("end")
         assert "o[25,25,31]" in arith(app)
+        assert screen.comp is not None and screen.comp.conv is not None
         assert expected == screen.comp.conv.output[0, 0, 5]
 
 
-async def test_help_lists_the_explorer_and_app_keys(ui):
+async def test_help_lists_the_explorer_and_app_keys(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -439,11 +459,11 @@ async def test_help_lists_the_explorer_and_app_keys(ui):
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_knob_arrows_work_with_the_mouse(ui):
+async def test_knob_arrows_work_with_the_mouse(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        knob = app.screen.query_one("#knob-stride")
+        knob = app.screen.query_one("#knob-stride", Knob)
         left, right = knob._arrows()
         await pilot.click(knob, offset=(right, 0))
         assert "⌊(5 − 3 + 2·1) / 3⌋ + 1 = 2" in formulas(ui, app)
@@ -455,7 +475,7 @@ async def test_knob_arrows_work_with_the_mouse(ui):
         assert "step 2/50" in titlebar(ui, app)
 
 
-async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui):
+async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=(90, 30)) as pilot:
         await pilot.pause()
@@ -468,7 +488,7 @@ async def test_settings_panel_toggles_and_hides_on_narrow_terminals(ui):
         assert not app.screen.query_one("#sidebar").display
 
 
-async def test_open_in_explorer_message_positions_the_step(ui, examples):
+async def test_open_in_explorer_message_positions_the_step(ui: type[UI], examples: list[Example]) -> None:
     from tui_convnet.ui.common.messages import OpenInExplorer
 
     app = create_app()
@@ -483,12 +503,12 @@ async def test_open_in_explorer_message_positions_the_step(ui, examples):
         assert "example 7/12" in titlebar(ui, app)
 
 
-async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
+async def test_a_small_terminal_puts_the_grids_side_by_side(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("right")
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         assert screen.has_class("-tall")  # the stacked grids would not fit in 24 lines
         # input window, kernel and output cell are all on screen at once
         assert "o[:,:,0] = W0" in ui.widget_text(screen.query_one("#output-view"))
@@ -502,20 +522,20 @@ async def test_a_small_terminal_puts_the_grids_side_by_side(ui):
         assert not app.screen.has_class("-tall")
 
 
-async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui):
+async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui: type[UI]) -> None:
     # typing "nan" into a cell jumped two examples ahead and "q" quit.
     app = create_app("02")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#kernel-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset(kernel_key(0, 0), 2, 2))
+        await pilot.click(view, offset=cell_offset(view, kernel_key(0, 0), 2, 2))
         await pilot.press("n", "a", "n", "q", "N", "s", "space")
         await pilot.pause()
         assert app.is_running and "RGB input" in titlebar(ui, app) and "example 2/12" in titlebar(ui, app)
         assert view.has_focus and view.buffer == ""
         assert messages(app)[-1] == "Type a number, then Enter (Esc leaves the grid). Received: ' '"
         await pilot.press("4", "enter")
-        assert app.screen.settings.kernels[2, 2, 0, 0] == 4
+        assert settings(app).kernels[2, 2, 0, 0] == 4
         await pilot.press("escape", "N")  # Esc leaves the grid: the keys are the explorer's again
         assert not view.has_focus and "cs231n" in titlebar(ui, app)
         await pilot.press("N", "N", "N", "N", "N")  # 12, 11, 10, 09 (model), 08 (pooling): no kernels
@@ -524,33 +544,33 @@ async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui)
         assert "Average pooling" in titlebar(ui, app)
 
 
-async def test_a_value_that_is_not_a_number_is_refused(ui):
+async def test_a_value_that_is_not_a_number_is_refused(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#input-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset(input_key(1), 1, 1))
+        await pilot.click(view, offset=cell_offset(view, input_key(1), 1, 1))
         await pilot.press("1", "full_stop", "full_stop", "enter")
         await pilot.pause()
         assert messages(app)[-1] == "A cell value must be a number. Received: value='1..'"
-        assert app.screen.settings.x[0, 0, 1] == 2  # unchanged
-        await pilot.click(view, offset=view.cell_offset(input_key(1), 0, 0))  # a padding cell
+        assert settings(app).x[0, 0, 1] == 2  # unchanged
+        await pilot.click(view, offset=cell_offset(view, input_key(1), 0, 0))  # a padding cell
         await pilot.press("7", "enter")
         await pilot.pause()
         assert messages(app)[-1].startswith("Padding cells are always 0")
-        assert not app.screen.modified
+        assert not current(app, ExplorerScreen).modified
 
 
-async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(monkeypatch):
+async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """A step key is the hot path: it repaints what changed, it does not lay out the whole screen again."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         layouts = []
         original = getattr(type(screen), SCREEN_REFRESH_LAYOUT)
 
-        def counted(self, *args, **kwargs):
+        def counted(self: ExplorerScreen, *args: Any, **kwargs: Any) -> Any:
             layouts.append(self.step)
             return original(self, *args, **kwargs)
 
@@ -562,7 +582,7 @@ async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(mo
         assert layouts == []
 
 
-async def test_a_shortened_title_keeps_a_blank_before_the_right_side(ui):
+async def test_a_shortened_title_keeps_a_blank_before_the_right_side(ui: type[UI]) -> None:
     """At 80 columns the title ran into the hint: "The MNIST ConvNet (model.summary…s: settings"."""
     app = create_app("09")
     async with app.run_test(size=(80, 24)) as pilot:

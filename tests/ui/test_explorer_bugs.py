@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+import pytest
 
 from tui_convnet.core import ConvExample
 from tui_convnet.explore import focus_on_map
@@ -10,6 +13,10 @@ from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import OpenInExplorer
 from tui_convnet.ui.explorer.volume_view import VolumeView
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+    from tui_convnet.core import Example
 
 SIZE = (130, 42)
 SECTIONS = ("#sec-input", "#sec-kernels", "#sec-output", "#sec-pool", "#sidebar", "#bottom")
@@ -34,7 +41,7 @@ async def fresh_layout(name: str) -> tuple:
         return layout_of(app)
 
 
-async def test_bug1_visiting_examples_in_any_order_gives_the_fresh_layout():
+async def test_bug1_visiting_examples_in_any_order_gives_the_fresh_layout() -> None:
     expected = {name: await fresh_layout(name) for name in ("01", "02", "03")}
     app = create_app("03")
     async with app.run_test(size=SIZE) as pilot:
@@ -50,7 +57,7 @@ async def test_bug1_visiting_examples_in_any_order_gives_the_fresh_layout():
         assert output.region.bottom <= app.screen.query_one("#bottom").region.y
 
 
-async def test_bug2_the_settings_panel_never_hides_while_a_setting_is_focused(ui):
+async def test_bug2_the_settings_panel_never_hides_while_a_setting_is_focused(ui: type[UI]) -> None:
     app = create_app("01")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -76,7 +83,7 @@ async def test_bug2_the_settings_panel_never_hides_while_a_setting_is_focused(ui
         assert screen.query_one("#sidebar").display and screen.focused.id == "knob-count"
 
 
-async def test_bug4_s_toggles_the_notes_of_the_model_example_and_its_table_fits_80x24(ui):
+async def test_bug4_s_toggles_the_notes_of_the_model_example_and_its_table_fits_80x24(ui: type[UI]) -> None:
     app = create_app("09")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -93,7 +100,7 @@ async def test_bug4_s_toggles_the_notes_of_the_model_example_and_its_table_fits_
         assert not sidebar.display
 
 
-async def test_bug5_at_80x24_with_the_settings_shown_the_grids_and_the_arithmetic_stay_legible(ui):
+async def test_bug5_at_80x24_with_the_settings_shown_the_grids_and_the_arithmetic_stay_legible(ui: type[UI]) -> None:
     app = create_app("01")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -109,7 +116,7 @@ async def test_bug5_at_80x24_with_the_settings_shown_the_grids_and_the_arithmeti
         assert "ch2: " in text and "o[0,0,0] = 3 + (-4) + (-2) + b0 1 = -2" in text
 
 
-async def test_bug6_the_title_bar_is_redrawn_after_a_resize(ui):
+async def test_bug6_the_title_bar_is_redrawn_after_a_resize(ui: type[UI]) -> None:
     app = create_app("01")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -123,7 +130,9 @@ async def test_bug6_the_title_bar_is_redrawn_after_a_resize(ui):
         assert "s: settings" not in titlebar(ui, app)
 
 
-async def test_bug7_a_learned_map_opens_on_its_largest_activation_and_home_end_stay_in_it(ui, examples):
+async def test_bug7_a_learned_map_opens_on_its_largest_activation_and_home_end_stay_in_it(
+    ui: type[UI], examples: list[Example]
+) -> None:
     base = next(ex for ex in examples if ex.key.startswith("03_"))
     rng = np.random.default_rng(3)
     learned = ConvExample(
@@ -153,7 +162,7 @@ async def test_bug7_a_learned_map_opens_on_its_largest_activation_and_home_end_s
         assert screen.step == 5 * 676
 
 
-async def test_bug8_a_one_row_window_says_row(ui):
+async def test_bug8_a_one_row_window_says_row(ui: type[UI]) -> None:
     app = create_app("03")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -165,7 +174,7 @@ def screen_arith(app) -> str:
     return app.screen.query_one("#arith").plain
 
 
-async def test_a_focused_setting_owns_the_typed_keys(ui):
+async def test_a_focused_setting_owns_the_typed_keys(ui: type[UI]) -> None:
     app = create_app("01")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -182,7 +191,7 @@ async def test_a_focused_setting_owns_the_typed_keys(ui):
         assert f"example 2/{total}" in titlebar(ui, app)
 
 
-async def test_user_text_is_never_read_as_markup(ui, examples):
+async def test_user_text_is_never_read_as_markup(ui: type[UI], examples: list[Example]) -> None:
     base = next(ex for ex in examples if ex.key.startswith("01_"))
     from dataclasses import replace
 
@@ -213,7 +222,7 @@ def _warm(style) -> bool:
     return r > b
 
 
-async def test_bug3_one_colour_convention_on_both_screens_and_a_legend(ui):
+async def test_bug3_one_colour_convention_on_both_screens_and_a_legend(ui: type[UI]) -> None:
     from tui_convnet.ui.inspect.kernels import KernelGrid
 
     app = create_app("01")
@@ -234,7 +243,7 @@ async def test_bug3_one_colour_convention_on_both_screens_and_a_legend(ui):
         assert _warm(tile[0].style) and not _warm(tile[1].style)
 
 
-async def test_without_colour_the_window_and_the_current_cell_stay_visible(monkeypatch):
+async def test_without_colour_the_window_and_the_current_cell_stay_visible(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = create_app("01")
     async with app.run_test(size=SIZE) as pilot:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tui_convnet.core.model import infer_shapes
 from tui_convnet.ui.app import create_app
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SMALL = (80, 24)
 LARGE = (130, 42)
@@ -17,7 +22,7 @@ def _row_of(lines: list[str], name: str) -> bool:
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "130x42"])
-async def test_the_model_summary_follows_the_layer_and_ends_on_the_total(ui, size):
+async def test_the_model_summary_follows_the_layer_and_ends_on_the_total(ui: type[UI], size) -> None:
     app = create_app("09")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
@@ -32,7 +37,7 @@ async def test_the_model_summary_follows_the_layer_and_ends_on_the_total(ui, siz
         assert "Total params: 93,322" in ui.screen_text(app)  # the last layer: down to the total
 
 
-async def test_an_rgb_input_opens_on_its_first_channel_and_pages_to_the_others(ui):
+async def test_an_rgb_input_opens_on_its_first_channel_and_pages_to_the_others(ui: type[UI]) -> None:
     # the window covers every channel; with room for one, the view showed the last (blue) at step 1
     app = create_app("02")
     async with app.run_test(size=SMALL) as pilot:
@@ -47,7 +52,7 @@ async def test_an_rgb_input_opens_on_its_first_channel_and_pages_to_the_others(u
         assert ui.widget_text(view).splitlines()[0].strip() == "red"
 
 
-async def test_the_model_code_and_the_side_panel_scroll_by_keyboard(ui):
+async def test_the_model_code_and_the_side_panel_scroll_by_keyboard(ui: type[UI]) -> None:
     app = create_app("09")
     async with app.run_test(size=SMALL) as pilot:
         await pilot.pause()

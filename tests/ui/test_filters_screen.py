@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, Pool2DSpec, seeded_weights
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.filters.screen import FiltersScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SMALL = ModelSpec(
     (28, 28, 1),
@@ -22,7 +27,7 @@ def _complete(screen: FiltersScreen) -> bool:
     return screen.current in screen._complete
 
 
-async def test_the_gallery_shows_each_filter_and_moves_between_layers(ui):
+async def test_the_gallery_shows_each_filter_and_moves_between_layers(ui: type[UI]) -> None:
     app = create_app(screen="architect")
     async with app.run_test(size=(130, 42)) as pilot:
         screen = FiltersScreen(SMALL, seeded_weights(SMALL, 3), "a small model")
@@ -44,7 +49,7 @@ async def test_the_gallery_shows_each_filter_and_moves_between_layers(ui):
         assert not isinstance(app.screen, FiltersScreen)
 
 
-async def test_capital_f_opens_the_gallery_on_the_bundled_model(ui):
+async def test_capital_f_opens_the_gallery_on_the_bundled_model(ui: type[UI]) -> None:
     app = create_app(screen="architect")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.press("F")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui_convnet.ui.app import create_app
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
-async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui):
+
+async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
         for key in ("e", "t", "i", "d"):  # each screen, opened by its key
@@ -16,7 +21,7 @@ async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui):
             assert "? Help" in footer and "q Quit" in footer, (type(app.screen).__name__, footer)
 
 
-async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer(ui):
+async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer(ui: type[UI]) -> None:
     # At 80 columns the explorer's footer ended at "s Pa▏": Train, Inspect, Draw, Help and Quit were cut.
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -38,7 +43,7 @@ async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer(ui):
             assert footer.rstrip().endswith("q Quit")
 
 
-async def test_l_opens_the_lessons_from_inspect_too(ui):
+async def test_l_opens_the_lessons_from_inspect_too(ui: type[UI]) -> None:
     # On inspect L meant "previous layer" and never opened the lessons; p is the previous layer now
     from tui_convnet.ui.lessons.screen import LessonsScreen
 
@@ -50,7 +55,7 @@ async def test_l_opens_the_lessons_from_inspect_too(ui):
         assert isinstance(app.screen, LessonsScreen)
 
 
-async def test_with_a_field_focused_the_footer_says_what_the_keys_do(ui):
+async def test_with_a_field_focused_the_footer_says_what_the_keys_do(ui: type[UI]) -> None:
     # A training field takes the typed letters, so Textual left every key out: the footer was empty.
     from textual.widgets import Input
 

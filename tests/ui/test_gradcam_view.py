@@ -3,6 +3,8 @@ and G moving to the next convolution; every map the numpy core's."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pytest
 
@@ -10,15 +12,19 @@ from tui_convnet.core import grad_cam, numbers
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.gradcam import GradCamView, overlay_rgb
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+    from tui_convnet.data.mnist import MnistData
+
 SIZE = (130, 60)
 
 
 @pytest.fixture
-def small_test_set(monkeypatch):
-    import tui_convnet.data
+def small_test_set(monkeypatch: pytest.MonkeyPatch) -> MnistData:
+    import tui_convnet.data.mnist
 
-    sample = tui_convnet.data.load_mnist("sample").limited(None, 50)
-    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
+    sample = tui_convnet.data.mnist.load_mnist("sample").limited(None, 50)
+    monkeypatch.setattr(tui_convnet.data.mnist, "load_mnist", lambda *args, **kwargs: sample)
     return sample
 
 
@@ -35,8 +41,10 @@ async def _shown(pilot, layer):
     return view
 
 
-async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(small_test_set, ui):
-    from tui_convnet.bundled_model import load_bundled_model
+async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(
+    small_test_set: MnistData, ui: type[UI]
+) -> None:
+    from tui_convnet.model.bundled import load_bundled_model
 
     bundled = load_bundled_model()
     app = create_app(screen="inspect")
@@ -58,7 +66,7 @@ async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(sm
         assert "Grad-CAM at conv2d" in " ".join(ui.widget_text(view).split())
 
 
-def test_the_overlay_is_the_digit_under_the_heat():
+def test_the_overlay_is_the_digit_under_the_heat() -> None:
     image = np.zeros((2, 2))
     image[0, 0] = 1.0
     heat = np.array([[0.0, 1.0], [0.0, 0.0]])
@@ -68,7 +76,7 @@ def test_the_overlay_is_the_digit_under_the_heat():
     assert rgb[0, 1].sum() > rgb[1, 1].sum()  # and so does the heat
 
 
-async def test_draw_shows_where_the_network_looks_at_the_drawing(ui):
+async def test_draw_shows_where_the_network_looks_at_the_drawing(ui: type[UI]) -> None:
     app = create_app(screen="draw")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.press(*["space", "down"] * 6)

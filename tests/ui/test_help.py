@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.help import HelpScreen, _widget_groups, binding_rows
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI, SnapLooks
 
 SIZE = (130, 42)
 
 
-async def test_help_snapshot(snap_looks, ui):
+async def test_help_snapshot(snap_looks: SnapLooks, ui: type[UI]) -> None:
     # one run per size: a scrolling help keeps the scroll bar it needed at 80x24 after growing to 130x42
     await snap_looks(lambda: create_app("01"), ui.EVERY_LOOK, press=["question_mark"], run_per_size=True)
 
 
-async def test_every_explorer_and_app_key_is_listed(ui):
+async def test_every_explorer_and_app_key_is_listed(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -34,7 +39,7 @@ async def test_every_explorer_and_app_key_is_listed(ui):
         assert "Click an output cell" in text  # the screen's HELP text
 
 
-async def test_help_closes_with_escape_q_and_question_mark():
+async def test_help_closes_with_escape_q_and_question_mark() -> None:
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:  # the keys, not the layout: the small (cheaper) terminal
         await pilot.pause()
@@ -46,7 +51,7 @@ async def test_help_closes_with_escape_q_and_question_mark():
         assert app.is_running  # q closed the help, it did not quit the app
 
 
-async def test_rows_merge_keys_of_one_action():
+async def test_rows_merge_keys_of_one_action() -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -55,7 +60,7 @@ async def test_rows_merge_keys_of_one_action():
         assert rows["Previous step"] == "← h"
 
 
-def test_key_labels_are_readable():
+def test_key_labels_are_readable() -> None:
     from tui_convnet.ui.common.help import key_label
 
     assert [key_label(k) for k in ("right", "question_mark", "left_square_bracket", "ctrl+left", "f1", "N")] == [
@@ -68,7 +73,7 @@ def test_key_labels_are_readable():
     ]
 
 
-async def test_help_names_the_draw_screens_canvas_and_the_lessons_key(ui):
+async def test_help_names_the_draw_screens_canvas_and_the_lessons_key(ui: type[UI]) -> None:
     # at 80x24 the draw screen's help said "When a DrawingCanvas is focused"; L (the lessons) was in no list
     app = create_app(screen="draw")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import seeded_weights
-from tui_convnet.datasets import load_image_set, spec_for_images
+from tui_convnet.data.image_sets import load_image_set, spec_for_images
 from tui_convnet.training.inspector import ModelInspector
 from tui_convnet.training.protocol import ModelRef, TrainDone
 from tui_convnet.training.worker_client import WorkerError, set_shared_client

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+
 
 @pytest.fixture(scope="module")
-def ready(fixed_model):
-    from tui_convnet.data import load_mnist
+def ready(fixed_model: ModuleType) -> ModelReady:
+    from tui_convnet.data.mnist import load_mnist
 
     # a session model with fixed seeded weights (spec + numpy weights: no TensorFlow, no training)
     return ModelReady(fixed_model.fixed_numpy_model(seed=0), load_mnist("sample").limited(None, 50), "run 1")
@@ -27,7 +33,7 @@ def title(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#lesson-title"))
 
 
-async def test_h_opens_the_hierarchy_lesson_on_this_digit_and_model(ui, ready):
+async def test_h_opens_the_hierarchy_lesson_on_this_digit_and_model(ui: type[UI], ready: ModelReady) -> None:
     app = create_app()
     async with app.run_test(size=(130, 42)) as pilot:
         app.post_message(ready)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui_convnet.teach.layer_names import KERAS_NAMES_NOTE
 from tui_convnet.ui.app import create_app
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
-async def test_every_layer_title_has_the_slides_name_and_the_list_says_why(ui):
+
+async def test_every_layer_title_has_the_slides_name_and_the_list_says_why(ui: type[UI]) -> None:
     app = create_app(screen="inspect")
     async with app.run_test(size=(130, 42)) as pilot:
         for _ in range(200):

@@ -26,7 +26,7 @@ def rgb(color) -> tuple[int, int, int]:
     return (t.red, t.green, t.blue)
 
 
-def test_quantise_and_scales():
+def test_quantise_and_scales() -> None:
     assert scale_for(np.array([0.0, 2.0]), "sequential") == (0.0, 2.0)
     assert scale_for(np.array([-3.0, 1.0]), "diverging") == (-3.0, 3.0)
     assert scale_for(np.zeros(4), "sequential") == (0.0, 1.0)  # a flat map still has a scale
@@ -34,7 +34,7 @@ def test_quantise_and_scales():
     assert q.tolist() == [0, 0, LEVELS - 1, LEVELS - 1, 0]
 
 
-def test_layer_strips_pair_rows_and_merge_runs():
+def test_layer_strips_pair_rows_and_merge_runs() -> None:
     levels = np.zeros((3, 4, 2), dtype=int)  # odd height: the last row is paired with blank
     levels[0, :, 0] = [5, 5, 9, 9]
     levels[1, :, 0] = [1, 1, 1, 2]
@@ -48,7 +48,7 @@ def test_layer_strips_pair_rows_and_merge_runs():
     assert [s.text for s in tiles[1][0]] == [UPPER_HALF * 4]  # one run for a flat line
 
 
-def test_text_helpers():
+def test_text_helpers() -> None:
     assert weight_text(0.123) == "+0.12" and weight_text(-1.5) == "-1.50" and weight_text(12.34) == "+12.3"
     assert len(weight_text(-123456.0)) <= 5
     # A small weight is never a signed zero: -0.001 reads as -1e-3 (as the bias -0.001 in the arithmetic).
@@ -67,7 +67,7 @@ class Widgets(App):
         yield ActivationStrip(id="strip")
 
 
-async def test_widgets_render_and_lay_out():
+async def test_widgets_render_and_lay_out() -> None:
     app = Widgets()
     async with app.run_test(size=(100, 60)) as pilot:
         one = app.query_one("#one", Heatmap)

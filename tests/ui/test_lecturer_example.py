@@ -3,13 +3,19 @@ app up, on the first example, with every problem (file, line, field) in a notifi
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from tui_convnet.teach.example_files import add_lecturer_example
 from tui_convnet.teach.example_template import TEMPLATE
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
-async def test_the_lecturers_file_opens_in_the_explorer(ui, tmp_path):
+
+async def test_the_lecturers_file_opens_in_the_explorer(ui: type[UI], tmp_path: Path) -> None:
     path = tmp_path / "mine.toml"
     path.write_text(TEMPLATE)
     app = create_app()
@@ -23,7 +29,7 @@ async def test_the_lecturers_file_opens_in_the_explorer(ui, tmp_path):
         assert f"example {lecture}/{lecture}" in screen  # the file's, the last of them
 
 
-async def test_a_broken_file_is_reported_and_the_app_stays_up(ui, tmp_path):
+async def test_a_broken_file_is_reported_and_the_app_stays_up(ui: type[UI], tmp_path: Path) -> None:
     path = tmp_path / "bad.toml"
     text = TEMPLATE.replace("stride = 1 ", "strid = 1 ").replace("dilation = 1 ", "dilation = 0 ")
     path.write_text(text)

@@ -3,10 +3,18 @@ quiz mode (x: predict the step, checked, scored) and the handout key (p)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.keras_code import KerasCode
 from tui_convnet.ui.common.quiz import QuizModal
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZE = (130, 42)
 
@@ -15,7 +23,7 @@ def marked(app) -> list[str]:
     return [line for line in app.screen.query_one("#keras-code", KerasCode).plain.splitlines() if line.startswith("▶")]
 
 
-async def test_the_model_example_shows_its_keras_code_with_the_layer_on_screen_marked(ui):
+async def test_the_model_example_shows_its_keras_code_with_the_layer_on_screen_marked(ui: type[UI]) -> None:
     app = create_app(example="09")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -29,7 +37,7 @@ async def test_the_model_example_shows_its_keras_code_with_the_layer_on_screen_m
         assert "│ dense           │ dense_1         │ (None, 64)" in screen  # the slide's name beside Keras 3's
 
 
-async def test_at_80_columns_the_slides_names_are_a_line_under_the_summary(ui):
+async def test_at_80_columns_the_slides_names_are_a_line_under_the_summary(ui: type[UI]) -> None:
     app = create_app(example="09")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -39,7 +47,7 @@ async def test_at_80_columns_the_slides_names_are_a_line_under_the_summary(ui):
         assert "On the slide (Keras 2): conv2d_1, max_pooling2d_1" in " ".join(text.split())
 
 
-async def test_quiz_mode_asks_before_the_step_checks_scores_and_shows_the_arithmetic(ui):
+async def test_quiz_mode_asks_before_the_step_checks_scores_and_shows_the_arithmetic(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -70,7 +78,7 @@ async def test_quiz_mode_asks_before_the_step_checks_scores_and_shows_the_arithm
         assert not isinstance(app.screen, QuizModal) and "step 4/18" in ui.screen_text(app)
 
 
-async def test_escape_shows_the_step_without_scoring(ui):
+async def test_escape_shows_the_step_without_scoring(ui: type[UI]) -> None:
     app = create_app(example="09")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -82,7 +90,9 @@ async def test_escape_shows_the_step_without_scoring(ui):
         assert "step 2/8" in ui.screen_text(app) and app.screen.quiz.score.asked == 0
 
 
-async def test_the_handout_key_writes_the_examples_page(ui, tmp_path, monkeypatch):
+async def test_the_handout_key_writes_the_examples_page(
+    ui: type[UI], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:

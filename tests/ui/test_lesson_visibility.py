@@ -12,10 +12,15 @@ gradient routed back below it is reached with PgDn).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tui_convnet.lessons import LESSONS
 from tui_convnet.ui.app import create_app
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZES = [(80, 24), (130, 42)]
 
@@ -42,7 +47,7 @@ def _missed(screen) -> str | None:
 
 @pytest.mark.sweep
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
-async def test_every_lesson_step_shows_what_its_narration_names(ui, size):
+async def test_every_lesson_step_shows_what_its_narration_names(ui: type[UI], size) -> None:
     from tui_convnet.ui.lessons.screen import LessonsScreen
 
     app = create_app(screen="lessons")
@@ -76,7 +81,7 @@ def _inside(widget, container) -> bool:
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
-async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(ui, size):
+async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(ui: type[UI], size) -> None:
     from tui_convnet.ui.lessons.backprop import NetworkGradientScreen
 
     app = create_app()
@@ -100,7 +105,7 @@ async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
-async def test_lesson_19_keeps_the_kernel_its_gradient_and_the_update_on_screen(ui, size):
+async def test_lesson_19_keeps_the_kernel_its_gradient_and_the_update_on_screen(ui: type[UI], size) -> None:
     # each step names a weight of the kernel, its gradient and the update: all three stay in view
     from tui_convnet.ui.lessons.backprop import LearnKernelScreen
 

@@ -3,12 +3,17 @@ scored in the one score of the session (the explorer's quiz mode adds to the sam
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from tui_convnet.teach.lesson_quiz import lesson_question
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.quiz import QuizModal
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZE = (130, 42)
 
@@ -17,7 +22,7 @@ def box(ui, app) -> str:
     return ui.widget_text(app.screen.query_one("#quiz-box"))
 
 
-async def test_predict_check_reveal_and_one_score_with_the_explorer(ui):
+async def test_predict_check_reveal_and_one_score_with_the_explorer(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -60,7 +65,7 @@ async def test_predict_check_reveal_and_one_score_with_the_explorer(ui):
         assert "Quiz mode off. This session: 2 of 3 right (67 %)." in notifications(app)
 
 
-async def test_a_decimal_answer_within_its_tolerance_and_escape_reveals_unscored(ui):
+async def test_a_decimal_answer_within_its_tolerance_and_escape_reveals_unscored(ui: type[UI]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -88,7 +93,7 @@ async def test_a_decimal_answer_within_its_tolerance_and_escape_reveals_unscored
         assert app.quiz_score.text == "1 of 1 right (100 %)"
 
 
-async def test_x_on_a_backpropagation_lesson_asks_about_it():
+async def test_x_on_a_backpropagation_lesson_asks_about_it() -> None:
     from tui_convnet.ui.lessons.backprop import LearnKernelScreen
 
     app = create_app()

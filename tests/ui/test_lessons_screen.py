@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+import pytest
 
 from tui_convnet.lessons import LESSONS
 from tui_convnet.ui.app import create_app
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZE = (130, 42)
 
@@ -35,7 +41,7 @@ async def open_lessons(pilot, lesson: int = 1) -> None:
     await pilot.pause()
 
 
-async def test_lesson_1_steps_through_three_examples_and_opens_them_in_the_explorer(ui):
+async def test_lesson_1_steps_through_three_examples_and_opens_them_in_the_explorer(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot)
@@ -50,7 +56,7 @@ async def test_lesson_1_steps_through_three_examples_and_opens_them_in_the_explo
         assert "Edge detection: the kernel [1, -1]" in ui.screen_lines(app)[0]
 
 
-async def test_lesson_2_outputs_inputs_and_counts(ui):
+async def test_lesson_2_outputs_inputs_and_counts(ui: type[UI]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 2)
@@ -65,7 +71,7 @@ async def test_lesson_2_outputs_inputs_and_counts(ui):
         assert "784·21,632 + 21,632 = 16,981,120" in text(app) and "32·(3·3·1) + 32 = 320" in text(app)
 
 
-async def test_lesson_3_select_cells_and_layers(ui):
+async def test_lesson_3_select_cells_and_layers(ui: type[UI]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 3)
@@ -86,7 +92,7 @@ async def test_lesson_3_select_cells_and_layers(ui):
         assert "max_pooling2d_1 (MaxPooling2D; the slide's max_pooling2d_2)" in text(app)
 
 
-async def test_lesson_4_shift_the_digit(ui):
+async def test_lesson_4_shift_the_digit(ui: type[UI]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 4)
@@ -100,7 +106,7 @@ async def test_lesson_4_shift_the_digit(ui):
         assert "map 1 of the shifted digit" in picture(ui, app, "sharing")
 
 
-async def test_lesson_5_first_to_deepest(ui):
+async def test_lesson_5_first_to_deepest(ui: type[UI]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 5)
@@ -114,7 +120,7 @@ async def test_lesson_5_first_to_deepest(ui):
         assert "test digit 1 (a 2)" in title(ui, app)
 
 
-async def test_lesson_6_a_fresh_mask_each_press(ui):
+async def test_lesson_6_a_fresh_mask_each_press(ui: type[UI]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 6)
@@ -132,7 +138,7 @@ async def test_lesson_6_a_fresh_mask_each_press(ui):
         assert "Inference mode" in text(app)
 
 
-async def test_every_lesson_is_in_the_palette_with_its_slide(ui):
+async def test_every_lesson_is_in_the_palette_with_its_slide(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -148,7 +154,7 @@ async def test_every_lesson_is_in_the_palette_with_its_slide(ui):
         assert "Lesson 14 · Sparse connectivity" in title(ui, app)
 
 
-async def test_one_numbering_in_the_palette_examples_then_lessons(ui):
+async def test_one_numbering_in_the_palette_examples_then_lessons(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -170,7 +176,7 @@ async def test_one_numbering_in_the_palette_examples_then_lessons(ui):
         ]  # beyond the lecture
 
 
-async def test_d_is_draw_on_every_lesson_and_the_footer_says_one_meaning_per_key(ui):
+async def test_d_is_draw_on_every_lesson_and_the_footer_says_one_meaning_per_key(ui: type[UI]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 4)  # the sharing lesson moves the digit with h/j/k/l
@@ -183,7 +189,7 @@ async def test_d_is_draw_on_every_lesson_and_the_footer_says_one_meaning_per_key
         assert type(app.screen).__name__ == "DrawScreen"
 
 
-async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
+async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui: type[UI]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         await open_lessons(pilot, 2)
@@ -194,7 +200,7 @@ async def test_keys_of_other_lessons_do_nothing_and_stay_out_of_the_footer(ui):
         assert "Lesson" in footer and "Move" not in footer and "New mask" not in footer
 
 
-async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(ui):
+async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(ui: type[UI]) -> None:
     from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 
     app = create_app(screen="lessons")
@@ -216,7 +222,7 @@ async def test_every_lessons_footer_fits_at_130_columns_help_and_quit_included(u
         assert "o Open…" in footer and "e Explorer" not in footer and "q Quit" in footer, footer
 
 
-async def test_lesson_17_labels_every_map_it_shows_and_says_how_many(ui):
+async def test_lesson_17_labels_every_map_it_shows_and_says_how_many(ui: type[UI]) -> None:
     # "the 8 most active maps" above 3 maps of conv2d at 130x42, the first map of each row unlabelled
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
@@ -232,7 +238,7 @@ async def test_lesson_17_labels_every_map_it_shows_and_says_how_many(ui):
         assert len(labels) == sum(int(c) for c in counts) + 8 * (3 - len(counts))
 
 
-async def test_lesson_15_says_when_the_view_is_off_the_step(ui):
+async def test_lesson_15_says_when_the_view_is_off_the_step(ui: type[UI]) -> None:
     # "step 6/6" stayed after − (another layer): the narration describes the selection, and says it is not the step
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
@@ -249,7 +255,7 @@ async def test_lesson_15_says_when_the_view_is_off_the_step(ui):
         assert "Your own choice" not in text(app)
 
 
-async def test_at_80x24_the_picture_follows_the_narration_and_page_keys_scroll(ui):
+async def test_at_80x24_the_picture_follows_the_narration_and_page_keys_scroll(ui: type[UI]) -> None:
     # lesson 15 step 5 (conv2d_2) and lesson 17 step 3 were below the screen, and PageDown did nothing
     app = create_app(screen="lessons")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -274,7 +280,7 @@ async def test_at_80x24_the_picture_follows_the_narration_and_page_keys_scroll(u
         assert body.scroll_y == start
 
 
-async def test_esc_leaves_the_lessons_and_n_reaches_the_backpropagation_lessons(ui):
+async def test_esc_leaves_the_lessons_and_n_reaches_the_backpropagation_lessons(ui: type[UI]) -> None:
     from tui_convnet.ui.explorer.screen import ExplorerScreen
     from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
     from tui_convnet.ui.lessons.screen import LessonsScreen
@@ -297,7 +303,7 @@ async def test_esc_leaves_the_lessons_and_n_reaches_the_backpropagation_lessons(
         assert isinstance(app.screen, LessonsScreen)
 
 
-async def test_without_colour_the_sign_of_a_map_is_written(ui, monkeypatch):
+async def test_without_colour_the_sign_of_a_map_is_written(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     # NO_COLOR: "blue −, orange +" were two greys that look alike; the map then carries − and + glyphs
     from tui_convnet.ui.common.palette import value_legend
 

@@ -7,9 +7,14 @@ TensorFlow), so a snapshot does not depend on Keras' float rounding or on timing
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import pytest
 
 from tui_convnet.ui.app import create_app
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI, SnapLooks
 
 #: The keys that open each lesson from the first (the app opens on the lessons screen) and show an
 #: interesting step of it.
@@ -30,6 +35,6 @@ LOOKS[4] = ["SMALL_DARK", "SMALL_LIGHT", "LARGE_DARK"]
 
 
 @pytest.mark.parametrize("lesson", sorted(KEYS))
-async def test_lesson(snap_looks, ui, lesson):
+async def test_lesson(snap_looks: SnapLooks, ui: type[UI], lesson) -> None:
     looks = [getattr(ui, look) for look in LOOKS[lesson]]
     await snap_looks(lambda: create_app(screen="lessons"), looks, press=KEYS[lesson])

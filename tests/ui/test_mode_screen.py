@@ -24,7 +24,7 @@ def count_restyled(app) -> list[int]:
     return counts
 
 
-async def test_a_screen_shown_again_is_not_restyled_whole():
+async def test_a_screen_shown_again_is_not_restyled_whole() -> None:
     app = create_app(screen="explorer")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("L")  # a big screen, made by this key
@@ -52,7 +52,7 @@ async def lessons_background(theme: str | None = None) -> Color:
         return app.screen.styles.background
 
 
-async def test_a_theme_changed_on_another_screen_reaches_the_screen_when_it_is_shown():
+async def test_a_theme_changed_on_another_screen_reaches_the_screen_when_it_is_shown() -> None:
     light = await lessons_background("textual-light")
     app = create_app(screen="explorer")
     async with app.run_test(size=SIZE) as pilot:
@@ -70,7 +70,7 @@ async def test_a_theme_changed_on_another_screen_reaches_the_screen_when_it_is_s
         assert lessons.styles.background == light
 
 
-async def test_a_new_screen_starts_with_its_breakpoint_class():
+async def test_a_new_screen_starts_with_its_breakpoint_class() -> None:
     """Set before its widgets are styled (set after, it restyled the whole screen once more)."""
     from tui_convnet.ui.training.screen import TrainingScreen
 

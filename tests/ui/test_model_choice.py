@@ -7,19 +7,26 @@ None of these needs TensorFlow: the models are the lecture's ConvNet with fixed 
 
 from __future__ import annotations
 
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 import pytest
 from textual.widgets import Button, Input
 
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
 from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
+
+if TYPE_CHECKING:
+    from tui_convnet.data.mnist import MnistData
 
 SIZE = (130, 42)
 
 
 @pytest.fixture(scope="module")
-def sample():
+def sample() -> MnistData:
     return load_mnist("sample").limited(None, 100)
 
 
@@ -30,7 +37,9 @@ def offer(screen: TrainingScreen, model, data, label: str) -> None:
     screen._show_use(True)
 
 
-async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_back(sample, fixed_model):
+async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_back(
+    sample: MnistData, fixed_model: ModuleType
+) -> None:
     model = fixed_model.fixed_numpy_model()
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
@@ -48,10 +57,12 @@ async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_b
         assert "Use the bundled model" not in {c.title for c in app.get_system_commands(app.screen)}
 
 
-async def test_the_inspect_screen_goes_back_to_the_bundled_model(sample, fixed_model, monkeypatch):
-    import tui_convnet.data
+async def test_the_inspect_screen_goes_back_to_the_bundled_model(
+    sample: MnistData, fixed_model: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import tui_convnet.data.mnist
 
-    monkeypatch.setattr(tui_convnet.data, "load_mnist", lambda *args, **kwargs: sample)
+    monkeypatch.setattr(tui_convnet.data.mnist, "load_mnist", lambda *args, **kwargs: sample)
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -67,7 +78,7 @@ async def test_the_inspect_screen_goes_back_to_the_bundled_model(sample, fixed_m
         assert "bundled model" in str(screen.query_one("#inspect-source").render())
 
 
-async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model):
+async def test_q_asks_before_an_unsaved_model_is_lost(sample: MnistData, fixed_model: ModuleType) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -97,7 +108,7 @@ async def test_q_asks_before_an_unsaved_model_is_lost(sample, fixed_model):
         assert not app.is_running  # saved: nothing to lose, no question
 
 
-async def test_inspect_says_it_is_reading_never_that_there_is_no_model():
+async def test_inspect_says_it_is_reading_never_that_there_is_no_model() -> None:
     from tui_convnet.ui.inspect.messages import Failed
     from tui_convnet.ui.inspect.screen import NO_MODEL, READING
 
@@ -116,13 +127,13 @@ async def test_inspect_says_it_is_reading_never_that_there_is_no_model():
     ("field", "typed"),
     [("epochs", "1.5"), ("epochs", "1e16"), ("batch-size", "1e-320"), ("seed", "0x10"), ("epochs", "1_0")],
 )
-def test_number_fields_refuse_what_is_not_a_number(field, typed):
+def test_number_fields_refuse_what_is_not_a_number(field: str, typed: str) -> None:
     values = {"epochs": "5", "batch-size": "64", "seed": "0", field: typed}
     settings, errors = parse_settings(values, "rmsprop", False)
     assert settings is None and typed[:40] in errors[field] and "whole number" in errors[field]
 
 
-def test_number_fields_take_what_people_type():
+def test_number_fields_take_what_people_type() -> None:
     settings, errors = parse_settings(
         {"epochs": "5", "batch-size": "1,024", "seed": "0", "learning-rate": "1e-3", "validation-split": ".1"},
         "adam",
@@ -138,7 +149,7 @@ def test_number_fields_take_what_people_type():
     assert "learning_rate" in errors["learning-rate"]
 
 
-async def test_a_typed_field_keeps_what_was_typed():
+async def test_a_typed_field_keeps_what_was_typed() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -149,7 +160,9 @@ async def test_a_typed_field_keeps_what_was_typed():
         assert field.value == "1.5" and field.has_class("-invalid")
 
 
-async def test_a_served_run_waits_in_line_for_a_slot_and_can_leave_it(tmp_path, monkeypatch):
+async def test_a_served_run_waits_in_line_for_a_slot_and_can_leave_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tui_convnet.training.slots import ENV_FOLDER, ENV_LIMIT, Slots
 
     monkeypatch.setenv(ENV_FOLDER, str(tmp_path))

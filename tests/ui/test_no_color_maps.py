@@ -3,7 +3,10 @@ magnitude on a ramp and, on a diverging map, the sign (``≡=-`` negative, ``+*#
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
+import pytest
 from textual.app import App, ComposeResult
 
 from tui_convnet.ui.app import create_app
@@ -19,8 +22,11 @@ from tui_convnet.ui.common.heatmap import (
 )
 from tui_convnet.ui.lessons.backprop import NetworkGradientScreen
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
-def test_a_diverging_ramp_keeps_the_sign_and_a_sequential_one_the_order():
+
+def test_a_diverging_ramp_keeps_the_sign_and_a_sequential_one_the_order() -> None:
     values = np.array([[-1.0, -0.5, 0.0, 0.5, 1.0]] * 2)
     assert "".join(glyph_rows(quantise(values, -1, 1, "diverging"), "diverging")[0]) == "≡= *#"
     ramp = "".join(glyph_rows(quantise(np.linspace(0, 1, 10)[None].repeat(2, 0), 0, 1, "sequential"), "sequential")[0])
@@ -29,7 +35,7 @@ def test_a_diverging_ramp_keeps_the_sign_and_a_sequential_one_the_order():
     assert glyph_rows(quantise(np.array([[1.0], [-1.0]]), -1, 1, "diverging"), "diverging")[0][0] == " "
 
 
-def test_a_grad_cam_overlay_without_colour_is_its_lightness_on_the_ramp():
+def test_a_grad_cam_overlay_without_colour_is_its_lightness_on_the_ramp() -> None:
     image = np.zeros((2, 3, 3), dtype=np.uint8)
     image[:, 1] = 128
     image[:, 2] = 255
@@ -42,7 +48,7 @@ class _Grid(App[None]):
         yield HeatmapGrid(palette="diverging", label="#")
 
 
-async def _grid_rows(monkeypatch, no_color: bool) -> list[str]:
+async def _grid_rows(monkeypatch: pytest.MonkeyPatch, no_color: bool) -> list[str]:
     if no_color:
         monkeypatch.setenv("NO_COLOR", "1")
     else:
@@ -57,12 +63,12 @@ async def _grid_rows(monkeypatch, no_color: bool) -> list[str]:
         return [grid.render_line(y).text for y in range(1, 3)]
 
 
-async def test_the_inspect_screens_grid_writes_its_signs_without_colour(monkeypatch):
+async def test_the_inspect_screens_grid_writes_its_signs_without_colour(monkeypatch: pytest.MonkeyPatch) -> None:
     assert await _grid_rows(monkeypatch, no_color=False) == [UPPER_HALF * 6 + " " * 34] * 2
     assert await _grid_rows(monkeypatch, no_color=True) == ["≡≡  ##" + " " * 34] * 2
 
 
-async def test_lesson_20s_gradient_maps_without_colour(ui, monkeypatch):
+async def test_lesson_20s_gradient_maps_without_colour(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -78,7 +84,7 @@ async def test_lesson_20s_gradient_maps_without_colour(ui, monkeypatch):
         assert "(blank ≈ 0)" in " ".join(ui.screen_text(app).split())
 
 
-def test_a_digit_without_colour_is_its_ink_on_the_ramp_with_the_field_reversed():
+def test_a_digit_without_colour_is_its_ink_on_the_ramp_with_the_field_reversed() -> None:
     from tui_convnet.ui.common.digits import FIELD_MARK, digit_text
 
     image = np.zeros((4, 3))
@@ -89,7 +95,7 @@ def test_a_digit_without_colour_is_its_ink_on_the_ramp_with_the_field_reversed()
     assert "▀" in digit_text(image).plain  # in colour: half blocks
 
 
-async def test_what_a_student_draws_shows_without_colour(ui, monkeypatch):
+async def test_what_a_student_draws_shows_without_colour(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     # the canvas and "as the network sees it" were solid half blocks under NO_COLOR: nothing drawn showed
     from tui_convnet.ui.draw.canvas import DrawingCanvas
 
@@ -110,7 +116,7 @@ async def test_what_a_student_draws_shows_without_colour(ui, monkeypatch):
         assert drawn[0].strip() == ""  # no ink above it
 
 
-async def test_the_explorers_colour_only_digit_without_colour(ui, monkeypatch):
+async def test_the_explorers_colour_only_digit_without_colour(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     # example 03 opens compact (colours only): without colour its 28x28 digit was blank cells
     monkeypatch.setenv("NO_COLOR", "1")
     app = create_app("03")
@@ -123,7 +129,7 @@ async def test_the_explorers_colour_only_digit_without_colour(ui, monkeypatch):
         assert "≡=- negative  +*# positive" in ui.widget_text(app.screen.query_one("#legend"))
 
 
-async def test_the_training_gallery_without_colour(ui, monkeypatch):
+async def test_the_training_gallery_without_colour(ui: type[UI], monkeypatch: pytest.MonkeyPatch) -> None:
     # the misclassified digits under the confusion matrix were solid half blocks without colour
     from textual.app import App
 

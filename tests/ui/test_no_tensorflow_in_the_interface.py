@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
@@ -80,7 +81,7 @@ SCRIPT = textwrap.dedent(
 
 @pytest.mark.keras
 @pytest.mark.training
-def test_training_checking_and_saving_import_no_tensorflow_here(tmp_path):
+def test_training_checking_and_saving_import_no_tensorflow_here(tmp_path: Path) -> None:
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(tmp_path)], capture_output=True, text=True, timeout=420, check=False
     )

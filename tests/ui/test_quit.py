@@ -15,7 +15,7 @@ def _asking(app) -> bool:
     return type(app.screen).__name__ == "ConfirmQuit" and app.is_running
 
 
-async def test_ctrl_q_and_sigint_while_training_ask_like_q():
+async def test_ctrl_q_and_sigint_while_training_ask_like_q() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
@@ -44,7 +44,7 @@ async def test_ctrl_q_and_sigint_while_training_ask_like_q():
     assert app.return_code == 130
 
 
-async def test_sigint_when_no_run_would_be_lost_ends_with_130_at_once():
+async def test_sigint_when_no_run_would_be_lost_ends_with_130_at_once() -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=SIZE) as pilot:
         app.interrupt(signal.SIGINT)
@@ -53,7 +53,7 @@ async def test_sigint_when_no_run_would_be_lost_ends_with_130_at_once():
     assert app.return_code == 130  # was 0
 
 
-async def test_quitting_ends_the_worker_process_at_once_even_a_stuck_one():
+async def test_quitting_ends_the_worker_process_at_once_even_a_stuck_one() -> None:
     import os
     import sys
     import time
@@ -67,7 +67,7 @@ async def test_quitting_ends_the_worker_process_at_once_even_a_stuck_one():
     closing: list[float] = []  # how long the app's quit waited for the worker
     close = client.close
 
-    def timed_close(*args, **kwargs):
+    def timed_close(*args, **kwargs) -> None:
         start = time.monotonic()
         close(*args, **kwargs)
         closing.append(time.monotonic() - start)

@@ -20,7 +20,7 @@ SIZE = (130, 42)
 
 
 @pytest.fixture
-def parses(monkeypatch):
+def parses(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
     """How many times each stylesheet source is parsed (Textual's ``parse``, counted by file or class),
     from a process that has parsed nothing yet."""
     forget_parses()
@@ -35,7 +35,7 @@ def parses(monkeypatch):
     return counts
 
 
-async def test_the_explorer_stylesheet_is_parsed_once_at_start(parses):
+async def test_the_explorer_stylesheet_is_parsed_once_at_start(parses: collections.Counter[str]) -> None:
     app = create_app()
     assert isinstance(app.stylesheet, CachedStylesheet)
     async with app.run_test(size=SIZE) as pilot:
@@ -44,7 +44,7 @@ async def test_the_explorer_stylesheet_is_parsed_once_at_start(parses):
         assert parses["app.py:App.DEFAULT_CSS"] == 1, parses  # Textual's own default CSS, 4 times before
 
 
-async def test_a_new_theme_still_restyles_everything(parses):
+async def test_a_new_theme_still_restyles_everything(parses: collections.Counter[str]) -> None:
     """The parse cache is dropped when the variables change: a light theme gives light colours."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -66,7 +66,7 @@ async def test_a_new_theme_still_restyles_everything(parses):
         assert parses["explorer.tcss:"] == before + 1  # the dark theme's parses were kept
 
 
-async def test_a_second_app_in_the_same_process_parses_nothing_again(parses):
+async def test_a_second_app_in_the_same_process_parses_nothing_again(parses: collections.Counter[str]) -> None:
     for _ in range(2):
         app = create_app()
         async with app.run_test(size=SIZE) as pilot:
@@ -77,7 +77,7 @@ async def test_a_second_app_in_the_same_process_parses_nothing_again(parses):
 
 
 @pytest.fixture
-def styled(monkeypatch):
+def styled(monkeypatch: pytest.MonkeyPatch) -> collections.Counter[str]:
     """How many times each node was styled (Textual's ``Stylesheet.apply``, by node)."""
     counts: collections.Counter[int] = collections.Counter()
     alive = []  # every node counted stays alive, so that no other node gets its id
@@ -92,7 +92,7 @@ def styled(monkeypatch):
     return counts
 
 
-async def test_every_widget_of_the_first_screen_is_styled_once(styled):
+async def test_every_widget_of_the_first_screen_is_styled_once(styled: collections.Counter[str]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -103,7 +103,7 @@ async def test_every_widget_of_the_first_screen_is_styled_once(styled):
         assert {type(w).__name__: styled[id(w)] for w in widgets if styled[id(w)] != 1} == {}
 
 
-def test_the_explorer_starts_without_training_serving_or_lessons():
+def test_the_explorer_starts_without_training_serving_or_lessons() -> None:
     """`convnet-tui` up to the explorer's first frame imports none of the modules it does not show (nor the
     core's backpropagation and lesson helpers: the gradient lesson is listed, not computed)."""
     script = """
@@ -130,7 +130,7 @@ print(code, sorted(m for m in sys.modules if m.startswith(names) and m not in li
     assert done.stdout.strip() == "2 []"
 
 
-async def test_the_same_size_again_is_not_laid_out_again_but_a_new_size_is(monkeypatch):
+async def test_the_same_size_again_is_not_laid_out_again_but_a_new_size_is(monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -153,7 +153,7 @@ async def test_the_same_size_again_is_not_laid_out_again_but_a_new_size_is(monke
         assert sizes[-1] == Size(*SIZE) and screen.size == Size(*SIZE)
 
 
-async def test_the_footer_makes_its_keys_once_and_again_when_they_change(monkeypatch):
+async def test_the_footer_makes_its_keys_once_and_again_when_they_change(monkeypatch: pytest.MonkeyPatch) -> None:
     composed = []
     compose = KeysFooter.compose
     monkeypatch.setattr(KeysFooter, "compose", lambda self: composed.append(1) or compose(self))
@@ -179,7 +179,7 @@ async def test_the_footer_makes_its_keys_once_and_again_when_they_change(monkeyp
         assert "Change" not in shown() and "Step" in shown()
 
 
-async def test_a_new_layout_restyles_the_screen_once(styled):
+async def test_a_new_layout_restyles_the_screen_once(styled: collections.Counter[str]) -> None:
     """Switching to an example with other layout classes adds some and removes others in one restyle."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -199,7 +199,9 @@ async def test_a_new_layout_restyles_the_screen_once(styled):
         assert styled[id(screen)] == 1 and styled[id(title)] == 1
 
 
-async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_not_lay_it_out(styled, monkeypatch):
+async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_not_lay_it_out(
+    styled: collections.Counter[str], monkeypatch: pytest.MonkeyPatch
+):
     """A new screen starts styled by the current stylesheet: Textual restyled every explorer widget twice
     and laid the explorer out again (for nothing: it is being left) on the first t, i, d or L. Once is
     left: the new screen's own stylesheet file is read, and Textual restyles the app with it."""
@@ -239,7 +241,9 @@ async def test_the_first_visit_to_a_screen_restyles_the_explorer_once_and_does_n
 
 
 @pytest.mark.parametrize(("name", "screen_type"), [("draw", "DrawScreen"), ("lessons", "LessonsScreen")])
-async def test_the_app_opens_on_another_screen_without_building_the_explorer(name, screen_type, monkeypatch):
+async def test_the_app_opens_on_another_screen_without_building_the_explorer(
+    name: str, screen_type: str, monkeypatch: pytest.MonkeyPatch
+):
     from tui_convnet.ui.explorer.screen import ExplorerScreen
 
     composed: list[object] = []
@@ -260,19 +264,19 @@ async def test_the_app_opens_on_another_screen_without_building_the_explorer(nam
         assert "step 1/18" in app.screen.query_one("#titlebar").render().plain
 
 
-def test_an_unknown_screen_is_refused_with_the_names_of_the_screens():
+def test_an_unknown_screen_is_refused_with_the_names_of_the_screens() -> None:
     with pytest.raises(ValueError, match=r"Unknown screen\. Choose one of: explorer, train, .*Received: screen='x'"):
         create_app(screen="x")
 
 
-def test_the_command_line_offers_every_screen_of_the_app():
+def test_the_command_line_offers_every_screen_of_the_app() -> None:
     from tui_convnet.cli import SCREEN_NAMES
     from tui_convnet.ui.app import SCREENS
 
     assert tuple(SCREENS) == SCREEN_NAMES
 
 
-async def test_on_first_frame_runs_once_after_the_first_frame_is_drawn():
+async def test_on_first_frame_runs_once_after_the_first_frame_is_drawn() -> None:
     """The command line resumes Python's garbage collector there (see cli._explore)."""
     calls: list[str] = []
     app = create_app(on_first_frame=lambda: calls.append(app.screen.query_one("#titlebar").render().plain))

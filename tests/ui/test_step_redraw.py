@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widget import Widget
 from textual.widgets import Label
 
@@ -12,7 +13,9 @@ from tui_convnet.ui.explorer.title_bar import TitleBar
 SIZE = (130, 42)
 
 
-async def test_stepping_to_the_next_kernel_relabels_the_products_without_a_relayout(monkeypatch):
+async def test_stepping_to_the_next_kernel_relabels_the_products_without_a_relayout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """cs231n's step 10 moves from kernel W0 to W1: the product grid's label changes, its width does not."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
@@ -34,7 +37,7 @@ async def test_stepping_to_the_next_kernel_relabels_the_products_without_a_relay
         assert lines[region.y][region.x : region.right].strip() == "Window × W1, cell by cell"
 
 
-async def test_the_title_bar_strip_is_what_textual_would_draw():
+async def test_the_title_bar_strip_is_what_textual_would_draw() -> None:
     """The title bar makes its line straight from its text: the same cells and styles as Textual's own path."""
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:

@@ -3,13 +3,18 @@ marked, and the slide's layer names under the summary."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.widgets import Input, Select, Switch
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.keras_code import KerasCode
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
-async def test_the_code_follows_the_settings_and_marks_the_focused_one(ui):
+
+async def test_the_code_follows_the_settings_and_marks_the_focused_one(ui: type[UI]) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

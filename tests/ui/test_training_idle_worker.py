@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from tui_convnet.data import load_mnist
+from tui_convnet.data.mnist import load_mnist
 from tui_convnet.training.worker_client import WorkerClient, set_shared_client
 from tui_convnet.ui.app import create_app
 
@@ -17,7 +17,7 @@ NO_TENSORFLOW = [
 ]
 
 
-async def test_start_after_the_idle_worker_ended_says_it_waits_for_tensorflow():
+async def test_start_after_the_idle_worker_ended_says_it_waits_for_tensorflow() -> None:
     client = WorkerClient(NO_TENSORFLOW)
     kept = set_shared_client(client)
     try:

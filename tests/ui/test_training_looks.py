@@ -28,8 +28,8 @@ def contrast(a, b) -> float:
 THEMES = ("textual-dark", "textual-light")
 
 
-async def test_the_confusion_title_fits_on_one_line_at_130_columns():
-    from tui_convnet.data import load_mnist
+async def test_the_confusion_title_fits_on_one_line_at_130_columns() -> None:
+    from tui_convnet.data.mnist import load_mnist
     from tui_convnet.training.evaluate import evaluation_from_probabilities
 
     data = load_mnist("sample").limited(None, 200)
@@ -50,7 +50,7 @@ async def test_the_confusion_title_fits_on_one_line_at_130_columns():
             assert "Enter on a cell: its digits" in str(title.render())
 
 
-async def test_the_dropout_switch_off_state_is_visible():
+async def test_the_dropout_switch_off_state_is_visible() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.pause()

@@ -22,7 +22,7 @@ def settings(epochs: int = 2, **config) -> TrainSettings:
     return TrainSettings(TrainConfig(epochs=epochs, **config), dropout=False, train_limit=1000, test_limit=None)
 
 
-def test_a_run_starts_blank_and_names_its_settings():
+def test_a_run_starts_blank_and_names_its_settings() -> None:
     runs = RunTracker()
     runs.run = 2
     runs.loss_series[0].points.append((0.5, 1.0))
@@ -33,7 +33,7 @@ def test_a_run_starts_blank_and_names_its_settings():
     assert line.plain == f"Run 2: 3 epochs, batch 32, adam lr 0.001, dropout off, val 0, seed {seed}, 1,000 digits"
 
 
-def test_events_become_progress_changes_log_lines_and_curve_points():
+def test_events_become_progress_changes_log_lines_and_curve_points() -> None:
     runs = RunTracker()
     runs.reset(settings(epochs=2))
     begin = runs.apply([TrainBegin(900, 100, 500, 2, 100, 9, "sample"), EpochBegin(1, 2)], ProgressState())
@@ -64,7 +64,7 @@ def test_events_become_progress_changes_log_lines_and_curve_points():
     assert done.changes == {"status": "Training completed."} and done.epoch_ended
 
 
-def test_cancelling_says_so_unless_an_event_says_more():
+def test_cancelling_says_so_unless_an_event_says_more() -> None:
     runs = RunTracker()
     quiet = runs.apply([BatchEnd(1, 1, 9, 100, 0.9, 0.7, 600.0, 0.9, 0.7)], ProgressState(), cancelling=True)
     assert quiet.changes["status"] == "Cancelling at the end of this batch…"
@@ -72,7 +72,7 @@ def test_cancelling_says_so_unless_an_event_says_more():
     assert ended.changes["status"] == "Cancelled."
 
 
-def test_a_run_is_named_by_how_it_ended():
+def test_a_run_is_named_by_how_it_ended() -> None:
     runs = RunTracker()
     runs.run = 3
     assert runs.label("completed", None) == "run 3"
@@ -80,7 +80,7 @@ def test_a_run_is_named_by_how_it_ended():
     assert runs.label("cancelled", None) == "run 3, cancelled"
 
 
-def test_the_log_says_how_a_run_ended():
+def test_the_log_says_how_a_run_ended() -> None:
     from types import SimpleNamespace
 
     runs = RunTracker()

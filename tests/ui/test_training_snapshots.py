@@ -8,6 +8,8 @@ machine.  TensorFlow still loads in the background (the screen waits for it befo
 from __future__ import annotations
 
 import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -15,6 +17,9 @@ import pytest
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.training.messages import TensorFlowReady, TrainingEvents, TrainingFinished
 from tui_convnet.ui.training.screen import TrainingScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI, SnapLooks
 
 pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 
@@ -47,7 +52,9 @@ def run_events() -> tuple:
     return tuple(events)
 
 
-async def test_training_screen_before_start(snap_looks, ui, monkeypatch, tmp_path):
+async def test_training_screen_before_start(
+    snap_looks: SnapLooks, ui: type[UI], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached full MNIST: the bundled sample, always
 
     async def run_before(pilot) -> None:
@@ -56,7 +63,9 @@ async def test_training_screen_before_start(snap_looks, ui, monkeypatch, tmp_pat
     await snap_looks(lambda: create_app(screen="train"), ui.EVERY_LOOK, run_before=run_before)
 
 
-async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch, tmp_path):
+async def test_training_screen_during_a_run(
+    snap_looks: SnapLooks, ui: type[UI], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
 
     async def run_before(pilot) -> None:
@@ -79,11 +88,11 @@ async def test_training_screen_during_a_run(snap_looks, ui, monkeypatch, tmp_pat
 
 
 @pytest.fixture(scope="module")
-def bundled_results():
+def bundled_results() -> tuple[Any, Any]:
     """The bundled model (numpy weights) and its evaluation on the first 500 sample test digits: computed
     once for the four results snapshots."""
-    from tui_convnet.bundled_model import load_bundled_model
-    from tui_convnet.data import load_mnist
+    from tui_convnet.data.mnist import load_mnist
+    from tui_convnet.model.bundled import load_bundled_model
     from tui_convnet.training.inspector import ModelInspector, NumpyModel
 
     bundled = load_bundled_model()
@@ -92,7 +101,13 @@ def bundled_results():
     return model, ModelInspector(model).evaluate(data.x_test, data.y_test)
 
 
-async def test_training_screen_results(snap_looks, ui, monkeypatch, tmp_path, bundled_results):
+async def test_training_screen_results(
+    snap_looks: SnapLooks,
+    ui: type[UI],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    bundled_results: tuple[Any, Any],
+) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     from tui_convnet.training.protocol import TrainDone
 

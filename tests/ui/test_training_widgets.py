@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from rich.color import Color
 
-from tui_convnet.summary import confusion_table
+from tui_convnet.model.summary import confusion_table
 from tui_convnet.training.evaluate import evaluation_from_probabilities
 from tui_convnet.ui.common.digits import UPPER_HALF, digit_text, shrink
 from tui_convnet.ui.common.plot import LinePlot, Series, braille_plot, braille_rows
@@ -14,7 +14,7 @@ from tui_convnet.ui.training.progress import EpochLog, ProgressState, TrainingPr
 from tui_convnet.ui.training.results import DigitGallery
 
 
-def test_digit_text_puts_two_pixel_rows_in_one_text_row():
+def test_digit_text_puts_two_pixel_rows_in_one_text_row() -> None:
     image = np.zeros((28, 28), dtype=np.uint8)
     image[0, 0], image[1, 0] = 255, 100  # first cell: top white, bottom grey
     image[27, 27] = 50
@@ -27,7 +27,7 @@ def test_digit_text_puts_two_pixel_rows_in_one_text_row():
     assert last.color == Color.from_rgb(0, 0, 0) and last.bgcolor == Color.from_rgb(50, 50, 50)
 
 
-def test_digit_text_accepts_model_inputs_and_shrinks():
+def test_digit_text_accepts_model_inputs_and_shrinks() -> None:
     image = np.zeros((28, 28, 1), dtype=np.float32)
     image[:2, :2, 0] = 1.0
     assert shrink(image, 2)[0, 0] == 255 and shrink(image, 2).shape == (14, 14)
@@ -39,7 +39,7 @@ def test_digit_text_accepts_model_inputs_and_shrinks():
         shrink(np.zeros((4, 4)), 0)
 
 
-def test_braille_plot_draws_a_line_from_corner_to_corner():
+def test_braille_plot_draws_a_line_from_corner_to_corner() -> None:
     rising = Series("up", "green", [(0.0, 0.0), (1.0, 1.0)])
     rows = braille_rows([rising], width=27, height=5, x_range=(0, 1), y_range=(0, 1))
     assert len(rows) == 5
@@ -53,7 +53,7 @@ def test_braille_plot_draws_a_line_from_corner_to_corner():
     assert plot[4].startswith("      └0") and plot[4].rstrip().endswith("1")
 
 
-def test_braille_plot_leaves_a_gap_at_non_finite_points():
+def test_braille_plot_leaves_a_gap_at_non_finite_points() -> None:
     finite = Series("f", "red", [(0, 0.5), (0.5, 0.5), (1, 0.5)])
     gapped = Series("n", "red", [(0, 0.5), (0.5, float("nan")), (1, 0.5), (1, float("inf"))])
     whole = [line[7:] for line in braille_plot([finite], 27, 5, (0, 1), (0, 1)).plain.split("\n")[:4]]
@@ -65,7 +65,7 @@ def test_braille_plot_leaves_a_gap_at_non_finite_points():
     assert all(not line.strip() for r, line in enumerate(cut) if r != row)  # inf is not drawn on an edge
 
 
-def test_progress_lines_show_bars_rates_and_eta():
+def test_progress_lines_show_bars_rates_and_eta() -> None:
     widget = TrainingProgress()
     widget.state = ProgressState(
         status="Training",
@@ -88,7 +88,7 @@ def test_progress_lines_show_bars_rates_and_eta():
     assert format_eta(3725) == "1:02:05" and format_eta(None) == "--:--" and format_eta(float("inf")) == "--:--"
 
 
-async def test_epoch_log_keeps_earlier_runs_scrolls_and_drops_only_the_oldest_lines():
+async def test_epoch_log_keeps_earlier_runs_scrolls_and_drops_only_the_oldest_lines() -> None:
     from rich.text import Text
     from textual.app import App
 
@@ -118,7 +118,7 @@ async def test_epoch_log_keeps_earlier_runs_scrolls_and_drops_only_the_oldest_li
     assert short.plain.splitlines() == ["Run 1: [b]x", "Run 2: 3 epochs"]  # earlier runs stay, text literal
 
 
-def test_confusion_and_gallery_from_an_evaluation():
+def test_confusion_and_gallery_from_an_evaluation() -> None:
     labels = np.array([0, 1, 1, 2])
     p = np.eye(10)[[0, 2, 1, 2]] * 0.9 + 0.01
     ev = evaluation_from_probabilities(p, labels)
@@ -130,13 +130,13 @@ def test_confusion_and_gallery_from_an_evaluation():
     assert "1–4 of 4 (page 1/1), 1 misclassified shown first" in gallery.caption().plain
 
 
-def test_a_plot_legend_gives_each_series_its_own_line():
+def test_a_plot_legend_gives_each_series_its_own_line() -> None:
     """Side by side, the training screen's legends did not fit over a plot: "val loss" was cut off."""
     plot = LinePlot([Series("train loss (per batch, mean of 20)", "dodger_blue1"), Series("val loss", "orange1")])
     assert plot.legend().plain.split("\n") == ["━━ train loss (per batch, mean of 20)", "━━ val loss"]
 
 
-def test_the_last_x_label_ends_at_the_edge_instead_of_being_cut():
+def test_the_last_x_label_ends_at_the_edge_instead_of_being_cut() -> None:
     """The learn-a-kernel plot at 80 columns ended its x axis with "1" for 10."""
     line = Series("loss", "blue", [(0.0, 1.0), (10.0, 0.5)])
     axis = "".join(text for text, _ in braille_rows([line], width=40, height=5, x_range=(0, 10))[-1])

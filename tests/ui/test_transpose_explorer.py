@@ -3,8 +3,13 @@ swept against core.conv2d_transpose in tests/explore/test_transpose_steps.py).""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZE = (130, 42)
 
@@ -17,7 +22,7 @@ def _arith(app) -> list[str]:
     return app.screen.query_one("#arith").plain.splitlines()
 
 
-async def test_the_gather_entry_steps_and_its_stride_and_padding_change_the_output_size(ui):
+async def test_the_gather_entry_steps_and_its_stride_and_padding_change_the_output_size(ui: type[UI]) -> None:
     app = create_app("22")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -49,7 +54,7 @@ async def test_the_gather_entry_steps_and_its_stride_and_padding_change_the_outp
         assert "step 1/49" in _title(app) and "(3 − 1)·2 + 3 = 7" in _arith(app)[-1]
 
 
-async def test_the_scatter_entry_stamps_cell_by_cell_and_is_in_the_palette(ui):
+async def test_the_scatter_entry_stamps_cell_by_cell_and_is_in_the_palette(ui: type[UI]) -> None:
     app = create_app("04")
     async with app.run_test(size=SIZE) as pilot:
         commands = {c.title: c for c in app.get_system_commands(app.screen)}
@@ -67,7 +72,7 @@ async def test_the_scatter_entry_stamps_cell_by_cell_and_is_in_the_palette(ui):
         assert "step 1/49" in _title(app) and "spread out by the stride" in _title(app)
 
 
-async def test_the_contents_lists_the_entries_after_the_lessons_and_opens_them(ui):
+async def test_the_contents_lists_the_entries_after_the_lessons_and_opens_them(ui: type[UI]) -> None:
     from tui_convnet.ui.contents.screen import ContentsScreen
 
     app = create_app("04")
@@ -85,7 +90,7 @@ async def test_the_contents_lists_the_entries_after_the_lessons_and_opens_them(u
         assert app.screen.query_one("#contents").highlighted == 21  # the contents starts on the entry shown
 
 
-async def test_the_gradient_lesson_writes_both_computations_cell_by_cell(ui):
+async def test_the_gradient_lesson_writes_both_computations_cell_by_cell(ui: type[UI]) -> None:
     app = create_app("24")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import ModelSpec, spec_from_dict
-from ..fileio import PathError, atomic_write_bytes, os_reason, user_path
+from ..util.fileio import PathError, atomic_write_bytes, os_reason, user_path
 
 #: Larger files are refused before they are read: a model spec is a few hundred bytes.
 MAX_SPEC_BYTES = 1_000_000

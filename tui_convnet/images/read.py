@@ -30,8 +30,8 @@ from typing import Any
 
 import numpy as np
 
-from ..fileio import PathError, os_reason, user_path
-from ..npy_header import read_npy_header
+from ..util.fileio import PathError, os_reason, user_path
+from ..util.npy_header import read_npy_header
 
 #: The largest image read, in pixels (width·height): 25 megapixels, a large phone photo.
 MAX_PIXELS = 25_000_000

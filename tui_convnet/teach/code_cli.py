@@ -11,8 +11,8 @@ import argparse
 from pathlib import Path
 
 from ..core import mnist_convnet
-from ..paths import bundled_mnist_path
 from ..training.defaults import config_from_args
+from ..util.paths import bundled_mnist_path
 from .output import OutputError, check_output, emit, fail
 from .script import DATASETS, ScriptData, script_name, training_script
 

@@ -13,7 +13,7 @@ from html import escape
 
 import numpy as np
 
-from ..colours import blend, diverging_rgb
+from ..util.colours import blend, diverging_rgb
 from .handout import Arithmetic, Grid, Grids, Handout, Heading, Para, Table
 
 _SOFTEN = 0.45  # how far each colour is blended toward white, so that black text reads on it

@@ -1,6 +1,6 @@
 """Where the lecturer's commands (``code``, ``quiz``, ``handout``, ``examples``) put their text.
 
-Standard output, or a file written atomically (:func:`~tui_convnet.fileio.atomic_write`): a full disk or
+Standard output, or a file written atomically (:func:`~tui_convnet.util.fileio.atomic_write`): a full disk or
 a Ctrl-C never leaves half a handout where a good one was. A path that cannot be written is one line
 on standard error and exit code 2, checked before anything is computed.
 """
@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from ..fileio import PathError, atomic_write_bytes, os_reason, user_path
+from ..util.fileio import PathError, atomic_write_bytes, os_reason, user_path
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -31,15 +31,15 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
-from ..data import DataError, MnistData
-from ..fileio import PathError, os_reason, user_path
-from ..visible import visible
+from ..data.mnist import DataError, MnistData
+from ..util.fileio import PathError, os_reason, user_path
+from ..util.visible import visible
 from .defaults import config_from_args
 from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES, check_split
 
 if TYPE_CHECKING:
-    from ..datasets import ImageSet
+    from ..data.image_sets import ImageSet
 
 from .outcome import (
     EXIT_FAILED,
@@ -252,7 +252,7 @@ def load_data_arg(args: argparse.Namespace) -> tuple[MnistData, ImageSet | None]
         if getattr(args, "classes", None) is not None:
             raise DataError("--classes names the classes of --data: give --data PATH too.")
         return load_training_data(args.dataset, args.limit, args.test_limit), None
-    from ..datasets import load_image_set
+    from ..data.image_sets import load_image_set
 
     images = load_image_set(args.data, args.classes)
     return images.data.limited(args.limit, args.test_limit), images
@@ -289,7 +289,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
     try:
         spec = None if getattr(args, "spec", None) is None else _spec_file(args.spec)
         if images is not None:
-            from ..datasets import model_for
+            from ..data.image_sets import model_for
 
             spec = model_for(images, args.dropout, spec)
         spec = spec or mnist_convnet(args.dropout)
@@ -422,7 +422,7 @@ def _print_results(
             f"({ev.misclassified:,} misclassified)",
             soft_wrap=True,
         )
-        from ..summary import confusion_table
+        from ..model.summary import confusion_table
 
         console.print(confusion_table(ev.confusion))
         console.print(

@@ -1,6 +1,6 @@
 """Download full MNIST through Keras (``keras.datasets.mnist.load_data()``).
 
-The download lives here, with the Keras code: :mod:`tui_convnet.data` is
+The download lives here, with the Keras code: :mod:`tui_convnet.data.mnist` is
 numpy only and takes this function as its ``download`` argument.
 """
 
@@ -11,7 +11,7 @@ import sys
 from collections.abc import Mapping
 
 from ..core.arrays import Array
-from ..data import DataError, MnistData, load_mnist
+from ..data.mnist import DataError, MnistData, load_mnist
 from .tf_env import import_keras
 
 

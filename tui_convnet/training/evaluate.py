@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from ..data import to_model_inputs
+from ..data.mnist import to_model_inputs
 
 _EPSILON = 1e-7  # keras.config.epsilon()
 ENGINES = ("numpy", "keras")

@@ -34,7 +34,7 @@ from ..core import (
     infer_shapes,
     receptive_field,
 )
-from ..data import to_model_inputs
+from ..data.mnist import to_model_inputs
 from .evaluate import ENGINES, Evaluation, evaluation_from_probabilities
 from .protocol import ModelRef
 

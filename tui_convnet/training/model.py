@@ -21,7 +21,7 @@ from ..core import (
     infer_shapes,
     layer_from_dict,
 )
-from ..fileio import ArchiveError, PathError, atomic_write, check_keras_archive, os_reason, user_path
+from ..util.fileio import ArchiveError, PathError, atomic_write, check_keras_archive, os_reason, user_path
 from .events import DEFAULT_LEARNING_RATES, OPTIMIZERS
 from .tf_env import import_keras
 
@@ -145,7 +145,7 @@ def save_model_atomic(model: KerasModel, path: str | os.PathLike[str], class_nam
     def write(tmp: Path) -> None:
         model.save(tmp)
         if class_names:
-            from ..datasets import write_model_classes
+            from ..data.image_sets import write_model_classes
 
             write_model_classes(tmp, class_names)
 

@@ -24,7 +24,7 @@ import os
 import sys
 from typing import Any
 
-from ..fileio import os_reason
+from ..util.fileio import os_reason
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 

@@ -13,9 +13,9 @@ import sys
 import warnings
 
 from ..core import numbers
-from ..fileio import PathError, os_reason, user_path
-from ..summary import confusion_table
-from ..visible import visible
+from ..model.summary import confusion_table
+from ..util.fileio import PathError, os_reason, user_path
+from ..util.visible import visible
 from .outcome import (
     EXIT_FAILED,
     EXIT_OK,
@@ -37,7 +37,7 @@ def _fail(message: str, code: int = EXIT_USAGE) -> int:
 
 def run_predict(args: argparse.Namespace) -> int:
     """Evaluate ``args.model`` on the test set of ``args.dataset`` with ``args.engine``."""
-    from ..data import DataError, load_mnist
+    from ..data.mnist import DataError, load_mnist
 
     engine = getattr(args, "engine", "numpy")
     limit = getattr(args, "limit", None)

@@ -24,7 +24,7 @@ from typing import IO, Any
 import numpy as np
 
 from ..core import ModelSpec
-from ..data import MnistData
+from ..data.mnist import MnistData
 from .evaluate import Evaluation
 from .events import EpochEnd, TrainConfig, TrainEvent
 
@@ -62,7 +62,7 @@ class WarmUp:
 
 @dataclass(frozen=True, eq=False)
 class Train:
-    """Train ``spec`` on ``data`` (an :class:`~tui_convnet.data.MnistData`, limited as the form says);
+    """Train ``spec`` on ``data`` (an :class:`~tui_convnet.data.mnist.MnistData`, limited as the form says);
     :class:`Event` replies stream, then the reply is a :class:`TrainDone`."""
 
     spec: ModelSpec

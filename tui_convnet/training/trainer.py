@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..core import ModelSpec
-from ..data import MnistData, one_hot, to_model_inputs
+from ..data.mnist import MnistData, one_hot, to_model_inputs
 from .curves import batch_value
 from .evaluate import Evaluation, evaluate_model
 from .events import (  # TrainConfig and check_split are re-exported for the CLI and the tests

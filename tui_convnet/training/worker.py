@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from ..fileio import finish_writes
+from ..util.fileio import finish_writes
 from . import protocol as wire
 from .protocol import (
     TENSORFLOW_MISSING,
@@ -70,7 +70,7 @@ def one_line(exc: BaseException) -> str:
 
 def save_failure(exc: BaseException, path: str) -> str:
     """Why a save failed, in plain words, naming the file asked for (never the hidden temporary file)."""
-    from ..fileio import os_reason
+    from ..util.fileio import os_reason
 
     target = Path(path).expanduser()
     if isinstance(exc, OSError):
@@ -270,7 +270,7 @@ class Service:
 
     def _load(self, request: wire.Load) -> Loaded:
         self.warm_up()
-        from ..datasets import read_model_classes
+        from ..data.image_sets import read_model_classes
         from .evaluate import evaluate_model
         from .inspector import ModelInspector, check_images
         from .model import load_model_safe

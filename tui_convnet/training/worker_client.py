@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from ..core import ModelSpec
-from ..data import MnistData
+from ..data.mnist import MnistData
 from .evaluate import Evaluation
 from .events import TrainConfig, TrainEvent
 from .protocol import (

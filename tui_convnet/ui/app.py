@@ -24,7 +24,7 @@ from .examples import builtin_examples
 from .examples import find_example as find_example
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
-    from ..datasets import ImageSet
+    from ..data.image_sets import ImageSet
     from ..images import Preprocessed
     from ..lessons.catalog import ContentsEntry
     from .common.session import SessionApp
@@ -258,7 +258,7 @@ class ConvnetApp(App[int]):
         """The theme chosen in an earlier run (remembered from now on, whenever the student picks one)."""
         if self.settings_path is None:
             return
-        from ..settings import load_settings
+        from ..util.settings import load_settings
 
         theme = load_settings(self.settings_path).get("theme")
         if theme in self.available_themes:
@@ -266,7 +266,7 @@ class ConvnetApp(App[int]):
         self.watch(self, "theme", self._remember_theme, init=False)
 
     def _remember_theme(self, theme: str) -> None:
-        from ..settings import save_setting
+        from ..util.settings import save_setting
 
         if self.settings_path is not None and (problem := save_setting(self.settings_path, "theme", theme)):
             self.notify(f"The theme could not be remembered: {problem}", severity="warning", markup=False)
@@ -293,7 +293,7 @@ class ConvnetApp(App[int]):
             return
         try:
             if self.trained is None:
-                from ..bundled_model import load_bundled_model
+                from ..model.bundled import load_bundled_model
 
                 bundled = load_bundled_model()
                 spec, weights, label = bundled.spec, list(bundled.weights), bundled.description

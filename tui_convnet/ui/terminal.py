@@ -151,7 +151,7 @@ def exit_on_signals(app: Any) -> Iterator[None]:
     """SIGTERM and SIGHUP end ``app`` as ``q`` does (return code 128 + the signal), restoring the terminal;
     SIGINT asks as ``q`` does while a model trains (a second SIGINT ends it), and ends with 130.
 
-    A save under way is finished before the process exits (:func:`tui_convnet.fileio.finish_writes`, at
+    A save under way is finished before the process exits (:func:`tui_convnet.util.fileio.finish_writes`, at
     exit), so no temporary file is left.  Before the app runs (or after it stopped) the signal ends the
     process with that code.
     """

@@ -12,7 +12,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from ...core import numbers
-from ...labels import MNIST_LABELS, ClassLabels
+from ...data.labels import MNIST_LABELS, ClassLabels
 from .heatmap import PALETTES, quantise, scale_for, sparkline
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"

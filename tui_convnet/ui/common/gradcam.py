@@ -30,7 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...core import ModelSpec, conv_layers, grad_cam_details, numbers
-from ...labels import MNIST_LABELS
+from ...data.labels import MNIST_LABELS
 from .heatmap import NO_STYLE, PALETTES, UPPER_HALF, glyph_rows, no_color, quantise
 
 #: How much of each cell's colour is the heat (the rest is the digit's grey).

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 
-from ...labels import MNIST_LABELS, ClassLabels, labels_of
+from ...data.labels import MNIST_LABELS, ClassLabels, labels_of
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
 
 #: The most characters of class names the data line lists (a set of 100 classes names the first few).
 NAMES_SHOWN = 120
@@ -75,3 +75,11 @@ class ImageWords:
         if refresh is not None:
             refresh()  # the footer's keys, in these words
         return not self.labels.mnist
+
+
+def colour_model_line() -> str:
+    """The draw screen's one line for a model of 32x32 colour images (drawing keeps the model it had)."""
+    return (
+        "[b]This model reads 32x32 colour images[/b]: [i]convnet-tui predict MODEL.keras --image FILE[/i] "
+        "brings one (drawing keeps the model below)"
+    )

@@ -42,7 +42,7 @@ class ModelReady(Message):
 
     ``model`` is a ``keras.Model`` (or a spec with its weights, such as
     :class:`~tui_convnet.training.inspector.NumpyModel`); ``data`` the
-    :class:`~tui_convnet.data.MnistData` it was evaluated on (or ``None``);
+    :class:`~tui_convnet.data.mnist.MnistData` it was evaluated on (or ``None``);
     ``source`` says where it came from: a run of the training screen
     (``run 2``, ``run 2, cancelled at epoch 2, batch 107``; ``trained``) or a file path.
     """

@@ -17,11 +17,11 @@ from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 
-from ...colours import DIVERGING_ANCHORS_DARK as DIVERGING_ANCHORS_DARK
-from ...colours import DIVERGING_ANCHORS_LIGHT as DIVERGING_ANCHORS_LIGHT
-from ...colours import RGB as RGB
-from ...colours import blend as _blend
-from ...colours import diverging_rgb as diverging_rgb
+from ...util.colours import DIVERGING_ANCHORS_DARK as DIVERGING_ANCHORS_DARK
+from ...util.colours import DIVERGING_ANCHORS_LIGHT as DIVERGING_ANCHORS_LIGHT
+from ...util.colours import RGB as RGB
+from ...util.colours import blend as _blend
+from ...util.colours import diverging_rgb as diverging_rgb
 
 #: Colour levels on each side of zero (the explorer's grids).
 LEVELS = 12
@@ -30,7 +30,7 @@ POSITIVE: RGB = DIVERGING_ANCHORS_DARK[-1]
 
 
 #: ``blend(a, b, t)``: from ``a`` (t = 0) to ``b`` (t = 1), each channel rounded. It, RGB, the anchors and
-#: ``diverging_rgb`` are the plain convention of :mod:`tui_convnet.colours` (the printable handout's too).
+#: ``diverging_rgb`` are the plain convention of :mod:`tui_convnet.util.colours` (the printable handout's too).
 blend = _blend
 
 

@@ -9,7 +9,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from ...core import Example
-    from ...datasets import ImageSet
+    from ...data.image_sets import ImageSet
     from ...images import Preprocessed
     from ...teach.quiz import Score
     from .messages import ModelReady

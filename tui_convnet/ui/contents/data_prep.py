@@ -27,7 +27,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...core import numbers
-from ...data import DataError, MnistData
+from ...data.mnist import DataError, MnistData
 from ...teach.data_prep import Batches, PixelRow, PrepStep, batches, data_preparation, pixel_row
 from ..common.digits import digit_text
 from ..common.footer import KeysFooter
@@ -196,7 +196,7 @@ after; the last one, the batches `model.fit` takes the set in.
     def _load(self) -> None:
         try:
             if self._data is None:
-                from ...data import load_mnist
+                from ...data.mnist import load_mnist
 
                 self._data = load_mnist("auto", download=False)  # the Keras cache if it is there, never a download
             self._index %= len(self._data.x_train)

@@ -3,7 +3,7 @@
 A 28x28 canvas; after every stroke the screen shows the drawing as the
 network sees it after the MNIST preprocessing (each stage on ``v``), the ten
 class probabilities and every layer's output, all computed by the numpy
-engine (:func:`tui_convnet.drawing.analyse`) — never TensorFlow.
+engine (:func:`tui_convnet.images.drawing.analyse`) — never TensorFlow.
 
 The model is the bundled one (``assets/model``) until one is trained or
 loaded in the session (``app.trained``); the screen says which.
@@ -25,14 +25,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ... import drawing
-from ...colour_image import colour_model_line
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
-from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, scale_to_box, stages
-from ...labels import MNIST_LABELS, labels_of
-from ...visible import visible
+from ...data.labels import MNIST_LABELS, labels_of
+from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, drawing, scale_to_box, stages
+from ...util.visible import visible
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
+from ..common.image_set import colour_model_line
 from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
@@ -172,7 +171,7 @@ ten class probabilities.
         self.analyse_now()
 
     async def _use_bundled(self) -> None:
-        from ...bundled_model import ModelAssetError, load_bundled_model
+        from ...model.bundled import ModelAssetError, load_bundled_model
 
         self._session_model = False
         self.labels = MNIST_LABELS

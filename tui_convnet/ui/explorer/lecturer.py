@@ -76,9 +76,9 @@ class LecturerKeys:
         return True
 
     def action_handout(self) -> None:
-        from ...fileio import atomic_write_bytes, os_reason
         from ...teach.handout import handout_blocks
         from ...teach.handout_html import handout_html
+        from ...util.fileio import atomic_write_bytes, os_reason
 
         screen: Any = self
         state = screen.state

@@ -11,7 +11,7 @@ import numpy as np
 from textual.message import Message
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.inspector import ModelInspector
 
 

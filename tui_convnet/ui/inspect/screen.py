@@ -27,7 +27,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from ...training.inspector import FieldChoice
-from ...visible import visible
+from ...util.visible import visible
 from ..common.digits import DigitView
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
@@ -42,7 +42,7 @@ from .messages import Failed, LayerCheck, PredictionsDone, Prepared
 from .side import SidePanel
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.inspector import ModelInspector
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen

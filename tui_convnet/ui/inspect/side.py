@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...core import numbers
-from ...labels import MNIST_LABELS, ClassLabels
+from ...data.labels import MNIST_LABELS, ClassLabels
 from ..common.bars import ProbabilityBars
 from ..common.digits import DigitView
 from ..common.gradcam import GradCamView

@@ -19,8 +19,8 @@ from ..common.messages import ModelReady
 from .messages import Failed, LayerCheck, PredictionsDone, Prepared
 
 if TYPE_CHECKING:
-    from ...data import MnistData
-    from ...datasets import ImageSet
+    from ...data.image_sets import ImageSet
+    from ...data.mnist import MnistData
     from ...training.inspector import ModelInspector
 
 #: Posts a message (a screen's or the app's ``post_message``; safe from any thread).
@@ -33,7 +33,7 @@ PREDICT_CHUNK = 256
 def prepare_bundled(post: Post, generation: int) -> None:
     """The bundled model, read with numpy only (no TensorFlow), checked by Keras only on request."""
     try:
-        from ...bundled_model import ModelAssetError, load_bundled_model
+        from ...model.bundled import ModelAssetError, load_bundled_model
         from ...training.inspector import NumpyModel
 
         try:
@@ -67,7 +67,7 @@ def _prepare(post: Post, model: Any, data: MnistData | None, source: str, keras_
         post(Failed(f"Cannot inspect this model: {exc}"))
         return
     if data is None:
-        from ...data import DataError, load_mnist
+        from ...data.mnist import DataError, load_mnist
 
         try:
             data = load_mnist("auto", download=False)
@@ -110,7 +110,7 @@ def check(post: Post, inspector: ModelInspector, index: int, digit: np.ndarray, 
 def load(post: Post, post_app: Post, path: str, images: ImageSet | None = None) -> None:
     """A ``.keras`` file, read by the TensorFlow worker; the app gets it as the session's model, with the test
     digits (or the test images of ``images``, the app's other image set, when the model reads those)."""
-    from ...fileio import PathError, user_path
+    from ...util.fileio import PathError, user_path
 
     try:  # a path that names no file is refused before the TensorFlow worker is asked to read it
         if not user_path(path, "model path").is_file():
@@ -119,8 +119,8 @@ def load(post: Post, post_app: Post, path: str, images: ImageSet | None = None) 
     except (PathError, OSError) as exc:
         post(Failed(str(exc)))
         return
-    from ...data import DataError, load_mnist
-    from ...datasets import test_set_for
+    from ...data.image_sets import test_set_for
+    from ...data.mnist import DataError, load_mnist
     from ...training.worker_client import WorkerError, shared_client
 
     try:

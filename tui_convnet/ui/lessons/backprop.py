@@ -43,7 +43,7 @@ LEARN_DIGITS = 4
 
 def bundled_digits(count: int) -> np.ndarray:
     """The first ``count`` test digits of the bundled sample, scaled to [0, 1], ``(count, 28, 28)``."""
-    from ...data import bundled_digit
+    from ...data.mnist import bundled_digit
 
     return np.stack([bundled_digit(i)[0] for i in range(count)]).astype(np.float64) / 255.0
 

@@ -142,7 +142,7 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
     def _compute(self) -> None:
         try:
             spec, weights, source = self._choose_model()
-            from ...data import bundled_digit
+            from ...data.mnist import bundled_digit
 
             image, label = bundled_digit(self._digit)
             x = (image.astype(np.float32) / 255.0)[:, :, None]
@@ -261,7 +261,7 @@ def _vector_text(values: np.ndarray) -> str:
 
 
 def _bundled() -> tuple[Any, Any, str]:
-    from ...bundled_model import load_bundled_model
+    from ...model.bundled import load_bundled_model
 
     model = load_bundled_model()
     return model.spec, model.weights, model.description

@@ -15,16 +15,16 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
-from ...labels import labels_of
+from ...data.labels import labels_of
 from ...training.events import OPTIMIZERS, TrainConfig
 from ...training.presets import PRESETS, preset
-from ...visible import visible
+from ...util.visible import visible
 from ..common.image_set import image_set_text
 from .form import DROPOUT_RATE, FIELDS
 
 if TYPE_CHECKING:
-    from ...data import MnistData
-    from ...labels import ClassLabels
+    from ...data.labels import ClassLabels
+    from ...data.mnist import MnistData
 
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
 #: The model file's name when the app trains on another image set.

@@ -18,13 +18,13 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
 from ...core import numbers
-from ...labels import MNIST_LABELS, ClassLabels
+from ...data.labels import MNIST_LABELS, ClassLabels
 from ..common.digits import digit_text
 from ..common.heatmap import no_color
 from ..common.image_set import class_cell
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
 
 CELL_WIDTH = 14  # a 28x28 digit shrunk by 2

@@ -32,7 +32,7 @@ from textual.reactive import reactive
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch, TabbedContent, TabPane
 
 from ...core import ModelSpec, mnist_convnet
-from ...datasets import spec_for_images, training_spec
+from ...data.image_sets import spec_for_images, training_spec
 from ...training.events import DEFAULT_LEARNING_RATES
 from ...training.slots import ordinal
 from ..common.footer import KeysFooter
@@ -52,7 +52,7 @@ from .run_state import FINISHED, RunTracker
 from .run_view import RunView
 
 if TYPE_CHECKING:
-    from ...data import MnistData
+    from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
 
 __all__ = ["DEFAULTS", "TrainingScreen", "parse_settings"]
@@ -232,7 +232,7 @@ class TrainingScreen(ImageWords, ModeScreen):
             self._show_summary()
 
     def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
-        from ...summary import FittedSummary, slide_names_line
+        from ...model.summary import FittedSummary, slide_names_line
 
         if spec is None and self.chosen_spec is not None:
             spec, note = (

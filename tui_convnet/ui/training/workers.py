@@ -34,8 +34,8 @@ from .messages import (
 )
 
 if TYPE_CHECKING:
-    from ...data import MnistData
-    from ...datasets import ImageSet
+    from ...data.image_sets import ImageSet
+    from ...data.mnist import MnistData
     from .form import TrainSettings
 
 #: Posts a message to the screen (its ``post_message``; safe from any thread).
@@ -48,7 +48,7 @@ REDRAW_INTERVAL = 0.5
 def prepare(post: Post, images: ImageSet | None = None) -> None:
     """Load the digits (or take ``images``, another image set) here while TensorFlow starts in the worker
     process; say when each is ready."""
-    from ...data import DataError, load_mnist
+    from ...data.mnist import DataError, load_mnist
     from ...training.worker_client import WorkerError, shared_client
 
     client = shared_client()

@@ -29,10 +29,10 @@ from typing import Any
 
 import numpy as np
 
-from .core import ModelSpec, infer_shapes, numbers, spec_from_dict
-from .core.weights import weight_shapes
-from .fileio import ArchiveError, atomic_write_bytes, check_zip_members
-from .paths import assets_dir
+from ..core import ModelSpec, infer_shapes, numbers, spec_from_dict
+from ..core.weights import weight_shapes
+from ..util.fileio import ArchiveError, atomic_write_bytes, check_zip_members
+from ..util.paths import assets_dir
 
 MODEL_STEM = "mnist_convnet"
 KERAS_NAME = f"{MODEL_STEM}.keras"

@@ -32,10 +32,10 @@ from typing import IO, Any, Literal, Protocol
 
 import numpy as np
 
-from .core.arrays import Array
-from .fileio import PathError, os_reason, user_path
-from .npy_header import read_npy_header
-from .paths import bundled_mnist_path
+from ..core.arrays import Array
+from ..util.fileio import PathError, os_reason, user_path
+from ..util.npy_header import read_npy_header
+from ..util.paths import bundled_mnist_path
 
 #: A download of full MNIST: returns the four arrays (``x_train`` … ``y_test``).
 Downloader = Callable[[], Mapping[str, Array]]

@@ -2,8 +2,8 @@
 (``x_train``, ``y_train``, ``x_test``, ``y_test``) or a folder of the four MNIST-named IDX files (grey only),
 with optional class names (a text file, one name per line).
 
-:func:`load_image_set` reads one with the same header-first readers as MNIST (:mod:`tui_convnet.data`) and
-checks it: every refusal is a :class:`~tui_convnet.data.DataError` of one line that names the file and the
+:func:`load_image_set` reads one with the same header-first readers as MNIST (:mod:`tui_convnet.data.mnist`) and
+checks it: every refusal is a :class:`~tui_convnet.data.mnist.DataError` of one line that names the file and the
 reason. The images stay ``uint8`` (grey ``(N, 28, 28)``, RGB ``(N, 32, 32, 3)``), labels ``0 … K − 1``.
 """
 
@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from .core import DenseSpec, ModelSpec, mnist_convnet
-from .core.arrays import Array
-from .data import DataError, MnistData, check_labels, check_pixels, read_idx_arrays, read_npz_arrays
-from .fileio import PathError, os_reason, user_path
+from ..core import DenseSpec, ModelSpec, mnist_convnet
+from ..core.arrays import Array
+from ..util.fileio import PathError, os_reason, user_path
+from .mnist import DataError, MnistData, check_labels, check_pixels, read_idx_arrays, read_npz_arrays
 
 #: The image shapes a set may have (per image), and what the screens call them.
 SHAPES: dict[tuple[int, ...], str] = {(28, 28): "28x28 grey", (32, 32, 3): "32x32 RGB"}
@@ -31,7 +31,7 @@ CLASS_FILE = "classes.txt"
 
 @dataclass(frozen=True)
 class ImageSet:
-    """A labelled image set: the arrays (as :class:`~tui_convnet.data.MnistData`) and its class names."""
+    """A labelled image set: the arrays (as :class:`~tui_convnet.data.mnist.MnistData`) and its class names."""
 
     data: MnistData
     class_names: tuple[str, ...]

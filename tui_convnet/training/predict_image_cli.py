@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from .core import numbers
-from .images.notes import UNSURE
-from .visible import visible
+from ..core import numbers
+from ..images.notes import UNSURE
+from ..util.visible import visible
 
 PROG = "convnet-tui predict"
 
@@ -33,11 +33,11 @@ def _fail(message: str, code: int) -> int:
 
 
 def _model(path: str | None) -> Any:
-    """A :class:`~tui_convnet.drawing.NumpyModel`: the bundled one, or the weights of a ``.keras`` file."""
-    from .drawing import NumpyModel
+    """A :class:`~tui_convnet.images.drawing.NumpyModel`: the bundled one, or the weights of a ``.keras`` file."""
+    from ..images.drawing import NumpyModel
 
     if path is None:
-        from .bundled_model import load_bundled_model
+        from ..model.bundled import load_bundled_model
 
         bundled = load_bundled_model()
         return NumpyModel(bundled.spec, bundled.weights, bundled.description)
@@ -45,8 +45,8 @@ def _model(path: str | None) -> Any:
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        from .training.inspector import ModelInspector
-        from .training.model import load_model_safe
+        from .inspector import ModelInspector
+        from .model import load_model_safe
 
         inspector = ModelInspector(load_model_safe(path))
     return NumpyModel(inspector.spec, tuple(inspector.weights), str(path))
@@ -61,9 +61,9 @@ def bars(probabilities: np.ndarray, width: int = 40) -> list[str]:
 
 
 def run_predict_image(args: argparse.Namespace) -> int:
-    from .bundled_model import ModelAssetError
-    from .core import forward
-    from .images import ImageError, load_digit, verdict
+    from ..core import forward
+    from ..images import ImageError, load_digit, verdict
+    from ..model.bundled import ModelAssetError
 
     given = getattr(args, "model", None)
     if given is not None:  # a model of 32x32 RGB images reads the picture in colour, without the MNIST preprocessing
@@ -119,6 +119,6 @@ def run_predict_image(args: argparse.Namespace) -> int:
 
 
 def _stage_lines(pre: Any) -> list[str]:
-    from .images import stages
+    from ..images import stages
 
     return [f"{stage.title}: {stage.note}" for stage in stages(pre)]

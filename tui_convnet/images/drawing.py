@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 
-from .core import ConvExample, ForwardPass, ModelSpec, forward_pass
-from .core.learned import first_conv
-from .images import ImageError, Preprocessed, preprocess
+from ..core import ConvExample, ForwardPass, ModelSpec, forward_pass
+from ..core.learned import first_conv
+from .preprocess import Preprocessed, preprocess
+from .read import ImageError
 
 SIZE = 28
 #: The brush: full ink within ``BRUSH_CORE`` pixels of its centre, fading to nothing at ``BRUSH_EDGE``.

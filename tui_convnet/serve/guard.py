@@ -17,7 +17,7 @@ browser sends the page's ``Origin`` but does not stop the connection.  So:
   sizes are clamped, so a hostile or broken page cannot kill its tab's app or
   flood the instructor's screen with tracebacks.
 
-Plain Python (no aiohttp): the server in :mod:`tui_convnet.serve` applies it.
+Plain Python (no aiohttp): the server in :mod:`tui_convnet.serve.server` applies it.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ import json
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from .visible import visible
+from ..util.visible import visible
 
 #: Terminal sizes a tab may ask for (a 4K screen with a small font is about 400x130 cells).
 MAX_COLUMNS = 500

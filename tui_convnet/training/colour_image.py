@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from .core import forward, numbers
-from .labels import ClassLabels
-from .visible import visible
+from ..core import forward, numbers
+from ..data.labels import ClassLabels
+from ..util.visible import visible
 
 #: The side of the images such a model reads.
 SIDE = 32
@@ -30,7 +30,7 @@ def colour_input(path: str, side: int = SIDE) -> np.ndarray:
     """
     from PIL import Image
 
-    from .images.read import read_image
+    from ..images.read import read_image
 
     pixels = np.asarray(read_image(path, max_side=8 * side), dtype=np.float32)
     if pixels.ndim == 2:
@@ -63,7 +63,7 @@ def colour_bars(probabilities: np.ndarray, labels: ClassLabels, width: int = 40)
 def predict_colour(args: argparse.Namespace, model: Any, labels: ClassLabels, fail: Any) -> int:
     """``predict --image`` for a model of 32x32 RGB images: the answer by class name (``fail(message, code)``
     prints one line and returns the exit code)."""
-    from .images import ImageError
+    from ..images import ImageError
 
     try:
         x = colour_input(args.image)
@@ -103,11 +103,11 @@ def colour_model(path: str) -> tuple[Any, ClassLabels] | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            from .datasets import read_model_classes
-            from .drawing import NumpyModel
-            from .labels import image_labels
-            from .training.inspector import ModelInspector
-            from .training.model import load_model_safe
+            from ..data.image_sets import read_model_classes
+            from ..data.labels import image_labels
+            from ..images.drawing import NumpyModel
+            from .inspector import ModelInspector
+            from .model import load_model_safe
 
             inspector = ModelInspector(load_model_safe(path))
             if not reads_colour(inspector.spec):
@@ -133,11 +133,3 @@ def _declares_colour(path: str) -> bool:
     except (OSError, KeyError, ValueError, zipfile.BadZipFile, AttributeError, RuntimeError):
         return False
     return list(shape[1:]) == [SIDE, SIDE, 3]
-
-
-def colour_model_line() -> str:
-    """The draw screen's one line for a model of 32x32 colour images (drawing keeps the model it had)."""
-    return (
-        "[b]This model reads 32x32 colour images[/b]: [i]convnet-tui predict MODEL.keras --image FILE[/i] "
-        "brings one (drawing keeps the model below)"
-    )

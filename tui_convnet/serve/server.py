@@ -9,13 +9,13 @@ Textual's web driver.  This module adds what a lecture hall needs:
   says the class is full, so a class cannot exhaust the machine by accident;
 * a websocket only from the server's own page (or ``--allow-origin``), every
   request's ``Host`` one of its names, every message checked
-  (:mod:`tui_convnet.serve_guard`): refused before an app process starts;
+  (:mod:`tui_convnet.serve.guard`): refused before an app process starts;
 * Ctrl-C (SIGINT or SIGTERM) stops the server and every app process it started:
   each is asked to quit, killed if it has not within a few seconds, and reaped;
   the server exits 130 (SIGINT) or 143 (SIGTERM).
   A tab process also dies with the server on Linux (``PR_SET_PDEATHSIG``).
 
-The tab process runs ``python -m tui_convnet.serve PARENT_PID``, which builds
+The tab process runs ``python -m tui_convnet.serve.server PARENT_PID``, which builds
 the app with the same factory as the CLI and the tests.  textual-serve and
 aiohttp are imported only when a server starts: the rest of the CLI never
 loads them.
@@ -38,7 +38,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .serve_guard import (
+from .guard import (
     MAX_MESSAGE_BYTES,
     BadMessage,
     Focus,
@@ -207,7 +207,7 @@ def startup_lines(config: ServeConfig, hostname: str) -> list[str]:
 
 def tab_command(parent_pid: int) -> str:
     """The shell command textual-serve runs for each tab (``exec``: the shell becomes the app)."""
-    return "exec " + shlex.join([sys.executable, "-m", "tui_convnet.serve", str(parent_pid)])
+    return "exec " + shlex.join([sys.executable, "-m", "tui_convnet.serve.server", str(parent_pid)])
 
 
 def full_message(max_sessions: int) -> str:
@@ -254,7 +254,7 @@ def _build_server(config: ServeConfig) -> Any:
         response: web.StreamResponse = await handler(request)
         return response
 
-    from .ui._textual_internals import app_service_process
+    from ..ui._textual_internals import app_service_process
 
     class ClassroomServer(Server):
         def __init__(self) -> None:
@@ -422,7 +422,7 @@ def serve(config: ServeConfig) -> int:
 
 def _kill_leftovers(server: Any) -> None:
     """Last resort after the event loop stopped: no app process outlives the server."""
-    from .ui._textual_internals import app_service_process
+    from ..ui._textual_internals import app_service_process
 
     for service in list(getattr(server, "sessions", {})):
         process = app_service_process(service)
@@ -466,7 +466,7 @@ def run_tab(argv: list[str]) -> int:
         return 2
     if not _die_with_parent(int(argv[0])):
         return 1
-    from .ui.app import create_app
+    from ..ui.app import create_app
 
     app = create_app()
     app.run()
