@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.compose import compose
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
@@ -20,6 +21,7 @@ from ...training.events import OPTIMIZERS, TrainConfig
 from ...training.presets import PRESETS, preset
 from ...util.visible import visible
 from ..common.image_set import image_set_text
+from ..common.staged import BUILDING, Stage, building_line, fill
 from .form import DROPOUT_RATE, FIELDS
 
 if TYPE_CHECKING:
@@ -37,10 +39,30 @@ class TrainingSide(VerticalScroll, can_focus=False):
     """The settings panel (the mouse wheel scrolls it; Tab goes straight to its fields)."""
 
     def compose(self) -> ComposeResult:
+        """The panel's first lines; the form follows (:meth:`build_stages`), after the screen's first frame."""
         yield Static("Loading MNIST…", id="data-source")
         yield Static("TensorFlow: loading…", id="tf-status", classes="-busy")
-        yield Label("Settings", classes="section-title")
-        with Grid(id="settings"):
+        yield building_line("the settings")
+
+    def build_stages(self) -> list[Stage]:
+        """The form in three parts, each mounted after a frame (a key waits for one part at most): the first
+        settings, the others, then the buttons and the model file."""
+        return [self._build_first_settings, self._build_other_settings, self._build_buttons]
+
+    async def _build_first_settings(self) -> None:
+        grid = Grid(*compose(self, self._settings(first=True)), id="settings")
+        building = self.query_children(f".{BUILDING}").first()
+        await self.mount_all([Label("Settings", classes="section-title"), grid], before=building)
+
+    async def _build_other_settings(self) -> None:
+        await self.query_one("#settings", Grid).mount_all(compose(self, self._settings(first=False)))
+
+    async def _build_buttons(self) -> None:
+        await fill(self, self._buttons())
+
+    def _settings(self, *, first: bool) -> ComposeResult:
+        """The settings' labels and fields, two to a row: the first five, else the others."""
+        if first:
             yield Label("Preset")
             yield Select(
                 [(p.label, p.key) for p in PRESETS],
@@ -64,16 +86,19 @@ class TrainingSide(VerticalScroll, can_focus=False):
             )
             yield Label("Learning rate")
             yield Input("", id="learning-rate", placeholder="default 0.001", compact=True)
-            yield Label(f"Dropout {DROPOUT_RATE}")
-            yield Switch(False, id="dropout")
-            yield Label("Validation split")
-            yield Input(f"{DEFAULTS.validation_split:g}", id="validation-split", compact=True)
-            yield Label("Seed")
-            yield Input(str(DEFAULTS.seed), id="seed", compact=True)
-            yield Label("Training digits")
-            yield Input("", id="train-limit", placeholder="all", compact=True)
-            yield Label("Test digits")
-            yield Input("", id="test-limit", placeholder="all", compact=True)
+            return
+        yield Label(f"Dropout {DROPOUT_RATE}")
+        yield Switch(False, id="dropout")
+        yield Label("Validation split")
+        yield Input(f"{DEFAULTS.validation_split:g}", id="validation-split", compact=True)
+        yield Label("Seed")
+        yield Input(str(DEFAULTS.seed), id="seed", compact=True)
+        yield Label("Training digits")
+        yield Input("", id="train-limit", placeholder="all", compact=True)
+        yield Label("Test digits")
+        yield Input("", id="test-limit", placeholder="all", compact=True)
+
+    def _buttons(self) -> ComposeResult:
         yield Static("", id="settings-errors")
         with Horizontal(classes="buttons"):
             yield Button("Start  s", id="start", variant="success", disabled=True, compact=True)
