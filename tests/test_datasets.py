@@ -163,3 +163,81 @@ def test_train_data_trains_the_lectures_model_on_32x32_rgb_images(
     code = main(["train", "--data", str(tmp_path / "pets.npz"), "--epochs", "1", "--batch-size", "16", "--json"])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0 and lines[-1]["test_samples"] == 8
+
+
+def test_an_image_sets_description_says_images_not_digits(tmp_path):
+    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
+    data = load_image_set(tmp_path / "pets.npz").data
+    assert data.class_names == ("cat", "dog", "fish")
+    assert data.description.startswith("32x32 RGB image set, 3 classes: 12 training / 6 test images (")
+    assert "digit" not in data.description and "digit" not in data.limited(4, 2).description
+
+
+def test_class_names_travel_in_a_model_archive_and_names_that_do_not_fit_it_are_refused(tmp_path):
+    import zipfile
+
+    from tui_convnet.data.image_sets import MODEL_CLASSES_MEMBER, read_model_classes, write_model_classes
+
+    path = tmp_path / "m.keras"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("config.json", "{}")
+    assert read_model_classes(path, 10) == ()  # an MNIST model: no names saved
+    write_model_classes(path, ("cat", "dog", "ankle boot"))
+    assert read_model_classes(path, 3) == ("cat", "dog", "ankle boot")
+    with zipfile.ZipFile(path) as z:
+        assert sorted(z.namelist()) == ["config.json", MODEL_CLASSES_MEMBER]
+    with pytest.raises(DataError, match=r"one class name per output of the model \(4\). Received: 3 names"):
+        read_model_classes(path, 4)
+
+
+def test_the_test_set_a_model_is_shown_on(tmp_path):
+    from tui_convnet.core import mnist_convnet
+    from tui_convnet.data.image_sets import app_image_set, model_for, test_set_for
+
+    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    images = app_image_set(str(tmp_path / "pets.npz"), None)
+    assert images is not None and app_image_set(None, None) is None
+    with pytest.raises(DataError, match="give --data PATH too"):
+        app_image_set(None, "classes.txt")
+    assert test_set_for(model_for(images), images) is images.data
+    assert test_set_for(mnist_convnet(), images) is None  # an MNIST model: MNIST's test digits
+    with pytest.raises(DataError, match=r"reads 32x32 colour images in 3 classes: open the app with their set"):
+        test_set_for(model_for(images), None)
+
+
+def test_a_picture_for_a_colour_model_is_its_centre_square_in_colour(tmp_path):
+    from PIL import Image
+
+    from tui_convnet.images import ImageError
+    from tui_convnet.training.colour_image import colour_input
+
+    wide = np.zeros((64, 128, 3), np.uint8)
+    wide[:, 32:96] = (200, 40, 10)  # the centre square is red, the sides black
+    Image.fromarray(wide).save(tmp_path / "wide.png")
+    x = colour_input(str(tmp_path / "wide.png"))
+    assert x.shape == (32, 32, 3) and x.dtype == np.uint8 and (x == (200, 40, 10)).all()
+    Image.fromarray(np.full((40, 40), 90, np.uint8)).save(tmp_path / "grey.png")
+    assert (colour_input(str(tmp_path / "grey.png")) == 90).all()  # three equal channels
+    clear = np.zeros((32, 32, 4), np.uint8)
+    Image.fromarray(clear, "RGBA").save(tmp_path / "clear.png")
+    assert (colour_input(str(tmp_path / "clear.png")) == 255).all()  # transparent: white paper
+    with pytest.raises(ImageError, match="No such image file"):
+        colour_input(str(tmp_path / "none.png"))
+
+
+def test_an_rgb_image_is_drawn_in_colour_and_without_colour_on_the_glyph_ramp():
+    from rich.color import Color
+
+    from tui_convnet.ui.common.digits import UPPER_HALF, digit_text
+
+    image = np.zeros((32, 32, 3), np.uint8)
+    image[:16] = (250, 0, 0)
+    coloured = digit_text(image, shrink_by=2)
+    assert coloured.plain.split("\n") == [UPPER_HALF * 16] * 8
+    styles = {str(span.style) for span in coloured.spans}
+    assert any(Color.from_rgb(250, 0, 0).name in s for s in styles)
+    plain = digit_text(image, shrink_by=2, glyphs=True)  # NO_COLOR: the lightness as glyphs, no colours
+    assert UPPER_HALF not in plain.plain and not plain.spans
+    rows = plain.plain.split("\n")
+    assert len(rows) == 8 and rows[0] != rows[-1]  # red rows above are lighter than the black rows below

@@ -9,7 +9,8 @@ A model is what the numpy engine runs (its :class:`~tui_convnet.core.ModelSpec` 
 - :class:`Seeded` — the lecture's model with Keras' default initialisation: it has learned nothing.
 
 A model the TensorFlow worker holds keeps the worker's ``key`` for it (so that Keras checks and saves use
-that Keras model, its optimizer's state included); 0 means the worker builds one from the weights.
+that Keras model, its optimizer's state included); 0 means the worker builds one from the weights. A model
+trained on another image set keeps its ``class_names`` (none: MNIST's digits).
 
 Numpy and the core only.
 """
@@ -83,6 +84,8 @@ class Model:
     label: str  # what every screen says, e.g. "bundled model, 97.2 % on the official test set"
     provenance: Provenance
     key: int = 0  # the TensorFlow worker's key for the Keras model it holds (0: none)
+    #: The class names of a model trained on another image set (saved in its ``.keras`` file); empty: MNIST.
+    class_names: tuple[str, ...] = ()
 
     @property
     def trained(self) -> bool:

@@ -348,7 +348,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
         from .model import ModelFileError, save_model_atomic
 
         try:
-            saved = str(save_model_atomic(result.model, save_path))
+            saved = str(save_model_atomic(result.model, save_path, () if images is None else images.class_names))
         except ModelFileError as exc:
             save_error = str(exc)
         except OSError as exc:

@@ -63,11 +63,19 @@ def run_predict_image(args: argparse.Namespace) -> int:
     from ..images import ImageError, load_digit, verdict
     from ..model.bundled import ModelAssetError
 
+    given = getattr(args, "model", None)
+    if given is not None:  # a model of 32x32 RGB images reads the picture in colour, without the MNIST preprocessing
+        from .colour_image import colour_model
+
+        colour = colour_model(given)
+        if colour is not None:
+            from .colour_image import predict_colour
+
+            return predict_colour(args, *colour, _fail)
     try:
         pre = load_digit(args.image)
     except ImageError as exc:
         return _fail(str(exc), 2)
-    given = getattr(args, "model", None)
     # A model file the student gave that cannot be used is bad input (2, as `predict MODEL` says); a damaged
     # bundled model is a broken installation (1).
     bad_model = 1 if given is None else 2

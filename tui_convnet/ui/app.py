@@ -25,6 +25,7 @@ from .examples import builtin_examples
 from .examples import find_example as find_example
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
+    from ..data.image_sets import ImageSet
     from ..images import Preprocessed
     from ..lessons.catalog import ContentsEntry
     from .common.session import SessionApp
@@ -236,6 +237,8 @@ class ConvnetApp(App[int]):
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
     draw_image: tuple[Preprocessed, str] | None = None
+    #: Another image set the app trains on (``convnet-tui --data PATH [--classes FILE]``); None: MNIST.
+    image_set: ImageSet | None = None
 
     def clear_selection(self) -> None:
         """Clear the text selection of the active screen; nothing to clear while no screen is on the stack yet.

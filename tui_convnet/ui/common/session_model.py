@@ -38,7 +38,7 @@ def provenance(source: str) -> Provenance:
 def session_model(ref: ModelRef | Model, source: str) -> Model:
     """The worker's model (its spec, weights and key) named for the screens after ``source``: a run of the
     training screen or the path of a ``.keras`` file."""
-    return Model(ref.spec, tuple(ref.weights), describe_source(source), provenance(source), ref.key)
+    return Model(ref.spec, tuple(ref.weights), describe_source(source), provenance(source), ref.key, ref.class_names)
 
 
 def runnable(ready: ModelReady) -> Model:
