@@ -15,7 +15,7 @@ import pytest
 from pytest_textual_snapshot import SVGImageExtension
 
 from tui_convnet.core import load_examples
-from tui_convnet.ui._textual_internals import compositor
+from tui_convnet.ui._textual_internals import screen_strips
 
 if TYPE_CHECKING:
     from tui_convnet.core import Example
@@ -26,7 +26,7 @@ SIZE = (130, 42)
 
 def screen_lines(app) -> list[str]:
     """The text of every line of the current screen, as the compositor draws it."""
-    return [strip.text for strip in compositor(app.screen).render_strips()]
+    return [strip.text for strip in screen_strips(app)]
 
 
 async def footer_line(pilot) -> str:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_key
-from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, compositor, notifications
+from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, notifications, screen_strips
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.explorer.volume_view import VolumeView
 
@@ -228,7 +228,7 @@ def _backgrounds(app, selector: str) -> set[str]:
     """The background colours drawn inside a widget's region of the screen."""
     region = app.screen.query_one(selector).region
     colours = set()
-    for strip in compositor(app.screen).render_strips()[region.y : region.bottom]:
+    for strip in screen_strips(app)[region.y : region.bottom]:
         x = 0
         for segment in strip:
             if region.x <= x < region.right and segment.style is not None and segment.style.bgcolor is not None:
