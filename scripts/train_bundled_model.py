@@ -23,7 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from tui_convnet.bundled_model import (
+from tui_convnet.core import forward, mnist_convnet
+from tui_convnet.data.mnist import load_mnist, to_model_inputs
+from tui_convnet.model.bundled import (
     INFO_NAME,
     KERAS_NAME,
     WEIGHTS_NAME,
@@ -32,8 +34,6 @@ from tui_convnet.bundled_model import (
     write_info,
     write_weights,
 )
-from tui_convnet.core import forward, mnist_convnet
-from tui_convnet.data.mnist import load_mnist, to_model_inputs
 
 
 def numpy_record(folder: Path, x_test: np.ndarray, y_test: np.ndarray) -> dict[str, object]:

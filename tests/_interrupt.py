@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections.abc import Callable, Iterator
-from types import CodeType
+from types import CodeType, FrameType
+from typing import Any
 
 
 @contextlib.contextmanager
@@ -17,7 +18,7 @@ def raising_at(
     ``codes``) is about to run; yields a function saying how many lines were counted."""
     seen = 0
 
-    def local(frame, kind, arg):
+    def local(frame: FrameType, kind: str, arg: Any) -> Callable[..., Any]:
         nonlocal seen
         if kind == "line":
             seen += 1

@@ -59,7 +59,7 @@ _frozen_with_tensorflow = False
 # queues, the animations) are unchanged.
 textual_wait.SLEEP_GRANULARITY = 0.005
 textual_wait.SLEEP_IDLE = textual_wait.SLEEP_GRANULARITY / 20
-textual_screen.UPDATE_PERIOD = 0.002
+textual_screen.UPDATE_PERIOD = 0.002  # type: ignore[misc]  # a Final of Textual's, shortened for the tests
 
 
 def _waited_for_a_core() -> float:
@@ -100,7 +100,7 @@ async def _wait_for_idle(min_sleep: float = textual_wait.SLEEP_GRANULARITY, max_
 skip_unseen_frames()
 
 for _module in (textual_wait, textual_app, textual_pilot):
-    _module.wait_for_idle = _wait_for_idle  # type: ignore[attr-defined]  # the name each module calls
+    _module.wait_for_idle = _wait_for_idle  # type: ignore[union-attr]  # the name each module calls
 
 
 def _freeze_what_is_alive() -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import ModelAssetError, load_bundled_model
+from tui_convnet.model.bundled import ModelAssetError, load_bundled_model
 from tui_convnet.util.fileio import ArchiveError, check_keras_archive, check_zip_members
 from tui_convnet.util.npy_header import read_npy_header
 from tui_convnet.util.paths import assets_dir

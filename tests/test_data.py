@@ -17,11 +17,14 @@ import time
 import types
 import zipfile
 import zlib
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from tests._npz import savez
 from tui_convnet.data.mnist import (
     MAX_ARRAY_BYTES,
     DataError,
@@ -67,7 +70,7 @@ def idx_bytes(array: np.ndarray) -> bytes:
     return header + np.ascontiguousarray(array, dtype=np.uint8).tobytes()
 
 
-def write_idx_folder(folder, arrays, *, gz: bool):
+def write_idx_folder(folder: Path, arrays: Mapping[str, np.ndarray], *, gz: bool) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for key, stem in IDX_NAMES.items():
         data = idx_bytes(arrays[key])
@@ -109,7 +112,7 @@ def test_limited(sample: MnistData) -> None:
 
 def test_keras_npz_at_an_explicit_path(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "my-mnist.npz"
-    np.savez_compressed(path, **small)
+    savez(path, small, compressed=True)
     data = load_mnist(path)
     assert (data.source, data.location, data.full) == ("path", str(path), False)
     assert data.description == f"MNIST from a file: 40 training / 30 test digits ({path})"
@@ -143,7 +146,7 @@ def test_keras_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, small: dic
     cached = tmp_path / "kh" / "datasets" / "mnist.npz"
     assert keras_cache_path() == cached
     cached.parent.mkdir(parents=True)
-    np.savez(cached, **small)
+    savez(cached, small)
     for dataset in ("auto", "keras"):
         data = load_mnist(dataset, download=False)
         assert (data.source, data.location, data.full) == ("keras", str(cached), False)
@@ -176,7 +179,7 @@ def test_auto_falls_back_when_the_cache_is_corrupt(tmp_path: Path, monkeypatch: 
 # --------------------------------------------------------------------------- errors
 
 
-def expect_error(target, *parts) -> None:
+def expect_error(target: str | Path, *parts: object) -> None:
     pattern = ".*".join(re.escape(str(p)) for p in parts)
     with pytest.raises(DataError, match=pattern):
         load_mnist(target)
@@ -198,7 +201,7 @@ def test_corrupt_npz(tmp_path: Path) -> None:
 
 def test_truncated_npz(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "cut.npz"
-    np.savez_compressed(path, **small)
+    savez(path, small, compressed=True)
     path.write_bytes(path.read_bytes()[:2000])  # the zip's directory is at its end: gone
     expect_error(path, f"{path}: not a .npz file")
 
@@ -211,7 +214,7 @@ def test_npz_without_the_keras_arrays(tmp_path: Path) -> None:
 
 def test_npz_with_pickled_objects_is_refused(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "pickled.npz"
-    np.savez(path, **{**small, "x_train": np.array([object()] * 3, dtype=object)})
+    savez(path, {**small, "x_train": np.array([object()] * 3, dtype=object)})
     expect_error(path, f"{path}: `x_train` holds Python objects, which are never loaded (pickles can run code).")
 
 
@@ -243,15 +246,17 @@ def test_npz_with_pickled_objects_is_refused(tmp_path: Path, small: dict[str, np
         ),
     ],
 )
-def test_wrong_shapes_and_values_in_npz(tmp_path: Path, small: dict[str, np.ndarray], change, message: str) -> None:
+def test_wrong_shapes_and_values_in_npz(
+    tmp_path: Path, small: dict[str, np.ndarray], change: dict[str, np.ndarray], message: str
+) -> None:
     path = tmp_path / "wrong.npz"
-    np.savez(path, **{**small, **change})
+    savez(path, {**small, **change})
     expect_error(path, f"{path}: ", message)
 
 
 def test_whole_float_pixels_are_accepted(tmp_path: Path, small: dict[str, np.ndarray]) -> None:
     path = tmp_path / "floats.npz"
-    np.savez(path, **{**small, "x_train": small["x_train"].astype(np.float64)})
+    savez(path, {**small, "x_train": small["x_train"].astype(np.float64)})
     assert_same(load_mnist(path), small)
 
 
@@ -335,7 +340,12 @@ def test_bundled_digits_are_read_once_and_handed_out_as_copies(monkeypatch: pyte
     draws on its digit changes neither the cache nor the next caller's digit."""
     reads = []
     real_load = np.load
-    monkeypatch.setattr(np, "load", lambda *a, **k: reads.append(a[0]) or real_load(*a, **k))
+
+    def load(*a: Any, **k: Any) -> Any:
+        reads.append(a[0])
+        return real_load(*a, **k)
+
+    monkeypatch.setattr(np, "load", load)
     first, _ = bundled_digit(3)
     first[:] = 255
     again, _ = bundled_digit(3)
@@ -380,7 +390,7 @@ def test_an_idx_header_declaring_gigabytes_is_refused_before_reading(tmp_path: P
         read_idx(path)
 
 
-def npz_with_header(path, small, key: str, header: dict) -> None:
+def npz_with_header(path: Path, small: Mapping[str, np.ndarray], key: str, header: dict[str, Any]) -> None:
     """A Keras-layout npz whose ``key`` member carries a hand-written .npy header (and a tiny body)."""
     with zipfile.ZipFile(path, "w") as z:
         for name, array in small.items():
@@ -427,7 +437,7 @@ def test_an_npz_with_a_huge_header_is_refused(tmp_path: Path, small: dict[str, n
     expect_error(path, f"{path}: cannot read it as a .npz file")
 
 
-def keras_cache_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes):
+def keras_cache_with(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, content: bytes) -> Path:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "kh"))
     cached = tmp_path / "kh" / "datasets" / "mnist.npz"
     cached.parent.mkdir(parents=True)
@@ -465,11 +475,11 @@ def keras_must_not_be_touched(monkeypatch: pytest.MonkeyPatch) -> None:
     def import_keras() -> None:
         raise AssertionError("load_mnist tried to download through Keras")
 
-    fake.import_keras = import_keras
+    fake.import_keras = import_keras  # type: ignore[attr-defined]  # a module made here, with the one name asked for
     monkeypatch.setitem(sys.modules, "tui_convnet.training.tf_env", fake)
 
 
-def test_download_false_never_downloads(keras_must_not_be_touched, capsys: pytest.CaptureFixture[str]) -> None:
+def test_download_false_never_downloads(keras_must_not_be_touched: None, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(DataError, match=r"MNIST is not in the Keras cache .*`convnet-tui train --dataset keras`"):
         load_mnist("keras", download=False)
     with pytest.raises(DataError, match="MNIST is not in the Keras cache"):
@@ -492,7 +502,7 @@ def test_a_download_is_handed_in_and_checked(small: dict[str, np.ndarray]) -> No
         ("", "The dataset is empty"),
     ],
 )
-def test_paths_that_cannot_name_a_file(target, message: str) -> None:
+def test_paths_that_cannot_name_a_file(target: str, message: str) -> None:
     expect_error(target, message)
 
 
@@ -501,11 +511,13 @@ def test_a_path_the_system_refuses_is_one_line(tmp_path: Path) -> None:
     expect_error(tmp_path / ("a" * 300), "cannot use it (file name too long)")
 
 
-def test_an_unreadable_idx_folder(tmp_path: Path, small: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch):
+def test_an_unreadable_idx_folder(
+    tmp_path: Path, small: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = write_idx_folder(tmp_path / "idx", small, gz=False)
     real_listdir = os.listdir
 
-    def listdir(path):
+    def listdir(path: Any) -> list[str]:
         if os.fspath(path) == str(folder):
             raise PermissionError(errno.EACCES, "Permission denied", str(folder))
         return real_listdir(path)
@@ -514,13 +526,13 @@ def test_an_unreadable_idx_folder(tmp_path: Path, small: dict[str, np.ndarray], 
     expect_error(folder, f"{folder}: cannot read the folder (permission denied).")
 
 
-def test_an_unreadable_npz(tmp_path: Path, small: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch):
+def test_an_unreadable_npz(tmp_path: Path, small: dict[str, np.ndarray], monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "locked.npz"
-    np.savez(path, **small)
+    savez(path, small)
     monkeypatch.setattr(zipfile, "is_zipfile", lambda p: False)
     real_open = open
 
-    def fake_open(file, *args, **kwargs):
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if os.fspath(file) == str(path):
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         return real_open(file, *args, **kwargs)
@@ -539,7 +551,7 @@ def test_an_unreadable_npz(tmp_path: Path, small: dict[str, np.ndarray], monkeyp
         ([[1]], "Labels must be a 1-D list of integers"),
     ],
 )
-def test_one_hot_refuses_labels_outside_the_classes(labels, message: str) -> None:
+def test_one_hot_refuses_labels_outside_the_classes(labels: Any, message: str) -> None:  # wrong on purpose
     with pytest.raises(ValueError, match=re.escape(message)):
         one_hot(labels)
 

@@ -4,16 +4,18 @@ generated data; every refusal one line naming the file and the reason."""
 from __future__ import annotations
 
 import gzip
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests._npz import savez
 from tui_convnet.data.image_sets import ImageSet, load_image_set
 from tui_convnet.data.mnist import DataError
 
 
-def _arrays(shape, classes=3, n=12, m=6, seed=0):
+def _arrays(shape: tuple[int, ...], classes: int = 3, n: int = 12, m: int = 6, seed: int = 0) -> dict[str, np.ndarray]:
     rng = np.random.default_rng(seed)
     return {
         "x_train": rng.integers(0, 256, size=(n, *shape), dtype=np.uint8),
@@ -23,7 +25,7 @@ def _arrays(shape, classes=3, n=12, m=6, seed=0):
     }
 
 
-def _idx(path, array, magic) -> None:
+def _idx(path: Path, array: np.ndarray, magic: int) -> None:
     header = magic.to_bytes(4, "big") + b"".join(d.to_bytes(4, "big") for d in array.shape)
     with gzip.open(path, "wb") as f:
         f.write(header + array.astype(np.uint8).tobytes())
@@ -31,7 +33,7 @@ def _idx(path, array, magic) -> None:
 
 def test_a_32x32_rgb_npz_with_class_names_beside_it(tmp_path: Path) -> None:
     a = _arrays((32, 32, 3), classes=3)
-    np.savez(tmp_path / "pets.npz", **a)
+    savez(tmp_path / "pets.npz", a)
     (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
     s = load_image_set(tmp_path / "pets.npz")
     assert isinstance(s, ImageSet) and s.input_shape == (32, 32, 3) and s.classes == 3
@@ -53,7 +55,7 @@ def test_a_28x28_grey_idx_folder_without_names_numbers_its_classes(tmp_path: Pat
 def test_float_pixels_that_are_whole_numbers_are_taken_and_an_explicit_names_file_wins(tmp_path: Path) -> None:
     a = _arrays((28, 28), classes=2)
     a["x_train"] = a["x_train"].astype(np.float32)
-    np.savez(tmp_path / "set.npz", **a)
+    savez(tmp_path / "set.npz", a)
     (tmp_path / "classes.txt").write_text("no\n")  # beside it, but the explicit one is used
     (tmp_path / "names.txt").write_text("left\nright\n")
     s = load_image_set(tmp_path / "set.npz", tmp_path / "names.txt")
@@ -83,10 +85,12 @@ def test_float_pixels_that_are_whole_numbers_are_taken_and_an_explicit_names_fil
         ),
     ],
 )
-def test_a_bad_set_is_one_line_naming_the_file_and_the_reason(tmp_path: Path, change, message: str) -> None:
+def test_a_bad_set_is_one_line_naming_the_file_and_the_reason(
+    tmp_path: Path, change: Callable[[dict[str, np.ndarray]], object], message: str
+) -> None:
     a = _arrays((28, 28))
     change(a)
-    np.savez(tmp_path / "bad.npz", **a)
+    savez(tmp_path / "bad.npz", a)
     with pytest.raises(DataError) as info:
         load_image_set(tmp_path / "bad.npz")
     text = str(info.value)
@@ -94,7 +98,7 @@ def test_a_bad_set_is_one_line_naming_the_file_and_the_reason(tmp_path: Path, ch
 
 
 def test_class_names_that_do_not_fit_the_labels_are_refused(tmp_path: Path) -> None:
-    np.savez(tmp_path / "set.npz", **_arrays((28, 28), classes=3))
+    savez(tmp_path / "set.npz", _arrays((28, 28), classes=3))
     (tmp_path / "classes.txt").write_text("a\nb\n")
     with pytest.raises(DataError, match=r"one class name per label 0-2 is needed. Received: 2 names"):
         load_image_set(tmp_path / "set.npz")
@@ -110,7 +114,7 @@ def test_the_lectures_model_fits_the_images_and_a_model_that_does_not_is_refused
     from tui_convnet.data.image_sets import model_for
     from tui_convnet.data.mnist import to_model_inputs
 
-    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    savez(tmp_path / "pets.npz", _arrays((32, 32, 3), classes=3))
     images = load_image_set(tmp_path / "pets.npz")
     spec = model_for(images, dropout=0.5)
     assert spec.input_shape == (32, 32, 3) and spec.layers[-1] == DenseSpec(3, activation="softmax")
@@ -132,8 +136,8 @@ def test_train_data_refusals_are_one_line_and_exit_2_before_tensorflow(
 
     a = _arrays((28, 28))
     a["x_test"] = a["x_test"][:, :20]
-    np.savez(tmp_path / "bad.npz", **a)
-    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    savez(tmp_path / "bad.npz", a)
+    savez(tmp_path / "pets.npz", _arrays((32, 32, 3), classes=3))
     write_spec_file(tmp_path / "lecture.toml", mnist_convnet())
     for argv, message in (
         (["--data", str(tmp_path / "bad.npz")], "`x_test` must have shape (N, 28, 28) or (N, 32, 32, 3)"),
@@ -154,8 +158,86 @@ def test_train_data_trains_the_lectures_model_on_32x32_rgb_images(
 
     from tui_convnet.cli import main
 
-    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3, n=16, m=8))
+    savez(tmp_path / "pets.npz", _arrays((32, 32, 3), classes=3, n=16, m=8))
     (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
     code = main(["train", "--data", str(tmp_path / "pets.npz"), "--epochs", "1", "--batch-size", "16", "--json"])
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert code == 0 and lines[-1]["test_samples"] == 8
+
+
+def test_an_image_sets_description_says_images_not_digits(tmp_path):
+    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
+    data = load_image_set(tmp_path / "pets.npz").data
+    assert data.class_names == ("cat", "dog", "fish")
+    assert data.description.startswith("32x32 RGB image set, 3 classes: 12 training / 6 test images (")
+    assert "digit" not in data.description and "digit" not in data.limited(4, 2).description
+
+
+def test_class_names_travel_in_a_model_archive_and_names_that_do_not_fit_it_are_refused(tmp_path):
+    import zipfile
+
+    from tui_convnet.data.image_sets import MODEL_CLASSES_MEMBER, read_model_classes, write_model_classes
+
+    path = tmp_path / "m.keras"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("config.json", "{}")
+    assert read_model_classes(path, 10) == ()  # an MNIST model: no names saved
+    write_model_classes(path, ("cat", "dog", "ankle boot"))
+    assert read_model_classes(path, 3) == ("cat", "dog", "ankle boot")
+    with zipfile.ZipFile(path) as z:
+        assert sorted(z.namelist()) == ["config.json", MODEL_CLASSES_MEMBER]
+    with pytest.raises(DataError, match=r"one class name per output of the model \(4\). Received: 3 names"):
+        read_model_classes(path, 4)
+
+
+def test_the_test_set_a_model_is_shown_on(tmp_path):
+    from tui_convnet.core import mnist_convnet
+    from tui_convnet.data.image_sets import app_image_set, model_for, test_set_for
+
+    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    images = app_image_set(str(tmp_path / "pets.npz"), None)
+    assert images is not None and app_image_set(None, None) is None
+    with pytest.raises(DataError, match="give --data PATH too"):
+        app_image_set(None, "classes.txt")
+    assert test_set_for(model_for(images), images) is images.data
+    assert test_set_for(mnist_convnet(), images) is None  # an MNIST model: MNIST's test digits
+    with pytest.raises(DataError, match=r"reads 32x32 colour images in 3 classes: open the app with their set"):
+        test_set_for(model_for(images), None)
+
+
+def test_a_picture_for_a_colour_model_is_its_centre_square_in_colour(tmp_path):
+    from PIL import Image
+
+    from tui_convnet.images import ImageError
+    from tui_convnet.training.colour_image import colour_input
+
+    wide = np.zeros((64, 128, 3), np.uint8)
+    wide[:, 32:96] = (200, 40, 10)  # the centre square is red, the sides black
+    Image.fromarray(wide).save(tmp_path / "wide.png")
+    x = colour_input(str(tmp_path / "wide.png"))
+    assert x.shape == (32, 32, 3) and x.dtype == np.uint8 and (x == (200, 40, 10)).all()
+    Image.fromarray(np.full((40, 40), 90, np.uint8)).save(tmp_path / "grey.png")
+    assert (colour_input(str(tmp_path / "grey.png")) == 90).all()  # three equal channels
+    clear = np.zeros((32, 32, 4), np.uint8)
+    Image.fromarray(clear, "RGBA").save(tmp_path / "clear.png")
+    assert (colour_input(str(tmp_path / "clear.png")) == 255).all()  # transparent: white paper
+    with pytest.raises(ImageError, match="No such image file"):
+        colour_input(str(tmp_path / "none.png"))
+
+
+def test_an_rgb_image_is_drawn_in_colour_and_without_colour_on_the_glyph_ramp():
+    from rich.color import Color
+
+    from tui_convnet.ui.common.digits import UPPER_HALF, digit_text
+
+    image = np.zeros((32, 32, 3), np.uint8)
+    image[:16] = (250, 0, 0)
+    coloured = digit_text(image, shrink_by=2)
+    assert coloured.plain.split("\n") == [UPPER_HALF * 16] * 8
+    styles = {str(span.style) for span in coloured.spans}
+    assert any(Color.from_rgb(250, 0, 0).name in s for s in styles)
+    plain = digit_text(image, shrink_by=2, glyphs=True)  # NO_COLOR: the lightness as glyphs, no colours
+    assert UPPER_HALF not in plain.plain and not plain.spans
+    rows = plain.plain.split("\n")
+    assert len(rows) == 8 and rows[0] != rows[-1]  # red rows above are lighter than the black rows below

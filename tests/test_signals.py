@@ -14,7 +14,9 @@ line, is in ``tests/test_fileio.py``.
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
+import threading
 import types
 from pathlib import Path
 
@@ -25,21 +27,27 @@ import tui_convnet.training as training_package
 from tests._interrupt import raising_at
 from tui_convnet import cli
 from tui_convnet.cli import main
+from tui_convnet.core import ModelSpec
+from tui_convnet.data.mnist import MnistData
 from tui_convnet.training import cli as train_cli
+from tui_convnet.training.download import load_training_data
+from tui_convnet.training.events import TrainConfig
 from tui_convnet.util import fileio
 
 
 class FakeModel:
-    def save(self, path) -> None:
+    def save(self, path: str | Path) -> None:
         with open(path, "wb") as f:  # by name, as Keras does
             f.write(b"new ")
             f.write(b"model")
 
-    def get_weights(self):
+    def get_weights(self) -> list[np.ndarray]:
         return [np.ones(3, np.float32)]
 
 
-def fake_train(spec, data, config, reporter, cancel):
+def fake_train(
+    spec: ModelSpec, data: MnistData, config: TrainConfig, reporter: object, cancel: threading.Event
+) -> types.SimpleNamespace:
     return types.SimpleNamespace(
         model=FakeModel(), reason="completed", history=[], evaluation=None, train_samples=len(data.x_train),
         val_samples=0, seconds=0.01, samples_per_second=100.0, message="", fit_seconds=0.01, stopped_at=None,
@@ -50,22 +58,23 @@ class ModelFileError(ValueError):
     pass
 
 
-def save_model_atomic(model, path):
+def save_model_atomic(model: FakeModel, path: str | Path) -> Path:
     """As ``training.model.save_model_atomic`` does (without importing TensorFlow)."""
     return fileio.atomic_write(path, lambda tmp: model.save(tmp), suffix=".keras")
 
 
 @pytest.fixture
 def faked(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, attributes in {
+    fakes: dict[str, dict[str, object]] = {
         "trainer": {"train": fake_train},
         "model": {"ModelFileError": ModelFileError, "save_model_atomic": save_model_atomic},
-    }.items():
+    }
+    for name, attributes in fakes.items():
         module = types.ModuleType(f"tui_convnet.training.{name}")
         vars(module).update(attributes)
         monkeypatch.setitem(sys.modules, f"tui_convnet.training.{name}", module)
         monkeypatch.setattr(training_package, name, module, raising=False)
-    data = train_cli.load_training_data("sample", 64, 32)
+    data = load_training_data("sample", 64, 32)
     monkeypatch.setattr(train_cli, "load_training_data", lambda *args: data)
     parser = functools.cache(lambda detailed: build_parser(list(detailed)))
     build_parser = cli.build_parser
@@ -78,7 +87,7 @@ def run_interrupted(event: int, exc: BaseException | type[BaseException], argv: 
     watched = {
         train_cli.run_train.__code__,
         fileio.atomic_write.__code__,
-        fileio._registered.__wrapped__.__code__,
+        inspect.unwrap(fileio._registered).__code__,
         FakeModel.save.__code__,
     }
     try:
@@ -92,7 +101,7 @@ def run_interrupted(event: int, exc: BaseException | type[BaseException], argv: 
 
 
 def test_a_signal_at_every_line_of_a_run_and_its_save(
-    faked, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    faked: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """SIGTERM at the odd lines, Ctrl-C at the even ones (both at every line took twice the time)."""
     target = tmp_path / "m.keras"

@@ -6,7 +6,7 @@ import pytest
 from rich.console import Console
 
 from tui_convnet.core import mnist_convnet
-from tui_convnet.summary import FittedSummary
+from tui_convnet.model.summary import FittedSummary
 
 
 def drawn(width: int) -> str:

@@ -74,7 +74,16 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
         "--screen",
         choices=SCREEN_NAMES,
         default=None,
-        help="open on this screen (default: the explorer; with --image: draw)",
+        help="open on this screen (default: the explorer; with --image: draw; with --data: train)",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="PATH",
+        dest="app_data",
+        help="train on another image set: a .npz or IDX folder, 28x28 grey or 32x32 RGB",
+    )
+    parser.add_argument(
+        "--classes", metavar="FILE", dest="app_classes", help="with --data: the class names, one per line"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

@@ -15,7 +15,7 @@ from tui_convnet.architect.editor import (
     select,
     select_field,
 )
-from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, mnist_convnet
+from tui_convnet.core import Conv2DSpec, DenseSpec, DropoutSpec, FlattenSpec, Pool2DSpec, mnist_convnet
 
 
 def test_it_starts_with_the_lecture_model_and_its_93322_parameters() -> None:
@@ -35,37 +35,49 @@ def test_adding_a_layer_puts_it_after_the_selection_and_selects_it() -> None:
 def test_changing_filters_kernel_stride_padding_and_activation_updates_the_summary() -> None:
     state = ArchitectState.lecture()  # conv2d selected, its filters
     state = adjust(state, +1, big=True)  # 32 -> 64 filters
-    assert state.layers[0].filters == 64 and check(state).infos[0].params == 64 * 9 + 64
+    assert (
+        isinstance(state.layers[0], Conv2DSpec)
+        and state.layers[0].filters == 64
+        and check(state).infos[0].params == 64 * 9 + 64
+    )
     state = adjust(select_field(state, +1), +2)  # kernel 3 -> 5
     assert check(state).infos[0].output_shape == (24, 24, 64)
     state = adjust(select_field(state, +1), +1)  # stride 1 -> 2
     assert check(state).infos[0].output_shape == (12, 12, 64)
     state = adjust(select_field(state, +1), +1)  # padding valid -> same
-    assert state.layers[0].padding == "same" and check(state).infos[0].output_shape == (14, 14, 64)
+    assert (
+        isinstance(state.layers[0], Conv2DSpec)
+        and state.layers[0].padding == "same"
+        and check(state).infos[0].output_shape == (14, 14, 64)
+    )
     state = adjust(select_field(state, +1), +1)  # activation relu -> tanh
-    assert state.layers[0].activation == "tanh"
+    assert isinstance(state.layers[0], Conv2DSpec) and state.layers[0].activation == "tanh"
     assert select_field(state, +1).field == 0  # the settings wrap around
 
 
 def test_a_pool_size_change_carries_the_default_stride_along() -> None:
     state = select(ArchitectState.lecture(), +1)
     state = adjust(state, +1)
-    assert state.layers[1].pool_size == (3, 3) and state.layers[1].strides == (3, 3)
+    assert (
+        isinstance(state.layers[1], Pool2DSpec)
+        and state.layers[1].pool_size == (3, 3)
+        and state.layers[1].strides == (3, 3)
+    )
 
 
 def test_an_edit_the_layer_refuses_keeps_the_layers_and_says_why() -> None:
-    state = ArchitectState((28, 28, 1), (Conv2DSpec(1, 3), FlattenSpec(), DenseSpec(10, activation="softmax")))
+    state = ArchitectState((28, 28, 1), (Conv2DSpec(1, (3, 3)), FlattenSpec(), DenseSpec(10, activation="softmax")))
     refused = adjust(state, -1)  # 1 filter -> 0
     assert refused.layers == state.layers
     assert "`filters` must be a positive integer" in refused.message
     dropout = add_layer(state, "Dropout")
     for _ in range(10):
         dropout = adjust(dropout, +1)
-    assert dropout.layers[1].rate == 0.95 and "rate" in dropout.message
+    assert isinstance(dropout.layers[1], DropoutSpec) and dropout.layers[1].rate == 0.95 and "rate" in dropout.message
 
 
 def test_an_impossible_model_is_refused_with_the_layer_and_the_reason() -> None:
-    layers = (Conv2DSpec(32, 15), Pool2DSpec(), Conv2DSpec(64, 15), *mnist_convnet().layers[3:])
+    layers = (Conv2DSpec(32, (15, 15)), Pool2DSpec(), Conv2DSpec(64, (15, 15)), *mnist_convnet().layers[3:])
     big = ArchitectState((28, 28, 1), layers)  # 28 -> 14 -> 7: a 15x15 kernel no longer fits
     result = check(big)
     assert not result.ok and result.layer == 2
@@ -91,7 +103,7 @@ def test_moving_and_removing_layers() -> None:
         empty = remove_layer(empty)
     assert empty.layers == () and "no layers" in check(empty).training_note
     assert remove_layer(empty).message == "There is no layer to remove."
-    assert add_layer(empty, "Conv2D").layers == (Conv2DSpec(32, 3, activation="relu"),)
+    assert add_layer(empty, "Conv2D").layers == (Conv2DSpec(32, (3, 3), activation="relu"),)
 
 
 def test_a_model_without_a_softmax_of_ten_says_it_cannot_be_trained() -> None:

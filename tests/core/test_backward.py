@@ -6,6 +6,8 @@ the kernel-gradient trace and the validation messages.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -31,9 +33,10 @@ from tui_convnet.core import (
     sgd_step,
     softmax_crossentropy_backward,
 )
+from tui_convnet.core.arrays import Array
 
 
-def _numeric_grad(f, arr, eps=1e-6):
+def _numeric_grad(f: Callable[[], float], arr: Array, eps: float = 1e-6) -> Array:
     """Central differences of the scalar ``f()`` with respect to every entry of ``arr`` (float64, in place)."""
     grad = np.zeros_like(arr)
     for idx in np.ndindex(arr.shape):
@@ -54,14 +57,14 @@ def _numeric_grad(f, arr, eps=1e-6):
 )
 def test_conv2d_backward_equals_finite_differences(
     rng: np.random.Generator, padding: str | int | tuple[int, ...], stride: int | tuple[int, ...], dilation: int
-):
+) -> None:
     x = rng.standard_normal((2, 5, 6, 2))
     k = rng.standard_normal((3, 2, 2, 3))
     b = rng.standard_normal(3)
     out_shape = conv2d(x, k, b, stride=stride, padding=padding, dilation=dilation).shape
     g = rng.standard_normal(out_shape)
 
-    def loss():
+    def loss() -> float:
         return float(np.sum(conv2d(x, k, b, stride=stride, padding=padding, dilation=dilation) * g))
 
     gx, gk, gb = conv2d_backward(x, k, g, stride=stride, padding=padding, dilation=dilation)
@@ -75,11 +78,11 @@ def test_conv2d_backward_equals_finite_differences(
 @pytest.mark.parametrize("padding,size,stride", [("valid", 2, None), ("same", 3, 2), ("same", 2, 1)], ids=str)
 def test_pool2d_backward_equals_finite_differences(
     rng: np.random.Generator, mode: str, padding: str, size: int, stride: int | None
-):
+) -> None:
     x = rng.standard_normal((5, 7, 2))
     g = rng.standard_normal(pool2d(x, size, stride, mode, padding).shape)
 
-    def loss():
+    def loss() -> float:
         return float(np.sum(pool2d(x, size, stride, mode, padding) * g))
 
     np.testing.assert_allclose(pool2d_backward(x, g, size, stride, mode, padding), _numeric_grad(loss, x), atol=1e-6)
@@ -146,16 +149,16 @@ TINY = ModelSpec(
 )
 
 
-def _tiny_weights(rng: np.random.Generator):
+def _tiny_weights(rng: np.random.Generator) -> list[Array]:
     return [rng.standard_normal(s) for s in [(2, 2, 2, 3), (3,), (2, 1, 3, 2), (2,), (6, 4), (4,), (4, 3), (3,)]]
 
 
-def test_model_backward_equals_finite_differences(rng: np.random.Generator):
+def test_model_backward_equals_finite_differences(rng: np.random.Generator) -> None:
     weights = _tiny_weights(rng)
     x = rng.standard_normal((2, 6, 5, 2))
     y = np.array([2, 0])
 
-    def loss():
+    def loss() -> float:
         return categorical_crossentropy(forward(TINY, weights, x), y)
 
     result = model_backward(TINY, weights, x, y)
@@ -293,6 +296,6 @@ def test_dilated_kernel_grad_trace_steps_by_the_dilation(rng: np.random.Generato
         ),
     ],
 )
-def test_bad_arguments_are_refused_with_keras_style_messages(call, message: str) -> None:
+def test_bad_arguments_are_refused_with_keras_style_messages(call: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         call()

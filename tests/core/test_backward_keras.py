@@ -11,8 +11,10 @@ plus relative, ``core_testing.assert_close``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import importlib
+from collections.abc import Iterator, Sequence
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -45,12 +47,12 @@ SHAPES = [((7, 7), (3, 3), 1, 2), ((6, 9), (2, 3), 3, 4), ((9, 5), (3, 1), 4, 3)
 
 @pytest.fixture(scope="module")
 def tf(keras: ModuleType) -> ModuleType:
-    import tensorflow as tf
-
-    return tf
+    return importlib.import_module("tensorflow")
 
 
-def _tape(tf, keras, layers, x, grad_out):
+def _tape(
+    tf: ModuleType, keras: ModuleType, layers: Sequence[Any], x: np.ndarray, grad_out: np.ndarray
+) -> list[np.ndarray]:
     """Gradients of ``Σ model(x) · grad_out`` with respect to x and every trainable weight."""
     xt = tf.constant(x)
     with tf.GradientTape() as tape:
@@ -66,7 +68,12 @@ def _tape(tf, keras, layers, x, grad_out):
 
 @pytest.mark.parametrize("padding,stride,dilation", SETTINGS, ids=lambda v: str(v))
 def test_conv2d_backward_matches_gradient_tape(
-    tf: ModuleType, keras: ModuleType, rng: np.random.Generator, padding, stride, dilation
+    tf: ModuleType,
+    keras: ModuleType,
+    rng: np.random.Generator,
+    padding: str | int | tuple[int, int],
+    stride: int | tuple[int, int],
+    dilation: int | tuple[int, int],
 ) -> None:
     for (h, w), (kh, kw), cin, cout in SHAPES:
         x = rng.standard_normal((2, h, w, cin)).astype("float32")
@@ -114,7 +121,13 @@ POOLS = [
 
 @pytest.mark.parametrize("mode,size,stride,padding", POOLS, ids=lambda v: str(v))
 def test_pool2d_backward_matches_gradient_tape(
-    tf: ModuleType, keras: ModuleType, rng: np.random.Generator, mode, size, stride, padding
+    tf: ModuleType,
+    keras: ModuleType,
+    rng: np.random.Generator,
+    mode: str,
+    size: int | tuple[int, int],
+    stride: int | tuple[int, int] | None,
+    padding: str,
 ) -> None:
     cls = keras.layers.MaxPooling2D if mode == "max" else keras.layers.AveragePooling2D
     for h, w, c in ((7, 7, 1), (6, 9, 3), (9, 5, 4)):
@@ -169,7 +182,7 @@ def test_dense_and_flatten_backward_match_gradient_tape(
     assert_close(flatten_backward(flat_grad, x.shape), gx)
 
 
-def _lecture_model(keras, seed=0):
+def _lecture_model(keras: ModuleType, seed: int = 0) -> Any:  # a Keras model
     from tui_convnet.training.model import build_model
 
     keras.backend.clear_session()
@@ -198,7 +211,7 @@ def float64(keras: ModuleType) -> Iterator[None]:
 
 
 def test_model_backward_matches_gradient_tape_layer_by_layer(
-    tf: ModuleType, keras: ModuleType, batch: tuple[np.ndarray, np.ndarray], float64
+    tf: ModuleType, keras: ModuleType, batch: tuple[np.ndarray, np.ndarray], float64: None
 ) -> None:
     # In float64: the gradient of a max pool (which cell of a window wins) and of a ReLU (which side of 0)
     # jumps where two values tie or one crosses zero. float32 rounding differs between CPUs (OpenBLAS'

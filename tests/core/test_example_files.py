@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tests.core.core_testing import conv_example, model_example, pool_example
 from tui_convnet.core import ExampleError, conv2d, load_example, load_examples
 
 CONV = """
@@ -62,14 +63,14 @@ def names(field: str, message: str, file: str = "bad.toml") -> str:
     return "^" + re.escape(f"{file}: field `{field}`: ") + ".*" + re.escape(message)
 
 
-def write(tmp_path: Path, text, name="bad.toml"):
+def write(tmp_path: Path, text: str, name: str = "bad.toml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
 
 
 def test_good_files_load(tmp_path: Path) -> None:
-    ex = load_example(write(tmp_path, CONV, "good.toml"))
+    ex = conv_example(load_example(write(tmp_path, CONV, "good.toml")))
     assert (ex.key, ex.title, ex.kind, ex.notes) == ("good", "A test", "conv", ("first", "second"))
     assert ex.x.shape == (3, 3, 1) and ex.kernels.shape == (2, 2, 1, 1)
     assert ex.channel_names == ("only",) and ex.kernel_names == ("K",)
@@ -77,9 +78,9 @@ def test_good_files_load(tmp_path: Path) -> None:
     out = conv2d(ex.x, ex.kernels, ex.bias, activation=ex.activation)
     np.testing.assert_array_equal(out[:, :, 0], ex.expected["output"][0])
 
-    pool = load_example(write(tmp_path, POOL, "pool.toml"))
+    pool = pool_example(load_example(write(tmp_path, POOL, "pool.toml")))
     assert pool.pool.mode == "avg" and pool.pool.size == (2, 2) and pool.pool.stride is None
-    model = load_example(write(tmp_path, MODEL, "model.toml"))
+    model = model_example(load_example(write(tmp_path, MODEL, "model.toml")))
     assert model.model.total_params == 2 * 9 + 2 + 72 * 3 + 3
 
 
@@ -231,7 +232,7 @@ BAD_FILES = [(CONV, *e) for e in CONV_ERRORS] + [(POOL, *e) for e in POOL_ERRORS
     BAD_FILES,
     ids=[f"{b.split('kind = ')[1][1:5]}-{f}:{c[1][:20]}" for b, c, f, _ in BAD_FILES],
 )
-def test_bad_files(tmp_path: Path, base, change, field, message) -> None:
+def test_bad_files(tmp_path: Path, base: str, change: tuple[str, str], field: str, message: str) -> None:
     old, new = change
     assert old in base
     with pytest.raises(ExampleError, match=names(field, message)):
@@ -309,14 +310,16 @@ def test_the_edge_example_holds_the_first_mnist_test_digit() -> None:
     # The digit is written into the TOML (the core reads no data files); it is the bundled test digit #0.
     from tui_convnet.data.mnist import bundled_digit
 
-    edge = next(ex for ex in load_examples() if ex.key == "03_edge_detection")
+    edge = conv_example(next(ex for ex in load_examples() if ex.key == "03_edge_detection"))
     digit, label = bundled_digit(0, "test")
     assert label == 7 and edge.x.shape == (28, 28, 1)
     np.testing.assert_array_equal(edge.x[:, :, 0], digit / 255)
 
 
 def test_scale_divides_the_input(tmp_path: Path) -> None:
-    ex = load_example(write(tmp_path, CONV.replace('names = ["only"]', 'names = ["only"]\nscale = 2'), "ok.toml"))
+    ex = conv_example(
+        load_example(write(tmp_path, CONV.replace('names = ["only"]', 'names = ["only"]\nscale = 2'), "ok.toml"))
+    )
     assert ex.x[0, 0, 0] == 0.5
     for scale, message in [("0", "must be a positive number. Received: scale=0"), ("true", "Received: scale=True")]:
         with pytest.raises(ExampleError, match=names("input.scale", message)):
@@ -347,7 +350,9 @@ LOAD_TIME_ERRORS = [
 
 
 @pytest.mark.parametrize("change,field,message", LOAD_TIME_ERRORS, ids=[c[1][-24:] for c, _, _ in LOAD_TIME_ERRORS])
-def test_values_and_sizes_are_checked_at_load_time(tmp_path: Path, change, field, message) -> None:
+def test_values_and_sizes_are_checked_at_load_time(
+    tmp_path: Path, change: tuple[str, str], field: str, message: str
+) -> None:
     old, new = change
     assert old in CONV
     with pytest.raises(ExampleError, match=names(field, message)):
@@ -364,4 +369,4 @@ def test_examples_made_in_code_must_be_finite() -> None:
     from tui_convnet.core import ConvExample
 
     with pytest.raises(ValueError, match="`x` must contain only finite numbers"):
-        ConvExample(key="k", title="t", x=np.full((2, 2, 1), np.nan), kernels=np.ones((1, 1, 1, 1)), bias=[0.0])
+        ConvExample(key="k", title="t", x=np.full((2, 2, 1), np.nan), kernels=np.ones((1, 1, 1, 1)), bias=np.zeros(1))

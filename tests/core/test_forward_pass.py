@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tracemalloc
+from typing import Any
 
 import numpy as np
 import pytest
@@ -33,11 +34,11 @@ from tui_convnet.core.activations import activate_owned
 OTHER = ModelSpec(
     (12, 11, 3),
     (
-        Conv2DSpec(5, 3, 2, "same", activation="tanh"),
-        Pool2DSpec("avg", 3, 1, "same"),
-        Conv2DSpec(4, (2, 3), 1, "valid", (2, 1), "sigmoid"),
-        Pool2DSpec("max", 2, 1, "same"),
-        Conv2DSpec(6, 1, activation="linear"),
+        Conv2DSpec(5, (3, 3), (2, 2), "same", activation="tanh"),
+        Pool2DSpec("avg", (3, 3), (1, 1), "same"),
+        Conv2DSpec(4, (2, 3), (1, 1), "valid", (2, 1), "sigmoid"),
+        Pool2DSpec("max", (2, 2), (1, 1), "same"),
+        Conv2DSpec(6, (1, 1), activation="linear"),
         Pool2DSpec("avg", (2, 1)),
         FlattenSpec(),
         DenseSpec(7, "relu"),
@@ -88,7 +89,7 @@ def _assert_identical(got: list[np.ndarray], expected: list[np.ndarray]) -> None
     "spec", [mnist_convnet(), mnist_convnet(dropout=0.5), OTHER], ids=["lecture", "dropout", "other"]
 )
 @pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["w32", "w64"])
-def test_forward_pass_equals_the_layer_functions_to_the_bit(spec, dtype) -> None:
+def test_forward_pass_equals_the_layer_functions_to_the_bit(spec: ModelSpec, dtype: type[np.floating[Any]]) -> None:
     rng = np.random.default_rng(0)
     weights = _weights(spec, dtype)
     one = rng.uniform(0, 1, spec.input_shape).astype(np.float32)
@@ -142,7 +143,7 @@ def test_the_weights_and_the_spec_are_checked_when_it_is_built() -> None:
         (np.zeros((2, 2)), "`x` must be a 3 or 4-D array. Received: x.shape=(2, 2)"),
     ],
 )
-def test_every_call_checks_its_input(x, message: str) -> None:
+def test_every_call_checks_its_input(x: Any, message: str) -> None:  # wrong inputs, on purpose
     run = forward_pass(mnist_convnet(), _weights(mnist_convnet()))
     with pytest.raises(ValueError, match=re.escape(message)):
         run(x)
@@ -161,7 +162,7 @@ def test_a_layer_whose_input_overflowed_is_refused_as_the_layer_function_refuses
 
 def test_oversize_work_is_refused_before_anything_is_allocated_with_conv2ds_message() -> None:
     # 200 inputs of 16x16 through 4096 kernels: an output of 200·14·14·4096 = 160,563,200 values (> 2**27).
-    spec = ModelSpec((16, 16, 1), (Conv2DSpec(4096, 3), FlattenSpec(), DenseSpec(2)))
+    spec = ModelSpec((16, 16, 1), (Conv2DSpec(4096, (3, 3)), FlattenSpec(), DenseSpec(2)))
     weights = [np.full((3, 3, 1, 4096), 0.1, np.float32), np.zeros(4096, np.float32)]
     weights += [np.zeros((14 * 14 * 4096, 2), np.float32), np.zeros(2, np.float32)]
     run = forward_pass(spec, weights)
@@ -197,7 +198,7 @@ def test_a_forward_pass_can_be_shared_between_threads() -> None:
 
 
 @pytest.mark.parametrize("name", [*ACTIVATIONS, None, "none"])
-def test_activate_owned_equals_apply_activation(name) -> None:
+def test_activate_owned_equals_apply_activation(name: str | None) -> None:
     x = np.random.default_rng(2).standard_normal((4, 6)).astype(np.float32) * 5
     expected = apply_activation(x.copy(), name)
     own = x.copy()
@@ -209,7 +210,7 @@ def test_activate_owned_equals_apply_activation(name) -> None:
 
 
 @pytest.mark.parametrize("spec", [mnist_convnet(dropout=0.5), OTHER], ids=["lecture", "other"])
-def test_an_overflow_in_any_layer_is_refused_where_the_layer_functions_refuse_it(spec) -> None:
+def test_an_overflow_in_any_layer_is_refused_where_the_layer_functions_refuse_it(spec: ModelSpec) -> None:
     """Each layer's input is checked for NaN and inf as conv2d, pool2d and dense check theirs (skipping only
     what a max pooling, a Flatten or a Dropout made of a checked input): the same message, the same layer."""
     x = np.ones(spec.input_shape, np.float32)
@@ -218,6 +219,7 @@ def test_an_overflow_in_any_layer_is_refused_where_the_layer_functions_refuse_it
         weights = _weights(spec)
         weights[k] = np.full_like(weights[k], 3e38)  # finite; a sum of two of them is not
         weights[k + 1] = np.full_like(weights[k + 1], 3e38)
+        expected: str | None
         with np.errstate(all="ignore"):
             try:
                 _layer_by_layer(spec, weights, x[None])

@@ -19,7 +19,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import (
     Conv2DSpec,
     DenseSpec,
@@ -34,6 +33,7 @@ from tui_convnet.core import (
     infer_shapes,
 )
 from tui_convnet.data.mnist import load_mnist, to_model_inputs
+from tui_convnet.model.bundled import load_bundled_model
 
 pytestmark = pytest.mark.keras
 

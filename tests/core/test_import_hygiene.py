@@ -56,7 +56,8 @@ def test_the_bundled_model_and_an_image_run_without_tensorflow(tmp_path: Path) -
     code = f"""
 import numpy as np
 from PIL import Image
-from tui_convnet import bundled_model, core, images
+from tui_convnet import core, images
+from tui_convnet.model import bundled as bundled_model
 from tui_convnet.data import mnist as data
 model = bundled_model.load_bundled_model()
 digit, _ = data.bundled_digit(0)

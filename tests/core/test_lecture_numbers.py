@@ -7,13 +7,16 @@ or a wrong engine both fail.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
+from tests.core.core_testing import conv_example, model_example, pool_example
 from tui_convnet.core import (
     Conv2DSpec,
+    ConvExample,
+    ConvTrace,
     DropoutSpec,
     conv2d,
     conv_output_formula,
@@ -26,6 +29,7 @@ from tui_convnet.core import (
     pool_geometry,
     summary_rows,
 )
+from tui_convnet.core.arrays import Array
 from tui_convnet.data.mnist import load_mnist
 
 if TYPE_CHECKING:
@@ -37,13 +41,13 @@ def examples() -> dict[str, Example]:
     return {e.key: e for e in load_examples()}
 
 
-def _run(ex, **overrides):
-    kwargs = dict(stride=ex.stride, padding=ex.padding, dilation=ex.dilation, activation=ex.activation)
+def _run(ex: ConvExample, **overrides: Any) -> Array:
+    kwargs: dict[str, Any] = dict(stride=ex.stride, padding=ex.padding, dilation=ex.dilation, activation=ex.activation)
     kwargs.update(overrides)
     return conv2d(ex.x, ex.kernels, ex.bias, **kwargs)
 
 
-def _trace(ex):
+def _trace(ex: ConvExample) -> ConvTrace:
     return conv_trace(
         ex.x,
         ex.kernels,
@@ -55,7 +59,7 @@ def _trace(ex):
     )
 
 
-def _grids(volume):
+def _grids(volume: Array) -> Array:
     """(H, W, C) → one grid per channel, as the slides print them."""
     return np.transpose(volume, (2, 0, 1))
 
@@ -100,7 +104,7 @@ CS231N_OUTPUT = [
 
 
 def test_cs231n_output_volume(examples: dict[str, Example]) -> None:
-    ex = examples["01_cs231n"]
+    ex = conv_example(examples["01_cs231n"])
     assert ex.x.shape == (5, 5, 3) and ex.kernels.shape == (3, 3, 3, 2)
     assert ex.kernel_names == ("W0", "W1") and list(ex.bias) == [1, 0]
     trace = _trace(ex)
@@ -114,7 +118,7 @@ def test_cs231n_output_volume(examples: dict[str, Example]) -> None:
 
 
 def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples: dict[str, Example]) -> None:
-    ex = examples["01_cs231n"]
+    ex = conv_example(examples["01_cs231n"])
     arithmetic = _grids(_run(ex))
     np.testing.assert_array_equal(ex.expected["output"], arithmetic)
     slide = ex.expected["slide_output"]
@@ -131,7 +135,7 @@ def test_cs231n_slide_disagrees_only_at_o_1_0_0(examples: dict[str, Example]) ->
 
 def test_cs231n_first_step_is_the_slides_sum(examples: dict[str, Example]) -> None:
     # -2 = x01·w01 + x02·w02 + x03·w03 + b0 = 3 + -4 + -2 + 1
-    step = _trace(examples["01_cs231n"]).step(0)
+    step = _trace(conv_example(examples["01_cs231n"])).step(0)
     assert (step.kernel, step.out_row, step.out_col) == (0, 0, 0)
     assert step.channel_sums.tolist() == [3, -4, -2]
     assert (step.bias, step.total) == (1, -2)
@@ -141,7 +145,7 @@ def test_cs231n_first_step_is_the_slides_sum(examples: dict[str, Example]) -> No
 
 
 def test_rgb_with_bias_first_step(examples: dict[str, Example]) -> None:
-    ex = examples["02_rgb_bias"]
+    ex = conv_example(examples["02_rgb_bias"])
     assert ex.channel_names == ("red", "green", "blue")
     step = _trace(ex).step(0)
     assert step.rows == (0, 1, 2) and step.cols == (0, 1, 2)
@@ -154,7 +158,7 @@ def test_rgb_with_bias_first_step(examples: dict[str, Example]) -> None:
 
 
 def test_edge_detection_on_a_real_digit(examples: dict[str, Example]) -> None:
-    ex = examples["03_edge_detection"]
+    ex = conv_example(examples["03_edge_detection"])
     digit = load_mnist("sample").x_test[0].astype(np.float64) / 255
     np.testing.assert_array_equal(ex.x[:, :, 0], digit)
     out = _run(ex)
@@ -167,8 +171,9 @@ def test_edge_detection_on_a_real_digit(examples: dict[str, Example]) -> None:
 
 
 def test_goodfellow_symbolic_and_numeric(examples: dict[str, Example]) -> None:
-    ex = examples["04_goodfellow_2d"]
+    ex = conv_example(examples["04_goodfellow_2d"])
     assert ex.symbolic
+    assert ex.input_symbols is not None and ex.kernel_symbols is not None
     trace = _trace(ex)
     written = []
     for step in trace:
@@ -196,7 +201,7 @@ def test_goodfellow_symbolic_and_numeric(examples: dict[str, Example]) -> None:
 
 
 def test_same_padding_keeps_the_size(examples: dict[str, Example]) -> None:
-    ex = examples["05_padding_same"]
+    ex = conv_example(examples["05_padding_same"])
     out = _run(ex)
     assert ex.x.shape[:2] == out.shape[:2] == (5, 5)
     g = _trace(ex).geometry
@@ -218,7 +223,7 @@ def test_same_padding_keeps_the_size(examples: dict[str, Example]) -> None:
 
 
 def test_stride_2_halves_the_size(examples: dict[str, Example]) -> None:
-    ex = examples["06_stride_2"]
+    ex = conv_example(examples["06_stride_2"])
     out = _run(ex)
     assert out.shape == (3, 3, 2)
     g = _trace(ex).geometry
@@ -237,7 +242,7 @@ def test_stride_2_halves_the_size(examples: dict[str, Example]) -> None:
 
 
 def test_max_and_average_pooling(examples: dict[str, Example]) -> None:
-    mx, avg = examples["07_max_pooling"], examples["08_average_pooling"]
+    mx, avg = pool_example(examples["07_max_pooling"]), pool_example(examples["08_average_pooling"])
     np.testing.assert_array_equal(mx.x, avg.x)
     out_max = pool2d(mx.x, mx.pool.size, mx.pool.stride, mx.pool.mode, mx.pool.padding)
     out_avg = pool2d(avg.x, avg.pool.size, avg.pool.stride, avg.pool.mode, avg.pool.padding)
@@ -290,7 +295,7 @@ def test_dropout_adds_a_row_but_no_parameters() -> None:
 
 
 def test_model_example_is_the_lecture_model(examples: dict[str, Example]) -> None:
-    ex = examples["09_mnist_convnet"]
+    ex = model_example(examples["09_mnist_convnet"])
     assert ex.model.layers == mnist_convnet().layers
     assert ex.model.input_shape == (28, 28, 1)
     assert ex.model.total_params == 93_322
@@ -313,7 +318,7 @@ def test_model_example_is_the_lecture_model(examples: dict[str, Example]) -> Non
         ((3, 3), 1, "(3 − 3 + 2·0) / 1 + 1 = 1"),
     ],
 )
-def test_conv_output_size_and_formula(args, size: int, formula: str) -> None:
+def test_conv_output_size_and_formula(args: tuple[Any, ...], size: int, formula: str) -> None:
     assert conv_output_size(*args) == size
     assert conv_output_formula(*args) == formula
 

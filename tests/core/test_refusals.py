@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import tracemalloc
+from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -41,7 +43,7 @@ K = np.ones((3, 3, 3, 2))
 LIMIT = f"more than the limit of {MAX_VALUES:,}"
 
 
-def _refused_fast(fn, *args, match: str, **kwargs) -> None:
+def _refused_fast(fn: Callable[..., object], *args: Any, match: str, **kwargs: Any) -> None:
     """``fn`` raises the core's ValueError having allocated at most 64 MiB (numpy reports to tracemalloc)."""
     tracemalloc.start()
     try:
@@ -91,43 +93,44 @@ def test_pool2d_same_with_a_huge_window_is_refused_before_allocating() -> None:
 # --------------------------------------------------------------------------- garbage in
 
 
+# The arguments of wrong types are deliberate (`# type: ignore[arg-type]`): what the core says about them is tested.
 @pytest.mark.parametrize(
     "call,message",
     [
         (lambda: same_padding(5, 3, 0), "`strides` must be an integer >= 1. Received: strides=0"),
         (lambda: same_padding(5, 0), "`kernel_size` must be an integer >= 1. Received: kernel_size=0"),
-        (lambda: same_padding(5.5, 3), "`input_size` must be an integer >= 1. Received: input_size=5.5"),
-        (lambda: conv_trace(X, K).step(1.5), "A step index must be an integer. Received: index=1.5"),
-        (lambda: conv_trace(X, K).step("2"), "A step index must be an integer. Received: index='2'"),
+        (lambda: same_padding(5.5, 3), "`input_size` must be an integer >= 1. Received: input_size=5.5"),  # type: ignore[arg-type]
+        (lambda: conv_trace(X, K).step(1.5), "A step index must be an integer. Received: index=1.5"),  # type: ignore[arg-type]
+        (lambda: conv_trace(X, K).step("2"), "A step index must be an integer. Received: index='2'"),  # type: ignore[arg-type]
         (lambda: conv_trace(X, K).step(10**9), "out of range 0..17. Received: index=1000000000"),
         (lambda: conv_trace(X, K).index_of(5, 0, 0), "`channel` must be an integer in 0..1. Received: channel=5"),
-        (lambda: pool_trace(X).step(None), "A step index must be an integer. Received: index=None"),
+        (lambda: pool_trace(X).step(None), "A step index must be an integer. Received: index=None"),  # type: ignore[arg-type]
         (lambda: pool_trace(X, mode="min"), "Unknown pooling mode. Expected one of 'max', 'avg'. Received: mode='min'"),
-        (lambda: spec_from_dict(None), "A model must be a table with `input_shape` and `layers`. Received: model=None"),
+        (lambda: spec_from_dict(None), "A model must be a table with `input_shape` and `layers`. Received: model=None"),  # type: ignore[arg-type]
         (lambda: spec_from_dict({"input_shape": "abc", "layers": [{}]}), "`input_shape` must be [height, width"),
-        (lambda: layer_from_dict(None), "A layer must be a table with a `type`"),
+        (lambda: layer_from_dict(None), "A layer must be a table with a `type`"),  # type: ignore[arg-type]
         (lambda: softmax(np.array([])), "softmax needs at least one value along an axis. Received: x.shape=(0,)"),
         (lambda: softmax(3.0), "softmax needs at least one value along an axis. Received: x.shape=()"),
         (lambda: softmax([1.0, 2.0], axis=3), "`axis` must be an integer in -1..0. Received: axis=3"),
         (lambda: relu("abc"), "An activation needs numbers (an array or a list of numbers). Received: x='abc'"),
         (lambda: sigmoid([[1, 2], [3]]), "An activation needs numbers"),
         (lambda: DenseSpec(-5), "`units` must be a positive integer. Received: units=-5"),
-        (lambda: DenseSpec(2.5), "`units` must be a positive integer. Received: units=2.5"),
+        (lambda: DenseSpec(2.5), "`units` must be a positive integer. Received: units=2.5"),  # type: ignore[arg-type]
         (lambda: Pool2DSpec("x"), "Unknown pooling mode. Expected one of 'max', 'avg'. Received: mode='x'"),
-        (lambda: Pool2DSpec("max", 0), "`pool_size` must be >= 1. Received: pool_size=0"),
+        (lambda: Pool2DSpec("max", 0), "`pool_size` must be >= 1. Received: pool_size=0"),  # type: ignore[arg-type]
         (lambda: Pool2DSpec("max", padding="full"), "A MaxPooling2D layer's `padding` must be 'valid' or 'same'"),
         (lambda: DropoutSpec(5), "The dropout `rate` must be in [0, 1). Received: rate=5"),
-        (lambda: DropoutSpec("0.5"), "The dropout `rate` must be in [0, 1). Received: rate='0.5'"),
+        (lambda: DropoutSpec("0.5"), "The dropout `rate` must be in [0, 1). Received: rate='0.5'"),  # type: ignore[arg-type]
         (lambda: Conv2DSpec(8, activation="gelu"), "Unknown activation. Expected one of 'none'"),
         (lambda: Conv2DSpec(0), "`filters` must be a positive integer. Received: filters=0"),
-        (lambda: Conv2DSpec(8, padding=3), "A Conv2D layer's `padding` must be 'valid' or 'same'. Received: padding=3"),
-        (lambda: ModelSpec((28, 28), ()), "`input_shape` must be [height, width, channels]"),
-        (lambda: ModelSpec((28, 28, 1), ("Dense",)), "A layer must be a Conv2DSpec"),
-        (lambda: mnist_convnet().with_dropout("x"), "The dropout rate must be between 0 and 1 (exclusive)"),
-        (lambda: forward(mnist_convnet(), None, np.zeros((28, 28, 1))), "`weights` must be a list of arrays"),
+        (lambda: Conv2DSpec(8, padding=3), "A Conv2D layer's `padding` must be 'valid' or 'same'. Received: padding=3"),  # type: ignore[arg-type]
+        (lambda: ModelSpec((28, 28), ()), "`input_shape` must be [height, width, channels]"),  # type: ignore[arg-type]
+        (lambda: ModelSpec((28, 28, 1), ("Dense",)), "A layer must be a Conv2DSpec"),  # type: ignore[arg-type]
+        (lambda: mnist_convnet().with_dropout("x"), "The dropout rate must be between 0 and 1 (exclusive)"),  # type: ignore[arg-type]
+        (lambda: forward(mnist_convnet(), None, np.zeros((28, 28, 1))), "`weights` must be a list of arrays"),  # type: ignore[arg-type]
     ],
 )
-def test_garbage_gets_the_cores_own_value_error(call, message: str) -> None:
+def test_garbage_gets_the_cores_own_value_error(call: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
 
@@ -138,9 +141,10 @@ def test_an_out_of_range_step_is_also_an_index_error() -> None:
 
 
 def test_specs_are_normalised_as_keras_normalises_its_arguments() -> None:
-    assert Conv2DSpec(8, 3, 2, "SAME", activation="none") == Conv2DSpec(8, (3, 3), (2, 2), "same", (1, 1), "linear")
-    assert Pool2DSpec("avg", 3).strides == (3, 3)
-    assert DenseSpec(np.int64(4)).units == 4 and type(DenseSpec(np.int64(4)).units) is int
+    # Keras' forms of the arguments (an int for a pair, a NumPy integer): not the fields' types, on purpose
+    assert Conv2DSpec(8, 3, 2, "SAME", activation="none") == Conv2DSpec(8, (3, 3), (2, 2), "same", (1, 1), "linear")  # type: ignore[arg-type]
+    assert Pool2DSpec("avg", 3).strides == (3, 3)  # type: ignore[arg-type]
+    assert DenseSpec(np.int64(4)).units == 4 and type(DenseSpec(np.int64(4)).units) is int  # type: ignore[arg-type]
 
 
 def test_sigmoid_and_softmax_accept_plain_lists_like_the_other_activations() -> None:
@@ -157,7 +161,7 @@ STRIDED_DILATED = "`strides > 1` not supported in conjunction with `dilation_rat
 @pytest.mark.parametrize(
     "make",
     [
-        lambda: Conv2DSpec(8, strides=2, dilation_rate=2),
+        lambda: Conv2DSpec(8, strides=2, dilation_rate=2),  # type: ignore[arg-type]
         lambda: Conv2DSpec(8, strides=(1, 2), dilation_rate=(2, 1)),
         lambda: layer_from_dict({"type": "Conv2D", "filters": 8, "strides": 2, "dilation_rate": 2}),
         lambda: spec_from_dict(
@@ -165,7 +169,7 @@ STRIDED_DILATED = "`strides > 1` not supported in conjunction with `dilation_rat
         ),
     ],
 )
-def test_the_model_spec_refuses_strides_with_dilation_as_keras_does(make) -> None:
+def test_the_model_spec_refuses_strides_with_dilation_as_keras_does(make: Callable[[], object]) -> None:
     with pytest.raises(ValueError, match=re.escape(STRIDED_DILATED + ". Received: strides=")):
         make()
 

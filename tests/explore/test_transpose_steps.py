@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tui_convnet.core import conv2d_transpose
-from tui_convnet.explore import open_example, reset, stepper_for
+from tui_convnet.explore import ExplorerState, open_example, reset, stepper_for
 from tui_convnet.explore.kinds import has_stride_and_padding, is_lesson
 from tui_convnet.explore.narration import note_lines, plain_text
 from tui_convnet.explore.panels import Volume, input_key, output_key
@@ -39,7 +39,9 @@ def _state(example: TransposeExample, stride: int, padding: str) -> TransposeSta
 
 @pytest.mark.parametrize("padding", PADDINGS)
 @pytest.mark.parametrize("stride", STRIDES)
-def test_every_step_of_both_views_equals_conv2d_transpose(entries: list[TransposeExample], stride, padding) -> None:
+def test_every_step_of_both_views_equals_conv2d_transpose(
+    entries: list[TransposeExample], stride: int, padding: str
+) -> None:
     gather, scatter = entries
     expected = conv2d_transpose(gather.x, gather.kernels, gather.bias, stride=stride, padding=padding)
     oh, ow, _ = expected.shape
@@ -62,10 +64,10 @@ def test_every_step_of_both_views_equals_conv2d_transpose(entries: list[Transpos
     assert isinstance(s, ScatterStepper) and s.num_steps == scatter.x.shape[0] * scatter.x.shape[1]
     for i in range(s.num_steps):
         frame = s.frame(i)
-        st = s.trace.step(i)
+        stamped = s.trace.step(i)
         stamp, so_far = (p.values for p in frame.products)
-        np.testing.assert_allclose(stamp, st.values[0] * scatter.kernels[:, :, 0, 0])
-        assert frame.of(Volume.INPUT).marks[input_key(0)] == {(st.in_row, st.in_col): "current"}
+        np.testing.assert_allclose(stamp, stamped.values[0] * scatter.kernels[:, :, 0, 0])
+        assert frame.of(Volume.INPUT).marks[input_key(0)] == {(stamped.in_row, stamped.in_col): "current"}
     np.testing.assert_allclose(so_far + scatter.bias[0], expected[:, :, 0], atol=1e-12)
 
 
@@ -73,7 +75,10 @@ def test_the_output_size_formula_follows_the_settings(entries: list[TransposeExa
     gather = entries[0]
     state = open_example(gather)
     assert isinstance(state, TransposeState) and (state.stride, state.padding) == (2, "valid")
-    last = lambda st: plain_text(stepper_for(st).frame(0).lines).splitlines()[-1]  # noqa: E731
+
+    def last(st: ExplorerState) -> str:
+        return plain_text(stepper_for(st).frame(0).lines).splitlines()[-1]
+
     assert last(state) == "Output size (valid, stride 2: (n − 1)·s + k): rows (3 − 1)·2 + 3 = 7 → 7×7"
     three = change_transpose(state, "stride", 3)
     assert three.modified and three.num_steps == 81
@@ -81,6 +86,7 @@ def test_the_output_size_formula_follows_the_settings(entries: list[TransposeExa
     same = change_transpose(three, "padding", "same")
     assert last(same) == "Output size (same, stride 3: n·s): rows 3·3 = 9 → 9×9"
     back = reset(same.at(5))
+    assert isinstance(back, TransposeState)
     assert back.step == 0 and not back.modified and back.num_steps == len(back.steps) == 49
     one = change_transpose(state, "stride", 1)
     assert one.num_steps == 25 and len(reset(one).steps) == 49
@@ -118,8 +124,10 @@ def test_the_scatter_view_says_where_each_stamp_lands(entries: list[TransposeExa
 def test_other_settings_are_refused_with_a_keras_style_message(
     entries: list[TransposeExample], setting: str, value: int | bool | str, message: str
 ) -> None:
+    state = open_example(entries[0])
+    assert isinstance(state, TransposeState)
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        change_transpose(open_example(entries[0]), setting, value)
+        change_transpose(state, setting, value)
 
 
 def test_the_entries_have_no_kernel_knobs_only_stride_and_padding(entries: list[TransposeExample]) -> None:

@@ -10,7 +10,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import (
+from tests._npz import savez
+from tui_convnet.core import forward, mnist_convnet
+from tui_convnet.data.mnist import load_sample, to_model_inputs
+from tui_convnet.model.bundled import (
     INFO_NAME,
     WEIGHTS_NAME,
     ModelAssetError,
@@ -20,11 +23,9 @@ from tui_convnet.bundled_model import (
     weight_names,
     write_weights,
 )
-from tui_convnet.core import forward, mnist_convnet
-from tui_convnet.data.mnist import load_sample, to_model_inputs
 
 if TYPE_CHECKING:
-    from tui_convnet.bundled_model import BundledModel
+    from tui_convnet.model.bundled import BundledModel
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +97,7 @@ def test_a_damaged_weights_file_is_named(copy: Path) -> None:
 def test_a_wrong_shape_is_named(copy: Path, bundled: BundledModel) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     arrays["dense.kernel"] = arrays["dense.kernel"][:10]
-    np.savez(copy / WEIGHTS_NAME, **arrays)
+    savez(copy / WEIGHTS_NAME, arrays)
     with pytest.raises(ModelAssetError, match=r"`dense.kernel` must have shape \(576, 64\). Received: .*\(10, 64\)"):
         load_bundled_model(copy)
 
@@ -104,11 +105,11 @@ def test_a_wrong_shape_is_named(copy: Path, bundled: BundledModel) -> None:
 def test_a_missing_array_and_a_pickled_array_are_refused(copy: Path, bundled: BundledModel) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     del arrays["conv2d_2.bias"]
-    np.savez(copy / WEIGHTS_NAME, **arrays)
+    savez(copy / WEIGHTS_NAME, arrays)
     with pytest.raises(ModelAssetError, match=r"no `conv2d_2\.bias` array"):
         load_bundled_model(copy)
     arrays["conv2d_2.bias"] = np.array([object()] * 64, dtype=object)
-    np.savez(copy / WEIGHTS_NAME, **arrays)
+    savez(copy / WEIGHTS_NAME, arrays)
     with pytest.raises(ModelAssetError, match=WEIGHTS_NAME):
         load_bundled_model(copy)
 
@@ -116,7 +117,7 @@ def test_a_missing_array_and_a_pickled_array_are_refused(copy: Path, bundled: Bu
 def test_non_finite_weights_are_refused(copy: Path, bundled: BundledModel) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     arrays["dense_1.bias"] = np.full(10, np.nan, np.float32)
-    np.savez(copy / WEIGHTS_NAME, **arrays)
+    savez(copy / WEIGHTS_NAME, arrays)
     with pytest.raises(ModelAssetError, match="must hold finite floats"):
         load_bundled_model(copy)
 

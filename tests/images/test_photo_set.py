@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
 from tui_convnet.images import ImageError, load_digit
+from tui_convnet.model.bundled import load_bundled_model
 
 PHOTOS = Path(__file__).resolve().parent / "photos"
 #: Every condition together, and each one alone (on 6 pictures: at most one missed).

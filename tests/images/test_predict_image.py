@@ -13,13 +13,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.cli import main
 from tui_convnet.core import forward
 from tui_convnet.data.mnist import bundled_digit
+from tui_convnet.model.bundled import load_bundled_model
 
 if TYPE_CHECKING:
-    from tui_convnet.bundled_model import BundledModel
+    from tui_convnet.model.bundled import BundledModel
 
 
 @pytest.fixture(scope="module")
@@ -129,7 +129,7 @@ def test_predict_image_with_a_keras_file_runs_its_weights(
 def test_an_answer_under_half_is_called_unsure_with_its_probability(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from tui_convnet import drawing
+    from tui_convnet.images import drawing
 
     stroke = (drawing.polyline([(10, 6), (18, 22)]) * 255).astype(np.uint8)  # one flat stroke: 8 at 33.5 %
     Image.fromarray(stroke).save(tmp_path / "stroke.png")

@@ -279,9 +279,9 @@ def test_the_verdict_calls_an_answer_under_half_unsure() -> None:
 
 
 def test_the_official_test_digits_pass_through_and_keep_their_answers() -> None:
-    from tui_convnet.bundled_model import load_bundled_model
     from tui_convnet.core import forward
     from tui_convnet.data.mnist import load_mnist
+    from tui_convnet.model.bundled import load_bundled_model
 
     data = load_mnist("sample").limited(test=400)
     x = data.x_test / 255.0

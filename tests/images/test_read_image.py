@@ -15,13 +15,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from tui_convnet.bundled_model import load_bundled_model
 from tui_convnet.core import forward
 from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.images import MAX_PIXELS, ImageError, load_digit, preprocess, read_image, read_picture
+from tui_convnet.images.preprocess import Preprocessed
+from tui_convnet.model.bundled import load_bundled_model
 
 if TYPE_CHECKING:
-    from tui_convnet.bundled_model import BundledModel
+    from tui_convnet.model.bundled import BundledModel
 
 DIGITS = range(12)
 
@@ -31,11 +32,11 @@ def model() -> BundledModel:
     return load_bundled_model()
 
 
-def predicted(model, digit28: np.ndarray) -> int:
+def predicted(model: BundledModel, digit28: np.ndarray) -> int:
     return int(np.argmax(forward(model.spec, model.weights, digit28[..., None])))
 
 
-def save_copies(folder, index: int) -> dict[str, object]:
+def save_copies(folder: Path, index: int) -> dict[str, Path]:
     digit, _ = bundled_digit(index)
     paths = {"png": folder / f"{index}.png", "pgm": folder / f"{index}.pgm", "npy": folder / f"{index}.npy"}
     Image.fromarray(digit).save(paths["png"])
@@ -45,7 +46,9 @@ def save_copies(folder, index: int) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("index", DIGITS)
-def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path: Path, model: BundledModel, index) -> None:
+def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(
+    tmp_path: Path, model: BundledModel, index: int
+) -> None:
     digit, _ = bundled_digit(index)
     expected = predicted(model, digit / 255.0)
     paths = save_copies(tmp_path, index)
@@ -116,7 +119,7 @@ BAD = {
 
 
 @pytest.mark.parametrize("name", sorted(BAD))
-def test_bad_files_are_refused_with_one_line(tmp_path: Path, name) -> None:
+def test_bad_files_are_refused_with_one_line(tmp_path: Path, name: str) -> None:
     content, pattern = BAD[name]
     path = tmp_path / name
     path.write_bytes(content)
@@ -173,7 +176,7 @@ def pfm(a: np.ndarray) -> bytes:
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf])
 @pytest.mark.parametrize("kind", ["pfm", "pgm-named pfm", "npy"])
-def test_one_rule_for_values_that_are_not_finite_in_every_format(tmp_path: Path, kind: str, bad) -> None:
+def test_one_rule_for_values_that_are_not_finite_in_every_format(tmp_path: Path, kind: str, bad: float) -> None:
     a = np.zeros((28, 28), np.float32)
     a[8:20, 12:15] = 1.0
     a[0, 0] = bad
@@ -223,7 +226,7 @@ def test_a_big_picture_is_decoded_small_and_still_read(tmp_path: Path, ext: str)
     assert images_stage_note(p).startswith(f"3000×2000 read at {WORK_SIDE}×512")
 
 
-def images_stage_note(p) -> str:
+def images_stage_note(p: Preprocessed) -> str:
     from tui_convnet.images import stages
 
     return stages(p)[0].note
@@ -235,7 +238,7 @@ def images_stage_note(p) -> str:
 )
 @pytest.mark.parametrize("kind", ["pfm", "npy"])
 def test_bad_values_of_a_big_picture_are_reported_as_stored_and_without_a_warning(
-    tmp_path: Path, kind: str, bad, said: str
+    tmp_path: Path, kind: str, bad: float, said: str
 ) -> None:
     """A big PFM was shrunk before its values were checked: 16 infinite pixels were reported as 1 (or 9),
     and 3e38 became "infinite" once averaged; every size read now says what the file holds."""
@@ -280,14 +283,14 @@ def test_a_big_16_bit_or_float_picture_is_shrunk_by_block_means_a_strip_at_a_tim
         assert peak < 12e6, (name, peak)  # a float64 copy of the whole picture alone is 22.5 MB
 
 
-def _odd_files(tmp_path: Path):
+def _odd_files(tmp_path: Path) -> list[Path]:
     """Files with values at the edges of every numeric type read: name -> path."""
     a = np.full((40, 40), 0.5, np.float32)
     a[5, 5] = np.nan
     (tmp_path / "nan.pfm").write_bytes(pfm(a))
     (tmp_path / "huge.pfm").write_bytes(pfm(np.full((40, 40), 3e38, np.float32)))
     (tmp_path / "over.pgm").write_bytes(b"P5 40 40 1000\n" + np.full((40, 40), 65535, ">u2").tobytes())
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "longdouble.npy": np.full((40, 40), np.longdouble("1e400")),  # past float64: "overflow encountered in cast"
         "longdouble_nan.npy": np.full((40, 40), np.longdouble("nan")),
         "half_inf.npy": np.full((40, 40), np.float16(np.inf)),
@@ -323,7 +326,7 @@ def _npy_with_header_length(length: int, version: bytes = b"\x02\x00") -> bytes:
     ("length", "version"), [(2**32 - 1, b"\x02\x00"), (10_058, b"\x02\x00"), (65_535, b"\x01\x00")]
 )
 def test_a_npy_header_claiming_too_many_bytes_is_one_line_before_anything_is_read(
-    tmp_path: Path, length, version: bytes
+    tmp_path: Path, length: int, version: bytes
 ) -> None:
     """numpy read the length it was told first (4 GiB: a MemoryError under a memory limit), then refused
     lengths over 10,000 in a message of two lines."""
@@ -346,7 +349,7 @@ def test_a_decoder_out_of_memory_is_one_line(tmp_path: Path, monkeypatch: pytest
     report) where memory is limited."""
     from PIL import PngImagePlugin
 
-    def out_of_memory(self) -> None:
+    def out_of_memory(self: object) -> None:
         raise MemoryError
 
     Image.fromarray(np.zeros((28, 28), np.uint8)).save(tmp_path / "d.png")
@@ -368,7 +371,7 @@ def _npy_with_header(header: str) -> bytes:
         ("{'descr': '<f8', 'fortran_order': False, 'shape': (-1, 40), }", "shape must hold whole numbers from 0"),
     ],
 )
-def test_a_npy_header_numpy_cannot_parse_or_lets_through_is_one_line(tmp_path: Path, header, said: str) -> None:
+def test_a_npy_header_numpy_cannot_parse_or_lets_through_is_one_line(tmp_path: Path, header: str, said: str) -> None:
     """Found by fuzzing the headers: a few hundred nested brackets made Python's parser raise MemoryError;
     a shape of (True, 40) passed numpy's check and failed later with TypeError ("an integer is required")."""
     from tui_convnet.data.mnist import DataError, load_mnist
@@ -399,8 +402,8 @@ def test_an_encrypted_npz_member_is_one_line(tmp_path: Path) -> None:
     import io
     import shutil
 
-    from tui_convnet.bundled_model import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
     from tui_convnet.data.mnist import DataError, load_mnist
+    from tui_convnet.model.bundled import WEIGHTS_NAME, ModelAssetError, load_bundled_model, model_dir
 
     buffer = io.BytesIO()
     digits = np.zeros((4, 28, 28), np.uint8)

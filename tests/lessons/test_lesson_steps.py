@@ -130,7 +130,7 @@ def test_trained_model_checks_the_weights(model: LessonModel) -> None:
 def test_sharing_says_when_the_prediction_changes() -> None:
     # The bundled model reads test digit 0 (a 7) as an 8 once it is shifted by (+4, −4): the lesson says
     # the invariance is approximate there, and only where the prediction does change.
-    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.model.bundled import load_bundled_model
 
     bundled = load_bundled_model()
     lesson = SharingLesson(trained_model(bundled.spec, bundled.weights, "bundled"), _digit())

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 
+from tests.core.core_testing import conv_example, pool_example
 from tui_convnet.cli import main
 from tui_convnet.core import conv2d, load_examples, mnist_convnet
 from tui_convnet.core.receptive_field import receptive_field_size
@@ -27,7 +29,7 @@ BY_KEY = {ex.key: ex for ex in EXAMPLES}
 
 
 def test_the_cs231n_cell_the_slide_gets_wrong_is_asked_with_the_arithmetics_answer() -> None:
-    ex = BY_KEY["01_cs231n"]
+    ex = conv_example(BY_KEY["01_cs231n"])
     q = output_cell_question(ex, 3)  # o[1,0,0]: the slide prints 0, the window gives 2
     assert q.parameters["cell"] == [1, 0, 0] and q.answer == 2 and q.tolerance == 0
     assert check(q, "2").correct and not check(q, "0").correct
@@ -36,7 +38,7 @@ def test_the_cs231n_cell_the_slide_gets_wrong_is_asked_with_the_arithmetics_answ
 
 
 def test_every_cell_answer_is_the_cores_output() -> None:
-    ex = BY_KEY["01_cs231n"]
+    ex = conv_example(BY_KEY["01_cs231n"])
     out = conv2d(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding)
     for step in range(18):
         q = output_cell_question(ex, step)
@@ -45,15 +47,17 @@ def test_every_cell_answer_is_the_cores_output() -> None:
 
 
 def test_a_decimal_answer_has_a_tolerance_and_a_whole_one_none() -> None:
-    q = output_cell_question(BY_KEY["03_edge_detection"], 200)
+    q = output_cell_question(conv_example(BY_KEY["03_edge_detection"]), 200)
+    assert not isinstance(q.answer, tuple)
     assert 0 < q.tolerance < 0.05
     assert check(q, f"{q.answer + q.tolerance * 0.9:.4f}").correct
     assert not check(q, f"{q.answer + q.tolerance * 1.5 + 0.01:.4f}").correct
 
 
 def test_pool_winner_accepts_every_tied_cell_and_reads_pairs() -> None:
-    q = pool_winner_question(BY_KEY["07_max_pooling"], 0)
+    q = pool_winner_question(pool_example(BY_KEY["07_max_pooling"]), 0)
     window = np.array(q.parameters["window"])
+    assert isinstance(q.answer, tuple)
     r, c = q.answer
     assert window[r, c] == window.max()
     assert check(q, f"({r}, {c})").correct and check(q, f"row {r} col {c}").correct
@@ -62,7 +66,7 @@ def test_pool_winner_accepts_every_tied_cell_and_reads_pairs() -> None:
 
 def test_receptive_fields_of_the_lecture_model_come_from_the_core() -> None:
     rng = np.random.default_rng(0)
-    seen = set()
+    seen: set[object] = set()
     for _ in range(30):
         q = receptive_field_question(rng)
         if q.parameters.get("model") == "mnist_convnet":
@@ -70,6 +74,7 @@ def test_receptive_fields_of_the_lecture_model_come_from_the_core() -> None:
             layer = names.index(q.parameters["layer"])
             assert q.answer == receptive_field_size(mnist_convnet(), layer)
             seen.add(q.answer)
+        assert isinstance(q.answer, tuple)
         assert check(q, f"{q.answer[0]}x{q.answer[1]}").correct and check(q, f"{q.answer[0]}×{q.answer[1]}").correct
     assert seen  # the lecture's layers were asked
 
@@ -90,12 +95,18 @@ def test_unreadable_answers_are_a_message_not_a_crash(typed: str) -> None:
 
 
 def test_whole_number_kinds_refuse_decimals_and_accept_thousands_commas() -> None:
-    q = next(q for q in make_quiz(0, 20, EXAMPLES) if q.kind == "parameters" and q.answer > 1000)
+    q = next(
+        q
+        for q in make_quiz(0, 20, EXAMPLES)
+        if q.kind == "parameters" and not isinstance(q.answer, tuple) and q.answer > 1000
+    )
+    assert not isinstance(q.answer, tuple)
     assert check(q, f"{int(q.answer):,}").correct and not check(q, f"{q.answer + 0.4}").correct
 
 
 def test_the_score_counts_the_sessions_answers() -> None:
-    q = output_cell_question(BY_KEY["01_cs231n"], 0)
+    q = output_cell_question(conv_example(BY_KEY["01_cs231n"]), 0)
+    assert not isinstance(q.answer, tuple)
     score = Score().add(check(q, str(int(q.answer)))).add(check(q, "99"))
     assert (score.asked, score.right, score.text) == (2, 1, "1 of 2 right (50 %)")
 
@@ -126,13 +137,15 @@ def test_quiz_json_has_kind_prompt_parameters_answer(tmp_path: Path, capsys: pyt
         (["-o", "/no/such/dir/q.md"], "The folder for -o does not exist"),
     ],
 )
-def test_quiz_command_refuses_bad_input_in_one_line(capsys: pytest.CaptureFixture[str], args, message: str) -> None:
+def test_quiz_command_refuses_bad_input_in_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     assert main(["quiz", *args]) == 2
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err and err.count("\n") == 1
 
 
-def _all_zero(window) -> bool:
+def _all_zero(window: Any) -> bool:  # a window as JSON data: a grid, or a grid per channel
     cells = [v for grid in (window.values() if isinstance(window, dict) else [window]) for row in grid for v in row]
     return all(v in (0, None) for v in cells)  # None: a padding cell of a 'same' window
 
@@ -151,7 +164,7 @@ def test_the_zero_windows_were_there_to_be_drawn() -> None:
     from tui_convnet.core import conv_trace
     from tui_convnet.teach.quiz_make import informative_steps, trivial_window
 
-    ex = BY_KEY["03_edge_detection"]
+    ex = conv_example(BY_KEY["03_edge_detection"])
     trace = conv_trace(ex.x, ex.kernels, ex.bias, stride=ex.stride, padding=ex.padding, dilation=ex.dilation)
     kept = informative_steps(trace)
     assert 0 < len(kept) < trace.num_steps / 2  # most of a digit's windows are black paper

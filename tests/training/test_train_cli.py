@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any, TextIO
 
 import pytest
 
@@ -69,7 +70,7 @@ def test_plain_output_names_the_dataset_and_the_result(capsys: pytest.CaptureFix
         (["--limit", "1", "--validation-split", "0.5"], "No training digits are left"),
     ],
 )
-def test_bad_arguments_give_a_clear_message(capsys: pytest.CaptureFixture[str], extra, message: str) -> None:
+def test_bad_arguments_give_a_clear_message(capsys: pytest.CaptureFixture[str], extra: list[str], message: str) -> None:
     code = main([*SMALL, *extra])
     err = capsys.readouterr().err
     assert code == 2
@@ -86,7 +87,7 @@ def test_bad_arguments_give_a_clear_message(capsys: pytest.CaptureFixture[str], 
         (["--optimizer", "adagrad"], "argument --optimizer: invalid choice"),
     ],
 )
-def test_argparse_errors(capsys: pytest.CaptureFixture[str], extra, message: str) -> None:
+def test_argparse_errors(capsys: pytest.CaptureFixture[str], extra: list[str], message: str) -> None:
     with pytest.raises(SystemExit) as exc:
         main([*SMALL, *extra])
     err = capsys.readouterr().err
@@ -139,7 +140,7 @@ def test_ctrl_c_first_cancels_then_interrupts(capsys: pytest.CaptureFixture[str]
     ],
 )
 def test_save_paths_that_cannot_work_are_refused_before_training(
-    capsys: pytest.CaptureFixture[str], save, message: str
+    capsys: pytest.CaptureFixture[str], save: str, message: str
 ) -> None:
     code = main([*SMALL, "--save", save])
     err = capsys.readouterr().err
@@ -149,13 +150,13 @@ def test_save_paths_that_cannot_work_are_refused_before_training(
 
 def test_an_unreadable_save_folder_is_one_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-):
+) -> None:
     # the tests run as root, where chmod does not stop anything: the fault is injected
     from pathlib import Path
 
     real = Path.is_dir
 
-    def is_dir(self):
+    def is_dir(self: Path) -> bool:
         if self.parent == tmp_path / "locked":
             raise PermissionError(errno.EACCES, "Permission denied", str(self))
         return real(self)
@@ -173,7 +174,7 @@ def test_an_unreadable_save_folder_is_one_line(
         ("~nouser_convnet_tui/mnist.npz", "no such user"),
     ],
 )
-def test_dataset_paths_that_cannot_work(capsys: pytest.CaptureFixture[str], dataset, message: str) -> None:
+def test_dataset_paths_that_cannot_work(capsys: pytest.CaptureFixture[str], dataset: str, message: str) -> None:
     code = main(["train", "--dataset", dataset])
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err
@@ -216,7 +217,7 @@ def test_a_lying_or_plain_npy_dataset_is_one_line(capsys: pytest.CaptureFixture[
     ],
 )
 def test_the_final_reason_is_honest(
-    reason: str, interrupted: bool, test_loss, weights_finite: bool, expected: str
+    reason: str, interrupted: bool, test_loss: float | None, weights_finite: bool, expected: str
 ) -> None:
     from tui_convnet.training.cli import final_reason
 
@@ -253,7 +254,7 @@ def test_json_is_always_valid() -> None:
     assert "NaN" not in line and "Infinity" not in line
 
 
-def test_progress_bars_only_on_an_interactive_console():
+def test_progress_bars_only_on_an_interactive_console() -> None:
     import io
     import threading
 
@@ -261,7 +262,7 @@ def test_progress_bars_only_on_an_interactive_console():
 
     from tui_convnet.training.cli import Phase, _Reporter
 
-    def reporter(**console_options):
+    def reporter(**console_options: Any) -> _Reporter:
         console = Console(file=io.StringIO(), **console_options)
         return _Reporter(False, console, threading.Event(), Phase())
 
@@ -314,7 +315,9 @@ def test_the_cli_and_the_training_screen_share_one_set_of_defaults() -> None:
 
 
 @pytest.mark.keras
-def test_a_cancelled_json_result_reports_the_requested_settings(capsys: pytest.CaptureFixture[str], scripted) -> None:
+def test_a_cancelled_json_result_reports_the_requested_settings(
+    capsys: pytest.CaptureFixture[str], scripted: None
+) -> None:
     import threading
 
     from tui_convnet.cli import build_parser
@@ -333,7 +336,7 @@ def test_a_cancelled_json_result_reports_the_requested_settings(capsys: pytest.C
 @pytest.mark.keras
 @pytest.mark.parametrize("fault", ["broken pipe", "full disk"])
 def test_an_output_that_fails_stops_the_run_with_one_line(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fault: str, scripted
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, fault: str, scripted: None
 ) -> None:
     # `train --json | head -1` (BrokenPipeError) and `train --json > /dev/full` printed tracebacks
     import io
@@ -342,7 +345,7 @@ def test_an_output_that_fails_stops_the_run_with_one_line(
     if fault == "broken pipe":
         read_end, write_end = os.pipe()
         os.close(read_end)
-        stream = io.TextIOWrapper(os.fdopen(write_end, "wb"), write_through=True)
+        stream: TextIO = io.TextIOWrapper(os.fdopen(write_end, "wb"), write_through=True)
     else:
         stream = open("/dev/full", "w")  # noqa: SIM115
     monkeypatch.setattr(sys, "stdout", stream)
@@ -354,17 +357,15 @@ def test_an_output_that_fails_stops_the_run_with_one_line(
 
 @pytest.mark.keras
 def test_a_failed_save_prints_the_results_first(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, scripted
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, scripted: None
 ) -> None:
     # with --save onto a full disk, `train --json` printed no result and lost the model
     import os
 
-    import tui_convnet.util.fileio as fileio
-
-    def fsync(fd) -> None:
+    def fsync(fd: int) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(fileio.os, "fsync", fsync)
+    monkeypatch.setattr(os, "fsync", fsync)  # the os module tui_convnet.util.fileio calls
     path = tmp_path / "model.keras"
     path.write_bytes(b"the previous model")
     code = main([*SMALL, "--json", "--save", str(path)])

@@ -8,28 +8,35 @@ import re
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 from pytest_textual_snapshot import SVGImageExtension
+from textual.app import App
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widget import Widget
 
-from tui_convnet.core import load_examples
+from tui_convnet.core import ConvExample, load_examples
 from tui_convnet.ui._textual_internals import screen_strips
 
 if TYPE_CHECKING:
+    from syrupy.assertion import SnapshotAssertion
+
     from tui_convnet.core import Example
+    from tui_convnet.ui.explorer.volume_view import VolumeView
 
 #: The size the explorer tests and snapshots run at.
 SIZE = (130, 42)
 
 
-def screen_lines(app) -> list[str]:
+def screen_lines(app: App[Any]) -> list[str]:
     """The text of every line of the current screen, as the compositor draws it."""
     return [strip.text for strip in screen_strips(app)]
 
 
-async def footer_line(pilot) -> str:
+async def footer_line(pilot: Pilot[Any]) -> str:
     """The footer's line once its keys are there: Textual composes a screen's footer keys after the screen's
     first refresh, so a screen shown for the first time can be read before its footer has keys."""
     from textual.widgets import Footer
@@ -43,17 +50,17 @@ async def footer_line(pilot) -> str:
     return screen_lines(pilot.app)[-1]
 
 
-def screen_text(app) -> str:
+def screen_text(app: App[Any]) -> str:
     return "\n".join(screen_lines(app))
 
 
-def view_lines(view) -> list[str]:
+def view_lines(view: VolumeView) -> list[str]:
     """Every line of a VolumeView's canvas, rendered by the widget (scrolled out of view or not)."""
     height = view.virtual_size.height
     return [view._render_full_line(y).text.rstrip() for y in range(height)]
 
 
-def widget_text(widget) -> str:
+def widget_text(widget: Widget) -> str:
     """The rendered text of a widget's visible lines."""
     region = widget.region
     lines = screen_lines(widget.app)
@@ -65,9 +72,10 @@ def examples() -> list[Example]:
     return load_examples()
 
 
-def digit_example(examples, kernels: int, *, activation: str = "relu"):
+def digit_example(examples: Sequence[Example], kernels: int, *, activation: str = "relu") -> ConvExample:
     """The bundled 28x28 digit with ``kernels`` fixed-pattern 3x3 kernels (what the inspect screen sends)."""
     base = next(ex for ex in examples if ex.key.startswith("03_"))
+    assert isinstance(base, ConvExample), base
     rng = np.random.default_rng(1)
     bank = rng.normal(0, 0.3, size=(3, 3, 1, kernels))
     return replace(
@@ -86,7 +94,9 @@ def digit_example(examples, kernels: int, *, activation: str = "relu"):
     )
 
 
-async def open_screen(pilot, screen, ready=lambda screen: True, timeout: float = 30.0) -> None:
+async def open_screen(
+    pilot: Pilot[Any], screen: Screen[Any], ready: Callable[[Any], bool] = lambda screen: True, timeout: float = 30.0
+) -> None:
     """Push ``screen`` and wait until ``ready(screen)`` (e.g. a worker's result has arrived)."""
     import time
 
@@ -135,7 +145,7 @@ def svg_rows(svg: str) -> list[str]:
     return out
 
 
-async def settle(pilot) -> None:
+async def settle(pilot: Pilot[Any]) -> None:
     """What pytest-textual-snapshot waits for before a screenshot: animations done, the screen idle."""
     await pilot.wait_for_scheduled_animations()
     await pilot.pause()
@@ -144,7 +154,7 @@ async def settle(pilot) -> None:
 
 
 @pytest.fixture
-def snap_looks(snapshot, tmp_path: Path) -> SnapLooks:
+def snap_looks(snapshot: SnapshotAssertion, tmp_path: Path) -> SnapLooks:
     """Snapshots of one app in several looks (terminal size × theme), from one run of the app.
 
     ``make_app()`` starts in the first look, ``run_before`` runs and the keys are pressed once; then for each
@@ -156,7 +166,13 @@ def snap_looks(snapshot, tmp_path: Path) -> SnapLooks:
     """
     svg_snapshot = snapshot.use_extension(SVGImageExtension)
 
-    async def take(app, looks: Sequence[Look], press: Iterable[str], run_before, shots: dict[str, str]) -> None:
+    async def take(
+        app: App[Any],
+        looks: Sequence[Look],
+        press: Iterable[str],
+        run_before: Callable[[Pilot[Any]], Awaitable[None]] | None,
+        shots: dict[str, str],
+    ) -> None:
         first_size, first_theme = looks[0]
         app.theme = first_theme
         async with app.run_test(size=first_size) as pilot:
@@ -175,10 +191,10 @@ def snap_looks(snapshot, tmp_path: Path) -> SnapLooks:
                 shots[look_name(look)] = app.export_screenshot(title=app.title, simplify=True)
 
     async def compare(
-        make_app: Callable[[], object],
+        make_app: Callable[[], App[Any]],
         looks: Sequence[Look],
         press: Iterable[str] = (),
-        run_before: Callable[[object], Awaitable[None]] | None = None,
+        run_before: Callable[[Pilot[Any]], Awaitable[None]] | None = None,
         *,
         run_per_size: bool = False,
     ) -> None:

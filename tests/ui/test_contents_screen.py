@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import OptionList
 
+from tests.ui.screens import current
 from tui_convnet.core.lessons import network_gradients
 from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
 from tui_convnet.ui.contents.screen import ContentsScreen
 from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
+from tui_convnet.ui.lessons.screen import LessonsScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -20,7 +25,7 @@ if TYPE_CHECKING:
 SIZE = (130, 42)
 
 
-async def open_contents(pilot) -> ContentsScreen:
+async def open_contents(pilot: Pilot[int]) -> ContentsScreen:
     await pilot.pause()
     await pilot.press("o")
     await pilot.pause()
@@ -29,14 +34,14 @@ async def open_contents(pilot) -> ContentsScreen:
     return screen
 
 
-async def choose(pilot, number: int) -> None:
+async def choose(pilot: Pilot[int], number: int) -> None:
     """Open the contents and press ↓ from entry 01 (Home) to ``number``, then Enter."""
     await open_contents(pilot)
     await pilot.press("home", *["down"] * (number - 1), "enter")
     await pilot.pause()
 
 
-def titlebar(ui, app) -> str:
+def titlebar(ui: type[UI], app: App[Any]) -> str:
     return ui.widget_text(app.screen.query_one("#titlebar"))
 
 
@@ -44,7 +49,7 @@ async def test_the_list_shows_every_entry_numbered_with_its_slide_and_starts_on_
     app = create_app("04")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_contents(pilot)
-        options = screen.query_one("#contents")
+        options = screen.query_one("#contents", OptionList)
         assert options.option_count == 24 and options.highlighted == 3  # 04, where the explorer is
         text = ui.screen_text(app)
         assert "04  Example · 2-D convolution without kernel flipping" in text
@@ -72,7 +77,7 @@ async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui: type[UI]) -
         heading = ui.widget_text(app.screen.query_one("#lesson-title"))
         assert "Lesson 15 · The receptive field grows with depth" in heading
         await open_contents(pilot)  # from the lessons screen too, on the lesson shown
-        assert app.screen.query_one("#contents").highlighted == 14
+        assert app.screen.query_one("#contents", OptionList).highlighted == 14
         await pilot.press("down", "down", "down", "down", "enter")  # 19
         await pilot.pause()
         assert isinstance(app.screen, LearnKernelScreen)
@@ -84,7 +89,7 @@ async def test_enter_opens_a_lesson_screen_and_a_backprop_screen(ui: type[UI]) -
 # --------------------------------------------------------------------------- lesson 20 on the session's model
 
 
-def status(ui, app) -> str:
+def status(ui: type[UI], app: App[Any]) -> str:
     return ui.widget_text(app.screen.query_one("#net-status"))
 
 
@@ -95,7 +100,9 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
     async with app.run_test(size=SIZE) as pilot:
         await ui.open_screen(pilot, NetworkGradientScreen(), lambda s: s.result is not None)
         assert "model: bundled" in status(ui, app)
-        bundled_loss = app.screen.result.loss
+        result = current(app, NetworkGradientScreen).result
+        assert result is not None
+        bundled_loss = result.loss
         # a model "trained" in the session: the lecture's model with fixed seeded weights, no training
         app.post_message(ModelReady(fixed_model.fixed_numpy_model(seed=0), None, "run 1"))
         for _ in range(50):
@@ -106,7 +113,8 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
         model = fixed_model.fixed_numpy_model(seed=0)
         image, label = bundled_digit(0)
         expected = network_gradients(model.spec, list(model.weights), (image / 255.0)[:, :, None], label)
-        assert app.screen.result.loss == pytest.approx(expected.loss) != pytest.approx(bundled_loss)
+        result = current(app, NetworkGradientScreen).result
+        assert result is not None and result.loss == pytest.approx(expected.loss) != pytest.approx(bundled_loss)
 
 
 async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui: type[UI], fixed_model: ModuleType) -> None:
@@ -121,5 +129,6 @@ async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui: typ
         await pilot.pause()
         heading = ui.widget_text(app.screen.query_one("#lesson-title"))
         assert "Lesson 16" in heading and "Model: run 1, trained in this session" in heading
-        lesson = app.screen.lesson("sharing", app.screen.position.digit)
+        lessons = current(app, LessonsScreen)
+        lesson = lessons.lesson("sharing", lessons.position.digit)
         assert lesson.model.weights[0].tobytes() == model.weights[0].tobytes()

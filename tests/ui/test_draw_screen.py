@@ -11,12 +11,18 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+from textual.pilot import Pilot
 
-from tui_convnet import drawing
+from tests.core.core_testing import conv_example
+from tests.ui.screens import current
 from tui_convnet.core import numbers
+from tui_convnet.core.arrays import Array
+from tui_convnet.images import drawing
+from tui_convnet.images.preprocess import Preprocessed
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.draw.canvas import DrawingCanvas
 from tui_convnet.ui.draw.screen import DrawScreen
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -26,7 +32,7 @@ SIZE = (130, 42)
 SEVEN = [(6, 7), (6, 20), (23, 11)]
 
 
-async def open_draw(pilot) -> DrawScreen:
+async def open_draw(pilot: Pilot[int]) -> DrawScreen:
     """The draw screen, ready: the app opened on it (``create_app(screen="draw")``), or d from the explorer."""
     if not isinstance(pilot.app.screen, DrawScreen):
         await pilot.press("d")
@@ -36,7 +42,7 @@ async def open_draw(pilot) -> DrawScreen:
     return screen
 
 
-async def draw_a_seven(pilot) -> DrawScreen:
+async def draw_a_seven(pilot: Pilot[int]) -> DrawScreen:
     """Open the draw screen with a 7 on the canvas (fixed pen positions) and its analysis shown."""
     screen = await open_draw(pilot)
     screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
@@ -44,7 +50,7 @@ async def draw_a_seven(pilot) -> DrawScreen:
     return screen
 
 
-async def drag(pilot, canvas: DrawingCanvas, cells: list[tuple[int, int]], button: int = 1) -> None:
+async def drag(pilot: Pilot[int], canvas: DrawingCanvas, cells: list[tuple[int, int]], button: int = 1) -> None:
     """Press at the first cell (x, y) of the canvas's content, move through the others, release."""
     left, top = canvas.gutter.left, canvas.gutter.top
     x, y = cells[0]
@@ -53,6 +59,24 @@ async def drag(pilot, canvas: DrawingCanvas, cells: list[tuple[int, int]], butto
         await pilot.hover(canvas, offset=(x + left, y + top))
     await pilot.mouse_up(canvas, offset=(x + left, y + top))  # Pilot releases as button 1; any release ends a drag
     await pilot.pause()
+
+
+def analysed(screen: DrawScreen) -> drawing.Analysis:
+    """What the screen shows the drawing as."""
+    assert screen.analysis is not None
+    return screen.analysis
+
+
+def preprocessed(analysis: drawing.Analysis) -> Preprocessed:
+    """The preprocessing stages of a drawn digit (not a blank canvas)."""
+    assert analysis.preprocessed is not None
+    return analysis.preprocessed
+
+
+def probabilities(analysis: drawing.Analysis) -> Array:
+    """The class probabilities of a drawn digit (not a blank canvas)."""
+    assert analysis.probabilities is not None
+    return analysis.probabilities
 
 
 def prediction(screen: DrawScreen) -> str:
@@ -78,7 +102,7 @@ async def test_a_student_draws_a_7_with_the_mouse_and_sees_7(ui: type[UI]) -> No
         await drag(pilot, canvas, [(7, 3), (10, 3), (14, 3), (20, 3), (18, 6), (15, 9), (12, 12)])
         assert canvas.pixels.max() == 1.0 and canvas.pixels[7, 7:21].min() > 0.9
         assert prediction(screen).startswith("The network says 7")
-        assert screen.analysis.predicted == 7
+        assert analysed(screen).predicted == 7
         lines = ui.screen_text(app)
         assert "conv2d (Conv2D 32 3×3, relu) → 26×26×32" in lines
         # the right button erases: wipe the top bar and the answer changes
@@ -99,14 +123,14 @@ async def test_drawing_with_the_keys_changes_the_prediction() -> None:
             await pilot.press("space", "down", "down")
         await pilot.pause()
         assert canvas.cursor == (25, 15)
-        assert screen.analysis.predicted == 1
+        assert analysed(screen).predicted == 1
         assert prediction(screen).startswith("The network says 1")
         # a bar to the left from the top of the stroke makes it a 7
         await pilot.press(*["up"] * 20, "left", "left")
         for _ in range(5):
             await pilot.press("space", "left", "left")
         await pilot.pause()
-        assert screen.analysis.predicted == 7
+        assert analysed(screen).predicted == 7
         assert prediction(screen).startswith("The network says 7")
         # x erases under the cursor, c clears
         before = canvas.pixels.sum()
@@ -133,14 +157,14 @@ async def test_v_steps_through_the_preprocessing(ui: type[UI]) -> None:
 
 
 def test_the_draw_screen_runs_the_bundled_model_by_numpy() -> None:
-    from tui_convnet.bundled_model import load_bundled_model
     from tui_convnet.core import forward
+    from tui_convnet.model.bundled import load_bundled_model
 
     b = load_bundled_model()
     model = drawing.NumpyModel(b.spec, b.weights, b.description)
     a = drawing.analyse(model, drawing.polyline(SEVEN))
     assert a.predicted == 7 and len(a.outputs) == len(b.spec.layers)
-    np.testing.assert_allclose(a.probabilities, forward(b.spec, b.weights, a.preprocessed.model_input), rtol=1e-6)
+    np.testing.assert_allclose(probabilities(a), forward(b.spec, b.weights, preprocessed(a).model_input), rtol=1e-6)
     blank = drawing.analyse(model, drawing.blank())
     assert blank.predicted is None and blank.message.startswith("no digit found")
 
@@ -161,13 +185,14 @@ async def test_a_chosen_map_opens_in_the_explorer_on_the_drawing(ui: type[UI]) -
         screen = await draw_a_seven(pilot)
         await pilot.press("]", "]", "[", "]")
         assert screen.selected_map == 2
-        expected = drawing.first_conv_example(screen.model, screen.analysis)
+        assert screen.model is not None
+        expected = drawing.first_conv_example(screen.model, analysed(screen))
         await pilot.press("s")
         await pilot.pause()
-        explorer = app.screen
-        assert type(explorer).__name__ == "ExplorerScreen"
-        example = explorer.state.example
-        np.testing.assert_array_equal(example.x[:, :, 0], screen.analysis.preprocessed.digit)
+        explorer = current(app, ExplorerScreen)
+        assert explorer.state is not None
+        example = conv_example(explorer.state.example)
+        np.testing.assert_array_equal(example.x[:, :, 0], preprocessed(analysed(screen)).digit)
         np.testing.assert_array_equal(example.kernels, expected.kernels)
         assert "map k2" in ui.screen_text(app)
 
@@ -210,7 +235,7 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui: type[
     app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await draw_a_seven(pilot)
-        bundled = screen.analysis.probabilities
+        bundled = probabilities(analysed(screen))
         app.post_message(ModelReady(model, None, "run 3, cancelled at epoch 1, batch 12"))
         await pilot.pause()
         await app.workers.wait_for_complete()
@@ -219,10 +244,10 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui: type[
         line = str(screen.query_one("#draw-model").render())
         assert "model of run 3, cancelled at epoch 1, batch 12, trained in this session" in line
         assert "bundled" not in line
-        assert screen.model.spec == model.spec
-        expected = forward(model.spec, model.weights, screen.analysis.preprocessed.model_input)
-        np.testing.assert_allclose(screen.analysis.probabilities, expected, atol=1e-6)
-        assert not np.allclose(screen.analysis.probabilities, bundled)
+        assert screen.model is not None and screen.model.spec == model.spec
+        expected = forward(model.spec, model.weights, preprocessed(analysed(screen)).model_input)
+        np.testing.assert_allclose(probabilities(analysed(screen)), expected, atol=1e-6)
+        assert not np.allclose(probabilities(analysed(screen)), bundled)
         await pilot.press("e", "d")  # the screen keeps it when the student comes back
         assert "run 3" in str(screen.query_one("#draw-model").render())
 
@@ -233,7 +258,7 @@ async def test_every_layer_of_maps_has_a_colour_legend(ui: type[UI]) -> None:
         screen = await draw_a_seven(pilot)
         await pilot.pause()
         title = screen._views[0][0]
-        top = float(screen.analysis.outputs[0].max())
+        top = float(analysed(screen).outputs[0].max())
         assert str(title.render()).startswith("conv2d (Conv2D 32 3×3, relu) → 26×26×32  colours: 0.00 ████████")
         assert str(title.render()).endswith(f"{top:.2f}")
 
@@ -244,7 +269,9 @@ async def test_the_verdict_fits_its_line_at_80_columns_and_is_written_out_at_130
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await draw_a_seven(pilot)
         line = screen.query_one("#draw-prediction")
-        assert ui.widget_text(line).strip() == f"It says 7 ({numbers.percent(float(screen.analysis.probabilities[7]))})"
+        assert (
+            ui.widget_text(line).strip() == f"It says 7 ({numbers.percent(float(probabilities(analysed(screen))[7]))})"
+        )
         await pilot.resize_terminal(*SIZE)
         await pilot.pause()
         await pilot.pause()
@@ -266,7 +293,7 @@ async def test_an_answer_under_half_is_called_unsure_with_its_probability(ui: ty
         screen = await open_draw(pilot)
         screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(DIAGONAL))
         await pilot.pause()
-        p = screen.analysis.probabilities
+        p = probabilities(analysed(screen))
         top = int(np.argmax(p))
         assert p[top] < 0.5
         line = screen.query_one("#draw-prediction")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui_convnet import drawing
+from tui_convnet.images import drawing
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.draw.canvas import DrawingCanvas
 

@@ -3,44 +3,57 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+from textual.app import App
 
+from tests.ui.screens import cell_offset, current
 from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_key
 from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, notifications, screen_strips
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.explorer.arithmetic import Arithmetic
+from tui_convnet.ui.explorer.knob import Knob
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 from tui_convnet.ui.explorer.volume_view import VolumeView
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
     from tui_convnet.core import Example
+    from tui_convnet.explore import ConvSettings
 
 SIZE = (130, 42)
 
 
-def arith(app) -> str:
-    return app.screen.query_one("#arith").plain
+def arith(app: App[Any]) -> str:
+    return app.screen.query_one("#arith", Arithmetic).plain
 
 
-def titlebar(ui, app) -> str:
+def titlebar(ui: type[UI], app: App[Any]) -> str:
     return ui.widget_text(app.screen.query_one("#titlebar"))
 
 
-def formulas(ui, app) -> str:
+def formulas(ui: type[UI], app: App[Any]) -> str:
     """The formulas panel's text (all of it, scrolled into view or not)."""
     return str(app.screen.query_one("#formulas").render())
 
 
-def messages(app) -> list[str]:
+def messages(app: App[Any]) -> list[str]:
     """The notifications (toasts) the app raised, oldest first."""
     return notifications(app)
 
 
-def output_rows(ui, app) -> list[str]:
+def output_rows(ui: type[UI], app: App[Any]) -> list[str]:
     """The output grid rows (title line excluded), as rendered."""
     return ui.view_lines(app.screen.query_one("#output-view", VolumeView))[1:]
+
+
+def settings(app: App[Any]) -> ConvSettings:
+    """The explorer's convolution settings (the current example must be a convolution)."""
+    conv = current(app, ExplorerScreen).settings
+    assert conv is not None
+    return conv
 
 
 async def test_cs231n_first_step_writes_the_dot_product_out(ui: type[UI]) -> None:
@@ -149,7 +162,7 @@ async def test_an_impossible_setting_shows_the_core_message_and_keeps_the_last_v
         assert "last valid settings are kept" in error.replace("\n", " ")
         assert "‹ 3×3 ›" in ui.widget_text(app.screen.query_one("#knob-ksize"))
         assert formulas(ui, app) == before_formulas
-        assert app.screen.settings.kernels.shape == (3, 3, 3, 2)
+        assert settings(app).kernels.shape == (3, 3, 3, 2)
         assert "step 3/18" in titlebar(ui, app)  # nothing was reset
         # a valid change clears the message
         await pilot.press("down")  # 2x2
@@ -168,10 +181,10 @@ async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        old = app.screen.settings.kernels.copy()
+        old = settings(app).kernels.copy()
         await pilot.click("#knob-count")
         await pilot.press("up")
-        new = app.screen.settings.kernels
+        new = settings(app).kernels
         assert new.shape == (3, 3, 3, 3)
         np.testing.assert_array_equal(new[..., :2], old)
         assert set(np.unique(new[..., 2])) <= {-1.0, 0.0, 1.0}
@@ -179,7 +192,7 @@ async def test_more_kernels_are_filled_with_a_fixed_pattern_and_old_ones_kept(ui
         info = " ".join(ui.widget_text(app.screen.query_one("#info")).split())
         assert "Kernel bank now 3 × 3×3" in info and "fixed pattern of −1, 0, 1 (seed 0)" in info
         await pilot.press("down")
-        np.testing.assert_array_equal(app.screen.settings.kernels, old)
+        np.testing.assert_array_equal(settings(app).kernels, old)
 
 
 async def test_switching_examples_with_n_and_N_wraps_around(ui: type[UI]) -> None:
@@ -224,7 +237,7 @@ def test_the_builtin_examples_are_read_once_and_never_edited_in_place() -> None:
             array[(0,) * array.ndim] = 5
 
 
-def _backgrounds(app, selector: str) -> set[str]:
+def _backgrounds(app: App[Any], selector: str) -> set[str]:
     """The background colours drawn inside a widget's region of the screen."""
     region = app.screen.query_one(selector).region
     colours = set()
@@ -258,11 +271,11 @@ async def test_editing_an_input_cell_recomputes_everything_downstream(ui: type[U
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#input-view", VolumeView)
-        x, y = view.cell_offset(input_key(0), 2, 2)  # padded (2, 2) = x[1, 1, 0] = 2, weight W0[2, 2, 0] = 1
+        x, y = cell_offset(view, input_key(0), 2, 2)  # padded (2, 2) = x[1, 1, 0] = 2, weight W0[2, 2, 0] = 1
         await pilot.click(view, offset=(x, y))
         assert view.has_focus and view.cursor == (input_key(0), 2, 2)
         await pilot.press("5", "enter")
-        assert app.screen.settings.x[1, 1, 0] == 5
+        assert settings(app).x[1, 1, 0] == 5
         text = arith(app)
         assert text.splitlines()[1].endswith("+ 5·1 = 6")
         assert text.splitlines()[-1] == "o[0,0,0] = 6 + (-4) + (-2) + b0 1 = 1"
@@ -279,13 +292,13 @@ async def test_editing_a_kernel_weight_and_a_bias(ui: type[UI]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#kernel-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset(bias_key(0), 0, 0))
+        await pilot.click(view, offset=cell_offset(view, bias_key(0), 0, 0))
         await pilot.press("1", "0", "enter")
         assert arith(app).splitlines()[-1] == "o[0,0,0] = 3 + (-4) + (-2) + b0 10 = 7"
         await pilot.press("left")  # move to the last weight of W0[:,:,2]
         assert view.cursor == (kernel_key(0, 2), 0, 2)
         await pilot.press("minus", "3", "enter")
-        assert app.screen.settings.kernels[0, 2, 2, 0] == -3
+        assert settings(app).kernels[0, 2, 2, 0] == -3
 
 
 async def test_clicking_an_output_cell_jumps_to_its_step(ui: type[UI]) -> None:
@@ -294,7 +307,7 @@ async def test_clicking_an_output_cell_jumps_to_its_step(ui: type[UI]) -> None:
         await pilot.pause()
         await pilot.press("end")
         view = app.screen.query_one("#output-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset(output_key(1), 1, 2))
+        await pilot.click(view, offset=cell_offset(view, output_key(1), 1, 2))
         assert "step 15/18" in titlebar(ui, app)
         assert "o[1,2,1]" in arith(app)
 
@@ -357,7 +370,7 @@ async def test_play_pause_and_speed() -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         await pilot.press("plus", "plus", "plus")  # 16 steps/s
         assert "16 steps/s" in str(screen.query_one("#titlebar").render())
         await pilot.press("space")
@@ -406,7 +419,7 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui: type[UI], ex
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         screen.show_example(example, 5 * 26 * 26)
         await pilot.pause()
         assert screen.has_class("-tall")
@@ -418,6 +431,7 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui: type[UI], ex
         # the current feature map is scrolled into view, and its first cell is filled in
         visible = ui.widget_text(out)
         assert "o[:,:,5] = k5" in visible
+        assert screen.comp is not None and screen.comp.conv is not None
         assert screen.comp.conv.output.shape == (26, 26, 32)
         expected = screen.comp.conv.output[0, 0, 5]
         assert re.search(r"relu: max\(0, .*\) = ", arith(app))
@@ -425,6 +439,7 @@ async def test_show_example_with_a_digit_and_32_learned_kernels(ui: type[UI], ex
         assert screen.step == 5 * 26 * 26 + 1
         await pilot.press("end")
         assert "o[25,25,31]" in arith(app)
+        assert screen.comp is not None and screen.comp.conv is not None
         assert expected == screen.comp.conv.output[0, 0, 5]
 
 
@@ -448,7 +463,7 @@ async def test_knob_arrows_work_with_the_mouse(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        knob = app.screen.query_one("#knob-stride")
+        knob = app.screen.query_one("#knob-stride", Knob)
         left, right = knob._arrows()
         await pilot.click(knob, offset=(right, 0))
         assert "⌊(5 − 3 + 2·1) / 3⌋ + 1 = 2" in formulas(ui, app)
@@ -493,7 +508,7 @@ async def test_a_small_terminal_puts_the_grids_side_by_side(ui: type[UI]) -> Non
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         await pilot.press("right")
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         assert screen.has_class("-tall")  # the stacked grids would not fit in 24 lines
         # input window, kernel and output cell are all on screen at once
         assert "o[:,:,0] = W0" in ui.widget_text(screen.query_one("#output-view"))
@@ -513,14 +528,14 @@ async def test_a_focused_grid_owns_the_typed_keys_and_escape_gives_them_back(ui:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#kernel-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset(kernel_key(0, 0), 2, 2))
+        await pilot.click(view, offset=cell_offset(view, kernel_key(0, 0), 2, 2))
         await pilot.press("n", "a", "n", "q", "N", "s", "space")
         await pilot.pause()
         assert app.is_running and "RGB input" in titlebar(ui, app) and "example 2/12" in titlebar(ui, app)
         assert view.has_focus and view.buffer == ""
         assert messages(app)[-1] == "Type a number, then Enter (Esc leaves the grid). Received: ' '"
         await pilot.press("4", "enter")
-        assert app.screen.settings.kernels[2, 2, 0, 0] == 4
+        assert settings(app).kernels[2, 2, 0, 0] == 4
         await pilot.press("escape", "N")  # Esc leaves the grid: the keys are the explorer's again
         assert not view.has_focus and "cs231n" in titlebar(ui, app)
         await pilot.press("N", "N", "N", "N", "N")  # 12, 11, 10, 09 (model), 08 (pooling): no kernels
@@ -534,16 +549,16 @@ async def test_a_value_that_is_not_a_number_is_refused(ui: type[UI]) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one("#input-view", VolumeView)
-        await pilot.click(view, offset=view.cell_offset(input_key(1), 1, 1))
+        await pilot.click(view, offset=cell_offset(view, input_key(1), 1, 1))
         await pilot.press("1", "full_stop", "full_stop", "enter")
         await pilot.pause()
         assert messages(app)[-1] == "A cell value must be a number. Received: value='1..'"
-        assert app.screen.settings.x[0, 0, 1] == 2  # unchanged
-        await pilot.click(view, offset=view.cell_offset(input_key(1), 0, 0))  # a padding cell
+        assert settings(app).x[0, 0, 1] == 2  # unchanged
+        await pilot.click(view, offset=cell_offset(view, input_key(1), 0, 0))  # a padding cell
         await pilot.press("7", "enter")
         await pilot.pause()
         assert messages(app)[-1].startswith("Padding cells are always 0")
-        assert not app.screen.modified
+        assert not current(app, ExplorerScreen).modified
 
 
 async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -551,11 +566,11 @@ async def test_a_step_redraws_its_widgets_without_laying_the_screen_out_again(mo
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         layouts = []
         original = getattr(type(screen), SCREEN_REFRESH_LAYOUT)
 
-        def counted(self, *args, **kwargs):
+        def counted(self: ExplorerScreen, *args: Any, **kwargs: Any) -> Any:
             layouts.append(self.step)
             return original(self, *args, **kwargs)
 

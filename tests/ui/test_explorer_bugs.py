@@ -2,27 +2,35 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+from rich.style import Style
+from textual.app import App
+from textual.screen import Screen
 
+from tests.core.core_testing import conv_example
+from tests.ui.screens import current
 from tui_convnet.core import ConvExample
 from tui_convnet.explore import focus_on_map
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import OpenInExplorer
+from tui_convnet.ui.explorer.arithmetic import Arithmetic
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 from tui_convnet.ui.explorer.volume_view import VolumeView
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
     from tui_convnet.core import Example
+    from tui_convnet.explore.panels import PanelKey
 
 SIZE = (130, 42)
 SECTIONS = ("#sec-input", "#sec-kernels", "#sec-output", "#sec-pool", "#sidebar", "#bottom")
 
 
-def layout_of(app) -> tuple:
+def layout_of(app: App[Any]) -> tuple[object, ...]:
     screen = app.screen
     return (
         frozenset(c for c in screen.classes if c.startswith("-")),
@@ -30,11 +38,16 @@ def layout_of(app) -> tuple:
     )
 
 
-def titlebar(ui, app) -> str:
+def focused_id(screen: Screen[Any]) -> str | None:
+    """The id of the focused widget (None if nothing has the focus)."""
+    return screen.focused.id if screen.focused is not None else None
+
+
+def titlebar(ui: type[UI], app: App[Any]) -> str:
     return ui.widget_text(app.screen.query_one("#titlebar"))
 
 
-async def fresh_layout(name: str) -> tuple:
+async def fresh_layout(name: str) -> tuple[object, ...]:
     app = create_app(name)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -61,16 +74,16 @@ async def test_bug2_the_settings_panel_never_hides_while_a_setting_is_focused(ui
     app = create_app("01")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         for _ in range(4):  # the input grid, the kernel grid, stride, padding
             await pilot.press("tab")
-        assert screen.focused.id == "knob-padding"
+        assert focused_id(screen) == "knob-padding"
         await pilot.press("up", "up")  # padding 1 → 3: input 11x11x3, the grids go side by side
         await pilot.pause()
-        assert screen.settings.padding == 3 and screen.has_class("-tall")
-        assert screen.query_one("#sidebar").display and screen.focused.id == "knob-padding"
+        assert screen.settings is not None and screen.settings.padding == 3 and screen.has_class("-tall")
+        assert screen.query_one("#sidebar").display and focused_id(screen) == "knob-padding"
         await pilot.press("up")  # the next ↑ changes the padding again, not the stride unseen
-        assert screen.settings.padding == 4 and screen.settings.stride == 2
+        assert screen.settings is not None and screen.settings.padding == 4 and screen.settings.stride == 2
         assert "‹ 4 ›" in ui.widget_text(screen.query_one("#knob-padding"))
         await pilot.press("escape")  # leaving the setting lets the panel go
         await pilot.pause()
@@ -79,8 +92,8 @@ async def test_bug2_the_settings_panel_never_hides_while_a_setting_is_focused(ui
         await pilot.click("#knob-count")
         await pilot.press("9", "enter")  # nine kernels
         await pilot.pause()
-        assert screen.settings.kernels.shape[3] == 9
-        assert screen.query_one("#sidebar").display and screen.focused.id == "knob-count"
+        assert screen.settings is not None and screen.settings.kernels.shape[3] == 9
+        assert screen.query_one("#sidebar").display and focused_id(screen) == "knob-count"
 
 
 async def test_bug4_s_toggles_the_notes_of_the_model_example_and_its_table_fits_80x24(ui: type[UI]) -> None:
@@ -106,7 +119,7 @@ async def test_bug5_at_80x24_with_the_settings_shown_the_grids_and_the_arithmeti
         await pilot.pause()
         await pilot.press("s")
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         assert screen.query_one("#sidebar").display
         label = screen.query_one("#lbl-input")
         assert label.region.height == 1 and ui.widget_text(label).startswith("Input x")
@@ -133,7 +146,7 @@ async def test_bug6_the_title_bar_is_redrawn_after_a_resize(ui: type[UI]) -> Non
 async def test_bug7_a_learned_map_opens_on_its_largest_activation_and_home_end_stay_in_it(
     ui: type[UI], examples: list[Example]
 ) -> None:
-    base = next(ex for ex in examples if ex.key.startswith("03_"))
+    base = conv_example(next(ex for ex in examples if ex.key.startswith("03_")))
     rng = np.random.default_rng(3)
     learned = ConvExample(
         key="learned",
@@ -149,15 +162,16 @@ async def test_bug7_a_learned_map_opens_on_its_largest_activation_and_home_end_s
         await pilot.pause()
         app.post_message(OpenInExplorer.of(focus_on_map(learned, 5)))
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
+        assert screen.comp is not None and screen.comp.conv is not None
         out = screen.comp.conv.output[:, :, 5]
         kernel, row, col = screen.comp.conv.position(screen.step)
         assert kernel == 5 and out[row, col] == out.max() > 0
         assert "map k5 · step" in titlebar(ui, app) and "/676" in titlebar(ui, app)
         await pilot.press("end")
-        assert screen.step == 6 * 676 - 1 and "o[25,25,5]" in screen.query_one("#arith").plain
+        assert screen.step == 6 * 676 - 1 and "o[25,25,5]" in screen.query_one("#arith", Arithmetic).plain
         await pilot.press("home")
-        assert screen.step == 5 * 676 and "o[0,0,5]" in screen.query_one("#arith").plain
+        assert screen.step == 5 * 676 and "o[0,0,5]" in screen.query_one("#arith", Arithmetic).plain
         await pilot.press("left")
         assert screen.step == 5 * 676
 
@@ -170,8 +184,8 @@ async def test_bug8_a_one_row_window_says_row(ui: type[UI]) -> None:
         assert "edge on row 27, columns 26–27" in screen_arith(app)
 
 
-def screen_arith(app) -> str:
-    return app.screen.query_one("#arith").plain
+def screen_arith(app: App[Any]) -> str:
+    return app.screen.query_one("#arith", Arithmetic).plain
 
 
 async def test_a_focused_setting_owns_the_typed_keys(ui: type[UI]) -> None:
@@ -183,7 +197,7 @@ async def test_a_focused_setting_owns_the_typed_keys(ui: type[UI]) -> None:
         await pilot.pause()
         # q, n and z went to the setting: still example 1, not quit, not compact
         total = sum(not ex.after_lessons for ex in app.examples)
-        assert app.is_running and f"example 1/{total}" in titlebar(ui, app) and not app.screen.compact
+        assert app.is_running and f"example 1/{total}" in titlebar(ui, app) and not current(app, ExplorerScreen).compact
         assert "Change activation with ↑/↓" in notifications(app)[-1]
         footer = ui.widget_text(app.screen.query_one("Footer"))
         assert "↑/↓ Change" in footer and "Esc Leave setting" in footer
@@ -192,7 +206,7 @@ async def test_a_focused_setting_owns_the_typed_keys(ui: type[UI]) -> None:
 
 
 async def test_user_text_is_never_read_as_markup(ui: type[UI], examples: list[Example]) -> None:
-    base = next(ex for ex in examples if ex.key.startswith("01_"))
+    base = conv_example(next(ex for ex in examples if ex.key.startswith("01_")))
     from dataclasses import replace
 
     odd = replace(
@@ -207,7 +221,7 @@ async def test_user_text_is_never_read_as_markup(ui: type[UI], examples: list[Ex
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        app.screen.show_example(odd)
+        current(app, ExplorerScreen).show_example(odd)
         await pilot.pause()
         text = ui.screen_text(app)
         assert "[b]x[/] and [/]" in titlebar(ui, app)
@@ -216,8 +230,9 @@ async def test_user_text_is_never_read_as_markup(ui: type[UI], examples: list[Ex
         assert "[link]description[/link]" in str(app.screen.query_one("#notes").render())
 
 
-def _warm(style) -> bool:
+def _warm(style: Style | None) -> bool:
     """True for a red/orange background, False for a blue one."""
+    assert style is not None and style.bgcolor is not None
     r, _g, b = style.bgcolor.get_truecolor()
     return r > b
 
@@ -250,16 +265,22 @@ async def test_without_colour_the_window_and_the_current_cell_stay_visible(monke
         await pilot.pause()
         assert app.no_color
         await pilot.press("right")  # window rows 0-2, columns 2-4; current cell o[0,1,0]
+        from textual.color import Color
         from textual.filter import NoColor
 
         from tui_convnet.explore.panels import input_key, output_key
 
-        def styles_of(view_id, key, row):
+        def styles_of(view_id: str, key: PanelKey, row: int) -> list[Style]:
             view = app.screen.query_one(view_id, VolumeView)
             band, _placed = view._where[key]
             strip = view._render_full_line(band.y + 1 + row)
-            cells = NoColor().apply(list(strip), None)  # what a monochrome terminal gets
-            return [seg.style for seg in cells if seg.text.strip()]
+            cells = NoColor().apply(list(strip), Color(0, 0, 0))  # what a monochrome terminal gets (any background)
+            styles = []
+            for seg in cells:
+                if seg.text.strip():
+                    assert seg.style is not None
+                    styles.append(seg.style)
+            return styles
 
         row = styles_of("#input-view", input_key(0), 1)  # padded row 1: cells 2-4 are in the window
         assert all(s.underline and s.bold for s in row[2:5]) and not any(s.underline for s in row[:2])

@@ -44,7 +44,7 @@ async def _shown(pilot, layer):
 async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(
     small_test_set: MnistData, ui: type[UI]
 ) -> None:
-    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.model.bundled import load_bundled_model
 
     bundled = load_bundled_model()
     app = create_app(screen="inspect")

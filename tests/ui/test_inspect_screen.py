@@ -13,18 +13,25 @@ import textwrap
 import time
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Input
 
+from tests.inspect.fixed_model import fixed_keras_model, save_fixed_model
+from tui_convnet.core.arrays import Array
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.explorer.screen import ExplorerScreen
+from tui_convnet.ui.inspect.screen import InspectScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI, SnapLooks
-    from tui_convnet.bundled_model import BundledModel
     from tui_convnet.data.mnist import MnistData
+    from tui_convnet.model.bundled import BundledModel
 
 SIZE = (130, 45)
 #: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
@@ -54,19 +61,19 @@ def ready(sample: MnistData, fixed_model: ModuleType) -> ModelReady:
 
 @pytest.fixture(scope="module")
 def bundled() -> BundledModel:
-    from tui_convnet.bundled_model import load_bundled_model
+    from tui_convnet.model.bundled import load_bundled_model
 
     return load_bundled_model()
 
 
-async def settle(pilot, rounds: int = 3) -> None:
+async def settle(pilot: Pilot[int], rounds: int = 3) -> None:
     for _ in range(rounds):
         await pilot.pause()
         await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 
 
-async def until_read(pilot, seconds: float = 60.0) -> object:
+async def until_read(pilot: Pilot[int], seconds: float = 60.0) -> InspectScreen:
     """Wait until the inspect screen holds its model (read in a thread, whose worker may start only after
     the screen's first refresh: on a busy machine, after a fixed number of pauses)."""
     import time
@@ -76,20 +83,20 @@ async def until_read(pilot, seconds: float = 60.0) -> object:
         assert time.monotonic() < deadline, "the inspect screen did not read its model in time"
         await settle(pilot, rounds=1)
     await settle(pilot)
-    return pilot.app.screen
+    screen = pilot.app.screen
+    assert isinstance(screen, InspectScreen)
+    return screen
 
 
-async def open_inspect(pilot) -> object:
+async def open_inspect(pilot: Pilot[int]) -> InspectScreen:
     """Press i (unless the app opened on the inspect screen) and wait for the bundled model (and its
     test-set predictions)."""
-    from tui_convnet.ui.inspect.screen import InspectScreen
-
     if not isinstance(pilot.app.screen, InspectScreen):
         await pilot.press("i")
     return await until_read(pilot)
 
 
-async def open_with_model(pilot, ready) -> object:
+async def open_with_model(pilot: Pilot[int], ready: ModelReady) -> InspectScreen:
     """A session model first, then i: the screen shows it (and never reads the bundled one)."""
     pilot.app.post_message(ready)
     await pilot.pause()
@@ -97,18 +104,21 @@ async def open_with_model(pilot, ready) -> object:
     return await until_read(pilot)
 
 
-def shown(screen) -> tuple[int, int, np.ndarray]:
+def shown(screen: InspectScreen) -> tuple[int, int | None, Array]:
     from tui_convnet.ui.common.bars import ProbabilityBars
 
     bars = screen.query_one("#inspect-probs", ProbabilityBars)
+    assert bars.probabilities is not None
     return screen.index, bars.label, bars.probabilities
 
 
-def text_of(screen, selector: str) -> str:
+def text_of(screen: Screen[Any], selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
-async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample: MnistData, bundled: BundledModel) -> None:
+async def test_it_opens_on_the_bundled_model_at_once(
+    small_test_set: None, sample: MnistData, bundled: BundledModel
+) -> None:
     from tui_convnet.core import forward
 
     app = create_app()
@@ -127,6 +137,7 @@ async def test_it_opens_on_the_bundled_model_at_once(small_test_set, sample: Mni
         assert "numpy engine, no TensorFlow" in check and "k: check every layer against Keras" in check
         assert all("checking" not in str(title.render()) for title in screen.query(".layer-title"))  # no Keras asked
         predicted = screen.predicted  # the test set was predicted in a worker
+        assert predicted is not None
         expected = np.argmax(forward(bundled.spec, bundled.weights, sample.x_test[..., None] / 255.0), axis=1)
         np.testing.assert_array_equal(predicted, expected)
         wrong = int(np.count_nonzero(expected != sample.y_test))
@@ -159,7 +170,7 @@ def test_opening_on_the_bundled_model_does_not_import_tensorflow() -> None:
 
 
 async def test_a_session_model_replaces_the_bundled_one(
-    small_test_set, ready: ModelReady, bundled: BundledModel
+    small_test_set: None, ready: ModelReady, bundled: BundledModel
 ) -> None:
     from tui_convnet.core import forward
 
@@ -169,7 +180,7 @@ async def test_a_session_model_replaces_the_bundled_one(
         before = shown(screen)[2]
         app.post_message(ready)
         await settle(pilot)
-        assert screen.inspector.model is ready.model
+        assert screen.inspector is not None and screen.inspector.model is ready.model
         header = text_of(screen, "#inspect-source")
         assert "model of run 1, trained in this session" in header and "bundled model" not in header
         x = ready.data.x_test[0][..., None] / 255.0
@@ -188,6 +199,7 @@ async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bu
         await pilot.press("i")
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, InspectScreen)
         assert screen.inspector is not None and screen.inspector.model is ready.model
         assert "bundled model" not in text_of(screen, "#inspect-source")
         assert shown(screen)[:2] == (0, int(ready.data.y_test[0]))
@@ -202,6 +214,7 @@ async def test_arrow_keys_change_the_digit_and_the_bars(ready: ModelReady) -> No
 
         index, label, probs = shown(screen)
         assert (index, label) == (0, int(y[0]))
+        assert screen.inspector is not None
         expected = forward(screen.inspector.spec, list(ready.model.weights), x[0][..., None] / 255.0)
         np.testing.assert_allclose(probs, expected, atol=1e-6)
         await pilot.press("right")
@@ -215,6 +228,7 @@ async def test_arrow_keys_change_the_digit_and_the_bars(ready: ModelReady) -> No
 
 
 async def test_kernel_channel_and_layer_keys(ready: ModelReady) -> None:
+    from tui_convnet.ui.common.heatmap import HeatmapGrid
     from tui_convnet.ui.inspect.kernels import KernelGrid
 
     app = create_app()
@@ -230,7 +244,7 @@ async def test_kernel_channel_and_layer_keys(ready: ModelReady) -> None:
         assert "input channel 2 of 32" in str(deeper.render())
         k = ready.model.weights[2]
         assert grids[1]._tiles[5][0][1].text.strip() == f"{k[0, 1, 2, 5]:+.2f}"  # row 0, column 1 of kernel k5
-        first = screen.query_one("HeatmapGrid.first-conv")
+        first = screen.query_one("HeatmapGrid.first-conv", HeatmapGrid)
         await pilot.click(first, offset=(first._tile_w + first.gap + 1, 0))  # the label of map #1
         await pilot.pause()
         assert screen.selected_map == 1 and first.selected == 1 and grids[0].selected == 1
@@ -301,7 +315,8 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready: ModelRead
         await pilot.press("s")
         await settle(pilot)
         explorer = app.screen
-        assert type(explorer).__name__ == "ExplorerScreen"
+        assert isinstance(explorer, ExplorerScreen)
+        assert explorer.example is not None and explorer.comp is not None and explorer.comp.conv is not None
         label = int(ready.data.y_test[2])
         assert explorer.example.title == f"Learned conv2d kernels on test digit #2 (a {label})"
         assert explorer.example.source == "the weights of the model of run 1, trained in this session"
@@ -320,8 +335,8 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready: ModelRead
 
 
 @pytest.mark.keras
-async def test_a_keras_model_is_checked_layer_by_layer(sample: MnistData, fixed_model: ModuleType) -> None:
-    model = fixed_model.fixed_keras_model()
+async def test_a_keras_model_is_checked_layer_by_layer(sample: MnistData) -> None:
+    model = fixed_keras_model()
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ModelReady(model, sample, "run 2, cancelled at epoch 2, batch 107"))
@@ -338,7 +353,7 @@ async def test_a_keras_model_is_checked_layer_by_layer(sample: MnistData, fixed_
 
 
 @pytest.mark.keras
-async def test_k_checks_the_bundled_model_against_keras(small_test_set) -> None:
+async def test_k_checks_the_bundled_model_against_keras(small_test_set: None) -> None:
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspect(pilot)
@@ -353,12 +368,12 @@ async def test_k_checks_the_bundled_model_against_keras(small_test_set) -> None:
 
 
 @pytest.fixture(scope="module")
-def model_path(tmp_path_factory: pytest.TempPathFactory, fixed_model: ModuleType) -> Path:
-    return fixed_model.save_fixed_model(tmp_path_factory.mktemp("inspect-ui"))
+def model_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return save_fixed_model(tmp_path_factory.mktemp("inspect-ui"))
 
 
 @pytest.mark.keras
-async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path: Path, tmp_path: Path) -> None:
+async def test_load_a_model_file_and_a_bad_one(small_test_set: None, model_path: Path, tmp_path: Path) -> None:
     bad = tmp_path / "bad.keras"
     bad.write_bytes(b"\x00not a zip" * 100)
     app = create_app(screen="inspect")
@@ -366,20 +381,20 @@ async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path: Path,
         screen = await open_inspect(pilot)
         await pilot.press("o")
         await pilot.pause()
-        screen.query_one("#inspect-path").value = str(bad)
+        screen.query_one("#inspect-path", Input).value = str(bad)
         await pilot.press("enter")
         await settle(pilot)
         status = text_of(screen, "#inspect-status")
         assert "not a .keras model" in status and app.trained is None
         assert "bundled model" in text_of(screen, "#inspect-source")  # still showing it
-        screen.query_one("#inspect-path").value = str(model_path)
+        screen.query_one("#inspect-path", Input).value = str(model_path)
         await pilot.press("enter")
         deadline = time.monotonic() + 300
         while app.trained is None or screen.inspector is None or screen.inspector.model is not app.trained.model:
             assert time.monotonic() < deadline, "the model did not load"
             await pilot.pause(0.05)
         await pilot.pause()
-        assert app.trained.source == str(model_path)
+        assert app.trained is not None and app.trained.source == str(model_path)
         assert shown(screen)[0] == 0
         assert f"model loaded from {model_path}" in text_of(screen, "#inspect-source")
 
@@ -387,29 +402,36 @@ async def test_load_a_model_file_and_a_bad_one(small_test_set, model_path: Path,
 async def test_a_damaged_bundled_model_says_so_and_the_screen_stays_usable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ready: ModelReady
 ) -> None:
-    import tui_convnet.bundled_model
+    import tui_convnet.model.bundled
 
-    monkeypatch.setattr(tui_convnet.bundled_model, "model_dir", lambda: tmp_path / "[missing]")
+    monkeypatch.setattr(tui_convnet.model.bundled, "model_dir", lambda: tmp_path / "[missing]")
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("i")
         await settle(pilot)
         screen = app.screen
+        assert isinstance(screen, InspectScreen)
         assert screen.inspector is None and screen.query_one("#inspect-empty").display
         status = text_of(screen, "#inspect-status")
         assert "No bundled model:" in status and "[missing]" in status
         await pilot.press("right", "n", "s")
         await pilot.pause()
-        assert screen.index == 0 and app.screen is screen
+        assert screen.index == 0
+        assert app.screen is screen
+        assert isinstance(screen, InspectScreen)  # (for mypy: `is` took the type of app.screen)
         app.post_message(ready)  # a session model still comes in
         await settle(pilot)
-        assert screen.inspector.model is ready.model and not screen.query_one("#inspect-empty").display
+        assert (
+            screen.inspector is not None
+            and screen.inspector.model is ready.model
+            and not screen.query_one("#inspect-empty").display
+        )
 
 
-async def test_snapshot_of_the_inspect_screen(snap_looks: SnapLooks, ui: type[UI], small_test_set) -> None:
+async def test_snapshot_of_the_inspect_screen(snap_looks: SnapLooks, ui: type[UI], small_test_set: None) -> None:
     """The bundled model (committed weights, numpy engine) on the first 200 official test digits."""
 
-    async def run_before(pilot) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
         await open_inspect(pilot)
         await pilot.press("right", "right_square_bracket")
         await settle(pilot)
@@ -422,7 +444,7 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
-        field = screen.query_one("#inspect-index")
+        field = screen.query_one("#inspect-index", Input)
         for typed in ("[/]", "[b]x", "1e16", "abc", "-1", ""):
             await pilot.press("escape", "g")
             field.value = ""
@@ -439,7 +461,7 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
         await pilot.press("escape")
         for path in ("[/]", "x[/b].keras", "~nouser/x.keras", str(tmp_path / "[best].keras")):
             await pilot.press("o")
-            screen.query_one("#inspect-path").value = path
+            screen.query_one("#inspect-path", Input).value = path
             await pilot.press("enter")
             await settle(pilot)
             status = text_of(screen, "#inspect-status")
@@ -452,7 +474,7 @@ async def test_user_text_is_shown_literally_and_bad_paths_keep_the_app_alive(rea
         assert screen.index == 1  # still usable
 
 
-async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui: type[UI], small_test_set) -> None:
+async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui: type[UI], small_test_set: None) -> None:
     """Choose a feature-map cell (f, arrows, l, [ ]; or a click) and see the input region
     it depends on drawn on the digit, with its size."""
     from tui_convnet.core import receptive_field
@@ -462,22 +484,27 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui: type[UI
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_inspect(pilot)
+        assert screen.inspector is not None
         spec = screen.inspector.spec
         digit = screen.query_one("#inspect-digit", DigitView)
         assert screen.field is None and digit.field is None and not screen.query_one("#inspect-field").display
 
         def drawn() -> tuple[int, int, int, int]:
-            f = receptive_field(spec, screen.field.layer, screen.field.row, screen.field.col)
+            field = screen.field
+            assert field is not None
+            f = receptive_field(spec, field.layer, field.row, field.col)
             assert digit.field == (f.first_row, f.last_row, f.first_col, f.last_col)
             assert f"Receptive field {f.size_text}" in text_of(screen, "#inspect-field")
-            view = screen.sections[screen.field.layer].view
-            assert view.cell == (screen.field.map, screen.field.row, screen.field.col)  # the cell is marked
-            return digit.field
+            view = screen.sections[field.layer].view
+            assert isinstance(view, HeatmapGrid)
+            assert view.cell == (field.map, field.row, field.col)  # the cell is marked
+            return f.first_row, f.last_row, f.first_col, f.last_col
 
         assert "←/→ Digit" in await ui.footer_line(pilot)
         await pilot.press("right_square_bracket", "f")  # map #1 of the first convolution, its strongest cell
         await pilot.pause()
         first = screen.field
+        assert first is not None
         footer = await ui.footer_line(pilot)  # → moves the cell now, and the footer says so
         assert "←/→ Cell" in footer and "Digit" not in footer, footer
         maps = screen.outputs[0][:, :, 1]
@@ -509,10 +536,10 @@ async def test_the_receptive_field_of_a_cell_with_keys_and_the_mouse(ui: type[UI
         assert screen.index == 1
 
 
-async def test_snapshot_of_a_receptive_field(snap_looks: SnapLooks, ui: type[UI], small_test_set) -> None:
+async def test_snapshot_of_a_receptive_field(snap_looks: SnapLooks, ui: type[UI], small_test_set: None) -> None:
     """The bundled model: the third convolution's cell drawn on the digit (blue paper, the rest dimmed)."""
 
-    async def run_before(pilot) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
         await open_inspect(pilot)
         await pilot.press("f", "l", "l", "l", "l", "down", "right")
         await settle(pilot)
@@ -520,14 +547,18 @@ async def test_snapshot_of_a_receptive_field(snap_looks: SnapLooks, ui: type[UI]
     await snap_looks(lambda: create_app(screen="inspect"), [ui.LARGE_LIGHT, ui.LARGE_DARK], run_before=run_before)
 
 
-async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set):
+async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set: None) -> None:
     """A legend wherever values are coloured; the kernels' palette is the light one in a light theme."""
     from tui_convnet.ui.common import palette
     from tui_convnet.ui.common.heatmap import LEVELS
     from tui_convnet.ui.inspect.kernels import KernelGrid
 
-    def kernel_colours(grid) -> set:
-        return {seg.style.bgcolor.get_truecolor() for tile in grid._tiles for line in tile for seg in line}
+    def kernel_colours(grid: KernelGrid) -> set[tuple[int, int, int]]:
+        colours: set[tuple[int, int, int]] = set()
+        for seg in (seg for tile in grid._tiles for line in tile for seg in line):
+            assert seg.style is not None and seg.style.bgcolor is not None
+            colours.add(seg.style.bgcolor.get_truecolor())
+        return colours
 
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
@@ -538,6 +569,7 @@ async def test_colour_legends_and_kernel_colours_follow_the_theme(small_test_set
         assert f"one colour scale: 0.00 ████████ {top:.2f}" in note
         grid = screen.query(KernelGrid).first()
         title = str(screen.query(".kernel-title").first().render())
+        assert screen.inspector is not None
         bound = float(np.abs(screen.inspector.weights[0]).max())
         assert "negative" in title and "positive" in title and f"(scale ±{bound:.2f})" in title
         dark = {tuple(c) for c in palette.diverging_lut(LEVELS, True)}

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
 from rich.console import Console
 from rich.text import Text
-from textual.widgets import Button, Static
+from textual.pilot import Pilot
+from textual.screen import Screen
+from textual.widgets import Button, Input, Select, Static
 
 from tui_convnet.ui.app import create_app
-from tui_convnet.ui.training.progress import TrainingProgress
+from tui_convnet.ui.training.progress import EpochLog, TrainingProgress
+from tui_convnet.ui.training.results import ConfusionTable, DigitGallery
 from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
 
 SIZE = (120, 40)
 
 
-async def wait_for(pilot, condition, timeout: float = 300.0, what: str = "") -> None:
+async def wait_for(pilot: Pilot[int], condition: Callable[[], object], timeout: float = 300.0, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
@@ -28,7 +33,7 @@ async def wait_for(pilot, condition, timeout: float = 300.0, what: str = "") -> 
         await pilot.pause(0.05)
 
 
-def text_of(screen, selector: str) -> str:
+def text_of(screen: Screen[Any], selector: str) -> str:
     """The plain text a Static shows (markup, Rich Text or any Rich renderable)."""
     content = screen.query_one(selector, Static).content
     if isinstance(content, str):
@@ -40,7 +45,7 @@ def text_of(screen, selector: str) -> str:
     return console.export_text()
 
 
-async def open_training(pilot, *, ready: bool = False) -> TrainingScreen:
+async def open_training(pilot: Pilot[int], *, ready: bool = False) -> TrainingScreen:
     """Press t (unless the app opened on the training screen); with ``ready``, also wait until TensorFlow is
     loaded (Start works)."""
     if not isinstance(pilot.app.screen, TrainingScreen):
@@ -69,7 +74,7 @@ def scripted_fit_until_cancelled(monkeypatch: pytest.MonkeyPatch, fixed_model: M
 
 def fill(screen: TrainingScreen, **values: str) -> None:
     for field_id, value in values.items():
-        screen.query_one(f"#{field_id.replace('_', '-')}").value = value
+        screen.query_one(f"#{field_id.replace('_', '-')}", Input).value = value
 
 
 @pytest.mark.keras
@@ -103,7 +108,9 @@ def test_parse_settings_reports_every_bad_field_keras_style() -> None:
         "test-limit": "",
     }
     settings, errors = parse_settings(good, "rmsprop", False, 5000)
-    assert errors == {} and settings.config.epochs == 5 and settings.config.learning_rate is None
+    assert (
+        errors == {} and settings is not None and settings.config.epochs == 5 and settings.config.learning_rate is None
+    )
     assert settings.dropout_rate is None and settings.train_limit is None
     bad = {**good, "epochs": "0", "batch-size": "x", "learning-rate": "-1", "train-limit": "0"}
     settings, errors = parse_settings(bad, "rmsprop", True, 5000)
@@ -139,7 +146,7 @@ async def test_bad_settings_are_shown_and_nothing_starts() -> None:
 
 @pytest.mark.keras
 @pytest.mark.integration
-async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit_until_cancelled) -> None:
+async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_fit_until_cancelled: None) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
@@ -178,7 +185,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_f
         assert not screen.query_one("#save", Button).disabled and screen.query_one("#use", Button).disabled
         await pilot.press("u")
         assert app.trained is None and "Nothing to use" in text_of(screen, "#file-status")
-        assert "Run 1: Training cancelled at epoch" in screen.query_one("#epoch-log").plain
+        assert "Run 1: Training cancelled at epoch" in screen.query_one("#epoch-log", EpochLog).plain
         # The app still responds: the explorer and back.
         await pilot.press("e")
         assert app.current_mode == "explorer"
@@ -187,7 +194,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_f
         # A new run starts blank: no curve, no running numbers of run 1. The new run's worker is held
         # back until that is checked (on a fast machine its first batches arrive before the next line).
         assert progress.state.loss is not None and screen.runs.loss_series[0].points
-        held: list[tuple] = []
+        held: list[tuple[Any, ...]] = []
         screen._train = lambda *args: held.append(args)  # type: ignore[method-assign]
         await pilot.press("s")
         assert screen.phase == "training" and len(held) == 1
@@ -197,7 +204,7 @@ async def test_progress_moves_cancel_stops_and_the_app_still_responds(scripted_f
         screen._train(*held[0])
         await pilot.press("c")
         await wait_for(pilot, lambda: screen.phase == "ready", 300, "the second cancel")
-        log = screen.query_one("#epoch-log").plain
+        log = screen.query_one("#epoch-log", EpochLog).plain
         assert "Run 1: 50 epochs" in log and "Run 2: 50 epochs" in log  # the log keeps the earlier run
 
 
@@ -208,7 +215,7 @@ async def test_nan_loss_stops_with_a_message() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)
-        screen.query_one("#optimizer").value = "sgd"
+        screen.query_one("#optimizer", Select).value = "sgd"
         fill(screen, epochs="2", learning_rate="1e6", train_limit="320", test_limit="100")
         await pilot.pause()
         await pilot.press("s")
@@ -216,13 +223,13 @@ async def test_nan_loss_stops_with_a_message() -> None:
         progress = screen.query_one(TrainingProgress)
         assert "NaN" in progress.status_text and "smaller learning rate" in progress.status_text
         assert progress.state.error
-        assert "NaN" in screen.query_one("#epoch-log").plain
+        assert "NaN" in screen.query_one("#epoch-log", EpochLog).plain
         assert app.trained is None
 
 
 @pytest.mark.keras
 @pytest.mark.integration
-async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit) -> None:
+async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit: None) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot, ready=True)
@@ -231,7 +238,7 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit) -
         await pilot.press("s")
         await wait_for(pilot, lambda: screen.phase == "ready", 300, "training to finish")
         assert "Training completed" in screen.query_one(TrainingProgress).status_text
-        log = screen.query_one("#epoch-log").plain
+        log = screen.query_one("#epoch-log", EpochLog).plain
         assert (
             "Run 1: 1 epoch, batch 64" in log
             and "Run 1 done: test accuracy" in log
@@ -242,9 +249,9 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit) -
         headline = text_of(screen, "#results-headline")
         assert "Test accuracy" in headline and "on 300 test digits" in headline and "Model: run 1" in headline
         assert "Confusion matrix" in text_of(screen, "#confusion-title")
-        table = screen.query_one("#confusion")
+        table = screen.query_one("#confusion", ConfusionTable)
         assert table.row_count == 10 and len(table.columns) == 12
-        gallery = screen.query_one("#gallery")
+        gallery = screen.query_one("#gallery", DigitGallery)
         ev_order = gallery.order
         wrong = gallery.predicted[ev_order] != gallery.labels[ev_order]
         assert wrong[: gallery.misclassified].all() and not wrong[gallery.misclassified :].any()
@@ -256,6 +263,7 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit) -
         assert gallery.page == gallery.pages - 1  # wraps around
         # A confusion-matrix cell filters the gallery to exactly its digits; a shows all again.
         ev = screen.evaluation
+        assert ev is not None
         true, predicted = map(int, np.argwhere(ev.confusion - np.diag(np.diag(ev.confusion)) > 0)[0])
         table.focus()
         table.move_cursor(row=true, column=predicted + 1)
@@ -331,25 +339,29 @@ async def test_keys_work_as_the_footer_says_until_a_field_is_chosen() -> None:
         screen = await open_training(pilot)
         await pilot.pause()
         assert screen.focused is None or isinstance(screen.focused, Button)
-        before = {i.id: i.value for i in screen.query("Input")}
+        before = {i.id: i.value for i in screen.query(Input)}
         await pilot.press("l", "w", "c", "n")
-        assert {i.id: i.value for i in screen.query("Input")} == before  # no key typed into a field
+        assert {i.id: i.value for i in screen.query(Input)} == before  # no key typed into a field
         await pilot.press("tab")
-        assert screen.focused.id == "preset"  # the first Tab goes to the first setting, not the model path
+        assert (
+            screen.focused is not None and screen.focused.id == "preset"
+        )  # the first Tab goes to the first setting, not the model path
         await pilot.press("tab")
-        assert screen.focused.id == "epochs"
+        assert screen.focused is not None and screen.focused.id == "epochs"
 
 
 async def test_presets_fill_the_form() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_training(pilot)
-        screen.query_one("#preset").value = "quick"
+        screen.query_one("#preset", Select).value = "quick"
         await pilot.pause()
-        assert screen.query_one("#epochs").value == "5" and screen.query_one("#train-limit").value == "5000"
-        screen.query_one("#preset").value = "lecture"
+        assert (
+            screen.query_one("#epochs", Input).value == "5" and screen.query_one("#train-limit", Input).value == "5000"
+        )
+        screen.query_one("#preset", Select).value = "lecture"
         await pilot.pause()
-        assert screen.query_one("#train-limit").value == ""
+        assert screen.query_one("#train-limit", Input).value == ""
 
 
 async def test_q_asks_before_quitting_a_running_training() -> None:
@@ -402,7 +414,7 @@ async def test_typed_values_are_shown_literally_in_every_field() -> None:
 async def test_an_unexpected_error_while_preparing_the_data_is_a_message(monkeypatch: pytest.MonkeyPatch) -> None:
     import tui_convnet.data.mnist as data
 
-    def broken(*args, **kwargs) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise TypeError("not an npz archive: [/] cache")
 
     monkeypatch.setattr(data, "load_mnist", broken)
@@ -422,7 +434,7 @@ async def test_bad_model_paths_are_messages(tmp_path: Path) -> None:
         screen = await open_training(pilot, ready=True)
         for path in ("x[/b].keras", "[/]", "~nouser/x.keras", str(tmp_path / "[best].keras")):
             fill(screen, model_path=path)
-            screen.query_one("#file-status").update("")
+            screen.query_one("#file-status", Static).update("")
             await pilot.press("l")
             await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 300, "the refusal")
             status = text_of(screen, "#file-status")

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, TabbedContent
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.training.messages import TensorFlowReady, TrainingEvents, TrainingFinished
@@ -20,26 +22,32 @@ from tui_convnet.ui.training.screen import TrainingScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI, SnapLooks
+    from tui_convnet.training.evaluate import Evaluation
+    from tui_convnet.training.events import TrainEvent
+    from tui_convnet.training.inspector import NumpyModel
 
 pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 
 
-async def ready_screen(pilot) -> TrainingScreen:
+async def ready_screen(pilot: Pilot[int]) -> TrainingScreen:
     deadline = time.monotonic() + 300
     while not (isinstance(pilot.app.screen, TrainingScreen) and pilot.app.screen.tf_ready):
         assert time.monotonic() < deadline, "TensorFlow did not load in time"
         await pilot.pause(0.1)
     # The worker's start-up time and device as on the benchmark machine: the same line on every machine.
-    pilot.app.screen.post_message(TensorFlowReady(6.2, "CPU, 2 threads"))
+    screen = pilot.app.screen
+    assert isinstance(screen, TrainingScreen)
+    screen.post_message(TensorFlowReady(6.2, "CPU, 2 threads"))
     await pilot.pause()
-    return pilot.app.screen
+    return screen
 
 
-def run_events() -> tuple:
+def run_events() -> tuple[TrainEvent, ...]:
     """Epoch 1 of 5 done, epoch 2 half way: the events the trainer sends, with fixed numbers."""
     from tui_convnet.training.events import BatchEnd, EpochBegin, EpochEnd, TrainBegin
 
-    steps, events = 71, [TrainBegin(4500, 500, 10000, 5, 64, 71, "bundled MNIST sample")]
+    steps = 71
+    events: list[TrainEvent] = [TrainBegin(4500, 500, 10000, 5, 64, 71, "bundled MNIST sample")]
     for epoch, last in ((1, steps), (2, 36)):
         events.append(EpochBegin(epoch, 5))
         for batch in range(1, last + 1):
@@ -57,7 +65,7 @@ async def test_training_screen_before_start(
 ) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))  # no cached full MNIST: the bundled sample, always
 
-    async def run_before(pilot) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
         await ready_screen(pilot)
 
     await snap_looks(lambda: create_app(screen="train"), ui.EVERY_LOOK, run_before=run_before)
@@ -68,15 +76,16 @@ async def test_training_screen_during_a_run(
 ) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
 
-    async def run_before(pilot) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
         screen = await ready_screen(pilot)
-        screen.query_one("#validation-split").value = "0.1"  # as the events say: 500 of the 5,000 digits
+        screen.query_one("#validation-split", Input).value = "0.1"  # as the events say: 500 of the 5,000 digits
         await pilot.pause()
         settings = screen.read_settings()
+        assert settings is not None
         screen.runs.run = 1
         screen._reset_progress(settings)
         screen.phase = "training"
-        screen.query_one("#training-tabs").active = "tab-progress"
+        screen.query_one("#training-tabs", TabbedContent).active = "tab-progress"
         if screen.has_class("-narrow"):
             screen.show_side = False  # as Start does on a narrow terminal
         screen.post_message(TrainingEvents(run_events()))
@@ -88,11 +97,11 @@ async def test_training_screen_during_a_run(
 
 
 @pytest.fixture(scope="module")
-def bundled_results() -> tuple[Any, Any]:
+def bundled_results() -> tuple[NumpyModel, Evaluation]:
     """The bundled model (numpy weights) and its evaluation on the first 500 sample test digits: computed
     once for the four results snapshots."""
-    from tui_convnet.bundled_model import load_bundled_model
     from tui_convnet.data.mnist import load_mnist
+    from tui_convnet.model.bundled import load_bundled_model
     from tui_convnet.training.inspector import ModelInspector, NumpyModel
 
     bundled = load_bundled_model()
@@ -106,15 +115,16 @@ async def test_training_screen_results(
     ui: type[UI],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
-    bundled_results: tuple[Any, Any],
+    bundled_results: tuple[NumpyModel, Evaluation],
 ) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     from tui_convnet.training.protocol import TrainDone
 
     model, evaluation = bundled_results
 
-    async def run_before(pilot) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
         screen = await ready_screen(pilot)
+        assert screen.data is not None
         data = screen.data.limited(None, 500)
         assert np.array_equal(evaluation.labels, data.y_test)  # the screen's digits are the ones evaluated
         screen.runs.run = 1

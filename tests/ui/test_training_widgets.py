@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from rich.color import Color
 
-from tui_convnet.summary import confusion_table
+from tui_convnet.model.summary import confusion_table
 from tui_convnet.training.evaluate import evaluation_from_probabilities
 from tui_convnet.ui.common.digits import UPPER_HALF, digit_text, shrink
 from tui_convnet.ui.common.plot import LinePlot, Series, braille_plot, braille_rows

@@ -70,9 +70,17 @@ class MnistData:
     #: Why a better source was passed over ('' if none was): with 'auto', a
     #: Keras cache that exists but cannot be used is reported here, not hidden.
     skipped: str = ""
+    #: Another image set's class names (:func:`tui_convnet.datasets.load_image_set`); empty: MNIST.
+    class_names: tuple[str, ...] = ()
 
     @property
     def description(self) -> str:
+        if self.class_names:
+            shape = "x".join(map(str, self.x_train.shape[1:3])) + (" RGB" if self.x_train.ndim == 4 else " grey")
+            return (
+                f"{shape} image set, {len(self.class_names)} classes: {len(self.x_train):,} training / "
+                f"{len(self.x_test):,} test images ({self.location})"
+            )
         kind = {
             "sample": "bundled MNIST sample",
             "keras": "full MNIST (Keras)" if self.full else "MNIST (Keras)",

@@ -3,9 +3,11 @@
 - :mod:`.read` — the file as pixels (PNG, JPEG, Netpbm, ``.npy``), big pictures decoded small;
 - :mod:`.preprocess` — the stages, from a photo to the 28x28 frame the network sees;
 - :mod:`.blobs`, :mod:`.filters` — connected ink, and the small numpy filters the stages use;
-- :mod:`.notes` — one sentence per stage saying what it did to this picture.
+- :mod:`.notes` — one sentence per stage saying what it did to this picture;
+- :mod:`.drawing` — a digit drawn on the draw screen's canvas, and what the network makes of it.
 
-``convnet-tui predict --image`` is :mod:`tui_convnet.image_cli` (it may load a Keras model, a layer above).
+``convnet-tui predict --image`` is :mod:`tui_convnet.training.predict_image_cli` (it may load a Keras model, a
+layer above).
 
 Data layer: numpy and Pillow; never imports training or ui.
 """

@@ -348,7 +348,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
         from .model import ModelFileError, save_model_atomic
 
         try:
-            saved = str(save_model_atomic(result.model, save_path))
+            saved = str(save_model_atomic(result.model, save_path, () if images is None else images.class_names))
         except ModelFileError as exc:
             save_error = str(exc)
         except OSError as exc:
@@ -422,7 +422,7 @@ def _print_results(
             f"({ev.misclassified:,} misclassified)",
             soft_wrap=True,
         )
-        from ..summary import confusion_table
+        from ..model.summary import confusion_table
 
         console.print(confusion_table(ev.confusion))
         console.print(

@@ -13,7 +13,7 @@ import sys
 import warnings
 
 from ..core import numbers
-from ..summary import confusion_table
+from ..model.summary import confusion_table
 from ..util.fileio import PathError, os_reason, user_path
 from ..util.visible import visible
 from .outcome import (

@@ -18,17 +18,33 @@ from textual.widget import AwaitMount
 from ..core import Example
 from ..teach.quiz import Score
 from ._textual_internals import CachedStylesheet, mark_styled
+from .common import heap
 from .common.messages import ModelReady, OpenHierarchy, OpenInExplorer, TrainModel
 from .common.themes import ANSI_DARK, ANSI_LIGHT, readable_themes
 from .examples import builtin_examples
 from .examples import find_example as find_example
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
+    from ..data.image_sets import ImageSet
     from ..images import Preprocessed
     from ..lessons.catalog import ContentsEntry
     from .common.session import SessionApp
 
 STYLES = Path(__file__).parent  # app.tcss sits beside the app
+
+#: The mode screens' own stylesheets (each scoped to its screen), read with the app's as the app starts.
+#: Read when a screen was first shown, each made Textual reparse the stylesheet and restyle every widget of
+#: every screen made so far (the explorer's included): most of the CPU of a first t, i, d or L.
+SCREEN_STYLES = [
+    STYLES.resolve() / folder / f"{name}.tcss"  # as the screens name them (``Path(__file__).resolve()``)
+    for folder, name in (
+        ("training", "training"),
+        ("inspect", "inspect"),
+        ("draw", "draw"),
+        ("lessons", "lessons"),
+        ("architect", "architect"),
+    )
+]
 
 
 def _explorer_screen() -> Screen[Any]:
@@ -98,13 +114,14 @@ def _import_screens() -> None:
     for module in SCREEN_MODULES:
         with contextlib.suppress(Exception):
             importlib.import_module(module)
+    heap.settle()  # the modules' objects live as long as the app
 
 
 class ConvnetApp(App[int]):
     """convnet-tui: the explorer, the training screen and the inspect screen, as modes."""
 
     TITLE = "convnet-tui"
-    CSS_PATH = [STYLES / "app.tcss"]
+    CSS_PATH = [STYLES / "app.tcss", *SCREEN_STYLES]
     #: The first screen (the explorer unless the app is made to open on another, see ``__init__``): Textual
     #: builds it as the app starts (no default screen made and then replaced by a mode switch, which parses
     #: and applies the whole stylesheet twice more). The modes are added in ``__init__``.
@@ -220,6 +237,8 @@ class ConvnetApp(App[int]):
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
     draw_image: tuple[Preprocessed, str] | None = None
+    #: Another image set the app trains on (``convnet-tui --data PATH [--classes FILE]``); None: MNIST.
+    image_set: ImageSet | None = None
 
     def clear_selection(self) -> None:
         """Clear the text selection of the active screen; nothing to clear while no screen is on the stack yet.
@@ -237,6 +256,7 @@ class ConvnetApp(App[int]):
         if self._on_first_frame is not None:
             self.call_after_refresh(self._on_first_frame)
             self._on_first_frame = None
+        self.call_after_refresh(heap.settle)
         self.set_timer(PRELOAD_AFTER, self._preload_screens)
 
     def _preload_screens(self) -> None:
@@ -290,7 +310,7 @@ class ConvnetApp(App[int]):
             return
         try:
             if self.trained is None:
-                from ..bundled_model import load_bundled_model
+                from ..model.bundled import load_bundled_model
 
                 bundled = load_bundled_model()
                 spec, weights, label = bundled.spec, list(bundled.weights), bundled.description

@@ -23,7 +23,7 @@ from ...architect import editor
 from ...architect.editor import ArchitectState, check, layer_text, setting_text
 from ...architect.spec_file import SpecFileError, read_spec_file, write_spec_file
 from ...core import ModelSpec
-from ...summary import FittedSummary
+from ...model.summary import FittedSummary
 from ..common.footer import KeysFooter
 from ..common.messages import TrainModel
 from ..common.mode_screen import ModeScreen

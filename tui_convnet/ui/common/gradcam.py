@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...core import ModelSpec, conv_layers, grad_cam_details, numbers
+from ...data.labels import MNIST_LABELS
 from .heatmap import NO_STYLE, PALETTES, UPPER_HALF, glyph_rows, no_color, quantise
 
 #: How much of each cell's colour is the heat (the rest is the digit's grey).
@@ -148,7 +149,7 @@ def grad_cam_shown(spec: ModelSpec, weights: Sequence[Any], x: np.ndarray, layer
     first = grad_cam_details(spec, weights, x, layer=layer, class_index=0)
     order = [int(c) for c in np.argsort(first.probabilities)[::-1][:2]]
     details = [grad_cam_details(spec, weights, x, layer=layer, class_index=c) for c in order]
-    image = np.asarray(x, dtype=np.float64)[:, :, 0]
+    image = np.asarray(x, dtype=np.float64).mean(axis=2)  # a digit's grey; an RGB image's lightness
     images, peaks = [], []
     for d in details:
         peak = float(d.heatmap.max())
@@ -178,6 +179,8 @@ class GradCamView(Vertical):
         super().__init__(**kwargs)
         self.cam_layer: str | None = None
         self.shown: GradCamShown | None = None
+        #: The classes' names (MNIST's digits, or another image set's: the screen sets them).
+        self.labels = MNIST_LABELS
         self._model: tuple[ModelSpec, Sequence[Any]] | None = None
         self._input: np.ndarray | None = None
 
@@ -223,7 +226,7 @@ class GradCamView(Vertical):
             return
         shown = self.shown = message.shown
         labels = [
-            f"{'predicted' if number == 0 else 'runner-up'} {c}: {numbers.percent(p)}"
+            f"{'predicted' if number == 0 else 'runner-up'} {self.labels.name(c)}: {numbers.percent(p)}"
             for number, (c, p) in enumerate(zip(shown.classes, shown.probabilities, strict=True))
         ]
         self.query_one(".gradcam-images", RGBImages).set_images(shown.images, labels)

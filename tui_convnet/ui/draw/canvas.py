@@ -2,7 +2,7 @@
 
 Left drag paints with a soft brush, right drag erases; without a mouse the
 arrows move a cursor, space paints and x erases under it, c clears. The
-pixels live in a numpy array; the painting itself is :mod:`tui_convnet.drawing`.
+pixels live in a numpy array; the painting itself is :mod:`tui_convnet.images.drawing`.
 After every change the canvas posts :class:`DrawingCanvas.Changed`.
 """
 
@@ -21,7 +21,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ... import drawing
+from ...images import drawing
 from ..common.heatmap import NO_STYLE, UPPER_HALF, no_color
 from .live import GREYS, grey_glyph_line, grey_levels, grey_line
 

@@ -3,7 +3,7 @@
 A 28x28 canvas; after every stroke the screen shows the drawing as the
 network sees it after the MNIST preprocessing (each stage on ``v``), the ten
 class probabilities and every layer's output, all computed by the numpy
-engine (:func:`tui_convnet.drawing.analyse`) — never TensorFlow.
+engine (:func:`tui_convnet.images.drawing.analyse`) — never TensorFlow.
 
 The model is the bundled one (``assets/model``) until one is trained or
 loaded in the session (``app.trained``); the screen says which.
@@ -25,12 +25,13 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Static
 
-from ... import drawing
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
-from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, scale_to_box, stages
+from ...data.labels import MNIST_LABELS, labels_of
+from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, drawing, scale_to_box, stages
 from ...util.visible import visible
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
+from ..common.image_set import colour_model_line
 from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
@@ -106,6 +107,7 @@ ten class probabilities.
         def __init__(self, model: drawing.NumpyModel) -> None:
             super().__init__()
             self.model = model
+            self.labels = MNIST_LABELS
 
     class Failed(Message):
         def __init__(self, text: str) -> None:
@@ -117,6 +119,8 @@ ten class probabilities.
         self.initial = pixels
         self.source = source
         self.model: drawing.NumpyModel | None = None
+        #: What the model's classes are called (MNIST's digits, or another grey image set's names).
+        self.labels = MNIST_LABELS
         self.analysis: drawing.Analysis | None = None
         self._views: list[tuple[Static, Any]] = []
         self._pending = False
@@ -167,9 +171,10 @@ ten class probabilities.
         self.analyse_now()
 
     async def _use_bundled(self) -> None:
-        from ...bundled_model import ModelAssetError, load_bundled_model
+        from ...model.bundled import ModelAssetError, load_bundled_model
 
         self._session_model = False
+        self.labels = MNIST_LABELS
         try:
             bundled = load_bundled_model()
         except ModelAssetError as exc:
@@ -194,12 +199,16 @@ ten class probabilities.
         except Exception as exc:  # an architecture the numpy engine cannot run, or Keras failing
             self.post_message(self.Failed(f"Cannot draw with this model: {exc}"))
             return
-        self.post_message(
-            self.ModelSwapped(drawing.NumpyModel(inspector.spec, tuple(inspector.weights), ready.description))
-        )
+        if tuple(inspector.spec.input_shape) != (28, 28, 1):  # 32x32 colour images: drawing keeps its model
+            self.app.call_from_thread(self._model_line, colour_model_line())
+            return
+        swapped = self.ModelSwapped(drawing.NumpyModel(inspector.spec, tuple(inspector.weights), ready.description))
+        swapped.labels = labels_of(ready.model, ready.data)  # another grey image set's class names
+        self.post_message(swapped)
 
     async def on_draw_screen_model_swapped(self, message: ModelSwapped) -> None:
         self._session_model = True
+        self.labels = message.labels
         await self.use_model(message.model)
 
     def on_draw_screen_failed(self, message: Failed) -> None:
@@ -263,8 +272,9 @@ ten class probabilities.
             return
         bars = self.query_one("#draw-probs", LiveProbabilityBars)
         self._show_verdict()
+        bars.labels = self.labels
         if a.preprocessed is None or a.probabilities is None:
-            bars.set_probabilities(np.zeros(10), None)
+            bars.set_probabilities(np.zeros(len(self.labels.names)), None)
             self._show_stage()
             for title, view in self._views:
                 if isinstance(view, LiveHeatmapGrid):
@@ -297,10 +307,12 @@ ten class probabilities.
         line = self.query_one("#draw-prediction", Static)
         full = line.size.width == 0 or line.size.width >= self.VERDICT_WIDTH
         if a.preprocessed is None or a.probabilities is None:
-            line.update("[b]Draw a digit[/b] on the canvas" if full else "[b]Draw a digit[/b]", layout=False)
+            line.update(
+                self.labels.say("[b]Draw a digit[/b] on the canvas" if full else "[b]Draw a digit[/b]"), layout=False
+            )
             return
         top = float(a.probabilities[a.predicted])
-        says = f"[b]{a.predicted}[/b] ({numbers.percent(top)})"
+        says = f"[b]{escape(self.labels.name(a.predicted or 0))}[/b] ({numbers.percent(top)})"
         if top < UNSURE:  # a guess: the picture may not be a digit at all
             line.update(f"[b]Unsure[/b]: {says}, under 50 %" if full else f"[b]Unsure[/b]: {says}", layout=False)
             return

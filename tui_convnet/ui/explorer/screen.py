@@ -256,7 +256,7 @@ class ExplorerScreen(PlaybackKeys, LecturerKeys, PaneKeys, ModeScreen):
         self.show_title()
 
     def _show_model_table(self, state: ModelState) -> None:
-        from ...summary import slide_names_line, summary_table
+        from ...model.summary import slide_names_line, summary_table
 
         width = self.query_one("#stage").size.width or self.app.size.width
         spec = state.example.model

@@ -19,6 +19,7 @@ from ..common.messages import ModelReady
 from .messages import Failed, LayerCheck, PredictionsDone, Prepared
 
 if TYPE_CHECKING:
+    from ...data.image_sets import ImageSet
     from ...data.mnist import MnistData
     from ...training.inspector import ModelInspector
 
@@ -32,7 +33,7 @@ PREDICT_CHUNK = 256
 def prepare_bundled(post: Post, generation: int) -> None:
     """The bundled model, read with numpy only (no TensorFlow), checked by Keras only on request."""
     try:
-        from ...bundled_model import ModelAssetError, load_bundled_model
+        from ...model.bundled import ModelAssetError, load_bundled_model
         from ...training.inspector import NumpyModel
 
         try:
@@ -106,8 +107,9 @@ def check(post: Post, inspector: ModelInspector, index: int, digit: np.ndarray, 
     post(LayerCheck(inspector, index, [c.max_abs_diff for c in comparisons]))
 
 
-def load(post: Post, post_app: Post, path: str) -> None:
-    """A ``.keras`` file, read by the TensorFlow worker; the app gets it as the session's model."""
+def load(post: Post, post_app: Post, path: str, images: ImageSet | None = None) -> None:
+    """A ``.keras`` file, read by the TensorFlow worker; the app gets it as the session's model, with the test
+    digits (or the test images of ``images``, the app's other image set, when the model reads those)."""
     from ...util.fileio import PathError, user_path
 
     try:  # a path that names no file is refused before the TensorFlow worker is asked to read it
@@ -117,12 +119,13 @@ def load(post: Post, post_app: Post, path: str) -> None:
     except (PathError, OSError) as exc:
         post(Failed(str(exc)))
         return
+    from ...data.image_sets import test_set_for
     from ...data.mnist import DataError, load_mnist
     from ...training.worker_client import WorkerError, shared_client
 
     try:
         loaded = shared_client().load(path)  # read, and refused if this screen cannot show it, by the worker
-        data = load_mnist("auto", download=False)
+        data = test_set_for(loaded.model.spec, images) or load_mnist("auto", download=False)
     except (WorkerError, DataError) as exc:
         post(Failed(str(exc)))
         return

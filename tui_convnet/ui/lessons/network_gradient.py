@@ -261,7 +261,7 @@ def _vector_text(values: np.ndarray) -> str:
 
 
 def _bundled() -> tuple[Any, Any, str]:
-    from ...bundled_model import load_bundled_model
+    from ...model.bundled import load_bundled_model
 
     model = load_bundled_model()
     return model.spec, model.weights, model.description

@@ -22,7 +22,6 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Static
 
-from ...bundled_model import ModelAssetError, load_bundled_model
 from ...core import numbers
 from ...data.mnist import DataError, bundled_digit
 from ...lessons import LESSONS, Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
@@ -33,6 +32,7 @@ from ...lessons.pattern import PatternLesson
 from ...lessons.receptive import ReceptiveLesson, Selection
 from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
+from ...model.bundled import ModelAssetError, load_bundled_model
 from ...teach.layer_names import KERAS_NAMES_NOTE
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, OpenInExplorer

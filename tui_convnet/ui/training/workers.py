@@ -34,6 +34,7 @@ from .messages import (
 )
 
 if TYPE_CHECKING:
+    from ...data.image_sets import ImageSet
     from ...data.mnist import MnistData
     from .form import TrainSettings
 
@@ -44,16 +45,17 @@ Post = Callable[[Message], object]
 REDRAW_INTERVAL = 0.5
 
 
-def prepare(post: Post) -> None:
-    """Load the digits here while TensorFlow starts in the worker process; say when each is ready."""
+def prepare(post: Post, images: ImageSet | None = None) -> None:
+    """Load the digits (or take ``images``, another image set) here while TensorFlow starts in the worker
+    process; say when each is ready."""
     from ...data.mnist import DataError, load_mnist
     from ...training.worker_client import WorkerError, shared_client
 
     client = shared_client()
     with contextlib.suppress(WorkerError):  # (a worker that cannot start says so below, once)
         client.warm_up()  # TensorFlow starts loading in the worker process while the data loads here
-    try:
-        data = load_mnist("auto", download=False)  # full MNIST if cached, else the bundled sample
+    try:  # full MNIST if cached, else the bundled sample
+        data = images.data if images is not None else load_mnist("auto", download=False)
     except DataError as exc:
         post(PrepareFailed(str(exc)))
         return
