@@ -24,7 +24,7 @@ release to the one this was tested on. Everything else in the package uses publi
    after a crash (``App._exception``; Textual only draws the traceback).
 5. :func:`app_service_process`: the app process of a textual-serve tab, so that the server can kill a tab
    that does not quit (textual-serve's ``AppService._process``; it exposes no process handle).
-   (The server relays a tab's messages with its own loop, which checks them: ``serve_guard``.)
+   (The server relays a tab's messages with its own loop, which checks them: :mod:`tui_convnet.serve.guard`.)
 6. The test harness's names (at the end): Pilot's idle wait, a screen's compositor and layout pass,
    the notifications shown, Textual's per-widget line cache.
 """

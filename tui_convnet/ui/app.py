@@ -312,16 +312,15 @@ class ConvnetApp(App[int]):
             if self.trained is None:
                 from ..model.bundled import load_bundled_model
 
-                bundled = load_bundled_model()
-                spec, weights, label = bundled.spec, list(bundled.weights), bundled.description
+                model = load_bundled_model()
             else:
-                from .common.session_model import session_model
+                from .common.session_model import runnable
 
-                spec, weights, label = session_model(self.trained)
+                model = runnable(self.trained)
         except ValueError as exc:
             self.notify(str(exc), title="Filter gallery", severity="error", timeout=8, markup=False)
             return
-        self.push_screen(FiltersScreen(spec, weights, label))
+        self.push_screen(FiltersScreen(model.spec, list(model.weights), model.label))
 
     def action_help(self) -> None:
         from .common.help import HelpScreen
@@ -404,11 +403,13 @@ class ConvnetApp(App[int]):
             self.screen.show_lesson(key)
 
     def on_open_hierarchy(self, message: OpenHierarchy) -> None:
-        from ..lessons import digit_from_uint8, trained_model
+        from ..lessons import digit_from_uint8
+        from ..model.model import checked_model
         from .lessons.screen import LessonsScreen
 
         try:
-            model = trained_model(message.spec, message.weights, message.model_label)
+            given = message.model
+            model = checked_model(given.spec, given.weights, message.model_label, given.provenance)
             digit = digit_from_uint8(message.image, message.label, message.name)
         except ValueError as exc:
             self.notify(str(exc), title="Hierarchy lesson", severity="error", markup=False)
@@ -456,7 +457,7 @@ class ConvnetApp(App[int]):
         if self.trained is not None:
             yield SystemCommand(
                 "Use the bundled model",
-                f"Every screen goes back to the bundled trained model (now: the {self.trained.description})",
+                f"Every screen goes back to the bundled trained model (now: the {self.trained.model.label})",
                 self.use_bundled_model,
             )
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
