@@ -25,10 +25,13 @@ from .examples import builtin_examples
 from .examples import find_example as find_example
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
+    from rich.console import RenderableType
+
     from ..data.image_sets import ImageSet
     from ..images import Preprocessed
     from ..lessons.catalog import ContentsEntry
     from .common.session import SessionApp
+    from .training.screen import TrainingScreen
 
 STYLES = Path(__file__).parent  # app.tcss sits beside the app
 
@@ -201,12 +204,13 @@ class ConvnetApp(App[int]):
     #: Set by a first SIGINT: a quit it asked for ends with 128 + SIGINT, and a second SIGINT ends the app at once.
     signal_return_code: int | None = None
 
-    def _training_screen(self) -> Any | None:
+    def _training_screen(self) -> TrainingScreen | None:
         """The training screen, if it was made: it knows whether quitting would lose a run or a model."""
-        for screen in self.made_screens:
-            if hasattr(screen, "action_request_quit"):
-                return screen
-        return None
+        if "tui_convnet.ui.training.screen" not in sys.modules:  # never shown: not imported to quit
+            return None
+        from .training.screen import TrainingScreen
+
+        return next((screen for screen in self.made_screens if isinstance(screen, TrainingScreen)), None)
 
     async def action_quit(self) -> None:
         """``q`` and ``ctrl+q`` on any screen: quit, but ask first where the training screen would lose a run
@@ -230,7 +234,7 @@ class ConvnetApp(App[int]):
         self.signal_return_code = 128 + signum
         self.quit_or_ask()
 
-    def exit(self, result: int | None = None, return_code: int = 0, message: Any | None = None) -> None:
+    def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         """Textual's exit, with the return code of a signal that asked for it (a confirmed quit after SIGINT)."""
         super().exit(result, return_code or self.signal_return_code or 0, message)
 
