@@ -23,11 +23,10 @@ from typing import Any
 import numpy as np
 
 from ._validate import fail, is_int, numeric_array, positive_real
+from .arrays import Array
 from .backward import backward_through
 from .model import Conv2DSpec, DenseSpec, LayerInfo, ModelSpec, infer_shapes, layers_with_weights
 from .network import forward_pass
-
-Array = np.ndarray[Any, Any]
 
 #: ``tf.math.l2_normalize``'s floor under the squared norm.
 L2_EPSILON = 1e-12

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..core import forward, numbers
 from ..data.labels import ClassLabels
+from ..model.model import Loaded, Model
 from ..util.visible import visible
 
 #: The side of the images such a model reads.
@@ -60,7 +61,7 @@ def colour_bars(probabilities: np.ndarray, labels: ClassLabels, width: int = 40)
     ]
 
 
-def predict_colour(args: argparse.Namespace, model: Any, labels: ClassLabels, fail: Any) -> int:
+def predict_colour(args: argparse.Namespace, model: Model, labels: ClassLabels, fail: Any) -> int:
     """``predict --image`` for a model of 32x32 RGB images: the answer by class name (``fail(message, code)``
     prints one line and returns the exit code)."""
     from ..images import ImageError
@@ -75,7 +76,7 @@ def predict_colour(args: argparse.Namespace, model: Any, labels: ClassLabels, fa
     if getattr(args, "json", False):
         record = {
             "image": str(args.image),
-            "model": model.description,
+            "model": model.label,
             "engine": "numpy",
             "input": "32x32 RGB, the centre square resized",
             "predicted": predicted,
@@ -87,13 +88,13 @@ def predict_colour(args: argparse.Namespace, model: Any, labels: ClassLabels, fa
         print(json.dumps(record))
         return 0
     print(f"{visible(args.image)}: the network says {visible(labels.name(predicted))} ({numbers.percent(top)})")
-    print(f"model: {visible(model.description)}; numpy engine; the picture's centre square resized to 32x32 RGB")
+    print(f"model: {visible(model.label)}; numpy engine; the picture's centre square resized to 32x32 RGB")
     print("\n".join(visible(line) for line in colour_bars(probabilities, labels)))
     sys.stdout.flush()
     return 0
 
 
-def colour_model(path: str) -> tuple[Any, ClassLabels] | None:
+def colour_model(path: str) -> tuple[Model, ClassLabels] | None:
     """The model in ``path`` and its classes' names if it reads 32x32 RGB images; None for any other file
     (the caller reads it as before and says what is wrong with it)."""
     import warnings
@@ -105,7 +106,6 @@ def colour_model(path: str) -> tuple[Any, ClassLabels] | None:
             warnings.simplefilter("ignore")
             from ..data.image_sets import read_model_classes
             from ..data.labels import image_labels
-            from ..images.drawing import NumpyModel
             from .inspector import ModelInspector
             from .model import load_model_safe
 
@@ -116,7 +116,8 @@ def colour_model(path: str) -> tuple[Any, ClassLabels] | None:
             names = read_model_classes(path, classes) or tuple(map(str, range(classes)))
     except Exception:  # every refusal is said again, in one line, by the caller's own reading of the file
         return None
-    return NumpyModel(inspector.spec, tuple(inspector.weights), str(path)), image_labels(names)
+    model = Model(inspector.spec, tuple(inspector.weights), str(path), Loaded(str(path)), class_names=names)
+    return model, image_labels(names)
 
 
 def _declares_colour(path: str) -> bool:

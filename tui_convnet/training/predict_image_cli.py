@@ -22,6 +22,7 @@ import numpy as np
 
 from ..core import numbers
 from ..images.notes import UNSURE
+from ..model.model import Loaded, Model
 from ..util.visible import visible
 
 PROG = "convnet-tui predict"
@@ -32,15 +33,12 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _model(path: str | None) -> Any:
-    """A :class:`~tui_convnet.images.drawing.NumpyModel`: the bundled one, or the weights of a ``.keras`` file."""
-    from ..images.drawing import NumpyModel
-
+def _model(path: str | None) -> Model:
+    """The bundled model, or the weights of a ``.keras`` file (labelled with its path)."""
     if path is None:
         from ..model.bundled import load_bundled_model
 
-        bundled = load_bundled_model()
-        return NumpyModel(bundled.spec, bundled.weights, bundled.description)
+        return load_bundled_model()
     import warnings
 
     with warnings.catch_warnings():
@@ -49,7 +47,7 @@ def _model(path: str | None) -> Any:
         from .model import load_model_safe
 
         inspector = ModelInspector(load_model_safe(path))
-    return NumpyModel(inspector.spec, tuple(inspector.weights), str(path))
+    return Model(inspector.spec, tuple(inspector.weights), str(path), Loaded(str(path)))
 
 
 def bars(probabilities: np.ndarray, width: int = 40) -> list[str]:
@@ -97,7 +95,7 @@ def run_predict_image(args: argparse.Namespace) -> int:
             json.dumps(
                 {
                     "image": str(args.image),
-                    "model": model.description,
+                    "model": model.label,
                     "engine": "numpy",
                     "predicted": predicted,
                     "probability": round(float(probabilities[predicted]), 6),
@@ -111,7 +109,7 @@ def run_predict_image(args: argparse.Namespace) -> int:
         )
         return 0
     print(f"{visible(args.image)}: {verdict(probabilities)}")
-    print(f"model: {visible(model.description)}; numpy engine; preprocessing:")
+    print(f"model: {visible(model.label)}; numpy engine; preprocessing:")
     for line in _stage_lines(pre):
         print(f"  {line}")
     print("\n".join(bars(probabilities)))

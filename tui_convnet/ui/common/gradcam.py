@@ -30,6 +30,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...core import ModelSpec, conv_layers, grad_cam_details, numbers
+from ...core.arrays import Array
 from ...data.labels import MNIST_LABELS
 from .heatmap import NO_STYLE, PALETTES, UPPER_HALF, glyph_rows, no_color, quantise
 
@@ -144,7 +145,7 @@ class GradCamShown:
     peaks: tuple[float, ...]  # each map's largest value (0: no positive evidence at this layer)
 
 
-def grad_cam_shown(spec: ModelSpec, weights: Sequence[Any], x: np.ndarray, layer: str) -> GradCamShown:
+def grad_cam_shown(spec: ModelSpec, weights: Sequence[Array], x: np.ndarray, layer: str) -> GradCamShown:
     """Grad-CAM of the two most probable classes of ``x`` ``(28, 28, 1)`` at ``layer``, as overlays."""
     first = grad_cam_details(spec, weights, x, layer=layer, class_index=0)
     order = [int(c) for c in np.argsort(first.probabilities)[::-1][:2]]
@@ -181,7 +182,7 @@ class GradCamView(Vertical):
         self.shown: GradCamShown | None = None
         #: The classes' names (MNIST's digits, or another image set's: the screen sets them).
         self.labels = MNIST_LABELS
-        self._model: tuple[ModelSpec, Sequence[Any]] | None = None
+        self._model: tuple[ModelSpec, Sequence[Array]] | None = None
         self._input: np.ndarray | None = None
 
     def compose(self) -> ComposeResult:
@@ -189,7 +190,7 @@ class GradCamView(Vertical):
         yield RGBImages(classes="gradcam-images")
         yield Static("", classes="gradcam-note")
 
-    def show(self, spec: ModelSpec, weights: Sequence[Any], x: np.ndarray) -> None:
+    def show(self, spec: ModelSpec, weights: Sequence[Array], x: np.ndarray) -> None:
         """Compute (in a worker) and show Grad-CAM of ``x`` for ``spec`` with ``weights``."""
         layers = conv_layers(spec)
         if self.cam_layer not in layers:
@@ -212,7 +213,7 @@ class GradCamView(Vertical):
         self._compute(*self._model, self._input, self.cam_layer)
 
     @work(thread=True, exclusive=True, group="grad-cam")
-    def _compute(self, spec: ModelSpec, weights: Sequence[Any], x: np.ndarray, layer: str) -> None:
+    def _compute(self, spec: ModelSpec, weights: Sequence[Array], x: np.ndarray, layer: str) -> None:
         try:
             self.post_message(self.Computed(grad_cam_shown(spec, weights, x, layer)))
         except ValueError as exc:

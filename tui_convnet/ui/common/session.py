@@ -28,6 +28,8 @@ class SessionApp(Protocol):
     image_set: ImageSet | None
     #: The quiz score of the session (every screen's quiz adds to it).
     quiz_score: Score
+    #: The mode shown before the current one (Esc on the lessons screen goes back to it), if any.
+    previous_mode: str | None
 
     @property
     def trained(self) -> ModelReady | None:

@@ -28,6 +28,7 @@ from textual.widgets import Static
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
 from ...data.labels import MNIST_LABELS, labels_of
 from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, drawing, scale_to_box, stages
+from ...model.model import Model
 from ...util.visible import visible
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
@@ -35,6 +36,7 @@ from ..common.image_set import colour_model_line
 from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
+from ..common.session_model import runnable
 from .canvas import DrawingCanvas
 from .live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
 
@@ -104,7 +106,7 @@ ten class probabilities.
     class ModelSwapped(Message):
         """A model trained or loaded in the session, ready for the numpy engine."""
 
-        def __init__(self, model: drawing.NumpyModel) -> None:
+        def __init__(self, model: Model) -> None:
             super().__init__()
             self.model = model
             self.labels = MNIST_LABELS
@@ -118,7 +120,7 @@ ten class probabilities.
         super().__init__()
         self.initial = pixels
         self.source = source
-        self.model: drawing.NumpyModel | None = None
+        self.model: Model | None = None
         #: What the model's classes are called (MNIST's digits, or another grey image set's names).
         self.labels = MNIST_LABELS
         self.analysis: drawing.Analysis | None = None
@@ -162,11 +164,11 @@ ten class probabilities.
         line.update(text)
         line.set_class(error, "-error")
 
-    async def use_model(self, model: drawing.NumpyModel) -> None:
+    async def use_model(self, model: Model) -> None:
         """Show ``model``'s layers and run the drawing through it."""
         self.model = model
         source = f" · image {escape(visible(self.source))}" if self.source else ""
-        self._model_line(f"[b]Model[/b] {escape(visible(model.description))} · numpy engine{source}")
+        self._model_line(f"[b]Model[/b] {escape(visible(model.label))} · numpy engine{source}")
         await self._build_layers()
         self.analyse_now()
 
@@ -180,29 +182,26 @@ ten class probabilities.
         except ModelAssetError as exc:
             self._model_line(f"No model: {exc}", error=True)
         else:
-            await self.use_model(drawing.NumpyModel(bundled.spec, bundled.weights, bundled.description))
+            await self.use_model(bundled)
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
-        if ready is not None and getattr(ready, "model", None) is not None:
+        if ready is not None:
             self._convert(ready)
         elif ready is None and self._session_model:  # the student went back to the bundled model
             self.call_later(self._use_bundled)
 
     @work(thread=True, exclusive=True, group="draw-model")
     def _convert(self, ready: ModelReady) -> None:
-        """Read spec and weights from the session's model (a Keras model: TensorFlow is loaded already;
-        or a spec with numpy weights)."""
+        """The session's model, checked for the numpy engine (off the event loop: the check runs a forward pass)."""
         try:
-            from ...training.inspector import ModelInspector
-
-            inspector = ModelInspector(ready.model)
-        except Exception as exc:  # an architecture the numpy engine cannot run, or Keras failing
+            model = runnable(ready)
+        except Exception as exc:  # an architecture the numpy engine cannot run
             self.post_message(self.Failed(f"Cannot draw with this model: {exc}"))
             return
-        if tuple(inspector.spec.input_shape) != (28, 28, 1):  # 32x32 colour images: drawing keeps its model
+        if tuple(model.spec.input_shape) != (28, 28, 1):  # 32x32 colour images: drawing keeps its model
             self.app.call_from_thread(self._model_line, colour_model_line())
             return
-        swapped = self.ModelSwapped(drawing.NumpyModel(inspector.spec, tuple(inspector.weights), ready.description))
+        swapped = self.ModelSwapped(model)
         swapped.labels = labels_of(ready.model, ready.data)  # another grey image set's class names
         self.post_message(swapped)
 
@@ -241,8 +240,7 @@ ten class probabilities.
         self.query_one("#draw-canvas", DrawingCanvas).set_pixels(image.digit, notify=False)
         if self.model is not None:
             self._model_line(
-                f"[b]Model[/b] {escape(visible(self.model.description))} · numpy engine · image "
-                f"{escape(visible(source))}"
+                f"[b]Model[/b] {escape(visible(self.model.label))} · numpy engine · image {escape(visible(source))}"
             )
         self.analyse_now()
 

@@ -119,7 +119,7 @@ class InspectScreen(ImageWords, ModeScreen):
         self._session_model = True
         if self.inspector is not None and self.inspector.model is ready.model:
             return
-        self._status(f"Reading the {ready.description}…")
+        self._status(f"Reading the {ready.model.label}…")
         self._generation += 1
         self._prepare(ready, self._generation)
 
@@ -410,7 +410,7 @@ class InspectScreen(ImageWords, ModeScreen):
         inspector, data = self._shown()
         label = int(data.y_test[self.index])
         name = self.say(f"test digit #{self.index:,} (a {self.labels.name(label)}) from the inspect screen")
-        message = OpenHierarchy(data.x_test[self.index], label, name, inspector.spec, inspector.weights, self.source)
+        message = OpenHierarchy(data.x_test[self.index], label, name, inspector.model, self.source)
         self.app.post_message(message)
 
     def action_focus_index(self) -> None:

@@ -37,10 +37,11 @@ from ...training.events import DEFAULT_LEARNING_RATES
 from ...training.slots import ordinal
 from ..common.footer import KeysFooter
 from ..common.image_set import ImageWords
-from ..common.messages import ModelReady, describe_source
+from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.plot import LinePlot
 from ..common.session import session_app
+from ..common.session_model import describe_source, session_model
 from ..common.staged import Stage, building_line, fill, once_built
 from . import keys, messages, workers
 from .code_pane import TrainingCode
@@ -55,6 +56,7 @@ from .run_view import RunView
 if TYPE_CHECKING:
     from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
+    from ...training.protocol import ModelRef, TrainDone
 
 __all__ = ["DEFAULTS", "TrainingScreen", "parse_settings"]
 
@@ -88,16 +90,18 @@ class TrainingScreen(ImageWords, ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.data: MnistData | None = None  # full, before limits
-        self.model: Any = None  # the last trained (also cancelled) or loaded model (a ModelRef of the worker)
+        self.model: ModelRef | None = (
+            None  # the last trained (also cancelled) or loaded model (a ModelRef of the worker)
+        )
         self.chosen_spec: ModelSpec | None = None  # the architecture editor's model (TrainModel), else the lecture's
         self.model_source = ""  # which run or file the model, the results and the inspect screen show
-        self.last_result: Any = None  # the TrainDone of the last run (completed or not)
+        self.last_result: TrainDone | None = None  # the TrainDone of the last run (completed or not)
         self._cancel = threading.Event()
         #: The runs of this screen: their number, their curves, events → progress (pure).
         self.runs = RunTracker()
         self._side_auto_hidden = False
         #: The model the Results tab offers to the other screens (u), with its data and name; None: nothing offered.
-        self._offer: tuple[Any, Any, str] | None = None
+        self._offer: tuple[ModelRef, MnistData, str] | None = None
         #: The model shown (a run's) has not been saved since it was made.
         self._unsaved = False
 
@@ -431,7 +435,7 @@ class TrainingScreen(ImageWords, ModeScreen):
         line = self.runs.finished_line(result.reason, result.message, result.evaluation)
         self._run_view.write_line(line)
         label = self.runs.label(result.reason, result.stopped_at)
-        if result.reason == "completed":
+        if result.reason == "completed" and result.evaluation is not None:  # a completed run is evaluated
             self._keep_model(result.model, result.evaluation, message.data, label, offer=True)
             self._unsaved = True
         elif result.reason == "nan":
@@ -472,7 +476,7 @@ class TrainingScreen(ImageWords, ModeScreen):
 
     # ------------------------------------------------------------------ the model shown and offered
 
-    def _keep_model(self, model: Any, evaluation: Evaluation, data: MnistData, label: str, *, offer: bool) -> None:
+    def _keep_model(self, model: ModelRef, evaluation: Evaluation, data: MnistData, label: str, *, offer: bool) -> None:
         """The model of a run (or a file) becomes the one the Results tab and w use; with ``offer``, u gives it to
         every screen (until then they keep theirs: the bundled model, or the one chosen before)."""
         self.model, self.model_source = model, label
@@ -505,7 +509,7 @@ class TrainingScreen(ImageWords, ModeScreen):
         model, data, label = self._offer
         self._offer = None
         self._show_use(False)
-        self.post_message(ModelReady(model, data, label))
+        self.post_message(ModelReady(session_model(model, label), data))
         self._panel.file_status(f"Every screen now uses {describe_source(label)}.", ok=True)
         self.notify(
             Text(f"Every screen now uses {describe_source(label)}. Ctrl+P, “Use the bundled model” goes back.").plain,
