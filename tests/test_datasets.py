@@ -241,3 +241,56 @@ def test_an_rgb_image_is_drawn_in_colour_and_without_colour_on_the_glyph_ramp():
     assert UPPER_HALF not in plain.plain and not plain.spans
     rows = plain.plain.split("\n")
     assert len(rows) == 8 and rows[0] != rows[-1]  # red rows above are lighter than the black rows below
+
+
+def _fashion_cache(tmp_path, monkeypatch, classes=10):
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.chdir(tmp_path)  # no file or folder called fashion_mnist here
+    folder = tmp_path / "keras" / "datasets" / "fashion-mnist"
+    folder.mkdir(parents=True)
+    a = _arrays((28, 28), classes=classes, n=20, m=10)
+    for key, stem, magic in (
+        ("x_train", "train-images-idx3-ubyte", 2051),
+        ("y_train", "train-labels-idx1-ubyte", 2049),
+        ("x_test", "t10k-images-idx3-ubyte", 2051),
+        ("y_test", "t10k-labels-idx1-ubyte", 2049),
+    ):
+        _idx(folder / f"{stem}.gz", a[key], magic)
+    return folder
+
+
+def test_fashion_mnist_is_read_from_the_keras_cache_with_its_class_names(tmp_path, monkeypatch):
+    from tui_convnet.data.image_sets import app_image_set, named_image_set
+
+    _fashion_cache(tmp_path, monkeypatch)
+    images = app_image_set("fashion_mnist", None)
+    assert images is not None and images.input_shape == (28, 28, 1) and images.classes == 10
+    assert images.class_names[0] == "T-shirt/top" and images.class_names[9] == "Ankle boot"
+    assert images.data.class_names == images.class_names
+    assert named_image_set("cifar10") is None  # not a named set: read as a path (and refused there)
+
+
+def test_a_named_set_not_in_the_cache_is_one_line_and_train_cannot_download_it_offline(tmp_path, monkeypatch, capsys):
+    from tui_convnet.cli import main
+    from tui_convnet.data.image_sets import app_image_set
+    from tui_convnet.training import download
+
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(DataError, match=r"Fashion-MNIST is not in the Keras cache .*`convnet-tui train --data"):
+        app_image_set("fashion_mnist", None)
+    assert main(["--data", "fashion_mnist"]) == 2  # the app: one line, before it starts
+    err = capsys.readouterr().err
+    assert err.startswith("convnet-tui: Fashion-MNIST is not in the Keras cache") and err.count("\n") == 1
+
+    def offline(name):  # what Keras' download raises without a network, as download_named_set says it
+        raise DataError(
+            "Keras could not download Fashion-MNIST (Exception: URL fetch failure on https://storage.googleapis.com/"
+            "tensorflow/tf-keras-datasets/train-labels-idx1-ubyte.gz: None -- [Errno -3] Temporary failure in name "
+            "resolution). Online once, `convnet-tui train --data fashion_mnist` keeps it in the Keras cache."
+        )
+
+    monkeypatch.setattr(download, "download_named_set", offline)
+    assert main(["train", "--data", "fashion_mnist"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("convnet-tui train: error: Keras could not download Fashion-MNIST") and err.count("\n") == 1

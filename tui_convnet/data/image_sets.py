@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,7 +20,16 @@ import numpy as np
 from ..core import DenseSpec, ModelSpec, mnist_convnet
 from ..core.arrays import Array
 from ..util.fileio import PathError, os_reason, user_path
-from .mnist import DataError, MnistData, check_labels, check_pixels, read_idx_arrays, read_npz_arrays
+from .mnist import (
+    IDX_FILES,
+    DataError,
+    MnistData,
+    check_labels,
+    check_pixels,
+    keras_cache_path,
+    read_idx_arrays,
+    read_npz_arrays,
+)
 
 #: The image shapes a set may have (per image), and what the screens call them.
 SHAPES: dict[tuple[int, ...], str] = {(28, 28): "28x28 grey", (32, 32, 3): "32x32 RGB"}
@@ -133,6 +143,69 @@ def read_model_classes(path: str | os.PathLike[str], classes: int) -> tuple[str,
     return _check_names(names, where)
 
 
+#: Fashion-MNIST's classes (Zalando's names, as Keras' documentation gives them).
+FASHION_MNIST_NAMES = (
+    "T-shirt/top",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+)
+#: The sets named on the command line (``--data fashion_mnist``): what they are called, their folder in the Keras
+#: cache (the four IDX files ``keras.datasets.fashion_mnist.load_data()`` downloads there) and their class names.
+#: CIFAR-10 is not one: Keras keeps it as Python pickles, which convnet-tui never loads (save its arrays as a .npz).
+NAMED_SETS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "fashion_mnist": ("Fashion-MNIST", "fashion-mnist", FASHION_MNIST_NAMES),
+}
+
+
+def named_set_folder(name: str) -> Path:
+    """Where Keras keeps the named set's files (beside its ``mnist.npz``)."""
+    return keras_cache_path().parent / NAMED_SETS[name][1]
+
+
+def named_image_set(
+    name: str, class_names: str | os.PathLike[str] | None = None, download: Callable[[str], None] | None = None
+) -> ImageSet | None:
+    """The named set ``name`` (see :data:`NAMED_SETS`) from the Keras cache, or None when ``name`` names no such
+    set (or a file or folder of that name is there: the path wins). Not in the cache: ``download(name)`` fetches it
+    (the training layer's Keras download, which raises :class:`DataError` in one line when offline); without one,
+    a :class:`DataError` says how to get it."""
+    if name not in NAMED_SETS or os.path.exists(name):
+        return None
+    title, _, names = NAMED_SETS[name]
+    folder = named_set_folder(name)
+    if not all((folder / f"{stem}.gz").is_file() or (folder / stem).is_file() for stem in IDX_FILES.values()):
+        if download is None:
+            raise DataError(
+                f"{title} is not in the Keras cache ({folder}); `convnet-tui train --data {name}` downloads it "
+                "(once, online)."
+            )
+        download(name)
+    images = load_image_set(folder, class_names) if class_names is not None else None
+    if images is None:
+        arrays, classes = check_images(read_idx_arrays(folder), str(folder))
+        if classes > len(names):
+            raise DataError(f"{folder}: {title} has {len(names)} classes. Received: labels up to {classes - 1}")
+        data = MnistData(
+            arrays["x_train"],
+            arrays["y_train"],
+            arrays["x_test"],
+            arrays["y_test"],
+            "path",
+            str(folder),
+            full=False,
+            class_names=names,
+        )
+        images = ImageSet(data, names)
+    return images
+
+
 def load_image_set(dataset: str | os.PathLike[str], class_names: str | os.PathLike[str] | None = None) -> ImageSet:
     """Read and check an image set: a ``.npz`` file or a folder of IDX files, and its class names.
 
@@ -209,7 +282,7 @@ def app_image_set(dataset: str | None, class_names: str | None) -> ImageSet | No
         if class_names is not None:
             raise DataError("--classes names the classes of --data: give --data PATH too.")
         return None
-    return load_image_set(dataset, class_names)
+    return named_image_set(dataset, class_names) or load_image_set(dataset, class_names)
 
 
 def test_set_for(spec: ModelSpec, images: ImageSet | None) -> MnistData | None:

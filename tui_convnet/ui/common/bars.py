@@ -71,7 +71,7 @@ class ProbabilityBars(Widget):
         pred = self.predicted
         marks = 7  # " ◀ true"
         names = 1 if self.labels.mnist else min(max(map(len, self.labels.names)), 12)
-        bar_w = max(4, self.size.width - 1 - names - 7 - marks)
+        bar_w = max(4, self.size.width - 1 - names - (7 if self.labels.mnist else 8) - marks)
         bar = self.get_component_rich_style("probability-bars--bar")
         for c, p in enumerate(self.probabilities):
             if c:

@@ -176,8 +176,8 @@ class DigitGallery(Widget):
                 )
                 cell.append(f"true {self.labels[i]}", "red" if wrong else "green")
             else:  # the predicted class's name after the confidence, the true one's after "true", cut to the cell
-                pred = self.words.short(int(self.predicted[i]), self.cell_width - 5)
                 confidence = numbers.percent(float(self.confidence[i]), 0)
+                pred = self.words.short(int(self.predicted[i]), self.cell_width - len(f"{confidence:>4} "))
                 cell.append(f"{confidence:>4} {pred}\n", "bold red" if wrong else "bold green")
                 true = f"true {self.words.short(int(self.labels[i]), self.cell_width - 5)}"
                 cell.append(true, "red" if wrong else "green")
