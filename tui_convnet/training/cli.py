@@ -39,7 +39,9 @@ from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES, check_split
 
 if TYPE_CHECKING:
+    from ..core import ModelSpec
     from ..data.image_sets import ImageSet
+    from .events import EpochEnd, TrainEvent
 
 from .outcome import (
     EXIT_FAILED,
@@ -158,7 +160,7 @@ class _Reporter:
                 self.progress.stop()
             self.progress = None
 
-    def __call__(self, event: Any) -> None:
+    def __call__(self, event: TrainEvent) -> None:
         if self.output_error:
             return
         try:
@@ -168,7 +170,7 @@ class _Reporter:
             self.cancel.set()
             self.stop()
 
-    def _handle(self, event: Any) -> None:
+    def _handle(self, event: TrainEvent) -> None:
         from .events import BatchEnd, EpochBegin, EpochEnd, EvaluationBegin, TrainBegin
 
         if isinstance(event, BatchEnd):
@@ -196,7 +198,7 @@ class _Reporter:
                 self.stop()
                 self.console.print(f"Evaluating on {event.test_samples:,} test digits…")
 
-    def _epoch_end(self, e: Any) -> None:
+    def _epoch_end(self, e: EpochEnd) -> None:
         if self.json:
             write_line(
                 json_line(
@@ -259,7 +261,7 @@ def load_data_arg(args: argparse.Namespace) -> tuple[MnistData, ImageSet | None]
     return images.data.limited(args.limit, args.test_limit), images
 
 
-def _spec_file(path: str) -> Any:
+def _spec_file(path: str) -> ModelSpec:
     """The ModelSpec in ``path`` (``train --spec``), checked to train on MNIST; ValueError says why not."""
     from ..architect.spec_file import read_trainable_spec
 
