@@ -294,3 +294,12 @@ def test_a_named_set_not_in_the_cache_is_one_line_and_train_cannot_download_it_o
     assert main(["train", "--data", "fashion_mnist"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("convnet-tui train: error: Keras could not download Fashion-MNIST") and err.count("\n") == 1
+
+
+def test_a_picture_for_an_rgb_set_is_sent_to_predict_in_one_line(tmp_path, capsys):
+    from tui_convnet.cli import main
+
+    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    assert main(["--data", str(tmp_path / "pets.npz"), "--image", str(tmp_path / "cat.png")]) == 2
+    err = capsys.readouterr().err
+    assert "reads one with: convnet-tui predict MODEL.keras --image FILE" in err and err.count("\n") == 1
