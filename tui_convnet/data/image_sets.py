@@ -192,18 +192,17 @@ def named_image_set(
         arrays, classes = check_images(read_idx_arrays(folder), str(folder))
         if classes > len(names):
             raise DataError(f"{folder}: {title} has {len(names)} classes. Received: labels up to {classes - 1}")
-        data = MnistData(
-            arrays["x_train"],
-            arrays["y_train"],
-            arrays["x_test"],
-            arrays["y_test"],
-            "path",
-            str(folder),
-            full=False,
-            class_names=names,
-        )
-        images = ImageSet(data, names)
+        images = _image_set(arrays, folder, names)
     return images
+
+
+def _image_set(arrays: dict[str, Array], location: Path, names: tuple[str, ...]) -> ImageSet:
+    """The checked arrays of a set read from ``location``, with its class names."""
+    a = arrays
+    data = MnistData(
+        a["x_train"], a["y_train"], a["x_test"], a["y_test"], "path", str(location), full=False, class_names=names
+    )
+    return ImageSet(data, names)
 
 
 def load_image_set(dataset: str | os.PathLike[str], class_names: str | os.PathLike[str] | None = None) -> ImageSet:
@@ -228,17 +227,7 @@ def load_image_set(dataset: str | os.PathLike[str], class_names: str | os.PathLi
         beside = (path if folder else path.parent) / CLASS_FILE
         names_path = beside if beside.is_file() else None
     names = read_class_names(names_path, classes) if names_path is not None else tuple(map(str, range(classes)))
-    data = MnistData(
-        arrays["x_train"],
-        arrays["y_train"],
-        arrays["x_test"],
-        arrays["y_test"],
-        "path",
-        str(path),
-        full=False,
-        class_names=names,
-    )
-    return ImageSet(data, names)
+    return _image_set(arrays, path, names)
 
 
 def model_for(images: ImageSet, dropout: float | None = None, spec: ModelSpec | None = None) -> ModelSpec:
