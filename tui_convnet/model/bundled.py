@@ -24,7 +24,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +33,9 @@ from ..core.weights import weight_shapes
 from ..util.fileio import ArchiveError, atomic_write_bytes, check_zip_members
 from ..util.paths import assets_dir
 from .model import BUNDLED_KERAS_NAME, Bundled, Model, bundled_label
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 MODEL_STEM = "mnist_convnet"
 KERAS_NAME = BUNDLED_KERAS_NAME  # f"{MODEL_STEM}.keras"
@@ -59,7 +62,7 @@ def weight_names(spec: ModelSpec) -> list[str]:
 expected_shapes = weight_shapes
 
 
-def write_weights(path: str | os.PathLike[str], spec: ModelSpec, weights: Sequence[Any]) -> Path:
+def write_weights(path: str | os.PathLike[str], spec: ModelSpec, weights: Sequence[ArrayLike]) -> Path:
     """Save ``weights`` (Keras' ``get_weights()`` list) as float32 arrays in an ``.npz``, atomically."""
     path = Path(path)
     names, shapes = weight_names(spec), expected_shapes(spec)
