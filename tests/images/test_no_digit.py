@@ -23,7 +23,7 @@ FLOORS = {"face": 7, "texture": 10, "noise": 12, "blank": 12}
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_generated_pictures_without_a_digit_are_refused(kind) -> None:
+def test_generated_pictures_without_a_digit_are_refused(kind: str) -> None:
     refused = []
     for seed in range(12):
         try:
@@ -34,7 +34,7 @@ def test_generated_pictures_without_a_digit_are_refused(kind) -> None:
     assert len(refused) >= FLOORS[kind], refused
 
 
-def _blob(index, box, ink, pen):
+def _blob(index: int, box: tuple[int, int, int, int], ink: float, pen: float) -> Blob:
     top, left, bottom, right = box
     return Blob(index, (bottom - top) * (right - left) // 3, box, ink, pen, 0.0)
 
