@@ -12,9 +12,9 @@ from textual.pilot import Pilot
 from tests.ui.screens import current
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.common.session_model import session_model
 from tui_convnet.ui.inspect.screen import InspectScreen
 from tui_convnet.ui.lessons.screen import LessonsScreen
-from tui_convnet.ui.common.session_model import session_model
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -51,6 +51,7 @@ async def test_h_opens_the_hierarchy_lesson_on_this_digit_and_model(ui: type[UI]
         await pilot.press("right", "right")  # test digit #2, a 1
         await settle(pilot)
         inspect = current(app, InspectScreen)
+        assert ready.data is not None
         assert inspect.index == 2 and int(ready.data.y_test[2]) == 1
         await pilot.press("h")
         await pilot.pause()

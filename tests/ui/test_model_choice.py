@@ -19,13 +19,14 @@ from tui_convnet.data.mnist import load_mnist
 from tui_convnet.model.model import Trained
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.common.session_model import session_model
 from tui_convnet.ui.inspect.screen import InspectScreen
 from tui_convnet.ui.training.progress import TrainingProgress
-from tui_convnet.ui.common.session_model import session_model
 from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
 
 if TYPE_CHECKING:
     from tui_convnet.data.mnist import MnistData
+    from tui_convnet.training.protocol import ModelRef
 
 SIZE = (130, 42)
 
@@ -35,7 +36,7 @@ def sample() -> MnistData:
     return load_mnist("sample").limited(None, 100)
 
 
-def offer(screen: TrainingScreen, model: object, data: MnistData, label: str) -> None:
+def offer(screen: TrainingScreen, model: ModelRef, data: MnistData, label: str) -> None:
     """What a finished run leaves: its model shown in Results and offered (without its evaluation's arrays)."""
     screen.model, screen.model_source, screen._unsaved = model, label, True
     screen._offer = (model, data, label)
