@@ -12,8 +12,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..core import DropoutResult, dropout
+from ..model.layer_names import slide_named
 from ..model.model import Model
-from ..teach.layer_names import slide_named
 from .context import Digit
 
 RATES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import LayerInfo, receptive_field_size
+from ..model.layer_names import slide_named
 from ..model.model import Model
-from ..teach.layer_names import slide_named
 from .context import Digit
 
 #: Maps drawn per layer (the first layer has 32, the deeper ones 64).

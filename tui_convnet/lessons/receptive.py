@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..core import LayerInfo, Pool2DSpec, ReceptiveField, Region, receptive_field, receptive_field_path
+from ..model.layer_names import slide_named
 from ..model.model import Model
-from ..teach.layer_names import slide_named
 from .context import Digit
 
 

@@ -5,5 +5,6 @@
 - :mod:`.bundled` — the model that ships with the package (``assets/model/``): its spec, its weights as
   plain arrays and what it scored (its provenance), read without TensorFlow;
 - :mod:`.summary` — the Rich tables shared by the command line and the app: the model summary and the
-  confusion matrix.
+  confusion matrix;
+- :mod:`.layer_names` — each layer as the slide names it (Keras 2) beside Keras 3's name.
 """

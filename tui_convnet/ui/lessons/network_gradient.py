@@ -23,7 +23,7 @@ from ...core.lessons import (
     NetworkGradients,
     network_gradients,
 )
-from ...teach.layer_names import KERAS_NAMES_NOTE, slide_named
+from ...model.layer_names import KERAS_NAMES_NOTE, slide_named
 from ..common.footer import KeysFooter
 from ..common.heatmap import Heatmap, HeatmapGrid, glyph_legend, layer_strips, no_color, quantise, scale_for
 from ..common.messages import ModelReady

@@ -33,8 +33,8 @@ from ...lessons.receptive import ReceptiveLesson, Selection
 from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
 from ...model.bundled import ModelAssetError
+from ...model.layer_names import KERAS_NAMES_NOTE
 from ...model.model import Model, checked_model, seeded_model
-from ...teach.layer_names import KERAS_NAMES_NOTE
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, OpenInExplorer
 from ..common.mode_screen import ModeScreen
