@@ -301,16 +301,18 @@ def test_a_named_set_not_in_the_cache_is_one_line_and_train_cannot_download_it_o
     assert err.startswith("convnet-tui train: error: Keras could not download Fashion-MNIST") and err.count("\n") == 1
 
 
-def test_a_picture_for_an_rgb_set_is_sent_to_predict_in_one_line(tmp_path, capsys):
+def test_a_picture_for_an_rgb_set_is_sent_to_predict_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tui_convnet.cli import main
 
-    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    savez(tmp_path / "pets.npz", _arrays((32, 32, 3), classes=3))
     assert main(["--data", str(tmp_path / "pets.npz"), "--image", str(tmp_path / "cat.png")]) == 2
     err = capsys.readouterr().err
     assert "reads one with: convnet-tui predict MODEL.keras --image FILE" in err and err.count("\n") == 1
 
 
-def test_trains_plain_report_names_the_classes_and_says_images(tmp_path):
+def test_trains_plain_report_names_the_classes_and_says_images(tmp_path: Path) -> None:
     import io
     from types import SimpleNamespace
 
@@ -322,9 +324,10 @@ def test_trains_plain_report_names_the_classes_and_says_images(tmp_path):
     confusion = np.array([[2, 0, 0], [1, 1, 0], [0, 0, 3]])
     ev = SimpleNamespace(accuracy=6 / 7, loss=0.5, samples=7, misclassified=1, confusion=confusion)
     result = SimpleNamespace(train_samples=16, history=[1], seconds=1.0, samples_per_second=16.0)
-    console = Console(file=io.StringIO(), width=100)
+    written = io.StringIO()
+    console = Console(file=written, width=100)
     _print_results(False, console, {}, result, ev, None, image_labels(("cat", "[b]dog", "ankle boot")))
-    out = console.file.getvalue()
+    out = written.getvalue()
     assert "on 7 test images (1 misclassified)" in out and "Trained 16 images x 1 epoch(s)" in out
     assert "rows: true class" in out and "1 [b]dog" in out and "2 ankle boot" in out and "ankl…" in out
     assert "digit" not in out
