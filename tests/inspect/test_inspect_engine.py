@@ -131,7 +131,7 @@ def test_models_the_screens_cannot_show_are_refused_and_other_image_sets_models_
     from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, seeded_weights
     from tui_convnet.training.inspector import NumpyModel
 
-    def model(shape, units):
+    def model(shape: tuple[int, int, int], units: int) -> NumpyModel:
         spec = ModelSpec(shape, (Conv2DSpec(4, (3, 3)), FlattenSpec(), DenseSpec(units, activation="softmax")))
         return NumpyModel(spec, tuple(seeded_weights(spec)), "m")
 
