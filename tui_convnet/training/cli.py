@@ -40,7 +40,9 @@ from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES, check_split
 
 if TYPE_CHECKING:
+    from ..core import ModelSpec
     from ..data.image_sets import ImageSet
+    from .events import EpochEnd, TrainEvent
 
 from .outcome import (
     EXIT_FAILED,
@@ -161,7 +163,7 @@ class _Reporter:
                 self.progress.stop()
             self.progress = None
 
-    def __call__(self, event: Any) -> None:
+    def __call__(self, event: TrainEvent) -> None:
         if self.output_error:
             return
         try:
@@ -171,7 +173,7 @@ class _Reporter:
             self.cancel.set()
             self.stop()
 
-    def _handle(self, event: Any) -> None:
+    def _handle(self, event: TrainEvent) -> None:
         from .events import BatchEnd, EpochBegin, EpochEnd, EvaluationBegin, TrainBegin
 
         if isinstance(event, BatchEnd):
@@ -199,7 +201,7 @@ class _Reporter:
                 self.stop()
                 self.console.print(self.labels.say(f"Evaluating on {event.test_samples:,} test digits…"))
 
-    def _epoch_end(self, e: Any) -> None:
+    def _epoch_end(self, e: EpochEnd) -> None:
         if self.json:
             write_line(
                 json_line(
@@ -262,7 +264,7 @@ def load_data_arg(args: argparse.Namespace) -> tuple[MnistData, ImageSet | None]
     return images.data.limited(args.limit, args.test_limit), images
 
 
-def _spec_file(path: str) -> Any:
+def _spec_file(path: str) -> ModelSpec:
     """The ModelSpec in ``path`` (``train --spec``), checked to train on MNIST; ValueError says why not."""
     from ..architect.spec_file import read_trainable_spec
 

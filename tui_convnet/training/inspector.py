@@ -59,7 +59,7 @@ class InspectError(ValueError):
 NumpyModel = ModelRef
 
 
-def is_numpy_model(model: Any) -> bool:
+def is_numpy_model(model: object) -> bool:
     """A model given as a spec and its weights (a :class:`NumpyModel`, or anything with a ``ModelSpec``
     ``spec`` and ``weights``, such as the bundled model), not a Keras model."""
     return isinstance(getattr(model, "spec", None), ModelSpec) and hasattr(model, "weights")
