@@ -58,7 +58,7 @@ class ModelFileError(ValueError):
     pass
 
 
-def save_model_atomic(model: FakeModel, path: str | Path) -> Path:
+def save_model_atomic(model: FakeModel, path: str | Path, class_names: tuple[str, ...] = ()) -> Path:
     """As ``training.model.save_model_atomic`` does (without importing TensorFlow)."""
     return fileio.atomic_write(path, lambda tmp: model.save(tmp), suffix=".keras")
 
