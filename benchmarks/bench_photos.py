@@ -133,6 +133,61 @@ def accuracy_table(title: str, counts: dict[str, tuple[int, int]], outcomes: dic
     return lines, met
 
 
+def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> float:
+    """Intersection over union of two boxes ``(top, left, bottom, right)``."""
+    inter = max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+#: A crop is good when its box and the digit's (from the manifest) overlap this much (intersection over union).
+GOOD_CROP = 0.5
+MISREAD_KINDS = (
+    "refused (no digit found)",
+    "bad crop (the box misses the digit)",
+    "good crop, the model misreads the MNIST original too",
+    "good crop, the model reads the MNIST original (the picture's changes lost it)",
+    "good crop, a drawn digit (no MNIST original)",
+)
+
+
+def misreads(folder: Path) -> dict[str, int]:
+    """Why each digit of ``folder`` was misread: refused, a bad crop (the box found misses the digit's box in
+    the manifest), or a good crop that the model misreads, with or without misreading the 28x28 MNIST
+    original too (the set's ``mnist`` column)."""
+    from tui_convnet.core import forward
+    from tui_convnet.images import ImageError, load_digit
+
+    model = _model_cache["m"]
+    with np.load(ROOT / "assets" / "mnist" / "mnist-sample.npz", allow_pickle=False) as f:
+        originals = f["x_test"]
+    kinds = dict.fromkeys(MISREAD_KINDS, 0)
+    with open(folder / "manifest.csv", newline="") as f:
+        for row in csv.DictReader(f):
+            if row["label"] == "-":
+                continue
+            try:
+                pre = load_digit(folder / row["file"])
+            except ImageError:
+                kinds[MISREAD_KINDS[0]] += 1
+                continue
+            label = int(row["label"])
+            if int(np.argmax(forward(model.spec, model.weights, pre.model_input))) == label:  # type: ignore[attr-defined]
+                continue
+            (gh, gw), (oh, ow) = pre.gray.shape, pre.original
+            top, left, bottom, right = pre.box
+            found = (top * oh / gh, left * ow / gw, bottom * oh / gh, right * ow / gw)
+            if _overlap(found, tuple(float(v) for v in row["box"].split())) < GOOD_CROP:
+                kinds[MISREAD_KINDS[1]] += 1
+            elif not row["mnist"]:
+                kinds[MISREAD_KINDS[4]] += 1
+            else:
+                original = originals[int(row["mnist"])][..., None] / 255.0
+                read = int(np.argmax(forward(model.spec, model.weights, original)))  # type: ignore[attr-defined]
+                kinds[MISREAD_KINDS[2] if read != label else MISREAD_KINDS[3]] += 1
+    return kinds
+
+
 def big_photo(fmt: str) -> bytes:
     """A 4000x3000 photo of a test digit (a 7): grey paper, uneven light, noise, as a phone saves it."""
     from PIL import Image
@@ -225,6 +280,16 @@ def main(argv: list[str] | None = None) -> int:
         table, met = accuracy_table(title, c, o)
         lines += [*table, ""]
         met_accuracy &= met
+    lines += ["| why a digit was misread | photo set | held-out set |", "|---|---:|---:|"]
+    ours, theirs = misreads(PHOTOS), misreads(HELDOUT)
+    lines += [f"| {kind} | {ours[kind]} | {theirs[kind]} |" for kind in MISREAD_KINDS]
+    lines += [
+        f"| **misread in all** | {sum(ours.values())} | {sum(theirs.values())} |",
+        "",
+        f"A good crop: the box found and the digit's own box overlap at least {GOOD_CROP:.0%} (intersection "
+        "over union). The MNIST original: the 28x28 official test digit the picture was made from, read as it is.",
+        "",
+    ]
     met_speed = True
     if not args.skip_speed:
         import tempfile
