@@ -238,9 +238,11 @@ INKS = {
 }
 
 
-def digit_picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, str, str]:
+def digit_picture(
+    digit: np.ndarray, rng: Rng, condition: str, inks: list[np.ndarray] | None = None
+) -> tuple[bytes, str, str]:
     """One picture of ``digit`` (28x28, 0..255, ink bright) under ``condition``, and the digit's box on it
-    (``top left bottom right``)."""
+    (``top left bottom right``); ``inks`` gets the digit's own ink (before the paper, the light, the camera)."""
     c = condition
     combo = c == "combined"
 
@@ -283,6 +285,8 @@ def digit_picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, s
     top = int(rng.integers(0, max(1, h - size + 1)))
     left = int(rng.integers(0, max(1, w - size + 1)))
     box = " ".join(map(str, lay(canvas, alpha, ink, top, left)))
+    if inks is not None:
+        inks.append(alpha)
     if c == "lighting" or maybe(0.5):
         canvas *= vignette(h, w, rng, rng.uniform(0.25, 0.55))[..., None]
     if c == "shadow" or maybe(0.3):
@@ -476,7 +480,8 @@ CONDITIONS = (
 )
 
 
-def build(out: Path, per_condition: int, per_kind: int) -> int:
+def build(out: Path, per_condition: int, per_kind: int, inks: dict[str, np.ndarray] | None = None) -> int:
+    """Write the set into ``out``; ``inks`` gets each picture's digit as drawn on it, by file name."""
     with np.load(ROOT / "assets" / "mnist" / "mnist-sample.npz", allow_pickle=False) as f:
         x_test, y_test = f["x_test"], f["y_test"]
     rows: list[tuple[str, str, str, str, str]] = []
@@ -489,8 +494,11 @@ def build(out: Path, per_condition: int, per_kind: int) -> int:
         for n, i in enumerate(indices):
             label = n % 10 if condition == "pen" else int(y_test[i])
             digit = pen_digit(label, rng) if condition == "pen" else x_test[i].astype(np.float32)
-            data, ext, box = digit_picture(digit, rng, condition)
+            drawn: list[np.ndarray] = []
+            data, ext, box = digit_picture(digit, rng, condition, drawn)
             name = f"{n:03d}_{label}.{ext}"
+            if inks is not None:
+                inks[f"{condition}/{name}"] = drawn[0]
             (folder / name).write_bytes(data)
             rows.append((condition, f"{condition}/{name}", str(label), box, "" if condition == "pen" else str(i)))
     rng = np.random.default_rng([SEED, 100])

@@ -174,8 +174,11 @@ def encode(canvas: np.ndarray, rng: Rng, *, quality: int | None, grey: bool) -> 
 # --------------------------------------------------------------------------- one picture
 
 
-def picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, str, Box]:
-    """One picture of ``digit`` under ``condition``, and where the digit is on it."""
+def picture(
+    digit: np.ndarray, rng: Rng, condition: str, inks: list[np.ndarray] | None = None
+) -> tuple[bytes, str, Box]:
+    """One picture of ``digit`` under ``condition``, and where the digit is on it; ``inks`` gets the digit's
+    own ink (its coverage, before the paper, the light and the camera)."""
     c = condition
     combo = c == "combined"
     pick = (lambda p: rng.random() < p) if combo else (lambda p: False)
@@ -213,6 +216,8 @@ def picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, str, Bo
     top = int(rng.integers(0, max(1, h - size + 1)))
     left = int(rng.integers(0, max(1, w - size + 1)))
     box = place(page, alpha, ink_colour(rng, kind), top, left)
+    if inks is not None:
+        inks.append(alpha)
     # What the camera adds.
     if c == "lighting" or pick(0.5):
         page *= lighting(h, w, rng, rng.uniform(0.25, 0.5))[..., None]
@@ -421,7 +426,13 @@ CONDITIONS = (
 NO_DIGIT_KINDS = ("blank", "ruled", "noise", "face", "texture")
 
 
-def build(out: Path, per_condition: int, test_digits: Callable[[], tuple[np.ndarray, np.ndarray]]) -> int:
+def build(
+    out: Path,
+    per_condition: int,
+    test_digits: Callable[[], tuple[np.ndarray, np.ndarray]],
+    inks: dict[str, np.ndarray] | None = None,
+) -> int:
+    """Write the set into ``out``; ``inks`` gets each MNIST picture's digit as drawn on it, by file name."""
     x_test, y_test = test_digits()
     rows: list[tuple[str, str, str, str, str]] = []
     out.mkdir(parents=True, exist_ok=True)
@@ -431,8 +442,11 @@ def build(out: Path, per_condition: int, test_digits: Callable[[], tuple[np.ndar
         folder = out / condition
         folder.mkdir(exist_ok=True)
         for n, i in enumerate(indices):
-            data, ext, box = picture(x_test[i], rng, condition)
+            drawn: list[np.ndarray] = []
+            data, ext, box = picture(x_test[i], rng, condition, drawn)
             name = f"{n:03d}_{int(y_test[i])}.{ext}"
+            if inks is not None:
+                inks[f"{condition}/{name}"] = drawn[0]
             (folder / name).write_bytes(data)
             rows.append((condition, f"{condition}/{name}", str(int(y_test[i])), " ".join(map(str, box)), str(i)))
     rng = np.random.default_rng([SEED, 100])
