@@ -106,7 +106,13 @@ class Clock:
         event = events.Key(key, character)
         event.set_sender(self.app)
         self.app._driver.send_message(event)
-        await asyncio.wait_for(self.frame.wait(), timeout=60)
+        try:
+            await asyncio.wait_for(self.frame.wait(), timeout=60)
+        except TimeoutError:
+            raise RuntimeError(
+                f"no frame within 60 s after {key!r} (screen {type(self.app.screen).__name__}, "
+                f"mode {self.app.current_mode}, focused {getattr(self.app.focused, 'id', None)})"
+            ) from None
         t1, c1 = time.perf_counter(), time.process_time()
         self.condition = lambda app: False
         return (t1 - t0) * 1000, (c1 - c0) * 1000
@@ -152,10 +158,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--apps", type=int, default=3, help="fresh apps per state (first visits), default 3")
     parser.add_argument("--rounds", type=int, default=5, help="later passes per app, default 5")
+    parser.add_argument("--states", default="idle,training", help="idle, training or both (default)")
     args = parser.parse_args(argv)
+    states = [state.strip() for state in args.states.split(",")]
     load = os.getloadavg()[0]
     samples: Samples = defaultdict(list)
     for training in (False, True):
+        if ("training" if training else "idle") not in states:
+            continue
         for _ in range(args.apps):
             asyncio.run(run_app(samples, args.rounds, training))
     rows, ok = [], True

@@ -19,7 +19,8 @@ import pytest
 
 from tui_convnet.core import forward
 from tui_convnet.images import UNSURE, ImageError, load_digit
-from tui_convnet.model.bundled import BundledModel, load_bundled_model
+from tui_convnet.model.bundled import load_bundled_model
+from tui_convnet.model.model import Model
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
 #: The sample of digits together (the code reads 95.0 % of its 80), and each condition (5 pictures; the
@@ -39,7 +40,7 @@ def manifest() -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def model() -> BundledModel:
+def model() -> Model:
     return load_bundled_model()
 
 
@@ -51,7 +52,7 @@ def test_the_held_out_set_has_its_own_kinds_and_its_files_exist() -> None:
     assert all((HELDOUT / r["file"]).is_file() for r in rows)
 
 
-def test_held_out_digits_are_read(model: BundledModel) -> None:
+def test_held_out_digits_are_read(model: Model) -> None:
     rows = [r for r in manifest() if r["label"] != "-"]
     by_condition: dict[str, list[dict[str, str]]] = defaultdict(list)
     for row in rows:
@@ -72,7 +73,7 @@ def test_held_out_digits_are_read(model: BundledModel) -> None:
     assert min(each.values()) >= FLOOR_EACH, each
 
 
-def test_held_out_pictures_without_a_digit_are_refused_or_called_unsure(model: BundledModel) -> None:
+def test_held_out_pictures_without_a_digit_are_refused_or_called_unsure(model: Model) -> None:
     refused, confident = 0, list[str]()
     for row in manifest():
         if row["label"] != "-":

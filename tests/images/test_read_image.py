@@ -22,17 +22,17 @@ from tui_convnet.images.preprocess import Preprocessed
 from tui_convnet.model.bundled import load_bundled_model
 
 if TYPE_CHECKING:
-    from tui_convnet.model.bundled import BundledModel
+    from tui_convnet.model.model import Model
 
 DIGITS = range(12)
 
 
 @pytest.fixture(scope="module")
-def model() -> BundledModel:
+def model() -> Model:
     return load_bundled_model()
 
 
-def predicted(model: BundledModel, digit28: np.ndarray) -> int:
+def predicted(model: Model, digit28: np.ndarray) -> int:
     return int(np.argmax(forward(model.spec, model.weights, digit28[..., None])))
 
 
@@ -48,9 +48,7 @@ def save_copies(folder: Path, index: int) -> dict[str, Path]:
 
 
 @pytest.mark.parametrize("index", DIGITS)
-def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(
-    tmp_path: Path, model: BundledModel, index: int
-) -> None:
+def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path: Path, model: Model, index: int) -> None:
     digit, _ = bundled_digit(index)
     expected = predicted(model, digit / 255.0)
     paths = save_copies(tmp_path, index)
@@ -63,7 +61,7 @@ def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(
     assert predicted(model, frames["png"]) == expected
 
 
-def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path: Path, model: BundledModel) -> None:
+def test_a_black_on_white_jpeg_in_colour_gives_the_same_class(tmp_path: Path, model: Model) -> None:
     digit, label = bundled_digit(0)  # a 7
     big = Image.fromarray(255 - digit).resize((280, 280), Image.Resampling.BILINEAR).convert("RGB")
     big.save(tmp_path / "seven.jpg", quality=85)

@@ -127,18 +127,22 @@ def test_bad_digits_and_engines_are_refused(inspector: ModelInspector) -> None:
         inspector.predict(np.zeros((2, 28, 28), np.uint8), "torch")
 
 
-def test_models_that_are_not_mnist_classifiers_are_refused() -> None:
-    from tui_convnet.training.tf_env import import_keras
+def test_models_the_screens_cannot_show_are_refused_and_other_image_sets_models_are_taken() -> None:
+    from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, seeded_weights
+    from tui_convnet.training.inspector import NumpyModel
 
-    keras = import_keras()
-    rgb = keras.Sequential(
-        [keras.Input((32, 32, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)]
-    )
-    with pytest.raises(InspectError, match=r"28x28x1 .*Received: input_shape=\(32, 32, 3\)"):
-        ModelInspector(rgb)
-    five = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(5)])
-    with pytest.raises(InspectError, match=r"Dense\(10\).*Received: last_layer=Dense\(5\)"):
-        ModelInspector(five)
+    def model(shape, units):
+        spec = ModelSpec(shape, (Conv2DSpec(4, (3, 3)), FlattenSpec(), DenseSpec(units, activation="softmax")))
+        return NumpyModel(spec, tuple(seeded_weights(spec)), "m")
+
+    with pytest.raises(InspectError, match=r"28x28x1 .*Received: input_shape=\(16, 16, 3\)"):
+        ModelInspector(model((16, 16, 3), 10))
+    with pytest.raises(InspectError, match=r"Dense\(10\).*Received: last_layer=Dense\(1\)"):
+        ModelInspector(model((28, 28, 1), 1))
+    rgb = ModelInspector(model((32, 32, 3), 5))  # another image set's model: 32x32 RGB in, 5 classes out
+    assert rgb.probabilities(np.zeros((2, 32, 32, 3), np.uint8)).shape == (2, 5)
+    with pytest.raises(InspectError, match=r"takes 32x32x3 colour images.*Received: x.shape=\(2, 28, 28\)"):
+        rgb.probabilities(np.zeros((2, 28, 28), np.uint8))
 
 
 def test_a_model_with_dropout_compares_layer_by_layer(sample: MnistData) -> None:

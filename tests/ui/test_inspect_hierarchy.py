@@ -9,6 +9,7 @@ import pytest
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.common.session_model import session_model
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -19,7 +20,9 @@ def ready(fixed_model: ModuleType) -> ModelReady:
     from tui_convnet.data.mnist import load_mnist
 
     # a session model with fixed seeded weights (spec + numpy weights: no TensorFlow, no training)
-    return ModelReady(fixed_model.fixed_numpy_model(seed=0), load_mnist("sample").limited(None, 50), "run 1")
+    return ModelReady(
+        session_model(fixed_model.fixed_numpy_model(seed=0), "run 1"), load_mnist("sample").limited(None, 50)
+    )
 
 
 async def settle(pilot) -> None:

@@ -15,8 +15,10 @@ import pytest
 from textual.widgets import Button, Input
 
 from tui_convnet.data.mnist import load_mnist
+from tui_convnet.model.model import Trained
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.common.session_model import session_model
 from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
 
 if TYPE_CHECKING:
@@ -48,7 +50,9 @@ async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_b
         assert app.trained is None
         await pilot.press("u")
         await pilot.pause()
-        assert app.trained is not None and app.trained.model is model and app.trained.source == "run 1"
+        given = app.trained.model if app.trained is not None else None
+        assert given is not None and given.weights == model.weights and given.spec is model.spec
+        assert given.label == "model of run 1, trained in this session" and given.provenance == Trained("run 1")
         assert screen.query_one("#use", Button).disabled
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
         commands["Use the bundled model"].callback()
@@ -66,7 +70,7 @@ async def test_the_inspect_screen_goes_back_to_the_bundled_model(
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = app.screen
-        app.post_message(ModelReady(fixed_model.fixed_numpy_model(), sample, "run 1"))
+        app.post_message(ModelReady(session_model(fixed_model.fixed_numpy_model(), "run 1"), sample))
         for _ in range(3):
             await pilot.pause()
             await app.workers.wait_for_complete()

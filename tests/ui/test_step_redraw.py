@@ -6,7 +6,7 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Label
 
-from tui_convnet.ui._textual_internals import compositor
+from tui_convnet.ui._textual_internals import compositor, screen_strips
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.explorer.title_bar import TitleBar
 
@@ -32,7 +32,7 @@ async def test_stepping_to_the_next_kernel_relabels_the_products_without_a_relay
         assert screen.step == 10
         assert str(label.content) == "Window × W1, cell by cell"
         assert layouts == []
-        lines = [strip.text for strip in compositor(app.screen).render_strips()]
+        lines = [strip.text for strip in screen_strips(app)]
         region = label.region
         assert lines[region.y][region.x : region.right].strip() == "Window × W1, cell by cell"
 

@@ -45,7 +45,7 @@ class FittedSummary:
 
 def slide_names_line(spec: ModelSpec) -> Text:
     """The slide's (Keras 2) layer names in order, and why they differ from Keras 3's, as one dim line."""
-    from ..teach.layer_names import KERAS_NAMES_NOTE, keras2_names
+    from .layer_names import KERAS_NAMES_NOTE, keras2_names
 
     return Text(f"On the slide (Keras 2): {', '.join(keras2_names(spec))}. {KERAS_NAMES_NOTE}", style="dim")
 
@@ -68,7 +68,7 @@ def summary_table(
     ``slide_names``: a column with each layer's name on the lecture's slide
     (Keras 2: ``conv2d_1`` for Keras 3's ``conv2d``), and why they differ.
     """
-    from ..teach.layer_names import KERAS_NAMES_NOTE, keras2_names
+    from .layer_names import KERAS_NAMES_NOTE, keras2_names
 
     table = Table(title=f'Model: "{spec.name}"', title_justify="left", header_style="bold")
     table.add_column("Layer (type)", no_wrap=True)

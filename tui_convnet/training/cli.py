@@ -252,9 +252,10 @@ def load_data_arg(args: argparse.Namespace) -> tuple[MnistData, ImageSet | None]
         if getattr(args, "classes", None) is not None:
             raise DataError("--classes names the classes of --data: give --data PATH too.")
         return load_training_data(args.dataset, args.limit, args.test_limit), None
-    from ..data.image_sets import load_image_set
+    from ..data.image_sets import load_image_set, named_image_set
+    from .download import download_named_set
 
-    images = load_image_set(args.data, args.classes)
+    images = named_image_set(args.data, args.classes, download_named_set) or load_image_set(args.data, args.classes)
     return images.data.limited(args.limit, args.test_limit), images
 
 
@@ -348,7 +349,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
         from .model import ModelFileError, save_model_atomic
 
         try:
-            saved = str(save_model_atomic(result.model, save_path))
+            saved = str(save_model_atomic(result.model, save_path, () if images is None else images.class_names))
         except ModelFileError as exc:
             save_error = str(exc)
         except OSError as exc:

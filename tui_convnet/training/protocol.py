@@ -48,6 +48,8 @@ class ModelRef:
     weights: tuple[np.ndarray, ...]
     name: str = ""
     key: int = 0
+    #: The class names of a model trained on another image set (saved in its ``.keras`` file); empty: MNIST.
+    class_names: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------- requests (interface → worker)

@@ -6,14 +6,23 @@ styled. A mode's screen was styled as its widgets mounted, and Textual already r
 stylesheet changed meanwhile (a new theme) when it is shown; so a :class:`ModeScreen` skips that full
 restyle while the theme and the app's classes are those it was styled with, and starts with its
 breakpoint classes set. On a large screen this is most of the time a key takes to change screens.
+
+A screen made by a key (not the app's first) builds its heavy panes after its first frame, one per frame
+(:meth:`ModeScreen.build_stages`, :mod:`.staged`); :meth:`ModeScreen.when_built` runs once they all are.
+The app's first screen builds them before its first frame, as before (no key is waiting).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from textual import events, on
+from textual.app import ScreenStackError
 from textual.screen import Screen
+
+from . import heap
+from .staged import Stage
 
 
 class ModeScreen(Screen[None]):
@@ -23,11 +32,30 @@ class ModeScreen(Screen[None]):
         super().__init__(*args, **kwargs)
         #: What the screen's styles were computed for (None: not yet known, the next resume restyles).
         self.styled_for: tuple[object, ...] | None = None
+        #: True once every stage of :meth:`build_stages` is mounted (at once for a screen without stages).
+        self.built = False
+        self._stages: list[Stage] = []
+        self._build_paused = False
+        #: Made by a key while another screen is shown: the heavy panes wait for the first frame.
+        self.staged = False
         try:
             width, height = self.app.size
         except Exception:  # made outside a running app: Textual sets the classes when the screen is shown
             return
         self._set_breakpoints(width, height)
+        try:
+            self.staged = self.app.screen is not None
+        except ScreenStackError:  # the app's first screen: built whole before the first frame
+            self.staged = False
+
+    def build_stages(self) -> Sequence[Stage]:
+        """The screen's heavy panes, each an async callable that mounts one (in place of its building line).
+
+        They run in order, one after each refresh, once the light frame that :meth:`compose` made is drawn."""
+        return ()
+
+    def when_built(self) -> None:
+        """Runs once every stage is mounted: a screen looks up its panes and starts its workers here."""
 
     def _set_breakpoints(self, width: int, height: int) -> None:
         """The breakpoint classes for the app's size, set before the widgets are styled (not after, which
@@ -46,8 +74,34 @@ class ModeScreen(Screen[None]):
         return (self.app.theme, frozenset(self.app.classes))
 
     @on(events.Mount)
-    def _styled_at_mount(self) -> None:
+    async def _styled_at_mount(self) -> None:
         self.styled_for = self._style_key()  # its widgets were styled as they mounted, by the current stylesheet
+        self._stages = list(self.build_stages())
+        if self.staged and self._stages:
+            self.call_after_refresh(self._build_next)
+            return
+        for stage in self._stages:
+            await stage()
+        self._stages.clear()
+        self._finish_build()
+
+    async def _build_next(self) -> None:
+        """Mount the next stage; the one after it waits for the next refresh (keys are answered between)."""
+        if not self._stages or not self.is_attached:
+            return
+        if not self.is_current:  # the student left: the rest waits until the screen is shown again
+            self._build_paused = True
+            return
+        await self._stages.pop(0)()
+        if self._stages:
+            self.call_after_refresh(self._build_next)
+        else:
+            self._finish_build()
+
+    def _finish_build(self) -> None:
+        self.built = True
+        self.when_built()
+        self.call_after_refresh(heap.settle)  # the screen's widgets live as long as the app
 
     @on(events.ScreenResume)
     def _restyle_only_if_needed(self, event: events.ScreenResume) -> None:
@@ -57,3 +111,6 @@ class ModeScreen(Screen[None]):
         if key == self.styled_for:
             event.refresh_styles = False
         self.styled_for = key
+        if self._build_paused:
+            self._build_paused = False
+            self.call_after_refresh(self._build_next)

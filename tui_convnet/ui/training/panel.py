@@ -12,18 +12,25 @@ from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.compose import compose
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
+from ...data.labels import labels_of
 from ...training.events import OPTIMIZERS, TrainConfig
-from ...training.presets import PRESETS
+from ...training.presets import PRESETS, preset
 from ...util.visible import visible
+from ..common.image_set import image_set_text
+from ..common.staged import BUILDING, Stage, building_line, fill
 from .form import DROPOUT_RATE, FIELDS
 
 if TYPE_CHECKING:
+    from ...data.labels import ClassLabels
     from ...data.mnist import MnistData
 
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
+#: The model file's name when the app trains on another image set.
+IMAGES_MODEL_PATH = "convnet.keras"
 #: The form starts with the shared defaults (the CLI's too).
 DEFAULTS = TrainConfig()
 
@@ -32,10 +39,30 @@ class TrainingSide(VerticalScroll, can_focus=False):
     """The settings panel (the mouse wheel scrolls it; Tab goes straight to its fields)."""
 
     def compose(self) -> ComposeResult:
+        """The panel's first lines; the form follows (:meth:`build_stages`), after the screen's first frame."""
         yield Static("Loading MNIST…", id="data-source")
         yield Static("TensorFlow: loading…", id="tf-status", classes="-busy")
-        yield Label("Settings", classes="section-title")
-        with Grid(id="settings"):
+        yield building_line("the settings")
+
+    def build_stages(self) -> list[Stage]:
+        """The form in three parts, each mounted after a frame (a key waits for one part at most): the first
+        settings, the others, then the buttons and the model file."""
+        return [self._build_first_settings, self._build_other_settings, self._build_buttons]
+
+    async def _build_first_settings(self) -> None:
+        grid = Grid(*compose(self, self._settings(first=True)), id="settings")
+        building = self.query_children(f".{BUILDING}").first()
+        await self.mount_all([Label("Settings", classes="section-title"), grid], before=building)
+
+    async def _build_other_settings(self) -> None:
+        await self.query_one("#settings", Grid).mount_all(compose(self, self._settings(first=False)))
+
+    async def _build_buttons(self) -> None:
+        await fill(self, self._buttons())
+
+    def _settings(self, *, first: bool) -> ComposeResult:
+        """The settings' labels and fields, two to a row: the first five, else the others."""
+        if first:
             yield Label("Preset")
             yield Select(
                 [(p.label, p.key) for p in PRESETS],
@@ -59,16 +86,19 @@ class TrainingSide(VerticalScroll, can_focus=False):
             )
             yield Label("Learning rate")
             yield Input("", id="learning-rate", placeholder="default 0.001", compact=True)
-            yield Label(f"Dropout {DROPOUT_RATE}")
-            yield Switch(False, id="dropout")
-            yield Label("Validation split")
-            yield Input(f"{DEFAULTS.validation_split:g}", id="validation-split", compact=True)
-            yield Label("Seed")
-            yield Input(str(DEFAULTS.seed), id="seed", compact=True)
-            yield Label("Training digits")
-            yield Input("", id="train-limit", placeholder="all", compact=True)
-            yield Label("Test digits")
-            yield Input("", id="test-limit", placeholder="all", compact=True)
+            return
+        yield Label(f"Dropout {DROPOUT_RATE}")
+        yield Switch(False, id="dropout")
+        yield Label("Validation split")
+        yield Input(f"{DEFAULTS.validation_split:g}", id="validation-split", compact=True)
+        yield Label("Seed")
+        yield Input(str(DEFAULTS.seed), id="seed", compact=True)
+        yield Label("Training digits")
+        yield Input("", id="train-limit", placeholder="all", compact=True)
+        yield Label("Test digits")
+        yield Input("", id="test-limit", placeholder="all", compact=True)
+
+    def _buttons(self) -> ComposeResult:
         yield Static("", id="settings-errors")
         with Horizontal(classes="buttons"):
             yield Button("Start  s", id="start", variant="success", disabled=True, compact=True)
@@ -112,6 +142,15 @@ class TrainingSide(VerticalScroll, can_focus=False):
     # ------------------------------------------------------------------ what it shows
 
     def show_data(self, data: MnistData) -> None:
+        if data.class_names:  # another image set (convnet-tui --data)
+            self.query_one("#data-source", Static).update(image_set_text(data))
+            self.show_words(labels_of(data))
+            self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
+            self.query_one("#test-limit", Input).placeholder = f"all {len(data.x_test):,}"
+            path = self.query_one("#model-path", Input)
+            if path.value == DEFAULT_MODEL_PATH:  # not the MNIST model's name
+                path.value = IMAGES_MODEL_PATH
+            return
         kind = "full MNIST" if data.full else ("the bundled MNIST sample" if data.source == "sample" else "MNIST")
         text = Text.assemble(
             ("Data: ", "bold"),
@@ -134,6 +173,23 @@ class TrainingSide(VerticalScroll, can_focus=False):
         self.query_one("#data-source", Static).update(text)
         self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
         self.query_one("#test-limit", Input).placeholder = f"all {len(data.x_test):,}"
+
+    def apply_preset(self, key: str) -> None:
+        """The preset's epochs and limits in their fields."""
+        chosen = preset(key)
+        values = {
+            "epochs": str(chosen.epochs),
+            "train-limit": "" if chosen.train_limit is None else str(chosen.train_limit),
+            "test-limit": "" if chosen.test_limit is None else str(chosen.test_limit),
+        }
+        for field_id, value in values.items():
+            self.query_one(f"#{field_id}", Input).value = value
+
+    def show_words(self, labels: ClassLabels) -> None:
+        """The fields' names in the words of another image set ("Training images")."""
+        for label in self.query("#settings Label").results(Label):
+            if isinstance(label.content, str):
+                label.update(labels.say(label.content))
 
     def show_tensorflow_ready(self, seconds: float, device: str) -> None:
         status = self.query_one("#tf-status", Static)

@@ -32,13 +32,17 @@ from textual.reactive import reactive
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch, TabbedContent, TabPane
 
 from ...core import ModelSpec, mnist_convnet
+from ...data.image_sets import spec_for_images, training_spec
 from ...training.events import DEFAULT_LEARNING_RATES
-from ...training.presets import preset
 from ...training.slots import ordinal
 from ..common.footer import KeysFooter
-from ..common.messages import ModelReady, describe_source
+from ..common.image_set import ImageWords
+from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.plot import LinePlot
+from ..common.session import session_app
+from ..common.session_model import describe_source, session_model
+from ..common.staged import Stage, building_line, fill, once_built
 from . import keys, messages, workers
 from .code_pane import TrainingCode
 from .form import DROPOUT_RATE, TrainSettings, parse_settings
@@ -52,16 +56,20 @@ from .run_view import RunView
 if TYPE_CHECKING:
     from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
+    from ...training.protocol import ModelRef, TrainDone
 
 __all__ = ["DEFAULTS", "TrainingScreen", "parse_settings"]
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
+#: The Model tab's note over the architecture editor's model.
+EDITOR_NOTE = "Your model from the architecture editor, built in Keras when you press Start."
+
 #: The loss plot's axis stops here (a diverging run would flatten everything else; ln 10 ≈ 2.3 at the start).
 LOSS_CAP = 5.0
 
 
-class TrainingScreen(ModeScreen):
+class TrainingScreen(ImageWords, ModeScreen):
     """Train the lecture's ConvNet on MNIST with live progress; save and load models."""
 
     CSS_PATH = [STYLES / "training.tcss"]
@@ -82,53 +90,69 @@ class TrainingScreen(ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.data: MnistData | None = None  # full, before limits
-        self.model: Any = None  # the last trained (also cancelled) or loaded model (a ModelRef of the worker)
+        self.model: ModelRef | None = (
+            None  # the last trained (also cancelled) or loaded model (a ModelRef of the worker)
+        )
         self.chosen_spec: ModelSpec | None = None  # the architecture editor's model (TrainModel), else the lecture's
         self.model_source = ""  # which run or file the model, the results and the inspect screen show
-        self.last_result: Any = None  # the TrainDone of the last run (completed or not)
+        self.last_result: TrainDone | None = None  # the TrainDone of the last run (completed or not)
         self._cancel = threading.Event()
         #: The runs of this screen: their number, their curves, events → progress (pure).
         self.runs = RunTracker()
         self._side_auto_hidden = False
         #: The model the Results tab offers to the other screens (u), with its data and name; None: nothing offered.
-        self._offer: tuple[Any, Any, str] | None = None
+        self._offer: tuple[ModelRef, MnistData, str] | None = None
         #: The model shown (a run's) has not been saved since it was made.
         self._unsaved = False
 
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
+        """The light first frame: the panel's frame and first lines, the tabs, the Model tab's summary. The heavy
+        panes (the form, the Keras code, the Training and Results tabs) follow, one per frame (:meth:`build_stages`);
+        each says it is being built until then."""
         with Horizontal(id="training-main"):
             yield TrainingSide(id="training-side")
             with TabbedContent(id="training-tabs", initial="tab-model"):
-                with TabPane("Model", id="tab-model"), VerticalScroll():
-                    yield Static("", id="model-summary")
-                    yield TrainingCode(id="keras-code")
+                with TabPane("Model", id="tab-model"), VerticalScroll(id="model-scroll"):
+                    yield building_line("the model's summary and its Keras code")
                 with TabPane("Training", id="tab-progress"), Vertical(id="progress-pane"):
-                    yield TrainingProgress(id="progress")
-                    with Horizontal(id="plots"):
-                        with Vertical(classes="plot-box"):
-                            yield Static("", id="loss-legend", classes="legend")
-                            yield LinePlot(self.runs.loss_series, y_cap=LOSS_CAP, id="loss-plot")
-                        with Vertical(classes="plot-box"):
-                            yield Static("", id="acc-legend", classes="legend")
-                            yield LinePlot(self.runs.acc_series, y_range=(0.0, 1.0), id="acc-plot")
-                    yield EpochLog(id="epoch-log")
+                    yield building_line("the progress and the curves")
                 with TabPane("Results", id="tab-results"):
-                    yield ResultsPane(id="results-pane")
+                    yield building_line("the results")
         yield KeysFooter()
 
     def on_mount(self) -> None:
-        # Updated several times a second while training: looked up once.
         self._panel = self.query_one(TrainingSide)
+        self._panel.border_title = "Train the lecture's ConvNet"
+
+    def build_stages(self) -> list[Stage]:
+        return [self._build_code, *self._panel.build_stages(), self._build_progress, self._build_results]
+
+    async def _build_code(self) -> None:
+        summary = Static(self._summary(None, ""), id="model-summary")
+        await fill(self.query_one("#model-scroll"), [summary, TrainingCode(id="keras-code")])
+
+    async def _build_progress(self) -> None:
+        loss_plot = LinePlot(self.runs.loss_series, y_cap=LOSS_CAP, id="loss-plot")
+        acc_plot = LinePlot(self.runs.acc_series, y_range=(0.0, 1.0), id="acc-plot")
+        plots = Horizontal(
+            Vertical(Static(loss_plot.legend(), id="loss-legend", classes="legend"), loss_plot, classes="plot-box"),
+            Vertical(Static(acc_plot.legend(), id="acc-legend", classes="legend"), acc_plot, classes="plot-box"),
+            id="plots",
+        )
+        await fill(self.query_one("#progress-pane"), [TrainingProgress(id="progress"), plots, EpochLog(id="epoch-log")])
+
+    async def _build_results(self) -> None:
+        await fill(self.query_one("#tab-results", TabPane), [ResultsPane(id="results-pane")])
+
+    def when_built(self) -> None:
+        # Updated several times a second while training: looked up once.
         self._results = self.query_one(ResultsPane)
         loss_plot, acc_plot = self.query_one("#loss-plot", LinePlot), self.query_one("#acc-plot", LinePlot)
         self._run_view = RunView(self.query_one(TrainingProgress), loss_plot, acc_plot, self.query_one(EpochLog))
-        self.query_one("#loss-legend", Static).update(loss_plot.legend())
-        self.query_one("#acc-legend", Static).update(acc_plot.legend())
-        self._panel.border_title = "Train the lecture's ConvNet"
         self._show_summary()
-        self._in_thread("prepare", workers.prepare)
+        self._in_thread("prepare", workers.prepare, session_app(self).image_set)
 
     def on_unmount(self) -> None:
         if self.phase == "training":  # never leave a run going behind a closed screen
@@ -160,6 +184,9 @@ class TrainingScreen(ModeScreen):
     def on_data_loaded(self, message: messages.DataLoaded) -> None:
         self.data = message.data
         self._panel.show_data(message.data)
+        if self.take_words(message.data, help_text=keys.HELP):  # another set: its words, the ConvNet sized for it
+            self._results.labels = self.labels
+            self._show_summary()
 
     def on_tensor_flow_ready(self, message: messages.TensorFlowReady) -> None:
         self._panel.show_tensorflow_ready(message.seconds, message.device)
@@ -190,6 +217,8 @@ class TrainingScreen(ModeScreen):
         self.show_side = not self.show_side
 
     def read_settings(self, *, show: bool = True) -> TrainSettings | None:
+        if not self.built:  # the form is still being built
+            return None
         panel = self._panel
         n = None if self.data is None else len(self.data.x_train)
         settings, errors = parse_settings(panel.values(), panel.optimizer, panel.dropout, n)
@@ -199,30 +228,28 @@ class TrainingScreen(ModeScreen):
             self.query_one(TrainingCode).follow(settings, self.focused.id if self.focused else None)
         return settings
 
+    @once_built
     def on_descendant_focus(self) -> None:
         self.read_settings(show=False)  # the code pane marks the lines of the field now focused
 
     @on(Input.Changed, "#settings Input")
+    @once_built
     def _settings_changed(self, event: Input.Changed) -> None:
         self.read_settings()
 
     @on(Select.Changed, "#preset")
+    @once_built
     def _preset_changed(self, event: Select.Changed) -> None:
-        chosen = preset(str(event.value))
-        values = {
-            "epochs": str(chosen.epochs),
-            "train-limit": "" if chosen.train_limit is None else str(chosen.train_limit),
-            "test-limit": "" if chosen.test_limit is None else str(chosen.test_limit),
-        }
-        for field_id, value in values.items():
-            self.query_one(f"#{field_id}", Input).value = value
+        self._panel.apply_preset(str(event.value))
 
     @on(Select.Changed, "#optimizer")
+    @once_built
     def _optimizer_changed(self, event: Select.Changed) -> None:
         self.query_one("#learning-rate", Input).placeholder = f"default {DEFAULT_LEARNING_RATES[str(event.value)]}"
         self.read_settings()
 
     @on(Switch.Changed, "#dropout")
+    @once_built
     def _dropout_changed(self, event: Switch.Changed) -> None:
         if self.phase != "training" and self.model is None:
             self._show_summary()
@@ -230,31 +257,36 @@ class TrainingScreen(ModeScreen):
     def use_model(self, spec: ModelSpec) -> None:
         """Train ``spec`` (the architecture editor's model) from now on; the summary and the code show it."""
         self.chosen_spec = spec
-        if self.is_mounted and self.phase != "training" and self.model is None:  # else on_mount shows it
+        if self.built and self.phase != "training" and self.model is None:  # else when_built shows it
             self._show_summary()
 
     def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
+        if spec is None and self.chosen_spec is not None:
+            spec, note = self.chosen_spec, EDITOR_NOTE
+        elif spec is None and self.data is not None and self.data.class_names:  # another image set (--data)
+            spec = spec_for_images(self.data, DROPOUT_RATE if self._panel.dropout else None)
+            note = "The lecture's ConvNet sized for these images, built in Keras when you press Start."
+        # the code of a run's, a file's or the editor's model, else the lecture's
+        self.query_one(TrainingCode).spec = spec
+        self.query_one("#model-summary", Static).update(self._summary(spec, note, dropout=self._panel.dropout))
+        self.read_settings(show=False)
+
+    def _summary(self, spec: ModelSpec | None, note: str, *, dropout: bool = False) -> Group:
+        """The Model tab's summary of ``spec`` (None: the editor's model if chosen, else the lecture's ConvNet)."""
         from ...model.summary import FittedSummary, slide_names_line
 
         if spec is None and self.chosen_spec is not None:
-            spec, note = (
-                self.chosen_spec,
-                "Your model from the architecture editor, built in Keras when you press Start.",
-            )
-        self.query_one(
-            TrainingCode
-        ).spec = spec  # the code of a run's, a file's or the editor's model, else the lecture's
+            spec, note = self.chosen_spec, EDITOR_NOTE
         if spec is None:
-            spec = mnist_convnet(DROPOUT_RATE if self._panel.dropout else None)
+            spec = mnist_convnet(DROPOUT_RATE if dropout else None)
             note = "The lecture's ConvNet, built in Keras from this spec when you press Start."
         # the slide's (Keras 2) names as a line under the table: a column would make the pane scroll sideways
-        summary = Group(Text(note, style="dim"), FittedSummary(spec), slide_names_line(spec))
-        self.query_one("#model-summary", Static).update(summary)
-        self.read_settings(show=False)
+        return Group(Text(note, style="dim"), FittedSummary(spec), slide_names_line(spec))
 
     # ------------------------------------------------------------------ actions
 
     @on(Button.Pressed, "#start")
+    @once_built
     def action_start(self) -> None:
         if self.phase == "training":
             return
@@ -265,8 +297,11 @@ class TrainingScreen(ModeScreen):
         if self.data is None:
             self.notify("The digits are still loading; press Start again in a moment.", severity="warning")
             return
-        if self.chosen_spec is not None:
-            settings = replace(settings, spec=self.chosen_spec)
+        try:  # the editor's model, else the lecture's (another image set's: sized for its images and classes)
+            settings = replace(settings, spec=training_spec(self.data, settings.dropout_rate, self.chosen_spec))
+        except ValueError as exc:
+            self.notify(str(exc), title="Model", severity="error", markup=False)
+            return
         data = self.data.limited(settings.train_limit, settings.test_limit)
         self.runs.run += 1
         self._reset_progress(settings)
@@ -288,6 +323,7 @@ class TrainingScreen(ModeScreen):
         self.set_focus(None)
 
     @on(Button.Pressed, "#cancel")
+    @once_built
     def action_cancel(self) -> None:
         focused = self.focused
         if isinstance(focused, (Input, Select, Switch)) and self.phase != "training":
@@ -299,6 +335,7 @@ class TrainingScreen(ModeScreen):
         self._progress(status="Cancelling at the end of this batch…")
 
     @on(Button.Pressed, "#save")
+    @once_built
     def action_save(self) -> None:
         if self.phase == "training":
             return
@@ -310,11 +347,12 @@ class TrainingScreen(ModeScreen):
             self._in_thread("file", workers.save, self.model, path)
 
     @on(Button.Pressed, "#load")
+    @once_built
     def action_load(self) -> None:
         if self.phase == "training":
             return
         if self.data is None:
-            self._panel.file_status("The test digits are still loading…", ok=False)
+            self._panel.file_status(self.say("The test digits are still loading…"), ok=False)
             return
         path = self._panel.model_path()
         if not path:
@@ -348,16 +386,14 @@ class TrainingScreen(ModeScreen):
 
         self.app.push_screen(ConfirmQuit(what), answered)
 
+    @once_built
     def action_all_digits(self) -> None:
         if self.evaluation is not None:
             self._results.show_gallery()
 
     @on(DataTable.CellSelected, "#confusion")
     def _confusion_cell(self, event: DataTable.CellSelected) -> None:
-        true, predicted = event.coordinate.row, event.coordinate.column - 1
-        if self.evaluation is None or not 0 <= predicted < 10:
-            return  # the label column or the accuracy column: nothing to filter
-        self._results.show_gallery(true, predicted)
+        self._results.show_cell(event.coordinate.row, event.coordinate.column - 1)
 
     @on(Input.Submitted, "#model-path")
     def _path_submitted(self) -> None:
@@ -365,6 +401,7 @@ class TrainingScreen(ModeScreen):
         # Enter, so a typed path is never overwritten by accident.
         self.query_one("#load" if self.model is None else "#save", Button).focus()
 
+    @once_built
     def action_gallery(self, delta: int) -> None:
         gallery = self.query_one(DigitGallery)
         if gallery.images is not None:
@@ -398,7 +435,7 @@ class TrainingScreen(ModeScreen):
         line = self.runs.finished_line(result.reason, result.message, result.evaluation)
         self._run_view.write_line(line)
         label = self.runs.label(result.reason, result.stopped_at)
-        if result.reason == "completed":
+        if result.reason == "completed" and result.evaluation is not None:  # a completed run is evaluated
             self._keep_model(result.model, result.evaluation, message.data, label, offer=True)
             self._unsaved = True
         elif result.reason == "nan":
@@ -439,7 +476,7 @@ class TrainingScreen(ModeScreen):
 
     # ------------------------------------------------------------------ the model shown and offered
 
-    def _keep_model(self, model: Any, evaluation: Evaluation, data: MnistData, label: str, *, offer: bool) -> None:
+    def _keep_model(self, model: ModelRef, evaluation: Evaluation, data: MnistData, label: str, *, offer: bool) -> None:
         """The model of a run (or a file) becomes the one the Results tab and w use; with ``offer``, u gives it to
         every screen (until then they keep theirs: the bundled model, or the one chosen before)."""
         self.model, self.model_source = model, label
@@ -462,6 +499,7 @@ class TrainingScreen(ModeScreen):
         self._results.show_use(offered)
 
     @on(Button.Pressed, "#use")
+    @once_built
     def action_use_model(self) -> None:
         """Give the model the Results tab shows to every screen (the student's choice, never automatic)."""
         if self._offer is None:
@@ -471,7 +509,7 @@ class TrainingScreen(ModeScreen):
         model, data, label = self._offer
         self._offer = None
         self._show_use(False)
-        self.post_message(ModelReady(model, data, label))
+        self.post_message(ModelReady(session_model(model, label), data))
         self._panel.file_status(f"Every screen now uses {describe_source(label)}.", ok=True)
         self.notify(
             Text(f"Every screen now uses {describe_source(label)}. Ctrl+P, “Use the bundled model” goes back.").plain,
