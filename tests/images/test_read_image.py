@@ -1,4 +1,4 @@
-"""Reading images: PNG, JPEG, PGM and .npy copies of bundled test digits, and every bad file refused
+"""Reading images: PNG, JPEG, WebP, BMP, PGM and .npy copies of bundled test digits, and every bad file refused
 with one clear ImageError naming the file (never a traceback, never a huge allocation)."""
 
 from __future__ import annotations
@@ -230,7 +230,7 @@ def test_a_big_picture_is_decoded_small_and_still_read(tmp_path: Path, ext: str)
     assert images_stage_note(p).startswith(f"3000×2000 read at {WORK_SIDE}×512")
 
 
-def test_a_big_transparent_png_is_laid_on_white_paper_before_it_is_shrunk(tmp_path: Path, model: BundledModel) -> None:
+def test_a_big_transparent_png_is_laid_on_white_paper_before_it_is_shrunk(tmp_path: Path, model: Model) -> None:
     """Black strokes on a transparent background whose hidden colour is black too (as drawing programs save
     it): shrunk as RGB after it is laid on white, the paper is white and the digit is read."""
     from tui_convnet.images import WORK_SIDE, read_picture
