@@ -338,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     met_accuracy = True
     for title, c, o in (
         ("Photo test set (`tests/images/photos`, tuned on)", counts, outcomes),
-        ("Held-out set (`tests/images/heldout`, another generator, never tuned on)", held, held_outcomes),
+        ("Held-out set (`tests/images/heldout`, another generator; no threshold set on it)", held, held_outcomes),
     ):
         table, met = accuracy_table(title, c, o)
         lines += [*table, ""]
