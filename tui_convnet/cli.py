@@ -99,7 +99,9 @@ def _explore_app(example: str | None, image: str | None, screen: str | None, dat
         app.settings_path = settings_path()  # the theme chosen last time, and remembered when changed
         from .data.image_sets import app_image_set
 
-        app.image_set = app_image_set(*data) if data else None  # --data, --classes: a bad set is one line, exit 2
+        app.image_set = (
+            app_image_set(*data, image=image) if data else None
+        )  # --data, --classes: a bad set is one line, exit 2
         if lecturer and example is not None:  # the lecturer's own file: its problems are shown, the app stays up
             from .teach.example_files import add_lecturer_example
 

@@ -192,18 +192,17 @@ def named_image_set(
         arrays, classes = check_images(read_idx_arrays(folder), str(folder))
         if classes > len(names):
             raise DataError(f"{folder}: {title} has {len(names)} classes. Received: labels up to {classes - 1}")
-        data = MnistData(
-            arrays["x_train"],
-            arrays["y_train"],
-            arrays["x_test"],
-            arrays["y_test"],
-            "path",
-            str(folder),
-            full=False,
-            class_names=names,
-        )
-        images = ImageSet(data, names)
+        images = _image_set(arrays, folder, names)
     return images
+
+
+def _image_set(arrays: dict[str, Array], location: Path, names: tuple[str, ...]) -> ImageSet:
+    """The checked arrays of a set read from ``location``, with its class names."""
+    a = arrays
+    data = MnistData(
+        a["x_train"], a["y_train"], a["x_test"], a["y_test"], "path", str(location), full=False, class_names=names
+    )
+    return ImageSet(data, names)
 
 
 def load_image_set(dataset: str | os.PathLike[str], class_names: str | os.PathLike[str] | None = None) -> ImageSet:
@@ -228,17 +227,7 @@ def load_image_set(dataset: str | os.PathLike[str], class_names: str | os.PathLi
         beside = (path if folder else path.parent) / CLASS_FILE
         names_path = beside if beside.is_file() else None
     names = read_class_names(names_path, classes) if names_path is not None else tuple(map(str, range(classes)))
-    data = MnistData(
-        arrays["x_train"],
-        arrays["y_train"],
-        arrays["x_test"],
-        arrays["y_test"],
-        "path",
-        str(path),
-        full=False,
-        class_names=names,
-    )
-    return ImageSet(data, names)
+    return _image_set(arrays, path, names)
 
 
 def model_for(images: ImageSet, dropout: float | None = None, spec: ModelSpec | None = None) -> ModelSpec:
@@ -273,16 +262,23 @@ def training_spec(data: MnistData, dropout: float | None, spec: ModelSpec | None
     return spec_for_images(data, dropout, spec) if data.class_names else spec
 
 
-def app_image_set(dataset: str | None, class_names: str | None) -> ImageSet | None:
+def app_image_set(dataset: str | None, class_names: str | None, *, image: str | None = None) -> ImageSet | None:
     """The image set the app opens with (``convnet-tui --data PATH [--classes FILE]``), or None for MNIST.
 
-    Raises :class:`DataError` with one line (the command line prints it and exits with 2).
+    Raises :class:`DataError` with one line (the command line prints it and exits with 2), also for ``--image``
+    with a set of 32x32 RGB images: the draw screen reads 28x28 grey drawings, ``predict MODEL --image`` colour.
     """
     if dataset is None:
         if class_names is not None:
             raise DataError("--classes names the classes of --data: give --data PATH too.")
         return None
-    return named_image_set(dataset, class_names) or load_image_set(dataset, class_names)
+    images = named_image_set(dataset, class_names) or load_image_set(dataset, class_names)
+    if image is not None and images.input_shape[2] == 3:
+        raise DataError(
+            "--image opens the draw screen, which reads 28x28 grey images; a model of these 32x32 colour images "
+            "reads one with: convnet-tui predict MODEL.keras --image FILE"
+        )
+    return images
 
 
 def test_set_for(spec: ModelSpec, images: ImageSet | None) -> MnistData | None:

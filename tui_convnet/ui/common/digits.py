@@ -66,22 +66,29 @@ def shrink(image: np.ndarray, factor: int) -> np.ndarray:
     return np.asarray(np.round(blocks.mean(axis=(1, 3))).astype(np.uint8))
 
 
+def _glyph_text(lightness: np.ndarray, mask: np.ndarray | None) -> Text:
+    """An image's ``lightness`` (in [0, 1], an even number of rows) on the glyph ramp, one glyph per two pixel
+    rows (NO_COLOR); the receptive field ``mask`` reversed."""
+    text = Text(no_wrap=True, overflow="crop", end="")
+    ink = glyph_rows(quantise(lightness, 0.0, 1.0, "sequential"), "sequential")
+    inside = None if mask is None else mask[0::2] | mask[1::2]
+    rows = lightness.shape[0] // 2
+    for r in range(rows):
+        for c, glyph in enumerate(ink[r].tolist()):
+            text.append(glyph, FIELD_MARK if inside is not None and inside[r, c] else None)
+        if r < rows - 1:
+            text.append("\n")
+    return text
+
+
 def _rgb_text(a: np.ndarray, mask: np.ndarray | None, glyphs: bool) -> Text:
     """An ``(H, W, 3)`` uint8 image (an even number of rows) as half blocks in colour; ``glyphs``: its lightness
     on the glyph ramp (NO_COLOR). Outside the receptive field ``mask`` the colours are dimmed (or, without
     colour, the field is reversed)."""
+    if glyphs:
+        return _glyph_text(a.astype(np.float64) @ np.array([0.299, 0.587, 0.114]) / 255.0, mask)
     text = Text(no_wrap=True, overflow="crop", end="")
     rows = a.shape[0] // 2
-    if glyphs:
-        lightness = a.astype(np.float64) @ np.array([0.299, 0.587, 0.114]) / 255.0
-        ink = glyph_rows(quantise(lightness, 0.0, 1.0, "sequential"), "sequential")
-        inside = None if mask is None else mask[0::2] | mask[1::2]
-        for r in range(rows):
-            for c, glyph in enumerate(ink[r].tolist()):
-                text.append(glyph, FIELD_MARK if inside is not None and inside[r, c] else None)
-            if r < rows - 1:
-                text.append("\n")
-        return text
     shown = a if mask is None else np.where(mask[..., None], a, np.round(a * OUTSIDE_DIM)).astype(np.uint8)
     for r in range(rows):
         for top, bottom in zip(shown[2 * r].tolist(), shown[2 * r + 1].tolist(), strict=False):
@@ -147,17 +154,10 @@ def digit_text(
             mask = np.vstack([mask, np.zeros((1, a.shape[1]), dtype=bool)])
     if a.ndim == 3:
         return _rgb_text(a, mask, glyphs)
+    if glyphs:
+        return _glyph_text(a.astype(np.float64) / 255.0, mask)
     text = Text(no_wrap=True, overflow="crop", end="")
     rows = a.shape[0] // 2
-    if glyphs:
-        ink = glyph_rows(quantise(a.astype(np.float64) / 255.0, 0.0, 1.0, "sequential"), "sequential")
-        inside = None if mask is None else mask[0::2] | mask[1::2]
-        for r in range(rows):
-            for c, glyph in enumerate(ink[r].tolist()):
-                text.append(glyph, FIELD_MARK if inside is not None and inside[r, c] else None)
-            if r < rows - 1:
-                text.append("\n")
-        return text
     for r in range(rows):
         top, bottom = a[2 * r], a[2 * r + 1]
         if mask is None:

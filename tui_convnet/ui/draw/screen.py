@@ -23,9 +23,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
-from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
+from ...core import Conv2DSpec, DenseSpec, FlattenSpec, LayerInfo, Pool2DSpec, infer_shapes, numbers
 from ...data.labels import MNIST_LABELS, labels_of
 from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, drawing, scale_to_box, stages
 from ...model.model import Model
@@ -47,7 +48,7 @@ def _shape(shape: tuple[int, ...]) -> str:
     return "×".join(str(d) for d in shape)
 
 
-def layer_title(info: Any) -> str:
+def layer_title(info: LayerInfo) -> str:
     """One line naming a layer and its output, e.g. ``conv2d (Conv2D 32 3×3, relu) → 26×26×32``."""
     spec = info.spec
     if isinstance(spec, Conv2DSpec):
@@ -219,7 +220,7 @@ ten class probabilities.
         self._views = []
         if self.model is None:
             return
-        widgets: list[Any] = [GradCamView(id="draw-gradcam")]  # where the network looks, above the layers
+        widgets: list[Widget] = [GradCamView(id="draw-gradcam")]  # where the network looks, above the layers
         for info in infer_shapes(self.model.spec):
             title = Static(layer_title(info), classes="layer-title", name=layer_title(info))
             view: Any = (
