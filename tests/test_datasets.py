@@ -166,8 +166,8 @@ def test_train_data_trains_the_lectures_model_on_32x32_rgb_images(
     assert lines[-1]["class_names"] == ["cat", "dog", "fish"] and "test images" in lines[-1]["dataset"]
 
 
-def test_an_image_sets_description_says_images_not_digits(tmp_path):
-    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+def test_an_image_sets_description_says_images_not_digits(tmp_path: Path) -> None:
+    savez(tmp_path / "pets.npz", _arrays((32, 32, 3), classes=3))
     (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
     data = load_image_set(tmp_path / "pets.npz").data
     assert data.class_names == ("cat", "dog", "fish")
@@ -175,7 +175,7 @@ def test_an_image_sets_description_says_images_not_digits(tmp_path):
     assert "digit" not in data.description and "digit" not in data.limited(4, 2).description
 
 
-def test_class_names_travel_in_a_model_archive_and_names_that_do_not_fit_it_are_refused(tmp_path):
+def test_class_names_travel_in_a_model_archive_and_names_that_do_not_fit_it_are_refused(tmp_path: Path) -> None:
     import zipfile
 
     from tui_convnet.data.image_sets import MODEL_CLASSES_MEMBER, read_model_classes, write_model_classes
@@ -192,11 +192,11 @@ def test_class_names_travel_in_a_model_archive_and_names_that_do_not_fit_it_are_
         read_model_classes(path, 4)
 
 
-def test_the_test_set_a_model_is_shown_on(tmp_path):
+def test_the_test_set_a_model_is_shown_on(tmp_path: Path) -> None:
     from tui_convnet.core import mnist_convnet
     from tui_convnet.data.image_sets import app_image_set, model_for, test_set_for
 
-    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    savez(tmp_path / "pets.npz", _arrays((32, 32, 3), classes=3))
     images = app_image_set(str(tmp_path / "pets.npz"), None)
     assert images is not None and app_image_set(None, None) is None
     with pytest.raises(DataError, match="give --data PATH too"):
@@ -207,7 +207,7 @@ def test_the_test_set_a_model_is_shown_on(tmp_path):
         test_set_for(model_for(images), None)
 
 
-def test_a_picture_for_a_colour_model_is_its_centre_square_in_colour(tmp_path):
+def test_a_picture_for_a_colour_model_is_its_centre_square_in_colour(tmp_path: Path) -> None:
     from PIL import Image
 
     from tui_convnet.images import ImageError
@@ -227,7 +227,7 @@ def test_a_picture_for_a_colour_model_is_its_centre_square_in_colour(tmp_path):
         colour_input(str(tmp_path / "none.png"))
 
 
-def test_an_rgb_image_is_drawn_in_colour_and_without_colour_on_the_glyph_ramp():
+def test_an_rgb_image_is_drawn_in_colour_and_without_colour_on_the_glyph_ramp() -> None:
     from rich.color import Color
 
     from tui_convnet.ui.common.digits import UPPER_HALF, digit_text
@@ -244,7 +244,7 @@ def test_an_rgb_image_is_drawn_in_colour_and_without_colour_on_the_glyph_ramp():
     assert len(rows) == 8 and rows[0] != rows[-1]  # red rows above are lighter than the black rows below
 
 
-def _fashion_cache(tmp_path, monkeypatch, classes=10):
+def _fashion_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, classes: int = 10) -> Path:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     monkeypatch.chdir(tmp_path)  # no file or folder called fashion_mnist here
     folder = tmp_path / "keras" / "datasets" / "fashion-mnist"
@@ -260,7 +260,9 @@ def _fashion_cache(tmp_path, monkeypatch, classes=10):
     return folder
 
 
-def test_fashion_mnist_is_read_from_the_keras_cache_with_its_class_names(tmp_path, monkeypatch):
+def test_fashion_mnist_is_read_from_the_keras_cache_with_its_class_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from tui_convnet.data.image_sets import app_image_set, named_image_set
 
     _fashion_cache(tmp_path, monkeypatch)
@@ -271,7 +273,9 @@ def test_fashion_mnist_is_read_from_the_keras_cache_with_its_class_names(tmp_pat
     assert named_image_set("cifar10") is None  # not a named set: read as a path (and refused there)
 
 
-def test_a_named_set_not_in_the_cache_is_one_line_and_train_cannot_download_it_offline(tmp_path, monkeypatch, capsys):
+def test_a_named_set_not_in_the_cache_is_one_line_and_train_cannot_download_it_offline(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tui_convnet.cli import main
     from tui_convnet.data.image_sets import app_image_set
     from tui_convnet.training import download
@@ -284,7 +288,7 @@ def test_a_named_set_not_in_the_cache_is_one_line_and_train_cannot_download_it_o
     err = capsys.readouterr().err
     assert err.startswith("convnet-tui: Fashion-MNIST is not in the Keras cache") and err.count("\n") == 1
 
-    def offline(name):  # what Keras' download raises without a network, as download_named_set says it
+    def offline(name: str) -> None:  # what Keras' download raises without a network, as download_named_set says it
         raise DataError(
             "Keras could not download Fashion-MNIST (Exception: URL fetch failure on https://storage.googleapis.com/"
             "tensorflow/tf-keras-datasets/train-labels-idx1-ubyte.gz: None -- [Errno -3] Temporary failure in name "
@@ -297,16 +301,18 @@ def test_a_named_set_not_in_the_cache_is_one_line_and_train_cannot_download_it_o
     assert err.startswith("convnet-tui train: error: Keras could not download Fashion-MNIST") and err.count("\n") == 1
 
 
-def test_a_picture_for_an_rgb_set_is_sent_to_predict_in_one_line(tmp_path, capsys):
+def test_a_picture_for_an_rgb_set_is_sent_to_predict_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tui_convnet.cli import main
 
-    np.savez(tmp_path / "pets.npz", **_arrays((32, 32, 3), classes=3))
+    savez(tmp_path / "pets.npz", _arrays((32, 32, 3), classes=3))
     assert main(["--data", str(tmp_path / "pets.npz"), "--image", str(tmp_path / "cat.png")]) == 2
     err = capsys.readouterr().err
     assert "reads one with: convnet-tui predict MODEL.keras --image FILE" in err and err.count("\n") == 1
 
 
-def test_trains_plain_report_names_the_classes_and_says_images(tmp_path):
+def test_trains_plain_report_names_the_classes_and_says_images(tmp_path: Path) -> None:
     import io
     from types import SimpleNamespace
 
@@ -318,9 +324,10 @@ def test_trains_plain_report_names_the_classes_and_says_images(tmp_path):
     confusion = np.array([[2, 0, 0], [1, 1, 0], [0, 0, 3]])
     ev = SimpleNamespace(accuracy=6 / 7, loss=0.5, samples=7, misclassified=1, confusion=confusion)
     result = SimpleNamespace(train_samples=16, history=[1], seconds=1.0, samples_per_second=16.0)
-    console = Console(file=io.StringIO(), width=100)
+    written = io.StringIO()
+    console = Console(file=written, width=100)
     _print_results(False, console, {}, result, ev, None, image_labels(("cat", "[b]dog", "ankle boot")))
-    out = console.file.getvalue()
+    out = written.getvalue()
     assert "on 7 test images (1 misclassified)" in out and "Trained 16 images x 1 epoch(s)" in out
     assert "rows: true class" in out and "1 [b]dog" in out and "2 ankle boot" in out and "ankl…" in out
     assert "digit" not in out

@@ -19,12 +19,12 @@ SENTENCES = [
 
 
 @pytest.mark.parametrize("text", SENTENCES)
-def test_mnist_keeps_every_sentence_as_it_was_written(text):
+def test_mnist_keeps_every_sentence_as_it_was_written(text: str) -> None:
     assert MNIST_LABELS.say(text) is text  # byte-identical: the MNIST snapshots cannot change
     assert MNIST_LABELS.noun == "digit" and MNIST_LABELS.nouns == "digits"
 
 
-def test_another_set_says_images_with_the_right_article_and_case():
+def test_another_set_says_images_with_the_right_article_and_case() -> None:
     pets = image_labels(("cat", "dog"))
     said = [pets.say(text) for text in SENTENCES]
     assert said == [
@@ -38,7 +38,7 @@ def test_another_set_says_images_with_the_right_article_and_case():
     assert pets.noun == "image" and pets.nouns == "images"
 
 
-def test_class_names_their_short_form_and_a_numbered_row():
+def test_class_names_their_short_form_and_a_numbered_row() -> None:
     pets = image_labels(("airplane", "automobile", "cat"))
     assert [pets.name(i) for i in range(3)] == ["airplane", "automobile", "cat"]
     assert pets.name(7) == "7"  # no name for it: its number
@@ -48,7 +48,7 @@ def test_class_names_their_short_form_and_a_numbered_row():
     assert [MNIST_LABELS.numbered(d) for d in range(10)] == list(DIGIT_NAMES)
 
 
-def test_labels_come_from_the_first_carrier_that_names_classes():
+def test_labels_come_from_the_first_carrier_that_names_classes() -> None:
     x = np.zeros((2, 28, 28), np.uint8)
     mnist = MnistData(x, np.zeros(2, int), x, np.zeros(2, int), "sample", "s", full=False)
     shoes = MnistData(x, np.zeros(2, int), x, np.zeros(2, int), "path", "s", full=False, class_names=("a", "b"))

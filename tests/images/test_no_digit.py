@@ -26,7 +26,7 @@ FLOORS = {"face": 7, "texture": 10, "noise": 12, "blank": 12}
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_generated_pictures_without_a_digit_are_refused(kind) -> None:
+def test_generated_pictures_without_a_digit_are_refused(kind: str) -> None:
     refused = []
     for seed in range(12):
         try:
@@ -37,7 +37,7 @@ def test_generated_pictures_without_a_digit_are_refused(kind) -> None:
     assert len(refused) >= FLOORS[kind], refused
 
 
-def _blob(index, box, ink, pen):
+def _blob(index: int, box: tuple[int, int, int, int], ink: float, pen: float) -> Blob:
     top, left, bottom, right = box
     return Blob(index, (bottom - top) * (right - left) // 3, box, ink, pen, 0.0)
 
@@ -121,7 +121,12 @@ def test_a_drawing_with_many_loops_or_eyes_inside_its_loop_is_not_a_digit() -> N
             d.ellipse([70 + 25 * i, top, 130 + 25 * i, top + 64], outline=0, width=6)
 
     assert "the mark encloses 3 separate areas (a digit at most two, an 8)" in _refusal(_paper(chain))
-    eight = _paper(lambda d: [d.ellipse([90, top, 150, top + 64], outline=0, width=6) for top in (50, 110)])
+
+    def eight_rings(d: ImageDraw.ImageDraw) -> None:
+        for top in (50, 110):
+            d.ellipse([90, top, 150, top + 64], outline=0, width=6)
+
+    eight = _paper(eight_rings)
     assert preprocess(eight).choice.kept
 
     def smiley(d: ImageDraw.ImageDraw) -> None:

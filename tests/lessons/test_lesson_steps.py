@@ -19,6 +19,7 @@ from tui_convnet.lessons.sparse import Node, SparseLesson
 from tui_convnet.model.model import Trained, checked_model, seeded_model
 
 if TYPE_CHECKING:
+    from tui_convnet.lessons.context import Digit
     from tui_convnet.model.model import Model
 
 
@@ -27,13 +28,13 @@ def model() -> Model:
     return seeded_model(0)
 
 
-def _digit():
+def _digit() -> Digit:
     image, label = bundled_digit(0)
     return digit_from_uint8(image, label, f"test digit 0 (a {label})")
 
 
 @pytest.fixture(scope="module")
-def digit() -> np.ndarray:
+def digit() -> Digit:
     return _digit()
 
 
@@ -85,7 +86,7 @@ def test_receptive_tour_and_moves() -> None:
     )
 
 
-def test_sharing_frames(model: Model, digit: np.ndarray) -> None:
+def test_sharing_frames(model: Model, digit: Digit) -> None:
     lesson = SharingLesson(model, digit)
     frame = lesson.frame(lesson.start(3))
     assert (frame.shift.dy, frame.shift.dx) == (2, 2)
@@ -96,7 +97,7 @@ def test_sharing_frames(model: Model, digit: np.ndarray) -> None:
     assert lesson.change_channel(lesson.start(0), -1).channel == 31
 
 
-def test_hierarchy_frames(model: Model, digit: np.ndarray) -> None:
+def test_hierarchy_frames(model: Model, digit: Digit) -> None:
     lesson = HierarchyLesson(model, digit)
     assert lesson.steps == 3
     assert [lm.field for lm in lesson.layers] == [(3, 3), (8, 8), (18, 18)]
@@ -108,7 +109,7 @@ def test_hierarchy_frames(model: Model, digit: np.ndarray) -> None:
     assert "untrained" in lesson.frame(0).lines[-1] and "18×18" in lesson.frame(2).lines[1]
 
 
-def test_dropout_frames(model: Model, digit: np.ndarray) -> None:
+def test_dropout_frames(model: Model, digit: Digit) -> None:
     lesson = DropoutLesson(model, digit)
     off = lesson.frame(lesson.start(0))
     np.testing.assert_array_equal(off.result.output, off.result.x)

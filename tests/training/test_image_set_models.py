@@ -4,30 +4,35 @@ loaded by it (the Load button, inspect's o), and read by ``predict MODEL --image
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests._npz import savez
 from tui_convnet.core import seeded_weights
 from tui_convnet.data.image_sets import load_image_set, spec_for_images
 from tui_convnet.training.protocol import ModelRef
+from tui_convnet.training.worker_client import WorkerClient
 
 pytestmark = pytest.mark.keras
 
 
-def test_class_names_survive_save_and_load_and_name_the_answer_for_a_picture(tmp_path, in_process_worker, capsys):
+def test_class_names_survive_save_and_load_and_name_the_answer_for_a_picture(
+    tmp_path: Path, in_process_worker: WorkerClient, capsys: pytest.CaptureFixture[str]
+) -> None:
     from PIL import Image
 
     from tui_convnet.cli import main
 
     rng = np.random.default_rng(0)
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "x_train": rng.integers(0, 256, size=(8, 32, 32, 3), dtype=np.uint8),
         "y_train": np.arange(8) % 3,
         "x_test": rng.integers(0, 256, size=(6, 32, 32, 3), dtype=np.uint8),
         "y_test": np.arange(6) % 3,
     }
-    np.savez(tmp_path / "pets.npz", **arrays)
+    savez(tmp_path / "pets.npz", arrays)
     (tmp_path / "classes.txt").write_text("cat\ndog\nfish\n")
     images = load_image_set(tmp_path / "pets.npz")
     spec = spec_for_images(images.data)

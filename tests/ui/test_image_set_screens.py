@@ -5,18 +5,33 @@ is the trainer's message with fixed numpy weights, evaluated by the numpy engine
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
 
+from tests._npz import savez
+from tests.ui.screens import current
 from tui_convnet.core import seeded_weights
-from tui_convnet.data.image_sets import load_image_set, spec_for_images
+from tui_convnet.data.image_sets import ImageSet, load_image_set, spec_for_images
 from tui_convnet.training.inspector import ModelInspector
 from tui_convnet.training.protocol import ModelRef, TrainDone
 from tui_convnet.training.worker_client import WorkerError, set_shared_client
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.common.bars import ProbabilityBars
+from tui_convnet.ui.common.gradcam import GradCamView
+from tui_convnet.ui.draw.screen import DrawScreen
+from tui_convnet.ui.inspect.screen import InspectScreen
 from tui_convnet.ui.training.messages import TrainingFinished
+from tui_convnet.ui.training.screen import TrainingScreen
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZE = (130, 42)
 
@@ -43,37 +58,37 @@ class NoTensorFlow:
 
 
 @pytest.fixture
-def no_tensorflow(monkeypatch, tmp_path):
+def no_tensorflow(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     set_shared_client(NoTensorFlow())  # type: ignore[arg-type]
     yield
     set_shared_client(None)
 
 
-def image_set(tmp_path, shape, names, n=40, m=24):
+def image_set(tmp_path: Path, shape: tuple[int, ...], names: Sequence[str], n: int = 40, m: int = 24) -> ImageSet:
     rng = np.random.default_rng(3)
     classes = len(names)
-    arrays = {
+    arrays: dict[str, np.ndarray] = {
         "x_train": rng.integers(0, 256, size=(n, *shape), dtype=np.uint8),
         "y_train": np.arange(n) % classes,
         "x_test": rng.integers(0, 256, size=(m, *shape), dtype=np.uint8),
         "y_test": np.arange(m) % classes,
     }
-    np.savez(tmp_path / "set.npz", **arrays)
+    savez(tmp_path / "set.npz", arrays)
     (tmp_path / "names.txt").write_text("".join(f"{name}\n" for name in names))
     return load_image_set(tmp_path / "set.npz", tmp_path / "names.txt")
 
 
-async def wait_for(pilot, condition, what: str, timeout: float = 60.0) -> None:
+async def wait_for(pilot: Pilot[int], condition: Callable[[], object], what: str, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await pilot.pause(0.05)
 
 
-async def trained(pilot, images):
+async def trained(pilot: Pilot[int], images: ImageSet) -> TrainingScreen:
     """The training screen once its data are in, after a run's end (fixed weights, numpy evaluation)."""
-    screen = pilot.app.screen
+    screen = current(pilot.app, TrainingScreen)
     await wait_for(pilot, lambda: screen.data is not None, "the image set")
     spec = spec_for_images(images.data)
     model = ModelRef(spec, tuple(seeded_weights(spec, 1)), spec.name, 0, images.class_names)
@@ -87,26 +102,28 @@ async def trained(pilot, images):
     return screen
 
 
-def ui_text(app) -> str:
+def ui_text(app: App[Any]) -> str:
     from tui_convnet.ui._textual_internals import compositor
 
     return "\n".join(strip.text for strip in compositor(app.screen).render_strips())
 
 
-async def test_a_32x32_rgb_set_is_trained_shown_and_inspected_by_its_class_names(tmp_path, no_tensorflow, ui):
+async def test_a_32x32_rgb_set_is_trained_shown_and_inspected_by_its_class_names(
+    tmp_path: Path, no_tensorflow: None, ui: type[UI]
+) -> None:
     names = ("airplane", "automobile", "bird", "cat")
     images = image_set(tmp_path, (32, 32, 3), names)
     app = create_app(screen="train")
     app.image_set = images
     async with app.run_test(size=SIZE) as pilot:
-        screen = pilot.app.screen
+        screen = current(pilot.app, TrainingScreen)
         await wait_for(pilot, lambda: screen.data is not None, "the image set")
         await pilot.pause()
         text = ui.screen_text(app)
         assert "32x32 RGB images, 4 classes" in text and "Classes: airplane, automobile, bird" in text
         assert "Training images" in text and "Test images" in text  # the form's fields
         assert "(None, 30, 30, 32)" in text and "(None, 4)" in text  # the lecture's ConvNet sized for the set
-        assert "images" in screen.HELP and "digit" not in screen.HELP
+        assert screen.HELP is not None and "images" in screen.HELP and "digit" not in screen.HELP
         assert "Images" in await ui.footer_line(pilot)  # n/p Images
 
         screen = await trained(pilot, images)
@@ -117,14 +134,14 @@ async def test_a_32x32_rgb_set_is_trained_shown_and_inspected_by_its_class_names
         assert "digit" not in text.lower()
 
         await pilot.press("u", "i")
-        inspect = pilot.app.screen
+        inspect = current(pilot.app, InspectScreen)
         await wait_for(pilot, lambda: getattr(inspect, "inspector", None) is not None, "the inspect screen")
-        await wait_for(pilot, lambda: inspect.query_one("#inspect-gradcam").shown is not None, "Grad-CAM")
+        await wait_for(pilot, lambda: inspect.query_one("#inspect-gradcam", GradCamView).shown is not None, "Grad-CAM")
         await pilot.pause()
         text = ui.screen_text(app)
         assert "Test image #0 of 24" in text and "24 test images" in text
         assert "label airplane, predicted " in text
-        bars = inspect.query_one("#inspect-probs").render().plain
+        bars = inspect.query_one("#inspect-probs", ProbabilityBars).render().plain
         assert [line.split()[0] for line in bars.splitlines()] == list(names)  # every class's bar is named
         assert any(f"predicted {name}:" in text for name in names)  # Grad-CAM's classes, by name
         assert "digit" not in ui.widget_text(inspect.query_one("#inspect-side")).lower()
@@ -140,7 +157,9 @@ async def test_a_32x32_rgb_set_is_trained_shown_and_inspected_by_its_class_names
         assert "--image FILE" in ui.screen_text(app)
 
 
-async def test_a_28x28_grey_set_with_a_classes_file_names_its_classes_when_drawn(tmp_path, no_tensorflow, ui):
+async def test_a_28x28_grey_set_with_a_classes_file_names_its_classes_when_drawn(
+    tmp_path: Path, no_tensorflow: None, ui: type[UI]
+) -> None:
     images = image_set(tmp_path, (28, 28), ("sandal", "sneaker", "ankle boot"))
     app = create_app(screen="train")
     app.image_set = images
@@ -150,14 +169,16 @@ async def test_a_28x28_grey_set_with_a_classes_file_names_its_classes_when_drawn
         assert "28x28 grey images, 3 classes" in text and "Classes: sandal, sneaker, ankle boot" in text
         assert "2 ankle boot" in text and "digit" not in text.lower()
         await pilot.press("u", "d")
-        draw = pilot.app.screen
+        draw = current(pilot.app, DrawScreen)
         await wait_for(pilot, lambda: draw.labels.names[0] == "sandal", "the model on the draw screen")
         await pilot.pause()
         bars = ui.widget_text(draw.query_one("#draw-probs"))
         assert "sandal" in bars and "ankle boot" in bars
 
 
-def test_the_app_refuses_a_bad_set_in_one_line_before_it_starts(tmp_path, capsys):
+def test_the_app_refuses_a_bad_set_in_one_line_before_it_starts(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from tui_convnet.cli import main
 
     for argv, message in (
