@@ -11,7 +11,8 @@ from tui_convnet.core import conv_trace, forward
 from tui_convnet.data.mnist import to_model_inputs
 from tui_convnet.training import explorer_example
 from tui_convnet.training.evaluate import confusion_matrix
-from tui_convnet.training.inspector import InspectError, ModelInspector, NumpyModel
+from tui_convnet.training.inspector import InspectError, ModelInspector
+from tui_convnet.training.protocol import ModelRef
 
 if TYPE_CHECKING:
     from tui_convnet.data.mnist import MnistData
@@ -83,13 +84,13 @@ def test_evaluate_counts_and_confusion_matrix(inspector: ModelInspector, sample:
 
 
 def test_a_numpy_model_needs_no_keras_model_and_compares_the_same(inspector: ModelInspector, sample: MnistData) -> None:
-    numpy_only = ModelInspector(NumpyModel(inspector.spec, tuple(inspector.weights)))
+    numpy_only = ModelInspector(ModelRef(inspector.spec, tuple(inspector.weights)))
     digit = sample.x_test[3]
     for a, b in zip(numpy_only.numpy_layers(digit), inspector.numpy_layers(digit), strict=True):
         np.testing.assert_array_equal(a, b)
     assert all(c.agrees for c in numpy_only.compare(digit))  # Keras built from the spec and the weights
     with pytest.raises(InspectError, match=r"needs 10 weight arrays.*Received: weights=9"):
-        ModelInspector(NumpyModel(inspector.spec, tuple(inspector.weights[:-1])))
+        ModelInspector(ModelRef(inspector.spec, tuple(inspector.weights[:-1])))
 
 
 def test_confusion_matrix_by_hand() -> None:
@@ -129,11 +130,11 @@ def test_bad_digits_and_engines_are_refused(inspector: ModelInspector) -> None:
 
 def test_models_the_screens_cannot_show_are_refused_and_other_image_sets_models_are_taken() -> None:
     from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, seeded_weights
-    from tui_convnet.training.inspector import NumpyModel
+    from tui_convnet.training.protocol import ModelRef
 
-    def model(shape: tuple[int, int, int], units: int) -> NumpyModel:
+    def model(shape: tuple[int, int, int], units: int) -> ModelRef:
         spec = ModelSpec(shape, (Conv2DSpec(4, (3, 3)), FlattenSpec(), DenseSpec(units, activation="softmax")))
-        return NumpyModel(spec, tuple(seeded_weights(spec)), "m")
+        return ModelRef(spec, tuple(seeded_weights(spec)), "m")
 
     with pytest.raises(InspectError, match=r"28x28x1 .*Received: input_shape=\(16, 16, 3\)"):
         ModelInspector(model((16, 16, 3), 10))

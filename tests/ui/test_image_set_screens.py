@@ -181,3 +181,19 @@ def test_the_app_refuses_a_bad_set_in_one_line_before_it_starts(
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.startswith("convnet-tui: ") and message in err and err.count("\n") == 1
+
+
+def test_the_lessons_keep_the_bundled_model_when_the_session_model_reads_other_images(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from tui_convnet.ui.common.messages import ModelReady
+    from tui_convnet.ui.common.session_model import session_model
+    from tui_convnet.ui.lessons.screen import choose_model
+
+    images = image_set(tmp_path, (32, 32, 3), ("airplane", "automobile", "bird", "cat"))
+    spec = spec_for_images(images.data)
+    model = ModelRef(spec, tuple(seeded_weights(spec, 1)), spec.name, 0, images.class_names)
+    ready = ModelReady(session_model(model, "run 1"), images.data)
+    chosen = choose_model(SimpleNamespace(trained=ready))
+    assert tuple(chosen.spec.input_shape) == (28, 28, 1) and not chosen.class_names
+    assert chosen.label.endswith("(the model of run 1, trained in this session reads other images than digits)")

@@ -71,7 +71,7 @@ class MnistData:
     #: Why a better source was passed over ('' if none was): with 'auto', a
     #: Keras cache that exists but cannot be used is reported here, not hidden.
     skipped: str = ""
-    #: Another image set's class names (:func:`tui_convnet.datasets.load_image_set`); empty: MNIST.
+    #: Another image set's class names (:func:`tui_convnet.data.image_sets.load_image_set`); empty: MNIST.
     class_names: tuple[str, ...] = ()
 
     @property

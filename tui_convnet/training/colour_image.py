@@ -11,11 +11,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 
-from ..core import forward, numbers
+from ..core import ModelSpec, forward, numbers
 from ..data.labels import ClassLabels
 from ..model.model import Loaded, Model
 from ..util.visible import visible
@@ -47,7 +47,7 @@ def colour_input(path: str, side: int = SIDE) -> np.ndarray:
     return np.asarray(resized, dtype=np.uint8)
 
 
-def reads_colour(spec: Any) -> bool:
+def reads_colour(spec: ModelSpec) -> bool:
     """Whether the model reads 32x32 RGB images (not MNIST's 28x28 grey digits)."""
     return tuple(spec.input_shape) == (SIDE, SIDE, 3)
 
@@ -61,7 +61,7 @@ def colour_bars(probabilities: np.ndarray, labels: ClassLabels, width: int = 40)
     ]
 
 
-def predict_colour(args: argparse.Namespace, model: Model, labels: ClassLabels, fail: Any) -> int:
+def predict_colour(args: argparse.Namespace, model: Model, labels: ClassLabels, fail: Callable[[str, int], int]) -> int:
     """``predict --image`` for a model of 32x32 RGB images: the answer by class name (``fail(message, code)``
     prints one line and returns the exit code)."""
     from ..images import ImageError

@@ -2,12 +2,13 @@
 
 The numbers the inspect screen and ``convnet-tui predict --engine numpy`` show
 come from the numpy core (:func:`tui_convnet.core.forward`) run on the model's
-own weights.  A model is either a Keras model or a :class:`NumpyModel` (a spec
-and its weights, e.g. a bundled pre-trained model: no TensorFlow needed to
-look at it).  Keras computes the same layers (:meth:`ModelInspector.keras_layers`,
-building a Keras model from the spec and weights when none was given) so that
-the screen can show, layer by layer, the largest absolute difference between
-the two.
+own weights.  A model is either a Keras model or a spec with its weights (the
+worker's :class:`~.protocol.ModelRef`, or the screens'
+:class:`~tui_convnet.model.model.Model` such as the bundled pre-trained model:
+no TensorFlow needed to look at it).  Keras computes the same layers
+(:meth:`ModelInspector.keras_layers`, building a Keras model from the spec and
+weights when none was given) so that the screen can show, layer by layer, the
+largest absolute difference between the two.
 
 Nothing here imports Textual; Keras is imported only when Keras is asked.
 """
@@ -36,7 +37,6 @@ from ..core import (
 )
 from ..data.mnist import to_model_inputs
 from .evaluate import ENGINES, Evaluation, evaluation_from_probabilities
-from .protocol import ModelRef
 
 #: numpy = Keras when every layer agrees to within this (float32 arithmetic in both).
 TOLERANCE = 1e-4
@@ -54,13 +54,8 @@ class InspectError(ValueError):
     """The model or the data cannot be inspected; the message says why."""
 
 
-#: A model as the numpy core sees it: the spec and the weights in ``model.get_weights()`` order (and, for a
-#: model the TensorFlow worker holds, its key there). One type with the worker's :class:`~.protocol.ModelRef`.
-NumpyModel = ModelRef
-
-
 def is_numpy_model(model: object) -> bool:
-    """A model given as a spec and its weights (a :class:`NumpyModel`, or anything with a ``ModelSpec``
+    """A model given as a spec and its weights (a :class:`~.protocol.ModelRef`, or anything with a ``ModelSpec``
     ``spec`` and ``weights``, such as the bundled model), not a Keras model."""
     return isinstance(getattr(model, "spec", None), ModelSpec) and hasattr(model, "weights")
 
@@ -128,11 +123,11 @@ class ModelInspector:
 
     Reads the spec and the weights once (they do not change while inspecting);
     builds the Keras model that returns every layer's output once, on demand
-    (from the spec and the weights when the model is a :class:`NumpyModel`).
+    (from the spec and the weights when the model is given as a spec and its weights).
     """
 
     def __init__(self, model: Any) -> None:
-        self.model = model  # what was given: a keras.Model, or a spec with its weights (NumpyModel)
+        self.model = model  # what was given: a keras.Model, or a spec with its weights (a ModelRef, a Model)
         if is_numpy_model(model):
             self.spec: ModelSpec = model.spec
             weights: Sequence[Any] = model.weights
@@ -180,7 +175,7 @@ class ModelInspector:
             return list(self.forward(x, intermediates=True))
 
     def keras_model(self) -> Any:
-        """The Keras model (built from the spec and the weights for a :class:`NumpyModel`)."""
+        """The Keras model (built from the spec and the weights for a model given as a spec and its weights)."""
         if not is_numpy_model(self.model):
             return self.model
         from .model import build_model

@@ -16,12 +16,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 import numpy as np
 
 from ..core import numbers
 from ..images.notes import UNSURE
+from ..images.preprocess import Preprocessed
 from ..model.model import Loaded, Model
 from ..util.visible import visible
 
@@ -116,7 +116,7 @@ def run_predict_image(args: argparse.Namespace) -> int:
     return 0
 
 
-def _stage_lines(pre: Any) -> list[str]:
+def _stage_lines(pre: Preprocessed) -> list[str]:
     from ..images import stages
 
     return [f"{stage.title}: {stage.note}" for stage in stages(pre)]

@@ -9,7 +9,7 @@ untrained fixed-seed model — and the screen says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -90,6 +90,9 @@ def choose_model(app: SessionApp) -> Model:
     """The session's trained or loaded model, else the bundled one, else an untrained fixed-seed model."""
     try:
         model = current_model(app.trained)
+        if model.class_names or tuple(model.spec.input_shape) != (28, 28, 1):  # another image set's: not on digits
+            bundled = current_model(None)
+            model = replace(bundled, label=f"{bundled.label} (the {model.label} reads other images than digits)")
         return checked_model(model.spec, model.weights, model.label, model.provenance)  # float32 weights
     except (ModelAssetError, ValueError, OSError):
         return seeded_model(0)
