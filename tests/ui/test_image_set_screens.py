@@ -204,3 +204,19 @@ def test_the_lessons_keep_the_bundled_model_when_the_session_model_reads_other_i
     chosen = choose_model(SimpleNamespace(trained=ready))
     assert tuple(chosen.spec.input_shape) == (28, 28, 1) and not chosen.class_names
     assert chosen.label.endswith("(the model of run 1, trained in this session reads other images than digits)")
+
+
+def test_a_runs_progress_says_images_for_another_set_and_digits_for_mnist() -> None:
+    from tui_convnet.data.labels import image_labels
+    from tui_convnet.training.events import EvaluationBegin, TrainBegin
+    from tui_convnet.ui.training.progress import ProgressState
+    from tui_convnet.ui.training.run_state import RunTracker
+
+    for labels, noun in ((None, "digits"), (image_labels(("cat", "dog")), "images")):
+        runs = RunTracker()
+        if labels is not None:
+            runs.labels = labels
+        begin = runs.apply([TrainBegin(400, 0, 100, 5, 64, 7, "set")], ProgressState()).changes["status"]
+        assert begin.startswith(f"Training on 400 {noun}; 7 batches of 64 per epoch.")
+        end = runs.apply([EvaluationBegin(100)], ProgressState()).changes["status"]
+        assert end == f"Evaluating on 100 test {noun}…"
