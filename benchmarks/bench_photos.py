@@ -38,10 +38,14 @@ import sys
 import time
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from tui_convnet.model.model import Model
 
 ROOT = Path(__file__).resolve().parent.parent
 PHOTOS = ROOT / "tests" / "images" / "photos"
@@ -69,7 +73,7 @@ def classify(path: Path) -> tuple[int | None, float, str]:
     return top, float(p[top]), ""
 
 
-_model_cache: dict[str, object] = {}
+_model_cache: dict[str, Model] = {}
 
 
 def accuracy(

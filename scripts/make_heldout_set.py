@@ -78,7 +78,7 @@ def mnist_alpha(digit: np.ndarray, size: int, rng: Rng, *, stroke: float = 0.0, 
         pil = pil.filter(ImageFilter.MaxFilter(k) if stroke > 0 else ImageFilter.MinFilter(k))
         a = np.asarray(pil, dtype=np.float32) / 255.0
     cut = rng.uniform(0.3, 0.6)
-    return np.clip((a - cut) / 0.15 + 0.5, 0.0, 1.0).astype(np.float32)
+    return np.asarray(np.clip((a - cut) / 0.15 + 0.5, 0.0, 1.0), dtype=np.float32)
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, n: int = 14) -> Points:
@@ -148,7 +148,7 @@ def vignette(h: int, w: int, rng: Rng, strength: float) -> np.ndarray:
     cy, cx = rng.uniform(-0.3, 1.3) * h, rng.uniform(-0.3, 1.3) * w
     d = np.sqrt(((yy - cy) / h) ** 2 + ((xx - cx) / w) ** 2)
     d = d / max(float(d.max()), 1e-6)
-    return (1.0 - strength * d**1.5).astype(np.float32)
+    return np.asarray((1.0 - strength * d**1.5), dtype=np.float32)
 
 
 def curved_shadow(h: int, w: int, rng: Rng) -> np.ndarray:
@@ -161,14 +161,14 @@ def curved_shadow(h: int, w: int, rng: Rng) -> np.ndarray:
     d = np.sqrt((yy - cy) ** 2 + (xx - cx) ** 2)
     soft = rng.uniform(0.02, 0.08) * max(h, w)
     inside = np.clip((r - d) / soft + 0.5, 0, 1)
-    return (1.0 - rng.uniform(0.3, 0.55) * inside).astype(np.float32)
+    return np.asarray((1.0 - rng.uniform(0.3, 0.55) * inside), dtype=np.float32)
 
 
 def camera_noise(canvas: np.ndarray, rng: Rng, sigma: float) -> np.ndarray:
     """Shot noise (stronger where the picture is bright) plus read noise, per channel, ``sigma`` grey levels."""
     shot = rng.normal(0, 1, canvas.shape).astype(np.float32) * np.sqrt(np.clip(canvas, 0.01, 1)) * sigma / 255
     read = rng.normal(0, 0.4 * sigma / 255, canvas.shape).astype(np.float32)
-    return canvas + shot + read
+    return np.asarray(canvas + shot + read)
 
 
 def lay(canvas: np.ndarray, alpha: np.ndarray, ink: np.ndarray, top: int, left: int) -> tuple[int, int, int, int]:
@@ -354,8 +354,8 @@ def _outline(draw: ImageDraw.ImageDraw, rng: Rng, w: int, h: int, colour: tuple[
     else:  # a cup: a body, a handle, steam
         draw.rectangle([cx - r * 0.6, cy - r * 0.4, cx + r * 0.4, cy + r * 0.7], outline=colour, width=width)
         draw.arc([cx + r * 0.2, cy - r * 0.2, cx + r * 0.85, cy + r * 0.4], -90, 90, fill=colour, width=width)
-        for s in (-0.3, 0.0, 0.3):
-            draw.line([(cx + s * r, cy - r * 0.5), (cx + s * r + r * 0.1, cy - r * 0.7), (cx + s * r, cy - r * 0.9)],
+        for o in (-0.3, 0.0, 0.3):
+            draw.line([(cx + o * r, cy - r * 0.5), (cx + o * r + r * 0.1, cy - r * 0.7), (cx + o * r, cy - r * 0.9)],
                       fill=colour, width=width)  # fmt: skip
 
 
@@ -416,7 +416,7 @@ def _texture(h: int, w: int, rng: Rng) -> np.ndarray:
     else:  # cork: fine blotches
         g = np.clip(_smooth_field(h, w, rng, int(max(h, w) / rng.uniform(3, 8))) * 0.3 + 0.5, 0, 1)
         a, b = np.asarray([0.45, 0.3, 0.15]), np.asarray([0.85, 0.68, 0.45])
-    return (a[None, None, :] + (b - a)[None, None, :] * g[..., None]).astype(np.float32)
+    return np.asarray((a[None, None, :] + (b - a)[None, None, :] * g[..., None]), dtype=np.float32)
 
 
 NO_DIGIT_KINDS = ("blank", "noise", "outline", "scribble", "texture", "text", "paper")
@@ -450,10 +450,11 @@ def no_digit_picture(kind: str, n: int, rng: Rng) -> tuple[bytes, str]:
             _scribble(draw, rng, w, h, colour, width)
         else:
             _text(draw, rng, w, h, colour)
-        canvas = np.asarray(img, dtype=np.float32) / 255
-    canvas *= vignette(*canvas.shape[:2], rng, rng.uniform(0.0, 0.5))[..., None]
+        canvas = np.asarray(img, dtype=np.float32) / np.float32(255)
+    height, width = canvas.shape[:2]
+    canvas *= vignette(height, width, rng, rng.uniform(0.0, 0.5))[..., None]
     if rng.random() < 0.3:
-        canvas *= curved_shadow(*canvas.shape[:2], rng)[..., None]
+        canvas *= curved_shadow(height, width, rng)[..., None]
     canvas = camera_noise(canvas, rng, rng.uniform(1, 10))
     return save(canvas, rng, quality=int(rng.integers(25, 92)), twice=rng.random() < 0.3)
 

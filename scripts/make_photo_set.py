@@ -49,7 +49,7 @@ def digit_alpha(digit: np.ndarray, size: int, rng: Rng, *, stroke: float = 1.0, 
     # MNIST's anti-aliased edge at 0.5 marks the stroke's edge; moving the cut makes the stroke thinner or bolder.
     cut = float(np.clip(0.5 - 0.35 * (stroke - 1.0), 0.12, 0.92))
     soft = 0.06 + 0.6 / max(size, 28)
-    return np.clip((big - cut) / soft + 0.5, 0.0, 1.0).astype(np.float32)
+    return np.asarray(np.clip((big - cut) / soft + 0.5, 0.0, 1.0), dtype=np.float32)
 
 
 def paper(h: int, w: int, rng: Rng, *, dark: bool = False) -> np.ndarray:
@@ -109,7 +109,7 @@ def lighting(h: int, w: int, rng: Rng, strength: float) -> np.ndarray:
     spot = np.exp(-(((yy - cy) / (0.6 * h)) ** 2 + ((xx - cx) / (0.6 * w)) ** 2))
     field = 0.7 * g + 0.3 * (1 - spot)
     field = (field - field.min()) / max(float(np.ptp(field)), 1e-6)
-    return (1.0 - strength * field).astype(np.float32)
+    return np.asarray((1.0 - strength * field), dtype=np.float32)
 
 
 def shadow(h: int, w: int, rng: Rng) -> np.ndarray:
@@ -122,7 +122,7 @@ def shadow(h: int, w: int, rng: Rng) -> np.ndarray:
     t = [xx / w, 1 - xx / w, yy / h, 1 - yy / h][side]
     tilt = rng.uniform(-0.1, 0.1) * ([yy / h, yy / h, xx / w, xx / w][side] - 0.5)
     inside = np.clip((reach + tilt - t) / soft + 0.5, 0, 1)
-    return (1.0 - depth * inside).astype(np.float32)
+    return np.asarray((1.0 - depth * inside), dtype=np.float32)
 
 
 def ruled(canvas: np.ndarray, rng: Rng, *, squared: bool) -> None:
