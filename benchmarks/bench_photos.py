@@ -208,7 +208,7 @@ def misreads(folder: Path) -> dict[str, int]:
                 kinds[MISREAD_KINDS[0]] += 1
                 continue
             label = int(row["label"])
-            if int(np.argmax(forward(model.spec, model.weights, pre.model_input))) == label:  # type: ignore[attr-defined]
+            if int(np.argmax(forward(model.spec, model.weights, pre.model_input))) == label:
                 continue
             (gh, gw), (oh, ow) = pre.gray.shape, pre.original
             top, left, bottom, right = pre.box
@@ -218,7 +218,7 @@ def misreads(folder: Path) -> dict[str, int]:
             elif row["file"] not in inks:
                 kinds[MISREAD_KINDS[4]] += 1
             else:
-                read = int(np.argmax(forward(model.spec, model.weights, alone(inks[row["file"]]))))  # type: ignore[attr-defined]
+                read = int(np.argmax(forward(model.spec, model.weights, alone(inks[row["file"]]))))
                 kinds[MISREAD_KINDS[2] if read != label else MISREAD_KINDS[3]] += 1
     return kinds
 
