@@ -224,7 +224,7 @@ def misreads(folder: Path) -> dict[str, int]:
 
 
 #: The big photos timed: (name, Pillow format, mode, file extension, save options).
-BIG_PHOTOS = (
+BIG_PHOTOS: tuple[tuple[str, str, str, str, dict[str, object]], ...] = (
     ("JPEG", "JPEG", "RGB", "jpg", {"quality": 90}),
     ("PNG", "PNG", "RGB", "png", {"compress_level": 1}),
     ("PNG, RGBA", "PNG", "RGBA", "png", {"compress_level": 1}),
