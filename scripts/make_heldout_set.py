@@ -1,7 +1,8 @@
 """Write the held-out photo set: pictures made independently of the photo set, to check (never to tune) on.
 
 ``tests/images/heldout/`` gets one folder per condition and ``manifest.csv``
-(condition, file, label; ``-`` for no digit), like ``scripts/make_photo_set.py``
+(condition, file, label, the digit's box ``top left bottom right``, the MNIST test digit's index; the
+label ``-`` for no digit), like ``scripts/make_photo_set.py``
 writes the photo set, but with another generator, other seeds and other kinds
 of picture, so a rule tuned on the photo set is checked on pictures it has
 never seen:
@@ -77,7 +78,7 @@ def mnist_alpha(digit: np.ndarray, size: int, rng: Rng, *, stroke: float = 0.0, 
         pil = pil.filter(ImageFilter.MaxFilter(k) if stroke > 0 else ImageFilter.MinFilter(k))
         a = np.asarray(pil, dtype=np.float32) / 255.0
     cut = rng.uniform(0.3, 0.6)
-    return np.clip((a - cut) / 0.15 + 0.5, 0.0, 1.0).astype(np.float32)
+    return np.asarray(np.clip((a - cut) / 0.15 + 0.5, 0.0, 1.0), dtype=np.float32)
 
 
 def _arc(cx: float, cy: float, rx: float, ry: float, start: float, end: float, n: int = 14) -> Points:
@@ -147,7 +148,7 @@ def vignette(h: int, w: int, rng: Rng, strength: float) -> np.ndarray:
     cy, cx = rng.uniform(-0.3, 1.3) * h, rng.uniform(-0.3, 1.3) * w
     d = np.sqrt(((yy - cy) / h) ** 2 + ((xx - cx) / w) ** 2)
     d = d / max(float(d.max()), 1e-6)
-    return (1.0 - strength * d**1.5).astype(np.float32)
+    return np.asarray((1.0 - strength * d**1.5), dtype=np.float32)
 
 
 def curved_shadow(h: int, w: int, rng: Rng) -> np.ndarray:
@@ -160,21 +161,26 @@ def curved_shadow(h: int, w: int, rng: Rng) -> np.ndarray:
     d = np.sqrt((yy - cy) ** 2 + (xx - cx) ** 2)
     soft = rng.uniform(0.02, 0.08) * max(h, w)
     inside = np.clip((r - d) / soft + 0.5, 0, 1)
-    return (1.0 - rng.uniform(0.3, 0.55) * inside).astype(np.float32)
+    return np.asarray((1.0 - rng.uniform(0.3, 0.55) * inside), dtype=np.float32)
 
 
 def camera_noise(canvas: np.ndarray, rng: Rng, sigma: float) -> np.ndarray:
     """Shot noise (stronger where the picture is bright) plus read noise, per channel, ``sigma`` grey levels."""
     shot = rng.normal(0, 1, canvas.shape).astype(np.float32) * np.sqrt(np.clip(canvas, 0.01, 1)) * sigma / 255
     read = rng.normal(0, 0.4 * sigma / 255, canvas.shape).astype(np.float32)
-    return canvas + shot + read
+    return np.asarray(canvas + shot + read)
 
 
-def lay(canvas: np.ndarray, alpha: np.ndarray, ink: np.ndarray, top: int, left: int) -> None:
+def lay(canvas: np.ndarray, alpha: np.ndarray, ink: np.ndarray, top: int, left: int) -> tuple[int, int, int, int]:
+    """Lay ``ink`` with coverage ``alpha`` at ``(top, left)``; the box of the pixels at least half inked."""
     h, w = alpha.shape
     region = canvas[top : top + h, left : left + w]
     a = alpha[: region.shape[0], : region.shape[1], None]
     region[...] = region * (1 - a) + ink * a
+    rows, cols = np.flatnonzero((a[..., 0] >= 0.5).any(axis=1)), np.flatnonzero((a[..., 0] >= 0.5).any(axis=0))
+    if not rows.size:
+        return (top, left, top, left)
+    return (top + int(rows[0]), left + int(cols[0]), top + int(rows[-1]) + 1, left + int(cols[-1]) + 1)
 
 
 def lines_on(canvas: np.ndarray, rng: Rng, kind: str) -> None:
@@ -232,8 +238,11 @@ INKS = {
 }
 
 
-def digit_picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, str]:
-    """One picture of ``digit`` (28x28, 0..255, ink bright) under ``condition``."""
+def digit_picture(
+    digit: np.ndarray, rng: Rng, condition: str, inks: list[np.ndarray] | None = None
+) -> tuple[bytes, str, str]:
+    """One picture of ``digit`` (28x28, 0..255, ink bright) under ``condition``, and the digit's box on it
+    (``top left bottom right``); ``inks`` gets the digit's own ink (before the paper, the light, the camera)."""
     c = condition
     combo = c == "combined"
 
@@ -275,7 +284,9 @@ def digit_picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, s
         ink = np.asarray(INKS["black"], np.float32) + rng.uniform(0, 0.1)
     top = int(rng.integers(0, max(1, h - size + 1)))
     left = int(rng.integers(0, max(1, w - size + 1)))
-    lay(canvas, alpha, ink, top, left)
+    box = " ".join(map(str, lay(canvas, alpha, ink, top, left)))
+    if inks is not None:
+        inks.append(alpha)
     if c == "lighting" or maybe(0.5):
         canvas *= vignette(h, w, rng, rng.uniform(0.25, 0.55))[..., None]
     if c == "shadow" or maybe(0.3):
@@ -288,9 +299,9 @@ def digit_picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, s
     sigma = rng.uniform(6, 20) if c == "noise" else rng.uniform(2, 12) if combo else rng.uniform(0.5, 3)
     canvas = camera_noise(canvas, rng, sigma)
     if c == "jpeg":
-        return save(canvas, rng, quality=int(rng.integers(8, 30)), twice=rng.random() < 0.5)
+        return (*save(canvas, rng, quality=int(rng.integers(8, 30)), twice=rng.random() < 0.5), box)
     quality = int(rng.integers(20, 85)) if combo and rng.random() < 0.7 else None if combo else 90
-    return save(canvas, rng, quality=quality, grey=maybe(0.3), twice=maybe(0.3))
+    return (*save(canvas, rng, quality=quality, grey=maybe(0.3), twice=maybe(0.3)), box)
 
 
 # --------------------------------------------------------------------------- pictures without a digit
@@ -343,8 +354,8 @@ def _outline(draw: ImageDraw.ImageDraw, rng: Rng, w: int, h: int, colour: tuple[
     else:  # a cup: a body, a handle, steam
         draw.rectangle([cx - r * 0.6, cy - r * 0.4, cx + r * 0.4, cy + r * 0.7], outline=colour, width=width)
         draw.arc([cx + r * 0.2, cy - r * 0.2, cx + r * 0.85, cy + r * 0.4], -90, 90, fill=colour, width=width)
-        for s in (-0.3, 0.0, 0.3):
-            draw.line([(cx + s * r, cy - r * 0.5), (cx + s * r + r * 0.1, cy - r * 0.7), (cx + s * r, cy - r * 0.9)],
+        for o in (-0.3, 0.0, 0.3):
+            draw.line([(cx + o * r, cy - r * 0.5), (cx + o * r + r * 0.1, cy - r * 0.7), (cx + o * r, cy - r * 0.9)],
                       fill=colour, width=width)  # fmt: skip
 
 
@@ -405,7 +416,7 @@ def _texture(h: int, w: int, rng: Rng) -> np.ndarray:
     else:  # cork: fine blotches
         g = np.clip(_smooth_field(h, w, rng, int(max(h, w) / rng.uniform(3, 8))) * 0.3 + 0.5, 0, 1)
         a, b = np.asarray([0.45, 0.3, 0.15]), np.asarray([0.85, 0.68, 0.45])
-    return (a[None, None, :] + (b - a)[None, None, :] * g[..., None]).astype(np.float32)
+    return np.asarray((a[None, None, :] + (b - a)[None, None, :] * g[..., None]), dtype=np.float32)
 
 
 NO_DIGIT_KINDS = ("blank", "noise", "outline", "scribble", "texture", "text", "paper")
@@ -439,10 +450,11 @@ def no_digit_picture(kind: str, n: int, rng: Rng) -> tuple[bytes, str]:
             _scribble(draw, rng, w, h, colour, width)
         else:
             _text(draw, rng, w, h, colour)
-        canvas = np.asarray(img, dtype=np.float32) / 255
-    canvas *= vignette(*canvas.shape[:2], rng, rng.uniform(0.0, 0.5))[..., None]
+        canvas = np.asarray(img, dtype=np.float32) / np.float32(255)
+    height, width = canvas.shape[:2]
+    canvas *= vignette(height, width, rng, rng.uniform(0.0, 0.5))[..., None]
     if rng.random() < 0.3:
-        canvas *= curved_shadow(*canvas.shape[:2], rng)[..., None]
+        canvas *= curved_shadow(height, width, rng)[..., None]
     canvas = camera_noise(canvas, rng, rng.uniform(1, 10))
     return save(canvas, rng, quality=int(rng.integers(25, 92)), twice=rng.random() < 0.3)
 
@@ -469,10 +481,11 @@ CONDITIONS = (
 )
 
 
-def build(out: Path, per_condition: int, per_kind: int) -> int:
+def build(out: Path, per_condition: int, per_kind: int, inks: dict[str, np.ndarray] | None = None) -> int:
+    """Write the set into ``out``; ``inks`` gets each picture's digit as drawn on it, by file name."""
     with np.load(ROOT / "assets" / "mnist" / "mnist-sample.npz", allow_pickle=False) as f:
         x_test, y_test = f["x_test"], f["y_test"]
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, str, str]] = []
     out.mkdir(parents=True, exist_ok=True)
     for ci, condition in enumerate(CONDITIONS):
         rng = np.random.default_rng([SEED, ci])
@@ -482,10 +495,13 @@ def build(out: Path, per_condition: int, per_kind: int) -> int:
         for n, i in enumerate(indices):
             label = n % 10 if condition == "pen" else int(y_test[i])
             digit = pen_digit(label, rng) if condition == "pen" else x_test[i].astype(np.float32)
-            data, ext = digit_picture(digit, rng, condition)
+            drawn: list[np.ndarray] = []
+            data, ext, box = digit_picture(digit, rng, condition, drawn)
             name = f"{n:03d}_{label}.{ext}"
+            if inks is not None:
+                inks[f"{condition}/{name}"] = drawn[0]
             (folder / name).write_bytes(data)
-            rows.append((condition, f"{condition}/{name}", str(label)))
+            rows.append((condition, f"{condition}/{name}", str(label), box, "" if condition == "pen" else str(i)))
     rng = np.random.default_rng([SEED, 100])
     (out / "no_digit").mkdir(exist_ok=True)
     for kind in NO_DIGIT_KINDS:
@@ -493,10 +509,10 @@ def build(out: Path, per_condition: int, per_kind: int) -> int:
             data, ext = no_digit_picture(kind, n, rng)
             name = f"{kind}_{n}.{ext}"
             (out / "no_digit" / name).write_bytes(data)
-            rows.append(("no_digit", f"no_digit/{name}", "-"))
+            rows.append(("no_digit", f"no_digit/{name}", "-", "", ""))
     with open(out / "manifest.csv", "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(("condition", "file", "label"))
+        writer.writerow(("condition", "file", "label", "box", "mnist"))
         writer.writerows(rows)
     return len(rows)
 
