@@ -25,6 +25,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 
 def _blas_threads_from_argv(argv: list[str]) -> str | None:
@@ -76,7 +77,7 @@ def run(repeat: int) -> list[tuple[str, float, str]]:
     loss_fn = keras.losses.CategoricalCrossentropy()
     variables = [v.value for v in model.trainable_weights]
 
-    def tape_gradients():
+    def tape_gradients() -> Any:  # TensorFlow's gradients
         with tf.GradientTape() as tape:
             loss = loss_fn(y, model(x, training=False))
         return tape.gradient(loss, variables)

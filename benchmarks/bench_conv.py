@@ -20,7 +20,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -102,7 +104,7 @@ def environment() -> list[str]:
                 f"core type {pool.get('architecture')}"
             )
     except ImportError:
-        config = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
+        config: Any = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}  # read loosely below
         blas = config.get("Build Dependencies", {}).get("blas", {}) if isinstance(config, dict) else {}
         if blas:
             lines.append(
@@ -112,7 +114,7 @@ def environment() -> list[str]:
     return lines
 
 
-def render_table(rows: list[dict]) -> str:
+def render_table(rows: list[dict[str, Any]]) -> str:
     head = (
         "| layer shape (3x3, valid) | batch | numpy ms | tf ms | naive ms | tf/numpy | naive/numpy |\n"
         "|---|---:|---:|---:|---:|---:|---:|"
@@ -141,11 +143,14 @@ def write_atomic(path: Path, text: str) -> None:
         raise
 
 
-def run(repeat: int, naive_repeat: int) -> tuple[list[dict], list[str]]:
+def run(repeat: int, naive_repeat: int) -> tuple[list[dict[str, Any]], list[str]]:
     from tui_convnet.training.tf_env import import_keras
 
     import_keras()  # TensorFlow, quietly
     import tensorflow as tf
+
+    def tf_conv2d(x_tf: Any, k_tf: Any) -> Any:
+        return tf.nn.conv2d(x_tf, k_tf, strides=1, padding="VALID").numpy()
 
     rng = np.random.default_rng(0)
     rows = []
@@ -161,8 +166,8 @@ def run(repeat: int, naive_repeat: int) -> tuple[list[dict], list[str]]:
             np.testing.assert_allclose(ours, theirs, rtol=1e-4, atol=1e-4)
             times = time_side_by_side(
                 {
-                    "numpy": lambda x=x, kernels=kernels: conv2d(x, kernels),
-                    "tf": lambda x_tf=x_tf, k_tf=k_tf: tf.nn.conv2d(x_tf, k_tf, strides=1, padding="VALID").numpy(),
+                    "numpy": partial(conv2d, x, kernels),
+                    "tf": partial(tf_conv2d, x_tf, k_tf),
                 },
                 repeat,
             )
@@ -170,9 +175,7 @@ def run(repeat: int, naive_repeat: int) -> tuple[list[dict], list[str]]:
             # the batch, report that per-image time x batch size.
             one = x[:1]
             np.testing.assert_allclose(naive_conv2d(one, kernels), ours[:1], rtol=1e-4, atol=1e-4)
-            naive = statistics.median(
-                _per_call(lambda one=one, kernels=kernels: naive_conv2d(one, kernels), 1) for _ in range(naive_repeat)
-            )
+            naive = statistics.median(_per_call(partial(naive_conv2d, one, kernels), 1) for _ in range(naive_repeat))
             rows.append(
                 {
                     "shape": shape,

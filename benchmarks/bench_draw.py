@@ -34,6 +34,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 # As the command does (tui_convnet/cli.py): one BLAS thread, set before numpy starts.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -61,9 +62,9 @@ class Trainer:
     def _run(self) -> None:
         from tui_convnet.core import mnist_convnet
         from tui_convnet.data.mnist import load_mnist
-        from tui_convnet.training.events import BatchEnd
+        from tui_convnet.training.events import BatchEnd, TrainConfig
         from tui_convnet.training.priority import below_the_interface
-        from tui_convnet.training.trainer import TrainConfig, train
+        from tui_convnet.training.trainer import train
 
         def on_event(event: object) -> None:
             if isinstance(event, BatchEnd):
@@ -100,7 +101,9 @@ class Trainer:
 
 
 async def measure(strokes: int, trainer: Trainer) -> dict[str, list[float]]:
+    from rich.console import RenderableType
     from textual import events
+    from textual.screen import Screen
 
     from tui_convnet.ui.app import create_app
     from tui_convnet.ui.draw.canvas import DrawingCanvas
@@ -126,14 +129,15 @@ async def measure(strokes: int, trainer: Trainer) -> dict[str, list[float]]:
             if canvas._drag is None:  # the stroke is finished: this analysis is the one that counts
                 analysed["after_release"] = True
 
-        def display(scr, renderable):
+        def display(scr: Screen[Any], renderable: RenderableType | None) -> None:
             if renderable is not None and analysed["after_release"]:
                 frame.set()
             return original_display(scr, renderable)
 
         screen.analyse_now = analyse_now  # type: ignore[method-assign]
-        app._display = display  # type: ignore[method-assign]
+        app._display = display  # type: ignore[assignment]
         driver = app._driver
+        assert driver is not None
 
         def mouse(cls: type, x: int, y: int) -> None:
             sx, sy = region.x + x, region.y + y

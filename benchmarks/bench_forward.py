@@ -37,6 +37,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 # As the app (tui_convnet/cli.py): numpy's OpenBLAS on one thread unless the user chose, set before numpy starts.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
@@ -93,7 +94,9 @@ def spaced_calls(fn: Callable[[], object], calls: int) -> tuple[float, float]:
     return statistics.median(samples), float(np.percentile(samples, 95))
 
 
-def run(repeat_one: int, repeat_all: int, limit: int | None) -> tuple[list[tuple[str, str, float, str]], dict]:
+def run(
+    repeat_one: int, repeat_all: int, limit: int | None
+) -> tuple[list[tuple[str, str, float, str]], dict[str, Any]]:
     from tui_convnet.training.inspector import NUMPY_BATCH, ModelInspector
     from tui_convnet.training.model import build_model
 

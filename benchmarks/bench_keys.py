@@ -122,7 +122,11 @@ Samples = dict[tuple[str, str, str], list[tuple[float, float]]]
 
 
 async def run_app(samples: Samples, rounds: int, training: bool) -> None:
+    from textual.widgets import Input
+
     from tui_convnet.ui.app import create_app
+    from tui_convnet.ui.training.progress import TrainingProgress
+    from tui_convnet.ui.training.screen import TrainingScreen
 
     state = "training" if training else "idle"
     app = create_app()
@@ -135,15 +139,16 @@ async def run_app(samples: Samples, rounds: int, training: bool) -> None:
             samples[("t", state, "first (starts the run)")].append(wall_cpu)
             visited.add("t")
             screen = app.screen
-            while not getattr(screen, "built", True):  # its form is built after its first frame
+            assert isinstance(screen, TrainingScreen)
+            while not screen.built:  # its form is built after its first frame
                 await asyncio.sleep(0.05)
             for field, value in {"epochs": "50", "train-limit": "5000", "test-limit": "500"}.items():
-                screen.query_one(f"#{field}").value = value
+                screen.query_one(f"#{field}", Input).value = value
             while screen.data is None:
                 await asyncio.sleep(0.05)
             await pilot.press("s")
             deadline = time.monotonic() + 300
-            while screen.query_one("#progress").state.batch < 3:  # the worker trains
+            while screen.query_one("#progress", TrainingProgress).state.batch < 3:  # the worker trains
                 if time.monotonic() > deadline:
                     raise RuntimeError("the training run did not start within 300 s")
                 await asyncio.sleep(0.1)

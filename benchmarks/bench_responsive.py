@@ -116,7 +116,9 @@ def main(argv: list[str] | None = None) -> int:
     }
     # Alone, after the others: after a call OpenBLAS' worker threads spin for a while (up to ~0.1 s), which
     # would slow the call after it and blame the app's way for it (the app has no worker threads).
-    threaded = {"checked once, numpy's default BLAS threads": lambda: inspector.forward(x, intermediates=True)}
+    threaded: dict[str, Callable[[], object]] = {
+        "checked once, numpy's default BLAS threads": lambda: inspector.forward(x, intermediates=True)
+    }
     for fn in (*fns.values(), *threaded.values()):  # warm-up
         fn()
     load_before = os.getloadavg()[0]

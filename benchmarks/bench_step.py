@@ -30,13 +30,20 @@ import platform
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 # As the command does (tui_convnet/cli.py): one BLAS thread, set before numpy starts.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
+
+from tui_convnet.core import ConvExample
+
+if TYPE_CHECKING:
+    from tui_convnet.core import Example
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_conv import write_atomic
@@ -47,9 +54,10 @@ SIZE = (130, 42)
 TARGETS = {"cs231n": 1000 / 60, "digit-32": 2000 / 60}
 
 
-def digit_example(examples, kernels: int):
+def digit_example(examples: Sequence[Example], kernels: int) -> ConvExample:
     """The bundled MNIST digit (28x28x1) with ``kernels`` fixed-pattern 3x3 kernels, ReLU."""
     base = next(ex for ex in examples if ex.key.startswith("03_"))
+    assert isinstance(base, ConvExample)
     rng = np.random.default_rng(0)
     bank = rng.integers(-1, 2, size=(3, 3, 1, kernels)).astype(np.float64)
     return replace(
@@ -66,10 +74,13 @@ def digit_example(examples, kernels: int):
     )
 
 
-async def measure(example, steps: int) -> tuple[list[float], list[float]]:
+async def measure(example: ConvExample | None, steps: int) -> tuple[list[float], list[float]]:
+    from rich.console import RenderableType
     from textual import events
+    from textual.screen import Screen
 
     from tui_convnet.ui.app import create_app
+    from tui_convnet.ui.explorer.screen import ExplorerScreen
 
     app = create_app()
     walls: list[float] = []
@@ -77,6 +88,7 @@ async def measure(example, steps: int) -> tuple[list[float], list[float]]:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
+        assert isinstance(screen, ExplorerScreen)
         if example is not None:
             screen.show_example(example, 0)
         await pilot.pause()
@@ -85,15 +97,17 @@ async def measure(example, steps: int) -> tuple[list[float], list[float]]:
 
         before = -1
 
-        def display(scr, renderable):
+        def display(scr: Screen[Any], renderable: RenderableType | None) -> None:
             # Only a frame drawn after the key moved the step counts (not a leftover refresh).
             if renderable is not None and screen.step != before:
                 frame.set()
             return original(scr, renderable)
 
-        app._display = display  # type: ignore[method-assign]
+        app._display = display  # type: ignore[assignment]
         driver = app._driver
+        assert driver is not None
         for _i in range(steps):
+            assert screen.state is not None
             if screen.state.at_end:
                 screen.state = screen.state.first()
                 await pilot.pause()

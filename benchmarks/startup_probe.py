@@ -54,10 +54,11 @@ def main() -> None:
 
     times["numpy"] = time.perf_counter()
     import tui_convnet.ui.app
+    import tui_convnet.ui.examples  # (imported by the app: named here for the call below)
     import tui_convnet.ui.explorer.screen  # the first screen's module, as the app imports it
 
     times["modules"] = time.perf_counter()
-    tui_convnet.ui.app.builtin_examples()  # kept (cached) for the app the command makes next
+    tui_convnet.ui.examples.builtin_examples()  # kept (cached) for the app the command makes next
     times["examples"] = time.perf_counter()
     sys.exit(cli.main([]))
 

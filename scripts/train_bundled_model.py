@@ -55,8 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     out: Path = args.output
     out.mkdir(parents=True, exist_ok=True)
 
+    from tui_convnet.training.events import TrainConfig
     from tui_convnet.training.model import save_model_atomic
-    from tui_convnet.training.trainer import TrainConfig, train
+    from tui_convnet.training.trainer import train
 
     data = load_mnist("sample")
     config = TrainConfig(epochs=5, batch_size=64, optimizer="rmsprop", seed=0)

@@ -16,7 +16,7 @@ import textual.app as textual_app
 import textual.pilot as textual_pilot
 import textual.screen as textual_screen
 
-from tui_convnet.ui._textual_internals import clear_styles_cache, idle_wait_module
+from tui_convnet.ui._textual_internals import clear_styles_cache, idle_wait_module, skip_unseen_frames
 
 if TYPE_CHECKING:
     from tui_convnet.training.worker_client import WorkerClient
@@ -94,6 +94,10 @@ async def _wait_for_idle(min_sleep: float = textual_wait.SLEEP_GRANULARITY, max_
         if elapsed > min_sleep and quiet:
             break
 
+
+# A headless app renders no frame that nobody reads (the tests read the screen, or take a screenshot, which
+# renders it from the same layout): about half of a Pilot test's CPU. See skip_unseen_frames.
+skip_unseen_frames()
 
 for _module in (textual_wait, textual_app, textual_pilot):
     _module.wait_for_idle = _wait_for_idle  # type: ignore[union-attr]  # the name each module calls

@@ -113,7 +113,7 @@ def test_a_bundled_model_folder_with_a_2_gib_weights_member_is_refused(tmp_path:
         b"[" * 2000,
     ],
 )
-def test_a_damaged_npy_header_is_a_value_error(header) -> None:
+def test_a_damaged_npy_header_is_a_value_error(header: bytes) -> None:
     padded = header + b" " * (-(len(header) + 11) % 64) + b"\n"
     raw = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(padded)) + padded
     with pytest.raises(ValueError):

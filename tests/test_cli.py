@@ -8,13 +8,15 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tui_convnet.cli import main
 from tui_convnet.core import load_examples
-from tui_convnet.ui.app import create_app, find_example
+from tui_convnet.ui.app import ConvnetApp, create_app, find_example
 
 
 def test_summary_prints_the_lecture_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -64,7 +66,7 @@ def test_summary_does_not_import_tensorflow() -> None:
         (["predict", "m.keras", "--engine", "torch"], "invalid choice: 'torch'"),
     ],
 )
-def test_bad_arguments_exit_with_a_message(argv, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_arguments_exit_with_a_message(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2
@@ -88,8 +90,8 @@ def test_an_image_with_a_screen_other_than_draw_is_a_clear_error(capsys: pytest.
     [([], "explorer"), (["--screen", "lessons"], "lessons"), (["--image", "seven.png"], "draw")],
 )
 def test_the_command_line_opens_the_app_on_the_screen_it_names(
-    argv, screen: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-):
+    argv: list[str], screen: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """`--screen` reaches the app (and `--image` alone opens on the draw screen); without a terminal the
     command then stops with its one line, before the app runs."""
     import tui_convnet.images
@@ -97,7 +99,7 @@ def test_the_command_line_opens_the_app_on_the_screen_it_names(
 
     made: list[str] = []
 
-    def recording(example=None, *, screen="explorer", **kwargs):
+    def recording(example: str | None = None, *, screen: str = "explorer", **kwargs: Any) -> ConvnetApp:
         made.append(screen)
         return create_app(example, screen=screen, **kwargs)
 
@@ -125,7 +127,7 @@ def test_the_garbage_collector_is_paused_until_the_first_frame(
         return_code = 0
         _exception = None  # as Textual's App: what ended it (tui_convnet.ui._textual_internals.unhandled_exception)
 
-        def __init__(self, on_first_frame) -> None:
+        def __init__(self, on_first_frame: Callable[[], object]) -> None:
             self.on_first_frame = on_first_frame
 
         def run(self) -> None:
@@ -182,7 +184,9 @@ def test_without_a_terminal_the_app_refuses_at_once(tmp_path: Path) -> None:
     assert out.read_text() == "convnet-tui needs an interactive terminal (stdin and stdout must both be one).\n"
 
 
-def _run_in_pty(tmp_path: Path, *, close_stderr: bool, then) -> tuple[int, bytes]:
+def _run_in_pty(
+    tmp_path: Path, *, close_stderr: bool, then: Callable[[subprocess.Popen[bytes], int], object]
+) -> tuple[int, bytes]:
     """Start the real app in a pseudo-terminal (80x24), wait for its first frame, call ``then(proc, master)``.
 
     Returns the exit code and everything the app wrote to the terminal.
@@ -259,7 +263,7 @@ def test_with_stderr_closed_the_app_draws_and_quits_on_q(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
-def test_sigterm_and_sighup_restore_the_terminal_like_q(tmp_path: Path, sig) -> None:
+def test_sigterm_and_sighup_restore_the_terminal_like_q(tmp_path: Path, sig: signal.Signals) -> None:
     # SIGTERM left the terminal in the alternate screen, mouse reporting on, cursor hidden; SIGINT exited 0
     # (no model trains here, so SIGINT does not ask: 130 at once)
     code, output = _run_in_pty(tmp_path, close_stderr=False, then=lambda proc, master: proc.send_signal(sig))

@@ -80,19 +80,19 @@ def test_the_docs_are_found() -> None:
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_every_local_link_and_image_exists(doc) -> None:
+def test_every_local_link_and_image_exists(doc: Path) -> None:
     missing = missing_targets(doc)
     assert not missing, f"{doc.relative_to(ROOT)} links to files that do not exist: {missing}"
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_every_link_to_a_heading_finds_it(doc) -> None:
+def test_every_link_to_a_heading_finds_it(doc: Path) -> None:
     missing = missing_anchors(doc)
     assert not missing, f"{doc.relative_to(ROOT)} links to headings that do not exist: {missing}"
 
 
 @pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.relative_to(ROOT).as_posix())
-def test_every_project_path_named_exists(doc) -> None:
+def test_every_project_path_named_exists(doc: Path) -> None:
     """A module or test named in the docs is still there (files move: the docs must follow)."""
     missing = missing_project_paths(doc)
     assert not missing, f"{doc.relative_to(ROOT)} names project files that do not exist: {missing}"

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tui_convnet.serve.server import ServeConfig, startup_lines
 CMD = [sys.executable, "-m", "tui_convnet"]
 
 
-def _run(*args: str, **options) -> subprocess.CompletedProcess[str]:
+def _run(*args: str, **options: Any) -> subprocess.CompletedProcess[str]:
     return subprocess.run([*CMD, *args], capture_output=True, text=True, timeout=120, **options)
 
 
@@ -33,7 +34,7 @@ def test_a_closed_pipe_is_one_line_and_exit_1() -> None:
 
 @pytest.mark.skipif(not os.path.exists("/dev/full"), reason="Linux /dev/full")
 @pytest.mark.parametrize("args", [["--help"], ["summary"], ["--version"]])
-def test_a_full_disk_is_one_line_and_exit_1(args) -> None:
+def test_a_full_disk_is_one_line_and_exit_1(args: list[str]) -> None:
     with open("/dev/full", "w") as full:
         done = subprocess.run([*CMD, *args], stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert done.returncode == 1, done.stderr  # --help was exit 0, silently
@@ -79,7 +80,7 @@ def test_an_example_name_is_shown_visibly_and_short(capsys: pytest.CaptureFixtur
         ("x" * 300 + ".png", ": cannot read it (file name too long)."),  # was exit 1 without the name
     ],
 )
-def test_image_paths_that_cannot_work_name_the_file_and_exit_2(image, message: str) -> None:
+def test_image_paths_that_cannot_work_name_the_file_and_exit_2(image: str, message: str) -> None:
     for args in (["--image", image], ["predict", "--image", image]):
         done = _run(*args)
         assert done.returncode == 2, (args, done.stderr)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import errno
+import inspect
 import os
 import stat
 import subprocess
 import sys
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -16,7 +18,7 @@ from tests._interrupt import raising_at
 from tui_convnet.util.fileio import PathError, atomic_write, atomic_write_bytes, os_reason, user_path
 
 
-def mode(path) -> int:
+def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
@@ -46,7 +48,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> 
     path = tmp_path / "model.keras"
     path.write_bytes(b"good")
 
-    def write(tmp) -> None:
+    def write(tmp: Path) -> None:
         tmp.write_bytes(b"half")
         raise OSError(errno.ENOSPC, "No space left on device")
 
@@ -58,7 +60,12 @@ def test_a_failed_write_leaves_the_old_file_and_no_temp_file(tmp_path: Path) -> 
 
 def test_the_temp_file_keeps_the_suffix_keras_insists_on(tmp_path: Path) -> None:
     seen = []
-    atomic_write(tmp_path / "m.keras", lambda tmp: seen.append(tmp.name) or tmp.write_bytes(b"x"), suffix=".keras")
+
+    def write(tmp: Path) -> None:
+        seen.append(tmp.name)
+        tmp.write_bytes(b"x")
+
+    atomic_write(tmp_path / "m.keras", write, suffix=".keras")
     assert seen[0].startswith(".m.keras.") and seen[0].endswith(".keras")
 
 
@@ -172,7 +179,7 @@ def test_the_tensorflow_worker_finishes_a_save_before_it_ends(tmp_path: Path) ->
         ("~nouser_convnet_tui/m.keras", "Cannot expand ~nouser_convnet_tui: no such user. Received: --save="),
     ],
 )
-def test_user_path_refuses_what_cannot_name_a_file(text, message: str) -> None:
+def test_user_path_refuses_what_cannot_name_a_file(text: str, message: str) -> None:
     with pytest.raises(PathError, match=message.replace("(", r"\(").replace(")", r"\)")):
         user_path(text, "model path", "--save")
 
@@ -186,17 +193,19 @@ def test_user_path_expands_the_home_folder(monkeypatch: pytest.MonkeyPatch, tmp_
     "code,reason",
     [(errno.EACCES, "permission denied"), (errno.ENAMETOOLONG, "file name too long"), (errno.ENOSPC, "no space")],
 )
-def test_os_reason(code, reason: str) -> None:
+def test_os_reason(code: int, reason: str) -> None:
     assert os_reason(OSError(code, os.strerror(code))).startswith(reason)
 
 
-def _interrupted_at(event: int, exc: type[BaseException] | BaseException, target, write) -> int | None:
+def _interrupted_at(
+    event: int, exc: type[BaseException] | BaseException, target: Path, write: Callable[[Path], None]
+) -> int | None:
     """Run ``atomic_write(target, write)`` and raise ``exc`` in it at its ``event``-th executed line (counting the
     lines of atomic_write, of the context manager that registers the temporary file and of ``write``): what a
     signal handler does, between two bytecodes. Returns None when the write finished before that line."""
     from tui_convnet.util import fileio
 
-    watched = {fileio.atomic_write.__code__, fileio._registered.__wrapped__.__code__, write.__code__}
+    watched = {fileio.atomic_write.__code__, inspect.unwrap(fileio._registered).__code__, write.__code__}
     try:
         with raising_at(event, exc, watched):
             atomic_write(target, write, suffix=".keras")
@@ -206,7 +215,9 @@ def _interrupted_at(event: int, exc: type[BaseException] | BaseException, target
 
 
 @pytest.mark.parametrize("exc", [SystemExit(143), KeyboardInterrupt], ids=["SIGTERM", "SIGINT"])
-def test_a_signal_at_any_line_of_a_save_leaves_the_old_or_the_new_model_and_no_temp_file(tmp_path: Path, exc) -> None:
+def test_a_signal_at_any_line_of_a_save_leaves_the_old_or_the_new_model_and_no_temp_file(
+    tmp_path: Path, exc: BaseException | type[BaseException]
+) -> None:
     """SIGTERM's handler raises SystemExit(143) and Ctrl-C KeyboardInterrupt at whatever line runs: here at
     every line a save runs, one after the other (then what the exit runs: ``finish_writes``). A signal
     right after the temporary file was created, before it was registered, left it behind."""
@@ -214,7 +225,7 @@ def test_a_signal_at_any_line_of_a_save_leaves_the_old_or_the_new_model_and_no_t
 
     target = tmp_path / "model.keras"
 
-    def write(tmp) -> None:
+    def write(tmp: Path) -> None:
         with open(tmp, "wb") as f:  # by name, as Keras does
             f.write(b"new ")
             f.write(b"model")

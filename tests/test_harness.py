@@ -17,20 +17,31 @@ INNER = """
 import asyncio
 import gc
 
-from tui_convnet.ui._textual_internals import idle_wait_module, styles_cache_size, update_period
+from tui_convnet.ui._textual_internals import idle_wait_module, screen_strips, styles_cache_size, update_period
 from textual.app import App
 from textual.widgets import Static
+
+renders = []
+
+
+class Counted(Static):
+    def render_line(self, y):
+        renders.append(y)
+        return super().render_line(y)
 
 
 class Tiny(App):
     def compose(self):
-        yield Static("a line")
+        yield Counted("a line")
 
 
-def test_an_app_fills_textuals_per_widget_cache():
+def test_a_headless_app_renders_what_a_test_reads_and_fills_textuals_per_widget_cache():
     async def run():
         async with Tiny().run_test() as pilot:
             await pilot.pause()
+            assert renders == []  # no frame is rendered for a terminal nobody sees
+            assert "a line" in screen_strips(pilot.app)[0].text
+            assert renders
 
     asyncio.run(run())
     assert styles_cache_size() > 0

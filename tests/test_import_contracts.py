@@ -38,6 +38,8 @@ def _lint(folder: Path) -> subprocess.CompletedProcess[str]:
         ("explore/panels.py", "from ..lessons import catalog", "The explorer's state and narration are pure"),
         ("teach/handout_html.py", "from ..ui.common import palette", "The lecturer's tools are plain text"),
         ("util/visible.py", "from ..core import numbers", "The plain helpers"),
+        ("model/model.py", "from ..training import events", "Images and the model are data"),
+        ("data/mnist.py", "from ..ui.common import palette", "Data is numpy"),
     ],
 )
 def test_a_forbidden_import_breaks_its_contract(tmp_path: Path, module: str, line: str, broken: str) -> None:

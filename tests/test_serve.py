@@ -98,7 +98,7 @@ def test_a_free_port_passes_and_stays_free() -> None:
         (["serve", "--host", "192.0.2.1"], "convnet-tui serve: --host is not an address of this machine."),
     ],
 )
-def test_the_cli_prints_one_line_and_exits_2(argv, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_prints_one_line_and_exits_2(argv: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(argv) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -140,7 +140,7 @@ def test_each_tab_runs_this_module_with_the_server_pid() -> None:
 
 
 @pytest.mark.parametrize("argv", [[], ["abc"], ["1", "2"]])
-def test_the_tab_entry_point_refuses_to_run_by_hand(argv, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_tab_entry_point_refuses_to_run_by_hand(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
     assert run_tab(argv) == 2
     assert "started by `convnet-tui serve`" in capsys.readouterr().err
 

@@ -14,10 +14,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from tests._serve_processes import HAS_PROC, WAIT_S, Served, http_status, running, wait_until
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Route
 
 pytestmark = pytest.mark.browser
 
@@ -59,7 +63,7 @@ def _chromium() -> str | None:
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     ARTIFACTS.mkdir(exist_ok=True)
     path = _chromium()
     if path is None:
@@ -73,11 +77,11 @@ def browser() -> Iterator[object]:
 _PATCHED_JS: dict[str, str] = {}
 
 
-def _open(browser, url: str):
+def _open(browser: Browser, url: str) -> Page:
     """A new page on ``url``, whose textual.js hands its terminal to the test; nothing else leaves localhost."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
 
-    def hook_terminal(route) -> None:
+    def hook_terminal(route: Route) -> None:
         if "js" not in _PATCHED_JS:
             source = route.fetch().text()
             assert TERMINAL_OPEN in source, "textual.js changed: update the test's terminal hook"
@@ -90,11 +94,12 @@ def _open(browser, url: str):
     return page
 
 
-def _screen(page) -> str:
-    return page.evaluate(SCREEN_JS)
+def _screen(page: Page) -> str:
+    text: str = page.evaluate(SCREEN_JS)
+    return text
 
 
-def _wait_for_text(page, *texts: str) -> None:
+def _wait_for_text(page: Page, *texts: str) -> None:
     js = "(texts) => { const s = (" + SCREEN_JS + ")(); return texts.every(t => s.includes(t)); }"
     try:
         page.wait_for_function(js, arg=list(texts), timeout=WAIT_S * 1000)
@@ -102,7 +107,7 @@ def _wait_for_text(page, *texts: str) -> None:
         raise AssertionError(f"the page never showed {texts!r}; it shows:\n{_screen(page)}") from None
 
 
-def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser: object) -> None:
+def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser: Browser) -> None:
     served = Served("--max-sessions", "2")
     try:
         page = _open(browser, served.url)
@@ -120,7 +125,7 @@ def test_the_explorer_steps_in_chromium_and_ctrl_c_stops_every_tab(browser: obje
     assert not any(running(pid) for pid in tabs), out
 
 
-def test_a_tab_over_the_cap_gets_a_clear_page_until_a_tab_closes_and_its_app_ends(browser: object) -> None:
+def test_a_tab_over_the_cap_gets_a_clear_page_until_a_tab_closes_and_its_app_ends(browser: Browser) -> None:
     served = Served("--max-sessions", "1")
     try:
         first = _open(browser, served.url)

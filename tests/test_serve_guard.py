@@ -12,6 +12,7 @@ from tui_convnet.serve.guard import (
     MAX_ROWS,
     BadMessage,
     Focus,
+    Message,
     Origin,
     OriginPolicy,
     Ping,
@@ -132,7 +133,7 @@ def test_origins_print_as_browsers_send_them() -> None:
         ('["blur"]', Focus(False)),
     ],
 )
-def test_what_textual_js_sends_is_accepted_and_sizes_are_clamped(text, parsed) -> None:
+def test_what_textual_js_sends_is_accepted_and_sizes_are_clamped(text: str, parsed: Message) -> None:
     assert parse_message(text) == parsed
 
 
@@ -162,7 +163,7 @@ def test_a_100_kb_paste_is_one_stdin_message() -> None:
         ('["resize",{"width":1' + "0" * 5000 + ',"height":2}]', "not JSON"),  # an integer too long to convert
     ],
 )
-def test_malformed_messages_are_one_line(text, message: str) -> None:
+def test_malformed_messages_are_one_line(text: str, message: str) -> None:
     with pytest.raises(BadMessage) as error:
         parse_message(text)
     assert message in str(error.value)

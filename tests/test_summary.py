@@ -23,7 +23,7 @@ def drawn(width: int) -> str:
         (42, ["26×26×32", "(MaxPooling2D)", "18,496", "Params"], ["(None,", "…"]),
     ],
 )
-def test_the_most_detailed_form_that_fits_and_nothing_cut(width: int, shows, hides) -> None:
+def test_the_most_detailed_form_that_fits_and_nothing_cut(width: int, shows: list[str], hides: list[str]) -> None:
     """At 80 columns beside the training form the table had 42 cells and was cut to "Layer…", "(Conv…"."""
     text = drawn(width)
     assert max(len(line) for line in text.splitlines()) <= width

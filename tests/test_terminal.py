@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import stat
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from tui_convnet.ui import terminal
 from tui_convnet.ui.terminal import LOG_NAME, open_log
 
 
@@ -18,7 +18,7 @@ def state(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path / "state" / "convnet-tui"
 
 
-def opened(result):
+def opened(result: tuple[int, Path] | None) -> Path:
     assert result is not None
     fd, path = result
     os.close(fd)
@@ -72,8 +72,8 @@ def test_the_fallback_is_unpredictable_not_a_fixed_name(tmp_path: Path, monkeypa
 def test_no_log_at_all_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_STATE_HOME", "/proc/no-such-folder")
 
-    def no_temp(*args, **kwargs) -> None:
+    def no_temp(*args: object, **kwargs: object) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(terminal.tempfile, "mkstemp", no_temp)
+    monkeypatch.setattr(tempfile, "mkstemp", no_temp)  # the module tui_convnet.ui.terminal calls
     assert open_log() is None  # own_terminal then points fd 2 at /dev/null and the app runs

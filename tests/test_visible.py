@@ -29,7 +29,7 @@ OSC_TITLE = "\x1b]2;owned\x07"  # an OSC 2 sequence: sets the terminal's title
         ("\x7f", "\\x7f"),
     ],
 )
-def test_control_characters_are_made_visible(text, shown: str) -> None:
+def test_control_characters_are_made_visible(text: str, shown: str) -> None:
     assert visible(text) == shown
 
 
@@ -38,7 +38,7 @@ def test_keep_and_limit() -> None:
     assert visible("x" * 100_000, limit=10) == "xxxxxxxxxx… (100,000 characters)"
 
 
-def _digit(path):
+def _digit(path: Path) -> Path:
     pixels = np.full((28, 28), 255, dtype=np.uint8)
     pixels[6:22, 12:16] = 0
     Image.fromarray(pixels).save(path, format="PNG")

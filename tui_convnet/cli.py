@@ -67,19 +67,21 @@ def _collect_again() -> None:
     gc.enable()
 
 
-def _explore(example: str | None, image: str | None = None, screen: str | None = None) -> int:
+def _explore(
+    example: str | None, image: str | None = None, screen: str | None = None, data: tuple[str | None, ...] = ()
+) -> int:
     # The collector stays paused until the first frame is drawn. A start allocates hundreds of thousands of
     # objects that live as long as the process (Textual, numpy, our modules, the widgets) and almost no
     # garbage, yet the collector walked them again and again as they grew: about 37 ms of a 0.48 s cold
     # start (benchmarks/bench_startup.py).
     gc.disable()
     try:
-        return _explore_app(example, image, screen)
+        return _explore_app(example, image, screen, data)
     finally:
         gc.enable()  # however the app ended (it may never have drawn a frame)
 
 
-def _explore_app(example: str | None, image: str | None, screen: str | None) -> int:
+def _explore_app(example: str | None, image: str | None, screen: str | None, data: tuple[str | None, ...]) -> int:
     from .ui.app import create_app
 
     if image is not None and screen not in (None, "draw"):
@@ -89,12 +91,17 @@ def _explore_app(example: str | None, image: str | None, screen: str | None) -> 
         lecturer = example is not None and example.lower().endswith(".toml")
         app = create_app(
             example=None if lecturer else example,
-            screen=screen or ("draw" if image is not None else "explorer"),
+            screen=screen or ("draw" if image is not None else "train" if data and data[0] is not None else "explorer"),
             on_first_frame=_collect_again,
         )
         from .util.settings import settings_path
 
         app.settings_path = settings_path()  # the theme chosen last time, and remembered when changed
+        from .data.image_sets import app_image_set
+
+        app.image_set = (
+            app_image_set(*data, image=image) if data else None
+        )  # --data, --classes: a bad set is one line, exit 2
         if lecturer and example is not None:  # the lecturer's own file: its problems are shown, the app stays up
             from .teach.example_files import add_lecturer_example
 
@@ -204,7 +211,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"convnet-tui serve: {exc}", file=sys.stderr)
             return 2
         return run_serve(args.host, args.port, args.max_sessions, args.allow_origin)
-    return _explore(getattr(args, "example_sub", None) or args.example, args.image, args.screen)
+    data = (getattr(args, "app_data", None), getattr(args, "app_classes", None))
+    return _explore(getattr(args, "example_sub", None) or args.example, args.image, args.screen, data)
 
 
 def plain_output_if_needed() -> None:

@@ -69,12 +69,23 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
         metavar="NAME",
         help="open the explorer on this example (file name or number, e.g. 04), or on your own PATH.toml",
     )
-    parser.add_argument("--image", metavar="PATH", help="open the draw screen on an image (PNG, JPEG, PGM or .npy)")
+    parser.add_argument(
+        "--image", metavar="PATH", help="open the draw screen on an image (PNG, JPEG, WebP, BMP, PGM or .npy)"
+    )
     parser.add_argument(
         "--screen",
         choices=SCREEN_NAMES,
         default=None,
-        help="open on this screen (default: the explorer; with --image: draw)",
+        help="open on this screen (default: the explorer; with --image: draw; with --data: train)",
+    )
+    parser.add_argument(
+        "--data",
+        metavar="PATH",
+        dest="app_data",
+        help="train on another image set: a .npz or IDX folder, 28x28 grey or 32x32 RGB, or fashion_mnist",
+    )
+    parser.add_argument(
+        "--classes", metavar="FILE", dest="app_classes", help="with --data: the class names, one per line"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -183,7 +194,11 @@ def _train_options(t: argparse.ArgumentParser, outputs: bool = True) -> None:
 
         add_output_option(t, "script")
         return
-    t.add_argument("--data", metavar="PATH", help="another image set: a .npz or IDX folder, 28x28 grey or 32x32 RGB")
+    t.add_argument(
+        "--data",
+        metavar="PATH",
+        help="another image set: a .npz or IDX folder, 28x28 grey or 32x32 RGB; fashion_mnist (downloaded if needed)",
+    )
     t.add_argument("--classes", metavar="FILE", help="with --data: the class names, one per line (classes.txt)")
     t.add_argument("--save", metavar="PATH", help="save the trained model (.keras, written atomically)")
     t.add_argument("--json", action="store_true", help="one JSON object per epoch, then a final result object")
@@ -198,7 +213,7 @@ def _predict_options(p: argparse.ArgumentParser) -> None:
         nargs="?",
         help="the model file, loaded in Keras' safe mode (optional with --image: the bundled model)",
     )
-    p.add_argument("--image", metavar="PATH", help="predict this image (PNG, JPEG, PGM or .npy) instead")
+    p.add_argument("--image", metavar="PATH", help="predict this image (PNG, JPEG, WebP, BMP, PGM or .npy) instead")
     p.add_argument(
         "--dataset",
         default=DEFAULT_DATASET,

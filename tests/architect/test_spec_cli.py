@@ -14,8 +14,8 @@ from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, Pool
 SMALL = ModelSpec(
     (28, 28, 1),
     (
-        Conv2DSpec(4, 5, strides=2, activation="relu"),
-        Pool2DSpec("avg", 2),
+        Conv2DSpec(4, (5, 5), strides=(2, 2), activation="relu"),
+        Pool2DSpec("avg", (2, 2)),
         FlattenSpec(),
         DenseSpec(10, activation="softmax"),
     ),

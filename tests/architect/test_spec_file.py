@@ -13,8 +13,8 @@ from tui_convnet.util.paths import assets_dir
 SPEC = ModelSpec(
     (32, 32, 3),
     (
-        Conv2DSpec(8, (5, 3), strides=2, padding="same", activation="tanh"),
-        Pool2DSpec("avg", 3, strides=1, padding="same"),
+        Conv2DSpec(8, (5, 3), strides=(2, 2), padding="same", activation="tanh"),
+        Pool2DSpec("avg", (3, 3), strides=(1, 1), padding="same"),
         FlattenSpec(),
         DropoutSpec(0.25),
         DenseSpec(10, activation="softmax"),
@@ -24,7 +24,7 @@ SPEC = ModelSpec(
 
 
 @pytest.mark.parametrize("spec", [SPEC, mnist_convnet(0.5)])
-def test_a_spec_is_written_and_read_back_equal(tmp_path: Path, spec) -> None:
+def test_a_spec_is_written_and_read_back_equal(tmp_path: Path, spec: ModelSpec) -> None:
     path = write_spec_file(tmp_path / "model.toml", spec)
     assert read_spec_file(path) == spec
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -65,7 +67,7 @@ def test_another_conv_layer_and_refusals() -> None:
         ({"n_inputs": 2, "width": 3, "padding": "valid"}, "larger than the padded input"),
     ],
 )
-def test_bad_1d_arguments(kwargs, message: str) -> None:
+def test_bad_1d_arguments(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)").replace(".", r"\.")):
         connectivity_1d(**kwargs)
 

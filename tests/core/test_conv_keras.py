@@ -10,6 +10,7 @@ configuration; every comparison holds to 1e-5.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -37,7 +38,9 @@ SHAPES = [
 ]
 
 
-def _random_case(rng: np.random.Generator, shape, batch=2):
+def _random_case(
+    rng: np.random.Generator, shape: tuple[tuple[int, int], tuple[int, int], int, int], batch: int = 2
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     (h, w), (kh, kw), cin, cout = shape
     x = rng.standard_normal((batch, h, w, cin)).astype("float32")
     kernels = rng.standard_normal((kh, kw, cin, cout)).astype("float32")
@@ -45,16 +48,22 @@ def _random_case(rng: np.random.Generator, shape, batch=2):
     return x, kernels, bias
 
 
-def _keras_conv(keras, x, kernels, bias, **config):
+def _keras_conv(keras: ModuleType, x: np.ndarray, kernels: np.ndarray, bias: np.ndarray, **config: Any) -> np.ndarray:
     kh, kw, _cin, cout = kernels.shape
     layer = keras.layers.Conv2D(cout, (kh, kw), **config)
     layer.build((None, *x.shape[1:]))
     layer.set_weights([kernels, bias])
-    return keras.ops.convert_to_numpy(layer(x))
+    return np.asarray(keras.ops.convert_to_numpy(layer(x)))
 
 
 @pytest.mark.parametrize("padding,stride,dilation", SETTINGS, ids=lambda v: str(v))
-def test_conv2d_matches_keras_conv2d(keras: ModuleType, rng: np.random.Generator, padding, stride, dilation) -> None:
+def test_conv2d_matches_keras_conv2d(
+    keras: ModuleType,
+    rng: np.random.Generator,
+    padding: str | int | tuple[int, int],
+    stride: int | tuple[int, int],
+    dilation: int | tuple[int, int],
+) -> None:
     for shape in SHAPES:
         x, kernels, bias = _random_case(rng, shape)
         expected = _keras_conv(keras, x, kernels, bias, strides=stride, padding=padding, dilation_rate=dilation)

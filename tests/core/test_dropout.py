@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import ModuleType
 
 import numpy as np
@@ -44,12 +45,15 @@ def test_the_mask_keeps_about_one_minus_rate() -> None:
     [
         (lambda: dropout([1.0], 1.0, training=True), "The dropout `rate` must be in [0, 1). Received: rate=1.0"),
         (lambda: dropout([1.0], -0.1, training=True), "The dropout `rate` must be in [0, 1). Received: rate=-0.1"),
-        (lambda: dropout([1.0], 0.5, training="yes"), "`training` must be True or False. Received: training='yes'"),
+        (
+            lambda: dropout([1.0], 0.5, training="yes"),  # type: ignore[arg-type]  # not a bool, on purpose
+            "`training` must be True or False. Received: training='yes'",
+        ),
         (lambda: dropout([1.0], 0.5, training=True, press=-1), "`press` must be an integer >= 0. Received: press=-1"),
         (lambda: apply_dropout([1.0, 2.0], [1, 0], 0.5), "`mask` must be a boolean array of the shape of `x`"),
     ],
 )
-def test_refusals(call, message: str) -> None:
+def test_refusals(call: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError) as info:
         call()
     assert str(info.value).startswith(message)

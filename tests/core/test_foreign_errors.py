@@ -3,6 +3,7 @@ IndexError, AttributeError, RecursionError or numpy's MemoryError."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -13,27 +14,28 @@ from tui_convnet.core.model import Conv2DSpec, layer_from_dict, summary_rows
 from tui_convnet.data.mnist import DataError, bundled_digit, load_mnist, read_idx, to_model_inputs
 
 
+# Wrong types on purpose (`type: ignore[arg-type]`): what the API says about them is tested.
 @pytest.mark.parametrize(
     "call, message",
     [
         (lambda: layer_from_dict({"type": ["Conv2D"]}), "A layer's `type` must be text"),  # was TypeError
-        (lambda: list(summary_rows(None)), "`spec` must be a ModelSpec. Received: spec='NoneType'"),  # AttributeError
+        (lambda: list(summary_rows(None)), "`spec` must be a ModelSpec. Received: spec='NoneType'"),  # type: ignore[arg-type]  # AttributeError
         (lambda: ModelSpec((8, 8, 1), (Conv2DSpec(2),)).with_dropout(0.5), "this model has none"),  # max() arg
         (lambda: effective_kernel(-3), "`kernel_size` must be an integer >= 1. Received: kernel_size=-3"),  # -7
         (lambda: effective_kernel(3, 0), "`dilation_rate` must be an integer >= 1"),
         (
-            lambda: to_model_inputs("abc"),
+            lambda: to_model_inputs("abc"),  # type: ignore[arg-type]
             "The images must be a numeric array, (N, 28, 28) grey or (N, H, W, 3) RGB. Received: x=str",
         ),
-        (lambda: load_mnist(None), "The dataset must be 'auto', 'sample', 'keras' or a path"),  # TypeError
-        (lambda: load_mnist(5), "The dataset must be 'auto', 'sample', 'keras' or a path"),
-        (lambda: load_mnist(b"x"), "The dataset must be 'auto', 'sample', 'keras' or a path"),
-        (lambda: read_idx(None), "An IDX file must be given as a path. Received: path='None'"),  # TypeError
-        (lambda: bundled_digit("a"), "A digit index must be a whole number. Received: index='a'"),  # TypeError
-        (lambda: bundled_digit(1.5), "A digit index must be a whole number. Received: index=1.5"),  # IndexError
+        (lambda: load_mnist(None), "The dataset must be 'auto', 'sample', 'keras' or a path"),  # type: ignore[arg-type]  # TypeError
+        (lambda: load_mnist(5), "The dataset must be 'auto', 'sample', 'keras' or a path"),  # type: ignore[arg-type]
+        (lambda: load_mnist(b"x"), "The dataset must be 'auto', 'sample', 'keras' or a path"),  # type: ignore[arg-type]
+        (lambda: read_idx(None), "An IDX file must be given as a path. Received: path='None'"),  # type: ignore[arg-type]  # TypeError
+        (lambda: bundled_digit("a"), "A digit index must be a whole number. Received: index='a'"),  # type: ignore[arg-type]  # TypeError
+        (lambda: bundled_digit(1.5), "A digit index must be a whole number. Received: index=1.5"),  # type: ignore[arg-type]  # IndexError
     ],
 )
-def test_garbage_gets_a_value_error(call, message: str) -> None:
+def test_garbage_gets_a_value_error(call: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError) as error:
         call()
     assert message in str(error.value)
@@ -41,7 +43,7 @@ def test_garbage_gets_a_value_error(call, message: str) -> None:
 
 def test_a_data_error_is_a_value_error() -> None:
     with pytest.raises(DataError):
-        load_mnist(None)
+        load_mnist(None)  # type: ignore[arg-type]  # not a dataset, on purpose
 
 
 def test_a_broadcast_view_of_10_10_values_is_refused_by_size_before_numpy_allocates() -> None:

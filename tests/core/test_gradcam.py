@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -41,7 +43,7 @@ def test_grad_cam_is_relu_of_the_alpha_weighted_sum_of_the_activations(
 
 def test_grad_cam_of_the_scores_is_a_finite_difference(
     model: tuple[ModelSpec, list[np.ndarray]], rng: np.random.Generator
-):
+) -> None:
     """alpha_k is the mean gradient of the score: nudge one channel of the layer everywhere and the score
     moves by h·w·alpha_k·eps (checked through the rest of the network run from that layer)."""
     from tui_convnet.core import ModelSpec, forward
@@ -52,7 +54,7 @@ def test_grad_cam_of_the_scores_is_a_finite_difference(
     rest = ModelSpec(details.activations.shape, spec.layers[3:-1])
     last_kernel, last_bias = weights[-2], weights[-1]
 
-    def score(a):
+    def score(a: np.ndarray) -> float:
         return float((forward(rest, weights[4:-2], a) @ last_kernel + last_bias)[7])
 
     eps = 1e-4
@@ -108,7 +110,7 @@ def test_a_filter_that_never_fires_stays_where_it_started(model: tuple[ModelSpec
     ],
 )
 def test_bad_arguments_are_refused_with_a_keras_style_message(
-    model: tuple[ModelSpec, list[np.ndarray]], call, message: str
+    model: tuple[ModelSpec, list[np.ndarray]], call: Callable[[ModelSpec, list[np.ndarray]], object], message: str
 ) -> None:
     spec, weights = model
     with pytest.raises(ValueError, match="Received") as info:

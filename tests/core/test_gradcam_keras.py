@@ -13,6 +13,7 @@ models, agree to 1e-5.
 
 from __future__ import annotations
 
+import importlib
 from types import ModuleType
 from typing import Any
 
@@ -46,7 +47,7 @@ OTHER = ModelSpec(
         Conv2DSpec(4, (3, 3), strides=(2, 1), padding="same", activation="relu"),
         Pool2DSpec("avg", (2, 2), padding="same"),
         Conv2DSpec(5, (2, 2), activation="tanh"),
-        Pool2DSpec("max", (2, 2), strides=1),
+        Pool2DSpec("max", (2, 2), strides=(1, 1)),
         FlattenSpec(),
         DropoutSpec(0.3),
         DenseSpec(6, activation="softmax"),
@@ -56,9 +57,7 @@ OTHER = ModelSpec(
 
 @pytest.fixture(scope="module")
 def tf(keras: ModuleType) -> ModuleType:
-    import tensorflow as tf
-
-    return tf
+    return importlib.import_module("tensorflow")
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +82,9 @@ def other(keras: ModuleType) -> tuple[ModelSpec, list[np.ndarray], Any, np.ndarr
     return OTHER, weights, model, rng.uniform(0, 1, (2, 12, 12, 2)).astype("float32")
 
 
-def _tape_grad_cam(tf, keras, model, x, layer_index, class_index):
+def _tape_grad_cam(
+    tf: ModuleType, keras: ModuleType, model: Any, x: np.ndarray, layer_index: int, class_index: int
+) -> np.ndarray:
     with tf.GradientTape() as tape:
         h = tf.constant(x[None])
         activations = None
@@ -96,10 +97,10 @@ def _tape_grad_cam(tf, keras, model, x, layer_index, class_index):
     grads = tape.gradient(score, activations)
     alphas = tf.reduce_mean(grads, axis=(1, 2))
     heatmap = tf.nn.relu(tf.reduce_sum(activations * alphas[:, None, None, :], axis=-1))
-    return keras.ops.convert_to_numpy(heatmap[0])
+    return np.asarray(keras.ops.convert_to_numpy(heatmap[0]))
 
 
-def _relative(got, expected):
+def _relative(got: np.ndarray, expected: np.ndarray) -> float:
     return float(np.max(np.abs(got - expected)) / max(float(np.max(np.abs(expected))), 1e-30))
 
 
@@ -123,7 +124,9 @@ def test_grad_cam_matches_gradient_tape(
     assert worst < TOL, worst
 
 
-def _tape_ascent(tf, model, layer_index, filter_index, start, steps, learning_rate):
+def _tape_ascent(
+    tf: ModuleType, model: Any, layer_index: int, filter_index: int, start: np.ndarray, steps: int, learning_rate: float
+) -> np.ndarray:
     image = tf.Variable(start[None])
     for _ in range(steps):
         with tf.GradientTape() as tape:
@@ -133,7 +136,7 @@ def _tape_ascent(tf, model, layer_index, filter_index, start, steps, learning_ra
             loss = tf.reduce_mean(h[:, :, :, filter_index])
         grads = tf.math.l2_normalize(tape.gradient(loss, image))
         image.assign_add(learning_rate * grads)
-    return image.numpy()[0]
+    return np.asarray(image.numpy()[0])
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,8 @@ def imported_after(code: str) -> list[str]:
     probe = f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    names: list[str] = json.loads(done.stdout.strip().splitlines()[-1])
+    return names
 
 
 def test_probe_sees_an_import() -> None:

@@ -4,11 +4,12 @@ the kernel learner (convergence, divergence, the update arithmetic) and the netw
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
 
+from tests.core.core_testing import conv_example
 from tui_convnet.core import (
     Conv2DSpec,
     DenseSpec,
@@ -41,7 +42,7 @@ ASSETS = Path(__file__).resolve().parents[2] / "assets" / "examples"
 def cs231n() -> KernelGradientLesson:
     from tui_convnet.core import load_example
 
-    ex = load_example(ASSETS / "01_cs231n.toml")
+    ex = conv_example(load_example(ASSETS / "01_cs231n.toml"))
     return kernel_gradient_lesson(ex.x, ex.kernels, ex.bias, CS231N_TARGET, stride=2, padding=1)
 
 
@@ -111,7 +112,7 @@ def test_a_large_learning_rate_diverges_and_then_stays_put(digits: np.ndarray) -
 
 
 @pytest.mark.parametrize("lr", [0, -1, float("nan"), float("inf"), True, "1"])
-def test_bad_learning_rates_are_refused(digits: np.ndarray, lr) -> None:
+def test_bad_learning_rates_are_refused(digits: np.ndarray, lr: Any) -> None:  # bad on purpose
     with pytest.raises(ValueError, match=r"The learning rate must be a positive, finite number\. Received"):
         start_learning(digits, TARGET_KERNELS["diagonal edge"], lr=lr)
 

@@ -10,12 +10,13 @@ Measured differences are far smaller (below 4e-7 on the MNIST ConvNet).
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
 
 from tests.core.core_testing import assert_close
-from tui_convnet.core import apply_activation, dense, forward, infer_shapes, mnist_convnet
+from tui_convnet.core import ModelSpec, apply_activation, dense, forward, infer_shapes, mnist_convnet
 from tui_convnet.data.mnist import load_mnist, to_model_inputs
 
 pytestmark = pytest.mark.keras
@@ -27,7 +28,7 @@ def digits() -> np.ndarray:
     return to_model_inputs(data.x_test[:16])
 
 
-def _model_with_random_biases(keras, spec, seed=0):
+def _model_with_random_biases(keras: ModuleType, spec: ModelSpec, seed: int = 0) -> Any:  # a Keras model
     from tui_convnet.training.model import build_model
 
     keras.backend.clear_session()  # fresh default layer names: conv2d, conv2d_1, ...

@@ -73,7 +73,7 @@ def _check(value: float, text: str, where: str) -> None:
 
 
 @pytest.mark.parametrize("value", SWEEP)
-def test_every_formatter_keeps_sign_zero_and_leading_digit(value) -> None:
+def test_every_formatter_keeps_sign_zero_and_leading_digit(value: float) -> None:
     _check(value, numbers.plain(value), "plain")
     _check(value, numbers.cell(value), "cell")
     _check(value, numbers.term(value).strip("()"), "term")

@@ -15,9 +15,16 @@ pytestmark = pytest.mark.keras
 LAYERS = {"max": "MaxPooling2D", "avg": "AveragePooling2D"}
 
 
-def _keras_pool(keras, x, mode, size, stride, padding):
+def _keras_pool(
+    keras: ModuleType,
+    x: np.ndarray,
+    mode: str,
+    size: int | tuple[int, ...],
+    stride: int | tuple[int, ...] | None,
+    padding: str,
+) -> np.ndarray:
     layer = getattr(keras.layers, LAYERS[mode])(pool_size=size, strides=stride, padding=padding)
-    return keras.ops.convert_to_numpy(layer(x))
+    return np.asarray(keras.ops.convert_to_numpy(layer(x)))
 
 
 @pytest.mark.parametrize("mode", ["max", "avg"])

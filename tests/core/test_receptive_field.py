@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -68,7 +69,7 @@ def _brute_force(spec: ModelSpec, rng: np.random.Generator) -> list[np.ndarray]:
     return [np.concatenate(parts) for parts in changed]
 
 
-def _bounds(mask: np.ndarray) -> tuple[int, int]:
+def _bounds(mask: np.ndarray | np.bool_) -> tuple[int, int]:
     idx = np.flatnonzero(mask)
     return int(idx[0]), int(idx[-1])
 
@@ -149,7 +150,7 @@ VARIANTS = {
 
 
 @pytest.mark.parametrize("name", VARIANTS)
-def test_variants_match_brute_force(name) -> None:
+def test_variants_match_brute_force(name: str) -> None:
     _check_every_cell(VARIANTS[name], np.random.default_rng(2))
 
 
@@ -200,7 +201,7 @@ def test_path_draws_the_region_on_every_layer_in_between() -> None:
         ((6, 64, 0), "`row` must be between 0 and 63 (dense is 1-D: `row` is the unit, 0 to 63). Received: row=64"),
     ],
 )
-def test_bad_arguments_get_keras_style_messages(args, message: str) -> None:
+def test_bad_arguments_get_keras_style_messages(args: tuple[Any, ...], message: str) -> None:
     with pytest.raises(ValueError) as info:
         receptive_field(mnist_convnet(), *args)
     assert str(info.value) == message

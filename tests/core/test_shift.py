@@ -24,7 +24,7 @@ def test_shift_image_moves_and_fills() -> None:
     with pytest.raises(ValueError, match=r"`dy` must be between -2 and 2. Received: dy=3"):
         shift_image(x, 3, 0)
     with pytest.raises(ValueError, match=r"`dx` must be an integer. Received: dx=1.5"):
-        shift_image(x, 0, 1.5)
+        shift_image(x, 0, 1.5)  # type: ignore[arg-type]  # not an integer, on purpose
 
 
 @pytest.mark.parametrize(("dy", "dx"), [(1, 0), (0, -2), (3, 2), (-4, 5), (0, 0)])

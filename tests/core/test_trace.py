@@ -7,6 +7,7 @@ or NaN outside it), not against the trace's own padded copy.
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import numpy as np
 import pytest
@@ -32,7 +33,9 @@ CONV_CASES = [
 ]
 
 
-def _case(rng: np.random.Generator, in_shape, ksize, cout, integer=False):
+def _case(
+    rng: np.random.Generator, in_shape: tuple[int, int, int], ksize: tuple[int, int], cout: int, integer: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     if integer:
         x = rng.integers(-3, 4, size=in_shape)
         k = rng.integers(-2, 3, size=(*ksize, in_shape[2], cout))
@@ -44,18 +47,25 @@ def _case(rng: np.random.Generator, in_shape, ksize, cout, integer=False):
     return x, k, b
 
 
-def _read(x, row, col, top, left, fill):
+def _read(x: np.ndarray, row: int, col: int, top: int, left: int, fill: float) -> np.ndarray:
     """Cell (row, col) of the padded input, read from the unpadded ``x``."""
     r, c = row - top, col - left
     if 0 <= r < x.shape[0] and 0 <= c < x.shape[1]:
-        return x[r, c]
+        return np.asarray(x[r, c])
     return np.full(x.shape[2], fill)
 
 
 @pytest.mark.parametrize("in_shape,ksize,cout,stride,padding,dilation", CONV_CASES, ids=str)
 @pytest.mark.parametrize("activation", ["linear", "relu"])
 def test_every_conv_step(
-    rng: np.random.Generator, in_shape, ksize, cout, stride, padding, dilation, activation: str
+    rng: np.random.Generator,
+    in_shape: tuple[int, int, int],
+    ksize: tuple[int, int],
+    cout: int,
+    stride: Any,
+    padding: Any,
+    dilation: Any,
+    activation: str,
 ) -> None:
     x, k, b = _case(rng, in_shape, ksize, cout)
     kwargs = dict(stride=stride, padding=padding, dilation=dilation)
@@ -160,7 +170,9 @@ POOL_CASES = [
 
 @pytest.mark.parametrize("in_shape,size,stride,padding", POOL_CASES, ids=str)
 @pytest.mark.parametrize("mode", ["max", "avg"])
-def test_every_pool_step(rng: np.random.Generator, in_shape, size, stride, padding, mode: str) -> None:
+def test_every_pool_step(
+    rng: np.random.Generator, in_shape: tuple[int, int, int], size: Any, stride: Any, padding: str, mode: str
+) -> None:
     x = rng.standard_normal(in_shape).astype("float32") - 3  # all negative: padding must never win
     out = pool2d(x, size, stride, mode, padding)
     trace = pool_trace(x, size, stride, mode, padding)
@@ -183,6 +195,7 @@ def test_every_pool_step(rng: np.random.Generator, in_shape, size, stride, paddi
         real = s.window[~np.isnan(s.window)]
         if mode == "max":
             assert s.value == real.max()
+            assert s.argmax is not None
             r, c = s.argmax
             assert r in s.rows and c in s.cols
             assert s.window[s.rows.index(r), s.cols.index(c)] == s.value

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
 
@@ -25,14 +27,16 @@ CASES = [
 ]
 
 
-def _case(rng: np.random.Generator, hw, khw, cin=2, cout=3):
+def _case(
+    rng: np.random.Generator, hw: tuple[int, int], khw: tuple[int, int], cin: int = 2, cout: int = 3
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     x = rng.standard_normal((*hw, cin))
     kernels = rng.standard_normal((*khw, cout, cin))
     bias = rng.standard_normal(cout)
     return x, kernels, bias
 
 
-def _plain_transpose(x, kernels, bias, stride, padding):
+def _plain_transpose(x: np.ndarray, kernels: np.ndarray, bias: np.ndarray, stride: int, padding: str) -> np.ndarray:
     """A deliberately plain scatter: every input cell adds its scaled kernel, then the 'same' crop."""
     h, w, _ = x.shape
     kh, kw, cout, _ = kernels.shape
@@ -45,12 +49,12 @@ def _plain_transpose(x, kernels, bias, stride, padding):
             full[r * stride : r * stride + kh, c * stride : c * stride + kw] += stamp
     top = max(kh - stride, 0) // 2 if padding == "same" else 0
     left = max(kw - stride, 0) // 2 if padding == "same" else 0
-    return full[top : top + oh, left : left + ow] + bias
+    return np.asarray(full[top : top + oh, left : left + ow] + bias)
 
 
 @pytest.mark.parametrize(("padding", "stride", "hw", "khw"), CASES, ids=str)
 def test_transpose_equals_a_plain_scatter_and_both_step_views(
-    rng: np.random.Generator, padding, stride, hw, khw
+    rng: np.random.Generator, padding: str, stride: int, hw: tuple[int, int], khw: tuple[int, int]
 ) -> None:
     x, kernels, bias = _case(rng, hw, khw)
     out = conv2d_transpose(x, kernels, bias, stride=stride, padding=padding)
@@ -69,7 +73,7 @@ def test_transpose_equals_a_plain_scatter_and_both_step_views(
 
 @pytest.mark.parametrize(("padding", "stride", "hw", "khw"), CASES, ids=str)
 def test_transpose_is_the_gradient_of_the_matching_convolution_with_respect_to_its_input(
-    rng: np.random.Generator, padding, stride, hw, khw
+    rng: np.random.Generator, padding: str, stride: int, hw: tuple[int, int], khw: tuple[int, int]
 ) -> None:
     """Conv2D with the same kernel read as (kh, kw, C_in', C_out') maps the transposed output's shape back to
     x's shape; its input gradient for grad_out = x is the transposed convolution (without the bias)."""
@@ -151,7 +155,7 @@ def test_the_output_size_formula_is_written_out(n: int, k: int, s: int, padding:
         (lambda: conv_transpose_scatter(np.ones((2, 2, 1)), np.ones((1, 1, 1, 1))).step(4), "0..3"),
     ],
 )
-def test_bad_arguments_are_refused_with_a_keras_style_message(call, message: str) -> None:
+def test_bad_arguments_are_refused_with_a_keras_style_message(call: Callable[[], object], message: str) -> None:
     with pytest.raises(ValueError, match="Received") as info:
         call()
     assert message in str(info.value)

@@ -9,6 +9,7 @@ One layer per configuration; every comparison holds to 1e-5.
 from __future__ import annotations
 
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -27,12 +28,14 @@ SHAPES = [
 ]
 
 
-def _keras_transpose(keras, x, kernels, bias, **config):
+def _keras_transpose(
+    keras: ModuleType, x: np.ndarray, kernels: np.ndarray, bias: np.ndarray, **config: Any
+) -> np.ndarray:
     kh, kw, cout, _cin = kernels.shape
     layer = keras.layers.Conv2DTranspose(cout, (kh, kw), **config)
     layer.build((None, *x.shape[1:]))
     layer.set_weights([kernels, bias])
-    return keras.ops.convert_to_numpy(layer(x))
+    return np.asarray(keras.ops.convert_to_numpy(layer(x)))
 
 
 @pytest.mark.parametrize("padding", ["valid", "same"])

@@ -6,6 +6,8 @@ Messages follow Keras: what is wrong, then ``Received: name=value``.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -62,13 +64,13 @@ def esc(text: str) -> str:
         ),
     ],
 )
-def test_bad_settings(fn, kwargs, message: str) -> None:
+def test_bad_settings(fn: Callable[..., object], kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         fn(X, K, **kwargs)
 
 
 @pytest.mark.parametrize("fn", ALL_CONV)
-def test_channel_mismatch(fn) -> None:
+def test_channel_mismatch(fn: Callable[..., object]) -> None:
     with pytest.raises(
         ValueError,
         match=esc(
@@ -97,7 +99,9 @@ def test_channel_mismatch(fn) -> None:
         ),
     ],
 )
-def test_kernel_larger_than_padded_input(fn, kernel_shape: tuple[int, ...], kwargs, message: str) -> None:
+def test_kernel_larger_than_padded_input(
+    fn: Callable[..., object], kernel_shape: tuple[int, ...], kwargs: dict[str, Any], message: str
+) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         fn(X, np.ones(kernel_shape), **kwargs)
 
@@ -121,7 +125,7 @@ def test_padding_can_make_a_big_kernel_fit() -> None:
         (np.ones((3, 3)), "`x` must be a 3 or 4-D array. Received: x.shape=(3, 3)"),
     ],
 )
-def test_bad_grids(grid, message: str) -> None:
+def test_bad_grids(grid: Any, message: str) -> None:  # bad on purpose
     with pytest.raises(ValueError, match=esc(message)):
         conv2d(grid, np.ones((1, 1, 1, 1)))
 
@@ -176,7 +180,7 @@ def test_too_large_to_show_states_the_limit() -> None:
         ((5, 3, 1, "full"), "Received: padding='full'"),
     ],
 )
-def test_output_size_not_positive_or_bad_arguments(args, message: str) -> None:
+def test_output_size_not_positive_or_bad_arguments(args: tuple[Any, ...], message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         conv_output_size(*args)
 
@@ -199,7 +203,7 @@ def test_output_size_not_positive_or_bad_arguments(args, message: str) -> None:
         ({"padding": 1}, "Received: padding=1"),
     ],
 )
-def test_bad_pooling(kwargs, message: str) -> None:
+def test_bad_pooling(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         pool2d(X, **kwargs)
     with pytest.raises(ValueError, match=esc(message)):
@@ -217,7 +221,7 @@ def test_bad_dense_and_activation() -> None:
     with pytest.raises(ValueError, match=esc("Unknown activation. Expected one of 'none', 'linear'")):
         apply_activation(np.ones(3), "swish")
     with pytest.raises(ValueError, match=esc("Received: activation=3")):
-        apply_activation(np.ones(3), 3)
+        apply_activation(np.ones(3), 3)  # type: ignore[arg-type]  # not a name, on purpose
 
 
 @pytest.mark.parametrize(
@@ -244,7 +248,7 @@ def test_bad_dense_and_activation() -> None:
         ({"type": "MaxPooling2D", "pool_size": 0}, "`pool_size` must be >= 1. Received: pool_size=0"),
     ],
 )
-def test_bad_layer_specs(layer, message: str) -> None:
+def test_bad_layer_specs(layer: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=esc(message)):
         layer_from_dict(layer)
 

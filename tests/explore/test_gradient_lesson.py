@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pytest
 
+from tests.core.core_testing import conv_example
 from tui_convnet.core import load_examples
 from tui_convnet.explore import open_example, reset, stepper_for
 from tui_convnet.explore.gradient import GRAD, GradientState, GradientStepper
@@ -18,6 +19,12 @@ if TYPE_CHECKING:
     from tui_convnet.explore.gradient_example import GradientExample
 
 
+def _state(lesson: GradientExample) -> GradientState:
+    state = open_example(lesson)
+    assert isinstance(state, GradientState)
+    return state
+
+
 @pytest.fixture(scope="module")
 def lesson() -> GradientExample:
     (example,) = lesson_examples(load_examples())
@@ -25,7 +32,7 @@ def lesson() -> GradientExample:
 
 
 def test_the_lesson_is_built_on_cs231n(lesson: GradientExample) -> None:
-    cs231n = next(ex for ex in load_examples() if ex.key == "01_cs231n")
+    cs231n = conv_example(next(ex for ex in load_examples() if ex.key == "01_cs231n"))
     np.testing.assert_array_equal(lesson.x, cs231n.x)
     np.testing.assert_array_equal(lesson.kernels, cs231n.kernels)
     assert lesson.key == "12_kernel_gradient"  # after the eleven bundled examples
@@ -37,7 +44,7 @@ def test_the_lesson_is_built_on_cs231n(lesson: GradientExample) -> None:
 
 
 def test_each_step_writes_one_weights_gradient(lesson: GradientExample) -> None:
-    stepper = GradientStepper(open_example(lesson))
+    stepper = GradientStepper(_state(lesson))
     assert plain_text(stepper.frame(0).lines).splitlines() == [
         "Step 1 of 54: W0[0,0,ch0] met padded rows 0, 2, 4 × columns 0, 2, 4, one cell per output cell",
         "dL/dW0[0,0,ch0] = 0·(-3) + 0·(-1) + 0·1 + 0·2 + 2·(-3) + 1·(-2) + 0·2 + 1·0 + 1·(-1) = -9",
@@ -53,7 +60,7 @@ def test_each_step_writes_one_weights_gradient(lesson: GradientExample) -> None:
 
 
 def test_a_frame_marks_the_cells_the_weight_met_and_fills_dl_dw(lesson: GradientExample) -> None:
-    stepper = GradientStepper(open_example(lesson))
+    stepper = GradientStepper(_state(lesson))
     frame = stepper.frame(10)  # W0, channel 1, weight (0, 1)
     marks = frame.of(Volume.INPUT).marks[input_key(1)]
     assert sorted(marks) == [(r, c) for r in (0, 2, 4) for c in (1, 3, 5)]

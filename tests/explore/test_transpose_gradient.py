@@ -35,7 +35,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("n", "k", "stride", "padding"), CASES, ids=str)
-def test_every_cell_step_equals_the_backward_pass_and_the_transposed_convolution(n, k, stride, padding) -> None:
+def test_every_cell_step_equals_the_backward_pass_and_the_transposed_convolution(
+    n: int, k: int, stride: int, padding: str
+) -> None:
     rng = np.random.default_rng(n * 100 + k * 10 + stride)
     x = rng.integers(-3, 4, size=(n, n)).astype(float)
     kernel = rng.standard_normal((k, k))

@@ -19,7 +19,8 @@ def _finish(img: Image.Image, rng: Rng, blur: float, noise: float) -> np.ndarray
         img = img.filter(ImageFilter.GaussianBlur(blur))
     a = np.asarray(img, dtype=np.float32) / 255.0
     a = a + rng.normal(0, noise / 255, a.shape).astype(np.float32)
-    return np.clip(a, 0, 1).astype(np.float32)
+    out: np.ndarray = np.clip(a, 0, 1).astype(np.float32)
+    return out
 
 
 def _colour(rng: Rng, low: int, high: int) -> tuple[int, int, int]:

@@ -23,14 +23,22 @@ from tui_convnet.model.bundled import (
     weight_names,
     write_weights,
 )
+from tui_convnet.model.model import Bundled
 
 if TYPE_CHECKING:
-    from tui_convnet.model.bundled import BundledModel
+    from tui_convnet.model.model import Model
 
 
 @pytest.fixture(scope="module")
-def bundled() -> BundledModel:
+def bundled() -> Model:
     return load_bundled_model()
+
+
+@pytest.fixture(scope="module")
+def record(bundled: Model) -> Bundled:
+    """What the bundled model's record says: its provenance."""
+    assert isinstance(bundled.provenance, Bundled)
+    return bundled.provenance
 
 
 @pytest.fixture
@@ -40,7 +48,7 @@ def copy(tmp_path: Path) -> Path:
     return folder
 
 
-def test_it_is_the_lecture_model_with_93322_weights(bundled: BundledModel) -> None:
+def test_it_is_the_lecture_model_with_93322_weights(bundled: Model) -> None:
     assert bundled.spec == mnist_convnet()
     assert [w.shape for w in bundled.weights] == expected_shapes(bundled.spec)
     assert sum(w.size for w in bundled.weights) == 93_322
@@ -48,40 +56,40 @@ def test_it_is_the_lecture_model_with_93322_weights(bundled: BundledModel) -> No
     assert weight_names(bundled.spec)[:2] == ["conv2d.kernel", "conv2d.bias"]
 
 
-def test_its_record_is_what_the_numpy_engine_measures(bundled: BundledModel) -> None:
+def test_its_record_is_what_the_numpy_engine_measures(bundled: Model, record: Bundled) -> None:
     # The record lists the misclassified test digits; the first 1,000 are re-measured here
     # (the whole set takes the script a few seconds, too long for the suite).
     data = load_sample()
-    assert len(data.x_test) == bundled.test_samples == 10_000
-    info = json.loads((bundled.folder / INFO_NAME).read_text())
+    assert len(data.x_test) == record.test_samples == 10_000
+    info = json.loads((record.folder / INFO_NAME).read_text())
     wrong = np.asarray(info["misclassified"])
-    assert bundled.test_accuracy == pytest.approx(1 - len(wrong) / 10_000, abs=1e-9)
-    assert bundled.test_accuracy > 0.96
+    assert record.test_accuracy == pytest.approx(1 - len(wrong) / 10_000, abs=1e-9)
+    assert record.test_accuracy > 0.96
     predicted = np.argmax(forward(bundled.spec, bundled.weights, to_model_inputs(data.x_test[:1000])), axis=1)
     np.testing.assert_array_equal(np.flatnonzero(predicted != data.y_test[:1000]), wrong[wrong < 1000])
-    assert bundled.description == f"bundled model, {bundled.test_accuracy * 100:.1f} % on the official test set"
+    assert bundled.label == f"bundled model, {record.test_accuracy * 100:.1f} % on the official test set"
 
 
-def test_the_readme_states_both_accuracies_of_the_record(bundled: BundledModel) -> None:
+def test_the_readme_states_both_accuracies_of_the_record(bundled: Model, record: Bundled) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
-    assert bundled.photo_accuracy is not None and bundled.photo_pictures == 470
+    assert record.photo_accuracy is not None and record.photo_pictures == 470
     assert bundled.accuracies == (
-        f"{bundled.description}, {bundled.photo_accuracy * 100:.1f} % on {bundled.photo_pictures} photos of digits"
+        f"{bundled.label}, {record.photo_accuracy * 100:.1f} % on {record.photo_pictures} photos of digits"
     )
-    said = f"({bundled.test_accuracy * 100:.1f} % on the official MNIST test set, {bundled.photo_accuracy * 100:.1f} % "
-    assert said + f"on {bundled.photo_pictures} photos of digits)" in " ".join(readme.split())
+    said = f"({record.test_accuracy * 100:.1f} % on the official MNIST test set, {record.photo_accuracy * 100:.1f} % "
+    assert said + f"on {record.photo_pictures} photos of digits)" in " ".join(readme.split())
 
 
-def test_the_record_says_how_it_was_trained(bundled: BundledModel) -> None:
-    info = json.loads((bundled.folder / INFO_NAME).read_text())
+def test_the_record_says_how_it_was_trained(record: Bundled) -> None:
+    info = json.loads((record.folder / INFO_NAME).read_text())
     assert info["config"]["epochs"] == 5 and info["config"]["seed"] == 0 and info["config"]["batch_size"] == 64
     assert info["config"]["optimizer"] == "rmsprop"
     assert "5,000 training" in info["trained_on"]
 
 
-def test_weights_round_trip(tmp_path: Path, bundled: BundledModel) -> None:
+def test_weights_round_trip(tmp_path: Path, bundled: Model, record: Bundled) -> None:
     path = write_weights(tmp_path / WEIGHTS_NAME, bundled.spec, bundled.weights)
-    (tmp_path / INFO_NAME).write_text((bundled.folder / INFO_NAME).read_text())
+    (tmp_path / INFO_NAME).write_text((record.folder / INFO_NAME).read_text())
     again = load_bundled_model(tmp_path)
     assert path.stat().st_mode & 0o777 == 0o644
     for a, b in zip(bundled.weights, again.weights, strict=True):
@@ -94,7 +102,7 @@ def test_a_damaged_weights_file_is_named(copy: Path) -> None:
         load_bundled_model(copy)
 
 
-def test_a_wrong_shape_is_named(copy: Path, bundled: BundledModel) -> None:
+def test_a_wrong_shape_is_named(copy: Path, bundled: Model) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     arrays["dense.kernel"] = arrays["dense.kernel"][:10]
     savez(copy / WEIGHTS_NAME, arrays)
@@ -102,7 +110,7 @@ def test_a_wrong_shape_is_named(copy: Path, bundled: BundledModel) -> None:
         load_bundled_model(copy)
 
 
-def test_a_missing_array_and_a_pickled_array_are_refused(copy: Path, bundled: BundledModel) -> None:
+def test_a_missing_array_and_a_pickled_array_are_refused(copy: Path, bundled: Model) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     del arrays["conv2d_2.bias"]
     savez(copy / WEIGHTS_NAME, arrays)
@@ -114,7 +122,7 @@ def test_a_missing_array_and_a_pickled_array_are_refused(copy: Path, bundled: Bu
         load_bundled_model(copy)
 
 
-def test_non_finite_weights_are_refused(copy: Path, bundled: BundledModel) -> None:
+def test_non_finite_weights_are_refused(copy: Path, bundled: Model) -> None:
     arrays = dict(zip(weight_names(bundled.spec), bundled.weights, strict=True))
     arrays["dense_1.bias"] = np.full(10, np.nan, np.float32)
     savez(copy / WEIGHTS_NAME, arrays)
@@ -144,10 +152,10 @@ def test_a_missing_folder_is_named(tmp_path: Path) -> None:
 
 
 @pytest.mark.keras
-def test_the_keras_file_holds_the_same_weights(bundled: BundledModel) -> None:
+def test_the_keras_file_holds_the_same_weights(bundled: Model, record: Bundled) -> None:
     from tui_convnet.training.model import load_model_safe, spec_from_model
 
-    model = load_model_safe(bundled.keras_path)
+    model = load_model_safe(record.keras_path)
     assert spec_from_model(model).layers == bundled.spec.layers
     for a, b in zip(model.get_weights(), bundled.weights, strict=True):
         np.testing.assert_array_equal(a, b)

@@ -9,8 +9,11 @@ digits' accuracy from paying for it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw, ImageFont
 
 import tests.images._non_digits as non_digits
 from tui_convnet.images import ImageError, preprocess
@@ -23,7 +26,7 @@ FLOORS = {"face": 7, "texture": 10, "noise": 12, "blank": 12}
 
 
 @pytest.mark.parametrize("kind", sorted(FLOORS))
-def test_generated_pictures_without_a_digit_are_refused(kind) -> None:
+def test_generated_pictures_without_a_digit_are_refused(kind: str) -> None:
     refused = []
     for seed in range(12):
         try:
@@ -34,13 +37,13 @@ def test_generated_pictures_without_a_digit_are_refused(kind) -> None:
     assert len(refused) >= FLOORS[kind], refused
 
 
-def _blob(index, box, ink, pen):
+def _blob(index: int, box: tuple[int, int, int, int], ink: float, pen: float) -> Blob:
     top, left, bottom, right = box
     return Blob(index, (bottom - top) * (right - left) // 3, box, ink, pen, 0.0)
 
 
 def test_marks_inside_the_largest_one_mean_a_face_not_a_zero() -> None:
-    outline = _blob(0, (100, 100, 300, 260), 900.0, 12.0)  # a face's outline, as wide as a 0
+    outline = _blob(0, (100, 100, 300, 260), 900.0, 20.0)  # a face's outline, as wide as a 0
     eyes = [_blob(1, (150, 140, 170, 165), 40.0, 9.0), _blob(2, (150, 195, 170, 220), 40.0, 9.0)]
     choice = choose([outline, *eyes], (400, 400), 3)
     assert not choice.kept and "2 separate marks around it, 2 of them inside its outline" in choice.refusal
@@ -77,3 +80,67 @@ def test_a_mark_running_off_three_sides_is_a_pattern() -> None:
     assert "runs off 3 sides" in choose([stripe], (400, 400), 1).refusal
     # The draw screen's canvas (under 96 px) has no such rule: a big 7 may touch its edges.
     assert choose([_blob(0, (0, 0, 60, 50), 500.0, 5.0)], (60, 60), 1).kept
+
+
+def _paper(draw_on: Callable[[ImageDraw.ImageDraw], object], side: int = 240) -> np.ndarray:
+    """A sheet of white paper (grey levels) with ``draw_on(ImageDraw)`` drawn on it in black."""
+    img = Image.new("L", (side, side), 235)
+    draw_on(ImageDraw.Draw(img))
+    return np.asarray(img, dtype=np.float32) / 255.0
+
+
+def _refusal(picture: np.ndarray) -> str:
+    with pytest.raises(ImageError) as info:
+        preprocess(picture)
+    return str(info.value)
+
+
+def test_a_line_of_writing_is_not_a_digit() -> None:
+    font = ImageFont.load_default(22)
+    words = _paper(lambda d: d.text((20, 100), "hello every one", fill=0, font=font))
+    assert _refusal(words).startswith("no digit found: the mark is ")
+    assert "separate pieces of similar size side by side" in _refusal(words)
+
+
+def test_a_scribble_is_not_a_digit() -> None:
+    points = [(30 + (i % 2) * 170 + i, 30 + 12 * i) for i in range(15)]  # a zigzag down the page
+    assert "its strokes run" in _refusal(_paper(lambda d: d.line(points, fill=0, width=3)))
+
+
+def test_a_drawing_with_many_loops_or_eyes_inside_its_loop_is_not_a_digit() -> None:
+    def house(d: ImageDraw.ImageDraw) -> None:  # small on the page: its walls are not taken for ruled lines
+        d.rectangle([170, 200, 270, 300], outline=0, width=3)
+        d.line([(160, 200), (220, 140), (280, 200)], fill=0, width=3)
+        d.rectangle([195, 250, 220, 300], outline=0, width=3)
+        d.rectangle([235, 220, 255, 240], outline=0, width=3)
+
+    assert _refusal(_paper(house, side=480)).startswith("no digit found: ")
+
+    def chain(d: ImageDraw.ImageDraw) -> None:  # three rings in a slanting column: an 8 has two
+        for i, top in enumerate((30, 90, 150)):
+            d.ellipse([70 + 25 * i, top, 130 + 25 * i, top + 64], outline=0, width=6)
+
+    assert "the mark encloses 3 separate areas (a digit at most two, an 8)" in _refusal(_paper(chain))
+
+    def eight_rings(d: ImageDraw.ImageDraw) -> None:
+        for top in (50, 110):
+            d.ellipse([90, top, 150, top + 64], outline=0, width=6)
+
+    eight = _paper(eight_rings)
+    assert preprocess(eight).choice.kept
+
+    def smiley(d: ImageDraw.ImageDraw) -> None:
+        d.ellipse([40, 40, 200, 200], outline=0, width=4)
+        d.ellipse([85, 85, 100, 100], fill=0)
+        d.ellipse([140, 85, 155, 100], fill=0)
+
+    assert "2 marks lie inside the main stroke's loop" in _refusal(_paper(smiley))
+    zero = _paper(lambda d: d.ellipse([60, 30, 180, 210], outline=0, width=14))
+    assert preprocess(zero).choice.kept  # one loop, nothing in it: a 0
+
+
+def test_the_rest_of_a_shadow_along_the_edge_is_not_a_digit() -> None:
+    """A shadow's wedge narrower than the background's cells: the estimate cannot follow it, a band is left."""
+    yy, xx = np.mgrid[0:240, 0:240]
+    wedge = np.where(xx < 20 * yy / 240, 0.55, 0.9)  # dark along the left edge, widening downwards
+    assert "lies along the picture's edge (53 % of its outline on it)" in _refusal(wedge.astype(np.float32))

@@ -16,21 +16,21 @@ from PIL import Image
 from tui_convnet.cli import main
 from tui_convnet.core import forward
 from tui_convnet.data.mnist import bundled_digit
-from tui_convnet.model.bundled import load_bundled_model
+from tui_convnet.model.bundled import KERAS_NAME, load_bundled_model, model_dir
 
 if TYPE_CHECKING:
-    from tui_convnet.model.bundled import BundledModel
+    from tui_convnet.model.model import Model
 
 
 @pytest.fixture(scope="module")
-def model() -> BundledModel:
+def model() -> Model:
     return load_bundled_model()
 
 
 @pytest.mark.parametrize("kind", ["png", "pgm", "npy"])
 @pytest.mark.parametrize("index", [0, 1, 2, 3])
 def test_predict_image_gives_the_class_of_the_digit_array(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: BundledModel, kind: str, index: int
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: Model, kind: str, index: int
 ) -> None:
     digit, _ = bundled_digit(index)
     path = tmp_path / f"digit.{kind}"
@@ -43,7 +43,7 @@ def test_predict_image_gives_the_class_of_the_digit_array(
     expected = forward(model.spec, model.weights, digit[..., None] / 255.0)
     assert out["predicted"] == int(np.argmax(expected))
     assert len(out["probabilities"]) == 10 and sum(out["probabilities"]) == pytest.approx(1, abs=1e-4)
-    assert out["model"] == model.description and out["engine"] == "numpy"
+    assert out["model"] == model.label and out["engine"] == "numpy"
 
 
 def test_the_text_report_names_the_answer_and_every_stage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -112,14 +112,13 @@ def test_predict_image_with_the_bundled_model_never_imports_tensorflow(tmp_path:
 
 
 @pytest.mark.keras
-def test_predict_image_with_a_keras_file_runs_its_weights(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], model: BundledModel
-) -> None:
+def test_predict_image_with_a_keras_file_runs_its_weights(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    keras_path = model_dir() / KERAS_NAME
     digit, _ = bundled_digit(0)
     Image.fromarray(digit).save(tmp_path / "d.png")
-    assert main(["predict", str(model.keras_path), "--image", str(tmp_path / "d.png"), "--json"]) == 0
+    assert main(["predict", str(keras_path), "--image", str(tmp_path / "d.png"), "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
-    assert out["predicted"] == 7 and out["model"] == str(model.keras_path)
+    assert out["predicted"] == 7 and out["model"] == str(keras_path)
     (tmp_path / "broken.keras").write_bytes(b"nope")
     # a model file that cannot be used is bad input: 2, as `predict MODEL` without --image says (was 1)
     assert main(["predict", str(tmp_path / "broken.keras"), "--image", str(tmp_path / "d.png")]) == 2

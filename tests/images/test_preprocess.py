@@ -51,8 +51,10 @@ def test_orange_ink_is_read_in_the_blue_channel_where_it_is_darkest() -> None:
 def test_the_paper_is_the_side_the_median_is_near() -> None:
     page = np.full((200, 200), 0.9, np.float32)
     page[100:104, 100:104] = 0.1  # a dot of ink: 0.04 % of the pixels
-    assert paper_is_light(page) == (True, pytest.approx(0.9))
-    assert paper_is_light(1 - page) == (False, pytest.approx(0.1))
+    light, level = paper_is_light(page)
+    assert light is True and level == pytest.approx(0.9)
+    light, level = paper_is_light(1 - page)
+    assert light is False and level == pytest.approx(0.1)
 
 
 def test_uneven_light_and_a_shadow_are_taken_away_and_the_strokes_stay() -> None:
@@ -239,7 +241,7 @@ def test_a_blank_canvas_is_refused(level: float) -> None:
 
 
 @pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
-def test_pixels_that_are_not_finite_are_refused_not_an_index_error(bad) -> None:
+def test_pixels_that_are_not_finite_are_refused_not_an_index_error(bad: float) -> None:
     g = np.zeros((28, 28), np.float32)
     g[10:20, 12:15] = 1.0
     g[0, 0] = bad

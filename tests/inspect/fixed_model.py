@@ -25,10 +25,10 @@ def fixed_weights(spec: Any = None, seed: int = 0) -> list[np.ndarray]:
 
 def fixed_numpy_model(seed: int = 0) -> Any:
     """The model as the numpy engine sees it (no TensorFlow)."""
-    from tui_convnet.training.inspector import NumpyModel
+    from tui_convnet.training.protocol import ModelRef
 
     spec = mnist_convnet()
-    return NumpyModel(spec, tuple(fixed_weights(spec, seed)), spec.name)
+    return ModelRef(spec, tuple(fixed_weights(spec, seed)), spec.name)
 
 
 def fixed_keras_model(seed: int = 0, dropout: float | None = None) -> Any:

@@ -11,7 +11,8 @@ from tui_convnet.core import conv_trace, forward
 from tui_convnet.data.mnist import to_model_inputs
 from tui_convnet.training import explorer_example
 from tui_convnet.training.evaluate import confusion_matrix
-from tui_convnet.training.inspector import InspectError, ModelInspector, NumpyModel
+from tui_convnet.training.inspector import InspectError, ModelInspector
+from tui_convnet.training.protocol import ModelRef
 
 if TYPE_CHECKING:
     from tui_convnet.data.mnist import MnistData
@@ -83,13 +84,13 @@ def test_evaluate_counts_and_confusion_matrix(inspector: ModelInspector, sample:
 
 
 def test_a_numpy_model_needs_no_keras_model_and_compares_the_same(inspector: ModelInspector, sample: MnistData) -> None:
-    numpy_only = ModelInspector(NumpyModel(inspector.spec, tuple(inspector.weights)))
+    numpy_only = ModelInspector(ModelRef(inspector.spec, tuple(inspector.weights)))
     digit = sample.x_test[3]
     for a, b in zip(numpy_only.numpy_layers(digit), inspector.numpy_layers(digit), strict=True):
         np.testing.assert_array_equal(a, b)
     assert all(c.agrees for c in numpy_only.compare(digit))  # Keras built from the spec and the weights
     with pytest.raises(InspectError, match=r"needs 10 weight arrays.*Received: weights=9"):
-        ModelInspector(NumpyModel(inspector.spec, tuple(inspector.weights[:-1])))
+        ModelInspector(ModelRef(inspector.spec, tuple(inspector.weights[:-1])))
 
 
 def test_confusion_matrix_by_hand() -> None:
@@ -127,18 +128,22 @@ def test_bad_digits_and_engines_are_refused(inspector: ModelInspector) -> None:
         inspector.predict(np.zeros((2, 28, 28), np.uint8), "torch")
 
 
-def test_models_that_are_not_mnist_classifiers_are_refused() -> None:
-    from tui_convnet.training.tf_env import import_keras
+def test_models_the_screens_cannot_show_are_refused_and_other_image_sets_models_are_taken() -> None:
+    from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec, seeded_weights
+    from tui_convnet.training.protocol import ModelRef
 
-    keras = import_keras()
-    rgb = keras.Sequential(
-        [keras.Input((32, 32, 3)), keras.layers.Conv2D(4, 3), keras.layers.Flatten(), keras.layers.Dense(10)]
-    )
-    with pytest.raises(InspectError, match=r"28x28x1 .*Received: input_shape=\(32, 32, 3\)"):
-        ModelInspector(rgb)
-    five = keras.Sequential([keras.Input((28, 28, 1)), keras.layers.Flatten(), keras.layers.Dense(5)])
-    with pytest.raises(InspectError, match=r"Dense\(10\).*Received: last_layer=Dense\(5\)"):
-        ModelInspector(five)
+    def model(shape: tuple[int, int, int], units: int) -> ModelRef:
+        spec = ModelSpec(shape, (Conv2DSpec(4, (3, 3)), FlattenSpec(), DenseSpec(units, activation="softmax")))
+        return ModelRef(spec, tuple(seeded_weights(spec)), "m")
+
+    with pytest.raises(InspectError, match=r"28x28x1 .*Received: input_shape=\(16, 16, 3\)"):
+        ModelInspector(model((16, 16, 3), 10))
+    with pytest.raises(InspectError, match=r"Dense\(10\).*Received: last_layer=Dense\(1\)"):
+        ModelInspector(model((28, 28, 1), 1))
+    rgb = ModelInspector(model((32, 32, 3), 5))  # another image set's model: 32x32 RGB in, 5 classes out
+    assert rgb.probabilities(np.zeros((2, 32, 32, 3), np.uint8)).shape == (2, 5)
+    with pytest.raises(InspectError, match=r"takes 32x32x3 colour images.*Received: x.shape=\(2, 28, 28\)"):
+        rgb.probabilities(np.zeros((2, 28, 28), np.uint8))
 
 
 def test_a_model_with_dropout_compares_layer_by_layer(sample: MnistData) -> None:

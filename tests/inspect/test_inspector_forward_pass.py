@@ -11,21 +11,22 @@ import pytest
 
 from tui_convnet.core import forward, mnist_convnet, seeded_weights
 from tui_convnet.data.mnist import to_model_inputs
-from tui_convnet.training.inspector import NUMPY_BATCH, InspectError, ModelInspector, NumpyModel
+from tui_convnet.training.inspector import NUMPY_BATCH, InspectError, ModelInspector
+from tui_convnet.training.protocol import ModelRef
 
 if TYPE_CHECKING:
     from tui_convnet.data.mnist import MnistData
 
 
 @pytest.fixture(scope="module")
-def numpy_model() -> NumpyModel:
+def numpy_model() -> ModelRef:
     spec = mnist_convnet()
     rng = np.random.default_rng(5)
     weights = [w if w.ndim > 1 else rng.uniform(-0.2, 0.2, w.shape).astype(np.float32) for w in seeded_weights(spec, 1)]
-    return NumpyModel(spec, tuple(weights))
+    return ModelRef(spec, tuple(weights))
 
 
-def test_numpy_layers_and_probabilities_are_forwards_numbers(numpy_model: NumpyModel, sample: MnistData) -> None:
+def test_numpy_layers_and_probabilities_are_forwards_numbers(numpy_model: ModelRef, sample: MnistData) -> None:
     inspector = ModelInspector(numpy_model)
     digit = sample.x_test[7]
     expected = forward(numpy_model.spec, list(numpy_model.weights), inspector.model_input(digit), intermediates=True)
@@ -44,18 +45,18 @@ def test_numpy_layers_and_probabilities_are_forwards_numbers(numpy_model: NumpyM
         np.testing.assert_array_equal(by_batches[start : start + NUMPY_BATCH], expected_batch)
 
 
-def test_weights_are_checked_when_the_model_is_loaded(numpy_model: NumpyModel) -> None:
+def test_weights_are_checked_when_the_model_is_loaded(numpy_model: ModelRef) -> None:
     weights = list(numpy_model.weights)
     weights[4] = np.zeros((3, 3, 64, 65), np.float32)
     with pytest.raises(InspectError, match=re.escape("Weights of layer conv2d_2 have the wrong shape")):
-        ModelInspector(NumpyModel(numpy_model.spec, tuple(weights)))
+        ModelInspector(ModelRef(numpy_model.spec, tuple(weights)))
     weights = list(numpy_model.weights)
     weights[1] = np.full(32, np.inf, np.float32)
     with pytest.raises(InspectError, match=re.escape("`conv2d bias` must contain only finite numbers")):
-        ModelInspector(NumpyModel(numpy_model.spec, tuple(weights)))
+        ModelInspector(ModelRef(numpy_model.spec, tuple(weights)))
 
 
-def test_a_digit_is_still_checked_on_every_key_press(numpy_model: NumpyModel) -> None:
+def test_a_digit_is_still_checked_on_every_key_press(numpy_model: ModelRef) -> None:
     inspector = ModelInspector(numpy_model)
     digit = np.zeros((28, 28))
     digit[4, 4] = np.nan

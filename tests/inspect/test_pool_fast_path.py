@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
@@ -21,7 +23,7 @@ from tui_convnet.core.pooling import _max_over_offsets, _windows, pool_geometry
 )
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int32])
 def test_running_maximum_equals_window_maximum(
-    shape: tuple[int, ...], size: tuple[int, ...], stride: tuple[int, ...], dtype
+    shape: tuple[int, ...], size: tuple[int, ...], stride: tuple[int, ...], dtype: type[np.number[Any]]
 ) -> None:
     rng = np.random.default_rng(0)
     x = (rng.standard_normal(shape) * 10).astype(dtype)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pytest
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
 
-def predict(capsys: pytest.CaptureFixture[str], *args):
+def predict(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, str]:
     code = main(["predict", *map(str, args)])
     out, err = capsys.readouterr()
     return code, out, err
@@ -62,7 +62,7 @@ def test_table_on_a_terminal(capsys: pytest.CaptureFixture[str], tiny_model_path
     assert "…" not in out  # nothing cut off at 80 columns
 
 
-def _save(model, path):
+def _save(model: Any, path: Path) -> Path:  # a Keras model
     model.save(path)
     return path
 
@@ -199,7 +199,7 @@ def test_real_command_prints_pure_json(tiny_model_path: Path) -> None:
         ("a" * 300 + ".keras", "file name too long"),  # ENAMETOOLONG
     ],
 )
-def test_model_paths_that_cannot_work(capsys: pytest.CaptureFixture[str], model, message: str) -> None:
+def test_model_paths_that_cannot_work(capsys: pytest.CaptureFixture[str], model: str, message: str) -> None:
     code, out, err = predict(capsys, model, "--dataset", "sample")
     assert code == 2 and out == "" and message in err
     assert err.startswith("convnet-tui predict: error: ") and "Traceback" not in err and err.count("\n") == 1
@@ -207,14 +207,14 @@ def test_model_paths_that_cannot_work(capsys: pytest.CaptureFixture[str], model,
 
 def test_an_unreadable_model_says_permission_denied(
     capsys: pytest.CaptureFixture[str], tiny_model_path: Path, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     # was "not a zip archive"; the tests run as root, where chmod 000 does not stop reads: the fault is injected
     import builtins
     import errno
 
     real_open = builtins.open
 
-    def fake_open(file, *args, **kwargs):
+    def fake_open(file: Any, *args: Any, **kwargs: Any) -> Any:
         if os.fspath(file) == str(tiny_model_path):
             raise PermissionError(errno.EACCES, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)

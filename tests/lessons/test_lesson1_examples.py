@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from tui_convnet.core import conv2d, load_examples
+from tui_convnet.core import ConvExample, conv2d, load_examples
 from tui_convnet.lessons.pattern import PatternLesson
 
 
-def _by_number():
-    return {ex.key.split("_", 1)[0]: ex for ex in load_examples()}
+def _by_number() -> dict[str, ConvExample]:
+    """The bundled convolution examples by their number (\"10\")."""
+    return {ex.key.split("_", 1)[0]: ex for ex in load_examples() if isinstance(ex, ConvExample)}
 
 
 def test_the_detector_is_highest_exactly_where_the_whole_pattern_is() -> None:

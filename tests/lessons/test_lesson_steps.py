@@ -10,29 +10,31 @@ import pytest
 from tui_convnet.core import mnist_convnet
 from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.lessons.catalog import LESSONS, lesson_info
-from tui_convnet.lessons.context import digit_from_uint8, seeded_model, trained_model
+from tui_convnet.lessons.context import digit_from_uint8
 from tui_convnet.lessons.dropout_lesson import DropoutLesson
 from tui_convnet.lessons.hierarchy import SHOWN_MAPS, HierarchyLesson
 from tui_convnet.lessons.receptive import ReceptiveLesson, Selection
 from tui_convnet.lessons.sharing import MAX_SHIFT, SharingLesson
 from tui_convnet.lessons.sparse import Node, SparseLesson
+from tui_convnet.model.model import Trained, checked_model, seeded_model
 
 if TYPE_CHECKING:
-    from tui_convnet.lessons.context import LessonModel
+    from tui_convnet.lessons.context import Digit
+    from tui_convnet.model.model import Model
 
 
 @pytest.fixture(scope="module")
-def model() -> LessonModel:
+def model() -> Model:
     return seeded_model(0)
 
 
-def _digit():
+def _digit() -> Digit:
     image, label = bundled_digit(0)
     return digit_from_uint8(image, label, f"test digit 0 (a {label})")
 
 
 @pytest.fixture(scope="module")
-def digit() -> np.ndarray:
+def digit() -> Digit:
     return _digit()
 
 
@@ -84,7 +86,7 @@ def test_receptive_tour_and_moves() -> None:
     )
 
 
-def test_sharing_frames(model: LessonModel, digit: np.ndarray) -> None:
+def test_sharing_frames(model: Model, digit: Digit) -> None:
     lesson = SharingLesson(model, digit)
     frame = lesson.frame(lesson.start(3))
     assert (frame.shift.dy, frame.shift.dx) == (2, 2)
@@ -95,7 +97,7 @@ def test_sharing_frames(model: LessonModel, digit: np.ndarray) -> None:
     assert lesson.change_channel(lesson.start(0), -1).channel == 31
 
 
-def test_hierarchy_frames(model: LessonModel, digit: np.ndarray) -> None:
+def test_hierarchy_frames(model: Model, digit: Digit) -> None:
     lesson = HierarchyLesson(model, digit)
     assert lesson.steps == 3
     assert [lm.field for lm in lesson.layers] == [(3, 3), (8, 8), (18, 18)]
@@ -107,7 +109,7 @@ def test_hierarchy_frames(model: LessonModel, digit: np.ndarray) -> None:
     assert "untrained" in lesson.frame(0).lines[-1] and "18×18" in lesson.frame(2).lines[1]
 
 
-def test_dropout_frames(model: LessonModel, digit: np.ndarray) -> None:
+def test_dropout_frames(model: Model, digit: Digit) -> None:
     lesson = DropoutLesson(model, digit)
     off = lesson.frame(lesson.start(0))
     np.testing.assert_array_equal(off.result.output, off.result.x)
@@ -121,10 +123,11 @@ def test_dropout_frames(model: LessonModel, digit: np.ndarray) -> None:
     assert not lesson.toggle_mode(on).training
 
 
-def test_trained_model_checks_the_weights(model: LessonModel) -> None:
+def test_a_model_from_weights_checks_them(model: Model) -> None:
+    assert not model.trained  # seeded: it has learned nothing
     with pytest.raises(ValueError, match="The weights do not fit the model"):
-        trained_model(model.spec, model.weights[:-1], "x")
-    assert trained_model(model.spec, model.weights, "bundled").trained
+        checked_model(model.spec, model.weights[:-1], "x", Trained("run 1"))
+    assert checked_model(model.spec, model.weights, "run 1", Trained("run 1")).trained
 
 
 def test_sharing_says_when_the_prediction_changes() -> None:
@@ -133,7 +136,7 @@ def test_sharing_says_when_the_prediction_changes() -> None:
     from tui_convnet.model.bundled import load_bundled_model
 
     bundled = load_bundled_model()
-    lesson = SharingLesson(trained_model(bundled.spec, bundled.weights, "bundled"), _digit())
+    lesson = SharingLesson(checked_model(bundled.spec, bundled.weights, "bundled", bundled.provenance), _digit())
     for dy, dx in ((0, 0), (2, 2), (4, -4)):
         frame = lesson.frame(type(lesson.start(0))(dy, dx))
         changed = frame.result.prediction != frame.result.prediction_unshifted

@@ -63,8 +63,8 @@ def test_settings_other_than_keras_defaults_are_written_out() -> None:
     spec = ModelSpec(
         (9, 9, 3),
         (
-            Conv2DSpec(4, (5, 3), strides=2, padding="same", dilation_rate=1, activation="linear"),
-            Pool2DSpec("avg", 3, 1),
+            Conv2DSpec(4, (5, 3), strides=(2, 2), padding="same", dilation_rate=(1, 1), activation="linear"),
+            Pool2DSpec("avg", (3, 3), (1, 1)),
         ),
     )
     text = code_text(model_code(spec))
@@ -89,7 +89,9 @@ def test_code_command_prints_the_script(capsys: pytest.CaptureFixture[str]) -> N
         (["--dataset", "/no/such.npz"], "--dataset must be auto, keras, sample or an existing .npz file"),
     ],
 )
-def test_code_command_refuses_bad_input_in_one_line(capsys: pytest.CaptureFixture[str], args, message: str) -> None:
+def test_code_command_refuses_bad_input_in_one_line(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
     code = main(["code", *args])
     err = capsys.readouterr().err
     assert code == 2 and message in err and "Traceback" not in err

@@ -7,8 +7,8 @@ from rich.console import Console
 
 from tui_convnet.cli import main
 from tui_convnet.core import mnist_convnet
+from tui_convnet.model.layer_names import both_names, keras2_name, keras2_names
 from tui_convnet.model.summary import FittedSummary
-from tui_convnet.teach.layer_names import both_names, keras2_name, keras2_names
 
 SLIDE = ["conv2d_1", "max_pooling2d_1", "conv2d_2", "max_pooling2d_2", "conv2d_3", "flatten_1", "dense_1", "dense_2"]
 

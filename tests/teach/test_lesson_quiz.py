@@ -14,7 +14,7 @@ KEYS = ("pattern", "sparse", "receptive", "sharing", "hierarchy", "dropout", "le
 
 
 @pytest.mark.parametrize("key", KEYS)
-def test_every_lesson_has_questions_with_their_answer_and_arithmetic(key) -> None:
+def test_every_lesson_has_questions_with_their_answer_and_arithmetic(key: str) -> None:
     rng = np.random.default_rng(1)
     for _ in range(4):
         q = lesson_question(key, rng, EXAMPLES)

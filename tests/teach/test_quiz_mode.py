@@ -5,16 +5,19 @@ from __future__ import annotations
 import numpy as np
 
 from tui_convnet.core import load_examples
-from tui_convnet.explore import open_example
+from tui_convnet.explore import ConvState, ExplorerState, open_example
 from tui_convnet.teach.quiz_mode import QuizMode, question_for
 
 EXAMPLES = {ex.key: ex for ex in load_examples()}
 
 
-def _window(state, step):
+def _window(state: ExplorerState, step: int) -> np.ndarray:
+    assert isinstance(state, ConvState)
     comp = state.comp
     if step < comp.conv_steps:
+        assert comp.conv is not None
         return comp.conv.step(step).window
+    assert comp.pool is not None
     return comp.pool.step(step - comp.conv_steps).window
 
 
@@ -56,13 +59,23 @@ def test_a_session_asks_checks_scores_and_shows_the_arithmetic() -> None:
     mode = QuizMode().ask(state, 3)
     assert not mode.asking  # off: the step is simply shown
     mode = mode.toggled().ask(state, 3)
-    assert mode.asking and mode.step == 3 and "o[1,0,0]" in mode.question.prompt
+    assert mode.asking and mode.step == 3 and mode.question is not None and "o[1,0,0]" in mode.question.prompt
     typo = mode.answer("two")
-    assert typo.asking and typo.verdict.message.startswith("Type a number") and typo.score.asked == 0
+    assert (
+        typo.asking
+        and typo.verdict is not None
+        and typo.verdict.message.startswith("Type a number")
+        and typo.score.asked == 0
+    )
     done = typo.answer("0")  # what the slide prints
-    assert not done.asking and not done.verdict.correct and done.verdict.message == "Not quite: 2, not 0."
+    assert (
+        not done.asking
+        and done.verdict is not None
+        and not done.verdict.correct
+        and done.verdict.message == "Not quite: 2, not 0."
+    )
     assert "o[1,0,0] = 4 + (-4) + 1 + b0 1 = 2" in done.working
     right = done.ask(state, 4).answer("-2")
-    assert right.verdict.correct and right.score.text == "1 of 2 right (50 %)"
+    assert right.verdict is not None and right.verdict.correct and right.score.text == "1 of 2 right (50 %)"
     skipped = right.ask(state, 5).skip()
     assert skipped.score.asked == 2 and skipped.working

@@ -60,14 +60,14 @@ def test_recovered_batch_losses_are_the_losses_keras_computes_for_each_batch() -
     directly; the forwarder's recovered values must match it, the short last batch included."""
     from tui_convnet.core import mnist_convnet
     from tui_convnet.data.mnist import load_mnist, one_hot, to_model_inputs
-    from tui_convnet.training.events import BatchEnd
+    from tui_convnet.training.events import BatchEnd, TrainEvent
     from tui_convnet.training.model import build_model, compile_model
     from tui_convnet.training.trainer import EventForwarder
 
     data = load_mnist("sample")
     x, y = to_model_inputs(data.x_train[:200]), one_hot(data.y_train[:200])
     model = compile_model(build_model(mnist_convnet(), seed=0), "sgd", learning_rate=0.0)
-    events: list = []
+    events: list[TrainEvent] = []
     forwarder = EventForwarder(events.append, threading.Event(), epochs=2, steps=4, batch_size=64, train_samples=200)
     model.fit(x, y, epochs=2, batch_size=64, shuffle=False, verbose=0, callbacks=[forwarder])
     batches = [e for e in events if isinstance(e, BatchEnd)]

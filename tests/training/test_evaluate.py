@@ -10,7 +10,7 @@ import pytest
 from tui_convnet.training.evaluate import evaluation_from_probabilities
 
 
-def _probs(rows):
+def _probs(rows: list[list[float]]) -> np.ndarray:
     return np.array(rows, dtype=np.float64)
 
 

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.keras
 def model_module() -> ModuleType:
     """The Keras model module, imported by the first test that needs it (collecting this file imports no
     TensorFlow)."""
-    return pytest.importorskip("tui_convnet.training.model")
+    module: ModuleType = pytest.importorskip("tui_convnet.training.model")
+    return module
 
 
 def test_layers_are_named_as_the_summary_names_them_in_every_build(model_module: ModuleType) -> None:

@@ -19,6 +19,7 @@ def nice(tid: int) -> int:
 
 def test_the_training_thread_and_the_threads_it_starts_run_below_the_interface() -> None:
     main = threading.main_thread().native_id
+    assert main is not None
     main_before = nice(main)
     seen: dict[str, Any] = {}
 

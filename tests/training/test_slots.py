@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from tui_convnet.training.slots import (
     ENV_FOLDER,
     ENV_LIMIT,
+    Slot,
     Slots,
     configure_serving,
     default_max_training,
@@ -22,7 +24,7 @@ from tui_convnet.training.slots import (
 )
 
 
-def wait_until(condition, timeout: float = 10.0) -> None:
+def wait_until(condition: Callable[[], object], timeout: float = 10.0) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, "timed out"
@@ -34,7 +36,7 @@ def test_one_slot_serves_the_line_in_order_and_shows_each_place(tmp_path: Path) 
     first = slots.acquire(lambda place: None, lambda: False, poll=0.01)
     assert first is not None
     places: dict[str, list[int]] = {"b": [], "c": []}
-    got: dict[str, object] = {}
+    got: dict[str, Slot | None] = {}
 
     def wait(name: str) -> None:
         got[name] = slots.acquire(places[name].append, lambda: False, poll=0.01)
@@ -48,12 +50,14 @@ def test_one_slot_serves_the_line_in_order_and_shows_each_place(tmp_path: Path) 
     wait_until(lambda: places["c"] == [2])
     first.release()
     b.join(5)
-    assert got["b"] is not None and "c" not in got
+    b_slot = got["b"]
+    assert b_slot is not None and "c" not in got
     wait_until(lambda: places["c"] == [2, 1])
-    got["b"].release()
+    b_slot.release()
     c.join(5)
-    assert got["c"] is not None and places == {"b": [1], "c": [2, 1]}
-    got["c"].release()
+    c_slot = got["c"]
+    assert c_slot is not None and places == {"b": [1], "c": [2, 1]}
+    c_slot.release()
 
 
 def test_two_slots_take_two_runs_and_a_cancel_leaves_the_line(tmp_path: Path) -> None:
@@ -62,7 +66,7 @@ def test_two_slots_take_two_runs_and_a_cancel_leaves_the_line(tmp_path: Path) ->
     assert all(held)
     cancel = threading.Event()
     places: list[int] = []
-    result: list[object] = []
+    result: list[Slot | None] = []
     waiter = threading.Thread(target=lambda: result.append(slots.acquire(places.append, cancel.is_set, poll=0.01)))
     waiter.start()
     wait_until(lambda: places == [1])
@@ -70,6 +74,7 @@ def test_two_slots_take_two_runs_and_a_cancel_leaves_the_line(tmp_path: Path) ->
     waiter.join(5)
     assert result == [None] and not list(tmp_path.glob("queue-*"))
     for slot in held:
+        assert slot is not None
         slot.release()
 
 
@@ -85,11 +90,11 @@ def test_a_dead_tab_frees_its_slot_and_its_place(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         text=True,
     )
-    assert child.stdout.readline().strip() == "held"
+    assert child.stdout is not None and child.stdout.readline().strip() == "held"
     (tmp_path / f"queue-{0:020d}-{child.pid + 10**7}").touch()  # a ticket of a process that is gone
     slots = Slots(tmp_path, 1)
     places: list[int] = []
-    result: list[object] = []
+    result: list[Slot | None] = []
     waiter = threading.Thread(target=lambda: result.append(slots.acquire(places.append, lambda: False, poll=0.01)))
     waiter.start()
     wait_until(lambda: places == [1])  # the dead ticket does not count

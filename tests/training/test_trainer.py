@@ -21,10 +21,12 @@ from tui_convnet.training.events import (
     TrainBegin,
     TrainConfig,
     TrainEnd,
+    TrainEvent,
 )
 
 if TYPE_CHECKING:
     from tui_convnet.data.mnist import MnistData
+    from tui_convnet.training.trainer import TrainResult
 
 pytestmark = [pytest.mark.keras, pytest.mark.training]
 
@@ -33,7 +35,8 @@ pytestmark = [pytest.mark.keras, pytest.mark.training]
 def trainer() -> ModuleType:
     """The trainer module, imported by the first test that needs it (it imports TensorFlow): collecting
     this file imports nothing of TensorFlow, so a test worker that runs no Keras test never loads it."""
-    return pytest.importorskip("tui_convnet.training.trainer")
+    trainer: ModuleType = pytest.importorskip("tui_convnet.training.trainer")
+    return trainer
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +45,8 @@ def small_data() -> MnistData:
 
 
 @pytest.fixture(scope="module")
-def run(small_data: MnistData, trainer: ModuleType) -> tuple[Any, list[Any]]:
-    events = []
+def run(small_data: MnistData, trainer: ModuleType) -> tuple[TrainResult, list[TrainEvent]]:
+    events: list[TrainEvent] = []
     result = trainer.train(
         mnist_convnet(),
         small_data,
@@ -53,12 +56,13 @@ def run(small_data: MnistData, trainer: ModuleType) -> tuple[Any, list[Any]]:
     return result, events
 
 
-def test_event_stream_matches_the_data_and_batch_size(run: tuple[Any, list[Any]]) -> None:
+def test_event_stream_matches_the_data_and_batch_size(run: tuple[TrainResult, list[TrainEvent]]) -> None:
     result, events = run
     kinds = [type(e) for e in events]
     assert kinds[0] is TrainBegin and kinds[1] is EpochBegin
     assert kinds[-3:] == [EpochEnd, EvaluationBegin, TrainEnd]
     begin = events[0]
+    assert isinstance(begin, TrainBegin)
     # 600 digits, 10% validation: 540 train / 60 validation, ceil(540 / 64) = 9 batches.
     assert (begin.train_samples, begin.val_samples, begin.test_samples) == (540, 60, 1000)
     assert begin.steps_per_epoch == 9 and begin.epochs == 1 and begin.batch_size == 64
@@ -77,17 +81,20 @@ def test_event_stream_matches_the_data_and_batch_size(run: tuple[Any, list[Any]]
     assert [b.samples for b in batches] == [64 * i for i in range(1, 9)] + [540]
     assert all(b.epoch == 1 and b.steps == 9 and np.isfinite(b.loss) and b.samples_per_second > 0 for b in batches)
     epoch = next(e for e in events if isinstance(e, EpochEnd))
-    assert epoch.val_loss is not None and 0 <= epoch.val_accuracy <= 1
+    assert epoch.val_loss is not None and epoch.val_accuracy is not None and 0 <= epoch.val_accuracy <= 1
     assert epoch.loss == pytest.approx(batches[-1].loss, rel=1e-4)
     end = events[-1]
+    assert isinstance(end, TrainEnd)
     assert end.reason == "completed" and end.epochs_completed == 1 and end.batches == 9
     assert result.reason == "completed" and result.history == [epoch]
 
 
-def test_test_accuracy_beats_chance_and_evaluation_is_consistent(run: tuple[Any, list[Any]]) -> None:
+def test_test_accuracy_beats_chance_and_evaluation_is_consistent(run: tuple[TrainResult, list[TrainEvent]]) -> None:
     result, events = run
-    ev = events[-1].evaluation
-    assert ev is result.evaluation
+    end = events[-1]
+    assert isinstance(end, TrainEnd)
+    ev = end.evaluation
+    assert ev is result.evaluation and ev is not None
     assert ev.accuracy > 0.2, ev.accuracy  # chance is 0.1; seed 0 gives ~0.45 here
     assert ev.samples == 1000 and ev.confusion.sum() == 1000
     assert ev.accuracy == pytest.approx(np.trace(ev.confusion) / 1000)
@@ -96,7 +103,7 @@ def test_test_accuracy_beats_chance_and_evaluation_is_consistent(run: tuple[Any,
 
 
 def test_saved_then_loaded_model_gives_the_same_predictions(
-    run: tuple[Any, list[Any]], small_data: MnistData, tmp_path: Path
+    run: tuple[TrainResult, list[TrainEvent]], small_data: MnistData, tmp_path: Path
 ) -> None:
     from tui_convnet.data.mnist import to_model_inputs
     from tui_convnet.training.model import load_model_safe, save_model_atomic
@@ -111,9 +118,9 @@ def test_saved_then_loaded_model_gives_the_same_predictions(
 
 def test_cancel_stops_at_the_end_of_the_current_batch(small_data: MnistData, trainer: ModuleType) -> None:
     cancel = threading.Event()
-    events = []
+    events: list[TrainEvent] = []
 
-    def on_event(event) -> None:
+    def on_event(event: TrainEvent) -> None:
         events.append(event)
         if isinstance(event, BatchEnd) and event.batch == 2:
             cancel.set()
@@ -127,21 +134,21 @@ def test_cancel_stops_at_the_end_of_the_current_batch(small_data: MnistData, tra
 
 
 def test_nan_loss_stops_with_reason_nan(small_data: MnistData, trainer: ModuleType) -> None:
-    events = []
+    events: list[TrainEvent] = []
     config = TrainConfig(epochs=2, optimizer="sgd", learning_rate=1e6)
     result = trainer.train(mnist_convnet(), small_data, config, events.append)
     assert result.reason == "nan" and result.evaluation is None
     batches = [e for e in events if isinstance(e, BatchEnd)]
     assert len(batches) < 10  # stopped in the first epoch (10 batches of 64 in 600)
     assert not np.isfinite(batches[-1].loss) and np.isfinite(batches[0].loss)
-    assert events[-1].reason == "nan" and "learning rate" in result.message
+    assert isinstance(events[-1], TrainEnd) and events[-1].reason == "nan" and "learning rate" in result.message
 
 
 def test_same_seed_same_run(small_data: MnistData, trainer: ModuleType) -> None:
     data = small_data.limited(256, 10)
     runs = []
     for _ in range(2):
-        events = []
+        events: list[TrainEvent] = []
         trainer.train(mnist_convnet(), data, TrainConfig(epochs=1, batch_size=64, evaluate=False), events.append)
         runs.append([e.loss for e in events if isinstance(e, BatchEnd)])
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-5)
@@ -159,7 +166,7 @@ def test_same_seed_same_run(small_data: MnistData, trainer: ModuleType) -> None:
         ({"seed": -3}, "Received: seed=-3"),
     ],
 )
-def test_bad_config_is_refused(kwargs, message: str) -> None:
+def test_bad_config_is_refused(kwargs: dict[str, Any], message: str) -> None:
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(".", r"\.")):
         TrainConfig(**kwargs)
 

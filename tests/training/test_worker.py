@@ -22,7 +22,7 @@ import pytest
 
 from tui_convnet.core import forward_pass, mnist_convnet
 from tui_convnet.data.mnist import load_mnist, to_model_inputs
-from tui_convnet.training.events import BatchEnd, EpochBegin, TrainBegin, TrainConfig, TrainEnd
+from tui_convnet.training.events import BatchEnd, EpochBegin, TrainBegin, TrainConfig, TrainEnd, TrainEvent
 from tui_convnet.training.protocol import TENSORFLOW_MISSING, Envelope, Save, read_frame, write_frame
 from tui_convnet.training.worker import device_line, one_line, save_failure
 from tui_convnet.training.worker_client import WorkerClient, WorkerError
@@ -59,8 +59,10 @@ def test_frames_round_trip_and_a_closed_pipe_is_eof() -> None:
     write_frame(stream, [np.arange(3)])
     stream.seek(0)
     first = read_frame(stream)
-    assert isinstance(first, Envelope) and first.number == 7 and first.request.path == "m.keras"
-    assert read_frame(stream)[0].tolist() == [0, 1, 2]
+    assert isinstance(first, Envelope) and first.number == 7
+    assert isinstance(first.request, Save) and first.request.path == "m.keras"
+    arrays = read_frame(stream)
+    assert isinstance(arrays, list) and arrays[0].tolist() == [0, 1, 2]
     with pytest.raises(EOFError):
         read_frame(stream)
 
@@ -131,7 +133,7 @@ def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker: Wo
     assert ready.seconds > 0
     # what the training screen shows: the GPU's name when the [gpu] extra finds one, else the CPU's threads
     assert ready.device.startswith("GPU: ") or re.fullmatch(r"CPU, [1-9]\d* threads?", ready.device), ready.device
-    events = []
+    events: list[TrainEvent] = []
     done = tf_worker.train(mnist_convnet(), TrainConfig(epochs=1, batch_size=64, seed=0), data, events.append)
     assert done.reason == "completed" and done.evaluation is not None and done.evaluation.samples == 200
     assert isinstance(events[0], TrainBegin) and isinstance(events[1], EpochBegin)
@@ -144,6 +146,7 @@ def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker: Wo
     assert max(float(np.max(np.abs(a - b))) for a, b in zip(ours, theirs, strict=True)) < 1e-4
     saved = tf_worker.save(done.model, str(tmp_path / "m.keras"))
     loaded = tf_worker.load(saved, data.x_test, data.y_test)
+    assert loaded.evaluation is not None and done.evaluation is not None
     assert loaded.evaluation.accuracy == pytest.approx(done.evaluation.accuracy)
     assert all(np.array_equal(a, b) for a, b in zip(loaded.model.weights, done.model.weights, strict=True))
     with pytest.raises(WorkerError, match=r"^No such model file: "):
@@ -156,7 +159,7 @@ def test_cancel_stops_at_the_next_batch_and_hands_back_that_batch(tf_worker: Wor
     data = load_mnist("sample").limited(640, 50)
     batches: list[BatchEnd] = []
 
-    def on_event(event) -> None:
+    def on_event(event: TrainEvent) -> None:
         if isinstance(event, BatchEnd):
             batches.append(event)
             if len(batches) == 2:

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 
 from tui_convnet.core import ConvExample, load_examples
-from tui_convnet.ui._textual_internals import compositor
+from tui_convnet.ui._textual_internals import screen_strips
 
 if TYPE_CHECKING:
     from syrupy.assertion import SnapshotAssertion
@@ -33,7 +33,7 @@ SIZE = (130, 42)
 
 def screen_lines(app: App[Any]) -> list[str]:
     """The text of every line of the current screen, as the compositor draws it."""
-    return [strip.text for strip in compositor(app.screen).render_strips()]
+    return [strip.text for strip in screen_strips(app)]
 
 
 async def footer_line(pilot: Pilot[Any]) -> str:

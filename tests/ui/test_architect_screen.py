@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
+from textual.widgets import Input
 
 from tui_convnet.architect.spec_file import read_spec_file, write_spec_file
 from tui_convnet.core import Conv2DSpec, DenseSpec, FlattenSpec, ModelSpec
@@ -58,13 +59,13 @@ async def test_dense_before_flatten_is_refused_and_an_edit_the_layer_refuses_is_
 
 
 async def test_save_and_load_a_model_as_toml(tmp_path: Path, ui: type[UI]) -> None:
-    small = ModelSpec((28, 28, 1), (Conv2DSpec(2, 3), FlattenSpec(), DenseSpec(10, activation="softmax")), "tiny")
+    small = ModelSpec((28, 28, 1), (Conv2DSpec(2, (3, 3)), FlattenSpec(), DenseSpec(10, activation="softmax")), "tiny")
     source = write_spec_file(tmp_path / "tiny.toml", small)
     target = tmp_path / "mine.toml"
     app = create_app(screen="architect")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("l")
-        path = app.screen.query_one("#arch-path")
+        path = app.screen.query_one("#arch-path", Input)
         path.value = str(source)
         await pilot.press("enter")
         text = ui.screen_text(app)
@@ -74,7 +75,7 @@ async def test_save_and_load_a_model_as_toml(tmp_path: Path, ui: type[UI]) -> No
         await pilot.press("enter")
         await pilot.pause()
     saved = read_spec_file(target)
-    assert saved.layers[0].filters == 4 and saved.name == "tiny"
+    assert isinstance(saved.layers[0], Conv2DSpec) and saved.layers[0].filters == 4 and saved.name == "tiny"
 
 
 async def test_at_80_columns_the_stack_and_the_summary_fit(ui: type[UI]) -> None:
@@ -119,7 +120,7 @@ def test_a_run_trains_the_chosen_model_else_the_lectures(monkeypatch: pytest.Mon
     trained: list[ModelSpec] = []
 
     class Client:
-        def train(self, spec, config, data, on_event):
+        def train(self, spec: ModelSpec, config: object, data: object, on_event: object) -> str:
             trained.append(spec)
             return "done"
 
@@ -128,6 +129,7 @@ def test_a_run_trains_the_chosen_model_else_the_lectures(monkeypatch: pytest.Mon
     mine = ModelSpec((28, 28, 1), (FlattenSpec(), DenseSpec(10, activation="softmax")), "mine")
     posted: list[object] = []
     for spec in (mine, None):
-        workers.train(posted.append, TrainSettings(TrainConfig(), False, None, None, spec), None, threading.Event())
+        settings = TrainSettings(TrainConfig(), False, None, None, spec)
+        workers.train(posted.append, settings, None, threading.Event())  # type: ignore[arg-type]  # the fake needs no data
     assert trained == [mine, mnist_convnet(None)]
     assert [type(m).__name__ for m in posted] == ["TrainingFinished", "TrainingFinished"]

@@ -37,7 +37,7 @@ async def test_the_widget_draws_its_lines_and_wraps_them_to_its_width() -> None:
     app = One()
     async with app.run_test(size=(20, 6)) as pilot:
         arith = app.query_one(Arithmetic)
-        arith.show([[("o[0,0,0] = ", "label"), ("1 + 2 + 3", "sum")], [("[/] literal", None)]])
+        arith.show([[("o[0,0,0] = ", "label"), ("1 + 2 + 3", "sum")], [("[/] literal", "")]])
         await pilot.pause()
         shown = [arith.render_line(y).text.rstrip() for y in range(4)]
         assert shown == ["o[0,0,0] = 1 + 2 + 3", "[/] literal", "", ""]

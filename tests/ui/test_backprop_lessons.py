@@ -7,12 +7,16 @@ run by the numpy engine.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from textual.pilot import Pilot
+from textual.screen import Screen
 
 from tui_convnet.core.lessons import TARGET_KERNELS, learn_step, start_learning, update_line
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.explorer.arithmetic import Arithmetic
 from tui_convnet.ui.lessons.backprop import (
     LearnKernelScreen,
     NetworkGradientScreen,
@@ -23,7 +27,7 @@ if TYPE_CHECKING:
     from tests.ui.conftest import UI
 
 
-async def _open(ui, pilot, screen) -> None:
+async def _open(ui: type[UI], pilot: Pilot[int], screen: Screen[Any]) -> None:
     """Push a lesson screen; the network lesson is ready once its gradients (a worker) have arrived."""
     await ui.open_screen(pilot, screen, lambda s: not isinstance(s, NetworkGradientScreen) or s.result is not None)
 
@@ -130,11 +134,11 @@ async def test_the_kernel_gradient_lesson_steps_weight_by_weight_in_the_explorer
         assert "The gradient of a kernel" in title and "example 12/12 · step 1/54" in title
         for _ in range(10):
             await pilot.press("right")
-        lines = screen.query_one("#arith").plain.splitlines()
+        lines = screen.query_one("#arith", Arithmetic).plain.splitlines()
         assert lines[1] == "dL/dW0[0,1,ch1] = 0·(-3) + 0·(-1) + 0·1 + 2·2 + 2·(-3) + 0·(-2) + 2·2 + 2·0 + 2·(-1) = 0"
         await pilot.press("end")
         assert "step 54/54" in str(screen.query_one("#titlebar").render())
-        assert screen.query_one("#arith").plain.splitlines()[1].startswith("dL/dW1[2,2,ch2] = ")
+        assert screen.query_one("#arith", Arithmetic).plain.splitlines()[1].startswith("dL/dW1[2,2,ch2] = ")
         await pilot.press("n")  # wraps around to the first example
         assert not screen.has_class("-lesson")
         assert "cs231n" in str(screen.query_one("#titlebar").render())
@@ -143,11 +147,12 @@ async def test_the_kernel_gradient_lesson_steps_weight_by_weight_in_the_explorer
 async def test_the_three_lessons_are_in_the_command_palette(ui: type[UI]) -> None:
     app = create_app("04")
     async with app.run_test(size=(130, 42)) as pilot:
-        for query, check in (
+        checks: tuple[tuple[str, Callable[[], bool]], ...] = (
             ("gradient of a", lambda: "example 12/12 · step 1/54" in str(app.screen.query_one("#titlebar").render())),
             ("learn a k", lambda: isinstance(app.screen, LearnKernelScreen)),
             ("through the n", lambda: isinstance(app.screen, NetworkGradientScreen)),
-        ):
+        )
+        for query, check in checks:
             await pilot.press("ctrl+p", *query)
             await pilot.pause(0.3)
             await pilot.press("enter")

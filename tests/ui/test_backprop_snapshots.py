@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.pilot import Pilot
+
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 
 async def test_learn_kernel_snapshot(snap_looks: SnapLooks, ui: type[UI]) -> None:
-    async def run_before(pilot) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
         await ui.open_screen(pilot, LearnKernelScreen())
         await pilot.press(*["right"] * 6)
 
@@ -24,7 +26,7 @@ async def test_learn_kernel_snapshot(snap_looks: SnapLooks, ui: type[UI]) -> Non
 
 
 async def test_network_gradient_snapshot(snap_looks: SnapLooks, ui: type[UI]) -> None:
-    async def run_before(pilot) -> None:
+    async def run_before(pilot: Pilot[int]) -> None:
         await ui.open_screen(pilot, NetworkGradientScreen(), lambda s: s.result is not None)
         await pilot.press(*["right"] * 5)  # max_pooling2d_1 … the routing into conv2d_1
 

@@ -15,6 +15,7 @@ from tui_convnet.core.lessons import network_gradients
 from tui_convnet.data.mnist import bundled_digit
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.common.session_model import session_model
 from tui_convnet.ui.contents.screen import ContentsScreen
 from tui_convnet.ui.lessons.backprop import LearnKernelScreen, NetworkGradientScreen
 from tui_convnet.ui.lessons.screen import LessonsScreen
@@ -104,7 +105,7 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
         assert result is not None
         bundled_loss = result.loss
         # a model "trained" in the session: the lecture's model with fixed seeded weights, no training
-        app.post_message(ModelReady(fixed_model.fixed_numpy_model(seed=0), None, "run 1"))
+        app.post_message(ModelReady(session_model(fixed_model.fixed_numpy_model(seed=0), "run 1"), None))
         for _ in range(50):
             await pilot.pause(0.05)
             if "model of run 1, trained in this session" in status(ui, app):
@@ -124,7 +125,7 @@ async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui: typ
         heading = ui.widget_text(app.screen.query_one("#lesson-title"))
         assert "Lesson 16" in heading and "Model: bundled model" in heading
         model = fixed_model.fixed_numpy_model(seed=0)
-        app.post_message(ModelReady(model, None, "run 1"))
+        app.post_message(ModelReady(session_model(model, "run 1"), None))
         await pilot.pause()
         await pilot.pause()
         heading = ui.widget_text(app.screen.query_one("#lesson-title"))

@@ -110,7 +110,7 @@ def test_the_checker_finds_a_dark_title_on_blue_and_skips_pictures() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(SNAPSHOTS.glob("*/*.svg")), ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_every_text_reads_against_its_background(path) -> None:
+def test_every_text_reads_against_its_background(path: Path) -> None:
     found = low_contrast(path.read_text(encoding="utf-8"), path.parent.name)
     shown = sorted({(round(r, 2), fg, bg): (row, text) for r, fg, bg, row, text in found}.items())
     assert not found, f"{len(found)} runs of text below {MINIMUM}:1, e.g.\n" + "\n".join(

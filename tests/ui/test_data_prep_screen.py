@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+from textual.pilot import Pilot
 
 from tui_convnet.data.mnist import load_sample
 from tui_convnet.ui.app import create_app
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from tests.ui.conftest import UI
 
 
-async def ready(pilot) -> DataPrepScreen:
+async def ready(pilot: Pilot[int]) -> DataPrepScreen:
     for _ in range(200):
         screen = pilot.app.screen
         if isinstance(screen, DataPrepScreen) and screen.prepared is not None:
@@ -103,7 +104,7 @@ async def test_unreadable_data_is_one_line_and_the_screen_stays_up(
     import tui_convnet.data.mnist as data_module
     from tui_convnet.data.mnist import DataError
 
-    def broken(*args, **kwargs) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise DataError("The Keras cache file is not a zip archive. Received: path='/x/[b]mnist.npz'")
 
     monkeypatch.setattr(data_module, "load_mnist", broken)

@@ -160,8 +160,7 @@ def test_the_draw_screen_runs_the_bundled_model_by_numpy() -> None:
     from tui_convnet.core import forward
     from tui_convnet.model.bundled import load_bundled_model
 
-    b = load_bundled_model()
-    model = drawing.NumpyModel(b.spec, b.weights, b.description)
+    model = b = load_bundled_model()
     a = drawing.analyse(model, drawing.polyline(SEVEN))
     assert a.predicted == 7 and len(a.outputs) == len(b.spec.layers)
     np.testing.assert_allclose(probabilities(a), forward(b.spec, b.weights, preprocessed(a).model_input), rtol=1e-6)
@@ -230,13 +229,14 @@ async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui: type[
     says which model it shows and predicts with it."""
     from tui_convnet.core import forward
     from tui_convnet.ui.common.messages import ModelReady
+    from tui_convnet.ui.common.session_model import session_model
 
     model = fixed_model.fixed_numpy_model()
     app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await draw_a_seven(pilot)
         bundled = probabilities(analysed(screen))
-        app.post_message(ModelReady(model, None, "run 3, cancelled at epoch 1, batch 12"))
+        app.post_message(ModelReady(session_model(model, "run 3, cancelled at epoch 1, batch 12"), None))
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from textual.pilot import Pilot
+
 from tui_convnet.images import drawing
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.draw.canvas import DrawingCanvas
@@ -16,7 +18,7 @@ SEVEN = [(6, 7), (6, 20), (23, 11)]
 
 
 async def test_the_draw_screen_with_a_7(snap_looks: SnapLooks, ui: type[UI]) -> None:
-    async def draw_a_seven(pilot) -> None:
+    async def draw_a_seven(pilot: Pilot[int]) -> None:
         await pilot.pause()
         pilot.app.screen.query_one("#draw-canvas", DrawingCanvas).set_pixels(drawing.polyline(SEVEN))
         await pilot.pause()

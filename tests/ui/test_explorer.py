@@ -11,7 +11,7 @@ from textual.app import App
 
 from tests.ui.screens import cell_offset, current
 from tui_convnet.explore.panels import bias_key, input_key, kernel_key, output_key
-from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, compositor, notifications
+from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, notifications, screen_strips
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.explorer.arithmetic import Arithmetic
 from tui_convnet.ui.explorer.knob import Knob
@@ -241,7 +241,7 @@ def _backgrounds(app: App[Any], selector: str) -> set[str]:
     """The background colours drawn inside a widget's region of the screen."""
     region = app.screen.query_one(selector).region
     colours = set()
-    for strip in compositor(app.screen).render_strips()[region.y : region.bottom]:
+    for strip in screen_strips(app)[region.y : region.bottom]:
         x = 0
         for segment in strip:
             if region.x <= x < region.right and segment.style is not None and segment.style.bgcolor is not None:

@@ -6,8 +6,11 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.core.core_testing import model_example
+from tests.ui.screens import current
 from tui_convnet.core.model import infer_shapes
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -22,11 +25,13 @@ def _row_of(lines: list[str], name: str) -> bool:
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE], ids=["80x24", "130x42"])
-async def test_the_model_summary_follows_the_layer_and_ends_on_the_total(ui: type[UI], size) -> None:
+async def test_the_model_summary_follows_the_layer_and_ends_on_the_total(ui: type[UI], size: tuple[int, int]) -> None:
     app = create_app("09")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
-        names = [info.name for info in infer_shapes(app.screen.state.example.model)]
+        example = current(app, ExplorerScreen).example
+        assert example is not None
+        names = [info.name for info in infer_shapes(model_example(example).model)]
         for step, name in enumerate(names):
             if step:
                 await pilot.press("right")

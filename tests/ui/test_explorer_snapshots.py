@@ -5,6 +5,7 @@ Each test runs its app once and takes every look of it (``snap_looks``: resize, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pytest
@@ -18,7 +19,7 @@ SIZE = (130, 42)
 SMALL = (80, 24)
 
 
-def test_cs231n_middle_step(snap_compare) -> None:
+def test_cs231n_middle_step(snap_compare: Callable[..., bool]) -> None:
     # step 10 of 18: the second kernel's first window, the first output slice complete
     assert snap_compare(create_app("01"), press=["right"] * 9, terminal_size=SIZE)
 
@@ -30,12 +31,12 @@ MORE = {"digit": ("03", ["right"] * 30), "symbolic": ("04", ["right"])}
 
 
 @pytest.mark.parametrize("kind", list(KINDS))
-async def test_each_kind_of_example(snap_looks: SnapLooks, ui: type[UI], kind) -> None:
+async def test_each_kind_of_example(snap_looks: SnapLooks, ui: type[UI], kind: str) -> None:
     name, keys = KINDS[kind]
     await snap_looks(lambda: create_app(name), ui.EVERY_LOOK, press=keys)
 
 
 @pytest.mark.parametrize("kind", list(MORE))
-async def test_the_digit_and_the_letters(snap_looks: SnapLooks, ui: type[UI], kind) -> None:
+async def test_the_digit_and_the_letters(snap_looks: SnapLooks, ui: type[UI], kind: str) -> None:
     name, keys = MORE[kind]
     await snap_looks(lambda: create_app(name), [ui.SMALL_LIGHT, ui.LARGE_DARK], press=keys)

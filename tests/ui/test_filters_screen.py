@@ -14,9 +14,9 @@ if TYPE_CHECKING:
 SMALL = ModelSpec(
     (28, 28, 1),
     (
-        Conv2DSpec(4, 3, activation="relu"),
-        Pool2DSpec("max", 2),
-        Conv2DSpec(6, 3, activation="relu"),
+        Conv2DSpec(4, (3, 3), activation="relu"),
+        Pool2DSpec("max", (2, 2)),
+        Conv2DSpec(6, (3, 3), activation="relu"),
         FlattenSpec(),
         DenseSpec(10, activation="softmax"),
     ),

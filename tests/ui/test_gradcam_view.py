@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
+from textual.pilot import Pilot
 
+from tests.ui.screens import current
 from tui_convnet.core import grad_cam, numbers
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.gradcam import GradCamView, overlay_rgb
+from tui_convnet.ui.draw.screen import DrawScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -28,7 +31,7 @@ def small_test_set(monkeypatch: pytest.MonkeyPatch) -> MnistData:
     return sample
 
 
-async def _shown(pilot, layer):
+async def _shown(pilot: Pilot[int], layer: str) -> GradCamView:
     """The Grad-CAM view once it shows ``layer`` (computed in a thread: on a busy machine, seconds later)."""
     import time
 
@@ -60,7 +63,7 @@ async def test_inspect_shows_where_the_network_looks_for_its_two_best_classes(
         x = small_test_set.x_test[0].astype("float32")[:, :, None] / 255
         expected = grad_cam(bundled.spec, bundled.weights, x, layer="conv2d_2", class_index=7)
         shown = view.shown
-        assert shown.classes[0] == 7 and shown.peaks[0] == pytest.approx(float(expected.max()))
+        assert shown is not None and shown.classes[0] == 7 and shown.peaks[0] == pytest.approx(float(expected.max()))
         await pilot.press("G")
         view = await _shown(pilot, "conv2d")
         assert "Grad-CAM at conv2d" in " ".join(ui.widget_text(view).split())
@@ -82,7 +85,9 @@ async def test_draw_shows_where_the_network_looks_at_the_drawing(ui: type[UI]) -
         await pilot.press(*["space", "down"] * 6)
         view = await _shown(pilot, "conv2d_2")
         text = " ".join(ui.widget_text(view).split())
-        probs = app.screen.analysis.probabilities
+        analysis = current(app, DrawScreen).analysis
+        assert analysis is not None and analysis.probabilities is not None
+        probs = analysis.probabilities
         best, second = np.argsort(probs)[::-1][:2]
         assert f"predicted {best}: {numbers.percent(float(probs[best]))}" in text and f"runner-up {second}:" in text
         assert "Bright = where the evidence for that class lies" in text

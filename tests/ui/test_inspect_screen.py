@@ -23,15 +23,17 @@ from textual.widgets import Input
 
 from tests.inspect.fixed_model import fixed_keras_model, save_fixed_model
 from tui_convnet.core.arrays import Array
+from tui_convnet.model.model import Loaded
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.common.session_model import session_model
 from tui_convnet.ui.explorer.screen import ExplorerScreen
 from tui_convnet.ui.inspect.screen import InspectScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI, SnapLooks
     from tui_convnet.data.mnist import MnistData
-    from tui_convnet.model.bundled import BundledModel
+    from tui_convnet.model.model import Model
 
 SIZE = (130, 45)
 #: Test digits the screen predicts in its worker (the bundled model's own 10,000 take seconds).
@@ -56,11 +58,17 @@ def small_test_set(monkeypatch: pytest.MonkeyPatch, sample: MnistData) -> None:
 @pytest.fixture(scope="module")
 def ready(sample: MnistData, fixed_model: ModuleType) -> ModelReady:
     """A session model with fixed weights, given as a spec and numpy weights (no TensorFlow)."""
-    return ModelReady(fixed_model.fixed_numpy_model(), sample, "run 1")
+    return ModelReady(session_model(fixed_model.fixed_numpy_model(), "run 1"), sample)
+
+
+def data_of(ready: ModelReady) -> MnistData:
+    """The test digits a session model came with (every ``ready`` here has them)."""
+    assert ready.data is not None
+    return ready.data
 
 
 @pytest.fixture(scope="module")
-def bundled() -> BundledModel:
+def bundled() -> Model:
     from tui_convnet.model.bundled import load_bundled_model
 
     return load_bundled_model()
@@ -116,9 +124,7 @@ def text_of(screen: Screen[Any], selector: str) -> str:
     return str(screen.query_one(selector).render())
 
 
-async def test_it_opens_on_the_bundled_model_at_once(
-    small_test_set: None, sample: MnistData, bundled: BundledModel
-) -> None:
+async def test_it_opens_on_the_bundled_model_at_once(small_test_set: None, sample: MnistData, bundled: Model) -> None:
     from tui_convnet.core import forward
 
     app = create_app()
@@ -170,7 +176,7 @@ def test_opening_on_the_bundled_model_does_not_import_tensorflow() -> None:
 
 
 async def test_a_session_model_replaces_the_bundled_one(
-    small_test_set: None, ready: ModelReady, bundled: BundledModel
+    small_test_set: None, ready: ModelReady, bundled: Model
 ) -> None:
     from tui_convnet.core import forward
 
@@ -183,7 +189,7 @@ async def test_a_session_model_replaces_the_bundled_one(
         assert screen.inspector is not None and screen.inspector.model is ready.model
         header = text_of(screen, "#inspect-source")
         assert "model of run 1, trained in this session" in header and "bundled model" not in header
-        x = ready.data.x_test[0][..., None] / 255.0
+        x = data_of(ready).x_test[0][..., None] / 255.0
         probs = shown(screen)[2]
         np.testing.assert_allclose(probs, forward(ready.model.spec, ready.model.weights, x), atol=1e-6)
         assert not np.allclose(probs, before)
@@ -202,14 +208,14 @@ async def test_a_model_trained_before_the_screen_opens_is_shown_and_never_the_bu
         assert isinstance(screen, InspectScreen)
         assert screen.inspector is not None and screen.inspector.model is ready.model
         assert "bundled model" not in text_of(screen, "#inspect-source")
-        assert shown(screen)[:2] == (0, int(ready.data.y_test[0]))
+        assert shown(screen)[:2] == (0, int(data_of(ready).y_test[0]))
 
 
 async def test_arrow_keys_change_the_digit_and_the_bars(ready: ModelReady) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_with_model(pilot, ready)
-        x, y = ready.data.x_test, ready.data.y_test
+        x, y = data_of(ready).x_test, data_of(ready).y_test
         from tui_convnet.core import forward
 
         index, label, probs = shown(screen)
@@ -270,7 +276,7 @@ async def test_go_to_a_digit_by_number(ready: ModelReady) -> None:
         screen = await open_with_model(pilot, ready)
         await pilot.press("g", *"123", "enter")
         await pilot.pause()
-        assert shown(screen)[:2] == (123, int(ready.data.y_test[123]))
+        assert shown(screen)[:2] == (123, int(data_of(ready).y_test[123]))
         assert screen.focused is None  # back to the digit keys
         await pilot.press("right")
         await pilot.pause()
@@ -285,8 +291,8 @@ async def test_go_to_a_digit_by_number(ready: ModelReady) -> None:
 async def test_next_misclassified(ready: ModelReady) -> None:
     from tui_convnet.training.inspector import ModelInspector
 
-    predicted = ModelInspector(ready.model).predict(ready.data.x_test)
-    y = ready.data.y_test
+    predicted = ModelInspector(ready.model).predict(data_of(ready).x_test)
+    y = data_of(ready).y_test
     wrong = np.flatnonzero(predicted != y)
     assert len(wrong) >= 2  # untrained weights: plenty of mistakes
     app = create_app()
@@ -317,12 +323,12 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready: ModelRead
         explorer = app.screen
         assert isinstance(explorer, ExplorerScreen)
         assert explorer.example is not None and explorer.comp is not None and explorer.comp.conv is not None
-        label = int(ready.data.y_test[2])
+        label = int(data_of(ready).y_test[2])
         assert explorer.example.title == f"Learned conv2d kernels on test digit #2 (a {label})"
         assert explorer.example.source == "the weights of the model of run 1, trained in this session"
         trace = explorer.comp.conv
         assert trace.x.shape == (28, 28, 1) and trace.kernels.shape == (3, 3, 1, 32)
-        np.testing.assert_allclose(trace.x[..., 0], ready.data.x_test[2] / 255.0)
+        np.testing.assert_allclose(trace.x[..., 0], data_of(ready).x_test[2] / 255.0)
         np.testing.assert_allclose(trace.kernels, ready.model.weights[0], atol=1e-7)
         # the map's largest activation, and Home/End stay within the chosen map
         start = 3 * 26 * 26
@@ -335,11 +341,19 @@ async def test_step_through_a_learned_kernel_opens_the_explorer(ready: ModelRead
 
 
 @pytest.mark.keras
-async def test_a_keras_model_is_checked_layer_by_layer(sample: MnistData) -> None:
+async def test_a_keras_model_is_checked_layer_by_layer(sample: MnistData, tmp_path: Path) -> None:
+    """A model the TensorFlow worker holds (as after a run, or a file read with o) is checked by Keras at once."""
+    from tui_convnet.training.worker_client import shared_client
+
     model = fixed_keras_model()
+    model.save(tmp_path / "fixed.keras")
+    held = session_model(
+        shared_client().load(str(tmp_path / "fixed.keras")).model, "run 2, cancelled at epoch 2, batch 107"
+    )
+    assert held.key != 0
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
-        screen = await open_with_model(pilot, ModelReady(model, sample, "run 2, cancelled at epoch 2, batch 107"))
+        screen = await open_with_model(pilot, ModelReady(held, sample))
         assert "model of run 2, cancelled at epoch 2, batch 107, trained in this session" in text_of(
             screen, "#inspect-source"
         )
@@ -394,7 +408,7 @@ async def test_load_a_model_file_and_a_bad_one(small_test_set: None, model_path:
             assert time.monotonic() < deadline, "the model did not load"
             await pilot.pause(0.05)
         await pilot.pause()
-        assert app.trained is not None and app.trained.source == str(model_path)
+        assert app.trained is not None and app.trained.model.provenance == Loaded(str(model_path))
         assert shown(screen)[0] == 0
         assert f"model loaded from {model_path}" in text_of(screen, "#inspect-source")
 

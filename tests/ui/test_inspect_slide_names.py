@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from tui_convnet.teach.layer_names import KERAS_NAMES_NOTE
+from tui_convnet.model.layer_names import KERAS_NAMES_NOTE
 from tui_convnet.ui.app import create_app
 
 if TYPE_CHECKING:

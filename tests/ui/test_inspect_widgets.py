@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from rich.color import Color
+from rich.style import Style
 from textual.app import App, ComposeResult
 
 from tui_convnet.ui.common.bars import ActivationStrip, ProbabilityBars, bar_text
@@ -21,7 +23,8 @@ from tui_convnet.ui.common.heatmap import (
 from tui_convnet.ui.inspect.kernels import KernelGrid, weight_text
 
 
-def rgb(color) -> tuple[int, int, int]:
+def rgb(color: Color | None) -> tuple[int, int, int]:
+    assert color is not None and color.triplet is not None
     t = color.triplet
     return (t.red, t.green, t.blue)
 
@@ -43,8 +46,9 @@ def test_layer_strips_pair_rows_and_merge_runs() -> None:
     first = tiles[0][0]
     assert [s.text for s in first] == [UPPER_HALF * 2, UPPER_HALF, UPPER_HALF]
     lut = PALETTES["sequential"]
-    assert rgb(first[0].style.color) == lut[5] and rgb(first[0].style.bgcolor) == lut[1]
-    assert rgb(first[2].style.color) == lut[9] and rgb(first[2].style.bgcolor) == lut[2]
+    styles = [s.style if s.style is not None else Style() for s in first]
+    assert rgb(styles[0].color) == lut[5] and rgb(styles[0].bgcolor) == lut[1]
+    assert rgb(styles[2].color) == lut[9] and rgb(styles[2].bgcolor) == lut[2]
     assert [s.text for s in tiles[1][0]] == [UPPER_HALF * 4]  # one run for a flat line
 
 
@@ -58,7 +62,7 @@ def test_text_helpers() -> None:
     assert sparkline([0, 1, 2]) == " ▄█" and sparkline([]) == ""
 
 
-class Widgets(App):
+class Widgets(App[None]):
     def compose(self) -> ComposeResult:
         yield Heatmap(np.arange(16, dtype=float).reshape(4, 4), id="one")
         yield HeatmapGrid(np.random.default_rng(0).random((26, 26, 32)), id="grid")

@@ -4,14 +4,17 @@ quiz mode (x: predict the step, checked, scored) and the handout key (p)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from textual.app import App
 
+from tests.ui.screens import current
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.keras_code import KerasCode
 from tui_convnet.ui.common.quiz import QuizModal
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -19,7 +22,7 @@ if TYPE_CHECKING:
 SIZE = (130, 42)
 
 
-def marked(app) -> list[str]:
+def marked(app: App[Any]) -> list[str]:
     return [line for line in app.screen.query_one("#keras-code", KerasCode).plain.splitlines() if line.startswith("▶")]
 
 
@@ -55,7 +58,7 @@ async def test_quiz_mode_asks_before_the_step_checks_scores_and_shows_the_arithm
         await pilot.pause()
         assert isinstance(app.screen, QuizModal)
         assert "What is o[0,1,0]" in ui.screen_text(app)
-        assert "step 1/18" in app.screen_stack[-2].query_one("#titlebar").render().plain  # not shown yet
+        assert "step 1/18" in str(app.screen_stack[-2].query_one("#titlebar").render())  # not shown yet
         await pilot.press("t", "w", "o", "enter")
         await pilot.pause()
         assert isinstance(app.screen, QuizModal) and "Type a number. Received: 'two'" in ui.screen_text(app)
@@ -87,7 +90,7 @@ async def test_escape_shows_the_step_without_scoring(ui: type[UI]) -> None:
         assert "How large is the first axis of its output?" in ui.screen_text(app)  # max_pooling2d: no weights
         await pilot.press("escape")
         await pilot.pause()
-        assert "step 2/8" in ui.screen_text(app) and app.screen.quiz.score.asked == 0
+        assert "step 2/8" in ui.screen_text(app) and current(app, ExplorerScreen).quiz.score.asked == 0
 
 
 async def test_the_handout_key_writes_the_examples_page(

@@ -15,9 +15,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import pytest
+from textual.widget import Widget
 
 from tui_convnet.lessons import LESSONS
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.lessons.blocks import BlocksView
+from tui_convnet.ui.lessons.screen import LessonsScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -25,12 +28,12 @@ if TYPE_CHECKING:
 SIZES = [(80, 24), (130, 42)]
 
 
-def _missed(screen) -> str | None:
+def _missed(screen: LessonsScreen) -> str | None:
     """Why the focus band of the lesson on ``screen`` is not on screen (None: it is)."""
     from textual.widgets import ContentSwitcher
 
     switcher = screen.query_one("#lesson-views", ContentSwitcher)
-    view = switcher.query_one(f"#{switcher.current}")
+    view = switcher.query_one(f"#{switcher.current}", BlocksView)
     lines = view.focus_lines()
     first, end = lines if lines is not None else (0, 1)
     body = screen.query_one("#lesson-body")
@@ -47,9 +50,7 @@ def _missed(screen) -> str | None:
 
 @pytest.mark.sweep
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
-async def test_every_lesson_step_shows_what_its_narration_names(ui: type[UI], size) -> None:
-    from tui_convnet.ui.lessons.screen import LessonsScreen
-
+async def test_every_lesson_step_shows_what_its_narration_names(ui: type[UI], size: tuple[int, int]) -> None:
     app = create_app(screen="lessons")
     async with app.run_test(size=size) as pilot:
         await pilot.pause()
@@ -74,14 +75,16 @@ async def test_every_lesson_step_shows_what_its_narration_names(ui: type[UI], si
         assert not missed, "\n".join(missed)
 
 
-def _inside(widget, container) -> bool:
+def _inside(widget: Widget, container: Widget) -> bool:
     """``widget``'s first line is within the part of ``container`` shown on screen."""
     region, shown = widget.region, container.content_region
-    return shown.y <= region.y < shown.bottom
+    return bool(shown.y <= region.y < shown.bottom)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
-async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(ui: type[UI], size) -> None:
+async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(
+    ui: type[UI], size: tuple[int, int]
+) -> None:
     from tui_convnet.ui.lessons.backprop import NetworkGradientScreen
 
     app = create_app()
@@ -89,6 +92,7 @@ async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(
         screen = NetworkGradientScreen()
         await ui.open_screen(pilot, screen, lambda s: s.result is not None)
         maps = screen.query_one("#net-maps")
+        assert screen.result is not None
         for step in range(len(screen.result.layers)):
             if step:
                 await pilot.press("right")
@@ -105,7 +109,9 @@ async def test_lesson_20_shows_each_layers_gradient_and_pages_to_the_routed_one(
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "130x42"])
-async def test_lesson_19_keeps_the_kernel_its_gradient_and_the_update_on_screen(ui: type[UI], size) -> None:
+async def test_lesson_19_keeps_the_kernel_its_gradient_and_the_update_on_screen(
+    ui: type[UI], size: tuple[int, int]
+) -> None:
     # each step names a weight of the kernel, its gradient and the update: all three stay in view
     from tui_convnet.ui.lessons.backprop import LearnKernelScreen
 

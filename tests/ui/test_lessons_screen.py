@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
+from textual.app import App
+from textual.pilot import Pilot
 
 from tui_convnet.lessons import LESSONS
 from tui_convnet.ui.app import create_app
@@ -16,19 +18,19 @@ if TYPE_CHECKING:
 SIZE = (130, 42)
 
 
-def title(ui, app) -> str:
+def title(ui: type[UI], app: App[Any]) -> str:
     return ui.widget_text(app.screen.query_one("#lesson-title"))
 
 
-def text(app) -> str:
+def text(app: App[Any]) -> str:
     return str(app.screen.query_one("#lesson-text").render())
 
 
-def picture(ui, app, key: str) -> str:
+def picture(ui: type[UI], app: App[Any], key: str) -> str:
     return ui.widget_text(app.screen.query_one(f"#lesson-{key}"))
 
 
-async def open_lessons(pilot, lesson: int = 1) -> None:
+async def open_lessons(pilot: Pilot[int], lesson: int = 1) -> None:
     """Lesson ``lesson`` (1: the first), from L in the explorer or on the screen the app opened on."""
     from tui_convnet.ui.lessons.screen import LessonsScreen
 

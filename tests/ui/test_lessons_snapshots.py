@@ -35,6 +35,6 @@ LOOKS[4] = ["SMALL_DARK", "SMALL_LIGHT", "LARGE_DARK"]
 
 
 @pytest.mark.parametrize("lesson", sorted(KEYS))
-async def test_lesson(snap_looks: SnapLooks, ui: type[UI], lesson) -> None:
+async def test_lesson(snap_looks: SnapLooks, ui: type[UI], lesson: int) -> None:
     looks = [getattr(ui, look) for look in LOOKS[lesson]]
     await snap_looks(lambda: create_app(screen="lessons"), looks, press=KEYS[lesson])

@@ -2,25 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from textual.app import App
 from textual.color import Color
+from textual.dom import DOMNode
 
 from tui_convnet.ui.app import create_app
 
 SIZE = (130, 42)
 
 
-def count_restyled(app) -> list[int]:
+def count_restyled(app: App[Any]) -> list[int]:
     """Wrap the app's stylesheet so that every restyle adds the number of nodes it restyled to the list."""
     counts: list[int] = []
     stylesheet = app.stylesheet
     update_nodes = stylesheet.update_nodes
 
-    def counting(nodes, animate=False):
-        nodes = list(nodes)
-        counts.append(len(nodes))
-        return update_nodes(nodes, animate=animate)
+    def counting(nodes: Iterable[DOMNode], animate: bool = False) -> None:
+        listed = list(nodes)
+        counts.append(len(listed))
+        update_nodes(listed, animate=animate)
 
-    stylesheet.update_nodes = counting
+    stylesheet.update_nodes = counting  # type: ignore[method-assign]  # counted, otherwise the same
     return counts
 
 

@@ -14,13 +14,19 @@ from typing import TYPE_CHECKING
 import pytest
 from textual.widgets import Button, Input
 
+from tests.ui.screens import current
 from tui_convnet.data.mnist import load_mnist
+from tui_convnet.model.model import Trained
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
+from tui_convnet.ui.common.session_model import session_model
+from tui_convnet.ui.inspect.screen import InspectScreen
+from tui_convnet.ui.training.progress import TrainingProgress
 from tui_convnet.ui.training.screen import TrainingScreen, parse_settings
 
 if TYPE_CHECKING:
     from tui_convnet.data.mnist import MnistData
+    from tui_convnet.training.protocol import ModelRef
 
 SIZE = (130, 42)
 
@@ -30,7 +36,7 @@ def sample() -> MnistData:
     return load_mnist("sample").limited(None, 100)
 
 
-def offer(screen: TrainingScreen, model, data, label: str) -> None:
+def offer(screen: TrainingScreen, model: ModelRef, data: MnistData, label: str) -> None:
     """What a finished run leaves: its model shown in Results and offered (without its evaluation's arrays)."""
     screen.model, screen.model_source, screen._unsaved = model, label, True
     screen._offer = (model, data, label)
@@ -43,12 +49,14 @@ async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_b
     model = fixed_model.fixed_numpy_model()
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = current(app, TrainingScreen)
         offer(screen, model, sample, "run 1")
         assert app.trained is None
         await pilot.press("u")
         await pilot.pause()
-        assert app.trained is not None and app.trained.model is model and app.trained.source == "run 1"
+        given = app.trained.model if app.trained is not None else None
+        assert given is not None and given.weights == model.weights and given.spec is model.spec
+        assert given.label == "model of run 1, trained in this session" and given.provenance == Trained("run 1")
         assert screen.query_one("#use", Button).disabled
         commands = {command.title: command for command in app.get_system_commands(app.screen)}
         commands["Use the bundled model"].callback()
@@ -65,8 +73,8 @@ async def test_the_inspect_screen_goes_back_to_the_bundled_model(
     monkeypatch.setattr(tui_convnet.data.mnist, "load_mnist", lambda *args, **kwargs: sample)
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        app.post_message(ModelReady(fixed_model.fixed_numpy_model(), sample, "run 1"))
+        screen = current(app, InspectScreen)
+        app.post_message(ModelReady(session_model(fixed_model.fixed_numpy_model(), "run 1"), sample))
         for _ in range(3):
             await pilot.pause()
             await app.workers.wait_for_complete()
@@ -81,7 +89,7 @@ async def test_the_inspect_screen_goes_back_to_the_bundled_model(
 async def test_q_asks_before_an_unsaved_model_is_lost(sample: MnistData, fixed_model: ModuleType) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = current(app, TrainingScreen)
         offer(screen, fixed_model.fixed_numpy_model(), sample, "run 1")
         await pilot.press("q")
         await pilot.pause()
@@ -114,7 +122,7 @@ async def test_inspect_says_it_is_reading_never_that_there_is_no_model() -> None
 
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = current(app, InspectScreen)
         assert str(screen.query_one("#inspect-empty").render()) == READING
         screen.post_message(Failed("No bundled model: gone"))
         await pilot.pause()
@@ -152,7 +160,7 @@ def test_number_fields_take_what_people_type() -> None:
 async def test_a_typed_field_keeps_what_was_typed() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
+        screen = current(app, TrainingScreen)
         field = screen.query_one("#epochs", Input)
         field.focus()
         field.value = ""
@@ -172,11 +180,11 @@ async def test_a_served_run_waits_in_line_for_a_slot_and_can_leave_it(
     app = create_app(screen="train")
     try:
         async with app.run_test(size=SIZE) as pilot:
-            screen = app.screen
+            screen = current(app, TrainingScreen)
             while screen.data is None:
                 await pilot.pause(0.05)
             await pilot.press("s")
-            progress = screen.query_one("#progress")
+            progress = screen.query_one("#progress", TrainingProgress)
             for _ in range(200):
                 if "training slot" in progress.state.status:
                     break

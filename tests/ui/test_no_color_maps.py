@@ -20,6 +20,7 @@ from tui_convnet.ui.common.heatmap import (
     glyph_rows,
     quantise,
 )
+from tui_convnet.ui.explorer.volume_view import VolumeView
 from tui_convnet.ui.lessons.backprop import NetworkGradientScreen
 
 if TYPE_CHECKING:
@@ -122,7 +123,7 @@ async def test_the_explorers_colour_only_digit_without_colour(ui: type[UI], monk
     app = create_app("03")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.pause()
-        view = app.screen.query_one("#input-view")
+        view = app.screen.query_one("#input-view", VolumeView)
         assert view.compact
         drawn = "".join(ui.view_lines(view))
         assert "@@" in drawn and set(drawn) & set(SEQUENTIAL_GLYPHS[1:4])

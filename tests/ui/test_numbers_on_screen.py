@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from tui_convnet.lessons.dropout_lesson import DropoutFrame
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.explorer.volume_view import VolumeView
 from tui_convnet.ui.lessons.blocks import number_cell
@@ -53,6 +54,7 @@ async def test_the_dropout_lesson_draws_every_unit_apart(ui: type[UI]) -> None:
         await pilot.pause()
         view = app.screen.query_one(DropoutView)
         frame = view.frame
+        assert isinstance(frame, DropoutFrame)
         lines = ui.widget_text(view).splitlines()
         tokens = [t for t in _tokens(lines[1:]) if t not in ("●", "·")]
         shown = np.array([float(t) for t in tokens if re.fullmatch(r"-?\d*\.?\d+(e-?\d+)?", t)])

@@ -4,6 +4,9 @@ app never exits 0."""
 from __future__ import annotations
 
 import signal
+from typing import Any
+
+from textual.app import App
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.training.screen import TrainingScreen
@@ -11,7 +14,7 @@ from tui_convnet.ui.training.screen import TrainingScreen
 SIZE = (120, 40)
 
 
-def _asking(app) -> bool:
+def _asking(app: App[Any]) -> bool:
     return type(app.screen).__name__ == "ConfirmQuit" and app.is_running
 
 
@@ -29,7 +32,8 @@ async def test_ctrl_q_and_sigint_while_training_ask_like_q() -> None:
         assert len(app.screen_stack) == 2
         await pilot.press("n")
         await pilot.pause()
-        assert app.screen is screen and app.is_running and not screen._cancel.is_set()
+        assert not screen._cancel.is_set()
+        assert app.screen is screen and app.is_running
         await pilot.press("L", "q")  # q on another screen while the model trains
         await pilot.pause()
         assert _asking(app)
@@ -67,12 +71,12 @@ async def test_quitting_ends_the_worker_process_at_once_even_a_stuck_one() -> No
     closing: list[float] = []  # how long the app's quit waited for the worker
     close = client.close
 
-    def timed_close(*args, **kwargs) -> None:
+    def timed_close(*args: Any, **kwargs: Any) -> None:
         start = time.monotonic()
         close(*args, **kwargs)
         closing.append(time.monotonic() - start)
 
-    client.close = timed_close
+    client.close = timed_close  # type: ignore[method-assign]  # timed, otherwise the same
     try:
         app = create_app(screen="lessons")
         async with app.run_test(size=SIZE) as pilot:

@@ -9,40 +9,49 @@ from __future__ import annotations
 
 import gc
 import time
+from typing import TYPE_CHECKING
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Button
 
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.mode_screen import ModeScreen
 from tui_convnet.ui.training.screen import TrainingScreen
 
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
+    from tui_convnet.ui.common.staged import Stage
+
 SIZE = (130, 42)
 
 
 @pytest.fixture(autouse=True)
-def no_data_no_tensorflow(monkeypatch):
+def no_data_no_tensorflow(monkeypatch: pytest.MonkeyPatch) -> None:
     """The screen's data and TensorFlow are not what these tests are about: its preparing worker does nothing."""
 
-    def prepare(post) -> None:
+    def prepare(post: object, images: object = None) -> None:
         return None
 
     monkeypatch.setattr("tui_convnet.ui.training.workers.prepare", prepare)
 
 
-async def wait_built(pilot, screen: ModeScreen, timeout: float = 30.0) -> None:
+async def wait_built(pilot: Pilot[int], screen: ModeScreen, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while not screen.built:
         assert time.monotonic() < deadline, f"{type(screen).__name__} was not built in time"
         await pilot.pause(0.02)
 
 
-async def test_the_first_frame_after_t_says_which_panes_are_still_building(monkeypatch, ui):
+async def test_the_first_frame_after_t_says_which_panes_are_still_building(
+    monkeypatch: pytest.MonkeyPatch, ui: type[UI]
+) -> None:
     seen: list[str] = []  # the screen as drawn when each stage starts (the frame before it)
     stages = TrainingScreen.build_stages
 
-    def recording(self):
-        def record(stage):
-            async def run():
+    def recording(self: TrainingScreen) -> list[Stage]:
+        def record(stage: Stage) -> Stage:
+            async def run() -> None:
                 seen.append(ui.screen_text(self.app))
                 await stage()
 
@@ -68,7 +77,7 @@ async def test_the_first_frame_after_t_says_which_panes_are_still_building(monke
         assert "Epochs" in text and "Start" in text and "Param #" in text  # the form and the summary
 
 
-async def test_a_key_pressed_while_the_screen_builds_is_answered_and_the_build_resumes_on_return():
+async def test_a_key_pressed_while_the_screen_builds_is_answered_and_the_build_resumes_on_return() -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
@@ -81,12 +90,13 @@ async def test_a_key_pressed_while_the_screen_builds_is_answered_and_the_build_r
         assert training.built == built_when_left  # nothing is built behind the explorer
         await pilot.press("t")
         assert app.screen is training
+        assert isinstance(training, TrainingScreen)  # (for mypy: `is` took the type of app.screen)
         await wait_built(pilot, training)
         assert training.query_one("#epochs") and training.query_one("#results-pane")
         assert not training.query(".building")
 
 
-async def test_keys_that_need_the_panes_do_nothing_until_they_are_built():
+async def test_keys_that_need_the_panes_do_nothing_until_they_are_built() -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t", "s", "w", "n")  # Start, Save, next digits: before the form exists
@@ -94,10 +104,10 @@ async def test_keys_that_need_the_panes_do_nothing_until_they_are_built():
         assert isinstance(screen, TrainingScreen)
         await wait_built(pilot, screen)
         assert screen.phase == "loading" and screen.runs.run == 0  # nothing started, nothing crashed
-        assert screen.query_one("#save").disabled
+        assert screen.query_one("#save", Button).disabled
 
 
-async def test_the_first_screen_is_built_whole_before_its_first_frame():
+async def test_the_first_screen_is_built_whole_before_its_first_frame() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -107,7 +117,7 @@ async def test_the_first_screen_is_built_whole_before_its_first_frame():
         assert not screen.query(".building")
 
 
-async def test_the_long_lived_objects_are_frozen_once_the_first_frame_is_drawn():
+async def test_the_long_lived_objects_are_frozen_once_the_first_frame_is_drawn() -> None:
     """A full garbage collection walked every widget and style of the app (100-400 ms here) while a key waited."""
     gc.unfreeze()
     assert gc.get_freeze_count() == 0

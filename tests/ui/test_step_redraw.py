@@ -6,8 +6,10 @@ import pytest
 from textual.widget import Widget
 from textual.widgets import Label
 
-from tui_convnet.ui._textual_internals import compositor
+from tests.ui.screens import current
+from tui_convnet.ui._textual_internals import compositor, screen_strips
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 from tui_convnet.ui.explorer.title_bar import TitleBar
 
 SIZE = (130, 42)
@@ -20,19 +22,24 @@ async def test_stepping_to_the_next_kernel_relabels_the_products_without_a_relay
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, ExplorerScreen)
         label = screen.query_one("#lbl-products", Label)
         assert str(label.content) == "Window × W0, cell by cell"
         layouts: list[int] = []  # the steps at which the whole screen was laid out again
         reflow = compositor(screen).reflow
-        monkeypatch.setattr(compositor(screen), "reflow", lambda *args: layouts.append(screen.step) or reflow(*args))
+
+        def reflowed(*args: object) -> object:
+            layouts.append(screen.step)
+            return reflow(*args)
+
+        monkeypatch.setattr(compositor(screen), "reflow", reflowed)
         for _ in range(10):
             await pilot.press("right")
         await pilot.pause()
         assert screen.step == 10
         assert str(label.content) == "Window × W1, cell by cell"
         assert layouts == []
-        lines = [strip.text for strip in compositor(app.screen).render_strips()]
+        lines = [strip.text for strip in screen_strips(app)]
         region = label.region
         assert lines[region.y][region.x : region.right].strip() == "Window × W1, cell by cell"
 
@@ -47,7 +54,7 @@ async def test_the_title_bar_strip_is_what_textual_would_draw() -> None:
             await pilot.pause()
             bar = app.screen.query_one(TitleBar)
             ours = bar.render_line(0)
-            bar._render_cache = None  # Textual's own rendering of the widget's render()
+            bar._render_cache = None  # type: ignore[assignment]  # Textual's own rendering of the widget's render()
             textual = Widget.render_line(bar, 0)
             assert "step 3/18 · paused" in ours.text
             assert ours.cell_length == textual.cell_length == SIZE[0]

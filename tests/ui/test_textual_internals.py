@@ -169,3 +169,27 @@ async def test_the_test_harness_internals_exist() -> None:
     assert internals.styles_cache_size() > 0
     internals.clear_styles_cache()
     assert internals.styles_cache_size() == 0
+
+
+async def test_the_unseen_frames_skip_and_a_modal_screen_reads_with_the_screen_below() -> None:
+    """``skip_unseen_frames`` (the test suite turns it on) replaces Screen._compositor_refresh for headless
+    apps only; ``screen_strips`` draws a modal screen over the one below, as Textual's frames do."""
+    from textual.screen import ModalScreen, Screen
+
+    assert getattr(Screen._compositor_refresh, "skips_unseen_frames", False)  # on in every test
+    internals.skip_unseen_frames()  # a second call changes nothing
+    assert getattr(Screen._compositor_refresh, "skips_unseen_frames", False)
+
+    class Modal(ModalScreen[None]):
+        DEFAULT_CSS = "Modal { align: center middle; } Modal Static { width: 10; height: 1; }"
+
+        def compose(self) -> ComposeResult:
+            yield Static("modal")
+
+    app = _Two()
+    async with app.run_test(size=(40, 6)) as pilot:
+        await pilot.pause()
+        app.push_screen(Modal())
+        await pilot.pause()
+        text = "\n".join(strip.text for strip in internals.screen_strips(app))
+        assert "modal" in text and "one" in text  # the screen below shows through

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from textual.widgets import Static, Switch
+from rich.color import Color
+from textual.widgets import Static, Switch, TabbedContent
 
+from tests.ui.screens import current
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.training.screen import TrainingScreen
 
 pytestmark = [pytest.mark.keras]  # the training screen loads TensorFlow in the background when it opens
 
 
-def contrast(a, b) -> float:
-    """WCAG contrast ratio of two Rich colours."""
+def contrast(a: Color | None, b: Color | None) -> float:
+    """WCAG contrast ratio of two Rich colours (both must be set)."""
+    assert a is not None and b is not None
 
-    def luminance(colour) -> float:
+    def luminance(colour: Color) -> float:
         rgb = colour.get_truecolor()
         channels = [c / 255 for c in (rgb.red, rgb.green, rgb.blue)]
         lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+        return float(0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2])
 
     hi, lo = sorted((luminance(a), luminance(b)), reverse=True)
     return (hi + 0.05) / (lo + 0.05)
@@ -38,9 +42,9 @@ async def test_the_confusion_title_fits_on_one_line_at_130_columns() -> None:
     app = create_app(screen="train")
     async with app.run_test(size=(130, 42)) as pilot:
         await pilot.pause()
-        screen = app.screen
+        screen = current(app, TrainingScreen)
         screen._show_results(evaluation, data, "run 1")  # what a finished run shows (no training here)
-        screen.query_one("#training-tabs").active = "tab-results"
+        screen.query_one("#training-tabs", TabbedContent).active = "tab-results"
         for theme in THEMES:
             app.theme = theme
             await pilot.pause()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from tui_convnet.training.events import (
@@ -18,7 +20,7 @@ from tui_convnet.ui.training.progress import ProgressState
 from tui_convnet.ui.training.run_state import RunTracker
 
 
-def settings(epochs: int = 2, **config) -> TrainSettings:
+def settings(epochs: int = 2, **config: Any) -> TrainSettings:
     return TrainSettings(TrainConfig(epochs=epochs, **config), dropout=False, train_limit=1000, test_limit=None)
 
 
@@ -46,7 +48,8 @@ def test_events_become_progress_changes_log_lines_and_curve_points() -> None:
     assert batch.changes["epoch_eta"] == pytest.approx(600 / 600.0)  # 600 digits left in the epoch
     assert batch.changes["total_eta"] == pytest.approx((600 + 900) / 600.0)  # and one more epoch
     assert batch.plots_changed and not batch.epoch_ended
-    assert runs.loss_series[0].points == [(pytest.approx(1 / 3), 0.8)]  # the batch's own loss, at its x
+    [(x, loss)] = runs.loss_series[0].points  # the batch's own loss, at its x
+    assert x == pytest.approx(1 / 3) and loss == 0.8
 
     end = runs.apply([EpochEnd(1, 2, 0.5, 0.8, 0.4, 0.85, 1.5, 600.0)], ProgressState())
     assert end.changes == {"epochs_done": 1} and end.epoch_ended
@@ -86,7 +89,7 @@ def test_the_log_says_how_a_run_ended() -> None:
     runs = RunTracker()
     runs.run = 2
     evaluation = SimpleNamespace(accuracy=0.9712, loss=0.0931, samples=500)  # the numbers the line quotes
-    done = runs.finished_line("completed", "Training completed.", evaluation)
+    done = runs.finished_line("completed", "Training completed.", evaluation)  # type: ignore[arg-type]  # a stand-in
     assert done.plain.startswith("Run 2 done: test accuracy 97.1") and "(500 test digits)" in done.plain
     assert runs.finished_line("nan", "The loss became NaN at epoch 1.", None).plain == "The loss became NaN at epoch 1."
     cancelled = runs.finished_line("cancelled", "Cancelled at epoch 1, batch 3.", None)

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Input, Select, Static
 
+from tui_convnet.model.model import Loaded, Trained
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.training.progress import EpochLog, TrainingProgress
 from tui_convnet.ui.training.results import ConfusionTable, DigitGallery
@@ -293,7 +294,7 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit: N
         # The other screens keep the bundled model until the student chooses this one (u).
         assert app.trained is None and "keep their model until you press u" in text_of(screen, "#results-headline")
         await pilot.press("u")
-        assert app.trained is not None and app.trained.source == "run 1"
+        assert app.trained is not None and app.trained.model.provenance == Trained("run 1")
         assert len(app.trained.data.x_test) == 300 and screen.query_one("#use", Button).disabled
         trained = app.trained.model
         # Save (atomic, .keras) ...
@@ -311,9 +312,9 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit: N
         fill(screen, model_path=str(path))
         await pilot.press("l")
         await wait_for(pilot, lambda: "Loaded" in text_of(screen, "#file-status"), 300, "the load")
-        assert app.trained.source == "run 1"
+        assert app.trained.model.provenance == Trained("run 1")
         await pilot.press("u")
-        assert app.trained.source == str(path) and app.trained.model is not trained
+        assert app.trained.model.provenance == Loaded(str(path)) and app.trained.model is not trained
         for loaded, saved in zip(app.trained.model.weights, trained.weights, strict=True):
             np.testing.assert_array_equal(loaded, saved)
         # A file that is not a model: a clear message, the app keeps going.
@@ -322,7 +323,7 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit: N
         fill(screen, model_path=str(junk))
         await pilot.press("l")
         await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 300, "the load error")
-        assert app.trained.source == str(path)
+        assert app.trained.model.provenance == Loaded(str(path))
         # A model that is not an MNIST classifier (5 outputs): refused with the reason.
         from tui_convnet.core import DenseSpec, ModelSpec, mnist_convnet
         from tui_convnet.training.model import build_model, save_model_atomic
@@ -333,7 +334,7 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit: N
         fill(screen, model_path=str(other))
         await pilot.press("l")
         await wait_for(pilot, lambda: "Dense(10)" in text_of(screen, "#file-status"), 300, "the refusal")
-        assert app.trained.source == str(path)
+        assert app.trained.model.provenance == Loaded(str(path))
 
 
 async def test_narrow_terminal_panel_toggles() -> None:

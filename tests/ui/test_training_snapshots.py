@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from tests.ui.conftest import UI, SnapLooks
     from tui_convnet.training.evaluate import Evaluation
     from tui_convnet.training.events import TrainEvent
-    from tui_convnet.training.inspector import NumpyModel
+    from tui_convnet.training.protocol import ModelRef
 
 pytestmark = pytest.mark.keras  # waits for TensorFlow to load
 
@@ -97,15 +97,16 @@ async def test_training_screen_during_a_run(
 
 
 @pytest.fixture(scope="module")
-def bundled_results() -> tuple[NumpyModel, Evaluation]:
+def bundled_results() -> tuple[ModelRef, Evaluation]:
     """The bundled model (numpy weights) and its evaluation on the first 500 sample test digits: computed
     once for the four results snapshots."""
     from tui_convnet.data.mnist import load_mnist
     from tui_convnet.model.bundled import load_bundled_model
-    from tui_convnet.training.inspector import ModelInspector, NumpyModel
+    from tui_convnet.training.inspector import ModelInspector
+    from tui_convnet.training.protocol import ModelRef
 
     bundled = load_bundled_model()
-    model = NumpyModel(bundled.spec, bundled.weights, "mnist_convnet")
+    model = ModelRef(bundled.spec, bundled.weights, "mnist_convnet")
     data = load_mnist("sample").limited(None, 500)
     return model, ModelInspector(model).evaluate(data.x_test, data.y_test)
 
@@ -115,7 +116,7 @@ async def test_training_screen_results(
     ui: type[UI],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
-    bundled_results: tuple[NumpyModel, Evaluation],
+    bundled_results: tuple[ModelRef, Evaluation],
 ) -> None:
     monkeypatch.setenv("KERAS_HOME", str(tmp_path))
     from tui_convnet.training.protocol import TrainDone

@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from rich.color import Color
+from rich.style import Style
+from textual.app import ComposeResult
 
 from tui_convnet.model.summary import confusion_table
 from tui_convnet.training.evaluate import evaluation_from_probabilities
@@ -22,8 +24,10 @@ def test_digit_text_puts_two_pixel_rows_in_one_text_row() -> None:
     lines = text.plain.split("\n")
     assert len(lines) == 14 and all(line == UPPER_HALF * 28 for line in lines)
     first = text.spans[0].style
+    assert isinstance(first, Style)
     assert first.color == Color.from_rgb(255, 255, 255) and first.bgcolor == Color.from_rgb(100, 100, 100)
     last = text.spans[-1].style  # row 13, column 27: top pixel (26, 27) black, bottom (27, 27) = 50
+    assert isinstance(last, Style)
     assert last.color == Color.from_rgb(0, 0, 0) and last.bgcolor == Color.from_rgb(50, 50, 50)
 
 
@@ -93,7 +97,7 @@ async def test_epoch_log_keeps_earlier_runs_scrolls_and_drops_only_the_oldest_li
     from textual.app import App
 
     class LogApp(App[None]):
-        def compose(self):
+        def compose(self) -> ComposeResult:
             yield EpochLog()
 
     app = LogApp()

@@ -3,10 +3,16 @@ swept against core.conv2d_transpose in tests/explore/test_transpose_steps.py).""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from textual.app import App
+from textual.widgets import OptionList
+
+from tests.ui.screens import current
 from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.explorer.arithmetic import Arithmetic
+from tui_convnet.ui.explorer.screen import ExplorerScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -14,12 +20,12 @@ if TYPE_CHECKING:
 SIZE = (130, 42)
 
 
-def _title(app) -> str:
+def _title(app: App[Any]) -> str:
     return str(app.screen.query_one("#titlebar").render())
 
 
-def _arith(app) -> list[str]:
-    return app.screen.query_one("#arith").plain.splitlines()
+def _arith(app: App[Any]) -> list[str]:
+    return app.screen.query_one("#arith", Arithmetic).plain.splitlines()
 
 
 async def test_the_gather_entry_steps_and_its_stride_and_padding_change_the_output_size(ui: type[UI]) -> None:
@@ -42,7 +48,7 @@ async def test_the_gather_entry_steps_and_its_stride_and_padding_change_the_outp
         assert "step 1/81" in _title(app) and "(3 − 1)·3 + 3 = 9 → 9×9" in _arith(app)[-1]
         await pilot.press("up")  # stride 4: refused, the last valid stride kept
         await pilot.pause()
-        assert app.screen.error.endswith("stride is 1, 2 or 3 here. Received: strides=4")
+        assert current(app, ExplorerScreen).error.endswith("stride is 1, 2 or 3 here. Received: strides=4")
         assert "The last valid settings are kept." in ui.screen_text(app)
         assert "step 1/81" in _title(app)
         await pilot.click("#knob-padding")
@@ -80,14 +86,14 @@ async def test_the_contents_lists_the_entries_after_the_lessons_and_opens_them(u
         await pilot.press("o")
         await pilot.pause()
         assert isinstance(app.screen, ContentsScreen)
-        options = app.screen.query_one("#contents")
+        options = app.screen.query_one("#contents", OptionList)
         options.highlighted = 21  # entry 22, after lesson 21
         await pilot.press("enter")
         await pilot.pause()
         assert "spread out by the stride" in _title(app)
         await pilot.press("o")
         await pilot.pause()
-        assert app.screen.query_one("#contents").highlighted == 21  # the contents starts on the entry shown
+        assert app.screen.query_one("#contents", OptionList).highlighted == 21  # the contents starts on the entry shown
 
 
 async def test_the_gradient_lesson_writes_both_computations_cell_by_cell(ui: type[UI]) -> None:

@@ -18,18 +18,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._validate import fail, numeric_array, positive_real
 from .activations import activation_name
 from .conv import ConvGeometry, _im2col, _padded, conv_geometry
+from .conv_sizes import Padding
 from .model import Conv2DSpec, DenseSpec, FlattenSpec, LayerSpec, ModelSpec, Pool2DSpec, layers_with_weights
 from .network import forward
 from .pooling import POOL_MODES, PoolGeometry, pool_geometry
 
-Padding = Any  # "valid" | "same" | int | (ph, pw)
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
+
 
 #: Keras clips probabilities to ``[ε, 1 − ε]`` before the logarithm of the cross-entropy.
 EPSILON = 1e-7
@@ -336,7 +339,7 @@ class ModelGradients:
         return self.outputs[-1]
 
 
-def model_backward(spec: ModelSpec, weights: Sequence[Any], x: Any, y_true: Any) -> ModelGradients:
+def model_backward(spec: ModelSpec, weights: Sequence[ArrayLike], x: Any, y_true: Any) -> ModelGradients:
     """Forward and backward pass of ``spec`` on ``x`` (one input or a batch) with targets ``y_true``.
 
     The loss is the categorical cross-entropy averaged over the batch (the
@@ -426,7 +429,7 @@ def _probs_grad(probs: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def sgd_step(
-    spec: ModelSpec, weights: Sequence[Any], x: Any, y_true: Any, *, learning_rate: float = 0.01
+    spec: ModelSpec, weights: Sequence[ArrayLike], x: Any, y_true: Any, *, learning_rate: float = 0.01
 ) -> tuple[list[np.ndarray], ModelGradients]:
     """One step of plain SGD (Keras' ``SGD``, no momentum) on the batch: ``w ← w − lr·dL/dw``.
 

@@ -6,13 +6,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
 
 import numpy as np
 
 from ._validate import fail, int_arg, padding_arg, pair
 
-Padding = Any  # "valid" | "same" | int | (ph, pw)
+#: A layer's padding as Keras takes it, and more: ``"valid"``, ``"same"``, an int, or ``(rows, cols)``
+#: (a list too, as read from an example file). Validated by :func:`._validate.padding_arg`.
+Padding = str | int | tuple[int, int] | Sequence[int]
 
 
 def effective_kernel(k: int, dilation: int = 1) -> int:

@@ -28,6 +28,7 @@ import numpy as np
 from ._validate import MAX_SHOW_SIDE, check_showable
 from .activations import activation_name
 from .conv import conv_geometry
+from .conv_sizes import Padding
 from .model import ModelSpec, layer_from_dict, spec_from_dict
 from .pooling import POOL_MODES, pool_geometry
 
@@ -102,7 +103,7 @@ class ConvExample(_About):
     kernel_names: tuple[str, ...] = ()
     kernel_symbols: Symbols | None = None  # (kh, kw) letters for every kernel
     stride: tuple[int, int] = (1, 1)
-    padding: Any = "valid"  # "valid" | "same" | int | (rows, cols)
+    padding: Padding = "valid"  # "valid" | "same" | int | (rows, cols)
     dilation: tuple[int, int] = (1, 1)
     activation: str = "linear"
     pool: PoolSettings | None = None

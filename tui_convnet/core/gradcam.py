@@ -18,16 +18,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._validate import fail, is_int, numeric_array, positive_real
+from .arrays import Array
 from .backward import backward_through
 from .model import Conv2DSpec, DenseSpec, LayerInfo, ModelSpec, infer_shapes, layers_with_weights
 from .network import forward_pass
 
-Array = np.ndarray[Any, Any]
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 #: ``tf.math.l2_normalize``'s floor under the squared norm.
 L2_EPSILON = 1e-12
@@ -65,7 +67,7 @@ def conv_layers(spec: ModelSpec) -> list[str]:
     return [info.name for info in infer_shapes(spec) if isinstance(info.spec, Conv2DSpec)]
 
 
-def _as_float64(weights: Sequence[Any]) -> list[Array]:
+def _as_float64(weights: Sequence[ArrayLike]) -> list[Array]:
     if isinstance(weights, str | bytes | np.ndarray) or not isinstance(weights, Sequence):
         raise fail("`weights` must be a list of arrays (kernel, bias for each layer with weights)", weights=weights)
     return [numeric_array(w, "weights", ndims=(1, 2, 4)).astype(np.float64) for w in weights]
@@ -106,7 +108,7 @@ class GradCam:
         return result
 
 
-def grad_cam_details(spec: ModelSpec, weights: Sequence[Any], x: Any, *, layer: Any, class_index: Any) -> GradCam:
+def grad_cam_details(spec: ModelSpec, weights: Sequence[ArrayLike], x: Any, *, layer: Any, class_index: Any) -> GradCam:
     """Grad-CAM of one input ``x`` ``(H, W, C)`` for ``class_index`` at ``layer`` (see :func:`grad_cam`)."""
     info = spatial_layer(spec, layer)
     last = spec.layers[-1] if spec.layers else None
@@ -135,7 +137,7 @@ def grad_cam_details(spec: ModelSpec, weights: Sequence[Any], x: Any, *, layer: 
     return GradCam(info.name, int(class_index), score, outputs[-1][0], activations, alphas, heatmap)
 
 
-def grad_cam(spec: ModelSpec, weights: Sequence[Any], x: Any, *, layer: Any, class_index: Any) -> Array:
+def grad_cam(spec: ModelSpec, weights: Sequence[ArrayLike], x: Any, *, layer: Any, class_index: Any) -> Array:
     """The Grad-CAM map ``(h, w)`` of ``layer`` (a name or an index) for ``class_index`` on one input ``x``.
 
     ``ReLU(Σ_k α_k · A_k)``: ``A_k`` is channel ``k`` of the layer's output,
@@ -194,7 +196,7 @@ def ascent_start(shape: Sequence[int], seed: int = 0, *, low: float = 0.0, high:
 
 def filter_visualisation(
     spec: ModelSpec,
-    weights: Sequence[Any],
+    weights: Sequence[ArrayLike],
     *,
     layer: Any,
     filter_index: Any,
@@ -223,7 +225,7 @@ def filter_visualisation(
 
 def filter_visualisations(
     spec: ModelSpec,
-    weights: Sequence[Any],
+    weights: Sequence[ArrayLike],
     *,
     layer: Any,
     filters: Sequence[Any] | None = None,

@@ -12,8 +12,9 @@ from typing import Any
 import numpy as np
 
 from ._validate import check_showable, fail, numeric_array
-from .backward import Padding, _check_grad_shape, _offset_slices, conv2d_backward
+from .backward import _check_grad_shape, _offset_slices, conv2d_backward
 from .conv import conv_geometry
+from .conv_sizes import Padding
 
 # --------------------------------------------------------------------------- the kernel gradient, step by step
 

@@ -15,16 +15,20 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._validate import fail, numeric_array
 from .backward import ModelGradients, conv2d_backward, max_pool_winners, model_backward
 from .conv import conv2d
+from .conv_sizes import Padding
 from .examples import CS231N_TARGET as CS231N_TARGET  # the lesson's target, defined with the examples
 from .kernel_grad import KernelGradStep, KernelGradTrace
 from .model import ModelSpec, Pool2DSpec, infer_shapes
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 # --------------------------------------------------------------------------- numbers
 
@@ -71,7 +75,7 @@ def kernel_gradient_lesson(
     target: Any,
     *,
     stride: Any = 1,
-    padding: Any = "valid",
+    padding: Padding = "valid",
     dilation: Any = 1,
 ) -> KernelGradientLesson:
     """Build lesson 1: ``o = conv(x)``, ``L = ½·Σ (o − t)²``, ``dL/do = o − t``, and the trace of dL/dW."""
@@ -231,7 +235,7 @@ def _float32(g: ModelGradients) -> ModelGradients:
     )
 
 
-def network_gradients(spec: ModelSpec, weights: Sequence[Any], x: Any, label: int) -> NetworkGradients:
+def network_gradients(spec: ModelSpec, weights: Sequence[ArrayLike], x: Any, label: int) -> NetworkGradients:
     """The gradient of one input's cross-entropy flowing back through ``spec``, layer by layer."""
     x = numeric_array(x, "x", ndims=(3,))
     infos = infer_shapes(spec)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from numbers import Real
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,6 +20,9 @@ from .activations import activate_owned, activation_name
 from .arrays import Array
 from .conv import conv_geometry
 from .pooling import POOL_MODES, pool_geometry
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 # --------------------------------------------------------------------------- dense
 
@@ -396,7 +399,9 @@ def infer_shapes(spec: ModelSpec) -> list[LayerInfo]:
 # --------------------------------------------------------------------------- forward
 
 
-def layers_with_weights(spec: ModelSpec, weights: Sequence[Any]) -> list[tuple[LayerInfo, tuple[Array, Array] | None]]:
+def layers_with_weights(
+    spec: ModelSpec, weights: Sequence[ArrayLike]
+) -> list[tuple[LayerInfo, tuple[Array, Array] | None]]:
     """Each layer's :class:`LayerInfo` with its checked ``(kernel, bias)`` (None for layers without weights);
     ``weights`` lists them in layer order."""
     if isinstance(weights, str | bytes | np.ndarray) or not isinstance(weights, Sequence):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -31,6 +31,9 @@ from .model import (
     layers_with_weights,
 )
 from .pooling import PoolGeometry, check_pool_work, pool_batch, pool_geometry
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 
 @dataclass(frozen=True, eq=False)
@@ -194,7 +197,7 @@ def _finite_checks(layers: Sequence[Layer]) -> tuple[bool, ...]:
     return tuple(checks)
 
 
-def forward_pass(spec: ModelSpec, weights: Sequence[Any]) -> ForwardPass:
+def forward_pass(spec: ModelSpec, weights: Sequence[ArrayLike]) -> ForwardPass:
     """Check ``spec`` and ``weights`` (the flat list Keras' ``model.get_weights()`` returns: kernel,
     bias for each Conv2D and Dense layer, in order) once, for a :class:`ForwardPass` that runs them."""
     checked = layers_with_weights(spec, weights)
@@ -210,7 +213,7 @@ def _model_input(spec: ModelSpec, x: Any) -> Array:
     return checked
 
 
-def forward(spec: ModelSpec, weights: Sequence[Any], x: Any, *, intermediates: bool = False) -> Any:
+def forward(spec: ModelSpec, weights: Sequence[ArrayLike], x: Any, *, intermediates: bool = False) -> Any:
     """Run the model in numpy.
 
     ``weights`` is the flat list Keras' ``model.get_weights()`` returns

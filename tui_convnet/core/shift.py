@@ -13,13 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ._validate import fail, numeric_array
 from .model import Conv2DSpec, ModelSpec, Pool2DSpec
 from .network import forward
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 
 def _shift_amount(value: Any, name: str, limit: int) -> int:
@@ -88,7 +91,7 @@ def _relative_change(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.mean(np.abs(a - b))) / scale if scale else float(np.mean(np.abs(a - b)))
 
 
-def shift_experiment(spec: ModelSpec, weights: Sequence[Any], x: Any, dy: int, dx: int) -> ShiftResult:
+def shift_experiment(spec: ModelSpec, weights: Sequence[ArrayLike], x: Any, dy: int, dx: int) -> ShiftResult:
     """Run ``spec`` on ``x`` and on ``x`` shifted by ``(dy, dx)`` and compare the first layer's maps.
 
     ``x`` is one input ``(H, W, C)`` (or ``(H, W)`` for one channel).

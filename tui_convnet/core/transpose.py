@@ -31,11 +31,9 @@ import numpy as np
 
 from ._steps import SteppedTrace
 from ._validate import check_showable, check_values, fail, numeric_array, pair, shape_arg
+from .arrays import Array
 from .conv import ConvStep, ConvTrace, _bias_array, same_padding
 from .conv_sizes import conv_param_formula
-
-Array = np.ndarray[Any, Any]
-
 
 # --------------------------------------------------------------------------- sizes
 

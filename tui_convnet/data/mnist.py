@@ -46,7 +46,8 @@ MAX_ARRAY_BYTES = 2**28
 
 DATASET_CHOICES = ("auto", "sample", "keras")
 _KEYS = ("x_train", "y_train", "x_test", "y_test")
-_IDX_FILES = {
+#: The four IDX files of a set, by array (MNIST's names; Fashion-MNIST's too), each plain or gzipped.
+IDX_FILES = {
     "x_train": "train-images-idx3-ubyte",
     "y_train": "train-labels-idx1-ubyte",
     "x_test": "t10k-images-idx3-ubyte",
@@ -70,9 +71,17 @@ class MnistData:
     #: Why a better source was passed over ('' if none was): with 'auto', a
     #: Keras cache that exists but cannot be used is reported here, not hidden.
     skipped: str = ""
+    #: Another image set's class names (:func:`tui_convnet.data.image_sets.load_image_set`); empty: MNIST.
+    class_names: tuple[str, ...] = ()
 
     @property
     def description(self) -> str:
+        if self.class_names:
+            shape = "x".join(map(str, self.x_train.shape[1:3])) + (" RGB" if self.x_train.ndim == 4 else " grey")
+            return (
+                f"{shape} image set, {len(self.class_names)} classes: {len(self.x_train):,} training / "
+                f"{len(self.x_test):,} test images ({self.location})"
+            )
         kind = {
             "sample": "bundled MNIST sample",
             "keras": "full MNIST (Keras)" if self.full else "MNIST (Keras)",
@@ -258,7 +267,7 @@ def read_idx_arrays(folder: str | os.PathLike[str]) -> dict[str, Array]:
         names = set(os.listdir(folder))
     except OSError as exc:
         raise DataError(f"{folder}: cannot read the folder ({os_reason(exc)}).") from None
-    for key, stem in _IDX_FILES.items():
+    for key, stem in IDX_FILES.items():
         found = [folder / n for n in (stem, stem + ".gz") if n in names]
         if not found:
             raise DataError(f"{folder}: the MNIST IDX file {stem}[.gz] is missing.")

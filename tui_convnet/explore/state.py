@@ -32,6 +32,7 @@ from ..core import (
     conv_trace,
     pool_trace,
 )
+from ..core.conv_sizes import Padding
 from ..core.examples import MAX_SETTING, MAX_VALUE
 from .panels import PanelKey, Part, Volume, all_integral
 from .stepping import Stepping, StepRange
@@ -45,7 +46,6 @@ NEW_WEIGHTS_NOTE = (
     "new biases are 0."
 )
 
-Padding: TypeAlias = Any  # "valid" | "same" | int | (rows, cols), as the core takes it
 Pair: TypeAlias = int | tuple[int, int]
 
 

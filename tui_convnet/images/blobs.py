@@ -36,6 +36,16 @@ MARK_INK = 0.005
 #: nostrils and mouth: this many marks, or this many inside the digit's own box, mean no digit.
 MAX_MARKS = 3
 MAX_MARKS_INSIDE = 2
+#: A digit is at most this many pieces of similar ink (at least SIMILAR of the main one's): a digit cut by
+#: squared paper's lines has up to 4 on the photo set; a line of writing, hatching or a scribble has more.
+MAX_PIECES = 5
+SIMILAR = 0.3
+#: A digit's strokes together run at most about 3.6 times its longer side (an 8 or a 0 on squared paper);
+#: writing, a scribble or a drawing of many lines run longer.
+MAX_LENGTH = 4.2
+#: A digit's outline touches the picture's edge little (at most 3 % on the photo set: a stroke's end); the
+#: remnant of a shadow or of the sheet's edge lies along it.
+MAX_BORDER = 0.15
 
 
 def label(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
@@ -82,6 +92,20 @@ def label(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     lengths = ends - starts
     flat = np.repeat(rows_s * w + starts - np.cumsum(np.r_[0, lengths[:-1]]), lengths) + np.arange(lengths.sum())
     return flat, np.repeat(run_labels, lengths), int(run_labels.max()) + 1
+
+
+def holes(mask: np.ndarray) -> tuple[np.ndarray, int]:
+    """The holes of a 2-D boolean ``mask``: the areas off the mask that do not reach its edge (the loops of
+    a 0, 6, 8 or 9). Returns each pixel's hole number (``-1`` elsewhere) and the count."""
+    outside = ~np.pad(np.asarray(mask, dtype=bool), 1)  # the surroundings join along the padded border
+    flat, labels, count = label(outside)
+    numbers = np.full(outside.size, -1, dtype=np.int64)
+    numbers[flat] = labels
+    numbers = numbers.reshape(outside.shape)[1:-1, 1:-1]
+    around = int(labels[0])  # the first pixel (a padded corner) is outside
+    numbers[numbers == around] = -1
+    numbers[numbers > around] -= 1
+    return numbers, max(count - 1, 0)
 
 
 @dataclass(frozen=True)
@@ -264,8 +288,11 @@ def _scene(kept: list[Blob], others: list[Blob], box: tuple[int, int, int, int],
     digits' pictures have at most one compact mark beside the digit (two when it is taller than
     wide), none twice inside its box, and their digit never runs off three sides of a picture; a
     face has eyes, nostrils and a mouth around or inside its largest mark (the hair, the chin's
-    outline), a texture runs off every side. Pictures under :data:`SMALL_PICTURE` pixels are left
-    alone (a digit's thumbnail, the draw screen's canvas: its pieces are the digit's).
+    outline), a texture runs off every side. The digits' main mark has at most 3 % of its outline on
+    the picture's edge (a shadow's remnant lies along it), at most 4 pieces of similar ink (a line of
+    writing, hatching or a scribble has more) and strokes at most 3.6 times its longer side long.
+    Pictures under :data:`SMALL_PICTURE` pixels are left alone (a digit's thumbnail, the draw
+    screen's canvas: its pieces are the digit's).
     """
     h, w = shape
     if max(h, w) < SMALL_PICTURE:  # a thumbnail of one digit, the draw screen's canvas: pieces of a digit
@@ -280,6 +307,7 @@ def _scene(kept: list[Blob], others: list[Blob], box: tuple[int, int, int, int],
         if max(b.height, b.width) >= MARK_SIZE * size
         and b.ink >= MARK_INK * ink
         and b.pen >= MARK_PEN * max(b.height, b.width)
+        and b.border == 0  # eyes are not cut by the picture's edge; a shadow's or a sheet's remnants are
     ]
     inside = sum(_inside(b, box) for b in marks)
     if inside >= MAX_MARKS_INSIDE or len(marks) >= MAX_MARKS or (len(marks) >= 2 and width >= 0.9 * height):
@@ -291,4 +319,21 @@ def _scene(kept: list[Blob], others: list[Blob], box: tuple[int, int, int, int],
     sides = (top == 0) + (left == 0) + (bottom == h) + (right == w)
     if sides >= 3:
         return f"no digit found: the largest mark runs off {sides} sides of the picture: a pattern, not a digit."
+    if kept[0].border > MAX_BORDER:
+        return (
+            f"no digit found: the largest mark lies along the picture's edge ({numbers.percent(kept[0].border, 0)} "
+            "of its outline on it): the rest of a shadow or of the sheet's edge, not a digit."
+        )
+    pieces = sum(b.ink >= SIMILAR * kept[0].ink for b in kept)
+    if pieces > MAX_PIECES:
+        return (
+            f"no digit found: the mark is {pieces} separate pieces of similar size side by side "
+            "(writing? hatching? a pattern?), not one digit."
+        )
+    length = sum(b.area / max(b.pen, 1.0) for b in kept) / size
+    if length > MAX_LENGTH:
+        return (
+            f"no digit found: its strokes run {length:.1f} times its height or width together "
+            "(a digit's 1 to 3.6 times): writing, a scribble or a drawing, not one digit."
+        )
     return ""

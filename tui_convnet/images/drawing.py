@@ -8,7 +8,7 @@ and calls these functions; the tests call them directly.
 - :func:`analyse` runs the MNIST preprocessing (:mod:`tui_convnet.images`)
   and the numpy forward pass, and returns every layer's output.
 
-Data layer: numpy, the core and :mod:`tui_convnet.images`.
+Data layer: numpy, the core, :mod:`tui_convnet.images` and the :class:`~tui_convnet.model.model.Model` it runs.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from ..core import ConvExample, ForwardPass, ModelSpec, forward_pass
+from ..core import ConvExample
 from ..core.learned import first_conv
+from ..model.model import Model
 from .preprocess import Preprocessed, preprocess
 from .read import ImageError
 
@@ -78,20 +78,6 @@ def polyline(points: Sequence[tuple[float, float]], canvas: np.ndarray | None = 
 
 
 @dataclass(frozen=True, eq=False)
-class NumpyModel:
-    """What the numpy engine needs to run a model, and how the screens name it."""
-
-    spec: ModelSpec
-    weights: tuple[np.ndarray, ...]
-    description: str  # e.g. "bundled model, 97.2% on the official test set"
-
-    @cached_property
-    def forward(self) -> ForwardPass:
-        """The model's forward pass, its spec and weights checked once (not on every stroke)."""
-        return forward_pass(self.spec, self.weights)
-
-
-@dataclass(frozen=True, eq=False)
 class Analysis:
     """A drawing as the network sees it: the preprocessing stages, every layer's output, the answer."""
 
@@ -109,7 +95,7 @@ class Analysis:
         return None if p is None else int(np.argmax(p))
 
 
-def analyse(model: NumpyModel, canvas: np.ndarray) -> Analysis:
+def analyse(model: Model, canvas: np.ndarray) -> Analysis:
     """Preprocess ``canvas`` as MNIST was, then run every layer of ``model`` on it (numpy)."""
     try:
         pre = preprocess(canvas)
@@ -118,13 +104,13 @@ def analyse(model: NumpyModel, canvas: np.ndarray) -> Analysis:
     return analyse_preprocessed(model, pre)
 
 
-def analyse_preprocessed(model: NumpyModel, pre: Preprocessed) -> Analysis:
+def analyse_preprocessed(model: Model, pre: Preprocessed) -> Analysis:
     """Every layer of ``model`` on an image already preprocessed (an opened image file)."""
     outputs: Any = model.forward(pre.model_input, intermediates=True)
     return Analysis(pre, tuple(outputs))
 
 
-def first_conv_example(model: NumpyModel, analysis: Analysis) -> ConvExample:
+def first_conv_example(model: Model, analysis: Analysis) -> ConvExample:
     """The model's first Conv2D layer on the drawing as the network sees it, for the explorer.
 
     The input is the preprocessed 28x28 drawing, the kernels and biases are the
@@ -139,9 +125,9 @@ def first_conv_example(model: NumpyModel, analysis: Analysis) -> ConvExample:
         title=f"Your drawing under the {conv.count} learned {conv.size} kernels of {conv.name}",
         description=(
             f"Your drawing after the MNIST preprocessing (28x28, ink 1 on black 0) under the {conv.count} learned "
-            f"{conv.size} kernels of layer {conv.name} of the {model.description}, each with its bias, "
+            f"{conv.size} kernels of layer {conv.name} of the {model.label}, each with its bias, "
             f"then {conv.layer.activation!r}: the numbers of the draw screen's first feature maps."
         ),
-        source=model.description,
+        source=model.label,
         channel_name="drawing",
     )

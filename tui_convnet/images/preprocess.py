@@ -35,7 +35,8 @@ import numpy as np
 
 from ..core import numbers
 from . import filters
-from .blobs import Choice, choose, describe, label
+from .blobs import Choice, choose, describe
+from .blobs import holes as hole_map
 from .read import ImageError
 
 FRAME = 28  # MNIST's frame
@@ -50,6 +51,9 @@ MIN_CONTRAST = 0.1
 MIN_SNR = 6.0
 #: The threshold is never below this many times the paper's grain.
 NOISE_FLOOR = 5.0
+#: A digit has at most two loops (an 8), and nothing inside them (a 0 with two marks inside is a smiley).
+MAX_LOOPS = 2
+MAX_INSIDE_LOOP = 2
 #: A mark whose holes lie more than this far from the paper towards its ink is the rim of an area.
 MAX_ENCLOSED = 0.6
 #: MNIST's pen: the median stroke width is 0.13 of the digit's longer side (5 % of test digits under 0.10).
@@ -282,12 +286,7 @@ def enclosed_level(region: np.ndarray, box: tuple[int, int, int, int], bg: np.nd
     itself. On the photo set the digits with loops reach at most 0.35; generated faces 0.81-0.91.
     """
     top, left, bottom, right = box
-    outside_box = ~np.pad(region[top:bottom, left:right], 1)  # the box's surroundings join at its border
-    flat, labels, _ = label(outside_box)
-    numbers = np.full(outside_box.size, -1, dtype=np.int64)
-    numbers[flat] = labels
-    numbers = numbers.reshape(outside_box.shape)[1:-1, 1:-1]
-    holes = (numbers >= 0) & (numbers != labels[0])  # the first pixel (a padded corner) is outside
+    holes = hole_map(region[top:bottom, left:right])[0] >= 0
     if holes.sum() < 10:
         return 0.0
     h, w = region.shape
@@ -300,6 +299,30 @@ def enclosed_level(region: np.ndarray, box: tuple[int, int, int, int], bg: np.nd
     paper = float(np.median(bg[around]))
     level = float(np.median(ink[region]))
     return float((np.median(bg[top:bottom, left:right][holes]) - paper) / max(level - paper, 1e-3))
+
+
+def drawing_refusal(labels: np.ndarray, choice: Choice) -> str:
+    """Why the kept mark is a drawing rather than a digit, from its loops ("" when it may be a digit): more
+    loops than an 8's two, or marks inside the main stroke's loop (a smiley's eyes). Pictures under
+    :data:`SMALL` pixels (a thumbnail, the draw screen's canvas) are left alone."""
+    if max(labels.shape) < SMALL:
+        return ""
+    top, left, bottom, right = choice.box
+    sub = labels[top:bottom, left:right]
+    kept = [b.index for b in choice.kept]
+    numbers, count = hole_map(np.isin(sub, kept))
+    sizes = np.bincount(numbers[numbers >= 0], minlength=count)
+    loops = int((sizes >= max(10, 0.01 * sub.size)).sum())
+    if loops > MAX_LOOPS:
+        return f"no digit found: the mark encloses {loops} separate areas (a digit at most two, an 8): a drawing."
+    inner, _ = hole_map(sub == choice.kept[0].index)
+    within = 0
+    for b in choice.kept[1:]:
+        rows, cols = np.nonzero(sub == b.index)
+        within += bool(rows.size) and inner[rows[0], cols[0]] >= 0
+    if within >= MAX_INSIDE_LOOP:
+        return f"no digit found: {within} marks lie inside the main stroke's loop (eyes? a face?): a drawing."
+    return ""
 
 
 # --------------------------------------------------------------------------- all stages
@@ -401,6 +424,9 @@ def preprocess(pixels: np.ndarray, original: tuple[int, int] | None = None) -> P
             f"{numbers.percent(kept_ink / all_ink, 0)} of it), not one digit."
         )
     region = np.isin(labels, [b.index for b in choice.kept])
+    drawing = drawing_refusal(labels, choice)
+    if drawing:
+        raise ImageError(drawing)
     inside = enclosed_level(region, choice.box, bg, ink)
     if inside > MAX_ENCLOSED:
         raise ImageError(

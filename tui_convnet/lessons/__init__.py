@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 from .catalog import LESSONS, LessonInfo, lesson_info
 
 if TYPE_CHECKING:
-    from .context import Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
+    from .context import Digit, digit_from_uint8
 
 #: The lesson context's names are imported when first used (PEP 562): the explorer's first frame numbers
-#: the contents with the catalog and needs no model, digit or forward pass.
-_CONTEXT = frozenset({"Digit", "LessonModel", "digit_from_uint8", "seeded_model", "trained_model"})
+#: the contents with the catalog and needs no digit or forward pass.
+_CONTEXT = frozenset({"Digit", "digit_from_uint8"})
 
 
 def __getattr__(name: str) -> Any:
@@ -39,9 +39,6 @@ __all__ = [
     "LESSONS",
     "Digit",
     "LessonInfo",
-    "LessonModel",
     "digit_from_uint8",
     "lesson_info",
-    "seeded_model",
-    "trained_model",
 ]

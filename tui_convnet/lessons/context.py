@@ -1,53 +1,13 @@
-"""What the lessons compute on: the lecture's model with some weights, and a digit."""
+"""What the lessons compute on: a digit (the model is :class:`tui_convnet.model.model.Model`)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
 from typing import Any
 
 import numpy as np
 
-from ..core import ForwardPass, ModelSpec, forward_pass, mnist_convnet, seeded_weights, weight_shapes
 from ..core._validate import fail
-
-
-@dataclass(frozen=True, eq=False)
-class LessonModel:
-    """The lecture's model (or any spec) with its weights and what to call them on screen."""
-
-    spec: ModelSpec
-    weights: tuple[np.ndarray, ...]
-    label: str  # e.g. "untrained: Keras' default initialisation, seed 0"
-    trained: bool
-
-    @cached_property
-    def forward(self) -> ForwardPass:
-        """The model's forward pass, its spec and weights checked once (a lesson runs it digit after digit)."""
-        return forward_pass(self.spec, list(self.weights))
-
-    def layer_outputs(self, digit: np.ndarray) -> list[np.ndarray]:
-        """Every layer's output for one digit ``(H, W)`` in [0, 1]."""
-        x = digit[:, :, None] if digit.ndim == 2 else digit
-        return list(self.forward(x.astype(np.float32), intermediates=True))
-
-
-def seeded_model(seed: int = 0) -> LessonModel:
-    """The lecture's model with Keras' default initialisation drawn from ``seed``: it has not learned anything."""
-    spec = mnist_convnet()
-    return LessonModel(
-        spec, tuple(seeded_weights(spec, seed)), f"untrained model (Keras' default initialisation, seed {seed})", False
-    )
-
-
-def trained_model(spec: ModelSpec, weights: Sequence[Any], label: str) -> LessonModel:
-    """A trained model's weights (the flat ``get_weights()`` list), checked against ``spec``."""
-    arrays = tuple(np.asarray(w, dtype=np.float32) for w in weights)
-    expected = weight_shapes(spec)
-    if [a.shape for a in arrays] != expected:
-        raise fail("The weights do not fit the model", **{"shapes": [a.shape for a in arrays], "expected": expected})
-    return LessonModel(spec, arrays, label, True)
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,8 +12,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..core import DropoutResult, dropout
-from ..teach.layer_names import slide_named
-from .context import Digit, LessonModel
+from ..model.layer_names import slide_named
+from ..model.model import Model
+from .context import Digit
 
 RATES = (0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -46,7 +47,7 @@ class DropoutFrame:
 class DropoutLesson:
     """Dropout on the output of the model's first Dense layer (where the lecture's model puts it)."""
 
-    def __init__(self, model: LessonModel, digit: Digit, seed: int = 0) -> None:
+    def __init__(self, model: Model, digit: Digit, seed: int = 0) -> None:
         infos = model.spec.summary()
         dense = next(i for i in infos if i.type == "Dense")
         self.layer_name = dense.name

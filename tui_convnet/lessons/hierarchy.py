@@ -12,8 +12,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..core import LayerInfo, receptive_field_size
-from ..teach.layer_names import slide_named
-from .context import Digit, LessonModel
+from ..model.layer_names import slide_named
+from ..model.model import Model
+from .context import Digit
 
 #: Maps drawn per layer (the first layer has 32, the deeper ones 64).
 SHOWN_MAPS = 8
@@ -44,7 +45,7 @@ class HierarchyFrame:
 
 
 class HierarchyLesson:
-    def __init__(self, model: LessonModel, digit: Digit) -> None:
+    def __init__(self, model: Model, digit: Digit) -> None:
         self.model = model
         self.digit = digit
         infos = model.spec.summary()

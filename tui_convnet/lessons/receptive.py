@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..core import LayerInfo, Pool2DSpec, ReceptiveField, Region, receptive_field, receptive_field_path
-from ..teach.layer_names import slide_named
-from .context import Digit, LessonModel
+from ..model.layer_names import slide_named
+from ..model.model import Model
+from .context import Digit
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,7 +47,7 @@ class ReceptiveFrame:
 class ReceptiveLesson:
     """The lecture model's volume layers (Conv2D, pooling), then its first Dense layer."""
 
-    def __init__(self, model: LessonModel, digit: Digit) -> None:
+    def __init__(self, model: Model, digit: Digit) -> None:
         self.spec = spec = model.spec
         self.digit = digit
         self.infos: list[LayerInfo] = spec.summary()

@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from ..core import ShiftResult, layer_connections, numbers, shift_experiment
-from .context import Digit, LessonModel
+from ..model.model import Model
+from .context import Digit
 
 #: How far the digit may be moved (MNIST digits sit in a 20×20 box centred in 28×28).
 MAX_SHIFT = 6
@@ -44,7 +45,7 @@ def _direction(dy: int, dx: int) -> str:
 
 
 class SharingLesson:
-    def __init__(self, model: LessonModel, digit: Digit) -> None:
+    def __init__(self, model: Model, digit: Digit) -> None:
         self.model = model
         self.digit = digit
         self.counts = layer_connections(model.spec, 0)

@@ -23,19 +23,22 @@ import tokenize
 import zipfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..core import ModelSpec, infer_shapes, numbers, spec_from_dict
+from ..core import ModelSpec, infer_shapes, spec_from_dict
 from ..core.weights import weight_shapes
 from ..util.fileio import ArchiveError, atomic_write_bytes, check_zip_members
 from ..util.paths import assets_dir
+from .model import BUNDLED_KERAS_NAME, Bundled, Model, bundled_label
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 MODEL_STEM = "mnist_convnet"
-KERAS_NAME = f"{MODEL_STEM}.keras"
+KERAS_NAME = BUNDLED_KERAS_NAME  # f"{MODEL_STEM}.keras"
 WEIGHTS_NAME = f"{MODEL_STEM}.weights.npz"
 INFO_NAME = f"{MODEL_STEM}.json"
 #: The largest weights file member read (the bundled weights are a few hundred kB).
@@ -44,38 +47,6 @@ MAX_WEIGHTS_BYTES = 64 * 2**20
 
 class ModelAssetError(ValueError):
     """The bundled model's files are missing or damaged; the message names the file."""
-
-
-@dataclass(frozen=True, eq=False)
-class BundledModel:
-    """A model the numpy engine can run: its spec, its weights (Keras' ``get_weights()`` order) and its record."""
-
-    spec: ModelSpec
-    weights: tuple[np.ndarray, ...]
-    test_accuracy: float  # on the official 10,000 MNIST test digits
-    test_samples: int
-    trained_on: str
-    folder: Path
-    #: On the photo test set (photos of test digits under 16 conditions, ``benchmarks/bench_photos.py``),
-    #: None when the record has not measured it.
-    photo_accuracy: float | None = None
-    photo_pictures: int = 0
-
-    @property
-    def keras_path(self) -> Path:
-        return self.folder / KERAS_NAME
-
-    @property
-    def description(self) -> str:
-        """What the screens say about it, e.g. ``bundled model, 97.1 % on the official test set``."""
-        return f"bundled model, {numbers.percent(self.test_accuracy)} on the official test set"
-
-    @property
-    def accuracies(self) -> str:
-        """The description and, when measured, the photo set's accuracy: ``…, 96.0 % on 470 photos of digits``."""
-        if self.photo_accuracy is None:
-            return self.description
-        return f"{self.description}, {numbers.percent(self.photo_accuracy)} on {self.photo_pictures:,} photos of digits"
 
 
 def model_dir() -> Path:
@@ -91,7 +62,7 @@ def weight_names(spec: ModelSpec) -> list[str]:
 expected_shapes = weight_shapes
 
 
-def write_weights(path: str | os.PathLike[str], spec: ModelSpec, weights: Sequence[Any]) -> Path:
+def write_weights(path: str | os.PathLike[str], spec: ModelSpec, weights: Sequence[ArrayLike]) -> Path:
     """Save ``weights`` (Keras' ``get_weights()`` list) as float32 arrays in an ``.npz``, atomically."""
     path = Path(path)
     names, shapes = weight_names(spec), expected_shapes(spec)
@@ -170,8 +141,8 @@ def read_info(path: str | os.PathLike[str]) -> dict[str, Any]:
     return info
 
 
-def load_bundled_model(folder: str | os.PathLike[str] | None = None) -> BundledModel:
-    """Read the bundled model (or the one in ``folder``) with numpy only."""
+def load_bundled_model(folder: str | os.PathLike[str] | None = None) -> Model:
+    """Read the bundled model (or the one in ``folder``) with numpy only; its provenance is its record."""
     folder = Path(folder) if folder is not None else model_dir()
     info_path = folder / INFO_NAME
     info = read_info(info_path)
@@ -181,9 +152,7 @@ def load_bundled_model(folder: str | os.PathLike[str] | None = None) -> BundledM
         raise ModelAssetError(f"{info_path}: the model spec is not valid ({exc}).") from None
     weights = read_weights(folder / WEIGHTS_NAME, spec)
     samples = info.get("test_samples", 0)
-    return BundledModel(
-        spec=spec,
-        weights=weights,
+    record = Bundled(
         test_accuracy=float(info["test_accuracy"]),
         test_samples=int(samples) if isinstance(samples, int) else 0,
         trained_on=str(info.get("trained_on", "")),
@@ -191,3 +160,4 @@ def load_bundled_model(folder: str | os.PathLike[str] | None = None) -> BundledM
         photo_accuracy=None if info.get("photo_accuracy") is None else float(info["photo_accuracy"]),
         photo_pictures=int(pictures) if isinstance(pictures := info.get("photo_pictures", 0), int) else 0,
     )
+    return Model(spec, weights, bundled_label(record.test_accuracy), record)

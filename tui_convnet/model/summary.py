@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import numpy as np
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -45,7 +46,7 @@ class FittedSummary:
 
 def slide_names_line(spec: ModelSpec) -> Text:
     """The slide's (Keras 2) layer names in order, and why they differ from Keras 3's, as one dim line."""
-    from ..teach.layer_names import KERAS_NAMES_NOTE, keras2_names
+    from .layer_names import KERAS_NAMES_NOTE, keras2_names
 
     return Text(f"On the slide (Keras 2): {', '.join(keras2_names(spec))}. {KERAS_NAMES_NOTE}", style="dim")
 
@@ -68,7 +69,7 @@ def summary_table(
     ``slide_names``: a column with each layer's name on the lecture's slide
     (Keras 2: ``conv2d_1`` for Keras 3's ``conv2d``), and why they differ.
     """
-    from ..teach.layer_names import KERAS_NAMES_NOTE, keras2_names
+    from .layer_names import KERAS_NAMES_NOTE, keras2_names
 
     table = Table(title=f'Model: "{spec.name}"', title_justify="left", header_style="bold")
     table.add_column("Layer (type)", no_wrap=True)
@@ -126,11 +127,12 @@ def _accuracy_cell(accuracy: float) -> Text:
     return Text(numbers.percent(accuracy), style=colour)
 
 
-def confusion_table(confusion: np.ndarray) -> Table:
-    """Rows: true digit; columns: predicted digit; last column: the digit's accuracy (fits 80 columns)."""
+def confusion_table(confusion: np.ndarray, names: Sequence[str] = ()) -> Table:
+    """Rows: true digit; columns: predicted digit; last column: the digit's accuracy (fits 80 columns). Another
+    image set's class ``names``: each row named, each column's header the name cut to 5 characters."""
     confusion = np.asarray(confusion)
     table = Table(
-        title="Confusion matrix  (rows: true digit, columns: predicted)",
+        title=f"Confusion matrix  (rows: true {'class' if names else 'digit'}, columns: predicted)",
         title_justify="left",
         box=None,
         pad_edge=False,
@@ -140,14 +142,15 @@ def confusion_table(confusion: np.ndarray) -> Table:
     )
     table.add_column("true", justify="right", style="bold")
     for c in range(confusion.shape[1]):
-        table.add_column(str(c), justify="right")
+        name = names[c] if c < len(names) else str(c)  # a class name is the user's text: never markup
+        table.add_column(Text(name if len(name) <= 5 else name[:4] + "…") if names else name, justify="right")
     table.add_column("accuracy", justify="right")
     for r, row in enumerate(confusion):
         total = int(row.sum())
         shares = row / max(total, 1)
         accuracy = row[r] / total if total else math.nan
         table.add_row(
-            str(r),
+            Text(f"{r} {names[r]}") if r < len(names) else str(r),
             *(_confusion_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares, strict=False))),
             _accuracy_cell(float(accuracy)),
         )

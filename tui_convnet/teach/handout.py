@@ -19,8 +19,8 @@ import numpy as np
 from ..core import ConvExample, Example, ExampleError, ModelExample, infer_shapes, load_example, numbers
 from ..explore import ConvState, open_example
 from ..explore.narration import Line, conv_lines, formula_lines, model_lines, pool_lines
+from ..model.layer_names import KERAS_NAMES_NOTE, keras2_names
 from .keras_code import model_code
-from .layer_names import KERAS_NAMES_NOTE, keras2_names
 from .output import OutputError, check_output, emit, fail
 
 PROG = "convnet-tui handout"

@@ -40,7 +40,7 @@ from ..core.pooling import PoolTrace
 from ..core.receptive_field import receptive_field_size
 from ..explore import ConvState, open_example
 from ..explore.narration import conv_lines, plain_text, pool_lines
-from .layer_names import slide_named
+from ..model.layer_names import slide_named
 from .quiz import KINDS, Question, decimal_tolerance
 
 MAX_COUNT = 200

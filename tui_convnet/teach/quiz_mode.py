@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 
 from ..core import infer_shapes
 from ..explore import ConvState, ExplorerState, ModelState
-from .layer_names import slide_named
+from ..model.layer_names import slide_named
 from .quiz import Question, Score, Verdict, check
 
 

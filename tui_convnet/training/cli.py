@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeRemainingColumn
 
+from ..data.labels import MNIST_LABELS, ClassLabels, labels_of
 from ..data.mnist import DataError, MnistData
 from ..util.fileio import PathError, os_reason, user_path
 from ..util.visible import visible
@@ -39,7 +40,9 @@ from .download import load_training_data
 from .events import DEFAULT_LEARNING_RATES, check_split
 
 if TYPE_CHECKING:
+    from ..core import ModelSpec
     from ..data.image_sets import ImageSet
+    from .events import EpochEnd, TrainEvent
 
 from .outcome import (
     EXIT_FAILED,
@@ -136,6 +139,8 @@ class _Reporter:
         self.epoch_task: TaskID | None = None
         self.batch_task: TaskID | None = None
         self.output_error = ""
+        #: The run's words: "images" instead of "digits" for another image set (``--data``).
+        self.labels = MNIST_LABELS
 
     def start(self) -> None:
         if self.rich:
@@ -158,7 +163,7 @@ class _Reporter:
                 self.progress.stop()
             self.progress = None
 
-    def __call__(self, event: Any) -> None:
+    def __call__(self, event: TrainEvent) -> None:
         if self.output_error:
             return
         try:
@@ -168,7 +173,7 @@ class _Reporter:
             self.cancel.set()
             self.stop()
 
-    def _handle(self, event: Any) -> None:
+    def _handle(self, event: TrainEvent) -> None:
         from .events import BatchEnd, EpochBegin, EpochEnd, EvaluationBegin, TrainBegin
 
         if isinstance(event, BatchEnd):
@@ -194,9 +199,9 @@ class _Reporter:
             self.phase.name = "evaluation"
             if not self.json:
                 self.stop()
-                self.console.print(f"Evaluating on {event.test_samples:,} test digits…")
+                self.console.print(self.labels.say(f"Evaluating on {event.test_samples:,} test digits…"))
 
-    def _epoch_end(self, e: Any) -> None:
+    def _epoch_end(self, e: EpochEnd) -> None:
         if self.json:
             write_line(
                 json_line(
@@ -252,13 +257,14 @@ def load_data_arg(args: argparse.Namespace) -> tuple[MnistData, ImageSet | None]
         if getattr(args, "classes", None) is not None:
             raise DataError("--classes names the classes of --data: give --data PATH too.")
         return load_training_data(args.dataset, args.limit, args.test_limit), None
-    from ..data.image_sets import load_image_set
+    from ..data.image_sets import load_image_set, named_image_set
+    from .download import download_named_set
 
-    images = load_image_set(args.data, args.classes)
+    images = named_image_set(args.data, args.classes, download_named_set) or load_image_set(args.data, args.classes)
     return images.data.limited(args.limit, args.test_limit), images
 
 
-def _spec_file(path: str) -> Any:
+def _spec_file(path: str) -> ModelSpec:
     """The ModelSpec in ``path`` (``train --spec``), checked to train on MNIST; ValueError says why not."""
     from ..architect.spec_file import read_trainable_spec
 
@@ -315,6 +321,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
     cancel = cancel or threading.Event()
     phase = Phase()
     reporter = _Reporter(args.json, console, cancel, phase)
+    reporter.labels = labels_of(data)
     started = time.perf_counter()
     reporter.start()
     try:
@@ -348,7 +355,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
         from .model import ModelFileError, save_model_atomic
 
         try:
-            saved = str(save_model_atomic(result.model, save_path))
+            saved = str(save_model_atomic(result.model, save_path, () if images is None else images.class_names))
         except ModelFileError as exc:
             save_error = str(exc)
         except OSError as exc:
@@ -382,6 +389,8 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
         "saved": saved,
         "save_error": save_error or None,
     }
+    if images is not None:  # another image set: its class names in the record, in label order
+        summary["class_names"] = list(images.class_names)
     if ev is not None:
         d = ev.to_dict()
         summary.update(
@@ -390,7 +399,7 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
             misclassified=d["misclassified"],
         )
     try:
-        _print_results(args.json, console, summary, result, ev, saved)
+        _print_results(args.json, console, summary, result, ev, saved, reporter.labels)
     except (OutputClosed, OSError) as exc:
         return _output_failed(exc.reason if isinstance(exc, OutputClosed) else os_reason(exc))
 
@@ -409,7 +418,13 @@ def run_train(args: argparse.Namespace, cancel: threading.Event | None = None) -
 
 
 def _print_results(
-    json_mode: bool, console: Console, summary: dict[str, Any], result: Any, ev: Any, saved: str | None
+    json_mode: bool,
+    console: Console,
+    summary: dict[str, Any],
+    result: Any,
+    ev: Any,
+    saved: str | None,
+    labels: ClassLabels = MNIST_LABELS,
 ) -> None:
     if json_mode:
         write_line(json_line(summary))
@@ -418,16 +433,18 @@ def _print_results(
         from rich.markup import escape
 
         console.print(
-            f"[bold]Test accuracy {ev.accuracy:.4f}[/] - test loss {ev.loss:.4f} on {ev.samples:,} test digits "
-            f"({ev.misclassified:,} misclassified)",
+            labels.say(
+                f"[bold]Test accuracy {ev.accuracy:.4f}[/] - test loss {ev.loss:.4f} on {ev.samples:,} test digits "
+            )
+            + f"({ev.misclassified:,} misclassified)",
             soft_wrap=True,
         )
         from ..model.summary import confusion_table
 
-        console.print(confusion_table(ev.confusion))
+        console.print(confusion_table(ev.confusion, () if labels.mnist else labels.names))
         console.print(
-            f"Trained {result.train_samples:,} digits x {len(result.history)} epoch(s) in "
-            f"{result.seconds:.1f}s ({result.samples_per_second:,.0f} samples/s)",
+            labels.say(f"Trained {result.train_samples:,} digits x {len(result.history)} epoch(s) in ")
+            + f"{result.seconds:.1f}s ({result.samples_per_second:,.0f} samples/s)",
             soft_wrap=True,
         )
         if saved:

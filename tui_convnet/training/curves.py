@@ -37,7 +37,7 @@ def batch_value(mean: float, samples: int, previous_mean: float, previous_sample
     return float((mean * samples - previous_mean * previous_samples) / size)
 
 
-def batch_values(means: Sequence[float], samples: Sequence[int]) -> np.ndarray:
+def batch_values(means: Sequence[float] | np.ndarray, samples: Sequence[int] | np.ndarray) -> np.ndarray:
     """Every batch's own value for one epoch: running means and cumulative sample counts, batch by batch."""
     m = np.asarray(means, dtype=np.float64)
     n = np.asarray(samples, dtype=np.float64)

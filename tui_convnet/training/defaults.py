@@ -7,7 +7,7 @@ batch 64, rmsprop with Keras' default learning rate, no validation split, seed 0
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
 
 from .events import TrainConfig
 
@@ -21,7 +21,7 @@ DEFAULT_DROPOUT: float | None = None
 DEFAULT_DATASET = "auto"
 
 
-def config_from_args(args: Any) -> TrainConfig:
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
     """The :class:`TrainConfig` of the training options on a command line (``train``, ``code``)."""
     return TrainConfig(
         epochs=args.epochs,

@@ -2,12 +2,13 @@
 
 The numbers the inspect screen and ``convnet-tui predict --engine numpy`` show
 come from the numpy core (:func:`tui_convnet.core.forward`) run on the model's
-own weights.  A model is either a Keras model or a :class:`NumpyModel` (a spec
-and its weights, e.g. a bundled pre-trained model: no TensorFlow needed to
-look at it).  Keras computes the same layers (:meth:`ModelInspector.keras_layers`,
-building a Keras model from the spec and weights when none was given) so that
-the screen can show, layer by layer, the largest absolute difference between
-the two.
+own weights.  A model is either a Keras model or a spec with its weights (the
+worker's :class:`~.protocol.ModelRef`, or the screens'
+:class:`~tui_convnet.model.model.Model` such as the bundled pre-trained model:
+no TensorFlow needed to look at it).  Keras computes the same layers
+(:meth:`ModelInspector.keras_layers`, building a Keras model from the spec and
+weights when none was given) so that the screen can show, layer by layer, the
+largest absolute difference between the two.
 
 Nothing here imports Textual; Keras is imported only when Keras is asked.
 """
@@ -36,7 +37,6 @@ from ..core import (
 )
 from ..data.mnist import to_model_inputs
 from .evaluate import ENGINES, Evaluation, evaluation_from_probabilities
-from .protocol import ModelRef
 
 #: numpy = Keras when every layer agrees to within this (float32 arithmetic in both).
 TOLERANCE = 1e-4
@@ -54,27 +54,42 @@ class InspectError(ValueError):
     """The model or the data cannot be inspected; the message says why."""
 
 
-#: A model as the numpy core sees it: the spec and the weights in ``model.get_weights()`` order (and, for a
-#: model the TensorFlow worker holds, its key there). One type with the worker's :class:`~.protocol.ModelRef`.
-NumpyModel = ModelRef
-
-
-def is_numpy_model(model: Any) -> bool:
-    """A model given as a spec and its weights (a :class:`NumpyModel`, or anything with a ``ModelSpec``
+def is_numpy_model(model: object) -> bool:
+    """A model given as a spec and its weights (a :class:`~.protocol.ModelRef`, or anything with a ``ModelSpec``
     ``spec`` and ``weights``, such as the bundled model), not a Keras model."""
     return isinstance(getattr(model, "spec", None), ModelSpec) and hasattr(model, "weights")
 
 
+#: The inputs a model may take: MNIST's 28x28 grey digits, or another set's 28x28 grey or 32x32 RGB images.
+INPUT_SHAPES = ((28, 28, 1), (32, 32, 3))
+
+
 def check_mnist_model(spec: ModelSpec) -> None:
-    """Refuse models that cannot classify 28x28x1 digits into 10 classes."""
-    if tuple(spec.input_shape) != (28, 28, 1):
-        raise InspectError(f"The model must take 28x28x1 MNIST digits. Received: input_shape={tuple(spec.input_shape)}")
+    """Refuse models that cannot classify 28x28x1 digits (or 32x32x3 colour images) into classes."""
+    if tuple(spec.input_shape) not in INPUT_SHAPES:
+        raise InspectError(
+            "The model must take 28x28x1 MNIST digits (or 28x28x1 / 32x32x3 images of another set). "
+            f"Received: input_shape={tuple(spec.input_shape)}"
+        )
     last = spec.layers[-1] if spec.layers else None
-    if not isinstance(last, DenseSpec) or last.units != 10:
+    if not isinstance(last, DenseSpec) or last.units < 2:
         kind = (
             "no layers" if last is None else f"{last.type}" + (f"({last.units})" if isinstance(last, DenseSpec) else "")
         )
-        raise InspectError(f"The model's last layer must be Dense(10), one unit per digit. Received: last_layer={kind}")
+        raise InspectError(
+            "The model's last layer must be Dense(10), one unit per digit (Dense(K) for K classes of another "
+            f"image set). Received: last_layer={kind}"
+        )
+
+
+def check_images(spec: ModelSpec, x: np.ndarray) -> None:
+    """Refuse images ``(N, H, W[, 3])`` of another shape than the model takes (raises :class:`InspectError`)."""
+    h, w, c = spec.input_shape
+    expected = (h, w) if c == 1 else (h, w, c)
+    if x.shape[1:] != expected:
+        what = "digits" if expected == (28, 28) else f"{h}x{w}{'x3 colour' if c == 3 else ' grey'} images"
+        shape = ", ".join(map(str, expected))
+        raise InspectError(f"This model takes {what}, shape (N, {shape}). Received: x.shape={x.shape}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,11 +123,11 @@ class ModelInspector:
 
     Reads the spec and the weights once (they do not change while inspecting);
     builds the Keras model that returns every layer's output once, on demand
-    (from the spec and the weights when the model is a :class:`NumpyModel`).
+    (from the spec and the weights when the model is given as a spec and its weights).
     """
 
     def __init__(self, model: Any) -> None:
-        self.model = model  # what was given: a keras.Model, or a spec with its weights (NumpyModel)
+        self.model = model  # what was given: a keras.Model, or a spec with its weights (a ModelRef, a Model)
         if is_numpy_model(model):
             self.spec: ModelSpec = model.spec
             weights: Sequence[Any] = model.weights
@@ -145,9 +160,10 @@ class ModelInspector:
 
     @staticmethod
     def model_input(digit: np.ndarray) -> np.ndarray:
-        """A uint8 ``(28, 28)`` digit as the model's input ``(28, 28, 1)`` in [0, 1]."""
+        """A uint8 ``(28, 28)`` digit as the model's input ``(28, 28, 1)`` in [0, 1] (an RGB image ``(32, 32, 3)``
+        keeps its channels)."""
         d = np.asarray(digit)
-        if d.shape != (28, 28):
+        if d.shape not in ((28, 28), (32, 32, 3)):
             raise InspectError(f"A digit must have shape (28, 28). Received: digit.shape={d.shape}")
         return np.asarray(to_model_inputs(d[None])[0])
 
@@ -159,7 +175,7 @@ class ModelInspector:
             return list(self.forward(x, intermediates=True))
 
     def keras_model(self) -> Any:
-        """The Keras model (built from the spec and the weights for a :class:`NumpyModel`)."""
+        """The Keras model (built from the spec and the weights for a model given as a spec and its weights)."""
         if not is_numpy_model(self.model):
             return self.model
         from .model import build_model
@@ -216,13 +232,14 @@ class ModelInspector:
         if engine not in ENGINES:
             raise InspectError(f"Unknown engine. Expected one of {', '.join(ENGINES)}. Received: engine={engine!r}")
         x = np.asarray(x)
-        if x.ndim != 3 or x.shape[1:] != (28, 28):
+        if tuple(self.spec.input_shape) == (28, 28, 1) and (x.ndim != 3 or x.shape[1:] != (28, 28)):
             raise InspectError(f"Digits must have shape (N, 28, 28). Received: x.shape={x.shape}")
+        check_images(self.spec, x)
         if engine == "keras":
             n = batch_size or KERAS_BATCH
             return np.asarray(self.keras_model().predict(to_model_inputs(x), batch_size=n, verbose=0))
         n = batch_size or NUMPY_BATCH
-        out = np.empty((len(x), 10), dtype=np.float32)
+        out = np.empty((len(x), self.layers[-1].output_shape[-1]), dtype=np.float32)
 
         for start in range(0, len(x), n):
             out[start : start + n] = self.forward(to_model_inputs(x[start : start + n]))
@@ -237,7 +254,11 @@ class ModelInspector:
         start = time.perf_counter()
         probabilities = self.probabilities(x, engine)
         return evaluation_from_probabilities(
-            probabilities, np.asarray(y), engine=engine, seconds=time.perf_counter() - start
+            probabilities,
+            np.asarray(y),
+            int(probabilities.shape[1]),
+            engine=engine,
+            seconds=time.perf_counter() - start,
         )
 
     # ------------------------------------------------------------------ kernels

@@ -129,8 +129,9 @@ def spec_from_model(model: KerasModel) -> ModelSpec:
     return spec
 
 
-def save_model_atomic(model: KerasModel, path: str | os.PathLike[str]) -> Path:
-    """Save to ``path`` (``.keras``) via a temporary file in the same folder and a rename.
+def save_model_atomic(model: KerasModel, path: str | os.PathLike[str], class_names: tuple[str, ...] = ()) -> Path:
+    """Save to ``path`` (``.keras``) via a temporary file in the same folder and a rename; ``class_names``
+    (another image set's) are saved in the archive with it.
 
     A crash or a full disk never leaves a half-written model where a good one was.
     """
@@ -139,8 +140,16 @@ def save_model_atomic(model: KerasModel, path: str | os.PathLike[str]) -> Path:
         raise ModelFileError(f"A model file must end in .keras. Received: path={str(path)!r}")
     if not path.parent.is_dir():
         raise ModelFileError(f"The folder does not exist: {path.parent}")
+
     # Keeps the mode of the model it replaces; the temporary file is removed on failure, Ctrl-C and SIGTERM.
-    return atomic_write(path, lambda tmp: model.save(tmp), suffix=".keras")
+    def write(tmp: Path) -> None:
+        model.save(tmp)
+        if class_names:
+            from ..data.image_sets import write_model_classes
+
+            write_model_classes(tmp, class_names)
+
+    return atomic_write(path, write, suffix=".keras")
 
 
 def _model_path(path: str | os.PathLike[str]) -> Path:

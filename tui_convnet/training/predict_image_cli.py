@@ -16,12 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 import numpy as np
 
 from ..core import numbers
 from ..images.notes import UNSURE
+from ..images.preprocess import Preprocessed
+from ..model.model import Loaded, Model
 from ..util.visible import visible
 
 PROG = "convnet-tui predict"
@@ -32,15 +33,12 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
-def _model(path: str | None) -> Any:
-    """A :class:`~tui_convnet.images.drawing.NumpyModel`: the bundled one, or the weights of a ``.keras`` file."""
-    from ..images.drawing import NumpyModel
-
+def _model(path: str | None) -> Model:
+    """The bundled model, or the weights of a ``.keras`` file (labelled with its path)."""
     if path is None:
         from ..model.bundled import load_bundled_model
 
-        bundled = load_bundled_model()
-        return NumpyModel(bundled.spec, bundled.weights, bundled.description)
+        return load_bundled_model()
     import warnings
 
     with warnings.catch_warnings():
@@ -49,7 +47,7 @@ def _model(path: str | None) -> Any:
         from .model import load_model_safe
 
         inspector = ModelInspector(load_model_safe(path))
-    return NumpyModel(inspector.spec, tuple(inspector.weights), str(path))
+    return Model(inspector.spec, tuple(inspector.weights), str(path), Loaded(str(path)))
 
 
 def bars(probabilities: np.ndarray, width: int = 40) -> list[str]:
@@ -65,11 +63,19 @@ def run_predict_image(args: argparse.Namespace) -> int:
     from ..images import ImageError, load_digit, verdict
     from ..model.bundled import ModelAssetError
 
+    given = getattr(args, "model", None)
+    if given is not None:  # a model of 32x32 RGB images reads the picture in colour, without the MNIST preprocessing
+        from .colour_image import colour_model
+
+        colour = colour_model(given)
+        if colour is not None:
+            from .colour_image import predict_colour
+
+            return predict_colour(args, *colour, _fail)
     try:
         pre = load_digit(args.image)
     except ImageError as exc:
         return _fail(str(exc), 2)
-    given = getattr(args, "model", None)
     # A model file the student gave that cannot be used is bad input (2, as `predict MODEL` says); a damaged
     # bundled model is a broken installation (1).
     bad_model = 1 if given is None else 2
@@ -89,7 +95,7 @@ def run_predict_image(args: argparse.Namespace) -> int:
             json.dumps(
                 {
                     "image": str(args.image),
-                    "model": model.description,
+                    "model": model.label,
                     "engine": "numpy",
                     "predicted": predicted,
                     "probability": round(float(probabilities[predicted]), 6),
@@ -103,14 +109,14 @@ def run_predict_image(args: argparse.Namespace) -> int:
         )
         return 0
     print(f"{visible(args.image)}: {verdict(probabilities)}")
-    print(f"model: {visible(model.description)}; numpy engine; preprocessing:")
+    print(f"model: {visible(model.label)}; numpy engine; preprocessing:")
     for line in _stage_lines(pre):
         print(f"  {line}")
     print("\n".join(bars(probabilities)))
     return 0
 
 
-def _stage_lines(pre: Any) -> list[str]:
+def _stage_lines(pre: Preprocessed) -> list[str]:
     from ..images import stages
 
     return [f"{stage.title}: {stage.note}" for stage in stages(pre)]

@@ -39,15 +39,17 @@ class ModelRef:
     """A model as the interface holds it: the spec, the weights, and the worker's key for its Keras model.
 
     ``key`` is 0 for a model the worker never held (the bundled model, a model given as numpy weights):
-    the worker builds it from the spec and the weights when Keras needs it. It is also the numpy core's
-    model (:data:`tui_convnet.training.inspector.NumpyModel` names this class): every screen runs it with
-    the numpy engine.
+    the worker builds it from the spec and the weights when Keras needs it. The screens turn it into the one
+    model type, :class:`tui_convnet.model.model.Model` (``ui/common/session_model.py``), and run it with the
+    numpy engine.
     """
 
     spec: ModelSpec
     weights: tuple[np.ndarray, ...]
     name: str = ""
     key: int = 0
+    #: The class names of a model trained on another image set (saved in its ``.keras`` file); empty: MNIST.
+    class_names: tuple[str, ...] = ()
 
 
 # ---------------------------------------------------------------------- requests (interface → worker)

@@ -32,12 +32,12 @@ from .events import (  # TrainConfig and check_split are re-exported for the CLI
     TrainEvent,
     check_split,
 )
-from .model import build_model, compile_model, keras
+from .model import KerasModel, build_model, compile_model, keras
 
 
 @dataclass
 class TrainResult:
-    model: Any  # keras.Model (trained as far as it got)
+    model: KerasModel  # trained as far as it got
     reason: str  # "completed" | "cancelled" | "nan"
     history: list[EpochEnd] = field(default_factory=list)
     evaluation: Evaluation | None = None
@@ -195,7 +195,7 @@ def train(
     on_event: EventHandler | None = None,
     cancel: threading.Event | None = None,
     *,
-    model: Any = None,
+    model: KerasModel = None,
 ) -> TrainResult:
     """Build (or take) the Keras model for ``spec``, train it on ``data``, evaluate on the test set.
 

@@ -218,7 +218,7 @@ class Service:
         tf: ModuleType = sys.modules["tensorflow"]
         return tf
 
-    def _keep(self, model: Any) -> ModelRef:
+    def _keep(self, model: Any, class_names: tuple[str, ...] = ()) -> ModelRef:
         from .model import spec_from_model
 
         key = next(self._keys)
@@ -227,7 +227,7 @@ class Service:
             self._models.popitem(last=False)
         spec = spec_from_model(model)
         weights = tuple(np.asarray(w) for w in model.get_weights())
-        return ModelRef(spec, weights, spec.name, key)
+        return ModelRef(spec, weights, spec.name, key, class_names)
 
     def _keras_model(self, ref: ModelRef) -> Any:
         self.warm_up()
@@ -264,21 +264,23 @@ class Service:
         from .model import save_model_atomic
 
         try:
-            return str(save_model_atomic(model, request.path))
+            return str(save_model_atomic(model, request.path, request.model.class_names))
         except Exception as exc:  # the reason in plain words, with the file asked for
             raise ValueError(save_failure(exc, request.path)) from None
 
     def _load(self, request: wire.Load) -> Loaded:
         self.warm_up()
+        from ..data.image_sets import read_model_classes
         from .evaluate import evaluate_model
-        from .inspector import ModelInspector
+        from .inspector import ModelInspector, check_images
         from .model import load_model_safe
 
         model = load_model_safe(request.path)
-        ref = self._keep(model)
+        ref = self._keep(model, read_model_classes(request.path, int(model.output_shape[-1])))
         ModelInspector(ref)  # refuse what the screens cannot run
         evaluation = None
         if request.x_test is not None and request.y_test is not None:
+            check_images(ref.spec, request.x_test)  # an RGB model and the screen's digits: one line, not Keras'
             try:
                 evaluation = evaluate_model(model, request.x_test, request.y_test)
             except Exception as exc:  # Keras raises many types
@@ -306,7 +308,7 @@ class Service:
 
         result = trainer.train(request.spec, request.data, request.config, on_event, self.cancel)
         return TrainDone(
-            model=self._keep(result.model),
+            model=self._keep(result.model, request.data.class_names),
             reason=result.reason,
             message=result.message,
             history=tuple(result.history),

@@ -24,7 +24,7 @@ release to the one this was tested on. Everything else in the package uses publi
    after a crash (``App._exception``; Textual only draws the traceback).
 5. :func:`app_service_process`: the app process of a textual-serve tab, so that the server can kill a tab
    that does not quit (textual-serve's ``AppService._process``; it exposes no process handle).
-   (The server relays a tab's messages with its own loop, which checks them: ``serve_guard``.)
+   (The server relays a tab's messages with its own loop, which checks them: :mod:`tui_convnet.serve.guard`.)
 6. The test harness's names (at the end): Pilot's idle wait, a screen's compositor and layout pass,
    the notifications shown, Textual's per-widget line cache.
 """
@@ -141,6 +141,17 @@ def compositor(screen: Any) -> Any:
     return screen._compositor
 
 
+def screen_strips(app: Any) -> list[Any]:
+    """The current screen as the terminal would show it, one ``Strip`` per line: rendered now, from the
+    screen's layout, with the screens below a translucent (modal) one drawn through it as Textual draws a
+    frame (``textual._context.visible_screen_stack``, which only Textual's own frame rendering sets)."""
+    from textual._context import visible_screen_stack
+
+    visible_screen_stack.set(app._background_screens)
+    strips: list[Any] = app.screen._compositor.render_strips()
+    return strips
+
+
 def notifications(app: Any) -> list[str]:
     """The messages of the notifications the app is showing, oldest first."""
     return [notification.message for notification in app._notifications]
@@ -172,3 +183,31 @@ def update_period(screen: Any) -> float:
     """The period of a screen's update timer (its repaints after a change)."""
     period: float = screen._update_timer._interval
     return period
+
+
+def skip_unseen_frames() -> None:
+    """Headless apps (the test suite's) stop rendering the frames nobody sees.
+
+    After a change, a screen lays itself out and then renders the regions that changed into a frame for the
+    terminal (``Screen._compositor_refresh``); a headless app throws that frame away. The layout still
+    happens as before and the dirty regions are marked drawn; a test that reads the screen renders it
+    then (:func:`compositor`'s ``render_strips``, or a screenshot), from the same layout. About half of a
+    Pilot test's CPU was spent on frames no test read. Apps that are not headless are unchanged.
+    """
+    from textual.screen import Screen
+
+    refresh = Screen._compositor_refresh
+    if getattr(refresh, "skips_unseen_frames", False):
+        return
+
+    def compositor_refresh(self: Screen[Any]) -> None:
+        app = self.app
+        if app.is_headless and not app.is_inline and self is app.screen:
+            self._dirty_widgets.clear()
+            self._compositor._dirty_regions.clear()
+            app._update_mouse_over(self)
+            return
+        refresh(self)
+
+    compositor_refresh.skips_unseen_frames = True  # type: ignore[attr-defined]
+    Screen._compositor_refresh = compositor_refresh  # type: ignore[method-assign]

@@ -25,9 +25,13 @@ from .examples import builtin_examples
 from .examples import find_example as find_example
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
+    from rich.console import RenderableType
+
+    from ..data.image_sets import ImageSet
     from ..images import Preprocessed
     from ..lessons.catalog import ContentsEntry
     from .common.session import SessionApp
+    from .training.screen import TrainingScreen
 
 STYLES = Path(__file__).parent  # app.tcss sits beside the app
 
@@ -200,12 +204,13 @@ class ConvnetApp(App[int]):
     #: Set by a first SIGINT: a quit it asked for ends with 128 + SIGINT, and a second SIGINT ends the app at once.
     signal_return_code: int | None = None
 
-    def _training_screen(self) -> Any | None:
+    def _training_screen(self) -> TrainingScreen | None:
         """The training screen, if it was made: it knows whether quitting would lose a run or a model."""
-        for screen in self.made_screens:
-            if hasattr(screen, "action_request_quit"):
-                return screen
-        return None
+        if "tui_convnet.ui.training.screen" not in sys.modules:  # never shown: not imported to quit
+            return None
+        from .training.screen import TrainingScreen
+
+        return next((screen for screen in self.made_screens if isinstance(screen, TrainingScreen)), None)
 
     async def action_quit(self) -> None:
         """``q`` and ``ctrl+q`` on any screen: quit, but ask first where the training screen would lose a run
@@ -229,13 +234,15 @@ class ConvnetApp(App[int]):
         self.signal_return_code = 128 + signum
         self.quit_or_ask()
 
-    def exit(self, result: int | None = None, return_code: int = 0, message: Any | None = None) -> None:
+    def exit(self, result: int | None = None, return_code: int = 0, message: RenderableType | None = None) -> None:
         """Textual's exit, with the return code of a signal that asked for it (a confirmed quit after SIGINT)."""
         super().exit(result, return_code or self.signal_return_code or 0, message)
 
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
     draw_image: tuple[Preprocessed, str] | None = None
+    #: Another image set the app trains on (``convnet-tui --data PATH [--classes FILE]``); None: MNIST.
+    image_set: ImageSet | None = None
 
     def clear_selection(self) -> None:
         """Clear the text selection of the active screen; nothing to clear while no screen is on the stack yet.
@@ -309,16 +316,15 @@ class ConvnetApp(App[int]):
             if self.trained is None:
                 from ..model.bundled import load_bundled_model
 
-                bundled = load_bundled_model()
-                spec, weights, label = bundled.spec, list(bundled.weights), bundled.description
+                model = load_bundled_model()
             else:
-                from .common.session_model import session_model
+                from .common.session_model import runnable
 
-                spec, weights, label = session_model(self.trained)
+                model = runnable(self.trained)
         except ValueError as exc:
             self.notify(str(exc), title="Filter gallery", severity="error", timeout=8, markup=False)
             return
-        self.push_screen(FiltersScreen(spec, weights, label))
+        self.push_screen(FiltersScreen(model.spec, list(model.weights), model.label))
 
     def action_help(self) -> None:
         from .common.help import HelpScreen
@@ -401,11 +407,13 @@ class ConvnetApp(App[int]):
             self.screen.show_lesson(key)
 
     def on_open_hierarchy(self, message: OpenHierarchy) -> None:
-        from ..lessons import digit_from_uint8, trained_model
+        from ..lessons import digit_from_uint8
+        from ..model.model import checked_model
         from .lessons.screen import LessonsScreen
 
         try:
-            model = trained_model(message.spec, message.weights, message.model_label)
+            given = message.model
+            model = checked_model(given.spec, given.weights, message.model_label, given.provenance)
             digit = digit_from_uint8(message.image, message.label, message.name)
         except ValueError as exc:
             self.notify(str(exc), title="Hierarchy lesson", severity="error", markup=False)
@@ -453,7 +461,7 @@ class ConvnetApp(App[int]):
         if self.trained is not None:
             yield SystemCommand(
                 "Use the bundled model",
-                f"Every screen goes back to the bundled trained model (now: the {self.trained.description})",
+                f"Every screen goes back to the bundled trained model (now: the {self.trained.model.label})",
                 self.use_bundled_model,
             )
         for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order

@@ -12,6 +12,7 @@ from textual.geometry import Size
 from textual.widget import Widget
 
 from ...core import numbers
+from ...data.labels import MNIST_LABELS, ClassLabels
 from .heatmap import PALETTES, quantise, scale_for, sparkline
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
@@ -46,6 +47,8 @@ class ProbabilityBars(Widget):
         super().__init__(**kwargs)
         self.probabilities: np.ndarray | None = None
         self.label: int | None = None
+        #: The classes' names (another image set's: a column of names before the bars; set before the probabilities).
+        self.labels: ClassLabels = MNIST_LABELS
 
     def set_probabilities(self, probabilities: np.ndarray, label: int | None) -> None:
         p = np.asarray(probabilities, dtype=np.float64).reshape(-1)
@@ -67,7 +70,8 @@ class ProbabilityBars(Widget):
             return text
         pred = self.predicted
         marks = 7  # " ◀ true"
-        bar_w = max(4, self.size.width - 2 - 7 - marks)
+        names = 1 if self.labels.mnist else min(max(map(len, self.labels.names)), 12)
+        bar_w = max(4, self.size.width - 1 - names - (7 if self.labels.mnist else 8) - marks)
         bar = self.get_component_rich_style("probability-bars--bar")
         for c, p in enumerate(self.probabilities):
             if c:
@@ -80,7 +84,8 @@ class ProbabilityBars(Widget):
                 )
             else:
                 style = bar
-            text.append(f"{c} ", style if c == pred else Style())
+            name = str(c) if self.labels.mnist else self.labels.short(c, names).ljust(names)
+            text.append(f"{name} ", style if c == pred else Style())
             text.append(bar_text(float(p), bar_w), style)
             text.append(numbers.percent(float(p)).rjust(8), style if c == pred else Style())
             if c == self.label:

@@ -1,4 +1,4 @@
-"""MNIST digits drawn in the terminal with half blocks: two pixel rows per text row.
+"""MNIST digits (and another set's RGB images) drawn in the terminal with half blocks: two pixel rows per text row.
 
 Each character is ``▀`` whose foreground is the upper pixel and whose
 background is the lower pixel, so a 28x28 digit takes 28 columns by 14 rows.
@@ -41,7 +41,7 @@ def _validate(image: np.ndarray) -> np.ndarray:
     a = np.asarray(image)
     if a.ndim == 3 and a.shape[-1] == 1:
         a = a[..., 0]
-    if a.ndim != 2 or a.size == 0:
+    if (a.ndim != 2 and not (a.ndim == 3 and a.shape[-1] == 3)) or a.size == 0:
         raise ValueError(f"A digit must be a 2-D image (H, W). Received: image.shape={np.shape(image)}")
     if a.dtype.kind == "f":
         # Model inputs are floats in [0, 1]; anything larger is taken as 0-255.
@@ -62,8 +62,40 @@ def shrink(image: np.ndarray, factor: int) -> np.ndarray:
     h, w = (a.shape[0] // factor) * factor, (a.shape[1] // factor) * factor
     if h == 0 or w == 0:
         raise ValueError(f"The image is smaller than the factor. Received: image.shape={a.shape}, factor={factor}")
-    blocks = a[:h, :w].reshape(h // factor, factor, w // factor, factor).astype(np.float32)
+    blocks = a[:h, :w].reshape(h // factor, factor, w // factor, factor, *a.shape[2:]).astype(np.float32)
     return np.asarray(np.round(blocks.mean(axis=(1, 3))).astype(np.uint8))
+
+
+def _glyph_text(lightness: np.ndarray, mask: np.ndarray | None) -> Text:
+    """An image's ``lightness`` (in [0, 1], an even number of rows) on the glyph ramp, one glyph per two pixel
+    rows (NO_COLOR); the receptive field ``mask`` reversed."""
+    text = Text(no_wrap=True, overflow="crop", end="")
+    ink = glyph_rows(quantise(lightness, 0.0, 1.0, "sequential"), "sequential")
+    inside = None if mask is None else mask[0::2] | mask[1::2]
+    rows = lightness.shape[0] // 2
+    for r in range(rows):
+        for c, glyph in enumerate(ink[r].tolist()):
+            text.append(glyph, FIELD_MARK if inside is not None and inside[r, c] else None)
+        if r < rows - 1:
+            text.append("\n")
+    return text
+
+
+def _rgb_text(a: np.ndarray, mask: np.ndarray | None, glyphs: bool) -> Text:
+    """An ``(H, W, 3)`` uint8 image (an even number of rows) as half blocks in colour; ``glyphs``: its lightness
+    on the glyph ramp (NO_COLOR). Outside the receptive field ``mask`` the colours are dimmed (or, without
+    colour, the field is reversed)."""
+    if glyphs:
+        return _glyph_text(a.astype(np.float64) @ np.array([0.299, 0.587, 0.114]) / 255.0, mask)
+    text = Text(no_wrap=True, overflow="crop", end="")
+    rows = a.shape[0] // 2
+    shown = a if mask is None else np.where(mask[..., None], a, np.round(a * OUTSIDE_DIM)).astype(np.uint8)
+    for r in range(rows):
+        for top, bottom in zip(shown[2 * r].tolist(), shown[2 * r + 1].tolist(), strict=False):
+            text.append(UPPER_HALF, Style(color=Color.from_rgb(*top), bgcolor=Color.from_rgb(*bottom)))
+        if r < rows - 1:
+            text.append("\n")
+    return text
 
 
 #: A receptive field on a digit: inside, black paper turns dark blue (ink stays white); outside is dimmed.
@@ -98,7 +130,8 @@ def digit_text(
     field: tuple[int, int, int, int] | None = None,
     glyphs: bool = False,
 ) -> Text:
-    """A ``(H, W)`` image (uint8 0-255, or floats in [0, 1]) as a Rich :class:`Text`.
+    """A ``(H, W)`` image (uint8 0-255, or floats in [0, 1]) as a Rich :class:`Text` (an ``(H, W, 3)`` RGB
+    image in its colours).
 
     Ink is white on black, as MNIST stores it.  Rows come in pairs (an odd
     last row is paired with black).  ``levels`` quantises the greys
@@ -114,22 +147,17 @@ def digit_text(
     if levels < 256:
         step = 255 / (levels - 1)
         a = (np.round(a / step) * step).astype(np.uint8)
-    mask = field_mask(a.shape, field)
+    mask = field_mask((a.shape[0], a.shape[1]), field)
     if a.shape[0] % 2:
-        a = np.vstack([a, np.zeros((1, a.shape[1]), dtype=np.uint8)])
+        a = np.vstack([a, np.zeros((1, *a.shape[1:]), dtype=np.uint8)])
         if mask is not None:
             mask = np.vstack([mask, np.zeros((1, a.shape[1]), dtype=bool)])
+    if a.ndim == 3:
+        return _rgb_text(a, mask, glyphs)
+    if glyphs:
+        return _glyph_text(a.astype(np.float64) / 255.0, mask)
     text = Text(no_wrap=True, overflow="crop", end="")
     rows = a.shape[0] // 2
-    if glyphs:
-        ink = glyph_rows(quantise(a.astype(np.float64) / 255.0, 0.0, 1.0, "sequential"), "sequential")
-        inside = None if mask is None else mask[0::2] | mask[1::2]
-        for r in range(rows):
-            for c, glyph in enumerate(ink[r].tolist()):
-                text.append(glyph, FIELD_MARK if inside is not None and inside[r, c] else None)
-            if r < rows - 1:
-                text.append("\n")
-        return text
     for r in range(rows):
         top, bottom = a[2 * r], a[2 * r + 1]
         if mask is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -111,6 +112,11 @@ class KeysFooter(Footer):
                 screen_keys.append(widget)
             elif action != own_mode:
                 app_widgets.append(widget)
+        say: Callable[[str], str] | None = getattr(self.screen, "say", None)  # another image set: "Images"
+        for widget in screen_keys:
+            description = getattr(widget, "description", None)
+            if say is not None and isinstance(description, str):
+                widget.description = say(description)  # type: ignore[attr-defined]
         yield from screen_keys
         app_widgets.sort(
             key=lambda w: order.index(getattr(w, "key", "")) if getattr(w, "key", "") in order else len(order)

@@ -30,6 +30,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...core import ModelSpec, conv_layers, grad_cam_details, numbers
+from ...core.arrays import Array
+from ...data.labels import MNIST_LABELS
 from .heatmap import NO_STYLE, PALETTES, UPPER_HALF, glyph_rows, no_color, quantise
 
 #: How much of each cell's colour is the heat (the rest is the digit's grey).
@@ -143,12 +145,12 @@ class GradCamShown:
     peaks: tuple[float, ...]  # each map's largest value (0: no positive evidence at this layer)
 
 
-def grad_cam_shown(spec: ModelSpec, weights: Sequence[Any], x: np.ndarray, layer: str) -> GradCamShown:
+def grad_cam_shown(spec: ModelSpec, weights: Sequence[Array], x: np.ndarray, layer: str) -> GradCamShown:
     """Grad-CAM of the two most probable classes of ``x`` ``(28, 28, 1)`` at ``layer``, as overlays."""
     first = grad_cam_details(spec, weights, x, layer=layer, class_index=0)
     order = [int(c) for c in np.argsort(first.probabilities)[::-1][:2]]
     details = [grad_cam_details(spec, weights, x, layer=layer, class_index=c) for c in order]
-    image = np.asarray(x, dtype=np.float64)[:, :, 0]
+    image = np.asarray(x, dtype=np.float64).mean(axis=2)  # a digit's grey; an RGB image's lightness
     images, peaks = [], []
     for d in details:
         peak = float(d.heatmap.max())
@@ -178,7 +180,9 @@ class GradCamView(Vertical):
         super().__init__(**kwargs)
         self.cam_layer: str | None = None
         self.shown: GradCamShown | None = None
-        self._model: tuple[ModelSpec, Sequence[Any]] | None = None
+        #: The classes' names (MNIST's digits, or another image set's: the screen sets them).
+        self.labels = MNIST_LABELS
+        self._model: tuple[ModelSpec, Sequence[Array]] | None = None
         self._input: np.ndarray | None = None
 
     def compose(self) -> ComposeResult:
@@ -186,7 +190,7 @@ class GradCamView(Vertical):
         yield RGBImages(classes="gradcam-images")
         yield Static("", classes="gradcam-note")
 
-    def show(self, spec: ModelSpec, weights: Sequence[Any], x: np.ndarray) -> None:
+    def show(self, spec: ModelSpec, weights: Sequence[Array], x: np.ndarray) -> None:
         """Compute (in a worker) and show Grad-CAM of ``x`` for ``spec`` with ``weights``."""
         layers = conv_layers(spec)
         if self.cam_layer not in layers:
@@ -209,7 +213,7 @@ class GradCamView(Vertical):
         self._compute(*self._model, self._input, self.cam_layer)
 
     @work(thread=True, exclusive=True, group="grad-cam")
-    def _compute(self, spec: ModelSpec, weights: Sequence[Any], x: np.ndarray, layer: str) -> None:
+    def _compute(self, spec: ModelSpec, weights: Sequence[Array], x: np.ndarray, layer: str) -> None:
         try:
             self.post_message(self.Computed(grad_cam_shown(spec, weights, x, layer)))
         except ValueError as exc:
@@ -223,7 +227,7 @@ class GradCamView(Vertical):
             return
         shown = self.shown = message.shown
         labels = [
-            f"{'predicted' if number == 0 else 'runner-up'} {c}: {numbers.percent(p)}"
+            f"{'predicted' if number == 0 else 'runner-up'} {self.labels.name(c)}: {numbers.percent(p)}"
             for number, (c, p) in enumerate(zip(shown.classes, shown.probabilities, strict=True))
         ]
         self.query_one(".gradcam-images", RGBImages).set_images(shown.images, labels)

@@ -5,7 +5,7 @@ training screen's Model tab show it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.widget import Widget
@@ -47,7 +47,7 @@ class KerasCode(Widget):
         self.lines, self.code_layer, self.settings = model_code(spec, config), layer, settings
         self.refresh(layout=True)
 
-    def reveal_marked(self, view: Any) -> None:
+    def reveal_marked(self, view: Widget) -> None:
         """Scroll ``view`` (the scrolling container this pane is in) as little as shows the marked lines (a long
         line wraps: its rows are counted at the pane's width)."""
         width = self.content_region.width or self.size.width

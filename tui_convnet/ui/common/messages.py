@@ -5,14 +5,18 @@ Attributes flow down (the app sets a screen's reactives), messages flow up.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from ...core import Example, ModelSpec
 from ...explore import ExplorerRequest, StepRange
+
+if TYPE_CHECKING:
+    from ...core.arrays import Array
+    from ...data.mnist import MnistData
+    from ...model.model import Model
 
 
 @dataclass
@@ -40,46 +44,27 @@ class OpenInExplorer(Message):
 class ModelReady(Message):
     """A trained (or loaded) model is available to the other screens; it replaces the bundled one.
 
-    ``model`` is a ``keras.Model`` (or a spec with its weights, such as
-    :class:`~tui_convnet.training.inspector.NumpyModel`); ``data`` the
-    :class:`~tui_convnet.data.mnist.MnistData` it was evaluated on (or ``None``);
-    ``source`` says where it came from: a run of the training screen
-    (``run 2``, ``run 2, cancelled at epoch 2, batch 107``; ``trained``) or a file path.
+    ``model`` is the session's :class:`~tui_convnet.model.model.Model` (its label, shown literally, says where
+    it came from: ``model of run 2, trained in this session``, ``model loaded from PATH``); ``data`` the
+    :class:`~tui_convnet.data.mnist.MnistData` it was evaluated on (or ``None``).
     """
 
-    model: Any
-    data: Any
-    source: str
-
-    @property
-    def description(self) -> str:
-        """What every screen says about the model: ``model of run 2, trained in this session`` or
-        ``model loaded from PATH`` (shown literally: never parse it as markup)."""
-        return describe_source(self.source)
-
-
-def describe_source(source: str) -> str:
-    """``model of run 2, trained in this session`` for a run label, ``model loaded from PATH`` for a file."""
-    if source == "trained":
-        return "model trained in this session"
-    if re.fullmatch(r"run \d+(, .*)?", source):
-        return f"model of {source}, trained in this session"
-    return f"model loaded from {source}"
+    model: Model
+    data: MnistData | None
 
 
 @dataclass
 class OpenHierarchy(Message):
     """Open the hierarchy-of-features lesson on this digit and model (the inspect screen's).
 
-    ``image`` is the digit ``(28, 28)`` (uint8, or floats in [0, 1]); ``spec`` and ``weights`` the model
-    as the numpy engine runs it; ``name`` and ``model_label`` what the lesson's title calls them.
+    ``image`` is the digit ``(28, 28)`` (uint8, or floats in [0, 1]); ``model`` the screen's model;
+    ``name`` and ``model_label`` what the lesson's title calls them.
     """
 
-    image: Any
+    image: Array
     label: int
     name: str
-    spec: Any
-    weights: Any
+    model: Model
     model_label: str
 
 

@@ -9,6 +9,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from ...core import Example
+    from ...data.image_sets import ImageSet
     from ...images import Preprocessed
     from ...teach.quiz import Score
     from .messages import ModelReady
@@ -23,8 +24,12 @@ class SessionApp(Protocol):
     initial_example: int
     #: An image to open the draw screen on (``convnet-tui --image``) and its path; the screen takes it once.
     draw_image: tuple[Preprocessed, str] | None
+    #: Another image set the app trains on (``convnet-tui --data``); None: MNIST.
+    image_set: ImageSet | None
     #: The quiz score of the session (every screen's quiz adds to it).
     quiz_score: Score
+    #: The mode shown before the current one (Esc on the lessons screen goes back to it), if any.
+    previous_mode: str | None
 
     @property
     def trained(self) -> ModelReady | None:

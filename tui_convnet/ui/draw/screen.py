@@ -23,16 +23,21 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.reactive import reactive
+from textual.widget import Widget
 from textual.widgets import Static
 
-from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec, infer_shapes, numbers
+from ...core import Conv2DSpec, DenseSpec, FlattenSpec, LayerInfo, Pool2DSpec, infer_shapes, numbers
+from ...data.labels import MNIST_LABELS, labels_of
 from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, drawing, scale_to_box, stages
+from ...model.model import Model
 from ...util.visible import visible
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
+from ..common.image_set import colour_model_line
 from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
+from ..common.session_model import runnable
 from .canvas import DrawingCanvas
 from .live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
 
@@ -43,7 +48,7 @@ def _shape(shape: tuple[int, ...]) -> str:
     return "×".join(str(d) for d in shape)
 
 
-def layer_title(info: Any) -> str:
+def layer_title(info: LayerInfo) -> str:
     """One line naming a layer and its output, e.g. ``conv2d (Conv2D 32 3×3, relu) → 26×26×32``."""
     spec = info.spec
     if isinstance(spec, Conv2DSpec):
@@ -102,9 +107,10 @@ ten class probabilities.
     class ModelSwapped(Message):
         """A model trained or loaded in the session, ready for the numpy engine."""
 
-        def __init__(self, model: drawing.NumpyModel) -> None:
+        def __init__(self, model: Model) -> None:
             super().__init__()
             self.model = model
+            self.labels = MNIST_LABELS
 
     class Failed(Message):
         def __init__(self, text: str) -> None:
@@ -115,7 +121,9 @@ ten class probabilities.
         super().__init__()
         self.initial = pixels
         self.source = source
-        self.model: drawing.NumpyModel | None = None
+        self.model: Model | None = None
+        #: What the model's classes are called (MNIST's digits, or another grey image set's names).
+        self.labels = MNIST_LABELS
         self.analysis: drawing.Analysis | None = None
         self._views: list[tuple[Static, Any]] = []
         self._pending = False
@@ -157,11 +165,11 @@ ten class probabilities.
         line.update(text)
         line.set_class(error, "-error")
 
-    async def use_model(self, model: drawing.NumpyModel) -> None:
+    async def use_model(self, model: Model) -> None:
         """Show ``model``'s layers and run the drawing through it."""
         self.model = model
         source = f" · image {escape(visible(self.source))}" if self.source else ""
-        self._model_line(f"[b]Model[/b] {escape(visible(model.description))} · numpy engine{source}")
+        self._model_line(f"[b]Model[/b] {escape(visible(model.label))} · numpy engine{source}")
         await self._build_layers()
         self.analyse_now()
 
@@ -169,36 +177,38 @@ ten class probabilities.
         from ...model.bundled import ModelAssetError, load_bundled_model
 
         self._session_model = False
+        self.labels = MNIST_LABELS
         try:
             bundled = load_bundled_model()
         except ModelAssetError as exc:
             self._model_line(f"No model: {exc}", error=True)
         else:
-            await self.use_model(drawing.NumpyModel(bundled.spec, bundled.weights, bundled.description))
+            await self.use_model(bundled)
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
-        if ready is not None and getattr(ready, "model", None) is not None:
+        if ready is not None:
             self._convert(ready)
         elif ready is None and self._session_model:  # the student went back to the bundled model
             self.call_later(self._use_bundled)
 
     @work(thread=True, exclusive=True, group="draw-model")
     def _convert(self, ready: ModelReady) -> None:
-        """Read spec and weights from the session's model (a Keras model: TensorFlow is loaded already;
-        or a spec with numpy weights)."""
+        """The session's model, checked for the numpy engine (off the event loop: the check runs a forward pass)."""
         try:
-            from ...training.inspector import ModelInspector
-
-            inspector = ModelInspector(ready.model)
-        except Exception as exc:  # an architecture the numpy engine cannot run, or Keras failing
+            model = runnable(ready)
+        except Exception as exc:  # an architecture the numpy engine cannot run
             self.post_message(self.Failed(f"Cannot draw with this model: {exc}"))
             return
-        self.post_message(
-            self.ModelSwapped(drawing.NumpyModel(inspector.spec, tuple(inspector.weights), ready.description))
-        )
+        if tuple(model.spec.input_shape) != (28, 28, 1):  # 32x32 colour images: drawing keeps its model
+            self.app.call_from_thread(self._model_line, colour_model_line())
+            return
+        swapped = self.ModelSwapped(model)
+        swapped.labels = labels_of(ready.model, ready.data)  # another grey image set's class names
+        self.post_message(swapped)
 
     async def on_draw_screen_model_swapped(self, message: ModelSwapped) -> None:
         self._session_model = True
+        self.labels = message.labels
         await self.use_model(message.model)
 
     def on_draw_screen_failed(self, message: Failed) -> None:
@@ -210,7 +220,7 @@ ten class probabilities.
         self._views = []
         if self.model is None:
             return
-        widgets: list[Any] = [GradCamView(id="draw-gradcam")]  # where the network looks, above the layers
+        widgets: list[Widget] = [GradCamView(id="draw-gradcam")]  # where the network looks, above the layers
         for info in infer_shapes(self.model.spec):
             title = Static(layer_title(info), classes="layer-title", name=layer_title(info))
             view: Any = (
@@ -231,8 +241,7 @@ ten class probabilities.
         self.query_one("#draw-canvas", DrawingCanvas).set_pixels(image.digit, notify=False)
         if self.model is not None:
             self._model_line(
-                f"[b]Model[/b] {escape(visible(self.model.description))} · numpy engine · image "
-                f"{escape(visible(source))}"
+                f"[b]Model[/b] {escape(visible(self.model.label))} · numpy engine · image {escape(visible(source))}"
             )
         self.analyse_now()
 
@@ -262,8 +271,9 @@ ten class probabilities.
             return
         bars = self.query_one("#draw-probs", LiveProbabilityBars)
         self._show_verdict()
+        bars.labels = self.labels
         if a.preprocessed is None or a.probabilities is None:
-            bars.set_probabilities(np.zeros(10), None)
+            bars.set_probabilities(np.zeros(len(self.labels.names)), None)
             self._show_stage()
             for title, view in self._views:
                 if isinstance(view, LiveHeatmapGrid):
@@ -296,10 +306,12 @@ ten class probabilities.
         line = self.query_one("#draw-prediction", Static)
         full = line.size.width == 0 or line.size.width >= self.VERDICT_WIDTH
         if a.preprocessed is None or a.probabilities is None:
-            line.update("[b]Draw a digit[/b] on the canvas" if full else "[b]Draw a digit[/b]", layout=False)
+            line.update(
+                self.labels.say("[b]Draw a digit[/b] on the canvas" if full else "[b]Draw a digit[/b]"), layout=False
+            )
             return
         top = float(a.probabilities[a.predicted])
-        says = f"[b]{a.predicted}[/b] ({numbers.percent(top)})"
+        says = f"[b]{escape(self.labels.name(a.predicted or 0))}[/b] ({numbers.percent(top)})"
         if top < UNSURE:  # a guess: the picture may not be a digit at all
             line.update(f"[b]Unsure[/b]: {says}, under 50 %" if full else f"[b]Unsure[/b]: {says}", layout=False)
             return

@@ -11,13 +11,17 @@ Nothing typed or read from a file is parsed as markup.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from textual.binding import Binding
 
 from ...teach.quiz import Verdict
 from ...teach.quiz_mode import QuizMode
 from ..common.quiz import QuizModal, record_answer, session_score
+
+if TYPE_CHECKING:
+    from ...explore import ExplorerState
+    from .screen import ExplorerScreen
 
 
 class LecturerKeys:
@@ -35,8 +39,13 @@ class LecturerKeys:
     ]
     quiz: QuizMode = QuizMode()
 
+    @property
+    def _screen(self) -> ExplorerScreen:
+        """The explorer screen this is mixed into, typed."""
+        return cast("ExplorerScreen", self)
+
     def action_quiz(self) -> None:
-        screen: Any = self
+        screen = self._screen
         self.quiz = self.quiz.toggled()
         if self.quiz.on:
             text = "Quiz mode: → asks for the next step's value before showing it. x turns it off."
@@ -45,7 +54,7 @@ class LecturerKeys:
         screen.notify(text, title="Quiz", markup=False)
         screen.refresh_bindings()
 
-    def quiz_asks(self, state: Any) -> bool:
+    def quiz_asks(self, state: ExplorerState) -> bool:
         """In quiz mode, ask about the step after ``state``'s before it is shown (True: a question is open)."""
         if not self.quiz.on:
             return False
@@ -56,7 +65,7 @@ class LecturerKeys:
         question = self.quiz.question
         if question is None:
             return False
-        screen: Any = self
+        screen = self._screen
 
         def answered(verdict: Verdict | None) -> None:
             if verdict is None:
@@ -80,7 +89,7 @@ class LecturerKeys:
         from ...teach.handout_html import handout_html
         from ...util.fileio import atomic_write_bytes, os_reason
 
-        screen: Any = self
+        screen = self._screen
         state = screen.state
         if state is None:
             return

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 from rich.segment import Segment
@@ -25,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from ...core import FilterImage, ModelSpec, conv_layers, filter_visualisations, infer_shapes
+from ...core.arrays import Array
 from ..common.footer import KeysFooter
 from ..common.heatmap import TileGrid, map_strips, no_color, quantise
 
@@ -85,7 +85,7 @@ weights. **← →** change the layer, **Esc** goes back.
             super().__init__()
             self.layer_name, self.results, self.done = layer, results, done
 
-    def __init__(self, spec: ModelSpec, weights: Sequence[Any], label: str, layer: str | None = None) -> None:
+    def __init__(self, spec: ModelSpec, weights: Sequence[Array], label: str, layer: str | None = None) -> None:
         super().__init__()
         self.spec, self.weights, self.label = spec, list(weights), label
         self.conv_names = conv_layers(spec)

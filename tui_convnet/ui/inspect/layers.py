@@ -17,7 +17,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from ...core import Conv2DSpec, DenseSpec, FlattenSpec, Pool2DSpec
-from ...teach.layer_names import KERAS_NAMES_NOTE, keras2_name
+from ...model.layer_names import KERAS_NAMES_NOTE, keras2_name
 from ..common import palette
 from ..common.bars import ActivationStrip
 from ..common.heatmap import HeatmapGrid

@@ -32,8 +32,10 @@ from ..common.digits import DigitView
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
 from ..common.heatmap import TileGrid
+from ..common.image_set import ImageWords
 from ..common.messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ..common.mode_screen import ModeScreen
+from ..common.session import session_app
 from . import keys, workers
 from .layers import LayerList, LayerSection
 from .messages import Failed, LayerCheck, PredictionsDone, Prepared
@@ -58,7 +60,7 @@ NO_MODEL = (
 READING = "Reading the model…"
 
 
-class InspectScreen(ModeScreen):
+class InspectScreen(ImageWords, ModeScreen):
     """Feature maps, learned filters and numpy = Keras, on real test digits."""
 
     CSS_PATH = [STYLES / "inspect.tcss"]
@@ -117,7 +119,7 @@ class InspectScreen(ModeScreen):
         self._session_model = True
         if self.inspector is not None and self.inspector.model is ready.model:
             return
-        self._status(f"Reading the {ready.description}…")
+        self._status(f"Reading the {ready.model.label}…")
         self._generation += 1
         self._prepare(ready, self._generation)
 
@@ -142,7 +144,7 @@ class InspectScreen(ModeScreen):
         self._in_thread("inspect-keras", workers.check, inspector, index, digit, outputs, description=description)
 
     def _load(self, path: str) -> None:
-        self._in_thread("inspect-load", workers.load, self.app.post_message, path)
+        self._in_thread("inspect-load", workers.load, self.app.post_message, path, session_app(self).image_set)
 
     # ------------------------------------------------------------------ message handlers
 
@@ -164,6 +166,9 @@ class InspectScreen(ModeScreen):
             return  # a model asked for before the one now coming
         self.inspector, self.data, self.source = message.inspector, message.data, message.source
         self.keras_check = message.keras_check
+        self.take_words(self.inspector.model, self.data, help_text=keys.HELP)  # another image set's words
+        self.set_class(self.data.x_test.ndim == 4, "-rgb")  # a 32x32 RGB image needs a wider side panel
+        self.query_one("#inspect-index", Input).placeholder = self.say("digit #")
         self.field = None  # the new model may have other layers
         self.predicted = None
         self._status("")
@@ -175,7 +180,7 @@ class InspectScreen(ModeScreen):
             Text.assemble(
                 ("Model ", "bold"),
                 f"{self.inspector.name}: {self.source} · ",
-                (f"{len(self.data.x_test):,} test digits", "bold"),
+                (self.say(f"{len(self.data.x_test):,} test digits"), "bold"),
                 f" ({where})",
             )
         )
@@ -238,7 +243,15 @@ class InspectScreen(ModeScreen):
         label = int(self.data.y_test[self.index])
         self.outputs = self.inspector.numpy_layers(digit)
         side = self.query_one(SidePanel)
-        side.show_digit(self.index, len(self.data.x_test), digit, label, self.outputs[-1], keras_check=self.keras_check)
+        side.show_digit(
+            self.index,
+            len(self.data.x_test),
+            digit,
+            label,
+            self.outputs[-1],
+            keras_check=self.keras_check,
+            labels=self.labels,
+        )
         self.query_one(GradCamView).show(self.inspector.spec, self.inspector.weights, self.inspector.model_input(digit))
         for section, out in zip(self.sections, self.outputs, strict=False):
             section.checking(self.keras_check)
@@ -355,10 +368,11 @@ class InspectScreen(ModeScreen):
         else:  # the worker is still predicting the test set: go there when it is done
             self._next_wanted = True
             self.query_one("#inspect-accuracy", Static).update(
-                "Predicting the test set with the numpy engine… [b]n[/b] goes to the next wrong digit when it is done."
+                self.say("Predicting the test set with the numpy engine… [b]n[/b] goes to the next wrong digit ")
+                + "when it is done."
             )
             return
-        self.notify(f"No misclassified digit: the model gets all {n:,} test digits right.", title="Inspect")
+        self.notify(self.say(f"No misclassified digit: the model gets all {n:,} test digits right."), title="Inspect")
 
     def action_select_map(self, delta: int) -> None:
         if self.field is not None and self.inspector is not None:
@@ -371,8 +385,15 @@ class InspectScreen(ModeScreen):
         if self._need_model():
             self.kernel_channel += delta
 
+    def _reads_digits(self, what: str) -> bool:
+        """Stepping through and the hierarchy lesson read one-channel images: for RGB images, one line says so."""
+        if self.data is None or self.data.x_test.ndim != 4:
+            return True
+        self.notify(f"{what} reads one-channel images like MNIST's; these have three (RGB).", title=what)
+        return False
+
     def action_step_through(self) -> None:
-        if not self._need_model():
+        if not self._need_model() or not self._reads_digits("Stepping through"):
             return
         from ...explore import focus_on_map
         from ...training.explorer_example import learned_kernel_example
@@ -391,12 +412,12 @@ class InspectScreen(ModeScreen):
 
     def action_hierarchy(self) -> None:
         """The hierarchy-of-features lesson on this digit and model (the app opens the lessons screen)."""
-        if not self._need_model():
+        if not self._need_model() or not self._reads_digits("The hierarchy lesson"):
             return
         inspector, data = self._shown()
         label = int(data.y_test[self.index])
-        name = f"test digit #{self.index:,} (a {label}) from the inspect screen"
-        message = OpenHierarchy(data.x_test[self.index], label, name, inspector.spec, inspector.weights, self.source)
+        name = self.say(f"test digit #{self.index:,} (a {self.labels.name(label)}) from the inspect screen")
+        message = OpenHierarchy(data.x_test[self.index], label, name, inspector.model, self.source)
         self.app.post_message(message)
 
     def action_focus_index(self) -> None:
@@ -435,16 +456,16 @@ class InspectScreen(ModeScreen):
         n = len(self._shown()[1].x_test)
         text = event.value.strip()
         if not text:
-            self._status(f"Type the number of a test digit (0..{n - 1:,}), then press Enter.", error=True)
+            self._status(self.say(f"Type the number of a test digit (0..{n - 1:,}), then press Enter."), error=True)
             return
         try:
             value = int(text.replace(",", ""))
         except ValueError:
             shown = visible(repr(text), limit=60)  # a 100 kB paste is not echoed whole
-            self._status(f"A digit number must be a whole number. Received: index={shown}", error=True)
+            self._status(self.say(f"A digit number must be a whole number. Received: index={shown}"), error=True)
             return
         if not 0 <= value < n:
-            self._status(f"Digit index out of range 0..{n - 1}. Received: index={value}", error=True)
+            self._status(self.say(f"Digit index out of range 0..{n - 1}. Received: index={value}"), error=True)
             return
         self._status("")
         self.index = value

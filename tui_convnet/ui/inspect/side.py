@@ -6,12 +6,14 @@ It composes its widgets and shows what the screen gives it; the screen computes 
 from __future__ import annotations
 
 import numpy as np
+from rich.markup import escape
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...core import numbers
+from ...data.labels import MNIST_LABELS, ClassLabels
 from ..common.bars import ProbabilityBars
 from ..common.digits import DigitView
 from ..common.gradcam import GradCamView
@@ -31,15 +33,32 @@ class SidePanel(VerticalScroll, can_focus=False):
         yield Static("", id="inspect-accuracy")
 
     def show_digit(
-        self, index: int, total: int, digit: np.ndarray, label: int, probs: np.ndarray, *, keras_check: bool
+        self,
+        index: int,
+        total: int,
+        digit: np.ndarray,
+        label: int,
+        probs: np.ndarray,
+        *,
+        keras_check: bool,
+        labels: ClassLabels = MNIST_LABELS,
     ) -> None:
-        """Test digit ``index`` of ``total``, its label, the model's probabilities; the check still to come."""
+        """Test digit ``index`` of ``total``, its label, the model's probabilities; the check still to come
+        (``labels``: another image set's words and class names)."""
         pred = int(np.argmax(probs))
-        self.query_one("#inspect-digit-title", Static).update(f"[b]Test digit #{index:,}[/b] of {total:,}")
+        self.query_one("#inspect-digit-title", Static).update(labels.say(f"[b]Test digit #{index:,}[/b] of {total:,}"))
         self.query_one("#inspect-digit", DigitView).set_image(digit)
         verdict = "[$text-success]✓ correct[/]" if pred == label else "[b $text-error]✗ wrong[/]"
-        self.query_one("#inspect-prediction", Static).update(f"label [b]{label}[/b], predicted [b]{pred}[/b] {verdict}")
-        self.query_one("#inspect-probs", ProbabilityBars).set_probabilities(probs, label)
+        shown_label, shown_pred = (
+            (label, pred) if labels.mnist else (escape(labels.name(label)), escape(labels.name(pred)))
+        )
+        self.query_one("#inspect-prediction", Static).update(
+            f"label [b]{shown_label}[/b], predicted [b]{shown_pred}[/b] {verdict}"
+        )
+        bars = self.query_one("#inspect-probs", ProbabilityBars)
+        bars.labels = labels
+        bars.set_probabilities(probs, label)
+        self.query_one(GradCamView).labels = labels
         check = self.query_one("#inspect-check", Static)
         check.set_class(False, "-error")
         check.update(

@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from textual.message import Message
 from textual.worker import get_current_worker
 
 from ..common.messages import ModelReady
+from ..common.session_model import session_model
 from .messages import Failed, LayerCheck, PredictionsDone, Prepared
 
 if TYPE_CHECKING:
+    from ...data.image_sets import ImageSet
     from ...data.mnist import MnistData
+    from ...model.model import Model
     from ...training.inspector import ModelInspector
 
 #: Posts a message (a screen's or the app's ``post_message``; safe from any thread).
@@ -33,31 +36,27 @@ def prepare_bundled(post: Post, generation: int) -> None:
     """The bundled model, read with numpy only (no TensorFlow), checked by Keras only on request."""
     try:
         from ...model.bundled import ModelAssetError, load_bundled_model
-        from ...training.inspector import NumpyModel
 
         try:
             bundled = load_bundled_model()
         except ModelAssetError as exc:
             post(Failed(f"No bundled model: {exc}"))
             return
-        model = NumpyModel(bundled.spec, bundled.weights, bundled.spec.name)
-        _prepare(post, model, None, bundled.accuracies, False, generation)
+        _prepare(post, bundled, None, bundled.accuracies, False, generation)
     except Exception as exc:  # anything unexpected: a message on screen, never a dead app
         post(Failed(f"Cannot inspect the bundled model: {type(exc).__name__}: {exc}"))
 
 
 def prepare(post: Post, ready: ModelReady, generation: int) -> None:
     """A model of the session (trained, or read by the TensorFlow worker): Keras checks every digit."""
-    from ...training.inspector import is_numpy_model
-
     try:
-        in_worker = not is_numpy_model(ready.model) or bool(getattr(ready.model, "key", 0))
-        _prepare(post, ready.model, ready.data, ready.description, in_worker, generation)
+        in_worker = bool(ready.model.key)  # the worker holds its Keras model: Keras checks it at once
+        _prepare(post, ready.model, ready.data, ready.model.label, in_worker, generation)
     except Exception as exc:  # anything unexpected: a message on screen, never a dead app
         post(Failed(f"Cannot inspect this model: {type(exc).__name__}: {exc}"))
 
 
-def _prepare(post: Post, model: Any, data: MnistData | None, source: str, keras_check: bool, generation: int) -> None:
+def _prepare(post: Post, model: Model, data: MnistData | None, source: str, keras_check: bool, generation: int) -> None:
     from ...training.inspector import ModelInspector
 
     try:
@@ -93,8 +92,8 @@ def check(post: Post, inspector: ModelInspector, index: int, digit: np.ndarray, 
     from ...training.protocol import ModelRef
     from ...training.worker_client import WorkerError, shared_client
 
-    model = inspector.model
-    ref = model if isinstance(model, ModelRef) else ModelRef(inspector.spec, tuple(inspector.weights))
+    model: Model = inspector.model
+    ref = ModelRef(inspector.spec, tuple(inspector.weights), inspector.spec.name, model.key)
     try:
         comparisons = inspector.compare(digit, outputs, keras_outputs=shared_client().keras_layers(ref, digit))
     except WorkerError as exc:  # one line already ("TensorFlow is not installed: …")
@@ -106,8 +105,9 @@ def check(post: Post, inspector: ModelInspector, index: int, digit: np.ndarray, 
     post(LayerCheck(inspector, index, [c.max_abs_diff for c in comparisons]))
 
 
-def load(post: Post, post_app: Post, path: str) -> None:
-    """A ``.keras`` file, read by the TensorFlow worker; the app gets it as the session's model."""
+def load(post: Post, post_app: Post, path: str, images: ImageSet | None = None) -> None:
+    """A ``.keras`` file, read by the TensorFlow worker; the app gets it as the session's model, with the test
+    digits (or the test images of ``images``, the app's other image set, when the model reads those)."""
     from ...util.fileio import PathError, user_path
 
     try:  # a path that names no file is refused before the TensorFlow worker is asked to read it
@@ -117,13 +117,14 @@ def load(post: Post, post_app: Post, path: str) -> None:
     except (PathError, OSError) as exc:
         post(Failed(str(exc)))
         return
+    from ...data.image_sets import test_set_for
     from ...data.mnist import DataError, load_mnist
     from ...training.worker_client import WorkerError, shared_client
 
     try:
         loaded = shared_client().load(path)  # read, and refused if this screen cannot show it, by the worker
-        data = load_mnist("auto", download=False)
+        data = test_set_for(loaded.model.spec, images) or load_mnist("auto", download=False)
     except (WorkerError, DataError) as exc:
         post(Failed(str(exc)))
         return
-    post_app(ModelReady(loaded.model, data, path))
+    post_app(ModelReady(session_model(loaded.model, path), data))

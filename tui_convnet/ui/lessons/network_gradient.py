@@ -6,7 +6,7 @@ computed in a thread worker) down to its heatmaps; its base is :mod:`.backprop_b
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.text import Text
@@ -23,12 +23,15 @@ from ...core.lessons import (
     NetworkGradients,
     network_gradients,
 )
-from ...teach.layer_names import KERAS_NAMES_NOTE, slide_named
+from ...model.layer_names import KERAS_NAMES_NOTE, slide_named
 from ..common.footer import KeysFooter
 from ..common.heatmap import Heatmap, HeatmapGrid, glyph_legend, layer_strips, no_color, quantise, scale_for
 from ..common.messages import ModelReady
-from ..common.session_model import session_model
+from ..common.session_model import current_model
 from .backprop_base import STYLES, LessonScreen, Title
+
+if TYPE_CHECKING:
+    from ...model.model import Model
 
 
 class GradientsReady(Message):
@@ -77,9 +80,9 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
     result: reactive[NetworkGradients | None] = reactive(None, init=False, always_update=True)
     position: reactive[int] = reactive(0, init=False)
 
-    def __init__(self, model: Any = None, digit: int = 0) -> None:
+    def __init__(self, model: Model | None = None, digit: int = 0) -> None:
         super().__init__()
-        self._model = model  # (spec, weights, description), or None: the session's model, else the bundled one
+        self._model = model  # or None: the session's model, else the bundled one
         self._digit = digit
         self._page = 0
         self._source = ""
@@ -125,32 +128,23 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
     def on_resize(self, event: events.Resize) -> None:
         self.set_class(event.size.width < NARROW_BELOW, "-narrow")
 
-    def _choose_model(self) -> tuple[Any, Any, str]:
-        """The model given, else the session's (trained or loaded), else the bundled one — and its name."""
-        if self._model is not None:
-            spec, weights, source = self._model
-            return spec, weights, str(source)
-        if self._ready is not None:
-            try:
-                return session_model(self._ready)
-            except Exception as exc:  # an architecture the numpy engine cannot run, or Keras failing
-                spec, weights, source = _bundled()
-                return spec, weights, f"{source} (the session's model cannot be used: {exc})"
-        return _bundled()
+    def _choose_model(self) -> Model:
+        """The model given, else the session's (trained or loaded), else the bundled one."""
+        return self._model if self._model is not None else current_model(self._ready)
 
     @work(thread=True, exclusive=True)
     def _compute(self) -> None:
         try:
-            spec, weights, source = self._choose_model()
+            model = self._choose_model()
             from ...data.mnist import bundled_digit
 
             image, label = bundled_digit(self._digit)
             x = (image.astype(np.float32) / 255.0)[:, :, None]
-            result = network_gradients(spec, weights, x, label)
+            result = network_gradients(model.spec, list(model.weights), x, label)
         except (ValueError, OSError) as exc:
             self.post_message(GradientsReady(None, None, "", str(exc)))
             return
-        self.post_message(GradientsReady(result, x[:, :, 0], source))
+        self.post_message(GradientsReady(result, x[:, :, 0], model.label))
 
     def on_gradients_ready(self, message: GradientsReady) -> None:
         if message.result is None:
@@ -258,10 +252,3 @@ everywhere else. Dense layers are shown as one row of values. Esc goes back.
 
 def _vector_text(values: np.ndarray) -> str:
     return "[" + ", ".join(numbers.plain(float(v), decimals=3) for v in values) + "]"
-
-
-def _bundled() -> tuple[Any, Any, str]:
-    from ...model.bundled import load_bundled_model
-
-    model = load_bundled_model()
-    return model.spec, model.weights, model.description

@@ -9,7 +9,7 @@ untrained fixed-seed model — and the screen says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ from textual.widgets import ContentSwitcher, Static
 
 from ...core import numbers
 from ...data.mnist import DataError, bundled_digit
-from ...lessons import LESSONS, Digit, LessonModel, digit_from_uint8, seeded_model, trained_model
+from ...lessons import LESSONS, Digit, digit_from_uint8
 from ...lessons.catalog import contents, lesson_entry, lesson_info
 from ...lessons.dropout_lesson import DropoutLesson, DropoutSettings
 from ...lessons.hierarchy import HierarchyLesson
@@ -32,13 +32,14 @@ from ...lessons.pattern import PatternLesson
 from ...lessons.receptive import ReceptiveLesson, Selection
 from ...lessons.sharing import SharingLesson, Shift
 from ...lessons.sparse import SparseLesson
-from ...model.bundled import ModelAssetError, load_bundled_model
-from ...teach.layer_names import KERAS_NAMES_NOTE
+from ...model.bundled import ModelAssetError
+from ...model.layer_names import KERAS_NAMES_NOTE
+from ...model.model import Model, checked_model, seeded_model
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, OpenInExplorer
 from ..common.mode_screen import ModeScreen
 from ..common.session import SessionApp, session_app
-from ..common.session_model import session_model
+from ..common.session_model import current_model
 from .blocks import BlocksView
 from .views import (
     DropoutView,
@@ -85,18 +86,14 @@ class Position:
     digit: int = 0
 
 
-def choose_model(app: SessionApp) -> LessonModel:
+def choose_model(app: SessionApp) -> Model:
     """The session's trained or loaded model, else the bundled one, else an untrained fixed-seed model."""
-    ready = app.trained
-    refused = ""
-    if ready is not None:
-        try:
-            return trained_model(*session_model(ready))
-        except Exception as exc:  # a model the lessons cannot run: the bundled one, and the title says why
-            refused = f" (the session's model cannot be used: {exc})"
     try:
-        bundled = load_bundled_model()
-        return trained_model(bundled.spec, bundled.weights, bundled.description + refused)
+        model = current_model(app.trained)
+        if model.class_names or tuple(model.spec.input_shape) != (28, 28, 1):  # another image set's: not on digits
+            bundled = current_model(None)
+            model = replace(bundled, label=f"{bundled.label} (the {model.label} reads other images than digits)")
+        return checked_model(model.spec, model.weights, model.label, model.provenance)  # float32 weights
     except (ModelAssetError, ValueError, OSError):
         return seeded_model(0)
 
@@ -146,7 +143,7 @@ class LessonsScreen(ModeScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._model: LessonModel | None = None
+        self._model: Model | None = None
         self._lessons: dict[tuple[str, int], Any] = {}
         self._digits: dict[int, Digit] = {}
         self._pending: str | None = None
@@ -186,7 +183,7 @@ class LessonsScreen(ModeScreen):
     # ------------------------------------------------------------------ state
 
     @property
-    def model(self) -> LessonModel:
+    def model(self) -> Model:
         if self._model is None:
             self._model = choose_model(session_app(self))
         return self._model
@@ -232,7 +229,7 @@ class LessonsScreen(ModeScreen):
             return
         self.position = self._position(key, 0, self.position.digit)
 
-    def show_on(self, model: LessonModel, digit: Digit, key: str) -> None:
+    def show_on(self, model: Model, digit: Digit, key: str) -> None:
         """Open the lesson called ``key`` on another screen's ``digit`` and ``model`` (the inspect screen's).
 
         The digit is digit ``INSPECTED`` (``[``/``]`` go on to the bundled ones); every lesson uses the
@@ -300,7 +297,7 @@ class LessonsScreen(ModeScreen):
 
     def action_back(self) -> None:
         """Esc: back to the mode the lessons were opened from (the explorer when there is none)."""
-        previous = getattr(self.app, "previous_mode", None)
+        previous = session_app(self).previous_mode
         self.app.switch_mode(previous if previous and previous != "lessons" else "explorer")
 
     def action_step(self, delta: int) -> None:

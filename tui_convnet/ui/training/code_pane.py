@@ -3,7 +3,7 @@ setting being edited marked ``▶`` (the widget is :class:`~tui_convnet.ui.commo
 
 from __future__ import annotations
 
-from typing import Any
+from textual.widget import Widget
 
 from ...core import ModelSpec, mnist_convnet
 from ..common.keras_code import KerasCode
@@ -33,6 +33,6 @@ class TrainingCode(KerasCode):
         spec = self.spec or mnist_convnet(settings.dropout_rate)
         marked = CODE_SETTINGS.get(focused or "", ())
         self.show(spec, settings.config, settings=marked)
-        view: Any = self.parent
-        if marked and view is not None:  # the marked line scrolled into view (the summary above it as fits)
+        view = self.parent
+        if marked and isinstance(view, Widget):  # the marked line scrolled into view (the summary above it as fits)
             self.call_after_refresh(self.reveal_marked, view)

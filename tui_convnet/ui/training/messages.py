@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 from ...training.events import TrainEvent
 
+if TYPE_CHECKING:
+    from ...data.mnist import MnistData
+    from ...training.evaluate import Evaluation
+    from ...training.protocol import ModelRef, TrainDone
+
 
 @dataclass
 class DataLoaded(Message):
-    data: Any  # MnistData
+    data: MnistData
 
 
 @dataclass
@@ -35,8 +40,8 @@ class TrainingEvents(Message):
 
 @dataclass
 class TrainingFinished(Message):
-    result: Any  # trainer.TrainResult
-    data: Any  # the MnistData it trained and was evaluated on
+    result: TrainDone
+    data: MnistData  # what it trained and was evaluated on
 
 
 @dataclass
@@ -61,9 +66,9 @@ class NotStarted(Message):
 
 @dataclass
 class ModelLoaded(Message):
-    model: Any
-    evaluation: Any
-    data: Any
+    model: ModelRef
+    evaluation: Evaluation
+    data: MnistData
     path: str
 
 
@@ -71,9 +76,9 @@ class ModelLoaded(Message):
 class RunEvaluated(Message):
     """A cancelled run's model, evaluated on the test set after the run stopped."""
 
-    model: Any
-    evaluation: Any
-    data: Any
+    model: ModelRef
+    evaluation: Evaluation
+    data: MnistData
     label: str
 
 

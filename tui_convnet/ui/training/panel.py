@@ -16,16 +16,21 @@ from textual.compose import compose
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.widgets import Button, Input, Label, Select, Static, Switch
 
+from ...data.labels import labels_of
 from ...training.events import OPTIMIZERS, TrainConfig
-from ...training.presets import PRESETS
+from ...training.presets import PRESETS, preset
 from ...util.visible import visible
+from ..common.image_set import image_set_text
 from ..common.staged import BUILDING, Stage, building_line, fill
 from .form import DROPOUT_RATE, FIELDS
 
 if TYPE_CHECKING:
+    from ...data.labels import ClassLabels
     from ...data.mnist import MnistData
 
 DEFAULT_MODEL_PATH = "mnist_convnet.keras"
+#: The model file's name when the app trains on another image set.
+IMAGES_MODEL_PATH = "convnet.keras"
 #: The form starts with the shared defaults (the CLI's too).
 DEFAULTS = TrainConfig()
 
@@ -137,6 +142,15 @@ class TrainingSide(VerticalScroll, can_focus=False):
     # ------------------------------------------------------------------ what it shows
 
     def show_data(self, data: MnistData) -> None:
+        if data.class_names:  # another image set (convnet-tui --data)
+            self.query_one("#data-source", Static).update(image_set_text(data))
+            self.show_words(labels_of(data))
+            self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
+            self.query_one("#test-limit", Input).placeholder = f"all {len(data.x_test):,}"
+            path = self.query_one("#model-path", Input)
+            if path.value == DEFAULT_MODEL_PATH:  # not the MNIST model's name
+                path.value = IMAGES_MODEL_PATH
+            return
         kind = "full MNIST" if data.full else ("the bundled MNIST sample" if data.source == "sample" else "MNIST")
         text = Text.assemble(
             ("Data: ", "bold"),
@@ -159,6 +173,23 @@ class TrainingSide(VerticalScroll, can_focus=False):
         self.query_one("#data-source", Static).update(text)
         self.query_one("#train-limit", Input).placeholder = f"all {len(data.x_train):,}"
         self.query_one("#test-limit", Input).placeholder = f"all {len(data.x_test):,}"
+
+    def apply_preset(self, key: str) -> None:
+        """The preset's epochs and limits in their fields."""
+        chosen = preset(key)
+        values = {
+            "epochs": str(chosen.epochs),
+            "train-limit": "" if chosen.train_limit is None else str(chosen.train_limit),
+            "test-limit": "" if chosen.test_limit is None else str(chosen.test_limit),
+        }
+        for field_id, value in values.items():
+            self.query_one(f"#{field_id}", Input).value = value
+
+    def show_words(self, labels: ClassLabels) -> None:
+        """The fields' names in the words of another image set ("Training images")."""
+        for label in self.query("#settings Label").results(Label):
+            if isinstance(label.content, str):
+                label.update(labels.say(label.content))
 
     def show_tensorflow_ready(self, seconds: float, device: str) -> None:
         status = self.query_one("#tf-status", Static)

@@ -18,8 +18,10 @@ from textual.widget import Widget
 from textual.widgets import Button, DataTable, Static
 
 from ...core import numbers
+from ...data.labels import MNIST_LABELS, ClassLabels
 from ..common.digits import digit_text
 from ..common.heatmap import no_color
+from ..common.image_set import class_cell
 
 if TYPE_CHECKING:
     from ...data.mnist import MnistData
@@ -60,17 +62,17 @@ class ConfusionTable(DataTable[Text]):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(cursor_type="cell", zebra_stripes=False, fixed_columns=1, **kwargs)
 
-    def show(self, confusion: np.ndarray, per_class_accuracy: np.ndarray) -> None:
+    def show(self, confusion: np.ndarray, per_class_accuracy: np.ndarray, labels: ClassLabels = MNIST_LABELS) -> None:
         m = np.asarray(confusion)
         self.clear(columns=True)
         self.add_column(Text("true", style="bold"), key="true")
         for c in range(m.shape[1]):
-            self.add_column(Text(str(c), style="bold", justify="right"), key=str(c), width=5)
+            self.add_column(Text(class_cell(labels, c, 5), style="bold", justify="right"), key=str(c), width=5)
         self.add_column(Text("accuracy", style="bold", justify="right"), key="accuracy")
         for r, row in enumerate(m):
             shares = row / max(int(row.sum()), 1)
             self.add_row(
-                Text(str(r), style="bold", justify="right"),
+                Text(labels.numbered(r), style="bold", justify="right" if labels.mnist else "left"),
                 *(_count_cell(int(n), float(f), r == c) for c, (n, f) in enumerate(zip(row, shares, strict=True))),
                 _accuracy_cell(float(per_class_accuracy[r])),
                 key=str(r),
@@ -95,6 +97,8 @@ class DigitGallery(Widget):
         super().__init__(**kwargs)
         self.images: np.ndarray | None = None
         self.labels = self.predicted = self.confidence = self.order = np.zeros(0, dtype=int)
+        #: What the images and their classes are called (MNIST's digits, or another set's names).
+        self.words = MNIST_LABELS
         self.title = ""  # what the digits shown are, when not all of them (a confusion-matrix cell)
 
     def show(
@@ -124,46 +128,62 @@ class DigitGallery(Widget):
     def turn(self, delta: int) -> None:
         self.page = (self.page + delta) % self.pages
 
+    @property
+    def cell_width(self) -> int:
+        """A 28x28 digit shrunk by 2 (14 columns); a 32x32 image: 16."""
+        return CELL_WIDTH if self.images is None else max(CELL_WIDTH, int(self.images.shape[2]) // 2)
+
     def _columns(self, width: int) -> int:
-        return max(1, (width + GAP) // (CELL_WIDTH + GAP))
+        return max(1, (width + GAP) // (self.cell_width + GAP))
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         if self.images is None:
             return 1
         shown = len(self.order[self.page * self.PER_PAGE : (self.page + 1) * self.PER_PAGE])
         rows = math.ceil(shown / self._columns(width)) if shown else 0
-        return 1 + rows * (7 + 2 + 1)
+        return 1 + rows * ((int(self.images.shape[1]) // 2 + 1) // 2 + 2 + 1)
 
     def caption(self) -> Text:
         start = self.page * self.PER_PAGE
         end = min(start + self.PER_PAGE, len(self.order))
         shown = f"  {start + 1:,}–{end:,} of {len(self.order):,} (page {self.page + 1}/{self.pages})"
         if self.title:
-            return Text.assemble(("Test digits, ", "bold"), (self.title, "bold"), shown)
+            return Text.assemble((self.words.say("Test digits, "), "bold"), (self.title, "bold"), shown)
         return Text.assemble(
-            ("Test digits", "bold"), f"{shown}, {self.misclassified:,} misclassified shown first (n/p: pages)"
+            (self.words.say("Test digits"), "bold"),
+            f"{shown}, {self.misclassified:,} misclassified shown first (n/p: pages)",
         )
 
     def render(self) -> RenderableType:
         if self.images is None:
             return Text("No test predictions yet.", style="dim")
         if len(self.order) == 0:
-            return Group(self.caption(), Text("No test digit in this cell.", style="dim"))
+            return Group(self.caption(), Text(self.words.say("No test digit in this cell."), style="dim"))
         columns = self._columns(self.content_size.width or 80)
         grid = Table.grid(padding=(0, GAP, 1, 0))
         for _ in range(columns):
-            grid.add_column(width=CELL_WIDTH, no_wrap=True)
+            grid.add_column(width=self.cell_width, no_wrap=True)
         cells = []
         for i in self.order[self.page * self.PER_PAGE : (self.page + 1) * self.PER_PAGE]:
             i = int(i)
             wrong = self.predicted[i] != self.labels[i]
             cell = digit_text(self.images[i], shrink_by=2, glyphs=no_color(self))
             cell.append("\n")
-            cell.append(
-                f"pred {self.predicted[i]} {numbers.percent(float(self.confidence[i]), 0):>5}\n",
-                "bold red" if wrong else "bold green",
-            )
-            cell.append(f"true {self.labels[i]}", "red" if wrong else "green")
+            if self.words.mnist:
+                cell.append(
+                    f"pred {self.predicted[i]} {numbers.percent(float(self.confidence[i]), 0):>5}\n",
+                    "bold red" if wrong else "bold green",
+                )
+                cell.append(f"true {self.labels[i]}", "red" if wrong else "green")
+            else:  # the predicted class's name after the confidence, the true one's after "true", cut to the cell
+                confidence = numbers.percent(float(self.confidence[i]), 0)
+                pred = self.words.short(int(self.predicted[i]), self.cell_width - len(f"{confidence:>4} "))
+                cell.append(f"{confidence:>4} {pred}\n", "bold red" if wrong else "bold green")
+                true = f"true {self.words.short(int(self.labels[i]), self.cell_width - 5)}"
+                cell.append(true, "red" if wrong else "green")
+                if len(true) + len(f"  #{i}") > self.cell_width:
+                    cells.append(cell)
+                    continue
             cell.append(f"  #{i}", "dim")
             cells.append(cell)
         for r in range(0, len(cells), columns):
@@ -178,6 +198,8 @@ class ResultsPane(VerticalScroll):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.evaluation: Evaluation | None = None  # what is shown (None: no results yet)
+        #: What the images and their classes are called (the training screen sets another set's).
+        self.labels = MNIST_LABELS
         self.data: MnistData | None = None  # the test digits it was computed on
 
     def compose(self) -> ComposeResult:
@@ -195,7 +217,7 @@ class ResultsPane(VerticalScroll):
             (numbers.percent(evaluation.accuracy), "bold green"),
             ("   test loss ", "bold"),
             numbers.metric(evaluation.loss),
-            f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified)\n",
+            self.labels.say(f"   on {evaluation.samples:,} test digits ({evaluation.misclassified:,} misclassified)\n"),
             ("Model: ", "bold"),
             what,
             ("\n" + note if note else "", "italic"),
@@ -204,10 +226,11 @@ class ResultsPane(VerticalScroll):
         self.query_one("#confusion-title", Static).update(
             Text.assemble(
                 ("Confusion matrix", "bold"),
-                " rows: true, columns: predicted · Enter on a cell: its digits",
+                self.labels.say(" rows: true, columns: predicted · Enter on a cell: its digits"),
             )
         )
-        self.query_one(ConfusionTable).show(evaluation.confusion, evaluation.per_class_accuracy)
+        self.query_one(ConfusionTable).show(evaluation.confusion, evaluation.per_class_accuracy, self.labels)
+        self.query_one(DigitGallery).words = self.labels
         self.show_gallery()
 
     def headline(self, text: Text) -> None:
@@ -219,6 +242,11 @@ class ResultsPane(VerticalScroll):
         button.disabled = not offered
         button.set_class(not offered, "-hidden")
 
+    def show_cell(self, true: int, predicted: int) -> None:
+        """The test digits of a confusion-matrix cell (the label or the accuracy column: nothing to filter)."""
+        if self.evaluation is not None and 0 <= predicted < len(self.evaluation.confusion):
+            self.show_gallery(true, predicted)
+
     def show_gallery(self, true: int | None = None, predicted: int | None = None) -> None:
         """Every test digit, mistakes first; or, with ``true`` and ``predicted``, the digits of that cell."""
         ev, data, gallery = self.evaluation, self.data, self.query_one(DigitGallery)
@@ -228,5 +256,7 @@ class ResultsPane(VerticalScroll):
             gallery.show(data.x_test, ev.labels, ev.predicted, ev.confidence, ev.order)
             return
         cell = ev.indices(true, predicted)
-        title = f"true {true}, predicted {predicted}: {len(cell):,} digit{'s' if len(cell) != 1 else ''} (a: all)"
+        true_name, predicted_name = self.labels.name(true), self.labels.name(predicted)  # MNIST: the digits
+        plural = "s" if len(cell) != 1 else ""
+        title = self.labels.say(f"true {true_name}, predicted {predicted_name}: {len(cell):,} digit{plural} (a: all)")
         gallery.show(data.x_test, ev.labels, ev.predicted, ev.confidence, cell, title=title)

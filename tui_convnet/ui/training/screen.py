@@ -32,13 +32,16 @@ from textual.reactive import reactive
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch, TabbedContent, TabPane
 
 from ...core import ModelSpec, mnist_convnet
+from ...data.image_sets import spec_for_images, training_spec
 from ...training.events import DEFAULT_LEARNING_RATES
-from ...training.presets import preset
 from ...training.slots import ordinal
 from ..common.footer import KeysFooter
-from ..common.messages import ModelReady, describe_source
+from ..common.image_set import ImageWords
+from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.plot import LinePlot
+from ..common.session import session_app
+from ..common.session_model import describe_source, session_model
 from ..common.staged import Stage, building_line, fill, once_built
 from . import keys, messages, workers
 from .code_pane import TrainingCode
@@ -53,6 +56,7 @@ from .run_view import RunView
 if TYPE_CHECKING:
     from ...data.mnist import MnistData
     from ...training.evaluate import Evaluation
+    from ...training.protocol import ModelRef, TrainDone
 
 __all__ = ["DEFAULTS", "TrainingScreen", "parse_settings"]
 
@@ -65,7 +69,7 @@ EDITOR_NOTE = "Your model from the architecture editor, built in Keras when you 
 LOSS_CAP = 5.0
 
 
-class TrainingScreen(ModeScreen):
+class TrainingScreen(ImageWords, ModeScreen):
     """Train the lecture's ConvNet on MNIST with live progress; save and load models."""
 
     CSS_PATH = [STYLES / "training.tcss"]
@@ -86,16 +90,18 @@ class TrainingScreen(ModeScreen):
     def __init__(self) -> None:
         super().__init__()
         self.data: MnistData | None = None  # full, before limits
-        self.model: Any = None  # the last trained (also cancelled) or loaded model (a ModelRef of the worker)
+        self.model: ModelRef | None = (
+            None  # the last trained (also cancelled) or loaded model (a ModelRef of the worker)
+        )
         self.chosen_spec: ModelSpec | None = None  # the architecture editor's model (TrainModel), else the lecture's
         self.model_source = ""  # which run or file the model, the results and the inspect screen show
-        self.last_result: Any = None  # the TrainDone of the last run (completed or not)
+        self.last_result: TrainDone | None = None  # the TrainDone of the last run (completed or not)
         self._cancel = threading.Event()
         #: The runs of this screen: their number, their curves, events → progress (pure).
         self.runs = RunTracker()
         self._side_auto_hidden = False
         #: The model the Results tab offers to the other screens (u), with its data and name; None: nothing offered.
-        self._offer: tuple[Any, Any, str] | None = None
+        self._offer: tuple[ModelRef, MnistData, str] | None = None
         #: The model shown (a run's) has not been saved since it was made.
         self._unsaved = False
 
@@ -146,7 +152,7 @@ class TrainingScreen(ModeScreen):
         loss_plot, acc_plot = self.query_one("#loss-plot", LinePlot), self.query_one("#acc-plot", LinePlot)
         self._run_view = RunView(self.query_one(TrainingProgress), loss_plot, acc_plot, self.query_one(EpochLog))
         self._show_summary()
-        self._in_thread("prepare", workers.prepare)
+        self._in_thread("prepare", workers.prepare, session_app(self).image_set)
 
     def on_unmount(self) -> None:
         if self.phase == "training":  # never leave a run going behind a closed screen
@@ -178,6 +184,9 @@ class TrainingScreen(ModeScreen):
     def on_data_loaded(self, message: messages.DataLoaded) -> None:
         self.data = message.data
         self._panel.show_data(message.data)
+        if self.take_words(message.data, help_text=keys.HELP):  # another set: its words, the ConvNet sized for it
+            self._results.labels = self.runs.labels = self.labels
+            self._show_summary()
 
     def on_tensor_flow_ready(self, message: messages.TensorFlowReady) -> None:
         self._panel.show_tensorflow_ready(message.seconds, message.device)
@@ -231,14 +240,7 @@ class TrainingScreen(ModeScreen):
     @on(Select.Changed, "#preset")
     @once_built
     def _preset_changed(self, event: Select.Changed) -> None:
-        chosen = preset(str(event.value))
-        values = {
-            "epochs": str(chosen.epochs),
-            "train-limit": "" if chosen.train_limit is None else str(chosen.train_limit),
-            "test-limit": "" if chosen.test_limit is None else str(chosen.test_limit),
-        }
-        for field_id, value in values.items():
-            self.query_one(f"#{field_id}", Input).value = value
+        self._panel.apply_preset(str(event.value))
 
     @on(Select.Changed, "#optimizer")
     @once_built
@@ -261,9 +263,11 @@ class TrainingScreen(ModeScreen):
     def _show_summary(self, spec: ModelSpec | None = None, note: str = "") -> None:
         if spec is None and self.chosen_spec is not None:
             spec, note = self.chosen_spec, EDITOR_NOTE
-        self.query_one(
-            TrainingCode
-        ).spec = spec  # the code of a run's, a file's or the editor's model, else the lecture's
+        elif spec is None and self.data is not None and self.data.class_names:  # another image set (--data)
+            spec = spec_for_images(self.data, DROPOUT_RATE if self._panel.dropout else None)
+            note = "The lecture's ConvNet sized for these images, built in Keras when you press Start."
+        # the code of a run's, a file's or the editor's model, else the lecture's
+        self.query_one(TrainingCode).spec = spec
         self.query_one("#model-summary", Static).update(self._summary(spec, note, dropout=self._panel.dropout))
         self.read_settings(show=False)
 
@@ -293,8 +297,11 @@ class TrainingScreen(ModeScreen):
         if self.data is None:
             self.notify("The digits are still loading; press Start again in a moment.", severity="warning")
             return
-        if self.chosen_spec is not None:
-            settings = replace(settings, spec=self.chosen_spec)
+        try:  # the editor's model, else the lecture's (another image set's: sized for its images and classes)
+            settings = replace(settings, spec=training_spec(self.data, settings.dropout_rate, self.chosen_spec))
+        except ValueError as exc:
+            self.notify(str(exc), title="Model", severity="error", markup=False)
+            return
         data = self.data.limited(settings.train_limit, settings.test_limit)
         self.runs.run += 1
         self._reset_progress(settings)
@@ -345,7 +352,7 @@ class TrainingScreen(ModeScreen):
         if self.phase == "training":
             return
         if self.data is None:
-            self._panel.file_status("The test digits are still loading…", ok=False)
+            self._panel.file_status(self.say("The test digits are still loading…"), ok=False)
             return
         path = self._panel.model_path()
         if not path:
@@ -386,10 +393,7 @@ class TrainingScreen(ModeScreen):
 
     @on(DataTable.CellSelected, "#confusion")
     def _confusion_cell(self, event: DataTable.CellSelected) -> None:
-        true, predicted = event.coordinate.row, event.coordinate.column - 1
-        if self.evaluation is None or not 0 <= predicted < 10:
-            return  # the label column or the accuracy column: nothing to filter
-        self._results.show_gallery(true, predicted)
+        self._results.show_cell(event.coordinate.row, event.coordinate.column - 1)
 
     @on(Input.Submitted, "#model-path")
     def _path_submitted(self) -> None:
@@ -431,7 +435,7 @@ class TrainingScreen(ModeScreen):
         line = self.runs.finished_line(result.reason, result.message, result.evaluation)
         self._run_view.write_line(line)
         label = self.runs.label(result.reason, result.stopped_at)
-        if result.reason == "completed":
+        if result.reason == "completed" and result.evaluation is not None:  # a completed run is evaluated
             self._keep_model(result.model, result.evaluation, message.data, label, offer=True)
             self._unsaved = True
         elif result.reason == "nan":
@@ -472,7 +476,7 @@ class TrainingScreen(ModeScreen):
 
     # ------------------------------------------------------------------ the model shown and offered
 
-    def _keep_model(self, model: Any, evaluation: Evaluation, data: MnistData, label: str, *, offer: bool) -> None:
+    def _keep_model(self, model: ModelRef, evaluation: Evaluation, data: MnistData, label: str, *, offer: bool) -> None:
         """The model of a run (or a file) becomes the one the Results tab and w use; with ``offer``, u gives it to
         every screen (until then they keep theirs: the bundled model, or the one chosen before)."""
         self.model, self.model_source = model, label
@@ -505,7 +509,7 @@ class TrainingScreen(ModeScreen):
         model, data, label = self._offer
         self._offer = None
         self._show_use(False)
-        self.post_message(ModelReady(model, data, label))
+        self.post_message(ModelReady(session_model(model, label), data))
         self._panel.file_status(f"Every screen now uses {describe_source(label)}.", ok=True)
         self.notify(
             Text(f"Every screen now uses {describe_source(label)}. Ctrl+P, “Use the bundled model” goes back.").plain,

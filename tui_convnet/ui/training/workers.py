@@ -34,7 +34,9 @@ from .messages import (
 )
 
 if TYPE_CHECKING:
+    from ...data.image_sets import ImageSet
     from ...data.mnist import MnistData
+    from ...training.protocol import ModelRef
     from .form import TrainSettings
 
 #: Posts a message to the screen (its ``post_message``; safe from any thread).
@@ -44,16 +46,17 @@ Post = Callable[[Message], object]
 REDRAW_INTERVAL = 1.0
 
 
-def prepare(post: Post) -> None:
-    """Load the digits here while TensorFlow starts in the worker process; say when each is ready."""
+def prepare(post: Post, images: ImageSet | None = None) -> None:
+    """Load the digits (or take ``images``, another image set) here while TensorFlow starts in the worker
+    process; say when each is ready."""
     from ...data.mnist import DataError, load_mnist
     from ...training.worker_client import WorkerError, shared_client
 
     client = shared_client()
     with contextlib.suppress(WorkerError):  # (a worker that cannot start says so below, once)
         client.warm_up()  # TensorFlow starts loading in the worker process while the data loads here
-    try:
-        data = load_mnist("auto", download=False)  # full MNIST if cached, else the bundled sample
+    try:  # full MNIST if cached, else the bundled sample
+        data = images.data if images is not None else load_mnist("auto", download=False)
     except DataError as exc:
         post(PrepareFailed(str(exc)))
         return
@@ -112,7 +115,7 @@ def train(post: Post, settings: TrainSettings, data: MnistData, cancel: threadin
     post(TrainingFinished(done, data))
 
 
-def evaluate(post: Post, model: Any, data: MnistData, label: str) -> None:
+def evaluate(post: Post, model: ModelRef, data: MnistData, label: str) -> None:
     """A cancelled run's model on the test digits."""
     from ...training.worker_client import WorkerError, shared_client
 
@@ -124,7 +127,7 @@ def evaluate(post: Post, model: Any, data: MnistData, label: str) -> None:
     post(RunEvaluated(model, evaluation, data, label))
 
 
-def save(post: Post, model: Any, path: str) -> None:
+def save(post: Post, model: ModelRef, path: str) -> None:
     from ...training.worker_client import WorkerError, shared_client
 
     try:
@@ -142,5 +145,8 @@ def load(post: Post, path: str, data: MnistData) -> None:
         loaded = shared_client().load(path, data.x_test, data.y_test)
     except WorkerError as exc:
         post(FileDone(f"Not loaded: {exc}", ok=False))
+        return
+    if loaded.evaluation is None:  # never: the worker evaluates a model it is given test digits for
+        post(FileDone(f"Not loaded: {loaded.path} was read but not evaluated.", ok=False))
         return
     post(ModelLoaded(loaded.model, loaded.evaluation, data, loaded.path))
