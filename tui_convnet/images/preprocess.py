@@ -187,6 +187,8 @@ def remove_lines(flat: np.ndarray, grain: float) -> tuple[np.ndarray, int, int]:
         return flat, 0, 0
     out, across = _remove_rows(flat, grain)
     out_t, down = _remove_rows(np.ascontiguousarray(out.T), grain)
+    if across + down < 2:  # one straight stroke across the picture is a digit's (a fine 1's stem, a 7's bar),
+        return flat, 0, 0  # not paper: ruled paper shows several lines (and its margin line comes with them)
     return np.ascontiguousarray(out_t.T), across, down
 
 
