@@ -12,7 +12,7 @@ did to this picture:
    level, estimated cell by cell (a grey opening over cells bigger than a pen
    stroke), taken away: uneven light and shadows go, the digit stays;
 3. lines — ruled or squared paper's lines (thin, straight, across most of
-   the picture) taken away;
+   the picture, at least two of them: one alone is a digit's stroke) taken away;
 4. threshold — smoothed (noise and JPEG blocks fade, strokes stay), then a
    pixel is ink above Otsu's threshold, never below five times the paper's grain;
 5. blobs — connected ink: the blob with the most ink that is not a line, and the
