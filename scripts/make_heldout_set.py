@@ -1,7 +1,8 @@
 """Write the held-out photo set: pictures made independently of the photo set, to check (never to tune) on.
 
 ``tests/images/heldout/`` gets one folder per condition and ``manifest.csv``
-(condition, file, label; ``-`` for no digit), like ``scripts/make_photo_set.py``
+(condition, file, label, the digit's box ``top left bottom right``, the MNIST test digit's index; the
+label ``-`` for no digit), like ``scripts/make_photo_set.py``
 writes the photo set, but with another generator, other seeds and other kinds
 of picture, so a rule tuned on the photo set is checked on pictures it has
 never seen:
@@ -170,11 +171,16 @@ def camera_noise(canvas: np.ndarray, rng: Rng, sigma: float) -> np.ndarray:
     return np.asarray(canvas + shot + read)
 
 
-def lay(canvas: np.ndarray, alpha: np.ndarray, ink: np.ndarray, top: int, left: int) -> None:
+def lay(canvas: np.ndarray, alpha: np.ndarray, ink: np.ndarray, top: int, left: int) -> tuple[int, int, int, int]:
+    """Lay ``ink`` with coverage ``alpha`` at ``(top, left)``; the box of the pixels at least half inked."""
     h, w = alpha.shape
     region = canvas[top : top + h, left : left + w]
     a = alpha[: region.shape[0], : region.shape[1], None]
     region[...] = region * (1 - a) + ink * a
+    rows, cols = np.flatnonzero((a[..., 0] >= 0.5).any(axis=1)), np.flatnonzero((a[..., 0] >= 0.5).any(axis=0))
+    if not rows.size:
+        return (top, left, top, left)
+    return (top + int(rows[0]), left + int(cols[0]), top + int(rows[-1]) + 1, left + int(cols[-1]) + 1)
 
 
 def lines_on(canvas: np.ndarray, rng: Rng, kind: str) -> None:
@@ -232,8 +238,11 @@ INKS = {
 }
 
 
-def digit_picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, str]:
-    """One picture of ``digit`` (28x28, 0..255, ink bright) under ``condition``."""
+def digit_picture(
+    digit: np.ndarray, rng: Rng, condition: str, inks: list[np.ndarray] | None = None
+) -> tuple[bytes, str, str]:
+    """One picture of ``digit`` (28x28, 0..255, ink bright) under ``condition``, and the digit's box on it
+    (``top left bottom right``); ``inks`` gets the digit's own ink (before the paper, the light, the camera)."""
     c = condition
     combo = c == "combined"
 
@@ -275,7 +284,9 @@ def digit_picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, s
         ink = np.asarray(INKS["black"], np.float32) + rng.uniform(0, 0.1)
     top = int(rng.integers(0, max(1, h - size + 1)))
     left = int(rng.integers(0, max(1, w - size + 1)))
-    lay(canvas, alpha, ink, top, left)
+    box = " ".join(map(str, lay(canvas, alpha, ink, top, left)))
+    if inks is not None:
+        inks.append(alpha)
     if c == "lighting" or maybe(0.5):
         canvas *= vignette(h, w, rng, rng.uniform(0.25, 0.55))[..., None]
     if c == "shadow" or maybe(0.3):
@@ -288,9 +299,9 @@ def digit_picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, s
     sigma = rng.uniform(6, 20) if c == "noise" else rng.uniform(2, 12) if combo else rng.uniform(0.5, 3)
     canvas = camera_noise(canvas, rng, sigma)
     if c == "jpeg":
-        return save(canvas, rng, quality=int(rng.integers(8, 30)), twice=rng.random() < 0.5)
+        return (*save(canvas, rng, quality=int(rng.integers(8, 30)), twice=rng.random() < 0.5), box)
     quality = int(rng.integers(20, 85)) if combo and rng.random() < 0.7 else None if combo else 90
-    return save(canvas, rng, quality=quality, grey=maybe(0.3), twice=maybe(0.3))
+    return (*save(canvas, rng, quality=quality, grey=maybe(0.3), twice=maybe(0.3)), box)
 
 
 # --------------------------------------------------------------------------- pictures without a digit
@@ -470,10 +481,11 @@ CONDITIONS = (
 )
 
 
-def build(out: Path, per_condition: int, per_kind: int) -> int:
+def build(out: Path, per_condition: int, per_kind: int, inks: dict[str, np.ndarray] | None = None) -> int:
+    """Write the set into ``out``; ``inks`` gets each picture's digit as drawn on it, by file name."""
     with np.load(ROOT / "assets" / "mnist" / "mnist-sample.npz", allow_pickle=False) as f:
         x_test, y_test = f["x_test"], f["y_test"]
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, str, str]] = []
     out.mkdir(parents=True, exist_ok=True)
     for ci, condition in enumerate(CONDITIONS):
         rng = np.random.default_rng([SEED, ci])
@@ -483,10 +495,13 @@ def build(out: Path, per_condition: int, per_kind: int) -> int:
         for n, i in enumerate(indices):
             label = n % 10 if condition == "pen" else int(y_test[i])
             digit = pen_digit(label, rng) if condition == "pen" else x_test[i].astype(np.float32)
-            data, ext = digit_picture(digit, rng, condition)
+            drawn: list[np.ndarray] = []
+            data, ext, box = digit_picture(digit, rng, condition, drawn)
             name = f"{n:03d}_{label}.{ext}"
+            if inks is not None:
+                inks[f"{condition}/{name}"] = drawn[0]
             (folder / name).write_bytes(data)
-            rows.append((condition, f"{condition}/{name}", str(label)))
+            rows.append((condition, f"{condition}/{name}", str(label), box, "" if condition == "pen" else str(i)))
     rng = np.random.default_rng([SEED, 100])
     (out / "no_digit").mkdir(exist_ok=True)
     for kind in NO_DIGIT_KINDS:
@@ -494,10 +509,10 @@ def build(out: Path, per_condition: int, per_kind: int) -> int:
             data, ext = no_digit_picture(kind, n, rng)
             name = f"{kind}_{n}.{ext}"
             (out / "no_digit" / name).write_bytes(data)
-            rows.append(("no_digit", f"no_digit/{name}", "-"))
+            rows.append(("no_digit", f"no_digit/{name}", "-", "", ""))
     with open(out / "manifest.csv", "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(("condition", "file", "label"))
+        writer.writerow(("condition", "file", "label", "box", "mnist"))
         writer.writerows(rows)
     return len(rows)
 

@@ -1,8 +1,9 @@
 """Write the photo test set: official MNIST test digits turned into pictures a student would take.
 
 ``tests/images/photos/`` gets one folder per condition, each picture named
-``<number>_<label>.<ext>``, and ``manifest.csv`` (condition, file, label; the
-label ``-`` for the pictures without a digit). Everything is drawn from seeded
+``<number>_<label>.<ext>``, and ``manifest.csv`` (condition, file, label, the
+digit's box ``top left bottom right`` in the picture's pixels and the index of
+the MNIST test digit it shows; the label ``-`` for the pictures without a digit). Everything is drawn from seeded
 generators, so a rerun with the same numpy and Pillow writes the same files:
 
     .venv/bin/python scripts/make_photo_set.py [--per-condition 30] [--output DIR]
@@ -78,12 +79,24 @@ def ink_colour(rng: Rng, kind: str) -> np.ndarray:
     return np.clip(np.asarray(colours[name]) + rng.uniform(-0.08, 0.08, 3), 0, 1).astype(np.float32)
 
 
-def place(canvas: np.ndarray, alpha: np.ndarray, ink: np.ndarray, top: int, left: int) -> None:
-    """Lay ``ink`` on ``canvas`` with coverage ``alpha`` at ``(top, left)`` (in place)."""
+Box = tuple[int, int, int, int]
+
+
+def ink_box(alpha: np.ndarray, top: int, left: int) -> Box:
+    """``(top, left, bottom, right)`` (exclusive ends) of the pixels at least half inked, on the page."""
+    rows, cols = np.flatnonzero((alpha >= 0.5).any(axis=1)), np.flatnonzero((alpha >= 0.5).any(axis=0))
+    if not rows.size:
+        return (top, left, top, left)
+    return (top + int(rows[0]), left + int(cols[0]), top + int(rows[-1]) + 1, left + int(cols[-1]) + 1)
+
+
+def place(canvas: np.ndarray, alpha: np.ndarray, ink: np.ndarray, top: int, left: int) -> Box:
+    """Lay ``ink`` on ``canvas`` with coverage ``alpha`` at ``(top, left)`` (in place); the digit's box on it."""
     h, w = alpha.shape
     region = canvas[top : top + h, left : left + w]
     a = alpha[: region.shape[0], : region.shape[1], None]
     region[...] = region * (1 - a) + ink * a
+    return ink_box(a[..., 0], top, left)
 
 
 def lighting(h: int, w: int, rng: Rng, strength: float) -> np.ndarray:
@@ -161,8 +174,11 @@ def encode(canvas: np.ndarray, rng: Rng, *, quality: int | None, grey: bool) -> 
 # --------------------------------------------------------------------------- one picture
 
 
-def picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, str]:
-    """One picture of ``digit`` under ``condition``."""
+def picture(
+    digit: np.ndarray, rng: Rng, condition: str, inks: list[np.ndarray] | None = None
+) -> tuple[bytes, str, Box]:
+    """One picture of ``digit`` under ``condition``, and where the digit is on it; ``inks`` gets the digit's
+    own ink (its coverage, before the paper, the light and the camera)."""
     c = condition
     combo = c == "combined"
     pick = (lambda p: rng.random() < p) if combo else (lambda p: False)
@@ -199,7 +215,9 @@ def picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, str]:
         alpha *= rng.uniform(0.75, 1.0)  # pencil: not even full coverage
     top = int(rng.integers(0, max(1, h - size + 1)))
     left = int(rng.integers(0, max(1, w - size + 1)))
-    place(page, alpha, ink_colour(rng, kind), top, left)
+    box = place(page, alpha, ink_colour(rng, kind), top, left)
+    if inks is not None:
+        inks.append(alpha)
     # What the camera adds.
     if c == "lighting" or pick(0.5):
         page *= lighting(h, w, rng, rng.uniform(0.25, 0.5))[..., None]
@@ -220,7 +238,7 @@ def picture(digit: np.ndarray, rng: Rng, condition: str) -> tuple[bytes, str]:
     else:
         quality = 92
     grey = c == "grey_ink" or (combo and rng.random() < 0.3)
-    return encode(page, rng, quality=quality, grey=grey)
+    return (*encode(page, rng, quality=quality, grey=grey), box)
 
 
 # --------------------------------------------------------------------------- drawn digits
@@ -306,8 +324,9 @@ DRAWN: dict[int, list[list[list[tuple[float, float]]]]] = {
 }
 
 
-def drawn_picture(label: int, hand: int, rng: Rng) -> tuple[bytes, str]:
-    """A digit drawn as pen strokes on paper, photographed: a pen of random width, a little lighting and noise."""
+def drawn_picture(label: int, hand: int, rng: Rng) -> tuple[bytes, str, Box]:
+    """A digit drawn as pen strokes on paper, photographed: a pen of random width, a little lighting and noise;
+    and where the digit is on it."""
     h, w = int(rng.integers(150, 400)), int(rng.integers(150, 400))
     size = int(min(h, w) * rng.uniform(0.4, 0.85))
     top = int(rng.integers(0, h - size + 1))
@@ -316,6 +335,7 @@ def drawn_picture(label: int, hand: int, rng: Rng) -> tuple[bytes, str]:
     page = paper(h, w, rng, dark=dark)
     if rng.random() < 0.4:
         ruled(page, rng, squared=rng.random() < 0.5)
+    paper_page = page
     img = Image.fromarray((page * 255).astype(np.uint8), mode="RGB")
     draw = ImageDraw.Draw(img)
     ink = ink_colour(rng, "white" if dark else str(rng.choice(["black", "colour", "grey"])))
@@ -330,10 +350,12 @@ def drawn_picture(label: int, hand: int, rng: Rng) -> tuple[bytes, str]:
         for x, y in (points[0], points[-1]):
             draw.ellipse([x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2], fill=colour)
     page = np.asarray(img, dtype=np.float32) / 255.0
+    ink = np.abs(page - np.asarray(Image.fromarray((paper_page * 255).astype(np.uint8)), np.float32) / 255)
+    box = ink_box(ink.max(axis=2) * 2, 0, 0)
     page *= lighting(h, w, rng, rng.uniform(0.0, 0.4))[..., None]
     page = blur(page, rng.uniform(0, 1.2))
     page = page + rng.normal(0, rng.uniform(1, 8) / 255, page.shape).astype(np.float32)
-    return encode(page, rng, quality=int(rng.integers(60, 95)), grey=False)
+    return (*encode(page, rng, quality=int(rng.integers(60, 95)), grey=False), box)
 
 
 # --------------------------------------------------------------------------- no digit
@@ -404,9 +426,15 @@ CONDITIONS = (
 NO_DIGIT_KINDS = ("blank", "ruled", "noise", "face", "texture")
 
 
-def build(out: Path, per_condition: int, test_digits: Callable[[], tuple[np.ndarray, np.ndarray]]) -> int:
+def build(
+    out: Path,
+    per_condition: int,
+    test_digits: Callable[[], tuple[np.ndarray, np.ndarray]],
+    inks: dict[str, np.ndarray] | None = None,
+) -> int:
+    """Write the set into ``out``; ``inks`` gets each MNIST picture's digit as drawn on it, by file name."""
     x_test, y_test = test_digits()
-    rows: list[tuple[str, str, str]] = []
+    rows: list[tuple[str, str, str, str, str]] = []
     out.mkdir(parents=True, exist_ok=True)
     for ci, condition in enumerate(CONDITIONS):
         rng = np.random.default_rng([SEED, ci])
@@ -414,18 +442,21 @@ def build(out: Path, per_condition: int, test_digits: Callable[[], tuple[np.ndar
         folder = out / condition
         folder.mkdir(exist_ok=True)
         for n, i in enumerate(indices):
-            data, ext = picture(x_test[i], rng, condition)
+            drawn: list[np.ndarray] = []
+            data, ext, box = picture(x_test[i], rng, condition, drawn)
             name = f"{n:03d}_{int(y_test[i])}.{ext}"
+            if inks is not None:
+                inks[f"{condition}/{name}"] = drawn[0]
             (folder / name).write_bytes(data)
-            rows.append((condition, f"{condition}/{name}", str(int(y_test[i]))))
+            rows.append((condition, f"{condition}/{name}", str(int(y_test[i])), " ".join(map(str, box)), str(i)))
     rng = np.random.default_rng([SEED, 100])
     (out / "drawn").mkdir(exist_ok=True)
     for label in range(10):
         for hand in range(2):
-            data, ext = drawn_picture(label, hand, rng)
+            data, ext, box = drawn_picture(label, hand, rng)
             name = f"{label}{hand}_{label}.{ext}"
             (out / "drawn" / name).write_bytes(data)
-            rows.append(("drawn", f"drawn/{name}", str(label)))
+            rows.append(("drawn", f"drawn/{name}", str(label), " ".join(map(str, box)), ""))
     rng = np.random.default_rng([SEED, 200])
     (out / "no_digit").mkdir(exist_ok=True)
     for kind in NO_DIGIT_KINDS:
@@ -433,10 +464,10 @@ def build(out: Path, per_condition: int, test_digits: Callable[[], tuple[np.ndar
             data, ext = no_digit_picture(kind, rng)
             name = f"{kind}_{n}.{ext}"
             (out / "no_digit" / name).write_bytes(data)
-            rows.append(("no_digit", f"no_digit/{name}", "-"))
+            rows.append(("no_digit", f"no_digit/{name}", "-", "", ""))
     with open(out / "manifest.csv", "w", newline="") as f:
         writer = csv.writer(f)
-        writer.writerow(("condition", "file", "label"))
+        writer.writerow(("condition", "file", "label", "box", "mnist"))
         writer.writerows(rows)
     return len(rows)
 

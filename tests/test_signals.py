@@ -58,7 +58,7 @@ class ModelFileError(ValueError):
     pass
 
 
-def save_model_atomic(model: FakeModel, path: str | Path) -> Path:
+def save_model_atomic(model: FakeModel, path: str | Path, class_names: tuple[str, ...] = ()) -> Path:
     """As ``training.model.save_model_atomic`` does (without importing TensorFlow)."""
     return fileio.atomic_write(path, lambda tmp: model.save(tmp), suffix=".keras")
 
@@ -79,6 +79,10 @@ def faked(monkeypatch: pytest.MonkeyPatch) -> None:
     parser = functools.cache(lambda detailed: build_parser(list(detailed)))
     build_parser = cli.build_parser
     monkeypatch.setattr(cli, "build_parser", lambda detailed=(): parser(tuple(detailed)))  # built once
+    # A signal that lands while a thread takes the lock of the files being written leaves it taken: the real
+    # command exits then, but the test process goes on, and the next save in it (another test's, from another
+    # thread) waited for that lock for ever. Each run here gets a lock of its own.
+    monkeypatch.setattr(fileio, "_temp_lock", threading.Condition())
 
 
 def run_interrupted(event: int, exc: BaseException | type[BaseException], argv: list[str]) -> int | None:

@@ -69,7 +69,9 @@ def build_parser(detailed: Container[str] = DETAILED) -> argparse.ArgumentParser
         metavar="NAME",
         help="open the explorer on this example (file name or number, e.g. 04), or on your own PATH.toml",
     )
-    parser.add_argument("--image", metavar="PATH", help="open the draw screen on an image (PNG, JPEG, PGM or .npy)")
+    parser.add_argument(
+        "--image", metavar="PATH", help="open the draw screen on an image (PNG, JPEG, WebP, BMP, PGM or .npy)"
+    )
     parser.add_argument(
         "--screen",
         choices=SCREEN_NAMES,
@@ -211,7 +213,7 @@ def _predict_options(p: argparse.ArgumentParser) -> None:
         nargs="?",
         help="the model file, loaded in Keras' safe mode (optional with --image: the bundled model)",
     )
-    p.add_argument("--image", metavar="PATH", help="predict this image (PNG, JPEG, PGM or .npy) instead")
+    p.add_argument("--image", metavar="PATH", help="predict this image (PNG, JPEG, WebP, BMP, PGM or .npy) instead")
     p.add_argument(
         "--dataset",
         default=DEFAULT_DATASET,

@@ -1,4 +1,4 @@
-"""Reading images: PNG, JPEG, PGM and .npy copies of bundled test digits, and every bad file refused
+"""Reading images: PNG, JPEG, WebP, BMP, PGM and .npy copies of bundled test digits, and every bad file refused
 with one clear ImageError naming the file (never a traceback, never a huge allocation)."""
 
 from __future__ import annotations
@@ -38,9 +38,11 @@ def predicted(model: Model, digit28: np.ndarray) -> int:
 
 def save_copies(folder: Path, index: int) -> dict[str, Path]:
     digit, _ = bundled_digit(index)
-    paths = {"png": folder / f"{index}.png", "pgm": folder / f"{index}.pgm", "npy": folder / f"{index}.npy"}
+    paths = {kind: folder / f"{index}.{kind}" for kind in ("png", "pgm", "npy", "bmp", "webp")}
     Image.fromarray(digit).save(paths["png"])
     Image.fromarray(digit).save(paths["pgm"])
+    Image.fromarray(digit).save(paths["bmp"])
+    Image.fromarray(digit).save(paths["webp"], lossless=True)
     np.save(paths["npy"], digit)
     return paths
 
@@ -53,6 +55,8 @@ def test_png_pgm_and_npy_copies_give_the_class_of_the_digit_array(tmp_path: Path
     frames = {kind: load_digit(path).digit for kind, path in paths.items()}
     np.testing.assert_array_equal(frames["png"], frames["pgm"])  # lossless formats: the same pixels
     np.testing.assert_array_equal(frames["png"], frames["npy"])
+    np.testing.assert_array_equal(frames["png"], frames["bmp"])
+    np.testing.assert_allclose(frames["png"], frames["webp"], atol=1e-6)  # WebP is RGB: grey through the luma
     np.testing.assert_array_equal(frames["png"], preprocess(digit / 255.0).digit)
     assert predicted(model, frames["png"]) == expected
 
@@ -204,11 +208,13 @@ def test_a_pfm_is_read_like_a_float_npy(tmp_path: Path) -> None:
 
 def test_the_formats_read_are_named_when_a_file_is_not_one(tmp_path: Path) -> None:
     (tmp_path / "x.png").write_bytes(b"hello")
-    with pytest.raises(ImageError, match=r"\(PNG, JPEG, Netpbm \(PBM, PGM, PPM, PFM\) or a 2-D .npy array\)"):
+    with pytest.raises(
+        ImageError, match=r"\(PNG, JPEG, WebP, BMP, Netpbm \(PBM, PGM, PPM, PFM\) or a 2-D .npy array\)"
+    ):
         read_image(tmp_path / "x.png")
 
 
-@pytest.mark.parametrize("ext", ["jpg", "png"])
+@pytest.mark.parametrize("ext", ["jpg", "png", "webp", "bmp"])
 def test_a_big_picture_is_decoded_small_and_still_read(tmp_path: Path, ext: str) -> None:
     from tui_convnet.images import WORK_SIDE, read_picture
 
@@ -222,6 +228,20 @@ def test_a_big_picture_is_decoded_small_and_still_read(tmp_path: Path, ext: str)
     p = load_digit(tmp_path / f"big.{ext}")
     assert p.original == (2000, 3000) and p.gray.shape == pixels.shape[:2]
     assert images_stage_note(p).startswith(f"3000×2000 read at {WORK_SIDE}×512")
+
+
+def test_a_big_transparent_png_is_laid_on_white_paper_before_it_is_shrunk(tmp_path: Path, model: Model) -> None:
+    """Black strokes on a transparent background whose hidden colour is black too (as drawing programs save
+    it): shrunk as RGB after it is laid on white, the paper is white and the digit is read."""
+    from tui_convnet.images import WORK_SIDE, read_picture
+
+    digit, label = bundled_digit(0)
+    rgba = np.zeros((1500, 2000, 4), np.uint8)
+    rgba[200:1320, 400:1520, 3] = np.asarray(Image.fromarray(digit).resize((1120, 1120), Image.Resampling.BICUBIC))
+    Image.fromarray(rgba, "RGBA").save(tmp_path / "strokes.png")
+    pixels, _ = read_picture(tmp_path / "strokes.png", max_side=WORK_SIDE)
+    assert pixels.shape == (576, WORK_SIDE, 3) and float(np.median(pixels)) == 1.0  # white paper, not black
+    assert predicted(model, load_digit(tmp_path / "strokes.png").digit) == label
 
 
 def images_stage_note(p: Preprocessed) -> str:

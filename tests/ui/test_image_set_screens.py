@@ -21,6 +21,7 @@ from tui_convnet.data.image_sets import ImageSet, load_image_set, spec_for_image
 from tui_convnet.training.inspector import ModelInspector
 from tui_convnet.training.protocol import ModelRef, TrainDone
 from tui_convnet.training.worker_client import WorkerError, set_shared_client
+from tui_convnet.ui._textual_internals import notifications
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.bars import ProbabilityBars
 from tui_convnet.ui.common.gradcam import GradCamView
@@ -144,6 +145,12 @@ async def test_a_32x32_rgb_set_is_trained_shown_and_inspected_by_its_class_names
         assert [line.split()[0] for line in bars.splitlines()] == list(names)  # every class's bar is named
         assert any(f"predicted {name}:" in text for name in names)  # Grad-CAM's classes, by name
         assert "digit" not in ui.widget_text(inspect.query_one("#inspect-side")).lower()
+        await pilot.press("s", "h")  # they read one-channel digits: one line each, the screen stays
+        await pilot.pause()
+        said = notifications(app)
+        assert "Stepping through reads one-channel images like MNIST's; these have three (RGB)." in said
+        assert "The hierarchy lesson reads one-channel images like MNIST's; these have three (RGB)." in said
+        assert pilot.app.screen is inspect
 
         await pilot.press("d")
         await wait_for(pilot, lambda: "32x32 colour" in ui.screen_text(app), "the draw screen's line")
@@ -197,3 +204,19 @@ def test_the_lessons_keep_the_bundled_model_when_the_session_model_reads_other_i
     chosen = choose_model(SimpleNamespace(trained=ready))
     assert tuple(chosen.spec.input_shape) == (28, 28, 1) and not chosen.class_names
     assert chosen.label.endswith("(the model of run 1, trained in this session reads other images than digits)")
+
+
+def test_a_runs_progress_says_images_for_another_set_and_digits_for_mnist() -> None:
+    from tui_convnet.data.labels import image_labels
+    from tui_convnet.training.events import EvaluationBegin, TrainBegin
+    from tui_convnet.ui.training.progress import ProgressState
+    from tui_convnet.ui.training.run_state import RunTracker
+
+    for labels, noun in ((None, "digits"), (image_labels(("cat", "dog")), "images")):
+        runs = RunTracker()
+        if labels is not None:
+            runs.labels = labels
+        begin = runs.apply([TrainBegin(400, 0, 100, 5, 64, 7, "set")], ProgressState()).changes["status"]
+        assert begin.startswith(f"Training on 400 {noun}; 7 batches of 64 per epoch.")
+        end = runs.apply([EvaluationBegin(100)], ProgressState()).changes["status"]
+        assert end == f"Evaluating on 100 test {noun}…"

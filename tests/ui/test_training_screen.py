@@ -142,6 +142,21 @@ async def test_bad_settings_are_shown_and_nothing_starts() -> None:
         assert not screen.query_one("#epochs").has_class("-invalid")
 
 
+@pytest.mark.parametrize("device", ["GPU: NVIDIA A100-SXM4-40GB", "CPU, 2 threads"])
+async def test_the_panel_names_the_device_the_worker_reported(device: str, in_process_worker: Any) -> None:
+    """The worker reports what it trains on (``device_line``: a GPU's name with the [gpu] extra, else the CPU's
+    threads); the panel says it once TensorFlow is ready. The report is faked here: no TensorFlow starts."""
+    from tui_convnet.training.protocol import Ready
+
+    in_process_worker.warm_up = lambda: None
+    in_process_worker.wait_ready = lambda: Ready(1.5, device)
+    app = create_app(screen="train")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        await wait_for(pilot, lambda: screen.tf_ready, 60, "the worker's report")
+        assert text_of(screen, "#tf-status") == f"TensorFlow: ready in 1.5 s · {device}"
+
+
 # --------------------------------------------------------------------------- training (TensorFlow)
 
 

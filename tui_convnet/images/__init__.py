@@ -1,6 +1,6 @@
 """Your own picture as an MNIST digit: read the file, find the digit, make it look like MNIST.
 
-- :mod:`.read` — the file as pixels (PNG, JPEG, Netpbm, ``.npy``), big pictures decoded small;
+- :mod:`.read` — the file as pixels (PNG, JPEG, WebP, BMP, Netpbm, ``.npy``), big pictures decoded small;
 - :mod:`.preprocess` — the stages, from a photo to the 28x28 frame the network sees;
 - :mod:`.blobs`, :mod:`.filters` — connected ink, and the small numpy filters the stages use;
 - :mod:`.notes` — one sentence per stage saying what it did to this picture;

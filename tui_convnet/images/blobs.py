@@ -334,6 +334,6 @@ def _scene(kept: list[Blob], others: list[Blob], box: tuple[int, int, int, int],
     if length > MAX_LENGTH:
         return (
             f"no digit found: its strokes run {length:.1f} times its height or width together "
-            "(a digit's about 1-3.5): writing, a scribble or a drawing, not one digit."
+            "(a digit's 1 to 3.6 times): writing, a scribble or a drawing, not one digit."
         )
     return ""

@@ -1,7 +1,7 @@
-"""Reading an image file as pixels: PNG, JPEG, Netpbm (PBM, PGM, PPM, PFM) and ``.npy``.
+"""Reading an image file as pixels: PNG, JPEG, WebP, BMP, Netpbm (PBM, PGM, PPM, PFM) and ``.npy``.
 
 :func:`read_image` gives floats in [0, 1]: ``(H, W)`` grey, ``(H, W, 3)`` RGB
-or ``(H, W, 4)`` RGBA. PNG, JPEG and Netpbm go through Pillow (its PPM reader
+or ``(H, W, 4)`` RGBA. PNG, JPEG, WebP, BMP and Netpbm go through Pillow (its PPM reader
 reads every Netpbm kind, PFM included); ``.npy`` files hold one 2-D array of
 numbers (``allow_pickle=False``). The pixel count is capped *before* anything
 is decoded: Pillow reads the size from the header, numpy from the ``.npy`` header.
@@ -35,9 +35,11 @@ from ..util.npy_header import read_npy_header
 
 #: The largest image read, in pixels (width·height): 25 megapixels, a large phone photo.
 MAX_PIXELS = 25_000_000
-PILLOW_FORMATS = ("PNG", "JPEG", "PPM")  # PPM is Pillow's reader for every Netpbm kind: PBM, PGM, PPM, PFM
+#: PPM is Pillow's reader for every Netpbm kind: PBM, PGM, PPM, PFM; WebP and BMP (a phone's or a browser's
+#: export, a digit drawn in Paint) come in as 8-bit grey, RGB or RGBA.
+PILLOW_FORMATS = ("PNG", "JPEG", "PPM", "WEBP", "BMP")
 #: The formats read, as the messages name them.
-FORMATS_READ = "PNG, JPEG, Netpbm (PBM, PGM, PPM, PFM) or a 2-D .npy array"
+FORMATS_READ = "PNG, JPEG, WebP, BMP, Netpbm (PBM, PGM, PPM, PFM) or a 2-D .npy array"
 
 
 class ImageError(ValueError):
@@ -197,6 +199,10 @@ def _shrink(image: Any, max_side: int | None) -> Any:
         return image
     if image.mode not in ("L", "RGB", "RGBA", "F"):
         image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
+    if image.mode == "RGBA":  # on white paper first, as :func:`~.preprocess.grayscale` does: then shrunk as RGB
+        paper = Image.new("RGB", image.size, (255, 255, 255))  # (Pillow shrinks RGBA premultiplied: 1.5x slower)
+        paper.paste(image, mask=image.getchannel("A"))
+        image = paper
     factor = max(image.size) // max_side
     if factor >= 2:
         image = image.reduce(factor)

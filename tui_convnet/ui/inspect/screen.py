@@ -385,8 +385,15 @@ class InspectScreen(ImageWords, ModeScreen):
         if self._need_model():
             self.kernel_channel += delta
 
+    def _reads_digits(self, what: str) -> bool:
+        """Stepping through and the hierarchy lesson read one-channel images: for RGB images, one line says so."""
+        if self.data is None or self.data.x_test.ndim != 4:
+            return True
+        self.notify(f"{what} reads one-channel images like MNIST's; these have three (RGB).", title=what)
+        return False
+
     def action_step_through(self) -> None:
-        if not self._need_model():
+        if not self._need_model() or not self._reads_digits("Stepping through"):
             return
         from ...explore import focus_on_map
         from ...training.explorer_example import learned_kernel_example
@@ -405,7 +412,7 @@ class InspectScreen(ImageWords, ModeScreen):
 
     def action_hierarchy(self) -> None:
         """The hierarchy-of-features lesson on this digit and model (the app opens the lessons screen)."""
-        if not self._need_model():
+        if not self._need_model() or not self._reads_digits("The hierarchy lesson"):
             return
         inspector, data = self._shown()
         label = int(data.y_test[self.index])

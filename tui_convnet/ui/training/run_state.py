@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from rich.text import Text
 
 from ...core import numbers
+from ...data.labels import MNIST_LABELS
 from ...training.curves import SMOOTHING_BATCHES, TrailingMean
 from ...training.events import (
     DEFAULT_LEARNING_RATES,
@@ -53,6 +54,7 @@ class RunTracker:
 
     def __init__(self) -> None:
         self.run = 0  # runs started on this screen (run 1, run 2 …)
+        self.labels = MNIST_LABELS  # another image set's words ("images"): the screen sets them
         self.train_samples = 0
         self.epochs = 1
         smooth = f"per batch, mean of {SMOOTHING_BATCHES}"
@@ -72,7 +74,7 @@ class RunTracker:
         self._acc_smooth.reset()
         c = settings.config
         lr = c.learning_rate if c.learning_rate is not None else DEFAULT_LEARNING_RATES[c.optimizer]
-        limits = f", {settings.train_limit:,} digits" if settings.train_limit else ""
+        limits = self.labels.say(f", {settings.train_limit:,} digits") if settings.train_limit else ""
         return Text.assemble(
             (f"Run {self.run}: ", "bold"),
             f"{c.epochs} epoch{'s' if c.epochs != 1 else ''}, batch {c.batch_size}, {c.optimizer} "
@@ -111,13 +113,13 @@ class RunTracker:
                 changes.update(
                     steps=event.steps_per_epoch,
                     epochs=event.epochs,
-                    status=(
+                    status=self.labels.say(
                         f"Training on {event.train_samples:,} digits{val}; {event.steps_per_epoch:,} batches "
                         f"of {event.batch_size} per epoch. Press c to cancel."
                     ),
                 )
             elif isinstance(event, EvaluationBegin):
-                changes.update(status=f"Evaluating on {event.test_samples:,} test digits…")
+                changes.update(status=self.labels.say(f"Evaluating on {event.test_samples:,} test digits…"))
             elif isinstance(event, TrainEnd):
                 changes.update(status=event.message)
                 update.plots_changed = update.epoch_ended = True  # draw the last points, however the run ended

@@ -185,7 +185,7 @@ class TrainingScreen(ImageWords, ModeScreen):
         self.data = message.data
         self._panel.show_data(message.data)
         if self.take_words(message.data, help_text=keys.HELP):  # another set: its words, the ConvNet sized for it
-            self._results.labels = self.labels
+            self._results.labels = self.runs.labels = self.labels
             self._show_summary()
 
     def on_tensor_flow_ready(self, message: messages.TensorFlowReady) -> None:
