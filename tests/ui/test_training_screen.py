@@ -6,7 +6,6 @@ import io
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Input, Select, Static
 
+from tests.inspect.fixed_model import scripted_training
 from tui_convnet.model.model import Loaded, Trained
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.training.progress import EpochLog, TrainingProgress
@@ -59,18 +59,18 @@ async def open_training(pilot: Pilot[int], *, ready: bool = False) -> TrainingSc
 
 
 @pytest.fixture
-def scripted_fit(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
+def scripted_fit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs on the training screen with the real trainer, events, messages and cancel, minus Keras' gradient steps
-    (see ``fixed_model.scripted_training``): nothing here depends on TensorFlow's arithmetic or the machine's speed.
+    (see ``scripted_training``): nothing here depends on TensorFlow's arithmetic or the machine's speed.
     What ``fit`` itself does is tested in tests/training/ and, through this screen, by the NaN test."""
-    fixed_model.scripted_training(monkeypatch, pace=0.005)
+    scripted_training(monkeypatch, pace=0.005)
 
 
 @pytest.fixture
-def scripted_fit_until_cancelled(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
+def scripted_fit_until_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
     """As ``scripted_fit``, but slower (a 1,000-batch run takes 50 s; the test cancels it within seconds) and the
     run's last batch waits for Cancel: on a slow, busy machine the run still cannot end before the test cancels."""
-    fixed_model.scripted_training(monkeypatch, pace=0.05, hold=True)
+    scripted_training(monkeypatch, pace=0.05, hold=True)
 
 
 def fill(screen: TrainingScreen, **values: str) -> None:

@@ -308,6 +308,7 @@ class ConvnetApp(App[int]):
 
     def action_filter_gallery(self) -> None:
         """Every filter of the current model (the session's, else the bundled one): the input it looks for."""
+        from ..data.labels import labels_of
         from .filters.screen import FiltersScreen
 
         if isinstance(self.screen, FiltersScreen):
@@ -324,7 +325,7 @@ class ConvnetApp(App[int]):
         except ValueError as exc:
             self.notify(str(exc), title="Filter gallery", severity="error", timeout=8, markup=False)
             return
-        self.push_screen(FiltersScreen(model.spec, list(model.weights), model.label))
+        self.push_screen(FiltersScreen(model.spec, list(model.weights), model.label, labels=labels_of(model)))
 
     def action_help(self) -> None:
         from .common.help import HelpScreen

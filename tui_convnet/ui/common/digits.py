@@ -11,12 +11,14 @@ from typing import Any
 
 import numpy as np
 from rich.color import Color
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
-from .heatmap import glyph_rows, no_color, quantise
+from .heatmap import NO_STYLE, glyph_rows, no_color, quantise
 
 #: Without colour, the cells of a receptive field are reversed (its box stays visible).
 FIELD_MARK = Style(reverse=True, bold=True)
@@ -170,6 +172,17 @@ def digit_text(
         if r < rows - 1:
             text.append("\n")
     return text
+
+
+#: Only resolves the styles of a picture's lines into segments (nothing is printed through it).
+_SEGMENTS = Console(width=512)
+
+
+def digit_strips(image: np.ndarray, *, glyphs: bool = False) -> list[list[Segment]]:
+    """:func:`digit_text`'s picture (an RGB image in its colours) as lines of segments, for a tile of a
+    :class:`~tui_convnet.ui.common.heatmap.TileGrid` (every segment styled: Textual's NO_COLOR filter needs one)."""
+    lines = digit_text(image, glyphs=glyphs).split("\n")
+    return [[Segment(s.text, s.style or NO_STYLE) for s in line.render(_SEGMENTS)] for line in lines]
 
 
 class DigitView(Widget):

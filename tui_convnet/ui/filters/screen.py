@@ -4,7 +4,9 @@ Each tile is the image found by gradient ascent from seeded noise (Chollet's met
 numpy core: :func:`tui_convnet.core.filter_visualisations`) beside the filter's own weights. ``←`` ``→``
 move between the Conv2D layers, so the hierarchy the lecture describes (edges, then strokes, then
 parts of digits) can be seen on the real model: the bundled one, or the one trained or loaded in the
-session (the inspect screen opens this screen on its model with ``F``).
+session (the inspect screen opens this screen on its model with ``F``). A model of another image set
+(``convnet-tui --data``) is described in its words: "images" and its class names, and a model of 32x32 RGB
+images shows each found input in its colours (as the training screen's gallery draws such images).
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from textual.widgets import Static
 
 from ...core import FilterImage, ModelSpec, conv_layers, filter_visualisations, infer_shapes
 from ...core.arrays import Array
+from ...data.labels import MNIST_LABELS, ClassLabels
+from ..common.digits import digit_strips
 from ..common.footer import KeysFooter
-from ..common.heatmap import TileGrid, map_strips, no_color, quantise
+from ..common.heatmap import NO_STYLE, TileGrid, map_strips, no_color, quantise
+from ..common.image_set import names_line
 
 STYLES = Path(__file__).resolve().parent  # the .tcss file sits beside its screen
 
@@ -41,20 +46,51 @@ HOW_TO_READ = (
     "{size} weights{mean} (red > 0 > blue). Early layers answer to edges and strokes at one angle; "
     "deeper ones to longer strokes and parts of digits."
 )
+#: The note for a model of another image set (``picture``: how the found input is drawn).
+OTHER_HOW_TO_READ = (
+    "Left: the input that makes the filter's mean output largest, found by {steps} steps of gradient "
+    "ascent from seeded noise, {picture}. Right: the filter's {size} weights{mean} (red > 0 > blue). "
+    "Early layers answer to edges{colours}; deeper ones to larger shapes and parts of the images "
+    "(classes: {names})."
+)
+GREY_PICTURE = "in grey (bright = the input should be high there)"
+COLOUR_PICTURE = "in its colours (each channel as the filter wants it: bright = high)"
+#: Without colour (NO_COLOR) a colour input is drawn as its lightness.
+GLYPH_PICTURE = "as its lightness (from ' ' dark to '@' bright; the colours need a colour terminal)"
+#: How many characters of class names the note lists.
+NAMES_IN_NOTE = 60
+
+
+def how_to_read(labels: ClassLabels, *, size: str, mean: str, colour: bool, glyphs: bool = False) -> str:
+    """The note under the title: MNIST's own words, or another image set's (its class names); ``colour``: the
+    model reads RGB images, ``glyphs``: drawn without colour."""
+    if labels.mnist:
+        return HOW_TO_READ.format(steps=STEPS, size=size, mean=mean)
+    return OTHER_HOW_TO_READ.format(
+        steps=STEPS,
+        picture=(GLYPH_PICTURE if glyphs else COLOUR_PICTURE) if colour else GREY_PICTURE,
+        size=size,
+        mean=mean,
+        colours=" and colours" if colour else "",
+        names=names_line(labels, NAMES_IN_NOTE),
+    )
 
 
 def filter_tile(result: FilterImage, weights: np.ndarray, scale: float, glyphs: bool = False) -> list[list[Segment]]:
-    """One tile: the found image (sequential colours) and, beside its first lines, the weights (×2, diverging);
-    ``glyphs``: without colour (NO_COLOR)."""
-    image = result.display()[:, :, 0]
-    lines = map_strips(quantise(image, 0.0, 1.0, "sequential"), "sequential", glyphs)
+    """One tile: the found image (sequential colours; an RGB image in its own colours) and, beside its first
+    lines, the weights (×2, diverging); ``glyphs``: without colour (NO_COLOR)."""
+    shown = result.display()
+    if shown.shape[2] == 3:
+        lines = digit_strips(shown, glyphs=glyphs)
+    else:
+        lines = map_strips(quantise(shown[:, :, 0], 0.0, 1.0, "sequential"), "sequential", glyphs)
     big = np.kron(weights, np.ones((2, 2)))
     weight_lines = map_strips(quantise(big, -scale, scale, "diverging"), "diverging", glyphs)
     width = big.shape[1]
     tile = []
     for y, line in enumerate(lines):
-        right = weight_lines[y] if y < len(weight_lines) else [Segment(" " * width)]
-        tile.append([*line, Segment(" "), *right])
+        right = weight_lines[y] if y < len(weight_lines) else [Segment(" " * width, NO_STYLE)]
+        tile.append([*line, Segment(" ", NO_STYLE), *right])
     return tile
 
 
@@ -85,9 +121,19 @@ weights. **← →** change the layer, **Esc** goes back.
             super().__init__()
             self.layer_name, self.results, self.done = layer, results, done
 
-    def __init__(self, spec: ModelSpec, weights: Sequence[Array], label: str, layer: str | None = None) -> None:
+    def __init__(
+        self,
+        spec: ModelSpec,
+        weights: Sequence[Array],
+        label: str,
+        layer: str | None = None,
+        *,
+        labels: ClassLabels = MNIST_LABELS,
+    ) -> None:
         super().__init__()
         self.spec, self.weights, self.label = spec, list(weights), label
+        #: What the model's images and classes are called (MNIST's digits, or another set's names).
+        self.labels = labels
         self.conv_names = conv_layers(spec)
         self.current = layer if layer in self.conv_names else (self.conv_names[0] if self.conv_names else None)
         self.results: dict[str, list[FilterImage]] = {}
@@ -126,7 +172,16 @@ weights. **← →** change the layer, **Esc** goes back.
         )
         mean = f", the mean over its {cin} input channels" if cin > 1 else ""
         self.query_one("#filters-note", Static).update(
-            Text(HOW_TO_READ.format(steps=STEPS, size=f"{kh}x{kw}", mean=mean), style="dim")
+            Text(
+                how_to_read(
+                    self.labels,
+                    size=f"{kh}x{kw}",
+                    mean=mean,
+                    colour=self.spec.input_shape[2] == 3,
+                    glyphs=no_color(self),
+                ),
+                style="dim",
+            )
         )
         self._draw(kernel)
         if self.current not in self.results:
