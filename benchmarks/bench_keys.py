@@ -140,6 +140,8 @@ async def run_app(samples: Samples, rounds: int, training: bool) -> None:
             visited.add("t")
             screen = app.screen
             assert isinstance(screen, TrainingScreen)
+            while not screen.built:  # its form is built after its first frame
+                await asyncio.sleep(0.05)
             for field, value in {"epochs": "50", "train-limit": "5000", "test-limit": "500"}.items():
                 screen.query_one(f"#{field}", Input).value = value
             while screen.data is None:
@@ -153,7 +155,11 @@ async def run_app(samples: Samples, rounds: int, training: bool) -> None:
             await clock.press("e", "e", _mode("explorer"))
         for _ in range(rounds + 1):
             for label, key, character, condition in PASS:
-                wall_cpu = await clock.press(key, character, condition)
+                try:
+                    wall_cpu = await clock.press(key, character, condition)
+                except RuntimeError as exc:  # no frame in 60 s: counted as such, and the next key is tried
+                    print(f"bench_keys: {exc}", file=sys.stderr)
+                    wall_cpu = (float("inf"), float("inf"))
                 visit = "later" if label in visited else "first"
                 visited.add(label)
                 samples[(label, state, visit)].append(wall_cpu)
@@ -175,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(run_app(samples, args.rounds, training))
     rows, ok = [], True
     for (label, state, visit), values in samples.items():
-        walls, cpus = [w for w, _ in values], [c for _, c in values]
+        walls, cpus = [w for w, _ in values], [c for _, c in values]  # inf: no frame within 60 s
         p95 = pct(walls, 0.95)
         met = p95 <= TARGET_MS
         ok &= met

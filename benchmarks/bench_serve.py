@@ -13,10 +13,10 @@ trains starts a TensorFlow worker process (a child of the tab). Memory is VmRSS 
 2. **N tabs at once**: N websockets opened together; for each, the time from the start to its first
    message and to its drawn explorer; the total memory of the N app processes and the server.
 3. **K trainings at once** (``--trainings K``, 0 skips it): K tabs, each ``t`` then ``s``; the server's
-   ``--max-training`` is its default, so the runs beyond it wait in line; the time until every run is done
-   and the peak total memory.
+   ``--max-training`` is its default (or ``--max-training N``), so the runs beyond it wait in line, showing
+   their place; the time until every run is done, the peak total memory, the peak RSS per tab and per worker.
 
-    .venv/bin/python benchmarks/bench_serve.py [--tabs 30] [--trainings 2]
+    .venv/bin/python benchmarks/bench_serve.py [--tabs 30] [--trainings 2] [--max-training N] [--no-one-tab]
 
 Prints markdown and writes it atomically to ``benchmarks/results/bench_serve.md``. Linux only (/proc).
 """
@@ -234,7 +234,10 @@ async def many_tabs(server: Server, session: aiohttp.ClientSession, n: int) -> l
 # ---------------------------------------------------------------------- 3. K trainings at once
 
 
-async def trainings(server: Server, session: aiohttp.ClientSession, k: int, limit: int) -> list[str]:
+PLACE = re.compile(rb"(\d+)(?:st|nd|rd|th) in line")
+
+
+async def trainings(server: Server, session: aiohttp.ClientSession, k: int, limit: int, default: bool) -> list[str]:
     before = server.tabs()
     tabs = [Tab(session, server) for _ in range(k)]
     await asyncio.gather(*(tab.open() for tab in tabs))
@@ -248,26 +251,38 @@ async def trainings(server: Server, session: aiohttp.ClientSession, k: int, limi
     for tab in tabs:
         await tab.press("s")
     peak = 0
+    tab_peak: dict[int, int] = {}  # each tab's app process, and each worker, at its largest while the runs went on
+    worker_peak: dict[int, int] = {}
     done: dict[int, float] = {}
     while len(done) < k:
-        if time.monotonic() - start > 2 * WAIT_S:
+        if time.monotonic() - start > 4 * WAIT_S:
             raise SystemExit("bench_serve: the runs did not end")
-        pids = apps + [w for app in apps for w in children(app)]
-        peak = max(peak, sum(memory(pid) for pid in pids))
+        workers = [w for app in apps for w in children(app)]
+        sizes = {pid: memory(pid) for pid in apps + workers}
+        peak = max(peak, sum(sizes.values()))
+        for pid in apps:
+            tab_peak[pid] = max(tab_peak.get(pid, 0), sizes[pid])
+        for pid in workers:
+            worker_peak[pid] = max(worker_peak.get(pid, 0), sizes[pid])
         for i, tab in enumerate(tabs):
             if i not in done and RUN_DONE in tab.text[marks[i] :]:
                 done[i] = time.monotonic() - start
         await asyncio.sleep(0.25)
     queued = sum(b"in line" in tab.text for tab in tabs)
+    places = sorted({int(m.group(1)) for tab in tabs for m in PLACE.finditer(SCREEN_BYTES.sub(b"", tab.text))})
     for tab in tabs:
         await tab.close()
     await wait_until(lambda: not any(alive(pid) for pid in apps), "the tabs' apps to end", 60)
     ends = sorted(done.values())
+    tabs_mb, workers_mb = sorted(tab_peak.values()), sorted(worker_peak.values())
     return [
-        f"### {k} tabs press Start together (`--max-training {limit}`, its default here)",
+        f"### {k} tabs press Start together (`--max-training {limit}`{', its default here' if default else ''})",
         "",
         f"Runs done after {', '.join(f'{s:.0f}' for s in ends)} s (default settings each); {queued} of the tabs "
-        f"showed their place in line; peak total memory of the {k} tabs and their workers: {mb(peak)}.",
+        f"showed their place in line (places shown: {', '.join(map(str, places)) or 'none'}); peak total memory "
+        f"of the {k} tabs and their workers: {mb(peak)}. Peak RSS per tab's app process: median "
+        f"{mb(statistics.median(tabs_mb))} (max {mb(tabs_mb[-1])}); per TensorFlow worker "
+        f"({len(workers_mb)} workers): median {mb(statistics.median(workers_mb))} (max {mb(workers_mb[-1])}).",
     ]
 
 
@@ -289,14 +304,16 @@ def max_training_line() -> str:
 
 
 async def run(args: argparse.Namespace) -> list[str]:
-    server = Server("--max-sessions", str(max(args.tabs, args.trainings, 1) + 1))
+    limit = args.max_training or default_max_training()
+    extra = ["--max-training", str(args.max_training)] if args.max_training else []
+    server = Server("--max-sessions", str(max(args.tabs, args.trainings, 1) + 1), *extra)
     try:
         async with aiohttp.ClientSession() as session:
-            lines = await one_tab(server, session)
+            lines = [] if args.no_one_tab else await one_tab(server, session)
             if args.tabs:
                 lines += ["", *await many_tabs(server, session, args.tabs)]
             if args.trainings:
-                lines += ["", *await trainings(server, session, args.trainings, default_max_training())]
+                lines += ["", *await trainings(server, session, args.trainings, limit, not args.max_training)]
     finally:
         out = server.stop()
     if "Traceback" in out:
@@ -308,6 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--tabs", type=int, default=30, help="tabs opened at once (0: skip)")
     parser.add_argument("--trainings", type=int, default=0, help="tabs that press Start together (0: skip)")
+    parser.add_argument("--max-training", type=int, default=0, help="the server's --max-training (0: its default)")
+    parser.add_argument("--no-one-tab", action="store_true", help="skip the one-tab measurement")
     args = parser.parse_args(argv)
     if not Path("/proc/self/task").is_dir():
         print("bench_serve: reads the tabs' processes from Linux /proc", file=sys.stderr)

@@ -8,7 +8,6 @@ import os
 import sys
 from collections.abc import Iterator
 from time import monotonic, process_time
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
@@ -155,15 +154,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     clear_styles_cache()
-
-
-@pytest.fixture(scope="session")
-def fixed_model() -> ModuleType:
-    """tests/inspect/fixed_model.py: the lecture's ConvNet with fixed (seeded numpy) weights, and a scripted
-    ``fit`` for tests about what surrounds training."""
-    from tests.inspect import fixed_model
-
-    return fixed_model
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import sys
 import aiohttp
 import pytest
 
-from tests._serve_processes import HAS_PROC, Served, free_port, running, wait_until
+from tests._serve_processes import HAS_PROC, Served, children, free_port, running, wait_until
 from tui_convnet.cli import main
 from tui_convnet.serve.server import (
     DEFAULT_MAX_SESSIONS,
@@ -240,3 +240,28 @@ async def test_a_tab_over_the_cap_is_told_so_and_a_killed_servers_tabs_end_with_
     finally:
         if served.process.poll() is None:
             served.kill()
+
+
+@pytest.mark.keras  # the tab's TensorFlow worker process starts (it is closed while TensorFlow loads)
+@pytest.mark.skipif(not HAS_PROC, reason="reads the tabs' processes from Linux /proc")
+async def test_a_closed_tab_leaves_nothing_running_not_even_its_tensorflow_worker() -> None:
+    """t opens the training screen, which starts the tab's TensorFlow worker (a child of the tab's app); closing
+    the tab ends the app and the worker: no process of the tab is left."""
+    served = Served()
+    try:
+        async with aiohttp.ClientSession() as session:
+            tab_socket = await session.ws_connect(f"{served.url}ws?width=100&height=30", origin=served.url.rstrip("/"))
+            await _until_the_explorer_draws(tab_socket)
+            [tab] = served.tabs()
+            await tab_socket.send_str('["stdin","t"]')
+            await asyncio.to_thread(wait_until, lambda: bool(children(tab)), "the tab's TensorFlow worker to start")
+            workers = children(tab)
+            await tab_socket.close()
+            await asyncio.to_thread(
+                wait_until,
+                lambda: not running(tab) and not any(running(pid) for pid in workers),
+                "the closed tab's app and its worker to end",
+            )
+            assert served.tabs() == set()
+    finally:
+        served.stop()

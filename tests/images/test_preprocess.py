@@ -299,3 +299,14 @@ def test_a_tall_thin_1_filling_a_photo_is_a_digit_not_a_margin_line() -> None:
     page[10:230, 150:162] = 0.1  # a 1 from near the top edge to near the bottom one, 12 px wide
     p = preprocess(page)
     assert p.box[0] <= 12 and p.box[2] >= 228
+
+
+def test_one_thin_stroke_across_the_picture_is_the_digit_s_not_a_paper_line() -> None:
+    """A 1 written with a fine pen over most of the photo's height was taken for a margin line and taken
+    away, leaving a stub; ruled paper shows several lines, and those still go (the test above)."""
+    page = noisy_page()
+    page[20:220, 150:153] = 0.1  # a 1, 3 px wide, across 83 % of the height
+    assert remove_lines(np.ascontiguousarray(1.0 - page), grain=0.01)[1:] == (0, 0)
+    p = preprocess(page)
+    assert p.lines == (0, 0) and p.box[0] <= 21 and p.box[2] >= 219
+    assert images.stages(p)[2].note == "no ruled or squared lines found"

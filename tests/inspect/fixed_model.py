@@ -1,4 +1,4 @@
-"""The lecture's ConvNet with fixed weights, shared by the inspect tests (and by others: the ``fixed_model`` fixture).
+"""The lecture's ConvNet with fixed weights, shared by the inspect tests and others (imported by name).
 
 The weights come from a seeded numpy generator (:func:`tui_convnet.core.seeded_weights`),
 never from training: they are the same on every machine, so what
@@ -14,24 +14,23 @@ from typing import Any
 
 import numpy as np
 
-from tui_convnet.core import mnist_convnet, seeded_weights
+from tui_convnet.core import ModelSpec, mnist_convnet, seeded_weights
+from tui_convnet.training.protocol import ModelRef
 
 
-def fixed_weights(spec: Any = None, seed: int = 0) -> list[np.ndarray]:
+def fixed_weights(spec: ModelSpec | None = None, seed: int = 0) -> list[np.ndarray]:
     """A kernel and a bias (float32) for every layer with weights, in ``model.get_weights()`` order:
     Keras' initial distribution (Glorot uniform, zero biases) drawn from a numpy seed."""
     return seeded_weights(spec or mnist_convnet(), seed)
 
 
-def fixed_numpy_model(seed: int = 0) -> Any:
+def fixed_numpy_model(seed: int = 0) -> ModelRef:
     """The model as the numpy engine sees it (no TensorFlow)."""
-    from tui_convnet.training.protocol import ModelRef
-
     spec = mnist_convnet()
     return ModelRef(spec, tuple(fixed_weights(spec, seed)), spec.name)
 
 
-def fixed_keras_model(seed: int = 0, dropout: float | None = None) -> Any:
+def fixed_keras_model(seed: int = 0, dropout: float | None = None) -> Any:  # a Keras model
     """The same weights in a real Keras model (built from the spec, then ``set_weights``)."""
     from tui_convnet.training.model import build_model
 

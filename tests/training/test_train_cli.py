@@ -8,22 +8,22 @@ import json
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any, TextIO
 
 import pytest
 
+from tests.inspect.fixed_model import scripted_training
 from tui_convnet.cli import main
 
 SMALL = ["train", "--dataset", "sample", "--limit", "300", "--test-limit", "500", "--epochs", "1"]
 
 
 @pytest.fixture
-def scripted(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
+def scripted(monkeypatch: pytest.MonkeyPatch) -> None:
     """The command's own logic around training (cancel, output and save failures) with the real trainer and a
-    fixed-weights model whose fit trains nothing (``fixed_model.scripted_training``).
+    fixed-weights model whose fit trains nothing (``tests.inspect.fixed_model.scripted_training``).
     test_json_contract_and_save and test_plain_output_names_the_dataset_and_the_result train for real."""
-    fixed_model.scripted_training(monkeypatch)
+    scripted_training(monkeypatch)
 
 
 @pytest.mark.keras

@@ -9,10 +9,13 @@ from __future__ import annotations
 import errno
 import io
 import os
+import re
 import signal
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,7 +24,7 @@ from tui_convnet.core import forward_pass, mnist_convnet
 from tui_convnet.data.mnist import load_mnist, to_model_inputs
 from tui_convnet.training.events import BatchEnd, EpochBegin, TrainBegin, TrainConfig, TrainEnd, TrainEvent
 from tui_convnet.training.protocol import TENSORFLOW_MISSING, Envelope, Save, read_frame, write_frame
-from tui_convnet.training.worker import one_line, save_failure
+from tui_convnet.training.worker import device_line, one_line, save_failure
 from tui_convnet.training.worker_client import WorkerClient, WorkerError
 
 #: A worker whose Python cannot import TensorFlow (as when the [train] extra is not installed).
@@ -127,7 +130,9 @@ def test_save_failures_name_the_file_in_plain_words_never_the_temporary_one(tmp_
 def test_a_run_in_the_worker_streams_events_checks_saves_and_loads(tf_worker: WorkerClient, tmp_path: Path) -> None:
     data = load_mnist("sample").limited(256, 200)
     ready = tf_worker.wait_ready()
-    assert ready.device.startswith(("CPU, ", "GPU: ")) and ready.seconds > 0
+    assert ready.seconds > 0
+    # what the training screen shows: the GPU's name when the [gpu] extra finds one, else the CPU's threads
+    assert ready.device.startswith("GPU: ") or re.fullmatch(r"CPU, [1-9]\d* threads?", ready.device), ready.device
     events: list[TrainEvent] = []
     done = tf_worker.train(mnist_convnet(), TrainConfig(epochs=1, batch_size=64, seed=0), data, events.append)
     assert done.reason == "completed" and done.evaluation is not None and done.evaluation.samples == 200
@@ -216,3 +221,33 @@ def test_the_idle_time_comes_from_the_environment(monkeypatch: pytest.MonkeyPatc
         assert idle_from_environment() == IDLE_SECONDS
     monkeypatch.setenv(ENV_IDLE, "0")  # never
     assert idle_from_environment() == 0.0
+
+
+def fake_tensorflow(gpus: list[Any], details: dict[str, str] | None, intra_op_threads: int) -> Any:
+    """The few calls ``device_line`` makes, answered as TensorFlow would on a machine with these devices."""
+
+    def get_device_details(gpu: Any) -> dict[str, str]:
+        if details is None:
+            raise RuntimeError("no details for this device")
+        return details
+
+    return SimpleNamespace(
+        config=SimpleNamespace(
+            list_physical_devices=lambda kind: gpus if kind == "GPU" else [],
+            experimental=SimpleNamespace(get_device_details=get_device_details),
+            threading=SimpleNamespace(get_intra_op_parallelism_threads=lambda: intra_op_threads),
+        )
+    )
+
+
+def test_the_device_line_names_the_gpu_or_the_cpu_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    gpu = SimpleNamespace(name="/physical_device:GPU:0")
+    a100 = fake_tensorflow([gpu], {"device_name": "NVIDIA A100-SXM4-40GB"}, 0)
+    assert device_line(a100) == "GPU: NVIDIA A100-SXM4-40GB"
+    two = fake_tensorflow([gpu, SimpleNamespace(name="/physical_device:GPU:1")], {"device_name": "NVIDIA T4"}, 0)
+    assert device_line(two) == "GPU: NVIDIA T4, NVIDIA T4"
+    assert device_line(fake_tensorflow([gpu], None, 0)) == "GPU: /physical_device:GPU:0"  # no details: its name
+    assert device_line(fake_tensorflow([], None, 4)) == "CPU, 4 threads"
+    assert device_line(fake_tensorflow([], None, 1)) == "CPU, 1 thread"
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert device_line(fake_tensorflow([], None, 0)) == "CPU, 2 threads"  # TensorFlow's default: one per core

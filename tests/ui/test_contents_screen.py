@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -10,6 +9,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import OptionList
 
+from tests.inspect.fixed_model import fixed_numpy_model
 from tests.ui.screens import current
 from tui_convnet.core.lessons import network_gradients
 from tui_convnet.data.mnist import bundled_digit
@@ -94,9 +94,7 @@ def status(ui: type[UI], app: App[Any]) -> str:
     return ui.widget_text(app.screen.query_one("#net-status"))
 
 
-async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(
-    ui: type[UI], fixed_model: ModuleType
-) -> None:
+async def test_backprop_through_the_network_uses_the_sessions_model_and_says_which(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await ui.open_screen(pilot, NetworkGradientScreen(), lambda s: s.result is not None)
@@ -105,26 +103,26 @@ async def test_backprop_through_the_network_uses_the_sessions_model_and_says_whi
         assert result is not None
         bundled_loss = result.loss
         # a model "trained" in the session: the lecture's model with fixed seeded weights, no training
-        app.post_message(ModelReady(session_model(fixed_model.fixed_numpy_model(seed=0), "run 1"), None))
+        app.post_message(ModelReady(session_model(fixed_numpy_model(seed=0), "run 1"), None))
         for _ in range(50):
             await pilot.pause(0.05)
             if "model of run 1, trained in this session" in status(ui, app):
                 break
         assert "model: model of run 1, trained in this session" in status(ui, app)
-        model = fixed_model.fixed_numpy_model(seed=0)
+        model = fixed_numpy_model(seed=0)
         image, label = bundled_digit(0)
         expected = network_gradients(model.spec, list(model.weights), (image / 255.0)[:, :, None], label)
         result = current(app, NetworkGradientScreen).result
         assert result is not None and result.loss == pytest.approx(expected.loss) != pytest.approx(bundled_loss)
 
 
-async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui: type[UI], fixed_model: ModuleType) -> None:
+async def test_the_lessons_switch_to_a_model_trained_while_they_are_open(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, 16)  # parameter sharing: the prediction comes from the model
         heading = ui.widget_text(app.screen.query_one("#lesson-title"))
         assert "Lesson 16" in heading and "Model: bundled model" in heading
-        model = fixed_model.fixed_numpy_model(seed=0)
+        model = fixed_numpy_model(seed=0)
         app.post_message(ModelReady(session_model(model, "run 1"), None))
         await pilot.pause()
         await pilot.pause()

@@ -6,7 +6,6 @@ Everything runs on the bundled model (committed weights) through the numpy engin
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -14,6 +13,7 @@ import pytest
 from textual.pilot import Pilot
 
 from tests.core.core_testing import conv_example
+from tests.inspect.fixed_model import fixed_numpy_model
 from tests.ui.screens import current
 from tui_convnet.core import numbers
 from tui_convnet.core.arrays import Array
@@ -224,14 +224,14 @@ async def test_an_image_opens_the_draw_screen_on_its_own_stages(first: str, tmp_
         assert screen.image is None and canvas.pixels.max() == 0 and "Draw a digit" in prediction(screen)
 
 
-async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui: type[UI], fixed_model: ModuleType) -> None:
+async def test_a_model_trained_in_the_session_replaces_the_bundled_one(ui: type[UI]) -> None:
     """A fixed-weights model (spec and numpy weights, no TensorFlow) arrives as a ModelReady: the screen
     says which model it shows and predicts with it."""
     from tui_convnet.core import forward
     from tui_convnet.ui.common.messages import ModelReady
     from tui_convnet.ui.common.session_model import session_model
 
-    model = fixed_model.fixed_numpy_model()
+    model = fixed_numpy_model()
     app = create_app(screen="draw")
     async with app.run_test(size=SIZE) as pilot:
         screen = await draw_a_seven(pilot)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
 
+from tests.inspect.fixed_model import fixed_numpy_model
 from tests.ui.screens import current
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.messages import ModelReady
@@ -21,13 +21,11 @@ if TYPE_CHECKING:
 
 
 @pytest.fixture(scope="module")
-def ready(fixed_model: ModuleType) -> ModelReady:
+def ready() -> ModelReady:
     from tui_convnet.data.mnist import load_mnist
 
     # a session model with fixed seeded weights (spec + numpy weights: no TensorFlow, no training)
-    return ModelReady(
-        session_model(fixed_model.fixed_numpy_model(seed=0), "run 1"), load_mnist("sample").limited(None, 50)
-    )
+    return ModelReady(session_model(fixed_numpy_model(seed=0), "run 1"), load_mnist("sample").limited(None, 50))
 
 
 async def settle(pilot: Pilot[int]) -> None:

@@ -12,7 +12,6 @@ import sys
 import textwrap
 import time
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,7 +20,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
-from tests.inspect.fixed_model import fixed_keras_model, save_fixed_model
+from tests.inspect.fixed_model import fixed_keras_model, fixed_numpy_model, save_fixed_model
 from tui_convnet.core.arrays import Array
 from tui_convnet.model.model import Loaded
 from tui_convnet.ui.app import create_app
@@ -56,9 +55,9 @@ def small_test_set(monkeypatch: pytest.MonkeyPatch, sample: MnistData) -> None:
 
 
 @pytest.fixture(scope="module")
-def ready(sample: MnistData, fixed_model: ModuleType) -> ModelReady:
+def ready(sample: MnistData) -> ModelReady:
     """A session model with fixed weights, given as a spec and numpy weights (no TensorFlow)."""
-    return ModelReady(session_model(fixed_model.fixed_numpy_model(), "run 1"), sample)
+    return ModelReady(session_model(fixed_numpy_model(), "run 1"), sample)
 
 
 def data_of(ready: ModelReady) -> MnistData:

@@ -8,12 +8,12 @@ None of these needs TensorFlow: the models are the lecture's ConvNet with fixed 
 from __future__ import annotations
 
 from pathlib import Path
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 import pytest
 from textual.widgets import Button, Input
 
+from tests.inspect.fixed_model import fixed_numpy_model
 from tests.ui.screens import current
 from tui_convnet.data.mnist import load_mnist
 from tui_convnet.model.model import Trained
@@ -43,10 +43,8 @@ def offer(screen: TrainingScreen, model: ModelRef, data: MnistData, label: str) 
     screen._show_use(True)
 
 
-async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_back(
-    sample: MnistData, fixed_model: ModuleType
-) -> None:
-    model = fixed_model.fixed_numpy_model()
+async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_back(sample: MnistData) -> None:
+    model = fixed_numpy_model()
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = current(app, TrainingScreen)
@@ -66,7 +64,7 @@ async def test_u_gives_a_finished_run_to_every_screen_and_the_command_takes_it_b
 
 
 async def test_the_inspect_screen_goes_back_to_the_bundled_model(
-    sample: MnistData, fixed_model: ModuleType, monkeypatch: pytest.MonkeyPatch
+    sample: MnistData, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import tui_convnet.data.mnist
 
@@ -74,7 +72,7 @@ async def test_the_inspect_screen_goes_back_to_the_bundled_model(
     app = create_app(screen="inspect")
     async with app.run_test(size=SIZE) as pilot:
         screen = current(app, InspectScreen)
-        app.post_message(ModelReady(session_model(fixed_model.fixed_numpy_model(), "run 1"), sample))
+        app.post_message(ModelReady(session_model(fixed_numpy_model(), "run 1"), sample))
         for _ in range(3):
             await pilot.pause()
             await app.workers.wait_for_complete()
@@ -86,11 +84,11 @@ async def test_the_inspect_screen_goes_back_to_the_bundled_model(
         assert "bundled model" in str(screen.query_one("#inspect-source").render())
 
 
-async def test_q_asks_before_an_unsaved_model_is_lost(sample: MnistData, fixed_model: ModuleType) -> None:
+async def test_q_asks_before_an_unsaved_model_is_lost(sample: MnistData) -> None:
     app = create_app(screen="train")
     async with app.run_test(size=SIZE) as pilot:
         screen = current(app, TrainingScreen)
-        offer(screen, fixed_model.fixed_numpy_model(), sample, "run 1")
+        offer(screen, fixed_numpy_model(), sample, "run 1")
         await pilot.press("q")
         await pilot.pause()
         assert type(app.screen).__name__ == "ConfirmQuit"

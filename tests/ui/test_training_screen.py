@@ -6,7 +6,6 @@ import io
 import time
 from collections.abc import Callable
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -17,6 +16,7 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Button, Input, Select, Static
 
+from tests.inspect.fixed_model import scripted_training
 from tui_convnet.model.model import Loaded, Trained
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.training.progress import EpochLog, TrainingProgress
@@ -59,18 +59,18 @@ async def open_training(pilot: Pilot[int], *, ready: bool = False) -> TrainingSc
 
 
 @pytest.fixture
-def scripted_fit(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
+def scripted_fit(monkeypatch: pytest.MonkeyPatch) -> None:
     """Runs on the training screen with the real trainer, events, messages and cancel, minus Keras' gradient steps
-    (see ``fixed_model.scripted_training``): nothing here depends on TensorFlow's arithmetic or the machine's speed.
+    (see ``scripted_training``): nothing here depends on TensorFlow's arithmetic or the machine's speed.
     What ``fit`` itself does is tested in tests/training/ and, through this screen, by the NaN test."""
-    fixed_model.scripted_training(monkeypatch, pace=0.005)
+    scripted_training(monkeypatch, pace=0.005)
 
 
 @pytest.fixture
-def scripted_fit_until_cancelled(monkeypatch: pytest.MonkeyPatch, fixed_model: ModuleType) -> None:
+def scripted_fit_until_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
     """As ``scripted_fit``, but slower (a 1,000-batch run takes 50 s; the test cancels it within seconds) and the
     run's last batch waits for Cancel: on a slow, busy machine the run still cannot end before the test cancels."""
-    fixed_model.scripted_training(monkeypatch, pace=0.05, hold=True)
+    scripted_training(monkeypatch, pace=0.05, hold=True)
 
 
 def fill(screen: TrainingScreen, **values: str) -> None:
@@ -140,6 +140,21 @@ async def test_bad_settings_are_shown_and_nothing_starts() -> None:
         await pilot.pause()
         assert text_of(screen, "#settings-errors") == ""
         assert not screen.query_one("#epochs").has_class("-invalid")
+
+
+@pytest.mark.parametrize("device", ["GPU: NVIDIA A100-SXM4-40GB", "CPU, 2 threads"])
+async def test_the_panel_names_the_device_the_worker_reported(device: str, in_process_worker: Any) -> None:
+    """The worker reports what it trains on (``device_line``: a GPU's name with the [gpu] extra, else the CPU's
+    threads); the panel says it once TensorFlow is ready. The report is faked here: no TensorFlow starts."""
+    from tui_convnet.training.protocol import Ready
+
+    in_process_worker.warm_up = lambda: None
+    in_process_worker.wait_ready = lambda: Ready(1.5, device)
+    app = create_app(screen="train")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_training(pilot)
+        await wait_for(pilot, lambda: screen.tf_ready, 60, "the worker's report")
+        assert text_of(screen, "#tf-status") == f"TensorFlow: ready in 1.5 s · {device}"
 
 
 # --------------------------------------------------------------------------- training (TensorFlow)

@@ -12,7 +12,7 @@ did to this picture:
    level, estimated cell by cell (a grey opening over cells bigger than a pen
    stroke), taken away: uneven light and shadows go, the digit stays;
 3. lines — ruled or squared paper's lines (thin, straight, across most of
-   the picture) taken away;
+   the picture, at least two of them: one alone is a digit's stroke) taken away;
 4. threshold — smoothed (noise and JPEG blocks fade, strokes stay), then a
    pixel is ink above Otsu's threshold, never below five times the paper's grain;
 5. blobs — connected ink: the blob with the most ink that is not a line, and the
@@ -187,6 +187,8 @@ def remove_lines(flat: np.ndarray, grain: float) -> tuple[np.ndarray, int, int]:
         return flat, 0, 0
     out, across = _remove_rows(flat, grain)
     out_t, down = _remove_rows(np.ascontiguousarray(out.T), grain)
+    if across + down < 2:  # one straight stroke across the picture is a digit's (a fine 1's stem, a 7's bar),
+        return flat, 0, 0  # not paper: ruled paper shows several lines (and its margin line comes with them)
     return np.ascontiguousarray(out_t.T), across, down
 
 

@@ -17,6 +17,7 @@ import numpy as np
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.widget import Widget
@@ -213,6 +214,8 @@ class LinePlot(Widget):
         self.y_cap = y_cap
         self._cache_key: tuple[int, float, int, int, Style] | None = None
         self._cache: list[Strip] = []
+        #: The widget's style for the repaint under way (see :meth:`render_lines`).
+        self._base: Style | None = None
 
     def set_series(self, series: Sequence[Series]) -> None:
         self.series = list(series)
@@ -224,7 +227,7 @@ class LinePlot(Widget):
 
     def _strips(self) -> list[Strip]:
         width, height = self.size.width, self.size.height
-        base = self.rich_style  # the theme's: a new theme redraws the plot in its colours
+        base = self._base or self.rich_style  # the theme's: a new theme redraws the plot in its colours
         key = (self.version, self.x_max, width, height, base)
         if self._cache_key != key:
             self._cache_key = key
@@ -248,10 +251,19 @@ class LinePlot(Widget):
                 ]
         return self._cache
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The rows in ``crop``; the widget's style is worked out once for them all (it walks the ancestors'
+        styles: once per row, it was most of the CPU the interface spent while a model trained)."""
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+
     def render_line(self, y: int) -> Strip:
         """Line API: one cached strip per row (repainting costs no Rich layout)."""
         strips = self._strips()
-        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self.rich_style)
+        return strips[y] if y < len(strips) else Strip.blank(self.size.width, self._base or self.rich_style)
 
     def legend(self) -> Text:
         """One line per series, its colour and its name (side by side they did not fit over a plot)."""

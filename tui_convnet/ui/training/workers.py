@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 Post = Callable[[Message], object]
 
 #: Seconds between two progress messages from the training thread (the redraw rate).
-REDRAW_INTERVAL = 0.5
+REDRAW_INTERVAL = 1.0
 
 
 def prepare(post: Post, images: ImageSet | None = None) -> None:
