@@ -301,15 +301,16 @@ def test_a_named_set_not_in_the_cache_is_one_line_and_train_cannot_download_it_o
     assert err.startswith("convnet-tui train: error: Keras could not download Fashion-MNIST") and err.count("\n") == 1
 
 
-def test_a_picture_for_an_rgb_set_is_sent_to_predict_in_one_line(
+def test_a_picture_for_an_rgb_set_is_read_in_colour_before_the_app_starts(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from tui_convnet.cli import main
 
     savez(tmp_path / "pets.npz", _arrays((32, 32, 3), classes=3))
+    (tmp_path / "cat.png").write_bytes(b"not a picture")
     assert main(["--data", str(tmp_path / "pets.npz"), "--image", str(tmp_path / "cat.png")]) == 2
     err = capsys.readouterr().err
-    assert "reads one with: convnet-tui predict MODEL.keras --image FILE" in err and err.count("\n") == 1
+    assert err.startswith("convnet-tui: ") and "cat.png" in err and err.count("\n") == 1  # the colour reader's line
 
 
 def test_trains_plain_report_names_the_classes_and_says_images(tmp_path: Path) -> None:

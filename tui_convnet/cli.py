@@ -106,7 +106,11 @@ def _explore_app(example: str | None, image: str | None, screen: str | None, dat
             from .teach.example_files import add_lecturer_example
 
             add_lecturer_example(app, example)
-        if image is not None:  # read and check it before the app starts: a bad image is one line and exit 2
+        if image is not None and app.image_set is not None and app.image_set.input_shape[2] == 3:
+            from .training.colour_image import colour_input  # a colour picture, for a model of these images
+
+            app.draw_colour = (colour_input(image), image)
+        elif image is not None:  # read and check it before the app starts: a bad image is one line and exit 2
             from .images import load_digit
 
             app.draw_image = (load_digit(image), image)

@@ -265,20 +265,14 @@ def training_spec(data: MnistData, dropout: float | None, spec: ModelSpec | None
 def app_image_set(dataset: str | None, class_names: str | None, *, image: str | None = None) -> ImageSet | None:
     """The image set the app opens with (``convnet-tui --data PATH [--classes FILE]``), or None for MNIST.
 
-    Raises :class:`DataError` with one line (the command line prints it and exits with 2), also for ``--image``
-    with a set of 32x32 RGB images: the draw screen reads 28x28 grey drawings, ``predict MODEL --image`` colour.
+    Raises :class:`DataError` with one line (the command line prints it and exits with 2). ``image`` (``--image``)
+    is read by the caller: for a set of 32x32 RGB images in colour, kept for a model of them on the draw screen.
     """
     if dataset is None:
         if class_names is not None:
             raise DataError("--classes names the classes of --data: give --data PATH too.")
         return None
-    images = named_image_set(dataset, class_names) or load_image_set(dataset, class_names)
-    if image is not None and images.input_shape[2] == 3:
-        raise DataError(
-            "--image opens the draw screen, which reads 28x28 grey images; a model of these 32x32 colour images "
-            "reads one with: convnet-tui predict MODEL.keras --image FILE"
-        )
-    return images
+    return named_image_set(dataset, class_names) or load_image_set(dataset, class_names)
 
 
 def test_set_for(spec: ModelSpec, images: ImageSet | None) -> MnistData | None:

@@ -25,6 +25,7 @@ from .examples import builtin_examples
 from .examples import find_example as find_example
 
 if TYPE_CHECKING:  # the lessons (their catalog, their models) are imported when the student opens them
+    import numpy as np
     from rich.console import RenderableType
 
     from ..data.image_sets import ImageSet
@@ -241,6 +242,9 @@ class ConvnetApp(App[int]):
     #: An image to open the draw screen on (``convnet-tui --image``): its preprocessing and its path; the
     #: draw screen shows it when it mounts (and forgets it).
     draw_image: tuple[Preprocessed, str] | None = None
+    #: A picture for a model of 32x32 RGB images (``convnet-tui --data RGBSET --image``): ``(32, 32, 3)`` uint8
+    #: and its path; the draw screen keeps it until such a model is trained or loaded, then shows it through it.
+    draw_colour: tuple[np.ndarray, str] | None = None
     #: Another image set the app trains on (``convnet-tui --data PATH [--classes FILE]``); None: MNIST.
     image_set: ImageSet | None = None
 
@@ -297,7 +301,7 @@ class ConvnetApp(App[int]):
         if self.startup_problems:
             problems = "\n".join(self.startup_problems)
             self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
-        if self.draw_image is not None and self.current_mode != "draw":
+        if (self.draw_image is not None or self.draw_colour is not None) and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
 
     def switch_mode(self, mode: str) -> AwaitMount:

@@ -81,6 +81,6 @@ def colour_model_line() -> str:
     """The draw screen's one line for a model of 32x32 colour images (drawing keeps the model it had); what matters
     first, so that 80 columns show it."""
     return (
-        "[b]This model reads 32x32 colour images[/b]: [i]predict MODEL.keras --image FILE[/i] brings one "
-        "(convnet-tui predict; drawing keeps the model below)"
+        "[b]This model reads 32x32 colour images[/b]: [i]convnet-tui --data SET --image FILE[/i] shows it one "
+        "(drawing keeps the model below)"
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, cast
 
 if TYPE_CHECKING:
+    import numpy as np
     from textual.dom import DOMNode
 
     from ...core import Example
@@ -24,6 +25,8 @@ class SessionApp(Protocol):
     initial_example: int
     #: An image to open the draw screen on (``convnet-tui --image``) and its path; the screen takes it once.
     draw_image: tuple[Preprocessed, str] | None
+    #: A picture for a model of 32x32 RGB images (``--data RGBSET --image``): its pixels and its path.
+    draw_colour: tuple[np.ndarray, str] | None
     #: Another image set the app trains on (``convnet-tui --data``); None: MNIST.
     image_set: ImageSet | None
     #: The quiz score of the session (every screen's quiz adds to it).

@@ -30,7 +30,9 @@ from ...core import Conv2DSpec, DenseSpec, FlattenSpec, LayerInfo, Pool2DSpec, i
 from ...data.labels import MNIST_LABELS, labels_of
 from ...images import FRAME, STAGE_COUNT, UNSURE, Preprocessed, drawing, scale_to_box, stages
 from ...model.model import Model
+from ...training.colour_image import reads_colour
 from ...util.visible import visible
+from ..common.digits import DigitView
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
 from ..common.image_set import colour_model_line
@@ -38,6 +40,7 @@ from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
 from ..common.session_model import runnable
+from . import colour
 from .canvas import DrawingCanvas
 from .live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
 
@@ -130,6 +133,10 @@ ten class probabilities.
         #: The preprocessing of an opened image, shown until the first stroke changes the canvas.
         self.image: Preprocessed | None = None
         self._session_model = False  # the model shown is the session's (app.trained), not the bundled one
+        #: A picture for a model of 32x32 RGB images (``--data RGBSET --image``): its pixels and its path.
+        self.colour_picture: tuple[np.ndarray, str] | None = None
+        #: Every layer's output for the picture, while a colour model shows it (the pen is then idle).
+        self.colour_outputs: tuple[np.ndarray, ...] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="draw-model")
@@ -142,6 +149,9 @@ ten class probabilities.
             with Vertical(id="draw-middle"):
                 yield Static("", id="draw-stage-title")
                 yield GreyImage(np.zeros((28, 28), dtype=np.float32), id="draw-seen")
+                picture = DigitView(np.zeros((32, 32, 3), dtype=np.uint8), id="draw-colour")
+                picture.display = False
+                yield picture
             with Vertical(id="draw-right"):
                 yield Static("", id="draw-prediction")
                 yield LiveProbabilityBars(id="draw-probs")
@@ -150,9 +160,10 @@ ten class probabilities.
         yield KeysFooter()
 
     async def on_mount(self) -> None:
+        app = session_app(self)
+        self.colour_picture, app.draw_colour = app.draw_colour, None  # kept until a model of colour images comes
         await self._use_bundled()
         self.watch(self.app, "trained", self._trained_changed, init=True)
-        app = session_app(self)
         image = app.draw_image  # convnet-tui --image: shown once, as the screen opens
         if image is not None:
             app.draw_image = None
@@ -178,12 +189,15 @@ ten class probabilities.
 
         self._session_model = False
         self.labels = MNIST_LABELS
+        self._colour(False)
         try:
             bundled = load_bundled_model()
         except ModelAssetError as exc:
             self._model_line(f"No model: {exc}", error=True)
         else:
             await self.use_model(bundled)
+            if self.colour_picture is not None:
+                self._model_line(colour.waiting_line(self.colour_picture[1]))
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
         if ready is not None:
@@ -199,17 +213,30 @@ ten class probabilities.
         except Exception as exc:  # an architecture the numpy engine cannot run
             self.post_message(self.Failed(f"Cannot draw with this model: {exc}"))
             return
-        if tuple(model.spec.input_shape) != (28, 28, 1):  # 32x32 colour images: drawing keeps its model
+        picture = self.colour_picture is not None and reads_colour(model.spec)
+        if tuple(model.spec.input_shape) != (28, 28, 1) and not picture:  # drawing keeps its model
             self.app.call_from_thread(self._model_line, colour_model_line())
             return
         swapped = self.ModelSwapped(model)
-        swapped.labels = labels_of(ready.model, ready.data)  # another grey image set's class names
+        swapped.labels = labels_of(ready.model, ready.data)  # another image set's class names
         self.post_message(swapped)
 
     async def on_draw_screen_model_swapped(self, message: ModelSwapped) -> None:
         self._session_model = True
         self.labels = message.labels
+        self._colour(self.colour_picture is not None and reads_colour(message.model.spec))
         await self.use_model(message.model)
+
+    def _colour(self, on: bool) -> None:
+        """Show the colour picture (a model of 32x32 RGB images) instead of the drawing as the network sees it."""
+        if self.colour_picture is not None and on:
+            self.source = self.colour_picture[1]
+            self.query_one("#draw-colour", DigitView).set_image(self.colour_picture[0])
+        else:
+            self.colour_outputs = None
+        self.set_class(on, "-colour")
+        self.query_one("#draw-colour", DigitView).display = on
+        self.query_one("#draw-seen", GreyImage).display = not on
 
     def on_draw_screen_failed(self, message: Failed) -> None:
         self.notify(message.text, title="Draw", severity="error", timeout=8)
@@ -247,6 +274,8 @@ ten class probabilities.
 
     def on_drawing_canvas_changed(self, message: DrawingCanvas.Changed) -> None:
         """Analyse each finished stroke (mouse released, key pressed); bursts coalesce into one analysis."""
+        if self.has_class("-colour"):  # the model reads the colour picture: the pen is for grey models
+            return
         self.image = None  # drawn on: from now on the canvas is the drawing
         if message.done and not self._pending:
             self._pending = True
@@ -258,6 +287,11 @@ ten class probabilities.
     def analyse_now(self) -> None:
         self._pending = False
         if self.model is None:
+            return
+        if self.has_class("-colour") and self.colour_picture is not None:
+            self.analysis, self.colour_outputs = None, colour.picture_outputs(self.model, self.colour_picture[0])
+            self._show_verdict()
+            self._show_outputs(self.colour_outputs, colour.model_input(self.colour_picture[0]))
             return
         if self.image is not None:
             self.analysis = drawing.analyse_preprocessed(self.model, self.image)
@@ -282,12 +316,19 @@ ten class probabilities.
                 else:
                     view.set_values(np.zeros(0))
             return
-        p = a.probabilities
-        bars.set_probabilities(p, None)
+        self._show_outputs(a.outputs, a.preprocessed.model_input)
+
+    def _show_outputs(self, outputs: tuple[np.ndarray, ...], model_input: np.ndarray) -> None:
+        """The bars, Grad-CAM, the picture as the network sees it and every layer, for ``outputs``."""
+        bars = self.query_one("#draw-probs", LiveProbabilityBars)
+        bars.labels = self.labels
+        bars.set_probabilities(outputs[-1], None)
         if self.model is not None:
-            self.query_one(GradCamView).show(self.model.spec, self.model.weights, a.preprocessed.model_input)
+            cam = self.query_one(GradCamView)
+            cam.labels = self.labels  # another image set's classes by name
+            cam.show(self.model.spec, self.model.weights, model_input)
         self._show_stage()
-        for (title, view), out in zip(self._views, a.outputs, strict=False):
+        for (title, view), out in zip(self._views, outputs, strict=False):
             if isinstance(view, LiveHeatmapGrid):
                 view.set_maps(out)
                 # the maps' colour scale, one per layer: 0.00 ████████ 1.03
@@ -301,17 +342,22 @@ ten class probabilities.
     def _show_verdict(self) -> None:
         """The network's answer in one line of the width there is (at 80 columns, about 20 cells)."""
         a = self.analysis
-        if a is None:
-            return
         line = self.query_one("#draw-prediction", Static)
         full = line.size.width == 0 or line.size.width >= self.VERDICT_WIDTH
-        if a.preprocessed is None or a.probabilities is None:
+        if self.colour_outputs is not None:
+            probabilities: np.ndarray | None = self.colour_outputs[-1]
+        elif a is None:
+            return
+        else:
+            probabilities = None if a.preprocessed is None else a.probabilities
+        if probabilities is None:
             line.update(
                 self.labels.say("[b]Draw a digit[/b] on the canvas" if full else "[b]Draw a digit[/b]"), layout=False
             )
             return
-        top = float(a.probabilities[a.predicted])
-        says = f"[b]{escape(self.labels.name(a.predicted or 0))}[/b] ({numbers.percent(top)})"
+        predicted = int(np.argmax(probabilities))
+        top = float(probabilities[predicted])
+        says = f"[b]{escape(self.labels.name(predicted))}[/b] ({numbers.percent(top)})"
         if top < UNSURE:  # a guess: the picture may not be a digit at all
             line.update(f"[b]Unsure[/b]: {says}, under 50 %" if full else f"[b]Unsure[/b]: {says}", layout=False)
             return
@@ -325,6 +371,10 @@ ten class probabilities.
         note = self.query_one("#draw-stage-note", Static)
         seen = self.query_one("#draw-seen", GreyImage)
         pre = None if self.analysis is None else self.analysis.preprocessed
+        if self.colour_outputs is not None:  # the colour picture: no MNIST stages
+            title.update("[b]As the network sees it[/b]", layout=False)
+            note.update(colour.SEEN_NOTE, layout=False)
+            return
         if pre is None:
             title.update("[b]As the network sees it[/b]", layout=False)
             seen.set_image(np.zeros((28, 28), dtype=np.float32))
@@ -368,6 +418,9 @@ ten class probabilities.
         from ...explore import focus_on_map
         from ..common.messages import OpenInExplorer
 
+        if self.colour_outputs is not None:
+            self.notify("Stepping through reads a grey drawing; this model reads colour pictures.", title="Draw")
+            return
         if self.model is None or self.analysis is None or self.analysis.preprocessed is None:
             self.notify("Draw a digit first: then s steps through the chosen map.", title="Draw", severity="warning")
             return

@@ -3,8 +3,8 @@
 Train the lecture's ConvNet on MNIST, live. Its parts live beside it: the form's parsing
 (:mod:`.form`), the settings panel (:mod:`.panel`), events → progress state (:mod:`.run_state`, pure),
 the progress widgets (:mod:`.progress`) and a run's live view (:mod:`.run_view`), the Results tab
-(:mod:`.results`), the thread workers (:mod:`.workers`) and their messages (:mod:`.messages`), the quit
-question (:mod:`.quit`).
+(:mod:`.results`), the thread workers (:mod:`.workers`), their messages (:mod:`.messages`) and the
+handlers of a run's messages (:mod:`.run_messages`, the screen's base class), the quit question (:mod:`.quit`).
 The data load in a thread worker when the screen opens, while TensorFlow starts in the worker process
 (:mod:`tui_convnet.training.worker_client`; this process never imports it). After training (or loading a
 ``.keras`` file) the screen shows the test results and offers the model (u posts
@@ -16,11 +16,9 @@ run keeps its model: it is evaluated, can be saved, and is named ("run 2, cancel
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.console import Group
 from rich.markup import escape
@@ -28,17 +26,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.reactive import reactive
 from textual.widgets import Button, DataTable, Input, Select, Static, Switch, TabbedContent, TabPane
 
 from ...core import ModelSpec, mnist_convnet
 from ...data.image_sets import spec_for_images, training_spec
 from ...training.events import DEFAULT_LEARNING_RATES
-from ...training.slots import ordinal
 from ..common.footer import KeysFooter
 from ..common.image_set import ImageWords
 from ..common.messages import ModelReady
-from ..common.mode_screen import ModeScreen
 from ..common.plot import LinePlot
 from ..common.session import session_app
 from ..common.session_model import describe_source, session_model
@@ -50,7 +45,8 @@ from .panel import DEFAULTS, TrainingSide
 from .progress import EpochLog, TrainingProgress
 from .quit import ConfirmQuit
 from .results import DigitGallery, ResultsPane
-from .run_state import FINISHED, RunTracker
+from .run_messages import RunMessages
+from .run_state import RunTracker
 from .run_view import RunView
 
 if TYPE_CHECKING:
@@ -69,7 +65,7 @@ EDITOR_NOTE = "Your model from the architecture editor, built in Keras when you 
 LOSS_CAP = 5.0
 
 
-class TrainingScreen(ImageWords, ModeScreen):
+class TrainingScreen(ImageWords, RunMessages):
     """Train the lecture's ConvNet on MNIST with live progress; save and load models."""
 
     CSS_PATH = [STYLES / "training.tcss"]
@@ -79,13 +75,6 @@ class TrainingScreen(ImageWords, ModeScreen):
     #: Below 110 columns the settings panel narrows, and hides itself while the model trains.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
     HELP = keys.HELP
-
-    #: "loading" (data/TensorFlow) → "ready" → "training" → "ready" (results shown) …
-    phase: reactive[str] = reactive("loading", init=False)
-    #: True once TensorFlow is imported (the Start button waits for it).
-    tf_ready: reactive[bool] = reactive(False, init=False)
-    #: Whether the settings panel is shown (h toggles it).
-    show_side: reactive[bool] = reactive(True, init=False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -168,16 +157,6 @@ class TrainingScreen(ImageWords, ModeScreen):
     def evaluation(self) -> Evaluation | None:
         """The evaluation the Results tab shows (None: no results yet)."""
         return self._results.evaluation
-
-    # ------------------------------------------------------------------ workers (they only post messages)
-
-    def _in_thread(self, group: str, work: Callable[..., None], *args: Any) -> None:
-        """Run ``work(self.post_message, *args)`` in a thread worker (one at a time per ``group``)."""
-        name = work.__name__
-        self.run_worker(partial(work, self.post_message, *args), name, group, name, exclusive=True, thread=True)
-
-    def _train(self, settings: TrainSettings, data: MnistData, cancel: threading.Event) -> None:
-        self._in_thread("train", workers.train, settings, data, cancel)
 
     # ------------------------------------------------------------------ loading
 
@@ -409,71 +388,6 @@ class TrainingScreen(ImageWords, ModeScreen):
             self.query_one(TabbedContent).active = "tab-results"
             self.call_after_refresh(gallery.scroll_visible, top=True, animate=False)
 
-    # ------------------------------------------------------------------ a run's progress
-
-    def _progress(self, **changes: Any) -> None:
-        self._run_view.show(**changes)
-
-    def _reset_progress(self, settings: TrainSettings) -> None:
-        """A new run starts blank: no curve, no running numbers of the run before."""
-        line = self.runs.reset(settings)
-        self._run_view.reset(self.runs.epochs, line)
-
-    def on_training_events(self, message: messages.TrainingEvents) -> None:
-        """Apply a bundle of events: the plots and the progress repaint once per bundle."""
-        cancelling = self._cancel.is_set() and self.phase == "training"
-        self._run_view.apply(self.runs.apply(message.events, self._run_view.state, cancelling=cancelling))
-
-    def on_training_finished(self, message: messages.TrainingFinished) -> None:
-        result = self.last_result = message.result
-        self._progress(
-            status=result.message,
-            samples_per_second=result.samples_per_second,
-            finished=FINISHED[result.reason],
-            error=result.reason == "nan",
-        )
-        line = self.runs.finished_line(result.reason, result.message, result.evaluation)
-        self._run_view.write_line(line)
-        label = self.runs.label(result.reason, result.stopped_at)
-        if result.reason == "completed" and result.evaluation is not None:  # a completed run is evaluated
-            self._keep_model(result.model, result.evaluation, message.data, label, offer=True)
-            self._unsaved = True
-        elif result.reason == "nan":
-            self.notify(escape(result.message), title="Loss became NaN", severity="error", timeout=10)
-        else:
-            # The partly trained model is the student's work: keep it, evaluate it, show it, let it be saved; it is
-            # never offered to the other screens (they keep their model).
-            self.model, self.model_source = result.model, label
-            self._unsaved = True
-            self._results.headline(Text(f"Evaluating {label} on the test set…", style="italic"))
-            self._in_thread("evaluate", workers.evaluate, result.model, message.data, label)
-        self._end_of_run(result.reason == "completed")
-
-    def _end_of_run(self, completed: bool = False) -> None:
-        self.phase = "ready"
-        if self.focused is not None and self.focused.id == "cancel":
-            self.set_focus(None)
-        # A narrow terminal keeps the room for the results; after a cancel or a NaN the form comes back.
-        if self._side_auto_hidden and not completed:
-            self.show_side, self._side_auto_hidden = True, False
-
-    def on_training_queued(self, message: messages.TrainingQueued) -> None:
-        at_once = "1 model at a time" if message.limit == 1 else f"{message.limit} models at once"
-        self._progress(
-            status=f"Waiting for a training slot: {ordinal(message.place)} in line (this server trains {at_once}). "
-            "The run starts by itself; c cancels."
-        )
-
-    def on_not_started(self, message: messages.NotStarted) -> None:
-        self._progress(status=message.text, finished="cancelled")
-        self._end_of_run()
-
-    def on_training_failed(self, message: messages.TrainingFailed) -> None:
-        self._progress(status=f"Training failed: {message.error}", finished="failed", error=True)
-        self._run_view.write_line(Text(f"Training failed: {message.error}", style="red"))
-        self.notify(escape(message.error), title="Training failed", severity="error", timeout=10)
-        self._end_of_run()
-
     # ------------------------------------------------------------------ the model shown and offered
 
     def _keep_model(self, model: ModelRef, evaluation: Evaluation, data: MnistData, label: str, *, offer: bool) -> None:
@@ -516,10 +430,6 @@ class TrainingScreen(ImageWords, ModeScreen):
             title="Model",
             markup=False,
         )
-
-    def on_run_evaluated(self, message: messages.RunEvaluated) -> None:
-        if message.model is self.model:  # not replaced by a newer run or a loaded file meanwhile
-            self._keep_model(message.model, message.evaluation, message.data, message.label, offer=False)
 
     # ------------------------------------------------------------------ files
 
