@@ -108,11 +108,13 @@ def _freeze_what_is_alive() -> None:
 
 
 #: What puts a test in the slow tier (``-m slow``; ``make test`` runs the rest, ``make test-slow`` this):
-#: a marker (``training``: trains a real model; ``integration``: a whole run, save or load through Keras;
-#: ``browser``: drives Chromium; ``sweep``: walks every step of every lesson or screen in several looks) or a
-#: fixture (``snap_looks`` and ``snapshot``: screenshots compared in every look; ``tf_worker``: a real
-#: TensorFlow worker process).
-SLOW_MARKERS = frozenset({"training", "integration", "browser", "sweep"})
+#: a marker (``keras``: imports TensorFlow, e.g. to compare the core with Keras on the same weights;
+#: ``training``: trains a real model; ``integration``: a whole run, save or load through Keras; ``browser``:
+#: drives Chromium; ``sweep``: walks every step of every lesson or screen in several looks) or a fixture
+#: (``snap_looks`` and ``snapshot``: screenshots compared in every look; ``tf_worker``: a real TensorFlow
+#: worker process). The quick tier never imports TensorFlow (checked after each of its tests): its import
+#: alone was 8 s of CPU per test worker, and the Keras comparisons a seventh of the quick tier's CPU.
+SLOW_MARKERS = frozenset({"keras", "training", "integration", "browser", "sweep"})
 SLOW_FIXTURES = frozenset({"snap_looks", "snapshot", "tf_worker"})
 
 
@@ -144,9 +146,24 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     _freeze_what_is_alive()
 
 
+#: The test running now, and the one during which TensorFlow's import started (in any thread: the in-process
+#: worker imports it in its own thread, which may still be importing when its test ends).
+_test_now: list[str] = [""]
+_tensorflow_imported_by: list[str] = []
+
+
+def _note_tensorflow_import(event: str, args: tuple[object, ...]) -> None:
+    if event == "import" and args and args[0] == "tensorflow" and not _tensorflow_imported_by:
+        _tensorflow_imported_by.append(_test_now[0])
+
+
+sys.addaudithook(_note_tensorflow_import)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     global _frozen_with_tensorflow
+    _test_now[0] = item.nodeid
     if not _frozen_with_tensorflow and "tensorflow" in sys.modules:
         _frozen_with_tensorflow = True
         _freeze_what_is_alive()
@@ -154,6 +171,11 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def pytest_runtest_teardown(item: pytest.Item) -> None:
     clear_styles_cache()
+    if _tensorflow_imported_by == [item.nodeid] and not item.get_closest_marker("slow"):
+        pytest.fail(
+            f"{item.nodeid} imported TensorFlow in the quick tier: mark it `keras` (it then runs in `make test-slow`)",
+            pytrace=False,
+        )
 
 
 @pytest.fixture(scope="session")
@@ -170,14 +192,20 @@ def tf_worker() -> Iterator[WorkerClient]:
 
 
 @pytest.fixture(autouse=True)
-def in_process_worker() -> Iterator[WorkerClient]:
+def in_process_worker(request: pytest.FixtureRequest) -> Iterator[WorkerClient]:
     """Every test's app talks to a TensorFlow worker served by a thread of the test process (started only if
     the test needs TensorFlow): a test can script Keras' ``fit`` with monkeypatch, and TensorFlow is imported
     once per test process, as before the worker process existed. The real process is tested by
-    tests/training/test_worker.py and tests/ui/test_no_tensorflow_in_the_interface.py."""
+    tests/training/test_worker.py and tests/ui/test_no_tensorflow_in_the_interface.py.
+
+    In the quick tier the training screen's warm-up (which starts TensorFlow's import as the screen opens) does
+    nothing: a test that only looks at the screen never imports TensorFlow; one that trains, checks or saves
+    through the worker imports it and must be marked ``keras``."""
     from tui_convnet.training.worker_client import IN_PROCESS, WorkerClient, set_shared_client
 
     client = WorkerClient([IN_PROCESS])
+    if request.node.get_closest_marker("slow") is None:
+        client.warm_up = lambda: None  # type: ignore[method-assign]
     set_shared_client(client)
     yield client
     set_shared_client(None)

@@ -117,5 +117,6 @@ def test_the_slow_tier_is_what_trains_drives_a_browser_or_compares_every_look(sl
     assert slow("test_real_command_prints_pure_json")  # training (module mark)
     assert slow("test_every_lesson_step_shows_what_its_narration_names[80x24]")  # sweep
     assert slow("test_progress_moves_cancel_stops_and_the_app_still_responds")  # integration
+    assert slow("test_conv2d_backward_matches_gradient_tape[valid-1-1]")  # keras
     assert not slow("test_the_slow_tier_is_what_trains_drives_a_browser_or_compares_every_look")
     assert not slow("test_cs231n_first_step_writes_the_dot_product_out")  # a Pilot test

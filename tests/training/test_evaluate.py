@@ -50,3 +50,12 @@ def test_bad_shapes_are_refused_with_the_received_value() -> None:
         evaluation_from_probabilities(np.ones((3, 10)), np.zeros(4, dtype=int))
     with pytest.raises(ValueError, match="must not be empty"):
         evaluation_from_probabilities(np.ones((0, 10)), np.zeros(0, dtype=int))
+
+
+def test_labels_beyond_the_models_classes_are_refused_with_the_range() -> None:
+    """A model of 5 classes evaluated on MNIST's labels 0-9 was an IndexError deep in numpy."""
+    p = np.full((3, 5), 0.2, dtype=np.float32)
+    with pytest.raises(
+        ValueError, match=r"tells 5 classes apart, the test labels must be 0 to 4. Received: labels from 0 to 9"
+    ):
+        evaluation_from_probabilities(p, np.array([0, 4, 9]), 5)

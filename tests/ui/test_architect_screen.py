@@ -87,6 +87,7 @@ async def test_at_80_columns_the_stack_and_the_summary_fit(ui: type[UI]) -> None
         assert "93,322" in ui.screen_text(app)
 
 
+@pytest.mark.keras  # the run starts TensorFlow (in the in-process worker)
 async def test_capital_t_trains_this_model_on_the_training_screen_and_a_refused_one_stays(ui: type[UI]) -> None:
     from tui_convnet.ui._textual_internals import notifications
     from tui_convnet.ui.training.screen import TrainingScreen

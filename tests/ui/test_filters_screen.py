@@ -129,3 +129,18 @@ async def test_an_rgb_models_gallery_without_colour_writes_glyphs(
         assert not any(UPPER_HALF in line for line in lines[2:-1])
         flat = " ".join(" ".join(lines).split())
         assert "as its lightness" in flat and "parts of the images (classes: cat, dog, fish)" in flat
+
+
+async def test_capital_f_names_the_classes_of_the_sessions_model_of_another_set(ui: type[UI]) -> None:
+    from tui_convnet.model.model import Loaded, Model
+    from tui_convnet.ui.common.messages import ModelReady
+
+    model = Model(COLOUR, tuple(seeded_weights(COLOUR, 3)), "my model", Loaded("pets.keras"), class_names=NAMES)
+    app = create_app(screen="architect")
+    async with app.run_test(size=(130, 42)) as pilot:
+        app.trained = ModelReady(model, None)
+        await pilot.press("F")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FiltersScreen) and screen.labels.names == NAMES
+        assert "(classes: cat, dog, fish)" in " ".join(ui.screen_text(app).split())

@@ -324,7 +324,7 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit: N
         await pilot.press("l")
         await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 300, "the load error")
         assert app.trained.model.provenance == Loaded(str(path))
-        # A model that is not an MNIST classifier (5 outputs): refused with the reason.
+        # A model of another set (5 classes) cannot be evaluated on MNIST's ten: refused with the reason.
         from tui_convnet.core import DenseSpec, ModelSpec, mnist_convnet
         from tui_convnet.training.model import build_model, save_model_atomic
 
@@ -333,7 +333,8 @@ async def test_results_model_ready_save_and_load(tmp_path: Path, scripted_fit: N
         other = save_model_atomic(build_model(five, seed=0), tmp_path / "five.keras")
         fill(screen, model_path=str(other))
         await pilot.press("l")
-        await wait_for(pilot, lambda: "Dense(10)" in text_of(screen, "#file-status"), 300, "the refusal")
+        await wait_for(pilot, lambda: "Not loaded" in text_of(screen, "#file-status"), 300, "the refusal")
+        assert "tells 5 classes apart, the test labels must be 0 to 4" in text_of(screen, "#file-status")
         assert app.trained.model.provenance == Loaded(str(path))
 
 

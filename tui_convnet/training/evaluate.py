@@ -88,6 +88,11 @@ def evaluation_from_probabilities(
         raise ValueError(f"One label per prediction is needed ({len(p)}). Received: labels.shape={y.shape}")
     if len(y) == 0:
         raise ValueError("The test set must not be empty. Received: test_samples=0")
+    if y.min() < 0 or y.max() >= classes:
+        raise ValueError(
+            f"This model tells {classes} classes apart, the test labels must be 0 to {classes - 1}. "
+            f"Received: labels from {y.min()} to {y.max()}"
+        )
     # Keras' categorical cross-entropy: normalise, clip to [eps, 1-eps], -log p[true].
     p_norm = p / np.sum(p, axis=1, keepdims=True)
     p_true = np.clip(p_norm[np.arange(len(y)), y], _EPSILON, 1 - _EPSILON)
