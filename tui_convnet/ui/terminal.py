@@ -14,7 +14,8 @@ from :func:`tempfile.mkstemp` (unpredictable name, mode 0600) takes its place.
 Never a fixed name in a shared folder: another user's symlink there must not
 be followed.
 
-:func:`exit_on_signals` makes SIGTERM and SIGHUP leave the app as ``q`` does,
+:func:`exit_on_signals` makes SIGTERM and SIGHUP leave the app as ``q`` does (and a closed terminal's
+SIGCONT restart nothing: :mod:`tui_convnet.ui.hangup`),
 so Textual restores the terminal (main screen, mouse reporting off, cursor
 shown), with exit code 128 + N; SIGINT is ``q`` (it asks while a model
 trains; a second SIGINT ends the app) and ends with 130, never 0.
@@ -158,6 +159,9 @@ def exit_on_signals(app: Any) -> Iterator[None]:
     if sys.platform == "win32" or not hasattr(signal, "SIGHUP"):  # pragma: no cover - POSIX only
         yield
         return
+    from .hangup import hangup_safe
+
+    app.driver_class = hangup_safe(app.driver_class)  # a closed terminal's SIGCONT restarts no input thread
 
     def handler(signum: int, frame: FrameType | None) -> None:
         try:  # the app's loop, if it runs (Python runs signal handlers in the main thread, where App.run's loop is)
