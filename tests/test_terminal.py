@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import pty
 import stat
 import tempfile
 from pathlib import Path
 
 import pytest
 
-from tui_convnet.ui.terminal import LOG_NAME, open_log
+from tui_convnet.ui.terminal import LOG_NAME, TerminalFile, open_log
 
 
 @pytest.fixture
@@ -77,3 +78,19 @@ def test_no_log_at_all_is_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(tempfile, "mkstemp", no_temp)  # the module tui_convnet.ui.terminal calls
     assert open_log() is None  # own_terminal then points fd 2 at /dev/null and the app runs
+
+
+def test_the_private_terminal_drops_its_output_once_the_terminal_is_gone() -> None:
+    """After a hangup a write fails (EIO): Textual's output thread died on it, and its queue could fill up."""
+    master, slave = pty.openpty()
+    terminal = TerminalFile(slave, "utf-8")
+    try:
+        terminal.write("seen\n")
+        assert os.read(master, 100).replace(b"\r", b"") == b"seen\n"
+        os.close(master)  # the terminal closes
+        for _ in range(3):
+            assert terminal.write("lost " * 2000) == len("lost " * 2000)
+            terminal.flush()
+        assert terminal.gone
+    finally:
+        terminal.close()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import os
 import signal
 import stat
@@ -85,6 +86,36 @@ def open_log(name: str = LOG_NAME) -> tuple[int, Path] | None:
     return fd, Path(name)
 
 
+class TerminalFile(io.TextIOWrapper):
+    """Textual's private duplicate of the terminal. Once the terminal is gone (a write or a flush fails: EIO after
+    a hangup, EPIPE), what follows is dropped instead of raising: Textual's output thread would die on the error,
+    and its queue, no longer emptied, could then block the app's last writes as it ends."""
+
+    def __init__(self, fd: int, encoding: str) -> None:
+        super().__init__(io.BufferedWriter(io.FileIO(fd, "w")), encoding=encoding, line_buffering=True)
+        #: The terminal went away: nothing more is written.
+        self.gone = False
+
+    def write(self, s: str, /) -> int:
+        if not self.gone:
+            try:
+                return super().write(s)
+            except BlockingIOError:
+                raise
+            except OSError:
+                self.gone = True
+        return len(s)
+
+    def flush(self) -> None:
+        if not self.gone:
+            try:
+                super().flush()
+            except BlockingIOError:
+                raise
+            except OSError:
+                self.gone = True
+
+
 def _fd_open(fd: int) -> bool:
     try:
         os.fstat(fd)
@@ -130,7 +161,7 @@ def own_terminal() -> Iterator[Path | None]:
     log_fd = log[0] if log is not None else os.open(os.devnull, os.O_WRONLY)
     private = os.dup(terminal_fd)
     encoding = getattr(sys.__stdout__, "encoding", None) or "utf-8"
-    private_file: IO[str] = os.fdopen(private, "w", buffering=1, encoding=encoding)
+    private_file: IO[str] = TerminalFile(private, encoding)
     saved_fd2 = os.dup(2)
     sys.__stderr__ = private_file  # type: ignore[misc,assignment]  # Textual draws on sys.__stderr__
     os.dup2(log_fd, 2)
