@@ -198,14 +198,19 @@ def in_process_worker(request: pytest.FixtureRequest) -> Iterator[WorkerClient]:
     once per test process, as before the worker process existed. The real process is tested by
     tests/training/test_worker.py and tests/ui/test_no_tensorflow_in_the_interface.py.
 
-    In the quick tier the training screen's warm-up (which starts TensorFlow's import as the screen opens) does
-    nothing: a test that only looks at the screen never imports TensorFlow; one that trains, checks or saves
-    through the worker imports it and must be marked ``keras``."""
-    from tui_convnet.training.worker_client import IN_PROCESS, WorkerClient, set_shared_client
+    In the quick tier the worker never starts: every request (the training screen's warm-up as it opens
+    included) gets a WorkerError saying so, which the screens show as one line. A test that only looks at
+    the screens imports nothing of TensorFlow; one that trains, checks or saves through the worker must be
+    marked ``keras`` (slow tier)."""
+    from tui_convnet.training.worker_client import IN_PROCESS, WorkerClient, WorkerError, set_shared_client
 
     client = WorkerClient([IN_PROCESS])
     if request.node.get_closest_marker("slow") is None:
-        client.warm_up = lambda: None  # type: ignore[method-assign]
+
+        def no_tensorflow() -> None:
+            raise WorkerError("The quick tier starts no TensorFlow: mark the test `keras` to use the worker.")
+
+        client._ensure_started = no_tensorflow  # type: ignore[method-assign]
     set_shared_client(client)
     yield client
     set_shared_client(None)

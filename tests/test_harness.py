@@ -71,6 +71,7 @@ def test_a_period_spent_waiting_for_a_core_is_not_taken_for_idle(monkeypatch):
     assert pilot.wait_for_idle is conftest._wait_for_idle is app.wait_for_idle
     starved = iter([0.0, 0.004, 0.004, 0.004, 0.004, 0.004])  # the first period: 4 ms of its 5 waiting
     monkeypatch.setattr(conftest, "_waited_for_a_core", lambda: next(starved))
+    monkeypatch.setattr(conftest, "process_time", lambda: 0.0)  # no CPU used: only the wait for a core counts
     periods = []
     sleep = asyncio.sleep
 

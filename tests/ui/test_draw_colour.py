@@ -87,3 +87,8 @@ async def test_a_colour_picture_goes_through_a_model_of_colour_images_by_class_n
         await pilot.press("space", "right", "space")  # the pen: the picture stays what the model reads
         await pilot.pause()
         assert draw.colour_outputs is before and ui.widget_text(draw.query_one("#draw-prediction")) == verdict
+        await pilot.press("question_mark")  # the help explains the colour picture, not drawing digits
+        await pilot.pause()
+        help_text = " ".join(ui.screen_text(app).split())
+        assert "A picture through a model of 32x32 colour images." in help_text
+        assert "Drag with the left mouse button" not in help_text

@@ -22,6 +22,17 @@ SEEN_NOTE = (
 )
 
 
+#: The screen's help (``?``) while a model of colour images reads the picture.
+HELP = """\
+**A picture through a model of 32x32 colour images.** The picture given with `--image` is read in colour:
+its centre square, resized to 32x32 RGB (no MNIST preprocessing), is what the network sees, shown beside
+the bars. It then goes through the network, layer by layer, by the numpy engine; the bars are the class
+probabilities, by the classes' names.
+
+The pen draws 28x28 grey digits, so it is only for grey models: its canvas comes back with one.
+"""
+
+
 def waiting_line(source: str) -> str:
     """The model line while ``source`` (a colour picture) waits for a model of 32x32 RGB images."""
     return (
