@@ -235,7 +235,7 @@ ten class probabilities.
         else:
             self.colour_outputs = None
         self.set_class(on, "-colour")
-        self.HELP = colour.HELP if on else type(self).HELP  # ? explains what the screen does now
+        setattr(self, "HELP", colour.HELP if on else type(self).HELP)  # noqa: B010  # ? reads HELP: what the screen does now
         self.query_one("#draw-colour", DigitView).display = on
         self.query_one("#draw-seen", GreyImage).display = not on
 
