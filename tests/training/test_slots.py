@@ -140,3 +140,15 @@ def test_serve_refuses_a_bad_limit_in_one_line() -> None:
     assert done.stderr.strip() == (
         "convnet-tui serve: --max-training must be a whole number from 1 to 64. Received: '0'"
     )
+
+
+def test_a_free_slot_is_taken_without_waiting_for_the_tickets_ahead(tmp_path: Path) -> None:
+    """Two slots, both free, and an older ticket ahead in line (another tab's, whose run is taking its slot):
+    this run takes the other slot at once and is never shown a place in line."""
+    slots = Slots(tmp_path, 2)
+    (tmp_path / f"queue-{1:020d}-{os.getpid()}").touch()  # older than any ticket acquire makes
+    places: list[int] = []
+    deadline = time.monotonic() + 2
+    slot = slots.acquire(places.append, lambda: time.monotonic() > deadline, poll=0.01)
+    assert slot is not None and places == []
+    slot.release()

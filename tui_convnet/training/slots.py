@@ -131,7 +131,9 @@ class Slots:
 
     def acquire(self, on_wait: Callable[[int], None], cancelled: Callable[[], bool], poll: float = 0.25) -> Slot | None:
         """Wait in line for a slot: ``on_wait(place)`` (1: next) whenever the place changes; None if
-        ``cancelled()`` becomes true first."""
+        ``cancelled()`` becomes true first. The first ``limit`` tickets of the line try for a slot: five runs
+        started at once with four slots free used to wait for each other in turn, one poll each, the second
+        shown "2nd in line" although a slot was free."""
         self.folder.mkdir(parents=True, exist_ok=True)
         ticket = self.folder / f"queue-{time.time_ns():020d}-{os.getpid()}"
         ticket.touch()
@@ -140,7 +142,7 @@ class Slots:
             while not cancelled():
                 line = self._line()
                 now = line.index(ticket) + 1 if ticket in line else 1
-                if now == 1:
+                if now <= self.limit:  # a free slot may be this ticket's: the ones ahead may be taking theirs now
                     slot = self._try_take()
                     if slot is not None:
                         return slot
