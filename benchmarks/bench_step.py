@@ -74,17 +74,58 @@ def digit_example(examples: Sequence[Example], kernels: int) -> ConvExample:
     )
 
 
-async def measure(example: ConvExample | None, steps: int) -> tuple[list[float], list[float]]:
+async def time_steps(
+    app: Any, pilot: Any, screen: Any, steps: int, timeout: float = 5
+) -> tuple[list[float], list[float]]:
+    """Press ``right`` ``steps`` times through the driver on the explorer ``screen``; per key, wall and CPU ms
+    until the first frame drawn after the step moved (a leftover refresh does not count)."""
     from rich.console import RenderableType
     from textual import events
     from textual.screen import Screen
 
+    walls: list[float] = []
+    cpus: list[float] = []
+    frame = asyncio.Event()
+    original = app._display
+
+    before = -1
+
+    def display(scr: Screen[Any], renderable: RenderableType | None) -> None:
+        # Only a frame drawn after the key moved the step counts (not a leftover refresh).
+        if renderable is not None and screen.step != before:
+            frame.set()
+        original(scr, renderable)
+
+    app._display = display
+    driver = app._driver
+    assert driver is not None
+    for _i in range(steps):
+        assert screen.state is not None
+        if screen.state.at_end:
+            screen.state = screen.state.first()
+            await pilot.pause()
+        await asyncio.sleep(0.03)
+        before = screen.step
+        frame.clear()
+        c0, t0 = time.process_time(), time.perf_counter()
+        key = events.Key("right", None)
+        key.set_sender(app)
+        driver.send_message(key)
+        await asyncio.wait_for(frame.wait(), timeout=timeout)
+        t1, c1 = time.perf_counter(), time.process_time()
+        if screen.step != before + 1:
+            raise RuntimeError(f"the right key did not step: {before} -> {screen.step}")
+        walls.append((t1 - t0) * 1000)
+        cpus.append((c1 - c0) * 1000)
+    app._display = original
+    return walls, cpus
+
+
+async def measure(example: ConvExample | None, steps: int) -> tuple[list[float], list[float]]:
     from tui_convnet.ui.app import create_app
     from tui_convnet.ui.explorer.screen import ExplorerScreen
 
     app = create_app()
-    walls: list[float] = []
-    cpus: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -92,39 +133,7 @@ async def measure(example: ConvExample | None, steps: int) -> tuple[list[float],
         if example is not None:
             screen.show_example(example, 0)
         await pilot.pause()
-        frame = asyncio.Event()
-        original = app._display
-
-        before = -1
-
-        def display(scr: Screen[Any], renderable: RenderableType | None) -> None:
-            # Only a frame drawn after the key moved the step counts (not a leftover refresh).
-            if renderable is not None and screen.step != before:
-                frame.set()
-            return original(scr, renderable)
-
-        app._display = display  # type: ignore[assignment]
-        driver = app._driver
-        assert driver is not None
-        for _i in range(steps):
-            assert screen.state is not None
-            if screen.state.at_end:
-                screen.state = screen.state.first()
-                await pilot.pause()
-            await asyncio.sleep(0.03)
-            before = screen.step
-            frame.clear()
-            c0, t0 = time.process_time(), time.perf_counter()
-            key = events.Key("right", None)
-            key.set_sender(app)
-            driver.send_message(key)
-            await asyncio.wait_for(frame.wait(), timeout=5)
-            t1, c1 = time.perf_counter(), time.process_time()
-            if screen.step != before + 1:
-                raise RuntimeError(f"the right key did not step: {before} -> {screen.step}")
-            walls.append((t1 - t0) * 1000)
-            cpus.append((c1 - c0) * 1000)
-        app._display = original  # type: ignore[method-assign]
+        walls, cpus = await time_steps(app, pilot, screen, steps)
     return walls, cpus
 
 

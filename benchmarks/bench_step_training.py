@@ -26,7 +26,7 @@ from typing import Any
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the command does (cli.py), before numpy starts
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_step import pct, publish
+from bench_step import pct, publish, time_steps
 
 SIZE = (130, 42)
 TARGET_MS = 1000 / 60
@@ -57,14 +57,10 @@ async def start_a_run(pilot: Any) -> Any:
 
 
 async def measure(training: bool, steps: int) -> tuple[list[float], list[float]]:
-    from textual import events
-
     from tui_convnet.ui.app import create_app
     from tui_convnet.ui.explorer.screen import ExplorerScreen
 
     app = create_app()
-    walls: list[float] = []
-    cpus: list[float] = []
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = app.screen
@@ -76,32 +72,7 @@ async def measure(training: bool, steps: int) -> tuple[list[float], list[float]]
             await pilot.pause()
         if app.screen is not first:
             raise RuntimeError("the explorer is not shown")
-        frame = asyncio.Event()
-        original = app._display
-        before = -1
-
-        def display(screen: Any, renderable: Any) -> Any:
-            if renderable is not None and explorer.step != before:
-                frame.set()
-            return original(screen, renderable)
-
-        app._display = display  # type: ignore[method-assign]
-        for _ in range(steps):
-            assert explorer.state is not None
-            if explorer.state.at_end:
-                explorer.state = explorer.state.first()
-                await pilot.pause()
-            await asyncio.sleep(0.03)
-            before = explorer.step
-            frame.clear()
-            c0, t0 = time.process_time(), time.perf_counter()
-            key = events.Key("right", None)
-            key.set_sender(app)
-            app._driver.send_message(key)  # type: ignore[union-attr]
-            await asyncio.wait_for(frame.wait(), timeout=30)
-            walls.append((time.perf_counter() - t0) * 1000)
-            cpus.append((time.process_time() - c0) * 1000)
-        app._display = original  # type: ignore[method-assign]
+        walls, cpus = await time_steps(app, pilot, explorer, steps, timeout=30)
         if trainer is not None:
             trainer.action_cancel()
     return walls, cpus
