@@ -48,11 +48,17 @@ def _mode(name: str) -> Callable[[Any], bool]:
 
 
 def _palette_open(app: Any) -> bool:
-    return type(app.screen).__name__ == "CommandPalette"
+    """The palette shows its search field and its commands (its first frames show only the dimmed screen)."""
+    from textual.command import CommandList
+
+    screen = app.screen
+    if type(screen).__name__ not in ("CommandPalette", "ConvnetPalette") or not screen.has_class("-ready"):
+        return False
+    return bool(screen.query_one(CommandList).option_count)
 
 
 def _palette_closed(app: Any) -> bool:
-    return type(app.screen).__name__ != "CommandPalette"
+    return type(app.screen).__name__ not in ("CommandPalette", "ConvnetPalette")
 
 
 def _path_focused(app: Any) -> bool:
