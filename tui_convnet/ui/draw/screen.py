@@ -205,7 +205,7 @@ ten class probabilities.
         elif ready is None and self._session_model:  # the student went back to the bundled model
             self.call_later(self._use_bundled)
 
-    @work(thread=True, exclusive=True, group="draw-model")
+    @work(thread=True, exclusive=True, group="draw-model", description="the session's model for numpy")
     def _convert(self, ready: ModelReady) -> None:
         """The session's model, checked for the numpy engine (off the event loop: the check runs a forward pass)."""
         try:

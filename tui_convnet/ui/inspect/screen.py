@@ -91,6 +91,8 @@ class InspectScreen(ImageWords, ModeScreen):
         self.predicted: np.ndarray | None = None
         self.outputs: list[np.ndarray] = []
         self._next_wanted = False  # n was pressed before the test-set predictions were in
+        #: A path was submitted (Enter in the path field): the field lets go of the keys when its model is shown.
+        self._path_opened = False
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="inspect-bar"):
@@ -173,8 +175,9 @@ class InspectScreen(ImageWords, ModeScreen):
         self.predicted = None
         self._status("")
         self.remove_class("-empty")
-        if isinstance(self.focused, Input):
+        if self._path_opened and isinstance(self.focused, Input):  # never while a path or a number is typed
             self.set_focus(None)
+        self._path_opened = False
         where = "bundled sample" if self.data.source == "sample" else self.data.location
         self.query_one("#inspect-source", Static).update(
             Text.assemble(
@@ -479,6 +482,7 @@ class InspectScreen(ImageWords, ModeScreen):
             self._status("Type the path of a .keras model file, then press Enter. Received: path=''", error=True)
             return
         self._status(f"Loading {path} (Keras safe mode)…")
+        self._path_opened = True
         self._load(path)
 
     def on_tile_grid_clicked(self, message: TileGrid.Clicked) -> None:
