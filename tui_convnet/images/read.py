@@ -267,6 +267,39 @@ def _webp_small(path: Path, image: Any, max_side: int | None) -> np.ndarray | No
     return pixels
 
 
+def _png_fast(path: Path, image: Any, max_side: int | None) -> tuple[np.ndarray | None, int | None]:
+    """A big 8-bit PNG decoded by libdeflate and numpy (see :mod:`.png`) and shrunk like any picture, with its
+    EXIF orientation (read from the file's own eXIf chunk: Pillow would decode the whole picture to find one
+    after the pixels); ``(None, None)`` when Pillow must decode it."""
+    from PIL import Image
+
+    if max_side is None or image.format != "PNG" or max(image.size) <= max_side:
+        return None, None
+    from .png import decode
+
+    with open(path, "rb") as f:
+        decoded = decode(bytearray(f.read()))
+    if decoded is None:
+        return None, None
+    stride = decoded.rows.shape[1]
+    channels = (stride - 1) // image.size[0]
+    mode = {1: "L", 3: "RGB", 4: "RGBA"}[channels]
+    if mode == "RGBA" and int(decoded.rows[:, 4::4].min()) == 255:  # opaque everywhere: its RGB, the alpha skipped
+        pixels = Image.frombuffer("RGB", image.size, decoded.pixels, "raw", "RGBX", stride, 1)
+    else:
+        pixels = Image.frombuffer(mode, image.size, decoded.pixels, "raw", mode, stride, 1)
+    exif = decoded.exif
+    orientation = 1
+    if exif is not None or "exif" in image.info:
+        found = Image.Exif()
+        try:
+            found.load(image.info.get("exif") or b"Exif\x00\x00" + (exif or b""))
+            orientation = found.get(0x0112, 1)
+        except Exception:  # Pillow's EXIF parser raises many kinds on a damaged block
+            orientation = 1
+    return _pillow_pixels(path, _shrink(pixels, max_side)), orientation if orientation in ORIENTATIONS else 1
+
+
 #: EXIF orientation -> how the stored pixels are turned to stand upright (as Pillow's ``exif_transpose``).
 ORIENTATIONS = {2: "mirror", 3: "turn 180", 4: "flip", 5: "transpose", 6: "turn right", 7: "transverse", 8: "turn left"}
 
@@ -320,10 +353,13 @@ def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, t
         width, height = image.size
         _check_size(path, height, width)  # before a single pixel is decoded
         try:
-            pixels = _webp_small(path, image, max_side)
+            pixels, orientation = _webp_small(path, image, max_side), None
+            if pixels is None:
+                pixels, orientation = _png_fast(path, image, max_side)
             if pixels is None:
                 pixels = _decoded(path, image, max_side)
-            orientation = _orientation(image)
+            if orientation is None:
+                orientation = _orientation(image)
             if orientation >= 5:  # turned a quarter: the picture stands the other way
                 height, width = width, height
             return upright(pixels, orientation), (height, width)
