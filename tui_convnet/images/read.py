@@ -12,8 +12,9 @@ with one :class:`ImageError` line naming the file.
 
 With ``max_side``, a big picture is decoded small: JPEG at 1/2, 1/4 or 1/8
 of its size by the decoder itself (Pillow's ``draft``), WebP straight to the small
-size by libwebp's own scaling (:mod:`.webp`), others reduced by whole-pixel blocks
-right after decoding (a transparent one laid on white paper first),
+size by libwebp's own scaling (:mod:`.webp`), others (an 8-bit PNG inflated by libdeflate
+where the system has it, :mod:`.png`) reduced by whole-pixel blocks right after decoding
+(a transparent one laid on white paper first),
 then resized so the longer side is at most ``max_side``. Numbers (``.npy`` mapped
 from the file, PFM, 16-bit PNG and PGM) are checked and averaged a strip of rows at
 a time, never copied whole. A photo's EXIF orientation is applied (to the small
