@@ -282,13 +282,7 @@ def _png_fast(path: Path, image: Any, max_side: int | None) -> tuple[np.ndarray 
         decoded = decode(bytearray(f.read()))
     if decoded is None:
         return None, None
-    stride = decoded.rows.shape[1]
-    channels = (stride - 1) // image.size[0]
-    mode = {1: "L", 3: "RGB", 4: "RGBA"}[channels]
-    if mode == "RGBA" and int(decoded.rows[:, 4::4].min()) == 255:  # opaque everywhere: its RGB, the alpha skipped
-        pixels = Image.frombuffer("RGB", image.size, decoded.pixels, "raw", "RGBX", stride, 1)
-    else:
-        pixels = Image.frombuffer(mode, image.size, decoded.pixels, "raw", mode, stride, 1)
+    pixels = _reduced_rows(decoded.rows, decoded.pixels, image.size, max_side)
     exif = decoded.exif
     orientation = 1
     if exif is not None or "exif" in image.info:
@@ -299,6 +293,32 @@ def _png_fast(path: Path, image: Any, max_side: int | None) -> tuple[np.ndarray 
         except Exception:  # Pillow's EXIF parser raises many kinds on a damaged block
             orientation = 1
     return _pillow_pixels(path, _shrink(pixels, max_side)), orientation if orientation in ORIENTATIONS else 1
+
+
+def _reduced_rows(rows: np.ndarray, flat: np.ndarray, size: tuple[int, int], max_side: int) -> Any:
+    """Decoded PNG rows (``flat``: their pixels from the first row's first pixel) as a Pillow image reduced by
+    whole blocks as :func:`_shrink` reduces, a strip of rows at a time (no copy of the whole picture in Pillow):
+    grey or RGB as they are, RGBA opaque everywhere as its RGB, RGBA laid on white paper."""
+    from PIL import Image
+
+    width, height = size
+    stride = rows.shape[1]
+    mode = {1: "L", 3: "RGB", 4: "RGBA"}[(stride - 1) // width]
+    raw = mode
+    if mode == "RGBA" and int(rows[:, 4::4].min()) == 255:  # opaque everywhere: its RGB, the alpha skipped
+        mode, raw = "RGB", "RGBX"
+    factor = max(1, max(size) // max_side)
+    step = factor * max(1, STRIP_ROWS // factor)  # whole blocks per strip: the same blocks as the whole picture's
+    out = Image.new("L" if mode == "L" else "RGB", (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, step):
+        n = min(step, height - top)
+        strip = Image.frombuffer(mode, (width, n), flat[top * stride : (top + n) * stride], "raw", raw, stride, 1)
+        if mode == "RGBA":
+            paper = Image.new("RGB", strip.size, (255, 255, 255))
+            paper.paste(strip, mask=strip.getchannel("A"))
+            strip = paper
+        out.paste(strip.reduce(factor) if factor > 1 else strip, (0, top // factor))
+    return out
 
 
 #: EXIF orientation -> how the stored pixels are turned to stand upright (as Pillow's ``exif_transpose``).
