@@ -1,5 +1,6 @@
-"""The quick ways a big picture is read give what the slow ways give: WebP decoded small by libwebp, 16-bit grey
-averaged by Pillow, an opaque RGBA or a palette PNG, and a photo turned upright by its EXIF orientation.
+"""The quick ways a big picture is read give what the slow ways give: WebP decoded small by libwebp, an 8-bit PNG
+decoded by libdeflate and numpy, 16-bit grey averaged by Pillow, an opaque RGBA or a palette PNG, and a photo turned
+upright by its EXIF orientation.
 
 No timing here: the speed is measured by ``benchmarks/bench_photos.py``."""
 
@@ -13,7 +14,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from tui_convnet.data.mnist import bundled_digit
-from tui_convnet.images import load_digit, read_picture, webp
+from tui_convnet.images import ImageError, load_digit, png, read_picture, webp
 from tui_convnet.images import read as read_module
 
 SIDE = 120  # the small size asked for: a 480x360 picture is read at 120x90
@@ -147,3 +148,119 @@ def test_a_turned_jpeg_is_read_upright_and_its_digit_found(tmp_path: Path) -> No
     turned, upright = load_digit(tmp_path / "photo.jpg"), load_digit(tmp_path / "upright.jpg")
     assert turned.original == upright.original == (360, 480)
     assert float(np.abs(turned.digit - upright.digit).mean()) < 0.03
+
+
+def png_bytes(pixels: np.ndarray, filters: list[int], exif_after_pixels: bytes | None = None) -> bytes:
+    """A PNG of ``pixels`` (``(H, W)`` grey, ``(H, W, 3)`` or ``(H, W, 4)`` uint8) whose row ``r`` is filtered
+    with ``filters[r]`` (0 None, 1 Sub, 2 Up, 3 Average, 4 Paeth: made here by the PNG rules, not by Pillow),
+    and an eXIf chunk after the pixels if given."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    h, w = pixels.shape[:2]
+    channels = 1 if pixels.ndim == 2 else pixels.shape[2]
+    flat = pixels.reshape(h, w * channels).astype(np.int32)
+    rows = []
+    for r, kind in enumerate(filters):
+        above = flat[r - 1] if r else np.zeros(w * channels, np.int32)
+        left = np.concatenate([np.zeros(channels, np.int32), flat[r, :-channels]])
+        upper_left = np.concatenate([np.zeros(channels, np.int32), above[:-channels]])
+        if kind == 4:  # Paeth: the neighbour nearest to left + above - upper left
+            p = left + above - upper_left
+            pa, pb, pc = np.abs(p - left), np.abs(p - above), np.abs(p - upper_left)
+            predicted = np.where((pa <= pb) & (pa <= pc), left, np.where(pb <= pc, above, upper_left))
+        else:
+            predicted = [0 * left, left, above, (left + above) // 2][kind]
+        rows.append(bytes([kind]) + ((flat[r] - predicted) % 256).astype(np.uint8).tobytes())
+    colour = {1: 0, 3: 2, 4: 6}[channels]
+    out = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, colour, 0, 0, 0))
+    out += chunk(b"IDAT", zlib.compress(b"".join(rows)))
+    if exif_after_pixels is not None:
+        out += chunk(b"eXIf", exif_after_pixels)
+    return out + chunk(b"IEND", b"")
+
+
+needs_libdeflate = pytest.mark.skipif(png._libdeflate() is None, reason="no libdeflate on this machine")
+
+
+@needs_libdeflate
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA"])
+def test_a_png_with_every_filter_is_undone_exactly(tmp_path: Path, mode: str) -> None:
+    """None, Sub, Up (numpy), Average and Paeth (Pillow, a run at a time), mixed, in runs, and first."""
+    pixels = np.asarray(page(mode))
+    filters = [(r * 7) % 3 for r in range(pixels.shape[0])]
+    filters[0:3] = [4, 3, 4]  # a run of Average and Paeth rows on the first row (the row above it is zeros)
+    filters[10:20] = [2] * 10
+    filters[30:35] = [3, 4, 4, 3, 4]
+    filters[100:200] = [(r * 7) % 5 for r in range(100)]  # later rows any filter, runs of Average and Paeth too
+    decoded = png.decode(png_bytes(pixels, filters))
+    assert decoded is not None
+    np.testing.assert_array_equal(decoded.rows[:, 1:], pixels.reshape(pixels.shape[0], -1))
+
+
+@needs_libdeflate
+@pytest.mark.parametrize("mode", ["L", "RGB", "RGBA", "RGBA with transparent paper"])
+def test_a_big_png_decoded_by_libdeflate_reads_as_pillow_reads_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    image = page(mode.split()[0])
+    if "transparent" in mode:
+        a = np.asarray(image).copy()
+        a[:, 240:] = 0  # the hidden colour black too
+        image = Image.fromarray(a, "RGBA")
+    image.save(tmp_path / "big.png")  # Pillow's own filters: Sub and Up
+    assert png.decode((tmp_path / "big.png").read_bytes()) is not None  # the quick way is taken
+    quick, size = read_picture(tmp_path / "big.png", max_side=SIDE)
+    with monkeypatch.context() as m:
+        m.setattr(png, "decode", lambda _: None)
+        reference, _ = read_picture(tmp_path / "big.png", max_side=SIDE)
+    assert size == (360, 480)
+    np.testing.assert_array_equal(quick, reference)
+
+
+@needs_libdeflate
+def test_a_png_mostly_predicted_by_paeth_is_left_to_pillow(tmp_path: Path) -> None:
+    """Pillow undoes Paeth rows itself faster than they can be handed to it a run at a time."""
+    pixels = np.asarray(page())
+    data = png_bytes(pixels, [4, 4, 1] * 120)  # two rows in three Paeth
+    assert png.decode(data) is None
+    (tmp_path / "paeth.png").write_bytes(data)
+    np.testing.assert_array_equal(read_picture(tmp_path / "paeth.png")[0] * 255, pixels.astype(np.float32))
+
+
+@pytest.mark.parametrize("kind", ["no libdeflate", "cut short", "interlaced"])
+def test_a_png_this_way_cannot_read_goes_to_pillow(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    pixels = np.asarray(page())
+    data = png_bytes(pixels, [1] * pixels.shape[0])
+    if kind == "interlaced":  # the header says Adam7 (the rows are not one after another): not read this way
+        data = data[:28] + b"\x01" + data[29:]
+        assert png.decode(data) is None
+        return
+    if kind == "no libdeflate":
+        monkeypatch.setattr(png, "_libdeflate", lambda: None)
+    if kind == "cut short":
+        data = data[: len(data) // 2]
+    (tmp_path / "big.png").write_bytes(data)
+    assert png.decode(data) is None
+    if kind == "cut short":  # Pillow says what is wrong
+        with pytest.raises(ImageError, match="cannot decode the image"):
+            read_picture(tmp_path / "big.png", max_side=SIDE)
+    else:
+        np.testing.assert_array_equal(read_picture(tmp_path / "big.png")[0] * 255, pixels.astype(np.float32))
+        assert read_picture(tmp_path / "big.png", max_side=SIDE)[0].shape == (90, SIDE, 3)
+
+
+@needs_libdeflate
+def test_an_exif_orientation_after_the_pixels_turns_the_png_without_pillow_decoding_it(tmp_path: Path) -> None:
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    pixels = np.asarray(page())
+    (tmp_path / "turned.png").write_bytes(png_bytes(pixels, [1] * 360, exif.tobytes()[6:]))  # without "Exif\0\0"
+    Image.fromarray(np.rot90(pixels, -1).copy()).save(tmp_path / "upright.png")
+    turned, size = read_picture(tmp_path / "turned.png", max_side=SIDE)
+    upright, upright_size = read_picture(tmp_path / "upright.png", max_side=SIDE)
+    assert size == upright_size == (480, 360)
+    np.testing.assert_allclose(turned, upright, atol=1e-6)

@@ -12,8 +12,9 @@ with one :class:`ImageError` line naming the file.
 
 With ``max_side``, a big picture is decoded small: JPEG at 1/2, 1/4 or 1/8
 of its size by the decoder itself (Pillow's ``draft``), WebP straight to the small
-size by libwebp's own scaling (:mod:`.webp`), others reduced by whole-pixel blocks
-right after decoding (a transparent one laid on white paper first),
+size by libwebp's own scaling (:mod:`.webp`), others (an 8-bit PNG inflated by libdeflate
+where the system has it, :mod:`.png`) reduced by whole-pixel blocks right after decoding
+(a transparent one laid on white paper first),
 then resized so the longer side is at most ``max_side``. Numbers (``.npy`` mapped
 from the file, PFM, 16-bit PNG and PGM) are checked and averaged a strip of rows at
 a time, never copied whole. A photo's EXIF orientation is applied (to the small
@@ -267,6 +268,59 @@ def _webp_small(path: Path, image: Any, max_side: int | None) -> np.ndarray | No
     return pixels
 
 
+def _png_fast(path: Path, image: Any, max_side: int | None) -> tuple[np.ndarray | None, int | None]:
+    """A big 8-bit PNG decoded by libdeflate and numpy (see :mod:`.png`) and shrunk like any picture, with its
+    EXIF orientation (read from the file's own eXIf chunk: Pillow would decode the whole picture to find one
+    after the pixels); ``(None, None)`` when Pillow must decode it."""
+    from PIL import Image
+
+    if max_side is None or image.format != "PNG" or max(image.size) <= max_side:
+        return None, None
+    from .png import decode
+
+    with open(path, "rb") as f:
+        decoded = decode(bytearray(f.read()))
+    if decoded is None:
+        return None, None
+    pixels = _reduced_rows(decoded.rows, decoded.pixels, image.size, max_side)
+    exif = decoded.exif
+    orientation = 1
+    if exif is not None or "exif" in image.info:
+        found = Image.Exif()
+        try:
+            found.load(image.info.get("exif") or b"Exif\x00\x00" + (exif or b""))
+            orientation = found.get(0x0112, 1)
+        except Exception:  # Pillow's EXIF parser raises many kinds on a damaged block
+            orientation = 1
+    return _pillow_pixels(path, _shrink(pixels, max_side)), orientation if orientation in ORIENTATIONS else 1
+
+
+def _reduced_rows(rows: np.ndarray, flat: np.ndarray, size: tuple[int, int], max_side: int) -> Any:
+    """Decoded PNG rows (``flat``: their pixels from the first row's first pixel) as a Pillow image reduced by
+    whole blocks as :func:`_shrink` reduces, a strip of rows at a time (no copy of the whole picture in Pillow):
+    grey or RGB as they are, RGBA opaque everywhere as its RGB, RGBA laid on white paper."""
+    from PIL import Image
+
+    width, height = size
+    stride = rows.shape[1]
+    mode = {1: "L", 3: "RGB", 4: "RGBA"}[(stride - 1) // width]
+    raw = mode
+    if mode == "RGBA" and int(rows[:, 4::4].min()) == 255:  # opaque everywhere: its RGB, the alpha skipped
+        mode, raw = "RGB", "RGBX"
+    factor = max(1, max(size) // max_side)
+    step = factor * max(1, STRIP_ROWS // factor)  # whole blocks per strip: the same blocks as the whole picture's
+    out = Image.new("L" if mode == "L" else "RGB", (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, step):
+        n = min(step, height - top)
+        strip = Image.frombuffer(mode, (width, n), flat[top * stride : (top + n) * stride], "raw", raw, stride, 1)
+        if mode == "RGBA":
+            paper = Image.new("RGB", strip.size, (255, 255, 255))
+            paper.paste(strip, mask=strip.getchannel("A"))
+            strip = paper
+        out.paste(strip.reduce(factor) if factor > 1 else strip, (0, top // factor))
+    return out
+
+
 #: EXIF orientation -> how the stored pixels are turned to stand upright (as Pillow's ``exif_transpose``).
 ORIENTATIONS = {2: "mirror", 3: "turn 180", 4: "flip", 5: "transpose", 6: "turn right", 7: "transverse", 8: "turn left"}
 
@@ -320,10 +374,13 @@ def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, t
         width, height = image.size
         _check_size(path, height, width)  # before a single pixel is decoded
         try:
-            pixels = _webp_small(path, image, max_side)
+            pixels, orientation = _webp_small(path, image, max_side), None
+            if pixels is None:
+                pixels, orientation = _png_fast(path, image, max_side)
             if pixels is None:
                 pixels = _decoded(path, image, max_side)
-            orientation = _orientation(image)
+            if orientation is None:
+                orientation = _orientation(image)
             if orientation >= 5:  # turned a quarter: the picture stands the other way
                 height, width = width, height
             return upright(pixels, orientation), (height, width)
