@@ -1,15 +1,17 @@
 """A screen made by a key shows a light first frame, then builds its heavy panes one per frame (ui/common/staged.py).
 
-The training screen's first frame after ``t`` is its panel's frame and first lines, the tabs and one line per
-pane still building ("Building the settings…"); the panes follow one after each refresh, keys pressed
-meanwhile are answered between two of them, and a half-built pane never looks finished.
+The training screen's first frame after ``t`` is its panel's frame and first lines and one line where the tabs
+will be; then come the tabs, with one line per pane still building ("Building the settings…"); the panes follow
+one after each refresh, keys pressed meanwhile are answered between two of them, and a half-built pane never
+looks finished.
 """
 
 from __future__ import annotations
 
 import gc
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 from textual.pilot import Pilot
@@ -24,6 +26,7 @@ if TYPE_CHECKING:
     from tui_convnet.ui.common.staged import Stage
 
 SIZE = (130, 42)
+Seen = TypeVar("Seen")
 
 
 @pytest.fixture(autouse=True)
@@ -43,23 +46,32 @@ async def wait_built(pilot: Pilot[int], screen: ModeScreen, timeout: float = 30.
         await pilot.pause(0.02)
 
 
-async def test_the_first_frame_after_t_says_which_panes_are_still_building(
-    monkeypatch: pytest.MonkeyPatch, ui: type[UI]
-) -> None:
-    seen: list[str] = []  # the screen as drawn when each stage starts (the frame before it)
-    stages = TrainingScreen.build_stages
+def record_stage_frames(
+    monkeypatch: pytest.MonkeyPatch, cls: type[ModeScreen], look: Callable[[ModeScreen], Seen]
+) -> list[Seen]:
+    """``look(screen)`` as each of ``cls``'s build stages starts (the frame before it), in order."""
+    seen: list[Seen] = []
+    stages = cls.build_stages
 
-    def recording(self: TrainingScreen) -> list[Stage]:
+    def recording(self: ModeScreen) -> list[Stage]:
         def record(stage: Stage) -> Stage:
             async def run() -> None:
-                seen.append(ui.screen_text(self.app))
+                seen.append(look(self))
                 await stage()
 
             return run
 
         return [record(stage) for stage in stages(self)]
 
-    monkeypatch.setattr(TrainingScreen, "build_stages", recording)
+    monkeypatch.setattr(cls, "build_stages", recording)
+    return seen
+
+
+async def test_the_first_frame_after_t_says_which_panes_are_still_building(
+    monkeypatch: pytest.MonkeyPatch, ui: type[UI]
+) -> None:
+    stages = TrainingScreen.build_stages
+    seen = record_stage_frames(monkeypatch, TrainingScreen, lambda screen: ui.screen_text(screen.app))
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")
@@ -68,7 +80,8 @@ async def test_the_first_frame_after_t_says_which_panes_are_still_building(
         await wait_built(pilot, screen)
         first = seen[0]
         assert "Building the settings…" in first
-        assert "Building the model's summary and its Keras code…" in first
+        assert "Building the tabs: the model, the training and the results…" in first  # no tabs yet: they come next
+        assert "Building the model's summary and its Keras code…" in seen[1]
         assert "Epochs" not in first and "Start" not in first  # no field, no button drawn before it exists
         assert len(seen) == len(stages(screen))  # one frame before every stage
         await pilot.pause()
