@@ -458,36 +458,10 @@ class ConvnetApp(App[int]):
             self.push_screen(ConvnetPalette(discovery_hits(self, self.screen), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from ..lessons.catalog import LessonEntry
+        from .command_palette import app_commands
 
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Explorer",
-            "Step through the lecture's convolution examples",
-            lambda: self.switch_mode("explorer"),
-        )
-        yield SystemCommand("Train", "Train the lecture's ConvNet on MNIST", lambda: self.switch_mode("training"))
-        yield SystemCommand(
-            "Inspect",
-            "Feature maps and learned filters of the trained network",
-            lambda: self.switch_mode("inspect"),
-        )
-        yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
-        yield SystemCommand(
-            "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
-        )
-        yield SystemCommand(
-            "Filter gallery", "What each filter of the model looks for, layer by layer", self.action_filter_gallery
-        )
-        if self.trained is not None:
-            yield SystemCommand(
-                "Use the bundled model",
-                f"Every screen goes back to the bundled trained model (now: the {self.trained.model.label})",
-                self.use_bundled_model,
-            )
-        for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
-            summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
-            yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
+        yield from app_commands(self)
 
 
 def create_app(

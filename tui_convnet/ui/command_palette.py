@@ -1,4 +1,4 @@
-"""The command palette (Ctrl+P): Textual's, shown complete in its first frame, over the dimmed screen, for less work.
+"""The command palette (Ctrl+P): the app's commands, and Textual's palette shown complete in its first frame.
 
 Textual's palette opens in steps: a first frame of the dimmed screen alone; then its providers are asked
 for their commands (a worker, a queue); then the commands are listed, the palette restyled (``-ready``)
@@ -16,15 +16,15 @@ styles). Here:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from inspect import isclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.color import Color
 from textual.command import (
     Command,
@@ -42,6 +42,9 @@ from textual.system_commands import SystemCommandsProvider
 from textual.widgets import LoadingIndicator
 
 from ._textual_internals import FirstListGiven
+
+if TYPE_CHECKING:
+    from .app import ConvnetApp
 
 #: How many tinted styles are kept per tint colour before the memo starts again (a screen has dozens).
 STYLES_KEPT = 4096
@@ -79,6 +82,34 @@ class Backdrop(BackgroundScreen):
 
 class ConvnetCommands(SystemCommandsProvider):
     """Textual's system commands provider (the app's commands; :func:`discovery_hits` lists them as it does)."""
+
+
+def app_commands(app: ConvnetApp) -> Iterator[SystemCommand]:
+    """The app's own commands (after Textual's): the screens, the filter gallery, the bundled model again, and
+    everything in the contents ("Example 01: …", then "Lesson 13: …": one numbering, in order)."""
+    from ..lessons.catalog import LessonEntry
+
+    yield SystemCommand(
+        "Explorer", "Step through the lecture's convolution examples", lambda: app.switch_mode("explorer")
+    )
+    yield SystemCommand("Train", "Train the lecture's ConvNet on MNIST", lambda: app.switch_mode("training"))
+    yield SystemCommand(
+        "Inspect", "Feature maps and learned filters of the trained network", lambda: app.switch_mode("inspect")
+    )
+    yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: app.switch_mode("draw"))
+    yield SystemCommand("Architecture", "Build your own ConvNet, layer by layer", lambda: app.switch_mode("architect"))
+    yield SystemCommand(
+        "Filter gallery", "What each filter of the model looks for, layer by layer", app.action_filter_gallery
+    )
+    if app.trained is not None:
+        yield SystemCommand(
+            "Use the bundled model",
+            f"Every screen goes back to the bundled trained model (now: the {app.trained.model.label})",
+            app.use_bundled_model,
+        )
+    for entry in app.contents:
+        summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
+        yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: app.open_entry(entry))
 
 
 def discovery_hits(app: App[Any], screen: Screen[Any]) -> list[DiscoveryHit] | None:
