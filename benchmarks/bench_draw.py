@@ -105,6 +105,7 @@ async def measure(strokes: int, trainer: Trainer) -> dict[str, list[float]]:
     from textual import events
     from textual.screen import Screen
 
+    from tui_convnet.ui._textual_internals import send_to_driver, watch_frames
     from tui_convnet.ui.app import create_app
     from tui_convnet.ui.draw.canvas import DrawingCanvas
     from tui_convnet.ui.draw.screen import DrawScreen
@@ -121,7 +122,6 @@ async def measure(strokes: int, trainer: Trainer) -> dict[str, list[float]]:
         region = canvas.content_region
         frame = asyncio.Event()
         analysed = {"after_release": False}
-        original_display = app._display
         original_analyse = screen.analyse_now
 
         def analyse_now() -> None:
@@ -129,21 +129,18 @@ async def measure(strokes: int, trainer: Trainer) -> dict[str, list[float]]:
             if canvas._drag is None:  # the stroke is finished: this analysis is the one that counts
                 analysed["after_release"] = True
 
-        def display(scr: Screen[Any], renderable: RenderableType | None) -> None:
+        def seen(scr: Screen[Any], renderable: RenderableType | None) -> None:
             if renderable is not None and analysed["after_release"]:
                 frame.set()
-            return original_display(scr, renderable)
 
         screen.analyse_now = analyse_now  # type: ignore[method-assign]
-        app._display = display  # type: ignore[assignment]
-        driver = app._driver
-        assert driver is not None
+        restore = watch_frames(app, seen)
 
         def mouse(cls: type, x: int, y: int) -> None:
             sx, sy = region.x + x, region.y + y
             event = cls(None, sx, sy, 0, 0, 1, False, False, False, screen_x=sx, screen_y=sy)
             event.set_sender(app)
-            driver.send_message(event)
+            send_to_driver(app, event)
 
         condition = "idle"
         for i in range(2 * strokes):
@@ -171,7 +168,7 @@ async def measure(strokes: int, trainer: Trainer) -> dict[str, list[float]]:
             t1, c1 = time.perf_counter(), time.process_time()
             results[condition].append((t1 - t0) * 1000)
             results[condition + "_cpu"] = [*results.get(condition + "_cpu", []), (c1 - c0) * 1000]
-        app._display = original_display  # type: ignore[method-assign]
+        restore()
     return results
 
 

@@ -48,11 +48,17 @@ def _mode(name: str) -> Callable[[Any], bool]:
 
 
 def _palette_open(app: Any) -> bool:
-    return type(app.screen).__name__ == "CommandPalette"
+    """The palette shows its search field and its commands (its first frames show only the dimmed screen)."""
+    from textual.command import CommandList
+
+    screen = app.screen
+    if type(screen).__name__ not in ("CommandPalette", "ConvnetPalette") or not screen.has_class("-ready"):
+        return False
+    return bool(screen.query_one(CommandList).option_count)
 
 
 def _palette_closed(app: Any) -> bool:
-    return type(app.screen).__name__ != "CommandPalette"
+    return type(app.screen).__name__ not in ("CommandPalette", "ConvnetPalette")
 
 
 def _path_focused(app: Any) -> bool:
@@ -86,18 +92,20 @@ class Clock:
     def __init__(self, app: Any) -> None:
         self.app = app
         self.frame = asyncio.Event()
-        self.condition: Callable[[Any], bool] = lambda app: False
-        original = app._display
+        from tui_convnet.ui._textual_internals import watch_frames
 
-        def display(screen: Any, renderable: Any) -> Any:
+        self.condition: Callable[[Any], bool] = lambda app: False
+
+        def seen(screen: Any, renderable: Any) -> None:
             if renderable is not None and self.condition(app):
                 self.frame.set()
-            return original(screen, renderable)
 
-        app._display = display
+        watch_frames(app, seen)
 
     async def press(self, key: str, character: str | None, condition: Callable[[Any], bool]) -> tuple[float, float]:
         from textual import events
+
+        from tui_convnet.ui._textual_internals import send_to_driver
 
         await asyncio.sleep(PAUSE)
         self.condition = condition
@@ -105,7 +113,7 @@ class Clock:
         c0, t0 = time.process_time(), time.perf_counter()
         event = events.Key(key, character)
         event.set_sender(self.app)
-        self.app._driver.send_message(event)
+        send_to_driver(self.app, event)
         try:
             await asyncio.wait_for(self.frame.wait(), timeout=60)
         except TimeoutError:

@@ -83,22 +83,19 @@ async def time_steps(
     from textual import events
     from textual.screen import Screen
 
+    from tui_convnet.ui._textual_internals import send_to_driver, watch_frames
+
     walls: list[float] = []
     cpus: list[float] = []
     frame = asyncio.Event()
-    original = app._display
-
     before = -1
 
-    def display(scr: Screen[Any], renderable: RenderableType | None) -> None:
+    def seen(scr: Screen[Any], renderable: RenderableType | None) -> None:
         # Only a frame drawn after the key moved the step counts (not a leftover refresh).
         if renderable is not None and screen.step != before:
             frame.set()
-        original(scr, renderable)
 
-    app._display = display
-    driver = app._driver
-    assert driver is not None
+    restore = watch_frames(app, seen)
     for _i in range(steps):
         assert screen.state is not None
         if screen.state.at_end:
@@ -110,14 +107,14 @@ async def time_steps(
         c0, t0 = time.process_time(), time.perf_counter()
         key = events.Key("right", None)
         key.set_sender(app)
-        driver.send_message(key)
+        send_to_driver(app, key)
         await asyncio.wait_for(frame.wait(), timeout=timeout)
         t1, c1 = time.perf_counter(), time.process_time()
         if screen.step != before + 1:
             raise RuntimeError(f"the right key did not step: {before} -> {screen.step}")
         walls.append((t1 - t0) * 1000)
         cpus.append((c1 - c0) * 1000)
-    app._display = original
+    restore()
     return walls, cpus
 
 

@@ -366,11 +366,23 @@ async def test_model_example_steps_through_the_layers(ui: type[UI]) -> None:
         assert "576·64 + 64 = 36,928" in arith(app)
 
 
-async def test_play_pause_and_speed() -> None:
+async def test_play_pause_and_speed(monkeypatch: pytest.MonkeyPatch) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = current(app, ExplorerScreen)
+        # The timer's ticks are counted, and stop moving the step at step 5: the play never reaches the last step
+        # (18), whatever the machine's load between seeing step 2 and the pause key arriving (at the last step
+        # playing stops by itself, and space then starts again from the first step: the old flake).
+        ticks: list[int] = []
+        tick = screen._tick
+
+        def counted_tick() -> None:
+            ticks.append(screen.step)
+            if screen.step < 5:
+                tick()
+
+        monkeypatch.setattr(screen, "_tick", counted_tick)  # the timer made for the new speed calls this one
         await pilot.press("plus", "plus", "plus")  # 16 steps/s
         assert "16 steps/s" in str(screen.query_one("#titlebar").render())
         await pilot.press("space")
@@ -379,12 +391,12 @@ async def test_play_pause_and_speed() -> None:
             if screen.step >= 2:
                 break
             await pilot.pause(0.05)
+        assert screen.step >= 2 and ticks
         await pilot.press("space")
         assert not screen.playing
-        reached = screen.step
-        assert reached >= 2
-        await pilot.pause(0.2)
-        assert screen.step == reached
+        reached, ticked = screen.step, len(ticks)
+        await pilot.pause(0.2)  # a timer still running would tick about three times
+        assert screen.step == reached and len(ticks) == ticked
 
 
 async def test_a_28x28_digit_opens_compact_and_z_shows_the_numbers(ui: type[UI]) -> None:

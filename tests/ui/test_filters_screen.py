@@ -111,6 +111,16 @@ async def test_an_rgb_models_gallery_draws_each_found_input_in_colour_and_names_
         top_row = {(r, g, b) for r, g, b in shown[0].tolist()}
         assert top_row <= _upper_colours(app)
         assert any(r != g or g != b for r, g, b in top_row)
+        # beside it the filter's weights in colour: its red, green and blue input weights as one pixel's colour
+        kernel = np.asarray(screen.weights[0])  # (3, 3, 3, 4)
+        scale = float(np.abs(kernel).max())
+        assert "weights in colour" in flat and f"symmetric around 0: ±{scale:.2g}" in flat
+        assert "mean over its 3 input channels" not in flat
+        drawn = _upper_colours(app)
+        for row in range(3):  # every weight of filter 0 (two half blocks a weight), within rounding
+            for col in range(3):
+                want = np.clip(127.5 + 127.5 * kernel[row, col, :, 0] / scale, 0, 255)
+                assert any(np.abs(np.subtract(c, want)).max() <= 1 for c in drawn), (row, col, want)
 
 
 async def test_an_rgb_models_gallery_without_colour_writes_glyphs(
@@ -129,6 +139,7 @@ async def test_an_rgb_models_gallery_without_colour_writes_glyphs(
         assert not any(UPPER_HALF in line for line in lines[2:-1])
         flat = " ".join(" ".join(lines).split())
         assert "as its lightness" in flat and "parts of the images (classes: cat, dog, fish)" in flat
+        assert "mean over its 3 input channels (red > 0 > blue)" in flat  # the weights as glyphs of their mean
 
 
 async def test_capital_f_names_the_classes_of_the_sessions_model_of_another_set(ui: type[UI]) -> None:

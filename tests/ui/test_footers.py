@@ -71,3 +71,24 @@ async def test_with_a_field_focused_the_footer_says_what_the_keys_do(ui: type[UI
         await pilot.press("escape")
         await pilot.pause()
         assert "s Start" in await ui.footer_line(pilot) and "Esc back" not in ui.screen_lines(app)[-1]
+
+
+async def test_a_screen_left_keeps_its_footer_keys_and_shows_them_again(ui: type[UI]) -> None:
+    # Leaving a screen announced its bindings with another mode shown: its footer composed all its keys again
+    # for a screen nobody saw (26 widgets mounted in every e from the training screen).
+    from textual.widgets import Footer
+
+    app = create_app()
+    async with app.run_test(size=(130, 42)) as pilot:
+        explorer = app.screen
+        before = await ui.footer_line(pilot)
+        keys = list(explorer.query_one(Footer).walk_children())
+        await pilot.press("L")
+        await pilot.pause()
+        await pilot.pause()
+        assert list(explorer.query_one(Footer).walk_children()) == keys  # not composed again while hidden
+        await pilot.press("e")
+        await pilot.pause()
+        assert app.screen is explorer
+        assert await ui.footer_line(pilot) == before
+        assert "L Lessons" in before and "e Explorer" not in before

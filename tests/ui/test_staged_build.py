@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import gc
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeVar
 
 import pytest
 from textual.pilot import Pilot
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from tui_convnet.ui.common.staged import Stage
 
 SIZE = (130, 42)
+Seen = TypeVar("Seen")
 
 
 @pytest.fixture(autouse=True)
@@ -43,23 +45,32 @@ async def wait_built(pilot: Pilot[int], screen: ModeScreen, timeout: float = 30.
         await pilot.pause(0.02)
 
 
-async def test_the_first_frame_after_t_says_which_panes_are_still_building(
-    monkeypatch: pytest.MonkeyPatch, ui: type[UI]
-) -> None:
-    seen: list[str] = []  # the screen as drawn when each stage starts (the frame before it)
-    stages = TrainingScreen.build_stages
+def record_stage_frames(
+    monkeypatch: pytest.MonkeyPatch, cls: type[ModeScreen], look: Callable[[ModeScreen], Seen]
+) -> list[Seen]:
+    """``look(screen)`` as each of ``cls``'s build stages starts (the frame before it), in order."""
+    seen: list[Seen] = []
+    stages = cls.build_stages
 
-    def recording(self: TrainingScreen) -> list[Stage]:
+    def recording(self: ModeScreen) -> list[Stage]:
         def record(stage: Stage) -> Stage:
             async def run() -> None:
-                seen.append(ui.screen_text(self.app))
+                seen.append(look(self))
                 await stage()
 
             return run
 
         return [record(stage) for stage in stages(self)]
 
-    monkeypatch.setattr(TrainingScreen, "build_stages", recording)
+    monkeypatch.setattr(cls, "build_stages", recording)
+    return seen
+
+
+async def test_the_first_frame_after_t_says_which_panes_are_still_building(
+    monkeypatch: pytest.MonkeyPatch, ui: type[UI]
+) -> None:
+    stages = TrainingScreen.build_stages
+    seen = record_stage_frames(monkeypatch, TrainingScreen, lambda screen: ui.screen_text(screen.app))
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("t")

@@ -7,7 +7,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from tests.ui.screens import current
-from tui_convnet.ui._textual_internals import compositor, screen_strips
+from tui_convnet.ui._textual_internals import compositor, forget_render, screen_strips
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.explorer.screen import ExplorerScreen
 from tui_convnet.ui.explorer.title_bar import TitleBar
@@ -54,7 +54,7 @@ async def test_the_title_bar_strip_is_what_textual_would_draw() -> None:
             await pilot.pause()
             bar = app.screen.query_one(TitleBar)
             ours = bar.render_line(0)
-            bar._render_cache = None  # type: ignore[assignment]  # Textual's own rendering of the widget's render()
+            forget_render(bar)  # Textual's own rendering of the widget's render()
             textual = Widget.render_line(bar, 0)
             assert "step 3/18 · paused" in ours.text
             assert ours.cell_length == textual.cell_length == SIZE[0]

@@ -21,18 +21,23 @@ INTERNALS = Path(internals.__file__).resolve()
 
 
 def _defined_names(tree: ast.AST) -> set[str]:
-    """Every name a module defines: functions, classes, assigned names and attributes (``self._x = …``)."""
+    """Every name a module defines: functions, classes, assigned names and its own attributes (``self._x = …``,
+    ``cls._x = …``; not ``app._display = …``, which replaces Textual's)."""
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
             names.add(node.name)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
             names.add(node.id)
-        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store) and _owner(node) in ("self", "cls"):
             names.add(node.attr)
         elif isinstance(node, ast.arg):
             names.add(node.arg)
     return names
+
+
+def _owner(node: ast.Attribute) -> str:
+    return node.value.id if isinstance(node.value, ast.Name) else ""
 
 
 def _private(name: str) -> bool:
@@ -69,11 +74,14 @@ def foreign_private_uses(files: list[Path]) -> list[str]:
 
 
 TESTS = Path(__file__).resolve().parents[1]
+BENCHMARKS = TESTS.parent / "benchmarks"
 
 
 def test_no_module_but_the_internals_uses_a_private_textual_name() -> None:
-    """Neither the package nor its tests (the test harness follows the same rule)."""
-    assert foreign_private_uses(sorted(PACKAGE.rglob("*.py")) + sorted(TESTS.rglob("*.py"))) == []
+    """Neither the package nor its tests nor the benchmarks (the harness and the clocks follow the same rule)."""
+    files = sorted(PACKAGE.rglob("*.py")) + sorted(TESTS.rglob("*.py")) + sorted(BENCHMARKS.rglob("*.py"))
+    assert any(path.parent == BENCHMARKS for path in files)
+    assert foreign_private_uses(files) == []
 
 
 def test_the_scan_finds_a_private_name(tmp_path: Path) -> None:
@@ -82,8 +90,13 @@ def test_the_scan_finds_a_private_name(tmp_path: Path) -> None:
     sample.write_text(
         "from textual.widgets._footer import FooterKey\n"
         "class F:\n    def go(self, footer):\n        footer.set_reactive(type(footer)._bindings_ready, True)\n"
+        "def clock(app):\n    app._display = print\n"
     )
-    assert foreign_private_uses([sample]) == ["sample.py:1 textual.widgets._footer", "sample.py:4 _bindings_ready"]
+    assert sorted(foreign_private_uses([sample])) == [
+        "sample.py:1 textual.widgets._footer",
+        "sample.py:4 _bindings_ready",
+        "sample.py:6 _display",  # replacing Textual's attribute does not make the name the package's
+    ]
 
 
 def test_the_stylesheet_internals_exist() -> None:
@@ -169,6 +182,35 @@ async def test_the_test_harness_internals_exist() -> None:
     assert internals.styles_cache_size() > 0
     internals.clear_styles_cache()
     assert internals.styles_cache_size() == 0
+    static = Static("drawn")
+    static._render_cache = "cached"  # type: ignore[assignment]
+    internals.forget_render(static)
+    assert static._render_cache is None
+
+
+async def test_the_benchmarks_clock_sees_each_frame_and_sends_input_through_the_driver() -> None:
+    from textual import events
+
+    class Keys(_Two):
+        pressed: list[str] = []
+
+        def on_key(self, event: events.Key) -> None:
+            self.pressed.append(event.key)
+
+    app = Keys()
+    async with app.run_test() as pilot:
+        seen: list[object] = []
+        restore = internals.watch_frames(app, lambda screen, renderable: seen.append((screen, renderable)))
+        app._display(app.screen, None)  # what Textual calls with each frame for the terminal
+        assert seen == [(app.screen, None)]
+        restore()
+        app._display(app.screen, None)
+        assert len(seen) == 1
+        key = events.Key("z", "z")
+        key.set_sender(app)
+        internals.send_to_driver(app, key)
+        await pilot.pause()
+        assert app.pressed == ["z"]
 
 
 async def test_the_unseen_frames_skip_and_a_modal_screen_reads_with_the_screen_below() -> None:

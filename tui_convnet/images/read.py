@@ -11,13 +11,17 @@ One rule for every format: pixel values are finite numbers; a float image
 with one :class:`ImageError` line naming the file.
 
 With ``max_side``, a big picture is decoded small: JPEG at 1/2, 1/4 or 1/8
-of its size by the decoder itself (Pillow's ``draft``), others reduced by
-whole-pixel blocks right after decoding, then resized so the longer side is at
-most ``max_side``. Numbers (``.npy`` mapped from the file, PFM, 16-bit PNG and
-PGM) are checked and averaged a strip of rows at a time, never copied whole.
-At the cap (:data:`MAX_PIXELS`, a 5000x5000 picture) a read takes at most about
-200 MiB (an RGBA PNG, decoded whole by Pillow before it is reduced); see
-``docs/performance.md``. Data layer: numpy and Pillow; never imports training or ui.
+of its size by the decoder itself (Pillow's ``draft``), WebP straight to the small
+size by libwebp's own scaling (:mod:`.webp`), others (an 8-bit PNG inflated by libdeflate
+where the system has it, :mod:`.png`) reduced by whole-pixel blocks right after decoding
+(a transparent one laid on white paper first),
+then resized so the longer side is at most ``max_side``. Numbers (``.npy`` mapped
+from the file, PFM, 16-bit PNG and PGM) are checked and averaged a strip of rows at
+a time, never copied whole. A photo's EXIF orientation is applied (to the small
+picture), so a phone's picture stands upright. At the cap (:data:`MAX_PIXELS`, a
+5000x5000 picture) a read takes at most about 200 MiB (an RGBA PNG, decoded whole by
+Pillow before it is reduced); see ``docs/performance.md``. Data layer: numpy and
+Pillow; never imports training or ui.
 """
 
 from __future__ import annotations
@@ -164,8 +168,29 @@ def _numbers(path: Path, image: Any, max_side: int | None) -> np.ndarray:
     a = _Rows(image)
     if image.mode == "F":
         return float_pixels(path, a, max_side)
+    if image.mode.startswith("I;16"):  # 16-bit PNG or PGM: Pillow's extremes and block means, 2x faster
+        high = int(image.getextrema()[1])
+        return block_mean_16(image, max_side, 255.0 if high <= 255 else 65535.0)
     high = max((int(s.max()) for s in _strips(a)), default=0)
     return np.asarray(np.clip(block_mean(a, max_side, 255.0 if high <= 255 else 65535.0), 0.0, 1.0))
+
+
+def block_mean_16(image: Any, max_side: int | None, scale: float) -> np.ndarray:
+    """A 16-bit grey Pillow image as :func:`block_mean` makes it (whole ``k`` x ``k`` blocks averaged, divided
+    by ``scale``, resized to ``max_side``), the blocks averaged by Pillow a strip at a time (as 32-bit
+    integers: a strip, never the whole picture, is widened)."""
+    width, height = image.size
+    k = max(height, width) // max_side if max_side else 1
+    if k < 2:
+        return block_mean(_Rows(image), max_side, scale)
+    hh, ww = height // k, width // k
+    out = np.empty((hh, ww), dtype=np.float32)
+    step = max(1, STRIP_ROWS // k)
+    for r in range(0, hh, step):
+        strip = image.crop((0, r * k, ww * k, min(r + step, hh) * k)).convert("I").reduce(k)
+        out[r : r + step] = np.asarray(strip, dtype=np.float32)
+    out /= scale
+    return _fit(out, max_side)
 
 
 def _pillow_pixels(path: Path, image: Any) -> np.ndarray:
@@ -192,25 +217,137 @@ def _declared_size(head: bytes) -> tuple[int, int] | None:
 
 
 def _shrink(image: Any, max_side: int | None) -> Any:
-    """``image`` (decoded) with its longer side at most ``max_side``: whole blocks averaged first, then resized."""
+    """``image`` (decoded) with its longer side at most ``max_side``: whole blocks averaged first, then resized.
+    RGBA is laid on white paper first, as :func:`~.preprocess.grayscale` does, and shrunk as RGB (Pillow shrinks
+    RGBA premultiplied, twice as slow); an RGBA picture that is opaque everywhere is simply RGB."""
     from PIL import Image
 
     if max_side is None or max(image.size) <= max_side or image.mode.startswith("I"):
         return image
-    if image.mode not in ("L", "RGB", "RGBA", "F"):
+    if image.mode == "1":
+        image = image.convert("L")
+    elif image.mode not in ("L", "RGB", "RGBA", "F"):
         image = image.convert("RGBA" if "A" in image.mode or "transparency" in image.info else "RGB")
-    if image.mode == "RGBA":  # on white paper first, as :func:`~.preprocess.grayscale` does: then shrunk as RGB
-        paper = Image.new("RGB", image.size, (255, 255, 255))  # (Pillow shrinks RGBA premultiplied: 1.5x slower)
-        paper.paste(image, mask=image.getchannel("A"))
-        image = paper
+    if image.mode == "RGBA":
+        alpha = image.getchannel("A")
+        if alpha.getextrema()[0] == 255:
+            image = image.convert("RGB")
+        else:
+            paper = Image.new("RGB", image.size, (255, 255, 255))
+            paper.paste(image, mask=alpha)
+            image = paper
     factor = max(image.size) // max_side
     if factor >= 2:
         image = image.reduce(factor)
     if max(image.size) > max_side:
-        scale = max_side / max(image.size)
-        size = (max(1, round(image.size[0] * scale)), max(1, round(image.size[1] * scale)))
-        image = image.resize(size, Image.Resampling.BOX)
+        image = image.resize(_small_size(image.size, max_side), Image.Resampling.BOX)
     return image
+
+
+def _small_size(size: tuple[int, int], max_side: int) -> tuple[int, int]:
+    """``(width, height)`` with the longer side ``max_side`` (at least 1 pixel each)."""
+    scale = max_side / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
+def _webp_small(path: Path, image: Any, max_side: int | None) -> np.ndarray | None:
+    """A big WebP decoded straight to the small size by libwebp (see :mod:`.webp`), laid on white paper when
+    it is transparent; ``None`` for any other picture, or when libwebp cannot do it (Pillow decodes it)."""
+    if max_side is None or image.format != "WEBP" or max(image.size) <= max_side:
+        return None
+    from .webp import decode_small
+
+    width, height = _small_size(image.size, max_side)
+    rgb = decode_small(path.read_bytes(), width, height)
+    if rgb is None:
+        return None
+    pixels = rgb.astype(np.float32) / 255.0
+    if pixels.shape[2] == 4:
+        alpha = pixels[..., 3:]
+        pixels = pixels[..., :3] * alpha + (1.0 - alpha)
+    return pixels
+
+
+def _png_fast(path: Path, image: Any, max_side: int | None) -> tuple[np.ndarray | None, int | None]:
+    """A big 8-bit PNG decoded by libdeflate and numpy (see :mod:`.png`) and shrunk like any picture, with its
+    EXIF orientation (read from the file's own eXIf chunk: Pillow would decode the whole picture to find one
+    after the pixels); ``(None, None)`` when Pillow must decode it."""
+    from PIL import Image
+
+    if max_side is None or image.format != "PNG" or max(image.size) <= max_side:
+        return None, None
+    from .png import decode
+
+    with open(path, "rb") as f:
+        decoded = decode(bytearray(f.read()))
+    if decoded is None:
+        return None, None
+    pixels = _reduced_rows(decoded.rows, decoded.pixels, image.size, max_side)
+    exif = decoded.exif
+    orientation = 1
+    if exif is not None or "exif" in image.info:
+        found = Image.Exif()
+        try:
+            found.load(image.info.get("exif") or b"Exif\x00\x00" + (exif or b""))
+            orientation = found.get(0x0112, 1)
+        except Exception:  # Pillow's EXIF parser raises many kinds on a damaged block
+            orientation = 1
+    return _pillow_pixels(path, _shrink(pixels, max_side)), orientation if orientation in ORIENTATIONS else 1
+
+
+def _reduced_rows(rows: np.ndarray, flat: np.ndarray, size: tuple[int, int], max_side: int) -> Any:
+    """Decoded PNG rows (``flat``: their pixels from the first row's first pixel) as a Pillow image reduced by
+    whole blocks as :func:`_shrink` reduces, a strip of rows at a time (no copy of the whole picture in Pillow):
+    grey or RGB as they are, RGBA opaque everywhere as its RGB, RGBA laid on white paper."""
+    from PIL import Image
+
+    width, height = size
+    stride = rows.shape[1]
+    mode = {1: "L", 3: "RGB", 4: "RGBA"}[(stride - 1) // width]
+    raw = mode
+    if mode == "RGBA" and int(rows[:, 4::4].min()) == 255:  # opaque everywhere: its RGB, the alpha skipped
+        mode, raw = "RGB", "RGBX"
+    factor = max(1, max(size) // max_side)
+    step = factor * max(1, STRIP_ROWS // factor)  # whole blocks per strip: the same blocks as the whole picture's
+    out = Image.new("L" if mode == "L" else "RGB", (-(-width // factor), -(-height // factor)))
+    for top in range(0, height, step):
+        n = min(step, height - top)
+        strip = Image.frombuffer(mode, (width, n), flat[top * stride : (top + n) * stride], "raw", raw, stride, 1)
+        if mode == "RGBA":
+            paper = Image.new("RGB", strip.size, (255, 255, 255))
+            paper.paste(strip, mask=strip.getchannel("A"))
+            strip = paper
+        out.paste(strip.reduce(factor) if factor > 1 else strip, (0, top // factor))
+    return out
+
+
+#: EXIF orientation -> how the stored pixels are turned to stand upright (as Pillow's ``exif_transpose``).
+ORIENTATIONS = {2: "mirror", 3: "turn 180", 4: "flip", 5: "transpose", 6: "turn right", 7: "transverse", 8: "turn left"}
+
+
+def _orientation(image: Any) -> int:
+    """The picture's EXIF orientation (1: upright); a damaged EXIF block counts as none, as viewers do."""
+    try:
+        value = image.getexif().get(0x0112, 1)
+    except Exception:  # Pillow's EXIF parser raises many kinds on a damaged block
+        return 1
+    return value if value in ORIENTATIONS else 1
+
+
+def upright(pixels: np.ndarray, orientation: int) -> np.ndarray:
+    """``pixels`` (``(H, W)`` or ``(H, W, C)``) turned as EXIF ``orientation`` says: a phone's photo stands
+    upright. Done on the small picture: the same pixels as turning the whole one first."""
+    how = ORIENTATIONS.get(orientation)
+    turned = {
+        "mirror": lambda a: a[:, ::-1],
+        "turn 180": lambda a: a[::-1, ::-1],
+        "flip": lambda a: a[::-1],
+        "transpose": lambda a: a.swapaxes(0, 1),
+        "turn right": lambda a: np.rot90(a, -1),
+        "transverse": lambda a: a.swapaxes(0, 1)[::-1, ::-1],
+        "turn left": lambda a: np.rot90(a, 1),
+    }
+    return pixels if how is None else np.ascontiguousarray(turned[how](pixels))
 
 
 def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, tuple[int, int]]:
@@ -237,19 +374,34 @@ def _read_pillow(path: Path, max_side: int | None = None) -> tuple[np.ndarray, t
         width, height = image.size
         _check_size(path, height, width)  # before a single pixel is decoded
         try:
-            if max_side is not None and image.format == "JPEG" and max(width, height) > max_side:
-                scale = max_side / max(width, height)  # the decoder skips detail: 1/2, 1/4 or 1/8 of the size
-                image.draft(image.mode, (int(np.ceil(width * scale)), int(np.ceil(height * scale))))
-            image.load()
-            if image.mode == "F" or image.mode.startswith("I"):  # PFM, 16-bit PGM or PNG: checked as stored
-                return _numbers(path, image, max_side), (height, width)
-            return _pillow_pixels(path, _shrink(image, max_side)), (height, width)
+            pixels, orientation = _webp_small(path, image, max_side), None
+            if pixels is None:
+                pixels, orientation = _png_fast(path, image, max_side)
+            if pixels is None:
+                pixels = _decoded(path, image, max_side)
+            if orientation is None:
+                orientation = _orientation(image)
+            if orientation >= 5:  # turned a quarter: the picture stands the other way
+                height, width = width, height
+            return upright(pixels, orientation), (height, width)
         except ImageError:
             raise
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
             raise ImageError(f"{path}: cannot decode the image ({_one_line(exc)}).") from None
         except MemoryError:  # a damaged chunk length: Pillow reads the length it is told
             raise ImageError(f"{path}: cannot decode the image (it asks for more memory than there is).") from None
+
+
+def _decoded(path: Path, image: Any, max_side: int | None) -> np.ndarray:
+    """An opened Pillow image decoded (a big JPEG by its decoder at 1/2, 1/4 or 1/8) and shrunk to floats."""
+    width, height = image.size
+    if max_side is not None and image.format == "JPEG" and max(width, height) > max_side:
+        scale = max_side / max(width, height)  # the decoder skips detail: 1/2, 1/4 or 1/8 of the size
+        image.draft(image.mode, (int(np.ceil(width * scale)), int(np.ceil(height * scale))))
+    image.load()
+    if image.mode == "F" or image.mode.startswith("I"):  # PFM, 16-bit PGM or PNG: checked as stored
+        return _numbers(path, image, max_side)
+    return _pillow_pixels(path, _shrink(image, max_side))
 
 
 def read_image(path: str | os.PathLike[str], max_side: int | None = None) -> np.ndarray:

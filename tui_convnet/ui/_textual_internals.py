@@ -26,12 +26,14 @@ release to the one this was tested on. Everything else in the package uses publi
    that does not quit (textual-serve's ``AppService._process``; it exposes no process handle).
    (The server relays a tab's messages with its own loop, which checks them: :mod:`tui_convnet.serve.guard`.)
 6. The test harness's names (at the end): Pilot's idle wait, a screen's compositor and layout pass,
-   the notifications shown, Textual's per-widget line cache.
+   the notifications shown, Textual's per-widget line cache; and the benchmarks': the frames handed to
+   the display, and input sent through the driver.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from textual.binding import BindingsMap
@@ -129,8 +131,8 @@ def unhandled_exception(app: Any) -> BaseException | None:
 
 
 # --------------------------------------------------------------------------- the test harness
-# The test suite reaches into Textual in a few more places; those names live here too, so that one module
-# (and its test) holds every private name. Nothing in the app calls these.
+# The test suite and the benchmarks reach into Textual in a few more places; those names live here too, so
+# that one module (and its test) holds every private name. Nothing in the app calls these.
 
 #: The name of the method a screen lays itself out with (tests count the layouts a key causes).
 SCREEN_REFRESH_LAYOUT = "_refresh_layout"
@@ -183,6 +185,39 @@ def update_period(screen: Any) -> float:
     """The period of a screen's update timer (its repaints after a change)."""
     period: float = screen._update_timer._interval
     return period
+
+
+def forget_render(widget: Any) -> None:
+    """Drop ``widget``'s cached render (``Widget._render_cache``), so that Textual's own ``render_line`` renders
+    its ``render()`` again (a test compares it with a widget's faster line)."""
+    widget._render_cache = None
+
+
+def watch_frames(app: Any, seen: Callable[[Any, Any], object]) -> Callable[[], None]:
+    """Call ``seen(screen, renderable)`` for every frame ``app`` hands its display, before it is shown
+    (``App._display``; Textual has no public hook for a frame going out): the benchmarks stop their clock at
+    the first frame that shows a key's effect. Returns what undoes it."""
+    original = app._display
+
+    def display(screen: Any, renderable: Any) -> Any:
+        seen(screen, renderable)
+        return original(screen, renderable)
+
+    app._display = display
+
+    def restore() -> None:
+        app._display = original
+
+    return restore
+
+
+def send_to_driver(app: Any, event: Any) -> None:
+    """``event`` (a key, a mouse event) handed to ``app`` through its driver, as a terminal's input arrives
+    (``App._driver``; Pilot's ``press`` waits for the app to be idle, which the benchmarks must not)."""
+    driver = app._driver
+    if driver is None:
+        raise RuntimeError("The app has no driver: it is not running.")
+    driver.send_message(event)
 
 
 def skip_unseen_frames() -> None:

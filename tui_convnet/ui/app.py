@@ -441,6 +441,13 @@ class ConvnetApp(App[int]):
         if client is not None:
             client.close_shared()
 
+    def action_command_palette(self) -> None:
+        """Ctrl+P: Textual's command palette, drawn over the dimmed screen without recomputing each cell's tint."""
+        from .command_palette import ConvnetPalette
+
+        if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):  # as is_open asks
+            self.push_screen(ConvnetPalette(id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         from ..lessons.catalog import LessonEntry
 

@@ -42,6 +42,10 @@ class KeysFooter(Footer):
     - Textual's footer composes its keys again every time the screen announces its bindings (each focus
       change, each ``refresh_bindings``), although most announcements change no key. This one remembers
       what its composed keys depend on and recomposes only when that differs.
+    - A screen being left announces its bindings too (Textual's stack update), and its keys then differed (the
+      mode shown changed): it composed its keys again for a screen nobody sees (a 26-widget mount in every
+      ``e`` from the training screen). A screen not shown keeps its keys; they are compared again when it is
+      shown (the stack update announces its bindings again).
 
     Public Textual API only: the footer's keys are the widgets :meth:`Footer.compose` yields, told
     apart by their public ``key`` and ``action`` attributes.
@@ -143,6 +147,8 @@ class KeysFooter(Footer):
             self.refresh(recompose=True)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
+        if screen is self.screen and self.is_attached and not screen.is_current:
+            return  # being left (or hidden): compared again when it is shown
         if screen is self.screen and self.is_attached and self._shown is not None and self._shown == self._keys_shown():
             return  # the keys shown are the ones already composed
         super().bindings_changed(screen)

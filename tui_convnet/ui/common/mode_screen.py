@@ -9,12 +9,13 @@ breakpoint classes set. On a large screen this is most of the time a key takes t
 
 A screen made by a key (not the app's first) builds its heavy panes after its first frame, one per frame
 (:meth:`ModeScreen.build_stages`, :mod:`.staged`); :meth:`ModeScreen.when_built` runs once they all are.
-The app's first screen builds them before its first frame, as before (no key is waiting).
+The app's first screen builds them before its first frame, as before (no key is waiting). Later heavy work
+(a new model's layers) goes the same way: :meth:`ModeScreen.run_in_steps`, one step per frame.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from textual import events, on
@@ -36,6 +37,7 @@ class ModeScreen(Screen[None]):
         self.built = False
         self._stages: list[Stage] = []
         self._build_paused = False
+        self._stepping = False  # a step is scheduled or running
         #: Made by a key while another screen is shown: the heavy panes wait for the first frame.
         self.staged = False
         try:
@@ -76,29 +78,46 @@ class ModeScreen(Screen[None]):
     @on(events.Mount)
     async def _styled_at_mount(self) -> None:
         self.styled_for = self._style_key()  # its widgets were styled as they mounted, by the current stylesheet
-        self._stages = list(self.build_stages())
-        if self.staged and self._stages:
-            self.call_after_refresh(self._build_next)
+        stages = list(self.build_stages())
+        if self.staged and stages:
+            self.run_in_steps([*stages, self._finish_build])
             return
-        for stage in self._stages:
+        for stage in stages:
             await stage()
-        self._stages.clear()
-        self._finish_build()
+        await self._finish_build()
+
+    def run_in_steps(self, steps: Iterable[Stage]) -> None:
+        """Run ``steps`` after those already waiting, one after each refresh (a frame is drawn and the keys
+        pressed meanwhile are answered between two of them); while the screen is not shown they wait."""
+        self._stages.extend(steps)
+        if self._stages and not self._stepping:
+            self._stepping = True
+            self.call_after_refresh(self._build_next)
+
+    @property
+    def settled(self) -> bool:
+        """Built, and no step waiting (:meth:`run_in_steps`): the screen shows all it was given."""
+        return self.built and not self._stages
 
     async def _build_next(self) -> None:
-        """Mount the next stage; the one after it waits for the next refresh (keys are answered between)."""
+        """Run the next step; the one after it waits for the next refresh (keys are answered between)."""
         if not self._stages or not self.is_attached:
+            self._stepping = False
             return
         if not self.is_current:  # the student left: the rest waits until the screen is shown again
+            self._stepping = False
             self._build_paused = True
             return
         await self._stages.pop(0)()
         if self._stages:
+            # A frame before the next step: the step's widgets ask for their layout and repaint through
+            # messages, which may come after the screen's next idle; asked for here, it cannot be skipped.
+            self.refresh(repaint=False, layout=True)
             self.call_after_refresh(self._build_next)
         else:
-            self._finish_build()
+            self._stepping = False
 
-    def _finish_build(self) -> None:
+    async def _finish_build(self) -> None:
         self.built = True
         self.when_built()
         self.call_after_refresh(heap.settle)  # the screen's widgets live as long as the app
@@ -113,4 +132,4 @@ class ModeScreen(Screen[None]):
         self.styled_for = key
         if self._build_paused:
             self._build_paused = False
-            self.call_after_refresh(self._build_next)
+            self.run_in_steps(())

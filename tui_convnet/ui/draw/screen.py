@@ -11,6 +11,7 @@ loaded in the session (``app.trained``); the screen says which.
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
 from ..common.session_model import runnable
+from ..common.staged import Stage, building_line, fill, once_built
 from . import colour
 from .canvas import DrawingCanvas
 from .live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
@@ -129,6 +131,7 @@ ten class probabilities.
         self.labels = MNIST_LABELS
         self.analysis: drawing.Analysis | None = None
         self._views: list[tuple[Static, Any]] = []
+        self._unmounted: list[Widget] = []  # the layers' second half, mounted by the last stage
         self._pending = False
         #: The preprocessing of an opened image, shown until the first stroke changes the canvas.
         self.image: Preprocessed | None = None
@@ -156,18 +159,40 @@ ten class probabilities.
                 yield Static("", id="draw-prediction")
                 yield LiveProbabilityBars(id="draw-probs")
                 yield Static("", id="draw-stage-note")
-        yield DrawLayers(id="draw-layers")
+        with DrawLayers(id="draw-layers"):
+            yield building_line("the layers")
         yield KeysFooter()
 
-    async def on_mount(self) -> None:
+    def build_stages(self) -> list[Stage]:
+        """The light first frame is the canvas, the picture and the bars, empty; then the model, the layers (in two
+        halves) and, once built, the drawing's analysis (:meth:`when_built`)."""
+        return [self._read_bundled, partial(self._mount_layers, first=True), partial(self._mount_layers, first=False)]
+
+    async def _read_bundled(self) -> None:
         app = session_app(self)
         self.colour_picture, app.draw_colour = app.draw_colour, None  # kept until a model of colour images comes
-        await self._use_bundled()
+        await self._use_bundled(build=False)
+
+    async def _mount_layers(self, *, first: bool) -> None:
+        """The first half of the layers (Grad-CAM first) above the building line, or the rest in its place."""
+        container = self.query_one("#draw-layers", DrawLayers)
+        widgets = self._layer_widgets() if first else self._unmounted
+        half = (len(widgets) + 1) // 2
+        if first:
+            self._unmounted = widgets[half:]
+            await container.mount_all(widgets[:half], before=0)
+        else:
+            await fill(container, widgets)
+
+    def when_built(self) -> None:
         self.watch(self.app, "trained", self._trained_changed, init=True)
+        app = session_app(self)
         image = app.draw_image  # convnet-tui --image: shown once, as the screen opens
         if image is not None:
             app.draw_image = None
             self.show_image(*image)
+        else:
+            self.analyse_now()
 
     # ------------------------------------------------------------------ the model
 
@@ -176,15 +201,17 @@ ten class probabilities.
         line.update(text)
         line.set_class(error, "-error")
 
-    async def use_model(self, model: Model) -> None:
-        """Show ``model``'s layers and run the drawing through it."""
+    async def use_model(self, model: Model, *, build: bool = True) -> None:
+        """Show ``model``'s layers and run the drawing through it (``build`` False: its line only, the screen's
+        stages mount the layers)."""
         self.model = model
         source = f" · image {escape(visible(self.source))}" if self.source else ""
         self._model_line(f"[b]Model[/b] {escape(visible(model.label))} · numpy engine{source}")
-        await self._build_layers()
-        self.analyse_now()
+        if build:
+            await self._build_layers()
+            self.analyse_now()
 
-    async def _use_bundled(self) -> None:
+    async def _use_bundled(self, *, build: bool = True) -> None:
         from ...model.bundled import ModelAssetError, load_bundled_model
 
         self._session_model = False
@@ -195,7 +222,7 @@ ten class probabilities.
         except ModelAssetError as exc:
             self._model_line(f"No model: {exc}", error=True)
         else:
-            await self.use_model(bundled)
+            await self.use_model(bundled, build=build)
             if self.colour_picture is not None:
                 self._model_line(colour.waiting_line(self.colour_picture[1]))
 
@@ -205,7 +232,7 @@ ten class probabilities.
         elif ready is None and self._session_model:  # the student went back to the bundled model
             self.call_later(self._use_bundled)
 
-    @work(thread=True, exclusive=True, group="draw-model")
+    @work(thread=True, exclusive=True, group="draw-model", description="the session's model for numpy")
     def _convert(self, ready: ModelReady) -> None:
         """The session's model, checked for the numpy engine (off the event loop: the check runs a forward pass)."""
         try:
@@ -245,9 +272,13 @@ ten class probabilities.
     async def _build_layers(self) -> None:
         container = self.query_one("#draw-layers", DrawLayers)
         await container.remove_children()
+        await container.mount_all(self._layer_widgets())
+
+    def _layer_widgets(self) -> list[Widget]:
+        """Grad-CAM, then every layer's title and output view (:attr:`_views`), not yet mounted."""
         self._views = []
         if self.model is None:
-            return
+            return []
         widgets: list[Widget] = [GradCamView(id="draw-gradcam")]  # where the network looks, above the layers
         for info in infer_shapes(self.model.spec):
             title = Static(layer_title(info), classes="layer-title", name=layer_title(info))
@@ -259,7 +290,7 @@ ten class probabilities.
                 view.selected = self.selected_map
             self._views.append((title, view))
             widgets += [title, view]
-        await container.mount_all(widgets)
+        return widgets
 
     # ------------------------------------------------------------------ drawing → network
 
@@ -277,11 +308,14 @@ ten class probabilities.
         """Analyse each finished stroke (mouse released, key pressed); bursts coalesce into one analysis."""
         if self.has_class("-colour"):  # the model reads the colour picture: the pen is for grey models
             return
-        self.image = None  # drawn on: from now on the canvas is the drawing
+        self.image = None
+        if not self.built:  # the layers are being built: the drawing is analysed once they are
+            return  # drawn on: from now on the canvas is the drawing
         if message.done and not self._pending:
             self._pending = True
             self.call_later(self.analyse_now)
 
+    @once_built
     def action_grad_cam_layer(self) -> None:
         self.query_one(GradCamView).next_layer()
 

@@ -6,7 +6,9 @@ move between the Conv2D layers, so the hierarchy the lecture describes (edges, t
 parts of digits) can be seen on the real model: the bundled one, or the one trained or loaded in the
 session (the inspect screen opens this screen on its model with ``F``). A model of another image set
 (``convnet-tui --data``) is described in its words: "images" and its class names, and a model of 32x32 RGB
-images shows each found input in its colours (as the training screen's gallery draws such images).
+images shows each found input in its colours (as the training screen's gallery draws such images), and its
+first layer's weights in colour too: each filter's red, green and blue input weights as one RGB patch (without
+colour, NO_COLOR, their mean as glyphs).
 """
 
 from __future__ import annotations
@@ -43,13 +45,13 @@ CHUNK = 16
 HOW_TO_READ = (
     "Left: the input that makes the filter's mean output largest, found by {steps} steps of gradient "
     "ascent from seeded noise (bright = the input should be high there). Right: the filter's "
-    "{size} weights{mean} (red > 0 > blue). Early layers answer to edges and strokes at one angle; "
+    "{weights}. Early layers answer to edges and strokes at one angle; "
     "deeper ones to longer strokes and parts of digits."
 )
 #: The note for a model of another image set (``picture``: how the found input is drawn).
 OTHER_HOW_TO_READ = (
     "Left: the input that makes the filter's mean output largest, found by {steps} steps of gradient "
-    "ascent from seeded noise, {picture}. Right: the filter's {size} weights{mean} (red > 0 > blue). "
+    "ascent from seeded noise, {picture}. Right: the filter's {weights}. "
     "Early layers answer to edges{colours}; deeper ones to larger shapes and parts of the images "
     "(classes: {names})."
 )
@@ -57,35 +59,61 @@ GREY_PICTURE = "in grey (bright = the input should be high there)"
 COLOUR_PICTURE = "in its colours (each channel as the filter wants it: bright = high)"
 #: Without colour (NO_COLOR) a colour input is drawn as its lightness.
 GLYPH_PICTURE = "as its lightness (from ' ' dark to '@' bright; the colours need a colour terminal)"
+#: The weights as one diverging map (of one input channel, or the mean over them).
+MAP_WEIGHTS = "{size} weights{mean} (red > 0 > blue)"
+#: An RGB model's first layer: each filter's three input channels' weights drawn as one colour patch.
+COLOUR_WEIGHTS = (
+    "{size} weights in colour: each pixel's red, green and blue are its weights for the red, green and blue "
+    "input (grey = 0, brighter = positive; one scale for the layer, symmetric around 0: ±{scale})"
+)
 #: How many characters of class names the note lists.
 NAMES_IN_NOTE = 60
 
 
-def how_to_read(labels: ClassLabels, *, size: str, mean: str, colour: bool, glyphs: bool = False) -> str:
+def how_to_read(
+    labels: ClassLabels, *, size: str, mean: str, colour: bool, glyphs: bool = False, weight_scale: float | None = None
+) -> str:
     """The note under the title: MNIST's own words, or another image set's (its class names); ``colour``: the
-    model reads RGB images, ``glyphs``: drawn without colour."""
+    model reads RGB images, ``glyphs``: drawn without colour; ``weight_scale``: the weights are drawn as colour
+    patches on the scale ``±weight_scale`` (an RGB model's first layer), else as one map (``mean`` says which)."""
+    weights = (
+        COLOUR_WEIGHTS.format(size=size, scale=f"{weight_scale:.2g}")
+        if weight_scale is not None
+        else MAP_WEIGHTS.format(size=size, mean=mean)
+    )
     if labels.mnist:
-        return HOW_TO_READ.format(steps=STEPS, size=size, mean=mean)
+        return HOW_TO_READ.format(steps=STEPS, weights=weights)
     return OTHER_HOW_TO_READ.format(
         steps=STEPS,
         picture=(GLYPH_PICTURE if glyphs else COLOUR_PICTURE) if colour else GREY_PICTURE,
-        size=size,
-        mean=mean,
+        weights=weights,
         colours=" and colours" if colour else "",
         names=names_line(labels, NAMES_IN_NOTE),
     )
 
 
+def weight_patch(weights: np.ndarray, scale: float) -> np.ndarray:
+    """``(kh, kw, 3)`` weights of the red, green and blue input as an RGB picture in [0, 1], two pixels a
+    weight: 0 is mid grey, ``+scale`` full, ``-scale`` none, each channel on its own."""
+    patch = np.clip(0.5 + 0.5 * np.asarray(weights, dtype=np.float64) / scale, 0.0, 1.0)
+    return np.repeat(np.repeat(patch, 2, axis=0), 2, axis=1)
+
+
 def filter_tile(result: FilterImage, weights: np.ndarray, scale: float, glyphs: bool = False) -> list[list[Segment]]:
     """One tile: the found image (sequential colours; an RGB image in its own colours) and, beside its first
-    lines, the weights (×2, diverging); ``glyphs``: without colour (NO_COLOR)."""
+    lines, the weights (×2): ``(kh, kw)`` as a diverging map, ``(kh, kw, 3)`` (an RGB model's first layer) as
+    a colour patch (:func:`weight_patch`); ``glyphs``: without colour (NO_COLOR)."""
     shown = result.display()
     if shown.shape[2] == 3:
         lines = digit_strips(shown, glyphs=glyphs)
     else:
         lines = map_strips(quantise(shown[:, :, 0], 0.0, 1.0, "sequential"), "sequential", glyphs)
-    big = np.kron(weights, np.ones((2, 2)))
-    weight_lines = map_strips(quantise(big, -scale, scale, "diverging"), "diverging", glyphs)
+    if weights.ndim == 3:
+        big = weight_patch(weights, scale)
+        weight_lines = digit_strips(big)
+    else:
+        big = np.kron(weights, np.ones((2, 2)))
+        weight_lines = map_strips(quantise(big, -scale, scale, "diverging"), "diverging", glyphs)
     width = big.shape[1]
     tile = []
     for y, line in enumerate(lines):
@@ -179,6 +207,7 @@ weights. **← →** change the layer, **Esc** goes back.
                     mean=mean,
                     colour=self.spec.input_shape[2] == 3,
                     glyphs=no_color(self),
+                    weight_scale=self._colour_scale(kernel),
                 ),
                 style="dim",
             )
@@ -188,8 +217,21 @@ weights. **← →** change the layer, **Esc** goes back.
             self.results[self.current] = []
             self._compute(self.current, cout)
 
+    def _colour_scale(self, kernel: np.ndarray) -> float | None:
+        """The scale ``±m`` of the weights drawn in colour: an RGB model's first layer, in a colour terminal
+        (its three input channels are red, green and blue); None when the weights are one map."""
+        first = bool(self.conv_names) and self.current == self.conv_names[0]
+        if not first or kernel.shape[2] != 3 or self.spec.input_shape[2] != 3 or no_color(self):
+            return None
+        return float(np.max(np.abs(kernel))) or 1.0
+
     def _draw(self, kernel: np.ndarray) -> None:
         results = self.results.get(self.current or "", [])
+        colour_scale = self._colour_scale(kernel)
+        if colour_scale is not None:  # each filter's (kh, kw, 3) weights as one colour patch
+            tiles = [filter_tile(r, kernel[:, :, :, r.filter_index], colour_scale) for r in results]
+            self.query_one("#filters-grid", TileGrid).set_tiles(tiles, [filter_label(r) for r in results])
+            return
         means = kernel.mean(axis=2)  # (kh, kw, C_out)
         scale = float(np.max(np.abs(means))) or 1.0
         tiles = [filter_tile(r, means[:, :, r.filter_index], scale, no_color(self)) for r in results]

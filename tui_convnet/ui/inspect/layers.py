@@ -163,8 +163,8 @@ class LayerList(VerticalScroll, can_focus=False):
         super().__init__(**kwargs)
         self.sections: list[LayerSection] = []
 
-    async def show_model(self, layers: list[LayerInfo], keras_check: bool) -> None:
-        """A section per layer of a (new) model; the titles say whether Keras is checking."""
+    async def new_model(self, layers: list[LayerInfo], keras_check: bool) -> None:
+        """The sections of a new model's layers, made (not yet mounted: :meth:`mount_sections`); the old ones go."""
         await self.remove_children()
         first_conv = next((info.index for info in layers if isinstance(info.spec, Conv2DSpec)), None)
         self.sections = [
@@ -173,8 +173,13 @@ class LayerList(VerticalScroll, can_focus=False):
         ]
         for section in self.sections:
             section.checking(keras_check)
-        await self.mount_all(self.sections)
-        # the slide's names beside Keras 3's in every title: say once, under the last layer, why they differ
+
+    async def mount_sections(self, start: int, stop: int) -> None:
+        """Mount sections ``start`` to ``stop`` (their order is the layers')."""
+        await self.mount_all(self.sections[start:stop])
+
+    async def mount_note(self) -> None:
+        """The slide's names beside Keras 3's in every title: said once, under the last layer."""
         await self.mount(Static(Text(KERAS_NAMES_NOTE, style="dim"), classes="names-note"))
 
     @property
@@ -184,10 +189,15 @@ class LayerList(VerticalScroll, can_focus=False):
 
     def show_kernels(self, inspector: ModelInspector, selected_map: int, channel: int, dark: bool) -> None:
         """Every conv layer's kernels: the first layer's for its one input channel, the others' for ``channel``."""
-        for i, section in enumerate(self.conv_sections):
-            kernels, bias = inspector.kernel_and_bias(section.info)
-            shown = 0 if i == 0 else channel % kernels.shape[2]
-            section.show_kernels(kernels, bias, shown, dark, chosen=selected_map if i == 0 else None)
+        for at in range(len(self.conv_sections)):
+            self.show_kernels_of(at, inspector, selected_map, channel, dark)
+
+    def show_kernels_of(self, at: int, inspector: ModelInspector, selected_map: int, channel: int, dark: bool) -> None:
+        """The kernels of conv layer number ``at`` (the first: its one input channel and the chosen map)."""
+        section = self.conv_sections[at]
+        kernels, bias = inspector.kernel_and_bias(section.info)
+        shown = 0 if at == 0 else channel % kernels.shape[2]
+        section.show_kernels(kernels, bias, shown, dark, chosen=selected_map if at == 0 else None)
 
     def select_map(self, value: int) -> None:
         """Mark the first conv layer's chosen map and its kernel."""

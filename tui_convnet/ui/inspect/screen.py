@@ -12,10 +12,8 @@ Text that comes from the user (paths, typed numbers, error messages quoting them
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 from rich.markup import escape
@@ -23,7 +21,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal
-from textual.reactive import reactive
 from textual.widgets import Input, Static
 
 from ...training.inspector import FieldChoice
@@ -32,13 +29,13 @@ from ..common.digits import DigitView
 from ..common.footer import KeysFooter
 from ..common.gradcam import GradCamView
 from ..common.heatmap import TileGrid
-from ..common.image_set import ImageWords
 from ..common.messages import ModelReady, OpenHierarchy, OpenInExplorer
-from ..common.mode_screen import ModeScreen
 from ..common.session import session_app
+from ..common.staged import Stage
 from . import keys, workers
-from .layers import LayerList, LayerSection
-from .messages import Failed, LayerCheck, PredictionsDone, Prepared
+from .arrival import ModelOnScreen
+from .layers import LayerList
+from .messages import Failed
 from .side import SidePanel
 
 if TYPE_CHECKING:
@@ -60,7 +57,7 @@ NO_MODEL = (
 READING = "Reading the model…"
 
 
-class InspectScreen(ImageWords, ModeScreen):
+class InspectScreen(ModelOnScreen):
     """Feature maps, learned filters and numpy = Keras, on real test digits."""
 
     CSS_PATH = [STYLES / "inspect.tcss"]
@@ -68,44 +65,27 @@ class InspectScreen(ImageWords, ModeScreen):
     BINDINGS = keys.BINDINGS
     HELP = keys.HELP
 
-    #: The test digit shown (index into the test set).
-    index: reactive[int] = reactive(0, init=False)
-    #: The first-layer feature map chosen for "step through".
-    selected_map: reactive[int] = reactive(0, init=False)
-    #: Which input channel of the deeper conv layers' kernels is shown.
-    kernel_channel: reactive[int] = reactive(0, init=False)
-    #: The feature-map cell whose receptive field is drawn on the digit (None: off; the arrows change digits).
-    field: reactive[FieldChoice | None] = reactive(None, init=False)
-
-    # ------------------------------------------------------------------ set-up
-
     def __init__(self) -> None:
         super().__init__()
-        self.inspector: ModelInspector | None = None
-        self.data: MnistData | None = None
-        self.source = ""  # which model: "bundled model, 97.8% on the official test set", "model of run 2, …"
-        #: Whether Keras checks every digit's layers (a Keras model; or a numpy model after k).
-        self.keras_check = False
-        self._generation = 0  # counts the models asked for: a slower, older preparation never wins
         self._session_model = False  # a model of the session (app.trained) is shown or asked for
-        self.predicted: np.ndarray | None = None
-        self.outputs: list[np.ndarray] = []
-        self._next_wanted = False  # n was pressed before the test-set predictions were in
 
     def compose(self) -> ComposeResult:
+        """The light first frame: the tool bar and "Reading the model…"; the side panel and the layer list follow,
+        one per frame (:meth:`build_stages`), hidden until the model is read."""
         with Horizontal(id="inspect-bar"):
             yield Static("Inspect", id="inspect-source")
             yield Input(placeholder="digit #", id="inspect-index")
             yield Input(placeholder="model.keras, Enter: load", id="inspect-path")
         yield Static("", id="inspect-status")
         yield Static(READING, id="inspect-empty")
-        with Horizontal(id="inspect-body"):
-            yield SidePanel(id="inspect-side")
-            yield LayerList(id="inspect-layers")
+        yield Horizontal(id="inspect-body")
         yield KeysFooter()
 
+    def build_stages(self) -> list[Stage]:
+        body = self.query_one("#inspect-body")
+        return [lambda: body.mount(SidePanel(id="inspect-side")), lambda: body.mount(LayerList(id="inspect-layers"))]
+
     def on_mount(self) -> None:
-        self.add_class("-empty")
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._update_kernels())
         self.watch(self.app, "trained", self._trained_changed)  # at once too: the bundled model when None
 
@@ -125,35 +105,16 @@ class InspectScreen(ImageWords, ModeScreen):
 
     # ------------------------------------------------------------------ workers (they only post messages)
 
-    def _in_thread(self, group: str, work: Callable[..., None], *args: Any, description: str = "") -> None:
-        """Run ``work(self.post_message, *args)`` in a thread worker (a newer one in ``group`` cancels the older)."""
-        name = work.__name__
-        self.run_worker(
-            partial(work, self.post_message, *args), name, group, description or name, exclusive=True, thread=True
-        )
-
     def _prepare_bundled(self, generation: int) -> None:
         self._in_thread("inspect-prepare", workers.prepare_bundled, generation)
 
     def _prepare(self, ready: ModelReady, generation: int) -> None:
         self._in_thread("inspect-prepare", workers.prepare, ready, generation)
 
-    def _check(self, inspector: ModelInspector, index: int, digit: np.ndarray, outputs: list[np.ndarray]) -> None:
-        """Ask Keras for the same layers (a cheap description: no array reprs)."""
-        description = f"Keras layers of test digit #{index}"
-        self._in_thread("inspect-keras", workers.check, inspector, index, digit, outputs, description=description)
-
     def _load(self, path: str) -> None:
         self._in_thread("inspect-load", workers.load, self.app.post_message, path, session_app(self).image_set)
 
     # ------------------------------------------------------------------ message handlers
-
-    def _status(self, text: str | Text, error: bool = False) -> None:
-        """One status line; a ``str`` is shown literally (it may quote a path or typed text)."""
-        status = self.query_one("#inspect-status", Static)
-        status.update(Text(visible(text, keep="\n")) if isinstance(text, str) else text)
-        status.set_class(error, "-error")
-        status.display = bool(text)
 
     def on_inspect_screen_failed(self, message: Failed) -> None:
         self._status(message.text, error=True)
@@ -161,103 +122,8 @@ class InspectScreen(ImageWords, ModeScreen):
             self.query_one("#inspect-empty", Static).update(NO_MODEL)
         self.notify(escape(message.text), title="Inspect", severity="error", timeout=8)
 
-    async def on_inspect_screen_prepared(self, message: Prepared) -> None:
-        if message.generation != self._generation:
-            return  # a model asked for before the one now coming
-        self.inspector, self.data, self.source = message.inspector, message.data, message.source
-        self.keras_check = message.keras_check
-        self.take_words(self.inspector.model, self.data, help_text=keys.HELP)  # another image set's words
-        self.set_class(self.data.x_test.ndim == 4, "-rgb")  # a 32x32 RGB image needs a wider side panel
-        self.query_one("#inspect-index", Input).placeholder = self.say("digit #")
-        self.field = None  # the new model may have other layers
-        self.predicted = None
-        self._status("")
-        self.remove_class("-empty")
-        if isinstance(self.focused, Input):
-            self.set_focus(None)
-        where = "bundled sample" if self.data.source == "sample" else self.data.location
-        self.query_one("#inspect-source", Static).update(
-            Text.assemble(
-                ("Model ", "bold"),
-                f"{self.inspector.name}: {self.source} · ",
-                (self.say(f"{len(self.data.x_test):,} test digits"), "bold"),
-                f" ({where})",
-            )
-        )
-        self.query_one(SidePanel).show_accuracy(None, self.data.y_test)
-        await self._build_sections()
-        n = len(self.data.x_test)
-        self.selected_map = 0
-        self.kernel_channel = 0
-        if self.index >= n:
-            self.index = 0
-        self.show_digit()
-
-    def on_inspect_screen_predictions_done(self, message: PredictionsDone) -> None:
-        if message.inspector is not self.inspector:
-            return
-        self.predicted = message.predicted
-        self.query_one(SidePanel).show_accuracy(self.predicted, self._shown()[1].y_test)
-        if self._next_wanted:
-            self._next_wanted = False
-            self.action_next_misclassified()
-
-    def on_inspect_screen_layer_check(self, message: LayerCheck) -> None:
-        if message.inspector is not self.inspector or message.index != self.index:
-            return  # an answer for a digit no longer shown
-        if message.diffs is None:
-            self.query_one(SidePanel).show_check_failed(message.error)
-            return
-        from ...training.inspector import TOLERANCE
-
-        for section, diff in zip(self.sections, message.diffs, strict=False):
-            section.show_check(diff, TOLERANCE)
-        self.query_one(SidePanel).show_check(message.diffs, TOLERANCE)
-
-    # ------------------------------------------------------------------ building the layer list
-
-    async def _build_sections(self) -> None:
-        await self.query_one(LayerList).show_model(self._shown()[0].layers, self.keras_check)
-        self._update_kernels()
-
-    @property
-    def sections(self) -> list[LayerSection]:
-        """One widget per layer of the model shown, top to bottom."""
-        return self.query_one(LayerList).sections
-
-    def _update_kernels(self) -> None:
-        if self.inspector is not None:
-            layers = self.query_one(LayerList)
-            layers.show_kernels(self.inspector, self.selected_map, self.kernel_channel, self.app.current_theme.dark)
-
-    # ------------------------------------------------------------------ showing a digit
-
     def action_grad_cam_layer(self) -> None:
         self.query_one(GradCamView).next_layer()
-
-    def show_digit(self) -> None:
-        """Compute every layer for the current digit (numpy core) and show it; ask Keras to check."""
-        if self.inspector is None or self.data is None:
-            return
-        digit = self.data.x_test[self.index]
-        label = int(self.data.y_test[self.index])
-        self.outputs = self.inspector.numpy_layers(digit)
-        side = self.query_one(SidePanel)
-        side.show_digit(
-            self.index,
-            len(self.data.x_test),
-            digit,
-            label,
-            self.outputs[-1],
-            keras_check=self.keras_check,
-            labels=self.labels,
-        )
-        self.query_one(GradCamView).show(self.inspector.spec, self.inspector.weights, self.inspector.model_input(digit))
-        for section, out in zip(self.sections, self.outputs, strict=False):
-            section.checking(self.keras_check)
-            section.show(out, self.selected_map)
-        if self.keras_check:
-            self._check(self.inspector, self.index, digit, self.outputs)
 
     def watch_index(self) -> None:
         self.show_digit()
@@ -277,6 +143,8 @@ class InspectScreen(ImageWords, ModeScreen):
         return self.inspector, self.data
 
     def _need_model(self) -> bool:
+        if self._arriving:  # a model is being put on screen (a fraction of a second): the key waits for it
+            return False
         if self.inspector is None:
             self.notify(
                 "No model yet (the bundled model is loading or could not be read): "
@@ -479,6 +347,7 @@ class InspectScreen(ImageWords, ModeScreen):
             self._status("Type the path of a .keras model file, then press Enter. Received: path=''", error=True)
             return
         self._status(f"Loading {path} (Keras safe mode)…")
+        self._path_opened = True
         self._load(path)
 
     def on_tile_grid_clicked(self, message: TileGrid.Clicked) -> None:

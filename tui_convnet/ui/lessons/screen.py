@@ -10,6 +10,7 @@ untrained fixed-seed model — and the screen says which.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,7 @@ from ..common.messages import ModelReady, OpenInExplorer
 from ..common.mode_screen import ModeScreen
 from ..common.session import SessionApp, session_app
 from ..common.session_model import current_model
+from ..common.staged import Stage, once_built
 from .blocks import BlocksView
 from .views import (
     DropoutView,
@@ -51,6 +53,16 @@ from .views import (
 )
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
+
+#: Each lesson's picture, by the lesson's key.
+VIEWS: dict[str, type[BlocksView]] = {
+    "pattern": PatternView,
+    "sparse": SparseView,
+    "receptive": ReceptiveView,
+    "sharing": SharingView,
+    "hierarchy": HierarchyView,
+    "dropout": DropoutView,
+}
 
 #: The bundled test digits a student can pick with [ and ].
 DIGITS = 20
@@ -146,36 +158,53 @@ class LessonsScreen(ModeScreen):
         self._model: Model | None = None
         self._lessons: dict[tuple[str, int], Any] = {}
         self._digits: dict[int, Digit] = {}
+        #: A lesson (and its digit) asked for before the screen was built: shown as soon as it is.
         self._pending: str | None = None
+        self._pending_digit = 0
+        self._composed = LESSONS[0].key  # the lesson whose picture the first frame has
         #: Where the quiz's questions are drawn from (a test seeds it).
         self.quiz_rng = np.random.default_rng()
 
     def compose(self) -> ComposeResult:
+        """The light first frame: the first lesson's picture and words; the other lessons' pictures follow, one
+        per frame (:meth:`build_stages`)."""
+        first = self._composed = self._first_lesson()
         yield Static(id="lesson-title")
         with (
             VerticalScroll(id="lesson-body", can_focus=False),
-            ContentSwitcher(id="lesson-views", initial="lesson-pattern"),
+            ContentSwitcher(id="lesson-views", initial=f"lesson-{first}"),
         ):
-            yield PatternView(id="lesson-pattern")
-            yield SparseView(id="lesson-sparse")
-            yield ReceptiveView(id="lesson-receptive")
-            yield SharingView(id="lesson-sharing")
-            yield HierarchyView(id="lesson-hierarchy")
-            yield DropoutView(id="lesson-dropout")
+            yield VIEWS[first](id=f"lesson-{first}")
         yield Static(id="lesson-text")
         yield KeysFooter()
 
+    def _first_lesson(self) -> str:
+        return self._pending if self._pending is not None else LESSONS[0].key
+
+    def build_stages(self) -> list[Stage]:
+        return [partial(self._mount_view, info.key) for info in LESSONS if info.key != self._composed]
+
+    async def _mount_view(self, key: str) -> None:
+        """A lesson's picture, hidden (the switcher shows one: it hides only the pictures it had when it mounted)."""
+        view = VIEWS[key](id=f"lesson-{key}")
+        view.display = False
+        await self.query_one(ContentSwitcher).mount(view)
+
     def on_mount(self) -> None:
-        if self._model is None:  # not given by show_on before the screen was mounted
-            self._model = choose_model(session_app(self))
-        first = self._pending if self._pending is not None else LESSONS[0].key
+        # the model is read when a lesson needs it (the first, the pattern lesson, does not)
         digit = INSPECTED if INSPECTED in self._digits else self.position.digit
-        self.position = self._position(first, 0, digit)
+        self.position = self._position(self._first_lesson(), 0, digit)
+        self._pending = None
         self.watch(self.app, "trained", self._trained_changed, init=False)
+
+    def when_built(self) -> None:
+        if self._pending is not None:  # a lesson asked for while the pictures were being built
+            key, self._pending = self._pending, None
+            self.position = self._position(key, 0, self._pending_digit)
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
         """A model trained or loaded since: the lessons run on it from now on (the lesson restarts)."""
-        self._model = choose_model(session_app(self))
+        self._model = None  # chosen again when a lesson needs it
         self._lessons.clear()
         pos = self.position
         self.position = self._position(pos.lesson, pos.step, pos.digit)
@@ -201,14 +230,15 @@ class LessonsScreen(ModeScreen):
         """The lesson object (built once per lesson and digit)."""
         at = (key, digit if key in _ON_A_DIGIT else 0)
         if at not in self._lessons:
-            self._lessons[at] = self._build(key, self._digit(digit))
+            self._lessons[at] = self._build(key, digit)
         return self._lessons[at]
 
-    def _build(self, key: str, d: Digit) -> Any:
+    def _build(self, key: str, digit: int) -> Any:
         if key == "pattern":
             return PatternLesson(session_app(self).examples)
         if key == "sparse":
             return SparseLesson(self.model.spec)
+        d = self._digit(digit)  # read only for the lessons on a digit (the first lesson needs none)
         if key == "receptive":
             return ReceptiveLesson(self.model, d)
         if key == "sharing":
@@ -224,9 +254,10 @@ class LessonsScreen(ModeScreen):
 
     def show_lesson(self, key: str) -> None:
         """Open the lesson called ``key`` (``"sparse"``, …) at its first step."""
-        if not self.is_mounted:
-            self._pending = key
+        if not self.built:  # shown once its picture is mounted
+            self._pending, self._pending_digit = key, self.position.digit
             return
+        self._pending = None
         self.position = self._position(key, 0, self.position.digit)
 
     def show_on(self, model: Model, digit: Digit, key: str) -> None:
@@ -238,8 +269,8 @@ class LessonsScreen(ModeScreen):
         self._model = model
         self._lessons.clear()
         self._digits[INSPECTED] = digit
-        if not self.is_mounted:
-            self._pending = key
+        if not self.built:
+            self._pending, self._pending_digit = key, INSPECTED
             return
         self.position = self._position(key, 0, INSPECTED)
 
@@ -311,6 +342,7 @@ class LessonsScreen(ModeScreen):
         pos = self.position
         self.position = self._position(pos.lesson, self.lesson(pos.lesson, pos.digit).steps - 1, pos.digit)
 
+    @once_built
     def action_lesson(self, delta: int) -> None:
         keys = [info.key for info in LESSONS]
         if keys.index(self.position.lesson) + delta >= len(keys):
