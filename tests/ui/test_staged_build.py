@@ -1,8 +1,9 @@
 """A screen made by a key shows a light first frame, then builds its heavy panes one per frame (ui/common/staged.py).
 
-The training screen's first frame after ``t`` is its panel's frame and first lines, the tabs and one line per
-pane still building ("Building the settings…"); the panes follow one after each refresh, keys pressed
-meanwhile are answered between two of them, and a half-built pane never looks finished.
+The training screen's first frame after ``t`` is its panel's frame and first lines and one line where the tabs
+will be; then come the tabs, with one line per pane still building ("Building the settings…"); the panes follow
+one after each refresh, keys pressed meanwhile are answered between two of them, and a half-built pane never
+looks finished.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ async def test_the_first_frame_after_t_says_which_panes_are_still_building(
         await wait_built(pilot, screen)
         first = seen[0]
         assert "Building the settings…" in first
-        assert "Building the model's summary and its Keras code…" in first
+        assert "Building the tabs: the model, the training and the results…" in first  # no tabs yet: they come next
+        assert "Building the model's summary and its Keras code…" in seen[1]
         assert "Epochs" not in first and "Start" not in first  # no field, no button drawn before it exists
         assert len(seen) == len(stages(screen))  # one frame before every stage
         await pilot.pause()

@@ -30,7 +30,6 @@ import atexit
 import contextlib
 import errno
 import os
-import secrets
 import stat
 import threading
 import time
@@ -196,6 +195,8 @@ def finish_writes(timeout: float = FINISH_WRITES_S) -> None:
 def _temp_name(path: Path, suffix: str) -> str:
     """A hidden name beside ``path`` that no file has yet (as :func:`tempfile.mkstemp` picks one)."""
     while True:
+        import secrets  # (hashlib and OpenSSL behind it: imported when a file is first written)
+
         name = str(path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp{suffix}")
         if not os.path.lexists(name):
             return name

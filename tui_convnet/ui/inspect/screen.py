@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
-from ...training.inspector import FieldChoice
 from ...util.visible import visible
 from ..common.digits import DigitView
 from ..common.footer import KeysFooter
@@ -40,7 +39,7 @@ from .side import SidePanel
 
 if TYPE_CHECKING:
     from ...data.mnist import MnistData
-    from ...training.inspector import ModelInspector
+    from ...training.inspector import FieldChoice, ModelInspector
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
@@ -190,6 +189,8 @@ class InspectScreen(ModelOnScreen):
             self.field = None
             return
         layers = self._shown()[0].layers
+        from ...training.inspector import FieldChoice  # (imported when first used: the screen's first key is lighter)
+
         choices = FieldChoice.map_layers(layers)
         if not choices or not self.outputs:
             self.notify("This model has no feature maps.", title="Receptive field", severity="warning")
@@ -361,4 +362,6 @@ class InspectScreen(ModelOnScreen):
         h, w, _ = self.inspector.layers[layer].output_shape
         row, col = 2 * message.line, message.column
         if row < h and col < w:  # a cell of a map (not the gap beside it): its receptive field
+            from ...training.inspector import FieldChoice
+
             self.field = FieldChoice(layer, message.tile, row, col)

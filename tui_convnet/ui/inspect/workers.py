@@ -7,7 +7,6 @@ Anything unexpected becomes a :class:`~.messages.Failed` line on screen, never a
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -17,7 +16,6 @@ from textual.message import Message
 from textual.worker import get_current_worker
 
 from ..common.messages import ModelReady
-from ..common.session_model import session_model
 from .messages import Failed, LayerCheck, PredictionsDone, Prepared
 
 if TYPE_CHECKING:
@@ -42,6 +40,8 @@ _PREDICTIONS_KEPT = 4
 
 def _fingerprint(inspector: ModelInspector, x: np.ndarray) -> bytes:
     """A digest of everything the numpy predictions depend on: the spec, every weight and the digits."""
+    import hashlib  # (loads OpenSSL: not on the key that opens the screen)
+
     digest = hashlib.blake2b(repr(inspector.spec).encode(), digest_size=20)
     for array in (*inspector.weights, x):
         digest.update(f"{array.dtype}{array.shape}".encode())
@@ -152,4 +152,6 @@ def load(post: Post, post_app: Post, path: str, images: ImageSet | None = None) 
     except (WorkerError, DataError) as exc:
         post(Failed(str(exc)))
         return
+    from ..common.session_model import session_model
+
     post_app(ModelReady(session_model(loaded.model, path), data))

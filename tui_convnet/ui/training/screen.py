@@ -61,6 +61,10 @@ STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their scr
 #: The Model tab's note over the architecture editor's model.
 EDITOR_NOTE = "Your model from the architecture editor, built in Keras when you press Start."
 
+#: What the first frame says is being built where the tabs will be, and then in the Model tab.
+TABS = "the tabs: the model, the training and the results"
+MODEL = "the model's summary and its Keras code"
+
 #: The loss plot's axis stops here (a diverging run would flatten everything else; ln 10 ≈ 2.3 at the start).
 LOSS_CAP = 5.0
 
@@ -97,30 +101,46 @@ class TrainingScreen(ImageWords, RunMessages):
     # ------------------------------------------------------------------ layout
 
     def compose(self) -> ComposeResult:
-        """The light first frame: the panel's frame and first lines, the tabs, the Model tab's summary. The heavy
-        panes (the form, the Keras code, the Training and Results tabs) follow, one per frame (:meth:`build_stages`);
-        each says it is being built until then."""
+        """The light first frame: the panel's frame and first lines, one line where the tabs will be. The tabs, then
+        the heavy panes (the form, the Keras code, the Training and Results tabs) follow, one per frame
+        (:meth:`build_stages`); each says it is being built until then."""
         with Horizontal(id="training-main"):
             yield TrainingSide(id="training-side")
-            with TabbedContent(id="training-tabs", initial="tab-model"):
-                with TabPane("Model", id="tab-model"), VerticalScroll(id="model-scroll"):
-                    yield building_line("the model's summary and its Keras code")
-                with TabPane("Training", id="tab-progress"), Vertical(id="progress-pane"):
-                    yield building_line("the progress and the curves")
-                with TabPane("Results", id="tab-results"):
-                    yield building_line("the results")
+            yield building_line(TABS)
         yield KeysFooter()
+
+    async def _build_tabs(self) -> None:
+        await fill(self.query_one("#training-main"), self._tabs())
+
+    def _tabs(self) -> ComposeResult:
+        with TabbedContent(id="training-tabs"):  # the first tab (Model) is shown
+            with TabPane("Model", id="tab-model"), VerticalScroll(id="model-scroll"):
+                yield building_line(MODEL)
+            with TabPane("Training", id="tab-progress"), Vertical(id="progress-pane"):
+                yield building_line("the progress and the curves")
+            with TabPane("Results", id="tab-results"):
+                yield building_line("the results")
 
     def on_mount(self) -> None:
         self._panel = self.query_one(TrainingSide)
         self._panel.border_title = "Train the lecture's ConvNet"
 
     def build_stages(self) -> list[Stage]:
-        return [self._build_code, *self._panel.build_stages(), self._build_progress, self._build_results]
+        return [
+            self._build_tabs,
+            self._build_summary,
+            self._build_code,
+            *self._panel.build_stages(),
+            self._build_progress,
+            self._build_results,
+        ]
+
+    async def _build_summary(self) -> None:
+        scroll = self.query_one("#model-scroll")
+        await scroll.mount(Static(self._summary(None, ""), id="model-summary"), before=0)
 
     async def _build_code(self) -> None:
-        summary = Static(self._summary(None, ""), id="model-summary")
-        await fill(self.query_one("#model-scroll"), [summary, TrainingCode(id="keras-code")])
+        await fill(self.query_one("#model-scroll"), [TrainingCode(id="keras-code")])
 
     async def _build_progress(self) -> None:
         loss_plot = LinePlot(self.runs.loss_series, y_cap=LOSS_CAP, id="loss-plot")
