@@ -122,3 +122,31 @@ async def test_the_palette_composes_with_its_commands_and_gathers_only_what_is_t
         await pilot.press("backspace", "backspace")  # an emptied field lists every command again, as in Textual
         await pilot.pause(0.3)
         assert len(discovered) == 1 and palette.query_one(CommandList).option_count == len(hits)
+
+
+async def test_the_dimmed_screen_below_is_drawn_once_and_follows_its_changes(
+    ui: type[UI], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui_convnet.ui.explorer.title_bar import TitleBar
+
+    app = create_app()
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.pause()
+        explorer = app.screen
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, ConvnetPalette)
+        first = ui.screen_lines(app)
+        tints: list[Style | None] = []
+
+        def counted(style: Style | None, color: Color) -> Style:
+            tints.append(style)
+            return tinted(style, color)
+
+        monkeypatch.setattr(command_palette, "tinted", counted)
+        app.screen.refresh()  # the palette repaints (as when its list changes): the screen below is not dimmed again
+        assert ui.screen_lines(app) == first and tints == []
+        explorer.query_one(TitleBar).title = "A title changed under the palette"
+        await pilot.pause()
+        await pilot.pause()
+        assert "A title changed under the palette" in ui.screen_lines(app)[0] and tints  # dimmed again

@@ -11,16 +11,17 @@ styles). Here:
   (:class:`ConvnetPalette`): its first frame is the finished palette, and Textual's first gathering,
   which would list the same commands again, is skipped. Typing searches as in Textual;
 - :class:`Backdrop` tints each distinct style once (with Textual's own function, so every cell is
-  exactly the colour Textual gives it) and reuses it.
+  exactly the colour Textual gives it) and reuses it; and the dimmed screen is kept while the palette is
+  open, drawn again only when the screen below changes (it then refreshes its regions of the palette).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from inspect import isclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self, cast
 
-from rich.console import RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -35,6 +36,7 @@ from textual.command import (
 )
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.geometry import Region
 from textual.renderables.background_screen import BackgroundScreen
 from textual.screen import Screen
 from textual.style import Style as ContentStyle
@@ -71,7 +73,20 @@ def tinted(style: Style | None, color: Color) -> Style:
 
 
 class Backdrop(BackgroundScreen):
-    """Textual's dimmed screen behind a modal, with each style's tint computed once (:func:`tinted`)."""
+    """Textual's dimmed screen behind a modal, with each style's tint computed once (:func:`tinted`), and the
+    dimmed screen itself kept in ``kept`` (by size and tint) until its owner empties it."""
+
+    def __init__(self, screen: Screen[Any], color: Color, kept: dict[tuple[object, ...], list[Segment]]) -> None:
+        super().__init__(screen, color)
+        self.kept = kept
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        key = (options.size, options.max_height, self.color)
+        segments = self.kept.get(key)
+        if segments is None:
+            self.kept.clear()
+            segments = self.kept[key] = cast(list[Segment], list(super().__rich_console__(console, options)))
+        return segments
 
     @classmethod
     def process_segments(cls, segments: Iterable[Segment], color: Color) -> Iterable[Segment]:
@@ -129,6 +144,8 @@ class ConvnetPalette(FirstListGiven):
     def __init__(self, hits: Sequence[DiscoveryHit] | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id, placeholder=PLACEHOLDER)
         self.hits = None if not hits else list(hits)
+        #: The screen below, dimmed (:class:`Backdrop`): drawn once while it stays the same, not on every repaint.
+        self.backdrop: dict[tuple[object, ...], list[Segment]] = {}
         if self.hits:
             self.add_class("-ready")  # Textual shows the palette once its commands are listed: they already are
             self.first_list_given = True
@@ -165,5 +182,11 @@ class ConvnetPalette(FirstListGiven):
     def render(self) -> RenderableType:
         rendered = super().render()
         if type(rendered) is BackgroundScreen:
-            return Backdrop(rendered.screen, rendered.color)
+            return Backdrop(rendered.screen, rendered.color, self.backdrop)
         return rendered
+
+    def refresh(self, *regions: Region, **kwargs: Any) -> Self:
+        """Textual's refresh; a refresh of regions (what the screen below does when it changes) dims it again."""
+        if regions:
+            self.backdrop.clear()
+        return super().refresh(*regions, **kwargs)
