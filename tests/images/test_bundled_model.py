@@ -82,9 +82,13 @@ def test_the_readme_states_both_accuracies_of_the_record(bundled: Model, record:
 
 def test_the_record_says_how_it_was_trained(record: Bundled) -> None:
     info = json.loads((record.folder / INFO_NAME).read_text())
-    assert info["config"]["epochs"] == 5 and info["config"]["seed"] == 0 and info["config"]["batch_size"] == 64
+    assert info["config"]["epochs"] == 8 and info["config"]["seed"] == 0 and info["config"]["batch_size"] == 64
     assert info["config"]["optimizer"] == "rmsprop"
-    assert "5,000 training" in info["trained_on"]
+    assert "5,000 training digits, 20,000 augmented copies" in info["trained_on"]
+    assert info["augmentation"] == {
+        "varied": 2, "photographed": 2, "seed": 0, "max_turn": 15.0, "max_shear": 0.25, "scale": [0.85, 1.15],
+        "non_digits": 1500,
+    }  # fmt: skip
 
 
 def test_weights_round_trip(tmp_path: Path, bundled: Model, record: Bundled) -> None:

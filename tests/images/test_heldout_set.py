@@ -23,15 +23,19 @@ from tui_convnet.model.bundled import load_bundled_model
 from tui_convnet.model.model import Model
 
 HELDOUT = Path(__file__).resolve().parent / "heldout"
-#: The sample of digits together (the code reads 95.0 % of its 80), and each condition (5 pictures; the
-#: code's worst is 4).
-FLOOR_ALL = 0.9
-FLOOR_EACH = 0.6
-#: Of the 56 pictures without a digit: the code refuses 49 and reads 1 under 50 %; 5 outline drawings
-#: (stars, a house, a cup) and a zigzag are still read with confidence. Before the rules on the edge,
-#: the pieces, the strokes' length and the loops: 29 refused, 22 read with confidence.
+#: The sample of digits together (the code reads 93.8 % of its 80; the model before the augmented one 95.0 %),
+#: and each condition (5 pictures; the code's worst is 4).
+FLOOR_ALL = 0.92
+FLOOR_EACH = 0.8
+#: Of the 56 pictures without a digit: the code refuses 49 and reads 5 under 50 %; an outline drawing (a house)
+#: and a zigzag are still read with confidence (with the model before the one that learned drawings without a
+#: digit: 6, and 1 under 50 %). Before the rules on the edge, the pieces, the strokes' length and the loops:
+#: 29 refused, 22 read with confidence.
 MIN_REFUSED = 47
-MAX_CONFIDENT = 7
+MAX_CONFIDENT = 3
+#: The issue's targets, on every picture of a digit of each set (``bench_photos.py`` reports them).
+TARGET_ALL = 0.90
+TARGET_EACH = 0.85
 
 
 def manifest() -> list[dict[str, str]]:
@@ -89,3 +93,25 @@ def test_held_out_pictures_without_a_digit_are_refused_or_called_unsure(model: M
             confident.append(row["file"])
     assert refused >= MIN_REFUSED
     assert len(confident) <= MAX_CONFIDENT, confident
+
+
+@pytest.mark.sweep  # every picture of both sets: the slow tier
+@pytest.mark.parametrize("folder", ["photos", "heldout"])
+def test_every_picture_of_a_digit_meets_the_targets(model: Model, folder: str) -> None:
+    """At least 90 % of each set's digits together and 85 % of every condition, on all its pictures (on the
+    held-out set the model before the augmented one read 90.9 %, size and blur_rotate 80 %)."""
+    root = HELDOUT.parent / folder
+    with open(root / "manifest.csv", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["label"] != "-"]
+    right: dict[str, list[bool]] = defaultdict(list)
+    for row in rows:
+        try:
+            digit = load_digit(root / row["file"]).model_input
+        except ImageError:
+            right[row["condition"]].append(False)
+            continue
+        right[row["condition"]].append(int(np.argmax(forward(model.spec, model.weights, digit))) == int(row["label"]))
+    overall = sum(sum(v) for v in right.values()) / len(rows)
+    each = {c: sum(v) / len(v) for c, v in right.items()}
+    assert overall >= TARGET_ALL, each
+    assert min(each.values()) >= TARGET_EACH, each

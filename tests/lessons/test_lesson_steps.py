@@ -131,7 +131,7 @@ def test_a_model_from_weights_checks_them(model: Model) -> None:
 
 
 def test_sharing_says_when_the_prediction_changes() -> None:
-    # The bundled model reads test digit 0 (a 7) as an 8 once it is shifted by (+4, −4): the lesson says
+    # The bundled model reads test digit 0 (a 7) as a 9 once it is shifted by (+4, −4): the lesson says
     # the invariance is approximate there, and only where the prediction does change.
     from tui_convnet.model.bundled import load_bundled_model
 
@@ -142,5 +142,5 @@ def test_sharing_says_when_the_prediction_changes() -> None:
         changed = frame.result.prediction != frame.result.prediction_unshifted
         said = any("The prediction changed" in line and "approximate" in line for line in frame.lines)
         assert said == changed, (dy, dx, frame.lines)
-    assert lesson.frame(type(lesson.start(0))(4, -4)).result.prediction == 8
+    assert lesson.frame(type(lesson.start(0))(4, -4)).result.prediction == 9
     assert "of their mean size" in lesson.frame(lesson.start(5)).lines[3]  # the percentages say what they measure

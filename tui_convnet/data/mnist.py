@@ -432,3 +432,16 @@ def _bundled_split(path: str, mtime_ns: int, size: int, split: str) -> tuple[Arr
     xs.flags.writeable = False
     ys.flags.writeable = False
     return xs, ys
+
+
+def targets(labels: Array, classes: int = 10) -> Array:
+    """One-hot rows for whole-number labels; rows of probabilities (``(N, classes)``, as the bundled model's
+    pictures without a digit have: every class alike) taken as they are."""
+    y = np.asarray(labels)
+    if y.ndim == 2:
+        if y.shape[1] != classes or not np.allclose(y.sum(axis=1), 1.0, atol=1e-3):
+            raise ValueError(
+                f"Soft labels must be rows of {classes} probabilities summing to 1. Received: shape={y.shape}"
+            )
+        return y.astype("float32")
+    return one_hot(y, classes)

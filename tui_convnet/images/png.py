@@ -32,6 +32,8 @@ SIGNATURE = b"\x89PNG\r\n\x1a\n"
 #: Channels per colour type read here: grey, RGB, RGBA (palettes and grey with alpha go to Pillow).
 CHANNELS = {0: 1, 2: 3, 6: 4}
 SUCCESS = 0
+#: Sub rows undone together (their copies, not the whole picture's, are what numpy's running sum needs).
+SUB_ROWS = 64
 #: Rows whose filters are looked at first (inflated by Python's zlib: a few ms) ...
 SAMPLED_ROWS = 64
 #: ... and the largest share of them filtered by Average or Paeth for this way to be faster than Pillow's
@@ -144,9 +146,12 @@ def unfilter(rows: np.ndarray, channels: int) -> bool:
         return False
     pixels = rows[:, 1:]
     sub = np.flatnonzero(filters == 1)
-    if sub.size:  # each byte plus the same channel's byte one pixel to its left, already undone: a running sum
-        h, w = sub.size, pixels.shape[1] // channels
-        pixels[sub] = np.cumsum(pixels[sub].reshape(h, w, channels), axis=1, dtype=np.uint8).reshape(h, -1)
+    width = pixels.shape[1] // channels
+    for i in range(0, sub.size, SUB_ROWS):  # each byte plus the same channel's byte one pixel to its left: a sum
+        some = sub[i : i + SUB_ROWS]
+        pixels[some] = np.cumsum(pixels[some].reshape(-1, width, channels), axis=1, dtype=np.uint8).reshape(
+            some.size, -1
+        )
     r, height = 0, rows.shape[0]
     for r in np.flatnonzero(filters >= 2).tolist():
         if filters[r] == 2:  # each byte plus the byte above it (row -1 is zeros)

@@ -19,9 +19,9 @@ then resized so the longer side is at most ``max_side``. Numbers (``.npy`` mappe
 from the file, PFM, 16-bit PNG and PGM) are checked and averaged a strip of rows at
 a time, never copied whole. A photo's EXIF orientation is applied (to the small
 picture), so a phone's picture stands upright. At the cap (:data:`MAX_PIXELS`, a
-5000x5000 picture) a read takes at most about 200 MiB (an RGBA PNG, decoded whole by
-Pillow before it is reduced); see ``docs/performance.md``. Data layer: numpy and
-Pillow; never imports training or ui.
+5000x5000 picture) a read takes at most about 225 MiB (an RGBA PNG decoded whole by
+Pillow before it is reduced; 125 MiB through libdeflate: the file and its rows); see
+``docs/performance.md``. Data layer: numpy and Pillow; never imports training or ui.
 """
 
 from __future__ import annotations
@@ -279,7 +279,11 @@ def _png_fast(path: Path, image: Any, max_side: int | None) -> tuple[np.ndarray 
     from .png import decode
 
     with open(path, "rb") as f:
-        decoded = decode(bytearray(f.read()))
+        data = bytearray(os.fstat(f.fileno()).st_size)  # read into it: no second copy of the file
+        if f.readinto(data) != len(data):
+            return None, None
+    decoded = decode(data)
+    del data
     if decoded is None:
         return None, None
     pixels = _reduced_rows(decoded.rows, decoded.pixels, image.size, max_side)

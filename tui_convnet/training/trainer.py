@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..core import ModelSpec
-from ..data.mnist import MnistData, one_hot, to_model_inputs
+from ..data.mnist import MnistData, targets, to_model_inputs
 from .curves import batch_value
 from .evaluate import Evaluation, evaluate_model
 from .events import (  # TrainConfig and check_split are re-exported for the CLI and the tests
@@ -170,8 +170,8 @@ class EventForwarder(keras.callbacks.Callback):  # type: ignore[misc]  # Keras h
 def prepare_arrays(
     data: MnistData, validation_split: float, seed: int | None, classes: int = 10
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray | None]:
-    """Inputs and one-hot labels; with a validation split, shuffle with ``seed`` first,
-    then cut off the last fraction for validation.
+    """Inputs and one-hot labels (or the given rows of probabilities); with a validation split, shuffle with
+    ``seed`` first, then cut off the last fraction for validation.
 
     Keras' own ``validation_split`` takes the last fraction of the arrays *as
     given*, which for a file sorted by label would be all 9s: shuffling first
@@ -181,10 +181,10 @@ def prepare_arrays(
     n_train, n_val = check_split(n, validation_split)
     if not n_val:
         # fit(shuffle=True) reshuffles every epoch anyway: same arrays as plain Keras.
-        return to_model_inputs(data.x_train), one_hot(data.y_train, classes), None, None
+        return to_model_inputs(data.x_train), targets(data.y_train, classes), None, None
     order = np.random.default_rng(seed).permutation(n)
     x = to_model_inputs(data.x_train[order])
-    y = one_hot(data.y_train[order], classes)
+    y = targets(data.y_train[order], classes)
     return x[:n_train], y[:n_train], x[n_train:], y[n_train:]
 
 
