@@ -150,3 +150,18 @@ async def test_the_dimmed_screen_below_is_drawn_once_and_follows_its_changes(
         await pilot.pause()
         await pilot.pause()
         assert "A title changed under the palette" in ui.screen_lines(app)[0] and tints  # dimmed again
+
+
+async def test_each_command_prompt_is_made_once_and_kept() -> None:
+    # Each prompt carries its height at the palette's width once worked out: the same prompts at every opening.
+    app = create_app()
+    async with app.run_test(size=(130, 42)) as pilot:
+        await pilot.pause()
+        prompts = []
+        for _ in range(2):
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            prompts.append([option.prompt for option in app.screen.query_one(CommandList).options])
+            await pilot.press("escape")
+            await pilot.pause()
+        assert len(prompts[0]) > 30 and all(a is b for a, b in zip(*prompts, strict=True))

@@ -137,6 +137,28 @@ def discovery_hits(app: App[Any], screen: Screen[Any]) -> list[DiscoveryHit] | N
     return [DiscoveryHit(name, callback, help=text) for name, text, callback, discover in commands if discover]
 
 
+#: The prompts made so far, by text, help and style: the same objects at every opening, each with its height at
+#: the palette's width worked out once (Textual keeps it in the object).
+_prompts: dict[tuple[str, str | None, ContentStyle], Content] = {}
+
+
+def prompt(hit: DiscoveryHit, help_style: ContentStyle) -> Content:
+    """A command's prompt as Textual's palette makes it: its name, then its help in ``help_style``."""
+    text = hit.prompt
+    key = (text, hit.help, help_style) if isinstance(text, str) else None
+    made = _prompts.get(key) if key is not None else None
+    if made is None:
+        parts = [Content.from_rich_text(text) if isinstance(text, Text) else Content.from_markup(text)]  # type: ignore[arg-type]
+        if hit.help:
+            parts.append(Content.from_markup(hit.help).stylize_before(help_style))
+        made = Content("\n").join(parts)
+        if key is not None:
+            if len(_prompts) >= STYLES_KEPT:
+                _prompts.clear()
+            _prompts[key] = made
+    return made
+
+
 class ConvnetPalette(FirstListGiven):
     """Textual's command palette (same commands, keys and looks), shown complete in its first frame (``hits``:
     :func:`discovery_hits`, or None to gather them as Textual does), dimming the screen with :class:`Backdrop`."""
@@ -166,14 +188,7 @@ class ConvnetPalette(FirstListGiven):
         if self.hits is None:
             return []
         help_style = ContentStyle.from_styles(self.get_component_styles("command-palette--help-text"))
-        commands = []
-        for number, hit in enumerate(self.hits):
-            prompt = hit.prompt
-            parts = [Content.from_rich_text(prompt) if isinstance(prompt, Text) else Content.from_markup(prompt)]  # type: ignore[arg-type]
-            if hit.help:
-                parts.append(Content.from_markup(hit.help).stylize_before(help_style))
-            commands.append(Command(Content("\n").join(parts), hit, id=str(number)))
-        return commands
+        return [Command(prompt(hit, help_style), hit, id=str(number)) for number, hit in enumerate(self.hits)]
 
     def on_mount(self) -> None:
         if self.hits:
