@@ -86,7 +86,9 @@ class InspectScreen(ModelOnScreen):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._update_kernels())
-        self.watch(self.app, "trained", self._trained_changed)  # at once too: the bundled model when None
+        # the model is read (in a thread: the bundled one when trained is None) once the first frame is drawn, so
+        # that reading it does not compete with that frame
+        self.call_after_refresh(self.watch, self.app, "trained", self._trained_changed)
 
     def _trained_changed(self, ready: ModelReady | None) -> None:
         if ready is None:  # the bundled model: at first, and when the student goes back to it (a command)
