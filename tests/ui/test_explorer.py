@@ -56,10 +56,13 @@ def settings(app: App[Any]) -> ConvSettings:
     return conv
 
 
-async def test_cs231n_first_step_writes_the_dot_product_out(ui: type[UI]) -> None:
+async def test_cs231n_first_step_writes_the_dot_product_out_and_the_notes_are_on_screen(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        notes = str(app.screen.query_one("#notes").render())
+        assert "the slide prints o[1,0,0] = 0" in notes
+        assert "Note:" in ui.widget_text(app.screen.query_one("#sidebar")) or "Note:" in notes
         text = arith(app)
         lines = text.splitlines()
         assert lines[1] == "ch0: 0·0 + 0·1 + 0·1 + 0·(-1) + 0·0 + 1·0 + 0·(-1) + 1·1 + 2·1 = 3"
@@ -213,15 +216,6 @@ async def test_switching_examples_with_n_and_N_wraps_around(ui: type[UI]) -> Non
         assert "Total params: 93,322" in ui.screen_text(app)
         await pilot.press("n", "n", "n", "n")
         assert "cs231n" in titlebar(ui, app)
-
-
-async def test_notes_are_on_screen(ui: type[UI]) -> None:
-    app = create_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        notes = str(app.screen.query_one("#notes").render())
-        assert "the slide prints o[1,0,0] = 0" in notes
-        assert "Note:" in ui.widget_text(app.screen.query_one("#sidebar")) or "Note:" in notes
 
 
 def test_the_builtin_examples_are_read_once_and_never_edited_in_place() -> None:

@@ -1,4 +1,5 @@
-"""At 130 columns every screen's footer shows all its keys up to Help and Quit ("? Hel▏" was cut once)."""
+"""Every screen's footer keeps the app's keys in view: at 80 columns here (at 130 columns, Help and Quit on
+every screen's first visit: tests/ui/test_startup.py), with a field focused, and after leaving a screen."""
 
 from __future__ import annotations
 
@@ -10,28 +11,25 @@ if TYPE_CHECKING:
     from tests.ui.conftest import UI
 
 
-async def test_help_and_quit_fit_in_the_footer_at_130_columns(ui: type[UI]) -> None:
-    app = create_app()
-    async with app.run_test(size=(130, 42)) as pilot:
-        for key in ("e", "t", "i", "d"):  # each screen, opened by its key
-            await pilot.press(key)
-            await pilot.pause()
-            await pilot.pause()
-            footer = await ui.footer_line(pilot)
-            assert "? Help" in footer and "q Quit" in footer, (type(app.screen).__name__, footer)
-
-
-async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer(ui: type[UI]) -> None:
+async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer_and_l_opens_the_lessons_from_inspect(
+    ui: type[UI],
+) -> None:
     # At 80 columns the explorer's footer ended at "s Pa▏": Train, Inspect, Draw, Help and Quit were cut.
+    # On inspect L meant "previous layer" and never opened the lessons; p is the previous layer now: the
+    # screens are visited in an order that presses L on the inspect screen.
+    from tui_convnet.ui.inspect.screen import InspectScreen
+    from tui_convnet.ui.lessons.screen import LessonsScreen
+
     app = create_app()
     async with app.run_test(size=(80, 24)) as pilot:
         for key, own in (
             ("e", "e Explorer"),
             ("t", "t Train"),
-            ("i", "i Inspect"),
             ("d", "d Draw"),
+            ("i", "i Inspect"),
             ("L", "L Lessons"),
         ):
+            left = app.screen
             await pilot.press(key)
             await pilot.pause()
             await pilot.pause()
@@ -41,18 +39,7 @@ async def test_at_80_columns_every_screen_keeps_the_apps_keys_in_its_footer(ui: 
                 # every screen's key but the one shown (its own key would do nothing)
                 assert (shown in footer) == (shown != own), (type(app.screen).__name__, footer)
             assert footer.rstrip().endswith("q Quit")
-
-
-async def test_l_opens_the_lessons_from_inspect_too(ui: type[UI]) -> None:
-    # On inspect L meant "previous layer" and never opened the lessons; p is the previous layer now
-    from tui_convnet.ui.lessons.screen import LessonsScreen
-
-    app = create_app(screen="inspect")
-    async with app.run_test(size=(130, 42)) as pilot:
-        await pilot.pause()
-        await pilot.press("L")
-        await pilot.pause()
-        assert isinstance(app.screen, LessonsScreen)
+        assert isinstance(left, InspectScreen) and isinstance(app.screen, LessonsScreen)
 
 
 async def test_with_a_field_focused_the_footer_says_what_the_keys_do(ui: type[UI]) -> None:

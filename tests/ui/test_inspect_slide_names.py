@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from tui_convnet.model.layer_names import KERAS_NAMES_NOTE
 from tui_convnet.ui.app import create_app
+from tui_convnet.ui.common.mode_screen import ModeScreen
 
 if TYPE_CHECKING:
     from tests.ui.conftest import UI
@@ -16,7 +17,9 @@ async def test_every_layer_title_has_the_slides_name_and_the_list_says_why(ui: t
     async with app.run_test(size=(130, 42)) as pilot:
         for _ in range(200):
             await pilot.pause(0.05)
-            if app.screen.query(".layer-title") and app.screen.query(".names-note"):
+            screen = app.screen
+            # the model arrives in steps (one per frame): wait until all of it is on screen
+            if isinstance(screen, ModeScreen) and screen.settled and getattr(screen, "inspector", None) is not None:
                 break
         titles = [str(title.render()) for title in app.screen.query(".layer-title")]
         assert titles[0].startswith("conv2d (slide: conv2d_1) · (Conv2D 32×3×3, relu) → 26×26×32")

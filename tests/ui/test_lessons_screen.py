@@ -140,23 +140,7 @@ async def test_lesson_6_a_fresh_mask_each_press(ui: type[UI]) -> None:
         assert "Inference mode" in text(app)
 
 
-async def test_every_lesson_is_in_the_palette_with_its_slide(ui: type[UI]) -> None:
-    app = create_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        commands = {c.title: c for c in app.get_system_commands(app.screen)}
-        for number, info in enumerate(LESSONS, 13):
-            command = commands[f"Lesson {number}: {info.title}"]
-            assert info.slide in command.help
-        commands["Lesson 16: Parameter sharing and translation invariance"].callback()
-        await pilot.pause()
-        assert "Lesson 16 · Parameter sharing" in title(ui, app)
-        commands["Lesson 14: Sparse connectivity"].callback()
-        await pilot.pause()
-        assert "Lesson 14 · Sparse connectivity" in title(ui, app)
-
-
-async def test_one_numbering_in_the_palette_examples_then_lessons(ui: type[UI]) -> None:
+async def test_one_numbering_in_the_palette_and_every_lesson_is_there_with_its_slide(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -176,6 +160,16 @@ async def test_one_numbering_in_the_palette_examples_then_lessons(ui: type[UI]) 
             "Example 23",
             "Example 24",
         ]  # beyond the lecture
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        for number, info in enumerate(LESSONS, 13):
+            command = commands[f"Lesson {number}: {info.title}"]
+            assert info.slide in command.help
+        commands["Lesson 16: Parameter sharing and translation invariance"].callback()
+        await pilot.pause()
+        assert "Lesson 16 · Parameter sharing" in title(ui, app)
+        commands["Lesson 14: Sparse connectivity"].callback()
+        await pilot.pause()
+        assert "Lesson 14 · Sparse connectivity" in title(ui, app)
 
 
 async def test_d_is_draw_on_every_lesson_and_the_footer_says_one_meaning_per_key(ui: type[UI]) -> None:

@@ -203,3 +203,35 @@ async def test_the_grad_cam_worker_is_named_in_words_not_by_its_arrays(
         await wait_until(pilot, lambda: screen.inspector is not None and screen.sections, "reading the model")
         await pilot.press("right")
         assert len(described) >= 2 and all(0 < len(text) < 40 for text in described)
+
+
+async def test_keys_pressed_while_a_model_arrives_wait_for_it(
+    monkeypatch: pytest.MonkeyPatch, small_test_set: None
+) -> None:
+    """Between the arrival's steps (layers mounted, no digit shown yet) the keys that need the model do nothing:
+    no half-shown model is stepped through, nothing crashes, and the model then shows its first digit."""
+    from tui_convnet.ui.inspect.arrival import ModelOnScreen
+
+    answered: list[object] = []
+    show_kernels_of = ModelOnScreen._show_kernels_of
+
+    def with_keys(self: InspectScreen, at: int) -> None:
+        if at == 0:
+            answered.append(self.inspector)
+            self.action_digit(1)  # → · f · l · ] · n
+            self.action_field()
+            self.action_next_layer(1)
+            self.action_select_map(1)
+            self.action_next_misclassified()
+        show_kernels_of(self, at)
+
+    monkeypatch.setattr(ModelOnScreen, "_show_kernels_of", with_keys)
+    app = create_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("i")
+        screen = app.screen
+        assert isinstance(screen, InspectScreen)
+        await settled(pilot)
+        assert answered == [None]  # the model was not yet "on screen"
+        assert screen.inspector is not None and screen.index == 0 and screen.field is None
+        assert screen.selected_map == 0 and screen.outputs

@@ -5,7 +5,7 @@ from __future__ import annotations
 import collections
 import subprocess
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import textual.css.stylesheet as textual_stylesheet
@@ -19,6 +19,9 @@ from textual.widgets import Label
 from tui_convnet.ui._textual_internals import SCREEN_REFRESH_LAYOUT, CachedStylesheet, compositor, forget_parses
 from tui_convnet.ui.app import create_app
 from tui_convnet.ui.common.footer import KeysFooter
+
+if TYPE_CHECKING:
+    from tests.ui.conftest import UI
 
 SIZE = (130, 42)
 
@@ -211,12 +214,15 @@ async def test_a_new_layout_restyles_the_screen_once(styled: collections.Counter
         assert styled[id(screen)] == 1 and styled[id(title)] == 1
 
 
-async def test_the_first_visit_to_a_screen_neither_restyles_the_explorer_nor_lays_it_out(
-    styled: collections.Counter[int], monkeypatch: pytest.MonkeyPatch
+async def test_the_first_visit_to_a_screen_neither_restyles_the_explorer_nor_lays_it_out_and_help_and_quit_fit(
+    styled: collections.Counter[int], monkeypatch: pytest.MonkeyPatch, ui: type[UI]
 ) -> None:
     """A new screen starts styled by the current stylesheet: Textual restyled every explorer widget twice
     and laid the explorer out again (for nothing: it is being left) on the first t, i, d or L, then once
-    more when it read the new screen's stylesheet file. The app reads the screens' files as it starts."""
+    more when it read the new screen's stylesheet file. The app reads the screens' files as it starts.
+
+    At 130 columns every screen's footer shows its keys up to Help and Quit ("? Hel▏" was cut once): read
+    on the same visits, after the counts (the 80-column footers: tests/ui/test_footers.py)."""
     from textual.screen import Screen
 
     from tui_convnet.ui.explorer.screen import ExplorerScreen
@@ -235,6 +241,8 @@ async def test_the_first_visit_to_a_screen_neither_restyles_the_explorer_nor_lay
         explorer = app.screen
         assert isinstance(explorer, ExplorerScreen)
         widgets = list(explorer.query("*"))
+        footer = await ui.footer_line(pilot)
+        assert "? Help" in footer and "q Quit" in footer, ("ExplorerScreen", footer)
         for key, screen_type in (
             ("t", "TrainingScreen"),
             ("i", "InspectScreen"),
@@ -250,6 +258,8 @@ async def test_the_first_visit_to_a_screen_neither_restyles_the_explorer_nor_lay
             assert type(app.screen).__name__ == screen_type
             assert max(styled[id(w)] for w in widgets) == 0, key
             assert layouts["ExplorerScreen"] == 0, key
+            footer = await ui.footer_line(pilot)
+            assert "? Help" in footer and "q Quit" in footer, (screen_type, footer)
 
 
 @pytest.mark.parametrize(("name", "screen_type"), [("draw", "DrawScreen"), ("lessons", "LessonsScreen")])

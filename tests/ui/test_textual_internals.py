@@ -235,3 +235,14 @@ async def test_the_unseen_frames_skip_and_a_modal_screen_reads_with_the_screen_b
         await pilot.pause()
         text = "\n".join(strip.text for strip in internals.screen_strips(app))
         assert "modal" in text and "one" in text  # the screen below shows through
+
+
+def test_the_command_palette_gathers_as_it_mounts_as_used() -> None:
+    # FirstListGiven skips the gathering Textual's palette starts as it mounts, with an empty search
+    import inspect
+
+    from textual.command import CommandPalette
+
+    assert callable(CommandPalette._gather_commands)
+    assert 'self._gather_commands("")' in inspect.getsource(CommandPalette._on_mount)
+    assert "self._gather_commands(event.value.strip())" in inspect.getsource(CommandPalette._input)

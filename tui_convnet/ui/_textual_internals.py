@@ -25,7 +25,11 @@ release to the one this was tested on. Everything else in the package uses publi
 5. :func:`app_service_process`: the app process of a textual-serve tab, so that the server can kill a tab
    that does not quit (textual-serve's ``AppService._process``; it exposes no process handle).
    (The server relays a tab's messages with its own loop, which checks them: :mod:`tui_convnet.serve.guard`.)
-6. The test harness's names (at the end): Pilot's idle wait, a screen's compositor and layout pass,
+6. :class:`FirstListGiven`: a command palette composed with its first list of commands skips the
+   gathering Textual starts as the palette mounts (``CommandPalette._gather_commands``, called from its
+   private ``_on_mount``), which would list the same commands again: a second layout and full frame, and
+   the whole palette restyled, after the palette is already complete. Typing gathers as in Textual.
+7. The test harness's names (at the end): Pilot's idle wait, a screen's compositor and layout pass,
    the notifications shown, Textual's per-widget line cache; and the benchmarks': the frames handed to
    the display, and input sent through the driver.
 """
@@ -38,6 +42,7 @@ from typing import Any
 
 from textual.binding import BindingsMap
 from textual.cache import LRUCache
+from textual.command import CommandPalette
 from textual.css.stylesheet import Stylesheet
 from textual.dom import DOMNode
 
@@ -108,6 +113,20 @@ def mark_styled(screen: Any, app: Any) -> None:
     as a change, so the screen is refreshed when it is shown again.
     """
     screen._css_update_count = app._css_update_count
+
+
+class FirstListGiven(CommandPalette):
+    """A command palette that composes with its first list (``first_list_given``): Textual's first gathering of
+    the commands (the empty search, as the palette mounts) is skipped; every later one runs as in Textual."""
+
+    #: Set by the subclass when it composes with the commands listed.
+    first_list_given = False
+
+    def _gather_commands(self, search_value: str) -> Any:
+        if self.first_list_given and not search_value:
+            self.first_list_given = False  # once: an emptied search field gathers as in Textual
+            return None
+        return super()._gather_commands(search_value)
 
 
 def bindings_map(node: DOMNode) -> BindingsMap:

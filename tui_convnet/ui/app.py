@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.app import App, ScreenStackError, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import AwaitMount
@@ -49,6 +50,12 @@ SCREEN_STYLES = [
         ("architect", "architect"),
     )
 ]
+
+
+def _palette_commands() -> type[Provider]:
+    from .command_palette import ConvnetCommands
+
+    return ConvnetCommands
 
 
 def _explorer_screen() -> Screen[Any]:
@@ -125,6 +132,8 @@ class ConvnetApp(App[int]):
     """convnet-tui: the explorer, the training screen and the inspect screen, as modes."""
 
     TITLE = "convnet-tui"
+    #: Textual's system commands, handed to the palette as it opens (:mod:`.command_palette`).
+    COMMANDS = {_palette_commands}
     CSS_PATH = [STYLES / "app.tcss", *SCREEN_STYLES]
     #: The first screen (the explorer unless the app is made to open on another, see ``__init__``): Textual
     #: builds it as the app starts (no default screen made and then replaced by a mode switch, which parses
@@ -442,43 +451,17 @@ class ConvnetApp(App[int]):
             client.close_shared()
 
     def action_command_palette(self) -> None:
-        """Ctrl+P: Textual's command palette, drawn over the dimmed screen without recomputing each cell's tint."""
-        from .command_palette import ConvnetPalette
+        """Ctrl+P: Textual's command palette, its commands listed in its first frame (see :mod:`.command_palette`)."""
+        from .command_palette import ConvnetPalette, discovery_hits
 
         if self.use_command_palette and not self.screen.has_class("--textual-command-palette"):  # as is_open asks
-            self.push_screen(ConvnetPalette(id="--command-palette"))
+            self.push_screen(ConvnetPalette(discovery_hits(self, self.screen), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        from ..lessons.catalog import LessonEntry
+        from .command_palette import app_commands
 
         yield from super().get_system_commands(screen)
-        yield SystemCommand(
-            "Explorer",
-            "Step through the lecture's convolution examples",
-            lambda: self.switch_mode("explorer"),
-        )
-        yield SystemCommand("Train", "Train the lecture's ConvNet on MNIST", lambda: self.switch_mode("training"))
-        yield SystemCommand(
-            "Inspect",
-            "Feature maps and learned filters of the trained network",
-            lambda: self.switch_mode("inspect"),
-        )
-        yield SystemCommand("Draw", "Draw a digit and watch the network think", lambda: self.switch_mode("draw"))
-        yield SystemCommand(
-            "Architecture", "Build your own ConvNet, layer by layer", lambda: self.switch_mode("architect")
-        )
-        yield SystemCommand(
-            "Filter gallery", "What each filter of the model looks for, layer by layer", self.action_filter_gallery
-        )
-        if self.trained is not None:
-            yield SystemCommand(
-                "Use the bundled model",
-                f"Every screen goes back to the bundled trained model (now: the {self.trained.model.label})",
-                self.use_bundled_model,
-            )
-        for entry in self.contents:  # "Example 01: …", then "Lesson 13: …": one numbering, in order
-            summary = entry.info.summary if isinstance(entry, LessonEntry) else entry.title
-            yield SystemCommand(entry.label, f"{entry.source} — {summary}", lambda entry=entry: self.open_entry(entry))
+        yield from app_commands(self)
 
 
 def create_app(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from rich.text import Text
@@ -24,18 +24,12 @@ from textual.reactive import reactive
 from textual.widgets import ContentSwitcher, Static
 
 from ...core import numbers
-from ...data.mnist import DataError, bundled_digit
 from ...lessons import LESSONS, Digit, digit_from_uint8
 from ...lessons.catalog import contents, lesson_entry, lesson_info
-from ...lessons.dropout_lesson import DropoutLesson, DropoutSettings
-from ...lessons.hierarchy import HierarchyLesson
 from ...lessons.pattern import PatternLesson
 from ...lessons.receptive import ReceptiveLesson, Selection
 from ...lessons.sharing import SharingLesson, Shift
-from ...lessons.sparse import SparseLesson
-from ...model.bundled import ModelAssetError
 from ...model.layer_names import KERAS_NAMES_NOTE
-from ...model.model import Model, checked_model, seeded_model
 from ..common.footer import KeysFooter
 from ..common.messages import ModelReady, OpenInExplorer
 from ..common.mode_screen import ModeScreen
@@ -51,6 +45,9 @@ from .views import (
     SharingView,
     SparseView,
 )
+
+if TYPE_CHECKING:
+    from ...model.model import Model
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
@@ -87,6 +84,13 @@ _NAMES_LAYERS = frozenset({"receptive", "dropout"})
 _ON_A_DIGIT = _LESSON_ACTIONS["digit"]
 
 
+def _is_dropout(state: object) -> bool:
+    """The dropout lesson's state (its module is imported when that lesson is first built, not with the screen)."""
+    from ...lessons.dropout_lesson import DropoutSettings
+
+    return isinstance(state, DropoutSettings)
+
+
 @dataclass(frozen=True)
 class Position:
     """Where the student is: the lesson (its key in :data:`~tui_convnet.lessons.LESSONS`), the step of its
@@ -100,6 +104,9 @@ class Position:
 
 def choose_model(app: SessionApp) -> Model:
     """The session's trained or loaded model, else the bundled one, else an untrained fixed-seed model."""
+    from ...model.bundled import ModelAssetError
+    from ...model.model import checked_model, seeded_model
+
     try:
         model = current_model(app.trained)
         if model.class_names or tuple(model.spec.input_shape) != (28, 28, 1):  # another image set's: not on digits
@@ -219,6 +226,8 @@ class LessonsScreen(ModeScreen):
 
     def _digit(self, index: int) -> Digit:
         if index not in self._digits:
+            from ...data.mnist import DataError, bundled_digit
+
             try:
                 image, label = bundled_digit(index)
             except DataError:
@@ -236,6 +245,11 @@ class LessonsScreen(ModeScreen):
     def _build(self, key: str, digit: int) -> Any:
         if key == "pattern":
             return PatternLesson(session_app(self).examples)
+        # each lesson's module is imported when the lesson is first built (the first key opens the first lesson)
+        from ...lessons.dropout_lesson import DropoutLesson
+        from ...lessons.hierarchy import HierarchyLesson
+        from ...lessons.sparse import SparseLesson
+
         if key == "sparse":
             return SparseLesson(self.model.spec)
         d = self._digit(digit)  # read only for the lessons on a digit (the first lesson needs none)
@@ -376,17 +390,17 @@ class LessonsScreen(ModeScreen):
 
     def action_rate(self, delta: int) -> None:
         pos = self.position
-        if isinstance(pos.state, DropoutSettings):
+        if _is_dropout(pos.state):
             self._update(self.lesson("dropout", pos.digit).change_rate(pos.state, delta))
 
     def action_press(self) -> None:
         pos = self.position
-        if isinstance(pos.state, DropoutSettings):
+        if _is_dropout(pos.state):
             self._update(self.lesson("dropout", pos.digit).press(pos.state))
 
     def action_mode(self) -> None:
         pos = self.position
-        if isinstance(pos.state, DropoutSettings):
+        if _is_dropout(pos.state):
             self._update(self.lesson("dropout", pos.digit).toggle_mode(pos.state))
 
     def action_digit(self, delta: int) -> None:
