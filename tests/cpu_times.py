@@ -5,8 +5,8 @@ every worker appends its own): the node id, wall seconds, CPU seconds of the tes
 ``time.process_time``), CPU seconds of the subprocesses it waited for (``RUSAGE_CHILDREN``), its markers,
 and CPU seconds of the test's own thread (a Pilot test's event loop; the rest of the process' CPU went to
 other threads, e.g. the app's thread workers). Setup and teardown count with the test. At the end it
-prints the total and the most costly tests. Wall time on a loaded machine says little; CPU time is what
-the tests cost the machine (docs/development.md, "The suite's time").
+prints the total, the most costly tests and the most costly test modules. Wall time on a loaded machine
+says little; CPU time is what the tests cost the machine (docs/development.md, "The suite's time").
 """
 
 from __future__ import annotations
@@ -61,3 +61,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     )
     for nodeid, wall, test_cpu, test_children, _ in sorted(rows, key=lambda row: -(row[2] + row[3]))[:10]:
         terminalreporter.write_line(f"  {test_cpu + test_children:6.2f} s CPU {wall:6.2f} s wall  {nodeid}")
+    modules: dict[str, tuple[int, float]] = {}
+    for nodeid, _wall, test_cpu, test_children, _main in rows:
+        module = nodeid.split("::")[0]
+        count, total = modules.get(module, (0, 0.0))
+        modules[module] = (count + 1, total + test_cpu + test_children)
+    terminalreporter.write_line("cpu_times: the most costly test modules")
+    for module, (count, total) in sorted(modules.items(), key=lambda item: -item[1][1])[:10]:
+        terminalreporter.write_line(f"  {total:6.1f} s CPU {count:5d} tests  {module}")

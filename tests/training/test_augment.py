@@ -140,6 +140,6 @@ def test_the_bundled_model_is_unsure_of_drawings_without_a_digit() -> None:
     """Trained on drawings without a digit with every class alike, the model gives new ones (other seeds)
     low probabilities: under 50 % for most."""
     model = load_bundled_model()
-    drawn = non_digits(10, seed=99) / np.float32(255)
+    drawn = non_digits(20, seed=99) / np.float32(255)
     top = forward(model.spec, model.weights, drawn[..., None]).max(axis=1)
-    assert (top < 0.5).sum() >= 9, top  # the model before them: 4 of these 10
+    assert (top < 0.5).sum() >= 16, top  # the model before them: 5 of these 20 (the new one 18)

@@ -87,7 +87,7 @@ async def test_it_opens_on_the_bundled_model_at_once(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_draw(pilot)
-        assert "bundled model, 97.8 % on the official test set" in ui.screen_text(app)
+        assert "bundled model, 97.9 % on the official test set" in ui.screen_text(app)
         assert "numpy engine" in ui.screen_text(app)
         assert "Draw a digit" in prediction(screen)
         assert screen.query_one("#draw-canvas").has_focus

@@ -18,11 +18,14 @@ async def test_help_snapshot(snap_looks: SnapLooks, ui: type[UI]) -> None:
     await snap_looks(lambda: create_app("01"), ui.EVERY_LOOK, press=["question_mark"], run_per_size=True)
 
 
-async def test_every_explorer_and_app_key_is_listed(ui: type[UI]) -> None:
+async def test_every_explorer_and_app_key_is_listed_and_rows_merge_keys_of_one_action(ui: type[UI]) -> None:
     app = create_app()
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         explorer = app.screen
+        rows = dict((desc, keys) for keys, desc in binding_rows(explorer))
+        assert rows["Step"] == "→ l"
+        assert rows["Previous step"] == "← h"
         await pilot.press("question_mark")
         await pilot.pause()  # drawn before it is read (on a busy machine the frame can come after the key)
         assert isinstance(app.screen, HelpScreen)
@@ -49,15 +52,6 @@ async def test_help_closes_with_escape_q_and_question_mark() -> None:
             await pilot.press(key)
             assert not isinstance(app.screen, HelpScreen)
         assert app.is_running  # q closed the help, it did not quit the app
-
-
-async def test_rows_merge_keys_of_one_action() -> None:
-    app = create_app()
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        rows = dict((desc, keys) for keys, desc in binding_rows(app.screen))
-        assert rows["Step"] == "→ l"
-        assert rows["Previous step"] == "← h"
 
 
 def test_key_labels_are_readable() -> None:

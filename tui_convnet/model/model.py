@@ -81,7 +81,7 @@ class Model:
 
     spec: ModelSpec
     weights: tuple[Array, ...]  # Keras' ``get_weights()`` order: a kernel and a bias per layer with weights
-    label: str  # what every screen says, e.g. "bundled model, 97.8 % on the official test set"
+    label: str  # what every screen says, e.g. "bundled model, 97.9 % on the official test set"
     provenance: Provenance
     key: int = 0  # the TensorFlow worker's key for the Keras model it holds (0: none)
     #: The class names of a model trained on another image set (saved in its ``.keras`` file); empty: MNIST.

@@ -141,11 +141,29 @@ def _jpeg(picture: np.ndarray, quality: int) -> np.ndarray:
         return np.asarray(image, dtype=np.float32) / 255.0
 
 
+def ruling(h: int, w: int, rng: np.random.Generator) -> np.ndarray:
+    """How much light the paper's printed lines let through, ``(h, w)`` (1: plain paper): a third of the pages
+    are ruled (lines across, 6-20 % of the height apart) and half of those squared (lines down too)."""
+    out = np.ones((h, w), dtype=np.float32)
+    if rng.random() >= 1 / 3:
+        return out
+    gap = max(4, round(rng.uniform(0.06, 0.2) * h))
+    width = int(rng.integers(1, 3))
+    shade = np.float32(1.0 - rng.uniform(0.1, 0.35))
+    start = int(rng.integers(0, gap))
+    for r in range(start, h, gap):
+        out[r : r + width] = shade
+    if rng.random() < 0.5:
+        for c in range(int(rng.integers(0, gap)), w, gap):
+            out[:, c : c + width] = shade
+    return out
+
+
 def photo(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """A grey picture (floats in [0, 1]) of the square ``ink`` (its coverage, 0..1) written on paper and
     photographed: somewhere on a page up to about twice its size, paper and ink at their own grey levels
-    (sometimes light ink on dark paper), light falling off across the page, the camera's blur and noise,
-    sometimes saved as a JPEG."""
+    (sometimes light ink on dark paper), sometimes ruled or squared paper, light falling off across the
+    page, sometimes a shadow over part of it, the camera's blur and noise, sometimes saved as a JPEG."""
     side = ink.shape[0]
     h = side + int(rng.integers(4, side + 5))
     w = side + int(rng.integers(4, side + 5))
@@ -154,11 +172,17 @@ def photo(ink: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     coverage[top : top + side, left : left + side] = np.clip(ink, 0.0, 1.0)
     paper = rng.uniform(0.55, 1.0)
     dark = rng.uniform(0.0, max(0.0, paper - 0.3))
-    page = paper + (dark - paper) * coverage
+    sheet = np.full((h, w), paper, dtype=np.float32) * ruling(h, w, rng)
+    page = sheet + (dark - sheet) * coverage
     angle = rng.uniform(0, 2 * np.pi)
     rows, cols = np.mgrid[0:h, 0:w].astype(np.float32)
     across = (np.cos(angle) * rows / h + np.sin(angle) * cols / w).astype(np.float32)
     page = page * (1.0 - rng.uniform(0.0, 0.3) * (across - across.min()) / max(float(np.ptp(across)), 1e-6))
+    if rng.random() < 0.3:  # a shadow over part of the page, its edge sharp or soft
+        turn = rng.uniform(0, 2 * np.pi)
+        side = np.cos(turn) * (rows - h / 2) + np.sin(turn) * (cols - w / 2) - rng.uniform(0.1, 0.45) * max(h, w)
+        edge = filters.gaussian((side > 0).astype(np.float32), rng.uniform(0.0, 0.05) * max(h, w))
+        page = page * (1.0 - rng.uniform(0.15, 0.5) * edge)
     if rng.random() < 0.15:
         page = 1.0 - page
     page = filters.gaussian(page, rng.uniform(0.0, 1.5))

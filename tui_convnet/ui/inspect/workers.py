@@ -7,6 +7,7 @@ Anything unexpected becomes a :class:`~.messages.Failed` line on screen, never a
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -36,6 +37,7 @@ PREDICT_CHUNK = 256
 #: (the bundled model's 10,000 test digits: about 2 s of a core). A few models' worth (80 kB each).
 _PREDICTED: dict[bytes, np.ndarray] = {}
 _PREDICTIONS_KEPT = 4
+_PREDICTED_LOCK = threading.Lock()
 
 
 def _fingerprint(inspector: ModelInspector, x: np.ndarray) -> bytes:
@@ -105,9 +107,10 @@ def _prepare(post: Post, model: Model, data: MnistData | None, source: str, kera
         chunks.append(inspector.predict(data.x_test[first : first + PREDICT_CHUNK], "numpy"))
     predicted = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int64)
     predicted.flags.writeable = False  # shared by every screen that shows this model on these digits
-    while len(_PREDICTED) >= _PREDICTIONS_KEPT:
-        del _PREDICTED[next(iter(_PREDICTED))]  # the oldest
-    _PREDICTED[fingerprint] = predicted
+    with _PREDICTED_LOCK:  # two thread workers (a model replaced while predicting) may finish together
+        while len(_PREDICTED) >= _PREDICTIONS_KEPT:
+            del _PREDICTED[next(iter(_PREDICTED))]  # the oldest
+        _PREDICTED[fingerprint] = predicted
     if not worker.is_cancelled:
         post(PredictionsDone(inspector, predicted, time.perf_counter() - start))
 
