@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from inspect import isawaitable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from rich.text import Text
@@ -22,18 +22,18 @@ from textual.widgets import Input, Static
 
 from ...core import Conv2DSpec
 from ...util.visible import visible
-from ..common.gradcam import GradCamView
 from ..common.image_set import ImageWords
 from ..common.mode_screen import ModeScreen
 from . import keys, workers
-from .layers import LayerList, LayerSection
 from .messages import LayerCheck, PredictionsDone, Prepared
-from .side import SidePanel
 
 if TYPE_CHECKING:
     from ...data.mnist import MnistData
     from ...training.inspector import FieldChoice, ModelInspector
+    from ..common.gradcam import GradCamView
     from ..common.staged import Stage
+    from .layers import LayerList, LayerSection
+    from .side import SidePanel
 
 #: Layer sections mounted per step (each is a title, a note, its output and, for a conv layer, its kernels).
 SECTIONS_PER_STEP = 2
@@ -99,7 +99,7 @@ class ModelOnScreen(ImageWords, ModeScreen):
         layers = message.inspector.layers
         chunks = range(0, len(layers), SECTIONS_PER_STEP)
         steps += [partial(self._mount_sections, first, first + SECTIONS_PER_STEP) for first in chunks]
-        steps.append(lambda: self.query_one(LayerList).mount_note())
+        steps.append(lambda: self.layer_list.mount_note())
         conv = [info for info in layers if isinstance(info.spec, Conv2DSpec)]
         steps += [partial(self._show_kernels_of, at) for at in range(len(conv))]
         steps.append(self._show_side)
@@ -131,20 +131,20 @@ class ModelOnScreen(ImageWords, ModeScreen):
                 f" ({where})",
             )
         )
-        self.query_one(SidePanel).show_accuracy(None, message.data.y_test)
+        self.side_panel.show_accuracy(None, message.data.y_test)
         self.set_reactive(ModelOnScreen.selected_map, 0)
         self.set_reactive(ModelOnScreen.kernel_channel, 0)
         if self.index >= len(message.data.x_test):
             self.set_reactive(ModelOnScreen.index, 0)
-        await self.query_one(LayerList).new_model(message.inspector.layers, self.keras_check)
+        await self.layer_list.new_model(message.inspector.layers, self.keras_check)
 
     async def _mount_sections(self, start: int, stop: int) -> None:
-        await self.query_one(LayerList).mount_sections(start, stop)
+        await self.layer_list.mount_sections(start, stop)
 
     def _show_kernels_of(self, at: int) -> None:
         """The kernels of the model's conv layer number ``at`` (the first's: with the chosen map)."""
         if self._inspector is not None:
-            layers = self.query_one(LayerList)
+            layers = self.layer_list
             layers.show_kernels_of(at, self._inspector, self.selected_map, self.kernel_channel, self.dark)
 
     @property
@@ -162,7 +162,7 @@ class ModelOnScreen(ImageWords, ModeScreen):
         if message.inspector is not self._inspector or self.data is None:
             return
         self.predicted = message.predicted
-        self.query_one(SidePanel).show_accuracy(self.predicted, self.data.y_test)
+        self.side_panel.show_accuracy(self.predicted, self.data.y_test)
         if self._next_wanted:
             self._next_wanted = False
             await self.run_action("next_misclassified")
@@ -174,22 +174,36 @@ class ModelOnScreen(ImageWords, ModeScreen):
         if message.inspector is not self._inspector or message.index != self.index:
             return  # an answer for a digit no longer shown
         if message.diffs is None:
-            self.query_one(SidePanel).show_check_failed(message.error)
+            self.side_panel.show_check_failed(message.error)
             return
         from ...training.inspector import TOLERANCE
 
         for section, diff in zip(self.sections, message.diffs, strict=False):
             section.show_check(diff, TOLERANCE)
-        self.query_one(SidePanel).show_check(message.diffs, TOLERANCE)
+        self.side_panel.show_check(message.diffs, TOLERANCE)
+
+    # The panes are found by their ids: their modules are imported by the screen's build stages, not with it
+    # (the key that opens the screen imports less).
+    @property
+    def layer_list(self) -> LayerList:
+        return cast("LayerList", self.query_one("#inspect-layers"))
+
+    @property
+    def side_panel(self) -> SidePanel:
+        return cast("SidePanel", self.query_one("#inspect-side"))
+
+    @property
+    def grad_cam(self) -> GradCamView:
+        return cast("GradCamView", self.query_one("#inspect-gradcam"))
 
     @property
     def sections(self) -> list[LayerSection]:
         """One widget per layer of the model shown, top to bottom."""
-        return self.query_one(LayerList).sections
+        return self.layer_list.sections
 
     def _update_kernels(self) -> None:
         if self._inspector is not None and not self._arriving:
-            layers = self.query_one(LayerList)
+            layers = self.layer_list
             layers.show_kernels(self._inspector, self.selected_map, self.kernel_channel, self.dark)
 
     # ------------------------------------------------------------------ showing a digit
@@ -221,7 +235,7 @@ class ModelOnScreen(ImageWords, ModeScreen):
             return False
         digit = data.x_test[self.index]
         self.outputs = inspector.numpy_layers(digit)
-        side = self.query_one(SidePanel)
+        side = self.side_panel
         side.show_digit(
             self.index,
             len(data.x_test),
@@ -231,7 +245,7 @@ class ModelOnScreen(ImageWords, ModeScreen):
             keras_check=self.keras_check,
             labels=self.labels,
         )
-        self.query_one(GradCamView).show(inspector.spec, inspector.weights, inspector.model_input(digit))
+        self.grad_cam.show(inspector.spec, inspector.weights, inspector.model_input(digit))
         return True
 
     def _show_sections(self, start: int, stop: int) -> None:

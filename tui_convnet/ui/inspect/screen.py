@@ -13,7 +13,7 @@ Text that comes from the user (paths, typed numbers, error messages quoting them
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 from rich.markup import escape
@@ -24,22 +24,19 @@ from textual.containers import Horizontal
 from textual.widgets import Input, Static
 
 from ...util.visible import visible
-from ..common.digits import DigitView
 from ..common.footer import KeysFooter
-from ..common.gradcam import GradCamView
-from ..common.heatmap import TileGrid
 from ..common.messages import ModelReady, OpenHierarchy, OpenInExplorer
 from ..common.session import session_app
 from ..common.staged import Stage
 from . import keys, workers
 from .arrival import ModelOnScreen
-from .layers import LayerList
 from .messages import Failed
-from .side import SidePanel
 
 if TYPE_CHECKING:
     from ...data.mnist import MnistData
     from ...training.inspector import FieldChoice, ModelInspector
+    from ..common.digits import DigitView
+    from ..common.heatmap import TileGrid
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
@@ -82,7 +79,18 @@ class InspectScreen(ModelOnScreen):
 
     def build_stages(self) -> list[Stage]:
         body = self.query_one("#inspect-body")
-        return [lambda: body.mount(SidePanel(id="inspect-side")), lambda: body.mount(LayerList(id="inspect-layers"))]
+
+        async def side() -> None:
+            from .side import SidePanel
+
+            await body.mount(SidePanel(id="inspect-side"))
+
+        async def layers() -> None:
+            from .layers import LayerList
+
+            await body.mount(LayerList(id="inspect-layers"))
+
+        return [side, layers]
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, lambda _theme: self._update_kernels())
@@ -124,13 +132,13 @@ class InspectScreen(ModelOnScreen):
         self.notify(escape(message.text), title="Inspect", severity="error", timeout=8)
 
     def action_grad_cam_layer(self) -> None:
-        self.query_one(GradCamView).next_layer()
+        self.grad_cam.next_layer()
 
     def watch_index(self) -> None:
         self.show_digit()
 
     def watch_selected_map(self, value: int) -> None:
-        self.query_one(LayerList).select_map(value)
+        self.layer_list.select_map(value)
 
     def watch_kernel_channel(self) -> None:
         self._update_kernels()
@@ -202,7 +210,7 @@ class InspectScreen(ModelOnScreen):
     def watch_field(self, choice: FieldChoice | None) -> None:
         self.refresh_bindings()  # ←/→: Digit or Cell
         line = self.query_one("#inspect-field", Static)
-        digit = self.query_one("#inspect-digit", DigitView)
+        digit = cast("DigitView", self.query_one("#inspect-digit"))
         line.display = choice is not None
         if choice is None or self.inspector is None:
             digit.set_field(None)
@@ -223,7 +231,7 @@ class InspectScreen(ModelOnScreen):
         for i, section in enumerate(self.sections):
             if section.maps is not None:
                 section.maps.cell = (choice.map, choice.row, choice.col) if i == choice.layer else None
-        self.query_one(LayerList).scroll_to_field(choice)
+        self.layer_list.scroll_to_field(choice)
 
     def action_next_misclassified(self) -> None:
         if not self._need_model():
@@ -248,7 +256,7 @@ class InspectScreen(ModelOnScreen):
     def action_select_map(self, delta: int) -> None:
         if self.field is not None and self.inspector is not None:
             self.field = self.field.on_map(self.inspector.layers, delta)
-        elif self._need_model() and (conv := self.query_one(LayerList).conv_sections):
+        elif self._need_model() and (conv := self.layer_list.conv_sections):
             n = conv[0].info.output_shape[2]
             self.selected_map = (self.selected_map + delta) % n
 
@@ -311,13 +319,13 @@ class InspectScreen(ModelOnScreen):
             return
         if not self._need_model() or not self.sections:
             return
-        self.query_one(LayerList).scroll_to_next_title(delta)
+        self.layer_list.scroll_to_next_title(delta)
 
     def action_scroll_layers(self, where: str) -> None:
         if self.field is not None and self.inspector is not None and where in ("up", "down"):
             self.field = self.field.moved(self.inspector.layers, -1 if where == "up" else 1, 0)
             return
-        layers = self.query_one("#inspect-layers", LayerList)
+        layers = self.layer_list
         getattr(layers, f"scroll_{where}")(animate=False)
 
     @on(Input.Submitted, "#inspect-index")
@@ -355,7 +363,7 @@ class InspectScreen(ModelOnScreen):
 
     def on_tile_grid_clicked(self, message: TileGrid.Clicked) -> None:
         grid = message.grid
-        conv = self.query_one(LayerList).conv_sections
+        conv = self.layer_list.conv_sections
         if grid.has_class("first-conv") or (conv and grid is conv[0].kernels):
             self.selected_map = message.tile
         layer = next((i for i, section in enumerate(self.sections) if section.view is grid), None)
