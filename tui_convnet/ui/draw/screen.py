@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from rich.markup import escape
@@ -35,7 +35,6 @@ from ...training.colour_image import reads_colour
 from ...util.visible import visible
 from ..common.digits import DigitView
 from ..common.footer import KeysFooter
-from ..common.gradcam import GradCamView
 from ..common.image_set import colour_model_line
 from ..common.messages import ModelReady
 from ..common.mode_screen import ModeScreen
@@ -45,6 +44,9 @@ from ..common.staged import Stage, building_line, fill, once_built
 from . import colour
 from .canvas import DrawingCanvas
 from .live import GreyImage, LiveActivationStrip, LiveHeatmapGrid, LiveProbabilityBars
+
+if TYPE_CHECKING:
+    from ..common.gradcam import GradCamView
 
 STYLES = Path(__file__).resolve().parent  # the .tcss files sit beside their screen
 
@@ -274,11 +276,18 @@ ten class probabilities.
         await container.remove_children()
         await container.mount_all(self._layer_widgets())
 
+    def _grad_cam(self) -> GradCamView:
+        return cast("GradCamView", self.query_one("#draw-gradcam"))
+
     def _layer_widgets(self) -> list[Widget]:
         """Grad-CAM, then every layer's title and output view (:attr:`_views`), not yet mounted."""
         self._views = []
         if self.model is None:
             return []
+        from ..common.gradcam import (
+            GradCamView,  # (with the core's backward pass: not on the key that opens the screen)
+        )
+
         widgets: list[Widget] = [GradCamView(id="draw-gradcam")]  # where the network looks, above the layers
         for info in infer_shapes(self.model.spec):
             title = Static(layer_title(info), classes="layer-title", name=layer_title(info))
@@ -317,7 +326,7 @@ ten class probabilities.
 
     @once_built
     def action_grad_cam_layer(self) -> None:
-        self.query_one(GradCamView).next_layer()
+        self._grad_cam().next_layer()
 
     def analyse_now(self) -> None:
         self._pending = False
@@ -359,7 +368,7 @@ ten class probabilities.
         bars.labels = self.labels
         bars.set_probabilities(outputs[-1], None)
         if self.model is not None:
-            cam = self.query_one(GradCamView)
+            cam = self._grad_cam()
             cam.labels = self.labels  # another image set's classes by name
             cam.show(self.model.spec, self.model.weights, model_input)
         self._show_stage()
