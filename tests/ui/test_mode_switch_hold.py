@@ -8,7 +8,7 @@ from textual.app import App
 from tui_convnet.ui.app import UPDATE_HOLD, create_app
 
 
-async def test_switching_screens_holds_updates_a_millisecond_not_textuals_50_ms(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_screen_switch_holds_updates_a_millisecond_not_textuals_50_ms(monkeypatch: pytest.MonkeyPatch) -> None:
     holds: list[float] = []
     textuals = App.delay_update
 
