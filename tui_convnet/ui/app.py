@@ -128,6 +128,10 @@ def _import_screens() -> None:
     heap.settle()  # the modules' objects live as long as the app
 
 
+#: How long a mode switch holds the screen's updates (seconds; Textual's default is 0.05; a timer needs > 0).
+UPDATE_HOLD = 0.001
+
+
 class ConvnetApp(App[int]):
     """convnet-tui: the explorer, the training screen and the inspect screen, as modes."""
 
@@ -312,6 +316,12 @@ class ConvnetApp(App[int]):
             self.notify(f"Your example file cannot be used:\n{problems}", severity="error", timeout=30, markup=False)
         if (self.draw_image is not None or self.draw_colour is not None) and self.current_mode != "draw":
             await self.switch_mode("draw")  # the draw screen shows the image as it mounts
+
+    def delay_update(self, delay: float = UPDATE_HOLD) -> None:
+        """Textual's hold on screen updates while a mode switch or the palette's command swaps screens, for a
+        millisecond: the messages of the swap itself, not Textual's 50 ms, which every switch waited for before
+        its first frame (the screens made by a key draw a light frame of their own)."""
+        super().delay_update(min(delay, UPDATE_HOLD))
 
     def switch_mode(self, mode: str) -> AwaitMount:
         """Textual's mode switch, remembering the mode left (Esc on the lessons screen goes back to it)."""
