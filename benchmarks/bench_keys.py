@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -38,7 +37,7 @@ from typing import Any
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the command does (cli.py), before numpy starts
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_step import pct, publish
+from bench_step import publish, timing_cells
 
 SIZE = (130, 42)
 TARGET_MS = 100.0
@@ -192,13 +191,9 @@ def main(argv: list[str] | None = None) -> int:
     rows, ok = [], True
     for (label, state, visit), values in samples.items():
         walls, cpus = [w for w, _ in values], [c for _, c in values]  # inf: no frame within 60 s
-        p95 = pct(walls, 0.95)
-        met = p95 <= TARGET_MS
+        cells, met = timing_cells(walls, cpus, TARGET_MS)
         ok &= met
-        rows.append(
-            f"| {label} | {state} | {visit} | {len(values)} | {statistics.median(walls):.1f} | {p95:.1f} | "
-            f"{statistics.median(cpus):.1f} | {pct(cpus, 0.95):.1f} | {'yes' if met else '**no**'} |"
-        )
+        rows.append(f"| {label} | {state} | {visit} | {len(values)} | {cells} |")
     publish(
         "bench_keys.md",
         f"Key → next frame, headless {SIZE[0]}x{SIZE[1]}, {args.apps} apps per state, {args.rounds} later passes",

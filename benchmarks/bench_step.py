@@ -139,6 +139,18 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+def timing_cells(walls: list[float], cpus: list[float], target_ms: float) -> tuple[str, bool]:
+    """A table row's timing cells: wall median and p95, CPU median and p95, whether the wall p95 meets
+    ``target_ms`` (``yes`` or a bold ``no``); and whether it does."""
+    p95 = pct(walls, 0.95)
+    met = p95 <= target_ms
+    cells = (
+        f"{statistics.median(walls):.1f} | {p95:.1f} | {statistics.median(cpus):.1f} | {pct(cpus, 0.95):.1f} | "
+        f"{'yes' if met else '**no**'}"
+    )
+    return cells, met
+
+
 def publish(name: str, what: str, header: str, align: str, rows: list[str], load: float) -> None:
     """Print a markdown table (with the machine and its load before the run) and write it atomically to results/."""
     table = (

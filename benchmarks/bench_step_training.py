@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,7 +26,7 @@ from typing import Any
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # as the command does (cli.py), before numpy starts
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_step import pct, publish, time_steps
+from bench_step import publish, time_steps, timing_cells
 
 SIZE = (130, 42)
 TARGET_MS = 1000 / 60
@@ -92,14 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     rows, ok = [], True
     for training in (False, True):
         walls, cpus = asyncio.run(measure(training, args.steps))
-        p95 = pct(walls, 0.95)
-        met = p95 <= TARGET_MS
+        cells, met = timing_cells(walls, cpus, TARGET_MS)
         ok &= met or not training
-        rows.append(
-            f"| cs231n | {'while a model trains' if training else 'nothing trains'} | {len(walls)} | "
-            f"{statistics.median(walls):.1f} | {p95:.1f} | {statistics.median(cpus):.1f} | {pct(cpus, 0.95):.1f} | "
-            f"{'yes' if met else '**no**'} |"
-        )
+        rows.append(f"| cs231n | {'while a model trains' if training else 'nothing trains'} | {len(walls)} | {cells} |")
     publish(
         "bench_step_training.md",
         f"Explorer step key → redrawn frame, headless {SIZE[0]}x{SIZE[1]}, with and without a model training",
